@@ -1,0 +1,79 @@
+"""One exception tree; each class knows its exit code.
+
+Bad input (a source file, a style) is the user's to fix: exit code 2, and every
+problem carries the file, line and field it is about and what to do. Anything
+else is Imprint's fault: exit code 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+REPORT_TO = "the Imprint maintainers (README.md, section 'Reporting a problem')"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    file: str  # relative to the project root, as the user sees it
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None  # dotted path in the front matter: author[0].orcid
+    hint: str | None = None  # what to do about it
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: "
+        if self.field:
+            text += f"{self.field}: "
+        text += self.message
+        if self.hint:
+            text += f"\n    {self.hint}"
+        return text
+
+
+class ImprintError(Exception):
+    """Base of every error Imprint raises on purpose."""
+
+    exit_code = 1
+
+
+class UserError(ImprintError):
+    """Input the user can fix. Carries every problem found, not just the first."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, file: str | Path, message: str, **where) -> "UserError":
+        return cls([Problem(file=str(file), message=message, **where)])
+
+
+class SourceError(UserError):
+    """Something in source/ (article, publication file, referenced file)."""
+
+
+class StyleError(UserError):
+    """Something in styles/ (template, stylesheet, CSL style, locale strings)."""
+
+
+class UsageError(ImprintError):
+    """The command line itself is wrong."""
+
+    exit_code = 2
+
+
+class InternalError(ImprintError):
+    """A bug or a broken installation: not the user's input."""
+
+    exit_code = 1

@@ -1,0 +1,105 @@
+"""The only door to files: everything Imprint reads resolves inside the project.
+
+Paths are resolved with symlinks followed, then checked to lie under the project
+root and to be regular files (no devices, FIFOs or directories). WeasyPrint gets a
+fetcher with the same rule that also refuses every network scheme.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from .errors import SourceError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def display(path: Path, root: Path) -> str:
+    """The path as the user sees it: relative to the project root when inside it."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def resolve_inside(root: Path, path: Path, what: str = "file") -> Path:
+    """Resolve `path` and refuse it unless it is a regular file inside `root`."""
+    shown = display(path, root)
+    try:
+        resolved = path.resolve(strict=True)
+    except FileNotFoundError:
+        raise SourceError.single(shown, f"{what} not found", hint=f"looked for {shown}") from None
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop
+        raise SourceError.single(shown, f"cannot open {what}: {error}") from None
+    if not resolved.is_relative_to(root):
+        raise SourceError.single(
+            shown,
+            f"{what} lies outside the project ({resolved})",
+            hint="Imprint reads only files inside the project; copy the file into it",
+        )
+    if not resolved.is_file():
+        raise SourceError.single(shown, f"{what} is not a regular file")
+    return resolved
+
+
+def read_bytes(root: Path, path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> bytes:
+    resolved = resolve_inside(root, path, what)
+    size = resolved.stat().st_size
+    if size > limit:
+        raise SourceError.single(
+            display(path, root), f"{what} is too large ({size} bytes; the limit is {limit})"
+        )
+    return resolved.read_bytes()
+
+
+def read_text(root: Path, path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
+    data = read_bytes(root, path, what, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceError.single(
+            display(path, root),
+            f"{what} is not UTF-8 text (byte {error.start} cannot be decoded)",
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def make_url_fetcher(root: Path):
+    """A WeasyPrint URL fetcher confined to `root` and to `data:` URIs.
+
+    WeasyPrint 70 only stops rendering for a FatalURLFetchingError; any other
+    exception is logged and the resource silently skipped, so refusals raise it.
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class Refused(FatalURLFetchingError):
+        pass
+
+    class ConfinedURLFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
+
+        def fetch(self, url: str, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise Refused(f"refused to load {url}: Imprint loads nothing from the network")
+            # url2pathname decodes percent-escapes once; decoding again would let
+            # double-encoded traversal (%252e%252e) through.
+            path = Path(url2pathname(urlsplit(url).path))
+            try:
+                data = read_bytes(root, path, "resource")
+            except SourceError as error:
+                raise Refused(str(error)) from None
+            media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=data, headers={"Content-Type": media_type})
+
+    return ConfinedURLFetcher(), Refused
+
+
+def guess_media_type(path: Path) -> str:
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"

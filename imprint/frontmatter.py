@@ -1,0 +1,160 @@
+"""YAML with line numbers: parse safely, remember where every field was written.
+
+PyPYAML's safe_load forgets positions, so the document is composed into nodes
+first (SafeLoader: no Python objects), the nodes are walked once to record the
+line of every key and list item, and only then constructed into plain values.
+The walk also bounds the size of the document, since YAML aliases can make a
+small file expand into a huge tree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+MAX_NODES = 20_000  # a front matter has a few hundred; aliases can make billions
+MAX_DEPTH = 50
+
+Path_ = tuple  # a path into the data: ("author", 0, "orcid")
+
+
+@dataclass
+class Located:
+    """Parsed YAML data and where each part of it was written."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+def format_path(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def split_front_matter(text: str, file: str) -> tuple[str, str, int]:
+    """Split `---` YAML `---` from the Markdown body.
+
+    Returns the YAML text, the body, and the 1-based line the body starts on.
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        raise_problems([Problem(
+            file, "the file does not start with YAML front matter", line=1,
+            hint="begin the file with a line '---', then the fields (title: ...), then a line '---'",
+        )])
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            return "".join(lines[1:number - 1]), "".join(lines[number:]), number + 1
+    raise_problems([Problem(
+        file, "the front matter is never closed", line=1,
+        hint="end the front matter with a line '---' before the article text",
+    )])
+    raise AssertionError  # unreachable
+
+
+def raise_problems(problems: list[Problem]) -> None:
+    from .errors import SourceError
+
+    raise SourceError(problems)
+
+
+def load_yaml(text: str, file: str, first_line: int = 1) -> Located:
+    """Parse YAML text that starts on `first_line` of `file`."""
+    offset = first_line - 1
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            raise_problems([Problem(
+                file,
+                f"this is not valid YAML: {error.problem or error.context}",
+                line=mark.line + 1 + offset if mark else None,
+                column=mark.column + 1 if mark else None,
+                hint="check the indentation and quote values that contain ': ' or start with a special character",
+            )])
+        except yaml.YAMLError as error:
+            raise_problems([Problem(file, f"this is not valid YAML: {error}")])
+        if node is None:
+            return Located(file, {}, {(): first_line})
+        located = Located(file, None, {})
+        problems: list[Problem] = []
+        _walk(node, (), located, problems, offset, [0])
+        if problems:
+            raise_problems(problems)
+        try:
+            data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark
+            raise_problems([Problem(
+                file, f"this value cannot be read: {error.problem}",
+                line=mark.line + 1 + offset if mark else None,
+            )])
+        located.data = _plain(data)
+        return located
+    finally:
+        loader.dispose()
+
+
+def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem],
+          offset: int, count: list[int]) -> None:
+    count[0] += 1
+    if count[0] > MAX_NODES or len(path) > MAX_DEPTH:
+        if count[0] == MAX_NODES + 1 or len(path) == MAX_DEPTH + 1:
+            problems.append(Problem(
+                located.file,
+                "the YAML is too large or too deeply nested (are aliases expanding it?)",
+                line=node.start_mark.line + 1 + offset,
+                hint=f"front matter is limited to {MAX_NODES} values and {MAX_DEPTH} levels",
+            ))
+        raise_problems(problems)
+    located.lines.setdefault(path, node.start_mark.line + 1 + offset)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(Problem(located.file, "field names must be plain text", line=line,
+                                        field=format_path(path) or None))
+                continue
+            key = key_node.value
+            if key in seen:
+                problems.append(Problem(
+                    located.file, f"field '{key}' is given twice (first on line {seen[key]})",
+                    line=line, field=format_path(path) or None, hint="keep one of them",
+                ))
+            seen[key] = line
+            located.lines[path + (key,)] = line
+            _walk(value_node, path + (key,), located, problems, offset, count)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), located, problems, offset, count)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-like values only: dates become ISO strings, keys become strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()[:10]
+    return value

@@ -1,0 +1,214 @@
+"""The validated, immutable description of what gets published.
+
+source.py builds these from the editor's files; every later stage only reads them.
+Text fields that accept Markdown (title, subtitle, abstract) keep the source text;
+markup.py turns it into HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the year, the month or the day (CSL date-parts)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def iso(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+            if self.day:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def date_parts(self) -> list[int]:
+        return [p for p in (self.year, self.month, self.day if self.month else None) if p]
+
+    def to_datetime(self) -> datetime:
+        """Midnight UTC of the first day the date covers."""
+        return datetime(self.year, self.month or 1, self.day or 1, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class PersonName:
+    given: str | None = None
+    family: str | None = None
+    literal: str | None = None  # an institution, or a name that must not be split
+    non_dropping_particle: str | None = None  # "van" in "van Gogh", sorted with it
+    dropping_particle: str | None = None
+    suffix: str | None = None
+
+    @property
+    def family_full(self) -> str:
+        return " ".join(p for p in (self.non_dropping_particle, self.family) if p)
+
+    @property
+    def display(self) -> str:
+        """As printed in a byline: given names first."""
+        if self.literal:
+            return self.literal
+        parts = [self.given, self.dropping_particle, self.family_full]
+        text = " ".join(p for p in parts if p)
+        return f"{text}, {self.suffix}" if self.suffix else text
+
+    @property
+    def sort_as(self) -> str:
+        """As filed in a catalogue: family name first (EPUB file-as, BibTeX, RIS)."""
+        if self.literal:
+            return self.literal
+        given = " ".join(p for p in (self.given, self.dropping_particle) if p)
+        text = ", ".join(p for p in (self.family_full, given) if p)
+        return f"{text}, {self.suffix}" if self.suffix else text
+
+    @property
+    def initials(self) -> str:
+        """Family name and initials, as in a running head: "Batunaev E. V."."""
+        if self.literal or not self.given:
+            return self.display
+        initials = " ".join(f"{part[0]}." for part in self.given.replace("-", " ").split() if part)
+        return f"{self.family_full} {initials}"
+
+    def csl(self) -> dict[str, str]:
+        if self.literal:
+            return {"literal": self.literal}
+        keys = {
+            "family": self.family,
+            "given": self.given,
+            "non-dropping-particle": self.non_dropping_particle,
+            "dropping-particle": self.dropping_particle,
+            "suffix": self.suffix,
+        }
+        return {k: v for k, v in keys.items() if v}
+
+
+@dataclass(frozen=True)
+class Affiliation:
+    name: str | None = None  # the institution
+    department: str | None = None
+    group: str | None = None
+    address: str | None = None
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    postal_code: str | None = None
+    url: str | None = None
+    ror: str | None = None
+
+    @property
+    def display(self) -> str:
+        parts = (self.group, self.department, self.name, self.city, self.region, self.country)
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Author:
+    name: PersonName
+    orcid: str | None = None  # bare iD: 0000-0001-6641-4124
+    email: str | None = None
+    url: str | None = None
+    affiliations: tuple[Affiliation, ...] = ()
+    corresponding: bool = False
+    degrees: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    position: str | None = None  # post held: "Researcher"
+
+    @property
+    def orcid_url(self) -> str | None:
+        return f"https://orcid.org/{self.orcid}" if self.orcid else None
+
+
+@dataclass(frozen=True)
+class License:
+    text: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Paper:
+    name: str  # as the editor writes it: A4, Letter, A5
+    css: str  # the CSS @page size keyword
+
+
+PAPERS = {name.lower(): Paper(name, css) for name, css in (("A4", "A4"), ("Letter", "letter"), ("A5", "A5"))}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where the article appeared (the front matter's `citation:` block, in CSL terms)."""
+
+    type: str = "article-journal"
+    container_title: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    collection_number: str | None = None  # the journal's running issue number
+    page: str | None = None
+    issn: str | None = None
+    publisher: str | None = None
+    publisher_place: str | None = None
+    url: str | None = None
+    # Any other CSL variable, passed into the record as written.
+    extra: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def first_page(self) -> str | None:
+        return self.page.replace("\u2013", "-").split("-")[0].strip() if self.page else None
+
+    @property
+    def last_page(self) -> str | None:
+        if not self.page:
+            return None
+        parts = self.page.replace("\u2013", "-").split("-")
+        return parts[-1].strip() if len(parts) > 1 else None
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str  # the folder name; names the files in dist/
+    path: Path  # absolute path of article.md
+    file: str  # article.md relative to the project root, for messages
+    lang: str
+    title: str  # Markdown, inline
+    body: str  # Markdown
+    body_line: int  # line of article.md where the body starts
+    csl: str  # CSL style: a name in styles/csl/, a repository style name, or a path
+    paper: Paper
+    subtitle: str | None = None
+    short_title: str | None = None
+    authors: tuple[Author, ...] = ()
+    abstract: str | None = None  # Markdown
+    keywords: tuple[str, ...] = ()
+    date: PartialDate | None = None
+    date_modified: PartialDate | None = None
+    doi: str | None = None
+    license: License | None = None
+    citation: Citation = field(default_factory=Citation)
+    base_url: str | None = None
+
+    @property
+    def doi_url(self) -> str | None:
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The shared defaults file and what the whole site needs."""
+
+    file: str | None  # relative to the project root; None when there is none
+    base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything loaded from source/: what the pipeline publishes."""
+
+    publication: Publication
+    articles: tuple[Article, ...]

@@ -1,0 +1,67 @@
+"""The recipe: load sources -> models -> render -> write. Details live elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .config import Settings
+from .errors import Problem, UserError
+from .manuscript import Manuscript, prepare
+from .output import write_atomic
+from .render import Theme
+from .source import load_project
+
+Writer = Callable[[Manuscript, Theme, Settings], bytes]
+
+
+@dataclass(frozen=True)
+class Output:
+    path: Path
+    size: int
+
+
+@dataclass
+class BuildReport:
+    outputs: list[Output] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # articles that could not be built
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def build(settings: Settings) -> BuildReport:
+    """Build every selected edition of every selected article into dist/.
+
+    An article with a problem is skipped and its problem reported; the others are
+    still built. Each article's files are all rendered before any is written.
+    """
+    loaded = load_project(settings)
+    theme = Theme(settings.root, settings.styles_dir)
+    report = BuildReport(problems=list(loaded.problems))
+    for article in loaded.project.articles:
+        try:
+            manuscript = prepare(article, theme, settings)
+            files = {fmt: writer_for(fmt)(manuscript, theme, settings) for fmt in settings.formats}
+        except UserError as error:
+            report.problems.extend(error.problems)
+            continue
+        for fmt, data in files.items():
+            path = settings.dist_dir / article.slug / f"{article.slug}.{fmt}"
+            write_atomic(path, data)
+            report.outputs.append(Output(path, len(data)))
+    return report
+
+
+def writer_for(fmt: str) -> Writer:
+    # Imported here: the PDF writer loads WeasyPrint, which only a PDF build needs.
+    if fmt == "epub":
+        from .writers.epub import write_epub
+        return write_epub
+    if fmt == "pdf":
+        from .writers.pdf import write_pdf
+        return write_pdf
+    from .writers import exports
+    return {"json": exports.write_csl_json, "bib": exports.write_bibtex, "ris": exports.write_ris}[fmt]

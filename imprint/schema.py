@@ -1,0 +1,295 @@
+"""The one declaration of what an editor may write, as JSON Schema (draft 2020-12).
+
+The same schema validates every file (source.py) and is published to schema/ so
+that editors get completion and inline errors (`python publish.py schema --write`).
+Field names follow Quarto and Pandoc so that existing front matter works as it is.
+`x-hint` is ours: what to tell the user when a value does not match.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+SCHEMA_URL = "https://imprint.invalid/schema"  # an identifier, never fetched
+
+_TEXT = {"type": "string", "minLength": 1}
+
+
+def _text(description: str, **more) -> dict:
+    return {**_TEXT, "description": description, **more}
+
+
+def _list_of_text(description: str) -> dict:
+    """A list of strings; a single string is accepted as a list of one (as Quarto does)."""
+    return {
+        "description": description,
+        "anyOf": [_TEXT, {"type": "array", "items": _TEXT}],
+    }
+
+
+DATE = {
+    "description": "A date: YYYY-MM-DD, YYYY-MM or YYYY.",
+    "type": ["string", "integer"],
+    "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
+    "minimum": 1000,
+    "maximum": 9999,
+    "x-hint": "write the date as YYYY-MM-DD, YYYY-MM or YYYY (for example 2019-09-30)",
+}
+
+NAME = {
+    "description": "A person's name: 'Given Family', or its parts (CSL name fields).",
+    "anyOf": [
+        _TEXT,
+        {
+            "type": "object",
+            "properties": {
+                "given": _text("Given names, initials allowed: 'Eduard V.'."),
+                "family": _text("Family name: 'Batunaev'."),
+                "literal": _text("A name that must not be split (an institution)."),
+                "non-dropping-particle": _text("A particle sorted with the family name: 'van'."),
+                "dropping-particle": _text("A particle dropped when sorting: 'de'."),
+                "suffix": _text("'Jr.', 'III'."),
+            },
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ],
+}
+
+AFFILIATION_FIELDS = {
+    "id": _text("A label other entries refer to with `ref:`."),
+    "ref": _text("The `id` of an affiliation listed under the top-level `affiliations:`."),
+    "name": _text("The institution."),
+    "department": _text("The department within the institution."),
+    "group": _text("A research group or laboratory within the department."),
+    "address": _text("Street address."),
+    "city": _text("City."),
+    "region": _text("Region, state or province."),
+    "state": _text("Same as `region` (Quarto accepts both)."),
+    "country": _text("Country."),
+    "postal-code": _text("Postal code."),
+    "url": _text("The institution's web address."),
+    "ror": _text("The institution's ROR identifier."),
+    "number": {"description": "Quarto's affiliation number; ignored.", "type": ["integer", "string"]},
+}
+
+AFFILIATION = {
+    "description": "An affiliation: a line of text, or its parts (Quarto's affiliation schema).",
+    "anyOf": [
+        _TEXT,
+        {"type": "object", "properties": AFFILIATION_FIELDS, "additionalProperties": False, "minProperties": 1},
+    ],
+}
+
+ORCID = {
+    "type": "string",
+    "description": "ORCID iD, bare or as a URL.",
+    "pattern": r"^(https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[\dX]$",
+    "x-hint": "write the ORCID iD as 0000-0000-0000-0000 (the last character may be X)",
+}
+
+AUTHOR = {
+    "description": "An author: a name, or a name with details.",
+    "anyOf": [
+        _TEXT,
+        {
+            "type": "object",
+            "properties": {
+                "name": NAME,
+                "orcid": ORCID,
+                "email": {
+                    "type": "string",
+                    "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                    "description": "E-mail address (printed for the corresponding author).",
+                    "x-hint": "write an e-mail address such as name@example.org",
+                },
+                "url": _text("The author's web page."),
+                "affiliations": {"description": "Where the author works.", "type": "array", "items": AFFILIATION},
+                "affiliation": {
+                    "description": "Same as `affiliations` (Quarto accepts both).",
+                    "anyOf": [AFFILIATION, {"type": "array", "items": AFFILIATION}],
+                },
+                "corresponding": {"type": "boolean", "description": "Whether this is the corresponding author."},
+                "attributes": {
+                    "type": "object",
+                    "description": "Quarto's author attributes.",
+                    "properties": {
+                        "corresponding": {"type": "boolean"},
+                        "equal-contributor": {"type": "boolean"},
+                        "deceased": {"type": "boolean"},
+                    },
+                    "additionalProperties": False,
+                },
+                "degrees": _list_of_text("Academic degrees: 'Cand. Sci. (Hist.)'."),
+                "roles": _list_of_text("Contributor roles (CRediT): 'conceptualization'."),
+                "position": _text("The post the author holds: 'Researcher'."),
+                "note": _text("A note about the author."),
+            },
+            "required": ["name"],
+            "additionalProperties": False,
+        },
+    ],
+}
+
+LICENSE = {
+    "description": "The licence: its name, or its name and URL.",
+    "anyOf": [
+        _TEXT,
+        {
+            "type": "object",
+            "properties": {
+                "text": _text("The licence as printed: 'CC BY 4.0'."),
+                "url": _text("Where the licence text is."),
+                "type": _text("Quarto's licence type; ignored."),
+            },
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ],
+}
+
+# CSL variables an editor writes under `citation:`. Names follow CSL 1.0.2; DOI,
+# ISSN, ISBN and URL are accepted in either case, as Quarto writes them lower-case.
+_CSL_TEXT_VARIABLES = (
+    "container-title", "container-title-short", "collection-title", "collection-number",
+    "volume", "issue", "page", "number", "edition", "publisher", "publisher-place",
+    "event-title", "event-place", "genre", "medium", "status", "archive", "archive-place",
+    "source", "language", "note", "section", "part-number", "supplement-number",
+    "number-of-pages", "chapter-number", "original-title", "title-short", "license",
+)
+CSL_TYPES = (
+    "article", "article-journal", "article-magazine", "article-newspaper", "book", "chapter",
+    "dataset", "entry-encyclopedia", "paper-conference", "report", "review", "review-book",
+    "thesis", "webpage", "manuscript", "preprint", "speech",
+)
+
+CITATION = {
+    "type": "object",
+    "description": "Where the article appeared, in CSL-JSON terms (Quarto's `citation:`).",
+    "properties": {
+        "type": {"type": "string", "enum": list(CSL_TYPES), "description": "CSL item type."},
+        **{name: {"type": ["string", "integer"], "description": f"CSL `{name}`."} for name in _CSL_TEXT_VARIABLES},
+        "container-title": _text("The journal, book or proceedings the article is part of."),
+        "volume": {"type": ["string", "integer"], "description": "Volume: 5."},
+        "issue": {"type": ["string", "integer"], "description": "Issue within the volume: 3."},
+        "collection-number": {
+            "type": ["string", "integer"],
+            "description": "The journal's running issue number across volumes, printed as 'no 3 (19)'.",
+        },
+        "page": {
+            "type": ["string", "integer"],
+            "pattern": r"^[\w.]+(\s*[-\u2013]\s*[\w.]+)?$",
+            "description": "Pages: 173-184.",
+            "x-hint": "write the pages as first-last, for example 173-184",
+        },
+        **{key: _text("ISSN of the journal.") for key in ("issn", "ISSN")},
+        **{key: _text("ISBN of the book.") for key in ("isbn", "ISBN")},
+        **{key: _text("URL where the article is published.") for key in ("url", "URL")},
+        "issued": {**DATE, "description": "Publication date, when it differs from `date`."},
+    },
+    "additionalProperties": False,
+}
+
+# Fields a Quarto or Pandoc document may carry that concern other tools; accepted
+# and ignored so that such files build unchanged.
+FOREIGN_FIELDS = (
+    "format", "execute", "jupyter", "engine", "knitr", "editor", "filters", "output",
+    "toc", "toc-title", "number-sections", "documentclass", "classoption", "geometry",
+    "header-includes", "fontsize", "mainfont", "draft",
+)
+
+# Fields that may be set for all articles in the publication file.
+SHARED_FIELDS = {
+    "lang": {
+        "type": "string",
+        "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        "description": "Language of the text, as a BCP 47 tag: en, ru, en-GB.",
+        "x-hint": "write a language tag such as en, ru or en-GB",
+    },
+    "license": LICENSE,
+    "csl": _text(
+        "Citation style for the 'For citation' line: a file in styles/csl/ (without .csl), "
+        "a style of the CSL repository (apa, chicago-author-date, gost-r-7-0-5-2008, ...), "
+        "or a path to a .csl file inside the project."
+    ),
+    "paper": {
+        "type": "string",
+        "enum": ["A4", "Letter", "A5"],
+        "description": "Paper size of the print edition.",
+    },
+    "citation": CITATION,
+}
+
+ARTICLE_FIELDS = {
+    "title": _text("The article's title (Markdown allowed)."),
+    "subtitle": _text("Subtitle (Markdown allowed)."),
+    "short-title": _text("Short title for running heads and CSL `title-short`."),
+    "author": {
+        "description": "The authors, in order.",
+        "anyOf": [AUTHOR, {"type": "array", "items": AUTHOR, "minItems": 1}],
+    },
+    "authors": {
+        "description": "Same as `author` (Quarto accepts both).",
+        "anyOf": [AUTHOR, {"type": "array", "items": AUTHOR, "minItems": 1}],
+    },
+    "affiliations": {
+        "description": "Affiliations authors refer to with `ref:` (Quarto).",
+        "type": "array",
+        "items": {"type": "object", "properties": AFFILIATION_FIELDS, "required": ["id"], "additionalProperties": False},
+    },
+    "abstract": _text("The abstract (Markdown)."),
+    "keywords": {"type": "array", "items": _TEXT, "description": "Keywords, one per item."},
+    "date": DATE,
+    "date-modified": {**DATE, "description": "Date of the last correction of this edition."},
+    "doi": {
+        "type": "string",
+        "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$",
+        "description": "The article's DOI: 10.21684/2411-197X-2019-5-3-173-184.",
+        "x-hint": "write the DOI as 10.xxxx/suffix",
+    },
+    **SHARED_FIELDS,
+    **{name: {"description": "Setting for Quarto or Pandoc; Imprint ignores it."} for name in FOREIGN_FIELDS},
+}
+
+PUBLICATION_FIELDS = {
+    **SHARED_FIELDS,
+    "base-url": {
+        "type": "string",
+        "pattern": r"^https?://\S+$",
+        "description": "Where dist/ will be published: https://journal.example.org/articles/.",
+        "x-hint": "write an absolute http(s) URL",
+    },
+}
+
+
+def article_schema() -> dict:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_URL}/article.schema.json",
+        "title": "Imprint article front matter",
+        "description": "The YAML front matter of source/<slug>/article.md.",
+        "type": "object",
+        "properties": copy.deepcopy(ARTICLE_FIELDS),
+        "required": ["title"],
+        "additionalProperties": False,
+    }
+
+
+def publication_schema() -> dict:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_URL}/publication.schema.json",
+        "title": "Imprint publication defaults",
+        "description": "source/publication.yaml: defaults merged under every article's own fields.",
+        "type": "object",
+        "properties": copy.deepcopy(PUBLICATION_FIELDS),
+        "additionalProperties": False,
+    }
+
+
+PUBLISHED = {"article.schema.json": article_schema, "publication.schema.json": publication_schema}
+
+
+def dump(schema: dict) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

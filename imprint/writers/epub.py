@@ -1,0 +1,233 @@
+"""The e-reader edition: EPUB 3 with ebooklib, made reproducible and checked.
+
+Pages are rendered from styles/templates/epub/ and handed to ebooklib verbatim
+(as plain items), because ebooklib 0.20 re-parses EpubHtml content with an HTML
+parser and silently drops what it cannot parse. ebooklib writes the package
+document, nav and NCX; the archive is then rewritten with fixed dates
+(output.reproducible_zip) and the package document gets its xml:lang.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from ebooklib import epub
+from lxml import etree
+
+from ..config import Settings
+from ..errors import InternalError, StyleError
+from ..manuscript import Manuscript
+from ..output import reproducible_zip
+from ..render import Theme
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+OPF_NS = "http://www.idpf.org/2007/opf"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+STYLESHEET = "css/epub.css"
+
+
+@dataclass(frozen=True)
+class Page:
+    uid: str
+    file: str
+    title: str
+    content: bytes
+
+
+def write_epub(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    article = manuscript.article
+    t = manuscript.t
+    pages = _render_pages(manuscript, theme)
+    book = epub.EpubBook()
+    _set_metadata(book, manuscript)
+
+    css = epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=theme.stylesheet("epub.css"))
+    book.add_item(css)
+    items = []
+    for page in pages:
+        item = epub.EpubItem(uid=page.uid, file_name=page.file, media_type="application/xhtml+xml",
+                             content=page.content)
+        book.add_item(item)
+        items.append(item)
+
+    book.toc = _toc(manuscript, pages)
+    nav = epub.EpubNav(title=t["contents"])
+    nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+    # The nav is in the spine (not linear) because the landmarks link to it (RSC-011).
+    book.spine = items + [(nav, "no")]
+    # EPUB 2 guide "text" becomes the EPUB 3 landmark "bodymatter" in ebooklib.
+    body_start = pages[1] if len(pages) > 1 else pages[0]
+    book.guide = [
+        {"type": "toc", "href": "nav.xhtml", "title": t["contents"]},
+        {"type": "text", "href": body_start.file, "title": t["start_of_text"]},
+    ]
+
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, book, {
+        "epub3_pages": False,  # else every footnote would be listed as a page
+        "mtime": manuscript.modified,
+        "landmark_title": t["landmarks"],
+        "raise_exceptions": True,
+    })
+    return _repack(buffer.getvalue(), manuscript)
+
+
+def _render_pages(manuscript: Manuscript, theme: Theme) -> list[Page]:
+    context = {"doc": manuscript, "t": manuscript.t, "stylesheet": STYLESHEET}
+    pages = [Page("front-matter", "front-matter.xhtml", manuscript.t["front_matter"],
+                  theme.render("epub/front-matter.xhtml.j2", **context).encode())]
+    for chapter in manuscript.body.chapters:
+        title = chapter.heading.text if chapter.heading else manuscript.title_text
+        content = theme.render("epub/chapter.xhtml.j2", chapter=chapter, title=title, **context)
+        pages.append(Page(f"chapter-{chapter.index + 1}", f"chapter-{chapter.index + 1}.xhtml", title,
+                          content.encode()))
+    return _link_across_pages(pages)
+
+
+def _link_across_pages(pages: list[Page]) -> list[Page]:
+    """Parse every page (a page that is not well-formed XHTML is a template bug) and
+    point links to ids on other pages at those pages: markup.py writes "#id"."""
+    trees = {}
+    home: dict[str, str] = {}
+    for page in pages:
+        try:
+            tree = etree.fromstring(page.content)
+        except etree.XMLSyntaxError as error:
+            raise StyleError.single(
+                "styles/templates/epub", f"{page.file} is not well-formed XHTML: {error}",
+                hint="check the template for unclosed or misnested tags",
+            ) from None
+        body = tree.find(f"{{{XHTML_NS}}}body")
+        if body is None or (len(body) == 0 and not (body.text or "").strip()):
+            raise InternalError(f"{page.file} has an empty body")
+        trees[page.file] = tree
+        for element in tree.iter():
+            if element.get("id"):
+                home.setdefault(element.get("id"), page.file)
+    result = []
+    for page in pages:
+        tree = trees[page.file]
+        changed = False
+        for element in tree.iter(f"{{{XHTML_NS}}}a"):
+            href = element.get("href", "")
+            target = home.get(href[1:]) if href.startswith("#") else None
+            if target and target != page.file:
+                element.set("href", f"{target}{href}")
+                changed = True
+        content = page.content
+        if changed:
+            content = etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+        result.append(Page(page.uid, page.file, page.title, content))
+    return result
+
+
+def _toc(manuscript: Manuscript, pages: list[Page]) -> list:
+    entries: list = [epub.Link(pages[0].file, manuscript.t["front_matter"], "toc-front-matter")]
+    for chapter, page in zip(manuscript.body.chapters, pages[1:]):
+        children = [epub.Link(f"{page.file}#{h.id}", h.text, f"toc-{h.id}")
+                    for h in chapter.headings if h.level == 2]
+        link = epub.Link(page.file, page.title, f"toc-{page.uid}")
+        entries.append((epub.Section(page.title, page.file), children) if children else link)
+    return entries
+
+
+def _set_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
+    article = manuscript.article
+    t = manuscript.t
+    book.set_identifier(manuscript.identifier)
+    if article.doi:
+        # ONIX code list 5, value 06: DOI.
+        book.add_metadata(None, "meta", "06", {"refines": "#id", "property": "identifier-type",
+                                              "scheme": "onix:codelist5"})
+    book.title = manuscript.title_text
+    book.add_metadata("DC", "title", manuscript.title_text, {"id": "title"})
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if manuscript.subtitle_text:
+        book.add_metadata("DC", "title", manuscript.subtitle_text, {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+    book.set_language(article.lang)
+    for number, author in enumerate(article.authors, start=1):
+        uid = f"creator-{number}"
+        book.add_metadata("DC", "creator", author.name.display, {"id": uid})
+        book.add_metadata(None, "meta", author.name.sort_as, {"refines": f"#{uid}", "property": "file-as"})
+        book.add_metadata(None, "meta", "aut", {"refines": f"#{uid}", "property": "role",
+                                               "scheme": "marc:relators"})
+        book.add_metadata(None, "meta", str(number), {"refines": f"#{uid}", "property": "display-seq"})
+    c = article.citation
+    if c.publisher:
+        book.add_metadata("DC", "publisher", c.publisher)
+    if article.license:
+        book.add_metadata("DC", "rights", article.license.text or article.license.url)
+    for keyword in article.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    if manuscript.abstract_text:
+        book.add_metadata("DC", "description", manuscript.abstract_text)
+    if article.date:
+        book.add_metadata("DC", "date", article.date.iso())
+    if c.container_title:
+        # The article belongs to its issue (a set), the issue to the journal (a
+        # series): a belongs-to-collection that refines another collection names
+        # the collection that one is part of (EPUB 3.3, D.3.1).
+        issue = _issue_label(manuscript)
+        book.add_metadata(None, "meta", f"{c.container_title}, {issue}" if issue else c.container_title,
+                          {"property": "belongs-to-collection", "id": "issue"})
+        book.add_metadata(None, "meta", "set" if issue else "series",
+                          {"refines": "#issue", "property": "collection-type"})
+        if issue:
+            book.add_metadata(None, "meta", c.container_title, {"refines": "#issue", "id": "journal",
+                                                                "property": "belongs-to-collection"})
+            book.add_metadata(None, "meta", "series", {"refines": "#journal", "property": "collection-type"})
+    for name, value in _accessibility(manuscript):
+        book.add_metadata(None, "meta", value, {"property": name})
+    book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": manuscript.generator})
+
+
+def _issue_label(manuscript: Manuscript) -> str | None:
+    c = manuscript.article.citation
+    t = manuscript.t
+    parts = []
+    if c.volume:
+        parts.append(f"{t['volume']} {c.volume}")
+    if c.issue:
+        number = f"{t['issue']} {c.issue}"
+        parts.append(f"{number} ({c.collection_number})" if c.collection_number else number)
+    if parts and manuscript.article.date:
+        parts.append(str(manuscript.article.date.year))
+    return ", ".join(parts) or None
+
+
+def _accessibility(manuscript: Manuscript) -> list[tuple[str, str]]:
+    """schema.org accessibility metadata (EPUB Accessibility 1.1, section 2)."""
+    return [
+        ("schema:accessMode", "textual"),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        ("schema:accessibilityFeature", "displayTransformability"),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", manuscript.t["accessibility_summary"]),
+    ]
+
+
+def _repack(data: bytes, manuscript: Manuscript) -> bytes:
+    """Rewrite ebooklib's archive reproducibly; give the package document its language."""
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename.endswith(".opf"):
+                content = _set_package_lang(content, manuscript.article.lang)
+            entries.append((info.filename, content))
+    return reproducible_zip(entries, manuscript.modified, first="mimetype")
+
+
+def _set_package_lang(opf: bytes, lang: str) -> bytes:
+    # ebooklib 0.20 writes no xml:lang on <package>; Ace asks for it.
+    root = etree.fromstring(opf)
+    root.set(XML_LANG, lang)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

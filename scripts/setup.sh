@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Sets up everything Imprint needs on Debian 12, then returns. Safe to run again:
+# each step is skipped when what it installs is already there and up to date.
+#
+#   scripts/setup.sh          what a build needs: WeasyPrint's libraries, fonts,
+#                             Python, .venv with the pinned packages
+#   scripts/setup.sh test     and what the tests need: Java (EPUBCheck), poppler,
+#                             Chromium and Node.js (DAISY Ace), pytest, pikepdf
+#
+# Missing Debian packages are installed when run as root (or with password-less
+# sudo); otherwise the script names them and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-build}"
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+has_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+has_cmd() { command -v "$1" >/dev/null 2>&1; }
+
+missing=()
+has_cmd python3 || missing+=(python3)
+if has_cmd python3 && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then missing+=(python3-venv); fi
+# WeasyPrint's libraries (pango pulls fontconfig, harfbuzz, freetype) and a serif
+# with Latin and Cyrillic for the print edition (PT Serif).
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-paratype; do
+  has_pkg "$pkg" || missing+=("$pkg")
+done
+if [ "$mode" = test ]; then
+  has_cmd java || missing+=(default-jre-headless)       # EPUBCheck
+  has_cmd pdftotext || missing+=(poppler-utils)         # pdftotext, pdffonts, pdfinfo, pdftoppm
+  has_cmd chromium || missing+=(chromium)               # DAISY Ace renders pages in it
+  has_cmd node || missing+=(nodejs)
+  has_cmd npm || missing+=(npm)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then apt=(apt-get); elif has_cmd sudo && sudo -n true 2>/dev/null; then apt=(sudo apt-get)
+  else
+    say "these Debian packages are missing: ${missing[*]}"
+    say "install them with: sudo apt-get install --no-install-recommends ${missing[*]}"
+    exit 2
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${apt[@]}" update -qq
+  "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python3 - <<'PY' || { say "Imprint needs Python 3.11 or newer"; exit 2; }
+import sys
+sys.exit(0 if sys.version_info >= (3, 11) else 1)
+PY
+
+# Python packages, pinned by pyproject.toml and constraints.txt.
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' 2>/dev/null; then
+  say "creating .venv"
+  rm -rf .venv
+  python3 -m venv .venv
+fi
+extras=""; [ "$mode" = test ] && extras="[test]"
+stamp=".venv/.imprint-$mode"
+want="$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  say "installing Python packages into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".$extras"
+  echo "$want" > "$stamp"
+fi
+
+if [ "$mode" = test ]; then
+  # DAISY Ace, pinned by scripts/ace/package-lock.json. Puppeteer's own browser
+  # download is skipped: Ace runs with Debian's Chromium (tests/validators.py).
+  ace=.tools/ace
+  want="$(cat scripts/ace/package.json scripts/ace/package-lock.json | sha256sum | cut -d' ' -f1)"
+  if [ "$(cat "$ace/.stamp" 2>/dev/null)" != "$want" ] || [ ! -x "$ace/node_modules/.bin/ace-cli" ]; then
+    say "installing DAISY Ace into $ace"
+    mkdir -p "$ace"
+    cp scripts/ace/package.json scripts/ace/package-lock.json "$ace/"
+    (cd "$ace" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" > "$ace/.stamp"
+  fi
+fi
