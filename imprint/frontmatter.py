@@ -9,7 +9,6 @@ small file expand into a huge tree.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,18 +74,33 @@ def raise_problems(problems: list[Problem]) -> None:
     raise SourceError(problems)
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as written: source.py checks them and can say
+    where an impossible one (2019-02-30) is, which PyYAML's date parsing cannot."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_yaml(text: str, file: str, first_line: int = 1) -> Located:
     """Parse YAML text that starts on `first_line` of `file`."""
     offset = first_line - 1
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
+            message = error.problem or error.context
+            if error.context and error.context_mark and error.problem:
+                message = (f"{error.context} that starts on line {error.context_mark.line + 1 + offset}, "
+                           f"{error.problem}")
             raise_problems([Problem(
                 file,
-                f"this is not valid YAML: {error.problem or error.context}",
+                f"this is not valid YAML: {message}",
                 line=mark.line + 1 + offset if mark else None,
                 column=mark.column + 1 if mark else None,
                 hint="check the indentation and quote values that contain ': ' or start with a special character",
@@ -150,11 +164,9 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
 
 
 def _plain(value: Any) -> Any:
-    """JSON-like values only: dates become ISO strings, keys become strings."""
+    """JSON-like values only: keys become strings."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()[:10]
     return value

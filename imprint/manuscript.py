@@ -74,8 +74,9 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     try:
         reference, reference_text = format_reference(record, theme.csl_style(article.csl), article.lang)
     except StyleError as error:
+        file, line = article.locate("csl")
         raise SourceError([Problem(
-            article.file, f"citation style '{article.csl}': {p.message}", field="csl", hint=p.hint,
+            file, f"citation style '{article.csl}': {p.message}", line=line, field="csl", hint=p.hint,
         ) for p in error.problems]) from None
 
     affiliations: list[Affiliation] = []

@@ -179,11 +179,11 @@ def _split_notes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token
 
 def _check_supported(main: list[Token], notes: dict[int, list[Token]], file: str, first_line: int) -> None:
     problems = []
-    for token in _walk(main + [t for body in notes.values() for t in body]):
-        if token.type == "image":
-            line = token.map[0] if token.map else None
+    for block in main + [t for body in notes.values() for t in body]:
+        images = [t for t in _walk(block.children or []) if t.type == "image"]
+        for image in images:
             problems.append(Problem(
-                file, "images are not supported yet", line=None if line is None else first_line + line,
+                file, "images are not supported yet", line=first_line + block.map[0] if block.map else None,
                 hint="leave the image out for now; figures arrive with the scholarly apparatus",
             ))
     if problems:

@@ -192,6 +192,11 @@ class Article:
     license: License | None = None
     citation: Citation = field(default_factory=Citation)
     base_url: str | None = None
+    # Where each front matter field was written: (file, line), for later messages.
+    where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def locate(self, key: str) -> tuple[str, int | None]:
+        return self.where.get(key, (self.file, None))
 
     @property
     def doi_url(self) -> str | None:

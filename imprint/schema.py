@@ -187,6 +187,9 @@ CITATION = {
         **{key: _text("ISBN of the book.") for key in ("isbn", "ISBN")},
         **{key: _text("URL where the article is published.") for key in ("url", "URL")},
         "issued": {**DATE, "description": "Publication date, when it differs from `date`."},
+        **{key: {"type": "string", "description": "Same as the top-level `doi` (Quarto writes it here too).",
+                 "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$",
+                 "x-hint": "write the DOI as 10.xxxx/suffix"} for key in ("doi", "DOI")},
     },
     "additionalProperties": False,
 }

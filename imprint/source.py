@@ -174,11 +174,20 @@ class _ArticleBuilder:
             keywords=tuple(k.strip() for k in data.get("keywords", ())),
             date=self._date(("date",), data.get("date")),
             date_modified=self._date(("date-modified",), data.get("date-modified")),
-            doi=_doi(data.get("doi")),
+            doi=_doi(data.get("doi") or (data.get("citation") or {}).get("doi")
+                     or (data.get("citation") or {}).get("DOI")),
             license=self._license(),
             citation=self._citation(),
             base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
+            where=MappingProxyType(self._where()),
         )
+
+    def _where(self) -> dict[str, tuple[str, int | None]]:
+        where = {}
+        for located in (self.defaults, self.own):  # the article's own line wins
+            if located is not None:
+                where.update({key: (located.file, located.line_of((key,))) for key in located.data})
+        return where
 
     def _authors(self) -> tuple[Author, ...]:
         key = "author" if "author" in self.own.data else "authors"
@@ -262,6 +271,8 @@ class _ArticleBuilder:
             value = str(value).strip() if not isinstance(value, str) else value.strip()
             if key in known:
                 fields[known[key]] = value
+            elif key in ("doi", "DOI"):
+                continue  # the article's DOI (Article.doi)
             elif key == "issued":
                 extra["issued"] = value
             else:

@@ -26,7 +26,7 @@ from .footnote_layout import keep_footnotes_with_calls
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
-    "prism": "http://prismstandard.org/namespaces/basic/3.0/",
+    "prism": "http://prismstandard.org/namespaces/basic/2.0/",  # the version most scholarly PDFs carry
 }
 TEMPLATE = "print/article.html.j2"
 

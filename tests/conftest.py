@@ -1,0 +1,52 @@
+"""Shared fixtures: projects made from test cases, built once per session."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from imprint import build
+from imprint.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def make_project(where: Path, source: Path, styles: Path = REPO / "styles") -> Path:
+    """A project folder: a copy of `source` as source/ and of the repository's styles/."""
+    where.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, where / "source")
+    shutil.copytree(styles, where / "styles")
+    return where
+
+
+@dataclass(frozen=True)
+class Built:
+    root: Path
+    slug: str
+
+    def file(self, ext: str) -> Path:
+        return self.root / "dist" / self.slug / f"{self.slug}.{ext}"
+
+
+def _build(root: Path, slug: str) -> Built:
+    report = build(Settings.for_project(root, environ={}))
+    assert report.ok, report.problems
+    return Built(root, slug)
+
+
+@pytest.fixture(scope="session")
+def full(tmp_path_factory) -> Built:
+    """The fixture article: several authors, Cyrillic, footnotes, a table, two heading levels."""
+    root = make_project(tmp_path_factory.mktemp("full"), CASES / "full" / "source")
+    return _build(root, "polyglot-fixture")
+
+
+@pytest.fixture(scope="session")
+def seed(tmp_path_factory) -> Built:
+    """The repository's own source/: the seed article."""
+    root = make_project(tmp_path_factory.mktemp("seed"), REPO / "source")
+    return _build(root, "batunaev-2019-khalkhin-gol")

@@ -1,0 +1,102 @@
+"""The citation record, the "For citation" line and the exported files."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+
+from lxml import etree
+
+from conftest import CASES, REPO, make_project
+from golden import check
+from imprint import build
+from imprint.config import Settings
+from imprint.writers.exports import to_bibtex, to_ris
+from pdfread import pages_text
+
+# As the journal prints it (../shared/seed/README.md).
+JOURNAL_LINE = ("Batunaev E. V. 2019. “Khalkhin-Gol: Military and Political Cooperation of the USSR and the MNR "
+                "(1939-1945)”. Tyumen State University Herald. Humanities Research. Humanitates, vol. 5, no 3 (19), "
+                "pp. 173-184. DOI: 10.21684/2411-197X-2019-5-3-173-184")
+
+
+def for_citation_in_epub(epub) -> str:
+    with zipfile.ZipFile(epub) as archive:
+        page = etree.fromstring(archive.read("EPUB/front-matter.xhtml"))
+    block = page.find(".//{http://www.w3.org/1999/xhtml}p[@id='for-citation']")
+    return " ".join("".join(block.itertext()).split())
+
+
+def test_seed_reads_as_the_journal_prints_it(seed):
+    assert for_citation_in_epub(seed.file("epub")) == f"For citation: {JOURNAL_LINE}"
+    pdf_text = " ".join(pages_text(seed.file("pdf"))[0].split())
+    assert f"For citation: {JOURNAL_LINE}" in pdf_text
+
+
+def test_seed_citation_files(seed):
+    expected = REPO / "tests" / "cases" / "seed" / "expected"
+    for ext in ("json", "bib", "ris"):
+        check(expected / f"batunaev-2019-khalkhin-gol.{ext}", seed.file(ext).read_text(encoding="utf-8"))
+    record = json.loads(seed.file("json").read_text())[0]
+    assert record["DOI"] == "10.21684/2411-197X-2019-5-3-173-184"
+    assert record["author"] == [{"family": "Batunaev", "given": "Eduard V."}]
+    assert record["issued"] == {"date-parts": [[2019]]}
+    assert (record["volume"], record["issue"], record["collection-number"], record["page"]) == ("5", "3", "19", "173-184")
+    assert record["container-title"] == "Tyumen State University Herald. Humanities Research. Humanitates"
+    assert record["ISSN"] == "2411-197X"
+    assert "keyword" not in record and "license" not in record and "publisher" not in record  # unknown: left out
+
+
+def test_bibtex_and_ris_carry_the_record(seed):
+    bib = seed.file("bib").read_text()
+    assert bib.startswith("@article{batunaev-2019-khalkhin-gol,\n")
+    for field in ("author = {Batunaev, Eduard V.}", "year = {2019}", "volume = {5}", "number = {3}",
+                  "pages = {173--184}", "issn = {2411-197X}", "doi = {10.21684/2411-197X-2019-5-3-173-184}",
+                  "journal = {Tyumen State University Herald. Humanities Research. Humanitates}"):
+        assert field in bib, field
+    assert bib.count("{") == bib.count("}")
+    ris = seed.file("ris").read_bytes().decode()
+    lines = ris.split("\r\n")
+    assert lines[0] == "TY  - JOUR" and lines[-2] == "ER  - " and lines[-1] == ""
+    assert all(re.match(r"^[A-Z][A-Z0-9]  - ", line) for line in lines[:-1])
+    assert "AU  - Batunaev, Eduard V." in lines and "SP  - 173" in lines and "EP  - 184" in lines
+    assert "DO  - 10.21684/2411-197X-2019-5-3-173-184" in lines
+
+
+def test_special_characters_are_escaped_for_tex_and_ris():
+    record = {"id": "x", "type": "article-journal", "title": "Tom & Jerry: 100% {braces} $5 #1 a_b",
+              "author": [{"literal": "Team & Co"}], "abstract": "Line one.\nLine two."}
+    bib = to_bibtex(record)
+    assert r"title = {Tom \& Jerry: 100\% \{braces\} \$5 \#1 a\_b}" in bib
+    assert r"author = {{Team \& Co}}" in bib
+    assert "AB  - Line one. Line two.\r\n" in to_ris(record)
+
+
+def test_full_fixture_citation_files(full):
+    for ext in ("json", "bib", "ris"):
+        check(CASES / "full" / "expected" / f"polyglot-fixture.{ext}", full.file(ext).read_text(encoding="utf-8"))
+    record = json.loads(full.file("json").read_text())[0]
+    assert record["title"] == "Испытательная статья: сотрудничество и «кавычки» & <теги>: Подзаголовок для проверки"
+    assert record["author"][1] == {"family": "Smith", "given": "Anna"}
+    assert record["license"] == "CC BY 4.0" and record["language"] == "ru"
+    assert record["keyword"] == "история, сотрудничество, источники"
+    assert record["issued"] == {"date-parts": [[2024, 5, 17]]}
+
+
+def test_a_publication_can_choose_another_csl_style(tmp_path):
+    root = make_project(tmp_path, REPO / "source")
+    publication = root / "source" / "publication.yaml"
+    publication.write_text(publication.read_text().replace("csl: utmn-humanitates", "csl: apa"))
+    report = build(Settings.for_project(root, formats=("epub",), environ={}))
+    assert report.ok, report.problems
+    line = for_citation_in_epub(root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.epub")
+    assert line == ("For citation: Batunaev, E. V. (2019). Khalkhin-Gol: Military and Political Cooperation of the "
+                    "USSR and the MNR (1939-1945). Tyumen State University Herald. Humanities Research. Humanitates, "
+                    "5(3), 173–184. https://doi.org/10.21684/2411-197X-2019-5-3-173-184")
+
+
+def test_markup_characters_in_metadata_stay_text_in_the_reference(full):
+    line = for_citation_in_epub(full.file("epub"))
+    # The house style is English (its default-locale), whatever the article's language.
+    assert "“Испытательная статья: сотрудничество и «кавычки» & <теги>: Подзаголовок для проверки”" in line

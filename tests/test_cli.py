@@ -1,0 +1,71 @@
+"""The command line as a new user meets it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import REPO, make_project
+from imprint import schema
+from imprint.cli import main
+
+
+def test_help_lists_the_options(capsys):
+    assert main(["--help"]) == 0
+    assert "build" in capsys.readouterr().out
+    assert main(["build", "--help"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--formats", "--out", "ARTICLE", "--quiet"):
+        assert option in out
+
+
+def test_summary_has_one_line_per_file_with_its_size(tmp_path, capsys):
+    root = make_project(tmp_path / "p", REPO / "source")
+    assert main(["-C", str(root), "--formats", "epub,bib"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].split()[0].endswith("batunaev-2019-khalkhin-gol.epub") and lines[0].endswith("kB")
+    assert lines[1].split()[0].endswith("batunaev-2019-khalkhin-gol.bib")
+    assert lines[2].startswith("2 files for 1 article in ")
+    assert sorted(p.name for p in (root / "dist" / "batunaev-2019-khalkhin-gol").iterdir()) == [
+        "batunaev-2019-khalkhin-gol.bib", "batunaev-2019-khalkhin-gol.epub"]
+
+
+def test_one_article_into_another_folder(tmp_path, capsys):
+    root = make_project(tmp_path / "p", REPO / "source")
+    out = tmp_path / "elsewhere"
+    assert main(["build", "-C", str(root), "-o", str(out), "-f", "json", "batunaev-2019-khalkhin-gol"]) == 0
+    assert (out / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.json").exists()
+    assert not (root / "dist").exists()
+
+
+def test_usage_mistakes_exit_2(tmp_path, capsys):
+    root = make_project(tmp_path / "p", REPO / "source")
+    assert main(["-C", str(root), "no-such-article"]) == 2
+    assert "no article 'no-such-article'" in capsys.readouterr().err
+    assert main(["-C", str(root), "--formats", "docx"]) == 2
+    assert "unknown format docx" in capsys.readouterr().err
+    assert main(["--no-such-option"]) == 2
+    assert main(["-C", str(tmp_path / "missing")]) == 2
+
+
+def test_publish_script_runs_as_a_program(tmp_path):
+    root = make_project(tmp_path / "p", REPO / "source")
+    run = subprocess.run([sys.executable, str(REPO / "publish.py"), "-C", str(root), "-f", "ris"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "1 files for 1 article" in run.stdout or "1 file" in run.stdout
+
+
+def test_published_json_schema_is_current():
+    for name, make in schema.PUBLISHED.items():
+        assert (REPO / "schema" / name).read_text() == schema.dump(make()), \
+            f"schema/{name} is stale: run python publish.py schema --write"
+    loaded = json.loads((REPO / "schema" / "article.schema.json").read_text())
+    assert loaded["required"] == ["title"]
+
+
+def test_schema_command_prints_the_article_schema(capsys):
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "Imprint article front matter"

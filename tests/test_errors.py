@@ -1,0 +1,90 @@
+"""Bad input: every problem at once, each with file, line and field; exit code 2;
+no traceback; nothing in dist/ lost. Each case in cases/errors/ pins the exact
+message (IMPRINT_REGEN=1 rewrites expected.txt)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, REPO, make_project
+from golden import check
+from imprint.cli import main
+
+ERROR_CASES = sorted(p.name for p in (CASES / "errors").iterdir())
+
+
+def run(root: Path, *args: str, capsys) -> tuple[int, str, str]:
+    code = main(["build", "-C", str(root), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+def test_error_message(case, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = make_project(tmp_path / "project", CASES / "errors" / case / "source")
+    code, out, err = run(root, capsys=capsys)
+    check(CASES / "errors" / case / "expected.txt", f"exit {code}\n{err}")
+    assert code == 2
+    assert "Traceback" not in err and "Traceback" not in out
+    assert err.strip(), "an error must say what is wrong"
+
+
+def test_every_problem_is_located(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", CASES / "errors" / "wrong-types" / "source")
+    code, _, err = run(root, capsys=capsys)
+    lines = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(lines) >= 6  # all of them, not just the first
+    assert all(line.startswith("error: source/a/article.md:") for line in lines), lines
+
+
+def test_other_articles_are_still_built(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", CASES / "errors" / "one-bad-among-good" / "source")
+    code, out, err = run(root, capsys=capsys)
+    assert code == 2
+    assert (root / "dist" / "good" / "good.epub").exists() and (root / "dist" / "good" / "good.pdf").exists()
+    assert not (root / "dist" / "bad").exists() and not (root / "dist" / "worse").exists()
+    assert "source/bad/article.md" in err and "source/worse/article.md" in err
+
+
+def test_a_failed_build_leaves_earlier_editions_intact(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    assert run(root, capsys=capsys)[0] == 0
+    dist = root / "dist" / "batunaev-2019-khalkhin-gol"
+    before = {p.name: p.read_bytes() for p in dist.iterdir()}
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text().replace("lang: en", "lang: en\nkeywords: not a list"))
+    code, _, err = run(root, capsys=capsys)
+    assert code == 2 and "keywords" in err
+    after = {p.name: p.read_bytes() for p in dist.iterdir()}
+    assert after == before  # same files, same bytes, no temporary files left
+
+
+def test_a_broken_template_is_reported_with_its_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / "styles" / "templates" / "front-matter.html.j2"
+    template.write_text(template.read_text().replace("{{ t.for_citation }}", "{{ t.for_citaton }}"))
+    code, _, err = run(root, "--formats", "epub", capsys=capsys)
+    assert code == 2
+    assert "styles/templates/front-matter.html.j2:" in err and "for_citaton" in err
+
+
+def test_internal_failure_exits_1_without_traceback(tmp_path, capsys, monkeypatch):
+    import imprint.cli
+
+    def broken(settings):
+        raise RuntimeError("simulated fault")
+
+    monkeypatch.setattr(imprint.cli, "build", broken)
+    code = main(["build", "-C", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "internal error: RuntimeError: simulated fault" in err and "Traceback" not in err

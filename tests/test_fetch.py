@@ -1,0 +1,51 @@
+"""Nothing leaves the project: confined file reads, no network for WeasyPrint."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import REPO, make_project
+from imprint import build
+from imprint.config import Settings
+from imprint.errors import SourceError
+from imprint.fetch import make_url_fetcher, read_bytes
+
+
+def test_reads_are_confined_to_the_project(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "inside.txt").write_text("ok")
+    (tmp_path / "outside.txt").write_text("secret")
+    os.symlink(tmp_path / "outside.txt", root / "link.txt")
+    assert read_bytes(root, root / "inside.txt") == b"ok"
+    for path in (root / "link.txt", root / ".." / "outside.txt", tmp_path / "outside.txt", root / "missing"):
+        with pytest.raises(SourceError):
+            read_bytes(root, path)
+    os.mkfifo(root / "fifo")
+    with pytest.raises(SourceError, match="not a regular file"):
+        read_bytes(root, root / "fifo")
+
+
+def test_weasyprint_fetcher_refuses_network_and_outside_files(tmp_path):
+    fetcher, refused = make_url_fetcher(tmp_path)
+    (tmp_path / "a.css").write_text("p {}")
+    assert fetcher.fetch((tmp_path / "a.css").as_uri()).read() == b"p {}"
+    assert fetcher.fetch("data:text/plain,hi").read() == b"hi"
+    for url in ("http://example.org/x.css", "https://example.org/", "ftp://example.org/x",
+                "file:///etc/passwd", (tmp_path / ".." / "x").as_uri(), "file:///%2e%2e/etc/passwd"):
+        with pytest.raises(refused):
+            fetcher.fetch(url)
+
+
+def test_a_stylesheet_reaching_out_stops_the_build(tmp_path):
+    root = make_project(tmp_path / "p", REPO / "source")
+    css = root / "styles" / "css" / "print.css"
+    css.write_text('@import url("https://example.org/evil.css");\n' + css.read_text())
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert not report.ok
+    assert "refused to load https://example.org/evil.css" in report.problems[0].message
+    css.write_text('@import url("file:///etc/passwd");\n' + css.read_text())
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert "outside the project" in report.problems[0].message

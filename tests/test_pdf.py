@@ -1,0 +1,133 @@
+"""The print edition, read back with poppler and pikepdf."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pikepdf
+import pytest
+
+from conftest import CASES, make_project
+from imprint import build
+from imprint.config import Settings
+from pdfread import fonts, page_count, page_text, pages_text, words
+
+MM = 72 / 25.4
+
+
+def test_every_font_is_embedded_and_the_text_face_is_pt_serif(full):
+    found = fonts(full.file("pdf"))
+    assert found
+    assert all(f["emb"] == "yes" for f in found), found
+    assert all("PT-Serif" in f["name"] for f in found), found
+
+
+def test_front_matter_on_the_first_page(full):
+    text = " ".join(page_text(full.file("pdf"), 1).split())
+    for expected in ["Вестник испытательного журнала. Гуманитарные исследования, Т. 12, № 2, 2024, С. 45-67",
+                     "Испытательная статья:", "Подзаголовок для проверки", "Иван Петрович Иванов",
+                     "ORCID: https://orcid.org/0000-0002-1825-0097", "https://doi.org/10.5555/imprint-test-1",
+                     "Аннотация", "Ключевые слова: история, сотрудничество, источники", "Для цитирования:",
+                     "Иванов И. П., Smith A., Сидоров П. 2024."]:
+        assert expected in text, expected
+
+
+def test_user_text_comes_out_literally(full):
+    text = " ".join(page_text(full.file("pdf"), 1).split())
+    assert "«кавычки» & <теги>" in text
+    assert "<script>alert(„x“)</script> и <b>жирный</b> & амперсанд" in text
+
+
+def test_each_footnote_is_on_the_page_of_its_call(full):
+    """The fixture marks each call with ZQn just before it, each note with NTn."""
+    pages = pages_text(full.file("pdf"))
+    assert len(pages) >= 4
+    call_page, note_page = {}, {}
+    for number, text in enumerate(pages, start=1):
+        for n in re.findall(r"ZQ(\d)", text):
+            call_page.setdefault(n, number)
+        for n in re.findall(r"NT(\d)", text):
+            note_page.setdefault(n, number)
+    assert set(call_page) == set(note_page) == set("1234567")
+    assert call_page == note_page
+    assert len(set(call_page.values())) >= 4  # notes on several pages, so the check means something
+
+
+def test_running_heads_and_folios_but_not_on_the_first_page(full):
+    pdf = full.file("pdf")
+    first, width, height = words(pdf, 1)
+    top, bottom = 22 * MM, height - 24 * MM
+    assert not [w for w in first if w.y_max < top or w.y_min > bottom], "page 1 has a head or folio"
+    second, _, _ = words(pdf, 2)
+    head = " ".join(w.text for w in second if w.y_max < top)
+    assert "Иванов И. П. и др." in head and "Испытательная статья" in head
+    assert [w.text for w in second if w.y_min > bottom] == ["2"]
+
+
+def test_bookmarks_follow_headings(full):
+    with pikepdf.open(full.file("pdf")) as pdf:
+        with pdf.open_outline() as outline:
+            def walk(items, depth=0):
+                for item in items:
+                    yield depth, item.title
+                    yield from walk(item.children, depth + 1)
+            found = list(walk(outline.root))
+    assert found[0] == (0, "Испытательная статья: сотрудничество и «кавычки» & <теги>")
+    assert (1, "Введение") in found and (2, "Источники и методы") in found
+    assert (1, "Заключение") in found and (1, "Аннотация") in found
+
+
+def test_document_properties_and_xmp(full):
+    with pikepdf.open(full.file("pdf")) as pdf:
+        info = pdf.docinfo
+        assert str(info["/Title"]) == "Испытательная статья: сотрудничество и «кавычки» & <теги>"
+        assert str(info["/Author"]) == "Иван Петрович Иванов, Anna Smith, Пётр Сидоров"
+        assert str(info["/Subject"]).startswith("Аннотация на русском языке")
+        assert str(info["/Keywords"]) == "история, сотрудничество, источники"
+        assert str(info["/CreationDate"]).startswith("D:20240517")
+        assert str(pdf.Root.Lang) == "ru"
+        meta = pdf.open_metadata()
+        assert meta["dc:title"] == "Испытательная статья: сотрудничество и «кавычки» & <теги>"
+        assert meta["dc:creator"] == ["Иван Петрович Иванов", "Anna Smith", "Пётр Сидоров"]
+        assert meta["dc:description"].startswith("Аннотация")
+        assert meta["dc:subject"] == {"история", "сотрудничество", "источники"}
+        prism = "{http://prismstandard.org/namespaces/basic/2.0/}"
+        assert meta[f"{prism}doi"] == "10.5555/imprint-test-1"
+        assert meta["dc:identifier"] == {"doi:10.5555/imprint-test-1"}
+        assert meta[f"{prism}publicationName"] == "Вестник испытательного журнала. Гуманитарные исследования"
+        assert (meta[f"{prism}volume"], meta[f"{prism}number"]) == ("12", "2")
+        assert (meta[f"{prism}startingPage"], meta[f"{prism}endingPage"]) == ("45", "67")
+        assert meta["xmp:CreateDate"] == "2024-05-17T00:00:00Z"
+        assert meta["pdfuaid:part"] == "1"
+
+
+def test_text_is_hyphenated_in_its_language(full):
+    """Russian patterns: some line ends with a hyphen inside a word of the source."""
+    source = (CASES / "full" / "source" / "polyglot-fixture" / "article.md").read_text()
+    words_in_source = set(re.findall(r"\w+", source.lower()))
+    broken = []
+    for text in pages_text(full.file("pdf"), raw=True):
+        for a, b in re.findall(r"(\w+)-\n(\w+)", text):
+            if (a + b).lower() in words_in_source:
+                broken.append(a + "-" + b)
+    assert len(broken) >= 5, broken
+
+
+@pytest.mark.parametrize("paper, size", [("A4", (595, 842)), ("Letter", (612, 792)), ("A5", (420, 595))])
+def test_paper_size_comes_from_the_publication(paper, size, tmp_path):
+    root = make_project(tmp_path, CASES / "full" / "source")
+    publication = root / "source" / "publication.yaml"
+    publication.write_text(publication.read_text().replace("paper: A4", f"paper: {paper}"))
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert report.ok, report.problems
+    with pikepdf.open(root / "dist" / "polyglot-fixture" / "polyglot-fixture.pdf") as pdf:
+        box = [round(float(v)) for v in pdf.pages[0].MediaBox]
+    assert (box[2], box[3]) == size
+
+
+def test_seed_print_edition(seed):
+    text = " ".join(pages_text(seed.file("pdf"))[0].split())
+    assert "For citation: Batunaev E. V. 2019." in text
+    assert "ORCID: https://orcid.org/0000-0001-6641-4124" in text
+    assert page_count(seed.file("pdf")) >= 2

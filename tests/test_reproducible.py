@@ -1,0 +1,44 @@
+"""Same inputs, same bytes: two builds in separate processes are identical."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+
+import pikepdf
+
+from conftest import CASES, REPO, make_project
+
+FORMATS = ("epub", "pdf", "json", "bib", "ris")
+
+
+def build_in_process(root, out, **env):
+    environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    environment.update(env)
+    run = subprocess.run([sys.executable, str(REPO / "publish.py"), "build", "-q", "-C", str(root), "-o", str(out)],
+                         capture_output=True, text=True, env=environment)
+    assert run.returncode == 0, run.stderr
+    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    root = make_project(tmp_path / "project", CASES / "full" / "source")
+    first = build_in_process(root, tmp_path / "one")
+    second = build_in_process(root, tmp_path / "two")
+    assert sorted(str(p) for p in first) == sorted(f"polyglot-fixture/polyglot-fixture.{f}" for f in FORMATS)
+    assert first == second
+
+
+def test_source_date_epoch_sets_every_date(tmp_path):
+    root = make_project(tmp_path / "project", REPO / "source")
+    build_in_process(root, tmp_path / "out", SOURCE_DATE_EPOCH="1700000000")  # 2023-11-14T22:13:20Z
+    epub = tmp_path / "out" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.epub"
+    with zipfile.ZipFile(epub) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+        assert b"<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>" in archive.read("EPUB/content.opf")
+    with pikepdf.open(epub.with_suffix(".pdf")) as pdf:
+        assert str(pdf.docinfo["/ModDate"]).startswith("D:20231114221320")
+        assert pdf.open_metadata()["xmp:ModifyDate"] == "2023-11-14T22:13:20Z"
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:2019")  # publication date, from the metadata

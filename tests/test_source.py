@@ -1,0 +1,107 @@
+"""Front matter: Quarto and Pandoc conventions, publication defaults, the schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from imprint.config import Settings
+from imprint.errors import SourceError
+from imprint.source import load_project
+
+
+def project(tmp_path: Path, article: str, publication: str | None = None) -> Settings:
+    folder = tmp_path / "source" / "a"
+    folder.mkdir(parents=True)
+    (folder / "article.md").write_text(article)
+    if publication is not None:
+        (tmp_path / "source" / "publication.yaml").write_text(publication)
+    return Settings.for_project(tmp_path, environ={})
+
+
+def test_quarto_front_matter_is_read_as_it_is(tmp_path):
+    settings = project(tmp_path, """---
+title: "A *Quarto* paper"
+format:
+  html: default
+execute:
+  echo: false
+authors:
+  - name: Norah Jones
+    orcid: https://orcid.org/0000-0002-1825-0097
+    affiliations:
+      - ref: ox
+    attributes:
+      corresponding: true
+    email: norah@example.org
+  - Bill Gates
+affiliations:
+  - id: ox
+    name: University of Oxford
+    state: Oxfordshire
+    country: United Kingdom
+lang: en-GB
+date: 2023-09
+license: CC BY-NC-SA 4.0
+citation:
+  type: article-journal
+  container-title: Journal
+  doi: 10.1234/quarto.5
+  url: https://example.org/a
+---
+Body.
+""")
+    article = load_project(settings).project.articles[0]
+    first, second = article.authors
+    assert first.name.given == "Norah" and first.name.family == "Jones"
+    assert first.orcid == "0000-0002-1825-0097" and first.corresponding
+    assert first.affiliations[0].display == "University of Oxford, Oxfordshire, United Kingdom"
+    assert second.name.display == "Bill Gates" and second.name.sort_as == "Gates, Bill"
+    assert article.lang == "en-GB" and article.date.iso() == "2023-09"
+    assert article.license.url == "https://creativecommons.org/licenses/by-nc-sa/4.0/"
+    assert article.citation.url == "https://example.org/a"
+    assert article.doi == "10.1234/quarto.5"
+
+
+def test_publication_defaults_are_merged_under_the_article(tmp_path):
+    settings = project(tmp_path, """---
+title: T
+citation:
+  volume: 5
+  container-title: Own Journal
+---
+""", publication="""
+lang: ru
+paper: Letter
+license: CC BY 4.0
+citation:
+  container-title: Shared Journal
+  issn: 1234-5678
+""")
+    article = load_project(settings).project.articles[0]
+    assert article.lang == "ru" and article.paper.css == "letter"
+    assert article.license.text == "CC BY 4.0"
+    assert (article.citation.container_title, article.citation.issn, article.citation.volume) == (
+        "Own Journal", "1234-5678", "5")
+    assert article.locate("lang") == ("source/publication.yaml", 2)
+    assert article.locate("citation") == ("source/a/article.md", 3)
+
+
+def test_no_defaults_means_nothing_invented(tmp_path):
+    settings = project(tmp_path, "---\ntitle: T\nlang: en\n---\n")
+    article = load_project(settings).project.articles[0]
+    assert article.authors == () and article.license is None and article.date is None
+    assert article.doi is None and article.keywords == () and article.citation.container_title is None
+
+
+def test_a_doi_url_is_reduced_to_the_doi(tmp_path):
+    settings = project(tmp_path, "---\ntitle: T\nlang: en\ndoi: https://doi.org/10.1234/ABC.5\n---\n")
+    assert load_project(settings).project.articles[0].doi == "10.1234/ABC.5"
+
+
+def test_the_only_article_failing_fails_the_load(tmp_path):
+    settings = project(tmp_path, "---\nlang: en\n---\n")
+    with pytest.raises(SourceError) as error:
+        load_project(settings)
+    assert error.value.problems[0].message == "missing required field 'title'"
