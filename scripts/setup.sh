@@ -18,8 +18,9 @@ has_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok 
 has_cmd() { command -v "$1" >/dev/null 2>&1; }
 
 missing=()
-has_cmd python3 || missing+=(python3)
-if has_cmd python3 && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then missing+=(python3-venv); fi
+# python3-venv provides ensurepip, without which `python3 -m venv` fails on Debian.
+if ! has_cmd python3; then missing+=(python3 python3-venv)
+elif ! python3 -c 'import ensurepip, venv' 2>/dev/null; then missing+=(python3-venv); fi
 # WeasyPrint's libraries (pango pulls fontconfig, harfbuzz, freetype) and a serif
 # with Latin and Cyrillic for the print edition (PT Serif).
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-paratype; do
@@ -52,7 +53,7 @@ sys.exit(0 if sys.version_info >= (3, 11) else 1)
 PY
 
 # Python packages, pinned by pyproject.toml and constraints.txt.
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' 2>/dev/null; then
+if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then  # missing, or left half-made
   say "creating .venv"
   rm -rf .venv
   python3 -m venv .venv
