@@ -115,7 +115,7 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         reference=reference,
         reference_text=reference_text,
         identifier=_identifier(article),
-        created=min(published or modified, modified),
+        created=published or modified,
         modified=modified,
         generator=f"Imprint {__version__}",
     )
