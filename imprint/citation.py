@@ -70,6 +70,9 @@ def format_reference(record: dict[str, Any], style_path: Path, lang: str) -> tup
     from citeproc.source.json import CiteProcJSON
 
     style = _load_style(str(style_path), lang)
+    if not style.has_bibliography():
+        raise StyleError.single(str(style_path), "the CSL style has no <bibliography> layout",
+                                hint="choose a style that formats a reference list")
     results = []
     for fmt, item in ((formatter.html, _escaped(record)), (formatter.plain, record)):
         with warnings.catch_warnings():

@@ -106,9 +106,12 @@ def _run_schema(args: argparse.Namespace) -> int:
         sys.stdout.write(schema.dump(schema.article_schema()))
         return 0
     folder = Path(args.write)
-    folder.mkdir(parents=True, exist_ok=True)
     for name, make in schema.PUBLISHED.items():
-        (folder / name).write_text(schema.dump(make()), encoding="utf-8")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(schema.dump(make()), encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {folder / name}: {error.strerror or error}") from None
         print(f"wrote {folder / name}")
     return 0
 

@@ -55,12 +55,13 @@ class Settings:
         if unknown:
             raise UsageError(f"unknown format {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
         epoch = environ.get("SOURCE_DATE_EPOCH")
-        if epoch is not None and not epoch.strip().isdigit():
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}")
+        # Zip entries cannot carry dates before 1980 nor, here, after 9999.
+        if epoch is not None and not (epoch.strip().isdigit() and 315532800 <= int(epoch) < 253402300800):
+            raise UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970 between 1980 and 9999, not {epoch!r}")
         return cls(
             root=root,
             dist_dir=Path(dist_dir).resolve() if dist_dir else root / "dist",
             formats=formats,
-            articles=tuple(articles),
+            articles=tuple(dict.fromkeys(articles)),
             source_date_epoch=int(epoch) if epoch is not None else None,
         )

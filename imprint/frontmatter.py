@@ -9,6 +9,7 @@ small file expand into a huge tree.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,14 +76,24 @@ def raise_problems(problems: list[Problem]) -> None:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as written: source.py checks them and can say
-    where an impossible one (2019-02-30) is, which PyYAML's date parsing cannot."""
+    """SafeLoader that reads plain values the way YAML 1.2 does.
+
+    YAML 1.1, which PyYAML follows, turns `NO` (Norway) and `on` into booleans,
+    `010` into 8 and `1:30` into 90. Here only true/false are booleans and only
+    decimal digits are integers. Dates stay as written: source.py checks them and
+    can say where an impossible one (2019-02-30) is.
+    """
 
 
+_DROPPED = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int"}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
 
 
 def load_yaml(text: str, file: str, first_line: int = 1) -> Located:

@@ -58,26 +58,40 @@ class Manuscript:
     def keywords(self) -> tuple[str, ...]:
         return self.article.keywords
 
+    @property
+    def full_title(self) -> str:
+        """Title and subtitle in one line, as document properties show it."""
+        return full_title(self.title_text, self.subtitle_text)
+
 
 def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     t = theme.strings(article.lang)
     quotes = str(t.get("quotes", "“”‘’"))
     title = render_inline(article.title, quotes)
     subtitle = render_inline(article.subtitle, quotes) if article.subtitle else None
-    abstract = render_block(article.abstract, quotes) if article.abstract else None
     title_text = plain_text(title)
     subtitle_text = plain_text(subtitle) if subtitle else None
+    problems: list[Problem] = []  # every problem of the article, not just the first
+    abstract = body = reference = None
+    try:
+        if article.abstract:
+            abstract = render_block(article.abstract, quotes, *article.locate("abstract"))
+    except SourceError as error:
+        problems.extend(error.problems)
+    try:
+        body = parse_body(article.body, quotes, article.file, article.body_line)
+    except SourceError as error:
+        problems.extend(error.problems)
     abstract_text = plain_text(abstract) if abstract else None
-    body = parse_body(article.body, quotes, article.file, article.body_line)
-
     record = build_record(article, full_title(title_text, subtitle_text), abstract_text)
     try:
         reference, reference_text = format_reference(record, theme.csl_style(article.csl), article.lang)
     except StyleError as error:
         file, line = article.locate("csl")
-        raise SourceError([Problem(
-            file, f"citation style '{article.csl}': {p.message}", line=line, field="csl", hint=p.hint,
-        ) for p in error.problems]) from None
+        problems.extend(Problem(file, f"citation style '{article.csl}': {p.message}", line=line, field="csl",
+                                hint=p.hint) for p in error.problems)
+    if problems:
+        raise SourceError(problems)
 
     affiliations: list[Affiliation] = []
     bylines = []

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,19 @@ class License:
 
 
 @dataclass(frozen=True)
+class Copyright:
+    holder: str | None = None
+    year: str | None = None
+    statement: str | None = None
+
+    @property
+    def display(self) -> str:
+        if self.statement:
+            return self.statement
+        return " ".join(p for p in ("©", self.year, self.holder) if p)
+
+
+@dataclass(frozen=True)
 class Paper:
     name: str  # as the editor writes it: A4, Letter, A5
     css: str  # the CSS @page size keyword
@@ -190,6 +204,7 @@ class Article:
     date_modified: PartialDate | None = None
     doi: str | None = None
     license: License | None = None
+    copyright: Copyright | None = None
     citation: Citation = field(default_factory=Citation)
     base_url: str | None = None
     # Where each front matter field was written: (file, line), for later messages.
@@ -200,7 +215,8 @@ class Article:
 
     @property
     def doi_url(self) -> str | None:
-        return f"https://doi.org/{self.doi}" if self.doi else None
+        # A DOI may hold characters a URL cannot (SICI-style <, >, #): escape them.
+        return f"https://doi.org/{quote(self.doi, safe='/:;()[]._-')}" if self.doi else None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from .config import Settings
-from .errors import Problem, UserError
+from .errors import Problem, UsageError, UserError
 from .manuscript import Manuscript, prepare
 from .output import write_atomic
 from .render import Theme
@@ -43,15 +43,21 @@ def build(settings: Settings) -> BuildReport:
     report = BuildReport(problems=list(loaded.problems))
     for article in loaded.project.articles:
         try:
-            manuscript = prepare(article, theme, settings)
+            manuscript = prepare(article, theme, settings)  # finds the body's problems too
+            if not loaded.ok(article):
+                continue
             files = {fmt: writer_for(fmt)(manuscript, theme, settings) for fmt in settings.formats}
         except UserError as error:
             report.problems.extend(error.problems)
             continue
         for fmt, data in files.items():
             path = settings.dist_dir / article.slug / f"{article.slug}.{fmt}"
-            write_atomic(path, data)
+            try:
+                write_atomic(path, data)
+            except OSError as error:
+                raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
             report.outputs.append(Output(path, len(data)))
+    report.problems.sort(key=lambda p: (p.file, p.line or 0, p.column or 0))
     return report
 
 

@@ -16,11 +16,17 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 import jinja2
-import yaml
 
-from .errors import Problem, StyleError
-from .fetch import display, read_bytes, read_text
+from .errors import Problem, SourceError, StyleError
+from .fetch import display, read_bytes, read_text, resolve_inside
+from .frontmatter import load_yaml
 
+# The words every language file must give (styles/locales/<lang>.yaml).
+LOCALE_KEYS = (
+    "quotes", "for_citation", "abstract", "keywords", "doi", "published", "copyright", "licence", "issn",
+    "volume", "issue", "pages", "correspondence", "contents", "landmarks", "front_matter", "start_of_text",
+    "notes", "note_back", "and", "et_al", "accessibility_summary",
+)
 TEMPLATES = "templates"
 LOCALES = "locales"
 CSS = "css"
@@ -42,7 +48,7 @@ class Theme:
         if not templates.is_dir():
             raise StyleError.single(display(templates, self.root), "the templates folder is missing")
         return jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
+            loader=_ConfinedLoader(self.root, templates),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -90,14 +96,27 @@ class Theme:
                 return self._strings[candidate]
             path = self.dir / LOCALES / f"{candidate}.yaml"
             if path.is_file():
-                data = yaml.safe_load(read_text(self.root, path, "language strings"))
-                if not isinstance(data, dict):
-                    raise StyleError.single(display(path, self.root), "language strings must be a set of fields")
-                self._strings[candidate] = MappingProxyType(data)
+                self._strings[candidate] = self._load_strings(path)
                 return self._strings[candidate]
         raise StyleError.single(
             display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
         )
+
+    def _load_strings(self, path: Path) -> Mapping[str, Any]:
+        file = display(path, self.root)
+        try:
+            located = load_yaml(read_text(self.root, path, "language strings"), file)
+        except SourceError as error:
+            raise StyleError(error.problems) from None
+        data = located.data
+        if not isinstance(data, dict):
+            raise StyleError.single(file, "language strings must be a set of fields (key: text)", line=1)
+        missing = [key for key in LOCALE_KEYS if not isinstance(data.get(key), str)]
+        if missing:
+            raise StyleError.single(file, f"missing or not text: {', '.join(missing)}",
+                                    hint=f"copy {'them' if len(missing) > 1 else 'it'} from "
+                                         f"styles/locales/{FALLBACK_LANG}.yaml and translate")
+        return MappingProxyType(data)
 
     def stylesheet(self, name: str) -> bytes:
         return read_bytes(self.root, self.dir / CSS / name, "stylesheet")
@@ -126,3 +145,24 @@ class Theme:
                 hint="put the .csl file in styles/csl/, or name a style of the CSL repository "
                      "(apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008, ...)",
             ) from None
+
+
+class _ConfinedLoader(jinja2.BaseLoader):
+    """Jinja's FileSystemLoader follows symlinks out of the project; this one
+    reads templates through fetch.py like every other file."""
+
+    def __init__(self, root: Path, folder: Path):
+        self.root = root
+        self.folder = folder
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
+        if not path.exists():
+            raise jinja2.TemplateNotFound(template)
+        try:
+            text = read_text(self.root, path, "template")
+        except SourceError as error:
+            raise StyleError(error.problems) from None
+        resolved = resolve_inside(self.root, path)
+        mtime = resolved.stat().st_mtime
+        return text, str(path), lambda: resolved.stat().st_mtime == mtime

@@ -13,7 +13,7 @@ import json
 
 SCHEMA_URL = "https://imprint.invalid/schema"  # an identifier, never fetched
 
-_TEXT = {"type": "string", "minLength": 1}
+_TEXT = {"type": "string", "pattern": r"\S", "x-hint": "fill it in, or leave the field out"}
 
 
 def _text(description: str, **more) -> dict:
@@ -28,10 +28,10 @@ def _list_of_text(description: str) -> dict:
     }
 
 
+# Checked further by values.parse_date, which can say what is wrong with a date.
 DATE = {
-    "description": "A date: YYYY-MM-DD, YYYY-MM or YYYY.",
+    "description": "A date: YYYY-MM-DD, YYYY-MM or YYYY ('March 5, 2024' is understood too).",
     "type": ["string", "integer"],
-    "pattern": r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
     "minimum": 1000,
     "maximum": 9999,
     "x-hint": "write the date as YYYY-MM-DD, YYYY-MM or YYYY (for example 2019-09-30)",
@@ -125,6 +125,8 @@ AUTHOR = {
                 "roles": _list_of_text("Contributor roles (CRediT): 'conceptualization'."),
                 "position": _text("The post the author holds: 'Researcher'."),
                 "note": _text("A note about the author."),
+                **{name: {"description": "Quarto author field; Imprint ignores it."}
+                   for name in ("id", "phone", "fax", "metadata", "acknowledgements")},
             },
             "required": ["name"],
             "additionalProperties": False,
@@ -164,7 +166,7 @@ CSL_TYPES = (
     "thesis", "webpage", "manuscript", "preprint", "speech",
 )
 
-CITATION = {
+CITATION_FIELDS = {
     "type": "object",
     "description": "Where the article appeared, in CSL-JSON terms (Quarto's `citation:`).",
     "properties": {
@@ -202,6 +204,23 @@ FOREIGN_FIELDS = (
     "header-includes", "fontsize", "mainfont", "draft",
 )
 
+COPYRIGHT = {
+    "description": "The copyright notice: a statement, or its parts (Quarto).",
+    "anyOf": [
+        _TEXT,
+        {
+            "type": "object",
+            "properties": {
+                "holder": _text("Who holds the copyright."),
+                "year": {"type": ["integer", "string"], "description": "The year of the copyright."},
+                "statement": _text("The notice as printed."),
+            },
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ],
+}
+
 # Fields that may be set for all articles in the publication file.
 SHARED_FIELDS = {
     "lang": {
@@ -211,6 +230,7 @@ SHARED_FIELDS = {
         "x-hint": "write a language tag such as en, ru or en-GB",
     },
     "license": LICENSE,
+    "copyright": COPYRIGHT,
     "csl": _text(
         "Citation style for the 'For citation' line: a file in styles/csl/ (without .csl), "
         "a style of the CSL repository (apa, chicago-author-date, gost-r-7-0-5-2008, ...), "
@@ -221,13 +241,22 @@ SHARED_FIELDS = {
         "enum": ["A4", "Letter", "A5"],
         "description": "Paper size of the print edition.",
     },
-    "citation": CITATION,
+    "citation": {
+        "description": CITATION_FIELDS["description"] + " `true` (Quarto) is accepted and adds nothing.",
+        "anyOf": [CITATION_FIELDS, {"type": "boolean"}],
+    },
 }
 
+def _title(description: str) -> dict:
+    # A number is a title too ("1984").
+    return {"type": ["string", "number"], "pattern": r"\S", "description": description,
+            "x-hint": "fill it in, or leave the field out"}
+
+
 ARTICLE_FIELDS = {
-    "title": _text("The article's title (Markdown allowed)."),
-    "subtitle": _text("Subtitle (Markdown allowed)."),
-    "short-title": _text("Short title for running heads and CSL `title-short`."),
+    "title": _title("The article's title (Markdown allowed)."),
+    "subtitle": _title("Subtitle (Markdown allowed)."),
+    "short-title": _title("Short title for running heads and CSL `title-short`."),
     "author": {
         "description": "The authors, in order.",
         "anyOf": [AUTHOR, {"type": "array", "items": AUTHOR, "minItems": 1}],
@@ -242,7 +271,10 @@ ARTICLE_FIELDS = {
         "items": {"type": "object", "properties": AFFILIATION_FIELDS, "required": ["id"], "additionalProperties": False},
     },
     "abstract": _text("The abstract (Markdown)."),
-    "keywords": {"type": "array", "items": _TEXT, "description": "Keywords, one per item."},
+    "keywords": {
+        "description": "Keywords: a list, or one string separated by commas.",
+        "anyOf": [_TEXT, {"type": "array", "items": _TEXT}],
+    },
     "date": DATE,
     "date-modified": {**DATE, "description": "Date of the last correction of this edition."},
     "doi": {

@@ -19,9 +19,11 @@ from .errors import Problem, SourceError, UsageError
 from .fetch import display, read_text
 from .frontmatter import Located, format_path, load_yaml, split_front_matter
 from .model import (
-    PAPERS, Affiliation, Article, Author, Citation, License, PartialDate, PersonName, Project, Publication,
+    PAPERS, Affiliation, Article, Author, Citation, Copyright, License, PartialDate, PersonName, Project, Publication,
 )
+from .names import parse_name
 from .validation import validate
+from .values import licence_url, normalise_doi, orcid_checksum_ok, parse_date
 
 ARTICLE_FILE = "article.md"
 PUBLICATION_FILE = "publication.yaml"
@@ -32,29 +34,34 @@ DEFAULT_CSL = "chicago-author-date"
 
 @dataclass(frozen=True)
 class LoadResult:
-    project: Project
-    problems: tuple[Problem, ...]  # articles left out because of these
+    project: Project  # every article that could be modelled, problems or not
+    problems: tuple[Problem, ...]
+    failed: frozenset[str]  # slugs of articles that must not be written
+
+    def ok(self, article: Article) -> bool:
+        return article.slug not in self.failed
 
 
 def load_project(settings: Settings) -> LoadResult:
-    """Load the publication file and the selected articles.
+    """Load the publication file and the selected articles, collecting every problem.
 
-    Raises SourceError when the publication file is wrong (nothing can be built)
-    or no article could be loaded; otherwise returns the good articles together
-    with the problems of the others.
+    An article with a problem is still modelled as far as its valid fields allow,
+    so that later stages can find its other problems in the same run; it is
+    listed in `failed` and never written. A problem in the publication file fails
+    every article.
     """
-    publication, defaults = load_publication(settings)
-    folders = find_articles(settings)
+    publication, defaults, publication_problems = load_publication(settings)
+    problems = list(publication_problems)
+    failed: set[str] = set()
     articles: list[Article] = []
-    problems: list[Problem] = []
-    for folder in folders:
-        try:
-            articles.append(load_article(settings, folder, defaults))
-        except SourceError as error:
-            problems.extend(error.problems)
-    if problems and not articles:
-        raise SourceError(problems)
-    return LoadResult(Project(publication, tuple(articles)), tuple(problems))
+    for folder in find_articles(settings):
+        article, article_problems = load_article(settings, folder, defaults)
+        if article is not None:
+            articles.append(article)
+        if article_problems or publication_problems:
+            failed.add(folder.name)
+        problems.extend(article_problems)
+    return LoadResult(Project(publication, tuple(articles)), tuple(problems), frozenset(failed))
 
 
 def find_articles(settings: Settings) -> list[Path]:
@@ -73,7 +80,7 @@ def find_articles(settings: Settings) -> list[Path]:
                 f"no article {', '.join(repr(s) for s in unknown)} in {display(source, settings.root)}/"
                 + (f" (there are: {', '.join(sorted(by_slug))})" if by_slug else "")
             )
-        folders = [by_slug[s] for s in settings.articles]
+        folders = [by_slug[s] for s in dict.fromkeys(settings.articles)]
     if not folders:
         raise SourceError.single(
             display(source, settings.root), "there are no articles to publish",
@@ -82,44 +89,75 @@ def find_articles(settings: Settings) -> list[Path]:
     return folders
 
 
-def load_publication(settings: Settings) -> tuple[Publication, Located | None]:
+def load_publication(settings: Settings) -> tuple[Publication, Located | None, list[Problem]]:
+    """The publication file, its valid fields as defaults, and its problems."""
     path = settings.source_dir / PUBLICATION_FILE
     if not path.exists():
-        return Publication(file=None), None
+        return Publication(file=None), None, []
     file = display(path, settings.root)
-    located = load_yaml(read_text(settings.root, path, "publication file"), file)
-    if located.data in (None, {}):
-        return Publication(file=file), None
+    try:
+        located = load_yaml(read_text(settings.root, path, "publication file"), file)
+    except SourceError as error:
+        return Publication(file=file), None, list(error.problems)
+    if located.data is None:
+        return Publication(file=file), None, []
     if not isinstance(located.data, dict):
-        raise SourceError.single(file, "the publication file must be a set of fields (key: value)", line=1)
+        return Publication(file=file), None, [
+            Problem(file, "the publication file must be a set of fields (key: value)", line=1)]
     problems = validate(located, schema.publication_schema())
-    if problems:
-        raise SourceError(problems)
-    return Publication(file=file, base_url=located.data.get("base-url")), located
+    _drop_invalid(located, problems)
+    return Publication(file=file, base_url=located.data.get("base-url")), located, problems
 
 
-def load_article(settings: Settings, folder: Path, defaults: Located | None) -> Article:
+def load_article(settings: Settings, folder: Path, defaults: Located | None
+                 ) -> tuple[Article | None, list[Problem]]:
+    """The article's model (None when even that cannot be made) and its problems."""
     path = folder / ARTICLE_FILE
     file = display(path, settings.root)
     slug = folder.name
+    problems: list[Problem] = []
     if not SLUG.match(slug):
-        raise SourceError.single(
+        problems.append(Problem(
             display(folder, settings.root), f"the folder name '{slug}' cannot name the output files",
             hint="use only Latin letters, digits, '-' and '_' (for example batunaev-2019-khalkhin-gol)",
-        )
-    text = read_text(settings.root, path, "article")
-    yaml_text, body, body_line = split_front_matter(text, file)
-    located = load_yaml(yaml_text, file, first_line=2)
+        ))
+    try:
+        text = read_text(settings.root, path, "article")
+        problems.extend(check_characters(text, file))
+        yaml_text, body, body_line = split_front_matter(text, file)
+        located = load_yaml(yaml_text, file, first_line=2)
+    except SourceError as error:
+        return None, problems + list(error.problems)
     if not isinstance(located.data, dict):
-        raise SourceError.single(file, "the front matter must be a set of fields (title: ...)", line=2)
-    problems = validate(located, schema.article_schema())
-    if problems:
-        raise SourceError(problems)
+        return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)]
+    schema_problems = validate(located, schema.article_schema())
+    _drop_invalid(located, schema_problems)
     builder = _ArticleBuilder(located, defaults)
     article = builder.build(slug=slug, path=path.resolve(), body=body, body_line=body_line)
-    if builder.problems:
-        raise SourceError(builder.problems)
-    return article
+    return article, problems + schema_problems + builder.problems
+
+
+def check_characters(text: str, file: str) -> list[Problem]:
+    """Characters XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF)."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for column, char in enumerate(line, start=1):
+            if (ord(char) < 0x20 and char not in "\t\r\n") or char in "\ufffe\uffff":
+                problems.append(Problem(
+                    file, f"the control character U+{ord(char):04X} cannot be published", line=number,
+                    column=column, hint="delete it (it is invisible in most editors)",
+                ))
+                break
+    return problems
+
+
+def _drop_invalid(located: Located, problems: list[Problem]) -> None:
+    """Remove the top-level fields that have problems, so that the rest can be
+    checked further; the article is not written anyway."""
+    for problem in problems:
+        if problem.field:
+            key = re.split(r"[.\[]", problem.field, maxsplit=1)[0]
+            located.data.pop(key, None)
 
 
 class _ArticleBuilder:
@@ -138,11 +176,12 @@ class _ArticleBuilder:
         self.problems.append(Problem(source.file, message, line=source.line_of(path),
                                      field=format_path(path), hint=hint))
 
-    def _value(self, key: str) -> Any:
-        """The article's value, else the publication default; mappings merged key by key."""
+    def _value(self, key: str, merge: bool = False) -> Any:
+        """The article's value, else the publication default. With `merge`, a
+        mapping given in both is merged field by field (the article's fields win)."""
         own = self.own.data.get(key)
         default = self.defaults.data.get(key) if self.defaults is not None else None
-        if isinstance(own, dict) and isinstance(default, dict):
+        if merge and isinstance(own, dict) and isinstance(default, dict):
             return {**default, **own}
         return own if own is not None else default
 
@@ -162,7 +201,7 @@ class _ArticleBuilder:
             path=path,
             file=self.own.file,
             lang=lang or "und",
-            title=data["title"].strip(),
+            title=_strip(data.get("title")) or "",
             subtitle=_strip(data.get("subtitle")),
             short_title=_strip(data.get("short-title")),
             body=body,
@@ -171,12 +210,12 @@ class _ArticleBuilder:
             paper=paper,
             authors=self._authors(),
             abstract=_strip(data.get("abstract")),
-            keywords=tuple(k.strip() for k in data.get("keywords", ())),
+            keywords=_keywords(data.get("keywords")),
             date=self._date(("date",), data.get("date")),
             date_modified=self._date(("date-modified",), data.get("date-modified")),
-            doi=_doi(data.get("doi") or (data.get("citation") or {}).get("doi")
-                     or (data.get("citation") or {}).get("DOI")),
+            doi=self._doi(),
             license=self._license(),
+            copyright=self._copyright(),
             citation=self._citation(),
             base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
             where=MappingProxyType(self._where()),
@@ -188,6 +227,12 @@ class _ArticleBuilder:
             if located is not None:
                 where.update({key: (located.file, located.line_of((key,))) for key in located.data})
         return where
+
+    def _doi(self) -> str | None:
+        citation = self.own.data.get("citation")
+        citation = citation if isinstance(citation, dict) else {}
+        value = self.own.data.get("doi") or citation.get("doi") or citation.get("DOI")
+        return normalise_doi(value) if value else None
 
     def _authors(self) -> tuple[Author, ...]:
         key = "author" if "author" in self.own.data else "authors"
@@ -201,7 +246,7 @@ class _ArticleBuilder:
 
     def _author(self, path: tuple, entry: Any, refs: dict) -> Author:
         if isinstance(entry, str):
-            return Author(name=_name(entry))
+            return Author(name=parse_name(entry))
         affiliations_raw = entry.get("affiliations", entry.get("affiliation", []))
         if not isinstance(affiliations_raw, list):
             affiliations_raw = [affiliations_raw]
@@ -219,7 +264,7 @@ class _ArticleBuilder:
         orcid = entry.get("orcid")
         if orcid:
             orcid = orcid.rsplit("/", 1)[-1]
-            if not _orcid_checksum_ok(orcid):
+            if not orcid_checksum_ok(orcid):
                 self._problem(path + ("orcid",), f"'{orcid}' is not a valid ORCID iD (its check digit is wrong)",
                               hint="copy the iD from the author's ORCID record")
         attributes = entry.get("attributes", {})
@@ -238,14 +283,11 @@ class _ArticleBuilder:
     def _date(self, path: tuple, value: Any) -> PartialDate | None:
         if value is None:
             return None
-        parts = [int(p) for p in str(value).split("-")]
-        date = PartialDate(*parts)
         try:
-            date.to_datetime()
-        except ValueError:
-            self._problem(path, f"'{value}' is not a date in the calendar")
+            return parse_date(value)
+        except ValueError as error:
+            self._problem(path, str(error))
             return None
-        return date
 
     def _license(self) -> License | None:
         value = self._value("license")
@@ -255,11 +297,20 @@ class _ArticleBuilder:
             value = {"url": value} if re.match(r"^https?://", value) else {"text": value}
         text, url = value.get("text"), value.get("url")
         if text and not url:
-            url = _licence_url(text)
+            url = licence_url(text)
         return License(text=text, url=url)
 
+    def _copyright(self) -> Copyright | None:
+        value = self._value("copyright")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return Copyright(statement=value.strip())
+        return Copyright(**{k: str(v).strip() for k, v in value.items()})
+
     def _citation(self) -> Citation:
-        raw = dict(self._value("citation") or {})
+        own = self._value("citation", merge=True)
+        raw = dict(own) if isinstance(own, dict) else {}  # Quarto also allows `citation: true`
         known = {
             "type": "type", "container-title": "container_title", "volume": "volume", "issue": "issue",
             "collection-number": "collection_number", "page": "page", "issn": "issn", "ISSN": "issn",
@@ -293,8 +344,9 @@ def _get(data: Any, path: tuple) -> Any:
     return data
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+def _strip(value: Any) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -305,12 +357,16 @@ def _tuple(value: Any) -> tuple[str, ...]:
 
 def _name(value: Any) -> PersonName:
     if isinstance(value, dict):
-        return PersonName(**{k.replace("-", "_"): v.strip() for k, v in value.items()})
-    words = value.strip().rsplit(" ", 1)
-    if len(words) == 1:
-        return PersonName(literal=words[0])
-    # "Given Family", as Quarto and Pandoc read a name written as one string.
-    return PersonName(given=words[0], family=words[1])
+        return PersonName(**{k.replace("-", "_"): str(v).strip() for k, v in value.items()})
+    return parse_name(str(value))
+
+
+def _keywords(value: Any) -> tuple[str, ...]:
+    """A list, or one string of comma-separated keywords (Quarto accepts both)."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(k for k in (str(item).strip() for item in items) if k)
 
 
 def _affiliation(value: Any) -> Affiliation:
@@ -322,29 +378,3 @@ def _affiliation(value: Any) -> Affiliation:
     return Affiliation(**fields)
 
 
-def _doi(value: str | None) -> str | None:
-    if not value:
-        return None
-    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", value.strip())
-
-
-def _licence_url(text: str) -> str | None:
-    """The URL of a Creative Commons licence named by its short form ("CC BY 4.0")."""
-    normal = text.strip().upper()
-    if normal in ("CC0", "CC0 1.0"):
-        return "https://creativecommons.org/publicdomain/zero/1.0/"
-    match = re.match(r"^CC[ -]?(BY(?:[ -](?:NC|SA|ND))*)(?:[ -]?(\d\.\d))?$", normal)
-    if not match:
-        return None
-    kind = match.group(1).lower().replace(" ", "-")
-    return f"https://creativecommons.org/licenses/{kind}/{match.group(2) or '4.0'}/"
-
-
-def _orcid_checksum_ok(orcid: str) -> bool:
-    """ISO 7064 MOD 11-2, as ORCID computes its last character."""
-    digits = orcid.replace("-", "")
-    total = 0
-    for char in digits[:-1]:
-        total = (total + int(char)) * 2
-    check = (12 - total % 11) % 11
-    return digits[-1] == ("X" if check == 10 else str(check))

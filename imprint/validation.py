@@ -30,7 +30,7 @@ def describe(value: Any) -> str:
         return "empty"
     if isinstance(value, bool):
         return "true or false"
-    if isinstance(value, int):
+    if isinstance(value, (int, float)):
         return "a number"
     if isinstance(value, str):
         return "text"

@@ -68,9 +68,14 @@ def test_special_characters_are_escaped_for_tex_and_ris():
     record = {"id": "x", "type": "article-journal", "title": "Tom & Jerry: 100% {braces} $5 #1 a_b",
               "author": [{"literal": "Team & Co"}], "abstract": "Line one.\nLine two."}
     bib = to_bibtex(record)
-    assert r"title = {Tom \& Jerry: 100\% \{braces\} \$5 \#1 a\_b}" in bib
+    assert r"title = {{Tom \& Jerry: 100\% \{braces\} \$5 \#1 a\_b}}" in bib
     assert r"author = {{Team \& Co}}" in bib
     assert "AB  - Line one. Line two.\r\n" in to_ris(record)
+    linked = {"id": "y", "type": "article-journal", "DOI": "10.1/a_b&c", "URL": "https://example.org/a_b?x=1&y=%20#f"}
+    bib = to_bibtex(linked)
+    assert "doi = {10.1/a_b&c}" in bib and "url = {https://example.org/a_b?x=1&y=%20#f}" in bib  # verbatim
+    ris = to_ris({"id": "z", "type": "book"}, ("Mongolia, history of", "USSR"))
+    assert "KW  - Mongolia, history of\r\nKW  - USSR\r\n" in ris
 
 
 def test_full_fixture_citation_files(full):

@@ -60,9 +60,9 @@ def test_a_failed_build_leaves_earlier_editions_intact(tmp_path, capsys, monkeyp
     dist = root / "dist" / "batunaev-2019-khalkhin-gol"
     before = {p.name: p.read_bytes() for p in dist.iterdir()}
     article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
-    article.write_text(article.read_text().replace("lang: en", "lang: en\nkeywords: not a list"))
+    article.write_text(article.read_text().replace("date: 2019", "date: 2019-13-45"))
     code, _, err = run(root, capsys=capsys)
-    assert code == 2 and "keywords" in err
+    assert code == 2 and "date: '2019-13-45' is not a date" in err
     after = {p.name: p.read_bytes() for p in dist.iterdir()}
     assert after == before  # same files, same bytes, no temporary files left
 
@@ -88,3 +88,55 @@ def test_internal_failure_exits_1_without_traceback(tmp_path, capsys, monkeypatc
     out, err = capsys.readouterr()
     assert code == 1
     assert "internal error: RuntimeError: simulated fault" in err and "Traceback" not in err
+
+
+def test_output_folder_that_is_a_file_is_a_usage_error(tmp_path, capsys):
+    root = make_project(tmp_path / "project", REPO / "source")
+    (tmp_path / "afile").write_text("x")
+    code, _, err = run(root, "-o", str(tmp_path / "afile"), "-f", "json", capsys=capsys)
+    assert code == 2 and "cannot write" in err and "Traceback" not in err
+
+
+def test_source_date_epoch_out_of_range(tmp_path, capsys, monkeypatch):
+    root = make_project(tmp_path / "project", REPO / "source")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999")
+    code, _, err = run(root, capsys=capsys)
+    assert code == 2 and "SOURCE_DATE_EPOCH" in err
+
+
+def test_a_note_longer_than_a_page_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    source = tmp_path / "src"
+    (source / "a").mkdir(parents=True)
+    note = " ".join(["слово"] * 1500)
+    (source / "a" / "article.md").write_text(
+        "---\ntitle: T\nlang: ru\n---\n\nТекст.[^1]\n\n[^1]: " + note + "\n")
+    root = make_project(tmp_path / "project", source)
+    code, _, err = run(root, "-f", "pdf", capsys=capsys)
+    assert code == 2
+    assert "source/a/article.md:8: footnote 1 is too long to fit on a page" in err
+
+
+def test_language_strings_must_be_complete(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    strings = root / "styles" / "locales" / "en.yaml"
+    strings.write_text(strings.read_text().replace("contents: Contents\n", ""))
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "styles/locales/en.yaml: missing or not text: contents" in err
+    strings.write_text("quotes: [unclosed\n")
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "styles/locales/en.yaml:" in err and "not valid YAML" in err
+
+
+def test_a_template_linked_from_outside_the_project_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    outside = tmp_path / "outside.j2"
+    outside.write_text("SECRET")
+    template = root / "styles" / "templates" / "front-matter.html.j2"
+    template.unlink()
+    template.symlink_to(outside)
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "outside the project" in err
+    assert not (root / "dist").exists()

@@ -31,8 +31,8 @@ def test_chapters_start_at_the_top_level_heading_used():
     first = parsed.chapters[1]
     assert [(h.level, h.id) for h in first.headings] == [(1, "first"), (2, "sub-one")]
     assert '<h1 id="first">First</h1>' in str(first.epub)  # a chapter file starts at h1
-    assert '<h2 id="first">First</h2>' in str(first.print)  # under the article's h1 in print
-    assert '<h3 id="sub-one">Sub</h3>' in str(first.print)
+    assert '<h2 id="first" data-bookmark="First">First</h2>' in str(first.print)  # under the article's h1
+    assert '<h3 id="sub-one" data-bookmark="Sub">Sub</h3>' in str(first.print)
 
 
 def test_heading_ids_are_unique_and_readable():
@@ -66,3 +66,9 @@ def test_notes_live_in_the_chapter_that_first_calls_them():
 
 def test_plain_text_for_metadata():
     assert plain_text(render_inline("*Italic* & <tag>", EN)) == "Italic & <tag>"
+
+
+def test_heading_levels_never_jump():
+    parsed = body("# Top\n\n#### Deep\n\n## Back")
+    assert [(h.level, h.text) for h in parsed.chapters[0].headings] == [(1, "Top"), (2, "Deep"), (2, "Back")]
+    assert '<h2 id="deep">Deep</h2>' in str(parsed.chapters[0].epub)

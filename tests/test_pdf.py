@@ -81,14 +81,15 @@ def test_bookmarks_follow_headings(full):
 def test_document_properties_and_xmp(full):
     with pikepdf.open(full.file("pdf")) as pdf:
         info = pdf.docinfo
-        assert str(info["/Title"]) == "Испытательная статья: сотрудничество и «кавычки» & <теги>"
+        full_title = "Испытательная статья: сотрудничество и «кавычки» & <теги>: Подзаголовок для проверки"
+        assert str(info["/Title"]) == full_title
         assert str(info["/Author"]) == "Иван Петрович Иванов, Anna Smith, Пётр Сидоров"
         assert str(info["/Subject"]).startswith("Аннотация на русском языке")
         assert str(info["/Keywords"]) == "история, сотрудничество, источники"
         assert str(info["/CreationDate"]).startswith("D:20240517")
         assert str(pdf.Root.Lang) == "ru"
         meta = pdf.open_metadata()
-        assert meta["dc:title"] == "Испытательная статья: сотрудничество и «кавычки» & <теги>"
+        assert meta["dc:title"] == full_title
         assert meta["dc:creator"] == ["Иван Петрович Иванов", "Anna Smith", "Пётр Сидоров"]
         assert meta["dc:description"].startswith("Аннотация")
         assert meta["dc:subject"] == {"история", "сотрудничество", "источники"}

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from imprint.config import Settings
-from imprint.errors import SourceError
 from imprint.source import load_project
 
 
@@ -100,8 +97,9 @@ def test_a_doi_url_is_reduced_to_the_doi(tmp_path):
     assert load_project(settings).project.articles[0].doi == "10.1234/ABC.5"
 
 
-def test_the_only_article_failing_fails_the_load(tmp_path):
-    settings = project(tmp_path, "---\nlang: en\n---\n")
-    with pytest.raises(SourceError) as error:
-        load_project(settings)
-    assert error.value.problems[0].message == "missing required field 'title'"
+def test_a_failing_article_is_modelled_but_marked_failed(tmp_path):
+    settings = project(tmp_path, "---\nlang: en\nkeywords: [a]\n---\n")
+    loaded = load_project(settings)
+    assert [p.message for p in loaded.problems] == ["missing required field 'title'"]
+    article, = loaded.project.articles
+    assert not loaded.ok(article) and article.keywords == ("a",)

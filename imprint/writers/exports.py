@@ -35,19 +35,21 @@ def write_bibtex(manuscript: Manuscript, theme: Theme, settings: Settings) -> by
 
 
 def write_ris(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
-    return to_ris(manuscript.record).encode()
+    return to_ris(manuscript.record, manuscript.keywords).encode()
 
 
 def to_bibtex(record: Mapping[str, Any]) -> str:
     fields: list[tuple[str, str]] = []
 
-    def add(name: str, value: Any) -> None:
+    def add(name: str, value: Any, verbatim: bool = False) -> None:
         if value not in (None, ""):
-            fields.append((name, _latex(str(value))))
+            # biblatex reads url and doi verbatim: escaping them would change them.
+            fields.append((name, _verbatim(str(value)) if verbatim else _latex(str(value))))
 
     if record.get("author"):
         fields.append(("author", " and ".join(_bibtex_name(n) for n in record["author"])))
-    add("title", record.get("title"))
+    if record.get("title"):  # double braces: BibTeX styles must not change its case
+        fields.append(("title", "{" + _latex(record["title"]) + "}"))
     add("shorttitle", record.get("title-short"))
     kind = BIBTEX_TYPES.get(record.get("type", ""), "misc")
     add("journal" if kind == "article" else "booktitle", record.get("container-title"))
@@ -63,8 +65,8 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     add("publisher", record.get("publisher"))
     add("address", record.get("publisher-place"))
     add("issn", record.get("ISSN"))
-    add("doi", record.get("DOI"))
-    add("url", record.get("URL"))
+    add("doi", record.get("DOI"), verbatim=True)
+    add("url", record.get("URL"), verbatim=True)
     add("langid", LANGIDS.get(str(record.get("language", "")).split("-")[0]))
     add("keywords", record.get("keyword"))
     add("abstract", record.get("abstract"))
@@ -72,7 +74,9 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     return f"@{kind}{{{record['id']},\n{body}\n}}\n"
 
 
-def to_ris(record: Mapping[str, Any]) -> str:
+def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = ()) -> str:
+    """The record in RIS. `keywords` one by one (the record joins them with commas,
+    and a keyword may contain one)."""
     lines: list[tuple[str, Any]] = [("TY", RIS_TYPES.get(record.get("type", ""), "GEN"))]
     for name in record.get("author", []):
         lines.append(("AU", name.get("literal") or ", ".join(
@@ -98,8 +102,8 @@ def to_ris(record: Mapping[str, Any]) -> str:
     lines.append(("DO", record.get("DOI")))
     lines.append(("UR", record.get("URL")))
     lines.append(("LA", record.get("language")))
-    for keyword in str(record.get("keyword", "")).split(","):
-        lines.append(("KW", keyword.strip()))
+    for keyword in keywords:
+        lines.append(("KW", keyword))
     lines.append(("AB", record.get("abstract")))
     lines.append(("ER", ""))
     # RIS: a two-letter tag, two spaces, a hyphen, a space; CRLF line ends.
@@ -124,6 +128,12 @@ def _bibtex_name(name: Mapping[str, str]) -> str:
 
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
           "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _verbatim(text: str) -> str:
+    """A verbatim field may hold anything but unbalanced braces."""
+    text = " ".join(text.split())
+    return text.replace("{", "%7B").replace("}", "%7D")
 
 
 def _latex(text: str) -> str:

@@ -46,10 +46,33 @@ def write_pdf(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes
     try:
         with _quiet_weasyprint():
             document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+            _check_footnote_areas(document, manuscript)
             document.metadata = _Metadata(_xmp_extra(manuscript), **vars(document.metadata))
             return document.write_pdf(pdf_variant="pdf/ua-1")
     except refused as error:
         raise SourceError([Problem(manuscript.article.file, f"print edition: {error}")]) from None
+
+
+def _check_footnote_areas(document, manuscript: Manuscript) -> None:
+    """A note longer than a page cannot be placed: WeasyPrint then draws it up over
+    the page's text and cuts its beginning off. Refuse that, naming the note."""
+    notes = {note.id: note for note in manuscript.body.notes}
+    problems = []
+    for page in document.pages:
+        page_box = page._page_box  # WeasyPrint 70 keeps the layout here
+        for area in page_box.children:
+            if type(area).__name__ != "FootnoteAreaBox" or area.position_y >= page_box.content_box_y():
+                continue
+            for box in area.children:
+                element = getattr(box, "element", None)
+                note = notes.get(element.get("id")) if element is not None else None
+                if note is not None:
+                    problems.append(Problem(
+                        manuscript.article.file, f"footnote {note.number} is too long to fit on a page",
+                        line=note.line, hint="shorten it, split it, or move part of it into the text",
+                    ))
+    if problems:
+        raise SourceError(problems)
 
 
 class _Metadata(DocumentMetadata):

@@ -1,0 +1,62 @@
+"""Reading single values: names, dates, DOIs, licences, YAML scalars."""
+
+from __future__ import annotations
+
+import pytest
+
+from imprint.frontmatter import load_yaml
+from imprint.model import Article, Paper, PartialDate
+from imprint.names import parse_name
+from imprint.values import licence_url, normalise_doi, parse_date
+
+
+@pytest.mark.parametrize("text, csl", [
+    ("Norah Jones", {"given": "Norah", "family": "Jones"}),
+    ("Batunaev, Eduard V.", {"given": "Eduard V.", "family": "Batunaev"}),
+    ("Jane van der Berg", {"given": "Jane", "family": "Berg", "non-dropping-particle": "van der"}),
+    ("van der Berg, Jane", {"given": "Jane", "family": "Berg", "non-dropping-particle": "van der"}),
+    ("Martin Luther King, Jr.", {"given": "Martin Luther", "family": "King", "suffix": "Jr."}),
+    ("King, Jr., Martin Luther", {"given": "Martin Luther", "family": "King", "suffix": "Jr."}),
+    ("{World Health Organization}", {"literal": "World Health Organization"}),
+    ("Иван Петрович Иванов", {"given": "Иван Петрович", "family": "Иванов"}),
+    ("Plato", {"literal": "Plato"}),
+])
+def test_names_written_as_one_string(text, csl):
+    assert parse_name(text).csl() == csl
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("2019", (2019, None, None)), (2019, (2019, None, None)), ("2019-05", (2019, 5, None)),
+    ("2019-05-17", (2019, 5, 17)), ("2019/5/7", (2019, 5, 7)), ("March 5, 2024", (2024, 3, 5)),
+    ("5 March 2024", (2024, 3, 5)), ("Sept 2020", (2020, 9, None)),
+])
+def test_dates(text, parts):
+    assert parse_date(text) == PartialDate(*parts)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("2019-02-30", "not a date in the calendar"), ("today", "changes with every build"),
+    ("yesterday", "not a date Imprint can read"), ("5 Foo 2020", "not a date Imprint can read"),
+])
+def test_bad_dates(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_date(text)
+
+
+def test_yaml_reads_values_as_yaml_1_2():
+    data = load_yaml("country: NO\nissue: 010\ntime: 1:30\nflag: yes\nok: true\nhex: 0x1A\n", "x").data
+    assert data == {"country": "NO", "issue": 10, "time": "1:30", "flag": "yes", "ok": True, "hex": "0x1A"}
+
+
+def test_licence_urls_only_for_named_versions():
+    assert licence_url("CC BY 4.0") == "https://creativecommons.org/licenses/by/4.0/"
+    assert licence_url("cc by-nc-sa 3.0") == "https://creativecommons.org/licenses/by-nc-sa/3.0/"
+    assert licence_url("CC BY") is None  # which version is not known: nothing invented
+    assert licence_url("All rights reserved") is None
+
+
+def test_doi_forms():
+    assert normalise_doi("https://doi.org/10.1/x") == normalise_doi("doi:10.1/x") == "10.1/x"
+    article = Article(slug="a", path=None, file="a", lang="en", title="T", body="", body_line=1, csl="apa",
+                      paper=Paper("A4", "A4"), doi="10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0")
+    assert article.doi_url == "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-0"
