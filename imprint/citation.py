@@ -7,19 +7,12 @@ and RIS files (writers/exports.py).
 
 from __future__ import annotations
 
-import html
-import warnings
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lxml import etree
 from markupsafe import Markup
 
-from .errors import InternalError, StyleError
 from .model import Article, PartialDate
-
-CSL_NS = "http://purl.org/net/xbiblio/csl"
 
 
 def build_record(article: Article, title: str, abstract: str | None) -> dict[str, Any]:
@@ -65,64 +58,7 @@ def full_title(title: str, subtitle: str | None) -> str:
 
 
 def format_reference(record: dict[str, Any], style_path: Path, lang: str) -> tuple[Markup, str]:
-    """The record as a reference in the given CSL style: (HTML, plain text)."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
+    """The record as a reference-list entry in the given CSL style: (HTML, plain text)."""
+    from .references import Citer
 
-    style = _load_style(str(style_path), lang)
-    if not style.has_bibliography():
-        raise StyleError.single(str(style_path), "the CSL style has no <bibliography> layout",
-                                hint="choose a style that formats a reference list")
-    results = []
-    for fmt, item in ((formatter.html, _escaped(record)), (formatter.plain, record)):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # citeproc-py warns about every unsupported CSL feature
-            bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), fmt)
-            bibliography.register(Citation([CitationItem(record["id"])]))
-            entries = bibliography.bibliography()
-        if not entries:
-            raise StyleError.single(str(style_path), "the CSL style has no bibliography layout",
-                                    hint="choose a style that formats a bibliography")
-        results.append(str(entries[0]).strip())
-    text_html, text = results
-    _check_fragment(text_html, style_path)
-    return Markup(text_html), html.unescape(text)
-
-
-@lru_cache(maxsize=32)
-def _load_style(path: str, lang: str):
-    from citeproc import CitationStylesStyle
-
-    try:
-        root = etree.parse(path).getroot()
-    except (OSError, etree.XMLSyntaxError) as error:
-        raise StyleError.single(path, f"the CSL style is not valid XML: {error}") from None
-    # The style's own default-locale wins (a journal's house style is in its
-    # language); otherwise the article's language picks the terms.
-    locale = root.get("default-locale") or lang
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return CitationStylesStyle(path, locale=locale, validate=False)
-    except Exception as error:  # citeproc-py raises bare exceptions for bad styles
-        raise StyleError.single(path, f"the CSL style cannot be used: {error}") from None
-
-
-def _escaped(value: Any) -> Any:
-    """The record with every string HTML-escaped: citeproc-py's HTML formatter
-    inserts variable values verbatim (0.11.1), so a title with '<' or '&' would
-    otherwise become markup."""
-    if isinstance(value, str):
-        return html.escape(value, quote=False)
-    if isinstance(value, dict):
-        return {k: (v if k == "id" else _escaped(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_escaped(v) for v in value]
-    return value
-
-
-def _check_fragment(fragment: str, style_path: Path) -> None:
-    try:
-        etree.fromstring(f"<div>{fragment}</div>")
-    except etree.XMLSyntaxError as error:
-        raise InternalError(f"citeproc produced malformed HTML with {style_path.name}: {error}") from None
+    return Citer({record["id"]: record}, style_path, lang).reference()

@@ -1,5 +1,5 @@
-"""An article made ready for the writers: its Markdown rendered, its citation
-formatted, its words looked up, its dates fixed. Templates read nothing else.
+"""An article made ready for the writers: its Markdown rendered, its citations and
+references formatted, its words looked up, its dates fixed. Templates read nothing else.
 """
 
 from __future__ import annotations
@@ -13,11 +13,14 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from . import __version__
+from .bibliography import load_references
 from .citation import build_record, format_reference, full_title
 from .config import Settings
-from .errors import Problem, SourceError, StyleError
-from .markup import Body, parse_body, plain_text, render_block, render_inline
+from .document import Body, Context, parse_block, parse_body
+from .errors import Problem, SourceError, StyleError, UserError
+from .markup import plain_text, render_inline
 from .model import Affiliation, Article, Author
+from .references import Citer
 from .render import Theme
 
 # When neither SOURCE_DATE_EPOCH nor the article gives a date, editions carry this
@@ -32,6 +35,33 @@ class Byline:
 
 
 @dataclass(frozen=True)
+class TranslatedFront:
+    """The front matter in the article's second language."""
+
+    lang: str
+    t: Mapping[str, Any]  # the words of that language
+    title: Markup | None
+    title_text: str | None
+    subtitle: Markup | None
+    abstract: Markup | None
+    abstract_text: str | None
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Statements:
+    """Back matter statements, rendered."""
+
+    acknowledgements: Markup | None = None
+    funding: tuple[Markup, ...] = ()
+    conflict_of_interest: Markup | None = None
+    data_availability: Markup | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.acknowledgements or self.funding or self.conflict_of_interest or self.data_availability)
+
+
+@dataclass(frozen=True)
 class Manuscript:
     article: Article
     t: Mapping[str, Any]  # the words of the article's language (styles/locales)
@@ -43,9 +73,13 @@ class Manuscript:
     running_authors: str
     abstract: Markup | None
     abstract_text: str | None
+    translation: TranslatedFront | None
     bylines: tuple[Byline, ...]
     affiliations: tuple[Affiliation, ...]  # each once, in order of first mention
     body: Body
+    statements: Statements
+    author_notes: Mapping[int, Markup]  # index into article.authors -> rendered note
+    references_title: str
     record: Mapping[str, Any]  # CSL-JSON
     reference: Markup  # the "For citation" line, formatted by the CSL style
     reference_text: str
@@ -64,34 +98,72 @@ class Manuscript:
         return full_title(self.title_text, self.subtitle_text)
 
 
+class _Collector:
+    """Runs the steps of preparing an article and keeps every problem they find."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def run(self, step, *args, default=None, **kwargs):
+        try:
+            return step(*args, **kwargs)
+        except UserError as error:
+            self.problems.extend(error.problems)
+            return default
+
+
 def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     t = theme.strings(article.lang)
-    quotes = str(t.get("quotes", "“”‘’"))
+    quotes = str(t["quotes"])
+    collect = _Collector()
+
+    def context(field: str | None = None, lang_quotes: str = quotes, words=t, **more) -> Context:
+        file, line = article.locate(field) if field else (article.file, article.body_line)
+        return Context(file=file, first_line=line or 1, quotes=lang_quotes, words=words, root=settings.root,
+                       folder=article.path.parent, **more)
+
+    def block(text: str | None, field: str, **kwargs) -> Markup | None:
+        return collect.run(parse_block, text, context(field, **kwargs), field) if text else None
+
     title = render_inline(article.title, quotes)
     subtitle = render_inline(article.subtitle, quotes) if article.subtitle else None
     title_text = plain_text(title)
     subtitle_text = plain_text(subtitle) if subtitle else None
-    problems: list[Problem] = []  # every problem of the article, not just the first
-    abstract = body = reference = None
+    abstract = block(article.abstract, "abstract")
+    translation = collect.run(_translate, article, theme, block, default=None)
+
+    references, problems = load_references(settings.root, article.bibliography)
+    collect.problems.extend(problems)
     try:
-        if article.abstract:
-            abstract = render_block(article.abstract, quotes, *article.locate("abstract"))
-    except SourceError as error:
-        problems.extend(error.problems)
-    try:
-        body = parse_body(article.body, quotes, article.file, article.body_line)
-    except SourceError as error:
-        problems.extend(error.problems)
+        style = theme.csl_style(article.csl)
+    except StyleError as error:
+        collect.problems.extend(_style_problems(article, error))
+        style = None
+    citer = Citer({k: r.record for k, r in references.items()}, style, article.lang,
+                  and_word=t["and"], et_al=t["et_al"]) if style is not None else None
+    nocite = tuple(references) if article.nocite == ("*",) else article.nocite
+    body = collect.run(parse_body, article.body, context(
+        number_sections=article.number_sections, references=references, citer=citer, nocite=nocite))
+
+    back = article.back_matter
+    statements = Statements(
+        acknowledgements=block(back.acknowledgements, "acknowledgements"),
+        funding=tuple(filter(None, (block(s, "funding") for s in back.funding))),
+        conflict_of_interest=block(back.conflict_of_interest, "conflict-of-interest"),
+        data_availability=block(back.data_availability, "data-availability"),
+    )
+    author_notes = {i: block(a.note, "author") for i, a in enumerate(article.authors) if a.note}
+
     abstract_text = plain_text(abstract) if abstract else None
     record = build_record(article, full_title(title_text, subtitle_text), abstract_text)
-    try:
-        reference, reference_text = format_reference(record, theme.csl_style(article.csl), article.lang)
-    except StyleError as error:
-        file, line = article.locate("csl")
-        problems.extend(Problem(file, f"citation style '{article.csl}': {p.message}", line=line, field="csl",
-                                hint=p.hint) for p in error.problems)
-    if problems:
-        raise SourceError(problems)
+    reference = (Markup(""), "")
+    if style is not None:
+        try:
+            reference = format_reference(record, style, article.lang)
+        except StyleError as error:
+            collect.problems.extend(_style_problems(article, error))
+    if collect.problems:
+        raise SourceError(collect.problems)
 
     affiliations: list[Affiliation] = []
     bylines = []
@@ -122,16 +194,48 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         running_authors=_running_authors(article, t),
         abstract=abstract,
         abstract_text=abstract_text,
+        translation=translation,
         bylines=tuple(bylines),
         affiliations=tuple(affiliations),
         body=body,
+        statements=statements,
+        author_notes=MappingProxyType(author_notes),
+        references_title=(body.references_heading.text if body.references_heading else None)
+        or article.reference_section_title or t["references"],
         record=MappingProxyType(record),
-        reference=reference,
-        reference_text=reference_text,
+        reference=reference[0],
+        reference_text=reference[1],
         identifier=_identifier(article),
         created=published or modified,
         modified=modified,
         generator=f"Imprint {__version__}",
+    )
+
+
+def _style_problems(article: Article, error: StyleError) -> list[Problem]:
+    """A style problem, told where the article names the style."""
+    file, line = article.locate("csl")
+    return [Problem(file, f"citation style '{article.csl}': {p.message}", line=line, field="csl", hint=p.hint)
+            for p in error.problems]
+
+
+def _translate(article: Article, theme: Theme, block) -> TranslatedFront | None:
+    translation = article.translation
+    if translation is None:
+        return None
+    words = theme.strings(translation.lang)
+    quotes = str(words["quotes"])
+    title = render_inline(translation.title, quotes) if translation.title else None
+    abstract = block(translation.abstract, "translation", lang_quotes=quotes, words=words)
+    return TranslatedFront(
+        lang=translation.lang,
+        t=words,
+        title=title,
+        title_text=plain_text(title) if title else None,
+        subtitle=render_inline(translation.subtitle, quotes) if translation.subtitle else None,
+        abstract=abstract,
+        abstract_text=plain_text(abstract) if abstract else None,
+        keywords=translation.keywords,
     )
 
 
@@ -144,8 +248,8 @@ def _main_title(title: str) -> str:
 def _running_authors(article: Article, t: Mapping[str, Any]) -> str:
     names = [a.name.initials for a in article.authors]
     if len(names) > 2:
-        return f"{names[0]} {t.get('et_al', 'et al.')}"
-    return f" {t.get('and', 'and')} ".join(names)
+        return f"{names[0]} {t['et_al']}"
+    return f" {t['and']} ".join(names)
 
 
 def _identifier(article: Article) -> str:

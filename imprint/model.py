@@ -103,11 +103,21 @@ class Affiliation:
     postal_code: str | None = None
     url: str | None = None
     ror: str | None = None
+    translation: "Affiliation | None" = None  # in the language of Article.translation
 
     @property
     def display(self) -> str:
         parts = (self.group, self.department, self.name, self.city, self.region, self.country)
         return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class AuthorTranslation:
+    """An author in the language of Article.translation (a name in another script)."""
+
+    name: PersonName | None = None
+    degrees: tuple[str, ...] = ()
+    position: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,8 @@ class Author:
     degrees: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     position: str | None = None  # post held: "Researcher"
+    note: str | None = None  # Markdown, for "About the authors"
+    translation: AuthorTranslation | None = None
 
     @property
     def orcid_url(self) -> str | None:
@@ -131,6 +143,27 @@ class Author:
 class License:
     text: str | None = None
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The article's metadata in a second language (Markdown where the original has it)."""
+
+    lang: str
+    title: str | None = None
+    subtitle: str | None = None
+    abstract: str | None = None
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BackMatter:
+    """Statements printed after the text (Markdown)."""
+
+    acknowledgements: str | None = None
+    funding: tuple[str, ...] = ()
+    conflict_of_interest: str | None = None
+    data_availability: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +240,12 @@ class Article:
     copyright: Copyright | None = None
     citation: Citation = field(default_factory=Citation)
     base_url: str | None = None
+    bibliography: tuple[Path, ...] = ()  # the article's own files, then the publication's
+    nocite: tuple[str, ...] = ()  # keys, or "*" for all
+    number_sections: bool = False
+    reference_section_title: str | None = None
+    translation: Translation | None = None
+    back_matter: BackMatter = field(default_factory=BackMatter)
     # Where each front matter field was written: (file, line), for later messages.
     where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
 

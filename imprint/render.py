@@ -25,7 +25,9 @@ from .frontmatter import load_yaml
 LOCALE_KEYS = (
     "quotes", "for_citation", "abstract", "keywords", "doi", "published", "copyright", "licence", "issn",
     "volume", "issue", "pages", "correspondence", "contents", "landmarks", "front_matter", "start_of_text",
-    "notes", "note_back", "and", "et_al", "accessibility_summary",
+    "notes", "note_back", "and", "et_al", "figure", "table", "section", "references", "acknowledgements",
+    "funding", "conflict_of_interest", "data_availability", "about_the_authors", "email", "back_matter",
+    "accessibility_summary", "accessibility_images", "accessibility_no_images",
 )
 TEMPLATES = "templates"
 LOCALES = "locales"

@@ -74,11 +74,24 @@ AFFILIATION_FIELDS = {
     "number": {"description": "Quarto's affiliation number; ignored.", "type": ["integer", "string"]},
 }
 
+AFFILIATION_TRANSLATION = {
+    "type": "object",
+    "description": "The affiliation in the language of the article's `translation:`.",
+    "properties": {k: v for k, v in AFFILIATION_FIELDS.items() if k not in ("id", "ref", "number")},
+    "additionalProperties": False,
+    "minProperties": 1,
+}
+
 AFFILIATION = {
     "description": "An affiliation: a line of text, or its parts (Quarto's affiliation schema).",
     "anyOf": [
         _TEXT,
-        {"type": "object", "properties": AFFILIATION_FIELDS, "additionalProperties": False, "minProperties": 1},
+        {
+            "type": "object",
+            "properties": {**AFFILIATION_FIELDS, "translation": AFFILIATION_TRANSLATION},
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
     ],
 }
 
@@ -124,7 +137,19 @@ AUTHOR = {
                 "degrees": _list_of_text("Academic degrees: 'Cand. Sci. (Hist.)'."),
                 "roles": _list_of_text("Contributor roles (CRediT): 'conceptualization'."),
                 "position": _text("The post the author holds: 'Researcher'."),
-                "note": _text("A note about the author."),
+                "note": _text("A note about the author, printed in 'About the authors'."),
+                "translation": {
+                    "type": "object",
+                    "description": "The author's name (in its other script) and details in the language of "
+                                   "the article's `translation:`.",
+                    "properties": {
+                        "name": NAME,
+                        "degrees": _list_of_text("Degrees, translated."),
+                        "position": _text("Post, translated."),
+                    },
+                    "additionalProperties": False,
+                    "minProperties": 1,
+                },
                 **{name: {"description": "Quarto author field; Imprint ignores it."}
                    for name in ("id", "phone", "fax", "metadata", "acknowledgements")},
             },
@@ -153,6 +178,10 @@ LICENSE = {
 
 # CSL variables an editor writes under `citation:`. Names follow CSL 1.0.2; DOI,
 # ISSN, ISBN and URL are accepted in either case, as Quarto writes them lower-case.
+def _text_or_list(description: str) -> dict:
+    return {"description": description, "anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}]}
+
+
 _CSL_TEXT_VARIABLES = (
     "container-title", "container-title-short", "collection-title", "collection-number",
     "volume", "issue", "page", "number", "edition", "publisher", "publisher-place",
@@ -200,7 +229,7 @@ CITATION_FIELDS = {
 # and ignored so that such files build unchanged.
 FOREIGN_FIELDS = (
     "format", "execute", "jupyter", "engine", "knitr", "editor", "filters", "output",
-    "toc", "toc-title", "number-sections", "documentclass", "classoption", "geometry",
+    "toc", "toc-title", "documentclass", "classoption", "geometry",
     "header-includes", "fontsize", "mainfont", "draft",
 )
 
@@ -245,6 +274,10 @@ SHARED_FIELDS = {
         "description": CITATION_FIELDS["description"] + " `true` (Quarto) is accepted and adds nothing.",
         "anyOf": [CITATION_FIELDS, {"type": "boolean"}],
     },
+    "bibliography": _text_or_list(
+        "Bibliography files: BibTeX or BibLaTeX (.bib), CSL-JSON (.json), CSL-YAML (.yaml). In an article, "
+        "relative to its folder; in the publication file, relative to source/ (shared by all articles)."
+    ),
 }
 
 def _title(description: str) -> dict:
@@ -268,7 +301,8 @@ ARTICLE_FIELDS = {
     "affiliations": {
         "description": "Affiliations authors refer to with `ref:` (Quarto).",
         "type": "array",
-        "items": {"type": "object", "properties": AFFILIATION_FIELDS, "required": ["id"], "additionalProperties": False},
+        "items": {"type": "object", "properties": {**AFFILIATION_FIELDS, "translation": AFFILIATION_TRANSLATION},
+                  "required": ["id"], "additionalProperties": False},
     },
     "abstract": _text("The abstract (Markdown)."),
     "keywords": {
@@ -282,6 +316,45 @@ ARTICLE_FIELDS = {
         "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$",
         "description": "The article's DOI: 10.21684/2411-197X-2019-5-3-173-184.",
         "x-hint": "write the DOI as 10.xxxx/suffix",
+    },
+    "nocite": _text_or_list("Keys to list in the references without citing them: '@key1, @key2', or '@*'."),
+    "number-sections": {"type": "boolean", "description": "Number the headings (1, 1.1) and refer to them "
+                        "by number (@sec-intro: 'Section 2')."},
+    "reference-section-title": _text("Heading of the reference list (default: the language's word)."),
+    "acknowledgements": _text("Acknowledgements (Markdown), printed after the references."),
+    "acknowledgments": _text("Same as `acknowledgements`."),
+    "funding": {
+        "description": "Funding: a statement, a list of them, or Quarto's funding entries.",
+        "anyOf": [
+            _TEXT,
+            {"type": "array", "minItems": 1, "items": {"anyOf": [
+                _TEXT,
+                {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
+                    "statement": _text("The funding statement as printed."),
+                    "source": {"description": "Who funded the work (Quarto)."},
+                    "award": {"description": "The award or grant number (Quarto)."},
+                    "recipient": {"description": "Who received it (Quarto)."},
+                    "investigator": {"description": "The investigator (Quarto)."},
+                }},
+            ]}},
+        ],
+    },
+    "conflict-of-interest": _text("Conflict of interest statement (Markdown)."),
+    "competing-interests": _text("Same as `conflict-of-interest`."),
+    "data-availability": _text("Data availability statement (Markdown)."),
+    "translation": {
+        "type": "object",
+        "description": "The article's metadata in a second language, printed after its own.",
+        "properties": {
+            "lang": SHARED_FIELDS["lang"],
+            "title": _title("The title in that language."),
+            "subtitle": _title("The subtitle in that language."),
+            "abstract": _text("The abstract in that language (Markdown)."),
+            "keywords": {"description": "Keywords in that language.",
+                         "anyOf": [_TEXT, {"type": "array", "items": _TEXT}]},
+        },
+        "required": ["lang"],
+        "additionalProperties": False,
     },
     **SHARED_FIELDS,
     **{name: {"description": "Setting for Quarto or Pandoc; Imprint ignores it."} for name in FOREIGN_FIELDS},

@@ -98,10 +98,10 @@ def test_navigation_follows_headings(full):
     check(CASES / "full" / "expected" / "nav.txt", "\n".join(lines) + "\n")
     assert [line.split(" -> ")[0].strip() for line in lines] == [
         "Сведения о статье", "Испытательная статья: сотрудничество и «кавычки» & <теги>",
-        "Введение", "Источники и методы", "Ход событий", "Летние бои", "Заключение",
+        "Введение", "Источники и методы", "Ход событий", "Летние бои", "Заключение", "Дополнительные сведения",
     ]
     ncx = read(full.file("epub"), "EPUB/toc.ncx")
-    assert len(ncx.findall(".//{http://www.daisy.org/z3986/2005/ncx/}navPoint")) == 7
+    assert len(ncx.findall(".//{http://www.daisy.org/z3986/2005/ncx/}navPoint")) == 8
 
 
 def test_body_is_split_at_top_level_headings(full):

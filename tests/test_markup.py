@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lxml import etree
 
-from imprint.markup import parse_body, plain_text, render_inline
+from imprint.document import Context, parse_body
+from imprint.markup import plain_text, render_inline
 
 EN, RU = "“”‘’", "«»„“"
+WORDS = {"figure": "Figure", "table": "Table", "section": "Section"}
 
 
-def body(text: str, quotes: str = EN):
-    return parse_body(text, quotes, "article.md", 1)
+def body(text: str, quotes: str = EN, **more):
+    context = Context(file="article.md", first_line=1, quotes=quotes, words=WORDS, root=Path("/"),
+                      folder=Path("/"), **more)
+    return parse_body(text, context)
 
 
 def test_typography_follows_the_language():
@@ -36,9 +42,9 @@ def test_chapters_start_at_the_top_level_heading_used():
 
 
 def test_heading_ids_are_unique_and_readable():
-    parsed = body("# Введение\n\n# Введение\n\n# 1939: events\n\n# Abstract")
+    parsed = body("# Введение\n\n# Введение\n\n# 1939: events\n\n# Abstract\n\n# References")
     ids = [c.heading.id for c in parsed.chapters]
-    assert ids == ["введение", "введение-2", "events", "abstract-2"]  # 'abstract' is the template's
+    assert ids == ["введение", "введение-2", "events", "abstract-2", "references-2"]  # the templates' ids
 
 
 def test_footnotes_in_both_dialects():

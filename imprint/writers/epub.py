@@ -20,6 +20,7 @@ from ..config import Settings
 from ..errors import InternalError, StyleError
 from ..manuscript import Manuscript
 from ..output import reproducible_zip
+from ..fetch import read_bytes
 from ..render import Theme
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -34,6 +35,7 @@ class Page:
     file: str
     title: str
     content: bytes
+    kind: str = "chapter"  # front-matter, chapter, references, back-matter
 
 
 def write_epub(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
@@ -45,6 +47,9 @@ def write_epub(manuscript: Manuscript, theme: Theme, settings: Settings) -> byte
 
     css = epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css", content=theme.stylesheet("epub.css"))
     book.add_item(css)
+    for number, asset in enumerate(manuscript.body.assets, start=1):
+        book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=asset.name, media_type=asset.image.media_type,
+                                    content=read_bytes(settings.root, asset.image.path, "image")))
     items = []
     for page in pages:
         item = epub.EpubItem(uid=page.uid, file_name=page.file, media_type="application/xhtml+xml",
@@ -60,11 +65,11 @@ def write_epub(manuscript: Manuscript, theme: Theme, settings: Settings) -> byte
     # The nav is in the spine (not linear) because the landmarks link to it (RSC-011).
     book.spine = items + [(nav, "no")]
     # EPUB 2 guide "text" becomes the EPUB 3 landmark "bodymatter" in ebooklib.
-    body_start = pages[1] if len(pages) > 1 else pages[0]
+    body_start = next((p for p in pages if p.kind == "chapter"), pages[0])
     book.guide = [
         {"type": "toc", "href": "nav.xhtml", "title": t["contents"]},
         {"type": "text", "href": body_start.file, "title": t["start_of_text"]},
-    ]
+    ] + [{"type": "bibliography", "href": p.file, "title": p.title} for p in pages if p.kind == "references"]
 
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {
@@ -78,13 +83,24 @@ def write_epub(manuscript: Manuscript, theme: Theme, settings: Settings) -> byte
 
 def _render_pages(manuscript: Manuscript, theme: Theme) -> list[Page]:
     context = {"doc": manuscript, "t": manuscript.t, "stylesheet": STYLESHEET}
+    body = manuscript.body
     pages = [Page("front-matter", "front-matter.xhtml", manuscript.t["front_matter"],
-                  theme.render("epub/front-matter.xhtml.j2", **context).encode())]
-    for chapter in manuscript.body.chapters:
+                  theme.render("epub/front-matter.xhtml.j2", **context).encode(), "front-matter")]
+    references = Page("references", "references.xhtml", manuscript.references_title,
+                      theme.render("epub/references.xhtml.j2", **context).encode(), "references") \
+        if body.references else None
+    for chapter in body.chapters:
+        if references and chapter.index == body.references_position:
+            pages.append(references)
         title = chapter.heading.text if chapter.heading else manuscript.title_text
         content = theme.render("epub/chapter.xhtml.j2", chapter=chapter, title=title, **context)
         pages.append(Page(f"chapter-{chapter.index + 1}", f"chapter-{chapter.index + 1}.xhtml", title,
                           content.encode()))
+    if references and body.references_position >= len(body.chapters):
+        pages.append(references)
+    if manuscript.statements or manuscript.article.authors:
+        pages.append(Page("back-matter", "back-matter.xhtml", manuscript.t["back_matter"],
+                          theme.render("epub/back-matter.xhtml.j2", **context).encode(), "back-matter"))
     return _link_across_pages(pages)
 
 
@@ -121,18 +137,26 @@ def _link_across_pages(pages: list[Page]) -> list[Page]:
         content = page.content
         if changed:
             content = etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
-        result.append(Page(page.uid, page.file, page.title, content))
+        result.append(Page(page.uid, page.file, page.title, content, page.kind))
     return result
 
 
 def _toc(manuscript: Manuscript, pages: list[Page]) -> list:
-    entries: list = [epub.Link(pages[0].file, manuscript.t["front_matter"], "toc-front-matter")]
-    for chapter, page in zip(manuscript.body.chapters, pages[1:]):
-        children = [epub.Link(f"{page.file}#{h.id}", h.text, f"toc-{h.id}")
-                    for h in chapter.headings if h.level == 2]
-        link = epub.Link(page.file, page.title, f"toc-{page.uid}")
-        entries.append((epub.Section(page.title, page.file), children) if children else link)
+    chapters = {f"chapter-{c.index + 1}.xhtml": c for c in manuscript.body.chapters}
+    entries: list = []
+    for page in pages:
+        chapter = chapters.get(page.file)
+        numbered = manuscript.article.number_sections
+        children = [epub.Link(f"{page.file}#{h.id}", _heading_label(h, numbered), f"toc-{h.id}")
+                    for h in chapter.headings if h.level == 2] if chapter else []
+        title = _heading_label(chapter.heading, numbered) if chapter and chapter.heading else page.title
+        link = epub.Link(page.file, title, f"toc-{page.uid}")
+        entries.append((epub.Section(title, page.file), children) if children else link)
     return entries
+
+
+def _heading_label(heading, numbered: bool) -> str:
+    return f"{heading.number} {heading.text}" if numbered else heading.text
 
 
 def _set_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
@@ -143,9 +167,20 @@ def _set_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         # ONIX code list 5, value 06: DOI.
         book.add_metadata(None, "meta", "06", {"refines": "#id", "property": "identifier-type",
                                               "scheme": "onix:codelist5"})
+    translation = manuscript.translation
+    other_lang = {XML_LANG: translation.lang} if translation else {}
     book.title = manuscript.title_text
     book.add_metadata("DC", "title", manuscript.title_text, {"id": "title"})
     book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if translation and translation.title_text:
+        # The title in the second language: as an alternate expression of the main
+        # title, and as a title of its own, typed "Title in other language" (ONIX
+        # code list 15, value 06).
+        book.add_metadata(None, "meta", translation.title_text,
+                          {"refines": "#title", "property": "alternate-script", **other_lang})
+        book.add_metadata("DC", "title", translation.title_text, {"id": "title-translated", **other_lang})
+        book.add_metadata(None, "meta", "06", {"refines": "#title-translated", "property": "title-type",
+                                              "scheme": "onix:codelist15"})
     if manuscript.subtitle_text:
         book.add_metadata("DC", "title", manuscript.subtitle_text, {"id": "subtitle"})
         book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
@@ -157,6 +192,9 @@ def _set_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         book.add_metadata(None, "meta", "aut", {"refines": f"#{uid}", "property": "role",
                                                "scheme": "marc:relators"})
         book.add_metadata(None, "meta", str(number), {"refines": f"#{uid}", "property": "display-seq"})
+        if translation and author.translation and author.translation.name:
+            book.add_metadata(None, "meta", author.translation.name.display,
+                              {"refines": f"#{uid}", "property": "alternate-script", **other_lang})
     c = article.citation
     if c.publisher:
         book.add_metadata("DC", "publisher", c.publisher)
@@ -164,8 +202,12 @@ def _set_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         book.add_metadata("DC", "rights", article.license.text or article.license.url)
     for keyword in article.keywords:
         book.add_metadata("DC", "subject", keyword)
+    for keyword in translation.keywords if translation else ():
+        book.add_metadata("DC", "subject", keyword, other_lang)
     if manuscript.abstract_text:
         book.add_metadata("DC", "description", manuscript.abstract_text)
+    if translation and translation.abstract_text:
+        book.add_metadata("DC", "description", translation.abstract_text, other_lang)
     if article.date:
         book.add_metadata("DC", "date", article.date.iso())
     if c.container_title:
@@ -202,16 +244,23 @@ def _issue_label(manuscript: Manuscript) -> str | None:
 
 def _accessibility(manuscript: Manuscript) -> list[tuple[str, str]]:
     """schema.org accessibility metadata (EPUB Accessibility 1.1, section 2)."""
-    return [
-        ("schema:accessMode", "textual"),
+    t = manuscript.t
+    images = bool(manuscript.body.assets)
+    found = [("schema:accessMode", "textual")]
+    if images:
+        found.append(("schema:accessMode", "visual"))
+    found += [
         ("schema:accessModeSufficient", "textual"),
         ("schema:accessibilityFeature", "structuralNavigation"),
         ("schema:accessibilityFeature", "tableOfContents"),
         ("schema:accessibilityFeature", "readingOrder"),
         ("schema:accessibilityFeature", "displayTransformability"),
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary", manuscript.t["accessibility_summary"]),
     ]
+    if images:
+        found.append(("schema:accessibilityFeature", "alternativeText"))
+    summary = f"{t['accessibility_summary']} {t['accessibility_images' if images else 'accessibility_no_images']}"
+    found += [("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]
+    return found
 
 
 def _repack(data: bytes, manuscript: Manuscript) -> bytes:

@@ -1,0 +1,531 @@
+"""The body of an article, assembled: checked, numbered, cited, split into chapters.
+
+parse_body parses the Markdown once and settles everything the render rules of
+markup.py write: heading levels, ids and numbers; figures and tables with their
+numbers; cross-references; citations (through references.Citer) and the notes a
+note style makes of them; footnote numbers in reading order. Every problem is
+collected, with its line, before anything is rendered.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
+
+from markdown_it.token import Token
+from markupsafe import Markup
+
+from .errors import Problem, SourceError
+from .images import Image, epub_name, load_image
+from .markup import EPUB, PRINT, Env, Note, inline_paragraphs, parser, plain_text, render, walk
+from .references import Citer, CiteGroup, CiteItem, Entry, split_locator
+
+# Ids the templates use; nothing in the body may take one of these.
+RESERVED_IDS = frozenset({"title", "subtitle", "authors", "abstract", "abstract-heading", "keywords",
+                          "for-citation", "front-matter", "article", "body", "notes", "toc", "references",
+                          "back-matter", "about-the-authors", "translation"})
+GENERATED_ID = re.compile(r"^(fn|fnref|ref)-")  # notes and reference entries
+CROSSREF = re.compile(r"^(fig|tbl|sec|eq)-")
+LINK_SCHEMES = ("http", "https", "mailto")
+WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)$")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 for the body's top level, whatever '#' count the author used
+    id: str
+    text: str
+    number: str  # hierarchical: "2.1"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A part of the body that starts at a top-level heading (or the text before the first)."""
+
+    index: int
+    heading: Heading | None
+    headings: tuple[Heading, ...]  # every heading in it, the first one included
+    epub: Markup
+    print: Markup
+    notes: tuple[Note, ...]  # the notes first called in this chapter
+
+
+@dataclass(frozen=True)
+class Asset:
+    image: Image
+    name: str  # path inside the EPUB: images/map.png
+
+
+@dataclass(frozen=True)
+class Body:
+    chapters: tuple[Chapter, ...]
+    notes: tuple[Note, ...]
+    assets: tuple[Asset, ...] = ()
+    references: tuple[Entry, ...] = ()
+    references_position: int = 0  # how many chapters come before the reference list
+    references_heading: Heading | None = None  # the author's own heading over `::: {#refs}`
+    hanging_indent: bool = False
+
+    @property
+    def print(self) -> Markup:
+        return Markup("").join(c.print for c in self.chapters)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What parsing a body needs to know about its article."""
+
+    file: str
+    first_line: int
+    quotes: str
+    words: Mapping[str, Any]  # the language strings: figure, table, section
+    root: Path
+    folder: Path  # the article's folder: image paths are relative to it
+    number_sections: bool = False
+    references: Mapping[str, Any] = field(default_factory=dict)  # key -> bibliography.Reference
+    citer: Citer | None = None
+    nocite: tuple[str, ...] = ()
+
+
+@dataclass
+class _Problems:
+    file: str
+    first_line: int
+    found: list[Problem] = field(default_factory=list)
+
+    def line(self, token: Token | None) -> int | None:
+        return self.first_line + token.map[0] if token is not None and token.map else None
+
+    def add(self, token: Token | None, message: str, hint: str | None = None) -> None:
+        self.found.append(Problem(self.file, message, line=self.line(token), hint=hint))
+
+
+def parse_body(text: str, context: Context) -> Body:
+    md = parser(context.quotes)
+    env: dict[str, Any] = {}
+    problems = _Problems(context.file, context.first_line)
+    main, note_tokens = _split_notes(md.parse(text, env))
+    everything = main + [t for body in note_tokens.values() for t in body]
+    _check_notes(main, note_tokens, env, text, problems)
+    headings = _assign_heading_ids(main, problems, context.number_sections)
+    labels: dict[str, tuple[str, str]] = {}  # id -> (kind, what a cross-reference prints)
+    for heading in headings.values():
+        word = context.words["section"]
+        labels[heading.id] = ("sec", f"{word} {heading.number}" if context.number_sections
+                              else f"{word} {context.quotes[0]}{heading.text}{context.quotes[1]}")
+    assets = _figures_and_images(everything, context, labels, problems)
+    _tables(main, context, labels, problems)
+    _check_links(everything, set(labels) | {h.id for h in headings.values()}, problems)
+    cited = _citations(main, note_tokens, labels, context, problems)
+    if problems.found:
+        raise SourceError(problems.found)
+
+    entries: list[Entry] = []
+    if cited or context.nocite:
+        rendered, entries = context.citer.cite([group for _, group, _ in cited], context.nocite)
+        for (token, _, in_note), result in zip(cited, rendered):
+            if result.note is not None and not in_note:
+                token.meta["html"], token.meta["pending_note"] = result.text, result.note
+            else:  # a note style inside a note: the citation is written in place
+                token.meta["html"] = result.note if result.note is not None else result.text
+
+    notes = _number_notes(md, main, note_tokens, problems)
+    parts = _split_chapters(main)
+    position, heading_over_refs = len(parts), None
+    for index, part in enumerate(parts):
+        if any(t.type == "container_refs_open" for t in part):
+            position = index + 1
+            rest = [t for t in part if t.type not in ("container_refs_open", "container_refs_close")]
+            if rest and rest[0].type == "heading_open" and len(rest) == 3:  # a heading and the marker only
+                heading_over_refs = headings[id(rest[0])]
+                parts.pop(index)
+                position = index
+            break
+    chapters = []
+    for part in parts:
+        first = part[0]
+        chapters.append(Chapter(
+            index=len(chapters),
+            heading=headings.get(id(first)) if first.type == "heading_open" else None,
+            headings=tuple(headings[id(t)] for t in part if id(t) in headings),
+            epub=render(md, part, Env(EPUB, 0, notes)),  # a chapter file starts at h1
+            print=render(md, part, Env(PRINT, 1, notes)),  # under the article's h1 title
+            notes=_notes_called(part, notes),
+        ))
+    all_notes = sorted({n.number: n for c in chapters for n in c.notes}.values(), key=lambda n: n.number)
+    return Body(
+        chapters=tuple(chapters), notes=tuple(all_notes), assets=tuple(assets), references=tuple(entries),
+        references_position=position, references_heading=heading_over_refs,
+        hanging_indent=bool(context.citer and context.citer.hanging_indent),
+    )
+
+
+def parse_block(text: str, context: Context, field_name: str) -> Markup:
+    """A Markdown field of the front or back matter (abstract, funding, ...):
+    paragraphs, lists and headings below the front matter's own; no notes,
+    citations or images, which belong to the body."""
+    md = parser(context.quotes)
+    problems = _Problems(context.file, context.first_line)
+    tokens = md.parse(text, {})
+    kinds = {t.type for t in walk(tokens)}
+    for kind, what in (("footnote_ref", "footnotes"), ("citation", "citations or cross-references"),
+                       ("image", "images"), ("figure", "images")):
+        if kind in kinds:
+            problems.found.append(Problem(context.file, f"the {field_name} cannot have {what}",
+                                          line=context.first_line, field=field_name,
+                                          hint="they belong in the body of the article"))
+    _level_headings(tokens, problems)
+    if problems.found:
+        raise SourceError(problems.found)
+    return Markup(md.renderer.render(tokens, md.options, {"imprint": Env(EPUB, 2)}).strip())
+
+
+# -- footnotes
+
+def _split_notes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
+    """Take the footnote definitions out of the token stream, by the plugin's note id."""
+    main: list[Token] = []
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    for token in tokens:
+        if token.type == "footnote_open":
+            current = notes.setdefault(token.meta["id"], [])
+        elif token.type == "footnote_close":
+            current = None
+        elif token.type in ("footnote_block_open", "footnote_block_close", "footnote_anchor"):
+            continue
+        elif current is not None:
+            current.append(token)
+        else:
+            main.append(token)
+    # The plugin renders a paragraph's footnote anchor inside it; drop those anchors.
+    for body in notes.values():
+        for token in body:
+            if token.children:
+                token.children = [c for c in token.children if c.type != "footnote_anchor"]
+    return main, notes
+
+
+def _with_blocks(tokens: Sequence[Token]) -> Iterator[tuple[Token, Token]]:
+    """(block, token) for every token and inline child, the block carrying the line."""
+    for block in tokens:
+        yield block, block
+        for child in walk(block.children or []):
+            yield block, child
+
+
+def _check_notes(main: list[Token], notes: dict[int, list[Token]], env: dict, text: str,
+                 problems: _Problems) -> None:
+    for body in notes.values():
+        for block, child in _with_blocks(body):
+            if child.type == "footnote_ref":
+                problems.add(block, "a footnote cannot call another footnote",
+                             hint="put the second note's text into the first")
+    for block, child in _with_blocks(main + [t for body in notes.values() for t in body]):
+        if child.type == "text":
+            for label in re.findall(r"\[\^([^\]\s]+)\]", child.content):
+                problems.add(block, f"the footnote [^{label}] is called but never written",
+                             hint=f"add a line '[^{label}]: the note's text' after the paragraph")
+    lines = text.splitlines()
+    for key, number in env.get("footnotes", {}).get("refs", {}).items():
+        if number == -1:  # defined, never called
+            label = key[1:]
+            line = next((i for i, row in enumerate(lines) if row.lstrip().startswith(f"[^{label}]:")), None)
+            problems.found.append(Problem(
+                problems.file, f"the footnote [^{label}] is written but never called",
+                line=None if line is None else problems.first_line + line,
+                hint=f"call it with [^{label}] in the text, or delete it",
+            ))
+
+
+def _reading_order(main: list[Token], notes: dict[int, list[Token]]) -> Iterator[tuple[Token, bool]]:
+    """Every token as a reader meets it: a note's content right after its first call."""
+    for token in walk(main):
+        yield token, False
+        if token.type == "footnote_ref" and token.meta.get("subId", 0) == 0:
+            for inner in walk(notes.get(token.meta["id"], [])):
+                yield inner, True
+
+
+def _number_notes(md, main: list[Token], notes: dict[int, list[Token]], problems: _Problems) -> dict[int, Note]:
+    """Number the author's notes and a note style's citation notes in reading order."""
+    by_plugin_id: dict[int, Note] = {}
+    number = 0
+    for token, in_note in _reading_order(main, notes):
+        if token.type == "footnote_ref" and token.meta.get("subId", 0) == 0:
+            number += 1
+            body = notes[token.meta["id"]]
+            by_plugin_id[token.meta["id"]] = Note(
+                number=number, id=f"fn-{number}", ref_id=f"fnref-{number}",
+                line=next((problems.line(t) for t in body if t.map), None),
+                epub=Markup(""), print=Markup(""),
+            )
+            token.meta["number"] = number
+        elif token.type == "citation" and token.meta.get("pending_note") is not None and not in_note:
+            number += 1
+            text = token.meta.pop("pending_note")
+            token.meta["note"] = Note(number=number, id=f"fn-{number}", ref_id=f"fnref-{number}",
+                                      line=token.meta.get("line"), epub=Markup(f"<p>{text}</p>"),
+                                      print=Markup(f'<span class="footnote-para">{text}</span>'))
+    # Now that numbers are known, render the author's notes (citations in them are resolved).
+    for plugin_id, note in list(by_plugin_id.items()):
+        body = notes[plugin_id]
+        by_plugin_id[plugin_id] = Note(
+            number=note.number, id=note.id, ref_id=note.ref_id, line=note.line,
+            epub=render(md, body, Env(EPUB, 0)),
+            print=inline_paragraphs(render(md, body, Env(PRINT, 0))),
+        )
+    return by_plugin_id
+
+
+def _notes_called(tokens: list[Token], notes: dict[int, Note]) -> tuple[Note, ...]:
+    found: dict[int, Note] = {}
+    for token in walk(tokens):
+        if token.type == "footnote_ref" and token.meta.get("subId", 0) == 0:
+            note = notes[token.meta["id"]]
+            found[note.number] = note
+        elif token.type == "citation" and token.meta.get("note") is not None:
+            found[token.meta["note"].number] = token.meta["note"]
+    return tuple(found[n] for n in sorted(found))
+
+
+# -- headings
+
+def _level_headings(tokens: list[Token], problems: _Problems) -> list[tuple[Token, str]]:
+    """Give each heading its level relative to the top one (1), never more than one
+    below the heading before it (a jump from # to #### would break the outline
+    readers navigate by), and check it has text. Returns (token, text)."""
+    found = []
+    top = min((int(t.tag[1]) for t in tokens if t.type == "heading_open" and t.level == 0), default=1)
+    previous = 0
+    for i, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[i + 1]
+        level = min(max(1, int(token.tag[1]) - top + 1), previous + 1)
+        token.meta["imprint_level"] = previous = level
+        explicit = _take_explicit_id(inline)
+        if explicit:
+            token.meta["imprint_id"] = explicit
+        text = " ".join("".join(c.content for c in walk(inline.children or [])
+                                if c.type in ("text", "code_inline")).split())
+        token.meta["imprint_text"] = text
+        if not text:
+            problems.add(token, "this heading has no text", hint="write its title after the #, or delete the line")
+        found.append((token, text))
+    return found
+
+
+def _take_explicit_id(inline: Token) -> str | None:
+    """`{#id}` at the end of a heading (Pandoc and Quarto syntax), removed from its text."""
+    if inline.children and inline.children[-1].type == "text":
+        last = inline.children[-1]
+        match = re.search(r"\s*\{#([A-Za-z][\w:.-]*)\}\s*$", last.content)
+        if match:
+            last.content = last.content[: match.start()]
+            return match.group(1)
+    return None
+
+
+def _assign_heading_ids(tokens: list[Token], problems: _Problems, number_sections: bool) -> dict[int, Heading]:
+    """Level, number and give an id to every heading: `{#id}` after its text, else a
+    slug of the text. Keyed by the id() of the heading_open token."""
+    used: dict[str, Token] = {}
+    leveled = _level_headings(tokens, problems)
+    for token, _ in leveled:  # explicit ids first: a generated one never takes them
+        explicit = token.meta.get("imprint_id")
+        if explicit:
+            _claim_id(explicit, token, used, problems)
+    result: dict[int, Heading] = {}
+    counters: list[int] = []
+    for token, text in leveled:
+        level = token.meta["imprint_level"]
+        counters = (counters + [0] * level)[:level]
+        counters[level - 1] += 1
+        number = ".".join(str(c) for c in counters)
+        heading_id = token.meta.get("imprint_id") or _unique(_slug(text), used)
+        used.setdefault(heading_id, token)
+        token.attrSet("id", heading_id)
+        if number_sections:
+            token.meta["display_number"] = number
+        result[id(token)] = Heading(level=level, id=heading_id, text=text, number=number)
+    return result
+
+
+def _claim_id(value: str, token: Token, used: dict[str, Token], problems: _Problems) -> None:
+    if value in RESERVED_IDS or GENERATED_ID.match(value):
+        problems.add(token, f"the id '{value}' is reserved for the front matter, notes or references",
+                     hint="choose another id")
+    elif value in used:
+        problems.add(token, f"the id '{value}' is also given on line {problems.line(used[value])}",
+                     hint="ids must be unique: choose another")
+    used[value] = token
+
+
+def _slug(text: str) -> str:
+    text = re.sub(r"[^\w\s-]", "", text.lower()).strip()
+    text = re.sub(r"[\s_]+", "-", text)
+    text = text.lstrip("-0123456789")
+    return text or "section"
+
+
+def _unique(slug: str, used: dict[str, Any]) -> str:
+    candidate, n = slug, 1
+    while candidate in used or candidate in RESERVED_IDS or GENERATED_ID.match(candidate):
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
+
+
+def _split_chapters(tokens: list[Token]) -> list[list[Token]]:
+    parts: list[list[Token]] = [[]]
+    for token in tokens:
+        if token.type == "heading_open" and token.level == 0 and token.meta["imprint_level"] == 1:
+            parts.append([])
+        parts[-1].append(token)
+    return [part for part in parts if part]
+
+
+# -- figures, images, tables
+
+def _figures_and_images(tokens: list[Token], context: Context, labels: dict, problems: _Problems) -> list[Asset]:
+    assets: dict[Path, Asset] = {}
+    taken: set[str] = set()
+    number = 0
+    used_ids: dict[str, Token] = {}
+    for block, token in _with_blocks(tokens):
+        if token.type == "figure":
+            image = token.meta["image"]
+            caption = plain_text("".join(c.content for c in walk(image.children or []) if c.type == "text"))
+            alt = (image.attrGet("fig-alt") or caption or "").strip()
+            figure_id = image.attrGet("id")
+            if caption:
+                number += 1
+                token.meta["label"] = f"{context.words['figure']} {number}."
+            if figure_id:
+                _claim_id(figure_id, block, used_ids, problems)
+                token.meta["id"] = figure_id
+                if caption:
+                    labels[figure_id] = ("fig", f"{context.words['figure']} {number}")
+                else:
+                    problems.add(block, f"the figure '{figure_id}' has no caption, so it has no number to refer to",
+                                 hint="write the caption between the brackets: ![Caption](file)")
+        elif token.type == "image" and not token.meta.get("alt_checked"):
+            image = token
+            alt = plain_text("".join(c.content for c in walk(image.children or []) if c.type == "text")).strip()
+        else:
+            continue
+        image.meta["alt_checked"] = True
+        if not alt:
+            problems.add(block, f"the image '{image.attrGet('src')}' has no alternative text",
+                         hint='describe it for readers who cannot see it: ![Caption](file){fig-alt="..."}')
+        width = image.attrGet("width")
+        if width and not WIDTH.match(width):
+            problems.add(block, f"the width '{width}' is not a size", hint="write it as 60% (or 8cm, 300px)")
+            width = None
+        try:
+            loaded = load_image(context.root, context.folder, image.attrGet("src") or "")
+        except ValueError as error:
+            problems.add(block, str(error))
+            continue
+        asset = assets.get(loaded.path) or Asset(loaded, epub_name(loaded, taken))
+        assets[loaded.path] = asset
+        image.meta.update(alt=alt, width=width, src={EPUB: asset.name, PRINT: loaded.path.as_uri()})
+    return list(assets.values())
+
+
+def _tables(tokens: list[Token], context: Context, labels: dict, problems: _Problems) -> None:
+    number = 0
+    for token in tokens:
+        if token.type != "table_open" or not token.meta.get("caption"):
+            continue
+        number += 1
+        token.meta["label"] = f"{context.words['table']} {number}."
+        table_id = token.attrGet("id")
+        if table_id:
+            labels[table_id] = ("tbl", f"{context.words['table']} {number}")
+
+
+def _check_links(tokens: list[Token], ids: set[str], problems: _Problems) -> None:
+    from urllib.parse import urlsplit
+
+    for block, child in _with_blocks(tokens):
+        if child.type != "link_open":
+            continue
+        href = child.attrGet("href") or ""
+        if href.startswith("#"):
+            if href[1:] not in ids:
+                problems.add(block, f"the link to '{href}' points to nothing in the article",
+                             hint="use the id of a heading, figure or table: [text](#my-id)")
+        elif urlsplit(href).scheme.lower() not in LINK_SCHEMES:
+            problems.add(block, f"the link to '{href}' is not a web address",
+                         hint="link to https://..., mailto:... or an id (#id); files are not published")
+
+
+# -- citations and cross-references
+
+def _citations(main: list[Token], notes: dict[int, list[Token]], labels: dict, context: Context,
+               problems: _Problems) -> list[tuple[Token, CiteGroup, bool]]:
+    """Resolve cross-references in place; return the citations, in reading order."""
+    cited = []
+    block_of = {id(c): b for b, c in _with_blocks(main + [t for body in notes.values() for t in body])}
+    for token, in_note in _reading_order(main, notes):
+        if token.type != "citation":
+            continue
+        block = block_of.get(id(token))
+        token.meta["line"] = problems.line(block)
+        items = token.meta["items"]
+        crossrefs = [bool(CROSSREF.match(item.key)) for item in items]
+        if any(crossrefs) and not all(crossrefs):
+            problems.add(block, "a bracket mixes citations and cross-references",
+                         hint="write them in separate brackets: [@fig-map] [@smith2015]")
+        elif all(crossrefs):
+            token.meta["html"] = _crossref(items, labels, block, problems)
+        else:
+            group = _cite_group(token, context, block, problems)
+            if group is not None:
+                cited.append((token, group, in_note))
+    for key in context.nocite:
+        if key not in context.references:
+            problems.add(None, f"nocite: no reference has the key '{key}'")
+    return cited
+
+
+def _crossref(items, labels: dict, block: Token, problems: _Problems) -> Markup:
+    parts = []
+    for item in items:
+        found = labels.get(item.key)
+        if found is None:
+            close = difflib.get_close_matches(item.key, list(labels), n=1)
+            problems.add(block, f"nothing has the label '{item.key}'",
+                         hint=f"did you mean '{close[0]}'?" if close else
+                         "give the figure, table or heading that id: {#" + item.key + "}")
+            continue
+        text = found[1].rsplit(" ", 1)[-1] if item.suppress else found[1]
+        prefix = (Markup.escape(item.prefix.strip()) + " ") if item.prefix.strip() else ""
+        link = Markup('<a class="crossref" href="#{}">{}</a>').format(item.key, text)
+        parts.append(prefix + link + Markup.escape(item.suffix.rstrip()))
+    return Markup("; ").join(parts)
+
+
+def _cite_group(token: Token, context: Context, block: Token, problems: _Problems) -> CiteGroup | None:
+    items = []
+    for raw in token.meta["items"]:
+        if raw.key not in context.references:
+            if not context.references:
+                problems.add(block, f"the citation @{raw.key} has no bibliography to come from",
+                             hint="name the file in the front matter: bibliography: references.bib")
+            else:
+                close = difflib.get_close_matches(raw.key, list(context.references), n=1)
+                problems.add(block, f"no reference has the key '{raw.key}'",
+                             hint=f"did you mean '{close[0]}'?" if close else "add it to the bibliography")
+            continue
+        locator, label, suffix = split_locator(raw.suffix)
+        items.append(CiteItem(key=raw.key, prefix=raw.prefix, suffix=suffix, locator=locator, label=label,
+                              suppress_author=raw.suppress))
+    if len(items) != len(token.meta["items"]):
+        return None
+    return CiteGroup(items=tuple(items), narrative=token.meta["narrative"])

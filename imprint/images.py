@@ -1,0 +1,109 @@
+"""Images an article shows: found inside the project, checked to be what they claim.
+
+PNG and JPEG are decoded with Pillow (a renamed or truncated file is refused);
+SVG is parsed without network or entities and refused if it runs scripts or
+loads anything but its own fragments and data: URIs.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from .fetch import display, read_bytes
+
+MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+MAX_PIXELS = 50_000_000  # a 7000 x 7000 scan; more is a mistake or a decompression bomb
+MAX_BYTES = 20 * 1024 * 1024
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+@dataclass(frozen=True)
+class Image:
+    path: Path  # resolved, inside the project
+    shown: str  # as the user wrote it
+    media_type: str
+    width: int | None  # pixels, for PNG and JPEG
+    height: int | None
+
+
+def load_image(root: Path, folder: Path, src: str) -> Image:
+    """The image `src` (relative to the article's folder). Raises ValueError with a sentence."""
+    if urlsplit(src).scheme or src.startswith("//"):
+        raise ValueError(f"the image '{src}' is not a file of the project; download it into the article's folder")
+    path = folder / unquote(src)
+    suffix = path.suffix.lower()
+    if suffix not in MEDIA_TYPES:
+        raise ValueError(f"'{src}' is not a PNG, JPEG or SVG file; convert it to one of these")
+    from .errors import SourceError
+
+    try:
+        data = read_bytes(root, path, "image", limit=MAX_BYTES)
+    except SourceError as error:
+        raise ValueError(error.problems[0].message + f" (looked for {display(path, root)})") from None
+    media_type = MEDIA_TYPES[suffix]
+    if media_type == "image/svg+xml":
+        _check_svg(data, src)
+        return Image(path.resolve(), src, media_type, None, None)
+    width, height = _check_raster(data, media_type, src)
+    return Image(path.resolve(), src, media_type, width, height)
+
+
+def _check_raster(data: bytes, media_type: str, src: str) -> tuple[int, int]:
+    from PIL import Image as PILImage
+
+    magic = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}[media_type]
+    if not data.startswith(magic):
+        raise ValueError(f"'{src}' is not the {media_type.split('/')[1].upper()} image its name says it is")
+    PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with PILImage.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValueError(f"'{src}' has {width} x {height} pixels; the limit is {MAX_PIXELS:,}")
+            image.load()  # decodes it: a truncated or corrupt file fails here
+    except ValueError:
+        raise
+    except Exception as error:  # Pillow raises many kinds for a broken file
+        raise ValueError(f"'{src}' cannot be read as an image: {error}") from None
+    return width, height
+
+
+def _check_svg(data: bytes, src: str) -> None:
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"'{src}' is not a well-formed SVG file: {error}") from None
+    if root.tag != f"{SVG}svg":
+        raise ValueError(f"'{src}' is not an SVG image (its root element is not <svg>)")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in (f"{SVG}script", f"{SVG}foreignObject") or any(
+                name.startswith("on") for name in element.attrib):
+            raise ValueError(f"'{src}' contains scripts or embedded HTML, which e-readers and Imprint refuse")
+        for name in ("href", XLINK_HREF):
+            target = element.get(name)
+            if target and not (target.startswith("#") or target.startswith("data:")):
+                raise ValueError(f"'{src}' loads another file ({target}); embed it or remove the reference")
+        if element.tag == f"{SVG}style" and re.search(r"url\(\s*['\"]?(?!#|data:)", element.text or ""):
+            raise ValueError(f"'{src}' loads another file from its styles; remove the url()")
+
+
+def epub_name(image: Image, taken: set[str]) -> str:
+    """The image's file name inside the EPUB: images/<its name>, made unique."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", image.path.stem).strip("-") or "image"
+    suffix = ".jpg" if image.media_type == "image/jpeg" else image.path.suffix.lower()
+    name, n = f"images/{stem}{suffix}", 1
+    while name in taken:
+        n += 1
+        name = f"images/{stem}-{n}{suffix}"
+    taken.add(name)
+    return name

@@ -1,0 +1,329 @@
+"""Front matter to model: validated YAML (plus publication defaults) becomes an Article.
+
+Every value that can still be wrong after the schema (an impossible date, an ORCID
+check digit, an affiliation reference, a missing bibliography file) is reported
+with the file and line it came from; the builder never stops at the first.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import Problem
+from .fetch import display
+from .frontmatter import Located, format_path
+from .model import (
+    PAPERS, Affiliation, Article, Author, AuthorTranslation, BackMatter, Citation, Copyright, License,
+    PartialDate, PersonName, Translation,
+)
+from .names import parse_name
+from .values import licence_url, normalise_doi, orcid_checksum_ok, parse_date
+
+DEFAULT_CSL = "chicago-author-date"
+
+
+class ArticleBuilder:
+    """Turns validated front matter (plus defaults) into an Article, collecting problems."""
+
+    def __init__(self, own: Located, defaults: Located | None, folder: Path, source_dir: Path, root: Path):
+        self.own = own
+        self.defaults = defaults
+        self.folder = folder  # the article's: its relative paths start here
+        self.source_dir = source_dir  # the publication file's relative paths start here
+        self.root = root
+        self.problems: list[Problem] = []
+
+    # -- where a value came from, for messages
+    def _problem(self, path: tuple, message: str, hint: str | None = None) -> None:
+        source = self.own
+        if self.defaults is not None and _get(self.own.data, path) is None and _get(self.defaults.data, path) is not None:
+            source = self.defaults
+        self.problems.append(Problem(source.file, message, line=source.line_of(path),
+                                     field=format_path(path), hint=hint))
+
+    def _value(self, key: str, merge: bool = False) -> Any:
+        """The article's value, else the publication default. With `merge`, a
+        mapping given in both is merged field by field (the article's fields win)."""
+        own = self.own.data.get(key)
+        default = self.defaults.data.get(key) if self.defaults is not None else None
+        if merge and isinstance(own, dict) and isinstance(default, dict):
+            return {**default, **own}
+        return own if own is not None else default
+
+    def build(self, slug: str, path: Path, body: str, body_line: int) -> Article:
+        data = self.own.data
+        lang = self._value("lang")
+        if not lang:
+            self.problems.append(Problem(
+                self.own.file, "missing required field 'lang'", line=self.own.line_of(()),
+                hint="add 'lang: en' (or ru, ...) to the article, or to source/publication.yaml for all articles",
+            ))
+        if "author" in data and "authors" in data:
+            self._problem(("authors",), "give the authors under 'author' or 'authors', not both")
+        paper = PAPERS[str(self._value("paper") or "A4").lower()]
+        return Article(
+            slug=slug,
+            path=path,
+            file=self.own.file,
+            lang=lang or "und",
+            title=_strip(data.get("title")) or "",
+            subtitle=_strip(data.get("subtitle")),
+            short_title=_strip(data.get("short-title")),
+            body=body,
+            body_line=body_line,
+            csl=str(self._value("csl") or DEFAULT_CSL),
+            paper=paper,
+            authors=self._authors(),
+            abstract=_strip(data.get("abstract")),
+            keywords=_keywords(data.get("keywords")),
+            date=self._date(("date",), data.get("date")),
+            date_modified=self._date(("date-modified",), data.get("date-modified")),
+            doi=self._doi(),
+            license=self._license(),
+            copyright=self._copyright(),
+            citation=self._citation(),
+            base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
+            bibliography=self._bibliography(),
+            nocite=self._nocite(),
+            number_sections=bool(data.get("number-sections", False)),
+            reference_section_title=_strip(data.get("reference-section-title")),
+            translation=self._translation(),
+            back_matter=self._back_matter(),
+            where=MappingProxyType(self._where()),
+        )
+
+    def _bibliography(self) -> tuple[Path, ...]:
+        files = []
+        for located, base in ((self.own, self.folder), (self.defaults, self.source_dir)):
+            if located is None or located.data.get("bibliography") is None:
+                continue
+            value = located.data["bibliography"]
+            for index, name in enumerate([value] if isinstance(value, str) else value):
+                path = base / name.strip()
+                if not path.is_file():
+                    at = ("bibliography",) if isinstance(value, str) else ("bibliography", index)
+                    self.problems.append(Problem(
+                        located.file, f"the bibliography file '{name}' does not exist", line=located.line_of(at),
+                        field=format_path(at), hint=f"looked for {display(path, self.root)}",
+                    ))
+                    continue
+                files.append(path)
+        return tuple(dict.fromkeys(files))
+
+    def _nocite(self) -> tuple[str, ...]:
+        value = self.own.data.get("nocite")
+        if value is None:
+            return ()
+        text = value if isinstance(value, str) else " ".join(value)
+        return tuple(dict.fromkeys(re.findall(r"@\{?([\w*][^\s,;{}\]\[]*)", text)))
+
+    def _translation(self) -> Translation | None:
+        value = self.own.data.get("translation")
+        if not value:
+            return None
+        return Translation(
+            lang=value["lang"],
+            title=_strip(value.get("title")),
+            subtitle=_strip(value.get("subtitle")),
+            abstract=_strip(value.get("abstract")),
+            keywords=_keywords(value.get("keywords")),
+        )
+
+    def _back_matter(self) -> BackMatter:
+        data = self.own.data
+        funding = data.get("funding")
+        statements: list[str] = []
+        for entry in ([funding] if isinstance(funding, (str, dict)) else funding or []):
+            if isinstance(entry, str):
+                statements.append(entry.strip())
+            elif entry.get("statement"):
+                statements.append(str(entry["statement"]).strip())
+            else:  # Quarto's parts, written out
+                parts = [_plain_value(entry.get(k)) for k in ("source", "award", "recipient", "investigator")]
+                statements.append(", ".join(p for p in parts if p))
+        return BackMatter(
+            acknowledgements=_strip(data.get("acknowledgements") or data.get("acknowledgments")),
+            funding=tuple(s for s in statements if s),
+            conflict_of_interest=_strip(data.get("conflict-of-interest") or data.get("competing-interests")),
+            data_availability=_strip(data.get("data-availability")),
+        )
+
+    def _where(self) -> dict[str, tuple[str, int | None]]:
+        where = {}
+        for located in (self.defaults, self.own):  # the article's own line wins
+            if located is not None:
+                where.update({key: (located.file, located.line_of((key,))) for key in located.data})
+        return where
+
+    def _doi(self) -> str | None:
+        citation = self.own.data.get("citation")
+        citation = citation if isinstance(citation, dict) else {}
+        value = self.own.data.get("doi") or citation.get("doi") or citation.get("DOI")
+        return normalise_doi(value) if value else None
+
+    def _authors(self) -> tuple[Author, ...]:
+        key = "author" if "author" in self.own.data else "authors"
+        raw = self.own.data.get(key)
+        if raw is None:
+            return ()
+        entries = raw if isinstance(raw, list) else [raw]
+        path_of = (lambda i: (key, i)) if isinstance(raw, list) else (lambda i: (key,))
+        refs = {a["id"]: a for a in self.own.data.get("affiliations", [])}
+        return tuple(self._author(path_of(i), entry, refs) for i, entry in enumerate(entries))
+
+    def _author(self, path: tuple, entry: Any, refs: dict) -> Author:
+        if isinstance(entry, str):
+            return Author(name=parse_name(entry))
+        affiliations_raw = entry.get("affiliations", entry.get("affiliation", []))
+        if not isinstance(affiliations_raw, list):
+            affiliations_raw = [affiliations_raw]
+        affiliations = []
+        aff_key = "affiliations" if "affiliations" in entry else "affiliation"
+        for i, aff in enumerate(affiliations_raw):
+            if isinstance(aff, dict) and "ref" in aff:
+                if aff["ref"] not in refs:
+                    known = ", ".join(sorted(refs)) or "none are listed"
+                    self._problem(path + (aff_key, i, "ref"), f"no affiliation has the id '{aff['ref']}'",
+                                  hint=f"list it under the top-level 'affiliations:' (ids: {known})")
+                    continue
+                aff = {**refs[aff["ref"]], **{k: v for k, v in aff.items() if k != "ref"}}
+            affiliations.append(_affiliation(aff))
+        orcid = entry.get("orcid")
+        if orcid:
+            orcid = orcid.rsplit("/", 1)[-1]
+            if not orcid_checksum_ok(orcid):
+                self._problem(path + ("orcid",), f"'{orcid}' is not a valid ORCID iD (its check digit is wrong)",
+                              hint="copy the iD from the author's ORCID record")
+        attributes = entry.get("attributes", {})
+        translated = entry.get("translation")
+        return Author(
+            name=_name(entry["name"]),
+            orcid=orcid,
+            email=entry.get("email"),
+            url=entry.get("url"),
+            affiliations=tuple(affiliations),
+            corresponding=bool(entry.get("corresponding", attributes.get("corresponding", False))),
+            degrees=_tuple(entry.get("degrees")),
+            roles=_tuple(entry.get("roles")),
+            position=entry.get("position"),
+            note=_strip(entry.get("note")),
+            translation=AuthorTranslation(
+                name=_name(translated["name"]) if translated.get("name") else None,
+                degrees=_tuple(translated.get("degrees")),
+                position=_strip(translated.get("position")),
+            ) if translated else None,
+        )
+
+    def _date(self, path: tuple, value: Any) -> PartialDate | None:
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            self._problem(path, str(error))
+            return None
+
+    def _license(self) -> License | None:
+        value = self._value("license")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = {"url": value} if re.match(r"^https?://", value) else {"text": value}
+        text, url = value.get("text"), value.get("url")
+        if text and not url:
+            url = licence_url(text)
+        return License(text=text, url=url)
+
+    def _copyright(self) -> Copyright | None:
+        value = self._value("copyright")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return Copyright(statement=value.strip())
+        return Copyright(**{k: str(v).strip() for k, v in value.items()})
+
+    def _citation(self) -> Citation:
+        own = self._value("citation", merge=True)
+        raw = dict(own) if isinstance(own, dict) else {}  # Quarto also allows `citation: true`
+        known = {
+            "type": "type", "container-title": "container_title", "volume": "volume", "issue": "issue",
+            "collection-number": "collection_number", "page": "page", "issn": "issn", "ISSN": "issn",
+            "publisher": "publisher", "publisher-place": "publisher_place", "url": "url", "URL": "url",
+        }
+        fields: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for key, value in raw.items():
+            value = str(value).strip() if not isinstance(value, str) else value.strip()
+            if key in known:
+                fields[known[key]] = value
+            elif key in ("doi", "DOI"):
+                continue  # the article's DOI (Article.doi)
+            elif key == "issued":
+                extra["issued"] = value
+            else:
+                extra[key.upper() if key in ("isbn",) else key] = value
+        if "issued" in extra:
+            issued = self._date(("citation", "issued"), extra.pop("issued"))
+            if issued:
+                extra["issued"] = issued
+        return Citation(**fields, extra=MappingProxyType(extra))
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _strip(value: Any) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _name(value: Any) -> PersonName:
+    if isinstance(value, dict):
+        return PersonName(**{k.replace("-", "_"): str(v).strip() for k, v in value.items()})
+    return parse_name(str(value))
+
+
+def _keywords(value: Any) -> tuple[str, ...]:
+    """A list, or one string of comma-separated keywords (Quarto accepts both)."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(k for k in (str(item).strip() for item in items) if k)
+
+
+def _affiliation(value: Any) -> Affiliation:
+    if isinstance(value, str):
+        return Affiliation(name=value.strip())
+    fields = {k.replace("-", "_"): str(v).strip() for k, v in value.items()
+              if k not in ("id", "ref", "number", "state", "translation")}
+    if "state" in value and "region" not in value:
+        fields["region"] = value["state"]
+    if value.get("translation"):
+        fields["translation"] = _affiliation(value["translation"])
+    return Affiliation(**fields)
+
+
+def _plain_value(value: Any) -> str | None:
+    """A Quarto funding part: text, or a mapping with a name."""
+    if isinstance(value, dict):
+        return _strip(value.get("name") or value.get("text"))
+    if isinstance(value, list):
+        return ", ".join(filter(None, (_plain_value(v) for v in value))) or None
+    return _strip(value)
+
+

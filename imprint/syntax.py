@@ -1,0 +1,215 @@
+"""Pandoc and Quarto syntax that markdown-it-py does not know, as plugins.
+
+- citations: `[see @key, p. 12; @other]`, `[-@key]`, narrative `@key` and
+  `@key [p. 12]`; cross-references use the same syntax (`@fig-map`), so one
+  token type carries both and document.py tells them apart by the key's prefix;
+- figures: an image alone in its paragraph, `![Caption](file){#fig-x fig-alt="..."}`;
+- table captions: a paragraph `: Caption {#tbl-x}` (or `Table: ...`) right before
+  or after a table, or a last row that holds only such a caption.
+The `{...}` attributes themselves come from mdit_py_plugins.attrs, and the
+`::: {#refs}` placeholder from mdit_py_plugins.container.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+# Pandoc: a key starts with a letter, digit or _, and may hold internal punctuation.
+KEY = r"(?:\{(?P<braced>[^{}]+)\}|(?P<plain>[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*))"
+_ITEM = re.compile(r"^(?P<prefix>[^@]*?)(?P<minus>-?)@" + KEY + r"(?P<suffix>.*)$", re.S)
+_NARRATIVE = re.compile(r"@" + KEY)
+_CAPTION = re.compile(r"^(?:Table)?:\s+(?P<text>.*?)(?:\s*\{#(?P<id>[\w:.-]+)\})?\s*$", re.S)
+
+
+@dataclass(frozen=True)
+class RawCite:
+    key: str
+    prefix: str = ""
+    suffix: str = ""
+    suppress: bool = False
+
+
+def citation_plugin(md: MarkdownIt) -> None:
+    md.inline.ruler.before("link", "pandoc_citation", _citation_rule)
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    char = state.src[state.pos]
+    if char == "[":
+        return _bracketed(state, silent)
+    if char == "@":
+        return _narrative(state, silent)
+    return False
+
+
+def _matching_bracket(src: str, start: int) -> int:
+    depth = 0
+    i = start
+    while i < len(src):
+        if src[i] == "\\":
+            i += 2
+            continue
+        if src[i] == "[":
+            depth += 1
+        elif src[i] == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _bracketed(state: StateInline, silent: bool) -> bool:
+    src, start = state.src, state.pos
+    end = _matching_bracket(src, start)
+    if end < 0 or end + 1 < len(src) and src[end + 1] in "([:":
+        return False  # a link, a reference link or a definition
+    items = []
+    for part in _split_top_level(src[start + 1:end], ";"):
+        match = _ITEM.match(part)
+        if not match:
+            return False
+        items.append(RawCite(key=match.group("braced") or match.group("plain"), prefix=match.group("prefix"),
+                             suffix=match.group("suffix"), suppress=bool(match.group("minus"))))
+    if not items:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.content = src[start:end + 1]
+        token.meta = {"items": tuple(items), "narrative": False}
+    state.pos = end + 1
+    return True
+
+
+def _narrative(state: StateInline, silent: bool) -> bool:
+    src, start = state.src, state.pos
+    if start > 0 and (src[start - 1].isalnum() or src[start - 1] in "_.+-"):
+        return False  # an e-mail address: name@example.org
+    match = _NARRATIVE.match(src, start)
+    if not match:
+        return False
+    end = match.end()
+    suffix = ""
+    # `@key [p. 12]`: a locator in brackets after the key.
+    bracket = re.compile(r"\s\[").match(src, end)
+    if bracket:
+        close = _matching_bracket(src, bracket.end() - 1)
+        inner = src[bracket.end():close] if close > 0 else ""
+        if close > 0 and "@" not in inner and not (close + 1 < len(src) and src[close + 1] in "(["):
+            suffix, end = ", " + inner, close + 1
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.content = src[start:end]
+        key = match.group("braced") or match.group("plain")
+        token.meta = {"items": (RawCite(key=key, suffix=suffix),), "narrative": True}
+    state.pos = end
+    return True
+
+
+def _split_top_level(text: str, separator: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == separator and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return [p for p in parts if p.strip()]
+
+
+def figures_and_captions_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.push("imprint_figures", _figures)
+    md.core.ruler.push("imprint_table_captions", _table_captions)
+
+
+def _figures(state: StateCore) -> None:
+    """An image alone in its paragraph becomes a figure token (Pandoc's implicit figure)."""
+    tokens = state.tokens
+    i = 0
+    while i + 2 < len(tokens):
+        opening, inline, closing = tokens[i:i + 3]
+        children = [c for c in (inline.children or []) if not (c.type == "text" and not c.content.strip())]
+        if (opening.type == "paragraph_open" and closing.type == "paragraph_close" and inline.type == "inline"
+                and len(children) == 1 and children[0].type == "image"):
+            figure = Token("figure", "figure", 0)
+            figure.map = opening.map
+            figure.level = opening.level
+            figure.children = [children[0]]
+            figure.meta = {"image": children[0]}
+            tokens[i:i + 3] = [figure]
+        i += 1
+
+
+def _table_captions(state: StateCore) -> None:
+    tokens = state.tokens
+    i = 0
+    while i < len(tokens):
+        if tokens[i].type != "table_open":
+            i += 1
+            continue
+        opening = tokens[i]
+        close = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
+        caption = _caption_row(tokens, i, close)
+        if caption is None:
+            close = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
+            caption = _caption_paragraph(tokens, close + 1)
+        if caption is None and i >= 3:
+            caption = _caption_paragraph(tokens, i - 3)
+            if caption is not None:
+                i -= 3
+        if caption is not None:
+            children, table_id = caption
+            opening.meta["caption"] = children
+            if table_id:
+                opening.attrSet("id", table_id)
+        i += 1
+
+
+def _caption_paragraph(tokens: list[Token], at: int):
+    if at < 0 or at + 3 > len(tokens):
+        return None
+    opening, inline, closing = tokens[at:at + 3]
+    if opening.type != "paragraph_open" or inline.type != "inline" or closing.type != "paragraph_close":
+        return None
+    found = _caption_children(inline)
+    if found is not None:
+        del tokens[at:at + 3]
+    return found
+
+
+def _caption_row(tokens: list[Token], start: int, close: int):
+    """A last table row whose first cell is ': Caption' and whose other cells are empty."""
+    rows = [j for j in range(start, close) if tokens[j].type == "tr_open"]
+    if len(rows) < 2:
+        return None
+    first = rows[-1]
+    end = next(j for j in range(first, close) if tokens[j].type == "tr_close")
+    cells = [tokens[j] for j in range(first, end) if tokens[j].type == "inline"]
+    if not cells or any(c.content.strip() for c in cells[1:]):
+        return None
+    found = _caption_children(cells[0])
+    if found is not None:
+        del tokens[first:end + 1]
+    return found
+
+
+def _caption_children(inline: Token):
+    """(inline children without the ': ' and the {#id}, id) if `inline` is a caption."""
+    match = _CAPTION.match(inline.content)
+    if not match or not inline.children:
+        return None
+    children = list(inline.children)
+    first, last = children[0], children[-1]
+    if first.type == "text":
+        first.content = re.sub(r"^(?:Table)?:\s+", "", first.content)
+    if last.type == "text" and match.group("id"):
+        last.content = re.sub(r"\s*\{#[\w:.-]+\}\s*$", "", last.content)
+    return children, match.group("id")
