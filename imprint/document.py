@@ -126,11 +126,23 @@ def parse_body(text: str, context: Context) -> Body:
     entries: list[Entry] = []
     if cited or context.nocite:
         rendered, entries = context.citer.cite([group for _, group, _ in cited], context.nocite)
+        siblings = _siblings(everything)
         for (token, _, in_note), result in zip(cited, rendered):
+            before, after = siblings.get(id(token), (None, None))
             if result.note is not None and not in_note:
                 token.meta["html"], token.meta["pending_note"] = result.text, result.note
+                if not str(result.text) and before is not None:  # "text [@key]." -> "text.¹"
+                    if before.type == "softbreak":
+                        before.type = "text"
+                    before.content = before.content.rstrip()
+                if after is not None and after.content[:1] in ".,;:!?":
+                    token.meta["html"] = Markup(result.text) + after.content[0]
+                    after.content = after.content[1:]
             else:  # a note style inside a note: the citation is written in place
-                token.meta["html"] = result.note if result.note is not None else result.text
+                text = result.note if result.note is not None else result.text
+                if after is not None and after.content[:1] in ".,;:!?" and str(text).endswith("."):
+                    text = Markup(str(text)[:-1])  # the sentence's own stop, not the style's
+                token.meta["html"] = text
 
     notes = _number_notes(md, main, note_tokens, problems)
     parts = _split_chapters(main)
@@ -483,8 +495,9 @@ def _citations(main: list[Token], notes: dict[int, list[Token]], labels: dict, c
             problems.add(block, "a bracket mixes citations and cross-references",
                          hint="write them in separate brackets: [@fig-map] [@smith2015]")
         elif all(crossrefs):
-            token.meta["html"] = _crossref(items, labels, block, problems)
+            token.meta.update(kind="crossref", html=_crossref(items, labels, block, problems))
         else:
+            token.meta["kind"] = "citation"
             group = _cite_group(token, context, block, problems)
             if group is not None:
                 cited.append((token, group, in_note))
@@ -492,6 +505,19 @@ def _citations(main: list[Token], notes: dict[int, list[Token]], labels: dict, c
         if key not in context.references:
             problems.add(None, f"nocite: no reference has the key '{key}'")
     return cited
+
+
+def _siblings(tokens: list[Token]) -> dict[int, tuple[Token | None, Token | None]]:
+    """For each citation: the text tokens right before and after it, if any."""
+    found = {}
+    for block in tokens:
+        children = block.children or []
+        for index, child in enumerate(children):
+            if child.type == "citation":
+                before = children[index - 1] if index and children[index - 1].type in ("text", "softbreak") else None
+                after = children[index + 1] if index + 1 < len(children) and children[index + 1].type == "text" else None
+                found[id(child)] = (before, after)
+    return found
 
 
 def _crossref(items, labels: dict, block: Token, problems: _Problems) -> Markup:

@@ -143,6 +143,8 @@ def _citation(self, tokens: list[Token], idx: int, options, env: dict) -> str:
     state = _state(env)
     meta = tokens[idx].meta
     text = str(meta.get("html", ""))
+    if text and meta.get("kind") == "citation":
+        text = f'<span class="cite">{text}</span>'
     note: Note | None = meta.get("note")
     return text + (note_call(note, state.dialect) if note is not None else "")
 

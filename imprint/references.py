@@ -152,8 +152,15 @@ class Citer:
         if self.root.find("cs:bibliography", NS) is None:
             raise StyleError.single(str(self.style_path), "the CSL style has no <bibliography> layout",
                                     hint="choose a style that formats a reference list")
-        entries = self.cite([], nocite=list(self.records))[1]
-        markup = Markup(re.sub(r"</?span[^>]*>", "", str(entries[0].html)))
+        from citeproc import Citation, CitationItem
+
+        key = next(iter(self.records))
+        bibliography = self._bibliography("reference", self._source([key]))
+        bibliography.register(Citation([CitationItem(key)]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            text = _check(str(bibliography.bibliography()[0]), self.style_path)
+        markup = Markup(text.replace(FIELD_MARK, " ").strip())
         return markup, html.unescape(re.sub(r"<[^>]+>", "", str(markup)))
 
     # -- rendering
@@ -237,6 +244,37 @@ class Citer:
         return bibliography is not None and bibliography.get("hanging-indent") == "true"
 
 
+_NUMERIC = re.compile(r"^[A-Z]*\d+[A-Z]*(\s*[-\u2013,&]\s*[A-Z]*\d+[A-Z]*)*$", re.I)
+
+
+def _patch_citeproc() -> None:
+    """citeproc-py 0.11.1 tests `is-numeric="locator"` against the record, where a
+    locator never is, so APA prints "(Goldman, 2012, 4)" for chapter 4. CSL 1.0.2
+    (is-numeric) means the cite's locator, and counts ranges and lists ("12-15")
+    as numeric too."""
+    import citeproc
+    from citeproc import model
+
+    if getattr(model.If, "_imprint_numeric", False):
+        return
+    if citeproc.__version__ != "0.11.1":
+        raise InternalError(f"imprint/references.py patches citeproc-py 0.11.1, not {citeproc.__version__}")
+
+    def is_numeric(self, item) -> list[bool]:
+        results = []
+        for variable in self.get("is-numeric").split():
+            if variable == "locator":
+                value = item.locator.identifier if item.has_locator else None
+            else:
+                key = variable.replace("-", "_")
+                value = item.reference[key] if key in item.reference else None
+            results.append(value is not None and bool(_NUMERIC.match(str(value))))
+        return results
+
+    model.If._is_numeric = is_numeric
+    model.If._imprint_numeric = True
+
+
 @lru_cache(maxsize=32)
 def _style_root(path: str) -> etree._Element:
     try:
@@ -253,12 +291,17 @@ def _style(path: str, lang: str, kind: str):
     """The style, or one of its variants, ready for citeproc-py."""
     from citeproc import CitationStylesStyle
 
+    _patch_citeproc()
     root = copy.deepcopy(_style_root(path))
     if kind == "suppressed":
         _drop_names(root)
     elif kind == "author":
         _keep_only_names(root)
-    _mark_first_field(root)
+    elif kind == "reference":  # a reference on its own: no "1." of a numbered list
+        for number in list(root.iterfind(".//cs:text[@variable='citation-number']", NS)):
+            number.getparent().remove(number)
+    if kind != "reference":
+        _mark_first_field(root)
     # The style's own default-locale wins (a house style is in its journal's
     # language); otherwise the article's language picks the terms.
     locale = root.get("default-locale") or lang

@@ -50,3 +50,17 @@ def seed(tmp_path_factory) -> Built:
     """The repository's own source/: the seed article."""
     root = make_project(tmp_path_factory.mktemp("seed"), REPO / "source")
     return _build(root, "batunaev-2019-khalkhin-gol")
+
+
+@pytest.fixture(scope="session")
+def apparatus_ru(tmp_path_factory) -> Built:
+    """Russian, English metadata, a dozen notes, citations, figures, a long table, GOST style."""
+    root = make_project(tmp_path_factory.mktemp("apparatus-ru"), CASES / "apparatus-ru" / "source")
+    return _build(root, "apparatus-ru")
+
+
+@pytest.fixture(scope="session")
+def apparatus_en(tmp_path_factory) -> Built:
+    """English, APA, a figure, a table, cross-references by section title."""
+    root = make_project(tmp_path_factory.mktemp("apparatus-en"), CASES / "apparatus-en" / "source")
+    return _build(root, "apparatus-en")

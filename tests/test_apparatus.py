@@ -1,0 +1,221 @@
+"""The scholarly apparatus: citations, references, figures, tables, cross-references,
+the second language and the back matter, in both editions."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pikepdf
+import pytest
+from lxml import etree
+
+from conftest import CASES, make_project
+from golden import check
+from imprint import build
+from imprint.config import Settings
+from pdfread import pages_text
+from validators import ace, epubcheck
+
+X = "{http://www.w3.org/1999/xhtml}"
+NS = {"x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
+      "dc": "http://purl.org/dc/elements/1.1/"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+def pages(epub) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(epub) as archive:
+        return {n.removeprefix("EPUB/"): etree.fromstring(archive.read(n))
+                for n in archive.namelist() if n.endswith(".xhtml")}
+
+
+def text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def spine(epub) -> list[str]:
+    with zipfile.ZipFile(epub) as archive:
+        opf = etree.fromstring(archive.read("EPUB/content.opf"))
+    items = {i.get("id"): i.get("href") for i in opf.iterfind(".//opf:item", NS)}
+    return [items[r.get("idref")] for r in opf.iterfind(".//opf:itemref", NS) if r.get("linear") != "no"]
+
+
+def citations_and_references(epub) -> str:
+    """The golden view: every citation as printed, in reading order, then the reference list."""
+    found = pages(epub)
+    lines = []
+    for name in spine(epub):
+        for element in found[name].iter(f"{X}span", f"{X}aside"):
+            if element.get("class") == "cite":
+                lines.append(f"cite: {text(element)}")
+            elif element.get("class") == "footnote":
+                lines.append(f"note {element.get('id')}: {text(element)}")
+    lines += [f"entry {li.get('id')}: {text(li)}" for li in found["references.xhtml"].iter(f"{X}li")]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("case", ["apparatus_ru", "apparatus_en"])
+def test_validators_are_clean(case, request, tmp_path):
+    built = request.getfixturevalue(case)
+    assert epubcheck(built.file("epub"), tmp_path) == []
+    assert ace(built.file("epub"), tmp_path) == []
+
+
+@pytest.mark.parametrize("case", ["apparatus_ru", "apparatus_en"])
+def test_citations_and_references_golden(case, request):
+    built = request.getfixturevalue(case)
+    name = case.replace("_", "-")
+    check(CASES / name / "expected" / "citations.txt", citations_and_references(built.file("epub")))
+
+
+def test_citation_forms_in_russian(apparatus_ru):
+    lines = citations_and_references(apparatus_ru.file("epub"))
+    for expected in ["cite: [Smith, Doe, 2015; Иванов, 2010]",  # a group, in the style's order
+                     "cite: Жуков [1969, с. 145]",  # narrative with a locator
+                     "cite: [1985, с. 1089]",  # author suppressed
+                     # the style sorts a group's items, and writes every locator as a page (its own rule)
+                     "cite: [Петров, Сидорова, 1985, с. 3; см. Сергеев, 2001, с. 12]",
+                     "cite: [Петров, Сидорова, 1985, с. 50]"]:  # inside a footnote
+        assert expected in lines, expected
+    assert "entry ref-archive1940: 10. Штаб 1-й армейской группы." in lines  # nocite
+    assert lines.count("\nentry ") == 10
+
+
+def test_every_citation_and_cross_reference_links_to_its_target(apparatus_ru):
+    found = pages(apparatus_ru.file("epub"))
+    ids = {(name, el.get("id")) for name, tree in found.items() for el in tree.iter() if el.get("id")}
+    links = 0
+    for name, tree in found.items():
+        for a in tree.iter(f"{X}a"):
+            if a.get("class") in ("citation", "crossref"):
+                target = a.get("href")
+                page, _, anchor = target.rpartition("#")
+                assert (page or name, anchor) in ids, f"{name}: {target}"
+                links += 1
+    assert links > 20
+    entries = found["references.xhtml"].find(".//x:section", NS)
+    assert entries.get(EPUB_TYPE) == "bibliography" and entries.get("role") == "doc-bibliography"
+
+
+def test_pdf_links_citations_to_entries(apparatus_ru):
+    with pikepdf.open(apparatus_ru.file("pdf")) as pdf:
+        names = {str(k) for k in pikepdf.NameTree(pdf.Root.Names.Dests).keys()}
+        targets = set()
+        for page in pdf.pages:
+            for annotation in page.get("/Annots", []):
+                action = annotation.get("/A")
+                if action is not None and action.get("/S") == "/GoTo":
+                    targets.add(str(action.D))
+                elif annotation.get("/Dest") is not None:
+                    targets.add(str(annotation.Dest))
+    assert {"ref-ivanov2010", "ref-smith2015", "fig-map", "tbl-losses", "sec-sources"} <= targets
+    assert targets <= names
+
+
+def test_figures(apparatus_ru):
+    epub = apparatus_ru.file("epub")
+    with zipfile.ZipFile(epub) as archive:
+        opf = etree.fromstring(archive.read("EPUB/content.opf"))
+        images = {i.get("href"): i.get("media-type") for i in opf.iterfind(".//opf:item", NS)
+                  if i.get("href").startswith("images/")}
+        assert images == {"images/map.png": "image/png", "images/scheme.svg": "image/svg+xml"}
+        assert archive.read("EPUB/images/map.png") == (CASES / "apparatus-ru" / "source" / "apparatus-ru" /
+                                                       "images" / "map.png").read_bytes()
+    figure = pages(epub)["chapter-2.xhtml"].find(".//x:figure[@id='fig-map']", NS)
+    assert figure.find("x:img", NS).get("alt") == "Карта: река, две отметки боёв и высота в центре"
+    assert text(figure.find("x:figcaption", NS)) == "Рис. 1. Схема района боёв у реки Халхин-Гол, 1939 г."
+    printed = " ".join(" ".join(pages_text(apparatus_ru.file("pdf"))).split())
+    assert "Рис. 1. Схема района боёв" in printed and "Рис. 2. Схема связи между штабами" in printed
+    with pikepdf.open(apparatus_ru.file("pdf")) as pdf:
+        raster = {image.objgen for page in pdf.pages for image in page.get_images().values()}
+    assert len(raster) == 1  # the PNG; the SVG is drawn as vectors
+
+
+def test_long_table_repeats_its_header_on_every_page(apparatus_ru):
+    texts = pages_text(apparatus_ru.file("pdf"))
+    with_rows = [t for t in texts if re.search(r"Участок \d+", t)]
+    assert len(with_rows) >= 2
+    assert all("Численность" in t and "Потери" in t for t in with_rows)
+    caption = pages(apparatus_ru.file("epub"))["chapter-3.xhtml"].find(".//x:table[@id='tbl-losses']/x:caption", NS)
+    assert text(caption) == "Таблица 1. Численность и потери по участкам фронта"
+
+
+def test_cross_references_are_localised(apparatus_ru, apparatus_en):
+    ru = {text(a) for tree in pages(apparatus_ru.file("epub")).values() for a in tree.iter(f"{X}a")
+          if a.get("class") == "crossref"}
+    assert {"Рис. 1", "Рис. 2", "Таблица 1", "Раздел 1", "Раздел 2"} <= ru
+    en = {text(a) for tree in pages(apparatus_en.file("epub")).values() for a in tree.iter(f"{X}a")
+          if a.get("class") == "crossref"}
+    assert {"Figure 1", "Table 1", "Section “Introduction”"} <= en  # sections unnumbered: by title
+
+
+def test_second_language_in_both_editions(apparatus_ru):
+    front = pages(apparatus_ru.file("epub"))["front-matter.xhtml"]
+    translation = front.find(".//x:section[@id='translation']", NS)
+    assert translation.get("lang") == "en" and translation.get(XML_LANG) == "en"
+    block = text(translation)
+    for expected in ["Military and Political Cooperation of the USSR and the MNR: a Test Essay", "Ivan P. Ivanov",
+                     "Cand. Sci. (Hist.), Researcher", "Institute of Testing, Ulan-Ude", "Abstract",
+                     "The article examines the “test” questions", "Keywords: history, Mongolia, Khalkhin Gol"]:
+        assert expected in block, expected
+    assert "статья рассматривает «испытательные» вопросы" in text(front.find(".//x:section[@id='abstract']", NS))
+    with zipfile.ZipFile(apparatus_ru.file("epub")) as archive:
+        opf = etree.fromstring(archive.read("EPUB/content.opf"))
+    meta = opf.find("opf:metadata", NS)
+    titles = meta.findall("dc:title", NS)
+    assert ("Military and Political Cooperation of the USSR and the MNR: a Test Essay", "en") in [
+        (t.text, t.get(XML_LANG)) for t in titles]
+    assert titles[0].text == "Военно-политическое сотрудничество СССР и МНР: испытательный очерк"
+    refines = {(m.get("refines"), m.get("property")): m for m in meta.iterfind("opf:meta", NS)}
+    assert refines[("#title", "alternate-script")].get(XML_LANG) == "en"
+    assert refines[("#title-translated", "title-type")].text == "06"
+    assert refines[("#creator-1", "alternate-script")].text == "Ivan P. Ivanov"
+    printed = " ".join(pages_text(apparatus_ru.file("pdf"))[0].split())
+    assert "Military and Political Cooperation of the USSR and the MNR: a Test Essay" in printed
+
+
+def test_back_matter(apparatus_ru, apparatus_en):
+    back = pages(apparatus_ru.file("epub"))["back-matter.xhtml"]
+    headings = [text(h) for h in back.iter(f"{X}h2")]
+    assert headings == ["Благодарности", "Финансирование", "Конфликт интересов", "Доступность данных", "Об авторах"]
+    about = text(back.find(".//x:section[@id='about-the-authors']", NS))
+    for expected in ["Иван Петрович Иванов (Ivan P. Ivanov), канд. ист. наук, научный сотрудник; концептуализация, "
+                     "написание текста", "Институт испытаний, Улан-Удэ", "ORCID: https://orcid.org/0000-0002-1825-0097",
+                     "Эл. почта: ivanov@example.org", "Занимается историей Монголии XX века.", "Мария Петрова"]:
+        assert expected in about, expected
+    assert about.count("@") == 1  # only the corresponding author's e-mail
+    assert spine(apparatus_ru.file("epub"))[-2:] == ["references.xhtml", "back-matter.xhtml"]
+    en = pages(apparatus_en.file("epub"))["back-matter.xhtml"]
+    assert [text(h) for h in en.iter(f"{X}h2")] == ["Data availability", "About the authors"]
+
+
+def test_reference_heading_of_the_author_is_kept(apparatus_en):
+    found = pages(apparatus_en.file("epub"))
+    assert "chapter-3.xhtml" not in found  # "# References" and the marker made no chapter of their own
+    heading = found["references.xhtml"].find(".//x:h1", NS)
+    assert text(heading) == "References"
+
+
+@pytest.mark.parametrize("style, in_text, note_count, entry_start", [
+    ("apa", "Coox, 1985, p. 580", 1, "Coox, A. D. (1985)."),
+    ("chicago-author-date", "Coox 1985, 580", 1, "Coox, A. D. 1985."),
+    ("ieee", "[1, p. 580]", 1, "[1]"),
+    ("chicago-notes-bibliography", None, 4, "Coox, A. D. Nomonhan"),
+])
+def test_switching_the_style_re_renders_everything(style, in_text, note_count, entry_start, tmp_path):
+    root = make_project(tmp_path, CASES / "apparatus-en" / "source")
+    publication = root / "source" / "publication.yaml"
+    publication.write_text(publication.read_text().replace("csl: apa", f"csl: {style}"))
+    assert build(Settings.for_project(root, formats=("epub",), environ={})).ok
+    found = pages(root / "dist" / "apparatus-en" / "apparatus-en.epub")
+    chapter = found["chapter-1.xhtml"]
+    notes = chapter.findall(".//x:aside", NS)
+    assert len(notes) == note_count
+    cites = [text(s) for s in chapter.iter(f"{X}span") if s.get("class") == "cite"]
+    if in_text:
+        assert in_text in cites[0]
+    else:  # a note style: the first citation became note 1
+        assert "Coox" in text(notes[0]) and "580" in text(notes[0])
+    first_entry = text(found["references.xhtml"].find(".//x:li", NS))
+    assert first_entry.startswith(entry_start), first_entry
