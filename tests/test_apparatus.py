@@ -219,3 +219,35 @@ def test_switching_the_style_re_renders_everything(style, in_text, note_count, e
         assert "Coox" in text(notes[0]) and "580" in text(notes[0])
     first_entry = text(found["references.xhtml"].find(".//x:li", NS))
     assert first_entry.startswith(entry_start), first_entry
+
+
+def test_jpeg_figure_and_sizes(apparatus_en):
+    epub = apparatus_en.file("epub")
+    with zipfile.ZipFile(epub) as archive:
+        opf = etree.fromstring(archive.read("EPUB/content.opf"))
+    media = {i.get("href"): i.get("media-type") for i in opf.iterfind(".//opf:item", NS)}
+    assert media["images/railway.jpg"] == "image/jpeg" and media["images/front-line.png"] == "image/png"
+    figure = pages(epub)["chapter-2.xhtml"].find(".//x:figure[@id='fig-railway']", NS)
+    assert figure.find("x:img", NS).get("style") == "width: 50%"
+    assert text(figure.find("x:figcaption", NS)) == "Figure 2. The railway from Borzya"
+
+
+def test_a_project_without_styles_uses_imprints_own(tmp_path):
+    """Overrides by search path: a project's styles/ may hold only what it changes."""
+    import shutil
+
+    root = tmp_path / "journal"
+    shutil.copytree(CASES / "apparatus-en" / "source", root / "source")
+    (root / "styles" / "css").mkdir(parents=True)
+    (root / "styles" / "css" / "epub.css").write_text("p { color: #333; }\n")
+    assert build(Settings.for_project(root, formats=("epub", "pdf"), environ={})).ok
+    with zipfile.ZipFile(root / "dist" / "apparatus-en" / "apparatus-en.epub") as archive:
+        assert archive.read("EPUB/css/epub.css") == b"p { color: #333; }\n"  # the project's own
+    assert "Figure 1" in " ".join(pages_text(root / "dist" / "apparatus-en" / "apparatus-en.pdf"))
+
+
+def test_hanging_indent_follows_the_style(apparatus_en, apparatus_ru):
+    en = pages(apparatus_en.file("epub"))["references.xhtml"].find(".//x:section", NS)
+    ru = pages(apparatus_ru.file("epub"))["references.xhtml"].find(".//x:section", NS)
+    assert en.get("class") == "references hanging"  # APA asks for hanging indents
+    assert ru.get("class") == "references"

@@ -41,7 +41,7 @@ def write_pdf(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes
         created=manuscript.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         modified=manuscript.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    fetcher, refused = make_url_fetcher(settings.root)
+    fetcher, refused = make_url_fetcher(*theme.roots)
     base_url = manuscript.article.path.parent.as_uri() + "/"
     try:
         with _quiet_weasyprint():
