@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from . import __version__, schema
-from .config import FORMATS, Settings
+from .config import DEFAULT_FORMATS, FORMATS, PAPER_NAMES, Settings
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
 from .pipeline import BuildReport, build
 
@@ -64,9 +64,17 @@ def _parser() -> argparse.ArgumentParser:
                             description="Build the editions of the articles in source/ into dist/.")
     b.add_argument("articles", nargs="*", metavar="ARTICLE",
                    help="build only these articles (folder names in source/); default: all")
-    b.add_argument("-f", "--formats", metavar="LIST", default=",".join(FORMATS),
-                   help="comma-separated formats to build: " + ", ".join(f"{k} ({v})" for k, v in FORMATS.items())
-                   + "; default: all")
+    b.add_argument("-f", "--formats", metavar="LIST",
+                   help="comma-separated editions and files to build: "
+                   + ", ".join(f"{name} ({f.description})" for name, f in FORMATS.items())
+                   + f"; default: the publication's `editions`, else {','.join(DEFAULT_FORMATS)}")
+    b.add_argument("--paper", choices=PAPER_NAMES, type=lambda v: {p.lower(): p for p in PAPER_NAMES}.get(v.lower(), v),
+                   help="paper of the print editions, instead of the publication's")
+    b.add_argument("--booklet", action="store_true",
+                   help="also impose each print edition built as a saddle-stitched booklet "
+                        "(A5 pages two-up on A4, half-Letter on Letter)")
+    b.add_argument("--crop-marks", action="store_true", default=None,
+                   help="crop marks and 3 mm bleed on the print editions, for a print shop")
     b.add_argument("-o", "--out", metavar="DIR", help="output folder (default: dist/ in the project)")
     b.add_argument("-C", "--project", metavar="DIR", default=".",
                    help="the project folder holding source/ and styles/ (default: the current folder)")
@@ -84,13 +92,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    formats = tuple(f.strip().lower().lstrip(".") for f in args.formats.split(",") if f.strip())
-    if not formats:
-        raise UsageError("--formats needs at least one format")
+    formats = None
+    if args.formats is not None:
+        formats = tuple(f.strip().lower().lstrip(".") for f in args.formats.split(",") if f.strip())
+        if not formats:
+            raise UsageError("--formats needs at least one format")
     project = Path(args.project)
     if not project.is_dir():
         raise UsageError(f"the project folder {project} does not exist")
-    settings = Settings.for_project(project, dist_dir=args.out, formats=formats, articles=tuple(args.articles))
+    settings = Settings.for_project(project, dist_dir=args.out, formats=formats, articles=tuple(args.articles),
+                                    paper=args.paper, booklet=args.booklet or None, crop_marks=args.crop_marks)
     started = time.perf_counter()
     report = build(settings)
     if not args.quiet:

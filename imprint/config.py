@@ -7,30 +7,51 @@ it lives in source/publication.yaml and is declared in schema.py.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
 from .errors import UsageError
 
-# Output formats, by the extension of the file each one writes.
-FORMATS: dict[str, str] = {
-    "epub": "e-reader edition (EPUB 3)",
-    "pdf": "print edition (PDF)",
-    "json": "citation record (CSL-JSON)",
-    "bib": "citation record (BibTeX)",
-    "ris": "citation record (RIS)",
-}
+@dataclass(frozen=True)
+class Format:
+    name: str  # as the command line and the publication file name it
+    file: str  # the file it writes in dist/<slug>/
+    description: str
+    printed: bool = False  # a print edition: may also be imposed as a booklet
+
+    def path(self, slug: str, booklet: bool = False) -> str:
+        name = self.file.format(slug=slug)
+        if booklet:
+            stem = name.removesuffix(".pdf")
+            name = f"{stem}-booklet.pdf" if self.name != "pdf" else f"{slug}-booklet.pdf"
+        return name
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("epub", "{slug}.epub", "e-reader edition (EPUB 3)"),
+    Format("pdf", "{slug}.pdf", "print edition (tagged PDF/UA-1)", printed=True),
+    Format("archive", "{slug}-archive.pdf", "archival edition (PDF/A-3b with the citation files)", printed=True),
+    Format("handout", "{slug}-handout.pdf", "handout (double-sided, with a QR code)", printed=True),
+    Format("json", "{slug}.json", "citation record (CSL-JSON)"),
+    Format("bib", "{slug}.bib", "citation record (BibTeX)"),
+    Format("ris", "{slug}.ris", "citation record (RIS)"),
+)}
+DEFAULT_FORMATS = ("epub", "pdf", "json", "bib", "ris")
+PAPER_NAMES = ("A4", "Letter", "A5")
 
 
 @dataclass(frozen=True)
 class Settings:
     root: Path  # the project: source/, styles/ and, by default, dist/ are in it
     dist_dir: Path
-    formats: tuple[str, ...] = tuple(FORMATS)
+    formats: tuple[str, ...] | None = None  # None: the publication's `editions`, else DEFAULT_FORMATS
     articles: tuple[str, ...] = ()  # slugs to build; empty: all
     # Overrides every date the editions carry (reproducible-builds.org convention).
     source_date_epoch: int | None = None
+    paper: str | None = None  # overrides the paper of every print edition
+    booklet: tuple[str, ...] | None = None  # print editions also imposed as booklets; None: the publication's
+    crop_marks: bool | None = None  # crop marks and bleed; None: the publication's
 
     @property
     def source_dir(self) -> Path:
@@ -48,12 +69,17 @@ class Settings:
         formats: tuple[str, ...] | None = None,
         articles: tuple[str, ...] = (),
         environ: Mapping[str, str] = os.environ,
+        paper: str | None = None,
+        booklet: bool | None = None,
+        crop_marks: bool | None = None,
     ) -> "Settings":
         root = Path(root).resolve()
-        formats = tuple(dict.fromkeys(formats)) if formats else tuple(FORMATS)
-        unknown = [f for f in formats if f not in FORMATS]
+        formats = tuple(dict.fromkeys(formats)) if formats else None
+        unknown = [f for f in formats or () if f not in FORMATS]
         if unknown:
             raise UsageError(f"unknown format {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
+        if paper is not None and paper.lower() not in (p.lower() for p in PAPER_NAMES):
+            raise UsageError(f"unknown paper {paper}: choose from {', '.join(PAPER_NAMES)}")
         epoch = environ.get("SOURCE_DATE_EPOCH")
         # Zip entries cannot carry dates before 1980 nor, here, after 9999.
         if epoch is not None and not (epoch.strip().isdigit() and 315532800 <= int(epoch) < 253402300800):
@@ -64,4 +90,19 @@ class Settings:
             formats=formats,
             articles=tuple(dict.fromkeys(articles)),
             source_date_epoch=int(epoch) if epoch is not None else None,
+            paper=paper,
+            booklet=tuple(name for name, f in FORMATS.items() if f.printed) if booklet else None,
+            crop_marks=crop_marks,
+        )
+
+    def for_publication(self, editions: tuple[str, ...] | None, booklet: tuple[str, ...],
+                        crop_marks: bool) -> "Settings":
+        """These settings with the publication's choices where the command line made none."""
+        formats = self.formats or editions or DEFAULT_FORMATS
+        chosen = self.booklet if self.booklet is not None else booklet
+        return replace(
+            self,
+            formats=formats,
+            booklet=tuple(f for f in chosen if f in formats and FORMATS[f].printed),
+            crop_marks=crop_marks if self.crop_marks is None else self.crop_marks,
         )

@@ -84,6 +84,7 @@ class Context:
     words: Mapping[str, Any]  # the language strings: figure, table, section
     root: Path
     folder: Path  # the article's folder: image paths are relative to it
+    lang: str = "en"
     number_sections: bool = False
     references: Mapping[str, Any] = field(default_factory=dict)  # key -> bibliography.Reference
     citer: Citer | None = None
@@ -144,7 +145,7 @@ def parse_body(text: str, context: Context) -> Body:
                     text = Markup(str(text)[:-1])  # the sentence's own stop, not the style's
                 token.meta["html"] = text
 
-    notes = _number_notes(md, main, note_tokens, problems)
+    notes = _number_notes(md, main, note_tokens, problems, context.lang)
     parts = _split_chapters(main)
     position, heading_over_refs = len(parts), None
     for index, part in enumerate(parts):
@@ -163,8 +164,8 @@ def parse_body(text: str, context: Context) -> Body:
             index=len(chapters),
             heading=headings.get(id(first)) if first.type == "heading_open" else None,
             headings=tuple(headings[id(t)] for t in part if id(t) in headings),
-            epub=render(md, part, Env(EPUB, 0, notes)),  # a chapter file starts at h1
-            print=render(md, part, Env(PRINT, 1, notes)),  # under the article's h1 title
+            epub=render(md, part, Env(EPUB, 0, notes, context.lang)),  # a chapter file starts at h1
+            print=render(md, part, Env(PRINT, 1, notes, context.lang)),  # under the article's h1 title
             notes=_notes_called(part, notes),
         ))
     all_notes = sorted({n.number: n for c in chapters for n in c.notes}.values(), key=lambda n: n.number)
@@ -192,7 +193,7 @@ def parse_block(text: str, context: Context, field_name: str) -> Markup:
     _level_headings(tokens, problems)
     if problems.found:
         raise SourceError(problems.found)
-    return Markup(md.renderer.render(tokens, md.options, {"imprint": Env(EPUB, 2)}).strip())
+    return Markup(md.renderer.render(tokens, md.options, {"imprint": Env(EPUB, 2, lang=context.lang)}).strip())
 
 
 # -- footnotes
@@ -262,7 +263,8 @@ def _reading_order(main: list[Token], notes: dict[int, list[Token]]) -> Iterator
                 yield inner, True
 
 
-def _number_notes(md, main: list[Token], notes: dict[int, list[Token]], problems: _Problems) -> dict[int, Note]:
+def _number_notes(md, main: list[Token], notes: dict[int, list[Token]], problems: _Problems,
+                  lang: str) -> dict[int, Note]:
     """Number the author's notes and a note style's citation notes in reading order."""
     by_plugin_id: dict[int, Note] = {}
     number = 0
@@ -287,8 +289,8 @@ def _number_notes(md, main: list[Token], notes: dict[int, list[Token]], problems
         body = notes[plugin_id]
         by_plugin_id[plugin_id] = Note(
             number=note.number, id=note.id, ref_id=note.ref_id, line=note.line,
-            epub=render(md, body, Env(EPUB, 0)),
-            print=inline_paragraphs(render(md, body, Env(PRINT, 0))),
+            epub=render(md, body, Env(EPUB, 0, lang=lang)),
+            print=inline_paragraphs(render(md, body, Env(PRINT, 0, lang=lang))),
         )
     return by_plugin_id
 

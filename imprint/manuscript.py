@@ -117,16 +117,17 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     quotes = str(t["quotes"])
     collect = _Collector()
 
-    def context(field: str | None = None, lang_quotes: str = quotes, words=t, **more) -> Context:
+    def context(field: str | None = None, lang_quotes: str = quotes, words=t, lang: str = article.lang,
+                **more) -> Context:
         file, line = article.locate(field) if field else (article.file, article.body_line)
         return Context(file=file, first_line=line or 1, quotes=lang_quotes, words=words, root=settings.root,
-                       folder=article.path.parent, **more)
+                       folder=article.path.parent, lang=lang, **more)
 
     def block(text: str | None, field: str, **kwargs) -> Markup | None:
         return collect.run(parse_block, text, context(field, **kwargs), field) if text else None
 
-    title = render_inline(article.title, quotes)
-    subtitle = render_inline(article.subtitle, quotes) if article.subtitle else None
+    title = render_inline(article.title, quotes, article.lang)
+    subtitle = render_inline(article.subtitle, quotes, article.lang) if article.subtitle else None
     title_text = plain_text(title)
     subtitle_text = plain_text(subtitle) if subtitle else None
     abstract = block(article.abstract, "abstract")
@@ -225,14 +226,14 @@ def _translate(article: Article, theme: Theme, block) -> TranslatedFront | None:
         return None
     words = theme.strings(translation.lang)
     quotes = str(words["quotes"])
-    title = render_inline(translation.title, quotes) if translation.title else None
-    abstract = block(translation.abstract, "translation", lang_quotes=quotes, words=words)
+    title = render_inline(translation.title, quotes, translation.lang) if translation.title else None
+    abstract = block(translation.abstract, "translation", lang_quotes=quotes, words=words, lang=translation.lang)
     return TranslatedFront(
         lang=translation.lang,
         t=words,
         title=title,
         title_text=plain_text(title) if title else None,
-        subtitle=render_inline(translation.subtitle, quotes) if translation.subtitle else None,
+        subtitle=render_inline(translation.subtitle, quotes, translation.lang) if translation.subtitle else None,
         abstract=abstract,
         abstract_text=plain_text(abstract) if abstract else None,
         keywords=translation.keywords,

@@ -24,6 +24,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .syntax import citation_plugin, figures_and_captions_plugin
+from .typography import nbsp
 
 EPUB, PRINT = "epub", "print"
 
@@ -45,6 +46,7 @@ class Env:
     dialect: str
     heading_offset: int  # added to a heading's relative level (1 = top) to make its tag
     notes: dict[int, Note] = field(default_factory=dict)  # by the footnote plugin's id
+    lang: str = "en"  # for non-breaking spaces (typography.py)
 
 
 @lru_cache(maxsize=16)
@@ -68,14 +70,14 @@ def render(md: MarkdownIt, tokens: Sequence[Token], env: Env) -> Markup:
     return Markup(md.renderer.render(list(tokens), md.options, {"imprint": env}))
 
 
-def render_inline(text: str, quotes: str) -> Markup:
+def render_inline(text: str, quotes: str, lang: str = "en") -> Markup:
     """A title or subtitle: inline Markdown, no paragraph around it."""
     md = parser(quotes)
     tokens = md.parseInline(text, {})
     for token in walk(tokens):
         if token.type in ("citation", "footnote_ref", "image"):  # not in a title: keep the source text
             token.type, token.content, token.children = "text", token.content or "", None
-    return Markup(md.renderer.render(tokens, md.options, {"imprint": Env(EPUB, 0)}).strip())
+    return Markup(md.renderer.render(tokens, md.options, {"imprint": Env(EPUB, 0, lang=lang)}).strip())
 
 
 def plain_text(markup: str) -> str:
@@ -192,6 +194,10 @@ def _nothing(self, tokens: list[Token], idx: int, options, env: dict) -> str:
     return ""
 
 
+def _text(self, tokens: list[Token], idx: int, options, env: dict) -> str:
+    return html.escape(nbsp(tokens[idx].content, _state(env).lang), quote=False)
+
+
 RULES = {
     "heading_open": _heading,
     "heading_close": _heading,
@@ -203,4 +209,5 @@ RULES = {
     "table_close": _table_close,
     "container_refs_open": _nothing,  # the reference list is placed by the templates
     "container_refs_close": _nothing,
+    "text": _text,
 }

@@ -264,6 +264,9 @@ class Publication:
 
     file: str | None  # relative to the project root; None when there is none
     base_url: str | None = None
+    editions: tuple[str, ...] | None = None  # None: the default formats
+    booklet: tuple[str, ...] = ()  # print editions imposed as booklets
+    crop_marks: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .config import Settings
+from .config import FORMATS, Settings
 from .errors import Problem, UsageError, UserError
 from .manuscript import Manuscript, prepare
 from .output import write_atomic
@@ -39,6 +39,8 @@ def build(settings: Settings) -> BuildReport:
     still built. Each article's files are all rendered before any is written.
     """
     loaded = load_project(settings)
+    publication = loaded.project.publication
+    settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
     theme = Theme(settings.root, settings.styles_dir)
     report = BuildReport(problems=list(loaded.problems))
     for article in loaded.project.articles:
@@ -46,12 +48,12 @@ def build(settings: Settings) -> BuildReport:
             manuscript = prepare(article, theme, settings)  # finds the body's problems too
             if not loaded.ok(article):
                 continue
-            files = {fmt: writer_for(fmt)(manuscript, theme, settings) for fmt in settings.formats}
+            files = render_files(manuscript, theme, settings)
         except UserError as error:
             report.problems.extend(error.problems)
             continue
-        for fmt, data in files.items():
-            path = settings.dist_dir / article.slug / f"{article.slug}.{fmt}"
+        for name, data in files.items():
+            path = settings.dist_dir / article.slug / name
             try:
                 write_atomic(path, data)
             except OSError as error:
@@ -61,13 +63,24 @@ def build(settings: Settings) -> BuildReport:
     return report
 
 
+def render_files(manuscript: Manuscript, theme: Theme, settings: Settings) -> dict[str, bytes]:
+    """Every file of one article, by its name in dist/<slug>/."""
+    slug = manuscript.article.slug
+    files = {FORMATS[fmt].path(slug): writer_for(fmt)(manuscript, theme, settings) for fmt in settings.formats}
+    if settings.booklet:
+        from .writers.booklet import write_booklet
+        for fmt in settings.booklet:
+            files[FORMATS[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
+    return files
+
+
 def writer_for(fmt: str) -> Writer:
-    # Imported here: the PDF writer loads WeasyPrint, which only a PDF build needs.
+    # Imported here: the PDF writers load WeasyPrint, which only a PDF build needs.
     if fmt == "epub":
         from .writers.epub import write_epub
         return write_epub
-    if fmt == "pdf":
-        from .writers.pdf import write_pdf
-        return write_pdf
+    if FORMATS[fmt].printed:
+        from .writers import pdf
+        return {"pdf": pdf.write_print, "archive": pdf.write_archive, "handout": pdf.write_handout}[fmt]
     from .writers import exports
     return {"json": exports.write_csl_json, "bib": exports.write_bibtex, "ris": exports.write_ris}[fmt]

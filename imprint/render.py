@@ -17,10 +17,12 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 import jinja2
+import markupsafe
 
 from .errors import Problem, SourceError, StyleError
 from .fetch import display, read_bytes, read_text, resolve_inside
 from .frontmatter import load_yaml
+from .typography import nbsp_html
 
 # The words every language file must give (styles/locales/<lang>.yaml).
 LOCALE_KEYS = (
@@ -28,6 +30,7 @@ LOCALE_KEYS = (
     "volume", "issue", "pages", "correspondence", "contents", "landmarks", "front_matter", "start_of_text",
     "notes", "note_back", "and", "et_al", "figure", "table", "section", "references", "acknowledgements",
     "funding", "conflict_of_interest", "data_availability", "about_the_authors", "email", "back_matter",
+    "handout_link", "qr_code",
     "accessibility_summary", "accessibility_images", "accessibility_no_images",
 )
 TEMPLATES = "templates"
@@ -78,7 +81,7 @@ class Theme:
                    if (entry.dir / TEMPLATES).is_dir()]
         if not loaders:
             raise StyleError.single(display(self.dir / TEMPLATES, self.root), "the templates folder is missing")
-        return jinja2.Environment(
+        env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -86,6 +89,9 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        # {{ text|typeset(lang) }}: non-breaking spaces by the language's rules.
+        env.filters["typeset"] = lambda value, lang: nbsp_html(markupsafe.escape(value), lang)
+        return env
 
     def render(self, name: str, **context: Any) -> str:
         """Render a template; a mistake in it becomes a StyleError naming its line."""

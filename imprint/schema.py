@@ -360,8 +360,24 @@ ARTICLE_FIELDS = {
     **{name: {"description": "Setting for Quarto or Pandoc; Imprint ignores it."} for name in FOREIGN_FIELDS},
 }
 
+PRINT_EDITIONS = ["pdf", "archive", "handout"]
+
 PUBLICATION_FIELDS = {
     **SHARED_FIELDS,
+    "editions": {
+        "type": "array",
+        "items": {"enum": ["epub", "pdf", "archive", "handout", "json", "bib", "ris"]},
+        "minItems": 1,
+        "description": "What to build for every article (the command line's --formats overrides it): "
+                       "epub, pdf (print), archive (PDF/A-3b), handout, json, bib, ris. "
+                       "Default: epub, pdf, json, bib, ris.",
+    },
+    "booklet": {
+        "description": "Also impose print editions as saddle-stitched booklets: true for all that are "
+                       "built, or a list of them (pdf, archive, handout).",
+        "anyOf": [{"type": "boolean"}, {"type": "array", "items": {"enum": PRINT_EDITIONS}, "minItems": 1}],
+    },
+    "crop-marks": {"type": "boolean", "description": "Crop marks and 3 mm bleed on print editions, for a print shop."},
     "base-url": {
         "type": "string",
         "pattern": r"^https?://\S+$",

@@ -102,7 +102,16 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
             Problem(file, "the publication file must be a set of fields (key: value)", line=1)]
     problems = validate(located, schema.publication_schema())
     _drop_invalid(located, problems)
-    return Publication(file=file, base_url=located.data.get("base-url")), located, problems
+    data = located.data
+    booklet = data.get("booklet", False)
+    publication = Publication(
+        file=file,
+        base_url=data.get("base-url"),
+        editions=tuple(dict.fromkeys(data["editions"])) if data.get("editions") else None,
+        booklet=tuple(schema.PRINT_EDITIONS) if booklet is True else tuple(booklet or ()),
+        crop_marks=bool(data.get("crop-marks", False)),
+    )
+    return publication, located, problems
 
 
 def load_article(settings: Settings, folder: Path, defaults: Located | None

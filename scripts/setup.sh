@@ -30,6 +30,7 @@ if [ "$mode" = test ]; then
   has_cmd java || missing+=(default-jre-headless)       # EPUBCheck
   has_cmd pdftotext || missing+=(poppler-utils)         # pdftotext, pdffonts, pdfinfo, pdftoppm
   has_cmd chromium || missing+=(chromium)               # DAISY Ace renders pages in it
+  has_cmd zbarimg || missing+=(zbar-tools)              # decodes the handout's QR code
   has_cmd node || missing+=(nodejs)
   has_cmd npm || missing+=(npm)
 fi

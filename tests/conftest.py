@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from imprint import build
-from imprint.config import Settings
+from imprint.config import FORMATS, Settings
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).resolve().parent / "cases"
@@ -28,12 +28,13 @@ class Built:
     root: Path
     slug: str
 
-    def file(self, ext: str) -> Path:
-        return self.root / "dist" / self.slug / f"{self.slug}.{ext}"
+    def file(self, fmt: str) -> Path:
+        """The file a format (epub, pdf, archive, handout, json, ...) writes."""
+        return self.root / "dist" / self.slug / FORMATS[fmt].path(self.slug)
 
 
-def _build(root: Path, slug: str) -> Built:
-    report = build(Settings.for_project(root, environ={}))
+def _build(root: Path, slug: str, **options) -> Built:
+    report = build(Settings.for_project(root, environ={}, **options))
     assert report.ok, report.problems
     return Built(root, slug)
 
@@ -64,3 +65,10 @@ def apparatus_en(tmp_path_factory) -> Built:
     """English, APA, a figure, a table, cross-references by section title."""
     root = make_project(tmp_path_factory.mktemp("apparatus-en"), CASES / "apparatus-en" / "source")
     return _build(root, "apparatus-en")
+
+
+@pytest.fixture(scope="session")
+def editions(tmp_path_factory) -> Built:
+    """The Russian apparatus article in every print edition, and as booklets."""
+    root = make_project(tmp_path_factory.mktemp("editions"), CASES / "apparatus-ru" / "source")
+    return _build(root, "apparatus-ru", formats=("pdf", "archive", "handout", "json", "bib", "ris"), booklet=True)

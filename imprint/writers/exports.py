@@ -139,3 +139,11 @@ def _verbatim(text: str) -> str:
 def _latex(text: str) -> str:
     """Escape the characters TeX treats specially; other Unicode passes (biblatex/biber)."""
     return "".join(_LATEX.get(char, char) for char in " ".join(text.split()))
+
+
+# The citation files an archival PDF carries, with their media types.
+ATTACHMENTS = {
+    "json": (write_csl_json, "application/vnd.citationstyles.csl+json"),
+    "bib": (write_bibtex, "application/x-bibtex"),
+    "ris": (write_ris, "application/x-research-info-systems"),
+}

@@ -1,56 +1,160 @@
-"""The print edition: HTML from styles/templates/print/, typeset by WeasyPrint.
+"""The print editions: HTML from styles/templates/print/, typeset by WeasyPrint.
 
-Importing this module loads WeasyPrint (about 0.75 s), so the pipeline imports
-it only when a PDF is to be built. Every resource goes through the confined
-fetcher (fetch.make_url_fetcher). The PDF's XMP packet gets the bibliographic
-fields WeasyPrint does not write (DOI, journal, volume, issue, pages, subjects).
+- print: tagged PDF/UA-1 (the standard edition);
+- archive: PDF/A-3b, tagged, carrying the article's CSL-JSON, BibTeX and RIS as
+  associated files (relationship Data), the same bytes as in dist/;
+- handout: double-sided, mirrored margins, a QR code to the article.
+
+Importing this module loads WeasyPrint (about 0.4 s), so the pipeline imports it
+only when a PDF is to be built. Every resource goes through the confined fetcher
+(fetch.make_url_fetcher). The XMP packet gets the bibliographic fields WeasyPrint
+does not write (DOI, journal, volume, issue, pages, subjects).
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import logging
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterator
 
 import weasyprint
 from lxml import etree
+from markupsafe import Markup
 from weasyprint.pdf.metadata import DocumentMetadata
 
 from ..config import Settings
 from ..errors import Problem, SourceError
 from ..fetch import make_url_fetcher
 from ..manuscript import Manuscript
+from ..model import PAPERS, Paper
 from ..render import Theme
+from .exports import ATTACHMENTS
 from .footnote_layout import keep_footnotes_with_calls
+from .pdf_tags import tag_languages_and_notes
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
     "prism": "http://prismstandard.org/namespaces/basic/2.0/",  # the version most scholarly PDFs carry
 }
-TEMPLATE = "print/article.html.j2"
 
 
-def write_pdf(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    template: str
+    stylesheets: tuple[str, ...]
+    variant: str  # WeasyPrint's pdf_variant
+    attachments: bool = False
+
+
+EDITIONS = {
+    "pdf": Edition("pdf", "print/article.html.j2", ("print.css",), "pdf/ua-1"),
+    "archive": Edition("archive", "print/article.html.j2", ("print.css",), "pdf/a-3b", attachments=True),
+    "handout": Edition("handout", "print/handout.html.j2", ("print.css", "handout.css"), "pdf/ua-1"),
+}
+
+
+def write_print(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    return render_pdf(manuscript, theme, settings, EDITIONS["pdf"])
+
+
+def write_archive(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    return render_pdf(manuscript, theme, settings, EDITIONS["archive"])
+
+
+def write_handout(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    return render_pdf(manuscript, theme, settings, EDITIONS["handout"])
+
+
+def paper_for(manuscript: Manuscript, settings: Settings) -> Paper:
+    return PAPERS[settings.paper.lower()] if settings.paper else manuscript.article.paper
+
+
+def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,
+               paper: Paper | None = None) -> bytes:
+    """One print edition; `paper` overrides the article's (a booklet's half sheet)."""
     keep_footnotes_with_calls()
+    tag_languages_and_notes()
+    paper = paper or paper_for(manuscript, settings)
+    qr_url = handout_url(manuscript) if edition.name == "handout" else None
     html = theme.render(
-        TEMPLATE,
+        edition.template,
         doc=manuscript,
         t=manuscript.t,
-        stylesheet=theme.stylesheet_path("print.css").resolve().as_uri(),
+        edition=edition.name,
+        stylesheets=[theme.stylesheet_path(name).resolve().as_uri() for name in edition.stylesheets],
+        paper=paper,
+        crop_marks=bool(settings.crop_marks),
+        qr_url=qr_url,
+        qr_image=_qr_code(qr_url) if qr_url else None,
         created=manuscript.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         modified=manuscript.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     fetcher, refused = make_url_fetcher(*theme.roots)
     base_url = manuscript.article.path.parent.as_uri() + "/"
+    options = {"pdf_variant": edition.variant, "pdf_tags": True}
     try:
         with _quiet_weasyprint():
             document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
             _check_footnote_areas(document, manuscript)
             document.metadata = _Metadata(_xmp_extra(manuscript), **vars(document.metadata))
-            return document.write_pdf(pdf_variant="pdf/ua-1")
+            if edition.attachments:
+                options["attachments"] = _attachments(manuscript, theme, settings, fetcher)
+            return document.write_pdf(finisher=_unique_associated_files, **options)
     except refused as error:
         raise SourceError([Problem(manuscript.article.file, f"print edition: {error}")]) from None
+
+
+def handout_url(manuscript: Manuscript) -> str | None:
+    """Where the handout's QR code leads: the article's download page when the
+    publication's base URL is known, else its DOI, else its own URL; or nowhere."""
+    article = manuscript.article
+    if article.base_url:
+        return f"{article.base_url.rstrip('/')}/{article.slug}/"
+    return article.doi_url or article.citation.url
+
+
+def _qr_code(url: str) -> Markup:
+    """A vector QR code as a data: URI (segno), for an <img> the PDF tags as a figure."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="svg", border=0, xmldecl=False, scale=1)
+    return Markup("data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode())
+
+
+def _unique_associated_files(document, pdf) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's /AF (from the name
+    tree and from the file specification); once is what PDF/A-3 means."""
+    if "AF" in pdf.catalog:
+        seen, unique = set(), []
+        for entry in pdf.catalog["AF"]:  # references, as bytes or str
+            key = entry if isinstance(entry, (bytes, str)) else id(entry)
+            if key not in seen:
+                seen.add(key)
+                unique.append(entry)
+        pdf.catalog["AF"][:] = unique
+
+
+def _attachments(manuscript: Manuscript, theme: Theme, settings: Settings, fetcher) -> list:
+    """The citation files, byte for byte as written to dist/, as associated files."""
+    attachments = []
+    # Sorted by name: WeasyPrint's name tree of embedded files keeps their order,
+    # and a name tree's keys must be sorted (ISO 32000-1, 7.9.6).
+    for fmt, (write, media_type) in sorted(ATTACHMENTS.items()):
+        data = write(manuscript, theme, settings)
+        name = f"{manuscript.article.slug}.{fmt}"
+        url = f"data:{media_type};base64,{base64.b64encode(data).decode()}"
+        attachments.append(weasyprint.Attachment(
+            url=url, url_fetcher=fetcher, name=name, relationship="Data",
+            description=f"Citation record ({fmt})",
+            created=manuscript.modified, modified=manuscript.modified,
+        ))
+    return attachments
 
 
 def _check_footnote_areas(document, manuscript: Manuscript) -> None:

@@ -1,0 +1,48 @@
+"""Non-breaking spaces where Russian and English typography want them.
+
+Between initials and a surname (Э. В. Батунаев, Batunaev E. V.), after № and §,
+between a number and its unit or abbreviation (1939 г., 45 км, p. 12), before a
+dash in Russian (текст — текст), and after Russian one-letter words (в, к, с, и),
+which must not end a line. Applied to text only, never inside markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+NBSP = "\u00a0"
+_CAPITAL = "A-ZА-ЯЁ"
+_LETTER = "A-Za-zА-Яа-яЁё"
+_UNITS = (r"гг?\.|вв?\.|с\.|стр\.|тыс\.|млн|млрд|руб\.|км|кг|см|мм|м|г|т|ч|мин|сек|%|‰|°|"
+          r"pp?\.|mm|cm|km|kg|m|g|t|h|min|s|ha|AD|BC|BCE|CE")
+_ABBREVIATIONS = r"(?:с|стр|т|гл|рис|табл|ч|л|об|p|pp|ch|fig|figs|vol|no|nos|sec|para)\."
+
+_COMMON = (
+    # Initial before an initial or a surname: E. V. Batunaev, Э. В. Батунаев.
+    (re.compile(rf"(?<=\b[{_CAPITAL}]\.) (?=[{_CAPITAL}])"), NBSP),
+    # Surname before its initials: Batunaev E. V.
+    (re.compile(rf"(?<=[{_LETTER}]{{2}}) (?=[{_CAPITAL}]\.(?:[ \u00a0]?[{_CAPITAL}]\.)?(?:[\s,;:)]|$))"), NBSP),
+    (re.compile(r"(?<=[№§]) (?=\d)"), NBSP),
+    (re.compile(rf"(?<=\d) (?=(?:{_UNITS})(?![{_LETTER}]))"), NBSP),
+    (re.compile(rf"(\b{_ABBREVIATIONS}) (?=\d)", re.I), r"\1" + NBSP),
+)
+_RUSSIAN = (
+    (re.compile(r" (?=[—–] )"), NBSP),  # a dash never starts a line
+    (re.compile(rf"(?<![{_LETTER}\-])([вксуоаиВКСУОАИ]) (?=[{_LETTER}\d«„(])"), r"\1" + NBSP),
+    (re.compile(r"\b(т)\. (?=[дпе]\.)"), r"\1." + NBSP),  # т. д., т. п., т. е.
+)
+
+
+def nbsp(text: str, lang: str) -> str:
+    rules = _COMMON + (_RUSSIAN if lang.split("-")[0].lower() in ("ru", "uk", "be") else ())
+    for pattern, replacement in rules:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def nbsp_html(markup: str, lang: str) -> Markup:
+    """nbsp() on the text of an HTML fragment, leaving its tags alone."""
+    parts = re.split(r"(<[^>]*>)", str(markup))
+    return Markup("".join(part if part.startswith("<") else nbsp(part, lang) for part in parts))

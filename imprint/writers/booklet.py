@@ -1,0 +1,67 @@
+"""Booklets: a print edition imposed two-up for saddle stitching.
+
+The edition is typeset on half sheets (A5 for A4, half-Letter for Letter), padded
+with blank pages to a multiple of four, and its pages placed two to a landscape
+sheet side in folding order. Printed duplex with short-edge flip, then folded and
+stapled along the middle, the sheets read in order.
+
+For a booklet of n pages (n a multiple of 4), sheet k (from 0) carries:
+    front: page n-2k (left) and page 2k+1 (right)
+    back:  page 2k+2 (left) and page n-2k-1 (right)
+(pages counted from 1); a short-edge flip keeps both sides upright.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+from ..config import Settings
+from ..manuscript import Manuscript
+from ..model import PAPERS, Paper
+from ..render import Theme
+from .pdf import EDITIONS, paper_for, render_pdf
+
+MM = 72 / 25.4
+# A sheet's paper -> (the booklet's page, the sheet's size in points, landscape).
+SHEETS: dict[str, tuple[Paper, tuple[float, float]]] = {
+    "A4": (PAPERS["a5"], (297 * MM, 210 * MM)),
+    "A5": (PAPERS["a5"], (297 * MM, 210 * MM)),  # an A5 edition is imposed on A4 too
+    "Letter": (Paper("Half Letter", "5.5in 8.5in"), (11 * 72, 8.5 * 72)),
+}
+
+
+def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
+    """The (left, right) pages of each sheet side in printing order, 0-based;
+    None where a blank page pads the booklet to a multiple of four."""
+    total = pages + (-pages) % 4
+    sides = []
+    for sheet in range(total // 4):
+        sides.append((total - 1 - 2 * sheet, 2 * sheet))  # front
+        sides.append((2 * sheet + 1, total - 2 - 2 * sheet))  # back
+    return [tuple(p if p < pages else None for p in side) for side in sides]
+
+
+def impose(data: bytes, sheet: tuple[float, float]) -> bytes:
+    """Two pages of `data` on each side of a landscape sheet of `sheet` points."""
+    width, height = sheet
+    with pikepdf.open(io.BytesIO(data)) as source, pikepdf.new() as booklet:
+        for left, right in booklet_order(len(source.pages)):
+            side = booklet.add_blank_page(page_size=(width, height))
+            for index, x in ((left, 0), (right, width / 2)):
+                if index is not None:
+                    side.add_overlay(source.pages[index], pikepdf.Rectangle(x, 0, x + width / 2, height))
+        for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer",
+                    "/CreationDate", "/ModDate"):
+            if key in source.docinfo:
+                booklet.docinfo[key] = source.docinfo[key]
+        output = io.BytesIO()
+        booklet.save(output, deterministic_id=True, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return output.getvalue()
+
+
+def write_booklet(manuscript: Manuscript, theme: Theme, settings: Settings, edition: str) -> bytes:
+    page, sheet = SHEETS[paper_for(manuscript, settings).name]
+    return impose(render_pdf(manuscript, theme, settings, EDITIONS[edition], paper=page), sheet)

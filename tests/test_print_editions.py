@@ -1,0 +1,235 @@
+"""The print editions read back: tagged PDF/UA-1, PDF/A-3b with the citation files,
+the handout with its QR code, booklets, crop marks, print typography."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pikepdf
+import pytest
+
+from conftest import CASES, REPO, make_project
+from imprint import build
+from imprint.config import Settings
+from imprint.typography import nbsp
+from imprint.writers.booklet import booklet_order, impose
+from pdfread import fonts, page_count, page_text, words
+
+MM = 72 / 25.4
+
+
+def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every structure element, in document order."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            found.append(node)
+            if "/K" in node:
+                walk(node.K)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    return found
+
+
+# -- tagged PDF/UA-1: what the Matterhorn Protocol's machine-checkable checkpoints ask
+
+def test_print_edition_is_tagged_pdf_ua(editions):
+    with pikepdf.open(editions.file("pdf")) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        assert pdf.Root.MarkInfo.Marked is True  # 01-005: the file is marked as tagged
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True  # 07-001: title in the title bar
+        assert str(pdf.Root.Lang) == "ru"  # 11-001: the document's language
+        meta = pdf.open_metadata()
+        assert meta["pdfuaid:part"] == "1"  # 06-002: the PDF/UA identifier
+        assert meta["dc:title"].startswith("Военно-политическое сотрудничество")  # 06-003
+        elements = structure(pdf)
+        kinds = [str(e.S) for e in elements]
+        # 14-002/003: one H1, then no level skipped on the way down
+        headings = [int(k[2]) for k in kinds if re.fullmatch(r"/H\d", k)]
+        assert headings[0] == 1 and headings.count(1) == 1
+        assert all(b <= a + 1 for a, b in zip(headings, headings[1:])), headings
+        for kind in ("/P", "/L", "/LI", "/Table", "/TR", "/TH", "/TD", "/Figure", "/Link", "/Caption"):
+            assert kind in kinds, kind
+        # 13-004: figures carry their alternative text
+        alts = [str(e.Alt) for e in elements if str(e.S) == "/Figure"]
+        assert alts == ["Карта: река, две отметки боёв и высота в центре",
+                        "Два прямоугольника, соединённые стрелкой слева направо"]
+        # 19-003: footnotes are notes, each with an ID unique in the file
+        ids = [str(e.ID) for e in elements if str(e.S) == "/Note"]
+        assert len(ids) >= 12 and len(set(ids)) == len(ids)
+        # 11-006: a passage in another language says so
+        assert any(str(e.S) == "/Sect" and str(e.get("/Lang")) == "en" for e in elements)
+        # 28-002/011: links are annotations with a description, in tab order by structure
+        for page in pdf.pages:
+            annotations = [a for a in page.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+            if annotations:
+                assert page.Tabs == "/S"
+            assert all("/Contents" in a and "/StructParent" in a for a in annotations)
+    # 31-009/027: every font embedded
+    assert all(f["emb"] == "yes" for f in fonts(editions.file("pdf")))
+
+
+# -- PDF/A-3b
+
+def test_archival_edition_carries_the_citation_files(editions):
+    with pikepdf.open(editions.file("archive")) as pdf:
+        assert pdf.check_pdf_syntax() == []
+        meta = pdf.open_metadata()
+        assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("3", "B")
+        assert pdf.Root.OutputIntents[0].S == "/GTS_PDFA1"
+        assert pdf.Root.MarkInfo.Marked is True and "/StructTreeRoot" in pdf.Root  # tagged as well
+        attached = {}
+        for name, spec in pdf.attachments.items():
+            attached[name] = (spec.get_file().read_bytes(), str(spec.obj.AFRelationship),
+                              str(spec.get_file().mime_type))
+        af = {str(entry.UF) for entry in pdf.Root.AF}
+        prism = "{http://prismstandard.org/namespaces/basic/2.0/}"
+        assert meta[f"{prism}doi"] == "10.5555/imprint-test-2"
+        assert (meta[f"{prism}volume"], meta[f"{prism}number"]) == ("12", "3")
+        assert (meta[f"{prism}startingPage"], meta[f"{prism}endingPage"]) == ("100", "130")
+        assert meta[f"{prism}publicationName"].startswith("Вестник испытательного журнала")
+    expected_types = {"json": "application/vnd.citationstyles.csl+json", "bib": "application/x-bibtex",
+                      "ris": "application/x-research-info-systems"}
+    assert af == set(attached) == {f"apparatus-ru.{ext}" for ext in expected_types}
+    for ext, media_type in expected_types.items():
+        data, relationship, mime = attached[f"apparatus-ru.{ext}"]
+        assert data == editions.file(ext).read_bytes()  # byte-identical to dist/
+        assert relationship == "/Data" and mime == media_type
+    assert all(f["emb"] == "yes" for f in fonts(editions.file("archive")))
+
+
+# -- the handout
+
+def test_handout_qr_code_decodes_to_the_article(editions, tmp_path):
+    zbarimg = shutil.which("zbarimg")
+    if not zbarimg:
+        pytest.fail("zbarimg (zbar-tools) is not installed: run ./test.sh")
+    handout = editions.root / "dist" / "apparatus-ru" / "apparatus-ru-handout.pdf"
+    subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(handout), str(tmp_path / "p")],
+                   check=True)
+    image = next(tmp_path.glob("p-*.png"))
+    decoded = subprocess.run([zbarimg, "--quiet", "--raw", str(image)], capture_output=True, text=True)
+    assert decoded.stdout.strip() == "https://doi.org/10.5555/imprint-test-2"
+    first = " ".join(page_text(handout, 1).split())
+    assert "https://doi.org/10.5555/imprint-test-2" in first  # printed beside it
+    with pikepdf.open(handout) as pdf:  # vector: no square raster image for the code
+        sizes = {(int(image.Width), int(image.Height)) for image in pdf.pages[0].get_images().values()}
+    assert not [size for size in sizes if size[0] == size[1]]
+
+
+def test_handout_repeats_the_citation_and_mirrors_its_margins(editions):
+    handout = editions.root / "dist" / "apparatus-ru" / "apparatus-ru-handout.pdf"
+    pages = page_count(handout)
+    assert pages >= 4
+    assert "Для цитирования" in page_text(handout, 1) and "Для цитирования" in page_text(handout, pages)
+    left = [w for w in words(handout, 2)[0] if w.text.strip()]  # a left-hand (even) page
+    right = [w for w in words(handout, 3)[0] if w.text.strip()]
+    assert round(min(w.x_min for w in left) / MM) == 14 and round(min(w.x_min for w in right) / MM) == 22
+    _, width, height = words(handout, 2)
+    folio_left = [w for w in words(handout, 2)[0] if w.y_min > height - 20 * MM]
+    folio_right = [w for w in words(handout, 3)[0] if w.y_min > height - 20 * MM]
+    assert folio_left[0].text == "2" and folio_left[0].x_max < width / 2  # outer corner
+    assert folio_right[0].text == "3" and folio_right[0].x_min > width / 2
+
+
+def test_handout_url_is_the_download_page_when_the_site_is_known(tmp_path):
+    root = make_project(tmp_path, REPO / "source")
+    publication = root / "source" / "publication.yaml"
+    publication.write_text(publication.read_text() + "base-url: https://journal.example.org/articles/\n")
+    assert build(Settings.for_project(root, formats=("handout",), paper="Letter", environ={})).ok
+    handout = root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol-handout.pdf"
+    assert "https://journal.example.org/articles/batunaev-2019-khalkhin-gol/" in page_text(
+        handout, 1, raw=True).replace("\n", "")
+    with pikepdf.open(handout) as pdf:
+        assert [round(float(v)) for v in pdf.pages[0].MediaBox] == [0, 0, 612, 792]  # --paper Letter
+
+
+# -- booklets
+
+@pytest.mark.parametrize("pages, sides", [
+    (4, [(3, 0), (1, 2)]),
+    (6, [(None, 0), (1, None), (5, 2), (3, 4)]),
+    (13, [(None, 0), (1, None), (None, 2), (3, 12), (11, 4), (5, 10), (9, 6), (7, 8)]),
+])
+def test_booklet_page_order(pages, sides):
+    assert booklet_order(pages) == sides
+
+
+def _numbered_pdf(pages: int) -> bytes:
+    import weasyprint
+
+    html = "".join(f'<p style="break-after: page; font-size: 40pt">PAGE{n}</p>' for n in range(1, pages + 1))
+    return weasyprint.HTML(string=f"<style>@page {{ size: A5 }}</style>{html}").write_pdf()
+
+
+@pytest.mark.parametrize("pages", [4, 6, 13])
+def test_booklet_folds_in_order(pages, tmp_path):
+    """Each sheet side holds the right pages on the right halves; blanks pad it."""
+    imposed = tmp_path / "booklet.pdf"
+    imposed.write_bytes(impose(_numbered_pdf(pages), (297 * MM, 210 * MM)))
+    sides = booklet_order(pages)
+    assert page_count(imposed) == len(sides) == 2 * ((pages + 3) // 4)
+    for number, (left, right) in enumerate(sides, start=1):
+        found, width, height = words(imposed, number)
+        assert (round(width), round(height)) == (842, 595)  # A4, landscape
+        on_left = [w.text for w in found if w.x_max <= width / 2]
+        on_right = [w.text for w in found if w.x_min >= width / 2]
+        assert on_left == ([f"PAGE{left + 1}"] if left is not None else [])
+        assert on_right == ([f"PAGE{right + 1}"] if right is not None else [])
+
+
+def test_booklets_of_every_print_edition(editions):
+    dist = editions.root / "dist" / "apparatus-ru"
+    for name in ("apparatus-ru-booklet.pdf", "apparatus-ru-archive-booklet.pdf", "apparatus-ru-handout-booklet.pdf"):
+        with pikepdf.open(dist / name) as pdf:
+            assert len(pdf.pages) % 2 == 0
+            box = [round(float(v)) for v in pdf.pages[0].MediaBox]
+            assert box == [0, 0, 842, 595], name
+    # The booklet's pages are set on A5, not shrunk from A4: body text stays 10.5 pt.
+    sizes = {round(w.y_max - w.y_min) for w in words(dist / "apparatus-ru-booklet.pdf", 3)[0]}
+    assert max(sizes) >= 10
+
+
+# -- for a print shop
+
+def test_crop_marks_and_bleed(tmp_path):
+    root = make_project(tmp_path, REPO / "source")
+    assert build(Settings.for_project(root, formats=("pdf",), crop_marks=True, environ={})).ok
+    with pikepdf.open(root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.pdf") as pdf:
+        page = pdf.pages[0]
+        trim = [float(v) for v in page.TrimBox]
+        bleed = [float(v) for v in page.BleedBox]
+        media = [float(v) for v in page.MediaBox]
+    assert round(trim[2] - trim[0]) == 595 and round(trim[3] - trim[1]) == 842  # the A4 page
+    assert round(trim[0] - bleed[0], 1) == round(3 * MM, 1)  # 3 mm of bleed
+    assert media == bleed  # the marks are drawn in the bleed, outside the trim
+
+
+# -- typography
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Batunaev E. V. 2019.", "en", "Batunaev~E.~V. 2019."),
+    ("Э. В. Батунаев", "ru", "Э.~В.~Батунаев"),
+    ("в 1939 г. в журнале № 3 — и т. д.", "ru", "в~1939~г. в~журнале №~3~— и~т.~д."),
+    ("see p. 12, 45 km away - ok — yes", "en", "see p.~12, 45~km away - ok — yes"),
+])
+def test_non_breaking_spaces(text, lang, expected):
+    assert nbsp(text, lang).replace("\u00a0", "~") == expected
+
+
+def test_non_breaking_spaces_reach_both_editions(editions, apparatus_ru):
+    with zipfile.ZipFile(apparatus_ru.file("epub")) as archive:
+        front = archive.read("EPUB/front-matter.xhtml").decode()
+        chapter = archive.read("EPUB/chapter-2.xhtml").decode()
+    assert "Иванов\u00a0И.\u00a0П., Петрова\u00a0М." in front
+    assert "1939\u00a0г." in chapter
+    back = page_text(editions.file("pdf"), page_count(editions.file("pdf")))
+    assert "№\u00a000-00-00000" in back or "№ 00-00-00000" in back  # poppler may write it as a space
