@@ -35,8 +35,20 @@ class Reference:
     line: int | None
 
 
-def load_references(root: Path, files: tuple[Path, ...]) -> tuple[dict[str, Reference], list[Problem]]:
-    """Every record of every file, by key. A key given twice is a problem."""
+def load_references(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...] = ()
+                    ) -> tuple[dict[str, Reference], list[Problem]]:
+    """Every record of every file, by key. A key given twice in `files` is a
+    problem; a record of the article's own files replaces a `shared` one (the
+    publication's) with the same key."""
+    own, problems = _load_all(root, files)
+    common, common_problems = _load_all(root, tuple(f for f in shared if f not in files))
+    folded = {key.lower() for key in own}
+    merged = dict(own)
+    merged.update({key: ref for key, ref in common.items() if key.lower() not in folded})
+    return merged, problems + common_problems
+
+
+def _load_all(root: Path, files: tuple[Path, ...]) -> tuple[dict[str, Reference], list[Problem]]:
     references: dict[str, Reference] = {}
     problems: list[Problem] = []
     folded: dict[str, Reference] = {}
@@ -138,6 +150,8 @@ def normalise(record: dict[str, Any]) -> dict[str, Any]:
             value = _date(key, value)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
+        elif isinstance(value, list) and key not in ("categories",) and all(isinstance(v, (str, int)) for v in value):
+            value = ", ".join(str(v) for v in value)  # volume: [1, 2]
         result[key] = value
     result["id"] = str(record["id"])
     if "type" not in result:
@@ -156,10 +170,21 @@ def _name(item: Any) -> dict[str, str]:
 def _date(key: str, value: Any) -> dict[str, Any]:
     if isinstance(value, dict):
         if "date-parts" in value:
-            return {"date-parts": [[int(p) for p in parts] for parts in value["date-parts"]]}
+            # A range ([[1939, 5], [1939, 9]]) keeps its start: citeproc-py 0.11.1
+            # prints no year at all for a range.
+            parts = value["date-parts"][0] if value["date-parts"] else []
+            try:
+                numbers = [int(p) for p in parts if str(p).strip()]
+            except (TypeError, ValueError):
+                raise ValueError(f"'{key}' has date parts that are not numbers: {value['date-parts']}") from None
+            if not numbers:
+                raise ValueError(f"'{key}' has empty date parts; remove it or give the year")
+            return {"date-parts": [numbers[:3]]}
         if "raw" in value:
             return _date(key, value["raw"])
-        return value
+        if "literal" in value:
+            return {"literal": str(value["literal"])}
+        raise ValueError(f"'{key}' is not a date CSL-JSON knows (date-parts, raw or literal)")
     if isinstance(value, list) and value and isinstance(value[0], dict):  # old CSL-YAML: [{year: 1999}]
         parts = [value[0].get(k) for k in ("year", "month", "day")]
         return {"date-parts": [[int(p) for p in parts if p]]}

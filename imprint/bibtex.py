@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import Problem
 from .names import parse_name
-from .values import parse_date
+from .values import normalise_doi, parse_date
 
 MONTH_MACROS = {m: str(i) for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
@@ -43,6 +43,14 @@ LETTERS = {"aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ
            "textquoteleft": "‘", "textquoteright": "’", "textquotedblleft": "“", "textquotedblright": "”",
            "ldots": "…", "dots": "…", "textellipsis": "…", "S": "§", "P": "¶", "copyright": "©",
            "textregistered": "®", "texttrademark": "™", "euro": "€", "pounds": "£", "textdegree": "°"}
+# Greek letters, as they appear in titles' inline math ($\alpha$-particles).
+LETTERS.update({name: chr(code) for name, code in (
+    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5),
+    ("zeta", 0x3B6), ("eta", 0x3B7), ("theta", 0x3B8), ("iota", 0x3B9), ("kappa", 0x3BA), ("lambda", 0x3BB),
+    ("mu", 0x3BC), ("nu", 0x3BD), ("xi", 0x3BE), ("pi", 0x3C0), ("rho", 0x3C1), ("sigma", 0x3C3),
+    ("tau", 0x3C4), ("upsilon", 0x3C5), ("phi", 0x3C6), ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9),
+    ("Gamma", 0x393), ("Delta", 0x394), ("Theta", 0x398), ("Lambda", 0x39B), ("Xi", 0x39E), ("Pi", 0x3A0),
+    ("Sigma", 0x3A3), ("Phi", 0x3A6), ("Psi", 0x3A8), ("Omega", 0x3A9))})
 
 
 @dataclass(frozen=True)
@@ -75,20 +83,44 @@ def parse(text: str, file: str) -> tuple[list[Entry], list[Problem]]:
         if entry is None:
             break
         entries.append(entry)
-    return entries, problems
+    return _inherit_crossrefs(entries), problems
+
+
+# What a child entry takes from its `crossref` parent (BibLaTeX's default data inheritance).
+_INHERITED = {"title": "booktitle", "subtitle": "booksubtitle", "shorttitle": None, "author": "bookauthor"}
+
+
+def _inherit_crossrefs(entries: list[Entry]) -> list[Entry]:
+    by_key = {entry.key.lower(): entry for entry in entries}
+    result = []
+    for entry in entries:
+        parent = by_key.get(entry.fields.get("crossref", "").strip().lower())
+        if parent is None:
+            result.append(entry)
+            continue
+        fields = dict(entry.fields)
+        for name, value in parent.fields.items():
+            target = _INHERITED.get(name, name)
+            if target and target not in fields and name not in ("crossref", "ids", "entryset"):
+                fields[target] = value
+        result.append(Entry(entry.key, entry.type, fields, entry.line))
+    return result
 
 
 class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.pos = 0
+        self.entry_start = 0
         self.macros = dict(MONTH_MACROS)
 
     def line(self, pos: int | None = None) -> int:
         return self.text.count("\n", 0, self.pos if pos is None else pos) + 1
 
     def skip_to_next_entry(self) -> bool:
-        following = self.text.find("\n@", self.pos)
+        """After an error, go on at the next line that starts an entry: a brace left
+        open must not swallow the rest of the file."""
+        following = self.text.find("\n@", self.entry_start + 1)
         if following < 0:
             return False
         self.pos = following + 1
@@ -99,7 +131,8 @@ class _Parser:
             at = self.text.find("@", self.pos)
             if at < 0:
                 return None
-            self.pos = at + 1
+            self.pos = self.entry_start = at
+            self.pos += 1
             kind = self._word().lower()
             if not kind:
                 continue
@@ -271,6 +304,8 @@ def latex_to_unicode(text: str) -> str:
     text = re.sub(r"\\[A-Za-z]+\s?", "", text)  # anything else is dropped
     text = re.sub(r"\\([&%$#_{}])", r"\1", text)
     text = re.sub(r"\\\s", " ", text)  # a control space
+    text = text.replace("\\,", "\u2009")  # a thin space: 100\,km
+    text = re.sub(r"\$([^$]*)\$", r"\1", text)  # inline math: its text
     text = text.replace("---", "—").replace("--", "–").replace("``", "“").replace("''", "”")
     text = text.replace("~", "\u00a0").replace("{", "").replace("}", "")
     return unicodedata.normalize("NFC", " ".join(text.split()))
@@ -307,7 +342,8 @@ def to_csl(entry: Entry) -> dict[str, Any]:
         "number-of-pages": text("pagetotal"), "number-of-volumes": text("volumes"),
         "publisher": text("publisher") or text("institution") or text("school") or text("organization"),
         "publisher-place": text("location") or text("address"), "event-title": text("eventtitle"),
-        "event-place": text("venue"), "genre": text("type"), "DOI": _raw(f.get("doi")),
+        "event-place": text("venue"), "genre": text("type"),
+        "DOI": normalise_doi(_raw(f.get("doi"))) if f.get("doi") else None,
         "URL": _raw(f.get("url")), "ISBN": text("isbn"), "ISSN": text("issn"), "note": text("note"),
         "abstract": text("abstract"), "keyword": text("keywords"), "archive": text("library"),
     }

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .errors import Problem, SourceError
 from .images import Image, epub_name, load_image
-from .markup import EPUB, PRINT, Env, Note, inline_paragraphs, parser, plain_text, render, walk
+from .markup import EPUB, PRINT, Env, Note, inline_paragraphs, parser, plain_text, render, render_inline, walk
 from .references import Citer, CiteGroup, CiteItem, Entry, split_locator
 
 # Ids the templates use; nothing in the body may take one of these.
@@ -89,6 +89,7 @@ class Context:
     references: Mapping[str, Any] = field(default_factory=dict)  # key -> bibliography.Reference
     citer: Citer | None = None
     nocite: tuple[str, ...] = ()
+    suppress_bibliography: bool = False
 
 
 @dataclass
@@ -111,52 +112,35 @@ def parse_body(text: str, context: Context) -> Body:
     main, note_tokens = _split_notes(md.parse(text, env))
     everything = main + [t for body in note_tokens.values() for t in body]
     _check_notes(main, note_tokens, env, text, problems)
-    headings = _assign_heading_ids(main, problems, context.number_sections)
+    for token in everything:
+        if token.type == "container_quarto_open" and token.meta.get("unreadable"):
+            problems.add(token, f"the Quarto div '{token.info.strip()}' must hold one image (or one table) "
+                                "and then its caption as a paragraph",
+                         hint="or write the figure as ![Caption](file){#fig-...}")
+    used = _claim_explicit_ids(everything, problems)  # one registry: headings, figures, tables
+    headings = _assign_heading_ids(main, problems, context.number_sections, used)
     labels: dict[str, tuple[str, str]] = {}  # id -> (kind, what a cross-reference prints)
     for heading in headings.values():
         word = context.words["section"]
         labels[heading.id] = ("sec", f"{word} {heading.number}" if context.number_sections
                               else f"{word} {context.quotes[0]}{heading.text}{context.quotes[1]}")
     assets = _figures_and_images(everything, context, labels, problems)
-    _tables(main, context, labels, problems)
+    _tables(main, context, labels)
     _check_links(everything, set(labels) | {h.id for h in headings.values()}, problems)
     cited = _citations(main, note_tokens, labels, context, problems)
     if problems.found:
         raise SourceError(problems.found)
 
     entries: list[Entry] = []
-    if cited or context.nocite:
+    if (cited or context.nocite) and context.citer is not None:
         rendered, entries = context.citer.cite([group for _, group, _ in cited], context.nocite)
-        siblings = _siblings(everything)
-        for (token, _, in_note), result in zip(cited, rendered):
-            before, after = siblings.get(id(token), (None, None))
-            if result.note is not None and not in_note:
-                token.meta["html"], token.meta["pending_note"] = result.text, result.note
-                if not str(result.text) and before is not None:  # "text [@key]." -> "text.¹"
-                    if before.type == "softbreak":
-                        before.type = "text"
-                    before.content = before.content.rstrip()
-                if after is not None and after.content[:1] in ".,;:!?":
-                    token.meta["html"] = Markup(result.text) + after.content[0]
-                    after.content = after.content[1:]
-            else:  # a note style inside a note: the citation is written in place
-                text = result.note if result.note is not None else result.text
-                if after is not None and after.content[:1] in ".,;:!?" and str(text).endswith("."):
-                    text = Markup(str(text)[:-1])  # the sentence's own stop, not the style's
-                token.meta["html"] = text
+        _place_citations(cited, rendered, everything, problems)
+        if problems.found:
+            raise SourceError(problems.found)
 
     notes = _number_notes(md, main, note_tokens, problems, context.lang)
     parts = _split_chapters(main)
-    position, heading_over_refs = len(parts), None
-    for index, part in enumerate(parts):
-        if any(t.type == "container_refs_open" for t in part):
-            position = index + 1
-            rest = [t for t in part if t.type not in ("container_refs_open", "container_refs_close")]
-            if rest and rest[0].type == "heading_open" and len(rest) == 3:  # a heading and the marker only
-                heading_over_refs = headings[id(rest[0])]
-                parts.pop(index)
-                position = index
-            break
+    position, heading_over_refs = _references_place(parts, headings, bool(entries))
     chapters = []
     for part in parts:
         first = part[0]
@@ -170,10 +154,71 @@ def parse_body(text: str, context: Context) -> Body:
         ))
     all_notes = sorted({n.number: n for c in chapters for n in c.notes}.values(), key=lambda n: n.number)
     return Body(
-        chapters=tuple(chapters), notes=tuple(all_notes), assets=tuple(assets), references=tuple(entries),
+        chapters=tuple(chapters), notes=tuple(all_notes), assets=tuple(assets),
+        references=() if context.suppress_bibliography else tuple(entries),
         references_position=position, references_heading=heading_over_refs,
         hanging_indent=bool(context.citer and context.citer.hanging_indent),
     )
+
+
+def _references_place(parts: list[list[Token]], headings: dict, any_references: bool):
+    """Where the reference list goes: after the chapter holding `::: {#refs}`, or at
+    the end. A chapter that is only a heading (over the marker, or the last one, as
+    Pandoc articles end with "# References") becomes the list's own heading."""
+    def heading_only(part: list[Token]) -> bool:
+        rest = [t for t in part if t.type not in ("container_refs_open", "container_refs_close")]
+        return len(rest) == 3 and rest[0].type == "heading_open"
+
+    for index, part in enumerate(parts):
+        if any(t.type == "container_refs_open" for t in part):
+            if heading_only(part):
+                return index, headings[id(parts.pop(index)[0])]
+            return index + 1, None
+    if any_references and parts and heading_only(parts[-1]):
+        return len(parts) - 1, headings[id(parts.pop()[0])]
+    return len(parts), None
+
+
+def _place_citations(cited, rendered, tokens: list[Token], problems: _Problems) -> None:
+    """Put each rendered citation on its token; a note style's become notes, their
+    calls after the sentence's punctuation ("text [@key]." -> "text.¹")."""
+    siblings = _siblings(tokens)
+    in_links = _inside_links(tokens)
+    for (token, _, in_note), result in zip(cited, rendered):
+        before, after = siblings.get(id(token), (None, None))
+        in_link = id(token) in in_links
+        if result.note is not None and not in_note:
+            if in_link:
+                problems.found.append(Problem(problems.file, "a citation in a link's text cannot become a footnote",
+                                              line=token.meta.get("line"),
+                                              hint="move the citation out of the [link text](...)"))
+                continue
+            token.meta["html"], token.meta["pending_note"] = result.text, result.note
+            if not str(result.text) and before is not None:
+                if before.type == "softbreak":
+                    before.type = "text"
+                before.content = before.content.rstrip()
+            if after is not None and after.content[:1] in ".,;:!?":
+                token.meta["html"] = Markup(result.text) + after.content[0]
+                after.content = after.content[1:]
+        else:  # an in-text style, or a note style inside a note: written in place
+            text = result.note if result.note is not None else result.text
+            if after is not None and after.content[:1] in ".,;:!?" and str(text).endswith("."):
+                text = Markup(str(text)[:-1])  # the sentence's own stop, not the style's
+            if in_link:  # a link may not hold links
+                text = Markup(re.sub(r"</?a\b[^>]*>", "", str(text)))
+            token.meta["html"] = text
+
+
+def _inside_links(tokens: list[Token]) -> set[int]:
+    found = set()
+    for block in tokens:
+        depth = 0
+        for child in walk(block.children or []):
+            depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+            if depth and child.type == "citation":
+                found.add(id(child))
+    return found
 
 
 def parse_block(text: str, context: Context, field_name: str) -> Markup:
@@ -321,9 +366,10 @@ def _level_headings(tokens: list[Token], problems: _Problems) -> list[tuple[Toke
         inline = tokens[i + 1]
         level = min(max(1, int(token.tag[1]) - top + 1), previous + 1)
         token.meta["imprint_level"] = previous = level
-        explicit = _take_explicit_id(inline)
-        if explicit:
-            token.meta["imprint_id"] = explicit
+        if "imprint_id" not in token.meta:
+            explicit = _take_explicit_id(inline)
+            if explicit:
+                token.meta["imprint_id"] = explicit
         text = " ".join("".join(c.content for c in walk(inline.children or [])
                                 if c.type in ("text", "code_inline")).split())
         token.meta["imprint_text"] = text
@@ -344,15 +390,30 @@ def _take_explicit_id(inline: Token) -> str | None:
     return None
 
 
-def _assign_heading_ids(tokens: list[Token], problems: _Problems, number_sections: bool) -> dict[int, Heading]:
-    """Level, number and give an id to every heading: `{#id}` after its text, else a
-    slug of the text. Keyed by the id() of the heading_open token."""
+def _claim_explicit_ids(tokens: list[Token], problems: _Problems) -> dict[str, Token]:
+    """The ids the author gave headings ({#id}), figures and tables, each once:
+    a generated heading id never takes one of them."""
     used: dict[str, Token] = {}
-    leveled = _level_headings(tokens, problems)
-    for token, _ in leveled:  # explicit ids first: a generated one never takes them
-        explicit = token.meta.get("imprint_id")
+    for i, token in enumerate(tokens):
+        explicit = None
+        if token.type == "heading_open":
+            explicit = _take_explicit_id(tokens[i + 1])
+            if explicit:
+                token.meta["imprint_id"] = explicit
+        elif token.type == "figure":
+            explicit = token.meta["image"].attrGet("id")
+        elif token.type == "table_open":
+            explicit = token.attrGet("id")
         if explicit:
             _claim_id(explicit, token, used, problems)
+    return used
+
+
+def _assign_heading_ids(tokens: list[Token], problems: _Problems, number_sections: bool,
+                        used: dict[str, Token]) -> dict[int, Heading]:
+    """Level, number and give an id to every heading: `{#id}` after its text, else a
+    slug of the text. Keyed by the id() of the heading_open token."""
+    leveled = _level_headings(tokens, problems)
     result: dict[int, Heading] = {}
     counters: list[int] = []
     for token, text in leveled:
@@ -409,7 +470,6 @@ def _figures_and_images(tokens: list[Token], context: Context, labels: dict, pro
     assets: dict[Path, Asset] = {}
     taken: set[str] = set()
     number = 0
-    used_ids: dict[str, Token] = {}
     for block, token in _with_blocks(tokens):
         if token.type == "figure":
             image = token.meta["image"]
@@ -420,7 +480,6 @@ def _figures_and_images(tokens: list[Token], context: Context, labels: dict, pro
                 number += 1
                 token.meta["label"] = f"{context.words['figure']} {number}."
             if figure_id:
-                _claim_id(figure_id, block, used_ids, problems)
                 token.meta["id"] = figure_id
                 if caption:
                     labels[figure_id] = ("fig", f"{context.words['figure']} {number}")
@@ -451,7 +510,7 @@ def _figures_and_images(tokens: list[Token], context: Context, labels: dict, pro
     return list(assets.values())
 
 
-def _tables(tokens: list[Token], context: Context, labels: dict, problems: _Problems) -> None:
+def _tables(tokens: list[Token], context: Context, labels: dict) -> None:
     number = 0
     for token in tokens:
         if token.type != "table_open" or not token.meta.get("caption"):
@@ -522,6 +581,13 @@ def _siblings(tokens: list[Token]) -> dict[int, tuple[Token | None, Token | None
     return found
 
 
+def _inline(text: str, context: Context) -> str:
+    if not text.strip():
+        return ""
+    leading = text[: len(text) - len(text.lstrip())]
+    return leading + str(render_inline(text.strip(), context.quotes, context.lang))
+
+
 def _crossref(items, labels: dict, block: Token, problems: _Problems) -> Markup:
     parts = []
     for item in items:
@@ -552,8 +618,9 @@ def _cite_group(token: Token, context: Context, block: Token, problems: _Problem
                              hint=f"did you mean '{close[0]}'?" if close else "add it to the bibliography")
             continue
         locator, label, suffix = split_locator(raw.suffix)
-        items.append(CiteItem(key=raw.key, prefix=raw.prefix, suffix=suffix, locator=locator, label=label,
-                              suppress_author=raw.suppress))
+        # Prefix and suffix are Markdown ("*see*"), rendered here; CiteItem holds HTML.
+        items.append(CiteItem(key=raw.key, prefix=_inline(raw.prefix, context), suffix=_inline(suffix, context),
+                              locator=locator, label=label, suppress_author=raw.suppress))
     if len(items) != len(token.meta["items"]):
         return None
     return CiteGroup(items=tuple(items), narrative=token.meta["narrative"])

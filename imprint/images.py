@@ -22,6 +22,7 @@ MAX_PIXELS = 50_000_000  # a 7000 x 7000 scan; more is a mistake or a decompress
 MAX_BYTES = 20 * 1024 * 1024
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#|data:)", re.I)  # url(#gradient) and data: stay inside
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,10 @@ def _check_svg(data: bytes, src: str) -> None:
             target = element.get(name)
             if target and not (target.startswith("#") or target.startswith("data:")):
                 raise ValueError(f"'{src}' loads another file ({target}); embed it or remove the reference")
-        if element.tag == f"{SVG}style" and re.search(r"url\(\s*['\"]?(?!#|data:)", element.text or ""):
-            raise ValueError(f"'{src}' loads another file from its styles; remove the url()")
+        styles = [element.get("style") or ""] + ([element.text or ""] if element.tag == f"{SVG}style" else [])
+        for css in styles:
+            if "@import" in css or _CSS_URL.search(css):
+                raise ValueError(f"'{src}' loads another file from its styles; remove the url() or @import")
 
 
 def epub_name(image: Image, taken: set[str]) -> str:

@@ -133,7 +133,7 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     abstract = block(article.abstract, "abstract")
     translation = collect.run(_translate, article, theme, block, default=None)
 
-    references, problems = load_references(settings.root, article.bibliography)
+    references, problems = load_references(settings.root, article.bibliography, article.shared_bibliography)
     collect.problems.extend(problems)
     try:
         style = theme.csl_style(article.csl)
@@ -144,7 +144,8 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
                   and_word=t["and"], et_al=t["et_al"]) if style is not None else None
     nocite = tuple(references) if article.nocite == ("*",) else article.nocite
     body = collect.run(parse_body, article.body, context(
-        number_sections=article.number_sections, references=references, citer=citer, nocite=nocite))
+        number_sections=article.number_sections, references=references, citer=citer, nocite=nocite,
+        suppress_bibliography=article.suppress_bibliography))
 
     back = article.back_matter
     statements = Statements(

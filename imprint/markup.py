@@ -23,7 +23,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .syntax import citation_plugin, figures_and_captions_plugin
+from .syntax import QUARTO_DIV, citation_plugin, figures_and_captions_plugin
 from .typography import nbsp
 
 EPUB, PRINT = "epub", "print"
@@ -59,6 +59,7 @@ def parser(quotes: str) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(attrs_plugin)
     md.use(container_plugin, name="refs", validate=lambda params, *_: params.strip() == "{#refs}")
+    md.use(container_plugin, name="quarto", validate=lambda params, *_: bool(QUARTO_DIV.match(params)))
     md.use(citation_plugin)
     md.use(figures_and_captions_plugin)
     for name, rule in RULES.items():
@@ -182,7 +183,7 @@ def _table_open(self, tokens: list[Token], idx: int, options, env: dict) -> str:
     if token.meta.get("caption"):
         label = token.meta.get("label")
         label_html = f'<span class="table-label">{html.escape(label)}</span> ' if label else ""
-        caption = f"<caption>{label_html}{self.renderInline(token.meta['caption'], options, env).strip()}</caption>"
+        caption = f"<caption>{label_html}{self.renderInline(token.children or [], options, env).strip()}</caption>"
     return f'<div class="table-wrap"><table{self.renderAttrs(token)}>\n{caption}'
 
 
@@ -209,5 +210,7 @@ RULES = {
     "table_close": _table_close,
     "container_refs_open": _nothing,  # the reference list is placed by the templates
     "container_refs_close": _nothing,
+    "container_quarto_open": _nothing,  # document.py reports a div it could not read
+    "container_quarto_close": _nothing,
     "text": _text,
 }

@@ -86,20 +86,20 @@ class ArticleBuilder:
             copyright=self._copyright(),
             citation=self._citation(),
             base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
-            bibliography=self._bibliography(),
+            bibliography=self._bibliography(self.own, self.folder),
+            shared_bibliography=self._bibliography(self.defaults, self.source_dir),
             nocite=self._nocite(),
             number_sections=bool(data.get("number-sections", False)),
+            suppress_bibliography=bool(data.get("suppress-bibliography", False)),
             reference_section_title=_strip(data.get("reference-section-title")),
             translation=self._translation(),
             back_matter=self._back_matter(),
             where=MappingProxyType(self._where()),
         )
 
-    def _bibliography(self) -> tuple[Path, ...]:
+    def _bibliography(self, located: Located | None, base: Path) -> tuple[Path, ...]:
         files = []
-        for located, base in ((self.own, self.folder), (self.defaults, self.source_dir)):
-            if located is None or located.data.get("bibliography") is None:
-                continue
+        if located is not None and located.data.get("bibliography") is not None:
             value = located.data["bibliography"]
             for index, name in enumerate([value] if isinstance(value, str) else value):
                 path = base / name.strip()
@@ -132,17 +132,30 @@ class ArticleBuilder:
             keywords=_keywords(value.get("keywords")),
         )
 
+    @property
+    def _author_names(self) -> dict[str, str]:
+        """Quarto author ids, for `ref:` in funding entries."""
+        raw = self.own.data.get("author", self.own.data.get("authors")) or []
+        return {str(a["id"]): _name(a["name"]).display for a in (raw if isinstance(raw, list) else [raw])
+                if isinstance(a, dict) and a.get("id") and a.get("name")}
+
     def _back_matter(self) -> BackMatter:
         data = self.own.data
         funding = data.get("funding")
         statements: list[str] = []
-        for entry in ([funding] if isinstance(funding, (str, dict)) else funding or []):
+        entries = [funding] if isinstance(funding, (str, dict)) else list(funding or [])
+        if isinstance(funding, dict):  # Quarto's form: a statement, open access, awards
+            entries = ([funding["statement"]] if funding.get("statement") else []) + list(funding.get("awards", []))
+            if funding.get("open-access"):
+                entries.append(funding["open-access"])
+        for entry in entries:
             if isinstance(entry, str):
                 statements.append(entry.strip())
-            elif entry.get("statement"):
+            elif isinstance(entry, dict) and entry.get("statement"):
                 statements.append(str(entry["statement"]).strip())
-            else:  # Quarto's parts, written out
-                parts = [_plain_value(entry.get(k)) for k in ("source", "award", "recipient", "investigator")]
+            elif isinstance(entry, dict):  # Quarto's parts, written out
+                parts = [_plain_value(entry.get(k), self._author_names)
+                         for k in ("name", "source", "award", "id", "recipient", "investigator")]
                 statements.append(", ".join(p for p in parts if p))
         return BackMatter(
             acknowledgements=_strip(data.get("acknowledgements") or data.get("acknowledgments")),
@@ -318,12 +331,14 @@ def _affiliation(value: Any) -> Affiliation:
     return Affiliation(**fields)
 
 
-def _plain_value(value: Any) -> str | None:
-    """A Quarto funding part: text, or a mapping with a name."""
+def _plain_value(value: Any, authors: dict[str, str]) -> str | None:
+    """A Quarto funding part: text, a mapping with a name, or a `ref:` to an author."""
     if isinstance(value, dict):
+        if "ref" in value:
+            return authors.get(str(value["ref"]), str(value["ref"]))
         return _strip(value.get("name") or value.get("text"))
     if isinstance(value, list):
-        return ", ".join(filter(None, (_plain_value(v) for v in value))) or None
+        return ", ".join(filter(None, (_plain_value(v, authors) for v in value))) or None
     return _strip(value)
 
 

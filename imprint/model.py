@@ -240,9 +240,11 @@ class Article:
     copyright: Copyright | None = None
     citation: Citation = field(default_factory=Citation)
     base_url: str | None = None
-    bibliography: tuple[Path, ...] = ()  # the article's own files, then the publication's
+    bibliography: tuple[Path, ...] = ()  # the article's own files
+    shared_bibliography: tuple[Path, ...] = ()  # the publication's
     nocite: tuple[str, ...] = ()  # keys, or "*" for all
     number_sections: bool = False
+    suppress_bibliography: bool = False
     reference_section_title: str | None = None
     translation: Translation | None = None
     back_matter: BackMatter = field(default_factory=BackMatter)

@@ -59,7 +59,8 @@ def build(settings: Settings) -> BuildReport:
             except OSError as error:
                 raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
             report.outputs.append(Output(path, len(data)))
-    report.problems.sort(key=lambda p: (p.file, p.line or 0, p.column or 0))
+    # A problem of the publication file is met by every article: say it once.
+    report.problems = sorted(dict.fromkeys(report.problems), key=lambda p: (p.file, p.line or 0, p.column or 0))
     return report
 
 

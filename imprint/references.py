@@ -60,8 +60,8 @@ _LOCATOR = re.compile(
 @dataclass(frozen=True)
 class CiteItem:
     key: str
-    prefix: str = ""
-    suffix: str = ""
+    prefix: str = ""  # HTML
+    suffix: str = ""  # HTML
     locator: str | None = None
     label: str | None = None  # a CSL locator term: page, chapter, ...
     suppress_author: bool = False
@@ -139,12 +139,18 @@ class Citer:
             for key in nocite:
                 bibliography.register(Citation([CitationItem(key)]))
             bibliography.sort()
+        # The reference list from items without locators: citeproc-py renders an
+        # entry from the first item registered, locator included (0.11.1).
+        listed = self._bibliography("normal", source)
+        for key in used:
+            listed.register(Citation([CitationItem(key)]))
+        listed.sort()
         rendered = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for index, group in enumerate(groups):
                 rendered.append(self._render(group, index, bibliographies, citations))
-            entries = self._entries(bibliographies["normal"])
+            entries = self._entries(listed)
         return rendered, entries
 
     def reference(self) -> tuple[Markup, str]:
@@ -201,18 +207,26 @@ class Citer:
         return f'<a class="citation" href="#{entry_id(item.key)}">{written}</a>'
 
     def _prefix(self, item: CiteItem) -> str:
-        prefix = html.escape(item.prefix.strip()) + " " if item.prefix.strip() else ""
+        prefix = item.prefix.strip() + " " if item.prefix.strip() else ""
         return f'{prefix}<a class="citation" href="#{entry_id(item.key)}">'
 
     def _suffix(self, item: CiteItem) -> str:
-        return "</a>" + html.escape(item.suffix.rstrip())
+        return "</a>" + item.suffix.rstrip()
 
     def _entries(self, bibliography) -> list[Entry]:
+        """One entry per item, rendered one by one: citeproc-py leaves out an entry
+        it cannot format, which would shift every later entry onto the wrong key."""
         by_lower = {key.lower(): key for key in self.records}
         entries = []
-        for key, text in zip(bibliography.keys, bibliography.bibliography()):
-            original = by_lower[key]
-            text = _check(str(text), self.style_path)
+        for item in bibliography.items:
+            original = by_lower[item.key]
+            found = bibliography.style.render_bibliography([item])
+            if not found or not str(found[0]).strip():
+                kind = self.records[original].get("type")
+                raise StyleError.single(
+                    str(self.style_path), f"the style formats nothing for the reference '{original}' (type {kind})",
+                    hint="give the reference a type the style knows: article-journal, book, chapter, report, ...")
+            text = _check(str(found[0]), self.style_path)
             if FIELD_MARK in text:
                 first, rest = text.split(FIELD_MARK, 1)
                 text = f'<span class="csl-left-margin">{first}</span><span class="csl-right-inline">{rest}</span>'
@@ -248,10 +262,12 @@ _NUMERIC = re.compile(r"^[A-Z]*\d+[A-Z]*(\s*[-\u2013,&]\s*[A-Z]*\d+[A-Z]*)*$", r
 
 
 def _patch_citeproc() -> None:
-    """citeproc-py 0.11.1 tests `is-numeric="locator"` against the record, where a
-    locator never is, so APA prints "(Goldman, 2012, 4)" for chapter 4. CSL 1.0.2
-    (is-numeric) means the cite's locator, and counts ranges and lists ("12-15")
-    as numeric too."""
+    """Two fixes to citeproc-py 0.11.1, which refuse any other version.
+
+    It tests `is-numeric="locator"` against the record, where a locator never is,
+    so APA prints "(Goldman, 2012, 4)" for chapter 4; CSL 1.0.2 (is-numeric) means
+    the cite's locator, and counts ranges and lists ("12-15") as numeric too.
+    And it renders labels of variables the item does not have (see below)."""
     import citeproc
     from citeproc import model
 
@@ -273,6 +289,21 @@ def _patch_citeproc() -> None:
 
     model.If._is_numeric = is_numeric
     model.If._imprint_numeric = True
+
+    # CSL 1.0.2, cs:label: a label is only rendered with its variable. citeproc-py
+    # renders it alone too: Chicago's short notes print "edition" for every article.
+    label_process = model.Label.process
+
+    def process(self, item, variable=None, plural=None, context=None, **kwargs):
+        name = variable or self.get("variable")
+        if name == "locator":
+            if not item.has_locator:
+                return None
+        elif name and self.getparent().tag != f"{{{CSL}}}names" and name.replace("-", "_") not in item.reference:
+            return None
+        return label_process(self, item, variable, plural, context, **kwargs)
+
+    model.Label.process = process
 
 
 @lru_cache(maxsize=32)
@@ -398,9 +429,17 @@ def _add_year_suffixes(records: list[dict]) -> None:
                 record["year-suffix"] = "abcdefghijklmnopqrstuvwxyz"[index % 26]
 
 
+_RICH_TEXT = re.compile(r"&lt;(/?)(i|b|sup|sub)&gt;")
+_DROPPED_TAGS = re.compile(r"&lt;/?(?:span|sc)(?:\s[^&]*?)?&gt;")
+
+
 def _escaped(value: Any) -> Any:
+    """Escaped for HTML; the rich text CSL-JSON allows (<i>, <b>, <sup>, <sub>)
+    kept as markup, and the tags citeproc-py cannot apply (nocase and small-caps
+    spans, <sc>) reduced to their text."""
     if isinstance(value, str):
-        return html.escape(value, quote=False)
+        text = html.escape(value, quote=False)
+        return _DROPPED_TAGS.sub("", _RICH_TEXT.sub(r"<\1\2>", text))
     if isinstance(value, dict):
         return {k: (v if k == "id" else _escaped(v)) for k, v in value.items()}
     if isinstance(value, list):

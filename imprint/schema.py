@@ -231,6 +231,11 @@ FOREIGN_FIELDS = (
     "format", "execute", "jupyter", "engine", "knitr", "editor", "filters", "output",
     "toc", "toc-title", "documentclass", "classoption", "geometry",
     "header-includes", "fontsize", "mainfont", "draft",
+    # Citation and cross-reference settings of Pandoc and Quarto: Imprint links
+    # citations, places notes and numbers figures its own way.
+    "link-citations", "link-bibliography", "citeproc", "cite-method", "crossref", "fig-cap-location",
+    "tbl-cap-location", "cap-location", "citation-location", "reference-location", "biblio-style",
+    "biblio-title", "biblatexoptions", "natbiboptions", "notes-after-punctuation",
 )
 
 COPYRIGHT = {
@@ -323,10 +328,17 @@ ARTICLE_FIELDS = {
     "reference-section-title": _text("Heading of the reference list (default: the language's word)."),
     "acknowledgements": _text("Acknowledgements (Markdown), printed after the references."),
     "acknowledgments": _text("Same as `acknowledgements`."),
+    "suppress-bibliography": {"type": "boolean",
+                              "description": "Cite, but print no reference list (Pandoc's setting)."},
     "funding": {
         "description": "Funding: a statement, a list of them, or Quarto's funding entries.",
         "anyOf": [
             _TEXT,
+            {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
+                "statement": _text("The funding statement as printed."),
+                "open-access": _text("Who funded open access (Quarto)."),
+                "awards": {"type": "array", "description": "Quarto's awards: id, name, source, recipient, ..."},
+            }},
             {"type": "array", "minItems": 1, "items": {"anyOf": [
                 _TEXT,
                 {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {

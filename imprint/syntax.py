@@ -128,6 +128,52 @@ def _split_top_level(text: str, separator: str) -> list[str]:
 def figures_and_captions_plugin(md: MarkdownIt) -> None:
     md.core.ruler.push("imprint_figures", _figures)
     md.core.ruler.push("imprint_table_captions", _table_captions)
+    md.core.ruler.push("imprint_quarto_divs", _quarto_divs)
+
+
+QUARTO_DIV = re.compile(r"^\s*\{#((?:fig|tbl)-[\w:.-]+)(?P<attrs>[^}]*)\}\s*$")
+
+
+def _quarto_divs(state: StateCore) -> None:
+    """Quarto's figure and table divs: `::: {#fig-x}` image, caption paragraph `:::`
+    (and the same with a table) become a figure, or a captioned table."""
+    tokens = state.tokens
+    i = 0
+    while i < len(tokens):
+        if tokens[i].type != "container_quarto_open":
+            i += 1
+            continue
+        depth, j = 0, i
+        for j in range(i, len(tokens)):
+            depth += {"container_quarto_open": 1, "container_quarto_close": -1}.get(tokens[j].type, 0)
+            if depth == 0:
+                break
+        match = QUARTO_DIV.match(tokens[i].info)
+        inner = tokens[i + 1:j]
+        caption = inner[-3:] if len(inner) >= 4 and [t.type for t in inner[-3:]] == [
+            "paragraph_open", "inline", "paragraph_close"] else None
+        body = inner[:-3] if caption else inner
+        replaced = None
+        if match and caption and match.group(1).startswith("fig-") and len(body) == 1 and body[0].type == "figure":
+            image = body[0].meta["image"]
+            image.children = caption[1].children
+            image.attrSet("id", match.group(1))
+            alt = re.search(r'fig-alt="([^"]*)"', match.group("attrs"))
+            if alt:
+                image.attrSet("fig-alt", alt.group(1))
+            replaced = body
+        elif (match and caption and match.group(1).startswith("tbl-") and body
+              and body[0].type == "table_open" and body[-1].type == "table_close"):
+            body[0].children = caption[1].children
+            body[0].meta["caption"] = True
+            body[0].attrSet("id", match.group(1))
+            replaced = body
+        if replaced is not None:
+            tokens[i:j + 1] = replaced
+            i += len(replaced)
+        else:
+            tokens[i].meta["unreadable"] = True
+            i = j + 1
 
 
 def _figures(state: StateCore) -> None:
@@ -167,7 +213,10 @@ def _table_captions(state: StateCore) -> None:
                 i -= 3
         if caption is not None:
             children, table_id = caption
-            opening.meta["caption"] = children
+            # As the table's children, the caption's inline tokens are walked like
+            # any other text (citations, cross-references, links in it resolve).
+            opening.children = children
+            opening.meta["caption"] = True
             if table_id:
                 opening.attrSet("id", table_id)
         i += 1

@@ -19,6 +19,7 @@ from lxml import etree
 from ..config import Settings
 from ..errors import InternalError, StyleError
 from ..manuscript import Manuscript
+from ..markup import plain_text
 from ..output import reproducible_zip
 from ..fetch import read_bytes
 from ..render import Theme
@@ -184,6 +185,9 @@ def _set_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
     if manuscript.subtitle_text:
         book.add_metadata("DC", "title", manuscript.subtitle_text, {"id": "subtitle"})
         book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+        if translation and translation.subtitle:
+            book.add_metadata(None, "meta", plain_text(translation.subtitle),
+                              {"refines": "#subtitle", "property": "alternate-script", **other_lang})
     book.set_language(article.lang)
     for number, author in enumerate(article.authors, start=1):
         uid = f"creator-{number}"

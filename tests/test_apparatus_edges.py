@@ -1,0 +1,162 @@
+"""Edge cases of the apparatus met by articles brought from Pandoc and Quarto."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import CASES
+from imprint import build
+from imprint.config import Settings
+from validators import epubcheck
+
+X = "{http://www.w3.org/1999/xhtml}"
+MAP = CASES / "apparatus-ru" / "source" / "apparatus-ru" / "images" / "map.png"
+REFS = [
+    {"id": "smith2015", "type": "chapter", "title": "Logistics on the <i>steppe</i>",
+     "author": [{"family": "Smith", "given": "John"}], "issued": {"date-parts": [[2015]]},
+     "container-title": "Wars in Mongolia", "page": "11-40", "publisher": "Example Press"},
+    {"id": "doe2020", "type": "article-journal", "title": "A journal article",
+     "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2020, 5], [2020, 9]]},
+     "container-title": "Journal", "volume": ["3", "4"], "page": "1-9"},
+]
+
+
+def project(tmp_path: Path, body: str, front: str = "", refs: list | None = None, shared: str | None = None) -> Path:
+    folder = tmp_path / "source" / "a"
+    (folder / "images").mkdir(parents=True)
+    shutil.copy(MAP, folder / "images" / "map.png")
+    (folder / "refs.json").write_text(json.dumps(REFS if refs is None else refs))
+    if shared is not None:
+        (tmp_path / "source" / "shared.json").write_text(shared)
+        (tmp_path / "source" / "publication.yaml").write_text("bibliography: shared.json\n")
+    (folder / "article.md").write_text(f"---\ntitle: T\nlang: en\nbibliography: refs.json\n{front}---\n\n{body}")
+    return tmp_path
+
+
+def run(root: Path, formats=("epub",)):
+    return build(Settings.for_project(root, formats=formats, environ={}))
+
+
+def chapters(root: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as archive:
+        return {n[5:]: etree.fromstring(archive.read(n)) for n in archive.namelist() if n.endswith(".xhtml")}
+
+
+def text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def test_citations_in_captions_links_and_prefixes(tmp_path):
+    root = project(tmp_path, """# Intro {#sec-intro}
+
+See [*compare* @smith2015, p. 12] and [a link with @doe2020 in it](https://example.org).
+
+| a |
+|---|
+| 1 |
+
+: Caption citing [@smith2015] and @sec-intro {#tbl-one}
+
+# References
+""", front="csl: chicago-author-date\n")
+    report = run(root)
+    assert report.ok, report.problems
+    pages = chapters(root)
+    chapter = pages["chapter-1.xhtml"]
+    caption = chapter.find(f".//{X}caption")
+    assert text(caption) == "Table 1. Caption citing (Smith 2015) and Section “Intro”"
+    assert caption.find(f".//{X}a[@class='citation']") is not None
+    link = next(a for a in chapter.iter(f"{X}a") if a.get("href") == "https://example.org")
+    assert not link.findall(f".//{X}a")  # no link inside a link
+    assert "Doe (2020)" in text(link)
+    first = next(s for s in chapter.iter(f"{X}span") if s.get("class") == "cite")
+    assert "<em>compare</em>" in etree.tostring(first, encoding=str)  # a Markdown prefix
+    # "# References" at the end, with nothing under it: the list's own heading, no empty chapter.
+    assert "chapter-2.xhtml" not in pages
+    assert text(pages["references.xhtml"].find(f".//{X}h1")) == "References"
+    entries = {li.get("id"): text(li) for li in pages["references.xhtml"].iter(f"{X}li")}
+    assert "12" not in entries["ref-smith2015"]  # the first citation's locator stays in the citation
+    assert "<i>" not in entries["ref-smith2015"] and "steppe" in entries["ref-smith2015"]  # rich text kept as markup
+    assert "2020" in entries["ref-doe2020"] and "3, 4" in entries["ref-doe2020"]  # a date range keeps its start
+    assert epubcheck(root / "dist" / "a" / "a.epub", tmp_path) == []
+
+
+@pytest.mark.parametrize("style", ["chicago-notes-bibliography", "modern-language-association", "ieee",
+                                   "harvard-cite-them-right", "gost-r-7-0-5-2008-numeric"])
+def test_every_entry_belongs_to_its_key(style, tmp_path):
+    refs = REFS + [{"id": "misc2001", "type": "document", "title": "Report from a misc entry",
+                    "author": [{"family": "Roe", "given": "Ann"}], "issued": {"date-parts": [[2001]]}}]
+    root = project(tmp_path, "A [@smith2015] B [@doe2020] C [@misc2001] D [@smith2015, p. 3] E [@doe2020].\n",
+                   front=f"csl: {style}\n", refs=refs)
+    report = run(root)
+    if not report.ok:  # a style that cannot format a type says so, naming the key
+        assert any("misc2001" in p.message for p in report.problems), report.problems
+        return
+    entries = {li.get("id"): text(li) for li in chapters(root)["references.xhtml"].iter(f"{X}li")}
+    assert "Smith" in entries["ref-smith2015"] and "Doe" in entries["ref-doe2020"]
+    assert "Roe" in entries["ref-misc2001"]
+    notes = " ".join(text(a) for a in chapters(root)["chapter-1.xhtml"].iter(f"{X}aside"))
+    assert "edition" not in notes
+
+
+def test_quarto_divs(tmp_path):
+    root = project(tmp_path, """See @fig-q and @tbl-q.
+
+::: {#fig-q fig-alt="A map"}
+![](images/map.png)
+
+A map in a div.
+:::
+
+::: {#tbl-q}
+| a |
+|---|
+| 1 |
+
+Numbers in a div.
+:::
+""")
+    assert run(root).ok
+    chapter = chapters(root)["chapter-1.xhtml"]
+    assert text(chapter.find(f".//{X}figcaption")) == "Figure 1. A map in a div."
+    assert chapter.find(f".//{X}img").get("alt") == "A map"
+    assert text(chapter.find(f".//{X}caption")) == "Table 1. Numbers in a div."
+
+
+def test_the_articles_own_reference_replaces_the_shared_one(tmp_path):
+    shared = json.dumps([{"id": "smith2015", "type": "book", "title": "Shared version",
+                          "author": [{"family": "Smith", "given": "J."}], "issued": {"date-parts": [[2015]]}},
+                         {"id": "shared2000", "type": "book", "title": "Only shared",
+                          "author": [{"family": "Low", "given": "K."}], "issued": {"date-parts": [[2000]]}}])
+    root = project(tmp_path, "[@smith2015; @shared2000]\n", shared=shared)
+    assert run(root).ok
+    entries = {li.get("id"): text(li) for li in chapters(root)["references.xhtml"].iter(f"{X}li")}
+    assert "logistics on the steppe" in entries["ref-smith2015"].lower() and "only shared" in entries["ref-shared2000"].lower()
+
+
+@pytest.mark.parametrize("body, front, message", [
+    ("# A {#x-1}\n\n![Cap](images/map.png){#x-1}\n", "", "the id 'x-1' is also given on line"),
+    ("A [@smith2015].\n", "csl: no-such-style\n", "there is no CSL style named 'no-such-style'"),
+    ("[link @smith2015](https://example.org)\n", "csl: chicago-notes-bibliography\n",
+     "a citation in a link's text cannot become a footnote"),
+    ("::: {#fig-bad}\nJust text.\n:::\n", "", "the Quarto div '{#fig-bad}' must hold one image"),
+])
+def test_problems_are_reported_not_crashed(body, front, message, tmp_path):
+    root = project(tmp_path, body, front=front)
+    report = run(root)
+    assert not report.ok
+    assert any(message in p.message for p in report.problems), report.problems
+
+
+def test_svg_that_loads_through_css_is_refused(tmp_path):
+    root = project(tmp_path, "![A drawing](images/x.svg)\n")
+    (root / "source" / "a" / "images" / "x.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(http://evil.example/x)"/></svg>')
+    report = run(root)
+    assert any("loads another file from its styles" in p.message for p in report.problems)
