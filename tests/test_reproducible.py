@@ -14,11 +14,11 @@ from conftest import CASES, REPO, make_project
 FORMATS = ("epub", "pdf", "json", "bib", "ris")
 
 
-def build_in_process(root, out, **env):
+def build_in_process(root, out, *options, **env):
     environment = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     environment.update(env)
-    run = subprocess.run([sys.executable, str(REPO / "publish.py"), "build", "-q", "-C", str(root), "-o", str(out)],
-                         capture_output=True, text=True, env=environment)
+    run = subprocess.run([sys.executable, str(REPO / "publish.py"), "build", "-q", "-C", str(root), "-o", str(out),
+                          *options], capture_output=True, text=True, env=environment)
     assert run.returncode == 0, run.stderr
     return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
@@ -29,6 +29,14 @@ def test_two_builds_are_byte_identical(tmp_path):
     second = build_in_process(root, tmp_path / "two")
     assert sorted(str(p) for p in first) == sorted(f"polyglot-fixture/polyglot-fixture.{f}" for f in FORMATS)
     assert first == second
+
+
+def test_every_edition_and_booklet_is_reproducible(tmp_path):
+    root = make_project(tmp_path / "project", CASES / "apparatus-ru" / "source")
+    options = ("-f", "epub,pdf,archive,handout,json,bib,ris", "--booklet", "--crop-marks")
+    first = build_in_process(root, tmp_path / "one", *options)
+    second = build_in_process(root, tmp_path / "two", *options)
+    assert len(first) == 10 and first == second
 
 
 def test_source_date_epoch_sets_every_date(tmp_path):

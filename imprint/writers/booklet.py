@@ -50,8 +50,16 @@ def impose(data: bytes, sheet: tuple[float, float]) -> bytes:
         for left, right in booklet_order(len(source.pages)):
             side = booklet.add_blank_page(page_size=(width, height))
             for index, x in ((left, 0), (right, width / 2)):
-                if index is not None:
-                    side.add_overlay(source.pages[index], pikepdf.Rectangle(x, 0, x + width / 2, height))
+                if index is None:
+                    continue
+                # Page.add_overlay names the resource at random (pikepdf 10): the
+                # page is placed by hand under a fixed name, so rebuilds are identical.
+                form = source.pages[index].as_form_xobject()
+                name = pikepdf.Name(f"/Page{index + 1}")
+                side.add_resource(form, pikepdf.Name.XObject, name=name)
+                placement = side.calc_form_xobject_placement(
+                    form, name, pikepdf.Rectangle(x, 0, x + width / 2, height), allow_shrink=True, allow_expand=True)
+                side.contents_add(b"q\n" + placement + b"Q\n")
         for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer",
                     "/CreationDate", "/ModDate"):
             if key in source.docinfo:
