@@ -134,8 +134,14 @@ def _print_summary(report: BuildReport, settings: Settings, seconds: float) -> N
         except ValueError:
             shown = output.path
         print(f"  {str(shown):<56} {_size(output.size):>9}")
-    articles = len({o.path.parent for o in report.outputs})
-    print(f"{len(report.outputs)} files for {articles} article{'s' if articles != 1 else ''} in {seconds:.1f} s")
+    for note in report.notes:
+        print(f"note: {note}")
+    built = [_count(len(report.articles), "article")] + ([_count(len(report.issues), "issue")] if report.issues else [])
+    print(f"{_count(len(report.outputs), 'file')} for {' and '.join(built)} in {seconds:.1f} s")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def _size(size: int) -> str:

@@ -18,6 +18,7 @@ class Format:
     name: str  # as the command line and the publication file name it
     file: str  # the file it writes in dist/<slug>/
     description: str
+    media_type: str
     printed: bool = False  # a print edition: may also be imposed as a booklet
 
     def path(self, slug: str, booklet: bool = False) -> str:
@@ -29,15 +30,22 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("epub", "{slug}.epub", "e-reader edition (EPUB 3)"),
-    Format("pdf", "{slug}.pdf", "print edition (tagged PDF/UA-1)", printed=True),
-    Format("archive", "{slug}-archive.pdf", "archival edition (PDF/A-3b with the citation files)", printed=True),
-    Format("handout", "{slug}-handout.pdf", "handout (double-sided, with a QR code)", printed=True),
-    Format("json", "{slug}.json", "citation record (CSL-JSON)"),
-    Format("bib", "{slug}.bib", "citation record (BibTeX)"),
-    Format("ris", "{slug}.ris", "citation record (RIS)"),
+    Format("epub", "{slug}.epub", "e-reader edition (EPUB 3)", "application/epub+zip"),
+    Format("pdf", "{slug}.pdf", "print edition (tagged PDF/UA-1)", "application/pdf", printed=True),
+    Format("archive", "{slug}-archive.pdf", "archival edition (PDF/A-3b with the citation files)",
+           "application/pdf", printed=True),
+    Format("handout", "{slug}-handout.pdf", "handout (double-sided, with a QR code)", "application/pdf",
+           printed=True),
+    Format("json", "{slug}.json", "citation record (CSL-JSON)", "application/vnd.citationstyles.csl+json"),
+    Format("bib", "{slug}.bib", "citation record (BibTeX)", "application/x-bibtex"),
+    Format("ris", "{slug}.ris", "citation record (RIS)", "application/x-research-info-systems"),
+    # The landing page; with every article built, also the index, the issues'
+    # pages and the OPDS catalogue (writers/site.py).
+    Format("site", "index.html", "download site: landing pages, index, OPDS catalogue, covers", "text/html"),
 )}
-DEFAULT_FORMATS = ("epub", "pdf", "json", "bib", "ris")
+DEFAULT_FORMATS = ("epub", "pdf", "json", "bib", "ris", "site")
+# What an issue is built as (dist/<issue>/), when its articles get these formats.
+ISSUE_FORMATS = ("epub", "pdf")
 PAPER_NAMES = ("A4", "Letter", "A5")
 
 

@@ -4,6 +4,7 @@ references formatted, its words looked up, its dates fixed. Templates read nothi
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -212,6 +213,34 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         modified=modified,
         generator=f"Imprint {__version__}",
     )
+
+
+def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> Manuscript:
+    """The manuscript printed on pages first-last of its issue: the page range in its
+    citation record and "For citation" line, the first page's number on its print
+    editions. Only what the pages change is made again."""
+    article = manuscript.article
+    page = f"{first}-{last}" if last > first else str(first)
+    article = dataclasses.replace(article, folio=first,
+                                  citation=dataclasses.replace(article.citation, page=page))
+    record = build_record(article, manuscript.full_title, manuscript.abstract_text)
+    reference, reference_text = format_reference(record, theme.csl_style(article.csl), article.lang)
+    return dataclasses.replace(manuscript, article=article, record=MappingProxyType(record),
+                               reference=reference, reference_text=reference_text)
+
+
+def issue_label(volume: str | None, issue: str | None, collection_number: str | None, year: int | None,
+                t: Mapping[str, Any]) -> str | None:
+    """"Vol. 5, no. 3 (19), 2019" in the words of the edition's language."""
+    parts = []
+    if volume:
+        parts.append(f"{t['volume']} {volume}")
+    if issue:
+        number = f"{t['issue']} {issue}"
+        parts.append(f"{number} ({collection_number})" if collection_number else number)
+    if parts and year:
+        parts.append(str(year))
+    return ", ".join(parts) or None
 
 
 def _style_problems(article: Article, error: StyleError) -> list[Problem]:

@@ -15,6 +15,7 @@ from typing import Any
 from .errors import Problem
 from .fetch import display
 from .frontmatter import Located, format_path
+from .images import load_image
 from .model import (
     PAPERS, Affiliation, Article, Author, AuthorTranslation, BackMatter, Citation, Copyright, License,
     PartialDate, PersonName, Translation,
@@ -94,8 +95,25 @@ class ArticleBuilder:
             reference_section_title=_strip(data.get("reference-section-title")),
             translation=self._translation(),
             back_matter=self._back_matter(),
+            cover_image=self._cover_image(),
             where=MappingProxyType(self._where()),
         )
+
+    def _cover_image(self) -> Path | None:
+        """The editor's own cover: a PNG or JPEG in the folder (e-readers take no SVG cover)."""
+        value = self.own.data.get("cover-image")
+        if value is None:
+            return None
+        try:
+            image = load_image(self.root, self.folder, value.strip())
+        except ValueError as error:
+            self._problem(("cover-image",), str(error))
+            return None
+        if image.media_type not in ("image/png", "image/jpeg"):
+            self._problem(("cover-image",), "a cover must be a PNG or JPEG image",
+                          hint="e-readers show no SVG cover in their library: export it as PNG")
+            return None
+        return image.path
 
     def _bibliography(self, located: Located | None, base: Path) -> tuple[Path, ...]:
         files = []
@@ -136,7 +154,7 @@ class ArticleBuilder:
     def _author_names(self) -> dict[str, str]:
         """Quarto author ids, for `ref:` in funding entries."""
         raw = self.own.data.get("author", self.own.data.get("authors")) or []
-        return {str(a["id"]): _name(a["name"]).display for a in (raw if isinstance(raw, list) else [raw])
+        return {str(a["id"]): person_name(a["name"]).display for a in (raw if isinstance(raw, list) else [raw])
                 if isinstance(a, dict) and a.get("id") and a.get("name")}
 
     def _back_matter(self) -> BackMatter:
@@ -169,6 +187,9 @@ class ArticleBuilder:
         for located in (self.defaults, self.own):  # the article's own line wins
             if located is not None:
                 where.update({key: (located.file, located.line_of((key,))) for key in located.data})
+                # Nested fields too ("citation.volume"), for messages about them.
+                where.update({format_path(path): (located.file, line) for path, line in located.lines.items()
+                              if len(path) > 1})
         return where
 
     def _doi(self) -> str | None:
@@ -213,7 +234,7 @@ class ArticleBuilder:
         attributes = entry.get("attributes", {})
         translated = entry.get("translation")
         return Author(
-            name=_name(entry["name"]),
+            name=person_name(entry["name"]),
             orcid=orcid,
             email=entry.get("email"),
             url=entry.get("url"),
@@ -224,7 +245,7 @@ class ArticleBuilder:
             position=entry.get("position"),
             note=_strip(entry.get("note")),
             translation=AuthorTranslation(
-                name=_name(translated["name"]) if translated.get("name") else None,
+                name=person_name(translated["name"]) if translated.get("name") else None,
                 degrees=_tuple(translated.get("degrees")),
                 position=_strip(translated.get("position")),
             ) if translated else None,
@@ -305,7 +326,7 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _name(value: Any) -> PersonName:
+def person_name(value: Any) -> PersonName:
     if isinstance(value, dict):
         return PersonName(**{k.replace("-", "_"): str(v).strip() for k, v in value.items()})
     return parse_name(str(value))

@@ -248,6 +248,9 @@ class Article:
     reference_section_title: str | None = None
     translation: Translation | None = None
     back_matter: BackMatter = field(default_factory=BackMatter)
+    cover_image: Path | None = None  # the editor's own cover (PNG or JPEG), else one is generated
+    issue: str | None = None  # the slug of the journal issue it is part of
+    folio: int = 1  # the number printed on its first page (its first page in the issue)
     # Where each front matter field was written: (file, line), for later messages.
     where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -261,11 +264,49 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Issue:
+    """A journal issue: articles in order, printed with continuous page numbers.
+
+    Its citation fields (journal, volume, issue, ...) are the articles' too; the
+    articles' page ranges are found by laying the issue out (pagination.py).
+    """
+
+    slug: str  # the folder name; names the files in dist/
+    path: Path  # absolute path of issue.yaml
+    file: str  # issue.yaml relative to the project root, for messages
+    lang: str
+    articles: tuple[str, ...]  # slugs, in printed order
+    csl: str
+    paper: Paper
+    first_page: int = 1  # the number printed on the first article's first page
+    title: str | None = None  # the issue's own title (a theme), Markdown inline
+    description: str | None = None  # Markdown
+    date: PartialDate | None = None
+    doi: str | None = None
+    citation: Citation = field(default_factory=Citation)  # container-title, volume, issue, ...
+    cover_image: Path | None = None
+    base_url: str | None = None
+    editors: tuple[PersonName, ...] = ()
+    where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def locate(self, key: str) -> tuple[str, int | None]:
+        return self.where.get(key, (self.file, None))
+
+    @property
+    def doi_url(self) -> str | None:
+        return f"https://doi.org/{quote(self.doi, safe='/:;()[]._-')}" if self.doi else None
+
+
+@dataclass(frozen=True)
 class Publication:
     """The shared defaults file and what the whole site needs."""
 
     file: str | None  # relative to the project root; None when there is none
+    title: str | None = None  # the site's name; default: the journal's (citation.container-title)
+    description: str | None = None  # Markdown, on the site's index page
+    lang: str | None = None
     base_url: str | None = None
+    cite_as: tuple[str, ...] = ()  # CSL styles offered on landing pages (after the article's own)
     editions: tuple[str, ...] | None = None  # None: the default formats
     booklet: tuple[str, ...] = ()  # print editions imposed as booklets
     crop_marks: bool = False
@@ -277,3 +318,7 @@ class Project:
 
     publication: Publication
     articles: tuple[Article, ...]
+    issues: tuple[Issue, ...] = ()
+
+    def issue_of(self, article: Article) -> Issue | None:
+        return next((i for i in self.issues if i.slug == article.issue), None)

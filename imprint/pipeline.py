@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .config import FORMATS, Settings
+from .config import FORMATS, ISSUE_FORMATS, Settings
 from .errors import Problem, UsageError, UserError
 from .manuscript import Manuscript, prepare
 from .output import write_atomic
 from .render import Theme
-from .source import load_project
+from .source import LoadResult, load_project
 
 Writer = Callable[[Manuscript, Theme, Settings], bytes]
 
@@ -25,7 +25,10 @@ class Output:
 @dataclass
 class BuildReport:
     outputs: list[Output] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # articles that could not be built
+    problems: list[Problem] = field(default_factory=list)  # what could not be built, and why
+    notes: list[str] = field(default_factory=list)  # what was left out on purpose
+    articles: list[str] = field(default_factory=list)  # slugs of the articles written
+    issues: list[str] = field(default_factory=list)  # slugs of the issues written
 
     @property
     def ok(self) -> bool:
@@ -33,46 +36,136 @@ class BuildReport:
 
 
 def build(settings: Settings) -> BuildReport:
-    """Build every selected edition of every selected article into dist/.
+    """Build every selected edition of every selected article and issue into dist/.
 
     An article with a problem is skipped and its problem reported; the others are
-    still built. Each article's files are all rendered before any is written.
+    still built (an issue needs all of its articles). Each article's files are all
+    rendered before any is written.
     """
     loaded = load_project(settings)
     publication = loaded.project.publication
     settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
     theme = Theme(settings.root, settings.styles_dir)
     report = BuildReport(problems=list(loaded.problems))
-    for article in loaded.project.articles:
-        try:
-            manuscript = prepare(article, theme, settings)  # finds the body's problems too
-            if not loaded.ok(article):
-                continue
-            files = render_files(manuscript, theme, settings)
-        except UserError as error:
-            report.problems.extend(error.problems)
-            continue
-        for name, data in files.items():
-            path = settings.dist_dir / article.slug / name
-            try:
-                write_atomic(path, data)
-            except OSError as error:
-                raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-            report.outputs.append(Output(path, len(data)))
+    manuscripts = prepare_articles(loaded, theme, settings, report)
+    issues = paginate_issues(loaded, manuscripts, theme, settings, report)  # gives articles their pages
+    articles = [m for slug, m in manuscripts.items() if loaded.wanted(slug)]
+    issues = [i for i in issues if loaded.wanted(i.issue.slug)]
+    for manuscript in articles:
+        if write_files(settings.dist_dir / manuscript.article.slug, render_files, report, manuscript, theme, settings):
+            report.articles.append(manuscript.article.slug)
+    for issue in issues:
+        if write_files(settings.dist_dir / issue.issue.slug, render_issue_files, report, issue, theme, settings):
+            report.issues.append(issue.issue.slug)
+    if "site" in settings.formats and (report.articles or report.issues):
+        from .writers.site import render_site
+        complete = loaded.targets is None and not report.problems
+        written = [m for m in articles if m.article.slug in report.articles]
+        write_files(settings.dist_dir, render_site, report, publication, written,
+                    [i for i in issues if i.issue.slug in report.issues], theme, settings, complete)
+        if not complete:
+            report.notes.append("the site's index and OPDS catalogue were not rebuilt: they list every article, "
+                                "so they are made when every article builds")
     # A problem of the publication file is met by every article: say it once.
     report.problems = sorted(dict.fromkeys(report.problems), key=lambda p: (p.file, p.line or 0, p.column or 0))
     return report
 
 
+def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings,
+                     report: BuildReport) -> dict[str, Manuscript]:
+    """Every loaded article made ready to render, by slug; problems go to the report."""
+    manuscripts = {}
+    for article in loaded.project.articles:
+        try:
+            manuscript = prepare(article, theme, settings)  # finds the body's problems too
+        except UserError as error:
+            report.problems.extend(error.problems)
+            continue
+        if loaded.ok(article.slug):
+            manuscripts[article.slug] = manuscript
+    return manuscripts
+
+
+def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], theme: Theme, settings: Settings,
+                    report: BuildReport) -> list:
+    """Lay out each issue to find its articles' pages, and give the articles their
+    page ranges (in `manuscripts`). An issue missing an article is not built, and
+    neither are its other articles: their pages would be unknown."""
+    from .pagination import paginate
+
+    issues = []
+    for issue in loaded.project.issues:
+        if not (loaded.targets is None or loaded.wanted(issue.slug) or loaded.targets & set(issue.articles)):
+            continue
+        missing = [slug for slug in issue.articles if slug not in manuscripts]
+        if missing or not loaded.ok(issue.slug):
+            for slug in issue.articles:
+                manuscripts.pop(slug, None)
+            report.problems.append(Problem(
+                issue.file, f"the issue and its articles were not built: {', '.join(missing) or 'the issue file'} "
+                            f"{'has' if len(missing) < 2 else 'have'} problems", hint="fix those listed here first"))
+            continue
+        try:
+            edition = paginate(issue, [manuscripts[slug] for slug in issue.articles], theme, settings)
+        except UserError as error:
+            report.problems.extend(error.problems)
+            for slug in issue.articles:
+                manuscripts.pop(slug, None)
+            continue
+        manuscripts.update((m.article.slug, m) for m in edition.articles)
+        issues.append(edition)
+    return issues
+
+
 def render_files(manuscript: Manuscript, theme: Theme, settings: Settings) -> dict[str, bytes]:
     """Every file of one article, by its name in dist/<slug>/."""
     slug = manuscript.article.slug
-    files = {FORMATS[fmt].path(slug): writer_for(fmt)(manuscript, theme, settings) for fmt in settings.formats}
+    files = {FORMATS[fmt].path(slug): writer_for(fmt)(manuscript, theme, settings)
+             for fmt in settings.formats if fmt != "site"}
     if settings.booklet:
         from .writers.booklet import write_booklet
         for fmt in settings.booklet:
             files[FORMATS[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
+    if "site" in settings.formats:  # the covers the download site and the catalogue show
+        from .writers.cover import article_cover, cover_files
+        files.update(cover_files(article_cover(manuscript, theme, settings)))
     return files
+
+
+def render_issue_files(issue, theme: Theme, settings: Settings) -> dict[str, bytes]:
+    """The issue's editions (those of ISSUE_FORMATS the build makes), by name in dist/<issue>/."""
+    slug = issue.issue.slug
+    files = {}
+    for fmt in ISSUE_FORMATS:
+        if fmt in settings.formats:
+            if fmt == "epub":
+                from .writers.epub import write_issue_epub
+                files[FORMATS[fmt].path(slug)] = write_issue_epub(issue, theme, settings)
+            else:
+                from .writers.issue_pdf import write_issue_pdf
+                files[FORMATS[fmt].path(slug)] = write_issue_pdf(issue, theme, settings)
+    if "site" in settings.formats:
+        from .writers.cover import cover_files, issue_cover
+        files.update(cover_files(issue_cover(issue, theme, settings)))
+    return files
+
+
+def write_files(folder: Path, render: Callable[..., dict[str, bytes]], report: BuildReport, *what) -> bool:
+    """Render a set of files, then write each atomically. A problem in rendering
+    goes to the report, and nothing of the set is written."""
+    try:
+        files = render(*what)
+    except UserError as error:
+        report.problems.extend(error.problems)
+        return False
+    for name, data in files.items():
+        path = folder / name
+        try:
+            write_atomic(path, data)
+        except OSError as error:
+            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+        report.outputs.append(Output(path, len(data)))
+    return True
 
 
 def writer_for(fmt: str) -> Writer:

@@ -32,6 +32,10 @@ LOCALE_KEYS = (
     "funding", "conflict_of_interest", "data_availability", "about_the_authors", "email", "back_matter",
     "handout_link", "qr_code",
     "accessibility_summary", "accessibility_images", "accessibility_no_images",
+    "editors", "publisher", "in_this_issue", "issue_front", "cover",
+    "downloads", "cite_as", "copy_citation", "copied", "articles", "issues", "all_articles", "whole_issue", "authors",
+    "site_home", "catalogue", "booklet", "file_epub", "file_pdf", "file_archive", "file_handout", "file_json",
+    "file_bib", "file_ris",
 )
 TEMPLATES = "templates"
 LOCALES = "locales"
@@ -126,34 +130,42 @@ class Theme:
         return found
 
     def strings(self, lang: str) -> Mapping[str, Any]:
-        """The words of the editions in `lang` (en-GB, then en, then English)."""
+        """The words of the editions in `lang` (en-GB, then en, then English).
+
+        A language file in the project's styles/ overrides Imprint's own of the
+        same language word by word: it needs only the words it changes.
+        """
         candidates = [lang, lang.split("-")[0], FALLBACK_LANG]
         for candidate in candidates:
             if candidate in self._strings:
                 return self._strings[candidate]
-            found = self.find(LOCALES, f"{candidate}.yaml")
-            if found is not None:
-                self._strings[candidate] = self._load_strings(*found)
+            found = [(entry, entry.dir / LOCALES / f"{candidate}.yaml") for entry in self.path
+                     if (entry.dir / LOCALES / f"{candidate}.yaml").exists()]
+            if found:
+                self._strings[candidate] = self._load_strings(found)
                 return self._strings[candidate]
         raise StyleError.single(
             display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
         )
 
-    def _load_strings(self, entry: StylesDir, path: Path) -> Mapping[str, Any]:
-        file = display(path, self.root)
-        try:
-            located = load_yaml(read_text(entry.root, path, "language strings"), file)
-        except SourceError as error:
-            raise StyleError(error.problems) from None
-        data = located.data
-        if not isinstance(data, dict):
-            raise StyleError.single(file, "language strings must be a set of fields (key: text)", line=1)
-        missing = [key for key in LOCALE_KEYS if not isinstance(data.get(key), str)]
+    def _load_strings(self, found: list[tuple[StylesDir, Path]]) -> Mapping[str, Any]:
+        words: dict[str, Any] = {}
+        for entry, path in reversed(found):  # Imprint's own first, the project's on top
+            file = display(path, self.root)
+            try:
+                located = load_yaml(read_text(entry.root, path, "language strings"), file)
+            except SourceError as error:
+                raise StyleError(error.problems) from None
+            if not isinstance(located.data, dict):
+                raise StyleError.single(file, "language strings must be a set of fields (key: text)", line=1)
+            words.update(located.data)
+        missing = [key for key in LOCALE_KEYS if not isinstance(words.get(key), str)]
         if missing:
+            file = display(found[0][1], self.root)
             raise StyleError.single(file, f"missing or not text: {', '.join(missing)}",
-                                    hint=f"copy {'them' if len(missing) > 1 else 'it'} from "
+                                    hint=f"copy {'them' if len(missing) > 1 else 'it'} from Imprint's "
                                          f"styles/locales/{FALLBACK_LANG}.yaml and translate")
-        return MappingProxyType(data)
+        return MappingProxyType(words)
 
     def stylesheet(self, name: str) -> bytes:
         entry, path = self._stylesheet(name)

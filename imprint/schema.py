@@ -368,21 +368,33 @@ ARTICLE_FIELDS = {
         "required": ["lang"],
         "additionalProperties": False,
     },
+    "cover-image": _text("The article's own cover, a PNG or JPEG file in its folder (portrait, at least "
+                         "1600 pixels high); without one, a cover is made from styles/templates/cover.html.j2."),
     **SHARED_FIELDS,
     **{name: {"description": "Setting for Quarto or Pandoc; Imprint ignores it."} for name in FOREIGN_FIELDS},
 }
 
 PRINT_EDITIONS = ["pdf", "archive", "handout"]
+# Every format a build can make (config.FORMATS, in the same order).
+EDITION_NAMES = ["epub", "pdf", "archive", "handout", "json", "bib", "ris", "site"]
 
 PUBLICATION_FIELDS = {
     **SHARED_FIELDS,
     "editions": {
         "type": "array",
-        "items": {"enum": ["epub", "pdf", "archive", "handout", "json", "bib", "ris"]},
+        "items": {"enum": EDITION_NAMES},
         "minItems": 1,
         "description": "What to build for every article (the command line's --formats overrides it): "
-                       "epub, pdf (print), archive (PDF/A-3b), handout, json, bib, ris. "
-                       "Default: epub, pdf, json, bib, ris.",
+                       "epub, pdf (print), archive (PDF/A-3b), handout, json, bib, ris, site (landing "
+                       "pages, index, OPDS catalogue). Default: epub, pdf, json, bib, ris, site.",
+    },
+    "title": _title("The name of the download site (default: the journal's, `citation: container-title`)."),
+    "description": _text("A few sentences about the publication for the site's index page (Markdown)."),
+    "cite-as": {
+        "type": "array",
+        "items": _text("A CSL style: a file in styles/csl/ or a style of the CSL repository."),
+        "description": "Citation styles a landing page offers under 'Cite as', after the article's own "
+                       "(default: apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008).",
     },
     "booklet": {
         "description": "Also impose print editions as saddle-stitched booklets: true for all that are "
@@ -424,7 +436,56 @@ def publication_schema() -> dict:
     }
 
 
-PUBLISHED = {"article.schema.json": article_schema, "publication.schema.json": publication_schema}
+ISSUE_CITATION_FIELDS = ("container-title", "volume", "issue", "collection-number", "issn", "ISSN",
+                         "publisher", "publisher-place")
+
+ISSUE_FIELDS = {
+    "articles": {
+        "type": "array",
+        "items": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+                  "x-hint": "name an article by its folder in source/"},
+        "minItems": 1,
+        "uniqueItems": True,
+        "description": "The articles of the issue in printed order: their folder names in source/.",
+    },
+    "first-page": {"type": "integer", "minimum": 1,
+                   "description": "The number printed on the first article's first page (default 1).",
+                   "x-hint": "write a whole number, for example 173"},
+    "title": _title("The issue's own title, for a themed issue (Markdown allowed)."),
+    "description": _text("A few sentences about the issue (Markdown)."),
+    "date": {**DATE, "description": "When the issue appeared; its articles' date unless they give one."},
+    "doi": ARTICLE_FIELDS["doi"] | {"description": "The issue's own DOI, if it has one."},
+    "editor": {
+        "description": "The issue's editors, in order.",
+        "anyOf": [NAME, {"type": "array", "items": NAME, "minItems": 1}],
+    },
+    "citation": {
+        "type": "object",
+        "description": "The issue's place in the journal; every article of the issue gets these fields.",
+        "properties": {k: CITATION_FIELDS["properties"][k] for k in ISSUE_CITATION_FIELDS},
+        "additionalProperties": False,
+    },
+    "cover-image": _text("The issue's own cover, a PNG or JPEG file in its folder; without one, a cover "
+                         "is made from styles/templates/cover.html.j2."),
+    **{k: SHARED_FIELDS[k] for k in ("lang", "csl", "paper")},
+}
+
+
+def issue_schema() -> dict:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_URL}/issue.schema.json",
+        "title": "Imprint journal issue",
+        "description": "source/<issue>/issue.yaml: a journal issue, its articles in order.",
+        "type": "object",
+        "properties": copy.deepcopy(ISSUE_FIELDS),
+        "required": ["articles"],
+        "additionalProperties": False,
+    }
+
+
+PUBLISHED = {"article.schema.json": article_schema, "publication.schema.json": publication_schema,
+             "issue.schema.json": issue_schema}
 
 
 def dump(schema: dict) -> str:

@@ -18,8 +18,9 @@ from .config import Settings
 from .errors import Problem, SourceError, UsageError
 from .fetch import display, read_text
 from .frontmatter import Located, format_path, load_yaml, split_front_matter
+from .issues import find_issues, load_issue, place_in_issues
 from .metadata import ArticleBuilder
-from .model import Article, Project, Publication
+from .model import Article, Issue, Project, Publication
 from .validation import validate
 
 ARTICLE_FILE = "article.md"
@@ -30,34 +31,54 @@ SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 @dataclass(frozen=True)
 class LoadResult:
-    project: Project  # every article that could be modelled, problems or not
+    project: Project  # every article and issue that could be modelled, problems or not
     problems: tuple[Problem, ...]
-    failed: frozenset[str]  # slugs of articles that must not be written
+    failed: frozenset[str]  # slugs of articles and issues that must not be written
+    targets: frozenset[str] | None  # slugs of the articles and issues to write; None: all
 
-    def ok(self, article: Article) -> bool:
-        return article.slug not in self.failed
+    def ok(self, slug: str) -> bool:
+        return slug not in self.failed
+
+    def wanted(self, slug: str) -> bool:
+        return self.targets is None or slug in self.targets
 
 
 def load_project(settings: Settings) -> LoadResult:
-    """Load the publication file and the selected articles, collecting every problem.
+    """Load the publication file, the issues and the articles, collecting every problem.
 
     An article with a problem is still modelled as far as its valid fields allow,
     so that later stages can find its other problems in the same run; it is
     listed in `failed` and never written. A problem in the publication file fails
-    every article.
+    every article. When the command line names articles or issues, only those are
+    written, but every article of an issue they touch is loaded: the issue's
+    page numbers depend on all of them.
     """
     publication, defaults, publication_problems = load_publication(settings)
     problems = list(publication_problems)
     failed: set[str] = set()
-    articles: list[Article] = []
-    for folder in find_articles(settings):
+    issues: list[Issue] = []
+    for folder in find_issues(settings):
+        issue, issue_problems = load_issue(settings, folder, defaults)
+        if issue is not None:
+            issues.append(issue)
+        if issue_problems or publication_problems:
+            failed.add(folder.name)
+        problems.extend(issue_problems)
+    folders = find_articles(settings)
+    targets = _targets(settings, folders, issues)
+    articles: dict[str, Article] = {}
+    for folder in _needed(folders, issues, targets):
         article, article_problems = load_article(settings, folder, defaults)
         if article is not None:
-            articles.append(article)
+            articles[article.slug] = article
         if article_problems or publication_problems:
             failed.add(folder.name)
         problems.extend(article_problems)
-    return LoadResult(Project(publication, tuple(articles)), tuple(problems), frozenset(failed))
+    placed, issue_problems, issue_failed = place_in_issues(issues, articles, {f.name for f in folders})
+    problems.extend(issue_problems)
+    failed |= issue_failed
+    project = Project(publication, tuple(placed.values()), tuple(issues))
+    return LoadResult(project, tuple(problems), frozenset(failed), targets)
 
 
 def find_articles(settings: Settings) -> list[Path]:
@@ -68,21 +89,41 @@ def find_articles(settings: Settings) -> list[Path]:
             hint=f"create {display(source, settings.root)}/<article>/{ARTICLE_FILE}",
         )
     folders = sorted(p.parent for p in source.glob(f"*/{ARTICLE_FILE}"))
-    if settings.articles:
-        by_slug = {f.name: f for f in folders}
-        unknown = [s for s in settings.articles if s not in by_slug]
-        if unknown:
-            raise UsageError(
-                f"no article {', '.join(repr(s) for s in unknown)} in {display(source, settings.root)}/"
-                + (f" (there are: {', '.join(sorted(by_slug))})" if by_slug else "")
-            )
-        folders = [by_slug[s] for s in dict.fromkeys(settings.articles)]
     if not folders:
         raise SourceError.single(
             display(source, settings.root), "there are no articles to publish",
             hint=f"each article is a folder with an {ARTICLE_FILE}: source/<slug>/{ARTICLE_FILE}",
         )
     return folders
+
+
+def _targets(settings: Settings, folders: list[Path], issues: list[Issue]) -> frozenset[str] | None:
+    """The articles and issues the command line names (an issue brings its articles)."""
+    if not settings.articles:
+        return None
+    by_slug = {f.name for f in folders}
+    issue_articles = {i.slug: i.articles for i in issues}
+    unknown = [s for s in settings.articles if s not in by_slug and s not in issue_articles]
+    if unknown:
+        raise UsageError(
+            f"no article or issue {', '.join(repr(s) for s in unknown)} in {display(settings.source_dir, settings.root)}/"
+            f" (there are: {', '.join(sorted(by_slug | set(issue_articles)))})"
+        )
+    targets = set(settings.articles)
+    for slug in settings.articles:
+        targets.update(issue_articles.get(slug, ()))
+    return frozenset(targets)
+
+
+def _needed(folders: list[Path], issues: list[Issue], targets: frozenset[str] | None) -> list[Path]:
+    """The article folders to load: the targets, and every article of their issues."""
+    if targets is None:
+        return folders
+    needed = set(targets)
+    for issue in issues:
+        if issue.slug in targets or targets & set(issue.articles):
+            needed.update(issue.articles)
+    return [f for f in folders if f.name in needed]
 
 
 def load_publication(settings: Settings) -> tuple[Publication, Located | None, list[Problem]]:
@@ -104,8 +145,13 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
     _drop_invalid(located, problems)
     data = located.data
     booklet = data.get("booklet", False)
+    citation = data.get("citation") if isinstance(data.get("citation"), dict) else {}
     publication = Publication(
         file=file,
+        title=str(data.get("title") or citation.get("container-title") or "").strip() or None,
+        description=str(data["description"]).strip() if data.get("description") else None,
+        lang=data.get("lang"),
+        cite_as=tuple(dict.fromkeys(s.strip() for s in data.get("cite-as", ()))),
         base_url=data.get("base-url"),
         editions=tuple(dict.fromkeys(data["editions"])) if data.get("editions") else None,
         booklet=tuple(schema.PRINT_EDITIONS) if booklet is True else tuple(booklet or ()),

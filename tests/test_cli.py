@@ -43,7 +43,7 @@ def test_one_article_into_another_folder(tmp_path, capsys):
 def test_usage_mistakes_exit_2(tmp_path, capsys):
     root = make_project(tmp_path / "p", REPO / "source")
     assert main(["-C", str(root), "no-such-article"]) == 2
-    assert "no article 'no-such-article'" in capsys.readouterr().err
+    assert "no article or issue 'no-such-article'" in capsys.readouterr().err
     assert main(["-C", str(root), "--formats", "docx"]) == 2
     assert "unknown format docx" in capsys.readouterr().err
     assert main(["--no-such-option"]) == 2

@@ -102,4 +102,4 @@ def test_a_failing_article_is_modelled_but_marked_failed(tmp_path):
     loaded = load_project(settings)
     assert [p.message for p in loaded.problems] == ["missing required field 'title'"]
     article, = loaded.project.articles
-    assert not loaded.ok(article) and article.keywords == ("a",)
+    assert not loaded.ok(article.slug) and article.keywords == ("a",)

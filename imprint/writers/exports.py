@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any, Mapping
 
-from ..config import Settings
+from ..config import FORMATS, Settings
 from ..manuscript import Manuscript
 from ..render import Theme
 
@@ -142,8 +142,5 @@ def _latex(text: str) -> str:
 
 
 # The citation files an archival PDF carries, with their media types.
-ATTACHMENTS = {
-    "json": (write_csl_json, "application/vnd.citationstyles.csl+json"),
-    "bib": (write_bibtex, "application/x-bibtex"),
-    "ris": (write_ris, "application/x-research-info-systems"),
-}
+ATTACHMENTS = {fmt: (write, FORMATS[fmt].media_type)
+               for fmt, write in (("json", write_csl_json), ("bib", write_bibtex), ("ris", write_ris))}

@@ -18,28 +18,23 @@ import io
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import weasyprint
-from lxml import etree
 from markupsafe import Markup
-from weasyprint.pdf.metadata import DocumentMetadata
 
 from ..config import Settings
-from ..errors import Problem, SourceError
+from ..errors import Problem, SourceError, StyleError
 from ..fetch import make_url_fetcher
 from ..manuscript import Manuscript
+from ..markup import Note
 from ..model import PAPERS, Paper
 from ..render import Theme
 from .exports import ATTACHMENTS
 from .footnote_layout import keep_footnotes_with_calls
+from .pdf_metadata import Metadata, article_xmp
 from .pdf_tags import tag_languages_and_notes
 
-NS = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "prism": "http://prismstandard.org/namespaces/basic/2.0/",  # the version most scholarly PDFs carry
-}
 
 
 @dataclass(frozen=True)
@@ -50,6 +45,9 @@ class Edition:
     variant: str  # WeasyPrint's pdf_variant
     attachments: bool = False
 
+
+# The editions whose pages are the article's pages in its issue, numbered as there.
+FOLIATED = ("pdf", "archive")
 
 EDITIONS = {
     "pdf": Edition("pdf", "print/article.html.j2", ("print.css",), "pdf/ua-1"),
@@ -79,6 +77,9 @@ def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition
     """One print edition; `paper` overrides the article's (a booklet's half sheet)."""
     keep_footnotes_with_calls()
     tag_languages_and_notes()
+    # The print and archival editions of an article in an issue are its pages
+    # in the issue, numbered as there; a booklet's half sheets are not.
+    folio = manuscript.article.folio if edition.name in FOLIATED and paper is None else 1
     paper = paper or paper_for(manuscript, settings)
     qr_url = handout_url(manuscript) if edition.name == "handout" else None
     html = theme.render(
@@ -88,6 +89,7 @@ def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         edition=edition.name,
         stylesheets=[theme.stylesheet_path(name).resolve().as_uri() for name in edition.stylesheets],
         paper=paper,
+        folio=folio,
         crop_marks=bool(settings.crop_marks),
         qr_url=qr_url,
         qr_image=_qr_code(qr_url) if qr_url else None,
@@ -98,10 +100,12 @@ def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition
     base_url = manuscript.article.path.parent.as_uri() + "/"
     options = {"pdf_variant": edition.variant, "pdf_tags": True}
     try:
-        with _quiet_weasyprint():
+        with quiet_weasyprint():
             document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
-            _check_footnote_areas(document, manuscript)
-            document.metadata = _Metadata(_xmp_extra(manuscript), **vars(document.metadata))
+            check_footnote_areas(document, {note.id: (manuscript, note) for note in manuscript.body.notes})
+            if folio != 1:
+                _check_issue_pages(document, manuscript)
+            document.metadata = Metadata(article_xmp(manuscript), **vars(document.metadata))
             if edition.attachments:
                 options["attachments"] = _attachments(manuscript, theme, settings, fetcher)
             return document.write_pdf(finisher=_unique_associated_files, **options)
@@ -157,10 +161,22 @@ def _attachments(manuscript: Manuscript, theme: Theme, settings: Settings, fetch
     return attachments
 
 
-def _check_footnote_areas(document, manuscript: Manuscript) -> None:
+def _check_issue_pages(document, manuscript: Manuscript) -> None:
+    """The print edition of an article in an issue must be its pages in the issue."""
+    c = manuscript.article.citation
+    expected = int(c.last_page or c.first_page) - int(c.first_page) + 1
+    if len(document.pages) != expected:
+        raise StyleError.single(
+            "styles/css", f"the print edition of {manuscript.article.slug} has {len(document.pages)} pages, "
+                          f"but its issue prints it on {expected} (pages {c.page})",
+            hint="a stylesheet lays the article out differently in its issue (issue.css) and on its own "
+                 "(print.css): keep what changes the article's pages in print.css")
+
+
+def check_footnote_areas(document, notes: Mapping[str, tuple[Manuscript, Note]]) -> None:
     """A note longer than a page cannot be placed: WeasyPrint then draws it up over
-    the page's text and cuts its beginning off. Refuse that, naming the note."""
-    notes = {note.id: note for note in manuscript.body.notes}
+    the page's text and cuts its beginning off. Refuse that, naming the note.
+    `notes` are the notes by their id in the document."""
     problems = []
     for page in document.pages:
         page_box = page._page_box  # WeasyPrint 70 keeps the layout here
@@ -169,8 +185,9 @@ def _check_footnote_areas(document, manuscript: Manuscript) -> None:
                 continue
             for box in area.children:
                 element = getattr(box, "element", None)
-                note = notes.get(element.get("id")) if element is not None else None
-                if note is not None:
+                found = notes.get(element.get("id")) if element is not None else None
+                if found is not None:
+                    manuscript, note = found
                     problems.append(Problem(
                         manuscript.article.file, f"footnote {note.number} is too long to fit on a page",
                         line=note.line, hint="shorten it, split it, or move part of it into the text",
@@ -179,61 +196,8 @@ def _check_footnote_areas(document, manuscript: Manuscript) -> None:
         raise SourceError(problems)
 
 
-class _Metadata(DocumentMetadata):
-    """WeasyPrint's metadata with more rdf:Description elements in its one rdf:RDF
-    (its own `xmp_metadata` option appends them after rdf:RDF, where XMP readers
-    such as pikepdf do not look)."""
-
-    def __init__(self, extra: bytes, **fields):
-        super().__init__(**fields)
-        self.extra = extra
-
-    def generate_rdf_metadata(self, variant, version, conformance):
-        rdf = super().generate_rdf_metadata(variant, version, conformance)
-        return rdf.replace(b"</rdf:RDF>", self.extra + b"</rdf:RDF>")
-
-
-def _xmp_extra(manuscript: Manuscript) -> bytes:
-    article = manuscript.article
-    c = article.citation
-    description = etree.Element(f"{{{NS['rdf']}}}Description", nsmap=NS)
-    description.set(f"{{{NS['rdf']}}}about", "")
-
-    def add(ns: str, name: str, value: str | None) -> None:
-        if value:
-            etree.SubElement(description, f"{{{NS[ns]}}}{name}").text = value
-
-    def add_bag(ns: str, name: str, values: tuple[str, ...], kind: str = "Bag") -> None:
-        if values:
-            container = etree.SubElement(etree.SubElement(description, f"{{{NS[ns]}}}{name}"), f"{{{NS['rdf']}}}{kind}")
-            for value in values:
-                etree.SubElement(container, f"{{{NS['rdf']}}}li").text = value
-
-    add_bag("dc", "identifier", (f"doi:{article.doi}",) if article.doi else ())
-    add_bag("dc", "language", (article.lang,))
-    add_bag("dc", "subject", article.keywords)
-    add_bag("dc", "date", (article.date.iso(),) if article.date else (), kind="Seq")
-    add_bag("dc", "publisher", (c.publisher,) if c.publisher else ())
-    if article.license:
-        rights = etree.SubElement(etree.SubElement(description, f"{{{NS['dc']}}}rights"), f"{{{NS['rdf']}}}Alt")
-        item = etree.SubElement(rights, f"{{{NS['rdf']}}}li")
-        item.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
-        item.text = article.license.text or article.license.url
-    add("prism", "doi", article.doi)
-    add("prism", "url", article.doi_url)
-    add("prism", "publicationName", c.container_title)
-    add("prism", "issn", c.issn)
-    add("prism", "volume", c.volume)
-    add("prism", "number", c.issue)
-    add("prism", "startingPage", c.first_page)
-    add("prism", "endingPage", c.last_page)
-    add("prism", "pageRange", c.page)
-    add("prism", "coverDate", article.date.iso() if article.date else None)
-    return etree.tostring(description, encoding="utf-8")
-
-
 @contextmanager
-def _quiet_weasyprint() -> Iterator[None]:
+def quiet_weasyprint() -> Iterator[None]:
     """WeasyPrint logs every CSS property it does not know at WARNING; keep the
     terminal quiet on success (errors still show)."""
     logger = logging.getLogger("weasyprint")
