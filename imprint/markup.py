@@ -173,8 +173,30 @@ def _image(self, tokens: list[Token], idx: int, options, env: dict) -> str:
 
 def _img(image: Token, dialect: str) -> str:
     src = image.meta["src"][dialect]
-    style = f' style="width: {image.meta["width"]}"' if image.meta.get("width") else ""
-    return f'<img src="{html.escape(src)}" alt="{html.escape(image.meta["alt"])}"{style}/>'
+    return f'<img src="{html.escape(src)}" alt="{html.escape(image.meta["alt"])}"{_width(image.meta.get("width"))}/>'
+
+
+def _width(width: str | None) -> str:
+    """A width in percent becomes a class the stylesheets size (width-5 ... width-100,
+    in steps of 5): Kobo and Apple ask for sizes in the CSS, not in style
+    attributes. Other units, rare in a reflowable book, stay inline."""
+    if not width:
+        return ""
+    if width.endswith("%"):
+        step = min(100, max(5, 5 * round(float(width[:-1]) / 5)))
+        return f' class="width-{step}"'
+    return f' style="width: {width}"'
+
+
+def _cell(self, tokens: list[Token], idx: int, options, env: dict) -> str:
+    """A table cell: markdown-it aligns a column with a style attribute; a class
+    (align-left, align-center, align-right) leaves the look to the stylesheets."""
+    token = tokens[idx]
+    style = token.attrGet("style") or ""
+    align = re.match(r"text-align:\s*(left|center|right)", style)
+    if align:
+        token = Token(token.type, token.tag, token.nesting, attrs={"class": f"align-{align.group(1)}"})
+    return self.renderToken([token], 0, options, env)
 
 
 def _table_open(self, tokens: list[Token], idx: int, options, env: dict) -> str:
@@ -208,6 +230,8 @@ RULES = {
     "image": _image,
     "table_open": _table_open,
     "table_close": _table_close,
+    "th_open": _cell,
+    "td_open": _cell,
     "container_refs_open": _nothing,  # the reference list is placed by the templates
     "container_refs_close": _nothing,
     "container_quarto_open": _nothing,  # document.py reports a div it could not read

@@ -4,8 +4,9 @@
 #
 #   scripts/setup.sh          what a build needs: WeasyPrint's libraries, fonts,
 #                             Python, .venv with the pinned packages
-#   scripts/setup.sh test     and what the tests need: Java (EPUBCheck), poppler,
-#                             Chromium and Node.js (DAISY Ace), pytest, pikepdf
+#   scripts/setup.sh test     and what the tests need: Java (EPUBCheck, the Nu Html
+#                             Checker), poppler, zbar, pandoc, Chromium and Node.js
+#                             (DAISY Ace, axe-core), pytest
 #
 # Missing Debian packages are installed when run as root (or with password-less
 # sudo); otherwise the script names them and stops.
@@ -31,6 +32,7 @@ if [ "$mode" = test ]; then
   has_cmd pdftotext || missing+=(poppler-utils)         # pdftotext, pdffonts, pdfinfo, pdftoppm
   has_cmd chromium || missing+=(chromium)               # DAISY Ace renders pages in it
   has_cmd zbarimg || missing+=(zbar-tools)              # decodes the handout's QR code
+  has_cmd pandoc || missing+=(pandoc)                   # reads the EPUBs back (tests/test_ereaders.py)
   has_cmd node || missing+=(nodejs)
   has_cmd npm || missing+=(npm)
 fi
@@ -79,5 +81,20 @@ if [ "$mode" = test ]; then
     cp scripts/ace/package.json scripts/ace/package-lock.json "$ace/"
     (cd "$ace" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     echo "$want" > "$ace/.stamp"
+  fi
+  # The download site's validators, pinned by scripts/vnu/package-lock.json: the Nu
+  # Html Checker (vnu.jar, run with Debian's Java; 26.x needs Java 17 or newer) and
+  # axe-core (run in Debian's Chromium by tests/axe-check.js, with Ace's puppeteer-core).
+  # --ignore-scripts: vnu-jar's postinstall would download a Java runtime if none were
+  # on PATH; the tests run the jar with Debian's.
+  vnu=.tools/vnu
+  want="$(cat scripts/vnu/package.json scripts/vnu/package-lock.json | sha256sum | cut -d' ' -f1)"
+  if [ "$(cat "$vnu/.stamp" 2>/dev/null)" != "$want" ] || [ ! -f "$vnu/node_modules/vnu-jar/build/dist/vnu.jar" ] \
+      || [ ! -f "$vnu/node_modules/axe-core/axe.min.js" ]; then
+    say "installing the Nu Html Checker and axe-core into $vnu"
+    mkdir -p "$vnu"
+    cp scripts/vnu/package.json scripts/vnu/package-lock.json "$vnu/"
+    (cd "$vnu" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" > "$vnu/.stamp"
   fi
 fi

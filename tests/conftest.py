@@ -72,3 +72,11 @@ def editions(tmp_path_factory) -> Built:
     """The Russian apparatus article in every print edition, and as booklets."""
     root = make_project(tmp_path_factory.mktemp("editions"), CASES / "apparatus-ru" / "source")
     return _build(root, "apparatus-ru", formats=("pdf", "archive", "handout", "json", "bib", "ris"), booklet=True)
+
+
+@pytest.fixture(scope="session")
+def issue(tmp_path_factory) -> Built:
+    """A journal issue of three articles (the fixtures above), pages from 173, with the
+    whole download site and a base URL."""
+    root = make_project(tmp_path_factory.mktemp("issue"), CASES / "issue" / "source")
+    return _build(root, "2024-3")

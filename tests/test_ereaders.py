@@ -790,18 +790,7 @@ def test_stylesheet_follows_kobo_advice(case, request):
             assert not [s for s in selectors if re.search(r"(^|[\s>+~])div($|[\s>+~:\[])", s)], (path, prelude)
 
 
-@pytest.mark.parametrize("case", [
-    "seed",
-    pytest.param("full", marks=pytest.mark.xfail(strict=True, reason=(
-        "table cells carry style=\"text-align:right\" (markdown-it's column alignment): Kobo strongly "
-        "advises against inline styles, Apple wants styles in the CSS"))),
-    pytest.param("apparatus_ru", marks=pytest.mark.xfail(strict=True, reason=(
-        "table cells carry style=\"text-align:right\" and a figure's img style=\"width: 80%\": Kobo "
-        "strongly advises against inline styles, Apple wants image sizes in the CSS"))),
-    pytest.param("apparatus_en", marks=pytest.mark.xfail(strict=True, reason=(
-        "table cells carry style=\"text-align:right\" and a figure's img style=\"width: 50%\": Kobo "
-        "strongly advises against inline styles, Apple wants image sizes in the CSS"))),
-])
+@pytest.mark.parametrize("case", CASES)
 def test_no_inline_styles(case, request):
     epub = book(request, case)
     inline = [(path, etree.QName(e).localname, e.get("style")) for path, tree in epub.docs.items()
@@ -814,7 +803,6 @@ class NoCover(AssertionError):
 
 
 @pytest.mark.parametrize("case", CASES)
-@pytest.mark.xfail(strict=True, raises=NoCover, reason="covers land with issue 5")
 def test_cover_image_follows_kindle_and_kobo(case, request):
     """KDP cover guidelines: at least 1,000 x 625 pixels (2,560 x 1,600 ideal), at
     most 10,000 a side and 50 MB; Kobo: JPEG or PNG (no GIF), under 3 MB, named

@@ -24,6 +24,7 @@ from ..render import Theme
 TEMPLATE = "cover.html.j2"
 STYLESHEET = "cover.css"
 WIDTH_PX = 1600  # the PDF page's width is rasterised to this many pixels
+ALT_MAX = 140
 THUMBNAIL_WIDTH = 200  # OPDS readers show thumbnails about this wide
 
 _made: dict[str, bytes] = {}  # covers made in this process, by their HTML
@@ -54,11 +55,16 @@ class CoverText:
     label: str | None  # volume, issue, year
     pages: str | None
 
-    @property
-    def alt(self) -> str:
-        parts = [self.title if not self.subtitle else f"{self.title}. {self.subtitle}", ", ".join(self.authors),
-                 self.journal, self.label]
-        return ". ".join(p.rstrip(".") for p in parts if p)
+    def alt(self, word: str) -> str:
+        """ "Cover: Title, Authors", under the 140 characters Kindle allows alt text
+        (KDP image guidelines); a title too long for that is shortened at a word."""
+        text = f"{word}: {self.title}"
+        if self.authors and self.kind == "article":
+            with_authors = f"{text}. {', '.join(self.authors)}"
+            text = with_authors if len(with_authors) < ALT_MAX else text
+        if len(text) >= ALT_MAX:
+            text = text[:ALT_MAX - 2].rsplit(" ", 1)[0].rstrip(",.:;") + "…"
+        return text
 
 
 def cover_files(cover: Cover) -> dict[str, bytes]:
@@ -93,7 +99,7 @@ def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Setting
     if own is not None:
         data = read_bytes(settings.root, own, "cover image")
         media_type = "image/jpeg" if own.suffix.lower() in (".jpg", ".jpeg") else "image/png"
-        return Cover(data, media_type, _thumbnail(data), f"{t['cover']}: {text.alt}")
+        return Cover(data, media_type, _thumbnail(data), text.alt(t["cover"]))
     html = theme.render(TEMPLATE, cover=text, t=t,
                         stylesheet=theme.stylesheet_path(STYLESHEET).resolve().as_uri())
     if html not in _made:
@@ -101,7 +107,7 @@ def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Setting
         _made.clear()  # a cover is wanted by the EPUB and the site, one after the other
         _made[html] = (_jpeg(_rasterise(pdf, WIDTH_PX)), _jpeg(_rasterise(pdf, THUMBNAIL_WIDTH)))
     image, thumbnail = _made[html]
-    return Cover(image, "image/jpeg", thumbnail, f"{t['cover']}: {text.alt}")
+    return Cover(image, "image/jpeg", thumbnail, text.alt(t["cover"]))
 
 
 def _typeset(html: str, theme: Theme) -> bytes:

@@ -1,0 +1,197 @@
+"""A journal issue: one EPUB and one PDF of three articles, with continuous page numbers
+that every citation of every article agrees with."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree, html
+
+from conftest import CASES, REPO, make_project
+from imprint import build
+from imprint.config import Settings
+from pdfread import page_count, page_text
+from validators import ace, epubcheck
+
+ARTICLES = ("polyglot-fixture", "apparatus-ru", "apparatus-en")
+OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+XHTML = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+
+
+def folio(pdf: Path, page: int) -> str:
+    """The page number printed at the foot of a page (poppler, the bottom 20 mm of A4)."""
+    out = subprocess.run([shutil.which("pdftotext"), "-f", str(page), "-l", str(page), "-x", "0", "-y", "785",
+                          "-W", "595", "-H", "57", "-enc", "UTF-8", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return out.strip()
+
+
+def pages(record_page: str) -> tuple[int, int]:
+    first, _, last = record_page.partition("-")
+    return int(first), int(last or first)
+
+
+def records(issue) -> dict[str, dict]:
+    dist = issue.root / "dist"
+    return {slug: json.loads((dist / slug / f"{slug}.json").read_text())[0] for slug in ARTICLES}
+
+
+def test_page_ranges_follow_the_issue_pdf(issue):
+    pdf = issue.file("pdf")
+    found = records(issue)
+    assert [found[s]["page"] for s in ARTICLES] == ["173-178", "179-185", "186-188"]
+    # The issue's first two pages (title page, contents) carry no number.
+    assert folio(pdf, 1) == "" and folio(pdf, 2) == ""
+    index = 3
+    for slug in ARTICLES:
+        first, last = pages(found[slug]["page"])
+        title = found[slug]["title"].split(":")[0]
+        assert title.split()[0] in page_text(pdf, index), f"{slug} does not start on PDF page {index}"
+        assert folio(pdf, index) == ""  # an article's first page has no running head or folio
+        for number in range(first + 1, last + 1):
+            assert folio(pdf, index + number - first) == str(number), (slug, number)
+        index += last - first + 1
+    assert page_count(pdf) == index - 1
+
+
+def test_contents_list_the_pages(issue):
+    contents = page_text(issue.file("pdf"), 2)
+    found = records(issue)
+    numbers = [int(n) for n in re.findall(r"^\s*(\d{3})\s*$", contents, re.M)] or \
+        [int(n) for n in re.findall(r"(\d{3})\s*$", contents, re.M)]
+    assert numbers == [pages(found[s]["page"])[0] for s in ARTICLES]
+
+
+def test_every_citation_agrees_with_the_issue(issue):
+    dist = issue.root / "dist"
+    for slug, record in records(issue).items():
+        first, last = pages(record["page"])
+        assert (record["volume"], record["issue"], record["collection-number"]) == ("12", "3", "40")
+        assert record["issued"] == {"date-parts": [[2024, 5, 17]]} if slug == "polyglot-fixture" else True
+        en_dash = f"{first}–{last}"
+        # The "For citation" line in the EPUB and on the landing page.
+        with zipfile.ZipFile(dist / slug / f"{slug}.epub") as epub:
+            front = etree.fromstring(epub.read("EPUB/front-matter.xhtml"))
+        line = "".join(front.xpath("//x:p[@class='for-citation']//text()", namespaces=XHTML))
+        assert en_dash in line, line
+        page = html.parse(str(dist / slug / "index.html")).getroot()
+        assert en_dash in page.xpath("string(//p[@class='for-citation'])")
+        meta = {m.get("name"): m.get("content") for m in page.iter("meta") if m.get("name", "").startswith("citation_")}
+        assert (meta["citation_firstpage"], meta["citation_lastpage"]) == (str(first), str(last))
+        # The BibTeX and RIS files, and the standalone print edition's numbers.
+        assert f"pages = {{{first}--{last}}}" in (dist / slug / f"{slug}.bib").read_text()
+        ris = (dist / slug / f"{slug}.ris").read_text()
+        assert f"SP  - {first}" in ris and f"EP  - {last}" in ris
+        pdf = dist / slug / f"{slug}.pdf"
+        assert page_count(pdf) == last - first + 1
+        assert folio(pdf, 2) == str(first + 1)
+        assert en_dash in page_text(pdf, 1)
+
+
+def test_issue_epub_is_valid_and_navigable(issue, tmp_path):
+    epub = issue.file("epub")
+    messages = epubcheck(epub, tmp_path)
+    assert [m for m in messages if m["severity"] not in ("INFO", "USAGE")] == []
+    assert ace(epub, tmp_path) == []
+    with zipfile.ZipFile(epub) as archive:
+        names = set(archive.namelist())
+        opf = etree.fromstring(archive.read("EPUB/content.opf"))
+        nav = etree.fromstring(archive.read("EPUB/nav.xhtml"))
+    for slug in ARTICLES:
+        assert f"EPUB/{slug}/front-matter.xhtml" in names  # each article keeps its front matter
+    toc = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li", namespaces=XHTML)
+    labels = ["".join(li.xpath("./*[1]//text()")) for li in toc]
+    assert labels[0] == "Сведения о выпуске" and len(labels) == 4
+    # Nested: each article's entry holds its own sections.
+    assert all(li.xpath("./x:ol/x:li", namespaces=XHTML) for li in toc[1:])
+    assert toc[1].xpath("string(./*[1]/@href)") == "polyglot-fixture/front-matter.xhtml"
+    title = opf.xpath("string(//dc:title[@id='title'])", namespaces=OPF)
+    assert title == ("Вестник испытательного журнала. Гуманитарные исследования, Т. 12, № 3 (40), 2024: "
+                     "Архивы, карты и сноски")
+    creators = opf.xpath("//dc:creator/text()", namespaces=OPF)
+    assert "Иван Петрович Иванов" in creators and "Jane van der Berg" in creators
+    assert opf.xpath("//dc:contributor/text()", namespaces=OPF) == ["Мария Ивановна Редакторова"]
+    cover = opf.xpath("//opf:item[@properties='cover-image']", namespaces=OPF)
+    assert len(cover) == 1 and cover[0].get("media-type") == "image/jpeg"
+
+
+def test_issue_pdf_has_contents_bookmarks_and_metadata(issue):
+    import pikepdf
+
+    with pikepdf.open(issue.file("pdf")) as pdf:
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+        meta = pdf.open_metadata()
+        prism = "{http://prismstandard.org/namespaces/basic/2.0/}"
+        assert (meta[f"{prism}startingPage"], meta[f"{prism}endingPage"]) == ("173", "188")
+        assert (meta[f"{prism}volume"], meta[f"{prism}number"]) == ("12", "3")
+        assert str(pdf.Root.Lang) == "ru" and "/StructTreeRoot" in pdf.Root
+    assert titles[0].replace("\xa0", " ") == "Архивы, карты и сноски" and "Содержание" in titles
+    assert any("Supply Lines" in t for t in titles)
+
+
+def _issue_project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project", CASES / "issue" / "source")
+
+
+def _problems(root: Path, *articles: str) -> list[str]:
+    report = build(Settings.for_project(root, formats=("epub",), articles=articles, environ={}))
+    return [str(p) for p in report.problems]
+
+
+def test_a_page_range_that_disagrees_with_the_issue_is_an_error(tmp_path):
+    root = _issue_project(tmp_path)
+    article = root / "source" / "apparatus-en" / "article.md"
+    article.write_text(article.read_text().replace("\nlang: en-GB\n", "\nlang: en-GB\ncitation:\n  page: 1-20\n"))
+    problems = _problems(root)
+    assert problems == [
+        "source/apparatus-en/article.md:7: citation.page: page is '1-20' here but the article is printed on "
+        "pages 186-188 of issue 2024-3\n    leave `page:` out: Imprint takes it from the issue's layout"]
+    assert not (root / "dist" / "2024-3").exists() and not (root / "dist" / "apparatus-en").exists()
+    # The right pages are accepted.
+    article.write_text(article.read_text().replace("page: 1-20", "page: 186–188"))
+    assert _problems(root) == []
+
+
+def test_an_issue_checks_its_list_and_its_articles_fields(tmp_path):
+    root = _issue_project(tmp_path)
+    issue_file = root / "source" / "2024-3" / "issue.yaml"
+    issue_file.write_text(issue_file.read_text().replace("  - apparatus-en\n", "  - apparatus-en\n  - no-such\n"))
+    article = root / "source" / "apparatus-ru" / "article.md"
+    article.write_text(article.read_text().replace("\ndate: 2024-03-01\n", "\ndate: 2024-03-01\ncitation:\n  volume: 11\n"))
+    problems = _problems(root)
+    assert problems[0].startswith("source/2024-3/issue.yaml: the issue and its articles were not built")
+    assert ("source/2024-3/issue.yaml:18: articles[3]: there is no article 'no-such' in source/\n"
+            "    each article is a folder source/<slug>/article.md; check the spelling of 'no-such'") in problems
+    assert any(p.startswith("source/apparatus-ru/article.md:65: citation.volume: volume is '11' here but '12' in "
+                            "the issue it is printed in (source/2024-3/issue.yaml)") for p in problems)
+
+
+def test_building_one_article_of_an_issue_lays_out_the_whole_issue(tmp_path):
+    root = _issue_project(tmp_path)
+    report = build(Settings.for_project(root, formats=("json", "site"), articles=("apparatus-en",), environ={}))
+    assert report.ok, report.problems
+    written = sorted(str(o.path.relative_to(root / "dist")) for o in report.outputs)
+    assert written == ["apparatus-en/apparatus-en.json", "apparatus-en/cover-thumbnail.jpg", "apparatus-en/cover.jpg",
+                       "apparatus-en/index.html", "site.css"]
+    record = json.loads((root / "dist" / "apparatus-en" / "apparatus-en.json").read_text())[0]
+    assert record["page"] == "186-188"
+    assert report.notes and "not rebuilt" in report.notes[0]
+
+
+def test_the_issue_rebuilds_byte_identically(tmp_path):
+    root = _issue_project(tmp_path)
+    outs = []
+    for name in ("one", "two"):
+        run = subprocess.run([sys.executable, str(REPO / "publish.py"), "-q", "-C", str(root),
+                              "-o", str(tmp_path / name), "2024-3"], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        outs.append({p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()})
+    assert outs[0] == outs[1] and len(outs[0]) > 20

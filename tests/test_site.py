@@ -1,0 +1,238 @@
+"""The download site: landing pages a reference manager can read, valid and
+accessible pages, links that resolve, and an OPDS catalogue e-reader apps accept."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from lxml import etree, html
+
+from opdscheck import opds_links, opds_problems
+from sitecheck import axe_violations, html_problems
+
+BASE = "https://journal.example.org/archive/"
+ARTICLES = ("polyglot-fixture", "apparatus-ru", "apparatus-en")
+ATOM = {"a": "http://www.w3.org/2005/Atom", "dcterms": "http://purl.org/dc/terms/"}
+
+
+def page(path: Path):
+    return html.parse(str(path)).getroot()
+
+
+def meta_tags(root, prefix: str) -> list[tuple[str, str]]:
+    return [(m.get("name"), m.get("content")) for m in root.iter("meta") if (m.get("name") or "").startswith(prefix)]
+
+
+def family(name: dict) -> str:
+    return " ".join(p for p in (name.get("non-dropping-particle"), name["family"]) if p)
+
+
+def record(dist: Path, slug: str) -> dict:
+    return json.loads((dist / slug / f"{slug}.json").read_text())[0]
+
+
+def test_highwire_tags_match_the_metadata(issue):
+    dist = issue.root / "dist"
+    for slug in ARTICLES:
+        rec = record(dist, slug)
+        tags = meta_tags(page(dist / slug / "index.html"), "citation_")
+        values = dict(tags)
+        assert values["citation_title"] == rec["title"]
+        authors = [v for k, v in tags if k == "citation_author"]
+        assert authors == [", ".join(p for p in (family(a), a.get("given")) if p) for a in rec["author"]]
+        assert values["citation_journal_title"] == rec["container-title"]
+        assert values["citation_issn"] == rec["ISSN"] == "1234-5679"
+        assert (values["citation_volume"], values["citation_issue"]) == ("12", "3")
+        first, last = rec["page"].split("-")
+        assert (values["citation_firstpage"], values["citation_lastpage"]) == (first, last)
+        assert values["citation_publication_date"] == "/".join(f"{p:02d}" if i else str(p) for i, p in
+                                                               enumerate(rec["issued"]["date-parts"][0]))
+        assert values["citation_language"] == rec["language"]
+        assert values["citation_pdf_url"] == f"{BASE}{slug}/{slug}.pdf"
+        assert values["citation_abstract_html_url"] == f"{BASE}{slug}/index.html"
+        assert values.get("citation_doi") == rec.get("DOI")
+        if rec.get("abstract"):
+            assert values["citation_abstract"] == rec["abstract"]
+    # Each author is followed by their own institutions and ORCID iD (Scholar's order).
+    tags = meta_tags(page(dist / "polyglot-fixture" / "index.html"), "citation_author")
+    assert tags[:4] == [
+        ("citation_author", "Иванов, Иван Петрович"),
+        ("citation_author_institution", "Отдел истории, Институт испытаний, Улан-Удэ"),
+        ("citation_author_orcid", "https://orcid.org/0000-0002-1825-0097"),
+        ("citation_author_email", "ivanov@example.org"),
+    ]
+    keywords = dict(meta_tags(page(dist / "polyglot-fixture" / "index.html"), "citation_keywords"))
+    assert keywords["citation_keywords"].startswith("история; сотрудничество; источники")
+
+
+def test_json_ld_and_dublin_core(issue):
+    dist = issue.root / "dist"
+    root = page(dist / "apparatus-ru" / "index.html")
+    rec = record(dist, "apparatus-ru")
+    data = json.loads(root.xpath("string(//script[@type='application/ld+json'])"))
+    assert data["@type"] == "ScholarlyArticle" and data["@id"] == "https://doi.org/10.5555/imprint-test-2"
+    assert data["name"] == rec["title"] and data["inLanguage"] == "ru"
+    assert [a["familyName"] for a in data["author"]] == [family(a) for a in rec["author"]]
+    assert data["author"][0]["sameAs"].startswith("https://orcid.org/")
+    assert (data["pageStart"], data["pageEnd"]) == tuple(rec["page"].split("-"))
+    issue_node = data["isPartOf"]
+    assert issue_node["@type"] == "PublicationIssue" and issue_node["issueNumber"] == "3"
+    assert issue_node["isPartOf"]["volumeNumber"] == "12"
+    assert issue_node["isPartOf"]["isPartOf"] == {"@type": "Periodical", "name": rec["container-title"],
+                                                  "issn": "1234-5679"}
+    assert {e["encodingFormat"] for e in data["encoding"]} >= {"application/epub+zip", "application/pdf"}
+    dc = dict(meta_tags(root, "DC."))
+    assert dc["DC.title"] == rec["title"] and dc["DC.identifier"] == "doi:10.5555/imprint-test-2"
+    assert dc["DC.language"] == "ru" and dc["DC.publisher"] == "Издательство «Тест»"
+    issue_data = json.loads(page(dist / "2024-3" / "index.html").xpath("string(//script[@type='application/ld+json'])"))
+    assert issue_data["@type"] == "PublicationIssue"
+    assert [p["pagination"] for p in issue_data["hasPart"]] == ["173-178", "179-185", "186-188"]
+
+
+def test_user_text_is_escaped_everywhere(issue):
+    dist = issue.root / "dist"
+    text = (dist / "polyglot-fixture" / "index.html").read_text()
+    assert "<script>alert" not in text and "<теги>" not in text
+    ld = page(dist / "polyglot-fixture" / "index.html").xpath("string(//script[@type='application/ld+json'])")
+    assert "<" not in ld and "</script" not in ld.lower()
+    assert json.loads(ld)["name"].startswith("Испытательная статья: сотрудничество и «кавычки» & <теги>")
+
+
+def test_landing_pages_list_every_file_with_its_size_and_cite_as(issue):
+    dist = issue.root / "dist"
+    for slug in ARTICLES:
+        root = page(dist / slug / "index.html")
+        links = root.xpath("//section[@class='downloads']//a")
+        names = [a.get("href") for a in links]
+        assert names == [f"{slug}.{ext}" for ext in ("epub", "pdf", "json", "bib", "ris")]
+        for a in links:
+            size = a.getparent().xpath("string(span[@class='size'])")
+            actual = (dist / slug / a.get("href")).stat().st_size
+            shown = float(re.match(r"[\d.]+", size).group())
+            unit = {"B": 1, "kB": 1000, "MB": 1_000_000}[size.split()[-1]]
+            assert abs(shown * unit - actual) <= unit / 2 + 1, (a.get("href"), size, actual)
+        styles = root.xpath("//section[@class='cite-as']//figcaption/text()")
+        assert styles[0].startswith("Russian GOST R 7.0.5-2008") and any("APA" in s for s in styles)
+        assert any("MLA Handbook" in s for s in styles)
+        house = root.xpath("string(//section[@class='cite-as']//blockquote)")
+        for_citation = root.xpath("string(//p[@class='for-citation'])").split(":", 1)[1]
+        assert " ".join(house.split()) == " ".join(for_citation.split())
+    # The copy buttons are made by the script: without JavaScript there are none.
+    assert b"<button" not in (dist / "apparatus-ru" / "index.html").read_bytes()
+
+
+def test_every_link_of_the_site_resolves(issue):
+    dist = issue.root / "dist"
+    pages = sorted(dist.rglob("*.html"))
+    assert len(pages) == 5  # the index, three articles, the issue
+    for path in pages:
+        root = page(path)
+        for element in root.iter("a", "link", "img", "script"):
+            target = element.get("href") or element.get("src")
+            if not target or target.startswith(("#", "mailto:")):
+                continue
+            if target.startswith(BASE):
+                resolved = dist / unquote(target[len(BASE):])
+            elif urlsplit(target).scheme:
+                continue  # DOIs, ORCID iDs, licences: the world's
+            else:
+                resolved = (path.parent / unquote(target.split("#")[0])).resolve()
+            assert resolved.is_file(), f"{path.relative_to(dist)}: {target} leads nowhere"
+    # Folders are never linked bare: opened from disk, a folder is not a page.
+    index = page(dist / "index.html")
+    hrefs = [a.get("href") for a in index.iter("a")]
+    assert "2024-3/index.html" in hrefs and all(not h.endswith("/") for h in hrefs)
+
+
+def test_site_pages_are_valid_and_accessible(issue):
+    dist = issue.root / "dist"
+    pages = sorted(dist.rglob("*.html"))
+    problems = [p for p in html_problems(pages + [dist / "site.css"]) if ": info: " not in p]
+    assert problems == []
+    assert axe_violations(pages) == []
+
+
+def test_opds_catalogue_is_valid_and_complete(issue):
+    dist = issue.root / "dist"
+    feeds = sorted((dist / "opds").glob("*.xml"))
+    assert [f.name for f in feeds] == ["2024-3.xml", "articles.xml", "index.xml"]
+    for feed in feeds:
+        assert opds_problems(feed) == []
+        for rel, href in opds_links(feed):
+            assert href.startswith(BASE), (feed.name, href)
+            assert (dist / unquote(href[len(BASE):])).is_file(), f"{feed.name}: {rel} {href} leads nowhere"
+    articles = etree.parse(str(dist / "opds" / "articles.xml"))
+    entries = articles.findall("a:entry", ATOM)
+    assert len(entries) == 3
+    for entry in entries:
+        slug = re.search(r"/archive/([^/]+)/index\.html", entry.xpath("string(a:link[@rel='alternate']/@href)",
+                                                                      namespaces=ATOM)).group(1)
+        rec = record(dist, slug)
+        assert entry.findtext("a:title", namespaces=ATOM) == rec["title"]
+        assert [a.findtext("a:name", namespaces=ATOM) for a in entry.findall("a:author", ATOM)] == \
+            [" ".join(p for p in (a.get("given"), family(a)) if p) for a in rec["author"]]
+        assert entry.findtext("dcterms:language", namespaces=ATOM) == rec["language"]
+        types = {link.get("type") for link in entry.findall("a:link", ATOM)
+                 if link.get("rel") == "http://opds-spec.org/acquisition/open-access"}
+        assert types == {"application/epub+zip", "application/pdf"}
+        assert entry.xpath("a:link[@rel='http://opds-spec.org/image/thumbnail']/@type", namespaces=ATOM) == \
+            ["image/jpeg"]
+    issue_feed = etree.parse(str(dist / "opds" / "2024-3.xml"))
+    first = issue_feed.find("a:entry", ATOM)
+    assert first.xpath("string(a:link[@type='application/epub+zip']/@href)", namespaces=ATOM) == \
+        f"{BASE}2024-3/2024-3.epub"
+
+
+@pytest.mark.parametrize("fixture", ["seed", "full", "apparatus_ru", "apparatus_en", "issue"])
+def test_every_epub_has_a_cover(fixture, request):
+    built = request.getfixturevalue(fixture)
+    with zipfile.ZipFile(built.file("epub")) as epub:
+        opf = etree.fromstring(epub.read("EPUB/content.opf"))
+        ns = {"opf": "http://www.idpf.org/2007/opf"}
+        item, = opf.xpath("//opf:item[@properties='cover-image']", namespaces=ns)
+        assert item.get("media-type") == "image/jpeg"
+        data = epub.read(f"EPUB/{item.get('href')}")
+        cover_page = etree.fromstring(epub.read("EPUB/cover.xhtml"))
+    from PIL import Image
+    import io
+
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (1600, 2560) and image.mode == "RGB"
+    alt = cover_page.xpath("string(//*[local-name()='img']/@alt)")
+    assert alt.startswith("Обложка: ") or alt.startswith("Cover: ")
+    spine = opf.xpath("//opf:itemref/@idref", namespaces=ns)
+    assert spine[0] == "cover"
+
+
+def test_an_editors_cover_image_replaces_the_generated_one(tmp_path):
+    from conftest import REPO, make_project
+    from imprint import build
+    from imprint.config import Settings
+
+    root = make_project(tmp_path / "p", REPO / "source")
+    folder = root / "source" / "batunaev-2019-khalkhin-gol"
+    from PIL import Image
+
+    Image.new("RGB", (1000, 1600), (200, 40, 40)).save(folder / "cover.png")
+    article = folder / "article.md"
+    article.write_text(article.read_text().replace("\nlang: en\n", "\nlang: en\ncover-image: cover.png\n"))
+    report = build(Settings.for_project(root, formats=("epub", "site"), environ={}))
+    assert report.ok, report.problems
+    dist = root / "dist" / "batunaev-2019-khalkhin-gol"
+    with zipfile.ZipFile(dist / "batunaev-2019-khalkhin-gol.epub") as epub:
+        assert epub.read("EPUB/cover.png") == (folder / "cover.png").read_bytes()
+    assert (dist / "cover.png").read_bytes() == (folder / "cover.png").read_bytes()
+    with Image.open(dist / "cover-thumbnail.jpg") as thumbnail:
+        assert thumbnail.size == (200, 320)
+    # An SVG cover is refused: e-readers show none in their library.
+    (folder / "cover.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="16"/>')
+    article.write_text(article.read_text().replace("cover-image: cover.png", "cover-image: cover.svg"))
+    report = build(Settings.for_project(root, formats=("epub",), environ={}))
+    assert [str(p) for p in report.problems] == [
+        "source/batunaev-2019-khalkhin-gol/article.md:22: cover-image: a cover must be a PNG or JPEG image\n"
+        "    e-readers show no SVG cover in their library: export it as PNG"]
