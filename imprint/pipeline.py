@@ -97,13 +97,12 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
     for issue in loaded.project.issues:
         if not (loaded.targets is None or loaded.wanted(issue.slug) or loaded.targets & set(issue.articles)):
             continue
-        missing = [slug for slug in issue.articles if slug not in manuscripts]
-        if missing or not loaded.ok(issue.slug):
+        if not loaded.ok(issue.slug) or any(slug not in manuscripts for slug in issue.articles):
             for slug in issue.articles:
                 manuscripts.pop(slug, None)
             report.problems.append(Problem(
-                issue.file, f"the issue and its articles were not built: {', '.join(missing) or 'the issue file'} "
-                            f"{'has' if len(missing) < 2 else 'have'} problems", hint="fix those listed here first"))
+                issue.file, "the issue was not built, nor its articles: their pages depend on one another",
+                hint="fix the problems listed for the issue and its articles"))
             continue
         try:
             edition = paginate(issue, [manuscripts[slug] for slug in issue.articles], theme, settings)

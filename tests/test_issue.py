@@ -167,7 +167,7 @@ def test_an_issue_checks_its_list_and_its_articles_fields(tmp_path):
     article = root / "source" / "apparatus-ru" / "article.md"
     article.write_text(article.read_text().replace("\ndate: 2024-03-01\n", "\ndate: 2024-03-01\ncitation:\n  volume: 11\n"))
     problems = _problems(root)
-    assert problems[0].startswith("source/2024-3/issue.yaml: the issue and its articles were not built")
+    assert problems[0].startswith("source/2024-3/issue.yaml: the issue was not built, nor its articles")
     assert ("source/2024-3/issue.yaml:18: articles[3]: there is no article 'no-such' in source/\n"
             "    each article is a folder source/<slug>/article.md; check the spelling of 'no-such'") in problems
     assert any(p.startswith("source/apparatus-ru/article.md:65: citation.volume: volume is '11' here but '12' in "
