@@ -101,9 +101,10 @@ def _check_svg(data: bytes, src: str) -> None:
 
 
 def epub_name(image: Image, taken: set[str]) -> str:
-    """The image's file name inside the EPUB: images/<its name>, made unique."""
+    """The image's file name inside the EPUB: images/<its name>, made unique. An SVG
+    is carried as a PNG rendering of it (writers/raster.py): Kindle shows no SVG."""
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", image.path.stem).strip("-") or "image"
-    suffix = ".jpg" if image.media_type == "image/jpeg" else image.path.suffix.lower()
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/svg+xml": ".png"}[image.media_type]
     name, n = f"images/{stem}{suffix}", 1
     while name in taken:
         n += 1

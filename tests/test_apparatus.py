@@ -4,6 +4,7 @@ the second language and the back matter, in both editions."""
 from __future__ import annotations
 
 import re
+import io
 import zipfile
 
 import pikepdf
@@ -119,9 +120,16 @@ def test_figures(apparatus_ru):
         opf = etree.fromstring(archive.read("EPUB/content.opf"))
         images = {i.get("href"): i.get("media-type") for i in opf.iterfind(".//opf:item", NS)
                   if i.get("href").startswith("images/")}
-        assert images == {"images/map.png": "image/png", "images/scheme.svg": "image/svg+xml"}
+        # The SVG figure is carried as a PNG rendering of it (Kindle shows no SVG).
+        assert images == {"images/map.png": "image/png", "images/scheme.png": "image/png"}
         assert archive.read("EPUB/images/map.png") == (CASES / "apparatus-ru" / "source" / "apparatus-ru" /
                                                        "images" / "map.png").read_bytes()
+        from PIL import Image
+
+        with Image.open(io.BytesIO(archive.read("EPUB/images/scheme.png"))) as scheme:
+            assert scheme.mode == "RGB" and scheme.width == 800  # twice its 400 px, and at least 800
+            assert scheme.getpixel((0, 0)) == (255, 255, 255)  # on white, not transparent
+            assert scheme.getpixel((140, 140)) != (255, 255, 255)  # the first box is drawn
     figure = pages(epub)["chapter-2.xhtml"].find(".//x:figure[@id='fig-map']", NS)
     assert figure.find("x:img", NS).get("alt") == "Карта: река, две отметки боёв и высота в центре"
     assert text(figure.find("x:figcaption", NS)) == "Рис. 1. Схема района боёв у реки Халхин-Гол, 1939 г."

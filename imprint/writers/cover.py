@@ -3,9 +3,7 @@ catalogue and the download site.
 
 The editor's own `cover-image` (PNG or JPEG) is used as it is. Otherwise a cover is
 made from the metadata with the designer's template (styles/templates/cover.html.j2
-and styles/css/cover.css): WeasyPrint typesets it as a one-page PDF with the fonts
-embedded, and PDFium (pypdfium2) rasterises that page to PNG. Both steps are
-deterministic, so a rebuild gives the same bytes. E-readers want a raster cover
+and styles/css/cover.css), typeset and rasterised (raster.py). E-readers want a raster cover
 (Kindle takes JPEG or PNG only), portrait, about 1:1.6; this one is a 1600 x 2560
 JPEG, its thumbnail 200 x 320.
 """
@@ -17,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Settings
-from ..fetch import make_url_fetcher, read_bytes
+from ..fetch import read_bytes
 from ..manuscript import Manuscript, issue_label
 from ..render import Theme
+from .raster import rasterise, typeset
 
 TEMPLATE = "cover.html.j2"
 STYLESHEET = "cover.css"
@@ -103,34 +102,11 @@ def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Setting
     html = theme.render(TEMPLATE, cover=text, t=t,
                         stylesheet=theme.stylesheet_path(STYLESHEET).resolve().as_uri())
     if html not in _made:
-        pdf = _typeset(html, theme)
+        pdf = typeset(html, theme.dir.as_uri() + "/", *theme.roots)
         _made.clear()  # a cover is wanted by the EPUB and the site, one after the other
-        _made[html] = (_jpeg(_rasterise(pdf, WIDTH_PX)), _jpeg(_rasterise(pdf, THUMBNAIL_WIDTH)))
+        _made[html] = (_jpeg(rasterise(pdf, WIDTH_PX)), _jpeg(rasterise(pdf, THUMBNAIL_WIDTH)))
     image, thumbnail = _made[html]
     return Cover(image, "image/jpeg", thumbnail, text.alt(t["cover"]))
-
-
-def _typeset(html: str, theme: Theme) -> bytes:
-    import weasyprint
-
-    from .pdf import quiet_weasyprint
-
-    fetcher, _ = make_url_fetcher(*theme.roots)
-    with quiet_weasyprint():
-        document = weasyprint.HTML(string=html, base_url=theme.dir.as_uri() + "/", url_fetcher=fetcher).render()
-        return document.copy(document.pages[:1]).write_pdf()
-
-
-def _rasterise(pdf: bytes, width: int):
-    """The PDF's first page as a Pillow image `width` pixels wide."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        page = document[0]
-        return page.render(scale=width / page.get_width(), may_draw_forms=False).to_pil().convert("RGB")
-    finally:
-        document.close()
 
 
 def _thumbnail(data: bytes) -> bytes:

@@ -25,6 +25,7 @@ from ..fetch import read_bytes
 from ..render import Theme
 from .cover import Cover, article_cover, issue_cover
 from .epub_metadata import set_article_metadata, set_issue_metadata
+from .raster import svg_to_png
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPF_NS = "http://www.idpf.org/2007/opf"
@@ -71,7 +72,8 @@ def write_issue_epub(edition, theme: Theme, settings: Settings) -> bytes:
         folder = f"{manuscript.article.slug}/"
         article_pages = _render_pages(manuscript, theme, folder, uid=f"a{number}-")
         _add_images(book, manuscript, settings, folder, uid=f"a{number}-")
-        toc.append((epub.Section(manuscript.title_text, article_pages[0].file), _toc(manuscript, article_pages)))
+        toc.append((epub.Section(manuscript.title_text, article_pages[0].file),
+                    _toc(manuscript, article_pages, sections=False)))
         pages += article_pages
     return _package(book, pages, toc, cover, t, edition.modified, edition.lang, theme.stylesheet("epub.css"))
 
@@ -126,9 +128,12 @@ def _cover_page(cover: Cover, lang: str, t, theme: Theme) -> Page:
 
 def _add_images(book: epub.EpubBook, manuscript: Manuscript, settings: Settings, folder: str, uid: str = "") -> None:
     for number, asset in enumerate(manuscript.body.assets, start=1):
+        if asset.image.media_type == "image/svg+xml":  # as a PNG (images.epub_name)
+            media_type, content = "image/png", svg_to_png(asset.image.path, settings.root)
+        else:
+            media_type, content = asset.image.media_type, read_bytes(settings.root, asset.image.path, "image")
         book.add_item(epub.EpubItem(uid=f"{uid}image-{number}", file_name=folder + asset.name,
-                                    media_type=asset.image.media_type,
-                                    content=read_bytes(settings.root, asset.image.path, "image")))
+                                    media_type=media_type, content=content))
 
 
 def _render_pages(manuscript: Manuscript, theme: Theme, folder: str = "", uid: str = "") -> list[Page]:
@@ -196,14 +201,16 @@ def _link_across_pages(pages: list[Page]) -> list[Page]:
     return result
 
 
-def _toc(manuscript: Manuscript, pages: list[Page]) -> list:
+def _toc(manuscript: Manuscript, pages: list[Page], sections: bool = True) -> list:
+    """The article's pages, each with its second-level headings when `sections`
+    (in an issue they would be a third level, deeper than Kindle's two)."""
     chapters = {f"chapter-{c.index + 1}.xhtml": c for c in manuscript.body.chapters}
     entries: list = []
     for page in pages:
         chapter = chapters.get(page.file.rsplit("/", 1)[-1])
         numbered = manuscript.article.number_sections
         children = [epub.Link(f"{page.file}#{h.id}", _heading_label(h, numbered), f"toc-{page.uid}-{h.id}")
-                    for h in chapter.headings if h.level == 2] if chapter else []
+                    for h in chapter.headings if h.level == 2] if chapter and sections else []
         title = _heading_label(chapter.heading, numbered) if chapter and chapter.heading else page.title
         link = epub.Link(page.file, title, f"toc-{page.uid}")
         entries.append((epub.Section(title, page.file), children) if children else link)
