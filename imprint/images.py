@@ -111,3 +111,29 @@ def epub_name(image: Image, taken: set[str]) -> str:
         name = f"images/{stem}-{n}{suffix}"
     taken.add(name)
     return name
+
+
+COVER_MIN = (625, 1000)  # KDP: at least 1,000 x 625 pixels (here portrait: width, height)
+
+
+def check_cover(image: Image, root: Path) -> tuple[str, str] | None:
+    """What keeps an editor's image from being a cover e-readers show well, and what
+    to do, or None:
+    JPEG or PNG (Kindle and Kobo take no SVG cover), RGB or grey (Kobo: never CMYK),
+    opaque (Kindle supports no transparency), portrait, at least 625 x 1000 (KDP)."""
+    from PIL import Image as PILImage
+
+    again = "export the cover again as an RGB JPEG or PNG, portrait, about 1600 x 2560 pixels"
+    if image.media_type not in ("image/png", "image/jpeg"):
+        return "a cover must be a PNG or JPEG image", "e-readers show no SVG cover in their library: export it as PNG"
+    with PILImage.open(io.BytesIO(read_bytes(root, image.path, "image", limit=MAX_BYTES))) as pixels:
+        mode, transparent = pixels.mode, "transparency" in pixels.info
+        width, height = pixels.size
+    if mode not in ("RGB", "L") and not (mode == "P" and not transparent):
+        kind = "transparent" if "A" in mode or transparent else "not RGB"
+        return f"the cover is {mode} ({kind}): e-readers want an opaque RGB image", again
+    if width >= height:
+        return f"the cover is {width} x {height} pixels: a cover is portrait, higher than wide", again
+    if width < COVER_MIN[0] or height < COVER_MIN[1]:
+        return f"the cover is {width} x {height} pixels, less than {COVER_MIN[0]} x {COVER_MIN[1]}", again
+    return None

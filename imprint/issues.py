@@ -11,16 +11,18 @@ by laying the issue out (pagination.py).
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from . import schema
 from .config import Settings
 from .errors import Problem, SourceError
 from .fetch import display, read_text
 from .frontmatter import Located, load_yaml
-from .metadata import DEFAULT_CSL, ArticleBuilder, person_name
+from .metadata import ArticleBuilder, check_folder_name, person_name
 from .model import PAPERS, Article, Citation, Issue
-from .validation import validate
+from .validation import drop_invalid, validate
 
 ISSUE_FILE = "issue.yaml"
 # The citation fields an issue decides for its articles (model.Citation attributes).
@@ -31,29 +33,34 @@ def find_issues(settings: Settings) -> list[Path]:
     return sorted(p.parent for p in settings.source_dir.glob(f"*/{ISSUE_FILE}"))
 
 
-def load_issue(settings: Settings, folder: Path, defaults: Located | None) -> tuple[Issue | None, list[Problem]]:
-    """The issue's model (None when its file cannot be read) and its problems."""
+@dataclass(frozen=True)
+class IssueFile:
+    issue: Issue | None  # None when the file cannot be modelled
+    problems: list[Problem]
+
+
+def load_issue(settings: Settings, folder: Path, defaults: Located | None) -> IssueFile:
+    """The issue's model (None when even that cannot be made) and its problems."""
     path = folder / ISSUE_FILE
     file = display(path, settings.root)
     try:
         located = load_yaml(read_text(settings.root, path, "issue file"), file)
     except SourceError as error:
-        return None, list(error.problems)
+        return IssueFile(None, list(error.problems))
     if not isinstance(located.data, dict):
-        return None, [Problem(file, "the issue file must be a set of fields (articles: ...)", line=1,
-                              hint="list the issue's articles under 'articles:', one folder name per line")]
-    problems = validate(located, schema.issue_schema())
+        return IssueFile(None, [Problem(file, "the issue file must be a set of fields (articles: ...)", line=1,
+                                        hint="list the issue's articles under 'articles:', one folder name "
+                                             "per line")])
+    problems = check_folder_name(folder, settings, "issue") + validate(located, schema.issue_schema())
     if (folder / "article.md").exists():
         problems.append(Problem(file, "a folder holds either an article (article.md) or an issue (issue.yaml)",
                                 hint=f"move the issue into a folder of its own, such as source/{folder.name}-issue/"))
-    bad = {p.field.split(".")[0].split("[")[0] for p in problems if p.field}
-    for key in bad:
-        located.data.pop(key, None)
+    drop_invalid(located, problems)
     if "articles" not in located.data:
-        return None, problems
+        return IssueFile(None, problems)
     builder = _IssueBuilder(located, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root)
     issue = builder.build_issue(folder.name, path.resolve())
-    return issue, problems + builder.problems
+    return IssueFile(issue, problems + builder.problems)
 
 
 class _IssueBuilder(ArticleBuilder):
@@ -68,7 +75,6 @@ class _IssueBuilder(ArticleBuilder):
             file=self.own.file,
             lang=str(self._value("lang") or "en"),
             articles=tuple(data["articles"]),
-            csl=str(self._value("csl") or DEFAULT_CSL),
             paper=PAPERS[str(self._value("paper") or "A4").lower()],
             first_page=int(data.get("first-page", 1)),
             title=str(data["title"]).strip() if data.get("title") is not None else None,
@@ -79,7 +85,7 @@ class _IssueBuilder(ArticleBuilder):
             cover_image=self._cover_image(),
             base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
             editors=tuple(person_name(e) for e in ([editors] if isinstance(editors, (str, dict)) else editors or [])),
-            where=self._where(),
+            where=MappingProxyType(self._where()),
         )
 
 
@@ -139,5 +145,6 @@ def _with_issue(article: Article, issue: Issue) -> tuple[Article, list[Problem]]
             ))
         fields[name] = theirs
     citation: Citation = dataclasses.replace(own, **fields)
-    return dataclasses.replace(article, citation=citation, issue=issue.slug,
+    # Laid out on the issue's paper: its print edition is its pages in the issue.
+    return dataclasses.replace(article, citation=citation, issue=issue.slug, paper=issue.paper,
                                date=article.date or issue.date), problems

@@ -15,7 +15,7 @@ from typing import Any
 from .errors import Problem
 from .fetch import display
 from .frontmatter import Located, format_path
-from .images import load_image
+from .images import check_cover, load_image
 from .model import (
     PAPERS, Affiliation, Article, Author, AuthorTranslation, BackMatter, Citation, Copyright, License,
     PartialDate, PersonName, Translation,
@@ -24,6 +24,21 @@ from .names import parse_name
 from .values import licence_url, normalise_doi, orcid_checksum_ok, parse_date
 
 DEFAULT_CSL = "chicago-author-date"
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+RESERVED = {"opds": "the OPDS catalogue"}  # folders of dist/ that the site itself uses
+
+
+def check_folder_name(folder: Path, settings, kind: str) -> list[Problem]:
+    """An article's or issue's folder names its files and its folder in dist/."""
+    slug = folder.name
+    shown = display(folder, settings.root)
+    if not SLUG.match(slug):
+        return [Problem(shown, f"the folder name '{slug}' cannot name the output files",
+                        hint="use only Latin letters, digits, '-' and '_' (for example batunaev-2019-khalkhin-gol)")]
+    if slug.lower() in RESERVED:
+        return [Problem(shown, f"the folder name '{slug}' is taken by {RESERVED[slug.lower()]} in dist/",
+                        hint=f"rename the {kind}'s folder")]
+    return []
 
 
 class ArticleBuilder:
@@ -109,9 +124,9 @@ class ArticleBuilder:
         except ValueError as error:
             self._problem(("cover-image",), str(error))
             return None
-        if image.media_type not in ("image/png", "image/jpeg"):
-            self._problem(("cover-image",), "a cover must be a PNG or JPEG image",
-                          hint="e-readers show no SVG cover in their library: export it as PNG")
+        problem = check_cover(image, self.root)
+        if problem:
+            self._problem(("cover-image",), *problem)
             return None
         return image.path
 

@@ -276,7 +276,6 @@ class Issue:
     file: str  # issue.yaml relative to the project root, for messages
     lang: str
     articles: tuple[str, ...]  # slugs, in printed order
-    csl: str
     paper: Paper
     first_page: int = 1  # the number printed on the first article's first page
     title: str | None = None  # the issue's own title (a theme), Markdown inline
@@ -307,6 +306,8 @@ class Publication:
     lang: str | None = None
     base_url: str | None = None
     cite_as: tuple[str, ...] = ()  # CSL styles offered on landing pages (after the article's own)
+    # Where each field was written: "cite-as[1]" -> (file, line), for later messages.
+    where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
     editions: tuple[str, ...] | None = None  # None: the default formats
     booklet: tuple[str, ...] = ()  # print editions imposed as booklets
     crop_marks: bool = False
@@ -319,6 +320,3 @@ class Project:
     publication: Publication
     articles: tuple[Article, ...]
     issues: tuple[Issue, ...] = ()
-
-    def issue_of(self, article: Article) -> Issue | None:
-        return next((i for i in self.issues if i.slug == article.issue), None)

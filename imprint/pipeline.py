@@ -8,10 +8,13 @@ from typing import Callable
 
 from .config import FORMATS, ISSUE_FORMATS, Settings
 from .errors import Problem, UsageError, UserError
+from .model import Publication
+from .issue_manuscript import IssueManuscript
 from .manuscript import Manuscript, prepare
 from .output import write_atomic
 from .render import Theme
 from .source import LoadResult, load_project
+from .writers import forget_layouts
 
 Writer = Callable[[Manuscript, Theme, Settings], bytes]
 
@@ -29,6 +32,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # what was left out on purpose
     articles: list[str] = field(default_factory=list)  # slugs of the articles written
     issues: list[str] = field(default_factory=list)  # slugs of the issues written
+    written: dict[str, dict[str, int]] = field(default_factory=dict)  # folder in dist/ -> file name -> size
 
     @property
     def ok(self) -> bool:
@@ -42,30 +46,42 @@ def build(settings: Settings) -> BuildReport:
     still built (an issue needs all of its articles). Each article's files are all
     rendered before any is written.
     """
+    forget_layouts()  # a new build sees the files as they are now
     loaded = load_project(settings)
     publication = loaded.project.publication
     settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
     theme = Theme(settings.root, settings.styles_dir)
-    report = BuildReport(problems=list(loaded.problems))
+    report = BuildReport(problems=list(loaded.problems) + check_publication(publication, theme, settings))
+    if len(report.problems) > len(loaded.problems):
+        return finish(report)  # the site of every article would meet it: nothing is written
     manuscripts = prepare_articles(loaded, theme, settings, report)
-    issues = paginate_issues(loaded, manuscripts, theme, settings, report)  # gives articles their pages
-    articles = [m for slug, m in manuscripts.items() if loaded.wanted(slug)]
-    issues = [i for i in issues if loaded.wanted(i.issue.slug)]
-    for manuscript in articles:
-        if write_files(settings.dist_dir / manuscript.article.slug, render_files, report, manuscript, theme, settings):
-            report.articles.append(manuscript.article.slug)
-    for issue in issues:
-        if write_files(settings.dist_dir / issue.issue.slug, render_issue_files, report, issue, theme, settings):
-            report.issues.append(issue.issue.slug)
-    if "site" in settings.formats and (report.articles or report.issues):
-        from .writers.site import render_site
-        complete = loaded.targets is None and not report.problems
-        written = [m for m in articles if m.article.slug in report.articles]
-        write_files(settings.dist_dir, render_site, report, publication, written,
-                    [i for i in issues if i.issue.slug in report.issues], theme, settings, complete)
-        if not complete:
-            report.notes.append("the site's index and OPDS catalogue were not rebuilt: they list every article, "
-                                "so they are made when every article builds")
+    paginated = paginate_issues(loaded, manuscripts, theme, settings, report)  # gives articles their pages
+    for slug, manuscript in manuscripts.items():
+        if loaded.wanted(slug) and write_files(slug, render_files, report, settings, manuscript, theme, settings):
+            report.articles.append(slug)
+    for issue in paginated:
+        slug = issue.issue.slug
+        if loaded.wanted(slug) and write_files(slug, render_issue_files, report, settings, issue, theme, settings):
+            report.issues.append(slug)
+    if "site" in settings.formats and report.written:
+        from .writers.site import SiteContent, render_site
+        content = SiteContent(publication, [manuscripts[s] for s in report.articles],
+                              [i for i in paginated if i.issue.slug in report.issues], paginated,
+                              report.written, complete=loaded.targets is None and not report.problems)
+        write_files("", render_site, report, settings, content, theme, settings)
+        report.notes += content.notes(settings)
+    return finish(report)
+
+
+def check_publication(publication: Publication, theme: Theme, settings: Settings) -> list[Problem]:
+    """What the publication file names from styles/ must exist before anything is built."""
+    if "site" not in settings.formats:
+        return []
+    from .writers.site import cite_as_styles
+    return cite_as_styles(publication, theme)
+
+
+def finish(report: BuildReport) -> BuildReport:
     # A problem of the publication file is met by every article: say it once.
     report.problems = sorted(dict.fromkeys(report.problems), key=lambda p: (p.file, p.line or 0, p.column or 0))
     return report
@@ -87,7 +103,7 @@ def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings,
 
 
 def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], theme: Theme, settings: Settings,
-                    report: BuildReport) -> list:
+                    report: BuildReport) -> list[IssueManuscript]:
     """Lay out each issue to find its articles' pages, and give the articles their
     page ranges (in `manuscripts`). An issue missing an article is not built, and
     neither are its other articles: their pages would be unknown."""
@@ -131,7 +147,7 @@ def render_files(manuscript: Manuscript, theme: Theme, settings: Settings) -> di
     return files
 
 
-def render_issue_files(issue, theme: Theme, settings: Settings) -> dict[str, bytes]:
+def render_issue_files(issue: IssueManuscript, theme: Theme, settings: Settings) -> dict[str, bytes]:
     """The issue's editions (those of ISSUE_FORMATS the build makes), by name in dist/<issue>/."""
     slug = issue.issue.slug
     files = {}
@@ -149,16 +165,18 @@ def render_issue_files(issue, theme: Theme, settings: Settings) -> dict[str, byt
     return files
 
 
-def write_files(folder: Path, render: Callable[..., dict[str, bytes]], report: BuildReport, *what) -> bool:
-    """Render a set of files, then write each atomically. A problem in rendering
-    goes to the report, and nothing of the set is written."""
+def write_files(folder: str, render: Callable[..., dict[str, bytes]], report: BuildReport, settings: Settings,
+                *what) -> bool:
+    """Render a set of files for a folder of dist/, then write each atomically. A
+    problem in rendering goes to the report, and nothing of the set is written."""
     try:
         files = render(*what)
     except UserError as error:
         report.problems.extend(error.problems)
         return False
+    report.written.setdefault(folder, {}).update((name, len(data)) for name, data in files.items())
     for name, data in files.items():
-        path = folder / name
+        path = settings.dist_dir / folder / name
         try:
             write_atomic(path, data)
         except OSError as error:

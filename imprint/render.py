@@ -27,7 +27,7 @@ from .typography import nbsp_html
 # The words every language file must give (styles/locales/<lang>.yaml).
 LOCALE_KEYS = (
     "quotes", "for_citation", "abstract", "keywords", "doi", "published", "copyright", "licence", "issn",
-    "volume", "issue", "pages", "correspondence", "contents", "landmarks", "front_matter", "start_of_text",
+    "volume", "issue", "page", "pages", "correspondence", "contents", "landmarks", "front_matter", "start_of_text",
     "notes", "note_back", "and", "et_al", "figure", "table", "section", "references", "acknowledgements",
     "funding", "conflict_of_interest", "data_availability", "about_the_authors", "email", "back_matter",
     "handout_link", "qr_code",
@@ -35,7 +35,7 @@ LOCALE_KEYS = (
     "editors", "publisher", "in_this_issue", "issue_front", "cover",
     "downloads", "cite_as", "copy_citation", "copied", "articles", "issues", "all_articles", "whole_issue", "authors",
     "site_home", "catalogue", "booklet", "file_epub", "file_pdf", "file_archive", "file_handout", "file_json",
-    "file_bib", "file_ris",
+    "file_bib", "file_ris", "size_b", "size_kb", "size_mb",
 )
 TEMPLATES = "templates"
 LOCALES = "locales"
@@ -95,6 +95,8 @@ class Theme:
         )
         # {{ text|typeset(lang) }}: non-breaking spaces by the language's rules.
         env.filters["typeset"] = lambda value, lang: nbsp_html(markupsafe.escape(value), lang)
+        # {{ size|filesize(t) }}: 170 kB, in the words of the page's language.
+        env.filters["filesize"] = _file_size
         return env
 
     def render(self, name: str, **context: Any) -> str:
@@ -201,6 +203,14 @@ class Theme:
                 hint="put the .csl file in styles/csl/, or name a style of the CSL repository "
                      "(apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008, ...)",
             ) from None
+
+
+def _file_size(size: int, t: Mapping[str, Any]) -> str:
+    if size < 1000:
+        return f"{size}\u00a0{t['size_b']}"
+    if size < 1_000_000:
+        return f"{size / 1000:.0f}\u00a0{t['size_kb']}"
+    return f"{size / 1_000_000:.1f}\u00a0{t['size_mb']}"
 
 
 class _ConfinedLoader(jinja2.BaseLoader):

@@ -292,7 +292,7 @@ def _title(description: str) -> dict:
 
 
 ARTICLE_FIELDS = {
-    "title": _title("The article's title (Markdown allowed)."),
+    "title": _title("The article's title (Markdown allowed).") | {"x-required-hint": "add 'title: ...' in the front matter"},
     "subtitle": _title("Subtitle (Markdown allowed)."),
     "short-title": _title("Short title for running heads and CSL `title-short`."),
     "author": {
@@ -447,10 +447,11 @@ ISSUE_FIELDS = {
         "minItems": 1,
         "uniqueItems": True,
         "description": "The articles of the issue in printed order: their folder names in source/.",
+        "x-required-hint": "list the issue's articles under 'articles:', one folder name per line",
     },
     "first-page": {"type": "integer", "minimum": 1,
                    "description": "The number printed on the first article's first page (default 1).",
-                   "x-hint": "write a whole number, for example 173"},
+                   "x-hint": "write a page number from 1 up, for example 173"},
     "title": _title("The issue's own title, for a themed issue (Markdown allowed)."),
     "description": _text("A few sentences about the issue (Markdown)."),
     "date": {**DATE, "description": "When the issue appeared; its articles' date unless they give one."},
@@ -467,7 +468,9 @@ ISSUE_FIELDS = {
     },
     "cover-image": _text("The issue's own cover, a PNG or JPEG file in its folder; without one, a cover "
                          "is made from styles/templates/cover.html.j2."),
-    **{k: SHARED_FIELDS[k] for k in ("lang", "csl", "paper")},
+    "lang": SHARED_FIELDS["lang"] | {"description": "Language of the issue's own pages (its articles keep theirs)."},
+    "paper": SHARED_FIELDS["paper"] | {"description": "Paper the issue, and so each of its articles' print "
+                                                      "editions, is laid out on."},
 }
 
 

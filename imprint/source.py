@@ -7,7 +7,6 @@ are validated on their own and merged under each article's fields.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -19,13 +18,12 @@ from .errors import Problem, SourceError, UsageError
 from .fetch import display, read_text
 from .frontmatter import Located, format_path, load_yaml, split_front_matter
 from .issues import find_issues, load_issue, place_in_issues
-from .metadata import ArticleBuilder
+from .metadata import ArticleBuilder, check_folder_name
 from .model import Article, Issue, Project, Publication
-from .validation import validate
+from .validation import drop_invalid, validate
 
 ARTICLE_FILE = "article.md"
 PUBLICATION_FILE = "publication.yaml"
-SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 
 
@@ -57,13 +55,15 @@ def load_project(settings: Settings) -> LoadResult:
     problems = list(publication_problems)
     failed: set[str] = set()
     issues: list[Issue] = []
+    issue_file_problems = False
     for folder in find_issues(settings):
-        issue, issue_problems = load_issue(settings, folder, defaults)
-        if issue is not None:
-            issues.append(issue)
-        if issue_problems or publication_problems:
+        found = load_issue(settings, folder, defaults)
+        if found.issue is not None:
+            issues.append(found.issue)
+        if found.problems or publication_problems:
             failed.add(folder.name)
-        problems.extend(issue_problems)
+        issue_file_problems |= bool(found.problems)
+        problems.extend(found.problems)
     folders = find_articles(settings)
     targets = _targets(settings, folders, issues)
     articles: dict[str, Article] = {}
@@ -77,6 +77,13 @@ def load_project(settings: Settings) -> LoadResult:
     placed, issue_problems, issue_failed = place_in_issues(issues, articles, {f.name for f in folders})
     problems.extend(issue_problems)
     failed |= issue_failed
+    if issue_file_problems:
+        # An issue file with a problem may list the wrong articles, or none that can
+        # be read: any article may be one of its, with pages it decides. None is written.
+        problems.append(Problem(display(settings.source_dir, settings.root),
+                                "no article was written, because an issue file has a problem",
+                                hint="fix the issue files first: their articles' pages depend on them"))
+        failed.update(f.name for f in folders)
     project = Project(publication, tuple(placed.values()), tuple(issues))
     return LoadResult(project, tuple(problems), frozenset(failed), targets)
 
@@ -142,7 +149,7 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
         return Publication(file=file), None, [
             Problem(file, "the publication file must be a set of fields (key: value)", line=1)]
     problems = validate(located, schema.publication_schema())
-    _drop_invalid(located, problems)
+    drop_invalid(located, problems)
     data = located.data
     booklet = data.get("booklet", False)
     citation = data.get("citation") if isinstance(data.get("citation"), dict) else {}
@@ -153,6 +160,7 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
         lang=data.get("lang"),
         cite_as=tuple(dict.fromkeys(s.strip() for s in data.get("cite-as", ()))),
         base_url=data.get("base-url"),
+        where=MappingProxyType({format_path(path): (file, line) for path, line in located.lines.items() if path}),
         editions=tuple(dict.fromkeys(data["editions"])) if data.get("editions") else None,
         booklet=tuple(schema.PRINT_EDITIONS) if booklet is True else tuple(booklet or ()),
         crop_marks=bool(data.get("crop-marks", False)),
@@ -166,12 +174,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None
     path = folder / ARTICLE_FILE
     file = display(path, settings.root)
     slug = folder.name
-    problems: list[Problem] = []
-    if not SLUG.match(slug):
-        problems.append(Problem(
-            display(folder, settings.root), f"the folder name '{slug}' cannot name the output files",
-            hint="use only Latin letters, digits, '-' and '_' (for example batunaev-2019-khalkhin-gol)",
-        ))
+    problems = check_folder_name(folder, settings, "article")
     try:
         text = read_text(settings.root, path, "article")
         problems.extend(check_characters(text, file))
@@ -182,7 +185,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None
     if not isinstance(located.data, dict):
         return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)]
     schema_problems = validate(located, schema.article_schema())
-    _drop_invalid(located, schema_problems)
+    drop_invalid(located, schema_problems)
     builder = ArticleBuilder(located, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root)
     article = builder.build(slug=slug, path=path.resolve(), body=body, body_line=body_line)
     return article, problems + schema_problems + builder.problems
@@ -200,12 +203,3 @@ def check_characters(text: str, file: str) -> list[Problem]:
                 ))
                 break
     return problems
-
-
-def _drop_invalid(located: Located, problems: list[Problem]) -> None:
-    """Remove the top-level fields that have problems, so that the rest can be
-    checked further; the article is not written anyway."""
-    for problem in problems:
-        if problem.field:
-            key = re.split(r"[.\[]", problem.field, maxsplit=1)[0]
-            located.data.pop(key, None)

@@ -7,6 +7,7 @@ file, line and field, and a sentence a production editor can act on.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any, Iterable
 
 import jsonschema
@@ -92,9 +93,10 @@ def _explain(error: jsonschema.ValidationError, located: Located) -> Iterable[Pr
     if kind == "required":
         for key in schema.get("required", []):
             if isinstance(value, dict) and key not in value:
-                where = f"in {field}" if field else "in the front matter"
+                where = f" in {field}" if field else ""
                 yield Problem(located.file, f"missing required field '{key}'", line=line, field=field,
-                              hint=f"add '{key}: ...' {where}")
+                              hint=schema.get("properties", {}).get(key, {}).get("x-required-hint")
+                              or f"add '{key}: ...'{where}")
         return
     if kind in ("anyOf", "oneOf"):
         # Report the branch meant for this kind of value (a string or a mapping).
@@ -119,7 +121,21 @@ def _explain(error: jsonschema.ValidationError, located: Located) -> Iterable[Pr
     if kind in ("pattern", "minimum", "maximum"):
         yield problem(f"'{value}' is not valid", schema.get("x-hint"))
         return
+    if kind == "uniqueItems":
+        seen: set = set()
+        twice = next((item for item in value if item in seen or seen.add(item)), None)
+        yield problem(f"'{twice}' is listed twice", "list each once")
+        return
     if kind in ("minLength", "minItems", "minProperties"):
         yield problem("must not be empty", "fill it in or remove the field")
         return
     yield problem(error.message)
+
+
+def drop_invalid(located: Located, problems: list[Problem]) -> None:
+    """Remove the top-level fields that have problems, so that the rest can be
+    checked further (the file's article or issue is not written anyway)."""
+    for problem in problems:
+        if problem.field:
+            key = re.split(r"[.\[]", problem.field, maxsplit=1)[0]
+            located.data.pop(key, None)

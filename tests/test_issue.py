@@ -195,3 +195,46 @@ def test_the_issue_rebuilds_byte_identically(tmp_path):
         assert run.returncode == 0, run.stderr
         outs.append({p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()})
     assert outs[0] == outs[1] and len(outs[0]) > 20
+
+
+@pytest.mark.parametrize("content", ["articles: [apparatus-en, apparatus-en]", "articles: apparatus-en",
+                                     "title: no articles", "articles: [unclosed"])
+def test_a_broken_issue_file_writes_no_article(tmp_path, content):
+    """An issue file that cannot be read may list any article: none is written, so
+    that no article loses the pages its issue gives it."""
+    root = _issue_project(tmp_path)
+    assert _problems(root) == []
+    before = {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
+    (root / "source" / "2024-3" / "issue.yaml").write_text(content + "\n")
+    problems = _problems(root)
+    assert "source: no article was written, because an issue file has a problem" in problems[0]
+    assert any(p.startswith("source/2024-3/issue.yaml:") for p in problems)
+    assert {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()} == before
+
+
+def test_the_issue_decides_the_paper_and_the_pages(tmp_path):
+    """Articles are laid out on the issue's paper; --paper changes neither the issue's
+    pages nor the citations, only the editions that are not the issue's pages."""
+    root = _issue_project(tmp_path)
+    issue_file = root / "source" / "2024-3" / "issue.yaml"
+    issue_file.write_text(issue_file.read_text().replace("first-page: 173\n", "paper: A5\n"))
+    report = build(Settings.for_project(root, formats=("pdf", "handout", "json"), paper="Letter", environ={}))
+    assert report.ok, report.problems
+    dist = root / "dist"
+    ranges = {slug: json.loads((dist / slug / f"{slug}.json").read_text())[0]["page"] for slug in ARTICLES}
+    assert ranges["polyglot-fixture"].startswith("1-")  # first-page left out: the issue starts at 1
+    for slug in ARTICLES:
+        first, last = pages(ranges[slug])
+        pdf = dist / slug / f"{slug}.pdf"
+        assert page_count(pdf) == last - first + 1
+        assert _page_size(pdf) == (420, 595)  # A5, as the issue, not the command line's Letter
+        assert _page_size(dist / slug / f"{slug}-handout.pdf") == (612, 792)  # a handout follows --paper
+    assert _page_size(dist / "2024-3" / "2024-3.pdf") == (420, 595)
+
+
+def _page_size(pdf: Path) -> tuple[int, int]:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        box = [float(v) for v in document.pages[0].mediabox]
+    return round(box[2] - box[0]), round(box[3] - box[1])

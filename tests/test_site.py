@@ -50,8 +50,9 @@ def test_highwire_tags_match_the_metadata(issue):
         assert (values["citation_volume"], values["citation_issue"]) == ("12", "3")
         first, last = rec["page"].split("-")
         assert (values["citation_firstpage"], values["citation_lastpage"]) == (first, last)
-        assert values["citation_publication_date"] == "/".join(f"{p:02d}" if i else str(p) for i, p in
-                                                               enumerate(rec["issued"]["date-parts"][0]))
+        parts = rec["issued"]["date-parts"][0]  # Scholar reads YYYY/MM/DD or YYYY, not YYYY/MM
+        assert values["citation_publication_date"] == (
+            f"{parts[0]}/{parts[1]:02d}/{parts[2]:02d}" if len(parts) == 3 else str(parts[0]))
         assert values["citation_language"] == rec["language"]
         assert values["citation_pdf_url"] == f"{BASE}{slug}/{slug}.pdf"
         assert values["citation_abstract_html_url"] == f"{BASE}{slug}/index.html"
@@ -114,7 +115,7 @@ def test_landing_pages_list_every_file_with_its_size_and_cite_as(issue):
             size = a.getparent().xpath("string(span[@class='size'])")
             actual = (dist / slug / a.get("href")).stat().st_size
             shown = float(re.match(r"[\d.]+", size).group())
-            unit = {"B": 1, "kB": 1000, "MB": 1_000_000}[size.split()[-1]]
+            unit = {"B": 1, "kB": 1000, "MB": 1_000_000, "Б": 1, "КБ": 1000, "МБ": 1_000_000}[size.split()[-1]]
             assert abs(shown * unit - actual) <= unit / 2 + 1, (a.get("href"), size, actual)
         styles = root.xpath("//section[@class='cite-as']//figcaption/text()")
         assert styles[0].startswith("Russian GOST R 7.0.5-2008") and any("APA" in s for s in styles)
@@ -159,8 +160,8 @@ def test_site_pages_are_valid_and_accessible(issue):
 
 def test_opds_catalogue_is_valid_and_complete(issue):
     dist = issue.root / "dist"
-    feeds = sorted((dist / "opds").glob("*.xml"))
-    assert [f.name for f in feeds] == ["2024-3.xml", "articles.xml", "index.xml"]
+    feeds = sorted((dist / "opds").rglob("*.xml"))
+    assert [str(f.relative_to(dist / "opds")) for f in feeds] == ["articles.xml", "index.xml", "issues/2024-3.xml"]
     for feed in feeds:
         assert opds_problems(feed) == []
         for rel, href in opds_links(feed):
@@ -182,7 +183,7 @@ def test_opds_catalogue_is_valid_and_complete(issue):
         assert types == {"application/epub+zip", "application/pdf"}
         assert entry.xpath("a:link[@rel='http://opds-spec.org/image/thumbnail']/@type", namespaces=ATOM) == \
             ["image/jpeg"]
-    issue_feed = etree.parse(str(dist / "opds" / "2024-3.xml"))
+    issue_feed = etree.parse(str(dist / "opds" / "issues" / "2024-3.xml"))
     first = issue_feed.find("a:entry", ATOM)
     assert first.xpath("string(a:link[@type='application/epub+zip']/@href)", namespaces=ATOM) == \
         f"{BASE}2024-3/2024-3.epub"
@@ -236,3 +237,94 @@ def test_an_editors_cover_image_replaces_the_generated_one(tmp_path):
     assert [str(p) for p in report.problems] == [
         "source/batunaev-2019-khalkhin-gol/article.md:22: cover-image: a cover must be a PNG or JPEG image\n"
         "    e-readers show no SVG cover in their library: export it as PNG"]
+
+
+def _seed(tmp_path: Path) -> Path:
+    from conftest import REPO, make_project
+
+    return make_project(tmp_path / "p", REPO / "source")
+
+
+def test_without_a_base_url_the_site_is_relative_and_says_so(tmp_path):
+    from imprint import build
+    from imprint.config import Settings
+
+    root = _seed(tmp_path)
+    report = build(Settings.for_project(root, environ={}))
+    assert report.ok and any("base-url is not set" in note for note in report.notes)
+    dist = root / "dist"
+    slug = "batunaev-2019-khalkhin-gol"
+    tags = dict(meta_tags(page(dist / slug / "index.html"), "citation_"))
+    assert tags["citation_pdf_url"] == f"../{slug}/{slug}.pdf" and "citation_abstract_html_url" not in tags
+    assert page(dist / slug / "index.html").find(".//link[@rel='canonical']") is None
+    for feed in (dist / "opds").rglob("*.xml"):
+        assert opds_problems(feed) == []
+        for rel, href in opds_links(feed):
+            assert not urlsplit(href).scheme, href
+            assert (feed.parent / unquote(href)).resolve().is_file(), f"{feed.name}: {rel} {href}"
+
+
+def test_a_landing_page_lists_what_the_build_made(tmp_path):
+    from imprint import build
+    from imprint.config import Settings
+
+    root = _seed(tmp_path)
+    assert build(Settings.for_project(root, environ={})).ok
+    slug = "batunaev-2019-khalkhin-gol"
+    report = build(Settings.for_project(root, formats=("epub", "site"), environ={}))
+    assert report.ok, report.problems
+    root_page = page(root / "dist" / slug / "index.html")
+    assert [a.get("href") for a in root_page.xpath("//section[@class='downloads']//a")] == [f"{slug}.epub"]
+    assert "citation_pdf_url" not in dict(meta_tags(root_page, "citation_"))
+    # Only files: no OPDS catalogue offers nothing to download.
+    report = build(Settings.for_project(root, formats=("json", "site"), environ={}))
+    assert report.ok and any("no OPDS catalogue" in note for note in report.notes)
+    assert not page(root / "dist" / slug / "index.html").xpath("//section[@class='downloads']//a[contains(@href, '.pdf')]")
+
+
+def test_an_unknown_cite_as_style_stops_the_build_before_anything_is_written(tmp_path):
+    from imprint import build
+    from imprint.config import Settings
+
+    root = _seed(tmp_path)
+    publication = root / "source" / "publication.yaml"
+    publication.write_text(publication.read_text() + "cite-as: [apa, no-such-style]\n")
+    report = build(Settings.for_project(root, environ={}))
+    assert [str(p).splitlines()[0] for p in report.problems] == [
+        "source/publication.yaml:15: cite-as[1]: citation style 'no-such-style': there is no CSL style named "
+        "'no-such-style'"]
+    assert not (root / "dist").exists()
+
+
+@pytest.mark.parametrize("mode, size, message", [
+    ("CMYK", (1000, 1600), "the cover is CMYK (not RGB): e-readers want an opaque RGB image"),
+    ("RGBA", (1000, 1600), "the cover is RGBA (transparent): e-readers want an opaque RGB image"),
+    ("RGB", (1600, 1000), "the cover is 1600 x 1000 pixels: a cover is portrait, higher than wide"),
+    ("RGB", (300, 480), "the cover is 300 x 480 pixels, less than 625 x 1000"),
+])
+def test_an_editors_cover_must_suit_e_readers(tmp_path, mode, size, message):
+    from PIL import Image
+
+    from imprint import build
+    from imprint.config import Settings
+
+    root = _seed(tmp_path)
+    folder = root / "source" / "batunaev-2019-khalkhin-gol"
+    suffix = "jpg" if mode == "CMYK" else "png"
+    Image.new(mode, size).save(folder / f"cover.{suffix}")
+    article = folder / "article.md"
+    article.write_text(article.read_text().replace("\nlang: en\n", f"\nlang: en\ncover-image: cover.{suffix}\n"))
+    report = build(Settings.for_project(root, formats=("epub",), environ={}))
+    assert [str(p).splitlines()[0] for p in report.problems] == [
+        f"source/batunaev-2019-khalkhin-gol/article.md:22: cover-image: {message}"]
+
+
+def test_a_folder_may_not_take_the_catalogues_name(tmp_path):
+    from imprint import build
+    from imprint.config import Settings
+
+    root = _seed(tmp_path)
+    (root / "source" / "batunaev-2019-khalkhin-gol").rename(root / "source" / "opds")
+    report = build(Settings.for_project(root, environ={}))
+    assert [str(p).splitlines()[0] for p in report.problems] == [
+        "source/opds: the folder name 'opds' is taken by the OPDS catalogue in dist/"]

@@ -71,5 +71,5 @@ def impose(data: bytes, sheet: tuple[float, float]) -> bytes:
 
 
 def write_booklet(manuscript: Manuscript, theme: Theme, settings: Settings, edition: str) -> bytes:
-    page, sheet = SHEETS[paper_for(manuscript, settings).name]
+    page, sheet = SHEETS[paper_for(manuscript, settings, "booklet").name]  # a booklet is not foliated
     return impose(render_pdf(manuscript, theme, settings, EDITIONS[edition], paper=page), sheet)

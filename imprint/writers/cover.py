@@ -16,8 +16,10 @@ from pathlib import Path
 
 from ..config import Settings
 from ..fetch import read_bytes
+from ..issue_manuscript import IssueManuscript
 from ..manuscript import Manuscript, issue_label
 from ..render import Theme
+from . import memo
 from .raster import rasterise, typeset
 
 TEMPLATE = "cover.html.j2"
@@ -26,7 +28,7 @@ WIDTH_PX = 1600  # the PDF page's width is rasterised to this many pixels
 ALT_MAX = 140
 THUMBNAIL_WIDTH = 200  # OPDS readers show thumbnails about this wide
 
-_made: dict[str, bytes] = {}  # covers made in this process, by their HTML
+_made = memo()  # covers made in this build, by their HTML
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,8 @@ def article_cover(manuscript: Manuscript, theme: Theme, settings: Settings) -> C
     return _cover(text, article.cover_image, manuscript.t, theme, settings)
 
 
-def issue_cover(edition, theme: Theme, settings: Settings) -> Cover:
-    """The cover of an issue (pagination.IssueManuscript)."""
+def issue_cover(edition: IssueManuscript, theme: Theme, settings: Settings) -> Cover:
+    """The cover of an issue."""
     authors = tuple(dict.fromkeys(a.name.display for m in edition.articles for a in m.article.authors))
     text = CoverText(
         kind="issue", lang=edition.lang, title=edition.title_text or edition.label or edition.journal or "",
@@ -103,7 +105,6 @@ def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Setting
                         stylesheet=theme.stylesheet_path(STYLESHEET).resolve().as_uri())
     if html not in _made:
         pdf = typeset(html, theme.dir.as_uri() + "/", *theme.roots)
-        _made.clear()  # a cover is wanted by the EPUB and the site, one after the other
         _made[html] = (_jpeg(rasterise(pdf, WIDTH_PX)), _jpeg(rasterise(pdf, THUMBNAIL_WIDTH)))
     image, thumbnail = _made[html]
     return Cover(image, "image/jpeg", thumbnail, text.alt(t["cover"]))
@@ -114,7 +115,7 @@ def _thumbnail(data: bytes) -> bytes:
 
     with Image.open(io.BytesIO(data)) as image:
         image = image.convert("RGB")
-        image.thumbnail((THUMBNAIL_WIDTH * 4, THUMBNAIL_WIDTH * 1.6), Image.Resampling.LANCZOS)
+        image.thumbnail((THUMBNAIL_WIDTH, round(THUMBNAIL_WIDTH * 1.6)), Image.Resampling.LANCZOS)
         return _jpeg(image)
 
 

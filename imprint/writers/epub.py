@@ -19,6 +19,7 @@ from lxml import etree
 
 from ..config import Settings
 from ..errors import InternalError, StyleError
+from ..issue_manuscript import IssueManuscript
 from ..manuscript import Manuscript
 from ..output import reproducible_zip
 from ..fetch import read_bytes
@@ -54,8 +55,8 @@ def write_epub(manuscript: Manuscript, theme: Theme, settings: Settings) -> byte
                     theme.stylesheet("epub.css"))
 
 
-def write_issue_epub(edition, theme: Theme, settings: Settings) -> bytes:
-    """The issue's e-reader edition (pagination.IssueManuscript): a cover, a page
+def write_issue_epub(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
+    """The issue's e-reader edition: a cover, a page
     about the issue with its contents, then each article in a folder of its own,
     with its front matter, as in its own edition."""
     t = edition.t

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from ebooklib import epub
 
+from ..issue_manuscript import IssueManuscript
 from ..manuscript import Manuscript, issue_label
 from ..markup import plain_text
 
@@ -109,8 +110,8 @@ def accessibility(t: Mapping[str, Any], images: bool) -> list[tuple[str, str]]:
     return found
 
 
-def set_issue_metadata(book: epub.EpubBook, edition) -> None:
-    """The metadata of an issue (pagination.IssueManuscript): the issue is the
+def set_issue_metadata(book: epub.EpubBook, edition: IssueManuscript) -> None:
+    """The metadata of an issue: the issue is the
     publication, its articles' authors its creators, the journal its collection."""
     issue = edition.issue
     t = edition.t
@@ -145,9 +146,9 @@ def set_issue_metadata(book: epub.EpubBook, edition) -> None:
     if c.container_title:
         book.add_metadata(None, "meta", c.container_title, {"property": "belongs-to-collection", "id": "journal"})
         book.add_metadata(None, "meta", "series", {"refines": "#journal", "property": "collection-type"})
-        if c.volume or c.issue:
-            position = ".".join(str(p) for p in (c.volume, c.issue) if p)
-            book.add_metadata(None, "meta", position, {"refines": "#journal", "property": "group-position"})
+        if c.collection_number:  # the journal's running number orders its issues
+            book.add_metadata(None, "meta", str(c.collection_number),
+                              {"refines": "#journal", "property": "group-position"})
     _finish(book, accessibility(t, True), edition.generator)
 
 

@@ -17,9 +17,9 @@ from markupsafe import Markup
 from ..config import Settings
 from ..errors import Problem, SourceError
 from ..fetch import make_url_fetcher
-from ..model import PAPERS
-from ..pagination import IssueManuscript
+from ..issue_manuscript import IssueManuscript
 from ..render import Theme
+from . import memo
 from .footnote_layout import keep_footnotes_with_calls
 from .pdf import check_footnote_areas, quiet_weasyprint
 from .pdf_metadata import Metadata, issue_xmp
@@ -32,7 +32,7 @@ STYLESHEETS = ("print.css", "issue.css")
 _ID_ATTRIBUTES = re.compile(r'(?<![\w-])(id|for|headers|aria-labelledby|aria-describedby|aria-controls)="([^"]*)"')
 _FRAGMENT = re.compile(r'(?<![\w-])href="#([^"]*)"')
 
-_layouts: dict[str, weasyprint.Document] = {}  # the last layout of each issue, by its HTML
+_layouts = memo()  # issue slug -> (HTML, its layout), for this build
 
 
 def lay_out(edition: IssueManuscript, theme: Theme, settings: Settings) -> weasyprint.Document:
@@ -40,7 +40,8 @@ def lay_out(edition: IssueManuscript, theme: Theme, settings: Settings) -> weasy
     keep_footnotes_with_calls()
     tag_languages_and_notes()
     html = _render_html(edition, theme, settings)
-    if html not in _layouts:
+    slug = edition.issue.slug
+    if slug not in _layouts or _layouts[slug][0] != html:
         fetcher, refused = make_url_fetcher(*theme.roots)
         try:
             with quiet_weasyprint():
@@ -48,9 +49,8 @@ def lay_out(edition: IssueManuscript, theme: Theme, settings: Settings) -> weasy
                                            url_fetcher=fetcher).render()
         except refused as error:
             raise SourceError([Problem(edition.issue.file, f"issue: {error}")]) from None
-        _layouts.clear()  # only the latest is ever written
-        _layouts[html] = document
-    return _layouts[html]
+        _layouts[slug] = (html, document)  # the last layout of each issue: the one written
+    return _layouts[slug][1]
 
 
 def page_ranges(document: weasyprint.Document, edition: IssueManuscript) -> dict[str, tuple[int, int]]:
@@ -86,7 +86,9 @@ def write_issue_pdf(edition: IssueManuscript, theme: Theme, settings: Settings) 
 
 
 def _render_html(edition: IssueManuscript, theme: Theme, settings: Settings) -> str:
-    paper = PAPERS[settings.paper.lower()] if settings.paper else edition.issue.paper
+    # Always the issue's own paper: the page numbers every citation gives come from
+    # this layout (--paper is for the other print editions).
+    paper = edition.issue.paper
     articles = [
         scope_ids(theme.render(ARTICLE_TEMPLATE, doc=m, t=m.t, edition="issue"), f"{m.article.slug}--")
         for m in edition.articles

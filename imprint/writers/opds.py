@@ -1,7 +1,7 @@
 """The OPDS catalogue (OPDS Catalog 1.2, Atom), so that e-reader apps can browse
 and download: dist/opds/index.xml is the root, a navigation feed to an
 acquisition feed of every article (opds/articles.xml) and one per issue
-(opds/<issue>.xml, the whole issue first, then its articles).
+(opds/issues/<issue>.xml, the whole issue first, then its articles).
 
 Written with lxml, not a template: it is data for machines, and every value is
 escaped by the serializer. Links are relative to the feed (resolved against the
@@ -17,12 +17,12 @@ from datetime import datetime
 
 from lxml import etree
 
-from ..config import Settings
+from ..config import FORMATS
 from ..manuscript import Manuscript
 from ..model import Publication
-from ..pagination import IssueManuscript
+from ..issue_manuscript import IssueManuscript
 from ..render import Theme
-from .site import Place, cover_name, downloads
+from .site import Place, SiteContent, cover_name, downloads, site_lang
 
 ATOM = "http://www.w3.org/2005/Atom"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -40,7 +40,7 @@ class _Feed:
 
     def __init__(self, name: str, title: str, kind: str, updated: datetime, lang: str, publication: Publication,
                  site_name: str):
-        self.place = Place("opds", publication.base_url)
+        self.place = Place(("opds/" + name).rsplit("/", 1)[0], publication.base_url)
         self.root = etree.Element(f"{{{ATOM}}}feed", nsmap=NSMAP)
         self.root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
         self.add(self.root, "id", _uuid(publication, f"opds/{name}"))
@@ -82,10 +82,11 @@ class _Feed:
         return etree.tostring(self.root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def render_catalogue(publication: Publication, site_name: str, articles: list[Manuscript],
-                     issues: list[IssueManuscript], theme: Theme, settings: Settings) -> dict[str, bytes]:
+def render_catalogue(content: SiteContent, site_name: str, theme: Theme) -> dict[str, bytes]:
     """The catalogue's feeds by their path in dist/."""
-    lang = publication.lang or (articles[0].article.lang if articles else "en")
+    publication = content.publication
+    articles, issues = content.articles, content.issues
+    lang = site_lang(content)
     t = theme.strings(lang)
     latest = max([m.modified for m in articles] + [i.modified for i in issues])
     files = {}
@@ -95,29 +96,33 @@ def render_catalogue(publication: Publication, site_name: str, articles: list[Ma
     root.add(entry, "content", t["all_articles"]).set("type", "text")
     root.link(entry, "subsection", "opds/articles.xml", ACQUISITION, t["all_articles"])
     for issue in issues:
-        entry = root.entry(_uuid(publication, f"opds/{issue.issue.slug}.xml"), issue.name, issue.modified)
+        name = f"issues/{issue.issue.slug}.xml"
+        entry = root.entry(_uuid(publication, f"opds/{name}"), issue.name, issue.modified)
         root.add(entry, "content", issue.name).set("type", "text")
-        root.link(entry, "subsection", f"opds/{issue.issue.slug}.xml", ACQUISITION, issue.name)
+        root.link(entry, "subsection", f"opds/{name}", ACQUISITION, issue.name)
     files["opds/index.xml"] = root.bytes()
 
     feed = _Feed("articles.xml", f"{site_name}: {t['all_articles']}", ACQUISITION, latest, lang, publication,
                  site_name)
     for manuscript in sorted(articles, key=lambda m: (-m.modified.timestamp(), m.article.slug)):
-        _article_entry(feed, manuscript, settings)
+        _article_entry(feed, manuscript, content)
     files["opds/articles.xml"] = feed.bytes()
 
     for issue in issues:
-        feed = _Feed(f"{issue.issue.slug}.xml", issue.name, ACQUISITION, issue.modified, issue.lang, publication,
-                     site_name)
-        _issue_entry(feed, issue, settings)
+        name = f"issues/{issue.issue.slug}.xml"
+        feed = _Feed(name, issue.name, ACQUISITION, issue.modified, issue.lang, publication, site_name)
+        _issue_entry(feed, issue, content)
         for manuscript in issue.articles:
-            _article_entry(feed, manuscript, settings)
-        files[f"opds/{issue.issue.slug}.xml"] = feed.bytes()
+            _article_entry(feed, manuscript, content)
+        files[f"opds/{name}"] = feed.bytes()
     return files
 
 
-def _article_entry(feed: _Feed, manuscript: Manuscript, settings: Settings) -> None:
+def _article_entry(feed: _Feed, manuscript: Manuscript, content: SiteContent) -> None:
+    """An entry for an article (none for one this build made nothing to download of)."""
     article = manuscript.article
+    if not _acquirable(content.files(article.slug), article.slug):
+        return
     entry = feed.entry(manuscript.identifier, manuscript.full_title, manuscript.modified)
     for author in article.authors:
         person = feed.add(entry, "author")
@@ -145,10 +150,12 @@ def _article_entry(feed: _Feed, manuscript: Manuscript, settings: Settings) -> N
     if manuscript.abstract_text:
         feed.add(entry, "summary", manuscript.abstract_text).set("type", "text")
     feed.add(entry, "content", manuscript.reference_text).set("type", "text")
-    _links(feed, entry, article.slug, settings, manuscript.t)
+    _links(feed, entry, article.slug, content, manuscript.t)
 
 
-def _issue_entry(feed: _Feed, issue: IssueManuscript, settings: Settings) -> None:
+def _issue_entry(feed: _Feed, issue: IssueManuscript, content: SiteContent) -> None:
+    if not _acquirable(content.files(issue.issue.slug), issue.issue.slug):
+        return
     entry = feed.entry(issue.identifier, issue.name, issue.modified)
     for name in issue.issue.editors:
         person = feed.add(entry, "contributor")
@@ -164,19 +171,23 @@ def _issue_entry(feed: _Feed, issue: IssueManuscript, settings: Settings) -> Non
     contents = "; ".join(f"{m.running_authors}: {m.full_title}" if m.article.authors else m.full_title
                          for m in issue.articles)
     feed.add(entry, "content", contents).set("type", "text")
-    _links(feed, entry, issue.issue.slug, settings, issue.t)
+    _links(feed, entry, issue.issue.slug, content, issue.t)
 
 
-def _links(feed: _Feed, entry, slug: str, settings: Settings, t) -> None:
-    folder = settings.dist_dir / slug
-    cover, thumbnail = cover_name(folder)
+def _acquirable(files: dict[str, int], slug: str) -> bool:
+    return any(FORMATS[fmt].path(slug) in files for fmt in ACQUIRED)
+
+
+def _links(feed: _Feed, entry, slug: str, content: SiteContent, t) -> None:
+    files = content.files(slug)
+    cover, thumbnail = cover_name(files)
     if cover:
         feed.link(entry, "http://opds-spec.org/image", f"{slug}/{cover}",
                   "image/jpeg" if cover.endswith(".jpg") else "image/png")
     if thumbnail:
         feed.link(entry, "http://opds-spec.org/image/thumbnail", f"{slug}/{thumbnail}", "image/jpeg")
     feed.link(entry, "alternate", f"{slug}/index.html", "text/html")
-    for download in downloads(folder, slug, Place(slug, None), t):
+    for download in downloads(files, slug, Place(slug, None), t):
         if download.fmt in ACQUIRED:
             feed.link(entry, OPEN_ACCESS, f"{slug}/{download.name}", download.media_type, download.label,
                       download.size)

@@ -68,7 +68,12 @@ def write_handout(manuscript: Manuscript, theme: Theme, settings: Settings) -> b
     return render_pdf(manuscript, theme, settings, EDITIONS["handout"])
 
 
-def paper_for(manuscript: Manuscript, settings: Settings) -> Paper:
+def paper_for(manuscript: Manuscript, settings: Settings, edition: str = "pdf") -> Paper:
+    """The paper of a print edition: the command line's, else the article's. The
+    print and archival editions of an issue's article are its pages in the issue,
+    on the issue's paper, whatever the command line says."""
+    if manuscript.article.issue and edition in FOLIATED:
+        return manuscript.article.paper
     return PAPERS[settings.paper.lower()] if settings.paper else manuscript.article.paper
 
 
@@ -79,8 +84,9 @@ def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition
     tag_languages_and_notes()
     # The print and archival editions of an article in an issue are its pages
     # in the issue, numbered as there; a booklet's half sheets are not.
-    folio = manuscript.article.folio if edition.name in FOLIATED and paper is None else 1
-    paper = paper or paper_for(manuscript, settings)
+    in_issue = bool(manuscript.article.issue) and edition.name in FOLIATED and paper is None
+    folio = manuscript.article.folio if in_issue else 1
+    paper = paper or paper_for(manuscript, settings, edition.name)
     qr_url = handout_url(manuscript) if edition.name == "handout" else None
     html = theme.render(
         edition.template,
@@ -103,7 +109,7 @@ def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         with quiet_weasyprint():
             document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
             check_footnote_areas(document, {note.id: (manuscript, note) for note in manuscript.body.notes})
-            if folio != 1:
+            if in_issue:
                 _check_issue_pages(document, manuscript)
             document.metadata = Metadata(article_xmp(manuscript), **vars(document.metadata))
             if edition.attachments:

@@ -5,15 +5,11 @@ and PRISM, which archives and reference managers read.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from lxml import etree
 from weasyprint.pdf.metadata import DocumentMetadata
 
+from ..issue_manuscript import IssueManuscript
 from ..manuscript import Manuscript
-
-if TYPE_CHECKING:
-    from ..pagination import IssueManuscript
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -49,7 +45,7 @@ def article_xmp(manuscript: Manuscript) -> bytes:
     )
 
 
-def issue_xmp(edition: "IssueManuscript") -> bytes:
+def issue_xmp(edition: IssueManuscript) -> bytes:
     """The same fields for a whole issue."""
     issue = edition.issue
     c = issue.citation

@@ -11,6 +11,7 @@ their sizes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -19,10 +20,11 @@ from markupsafe import Markup
 
 from ..citation import format_reference
 from ..config import FORMATS, Settings
+from ..document import Context, parse_block
 from ..errors import Problem, StyleError
 from ..manuscript import Manuscript
 from ..model import Publication
-from ..pagination import IssueManuscript
+from ..issue_manuscript import IssueManuscript
 from ..render import Theme
 from .site_metadata import Download, dublin_core_tags, highwire_tags, json_ld, scholarly_article
 
@@ -36,12 +38,12 @@ CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 class Place:
     """Where a page is in dist/, and how it names other files."""
 
-    folder: str  # "" for the index, "<slug>" for a landing page
+    folder: str  # "" for the index, "<slug>" for a landing page, "opds/issues" for a feed
     base_url: str | None
 
     def link(self, path: str) -> str:
         """A link for people (relative: works on any host and from disk)."""
-        return "../" * (1 if self.folder else 0) + path
+        return "../" * (self.folder.count("/") + 1 if self.folder else 0) + path
 
     def url(self, path: str) -> str:
         """A URL for machines: absolute when the base URL is known."""
@@ -58,58 +60,87 @@ class Citation:
     text: str
 
 
-def render_site(publication: Publication, articles: list[Manuscript], issues: list[IssueManuscript],
-                theme: Theme, settings: Settings, complete: bool) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class SiteContent:
+    """What the site shows: what this build wrote, and where it belongs."""
+
+    publication: Publication
+    articles: list[Manuscript]  # written by this build
+    issues: list[IssueManuscript]  # written by this build
+    all_issues: list[IssueManuscript]  # laid out by this build: an article's issue may not be rebuilt
+    written: dict[str, dict[str, int]]  # folder of dist/ -> file name -> size, by this build
+    complete: bool  # every article built: the index and the catalogue can be made
+
+    def files(self, slug: str) -> dict[str, int]:
+        return self.written.get(slug, {})
+
+    def acquirable(self) -> bool:
+        """Whether an e-reader app could download anything: the catalogue's purpose."""
+        return any(name.endswith((".epub", ".pdf")) for files in self.written.values() for name in files)
+
+    def notes(self, settings: Settings) -> list[str]:
+        found = []
+        if not self.complete:
+            found.append("the site's index and OPDS catalogue were not rebuilt: they list every article, "
+                         "so they are made when every article builds")
+        elif not self.acquirable():
+            found.append("no OPDS catalogue was made: this build made no EPUB or PDF to offer in it")
+        if not self.publication.base_url:
+            found.append("base-url is not set in the publication file: the landing pages give relative URLs, "
+                         "which Google Scholar does not accept")
+        if self.complete:
+            known = {m.article.slug for m in self.articles} | {i.issue.slug for i in self.issues} | {"opds"}
+            stale = sorted(p.name for p in settings.dist_dir.iterdir() if p.is_dir() and p.name not in known)
+            if stale:
+                found.append(f"dist/ holds folders of no article or issue in source/: {', '.join(stale)} "
+                             "(delete them before publishing dist/)")
+        return found
+
+
+def render_site(content: SiteContent, theme: Theme, settings: Settings) -> dict[str, bytes]:
     """The site's files by their path in dist/: a landing page for each article and
-    issue built, the stylesheet, and (when `complete`) the index and the catalogue."""
+    issue built, the stylesheet, and (when complete) the index and the catalogue."""
     files: dict[str, bytes] = {STYLESHEET: theme.stylesheet(STYLESHEET)}
-    home = _site_name(publication, articles, issues)
-    for manuscript in articles:
-        slug = manuscript.article.slug
-        files[f"{slug}/index.html"] = _article_page(manuscript, publication, home, issues, theme, settings)
-    for issue in issues:
-        files[f"{issue.issue.slug}/index.html"] = _issue_page(issue, publication, home, theme, settings)
-    if complete:
-        files["index.html"] = _index_page(publication, home, articles, issues, theme, settings)
-        from .opds import render_catalogue
-        files.update(render_catalogue(publication, home, articles, issues, theme, settings))
+    home = _site_name(content, theme)
+    for manuscript in content.articles:
+        files[f"{manuscript.article.slug}/index.html"] = _article_page(manuscript, content, home, theme)
+    for issue in content.issues:
+        files[f"{issue.issue.slug}/index.html"] = _issue_page(issue, content, home, theme)
+    if content.complete:
+        files["index.html"] = _index_page(content, home, theme, settings)
+        if content.acquirable():
+            from .opds import render_catalogue
+            files.update(render_catalogue(content, home, theme))
     return files
 
 
-def downloads(folder: Path, slug: str, place: Place, t) -> list[Download]:
-    """The editions and citation files in `folder` (dist/<slug>/), in the table's order."""
+def downloads(files: dict[str, int], slug: str, place: Place, t) -> list[Download]:
+    """The editions and citation files among `files` (dist/<slug>/), in the table's order."""
     found = []
     for fmt, spec in FORMATS.items():
-        if fmt == "site":
-            continue
-        names = [(spec.path(slug), t[f"file_{fmt}"])]
+        names = [(fmt, spec.path(slug), t[f"file_{fmt}"])] if fmt != "site" else []
         if spec.printed:
-            names.append((spec.path(slug, booklet=True), f"{t[f'file_{fmt}']}, {t['booklet']}"))
-        for name, label in names:
-            path = folder / name
-            if path.is_file():
-                found.append(Download(fmt if name == spec.path(slug) else f"{fmt}-booklet", name, label,
-                                      spec.media_type, path.stat().st_size, place.url(f"{slug}/{name}")))
+            names.append((f"{fmt}-booklet", spec.path(slug, booklet=True), f"{t[f'file_{fmt}']}, {t['booklet']}"))
+        for kind, name, label in names:
+            if name in files:
+                found.append(Download(kind, name, label, spec.media_type, files[name], place.url(f"{slug}/{name}")))
     return found
 
 
-def cover_name(folder: Path) -> tuple[str | None, str | None]:
-    """The cover and thumbnail files in the folder, if the build made them."""
-    cover = next((n for n in ("cover.jpg", "cover.png") if (folder / n).is_file()), None)
-    thumbnail = "cover-thumbnail.jpg" if (folder / "cover-thumbnail.jpg").is_file() else None
-    return cover, thumbnail
+def cover_name(files: dict[str, int]) -> tuple[str | None, str | None]:
+    """The cover and thumbnail among the files, if the build made them."""
+    cover = next((n for n in ("cover.jpg", "cover.png") if n in files), None)
+    return cover, "cover-thumbnail.jpg" if "cover-thumbnail.jpg" in files else None
 
 
-def _article_page(manuscript: Manuscript, publication: Publication, home: str, issues: list[IssueManuscript],
-                  theme: Theme, settings: Settings) -> bytes:
+def _article_page(manuscript: Manuscript, content: SiteContent, home: str, theme: Theme) -> bytes:
     article = manuscript.article
     place = Place(article.slug, article.base_url)
-    folder = settings.dist_dir / article.slug
-    files = downloads(folder, article.slug, place, manuscript.t)
-    cover, thumbnail = cover_name(folder)
+    files = downloads(content.files(article.slug), article.slug, place, manuscript.t)
+    cover, thumbnail = cover_name(content.files(article.slug))
     page_url = place.absolute(f"{article.slug}/index.html")
     image_url = place.url(f"{article.slug}/{cover}") if cover else None
-    issue = next((i for i in issues if i.issue.slug == article.issue), None)
+    issue = next((i for i in content.all_issues if i.issue.slug == article.issue), None)
     html = theme.render(
         "site/article.html.j2",
         doc=manuscript, t=manuscript.t, lang=article.lang, home=home, place=place, downloads=files,
@@ -118,18 +149,16 @@ def _article_page(manuscript: Manuscript, publication: Publication, home: str, i
         highwire=highwire_tags(manuscript, files, page_url),
         dublin_core=dublin_core_tags(manuscript),
         json_ld=json_ld(scholarly_article(manuscript, files, page_url, image_url)),
-        citations=_cite_as(manuscript, publication, theme),
+        citations=_cite_as(manuscript, content.publication, theme),
         stylesheet=place.link(STYLESHEET),
     )
     return html.encode()
 
 
-def _issue_page(issue: IssueManuscript, publication: Publication, home: str, theme: Theme,
-                settings: Settings) -> bytes:
+def _issue_page(issue: IssueManuscript, content: SiteContent, home: str, theme: Theme) -> bytes:
     place = Place(issue.issue.slug, issue.issue.base_url)
-    folder = settings.dist_dir / issue.issue.slug
-    files = downloads(folder, issue.issue.slug, place, issue.t)
-    cover, thumbnail = cover_name(folder)
+    files = downloads(content.files(issue.issue.slug), issue.issue.slug, place, issue.t)
+    cover, thumbnail = cover_name(content.files(issue.issue.slug))
     page_url = place.absolute(f"{issue.issue.slug}/index.html")
     data = _issue_json_ld(issue, place, page_url, cover)
     html = theme.render(
@@ -140,51 +169,79 @@ def _issue_page(issue: IssueManuscript, publication: Publication, home: str, the
     return html.encode()
 
 
-def _index_page(publication: Publication, home: str, articles: list[Manuscript], issues: list[IssueManuscript],
-                theme: Theme, settings: Settings) -> bytes:
-    lang = publication.lang or (articles[0].article.lang if articles else "en")
+def _index_page(content: SiteContent, home: str, theme: Theme, settings: Settings) -> bytes:
+    publication = content.publication
+    lang = site_lang(content)
     t = theme.strings(lang)
     place = Place("", publication.base_url)
-    ordered = sorted(articles, key=lambda m: (-(m.article.date.year if m.article.date else 0),
-                                              m.article.issue or "", m.article.folio, m.title_text))
-    listed_issues = sorted(issues, key=lambda i: (-(i.issue.date.year if i.issue.date else 0), i.issue.slug))
+    articles = sorted(content.articles, key=lambda m: (-(m.article.date.year if m.article.date else 0),
+                                                       _natural(m.article.issue or ""), m.article.folio,
+                                                       m.title_text))
+    issues = sorted(content.issues, key=lambda i: (-(i.issue.date.year if i.issue.date else 0),
+                                                   _natural(i.issue.citation.volume or ""),
+                                                   _natural(i.issue.citation.issue or ""), _natural(i.issue.slug)))
+    description = None
+    if publication.description:
+        context = Context(file=publication.file or "source/publication.yaml", first_line=1,
+                          quotes=str(t["quotes"]), words=t, root=settings.root, folder=settings.source_dir, lang=lang)
+        description = parse_block(publication.description, context, "description")
     html = theme.render(
         "site/index.html.j2",
-        t=t, lang=lang, home=home, publication=publication, place=place, articles=ordered, issues=listed_issues,
-        thumbnails={m.article.slug: cover_name(settings.dist_dir / m.article.slug)[1] for m in articles}
-        | {i.issue.slug: cover_name(settings.dist_dir / i.issue.slug)[1] for i in issues},
+        t=t, lang=lang, home=home, publication=publication, description=description, place=place,
+        articles=articles, issues=issues,
+        thumbnails={slug: cover_name(files)[1] for slug, files in content.written.items()},
         page_url=place.absolute("index.html"),
         stylesheet=place.link(STYLESHEET),
     )
     return html.encode()
 
 
-def _site_name(publication: Publication, articles: list[Manuscript], issues: list[IssueManuscript]) -> str:
-    if publication.title:
-        return publication.title
-    journals = [m.article.citation.container_title for m in articles] + [i.journal for i in issues]
-    return next((j for j in journals if j), "Imprint")
+def site_lang(content: SiteContent) -> str:
+    if content.publication.lang:
+        return content.publication.lang
+    return content.articles[0].article.lang if content.articles else "en"
+
+
+def _site_name(content: SiteContent, theme: Theme) -> str:
+    """The publication's title, else its journal's name, else the words for the index."""
+    if content.publication.title:
+        return content.publication.title
+    journals = [m.article.citation.container_title for m in content.articles] + [i.journal for i in content.issues]
+    return next((j for j in journals if j), None) or str(theme.strings(site_lang(content))["site_home"])
+
+
+def _natural(text: str) -> tuple:
+    """Sorts "2" before "10"."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(text)))
+
+
+def cite_as_styles(publication: Publication, theme: Theme) -> list[Problem]:
+    """Every style `cite-as` names must exist: checked before anything is written."""
+    problems = []
+    for index, name in enumerate(publication.cite_as):
+        try:
+            theme.csl_style(name)
+        except StyleError as error:
+            file, line = publication.where.get(f"cite-as[{index}]", (publication.file, None))
+            problems += [Problem(file or "source/publication.yaml", f"citation style '{name}': {p.message}",
+                                 line=line, field=f"cite-as[{index}]", hint=p.hint) for p in error.problems]
+    return problems
 
 
 def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> list[Citation]:
     """The article's reference in its own style, then in each style the publication offers."""
     article = manuscript.article
-    names = list(dict.fromkeys((article.csl,) + (publication.cite_as or DEFAULT_CITE_AS)))
     record = {**manuscript.record, "id": article.slug}
     found = []
-    for name in names:
-        try:
-            path = theme.csl_style(name)
-            html, text = format_reference(record, path, article.lang)
-        except StyleError as error:
-            raise StyleError([Problem(publication.file or "source/publication.yaml",
-                                      f"cite-as style '{name}': {p.message}", field="cite-as", hint=p.hint)
-                              for p in error.problems]) from None
+    for name in dict.fromkeys((article.csl,) + (publication.cite_as or DEFAULT_CITE_AS)):
+        path = theme.csl_style(name)  # checked beforehand (cite_as_styles)
+        html, text = format_reference(record, path, article.lang)
         found.append(Citation(_style_title(path) or name, html, text))
     return found
 
 
 def _style_title(path: Path) -> str | None:
+    # The path comes from Theme.csl_style, which has checked that it may be read.
     try:
         for _, element in ElementTree.iterparse(path, events=("end",)):
             if element.tag == f"{CSL_NS}title":

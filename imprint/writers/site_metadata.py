@@ -30,6 +30,7 @@ class Download:
 
     @property
     def size_text(self) -> str:
+        """For JSON-LD's contentSize (pages show sizes in their own language)."""
         if self.size < 1000:
             return f"{self.size} B"
         if self.size < 1_000_000:
@@ -51,8 +52,9 @@ def highwire_tags(manuscript: Manuscript, downloads: list[Download], page_url: s
         if author.email and author.corresponding:
             tags.append(("citation_author_email", author.email))
     if article.date:
-        # Scholar reads YYYY/MM/DD, or the year alone.
-        tags.append(("citation_publication_date", article.date.iso().replace("-", "/")))
+        # Scholar reads YYYY/MM/DD, or the year alone (not a year and month).
+        date = article.date
+        tags.append(("citation_publication_date", date.iso().replace("-", "/") if date.day else str(date.year)))
     optional = [
         ("citation_journal_title", c.container_title),
         ("citation_publisher", c.publisher),
@@ -102,8 +104,8 @@ def dublin_core_tags(manuscript: Manuscript) -> list[tuple[str, str]]:
     tags += [("DC.subject", k) for k in article.keywords]
     if manuscript.abstract_text:
         tags.append(("DC.description", manuscript.abstract_text))
-    source = ", ".join(p for p in (c.container_title, c.volume and f"{c.volume}({c.issue})" if c.issue else c.volume,
-                                   c.page) if p)
+    number = f"{c.volume}({c.issue})" if c.volume and c.issue else c.volume or (f"({c.issue})" if c.issue else None)
+    source = ", ".join(p for p in (c.container_title, number, c.page) if p)
     if source:
         tags.append(("DC.source", source))
     return tags
