@@ -67,6 +67,13 @@ def test_contents_list_the_pages(issue):
     numbers = [int(n) for n in re.findall(r"^\s*(\d{3})\s*$", contents, re.M)] or \
         [int(n) for n in re.findall(r"(\d{3})\s*$", contents, re.M)]
     assert numbers == [pages(found[s]["page"])[0] for s in ARTICLES]
+    # Each entry links to its article from its title, not only from its number.
+    import pikepdf
+
+    with pikepdf.open(issue.file("pdf")) as pdf:
+        links = [(str(a.Dest), float(a.Rect[0])) for a in pdf.pages[1].Annots]
+    for slug in ARTICLES:
+        assert any(dest == f"{slug}--article" and left < 100 for dest, left in links), slug
 
 
 def test_every_citation_agrees_with_the_issue(issue):
