@@ -1,17 +1,19 @@
-"""A journal issue made ready for the writers: its articles in order, each with the
-pages it is printed on.
+"""An issue's articles given the pages they are printed on.
 
-The pages are found by laying the issue out (writers/issue_pdf.py). Each article's
-"For citation" line carries its page range and sits on its first page, so a new
-range can move text: the issue is laid out again until the ranges stay the same
-(once more, twice at most in practice; an editor who already wrote the right
-`page:` saves the second layout). An article whose `page:` disagrees with the
-printed issue is an error, since every citation must match the issue.
+Each article's print edition is laid out where it starts in the issue: the page
+count gives the next article's first page. The "For citation" line on the
+article's first page carries its own page range, so a new range can move text:
+an article is laid out again until its range stays the same (twice on a first
+build; once when the editor already wrote the right `page:`). The last layout
+is the article's print edition, written at once (writers/pdf.prewrite), and its
+pages are the issue's (writers/issue_pdf.py puts them together). An article
+whose `page:` disagrees with the printed issue is an error, since every citation
+must match the issue.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import Callable
 
 from .config import Settings
 from .errors import InternalError, Problem, UserError
@@ -19,7 +21,6 @@ from .issue_manuscript import IssueManuscript, prepare_issue
 from .manuscript import Manuscript, with_pages
 from .model import Issue
 from .render import Theme
-from .writers.issue_pdf import lay_out, page_ranges
 
 MAX_LAYOUTS = 4
 
@@ -28,32 +29,50 @@ class IssueError(UserError):
     """An issue cannot be built as its files say."""
 
 
-def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings: Settings) -> IssueManuscript:
-    """The issue with every article on the pages it is printed on."""
-    given = {m.article.slug: m.article.citation.page for m in manuscripts}
-    edition = prepare_issue(issue, manuscripts, theme, settings)
-    known: dict[str, tuple[int, int]] = {}
-    for _ in range(MAX_LAYOUTS):
-        ranges = page_ranges(lay_out(edition, theme, settings), edition)
-        if ranges == known:
-            break
-        known = ranges
-        edition = replace(edition, articles=tuple(
-            with_pages(m, *ranges[m.article.slug], theme) for m in edition.articles))
-    else:
-        raise InternalError(f"the page ranges of issue {issue.slug} did not settle after {MAX_LAYOUTS} layouts")
+def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings: Settings,
+             wanted: Callable[[str], bool] = lambda slug: True) -> IssueManuscript:
+    """The issue with every article on the pages it is printed on. The print
+    editions of the `wanted` articles are written from their layouts as they are made."""
+    from .writers import pdf
+
+    first = issue.first_page
+    placed = []
     problems = []
-    for manuscript in edition.articles:
-        wrote = given[manuscript.article.slug]
-        if wrote and _normal(wrote) != _normal(manuscript.article.citation.page):
+    for manuscript in manuscripts:
+        given = manuscript.article.citation.page
+        count = _pages_in(given, first) or 1
+        for _ in range(MAX_LAYOUTS):
+            manuscript = with_pages(manuscript, first, first + count - 1, theme)
+            html = pdf.print_html(manuscript, theme, settings, pdf.EDITIONS["pdf"])
+            document = pdf.lay_out(html, manuscript, theme, in_issue=True)
+            if len(document.pages) == count:
+                break
+            count = len(document.pages)
+        else:
+            raise InternalError(f"the pages of {manuscript.article.slug} in issue {issue.slug} "
+                                f"did not settle after {MAX_LAYOUTS} layouts")
+        if given and _normal(given) != _normal(manuscript.article.citation.page):
             file, line = manuscript.article.where.get("citation.page", manuscript.article.locate("citation"))
             problems.append(Problem(
-                file, f"page is '{wrote}' here but the article is printed on pages "
+                file, f"page is '{given}' here but the article is printed on pages "
                       f"{manuscript.article.citation.page} of issue {issue.slug}", line=line, field="citation.page",
                 hint="leave `page:` out: Imprint takes it from the issue's layout"))
+        elif wanted(manuscript.article.slug):
+            pdf.prewrite(manuscript, theme, settings, document)
+        placed.append(manuscript)
+        first += count
     if problems:
         raise IssueError(problems)
-    return edition
+    return prepare_issue(issue, placed, theme, settings)
+
+
+def _pages_in(page: str | None, first: int) -> int | None:
+    """How many pages a written range gives, if it starts where the article does."""
+    parts = _normal(page).split("-")
+    if not parts[0].isdigit() or int(parts[0]) != first:
+        return None
+    last = int(parts[-1]) if parts[-1].isdigit() else first
+    return last - first + 1 if last >= first else None
 
 
 def _normal(page: str | None) -> str:

@@ -121,7 +121,7 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
                 hint="fix the problems listed for the issue and its articles"))
             continue
         try:
-            edition = paginate(issue, [manuscripts[slug] for slug in issue.articles], theme, settings)
+            edition = paginate(issue, [manuscripts[slug] for slug in issue.articles], theme, settings, loaded.wanted)
         except UserError as error:
             report.problems.extend(error.problems)
             for slug in issue.articles:

@@ -61,6 +61,28 @@ def test_page_ranges_follow_the_issue_pdf(issue):
     assert page_count(pdf) == index - 1
 
 
+def test_the_issue_is_made_of_the_articles_own_pages(issue):
+    """The issue's pages are the standalone print editions' pages, and viewers show
+    the printed numbers (page labels)."""
+    import pikepdf
+
+    pdf = issue.file("pdf")
+    index = 3
+    for slug in ARTICLES:
+        own = issue.root / "dist" / slug / f"{slug}.pdf"
+        for page in range(1, page_count(own) + 1):
+            assert page_text(own, page) == page_text(pdf, index), (slug, page)
+            index += 1
+    with pikepdf.open(pdf) as document:
+        nums = document.Root.PageLabels.Nums
+        labels = [(int(nums[i]), str(nums[i + 1].S), int(nums[i + 1].get("/St", 1))) for i in range(0, len(nums), 2)]
+        assert labels == [(0, "/r", 1), (2, "/D", 173), (8, "/D", 179), (15, "/D", 186)]
+        kinds = [str(kid.S) for kid in document.Root.StructTreeRoot.K[0].K]
+        assert kinds.count("/Art") == 3  # one structure tree: each article an Art of the issue's Document
+    with pikepdf.open(issue.root / "dist" / "apparatus-ru" / "apparatus-ru.pdf") as document:
+        assert int(document.Root.PageLabels.Nums[1].St) == 179
+
+
 def test_contents_list_the_pages(issue):
     contents = page_text(issue.file("pdf"), 2)
     found = records(issue)

@@ -65,6 +65,11 @@ def test_print_edition_is_tagged_pdf_ua(editions):
         # 19-003: footnotes are notes, each with an ID unique in the file
         ids = [str(e.ID) for e in elements if str(e.S) == "/Note"]
         assert len(ids) >= 12 and len(set(ids)) == len(ids)
+        # ... listed in the structure tree's IDTree (ISO 32000-1, 14.7.2)
+        tree = pdf.Root.StructTreeRoot.IDTree.Names
+        listed = {str(tree[i]): tree[i + 1] for i in range(0, len(tree), 2)}
+        assert sorted(listed) == sorted(ids)
+        assert all(str(element.S) == "/Note" and str(element.ID) == key for key, element in listed.items())
         # 11-006: a passage in another language says so
         assert any(str(e.S) == "/Sect" and str(e.get("/Lang")) == "en" for e in elements)
         # 28-002/011: links are annotations with a description, in tab order by structure

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, Mapping
 
+import pydyf
 import weasyprint
 from markupsafe import Markup
 
@@ -30,10 +31,12 @@ from ..manuscript import Manuscript
 from ..markup import Note
 from ..model import PAPERS, Paper
 from ..render import Theme
+from . import memo
 from .exports import ATTACHMENTS
 from .footnote_layout import keep_footnotes_with_calls
 from .pdf_metadata import Metadata, article_xmp
 from .pdf_tags import tag_languages_and_notes
+from .scoping import scope_ids
 
 
 
@@ -48,6 +51,9 @@ class Edition:
 
 # The editions whose pages are the article's pages in its issue, numbered as there.
 FOLIATED = ("pdf", "archive")
+
+_documents = memo()  # print HTML -> its layout (the latest only)
+_written = memo()  # (print HTML, edition) -> the PDF, written when its issue was laid out
 
 EDITIONS = {
     "pdf": Edition("pdf", "print/article.html.j2", ("print.css",), "pdf/ua-1"),
@@ -80,11 +86,19 @@ def paper_for(manuscript: Manuscript, settings: Settings, edition: str = "pdf") 
 def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,
                paper: Paper | None = None) -> bytes:
     """One print edition; `paper` overrides the article's (a booklet's half sheet)."""
-    keep_footnotes_with_calls()
-    tag_languages_and_notes()
-    # The print and archival editions of an article in an issue are its pages
-    # in the issue, numbered as there; a booklet's half sheets are not.
-    in_issue = bool(manuscript.article.issue) and edition.name in FOLIATED and paper is None
+    html = print_html(manuscript, theme, settings, edition, paper)
+    written = _written.pop((html, edition.name), None)  # made when the issue was laid out
+    if written is not None:
+        return written
+    in_issue = _in_issue(manuscript, edition, paper)
+    return write_layout(lay_out(html, manuscript, theme, in_issue), manuscript, theme, settings, edition, in_issue)
+
+
+def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,
+               paper: Paper | None = None) -> str:
+    """The HTML WeasyPrint typesets for a print edition. The print and archival
+    editions share it (and so their layout)."""
+    in_issue = _in_issue(manuscript, edition, paper)
     folio = manuscript.article.folio if in_issue else 1
     paper = paper or paper_for(manuscript, settings, edition.name)
     qr_url = handout_url(manuscript) if edition.name == "handout" else None
@@ -92,7 +106,7 @@ def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         edition.template,
         doc=manuscript,
         t=manuscript.t,
-        edition=edition.name,
+        edition="handout" if edition.name == "handout" else "print",
         stylesheets=[theme.stylesheet_path(name).resolve().as_uri() for name in edition.stylesheets],
         paper=paper,
         folio=folio,
@@ -102,21 +116,59 @@ def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         created=manuscript.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         modified=manuscript.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
+    # In an issue, the article's ids carry its slug: its pages join the issue's
+    # file, where every id must be unique.
+    return str(scope_ids(html, f"{manuscript.article.slug}--")) if in_issue else html
+
+
+def lay_out(html: str, manuscript: Manuscript, theme: Theme, in_issue: bool) -> weasyprint.Document:
+    """The pages of a print edition's HTML (the latest is kept: the print and
+    archival editions, and an issue's pagination, lay out the same HTML)."""
+    if html in _documents:
+        return _documents[html]
+    keep_footnotes_with_calls()
+    tag_languages_and_notes()
     fetcher, refused = make_url_fetcher(*theme.roots)
-    base_url = manuscript.article.path.parent.as_uri() + "/"
-    options = {"pdf_variant": edition.variant, "pdf_tags": True}
     try:
         with quiet_weasyprint():
-            document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
-            check_footnote_areas(document, {note.id: (manuscript, note) for note in manuscript.body.notes})
-            if in_issue:
-                _check_issue_pages(document, manuscript)
-            document.metadata = Metadata(article_xmp(manuscript), **vars(document.metadata))
-            if edition.attachments:
-                options["attachments"] = _attachments(manuscript, theme, settings, fetcher)
-            return document.write_pdf(finisher=_unique_associated_files, **options)
+            document = weasyprint.HTML(string=html, base_url=manuscript.article.path.parent.as_uri() + "/",
+                                       url_fetcher=fetcher).render()
     except refused as error:
         raise SourceError([Problem(manuscript.article.file, f"print edition: {error}")]) from None
+    ids = f"{manuscript.article.slug}--" if in_issue else ""  # print_html scoped them
+    check_footnote_areas(document, {ids + note.id: (manuscript, note) for note in manuscript.body.notes})
+    _documents.clear()
+    _documents[html] = document
+    return document
+
+
+def write_layout(document: weasyprint.Document, manuscript: Manuscript, theme: Theme, settings: Settings,
+                 edition: Edition, in_issue: bool) -> bytes:
+    if in_issue:
+        _check_issue_pages(document, manuscript)
+    document.metadata = Metadata.around(document.metadata, article_xmp(manuscript))
+    options = {"pdf_variant": edition.variant, "pdf_tags": True}
+    fetcher, _ = make_url_fetcher(*theme.roots)
+    with quiet_weasyprint():
+        if edition.attachments:
+            options["attachments"] = _attachments(manuscript, theme, settings, fetcher)
+        return document.write_pdf(finisher=finisher(manuscript.article.folio if in_issue else 1), **options)
+
+
+def prewrite(manuscript: Manuscript, theme: Theme, settings: Settings, document: weasyprint.Document) -> None:
+    """Write the issue article's print editions the build makes from the layout
+    pagination just made, so that they are not laid out again."""
+    for name in FOLIATED:
+        if name in settings.formats:
+            edition = EDITIONS[name]
+            html = print_html(manuscript, theme, settings, edition)
+            _written[(html, name)] = write_layout(document, manuscript, theme, settings, edition, in_issue=True)
+
+
+def _in_issue(manuscript: Manuscript, edition: Edition, paper: Paper | None) -> bool:
+    # The print and archival editions of an article in an issue are its pages in
+    # the issue, numbered as there; a booklet's half sheets are not.
+    return bool(manuscript.article.issue) and edition.name in FOLIATED and paper is None
 
 
 def handout_url(manuscript: Manuscript) -> str | None:
@@ -137,7 +189,29 @@ def _qr_code(url: str) -> Markup:
     return Markup("data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode())
 
 
-def _unique_associated_files(document, pdf) -> None:
+def finisher(first_page: int = 1):
+    """What WeasyPrint 70 leaves out of the file, added before it is written:
+    the IDTree that structure elements with IDs need (ISO 32000-1, 14.7.2: our
+    notes have IDs), page labels when the first page is not 1 (so that viewers
+    show the printed numbers), and each associated file listed once."""
+
+    def finish(document, pdf) -> None:
+        _unique_associated_files(pdf)
+        notes = pdf.__dict__.get("_imprint_note_elements", [])
+        if notes:
+            names = pydyf.Array()
+            for note_id, element in sorted(notes, key=lambda n: n[0]):
+                names.extend([pydyf.String(note_id), element.reference])
+            reference = pdf.catalog["StructTreeRoot"]  # b"12 0 R": the object is pdf.objects[12]
+            pdf.objects[int(bytes(reference).split()[0])]["IDTree"] = pydyf.Dictionary({"Names": names})
+        if first_page != 1:
+            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
+                0, pydyf.Dictionary({"S": "/D", "St": first_page})])})
+
+    return finish
+
+
+def _unique_associated_files(pdf) -> None:
     """WeasyPrint 70 lists each attachment twice in the catalog's /AF (from the name
     tree and from the file specification); once is what PDF/A-3 means."""
     if "AF" in pdf.catalog:

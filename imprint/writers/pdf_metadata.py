@@ -27,6 +27,12 @@ class Metadata(DocumentMetadata):
         super().__init__(**fields)
         self.extra = extra
 
+    @classmethod
+    def around(cls, metadata: DocumentMetadata, extra: bytes) -> "Metadata":
+        """WeasyPrint's fields with ours (a layout written twice, print then archive,
+        already has ours: they are replaced)."""
+        return cls(extra, **{k: v for k, v in vars(metadata).items() if k != "extra"})
+
     def generate_rdf_metadata(self, variant, version, conformance):
         rdf = super().generate_rdf_metadata(variant, version, conformance)
         return rdf.replace(b"</rdf:RDF>", self.extra + b"</rdf:RDF>")

@@ -41,7 +41,10 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
         seen = pdf.__dict__.setdefault("_imprint_note_ids", {})
         note_id = html.get("id") or "note"
         seen[note_id] = seen.get(note_id, 0) + 1
-        element["ID"] = pydyf.String(note_id if seen[note_id] == 1 else f"{note_id}.{seen[note_id]}")
+        unique = note_id if seen[note_id] == 1 else f"{note_id}.{seen[note_id]}"
+        element["ID"] = pydyf.String(unique)
+        # pdf.finisher lists them in the structure tree's IDTree.
+        pdf.__dict__.setdefault("_imprint_note_elements", []).append((unique, element))
 
 
 def tag_languages_and_notes() -> None:
