@@ -16,9 +16,8 @@ from typing import Sequence, TextIO
 from . import __version__, schema
 from .config import DEFAULT_FORMATS, FORMATS, PAPER_NAMES, Settings
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
-from .pipeline import BuildReport, build
 
-COMMANDS = ("build", "schema")
+COMMANDS = ("build", "assemble", "watch", "serve", "schema")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,40 +57,69 @@ def _parser() -> argparse.ArgumentParser:
                "2 bad input, 1 internal failure.",
     )
     parser.add_argument("--version", action="version", version=f"Imprint {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="{build,schema}")
+    commands = parser.add_subparsers(title="commands", metavar="{" + ",".join(COMMANDS) + "}")
 
     b = commands.add_parser("build", help="build editions into dist/ (the default command)",
-                            description="Build the editions of the articles in source/ into dist/.")
+                            description="Build the editions of the articles in source/ into dist/. What is up to "
+                                        "date with its sources (dist/.imprint/manifest.json) is not built again.")
     b.add_argument("articles", nargs="*", metavar="ARTICLE",
-                   help="build only these articles (folder names in source/); default: all")
-    b.add_argument("-f", "--formats", metavar="LIST",
-                   help="comma-separated editions and files to build: "
-                   + ", ".join(f"{name} ({f.description})" for name, f in FORMATS.items())
-                   + f"; default: the publication's `editions`, else {','.join(DEFAULT_FORMATS)}")
-    b.add_argument("--paper", choices=PAPER_NAMES, type=lambda v: {p.lower(): p for p in PAPER_NAMES}.get(v.lower(), v),
-                   help="paper of the print editions, instead of the publication's")
-    b.add_argument("--booklet", action="store_true",
-                   help="also impose each print edition built as a saddle-stitched booklet "
-                        "(A5 pages two-up on A4, half-Letter on Letter)")
-    b.add_argument("--crop-marks", action="store_true", default=None,
-                   help="crop marks and 3 mm bleed on the print editions, for a print shop")
-    b.add_argument("-o", "--out", metavar="DIR", help="output folder (default: dist/ in the project)")
-    b.add_argument("-C", "--project", metavar="DIR", default=".",
-                   help="the project folder holding source/ and styles/ (default: the current folder)")
-    b.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
-    b.add_argument("--debug", action="store_true", help="show Python tracebacks")
+                   help="build only these articles or issues (folder names in source/); default: all")
+    _edition_options(b)
+    b.add_argument("--force", action="store_true",
+                   help="rebuild everything, even what is up to date with its sources")
+    b.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="articles built at once, each in a process of its own (default: one per core)")
+    b.add_argument("--shard", metavar="K/N",
+                   help="build only the K-th of N parts (for parallel CI jobs); then 'publish.py assemble'")
+    b.add_argument("--timings", action="store_true", help="print how long each stage took")
     b.set_defaults(run=_run_build)
 
+    a = commands.add_parser("assemble", help="make the site's index and catalogue from parts built with --shard",
+                            description="After 'build --shard K/N' for K = 1..N, with the parts' dist/ folders "
+                                        "copied into one: make the site's index, catalogue and manifest, "
+                                        "building no article again. Give the same options as the parts.")
+    _edition_options(a)
+    a.set_defaults(run=_run_assemble)
+
+    for name, help_text in (("watch", "build, then build again whenever a file of source/ or styles/ changes"),
+                            ("serve", "watch, and serve dist/ on 127.0.0.1 with pages that reload after builds")):
+        w = commands.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        _edition_options(w)
+        if name == "serve":
+            w.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free)")
+        w.set_defaults(run=_run_watch, serve=name == "serve")
+
     s = commands.add_parser("schema", help="print or write the front matter JSON Schema",
-                            description="Print the JSON Schema of article front matter, or write both schemas.")
+                            description="Print the JSON Schema of article front matter, or write the schemas.")
     s.add_argument("--write", metavar="DIR", nargs="?", const="schema",
-                   help="write article.schema.json and publication.schema.json into DIR (default: schema/)")
+                   help="write article.schema.json, publication.schema.json and issue.schema.json into DIR "
+                        "(default: schema/)")
     s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     s.set_defaults(run=_run_schema)
     return parser
 
 
-def _run_build(args: argparse.Namespace) -> int:
+def _edition_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-f", "--formats", metavar="LIST",
+                        help="comma-separated editions and files to build: "
+                        + ", ".join(f"{name} ({f.description})" for name, f in FORMATS.items())
+                        + f"; default: the publication's `editions`, else {','.join(DEFAULT_FORMATS)}")
+    parser.add_argument("--paper", choices=PAPER_NAMES,
+                        type=lambda v: {p.lower(): p for p in PAPER_NAMES}.get(v.lower(), v),
+                        help="paper of the print editions, instead of the publication's")
+    parser.add_argument("--booklet", action="store_true",
+                        help="also impose each print edition built as a saddle-stitched booklet "
+                             "(A5 pages two-up on A4, half-Letter on Letter)")
+    parser.add_argument("--crop-marks", action="store_true", default=None,
+                        help="crop marks and 3 mm bleed on the print editions, for a print shop")
+    parser.add_argument("-o", "--out", metavar="DIR", help="output folder (default: dist/ in the project)")
+    parser.add_argument("-C", "--project", metavar="DIR", default=".",
+                        help="the project folder holding source/ and styles/ (default: the current folder)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+
+
+def _settings(args: argparse.Namespace, **more) -> Settings:
     formats = None
     if args.formats is not None:
         formats = tuple(f.strip().lower().lstrip(".") for f in args.formats.split(",") if f.strip())
@@ -100,12 +128,75 @@ def _run_build(args: argparse.Namespace) -> int:
     project = Path(args.project)
     if not project.is_dir():
         raise UsageError(f"the project folder {project} does not exist")
-    settings = Settings.for_project(project, dist_dir=args.out, formats=formats, articles=tuple(args.articles),
-                                    paper=args.paper, booklet=args.booklet or None, crop_marks=args.crop_marks)
+    return Settings.for_project(project, dist_dir=args.out, formats=formats, paper=args.paper,
+                                booklet=args.booklet or None, crop_marks=args.crop_marks, **more)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    settings = _settings(args, articles=tuple(args.articles), force=args.force, jobs=args.jobs, shard=args.shard)
     started = time.perf_counter()
-    report = build(settings)
+    from .incremental import up_to_date
+
+    current = up_to_date(settings)  # quick: nothing heavy is loaded for it
+    if current is not None:
+        if not args.quiet:
+            print(f"everything is up to date ({_count(current, 'article or issue', 'articles and issues')}); "
+                  f"--force builds it all again")
+        return 0
+    from .pipeline import build
+
+    with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        report = build(settings, progress)
+    return _finish(report, settings, args, started)
+
+
+def _run_assemble(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    started = time.perf_counter()
+    from .pipeline import assemble
+
+    return _finish(assemble(settings), settings, args, started)
+
+
+def _run_watch(args: argparse.Namespace) -> int:
+    import threading
+
+    from .watch import Watcher, start_server
+
+    settings = _settings(args)
+
+    def said(report, seconds: float) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        if report.problems:
+            _print_problems(report.problems)
+        elif report.outputs:
+            built = ", ".join(report.articles + report.issues) or "the site"
+            print(f"{stamp} built {built}: {_count(len(report.outputs), 'file')} in {seconds:.2f} s", flush=True)
+        else:
+            print(f"{stamp} up to date", flush=True)
+
+    watcher = Watcher(settings, said)
+    server = None
+    if args.serve:
+        server, address = start_server(watcher, args.port)
+        print(f"serving {settings.dist_dir} at {address} (Ctrl+C stops)", flush=True)
+    else:
+        print(f"watching {settings.source_dir} and {settings.styles_dir} (Ctrl+C stops)", flush=True)
+    try:
+        watcher.run(threading.Event())
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if server is not None:
+            server.shutdown()
+    return 0
+
+
+def _finish(report, settings: Settings, args: argparse.Namespace, started: float) -> int:
     if not args.quiet:
         _print_summary(report, settings, time.perf_counter() - started)
+    if getattr(args, "timings", False):
+        _print_timings(report)
     if report.problems:
         _print_problems(report.problems)
         return 2
@@ -127,7 +218,37 @@ def _run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(report: BuildReport, settings: Settings, seconds: float) -> None:
+class _Progress:
+    """A line on the terminal that says how far a long build has got (not when the
+    output goes to a file or a pipe, as in CI)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.shown = False
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        if self.enabled and total > 1:
+            sys.stderr.write(f"\r\033[K[{done}/{total}] {name}")
+            sys.stderr.flush()
+            self.shown = True
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _print_timings(report) -> None:
+    total = sum(report.seconds.values()) or 1
+    print("time per stage (the stages of articles built at once add up beyond the wall time):")
+    for stage, seconds in sorted(report.seconds.items(), key=lambda item: -item[1]):
+        print(f"  {stage:<12} {seconds:7.2f} s  {100 * seconds / total:4.0f} %")
+
+
+def _print_summary(report, settings: Settings, seconds: float) -> None:
     for output in report.outputs:
         try:
             shown = output.path.relative_to(Path.cwd())
@@ -137,11 +258,12 @@ def _print_summary(report: BuildReport, settings: Settings, seconds: float) -> N
     for note in report.notes:
         print(f"note: {note}")
     built = [_count(len(report.articles), "article")] + ([_count(len(report.issues), "issue")] if report.issues else [])
-    print(f"{_count(len(report.outputs), 'file')} for {' and '.join(built)} in {seconds:.1f} s")
+    kept = f"; {len(report.up_to_date)} up to date" if report.up_to_date else ""
+    print(f"{_count(len(report.outputs), 'file')} for {' and '.join(built)}{kept} in {seconds:.1f} s")
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}"
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _size(size: int) -> str:

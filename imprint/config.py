@@ -7,6 +7,7 @@ it lives in source/publication.yaml and is declared in schema.py.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
@@ -60,6 +61,9 @@ class Settings:
     paper: str | None = None  # overrides the paper of every print edition
     booklet: tuple[str, ...] | None = None  # print editions also imposed as booklets; None: the publication's
     crop_marks: bool | None = None  # crop marks and bleed; None: the publication's
+    force: bool = False  # build everything, even what the manifest says is up to date
+    jobs: int = 1  # articles built at once, each in a process of its own
+    shard: tuple[int, int] | None = None  # (K, N): build only the K-th of N parts
 
     @property
     def source_dir(self) -> Path:
@@ -80,6 +84,9 @@ class Settings:
         paper: str | None = None,
         booklet: bool | None = None,
         crop_marks: bool | None = None,
+        force: bool = False,
+        jobs: int | None = 1,
+        shard: str | None = None,
     ) -> "Settings":
         root = Path(root).resolve()
         formats = tuple(dict.fromkeys(formats)) if formats else None
@@ -92,6 +99,16 @@ class Settings:
         # Zip entries cannot carry dates before 1980 nor, here, after 9999.
         if epoch is not None and not (epoch.strip().isdigit() and 315532800 <= int(epoch) < 253402300800):
             raise UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970 between 1980 and 9999, not {epoch!r}")
+        if jobs is not None and jobs < 1:
+            raise UsageError(f"--jobs must be 1 or more, not {jobs}")
+        parts = None
+        if shard is not None:
+            match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", shard)
+            if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+                raise UsageError(f"--shard must be K/N with 1 <= K <= N (for example 2/4), not {shard!r}")
+            parts = (int(match.group(1)), int(match.group(2)))
+            if articles:
+                raise UsageError("--shard builds its own part: name no articles with it")
         return cls(
             root=root,
             dist_dir=Path(dist_dir).resolve() if dist_dir else root / "dist",
@@ -101,7 +118,14 @@ class Settings:
             paper=paper,
             booklet=tuple(name for name, f in FORMATS.items() if f.printed) if booklet else None,
             crop_marks=crop_marks,
+            force=force,
+            jobs=jobs or os.cpu_count() or 1,
+            shard=parts,
         )
+
+    def identity(self) -> str:
+        """What of these settings the outputs depend on (for the build manifest)."""
+        return repr((self.formats, self.source_date_epoch, self.paper, self.booklet, self.crop_marks))
 
     def for_publication(self, editions: tuple[str, ...] | None, booklet: tuple[str, ...],
                         crop_marks: bool) -> "Settings":

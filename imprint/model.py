@@ -306,6 +306,7 @@ class Publication:
     lang: str | None = None
     base_url: str | None = None
     cite_as: tuple[str, ...] = ()  # CSL styles offered on landing pages (after the article's own)
+    bibliography: tuple[Path, ...] = ()  # the shared bibliography files
     # Where each field was written: "cite-as[1]" -> (file, line), for later messages.
     where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
     editions: tuple[str, ...] | None = None  # None: the default formats

@@ -30,9 +30,12 @@ class IssueError(UserError):
 
 
 def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings: Settings,
-             wanted: Callable[[str], bool] = lambda slug: True) -> IssueManuscript:
+             wanted: Callable[[str], bool] = lambda slug: True,
+             known: Callable[[str, int], int | None] = lambda slug, first: None) -> IssueManuscript:
     """The issue with every article on the pages it is printed on. The print
-    editions of the `wanted` articles are written from their layouts as they are made."""
+    editions of the `wanted` articles are written from their layouts as they are
+    made. An article whose page count is `known` (unchanged since the last build,
+    starting on the same page) is not laid out again."""
     from .writers import pdf
 
     first = issue.first_page
@@ -40,30 +43,42 @@ def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings
     problems = []
     for manuscript in manuscripts:
         given = manuscript.article.citation.page
-        count = _pages_in(given, first) or 1
-        for _ in range(MAX_LAYOUTS):
+        count = known(manuscript.article.slug, first)
+        document = None
+        if count is not None:
             manuscript = with_pages(manuscript, first, first + count - 1, theme)
-            html = pdf.print_html(manuscript, theme, settings, pdf.EDITIONS["pdf"])
-            document = pdf.lay_out(html, manuscript, theme, in_issue=True)
-            if len(document.pages) == count:
-                break
-            count = len(document.pages)
         else:
-            raise InternalError(f"the pages of {manuscript.article.slug} in issue {issue.slug} "
-                                f"did not settle after {MAX_LAYOUTS} layouts")
-        if given and _normal(given) != _normal(manuscript.article.citation.page):
+            manuscript, count, document = _lay_out(manuscript, first, _pages_in(given, first) or 1, theme, settings)
+        wrong = given and _normal(given) != _normal(manuscript.article.citation.page)
+        if document is not None and not wrong and wanted(manuscript.article.slug):
+            pdf.prewrite(manuscript, theme, settings, document)
+        if wrong:
             file, line = manuscript.article.where.get("citation.page", manuscript.article.locate("citation"))
             problems.append(Problem(
                 file, f"page is '{given}' here but the article is printed on pages "
                       f"{manuscript.article.citation.page} of issue {issue.slug}", line=line, field="citation.page",
                 hint="leave `page:` out: Imprint takes it from the issue's layout"))
-        elif wanted(manuscript.article.slug):
-            pdf.prewrite(manuscript, theme, settings, document)
         placed.append(manuscript)
         first += count
     if problems:
         raise IssueError(problems)
     return prepare_issue(issue, placed, theme, settings)
+
+
+def _lay_out(manuscript: Manuscript, first: int, count: int, theme: Theme, settings: Settings):
+    """The article laid out from page `first`, until its own page range (printed on
+    its first page) is the range it fills: (manuscript with its pages, page
+    count, the layout)."""
+    from .writers import pdf
+
+    for _ in range(MAX_LAYOUTS):
+        manuscript = with_pages(manuscript, first, first + count - 1, theme)
+        html = pdf.print_html(manuscript, theme, settings, pdf.EDITIONS["pdf"])
+        document = pdf.lay_out(html, manuscript, theme, in_issue=True)
+        if len(document.pages) == count:
+            return manuscript, count, document
+        count = len(document.pages)
+    raise InternalError(f"the pages of {manuscript.article.slug} did not settle after {MAX_LAYOUTS} layouts")
 
 
 def _pages_in(page: str | None, first: int) -> int | None:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from .config import FORMATS, ISSUE_FORMATS, Settings
+from .config import Settings
 from .errors import Problem, UsageError, UserError
-from .model import Publication
+from .incremental import Ledger
 from .issue_manuscript import IssueManuscript
+from .listing import article_from_json, issue_from_json, issue_listing, to_json
+from .manifest import digest
 from .manuscript import Manuscript, prepare
+from .model import Publication
 from .output import write_atomic
 from .render import Theme
-from .source import LoadResult, load_project
+from .source import LoadResult, load_project, load_publication
+from .timing import Clock
+from .units import Context, Result, build_article, build_issue
 from .writers import forget_layouts
-
-Writer = Callable[[Manuscript, Theme, Settings], bytes]
 
 
 @dataclass(frozen=True)
@@ -32,59 +37,95 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # what was left out on purpose
     articles: list[str] = field(default_factory=list)  # slugs of the articles written
     issues: list[str] = field(default_factory=list)  # slugs of the issues written
-    written: dict[str, dict[str, int]] = field(default_factory=dict)  # folder in dist/ -> file name -> size
+    up_to_date: list[str] = field(default_factory=list)  # slugs of the articles and issues left as they were
+    seconds: dict[str, float] = field(default_factory=dict)  # time per stage (--timings)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def build(settings: Settings) -> BuildReport:
-    """Build every selected edition of every selected article and issue into dist/.
+Progress = Callable[[str, int, int], None]  # (what was just built, how many so far, of how many)
 
-    An article with a problem is skipped and its problem reported; the others are
-    still built (an issue needs all of its articles). Each article's files are all
-    rendered before any is written.
+
+def build(settings: Settings, progress: Progress | None = None) -> BuildReport:
+    """Build the selected editions of every selected article and issue into dist/.
+
+    What is up to date with its sources (the manifest of the last build says so)
+    is not built again. An article with a problem is skipped and its problem
+    reported; the others are still built (an issue needs all of its articles).
+    Each unit's files are all rendered before any is written.
     """
     forget_layouts()  # a new build sees the files as they are now
-    loaded = load_project(settings)
-    publication = loaded.project.publication
+    clock, report = Clock(), BuildReport()
+    with clock("load"):
+        found = load_publication(settings)
+        publication = found[0]
+        ledger = Ledger(settings, settings.identity(), publication.bibliography)
+        settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
+        theme = Theme(settings.root, settings.styles_dir)
+        loaded = load_project(settings, ledger.fresh, found)
+    report.problems += list(loaded.problems) + check_publication(publication, theme, settings)
+    if len(report.problems) > len(loaded.problems):
+        return finish(report, clock)  # the site of every article would meet it: nothing is written
+    with clock("prepare"):
+        manuscripts = prepare_articles(loaded, theme, settings, report)
+    with clock("paginate"):
+        issues = paginate_issues(loaded, manuscripts, theme, settings, report, ledger)  # gives articles pages
+    context = Context(settings, theme, publication, {i.issue.slug: issue_listing(i, {}) for i in issues})
+    report.up_to_date += sorted(loaded.kept)
+    articles = [m for slug, m in manuscripts.items() if loaded.wanted(slug)]
+    stale = [m for m in articles if ledger.stale(m)]
+    report.up_to_date += sorted(m.article.slug for m in articles if m not in stale)
+    accept = partial(accept_unit, report=report, ledger=ledger, settings=settings, clock=clock,
+                     manuscripts=manuscripts, issues={i.issue.slug: i for i in issues})
+    run_units([partial(build_article, m, context) for m in stale], settings, accept, progress)
+    issues = [i for i in issues if loaded.wanted(i.issue.slug)]
+    run_units([partial(build_issue, i, context) for i in issues], settings, accept, progress)
+    ledger.forget_missing(set(loaded.slugs), {i.slug for i in loaded.project.issues})
+    if "site" in settings.formats:
+        with clock("site"):
+            build_site(loaded, publication, theme, settings, ledger, report)
+    ledger.save()
+    return finish(report, clock)
+
+
+def assemble(settings: Settings) -> BuildReport:
+    """The site's index, catalogue and stylesheet, and one manifest, from the parts
+    `build --shard K/N` made (their dist/ folders copied into one): no article
+    is built again. Every article and issue of source/ must be in a part."""
+    from .manifest import FOLDER, Manifest
+
+    clock, report = Clock(), BuildReport()
+    found = load_publication(settings)
+    publication = found[0]
+    ledger = Ledger(settings, settings.identity(), publication.bibliography)
     settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
     theme = Theme(settings.root, settings.styles_dir)
-    report = BuildReport(problems=list(loaded.problems) + check_publication(publication, theme, settings))
-    if len(report.problems) > len(loaded.problems):
-        return finish(report)  # the site of every article would meet it: nothing is written
-    manuscripts = prepare_articles(loaded, theme, settings, report)
-    paginated = paginate_issues(loaded, manuscripts, theme, settings, report)  # gives articles their pages
-    for slug, manuscript in manuscripts.items():
-        if loaded.wanted(slug) and write_files(slug, render_files, report, settings, manuscript, theme, settings):
-            report.articles.append(slug)
-    for issue in paginated:
-        slug = issue.issue.slug
-        if loaded.wanted(slug) and write_files(slug, render_issue_files, report, settings, issue, theme, settings):
-            report.issues.append(slug)
-    if "site" in settings.formats and report.written:
-        from .writers.site import SiteContent, render_site
-        content = SiteContent(publication, [manuscripts[s] for s in report.articles],
-                              [i for i in paginated if i.issue.slug in report.issues], paginated,
-                              report.written, complete=loaded.targets is None and not report.problems)
-        write_files("", render_site, report, settings, content, theme, settings)
-        report.notes += content.notes(settings)
-    return finish(report)
-
-
-def check_publication(publication: Publication, theme: Theme, settings: Settings) -> list[Problem]:
-    """What the publication file names from styles/ must exist before anything is built."""
-    if "site" not in settings.formats:
-        return []
-    from .writers.site import cite_as_styles
-    return cite_as_styles(publication, theme)
-
-
-def finish(report: BuildReport) -> BuildReport:
-    # A problem of the publication file is met by every article: say it once.
-    report.problems = sorted(dict.fromkeys(report.problems), key=lambda p: (p.file, p.line or 0, p.column or 0))
-    return report
+    parts = sorted((settings.dist_dir / FOLDER).glob("shard-*.json"))
+    if not parts:
+        raise UsageError(f"no parts to assemble in {settings.dist_dir / FOLDER}: build them first with --shard K/N")
+    for path in parts:
+        part = Manifest.load(settings.dist_dir, path.name)
+        if part is None or part.build_key != ledger.key:
+            raise UsageError(f"{path.name} was built from other sources, styles, settings or another Imprint: "
+                             "build every part again from the same commit and options")
+        ledger.new.units.update(part.units)
+    loaded = load_project(settings, lambda slug, issue: True, found)  # reads the issue files only
+    report.problems += loaded.problems
+    missing = [s for s in loaded.slugs if f"article:{s}" not in ledger.new.units] + \
+        [i.slug for i in loaded.project.issues if f"issue:{i.slug}" not in ledger.new.units]
+    broken = [name for name, unit in ledger.new.units.items() if not unit.outputs_intact(settings.dist_dir)]
+    if missing or broken:
+        raise UsageError("the parts do not hold the whole publication: "
+                         + "; ".join(filter(None, [f"missing {', '.join(missing)}" if missing else "",
+                                                   f"files changed or lost: {', '.join(broken)}" if broken else ""])))
+    ledger.changed = True
+    report.up_to_date += sorted(loaded.slugs)
+    if "site" in settings.formats:
+        build_site(loaded, publication, theme, settings, ledger, report)
+    ledger.save()
+    return finish(report, clock)
 
 
 def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings,
@@ -103,16 +144,17 @@ def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings,
 
 
 def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], theme: Theme, settings: Settings,
-                    report: BuildReport) -> list[IssueManuscript]:
-    """Lay out each issue to find its articles' pages, and give the articles their
-    page ranges (in `manuscripts`). An issue missing an article is not built, and
-    neither are its other articles: their pages would be unknown."""
-    from .pagination import paginate
-
+                    report: BuildReport, ledger: Ledger) -> list[IssueManuscript]:
+    """Lay out each issue that is not up to date to find its articles' pages, and
+    give the articles their page ranges (in `manuscripts`). An issue missing an
+    article is not built, and neither are its other articles: their pages would
+    be unknown."""
     issues = []
     for issue in loaded.project.issues:
         if not (loaded.targets is None or loaded.wanted(issue.slug) or loaded.targets & set(issue.articles)):
             continue
+        if all(slug in loaded.kept for slug in issue.articles) and ledger.issue_fresh(issue):
+            continue  # up to date, with all its articles
         if not loaded.ok(issue.slug) or any(slug not in manuscripts for slug in issue.articles):
             for slug in issue.articles:
                 manuscripts.pop(slug, None)
@@ -120,8 +162,10 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
                 issue.file, "the issue was not built, nor its articles: their pages depend on one another",
                 hint="fix the problems listed for the issue and its articles"))
             continue
+        from .pagination import paginate
         try:
-            edition = paginate(issue, [manuscripts[slug] for slug in issue.articles], theme, settings, loaded.wanted)
+            edition = paginate(issue, [manuscripts[slug] for slug in issue.articles], theme, settings,
+                               loaded.wanted, partial(ledger.known_pages, issue=issue))
         except UserError as error:
             report.problems.extend(error.problems)
             for slug in issue.articles:
@@ -132,66 +176,96 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
     return issues
 
 
-def render_files(manuscript: Manuscript, theme: Theme, settings: Settings) -> dict[str, bytes]:
-    """Every file of one article, by its name in dist/<slug>/."""
-    slug = manuscript.article.slug
-    files = {FORMATS[fmt].path(slug): writer_for(fmt)(manuscript, theme, settings)
-             for fmt in settings.formats if fmt != "site"}
-    if settings.booklet:
-        from .writers.booklet import write_booklet
-        for fmt in settings.booklet:
-            files[FORMATS[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
-    if "site" in settings.formats:  # the covers the download site and the catalogue show
-        from .writers.cover import article_cover, cover_files
-        files.update(cover_files(article_cover(manuscript, theme, settings)))
-    return files
+def run_units(units: list[Callable[[], Result]], settings: Settings, accept: Callable[[Result], None],
+              progress: Progress | None) -> None:
+    from .jobs import run
+
+    count = [0]
+
+    def done(result: Result) -> None:
+        accept(result)
+        count[0] += 1
+        if progress:
+            progress(result.name.split(":", 1)[1], count[0], len(units))
+
+    run(units, settings.jobs, done)
 
 
-def render_issue_files(issue: IssueManuscript, theme: Theme, settings: Settings) -> dict[str, bytes]:
-    """The issue's editions (those of ISSUE_FORMATS the build makes), by name in dist/<issue>/."""
-    slug = issue.issue.slug
-    files = {}
-    for fmt in ISSUE_FORMATS:
-        if fmt in settings.formats:
-            if fmt == "epub":
-                from .writers.epub import write_issue_epub
-                files[FORMATS[fmt].path(slug)] = write_issue_epub(issue, theme, settings)
-            else:
-                from .writers.issue_pdf import write_issue_pdf
-                files[FORMATS[fmt].path(slug)] = write_issue_pdf(issue, theme, settings)
-    if "site" in settings.formats:
-        from .writers.cover import cover_files, issue_cover
-        files.update(cover_files(issue_cover(issue, theme, settings)))
-    return files
+def accept_unit(result: Result, report: BuildReport, ledger: Ledger, settings: Settings, clock: Clock,
+                manuscripts: dict[str, Manuscript], issues: dict[str, IssueManuscript]) -> None:
+    """A unit rendered: its files written, what it was made from recorded."""
+    if result.problems:
+        report.problems.extend(result.problems)
+        return
+    clock.add(result.seconds)
+    with clock("write"):
+        write_files(settings.dist_dir / result.folder, result.files, report)
+    kind, slug = result.name.split(":", 1)
+    inputs = ledger.relative_inputs(result.inputs)
+    if kind == "article":
+        report.articles.append(slug)
+        article = manuscripts[slug].article
+        pages = None
+        if article.issue:
+            first, last = int(article.citation.first_page), int(article.citation.last_page or article.citation.first_page)
+            pages = [first, last - first + 1]
+        ledger.record(result.name, kind, ledger.article_key(manuscripts[slug], inputs), inputs, result.folder,
+                      list(result.files), to_json(result.listing), pages)
+    else:
+        report.issues.append(slug)
+        # After its articles: the issue's key is made of theirs as this build recorded them.
+        ledger.record(result.name, kind, ledger.issue_key(issues[slug].issue), inputs, result.folder,
+                      list(result.files), to_json(result.listing))
 
 
-def write_files(folder: str, render: Callable[..., dict[str, bytes]], report: BuildReport, settings: Settings,
-                *what) -> bool:
-    """Render a set of files for a folder of dist/, then write each atomically. A
-    problem in rendering goes to the report, and nothing of the set is written."""
-    try:
-        files = render(*what)
-    except UserError as error:
-        report.problems.extend(error.problems)
-        return False
-    report.written.setdefault(folder, {}).update((name, len(data)) for name, data in files.items())
+def build_site(loaded: LoadResult, publication: Publication, theme: Theme, settings: Settings, ledger: Ledger,
+               report: BuildReport) -> None:
+    """The site's index, catalogue and stylesheet, from the listings of every
+    article and issue (this build's, or the manifest's for those left as they were)."""
+    from .writers.site import SiteContent, render_site
+
+    units = ledger.new.units
+    articles = [article_from_json(units[f"article:{s}"].listing) for s in loaded.slugs
+                if f"article:{s}" in units and units[f"article:{s}"].listing]
+    issues = [issue_from_json(units[f"issue:{i.slug}"].listing) for i in loaded.project.issues
+              if f"issue:{i.slug}" in units and units[f"issue:{i.slug}"].listing]
+    complete = loaded.targets is None and not report.problems and len(articles) == len(loaded.slugs)
+    content = SiteContent(publication, articles, issues, complete)
+    key = digest(ledger.key, json.dumps([to_json(a) for a in articles], sort_keys=True),
+                 json.dumps([to_json(i) for i in issues], sort_keys=True), str(complete))
+    old = ledger.old.units.get("site") if ledger.old else None
+    if old is None or old.key != key or not old.outputs_intact(settings.dist_dir):
+        try:
+            files = render_site(content, theme, settings)
+        except UserError as error:
+            report.problems.extend(error.problems)
+            return
+        write_files(settings.dist_dir, files, report)
+        ledger.record("site", "site", key, [], "", list(files), None)
+    report.notes += content.notes(settings)
+
+
+def check_publication(publication: Publication, theme: Theme, settings: Settings) -> list[Problem]:
+    """What the publication file names from styles/ must exist before anything is built."""
+    if "site" not in settings.formats:
+        return []
+    from .writers.site import cite_as_styles
+    return cite_as_styles(publication, theme)
+
+
+def write_files(folder: Path, files: dict[str, bytes], report: BuildReport) -> None:
+    """Each file written atomically (a reader never sees half a file)."""
     for name, data in files.items():
-        path = settings.dist_dir / folder / name
+        path = folder / name
         try:
             write_atomic(path, data)
         except OSError as error:
             raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
         report.outputs.append(Output(path, len(data)))
-    return True
 
 
-def writer_for(fmt: str) -> Writer:
-    # Imported here: the PDF writers load WeasyPrint, which only a PDF build needs.
-    if fmt == "epub":
-        from .writers.epub import write_epub
-        return write_epub
-    if FORMATS[fmt].printed:
-        from .writers import pdf
-        return {"pdf": pdf.write_print, "archive": pdf.write_archive, "handout": pdf.write_handout}[fmt]
-    from .writers import exports
-    return {"json": exports.write_csl_json, "bib": exports.write_bibtex, "ris": exports.write_ris}[fmt]
+def finish(report: BuildReport, clock: Clock) -> BuildReport:
+    # A problem of the publication file is met by every article: say it once.
+    report.problems = sorted(dict.fromkeys(report.problems), key=lambda p: (p.file, p.line or 0, p.column or 0))
+    report.seconds = dict(clock.seconds)
+    return report

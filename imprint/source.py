@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Callable
 
 from . import schema
 from .config import Settings
@@ -33,6 +33,8 @@ class LoadResult:
     problems: tuple[Problem, ...]
     failed: frozenset[str]  # slugs of articles and issues that must not be written
     targets: frozenset[str] | None  # slugs of the articles and issues to write; None: all
+    kept: frozenset[str] = frozenset()  # slugs of articles left unread: up to date
+    slugs: tuple[str, ...] = ()  # every article folder of source/
 
     def ok(self, slug: str) -> bool:
         return slug not in self.failed
@@ -41,7 +43,8 @@ class LoadResult:
         return self.targets is None or slug in self.targets
 
 
-def load_project(settings: Settings) -> LoadResult:
+def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] = lambda slug, issue: False,
+                 publication_file: tuple | None = None) -> LoadResult:
     """Load the publication file, the issues and the articles, collecting every problem.
 
     An article with a problem is still modelled as far as its valid fields allow,
@@ -49,9 +52,10 @@ def load_project(settings: Settings) -> LoadResult:
     listed in `failed` and never written. A problem in the publication file fails
     every article. When the command line names articles or issues, only those are
     written, but every article of an issue they touch is loaded: the issue's
-    page numbers depend on all of them.
+    page numbers depend on all of them. An article `fresh` says is up to date
+    (in its issue, if it has one) is not read at all.
     """
-    publication, defaults, publication_problems = load_publication(settings)
+    publication, defaults, publication_problems = publication_file or load_publication(settings)
     problems = list(publication_problems)
     failed: set[str] = set()
     issues: list[Issue] = []
@@ -66,8 +70,12 @@ def load_project(settings: Settings) -> LoadResult:
         problems.extend(found.problems)
     folders = find_articles(settings)
     targets = _targets(settings, folders, issues)
+    home = {slug: issue for issue in issues for slug in issue.articles}
+    kept = {f.name for f in folders if f.name not in failed and fresh(f.name, home.get(f.name))}
     articles: dict[str, Article] = {}
     for folder in _needed(folders, issues, targets):
+        if folder.name in kept:
+            continue
         article, article_problems = load_article(settings, folder, defaults)
         if article is not None:
             articles[article.slug] = article
@@ -85,7 +93,8 @@ def load_project(settings: Settings) -> LoadResult:
                                 hint="fix the issue files first: their articles' pages depend on them"))
         failed.update(f.name for f in folders)
     project = Project(publication, tuple(placed.values()), tuple(issues))
-    return LoadResult(project, tuple(problems), frozenset(failed), targets)
+    return LoadResult(project, tuple(problems), frozenset(failed), targets, frozenset(kept - failed),
+                      tuple(f.name for f in folders))
 
 
 def find_articles(settings: Settings) -> list[Path]:
@@ -105,7 +114,10 @@ def find_articles(settings: Settings) -> list[Path]:
 
 
 def _targets(settings: Settings, folders: list[Path], issues: list[Issue]) -> frozenset[str] | None:
-    """The articles and issues the command line names (an issue brings its articles)."""
+    """The articles and issues the command line names (an issue brings its articles),
+    or those of the shard it builds."""
+    if settings.shard:
+        return _shard(settings.shard, folders, issues)
     if not settings.articles:
         return None
     by_slug = {f.name for f in folders}
@@ -120,6 +132,21 @@ def _targets(settings: Settings, folders: list[Path], issues: list[Issue]) -> fr
     for slug in settings.articles:
         targets.update(issue_articles.get(slug, ()))
     return frozenset(targets)
+
+
+def _shard(shard: tuple[int, int], folders: list[Path], issues: list[Issue]) -> frozenset[str]:
+    """The K-th of N parts: issues (each with its articles) and the articles of no
+    issue, in order of their names, dealt out in turn. The same sources give the
+    same parts on every machine."""
+    number, parts = shard
+    in_issue = {slug for issue in issues for slug in issue.articles}
+    units = sorted([(issue.slug, issue.articles) for issue in issues]
+                   + [(f.name, ()) for f in folders if f.name not in in_issue])
+    chosen = set()
+    for index, (slug, members) in enumerate(units):
+        if index % parts == number - 1:
+            chosen.update((slug, *members))
+    return frozenset(chosen)
 
 
 def _needed(folders: list[Path], issues: list[Issue], targets: frozenset[str] | None) -> list[Path]:
@@ -160,6 +187,8 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
         lang=data.get("lang"),
         cite_as=tuple(dict.fromkeys(s.strip() for s in data.get("cite-as", ()))),
         base_url=data.get("base-url"),
+        bibliography=tuple(settings.source_dir / str(name).strip() for name in (
+            [data["bibliography"]] if isinstance(data.get("bibliography"), str) else data.get("bibliography") or [])),
         where=MappingProxyType({format_path(path): (file, line) for path, line in located.lines.items() if path}),
         editions=tuple(dict.fromkeys(data["editions"])) if data.get("editions") else None,
         booklet=tuple(schema.PRINT_EDITIONS) if booklet is True else tuple(booklet or ()),

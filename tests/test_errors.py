@@ -79,12 +79,12 @@ def test_a_broken_template_is_reported_with_its_line(tmp_path, capsys, monkeypat
 
 
 def test_internal_failure_exits_1_without_traceback(tmp_path, capsys, monkeypatch):
-    import imprint.cli
+    import imprint.pipeline
 
-    def broken(settings):
+    def broken(settings, progress=None):
         raise RuntimeError("simulated fault")
 
-    monkeypatch.setattr(imprint.cli, "build", broken)
+    monkeypatch.setattr(imprint.pipeline, "build", broken)
     code = main(["build", "-C", str(tmp_path)])
     out, err = capsys.readouterr()
     assert code == 1

@@ -19,7 +19,6 @@ from ..fetch import read_bytes
 from ..issue_manuscript import IssueManuscript
 from ..manuscript import Manuscript, issue_label
 from ..render import Theme
-from . import memo
 from .raster import rasterise, typeset
 
 TEMPLATE = "cover.html.j2"
@@ -28,7 +27,10 @@ WIDTH_PX = 1600  # the PDF page's width is rasterised to this many pixels
 ALT_MAX = 140
 THUMBNAIL_WIDTH = 200  # OPDS readers show thumbnails about this wide
 
-_made = memo()  # covers made in this build, by their HTML
+# Covers made in this process (a watch keeps them between builds), by what they
+# are made of: the HTML and the stylesheet's bytes. At most MEMO of them.
+_made: dict[tuple[str, bytes], tuple[bytes, bytes]] = {}
+MEMO = 64
 
 
 @dataclass(frozen=True)
@@ -103,10 +105,13 @@ def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Setting
         return Cover(data, media_type, _thumbnail(data), text.alt(t["cover"]))
     html = theme.render(TEMPLATE, cover=text, t=t,
                         stylesheet=theme.stylesheet_path(STYLESHEET).resolve().as_uri())
-    if html not in _made:
+    key = (html, theme.stylesheet(STYLESHEET))
+    if key not in _made:
         pdf = typeset(html, theme.dir.as_uri() + "/", *theme.roots)
-        _made[html] = (_jpeg(rasterise(pdf, WIDTH_PX)), _jpeg(rasterise(pdf, THUMBNAIL_WIDTH)))
-    image, thumbnail = _made[html]
+        if len(_made) >= MEMO:
+            _made.pop(next(iter(_made)))
+        _made[key] = (_jpeg(rasterise(pdf, WIDTH_PX)), _jpeg(rasterise(pdf, THUMBNAIL_WIDTH)))
+    image, thumbnail = _made[key]
     return Cover(image, "image/jpeg", thumbnail, text.alt(t["cover"]))
 
 

@@ -18,11 +18,10 @@ from datetime import datetime
 from lxml import etree
 
 from ..config import FORMATS
-from ..manuscript import Manuscript
-from ..model import Publication
-from ..issue_manuscript import IssueManuscript
+from ..listing import ArticleListing, IssueListing
+from ..model import PartialDate, Publication
 from ..render import Theme
-from .site import Place, SiteContent, cover_name, downloads, site_lang
+from .site import Place, SiteContent, cover_name, downloads
 
 ATOM = "http://www.w3.org/2005/Atom"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -86,9 +85,9 @@ def render_catalogue(content: SiteContent, site_name: str, theme: Theme) -> dict
     """The catalogue's feeds by their path in dist/."""
     publication = content.publication
     articles, issues = content.articles, content.issues
-    lang = site_lang(content)
+    lang = content.lang
     t = theme.strings(lang)
-    latest = max([m.modified for m in articles] + [i.modified for i in issues])
+    latest = max(item.modified_at for item in [*articles, *issues])
     files = {}
 
     root = _Feed("index.xml", site_name, NAVIGATION, latest, lang, publication, site_name)
@@ -96,90 +95,88 @@ def render_catalogue(content: SiteContent, site_name: str, theme: Theme) -> dict
     root.add(entry, "content", t["all_articles"]).set("type", "text")
     root.link(entry, "subsection", "opds/articles.xml", ACQUISITION, t["all_articles"])
     for issue in issues:
-        name = f"issues/{issue.issue.slug}.xml"
-        entry = root.entry(_uuid(publication, f"opds/{name}"), issue.name, issue.modified)
+        name = f"issues/{issue.slug}.xml"
+        entry = root.entry(_uuid(publication, f"opds/{name}"), issue.name, issue.modified_at)
         root.add(entry, "content", issue.name).set("type", "text")
         root.link(entry, "subsection", f"opds/{name}", ACQUISITION, issue.name)
     files["opds/index.xml"] = root.bytes()
 
     feed = _Feed("articles.xml", f"{site_name}: {t['all_articles']}", ACQUISITION, latest, lang, publication,
                  site_name)
-    for manuscript in sorted(articles, key=lambda m: (-m.modified.timestamp(), m.article.slug)):
-        _article_entry(feed, manuscript, content)
+    for article in sorted(articles, key=lambda a: (-a.modified_at.timestamp(), a.slug)):
+        _article_entry(feed, article, theme)
     files["opds/articles.xml"] = feed.bytes()
 
+    by_slug = {a.slug: a for a in articles}
     for issue in issues:
-        name = f"issues/{issue.issue.slug}.xml"
-        feed = _Feed(name, issue.name, ACQUISITION, issue.modified, issue.lang, publication, site_name)
-        _issue_entry(feed, issue, content)
-        for manuscript in issue.articles:
-            _article_entry(feed, manuscript, content)
+        name = f"issues/{issue.slug}.xml"
+        feed = _Feed(name, issue.name, ACQUISITION, issue.modified_at, issue.lang, publication, site_name)
+        _issue_entry(feed, issue, theme)
+        for member in issue.articles:
+            if member.slug in by_slug:
+                _article_entry(feed, by_slug[member.slug], theme)
         files[f"opds/{name}"] = feed.bytes()
     return files
 
 
-def _article_entry(feed: _Feed, manuscript: Manuscript, content: SiteContent) -> None:
-    """An entry for an article (none for one this build made nothing to download of)."""
-    article = manuscript.article
-    if not _acquirable(content.files(article.slug), article.slug):
+def _article_entry(feed: _Feed, article: ArticleListing, theme: Theme) -> None:
+    """An entry for an article (none for one with nothing to download)."""
+    if not _acquirable(article.files, article.slug):
         return
-    entry = feed.entry(manuscript.identifier, manuscript.full_title, manuscript.modified)
+    entry = feed.entry(article.identifier, article.full_title, article.modified_at)
     for author in article.authors:
         person = feed.add(entry, "author")
-        feed.add(person, "name", author.name.display)
+        feed.add(person, "name", author.name)
         if author.orcid_url:
             feed.add(person, "uri", author.orcid_url)
     if article.date:
-        feed.add(entry, "published", _date(article.date.to_datetime()))
+        feed.add(entry, "published", _date(PartialDate(*map(int, article.date.split("-"))).to_datetime()))
     feed.add(entry, "language", article.lang, DCTERMS)
     if article.date:
-        feed.add(entry, "issued", article.date.iso(), DCTERMS)
+        feed.add(entry, "issued", article.date, DCTERMS)
     if article.doi:
         feed.add(entry, "identifier", f"urn:doi:{article.doi}", DCTERMS)
-    c = article.citation
-    if c.publisher:
-        feed.add(entry, "publisher", c.publisher, DCTERMS)
-    if c.container_title:
-        feed.add(entry, "isPartOf", c.container_title, DCTERMS)
-    if c.issn:
-        feed.add(entry, "identifier", f"urn:issn:{c.issn}", DCTERMS)
+    if article.publisher:
+        feed.add(entry, "publisher", article.publisher, DCTERMS)
+    if article.container_title:
+        feed.add(entry, "isPartOf", article.container_title, DCTERMS)
+    if article.issn:
+        feed.add(entry, "identifier", f"urn:issn:{article.issn}", DCTERMS)
     for keyword in article.keywords:
         feed.add(entry, "category").set("term", keyword)
-    if article.license:
-        feed.add(entry, "rights", article.license.text or article.license.url)
-    if manuscript.abstract_text:
-        feed.add(entry, "summary", manuscript.abstract_text).set("type", "text")
-    feed.add(entry, "content", manuscript.reference_text).set("type", "text")
-    _links(feed, entry, article.slug, content, manuscript.t)
+    if article.rights:
+        feed.add(entry, "rights", article.rights)
+    if article.abstract:
+        feed.add(entry, "summary", article.abstract).set("type", "text")
+    feed.add(entry, "content", article.reference).set("type", "text")
+    _links(feed, entry, article.slug, article.files, theme.strings(article.lang))
 
 
-def _issue_entry(feed: _Feed, issue: IssueManuscript, content: SiteContent) -> None:
-    if not _acquirable(content.files(issue.issue.slug), issue.issue.slug):
+def _issue_entry(feed: _Feed, issue: IssueListing, theme: Theme) -> None:
+    if not _acquirable(issue.files, issue.slug):
         return
-    entry = feed.entry(issue.identifier, issue.name, issue.modified)
-    for name in issue.issue.editors:
+    entry = feed.entry(issue.identifier, issue.name, issue.modified_at)
+    for name in issue.editors:
         person = feed.add(entry, "contributor")
-        feed.add(person, "name", name.display)
-    if issue.issue.date:
-        feed.add(entry, "published", _date(issue.issue.date.to_datetime()))
+        feed.add(person, "name", name)
+    if issue.date:
+        feed.add(entry, "published", _date(PartialDate(*map(int, issue.date.split("-"))).to_datetime()))
     feed.add(entry, "language", issue.lang, DCTERMS)
-    if issue.issue.doi:
-        feed.add(entry, "identifier", f"urn:doi:{issue.issue.doi}", DCTERMS)
-    c = issue.issue.citation
-    if c.publisher:
-        feed.add(entry, "publisher", c.publisher, DCTERMS)
-    contents = "; ".join(f"{m.running_authors}: {m.full_title}" if m.article.authors else m.full_title
-                         for m in issue.articles)
+    if issue.doi:
+        feed.add(entry, "identifier", f"urn:doi:{issue.doi}", DCTERMS)
+    if issue.publisher:
+        feed.add(entry, "publisher", issue.publisher, DCTERMS)
+    contents = "; ".join(f"{a.running_authors}: {a.full_title}" if a.running_authors else a.full_title
+                         for a in issue.articles)
     feed.add(entry, "content", contents).set("type", "text")
-    _links(feed, entry, issue.issue.slug, content, issue.t)
+    _links(feed, entry, issue.slug, issue.files, theme.strings(issue.lang))
 
 
 def _acquirable(files: dict[str, int], slug: str) -> bool:
     return any(FORMATS[fmt].path(slug) in files for fmt in ACQUIRED)
 
 
-def _links(feed: _Feed, entry, slug: str, content: SiteContent, t) -> None:
-    files = content.files(slug)
+def _links(feed: _Feed, entry, slug: str, files: dict[str, int], t) -> None:
     cover, thumbnail = cover_name(files)
     if cover:
         feed.link(entry, "http://opds-spec.org/image", f"{slug}/{cover}",

@@ -25,6 +25,7 @@ from ..errors import Problem, StyleError
 from ..manuscript import Manuscript
 from ..model import Publication
 from ..issue_manuscript import IssueManuscript
+from ..listing import ArticleListing, IssueListing
 from ..render import Theme
 from .site_metadata import Download, dublin_core_tags, highwire_tags, json_ld, scholarly_article
 
@@ -62,21 +63,24 @@ class Citation:
 
 @dataclass(frozen=True)
 class SiteContent:
-    """What the site shows: what this build wrote, and where it belongs."""
+    """What the site's index and catalogue list: every article and issue, by its
+    listing (made by this build, or kept in the manifest from an earlier one)."""
 
     publication: Publication
-    articles: list[Manuscript]  # written by this build
-    issues: list[IssueManuscript]  # written by this build
-    all_issues: list[IssueManuscript]  # laid out by this build: an article's issue may not be rebuilt
-    written: dict[str, dict[str, int]]  # folder of dist/ -> file name -> size, by this build
-    complete: bool  # every article built: the index and the catalogue can be made
-
-    def files(self, slug: str) -> dict[str, int]:
-        return self.written.get(slug, {})
+    articles: list[ArticleListing]
+    issues: list[IssueListing]
+    complete: bool  # every article is listed: the index and the catalogue can be made
 
     def acquirable(self) -> bool:
         """Whether an e-reader app could download anything: the catalogue's purpose."""
-        return any(name.endswith((".epub", ".pdf")) for files in self.written.values() for name in files)
+        return any(name.endswith((".epub", ".pdf")) for item in [*self.articles, *self.issues]
+                   for name in item.files)
+
+    @property
+    def lang(self) -> str:
+        if self.publication.lang:
+            return self.publication.lang
+        return self.articles[0].lang if self.articles else "en"
 
     def notes(self, settings: Settings) -> list[str]:
         found = []
@@ -89,7 +93,7 @@ class SiteContent:
             found.append("base-url is not set in the publication file: the landing pages give relative URLs, "
                          "which Google Scholar does not accept")
         if self.complete:
-            known = {m.article.slug for m in self.articles} | {i.issue.slug for i in self.issues} | {"opds"}
+            known = {a.slug for a in self.articles} | {i.slug for i in self.issues} | {"opds", ".imprint"}
             stale = sorted(p.name for p in settings.dist_dir.iterdir() if p.is_dir() and p.name not in known)
             if stale:
                 found.append(f"dist/ holds folders of no article or issue in source/: {', '.join(stale)} "
@@ -98,20 +102,21 @@ class SiteContent:
 
 
 def render_site(content: SiteContent, theme: Theme, settings: Settings) -> dict[str, bytes]:
-    """The site's files by their path in dist/: a landing page for each article and
-    issue built, the stylesheet, and (when complete) the index and the catalogue."""
+    """The files of the site as a whole, by their path in dist/: the stylesheet and
+    (when complete) the index and the catalogue. Landing pages are their article's."""
     files: dict[str, bytes] = {STYLESHEET: theme.stylesheet(STYLESHEET)}
-    home = _site_name(content, theme)
-    for manuscript in content.articles:
-        files[f"{manuscript.article.slug}/index.html"] = _article_page(manuscript, content, home, theme)
-    for issue in content.issues:
-        files[f"{issue.issue.slug}/index.html"] = _issue_page(issue, content, home, theme)
     if content.complete:
+        home = site_name(content.publication, theme, content.lang)
         files["index.html"] = _index_page(content, home, theme, settings)
         if content.acquirable():
             from .opds import render_catalogue
             files.update(render_catalogue(content, home, theme))
     return files
+
+
+def site_name(publication: Publication, theme: Theme, lang: str, journal: str | None = None) -> str:
+    """The publication's title, else its journal's name, else the words for the index."""
+    return publication.title or journal or str(theme.strings(lang)["site_home"])
 
 
 def downloads(files: dict[str, int], slug: str, place: Place, t) -> list[Download]:
@@ -133,53 +138,55 @@ def cover_name(files: dict[str, int]) -> tuple[str | None, str | None]:
     return cover, "cover-thumbnail.jpg" if "cover-thumbnail.jpg" in files else None
 
 
-def _article_page(manuscript: Manuscript, content: SiteContent, home: str, theme: Theme) -> bytes:
+def render_landing(manuscript: Manuscript, files: dict[str, int], issue: IssueListing | None,
+                   publication: Publication, theme: Theme) -> bytes:
+    """An article's landing page, listing `files` (name in its folder -> size)."""
     article = manuscript.article
     place = Place(article.slug, article.base_url)
-    files = downloads(content.files(article.slug), article.slug, place, manuscript.t)
-    cover, thumbnail = cover_name(content.files(article.slug))
+    found = downloads(files, article.slug, place, manuscript.t)
+    cover, thumbnail = cover_name(files)
     page_url = place.absolute(f"{article.slug}/index.html")
     image_url = place.url(f"{article.slug}/{cover}") if cover else None
-    issue = next((i for i in content.all_issues if i.issue.slug == article.issue), None)
     html = theme.render(
         "site/article.html.j2",
-        doc=manuscript, t=manuscript.t, lang=article.lang, home=home, place=place, downloads=files,
+        doc=manuscript, t=manuscript.t, lang=article.lang, place=place, downloads=found,
+        home=site_name(publication, theme, article.lang, article.citation.container_title),
         cover=cover, thumbnail=thumbnail, issue=issue,
         page_url=page_url,
-        highwire=highwire_tags(manuscript, files, page_url),
+        highwire=highwire_tags(manuscript, found, page_url),
         dublin_core=dublin_core_tags(manuscript),
-        json_ld=json_ld(scholarly_article(manuscript, files, page_url, image_url)),
-        citations=_cite_as(manuscript, content.publication, theme),
+        json_ld=json_ld(scholarly_article(manuscript, found, page_url, image_url)),
+        citations=_cite_as(manuscript, publication, theme),
         stylesheet=place.link(STYLESHEET),
     )
     return html.encode()
 
 
-def _issue_page(issue: IssueManuscript, content: SiteContent, home: str, theme: Theme) -> bytes:
+def render_issue_landing(issue: IssueManuscript, files: dict[str, int], publication: Publication,
+                         theme: Theme) -> bytes:
     place = Place(issue.issue.slug, issue.issue.base_url)
-    files = downloads(content.files(issue.issue.slug), issue.issue.slug, place, issue.t)
-    cover, thumbnail = cover_name(content.files(issue.issue.slug))
+    found = downloads(files, issue.issue.slug, place, issue.t)
+    cover, thumbnail = cover_name(files)
     page_url = place.absolute(f"{issue.issue.slug}/index.html")
     data = _issue_json_ld(issue, place, page_url, cover)
     html = theme.render(
         "site/issue.html.j2",
-        issue=issue, t=issue.t, lang=issue.lang, home=home, place=place, downloads=files, cover=cover,
-        thumbnail=thumbnail, page_url=page_url, json_ld=json_ld(data), stylesheet=place.link(STYLESHEET),
+        issue=issue, t=issue.t, lang=issue.lang, home=site_name(publication, theme, issue.lang, issue.journal),
+        place=place, downloads=found, cover=cover, thumbnail=thumbnail, page_url=page_url, json_ld=json_ld(data),
+        stylesheet=place.link(STYLESHEET),
     )
     return html.encode()
 
 
 def _index_page(content: SiteContent, home: str, theme: Theme, settings: Settings) -> bytes:
     publication = content.publication
-    lang = site_lang(content)
+    lang = content.lang
     t = theme.strings(lang)
     place = Place("", publication.base_url)
-    articles = sorted(content.articles, key=lambda m: (-(m.article.date.year if m.article.date else 0),
-                                                       _natural(m.article.issue or ""), m.article.folio,
-                                                       m.title_text))
-    issues = sorted(content.issues, key=lambda i: (-(i.issue.date.year if i.issue.date else 0),
-                                                   _natural(i.issue.citation.volume or ""),
-                                                   _natural(i.issue.citation.issue or ""), _natural(i.issue.slug)))
+    articles = sorted(content.articles, key=lambda a: (-(a.year or 0), _natural(a.issue or ""), a.folio,
+                                                       a.full_title))
+    issues = sorted(content.issues, key=lambda i: (-(i.year or 0), _natural(i.volume or ""),
+                                                   _natural(i.issue_number or ""), _natural(i.slug)))
     description = None
     if publication.description:
         context = Context(file=publication.file or "source/publication.yaml", first_line=1,
@@ -188,26 +195,12 @@ def _index_page(content: SiteContent, home: str, theme: Theme, settings: Setting
     html = theme.render(
         "site/index.html.j2",
         t=t, lang=lang, home=home, publication=publication, description=description, place=place,
-        articles=articles, issues=issues,
-        thumbnails={slug: cover_name(files)[1] for slug, files in content.written.items()},
+        articles=articles, issues=issues, words={a.lang: theme.strings(a.lang) for a in articles},
+        thumbnails={item.slug: cover_name(item.files)[1] for item in [*articles, *issues]},
         page_url=place.absolute("index.html"),
         stylesheet=place.link(STYLESHEET),
     )
     return html.encode()
-
-
-def site_lang(content: SiteContent) -> str:
-    if content.publication.lang:
-        return content.publication.lang
-    return content.articles[0].article.lang if content.articles else "en"
-
-
-def _site_name(content: SiteContent, theme: Theme) -> str:
-    """The publication's title, else its journal's name, else the words for the index."""
-    if content.publication.title:
-        return content.publication.title
-    journals = [m.article.citation.container_title for m in content.articles] + [i.journal for i in content.issues]
-    return next((j for j in journals if j), None) or str(theme.strings(site_lang(content))["site_home"])
 
 
 def _natural(text: str) -> tuple:

@@ -1,0 +1,218 @@
+"""Imprint against pandoc on the same inputs, in one run, interleaved.
+
+    .venv/bin/python benchmarks/run.py [--repeat N] [--only NAME ...] [--markdown]
+
+Every measurement is a fresh process building into an empty folder (no cache,
+no manifest): wall time, and the peak memory of the whole process tree (RSS
+summed over the process and its children, sampled every 5 ms from /proc).
+Rows are measured in turn, round after round, so that the machine's state
+affects both tools alike; medians are reported. Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import generate
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+PUBLISH = [PYTHON, str(REPO / "publish.py")]
+# pandoc finds WeasyPrint on the PATH: the same WeasyPrint 70 Imprint uses.
+ENV = {**os.environ, "PATH": f"{Path(PYTHON).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+ENV.pop("SOURCE_DATE_EPOCH", None)
+
+
+@dataclass
+class Row:
+    name: str
+    command: list[str]
+    prepare: callable = None  # empties the output before each run
+    times: list[float] = field(default_factory=list)
+    memory: list[int] = field(default_factory=list)  # kB
+
+    @property
+    def time(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def peak(self) -> int:
+        return max(self.memory)
+
+
+def tree_rss(pid: int) -> int:
+    """RSS of a process and its descendants, in kB."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    stack += [int(c) for c in children.read().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def measure(row: Row) -> None:
+    if row.prepare:
+        row.prepare()
+    peak = 0
+    started = time.perf_counter()
+    process = subprocess.Popen(row.command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, err = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{row.name} failed ({process.returncode}): {' '.join(row.command)}\n{err.decode()}")
+    row.times.append(elapsed)
+    row.memory.append(peak)
+
+
+def emptied(*paths: Path):
+    def prepare() -> None:
+        for path in paths:
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+    return prepare
+
+
+def imprint(project: Path, out: Path, *options: str) -> Row:
+    return Row("", PUBLISH + ["-q", "-C", str(project), "-o", str(out), "--force", *options], emptied(out))
+
+
+def pandoc(source: Path, out: Path, *options: str) -> Row:
+    return Row("", ["pandoc", str(source), "-o", str(out), *options], emptied(out))
+
+
+def pandoc_each(sources: list[Path], folder: Path) -> Row:
+    """pandoc has no issue: each article's EPUB and PDF on their own, one process after the other."""
+    script = " && ".join(f"pandoc {s} -o {folder / s.parent.name}.epub && "
+                         f"pandoc {s} --pdf-engine=weasyprint -o {folder / s.parent.name}.pdf" for s in sources)
+    return Row("", ["sh", "-c", f"mkdir -p {folder} && {script}"], emptied(folder))
+
+
+def final_html(project: Path, slug: str, target: Path) -> Path:
+    """Imprint's own print HTML for an article, as WeasyPrint gets it."""
+    code = (
+        "import sys; from pathlib import Path; from imprint.config import Settings; "
+        "from imprint.source import load_project; from imprint.render import Theme; "
+        "from imprint.manuscript import prepare; from imprint.writers import pdf; "
+        f"s = Settings.for_project({str(project)!r}, formats=('pdf',)).for_publication(None, (), False); "
+        "loaded = load_project(s); t = Theme(s.root, s.styles_dir); "
+        f"m = prepare(next(a for a in loaded.project.articles if a.slug == {slug!r}), t, s); "
+        f"Path({str(target)!r}).write_text(pdf.print_html(m, t, s, pdf.EDITIONS['pdf']))"
+    )
+    subprocess.run([PYTHON, "-c", code], check=True, cwd=REPO)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", nargs="*", help="measure only rows whose name starts with one of these")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for README)")
+    args = parser.parse_args()
+    if not shutil.which("pandoc"):
+        raise SystemExit("pandoc is not installed: apt-get install pandoc")
+    work = Path(tempfile.mkdtemp(prefix="imprint-bench-"))
+    out = work / "out"
+    seed = generate.make_seed(work / "seed", REPO)
+    long = generate.make_long(work / "long", 30_000)
+    long2 = generate.make_long(work / "long2", 60_000)
+    issue = generate.make_issue(work / "issue", 50)
+    generate.make_issue(work / "issue2", 100)
+    floor_html = final_html(work / "long", "long", work / "long-final.html")
+    weasyprint = str(Path(PYTHON).parent / "weasyprint")
+
+    rows = [
+        ("seed: Imprint EPUB+PDF+citations", imprint(work / "seed", out, "-f", "epub,pdf,json,bib,ris")),
+        ("seed: pandoc PDF", pandoc(seed, out.with_suffix(".pdf"), "--pdf-engine=weasyprint")),
+        ("seed: pandoc EPUB", pandoc(seed, out.with_suffix(".epub"))),
+        ("long: Imprint EPUB", imprint(work / "long", out, "-f", "epub")),
+        ("long: pandoc EPUB", pandoc(long, out.with_suffix(".epub"))),
+        ("long: Imprint PDF", imprint(work / "long", out, "-f", "pdf")),
+        ("long: pandoc PDF", pandoc(long, out.with_suffix(".pdf"), "--pdf-engine=weasyprint")),
+        ("long: WeasyPrint on Imprint's HTML", Row("", [weasyprint, "--pdf-variant", "pdf/ua-1", str(floor_html),
+                                                        str(out.with_suffix(".pdf"))], emptied(out.with_suffix(".pdf")))),
+        ("long x2: Imprint EPUB", imprint(work / "long2", out, "-f", "epub")),
+        ("long x2: Imprint PDF", imprint(work / "long2", out, "-f", "pdf")),
+        ("issue 50: Imprint EPUB+PDF, articles and issue", imprint(work / "issue", out, "-f", "epub,pdf")),
+        ("issue 50: pandoc EPUB+PDF, each article", pandoc_each(issue, out)),
+        ("issue 100: Imprint EPUB+PDF, articles and issue", imprint(work / "issue2", out, "-f", "epub,pdf")),
+    ]
+    for name, row in rows:
+        row.name = name
+    rows = [row for _, row in rows if not args.only or any(row.name.startswith(o) for o in args.only)]
+    for round_ in range(args.repeat):
+        for row in rows:
+            measure(row)
+        print(f"round {round_ + 1}/{args.repeat} done", file=sys.stderr)
+    report(rows, args.markdown)
+    shutil.rmtree(work)
+
+
+def report(rows: list[Row], markdown: bool) -> None:
+    by = {row.name: row for row in rows}
+
+    def ratio(a: str, b: str) -> str:
+        return f"{by[a].time / by[b].time:.2f}" if a in by and b in by else "-"
+
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"\n{date.today().isoformat()}, {machine}; medians of {len(rows[0].times)} runs\n")
+    print("| build | time | peak memory |" if markdown else f"{'build':52} {'time':>8} {'memory':>9}")
+    if markdown:
+        print("|---|--:|--:|")
+    for row in rows:
+        if markdown:
+            print(f"| {row.name} | {row.time:.2f} s | {row.peak / 1024:.0f} MB |")
+        else:
+            print(f"{row.name:52} {row.time:7.2f}s {row.peak / 1024:7.0f} MB")
+    print()
+    checks = [
+        ("seed full build / pandoc PDF (target <= 1)", ratio("seed: Imprint EPUB+PDF+citations", "seed: pandoc PDF")),
+        ("long EPUB / pandoc EPUB (target <= 0.5)", ratio("long: Imprint EPUB", "long: pandoc EPUB")),
+        ("long PDF / pandoc PDF (target <= 1)", ratio("long: Imprint PDF", "long: pandoc PDF")),
+        ("long PDF / WeasyPrint on the same HTML (target <= 1.05)",
+         ratio("long: Imprint PDF", "long: WeasyPrint on Imprint's HTML")),
+        ("long x2 / long, EPUB (target <= 2.1)", ratio("long x2: Imprint EPUB", "long: Imprint EPUB")),
+        ("long x2 / long, PDF (target <= 2.1)", ratio("long x2: Imprint PDF", "long: Imprint PDF")),
+        ("issue 100 / issue 50 (target <= 2.1)",
+         ratio("issue 100: Imprint EPUB+PDF, articles and issue", "issue 50: Imprint EPUB+PDF, articles and issue")),
+    ]
+    if "long: Imprint PDF" in by and "long: pandoc PDF" in by:
+        checks.append(("long PDF peak memory / pandoc + WeasyPrint (target <= 1)",
+                       f"{by['long: Imprint PDF'].peak / by['long: pandoc PDF'].peak:.2f}"))
+    for label, value in checks:
+        print(f"| {label} | {value} |" if markdown else f"{label:60} {value:>6}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""One unit of a build: an article or an issue, rendered into all of its files.
+
+A unit is rendered in memory, whole, before anything of it is written; several
+can be rendered at once in separate processes (jobs.py), since a unit needs
+only what the build knows before it starts (the shared context) and returns
+plain data: its files, its listing for the index and catalogue, and the source
+files it was made from (for the manifest).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import FORMATS, ISSUE_FORMATS, Settings
+from .errors import Problem, UserError
+from .issue_manuscript import IssueManuscript
+from .listing import ArticleListing, IssueListing, article_listing, issue_listing
+from .manuscript import Manuscript
+from .model import Publication
+from .render import Theme
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every unit of a build shares (inherited by worker processes)."""
+
+    settings: Settings
+    theme: Theme
+    publication: Publication
+    issues: dict[str, IssueListing] = field(default_factory=dict)  # for an article's link to its issue
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str  # "article:<slug>" or "issue:<slug>"
+    folder: str  # in dist/
+    files: dict[str, bytes] = field(default_factory=dict)
+    listing: ArticleListing | IssueListing | None = None
+    inputs: tuple[Path, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    seconds: dict[str, float] = field(default_factory=dict)  # time per kind of file
+
+
+def build_article(manuscript: Manuscript, context: Context) -> Result:
+    """Every file of one article, by its name in dist/<slug>/: its editions, its
+    booklets, and with the site its cover and landing page."""
+    from .timing import Clock
+
+    settings, theme = context.settings, context.theme
+    slug = manuscript.article.slug
+    clock = Clock()
+    try:
+        files: dict[str, bytes] = {}
+        for fmt in settings.formats:
+            if fmt != "site":
+                with clock(fmt):
+                    files[FORMATS[fmt].path(slug)] = writer_for(fmt)(manuscript, theme, settings)
+        for fmt in settings.booklet or ():
+            from .writers.booklet import write_booklet
+            with clock("booklet"):
+                files[FORMATS[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
+        if "site" in settings.formats:
+            from .writers.cover import article_cover, cover_files
+            from .writers.site import render_landing
+            with clock("site"):
+                files.update(cover_files(article_cover(manuscript, theme, settings)))
+                sizes = {name: len(data) for name, data in files.items()}
+                files["index.html"] = render_landing(manuscript, sizes, context.issues.get(manuscript.article.issue),
+                                                     context.publication, theme)
+    except UserError as error:
+        return Result(f"article:{slug}", slug, problems=error.problems)
+    sizes = {name: len(data) for name, data in files.items()}
+    return Result(f"article:{slug}", slug, files, article_listing(manuscript, sizes), inputs(manuscript, theme),
+                  seconds=clock.seconds)
+
+
+def build_issue(edition: IssueManuscript, context: Context) -> Result:
+    """The issue's editions, by name in dist/<issue>/; its PDF is made of its
+    articles' print editions, which must be in dist/ already."""
+    settings, theme = context.settings, context.theme
+    slug = edition.issue.slug
+    files: dict[str, bytes] = {}
+    try:
+        if "epub" in settings.formats and "epub" in ISSUE_FORMATS:
+            from .writers.epub import write_issue_epub
+            files[FORMATS["epub"].path(slug)] = write_issue_epub(edition, theme, settings)
+        if "pdf" in settings.formats and "pdf" in ISSUE_FORMATS:
+            from .writers.issue_pdf import write_issue_pdf
+            files[FORMATS["pdf"].path(slug)] = write_issue_pdf(edition, theme, settings)
+        if "site" in settings.formats:
+            from .writers.cover import cover_files, issue_cover
+            from .writers.site import render_issue_landing
+            files.update(cover_files(issue_cover(edition, theme, settings)))
+            files["index.html"] = render_issue_landing(edition, {n: len(d) for n, d in files.items()},
+                                                       context.publication, theme)
+    except UserError as error:
+        return Result(f"issue:{slug}", slug, problems=error.problems)
+    sizes = {name: len(data) for name, data in files.items()}
+    sources = (edition.issue.path, *((edition.issue.cover_image,) if edition.issue.cover_image else ()))
+    return Result(f"issue:{slug}", slug, files, issue_listing(edition, sizes), sources)
+
+
+def inputs(manuscript: Manuscript, theme: Theme) -> tuple[Path, ...]:
+    """The source files the article's files were made from, besides the styles and
+    the publication file (which every unit depends on)."""
+    article = manuscript.article
+    found = [article.path, *article.bibliography, *(a.image.path for a in manuscript.body.assets)]
+    if article.cover_image:
+        found.append(article.cover_image)
+    if article.csl.endswith(".csl"):
+        found.append(theme.csl_style(article.csl))
+    return tuple(dict.fromkeys(found))
+
+
+def writer_for(fmt: str):
+    # Imported here: the PDF writers load WeasyPrint, which only a PDF build needs.
+    if fmt == "epub":
+        from .writers.epub import write_epub
+        return write_epub
+    if FORMATS[fmt].printed:
+        from .writers import pdf
+        return {"pdf": pdf.write_print, "archive": pdf.write_archive, "handout": pdf.write_handout}[fmt]
+    from .writers import exports
+    return {"json": exports.write_csl_json, "bib": exports.write_bibtex, "ris": exports.write_ris}[fmt]
