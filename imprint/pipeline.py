@@ -39,6 +39,7 @@ class BuildReport:
     issues: list[str] = field(default_factory=list)  # slugs of the issues written
     up_to_date: list[str] = field(default_factory=list)  # slugs of the articles and issues left as they were
     seconds: dict[str, float] = field(default_factory=dict)  # time per stage (--timings)
+    processes: set[int] = field(default_factory=set)  # the processes that rendered units
 
     @property
     def ok(self) -> bool:
@@ -194,6 +195,7 @@ def run_units(units: list[Callable[[], Result]], settings: Settings, accept: Cal
 def accept_unit(result: Result, report: BuildReport, ledger: Ledger, settings: Settings, clock: Clock,
                 manuscripts: dict[str, Manuscript], issues: dict[str, IssueManuscript]) -> None:
     """A unit rendered: its files written, what it was made from recorded."""
+    report.processes.add(result.process)
     if result.problems:
         report.problems.extend(result.problems)
         return

@@ -9,6 +9,7 @@ files it was made from (for the manifest).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class Result:
     inputs: tuple[Path, ...] = ()
     problems: tuple[Problem, ...] = ()
     seconds: dict[str, float] = field(default_factory=dict)  # time per kind of file
+    process: int = field(default_factory=os.getpid)  # the process that rendered it
 
 
 def build_article(manuscript: Manuscript, context: Context) -> Result:

@@ -19,8 +19,8 @@ from __future__ import annotations
 import inspect
 import textwrap
 
-import weasyprint
-from weasyprint.layout import block
+from .weasy import weasyprint
+from weasyprint.layout import block  # noqa: E402
 
 from ..errors import InternalError
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import weasyprint
+from .weasy import weasyprint
 
 from ..config import FORMATS, Settings
 from ..errors import InternalError, Problem, SourceError

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Iterator, Mapping
 
 import pydyf
-import weasyprint
+from .weasy import weasyprint
 from markupsafe import Markup
 
 from ..config import Settings

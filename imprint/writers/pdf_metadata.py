@@ -6,7 +6,8 @@ and PRISM, which archives and reference managers read.
 from __future__ import annotations
 
 from lxml import etree
-from weasyprint.pdf.metadata import DocumentMetadata
+from .weasy import weasyprint  # noqa: F401 (first: the quick import)
+from weasyprint.pdf.metadata import DocumentMetadata  # noqa: E402
 
 from ..issue_manuscript import IssueManuscript
 from ..manuscript import Manuscript

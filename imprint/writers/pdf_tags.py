@@ -17,8 +17,8 @@ import inspect
 import textwrap
 
 import pydyf
-import weasyprint
-from weasyprint.pdf import tags
+from .weasy import weasyprint  # noqa: F401 (first: the quick import)
+from weasyprint.pdf import tags  # noqa: E402
 
 from ..errors import InternalError
 

@@ -23,7 +23,7 @@ _PX = {"px": 1, None: 1, "pt": 4 / 3, "pc": 16, "mm": 96 / 25.4, "cm": 96 / 2.54
 
 def typeset(html: str, base_url: str, *roots: Path) -> bytes:
     """The first page of `html` as a PDF."""
-    import weasyprint
+    from .weasy import weasyprint
 
     from .pdf import quiet_weasyprint
 

@@ -1,0 +1,180 @@
+"""Incremental, parallel and sharded builds, and the watch mode: checked by which
+files a build wrote, never by how long it took."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES, REPO, make_project
+from imprint import build
+from imprint.config import Settings
+
+FORMATS = ("epub", "pdf", "json", "site")
+
+
+def small_project(where: Path, count: int = 4) -> Path:
+    """`count` short articles, each with a note."""
+    source = where / "src"
+    for number in range(1, count + 1):
+        folder = source / f"a{number}"
+        folder.mkdir(parents=True)
+        (folder / "article.md").write_text(
+            f"---\ntitle: Article {number}\nauthor: Ann Example\nlang: en\ndate: 2024\n---\n\n"
+            f"# Part one\n\nThe text of article {number}.[^1]\n\n[^1]: A note of article {number}.\n")
+    (source / "publication.yaml").write_text("citation:\n  container-title: The Test Journal\n")
+    return make_project(where / "project", source)
+
+
+def written(report, root: Path) -> list[str]:
+    return sorted(str(o.path.relative_to(root / "dist")) for o in report.outputs)
+
+
+def settings(root: Path, **options) -> Settings:
+    return Settings.for_project(root, formats=FORMATS, environ={}, **options)
+
+
+def test_an_unchanged_project_is_not_built_again(tmp_path):
+    root = small_project(tmp_path)
+    first = build(settings(root))
+    assert first.ok and len(first.articles) == 4
+    again = build(settings(root))
+    assert again.ok and written(again, root) == [] and sorted(again.up_to_date) == ["a1", "a2", "a3", "a4"]
+    # The command line answers from the manifest alone: WeasyPrint is not even imported.
+    code = ("import sys; from imprint.cli import main; code = main(['build', '-C', sys.argv[1], '-f', "
+            "'epub,pdf,json,site']); print('weasyprint' in sys.modules, 'imprint.pipeline' in sys.modules); "
+            "sys.exit(code)")
+    run = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "everything is up to date (4 articles and issues); --force builds it all again", "False False"]
+
+
+def test_editing_one_article_rebuilds_it_and_what_lists_it(tmp_path):
+    root = small_project(tmp_path)
+    assert build(settings(root)).ok
+    article = root / "source" / "a2" / "article.md"
+    article.write_text(article.read_text().replace("The text of article 2.", "The corrected text of article 2."))
+    report = build(settings(root))
+    assert report.articles == ["a2"]
+    assert written(report, root) == [
+        "a2/a2.epub", "a2/a2.json", "a2/a2.pdf", "a2/cover-thumbnail.jpg", "a2/cover.jpg", "a2/index.html",
+        "index.html", "opds/articles.xml", "opds/index.xml", "site.css"]
+
+
+def test_what_an_article_depends_on_rebuilds_it(tmp_path):
+    root = small_project(tmp_path, 2)
+    assert build(settings(root)).ok
+    (root / "dist" / "a1" / "a1.pdf").unlink()  # an output lost
+    assert build(settings(root)).articles == ["a1"]
+    (root / "dist" / "a2" / "a2.epub").write_bytes(b"changed by hand")  # an output changed
+    assert build(settings(root)).articles == ["a2"]
+    css = root / "styles" / "css" / "print.css"
+    css.write_text(css.read_text() + "\n/* a designer's change */\n")  # the styles: everything
+    assert sorted(build(settings(root)).articles) == ["a1", "a2"]
+    assert sorted(build(settings(root, force=True)).articles) == ["a1", "a2"]
+    assert build(Settings.for_project(root, formats=("epub", "json"), environ={})).articles == ["a1", "a2"]
+
+
+def test_an_issue_rebuilds_only_what_its_pages_change(tmp_path):
+    root = make_project(tmp_path / "project", CASES / "issue" / "source")
+    options = dict(formats=("pdf", "json"), environ={})
+    assert build(Settings.for_project(root, **options)).ok
+    pages = {s: json.loads((root / "dist" / s / f"{s}.json").read_text())[0]["page"]
+             for s in ("polyglot-fixture", "apparatus-ru", "apparatus-en")}
+    # A word changed in the first article: same pages, so the others stay as they are.
+    first = root / "source" / "polyglot-fixture" / "article.md"
+    first.write_text(first.read_text().replace("Слово\nZQ1", "Слово\nZQ1 (исправлено)"))
+    report = build(Settings.for_project(root, **options))
+    assert report.articles == ["polyglot-fixture"] and report.issues == ["2024-3"]
+    # Two more pages in the first article: every article after it moves.
+    first.write_text(first.read_text() + "\n" + "\n\n".join(["Новый абзац текста, " * 60] * 12) + "\n")
+    report = build(Settings.for_project(root, **options))
+    assert sorted(report.articles) == ["apparatus-en", "apparatus-ru", "polyglot-fixture"]
+    moved = json.loads((root / "dist" / "apparatus-en" / "apparatus-en.json").read_text())[0]["page"]
+    assert moved != pages["apparatus-en"]
+
+
+def test_parallel_builds_make_the_same_files(tmp_path):
+    root = small_project(tmp_path, 4)
+    one = build(Settings.for_project(root, dist_dir=tmp_path / "one", formats=FORMATS, environ={}, jobs=1))
+    two = build(Settings.for_project(root, dist_dir=tmp_path / "two", formats=FORMATS, environ={}, jobs=2))
+    assert one.ok and two.ok
+    assert len(one.processes) == 1 and len(two.processes) == 2  # two worker processes did the work
+    files = lambda d: {p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file() and ".imprint" not in p.parts}
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+def test_shards_build_parts_and_assembly_makes_the_site(tmp_path):
+    root = small_project(tmp_path, 5)
+    whole = build(Settings.for_project(root, dist_dir=tmp_path / "whole", formats=FORMATS, environ={}))
+    parts = []
+    for number in (1, 2, 3):
+        report = build(Settings.for_project(root, dist_dir=tmp_path / f"part{number}", formats=FORMATS,
+                                            environ={}, shard=f"{number}/3"))
+        assert report.ok
+        parts.append(sorted(report.articles))
+        assert not (tmp_path / f"part{number}" / "index.html").exists()  # a part makes no index
+    assert parts == [["a1", "a4"], ["a2", "a5"], ["a3"]]  # dealt in turn, the same on every machine
+    merged = tmp_path / "merged"
+    for number in (1, 2, 3):  # what a CI's last job does with the parts' artifacts
+        shutil.copytree(tmp_path / f"part{number}", merged, dirs_exist_ok=True)
+    from imprint.pipeline import assemble
+
+    report = assemble(Settings.for_project(root, dist_dir=merged, formats=FORMATS, environ={}))
+    assert report.ok and report.articles == []  # nothing built again
+    files = lambda d: {p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file() and ".imprint" not in p.parts}
+    assert files(merged) == files(tmp_path / "whole") and whole.ok
+    # The assembled dist/ is up to date for an ordinary build.
+    assert build(Settings.for_project(root, dist_dir=merged, formats=FORMATS, environ={})).articles == []
+
+
+def test_assembly_refuses_missing_parts(tmp_path):
+    from imprint.errors import UsageError
+    from imprint.pipeline import assemble
+
+    root = small_project(tmp_path, 3)
+    assert build(Settings.for_project(root, formats=FORMATS, environ={}, shard="1/2")).ok
+    with pytest.raises(UsageError, match="missing a2"):
+        assemble(Settings.for_project(root, formats=FORMATS, environ={}))
+
+
+def test_watch_builds_what_an_edit_changes_in_the_same_process(tmp_path):
+    from imprint.watch import Watcher
+
+    root = small_project(tmp_path, 3)
+    seen = []
+    watcher = Watcher(settings(root), lambda report, seconds: seen.append(report))
+    watcher.build()
+    assert sorted(seen[-1].articles) == ["a1", "a2", "a3"] and "weasyprint" in sys.modules
+    assert watcher.step() is None  # nothing changed
+    article = root / "source" / "a3" / "article.md"
+    article.write_text(article.read_text().replace("The text of article 3.", "A new first paragraph.\n\nThe text."))
+    report = watcher.step()
+    assert report.articles == ["a3"] and watcher.version == 2
+
+
+def test_serve_gives_pages_that_reload_and_a_pdf_preview(tmp_path):
+    from imprint.watch import Watcher, start_server
+
+    root = small_project(tmp_path, 1)
+    watcher = Watcher(settings(root), lambda report, seconds: None)
+    watcher.build()
+    server, address = start_server(watcher, 0)
+    try:
+        assert address.startswith("http://127.0.0.1:")
+        page = urllib.request.urlopen(address + "a1/index.html").read().decode()
+        assert "/__imprint__/version" in page and "Article 1" in page
+        assert json.loads(urllib.request.urlopen(address + "__imprint__/version").read()) == {"version": 1}
+        preview = urllib.request.urlopen(address + "__imprint__/preview/a1/a1.pdf").read().decode()
+        assert "<iframe src='/a1/a1.pdf'" in preview
+        assert urllib.request.urlopen(address + "a1/a1.pdf").read().startswith(b"%PDF")
+    finally:
+        server.shutdown()
+        server.server_close()
