@@ -143,10 +143,18 @@ def _run_build(args: argparse.Namespace) -> int:
             print(f"everything is up to date ({_count(current, 'article or issue', 'articles and issues')}); "
                   f"--force builds it all again")
         return 0
-    from .pipeline import build
+    from .writers import press
 
-    with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
-        report = build(settings, progress)
+    printed = settings.formats is None or any(FORMATS[f].printed for f in settings.formats)
+    if settings.jobs >= 2 and printed:
+        press.start()  # WeasyPrint loads in its own process while the pipeline loads here
+    try:
+        from .pipeline import build
+
+        with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+            report = build(settings, progress)
+    finally:
+        press.stop()
     return _finish(report, settings, args, started)
 
 

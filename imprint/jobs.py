@@ -18,6 +18,9 @@ _tasks: Sequence[Callable[[], object]] = ()
 
 
 def _run(index: int):
+    from .writers import press
+
+    press.detach()  # a worker typesets itself: the press serves the process that started it
     return _tasks[index]()
 
 

@@ -119,18 +119,23 @@ def tree_files(folder: Path) -> list[Path]:
 
 
 def code_key() -> str:
-    """Imprint's own code and the versions of what it runs on."""
-    from importlib import metadata
+    """Imprint's own code and the versions of what it runs on (the names of the
+    installed packages' .dist-info folders carry them: one listing of each
+    folder of the import path, far quicker than importlib.metadata)."""
+    import sys
 
     package = Path(__file__).resolve().parent
+    wanted = {name.replace("-", "_").lower() for name in PACKAGES}
     versions = []
-    for name in PACKAGES:
+    for folder in dict.fromkeys(sys.path):
         try:
-            versions.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name}=none")
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        versions += [n for n in names if n.endswith(".dist-info") and
+                     n.rsplit("-", 1)[0].replace("-", "_").lower() in wanted]
     return digest(hash_files(package, [p.relative_to(package) for p in tree_files(package) if p.suffix == ".py"]),
-                  *versions)
+                  *sorted(versions))
 
 
 def build_key(root: Path, settings_text: str, styles_dirs: Iterable[Path], shared: Iterable[Path]) -> str:

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
+COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".woff", ".woff2")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -46,7 +47,9 @@ def reproducible_zip(entries: list[tuple[str, bytes]], when: datetime, first: st
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.create_system = 3  # Unix, whatever the build machine
             info.external_attr = 0o644 << 16
-            if name == first:
+            # Stored, not deflated: the EPUB's mimetype (first), and images that
+            # are compressed already (deflating them again costs time, saves nothing).
+            if name == first or name.lower().endswith(COMPRESSED):
                 info.compress_type = zipfile.ZIP_STORED
                 archive.writestr(info, data)
             else:

@@ -5,7 +5,7 @@ count gives the next article's first page. The "For citation" line on the
 article's first page carries its own page range, so a new range can move text:
 an article is laid out again until its range stays the same (twice on a first
 build; once when the editor already wrote the right `page:`). The last layout
-is the article's print edition, written at once (writers/pdf.prewrite), and its
+is the article's print edition, kept at once (writers/pdf.prewrite), and its
 pages are the issue's (writers/issue_pdf.py puts them together). An article
 whose `page:` disagrees with the printed issue is an error, since every citation
 must match the issue.
@@ -44,14 +44,14 @@ def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings
     for manuscript in manuscripts:
         given = manuscript.article.citation.page
         count = known(manuscript.article.slug, first)
-        document = None
+        written = None
         if count is not None:
             manuscript = with_pages(manuscript, first, first + count - 1, theme)
         else:
-            manuscript, count, document = _lay_out(manuscript, first, _pages_in(given, first) or 1, theme, settings)
+            manuscript, count, written = _lay_out(manuscript, first, _pages_in(given, first) or 1, theme, settings)
         wrong = given and _normal(given) != _normal(manuscript.article.citation.page)
-        if document is not None and not wrong and wanted(manuscript.article.slug):
-            pdf.prewrite(manuscript, theme, settings, document)
+        if written is not None and not wrong and wanted(manuscript.article.slug):
+            pdf.prewrite(manuscript, theme, settings, written)
         if wrong:
             file, line = manuscript.article.where.get("citation.page", manuscript.article.locate("citation"))
             problems.append(Problem(
@@ -68,16 +68,15 @@ def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings
 def _lay_out(manuscript: Manuscript, first: int, count: int, theme: Theme, settings: Settings):
     """The article laid out from page `first`, until its own page range (printed on
     its first page) is the range it fills: (manuscript with its pages, page
-    count, the layout)."""
+    count, its print edition)."""
     from .writers import pdf
 
     for _ in range(MAX_LAYOUTS):
         manuscript = with_pages(manuscript, first, first + count - 1, theme)
-        html = pdf.print_html(manuscript, theme, settings, pdf.EDITIONS["pdf"])
-        document = pdf.lay_out(html, manuscript, theme, in_issue=True)
-        if len(document.pages) == count:
-            return manuscript, count, document
-        count = len(document.pages)
+        pages, written = pdf.count_pages(manuscript, theme, settings)
+        if pages == count:
+            return manuscript, count, written
+        count = pages
     raise InternalError(f"the pages of {manuscript.article.slug} did not settle after {MAX_LAYOUTS} layouts")
 
 

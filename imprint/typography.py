@@ -18,27 +18,36 @@ _LETTER = "A-Za-zА-Яа-яЁё"
 _UNITS = (r"гг?\.|вв?\.|с\.|стр\.|тыс\.|млн|млрд|руб\.|км|кг|см|мм|м|г|т|ч|мин|сек|%|‰|°|"
           r"pp?\.|mm|cm|km|kg|m|g|t|h|min|s|ha|AD|BC|BCE|CE")
 _ABBREVIATIONS = r"(?:с|стр|т|гл|рис|табл|ч|л|об|p|pp|ch|fig|figs|vol|no|nos|sec|para)\."
+_DIGIT_SPACE = re.compile(r"\d ")
+_DOT_DIGIT = re.compile(r"\. \d")
 
+# Each rule with a cheap test of whether it can apply at all: most text has no
+# initials, numbers or abbreviations, and a test with `in` costs nothing beside
+# a regular expression run over the whole text.
 _COMMON = (
     # Initial before an initial or a surname: E. V. Batunaev, Э. В. Батунаев.
-    (re.compile(rf"(?<=\b[{_CAPITAL}]\.) (?=[{_CAPITAL}])"), NBSP),
+    (lambda t: ". " in t, re.compile(rf"(?<=\b[{_CAPITAL}]\.) (?=[{_CAPITAL}])"), NBSP),
     # Surname before its initials: Batunaev E. V.
-    (re.compile(rf"(?<=[{_LETTER}]{{2}}) (?=[{_CAPITAL}]\.(?:[ \u00a0]?[{_CAPITAL}]\.)?(?:[\s,;:)]|$))"), NBSP),
-    (re.compile(r"(?<=[№§]) (?=\d)"), NBSP),
-    (re.compile(rf"(?<=\d) (?=(?:{_UNITS})(?![{_LETTER}]))"), NBSP),
-    (re.compile(rf"(\b{_ABBREVIATIONS}) (?=\d)", re.I), r"\1" + NBSP),
+    (lambda t: "." in t,
+     re.compile(rf"(?<=[{_LETTER}]{{2}}) (?=[{_CAPITAL}]\.(?:[ \u00a0]?[{_CAPITAL}]\.)?(?:[\s,;:)]|$))"), NBSP),
+    (lambda t: "№" in t or "§" in t, re.compile(r"(?<=[№§]) (?=\d)"), NBSP),
+    (_DIGIT_SPACE.search, re.compile(rf"(?<=\d) (?=(?:{_UNITS})(?![{_LETTER}]))"), NBSP),
+    (_DOT_DIGIT.search, re.compile(rf"(\b{_ABBREVIATIONS}) (?=\d)", re.I), r"\1" + NBSP),
 )
 _RUSSIAN = (
-    (re.compile(r" (?=[—–] )"), NBSP),  # a dash never starts a line
-    (re.compile(rf"(?<![{_LETTER}\-])([вксуоаиВКСУОАИ]) (?=[{_LETTER}\d«„(])"), r"\1" + NBSP),
-    (re.compile(r"\b(т)\. (?=[дпе]\.)"), r"\1." + NBSP),  # т. д., т. п., т. е.
+    (lambda t: " \u2014 " in t or " \u2013 " in t, re.compile(r" (?=[—–] )"), NBSP),  # a dash never starts a line
+    (lambda t: True, re.compile(rf"(?<![{_LETTER}\-])([вксуоаиВКСУОАИ]) (?=[{_LETTER}\d«„(])"), r"\1" + NBSP),
+    (lambda t: "т. " in t, re.compile(r"\b(т)\. (?=[дпе]\.)"), r"\1." + NBSP),  # т. д., т. п., т. е.
 )
 
 
 def nbsp(text: str, lang: str) -> str:
+    if " " not in text:
+        return text
     rules = _COMMON + (_RUSSIAN if lang.split("-")[0].lower() in ("ru", "uk", "be") else ())
-    for pattern, replacement in rules:
-        text = pattern.sub(replacement, text)
+    for applies, pattern, replacement in rules:
+        if applies(text):
+            text = pattern.sub(replacement, text)
     return text
 
 

@@ -33,7 +33,8 @@ THUMBNAIL_WIDTH = 200  # OPDS readers show thumbnails about this wide
 
 # Covers drawn in this process (a watch keeps them between builds), by what they
 # are drawn from. At most MEMO of them.
-_made: dict[tuple, tuple[bytes, bytes]] = {}
+_made: dict[tuple, bytes] = {}
+_thumbnails: dict[bytes, bytes] = {}
 MEMO = 64
 
 
@@ -41,12 +42,21 @@ MEMO = 64
 class Cover:
     image: bytes
     media_type: str  # image/png or image/jpeg
-    thumbnail: bytes  # JPEG
     alt: str  # what the cover says, for the cover page's <img>
 
     @property
     def extension(self) -> str:
         return ".jpg" if self.media_type == "image/jpeg" else ".png"
+
+    @property
+    def thumbnail(self) -> bytes:
+        """A JPEG 200 pixels wide, made when the site asks for it (an e-reader
+        edition does not)."""
+        if self.image not in _thumbnails:
+            if len(_thumbnails) >= MEMO:
+                _thumbnails.pop(next(iter(_thumbnails)))
+            _thumbnails[self.image] = _thumbnail(self.image)
+        return _thumbnails[self.image]
 
 
 @dataclass(frozen=True)
@@ -106,16 +116,15 @@ def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Setting
     if own is not None:
         data = read_bytes(settings.root, own, "cover image")
         media_type = "image/jpeg" if own.suffix.lower() in (".jpg", ".jpeg") else "image/png"
-        return Cover(data, media_type, _thumbnail(data), text.alt(t["cover"]))
+        return Cover(data, media_type, text.alt(t["cover"]))
     design, file = _design(theme)
     key = (repr(design), text)
     if key not in _made:
         image = _draw(text, design, _fonts(design, file, theme))
         if len(_made) >= MEMO:
             _made.pop(next(iter(_made)))
-        _made[key] = (_jpeg(image), _jpeg(_shrink(image)))
-    image, thumbnail = _made[key]
-    return Cover(image, "image/jpeg", thumbnail, text.alt(t["cover"]))
+        _made[key] = _jpeg(image)
+    return Cover(_made[key], "image/jpeg", text.alt(t["cover"]))
 
 
 def _design(theme: Theme) -> tuple[dict[str, Any], str]:
@@ -221,18 +230,12 @@ def _wrap(paragraph: str, font, width: int) -> list[str]:
     return lines + [line] if line else lines
 
 
-def _shrink(image):
-    from PIL import Image
-
-    return image.resize((THUMBNAIL_WIDTH, round(THUMBNAIL_WIDTH * image.height / image.width)),
-                        Image.Resampling.LANCZOS)
-
-
 def _thumbnail(data: bytes) -> bytes:
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as image:
         image = image.convert("RGB")
+        image.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_WIDTH * 4))  # JPEG: decode at a fraction of its size
         image.thumbnail((THUMBNAIL_WIDTH, round(THUMBNAIL_WIDTH * 1.6)), Image.Resampling.LANCZOS)
         return _jpeg(image)
 

@@ -18,9 +18,10 @@ from ..errors import InternalError, Problem, SourceError
 from ..fetch import make_url_fetcher
 from ..issue_manuscript import IssueManuscript
 from ..render import Theme
-from .pdf import finisher, quiet_weasyprint
+from .typeset import finisher, quiet_weasyprint
 from .pdf_merge import Part, merge_tagged
-from .pdf_metadata import Metadata, issue_xmp
+from .pdf_metadata import Metadata
+from .xmp import issue_xmp
 from .pdf_tags import tag_languages_and_notes
 
 TEMPLATE = "print/issue.html.j2"

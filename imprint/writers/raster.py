@@ -25,7 +25,7 @@ def typeset(html: str, base_url: str, *roots: Path) -> bytes:
     """The first page of `html` as a PDF."""
     from .weasy import weasyprint
 
-    from .pdf import quiet_weasyprint
+    from .typeset import quiet_weasyprint
 
     fetcher, _ = make_url_fetcher(*roots)
     with quiet_weasyprint():
