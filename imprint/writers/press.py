@@ -50,7 +50,10 @@ class Press:
 
 
 def _serve(connection) -> None:
+    from . import forget_layouts
     from .typeset import typeset  # loads WeasyPrint: the reason this process exists
+
+    forget_layouts()  # what the parent had laid out before it started the press is not for this build
 
     while True:
         try:

@@ -23,6 +23,7 @@ from .weasy import weasyprint
 
 
 _last = memo()  # the latest layout, by its HTML: the print and archival editions share it
+_pristine: dict[int, tuple[dict, object]] = {}  # what writing a variant may change in it
 
 
 def typeset(job: Job) -> Result:
@@ -40,6 +41,12 @@ def typeset(job: Job) -> Result:
                  "the article's pages in print.css"),), style_problem=True)
     if not job.write:
         return Result(None, len(document.pages))
+    # One layout, written as several variants (print, archive): WeasyPrint 70's
+    # PDF/A writing adds the sRGB profile and output intent to the document
+    # itself, which a later PDF/UA writing would carry. Each writing starts from
+    # the layout as it was made.
+    profiles, intent = _pristine[id(document)]
+    document.color_profiles, document.output_intent = dict(profiles), intent
     document.metadata = Metadata.around(document.metadata, job.xmp)
     options = {"pdf_variant": job.variant, "pdf_tags": True}
     fetcher, _ = make_url_fetcher(*map(Path, job.roots))
@@ -66,6 +73,8 @@ def _lay_out(job: Job):
         return Result(None, 0, (Problem(job.file, f"print edition: {error}"),))
     _last.clear()
     _last[job.html] = document
+    _pristine.clear()
+    _pristine[id(document)] = (dict(document.color_profiles), document.output_intent)
     return document
 
 
