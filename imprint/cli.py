@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from . import __version__, schema
+from . import __version__
 from .config import DEFAULT_FORMATS, FORMATS, PAPER_NAMES, Settings
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
 
@@ -212,6 +212,8 @@ def _finish(report, settings: Settings, args: argparse.Namespace, started: float
 
 
 def _run_schema(args: argparse.Namespace) -> int:
+    from . import schema
+
     if args.write is None:
         sys.stdout.write(schema.dump(schema.article_schema()))
         return 0

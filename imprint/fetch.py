@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
+from urllib.parse import unquote, urlsplit
 
 from .errors import SourceError
 
@@ -88,9 +87,10 @@ def make_url_fetcher(*roots: Path):
                 return super().fetch(url, headers)
             if scheme != "file":
                 raise Refused(f"refused to load {url}: Imprint loads nothing from the network")
-            # url2pathname decodes percent-escapes once; decoding again would let
-            # double-encoded traversal (%252e%252e) through.
-            path = Path(url2pathname(urlsplit(url).path))
+            # Percent-escapes decoded once (url2pathname's work on POSIX, without
+            # loading urllib.request); decoding again would let double-encoded
+            # traversal (%252e%252e) through.
+            path = Path(unquote(urlsplit(url).path))
             resolved = path.resolve()
             root = next((r for r in roots if resolved.is_relative_to(r.resolve())), roots[0])
             try:

@@ -14,7 +14,6 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from . import __version__
-from .bibliography import load_references
 from .citation import build_record, format_reference, full_title
 from .config import Settings
 from .document import Body, Context, parse_block, parse_body
@@ -134,7 +133,11 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     abstract = block(article.abstract, "abstract")
     translation = collect.run(_translate, article, theme, block, default=None)
 
-    references, problems = load_references(settings.root, article.bibliography, article.shared_bibliography)
+    references, problems = {}, []
+    if article.bibliography or article.shared_bibliography:
+        from .bibliography import load_references  # BibTeX and CSL readers: only for an article that cites
+
+        references, problems = load_references(settings.root, article.bibliography, article.shared_bibliography)
     collect.problems.extend(problems)
     try:
         style = theme.csl_style(article.csl)
