@@ -3,7 +3,8 @@ Imprint builds and plain Markdown files pandoc reads.
 
 - long: one article of about 30,000 words, 200 footnotes, 8 tables, Latin and
   Cyrillic text mixed (and `long2`, the same doubled, for how time grows);
-- issue: an issue of 50 articles of about 1,500 words each (and `issue2`, 100).
+- issue: an issue of 50 articles of about 1,500 words each (and `issue2`, 100);
+- articles: 50 articles of the same kind on their own (no issue), for `--jobs`.
 
 The text is made of sentences drawn from a small fixed vocabulary in both
 scripts, so that hyphenation, justification and font subsetting have real work.
@@ -112,13 +113,20 @@ def make_long(root: Path, words: int) -> Path:
                                                                         20 * scale), rng)
 
 
-def make_issue(root: Path, articles: int) -> list[Path]:
+def make_articles(root: Path, articles: int) -> list[Path]:
+    """A project of standalone articles of about 1,500 words each."""
     rng = random.Random(articles)
     source = root / "source"
     source.mkdir(parents=True)
     (source / "publication.yaml").write_text(PUBLICATION)
-    paths = [article(source, f"a{n:03d}", f"Статья {n}: article {n}", body(rng, 1500, 6, 1, 3), rng)
-             for n in range(1, articles + 1)]
+    return [article(source, f"a{n:03d}", f"Статья {n}: article {n}", body(rng, 1500, 6, 1, 3), rng)
+            for n in range(1, articles + 1)]
+
+
+def make_issue(root: Path, articles: int) -> list[Path]:
+    """The same articles gathered into one issue."""
+    paths = make_articles(root, articles)
+    source = root / "source"
     (source / "issue").mkdir()
     (source / "issue" / "issue.yaml").write_text(
         "citation: {volume: 1, issue: 1}\ndate: 2024\nfirst-page: 1\narticles:\n"

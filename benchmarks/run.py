@@ -134,6 +134,38 @@ def final_html(project: Path, slug: str, target: Path) -> Path:
     return target
 
 
+def watch_edits(project: Path, out: Path, article: Path, repeat: int) -> list[float]:
+    """Seconds from saving a one-paragraph edit of `article` to its PDF being
+    rewritten, under a running `publish.py watch` (after its first build)."""
+    shutil.rmtree(out, ignore_errors=True)
+    watch = subprocess.Popen(PUBLISH + ["watch", "-C", str(project), "-o", str(out)], stdout=subprocess.PIPE,
+                             text=True, env=ENV, cwd=REPO)
+    pdf = out / article.parent.name / f"{article.parent.name}.pdf"
+    original, seconds = article.read_text(encoding="utf-8"), []
+    try:
+        while " built " not in (line := watch.stdout.readline()):
+            if not line:
+                raise SystemExit("publish.py watch stopped before its first build")
+        body = original.split("\n---\n", 1)[1]  # after the front matter
+        paragraph = max((p for p in body.split("\n\n") if not p.startswith(("#", "[^", "|"))), key=len)
+        for n in range(repeat):
+            before = pdf.stat().st_mtime_ns
+            time.sleep(0.5)  # an editor's pause; the watcher polls meanwhile
+            started = time.perf_counter()
+            article.write_text(original.replace(paragraph, paragraph + f" Правка {n + 1}.", 1), encoding="utf-8")
+            while not pdf.exists() or pdf.stat().st_mtime_ns == before:
+                if time.perf_counter() - started > 120:
+                    raise SystemExit("publish.py watch did not rewrite the PDF within 2 minutes")
+                time.sleep(0.005)
+            seconds.append(time.perf_counter() - started)
+            watch.stdout.readline()  # the build's line: the build is over
+    finally:
+        watch.terminate()
+        watch.wait()
+        article.write_text(original, encoding="utf-8")
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -148,6 +180,7 @@ def main() -> None:
     long = generate.make_long(work / "long", 30_000)
     long2 = generate.make_long(work / "long2", 60_000)
     issue = generate.make_issue(work / "issue", 50)
+    generate.make_articles(work / "articles", 50)
     generate.make_issue(work / "issue2", 100)
     floor_html = final_html(work / "long", "long", work / "long-final.html")
     weasyprint = str(Path(PYTHON).parent / "weasyprint")
@@ -167,6 +200,9 @@ def main() -> None:
         ("issue 50: Imprint EPUB+PDF, articles and issue", imprint(work / "issue", out, "-f", "epub,pdf")),
         ("issue 50: pandoc EPUB+PDF, each article", pandoc_each(issue, out)),
         ("issue 100: Imprint EPUB+PDF, articles and issue", imprint(work / "issue2", out, "-f", "epub,pdf")),
+        ("50 articles: Imprint EPUB+PDF, --jobs 1", imprint(work / "articles", out, "-f", "epub,pdf", "--jobs", "1")),
+        ("50 articles: Imprint EPUB+PDF, --jobs 2", imprint(work / "articles", out, "-f", "epub,pdf", "--jobs", "2")),
+        ("seed: Imprint cold build, every edition", imprint(work / "seed", out)),
     ]
     for name, row in rows:
         row.name = name
@@ -175,6 +211,11 @@ def main() -> None:
         for row in rows:
             measure(row)
         print(f"round {round_ + 1}/{args.repeat} done", file=sys.stderr)
+    if not args.only or any("seed: watch".startswith(o) or o.startswith("seed: watch") for o in args.only):
+        edits = Row("seed: watch, one-paragraph edit to PDF", [])
+        edits.times = watch_edits(work / "seed", out, seed, args.repeat)
+        edits.memory = [0]
+        rows.append(edits)
     report(rows, args.markdown)
     shutil.rmtree(work)
 
@@ -192,7 +233,8 @@ def report(rows: list[Row], markdown: bool) -> None:
         print("|---|--:|--:|")
     for row in rows:
         if markdown:
-            print(f"| {row.name} | {row.time:.2f} s | {row.peak / 1024:.0f} MB |")
+            memory = f"{row.peak / 1024:.0f} MB" if row.peak else "-"
+            print(f"| {row.name} | {row.time:.2f} s | {memory} |")
         else:
             print(f"{row.name:52} {row.time:7.2f}s {row.peak / 1024:7.0f} MB")
     print()
@@ -206,6 +248,10 @@ def report(rows: list[Row], markdown: bool) -> None:
         ("long x2 / long, PDF (target <= 2.1)", ratio("long x2: Imprint PDF", "long: Imprint PDF")),
         ("issue 100 / issue 50 (target <= 2.1)",
          ratio("issue 100: Imprint EPUB+PDF, articles and issue", "issue 50: Imprint EPUB+PDF, articles and issue")),
+        ("50 articles, --jobs 1 / --jobs 2 (target >= 1.8)",
+         ratio("50 articles: Imprint EPUB+PDF, --jobs 1", "50 articles: Imprint EPUB+PDF, --jobs 2")),
+        ("seed watch edit / cold build (target <= 0.5)",
+         ratio("seed: watch, one-paragraph edit to PDF", "seed: Imprint cold build, every edition")),
     ]
     if "long: Imprint PDF" in by and "long: pandoc PDF" in by:
         checks.append(("long PDF peak memory / pandoc + WeasyPrint (target <= 1)",

@@ -20,6 +20,7 @@ from .manifest import FILE, Manifest, Unit, build_key, digest, hash_files, relat
 
 if TYPE_CHECKING:  # the fast check (up_to_date) imports none of these
     from .manuscript import Manuscript
+    from .model import Article
     from .model import Issue
 
 # Imprint's own styles, the last folder of every project's search path (render.Theme).
@@ -76,7 +77,7 @@ class Ledger:
         unit = self._unit(f"article:{manuscript.article.slug}")
         if unit is None or not unit.outputs_intact(self.dist):
             return True
-        return unit.key != self.article_key(manuscript)
+        return unit.key != self.article_key(manuscript.article)
 
     # -- keys
 
@@ -89,8 +90,7 @@ class Ledger:
             self._own[slug] = digest(self.key, hash_files(self.root, unit.inputs)) if unit else None
         return self._own[slug]
 
-    def article_key(self, manuscript: "Manuscript", inputs: list[str] | None = None) -> str:
-        article = manuscript.article
+    def article_key(self, article: "Article", inputs: list[str] | None = None) -> str:
         own = digest(self.key, hash_files(self.root, inputs)) if inputs is not None else self.own(article.slug)
         if article.issue is None:
             return self._key(own)

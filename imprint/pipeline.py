@@ -15,7 +15,7 @@ from .issue_manuscript import IssueManuscript
 from .listing import article_from_json, issue_from_json, issue_listing, to_json
 from .manifest import digest
 from .manuscript import Manuscript, prepare
-from .model import Publication
+from .model import Article, Publication
 from .output import write_atomic
 from .render import Theme
 from .source import LoadResult, load_project, load_publication
@@ -69,8 +69,10 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildReport:
     report.problems += list(loaded.problems) + check_publication(publication, theme, settings)
     if len(report.problems) > len(loaded.problems):
         return finish(report, clock)  # the site of every article would meet it: nothing is written
+    standalone = [a for a in loaded.project.articles  # made ready in their units (in parallel)
+                  if a.issue is None and loaded.ok(a.slug) and loaded.wanted(a.slug)]
     with clock("prepare"):
-        manuscripts = prepare_articles(loaded, theme, settings, report)
+        manuscripts = prepare_articles(loaded, theme, settings, report, skip={a.slug for a in standalone})
     with clock("paginate"):
         issues = paginate_issues(loaded, manuscripts, theme, settings, report, ledger)  # gives articles pages
     context = Context(settings, theme, publication, {i.issue.slug: issue_listing(i, {}) for i in issues})
@@ -79,8 +81,12 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildReport:
     stale = [m for m in articles if ledger.stale(m)]
     report.up_to_date += sorted(m.article.slug for m in articles if m not in stale)
     accept = partial(accept_unit, report=report, ledger=ledger, settings=settings, clock=clock,
-                     manuscripts=manuscripts, issues={i.issue.slug: i for i in issues})
-    run_units([partial(build_article, m, context) for m in stale], settings, accept, progress)
+                     articles={**{a.slug: a for a in standalone}, **{s: m.article for s, m in manuscripts.items()}},
+                     issues={i.issue.slug: i for i in issues})
+    # (an article loaded on its own is stale: one up to date is not loaded)
+    units = [partial(build_article, m, context) for m in stale] + \
+        [partial(build_article, a, context) for a in standalone]
+    run_units(sorted(units, key=lambda u: _slug(u.args[0])), settings, accept, progress)
     issues = [i for i in issues if loaded.wanted(i.issue.slug)]
     run_units([partial(build_issue, i, context) for i in issues], settings, accept, progress)
     ledger.forget_missing(set(loaded.slugs), {i.slug for i in loaded.project.issues})
@@ -129,11 +135,14 @@ def assemble(settings: Settings) -> BuildReport:
     return finish(report, clock)
 
 
-def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings,
-                     report: BuildReport) -> dict[str, Manuscript]:
-    """Every loaded article made ready to render, by slug; problems go to the report."""
+def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings, report: BuildReport,
+                     skip: set[str]) -> dict[str, Manuscript]:
+    """Every loaded article but those skipped made ready to render, by slug;
+    problems go to the report."""
     manuscripts = {}
     for article in loaded.project.articles:
+        if article.slug in skip:
+            continue
         try:
             manuscript = prepare(article, theme, settings)  # finds the body's problems too
         except UserError as error:
@@ -192,8 +201,12 @@ def run_units(units: list[Callable[[], Result]], settings: Settings, accept: Cal
     run(units, settings.jobs, done)
 
 
+def _slug(item: Manuscript | Article) -> str:
+    return item.article.slug if isinstance(item, Manuscript) else item.slug
+
+
 def accept_unit(result: Result, report: BuildReport, ledger: Ledger, settings: Settings, clock: Clock,
-                manuscripts: dict[str, Manuscript], issues: dict[str, IssueManuscript]) -> None:
+                articles: dict[str, Article], issues: dict[str, IssueManuscript]) -> None:
     """A unit rendered: its files written, what it was made from recorded."""
     report.processes.add(result.process)
     if result.problems:
@@ -206,12 +219,12 @@ def accept_unit(result: Result, report: BuildReport, ledger: Ledger, settings: S
     inputs = ledger.relative_inputs(result.inputs)
     if kind == "article":
         report.articles.append(slug)
-        article = manuscripts[slug].article
+        article = articles[slug]
         pages = None
         if article.issue:
             first, last = int(article.citation.first_page), int(article.citation.last_page or article.citation.first_page)
             pages = [first, last - first + 1]
-        ledger.record(result.name, kind, ledger.article_key(manuscripts[slug], inputs), inputs, result.folder,
+        ledger.record(result.name, kind, ledger.article_key(article, inputs), inputs, result.folder,
                       list(result.files), to_json(result.listing), pages)
     else:
         report.issues.append(slug)

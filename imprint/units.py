@@ -17,8 +17,8 @@ from .config import FORMATS, ISSUE_FORMATS, Settings
 from .errors import Problem, UserError
 from .issue_manuscript import IssueManuscript
 from .listing import ArticleListing, IssueListing, article_listing, issue_listing
-from .manuscript import Manuscript
-from .model import Publication
+from .manuscript import Manuscript, prepare
+from .model import Article, Publication
 from .render import Theme
 
 
@@ -44,15 +44,19 @@ class Result:
     process: int = field(default_factory=os.getpid)  # the process that rendered it
 
 
-def build_article(manuscript: Manuscript, context: Context) -> Result:
+def build_article(manuscript: Manuscript | Article, context: Context) -> Result:
     """Every file of one article, by its name in dist/<slug>/: its editions, its
-    booklets, and with the site its cover and landing page."""
+    booklets, and with the site its cover and landing page. An article not yet
+    made ready (one outside any issue) is made ready here."""
     from .timing import Clock
 
     settings, theme = context.settings, context.theme
-    slug = manuscript.article.slug
+    slug = manuscript.slug if isinstance(manuscript, Article) else manuscript.article.slug
     clock = Clock()
     try:
+        if isinstance(manuscript, Article):
+            with clock("prepare"):
+                manuscript = prepare(manuscript, theme, settings)
         files: dict[str, bytes] = {}
         for fmt in settings.formats:
             if fmt != "site":

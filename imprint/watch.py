@@ -20,8 +20,8 @@ from typing import Callable
 
 from .config import Settings
 
-POLL = 0.25  # seconds between looks at the files
-SETTLE = 0.15  # a change must be this old before a build starts (editors save in steps)
+POLL = 0.1  # seconds between looks at the files
+SETTLE = 0.05  # a change must be this old before a build starts (editors save in steps)
 RELOAD_PATH = "/__imprint__/version"
 PREVIEW_PATH = "/__imprint__/preview/"
 
