@@ -58,7 +58,8 @@ def full_title(title: str, subtitle: str | None) -> str:
 
 
 def format_reference(record: dict[str, Any], style_path: Path, lang: str) -> tuple[Markup, str]:
-    """The record as a reference-list entry in the given CSL style: (HTML, plain text)."""
+    """The record (an article's own, every string plain text) as a reference-list
+    entry in the given CSL style: (HTML, plain text)."""
     from .references import Citer
 
-    return Citer({record["id"]: record}, style_path, lang).reference()
+    return Citer({record["id"]: record}, style_path, lang, rich_text=False).reference()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from . import __version__
-from .config import DEFAULT_FORMATS, FORMATS, PAPER_NAMES, Settings
+from .config import DEFAULT_FORMATS, FORMATS, PAPER_NAMES, TIME_LIMIT, Settings
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
 
 COMMANDS = ("build", "assemble", "watch", "serve", "schema")
@@ -115,6 +115,9 @@ def _edition_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--out", metavar="DIR", help="output folder (default: dist/ in the project)")
     parser.add_argument("-C", "--project", metavar="DIR", default=".",
                         help="the project folder holding source/ and styles/ (default: the current folder)")
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS", default=TIME_LIMIT,
+                        help="stop rendering an article or issue that takes longer than this "
+                             f"(default: {TIME_LIMIT:g})")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
 
@@ -129,7 +132,8 @@ def _settings(args: argparse.Namespace, **more) -> Settings:
     if not project.is_dir():
         raise UsageError(f"the project folder {project} does not exist")
     return Settings.for_project(project, dist_dir=args.out, formats=formats, paper=args.paper,
-                                booklet=args.booklet or None, crop_marks=args.crop_marks, **more)
+                                booklet=args.booklet or None, crop_marks=args.crop_marks,
+                                time_limit=args.time_limit, **more)
 
 
 def _run_build(args: argparse.Namespace) -> int:

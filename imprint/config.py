@@ -48,6 +48,9 @@ DEFAULT_FORMATS = ("epub", "pdf", "json", "bib", "ris", "site")
 # What an issue is built as (dist/<issue>/), when its articles get these formats.
 ISSUE_FORMATS = ("epub", "pdf")
 PAPER_NAMES = ("A4", "Letter", "A5")
+# Seconds one article or issue may take to render (--time-limit): the long
+# benchmark article (30,000 words, 200 notes) takes about 7.
+TIME_LIMIT = 300.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Settings:
     crop_marks: bool | None = None  # crop marks and bleed; None: the publication's
     force: bool = False  # build everything, even what the manifest says is up to date
     jobs: int = 1  # articles built at once, each in a process of its own
+    time_limit: float | None = TIME_LIMIT  # seconds an article or issue may take to render; None: no limit
     shard: tuple[int, int] | None = None  # (K, N): build only the K-th of N parts
 
     @property
@@ -87,6 +91,7 @@ class Settings:
         force: bool = False,
         jobs: int | None = 1,
         shard: str | None = None,
+        time_limit: float | None = TIME_LIMIT,
     ) -> "Settings":
         root = Path(root).resolve()
         formats = tuple(dict.fromkeys(formats)) if formats else None
@@ -101,6 +106,8 @@ class Settings:
             raise UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970 between 1980 and 9999, not {epoch!r}")
         if jobs is not None and jobs < 1:
             raise UsageError(f"--jobs must be 1 or more, not {jobs}")
+        if time_limit is not None and not time_limit > 0:
+            raise UsageError(f"--time-limit must be a number of seconds above 0, not {time_limit:g}")
         parts = None
         if shard is not None:
             match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", shard)
@@ -120,6 +127,7 @@ class Settings:
             crop_marks=crop_marks,
             force=force,
             jobs=jobs or os.cpu_count() or 1,
+            time_limit=time_limit,
             shard=parts,
         )
 

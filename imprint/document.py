@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from .errors import Problem, SourceError
 from .images import Image, epub_name, load_image
-from .markup import EPUB, PRINT, Env, Note, inline_paragraphs, parser, plain_text, render, render_inline, walk
+from .markup import (EPUB, MAX_BRACKET_DEPTH, PRINT, Env, Note, TooDeep, inline_paragraphs, parser, plain_text, render,
+                     render_inline, walk)
 from .references import Citer, CiteGroup, CiteItem, Entry, split_locator
 
 # Ids the templates use; nothing in the body may take one of these.
@@ -30,6 +31,7 @@ RESERVED_IDS = frozenset({"title", "subtitle", "authors", "abstract", "abstract-
 GENERATED_ID = re.compile(r"^(fn|fnref|ref)-")  # notes and reference entries
 CROSSREF = re.compile(r"^(fig|tbl|sec|eq)-")
 LINK_SCHEMES = ("http", "https", "mailto")
+MAX_DEPTH = 64  # lists in quotes in lists..., emphasis in links in emphasis...: levels of one passage
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)$")
 
 
@@ -109,7 +111,17 @@ def parse_body(text: str, context: Context) -> Body:
     md = parser(context.quotes)
     env: dict[str, Any] = {}
     problems = _Problems(context.file, context.first_line)
-    main, note_tokens = _split_notes(md.parse(text, env))
+    try:
+        tokens = md.parse(text, env)
+    except TooDeep as error:
+        tokens = []
+        problems.found.append(Problem(context.file, f"the text here nests brackets {error.depth} levels deep; "
+                                      f"the limit is {MAX_BRACKET_DEPTH}", line=_body_line(context, error.line),
+                                      hint="simplify the passage, or escape the brackets: \\["))
+    _check_depth(tokens, problems)
+    if problems.found:
+        raise SourceError(problems.found)  # too deep for what comes next: stop here
+    main, note_tokens = _split_notes(tokens)
     everything = main + [t for body in note_tokens.values() for t in body]
     _check_notes(main, note_tokens, env, text, problems)
     for token in everything:
@@ -227,7 +239,13 @@ def parse_block(text: str, context: Context, field_name: str) -> Markup:
     citations or images, which belong to the body."""
     md = parser(context.quotes)
     problems = _Problems(context.file, context.first_line)
-    tokens = md.parse(text, {})
+    try:
+        tokens = md.parse(text, {})
+    except TooDeep as error:
+        raise SourceError.single(context.file, f"the {field_name} nests brackets {error.depth} levels deep; "
+                                 f"the limit is {MAX_BRACKET_DEPTH}", line=context.first_line,
+                                 field=field_name) from None
+    _check_depth(tokens, problems)
     kinds = {t.type for t in walk(tokens)}
     for kind, what in (("footnote_ref", "footnotes"), ("citation", "citations or cross-references"),
                        ("image", "images"), ("figure", "images")):
@@ -265,6 +283,27 @@ def _split_notes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token
             if token.children:
                 token.children = [c for c in token.children if c.type != "footnote_anchor"]
     return main, notes
+
+
+def _body_line(context: Context, line: int | None) -> int | None:
+    return context.first_line + line if line is not None else None
+
+
+def _check_depth(tokens: list[Token], problems: _Problems) -> None:
+    """Lists, quotes, emphasis and links nested deeper than MAX_DEPTH: refused at
+    the first block that goes too deep (XML parsers and layout stop near 256)."""
+    depth = 0
+    for block in tokens:
+        depth += block.nesting if block.nesting > 0 else 0
+        inline, deepest = 0, 0
+        for child in block.children or ():
+            inline += child.nesting
+            deepest = max(deepest, inline)
+        if depth + deepest > MAX_DEPTH:
+            problems.add(block, f"the text here nests lists, quotes, emphasis or links {depth + deepest} levels deep; "
+                                f"the limit is {MAX_DEPTH}", hint="simplify the structure of this passage")
+            return
+        depth += block.nesting if block.nesting < 0 else 0
 
 
 def _with_blocks(tokens: Sequence[Token]) -> Iterator[tuple[Token, Token]]:

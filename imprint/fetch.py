@@ -8,6 +8,7 @@ fetcher with the same rule that also refuses every network scheme.
 from __future__ import annotations
 
 import mimetypes
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +23,21 @@ def display(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
+
+
+def within(root: Path, base: Path, written: str, what: str = "file", shown: str | None = None) -> Path:
+    """The path an editor wrote (relative to `base`), refused with a ValueError
+    before any file is looked at when it is absolute or leads out of the project.
+    (Symlinks are followed, and checked, when the file is read.)"""
+    shown = shown or written
+    if Path(written).is_absolute() or written.startswith("~"):
+        raise ValueError(f"the {what} '{shown}' is an absolute path; write it relative to the article's folder "
+                         "and keep the file inside the project")
+    path = base / written
+    if not Path(os.path.normpath(path)).is_relative_to(root):
+        raise ValueError(f"the {what} '{shown}' lies outside the project; Imprint reads only files inside it: "
+                         "copy the file into the article's folder")
+    return path
 
 
 def resolve_inside(root: Path, path: Path, what: str = "file") -> Path:
@@ -49,7 +65,8 @@ def read_bytes(root: Path, path: Path, what: str = "file", limit: int = MAX_FILE
     size = resolved.stat().st_size
     if size > limit:
         raise SourceError.single(
-            display(path, root), f"{what} is too large ({size} bytes; the limit is {limit})"
+            display(path, root), f"{what} is too large ({size:,} bytes; the limit is {limit:,})",
+            hint="split it, or make it smaller",
         )
     return resolved.read_bytes()
 

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from .fetch import display, read_bytes
+from .fetch import display, read_bytes, within
 
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 MAX_PIXELS = 50_000_000  # a 7000 x 7000 scan; more is a mistake or a decompression bomb
@@ -38,7 +38,7 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
     """The image `src` (relative to the article's folder). Raises ValueError with a sentence."""
     if urlsplit(src).scheme or src.startswith("//"):
         raise ValueError(f"the image '{src}' is not a file of the project; download it into the article's folder")
-    path = folder / unquote(src)
+    path = within(root, folder, unquote(src), "image", src)  # percent-escapes decoded once, never twice
     suffix = path.suffix.lower()
     if suffix not in MEDIA_TYPES:
         raise ValueError(f"'{src}' is not a PNG, JPEG or SVG file; convert it to one of these")
@@ -62,12 +62,13 @@ def _check_raster(data: bytes, media_type: str, src: str) -> tuple[int, int]:
     magic = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}[media_type]
     if not data.startswith(magic):
         raise ValueError(f"'{src}' is not the {media_type.split('/')[1].upper()} image its name says it is")
-    PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS
+    PILImage.MAX_IMAGE_PIXELS = None  # Pillow's own check would speak first, less clearly: ours is below
     try:
-        with PILImage.open(io.BytesIO(data)) as image:
+        with PILImage.open(io.BytesIO(data)) as image:  # reads the header only
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise ValueError(f"'{src}' has {width} x {height} pixels; the limit is {MAX_PIXELS:,}")
+                raise ValueError(f"'{src}' has {width:,} x {height:,} pixels; the limit is {MAX_PIXELS:,} "
+                                 "(about 7000 x 7000): scale it down")
             image.load()  # decodes it: a truncated or corrupt file fails here
     except ValueError:
         raise
@@ -77,6 +78,9 @@ def _check_raster(data: bytes, media_type: str, src: str) -> tuple[int, int]:
 
 
 def _check_svg(data: bytes, src: str) -> None:
+    if b"<!ENTITY" in data:  # expansion bombs, external entities: refused, not parsed
+        raise ValueError(f"'{src}' declares XML entities, which Imprint refuses in SVG files; "
+                         "export the SVG again without a DOCTYPE")
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)

@@ -14,6 +14,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any, Iterator, Sequence
 
 from markdown_it import MarkdownIt
@@ -56,6 +57,11 @@ def parser(quotes: str) -> MarkdownIt:
         {"typographer": True, "quotes": quotes, "xhtmlOut": True, "html": False},
     )
     md.enable(["table", "replacements", "smartquotes", "strikethrough"])
+    # markdown-it leaves a javascript:, file: or data: link as plain text; here it
+    # is parsed as a link, so that document.py refuses it with a reason and a line.
+    md.validateLink = lambda url: True
+    md.helpers = SimpleNamespace(**{**vars(md.helpers), "parseLinkLabel": _link_label_end})
+    md.core.ruler.before("inline", "bracket_depth", _check_bracket_depth)
     md.use(footnote_plugin)
     md.use(attrs_plugin)
     md.use(container_plugin, name="refs", validate=lambda params, *_: params.strip() == "{#refs}")
@@ -67,6 +73,58 @@ def parser(quotes: str) -> MarkdownIt:
     return md
 
 
+# -- bounded parse time
+#
+# markdown-it's link and image rules scan from each '[' to its ']': over runs of
+# unclosed brackets ("[a[a[a...") or brackets nested deep ("[[[[a]]]]"), that is
+# quadratic. A '[' with no ']' after it anywhere is known to fail at once, and
+# brackets nested deeper than any text needs are refused before the inline parse.
+
+MAX_BRACKET_DEPTH = 32
+_BRACKETS = re.compile(r"\\.|[\[\]]", re.S)
+
+
+class TooDeep(ValueError):
+    """Brackets nested too deep in a paragraph, at `line` (0-based, in the body)."""
+
+    def __init__(self, line: int | None, depth: int):
+        super().__init__(f"brackets nested {depth} deep")
+        self.line, self.depth = line, depth
+
+
+def _check_bracket_depth(state) -> None:
+    for token in state.tokens:
+        if token.type == "inline" and "[" in token.content:
+            depth = bracket_depth(token.content)
+            if depth > MAX_BRACKET_DEPTH:
+                raise TooDeep(token.map[0] if token.map else None, depth)
+
+
+def bracket_depth(text: str) -> int:
+    """How deep '[' nest in `text`, a '[' counting while a ']' is still to come."""
+    last = text.rfind("]")
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text, 0, last + 1):
+        if match.group() == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match.group() == "]" and depth:
+            depth -= 1
+    return deepest
+
+
+def _link_label_end(state, start: int, disableNested: bool = False) -> int:
+    from markdown_it.helpers import parseLinkLabel
+
+    lasts = state.env.setdefault("imprint-last-bracket", {})
+    last = lasts.get(state.src)
+    if last is None:
+        last = lasts[state.src] = state.src.rfind("]")
+    if last <= start:
+        return -1  # no ']' after this '[': no label ends
+    return parseLinkLabel(state, start, disableNested)
+
+
 def render(md: MarkdownIt, tokens: Sequence[Token], env: Env) -> Markup:
     return Markup(md.renderer.render(list(tokens), md.options, {"imprint": env}))
 
@@ -74,7 +132,10 @@ def render(md: MarkdownIt, tokens: Sequence[Token], env: Env) -> Markup:
 def render_inline(text: str, quotes: str, lang: str = "en") -> Markup:
     """A title or subtitle: inline Markdown, no paragraph around it."""
     md = parser(quotes)
-    tokens = md.parseInline(text, {})
+    try:
+        tokens = md.parseInline(text, {})
+    except TooDeep:  # a title of brackets within brackets: shown as written
+        return Markup.escape(text)
     for token in walk(tokens):
         if token.type in ("citation", "footnote_ref", "image"):  # not in a title: keep the source text
             token.type, token.content, token.children = "text", token.content or "", None

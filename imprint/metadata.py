@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import Problem
-from .fetch import display
+from .fetch import display, within
 from .frontmatter import Located, format_path
 from .images import check_cover, load_image
 from .model import (
@@ -90,7 +90,7 @@ class ArticleBuilder:
             short_title=_strip(data.get("short-title")),
             body=body,
             body_line=body_line,
-            csl=str(self._value("csl") or DEFAULT_CSL),
+            csl=self._csl(),
             paper=paper,
             authors=self._authors(),
             abstract=_strip(data.get("abstract")),
@@ -114,6 +114,17 @@ class ArticleBuilder:
             where=MappingProxyType(self._where()),
         )
 
+    def _csl(self) -> str:
+        """The citation style: a name, or a .csl file (relative to the project)."""
+        name = str(self._value("csl") or DEFAULT_CSL)
+        if name.endswith(".csl"):
+            try:
+                within(self.root, self.root, name, "CSL style")
+            except ValueError as error:
+                self._problem(("csl",), str(error).replace("the article's folder", "the project folder"))
+                return DEFAULT_CSL
+        return name
+
     def _cover_image(self) -> Path | None:
         """The editor's own cover: a PNG or JPEG in the folder (e-readers take no SVG cover)."""
         value = self.own.data.get("cover-image")
@@ -135,9 +146,14 @@ class ArticleBuilder:
         if located is not None and located.data.get("bibliography") is not None:
             value = located.data["bibliography"]
             for index, name in enumerate([value] if isinstance(value, str) else value):
-                path = base / name.strip()
+                at = ("bibliography",) if isinstance(value, str) else ("bibliography", index)
+                try:
+                    path = within(self.root, base, name.strip(), "bibliography file")
+                except ValueError as error:
+                    self.problems.append(Problem(located.file, str(error), line=located.line_of(at),
+                                                 field=format_path(at)))
+                    continue
                 if not path.is_file():
-                    at = ("bibliography",) if isinstance(value, str) else ("bibliography", index)
                     self.problems.append(Problem(
                         located.file, f"the bibliography file '{name}' does not exist", line=located.line_of(at),
                         field=format_path(at), hint=f"looked for {display(path, self.root)}",

@@ -10,31 +10,70 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
+TEMPORARY_PREFIX = ".imprint-"  # names of files being written
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
 COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".woff", ".woff2")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: over the old file only once complete.
+
+    The new file is written nameless (O_TMPFILE) in its folder, so that a build
+    killed while writing leaves nothing behind, then given a temporary name and
+    moved over the old one. Where the file system has no O_TMPFILE, it is written
+    under the temporary name from the start; `sweep` removes such names left by
+    a build that was killed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = path.parent / f"{TEMPORARY_PREFIX}{path.name}.{os.getpid()}.tmp"
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
+        fd = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o644)
+        named = False
+    except (AttributeError, OSError):
+        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        named = True
+    try:
+        try:
+            os.fchmod(fd, 0o644)  # whatever the umask: dist/ is for readers
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            if not named:
+                # linkat with AT_SYMLINK_FOLLOW (os.link calls plain link() unless a
+                # folder descriptor is given): the open file gets a name.
+                folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+                try:
+                    os.link(f"/proc/self/fd/{fd}", temporary.name, dst_dir_fd=folder, follow_symlinks=True)
+                finally:
+                    os.close(folder)
+                named = True
+        finally:
+            os.close(fd)
         os.replace(temporary, path)
     except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
+        if named:
+            try:
+                os.unlink(temporary)
+            except FileNotFoundError:
+                pass
         raise
+
+
+def sweep(folder: Path) -> None:
+    """Remove the temporary files a killed build may have left in `folder`."""
+    if folder.is_dir():
+        for leftover in folder.glob(f"{TEMPORARY_PREFIX}*.tmp"):
+            try:
+                pid = int(leftover.name.rsplit(".", 2)[-2])
+                os.kill(pid, 0)  # the build that wrote it is still running: leave it
+            except ProcessLookupError:
+                leftover.unlink(missing_ok=True)
+            except (ValueError, PermissionError):
+                pass
 
 
 def reproducible_zip(entries: list[tuple[str, bytes]], when: datetime, first: str | None = None) -> bytes:

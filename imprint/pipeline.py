@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from .config import Settings
+from .config import FORMATS, Settings
 from .errors import Problem, UsageError, UserError
 from .incremental import Ledger
 from .issue_manuscript import IssueManuscript
@@ -16,7 +16,7 @@ from .listing import article_from_json, issue_from_json, issue_listing, to_json
 from .manifest import digest
 from .manuscript import Manuscript, prepare
 from .model import Article, Publication
-from .output import write_atomic
+from .output import sweep, write_atomic
 from .render import Theme
 from .source import LoadResult, load_project, load_publication
 from .timing import Clock
@@ -40,6 +40,7 @@ class BuildReport:
     up_to_date: list[str] = field(default_factory=list)  # slugs of the articles and issues left as they were
     seconds: dict[str, float] = field(default_factory=dict)  # time per stage (--timings)
     processes: set[int] = field(default_factory=set)  # the processes that rendered units
+    parallel: int = 0  # the most units rendered at once
 
     @property
     def ok(self) -> bool:
@@ -86,9 +87,9 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildReport:
     # (an article loaded on its own is stale: one up to date is not loaded)
     units = [partial(build_article, m, context) for m in stale] + \
         [partial(build_article, a, context) for a in standalone]
-    run_units(sorted(units, key=lambda u: _slug(u.args[0])), settings, accept, progress)
+    run_units(sorted(units, key=lambda u: unit_identity(u.args[0])[0]), settings, accept, progress, report)
     issues = [i for i in issues if loaded.wanted(i.issue.slug)]
-    run_units([partial(build_issue, i, context) for i in issues], settings, accept, progress)
+    run_units([partial(build_issue, i, context) for i in issues], settings, accept, progress, report)
     ledger.forget_missing(set(loaded.slugs), {i.slug for i in loaded.project.issues})
     if "site" in settings.formats:
         with clock("site"):
@@ -187,9 +188,17 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
 
 
 def run_units(units: list[Callable[[], Result]], settings: Settings, accept: Callable[[Result], None],
-              progress: Progress | None) -> None:
+              progress: Progress | None, report: BuildReport) -> None:
+    """Each unit rendered in a process of its own (jobs.py), `settings.jobs` at a
+    time, and accepted here as it comes."""
     from .jobs import run
+    from .writers import press
 
+    if not units:
+        return
+    if any(FORMATS[f].printed for f in settings.formats) and (
+            min(settings.jobs, len(units)) > 1 or press.current() is None):
+        from .writers import weasy  # noqa: F401  loaded once here, for every unit's process
     count = [0]
 
     def done(result: Result) -> None:
@@ -198,11 +207,21 @@ def run_units(units: list[Callable[[], Result]], settings: Settings, accept: Cal
         if progress:
             progress(result.name.split(":", 1)[1], count[0], len(units))
 
-    run(units, settings.jobs, done)
+    def failed(index: int, why: str) -> Result:
+        item = units[index].args[0]
+        name, folder, file = unit_identity(item)
+        return Result(name, folder, problems=(Problem(file, why, hint="look for what is unusual in it (a huge table, "
+                                                                       "a very long word or line), or raise --time-limit"),))
+
+    report.parallel = max(report.parallel, run(units, settings.jobs, done, failed, settings.time_limit))
 
 
-def _slug(item: Manuscript | Article) -> str:
-    return item.article.slug if isinstance(item, Manuscript) else item.slug
+def unit_identity(item: Manuscript | Article | IssueManuscript) -> tuple[str, str, str]:
+    """A unit's name, its folder in dist/ and its source file (as the user sees it)."""
+    if isinstance(item, IssueManuscript):
+        return f"issue:{item.issue.slug}", item.issue.slug, item.issue.file
+    article = item if isinstance(item, Article) else item.article
+    return f"article:{article.slug}", article.slug, article.file
 
 
 def accept_unit(result: Result, report: BuildReport, ledger: Ledger, settings: Settings, clock: Clock,
@@ -270,6 +289,8 @@ def check_publication(publication: Publication, theme: Theme, settings: Settings
 
 def write_files(folder: Path, files: dict[str, bytes], report: BuildReport) -> None:
     """Each file written atomically (a reader never sees half a file)."""
+    for parent in sorted({(folder / name).parent for name in files}):
+        sweep(parent)  # what a killed build left
     for name, data in files.items():
         path = folder / name
         try:

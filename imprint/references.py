@@ -108,8 +108,9 @@ class Citer:
     """Citations and the reference list of one article in one CSL style."""
 
     def __init__(self, records: Mapping[str, Mapping[str, Any]], style_path: Path, lang: str,
-                 and_word: str = "and", et_al: str = "et al."):
+                 and_word: str = "and", et_al: str = "et al.", rich_text: bool = True):
         self.records = records
+        self.rich_text = rich_text  # CSL-JSON's <i>, <b>, <sup>, <sub> in the records are markup
         self.style_path = style_path
         self.lang = lang
         self.and_word = and_word
@@ -244,7 +245,7 @@ class Citer:
             _add_year_suffixes(records)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # it names every CSL variable it does not use
-            return CiteProcJSON([_escaped(r) for r in records])
+            return CiteProcJSON([_escaped(r, self.rich_text) for r in records])
 
     def _bibliography(self, kind: str, source):
         from citeproc import CitationStylesBibliography, formatter
@@ -433,17 +434,19 @@ _RICH_TEXT = re.compile(r"&lt;(/?)(i|b|sup|sub)&gt;")
 _DROPPED_TAGS = re.compile(r"&lt;/?(?:span|sc)(?:\s[^&]*?)?&gt;")
 
 
-def _escaped(value: Any) -> Any:
-    """Escaped for HTML; the rich text CSL-JSON allows (<i>, <b>, <sup>, <sub>)
-    kept as markup, and the tags citeproc-py cannot apply (nocase and small-caps
-    spans, <sc>) reduced to their text."""
+def _escaped(value: Any, rich_text: bool = True) -> Any:
+    """Escaped for HTML. With `rich_text` (a bibliography's records), the rich
+    text CSL-JSON allows (<i>, <b>, <sup>, <sub>) is kept as markup, and the tags
+    citeproc-py cannot apply (nocase and small-caps spans, <sc>) reduced to their
+    text; without (an article's own record, from plain front matter), every
+    character is literal."""
     if isinstance(value, str):
         text = html.escape(value, quote=False)
-        return _DROPPED_TAGS.sub("", _RICH_TEXT.sub(r"<\1\2>", text))
+        return _DROPPED_TAGS.sub("", _RICH_TEXT.sub(r"<\1\2>", text)) if rich_text else text
     if isinstance(value, dict):
-        return {k: (v if k == "id" else _escaped(v)) for k, v in value.items()}
+        return {k: (v if k == "id" else _escaped(v, rich_text)) for k, v in value.items()}
     if isinstance(value, list):
-        return [_escaped(v) for v in value]
+        return [_escaped(v, rich_text) for v in value]
     return value
 
 

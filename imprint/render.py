@@ -174,7 +174,12 @@ class Theme:
         return read_bytes(entry.root, path, "stylesheet")
 
     def stylesheet_path(self, name: str) -> Path:
-        return self._stylesheet(name)[1]
+        """The stylesheet's file, resolved and checked to be inside the project."""
+        entry, path = self._stylesheet(name)
+        try:
+            return resolve_inside(entry.root, path, "stylesheet")
+        except SourceError as error:
+            raise StyleError(error.problems) from None
 
     def _stylesheet(self, name: str) -> tuple[StylesDir, Path]:
         found = self.find(CSS, name)

@@ -26,6 +26,9 @@ from .validation import drop_invalid, validate
 ARTICLE_FILE = "article.md"
 PUBLICATION_FILE = "publication.yaml"
 
+# About 300,000 words: more is not an article (and would take minutes to lay out).
+MAX_ARTICLE_BYTES = 4 * 1024 * 1024
+
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None
     slug = folder.name
     problems = check_folder_name(folder, settings, "article")
     try:
-        text = read_text(settings.root, path, "article")
+        text = read_text(settings.root, path, "article", limit=MAX_ARTICLE_BYTES)
         problems.extend(check_characters(text, file))
         yaml_text, body, body_line = split_front_matter(text, file)
         located = load_yaml(yaml_text, file, first_line=2)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -35,6 +36,9 @@ class RawCite:
     suppress: bool = False
 
 
+_BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)
+
+
 def citation_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "pandoc_citation", _citation_rule)
 
@@ -49,20 +53,20 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 
 def _matching_bracket(src: str, start: int) -> int:
-    depth = 0
-    i = start
-    while i < len(src):
-        if src[i] == "\\":
-            i += 2
-            continue
-        if src[i] == "[":
-            depth += 1
-        elif src[i] == "]":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
+    """Where the '[' at `start` closes, or -1: from a table made once per text
+    (looking for each '[' afresh would be quadratic over runs of brackets)."""
+    return _bracket_pairs(src).get(start, -1)
+
+
+@lru_cache(maxsize=8)
+def _bracket_pairs(src: str) -> dict[int, int]:
+    pairs, open_ = {}, []
+    for match in _BRACKET_OR_ESCAPE.finditer(src):
+        if match.group() == "[":
+            open_.append(match.start())
+        elif match.group() == "]" and open_:
+            pairs[open_.pop()] = match.start()
+    return pairs
 
 
 def _bracketed(state: StateInline, silent: bool) -> bool:

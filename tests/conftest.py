@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,47 @@ from imprint.config import FORMATS, Settings
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).resolve().parent / "cases"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "loopback: the test may connect to 127.0.0.1 (a local server it started)")
+
+
+@pytest.fixture(autouse=True)
+def no_network(request, monkeypatch):
+    """Every test runs with the network cut: a connection or a name lookup from
+    Imprint (or anything in this process, forked children included) fails the
+    test loudly. Tests marked `loopback` may reach their own local server."""
+    attempts = []
+    loopback = request.node.get_closest_marker("loopback") is not None
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def local(address) -> bool:
+        if isinstance(address, (str, bytes)):  # AF_UNIX
+            return True
+        try:
+            return ipaddress.ip_address(address[0]).is_loopback
+        except ValueError:
+            return False
+
+    def guard(real):
+        def attempt(self, address, *args):
+            if self.family == socket.AF_UNIX or (loopback and local(address)):
+                return real(self, address, *args)
+            attempts.append(address)
+            raise ConnectionRefusedError(f"network access during a test: {address!r}")
+        return attempt
+
+    def lookup(host, *args, **kwargs):
+        attempts.append(host)
+        raise socket.gaierror(f"name lookup during a test: {host!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guard(connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", guard(connect_ex))
+    if not loopback:
+        monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    yield attempts
+    assert not attempts, f"the test tried to reach the network: {attempts}"
 
 
 def make_project(where: Path, source: Path, styles: Path = REPO / "styles") -> Path:

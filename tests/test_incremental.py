@@ -4,6 +4,7 @@ files a build wrote, never by how long it took."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -106,7 +107,9 @@ def test_parallel_builds_make_the_same_files(tmp_path):
     one = build(Settings.for_project(root, dist_dir=tmp_path / "one", formats=FORMATS, environ={}, jobs=1))
     two = build(Settings.for_project(root, dist_dir=tmp_path / "two", formats=FORMATS, environ={}, jobs=2))
     assert one.ok and two.ok
-    assert len(one.processes) == 1 and len(two.processes) == 2  # two worker processes did the work
+    assert one.parallel == 1 and two.parallel == 2  # one unit at a time, then two at once
+    assert os.getpid() not in one.processes | two.processes  # each unit in a process of its own
+    assert len(one.processes) == len(two.processes) == 4
     files = lambda d: {p.relative_to(d): p.read_bytes() for p in d.rglob("*") if p.is_file() and ".imprint" not in p.parts}
     assert files(tmp_path / "one") == files(tmp_path / "two")
 
@@ -160,6 +163,7 @@ def test_watch_builds_what_an_edit_changes_in_the_same_process(tmp_path):
     assert report.articles == ["a3"] and watcher.version == 2
 
 
+@pytest.mark.loopback
 def test_serve_gives_pages_that_reload_and_a_pdf_preview(tmp_path):
     from imprint.watch import Watcher, start_server
 

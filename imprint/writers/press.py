@@ -25,10 +25,14 @@ class Press:
         self.process = context.Process(target=_serve, args=(child,), daemon=True, name="imprint-press")
         self.process.start()
         child.close()
-        self.used = False
+        self._used = context.Value("b", 0, lock=False)  # shared: a unit's process may be the user
+
+    @property
+    def used(self) -> bool:
+        return bool(self._used.value)
 
     def typeset(self, job: Any) -> Any:
-        self.used = True
+        self._used.value = 1
         self.connection.send(job)
         answer = self.connection.recv()
         if isinstance(answer, BaseException):

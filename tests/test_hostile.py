@@ -1,0 +1,227 @@
+"""Hostile input that needs more than a file to set up (symlinks, FIFOs, sizes),
+user text full of markup, and pathological Markdown. The pinned messages of
+the other hostile and broken inputs are in cases/errors/ (test_errors.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from lxml import etree, html
+
+from conftest import REPO, make_project
+from imprint.cli import main
+from pdfread import pages_text
+
+ARTICLE = "---\ntitle: T\nlang: en\n{extra}---\n\nText{cite}.\n\n{body}\n"
+
+
+def project(where: Path, extra: str = "", body: str = "", cite: str = "") -> Path:
+    source = where / "src"
+    (source / "a").mkdir(parents=True)
+    (source / "a" / "article.md").write_text(ARTICLE.format(extra=extra, body=body, cite=cite), encoding="utf-8")
+    return make_project(where / "project", source)
+
+
+def build(root: Path, capsys, *options: str) -> tuple[int, str]:
+    code = main(["-C", str(root), "--jobs", "1", *options])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    return code, captured.err
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A folder beside the project, with files Imprint must never read."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(folder / "secret.png")
+    (folder / "secret.bib").write_text("@book{key, title={Secret}, author={Doe, J.}, year={2020}}\n")
+    (folder / "secret.css").write_text("body { color: red }\n")
+    (folder / "article.md").write_text(ARTICLE.format(extra="", body="Secret.", cite=""))
+    return folder
+
+
+def test_symlinks_leading_out_are_refused(tmp_path, outside, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = project(tmp_path, extra="bibliography: refs.bib\n", body="![A map](map.png)", cite=" [@key]")
+    folder = root / "source" / "a"
+    os.symlink(outside / "secret.png", folder / "map.png")
+    os.symlink(outside / "secret.bib", folder / "refs.bib")
+    code, err = build(root, capsys, "-f", "epub")
+    assert code == 2
+    assert "error: source/a/refs.bib: bibliography lies outside the project" in err
+    assert "error: source/a/article.md:9: image lies outside the project" in err
+    assert not (root / "dist" / "a").exists()
+
+
+def test_an_article_or_a_stylesheet_linked_from_outside_is_refused(tmp_path, outside, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = project(tmp_path)
+    (root / "source" / "b").mkdir()
+    os.symlink(outside / "article.md", root / "source" / "b" / "article.md")
+    os.symlink(outside, root / "source" / "c")  # a whole folder
+    code, err = build(root, capsys, "-f", "epub")
+    assert code == 2
+    assert "source/b/article.md: article lies outside the project" in err
+    assert "source/c/article.md: article lies outside the project" in err
+    assert (root / "dist" / "a" / "a.epub").exists()  # the honest article is still built
+    css = root / "styles" / "css" / "print.css"
+    css.unlink()
+    os.symlink(outside / "secret.css", css)
+    code, err = build(root, capsys, "-f", "pdf")
+    assert code == 2 and "print.css" in err and "outside the project" in err
+
+
+def test_fifos_and_devices_are_not_read(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = project(tmp_path, body="![A map](map.png)\n\n![Zeros](zeros.png)")
+    os.mkfifo(root / "source" / "a" / "map.png")  # opening it would wait for ever
+    os.symlink("/dev/zero", root / "source" / "a" / "zeros.png")
+    (root / "source" / "b").mkdir()
+    os.mkfifo(root / "source" / "b" / "article.md")
+    code, err = build(root, capsys, "-f", "epub")
+    assert code == 2
+    assert "source/a/article.md:8: image is not a regular file" in err
+    assert "source/a/article.md:10: image lies outside the project (/dev/zero)" in err
+    assert "source/b/article.md: article is not a regular file" in err
+
+
+def test_an_oversized_article_is_refused_before_it_is_parsed(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = project(tmp_path, body="Lorem ipsum dolor sit amet. " * 160_000)  # 4.5 MB
+    code, err = build(root, capsys, "-f", "epub")
+    assert code == 2
+    assert "error: source/a/article.md: article is too large (4,480,0" in err and "the limit is 4,194,304" in err
+
+
+MARKUP = "</title><script>alert(1)</script> & \"q\" 'a' <b>&amp;</b>"
+
+
+def test_markup_in_user_text_comes_out_literally_everywhere(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    extra = (f"subtitle: {json.dumps(MARKUP)}\nauthor:\n  - name: {json.dumps('Ann <i>Example</i> & Co')}\n"
+             f"abstract: {json.dumps(MARKUP)}\nkeywords: [{json.dumps('<kw>&')}]\ndate: 2024\n")
+    root = project(tmp_path, extra=extra, body=f"Inline {MARKUP}\n\n<div onclick=\"x()\">raw block</div>")
+    (root / "source" / "publication.yaml").write_text(
+        "base-url: https://journal.example.org/\ncitation:\n  container-title: \"J <&> Q\"\n")
+    code, err = build(root, capsys)
+    assert code == 0, err
+    dist = root / "dist"
+    markup_files = []
+    with zipfile.ZipFile(dist / "a" / "a.epub") as epub:
+        for name in epub.namelist():
+            if name.endswith((".xhtml", ".opf", ".ncx")):
+                tree = etree.fromstring(epub.read(name))  # well-formed XML, or this fails
+                markup_files.append((name, tree))
+    for path in [dist / "index.html", dist / "a" / "index.html"]:
+        markup_files.append((path.name, html.fromstring(path.read_bytes())))
+    for path in (dist / "opds").rglob("*.xml"):
+        markup_files.append((path.name, etree.fromstring(path.read_bytes())))
+    for name, tree in markup_files:
+        for element in tree.iter():
+            if not isinstance(element.tag, str):
+                continue
+            local = etree.QName(element).localname
+            # (the styles' own <i> and <b> are fine: the author's are not)
+            assert local != "kw" and not (local in ("b", "i") and element.text in ("Example", "&")), \
+                f"{name}: the author's markup became <{local}>"
+            assert not any(a.startswith("on") for a in element.attrib), f"{name}: an event handler got through"
+            if local == "script":  # ours (JSON-LD, the copy button): the author's text inside only escaped
+                assert "<" not in (element.text or "").replace("<!--", ""), f"{name}: markup inside a script"
+                assert element.get("type") == "application/ld+json" or "alert(1)" not in (element.text or "")
+    texts = "".join(etree.tostring(tree, method="text", encoding="unicode") for _, tree in markup_files)
+    assert "</title><script>alert(1)</script>" in texts  # as text
+    pdf_text = " ".join(pages_text(dist / "a" / "a.pdf")).replace("\n", " ")
+    # (title, subtitle and abstract are Markdown, where &amp; is an entity: "&")
+    assert "</title><script>alert(1)</script>" in pdf_text and "<b>&</b>" in pdf_text
+    assert '<div onclick=“x()”>raw block</div>' in pdf_text  # raw HTML is text
+    with pikepdf.open(dist / "a" / "a.pdf") as pdf:
+        xmp = pdf.open_metadata()
+        literal = MARKUP.replace("&amp;", "&").replace('"q"', "“q”").replace("'a'", "‘a’")
+        assert literal in str(xmp.get("dc:title", "")) and "Ann <i>Example</i> & Co" in str(xmp.get("dc:creator"))
+    record = json.loads((dist / "a" / "a.json").read_text())[0]
+    assert record["container-title"] == "J <&> Q" and literal in record["title"]
+
+
+def test_the_network_guard_of_the_tests_works(no_network):
+    """Every test runs with the network cut (conftest.no_network); this checks the guard."""
+    with pytest.raises(OSError):
+        socket.create_connection(("93.184.215.14", 80), timeout=1)
+    with pytest.raises(OSError):
+        socket.getaddrinfo("example.org", 443)
+    assert len(no_network) == 2
+    no_network.clear()  # seen: not a failure of this test
+
+
+def test_remote_references_are_refused_without_a_connection(tmp_path, capsys, monkeypatch):
+    """Images, stylesheets and SVG references naming a host: a clear error, and
+    not one connection tried (the network guard would fail the test)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = project(tmp_path, body="![A map](https://example.org/map.png)\n\n![Diagram](d.svg)")
+    (root / "source" / "a" / "d.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<style>@import url(https://example.org/x.css);</style></svg>')
+    css = root / "styles" / "css" / "print.css"
+    css.write_text("@font-face { font-family: X; src: url(https://fonts.example.org/x.woff2) }\n" + css.read_text())
+    code, err = build(root, capsys, "-f", "epub,pdf")
+    assert code == 2
+    assert "the image 'https://example.org/map.png' is not a file of the project" in err
+    assert "'d.svg' loads another file from its styles" in err
+
+
+# The patterns of cmark's test/pathological_tests.py, and markdown-it-py's
+# fuzzing crash cases, at sizes that make quadratic behaviour take minutes.
+N = 5000
+PATHOLOGICAL = {
+    "nested-strong-emph": "*a **a " * 1000 + "b" + " a** a*" * 1000,
+    "emph-closers-no-openers": "a_ " * N,
+    "emph-openers-no-closers": "_a " * N,
+    "link-closers-no-openers": "a]" * N,
+    "link-openers-no-closers": "[a" * N,
+    "mismatched-openers-closers": "*a_ " * N,
+    "openers-closers-multiple-of-3": "a**b" + "c* " * N,
+    "link-openers-emph-closers": "[ a_" * N,
+    "bracket-paren-pattern": "[ (](" * N,
+    "nested-brackets": "[" * N + "a" + "]" * N,
+    "nested-block-quotes": "> " * N + "a",
+    "deeply-nested-lists": "".join("  " * i + "* a\n" for i in range(1000)),
+    "backticks": "".join("e" + "`" * i for i in range(1, 500)),
+    "unclosed-links-a": "[a](<b" * N,
+    "unclosed-links-b": "[a](b" * N,
+    "many-link-references": "".join(f"[r{i}]: https://example.org/{i}\n" for i in range(N)) + "[r1] [r2]",
+    "many-table-columns": "|" + "a|" * 1000 + "\n|" + "-|" * 1000 + "\n|" + "b|" * 1000,
+    "many-emphasis-markers": "*" * N + "a" + "_" * N,
+    "attribute-braces": "# H {" + "{" * N + "\n\ntext {#" + "." * N + "}",
+    "footnote-storm": "".join(f"x[^{i}]" for i in range(600)) + "\n\n" + "".join(f"[^{i}]: n\n" for i in range(600)),
+    "mdit-crash-1": "> [!\n>",
+    "mdit-crash-2": "[]: <\n\n[]",
+    "mdit-crash-3": "- >\n  -\n>",
+    "mdit-crash-4": "|\n-|\n\t|",
+}
+
+
+def test_pathological_markdown_finishes_or_fails_cleanly(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    source = tmp_path / "src"
+    for name, body in PATHOLOGICAL.items():
+        (source / name).mkdir(parents=True)
+        (source / name / "article.md").write_text(ARTICLE.format(extra="", cite="", body=body), encoding="utf-8")
+    root = make_project(tmp_path / "project", source)
+    code = main(["-C", str(root), "-f", "epub,pdf", "--jobs", "2", "--time-limit", "120"])
+    err = capsys.readouterr().err
+    assert code in (0, 2) and "Traceback" not in err and "internal error" not in err, err
+    failed = {line.split("/")[1] for line in err.splitlines() if line.startswith("error: source/")}
+    assert not any("time limit" in line for line in err.splitlines()), err
+    for name in PATHOLOGICAL:
+        if name not in failed:
+            assert (root / "dist" / name / f"{name}.epub").exists() and \
+                (root / "dist" / name / f"{name}.pdf").exists(), f"{name} was not built\n{err}"
+    assert len(failed) <= 4, err  # most are odd but valid Markdown: they are published

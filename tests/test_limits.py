@@ -1,0 +1,106 @@
+"""Bounded time and crash-safe output: an article that renders too long is
+stopped and reported while the others are built; a fault inside a unit is an
+internal error (exit 1, no traceback unless --debug); a build killed at any
+moment leaves dist/ with each file whole (old or new) and no temporary files."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_project
+from imprint.cli import main
+
+
+def two_articles(where: Path, paragraphs: int = 1) -> Path:
+    """`quick` (short) and `slow` (`paragraphs` long paragraphs)."""
+    source = where / "src"
+    text = "Долгий текст статьи, in two scripts, для проверки. " * 40
+    for slug, count in (("quick", 1), ("slow", paragraphs)):
+        (source / slug).mkdir(parents=True)
+        (source / slug / "article.md").write_text(
+            f"---\ntitle: {slug}\nauthor: Ann Example\nlang: ru\ndate: 2024\n---\n\n"
+            + "\n\n".join(f"{text}[^{n}]\n\n[^{n}]: Примечание {n}." for n in range(count)) + "\n",
+            encoding="utf-8")
+    (source / "publication.yaml").write_text("citation:\n  container-title: The Test Journal\n")
+    return make_project(where / "project", source)
+
+
+def test_an_article_past_the_time_limit_is_stopped_and_the_others_built(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = two_articles(tmp_path, paragraphs=150)  # about 25 pages: seconds to lay out
+    code = main(["-C", str(root), "-f", "pdf", "--time-limit", "0.5", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "error: source/slow/article.md: rendering took longer than the time limit (0.5 s) and was stopped" in err
+    assert "--time-limit" in err and "Traceback" not in err
+    assert (root / "dist" / "quick" / "quick.pdf").exists()
+    assert not (root / "dist" / "slow").exists()
+    assert not [p for p in (root / "dist").rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_a_fault_inside_a_unit_is_an_internal_error(tmp_path, capsys, monkeypatch):
+    from imprint.writers import exports
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = two_articles(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a fault planted by the test")
+
+    monkeypatch.setattr(exports, "write_bibtex", broken)  # the unit's process is forked: it has this too
+    code = main(["-C", str(root), "-f", "bib", "--jobs", "2"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "internal error: UnitCrash: ZeroDivisionError: a fault planted by the test" in err
+    assert "report it to" in err and "Traceback" not in err
+    from imprint.jobs import UnitCrash
+
+    with pytest.raises(UnitCrash) as raised:  # --debug: raised, with the unit's own traceback
+        main(["-C", str(root), "-f", "bib", "--jobs", "1", "--debug"])
+    assert "in broken" in "".join(raised.value.__notes__)
+
+
+def snapshot(dist: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(dist)): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.7, 1.0, 1.3, 1.6])
+def test_a_killed_build_leaves_every_file_whole(tmp_path, delay):
+    """Kill -9 at several moments of a forced rebuild after an edit: every file
+    in dist/ is the earlier one or the new one, byte for byte, never a mix or a
+    part; nothing temporary is left; the next build finishes the job."""
+    root = two_articles(tmp_path, paragraphs=30)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    command = [sys.executable, str(REPO / "publish.py"), "-q", "-C", str(root), "--jobs", "2"]
+    subprocess.run(command, check=True, env=env, cwd=REPO)
+    before = snapshot(root / "dist")
+    for slug in ("quick", "slow"):
+        article = root / "source" / slug / "article.md"
+        article.write_text(article.read_text(encoding="utf-8").replace("Примечание 0.", "Примечание 0, исправленное."),
+                           encoding="utf-8")
+    expected = tmp_path / "expected"  # what the edited sources make, built apart
+    subprocess.run(command + ["-o", str(expected)], check=True, env=env, cwd=REPO)
+    after = snapshot(expected)
+
+    build = subprocess.Popen(command, env=env, cwd=REPO, start_new_session=True)
+    time.sleep(delay)
+    os.killpg(build.pid, signal.SIGKILL)  # the build and every process it started
+    build.wait()
+    now = snapshot(root / "dist")
+    leftovers = [name for name in now if name.rsplit("/", 1)[-1].startswith(".") or name.endswith(".tmp")]
+    assert not leftovers
+    for name, data in now.items():
+        if name.startswith(".imprint/"):
+            continue  # the manifest: old or new, checked by the next build
+        assert data == before.get(name) or data == after.get(name), f"{name} is neither the old nor the new file"
+    assert set(now) - {n for n in now if n.startswith(".imprint/")} <= set(before) | set(after)
+    subprocess.run(command, check=True, env=env, cwd=REPO)  # the next build repairs what was left old
+    assert {n: d for n, d in snapshot(root / "dist").items() if not n.startswith(".imprint/")} == \
+        {n: d for n, d in after.items() if not n.startswith(".imprint/")}
