@@ -17,7 +17,7 @@ from . import __version__
 from .config import DEFAULT_FORMATS, FORMATS, PAPER_NAMES, TIME_LIMIT, Settings
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
 
-COMMANDS = ("build", "assemble", "watch", "serve", "schema")
+COMMANDS = ("build", "assemble", "watch", "serve", "check", "schema")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,6 +88,17 @@ def _parser() -> argparse.ArgumentParser:
         if name == "serve":
             w.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free)")
         w.set_defaults(run=_run_watch, serve=name == "serve")
+
+    c = commands.add_parser("check", help="check what dist/ holds before it is distributed",
+                            description="Check every file in dist/: EPUBs with EPUBCheck and DAISY Ace, PDFs "
+                                        "(structure, tags, language, title, embedded fonts), citation files, the "
+                                        "site's and the catalogue's links, files changed since the build. One "
+                                        "report; exit code 2 if anything fails. Validators: ./build.sh check.")
+    c.add_argument("--strict", action="store_true", help="fail on warnings too")
+    c.add_argument("-o", "--out", metavar="DIR", help="the folder to check (default: dist/ in the project)")
+    c.add_argument("-C", "--project", metavar="DIR", default=".", help="the project folder (default: the current one)")
+    c.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    c.set_defaults(run=_run_check)
 
     s = commands.add_parser("schema", help="print or write the front matter JSON Schema",
                             description="Print the JSON Schema of article front matter, or write the schemas.")
@@ -213,6 +224,29 @@ def _finish(report, settings: Settings, args: argparse.Namespace, started: float
         _print_problems(report.problems)
         return 2
     return 0
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from .conformance import check
+
+    dist = Path(args.out) if args.out else Path(args.project) / "dist"
+    started = time.perf_counter()
+    report = check(dist.resolve())
+    kinds = {}
+    for name in report.checked:
+        kinds[Path(name).suffix.lstrip(".")] = kinds.get(Path(name).suffix.lstrip("."), 0) + 1
+    counted = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    print(f"checked {_count(len(report.checked), 'file')} in {dist} ({counted or 'nothing'}) "
+          f"in {time.perf_counter() - started:.1f} s")
+    for finding in report.findings:
+        print(f"{finding.level}: {finding.path}: {finding.message}", file=sys.stderr)
+    errors = sum(f.level == "error" for f in report.findings)
+    warnings = len(report.findings) - errors
+    verdict = "FAILS" if report.failed(args.strict) else "passes"
+    print(f"{dist} {verdict}: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+          + (" (--strict: warnings fail)" if args.strict and warnings else ""),
+          file=sys.stderr if verdict == "FAILS" else sys.stdout)
+    return 2 if report.failed(args.strict) else 0
 
 
 def _run_schema(args: argparse.Namespace) -> int:

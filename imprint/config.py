@@ -67,6 +67,7 @@ class Settings:
     force: bool = False  # build everything, even what the manifest says is up to date
     jobs: int = 1  # articles built at once, each in a process of its own
     time_limit: float | None = TIME_LIMIT  # seconds an article or issue may take to render; None: no limit
+    isolate: bool = True  # render in worker processes (the time limit needs them); watch renders in its own
     shard: tuple[int, int] | None = None  # (K, N): build only the K-th of N parts
 
     @property

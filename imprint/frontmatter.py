@@ -96,6 +96,10 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+
 _Loader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
 
 
+# Characters XML cannot carry: C0 controls but tab and line ends, U+FFFE and U+FFFF.
+UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def load_yaml(text: str, file: str, first_line: int = 1) -> Located:
     """Parse YAML text that starts on `first_line` of `file`."""
     offset = first_line - 1
@@ -172,6 +176,14 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, path + (index,), located, problems, offset, count)
+    elif isinstance(node, yaml.ScalarNode):
+        found = UNPUBLISHABLE.search(node.value)
+        if found:  # written as an escape ("\e", "\x1b"), else the file's own check finds it
+            problems.append(Problem(
+                located.file, f"the control character U+{ord(found.group()):04X} cannot be published",
+                line=node.start_mark.line + 1 + offset, field=format_path(path) or None,
+                hint="delete it (or its escape) from the value",
+            ))
 
 
 def _plain(value: Any) -> Any:

@@ -1,13 +1,17 @@
-"""Units of a build rendered in child processes, `--jobs N` at a time, each
-under a time limit.
+"""Units of a build rendered in worker processes, `--jobs N` at a time, each
+unit under a time limit.
 
-Each unit is rendered in a process forked for it once the build knows everything
-the units share, so the child has it without it being sent. A unit that runs
-past the time limit (a pathological input, a hang inside a library) is stopped
-there and then, without harm to the build: it is reported, the other units go
-on. A child that dies (killed, out of memory) is reported the same way. A unit
-returns plain data (its files' bytes, its listing), which the parent writes, so
-the files are the same whatever N is; only the order of writing differs.
+The workers are forked once the build knows everything the units share, so each
+has it without it being sent, and they stay for the whole build: what a worker
+loads and warms up for one unit (WeasyPrint, fonts, hyphenation dictionaries,
+parsed stylesheets) serves its next ones. A unit that runs past the time limit
+(a pathological input, a hang inside a library) is stopped there and then by
+killing its worker, which is replaced; the unit is reported and the others go
+on. A worker that dies (killed, out of memory) is reported and replaced the same
+way. A unit returns plain data (its files' bytes, its listing), which the parent
+writes, so the files are the same whatever N is; only the order of writing
+differs. `watch` renders in its own process instead (isolate=False), where what
+it loaded stays warm from one edit to the next.
 """
 
 from __future__ import annotations
@@ -20,78 +24,130 @@ from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 
+_tasks: Sequence[Callable[[], object]] = ()
+
 
 class UnitCrash(RuntimeError):
     """An exception in a unit's process that was not a problem of the input."""
 
 
+class _Worker:
+    def __init__(self, context, alone: bool):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, alone), daemon=True, name="imprint-worker")
+        self.process.start()
+        child.close()
+        self.index: int | None = None  # the task it is rendering
+        self.deadline: float | None = None
+
+    def give(self, index: int, limit: float | None) -> None:
+        self.index = index
+        self.deadline = time.monotonic() + limit if limit else None
+        self.connection.send(index)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill or self.index is not None:
+            self.process.kill()
+        else:
+            try:
+                self.connection.send(None)
+            except OSError:
+                self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
 def run(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[T], None],
-        failed: Callable[[int, str], T], limit: float | None = None) -> int:
-    """Run every task in a process of its own, `jobs` at a time, calling `done`
-    (here, as they come) with each result, or with `failed(index, why)` for a
-    task stopped at the time limit or whose process died. Returns the most
-    tasks that ran at once."""
+        failed: Callable[[int, str], T], limit: float | None = None, isolate: bool = True) -> int:
+    """Run every task, `jobs` at a time in worker processes (or here, one after
+    the other, without `isolate`), calling `done` here with each result as it
+    comes, or with `failed(index, why)` for a task stopped at the time limit or
+    whose worker died. Returns the most tasks that ran at once."""
+    global _tasks
+    if not tasks:
+        return 0
+    if not isolate:
+        for task in tasks:
+            done(task())
+        return 1
+    _tasks = tasks
     context = multiprocessing.get_context("fork")
-    alone = min(jobs, len(tasks)) <= 1  # one child at a time may use the press
+    count = max(1, min(jobs, len(tasks)))
+    alone = count == 1  # a single worker may use the press
     waiting = list(range(len(tasks)))
-    running: dict[object, tuple[multiprocessing.Process, int, float | None]] = {}
-    most = 0
+    workers = [_Worker(context, alone) for _ in range(count)]
     try:
-        while waiting or running:
-            while waiting and len(running) < max(1, jobs):
-                index = waiting.pop(0)
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(tasks[index], sender, alone), daemon=True)
-                process.start()
-                sender.close()
-                running[receiver] = (process, index, time.monotonic() + limit if limit else None)
-                most = max(most, len(running))
-            deadlines = [deadline for _, _, deadline in running.values() if deadline is not None]
+        for worker in workers:
+            worker.give(waiting.pop(0), limit)
+        while any(w.index is not None for w in workers):
+            busy = {w.connection: w for w in workers if w.index is not None}
+            deadlines = [w.deadline for w in busy.values() if w.deadline is not None]
             timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            for connection in wait(list(running), timeout):
-                process, index, _ = running.pop(connection)
+            for connection in wait(list(busy), timeout):
+                worker = busy[connection]
+                index = worker.index
                 try:
                     kind, value, where = connection.recv()
                 except (EOFError, OSError):
                     kind, value, where = "died", None, ""
-                connection.close()
-                process.join()
-                if kind == "ok":
-                    done(value)
-                elif kind == "error":
+                if kind == "error":
                     crash = UnitCrash(value)
                     crash.add_note(where)
                     raise crash
+                worker.index = None
+                if kind == "ok":
+                    done(value)
                 else:
-                    done(failed(index, f"its process ended unexpectedly (exit code {process.exitcode}); "
+                    worker = _replace(workers, worker, context, alone)
+                    done(failed(index, f"its process ended unexpectedly (exit code {worker.exitcode}); "
                                        "it may have run out of memory"))
+                if waiting:
+                    worker.give(waiting.pop(0), limit)
             now = time.monotonic()
-            for connection, (process, index, deadline) in list(running.items()):
-                if deadline is not None and now >= deadline:
-                    process.kill()
-                    process.join()
-                    connection.close()
-                    del running[connection]
+            for worker in list(workers):
+                if worker.index is not None and worker.deadline is not None and now >= worker.deadline:
+                    index = worker.index
+                    replacement = _replace(workers, worker, context, alone)
                     done(failed(index, f"rendering took longer than the time limit ({limit:g} s) and was stopped"))
+                    if waiting:
+                        replacement.give(waiting.pop(0), limit)
     finally:
-        for connection, (process, _, _) in running.items():  # an error or Ctrl+C: stop the rest
-            process.kill()
-            process.join()
-            connection.close()
-    return most
+        for worker in workers:  # done, or an error or Ctrl+C: stop them all
+            worker.stop()
+        _tasks = ()
+    return count
 
 
-def _child(task: Callable[[], object], connection, alone: bool) -> None:
+def _replace(workers: list[_Worker], worker: _Worker, context, alone: bool) -> _Worker:
+    """Kill `worker` and put a new one in its place; returns the new one (and
+    keeps the old one's exit code on it, for messages)."""
+    worker.stop(kill=True)
+    fresh = _Worker(context, alone)
+    fresh.exitcode = worker.process.exitcode
+    workers[workers.index(worker)] = fresh
+    return fresh
+
+
+def _serve(connection, alone: bool) -> None:
+    import signal
+
     from .writers import press
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle: it stops the workers
     if not alone:
-        press.detach()  # several units at once: each typesets itself, the press serves one
-    try:
-        answer = ("ok", task(), "")
-    except BaseException as error:  # sent as text: an exception may not survive pickling
-        answer = ("error", f"{type(error).__name__}: {error}", traceback.format_exc())
-    try:
-        connection.send(answer)
-    except Exception as error:  # a result that cannot be sent
-        connection.send(("error", f"{type(error).__name__}: {error}", traceback.format_exc()))
-    connection.close()
+        press.detach()  # several workers: each typesets itself, the press serves one
+    while True:
+        try:
+            index = connection.recv()
+        except EOFError:
+            return
+        if index is None:
+            return
+        try:
+            answer = ("ok", _tasks[index](), "")
+        except BaseException as error:  # sent as text: an exception may not survive pickling
+            answer = ("error", f"{type(error).__name__}: {error}", traceback.format_exc())
+        try:
+            connection.send(answer)
+        except Exception as error:  # a result that cannot be sent
+            connection.send(("error", f"{type(error).__name__}: {error}", traceback.format_exc()))

@@ -52,6 +52,18 @@ class Env:
 
 @lru_cache(maxsize=16)
 def parser(quotes: str) -> MarkdownIt:
+    return _make_parser(quotes)
+
+
+@lru_cache(maxsize=16)
+def title_parser(quotes: str) -> MarkdownIt:
+    """For titles: no notes (`^[...]` and `[^1]` stay as written)."""
+    md = _make_parser(quotes)
+    md.disable(["footnote_inline", "footnote_ref", "footnote_tail"])
+    return md
+
+
+def _make_parser(quotes: str) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
         {"typographer": True, "quotes": quotes, "xhtmlOut": True, "html": False},
@@ -131,7 +143,7 @@ def render(md: MarkdownIt, tokens: Sequence[Token], env: Env) -> Markup:
 
 def render_inline(text: str, quotes: str, lang: str = "en") -> Markup:
     """A title or subtitle: inline Markdown, no paragraph around it."""
-    md = parser(quotes)
+    md = title_parser(quotes)
     try:
         tokens = md.parseInline(text, {})
     except TooDeep:  # a title of brackets within brackets: shown as written

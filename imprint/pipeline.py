@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from .config import FORMATS, Settings
+from .config import Settings
 from .errors import Problem, UsageError, UserError
 from .incremental import Ledger
 from .issue_manuscript import IssueManuscript
@@ -189,16 +189,10 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
 
 def run_units(units: list[Callable[[], Result]], settings: Settings, accept: Callable[[Result], None],
               progress: Progress | None, report: BuildReport) -> None:
-    """Each unit rendered in a process of its own (jobs.py), `settings.jobs` at a
+    """Each unit rendered in a worker process (jobs.py), `settings.jobs` at a
     time, and accepted here as it comes."""
     from .jobs import run
-    from .writers import press
 
-    if not units:
-        return
-    if any(FORMATS[f].printed for f in settings.formats) and (
-            min(settings.jobs, len(units)) > 1 or press.current() is None):
-        from .writers import weasy  # noqa: F401  loaded once here, for every unit's process
     count = [0]
 
     def done(result: Result) -> None:
@@ -213,7 +207,8 @@ def run_units(units: list[Callable[[], Result]], settings: Settings, accept: Cal
         return Result(name, folder, problems=(Problem(file, why, hint="look for what is unusual in it (a huge table, "
                                                                        "a very long word or line), or raise --time-limit"),))
 
-    report.parallel = max(report.parallel, run(units, settings.jobs, done, failed, settings.time_limit))
+    report.parallel = max(report.parallel, run(units, settings.jobs, done, failed, settings.time_limit,
+                                               settings.isolate))
 
 
 def unit_identity(item: Manuscript | Article | IssueManuscript) -> tuple[str, str, str]:

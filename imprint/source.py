@@ -7,7 +7,6 @@ are validated on their own and merged under each article's fields.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -17,7 +16,7 @@ from . import schema
 from .config import Settings
 from .errors import Problem, SourceError, UsageError
 from .fetch import display, read_text
-from .frontmatter import Located, format_path, load_yaml, split_front_matter
+from .frontmatter import UNPUBLISHABLE, Located, format_path, load_yaml, split_front_matter
 from .issues import find_issues, load_issue, place_in_issues
 from .metadata import ArticleBuilder, check_folder_name
 from .model import Article, Issue, Project, Publication
@@ -224,7 +223,6 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None
     return article, problems + schema_problems + builder.problems
 
 
-_UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def check_characters(text: str, file: str) -> list[Problem]:
@@ -232,7 +230,7 @@ def check_characters(text: str, file: str) -> list[Problem]:
     one problem per line."""
     problems = []
     number, position, last = 1, 0, 0  # counted on from the previous match: linear in the text
-    for match in _UNPUBLISHABLE.finditer(text):
+    for match in UNPUBLISHABLE.finditer(text):
         number += text.count("\n", position, match.start())
         position = match.start()
         if number == last:

@@ -42,7 +42,10 @@ class Watcher:
     """Builds the project, and again after each change, as `step` is called."""
 
     def __init__(self, settings: Settings, report: Callable[[object, float], None]):
-        self.settings = replace(settings, jobs=1)  # one process: what it has loaded stays loaded
+        # Rendered here, one unit after the other: what this process loads and warms
+        # up (WeasyPrint, fonts, templates) stays for the next edit. (No time limit:
+        # the person watching sees a build that takes too long, and stops it.)
+        self.settings = replace(settings, jobs=1, isolate=False)
         self.report = report
         self.seen = snapshot(self.settings)
         self.version = 0

@@ -4,9 +4,11 @@
 #
 #   scripts/setup.sh          what a build needs: WeasyPrint's libraries, fonts,
 #                             Python, .venv with the pinned packages
-#   scripts/setup.sh test     and what the tests need: Java (EPUBCheck, the Nu Html
-#                             Checker), poppler, zbar, pandoc, Chromium and Node.js
-#                             (DAISY Ace, axe-core), pytest
+#   scripts/setup.sh check    and the validators of `publish.py check`: Java and
+#                             EPUBCheck, Chromium, Node.js and DAISY Ace
+#   scripts/setup.sh test     and what the tests need besides: the Nu Html Checker,
+#                             axe-core, poppler, zbar, pandoc, pytest, Hypothesis,
+#                             pip-audit
 #
 # Missing Debian packages are installed when run as root (or with password-less
 # sudo); otherwise the script names them and stops.
@@ -27,14 +29,17 @@ elif ! python3 -c 'import ensurepip, venv' 2>/dev/null; then missing+=(python3-v
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-paratype; do
   has_pkg "$pkg" || missing+=("$pkg")
 done
-if [ "$mode" = test ]; then
+case "$mode" in build|check|test) ;; *) say "unknown mode '$mode': build, check or test"; exit 2;; esac
+if [ "$mode" != build ]; then  # the validators of `publish.py check`
   has_cmd java || missing+=(default-jre-headless)       # EPUBCheck
-  has_cmd pdftotext || missing+=(poppler-utils)         # pdftotext, pdffonts, pdfinfo, pdftoppm
   has_cmd chromium || missing+=(chromium)               # DAISY Ace renders pages in it
-  has_cmd zbarimg || missing+=(zbar-tools)              # decodes the handout's QR code
-  has_cmd pandoc || missing+=(pandoc)                   # reads the EPUBs back (tests/test_ereaders.py)
   has_cmd node || missing+=(nodejs)
   has_cmd npm || missing+=(npm)
+fi
+if [ "$mode" = test ]; then
+  has_cmd pdftotext || missing+=(poppler-utils)         # pdftotext, pdffonts, pdfinfo, pdftoppm
+  has_cmd zbarimg || missing+=(zbar-tools)              # decodes the handout's QR code
+  has_cmd pandoc || missing+=(pandoc)                   # reads the EPUBs back (tests/test_ereaders.py)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -61,7 +66,7 @@ if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then  # missing, or left
   rm -rf .venv
   python3 -m venv .venv
 fi
-extras=""; [ "$mode" = test ] && extras="[test]"
+extras=""; [ "$mode" != build ] && extras="[$mode]"
 stamp=".venv/.imprint-$mode"
 want="$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
@@ -70,7 +75,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-if [ "$mode" = test ]; then
+if [ "$mode" != build ]; then
   # DAISY Ace, pinned by scripts/ace/package-lock.json. Puppeteer's own browser
   # download is skipped: Ace runs with Debian's Chromium (tests/validators.py).
   ace=.tools/ace
@@ -82,6 +87,8 @@ if [ "$mode" = test ]; then
     (cd "$ace" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     echo "$want" > "$ace/.stamp"
   fi
+fi
+if [ "$mode" = test ]; then
   # The download site's validators, pinned by scripts/vnu/package-lock.json: the Nu
   # Html Checker (vnu.jar, run with Debian's Java; 26.x needs Java 17 or newer) and
   # axe-core (run in Debian's Chromium by tests/axe-check.js, with Ace's puppeteer-core).

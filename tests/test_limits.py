@@ -34,11 +34,11 @@ def two_articles(where: Path, paragraphs: int = 1) -> Path:
 
 def test_an_article_past_the_time_limit_is_stopped_and_the_others_built(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
-    root = two_articles(tmp_path, paragraphs=150)  # about 25 pages: seconds to lay out
-    code = main(["-C", str(root), "-f", "pdf", "--time-limit", "0.5", "--jobs", "1"])
+    root = two_articles(tmp_path, paragraphs=400)  # about 70 pages: many seconds to lay out
+    code = main(["-C", str(root), "-f", "pdf", "--time-limit", "3", "--jobs", "1"])
     err = capsys.readouterr().err
     assert code == 2
-    assert "error: source/slow/article.md: rendering took longer than the time limit (0.5 s) and was stopped" in err
+    assert "error: source/slow/article.md: rendering took longer than the time limit (3 s) and was stopped" in err
     assert "--time-limit" in err and "Traceback" not in err
     assert (root / "dist" / "quick" / "quick.pdf").exists()
     assert not (root / "dist" / "slow").exists()

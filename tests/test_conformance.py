@@ -1,0 +1,89 @@
+"""`publish.py check`: green on everything source/ builds, and it finds what is
+wrong with a dist/ that was damaged, in every kind of file, in one report."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import pikepdf
+
+from imprint.cli import main
+from imprint.conformance import check
+
+
+def test_check_passes_what_the_seed_builds(seed, capsys):
+    code = main(["check", "-C", str(seed.root), "--strict"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "epub" in out and "pdf" in out and "passes: 0 errors, 0 warnings" in out
+    kinds = {name.rsplit(".", 1)[-1] for name in check(seed.root / "dist", tools=False).checked}
+    assert kinds >= {"epub", "pdf", "json", "bib", "ris", "html", "xml"}
+
+
+def test_check_passes_an_issue_and_its_site(issue):
+    report = check(issue.root / "dist", tools=False)  # EPUBCheck and Ace on these: test_epub.py
+    assert not report.findings, report.findings
+    assert len([n for n in report.checked if n.endswith(".pdf")]) >= 4
+
+
+def test_check_finds_every_kind_of_damage(seed, tmp_path, capsys):
+    dist = tmp_path / "dist"
+    shutil.copytree(seed.root / "dist", dist)
+    slug = seed.slug
+    folder = dist / slug
+    (folder / f"{slug}.json").write_text("[{\"id\": \"x\"")  # cut short
+    ris = folder / f"{slug}.ris"
+    ris.write_text(ris.read_text().replace("ER  -", ""))
+    bib = folder / f"{slug}.bib"
+    bib.write_text(bib.read_text() + "\n")  # still valid: only changed since the build
+    (folder / "cover-thumbnail.jpg").unlink()  # the landing page shows it
+    (dist / "site.css").unlink()  # every page links to it
+    cut = folder / f"{slug}.pdf"
+    cut.write_bytes(cut.read_bytes()[:5000])
+    untagged = pikepdf.new()  # a PDF made elsewhere: no tags, no title, a font not embedded
+    untagged.add_blank_page()
+    untagged.pages[0].Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)))
+    untagged.save(folder / "handout-from-elsewhere.pdf")
+    epub = folder / f"{slug}.epub"
+    with zipfile.ZipFile(epub) as source, zipfile.ZipFile(tmp_path / "broken.epub", "w") as target:
+        for info in source.infolist():
+            if not info.filename.endswith("nav.xhtml"):
+                target.writestr(info, source.read(info))
+    shutil.copy(tmp_path / "broken.epub", epub)
+
+    code = main(["check", "-o", str(dist)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    expected = [
+        f"error: {slug}/{slug}.json: not CSL-JSON",
+        f"error: {slug}/{slug}.ris: RIS: a record must begin with TY and end with ER",
+        f'error: {slug}/index.html: <img src="cover-thumbnail.jpg">: no such file in dist/',
+        'error: index.html: <link href="site.css">: no such file in dist/',
+        f"error: {slug}/{slug}.pdf: ",
+        f"error: {slug}/handout-from-elsewhere.pdf: not a tagged PDF",
+        f"error: {slug}/handout-from-elsewhere.pdf: font not embedded: Helvetica",
+        f"error: {slug}/handout-from-elsewhere.pdf: no title in the XMP metadata",
+        f"error: {slug}/{slug}.epub: EPUBCheck ",
+        f"warning: {slug}/{slug}.bib: changed since the build made it",
+        f"warning: {slug}/{slug}.epub: changed since the build made it",
+    ]
+    for line in expected:
+        assert line in err, f"{line!r} not in\n{err}"
+    assert f"warning: {slug}/cover-thumbnail.jpg: listed by the build but missing from dist/" in err
+    assert "FAILS" in err
+
+
+def test_check_strict_fails_on_warnings_alone(seed, tmp_path, capsys):
+    dist = tmp_path / "dist"
+    shutil.copytree(seed.root / "dist", dist)
+    bib = dist / seed.slug / f"{seed.slug}.bib"
+    bib.write_text(bib.read_text() + "\n")
+    assert check(dist, tools=False).failed(strict=False) is False
+    assert check(dist, tools=False).failed(strict=True) is True
+
+
+def test_check_without_a_dist_says_to_build(tmp_path, capsys):
+    assert main(["check", "-C", str(tmp_path)]) == 2
+    assert "there is no dist/ folder: build first" in capsys.readouterr().err

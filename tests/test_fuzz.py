@@ -1,0 +1,146 @@
+"""Property tests: Hypothesis writes front matter and Markdown, Imprint builds it.
+
+Whatever it is given, a build either makes an EPUB that EPUBCheck passes (with
+every heading in its navigation) and a PDF, or stops with a clean user error
+(exit 2, each line `error: file:line: ...`) - never any other exception. The
+generator is seeded with markdown-it-py's and cmark's crash and pathological
+cases. Derandomized: the same examples every run, in CI too."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from conftest import make_project
+from imprint.cli import main
+from validators import epubcheck
+
+WORDS = st.sampled_from(["history", "treaty", "граница", "договор", "Халхин-Гол", "1939", "A.", "e.g.", "«так»",
+                         "\"so\"", "it's", "5 %", "—", "&", "<b>", "</title>", "x_y", "a*b", "\\", "`", "[", "]",
+                         "{#id}", "a@b", "^", "~", "|", "ё", "Ǆ", "\u00ad", "\u200b", "🙂"])
+# Any text a person could type (no control characters: those are tested on their own).
+TYPED = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Cn")), max_size=20)
+VALID_INLINE = st.one_of(
+    WORDS, TYPED, WORDS.map(lambda w: f"*{w}*"), WORDS.map(lambda w: f"**{w}**"), WORDS.map(lambda w: f"`{w}`"),
+    WORDS.map(lambda w: f"[{w}](https://example.org/{len(w)})"), st.just("^[an inline note]"),
+    st.just("<script>alert(1)</script>"), st.just("<div onclick='x()'>"),
+)
+# What an editor must be told about: each one a user error.
+MISTAKES = st.sampled_from(["[a link](#nowhere)", "[@smith2020]", "![an image](missing.png)", "[^9]", "\x01",
+                            "[x](javascript:alert(1))", "![a](/etc/passwd)", "![a](https://example.org/a.png)"])
+
+
+@st.composite
+def inline(draw) -> str:
+    """A line of inline Markdown; one in ten has a mistake an editor must be told
+    about (the highest value is the mistake: Hypothesis favours low ones)."""
+    parts = draw(st.lists(VALID_INLINE, min_size=1, max_size=12))
+    if draw(st.integers(0, 9)) == 9:
+        parts.insert(draw(st.integers(0, len(parts))), draw(MISTAKES))
+    return " ".join(parts)
+
+
+INLINE = inline()
+
+
+@st.composite
+def blocks(draw) -> str:
+    kind = draw(st.sampled_from(["heading", "heading", "paragraph", "paragraph", "paragraph", "list", "quote",
+                                 "table", "code", "typed"]))
+    text = draw(INLINE)
+    if kind == "heading":
+        return "#" * draw(st.integers(1, 6)) + " " + text
+    if kind == "list":
+        return "\n".join(("  " * min(i, 3)) + draw(st.sampled_from(["- ", "1. ", "* "])) + draw(INLINE)
+                         for i in range(draw(st.integers(1, 5))))
+    if kind == "quote":
+        return "> " + text.replace("\n", "\n> ")
+    if kind == "table":
+        return f"| {draw(WORDS)} | {draw(WORDS)} |\n|---|--:|\n| {text.replace('|', '/')} | 1 |"
+    if kind == "code":
+        return f"```\n{text}\n```"
+    if kind == "typed":
+        return draw(TYPED)
+    return text
+
+
+FRONT = st.fixed_dictionaries(
+    {"title": st.one_of(INLINE, TYPED.filter(str.strip)),
+     "lang": st.sampled_from(["ru", "en", "en-GB", "de", "fr", "uk", "xx-invalid"])},
+    optional={
+        "subtitle": INLINE,
+        "author": st.lists(st.fixed_dictionaries({"name": st.one_of(INLINE, TYPED.filter(str.strip))}), max_size=3),
+        "abstract": INLINE,
+        "keywords": st.lists(WORDS, max_size=4),
+        "date": st.sampled_from(["2019", "2019-05-31", 2020, "2019-05-31", "2019-13-45"]),
+        "doi": st.sampled_from(["10.1234/abc", "https://doi.org/10.5555/x.y", "10.1000/182", "not a doi"]),
+        "number-sections": st.booleans(),
+        "x-unknown-field": WORDS,
+    },
+)
+
+
+def article_text(front: dict, body: list[str], raw_front: str | None) -> str:
+    head = raw_front if raw_front is not None else yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+    return f"---\n{head}---\n\n" + "\n\n".join(body) + "\n"
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                 HealthCheck.data_too_large])
+@given(front=FRONT, body=st.lists(blocks(), max_size=12),
+       raw_front=st.tuples(st.integers(0, 19), st.text(max_size=40)).map(  # now and then, front matter of any text
+           lambda chance: chance[1] if chance[0] == 19 else None))
+# markdown-it-py's fuzzing crash cases and cmark's pathological ones, small
+@example(front={"title": "T", "lang": "en"}, body=["> [!\n>"], raw_front=None)
+@example(front={"title": "T", "lang": "en"}, body=["[]: <\n\n[]"], raw_front=None)
+@example(front={"title": "T", "lang": "en"}, body=["- >\n  -\n>"], raw_front=None)
+@example(front={"title": "T", "lang": "en"}, body=["|\n-|\n\t|"], raw_front=None)
+@example(front={"title": "T", "lang": "en"}, body=["*a **a " * 50 + "b" + " a** a*" * 50], raw_front=None)
+@example(front={"title": "T", "lang": "en"}, body=["[" * 100 + "a" + "]" * 100], raw_front=None)
+@example(front={"title": "T", "lang": "en"}, body=["[a](<b" * 200, "a]" * 200, "_a " * 200], raw_front=None)
+@example(front={"title": "# Heading? [^1]", "lang": "ru"}, body=["# \u0000"], raw_front=None)
+@example(front={"title": "T"}, body=["# A\n\n###### F\n\n## B {#b}\n\n# A"], raw_front=None)
+@example(front={"title": "T"}, body=[], raw_front="title: [unclosed\n")
+def test_any_input_builds_or_fails_cleanly(front, body, raw_front, tmp_path_factory, capsys):
+    where = Path(tempfile.mkdtemp(dir=tmp_path_factory.getbasetemp()))
+    (where / "src" / "a").mkdir(parents=True)
+    (where / "src" / "a" / "article.md").write_text(article_text(front, body, raw_front), encoding="utf-8")
+    root = make_project(where / "project", where / "src")
+    code = main(["-q", "-C", str(root), "-f", "epub,pdf", "--jobs", "1", "--time-limit", "120"])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    if code == 2:
+        lines = [line for line in captured.err.split("\n") if line and not line.startswith("    ")]
+        assert lines[-1].endswith("were left as they were."), captured.err
+        assert all(line.startswith("error: ") for line in lines[:-1]), captured.err
+        assert not (root / "dist" / "a").exists()
+        event("a clean user error")  # (--hypothesis-show-statistics counts the outcomes)
+        for line in lines[:-1]:
+            event("error: " + re.sub(r"'[^']*'|\d+", "…", line.split(": ", 2)[-1])[:60])
+        return
+    assert code == 0, captured.err
+    event("built")
+    epub, pdf = root / "dist" / "a" / "a.epub", root / "dist" / "a" / "a.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    problems = [m for m in epubcheck(epub, where) if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert not problems, problems
+    with zipfile.ZipFile(epub) as archive:
+        names = archive.namelist()
+        nav = etree.fromstring(archive.read(next(n for n in names if n.endswith("nav.xhtml"))))
+        targets = {a.get("href").rsplit("/", 1)[-1] for a in nav.iter("{http://www.w3.org/1999/xhtml}a")}
+        for name in names:
+            if name.endswith(".xhtml") and "chapter" in name:
+                page = etree.fromstring(archive.read(name))
+                for heading in page.iter(*[f"{{http://www.w3.org/1999/xhtml}}h{n}" for n in range(1, 7)]):
+                    if heading.get("id") and heading.getparent().get("class") != "notes":
+                        assert f"{name.rsplit('/', 1)[-1]}#{heading.get('id')}" in targets or \
+                            name.rsplit("/", 1)[-1] in targets, f"{heading.get('id')} of {name} is not in the nav"
