@@ -201,6 +201,13 @@ PATHOLOGICAL = {
     "many-emphasis-markers": "*" * N + "a" + "_" * N,
     "attribute-braces": "# H {" + "{" * N + "\n\ntext {#" + "." * N + "}",
     "footnote-storm": "".join(f"x[^{i}]" for i in range(600)) + "\n\n" + "".join(f"[^{i}]: n\n" for i in range(600)),
+    # WeasyPrint's known hang patterns that text can reach: a long word before a
+    # no-break space (#614), nowrap text starting with a slash (#586), long URLs
+    # (overflow-wrap), a long table across pages
+    "long-word-nbsp": ("x" * 3000 + "\u00a0y ") * 5,
+    "slash-in-code": "`/usr/bin/" + "a" * 2000 + "` and `/" + "/b" * 500 + "`",
+    "long-url": "<https://example.org/" + "a" * 3000 + ">",
+    "long-table": "| a | b |\n|---|---|\n" + "| Долгий текст ячейки таблицы | 1 |\n" * 1500,
     "mdit-crash-1": "> [!\n>",
     "mdit-crash-2": "[]: <\n\n[]",
     "mdit-crash-3": "- >\n  -\n>",
