@@ -232,3 +232,18 @@ def test_pathological_markdown_finishes_or_fails_cleanly(tmp_path, capsys, monke
             assert (root / "dist" / name / f"{name}.epub").exists() and \
                 (root / "dist" / name / f"{name}.pdf").exists(), f"{name} was not built\n{err}"
     assert len(failed) <= 4, err  # most are odd but valid Markdown: they are published
+
+
+def test_templates_cannot_reach_out(tmp_path, outside, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = project(tmp_path)
+    template = root / "styles" / "templates" / "front-matter.html.j2"
+    original = template.read_text()
+    template.write_text('{% include "../../../outside/article.md" %}' + original)
+    code, err = build(root, capsys, "-f", "epub")
+    assert code == 2 and "template not found" in err and "Secret" not in err
+    os.symlink(outside / "article.md", root / "styles" / "templates" / "leak.html.j2")
+    template.write_text('{% include "leak.html.j2" %}' + original)
+    code, err = build(root, capsys, "-f", "epub")
+    assert code == 2 and "styles/templates/leak.html.j2: template lies outside the project" in err
+    assert not (root / "dist" / "a").exists()
