@@ -154,19 +154,26 @@ def check_pdf(path: Path, dist: Path, work: Path, tools: bool):
         for problem in pdf.check_pdf_syntax():  # qpdf --check
             yield "error", f"qpdf: {problem}"
         root = pdf.Root
+        imposed = path.name.endswith("-booklet.pdf")  # for a print shop: pages two-up, not for reading
         marked = root.get("/MarkInfo", {}).get("/Marked", False)
         if not (marked and "/StructTreeRoot" in root):
-            yield "error", "not a tagged PDF (no structure tree): screen readers cannot read it in order"
+            if imposed:
+                yield "warning", "a booklet (imposed for printing) is not tagged: distribute the print edition instead"
+            else:
+                yield "error", "not a tagged PDF (no structure tree): screen readers cannot read it in order"
         if not str(root.get("/Lang", "")).strip():
             yield "error", "no document language (/Lang)"
-        with pdf.open_metadata() as xmp:
+        info_title = str(pdf.docinfo.get("/Title", "")).strip()
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:  # read only
             title = str(xmp.get("dc:title", "") or "").strip()
             archival = xmp.get("pdfaid:part")
+        if imposed and not title:
+            title = info_title
         if not title:
             yield "error", "no title in the XMP metadata (dc:title)"
         if not root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False):
             yield "warning", "viewers are not told to show the title (DisplayDocTitle)"
-        if "/Outlines" not in root and len(pdf.pages) > 4:
+        if "/Outlines" not in root and len(pdf.pages) > 4 and not imposed:
             yield "warning", f"{len(pdf.pages)} pages and no bookmarks"
         if archival and "/OutputIntents" not in root:
             yield "error", f"claims PDF/A-{archival} but has no output intent"
@@ -295,18 +302,25 @@ def _broken(reference: str | None, page: Path, dist: Path) -> str | None:
 def changed_since_built(dist: Path) -> list[tuple[str, str]]:
     from .manifest import FOLDER, Manifest
 
-    found = []
+    found, made = [], set()
     for part in sorted((dist / FOLDER).glob("*.json")) if (dist / FOLDER).is_dir() else []:
         manifest = Manifest.load(dist, part.name)
         if manifest is None:
             continue
         for unit in manifest.units.values():
+            made.update(unit.outputs)
             for name in unit.outputs:
                 if not (dist / name).exists():
                     found.append((name, "listed by the build but missing from dist/"))
             if not unit.outputs_intact(dist):
                 found.extend((name, "changed since the build made it") for name in unit.outputs
                              if (dist / name).exists() and _changed(dist, name, unit.outputs[name]))
+    if made:  # files the last build did not make: left by an earlier one, or put there by hand
+        for path in dist.rglob("*"):
+            name = str(path.relative_to(dist))
+            if path.is_file() and not name.startswith(FOLDER + "/") and name not in made:
+                found.append((name, "not made by the last build (left from an earlier one?): "
+                                    "delete it, or build it again"))
     return sorted(set(found))
 
 

@@ -87,3 +87,16 @@ def test_check_strict_fails_on_warnings_alone(seed, tmp_path, capsys):
 def test_check_without_a_dist_says_to_build(tmp_path, capsys):
     assert main(["check", "-C", str(tmp_path)]) == 2
     assert "there is no dist/ folder: build first" in capsys.readouterr().err
+
+
+def test_check_takes_booklets_for_print_files_and_finds_leftovers(editions, tmp_path):
+    report = check(editions.root / "dist", tools=False)
+    assert not [f for f in report.findings if f.level == "error"], report.findings
+    booklets = [f for f in report.findings if "booklet" in f.path]
+    assert booklets and all("imposed for printing" in f.message for f in booklets)
+    assert len(report.findings) == len(booklets)
+    dist = tmp_path / "dist"
+    shutil.copytree(editions.root / "dist", dist)
+    (dist / editions.slug / "old-edition.pdf").write_bytes((dist / editions.slug / f"{editions.slug}.pdf").read_bytes())
+    leftovers = [f for f in check(dist, tools=False).findings if "not made by the last build" in f.message]
+    assert [f.path for f in leftovers] == [f"{editions.slug}/old-edition.pdf"]

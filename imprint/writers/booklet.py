@@ -64,6 +64,17 @@ def impose(data: bytes, sheet: tuple[float, float]) -> bytes:
                     "/CreationDate", "/ModDate"):
             if key in source.docinfo:
                 booklet.docinfo[key] = source.docinfo[key]
+        # What a booklet can carry of the edition's reading aids: its language, and
+        # its title in the viewer's window. (Its pages are imposed for a print shop:
+        # untagged, so it claims no PDF/UA.)
+        if "/Title" not in booklet.docinfo:  # the edition keeps its title in XMP only
+            with source.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+                title = str(xmp.get("dc:title", "") or "")
+            if title:
+                booklet.docinfo["/Title"] = title
+        if "/Lang" in source.Root:
+            booklet.Root.Lang = source.Root.Lang
+        booklet.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
         output = io.BytesIO()
         booklet.save(output, deterministic_id=True, compress_streams=True,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
