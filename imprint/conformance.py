@@ -302,6 +302,7 @@ def _broken(reference: str | None, page: Path, dist: Path) -> str | None:
 def changed_since_built(dist: Path) -> list[tuple[str, str]]:
     from .manifest import FOLDER, Manifest
 
+    messages = {"missing": "listed by the build but missing from dist/", "changed": "changed since the build made it"}
     found, made = [], set()
     for part in sorted((dist / FOLDER).glob("*.json")) if (dist / FOLDER).is_dir() else []:
         manifest = Manifest.load(dist, part.name)
@@ -310,11 +311,9 @@ def changed_since_built(dist: Path) -> list[tuple[str, str]]:
         for unit in manifest.units.values():
             made.update(unit.outputs)
             for name in unit.outputs:
-                if not (dist / name).exists():
-                    found.append((name, "listed by the build but missing from dist/"))
-            if not unit.outputs_intact(dist):
-                found.extend((name, "changed since the build made it") for name in unit.outputs
-                             if (dist / name).exists() and _changed(dist, name, unit.outputs[name]))
+                state = unit.output_state(dist, name, trust_time=False)
+                if state:
+                    found.append((name, messages[state]))
     if made:  # files the last build did not make: left by an earlier one, or put there by hand
         for path in dist.rglob("*"):
             name = str(path.relative_to(dist))
@@ -322,12 +321,6 @@ def changed_since_built(dist: Path) -> list[tuple[str, str]]:
                 found.append((name, "not made by the last build (left from an earlier one?): "
                                     "delete it, or build it again"))
     return sorted(set(found))
-
-
-def _changed(dist: Path, name: str, recorded: list) -> bool:
-    import hashlib
-
-    return hashlib.sha256((dist / name).read_bytes()).hexdigest() != recorded[2]
 
 
 CHECKERS = {

@@ -98,8 +98,8 @@ def run(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[T], None],
                 if kind == "ok":
                     done(value)
                 else:
-                    worker = _replace(workers, worker, context, alone)
-                    done(failed(index, f"its process ended unexpectedly (exit code {worker.exitcode}); "
+                    dead, worker = worker, _replace(workers, worker, context, alone)
+                    done(failed(index, f"its process ended unexpectedly (exit code {dead.process.exitcode}); "
                                        "it may have run out of memory"))
                 if waiting:
                     worker.give(waiting.pop(0), limit)
@@ -119,11 +119,9 @@ def run(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[T], None],
 
 
 def _replace(workers: list[_Worker], worker: _Worker, context, alone: bool) -> _Worker:
-    """Kill `worker` and put a new one in its place; returns the new one (and
-    keeps the old one's exit code on it, for messages)."""
+    """Kill `worker` and put a new one in its place; returns the new one."""
     worker.stop(kill=True)
     fresh = _Worker(context, alone)
-    fresh.exitcode = worker.process.exitcode
     workers[workers.index(worker)] = fresh
     return fresh
 

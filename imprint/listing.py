@@ -24,8 +24,23 @@ class Person:
     orcid_url: str | None = None
 
 
+class _Dated:
+    """A listing's date (YYYY, YYYY-MM or YYYY-MM-DD) and modification time (ISO 8601)."""
+
+    date: str | None
+    modified: str
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date else None
+
+    @property
+    def modified_at(self) -> datetime:
+        return datetime.fromisoformat(self.modified)
+
+
 @dataclass(frozen=True)
-class ArticleListing:
+class ArticleListing(_Dated):
     slug: str
     lang: str
     title: str  # HTML, as markup.py rendered it (escaped there)
@@ -55,14 +70,6 @@ class ArticleListing:
         return Markup(self.title)  # made by markup.py, which escapes the source's text
 
     @property
-    def year(self) -> int | None:
-        return int(self.date[:4]) if self.date else None
-
-    @property
-    def modified_at(self) -> datetime:
-        return datetime.fromisoformat(self.modified)
-
-    @property
     def last_page(self) -> str | None:
         parts = (self.page or "").replace("\u2013", "-").split("-")
         return parts[-1].strip() if len(parts) > 1 else None
@@ -76,7 +83,7 @@ class IssueArticle:
 
 
 @dataclass(frozen=True)
-class IssueListing:
+class IssueListing(_Dated):
     slug: str
     lang: str
     name: str
@@ -90,14 +97,6 @@ class IssueListing:
     issue_number: str | None = None
     articles: tuple[IssueArticle, ...] = ()
     files: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def year(self) -> int | None:
-        return int(self.date[:4]) if self.date else None
-
-    @property
-    def modified_at(self) -> datetime:
-        return datetime.fromisoformat(self.modified)
 
 
 def article_listing(manuscript: Manuscript, files: dict[str, int]) -> ArticleListing:

@@ -41,17 +41,23 @@ class Unit:
     def outputs_intact(self, dist: Path) -> bool:
         """Whether every file the unit wrote is in dist/ as it was written (its
         contents compared only when its time changed: a copied dist/, a CI artifact)."""
-        for name, (size, mtime, sha) in self.outputs.items():
-            path = dist / name
-            try:
-                stat = path.stat()
-            except OSError:
-                return False
-            if stat.st_size != size:
-                return False
-            if stat.st_mtime_ns != mtime and hashlib.sha256(path.read_bytes()).hexdigest() != sha:
-                return False
-        return True
+        return all(self.output_state(dist, name) is None for name in self.outputs)
+
+    def output_state(self, dist: Path, name: str, trust_time: bool = True) -> str | None:
+        """None when the file is in dist/ as the unit wrote it, else "missing" or
+        "changed". Without `trust_time`, its contents are compared even when its
+        size and time are the same."""
+        size, mtime, sha = self.outputs[name]
+        try:
+            stat = (dist / name).stat()
+        except OSError:
+            return "missing"
+        if stat.st_size != size:
+            return "changed"
+        if (stat.st_mtime_ns != mtime or not trust_time) and \
+                hashlib.sha256((dist / name).read_bytes()).hexdigest() != sha:
+            return "changed"
+        return None
 
 
 @dataclass

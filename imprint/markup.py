@@ -24,7 +24,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .syntax import QUARTO_DIV, citation_plugin, figures_and_captions_plugin
+from .syntax import BRACKET_OR_ESCAPE, QUARTO_DIV, citation_plugin, figures_and_captions_plugin
 from .typography import nbsp
 
 EPUB, PRINT = "epub", "print"
@@ -93,7 +93,6 @@ def _make_parser(quotes: str) -> MarkdownIt:
 # brackets nested deeper than any text needs are refused before the inline parse.
 
 MAX_BRACKET_DEPTH = 32
-_BRACKETS = re.compile(r"\\.|[\[\]]", re.S)
 
 
 class TooDeep(ValueError):
@@ -116,7 +115,7 @@ def bracket_depth(text: str) -> int:
     """How deep '[' nest in `text`, a '[' counting while a ']' is still to come."""
     last = text.rfind("]")
     depth = deepest = 0
-    for match in _BRACKETS.finditer(text, 0, last + 1):
+    for match in BRACKET_OR_ESCAPE.finditer(text, 0, last + 1):
         if match.group() == "[":
             depth += 1
             deepest = max(deepest, depth)

@@ -217,6 +217,11 @@ class Citation:
         return parts[-1].strip() if len(parts) > 1 else None
 
 
+def doi_url(doi: str | None) -> str | None:
+    # A DOI may hold characters a URL cannot (SICI-style <, >, #): escape them.
+    return f"https://doi.org/{quote(doi, safe='/:;()[]._-')}" if doi else None
+
+
 @dataclass(frozen=True)
 class Article:
     slug: str  # the folder name; names the files in dist/
@@ -259,8 +264,7 @@ class Article:
 
     @property
     def doi_url(self) -> str | None:
-        # A DOI may hold characters a URL cannot (SICI-style <, >, #): escape them.
-        return f"https://doi.org/{quote(self.doi, safe='/:;()[]._-')}" if self.doi else None
+        return doi_url(self.doi)
 
 
 @dataclass(frozen=True)
@@ -293,7 +297,7 @@ class Issue:
 
     @property
     def doi_url(self) -> str | None:
-        return f"https://doi.org/{quote(self.doi, safe='/:;()[]._-')}" if self.doi else None
+        return doi_url(self.doi)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ class RawCite:
     suppress: bool = False
 
 
-_BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)
+BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)
 
 
 def citation_plugin(md: MarkdownIt) -> None:
@@ -61,7 +61,7 @@ def _matching_bracket(src: str, start: int) -> int:
 @lru_cache(maxsize=8)
 def _bracket_pairs(src: str) -> dict[int, int]:
     pairs, open_ = {}, []
-    for match in _BRACKET_OR_ESCAPE.finditer(src):
+    for match in BRACKET_OR_ESCAPE.finditer(src):
         if match.group() == "[":
             open_.append(match.start())
         elif match.group() == "]" and open_:
