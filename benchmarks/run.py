@@ -174,6 +174,11 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("pandoc"):
         raise SystemExit("pandoc is not installed: apt-get install pandoc")
+    # Imprint's modules compiled ahead, as ./build.sh does (and pip does for
+    # pandoc's WeasyPrint): else, where Python may not write __pycache__, every
+    # run would compile them again.
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(REPO / "imprint"), str(REPO / "publish.py")], check=True,
+                   stdout=subprocess.DEVNULL)
     work = Path(tempfile.mkdtemp(prefix="imprint-bench-"))
     out = work / "out"
     seed = generate.make_seed(work / "seed", REPO)

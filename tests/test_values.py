@@ -48,6 +48,23 @@ def test_yaml_reads_values_as_yaml_1_2():
     assert data == {"country": "NO", "issue": 10, "time": "1:30", "flag": "yes", "ok": True, "hex": "0x1A"}
 
 
+def test_libyaml_and_pyyaml_read_alike(monkeypatch):
+    """libyaml's parser (when PyYAML has it) gives the same values and lines as
+    PyYAML's own, which load_yaml falls back to."""
+    from pathlib import Path
+
+    from imprint import frontmatter
+
+    assert frontmatter._FastLoader is not None  # the wheels pinned in constraints.txt carry libyaml
+    root = Path(__file__).resolve().parents[1]
+    texts = [path.read_text(encoding="utf-8") for path in sorted((root / "styles").rglob("*.yaml"))]
+    texts += [(root / "source" / "publication.yaml").read_text(encoding="utf-8"),
+              "a: [1, 2, {b: c}]\n? complex\n: 010\nd: |\n  block\n  text\ne: &x {f: 1}\ng: *x\n"]
+    fast = [load_yaml(text, "x", 3) for text in texts]
+    monkeypatch.setattr(frontmatter, "_FastLoader", None)
+    assert [load_yaml(text, "x", 3) for text in texts] == fast
+
+
 def test_licence_urls_only_for_named_versions():
     assert licence_url("CC BY 4.0") == "https://creativecommons.org/licenses/by/4.0/"
     assert licence_url("cc by-nc-sa 3.0") == "https://creativecommons.org/licenses/by-nc-sa/3.0/"

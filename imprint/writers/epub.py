@@ -117,6 +117,7 @@ def _package(book: epub.EpubBook, pages: list[Page], toc: list, cover: Cover, t,
         "mtime": modified,
         "landmark_title": t["landmarks"],
         "raise_exceptions": True,
+        "compresslevel": 0,  # _repack compresses, once
     })
     return _repack(buffer.getvalue(), lang, modified)
 

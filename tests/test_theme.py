@@ -1,0 +1,65 @@
+"""Imprint's own templates are compiled once and kept; a project's are not."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+
+from imprint import render
+from imprint.render import Theme
+
+
+@pytest.fixture
+def compiled(monkeypatch, tmp_path):
+    """The names of the templates Jinja compiles, with the kept ones in tmp_path/cache."""
+    monkeypatch.setattr(render._OwnTemplatesCache, "folder", tmp_path / "cache")
+    names: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):
+        names.append(name)
+        return compile_(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return names
+
+
+def test_own_templates_are_compiled_once(tmp_path, compiled):
+    project = tmp_path / "project"
+    (project / "styles").mkdir(parents=True)  # no templates of its own
+    Theme(project, project / "styles").env.get_template("references.html.j2")
+    assert compiled == ["references.html.j2"]
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+    first = Theme(project, project / "styles").env.get_template("references.html.j2")
+    assert compiled == ["references.html.j2"]  # the second build read it back
+    for kept in (tmp_path / "cache").iterdir():
+        kept.write_bytes(b"not a compiled template")
+    again = Theme(project, project / "styles").env.get_template("references.html.j2")
+    assert compiled == ["references.html.j2"] * 2  # a damaged file is compiled again, and replaced
+    doc = {"body": {"references_heading": None, "hanging_indent": True,
+                    "references": [{"id": "ref-a", "html": "A. <i>Book</i> 1939 г."}]},
+           "references_title": "Литература", "article": {"lang": "ru"}}
+    page = first.render(doc=doc, epub=True, level=2)
+    assert 'id="ref-a"' in page and "1939\u00a0г." in page
+    assert again.render(doc=doc, epub=True, level=2) == page
+    Theme(project, project / "styles").env.get_template("references.html.j2")
+    assert compiled == ["references.html.j2"] * 2
+
+
+def test_project_templates_are_compiled_at_each_build(tmp_path, compiled):
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "references.html.j2").write_text("<p>{{ 1 + 1 }}</p>\n")
+    for _ in range(2):
+        assert Theme(project, project / "styles").env.get_template("references.html.j2").render() == "<p>2</p>\n"
+    assert compiled == ["references.html.j2"] * 2
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_folder_that_cannot_be_written_is_no_error(tmp_path, monkeypatch, compiled):
+    (tmp_path / "cache").write_text("a file where the folder would be")
+    project = tmp_path / "project"
+    (project / "styles").mkdir(parents=True)
+    Theme(project, project / "styles").env.get_template("references.html.j2")
+    Theme(project, project / "styles").env.get_template("references.html.j2")
+    assert compiled == ["references.html.j2"] * 2
