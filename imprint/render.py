@@ -271,10 +271,13 @@ class _OwnTemplatesCache(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key not in self._own:
             return
+        written = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as file:
+                written = file.name
                 bucket.write_bytecode(file)
-            os.replace(file.name, self.folder / bucket.key)  # whole or not at all, whoever else writes it
+            os.replace(written, self.folder / bucket.key)  # whole or not at all, whoever else writes it
         except OSError:
-            pass
+            if written is not None:
+                Path(written).unlink(missing_ok=True)
