@@ -81,15 +81,29 @@ def is_type(value: Any, name: str) -> bool:
     return name == "number" and isinstance(value, (int, float))
 
 
-def _equal(a: Any, b: Any) -> bool:
-    """JSON equality: true is not 1."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(_equal, a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
-    return a == b
+def _key(value: Any) -> Any:
+    """A value as JSON compares it, hashable: true is not 1, 1 is 1.0, keys unordered."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, list):
+        return ("array", tuple(map(_key, value)))
+    if isinstance(value, dict):
+        return ("object", frozenset((name, _key(item)) for name, item in value.items()))
+    return ("string", value)
+
+
+def _first_repeated(values: list) -> Any:
+    """The first item of `values` met a second time (by JSON equality; there
+    is one). Linear: a list may hold thousands of items."""
+    seen: set = set()
+    for value in values:
+        key = _key(value)
+        if key in seen:
+            return value
+        seen.add(key)
+    return None
 
 
 def errors(value: Any, schema: dict, path: tuple = ()) -> Iterator[SchemaError]:
@@ -126,7 +140,7 @@ def errors(value: Any, schema: dict, path: tuple = ()) -> Iterator[SchemaError]:
                 for index, item in enumerate(value):
                     yield from errors(item, expected, path + (index,))
         elif keyword == "enum":
-            if not any(_equal(value, allowed) for allowed in expected):
+            if _key(value) not in {_key(allowed) for allowed in expected}:
                 yield error()
         elif keyword == "pattern":
             if isinstance(value, str) and not re.search(expected, value):
@@ -138,8 +152,7 @@ def errors(value: Any, schema: dict, path: tuple = ()) -> Iterator[SchemaError]:
             if isinstance(value, list if keyword == "minItems" else dict) and len(value) < expected:
                 yield error()
         elif keyword == "uniqueItems":
-            if expected and isinstance(value, list) and any(
-                    _equal(a, b) for i, a in enumerate(value) for b in value[i + 1:]):
+            if expected and isinstance(value, list) and len(value) > len({_key(item) for item in value}):
                 yield error()
         elif keyword not in ANNOTATIONS:
             raise ValueError(f"schema keyword {keyword!r} is not checked by validation.py")
@@ -223,7 +236,7 @@ def _explain(error: SchemaError, located: Located) -> Iterable[Problem]:
         yield problem(f"'{value}' is not valid", schema.get("x-hint"))
         return
     if kind == "uniqueItems":
-        twice = next(a for i, a in enumerate(value) if any(_equal(a, b) for b in value[i + 1:]))
+        twice = _first_repeated(value)
         yield problem(f"'{twice}' is listed twice", "list each once")
         return
     assert kind in ("minItems", "minProperties"), kind  # errors() yields no other keyword
