@@ -255,10 +255,10 @@ class _OwnTemplatesCache(jinja2.BytecodeCache):
         self._own: set[str] = set()
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        key = f"{name}|{filename}|{sorted(TEMPLATE_OPTIONS.items())}"
+        key = hashlib.sha1(f"{name}|{filename}|{sorted(TEMPLATE_OPTIONS.items())}".encode()).hexdigest()
         if filename and Path(filename).is_relative_to(IMPRINT_STYLES.dir):
-            self._own.add(hashlib.sha1(key.encode()).hexdigest())
-        return hashlib.sha1(key.encode()).hexdigest()
+            self._own.add(key)
+        return key
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self._own:
