@@ -48,6 +48,15 @@ DEFAULT_FORMATS = ("epub", "pdf", "json", "bib", "ris", "site")
 # What an issue is built as (dist/<issue>/), when its articles get these formats.
 ISSUE_FORMATS = ("epub", "pdf")
 PAPER_NAMES = ("A4", "Letter", "A5")
+# Imprint's own styles: the last folder of every project's search path, where
+# the project's styles/ lacks a file (render.Theme), and part of the build key.
+IMPRINT_STYLES_DIR = Path(__file__).resolve().parents[1] / "styles"
+
+
+def styles_path(styles_dir: Path) -> list[Path]:
+    """Where templates, stylesheets and the rest are looked up, in order."""
+    return [styles_dir] if styles_dir.resolve() == IMPRINT_STYLES_DIR else [styles_dir, IMPRINT_STYLES_DIR]
+
 # Seconds one article or issue may take to render (--time-limit): the long
 # benchmark article (30,000 words, 200 notes) takes about 7.
 TIME_LIMIT = 300.0

@@ -15,22 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .config import Settings
+from .config import Settings, styles_path
 from .manifest import FILE, Manifest, Unit, build_key, digest, hash_files, relative, shard_file
 
 if TYPE_CHECKING:  # the fast check (up_to_date) imports none of these
     from .manuscript import Manuscript
     from .model import Article
     from .model import Issue
-
-# Imprint's own styles, the last folder of every project's search path (render.Theme).
-IMPRINT_STYLES = Path(__file__).resolve().parents[1] / "styles"
-
-
-def styles_path(settings: Settings) -> list[Path]:
-    own = settings.styles_dir
-    return [own] if own.resolve() == IMPRINT_STYLES else [own, IMPRINT_STYLES]
-
 
 class Ledger:
     def __init__(self, settings: Settings, request: str, shared: Iterable[Path]):
@@ -40,7 +31,7 @@ class Ledger:
         self.dist = settings.dist_dir
         self.shard = settings.shard
         self.shared = self.relative_inputs(shared)
-        self.key = build_key(settings.root, request, styles_path(settings), [self.root / p for p in self.shared])
+        self.key = build_key(settings.root, request, styles_path(settings.styles_dir), [self.root / p for p in self.shared])
         old = Manifest.load(self.dist, shard_file(self.shard) if self.shard else FILE)
         # Units built with another key (other settings, styles, code) are all stale.
         self.old = old if old is not None and old.build_key == self.key and not settings.force else None
@@ -94,17 +85,22 @@ class Ledger:
         own = digest(self.key, hash_files(self.root, inputs)) if inputs is not None else self.own(article.slug)
         if article.issue is None:
             return self._key(own)
-        c = article.citation
-        first, last = int(c.first_page), int(c.last_page or c.first_page)
-        return digest(self.key, own or "", self._issue_file(article.issue), str(first), str(last - first + 1))
+        first, last = article.citation.page_span()
+        return self._in_issue(own, article.issue, first, last - first + 1)
 
     def article_key_parts(self, slug: str, issue: "Issue", first: int, count: int) -> str:
-        return digest(self.key, self.own(slug) or "", self._issue_file(issue.slug), str(first), str(count))
+        return self._in_issue(self.own(slug), issue.slug, first, count)
+
+    def _in_issue(self, own: str | None, issue: str, first: int, count: int) -> str:
+        """An issue's article: its sources, its issue's file, where it starts and how long it is."""
+        return digest(self.key, own or "", self._issue_file(issue), str(first), str(count))
 
     def issue_key(self, issue: "Issue") -> str:
         sources = [issue.path, *((issue.cover_image,) if issue.cover_image else ())]
-        return digest(self.key, hash_files(self.root, self.relative_inputs(sources)),
-                      *(self.own(slug) or "new" for slug in issue.articles))
+        return self._issue_key(self.relative_inputs(sources), issue.articles)
+
+    def _issue_key(self, inputs: list[str], articles: Iterable[str]) -> str:
+        return digest(self.key, hash_files(self.root, inputs), *(self.own(slug) or "new" for slug in articles))
 
     def _key(self, own: str | None) -> str:
         return digest(self.key, own or "")
@@ -117,11 +113,13 @@ class Ledger:
 
     # -- what this build made
 
-    def record(self, name: str, kind: str, key: str, inputs: list[str], folder: str, files: list[str],
+    def record(self, name: str, kind: str, key: str, inputs: list[str], folder: str, files: dict[str, bytes],
                listing: dict | None, pages: list[int] | None = None) -> None:
+        """A unit this build wrote: `files` are the bytes written, by name in `folder`."""
         self.changed = True
         self.new.units[name] = Unit(kind, key, inputs, {}, listing, pages)
-        self.new.record_outputs(name, self.dist, [f"{folder}/{name}" if folder else name for name in files])
+        self.new.record_outputs(name, self.dist, {f"{folder}/{file}" if folder else file: data
+                                                  for file, data in files.items()})
         if kind == "article":
             self._own.pop(name.split(":", 1)[1], None)
 
@@ -168,7 +166,6 @@ def up_to_date(settings: Settings) -> int | None:
             return None
         if kind == "issue":
             members = [a["slug"] for a in (unit.listing or {}).get("articles", ())]
-            key = digest(ledger.key, hash_files(ledger.root, unit.inputs), *(ledger.own(m) or "new" for m in members))
-            if key != unit.key:
+            if ledger._issue_key(unit.inputs, members) != unit.key:
                 return None
     return len(articles) + len(issues)

@@ -46,8 +46,7 @@ class IssueManuscript:
         return self.issue.lang
 
     def pages_of(self, manuscript: Manuscript) -> tuple[int, int]:
-        c = manuscript.article.citation
-        return int(c.first_page), int(c.last_page or c.first_page)
+        return manuscript.article.citation.page_span()
 
 
 def prepare_issue(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings: Settings) -> IssueManuscript:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from .issue_manuscript import IssueManuscript
 from .manuscript import Manuscript
+from .model import split_pages
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,7 @@ class ArticleListing(_Dated):
 
     @property
     def last_page(self) -> str | None:
-        parts = (self.page or "").replace("\u2013", "-").split("-")
-        return parts[-1].strip() if len(parts) > 1 else None
+        return split_pages(self.page)[1]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ is to be done at all, which must take a fraction of a second.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -84,11 +85,11 @@ class Manifest:
                 "units": {name: vars(unit) for name, unit in sorted(self.units.items())}}
         write_atomic(dist / FOLDER / name, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode())
 
-    def record_outputs(self, name: str, dist: Path, paths: Iterable[str]) -> None:
+    def record_outputs(self, name: str, dist: Path, files: dict[str, bytes]) -> None:
+        """The unit's files as just written (`files`: their bytes, by path in dist/)."""
         unit = self.units[name]
-        for path in paths:
-            stat = (dist / path).stat()
-            unit.outputs[path] = [stat.st_size, stat.st_mtime_ns, hashlib.sha256((dist / path).read_bytes()).hexdigest()]
+        for path, data in files.items():
+            unit.outputs[path] = [len(data), (dist / path).stat().st_mtime_ns, hashlib.sha256(data).hexdigest()]
 
 
 def shard_file(shard: tuple[int, int]) -> str:
@@ -124,6 +125,7 @@ def tree_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
+@functools.cache  # the code cannot change while it runs (a watch asks at each edit)
 def code_key() -> str:
     """Imprint's own code and the versions of what it runs on (the names of the
     installed packages' .dist-info folders carry them: one listing of each
@@ -151,10 +153,6 @@ def build_key(root: Path, settings_text: str, styles_dirs: Iterable[Path], share
     source = root / "source"
     return digest(code_key(), settings_text, hash_files(root, styles),
                   hash_files(root, [source / "publication.yaml", *shared]))
-
-
-def unit_key(root: Path, build: str, inputs: Iterable[str], *extra: str) -> str:
-    return digest(build, hash_files(root, list(inputs)), *extra)
 
 
 def relative(root: Path, path: Path) -> str:

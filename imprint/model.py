@@ -207,14 +207,24 @@ class Citation:
 
     @property
     def first_page(self) -> str | None:
-        return self.page.replace("\u2013", "-").split("-")[0].strip() if self.page else None
+        return split_pages(self.page)[0]
 
     @property
     def last_page(self) -> str | None:
-        if not self.page:
-            return None
-        parts = self.page.replace("\u2013", "-").split("-")
-        return parts[-1].strip() if len(parts) > 1 else None
+        return split_pages(self.page)[1]
+
+    def page_span(self) -> tuple[int, int]:
+        """The first and last page as numbers (an article of an issue, which has them)."""
+        first, last = split_pages(self.page)
+        return int(first), int(last or first)
+
+
+def split_pages(page: str | None) -> tuple[str | None, str | None]:
+    """'173-190' (or with an en dash) -> ('173', '190'); '173' -> ('173', None)."""
+    if not page:
+        return None, None
+    parts = page.replace("\u2013", "-").split("-")
+    return parts[0].strip(), (parts[-1].strip() if len(parts) > 1 else None)
 
 
 def doi_url(doi: str | None) -> str | None:

@@ -236,15 +236,15 @@ def accept_unit(result: Result, report: BuildReport, ledger: Ledger, settings: S
         article = articles[slug]
         pages = None
         if article.issue:
-            first, last = int(article.citation.first_page), int(article.citation.last_page or article.citation.first_page)
+            first, last = article.citation.page_span()
             pages = [first, last - first + 1]
         ledger.record(result.name, kind, ledger.article_key(article, inputs), inputs, result.folder,
-                      list(result.files), to_json(result.listing), pages)
+                      result.files, to_json(result.listing), pages)
     else:
         report.issues.append(slug)
         # After its articles: the issue's key is made of theirs as this build recorded them.
         ledger.record(result.name, kind, ledger.issue_key(issues[slug].issue), inputs, result.folder,
-                      list(result.files), to_json(result.listing))
+                      result.files, to_json(result.listing))
 
 
 def build_site(loaded: LoadResult, publication: Publication, theme: Theme, settings: Settings, ledger: Ledger,
@@ -270,7 +270,7 @@ def build_site(loaded: LoadResult, publication: Publication, theme: Theme, setti
             report.problems.extend(error.problems)
             return
         write_files(settings.dist_dir, files, report)
-        ledger.record("site", "site", key, [], "", list(files), None)
+        ledger.record("site", "site", key, [], "", files, None)
     report.notes += content.notes(settings)
 
 

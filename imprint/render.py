@@ -10,9 +10,7 @@ Markup produced by markup.py and citation.py, which escape it themselves.
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -22,9 +20,11 @@ from typing import Any, Mapping
 import jinja2
 import markupsafe
 
+from .config import IMPRINT_STYLES_DIR, styles_path
 from .errors import Problem, SourceError, StyleError
 from .fetch import display, read_bytes, read_text, resolve_inside
 from .frontmatter import load_yaml
+from .output import write_atomic
 from .typography import nbsp_html
 
 # The words every language file must give (styles/locales/<lang>.yaml).
@@ -58,7 +58,7 @@ class StylesDir:
 
 
 # Imprint's own styles: where a project's styles/ lacks a file, this one is used.
-IMPRINT_STYLES = StylesDir(Path(__file__).resolve().parents[1], Path(__file__).resolve().parents[1] / "styles")
+IMPRINT_STYLES = StylesDir(IMPRINT_STYLES_DIR.parent, IMPRINT_STYLES_DIR)
 
 
 class Theme:
@@ -69,7 +69,7 @@ class Theme:
         self.root = root
         self.dir = styles_dir
         project = StylesDir(root, styles_dir)
-        self.path = (project,) if styles_dir.resolve() == IMPRINT_STYLES.dir else (project, IMPRINT_STYLES)
+        self.path = (project,) if len(styles_path(styles_dir)) == 1 else (project, IMPRINT_STYLES)
         self._strings: dict[str, Mapping[str, Any]] = {}
 
     @property
@@ -271,13 +271,7 @@ class _OwnTemplatesCache(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key not in self._own:
             return
-        written = None
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as file:
-                written = file.name
-                bucket.write_bytecode(file)
-            os.replace(written, self.folder / bucket.key)  # whole or not at all, whoever else writes it
+            write_atomic(self.folder / bucket.key, bucket.bytecode_to_string())  # whoever else writes it
         except OSError:
-            if written is not None:
-                Path(written).unlink(missing_ok=True)
+            pass

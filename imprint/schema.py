@@ -369,7 +369,7 @@ ARTICLE_FIELDS = {
         "additionalProperties": False,
     },
     "cover-image": _text("The article's own cover, a PNG or JPEG file in its folder (portrait, at least "
-                         "1600 pixels high); without one, a cover is made from styles/templates/cover.html.j2."),
+                         "1600 pixels high); without one, a cover is drawn after styles/cover.yaml."),
     **SHARED_FIELDS,
     **{name: {"description": "Setting for Quarto or Pandoc; Imprint ignores it."} for name in FOREIGN_FIELDS},
 }
@@ -467,7 +467,7 @@ ISSUE_FIELDS = {
         "additionalProperties": False,
     },
     "cover-image": _text("The issue's own cover, a PNG or JPEG file in its folder; without one, a cover "
-                         "is made from styles/templates/cover.html.j2."),
+                         "is drawn after styles/cover.yaml."),
     "lang": SHARED_FIELDS["lang"] | {"description": "Language of the issue's own pages (its articles keep theirs)."},
     "paper": SHARED_FIELDS["paper"] | {"description": "Paper the issue, and so each of its articles' print "
                                                       "editions, is laid out on."},

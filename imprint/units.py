@@ -88,12 +88,9 @@ def build_issue(edition: IssueManuscript, context: Context) -> Result:
     slug = edition.issue.slug
     files: dict[str, bytes] = {}
     try:
-        if "epub" in settings.formats and "epub" in ISSUE_FORMATS:
-            from .writers.epub import write_issue_epub
-            files[FORMATS["epub"].path(slug)] = write_issue_epub(edition, theme, settings)
-        if "pdf" in settings.formats and "pdf" in ISSUE_FORMATS:
-            from .writers.issue_pdf import write_issue_pdf
-            files[FORMATS["pdf"].path(slug)] = write_issue_pdf(edition, theme, settings)
+        for fmt in ISSUE_FORMATS:
+            if fmt in settings.formats:
+                files[FORMATS[fmt].path(slug)] = issue_writer_for(fmt)(edition, theme, settings)
         if "site" in settings.formats:
             from .writers.cover import cover_files, issue_cover
             from .writers.site import render_issue_landing
@@ -117,6 +114,14 @@ def inputs(manuscript: Manuscript, theme: Theme) -> tuple[Path, ...]:
     if article.csl.endswith(".csl"):
         found.append(theme.csl_style(article.csl))
     return tuple(dict.fromkeys(found))
+
+
+def issue_writer_for(fmt: str):
+    if fmt == "epub":
+        from .writers.epub import write_issue_epub
+        return write_issue_epub
+    from .writers.issue_pdf import write_issue_pdf
+    return write_issue_pdf
 
 
 def writer_for(fmt: str):

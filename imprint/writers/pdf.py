@@ -109,7 +109,7 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
             Attachment(f"{article.slug}.{fmt}", write(manuscript, theme, settings), media_type,
                        f"Citation record ({fmt})", manuscript.modified.isoformat())
             for fmt, (write, media_type) in sorted(ATTACHMENTS.items()))
-    c = article.citation
+    first, last = article.citation.page_span() if in_issue else (1, 1)
     return Job(
         html=print_html(manuscript, theme, settings, edition, paper),
         base_url=article.path.parent.as_uri() + "/",
@@ -120,7 +120,7 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
         first_page=article.folio if in_issue else 1,
         notes={ids + note.id: (note.line, note.number) for note in manuscript.body.notes},
         attachments=attachments,
-        expect_pages=int(c.last_page or c.first_page) - int(c.first_page) + 1 if in_issue else None,
+        expect_pages=last - first + 1 if in_issue else None,
         slug=article.slug,
     )
 

@@ -1,5 +1,5 @@
-"""Pictures as pixels, for readers that take no vector: a typeset page (a cover)
-or an SVG figure becomes a raster image.
+"""Pictures as pixels, for readers that take no vector: an SVG figure becomes a
+raster image.
 
 WeasyPrint lays the picture out as a one-page PDF (fonts embedded) and PDFium
 (pypdfium2) rasterises it: both are deterministic, so a rebuild gives the same
