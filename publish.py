@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Publish the articles in source/ into dist/. Run `python publish.py --help`."""
 
+import os
 import sys
 
 try:
@@ -10,4 +11,13 @@ except ImportError as error:  # run outside the set-up environment
              "Run ./build.sh once: it installs what Imprint needs into .venv/ and builds dist/.")
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # What is left to do once main() returns is freeing memory, which the system
+    # does at once; Python's own teardown of every module and object takes about
+    # 0.03 s, a tenth of making an e-reader edition (mypy's --fast-exit skips it
+    # too). By then every file Imprint wrote is closed and its processes stopped.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(status)

@@ -158,11 +158,10 @@ def _run_build(args: argparse.Namespace) -> int:
             print(f"everything is up to date ({_count(current, 'article or issue', 'articles and issues')}); "
                   f"--force builds it all again")
         return 0
-    from .writers import press
+    from . import press
 
-    printed = settings.formats is None or any(FORMATS[f].printed for f in settings.formats)
-    if settings.jobs >= 2 and printed:
-        press.start()  # WeasyPrint loads in its own process while the pipeline loads here
+    if settings.jobs >= 2:  # it loads WeasyPrint (or Pillow and citeproc-py) while the pipeline loads here
+        press.start(printed=settings.formats is None or any(FORMATS[f].printed for f in settings.formats))
     try:
         from .pipeline import build
 

@@ -54,6 +54,9 @@ class UserError(ImprintError):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # pickled whole, problems and all (the press sends them back)
+        return type(self), (self.problems,)
+
     @classmethod
     def single(cls, file: str | Path, message: str, **where) -> "UserError":
         return cls([Problem(file=str(file), message=message, **where)])

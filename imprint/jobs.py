@@ -129,7 +129,7 @@ def _replace(workers: list[_Worker], worker: _Worker, context, alone: bool) -> _
 def _serve(connection, alone: bool) -> None:
     import signal
 
-    from .writers import press
+    from . import press
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle: it stops the workers
     if not alone:

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from markupsafe import Markup
 
-from . import __version__
+from . import __version__, press
 from .citation import build_record, format_reference, full_title
 from .config import Settings
 from .document import Body, Context, parse_block, parse_body
@@ -126,11 +126,9 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     def block(text: str | None, field: str, **kwargs) -> Markup | None:
         return collect.run(parse_block, text, context(field, **kwargs), field) if text else None
 
-    title = render_inline(article.title, quotes, article.lang)
-    subtitle = render_inline(article.subtitle, quotes, article.lang) if article.subtitle else None
-    title_text = plain_text(title)
-    subtitle_text = plain_text(subtitle) if subtitle else None
+    title, title_text, subtitle, subtitle_text = titles(article, t)
     abstract = block(article.abstract, "abstract")
+    abstract_text = plain_text(abstract) if abstract else None
     translation = collect.run(_translate, article, theme, block, default=None)
 
     references, problems = {}, []
@@ -144,6 +142,10 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     except StyleError as error:
         collect.problems.extend(_style_problems(article, error))
         style = None
+    record = build_record(article, full_title(title_text, subtitle_text), abstract_text)
+    # The "For citation" line needs none of the body: the press (if it formats
+    # them) formats it while the body is parsed here.
+    ordered = press.order("reference", record, style, article.lang) if style is not None else None
     citer = Citer({k: r.record for k, r in references.items()}, style, article.lang,
                   and_word=t["and"], et_al=t["et_al"]) if style is not None else None
     nocite = tuple(references) if article.nocite == ("*",) else article.nocite
@@ -160,12 +162,10 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     )
     author_notes = {i: block(a.note, "author") for i, a in enumerate(article.authors) if a.note}
 
-    abstract_text = plain_text(abstract) if abstract else None
-    record = build_record(article, full_title(title_text, subtitle_text), abstract_text)
     reference = (Markup(""), "")
-    if style is not None:
+    if ordered is not None:
         try:
-            reference = format_reference(record, style, article.lang)
+            reference = ordered.result()
         except StyleError as error:
             collect.problems.extend(_style_problems(article, error))
     if collect.problems:
@@ -216,6 +216,14 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         modified=modified,
         generator=f"Imprint {__version__}",
     )
+
+
+def titles(article: Article, t: Mapping[str, Any]) -> tuple[Markup, str, Markup | None, str | None]:
+    """The article's title and subtitle, rendered and as plain text."""
+    quotes = str(t["quotes"])
+    title = render_inline(article.title, quotes, article.lang)
+    subtitle = render_inline(article.subtitle, quotes, article.lang) if article.subtitle else None
+    return title, plain_text(title), subtitle, plain_text(subtitle) if subtitle else None
 
 
 def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> Manuscript:

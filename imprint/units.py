@@ -56,6 +56,9 @@ def build_article(manuscript: Manuscript | Article, context: Context) -> Result:
     try:
         if isinstance(manuscript, Article):
             with clock("prepare"):
+                if "epub" in settings.formats or "site" in settings.formats:
+                    from .writers.cover import order_article_cover
+                    order_article_cover(manuscript, theme)  # drawn by the press, if it draws, meanwhile
                 manuscript = prepare(manuscript, theme, settings)
         files: dict[str, bytes] = {}
         for fmt in settings.formats:

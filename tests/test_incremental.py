@@ -187,12 +187,12 @@ def test_serve_gives_pages_that_reload_and_a_pdf_preview(tmp_path):
 def test_the_press_typesets_the_same_pdf(tmp_path):
     """The press (a process that loads WeasyPrint while the build loads the rest)
     makes the same print editions as typesetting in the build's own process."""
-    from imprint.writers import press
+    from imprint import press
 
     root = small_project(tmp_path, 1)
     options = dict(formats=("pdf", "archive"), environ={})
     here = build(Settings.for_project(root, dist_dir=tmp_path / "here", jobs=1, **options))
-    press.start()
+    press.start(printed=True)
     try:
         there = build(Settings.for_project(root, dist_dir=tmp_path / "there", jobs=2, **options))
         assert press.current().used

@@ -12,28 +12,28 @@ a 1600 x 2560 JPEG, its thumbnail 200 x 320.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
+from .. import press
 from ..config import Settings
-from ..errors import Problem, SourceError, StyleError
+from ..errors import Problem, SourceError, StyleError, UserError
 from ..fetch import display, read_bytes, read_text
 from ..frontmatter import load_yaml
 from ..issue_manuscript import IssueManuscript
-from ..manuscript import Manuscript, issue_label
+from ..manuscript import Manuscript, issue_label, titles
+from ..model import Article
 from ..render import Theme
+from .painter import FIELDS, CoverText
 
 DESIGN = "cover.yaml"
 FONTS = "fonts"
 SYSTEM_FONTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
-ALT_MAX = 140
-THUMBNAIL_WIDTH = 200  # OPDS readers show thumbnails about this wide
 
-# Covers drawn in this process (a watch keeps them between builds), by what they
-# are drawn from. At most MEMO of them.
-_made: dict[tuple, bytes] = {}
+# Covers drawn (or being drawn by the press) for this process (a watch keeps
+# them between builds), by what they are drawn from. At most MEMO of them.
+_made: dict[tuple, press.Order] = {}
 _thumbnails: dict[bytes, bytes] = {}
 MEMO = 64
 
@@ -55,33 +55,10 @@ class Cover:
         if self.image not in _thumbnails:
             if len(_thumbnails) >= MEMO:
                 _thumbnails.pop(next(iter(_thumbnails)))
-            _thumbnails[self.image] = _thumbnail(self.image)
+            from .painter import thumbnail
+
+            _thumbnails[self.image] = thumbnail(self.image)
         return _thumbnails[self.image]
-
-
-@dataclass(frozen=True)
-class CoverText:
-    """What a generated cover shows (the template's `cover`)."""
-
-    kind: str  # article or issue
-    lang: str
-    title: str
-    subtitle: str | None
-    authors: tuple[str, ...]
-    journal: str | None
-    label: str | None  # volume, issue, year
-    pages: str | None
-
-    def alt(self, word: str) -> str:
-        """ "Cover: Title, Authors", under the 140 characters Kindle allows alt text
-        (KDP image guidelines); a title too long for that is shortened at a word."""
-        text = f"{word}: {self.title}"
-        if self.authors and self.kind == "article":
-            with_authors = f"{text}. {', '.join(self.authors)}"
-            text = with_authors if len(with_authors) < ALT_MAX else text
-        if len(text) >= ALT_MAX:
-            text = text[:ALT_MAX - 2].rsplit(" ", 1)[0].rstrip(",.:;") + "…"
-        return text
 
 
 def cover_files(cover: Cover) -> dict[str, bytes]:
@@ -90,16 +67,33 @@ def cover_files(cover: Cover) -> dict[str, bytes]:
 
 
 def article_cover(manuscript: Manuscript, theme: Theme, settings: Settings) -> Cover:
-    article = manuscript.article
+    text = _article_text(manuscript.article, manuscript.title_text, manuscript.subtitle_text, manuscript.t)
+    return _cover(text, manuscript.article.cover_image, manuscript.t, theme, settings)
+
+
+def order_article_cover(article: Article, theme: Theme) -> None:
+    """Have the press draw the article's cover, if it draws covers, while the
+    article is made ready here: article_cover then finds it drawn. A problem
+    is left for article_cover to tell."""
+    if article.cover_image is not None or not press.serves("cover"):
+        return
+    try:
+        t = theme.strings(article.lang)
+        _, title_text, _, subtitle_text = titles(article, t)
+        design, file = _design(theme)
+        _ordered(_article_text(article, title_text, subtitle_text, t), design, _fonts(design, file, theme))
+    except UserError:
+        return
+
+
+def _article_text(article: Article, title_text: str, subtitle_text: str | None, t: Mapping[str, Any]) -> CoverText:
     c = article.citation
-    text = CoverText(
-        kind="article", lang=article.lang, title=manuscript.title_text, subtitle=manuscript.subtitle_text,
+    return CoverText(
+        kind="article", lang=article.lang, title=title_text, subtitle=subtitle_text,
         authors=tuple(a.name.display for a in article.authors), journal=c.container_title,
-        label=issue_label(c.volume, c.issue, c.collection_number, article.date.year if article.date else None,
-                          manuscript.t),
+        label=issue_label(c.volume, c.issue, c.collection_number, article.date.year if article.date else None, t),
         pages=c.page,
     )
-    return _cover(text, article.cover_image, manuscript.t, theme, settings)
 
 
 def issue_cover(edition: IssueManuscript, theme: Theme, settings: Settings) -> Cover:
@@ -118,13 +112,27 @@ def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Setting
         media_type = "image/jpeg" if own.suffix.lower() in (".jpg", ".jpeg") else "image/png"
         return Cover(data, media_type, text.alt(t["cover"]))
     design, file = _design(theme)
-    key = (repr(design), text)
+    return Cover(_drawn(text, design, _fonts(design, file, theme)), "image/jpeg", text.alt(t["cover"]))
+
+
+def _ordered(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> tuple[tuple, press.Order]:
+    """The cover being drawn (by the press if it draws covers), and its key in the memo."""
+    key = (repr(design), text, tuple(fonts.items()))
     if key not in _made:
-        image = _draw(text, design, _fonts(design, file, theme))
         if len(_made) >= MEMO:
             _made.pop(next(iter(_made)))
-        _made[key] = _jpeg(image)
-    return Cover(_made[key], "image/jpeg", text.alt(t["cover"]))
+        _made[key] = press.order("cover", text, design, fonts)
+    return key, _made[key]
+
+
+def _drawn(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> bytes:
+    """The cover as a JPEG."""
+    key, order = _ordered(text, design, fonts)
+    try:
+        return order.result()
+    except BaseException:
+        _made.pop(key, None)  # not kept: tried again when asked again
+        raise
 
 
 def _design(theme: Theme) -> tuple[dict[str, Any], str]:
@@ -171,78 +179,3 @@ def _fonts(design: dict[str, Any], file: str, theme: Theme) -> dict[str, Path]:
     return found
 
 
-FIELDS = ("journal", "label", "title", "subtitle", "authors")
-
-
-def _draw(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]):
-    from PIL import Image, ImageDraw, ImageFont
-
-    width, height = design["width"], design["height"]
-    image = Image.new("RGB", (width, height), design.get("background", "#ffffff"))
-    draw = ImageDraw.Draw(image)
-    for box in design.get("boxes") or []:
-        left = box.get("left", 0)
-        draw.rectangle([left, box["top"], left + box.get("width", width) - 1, box["top"] + box["height"] - 1],
-                       fill=box.get("color", "#000000"))
-    bottom = 0
-    for block in design.get("texts") or []:
-        if block.get("for") not in (None, text.kind):
-            continue
-        content = _field(text, block)
-        if not content:
-            continue
-        size, minimum = block["size"], block.get("min-size", block["size"])
-        while True:
-            font = ImageFont.truetype(str(fonts[block.get("font", "regular")]), size)
-            lines = [line for paragraph in content for line in _wrap(paragraph, font, block.get("width", width))]
-            if len(lines) <= block.get("lines", 99) or size <= minimum:
-                break
-            size = max(minimum, int(size * 0.9))
-        top = block["top"] if "top" in block else bottom + block.get("gap", 0)
-        step = size * block.get("line-height", 1.25)
-        for number, line in enumerate(lines[:block.get("lines", 99)]):
-            draw.text((block.get("left", 0), top + number * step), line, font=font, fill=block.get("color", "#000"))
-        bottom = top + min(len(lines), block.get("lines", 99)) * step
-    return image
-
-
-def _field(text: CoverText, block: dict[str, Any]) -> list[str]:
-    """A block's text, as paragraphs (each author is one, unless a separator joins them)."""
-    name = block["text"]
-    if name == "authors":
-        return [block["separator"].join(text.authors)] if block.get("separator") and text.authors else \
-            list(text.authors)
-    value = getattr(text, name)
-    return [value] if value else []
-
-
-def _wrap(paragraph: str, font, width: int) -> list[str]:
-    """Lines that fit `width`, broken at spaces (a no-break space keeps its words together)."""
-    lines: list[str] = []
-    line = ""
-    for word in paragraph.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if line and font.getlength(candidate) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = candidate
-    return lines + [line] if line else lines
-
-
-def _thumbnail(data: bytes) -> bytes:
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as image:
-        image = image.convert("RGB")
-        image.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_WIDTH * 4))  # JPEG: decode at a fraction of its size
-        image.thumbnail((THUMBNAIL_WIDTH, round(THUMBNAIL_WIDTH * 1.6)), Image.Resampling.LANCZOS)
-        return _jpeg(image)
-
-
-def _jpeg(image) -> bytes:
-    # JPEG, as Kindle asks of covers; Pillow writes no date, so the same pixels
-    # give the same bytes.
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=90, optimize=True)
-    return buffer.getvalue()

@@ -24,7 +24,8 @@ from ..errors import SourceError, StyleError
 from ..manuscript import Manuscript
 from ..model import PAPERS, Paper
 from ..render import Theme
-from . import memo, press
+from .. import press
+from . import memo
 from .exports import ATTACHMENTS
 from .xmp import article_xmp
 from .scoping import scope_ids
@@ -83,13 +84,7 @@ def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition
 
 def run(job: Job) -> Result:
     """The job done by the press when there is one (see press.py), else here."""
-    found = press.current()
-    if found is not None:
-        result = found.typeset(job)
-    else:
-        from .typeset import typeset  # loads WeasyPrint
-
-        result = typeset(job)
+    result = press.order("typeset", job).result()  # made here, WeasyPrint is loaded then
     if result.problems:
         raise (StyleError if result.style_problem else SourceError)(list(result.problems))
     return result

@@ -1,0 +1,126 @@
+"""A cover drawn with Pillow: what it says (CoverText) set after the designer's
+plan (styles/cover.yaml, checked by cover.py) as a JPEG. Only Pillow is needed
+here (and imported when a cover is drawn), so the press (press.py) can draw it
+in its own process while the build parses the article's body.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+ALT_MAX = 140
+THUMBNAIL_WIDTH = 200  # OPDS readers show thumbnails about this wide
+
+
+@dataclass(frozen=True)
+class CoverText:
+    """What a generated cover shows (the template's `cover`)."""
+
+    kind: str  # article or issue
+    lang: str
+    title: str
+    subtitle: str | None
+    authors: tuple[str, ...]
+    journal: str | None
+    label: str | None  # volume, issue, year
+    pages: str | None
+
+    def alt(self, word: str) -> str:
+        """ "Cover: Title, Authors", under the 140 characters Kindle allows alt text
+        (KDP image guidelines); a title too long for that is shortened at a word."""
+        text = f"{word}: {self.title}"
+        if self.authors and self.kind == "article":
+            with_authors = f"{text}. {', '.join(self.authors)}"
+            text = with_authors if len(with_authors) < ALT_MAX else text
+        if len(text) >= ALT_MAX:
+            text = text[:ALT_MAX - 2].rsplit(" ", 1)[0].rstrip(",.:;") + "…"
+        return text
+
+
+def paint(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> bytes:
+    """The cover as a JPEG."""
+    return jpeg(_draw(text, design, fonts))
+
+
+FIELDS = ("journal", "label", "title", "subtitle", "authors")
+
+
+def _draw(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> Image.Image:
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = design["width"], design["height"]
+    image = Image.new("RGB", (width, height), design.get("background", "#ffffff"))
+    draw = ImageDraw.Draw(image)
+    for box in design.get("boxes") or []:
+        left = box.get("left", 0)
+        draw.rectangle([left, box["top"], left + box.get("width", width) - 1, box["top"] + box["height"] - 1],
+                       fill=box.get("color", "#000000"))
+    bottom = 0
+    for block in design.get("texts") or []:
+        if block.get("for") not in (None, text.kind):
+            continue
+        content = _field(text, block)
+        if not content:
+            continue
+        size, minimum = block["size"], block.get("min-size", block["size"])
+        while True:
+            font = ImageFont.truetype(str(fonts[block.get("font", "regular")]), size)
+            lines = [line for paragraph in content for line in _wrap(paragraph, font, block.get("width", width))]
+            if len(lines) <= block.get("lines", 99) or size <= minimum:
+                break
+            size = max(minimum, int(size * 0.9))
+        top = block["top"] if "top" in block else bottom + block.get("gap", 0)
+        step = size * block.get("line-height", 1.25)
+        for number, line in enumerate(lines[:block.get("lines", 99)]):
+            draw.text((block.get("left", 0), top + number * step), line, font=font, fill=block.get("color", "#000"))
+        bottom = top + min(len(lines), block.get("lines", 99)) * step
+    return image
+
+
+def _field(text: CoverText, block: dict[str, Any]) -> list[str]:
+    """A block's text, as paragraphs (each author is one, unless a separator joins them)."""
+    name = block["text"]
+    if name == "authors":
+        return [block["separator"].join(text.authors)] if block.get("separator") and text.authors else \
+            list(text.authors)
+    value = getattr(text, name)
+    return [value] if value else []
+
+
+def _wrap(paragraph: str, font, width: int) -> list[str]:
+    """Lines that fit `width`, broken at spaces (a no-break space keeps its words together)."""
+    lines: list[str] = []
+    line = ""
+    for word in paragraph.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if line and font.getlength(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return lines + [line] if line else lines
+
+
+def thumbnail(data: bytes) -> bytes:
+    """A JPEG of the cover THUMBNAIL_WIDTH pixels wide."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image = image.convert("RGB")
+        image.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_WIDTH * 4))  # JPEG: decode at a fraction of its size
+        image.thumbnail((THUMBNAIL_WIDTH, round(THUMBNAIL_WIDTH * 1.6)), Image.Resampling.LANCZOS)
+        return jpeg(image)
+
+
+def jpeg(image: Image.Image) -> bytes:
+    # JPEG, as Kindle asks of covers; Pillow writes no date, so the same pixels
+    # give the same bytes.
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90, optimize=True)
+    return buffer.getvalue()
