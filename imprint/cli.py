@@ -158,16 +158,20 @@ def _run_build(args: argparse.Namespace) -> int:
             print(f"everything is up to date ({_count(current, 'article or issue', 'articles and issues')}); "
                   f"--force builds it all again")
         return 0
-    from . import press
+    from . import jobs, press
+    from .writers import rendering_modules
 
+    formats = settings.formats or DEFAULT_FORMATS  # (or fewer: the publication's editions)
     if settings.jobs >= 2:  # it loads WeasyPrint (or Pillow and citeproc-py) while the pipeline loads here
-        press.start(printed=settings.formats is None or any(FORMATS[f].printed for f in settings.formats))
+        press.start(printed=any(FORMATS[f].printed for f in formats))
+    jobs.start_early(rendering_modules(formats))  # and the first worker, Markdown, Jinja and the writers
     try:
         from .pipeline import build
 
         with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
             report = build(settings, progress)
     finally:
+        jobs.stop_early()
         press.stop()
     return _finish(report, settings, args, started)
 

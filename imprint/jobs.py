@@ -12,19 +12,37 @@ way. A unit returns plain data (its files' bytes, its listing), which the parent
 writes, so the files are the same whatever N is; only the order of writing
 differs. `watch` renders in its own process instead (isolate=False), where what
 it loaded stays warm from one edit to the next.
+
+One worker can be started earlier, before the build reads its sources
+(start_early): it loads the rendering modules (Markdown, Jinja, the writers)
+while the build loads the rest, which on two cores takes that much off a
+one-article build. Forked before the units were known, it is sent each of its
+units whole (pickled) instead.
 """
 
 from __future__ import annotations
 
+import copyreg
+import importlib
 import multiprocessing
 import time
 import traceback
 from multiprocessing.connection import wait
-from typing import Callable, Sequence, TypeVar
+from types import MappingProxyType
+from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 
 _tasks: Sequence[Callable[[], object]] = ()
+_early: "_Worker | None" = None
+
+
+def _mapping(items: dict) -> MappingProxyType:
+    return MappingProxyType(items)
+
+
+# The models' read-only mappings, sent to the early worker as dicts that it wraps again.
+copyreg.pickle(MappingProxyType, lambda proxy: (_mapping, (dict(proxy),)))
 
 
 class UnitCrash(RuntimeError):
@@ -32,18 +50,20 @@ class UnitCrash(RuntimeError):
 
 
 class _Worker:
-    def __init__(self, context, alone: bool):
+    def __init__(self, context, alone: bool | None, warm: Sequence[str] = ()):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, alone), daemon=True, name="imprint-worker")
+        self.process = context.Process(target=_serve, args=(child, alone, tuple(warm)), daemon=True,
+                                       name="imprint-worker")
         self.process.start()
         child.close()
+        self.whole = alone is None  # forked before the tasks were known: they are sent whole
         self.index: int | None = None  # the task it is rendering
         self.deadline: float | None = None
 
     def give(self, index: int, limit: float | None) -> None:
         self.index = index
         self.deadline = time.monotonic() + limit if limit else None
-        self.connection.send(index)
+        self.connection.send(_tasks[index] if self.whole else index)
 
     def stop(self, kill: bool = False) -> None:
         if kill or self.index is not None:
@@ -63,10 +83,11 @@ def run(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[T], None],
     the other, without `isolate`), calling `done` here with each result as it
     comes, or with `failed(index, why)` for a task stopped at the time limit or
     whose worker died. Returns the most tasks that ran at once."""
-    global _tasks
+    global _tasks, _early
     if not tasks:
         return 0
     if not isolate:
+        stop_early()
         for task in tasks:
             done(task())
         return 1
@@ -75,7 +96,12 @@ def run(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[T], None],
     count = max(1, min(jobs, len(tasks)))
     alone = count == 1  # a single worker may use the press
     waiting = list(range(len(tasks)))
-    workers = [_Worker(context, alone) for _ in range(count)]
+    workers = []
+    if _early is not None:
+        workers.append(_early)
+        _early = None
+        workers[0].connection.send(alone)
+    workers += [_Worker(context, alone) for _ in range(count - len(workers))]
     try:
         for worker in workers:
             worker.give(waiting.pop(0), limit)
@@ -118,6 +144,22 @@ def run(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[T], None],
     return count
 
 
+def start_early(modules: Sequence[str]) -> None:
+    """Start the first worker now: it loads `modules` while the build goes on,
+    and serves the next run()."""
+    global _early
+    if _early is None:
+        _early = _Worker(multiprocessing.get_context("fork"), None, modules)
+
+
+def stop_early() -> None:
+    """Stop the early worker if no run() took it (nothing to build)."""
+    global _early
+    if _early is not None:
+        _early.stop(kill=True)  # it may be loading still
+        _early = None
+
+
 def _replace(workers: list[_Worker], worker: _Worker, context, alone: bool) -> _Worker:
     """Kill `worker` and put a new one in its place; returns the new one."""
     worker.stop(kill=True)
@@ -126,23 +168,32 @@ def _replace(workers: list[_Worker], worker: _Worker, context, alone: bool) -> _
     return fresh
 
 
-def _serve(connection, alone: bool) -> None:
+def _serve(connection, alone: bool | None, warm: tuple[str, ...]) -> None:
     import signal
 
     from . import press
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle: it stops the workers
+    if alone is None:  # started early: load what rendering needs, then learn whether it is alone
+        for module in warm:
+            importlib.import_module(module)
+        try:
+            alone = connection.recv()
+        except EOFError:
+            return
+        if alone is None:
+            return
     if not alone:
         press.detach()  # several workers: each typesets itself, the press serves one
     while True:
         try:
-            index = connection.recv()
+            task: Any = connection.recv()
         except EOFError:
             return
-        if index is None:
+        if task is None:
             return
         try:
-            answer = ("ok", _tasks[index](), "")
+            answer = ("ok", (_tasks[task] if isinstance(task, int) else task)(), "")
         except BaseException as error:  # sent as text: an exception may not survive pickling
             answer = ("error", f"{type(error).__name__}: {error}", traceback.format_exc())
         try:

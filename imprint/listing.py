@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from .issue_manuscript import IssueManuscript
-from .manuscript import Manuscript
 from .model import split_pages
+
+if TYPE_CHECKING:
+    from .issue_manuscript import IssueManuscript
+    from .manuscript import Manuscript
 
 
 @dataclass(frozen=True)

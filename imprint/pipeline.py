@@ -6,15 +6,13 @@ import json
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .config import Settings
 from .errors import Problem, UsageError, UserError
 from .incremental import Ledger
-from .issue_manuscript import IssueManuscript
 from .listing import article_from_json, issue_from_json, issue_listing, to_json
 from .manifest import digest
-from .manuscript import Manuscript, prepare
 from .model import Article, Publication
 from .output import sweep, write_atomic
 from .render import Theme
@@ -22,6 +20,10 @@ from .source import LoadResult, load_project, load_publication
 from .timing import Clock
 from .units import Context, Result, build_article, build_issue
 from .writers import forget_layouts
+
+if TYPE_CHECKING:  # (Markdown and Jinja: loaded here only if an article is prepared here)
+    from .issue_manuscript import IssueManuscript
+    from .manuscript import Manuscript
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings, repor
     for article in loaded.project.articles:
         if article.slug in skip:
             continue
+        from .manuscript import prepare
         try:
             manuscript = prepare(article, theme, settings)  # finds the body's problems too
         except UserError as error:
@@ -213,9 +216,14 @@ def run_units(units: list[Callable[[], Result]], settings: Settings, accept: Cal
 
 def unit_identity(item: Manuscript | Article | IssueManuscript) -> tuple[str, str, str]:
     """A unit's name, its folder in dist/ and its source file (as the user sees it)."""
-    if isinstance(item, IssueManuscript):
-        return f"issue:{item.issue.slug}", item.issue.slug, item.issue.file
-    article = item if isinstance(item, Article) else item.article
+    if isinstance(item, Article):
+        article = item
+    else:
+        from .issue_manuscript import IssueManuscript  # loaded: `item` is one, or a Manuscript
+
+        if isinstance(item, IssueManuscript):
+            return f"issue:{item.issue.slug}", item.issue.slug, item.issue.file
+        article = item.article
     return f"article:{article.slug}", article.slug, article.file
 
 

@@ -9,23 +9,20 @@ Markup produced by markup.py and citation.py, which escape it themselves.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
-
-import jinja2
-import markupsafe
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .config import IMPRINT_STYLES_DIR, styles_path
 from .errors import Problem, SourceError, StyleError
 from .fetch import display, read_bytes, read_text, resolve_inside
 from .frontmatter import load_yaml
-from .output import write_atomic
-from .typography import nbsp_html
+
+if TYPE_CHECKING:
+    import jinja2
 
 # The words every language file must give (styles/locales/<lang>.yaml).
 LOCALE_KEYS = (
@@ -84,26 +81,25 @@ class Theme:
                 return entry, candidate
         return None
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent to a worker (jobs.py) without what it made and keeps: the
+        worker makes its own (a Jinja environment does not pickle)."""
+        return {"root": self.root, "dir": self.dir, "path": self.path, "_strings": {}}
+
     @cached_property
     def env(self) -> jinja2.Environment:
-        loaders = [_ConfinedLoader(entry.root, entry.dir / TEMPLATES) for entry in self.path
-                   if (entry.dir / TEMPLATES).is_dir()]
-        if not loaders:
+        from .templating import environment  # Jinja: loaded when a template is first rendered
+
+        folders = [entry for entry in self.path if (entry.dir / TEMPLATES).is_dir()]
+        if not folders:
             raise StyleError.single(display(self.dir / TEMPLATES, self.root), "the templates folder is missing")
-        env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            undefined=jinja2.StrictUndefined,
-            bytecode_cache=_OwnTemplatesCache(),
-            **TEMPLATE_OPTIONS,
-        )
-        # {{ text|typeset(lang) }}: non-breaking spaces by the language's rules.
-        env.filters["typeset"] = lambda value, lang: nbsp_html(markupsafe.escape(value), lang)
-        # {{ size|filesize(t) }}: 170 kB, in the words of the page's language.
-        env.filters["filesize"] = _file_size
-        return env
+        return environment([(entry.root, entry.dir / TEMPLATES) for entry in folders], IMPRINT_STYLES.dir,
+                           TEMPLATE_OPTIONS)
 
     def render(self, name: str, **context: Any) -> str:
         """Render a template; a mistake in it becomes a StyleError naming its line."""
+        import jinja2
+
         try:
             return self.env.get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as error:
@@ -213,65 +209,3 @@ class Theme:
             ) from None
 
 
-def _file_size(size: int, t: Mapping[str, Any]) -> str:
-    if size < 1000:
-        return f"{size}\u00a0{t['size_b']}"
-    if size < 1_000_000:
-        return f"{size / 1000:.0f}\u00a0{t['size_kb']}"
-    return f"{size / 1_000_000:.1f}\u00a0{t['size_mb']}"
-
-
-class _ConfinedLoader(jinja2.BaseLoader):
-    """Jinja's FileSystemLoader follows symlinks out of the project; this one
-    reads templates through fetch.py like every other file."""
-
-    def __init__(self, root: Path, folder: Path):
-        self.root = root
-        self.folder = folder
-
-    def get_source(self, environment: jinja2.Environment, template: str):
-        path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
-        if not path.exists():
-            raise jinja2.TemplateNotFound(template)
-        try:
-            text = read_text(self.root, path, "template")
-        except SourceError as error:
-            raise StyleError(error.problems) from None
-        resolved = resolve_inside(self.root, path)
-        mtime = resolved.stat().st_mtime
-        return text, str(path), lambda: resolved.stat().st_mtime == mtime
-
-
-class _OwnTemplatesCache(jinja2.BytecodeCache):
-    """Imprint's own templates compiled once and kept, like its own modules'
-    .pyc files, in imprint/__pycache__/ (Jinja's compiler would otherwise take
-    some 60 ms of every build). Only templates of Imprint's styles/ are kept: a
-    project's own are compiled at each build. Jinja checks each kept file
-    against the template's text; a folder that cannot be written is no error."""
-
-    folder = Path(__file__).parent / "__pycache__" / f"templates-jinja-{jinja2.__version__}"
-
-    def __init__(self):
-        self._own: set[str] = set()
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        key = hashlib.sha1(f"{name}|{filename}|{sorted(TEMPLATE_OPTIONS.items())}".encode()).hexdigest()
-        if filename and Path(filename).is_relative_to(IMPRINT_STYLES.dir):
-            self._own.add(key)
-        return key
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self._own:
-            try:
-                with open(self.folder / bucket.key, "rb") as file:
-                    bucket.load_bytecode(file)
-            except (OSError, EOFError, ValueError, TypeError):
-                bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key not in self._own:
-            return
-        try:
-            write_atomic(self.folder / bucket.key, bucket.bytecode_to_string())  # whoever else writes it
-        except OSError:
-            pass

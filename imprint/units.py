@@ -9,17 +9,22 @@ files it was made from (for the manifest).
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import FORMATS, ISSUE_FORMATS, Settings
 from .errors import Problem, UserError
-from .issue_manuscript import IssueManuscript
 from .listing import ArticleListing, IssueListing, article_listing, issue_listing
-from .manuscript import Manuscript, prepare
 from .model import Article, Publication
-from .render import Theme
+from .writers import WRITERS
+
+if TYPE_CHECKING:
+    from .issue_manuscript import IssueManuscript
+    from .manuscript import Manuscript
+    from .render import Theme
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ def build_article(manuscript: Manuscript | Article, context: Context) -> Result:
     """Every file of one article, by its name in dist/<slug>/: its editions, its
     booklets, and with the site its cover and landing page. An article not yet
     made ready (one outside any issue) is made ready here."""
+    from .manuscript import prepare
     from .timing import Clock
 
     settings, theme = context.settings, context.theme
@@ -128,12 +134,5 @@ def issue_writer_for(fmt: str):
 
 
 def writer_for(fmt: str):
-    # Imported here: the PDF writers load WeasyPrint, which only a PDF build needs.
-    if fmt == "epub":
-        from .writers.epub import write_epub
-        return write_epub
-    if FORMATS[fmt].printed:
-        from .writers import pdf
-        return {"pdf": pdf.write_print, "archive": pdf.write_archive, "handout": pdf.write_handout}[fmt]
-    from .writers import exports
-    return {"json": exports.write_csl_json, "bib": exports.write_bibtex, "ris": exports.write_ris}[fmt]
+    module, name = WRITERS[fmt]
+    return getattr(importlib.import_module(module), name)  # (imported when first used)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from imprint import render
+from imprint import templating
 from imprint.render import Theme
 
 
 @pytest.fixture
 def compiled(monkeypatch, tmp_path):
     """The names of the templates Jinja compiles, with the kept ones in tmp_path/cache."""
-    monkeypatch.setattr(render._OwnTemplatesCache, "folder", tmp_path / "cache")
+    monkeypatch.setattr(templating._OwnTemplatesCache, "folder", tmp_path / "cache")
     names: list[str] = []
     compile_ = jinja2.Environment.compile
 
