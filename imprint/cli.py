@@ -150,22 +150,27 @@ def _settings(args: argparse.Namespace, **more) -> Settings:
 def _run_build(args: argparse.Namespace) -> int:
     settings = _settings(args, articles=tuple(args.articles), force=args.force, jobs=args.jobs, shard=args.shard)
     started = time.perf_counter()
-    from .incremental import up_to_date
-
-    current = up_to_date(settings)  # quick: nothing heavy is loaded for it
-    if current is not None:
-        if not args.quiet:
-            print(f"everything is up to date ({_count(current, 'article or issue', 'articles and issues')}); "
-                  f"--force builds it all again")
-        return 0
     from . import jobs, press
     from .writers import rendering_modules
 
+    # Two processes that load what rendering needs while this one reads the sources
+    # (a one-article build is then shared between two cores): the press, which waits
+    # to be told to go, then loads WeasyPrint (or Pillow and citeproc-py), and the
+    # first worker, which loads Markdown, Jinja and the writers at once.
     formats = settings.formats or DEFAULT_FORMATS  # (or fewer: the publication's editions)
-    if settings.jobs >= 2:  # it loads WeasyPrint (or Pillow and citeproc-py) while the pipeline loads here
-        press.start(printed=any(FORMATS[f].printed for f in formats))
-    jobs.start_early(rendering_modules(formats))  # and the first worker, Markdown, Jinja and the writers
     try:
+        if settings.jobs >= 2:
+            press.start(printed=any(FORMATS[f].printed for f in formats))
+        jobs.start_early(rendering_modules(formats))
+        from .incremental import up_to_date
+
+        current = up_to_date(settings)  # quick: nothing heavy is loaded for it
+        if current is not None:
+            if not args.quiet:
+                print(f"everything is up to date ({_count(current, 'article or issue', 'articles and issues')}); "
+                      f"--force builds it all again")
+            return 0
+        press.go()
         from .pipeline import build
 
         with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:

@@ -52,8 +52,8 @@ class UnitCrash(RuntimeError):
 class _Worker:
     def __init__(self, context, alone: bool | None, warm: Sequence[str] = ()):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, alone, tuple(warm)), daemon=True,
-                                       name="imprint-worker")
+        self.process = context.Process(target=_serve, args=(child, self.connection, alone, tuple(warm)),
+                                       daemon=True, name="imprint-worker")
         self.process.start()
         child.close()
         self.whole = alone is None  # forked before the tasks were known: they are sent whole
@@ -168,10 +168,12 @@ def _replace(workers: list[_Worker], worker: _Worker, context, alone: bool) -> _
     return fresh
 
 
-def _serve(connection, alone: bool | None, warm: tuple[str, ...]) -> None:
+def _serve(connection, parents_end, alone: bool | None, warm: tuple[str, ...]) -> None:
     import signal
 
     from . import press
+
+    parents_end.close()  # so that the pipe ends (EOF) if the build's process dies without a word
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle: it stops the workers
     if alone is None:  # started early: load what rendering needs, then learn whether it is alone

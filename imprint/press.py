@@ -2,9 +2,10 @@
 (one article, or `--jobs 1` after the first...: see jobs.py), so that the unit's
 work is shared between two cores.
 
-It is started before the pipeline is imported (with two cores or more) and
-warms up while the build loads the rest of Imprint and reads the sources. Its
-trade is fixed when it starts:
+It is started as soon as the command line is read (with two cores or more),
+waits for the word to go (go(): the build is not up to date), and warms up
+while the build loads the rest of Imprint and reads the sources. Its trade is
+fixed when it starts:
 
 - for a build with print editions, it loads WeasyPrint (about 0.4 s, as long
   again as reading and preparing an article) and typesets the print jobs
@@ -69,7 +70,8 @@ class Press:
         self.serves = serves
         context = multiprocessing.get_context("fork")
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, serves), daemon=True, name="imprint-press")
+        self.process = context.Process(target=_serve, args=(child, self.connection, serves), daemon=True,
+                                       name="imprint-press")
         self.process.start()
         child.close()
         self._used = context.Value("b", 0, lock=False)  # shared: a unit's process may be the user
@@ -92,8 +94,11 @@ class Press:
                 self._answers[answered] = (value, error)
         return self._answers.pop(number)
 
+    def go(self) -> None:
+        self.connection.send(True)
+
     def stop(self) -> None:
-        if not self.used:  # still loading, for nothing: no need to wait
+        if not self.used:  # waiting or still loading, for nothing: no need to wait
             self.process.kill()
         else:
             try:
@@ -126,9 +131,16 @@ def _work(kind: str):
     return getattr(importlib.import_module(module), name)
 
 
-def _serve(connection, serves: tuple[str, ...]) -> None:
+def _serve(connection, parents_end, serves: tuple[str, ...]) -> None:
     from .writers import forget_layouts
 
+    parents_end.close()  # so that the pipe ends (EOF) once no process of the build holds it
+
+    try:
+        if not connection.recv():  # go, or not (the build is up to date)
+            return
+    except EOFError:
+        return
     for kind in serves:  # loaded now, while the build loads the rest
         for module in (WORK[kind][0], *WORK[kind][2]):
             importlib.import_module(module)
@@ -159,6 +171,12 @@ def start(printed: bool) -> None:
     global _press
     if _press is None:
         _press = Press((TYPESETTING,) if printed else ARTWORK)
+
+
+def go() -> None:
+    """The build goes on: the press loads what its trade needs."""
+    if _press is not None:
+        _press.go()
 
 
 def stop() -> None:

@@ -193,6 +193,7 @@ def test_the_press_typesets_the_same_pdf(tmp_path):
     options = dict(formats=("pdf", "archive"), environ={})
     here = build(Settings.for_project(root, dist_dir=tmp_path / "here", jobs=1, **options))
     press.start(printed=True)
+    press.go()
     try:
         there = build(Settings.for_project(root, dist_dir=tmp_path / "there", jobs=2, **options))
         assert press.current().used

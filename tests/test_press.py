@@ -25,6 +25,7 @@ NO_BIBLIOGRAPHY = """<?xml version="1.0" encoding="utf-8"?>
 @pytest.fixture
 def artwork_press():
     press.start(printed=False)
+    press.go()
     try:
         yield press.current()
     finally:
@@ -103,3 +104,48 @@ def test_an_error_is_raised_where_the_result_is_asked_for(tmp_path, artwork_pres
     made_here = press.order("reference", record, broken, "en")
     with pytest.raises(StyleError, match="not valid XML"):
         made_here.result()
+
+
+def test_the_press_and_workers_end_when_the_build_is_killed(tmp_path):
+    """Killed outright (no clean-up of its own), the build leaves no process
+    behind: each of its helpers holds only its own end of its pipe, so it reads
+    the end of it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO
+
+    root = small_project(tmp_path, 1)
+    build_ = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "-q", "-C", str(root), "-f", "epub",
+                               "-j", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> set[int]:
+        try:
+            return {int(c) for c in Path(f"/proc/{build_.pid}/task/{build_.pid}/children").read_text().split()}
+        except OSError:
+            return set()
+
+    deadline = time.monotonic() + 10
+    while len(children()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.002)
+    helpers = children()
+    assert len(helpers) >= 2  # the press and the first worker
+    os.kill(build_.pid, signal.SIGKILL)
+    build_.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in helpers if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left
