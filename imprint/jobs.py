@@ -37,7 +37,7 @@ _tasks: Sequence[Callable[[], object]] = ()
 _early: "_Worker | None" = None
 
 
-def _mapping(items: dict) -> MappingProxyType:
+def _mapping(items: dict) -> MappingProxyType:  # (the type itself is not picklable by name)
     return MappingProxyType(items)
 
 
@@ -97,6 +97,8 @@ def run(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[T], None],
     alone = count == 1  # a single worker may use the press
     waiting = list(range(len(tasks)))
     workers = []
+    if _early is not None and not _early.process.is_alive():
+        stop_early()  # it died loading (out of memory?): fork one as usual
     if _early is not None:
         workers.append(_early)
         _early = None

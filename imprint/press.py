@@ -1,6 +1,6 @@
-"""The press: a second process that serves a build rendering one unit at a time
-(one article, or `--jobs 1` after the first...: see jobs.py), so that the unit's
-work is shared between two cores.
+"""The press: a second process that serves a build whose units are rendered by
+one worker at a time (one article, say: see jobs.py), so that a unit's work is
+shared between two cores.
 
 It is started as soon as the command line is read (with two cores or more),
 waits for the word to go (go(): the build is not up to date), and warms up
@@ -113,7 +113,7 @@ class Press:
 
 def order(kind: str, *args: Any) -> Order:
     """`kind`'s work (see WORK) on `args`: by the press if it serves it, else here and now."""
-    if _press is not None and serves(kind):
+    if _press is not None and kind in _press.serves:
         return _press.send(kind, args)
     try:
         return Order(None, (0, 0), value=_work(kind)(*args))

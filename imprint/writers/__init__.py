@@ -35,7 +35,7 @@ WRITERS = {
     "json": ("imprint.writers.exports", "write_csl_json"),
     "bib": ("imprint.writers.exports", "write_bibtex"),
     "ris": ("imprint.writers.exports", "write_ris"),
-    "site": ("imprint.writers.site", "render_landing"),
+    "site": ("imprint.writers.site", "render_landing"),  # (its cover and landing page: units.build_article)
 }
 
 

@@ -25,6 +25,7 @@ from ..issue_manuscript import IssueManuscript
 from ..manuscript import Manuscript, issue_label, titles
 from ..model import Article
 from ..render import Theme
+from . import memo
 from .painter import FIELDS, CoverText
 
 DESIGN = "cover.yaml"
@@ -36,6 +37,7 @@ SYSTEM_FONTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 _made: dict[tuple, press.Order] = {}
 _thumbnails: dict[bytes, bytes] = {}
 MEMO = 64
+_plans = memo()  # by styles folder, for one build
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,7 @@ def order_article_cover(article: Article, theme: Theme) -> None:
     try:
         t = theme.strings(article.lang)
         _, title_text, _, subtitle_text = titles(article, t)
-        design, file = _design(theme)
-        _ordered(_article_text(article, title_text, subtitle_text, t), design, _fonts(design, file, theme))
+        _ordered(_article_text(article, title_text, subtitle_text, t), *_plan(theme))
     except UserError:
         return
 
@@ -111,8 +112,17 @@ def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Setting
         data = read_bytes(settings.root, own, "cover image")
         media_type = "image/jpeg" if own.suffix.lower() in (".jpg", ".jpeg") else "image/png"
         return Cover(data, media_type, text.alt(t["cover"]))
-    design, file = _design(theme)
-    return Cover(_drawn(text, design, _fonts(design, file, theme)), "image/jpeg", text.alt(t["cover"]))
+    return Cover(_drawn(text, *_plan(theme)), "image/jpeg", text.alt(t["cover"]))
+
+
+def _plan(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
+    """The cover design and its font files, read once per build (ordering a cover
+    and making it both ask)."""
+    key = (theme.root, theme.dir)
+    if key not in _plans:
+        design, file = _design(theme)
+        _plans[key] = (design, _fonts(design, file, theme))
+    return _plans[key]
 
 
 def _ordered(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> tuple[tuple, press.Order]:
