@@ -159,6 +159,7 @@ def _run_build(args: argparse.Namespace) -> int:
     # first worker, which loads Markdown, Jinja and the writers at once.
     formats = settings.formats or DEFAULT_FORMATS  # (or fewer: the publication's editions)
     try:
+        jobs.preload()
         if settings.jobs >= 2:
             press.start(printed=any(FORMATS[f].printed for f in formats))
         jobs.start_early(rendering_modules(formats))

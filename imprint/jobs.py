@@ -146,6 +146,20 @@ def run(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[T], None],
     return count
 
 
+# What the build's own process and the helpers it forks (workers, the press) all
+# load: the models, the YAML and XML parsers, the theme. Loaded before the first
+# fork, it is loaded once; loaded after, by three processes on two cores, it cost
+# a one-article build 0.015 s (measured on the 30,000-word benchmark article).
+SHARED_MODULES = ("imprint.model", "imprint.render", "imprint.images", "imprint.output", "lxml.etree",
+                  "markupsafe", "hashlib")
+
+
+def preload() -> None:
+    """Load SHARED_MODULES here, before any helper is forked."""
+    for module in SHARED_MODULES:
+        importlib.import_module(module)
+
+
 def start_early(modules: Sequence[str]) -> None:
     """Start the first worker now: it loads `modules` while the build goes on,
     and serves the next run()."""

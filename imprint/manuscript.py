@@ -8,7 +8,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from markupsafe import Markup
 
@@ -111,7 +111,13 @@ class _Collector:
             return default
 
 
-def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
+def prepare(article: Article, theme: Theme, settings: Settings,
+            meanwhile: Callable[[], object] | None = None) -> Manuscript:
+    """The article made ready for the writers: every field parsed, the body with its
+    notes, citations and reference list, and the article's own "For citation" line.
+    `meanwhile` is called once that line is ordered, before the body is parsed:
+    what else the press can make while the body is parsed here (the unit orders
+    its cover there; the line is ordered first, being needed first)."""
     t = theme.strings(article.lang)
     quotes = str(t["quotes"])
     collect = _Collector()
@@ -145,6 +151,8 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     # The "For citation" line needs none of the body: the press (if it formats
     # them) formats it while the body is parsed here.
     ordered = press.order("reference", record, style, article.lang) if style is not None else None
+    if meanwhile is not None:
+        meanwhile()
     citer = Citer({k: r.record for k, r in references.items()}, style, article.lang,
                   and_word=t["and"], et_al=t["et_al"]) if style is not None else None
     nocite = tuple(references) if article.nocite == ("*",) else article.nocite

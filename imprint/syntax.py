@@ -71,6 +71,8 @@ def _bracket_pairs(src: str) -> dict[int, int]:
 
 def _bracketed(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
+    if src.find("@", start) < 0:  # every item names a key (a note call `[^1]`, a link: no bracket table needed)
+        return False
     end = _matching_bracket(src, start)
     if end < 0 or end + 1 < len(src) and src[end + 1] in "([:":
         return False  # a link, a reference link or a definition

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,10 +63,11 @@ def build_article(manuscript: Manuscript | Article, context: Context) -> Result:
     try:
         if isinstance(manuscript, Article):
             with clock("prepare"):
+                meanwhile = None
                 if "epub" in settings.formats or "site" in settings.formats:
                     from .writers.cover import order_article_cover
-                    order_article_cover(manuscript, theme)  # drawn by the press, if it draws, meanwhile
-                manuscript = prepare(manuscript, theme, settings)
+                    meanwhile = partial(order_article_cover, manuscript, theme)  # drawn by the press, if it draws
+                manuscript = prepare(manuscript, theme, settings, meanwhile)
         files: dict[str, bytes] = {}
         for fmt in settings.formats:
             if fmt != "site":
