@@ -20,8 +20,8 @@ from markupsafe import Markup
 
 from .errors import Problem, SourceError
 from .images import Image, epub_name, load_image
-from .markup import (EPUB, MAX_BRACKET_DEPTH, PRINT, Env, Note, TooDeep, inline_paragraphs, parser, plain_text, render,
-                     render_inline, walk)
+from .markup import (DIALECTS, EPUB, MAX_BRACKET_DEPTH, PRINT, Env, Note, TooDeep, inline_paragraphs, parser,
+                     plain_text, render, render_inline, rendered, walk)
 from .references import Citer, CiteGroup, CiteItem, Entry, split_locator
 
 # Ids the templates use; nothing in the body may take one of these.
@@ -50,9 +50,17 @@ class Chapter:
     index: int
     heading: Heading | None
     headings: tuple[Heading, ...]  # every heading in it, the first one included
-    epub: Markup
-    print: Markup
+    epub_html: Markup | None  # None: not rendered (no edition in that dialect is built)
+    print_html: Markup | None
     notes: tuple[Note, ...]  # the notes first called in this chapter
+
+    @property
+    def epub(self) -> Markup:
+        return rendered(self.epub_html, EPUB)
+
+    @property
+    def print(self) -> Markup:
+        return rendered(self.print_html, PRINT)
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class Context:
     citer: Citer | None = None
     nocite: tuple[str, ...] = ()
     suppress_bibliography: bool = False
+    dialects: tuple[str, ...] = DIALECTS  # what the body is rendered as: EPUB (XHTML) and PRINT (HTML)
 
 
 @dataclass
@@ -150,7 +159,7 @@ def parse_body(text: str, context: Context) -> Body:
         if problems.found:
             raise SourceError(problems.found)
 
-    notes = _number_notes(md, main, note_tokens, problems, context.lang)
+    notes = _number_notes(md, main, note_tokens, problems, context.lang, context.dialects)
     parts = _split_chapters(main)
     position, heading_over_refs = _references_place(parts, headings, bool(entries))
     chapters = []
@@ -160,8 +169,10 @@ def parse_body(text: str, context: Context) -> Body:
             index=len(chapters),
             heading=headings.get(id(first)) if first.type == "heading_open" else None,
             headings=tuple(headings[id(t)] for t in part if id(t) in headings),
-            epub=render(md, part, Env(EPUB, 0, notes, context.lang)),  # a chapter file starts at h1
-            print=render(md, part, Env(PRINT, 1, notes, context.lang)),  # under the article's h1 title
+            epub_html=render(md, part, Env(EPUB, 0, notes, context.lang))  # a chapter file starts at h1
+            if EPUB in context.dialects else None,
+            print_html=render(md, part, Env(PRINT, 1, notes, context.lang))  # under the article's h1 title
+            if PRINT in context.dialects else None,
             notes=_notes_called(part, notes),
         ))
     all_notes = sorted({n.number: n for c in chapters for n in c.notes}.values(), key=lambda n: n.number)
@@ -348,7 +359,7 @@ def _reading_order(main: list[Token], notes: dict[int, list[Token]]) -> Iterator
 
 
 def _number_notes(md, main: list[Token], notes: dict[int, list[Token]], problems: _Problems,
-                  lang: str) -> dict[int, Note]:
+                  lang: str, dialects: Sequence[str]) -> dict[int, Note]:
     """Number the author's notes and a note style's citation notes in reading order."""
     by_plugin_id: dict[int, Note] = {}
     number = 0
@@ -359,22 +370,22 @@ def _number_notes(md, main: list[Token], notes: dict[int, list[Token]], problems
             by_plugin_id[token.meta["id"]] = Note(
                 number=number, id=f"fn-{number}", ref_id=f"fnref-{number}",
                 line=next((problems.line(t) for t in body if t.map), None),
-                epub=Markup(""), print=Markup(""),
+                epub_html=None, print_html=None,
             )
             token.meta["number"] = number
         elif token.type == "citation" and token.meta.get("pending_note") is not None and not in_note:
             number += 1
             text = token.meta.pop("pending_note")
             token.meta["note"] = Note(number=number, id=f"fn-{number}", ref_id=f"fnref-{number}",
-                                      line=token.meta.get("line"), epub=Markup(f"<p>{text}</p>"),
-                                      print=Markup(f'<span class="footnote-para">{text}</span>'))
+                                      line=token.meta.get("line"), epub_html=Markup(f"<p>{text}</p>"),
+                                      print_html=Markup(f'<span class="footnote-para">{text}</span>'))
     # Now that numbers are known, render the author's notes (citations in them are resolved).
     for plugin_id, note in list(by_plugin_id.items()):
         body = notes[plugin_id]
         by_plugin_id[plugin_id] = Note(
             number=note.number, id=note.id, ref_id=note.ref_id, line=note.line,
-            epub=render(md, body, Env(EPUB, 0, lang=lang)),
-            print=inline_paragraphs(render(md, body, Env(PRINT, 0, lang=lang))),
+            epub_html=render(md, body, Env(EPUB, 0, lang=lang)) if EPUB in dialects else None,
+            print_html=inline_paragraphs(render(md, body, Env(PRINT, 0, lang=lang))) if PRINT in dialects else None,
         )
     return by_plugin_id
 

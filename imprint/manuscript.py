@@ -14,10 +14,10 @@ from markupsafe import Markup
 
 from . import __version__, press
 from .citation import build_record, format_reference, full_title
-from .config import Settings
+from .config import DEFAULT_FORMATS, FORMATS, Settings
 from .document import Body, Context, parse_block, parse_body
 from .errors import Problem, SourceError, StyleError, UserError
-from .markup import plain_text, render_inline
+from .markup import EPUB, PRINT, plain_text, render_inline
 from .model import Affiliation, Article, Author
 from .references import Citer
 from .render import Theme
@@ -111,6 +111,13 @@ class _Collector:
             return default
 
 
+def dialects(settings: Settings) -> tuple[str, ...]:
+    """What the bodies are rendered as: XHTML for an e-reader edition, HTML for print."""
+    formats = settings.formats or DEFAULT_FORMATS
+    return tuple(dialect for dialect, wanted in ((EPUB, "epub" in formats),
+                                                (PRINT, any(FORMATS[f].printed for f in formats))) if wanted)
+
+
 def prepare(article: Article, theme: Theme, settings: Settings,
             meanwhile: Callable[[], object] | None = None) -> Manuscript:
     """The article made ready for the writers: every field parsed, the body with its
@@ -158,7 +165,7 @@ def prepare(article: Article, theme: Theme, settings: Settings,
     nocite = tuple(references) if article.nocite == ("*",) else article.nocite
     body = collect.run(parse_body, article.body, context(
         number_sections=article.number_sections, references=references, citer=citer, nocite=nocite,
-        suppress_bibliography=article.suppress_bibliography))
+        suppress_bibliography=article.suppress_bibliography, dialects=dialects(settings)))
 
     back = article.back_matter
     statements = Statements(

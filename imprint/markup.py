@@ -24,10 +24,20 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .errors import InternalError
 from .syntax import BRACKET_OR_ESCAPE, QUARTO_DIV, citation_plugin, figures_and_captions_plugin
 from .typography import nbsp
 
 EPUB, PRINT = "epub", "print"
+DIALECTS = (EPUB, PRINT)
+
+
+def rendered(html: Markup | None, dialect: str) -> Markup:
+    """HTML of one dialect, which must have been rendered: a body is rendered only in
+    the dialects of the editions built (manuscript.prepare)."""
+    if html is None:
+        raise InternalError(f"the text was not rendered for the {dialect} edition: prepare() was not asked for it")
+    return html
 
 
 @dataclass(frozen=True)
@@ -36,8 +46,16 @@ class Note:
     id: str  # "fn-3"
     ref_id: str  # id of the first call: "fnref-3"
     line: int | None  # where it is written (or cited) in the source, for messages
-    epub: Markup  # block HTML
-    print: Markup  # the same, as inline HTML that can sit inside a paragraph
+    epub_html: Markup | None  # block HTML (None: not rendered, no e-reader edition)
+    print_html: Markup | None  # the same, as inline HTML that can sit inside a paragraph
+
+    @property
+    def epub(self) -> Markup:
+        return rendered(self.epub_html, EPUB)
+
+    @property
+    def print(self) -> Markup:
+        return rendered(self.print_html, PRINT)
 
 
 @dataclass
