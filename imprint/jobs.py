@@ -25,6 +25,8 @@ from __future__ import annotations
 import copyreg
 import importlib
 import multiprocessing
+import pickle
+import threading
 import time
 import traceback
 from multiprocessing.connection import wait
@@ -176,6 +178,17 @@ def stop_early() -> None:
         _early = None
 
 
+def _read_ahead(connection, said: list) -> None:
+    """An early worker's first two messages, as they come: whether it is alone (None:
+    nothing to do), then its first task, left pickled."""
+    try:
+        said.append(connection.recv())
+        if said[0] is not None:
+            said.append(connection.recv_bytes())
+    except (EOFError, OSError):  # the build ended without a word
+        pass
+
+
 def _replace(workers: list[_Worker], worker: _Worker, context, alone: bool) -> _Worker:
     """Kill `worker` and put a new one in its place; returns the new one."""
     worker.stop(kill=True)
@@ -192,20 +205,26 @@ def _serve(connection, parents_end, alone: bool | None, warm: tuple[str, ...]) -
     parents_end.close()  # so that the pipe ends (EOF) if the build's process dies without a word
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle: it stops the workers
+    first: list[bytes] = []
     if alone is None:  # started early: load what rendering needs, then learn whether it is alone
+        # What the build sends meanwhile is read by a thread as it comes (whether this
+        # worker is alone, then its first unit, half a megabyte for a long article):
+        # the build's sending need not wait for the loading to end, nor the unit for
+        # the sending. It is unpickled here once the modules it needs are loaded.
+        said: list = []
+        reader = threading.Thread(target=_read_ahead, args=(connection, said), daemon=True)
+        reader.start()
         for module in warm:
             importlib.import_module(module)
-        try:
-            alone = connection.recv()
-        except EOFError:
+        reader.join()
+        if not said or said[0] is None:  # the build ended, or needs no worker
             return
-        if alone is None:
-            return
+        alone, first = said[0], said[1:]
     if not alone:
         press.detach()  # several workers: each typesets itself, the press serves one
     while True:
         try:
-            task: Any = connection.recv()
+            task: Any = pickle.loads(first.pop()) if first else connection.recv()
         except EOFError:
             return
         if task is None:
