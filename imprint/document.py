@@ -9,7 +9,6 @@ collected, with its line, before anything is rendered.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,7 +332,7 @@ def _check_notes(main: list[Token], notes: dict[int, list[Token]], env: dict, te
                 problems.add(block, "a footnote cannot call another footnote",
                              hint="put the second note's text into the first")
     for block, child in _with_blocks(main + [t for body in notes.values() for t in body]):
-        if child.type == "text":
+        if child.type == "text" and "[^" in child.content:
             for label in re.findall(r"\[\^([^\]\s]+)\]", child.content):
                 problems.add(block, f"the footnote [^{label}] is called but never written",
                              hint=f"add a line '[^{label}]: the note's text' after the paragraph")
@@ -643,7 +642,7 @@ def _crossref(items, labels: dict, block: Token, problems: _Problems) -> Markup:
     for item in items:
         found = labels.get(item.key)
         if found is None:
-            close = difflib.get_close_matches(item.key, list(labels), n=1)
+            close = _close_matches(item.key, labels)
             problems.add(block, f"nothing has the label '{item.key}'",
                          hint=f"did you mean '{close[0]}'?" if close else
                          "give the figure, table or heading that id: {#" + item.key + "}")
@@ -663,7 +662,7 @@ def _cite_group(token: Token, context: Context, block: Token, problems: _Problem
                 problems.add(block, f"the citation @{raw.key} has no bibliography to come from",
                              hint="name the file in the front matter: bibliography: references.bib")
             else:
-                close = difflib.get_close_matches(raw.key, list(context.references), n=1)
+                close = _close_matches(raw.key, context.references)
                 problems.add(block, f"no reference has the key '{raw.key}'",
                              hint=f"did you mean '{close[0]}'?" if close else "add it to the bibliography")
             continue
@@ -674,3 +673,10 @@ def _cite_group(token: Token, context: Context, block: Token, problems: _Problem
     if len(items) != len(token.meta["items"]):
         return None
     return CiteGroup(items=tuple(items), narrative=token.meta["narrative"])
+
+
+def _close_matches(key: str, known) -> list[str]:
+    """The known name most like a mistyped `key`, for the message (difflib: loaded only then)."""
+    import difflib
+
+    return difflib.get_close_matches(key, list(known), n=1)

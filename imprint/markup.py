@@ -123,7 +123,8 @@ class TooDeep(ValueError):
 
 def _check_bracket_depth(state) -> None:
     for token in state.tokens:
-        if token.type == "inline" and "[" in token.content:
+        # (no deeper than it has brackets: most text is not looked at further)
+        if token.type == "inline" and token.content.count("[") > MAX_BRACKET_DEPTH:
             depth = bracket_depth(token.content)
             if depth > MAX_BRACKET_DEPTH:
                 raise TooDeep(token.map[0] if token.map else None, depth)

@@ -187,10 +187,13 @@ def _figures(state: StateCore) -> None:
     tokens = state.tokens
     i = 0
     while i + 2 < len(tokens):
-        opening, inline, closing = tokens[i:i + 3]
-        children = [c for c in (inline.children or []) if not (c.type == "text" and not c.content.strip())]
-        if (opening.type == "paragraph_open" and closing.type == "paragraph_close" and inline.type == "inline"
-                and len(children) == 1 and children[0].type == "image"):
+        opening, inline, closing = tokens[i], tokens[i + 1], tokens[i + 2]
+        if opening.type != "paragraph_open" or inline.type != "inline" or closing.type != "paragraph_close" \
+                or not any(c.type == "image" for c in inline.children or ()):
+            i += 1
+            continue
+        children = [c for c in inline.children if not (c.type == "text" and not c.content.strip())]
+        if len(children) == 1 and children[0].type == "image":
             figure = Token("figure", "figure", 0)
             figure.map = opening.map
             figure.level = opening.level

@@ -14,19 +14,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .. import press
 from ..config import Settings
 from ..errors import Problem, SourceError, StyleError, UserError
 from ..fetch import display, read_bytes, read_text
 from ..frontmatter import load_yaml
-from ..issue_manuscript import IssueManuscript
 from ..manuscript import Manuscript, issue_label, titles
 from ..model import Article
 from ..render import Theme
 from . import memo
 from .painter import FIELDS, CoverText
+
+if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
+    from ..issue_manuscript import IssueManuscript
 
 DESIGN = "cover.yaml"
 FONTS = "fonts"

@@ -13,13 +13,13 @@ import io
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 from lxml import etree
 
 from ..config import Settings
 from ..errors import InternalError, StyleError
-from ..issue_manuscript import IssueManuscript
 from ..manuscript import Manuscript
 from ..output import reproducible_zip
 from ..fetch import read_bytes
@@ -27,6 +27,9 @@ from ..render import Theme
 from .cover import Cover, article_cover, issue_cover
 from .epub_metadata import set_article_metadata, set_issue_metadata
 from .raster import svg_to_png
+
+if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
+    from ..issue_manuscript import IssueManuscript
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 OPF_NS = "http://www.idpf.org/2007/opf"

@@ -3,13 +3,15 @@ the journal issue as a collection, and schema.org accessibility metadata."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ebooklib import epub
 
-from ..issue_manuscript import IssueManuscript
 from ..manuscript import Manuscript, issue_label
 from ..markup import plain_text
+
+if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
+    from ..issue_manuscript import IssueManuscript
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
