@@ -5,6 +5,9 @@ import os
 import sys
 
 try:
+    from imprint import dataclass_cache
+
+    dataclass_cache.install()  # before any dataclass is defined: see imprint/dataclass_cache.py
     from imprint.cli import main
 except ImportError as error:  # run outside the set-up environment
     sys.exit(f"Imprint is not installed here ({error}).\n"

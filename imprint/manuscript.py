@@ -111,11 +111,12 @@ class _Collector:
             return default
 
 
-def dialects(settings: Settings) -> tuple[str, ...]:
-    """What the bodies are rendered as: XHTML for an e-reader edition, HTML for print."""
+def dialects(article: Article, settings: Settings) -> tuple[str, ...]:
+    """What the body is rendered as: XHTML for an e-reader edition, HTML for print
+    (and for every article of an issue, which is laid out to paginate the issue)."""
     formats = settings.formats or DEFAULT_FORMATS
-    return tuple(dialect for dialect, wanted in ((EPUB, "epub" in formats),
-                                                (PRINT, any(FORMATS[f].printed for f in formats))) if wanted)
+    printed = article.issue is not None or any(FORMATS[f].printed for f in formats)
+    return tuple(dialect for dialect, wanted in ((EPUB, "epub" in formats), (PRINT, printed)) if wanted)
 
 
 def prepare(article: Article, theme: Theme, settings: Settings,
@@ -165,7 +166,7 @@ def prepare(article: Article, theme: Theme, settings: Settings,
     nocite = tuple(references) if article.nocite == ("*",) else article.nocite
     body = collect.run(parse_body, article.body, context(
         number_sections=article.number_sections, references=references, citer=citer, nocite=nocite,
-        suppress_bibliography=article.suppress_bibliography, dialects=dialects(settings)))
+        suppress_bibliography=article.suppress_bibliography, dialects=dialects(article, settings)))
 
     back = article.back_matter
     statements = Statements(
