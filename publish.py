@@ -1,8 +1,16 @@
 #!/usr/bin/env python3
 """Publish the articles in source/ into dist/. Run `python publish.py --help`."""
 
+import gc
 import os
 import sys
+
+# Python's cycle collector runs after every 700 new objects by default; WeasyPrint
+# and markdown-it make millions, few of them in cycles. Every 20,000 (and fewer
+# full passes): the long benchmark article's PDF 6.5 -> 5.9 s, its EPUB 0.28 ->
+# 0.26 s, peak memory the same (196 against 205 MB). Set before anything is
+# loaded; the processes a build forks inherit it.
+gc.set_threshold(20_000, 20, 50)
 
 try:
     from imprint import dataclass_cache
