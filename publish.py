@@ -7,9 +7,10 @@ import sys
 
 # Python's cycle collector runs after every 700 new objects by default; WeasyPrint
 # and markdown-it make millions, few of them in cycles. Every 20,000 (and fewer
-# full passes): the long benchmark article's PDF 6.5 -> 5.9 s, its EPUB 0.28 ->
-# 0.26 s, peak memory the same (196 against 205 MB). Set before anything is
-# loaded; the processes a build forks inherit it.
+# full passes): the long benchmark article's PDF spends 0.15 s collecting instead
+# of 0.48 s (20 passes, not 649), its EPUB 0.26 s instead of 0.28, peak memory the
+# same. Set before anything is loaded; the processes a build forks inherit it (a
+# worker collects between its units: jobs.py).
 gc.set_threshold(20_000, 20, 50)
 
 try:
