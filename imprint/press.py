@@ -26,6 +26,7 @@ one waits for (a unit stopped at its time limit) is passed over.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import itertools
 import multiprocessing
@@ -145,6 +146,8 @@ def _serve(connection, parents_end, serves: tuple[str, ...]) -> None:
         for module in (WORK[kind][0], *WORK[kind][2]):
             importlib.import_module(module)
     forget_layouts()  # what the parent had laid out before it started the press is not for this build
+    gc.freeze()  # what is loaded stays: the cycle collector need not look at it again
+    typeset = False
     while True:
         try:
             message = connection.recv()
@@ -153,6 +156,9 @@ def _serve(connection, parents_end, serves: tuple[str, ...]) -> None:
         if message is None:
             return
         number, kind, args = message
+        if kind == TYPESETTING and typeset:
+            gc.collect()  # what the last layout left in cycles, before the next (see jobs.py)
+        typeset = typeset or kind == TYPESETTING
         try:
             answer = (number, _work(kind)(*args), None)
         except Exception as error:  # sent back, raised in the build
