@@ -34,6 +34,8 @@ from multiprocessing.connection import wait
 from types import MappingProxyType
 from typing import Any, Callable, Sequence, TypeVar
 
+from . import press
+
 T = TypeVar("T")
 
 _tasks: Sequence[Callable[[], object]] = ()
@@ -98,6 +100,10 @@ def run(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[T], None],
     context = multiprocessing.get_context("fork")
     count = max(1, min(jobs, len(tasks)))
     alone = count == 1  # a single worker may use the press
+    if not alone:
+        # Workers that each have a core typeset themselves: the press would only
+        # take a core's share while it loads (and memory while it waits).
+        press.stop()
     waiting = list(range(len(tasks)))
     workers = []
     if _early is not None and not _early.process.is_alive():
@@ -200,8 +206,6 @@ def _replace(workers: list[_Worker], worker: _Worker, context, alone: bool) -> _
 
 def _serve(connection, parents_end, alone: bool | None, warm: tuple[str, ...]) -> None:
     import signal
-
-    from . import press
 
     parents_end.close()  # so that the pipe ends (EOF) if the build's process dies without a word
 
