@@ -62,6 +62,12 @@ class Ledger:
             return None
         return unit.pages[1] if unit.key == self.article_key_parts(slug, issue, first, unit.pages[1]) else None
 
+    def remembered_pages(self, slug: str) -> int | None:
+        """How many pages an issue's article had in the last build (whatever changed
+        since: a guess of how many it has now)."""
+        unit = self._unit(f"article:{slug}")
+        return unit.pages[1] if unit is not None and unit.pages is not None else None
+
     def stale(self, manuscript: "Manuscript") -> bool:
         """Whether an article made ready must be built (not the case of an issue's
         article whose pages and sources are what they were)."""

@@ -176,10 +176,16 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
                 issue.file, "the issue was not built, nor its articles: their pages depend on one another",
                 hint="fix the problems listed for the issue and its articles"))
             continue
+        from .jobs import run
         from .pagination import paginate
+
+        def lay_out(tasks, done, failed) -> None:  # the articles' layouts, `settings.jobs` at a time
+            run(tasks, settings.jobs, done, failed, settings.time_limit, settings.isolate)
+
         try:
             edition = paginate(issue, [manuscripts[slug] for slug in issue.articles], theme, settings,
-                               loaded.wanted, partial(ledger.known_pages, issue=issue))
+                               loaded.wanted, partial(ledger.known_pages, issue=issue), ledger.remembered_pages,
+                               lay_out)
         except UserError as error:
             report.problems.extend(error.problems)
             for slug in issue.articles:
