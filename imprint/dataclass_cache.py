@@ -53,10 +53,9 @@ def install(file: Path = FILE) -> bool:
 
 
 def _exec(source, globals=None, locals=None):
-    code = _compiled.get(source) if isinstance(source, str) else None
-    if code is None:
-        code = compile(source, "<string>", "exec", dont_inherit=True) if isinstance(source, str) else source
-    builtins.exec(code, globals, locals)
+    if isinstance(source, str):
+        source = _compiled.get(source) or compile(source, "<string>", "exec", dont_inherit=True)
+    builtins.exec(source, globals, locals)
 
 
 def write(file: Path = FILE, modules: tuple[str, ...] = ()) -> int:

@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from .errors import Problem, SourceError
 from .images import Image, epub_name, load_image
-from .markup import (DIALECTS, EPUB, MAX_BRACKET_DEPTH, PRINT, Env, Note, TooDeep, inline_paragraphs, parser,
-                     plain_text, render, render_inline, rendered, walk)
+from .markup import (DIALECTS, EPUB, MAX_BRACKET_DEPTH, PRINT, Env, InDialects, Note, TooDeep, inline_paragraphs,
+                     parser, plain_text, render, render_inline, walk)
 from .references import Citer, CiteGroup, CiteItem, Entry, split_locator
 
 # Ids the templates use; nothing in the body may take one of these.
@@ -43,7 +43,7 @@ class Heading:
 
 
 @dataclass(frozen=True)
-class Chapter:
+class Chapter(InDialects):
     """A part of the body that starts at a top-level heading (or the text before the first)."""
 
     index: int
@@ -52,14 +52,6 @@ class Chapter:
     epub_html: Markup | None  # None: not rendered (no edition in that dialect is built)
     print_html: Markup | None
     notes: tuple[Note, ...]  # the notes first called in this chapter
-
-    @property
-    def epub(self) -> Markup:
-        return rendered(self.epub_html, EPUB)
-
-    @property
-    def print(self) -> Markup:
-        return rendered(self.print_html, PRINT)
 
 
 @dataclass(frozen=True)

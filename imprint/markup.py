@@ -40,14 +40,13 @@ def rendered(html: Markup | None, dialect: str) -> Markup:
     return html
 
 
-@dataclass(frozen=True)
-class Note:
-    number: int
-    id: str  # "fn-3"
-    ref_id: str  # id of the first call: "fnref-3"
-    line: int | None  # where it is written (or cited) in the source, for messages
-    epub_html: Markup | None  # block HTML (None: not rendered, no e-reader edition)
-    print_html: Markup | None  # the same, as inline HTML that can sit inside a paragraph
+class InDialects:
+    """Text rendered as XHTML for the e-reader edition (`epub`) and as HTML for
+    print (`print`); a dataclass that has it gives the epub_html and print_html
+    fields (None: not rendered)."""
+
+    epub_html: Markup | None
+    print_html: Markup | None
 
     @property
     def epub(self) -> Markup:
@@ -56,6 +55,16 @@ class Note:
     @property
     def print(self) -> Markup:
         return rendered(self.print_html, PRINT)
+
+
+@dataclass(frozen=True)
+class Note(InDialects):
+    number: int
+    id: str  # "fn-3"
+    ref_id: str  # id of the first call: "fnref-3"
+    line: int | None  # where it is written (or cited) in the source, for messages
+    epub_html: Markup | None  # block HTML (None: not rendered, no e-reader edition)
+    print_html: Markup | None  # the same, as inline HTML that can sit inside a paragraph
 
 
 @dataclass

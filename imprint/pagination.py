@@ -21,7 +21,7 @@ and first page are what they were in the last build (`known`) is not laid out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Callable, Sequence, TypeVar
 
@@ -55,7 +55,7 @@ class Laid:
     count: int = 0
     manuscript: Manuscript | None = None  # with the pages it was laid out on
     pdf: bytes | None = None
-    problems: tuple[Problem, ...] = field(default=())
+    problems: tuple[Problem, ...] = ()
 
 
 def one_by_one(tasks, done, failed) -> None:

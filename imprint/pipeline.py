@@ -163,6 +163,11 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
     give the articles their page ranges (in `manuscripts`). An issue missing an
     article is not built, and neither are its other articles: their pages would
     be unknown."""
+    from .jobs import run
+
+    def lay_out(tasks, done, failed) -> None:  # the articles' layouts, `settings.jobs` at a time
+        run(tasks, settings.jobs, done, failed, settings.time_limit, settings.isolate)
+
     issues = []
     for issue in loaded.project.issues:
         if not (loaded.targets is None or loaded.wanted(issue.slug) or loaded.targets & set(issue.articles)):
@@ -176,12 +181,7 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
                 issue.file, "the issue was not built, nor its articles: their pages depend on one another",
                 hint="fix the problems listed for the issue and its articles"))
             continue
-        from .jobs import run
         from .pagination import paginate
-
-        def lay_out(tasks, done, failed) -> None:  # the articles' layouts, `settings.jobs` at a time
-            run(tasks, settings.jobs, done, failed, settings.time_limit, settings.isolate)
-
         try:
             edition = paginate(issue, [manuscripts[slug] for slug in issue.articles], theme, settings,
                                loaded.wanted, partial(ledger.known_pages, issue=issue), ledger.remembered_pages,
