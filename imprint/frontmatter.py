@@ -30,6 +30,13 @@ class Located:
     file: str
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    # Front matter merged from several files (quarto_project.merge_under): the
+    # file each part was written in; a path not listed is in `file`.
+    files: dict[Path_, str] = field(default_factory=dict)
+    # Each scalar value: the line its text starts on, its YAML style ('' plain,
+    # '|' literal, '>' folded, quotes) and its text as written (before YAML read
+    # 02210 as the number 2210).
+    scalars: dict[Path_, tuple[int, str, str]] = field(default_factory=dict)
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -39,6 +46,15 @@ class Located:
                 return self.lines[path]
             path = path[:-1]
         return self.lines.get((), None)
+
+    def file_of(self, path: Path_) -> str:
+        """The file `path` was written in (its nearest ancestor's)."""
+        path = tuple(path)
+        while path:
+            if path in self.files:
+                return self.files[path]
+            path = path[:-1]
+        return self.files.get((), self.file)
 
 
 def format_path(path: Path_) -> str:
@@ -206,6 +222,7 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
         for index, item in enumerate(node.value):
             _walk(item, path + (index,), located, problems, offset, count)
     elif isinstance(node, yaml.ScalarNode):
+        located.scalars[path] = (node.start_mark.line + 1 + offset, node.style or "", node.value)
         found = UNPUBLISHABLE.search(node.value)
         if found:  # written as an escape ("\e", "\x1b"), else the file's own check finds it
             problems.append(Problem(

@@ -58,7 +58,8 @@ def load_issue(settings: Settings, folder: Path, defaults: Located | None) -> Is
     drop_invalid(located, problems)
     if "articles" not in located.data:
         return IssueFile(None, problems)
-    builder = _IssueBuilder(located, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root)
+    builder = _IssueBuilder(located, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root,
+                            document=path, source_date_epoch=settings.source_date_epoch)
     issue = builder.build_issue(folder.name, path.resolve())
     return IssueFile(issue, problems + builder.problems)
 

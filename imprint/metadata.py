@@ -7,6 +7,7 @@ with the file and line it came from; the builder never stops at the first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from types import MappingProxyType
@@ -18,10 +19,13 @@ from .frontmatter import Located, format_path
 from .images import check_cover, load_image
 from .model import (
     PAPERS, Affiliation, Article, Author, AuthorTranslation, BackMatter, Citation, Copyright, License,
-    PartialDate, PersonName, Translation,
+    PartialDate, PersonName, Translation, frozen,
 )
 from .names import parse_name
-from .values import licence_url, normalise_doi, orcid_checksum_ok, parse_date
+from .schema import CROSSREF_PREFIXES
+from .values import (
+    is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date,
+)
 
 DEFAULT_CSL = "chicago-author-date"
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -42,22 +46,32 @@ def check_folder_name(folder: Path, settings, kind: str) -> list[Problem]:
 
 
 class ArticleBuilder:
-    """Turns validated front matter (plus defaults) into an Article, collecting problems."""
+    """Turns validated front matter (plus defaults) into an Article, collecting
+    problems (which stop the article) and warnings (which do not)."""
 
-    def __init__(self, own: Located, defaults: Located | None, folder: Path, source_dir: Path, root: Path):
+    def __init__(self, own: Located, defaults: Located | None, folder: Path, source_dir: Path, root: Path,
+                 document: Path | None = None, source_date_epoch: int | None = None,
+                 variables: Any = None):
+        """`own`: the file's front matter (with its Quarto project's merged in: each
+        part knows its file); `document`: the file whose last commit dates `today`
+        and `last-modified`; `variables`: the project's _variables.yml."""
         self.own = own
         self.defaults = defaults
         self.folder = folder  # the article's: its relative paths start here
         self.source_dir = source_dir  # the publication file's relative paths start here
         self.root = root
+        self.document = document
+        self.source_date_epoch = source_date_epoch
+        self.variables = variables
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     # -- where a value came from, for messages
     def _problem(self, path: tuple, message: str, hint: str | None = None) -> None:
         source = self.own
         if self.defaults is not None and _get(self.own.data, path) is None and _get(self.defaults.data, path) is not None:
             source = self.defaults
-        self.problems.append(Problem(source.file, message, line=source.line_of(path),
+        self.problems.append(Problem(source.file_of(path), message, line=source.line_of(path),
                                      field=format_path(path), hint=hint))
 
     def _value(self, key: str, merge: bool = False) -> Any:
@@ -77,8 +91,9 @@ class ArticleBuilder:
                 self.own.file, "missing required field 'lang'", line=self.own.line_of(()),
                 hint="add 'lang: en' (or ru, ...) to the article, or to source/publication.yaml for all articles",
             ))
-        if "author" in data and "authors" in data:
-            self._problem(("authors",), "give the authors under 'author' or 'authors', not both")
+        for one, other in (("author", "authors"), ("short-title", "title-short"), ("affiliations", "affiliation")):
+            if one in data and other in data:
+                self._problem((other,), f"give the {_GIVEN_TWICE[one]} under '{one}' or '{other}', not both")
         paper = PAPERS[str(self._value("paper") or "A4").lower()]
         return Article(
             slug=slug,
@@ -87,13 +102,17 @@ class ArticleBuilder:
             lang=lang or "und",
             title=_strip(data.get("title")) or "",
             subtitle=_strip(data.get("subtitle")),
-            short_title=_strip(data.get("short-title")),
+            short_title=_strip(data.get("short-title", data.get("title-short"))),
             body=body,
             body_line=body_line,
             csl=self._csl(),
             paper=paper,
             authors=self._authors(),
             abstract=_strip(data.get("abstract")),
+            plain_language_summary=_strip(data.get("plain-language-summary")),
+            key_points=_keywords(_list(data.get("key-points"))),
+            byline_notes=frozen({key: text for key, text in ((k, _strip(v)) for k, v in
+                                                             (data.get("author-notes") or {}).items()) if text}),
             keywords=_keywords(data.get("keywords")),
             date=self._date(("date",), data.get("date")),
             date_modified=self._date(("date-modified",), data.get("date-modified")),
@@ -106,6 +125,8 @@ class ArticleBuilder:
             shared_bibliography=self._bibliography(self.defaults, self.source_dir),
             nocite=self._nocite(),
             number_sections=bool(data.get("number-sections", False)),
+            crossref_prefixes=self._crossref_prefixes(),
+            variables=frozen(self.variables or {}),
             suppress_bibliography=bool(data.get("suppress-bibliography", False)),
             reference_section_title=_strip(data.get("reference-section-title")),
             translation=self._translation(),
@@ -142,25 +163,39 @@ class ArticleBuilder:
         return image.path
 
     def _bibliography(self, located: Located | None, base: Path) -> tuple[Path, ...]:
+        """The bibliography files, each relative to the folder of the file that
+        names it (`base` for the article's own; a _quarto.yml's are its folder's)."""
         files = []
         if located is not None and located.data.get("bibliography") is not None:
             value = located.data["bibliography"]
             for index, name in enumerate([value] if isinstance(value, str) else value):
                 at = ("bibliography",) if isinstance(value, str) else ("bibliography", index)
+                file = located.file_of(at)
                 try:
-                    path = within(self.root, base, name.strip(), "bibliography file")
+                    path = within(self.root, self._base(located, at, base), name.strip(), "bibliography file")
                 except ValueError as error:
-                    self.problems.append(Problem(located.file, str(error), line=located.line_of(at),
-                                                 field=format_path(at)))
+                    self.problems.append(Problem(file, str(error), line=located.line_of(at), field=format_path(at)))
                     continue
                 if not path.is_file():
                     self.problems.append(Problem(
-                        located.file, f"the bibliography file '{name}' does not exist", line=located.line_of(at),
+                        file, f"the bibliography file '{name}' does not exist", line=located.line_of(at),
                         field=format_path(at), hint=f"looked for {display(path, self.root)}",
                     ))
                     continue
                 files.append(path)
         return tuple(dict.fromkeys(files))
+
+    def _base(self, located: Located, path: tuple, base: Path) -> Path:
+        """Where the relative paths of the value at `path` start: `base`, unless
+        the value comes from another file than `located`'s (a _quarto.yml)."""
+        file = located.file_of(path)
+        return base if file == located.file else (self.root / file).parent
+
+    def _crossref_prefixes(self) -> Any:
+        value = self.own.data.get("crossref")
+        value = value if isinstance(value, dict) else {}
+        return frozen({kind: str(value[f"{kind}-prefix"]) for kind in CROSSREF_PREFIXES
+                       if value.get(f"{kind}-prefix") is not None})
 
     def _nocite(self) -> tuple[str, ...]:
         value = self.own.data.get("nocite")
@@ -217,9 +252,9 @@ class ArticleBuilder:
         where = {}
         for located in (self.defaults, self.own):  # the article's own line wins
             if located is not None:
-                where.update({key: (located.file, located.line_of((key,))) for key in located.data})
+                where.update({key: (located.file_of((key,)), located.line_of((key,))) for key in located.data})
                 # Nested fields too ("citation.volume"), for messages about them.
-                where.update({format_path(path): (located.file, line) for path, line in located.lines.items()
+                where.update({format_path(path): (located.file_of(path), line) for path, line in located.lines.items()
                               if len(path) > 1})
         return where
 
@@ -229,15 +264,46 @@ class ArticleBuilder:
         value = self.own.data.get("doi") or citation.get("doi") or citation.get("DOI")
         return normalise_doi(value) if value else None
 
-    def _authors(self) -> tuple[Author, ...]:
+    def _author_entries(self) -> list[tuple[tuple, Any]]:
+        """Each author's path in the front matter and entry."""
         key = "author" if "author" in self.own.data else "authors"
         raw = self.own.data.get(key)
         if raw is None:
-            return ()
-        entries = raw if isinstance(raw, list) else [raw]
-        path_of = (lambda i: (key, i)) if isinstance(raw, list) else (lambda i: (key,))
-        refs = {a["id"]: a for a in self.own.data.get("affiliations", [])}
-        return tuple(self._author(path_of(i), entry, refs) for i, entry in enumerate(entries))
+            return []
+        if not isinstance(raw, list):
+            return [((key,), raw)]
+        return [((key, i), entry) for i, entry in enumerate(raw)]
+
+    def _affiliation_ids(self, authors: list[tuple[tuple, Any]]) -> dict[str, dict]:
+        """Every affiliation given an `id`, where ever it is given (Quarto: under the
+        top-level `affiliations:` or under an author), for the others' `ref:`."""
+        found: dict[str, tuple[tuple, dict]] = {}
+        places = [((key, i), aff) for key in ("affiliations", "affiliation")
+                  for i, aff in enumerate(self.own.data.get(key) or [])]
+        for path, entry in authors:
+            if isinstance(entry, dict):
+                key = "affiliations" if "affiliations" in entry else "affiliation"
+                raw = entry.get(key)
+                places += [(path + (key, i), aff) for i, aff in enumerate(raw)] if isinstance(raw, list) \
+                    else [(path + (key,), raw)] if raw is not None else []
+        for path, aff in places:
+            if not isinstance(aff, dict) or aff.get("id") is None or "ref" in aff:
+                continue
+            ident = str(aff["id"])
+            fields = {k: v for k, v in aff.items() if k != "id"}
+            if ident in found and found[ident][1] != fields:
+                self._problem(path + ("id",), f"the id '{ident}' is given to two different affiliations "
+                                              f"(first on line {self.own.line_of(found[ident][0])})",
+                              hint="give each affiliation its own id, and the same affiliation elsewhere "
+                                   f"as 'ref: {ident}'")
+                continue
+            found.setdefault(ident, (path, fields))
+        return {ident: fields for ident, (path, fields) in found.items()}
+
+    def _authors(self) -> tuple[Author, ...]:
+        entries = self._author_entries()
+        refs = self._affiliation_ids(entries)
+        return tuple(self._author(path, entry, refs) for path, entry in entries)
 
     def _author(self, path: tuple, entry: Any, refs: dict) -> Author:
         if isinstance(entry, str):
@@ -249,12 +315,16 @@ class ArticleBuilder:
         aff_key = "affiliations" if "affiliations" in entry else "affiliation"
         for i, aff in enumerate(affiliations_raw):
             if isinstance(aff, dict) and "ref" in aff:
-                if aff["ref"] not in refs:
+                ref = str(aff["ref"])
+                if ref not in refs:
                     known = ", ".join(sorted(refs)) or "none are listed"
-                    self._problem(path + (aff_key, i, "ref"), f"no affiliation has the id '{aff['ref']}'",
+                    at = path + (aff_key, i, "ref") if isinstance(entry.get(aff_key), list) else path + (aff_key, "ref")
+                    self._problem(at, f"no affiliation has the id '{ref}'",
                                   hint=f"list it under the top-level 'affiliations:' (ids: {known})")
                     continue
-                aff = {**refs[aff["ref"]], **{k: v for k, v in aff.items() if k != "ref"}}
+                aff = {**refs[ref], **{k: v for k, v in aff.items() if k != "ref"}}
+            if isinstance(aff, dict) and entry.get("affiliation-url") and not aff.get("url"):
+                aff = {**aff, "url": entry["affiliation-url"]}  # Quarto, after Distill
             affiliations.append(_affiliation(aff))
         orcid = entry.get("orcid")
         if orcid:
@@ -262,17 +332,28 @@ class ArticleBuilder:
             if not orcid_checksum_ok(orcid):
                 self._problem(path + ("orcid",), f"'{orcid}' is not a valid ORCID iD (its check digit is wrong)",
                               hint="copy the iD from the author's ORCID record")
+        # Quarto's attributes: written on the author, or under `attributes:` (true/false
+        # fields, or the list of those that hold); its other fields under `metadata:`.
         attributes = entry.get("attributes", {})
+        flags = ({k for k, v in attributes.items() if v} if isinstance(attributes, dict)
+                 else {attributes} if isinstance(attributes, str) else set(attributes))
+        more = entry.get("metadata") if isinstance(entry.get("metadata"), dict) else {}
+        group = bool(entry.get("group", more.get("group", False)))
         translated = entry.get("translation")
         return Author(
-            name=person_name(entry["name"]),
+            name=PersonName(literal=" ".join(entry["name"].split())) if group and isinstance(entry["name"], str)
+            else person_name(entry["name"]),
             orcid=orcid,
             email=entry.get("email"),
             url=entry.get("url"),
             affiliations=tuple(affiliations),
-            corresponding=bool(entry.get("corresponding", attributes.get("corresponding", False))),
+            corresponding=bool(entry.get("corresponding", "corresponding" in flags)),
+            equal_contributor=bool(entry.get("equal-contributor", "equal-contributor" in flags)),
+            deceased=bool(entry.get("deceased", "deceased" in flags)),
+            current_address=_strip(entry.get("current-address", more.get("current-address"))),
+            group=group,
             degrees=_tuple(entry.get("degrees")),
-            roles=_tuple(entry.get("roles")),
+            roles=_roles(entry.get("roles", entry.get("role"))),
             position=entry.get("position"),
             note=_strip(entry.get("note")),
             translation=AuthorTranslation(
@@ -285,6 +366,13 @@ class ArticleBuilder:
     def _date(self, path: tuple, value: Any) -> PartialDate | None:
         if value is None:
             return None
+        if is_date_placeholder(value) and self.document is not None:
+            try:
+                return placeholder_date(value, self.source_date_epoch, self.root, self.document)
+            except ValueError as error:
+                self._problem(path, str(error), hint="set SOURCE_DATE_EPOCH, commit the file in git, or write "
+                                                     "the date itself (YYYY-MM-DD)")
+                return None
         try:
             return parse_date(value)
         except ValueError as error:
@@ -357,6 +445,26 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+_GIVEN_TWICE = {"author": "authors", "short-title": "short title", "affiliations": "affiliations"}
+
+
+def _list(value: Any) -> Any:
+    """One text is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+def _roles(value: Any) -> tuple[str, ...]:
+    """Quarto's roles: text, a list of texts, or a list of `role: degree`
+    ("investigation: lead" is printed "investigation (lead)")."""
+    roles = []
+    for item in _list(value) or []:
+        if isinstance(item, dict):
+            roles += [f"{role} ({degree})" if degree not in (None, "") else str(role) for role, degree in item.items()]
+        elif str(item).strip():
+            roles.append(str(item).strip())
+    return tuple(roles)
+
+
 def person_name(value: Any) -> PersonName:
     if isinstance(value, dict):
         return PersonName(**{k.replace("-", "_"): str(v).strip() for k, v in value.items()})
@@ -375,12 +483,15 @@ def _affiliation(value: Any) -> Affiliation:
     if isinstance(value, str):
         return Affiliation(name=value.strip())
     fields = {k.replace("-", "_"): str(v).strip() for k, v in value.items()
-              if k not in ("id", "ref", "number", "state", "translation")}
+              if k not in ("id", "ref", "number", "state", "translation") and k.replace("-", "_") in _AFFILIATION_FIELDS}
     if "state" in value and "region" not in value:
         fields["region"] = value["state"]
     if value.get("translation"):
         fields["translation"] = _affiliation(value["translation"])
     return Affiliation(**fields)
+
+
+_AFFILIATION_FIELDS = {f.name for f in dataclasses.fields(Affiliation)}
 
 
 def _plain_value(value: Any, authors: dict[str, str]) -> str | None:

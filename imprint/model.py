@@ -1,8 +1,9 @@
 """The validated, immutable description of what gets published.
 
 source.py builds these from the editor's files; every later stage only reads them.
-Text fields that accept Markdown (title, subtitle, abstract) keep the source text;
-markup.py turns it into HTML.
+Text fields that accept Markdown (title, subtitle, abstract, plain_language_summary,
+key_points, byline_notes, the statements) keep the source text; the body stage
+turns it into HTML.
 """
 
 from __future__ import annotations
@@ -11,8 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 from urllib.parse import quote
+
+
+def frozen(value: Any) -> Any:
+    """A value read from YAML made immutable: mappings read-only, lists tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: frozen(item) for key, item in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(item) for item in value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,8 @@ class Affiliation:
     postal_code: str | None = None
     url: str | None = None
     ror: str | None = None
+    isni: str | None = None
+    ringgold: str | None = None
     translation: "Affiliation | None" = None  # in the language of Article.translation
 
     @property
@@ -128,8 +140,14 @@ class Author:
     url: str | None = None
     affiliations: tuple[Affiliation, ...] = ()
     corresponding: bool = False
+    # Quarto's author attributes and the PLOS template's fields: marks in the byline,
+    # each with a note under it (Article.byline_notes, else the language's words).
+    equal_contributor: bool = False
+    deceased: bool = False
+    current_address: str | None = None  # plain text, printed as written ("Current address: ...")
+    group: bool = False  # a group or consortium: its name is a literal, never split
     degrees: tuple[str, ...] = ()
-    roles: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()  # "investigation (lead)" for Quarto's `investigation: lead`
     position: str | None = None  # post held: "Researcher"
     note: str | None = None  # Markdown, for "About the authors"
     translation: AuthorTranslation | None = None
@@ -247,6 +265,12 @@ class Article:
     short_title: str | None = None
     authors: tuple[Author, ...] = ()
     abstract: str | None = None  # Markdown
+    plain_language_summary: str | None = None  # Markdown (Quarto's AGU template): after the abstract
+    key_points: tuple[str, ...] = ()  # Markdown, each one item (AGU): before the abstract
+    # Quarto's `author-notes` (its PLOS template): the notes the byline's marks refer
+    # to, keyed "equal-contributor", "deceased", "group" (only those given), Markdown;
+    # a mark without one gets the words of the article's language.
+    byline_notes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     keywords: tuple[str, ...] = ()
     date: PartialDate | None = None
     date_modified: PartialDate | None = None
@@ -259,6 +283,12 @@ class Article:
     shared_bibliography: tuple[Path, ...] = ()  # the publication's
     nocite: tuple[str, ...] = ()  # keys, or "*" for all
     number_sections: bool = False
+    # Quarto's `crossref:` prefixes, keyed "fig", "tbl", "eq", "sec" (only those given;
+    # "" prints the number alone): what @fig-map prints before its number.
+    crossref_prefixes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # The project's _variables.yml (read-only mappings, lists as tuples); the body
+    # and the front matter reach here with their {{< var >}} already expanded.
+    variables: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     suppress_bibliography: bool = False
     reference_section_title: str | None = None
     translation: Translation | None = None

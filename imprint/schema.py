@@ -20,6 +20,14 @@ def _text(description: str, **more) -> dict:
     return {**_TEXT, "description": description, **more}
 
 
+def _text_or_number(description: str) -> dict:
+    """Text that YAML may read as a number (an id, a postal code): Quarto and Pandoc
+    take it as text, and so does Imprint (quarto_project.read_numbers_as_text, which
+    warns when YAML's reading lost what was written: the leading zero of 02210)."""
+    return {"type": ["string", "number"], "pattern": r"\S", "description": description,
+            "x-hint": "fill it in, or leave the field out"}
+
+
 def _list_of_text(description: str) -> dict:
     """A list of strings; a single string is accepted as a list of one (as Quarto does)."""
     return {
@@ -30,7 +38,9 @@ def _list_of_text(description: str) -> dict:
 
 # Checked further by values.parse_date, which can say what is wrong with a date.
 DATE = {
-    "description": "A date: YYYY-MM-DD, YYYY-MM or YYYY ('March 5, 2024' is understood too).",
+    "description": "A date: YYYY-MM-DD, YYYY-MM or YYYY ('March 5, 2024' is understood too). Quarto's "
+                   "`today` and `last-modified` are the day of SOURCE_DATE_EPOCH, else of the file's last "
+                   "commit in git, so that every build gives the same date.",
     "type": ["string", "integer"],
     "minimum": 1000,
     "maximum": 9999,
@@ -58,26 +68,31 @@ NAME = {
 }
 
 AFFILIATION_FIELDS = {
-    "id": _text("A label other entries refer to with `ref:`."),
-    "ref": _text("The `id` of an affiliation listed under the top-level `affiliations:`."),
+    "id": _text_or_number("A label other entries refer to with `ref:` (given here, under an author or at the "
+                          "top level, it serves every author of the article)."),
+    "ref": _text_or_number("The `id` of an affiliation given elsewhere in the article (under the top-level "
+                           "`affiliations:` or under another author)."),
     "name": _text("The institution."),
     "department": _text("The department within the institution."),
     "group": _text("A research group or laboratory within the department."),
-    "address": _text("Street address."),
+    "address": _text_or_number("Street address."),
     "city": _text("City."),
     "region": _text("Region, state or province."),
     "state": _text("Same as `region` (Quarto accepts both)."),
     "country": _text("Country."),
-    "postal-code": _text("Postal code."),
+    "postal-code": _text_or_number("Postal code."),
     "url": _text("The institution's web address."),
     "ror": _text("The institution's ROR identifier."),
+    "isni": _text_or_number("The institution's ISNI (16 digits)."),
+    "ringgold": _text_or_number("The institution's Ringgold ID (4 to 6 digits)."),
     "number": {"description": "Quarto's affiliation number; ignored.", "type": ["integer", "string"]},
 }
 
 AFFILIATION_TRANSLATION = {
     "type": "object",
     "description": "The affiliation in the language of the article's `translation:`.",
-    "properties": {k: v for k, v in AFFILIATION_FIELDS.items() if k not in ("id", "ref", "number")},
+    "properties": {k: v for k, v in AFFILIATION_FIELDS.items() if k not in ("id", "ref", "number", "isni",
+                                                                          "ringgold")},
     "additionalProperties": False,
     "minProperties": 1,
 }
@@ -102,6 +117,15 @@ ORCID = {
     "x-hint": "write the ORCID iD as 0000-0000-0000-0000 (the last character may be X)",
 }
 
+AUTHOR_ATTRIBUTES = ("corresponding", "equal-contributor", "deceased")
+
+ROLES = {
+    "description": "Contributor roles: text (CRediT terms such as 'conceptualization'), a list of them, or "
+                   "a list of `role: degree` (Quarto: `investigation: lead`).",
+    "anyOf": [_TEXT, {"type": "array", "items": {"anyOf": [
+        _TEXT, {"type": "object", "minProperties": 1}]}}],
+}
+
 AUTHOR = {
     "description": "An author: a name, or a name with details.",
     "anyOf": [
@@ -123,19 +147,35 @@ AUTHOR = {
                     "description": "Same as `affiliations` (Quarto accepts both).",
                     "anyOf": [AFFILIATION, {"type": "array", "items": AFFILIATION}],
                 },
+                "affiliation-url": _text("The web address of the author's affiliation (Quarto takes it from "
+                                         "Distill): the `url` of each of the author's affiliations that has none."),
                 "corresponding": {"type": "boolean", "description": "Whether this is the corresponding author."},
+                "equal-contributor": {"type": "boolean", "description": "Whether the author contributed equally "
+                                      "with the other authors so marked (a mark and a note under the byline)."},
+                "deceased": {"type": "boolean", "description": "Whether the author has died (marked with a dagger "
+                             "in the byline)."},
+                "current-address": _text("Where the author works now, if not at the affiliations of the article "
+                                         "(a note under the byline, as PLOS prints it)."),
+                "group": {"type": "boolean", "description": "The 'author' is a group or consortium: its name is "
+                          "printed as written, never split into given and family names."},
                 "attributes": {
-                    "type": "object",
-                    "description": "Quarto's author attributes.",
-                    "properties": {
-                        "corresponding": {"type": "boolean"},
-                        "equal-contributor": {"type": "boolean"},
-                        "deceased": {"type": "boolean"},
-                    },
-                    "additionalProperties": False,
+                    "description": "Quarto's author attributes: a set of true/false fields, or a list of the "
+                                   "names of those that hold.",
+                    "anyOf": [
+                        {"type": "object", "properties": {
+                            "corresponding": {"type": "boolean"},
+                            "equal-contributor": {"type": "boolean"},
+                            "deceased": {"type": "boolean"},
+                        }, "additionalProperties": False},
+                        {"type": "string", "enum": list(AUTHOR_ATTRIBUTES)},
+                        {"type": "array", "items": {"type": "string", "enum": list(AUTHOR_ATTRIBUTES)}},
+                    ],
                 },
+                "metadata": {"type": "object", "description": "Quarto's other author fields (its normalised "
+                             "form puts unknown ones here); `current-address` and `group` are read from it."},
                 "degrees": _list_of_text("Academic degrees: 'Cand. Sci. (Hist.)'."),
-                "roles": _list_of_text("Contributor roles (CRediT): 'conceptualization'."),
+                "roles": ROLES,
+                "role": {**ROLES, "description": "Same as `roles` (Quarto accepts both)."},
                 "position": _text("The post the author holds: 'Researcher'."),
                 "note": _text("A note about the author, printed in 'About the authors'."),
                 "translation": {
@@ -150,8 +190,9 @@ AUTHOR = {
                     "additionalProperties": False,
                     "minProperties": 1,
                 },
+                "id": _text_or_number("A label funding entries refer to with `ref:` (Quarto)."),
                 **{name: {"description": "Quarto author field; Imprint ignores it."}
-                   for name in ("id", "phone", "fax", "metadata", "acknowledgements")},
+                   for name in ("phone", "fax", "acknowledgements")},
             },
             "required": ["name"],
             "additionalProperties": False,
@@ -188,6 +229,12 @@ _CSL_TEXT_VARIABLES = (
     "event-title", "event-place", "genre", "medium", "status", "archive", "archive-place",
     "source", "language", "note", "section", "part-number", "supplement-number",
     "number-of-pages", "chapter-number", "original-title", "title-short", "license",
+    # The other text and number variables Quarto's `citation:` takes (its citation-item schema).
+    "citation-key", "citation-label", "abstract-url", "annote", "archive-collection", "archive-location",
+    "authority", "call-number", "dimensions", "division", "elocation-id", "eissn", "pissn", "fulltext-url",
+    "jurisdiction", "number-of-volumes", "part-title", "pdf-url", "public-url", "publisher-location",
+    "reviewed-genre", "reviewed-title", "scale", "subject", "version", "volume-title", "year-suffix",
+    "pmid", "PMID", "pmcid", "PMCID", "art-access-id", "page-first", "page-last", "printing-number",
 )
 CSL_TYPES = (
     "article", "article-journal", "article-magazine", "article-newspaper", "book", "chapter",
@@ -233,10 +280,74 @@ FOREIGN_FIELDS = (
     "header-includes", "fontsize", "mainfont", "draft",
     # Citation and cross-reference settings of Pandoc and Quarto: Imprint links
     # citations, places notes and numbers figures its own way.
-    "link-citations", "link-bibliography", "citeproc", "cite-method", "crossref", "fig-cap-location",
+    "link-citations", "link-bibliography", "citeproc", "cite-method", "fig-cap-location",
     "tbl-cap-location", "cap-location", "citation-location", "reference-location", "biblio-style",
     "biblio-title", "biblatexoptions", "natbiboptions", "notes-after-punctuation",
 )
+
+# Every top-level option of Quarto's own schema (quarto-cli src/resources/schema/
+# document-*.yml and project.yml, as of 2026-07): what Imprint does not declare
+# itself is accepted and ignored, like FOREIGN_FIELDS. A field that neither
+# knows is ignored too, with a note (quarto_project.set_aside_unknown).
+QUARTO_OPTIONS = tuple("""
+    CJKmainfont CJKoptions abbreviations about abstract abstract-title adjusting affiliation aliases
+    anchor-sections appendix-cite-as appendix-style article ascii aspectratio author author-meta
+    auto-animate auto-animate-duration auto-animate-easing auto-animate-styles auto-animate-unmatched
+    auto-play-media auto-slide auto-slide-method auto-slide-stoppable auto-stretch axe background-transition
+    backgroundcolor beamerarticle beameroption belongs-to-collection biblatexoptions biblio-config
+    biblio-style biblio-title bibliography bibliographystyle block-headings body-classes book brand
+    brand-mode cache canonical-url category center center-title-slide chalkboard citation
+    citation-abbreviations citation-location citations-hover cite-method citecolor citeproc classoption
+    code-annotations code-block-bg code-block-border-left code-block-height code-copy code-link code-links
+    code-tools codefont colorlinks colortheme colorthemeoptions columns comments contrastcolor contributor
+    controls controls-back-arrows controls-layout controls-tutorial copyright coverage creator crossref
+    crossrefs-hover csl css css-property-processing daemon daemon-restart data-dir date date-format
+    date-meta date-modified debug default-image-extension default-timing defaults description
+    description-meta df-print dir disable-layout display document-css documentclass doi dpi dump-args editor
+    editor_options email-obfuscation email-version embed-resources embedded enabled engine engines eol
+    epub-chapter-level epub-cover-image epub-fonts epub-metadata epub-subdirectory epub-title-page
+    expandable extract-media fail-if-warnings fig-asp fig-dpi fig-format fig-height fig-responsive fig-width
+    file-scope filecolor filters font-paths fontcolor fontenc fontfamily fontfamilyoptions fontsize
+    fonttheme fontthemeoptions footer footertext footnotes-hover format format-links fragment-in-url
+    fragments freeze from funding geometry grid group-position hash hash-one-based-index hash-type header
+    header-includes headertext height help hide-cursor-time hide-inactive-cursor highlight-style history
+    html-math-method html-pre-tag-processing html-q-tags html-table-processing hyperrefoptions hyphenate
+    ibooks identifier identifier-prefix ignore-args image image-alt image-height image-lazy-loading
+    image-width include-after include-after-body include-before include-before-body include-in-header
+    includesource incremental indent indented-code-classes indenting innertheme innerthemeoptions input-file
+    input-files institute interlinespace ipynb ipynb-filters ipynb-output ipynb-shell-interactivity journal
+    julia jump-to-slide jupyter keep-hidden keep-ipynb keep-md keep-source keep-tex keep-typ keyboard
+    keywords knitr lang language latex-auto-install latex-auto-mk latex-clean latex-input-paths
+    latex-makeindex latex-makeindex-opts latex-max-runs latex-min-runs latex-output-dir latex-tinytex
+    latex-tlmgr-opts layout license lightbox lineheight linestretch link-bibliography link-citations
+    link-external-filter link-external-icon link-external-newwindow linkcolor links-as-notes linkstyle
+    list-tables listing listings lof log-file logo loop lot mainfont mainfontoptions manuscript margin
+    margin-bottom margin-geometry margin-left margin-right margin-top markdown-headings mathfont
+    mathfontoptions max-scale max-width menu merge-includes mermaid metadata metadata-file metadata-files
+    microtypeoptions min-scale minimal mobile-view-distance monobackgroundcolor monofont monofontoptions
+    mouse-wheel multiplex natbiboptions nav-buttons navigation navigation-mode notebook-links
+    notebook-preview-options notebook-subarticles notebook-view notebook-view-style notes
+    notes-after-punctuation number-depth number-offset number-sections ojs-engine order orientation
+    other-links outertheme outerthemeoptions output-divs output-ext output-file output-location overview
+    page-layout page-numbering page-progression-direction page-width pagenumbering pagestyle pagetitle
+    papersize parallax-background-horizontal parallax-background-image parallax-background-size
+    parallax-background-vertical pause pdf-engine pdf-engine-opt pdf-engine-opts pdf-max-pages-per-slide
+    pdf-page-height-offset pdf-separate-fragments pdf-standard pdfa pdfaiccprofile pdfaintent
+    plotly-connected pointsize prefer-html preload-iframes preserve-tabs preview-links preview-mode progress
+    project quarto-required reference-doc reference-location relation repo-actions request-headers
+    resource-path resources respect-user-color-scheme respond-to-hash-changes revealjs-url rights rtl s5-url
+    sansfont sansfontoptions scroll-view scrollable scrolling search secnumdepth section section-divs
+    section-numbering section-titles self-contained self-contained-math server shift-heading-level-by
+    shortcodes shorthands show-notes show-slide-number shuffle slide-level slide-number slide-tone
+    slideous-url slidy-url smaller smooth-scroll split-level strip-comments subject subtitle
+    syntax-definition syntax-definitions syntax-highlighting tab-stop tabsets tags template
+    template-partials thanks theme themeoptions theorem-appearance title title-block-banner
+    title-block-banner-color title-block-categories title-block-style title-meta title-prefix
+    title-slide-attributes title-slide-style titlegraphic to toc toc-depth toc-expand toc-indent
+    toc-location toc-title toccolor top-level-division touch trace track-changes transition transition-speed
+    type urlcolor use-rsvg-convert variables variant verbosity view-distance website whitespace width wrap
+    zotero
+""".split())
 
 COPYRIGHT = {
     "description": "The copyright notice: a statement, or its parts (Quarto).",
@@ -285,16 +396,48 @@ SHARED_FIELDS = {
     ),
 }
 
+TOP_AFFILIATIONS = {
+    "description": "Affiliations authors refer to with `ref:` (Quarto).",
+    "type": "array",
+    "items": {"type": "object", "properties": {**AFFILIATION_FIELDS, "translation": AFFILIATION_TRANSLATION},
+              "required": ["id"], "additionalProperties": False},
+}
+
+# Quarto's cross-reference options (quarto-cli src/resources/schema/document-crossref.yml).
+CROSSREF_PREFIXES = ("fig", "tbl", "eq", "sec")  # the kinds an article refers to: @fig-, @tbl-, @eq-, @sec-
+_CROSSREF_KINDS = ("fig", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
+CROSSREF = {
+    "description": "Quarto's cross-reference settings: `fig-prefix`, `tbl-prefix`, `eq-prefix` and `sec-prefix` "
+                   "replace the words references print ('Figure' in '@fig-map': 'Figure 1'); the other "
+                   "settings are accepted and ignored.",
+    "anyOf": [
+        {"type": "boolean", "enum": [False]},
+        {"type": "object", "additionalProperties": False, "properties": {
+            **{f"{kind}-prefix": {"type": "string", "description": f"What `@{kind}-...` prints before the number "
+                                  "(empty: the number alone)."} for kind in CROSSREF_PREFIXES},
+            **{name: {"description": "Quarto's cross-reference setting; Imprint ignores it."} for name in (
+                "custom", "chapters", "title-delim", "labels", "subref-labels", "ref-hyperlink", "appendix-title",
+                "appendix-delim", "lof-title", "lot-title", "lol-title", "sec-labels",
+                *(f"{kind}-{what}" for kind in _CROSSREF_KINDS for what in ("title", "prefix", "labels")))
+               if name not in {f"{kind}-prefix" for kind in CROSSREF_PREFIXES}},
+        }},
+    ],
+}
+
+
 def _title(description: str) -> dict:
     # A number is a title too ("1984").
     return {"type": ["string", "number"], "pattern": r"\S", "description": description,
             "x-hint": "fill it in, or leave the field out"}
 
 
+_IGNORED = {"description": "Setting for Quarto or Pandoc; Imprint ignores it."}
+
 ARTICLE_FIELDS = {
     "title": _title("The article's title (Markdown allowed).") | {"x-required-hint": "add 'title: ...' in the front matter"},
     "subtitle": _title("Subtitle (Markdown allowed)."),
     "short-title": _title("Short title for running heads and CSL `title-short`."),
+    "title-short": _title("Same as `short-title` (CSL's name for it)."),
     "author": {
         "description": "The authors, in order.",
         "anyOf": [AUTHOR, {"type": "array", "items": AUTHOR, "minItems": 1}],
@@ -303,16 +446,31 @@ ARTICLE_FIELDS = {
         "description": "Same as `author` (Quarto accepts both).",
         "anyOf": [AUTHOR, {"type": "array", "items": AUTHOR, "minItems": 1}],
     },
-    "affiliations": {
-        "description": "Affiliations authors refer to with `ref:` (Quarto).",
-        "type": "array",
-        "items": {"type": "object", "properties": {**AFFILIATION_FIELDS, "translation": AFFILIATION_TRANSLATION},
-                  "required": ["id"], "additionalProperties": False},
-    },
+    "affiliations": TOP_AFFILIATIONS,
+    "affiliation": {**TOP_AFFILIATIONS, "description": "Same as `affiliations` (Quarto accepts both)."},
     "abstract": _text("The abstract (Markdown)."),
+    "plain-language-summary": _text("A summary for readers outside the field (Markdown), printed after the "
+                                    "abstract (Quarto's AGU template)."),
+    "key-points": {
+        "description": "The article's main points, a list (Markdown), printed before the abstract (Quarto's "
+                       "AGU template); one text is a list of one.",
+        "anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}],
+    },
+    "author-notes": {
+        "type": "object",
+        "description": "The notes the byline's marks refer to, instead of the words of the article's language "
+                       "(Markdown; Quarto's PLOS template).",
+        "properties": {
+            "equal-contributor": _text("The note on the authors marked `equal-contributor`."),
+            "deceased": _text("The note on the authors marked `deceased`."),
+            "group": _text("The note on a group author (`group: true`), such as where its members are listed."),
+        },
+        "additionalProperties": False,
+        "minProperties": 1,
+    },
     "keywords": {
         "description": "Keywords: a list, or one string separated by commas.",
-        "anyOf": [_TEXT, {"type": "array", "items": _TEXT}],
+        "anyOf": [_TEXT, {"type": "array", "items": _text_or_number("A keyword.")}],
     },
     "date": DATE,
     "date-modified": {**DATE, "description": "Date of the last correction of this edition."},
@@ -325,6 +483,7 @@ ARTICLE_FIELDS = {
     "nocite": _text_or_list("Keys to list in the references without citing them: '@key1, @key2', or '@*'."),
     "number-sections": {"type": "boolean", "description": "Number the headings (1, 1.1) and refer to them "
                         "by number (@sec-intro: 'Section 2')."},
+    "crossref": CROSSREF,
     "reference-section-title": _text("Heading of the reference list (default: the language's word)."),
     "acknowledgements": _text("Acknowledgements (Markdown), printed after the references."),
     "acknowledgments": _text("Same as `acknowledgements`."),
@@ -371,8 +530,8 @@ ARTICLE_FIELDS = {
     "cover-image": _text("The article's own cover, a PNG or JPEG file in its folder (portrait, at least "
                          "1600 pixels high); without one, a cover is drawn after styles/cover.yaml."),
     **SHARED_FIELDS,
-    **{name: {"description": "Setting for Quarto or Pandoc; Imprint ignores it."} for name in FOREIGN_FIELDS},
 }
+ARTICLE_FIELDS.update({name: _IGNORED for name in (*FOREIGN_FIELDS, *QUARTO_OPTIONS) if name not in ARTICLE_FIELDS})
 
 PRINT_EDITIONS = ["pdf", "archive", "handout"]
 # Every format a build can make (config.FORMATS, in the same order).

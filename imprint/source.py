@@ -1,12 +1,16 @@
 """Find the articles in source/, read and validate them, build the models.
 
 Every problem in every file is collected before anything is built, so that an
-editor sees the whole list at once. Publication defaults (source/publication.yaml)
-are validated on their own and merged under each article's fields.
+editor sees the whole list at once; what does not stop a build (a field Imprint
+ignores, a shortcode it removes) is collected as a warning. Publication defaults
+(source/publication.yaml) are validated on their own and merged under each
+article's fields, under its Quarto project's metadata (_quarto.yml), which is
+merged under the article's own front matter (quarto_project.py).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -20,6 +24,11 @@ from .frontmatter import UNPUBLISHABLE, Located, format_path, load_yaml, split_f
 from .issues import find_issues, load_issue, place_in_issues
 from .metadata import ArticleBuilder, check_folder_name
 from .model import Article, Issue, Project, Publication
+from .quarto_project import (
+    QUARTO_FILE, VARIABLES_FILE, ProjectFile, find_project_file, merge_under, read_numbers_as_text,
+    read_project_file, set_aside_unknown,
+)
+from .shortcodes import article_expander, expand_front_matter, mentions_shortcode
 from .validation import drop_invalid, validate
 
 ARTICLE_FILE = "article.md"
@@ -38,6 +47,9 @@ class LoadResult:
     targets: frozenset[str] | None  # slugs of the articles and issues to write; None: all
     kept: frozenset[str] = frozenset()  # slugs of articles left unread: up to date
     slugs: tuple[str, ...] = ()  # every article folder of source/
+    # What does not stop a build, located as problems are: fields ignored, shortcodes
+    # removed, numbers whose YAML reading lost a leading zero. Printed as warnings.
+    warnings: tuple[Problem, ...] = ()
 
     def ok(self, slug: str) -> bool:
         return slug not in self.failed
@@ -58,8 +70,9 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
     page numbers depend on all of them. An article `fresh` says is up to date
     (in its issue, if it has one) is not read at all.
     """
-    publication, defaults, publication_problems = publication_file or load_publication(settings)
+    publication, defaults, publication_problems, *more = publication_file or load_publication(settings)
     problems = list(publication_problems)
+    warnings: list[Problem] = list(more[0]) if more else []
     failed: set[str] = set()
     issues: list[Issue] = []
     issue_file_problems = False
@@ -76,15 +89,22 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
     home = {slug: issue for issue in issues for slug in issue.articles}
     kept = {f.name for f in folders if f.name not in failed and fresh(f.name, home.get(f.name))}
     articles: dict[str, Article] = {}
+    shared = load_shared_project_files(settings)
+    for file in shared.values():
+        problems.extend(file.problems)
+        warnings.extend(file.warnings)
     for folder in _needed(folders, issues, targets):
         if folder.name in kept:
             continue
-        article, article_problems = load_article(settings, folder, defaults)
+        article, article_problems, article_warnings = load_article(settings, folder, defaults, shared)
         if article is not None:
             articles[article.slug] = article
-        if article_problems or publication_problems:
+        uses_shared_problem = any(file.problems and find_project_file(name, folder, settings.source_dir)
+                                  == settings.source_dir / name for name, file in shared.items())
+        if article_problems or publication_problems or uses_shared_problem:
             failed.add(folder.name)
         problems.extend(article_problems)
+        warnings.extend(article_warnings)
     placed, issue_problems, issue_failed = place_in_issues(issues, articles, {f.name for f in folders})
     problems.extend(issue_problems)
     failed |= issue_failed
@@ -97,7 +117,7 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
         failed.update(f.name for f in folders)
     project = Project(publication, tuple(placed.values()), tuple(issues))
     return LoadResult(project, tuple(problems), frozenset(failed), targets, frozenset(kept - failed),
-                      tuple(f.name for f in folders))
+                      tuple(f.name for f in folders), tuple(dict.fromkeys(warnings)))
 
 
 def find_articles(settings: Settings) -> list[Path]:
@@ -163,21 +183,22 @@ def _needed(folders: list[Path], issues: list[Issue], targets: frozenset[str] | 
     return [f for f in folders if f.name in needed]
 
 
-def load_publication(settings: Settings) -> tuple[Publication, Located | None, list[Problem]]:
-    """The publication file, its valid fields as defaults, and its problems."""
+def load_publication(settings: Settings) -> tuple[Publication, Located | None, list[Problem], list[Problem]]:
+    """The publication file, its valid fields as defaults, its problems and its
+    warnings (none yet: the file is Imprint's own, its fields all known)."""
     path = settings.source_dir / PUBLICATION_FILE
     if not path.exists():
-        return Publication(file=None), None, []
+        return Publication(file=None), None, [], []
     file = display(path, settings.root)
     try:
         located = load_yaml(read_text(settings.root, path, "publication file"), file)
     except SourceError as error:
-        return Publication(file=file), None, list(error.problems)
+        return Publication(file=file), None, list(error.problems), []
     if located.data is None:
-        return Publication(file=file), None, []
+        return Publication(file=file), None, [], []
     if not isinstance(located.data, dict):
         return Publication(file=file), None, [
-            Problem(file, "the publication file must be a set of fields (key: value)", line=1)]
+            Problem(file, "the publication file must be a set of fields (key: value)", line=1)], []
     problems = validate(located, schema.publication_schema())
     drop_invalid(located, problems)
     data = located.data
@@ -197,12 +218,25 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
         booklet=tuple(schema.PRINT_EDITIONS) if booklet is True else tuple(booklet or ()),
         crop_marks=bool(data.get("crop-marks", False)),
     )
-    return publication, located, problems
+    return publication, located, problems, []
 
 
-def load_article(settings: Settings, folder: Path, defaults: Located | None
-                 ) -> tuple[Article | None, list[Problem]]:
-    """The article's model (None when even that cannot be made) and its problems."""
+def load_shared_project_files(settings: Settings) -> dict[str, ProjectFile]:
+    """source/_quarto.yml and source/_variables.yml, read once for every article
+    that has none of its own (their problems are reported once)."""
+    found = {}
+    for name, file_schema in ((QUARTO_FILE, _article_schema()), (VARIABLES_FILE, None)):
+        path = settings.source_dir / name
+        if path.is_file() or path.is_symlink():
+            found[name] = read_project_file(settings.root, path, file_schema)
+    return found
+
+
+def load_article(settings: Settings, folder: Path, defaults: Located | None,
+                 shared: dict[str, ProjectFile] | None = None
+                 ) -> tuple[Article | None, list[Problem], list[Problem]]:
+    """The article's model (None when even that cannot be made), its problems and
+    its warnings. `shared`: source/'s project files (load_shared_project_files)."""
     path = folder / ARTICLE_FILE
     file = display(path, settings.root)
     slug = folder.name
@@ -213,16 +247,76 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None
         yaml_text, body, body_line = split_front_matter(text, file)
         located = load_yaml(yaml_text, file, first_line=2)
     except SourceError as error:
-        return None, problems + list(error.problems)
+        return None, problems + list(error.problems), []
     if not isinstance(located.data, dict):
-        return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)]
-    schema_problems = validate(located, schema.article_schema())
-    drop_invalid(located, schema_problems)
-    builder = ArticleBuilder(located, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root)
+        return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)], []
+    warnings: list[Problem] = []
+    article_schema = _article_schema()
+    quarto, quarto_raw = _project_file(settings, folder, QUARTO_FILE, shared or {}, problems, warnings)
+    variables, _ = _project_file(settings, folder, VARIABLES_FILE, shared or {}, problems, warnings)
+    # {{< meta >}} sees every field, those Imprint ignores too (a project's own keys).
+    meta_source = copy.deepcopy(located.data) if "{{" in text or mentions_shortcode(quarto_raw) else None
+    unknown, ignored = set_aside_unknown(located, article_schema)
+    problems += unknown
+    warnings += ignored
+
+    if meta_source is not None:  # {{< meta >}} and {{< var >}}: every text of the front matter, and the body
+        expander = article_expander(settings, path, meta_source, quarto_raw, defaults, located, quarto, variables)
+        for front in filter(None, (located, quarto)):
+            expand_front_matter(front, expander)
+        body = expander.expand(body, file, lambda offset: body_line + body.count("\n", 0, offset), code_aware=True)
+        problems += expander.problems
+        warnings += expander.warnings
+
+    # Each file checked on its own (a _quarto.yml's title makes the article's optional).
+    schema_problems = []
+    for front in filter(None, (quarto, located)):
+        front_schema = article_schema if front is located and not (quarto and "title" in quarto.data) \
+            else _optional_title(article_schema)
+        found = validate(front, front_schema)
+        drop_invalid(front, found)
+        schema_problems += found
+        warnings += read_numbers_as_text(front, article_schema)
+    own = merge_under(quarto, located) if quarto is not None else located
+    builder = ArticleBuilder(own, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root,
+                             document=path, source_date_epoch=settings.source_date_epoch,
+                             variables=variables.data if variables else None)
     article = builder.build(slug=slug, path=path.resolve(), body=body, body_line=body_line)
-    return article, problems + schema_problems + builder.problems
+    return article, problems + schema_problems + builder.problems, warnings + builder.warnings
 
 
+def _project_file(settings: Settings, folder: Path, name: str, shared: dict[str, ProjectFile],
+                  problems: list[Problem], warnings: list[Problem]) -> tuple[Located | None, Any]:
+    """The article's _quarto.yml or _variables.yml, a copy (the article's shortcodes
+    are expanded in it), and its data as written (for {{< meta >}}): the article's
+    own folder's, else source/'s (whose problems load_project reports, once)."""
+    path = find_project_file(name, folder, settings.source_dir)
+    if path is None:
+        return None, None
+    if path.parent == settings.source_dir and name in shared:
+        found = shared[name]
+    else:
+        found = read_project_file(settings.root, path, _article_schema() if name == QUARTO_FILE else None)
+        problems += found.problems
+        warnings += found.warnings
+    return copy.deepcopy(found.located), found.raw
+
+
+_SCHEMA: dict = {}
+
+
+def _article_schema() -> dict:
+    """The article schema, made once (it lists every Quarto option: copying it for
+    each article would cost more than checking the article)."""
+    if "article" not in _SCHEMA:
+        _SCHEMA["article"] = schema.article_schema()
+    return _SCHEMA["article"]
+
+
+def _optional_title(article_schema: dict) -> dict:
+    if "optional" not in _SCHEMA:
+        _SCHEMA["optional"] = {**article_schema, "required": []}
+    return _SCHEMA["optional"]
 
 
 def check_characters(text: str, file: str) -> list[Problem]:

@@ -7,6 +7,9 @@ editor; source.py adds the file, line and field.
 from __future__ import annotations
 
 import re
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
 
 from .model import PartialDate
 
@@ -39,6 +42,50 @@ def parse_date(value: object) -> PartialDate:
     except ValueError:
         raise ValueError(f"'{text}' is not a date in the calendar") from None
     return date
+
+
+# Quarto's date placeholders: the day of the render (`today`, `now`) and the day
+# the file was last changed (`last-modified`).
+DATE_PLACEHOLDERS = ("today", "now", "last-modified")
+
+
+def is_date_placeholder(value: object) -> bool:
+    return isinstance(value, str) and value.strip().lower() in DATE_PLACEHOLDERS
+
+
+def placeholder_date(value: str, source_date_epoch: int | None, root: Path, file: Path) -> PartialDate:
+    """Quarto's `today` or `last-modified`, read so that every build gives the same
+    date: the day of SOURCE_DATE_EPOCH (UTC) when it is set, else the day of the
+    last commit that touched `file` in git (as its committer dated it). Never the
+    clock, nor the file's time on disk (a checkout sets it)."""
+    text = value.strip()
+    if source_date_epoch is not None:
+        day = datetime.fromtimestamp(source_date_epoch, tz=timezone.utc)
+        return PartialDate(day.year, day.month, day.day)
+    since = (f"'{text}' is read so that every build gives the same date, as the day of SOURCE_DATE_EPOCH "
+             "(not set) or of the file's last commit in git")
+    try:
+        # No network: `git log` reads the local repository only.
+        run = subprocess.run(["git", "log", "-1", "--format=%cI", "--", str(file)], cwd=root,
+                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise ValueError(f"{since}, but git is not installed") from None
+    except (OSError, subprocess.SubprocessError) as error:
+        raise ValueError(f"{since}, but git could not be run ({error})") from None
+    if run.returncode != 0:
+        if "not a git repository" in run.stderr:
+            raise ValueError(f"{since}, but the project is not a git repository")
+        if "does not have any commits yet" in run.stderr:
+            raise ValueError(f"{since}, but the file was never committed")
+        reason = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else f"exit code {run.returncode}"
+        raise ValueError(f"{since}, but git failed: {reason}")
+    stamp = run.stdout.strip()
+    if not stamp:
+        raise ValueError(f"{since}, but the file was never committed")
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", stamp)
+    if not match:
+        raise ValueError(f"{since}, but git gave no date ({stamp!r})")
+    return PartialDate(*(int(part) for part in match.groups()))
 
 
 def normalise_doi(value: str) -> str:

@@ -1,0 +1,648 @@
+"""Quarto front matter builds as Quarto reads it: its author and affiliation fields,
+the journal templates' fields (AGU's key points and plain language summary,
+PLOS's author notes), unknown fields ignored with a note, numbers read as text,
+`{{< meta >}}` and `{{< var >}}`, a project's _quarto.yml and _variables.yml, and
+the date placeholders. Tested at the level of source.load_project: what the
+article model holds, and the problems and warnings it is loaded with.
+
+The documents are written for these tests in the shape of the quarto-journals
+templates' examples (AGU, PLOS), not copied from them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import CASES, REPO
+from imprint.config import Settings
+from imprint.quarto_project import closest_field
+from imprint.shortcodes import Expander, split_key
+from imprint.source import load_project
+
+EPOCH = "1700000000"  # 2023-11-14 UTC
+
+
+def project(tmp_path: Path, article: str, files: dict[str, str] | None = None,
+            environ: dict[str, str] | None = None) -> Settings:
+    """A project with source/a/article.md and other files (paths under source/)."""
+    folder = tmp_path / "source" / "a"
+    folder.mkdir(parents=True)
+    (folder / "article.md").write_text(article, encoding="utf-8")
+    for name, text in (files or {}).items():
+        (tmp_path / "source" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "source" / name).write_text(text, encoding="utf-8")
+    return Settings.for_project(tmp_path, environ=environ if environ is not None else {})
+
+
+def load(settings: Settings):
+    loaded = load_project(settings)
+    return loaded, loaded.project.articles[0]
+
+
+def messages(problems) -> list[str]:
+    return [str(p) for p in problems]
+
+
+AGU_LIKE = """---
+title: "Sea ice and the summer of {{< var season.year >}}"
+format:
+  agu-pdf:
+    keep-tex: true
+  agu-html: default
+author:
+  - name: Mara Holt
+    affiliations:
+      - name: College of Polar Sciences
+        department: Programme in Sea Ice
+        address: 12 Harbour Road
+        city: Tromsø
+        region: Troms
+        country: Norway
+        postal-code: 9037
+    orcid: 0000-0002-1825-0097
+    email: mara@example.org
+    url: https://example.org/mara
+    acknowledgements: Wrote the Quarto version.
+  - name: Ivo Brandt
+    affiliations:
+      - name: Harbour Institute
+        address: 1 Quay
+        city: Boston
+        region: Massachusetts
+        country: USA
+        postal-code: 02110
+    corresponding: true
+    email: ivo@example.org
+abstract: |
+  The abstract says what was studied and what was found.
+plain-language-summary: |
+  Sea ice melted *earlier* than usual in {{< var season.year >}}.
+keywords: []
+key-points:
+  - The ice edge moved north by 80 km.
+  - Melt began two weeks earlier.
+bibliography: refs.bib
+citation:
+  container-title: Geophysical Notes
+keep-tex: true
+colorlinks: true
+date-format: long
+date: last-modified
+lang: en
+---
+
+Body text for season {{< var season.year >}}.
+"""
+
+
+def test_an_agu_shaped_article_builds_with_its_summaries(tmp_path):
+    settings = project(tmp_path, AGU_LIKE, {"a/refs.bib": "", "_variables.yml": "season:\n  year: 2021\n"},
+                       environ={"SOURCE_DATE_EPOCH": EPOCH})
+    loaded, article = load(settings)
+    assert loaded.problems == () and loaded.ok("a")
+    assert article.title == "Sea ice and the summer of 2021"
+    assert article.plain_language_summary == "Sea ice melted *earlier* than usual in 2021."
+    assert article.key_points == ("The ice edge moved north by 80 km.", "Melt began two weeks earlier.")
+    assert article.keywords == ()
+    assert article.date.iso() == "2023-11-14"  # last-modified: SOURCE_DATE_EPOCH's day
+    assert article.body.strip() == "Body text for season 2021."
+    holt, brandt = article.authors
+    assert holt.affiliations[0].postal_code == "9037" and holt.affiliations[0].address == "12 Harbour Road"
+    assert brandt.corresponding and brandt.affiliations[0].postal_code == "2110"
+    # YAML read 02110 as 2110: printed as YAML read it, with a warning saying how to keep the zero.
+    warning, = loaded.warnings
+    assert warning.file == "source/a/article.md" and warning.line == 28
+    assert warning.field == "author[1].affiliations[0].postal-code"
+    assert warning.message == "YAML reads 02110 as the number 2110, so it is printed as 2110"
+    assert warning.hint == 'quote it to keep it as written: postal-code: "02110"'
+
+
+PLOS_LIKE = """---
+title: A PLOS-shaped paper
+lang: en
+author:
+  - name: Ada First
+    equal-contributor: true
+    affiliations:
+      - ref: aff1
+      - ref: aff2
+  - name: Ben Second
+    equal-contributor: true
+    affiliations:
+      - ref: aff2
+  - name: Cleo Third
+    affiliations:
+      - ref: aff3
+    current-address: "Current Address: Dept A, Institution A, City, Country"
+  - name: Dan Fourth
+    deceased: true
+    affiliations:
+      - ref: aff2
+  - name: Eve Fifth
+    affiliations:
+      - ref: aff1
+    attributes:
+      corresponding: true
+    email: eve@example.org
+  - name: with the Example Consortium
+    group: true
+author-notes:
+  equal-contributor: These authors contributed *equally* to this work.
+  deceased: Deceased
+  group: Membership list can be found in the Acknowledgments section.
+affiliations:
+  - id: aff1
+    name: Affiliation Dept, Institution Name
+    city: City
+    state: State
+    country: Country
+  - id: aff2
+    name: Affiliation Center, Institution Name
+  - id: aff3
+    name: Affiliation Program, Institution Name
+---
+
+Text.
+"""
+
+
+def test_a_plos_shaped_article_reads_the_author_fields(tmp_path):
+    loaded, article = load(project(tmp_path, PLOS_LIKE))
+    assert loaded.problems == () and loaded.warnings == ()
+    ada, ben, cleo, dan, eve, group = article.authors
+    assert ada.equal_contributor and ben.equal_contributor and not cleo.equal_contributor
+    assert dan.deceased and not ada.deceased
+    assert cleo.current_address == "Current Address: Dept A, Institution A, City, Country"
+    assert eve.corresponding and eve.email == "eve@example.org"
+    assert group.group and group.name.literal == "with the Example Consortium"  # never split
+    assert ada.affiliations[0].region == "State" and ada.affiliations[1] == ben.affiliations[0]
+    assert dict(article.byline_notes) == {
+        "equal-contributor": "These authors contributed *equally* to this work.",
+        "deceased": "Deceased",
+        "group": "Membership list can be found in the Acknowledgments section.",
+    }
+
+
+def test_attributes_may_be_listed_and_roles_may_have_degrees(tmp_path):
+    _, article = load(project(tmp_path, """---
+title: T
+lang: en
+author:
+  - name: Ada First
+    attributes: [corresponding, equal-contributor]
+    role:
+      - investigation: lead
+      - writing
+  - name: Ben Second
+    attributes: deceased
+    roles: conceptualization
+    metadata:
+      current-address: Somewhere else
+---
+"""))
+    ada, ben = article.authors
+    assert ada.corresponding and ada.equal_contributor and not ada.deceased
+    assert ada.roles == ("investigation (lead)", "writing")
+    assert ben.deceased and ben.roles == ("conceptualization",) and ben.current_address == "Somewhere else"
+
+
+def test_an_affiliation_id_given_under_one_author_serves_the_others(tmp_path):
+    """Quarto's "inline references": the id may be given under any author, even
+    one listed after the author who refers to it."""
+    loaded, article = load(project(tmp_path, """---
+title: T
+lang: en
+author:
+  - name: John Hamm
+    affiliations:
+      - ref: cmu
+  - name: Norah Jones
+    affiliations:
+      - id: cmu
+        name: Carnegie Mellon University
+        city: Pittsburgh
+      - id: 2
+        name: University of Chicago
+        postal-code: 60637
+  - name: Bill Gates
+    affiliation:
+      ref: 2
+---
+"""))
+    assert loaded.problems == () and loaded.warnings == ()
+    hamm, jones, gates = article.authors
+    assert hamm.affiliations == (jones.affiliations[0],)
+    assert hamm.affiliations[0].display == "Carnegie Mellon University, Pittsburgh"
+    assert gates.affiliations == (jones.affiliations[1],) and gates.affiliations[0].postal_code == "60637"
+
+
+def test_an_unknown_reference_still_lists_the_ids_given_anywhere(tmp_path):
+    loaded, _ = load(project(tmp_path, """---
+title: T
+lang: en
+author:
+  - name: A B
+    affiliations:
+      - id: univ
+        name: U
+  - name: C D
+    affiliations:
+      - ref: inst
+---
+"""))
+    assert messages(loaded.problems) == [
+        "source/a/article.md:11: author[1].affiliations[0].ref: no affiliation has the id 'inst'\n"
+        "    list it under the top-level 'affiliations:' (ids: univ)"]
+
+
+def test_numbers_in_text_fields_are_text(tmp_path):
+    loaded, article = load(project(tmp_path, """---
+title: 1984
+lang: en
+keywords: [1939, war]
+author:
+  - name: A B
+    id: 1
+    affiliations:
+      - id: 7
+        name: U
+        isni: 0000000419369094
+        ringgold: 6752
+funding:
+  - source: A fund
+    investigator:
+      - ref: 1
+---
+"""))
+    assert article.title == "1984" and article.keywords == ("1939", "war")
+    assert article.authors[0].affiliations[0].ringgold == "6752"
+    assert article.back_matter.funding == ("A fund, A B",)
+    # The ISNI's leading zeros were lost: a warning, never an error.
+    assert loaded.problems == ()
+    assert [w.field for w in loaded.warnings] == ["author[0].affiliations[0].isni"]
+
+
+def test_an_orcid_given_as_a_number_is_still_refused_as_text(tmp_path):
+    loaded, _ = load(project(tmp_path, "---\ntitle: T\nlang: en\nauthor:\n  - name: A B\n    orcid: 1234\n---\n"))
+    assert messages(loaded.problems) == ["source/a/article.md:6: author[0].orcid: must be text, not a number"]
+
+
+def test_unknown_fields_are_ignored_with_one_note(tmp_path):
+    loaded, article = load(project(tmp_path, """---
+title: T
+lang: en
+keep-tex: true
+colorlinks: true
+citation-key: smith2024
+my-setting: 12
+author:
+  - name: A B
+    twitter: "@ab"
+    affiliations:
+      - name: U
+        building: North wing
+foo: bar
+url: https://example.org
+---
+"""))
+    assert loaded.problems == () and loaded.ok("a")
+    note, = loaded.warnings
+    assert (note.file, note.line, note.field) == ("source/a/article.md", 6, None)
+    assert note.message == ("ignored the fields Imprint does not know: citation-key (line 6), my-setting (line 7), "
+                            "author[0].twitter (line 10), author[0].affiliations[0].building (line 13), "
+                            "foo (line 14), url (line 15)")
+    assert article.authors[0].affiliations[0].name == "U"
+
+
+def test_a_field_within_a_letter_or_two_of_a_known_one_is_an_error(tmp_path):
+    loaded, _ = load(project(tmp_path, """---
+title: T
+lang: en
+affilations:
+  - id: x
+    name: U
+author:
+  - name: A B
+    equal-contributer: true
+abstarct: An abstract.
+---
+"""))
+    assert messages(sorted(loaded.problems, key=lambda p: p.line)) == [
+        "source/a/article.md:4: affilations: unknown field 'affilations'\n    did you mean 'affiliations'?",
+        "source/a/article.md:9: author[0].equal-contributer: unknown field 'equal-contributer'\n"
+        "    did you mean 'equal-contributor'?",
+        "source/a/article.md:10: abstarct: unknown field 'abstarct'\n    did you mean 'abstract'?",
+    ]
+    assert not loaded.ok("a") and loaded.warnings == ()
+
+
+@pytest.mark.parametrize("key, known, found", [
+    ("autor", ["author", "authors"], "author"),
+    ("affilations", ["affiliation", "affiliations"], "affiliations"),
+    ("tilte", ["title"], "title"),  # a transposition is one letter
+    ("keyword", ["keywords"], "keywords"),
+    ("numbr-section", ["number-sections"], "number-sections"),
+    ("foo", ["toc", "lof"], None),  # short names: one letter at most
+    ("url", ["rtl"], None),
+    ("categories", ["category"], None),
+    ("my-setting", ["setting"], None),
+])
+def test_what_counts_as_a_typing_mistake(key, known, found):
+    assert closest_field(key, known) == found
+
+
+def test_title_short_is_the_short_title(tmp_path):
+    _, article = load(project(tmp_path, "---\ntitle: 'Long: and longer'\ntitle-short: Long\nlang: en\n---\n"))
+    assert article.short_title == "Long"
+    loaded, _ = load(project(tmp_path / "both", "---\ntitle: T\nshort-title: S\ntitle-short: S\nlang: en\n---\n"))
+    assert messages(loaded.problems) == [
+        "source/a/article.md:4: title-short: give the short title under 'short-title' or 'title-short', not both"]
+
+
+def test_crossref_prefixes_are_read_and_other_settings_ignored(tmp_path):
+    loaded, article = load(project(tmp_path, """---
+title: T
+lang: en
+crossref:
+  fig-prefix: Fig.
+  tbl-prefix: table
+  eq-prefix: ""
+  fig-title: Figure
+  chapters: true
+---
+"""))
+    assert loaded.problems == () and loaded.warnings == ()
+    assert dict(article.crossref_prefixes) == {"fig": "Fig.", "tbl": "table", "eq": ""}
+    _, article = load(project(tmp_path / "off", "---\ntitle: T\nlang: en\ncrossref: false\n---\n"))
+    assert dict(article.crossref_prefixes) == {}
+
+
+# -- shortcodes
+
+
+def expand(text: str, meta=None, variables=None, code_aware=True) -> tuple[str, Expander]:
+    expander = Expander(meta or {}, variables, "source/_variables.yml")
+    result = expander.expand(text, "f.md", lambda offset: 10 + text.count("\n", 0, offset), code_aware=code_aware)
+    return result, expander
+
+
+def test_shortcodes_keep_the_lines_of_the_text():
+    text = "A {{< var v >}} B\n{{< meta note >}}\n{{< var missing >}}\n"
+    result, expander = expand(text, {"note": "two\nlines"}, {"v": "x"})
+    assert result == "A x B\ntwo lines\n{{< var missing >}}\n"
+    problem, = expander.problems
+    assert (problem.file, problem.line) == ("f.md", 12)
+    assert problem.message == "{{< var missing >}}: there is no variable 'missing' in source/_variables.yml"
+    assert problem.hint == "source/_variables.yml defines: v"
+
+
+def test_dotted_keys_lists_from_one_and_escaped_dots():
+    meta = {"author": [{"name": "Norah Jones"}, "Bill Gates"], "labels": {"description": "Desc"},
+            "field.with.dots": "dotted", "flag": True, "n": 5}
+    expander = Expander(meta, {"email": {"info": "info@example.org"}}, "_variables.yml",
+                        describe=lambda key, value: value["name"] if isinstance(value, dict) and "name" in value
+                        else None)
+    text = ("{{< meta labels.description >}} {{< meta author.1 >}} {{< meta author.2 >}} "
+            "{{< meta field\\\\.with\\\\.dots >}} {{< meta \"flag\" >}} {{< meta n >}} {{< var email.info >}}")
+    assert expander.expand(text, "f", lambda o: 1) == "Desc Norah Jones Bill Gates dotted true 5 info@example.org"
+    assert expander.problems == []
+    assert split_key("a\\.b.c") == ["a.b", "c"]
+
+
+def test_escaped_shortcodes_and_code_blocks_that_refuse_them():
+    text = ("`{{{< var v >}}}` and `{{< var v >}}`\n"
+            "```{.markdown shortcodes=\"false\"}\n{{< var v >}} {{{< var v >}}}\n```\n"
+            "~~~ python\n{{< var v >}}\n~~~\n")
+    result, expander = expand(text, variables={"v": "x"})
+    assert result == ("`{{< var v >}}` and `x`\n"
+                      "```{.markdown shortcodes=\"false\"}\n{{< var v >}} {{{< var v >}}}\n```\n"
+                      "~~~ python\nx\n~~~\n")  # Quarto expands in code, unless told not to
+    assert expander.problems == [] and expander.warnings == []
+
+
+def test_other_shortcodes_are_removed_with_a_warning():
+    result, expander = expand("One{{< pagebreak >}}\n{{< include _intro.qmd >}}\n{{< env HOME >}}\n")
+    assert result == "One\n\n\n"
+    assert [(w.line, w.message) for w in expander.warnings] == [
+        (10, "removed the shortcode {{< pagebreak >}}: Imprint expands only {{< meta >}} and {{< var >}}"),
+        (11, "removed the shortcode {{< include _intro.qmd >}}: Imprint expands only {{< meta >}} and {{< var >}}"),
+        (12, "removed the shortcode {{< env HOME >}}: Imprint expands only {{< meta >}} and {{< var >}}"),
+    ]
+
+
+def test_a_value_that_names_itself_or_is_not_one_text_is_an_error():
+    _, expander = expand("{{< meta a >}} {{< meta list >}} {{< var x >}} {{< meta >}}",
+                         {"a": "{{< meta b >}}", "b": "{{< meta a >}}", "list": [1, 2]})
+    assert [p.message for p in expander.problems] == [
+        "{{< meta a >}}: 'a' refers to itself",
+        "{{< meta list >}}: 'list' is a list, not one value",
+        "{{< var x >}}: there is no _variables.yml for the variable 'x'",
+        "{{< meta >}}: names no field",
+    ]
+
+
+def test_shortcodes_in_the_front_matter_are_located_in_their_field(tmp_path):
+    loaded, article = load(project(tmp_path, """---
+title: "{{< meta citation.container-title >}}: a note"
+subtitle: Version {{< var version >}}
+lang: en
+citation:
+  container-title: Notes
+abstract: |
+  First line.
+  Second line with {{< var nothing >}}.
+---
+
+Published in {{< meta citation.container-title >}}, by {{< meta author >}}.
+""", {"a/_variables.yml": "version: '1.10'\n"}))
+    assert article.title == "Notes: a note" and article.subtitle == "Version 1.10"
+    assert article.body == "\nPublished in Notes, by {{< meta author >}}.\n"
+    assert [(p.line, p.field, p.message) for p in loaded.problems] == [
+        (9, "abstract", "{{< var nothing >}}: there is no variable 'nothing' in source/a/_variables.yml"),
+        (12, None, "{{< meta author >}}: there is no field 'author' in the front matter"),
+    ]
+
+
+def test_meta_reads_fields_imprint_ignores_and_the_publication_file(tmp_path):
+    loaded, article = load(project(tmp_path, """---
+title: "{{< meta params.place >}} in {{< meta citation.container-title >}}"
+params:
+  place: Ulan-Ude
+lang: en
+---
+""", {"publication.yaml": "citation:\n  container-title: The Herald\n"}))
+    assert article.title == "Ulan-Ude in The Herald" and loaded.problems == ()
+
+
+# -- a Quarto project's _quarto.yml and _variables.yml
+
+
+def test_quarto_yml_is_merged_under_the_article_as_quarto_merges(tmp_path):
+    settings = project(tmp_path, """---
+title: Own title
+keywords: [own]
+citation:
+  volume: 5
+bibliography: [own.bib]
+csl: own-style
+---
+""", {
+        "_quarto.yml": """project:
+  type: manuscript
+lang: ru
+keywords: [shared]
+license: CC BY 4.0
+citation:
+  container-title: Shared Journal
+  volume: 1
+bibliography: shared.bib
+csl: shared-style
+crossref:
+  fig-prefix: Рис.
+website-ish: 1
+""",
+        "shared.bib": "", "a/own.bib": "",
+        "publication.yaml": "lang: en\ncitation:\n  issn: 1234-5678\n",
+    })
+    loaded, article = load(settings)
+    assert loaded.problems == ()
+    assert article.lang == "ru"  # _quarto.yml over publication.yaml
+    assert article.keywords == ("shared", "own")  # lists joined, the project's first
+    assert (article.citation.container_title, article.citation.volume, article.citation.issn) == (
+        "Shared Journal", "5", "1234-5678")
+    # A list and a text joined as a list (each relative to its file's folder); two texts: the article's.
+    assert article.bibliography == (tmp_path / "source" / "shared.bib", tmp_path / "source" / "a" / "own.bib")
+    assert article.csl == "own-style"
+    assert dict(article.crossref_prefixes) == {"fig": "Рис."}
+    assert article.license.text == "CC BY 4.0"
+    assert article.locate("lang") == ("source/_quarto.yml", 3)
+    assert article.locate("keywords[1]") == ("source/a/article.md", 3)
+    note, = loaded.warnings  # reported once, for the file
+    assert note.file == "source/_quarto.yml" and "website-ish (line 13)" in note.message
+
+
+def test_a_problem_in_quarto_yml_is_told_in_that_file_and_fails_its_articles(tmp_path):
+    settings = project(tmp_path, "---\nlang: en\n---\n", {"_quarto.yml": "title: Shared\npaper: B5\nautor: X\n"})
+    loaded, article = load(settings)
+    assert article.title == "Shared"  # the title may come from the project
+    assert messages(loaded.problems) == [
+        "source/_quarto.yml:3: autor: unknown field 'autor'\n    did you mean 'author'?",
+        "source/_quarto.yml:2: paper: 'B5' is not allowed\n    use one of: A4, Letter, A5",
+    ]
+    assert not loaded.ok("a")
+
+
+def test_the_articles_own_project_files_come_first(tmp_path):
+    settings = project(tmp_path, "---\ntitle: '{{< var name >}}'\nlang: en\n---\n{{< meta subtitle >}}\n", {
+        "_quarto.yml": "subtitle: Shared\n", "_variables.yml": "name: Shared\n",
+        "a/_quarto.yml": "subtitle: Own\n", "a/_variables.yml": "name: Own\n",
+    })
+    loaded, article = load(settings)
+    assert (article.title, article.subtitle, article.body) == ("Own", "Own", "Own\n")
+    assert dict(article.variables) == {"name": "Own"}
+
+
+# -- date: today, date: last-modified
+
+
+def git(root: Path, *args: str, date: str | None = None) -> None:
+    env = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(root), "PATH": "/usr/bin:/bin"}
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_date_placeholders_are_the_day_of_the_last_commit(tmp_path):
+    settings = project(tmp_path, "---\ntitle: T\nlang: en\ndate: last-modified\ndate-modified: today\n---\n")
+    git(tmp_path, "init", "-q")
+    loaded, _ = load(settings)
+    assert [p.message.rsplit(", but ", 1)[-1] for p in loaded.problems] == ["the file was never committed"] * 2
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "first", date="2024-03-05T23:30:00+02:00")
+    (tmp_path / "source" / "a" / "article.md").write_text("---\ntitle: T\nlang: en\ndate: last-modified\n---\n")
+    loaded, article = load(settings)  # changed since, not committed: still the commit's day
+    assert loaded.problems == () and article.date.iso() == "2024-03-05"
+    with_epoch = Settings.for_project(tmp_path, environ={"SOURCE_DATE_EPOCH": EPOCH})
+    assert load(with_epoch)[1].date.iso() == "2023-11-14"
+
+
+def test_a_date_placeholder_outside_git_is_a_clear_error(tmp_path):
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\ndate: today\n---\n"))
+    problem, = loaded.problems
+    assert (problem.line, problem.field) == (4, "date") and article.date is None
+    assert problem.message.endswith("but the project is not a git repository")
+    assert problem.hint == "set SOURCE_DATE_EPOCH, commit the file in git, or write the date itself (YYYY-MM-DD)"
+
+
+def test_meta_date_prints_the_date_a_placeholder_stands_for(tmp_path):
+    _, article = load(project(tmp_path, "---\ntitle: T\nlang: en\ndate: today\n---\nAs of {{< meta date >}}.\n",
+                              environ={"SOURCE_DATE_EPOCH": EPOCH}))
+    assert article.body == "As of 2023-11-14.\n"
+
+
+# -- the error cases of the front matter, at the level of loading
+
+
+FRONT_MATTER_CASES = ["unknown-field", "wrong-types", "unknown-affiliation", "duplicate-field", "blank-values",
+                      "missing-title", "missing-lang", "orcid-checksum", "impossible-date", "yaml-aliases",
+                      "yaml-deep-nesting", "yaml-python-tag", "malformed-yaml", "bad-publication", "field-typos",
+                      "unknown-shortcode-key", "date-placeholder-without-git", "affiliation-id-twice"]
+
+
+@pytest.mark.parametrize("case", FRONT_MATTER_CASES)
+def test_front_matter_error_cases_at_loading(case, tmp_path):
+    """What test_errors.py pins through the command line, found by loading alone
+    (these cases have no problem the later stages would add)."""
+    import shutil
+
+    from imprint.errors import SourceError
+
+    shutil.copytree(CASES / "errors" / case / "source", tmp_path / "source")
+    try:
+        problems = load_project(Settings.for_project(tmp_path, environ={})).problems
+    except SourceError as error:
+        problems = error.problems
+    problems = sorted(dict.fromkeys(problems), key=lambda p: (p.file, p.line or 0, p.column or 0))
+    lines = [f"error: {p}" for p in problems]
+    expected = (CASES / "errors" / case / "expected.txt").read_text(encoding="utf-8").splitlines(keepends=True)
+    errors = "".join(line for line in expected if not line.startswith(("exit ", "warning: "))
+                     and "problem" not in line.split(":")[0])
+    assert "\n".join(lines) + "\n" == errors.split(f"{len(problems)} problem")[0]
+
+
+# -- how the front matter shows them
+
+
+def test_the_byline_marks_and_notes(tmp_path):
+    from imprint.render import Theme
+
+    _, article = load(project(tmp_path, PLOS_LIKE.replace("  deceased: Deceased\n", "").replace(
+        'current-address: "Current Address: Dept A, Institution A, City, Country"',
+        "current-address: Dept A, Institution A")))
+    theme = Theme(REPO, REPO / "styles")
+    affiliations = list(dict.fromkeys(a for person in article.authors for a in person.affiliations))
+    doc = SimpleNamespace(
+        article=article, title=article.title, title_text=article.title, subtitle=None, running_title="",
+        running_authors="", abstract=None, keywords=(), translation=None, reference="", affiliations=affiliations,
+        bylines=[SimpleNamespace(author=p, affiliation_numbers=tuple(affiliations.index(a) + 1
+                                                                     for a in p.affiliations))
+                 for p in article.authors])
+    html = theme.render("front-matter.html.j2", doc=doc, t=theme.strings("en"), epub=False)
+    assert '<span class="author-name">Ada First</span><sup class="affiliation-ref">1,2</sup>' \
+           '<sup class="author-marks">‡</sup>' in html
+    assert '<span class="author-name">Dan Fourth</span><sup class="affiliation-ref">2</sup>' \
+           '<sup class="author-marks">†</sup>' in html
+    assert '<p class="author group-author"><span class="author-name">with the Example Consortium</span>' \
+           '<sup class="author-marks">¶</sup>' in html
+    assert "‡</span> These authors contributed *equally* to this work.</p>" in html  # as written: a manuscript gives it rendered
+    assert "¤</span> Current address: Dept A, Institution A</p>" in html
+    assert "†</span> Deceased.</p>" in html  # no note given: the language's words
+    assert "¶</span> Membership list can be found in the Acknowledgments section.</p>" in html
+    ru = theme.strings("ru")
+    assert all(isinstance(ru[key], str) for key in ("key_points", "plain_language_summary", "equal_contributor",
+                                                    "deceased", "current_address"))
