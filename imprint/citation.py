@@ -1,16 +1,13 @@
 """One CSL-JSON record per article, and its reference formatted by a CSL processor.
 
 The record is the single source of every citation Imprint emits: the "For
-citation" line (citeproc-py with the chosen CSL style), and the CSL-JSON, BibTeX
-and RIS files (writers/exports.py).
+citation" line (Pandoc's citeproc with the chosen CSL style: body/references.py),
+and the CSL-JSON, BibTeX and RIS files (writers/exports.py).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
-
-from markupsafe import Markup
 
 from .model import Article, PartialDate
 
@@ -55,11 +52,3 @@ def full_title(title: str, subtitle: str | None) -> str:
     if not subtitle:
         return title
     return f"{title} {subtitle}" if title.rstrip()[-1:] in "?!." else f"{title}: {subtitle}"
-
-
-def format_reference(record: dict[str, Any], style_path: Path, lang: str) -> tuple[Markup, str]:
-    """The record (an article's own, every string plain text) as a reference-list
-    entry in the given CSL style: (HTML, plain text)."""
-    from .references import Citer
-
-    return Citer({record["id"]: record}, style_path, lang, rich_text=False).reference()

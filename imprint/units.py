@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import os
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +45,7 @@ class Result:
     listing: ArticleListing | IssueListing | None = None
     inputs: tuple[Path, ...] = ()
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # built, with a caveat the editor must know of
     seconds: dict[str, float] = field(default_factory=dict)  # time per kind of file
     process: int = field(default_factory=os.getpid)  # the process that rendered it
 
@@ -63,11 +63,7 @@ def build_article(manuscript: Manuscript | Article, context: Context) -> Result:
     try:
         if isinstance(manuscript, Article):
             with clock("prepare"):
-                meanwhile = None
-                if "epub" in settings.formats or "site" in settings.formats:
-                    from .writers.cover import order_article_cover
-                    meanwhile = partial(order_article_cover, manuscript, theme)  # drawn by the press, if it draws
-                manuscript = prepare(manuscript, theme, settings, meanwhile)
+                manuscript = prepare(manuscript, theme, settings)
         files: dict[str, bytes] = {}
         for fmt in settings.formats:
             if fmt != "site":
@@ -89,7 +85,7 @@ def build_article(manuscript: Manuscript | Article, context: Context) -> Result:
         return Result(f"article:{slug}", slug, problems=error.problems)
     sizes = {name: len(data) for name, data in files.items()}
     return Result(f"article:{slug}", slug, files, article_listing(manuscript, sizes), inputs(manuscript, theme),
-                  seconds=clock.seconds)
+                  warnings=manuscript.warnings, seconds=clock.seconds)
 
 
 def build_issue(edition: IssueManuscript, context: Context) -> Result:

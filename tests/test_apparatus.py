@@ -72,14 +72,15 @@ def test_citations_and_references_golden(case, request):
 
 def test_citation_forms_in_russian(apparatus_ru):
     lines = citations_and_references(apparatus_ru.file("epub"))
-    for expected in ["cite: [Smith, Doe, 2015; Иванов, 2010]",  # a group, in the style's order
+    for expected in ["cite: [Иванов, 2010a; Smith, Doe, 2015]",  # a group, in the style's order: Cyrillic first
                      "cite: Жуков [1969, с. 145]",  # narrative with a locator
-                     "cite: [1985, с. 1089]",  # author suppressed
-                     # the style sorts a group's items, and writes every locator as a page (its own rule)
+                     "cite: [1985, p. 1089]",  # author suppressed ("p." is no Russian locator: a suffix)
+                     # the style sorts a group's items, prefix or not, and writes every locator as a page
                      "cite: [Петров, Сидорова, 1985, с. 3; см. Сергеев, 2001, с. 12]",
-                     "cite: [Петров, Сидорова, 1985, с. 50]"]:  # inside a footnote
+                     "cite: [Петров, Сидорова, 1985, с. 50]",  # inside a footnote
+                     "cite: [Иванов, 2010b]"]:  # two works of one author and year
         assert expected in lines, expected
-    assert "entry ref-archive1940: 10. Штаб 1-й армейской группы." in lines  # nocite
+    assert "entry ref-archive1940: 7. Штаб 1-й армейской группы." in lines  # nocite, with the Cyrillic works
     assert lines.count("\nentry ") == 10
 
 
@@ -94,7 +95,7 @@ def test_every_citation_and_cross_reference_links_to_its_target(apparatus_ru):
                 page, _, anchor = target.rpartition("#")
                 assert (page or name, anchor) in ids, f"{name}: {target}"
                 links += 1
-    assert links > 20
+    assert links >= 20
     entries = found["references.xhtml"].find(".//x:section", NS)
     assert entries.get(EPUB_TYPE) == "bibliography" and entries.get("role") == "doc-bibliography"
 
@@ -207,9 +208,9 @@ def test_reference_heading_of_the_author_is_kept(apparatus_en):
 
 @pytest.mark.parametrize("style, in_text, note_count, entry_start", [
     ("apa", "Coox, 1985, p. 580", 1, "Coox, A. D. (1985)."),
-    ("chicago-author-date", "Coox 1985, 580", 1, "Coox, A. D. 1985."),
+    ("chicago-author-date", "Coox 1985, 580", 1, "Coox, Alvin D. 1985."),  # given names as written
     ("ieee", "[1, p. 580]", 1, "[1]"),
-    ("chicago-notes-bibliography", None, 4, "Coox, A. D. Nomonhan"),
+    ("chicago-notes-bibliography", None, 4, "Coox, Alvin D. Nomonhan"),
 ])
 def test_switching_the_style_re_renders_everything(style, in_text, note_count, entry_start, tmp_path):
     root = make_project(tmp_path, CASES / "apparatus-en" / "source")

@@ -82,7 +82,7 @@ See [*compare* @smith2015, p. 12] and [a link with @doe2020 in it](https://examp
     assert text(pages["references.xhtml"].find(f".//{X}h1")) == "References"
     entries = {li.get("id"): text(li) for li in pages["references.xhtml"].iter(f"{X}li")}
     assert "12" not in entries["ref-smith2015"]  # the first citation's locator stays in the citation
-    assert "<i>" not in entries["ref-smith2015"] and "steppe" in entries["ref-smith2015"]  # rich text kept as markup
+    assert "<i>" not in entries["ref-smith2015"] and "steppe" in entries["ref-smith2015"].lower()  # rich text as markup
     assert "2020" in entries["ref-doe2020"] and "3, 4" in entries["ref-doe2020"]  # a date range keeps its start
     assert epubcheck(root / "dist" / "a" / "a.epub", tmp_path) == []
 
@@ -145,7 +145,7 @@ def test_the_articles_own_reference_replaces_the_shared_one(tmp_path):
     ("A [@smith2015].\n", "csl: no-such-style\n", "there is no CSL style named 'no-such-style'"),
     ("[link @smith2015](https://example.org)\n", "csl: chicago-notes-bibliography\n",
      "a citation in a link's text cannot become a footnote"),
-    ("::: {#fig-bad}\nJust text.\n:::\n", "", "the Quarto div '{#fig-bad}' must hold one image"),
+    ("::: {#fig-bad}\nJust text.\n:::\n", "", "the Quarto figure div '{#fig-bad}' holds no image"),
 ])
 def test_problems_are_reported_not_crashed(body, front, message, tmp_path):
     root = project(tmp_path, body, front=front)

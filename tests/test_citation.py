@@ -103,5 +103,5 @@ def test_a_publication_can_choose_another_csl_style(tmp_path):
 
 def test_markup_characters_in_metadata_stay_text_in_the_reference(full):
     line = for_citation_in_epub(full.file("epub"))
-    # The house style is English (its default-locale), whatever the article's language.
-    assert "“Испытательная статья: сотрудничество и «кавычки» & <теги>: Подзаголовок для проверки”" in line
+    # The article's language localises the style (Pandoc's `lang`): Russian quotation marks.
+    assert "«Испытательная статья: сотрудничество и «кавычки» & <теги>: Подзаголовок для проверки»" in line

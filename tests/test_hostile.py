@@ -5,6 +5,7 @@ the other hostile and broken inputs are in cases/errors/ (test_errors.py)."""
 from __future__ import annotations
 
 import json
+import re
 import os
 import socket
 import zipfile
@@ -142,7 +143,7 @@ def test_markup_in_user_text_comes_out_literally_everywhere(tmp_path, capsys, mo
     pdf_text = " ".join(pages_text(dist / "a" / "a.pdf")).replace("\n", " ")
     # (title, subtitle and abstract are Markdown, where &amp; is an entity: "&")
     assert "</title><script>alert(1)</script>" in pdf_text and "<b>&</b>" in pdf_text
-    assert '<div onclick=“x()”>raw block</div>' in pdf_text  # raw HTML is text
+    assert '<div onclick="x()">raw block</div>' in pdf_text  # raw HTML is text, as written
     with pikepdf.open(dist / "a" / "a.pdf") as pdf:
         xmp = pdf.open_metadata()
         literal = MARKUP.replace("&amp;", "&").replace('"q"', "“q”").replace("'a'", "‘a’")
@@ -231,7 +232,14 @@ def test_pathological_markdown_finishes_or_fails_cleanly(tmp_path, capsys, monke
         if name not in failed:
             assert (root / "dist" / name / f"{name}.epub").exists() and \
                 (root / "dist" / name / f"{name}.pdf").exists(), f"{name} was not built\n{err}"
-    assert len(failed) <= 4, err  # most are odd but valid Markdown: they are published
+    # What Pandoc's reader would take minutes over is refused at once, at its line
+    # (imprint/body/guard.py); the rest is odd but valid Markdown: published.
+    for line in err.splitlines():
+        if line.startswith("error: source/"):
+            assert re.match(r"error: source/[\w-]+/article\.md:\d+: ", line), line
+    assert failed <= {"backticks", "bracket-paren-pattern", "link-openers-emph-closers", "link-openers-no-closers",
+                      "nested-brackets", "unclosed-links-a", "unclosed-links-b", "deeply-nested-lists",
+                      "nested-block-quotes", "nested-strong-emph", "mdit-crash-2"}, err
 
 
 def test_templates_cannot_reach_out(tmp_path, outside, capsys, monkeypatch):

@@ -1,6 +1,6 @@
-"""The press (imprint/press.py): a second process that typesets, or draws covers
-and formats citations, for a unit built alone. What it makes is what the build
-makes in its own process; how it answers is checked here, not how fast."""
+"""The press (imprint/press.py): a second process that typesets, or draws covers,
+for a unit built alone. What it makes is what the build makes in its own
+process; how it answers is checked here, not how fast."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 
 from imprint import build, press
 from imprint.config import Settings
-from imprint.errors import StyleError
 from test_incremental import small_project
 
 NO_BIBLIOGRAPHY = """<?xml version="1.0" encoding="utf-8"?>
@@ -39,7 +38,7 @@ def files(dist: Path) -> dict[str, bytes]:
 
 def test_covers_and_citations_from_the_press_are_the_same(tmp_path, artwork_press):
     """An e-reader edition and a site built alone with the press drawing the cover
-    and formatting the "For citation" line: byte for byte what the build makes alone."""
+    : byte for byte what the build makes alone."""
     root = small_project(tmp_path, 1)
     options = dict(formats=("epub", "json", "site"), environ={})
     there = build(Settings.for_project(root, dist_dir=tmp_path / "there", jobs=2, **options))
@@ -52,58 +51,21 @@ def test_covers_and_citations_from_the_press_are_the_same(tmp_path, artwork_pres
     assert made_here == made_there
 
 
-def test_a_style_problem_found_by_the_press_is_told_as_in_the_build(tmp_path, artwork_press):
-    """A CSL style that cannot format a reference list: the press finds it while
-    formatting the article's own reference, and the build reports it, at the
-    article's `csl` line, as it does when it formats it itself."""
+def test_a_style_problem_is_told_as_in_the_build(tmp_path, artwork_press):
+    """A CSL style that cannot format a reference list: the build reports it, at
+    the article's `csl` line, with the press drawing the cover or without."""
     root = small_project(tmp_path, 1)
     (root / "styles" / "csl" / "no-bibliography.csl").write_text(NO_BIBLIOGRAPHY)
     article = root / "source" / "a1" / "article.md"
     article.write_text(article.read_text().replace("lang: en\n", "lang: en\ncsl: no-bibliography\n"))
     options = dict(formats=("epub",), environ={})
     there = build(Settings.for_project(root, dist_dir=tmp_path / "there", jobs=2, **options))
-    assert artwork_press.used
     press.stop()
     here = build(Settings.for_project(root, dist_dir=tmp_path / "here", jobs=2, **options))
     assert not here.ok and here.problems == there.problems
     problem, = here.problems
     assert "no <bibliography> layout" in problem.message and problem.field == "csl" and problem.line == 5
     assert not (tmp_path / "there" / "a1").exists()
-
-
-def test_answers_come_to_who_asked_in_any_order(artwork_press):
-    """Orders are answered in turn; each is collected when its maker asks, in any
-    order, and what a process that is gone ordered is passed over."""
-    record = {"id": "x", "type": "article-journal", "title": "A title", "issued": {"date-parts": [[2024]]}}
-    style = Path(__file__).parents[1] / "styles" / "csl" / "utmn-humanitates.csl"
-
-    def orphan() -> None:  # orders, and ends without waiting for the answer
-        press.order("reference", {**record, "title": "Not for you"}, style, "en")
-
-    process = multiprocessing.get_context("fork").Process(target=orphan)
-    process.start()
-    process.join()
-    first = press.order("reference", record, style, "en")
-    second = press.order("reference", {**record, "title": "Another title"}, style, "en")
-    assert "Another title" in second.result()[1]
-    assert "A title" in first.result()[1] and "Not for you" not in first.result()[1]
-    assert first.result() == press._work("reference")(record, style, "en")  # as made here
-
-
-def test_an_error_is_raised_where_the_result_is_asked_for(tmp_path, artwork_press):
-    """From the press or made here, a failed order raises when its result is
-    asked for (the build goes on meanwhile), not when it is ordered."""
-    broken = tmp_path / "broken.csl"
-    broken.write_text("<style")
-    record = {"id": "x", "type": "book", "title": "T"}
-    assert press.serves("cover") and press.serves("reference") and not press.serves("typeset")
-    from_press = press.order("reference", record, broken, "en")
-    with pytest.raises(StyleError, match="not valid XML"):
-        from_press.result()
-    press.stop()
-    made_here = press.order("reference", record, broken, "en")
-    with pytest.raises(StyleError, match="not valid XML"):
-        made_here.result()
 
 
 def test_the_press_and_workers_end_when_the_build_is_killed(tmp_path):

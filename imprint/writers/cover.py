@@ -21,7 +21,7 @@ from ..config import Settings
 from ..errors import Problem, SourceError, StyleError, UserError
 from ..fetch import display, read_bytes, read_text
 from ..frontmatter import load_yaml
-from ..manuscript import Manuscript, issue_label, titles
+from ..manuscript import Manuscript, issue_label
 from ..model import Article
 from ..render import Theme
 from . import memo
@@ -73,20 +73,6 @@ def cover_files(cover: Cover) -> dict[str, bytes]:
 def article_cover(manuscript: Manuscript, theme: Theme, settings: Settings) -> Cover:
     text = _article_text(manuscript.article, manuscript.title_text, manuscript.subtitle_text, manuscript.t)
     return _cover(text, manuscript.article.cover_image, manuscript.t, theme, settings)
-
-
-def order_article_cover(article: Article, theme: Theme) -> None:
-    """Have the press draw the article's cover, if it draws covers, while the
-    article is made ready here: article_cover then finds it drawn. A problem
-    is left for article_cover to tell."""
-    if article.cover_image is not None or not press.serves("cover"):
-        return
-    try:
-        t = theme.strings(article.lang)
-        _, title_text, _, subtitle_text = titles(article, t)
-        _ordered(_article_text(article, title_text, subtitle_text, t), *_plan(theme))
-    except UserError:
-        return
 
 
 def _article_text(article: Article, title_text: str, subtitle_text: str | None, t: Mapping[str, Any]) -> CoverText:

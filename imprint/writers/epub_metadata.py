@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from ebooklib import epub
 
 from ..manuscript import Manuscript, issue_label
-from ..markup import plain_text
+from ..body.document import plain_text
 
 if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
     from ..issue_manuscript import IssueManuscript

@@ -18,9 +18,9 @@ from xml.etree import ElementTree
 
 from markupsafe import Markup
 
-from ..citation import format_reference
 from ..config import FORMATS, Settings
-from ..document import Context, parse_block
+from ..body.reader import Field, render_fields
+from ..body.references import format_references
 from ..errors import Problem, StyleError
 from ..manuscript import Manuscript
 from ..model import Publication
@@ -189,9 +189,10 @@ def _index_page(content: SiteContent, home: str, theme: Theme, settings: Setting
                                                    _natural(i.issue_number or ""), _natural(i.slug)))
     description = None
     if publication.description:
-        context = Context(file=publication.file or "source/publication.yaml", first_line=1,
-                          quotes=str(t["quotes"]), words=t, root=settings.root, folder=settings.source_dir, lang=lang)
-        description = parse_block(publication.description, context, "description")
+        file = publication.file or "source/publication.yaml"
+        line = publication.where.get("description", (file, None))[1]
+        description = render_fields([Field("description", publication.description, False, line)], file=file,
+                                    lang=lang, words=t, seconds=settings.time_limit or 300)["description"]
     html = theme.render(
         "site/index.html.j2",
         t=t, lang=lang, home=home, publication=publication, description=description, place=place,
@@ -225,12 +226,11 @@ def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> 
     """The article's reference in its own style, then in each style the publication offers."""
     article = manuscript.article
     record = {**manuscript.record, "id": article.slug}
-    found = []
-    for name in dict.fromkeys((article.csl,) + (publication.cite_as or DEFAULT_CITE_AS)):
-        path = theme.csl_style(name)  # checked beforehand (cite_as_styles)
-        html, text = format_reference(record, path, article.lang)
-        found.append(Citation(_style_title(path) or name, html, text))
-    return found
+    names = list(dict.fromkeys((article.csl,) + (publication.cite_as or DEFAULT_CITE_AS)))
+    paths = [theme.csl_style(name) for name in names]  # checked beforehand (cite_as_styles)
+    formatted = format_references([record], paths, article.lang, file=article.file,
+                                  quotes=str(manuscript.t["quotes"]))
+    return [Citation(_style_title(path) or name, *entries[0]) for name, path, entries in zip(names, paths, formatted)]
 
 
 def _style_title(path: Path) -> str | None:

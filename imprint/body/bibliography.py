@@ -1,0 +1,391 @@
+"""Bibliography files as CSL-JSON: BibTeX and BibLaTeX (.bib, .bibtex), RIS (.ris),
+CSL-JSON (.json) and CSL-YAML (.yaml, .yml).
+
+Pandoc converts BibTeX and RIS (its readers are the ones its citeproc uses);
+CSL-JSON and CSL-YAML are read here, with line numbers for messages. A large
+shared .bib is not converted whole: it is split into entries here (one linear
+pass), and only the entries an article may cite (every `@key` its text has,
+with what they inherit through `crossref`/`xdata`) go to Pandoc, a few
+thousand at a time, so that time and memory grow with what is cited, not with
+the file. The CSL-JSON that comes out is what both citeproc engines are given.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+from ..errors import Problem, SourceError
+from ..fetch import display, read_text
+from ..frontmatter import load_yaml
+from ..names import parse_name
+from ..values import parse_date
+from . import pandoc
+
+NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collection-editor", "composer",
+                  "director", "editorial-director", "illustrator", "interviewer", "recipient", "reviewed-author",
+                  "chair", "compiler", "contributor", "curator", "executive-producer", "guest", "host",
+                  "narrator", "organizer", "original-author", "performer", "producer", "script-writer",
+                  "series-creator")
+DATE_VARIABLES = ("issued", "accessed", "original-date", "event-date", "submitted", "available-date")
+CHUNK = 2000  # entries per Pandoc run: its memory grows with the entries it is given (about 40 KB each)
+FORMATS = {".bib": "biblatex", ".bibtex": "bibtex", ".ris": "ris", ".json": "csljson", ".yaml": "yaml",
+           ".yml": "yaml"}
+
+
+@dataclass(frozen=True)
+class Record:
+    key: str
+    csl: Mapping[str, Any]  # CSL-JSON
+    file: str
+    line: int | None
+
+
+def load(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...], wanted: set[str] | None,
+         seconds: float) -> tuple[dict[str, Record], list[Problem], set[str]]:
+    """The records an article may cite, by key: those of its own files, then
+    those of the publication's `shared` files that its own do not have; and
+    every key of these files (for the messages about one mistyped). `wanted` is
+    every key the article could cite (None: all of them, as `nocite: @*` asks).
+    A key given twice within the article's files, or within the shared ones,
+    is a problem."""
+    own, problems = _load_all(root, files, wanted, seconds)
+    common, more = _load_all(root, tuple(f for f in shared if f not in files), wanted, seconds)
+    merged = {**common, **own}
+    known = set(merged)
+    for path in files + shared:
+        known |= _keys(root, path)
+    return merged, problems + more, known
+
+
+def _keys(root: Path, path: Path) -> set[str]:
+    """Every key a bibliography file has (read once: the readers keep what they read)."""
+    try:
+        stamp = path.resolve().stat()
+        kind = FORMATS.get(path.suffix.lower())
+        if kind in ("biblatex", "bibtex"):
+            return set(_bibtex_index(root, path, stamp.st_mtime_ns, stamp.st_size).entries)
+        if kind == "csljson":
+            found = _csl_json(root, path, stamp.st_mtime_ns, stamp.st_size)[0]
+        elif kind == "yaml":
+            found = _csl_yaml(root, path, stamp.st_mtime_ns, stamp.st_size)[0]
+        else:
+            return set()
+    except (OSError, SourceError):
+        return set()
+    return {str(record.get("id")) for record, _ in found}
+
+
+def _load_all(root: Path, files: tuple[Path, ...], wanted: set[str] | None,
+              seconds: float) -> tuple[dict[str, Record], list[Problem]]:
+    records: dict[str, Record] = {}
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            found, file_problems = _load_file(root, path, wanted, seconds)
+        except SourceError as error:
+            problems.extend(error.problems)
+            continue
+        problems.extend(file_problems)
+        for record in found:
+            earlier = records.get(record.key)
+            if earlier is not None:
+                where = f"{earlier.file}:{earlier.line}" if earlier.line else earlier.file
+                problems.append(Problem(record.file, f"the key '{record.key}' is also used in {where}",
+                                        line=record.line, hint="give one of the two entries another key"))
+                continue
+            records[record.key] = record
+    return records, problems
+
+
+def _load_file(root: Path, path: Path, wanted: set[str] | None,
+               seconds: float) -> tuple[list[Record], list[Problem]]:
+    file = display(path, root)
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise SourceError.single(file, f"'{path.suffix}' is not a bibliography format Imprint reads",
+                                 hint="use BibTeX or BibLaTeX (.bib), CSL-JSON (.json), CSL-YAML (.yaml) or RIS (.ris)")
+    stamp = path.resolve().stat()
+    if kind in ("biblatex", "bibtex"):
+        index = _bibtex_index(root, path, stamp.st_mtime_ns, stamp.st_size)
+        return _convert_bibtex(index, kind, file, wanted, seconds)
+    if kind == "ris":
+        found, problems = _ris(root, path, stamp.st_mtime_ns, stamp.st_size, seconds)
+    elif kind == "csljson":
+        found, problems = _csl_json(root, path, stamp.st_mtime_ns, stamp.st_size)
+    else:
+        found, problems = _csl_yaml(root, path, stamp.st_mtime_ns, stamp.st_size)
+    problems = list(problems)
+    records = []
+    for record, line in found:
+        key = str(record.get("id"))
+        if wanted is not None and key not in wanted:
+            continue
+        try:
+            records.append(Record(key, MappingProxyType(normalise(record)), file, line))
+        except ValueError as error:
+            problems.append(Problem(file, str(error), line=line))
+    return records, problems
+
+
+# -- BibTeX and BibLaTeX
+
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    line: int
+    text: str
+    parents: tuple[str, ...]  # crossref, xdata: entries it takes fields from
+
+
+@dataclass(frozen=True)
+class _BibIndex:
+    file: str
+    entries: Mapping[str, _Entry]
+    shared: str  # @string and @preamble: given with every part converted
+    problems: tuple[Problem, ...]
+
+
+_AT = re.compile(r"@[ \t]*([A-Za-z]+)[ \t\r\n]*([{(])")
+_PARENTS = re.compile(r"\b(?:crossref|xdata)\s*=\s*[{\"]([^}\"]*)[}\"]", re.I)
+
+
+@lru_cache(maxsize=32)
+def _bibtex_index(root: Path, path: Path, mtime: int, size: int) -> _BibIndex:
+    """Every entry of a .bib file, found in one pass (text outside entries is a
+    comment, as BibTeX has it)."""
+    file = display(path, root)
+    text = read_text(root, path, "bibliography")
+    entries: dict[str, _Entry] = {}
+    shared: list[str] = []
+    problems: list[Problem] = []
+    position, line = 0, 1
+    while True:
+        match = _AT.search(text, position)
+        if match is None:
+            break
+        line += text.count("\n", position, match.start())
+        kind = match.group(1).lower()
+        end = _entry_end(text, match.end(), match.group(2))
+        if end is None:
+            problems.append(Problem(file, f"the @{match.group(1)} entry here is never closed", line=line,
+                                    hint="count its braces: every { needs its }"))
+            break
+        body = text[match.end():end - 1]
+        if kind in ("string", "preamble"):
+            shared.append(text[match.start():end])
+        elif kind != "comment":
+            key = body.split(",", 1)[0].strip()
+            if not key:
+                problems.append(Problem(file, f"the @{match.group(1)} entry here has no key", line=line,
+                                        hint="write its key after the brace: @book{smith2015, ..."))
+            elif key in entries:
+                problems.append(Problem(file, f"the key '{key}' is also used on line {entries[key].line}",
+                                        line=line, hint="give one of the two entries another key"))
+            else:
+                parents = tuple(k.strip() for m in _PARENTS.finditer(body) for k in m.group(1).split(","))
+                entries[key] = _Entry(key, line, text[match.start():end], parents)
+        line += text.count("\n", match.start(), end)
+        position = end
+    return _BibIndex(file, MappingProxyType(entries), "\n".join(shared), tuple(problems))
+
+
+def _entry_end(text: str, start: int, opening: str) -> int | None:
+    """Where an entry that opens at `start` ends (after its closing brace)."""
+    closing = "}" if opening == "{" else ")"
+    depth = 0
+    for match in re.compile(r"[{}()]").finditer(text, start):
+        char = match.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return match.end() if closing == "}" else None
+            depth -= 1
+        elif char == ")" and depth == 0 and closing == ")":
+            return match.end()
+    return None
+
+
+def _convert_bibtex(index: _BibIndex, kind: str, file: str, wanted: set[str] | None,
+                    seconds: float) -> tuple[list[Record], list[Problem]]:
+    keys = list(index.entries) if wanted is None else _with_parents(index, wanted)
+    records: list[Record] = []
+    problems = list(index.problems)
+    for start in range(0, len(keys), CHUNK):
+        part = [index.entries[k] for k in keys[start:start + CHUNK]]
+        try:
+            converted = _pandoc_records(index.shared, part, kind, file, seconds)
+        except _Unreadable:
+            converted = []
+            for entry in part:  # which entry? each on its own
+                try:
+                    converted += _pandoc_records(index.shared, [entry], kind, file, seconds)
+                except _Unreadable as error:
+                    problems.append(Problem(file, f"Pandoc cannot read this entry: {error}", line=entry.line,
+                                            hint="check its braces, quotes and commas"))
+        for record in converted:
+            entry = index.entries.get(str(record.get("id")))
+            if entry is None or (wanted is not None and entry.key not in wanted):
+                continue  # (a parent, only there to lend its fields)
+            if record.get("type") == "":  # @misc: Pandoc leaves the type empty
+                record["type"] = "document"
+            records.append(Record(entry.key, MappingProxyType(record), file, entry.line))
+    return records, problems
+
+
+def _with_parents(index: _BibIndex, wanted: Iterable[str]) -> list[str]:
+    found: dict[str, None] = {}
+    stack = [k for k in wanted if k in index.entries]
+    while stack:
+        key = stack.pop()
+        if key in found or key not in index.entries:
+            continue
+        found[key] = None
+        stack.extend(index.entries[key].parents)
+    return sorted(found, key=lambda k: index.entries[k].line)
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, seconds: float) -> list[dict]:
+    text = shared + "\n" + "\n".join(e.text for e in entries)
+    try:
+        output, _ = pandoc.run(["-f", kind, "-t", "csljson"], text.encode("utf-8"),
+                               what=f"the bibliography {file}", file=file, seconds=seconds)
+    except pandoc.PandocFailed as error:
+        raise _Unreadable(error.first_line) from None
+    return json.loads(output)
+
+
+# -- RIS, CSL-JSON, CSL-YAML
+
+@lru_cache(maxsize=16)
+def _ris(root: Path, path: Path, mtime: int, size: int, seconds: float):
+    file = display(path, root)
+    text = read_text(root, path, "bibliography")
+    try:
+        output, _ = pandoc.run(["-f", "ris", "-t", "csljson"], text.encode("utf-8"),
+                               what=f"the bibliography {file}", file=file, seconds=seconds)
+    except pandoc.PandocFailed as error:
+        return [], [Problem(file, f"Pandoc cannot read this RIS file: {error}")]
+    found = []
+    for record in json.loads(output):
+        line = next((i for i, row in enumerate(text.splitlines(), start=1)
+                     if row.startswith("ID  - ") and row[6:].strip() == record.get("id")), None)
+        found.append((record, line))
+    return found, []
+
+
+@lru_cache(maxsize=16)
+def _csl_json(root: Path, path: Path, mtime: int, size: int):
+    file = display(path, root)
+    text = read_text(root, path, "bibliography")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return [], [Problem(file, f"this is not valid JSON: {error.msg}", line=error.lineno, column=error.colno)]
+    except RecursionError:
+        return [], [Problem(file, "this JSON nests too deep to be a bibliography", line=1)]
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        data = data["items"]
+    if not isinstance(data, list):
+        return [], [Problem(file, "CSL-JSON is a list of records ([{...}, ...])", line=1)]
+    lines = {}
+    for match in re.finditer(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)', text):
+        lines.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
+    found = []
+    for record in data:
+        if not isinstance(record, dict) or "id" not in record:
+            return found, [Problem(file, "every CSL-JSON record needs an \"id\"", line=1)]
+        found.append((record, lines.get(json.dumps(record["id"], ensure_ascii=False))
+                       or lines.get(json.dumps(record["id"]))))
+    return found, []
+
+
+@lru_cache(maxsize=16)
+def _csl_yaml(root: Path, path: Path, mtime: int, size: int):
+    file = display(path, root)
+    try:
+        located = load_yaml(read_text(root, path, "bibliography"), file)
+    except SourceError as error:
+        return [], list(error.problems)
+    data = located.data
+    at: tuple = ()
+    if isinstance(data, dict) and "references" in data:
+        data, at = data["references"], ("references",)
+    if not isinstance(data, list):
+        return [], [Problem(file, "CSL-YAML is a list of records, usually under 'references:'", line=1)]
+    found = []
+    for index, record in enumerate(data):
+        line = located.line_of(at + (index,))
+        if not isinstance(record, dict) or "id" not in record:
+            return found, [Problem(file, "every CSL-YAML record needs an 'id'", line=line)]
+        found.append((record, line))
+    return found, []
+
+
+def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A record both citeproc engines read alike: names in parts, dates as
+    date-parts (or literal), no empty values."""
+    result: dict[str, Any] = {}
+    for key, value in record.items():
+        if value is None or value == "" or value == []:
+            continue
+        if key in NAME_VARIABLES:
+            value = [_name(item) for item in (value if isinstance(value, list) else [value])]
+        elif key in DATE_VARIABLES:
+            value = _date(key, value)
+        elif isinstance(value, (dict, list)) and key != "categories":
+            if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+                value = ", ".join(str(v) for v in value)  # volume: [1, 2]
+            else:
+                raise ValueError(f"'{key}' of the record '{record.get('id')}' is not a CSL value")
+        elif isinstance(value, bool):
+            value = str(value).lower()
+        result[key] = value
+    result["id"] = str(record["id"])
+    if "type" not in result:
+        raise ValueError(f"the record '{result['id']}' has no 'type' (article-journal, book, chapter, ...)")
+    return result
+
+
+def _name(item: Any) -> dict[str, str]:
+    if isinstance(item, str):
+        return parse_name(item).csl()
+    if isinstance(item, dict):
+        return {k: str(v) for k, v in item.items() if v not in (None, "")}
+    raise ValueError(f"'{item}' is not a name")
+
+
+def _date(key: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        if "date-parts" in value:
+            try:
+                parts = [[int(p) for p in part if str(p).strip()] for part in value["date-parts"]]
+            except (TypeError, ValueError):
+                raise ValueError(f"'{key}' has date parts that are not numbers: {value['date-parts']}") from None
+            parts = [p[:3] for p in parts if p]
+            if not parts:
+                raise ValueError(f"'{key}' has empty date parts; remove it or give the year")
+            return {**{k: v for k, v in value.items() if k != "date-parts"}, "date-parts": parts}
+        if "raw" in value:
+            return _date(key, value["raw"])
+        if "literal" in value:
+            return {"literal": str(value["literal"])}
+        raise ValueError(f"'{key}' is not a date CSL-JSON knows (date-parts, raw or literal)")
+    if isinstance(value, list) and value and isinstance(value[0], dict):  # old CSL-YAML: [{year: 1999}]
+        parts = [value[0].get(k) for k in ("year", "month", "day")]
+        return {"date-parts": [[int(p) for p in parts if p]]}
+    text = str(value)
+    try:
+        return {"date-parts": [parse_date(piece).date_parts() for piece in text.split("/") if piece]}
+    except ValueError:
+        return {"literal": text}

@@ -1,0 +1,124 @@
+-- Imprint's only Lua: citations made ready for Pandoc's citeproc, in the run
+-- that reads the article (so that no second Pandoc has to start). Python does
+-- everything else (reader.py, structure.py).
+--
+-- 1. Cross-references stay out of citeproc. `@fig-map` is Pandoc citation
+--    syntax, but it names a figure, not a work: a note style would turn it into
+--    a footnote. A citation whose every key has a cross-reference prefix (given
+--    in the metadata as `imprint-crossref-prefixes`) becomes a Span of class
+--    `imprint-xref` with its citations as JSON; structure.py resolves it.
+-- 2. A group of works in the style's order even when one has a prefix ("see")
+--    or a suffix that is not a locator. Pandoc's citeproc then leaves the group
+--    as written, and citeproc-js (Zotero's engine) sorts it all the same. A
+--    first run of citeproc on the bare groups (no prefixes, no suffixes) tells
+--    the style's order, and such groups are put in it before Pandoc's own run.
+
+local prefixes = {}
+
+local function is_crossref(id)
+  local prefix = id:match("^(%a+)%-")
+  return prefix ~= nil and prefixes[prefix:lower()] == true
+end
+
+local function crossref(cite)
+  for _, citation in ipairs(cite.citations) do
+    if not is_crossref(citation.id) then
+      return nil
+    end
+  end
+  return pandoc.Span(cite.content, {
+    class = "imprint-xref",
+    ["data-citations"] = pandoc.json.encode(cite.citations),
+  })
+end
+
+local function has_affix(cite)
+  for _, citation in ipairs(cite.citations) do
+    if #citation.prefix > 0 or #citation.suffix > 0 then
+      return true
+    end
+  end
+  return false
+end
+
+-- The keys of a group in the order citeproc rendered them (its links to the
+-- reference list), or nil when that cannot be told item by item.
+local function rendered_order(cite, count)
+  local keys, seen = {}, {}
+  cite.content:walk{
+    Link = function(link)
+      local key = link.target:match("^#ref%-(.+)$")
+      if key and not seen[key] then
+        seen[key] = true
+        table.insert(keys, key)
+      end
+    end,
+  }
+  if #keys ~= count then
+    return nil
+  end
+  return keys
+end
+
+local function sort_groups(doc)
+  local bare, wanted, any = {}, {}, false
+  doc:walk{
+    Cite = function(cite)
+      local citations = {}
+      for _, c in ipairs(cite.citations) do
+        table.insert(citations, pandoc.Citation(c.id, c.mode))
+      end
+      table.insert(bare, pandoc.Para{pandoc.Cite({}, citations)})
+      local affixed = #cite.citations > 1 and has_affix(cite)
+      table.insert(wanted, affixed)
+      any = any or affixed
+    end,
+  }
+  if not any then
+    return doc
+  end
+  local meta = pandoc.Meta{}
+  for key, value in pairs(doc.meta) do
+    meta[key] = value
+  end
+  meta.nocite = nil
+  meta["link-citations"] = true
+  local formatted = pandoc.utils.citeproc(pandoc.Pandoc(bare, meta))
+  local orders = {}
+  for index, para in ipairs(formatted.blocks) do
+    if wanted[index] then
+      para:walk{Cite = function(cite) orders[index] = rendered_order(cite, #cite.citations) end}
+    end
+  end
+  local index = 0
+  return doc:walk{
+    Cite = function(cite)
+      index = index + 1
+      local order = orders[index]
+      if not order then
+        return nil
+      end
+      local by_key = {}
+      for _, c in ipairs(cite.citations) do
+        by_key[c.id] = c
+      end
+      local sorted = {}
+      for _, key in ipairs(order) do
+        if not by_key[key] then
+          return nil
+        end
+        table.insert(sorted, by_key[key])
+      end
+      cite.citations = sorted
+      return cite
+    end,
+  }
+end
+
+function Pandoc(doc)
+  for _, p in ipairs(doc.meta["imprint-crossref-prefixes"] or {}) do
+    prefixes[pandoc.utils.stringify(p)] = true
+  end
+  doc = doc:walk{Cite = crossref}
+  return sort_groups(doc)
+end

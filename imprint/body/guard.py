@@ -1,0 +1,99 @@
+"""Text Pandoc's `markdown` reader would take minutes over, refused before it runs.
+
+Pandoc 3.9 backtracks on brackets that do not close: its time grows about
+threefold with each two more in a paragraph ("[a" sixteen times: 2 s; twenty:
+more than 20 s), nests of brackets are worse (ten deep: 5 s), and long
+paragraphs of bracket-and-parenthesis patterns and runs of backticks of many
+lengths grow as the cube of their size (measured on cmark's pathological
+inputs). No prose needs these, so a paragraph past the limits below is an
+error naming its line, well before the unit's time limit would stop it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import Problem
+
+MAX_UNCLOSED = 8  # '[' with no ']' after them, in one paragraph
+MAX_NESTING = 6  # '[' inside '[': a link holding a citation is 2
+MAX_BRACKETS = 120  # '[' in one paragraph (in a table: in one row)
+MAX_BACKTICKS = 24  # the longest run of backticks outside code blocks
+
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+_BRACKET = re.compile(r"\\.|[\[\]]")
+_BACKTICKS = re.compile(r"`{%d,}" % (MAX_BACKTICKS + 1))
+
+
+@dataclass(frozen=True)
+class _Block:
+    line: int  # the file's line of its first line
+    text: str
+    table: bool
+
+
+def check(text: str, file: str, first_line: int) -> list[Problem]:
+    """Every paragraph past the limits, as a problem at its first line."""
+    problems = []
+    for block in _blocks(text, first_line):
+        parts = [(block.line + i, row) for i, row in enumerate(block.text.split("\n"))] if block.table \
+            else [(block.line, block.text)]
+        for line, part in parts:
+            message = _too_much(part)
+            if message:
+                problems.append(Problem(file, message, line=line,
+                                        hint="close the brackets, or write them as \\[ and \\] if they are text"))
+                break
+        match = _BACKTICKS.search(block.text)
+        if match:
+            problems.append(Problem(file, f"a run of {len(match.group())} backticks is more than Imprint reads "
+                                    f"({MAX_BACKTICKS})", line=block.line + block.text.count("\n", 0, match.start()),
+                                    hint="open a code block with ``` on a line of its own"))
+    return problems
+
+
+def _too_much(text: str) -> str | None:
+    if text.count("[") <= MAX_UNCLOSED and "[" * (MAX_NESTING + 1) not in text:
+        return None  # (most paragraphs: nothing to count)
+    depth = deepest = brackets = 0
+    open_at: list[int] = []
+    for match in _BRACKET.finditer(text):
+        token = match.group()
+        if token == "[":
+            brackets += 1
+            open_at.append(match.start())
+            deepest = max(deepest, len(open_at))
+        elif token == "]" and open_at:
+            open_at.pop()
+    if len(open_at) > MAX_UNCLOSED:
+        return f"this paragraph opens {len(open_at)} brackets that never close; Imprint reads at most {MAX_UNCLOSED}"
+    if deepest > MAX_NESTING:
+        return f"this paragraph nests brackets {deepest} deep; Imprint reads at most {MAX_NESTING}"
+    if brackets > MAX_BRACKETS:
+        return f"this paragraph has {brackets} brackets; Imprint reads at most {MAX_BRACKETS} in one paragraph"
+    return None
+
+
+def _blocks(text: str, first_line: int):
+    """The text's paragraphs (and tables), code blocks left out."""
+    lines = text.split("\n")
+    fence: str | None = None
+    start, rows = None, []
+    for index, line in enumerate(lines + [""]):
+        if fence is not None:
+            match = _FENCE.match(line)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        match = _FENCE.match(line)
+        if match or not line.strip() or line.startswith(("    ", "\t")) and not rows:
+            if rows:
+                yield _Block(first_line + start, "\n".join(rows), all(r.lstrip().startswith(("|", "+")) for r in rows))
+            start, rows = None, []
+            if match:
+                fence = match.group(1)
+            continue
+        if not rows:
+            start = index
+        rows.append(line)

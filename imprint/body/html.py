@@ -1,0 +1,403 @@
+"""Pandoc's AST as HTML, in two dialects: XHTML for the e-reader edition, HTML for print.
+
+structure.py has decided what everything is (a heading's level, id and number,
+a figure's label, a note's number, where a cross-reference points) and written
+it on the nodes; this module only writes it down. Both dialects are well-formed
+XHTML; they differ in notes (EPUB: a link to the note, listed at the end of its
+chapter; print: the note's text at its call, floated to the foot of the page by
+WeasyPrint), image sources, and PDF bookmarks. Every text is escaped: raw HTML
+in an article is printed as text, never passed through.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..typography import nbsp
+from .ast import Node, attr, note
+from .document import EPUB, PRINT
+
+_ESCAPE = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_LIST_TYPES = {"LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
+_LIST_CLASSES = {"a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman", "I": "upper-roman"}
+_ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
+_TEXT = frozenset(("Str", "Space", "SoftBreak"))
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def attribute(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+@dataclass
+class RenderedNote:
+    number: int
+    epub: str | None = None
+    print: str | None = None
+
+
+@dataclass
+class Renderer:
+    """Renders blocks and inlines of one body in one dialect. Notes met on the way
+    are kept (`notes`, by number), so that a chapter knows the notes it calls."""
+
+    dialect: str
+    lang: str
+    quotes: str  # “”‘’ or «»„“: primary open and close, secondary open and close
+    heading_offset: int = 0  # added to a heading's relative level (1 = top) to make its tag
+    notes: dict[int, RenderedNote] = field(default_factory=dict)
+    link_ids: Callable[[str], str] = lambda href: href  # a link's target, renamed where ids were
+    _quote_depth: int = 0
+    _in_link: int = 0  # a link's text may hold no link: a citation's is then its text
+
+    # -- blocks
+
+    def blocks(self, blocks: list[Node]) -> str:
+        return "".join(self.block(b) for b in blocks)
+
+    def block(self, node: Node) -> str:
+        method = getattr(self, "_" + node["t"], None)
+        if method is None:
+            return ""
+        return method(node)
+
+    def _Plain(self, node: Node) -> str:
+        return self.inlines(node["c"])
+
+    def _Para(self, node: Node) -> str:
+        return f"<p>{self.inlines(node['c'])}</p>\n"
+
+    def _LineBlock(self, node: Node) -> str:
+        lines = "<br/>\n".join(self.inlines(line) for line in node["c"])
+        return f'<div class="line-block">{lines}</div>\n'
+
+    def _CodeBlock(self, node: Node) -> str:
+        found = note(node)
+        (ident, classes, _), text = node["c"]
+        code = found.get("html") or escape(found.get("text", text))
+        language = found.get("language")
+        names = ["sourceCode"] + ([language] if language else []) + [c for c in classes if c != language]
+        pre = f'<pre class="{attribute(" ".join(names))}"><code>{code}</code></pre>'
+        label = found.get("label")
+        if label is not None:  # a code cell with a caption: numbered as its figure would have been
+            caption = self.inlines(found.get("caption", []))
+            return (f'<figure class="figure code-cell"{_id(found.get("id"))}>{pre}'
+                    f'<figcaption><span class="figure-label">{escape(label)}</span> {caption}</figcaption>'
+                    f"</figure>\n")
+        return f"<div{_id(ident)} class=\"code-block\">{pre}</div>\n" if ident else pre + "\n"
+
+    def _RawBlock(self, node: Node) -> str:
+        text = raw_html(node)
+        return f'<p class="raw-html">{escape(text)}</p>\n' if text else ""
+
+    def _BlockQuote(self, node: Node) -> str:
+        return f"<blockquote>\n{self.blocks(node['c'])}</blockquote>\n"
+
+    def _OrderedList(self, node: Node) -> str:
+        """Numbered 1, a, A, i or I, from any start, with "1." "1)" or "(1)": as
+        attributes for e-readers, as classes and a counter for print (WeasyPrint
+        reads neither `type` nor `start`; print.css styles the classes)."""
+        (start, style, delim), items = node["c"]
+        kind = _LIST_TYPES.get(style["t"])
+        classes = [_LIST_CLASSES[kind]] if kind else []
+        if delim["t"] in ("OneParen", "TwoParens"):
+            classes.append("one-paren" if delim["t"] == "OneParen" else "two-parens")
+        attrs = _classes(classes)
+        if self.dialect == EPUB:
+            attrs += (f' start="{start}"' if start != 1 else "") + (f' type="{kind}"' if kind else "")
+        elif start != 1:
+            attrs += f' style="counter-reset: list-item {start - 1}"'
+        return f"<ol{attrs}>\n{self._items(items)}</ol>\n"
+
+    def _BulletList(self, node: Node) -> str:
+        return f"<ul>\n{self._items(node['c'])}</ul>\n"
+
+    def _items(self, items: list[list[Node]]) -> str:
+        return "".join(f"<li>{self.blocks(item)}</li>\n" for item in items)
+
+    def _DefinitionList(self, node: Node) -> str:
+        parts = []
+        for term, definitions in node["c"]:
+            parts.append(f"<dt>{self.inlines(term)}</dt>\n")
+            parts.extend(f"<dd>{self.blocks(d)}</dd>\n" for d in definitions)
+        return f"<dl>\n{''.join(parts)}</dl>\n"
+
+    def _Header(self, node: Node) -> str:
+        found = note(node)
+        level = max(1, min(6, found.get("level", node["c"][0]) + self.heading_offset))
+        ident, classes, _ = attr(node)
+        attrs = _id(found.get("id", ident)) + _classes(classes)
+        number = found.get("number")
+        if self.dialect == PRINT and found.get("text"):
+            # The PDF bookmark: the heading's number and text, without footnote calls.
+            label = f"{number} {found['text']}" if number else found["text"]
+            attrs += f' data-bookmark="{attribute(label)}"'
+        attrs += _data(attr(node)[2])
+        numbered = f'<span class="section-number">{escape(number)}</span> ' if number else ""
+        return f"<h{level}{attrs}>{numbered}{self.inlines(node['c'][2])}</h{level}>\n"
+
+    def _HorizontalRule(self, node: Node) -> str:
+        return "<hr/>\n"
+
+    def _Table(self, node: Node) -> str:
+        (ident, classes, _), caption, colspecs, head, bodies, foot = node["c"]
+        found = note(node)
+        parts = [f'<div class="table-wrap"><table{_id(found.get("id", ident))}{_classes(classes)}>\n']
+        caption_html = self._caption(caption)
+        if caption_html or found.get("label"):
+            label = found.get("label")
+            label_html = f'<span class="table-label">{escape(label)}</span> ' if label else ""
+            parts.append(f"<caption>{label_html}{caption_html}</caption>\n")
+        widths = [spec[1].get("c") if spec[1]["t"] == "ColWidth" else None for spec in colspecs]
+        aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]
+        if any(widths):
+            cols = "".join(f'<col style="width: {w * 100:.1f}%"/>' if w else "<col/>" for w in widths)
+            parts.append(f"<colgroup>{cols}</colgroup>\n")
+        if head[1]:
+            parts.append(f"<thead>\n{self._rows(head[1], aligns, 'th', 0)}</thead>\n")
+        for body in bodies:
+            _, row_heads, head_rows, rows = body
+            parts.append("<tbody>\n" + self._rows(head_rows, aligns, "th", 0)
+                         + self._rows(rows, aligns, "td", row_heads) + "</tbody>\n")
+        if foot[1]:
+            parts.append(f"<tfoot>\n{self._rows(foot[1], aligns, 'td', 0)}</tfoot>\n")
+        parts.append("</table></div>\n")
+        return "".join(parts)
+
+    def _caption(self, caption: list) -> str:
+        blocks = caption[1] or []
+        return " ".join(self.inlines(b["c"]) if b["t"] in ("Plain", "Para") else self.block(b) for b in blocks)
+
+    def _rows(self, rows: list, aligns: list, tag: str, row_heads: int) -> str:
+        out = []
+        for row in rows:
+            cells = []
+            column = 0
+            for index, (cell_attr, align, rowspan, colspan, blocks) in enumerate(row[1]):
+                name = "th" if tag == "th" or index < row_heads else "td"
+                where = _ALIGN.get(align["t"]) or (aligns[column] if column < len(aligns) else None)
+                attrs = f' class="align-{where}"' if where else ""
+                if rowspan != 1:
+                    attrs += f' rowspan="{rowspan}"'
+                if colspan != 1:
+                    attrs += f' colspan="{colspan}"'
+                if name == "th" and tag != "th":
+                    attrs += ' scope="row"'
+                cells.append(f"<{name}{attrs}>{self.blocks(blocks)}</{name}>")
+                column += colspan
+            out.append(f"<tr>{''.join(cells)}</tr>\n")
+        return "".join(out)
+
+    def _Figure(self, node: Node) -> str:
+        (ident, classes, _), caption, content = node["c"]
+        found = note(node)
+        names = " ".join(["figure"] + [c for c in classes if c != "figure"])
+        body = self.blocks(content)
+        caption_html = self._caption(caption)
+        figcaption = ""
+        if caption_html or found.get("label"):
+            label = found.get("label")
+            label_html = f'<span class="figure-label">{escape(label)}</span> ' if label else ""
+            figcaption = f"<figcaption>{label_html}{caption_html}</figcaption>"
+        return f'<figure class="{attribute(names)}"{_id(found.get("id", ident))}>{body}{figcaption}</figure>\n'
+
+    def _Div(self, node: Node) -> str:
+        found = note(node)
+        (ident, classes, pairs), content = node["c"]
+        if found.get("drop"):
+            return ""
+        callout = found.get("callout")
+        if callout is not None:
+            title = self.inlines(found.get("title") or [])
+            heading = f'<p class="callout-title">{title}</p>\n' if title else ""
+            if self.dialect == EPUB:
+                role = "doc-tip" if callout == "tip" else "note"
+                label = f' aria-label="{attribute(found["label"])}"' if not title and found.get("label") else ""
+                return (f'<aside{_id(ident)} class="{attribute(" ".join(classes))}" role="{role}"{label}>\n'
+                        f"{heading}{self.blocks(content)}</aside>\n")
+            return f'<div{_id(ident)} class="{attribute(" ".join(classes))}">\n{heading}{self.blocks(content)}</div>\n'
+        return f"<div{_id(ident)}{_classes(classes)}{_data(pairs)}>\n{self.blocks(content)}</div>\n"
+
+    # -- inlines
+
+    def inlines(self, inlines: list[Node]) -> str:
+        out: list[str] = []
+        text: list[str] = []
+        for node in inlines:
+            kind = node["t"]
+            if kind in _TEXT:
+                text.append(node["c"] if kind == "Str" else " ")
+                continue
+            if text:
+                out.append(escape(nbsp("".join(text), self.lang)))
+                text = []
+            out.append(self.inline(node))
+        if text:
+            out.append(escape(nbsp("".join(text), self.lang)))
+        return "".join(out)
+
+    def inline(self, node: Node) -> str:
+        method = getattr(self, "_" + node["t"], None)
+        return method(node) if method is not None else ""
+
+    def _Str(self, node: Node) -> str:
+        return escape(node["c"])
+
+    def _Space(self, node: Node) -> str:
+        return " "
+
+    _SoftBreak = _Space
+
+    def _LineBreak(self, node: Node) -> str:
+        return "<br/>\n"
+
+    def _Emph(self, node: Node) -> str:
+        return f"<em>{self.inlines(node['c'])}</em>"
+
+    def _Strong(self, node: Node) -> str:
+        return f"<strong>{self.inlines(node['c'])}</strong>"
+
+    def _Underline(self, node: Node) -> str:
+        return f'<span class="underline">{self.inlines(node["c"])}</span>'
+
+    def _Strikeout(self, node: Node) -> str:
+        return f"<del>{self.inlines(node['c'])}</del>"
+
+    def _Superscript(self, node: Node) -> str:
+        return f"<sup>{self.inlines(node['c'])}</sup>"
+
+    def _Subscript(self, node: Node) -> str:
+        return f"<sub>{self.inlines(node['c'])}</sub>"
+
+    def _SmallCaps(self, node: Node) -> str:
+        return f'<span class="smallcaps">{self.inlines(node["c"])}</span>'
+
+    def _Quoted(self, node: Node) -> str:
+        kind, content = node["c"]
+        secondary = self._quote_depth % 2 == 1 or (kind["t"] == "SingleQuote" and self._quote_depth == 0)
+        opening, closing = (self.quotes[2], self.quotes[3]) if secondary else (self.quotes[0], self.quotes[1])
+        self._quote_depth += 1
+        try:
+            return f"{opening}{self.inlines(content)}{closing}"
+        finally:
+            self._quote_depth -= 1
+
+    def _Cite(self, node: Node) -> str:
+        content = self.inlines(node["c"][1])
+        return f'<span class="cite">{content}</span>' if content else ""
+
+    def _Code(self, node: Node) -> str:
+        (ident, classes, _), text = node["c"]
+        return f"<code{_id(ident)}{_classes(classes)}>{escape(note(node).get('text', text))}</code>"
+
+    def _Math(self, node: Node) -> str:
+        kind, tex = node["c"]
+        shape = "display" if kind["t"] == "DisplayMath" else "inline"
+        return f'<span class="math {shape}"><code>{escape(tex)}</code></span>'
+
+    def _RawInline(self, node: Node) -> str:
+        text = raw_html(node)
+        return escape(text) if text else ""
+
+    def _Link(self, node: Node) -> str:
+        (ident, classes, pairs), content, (href, title) = node["c"]
+        if self._in_link:
+            return self.inlines(content)
+        href = self.link_ids(href) if href.startswith("#") else href
+        if note(node).get("crossref"):
+            classes = ["crossref", *classes]
+        elif href.startswith("#ref-"):
+            classes = ["citation", *classes]
+        title_attr = f' title="{attribute(title)}"' if title else ""
+        self._in_link += 1
+        try:
+            text = self.inlines(content)
+        finally:
+            self._in_link -= 1
+        return f'<a{_id(ident)}{_classes(classes)} href="{attribute(href)}"{title_attr}>{text}</a>'
+
+    def _Image(self, node: Node) -> str:
+        found = note(node)
+        src = found.get("src", {}).get(self.dialect, "")
+        return f'<img src="{attribute(src)}" alt="{attribute(found.get("alt", ""))}"{_width(found.get("width"))}/>'
+
+    def _Note(self, node: Node) -> str:
+        found = note(node)
+        if "number" not in found:
+            return ""  # (a note where none may be, in a front-matter field: reported, not rendered)
+        number, repeat = found["number"], found.get("repeat", 0)
+        if repeat:
+            if self.dialect == PRINT:
+                return f'<sup class="footnote-repeat">{number}</sup>'
+            return (f'<sup class="noteref"><a epub:type="noteref" role="doc-noteref" href="#fn-{number}" '
+                    f'id="fnref-{number}-{repeat + 1}">{number}</a></sup>')
+        rendered = self.notes.setdefault(number, RenderedNote(number))
+        if self.dialect == PRINT:
+            text = inline_paragraphs(self.blocks(node["c"]))
+            rendered.print = text
+            return f'<span class="footnote" id="fn-{number}">{text}</span>'
+        rendered.epub = self.blocks(node["c"])
+        return (f'<sup class="noteref"><a epub:type="noteref" role="doc-noteref" href="#fn-{number}" '
+                f'id="fnref-{number}">{number}</a></sup>')
+
+    def _Span(self, node: Node) -> str:
+        (ident, classes, pairs), content = node["c"]
+        if note(node).get("drop"):
+            return ""
+        inner = self.inlines(content)
+        if not (ident or classes or pairs):
+            return inner
+        return f"<span{_id(ident)}{_classes(classes)}{_data(pairs)}>{inner}</span>"
+
+
+def raw_html(node: Node) -> str | None:
+    """Raw HTML as the text it is (never passed through); None for a comment,
+    which is not meant to be seen, and for raw content of other formats, which
+    the editions leave out (structure.py says so)."""
+    fmt, text = node["c"]
+    if fmt.lower() != "html" or re.fullmatch(r"\s*<!--.*-->\s*", text, re.S):
+        return None
+    return text
+
+
+def inline_paragraphs(markup: str) -> str:
+    """Paragraphs as spans: a footnote's text is placed inside the paragraph that calls it."""
+    text = re.sub(r"<p>", '<span class="footnote-para">', markup)
+    return re.sub(r"</p>\s*", "</span>", text).strip()
+
+
+def _id(ident: str | None) -> str:
+    return f' id="{attribute(ident)}"' if ident else ""
+
+
+def _classes(classes: list[str]) -> str:
+    return f' class="{attribute(" ".join(classes))}"' if classes else ""
+
+
+def _data(pairs: list[list[str]]) -> str:
+    """key=value attributes, as data-* attributes (HTML has no others to give them)."""
+    out = []
+    for key, value in pairs:
+        name = re.sub(r"[^a-z0-9_.-]", "-", key.lower()).strip("-").removeprefix("data-")
+        if name and not name.startswith("imprint"):
+            out.append(f' data-{name}="{attribute(value)}"')
+    return "".join(out)
+
+
+def _width(width: str | None) -> str:
+    """A width in percent becomes a class the stylesheets size (width-5 ... width-100,
+    in steps of 5): Kobo and Apple ask for sizes in the CSS, not in style
+    attributes. Other units, rare in a reflowable book, stay inline."""
+    if not width:
+        return ""
+    if width.endswith("%"):
+        step = min(100, max(5, 5 * round(float(width[:-1]) / 5)))
+        return f' class="width-{step}"'
+    return f' style="width: {attribute(width)}"'
+

@@ -1,0 +1,84 @@
+"""Where things are in the source: Pandoc's `markdown` reader keeps no positions.
+
+A problem found in Pandoc's AST (an unknown citation key, an image not found, a
+link to nowhere) is located by its token in the article's text: the token's
+occurrences are handed out in the order the source has them, so that the n-th
+problem with the same token names the n-th line that writes it. Code (fenced
+blocks and inline spans) is left out of the search.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+
+
+@dataclass
+class Source:
+    """An article's Markdown body and where it starts in its file."""
+
+    text: str
+    file: str
+    first_line: int  # the file's line of the body's first line
+    _starts: list[int] = field(init=False)
+    _searchable: str = field(init=False)
+    _taken: dict[str, int] = field(init=False, default_factory=lambda: defaultdict(int))
+    _found: dict[tuple[str, bool], list[int]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        # The same text with code blanked out (lengths kept): tokens are looked
+        # for in prose only.
+        def blank(match: re.Match) -> str:
+            return re.sub(r"[^\n]", " ", match.group())
+        searchable = _FENCE.sub(blank, self.text)
+        self._searchable = _CODE_SPAN.sub(blank, searchable)
+
+    def line(self, offset: int) -> int:
+        """The file's line of an offset into the body."""
+        return self.first_line + bisect.bisect_right(self._starts, offset) - 1
+
+    def body_line(self, line: int) -> int:
+        """The file's line of a line of the body as Pandoc counts them (from 1)."""
+        return self.first_line + line - 1
+
+    def lines_of(self, pattern: str | re.Pattern, code: bool = False) -> list[int]:
+        """Every line that has the pattern, in order (a regular expression, or a
+        literal string)."""
+        key = (pattern.pattern if isinstance(pattern, re.Pattern) else "\0" + pattern, code)
+        if key not in self._found:
+            text = self.text if code else self._searchable
+            if isinstance(pattern, str):  # (a literal: str.find is much faster than a pattern)
+                lines, start = [], text.find(pattern)
+                while start != -1:
+                    lines.append(self.line(start))
+                    start = text.find(pattern, start + max(1, len(pattern)))
+                self._found[key] = lines
+            else:
+                self._found[key] = [self.line(m.start()) for m in pattern.finditer(text)]
+        return self._found[key]
+
+    def take(self, pattern: str | re.Pattern, code: bool = False) -> int | None:
+        """The line of the next occurrence of the pattern not handed out yet (the
+        last one when all were: a token Pandoc repeated, such as a note's text)."""
+        key = (pattern.pattern if isinstance(pattern, re.Pattern) else "\0" + pattern) + str(code)
+        lines = self.lines_of(pattern, code)
+        if not lines:
+            return None
+        index = self._taken[key]
+        self._taken[key] += 1
+        return lines[min(index, len(lines) - 1)]
+
+    def first(self, pattern: str | re.Pattern, code: bool = False) -> int | None:
+        lines = self.lines_of(pattern, code)
+        return lines[0] if lines else None
+
+
+def citation_pattern(key: str) -> re.Pattern:
+    """`@key` or `@{key}` as Pandoc's citation syntax writes a key."""
+    return re.compile(rf"(?<![\w.@])-?@(?:{re.escape(key)}(?![\w:.#$%&+?<>~/-]*\w)|\{{{re.escape(key)}\}})")

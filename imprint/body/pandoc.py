@@ -1,0 +1,107 @@
+"""Pandoc 3.9, the one that came with Imprint's set-up, run as a confined helper.
+
+The `pypandoc-binary` wheel (pinned in pyproject.toml) carries the binary; the
+editions' bytes depend on its version, so no other pandoc on the machine is
+ever used. Every run is sandboxed (`--sandbox`: Pandoc opens no file but those
+named on its command line, and nothing on the network), bounded in time by
+`timeout` (a separate process, so that a run outlives no worker that was
+stopped at the unit's time limit) and in memory (`+RTS -M`), and reports its
+warnings as JSON (`--log`), which are turned into Problems by the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import InternalError, SourceError
+
+VERSION = "3.9"
+MEMORY = "2g"  # a 4 MB article (the largest accepted) reads in about 1.5 GB
+# Pandoc's Markdown, as Quarto reads it, except: front matter is Imprint's own
+# (no metadata blocks or title blocks in the body: a `bibliography:` there would
+# make Pandoc read any file), and HTML stays text (no <div>/<span> turned into
+# elements, no Markdown parsed inside HTML blocks: raw HTML is printed escaped).
+MARKDOWN = ("markdown-yaml_metadata_block-pandoc_title_block-native_divs-native_spans"
+            "-markdown_in_html_blocks")
+
+
+@lru_cache(maxsize=1)
+def binary() -> Path:
+    spec = find_spec("pypandoc")
+    if spec is None or not spec.submodule_search_locations:
+        raise InternalError("Pandoc is not installed: run ./build.sh (it installs pypandoc-binary)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "files" / "pandoc"
+    if not os.access(path, os.X_OK):
+        raise InternalError(f"Pandoc is missing or not executable at {path}: run ./build.sh again")
+    return path
+
+
+@dataclass(frozen=True)
+class Message:
+    """One of Pandoc's log messages (its JSON log: `type`, and fields by type)."""
+
+    type: str
+    verbosity: str
+    fields: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.fields.get("pretty") or self.fields.get("message") or self.type)
+
+
+class TimeLimit(SourceError):
+    """Pandoc did not finish within the time it was given."""
+
+
+def run(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, seconds: float,
+        files: dict[str, bytes] | None = None) -> tuple[bytes, list[Message]]:
+    """Pandoc's output and its log messages. `files` (the bibliography, metadata,
+    styles and filters Pandoc is to read) are written to a private folder, where
+    Pandoc runs: arguments name them by their plain names (a path in metadata
+    would be read as Markdown). `what` and `file` name the stage and the source,
+    for a message when the time runs out."""
+    with tempfile.TemporaryDirectory(prefix="imprint-pandoc-") as folder:
+        for name, data in (files or {}).items():
+            (Path(folder) / name).write_bytes(data)
+        command = ["timeout", "--signal=KILL", f"{max(1.0, seconds):.0f}", str(binary()),
+                   "+RTS", f"-M{MEMORY}", "-RTS", "--sandbox", "--quiet", "--log=log.json", *arguments]
+        process = subprocess.run(command, input=stdin, capture_output=True, cwd=folder)
+        messages = _messages(Path(folder) / "log.json")
+    if process.returncode in (124, 137, -9):
+        raise TimeLimit.single(file, f"reading stopped after {seconds:.0f} s in {what}",
+                               hint="look for what is unusual in it (a huge table, a very long line), "
+                                    "or raise --time-limit")
+    if process.returncode == 251 or b"Heap exhausted" in process.stderr:
+        raise SourceError.single(file, f"{what} needs more memory than Imprint gives it ({MEMORY}B)",
+                                 hint="split the text, or simplify what is nested very deep")
+    if process.returncode != 0:
+        detail = process.stderr.decode("utf-8", "replace").strip()
+        if "Error running filter" in detail or "Error running Lua" in detail:
+            raise InternalError(f"Imprint's Lua filter failed in {what}: {detail}")
+        lines = detail.splitlines()
+        raise PandocFailed(process.returncode, lines[0] if lines else "", messages)
+    return process.stdout, messages
+
+
+class PandocFailed(Exception):
+    """Pandoc stopped with an error: the caller tells the user what it was reading."""
+
+    def __init__(self, code: int, first_line: str, messages: list[Message]):
+        super().__init__(first_line or f"pandoc exited with {code}")
+        self.code, self.first_line, self.messages = code, first_line, messages
+
+
+def _messages(log: Path) -> list[Message]:
+    try:
+        raw = json.loads(log.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Message(str(m.get("type", "")), str(m.get("verbosity", "")), m) for m in raw if isinstance(m, dict)]

@@ -1,0 +1,419 @@
+"""An article's body and Markdown fields, read by Pandoc and made ready to render.
+
+One Pandoc run reads the body (Pandoc's `markdown`, as Quarto writes it) and
+the front matter's Markdown fields (given as metadata), keeps cross-references
+away from its citeproc (citations.lua), and formats the citations and the
+reference list with the article's CSL style. structure.py then checks and
+numbers everything; html.py writes the dialects the editions need.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from markupsafe import Markup
+
+from ..errors import Problem, SourceError
+from ..fetch import read_bytes
+from . import bibliography, citeproc_js, guard, pandoc
+from .ast import Node, attr, meta_value, note, walk
+from .document import EPUB, PRINT, Asset, Body, Chapter, Entry, Heading, Note, plain_text
+from .html import Renderer
+from .locate import Source
+from .quarto import mark_cells
+from .structure import CROSSREF_KINDS, Analysis, Context, is_crossref, analyse
+
+HERE = Path(__file__).parent
+_KEY = re.compile(r"@\{([^}]+)\}|@([\w][\w:.#$%&\-+?<>~/]*)")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A front-matter field written in Markdown."""
+
+    path: str  # as messages name it: abstract, author[0].note
+    text: str
+    inline: bool  # a title: no paragraphs
+    line: int | None
+    lang: str | None = None  # when not the article's (its translation's)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What reading an article needs besides the article."""
+
+    file: str
+    body: str
+    body_line: int
+    lang: str
+    words: Mapping[str, Any]
+    root: Path
+    folder: Path
+    seconds: float  # the time Pandoc may take
+    dialects: tuple[str, ...]
+    style: Path | None  # the CSL style (None: it could not be read; its problem is reported elsewhere)
+    bibliography: tuple[Path, ...] = ()
+    shared_bibliography: tuple[Path, ...] = ()
+    nocite: tuple[str, ...] = ()
+    suppress_bibliography: bool = False
+    number_sections: bool = False
+    prefixes: Mapping[str, str] = field(default_factory=dict)
+    slug: str = ""
+    other_words: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # a translation's language's
+
+
+@dataclass(frozen=True)
+class Reading:
+    fields: Mapping[str, Markup]
+    body: Body
+    warnings: tuple[Problem, ...]
+
+
+def read_article(setting: Setting, fields: Sequence[Field]) -> Reading:
+    """The body and the Markdown fields, rendered; every problem raised at once."""
+    text = mark_cells(setting.body, setting.body_line)
+    source = Source(text, setting.file, setting.body_line)
+    problems: list[Problem] = guard.check(text, setting.file, setting.body_line)
+    if problems:  # (Pandoc would take minutes over them)
+        raise SourceError(problems)
+    records: dict[str, bibliography.Record] = {}
+    known: set[str] = set()  # every key of the bibliography, cited or not
+    if setting.bibliography or setting.shared_bibliography:
+        wanted = None if "*" in setting.nocite else _candidate_keys(text) | set(setting.nocite)
+        records, found, known = bibliography.load(setting.root, setting.bibliography,
+                                                  setting.shared_bibliography, wanted, setting.seconds)
+        problems += found
+    for key in setting.nocite:
+        if key != "*" and key not in known:
+            problems.append(Problem(setting.file, f"nocite: no reference has the key '{key}'", field="nocite"))
+    files, arguments = _citeproc_files(setting, records)
+    meta = {
+        "lang": setting.lang,
+        "link-citations": True,
+        "suppress-bibliography": setting.suppress_bibliography,
+        "imprint-crossref-prefixes": list(CROSSREF_KINDS),
+        "imprint-fields": {f.path: f.text for f in fields},
+    }
+    if setting.nocite:
+        meta["nocite"] = ", ".join("@*" if k == "*" else f"@{{{k}}}" for k in setting.nocite)
+    files["meta.json"] = json.dumps(meta, ensure_ascii=False).encode("utf-8")
+    if arguments:  # (only citeproc needs cross-references kept from it)
+        files["citations.lua"] = (HERE / "citations.lua").read_bytes()
+        arguments = ["--lua-filter=citations.lua", *arguments]
+    try:
+        output, messages = pandoc.run(
+            ["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json", *arguments], text.encode("utf-8"), what="the article's text", file=setting.file, seconds=setting.seconds,
+            files=files)
+    except pandoc.PandocFailed as error:
+        raise SourceError(problems + [Problem(setting.file, f"Pandoc could not read the text: {error}",
+                                              line=setting.body_line)]) from None
+    try:
+        document = json.loads(output)
+    except RecursionError:  # (Python's JSON reader stops near 1000 levels: far past what any text needs)
+        raise SourceError(problems + [Problem(setting.file, "the text nests lists, quotes, emphasis or links "
+                                              "hundreds of levels deep", line=_deepest_line(text, setting.body_line),
+                                              hint="simplify the structure of this passage")]) from None
+    warnings: list[Problem] = []
+    _messages(messages, source, records, problems, warnings)
+    quotes = str(setting.words["quotes"])
+    rendered_fields = _fields(document["meta"].get("imprint-fields"), fields, setting, quotes, problems)
+    blocks = document["blocks"]
+    references, hanging = _take_references(blocks)
+    context = Context(source=source, lang=setting.lang, words=setting.words, quotes=quotes, root=setting.root,
+                      folder=setting.folder, number_sections=setting.number_sections, prefixes=setting.prefixes,
+                      references=frozenset(known),
+                      bibliography=bool(setting.bibliography or setting.shared_bibliography))
+    analysis = analyse(blocks, context)
+    problems += analysis.problems
+    warnings += analysis.warnings
+    if problems:
+        raise SourceError(problems)
+    if analysis.highlight:
+        _highlight(analysis.highlight, setting)
+    if os.environ.get("IMPRINT_CITEPROC_DUMP") and records and setting.style is not None:
+        _dump_body_job(setting, records, blocks)
+    body = _body(blocks, analysis, references, hanging, setting, quotes)
+    return Reading(rendered_fields, body, tuple(warnings))
+
+
+def _deepest_line(text: str, first_line: int) -> int:
+    """The line that opens the most quotes, lists or brackets, as far as its first
+    characters tell: where a passage nested past reading most likely is."""
+    def depth(line: str) -> int:
+        opening = re.match(r"[\s>*+\-\[(_]*", line).group()
+        return len(opening.replace(" ", "")) + (len(opening) - len(opening.lstrip())) // 2
+    lines = text.split("\n")
+    return first_line + max(range(len(lines)), key=lambda i: depth(lines[i])) if lines else first_line
+
+
+def _candidate_keys(text: str) -> set[str]:
+    """Every key the text may cite (a superset: `@word` anywhere, with and
+    without the punctuation that may end a sentence after it)."""
+    keys = set()
+    for match in _KEY.finditer(text):
+        key = match.group(1) or match.group(2)
+        keys.add(key)
+        keys.add(key.rstrip(".,;:?!/~-+&%$#<>"))
+    return keys
+
+
+def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
+                    ) -> tuple[dict[str, bytes], list[str]]:
+    """The bibliography and style Pandoc's citeproc is given, adjusted to give
+    what citeproc-js gives (citeproc_js.py)."""
+    if not records or setting.style is None:
+        return {}, []
+    data = [citeproc_js.for_pandoc(r.csl, setting.lang) for r in records.values()]
+    style = read_bytes(setting.root, setting.style, "CSL style") if setting.style.is_relative_to(setting.root) \
+        else setting.style.read_bytes()
+    style = citeproc_js.style_for_pandoc(style, setting.lang)
+    files = {"refs.json": json.dumps(data, ensure_ascii=False).encode("utf-8"), "style.csl": style}
+    return files, ["--citeproc", "--csl=style.csl", "--bibliography=refs.json"]
+
+
+def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[str, bibliography.Record],
+              problems: list[Problem], warnings: list[Problem]) -> None:
+    """Pandoc's warnings, told the way Imprint tells its own, at their lines."""
+    for message in messages:
+        if message.verbosity not in ("WARNING", "ERROR"):
+            continue
+        line = message.fields.get("line")
+        line = source.body_line(line) if isinstance(line, int) else None
+        if message.type == "NoteDefinedButNotUsed":
+            key = message.fields.get("key")
+            problems.append(Problem(source.file, f"the footnote [^{key}] is written but never called", line=line,
+                                    hint=f"call it with [^{key}] in the text, or delete it"))
+        elif message.type == "DuplicateNoteReference":
+            key = message.fields.get("contents")
+            first = source.first(re.compile(r"^[ ]{0,3}\[\^" + re.escape(str(key)) + r"\]:", re.M))
+            problems.append(Problem(source.file, f"the footnote [^{key}] is written twice, here and on line {first}",
+                                    line=line, hint="give one of the two notes another label"))
+        elif message.type == "CiteprocWarning" and "not found" in message.text:
+            continue  # (unknown keys are reported by structure.py, at each line that cites them)
+        elif message.type == "CiteprocWarning" and "no printed form" in message.text:
+            key = message.text.rsplit(":", 1)[-1].strip()
+            record = records.get(key)
+            problems.append(Problem(record.file if record else source.file,
+                                    f"the citation style prints nothing for the reference '{key}'"
+                                    + (f" (of type {record.csl.get('type')})" if record else ""),
+                                    line=record.line if record else None,
+                                    hint="give the reference a type the style knows (book, article-journal, "
+                                         "chapter, report, ...), or choose another style"))
+        else:
+            warnings.append(Problem(source.file, f"Pandoc: {message.text}", line=line))
+
+
+def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes: str,
+            problems: list[Problem]) -> dict[str, Markup]:
+    """Each Markdown field of the front matter as HTML (XHTML: it is shared by both
+    editions and the site). Notes, citations and images belong to the body."""
+    values = meta_value(meta) if meta is not None else {}
+    rendered: dict[str, Markup] = {}
+    for f in fields:
+        value = values.get(f.path)
+        if value is None:
+            continue
+        blocks = value["c"] if value["t"] == "MetaBlocks" else [{"t": "Plain" if f.inline else "Para",
+                                                                  "c": value["c"]}]
+        nodes = list(walk(blocks))
+        kinds = {n["t"] for n in nodes}
+        crossrefs = any(n["t"] == "Cite" and all(is_crossref(c["citationId"]) for c in n["c"][0]) for n in nodes)
+        if any(n["t"] == "Str" and "[^" in n["c"] for n in nodes):
+            kinds.add("Note")  # (a note's call in a field: Pandoc reads it as text)
+        for kind, what in (("Note", "footnotes"), ("Cite", "cross-references" if crossrefs else "citations"),
+                           ("Image", "images")):
+            if kind in kinds:
+                problems.append(Problem(setting.file, f"the {f.path} cannot have {what}", line=f.line,
+                                        field=f.path, hint="they belong in the body of the article"))
+        lang = f.lang or setting.lang
+        words = setting.other_words.get(lang) if f.lang else None
+        renderer = Renderer(EPUB, lang, str(words["quotes"]) if words else quotes, heading_offset=2)
+        if f.inline:
+            inlines = [n for b in blocks if b["t"] in ("Plain", "Para") for n in b["c"] + [{"t": "Space"}]][:-1]
+            # (Pandoc reads an HTML block in a one-line field as raw HTML between line breaks: the
+            # raw HTML is printed as written, so the breaks it did not write go)
+            inlines = [_raw_break(inlines, i) for i in range(len(inlines))]
+            rendered[f.path] = Markup(renderer.inlines(inlines).strip())
+        else:
+            rendered[f.path] = Markup(renderer.blocks(blocks).strip())
+    return rendered
+
+
+REFERENCES = "ImprintReferences"  # where the reference list stands: a block of Imprint's own, rendered as nothing
+
+
+def _raw_break(inlines: list[Node], index: int) -> Node:
+    """A line break Pandoc put beside raw HTML in a one-line field: nothing between
+    two pieces of HTML, a space between HTML and text."""
+    node = inlines[index]
+    if node["t"] != "LineBreak":
+        return node
+    around = [inlines[j]["t"] == "RawInline" for j in (index - 1, index + 1) if 0 <= j < len(inlines)]
+    if all(around) and len(around) == 2:
+        return {"t": "Str", "c": ""}
+    return {"t": "Space"} if any(around) else node
+
+
+def _take_references(blocks: list[Node]) -> tuple[list[Node], bool]:
+    """The reference list Pandoc's citeproc made (a Div `#refs`, at the top level
+    or in a div there), replaced by a marker of where it stood: its entries, and
+    whether the style asks for hanging indents."""
+    for index, node in enumerate(blocks):
+        if node["t"] == "Div" and attr(node)[0] == "refs":
+            blocks[index] = {"t": REFERENCES}
+            return [b for b in node["c"][1] if b["t"] == "Div"], "hanging-indent" in attr(node)[1]
+        if node["t"] == "Div":
+            for inner, child in enumerate(node["c"][1]):
+                if child["t"] == "Div" and attr(child)[0] == "refs":
+                    node["c"][1][inner] = {"t": "Div", "c": [["", [], []], []]}
+                    blocks.insert(index + 1, {"t": REFERENCES})
+                    return [b for b in child["c"][1] if b["t"] == "Div"], "hanging-indent" in attr(child)[1]
+    return [], False
+
+
+def _highlight(nodes: list[Node], setting: Setting) -> None:
+    """Code in a language Pandoc knows, highlighted by Pandoc (its token classes:
+    kw, st, co, ...; their colours are in styles/css), in one run for the article."""
+    blocks = [{"t": "Div", "c": [[f"imprint-code-{index}", [], []], [
+        {"t": "CodeBlock", "c": [["", [note(n)["language"]], []], note(n).get("text", n["c"][1])]}]]}
+        for index, n in enumerate(nodes)]
+    document = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
+    try:
+        output, _ = pandoc.run(["-f", "json", "-t", "html", "--syntax-highlighting=default"],
+                               json.dumps(document).encode("utf-8"), what="the code blocks", file=setting.file,
+                               seconds=setting.seconds)
+    except pandoc.PandocFailed:
+        return  # shown plain
+    pieces = re.split(r'<div id="imprint-code-(\d+)">', output.decode("utf-8"))
+    for index, piece in zip(pieces[1::2], pieces[2::2]):
+        code = re.search(r'<pre\s+class="sourceCode[^"]*"><code[^>]*>(.*?)</code></pre>', piece, re.S)
+        if code is None:
+            continue  # a language Pandoc does not highlight: shown plain
+        lines = []
+        for line in code.group(1).split("\n"):  # each line is a span with an anchor: only the tokens stay
+            line = re.sub(r'^<span id="cb\d+-\d+">(?:<a [^>]*></a>)?', "", line)
+            lines.append(line[:-7] if line.endswith("</span>") else line)
+        note(nodes[int(index)])["html"] = "\n".join(lines)
+
+
+def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hanging: bool, setting: Setting,
+          quotes: str) -> Body:
+    headings = {id(node): heading for node, heading in analysis.headings}
+    parts: list[list[Node]] = [[]]
+    for node in blocks:  # chapters: a top-level heading starts one
+        if node["t"] == "Header" and id(node) in headings and headings[id(node)].level == 1 and parts[-1]:
+            parts.append([])
+        parts[-1].append(node)
+    parts = [p for p in parts if p]
+    position, refs_heading = _references_place(parts, headings, bool(references))
+    entry_ids = {attr(e)[0]: "ref-" + re.sub(r"[^\w.-]", "-", attr(e)[0].removeprefix("ref-")) for e in references}
+
+    def link_ids(href: str) -> str:
+        target = href[1:]
+        return "#" + entry_ids.get(target, analysis.renamed.get(target, target))
+
+    renderers = {d: Renderer(d, setting.lang, quotes, heading_offset=0 if d == EPUB else 1, link_ids=link_ids)
+                 for d in setting.dialects}
+    made = {note(n)["number"]: (line, bool(note(n).get("citation"))) for n, line in analysis.notes}
+    chapters: list[Chapter] = []
+    notes: dict[int, Note] = {}
+    for part in parts:
+        html = {d: Markup(r.blocks(part)) for d, r in renderers.items()}
+        called = sorted(set().union(*(r.notes for r in renderers.values())) - set(notes))
+        for number in called:
+            line, citation = made.get(number, (None, False))
+            epub = renderers[EPUB].notes[number].epub if EPUB in renderers else None
+            printed = renderers[PRINT].notes[number].print if PRINT in renderers else None
+            notes[number] = Note(number=number, id=f"fn-{number}", ref_id=f"fnref-{number}", line=line,
+                                 epub_html=Markup(epub) if epub is not None else None,
+                                 print_html=Markup(printed) if printed is not None else None, citation=citation)
+        first = part[0]
+        chapters.append(Chapter(
+            index=len(chapters),
+            heading=headings.get(id(first)) if first["t"] == "Header" else None,
+            headings=tuple(headings[id(n)] for n in part if id(n) in headings),
+            epub_html=html.get(EPUB), print_html=html.get(PRINT),
+            notes=tuple(notes[n] for n in called),
+        ))
+    entry_renderer = Renderer(EPUB, setting.lang, quotes, link_ids=link_ids)
+    entries = tuple(Entry(key=attr(e)[0].removeprefix("ref-"), id=entry_ids[attr(e)[0]],
+                          html=Markup(_entry_html(entry_renderer, e))) for e in references)
+    assets = tuple(Asset(image, name) for image, name in analysis.assets.values())
+    return Body(chapters=tuple(chapters), notes=tuple(notes[n] for n in sorted(notes)), assets=assets,
+                references=() if setting.suppress_bibliography else entries,
+                references_position=position, references_heading=refs_heading, hanging_indent=hanging)
+
+
+def _entry_html(renderer: Renderer, entry: Node) -> str:
+    """A reference-list entry: its paragraphs' text, without the paragraphs."""
+    return " ".join(renderer.inlines(b["c"]) if b["t"] in ("Para", "Plain") else renderer.block(b)
+                    for b in entry["c"][1]).strip()
+
+
+def _references_place(parts: list[list[Node]], headings: dict[int, Heading],
+                      any_references: bool) -> tuple[int, Heading | None]:
+    """Where the reference list goes: after the chapter that holds `::: {#refs}`
+    (or Pandoc's list at the end), or at the end. A chapter that is only a heading
+    (over `::: {#refs}`, or the last one, as Pandoc articles end with
+    "# References") becomes the list's own heading."""
+    def heading_only(part: list[Node]) -> bool:
+        rest = [n for n in part if n["t"] != REFERENCES]
+        return len(rest) == 1 and rest[0]["t"] == "Header" and id(rest[0]) in headings
+
+    for index, part in enumerate(parts):
+        if any(n["t"] == REFERENCES for n in part):
+            if heading_only(part):
+                return index, headings[id(parts.pop(index)[0])]
+            return index + 1, None
+    if any_references and parts and heading_only(parts[-1]):
+        return len(parts) - 1, headings[id(parts.pop()[0])]
+    return len(parts), None
+
+
+def _dump_body_job(setting: Setting, records: Mapping[str, bibliography.Record], blocks: list[Node]) -> None:
+    """The question put to the citation engine, for the citeproc-js golden files
+    (scripts/citeproc_goldens.py): set IMPRINT_CITEPROC_DUMP=<folder>."""
+    citations = []
+    in_notes = set()
+    for node in walk(blocks):
+        if node["t"] == "Note":
+            in_notes.update(id(n) for n in walk(node["c"]))
+        if node["t"] == "Cite":
+            citations.append({"in_note": id(node) in in_notes, "citations": node["c"][0]})
+    _dump(f"{setting.slug}.body.json", {"style": str(setting.style), "lang": setting.lang,
+                                        "records": [dict(r.csl) for r in records.values()],
+                                        "nocite": list(setting.nocite), "citations": citations})
+
+
+def _dump(name: str, job: Mapping[str, Any]) -> None:
+    folder = Path(os.environ["IMPRINT_CITEPROC_DUMP"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(json.dumps(job, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def render_fields(fields: Sequence[Field], *, file: str, lang: str, words: Mapping[str, Any],
+                  seconds: float = 60) -> dict[str, Markup]:
+    """Markdown fields of a file that has no body of its own (an issue, the
+    publication file), read by Pandoc in one run, as HTML by their paths."""
+    if not fields:
+        return {}
+    meta = {"lang": lang, "imprint-fields": {f.path: f.text for f in fields}}
+    try:
+        output, _ = pandoc.run(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json"], b"",
+                               what="the Markdown fields", file=file, seconds=seconds,
+                               files={"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")})
+    except pandoc.PandocFailed as error:
+        raise SourceError.single(file, f"Pandoc could not read the Markdown fields: {error}") from None
+    problems: list[Problem] = []
+    setting = Setting(file=file, body="", body_line=1, lang=lang, words=words, root=Path("."), folder=Path("."),
+                      seconds=seconds, dialects=(EPUB,), style=None)
+    rendered = _fields(json.loads(output)["meta"].get("imprint-fields"), fields, setting, str(words["quotes"]),
+                       problems)
+    if problems:
+        raise SourceError(problems)
+    return rendered

@@ -1,0 +1,81 @@
+"""Records formatted by CSL styles: an article's "For citation" line in its own
+style, and its "Cite as" lines on the site, all in one Pandoc run
+(references.lua runs Pandoc's citeproc once per style)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from markupsafe import Markup
+
+from ..errors import StyleError
+from . import citeproc_js, pandoc
+from .ast import attr, walk
+from .document import EPUB, plain_text
+from .html import Renderer
+
+HERE = Path(__file__).parent
+
+
+def format_references(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
+                      seconds: float = 60, quotes: str = "“”‘’") -> list[list[tuple[Markup, str]]]:
+    """For each style, every record as its reference list formats it: (HTML, text)."""
+    files = {"refs.json": json.dumps([citeproc_js.for_pandoc(r, lang) for r in records],
+                                     ensure_ascii=False).encode("utf-8"),
+             "references.lua": (HERE / "references.lua").read_bytes()}
+    names = []
+    for index, style in enumerate(styles):
+        files[f"style-{index}.csl"] = check_style(style.read_bytes(), str(style.name))
+        names.append(f"style-{index}.csl")
+    files["meta.json"] = json.dumps({"imprint-bibliography": "refs.json", "imprint-styles": names,
+                                     "lang": lang}).encode("utf-8")
+    try:
+        output, _ = pandoc.run(["-f", "markdown", "-t", "json", "--metadata-file=meta.json",
+                                "--lua-filter=references.lua"], b"", what="the citation styles", file=file,
+                               seconds=seconds, files=files)
+    except pandoc.PandocFailed as error:
+        raise StyleError.single(file, f"Pandoc's citeproc could not use the citation style: {error}",
+                                hint="check the .csl file: it must be a valid CSL 1.0 style") from None
+    if os.environ.get("IMPRINT_CITEPROC_DUMP"):
+        _dump(records, styles, lang)
+    renderer = Renderer(EPUB, lang, quotes)
+    result = []
+    for div in json.loads(output)["blocks"]:
+        entries = [n for n in walk(div["c"][1]) if n["t"] == "Div" and "csl-entry" in attr(n)[1]]
+        formatted = []
+        for entry in entries:
+            html = " ".join(renderer.inlines(b["c"]) if b["t"] in ("Para", "Plain") else renderer.block(b)
+                            for b in entry["c"][1]).strip()
+            formatted.append((Markup(html), plain_text(html)))
+        if len(formatted) != len(records):
+            raise StyleError.single(file, "the citation style prints nothing for this article "
+                                    f"(of type {records[0].get('type')})",
+                                    hint="choose a style that formats this type")
+        result.append(formatted)
+    return result
+
+
+def check_style(style: bytes, name: str) -> bytes:
+    """A CSL style that can format a reference list, or a StyleError saying why not."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(style, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as error:
+        raise StyleError.single(name, f"the style is not valid XML: {error}") from None
+    if root.find("{http://purl.org/net/xbiblio/csl}bibliography") is None:
+        raise StyleError.single(name, "the style has no <bibliography> layout: it cannot format a reference, "
+                                "so not the \"For citation\" line either",
+                                hint="choose a style with a bibliography (most have one)")
+    return style
+
+
+def _dump(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str) -> None:
+    folder = Path(os.environ["IMPRINT_CITEPROC_DUMP"])
+    folder.mkdir(parents=True, exist_ok=True)
+    job = {"style": str(styles[0]), "lang": lang, "records": list(records), "nocite": ["*"], "citations": []}
+    (folder / f"{records[0]['id']}.reference.json").write_text(json.dumps(job, ensure_ascii=False, indent=1),
+                                                               encoding="utf-8")

@@ -1,0 +1,203 @@
+"""An article's body read by Pandoc and rendered by Imprint: one read, two dialects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from imprint.body.document import EPUB, PRINT, plain_text
+from imprint.body.reader import Field, Setting, read_article, render_fields
+from imprint.errors import SourceError
+
+EN, RU = "“”‘’", "«»„“"
+WORDS = {"figure": "Figure", "table": "Table", "section": "Section", "quotes": EN, "callout_note": "Note",
+         "callout_tip": "Tip", "equation_ref": "Equation {n}"}
+
+
+def read(text: str, quotes: str = EN, lang: str = "en", fields=(), folder: Path = Path("/"), **more):
+    setting = Setting(file="article.md", body=text, body_line=1, lang=lang, words={**WORDS, "quotes": quotes},
+                      root=folder, folder=folder, seconds=30, dialects=(EPUB, PRINT), style=None, **more)
+    return read_article(setting, list(fields))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An article's folder with an image, map.png."""
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "white").save(tmp_path / "map.png")
+    return tmp_path
+
+
+def body(text: str, quotes: str = EN, **more):
+    return read(text, quotes, **more).body
+
+
+def problems(text: str, **more) -> list[str]:
+    with pytest.raises(SourceError) as caught:
+        read(text, **more)
+    return [f"{p.line}: {p.message}" for p in sorted(caught.value.problems, key=lambda p: p.line or 0)]
+
+
+def test_typography_follows_the_language():
+    fields = render_fields([Field("title", '"quoted" and \'single\' -- en --- em', True, 1)], file="a.md",
+                           lang="en", words={**WORDS, "quotes": EN})
+    assert str(fields["title"]) == "“quoted” and ‘single’ – en — em"
+    fields = render_fields([Field("title", "\"цитата 'внутри'\"", True, 1)], file="a.md", lang="ru",
+                           words={**WORDS, "quotes": RU})
+    assert str(fields["title"]) == "«цитата „внутри“»"
+
+
+def test_raw_html_is_text_and_said():
+    reading = read("<div>block</div>\n\nInline <script>alert(1)</script> & <b>bold</b>\n\n<!-- a comment -->")
+    html = str(reading.body.print)
+    assert "<script>" not in html and "<div>block" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "&amp;" in html and "comment" not in html
+    assert all("raw HTML is printed as text" in w.message for w in reading.warnings)
+    assert sorted({w.line for w in reading.warnings}) == [1, 3]
+
+
+def test_raw_latex_is_left_out_with_its_line():
+    reading = read("Text.\n\n```{=latex}\n\\newpage\n```\n\nMore \\LaTeX{} here.")
+    assert "newpage" not in str(reading.body.print) and "LaTeX" not in str(reading.body.print)
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
+        (3, "raw latex is left out"), (7, "raw tex is left out")]
+
+
+def test_chapters_start_at_the_top_level_heading_used():
+    parsed = body("Intro.\n\n## First\n\nText.\n\n### Sub {#sub-one}\n\nMore.\n\n## Second\n\nEnd.")
+    assert [c.heading.text if c.heading else None for c in parsed.chapters] == [None, "First", "Second"]
+    first = parsed.chapters[1]
+    assert [(h.level, h.id) for h in first.headings] == [(1, "first"), (2, "sub-one")]
+    assert '<h1 id="first">First</h1>' in str(first.epub)  # a chapter file starts at h1
+    assert '<h2 id="first" data-bookmark="First">First</h2>' in str(first.print)  # under the article's h1
+    assert '<h3 id="sub-one" data-bookmark="Sub">Sub</h3>' in str(first.print)
+
+
+def test_heading_ids_are_unique_and_keep_clear_of_the_templates():
+    parsed = body("# Введение\n\n# Введение\n\n# 1939: events\n\n# Abstract\n\n# References\n\nSee [References].")
+    ids = [c.heading.id for c in parsed.chapters]
+    assert ids == ["введение", "введение-1", "events", "abstract-2", "references-2"]
+    assert 'href="#references-2"' in str(parsed.chapters[-1].epub)  # an implicit reference follows
+
+
+def test_a_reserved_or_repeated_id_is_an_error_with_its_line():
+    assert problems("# One {#abstract}\n\n# Two {#two}\n\n# Three {#two}") == [
+        "1: the id 'abstract' is reserved for the front matter, notes or references",
+        "5: the id 'two' is also given on line 3"]
+
+
+def test_footnotes_in_both_dialects():
+    parsed = body("Call one.[^a] Inline.^[Inline note.] Again.[^a]\n\n[^a]: First *note*.\n\n    Second paragraph.")
+    assert [n.number for n in parsed.notes] == [1, 2]
+    assert [n.line for n in parsed.notes] == [3, 1]
+    chapter = parsed.chapters[0]
+    epub = etree.fromstring(f"<div xmlns:epub='http://www.idpf.org/2007/ops'>{chapter.epub}</div>")
+    refs = epub.findall(".//a[@role='doc-noteref']")
+    assert [(a.get("href"), a.get("id"), a.text) for a in refs] == [
+        ("#fn-1", "fnref-1", "1"), ("#fn-2", "fnref-2", "2"), ("#fn-1", "fnref-1-2", "1")]
+    assert [n.id for n in chapter.notes] == ["fn-1", "fn-2"]
+    assert str(parsed.notes[0].epub).count("<p>") == 2
+    printed = str(chapter.print)
+    assert printed.count('<span class="footnote" id="fn-1">') == 1
+    assert '<span class="footnote-para">First <em>note</em>.</span>' in printed
+    assert '<sup class="footnote-repeat">1</sup>' in printed
+
+
+def test_a_note_written_over_several_lines_reflows():
+    parsed = body("Text.[^1]\n\n[^1]: A note written\n    over two lines.")
+    assert "A note written over two lines." in str(parsed.notes[0].print)
+
+
+def test_footnote_problems_name_their_lines():
+    assert problems("Call.[^a] And [^b].\n\n[^a]: One.\n\n[^a]: Again.\n\n[^c]: Never called.") == [
+        "1: the footnote [^b] is called but never written",
+        "5: the footnote [^a] is written twice, here and on line 3",
+        "7: the footnote [^c] is written but never called"]
+
+
+def test_notes_live_in_the_chapter_that_first_calls_them():
+    parsed = body("# One\n\nA.[^x]\n\n# Two\n\nB.[^y] A again.[^x]\n\n[^x]: X.\n\n[^y]: Y.")
+    assert [[n.id for n in c.notes] for c in parsed.chapters] == [["fn-1"], ["fn-2"]]
+
+
+def test_plain_text_for_metadata():
+    fields = render_fields([Field("title", "*Italic* & <tag>", True, 1)], file="a.md", lang="en", words=WORDS)
+    assert plain_text(fields["title"]) == "Italic & <tag>"
+
+
+def test_heading_levels_never_jump():
+    parsed = body("# Top\n\n#### Deep\n\n## Back")
+    assert [(h.level, h.text) for h in parsed.chapters[0].headings] == [(1, "Top"), (2, "Deep"), (2, "Back")]
+    assert '<h2 id="deep">Deep</h2>' in str(parsed.chapters[0].epub)
+
+
+def test_headings_numbered_unless_unnumbered():
+    parsed = body("# One\n\n## Sub\n\n# Two {-}\n\n# Three {.unnumbered}\n\n# Four", number_sections=True)
+    headings = [(h.number, h.text) for c in parsed.chapters for h in c.headings]
+    assert headings == [("1", "One"), ("1.1", "Sub"), ("", "Two"), ("", "Three"), ("2", "Four")]
+
+
+def test_callouts_are_asides_in_the_epub_and_boxes_in_print_never_headings():
+    parsed = body("# Top\n\n::: {.callout-tip}\n## Keep this in mind\nThe body.\n:::\n\n"
+                  "::: {.callout-warning title=\"Careful\"}\nMind the gap.\n:::")
+    chapter = parsed.chapters[0]
+    assert [h.text for h in chapter.headings] == ["Top"]
+    epub = str(chapter.epub)
+    assert '<aside class="callout callout-tip" role="doc-tip">' in epub
+    assert '<p class="callout-title">Keep this in mind</p>' in epub
+    assert '<aside class="callout callout-warning" role="note">' in epub
+    assert '<p class="callout-title">Careful</p>' in epub
+    assert '<div class="callout callout-tip">' in str(chapter.print)
+
+
+def test_divs_and_spans_keep_their_classes_and_ids():
+    parsed = body("::: {#box .aside lang=de}\nText [small caps]{.smallcaps} and [x]{.mark #m}.\n:::")
+    html = str(parsed.chapters[0].epub)
+    assert '<div id="box" class="aside" data-lang="de">' in html
+    assert '<span class="smallcaps">small caps</span>' in html
+    assert '<span id="m" class="mark">x</span>' in html
+
+
+def test_cross_references_in_the_language_words(folder):
+    parsed = body("# Intro {#sec-intro}\n\nSee @fig-map, [-@fig-map], @Tbl-data and @sec-intro.\n\n"
+                  "![A map](map.png){#fig-map}\n\n| a |\n|---|\n| 1 |\n\n: Data {#tbl-data}",
+                  number_sections=True, folder=folder)
+    html = str(parsed.chapters[0].epub)
+    assert '<a class="crossref" href="#fig-map">Figure 1</a>' in html
+    assert '<a class="crossref" href="#fig-map">1</a>' in html
+    assert '<a class="crossref" href="#tbl-data">Table 1</a>' in html
+    assert '<a class="crossref" href="#sec-intro">Section 1</a>' in html
+
+
+def test_unknown_labels_and_images_name_their_lines():
+    found = problems("Text.\n\nSee @fig-nope.\n\n![No alt](missing.png)")
+    assert found[0].startswith("3: nothing has the label 'fig-nope'")
+    assert any(p.startswith("5: ") and "missing.png" in p for p in found)
+
+
+def test_code_cells_are_shown_without_options_and_said():
+    reading = read("Text.\n\n```{python}\n#| label: fig-plot\n#| fig-cap: A plot\nprint(1)\n```\n\nSee @fig-plot.")
+    html = str(reading.body.chapters[0].epub)
+    assert "#|" not in html and "print" in html
+    assert '<span class="figure-label">Figure 1.</span> A plot' in html
+    assert '<a class="crossref" href="#fig-plot">Figure 1</a>' in html
+    assert [w.line for w in reading.warnings] == [3]
+
+
+def test_math_comes_out_as_pandoc_reads_it_with_a_warning():
+    reading = read("Inline $a_x_ + \\{b\\} \\, c\\\\d$ and\n\n$$ x = 1 $$ {#eq-one}\n\nSee @eq-one.")
+    html = str(reading.body.chapters[0].epub)
+    assert "a_x_ + \\{b\\} \\, c\\\\d" in html
+    assert '<a class="crossref" href="#eq-one">Equation 1</a>' in html
+    assert reading.warnings[0].line == 1 and "2 formulas" in reading.warnings[0].message
+
+
+def test_deep_nesting_is_refused_with_a_line_not_lost():
+    deep = "\n\n".join(">" * n + " level" for n in range(1, 70))
+    assert problems(deep)[0].split(":")[1].strip().startswith("the text here nests")
+    shallow = "\n".join("  " * n + "- item " + str(n) for n in range(12))
+    html = str(body(shallow).chapters[0].epub)
+    assert all(f"item {n}" in html for n in range(12))
