@@ -64,25 +64,64 @@ def format_path(path: Path_) -> str:
     return text
 
 
-def split_front_matter(text: str, file: str) -> tuple[str, str, int]:
-    """Split `---` YAML `---` from the Markdown body.
+def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
+    """Split the front matter from the Markdown body: `---` YAML `---`, or
+    Pandoc's title block (`% title`, `% authors`, `% date` lines).
 
-    Returns the YAML text, the body, and the 1-based line the body starts on.
+    Returns the front matter as YAML, the file's line it starts on, the body,
+    and the line the body starts on.
     """
     lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith("%"):
+        return _title_block(lines)
     if not lines or lines[0].rstrip() != "---":
         raise_problems([Problem(
-            file, "the file does not start with YAML front matter", line=1,
-            hint="begin the file with a line '---', then the fields (title: ...), then a line '---'",
+            file, "the file does not start with front matter", line=1,
+            hint="begin the file with a line '---', then the fields (title: ...), then a line '---' "
+                 "(or with Pandoc's title block: % Title)",
         )])
     for number, line in enumerate(lines[1:], start=2):
         if line.rstrip() in ("---", "..."):
-            return "".join(lines[1:number - 1]), "".join(lines[number:]), number + 1
+            return "".join(lines[1:number - 1]), 2, "".join(lines[number:]), number + 1
     raise_problems([Problem(
         file, "the front matter is never closed", line=1,
         hint="end the front matter with a line '---' before the article text",
     )])
     raise AssertionError  # unreachable
+
+
+def _title_block(lines: list[str]) -> tuple[str, int, str, int]:
+    """Pandoc's title block as YAML, a line for a line: `% title`, then `% authors`
+    (separated by ;), then `% date`; a line starting with a space continues the
+    one before (Pandoc's manual, "Metadata blocks: Extension pandoc_title_block")."""
+    fields: list[str] = []
+    count = 0
+    for line in lines:
+        if line.startswith("%"):
+            fields.append(line[1:].strip())
+        elif line.startswith((" ", "\t")) and fields and line.strip():
+            fields[-1] += " " + line.strip()
+        else:
+            break
+        count += 1
+    keys = ("title", "author", "date")
+    yaml_lines = []
+    for key, value in zip(keys, fields):
+        if not value:
+            yaml_lines.append("")
+        elif key == "author":
+            names = [n.strip() for n in value.split(";") if n.strip()]
+            yaml_lines.append("author: [" + ", ".join(_quoted(n) for n in names) + "]")
+        else:
+            yaml_lines.append(f"{key}: {_quoted(value)}")
+    yaml_lines += [""] * (count - len(yaml_lines))  # (continuation lines: the line numbers stay the file's)
+    return "\n".join(yaml_lines) + "\n", 1, "".join(lines[count:]), count + 1
+
+
+def _quoted(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)  # (a JSON string is a YAML string)
 
 
 def raise_problems(problems: list[Problem]) -> None:

@@ -17,7 +17,8 @@ from lxml import etree
 
 from .fetch import display, read_bytes, within
 
-MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
+               ".pdf": "application/pdf"}  # (a PDF figure, as LaTeX users make them: shown as pixels)
 MAX_PIXELS = 50_000_000  # a 7000 x 7000 scan; more is a mistake or a decompression bomb
 MAX_BYTES = 20 * 1024 * 1024
 SVG = "{http://www.w3.org/2000/svg}"
@@ -41,7 +42,7 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
     path = within(root, folder, unquote(src), "image", src)  # percent-escapes decoded once, never twice
     suffix = path.suffix.lower()
     if suffix not in MEDIA_TYPES:
-        raise ValueError(f"'{src}' is not a PNG, JPEG or SVG file; convert it to one of these")
+        raise ValueError(f"'{src}' is not a PNG, JPEG, SVG or PDF file; convert it to one of these")
     from .errors import SourceError
 
     try:
@@ -51,6 +52,9 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
     media_type = MEDIA_TYPES[suffix]
     if media_type == "image/svg+xml":
         _check_svg(data, src)
+        return Image(path.resolve(), src, media_type, None, None)
+    if media_type == "application/pdf":
+        _check_pdf(data, src)
         return Image(path.resolve(), src, media_type, None, None)
     width, height = _check_raster(data, media_type, src)
     return Image(path.resolve(), src, media_type, width, height)
@@ -75,6 +79,26 @@ def _check_raster(data: bytes, media_type: str, src: str) -> tuple[int, int]:
     except Exception as error:  # Pillow raises many kinds for a broken file
         raise ValueError(f"'{src}' cannot be read as an image: {error}") from None
     return width, height
+
+
+def _check_pdf(data: bytes, src: str) -> None:
+    """A PDF figure: its first page is shown (writers/raster.py), so it must open."""
+    if not data.startswith(b"%PDF-"):
+        raise ValueError(f"'{src}' is not the PDF file its name says it is")
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise ValueError(f"'{src}' cannot be read as a PDF: {error}") from None
+    try:
+        if len(document) < 1:
+            raise ValueError(f"'{src}' has no page to show")
+        width, height = document[0].get_size()
+        if width <= 0 or height <= 0 or width * height > 200 * 200 * 72 * 72:  # (a page of 200 x 200 inches)
+            raise ValueError(f"'{src}' has a page of {width:.0f} x {height:.0f} points: not a figure")
+    finally:
+        document.close()
 
 
 def _check_svg(data: bytes, src: str) -> None:
@@ -106,9 +130,11 @@ def _check_svg(data: bytes, src: str) -> None:
 
 def epub_name(image: Image, taken: set[str]) -> str:
     """The image's file name inside the EPUB: images/<its name>, made unique. An SVG
-    is carried as a PNG rendering of it (writers/raster.py): Kindle shows no SVG."""
+    or a PDF is carried as a PNG rendering of it (writers/raster.py): Kindle shows
+    no SVG, and no e-reader a PDF in a page."""
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", image.path.stem).strip("-") or "image"
-    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/svg+xml": ".png"}[image.media_type]
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/svg+xml": ".png",
+              "application/pdf": ".png"}[image.media_type]
     name, n = f"images/{stem}{suffix}", 1
     while name in taken:
         n += 1

@@ -5,6 +5,7 @@ references formatted, its words looked up, its dates fixed. Templates read nothi
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import MappingProxyType
@@ -15,8 +16,9 @@ from markupsafe import Markup
 
 from . import __version__
 from .body.document import EPUB, PRINT, Body, plain_text
-from .body.reader import Field, Setting, read_article
+from .body.reader import Field, Setting, read_fields, start_body
 from .body.references import format_references
+from .body.references import start as start_references
 from .citation import build_record, full_title
 from .config import DEFAULT_FORMATS, FORMATS, Settings
 from .errors import Problem, SourceError, StyleError, UserError
@@ -82,6 +84,7 @@ class Manuscript:
     plain_language_summary: Markup | None  # Quarto's (AGU's) fields, rendered
     key_points: tuple[Markup, ...]
     byline_notes: Mapping[str, Markup]  # Quarto's author-notes: equal-contributor, deceased, group
+    title_notes: Markup | None  # footnotes on the title or subtitle, printed under the byline
     references_title: str
     record: Mapping[str, Any]  # CSL-JSON
     reference: Markup  # the "For citation" line, formatted by the CSL style
@@ -129,26 +132,50 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
         prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}
-        if article.translation else {})
+        if article.translation else {}, words_for=theme.strings)
+    # Three Pandoc runs at once: the body (the longest), the front matter's Markdown,
+    # then the article's own "For citation" line, which needs its title as text.
+    # A field that cites (an abstract may) is read with the body, by its citeproc.
+    fields = markdown_fields(article)
+    cited = tuple(f for f in fields if not f.inline and "@" in f.text)
+    setting = dataclasses.replace(setting, cited_fields=cited)
     try:
-        reading = read_article(setting, markdown_fields(article))
+        reading = start_body(setting)
     except UserError as error:
-        raise SourceError(problems + list(error.problems)) from None
-    if problems or style is None:
+        problems += error.problems
+        reading = None
+    try:
+        rendered = read_fields([f for f in fields if f not in cited], setting)
+    except UserError as error:
+        problems += error.problems
+        rendered = {}
+    body, warnings = None, ()
+    formatting = None
+    if not cited:
+        formatting = _start_reference(article, rendered, style, t, setting, problems)
+    try:
+        if reading is not None:
+            body, warnings, more = reading.result()
+            rendered = {**rendered, **more}
+    except UserError as error:
+        problems += error.problems
+    if cited and not problems:
+        formatting = _start_reference(article, rendered, style, t, setting, problems)
+    reference = reference_text = None
+    if formatting is not None:
+        try:
+            reference, reference_text = formatting.result()[0][0]
+        except StyleError as error:
+            problems += _style_problems(article, error)
+    if problems:
         raise SourceError(problems)
-    rendered = reading.fields
     title = rendered.get("title", Markup(""))
-    title_text = plain_text(title)
+    title_text = plain_text(without_note_marks(title))
     subtitle = rendered.get("subtitle")
-    subtitle_text = plain_text(subtitle) if subtitle else None
+    subtitle_text = plain_text(without_note_marks(subtitle)) if subtitle else None
     abstract = rendered.get("abstract")
     abstract_text = plain_text(abstract) if abstract else None
     record = build_record(article, full_title(title_text, subtitle_text), abstract_text)
-    try:
-        reference, reference_text = format_references([record], [style], article.lang, file=article.file,
-                                                      seconds=setting.seconds, quotes=str(t["quotes"]))[0][0]
-    except StyleError as error:
-        raise SourceError(_style_problems(article, error)) from None
     back = article.back_matter
     statements = Statements(
         acknowledgements=rendered.get("acknowledgements"),
@@ -176,8 +203,6 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         modified = article.date_modified.to_datetime()
     else:
         modified = published or FALLBACK_DATE
-    body = reading.body
-
     return Manuscript(
         article=article,
         t=t,
@@ -198,6 +223,7 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         plain_language_summary=rendered.get("plain-language-summary"),
         key_points=tuple(rendered[f"key-points[{i}]"] for i in range(len(article.key_points))),
         byline_notes=MappingProxyType({key: rendered[f"author-notes.{key}"] for key in article.byline_notes}),
+        title_notes=rendered.get("title-notes"),
         references_title=(body.references_heading.text if body.references_heading else None)
         or article.reference_section_title or t["references"],
         record=MappingProxyType(record),
@@ -207,8 +233,30 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         created=published or modified,
         modified=modified,
         generator=f"Imprint {__version__}",
-        warnings=reading.warnings,
+        warnings=warnings,
     )
+
+
+def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Path | None, t: Mapping[str, Any],
+                     setting: Setting, problems: list[Problem]):
+    """The article's own "For citation" line, being formatted (None: no style)."""
+    if style is None or problems:
+        return None
+    title, subtitle, abstract = (rendered.get(k) for k in ("title", "subtitle", "abstract"))
+    record = build_record(article, full_title(plain_text(without_note_marks(title or "")),
+                                              plain_text(without_note_marks(subtitle)) if subtitle else None),
+                          plain_text(abstract) if abstract else None)
+    try:
+        return start_references([record], [style], article.lang, file=article.file, seconds=setting.seconds,
+                                quotes=str(t["quotes"]))
+    except StyleError as error:
+        problems += _style_problems(article, error)
+        return None
+
+
+def without_note_marks(markup: str) -> str:
+    """A title without the marks of its footnotes (for metadata and running heads)."""
+    return re.sub(r'<sup class="title-note-ref">[^<]*</sup>', "", str(markup))
 
 
 def markdown_fields(article: Article) -> list[Field]:

@@ -86,12 +86,15 @@ class ArticleBuilder:
     def build(self, slug: str, path: Path, body: str, body_line: int) -> Article:
         data = self.own.data
         lang = self._value("lang")
-        if not lang:
-            self.problems.append(Problem(
-                self.own.file, "missing required field 'lang'", line=self.own.line_of(()),
+        if not lang:  # Pandoc's and Quarto's default: English
+            self.warnings.append(Problem(
+                self.own.file, "no 'lang' is given: the article is published as English (en), as Pandoc and "
+                               "Quarto read it", line=self.own.line_of(()),
                 hint="add 'lang: en' (or ru, ...) to the article, or to source/publication.yaml for all articles",
             ))
-        for one, other in (("author", "authors"), ("short-title", "title-short"), ("affiliations", "affiliation")):
+            lang = "en"
+        for one, other in (("author", "authors"), ("short-title", "title-short"), ("affiliations", "affiliation"),
+                           ("key-points", "keypoints")):
             if one in data and other in data:
                 self._problem((other,), f"give the {_GIVEN_TWICE[one]} under '{one}' or '{other}', not both")
         paper = PAPERS[str(self._value("paper") or "A4").lower()]
@@ -110,7 +113,7 @@ class ArticleBuilder:
             authors=self._authors(),
             abstract=_strip(data.get("abstract")),
             plain_language_summary=_strip(data.get("plain-language-summary")),
-            key_points=_keywords(_list(data.get("key-points"))),
+            key_points=_keywords(_list(data.get("key-points", data.get("keypoints")))),
             byline_notes=frozen({key: text for key, text in ((k, _strip(v)) for k, v in
                                                              (data.get("author-notes") or {}).items()) if text}),
             keywords=_keywords(data.get("keywords")),
@@ -136,14 +139,20 @@ class ArticleBuilder:
         )
 
     def _csl(self) -> str:
-        """The citation style: a name, or a .csl file (relative to the project)."""
+        """The citation style: a name, or a .csl file, looked for as Pandoc and Quarto
+        look for it (beside the file that names it), then in the project folder;
+        given as a path relative to the project."""
         name = str(self._value("csl") or DEFAULT_CSL)
         if name.endswith(".csl"):
+            beside = self.folder if self.own.data.get("csl") else self.source_dir
             try:
-                within(self.root, self.root, name, "CSL style")
+                path = within(self.root, beside, name, "CSL style")
+                if not path.is_file():
+                    path = within(self.root, self.root, name, "CSL style")
             except ValueError as error:
                 self._problem(("csl",), str(error).replace("the article's folder", "the project folder"))
                 return DEFAULT_CSL
+            return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else name
         return name
 
     def _cover_image(self) -> Path | None:
@@ -445,7 +454,8 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-_GIVEN_TWICE = {"author": "authors", "short-title": "short title", "affiliations": "affiliations"}
+_GIVEN_TWICE = {"author": "authors", "short-title": "short title", "affiliations": "affiliations",
+                "key-points": "key points"}
 
 
 def _list(value: Any) -> Any:

@@ -456,6 +456,10 @@ ARTICLE_FIELDS = {
                        "AGU template); one text is a list of one.",
         "anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}],
     },
+    "keypoints": {
+        "description": "Same as `key-points` (older AGU templates and Quarto manuscripts write it so).",
+        "anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}],
+    },
     "author-notes": {
         "type": "object",
         "description": "The notes the byline's marks refer to, instead of the words of the article's language "

@@ -106,6 +106,11 @@ class Expander:
         words = [w[1:-1] if w[:1] in "'\"" and w[-1:] == w[:1] and len(w) > 1 else w
                  for w in ARGUMENT.findall(inner)]
         name = words[0] if words else ""
+        if name == "embed" and field is None and len(words) > 1:  # a notebook's output, in the body
+            self.warnings.append(Problem(
+                file, f"the output {written} embeds is not shown: Imprint does not run notebooks", line=line,
+                hint="render the notebook with Quarto and put its figure in the article as an image"))
+            return '[]{.imprint-embed source="' + words[1].replace("\\", "").replace('"', "") + '"}'
         if name not in ("meta", "var"):
             self.warnings.append(Problem(
                 file, f"removed the shortcode {written}: Imprint expands only {{{{< meta >}}}} and "

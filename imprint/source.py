@@ -244,8 +244,8 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     try:
         text = read_text(settings.root, path, "article", limit=MAX_ARTICLE_BYTES)
         problems.extend(check_characters(text, file))
-        yaml_text, body, body_line = split_front_matter(text, file)
-        located = load_yaml(yaml_text, file, first_line=2)
+        yaml_text, yaml_line, body, body_line = split_front_matter(text, file)
+        located = load_yaml(yaml_text, file, first_line=yaml_line)
     except SourceError as error:
         return None, problems + list(error.problems), []
     if not isinstance(located.data, dict):

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from imprint.body.document import EPUB, PRINT, plain_text
-from imprint.body.reader import Field, Setting, read_article, render_fields
+from dataclasses import dataclass
+
+from imprint.body.document import EPUB, PRINT, Body, plain_text
+from imprint.body.reader import Field, Setting, render_fields, start_body
 from imprint.errors import SourceError
 
 EN, RU = "“”‘’", "«»„“"
@@ -16,10 +18,17 @@ WORDS = {"figure": "Figure", "table": "Table", "section": "Section", "quotes": E
          "callout_tip": "Tip", "equation_ref": "Equation {n}"}
 
 
-def read(text: str, quotes: str = EN, lang: str = "en", fields=(), folder: Path = Path("/"), **more):
+def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = Path("/"), **more):
     setting = Setting(file="article.md", body=text, body_line=1, lang=lang, words={**WORDS, "quotes": quotes},
                       root=folder, folder=folder, seconds=30, dialects=(EPUB, PRINT), style=None, **more)
-    return read_article(setting, list(fields))
+    body, warnings, _ = start_body(setting).result()
+    return Reading(body, warnings)
+
+
+@dataclass(frozen=True)
+class Reading:
+    body: Body
+    warnings: tuple
 
 
 @pytest.fixture
@@ -156,7 +165,7 @@ def test_callouts_are_asides_in_the_epub_and_boxes_in_print_never_headings():
 def test_divs_and_spans_keep_their_classes_and_ids():
     parsed = body("::: {#box .aside lang=de}\nText [small caps]{.smallcaps} and [x]{.mark #m}.\n:::")
     html = str(parsed.chapters[0].epub)
-    assert '<div id="box" class="aside" data-lang="de">' in html
+    assert '<div id="box" class="aside" lang="de" xml:lang="de">' in html
     assert '<span class="smallcaps">small caps</span>' in html
     assert '<span id="m" class="mark">x</span>' in html
 

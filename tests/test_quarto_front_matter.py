@@ -363,6 +363,22 @@ def test_title_short_is_the_short_title(tmp_path):
         "source/a/article.md:4: title-short: give the short title under 'short-title' or 'title-short', not both"]
 
 
+def test_keypoints_is_key_points(tmp_path):
+    _, article = load(project(tmp_path, "---\ntitle: T\nlang: en\nkeypoints:\n  - One point\n  - Two\n---\n"))
+    assert article.key_points == ("One point", "Two")
+
+
+def test_an_article_without_lang_is_english_as_pandoc_reads_it(tmp_path):
+    """Pandoc and Quarto read a document without `lang` as English: so does
+    Imprint, and says so (the language decides hyphenation, quotes and words)."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\n---\n\nText.\n"))
+    assert article.lang == "en" and not loaded.problems
+    assert messages(loaded.warnings) == [
+        "source/a/article.md:2: no 'lang' is given: the article is published as English (en), as Pandoc and "
+        "Quarto read it\n    add 'lang: en' (or ru, ...) to the article, or to source/publication.yaml for all "
+        "articles"]
+
+
 def test_crossref_prefixes_are_read_and_other_settings_ignored(tmp_path):
     loaded, article = load(project(tmp_path, """---
 title: T
@@ -589,7 +605,7 @@ def test_meta_date_prints_the_date_a_placeholder_stands_for(tmp_path):
 
 
 FRONT_MATTER_CASES = ["unknown-field", "wrong-types", "unknown-affiliation", "duplicate-field", "blank-values",
-                      "missing-title", "missing-lang", "orcid-checksum", "impossible-date", "yaml-aliases",
+                      "missing-title", "orcid-checksum", "impossible-date", "yaml-aliases",
                       "yaml-deep-nesting", "yaml-python-tag", "malformed-yaml", "bad-publication", "field-typos",
                       "unknown-shortcode-key", "date-placeholder-without-git", "affiliation-id-twice"]
 
@@ -610,8 +626,12 @@ def test_front_matter_error_cases_at_loading(case, tmp_path):
     problems = sorted(dict.fromkeys(problems), key=lambda p: (p.file, p.line or 0, p.column or 0))
     lines = [f"error: {p}" for p in problems]
     expected = (CASES / "errors" / case / "expected.txt").read_text(encoding="utf-8").splitlines(keepends=True)
-    errors = "".join(line for line in expected if not line.startswith(("exit ", "warning: "))
-                     and "problem" not in line.split(":")[0])
+    kept, errors = True, ""
+    for line in expected:  # the errors and their hints, not the warnings and theirs
+        if not line.startswith("    "):
+            kept = not line.startswith(("exit ", "warning: ")) and "problem" not in line.split(":")[0]
+        if kept:
+            errors += line
     assert "\n".join(lines) + "\n" == errors.split(f"{len(problems)} problem")[0]
 
 
@@ -626,9 +646,14 @@ def test_the_byline_marks_and_notes(tmp_path):
         "current-address: Dept A, Institution A")))
     theme = Theme(REPO, REPO / "styles")
     affiliations = list(dict.fromkeys(a for person in article.authors for a in person.affiliations))
+    from markupsafe import Markup
+
     doc = SimpleNamespace(
         article=article, title=article.title, title_text=article.title, subtitle=None, running_title="",
         running_authors="", abstract=None, keywords=(), translation=None, reference="", affiliations=affiliations,
+        byline_notes={k: Markup(v.replace("*equally*", "<em>equally</em>")) for k, v in article.byline_notes.items()},
+        title_notes=None,
+        key_points=(), plain_language_summary=None,
         bylines=[SimpleNamespace(author=p, affiliation_numbers=tuple(affiliations.index(a) + 1
                                                                      for a in p.affiliations))
                  for p in article.authors])
@@ -639,7 +664,7 @@ def test_the_byline_marks_and_notes(tmp_path):
            '<sup class="author-marks">†</sup>' in html
     assert '<p class="author group-author"><span class="author-name">with the Example Consortium</span>' \
            '<sup class="author-marks">¶</sup>' in html
-    assert "‡</span> These authors contributed *equally* to this work.</p>" in html  # as written: a manuscript gives it rendered
+    assert "‡</span> These authors contributed <em>equally</em> to this work.</p>" in html  # rendered Markdown
     assert "¤</span> Current address: Dept A, Institution A</p>" in html
     assert "†</span> Deceased.</p>" in html  # no note given: the language's words
     assert "¶</span> Membership list can be found in the Acknowledgments section.</p>" in html

@@ -31,74 +31,91 @@ def attr_value(node: Node, key: str) -> str | None:
     return None
 
 
-def children(node: Node) -> Iterator[Node]:
+_INLINES_OR_BLOCKS = frozenset(("Para", "Plain", "Emph", "Underline", "Strong", "Strikeout", "Superscript",
+                                 "Subscript", "SmallCaps", "BlockQuote", "Note", "MetaInlines", "MetaBlocks",
+                                 "MetaList"))
+_SECOND = frozenset(("Quoted", "Cite", "Link", "Image", "Span", "Div"))  # (a Cite's: its rendering)
+_LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak", "Code", "Math", "RawInline", "CodeBlock",
+                     "RawBlock", "HorizontalRule"))
+
+
+def kids(node: Node) -> list[Node]:
     """The node's direct children, blocks and inlines, in reading order."""
     kind = node["t"]
+    if kind in _LEAVES:
+        return []
     c = node.get("c")
-    if kind in ("Para", "Plain", "Emph", "Underline", "Strong", "Strikeout", "Superscript", "Subscript",
-                "SmallCaps", "BlockQuote", "Note"):
-        yield from c
-    elif kind in ("Quoted", "Cite", "Link", "Image", "Span", "Div"):
-        yield from c[1]  # (a Cite's: its rendering, which has its prefix and suffix)
-    elif kind == "Header":
-        yield from c[2]
-    elif kind == "LineBlock":
+    if kind in _INLINES_OR_BLOCKS:
+        return c
+    if kind in _SECOND:
+        return c[1]
+    if kind == "Header":
+        return c[2]
+    if kind == "MetaMap":
+        return list(c.values())
+    found: list[Node] = []
+    if kind == "LineBlock":
         for line in c:
-            yield from line
-    elif kind in ("BulletList",):
+            found += line
+    elif kind == "BulletList":
         for item in c:
-            yield from item
+            found += item
     elif kind == "OrderedList":
         for item in c[1]:
-            yield from item
+            found += item
     elif kind == "DefinitionList":
         for term, definitions in c:
-            yield from term
+            found += term
             for definition in definitions:
-                yield from definition
+                found += definition
     elif kind == "Figure":
-        yield from c[1][1] or []  # caption blocks
-        yield from c[2]
+        found += (c[1][1] or []) + c[2]  # caption blocks, then the figure's own
     elif kind == "Table":
         _, caption, _, head, bodies, foot = c
-        for row in head[1]:
-            yield from _cells(row)
-        for body in bodies:
-            for row in body[2] + body[3]:
-                yield from _cells(row)
-        for row in foot[1]:
-            yield from _cells(row)
-        yield from caption[1] or []  # (a caption is written after its table, most often)
+        rows = head[1] + [row for body in bodies for row in body[2] + body[3]] + foot[1]
+        for row in rows:
+            for cell in row[1]:
+                found += cell[4]
+        found += caption[1] or []  # (a caption is written after its table, most often)
+    return found
 
 
-def _cells(row: list) -> Iterator[Node]:
-    for cell in row[1]:
-        yield from cell[4]
+def children(node: Node) -> Iterator[Node]:
+    return iter(kids(node))
 
 
 def walk(nodes: list[Node]) -> Iterator[Node]:
     """Every node under `nodes`, depth first, in reading order (a note's content
     right after its call, where Pandoc puts it)."""
-    stack = [iter(nodes)]
+    stack = nodes[::-1]
     while stack:
-        for node in stack[-1]:
-            yield node
-            stack.append(iter(list(children(node))))
-            break
-        else:
-            stack.pop()
+        node = stack.pop()
+        yield node
+        found = kids(node)
+        if found:
+            stack += found[::-1]
 
 
-def index(nodes: list[Node]) -> tuple[dict[str, list[Node]], dict[int, int]]:
-    """Every node under `nodes` by its type, each list in reading order, and the
-    place of each node (by id()) in that order: one walk for the passes that
-    each look at a few kinds of node."""
+def index(nodes: list[Node]) -> tuple[dict[str, list[Node]], dict[int, int], tuple[int, Node | None]]:
+    """Every node under `nodes` by its type, each list in reading order; the place
+    of each node (by id()) in that order; and how deep the deepest one lies (with
+    it): one walk for the passes that each look at a few kinds of node."""
     found: dict[str, list[Node]] = {}
     order: dict[int, int] = {}
-    for place, node in enumerate(walk(nodes)):
+    deepest, where = 0, None
+    stack = [(node, 1) for node in nodes[::-1]]
+    place = 0
+    while stack:
+        node, depth = stack.pop()
         found.setdefault(node["t"], []).append(node)
         order[id(node)] = place
-    return found, order
+        place += 1
+        if depth > deepest:
+            deepest, where = depth, node
+        below = kids(node)
+        if below:
+            stack += [(child, depth + 1) for child in below[::-1]]
+    return found, order, (deepest, where)
 
 
 def stringify(nodes: list[Node] | Node) -> str:

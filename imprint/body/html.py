@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -53,6 +54,7 @@ class Renderer:
     heading_offset: int = 0  # added to a heading's relative level (1 = top) to make its tag
     notes: dict[int, RenderedNote] = field(default_factory=dict)
     link_ids: Callable[[str], str] = lambda href: href  # a link's target, renamed where ids were
+    quotes_of: Callable[[str], str] | None = None  # another language's quotation marks, for a passage in it
     _quote_depth: int = 0
     _in_link: int = 0  # a link's text may hold no link: a citation's is then its text
 
@@ -222,7 +224,10 @@ class Renderer:
                 return (f'<aside{_id(ident)} class="{attribute(" ".join(classes))}" role="{role}"{label}>\n'
                         f"{heading}{self.blocks(content)}</aside>\n")
             return f'<div{_id(ident)} class="{attribute(" ".join(classes))}">\n{heading}{self.blocks(content)}</div>\n'
-        return f"<div{_id(ident)}{_classes(classes)}{_data(pairs)}>\n{self.blocks(content)}</div>\n"
+        lang = self._lang(pairs)
+        with self._language(lang):
+            inner = self.blocks(content)
+        return f"<div{_id(ident)}{_classes(classes)}{lang}{_data(pairs)}>\n{inner}</div>\n"
 
     # -- inlines
 
@@ -329,6 +334,8 @@ class Renderer:
 
     def _Note(self, node: Node) -> str:
         found = note(node)
+        if found.get("mark"):  # a footnote on the title, printed under the byline
+            return f'<sup class="title-note-ref">{found["mark"]}</sup>'
         if "number" not in found:
             return ""  # (a note where none may be, in a front-matter field: reported, not rendered)
         number, repeat = found["number"], found.get("repeat", 0)
@@ -350,10 +357,35 @@ class Renderer:
         (ident, classes, pairs), content = node["c"]
         if note(node).get("drop"):
             return ""
-        inner = self.inlines(content)
+        lang = self._lang(pairs)
+        with self._language(lang):
+            inner = self.inlines(content)
         if not (ident or classes or pairs):
             return inner
-        return f"<span{_id(ident)}{_classes(classes)}{_data(pairs)}>{inner}</span>"
+        return f"<span{_id(ident)}{_classes(classes)}{lang}{_data(pairs)}>{inner}</span>"
+
+    def _lang(self, pairs: list[list[str]]) -> str:
+        """A passage in another language ({lang=ru}): its lang attribute (and xml:lang in XHTML)."""
+        value = next((v for k, v in pairs if k == "lang"), None)
+        if not value or not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", value):
+            return ""
+        return f' lang="{value}"' + (f' xml:lang="{value}"' if self.dialect == EPUB else "")
+
+    @contextmanager
+    def _language(self, lang_attr: str):
+        """Quotation marks and no-break spaces of the passage's language, within it."""
+        if not lang_attr:
+            yield
+            return
+        lang = lang_attr.split('"')[1]
+        saved = (self.lang, self.quotes)
+        self.lang = lang
+        if self.quotes_of is not None:
+            self.quotes = self.quotes_of(lang)
+        try:
+            yield
+        finally:
+            self.lang, self.quotes = saved
 
 
 def raw_html(node: Node) -> str | None:
@@ -385,7 +417,7 @@ def _data(pairs: list[list[str]]) -> str:
     out = []
     for key, value in pairs:
         name = re.sub(r"[^a-z0-9_.-]", "-", key.lower()).strip("-").removeprefix("data-")
-        if name and not name.startswith("imprint"):
+        if name and not name.startswith("imprint") and name != "lang":
             out.append(f' data-{name}="{attribute(value)}"')
     return "".join(out)
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.util import find_spec
@@ -63,32 +65,67 @@ class TimeLimit(SourceError):
 
 def run(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, seconds: float,
         files: dict[str, bytes] | None = None) -> tuple[bytes, list[Message]]:
-    """Pandoc's output and its log messages. `files` (the bibliography, metadata,
-    styles and filters Pandoc is to read) are written to a private folder, where
-    Pandoc runs: arguments name them by their plain names (a path in metadata
-    would be read as Markdown). `what` and `file` name the stage and the source,
-    for a message when the time runs out."""
-    with tempfile.TemporaryDirectory(prefix="imprint-pandoc-") as folder:
+    """Pandoc's output and its log messages (see start())."""
+    return start(arguments, stdin, what=what, file=file, seconds=seconds, files=files).result()
+
+
+def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, seconds: float,
+          files: dict[str, bytes] | None = None) -> "Running":
+    """Pandoc started, to be waited for with result(): meanwhile this process (and
+    another Pandoc) can work. `files` (the bibliography, metadata, styles and
+    filters Pandoc is to read) are written to a private folder, where Pandoc runs:
+    arguments name them by their plain names (a path in metadata would be read as
+    Markdown). `what` and `file` name the stage and the source, for messages."""
+    folder = tempfile.mkdtemp(prefix="imprint-pandoc-")
+    try:
         for name, data in (files or {}).items():
             (Path(folder) / name).write_bytes(data)
         command = ["timeout", "--signal=KILL", f"{max(1.0, seconds):.0f}", str(binary()),
                    "+RTS", f"-M{MEMORY}", "-RTS", "--sandbox", "--quiet", "--log=log.json", *arguments]
-        process = subprocess.run(command, input=stdin, capture_output=True, cwd=folder)
-        messages = _messages(Path(folder) / "log.json")
-    if process.returncode in (124, 137, -9):
-        raise TimeLimit.single(file, f"reading stopped after {seconds:.0f} s in {what}",
-                               hint="look for what is unusual in it (a huge table, a very long line), "
-                                    "or raise --time-limit")
-    if process.returncode == 251 or b"Heap exhausted" in process.stderr:
-        raise SourceError.single(file, f"{what} needs more memory than Imprint gives it ({MEMORY}B)",
-                                 hint="split the text, or simplify what is nested very deep")
-    if process.returncode != 0:
-        detail = process.stderr.decode("utf-8", "replace").strip()
-        if "Error running filter" in detail or "Error running Lua" in detail:
-            raise InternalError(f"Imprint's Lua filter failed in {what}: {detail}")
-        lines = detail.splitlines()
-        raise PandocFailed(process.returncode, lines[0] if lines else "", messages)
-    return process.stdout, messages
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   cwd=folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return Running(process, stdin, folder, what, file, seconds)
+
+
+class Running:
+    """A Pandoc run under way: its input is written and its output read by a thread
+    (a large article fills the pipes both ways), so result() only waits."""
+
+    def __init__(self, process: subprocess.Popen, stdin: bytes, folder: str, what: str, file: str,
+                 seconds: float):
+        self.process, self.folder, self.what, self.file, self.seconds = process, folder, what, file, seconds
+        self._output: tuple[bytes, bytes] = (b"", b"")
+        self._thread = threading.Thread(target=self._communicate, args=(stdin,), daemon=True)
+        self._thread.start()
+
+    def _communicate(self, stdin: bytes) -> None:
+        self._output = self.process.communicate(stdin)
+
+    def result(self) -> tuple[bytes, list[Message]]:
+        self._thread.join()
+        stdout, stderr = self._output
+        try:
+            messages = _messages(Path(self.folder) / "log.json")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        code, what, file, seconds = self.process.returncode, self.what, self.file, self.seconds
+        if code in (124, 137, -9):
+            raise TimeLimit.single(file, f"reading stopped after {seconds:.0f} s in {what}",
+                                   hint="look for what is unusual in it (a huge table, a very long line), "
+                                        "or raise --time-limit")
+        if code == 251 or b"Heap exhausted" in stderr:
+            raise SourceError.single(file, f"{what} needs more memory than Imprint gives it ({MEMORY}B)",
+                                     hint="split the text, or simplify what is nested very deep")
+        if code != 0:
+            detail = stderr.decode("utf-8", "replace").strip()
+            if "Error running filter" in detail or "Error running Lua" in detail:
+                raise InternalError(f"Imprint's Lua filter failed in {what}: {detail}")
+            lines = detail.splitlines()
+            raise PandocFailed(code, lines[0] if lines else "", messages)
+        return stdout, messages
 
 
 class PandocFailed(Exception):

@@ -14,17 +14,17 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
 from ..errors import Problem, SourceError
 from ..fetch import read_bytes
 from . import bibliography, citeproc_js, guard, pandoc
-from .ast import Node, attr, meta_value, note, walk
+from .ast import Node, annotate, attr, meta_value, note, walk
 from .document import EPUB, PRINT, Asset, Body, Chapter, Entry, Heading, Note, plain_text
-from .html import Renderer
-from .locate import Source
+from .html import Renderer, inline_paragraphs
+from .locate import Source, citation_pattern
 from .quarto import mark_cells
 from .structure import CROSSREF_KINDS, Analysis, Context, is_crossref, analyse
 
@@ -65,26 +65,23 @@ class Setting:
     prefixes: Mapping[str, str] = field(default_factory=dict)
     slug: str = ""
     other_words: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # a translation's language's
+    words_for: Callable[[str], Mapping[str, Any]] | None = None  # any language's words (styles/locales)
+    cited_fields: tuple[Field, ...] = ()  # Markdown fields that cite (an abstract may): read with the body
 
 
-@dataclass(frozen=True)
-class Reading:
-    fields: Mapping[str, Markup]
-    body: Body
-    warnings: tuple[Problem, ...]
-
-
-def read_article(setting: Setting, fields: Sequence[Field]) -> Reading:
-    """The body and the Markdown fields, rendered; every problem raised at once."""
+def start_body(setting: Setting) -> "BodyReading":
+    """The body's reading started: checked (guard.py), its bibliography read, Pandoc
+    running. What can be done meanwhile (the Markdown fields, the "For citation"
+    line) is done before BodyReading.result() waits for it."""
     text = mark_cells(setting.body, setting.body_line)
-    source = Source(text, setting.file, setting.body_line)
     problems: list[Problem] = guard.check(text, setting.file, setting.body_line)
     if problems:  # (Pandoc would take minutes over them)
         raise SourceError(problems)
     records: dict[str, bibliography.Record] = {}
     known: set[str] = set()  # every key of the bibliography, cited or not
     if setting.bibliography or setting.shared_bibliography:
-        wanted = None if "*" in setting.nocite else _candidate_keys(text) | set(setting.nocite)
+        cited = text + "\n".join(f.text for f in setting.cited_fields)
+        wanted = None if "*" in setting.nocite else _candidate_keys(cited) | set(setting.nocite)
         records, found, known = bibliography.load(setting.root, setting.bibliography,
                                                   setting.shared_bibliography, wanted, setting.seconds)
         problems += found
@@ -97,7 +94,7 @@ def read_article(setting: Setting, fields: Sequence[Field]) -> Reading:
         "link-citations": True,
         "suppress-bibliography": setting.suppress_bibliography,
         "imprint-crossref-prefixes": list(CROSSREF_KINDS),
-        "imprint-fields": {f.path: f.text for f in fields},
+        "imprint-fields": {f.path: f.text for f in setting.cited_fields},
     }
     if setting.nocite:
         meta["nocite"] = ", ".join("@*" if k == "*" else f"@{{{k}}}" for k in setting.nocite)
@@ -105,40 +102,88 @@ def read_article(setting: Setting, fields: Sequence[Field]) -> Reading:
     if arguments:  # (only citeproc needs cross-references kept from it)
         files["citations.lua"] = (HERE / "citations.lua").read_bytes()
         arguments = ["--lua-filter=citations.lua", *arguments]
+    running = pandoc.start(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json", *arguments],
+                           text.encode("utf-8"), what="the article's text", file=setting.file,
+                           seconds=setting.seconds, files=files)
+    return BodyReading(setting, text, running, records, known, problems)
+
+
+@dataclass
+class BodyReading:
+    setting: Setting
+    text: str  # the body as Pandoc reads it (Quarto's cells marked)
+    running: pandoc.Running
+    records: dict[str, bibliography.Record]
+    known: set[str]
+    problems: list[Problem]
+
+    def result(self) -> tuple[Body, tuple[Problem, ...], dict[str, Markup]]:
+        """The body, rendered, its warnings, and the fields read with it (those that
+        cite, rendered); every problem raised at once."""
+        setting, text, problems = self.setting, self.text, list(self.problems)
+        source = Source(text, setting.file, setting.body_line)
+        try:
+            output, messages = self.running.result()
+        except pandoc.PandocFailed as error:
+            raise SourceError(problems + [Problem(setting.file, f"Pandoc could not read the text: {error}",
+                                                  line=setting.body_line)]) from None
+        try:
+            document = json.loads(output)
+        except RecursionError:  # (Python's JSON reader stops near 1000 levels: far past what any text needs)
+            raise SourceError(problems + [Problem(
+                setting.file, "the text nests lists, quotes, emphasis or links hundreds of levels deep",
+                line=_deepest_line(text, setting.body_line), hint="simplify the structure of this passage")]) from None
+        warnings: list[Problem] = []
+        _messages(messages, source, self.records, problems, warnings)
+        quotes = str(setting.words["quotes"])
+        blocks = document["blocks"]
+        references, hanging = _take_references(blocks)
+        context = Context(source=source, lang=setting.lang, words=setting.words, quotes=quotes, root=setting.root,
+                          folder=setting.folder, number_sections=setting.number_sections,
+                          prefixes=setting.prefixes, references=frozenset(self.known),
+                          bibliography=bool(setting.bibliography or setting.shared_bibliography))
+        analysis = analyse(blocks, context)
+        problems += analysis.problems
+        warnings += analysis.warnings
+        if problems:
+            raise SourceError(problems)
+        if analysis.highlight:
+            _highlight(analysis.highlight, setting)
+        if os.environ.get("IMPRINT_CITEPROC_DUMP") and self.records and setting.style is not None:
+            _dump_body_job(setting, self.records, blocks)
+        body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes)
+        meta = document["meta"].get("imprint-fields")
+        for node in walk([meta]) if meta is not None else ():
+            if node["t"] == "Cite":
+                for key in (c["citationId"] for c in node["c"][0] if c["citationId"] not in self.known):
+                    field = next((f for f in setting.cited_fields if f"@{key}" in f.text), None)
+                    problems.append(Problem(setting.file, f"no reference has the key '{key}'" if self.known else
+                                            f"the citation @{key} has no bibliography to come from",
+                                            line=field.line if field else None, field=field.path if field else None))
+        fields = _fields(meta, setting.cited_fields, setting, quotes, problems, citations=True, link_ids=link_ids)
+        if problems:
+            raise SourceError(problems)
+        return body, tuple(warnings), fields
+
+
+def read_fields(fields: Sequence[Field], setting: Setting) -> dict[str, Markup]:
+    """The front matter's Markdown fields as HTML, by path, read by Pandoc in one
+    run; notes, citations and images in them are problems (they belong in the body)."""
+    if not fields:
+        return {}
+    meta = {"lang": setting.lang, "imprint-fields": {f.path: f.text for f in fields}}
     try:
-        output, messages = pandoc.run(
-            ["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json", *arguments], text.encode("utf-8"), what="the article's text", file=setting.file, seconds=setting.seconds,
-            files=files)
+        output, _ = pandoc.run(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json"], b"",
+                               what="the Markdown fields", file=setting.file, seconds=setting.seconds,
+                               files={"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")})
     except pandoc.PandocFailed as error:
-        raise SourceError(problems + [Problem(setting.file, f"Pandoc could not read the text: {error}",
-                                              line=setting.body_line)]) from None
-    try:
-        document = json.loads(output)
-    except RecursionError:  # (Python's JSON reader stops near 1000 levels: far past what any text needs)
-        raise SourceError(problems + [Problem(setting.file, "the text nests lists, quotes, emphasis or links "
-                                              "hundreds of levels deep", line=_deepest_line(text, setting.body_line),
-                                              hint="simplify the structure of this passage")]) from None
-    warnings: list[Problem] = []
-    _messages(messages, source, records, problems, warnings)
-    quotes = str(setting.words["quotes"])
-    rendered_fields = _fields(document["meta"].get("imprint-fields"), fields, setting, quotes, problems)
-    blocks = document["blocks"]
-    references, hanging = _take_references(blocks)
-    context = Context(source=source, lang=setting.lang, words=setting.words, quotes=quotes, root=setting.root,
-                      folder=setting.folder, number_sections=setting.number_sections, prefixes=setting.prefixes,
-                      references=frozenset(known),
-                      bibliography=bool(setting.bibliography or setting.shared_bibliography))
-    analysis = analyse(blocks, context)
-    problems += analysis.problems
-    warnings += analysis.warnings
+        raise SourceError.single(setting.file, f"Pandoc could not read the Markdown fields: {error}") from None
+    problems: list[Problem] = []
+    rendered = _fields(json.loads(output)["meta"].get("imprint-fields"), fields, setting,
+                       str(setting.words["quotes"]), problems)
     if problems:
         raise SourceError(problems)
-    if analysis.highlight:
-        _highlight(analysis.highlight, setting)
-    if os.environ.get("IMPRINT_CITEPROC_DUMP") and records and setting.style is not None:
-        _dump_body_job(setting, records, blocks)
-    body = _body(blocks, analysis, references, hanging, setting, quotes)
-    return Reading(rendered_fields, body, tuple(warnings))
+    return rendered
 
 
 def _deepest_line(text: str, first_line: int) -> int:
@@ -195,6 +240,12 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
                                     line=line, hint="give one of the two notes another label"))
         elif message.type == "CiteprocWarning" and "not found" in message.text:
             continue  # (unknown keys are reported by structure.py, at each line that cites them)
+        elif message.type == "CiteprocWarning" and "Citation with no printed form" in message.text:
+            key = message.text.rsplit(":", 1)[-1].strip()
+            warnings.append(Problem(source.file, f"the citation style prints nothing of this citation of '{key}' "
+                                    "but its locator or affixes", line=source.first(citation_pattern(key)),
+                                    hint="cite it another way (with its author, or [@key]), or choose another "
+                                         "style"))
         elif message.type == "CiteprocWarning" and "no printed form" in message.text:
             key = message.text.rsplit(":", 1)[-1].strip()
             record = records.get(key)
@@ -209,11 +260,14 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
 
 
 def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes: str,
-            problems: list[Problem]) -> dict[str, Markup]:
+            problems: list[Problem], citations: bool = False,
+            link_ids: Callable[[str], str] = lambda href: href) -> dict[str, Markup]:
     """Each Markdown field of the front matter as HTML (XHTML: it is shared by both
-    editions and the site). Notes, citations and images belong to the body."""
+    editions and the site). Notes and images belong to the body; so do citations,
+    but in the fields read with the body (`citations`: the abstract's)."""
     values = meta_value(meta) if meta is not None else {}
     rendered: dict[str, Markup] = {}
+    title_notes: list[str] = []
     for f in fields:
         value = values.get(f.path)
         if value is None:
@@ -225,14 +279,25 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
         crossrefs = any(n["t"] == "Cite" and all(is_crossref(c["citationId"]) for c in n["c"][0]) for n in nodes)
         if any(n["t"] == "Str" and "[^" in n["c"] for n in nodes):
             kinds.add("Note")  # (a note's call in a field: Pandoc reads it as text)
+        titled = f.path in TITLE_NOTES and "[^" not in f.text  # (a note's call in a title: ^[...] only)
         for kind, what in (("Note", "footnotes"), ("Cite", "cross-references" if crossrefs else "citations"),
                            ("Image", "images")):
-            if kind in kinds:
+            if kind == "Note" and titled:
+                continue
+            if kind in kinds and not (kind == "Cite" and citations and not crossrefs):
                 problems.append(Problem(setting.file, f"the {f.path} cannot have {what}", line=f.line,
                                         field=f.path, hint="they belong in the body of the article"))
         lang = f.lang or setting.lang
         words = setting.other_words.get(lang) if f.lang else None
-        renderer = Renderer(EPUB, lang, str(words["quotes"]) if words else quotes, heading_offset=2)
+        renderer = Renderer(EPUB, lang, str(words["quotes"]) if words else quotes, heading_offset=2,
+                            link_ids=link_ids)
+        if titled and "Note" in kinds:
+            notes = []
+            for node in (n for n in nodes if n["t"] == "Note"):
+                mark = TITLE_MARKS[len(title_notes) % len(TITLE_MARKS)]
+                annotate(node, mark=mark)
+                notes.append(f'<p class="title-note"><sup>{mark}</sup> {inline_paragraphs(renderer.blocks(node["c"]))}</p>')
+                title_notes.append(notes[-1])
         if f.inline:
             inlines = [n for b in blocks if b["t"] in ("Plain", "Para") for n in b["c"] + [{"t": "Space"}]][:-1]
             # (Pandoc reads an HTML block in a one-line field as raw HTML between line breaks: the
@@ -241,9 +306,15 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
             rendered[f.path] = Markup(renderer.inlines(inlines).strip())
         else:
             rendered[f.path] = Markup(renderer.blocks(blocks).strip())
+    if title_notes:
+        rendered["title-notes"] = Markup("\n".join(title_notes))
     return rendered
 
 
+# A footnote on the title or subtitle (Quarto writes title: "A title^[A note.]"), marked
+# with these in turn and printed under the byline.
+TITLE_NOTES = frozenset({"title", "subtitle"})
+TITLE_MARKS = ("*", "**", "***")
 REFERENCES = "ImprintReferences"  # where the reference list stands: a block of Imprint's own, rendered as nothing
 
 
@@ -302,7 +373,9 @@ def _highlight(nodes: list[Node], setting: Setting) -> None:
 
 
 def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hanging: bool, setting: Setting,
-          quotes: str) -> Body:
+          quotes: str) -> tuple[Body, Callable[[str], str]]:
+    """The body in chapters, its notes and reference list; and how its links'
+    targets were renamed (for the fields read with it)."""
     headings = {id(node): heading for node, heading in analysis.headings}
     parts: list[list[Node]] = [[]]
     for node in blocks:  # chapters: a top-level heading starts one
@@ -317,8 +390,11 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
         target = href[1:]
         return "#" + entry_ids.get(target, analysis.renamed.get(target, target))
 
-    renderers = {d: Renderer(d, setting.lang, quotes, heading_offset=0 if d == EPUB else 1, link_ids=link_ids)
-                 for d in setting.dialects}
+    def quotes_of(lang: str) -> str:
+        return str(setting.words_for(lang)["quotes"]) if setting.words_for else quotes
+
+    renderers = {d: Renderer(d, setting.lang, quotes, heading_offset=0 if d == EPUB else 1, link_ids=link_ids,
+                             quotes_of=quotes_of) for d in setting.dialects}
     made = {note(n)["number"]: (line, bool(note(n).get("citation"))) for n, line in analysis.notes}
     chapters: list[Chapter] = []
     notes: dict[int, Note] = {}
@@ -346,7 +422,7 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
     assets = tuple(Asset(image, name) for image, name in analysis.assets.values())
     return Body(chapters=tuple(chapters), notes=tuple(notes[n] for n in sorted(notes)), assets=assets,
                 references=() if setting.suppress_bibliography else entries,
-                references_position=position, references_heading=refs_heading, hanging_indent=hanging)
+                references_position=position, references_heading=refs_heading, hanging_indent=hanging), link_ids
 
 
 def _entry_html(renderer: Renderer, entry: Node) -> str:
@@ -399,21 +475,7 @@ def _dump(name: str, job: Mapping[str, Any]) -> None:
 def render_fields(fields: Sequence[Field], *, file: str, lang: str, words: Mapping[str, Any],
                   seconds: float = 60) -> dict[str, Markup]:
     """Markdown fields of a file that has no body of its own (an issue, the
-    publication file), read by Pandoc in one run, as HTML by their paths."""
-    if not fields:
-        return {}
-    meta = {"lang": lang, "imprint-fields": {f.path: f.text for f in fields}}
-    try:
-        output, _ = pandoc.run(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json"], b"",
-                               what="the Markdown fields", file=file, seconds=seconds,
-                               files={"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")})
-    except pandoc.PandocFailed as error:
-        raise SourceError.single(file, f"Pandoc could not read the Markdown fields: {error}") from None
-    problems: list[Problem] = []
+    publication file), as HTML by their paths."""
     setting = Setting(file=file, body="", body_line=1, lang=lang, words=words, root=Path("."), folder=Path("."),
                       seconds=seconds, dialects=(EPUB,), style=None)
-    rendered = _fields(json.loads(output)["meta"].get("imprint-fields"), fields, setting, str(words["quotes"]),
-                       problems)
-    if problems:
-        raise SourceError(problems)
-    return rendered
+    return read_fields(fields, setting)

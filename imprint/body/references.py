@@ -23,6 +23,28 @@ HERE = Path(__file__).parent
 def format_references(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
                       seconds: float = 60, quotes: str = "“”‘’") -> list[list[tuple[Markup, str]]]:
     """For each style, every record as its reference list formats it: (HTML, text)."""
+    return start(records, styles, lang, file=file, seconds=seconds, quotes=quotes).result()
+
+
+class Formatting:
+    """References being formatted by Pandoc: result() waits for them."""
+
+    def __init__(self, running: pandoc.Running, records, styles, lang: str, file: str, quotes: str):
+        self.running, self.records, self.styles = running, records, styles
+        self.lang, self.file, self.quotes = lang, file, quotes
+
+    def result(self) -> list[list[tuple[Markup, str]]]:
+        try:
+            output, _ = self.running.result()
+        except pandoc.PandocFailed as error:
+            raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {error}",
+                                    hint="check the .csl file: it must be a valid CSL 1.0 style") from None
+        return _formatted(output, self.records, self.styles, self.lang, self.file, self.quotes)
+
+
+def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
+          seconds: float = 60, quotes: str = "“”‘’") -> Formatting:
+    """format_references() started: meanwhile this process can work."""
     files = {"refs.json": json.dumps([citeproc_js.for_pandoc(r, lang) for r in records],
                                      ensure_ascii=False).encode("utf-8"),
              "references.lua": (HERE / "references.lua").read_bytes()}
@@ -32,15 +54,15 @@ def format_references(records: Sequence[Mapping[str, Any]], styles: Sequence[Pat
         names.append(f"style-{index}.csl")
     files["meta.json"] = json.dumps({"imprint-bibliography": "refs.json", "imprint-styles": names,
                                      "lang": lang}).encode("utf-8")
-    try:
-        output, _ = pandoc.run(["-f", "markdown", "-t", "json", "--metadata-file=meta.json",
-                                "--lua-filter=references.lua"], b"", what="the citation styles", file=file,
-                               seconds=seconds, files=files)
-    except pandoc.PandocFailed as error:
-        raise StyleError.single(file, f"Pandoc's citeproc could not use the citation style: {error}",
-                                hint="check the .csl file: it must be a valid CSL 1.0 style") from None
+    running = pandoc.start(["-f", "markdown", "-t", "json", "--metadata-file=meta.json",
+                            "--lua-filter=references.lua"], b"", what="the citation styles", file=file,
+                           seconds=seconds, files=files)
     if os.environ.get("IMPRINT_CITEPROC_DUMP"):
         _dump(records, styles, lang)
+    return Formatting(running, records, styles, lang, file, quotes)
+
+
+def _formatted(output: bytes, records, styles, lang: str, file: str, quotes: str) -> list[list[tuple[Markup, str]]]:
     renderer = Renderer(EPUB, lang, quotes)
     result = []
     for div in json.loads(output)["blocks"]:

@@ -11,6 +11,7 @@ is collected, with its line, before anything is rendered.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import dataclass, field
@@ -81,10 +82,11 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     """Check and annotate the body's blocks in place (see the module's docstring)."""
     found = Analysis()
     steps = _Steps(blocks, context, found)
-    if not steps.depth():
+    steps.nodes, steps.order, deepest = index(blocks)
+    if not steps.depth(*deepest):
         return found  # too deep to go on
-    steps.divs(blocks)
-    steps.nodes, steps.order = index(blocks)
+    if steps.divs(blocks):  # (Quarto's figure and table divs became figures and tables)
+        steps.nodes, steps.order, _ = index(blocks)
     steps.ids()
     steps.headings()
     steps.numbered()
@@ -131,27 +133,29 @@ class _Steps:
 
     # -- limits
 
-    def depth(self) -> bool:
+    def depth(self, deepest: int, node: Node | None) -> bool:
         """Lists, quotes, emphasis and links nested deeper than MAX_DEPTH are refused
-        at the first passage that goes too deep; everything shallower renders whole."""
-        stack: list[tuple[Node, int]] = [(b, 1) for b in reversed(self.blocks)]
-        while stack:
-            node, level = stack.pop()
-            if level > MAX_DEPTH:
-                text = next((n["c"] for n in walk([node]) if n["t"] == "Str"), None)
-                line = self.source.first(text) if text else None
-                self.problem(line, f"the text here nests lists, quotes, emphasis or links more than {MAX_DEPTH} "
-                                   "levels deep", hint="simplify the structure of this passage")
-                return False
-            stack.extend((child, level + 1) for child in children(node))
-        return True
+        at the passage that goes too deep; everything shallower renders whole."""
+        if deepest <= MAX_DEPTH or node is None:
+            return True
+        text = node["c"] if node["t"] == "Str" else next((n["c"] for n in walk([node]) if n["t"] == "Str"), None)
+        line = self.source.first(text) if text else None
+        self.problem(line, f"the text here nests lists, quotes, emphasis or links more than {MAX_DEPTH} "
+                           "levels deep", hint="simplify the structure of this passage")
+        return False
 
     # -- Quarto's divs: figures, tables, callouts
 
-    def divs(self, blocks: list[Node]) -> None:
+    def divs(self, blocks: list[Node]) -> bool:
+        """Quarto's divs read as Quarto reads them; whether any block was replaced."""
+        changed = False
         for index, node in enumerate(blocks):
             for inner in _block_lists(node):
-                self.divs(inner)
+                changed |= self.divs(inner)
+            if node["t"] == "Para" and _embed(node) is not None:
+                blocks[index] = self._embed(_embed(node))
+                changed = True
+                continue
             if node["t"] != "Div":
                 continue
             ident, classes, _ = attr(node)
@@ -161,25 +165,42 @@ class _Steps:
                 blocks[index] = self._table_div(node)
             elif any(c == "callout" or c.startswith("callout-") for c in classes):
                 self._callout(node)
+                changed = True  # (its title heading taken out)
+            changed |= blocks[index] is not node
+        return changed
 
     def _figure_div(self, div: Node) -> Node:
-        """`::: {#fig-x}` with its images (or sub-figures) and a last paragraph as
-        the caption, as Quarto reads it: a Figure."""
+        """`::: {#fig-x}` as Quarto reads it: a Figure of its images (or sub-figures,
+        or any other content), captioned by its last paragraph or its `fig-cap`."""
         (ident, classes, pairs), content = div["c"]
-        if not any(n["t"] in ("Image", "Figure", "CodeBlock", "Table") for n in walk(content)):
-            self.problem(self._id_line(ident), f"the Quarto figure div '{{#{ident}}}' holds no image",
-                         hint="put the image in it, then its caption as the last paragraph: "
-                              "![](file.png) and a line of caption text")
-            return div
         if len(content) == 1 and content[0]["t"] == "Figure":
             figure = content[0]
             figure["c"][0] = [ident, classes + figure["c"][0][1], pairs + figure["c"][0][2]]
             return figure
         caption: list[Node] = []
-        if content and content[-1]["t"] == "Para" and not _only_images(content[-1]):
+        written = attr_value(div, "fig-cap")
+        if written:
+            caption = [{"t": "Plain", "c": _words(written)}]
+        elif len(content) > 1 and content[-1]["t"] == "Para" and not _only_images(content[-1]):
             caption = [{"t": "Plain", "c": content[-1]["c"]}]
             content = content[:-1]
-        return {"t": "Figure", "c": [[ident, classes, pairs], [None, caption], content]}
+        if not caption:
+            self.problem(self._id_line(ident), f"the Quarto figure div '{{#{ident}}}' has no caption",
+                         hint="write the caption as its last paragraph, after the image (or give it fig-cap=\"...\")")
+            return div
+        return {"t": "Figure", "c": [[ident, classes, [p for p in pairs if p[0] != "fig-cap"]], [None, caption],
+                                     content]}
+
+    def _embed(self, source: str) -> Node:
+        """Quarto's {{< embed notebook.qmd#label >}} (shortcodes.py made it a span):
+        the output is not shown, but where it would stand a figure (or table) keeps
+        its number, its label and a sentence saying what is missing."""
+        label = source.rsplit("#", 1)[1] if "#" in source else ""
+        text = str(self.context.words.get("embed_missing", "Not included in this edition: {source}"))
+        sentence = [{"t": "Emph", "c": _words(text.replace("{source}", source))}]
+        if label.split("-")[0] in ("fig", "tbl"):  # numbered as the output would be, its caption saying why not
+            return {"t": "Figure", "c": [[label, ["embed-missing"], []], [None, [{"t": "Plain", "c": sentence}]], []]}
+        return {"t": "Div", "c": [["", ["embed-missing"], []], [{"t": "Para", "c": sentence}]]}
 
     def _table_div(self, div: Node) -> Node:
         (ident, classes, pairs), content = div["c"]
@@ -355,8 +376,14 @@ class _Steps:
             taken = {name for _, name in self.found.assets.values()}
             self.found.assets[loaded.path] = (loaded, epub_name(loaded, taken))
         name = self.found.assets[loaded.path][1]
+        printed = loaded.path.as_uri()
+        if loaded.media_type == "application/pdf":  # WeasyPrint places no PDF: its first page as pixels
+            from ..writers.raster import PDF_WIDTH_PRINT, pdf_to_png
+
+            png = pdf_to_png(loaded.path, self.context.root, PDF_WIDTH_PRINT)
+            printed = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         annotate(image, alt=alt.strip(), width=width.strip() if width else None,
-                 src={"epub": name, "print": loaded.path.as_uri()})
+                 src={"epub": name, "print": printed})
 
     def _table(self, node: Node, counts: dict[str, int]) -> None:
         ident = attr(node)[0]
@@ -437,7 +464,7 @@ class _Steps:
                 match = _INLINE_CELL.match(node["c"][1])
                 if match:
                     annotate(node, text=node["c"][1][match.end():])
-                    self.warn(self.source.take(node["c"][1]),
+                    self.warn(self.source.take(node["c"][1], code=True),
                               f"inline {match.group(1)} code is not executed: its expression is shown as code",
                               hint="run the document with Quarto first and publish its output (.md)")
             elif kind in ("RawBlock", "RawInline"):
@@ -609,7 +636,8 @@ class _Steps:
                         stringify(node["c"][1])) + r"\]")), f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
             elif urlsplit(href).scheme.lower() not in LINK_SCHEMES:
-                line = self.source.take(href) or self.source.take(unquote(href)) or \
+                line = (self.source.take(href) or self.source.take(unquote(href)) if href else
+                        self.source.take(re.compile(r"\]\(\s*\)"))) or \
                     self.source.take(f"[{stringify(node['c'][1])}]")
                 self.problem(line, f"the link to '{unquote(href)}' is not a web address",
                              hint="link to https://..., mailto:... or an id (#id); files are not published")
@@ -675,6 +703,14 @@ def _note_calls(source: Source) -> list[tuple[str | None, int]]:
             continue
         calls.append((match.group(1), source.line(start)))
     return calls
+
+
+def _embed(para: Node) -> str | None:
+    """The source of a paragraph that is only an embedded notebook output."""
+    found = [n for n in para["c"] if n["t"] not in ("Space", "SoftBreak")]
+    if len(found) == 1 and found[0]["t"] == "Span" and "imprint-embed" in attr(found[0])[1]:
+        return attr_value(found[0], "source") or ""
+    return None
 
 
 def _only_images(para: Node) -> bool:

@@ -26,7 +26,7 @@ from ..fetch import read_bytes
 from ..render import Theme
 from .cover import Cover, article_cover, issue_cover
 from .epub_metadata import set_article_metadata, set_issue_metadata
-from .raster import svg_to_png
+from .raster import pdf_to_png, svg_to_png
 
 if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
     from ..issue_manuscript import IssueManuscript
@@ -135,6 +135,8 @@ def _add_images(book: epub.EpubBook, manuscript: Manuscript, settings: Settings,
     for number, asset in enumerate(manuscript.body.assets, start=1):
         if asset.image.media_type == "image/svg+xml":  # as a PNG (images.epub_name)
             media_type, content = "image/png", svg_to_png(asset.image.path, settings.root)
+        elif asset.image.media_type == "application/pdf":
+            media_type, content = "image/png", pdf_to_png(asset.image.path, settings.root)
         else:
             media_type, content = asset.image.media_type, read_bytes(settings.root, asset.image.path, "image")
         book.add_item(epub.EpubItem(uid=f"{uid}image-{number}", file_name=folder + asset.name,

@@ -1,5 +1,5 @@
 """Pictures as pixels, for readers that take no vector: an SVG figure becomes a
-raster image.
+raster image, and so does a PDF figure (in print too: WeasyPrint places no PDF).
 
 WeasyPrint lays the picture out as a one-page PDF (fonts embedded) and PDFium
 (pypdfium2) rasterises it: both are deterministic, so a rebuild gives the same
@@ -56,6 +56,16 @@ def svg_to_png(path: Path, root: Path) -> bytes:
     pixels = min(SVG_WIDTH_MAX, max(SVG_WIDTH_MIN, round(2 * width)))
     buffer = io.BytesIO()
     rasterise(pdf, pixels).save(buffer, format="PNG", optimize=True)  # no date in it: same pixels, same bytes
+    return buffer.getvalue()
+
+
+PDF_WIDTH_EPUB, PDF_WIDTH_PRINT = 1600, 2400  # pixels of a PDF figure's first page: 2400 is 300 dpi over 8 in
+
+
+def pdf_to_png(path: Path, root: Path, width: int = PDF_WIDTH_EPUB) -> bytes:
+    """A PDF figure's first page as a PNG on white, `width` pixels wide."""
+    buffer = io.BytesIO()
+    rasterise(read_bytes(root, path, "image"), width).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
