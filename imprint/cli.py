@@ -178,9 +178,9 @@ def _run_build(args: argparse.Namespace) -> int:
     from .writers import rendering_modules
 
     # Two processes that load what rendering needs while this one reads the sources
-    # (a one-article build is then shared between two cores): the press, which waits
-    # to be told to go, then loads WeasyPrint (or Pillow and citeproc-py), and the
-    # first worker, which loads Markdown, Jinja and the writers at once.
+    # (a one-article build is then shared between two cores): the press (for print
+    # editions), which waits to be told to go, then loads WeasyPrint, and the first
+    # worker, which loads the body's reader, Jinja and the writers at once.
     formats = settings.formats or DEFAULT_FORMATS  # (or fewer: the publication's editions)
     try:
         jobs.preload()

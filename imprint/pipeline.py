@@ -16,7 +16,7 @@ from .manifest import digest
 from .model import Article, Publication
 from .output import sweep, write_atomic
 from .render import Theme
-from .source import LoadResult, load_project, load_publication
+from .source import LoadResult, load_project, load_publication, project_files
 from .timing import Clock
 from .units import Context, Result, build_article, build_issue
 from .writers import forget_layouts
@@ -66,7 +66,7 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildReport:
     with clock("load"):
         found = load_publication(settings)
         publication = found[0]
-        ledger = Ledger(settings, settings.identity(), publication.bibliography)
+        ledger = Ledger(settings, settings.identity(), publication.bibliography + project_files(settings))
         settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
         theme = Theme(settings.root, settings.styles_dir)
         loaded = load_project(settings, ledger.fresh, found)
@@ -111,7 +111,7 @@ def assemble(settings: Settings) -> BuildReport:
     clock, report = Clock(), BuildReport()
     found = load_publication(settings)
     publication = found[0]
-    ledger = Ledger(settings, settings.identity(), publication.bibliography)
+    ledger = Ledger(settings, settings.identity(), publication.bibliography + project_files(settings))
     settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
     theme = Theme(settings.root, settings.styles_dir)
     parts = sorted((settings.dist_dir / FOLDER).glob("shard-*.json"))

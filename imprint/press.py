@@ -4,15 +4,10 @@ shared between two cores.
 
 It is started as soon as the command line is read (with two cores or more),
 waits for the word to go (go(): the build is not up to date), and warms up
-while the build loads the rest of Imprint and reads the sources. Its trade is
-fixed when it starts:
-
-- for a build with print editions, it loads WeasyPrint (about 0.4 s, as long
-  again as reading and preparing an article) and typesets the print jobs
-  (typeset.Job) the unit sends it: done side by side, the print edition is
-  ready that much sooner;
-- for a build without, it loads Pillow and draws the cover while the unit
-  reads the body: the part of an e-reader edition that needs none of it.
+while the build loads the rest of Imprint and reads the sources. It serves a
+build with print editions: it loads WeasyPrint (about 0.4 s, as long again as
+reading and preparing an article) and typesets the print jobs (typeset.Job) the
+unit sends it: done side by side, the print edition is ready that much sooner.
 
 What it makes is what the same function makes in the unit's own process: an
 order the press does not serve (or with no press: `watch`, several workers
@@ -33,7 +28,6 @@ import os
 from typing import Any
 
 TYPESETTING = "typeset"
-ARTWORK = ("cover",)
 
 # What each order runs, by module and function: the press imports the module
 # (the build never needs to: typeset loads WeasyPrint), and what the function
@@ -171,10 +165,11 @@ def _serve(connection, parents_end, serves: tuple[str, ...]) -> None:
 
 def start(printed: bool) -> None:
     """Start the press (before the pipeline is imported, for the overlap): a
-    typesetter for a build with print editions, else a cover and citation maker."""
+    typesetter, for a build with print editions (a build without has none: its
+    cover is drawn in the unit, while Pandoc reads the next article's text)."""
     global _press
-    if _press is None:
-        _press = Press((TYPESETTING,) if printed else ARTWORK)
+    if _press is None and printed:
+        _press = Press((TYPESETTING,))
 
 
 def go() -> None:

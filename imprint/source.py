@@ -120,6 +120,12 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
                       tuple(f.name for f in folders), tuple(dict.fromkeys(warnings)))
 
 
+def project_files(settings: Settings) -> tuple[Path, ...]:
+    """A Quarto project's files every article may take from (listed whether there
+    or not, so that one added later makes every article stale)."""
+    return (settings.source_dir / "_quarto.yml", settings.source_dir / "_variables.yml")
+
+
 def find_articles(settings: Settings) -> list[Path]:
     source = settings.source_dir
     if not source.is_dir():

@@ -115,7 +115,8 @@ def inputs(manuscript: Manuscript, theme: Theme) -> tuple[Path, ...]:
     """The source files the article's files were made from, besides the styles and
     the publication file (which every unit depends on)."""
     article = manuscript.article
-    found = [article.path, *article.bibliography, *(a.image.path for a in manuscript.body.assets)]
+    found = [article.path, *article.bibliography, *(a.image.path for a in manuscript.body.assets),
+             article.path.parent / "_quarto.yml", article.path.parent / "_variables.yml"]  # (Quarto's, if there)
     if article.cover_image:
         found.append(article.cover_image)
     if article.csl.endswith(".csl"):

@@ -56,6 +56,7 @@ def citations_and_references(epub) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow  # (EPUBCheck and Ace: seconds each)
 @pytest.mark.parametrize("case", ["apparatus_ru", "apparatus_en"])
 def test_validators_are_clean(case, request, tmp_path):
     built = request.getfixturevalue(case)

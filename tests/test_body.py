@@ -206,7 +206,9 @@ def test_math_comes_out_as_pandoc_reads_it_with_a_warning():
 
 def test_deep_nesting_is_refused_with_a_line_not_lost():
     deep = "\n\n".join(">" * n + " level" for n in range(1, 70))
-    assert problems(deep)[0].split(":")[1].strip().startswith("the text here nests")
+    assert problems(deep) == ["129: block quotes are nested here more than 64 deep"]
+    lists = "\n".join("  " * n + "- item" for n in range(70))
+    assert problems(lists)[0].split(":")[1].strip().startswith("the text here nests")
     shallow = "\n".join("  " * n + "- item " + str(n) for n in range(12))
     html = str(body(shallow).chapters[0].epub)
     assert all(f"item {n}" in html for n in range(12))

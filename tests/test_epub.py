@@ -29,6 +29,7 @@ def text_of(element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+@pytest.mark.slow  # (EPUBCheck and Ace: seconds each)
 @pytest.mark.parametrize("case", ["seed", "full"])
 def test_epubcheck_reports_nothing(case, request, tmp_path):
     built = request.getfixturevalue(case)
@@ -36,6 +37,7 @@ def test_epubcheck_reports_nothing(case, request, tmp_path):
     assert messages == [], messages
 
 
+@pytest.mark.slow  # (EPUBCheck and Ace: seconds each)
 @pytest.mark.parametrize("case", ["seed", "full"])
 def test_ace_finds_no_violations(case, request, tmp_path):
     built = request.getfixturevalue(case)

@@ -124,6 +124,7 @@ def test_every_citation_agrees_with_the_issue(issue):
         assert en_dash in page_text(pdf, 1)
 
 
+@pytest.mark.slow  # (EPUBCheck and Ace: seconds each)
 def test_issue_epub_is_valid_and_navigable(issue, tmp_path):
     epub = issue.file("epub")
     messages = epubcheck(epub, tmp_path)

@@ -1,6 +1,6 @@
-"""The press (imprint/press.py): a second process that typesets, or draws covers,
-for a unit built alone. What it makes is what the build makes in its own
-process; how it answers is checked here, not how fast."""
+"""The press (imprint/press.py): a second process that typesets for a unit built
+alone. What it makes is what the build makes in its own process; how it answers
+is checked here, not how fast."""
 
 from __future__ import annotations
 
@@ -21,46 +21,15 @@ NO_BIBLIOGRAPHY = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-@pytest.fixture
-def artwork_press():
-    press.start(printed=False)
-    press.go()
-    try:
-        yield press.current()
-    finally:
-        press.stop()
-
-
-def files(dist: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(dist)): p.read_bytes() for p in sorted(dist.rglob("*"))
-            if p.is_file() and ".imprint" not in p.parts}
-
-
-def test_covers_and_citations_from_the_press_are_the_same(tmp_path, artwork_press):
-    """An e-reader edition and a site built alone with the press drawing the cover
-    : byte for byte what the build makes alone."""
-    root = small_project(tmp_path, 1)
-    options = dict(formats=("epub", "json", "site"), environ={})
-    there = build(Settings.for_project(root, dist_dir=tmp_path / "there", jobs=2, **options))
-    assert there.ok and artwork_press.used
-    press.stop()  # (the fixture's stop then does nothing)
-    here = build(Settings.for_project(root, dist_dir=tmp_path / "here", jobs=2, **options))
-    assert here.ok
-    made_here, made_there = files(tmp_path / "here"), files(tmp_path / "there")
-    assert {"a1/a1.epub", "a1/cover.jpg", "a1/cover-thumbnail.jpg", "a1/index.html"} <= set(made_here)
-    assert made_here == made_there
-
-
-def test_a_style_problem_is_told_as_in_the_build(tmp_path, artwork_press):
+def test_a_style_problem_is_told_at_the_csl_line(tmp_path):
     """A CSL style that cannot format a reference list: the build reports it, at
-    the article's `csl` line, with the press drawing the cover or without."""
+    the article's `csl` line, in one process or several."""
     root = small_project(tmp_path, 1)
     (root / "styles" / "csl" / "no-bibliography.csl").write_text(NO_BIBLIOGRAPHY)
     article = root / "source" / "a1" / "article.md"
     article.write_text(article.read_text().replace("lang: en\n", "lang: en\ncsl: no-bibliography\n"))
     options = dict(formats=("epub",), environ={})
     there = build(Settings.for_project(root, dist_dir=tmp_path / "there", jobs=2, **options))
-    press.stop()
     here = build(Settings.for_project(root, dist_dir=tmp_path / "here", jobs=2, **options))
     assert not here.ok and here.problems == there.problems
     problem, = here.problems
@@ -81,7 +50,7 @@ def test_the_press_and_workers_end_when_the_build_is_killed(tmp_path):
     from conftest import REPO
 
     root = small_project(tmp_path, 1)
-    build_ = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "-q", "-C", str(root), "-f", "epub",
+    build_ = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "-q", "-C", str(root), "-f", "pdf",
                                "-j", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def children() -> set[int]:

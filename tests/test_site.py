@@ -150,6 +150,7 @@ def test_every_link_of_the_site_resolves(issue):
     assert "2024-3/index.html" in hrefs and all(not h.endswith("/") for h in hrefs)
 
 
+@pytest.mark.slow  # (the Nu checker and axe-core in Chromium)
 def test_site_pages_are_valid_and_accessible(issue):
     dist = issue.root / "dist"
     pages = sorted(dist.rglob("*.html"))

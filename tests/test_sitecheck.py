@@ -19,6 +19,8 @@ NAMES = ["good", "missing-alt", "missing-lang", "duplicate-id", "low-contrast", 
 PAGES = {name: SITE / name / "index.html" for name in NAMES}
 BOTH = "(at 360px and 1280px)"
 
+pytestmark = pytest.mark.slow  # (the Nu checker and axe-core in Chromium)
+
 
 def page(name: str) -> str:
     """How problems name a fixture page."""

@@ -13,7 +13,6 @@ MINIMUM = {
     "weasyprint": ("70.0", "the oldest WeasyPrint Imprint supports"),
     "jinja2": ("3.1.6", "CVE-2025-27516 (sandbox escape through |attr)"),
     "pyyaml": ("6.0", "PyYAML 6 (CVE-2020-14343, full_load code execution, was fixed in 5.4)"),
-    "markdown-it-py": ("2.2.0", "CVE-2023-26302, CVE-2023-26303 (crashes on crafted input)"),
     "pillow": ("10.3.0", "CVE-2024-28219 (buffer overflow in _imagingcms)"),
     "fonttools": ("4.43.0", "CVE-2023-45139 (XXE in the SVG table)"),
     "lxml": ("4.9.1", "CVE-2022-2309 (NULL dereference in iterwalk)"),
@@ -44,3 +43,21 @@ def test_the_project_pins_what_constraints_pin():
     for name in ("weasyprint", "jinja2", "pyyaml", "ebooklib"):
         line = next(l for l in text.splitlines() if l.strip().lower().startswith(f'"{name}=='))
         assert line.strip().strip('",').split("==")[1] == pinned[name]
+
+
+def test_pandoc_is_the_pinned_one_and_past_its_advisories():
+    """The Pandoc the editions are made with comes from the pinned wheel, and is
+    3.9: the bytes of the editions depend on it; and it is past CVE-2023-35936 and
+    CVE-2023-38745 (files written through --extract-media, fixed in 3.1.6)."""
+    import subprocess
+
+    from imprint.body import pandoc
+
+    assert pinned_pandoc_wheel() == "1.17"
+    first = subprocess.run([str(pandoc.binary()), "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    assert first == f"pandoc {pandoc.VERSION}" == "pandoc 3.9"
+    assert Version(pandoc.VERSION) >= Version("3.1.6")
+
+
+def pinned_pandoc_wheel() -> str:
+    return pins()["pypandoc-binary"]

@@ -3,9 +3,10 @@
 Pandoc 3.9 backtracks on brackets that do not close: its time grows about
 threefold with each two more in a paragraph ("[a" sixteen times: 2 s; twenty:
 more than 20 s), nests of brackets are worse (ten deep: 5 s), and long
-paragraphs of bracket-and-parenthesis patterns and runs of backticks of many
-lengths grow as the cube of their size (measured on cmark's pathological
-inputs). No prose needs these, so a paragraph past the limits below is an
+paragraphs of link targets that never close (`[a](b` again and again) and
+runs of backticks of many lengths grow as the cube of their size, and block
+quotes nested in block quotes as its square (measured on cmark's pathological
+inputs: benchmarks/pathological.py). No prose needs these, so a paragraph past the limits below is an
 error naming its line, well before the unit's time limit would stop it.
 """
 
@@ -18,10 +19,13 @@ from ..errors import Problem
 
 MAX_UNCLOSED = 8  # '[' with no ']' after them, in one paragraph
 MAX_NESTING = 6  # '[' inside '[': a link holding a citation is 2
-MAX_BRACKETS = 120  # '[' in one paragraph (in a table: in one row)
+MAX_OPEN_LINKS = 8  # '](' with no ')' after them: link targets that never close
 MAX_BACKTICKS = 24  # the longest run of backticks outside code blocks
+MAX_QUOTES = 64  # '>' opening a line: block quotes within block quotes
 
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
+_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]]+\]:")  # [label]: url, [^note]: text (each a line of its own)
+_QUOTES = re.compile(r"^(?:[ \t]*>){%d}" % (MAX_QUOTES + 1), re.M)
 _BRACKET = re.compile(r"\\.|[\[\]]")
 _BACKTICKS = re.compile(r"`{%d,}" % (MAX_BACKTICKS + 1))
 
@@ -36,9 +40,17 @@ class _Block:
 def check(text: str, file: str, first_line: int) -> list[Problem]:
     """Every paragraph past the limits, as a problem at its first line."""
     problems = []
+    deep = _QUOTES.search(text)
+    if deep:
+        problems.append(Problem(file, f"block quotes are nested here more than {MAX_QUOTES} deep",
+                                line=first_line + text.count("\n", 0, deep.start()),
+                                hint="simplify the structure of this passage"))
     for block in _blocks(text, first_line):
-        parts = [(block.line + i, row) for i, row in enumerate(block.text.split("\n"))] if block.table \
-            else [(block.line, block.text)]
+        rows = block.text.split("\n")
+        if block.table or any(_DEFINITION.match(row) for row in rows):  # each row, each definition: on its own
+            parts = [(block.line + i, row) for i, row in enumerate(rows)]
+        else:
+            parts = [(block.line, block.text)]
         for line, part in parts:
             message = _too_much(part)
             if message:
@@ -56,12 +68,16 @@ def check(text: str, file: str, first_line: int) -> list[Problem]:
 def _too_much(text: str) -> str | None:
     if text.count("[") <= MAX_UNCLOSED and "[" * (MAX_NESTING + 1) not in text:
         return None  # (most paragraphs: nothing to count)
-    depth = deepest = brackets = 0
+    last_close = text.rfind(")")
+    open_links = sum(1 for m in re.finditer(r"\]\(", text) if m.start() > last_close)
+    if open_links > MAX_OPEN_LINKS:
+        return f"this paragraph has {open_links} link targets ']( ...' that never close; Imprint reads at most " \
+               f"{MAX_OPEN_LINKS}"
+    deepest = 0
     open_at: list[int] = []
     for match in _BRACKET.finditer(text):
         token = match.group()
         if token == "[":
-            brackets += 1
             open_at.append(match.start())
             deepest = max(deepest, len(open_at))
         elif token == "]" and open_at:
@@ -70,8 +86,6 @@ def _too_much(text: str) -> str | None:
         return f"this paragraph opens {len(open_at)} brackets that never close; Imprint reads at most {MAX_UNCLOSED}"
     if deepest > MAX_NESTING:
         return f"this paragraph nests brackets {deepest} deep; Imprint reads at most {MAX_NESTING}"
-    if brackets > MAX_BRACKETS:
-        return f"this paragraph has {brackets} brackets; Imprint reads at most {MAX_BRACKETS} in one paragraph"
     return None
 
 

@@ -158,7 +158,7 @@ class Renderer:
             parts.append(f"<caption>{label_html}{caption_html}</caption>\n")
         widths = [spec[1].get("c") if spec[1]["t"] == "ColWidth" else None for spec in colspecs]
         aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]
-        if any(widths):
+        if any(widths) and self.dialect == PRINT:  # (a reflowable book sizes its columns to the screen)
             cols = "".join(f'<col style="width: {w * 100:.1f}%"/>' if w else "<col/>" for w in widths)
             parts.append(f"<colgroup>{cols}</colgroup>\n")
         if head[1]:

@@ -29,6 +29,7 @@ class Source:
     _searchable: str = field(init=False)
     _taken: dict[str, int] = field(init=False, default_factory=lambda: defaultdict(int))
     _found: dict[tuple[str, bool], list[int]] = field(init=False, default_factory=dict)
+    _keys: dict[str, list[int]] | None = field(init=False, default=None)  # citation key -> lines
 
     def __post_init__(self) -> None:
         self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
@@ -77,6 +78,33 @@ class Source:
     def first(self, pattern: str | re.Pattern, code: bool = False) -> int | None:
         lines = self.lines_of(pattern, code)
         return lines[0] if lines else None
+
+
+    def key_lines(self, key: str) -> list[int]:
+        """The lines that cite `key` (`@key`, `@{key}`), from one pass over the text
+        for all keys: a text may cite thousands."""
+        if self._keys is None:
+            self._keys = defaultdict(list)
+            for match in _CITATION.finditer(self._searchable):
+                found = match.group(1) or match.group(2)
+                line = self.line(match.start())
+                self._keys[found].append(line)
+                stripped = found.rstrip(".,;:?!/~-+&%$#<>")
+                if stripped != found:
+                    self._keys[stripped].append(line)
+        return self._keys.get(key, [])
+
+    def take_key(self, key: str) -> int | None:
+        """The line of the next citation of `key` not handed out yet (see take())."""
+        lines = self.key_lines(key)
+        if not lines:
+            return None
+        index = self._taken["@" + key]
+        self._taken["@" + key] += 1
+        return lines[min(index, len(lines) - 1)]
+
+
+_CITATION = re.compile(r"(?<![\w.@])-?@(?:\{([^}]+)\}|([\w][\w:.#$%&\-+?<>~/]*))")
 
 
 def citation_pattern(key: str) -> re.Pattern:

@@ -24,7 +24,7 @@ from . import bibliography, citeproc_js, guard, pandoc
 from .ast import Node, annotate, attr, meta_value, note, walk
 from .document import EPUB, PRINT, Asset, Body, Chapter, Entry, Heading, Note, plain_text
 from .html import Renderer, inline_paragraphs
-from .locate import Source, citation_pattern
+from .locate import Source
 from .quarto import mark_cells
 from .structure import CROSSREF_KINDS, Analysis, Context, is_crossref, analyse
 
@@ -243,7 +243,7 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
         elif message.type == "CiteprocWarning" and "Citation with no printed form" in message.text:
             key = message.text.rsplit(":", 1)[-1].strip()
             warnings.append(Problem(source.file, f"the citation style prints nothing of this citation of '{key}' "
-                                    "but its locator or affixes", line=source.first(citation_pattern(key)),
+                                    "but its locator or affixes", line=(source.key_lines(key) or [None])[0],
                                     hint="cite it another way (with its author, or [@key]), or choose another "
                                          "style"))
         elif message.type == "CiteprocWarning" and "no printed form" in message.text:

@@ -24,7 +24,7 @@ from ..images import Image, epub_name, load_image
 from .ast import Node, annotate, attr, attr_value, children, index, note, str_node, stringify, walk
 from .document import Heading
 from .html import raw_html
-from .locate import Source, citation_pattern
+from .locate import Source
 
 # Ids the templates use; nothing in the body may take one of these.
 RESERVED_IDS = frozenset({"title", "subtitle", "authors", "abstract", "abstract-heading", "keywords",
@@ -556,7 +556,7 @@ class _Steps:
         parts: list[Node] = []
         for index, citation in enumerate(citations):
             key = citation["citationId"]
-            line = self.source.take(citation_pattern(key))
+            line = self.source.take_key(key)
             label = self.found.labels.get(key) or self.found.labels.get(key[0].lower() + key[1:])
             if label is None:
                 close = _close(key, self.found.labels)
@@ -589,13 +589,13 @@ class _Steps:
                 continue
             ids = [c["citationId"] for c in node["c"][0]]
             if any(is_crossref(i) for i in ids):
-                self.problem(self.source.take(citation_pattern(ids[0])), "a bracket mixes citations and "
+                self.problem(self.source.take_key(ids[0]), "a bracket mixes citations and "
                              "cross-references", hint="write them in separate brackets: [@fig-map] [@smith2015]")
                 continue
             for key in ids:
                 if key in self.context.references:
                     continue
-                lines = self.source.lines_of(citation_pattern(key))
+                lines = self.source.key_lines(key)
                 if key in unknown_reported:
                     continue
                 unknown_reported.add(key)

@@ -40,8 +40,8 @@ WRITERS = {
 
 
 def rendering_modules(formats: Iterable[str]) -> tuple[str, ...]:
-    """What rendering units in these formats loads (Markdown, Jinja, the writers;
-    WeasyPrint is the press's or loaded when typesetting): a worker started before
-    the build has read its sources loads them meanwhile (jobs.start_early)."""
+    """What rendering units in these formats loads (the body's reader, Jinja, the
+    writers; WeasyPrint is the press's or loaded when typesetting): a worker started
+    before the build has read its sources loads them meanwhile (jobs.start_early)."""
     return tuple(dict.fromkeys(["imprint.manuscript", "imprint.templating"] +
                                [WRITERS[fmt][0] for fmt in formats if fmt in WRITERS]))
