@@ -18,9 +18,10 @@ WORDS = {"figure": "Figure", "table": "Table", "section": "Section", "quotes": E
          "callout_tip": "Tip", "equation_ref": "Equation {n}"}
 
 
-def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = Path("/"), **more):
-    setting = Setting(file="article.md", body=text, body_line=1, lang=lang, words={**WORDS, "quotes": quotes},
-                      root=folder, folder=folder, seconds=30, dialects=(EPUB, PRINT), style=None, **more)
+def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = Path("/"), words=None, **more):
+    setting = Setting(file="article.md", body=text, body_line=1, lang=lang,
+                      words={**(words or WORDS), "quotes": quotes}, root=folder, folder=folder, seconds=30,
+                      dialects=(EPUB, PRINT), style=None, **more)
     body, warnings, _ = start_body(setting).result()
     return Reading(body, warnings)
 
@@ -212,3 +213,65 @@ def test_deep_nesting_is_refused_with_a_line_not_lost():
     shallow = "\n".join("  " * n + "- item " + str(n) for n in range(12))
     html = str(body(shallow).chapters[0].epub)
     assert all(f"item {n}" in html for n in range(12))
+
+
+def test_a_passage_in_another_language_takes_its_quotation_marks():
+    words = {"en": {"quotes": EN}, "ru": {"quotes": RU}}
+    parsed = body('"English" and [a "Russian" passage]{lang=ru}.', words_for=lambda lang: words[lang.split("-")[0]])
+    html = str(parsed.chapters[0].epub)
+    assert "“English”" in html
+    assert '<span lang="ru" xml:lang="ru">a «Russian» passage</span>' in html
+
+
+def test_crossref_prefixes_replace_the_words():
+    parsed = body("| a |\n|---|\n| 1 |\n\n: Data {#tbl-data}\n\nSee @tbl-data and @tbl-data.",
+                  prefixes={"tbl": "Tab."})
+    assert str(parsed.chapters[0].epub).count('<a class="crossref" href="#tbl-data">Tab. 1</a>') == 2
+    parsed = body("| a |\n|---|\n| 1 |\n\n: Data {#tbl-data}\n\nSee @tbl-data.", prefixes={"tbl": ""})
+    assert '<a class="crossref" href="#tbl-data">1</a>' in str(parsed.chapters[0].epub)
+
+
+def test_a_quarto_figure_div_may_hold_anything_and_be_captioned_by_fig_cap():
+    parsed = body('::: {#fig-text fig-cap="A scheme in words"}\nFirst, then second.\n:::\n\nSee @fig-text.')
+    html = str(parsed.chapters[0].epub)
+    assert '<figure class="figure" id="fig-text"><p>First, then second.</p>' in html
+    assert '<figcaption><span class="figure-label">Figure 1.</span> A scheme in words</figcaption>' in html
+
+
+def test_an_embedded_notebook_output_keeps_its_number_and_says_it_is_missing():
+    parsed = body('[]{.imprint-embed source="nb.qmd#fig-plot"}\n\nSee @fig-plot.',
+                  words={**WORDS, "embed_missing": "Not included: {source}"})
+    html = str(parsed.chapters[0].epub)
+    assert '<figure class="figure embed-missing" id="fig-plot">' in html
+    assert "Figure 1.</span> <em>Not included: nb.qmd#fig-plot</em>" in html
+    assert '<a class="crossref" href="#fig-plot">Figure 1</a>' in html
+
+
+def test_a_pdf_figure_is_shown_as_its_first_page(folder):
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(200, 100)
+    document.save(folder / "plot.pdf")
+    parsed = body("![A plot](plot.pdf){#fig-plot}", folder=folder)
+    assert parsed.assets[0].name == "images/plot.png"
+    printed = str(parsed.chapters[0].print)
+    assert 'src="data:image/png;base64,' in printed and 'src="images/plot.png"' in str(parsed.chapters[0].epub)
+    (folder / "fake.pdf").write_text("not a PDF")
+    assert "'fake.pdf' is not the PDF file its name says it is" in problems("![A plot](fake.pdf)", folder=folder)[0]
+
+
+def test_code_is_highlighted_by_pandoc():
+    parsed = body("```python\ndef f(x):\n    return 'a'  # note\n```")
+    html = str(parsed.chapters[0].epub)
+    assert '<pre class="sourceCode python"><code><span class="kw">def</span> f(x):' in html
+    assert '<span class="co"># note</span>' in html and "<a " not in html
+
+
+def test_paragraphs_pandoc_would_read_for_minutes_are_refused_at_their_line():
+    assert problems("Fine.\n\n" + "[a" * 20) == [
+        "3: this paragraph opens 20 brackets that never close; Imprint reads at most 8"]
+    assert problems("Fine.\n\n" + "[a](b" * 20) == [
+        "3: this paragraph has 20 link targets ']( ...' that never close; Imprint reads at most 8"]
+    many = "".join(f"[^{i}] " for i in range(200)) + "\n\n" + "".join(f"[^{i}]: Note {i}.\n" for i in range(200))
+    assert len(body(many).notes) == 200  # (many closed brackets and definitions are fine)
