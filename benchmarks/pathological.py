@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from imprint.body.document import EPUB  # noqa: E402
+from imprint.body.pandoc import deadline_in  # noqa: E402
 from imprint.body.reader import Setting, start_body  # noqa: E402
 from imprint.errors import SourceError  # noqa: E402
 
@@ -50,7 +51,7 @@ SIZES = (1000, 2000, 4000)
 def seconds(text: str) -> tuple[float, bool]:
     """The median time to read `text` as an article's body, and whether it was refused."""
     setting = Setting(file="article.md", body=text, body_line=1, lang="en", words=WORDS, root=Path("/"),
-                      folder=Path("/"), seconds=300, dialects=(EPUB,), style=None)
+                      folder=Path("/"), deadline=deadline_in(300), dialects=(EPUB,), style=None)
     times, refused = [], False
     for _ in range(3):
         started = time.perf_counter()

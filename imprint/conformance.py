@@ -236,7 +236,8 @@ def check_bibtex(path: Path, dist: Path, work: Path, tools: bool):
 
     try:
         output, messages = pandoc.run(["-f", "biblatex", "-t", "csljson"], path.read_bytes(),
-                                      what="the BibTeX file", file=path.name, seconds=60)
+                                      what="the BibTeX file", file=path.name,
+                                      deadline=pandoc.deadline_in(60))
     except pandoc.PandocFailed as error:
         yield "error", f"BibTeX: {error}"
         return

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from . import __version__
 from .config import Settings
 from .body.document import plain_text
+from .body.pandoc import deadline_in
 from .body.reader import Field, render_fields
 from .manuscript import FALLBACK_DATE, Manuscript, issue_label
 from .model import Issue
@@ -53,7 +54,8 @@ def prepare_issue(issue: Issue, manuscripts: list[Manuscript], theme: Theme, set
     t = theme.strings(issue.lang)
     fields = [Field(path, text, inline, issue.locate(path)[1]) for path, text, inline in
               (("title", issue.title, True), ("description", issue.description, False)) if text]
-    rendered = render_fields(fields, file=issue.file, lang=issue.lang, words=t, seconds=settings.time_limit or 300)
+    rendered = render_fields(fields, file=issue.file, lang=issue.lang, words=t,
+                             deadline=deadline_in(settings.time_limit))
     title, description = rendered.get("title"), rendered.get("description")
     c = issue.citation
     dates = [m.modified for m in manuscripts]

@@ -198,7 +198,10 @@ def _read_ahead(connection, said: list) -> None:
 
 def _replace(workers: list[_Worker], worker: _Worker, context, alone: bool) -> _Worker:
     """Kill `worker` and put a new one in its place; returns the new one."""
+    from .body.pandoc import forget
+
     worker.stop(kill=True)
+    forget(worker.process.pid)  # the folders of the Pandoc runs it left (they die with it: setpriv)
     fresh = _Worker(context, alone)
     workers[workers.index(worker)] = fresh
     return fresh

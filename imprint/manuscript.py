@@ -15,6 +15,7 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from . import __version__
+from .body import pandoc
 from .body.document import EPUB, PRINT, Body, plain_text
 from .body.reader import Field, Setting, read_fields, start_body
 from .body.references import format_references
@@ -126,7 +127,7 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         style = None
     setting = Setting(
         file=article.file, body=article.body, body_line=article.body_line, lang=article.lang, words=t,
-        root=settings.root, folder=article.path.parent, seconds=settings.time_limit or 300,
+        root=settings.root, folder=article.path.parent, deadline=pandoc.deadline_in(settings.time_limit),
         dialects=dialects(article, settings), style=style, bibliography=article.bibliography,
         shared_bibliography=article.shared_bibliography, nocite=article.nocite,
         suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
@@ -139,34 +140,41 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     fields = markdown_fields(article)
     cited = tuple(f for f in fields if not f.inline and "@" in f.text)
     setting = dataclasses.replace(setting, cited_fields=cited)
+    reading = formatting = None
     try:
-        reading = start_body(setting)
-    except UserError as error:
-        problems += error.problems
-        reading = None
-    try:
-        rendered = read_fields([f for f in fields if f not in cited], setting)
-    except UserError as error:
-        problems += error.problems
-        rendered = {}
-    body, warnings = None, ()
-    formatting = None
-    if not cited:
-        formatting = _start_reference(article, rendered, style, t, setting, problems)
-    try:
-        if reading is not None:
-            body, warnings, more = reading.result()
-            rendered = {**rendered, **more}
-    except UserError as error:
-        problems += error.problems
-    if cited and not problems:
-        formatting = _start_reference(article, rendered, style, t, setting, problems)
-    reference = reference_text = None
-    if formatting is not None:
         try:
-            reference, reference_text = formatting.result()[0][0]
-        except StyleError as error:
-            problems += _style_problems(article, error)
+            reading = start_body(setting)
+        except UserError as error:
+            problems += error.problems
+        try:
+            rendered = read_fields([f for f in fields if f not in cited], setting)
+        except UserError as error:
+            problems += error.problems
+            rendered = {}
+        body, warnings = None, ()
+        if not cited:
+            formatting = _start_reference(article, rendered, style, t, setting, problems)
+        try:
+            if reading is not None:
+                body, warnings, more = reading.result()
+                reading = None
+                rendered = {**rendered, **more}
+        except UserError as error:
+            problems += error.problems
+            reading = None
+        if cited and not problems:
+            formatting = _start_reference(article, rendered, style, t, setting, problems)
+        reference = reference_text = None
+        if formatting is not None:
+            try:
+                reference, reference_text = formatting.result()[0][0]
+            except StyleError as error:
+                problems += _style_problems(article, error)
+            formatting = None
+    finally:  # an error not the user's: no Pandoc left running, no files left behind
+        for running in (reading, formatting):
+            if running is not None:
+                running.cancel()
     if problems:
         raise SourceError(problems)
     title = rendered.get("title", Markup(""))
@@ -247,7 +255,7 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
                                               plain_text(without_note_marks(subtitle)) if subtitle else None),
                           plain_text(abstract) if abstract else None)
     try:
-        return start_references([record], [style], article.lang, file=article.file, seconds=setting.seconds,
+        return start_references([record], [style], article.lang, file=article.file, deadline=setting.deadline,
                                 quotes=str(t["quotes"]))
     except StyleError as error:
         problems += _style_problems(article, error)
@@ -300,8 +308,10 @@ def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> M
     article = dataclasses.replace(article, folio=first,
                                   citation=dataclasses.replace(article.citation, page=page))
     record = build_record(article, manuscript.full_title, manuscript.abstract_text)
+    # (one record: well under a second; the unit's own time limit still holds)
     reference, reference_text = format_references([record], [theme.csl_style(article.csl)], article.lang,
-                                                  file=article.file, quotes=str(manuscript.t["quotes"]))[0][0]
+                                                  file=article.file, deadline=pandoc.deadline_in(60),
+                                                  quotes=str(manuscript.t["quotes"]))[0][0]
     return dataclasses.replace(manuscript, article=article, record=MappingProxyType(record),
                                reference=reference, reference_text=reference_text)
 

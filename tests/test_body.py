@@ -10,6 +10,7 @@ from lxml import etree
 from dataclasses import dataclass
 
 from imprint.body.document import EPUB, PRINT, Body, plain_text
+from imprint.body.pandoc import deadline_in
 from imprint.body.reader import Field, Setting, render_fields, start_body
 from imprint.errors import SourceError
 
@@ -20,7 +21,8 @@ WORDS = {"figure": "Figure", "table": "Table", "section": "Section", "quotes": E
 
 def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = Path("/"), words=None, **more):
     setting = Setting(file="article.md", body=text, body_line=1, lang=lang,
-                      words={**(words or WORDS), "quotes": quotes}, root=folder, folder=folder, seconds=30,
+                      words={**(words or WORDS), "quotes": quotes}, root=folder, folder=folder,
+                      deadline=deadline_in(30),
                       dialects=(EPUB, PRINT), style=None, **more)
     body, warnings, _ = start_body(setting).result()
     return Reading(body, warnings)
@@ -53,10 +55,10 @@ def problems(text: str, **more) -> list[str]:
 
 def test_typography_follows_the_language():
     fields = render_fields([Field("title", '"quoted" and \'single\' -- en --- em', True, 1)], file="a.md",
-                           lang="en", words={**WORDS, "quotes": EN})
+                           lang="en", words={**WORDS, "quotes": EN}, deadline=deadline_in(30))
     assert str(fields["title"]) == "“quoted” and ‘single’ – en — em"
     fields = render_fields([Field("title", "\"цитата 'внутри'\"", True, 1)], file="a.md", lang="ru",
-                           words={**WORDS, "quotes": RU})
+                           words={**WORDS, "quotes": RU}, deadline=deadline_in(30))
     assert str(fields["title"]) == "«цитата „внутри“»"
 
 
@@ -87,10 +89,13 @@ def test_chapters_start_at_the_top_level_heading_used():
 
 
 def test_heading_ids_are_unique_and_keep_clear_of_the_templates():
-    parsed = body("# Введение\n\n# Введение\n\n# 1939: events\n\n# Abstract\n\n# References\n\nSee [References].")
+    parsed = body("# Введение\n\n# Введение\n\n# 1939: events\n\n# Abstract\n\n# References\n\nSee [References].\n\n"
+                  "# Ref manager\n\n# Notes\n\n# Notes 2\n\nSee [Notes].")
     ids = [c.heading.id for c in parsed.chapters]
-    assert ids == ["введение", "введение-1", "events", "abstract-2", "references-2"]
-    assert 'href="#references-2"' in str(parsed.chapters[-1].epub)  # an implicit reference follows
+    assert ids == ["введение", "введение-1", "events", "sec-abstract", "sec-references", "sec-ref-manager",
+                   "sec-notes", "notes-2"]
+    assert 'href="#sec-references"' in str(parsed.chapters[4].epub)  # an implicit reference follows
+    assert 'href="#sec-notes"' in str(parsed.chapters[-1].epub)  # (renamed once, not twice)
 
 
 def test_a_reserved_or_repeated_id_is_an_error_with_its_line():
@@ -134,7 +139,8 @@ def test_notes_live_in_the_chapter_that_first_calls_them():
 
 
 def test_plain_text_for_metadata():
-    fields = render_fields([Field("title", "*Italic* & <tag>", True, 1)], file="a.md", lang="en", words=WORDS)
+    fields = render_fields([Field("title", "*Italic* & <tag>", True, 1)], file="a.md", lang="en", words=WORDS,
+                           deadline=deadline_in(30))
     assert plain_text(fields["title"]) == "Italic & <tag>"
 
 

@@ -47,15 +47,15 @@ class Record:
 
 
 def load(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...], wanted: set[str] | None,
-         seconds: float) -> tuple[dict[str, Record], list[Problem], set[str]]:
+         deadline: float) -> tuple[dict[str, Record], list[Problem], set[str]]:
     """The records an article may cite, by key: those of its own files, then
     those of the publication's `shared` files that its own do not have; and
     every key of these files (for the messages about one mistyped). `wanted` is
     every key the article could cite (None: all of them, as `nocite: @*` asks).
     A key given twice within the article's files, or within the shared ones,
     is a problem."""
-    own, problems = _load_all(root, files, wanted, seconds)
-    common, more = _load_all(root, tuple(f for f in shared if f not in files), wanted, seconds)
+    own, problems = _load_all(root, files, wanted, deadline)
+    common, more = _load_all(root, tuple(f for f in shared if f not in files), wanted, deadline)
     merged = {**common, **own}
     known = set(merged)
     for path in files + shared:
@@ -82,12 +82,12 @@ def _keys(root: Path, path: Path) -> set[str]:
 
 
 def _load_all(root: Path, files: tuple[Path, ...], wanted: set[str] | None,
-              seconds: float) -> tuple[dict[str, Record], list[Problem]]:
+              deadline: float) -> tuple[dict[str, Record], list[Problem]]:
     records: dict[str, Record] = {}
     problems: list[Problem] = []
     for path in files:
         try:
-            found, file_problems = _load_file(root, path, wanted, seconds)
+            found, file_problems = _load_file(root, path, wanted, deadline)
         except SourceError as error:
             problems.extend(error.problems)
             continue
@@ -104,7 +104,7 @@ def _load_all(root: Path, files: tuple[Path, ...], wanted: set[str] | None,
 
 
 def _load_file(root: Path, path: Path, wanted: set[str] | None,
-               seconds: float) -> tuple[list[Record], list[Problem]]:
+               deadline: float) -> tuple[list[Record], list[Problem]]:
     file = display(path, root)
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
@@ -113,9 +113,9 @@ def _load_file(root: Path, path: Path, wanted: set[str] | None,
     stamp = path.resolve().stat()
     if kind in ("biblatex", "bibtex"):
         index = _bibtex_index(root, path, stamp.st_mtime_ns, stamp.st_size)
-        return _convert_bibtex(index, kind, file, wanted, seconds)
+        return _convert_bibtex(index, kind, file, wanted, deadline)
     if kind == "ris":
-        found, problems = _ris(root, path, stamp.st_mtime_ns, stamp.st_size, seconds)
+        found, problems = _ris(root, path, stamp.st_mtime_ns, stamp.st_size, deadline)
     elif kind == "csljson":
         found, problems = _csl_json(root, path, stamp.st_mtime_ns, stamp.st_size)
     else:
@@ -213,19 +213,19 @@ def _entry_end(text: str, start: int, opening: str) -> int | None:
 
 
 def _convert_bibtex(index: _BibIndex, kind: str, file: str, wanted: set[str] | None,
-                    seconds: float) -> tuple[list[Record], list[Problem]]:
+                    deadline: float) -> tuple[list[Record], list[Problem]]:
     keys = list(index.entries) if wanted is None else _with_parents(index, wanted)
     records: list[Record] = []
     problems = list(index.problems)
     for start in range(0, len(keys), CHUNK):
         part = [index.entries[k] for k in keys[start:start + CHUNK]]
         try:
-            converted = _pandoc_records(index.shared, part, kind, file, seconds)
+            converted = _pandoc_records(index.shared, part, kind, file, deadline)
         except _Unreadable:
             converted = []
             for entry in part:  # which entry? each on its own
                 try:
-                    converted += _pandoc_records(index.shared, [entry], kind, file, seconds)
+                    converted += _pandoc_records(index.shared, [entry], kind, file, deadline)
                 except _Unreadable as error:
                     problems.append(Problem(file, f"Pandoc cannot read this entry: {error}", line=entry.line,
                                             hint="check its braces, quotes and commas"))
@@ -255,11 +255,11 @@ class _Unreadable(Exception):
     pass
 
 
-def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, seconds: float) -> list[dict]:
+def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, deadline: float) -> list[dict]:
     text = shared + "\n" + "\n".join(e.text for e in entries)
     try:
         output, _ = pandoc.run(["-f", kind, "-t", "csljson"], text.encode("utf-8"),
-                               what=f"the bibliography {file}", file=file, seconds=seconds)
+                               what=f"the bibliography {file}", file=file, deadline=deadline)
     except pandoc.PandocFailed as error:
         raise _Unreadable(error.first_line) from None
     return json.loads(output)
@@ -267,13 +267,17 @@ def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, se
 
 # -- RIS, CSL-JSON, CSL-YAML
 
+def _ris(root: Path, path: Path, mtime: int, size: int, deadline: float):
+    return _ris_records(root, path, mtime, size, deadline)
+
+
 @lru_cache(maxsize=16)
-def _ris(root: Path, path: Path, mtime: int, size: int, seconds: float):
+def _ris_records(root: Path, path: Path, mtime: int, size: int, deadline: float):
     file = display(path, root)
     text = read_text(root, path, "bibliography")
     try:
         output, _ = pandoc.run(["-f", "ris", "-t", "csljson"], text.encode("utf-8"),
-                               what=f"the bibliography {file}", file=file, seconds=seconds)
+                               what=f"the bibliography {file}", file=file, deadline=deadline)
     except pandoc.PandocFailed as error:
         return [], [Problem(file, f"Pandoc cannot read this RIS file: {error}")]
     found = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -21,7 +22,10 @@ from ..typography import nbsp
 from .ast import Node, attr, note
 from .document import EPUB, PRINT
 
-_ESCAPE = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# What XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF, lone
+# surrogates): it can come from a bibliography or an attribute; never written.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+LINK_SCHEMES = ("http", "https", "mailto")  # and the article's own #ids: nothing else is a link
 _LIST_TYPES = {"LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
 _LIST_CLASSES = {"a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman", "I": "upper-roman"}
 _ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
@@ -29,11 +33,18 @@ _TEXT = frozenset(("Str", "Space", "SoftBreak"))
 
 
 def escape(text: str) -> str:
-    return html.escape(text, quote=False)
+    return html.escape(_NOT_XML.sub("\ufffd", text), quote=False)
 
 
 def attribute(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(_NOT_XML.sub("\ufffd", text), quote=True)
+
+
+def linkable(href: str) -> bool:
+    """Whether a link may be written as one: a web address, mail, or an id of the
+    article (structure.py refuses others in the body, reader.py in the fields; a
+    reference list's URL of another scheme is printed as text)."""
+    return href.startswith("#") or urlsplit(href).scheme.lower() in LINK_SCHEMES
 
 
 @dataclass
@@ -68,6 +79,43 @@ class Renderer:
         if method is None:
             return ""
         return method(node)
+
+    def inline_blocks(self, blocks: list[Node]) -> str:
+        """Blocks as inline markup (spans that print.css shows as blocks): a note's
+        text stands inside the paragraph that calls it, where HTML allows no <p>,
+        <ul> or <pre> (its parser would close the paragraph there and leave the
+        rest of the note in the text). structure.py refuses tables, figures and
+        headings in notes."""
+        out = []
+        for node in blocks:
+            kind = node["t"]
+            if kind in ("Para", "Plain"):
+                out.append(f'<span class="footnote-para">{self.inlines(node["c"])}</span>')
+            elif kind in ("BulletList", "OrderedList"):
+                items = node["c"] if kind == "BulletList" else node["c"][1]
+                ordered = " ordered" if kind == "OrderedList" else ""
+                inner = "".join(f'<span class="footnote-item">{self.inline_blocks(item)}</span>' for item in items)
+                out.append(f'<span class="footnote-list{ordered}">{inner}</span>')
+            elif kind == "BlockQuote":
+                out.append(f'<span class="footnote-quote">{self.inline_blocks(node["c"])}</span>')
+            elif kind == "Div":
+                out.append(f'<span class="footnote-div">{self.inline_blocks(node["c"][1])}</span>')
+            elif kind == "CodeBlock":
+                found = note(node)
+                code = found.get("html") or escape(found.get("text", node["c"][1]))
+                out.append(f'<code class="footnote-code">{code}</code>')
+            elif kind == "LineBlock":
+                lines = "<br/>".join(self.inlines(line) for line in node["c"])
+                out.append(f'<span class="footnote-para line-block">{lines}</span>')
+            elif kind == "RawBlock":
+                text = raw_html(node)
+                if text:
+                    out.append(f'<span class="footnote-para raw-html">{escape(text)}</span>')
+            elif kind == "DefinitionList":
+                for term, definitions in node["c"]:
+                    out.append(f'<span class="footnote-para"><strong>{self.inlines(term)}</strong></span>')
+                    out += [f'<span class="footnote-quote">{self.inline_blocks(d)}</span>' for d in definitions]
+        return "".join(out)
 
     def _Plain(self, node: Node) -> str:
         return self.inlines(node["c"])
@@ -304,7 +352,9 @@ class Renderer:
     def _Math(self, node: Node) -> str:
         kind, tex = node["c"]
         shape = "display" if kind["t"] == "DisplayMath" else "inline"
-        return f'<span class="math {shape}"><code>{escape(tex)}</code></span>'
+        found = note(node)
+        number = f' <span class="equation-number">({escape(found["number"])})</span>' if found.get("number") else ""
+        return f'<span class="math {shape}"{_id(found.get("id"))}><code>{escape(tex)}</code>{number}</span>'
 
     def _RawInline(self, node: Node) -> str:
         text = raw_html(node)
@@ -312,7 +362,7 @@ class Renderer:
 
     def _Link(self, node: Node) -> str:
         (ident, classes, pairs), content, (href, title) = node["c"]
-        if self._in_link:
+        if self._in_link or not linkable(href):
             return self.inlines(content)
         href = self.link_ids(href) if href.startswith("#") else href
         if note(node).get("crossref"):
@@ -346,7 +396,7 @@ class Renderer:
                     f'id="fnref-{number}-{repeat + 1}">{number}</a></sup>')
         rendered = self.notes.setdefault(number, RenderedNote(number))
         if self.dialect == PRINT:
-            text = inline_paragraphs(self.blocks(node["c"]))
+            text = self.inline_blocks(node["c"])
             rendered.print = text
             return f'<span class="footnote" id="fn-{number}">{text}</span>'
         rendered.epub = self.blocks(node["c"])
@@ -398,12 +448,6 @@ def raw_html(node: Node) -> str | None:
     return text
 
 
-def inline_paragraphs(markup: str) -> str:
-    """Paragraphs as spans: a footnote's text is placed inside the paragraph that calls it."""
-    text = re.sub(r"<p>", '<span class="footnote-para">', markup)
-    return re.sub(r"</p>\s*", "</span>", text).strip()
-
-
 def _id(ident: str | None) -> str:
     return f' id="{attribute(ident)}"' if ident else ""
 
@@ -414,10 +458,11 @@ def _classes(classes: list[str]) -> str:
 
 def _data(pairs: list[list[str]]) -> str:
     """key=value attributes, as data-* attributes (HTML has no others to give them)."""
-    out = []
+    out, seen = [], set()
     for key, value in pairs:
         name = re.sub(r"[^a-z0-9_.-]", "-", key.lower()).strip("-").removeprefix("data-")
-        if name and not name.startswith("imprint") and name != "lang":
+        if name and not name.startswith("imprint") and name != "lang" and name not in seen:
+            seen.add(name)  # (two of one name: the first; structure.py warns of the other)
             out.append(f' data-{name}="{attribute(value)}"')
     return "".join(out)
 

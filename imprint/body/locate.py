@@ -30,6 +30,7 @@ class Source:
     _taken: dict[str, int] = field(init=False, default_factory=lambda: defaultdict(int))
     _found: dict[tuple[str, bool], list[int]] = field(init=False, default_factory=dict)
     _keys: dict[str, list[int]] | None = field(init=False, default=None)  # citation key -> lines
+    _ids: tuple[dict[str, list[int]], set[str]] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
@@ -94,6 +95,26 @@ class Source:
                     self._keys[stripped].append(line)
         return self._keys.get(key, [])
 
+    def attribute_ids(self) -> tuple[dict[str, list[int]], set[str]]:
+        """The ids written in `{#id ...}` attributes, with their lines (one pass over
+        the text), and those given to headings (on a line of #, or over a === or
+        --- line): the ids Pandoc did not make."""
+        if self._ids is None:
+            lines: dict[str, list[int]] = {}
+            headings: set[str] = set()
+            rows = self._searchable.split("\n")
+            for number, row in enumerate(rows):
+                if "{" not in row or "#" not in row:
+                    continue
+                ids = _ATTRIBUTES_ID.findall(row)
+                for ident in ids:
+                    lines.setdefault(ident, []).append(self.first_line + number)
+                over = number + 1 < len(rows) and _SETEXT.match(rows[number + 1]) and row.strip()
+                if row.lstrip().startswith("#") or over:
+                    headings.update(ids)
+            self._ids = (lines, headings)
+        return self._ids
+
     def take_key(self, key: str) -> int | None:
         """The line of the next citation of `key` not handed out yet (see take())."""
         lines = self.key_lines(key)
@@ -104,6 +125,8 @@ class Source:
         return lines[min(index, len(lines) - 1)]
 
 
+_ATTRIBUTES_ID = re.compile(r"\{[^}\n]*?#([^\s}#]+)")
+_SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
 _CITATION = re.compile(r"(?<![\w.@])-?@(?:\{([^}]+)\}|([\w][\w:.#$%&\-+?<>~/]*))")
 
 

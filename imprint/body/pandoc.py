@@ -3,10 +3,13 @@
 The `pypandoc-binary` wheel (pinned in pyproject.toml) carries the binary; the
 editions' bytes depend on its version, so no other pandoc on the machine is
 ever used. Every run is sandboxed (`--sandbox`: Pandoc opens no file but those
-named on its command line, and nothing on the network), bounded in time by
-`timeout` (a separate process, so that a run outlives no worker that was
-stopped at the unit's time limit) and in memory (`+RTS -M`), and reports its
-warnings as JSON (`--log`), which are turned into Problems by the caller.
+named on its command line, and nothing on the network), bounded in memory
+(`+RTS -M`) and in time (the unit's deadline: it is killed when that passes),
+dies with the process that started it (`setpriv --pdeathsig KILL`: a worker
+stopped at the time limit leaves no Pandoc behind), and reports its warnings as
+JSON (`--log`), which the caller turns into Problems. Its files are in a folder
+named after the process that started it, so that the build can remove those a
+killed worker left (forget()).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.util import find_spec
@@ -26,7 +30,8 @@ from typing import Any, Sequence
 from ..errors import InternalError, SourceError
 
 VERSION = "3.9"
-MEMORY = "2g"  # a 4 MB article (the largest accepted) reads in about 1.5 GB
+MEMORY = "2g"  # a 4 MB article (the largest accepted) reads in about 1.5 GB (per run: up to three at once)
+FOLDER = "imprint-pandoc-{pid}-"  # a run's private folder, in the system's temporary folder
 # Pandoc's Markdown, as Quarto reads it, except: front matter is Imprint's own
 # (no metadata blocks or title blocks in the body: a `bibliography:` there would
 # make Pandoc read any file), and HTML stays text (no <div>/<span> turned into
@@ -63,57 +68,83 @@ class TimeLimit(SourceError):
     """Pandoc did not finish within the time it was given."""
 
 
-def run(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, seconds: float,
+def run(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadline: float,
         files: dict[str, bytes] | None = None) -> tuple[bytes, list[Message]]:
     """Pandoc's output and its log messages (see start())."""
-    return start(arguments, stdin, what=what, file=file, seconds=seconds, files=files).result()
+    return start(arguments, stdin, what=what, file=file, deadline=deadline, files=files).result()
 
 
-def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, seconds: float,
+def deadline_in(seconds: float | None) -> float:
+    """The deadline (time.monotonic()) of a unit that may take `seconds` (None: no limit)."""
+    return time.monotonic() + (seconds if seconds else 24 * 3600)
+
+
+def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadline: float,
           files: dict[str, bytes] | None = None) -> "Running":
     """Pandoc started, to be waited for with result(): meanwhile this process (and
     another Pandoc) can work. `files` (the bibliography, metadata, styles and
     filters Pandoc is to read) are written to a private folder, where Pandoc runs:
     arguments name them by their plain names (a path in metadata would be read as
-    Markdown). `what` and `file` name the stage and the source, for messages."""
-    folder = tempfile.mkdtemp(prefix="imprint-pandoc-")
+    Markdown). `what` and `file` name the stage and the source, for messages;
+    `deadline` (time.monotonic()) is the unit's."""
+    folder = tempfile.mkdtemp(prefix=FOLDER.format(pid=os.getpid()))
     try:
         for name, data in (files or {}).items():
             (Path(folder) / name).write_bytes(data)
-        command = ["timeout", "--signal=KILL", f"{max(1.0, seconds):.0f}", str(binary()),
+        command = ["setpriv", "--pdeathsig", "KILL", str(binary()),
                    "+RTS", f"-M{MEMORY}", "-RTS", "--sandbox", "--quiet", "--log=log.json", *arguments]
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    cwd=folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Running(process, stdin, folder, what, file, seconds)
+    return Running(process, stdin, folder, what, file, deadline)
+
+
+def forget(pid: int) -> None:
+    """Remove the folders of the Pandoc runs a killed process left."""
+    for folder in Path(tempfile.gettempdir()).glob(FOLDER.format(pid=pid) + "*"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Running:
     """A Pandoc run under way: its input is written and its output read by a thread
-    (a large article fills the pipes both ways), so result() only waits."""
+    (a large article fills the pipes both ways), so result() only waits, and kills
+    it if the unit's deadline passes first. cancel() stops one no longer wanted."""
 
     def __init__(self, process: subprocess.Popen, stdin: bytes, folder: str, what: str, file: str,
-                 seconds: float):
-        self.process, self.folder, self.what, self.file, self.seconds = process, folder, what, file, seconds
+                 deadline: float):
+        self.process, self.folder, self.what, self.file, self.deadline = process, folder, what, file, deadline
         self._output: tuple[bytes, bytes] = (b"", b"")
         self._thread = threading.Thread(target=self._communicate, args=(stdin,), daemon=True)
         self._thread.start()
 
     def _communicate(self, stdin: bytes) -> None:
-        self._output = self.process.communicate(stdin)
+        try:
+            self._output = self.process.communicate(stdin)
+        except (BrokenPipeError, ValueError, OSError):  # (killed meanwhile)
+            self._output = (b"", b"")
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self._thread.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def result(self) -> tuple[bytes, list[Message]]:
-        self._thread.join()
+        self._thread.join(max(0.0, self.deadline - time.monotonic()))
+        late = self._thread.is_alive()
+        if late:
+            self.process.kill()
+            self._thread.join()
         stdout, stderr = self._output
         try:
             messages = _messages(Path(self.folder) / "log.json")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
-        code, what, file, seconds = self.process.returncode, self.what, self.file, self.seconds
-        if code in (124, 137, -9):
-            raise TimeLimit.single(file, f"reading stopped after {seconds:.0f} s in {what}",
+        code, what, file = self.process.returncode, self.what, self.file
+        if late:
+            raise TimeLimit.single(file, f"reading stopped at the time limit in {what}",
                                    hint="look for what is unusual in it (a huge table, a very long line), "
                                         "or raise --time-limit")
         if code == 251 or b"Heap exhausted" in stderr:

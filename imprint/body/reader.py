@@ -23,10 +23,10 @@ from ..fetch import read_bytes
 from . import bibliography, citeproc_js, guard, pandoc
 from .ast import Node, annotate, attr, meta_value, note, walk
 from .document import EPUB, PRINT, Asset, Body, Chapter, Entry, Heading, Note, plain_text
-from .html import Renderer, inline_paragraphs
+from .html import Renderer
 from .locate import Source
 from .quarto import mark_cells
-from .structure import CROSSREF_KINDS, Analysis, Context, is_crossref, analyse
+from .structure import CROSSREF_KINDS, Analysis, Context, _outline, analyse, is_crossref
 
 HERE = Path(__file__).parent
 _KEY = re.compile(r"@\{([^}]+)\}|@([\w][\w:.#$%&\-+?<>~/]*)")
@@ -54,7 +54,7 @@ class Setting:
     words: Mapping[str, Any]
     root: Path
     folder: Path
-    seconds: float  # the time Pandoc may take
+    deadline: float  # when the unit's time runs out (time.monotonic()): every Pandoc run stops by then
     dialects: tuple[str, ...]
     style: Path | None  # the CSL style (None: it could not be read; its problem is reported elsewhere)
     bibliography: tuple[Path, ...] = ()
@@ -83,7 +83,7 @@ def start_body(setting: Setting) -> "BodyReading":
         cited = text + "\n".join(f.text for f in setting.cited_fields)
         wanted = None if "*" in setting.nocite else _candidate_keys(cited) | set(setting.nocite)
         records, found, known = bibliography.load(setting.root, setting.bibliography,
-                                                  setting.shared_bibliography, wanted, setting.seconds)
+                                                  setting.shared_bibliography, wanted, setting.deadline)
         problems += found
     for key in setting.nocite:
         if key != "*" and key not in known:
@@ -91,7 +91,7 @@ def start_body(setting: Setting) -> "BodyReading":
     files, arguments = _citeproc_files(setting, records)
     meta = {
         "lang": setting.lang,
-        "link-citations": True,
+        "link-citations": not setting.suppress_bibliography,  # (no list: nothing to link to)
         "suppress-bibliography": setting.suppress_bibliography,
         "imprint-crossref-prefixes": list(CROSSREF_KINDS),
         "imprint-fields": {f.path: f.text for f in setting.cited_fields},
@@ -104,7 +104,7 @@ def start_body(setting: Setting) -> "BodyReading":
         arguments = ["--lua-filter=citations.lua", *arguments]
     running = pandoc.start(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json", *arguments],
                            text.encode("utf-8"), what="the article's text", file=setting.file,
-                           seconds=setting.seconds, files=files)
+                           deadline=setting.deadline, files=files)
     return BodyReading(setting, text, running, records, known, problems)
 
 
@@ -116,6 +116,10 @@ class BodyReading:
     records: dict[str, bibliography.Record]
     known: set[str]
     problems: list[Problem]
+
+    def cancel(self) -> None:
+        """Stop the reading (a problem elsewhere ended the unit)."""
+        self.running.cancel()
 
     def result(self) -> tuple[Body, tuple[Problem, ...], dict[str, Markup]]:
         """The body, rendered, its warnings, and the fields read with it (those that
@@ -141,6 +145,7 @@ class BodyReading:
         context = Context(source=source, lang=setting.lang, words=setting.words, quotes=quotes, root=setting.root,
                           folder=setting.folder, number_sections=setting.number_sections,
                           prefixes=setting.prefixes, references=frozenset(self.known),
+                          cited=frozenset(attr(e)[0].removeprefix("ref-") for e in references),
                           bibliography=bool(setting.bibliography or setting.shared_bibliography))
         analysis = analyse(blocks, context)
         problems += analysis.problems
@@ -174,7 +179,7 @@ def read_fields(fields: Sequence[Field], setting: Setting) -> dict[str, Markup]:
     meta = {"lang": setting.lang, "imprint-fields": {f.path: f.text for f in fields}}
     try:
         output, _ = pandoc.run(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json"], b"",
-                               what="the Markdown fields", file=setting.file, seconds=setting.seconds,
+                               what="the Markdown fields", file=setting.file, deadline=setting.deadline,
                                files={"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")})
     except pandoc.PandocFailed as error:
         raise SourceError.single(setting.file, f"Pandoc could not read the Markdown fields: {error}") from None
@@ -296,7 +301,7 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
             for node in (n for n in nodes if n["t"] == "Note"):
                 mark = TITLE_MARKS[len(title_notes) % len(TITLE_MARKS)]
                 annotate(node, mark=mark)
-                notes.append(f'<p class="title-note"><sup>{mark}</sup> {inline_paragraphs(renderer.blocks(node["c"]))}</p>')
+                notes.append(f'<p class="title-note"><sup>{mark}</sup> {renderer.inline_blocks(node["c"])}</p>')
                 title_notes.append(notes[-1])
         if f.inline:
             inlines = [n for b in blocks if b["t"] in ("Plain", "Para") for n in b["c"] + [{"t": "Space"}]][:-1]
@@ -357,7 +362,7 @@ def _highlight(nodes: list[Node], setting: Setting) -> None:
     try:
         output, _ = pandoc.run(["-f", "json", "-t", "html", "--syntax-highlighting=default"],
                                json.dumps(document).encode("utf-8"), what="the code blocks", file=setting.file,
-                               seconds=setting.seconds)
+                               deadline=setting.deadline)
     except pandoc.PandocFailed:
         return  # shown plain
     pieces = re.split(r'<div id="imprint-code-(\d+)">', output.decode("utf-8"))
@@ -384,11 +389,11 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
         parts[-1].append(node)
     parts = [p for p in parts if p]
     position, refs_heading = _references_place(parts, headings, bool(references))
-    entry_ids = {attr(e)[0]: "ref-" + re.sub(r"[^\w.-]", "-", attr(e)[0].removeprefix("ref-")) for e in references}
+    entry_ids = {attr(e)[0]: entry_id(attr(e)[0].removeprefix("ref-")) for e in references}
 
-    def link_ids(href: str) -> str:
+    def link_ids(href: str) -> str:  # (links to renamed headings were renamed by structure.py)
         target = href[1:]
-        return "#" + entry_ids.get(target, analysis.renamed.get(target, target))
+        return "#" + entry_ids.get(target, target)
 
     def quotes_of(lang: str) -> str:
         return str(setting.words_for(lang)["quotes"]) if setting.words_for else quotes
@@ -412,7 +417,7 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
         chapters.append(Chapter(
             index=len(chapters),
             heading=headings.get(id(first)) if first["t"] == "Header" else None,
-            headings=tuple(headings[id(n)] for n in part if id(n) in headings),
+            headings=tuple(headings[id(n)] for n in _outline(part) if id(n) in headings),
             epub_html=html.get(EPUB), print_html=html.get(PRINT),
             notes=tuple(notes[n] for n in called),
         ))
@@ -423,6 +428,13 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
     return Body(chapters=tuple(chapters), notes=tuple(notes[n] for n in sorted(notes)), assets=assets,
                 references=() if setting.suppress_bibliography else entries,
                 references_position=position, references_heading=refs_heading, hanging_indent=hanging), link_ids
+
+
+def entry_id(key: str) -> str:
+    """A reference entry's id: "ref-" and its key, a character an id should not hold
+    written as _XX_ (its code in hex; _ itself too), so that two keys never share
+    an id (smith:2020 and smith/2020)."""
+    return "ref-" + re.sub(r"[^A-Za-z0-9.-]", lambda m: f"_{ord(m.group()):X}_", key)
 
 
 def _entry_html(renderer: Renderer, entry: Node) -> str:
@@ -473,9 +485,9 @@ def _dump(name: str, job: Mapping[str, Any]) -> None:
 
 
 def render_fields(fields: Sequence[Field], *, file: str, lang: str, words: Mapping[str, Any],
-                  seconds: float = 60) -> dict[str, Markup]:
+                  deadline: float) -> dict[str, Markup]:
     """Markdown fields of a file that has no body of its own (an issue, the
     publication file), as HTML by their paths."""
     setting = Setting(file=file, body="", body_line=1, lang=lang, words=words, root=Path("."), folder=Path("."),
-                      seconds=seconds, dialects=(EPUB,), style=None)
+                      deadline=deadline, dialects=(EPUB,), style=None)
     return read_fields(fields, setting)

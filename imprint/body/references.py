@@ -21,9 +21,9 @@ HERE = Path(__file__).parent
 
 
 def format_references(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
-                      seconds: float = 60, quotes: str = "“”‘’") -> list[list[tuple[Markup, str]]]:
+                      deadline: float, quotes: str = "“”‘’") -> list[list[tuple[Markup, str]]]:
     """For each style, every record as its reference list formats it: (HTML, text)."""
-    return start(records, styles, lang, file=file, seconds=seconds, quotes=quotes).result()
+    return start(records, styles, lang, file=file, deadline=deadline, quotes=quotes).result()
 
 
 class Formatting:
@@ -32,6 +32,9 @@ class Formatting:
     def __init__(self, running: pandoc.Running, records, styles, lang: str, file: str, quotes: str):
         self.running, self.records, self.styles = running, records, styles
         self.lang, self.file, self.quotes = lang, file, quotes
+
+    def cancel(self) -> None:
+        self.running.cancel()
 
     def result(self) -> list[list[tuple[Markup, str]]]:
         try:
@@ -43,7 +46,7 @@ class Formatting:
 
 
 def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
-          seconds: float = 60, quotes: str = "“”‘’") -> Formatting:
+          deadline: float, quotes: str = "“”‘’") -> Formatting:
     """format_references() started: meanwhile this process can work."""
     files = {"refs.json": json.dumps([citeproc_js.for_pandoc(r, lang) for r in records],
                                      ensure_ascii=False).encode("utf-8"),
@@ -56,7 +59,7 @@ def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: st
                                      "lang": lang}).encode("utf-8")
     running = pandoc.start(["-f", "markdown", "-t", "json", "--metadata-file=meta.json",
                             "--lua-filter=references.lua"], b"", what="the citation styles", file=file,
-                           seconds=seconds, files=files)
+                           deadline=deadline, files=files)
     if os.environ.get("IMPRINT_CITEPROC_DUMP"):
         _dump(records, styles, lang)
     return Formatting(running, records, styles, lang, file, quotes)

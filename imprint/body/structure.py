@@ -53,6 +53,7 @@ class Context:
     number_sections: bool = False
     prefixes: Mapping[str, str] = field(default_factory=dict)  # Quarto's crossref: fig-prefix, ... by kind
     references: frozenset[str] = frozenset()  # the keys the bibliography has
+    cited: frozenset[str] = frozenset()  # the keys of the reference list (a link may go to their entries)
     bibliography: bool = False  # whether the article has any bibliography
 
 
@@ -236,15 +237,16 @@ class _Steps:
     def ids(self) -> None:
         """Every id the author gave (headings, divs, spans, figures, tables, code), each
         once; ids Pandoc made for headings give way to the templates' own."""
+        written, heading_ids = self.source.attribute_ids()
+        taken: dict[str, int] = {}
         seen: dict[str, int | None] = {}
         for node in self.each("Header", "Div", "Span", "Figure", "Table", "CodeBlock", "Code", "Image", "Link"):
             ident = attr(node)[0]
-            if not ident or note(node).get("callout") is not None and not ident:
-                continue
-            explicit = node["t"] != "Header" or self._written(ident)
-            if not explicit:
-                continue
-            line = self.source.take(re.compile(r"#" + re.escape(ident) + r"(?=[\s}])"))
+            if not ident or (node["t"] == "Header" and ident not in heading_ids):
+                continue  # (a heading's id Pandoc made from its text)
+            lines = written.get(ident, [])
+            line = lines[min(taken.get(ident, 0), len(lines) - 1)] if lines else None
+            taken[ident] = taken.get(ident, 0) + 1
             if ident in RESERVED_IDS or GENERATED_ID.match(ident):
                 self.problem(line, f"the id '{ident}' is reserved for the front matter, notes or references",
                              hint="choose another id")
@@ -252,23 +254,25 @@ class _Steps:
                 where = f" on line {seen[ident]}" if seen[ident] else ""
                 self.problem(line, f"the id '{ident}' is also given{where}", hint="ids must be unique: choose another")
             seen[ident] = line
+            keys = [key.lower() for key, _ in attr(node)[2]]
+            doubled = sorted({k for k in keys if keys.count(k) > 1})
+            if doubled:
+                self.warn(line, f"the attribute {doubled[0]} is given twice: the first is kept")
         self.found.ids.update(seen)
         for node in self.each("Header"):  # Pandoc's own heading ids, unique against the author's
             ident = attr(node)[0]
-            if ident in seen:
+            if ident in seen and ident in heading_ids:
                 continue
             new = ident
             if new in RESERVED_IDS or GENERATED_ID.match(new) or new in self.found.ids or not new:
                 new = _unique(ident or "section", self.found.ids)
-                self.found.renamed[ident] = new
+                self.found.renamed.setdefault(ident, new)
                 node["c"][1][0] = new
             self.found.ids.add(new)
 
-    def _written(self, ident: str) -> bool:
-        return bool(self.source.lines_of(re.compile(r"\{[^}\n]*#" + re.escape(ident) + r"(?=[\s}])")))
-
     def _id_line(self, ident: str) -> int | None:
-        return self.source.first(re.compile(r"#" + re.escape(ident) + r"(?=[\s}])"))
+        lines = self.source.attribute_ids()[0].get(ident)
+        return lines[0] if lines else None
 
     # -- headings
 
@@ -623,15 +627,18 @@ class _Steps:
         self._targets()
 
     def _targets(self) -> None:
-        ids = self.found.ids | set(self.found.labels) | {f"ref-{k}" for k in self.context.references}
+        ids = self.found.ids | set(self.found.labels) | {f"ref-{k}" for k in self.context.cited}
+        citeproc_made = {id(n) for cite in self.each("Cite") for n in walk(cite["c"][1]) if n["t"] == "Link"}
         for node in self.each("Link"):
             if note(node).get("crossref"):
                 continue
             href = node["c"][2][0]
-            if href.startswith("#"):
+            if id(node) in citeproc_made and href[1:] not in ids:
+                node["c"][2][0] = ""  # (a key with no entry, reported with the citations: text, not a link)
+            elif href.startswith("#"):
                 target = self.found.renamed.get(href[1:], href[1:])
                 node["c"][2][0] = "#" + target
-                if target not in ids and not target.startswith("ref-"):
+                if target not in ids:
                     self.problem(self.source.take(re.compile(re.escape(f"({href}") + r"|\[" + re.escape(
                         stringify(node["c"][1])) + r"\]")), f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
@@ -688,21 +695,17 @@ def _outline(blocks: list[Node]) -> Iterator[Node]:
             yield from _outline(node["c"][1])
 
 
-_NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)|\^\[")
+_NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]|\^\[")
 _NOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]\s]+)\]:", re.M)
 
 
 def _note_calls(source: Source) -> list[tuple[str | None, int]]:
-    """The note calls of the source, in order: (label, line); an inline note has no label."""
+    """The note calls of the source, in order: (label, line); an inline note has no
+    label. A definition's own label is no call (a call may be followed by a colon:
+    "As Smith[^a]: ...")."""
     text = source._searchable
-    definitions = [(m.start(), m.group(1)) for m in _NOTE_DEFINITION.finditer(text)]
-    calls = []
-    for match in _NOTE_CALL.finditer(text):
-        start = match.start()
-        if any(start == d for d, _ in definitions):
-            continue
-        calls.append((match.group(1), source.line(start)))
-    return calls
+    definitions = {m.start() + m.group().index("[") for m in _NOTE_DEFINITION.finditer(text)}
+    return [(m.group(1), source.line(m.start())) for m in _NOTE_CALL.finditer(text) if m.start() not in definitions]
 
 
 def _embed(para: Node) -> str | None:
@@ -732,9 +735,13 @@ def _words(text: str) -> list[Node]:
 
 
 def _unique(ident: str, taken: set[str]) -> str:
+    """An id like `ident` that no other has, and that is neither the templates' nor
+    like the notes' and reference entries' (a heading "Ref manager" is not ref-...)."""
+    if ident in RESERVED_IDS or GENERATED_ID.match(ident):
+        ident = "sec-" + ident
     n = 1
     candidate = ident
-    while candidate in taken or candidate in RESERVED_IDS or GENERATED_ID.match(candidate):
+    while candidate in taken or candidate in RESERVED_IDS:
         n += 1
         candidate = f"{ident}-{n}"
     return candidate

@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 from markupsafe import Markup
 
 from ..config import FORMATS, Settings
+from ..body.pandoc import deadline_in
 from ..body.reader import Field, render_fields
 from ..body.references import format_references
 from ..errors import Problem, StyleError
@@ -192,7 +193,7 @@ def _index_page(content: SiteContent, home: str, theme: Theme, settings: Setting
         file = publication.file or "source/publication.yaml"
         line = publication.where.get("description", (file, None))[1]
         description = render_fields([Field("description", publication.description, False, line)], file=file,
-                                    lang=lang, words=t, seconds=settings.time_limit or 300)["description"]
+                                    lang=lang, words=t, deadline=deadline_in(settings.time_limit))["description"]
     html = theme.render(
         "site/index.html.j2",
         t=t, lang=lang, home=home, publication=publication, description=description, place=place,
@@ -228,8 +229,8 @@ def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> 
     record = {**manuscript.record, "id": article.slug}
     names = list(dict.fromkeys((article.csl,) + (publication.cite_as or DEFAULT_CITE_AS)))
     paths = [theme.csl_style(name) for name in names]  # checked beforehand (cite_as_styles)
-    formatted = format_references([record], paths, article.lang, file=article.file,
-                                  quotes=str(manuscript.t["quotes"]))
+    formatted = format_references([record], paths, article.lang, file=article.file, deadline=deadline_in(60),
+                                  quotes=str(manuscript.t["quotes"]))  # (one record: well under a second)
     return [Citation(_style_title(path) or name, *entries[0]) for name, path, entries in zip(names, paths, formatted)]
 
 
