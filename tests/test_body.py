@@ -281,3 +281,36 @@ def test_paragraphs_pandoc_would_read_for_minutes_are_refused_at_their_line():
         "3: this paragraph has 20 link targets ']( ...' that never close; Imprint reads at most 8"]
     many = "".join(f"[^{i}] " for i in range(200)) + "\n\n" + "".join(f"[^{i}]: Note {i}.\n" for i in range(200))
     assert len(body(many).notes) == 200  # (many closed brackets and definitions are fine)
+
+
+def test_a_field_of_paragraphs_keeps_its_paragraphs_and_lists():
+    text = "First paragraph.\n\nSecond paragraph:\n\n- one\n- two"
+    fields = render_fields([Field("abstract", text, False, 5)], file="a.md", lang="en", words=WORDS,
+                           deadline=deadline_in(30))
+    html = str(fields["abstract"])
+    assert html.count("<p>") == 2 and "<ul>" in html and "<li>two</li>" in html, html
+    assert "<br" not in html and "- two" not in html
+    setting = Setting(file="article.md", body="Body.", body_line=1, lang="en", words=WORDS, root=Path("/"),
+                      folder=Path("/"), deadline=deadline_in(30), dialects=(EPUB, PRINT), style=None,
+                      cited_fields=(Field("abstract", text, False, 5),))
+    assert str(start_body(setting).result()[2]["abstract"]) == html  # (an abstract that may cite: read with the body)
+
+
+def test_a_fields_links_go_to_the_web_or_to_the_body():
+    def refused(text: str, body_text: str | None = None) -> list[str]:
+        field = Field("abstract", text, False, 4)
+        with pytest.raises(SourceError) as caught:
+            if body_text is None:
+                render_fields([field], file="a.md", lang="en", words=WORDS, deadline=deadline_in(30))
+            else:
+                read(body_text, cited_fields=(field,))
+        return [p.message for p in caught.value.problems]
+
+    assert refused("See [there](#nowhere).") == ["the abstract links to '#nowhere', which is nothing in the article"]
+    assert refused("See [there](#nowhere).", "# Intro {#intro}") == [
+        "the abstract links to '#nowhere', which is nothing in the article"]
+    assert refused("See [the file](data.csv).") == ["the abstract links to 'data.csv', which is not a web address"]
+    setting = Setting(file="article.md", body="# Intro {#intro}\n\nText.", body_line=1, lang="en", words=WORDS,
+                      root=Path("/"), folder=Path("/"), deadline=deadline_in(30), dialects=(EPUB, PRINT),
+                      style=None, cited_fields=(Field("abstract", "See [the intro](#intro).", False, 4),))
+    assert 'href="#intro"' in str(start_body(setting).result()[2]["abstract"])

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
@@ -23,7 +24,7 @@ from ..fetch import read_bytes
 from . import bibliography, citeproc_js, guard, pandoc
 from .ast import Node, annotate, attr, meta_value, note, walk
 from .document import EPUB, PRINT, Asset, Body, Chapter, Entry, Heading, Note, plain_text
-from .html import Renderer
+from .html import Renderer, linkable
 from .locate import Source
 from .quarto import mark_cells
 from .structure import CROSSREF_KINDS, Analysis, Context, _outline, analyse, is_crossref
@@ -94,7 +95,7 @@ def start_body(setting: Setting) -> "BodyReading":
         "link-citations": not setting.suppress_bibliography,  # (no list: nothing to link to)
         "suppress-bibliography": setting.suppress_bibliography,
         "imprint-crossref-prefixes": list(CROSSREF_KINDS),
-        "imprint-fields": {f.path: f.text for f in setting.cited_fields},
+        "imprint-fields": _meta_fields(setting.cited_fields),
     }
     if setting.nocite:
         meta["nocite"] = ", ".join("@*" if k == "*" else f"@{{{k}}}" for k in setting.nocite)
@@ -165,7 +166,14 @@ class BodyReading:
                     problems.append(Problem(setting.file, f"no reference has the key '{key}'" if self.known else
                                             f"the citation @{key} has no bibliography to come from",
                                             line=field.line if field else None, field=field.path if field else None))
-        fields = _fields(meta, setting.cited_fields, setting, quotes, problems, citations=True, link_ids=link_ids)
+        targets = analysis.ids | set(analysis.labels) | {attr(e)[0] for e in references}
+
+        def target(href: str) -> str | None:  # (the fields link to the body as it is linked)
+            ident = analysis.renamed.get(href[1:], href[1:])
+            return "#" + ident if ident in targets else None
+
+        fields = _fields(meta, setting.cited_fields, setting, quotes, problems, citations=True, link_ids=link_ids,
+                         target=target)
         if problems:
             raise SourceError(problems)
         return body, tuple(warnings), fields
@@ -176,7 +184,7 @@ def read_fields(fields: Sequence[Field], setting: Setting) -> dict[str, Markup]:
     run; notes, citations and images in them are problems (they belong in the body)."""
     if not fields:
         return {}
-    meta = {"lang": setting.lang, "imprint-fields": {f.path: f.text for f in fields}}
+    meta = {"lang": setting.lang, "imprint-fields": _meta_fields(fields)}
     try:
         output, _ = pandoc.run(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json"], b"",
                                what="the Markdown fields", file=setting.file, deadline=setting.deadline,
@@ -264,12 +272,21 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
             warnings.append(Problem(source.file, f"Pandoc: {message.text}", line=line))
 
 
+def _meta_fields(fields: Sequence[Field]) -> dict[str, str]:
+    """The fields as Pandoc's metadata reads them: a text that does not end with a line
+    break is read as one line (its paragraphs and lists run together with line breaks),
+    so a field of blocks gets one."""
+    return {f.path: f.text if f.inline else f.text.rstrip("\n") + "\n" for f in fields}
+
+
 def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes: str,
             problems: list[Problem], citations: bool = False,
-            link_ids: Callable[[str], str] = lambda href: href) -> dict[str, Markup]:
+            link_ids: Callable[[str], str] = lambda href: href,
+            target: Callable[[str], str | None] = lambda href: None) -> dict[str, Markup]:
     """Each Markdown field of the front matter as HTML (XHTML: it is shared by both
     editions and the site). Notes and images belong to the body; so do citations,
-    but in the fields read with the body (`citations`: the abstract's)."""
+    but in the fields read with the body (`citations`: the abstract's). A link to
+    "#id" goes where `target` says, or is a problem: no such id."""
     values = meta_value(meta) if meta is not None else {}
     rendered: dict[str, Markup] = {}
     title_notes: list[str] = []
@@ -292,6 +309,7 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
             if kind in kinds and not (kind == "Cite" and citations and not crossrefs):
                 problems.append(Problem(setting.file, f"the {f.path} cannot have {what}", line=f.line,
                                         field=f.path, hint="they belong in the body of the article"))
+        _field_links(nodes, f, setting.file, target, problems)
         lang = f.lang or setting.lang
         words = setting.other_words.get(lang) if f.lang else None
         renderer = Renderer(EPUB, lang, str(words["quotes"]) if words else quotes, heading_offset=2,
@@ -314,6 +332,29 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
     if title_notes:
         rendered["title-notes"] = Markup("\n".join(title_notes))
     return rendered
+
+
+def _field_links(nodes: list[Node], f: Field, file: str, target: Callable[[str], str | None],
+                 problems: list[Problem]) -> None:
+    """A field's links checked as the body's are: to the web, or to an id in the article."""
+    citeproc_made = {id(n) for cite in nodes if cite["t"] == "Cite" for n in walk(cite["c"][1]) if n["t"] == "Link"}
+    for node in (n for n in nodes if n["t"] == "Link"):
+        href = node["c"][2][0]
+        if href.startswith("#"):
+            found = target(href)
+            if found is not None:
+                node["c"][2][0] = found
+            elif id(node) in citeproc_made:
+                node["c"][2][0] = ""  # (a key with no entry: reported with the citations)
+            else:
+                problems.append(Problem(file, f"the {f.path} links to '{href}', which is nothing in the article",
+                                        line=f.line, field=f.path,
+                                        hint="link to the id of a heading, figure or table of the body, or "
+                                             "remove the link"))
+        elif not linkable(href):
+            problems.append(Problem(file, f"the {f.path} links to '{unquote(href)}', which is not a web address",
+                                    line=f.line, field=f.path,
+                                    hint="link to https://... or mailto:...; files are not published"))
 
 
 # A footnote on the title or subtitle (Quarto writes title: "A title^[A note.]"), marked

@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from ..errors import Problem
 from ..images import Image, epub_name, load_image
 from .ast import Node, annotate, attr, attr_value, children, index, note, str_node, stringify, walk
 from .document import Heading
-from .html import raw_html
+from .html import linkable, raw_html
 from .locate import Source
 
 # Ids the templates use; nothing in the body may take one of these.
@@ -34,7 +34,6 @@ GENERATED_ID = re.compile(r"^(fn|fnref|ref)-")  # notes and reference entries
 # Quarto's cross-reference kinds (https://quarto.org/docs/authoring/cross-references.html).
 CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr",
                   "sol", "rem")
-LINK_SCHEMES = ("http", "https", "mailto")
 MAX_DEPTH = 64  # lists in quotes in lists..., emphasis in links in emphasis...: levels of one passage
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)$")
 CALLOUTS = ("note", "tip", "warning", "important", "caution")
@@ -642,7 +641,7 @@ class _Steps:
                     self.problem(self.source.take(re.compile(re.escape(f"({href}") + r"|\[" + re.escape(
                         stringify(node["c"][1])) + r"\]")), f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
-            elif urlsplit(href).scheme.lower() not in LINK_SCHEMES:
+            elif not linkable(href):
                 line = (self.source.take(href) or self.source.take(unquote(href)) if href else
                         self.source.take(re.compile(r"\]\(\s*\)"))) or \
                     self.source.take(f"[{stringify(node['c'][1])}]")
