@@ -160,3 +160,15 @@ def test_svg_that_loads_through_css_is_refused(tmp_path):
         '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(http://evil.example/x)"/></svg>')
     report = run(root)
     assert any("loads another file from its styles" in p.message for p in report.problems)
+
+
+def test_an_abstract_citing_under_a_note_style_cites_in_parentheses(tmp_path):
+    root = project(tmp_path, "# Intro\n\nBody cites [@doe2020].\n",
+                   front="csl: chicago-notes-bibliography\nabstract: |\n  We follow [@smith2015, 12]. And so on.\n")
+    report = run(root)
+    assert not report.problems, report.problems
+    front = text(chapters(root)["front-matter.xhtml"])
+    assert "We follow (John Smith, “Logistics on the Steppe,” in Wars in Mongolia (Example Press, 2015), 12). " \
+           "And so on." in front, front
+    assert b"<sup" not in etree.tostring(chapters(root)["front-matter.xhtml"])  # (no note's call)
+    assert "Body cites.1" in text(chapters(root)["chapter-1.xhtml"])  # (the body's notes number from 1)

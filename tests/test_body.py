@@ -281,6 +281,14 @@ def test_paragraphs_pandoc_would_read_for_minutes_are_refused_at_their_line():
         "3: this paragraph has 20 link targets ']( ...' that never close; Imprint reads at most 8"]
     many = "".join(f"[^{i}] " for i in range(200)) + "\n\n" + "".join(f"[^{i}]: Note {i}.\n" for i in range(200))
     assert len(body(many).notes) == 200  # (many closed brackets and definitions are fine)
+    item = "- An item.\n\n    A paragraph of the item " + "[a" * 20
+    assert problems(item) == ["3: this paragraph opens 20 brackets that never close; Imprint reads at most 8"]
+    intervals = "On " + ", ".join("$[0, 1)$" for _ in range(20)) + " and `a[[[[[[[[[[` or ``[[[[[[[[[[``."
+    assert "[0, 1)" in body(intervals).chapters[0].epub_html  # (math and code are read before any bracket)
+    with pytest.raises(SourceError) as caught:
+        render_fields([Field("abstract", "[a" * 20, False, 7)], file="a.md", lang="en", words=WORDS,
+                      deadline=deadline_in(30))
+    assert [(p.line, p.field) for p in caught.value.problems] == [(7, "abstract")]
 
 
 def test_a_field_of_paragraphs_keeps_its_paragraphs_and_lists():
@@ -314,3 +322,11 @@ def test_a_fields_links_go_to_the_web_or_to_the_body():
                       root=Path("/"), folder=Path("/"), deadline=deadline_in(30), dialects=(EPUB, PRINT),
                       style=None, cited_fields=(Field("abstract", "See [the intro](#intro).", False, 4),))
     assert 'href="#intro"' in str(start_body(setting).result()[2]["abstract"])
+
+
+def test_a_span_of_imprints_own_cross_reference_class_is_refused():
+    for data in ('', ' data-citations="{not json"', ' data-citations="[1]"'):
+        assert problems(f"Text [x]{{.imprint-xref{data}}}.\n") == ["1: the class imprint-xref is Imprint's own"]
+    well_formed = '[{"citationId": "fig-a", "citationMode": {"t": "NormalCitation"}, "citationPrefix": [1]}]'
+    assert problems(f"Text [x]{{.imprint-xref data-citations='{well_formed}'}}.\n") == [
+        "1: the class imprint-xref is Imprint's own"]

@@ -28,6 +28,9 @@ _DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]]+\]:")  # [label]: url, [^note]: text
 _QUOTES = re.compile(r"^(?:[ \t]*>){%d}" % (MAX_QUOTES + 1), re.M)
 _BRACKET = re.compile(r"\\.|[\[\]]")
 _BACKTICKS = re.compile(r"`{%d,}" % (MAX_BACKTICKS + 1))
+_LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d{1,9}[.)]|#[.)]|\(?[a-zA-Z]{1,4}[.)])[ \t]")
+# What Pandoc reads before any bracket in it: code spans and TeX math ($[0, 1)$ is no link)
+_VERBATIM = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)|\$\$.+?\$\$|\$(?=\S)(?:\\.|[^$\\])+?(?<=\S)\$", re.S)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ def check(text: str, file: str, first_line: int) -> list[Problem]:
 def _too_much(text: str) -> str | None:
     if text.count("[") <= MAX_UNCLOSED and "[" * (MAX_NESTING + 1) not in text:
         return None  # (most paragraphs: nothing to count)
+    text = _VERBATIM.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
     last_close = text.rfind(")")
     open_links = sum(1 for m in re.finditer(r"\]\(", text) if m.start() > last_close)
     if open_links > MAX_OPEN_LINKS:
@@ -94,14 +98,16 @@ def _blocks(text: str, first_line: int):
     lines = text.split("\n")
     fence: str | None = None
     start, rows = None, []
+    in_list = False  # (an indented paragraph in a list continues an item: it is no code block)
     for index, line in enumerate(lines + [""]):
         if fence is not None:
-            match = _FENCE.match(line)
+            match = _FENCE.match(line.lstrip() if in_list else line)
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
                 fence = None
             continue
-        match = _FENCE.match(line)
-        if match or not line.strip() or line.startswith(("    ", "\t")) and not rows:
+        match = _FENCE.match(line.lstrip() if in_list else line)
+        indented = line.startswith(("    ", "\t"))
+        if match or not line.strip() or indented and not rows and not in_list:
             if rows:
                 yield _Block(first_line + start, "\n".join(rows), all(r.lstrip().startswith(("|", "+")) for r in rows))
             start, rows = None, []
@@ -110,4 +116,6 @@ def _blocks(text: str, first_line: int):
             continue
         if not rows:
             start = index
+            if not indented:
+                in_list = bool(_LIST_ITEM.match(line))
         rows.append(line)

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ..errors import Problem, SourceError
 from ..fetch import read_bytes
 from . import bibliography, citeproc_js, guard, pandoc
-from .ast import Node, annotate, attr, meta_value, note, walk
+from .ast import Node, annotate, attr, kids, meta_value, note, walk
 from .document import EPUB, PRINT, Asset, Body, Chapter, Entry, Heading, Note, plain_text
 from .html import Renderer, linkable
 from .locate import Source
@@ -75,7 +75,8 @@ def start_body(setting: Setting) -> "BodyReading":
     running. What can be done meanwhile (the Markdown fields, the "For citation"
     line) is done before BodyReading.result() waits for it."""
     text = mark_cells(setting.body, setting.body_line)
-    problems: list[Problem] = guard.check(text, setting.file, setting.body_line)
+    problems: list[Problem] = guard.check(text, setting.file, setting.body_line) + _guard_fields(
+        setting.cited_fields, setting.file)
     if problems:  # (Pandoc would take minutes over them)
         raise SourceError(problems)
     records: dict[str, bibliography.Record] = {}
@@ -184,6 +185,9 @@ def read_fields(fields: Sequence[Field], setting: Setting) -> dict[str, Markup]:
     run; notes, citations and images in them are problems (they belong in the body)."""
     if not fields:
         return {}
+    problems = _guard_fields(fields, setting.file)
+    if problems:
+        raise SourceError(problems)
     meta = {"lang": setting.lang, "imprint-fields": _meta_fields(fields)}
     try:
         output, _ = pandoc.run(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json"], b"",
@@ -272,6 +276,12 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
             warnings.append(Problem(source.file, f"Pandoc: {message.text}", line=line))
 
 
+def _guard_fields(fields: Sequence[Field], file: str) -> list[Problem]:
+    """guard.py's problems with the fields, each at its field."""
+    return [Problem(file, p.message, line=f.line, field=f.path, hint=p.hint)
+            for f in fields for p in guard.check(f.text, file, f.line or 1)]
+
+
 def _meta_fields(fields: Sequence[Field]) -> dict[str, str]:
     """The fields as Pandoc's metadata reads them: a text that does not end with a line
     break is read as one line (its paragraphs and lists run together with line breaks),
@@ -296,6 +306,8 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
             continue
         blocks = value["c"] if value["t"] == "MetaBlocks" else [{"t": "Plain" if f.inline else "Para",
                                                                   "c": value["c"]}]
+        if citations:
+            _citation_notes_inline(blocks)
         nodes = list(walk(blocks))
         kinds = {n["t"] for n in nodes}
         crossrefs = any(n["t"] == "Cite" and all(is_crossref(c["citationId"]) for c in n["c"][0]) for n in nodes)
@@ -332,6 +344,39 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
     if title_notes:
         rendered["title-notes"] = Markup("\n".join(title_notes))
     return rendered
+
+
+def _citation_notes_inline(blocks: list[Node]) -> None:
+    """A note style's citation in a field (an abstract's) has no foot of a page to go
+    to: it is printed in parentheses where it stands, without its final full stop,
+    and the punctuation Pandoc moved before the note's call goes back after it."""
+    for parent in list(walk(blocks)):
+        inlines = kids(parent)
+        if not any(n["t"] == "Cite" and any(k["t"] == "Note" for k in n["c"][1]) for n in inlines):
+            continue
+        rewritten: list[Node] = []
+        for node in inlines:
+            if node["t"] != "Cite" or not any(k["t"] == "Note" for k in node["c"][1]):
+                rewritten.append(node)
+                continue
+            moved = ""
+            if rewritten and rewritten[-1]["t"] == "Str" and rewritten[-1]["c"][-1:] in (".", ",", ";", ":"):
+                moved = rewritten[-1]["c"][-1]
+                rewritten[-1] = {"t": "Str", "c": rewritten[-1]["c"][:-1]}
+            shown: list[Node] = []
+            for part in node["c"][1]:
+                if part["t"] != "Note":
+                    shown.append(part)
+                    continue
+                text = [n for b in part["c"] if b["t"] in ("Para", "Plain") for n in b["c"]]
+                if text and text[-1]["t"] == "Str" and text[-1]["c"].endswith("."):
+                    text[-1] = {"t": "Str", "c": text[-1]["c"][:-1]}
+                shown += ([{"t": "Space"}] if shown else []) + [{"t": "Str", "c": "("}, *text, {"t": "Str", "c": ")"}]
+            spaced = [{"t": "Space"}] if rewritten and rewritten[-1]["t"] not in ("Space", "SoftBreak") else []
+            rewritten += spaced + [{"t": "Cite", "c": [node["c"][0], shown]}]
+            if moved:
+                rewritten.append({"t": "Str", "c": moved})
+        inlines[:] = rewritten
 
 
 def _field_links(nodes: list[Node], f: Field, file: str, target: Callable[[str], str | None],

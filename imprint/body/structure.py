@@ -547,11 +547,17 @@ class _Steps:
     # -- cross-references
 
     def crossrefs(self) -> None:
-        """`@fig-map` and the like: Pandoc reads them as citations; crossrefs.lua
+        """`@fig-map` and the like: Pandoc reads them as citations; citations.lua
         made them Spans where its citeproc was to run (else they are Cites still)."""
         for node in self.each("Span", "Cite"):
             if node["t"] == "Span" and "imprint-xref" in attr(node)[1]:
-                self._crossref(node, json.loads(attr_value(node, "data-citations") or "[]"))
+                written = self.source.first(re.compile(r"[.{\s]imprint-xref\b"), code=False)
+                citations = _xref_citations(attr_value(node, "data-citations"))
+                if citations is None or written is not None:  # (an author's span of that class)
+                    self.problem(self.source.take("imprint-xref"), "the class imprint-xref is Imprint's own",
+                                 hint="choose another class name")
+                else:
+                    self._crossref(node, citations)
             elif node["t"] == "Cite" and all(is_crossref(c["citationId"]) for c in node["c"][0]):
                 self._crossref(node, node["c"][0])
 
@@ -705,6 +711,20 @@ def _note_calls(source: Source) -> list[tuple[str | None, int]]:
     text = source._searchable
     definitions = {m.start() + m.group().index("[") for m in _NOTE_DEFINITION.finditer(text)}
     return [(m.group(1), source.line(m.start())) for m in _NOTE_CALL.finditer(text) if m.start() not in definitions]
+
+
+def _xref_citations(data: str | None) -> list[dict] | None:
+    """The citations citations.lua kept in a cross-reference's span, or None when the
+    span is not its (they are not all there as it writes them)."""
+    try:
+        citations = json.loads(data or "")
+    except ValueError:
+        return None
+    good = isinstance(citations, list) and citations and all(
+        isinstance(c, dict) and isinstance(c.get("citationId"), str) and c["citationId"]
+        and isinstance(c.get("citationMode"), dict) and "t" in c["citationMode"] and isinstance(c.get("citationPrefix", []), list)
+        and isinstance(c.get("citationSuffix", []), list) for c in citations)
+    return citations if good else None
 
 
 def _embed(para: Node) -> str | None:
