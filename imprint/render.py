@@ -38,7 +38,8 @@ LOCALE_KEYS = (
     "file_bib", "file_ris", "size_b", "size_kb", "size_mb",
     "key_points", "plain_language_summary", "equal_contributor", "deceased", "current_address",
     "callout_note", "callout_tip", "callout_warning", "callout_important", "callout_caution", "equation_ref",
-    "embed_missing",
+    "embed_missing", "listing", "theorem", "lemma", "corollary", "proposition", "conjecture", "definition", "example",
+    "exercise", "proof", "remark", "solution",
 )
 # How every template is compiled (the compiled code depends on it).
 TEMPLATE_OPTIONS = dict(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

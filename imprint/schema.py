@@ -404,11 +404,13 @@ TOP_AFFILIATIONS = {
 }
 
 # Quarto's cross-reference options (quarto-cli src/resources/schema/document-crossref.yml).
-CROSSREF_PREFIXES = ("fig", "tbl", "eq", "sec")  # the kinds an article refers to: @fig-, @tbl-, @eq-, @sec-
+# the kinds an article refers to: @fig-, @tbl-, @eq-, @sec-, @lst-, @thm-, ...
+CROSSREF_PREFIXES = ("fig", "tbl", "eq", "sec", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
 _CROSSREF_KINDS = ("fig", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
 CROSSREF = {
-    "description": "Quarto's cross-reference settings: `fig-prefix`, `tbl-prefix`, `eq-prefix` and `sec-prefix` "
-                   "replace the words references print ('Figure' in '@fig-map': 'Figure 1'); the other "
+    "description": "Quarto's cross-reference settings: `fig-prefix`, `tbl-prefix`, `eq-prefix`, `sec-prefix`, "
+                   "`lst-prefix` and `thm-prefix` (and those of the other theorem kinds) replace the words "
+                   "references print ('Figure' in '@fig-map': 'Figure 1'); the other "
                    "settings are accepted and ignored.",
     "anyOf": [
         {"type": "boolean", "enum": [False]},

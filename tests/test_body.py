@@ -16,7 +16,11 @@ from imprint.errors import SourceError
 
 EN, RU = "“”‘’", "«»„“"
 WORDS = {"figure": "Figure", "table": "Table", "section": "Section", "quotes": EN, "callout_note": "Note",
-         "callout_tip": "Tip", "equation_ref": "Equation {n}"}
+         "callout_tip": "Tip", "callout_warning": "Warning", "callout_important": "Important",
+         "callout_caution": "Caution", "equation_ref": "Equation {n}", "listing": "Listing", "theorem": "Theorem",
+         "lemma": "Lemma", "corollary": "Corollary", "proposition": "Proposition", "conjecture": "Conjecture",
+         "definition": "Definition", "example": "Example", "exercise": "Exercise", "proof": "Proof",
+         "remark": "Remark", "solution": "Solution"}
 
 
 def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = Path("/"), words=None, **more):
@@ -330,3 +334,98 @@ def test_a_span_of_imprints_own_cross_reference_class_is_refused():
     well_formed = '[{"citationId": "fig-a", "citationMode": {"t": "NormalCitation"}, "citationPrefix": [1]}]'
     assert problems(f"Text [x]{{.imprint-xref data-citations='{well_formed}'}}.\n") == [
         "1: the class imprint-xref is Imprint's own"]
+
+
+def test_a_label_given_twice_is_an_error_at_its_second_line():
+    text = "$$a$$ {#eq-a}\n\nText.\n\n$$b$$ {#eq-a}\n\n```{python}\n#| label: fig-c\n#| fig-cap: C\n1\n```\n\n" \
+           "![C](map.png){#fig-c}\n"
+    found = problems(text)
+    assert found[0] == "5: the label 'eq-a' is also given to another equation, figure, table or section", found
+    assert any("'fig-c' is also given" in p for p in found), found
+
+
+def test_quarto_theorems_proofs_listings_and_numbered_callouts(folder):
+    text = """::: {#thm-line}
+## Line
+The equation of a line.
+:::
+
+::: {#lem-a name="Small"}
+A lemma.
+:::
+
+::: {#thm-two}
+Another.
+:::
+
+::: {.proof}
+Obvious.
+:::
+
+```{#lst-q .sql lst-cap="Customers query"}
+SELECT 1
+```
+
+::: {#wrn-x .callout-warning}
+## Careful
+Hot.
+:::
+
+See @thm-two, @lem-a, [Claim @thm-line], [-@thm-two], @lst-q and @wrn-x.
+"""
+    html = body(text, folder=folder).chapters[0].epub_html
+    assert '<strong class="statement-title">Theorem 1 (Line).</strong> The equation of a line.' in html
+    assert '<strong class="statement-title">Lemma 1 (Small).</strong> A lemma.' in html
+    assert '<strong class="statement-title">Theorem 2.</strong> Another.' in html  # (each kind counts on its own)
+    assert '<em class="statement-title">Proof.</em> Obvious.' in html
+    assert '<span class="figure-label">Listing 1.</span> Customers query' in html and "lst-cap" not in html
+    assert '<p class="callout-title">Warning 1: Careful</p>' in html
+    assert 'See <a class="crossref" href="#thm-two">Theorem 2</a>, <a class="crossref" href="#lem-a">Lemma 1</a>, ' \
+           '<a class="crossref" href="#thm-line">Claim 1</a>, <a class="crossref" href="#thm-two">2</a>, ' \
+           '<a class="crossref" href="#lst-q">Listing 1</a> and <a class="crossref" href="#wrn-x">Warning 1</a>.' in html
+    ru = body("::: {#thm-a}\nТекст.\n:::\n\nСм. @thm-a.\n", words={**WORDS, "theorem": "Теорема"}, lang="ru")
+    assert "Теорема 1." in ru.chapters[0].epub_html
+    assert problems("```{#lst-q .sql}\nSELECT 1\n```\n") == ["1: the listing 'lst-q' has no caption"]
+
+
+def test_sub_figures_are_lettered_and_referred_to_by_number_and_letter(folder):
+    text = """::: {#fig-elephants layout-ncol=2}
+![Surus](map.png){#fig-surus}
+
+![Hanno](map.png){#fig-hanno}
+
+Famous elephants
+:::
+
+See @fig-elephants; in particular, @fig-hanno.
+"""
+    html = body(text, folder=folder).chapters[0].epub_html
+    assert '<span class="figure-label">(a)</span> Surus' in html and '<span class="figure-label">(b)</span> Hanno' in html
+    assert '<span class="figure-label">Figure 1.</span> Famous elephants' in html
+    assert '<a class="crossref" href="#fig-hanno">Figure 1(b)</a>' in html
+
+
+def test_notes_are_numbered_as_printed_and_keep_their_lines(folder):
+    text = """Before.[^a]
+
+![A map.[^b]](map.png)
+
+| x |
+|---|
+| cell[^c] |
+
+: Caption[^d]
+
+After.[^e]
+
+[^a]: Note a.
+[^b]: Note b.
+[^c]: Note c.
+[^d]: Note d.
+[^e]: Note e.
+"""
+    read_body = body(text, folder=folder)
+    # (the table's caption is printed above its cells; the image's description is the caption's copy)
+    assert [(n.number, n.line, n.epub_html.strip()) for n in read_body.notes] == [
+        (1, 13, "<p>Note a.</p>"), (2, 14, "<p>Note b.</p>"), (3, 16, "<p>Note d.</p>"),
+        (4, 15, "<p>Note c.</p>"), (5, 17, "<p>Note e.</p>")]

@@ -34,13 +34,16 @@ def attr_value(node: Node, key: str) -> str | None:
 _INLINES_OR_BLOCKS = frozenset(("Para", "Plain", "Emph", "Underline", "Strong", "Strikeout", "Superscript",
                                  "Subscript", "SmallCaps", "BlockQuote", "Note", "MetaInlines", "MetaBlocks",
                                  "MetaList"))
-_SECOND = frozenset(("Quoted", "Cite", "Link", "Image", "Span", "Div"))  # (a Cite's: its rendering)
+_SECOND = frozenset(("Quoted", "Cite", "Link", "Span", "Div"))  # (a Cite's: its rendering)
+# (an Image's description is its alternative text, read as text; an implicit figure's
+# caption is a copy of it, and the notes and citations in it are the caption's)
 _LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak", "Code", "Math", "RawInline", "CodeBlock",
-                     "RawBlock", "HorizontalRule"))
+                     "RawBlock", "HorizontalRule", "Image"))
 
 
-def kids(node: Node) -> list[Node]:
-    """The node's direct children, blocks and inlines, in reading order."""
+def kids(node: Node, printed: bool = False) -> list[Node]:
+    """The node's direct children, blocks and inlines, in reading order: as written,
+    or as `printed` (a table's caption above it, wherever it was written)."""
     kind = node["t"]
     if kind in _LEAVES:
         return []
@@ -69,14 +72,17 @@ def kids(node: Node) -> list[Node]:
             for definition in definitions:
                 found += definition
     elif kind == "Figure":
-        found += (c[1][1] or []) + c[2]  # caption blocks, then the figure's own
+        found += c[2] + (c[1][1] or [])  # the figure's own blocks, then its caption (a div's last paragraph)
     elif kind == "Table":
         _, caption, _, head, bodies, foot = c
+        if printed:
+            found += caption[1] or []
         rows = head[1] + [row for body in bodies for row in body[2] + body[3]] + foot[1]
         for row in rows:
             for cell in row[1]:
                 found += cell[4]
-        found += caption[1] or []  # (a caption is written after its table, most often)
+        if not printed:
+            found += caption[1] or []  # (a caption is written after its table, most often)
     return found
 
 
@@ -84,14 +90,14 @@ def children(node: Node) -> Iterator[Node]:
     return iter(kids(node))
 
 
-def walk(nodes: list[Node]) -> Iterator[Node]:
+def walk(nodes: list[Node], printed: bool = False) -> Iterator[Node]:
     """Every node under `nodes`, depth first, in reading order (a note's content
-    right after its call, where Pandoc puts it)."""
+    right after its call, where Pandoc puts it): as written, or as printed (kids())."""
     stack = nodes[::-1]
     while stack:
         node = stack.pop()
         yield node
-        found = kids(node)
+        found = kids(node, printed)
         if found:
             stack += found[::-1]
 
@@ -143,6 +149,8 @@ def _text(nodes: list[Node], parts: list[str]) -> None:
             parts.append(quote)
         elif kind in ("Note", "RawInline", "RawBlock"):
             continue
+        elif kind == "Image":
+            _text(node["c"][1], parts)
         elif kind in ("Para", "Plain", "Header") and parts and not parts[-1].endswith(" "):
             parts.append(" ")
             _text(list(children(node)), parts)

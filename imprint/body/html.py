@@ -137,7 +137,7 @@ class Renderer:
         label = found.get("label")
         if label is not None:  # a code cell with a caption: numbered as its figure would have been
             caption = self.inlines(found.get("caption", []))
-            return (f'<figure class="figure code-cell"{_id(found.get("id"))}>{pre}'
+            return (f'<figure class="figure {attribute(found.get("figure", "code-cell"))}"{_id(found.get("id"))}>{pre}'
                     f'<figcaption><span class="figure-label">{escape(label)}</span> {caption}</figcaption>'
                     f"</figure>\n")
         return f"<div{_id(ident)} class=\"code-block\">{pre}</div>\n" if ident else pre + "\n"
@@ -262,9 +262,14 @@ class Renderer:
         (ident, classes, pairs), content = node["c"]
         if found.get("drop"):
             return ""
+        if found.get("statement"):
+            return self._statement(node)
         callout = found.get("callout")
         if callout is not None:
             title = self.inlines(found.get("title") or [])
+            numbered = found.get("number_label")
+            if numbered:  # (a callout with an id of its kind, #nte-x: "Note 1: Its title")
+                title = escape(numbered) + (f": {title}" if title else "")
             heading = f'<p class="callout-title">{title}</p>\n' if title else ""
             if self.dialect == EPUB:
                 role = "doc-tip" if callout == "tip" else "note"
@@ -276,6 +281,24 @@ class Renderer:
         with self._language(lang):
             inner = self.blocks(content)
         return f"<div{_id(ident)}{_classes(classes)}{lang}{_data(pairs)}>\n{inner}</div>\n"
+
+    def _statement(self, node: Node) -> str:
+        """A theorem, lemma, ... or proof: "Theorem 1 (Its name)." leads its first paragraph."""
+        found = note(node)
+        (ident, classes, pairs), content = node["c"]
+        name = self.inlines(found.get("name") or [])
+        title = escape(found["label"]) + (f" ({name})" if name else "")
+        kind = found["statement"]
+        tag = "em" if kind in ("proof", "remark", "solution") else "strong"
+        lead = f'<{tag} class="statement-title">{title}.</{tag}>'
+        names = " ".join(["statement", kind] + [c for c in classes if c != kind])
+        lang = self._lang(pairs)
+        with self._language(lang):
+            if content and content[0]["t"] in ("Para", "Plain"):
+                inner = f"<p>{lead} {self.inlines(content[0]['c'])}</p>\n" + self.blocks(content[1:])
+            else:
+                inner = f"<p>{lead}</p>\n" + self.blocks(content)
+        return f'<div{_id(ident)} class="{attribute(names)}"{lang}>\n{inner}</div>\n'
 
     # -- inlines
 

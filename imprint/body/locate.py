@@ -80,7 +80,6 @@ class Source:
         lines = self.lines_of(pattern, code)
         return lines[0] if lines else None
 
-
     def key_lines(self, key: str) -> list[int]:
         """The lines that cite `key` (`@key`, `@{key}`), from one pass over the text
         for all keys: a text may cite thousands."""
@@ -128,8 +127,3 @@ class Source:
 _ATTRIBUTES_ID = re.compile(r"\{[^}\n]*?#([^\s}#]+)")
 _SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
 _CITATION = re.compile(r"(?<![\w.@])-?@(?:\{([^}]+)\}|([\w][\w:.#$%&\-+?<>~/]*))")
-
-
-def citation_pattern(key: str) -> re.Pattern:
-    """`@key` or `@{key}` as Pandoc's citation syntax writes a key."""
-    return re.compile(rf"(?<![\w.@])-?@(?:{re.escape(key)}(?![\w:.#$%&+?<>~/-]*\w)|\{{{re.escape(key)}\}})")

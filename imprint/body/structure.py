@@ -32,8 +32,13 @@ RESERVED_IDS = frozenset({"title", "subtitle", "authors", "abstract", "abstract-
                           "references-heading", "back-matter", "about-the-authors", "translation", "refs"})
 GENERATED_ID = re.compile(r"^(fn|fnref|ref)-")  # notes and reference entries
 # Quarto's cross-reference kinds (https://quarto.org/docs/authoring/cross-references.html).
-CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr",
-                  "sol", "rem")
+# Theorem-like statements (numbered, each kind on its own), proofs and the like (not numbered),
+# numbered callouts: their kinds and the word of styles/locales each prints.
+THEOREMS = {"thm": "theorem", "lem": "lemma", "cor": "corollary", "prp": "proposition", "cnj": "conjecture",
+            "def": "definition", "exm": "example", "exr": "exercise"}
+PROOFS = ("proof", "remark", "solution")
+NUMBERED_CALLOUTS = {"nte": "note", "tip": "tip", "wrn": "warning", "imp": "important", "cau": "caution"}
+CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", *THEOREMS, *NUMBERED_CALLOUTS)
 MAX_DEPTH = 64  # lists in quotes in lists..., emphasis in links in emphasis...: levels of one passage
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)$")
 CALLOUTS = ("note", "tip", "warning", "important", "caution")
@@ -166,6 +171,9 @@ class _Steps:
             elif any(c == "callout" or c.startswith("callout-") for c in classes):
                 self._callout(node)
                 changed = True  # (its title heading taken out)
+            elif ident.split("-", 1)[0] in THEOREMS and "-" in ident or any(c in PROOFS for c in classes):
+                self._statement(node)
+                changed = True
             changed |= blocks[index] is not node
         return changed
 
@@ -231,6 +239,20 @@ class _Steps:
         label = str(self.context.words.get(f"callout_{kind}", "")) if kind else ""
         annotate(div, callout=kind, title=title_inlines, label=label)
 
+    def _statement(self, div: Node) -> None:
+        """A theorem, lemma, ... (`::: {#thm-x}`) or a proof, remark or solution
+        (`::: {.proof}`): named by its first heading or its `name`."""
+        (ident, classes, pairs), content = div["c"]
+        prefix = ident.split("-", 1)[0]
+        kind = prefix if prefix in THEOREMS and "-" in ident else next(c for c in classes if c in PROOFS)
+        name = attr_value(div, "name")
+        name_inlines: list[Node] = _words(name) if name else []
+        if not name and content and content[0]["t"] == "Header":
+            name_inlines = content[0]["c"][2]
+            div["c"][1] = content[1:]
+        word = str(self.context.words[THEOREMS.get(kind, kind)])
+        annotate(div, statement=THEOREMS.get(kind, kind), name=name_inlines, label=word)
+
     # -- ids
 
     def ids(self) -> None:
@@ -271,7 +293,9 @@ class _Steps:
 
     def _id_line(self, ident: str) -> int | None:
         lines = self.source.attribute_ids()[0].get(ident)
-        return lines[0] if lines else None
+        if lines:
+            return lines[0]
+        return self.source.first(re.compile(r"\{[^}\n]*#" + re.escape(ident) + r"[\s}]"), code=True)  # (a code block's)
 
     # -- headings
 
@@ -315,10 +339,13 @@ class _Steps:
     # -- figures, tables, equations, code cells: numbered in one order
 
     def numbered(self) -> None:
-        counts = {"fig": 0, "tbl": 0, "eq": 0}
-        for node in self.each("Figure", "Table", "Para", "Plain", "CodeBlock", "Image"):
+        counts = {"fig": 0, "tbl": 0, "eq": 0, "lst": 0, **{k: 0 for k in THEOREMS}, **{k: 0 for k in
+                                                                                      NUMBERED_CALLOUTS}}
+        for node in self.each("Figure", "Table", "Para", "Plain", "CodeBlock", "Image", "Div"):
             kind = node["t"]
-            if kind == "Figure":
+            if kind == "Div":
+                self._numbered_div(node, counts)
+            elif kind == "Figure":
                 self._figure(node, counts)
             elif kind == "Table":
                 self._table(node, counts)
@@ -326,6 +353,8 @@ class _Steps:
                 self._equations(node, counts)
             elif kind == "CodeBlock" and "imprint-cell" in attr(node)[1]:
                 self._cell(node, counts)
+            elif kind == "CodeBlock" and attr(node)[0].startswith("lst-"):
+                self._listing(node, counts)
             elif kind == "Image":
                 ident = attr(node)[0]
                 if ident.startswith("fig-") and not note(node).get("seen"):
@@ -333,19 +362,59 @@ class _Steps:
                                  "to refer to", hint="write the caption between the brackets: ![Caption](file)")
                 self._image(node, None)
 
+    def _numbered_div(self, div: Node, counts: dict[str, int]) -> None:
+        """A theorem's number, or a callout's whose id has a kind (`#nte-x`)."""
+        ident = attr(div)[0]
+        prefix = ident.split("-", 1)[0] if "-" in ident else ""
+        found = note(div)
+        if found.get("statement") in THEOREMS.values() and prefix in THEOREMS:
+            counts[prefix] += 1
+            shown = self.named(prefix, THEOREMS[prefix], str(counts[prefix]))
+            found.update(label=shown)
+            self.found.labels[ident] = Label(prefix, shown, str(counts[prefix]))
+        elif found.get("callout") is not None and prefix in NUMBERED_CALLOUTS:
+            counts[prefix] += 1
+            shown = self.named(prefix, f"callout_{NUMBERED_CALLOUTS[prefix]}", str(counts[prefix]))
+            found.update(number_label=shown)
+            self.found.labels[ident] = Label(prefix, shown, str(counts[prefix]))
+
+    def _listing(self, node: Node, counts: dict[str, int]) -> None:
+        """```{#lst-x .sql lst-cap="..."}: a numbered listing."""
+        ident = attr(node)[0]
+        caption = attr_value(node, "lst-cap")
+        if not caption or not caption.strip():
+            self.problem(self._id_line(ident), f"the listing '{ident}' has no caption",
+                         hint='give it one: ```{#' + ident + ' lst-cap="What the code does"}')
+            return
+        counts["lst"] += 1
+        shown = self.named("lst", "listing", str(counts["lst"]))
+        self.found.labels[ident] = Label("lst", shown, str(counts["lst"]))
+        node["c"][0][2] = [p for p in node["c"][0][2] if p[0] != "lst-cap"]
+        annotate(node, id=ident, label=f"{shown}.", caption=_words(caption.strip()), figure="listing")
+
     def _figure(self, node: Node, counts: dict[str, int]) -> None:
         (ident, classes, pairs), caption, content = node["c"]
         caption_text = " ".join(stringify(caption[1] or []).split())
         nested = note(node).get("nested")
-        for inner in walk(content):
-            if inner["t"] == "Figure":
-                annotate(inner, nested=True)
+        if not nested:
+            subfigures = [inner for inner in walk(content) if inner["t"] == "Figure"]
+            for letter, inner in zip("abcdefghijklmnopqrstuvwxyz", subfigures):
+                annotate(inner, nested=True, letter=letter if len(subfigures) <= 26 else None)
         if nested:
             label = None
+            letter, parent = note(node).get("letter"), note(node).get("parent_number")
+            if letter:  # (a sub-figure: "(a)" by its caption; @fig-a refers to "Figure 1(a)")
+                annotate(node, label=f"({letter})")
+                if ident and parent:
+                    shown = self.named("fig", "figure", f"{parent}({letter})")
+                    self.found.labels[ident] = Label("fig", shown, f"{parent}({letter})")
         else:
             counts["fig"] += 1
             label = self.named("fig", "figure", str(counts["fig"]))
             annotate(node, label=f"{label}.")
+            for inner in walk(content):
+                if inner["t"] == "Figure":
+                    annotate(inner, parent_number=str(counts["fig"]))
             if ident:
                 self.found.labels[ident] = Label("fig", label, str(counts["fig"]))
         images = [n for n in walk(content) if n["t"] == "Image"]
@@ -414,9 +483,14 @@ class _Steps:
             match = _EQUATION_LABEL.match(rest[0]["c"]) if rest and rest[0]["t"] == "Str" else None
             if match is None:
                 continue
-            counts["eq"] += 1
             ident = match.group(1)
+            line = self.source.take("{#" + ident + "}")
             del inlines[index + 1:inlines.index(rest[0]) + 1]
+            if ident in self.found.labels or ident in self.found.ids:
+                self.problem(line, f"the label '{ident}' is also given to another equation, figure, table or "
+                             "section", hint="labels must be unique: choose another")
+                continue
+            counts["eq"] += 1
             annotate(inline, id=ident, number=str(counts["eq"]))
             template = str(self.context.words.get("equation_ref", "Equation {n}"))
             shown = self.named("eq", "", str(counts["eq"])) if "eq" in self.context.prefixes \
@@ -443,7 +517,11 @@ class _Steps:
                        "plain code block (```" + (language or "python") + ")")
         kind = label.split("-", 1)[0] if label else ""
         caption = options.get(f"{kind}-cap") if kind in ("fig", "tbl") else None
-        if kind in ("fig", "tbl") and label:
+        if kind in ("fig", "tbl") and label and (label in self.found.labels or label != ident
+                                                 and label in self.found.ids):
+            self.problem(line, f"the label '{label}' is also given to another figure, table, equation or "
+                         "section", hint="labels must be unique: choose another")
+        elif kind in ("fig", "tbl") and label:
             counts[kind] += 1
             shown = self.named(kind, "figure" if kind == "fig" else "table", str(counts[kind]))
             self.found.labels[label] = Label(kind, shown, str(counts[kind]))
@@ -515,22 +593,22 @@ class _Steps:
                        for m in reversed(list(_NOTE_DEFINITION.finditer(self.source._searchable)))}
         if len(calls) != len(authored):
             calls = []  # (the source could not be matched call by call: no repeats, approximate lines)
-        labels: dict[str, tuple[int, Node]] = {}
-        number = 0
-        call_index = 0
-        for node in ordered:
-            found = note(node)
-            if found.get("citation"):
-                number += 1
-                annotate(node, number=number)
-                self.found.notes.append((node, None))
-                continue
-            label, line = calls[call_index] if calls else (None, None)
-            call_index += 1
+        written: dict[int, tuple[str | None, int | None]] = {}  # each note's label and line, matched as written
+        for node, (label, line) in zip(authored, calls or [(None, None)] * len(authored)):
+            written[id(node)] = (label, line)
             for inner in walk(node["c"]):
                 if inner["t"] == "Note" and not note(inner).get("citation"):
                     self.problem(line, "a footnote cannot call another footnote",
                                  hint="put the second note's text into the first")
+        labels: dict[str, tuple[int, Node]] = {}
+        number = 0
+        for node in (n for n in walk(self.blocks, printed=True) if n["t"] == "Note"):  # numbered as printed
+            if note(node).get("citation"):
+                number += 1
+                annotate(node, number=number)
+                self.found.notes.append((node, None))
+                continue
+            label, line = written.get(id(node), (None, None))
             if label is not None and label in labels:
                 first_number, first = labels[label]
                 count = note(first).setdefault("repeats", 0) + 1
@@ -538,11 +616,11 @@ class _Steps:
                 annotate(node, number=first_number, repeat=count)
                 continue
             number += 1
-            written = definitions.get(label, line) if label else line
-            annotate(node, number=number, line=written)
+            line = definitions.get(label, line) if label else line
+            annotate(node, number=number, line=line)
             if label is not None:
                 labels[label] = (number, node)
-            self.found.notes.append((node, written))
+            self.found.notes.append((node, line))
 
     # -- cross-references
 
@@ -580,9 +658,10 @@ class _Steps:
             if index:
                 parts += [str_node(";"), {"t": "Space"}]
             prefix = citation.get("citationPrefix") or []
-            if prefix:
-                parts += prefix + [{"t": "Space"}]
-            link = {"t": "Link", "c": [["", [], []], _words(text), ["#" + target, ""]]}
+            words = _words(text)
+            if prefix:  # ([Fig @fig-map]: "Fig 1", the author's word for the language's)
+                words = prefix + [{"t": "Space"}, str_node(label.number)]
+            link = {"t": "Link", "c": [["", [], []], words, ["#" + target, ""]]}
             annotate(link, crossref=True)
             parts.append(link)
             parts += citation.get("citationSuffix") or []
