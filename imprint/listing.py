@@ -46,7 +46,7 @@ class _Dated:
 class ArticleListing(_Dated):
     slug: str
     lang: str
-    title: str  # HTML, as markup.py rendered it (escaped there)
+    title: str  # HTML, as body/html.py rendered it (escaped there)
     full_title: str  # plain text
     identifier: str
     modified: str  # ISO 8601, UTC
@@ -70,7 +70,7 @@ class ArticleListing(_Dated):
 
     @property
     def title_html(self) -> Markup:
-        return Markup(self.title)  # made by markup.py, which escapes the source's text
+        return Markup(self.title)  # made by body/html.py, which escapes the source's text
 
     @property
     def last_page(self) -> str | None:

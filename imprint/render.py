@@ -4,7 +4,7 @@ the words of each language, all looked up in styles/.
 Every template is autoescaped (XHTML included: Jinja's select_autoescape would not
 escape *.xhtml) and strict: an unknown variable is an error, not an empty string.
 Article text reaches templates either as plain strings (escaped here) or as
-Markup produced by markup.py and citation.py, which escape it themselves.
+Markup produced by body/html.py and citation.py, which escape it themselves.
 """
 
 from __future__ import annotations

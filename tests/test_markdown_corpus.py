@@ -731,7 +731,7 @@ def test_word_checker_reports_missing_words():
 
 
 def test_every_case_has_its_files():
-    assert len(FAMILIES) == 11, FAMILIES
+    assert len(FAMILIES) == 12, FAMILIES
     for family in FAMILIES:
         case = Case(family)
         assert case.article.exists() and (case.source / "publication.yaml").exists(), family

@@ -1,6 +1,7 @@
--- Imprint's only Lua: citations made ready for Pandoc's citeproc, in the run
--- that reads the article (so that no second Pandoc has to start). Python does
--- everything else (reader.py, structure.py).
+-- The Lua of the article's reading (references.lua formats single records):
+-- citations made ready for Pandoc's citeproc, in the run that reads the article
+-- (so that no second Pandoc has to start). Python does everything else
+-- (reader.py, structure.py).
 --
 -- 1. Cross-references stay out of citeproc. `@fig-map` is Pandoc citation
 --    syntax, but it names a figure, not a work: a note style would turn it into

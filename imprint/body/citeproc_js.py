@@ -24,7 +24,10 @@ adjusted here, never its output. Each adjustment is made only where it applies.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+from pathlib import Path
 from typing import Any, Mapping
 
 from lxml import etree
@@ -129,3 +132,12 @@ def keep_lower(title: str) -> str:
             last = match.end()
     out.append(title[last:])
     return "".join(out)
+
+
+def dump_job(name: str, job: Mapping[str, Any]) -> None:
+    """A question put to the citation engine, written to the folder IMPRINT_CITEPROC_DUMP
+    names, for citeproc-js to answer (scripts/citeproc_goldens.py makes golden files)."""
+    folder = Path(os.environ["IMPRINT_CITEPROC_DUMP"])
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^\w.-]", "_", name).lstrip(".")  # (a key may be a DOI, a slug an issue's "issue/article")
+    (folder / safe).write_text(json.dumps(job, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -260,8 +260,6 @@ class Renderer:
     def _Div(self, node: Node) -> str:
         found = note(node)
         (ident, classes, pairs), content = node["c"]
-        if found.get("drop"):
-            return ""
         if found.get("statement"):
             return self._statement(node)
         callout = found.get("callout")
@@ -428,8 +426,6 @@ class Renderer:
 
     def _Span(self, node: Node) -> str:
         (ident, classes, pairs), content = node["c"]
-        if note(node).get("drop"):
-            return ""
         lang = self._lang(pairs)
         with self._language(lang):
             inner = self.inlines(content)

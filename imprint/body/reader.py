@@ -23,7 +23,7 @@ from ..errors import Problem, SourceError
 from ..fetch import read_bytes
 from . import bibliography, citeproc_js, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, walk
-from .document import EPUB, PRINT, Asset, Body, Chapter, Entry, Heading, Note, plain_text
+from .document import EPUB, PRINT, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable
 from .locate import Source
 from .quarto import mark_cells
@@ -559,15 +559,9 @@ def _dump_body_job(setting: Setting, records: Mapping[str, bibliography.Record],
             in_notes.update(id(n) for n in walk(node["c"]))
         if node["t"] == "Cite":
             citations.append({"in_note": id(node) in in_notes, "citations": node["c"][0]})
-    _dump(f"{setting.slug}.body.json", {"style": str(setting.style), "lang": setting.lang,
-                                        "records": [dict(r.csl) for r in records.values()],
-                                        "nocite": list(setting.nocite), "citations": citations})
-
-
-def _dump(name: str, job: Mapping[str, Any]) -> None:
-    folder = Path(os.environ["IMPRINT_CITEPROC_DUMP"])
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(json.dumps(job, ensure_ascii=False, indent=1), encoding="utf-8")
+    citeproc_js.dump_job(f"{setting.slug}.body.json", {
+        "style": str(setting.style), "lang": setting.lang, "records": [dict(r.csl) for r in records.values()],
+        "nocite": list(setting.nocite), "citations": citations})
 
 
 def render_fields(fields: Sequence[Field], *, file: str, lang: str, words: Mapping[str, Any],

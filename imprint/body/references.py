@@ -99,8 +99,5 @@ def check_style(style: bytes, name: str) -> bytes:
 
 
 def _dump(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str) -> None:
-    folder = Path(os.environ["IMPRINT_CITEPROC_DUMP"])
-    folder.mkdir(parents=True, exist_ok=True)
-    job = {"style": str(styles[0]), "lang": lang, "records": list(records), "nocite": ["*"], "citations": []}
-    (folder / f"{records[0]['id']}.reference.json").write_text(json.dumps(job, ensure_ascii=False, indent=1),
-                                                               encoding="utf-8")
+    citeproc_js.dump_job(f"{records[0]['id']}.reference.json", {
+        "style": str(styles[0]), "lang": lang, "records": list(records), "nocite": ["*"], "citations": []})

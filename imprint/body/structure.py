@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 from ..errors import Problem
 from ..images import Image, epub_name, load_image
-from .ast import Node, annotate, attr, attr_value, children, index, note, str_node, stringify, walk
+from .ast import Node, annotate, attr, attr_value, index, note, str_node, stringify, walk
 from .document import Heading
 from .html import linkable, raw_html
 from .locate import Source
@@ -617,7 +617,7 @@ class _Steps:
                 continue
             number += 1
             line = definitions.get(label, line) if label else line
-            annotate(node, number=number, line=line)
+            annotate(node, number=number)
             if label is not None:
                 labels[label] = (number, node)
             self.found.notes.append((node, line))

@@ -172,7 +172,7 @@ def _render_pages(manuscript: Manuscript, theme: Theme, folder: str = "", uid: s
 
 def _link_across_pages(pages: list[Page]) -> list[Page]:
     """Parse every page (a page that is not well-formed XHTML is a template bug) and
-    point links to ids on other pages at those pages: markup.py writes "#id"."""
+    point links to ids on other pages at those pages: the body's renderer (body/html.py) writes "#id"."""
     trees = {}
     home: dict[str, str] = {}
     for page in pages:
