@@ -172,3 +172,34 @@ def test_an_abstract_citing_under_a_note_style_cites_in_parentheses(tmp_path):
            "And so on." in front, front
     assert b"<sup" not in etree.tostring(chapters(root)["front-matter.xhtml"])  # (no note's call)
     assert "Body cites.1" in text(chapters(root)["chapter-1.xhtml"])  # (the body's notes number from 1)
+
+
+def test_a_reference_list_inside_a_chapter_takes_its_heading_and_splits_the_chapter(tmp_path):
+    root = project(tmp_path, """# Intro
+
+Cites [@smith2015].
+
+# Conclusion
+
+Text.
+
+## Works cited
+
+::: {#refs}
+:::
+
+## Appendix
+
+After the list.
+""")
+    report = run(root, formats=("epub", "pdf"))
+    assert not report.problems, report.problems
+    pages = chapters(root)
+    assert text(pages["references.xhtml"]).startswith("Works cited"), text(pages["references.xhtml"])
+    assert "Works cited" not in text(pages["chapter-2.xhtml"])
+    assert "After the list." in text(pages["chapter-3.xhtml"])
+    import subprocess
+    printed = subprocess.run(["pdftotext", str(root / "dist" / "a" / "a.pdf"), "-"], capture_output=True,
+                             text=True).stdout
+    assert printed.count("Works cited") == 1
+    assert printed.index("Text.") < printed.index("Works cited") < printed.index("Smith, John") < printed.index("After the")

@@ -429,3 +429,16 @@ After.[^e]
     assert [(n.number, n.line, n.epub_html.strip()) for n in read_body.notes] == [
         (1, 13, "<p>Note a.</p>"), (2, 14, "<p>Note b.</p>"), (3, 16, "<p>Note d.</p>"),
         (4, 15, "<p>Note c.</p>"), (5, 17, "<p>Note e.</p>")]
+
+
+def test_a_note_cannot_hold_a_table_a_heading_or_a_figure(folder):
+    def note_with(block: str) -> list[str]:
+        return problems("Text.[^a]\n\n[^a]: A note:\n\n" + "\n".join("    " + row for row in block.split("\n")),
+                        folder=folder)
+
+    assert note_with("| x |\n|---|\n| 1 |") == ["3: a footnote cannot hold a table"]
+    assert note_with("## Heading") == ["3: a footnote cannot hold a heading"]
+    assert note_with("![A figure](map.png)") == ["3: a footnote cannot hold a figure"]
+    assert note_with("::: {.callout-note}\nSee.\n:::") == ["3: a footnote cannot hold a callout"]
+    printed = body("Text.[^a]\n\n[^a]: A note.\n\n    * * *\n\n    After the rule.\n").notes[0].print_html
+    assert "* * *" in printed and "After the rule." in printed

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..errors import InternalError
 from ..typography import nbsp
 from .ast import Node, attr, note
 from .document import EPUB, PRINT
@@ -115,6 +116,10 @@ class Renderer:
                 for term, definitions in node["c"]:
                     out.append(f'<span class="footnote-para"><strong>{self.inlines(term)}</strong></span>')
                     out += [f'<span class="footnote-quote">{self.inline_blocks(d)}</span>' for d in definitions]
+            elif kind == "HorizontalRule":
+                out.append('<span class="footnote-para footnote-rule">* * *</span>')
+            else:  # (never silently: structure.py refuses what a note cannot hold)
+                raise InternalError(f"a note's {kind} has no printed form")
         return "".join(out)
 
     def _Plain(self, node: Node) -> str:

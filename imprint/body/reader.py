@@ -531,19 +531,22 @@ def _entry_html(renderer: Renderer, entry: Node) -> str:
 
 def _references_place(parts: list[list[Node]], headings: dict[int, Heading],
                       any_references: bool) -> tuple[int, Heading | None]:
-    """Where the reference list goes: after the chapter that holds `::: {#refs}`
-    (or Pandoc's list at the end), or at the end. A chapter that is only a heading
-    (over `::: {#refs}`, or the last one, as Pandoc articles end with
-    "# References") becomes the list's own heading."""
+    """Where the reference list goes: where `::: {#refs}` stands (the chapter that
+    holds it is split there: what follows it continues after the list), or at the
+    end. A heading right over `::: {#refs}`, or a last chapter that is only a
+    heading (Pandoc articles end with "# References"), becomes the list's own."""
     def heading_only(part: list[Node]) -> bool:
-        rest = [n for n in part if n["t"] != REFERENCES]
-        return len(rest) == 1 and rest[0]["t"] == "Header" and id(rest[0]) in headings
+        return len(part) == 1 and part[0]["t"] == "Header" and id(part[0]) in headings
 
     for index, part in enumerate(parts):
-        if any(n["t"] == REFERENCES for n in part):
-            if heading_only(part):
-                return index, headings[id(parts.pop(index)[0])]
-            return index + 1, None
+        marks = [i for i, n in enumerate(part) if n["t"] == REFERENCES]
+        if marks:
+            before, after = part[:marks[0]], [n for n in part[marks[0] + 1:] if n["t"] != REFERENCES]
+            heading = None
+            if before and before[-1]["t"] == "Header" and id(before[-1]) in headings:
+                heading = headings[id(before.pop())]
+            parts[index:index + 1] = [p for p in (before, after) if p]
+            return index + (1 if before else 0), heading
     if any_references and parts and heading_only(parts[-1]):
         return len(parts) - 1, headings[id(parts.pop()[0])]
     return len(parts), None

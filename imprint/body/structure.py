@@ -621,6 +621,27 @@ class _Steps:
             if label is not None:
                 labels[label] = (number, node)
             self.found.notes.append((node, line))
+        for node, line in self.found.notes:
+            self._note_blocks(node, line)
+
+    def _note_blocks(self, node: Node, line: int | None) -> None:
+        """What a note cannot hold: the printed note stands in a line of the page's foot."""
+        for inner in walk(node["c"]):
+            found = note(inner)
+            what = {"Table": "a table", "Header": "a heading", "Figure": "a figure"}.get(inner["t"])
+            ident, classes, _ = attr(inner) if inner["t"] == "Div" else ("", [], [])
+            if inner["t"] == "Div" and any(c == "callout" or c.startswith("callout-") for c in classes):
+                what = "a callout"  # (Quarto's divs are not read inside notes: divs())
+            elif inner["t"] == "Div" and (ident.split("-", 1)[0] in THEOREMS and "-" in ident
+                                          or any(c in PROOFS for c in classes)):
+                what = "a theorem, proof or the like"
+            elif inner["t"] == "CodeBlock" and found.get("label"):
+                what = "a numbered listing or code cell"
+            if what:
+                self.problem(line, f"a footnote cannot hold {what}",
+                             hint="move it into the text and refer to it from the note; a note holds "
+                                  "paragraphs, lists, quotations, code and math")
+                return
 
     # -- cross-references
 
