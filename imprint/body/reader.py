@@ -154,8 +154,9 @@ class BodyReading:
         warnings += analysis.warnings
         if problems:
             raise SourceError(problems)
-        if analysis.highlight:
-            _highlight(analysis.highlight, setting)
+        failed = _highlight(analysis.highlight, setting) if analysis.highlight else None
+        if failed:
+            warnings.append(failed)
         if os.environ.get("IMPRINT_CITEPROC_DUMP") and self.records and setting.style is not None:
             _dump_body_job(setting, self.records, blocks)
         body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes)
@@ -329,7 +330,7 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
         if titled and "Note" in kinds:
             notes = []
             for node in (n for n in nodes if n["t"] == "Note"):
-                mark = TITLE_MARKS[len(title_notes) % len(TITLE_MARKS)]
+                mark = TITLE_MARKS[len(title_notes) % len(TITLE_MARKS)] * (len(title_notes) // len(TITLE_MARKS) + 1)
                 annotate(node, mark=mark)
                 notes.append(f'<p class="title-note"><sup>{mark}</sup> {renderer.inline_blocks(node["c"])}</p>')
                 title_notes.append(notes[-1])
@@ -405,7 +406,7 @@ def _field_links(nodes: list[Node], f: Field, file: str, target: Callable[[str],
 # A footnote on the title or subtitle (Quarto writes title: "A title^[A note.]"), marked
 # with these in turn and printed under the byline.
 TITLE_NOTES = frozenset({"title", "subtitle"})
-TITLE_MARKS = ("*", "**", "***")
+TITLE_MARKS = ("*", "†", "‡", "§", "¶")  # (then doubled: **, ††, ...)
 REFERENCES = "ImprintReferences"  # where the reference list stands: a block of Imprint's own, rendered as nothing
 
 
@@ -438,9 +439,10 @@ def _take_references(blocks: list[Node]) -> tuple[list[Node], bool]:
     return [], False
 
 
-def _highlight(nodes: list[Node], setting: Setting) -> None:
+def _highlight(nodes: list[Node], setting: Setting) -> Problem | None:
     """Code in a language Pandoc knows, highlighted by Pandoc (its token classes:
-    kw, st, co, ...; their colours are in styles/css), in one run for the article."""
+    kw, st, co, ...; their colours are in styles/css), in one run for the article;
+    if that run fails, the code is shown plain, with a warning."""
     blocks = [{"t": "Div", "c": [[f"imprint-code-{index}", [], []], [
         {"t": "CodeBlock", "c": [["", [note(n)["language"]], []], note(n).get("text", n["c"][1])]}]]}
         for index, n in enumerate(nodes)]
@@ -449,8 +451,9 @@ def _highlight(nodes: list[Node], setting: Setting) -> None:
         output, _ = pandoc.run(["-f", "json", "-t", "html", "--syntax-highlighting=default"],
                                json.dumps(document).encode("utf-8"), what="the code blocks", file=setting.file,
                                deadline=setting.deadline)
-    except pandoc.PandocFailed:
-        return  # shown plain
+    except pandoc.PandocFailed as error:
+        return Problem(setting.file, f"the code is shown without highlighting: Pandoc could not highlight it "
+                                     f"({error})", line=setting.body_line)
     pieces = re.split(r'<div id="imprint-code-(\d+)">', output.decode("utf-8"))
     for index, piece in zip(pieces[1::2], pieces[2::2]):
         code = re.search(r'<pre\s+class="sourceCode[^"]*"><code[^>]*>(.*?)</code></pre>', piece, re.S)
@@ -461,6 +464,7 @@ def _highlight(nodes: list[Node], setting: Setting) -> None:
             line = re.sub(r'^<span id="cb\d+-\d+">(?:<a [^>]*></a>)?', "", line)
             lines.append(line[:-7] if line.endswith("</span>") else line)
         note(nodes[int(index)])["html"] = "\n".join(lines)
+    return None
 
 
 def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hanging: bool, setting: Setting,

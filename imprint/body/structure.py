@@ -221,7 +221,7 @@ class _Steps:
             table["c"][1] = [None, [{"t": "Plain", "c": rest[0]["c"]}]]
             rest = []
         table["c"][0] = [ident, table["c"][0][1] + classes, table["c"][0][2] + pairs]
-        return table if not rest else {"t": "Div", "c": [["", [], []], rest[:0] + [table] + rest]}
+        return table if not rest else {"t": "Div", "c": [["", [], []], content]}  # (in the order written)
 
     def _callout(self, div: Node) -> None:
         (ident, classes, pairs), content = div["c"]
@@ -748,7 +748,8 @@ class _Steps:
                         stringify(node["c"][1])) + r"\]")), f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
             elif not linkable(href):
-                line = (self.source.take(href) or self.source.take(unquote(href)) if href else
+                line = (self.source.take(re.compile(r"\]\(\s*<?" + re.escape(href))) or self.source.take(
+                    re.compile(r"\]\(\s*<?" + re.escape(unquote(href)))) or self.source.take(href) if href else
                         self.source.take(re.compile(r"\]\(\s*\)"))) or \
                     self.source.take(f"[{stringify(node['c'][1])}]")
                 self.problem(line, f"the link to '{unquote(href)}' is not a web address",
