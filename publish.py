@@ -6,7 +6,7 @@ import os
 import sys
 
 # Python's cycle collector runs after every 700 new objects by default; WeasyPrint
-# and markdown-it make millions, few of them in cycles. Every 20,000 (and fewer
+# and the body's renderer make millions, few of them in cycles. Every 20,000 (and fewer
 # full passes): the long benchmark article's PDF spends 0.15 s collecting instead
 # of 0.48 s (20 passes, not 649), its EPUB 0.26 s instead of 0.28, peak memory the
 # same. Set before anything is loaded; the processes a build forks inherit it (a

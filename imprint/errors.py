@@ -77,6 +77,4 @@ class UsageError(ImprintError):
 
 
 class InternalError(ImprintError):
-    """A bug or a broken installation: not the user's input."""
-
-    exit_code = 1
+    """A bug or a broken installation: not the user's input (exit code 1)."""

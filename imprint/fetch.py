@@ -119,6 +119,3 @@ def make_url_fetcher(*roots: Path):
 
     return ConfinedURLFetcher(), Refused
 
-
-def guess_media_type(path: Path) -> str:
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"

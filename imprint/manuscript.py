@@ -294,11 +294,6 @@ def markdown_fields(article: Article) -> list[Field]:
     return [Field(path, text, inline, line(path), lang) for path, text, inline, lang in candidates if text]
 
 
-def titles(manuscript: Manuscript) -> tuple[Markup, str, Markup | None, str | None]:
-    """The article's title and subtitle, rendered and as plain text."""
-    return manuscript.title, manuscript.title_text, manuscript.subtitle, manuscript.subtitle_text
-
-
 def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> Manuscript:
     """The manuscript printed on pages first-last of its issue: the page range in its
     citation record and "For citation" line, the first page's number on its print

@@ -250,8 +250,20 @@ def doi_url(doi: str | None) -> str | None:
     return f"https://doi.org/{quote(doi, safe='/:;()[]._-')}" if doi else None
 
 
+class _Placed:
+    """What an article and an issue share: where each field was written (`where`,
+    for messages) and their DOI as a link."""
+
+    def locate(self, key: str) -> tuple[str, int | None]:
+        return self.where.get(key, (self.file, None))
+
+    @property
+    def doi_url(self) -> str | None:
+        return doi_url(self.doi)
+
+
 @dataclass(frozen=True)
-class Article:
+class Article(_Placed):
     slug: str  # the folder name; names the files in dist/
     path: Path  # absolute path of article.md
     file: str  # article.md relative to the project root, for messages
@@ -299,16 +311,9 @@ class Article:
     # Where each front matter field was written: (file, line), for later messages.
     where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
 
-    def locate(self, key: str) -> tuple[str, int | None]:
-        return self.where.get(key, (self.file, None))
-
-    @property
-    def doi_url(self) -> str | None:
-        return doi_url(self.doi)
-
 
 @dataclass(frozen=True)
-class Issue:
+class Issue(_Placed):
     """A journal issue: articles in order, printed with continuous page numbers.
 
     Its citation fields (journal, volume, issue, ...) are the articles' too; the
@@ -331,13 +336,6 @@ class Issue:
     base_url: str | None = None
     editors: tuple[PersonName, ...] = ()
     where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
-
-    def locate(self, key: str) -> tuple[str, int | None]:
-        return self.where.get(key, (self.file, None))
-
-    @property
-    def doi_url(self) -> str | None:
-        return doi_url(self.doi)
 
 
 @dataclass(frozen=True)

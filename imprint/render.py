@@ -31,7 +31,7 @@ LOCALE_KEYS = (
     "notes", "note_back", "and", "et_al", "figure", "table", "section", "references", "acknowledgements",
     "funding", "conflict_of_interest", "data_availability", "about_the_authors", "email", "back_matter",
     "handout_link", "qr_code",
-    "accessibility_summary", "accessibility_images", "accessibility_no_images",
+    "accessibility_summary", "accessibility_images",
     "editors", "publisher", "in_this_issue", "issue_front", "cover",
     "downloads", "cite_as", "copy_citation", "copied", "articles", "issues", "all_articles", "whole_issue", "authors",
     "site_home", "catalogue", "booklet", "file_epub", "file_pdf", "file_archive", "file_handout", "file_json",

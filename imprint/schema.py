@@ -576,29 +576,22 @@ PUBLICATION_FIELDS = {
 }
 
 
+def _schema(name: str, title: str, description: str, fields: dict, required: list[str] | None = None) -> dict:
+    found = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{SCHEMA_URL}/{name}",
+             "title": title, "description": description, "type": "object", "properties": copy.deepcopy(fields)}
+    if required:
+        found["required"] = required
+    return found | {"additionalProperties": False}
+
+
 def article_schema() -> dict:
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{SCHEMA_URL}/article.schema.json",
-        "title": "Imprint article front matter",
-        "description": "The YAML front matter of source/<slug>/article.md.",
-        "type": "object",
-        "properties": copy.deepcopy(ARTICLE_FIELDS),
-        "required": ["title"],
-        "additionalProperties": False,
-    }
+    return _schema("article.schema.json", "Imprint article front matter",
+                   "The YAML front matter of source/<slug>/article.md.", ARTICLE_FIELDS, ["title"])
 
 
 def publication_schema() -> dict:
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{SCHEMA_URL}/publication.schema.json",
-        "title": "Imprint publication defaults",
-        "description": "source/publication.yaml: defaults merged under every article's own fields.",
-        "type": "object",
-        "properties": copy.deepcopy(PUBLICATION_FIELDS),
-        "additionalProperties": False,
-    }
+    return _schema("publication.schema.json", "Imprint publication defaults",
+                   "source/publication.yaml: defaults merged under every article's own fields.", PUBLICATION_FIELDS)
 
 
 ISSUE_CITATION_FIELDS = ("container-title", "volume", "issue", "collection-number", "issn", "ISSN",
@@ -640,16 +633,8 @@ ISSUE_FIELDS = {
 
 
 def issue_schema() -> dict:
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"{SCHEMA_URL}/issue.schema.json",
-        "title": "Imprint journal issue",
-        "description": "source/<issue>/issue.yaml: a journal issue, its articles in order.",
-        "type": "object",
-        "properties": copy.deepcopy(ISSUE_FIELDS),
-        "required": ["articles"],
-        "additionalProperties": False,
-    }
+    return _schema("issue.schema.json", "Imprint journal issue",
+                   "source/<issue>/issue.yaml: a journal issue, its articles in order.", ISSUE_FIELDS, ["articles"])
 
 
 PUBLISHED = {"article.schema.json": article_schema, "publication.schema.json": publication_schema,

@@ -25,15 +25,13 @@ from ..output import reproducible_zip
 from ..fetch import read_bytes
 from ..render import Theme
 from .cover import Cover, article_cover, issue_cover
-from .epub_metadata import set_article_metadata, set_issue_metadata
+from .epub_metadata import XML_LANG, set_article_metadata, set_issue_metadata
 from .raster import pdf_to_png, svg_to_png
 
 if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
     from ..issue_manuscript import IssueManuscript
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-OPF_NS = "http://www.idpf.org/2007/opf"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STYLESHEET = "css/epub.css"
 
 
