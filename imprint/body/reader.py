@@ -25,9 +25,10 @@ from . import bibliography, citeproc_js, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, walk
 from .document import EPUB, PRINT, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable
+from .links import CROSSREF_KINDS, is_crossref
 from .locate import Source
 from .quarto import mark_cells
-from .structure import CROSSREF_KINDS, Analysis, Context, _outline, analyse, is_crossref
+from .structure import Analysis, Context, _outline, analyse
 
 HERE = Path(__file__).parent
 _KEY = re.compile(r"@\{([^}]+)\}|@([\w][\w:.#$%&\-+?<>~/]*)")

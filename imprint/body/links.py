@@ -1,0 +1,163 @@
+"""What points somewhere: cross-references resolved to links, citations checked
+against the bibliography, links checked against the article's ids.
+
+Steps of structure.py's pass (`_Steps.crossrefs()`, `citations()`, `links()`),
+after everything is numbered: a label's text is known where it is referred to.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import unquote
+
+from .ast import Node, annotate, attr, attr_value, note, str_node, stringify, walk
+from .html import linkable
+from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS, _words
+
+# Quarto's cross-reference kinds (https://quarto.org/docs/authoring/cross-references.html).
+CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", *THEOREMS, *NUMBERED_CALLOUTS)
+
+
+class Links:
+    """The steps of structure._Steps about what points somewhere (they use its
+    context, found, source, problem() and each())."""
+
+    # -- cross-references
+
+    def crossrefs(self) -> None:
+        """`@fig-map` and the like: Pandoc reads them as citations; citations.lua
+        made them Spans where its citeproc was to run (else they are Cites still)."""
+        for node in self.each("Span", "Cite"):
+            if node["t"] == "Span" and "imprint-xref" in attr(node)[1]:
+                written = self.source.first(re.compile(r"[.{\s]imprint-xref\b"), code=False)
+                citations = _xref_citations(attr_value(node, "data-citations"))
+                if citations is None or written is not None:  # (an author's span of that class)
+                    self.problem(self.source.take("imprint-xref"), "the class imprint-xref is Imprint's own",
+                                 hint="choose another class name")
+                else:
+                    self._crossref(node, citations)
+            elif node["t"] == "Cite" and all(is_crossref(c["citationId"]) for c in node["c"][0]):
+                self._crossref(node, node["c"][0])
+
+    def _crossref(self, span: Node, citations: list[dict]) -> None:
+        parts: list[Node] = []
+        for index, citation in enumerate(citations):
+            key = citation["citationId"]
+            line = self.source.take_key(key)
+            label = self.found.labels.get(key) or self.found.labels.get(key[0].lower() + key[1:])
+            if label is None:
+                close = _close(key, self.found.labels)
+                self.problem(line, f"nothing has the label '{key}'",
+                             hint=f"did you mean '{close}'?" if close else
+                             "give the figure, table, equation or heading that id: {#" + key.lower() + "}")
+                continue
+            target = key if key in self.found.labels else key[0].lower() + key[1:]
+            text = label.number if citation["citationMode"]["t"] == "SuppressAuthor" else label.text
+            if key[0].isupper() and text:
+                text = text[0].upper() + text[1:]
+            if index:
+                parts += [str_node(";"), {"t": "Space"}]
+            prefix = citation.get("citationPrefix") or []
+            words = _words(text)
+            if prefix:  # ([Fig @fig-map]: "Fig 1", the author's word for the language's)
+                words = prefix + [{"t": "Space"}, str_node(label.number)]
+            link = {"t": "Link", "c": [["", [], []], words, ["#" + target, ""]]}
+            annotate(link, crossref=True)
+            parts.append(link)
+            parts += citation.get("citationSuffix") or []
+        span["t"], span["c"] = "Span", [["", [], []], parts]
+        annotate(span, crossref=True)
+
+    # -- citations
+
+    def citations(self) -> None:
+        unknown_reported: set[str] = set()
+        for node in self.each("Cite"):
+            if note(node).get("crossref"):
+                continue
+            ids = [c["citationId"] for c in node["c"][0]]
+            if any(is_crossref(i) for i in ids):
+                self.problem(self.source.take_key(ids[0]), "a bracket mixes citations and "
+                             "cross-references", hint="write them in separate brackets: [@fig-map] [@smith2015]")
+                continue
+            for key in ids:
+                if key in self.context.references:
+                    continue
+                lines = self.source.key_lines(key)
+                if key in unknown_reported:
+                    continue
+                unknown_reported.add(key)
+                for line in lines or [None]:
+                    if not self.context.bibliography:
+                        self.problem(line, f"the citation @{key} has no bibliography to come from",
+                                     hint="name the file in the front matter: bibliography: references.bib")
+                    else:
+                        close = _close(key, self.context.references)
+                        self.problem(line, f"no reference has the key '{key}'",
+                                     hint=f"did you mean '{close}'?" if close else "add it to the bibliography")
+
+    # -- links
+
+    def links(self) -> None:
+        for node in self.each("Link"):
+            notes = [n for n in walk(node["c"][1]) if n["t"] == "Note"]
+            if notes:
+                citation = note(notes[0]).get("citation")
+                text = stringify(node["c"][1]).split()[0] if stringify(node["c"][1]).split() else ""
+                self.problem(self.source.take(text) if text else None,
+                             "a citation in a link's text cannot become a footnote" if citation else
+                             "a link's text cannot hold a footnote",
+                             hint="move it out of the [link text](...)")
+        self._targets()
+
+    def _targets(self) -> None:
+        ids = self.found.ids | set(self.found.labels) | {f"ref-{k}" for k in self.context.cited}
+        citeproc_made = {id(n) for cite in self.each("Cite") for n in walk(cite["c"][1]) if n["t"] == "Link"}
+        for node in self.each("Link"):
+            if note(node).get("crossref"):
+                continue
+            href = node["c"][2][0]
+            if id(node) in citeproc_made and href[1:] not in ids:
+                node["c"][2][0] = ""  # (a key with no entry, reported with the citations: text, not a link)
+            elif href.startswith("#"):
+                target = self.found.renamed.get(href[1:], href[1:])
+                node["c"][2][0] = "#" + target
+                if target not in ids:
+                    self.problem(self.source.take(re.compile(re.escape(f"({href}") + r"|\[" + re.escape(
+                        stringify(node["c"][1])) + r"\]")), f"the link to '{href}' points to nothing in the article",
+                                 hint="use the id of a heading, figure or table: [text](#my-id)")
+            elif not linkable(href):
+                line = (self.source.take(re.compile(r"\]\(\s*<?" + re.escape(href))) or self.source.take(
+                    re.compile(r"\]\(\s*<?" + re.escape(unquote(href)))) or self.source.take(href) if href else
+                        self.source.take(re.compile(r"\]\(\s*\)"))) or \
+                    self.source.take(f"[{stringify(node['c'][1])}]")
+                self.problem(line, f"the link to '{unquote(href)}' is not a web address",
+                             hint="link to https://..., mailto:... or an id (#id); files are not published")
+
+
+def _xref_citations(data: str | None) -> list[dict] | None:
+    """The citations citations.lua kept in a cross-reference's span, or None when the
+    span is not its (they are not all there as it writes them)."""
+    try:
+        citations = json.loads(data or "")
+    except ValueError:
+        return None
+    good = isinstance(citations, list) and citations and all(
+        isinstance(c, dict) and isinstance(c.get("citationId"), str) and c["citationId"]
+        and isinstance(c.get("citationMode"), dict) and "t" in c["citationMode"] and isinstance(c.get("citationPrefix", []), list)
+        and isinstance(c.get("citationSuffix", []), list) for c in citations)
+    return citations if good else None
+
+
+def is_crossref(key: str) -> bool:
+    """Whether a citation key is a cross-reference (@fig-map), by its prefix."""
+    prefix = key.split("-", 1)[0].lower() if "-" in key else ""
+    return prefix in CROSSREF_KINDS
+
+
+def _close(key: str, known) -> str | None:
+    import difflib  # (only when something is mistyped)
+
+    found = difflib.get_close_matches(key, list(known), n=1)
+    return found[0] if found else None

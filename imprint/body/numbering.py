@@ -1,0 +1,231 @@
+"""What is numbered, each kind in one order: figures (and their images), tables,
+equations, listings, code cells, theorems and numbered callouts.
+
+One step of structure.py's pass (`_Steps.numbered()`): each numbered thing gets
+its label on the node ("Figure 2.") and, where it has an id, a Label that
+cross-references (links.py) print.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+
+from ..images import epub_name, load_image
+from .ast import Node, annotate, attr, attr_value, note, str_node, stringify, walk
+from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS, _words
+
+WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)$")
+_EQUATION_LABEL = re.compile(r"^\{#(eq-[\w:.-]+)\}$")
+
+
+@dataclass
+class Label:
+    kind: str  # fig, tbl, sec, eq, ...
+    text: str  # what a reference prints: "Figure 2", "Section 3"
+    number: str  # "2"
+
+
+class Numbering:
+    """The steps of structure._Steps that number (they use its context, found,
+    source, problem(), warn(), named(), each() and _id_line())."""
+
+    def numbered(self) -> None:
+        counts = {"fig": 0, "tbl": 0, "eq": 0, "lst": 0, **{k: 0 for k in THEOREMS}, **{k: 0 for k in
+                                                                                      NUMBERED_CALLOUTS}}
+        for node in self.each("Figure", "Table", "Para", "Plain", "CodeBlock", "Image", "Div"):
+            kind = node["t"]
+            if kind == "Div":
+                self._numbered_div(node, counts)
+            elif kind == "Figure":
+                self._figure(node, counts)
+            elif kind == "Table":
+                self._table(node, counts)
+            elif kind in ("Para", "Plain"):
+                self._equations(node, counts)
+            elif kind == "CodeBlock" and "imprint-cell" in attr(node)[1]:
+                self._cell(node, counts)
+            elif kind == "CodeBlock" and attr(node)[0].startswith("lst-"):
+                self._listing(node, counts)
+            elif kind == "Image":
+                ident = attr(node)[0]
+                if ident.startswith("fig-") and not note(node).get("seen"):
+                    self.problem(self._id_line(ident), f"the figure '{ident}' has no caption, so it has no number "
+                                 "to refer to", hint="write the caption between the brackets: ![Caption](file)")
+                self._image(node, None)
+
+    def _numbered_div(self, div: Node, counts: dict[str, int]) -> None:
+        """A theorem's number, or a callout's whose id has a kind (`#nte-x`)."""
+        ident = attr(div)[0]
+        prefix = ident.split("-", 1)[0] if "-" in ident else ""
+        found = note(div)
+        if found.get("statement") in THEOREMS.values() and prefix in THEOREMS:
+            counts[prefix] += 1
+            shown = self.named(prefix, THEOREMS[prefix], str(counts[prefix]))
+            found.update(label=shown)
+            self.found.labels[ident] = Label(prefix, shown, str(counts[prefix]))
+        elif found.get("callout") is not None and prefix in NUMBERED_CALLOUTS:
+            counts[prefix] += 1
+            shown = self.named(prefix, f"callout_{NUMBERED_CALLOUTS[prefix]}", str(counts[prefix]))
+            found.update(number_label=shown)
+            self.found.labels[ident] = Label(prefix, shown, str(counts[prefix]))
+
+    def _listing(self, node: Node, counts: dict[str, int]) -> None:
+        """```{#lst-x .sql lst-cap="..."}: a numbered listing."""
+        ident = attr(node)[0]
+        caption = attr_value(node, "lst-cap")
+        if not caption or not caption.strip():
+            self.problem(self._id_line(ident), f"the listing '{ident}' has no caption",
+                         hint='give it one: ```{#' + ident + ' lst-cap="What the code does"}')
+            return
+        counts["lst"] += 1
+        shown = self.named("lst", "listing", str(counts["lst"]))
+        self.found.labels[ident] = Label("lst", shown, str(counts["lst"]))
+        node["c"][0][2] = [p for p in node["c"][0][2] if p[0] != "lst-cap"]
+        annotate(node, id=ident, label=f"{shown}.", caption=_words(caption.strip()), figure="listing")
+
+    def _figure(self, node: Node, counts: dict[str, int]) -> None:
+        (ident, classes, pairs), caption, content = node["c"]
+        caption_text = " ".join(stringify(caption[1] or []).split())
+        nested = note(node).get("nested")
+        if not nested:
+            subfigures = [inner for inner in walk(content) if inner["t"] == "Figure"]
+            for letter, inner in zip("abcdefghijklmnopqrstuvwxyz", subfigures):
+                annotate(inner, nested=True, letter=letter if len(subfigures) <= 26 else None)
+        if nested:
+            label = None
+            letter, parent = note(node).get("letter"), note(node).get("parent_number")
+            if letter:  # (a sub-figure: "(a)" by its caption; @fig-a refers to "Figure 1(a)")
+                annotate(node, label=f"({letter})")
+                if ident and parent:
+                    shown = self.named("fig", "figure", f"{parent}({letter})")
+                    self.found.labels[ident] = Label("fig", shown, f"{parent}({letter})")
+        else:
+            counts["fig"] += 1
+            label = self.named("fig", "figure", str(counts["fig"]))
+            annotate(node, label=f"{label}.")
+            for inner in walk(content):
+                if inner["t"] == "Figure":
+                    annotate(inner, parent_number=str(counts["fig"]))
+            if ident:
+                self.found.labels[ident] = Label("fig", label, str(counts["fig"]))
+        images = [n for n in walk(content) if n["t"] == "Image"]
+        alt = attr_value(node, "fig-alt")
+        for image in images:
+            self._image(image, alt or (caption_text if len(images) == 1 else None))
+        if not caption_text and ident and not nested:
+            self.problem(self._id_line(ident), f"the figure '{ident}' has no caption",
+                         hint="write the caption between the brackets: ![Caption](file)")
+
+    def _image(self, image: Node, fallback_alt: str | None) -> None:
+        if note(image).get("seen"):
+            return
+        annotate(image, seen=True)
+        _, description, (src, _) = image["c"]
+        line = self.source.take(re.compile(r"\]\(\s*<?" + re.escape(src)))
+        alt = attr_value(image, "fig-alt") or fallback_alt or " ".join(stringify(description).split())
+        if not alt.strip():
+            self.problem(line, f"the image '{src}' has no alternative text",
+                         hint='describe it for readers who cannot see it: ![Caption](file){fig-alt="..."}')
+        width = attr_value(image, "width")
+        if width and not WIDTH.match(width.strip()):
+            self.problem(line, f"the width '{width}' is not a size", hint="write it as 60% (or 8cm, 300px)")
+            width = None
+        try:
+            loaded = load_image(self.context.root, self.context.folder, src)
+        except ValueError as error:
+            self.problem(line, str(error))
+            return
+        if loaded.path not in self.found.assets:
+            taken = {name for _, name in self.found.assets.values()}
+            self.found.assets[loaded.path] = (loaded, epub_name(loaded, taken))
+        name = self.found.assets[loaded.path][1]
+        printed = loaded.path.as_uri()
+        if loaded.media_type == "application/pdf":  # WeasyPrint places no PDF: its first page as pixels
+            from ..writers.raster import PDF_WIDTH_PRINT, pdf_to_png
+
+            png = pdf_to_png(loaded.path, self.context.root, PDF_WIDTH_PRINT)
+            printed = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        annotate(image, alt=alt.strip(), width=width.strip() if width else None,
+                 src={"epub": name, "print": printed})
+
+    def _table(self, node: Node, counts: dict[str, int]) -> None:
+        ident = attr(node)[0]
+        caption = node["c"][1][1] or []
+        if not stringify(caption).strip():
+            if ident:
+                self.problem(self._id_line(ident), f"the table '{ident}' has no caption",
+                             hint="write its caption after it: ': Caption {#" + ident + "}'")
+            return
+        counts["tbl"] += 1
+        label = self.named("tbl", "table", str(counts["tbl"]))
+        annotate(node, label=f"{label}.")
+        if ident:
+            self.found.labels[ident] = Label("tbl", label, str(counts["tbl"]))
+
+    def _equations(self, node: Node, counts: dict[str, int]) -> None:
+        """`$$ ... $$ {#eq-x}`: Pandoc reads the label as text after the formula."""
+        inlines = node["c"]
+        for index, inline in enumerate(inlines):
+            if inline["t"] != "Math" or inline["c"][0]["t"] != "DisplayMath":
+                continue
+            rest = inlines[index + 1:index + 3]
+            if rest and rest[0]["t"] == "Space":
+                rest = rest[1:]
+            match = _EQUATION_LABEL.match(rest[0]["c"]) if rest and rest[0]["t"] == "Str" else None
+            if match is None:
+                continue
+            ident = match.group(1)
+            line = self.source.take("{#" + ident + "}")
+            del inlines[index + 1:inlines.index(rest[0]) + 1]
+            if ident in self.found.labels or ident in self.found.ids:
+                self.problem(line, f"the label '{ident}' is also given to another equation, figure, table or "
+                             "section", hint="labels must be unique: choose another")
+                continue
+            counts["eq"] += 1
+            annotate(inline, id=ident, number=str(counts["eq"]))
+            template = str(self.context.words.get("equation_ref", "Equation {n}"))
+            shown = self.named("eq", "", str(counts["eq"])) if "eq" in self.context.prefixes \
+                else template.replace("{n}", str(counts["eq"]))
+            self.found.labels[ident] = Label("eq", shown, str(counts["eq"]))
+            self.found.ids.add(ident)
+
+    def _cell(self, node: Node, counts: dict[str, int]) -> None:
+        """A Quarto code cell (```{python}), not executed: shown as its code,
+        without its `#|` options; a figure or table label makes it a numbered
+        figure that cross-references reach."""
+        (ident, classes, pairs), text = node["c"]
+        line = _int(attr_value(node, "imprint-line"))
+        language = next((c for c in classes if c != "imprint-cell"), "")
+        options: dict[str, str] = {}
+        lines = text.split("\n")
+        while lines and lines[0].lstrip().startswith("#|"):
+            key, _, value = lines.pop(0).lstrip()[2:].partition(":")
+            options[key.strip()] = value.strip().strip("\"'")
+        label = options.get("label") or ident
+        found = annotate(node, text="\n".join(lines), language=language)
+        self.warn(line, f"the {language or 'code'} cell is not executed: its code is shown instead of its output",
+                  hint="run the document with Quarto first and publish its output (.md), or make the cell a "
+                       "plain code block (```" + (language or "python") + ")")
+        kind = label.split("-", 1)[0] if label else ""
+        caption = options.get(f"{kind}-cap") if kind in ("fig", "tbl") else None
+        if kind in ("fig", "tbl") and label and (label in self.found.labels or label != ident
+                                                 and label in self.found.ids):
+            self.problem(line, f"the label '{label}' is also given to another figure, table, equation or "
+                         "section", hint="labels must be unique: choose another")
+        elif kind in ("fig", "tbl") and label:
+            counts[kind] += 1
+            shown = self.named(kind, "figure" if kind == "fig" else "table", str(counts[kind]))
+            self.found.labels[label] = Label(kind, shown, str(counts[kind]))
+            self.found.ids.add(label)
+            found.update(id=label, label=f"{shown}.", caption=[str_node(caption)] if caption else [])
+        if language:
+            self.found.highlight.append(node)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

@@ -1,0 +1,168 @@
+"""Quarto's divs, read as Quarto reads them: figure and table divs, callouts,
+theorem-like statements and proofs, embedded notebook outputs.
+
+One step of structure.py's pass (`_Steps.divs()`), before anything is numbered:
+a figure or table div becomes the Figure or Table Pandoc would have made of it;
+callouts and statements keep their title or name on the node for html.py.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .ast import Node, annotate, attr, attr_value, str_node
+
+# Theorem-like statements (numbered, each kind on its own), proofs and the like (not numbered),
+# numbered callouts: their kinds and the word of styles/locales each prints.
+THEOREMS = {"thm": "theorem", "lem": "lemma", "cor": "corollary", "prp": "proposition", "cnj": "conjecture",
+            "def": "definition", "exm": "example", "exr": "exercise"}
+PROOFS = ("proof", "remark", "solution")
+NUMBERED_CALLOUTS = {"nte": "note", "tip": "tip", "wrn": "warning", "imp": "important", "cau": "caution"}
+CALLOUTS = ("note", "tip", "warning", "important", "caution")
+
+
+class QuartoDivs:
+    """The steps of structure._Steps that read Quarto's divs (they use its context,
+    problem() and _id_line())."""
+
+    def divs(self, blocks: list[Node]) -> bool:
+        """Quarto's divs read as Quarto reads them; whether any block was replaced."""
+        changed = False
+        for index, node in enumerate(blocks):
+            for inner in _block_lists(node):
+                changed |= self.divs(inner)
+            if node["t"] == "Para" and _embed(node) is not None:
+                blocks[index] = self._embed(_embed(node))
+                changed = True
+                continue
+            if node["t"] != "Div":
+                continue
+            ident, classes, _ = attr(node)
+            if ident.startswith("fig-"):
+                blocks[index] = self._figure_div(node)
+            elif ident.startswith("tbl-"):
+                blocks[index] = self._table_div(node)
+            elif any(c == "callout" or c.startswith("callout-") for c in classes):
+                self._callout(node)
+                changed = True  # (its title heading taken out)
+            elif ident.split("-", 1)[0] in THEOREMS and "-" in ident or any(c in PROOFS for c in classes):
+                self._statement(node)
+                changed = True
+            changed |= blocks[index] is not node
+        return changed
+
+    def _figure_div(self, div: Node) -> Node:
+        """`::: {#fig-x}` as Quarto reads it: a Figure of its images (or sub-figures,
+        or any other content), captioned by its last paragraph or its `fig-cap`."""
+        (ident, classes, pairs), content = div["c"]
+        if len(content) == 1 and content[0]["t"] == "Figure":
+            figure = content[0]
+            figure["c"][0] = [ident, classes + figure["c"][0][1], pairs + figure["c"][0][2]]
+            return figure
+        caption: list[Node] = []
+        written = attr_value(div, "fig-cap")
+        if written:
+            caption = [{"t": "Plain", "c": _words(written)}]
+        elif len(content) > 1 and content[-1]["t"] == "Para" and not _only_images(content[-1]):
+            caption = [{"t": "Plain", "c": content[-1]["c"]}]
+            content = content[:-1]
+        if not caption:
+            self.problem(self._id_line(ident), f"the Quarto figure div '{{#{ident}}}' has no caption",
+                         hint="write the caption as its last paragraph, after the image (or give it fig-cap=\"...\")")
+            return div
+        return {"t": "Figure", "c": [[ident, classes, [p for p in pairs if p[0] != "fig-cap"]], [None, caption],
+                                     content]}
+
+    def _embed(self, source: str) -> Node:
+        """Quarto's {{< embed notebook.qmd#label >}} (shortcodes.py made it a span):
+        the output is not shown, but where it would stand a figure (or table) keeps
+        its number, its label and a sentence saying what is missing."""
+        label = source.rsplit("#", 1)[1] if "#" in source else ""
+        text = str(self.context.words.get("embed_missing", "Not included in this edition: {source}"))
+        sentence = [{"t": "Emph", "c": _words(text.replace("{source}", source))}]
+        if label.split("-")[0] in ("fig", "tbl"):  # numbered as the output would be, its caption saying why not
+            return {"t": "Figure", "c": [[label, ["embed-missing"], []], [None, [{"t": "Plain", "c": sentence}]], []]}
+        return {"t": "Div", "c": [["", ["embed-missing"], []], [{"t": "Para", "c": sentence}]]}
+
+    def _table_div(self, div: Node) -> Node:
+        (ident, classes, pairs), content = div["c"]
+        tables = [b for b in content if b["t"] == "Table"]
+        if len(tables) != 1:
+            return div
+        table = tables[0]
+        rest = [b for b in content if b is not table]
+        if not table["c"][1][1] and len(rest) == 1 and rest[0]["t"] == "Para":
+            table["c"][1] = [None, [{"t": "Plain", "c": rest[0]["c"]}]]
+            rest = []
+        table["c"][0] = [ident, table["c"][0][1] + classes, table["c"][0][2] + pairs]
+        return table if not rest else {"t": "Div", "c": [["", [], []], content]}  # (in the order written)
+
+    def _callout(self, div: Node) -> None:
+        (ident, classes, pairs), content = div["c"]
+        kind = next((c.split("-", 1)[1] for c in classes if c.startswith("callout-")), "")
+        kind = kind if kind in CALLOUTS else ""
+        title = attr_value(div, "title")
+        title_inlines: list[Node] = []
+        if title:
+            title_inlines = [str_node(title)]
+        elif content and content[0]["t"] == "Header":
+            title_inlines = content[0]["c"][2]
+            div["c"][1] = content[1:]
+        if "callout" not in classes:
+            classes.insert(0, "callout")
+        label = str(self.context.words.get(f"callout_{kind}", "")) if kind else ""
+        annotate(div, callout=kind, title=title_inlines, label=label)
+
+    def _statement(self, div: Node) -> None:
+        """A theorem, lemma, ... (`::: {#thm-x}`) or a proof, remark or solution
+        (`::: {.proof}`): named by its first heading or its `name`."""
+        (ident, classes, pairs), content = div["c"]
+        prefix = ident.split("-", 1)[0]
+        kind = prefix if prefix in THEOREMS and "-" in ident else next(c for c in classes if c in PROOFS)
+        name = attr_value(div, "name")
+        name_inlines: list[Node] = _words(name) if name else []
+        if not name and content and content[0]["t"] == "Header":
+            name_inlines = content[0]["c"][2]
+            div["c"][1] = content[1:]
+        word = str(self.context.words[THEOREMS.get(kind, kind)])
+        annotate(div, statement=THEOREMS.get(kind, kind), name=name_inlines, label=word)
+
+
+def _block_lists(node: Node) -> Iterator[list[Node]]:
+    """The lists of blocks directly inside a block (to replace blocks in them)."""
+    kind, c = node["t"], node.get("c")
+    if kind in ("BlockQuote", "Note"):
+        yield c
+    elif kind == "Div":
+        yield c[1]
+    elif kind == "BulletList":
+        yield from c
+    elif kind == "OrderedList":
+        yield from c[1]
+    elif kind == "DefinitionList":
+        for _, definitions in c:
+            yield from definitions
+    elif kind == "Figure":
+        yield c[2]
+
+
+def _embed(para: Node) -> str | None:
+    """The source of a paragraph that is only an embedded notebook output."""
+    found = [n for n in para["c"] if n["t"] not in ("Space", "SoftBreak")]
+    if len(found) == 1 and found[0]["t"] == "Span" and "imprint-embed" in attr(found[0])[1]:
+        return attr_value(found[0], "source") or ""
+    return None
+
+
+def _only_images(para: Node) -> bool:
+    return all(n["t"] in ("Image", "Space", "SoftBreak", "LineBreak") for n in para["c"])
+
+
+def _words(text: str) -> list[Node]:
+    """Text as Pandoc's inlines: its words between spaces."""
+    out: list[Node] = []
+    for index, word in enumerate(text.split(" ")):
+        if index:
+            out.append({"t": "Space"})
+        out.append(str_node(word))
+    return out
