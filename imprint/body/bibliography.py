@@ -267,12 +267,21 @@ def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, de
 
 # -- RIS, CSL-JSON, CSL-YAML
 
+_RIS: dict[tuple[Path, Path, int, int], tuple[list, list[Problem]]] = {}  # the last files read, by version
+
+
 def _ris(root: Path, path: Path, mtime: int, size: int, deadline: float):
-    return _ris_records(root, path, mtime, size, deadline)
+    """A RIS file's records, converted by Pandoc once per version of the file (a
+    watch or a catalogue rebuild reads it again and again)."""
+    key = (root, path, mtime, size)
+    if key not in _RIS:
+        if len(_RIS) >= 16:
+            _RIS.pop(next(iter(_RIS)))
+        _RIS[key] = _ris_records(root, path, deadline)
+    return _RIS[key]
 
 
-@lru_cache(maxsize=16)
-def _ris_records(root: Path, path: Path, mtime: int, size: int, deadline: float):
+def _ris_records(root: Path, path: Path, deadline: float):
     file = display(path, root)
     text = read_text(root, path, "bibliography")
     try:

@@ -7,7 +7,7 @@
 --    syntax, but it names a figure, not a work: a note style would turn it into
 --    a footnote. A citation whose every key has a cross-reference prefix (given
 --    in the metadata as `imprint-crossref-prefixes`) becomes a Span of class
---    `imprint-xref` with its citations as JSON; structure.py resolves it.
+--    `imprint-xref` with its citations as JSON; links.py resolves it.
 -- 2. A group of works in the style's order even when one has a prefix ("see")
 --    or a suffix that is not a locator. Pandoc's citeproc then leaves the group
 --    as written, and citeproc-js (Zotero's engine) sorts it all the same. A

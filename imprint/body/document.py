@@ -20,7 +20,9 @@ from ..errors import InternalError
 from ..images import Image
 
 EPUB, PRINT = "epub", "print"
-DIALECTS = (EPUB, PRINT)
+# Where the reference list stands in the body: a block of Imprint's own, rendered as
+# nothing (the templates place the list), put where Pandoc's `::: {#refs}` was.
+REFERENCES = "ImprintReferences"
 
 
 def rendered(markup: Markup | None, dialect: str) -> Markup:

@@ -21,7 +21,7 @@ from typing import Callable
 from ..errors import InternalError
 from ..typography import nbsp
 from .ast import Node, attr, note
-from .document import EPUB, PRINT
+from .document import EPUB, PRINT, REFERENCES
 
 # What XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF, lone
 # surrogates): it can come from a bibliography or an attribute; never written.
@@ -43,9 +43,15 @@ def attribute(text: str) -> str:
 
 def linkable(href: str) -> bool:
     """Whether a link may be written as one: a web address, mail, or an id of the
-    article (structure.py refuses others in the body, reader.py in the fields; a
+    article (links.py refuses others in the body, reader.py in the fields; a
     reference list's URL of another scheme is printed as text)."""
     return href.startswith("#") or urlsplit(href).scheme.lower() in LINK_SCHEMES
+
+
+# Inlines that are their content in a pair of tags.
+_WRAPPED = {"Emph": ("<em>", "</em>"), "Strong": ("<strong>", "</strong>"), "Strikeout": ("<del>", "</del>"),
+            "Superscript": ("<sup>", "</sup>"), "Subscript": ("<sub>", "</sub>"),
+            "Underline": ('<span class="underline">', "</span>"), "SmallCaps": ('<span class="smallcaps">', "</span>")}
 
 
 @dataclass
@@ -76,16 +82,18 @@ class Renderer:
         return "".join(self.block(b) for b in blocks)
 
     def block(self, node: Node) -> str:
+        if node["t"] == REFERENCES:
+            return ""  # (where the reference list stands: the templates place it)
         method = getattr(self, "_" + node["t"], None)
-        if method is None:
-            return ""
+        if method is None:  # (never silently)
+            raise InternalError(f"no rendering for Pandoc's {node['t']}")
         return method(node)
 
     def inline_blocks(self, blocks: list[Node]) -> str:
         """Blocks as inline markup (spans that print.css shows as blocks): a note's
         text stands inside the paragraph that calls it, where HTML allows no <p>,
         <ul> or <pre> (its parser would close the paragraph there and leave the
-        rest of the note in the text). structure.py refuses tables, figures and
+        rest of the note in the text). notes.py refuses tables, figures and
         headings in notes."""
         out = []
         for node in blocks:
@@ -118,7 +126,7 @@ class Renderer:
                     out += [f'<span class="footnote-quote">{self.inline_blocks(d)}</span>' for d in definitions]
             elif kind == "HorizontalRule":
                 out.append('<span class="footnote-para footnote-rule">* * *</span>')
-            else:  # (never silently: structure.py refuses what a note cannot hold)
+            else:  # (never silently: notes.py refuses what a note cannot hold)
                 raise InternalError(f"a note's {kind} has no printed form")
         return "".join(out)
 
@@ -226,8 +234,13 @@ class Renderer:
         return "".join(parts)
 
     def _caption(self, caption: list) -> str:
-        blocks = caption[1] or []
-        return " ".join(self.inlines(b["c"]) if b["t"] in ("Plain", "Para") else self.block(b) for b in blocks)
+        return self.run_in(caption[1] or [])
+
+    def run_in(self, blocks: list[Node]) -> str:
+        """Blocks as one run of text, paragraphs joined by spaces: a caption, a
+        reference-list entry."""
+        return " ".join(self.inlines(b["c"]) if b["t"] in ("Plain", "Para") else self.block(b)
+                        for b in blocks).strip()
 
     def _rows(self, rows: list, aligns: list, tag: str, row_heads: int) -> str:
         out = []
@@ -322,40 +335,17 @@ class Renderer:
         return "".join(out)
 
     def inline(self, node: Node) -> str:
+        """An inline that is not text (inlines() writes Str, Space and SoftBreak)."""
+        if node["t"] in _WRAPPED:
+            opening, closing = _WRAPPED[node["t"]]
+            return f"{opening}{self.inlines(node['c'])}{closing}"
         method = getattr(self, "_" + node["t"], None)
-        return method(node) if method is not None else ""
-
-    def _Str(self, node: Node) -> str:
-        return escape(node["c"])
-
-    def _Space(self, node: Node) -> str:
-        return " "
-
-    _SoftBreak = _Space
+        if method is None:  # (never silently)
+            raise InternalError(f"no rendering for Pandoc's {node['t']}")
+        return method(node)
 
     def _LineBreak(self, node: Node) -> str:
         return "<br/>\n"
-
-    def _Emph(self, node: Node) -> str:
-        return f"<em>{self.inlines(node['c'])}</em>"
-
-    def _Strong(self, node: Node) -> str:
-        return f"<strong>{self.inlines(node['c'])}</strong>"
-
-    def _Underline(self, node: Node) -> str:
-        return f'<span class="underline">{self.inlines(node["c"])}</span>'
-
-    def _Strikeout(self, node: Node) -> str:
-        return f"<del>{self.inlines(node['c'])}</del>"
-
-    def _Superscript(self, node: Node) -> str:
-        return f"<sup>{self.inlines(node['c'])}</sup>"
-
-    def _Subscript(self, node: Node) -> str:
-        return f"<sub>{self.inlines(node['c'])}</sub>"
-
-    def _SmallCaps(self, node: Node) -> str:
-        return f'<span class="smallcaps">{self.inlines(node["c"])}</span>'
 
     def _Quoted(self, node: Node) -> str:
         kind, content = node["c"]

@@ -3,7 +3,7 @@
 A Quarto code cell opens with ```` ```{python} ```` (or `{r}`, `{julia}`, ...):
 Pandoc reads that as inline code. Each such fence becomes a code block of
 classes `.python .imprint-cell`, with the line it was written on, so that
-structure.py can show it as code and say it was not executed. Lines are kept
+numbering.py can show it as code and say it was not executed. Lines are kept
 one for one: every line number Pandoc or Imprint reports stays the file's.
 """
 

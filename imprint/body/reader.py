@@ -23,7 +23,7 @@ from ..errors import Problem, SourceError
 from ..fetch import read_bytes
 from . import bibliography, citeproc_js, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, walk
-from .document import EPUB, PRINT, Asset, Body, Chapter, Entry, Heading, Note
+from .document import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable
 from .links import CROSSREF_KINDS, is_crossref
 from .locate import Source
@@ -408,7 +408,6 @@ def _field_links(nodes: list[Node], f: Field, file: str, target: Callable[[str],
 # with these in turn and printed under the byline.
 TITLE_NOTES = frozenset({"title", "subtitle"})
 TITLE_MARKS = ("*", "†", "‡", "§", "¶")  # (then doubled: **, ††, ...)
-REFERENCES = "ImprintReferences"  # where the reference list stands: a block of Imprint's own, rendered as nothing
 
 
 def _raw_break(inlines: list[Node], index: int) -> Node:
@@ -514,7 +513,7 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
         ))
     entry_renderer = Renderer(EPUB, setting.lang, quotes, link_ids=link_ids)
     entries = tuple(Entry(key=attr(e)[0].removeprefix("ref-"), id=entry_ids[attr(e)[0]],
-                          html=Markup(_entry_html(entry_renderer, e))) for e in references)
+                          html=Markup(entry_renderer.run_in(e["c"][1]))) for e in references)
     assets = tuple(Asset(image, name) for image, name in analysis.assets.values())
     return Body(chapters=tuple(chapters), notes=tuple(notes[n] for n in sorted(notes)), assets=assets,
                 references=() if setting.suppress_bibliography else entries,
@@ -526,12 +525,6 @@ def entry_id(key: str) -> str:
     written as _XX_ (its code in hex; _ itself too), so that two keys never share
     an id (smith:2020 and smith/2020)."""
     return "ref-" + re.sub(r"[^A-Za-z0-9.-]", lambda m: f"_{ord(m.group()):X}_", key)
-
-
-def _entry_html(renderer: Renderer, entry: Node) -> str:
-    """A reference-list entry: its paragraphs' text, without the paragraphs."""
-    return " ".join(renderer.inlines(b["c"]) if b["t"] in ("Para", "Plain") else renderer.block(b)
-                    for b in entry["c"][1]).strip()
 
 
 def _references_place(parts: list[list[Node]], headings: dict[int, Heading],

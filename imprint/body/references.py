@@ -72,8 +72,7 @@ def _formatted(output: bytes, records, styles, lang: str, file: str, quotes: str
         entries = [n for n in walk(div["c"][1]) if n["t"] == "Div" and "csl-entry" in attr(n)[1]]
         formatted = []
         for entry in entries:
-            html = " ".join(renderer.inlines(b["c"]) if b["t"] in ("Para", "Plain") else renderer.block(b)
-                            for b in entry["c"][1]).strip()
+            html = renderer.run_in(entry["c"][1])
             formatted.append((Markup(html), plain_text(html)))
         if len(formatted) != len(records):
             raise StyleError.single(file, "the citation style prints nothing for this article "
