@@ -4,7 +4,10 @@ Imprint builds and plain Markdown files pandoc reads.
 - long: one article of about 30,000 words, 200 footnotes, 8 tables, Latin and
   Cyrillic text mixed (and `long2`, the same doubled, for how time grows);
 - issue: an issue of 50 articles of about 1,500 words each (and `issue2`, 100);
-- articles: 50 articles of the same kind on their own (no issue), for `--jobs`.
+- articles: 50 articles of the same kind on their own (no issue), for `--jobs`;
+- math: an article of about 6,000 words with 250 formulas (200 inline, 50 display,
+  10 of them numbered and referenced), as a quantitative article has them; and
+  `math-words`, the same article with each formula replaced by a word.
 
 The text is made of sentences drawn from a small fixed vocabulary in both
 scripts, so that hyphenation, justification and font subsetting have real work.
@@ -111,6 +114,55 @@ def make_long(root: Path, words: int) -> Path:
     scale = words // 30_000
     return article(source, "long", "Долгая статья: a long article", body(rng, words, 200 * scale, 8 * scale,
                                                                         20 * scale), rng)
+
+
+INLINE = [r"x_{i}", r"\hat{\beta}_{j}", r"\alpha = 0.0{n}", r"n = {n}0", r"\sigma^2_{i}", r"p < 0.0{n}",
+          r"\bar{x}_{j} \pm {n}", r"\lambda_{i} \in \mathbb{R}", r"\sum_{k=1}^{n} w_k", r"\sqrt{{n}}",
+          r"\frac{a_{i}}{b_{j}}", r"\mathrm{E}[y_{i}]", r"\delta \le 10^{-{n}}", r"t_{i} - t_{j}"]
+DISPLAY = [r"\hat{\beta} = (X^\top X)^{-1} X^\top y_{i}",
+           r"\mathrm{Var}(\hat{y}_{i}) = \sigma^2 \left(1 + \frac{1}{n} + \frac{(x_{j} - \bar{x})^2}"
+           r"{\sum_{k=1}^{n} (x_k - \bar{x})^2}\right)",
+           r"L(\theta) = \prod_{i=1}^{n} f(x_i \mid \theta)^{{n}}",
+           r"\begin{aligned} y_{i} &= \alpha + \beta x_{j} + \varepsilon \\ \varepsilon &\sim N(0, \sigma^2_{n})"
+           r"\end{aligned}",
+           r"\Sigma = \begin{pmatrix} \sigma_{i}^2 & \rho \\ \rho & \sigma_{j}^2 \end{pmatrix}",
+           r"\int_0^\infty e^{-\lambda_{i} t} \, dt = \frac{1}{\lambda_{i}}"]
+
+
+def make_math(root: Path, as_words: bool = False) -> Path:
+    """A project with one article of 250 formulas (or, `as_words`, the same with a
+    word in place of each formula); returns the article file."""
+    rng = random.Random(250)
+    source = root / "source"
+    source.mkdir(parents=True)
+    (source / "publication.yaml").write_text(PUBLICATION)
+
+    def formula(templates: list[str]) -> str:
+        return rng.choice(templates).replace("{i}", str(rng.randint(1, 9))).replace(
+            "{j}", rng.choice("ijkmn")).replace("{n}", str(rng.randint(1, 5)))
+
+    parts, numbered = [], 0
+    for section in range(1, 11):
+        parts.append(f"# {sentence(rng).rstrip('.!')}\n")
+        for paragraph_ in range(5):
+            sentences = []
+            for _ in range(8):
+                words = sentence(rng).split(" ")
+                if len(sentences) % 2 == 0:
+                    tex = formula(INLINE)
+                    words.insert(rng.randint(1, len(words) - 1), "формула" if as_words else f"${tex}$")
+                sentences.append(" ".join(words))
+            parts.append(" ".join(sentences) + "\n")
+            if paragraph_ < 5:
+                tex = formula(DISPLAY)
+                label = ""
+                if paragraph_ == 0:
+                    numbered += 1
+                    label = f" {{#eq-m{numbered}}}"
+                parts.append(("Формула выводится так.\n" if as_words else f"$$\n{tex}\n$${label}\n")
+                             + (f"\nСм. @eq-m{numbered}." if label and not as_words else
+                                "\nСм. формулу." if label else "") + "\n")
+    return article(source, "math", "Статья с формулами", "\n".join(parts), rng)
 
 
 def make_articles(root: Path, articles: int) -> list[Path]:

@@ -198,6 +198,8 @@ def main() -> None:
     issue = generate.make_issue(work / "issue", 50)
     generate.make_articles(work / "articles", 50)
     generate.make_issue(work / "issue2", 100)
+    generate.make_math(work / "math")
+    generate.make_math(work / "math-words", as_words=True)
     floor_html = final_html(work / "long", "long", work / "long-final.html")
     weasyprint = str(Path(PYTHON).parent / "weasyprint")
 
@@ -219,6 +221,10 @@ def main() -> None:
         ("50 articles: Imprint EPUB+PDF, --jobs 1", imprint(work / "articles", out, "-f", "epub,pdf", "--jobs", "1")),
         ("50 articles: Imprint EPUB+PDF, --jobs 2", imprint(work / "articles", out, "-f", "epub,pdf", "--jobs", "2")),
         ("seed: Imprint cold build, every edition", imprint(work / "seed", out)),
+        ("math 250: Imprint EPUB+PDF, formulas drawn", Row("", imprint(work / "math", out, "-f", "epub,pdf").command,
+                                                          emptied(out, work / "math" / ".imprint-cache"))),
+        ("math 250: Imprint EPUB+PDF, drawings cached", imprint(work / "math", out, "-f", "epub,pdf")),
+        ("math 250 as words: Imprint EPUB+PDF", imprint(work / "math-words", out, "-f", "epub,pdf")),
     ]
     for name, row in rows:
         row.name = name
@@ -266,6 +272,10 @@ def report(rows: list[Row], markdown: bool) -> None:
          ratio("issue 100: Imprint EPUB+PDF, articles and issue", "issue 50: Imprint EPUB+PDF, articles and issue")),
         ("50 articles, --jobs 1 / --jobs 2 (target >= 1.8)",
          ratio("50 articles: Imprint EPUB+PDF, --jobs 1", "50 articles: Imprint EPUB+PDF, --jobs 2")),
+        ("math 250, drawn / as words (target <= 1.25)",
+         ratio("math 250: Imprint EPUB+PDF, formulas drawn", "math 250 as words: Imprint EPUB+PDF")),
+        ("math 250, cached / as words (target <= 1.25)",
+         ratio("math 250: Imprint EPUB+PDF, drawings cached", "math 250 as words: Imprint EPUB+PDF")),
         ("seed watch edit / cold build (target <= 0.5)",
          ratio("seed: watch, one-paragraph edit to PDF", "seed: Imprint cold build, every edition")),
     ]

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .config import Settings
+from .errors import Problem
 from .body.document import plain_text
 from .body.pandoc import deadline_in
 from .body.reader import Field, render_fields
@@ -35,6 +36,7 @@ class IssueManuscript:
     created: datetime
     modified: datetime
     generator: str
+    warnings: tuple[Problem, ...] = ()  # from its title and description (a formula that cannot be read)
 
     @property
     def name(self) -> str:
@@ -54,8 +56,9 @@ def prepare_issue(issue: Issue, manuscripts: list[Manuscript], theme: Theme, set
     t = theme.strings(issue.lang)
     fields = [Field(path, text, inline, issue.locate(path)[1]) for path, text, inline in
               (("title", issue.title, True), ("description", issue.description, False)) if text]
+    warnings: list[Problem] = []
     rendered = render_fields(fields, file=issue.file, lang=issue.lang, words=t,
-                             deadline=deadline_in(settings.time_limit))
+                             deadline=deadline_in(settings.time_limit), warnings=warnings)
     title, description = rendered.get("title"), rendered.get("description")
     c = issue.citation
     dates = [m.modified for m in manuscripts]
@@ -74,4 +77,5 @@ def prepare_issue(issue: Issue, manuscripts: list[Manuscript], theme: Theme, set
         created=issue.date.to_datetime() if issue.date else modified,
         modified=modified,
         generator=f"Imprint {__version__}",
+        warnings=tuple(warnings),
     )

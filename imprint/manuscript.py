@@ -141,13 +141,14 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
     cited = tuple(f for f in fields if not f.inline and "@" in f.text)
     setting = dataclasses.replace(setting, cited_fields=cited)
     reading = formatting = None
+    field_warnings: list[Problem] = []
     try:
         try:
             reading = start_body(setting)
         except UserError as error:
             problems += error.problems
         try:
-            rendered = read_fields([f for f in fields if f not in cited], setting)
+            rendered = read_fields([f for f in fields if f not in cited], setting, field_warnings)
         except UserError as error:
             problems += error.problems
             rendered = {}
@@ -157,6 +158,7 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         try:
             if reading is not None:
                 body, warnings, more = reading.result()
+                warnings = tuple(field_warnings) + warnings
                 reading = None
                 rendered = {**rendered, **more}
         except UserError as error:

@@ -108,7 +108,7 @@ def build_issue(edition: IssueManuscript, context: Context) -> Result:
         return Result(f"issue:{slug}", slug, problems=error.problems)
     sizes = {name: len(data) for name, data in files.items()}
     sources = (edition.issue.path, *((edition.issue.cover_image,) if edition.issue.cover_image else ()))
-    return Result(f"issue:{slug}", slug, files, issue_listing(edition, sizes), sources)
+    return Result(f"issue:{slug}", slug, files, issue_listing(edition, sizes), sources, warnings=edition.warnings)
 
 
 def inputs(manuscript: Manuscript, theme: Theme) -> tuple[Path, ...]:

@@ -207,12 +207,30 @@ def test_code_cells_are_shown_without_options_and_said():
     assert [w.line for w in reading.warnings] == [3]
 
 
-def test_math_comes_out_as_pandoc_reads_it_with_a_warning():
-    reading = read("Inline $a_x_ + \\{b\\} \\, c\\\\d$ and\n\n$$ x = 1 $$ {#eq-one}\n\nSee @eq-one.")
+def test_math_is_mathml_with_its_tex_and_escaping_is_left_alone(tmp_path):
+    reading = read("Inline $a_x + \\{b\\} \\, c$ and\n\n$$ x = 1 $$ {#eq-one}\n\nSee @eq-one.", folder=tmp_path)
     html = str(reading.body.chapters[0].epub)
-    assert "a_x_ + \\{b\\} \\, c\\\\d" in html
+    assert 'alttext="a_x + \\{b\\} \\, c"' in html and 'display="inline"' in html
+    assert '<span class="math display" id="eq-one"><math xmlns="http://www.w3.org/1998/Math/MathML" ' \
+           'display="block" alttext="x = 1">' in html
+    assert '<span class="equation-number">(1)</span>' in html
     assert '<a class="crossref" href="#eq-one">Equation 1</a>' in html
-    assert reading.warnings[0].line == 1 and "2 formulas" in reading.warnings[0].message
+    assert reading.warnings == ()
+
+
+def test_math_that_cannot_be_read_is_shown_as_tex_with_a_warning(tmp_path):
+    reading = read("Text.\n\nA fraction $\\frac{1}$ and $x$.", folder=tmp_path)
+    for dialect in ("epub", "print"):
+        html = str(getattr(reading.body.chapters[0], dialect))
+        assert '<code class="math-tex">\\frac{1}</code>' in html and 'alttext="x"' in html
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "the formula $\\frac{1}$ cannot be read as TeX; it is shown as written")]
+
+
+def test_a_formula_in_a_heading_is_its_text_in_the_outline(tmp_path):
+    chapter = body("# Energy $E = mc^2$ and $\\frac{a}{b}$\n\nText.", folder=tmp_path).chapters[0]
+    assert chapter.heading.text == "Energy E = mc² and $\\frac{a}{b}$"
+    assert 'data-bookmark="Energy E = mc² and $\\frac{a}{b}$"' in str(chapter.print)
 
 
 def test_deep_nesting_is_refused_with_a_line_not_lost():

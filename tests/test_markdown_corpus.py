@@ -8,7 +8,7 @@ gets a warning with file and line. One realistic document per construct family
   what `pandoc -t plain` of the same body leaves (tests/corpus.py: LEFTOVER);
 - every word of `pandoc -t plain`'s rendering of the body is in both editions
   (tests/corpus.py: how the reference is made and how words are normalised; math,
-  until the issue "math", and executable cells, never run, are the named exceptions);
+  checked formula by formula, and executable cells, never run, are the named exceptions);
 - EPUBCheck 0/0 and DAISY Ace 0 violations (marked slow);
 - the warnings of each case pinned in expected-warnings.txt (IMPRINT_REGEN=1
   rewrites them) and, independently of their wording, each on the line of a
@@ -187,7 +187,7 @@ def test_no_leftover_source_markup(family, edition, builds):
 @pytest.mark.parametrize("family", FAMILIES)
 def test_every_word_of_pandocs_rendering(family, edition, builds):
     """Nothing lost in silence. The named exceptions (tests/corpus.py builds the
-    reference): math is expected as its TeX until the issue "math"; executable cells
+    reference): math is checked formula by formula instead (below); executable cells
     are expected as their code without #| lines, and with no output (never run);
     cross-references and list numbers are checked structurally instead."""
     outcome = builds(family).require()
@@ -248,27 +248,15 @@ def must_warn(case: Case) -> tuple[list[tuple[str, set[int]]], set[int], list[tu
         end = next(i for i in range(n + 1, len(body_lines) + 1) if body_lines[i - 1].strip() == fence)
         first = case.body_line + n - 1
         must.append((f"executable cell {{{language}}}", set(range(first, first + end - n + 1))))
-    nodes = list(corpus.walk(case.ast(), "Math", "RawInline", "RawBlock"))
-    snippets = []
-    for node in nodes:
-        if node["t"] == "Math":
-            delimiter = "$$" if node["c"][0]["t"] == "DisplayMath" else "$"
-            snippets.append(f"{delimiter}{node['c'][1]}{delimiter}")
-        else:
-            snippets.append(node["c"][1])
-    formulas: set[int] = set()
+    nodes = list(corpus.walk(case.ast(), "RawInline", "RawBlock"))
+    snippets = [node["c"][1] for node in nodes]
     for node, snippet, span in zip(nodes, snippets, corpus.locate(case.body, snippets, case.body_line)):
-        if node["t"] == "Math":
-            formulas.update(span)  # one warning for all of them will do, on a formula's line
-            continue
         span = set(raw_fence_lines(lines, span))
         quoted.append((snippet.strip().splitlines()[0][:20], span))
         if node["c"][0] in ("tex", "latex"):
             must.append((f"raw {node['c'][0]} {node['c'][1][:30]!r}", span))
         else:
             may.update(span)
-    if formulas:
-        must.append(("math", formulas))
     return must, may, quoted
 
 
@@ -642,19 +630,79 @@ def test_raw_html_stays_escaped(builds):
 
 # ---------------------------------------------------------------- math
 
-@pytest.mark.parametrize("edition", EDITIONS)
-def test_math_comes_out_as_pandoc_reads_it(edition, builds):
-    """Until the issue "math": each formula's TeX, as Pandoc reads it, in the text
-    (spaces aside; a PDF's line breaks rejoined, a hyphen the layout adds is kept:
-    TeX hyphenated as prose is corrupted for its reader)."""
+def tex(text: str) -> str:
+    return " ".join(text.split())
+
+
+def formulas_of(outcome: Outcome) -> list[tuple[str, str]]:
+    """Every formula of the article, as (kind, TeX): its body's and its front matter's."""
+    found = [(m["c"][0]["t"], m["c"][1]) for m in corpus.walk(outcome.case.ast(), "Math")]
+    front, _, _ = corpus.split_front_matter(outcome.case.article.read_text(encoding="utf-8"))
+    for name in ("title", "abstract"):
+        for text in re.findall(r"\$([^$]+)\$", str(front.get(name) or "")):
+            found.append(("InlineMath", text))
+    return found
+
+
+def test_every_formula_is_mathml_with_its_tex_in_the_epub(builds):
+    """Each formula as MathML, inline or block as written, its TeX as `alttext`; the
+    documents that hold formulas declare them (manifest property `mathml`); no TeX
+    outside a formula."""
     outcome = builds("math").require()
-    text = outcome.text(edition)
-    text = re.sub(r"\s+", "", corpus.joined_lines(text) if edition == "pdf" else text)
-    formulas = [m["c"][1] for m in corpus.walk(outcome.case.ast(), "Math")]
-    assert len(formulas) == 17
-    if corpus.MATH_AS_TEX:
-        corrupted = [f for f in formulas if re.sub(r"\s+", "", f) not in text]
-        assert not corrupted, f"{edition}: formulas not shown as Pandoc reads them: {corrupted}"
+    expected = formulas_of(outcome)
+    assert len(expected) == 33
+    math = "{http://www.w3.org/1998/Math/MathML}math"
+    found = [(e.get("display"), e.get("alttext")) for root in outcome.docs.values() for e in root.iter(math)]
+    wanted = [("block" if kind == "DisplayMath" else "inline", tex(text)) for kind, text in expected]
+    assert sorted(found) == sorted(wanted)
+    for root in outcome.docs.values():
+        for element in root.iter(math):
+            assert element.find(".//{http://www.w3.org/1998/Math/MathML}mi") is not None or \
+                element.find(".//{http://www.w3.org/1998/Math/MathML}mn") is not None
+    with zipfile.ZipFile(outcome.file("epub")) as book:
+        opf = book.read(next(n for n in book.namelist() if n.endswith(".opf"))).decode()
+    for name, root in outcome.docs.items():
+        item = re.search(rf'<item [^>]*href="{re.escape(name)}"[^>]*>', opf).group()
+        assert ('properties="mathml"' in item) == (root.find(f".//{math}") is not None), item
+    assert not re.findall(r"\\[A-Za-z]+", outcome.text("epub"))
+
+
+def test_every_formula_is_drawn_and_tagged_in_the_pdf(builds):
+    """No TeX in the print edition's text (poppler); each formula a tagged Formula
+    with its TeX as /Alt (pikepdf); the title's formula in the outline as text."""
+    outcome = builds("math").require()
+    text = " ".join(outcome.pdf_pages)
+    assert not re.findall(r"\\[A-Za-z]+", text), "TeX control words in the PDF text"
+    assert "$" not in text
+    alts = []
+    with pikepdf.open(outcome.file("pdf")) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            element = stack.pop()
+            if element.get("/S") == "/Formula":
+                alts.append(str(element.get("/Alt")))
+            kids = element.get("/K")
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids]
+            stack += [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+        titles = [item.title for item in pdf.open_outline().root]
+    assert sorted(alts) == sorted(tex(text) for _, text in formulas_of(outcome))
+    assert titles[0] == "Households per Hearth, k\u0302: A Note on Method"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_equations_are_numbered_and_referenced(edition, builds):
+    outcome = builds("math").require()
+    if edition == "epub":
+        links = {a.get("href").rpartition("#")[2]: flat(a) for _, a in outcome.elements()
+                 if local(a) == "a" and "#eq-" in (a.get("href") or "")}
+        assert links == {"eq-ratio": "Equation 1", "eq-variance": "Equation 2"}
+        numbers = [flat(e) for _, e in outcome.elements() if "equation-number" in (e.get("class") or "")]
+        assert numbers == ["(1)", "(2)"]
+    else:
+        printed = squeeze(" ".join(outcome.pdf_pages))
+        for sentence in ("with Equation 1 the whole of Equation 2 is estimated", "Equation 1 gives the figures of "
+                         "Table 1", "(1)", "(2)"):
+            assert sentence in printed, sentence
 
 
 # ---------------------------------------------------------------- cross-references

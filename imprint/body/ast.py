@@ -140,8 +140,10 @@ def _text(nodes: list[Node], parts: list[str]) -> None:
             parts.append(node["c"])
         elif kind in ("Space", "SoftBreak", "LineBreak"):
             parts.append(" ")
-        elif kind in ("Code", "Math"):
+        elif kind == "Code":
             parts.append(node["c"][1])
+        elif kind == "Math":  # (its text form, once formulas.py has made it)
+            parts.append(note(node).get("text", node["c"][1]))
         elif kind == "Quoted":
             quote = '"' if node["c"][0]["t"] == "DoubleQuote" else "'"
             parts.append(quote)

@@ -110,5 +110,11 @@ class Body:
 
 
 def plain_text(markup: str) -> str:
-    """The text of an HTML fragment, for metadata: tags dropped, entities decoded."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", str(markup))).split())
+    """The text of an HTML fragment, for metadata: tags dropped, entities decoded, a
+    formula as its text form (formulas.py), or its TeX."""
+    markup = _FORMULA.sub(lambda m: (_TEXT_FORM.search(m.group()) or m).group(1), str(markup))
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
+_FORMULA = re.compile(r'<math\b[^>]*?\balttext="([^"]*)"[^>]*>.*?</math>', re.S)
+_TEXT_FORM = re.compile(r'<annotation encoding="text/plain">([^<]*)</annotation>')

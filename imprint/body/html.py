@@ -22,6 +22,7 @@ from ..errors import InternalError
 from ..typography import nbsp
 from .ast import Node, attr, note
 from .document import EPUB, PRINT, REFERENCES
+from .formulas import tex_box
 
 # What XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF, lone
 # surrogates): it can come from a bibliography or an attribute; never written.
@@ -366,11 +367,16 @@ class Renderer:
         return f"<code{_id(ident)}{_classes(classes)}>{escape(note(node).get('text', text))}</code>"
 
     def _Math(self, node: Node) -> str:
+        """A formula as MathML (formulas.py: the print HTML has it drawn), or its TeX
+        where it could not be read (or drawn, for print)."""
         kind, tex = node["c"]
         shape = "display" if kind["t"] == "DisplayMath" else "inline"
         found = note(node)
+        shown = found.get("mathml")
+        if shown is None or self.dialect == PRINT and found.get("undrawable"):
+            shown = tex_box(tex)
         number = f' <span class="equation-number">({escape(found["number"])})</span>' if found.get("number") else ""
-        return f'<span class="math {shape}"{_id(found.get("id"))}><code>{escape(tex)}</code>{number}</span>'
+        return f'<span class="math {shape}"{_id(found.get("id"))}>{shown}{number}</span>'
 
     def _RawInline(self, node: Node) -> str:
         text = raw_html(node)

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..errors import Problem, SourceError
 from ..fetch import read_bytes
-from . import bibliography, citeproc_js, guard, pandoc
+from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, walk
 from .document import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable
@@ -144,6 +144,8 @@ class BodyReading:
         _messages(messages, source, self.records, problems, warnings)
         quotes = str(setting.words["quotes"])
         blocks = document["blocks"]
+        meta = document["meta"].get("imprint-fields")
+        warnings += _convert_formulas(blocks + ([meta] if meta is not None else []), setting)
         references, hanging = _take_references(blocks)
         context = Context(source=source, lang=setting.lang, words=setting.words, quotes=quotes, root=setting.root,
                           folder=setting.folder, number_sections=setting.number_sections,
@@ -158,10 +160,10 @@ class BodyReading:
         failed = _highlight(analysis.highlight, setting) if analysis.highlight else None
         if failed:
             warnings.append(failed)
+        warnings += _report_formulas(analysis.math, setting)
         if os.environ.get("IMPRINT_CITEPROC_DUMP") and self.records and setting.style is not None:
             _dump_body_job(setting, self.records, blocks)
         body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes)
-        meta = document["meta"].get("imprint-fields")
         for node in walk([meta]) if meta is not None else ():
             if node["t"] == "Cite":
                 for key in (c["citationId"] for c in node["c"][0] if c["citationId"] not in self.known):
@@ -175,16 +177,17 @@ class BodyReading:
             ident = analysis.renamed.get(href[1:], href[1:])
             return "#" + ident if ident in targets else None
 
-        fields = _fields(meta, setting.cited_fields, setting, quotes, problems, citations=True, link_ids=link_ids,
-                         target=target)
+        fields = _fields(meta, setting.cited_fields, setting, quotes, problems, warnings, citations=True,
+                         link_ids=link_ids, target=target)
         if problems:
             raise SourceError(problems)
         return body, tuple(warnings), fields
 
 
-def read_fields(fields: Sequence[Field], setting: Setting) -> dict[str, Markup]:
+def read_fields(fields: Sequence[Field], setting: Setting, warnings: list[Problem]) -> dict[str, Markup]:
     """The front matter's Markdown fields as HTML, by path, read by Pandoc in one
-    run; notes, citations and images in them are problems (they belong in the body)."""
+    run; notes, citations and images in them are problems (they belong in the body).
+    What the editor should know of (a formula that cannot be read) goes to `warnings`."""
     if not fields:
         return {}
     problems = _guard_fields(fields, setting.file)
@@ -198,8 +201,10 @@ def read_fields(fields: Sequence[Field], setting: Setting) -> dict[str, Markup]:
     except pandoc.PandocFailed as error:
         raise SourceError.single(setting.file, f"Pandoc could not read the Markdown fields: {error}") from None
     problems: list[Problem] = []
-    rendered = _fields(json.loads(output)["meta"].get("imprint-fields"), fields, setting,
-                       str(setting.words["quotes"]), problems)
+    meta = json.loads(output)["meta"].get("imprint-fields")
+    warnings += _convert_formulas([meta] if meta is not None else [], setting)
+    rendered = _fields(meta, fields, setting,
+                       str(setting.words["quotes"]), problems, warnings)
     if problems:
         raise SourceError(problems)
     return rendered
@@ -292,7 +297,7 @@ def _meta_fields(fields: Sequence[Field]) -> dict[str, str]:
 
 
 def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes: str,
-            problems: list[Problem], citations: bool = False,
+            problems: list[Problem], warnings: list[Problem], citations: bool = False,
             link_ids: Callable[[str], str] = lambda href: href,
             target: Callable[[str], str | None] = lambda href: None) -> dict[str, Markup]:
     """Each Markdown field of the front matter as HTML (XHTML: it is shared by both
@@ -300,6 +305,8 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
     but in the fields read with the body (`citations`: the abstract's). A link to
     "#id" goes where `target` says, or is a problem: no such id."""
     values = meta_value(meta) if meta is not None else {}
+    warnings += _report_formulas([(n, f.line) for f in fields if f.path in values
+                                  for n in walk([values[f.path]]) if n["t"] == "Math"], setting)
     rendered: dict[str, Markup] = {}
     title_notes: list[str] = []
     for f in fields:
@@ -439,6 +446,21 @@ def _take_references(blocks: list[Node]) -> tuple[list[Node], bool]:
     return [], False
 
 
+def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
+    """The formulas as MathML, with their text forms (formulas.py); if Pandoc fails
+    at it, they are shown as TeX, with a warning."""
+    found = [n for n in walk(nodes) if n["t"] == "Math"]
+    try:
+        formulas.convert(found, setting.file, setting.deadline)
+    except pandoc.PandocFailed as error:
+        return [Problem(setting.file, f"the formulas are shown as TeX: Pandoc could not convert them ({error})")]
+    return []
+
+
+def _report_formulas(found: list[tuple[Node, int | None]], setting: Setting) -> list[Problem]:
+    return formulas.report(found, setting.file, formulas.cache_folder(setting.root), PRINT in setting.dialects)
+
+
 def _highlight(nodes: list[Node], setting: Setting) -> Problem | None:
     """Code in a language Pandoc knows, highlighted by Pandoc (its token classes:
     kw, st, co, ...; their colours are in styles/css), in one run for the article;
@@ -566,9 +588,14 @@ def _dump_body_job(setting: Setting, records: Mapping[str, bibliography.Record],
 
 
 def render_fields(fields: Sequence[Field], *, file: str, lang: str, words: Mapping[str, Any],
-                  deadline: float) -> dict[str, Markup]:
+                  deadline: float, warnings: list[Problem] | None = None) -> dict[str, Markup]:
     """Markdown fields of a file that has no body of its own (an issue, the
-    publication file), as HTML by their paths."""
+    publication file), as HTML by their paths. What would be a warning (a formula
+    that cannot be read) goes to `warnings`; without it, it is a problem."""
     setting = Setting(file=file, body="", body_line=1, lang=lang, words=words, root=Path("."), folder=Path("."),
                       deadline=deadline, dialects=(EPUB,), style=None)
-    return read_fields(fields, setting)
+    said: list[Problem] = [] if warnings is None else warnings
+    rendered = read_fields(fields, setting, said)
+    if warnings is None and said:
+        raise SourceError(said)
+    return rendered

@@ -66,6 +66,7 @@ class Analysis:
     ids: set[str] = field(default_factory=set)
     notes: list[tuple[Node, int | None]] = field(default_factory=list)  # every note's first call, numbered
     highlight: list[Node] = field(default_factory=list)  # code blocks for Pandoc to highlight
+    math: list[tuple[Node, int | None]] = field(default_factory=list)  # formulas, with their lines (formulas.py)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
@@ -224,7 +225,9 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
     # -- code, raw content, what is not typeset yet
 
     def code_and_raw(self) -> None:
-        math: list[Node] = self.each("Math")
+        for node in self.each("Math"):
+            first = next((row.strip() for row in node["c"][1].split("\n") if row.strip()), "")
+            self.found.math.append((node, self.source.take(first) if first else None))
         for node in self.each("CodeBlock", "Code", "RawBlock", "RawInline"):
             kind = node["t"]
             if kind == "CodeBlock" and "imprint-cell" not in attr(node)[1]:
@@ -244,11 +247,6 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         for line, tags in self.raw_html.items():  # one warning a line
             self.warn(line, f"raw HTML is printed as text, not passed through: {' '.join(dict.fromkeys(tags))}",
                       hint="write it in Markdown instead (*emphasis*, [text]{.class})")
-        if math:
-            first = math[0]["c"][1]
-            line = self.source.first(first.strip().split("\n")[0]) if first.strip() else None
-            self.warn(line, f"{len(math)} formula{'s are' if len(math) > 1 else ' is'} shown as TeX: Imprint does "
-                            "not typeset mathematics yet", hint="the formulas are printed as written, in monospace")
 
     def _raw(self, node: Node) -> None:
         fmt, text = node["c"]

@@ -96,6 +96,8 @@ def _package(book: epub.EpubBook, pages: list[Page], toc: list, cover: Cover, t,
     for page in pages:
         item = epub.EpubItem(uid=page.uid, file_name=page.file, media_type="application/xhtml+xml",
                              content=page.content)
+        if b"<math" in page.content:  # (a page with formulas says so: EPUB 3's manifest property)
+            item.properties = ["mathml"]
         book.add_item(item)
         items.append(item)
     book.toc = toc

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .weasy import weasyprint
 
+from ..body.formulas import cache_folder, for_print
 from ..config import FORMATS, Settings
 from ..errors import InternalError, Problem, SourceError
 from ..fetch import make_url_fetcher
@@ -52,6 +53,7 @@ def _front(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
         crop_marks=bool(settings.crop_marks),
         modified=edition.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
+    html = for_print(html, cache_folder(settings.root))  # (a title's formulas, drawn)
     fetcher, refused = make_url_fetcher(*theme.roots)
     try:
         with quiet_weasyprint():

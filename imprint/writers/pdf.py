@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
+from ..body.formulas import cache_folder, for_print
 from ..config import Settings
 from ..errors import SourceError, StyleError
 from ..manuscript import Manuscript
@@ -142,6 +143,7 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         created=manuscript.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         modified=manuscript.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
+    html = for_print(html, cache_folder(settings.root))  # the formulas, drawn (WeasyPrint draws no MathML)
     # In an issue, the article's ids carry its slug: its pages join the issue's
     # file, where every id must be unique.
     return str(scope_ids(html, f"{manuscript.article.slug}--")) if in_issue else html

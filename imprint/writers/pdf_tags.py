@@ -4,7 +4,9 @@
   front matter), as the structure element's /Lang (ISO 14289-1, 7.2; Matterhorn
   checkpoint 11-006);
 - footnotes tagged as notes: a <span class="footnote"> becomes a /Note structure
-  element with an /ID unique in the file (ISO 14289-1, 7.9; Matterhorn 19-003).
+  element with an /ID unique in the file (ISO 14289-1, 7.9; Matterhorn 19-003);
+- formulas tagged as formulas: the SVG that formulas.py draws a formula as is a
+  /Formula, not a /Figure (ISO 14289-1, 7.7), with its TeX as /Alt.
 
 WeasyPrint builds the structure tree in weasyprint.pdf.tags._build_box_tree; one
 line is added there, after each element is created, that calls annotate() below.
@@ -25,6 +27,7 @@ from ..errors import InternalError
 VERSION = "70.0"
 ANCHOR = "    # Create box element.\n"
 CREATED = "    pdf.add_object(element)\n"
+SVG = "http://www.w3.org/2000/svg"
 
 
 def annotate(box, element: pydyf.Dictionary, pdf) -> None:
@@ -34,7 +37,9 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
     lang = html.get("lang") or html.get("{http://www.w3.org/XML/1998/namespace}lang")
     if lang:
         element["Lang"] = pydyf.String(lang)
-    if box.element_tag == "span" and "footnote" in (html.get("class") or "").split():
+    if box.element_tag == f"{{{SVG}}}svg" and "formula" in (html.get("class") or "").split():
+        element["S"] = "/Formula"  # (a formula drawn by formulas.py; WeasyPrint then gives it its <title> as /Alt)
+    elif box.element_tag == "span" and "footnote" in (html.get("class") or "").split():
         element["S"] = "/Note"
         # Every Note needs an ID, unique in the file; a note laid out as several
         # boxes gets fn-3, fn-3.2, ...
