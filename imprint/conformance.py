@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -154,7 +155,6 @@ _EMPTY_TEXT_RULES = ("empty-table-header", "empty-heading")
 def _formula_only(epub: Path, document: dict, assertion: dict) -> bool:
     if assertion["earl:test"]["dct:title"] not in _EMPTY_TEXT_RULES:
         return False
-    import zipfile
     from lxml import etree
 
     name = document["earl:testSubject"]["url"]

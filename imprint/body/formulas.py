@@ -1,7 +1,7 @@
 """Mathematics: Pandoc's MathML in every edition, drawn for print.
 
 Pandoc reads `$...$` and `$$...$$` as formulas of TeX. One Pandoc run (texmath)
-converts an article's formulas to MathML, each distinct one once (mathml()); the
+converts an article's formulas to MathML, each distinct one once (convert()); the
 MathML keeps the TeX (`alttext`, and Pandoc's annotation) for readers and screen
 readers without MathML. The e-reader edition and the site show the MathML.
 
@@ -19,6 +19,7 @@ monospace box (class `math-tex`), with a warning at its line.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -235,7 +236,9 @@ class _Collect(logging.Handler):
         self.said.append(record.getMessage())
 
 
+@functools.cache
 def _ziamath_version() -> str:
+    """(Read from its installed metadata once a process: every drawing's key has it.)"""
     from importlib.metadata import version
 
     return version("ziamath")
@@ -285,8 +288,7 @@ def _printed(mathml_text: str, cache: Path | None) -> str:
         style += ";max-width:100%"
     title = f"<title>{html.escape(tex, quote=False)}</title>"
     opening = drawing.svg.split(">", 1)
-    return (f'{opening[0]} class="formula {shape}" role="math" style="{style}" aria-label="{html.escape(tex)}">'
-            f"{title}{opening[1]}")
+    return f'{opening[0]} class="formula {shape}" role="math" style="{style}">{title}{opening[1]}'
 
 
 def tex_box(tex: str) -> str:
