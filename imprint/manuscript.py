@@ -17,6 +17,7 @@ from markupsafe import Markup
 from . import __version__
 from .body import pandoc
 from .body.document import EPUB, PRINT, Body, plain_text
+from .body.formulas import cache_folder
 from .body.reader import Field, Setting, read_fields, start_body
 from .body.references import format_references
 from .body.references import start as start_references
@@ -133,7 +134,7 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
         prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}
-        if article.translation else {}, words_for=theme.strings)
+        if article.translation else {}, words_for=theme.strings, formula_cache=cache_folder(settings.root))
     # Three Pandoc runs at once: the body (the longest), the front matter's Markdown,
     # then the article's own "For citation" line, which needs its title as text.
     # A field that cites (an abstract may) is read with the body, by its citeproc.

@@ -1,15 +1,20 @@
-"""Formulas drawn for print (imprint/body/formulas.py): sized in em on the baseline,
-titled with their TeX, cached across builds, and what cannot be drawn said."""
+"""Formulas drawn for print (imprint/body/formulas.py) and set as glyphs of a font
+made for the document (imprint/writers/print_formulas.py): sized in em on the
+baseline, cached across builds, and what cannot be drawn said."""
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 
 import pytest
+from fontTools.ttLib import TTFont
 from lxml import etree
 
 from imprint.body import formulas
 from imprint.body.pandoc import deadline_in
+from imprint.writers.print_formulas import for_print
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -20,30 +25,63 @@ def converted(tex: str, kind: str = "InlineMath") -> dict:
     return node
 
 
-def test_a_formula_is_drawn_in_em_on_its_baseline_with_its_tex_as_title(tmp_path):
+def page(*mathml: str) -> str:
+    return f"<html><head></head><body><p>{' and '.join(mathml)}.</p></body></html>"
+
+
+def font_of(printed: str) -> TTFont:
+    url = re.search(r"@font-face \{[^}]*src: url\(([^)]+)\)", printed).group(1)
+    if url.startswith("data:"):
+        return TTFont(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+    return TTFont(url.removeprefix("file://"))
+
+
+def test_a_formula_is_a_glyph_of_the_documents_font_on_its_baseline(tmp_path):
     node = converted(r"\sum_{i=1}^{n} x_i^2")
-    svg = formulas.for_print(f'<p>Sum {node["imprint"]["mathml"]} here.</p>', tmp_path)
-    assert "<math" not in svg
-    element = etree.fromstring(re.search(r"<svg\b.*</svg>", svg, re.S).group())
-    assert element.get("class") == "formula inline" and element.get("role") == "math"
-    style = dict(part.split(":") for part in element.get("style").split(";"))
-    width, height, lower = (float(style[k].removesuffix("em")) for k in ("width", "height", "vertical-align"))
-    assert 2 < width < 6 and 1 < height < 4 and -1 < lower < 0  # (the sum's limit hangs below the baseline)
-    assert element.find(f"{SVG}title").text == r"\sum_{i=1}^{n} x_i^2"
-    assert element.find(f".//{SVG}path") is not None  # the glyphs as outlines: no font needed to show them
-    assert element.find(f".//{SVG}text") is None and not element.xpath("//@id")
+    drawing = formulas.draw(node["imprint"]["mathml"], tmp_path)
+    printed = for_print(page(node["imprint"]["mathml"], node["imprint"]["mathml"]), tmp_path)
+    assert "<math" not in printed and "<svg" not in printed
+    spans = re.findall(r'<span class="formula inline" data-tex="([^"]*)" data-text="([^"]*)" '
+                       r'style="line-height:([\d.]+)em">&#x([0-9A-F]+);</span>', printed)
+    assert len(spans) == 2 and spans[0] == spans[1]  # (one glyph for the same formula)
+    tex, text, line_height, character = spans[0]
+    assert tex == r"\sum_{i=1}^{n} x_i^2" and text == r"$\sum_{i=1}^{n} x_i^2$"
+    assert float(line_height) > 1.2  # (the line holds the sum's limits)
+    font = font_of(printed)
+    name = font.getBestCmap()[int(character, 16)]
+    glyph = font["glyf"][name]
+    units = font["head"].unitsPerEm
+    assert glyph.numberOfContours > 5  # the outlines, not an empty box
+    assert font["hmtx"][name][0] == round(drawing.width * units)
+    assert glyph.yMin == pytest.approx(-drawing.depth * units, abs=units * 0.02)  # the sum's limit under the baseline
+    assert units * 0.5 < glyph.yMax <= (drawing.height - drawing.depth) * units  # (within the box above it)
+
+
+def test_the_font_is_the_same_every_build(tmp_path):
+    nodes = [converted(tex) for tex in (r"\alpha", r"\frac{a}{b}", r"\sqrt{x}")]
+    pages = [for_print(page(*(n["imprint"]["mathml"] for n in nodes)), tmp_path) for _ in range(2)]
+    assert pages[0] == pages[1] and len(font_of(pages[0]).getGlyphOrder()) == 4
+
+
+def test_a_display_formula_wider_than_the_text_stays_a_drawing_that_shrinks(tmp_path):
+    wide = converted(" + ".join(f"a_{{{i}}} b_{{{i}}}" for i in range(12)), "DisplayMath")
+    printed = for_print(page(wide["imprint"]["mathml"]), tmp_path)
+    element = etree.fromstring(re.search(r"<svg\b.*</svg>", printed, re.S).group())
+    assert element.get("class") == "formula display" and "max-width:100%" in element.get("style")
+    assert element.find(f"{SVG}title").text.startswith("a_{0} b_{0} + a_{1}")
+    assert element.find(f".//{SVG}path") is not None and not element.xpath("//@id")
 
 
 def test_a_drawing_is_kept_and_not_drawn_again(tmp_path, monkeypatch):
     node = converted(r"\alpha + \beta = \gamma")
-    first = formulas.for_print(node["imprint"]["mathml"], tmp_path / "cache")
+    first = for_print(page(node["imprint"]["mathml"]), tmp_path / "cache")
     assert len(list((tmp_path / "cache").glob("*.json"))) == 1
     formulas._drawn.clear()  # (a new process: only the project's cache has it)
 
     def refused(_):
         raise AssertionError("drawn again")
     monkeypatch.setattr(formulas, "_draw", refused)
-    assert formulas.for_print(node["imprint"]["mathml"], tmp_path / "cache") == first
+    assert for_print(page(node["imprint"]["mathml"]), tmp_path / "cache") == first
 
 
 def test_cyrillic_in_text_and_greek_are_drawn(tmp_path):
@@ -53,12 +91,13 @@ def test_cyrillic_in_text_and_greek_are_drawn(tmp_path):
 
 
 def test_a_display_formula_too_wide_for_the_text_is_said_at_its_line(tmp_path):
-    wide = " + ".join(f"a_{{{i}}} b_{{{i}}}" for i in range(40))
-    node = converted(wide, "DisplayMath")
-    narrow = converted("x = 1", "DisplayMath")
-    found = formulas.report([(node, 12), (narrow, 14)], "article.md", tmp_path, drawn=True)
+    wide = " + ".join(f"a_{{{i}}} b_{{{i}}}" for i in range(12))
+    endless = " + ".join(f"a_{{{i}}} b_{{{i}}}" for i in range(40))
+    nodes = [converted(tex, "DisplayMath") for tex in (wide, "x = 1", endless)]
+    found = formulas.report(list(zip(nodes, (12, 14, 16))), "article.md", tmp_path, drawn=True)
     assert [(p.line, p.message.split(" wide")[0]) for p in found] == [
-        (12, f"the formula ${formulas._short(wide)}$ is {formulas.draw(node['imprint']['mathml']).width:.0f} em")]
+        (12, f"the formula ${formulas._short(wide)}$ is {formulas.draw(nodes[0]['imprint']['mathml']).width:.0f} em"),
+        (16, f"the formula ${formulas._short(endless)}$ cannot be drawn for print (it is 148 em")]
     assert "aligned" in found[0].hint
 
 
@@ -72,10 +111,23 @@ def test_a_formula_that_cannot_be_drawn_is_its_tex_in_a_box(tmp_path, monkeypatc
     found = formulas.report([(node, 7)], "article.md", None, drawn=True)
     assert [p.line for p in found] == [7] and "cannot be drawn for print" in found[0].message
     assert node["imprint"]["undrawable"] is True
-    assert formulas.for_print(node["imprint"]["mathml"], None) == '<code class="math-tex">x^2</code>'
+    assert '<p><code class="math-tex">x^2</code>.</p>' in for_print(page(node["imprint"]["mathml"]), None)
 
 
 @pytest.mark.parametrize("tex, text", [(r"\hat{k}", "k\u0302"), (r"\alpha^2 + \beta", "α² + β"),
                                        (r"\frac{a}{b}", r"$\frac{a}{b}$")])
 def test_a_formula_has_a_text_form_for_outlines_and_records(tex, text):
     assert converted(tex)["imprint"]["text"] == text
+
+
+def test_a_conversion_is_kept_and_pandoc_not_run_again(tmp_path, monkeypatch):
+    first = [{"t": "Math", "c": [{"t": "InlineMath"}, tex]} for tex in (r"\alpha^2", r"\frac{1}")]
+    formulas.convert(first, "article.md", deadline_in(30), tmp_path)
+
+    def refused(*_, **__):
+        raise AssertionError("Pandoc run again")
+    monkeypatch.setattr(formulas.pandoc, "run", refused)
+    again = [{"t": "Math", "c": [{"t": "InlineMath"}, tex]} for tex in (r"\alpha^2", r"\frac{1}")]
+    formulas.convert(again, "article.md", deadline_in(30), tmp_path)
+    assert [n["imprint"] for n in again] == [n["imprint"] for n in first]
+    assert "unreadable" in again[1]["imprint"] and again[0]["imprint"]["text"] == "α²"

@@ -3,15 +3,16 @@
 Pandoc reads `$...$` and `$$...$$` as formulas of TeX. One Pandoc run (texmath)
 converts an article's formulas to MathML, each distinct one once (convert()); the
 MathML keeps the TeX (`alttext`, and Pandoc's annotation) for readers and screen
-readers without MathML. The e-reader edition and the site show the MathML.
+readers without MathML, and a text form (k̂, α²) for outlines and records. The
+e-reader edition and the site show the MathML.
 
-WeasyPrint draws no MathML. In the print HTML, each <math> is replaced by an SVG
-that ziamath draws from the same MathML with STIX Two Math, the glyphs as
-outlines (for_print()): sized in em, so that it takes the size of the text around
-it, and set on its baseline; its TeX is its <title>, which the tagged PDF gives
-the Formula as /Alt (writers/pdf_tags.py). A drawing depends only on the MathML
-and the drawing code: it is kept in the project's cache (.imprint-cache/formulas/),
-so that a formula is drawn once, across builds and articles.
+WeasyPrint draws no MathML. For print, ziamath lays each formula out with STIX Two
+Math (draw()), and its outlines become one TrueType glyph, its origin on the
+baseline, sized in the text's em; writers/print_formulas.py sets the glyphs as a
+font made for the document. A conversion and a drawing depend only on the TeX
+(or MathML) and the code's version: both are kept in the project's cache
+(.imprint-cache/formulas/), so that a formula is converted and drawn once, across
+builds and articles.
 
 A formula Pandoc cannot read, or ziamath cannot draw, is shown as its TeX in a
 monospace box (class `math-tex`), with a warning at its line.
@@ -19,6 +20,7 @@ monospace box (class `math-tex`), with a warning at its line.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import html
@@ -26,6 +28,7 @@ import json
 import logging
 import os
 import re
+import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +42,9 @@ from .ast import Node, annotate, note
 MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
-DRAWING = "2"  # the drawing code's version: a new one draws every formula again
+UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
+DRAWING = "3"  # the drawing code's version: a new one draws every formula again
+CONVERSION = "1"  # the same for the conversion to MathML (formulas.lua, _with_alttext)
 HERE = Path(__file__).parent
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
@@ -48,15 +53,35 @@ _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
 
 # -- TeX to MathML (Pandoc)
 
-def convert(formulas: list[Node], file: str, deadline: float) -> None:
-    """Each formula (a Math node) annotated with its MathML and its text form, in
-    one Pandoc run for all; one Pandoc cannot read is annotated `unreadable` (with
-    Pandoc's reason), and shown as TeX. Raises PandocFailed."""
+def convert(formulas: list[Node], file: str, deadline: float, cache: Path | None = None) -> None:
+    """Each formula (a Math node) annotated with its MathML and its text form: from
+    the project's cache, or from one Pandoc run for all the others (then cached);
+    one Pandoc cannot read is annotated `unreadable` (with Pandoc's reason, if it
+    gives one), and shown as TeX. Raises PandocFailed."""
     distinct = list(dict.fromkeys((n["c"][0]["t"], n["c"][1]) for n in formulas))
-    if not distinct:
-        return
+    keys = {formula: hashlib.sha256(f"{CONVERSION}\n{pandoc.VERSION}\n{formula[0]}\n{formula[1]}".encode()).hexdigest()
+            for formula in distinct}
+    known: dict[tuple[str, str], dict[str, str]] = {}
+    for formula in distinct:
+        found = _load(cache / f"mathml-{keys[formula]}.json") if cache is not None else None
+        if isinstance(found, dict):
+            known[formula] = found
+    missing = [formula for formula in distinct if formula not in known]
+    if missing:
+        converted = _pandoc_mathml(missing, file, deadline)
+        known.update(converted)
+        if cache is not None:
+            for formula, found in converted.items():
+                _store(cache / f"mathml-{keys[formula]}.json", found)
+    for node in formulas:
+        annotate(node, **known[(node["c"][0]["t"], node["c"][1])])
+
+
+def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float) -> dict[tuple[str, str], dict]:
+    """The formulas (kind, TeX) through Pandoc: each as {"mathml", "text"}, or as
+    {"unreadable": Pandoc's reason}."""
     blocks = [{"t": "Div", "c": [[f"imprint-math-{index}", [], []], [
-        {"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, tex]}]}]]} for index, (kind, tex) in enumerate(distinct)]
+        {"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, tex]}]}]]} for index, (kind, tex) in enumerate(formulas)]
     document = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
     output, messages = pandoc.run(["-f", "json", "-t", "html", "--mathml", "--wrap=none",
                                    "--lua-filter=formulas.lua"],
@@ -66,22 +91,20 @@ def convert(formulas: list[Node], file: str, deadline: float) -> None:
     for m in messages:
         if m.type == "CouldNotConvertTeXMath" and m.fields.get("message"):
             reasons.setdefault(str(m.fields.get("contents")), str(m.fields["message"]))
-    converted: dict[tuple[str, str], dict[str, str]] = {}
+    converted: dict[tuple[str, str], dict] = {}
     pieces = re.split(r'<div id="imprint-math-(\d+)"\s+data-text="([^"]*)">', output.decode("utf-8"))
     for index, text, piece in zip(pieces[1::3], pieces[2::3], pieces[3::3]):
         found = _MATH.search(piece)
         if found:
-            kind, tex = distinct[int(index)]
+            kind, tex = formulas[int(index)]
             text = " ".join(html.unescape(text).split())  # (Pandoc spaces operators with U+2005)
             converted[(kind, tex)] = {"mathml": _with_alttext(found.group(), tex, text), "text": text}
-    for node in formulas:
-        kind, tex = node["c"][0]["t"], node["c"][1]
-        if (kind, tex) in converted:
-            annotate(node, **converted[(kind, tex)])
-        else:
+    for kind, tex in formulas:
+        if (kind, tex) not in converted:
             reason = reasons.get(tex, "").strip().split("\n")[-1].strip()
             # (texmath's parser lists what it expected, dozens of tokens: not said)
-            annotate(node, unreadable="" if reason.startswith("expecting") else reason)
+            converted[(kind, tex)] = {"unreadable": "" if reason.startswith("expecting") else reason}
+    return converted
 
 
 def report(formulas: list[tuple[Node, int | None]], file: str, cache: Path | None, drawn: bool) -> list[Problem]:
@@ -112,7 +135,7 @@ def report(formulas: list[tuple[Node, int | None]], file: str, cache: Path | Non
                                     + "; ".join(drawing.notes), line=line))
         if node["c"][0]["t"] == "DisplayMath" and drawing.width > TOO_WIDE:
             problems.append(Problem(file, f"the formula ${tex}$ is {drawing.width:.0f} em wide, wider than the "
-                                    "text: it is printed smaller to fit", line=line,
+                                    "text on A5 paper: where it does not fit, it is printed smaller", line=line,
                                     hint="break it over lines (\\begin{aligned} ... \\end{aligned})"))
     return problems
 
@@ -133,15 +156,39 @@ def _short(tex: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-# -- MathML drawn as SVG (ziamath)
+# -- MathML drawn by ziamath, as a glyph
 
 @dataclass(frozen=True)
 class Drawing:
-    svg: str  # <svg> with its viewBox, to be sized in em
+    """A formula drawn: its outlines as one TrueType glyph (the glyf table's bytes),
+    in UNITS_PER_EM to the text's em, its origin on the baseline at the left of its
+    box; the box's size in em."""
+
+    glyph: bytes
     width: float  # em
     height: float
     depth: float  # below the baseline, em
     notes: tuple[str, ...] = ()  # what ziamath said it could not draw
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(self.glyph + f"{self.width} {self.height} {self.depth}".encode()).hexdigest()
+
+    def bounds(self) -> tuple[int, int, int, int]:
+        """xMin, yMin, xMax, yMax of the outlines, in font units (the glyph's header)."""
+        return struct.unpack(">4h", self.glyph[2:10]) if self.glyph else (0, 0, 0, 0)
+
+    def svg(self) -> str:
+        """The outlines as an SVG of the box (viewBox in font units, y down)."""
+        from fontTools.pens.svgPathPen import SVGPathPen
+        from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+        pen = SVGPathPen(None, ntos=lambda n: f"{n:g}")
+        if self.glyph:
+            Glyph(self.glyph).draw(pen, None)
+        top = round((self.height - self.depth) * UNITS_PER_EM)
+        return (f'<svg xmlns="{SVG}" viewBox="0 {-top} {round(self.width * UNITS_PER_EM)} '
+                f'{round(self.height * UNITS_PER_EM)}"><path transform="scale(1 -1)" d="{pen.getCommands()}"/></svg>')
 
 
 class Undrawable(Exception):
@@ -170,7 +217,7 @@ def draw(mathml_text: str, cache: Path | None = None) -> Drawing:
 def _draw(mathml_text: str) -> Drawing:
     import ziamath
 
-    ziamath.config.svg2 = False  # glyphs as paths, not <use> of ids (many formulas share one page)
+    ziamath.config.svg2 = False  # glyphs as paths, not <use> of ids
     root = etree.fromstring(mathml_text)
     semantics = root.find(f"{{{MATHML}}}semantics")
     if semantics is not None:  # (ziamath draws the first child; the annotation is for readers)
@@ -190,24 +237,35 @@ def _draw(mathml_text: str) -> Drawing:
     finally:
         logger.removeHandler(handler)
     width, height = float(svg.get("width")), float(svg.get("height"))
-    for name in ("width", "height"):
-        del svg.attrib[name]
-    _one_path(svg)
-    return Drawing(etree.tostring(svg, encoding="unicode"), round(width / SIZE, 3), round(height / SIZE, 3),
-                   round(depth / SIZE, 3), tuple(dict.fromkeys(said)))
+    if max(width, height) / SIZE * UNITS_PER_EM > 32000:
+        raise Undrawable(f"it is {width / SIZE:.0f} em wide: more than a line can hold at any size")
+    return Drawing(_glyph(svg), round(width / SIZE, 3), round(height / SIZE, 3), round(depth / SIZE, 3),
+                   tuple(dict.fromkeys(said)))
 
 
-def _one_path(svg: etree._Element) -> None:
-    """The glyphs' outlines (one <path> each, all black) as one path: WeasyPrint
-    draws an SVG node by node, and a formula's glyphs as one node take a quarter
-    less time (measured: 250 formulas, 2.0 s against 1.5 s)."""
-    paths = [p for p in svg if etree.QName(p).localname == "path" and set(p.attrib) <= {"d", "fill"}
-             and p.get("fill", "black") == "black"]
-    if len(paths) < 2:
-        return
-    paths[0].set("d", " ".join(p.get("d").strip() for p in paths))
-    for extra in paths[1:]:
-        svg.remove(extra)
+def _glyph(svg: etree._Element) -> bytes:
+    """ziamath's outlines (paths of quadratic curves and lines, and rectangles: a
+    fraction's bar) as one TrueType glyph, origin at the baseline, left of the box."""
+    from fontTools.pens.transformPen import TransformPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.svgLib.path import parse_path
+
+    left, _, box_width, _ = (float(v) for v in svg.get("viewBox").split())
+    scale = UNITS_PER_EM / SIZE
+    pen = TTGlyphPen(None)
+    outline = TransformPen(pen, (scale, 0, 0, -scale, -left * scale, 0))  # (SVG's y runs down; the baseline is 0)
+    for element in svg:
+        kind = etree.QName(element).localname
+        if kind == "path":
+            parse_path(element.get("d"), outline)
+        elif kind == "rect":
+            x, y, w, h = (float(element.get(a, 0)) for a in ("x", "y", "width", "height"))
+            outline.moveTo((x, y))
+            outline.lineTo((x, y + h))
+            outline.lineTo((x + w, y + h))
+            outline.lineTo((x + w, y))
+            outline.closePath()
+    return pen.glyph().compile(None)
 
 
 # An accent over one letter (\hat{k}) as LaTeX sets it: Pandoc writes the combining
@@ -245,51 +303,40 @@ def _ziamath_version() -> str:
 
 
 def _read(path: Path) -> Drawing | None:
+    data = _load(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Drawing(data["svg"], data["width"], data["height"], data["depth"], tuple(data.get("notes", ())))
-    except (OSError, ValueError, KeyError, TypeError):
+        return Drawing(base64.b64decode(data["glyph"]), data["width"], data["height"], data["depth"],
+                       tuple(data.get("notes", ())))
+    except (ValueError, KeyError, TypeError):
         return None  # (not there, or unreadable: drawn again)
 
 
 def _write(path: Path, drawing: Drawing) -> None:
-    """Kept for the next build; a cache that cannot be written is no loss (drawn again)."""
+    _store(path, {"glyph": base64.b64encode(drawing.glyph).decode("ascii"), "width": drawing.width,
+                  "height": drawing.height, "depth": drawing.depth, "notes": list(drawing.notes)})
+
+
+def _load(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _store(path: Path, data: object) -> None:
+    """Kept for the next build, written whole or not at all; a cache that cannot
+    be written is no loss (the work is done again)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"svg": drawing.svg, "width": drawing.width, "height": drawing.height, "depth": drawing.depth,
-                "notes": list(drawing.notes)}
         with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp",
                                          encoding="utf-8") as out:
-            json.dump(data, out)
+            json.dump(data, out, ensure_ascii=False)
         os.replace(out.name, path)
     except OSError:
         pass
 
 
-# -- the print HTML
-
-def for_print(markup: str, cache: Path | None) -> str:
-    """Every <math> of the print HTML replaced by its drawing (its TeX, in a box,
-    where it cannot be drawn)."""
-    return _MATH.sub(lambda m: _printed(m.group(), cache), markup) if "<math" in markup else markup
-
-
-def _printed(mathml_text: str, cache: Path | None) -> str:
-    display = re.search(r'\bdisplay="block"', mathml_text.split(">", 1)[0]) is not None
-    tex = html.unescape(re.search(r'\balttext="([^"]*)"', mathml_text).group(1)) \
-        if 'alttext="' in mathml_text else ""
-    try:
-        drawing = draw(mathml_text, cache)
-    except Undrawable:
-        return tex_box(tex)
-    shape = "display" if display else "inline"
-    style = f"width:{drawing.width}em;height:{drawing.height}em;vertical-align:{-drawing.depth}em"
-    if display:
-        style += ";max-width:100%"
-    title = f"<title>{html.escape(tex, quote=False)}</title>"
-    opening = drawing.svg.split(">", 1)
-    return f'{opening[0]} class="formula {shape}" role="math" style="{style}">{title}{opening[1]}'
-
+# -- what the editions show
 
 def tex_box(tex: str) -> str:
     """A formula that cannot be shown otherwise: its TeX, as written."""

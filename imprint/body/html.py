@@ -376,6 +376,8 @@ class Renderer:
         if shown is None or self.dialect == PRINT and found.get("undrawable"):
             shown = tex_box(tex)
         number = f' <span class="equation-number">({escape(found["number"])})</span>' if found.get("number") else ""
+        if shape == "inline" and not found.get("id") and not number:
+            return shown  # (an element less for each formula of a page: WeasyPrint lays out each)
         return f'<span class="math {shape}"{_id(found.get("id"))}>{shown}{number}</span>'
 
     def _RawInline(self, node: Node) -> str:

@@ -69,6 +69,7 @@ class Setting:
     other_words: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # a translation's language's
     words_for: Callable[[str], Mapping[str, Any]] | None = None  # any language's words (styles/locales)
     cited_fields: tuple[Field, ...] = ()  # Markdown fields that cite (an abstract may): read with the body
+    formula_cache: Path | None = None  # where formulas converted and drawn are kept (formulas.cache_folder)
 
 
 def start_body(setting: Setting) -> "BodyReading":
@@ -451,14 +452,14 @@ def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
     at it, they are shown as TeX, with a warning."""
     found = [n for n in walk(nodes) if n["t"] == "Math"]
     try:
-        formulas.convert(found, setting.file, setting.deadline)
+        formulas.convert(found, setting.file, setting.deadline, setting.formula_cache)
     except pandoc.PandocFailed as error:
         return [Problem(setting.file, f"the formulas are shown as TeX: Pandoc could not convert them ({error})")]
     return []
 
 
 def _report_formulas(found: list[tuple[Node, int | None]], setting: Setting) -> list[Problem]:
-    return formulas.report(found, setting.file, formulas.cache_folder(setting.root), PRINT in setting.dialects)
+    return formulas.report(found, setting.file, setting.formula_cache, PRINT in setting.dialects)
 
 
 def _highlight(nodes: list[Node], setting: Setting) -> Problem | None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .weasy import weasyprint
 
-from ..body.formulas import cache_folder, for_print
+from ..body.formulas import cache_folder
+from .print_formulas import for_print
 from ..config import FORMATS, Settings
 from ..errors import InternalError, Problem, SourceError
 from ..fetch import make_url_fetcher

@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
-from ..body.formulas import cache_folder, for_print
+from ..body.formulas import cache_folder
+from .print_formulas import for_print
 from ..config import Settings
 from ..errors import SourceError, StyleError
 from ..manuscript import Manuscript

@@ -5,8 +5,9 @@
   checkpoint 11-006);
 - footnotes tagged as notes: a <span class="footnote"> becomes a /Note structure
   element with an /ID unique in the file (ISO 14289-1, 7.9; Matterhorn 19-003);
-- formulas tagged as formulas: the SVG that formulas.py draws a formula as is a
-  /Formula, not a /Figure (ISO 14289-1, 7.7), with its TeX as /Alt.
+- formulas tagged as formulas (ISO 14289-1, 7.7): the span that sets a
+  formula as a glyph (print_formulas.py) is a /Formula with its TeX as /Alt and its
+  text form as /ActualText; an SVG formula is a /Formula, not a /Figure.
 
 WeasyPrint builds the structure tree in weasyprint.pdf.tags._build_box_tree; one
 line is added there, after each element is created, that calls annotate() below.
@@ -20,6 +21,7 @@ import textwrap
 
 import pydyf
 from .weasy import weasyprint  # noqa: F401 (first: the quick import)
+from weasyprint.formatting_structure import boxes  # noqa: E402
 from weasyprint.pdf import tags  # noqa: E402
 
 from ..errors import InternalError
@@ -37,8 +39,15 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
     lang = html.get("lang") or html.get("{http://www.w3.org/XML/1998/namespace}lang")
     if lang:
         element["Lang"] = pydyf.String(lang)
-    if box.element_tag == f"{{{SVG}}}svg" and "formula" in (html.get("class") or "").split():
-        element["S"] = "/Formula"  # (a formula drawn by formulas.py; WeasyPrint then gives it its <title> as /Alt)
+    classes = (html.get("class") or "").split()
+    if box.element_tag == f"{{{SVG}}}svg" and "formula" in classes:
+        element["S"] = "/Formula"  # (a formula drawn as SVG; WeasyPrint then gives it its <title> as /Alt)
+    elif box.element_tag == "span" and "formula" in classes and isinstance(box, boxes.InlineBox):
+        # A formula set as a glyph (print_formulas.py): its TeX, and its text form
+        # for the Private Use Area character that draws it.
+        element["S"] = "/Formula"
+        element["Alt"] = pydyf.String(html.get("data-tex") or "")
+        element["ActualText"] = pydyf.String(html.get("data-text") or "")
     elif box.element_tag == "span" and "footnote" in (html.get("class") or "").split():
         element["S"] = "/Note"
         # Every Note needs an ID, unique in the file; a note laid out as several
