@@ -131,3 +131,16 @@ def test_a_conversion_is_kept_and_pandoc_not_run_again(tmp_path, monkeypatch):
     formulas.convert(again, "article.md", deadline_in(30), tmp_path)
     assert [n["imprint"] for n in again] == [n["imprint"] for n in first]
     assert "unreadable" in again[1]["imprint"] and again[0]["imprint"]["text"] == "α²"
+
+
+def test_stretched_parts_are_in_the_glyph_and_strokes_stay_a_drawing(tmp_path):
+    brace = formulas.draw(converted(r"\underbrace{a+b}_{x}")["imprint"]["mathml"], tmp_path)
+    plain = formulas.draw(converted(r"a+b")["imprint"]["mathml"], tmp_path)
+    assert not brace.picture and brace.bounds()[1] < plain.bounds()[1] - formulas.UNITS_PER_EM * 0.4  # (the brace)
+    boxed = converted(r"\boxed{x}")
+    drawing = formulas.draw(boxed["imprint"]["mathml"], tmp_path)
+    assert drawing.picture and not drawing.glyph  # (a stroked frame is no glyph's outline)
+    printed = for_print(page(boxed["imprint"]["mathml"]), tmp_path)
+    element = etree.fromstring(re.search(r"<svg\b.*</svg>", printed, re.S).group())
+    assert element.get("class") == "formula inline" and element.find(f"{SVG}title").text == r"\boxed{x}"
+    assert "@font-face" not in printed  # (no glyph to set: no font)

@@ -43,7 +43,7 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
-DRAWING = "3"  # the drawing code's version: a new one draws every formula again
+DRAWING = "4"  # the drawing code's version: a new one draws every formula again
 CONVERSION = "1"  # the same for the conversion to MathML (formulas.lua, _with_alttext)
 HERE = Path(__file__).parent
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
@@ -162,24 +162,30 @@ def _short(tex: str) -> str:
 class Drawing:
     """A formula drawn: its outlines as one TrueType glyph (the glyf table's bytes),
     in UNITS_PER_EM to the text's em, its origin on the baseline at the left of its
-    box; the box's size in em."""
+    box; the box's size in em. A drawing that is more than black outlines (a
+    stroked box, a cancelling line, a colour) is kept as ziamath's SVG instead
+    (`picture`, its viewBox in ziamath's units)."""
 
     glyph: bytes
     width: float  # em
     height: float
     depth: float  # below the baseline, em
     notes: tuple[str, ...] = ()  # what ziamath said it could not draw
+    picture: str = ""
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(self.glyph + f"{self.width} {self.height} {self.depth}".encode()).hexdigest()
+        return hashlib.sha256(self.glyph + self.picture.encode()
+                              + f"{self.width} {self.height} {self.depth}".encode()).hexdigest()
 
     def bounds(self) -> tuple[int, int, int, int]:
         """xMin, yMin, xMax, yMax of the outlines, in font units (the glyph's header)."""
         return struct.unpack(">4h", self.glyph[2:10]) if self.glyph else (0, 0, 0, 0)
 
     def svg(self) -> str:
-        """The outlines as an SVG of the box (viewBox in font units, y down)."""
+        """The drawing as an SVG of its box (its outlines: viewBox in font units, y down)."""
+        if self.picture:
+            return self.picture
         from fontTools.pens.svgPathPen import SVGPathPen
         from fontTools.ttLib.tables._g_l_y_f import Glyph
 
@@ -239,13 +245,19 @@ def _draw(mathml_text: str) -> Drawing:
     width, height = float(svg.get("width")), float(svg.get("height"))
     if max(width, height) / SIZE * UNITS_PER_EM > 32000:
         raise Undrawable(f"it is {width / SIZE:.0f} em wide: more than a line can hold at any size")
-    return Drawing(_glyph(svg), round(width / SIZE, 3), round(height / SIZE, 3), round(depth / SIZE, 3),
-                   tuple(dict.fromkeys(said)))
+    size = (round(width / SIZE, 3), round(height / SIZE, 3), round(depth / SIZE, 3))
+    glyph = _glyph(svg)
+    if glyph is None:
+        for name in ("width", "height"):
+            del svg.attrib[name]
+        return Drawing(b"", *size, tuple(dict.fromkeys(said)), picture=etree.tostring(svg, encoding="unicode"))
+    return Drawing(glyph, *size, tuple(dict.fromkeys(said)))
 
 
-def _glyph(svg: etree._Element) -> bytes:
+def _glyph(svg: etree._Element) -> bytes | None:
     """ziamath's outlines (paths of quadratic curves and lines, and rectangles: a
-    fraction's bar) as one TrueType glyph, origin at the baseline, left of the box."""
+    fraction's bar) as one TrueType glyph, origin at the baseline, left of the box;
+    None if the drawing has more than black shapes to fill."""
     from fontTools.pens.transformPen import TransformPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.svgLib.path import parse_path
@@ -254,8 +266,14 @@ def _glyph(svg: etree._Element) -> bytes:
     scale = UNITS_PER_EM / SIZE
     pen = TTGlyphPen(None)
     outline = TransformPen(pen, (scale, 0, 0, -scale, -left * scale, 0))  # (SVG's y runs down; the baseline is 0)
-    for element in svg:
+    for element in svg.iter(f"{{{SVG}}}*"):
         kind = etree.QName(element).localname
+        if kind in ("svg", "title", "g") and not set(element.attrib) - {"fill", "viewBox", "width", "height"} \
+                and element.get("fill", "black") == "black":
+            continue
+        if kind not in ("path", "rect") or set(element.attrib) - {"d", "x", "y", "width", "height", "fill"} \
+                or element.get("fill", "black") != "black":
+            return None  # (a stroke, an ellipse, a marker, a transform, a colour)
         if kind == "path":
             parse_path(element.get("d"), outline)
         elif kind == "rect":
@@ -306,14 +324,15 @@ def _read(path: Path) -> Drawing | None:
     data = _load(path)
     try:
         return Drawing(base64.b64decode(data["glyph"]), data["width"], data["height"], data["depth"],
-                       tuple(data.get("notes", ())))
+                       tuple(data.get("notes", ())), data.get("picture", ""))
     except (ValueError, KeyError, TypeError):
         return None  # (not there, or unreadable: drawn again)
 
 
 def _write(path: Path, drawing: Drawing) -> None:
     _store(path, {"glyph": base64.b64encode(drawing.glyph).decode("ascii"), "width": drawing.width,
-                  "height": drawing.height, "depth": drawing.depth, "notes": list(drawing.notes)})
+                  "height": drawing.height, "depth": drawing.depth, "notes": list(drawing.notes),
+                  "picture": drawing.picture})
 
 
 def _load(path: Path) -> object:

@@ -16,9 +16,10 @@ image. The tagged PDF makes the inline-block a /Formula with its TeX as /Alt and
 its text form as /ActualText (writers/pdf_tags.py), which also stands for the
 Private Use Area character.
 
-A formula too wide for the font's coordinates, or a display formula wider than
-formulas.TOO_WIDE (it must shrink to the column, which only CSS knows), stays an
-SVG; one that cannot be drawn is its TeX in a box.
+A display formula wider than formulas.TOO_WIDE (it must shrink to the column,
+which only CSS knows), or a drawing that is more than black outlines (a boxed or
+cancelled term, a colour), stays an SVG; one that cannot be drawn is its TeX in
+a box.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def for_print(markup: str, cache: Path | None) -> str:
             drawing = draw(mathml, cache)
         except Undrawable:
             return tex_box(tex)
-        if display and drawing.width > TOO_WIDE:
-            return _svg(drawing, tex)
+        if drawing.picture or display and drawing.width > TOO_WIDE:
+            return _svg(drawing, tex, display)
         if drawing.key not in glyphs:
             glyphs[drawing.key] = len(drawings)
             drawings.append(drawing)
@@ -87,13 +88,14 @@ def _attribute(mathml: str, name: str) -> str:
     return found.group(1) if found else ""
 
 
-def _svg(drawing: Drawing, tex: str) -> str:
-    """A display formula as an inline SVG, sized in em on the baseline and shrunk
-    to the column; its TeX is its <title>, the tagged PDF's /Alt."""
-    style = (f"width:{drawing.width}em;height:{drawing.height}em;vertical-align:{-drawing.depth}em;"
-             "max-width:100%")
+def _svg(drawing: Drawing, tex: str, display: bool) -> str:
+    """A formula as an inline SVG, sized in em on the baseline (a display formula
+    shrinks to the column); its TeX is its <title>, the tagged PDF's /Alt."""
+    style = f"width:{drawing.width}em;height:{drawing.height}em;vertical-align:{-drawing.depth}em"
+    if display:
+        style += ";max-width:100%"
     opening = drawing.svg().split(">", 1)
-    return (f'{opening[0]} class="formula display" role="math" style="{style}">'
+    return (f'{opening[0]} class="formula {"display" if display else "inline"}" role="math" style="{style}">'
             f"<title>{html.escape(tex, quote=False)}</title>{opening[1]}")
 
 
