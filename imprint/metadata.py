@@ -1,8 +1,11 @@
 """Front matter to model: validated YAML (plus publication defaults) becomes an Article.
 
-Every value that can still be wrong after the schema (an impossible date, an ORCID
-check digit, an affiliation reference, a missing bibliography file) is reported
-with the file and line it came from; the builder never stops at the first.
+Each attribute the model declares as a front matter field (model.py,
+schema.front_matter) is read the way its declaration says: a text, a date, a
+flag, a list, or by the builder's own reader for that key (authors, citation,
+...). Every value that can still be wrong after the schema (an impossible date,
+an ORCID check digit, an affiliation reference, a missing bibliography file) is
+reported with the file and line it came from; the builder never stops at the first.
 """
 
 from __future__ import annotations
@@ -11,23 +14,25 @@ import dataclasses
 import re
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Callable
 
 from .errors import Problem
 from .fetch import display, within
 from .frontmatter import Located, format_path
 from .images import check_cover, load_image
 from .model import (
-    PAPERS, Affiliation, Article, Author, AuthorTranslation, BackMatter, Citation, Copyright, License,
+    PAPERS, Affiliation, Article, Author, AuthorTranslation, Citation, Copyright, License,
     PartialDate, PersonName, Translation, frozen,
 )
 from .names import parse_name
-from .schema import CROSSREF_PREFIXES
+from .schema import CROSSREF_PREFIXES, FRONT_MATTER, FrontMatter, Group, declared
 from .values import (
     is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date,
 )
 
-DEFAULT_CSL = "chicago-author-date"
+# The defaults the model declares (the citation style, the language, the paper).
+DEFAULTS = {f.name: f.default for f in dataclasses.fields(Article) if f.default is not dataclasses.MISSING}
+DEFAULT_CSL = DEFAULTS["csl"]
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 RESERVED = {"opds": "the OPDS catalogue"}  # folders of dist/ that the site itself uses
 
@@ -84,7 +89,83 @@ class ArticleBuilder:
         return own if own is not None else default
 
     def build(self, slug: str, path: Path, body: str, body_line: int) -> Article:
+        self._check_aliases()
+        return Article(
+            slug=slug,
+            path=path,
+            file=self.own.file,
+            body=body,
+            body_line=body_line,
+            **self._declared(Article),
+            shared_bibliography=self._bibliography(self.defaults, self.source_dir),
+            base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
+            variables=frozen(self.variables or {}),
+            where=MappingProxyType(self._where()),
+        )
+
+    # -- the declared fields
+    @property
+    def readers(self) -> dict[str, Callable[[], Any]]:
+        """The builder's own reader of each field declared `read="own"`, by key."""
+        return {
+            "lang": self._lang, "author": self._authors, "author-notes": self._byline_notes, "doi": self._doi,
+            "nocite": self._nocite, "crossref": self._crossref_prefixes, "translation": self._translation,
+            "cover-image": self._cover_image, "license": self._license, "copyright": self._copyright,
+            "csl": self._csl, "paper": self._paper, "citation": self._citation, "funding": self._funding,
+            "bibliography": lambda: self._bibliography(self.own, self.folder),
+        }
+
+    def _declared(self, model: type) -> dict[str, Any]:
+        """The attributes of `model` that front matter fields declare, read."""
+        values: dict[str, Any] = {}
+        for item in dataclasses.fields(model):
+            declaration = item.metadata.get(FRONT_MATTER)
+            if isinstance(declaration, Group):
+                values[item.name] = declaration.model(**self._declared(declaration.model))
+            elif isinstance(declaration, FrontMatter):
+                found = self._read(declaration)
+                values[item.name] = _default(item) if found is None else found
+        return values
+
+    def _read(self, declaration: FrontMatter) -> Any:
+        """The value of a field as its declaration says to read it; None: not given."""
+        if declaration.read == "own":
+            return self.readers[declaration.key]()
+        key, value = self._given(declaration)
+        if value is None:
+            return None
+        if declaration.read == "text":
+            return _strip(value)
+        if declaration.read == "date":
+            return self._date((key,), value)
+        if declaration.read == "flag":
+            return bool(value)
+        if declaration.read == "list":
+            return _keywords(_list(value))
+        assert declaration.read == "keywords", declaration
+        return _keywords(value)
+
+    def _given(self, declaration: FrontMatter) -> tuple[str, Any]:
+        """The key the field is written under (its own, else an alias) and its
+        value; a shared field not in the article comes from the publication file."""
+        for key in (declaration.key, *declaration.aliases):
+            if key in self.own.data:
+                return key, self.own.data[key]
+        if declaration.shared and self.defaults is not None:
+            return declaration.key, self.defaults.data.get(declaration.key)
+        return declaration.key, None
+
+    def _check_aliases(self) -> None:
+        """A field given under two of its names ('author' and 'authors') is a problem."""
         data = self.own.data
+        fields = [(path[-1].replace("_", " "), d) for path, d in declared(Article)]
+        fields += [(other.key.replace("-", " "), other) for _, d in declared(Article) for other in d.also]
+        for noun, declaration in fields:
+            for alias in declaration.aliases:
+                if declaration.key in data and alias in data:
+                    self._problem((alias,), f"give the {noun} under '{declaration.key}' or '{alias}', not both")
+
+    def _lang(self) -> str:
         lang = self._value("lang")
         if not lang:  # Pandoc's and Quarto's default: English
             self.warnings.append(Problem(
@@ -92,51 +173,16 @@ class ArticleBuilder:
                                "Quarto read it", line=self.own.line_of(()),
                 hint="add 'lang: en' (or ru, ...) to the article, or to source/publication.yaml for all articles",
             ))
-            lang = "en"
-        for one, other in (("author", "authors"), ("short-title", "title-short"), ("affiliations", "affiliation"),
-                           ("key-points", "keypoints")):
-            if one in data and other in data:
-                self._problem((other,), f"give the {_GIVEN_TWICE[one]} under '{one}' or '{other}', not both")
-        paper = PAPERS[str(self._value("paper") or "A4").lower()]
-        return Article(
-            slug=slug,
-            path=path,
-            file=self.own.file,
-            lang=lang or "und",
-            title=_strip(data.get("title")) or "",
-            subtitle=_strip(data.get("subtitle")),
-            short_title=_strip(data.get("short-title", data.get("title-short"))),
-            body=body,
-            body_line=body_line,
-            csl=self._csl(),
-            paper=paper,
-            authors=self._authors(),
-            abstract=_strip(data.get("abstract")),
-            plain_language_summary=_strip(data.get("plain-language-summary")),
-            key_points=_keywords(_list(data.get("key-points", data.get("keypoints")))),
-            byline_notes=frozen({key: text for key, text in ((k, _strip(v)) for k, v in
-                                                             (data.get("author-notes") or {}).items()) if text}),
-            keywords=_keywords(data.get("keywords")),
-            date=self._date(("date",), data.get("date")),
-            date_modified=self._date(("date-modified",), data.get("date-modified")),
-            doi=self._doi(),
-            license=self._license(),
-            copyright=self._copyright(),
-            citation=self._citation(),
-            base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
-            bibliography=self._bibliography(self.own, self.folder),
-            shared_bibliography=self._bibliography(self.defaults, self.source_dir),
-            nocite=self._nocite(),
-            number_sections=bool(data.get("number-sections", False)),
-            crossref_prefixes=self._crossref_prefixes(),
-            variables=frozen(self.variables or {}),
-            suppress_bibliography=bool(data.get("suppress-bibliography", False)),
-            reference_section_title=_strip(data.get("reference-section-title")),
-            translation=self._translation(),
-            back_matter=self._back_matter(),
-            cover_image=self._cover_image(),
-            where=MappingProxyType(self._where()),
-        )
+            return DEFAULTS["lang"]
+        return lang
+
+    def _paper(self) -> Any:
+        paper = self._value("paper")
+        return PAPERS[str(paper).lower()] if paper else DEFAULTS["paper"]
+
+    def _byline_notes(self) -> Any:
+        notes = self.own.data.get("author-notes") or {}
+        return frozen({key: text for key, text in ((k, _strip(v)) for k, v in notes.items()) if text})
 
     def _csl(self) -> str:
         """The citation style: a name, or a .csl file, looked for as Pandoc and Quarto
@@ -232,9 +278,8 @@ class ArticleBuilder:
         return {str(a["id"]): person_name(a["name"]).display for a in (raw if isinstance(raw, list) else [raw])
                 if isinstance(a, dict) and a.get("id") and a.get("name")}
 
-    def _back_matter(self) -> BackMatter:
-        data = self.own.data
-        funding = data.get("funding")
+    def _funding(self) -> tuple[str, ...]:
+        funding = self.own.data.get("funding")
         statements: list[str] = []
         entries = [funding] if isinstance(funding, (str, dict)) else list(funding or [])
         if isinstance(funding, dict):  # Quarto's form: a statement, open access, awards
@@ -250,12 +295,7 @@ class ArticleBuilder:
                 parts = [_plain_value(entry.get(k), self._author_names)
                          for k in ("name", "source", "award", "id", "recipient", "investigator")]
                 statements.append(", ".join(p for p in parts if p))
-        return BackMatter(
-            acknowledgements=_strip(data.get("acknowledgements") or data.get("acknowledgments")),
-            funding=tuple(s for s in statements if s),
-            conflict_of_interest=_strip(data.get("conflict-of-interest") or data.get("competing-interests")),
-            data_availability=_strip(data.get("data-availability")),
-        )
+        return tuple(s for s in statements if s)
 
     def _where(self) -> dict[str, tuple[str, int | None]]:
         where = {}
@@ -434,6 +474,13 @@ class ArticleBuilder:
         return Citation(**fields, extra=MappingProxyType(extra))
 
 
+def _default(item: dataclasses.Field) -> Any:
+    """The attribute's default, as its declaration gives it."""
+    if item.default_factory is not dataclasses.MISSING:
+        return item.default_factory()
+    return item.default
+
+
 def _get(data: Any, path: tuple) -> Any:
     for part in path:
         try:
@@ -452,10 +499,6 @@ def _tuple(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(value)
-
-
-_GIVEN_TWICE = {"author": "authors", "short-title": "short title", "affiliations": "affiliations",
-                "key-points": "key points"}
 
 
 def _list(value: Any) -> Any:

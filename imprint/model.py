@@ -4,6 +4,11 @@ source.py builds these from the editor's files; every later stage only reads the
 Text fields that accept Markdown (title, subtitle, abstract, plain_language_summary,
 key_points, byline_notes, the statements) keep the source text; the body stage
 turns it into HTML.
+
+An attribute made with front_matter() is a front matter field, declared there
+once: its key, type, documentation, how it is read and its default. The JSON
+Schema (schema.py), the reading (metadata.py) and the records are derived from
+the declarations; to add a field, add an attribute (and print it in a template).
 """
 
 from __future__ import annotations
@@ -14,6 +19,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 from urllib.parse import quote
+
+from .schema import (
+    AUTHOR_NOTES, AUTHORS, CITATION, COPYRIGHT, CROSSREF, DATE, DOI, FLAG, FUNDING, KEYWORDS, LANG, LICENSE,
+    PAPER, TEXT, TEXT_LIST, TITLE, TOP_AFFILIATIONS, TRANSLATION, FrontMatter, declared_values, front_matter,
+    front_matter_group,
+)
 
 
 def frozen(value: Any) -> Any:
@@ -176,12 +187,19 @@ class Translation:
 
 @dataclass(frozen=True)
 class BackMatter:
-    """Statements printed after the text (Markdown)."""
+    """Statements printed after the text (Markdown): top-level front matter fields."""
 
-    acknowledgements: str | None = None
-    funding: tuple[str, ...] = ()
-    conflict_of_interest: str | None = None
-    data_availability: str | None = None
+    acknowledgements: str | None = front_matter(
+        "acknowledgements", TEXT, "Acknowledgements (Markdown), printed after the references.", read="text",
+        aliases={"acknowledgments": None})
+    funding: tuple[str, ...] = front_matter(
+        "funding", FUNDING, "Funding: a statement, a list of them, or Quarto's funding entries.", read="own",
+        default=())
+    conflict_of_interest: str | None = front_matter(
+        "conflict-of-interest", TEXT, "Conflict of interest statement (Markdown).", read="text",
+        aliases={"competing-interests": None})
+    data_availability: str | None = front_matter(
+        "data-availability", TEXT, "Data availability statement (Markdown).", read="text")
 
 
 @dataclass(frozen=True)
@@ -262,54 +280,127 @@ class _Placed:
         return doi_url(self.doi)
 
 
+# Top-level affiliations are read with the authors (`ref:` to them), into Author.affiliations.
+_AFFILIATIONS = FrontMatter("affiliations", TOP_AFFILIATIONS, "Affiliations authors refer to with `ref:` (Quarto).",
+                            read="own", aliases={"affiliation": "Quarto accepts both"})
+
+
 @dataclass(frozen=True)
 class Article(_Placed):
+    """An article: its front matter fields (declared with front_matter(), in the
+    order the schema lists them), then what the build adds."""
+
     slug: str  # the folder name; names the files in dist/
     path: Path  # absolute path of article.md
     file: str  # article.md relative to the project root, for messages
-    lang: str
-    title: str  # Markdown, inline
     body: str  # Markdown
     body_line: int  # line of article.md where the body starts
-    csl: str  # CSL style: a name in styles/csl/, a repository style name, or a path
-    paper: Paper
-    subtitle: str | None = None
-    short_title: str | None = None
-    authors: tuple[Author, ...] = ()
-    abstract: str | None = None  # Markdown
-    plain_language_summary: str | None = None  # Markdown (Quarto's AGU template): after the abstract
-    key_points: tuple[str, ...] = ()  # Markdown, each one item (AGU): before the abstract
-    # Quarto's `author-notes` (its PLOS template): the notes the byline's marks refer
-    # to, keyed "equal-contributor", "deceased", "group" (only those given), Markdown;
-    # a mark without one gets the words of the article's language.
-    byline_notes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    keywords: tuple[str, ...] = ()
-    date: PartialDate | None = None
-    date_modified: PartialDate | None = None
-    doi: str | None = None
-    license: License | None = None
-    copyright: Copyright | None = None
-    citation: Citation = field(default_factory=Citation)
-    base_url: str | None = None
-    bibliography: tuple[Path, ...] = ()  # the article's own files
+    title: str = front_matter(  # Markdown, inline ("" only for an article that fails: title is required)
+        "title", TITLE, "The article's title (Markdown allowed).", read="text", default="",
+        required="add 'title: ...' in the front matter")
+    subtitle: str | None = front_matter("subtitle", TITLE, "Subtitle (Markdown allowed).", read="text")
+    short_title: str | None = front_matter(
+        "short-title", TITLE, "Short title for running heads and CSL `title-short`.", read="text",
+        aliases={"title-short": "CSL's name for it"})
+    authors: tuple[Author, ...] = front_matter(
+        "author", AUTHORS, "The authors, in order.", read="own", default=(),
+        aliases={"authors": "Quarto accepts both"}, also=(_AFFILIATIONS,))
+    abstract: str | None = front_matter("abstract", TEXT, "The abstract (Markdown).", read="text")
+    plain_language_summary: str | None = front_matter(
+        "plain-language-summary", TEXT, "A summary for readers outside the field (Markdown), printed after the "
+        "abstract (Quarto's AGU template).", read="text")
+    key_points: tuple[str, ...] = front_matter(
+        "key-points", TEXT_LIST, "The article's main points, a list (Markdown), printed before the abstract "
+        "(Quarto's AGU template); one text is a list of one.", read="list", default=(),
+        aliases={"keypoints": "older AGU templates and Quarto manuscripts write it so"})
+    # Keyed "equal-contributor", "deceased", "group" (only those given); a mark
+    # without one gets the words of the article's language.
+    byline_notes: Mapping[str, str] = front_matter(
+        "author-notes", AUTHOR_NOTES, "The notes the byline's marks refer to, instead of the words of the "
+        "article's language (Markdown; Quarto's PLOS template).", read="own",
+        factory=lambda: MappingProxyType({}))
+    keywords: tuple[str, ...] = front_matter(
+        "keywords", KEYWORDS, "Keywords: a list, or one string separated by commas.", read="keywords", default=())
+    date: PartialDate | None = front_matter(
+        "date", DATE, "A date: YYYY-MM-DD, YYYY-MM or YYYY ('March 5, 2024' is understood too). Quarto's "
+        "`today` and `last-modified` are the day of SOURCE_DATE_EPOCH, else of the file's last commit in git, "
+        "so that every build gives the same date.", read="date")
+    date_modified: PartialDate | None = front_matter(
+        "date-modified", DATE, "Date of the last correction of this edition.", read="date")
+    doi: str | None = front_matter(  # bare: 10.xxxx/suffix (also read from citation: doi)
+        "doi", DOI, "The article's DOI: 10.21684/2411-197X-2019-5-3-173-184.", read="own")
+    nocite: tuple[str, ...] = front_matter(  # keys, or "*" for all
+        "nocite", TEXT_LIST, "Keys to list in the references without citing them: '@key1, @key2', or '@*'.",
+        read="own", default=())
+    number_sections: bool = front_matter(
+        "number-sections", FLAG, "Number the headings (1, 1.1) and refer to them by number (@sec-intro: "
+        "'Section 2').", read="flag", default=False)
+    # Keyed "fig", "tbl", "eq", "sec" (only those given; "" prints the number
+    # alone): what @fig-map prints before its number.
+    crossref_prefixes: Mapping[str, str] = front_matter(
+        "crossref", CROSSREF, "Quarto's cross-reference settings: `fig-prefix`, `tbl-prefix`, `eq-prefix`, "
+        "`sec-prefix`, `lst-prefix` and `thm-prefix` (and those of the other theorem kinds) replace the words "
+        "references print ('Figure' in '@fig-map': 'Figure 1'); the other settings are accepted and ignored.",
+        read="own", factory=lambda: MappingProxyType({}))
+    reference_section_title: str | None = front_matter(
+        "reference-section-title", TEXT, "Heading of the reference list (default: the language's word).",
+        read="text")
+    suppress_bibliography: bool = front_matter(
+        "suppress-bibliography", FLAG, "Cite, but print no reference list (Pandoc's setting).", read="flag",
+        default=False)
+    back_matter: BackMatter = front_matter_group(BackMatter)
+    translation: Translation | None = front_matter(
+        "translation", TRANSLATION, "The article's metadata in a second language, printed after its own.",
+        read="own")
+    cover_image: Path | None = front_matter(  # else one is generated
+        "cover-image", TEXT, "The article's own cover, a PNG or JPEG file in its folder (portrait, at least "
+        "1600 pixels high); without one, a cover is drawn after styles/cover.yaml.", read="own")
+    # The fields source/publication.yaml may give for every article (shared=True).
+    lang: str = front_matter(  # without one: English, with a warning (as Pandoc and Quarto read it)
+        "lang", LANG, "Language of the text, as a BCP 47 tag: en, ru, en-GB.", read="own", default="en",
+        shared=True)
+    license: License | None = front_matter(
+        "license", LICENSE, "The licence: its name, or its name and URL.", read="own", shared=True)
+    copyright: Copyright | None = front_matter(
+        "copyright", COPYRIGHT, "The copyright notice: a statement, or its parts (Quarto).", read="own",
+        shared=True)
+    csl: str = front_matter(  # a name in styles/csl/, a repository style name, or a path
+        "csl", TEXT, "Citation style for the 'For citation' line: a file in styles/csl/ (without .csl), a style "
+        "of the CSL repository (apa, chicago-author-date, gost-r-7-0-5-2008, ...), or a path to a .csl file "
+        "inside the project.", read="own", default="chicago-author-date", shared=True)
+    paper: Paper = front_matter(
+        "paper", PAPER, "Paper size of the print edition.", read="own", default=PAPERS["a4"], shared=True)
+    citation: Citation = front_matter(
+        "citation", CITATION, "Where the article appeared, in CSL-JSON terms (Quarto's `citation:`). `true` "
+        "(Quarto) is accepted and adds nothing.", read="own", factory=Citation, shared=True)
+    bibliography: tuple[Path, ...] = front_matter(  # the article's own files
+        "bibliography", TEXT_LIST, "Bibliography files: BibTeX or BibLaTeX (.bib), CSL-JSON (.json), CSL-YAML "
+        "(.yaml). In an article, relative to its folder; in the publication file, relative to source/ (shared "
+        "by all articles).", read="own", default=(), shared=True)
+    # What the build adds.
     shared_bibliography: tuple[Path, ...] = ()  # the publication's
-    nocite: tuple[str, ...] = ()  # keys, or "*" for all
-    number_sections: bool = False
-    # Quarto's `crossref:` prefixes, keyed "fig", "tbl", "eq", "sec" (only those given;
-    # "" prints the number alone): what @fig-map prints before its number.
-    crossref_prefixes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    base_url: str | None = None  # the publication's base-url
     # The project's _variables.yml (read-only mappings, lists as tuples); the body
     # and the front matter reach here with their {{< var >}} already expanded.
     variables: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    suppress_bibliography: bool = False
-    reference_section_title: str | None = None
-    translation: Translation | None = None
-    back_matter: BackMatter = field(default_factory=BackMatter)
-    cover_image: Path | None = None  # the editor's own cover (PNG or JPEG), else one is generated
     issue: str | None = None  # the slug of the journal issue it is part of
     folio: int = 1  # the number printed on its first page (its first page in the issue)
     # Where each front matter field was written: (file, line), for later messages.
     where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def csl_variables(article: Article) -> dict[str, Any]:
+    """The CSL variables the article's fields are as declared (`csl=`), for its
+    citation record: a date as CSL-JSON's date-parts."""
+    return {declaration.csl: {"date-parts": [value.date_parts()]} if isinstance(value, PartialDate) else value
+            for declaration, value in declared_values(article) if declaration.csl and value not in (None, "", ())}
+
+
+def dcterms_values(article: Article) -> list[tuple[str, str]]:
+    """The DCMI terms the article's fields are as declared (`dcterms=`: dateAccepted),
+    with their values as text (a date as W3CDTF: YYYY-MM-DD, YYYY-MM or YYYY)."""
+    return [(declaration.dcterms, value.iso() if isinstance(value, PartialDate) else str(value))
+            for declaration, value in declared_values(article) if declaration.dcterms and value not in (None, "", ())]
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,27 @@
-"""The one declaration of what an editor may write, as JSON Schema (draft 2020-12).
+"""What an editor may write, as JSON Schema (draft 2020-12), and how a front
+matter field is declared: once, on the model attribute it fills.
 
-The same schema validates every file (source.py) and is published to schema/ so
-that editors get completion and inline errors (`python publish.py schema --write`).
-Field names follow Quarto and Pandoc so that existing front matter works as it is.
-`x-hint` is ours: what to tell the user when a value does not match.
+model.Article declares each top-level field with front_matter() (key, type,
+documentation, reading, default, what the records call it); article_schema() and
+the shared part of publication_schema() are derived from those declarations, and
+so are the reading (metadata.py) and the records (writers/exports.py,
+epub_metadata.py, site_metadata.py). This module holds the types (the schemas of
+values: DATE, AUTHOR, CITATION_FIELDS, ...) and the issue and publication files'
+own fields. The schemas validate every file (source.py, validation.py) and are
+published to schema/ so that editors get completion and inline errors
+(`python publish.py schema --write`). Field names follow Quarto and Pandoc so
+that existing front matter works as it is. `x-hint` is ours: what to tell the
+user when a value does not match.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Callable, Iterator, Literal, Mapping
 
 SCHEMA_URL = "https://imprint.invalid/schema"  # an identifier, never fetched
 
@@ -201,7 +213,6 @@ AUTHOR = {
 }
 
 LICENSE = {
-    "description": "The licence: its name, or its name and URL.",
     "anyOf": [
         _TEXT,
         {
@@ -350,7 +361,6 @@ QUARTO_OPTIONS = tuple("""
 """.split())
 
 COPYRIGHT = {
-    "description": "The copyright notice: a statement, or its parts (Quarto).",
     "anyOf": [
         _TEXT,
         {
@@ -366,41 +376,46 @@ COPYRIGHT = {
     ],
 }
 
-# Fields that may be set for all articles in the publication file.
-SHARED_FIELDS = {
-    "lang": {
-        "type": "string",
-        "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-        "description": "Language of the text, as a BCP 47 tag: en, ru, en-GB.",
-        "x-hint": "write a language tag such as en, ru or en-GB",
-    },
-    "license": LICENSE,
-    "copyright": COPYRIGHT,
-    "csl": _text(
-        "Citation style for the 'For citation' line: a file in styles/csl/ (without .csl), "
-        "a style of the CSL repository (apa, chicago-author-date, gost-r-7-0-5-2008, ...), "
-        "or a path to a .csl file inside the project."
-    ),
-    "paper": {
-        "type": "string",
-        "enum": ["A4", "Letter", "A5"],
-        "description": "Paper size of the print edition.",
-    },
-    "citation": {
-        "description": CITATION_FIELDS["description"] + " `true` (Quarto) is accepted and adds nothing.",
-        "anyOf": [CITATION_FIELDS, {"type": "boolean"}],
-    },
-    "bibliography": _text_or_list(
-        "Bibliography files: BibTeX or BibLaTeX (.bib), CSL-JSON (.json), CSL-YAML (.yaml). In an article, "
-        "relative to its folder; in the publication file, relative to source/ (shared by all articles)."
-    ),
-}
+# The types of the top-level fields, without their descriptions: each field's
+# declaration in model.py (front_matter()) gives its documentation.
+TITLE = {"type": ["string", "number"], "pattern": r"\S", "x-hint": "fill it in, or leave the field out"}  # "1984"
 
+
+def _title(description: str) -> dict:
+    return {**TITLE, "description": description}
+
+
+TEXT = _TEXT
+TEXT_LIST = {"anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}]}  # one text is a list of one
+FLAG = {"type": "boolean"}
+LANG = {
+    "type": "string",
+    "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    "x-hint": "write a language tag such as en, ru or en-GB",
+}
+PAPER = {"type": "string", "enum": ["A4", "Letter", "A5"]}
+DOI = {
+    "type": "string",
+    "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$",
+    "x-hint": "write the DOI as 10.xxxx/suffix",
+}
+CITATION = {"anyOf": [CITATION_FIELDS, {"type": "boolean"}]}
+AUTHORS = {"anyOf": [AUTHOR, {"type": "array", "items": AUTHOR, "minItems": 1}]}
 TOP_AFFILIATIONS = {
-    "description": "Affiliations authors refer to with `ref:` (Quarto).",
     "type": "array",
     "items": {"type": "object", "properties": {**AFFILIATION_FIELDS, "translation": AFFILIATION_TRANSLATION},
               "required": ["id"], "additionalProperties": False},
+}
+KEYWORDS = {"anyOf": [_TEXT, {"type": "array", "items": _text_or_number("A keyword.")}]}
+AUTHOR_NOTES = {
+    "type": "object",
+    "properties": {
+        "equal-contributor": _text("The note on the authors marked `equal-contributor`."),
+        "deceased": _text("The note on the authors marked `deceased`."),
+        "group": _text("The note on a group author (`group: true`), such as where its members are listed."),
+    },
+    "additionalProperties": False,
+    "minProperties": 1,
 }
 
 # Quarto's cross-reference options (quarto-cli src/resources/schema/document-crossref.yml).
@@ -408,10 +423,6 @@ TOP_AFFILIATIONS = {
 CROSSREF_PREFIXES = ("fig", "tbl", "eq", "sec", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
 _CROSSREF_KINDS = ("fig", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
 CROSSREF = {
-    "description": "Quarto's cross-reference settings: `fig-prefix`, `tbl-prefix`, `eq-prefix`, `sec-prefix`, "
-                   "`lst-prefix` and `thm-prefix` (and those of the other theorem kinds) replace the words "
-                   "references print ('Figure' in '@fig-map': 'Figure 1'); the other "
-                   "settings are accepted and ignored.",
     "anyOf": [
         {"type": "boolean", "enum": [False]},
         {"type": "object", "additionalProperties": False, "properties": {
@@ -426,125 +437,165 @@ CROSSREF = {
     ],
 }
 
+FUNDING = {
+    "anyOf": [
+        _TEXT,
+        {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
+            "statement": _text("The funding statement as printed."),
+            "open-access": _text("Who funded open access (Quarto)."),
+            "awards": {"type": "array", "description": "Quarto's awards: id, name, source, recipient, ..."},
+        }},
+        {"type": "array", "minItems": 1, "items": {"anyOf": [
+            _TEXT,
+            {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
+                "statement": _text("The funding statement as printed."),
+                "source": {"description": "Who funded the work (Quarto)."},
+                "award": {"description": "The award or grant number (Quarto)."},
+                "recipient": {"description": "Who received it (Quarto)."},
+                "investigator": {"description": "The investigator (Quarto)."},
+            }},
+        ]}},
+    ],
+}
 
-def _title(description: str) -> dict:
-    # A number is a title too ("1984").
-    return {"type": ["string", "number"], "pattern": r"\S", "description": description,
-            "x-hint": "fill it in, or leave the field out"}
+TRANSLATION = {
+    "type": "object",
+    "properties": {
+        "lang": {**LANG, "description": "Language of the text, as a BCP 47 tag: en, ru, en-GB."},
+        "title": {**TITLE, "description": "The title in that language."},
+        "subtitle": {**TITLE, "description": "The subtitle in that language."},
+        "abstract": _text("The abstract in that language (Markdown)."),
+        "keywords": {"description": "Keywords in that language.",
+                     "anyOf": [_TEXT, {"type": "array", "items": _TEXT}]},
+    },
+    "required": ["lang"],
+    "additionalProperties": False,
+}
+
+
+# -- A field declared once ---------------------------------------------------------
+#
+# A front matter field is an attribute of the model (model.Article) that carries
+# its declaration: dataclasses.field(metadata={FRONT_MATTER: FrontMatter(...)}),
+# made by front_matter(). The JSON Schema (article_schema, the shared part of
+# publication_schema), the reading (metadata.ArticleBuilder: the value, its
+# default, its problems), the records (CSL-JSON, Dublin Core) and the
+# documentation (each field's description) are derived from those declarations.
+
+FRONT_MATTER = "imprint.front_matter"  # the key of a declaration in a dataclass field's metadata
+
+# How ArticleBuilder turns the value written into the attribute (None: the attribute's default):
+#   text      a string, stripped (a number as text); empty: None
+#   date      values.parse_date, with Quarto's `today` and `last-modified`; problems name the line
+#   flag      true or false
+#   list      one text is a list of one; each item stripped
+#   keywords  a list, or one text separated by commas
+#   own       the builder's own reader for the key (ArticleBuilder.readers): authors, citation, ...
+Reading = Literal["text", "date", "flag", "list", "keywords", "own"]
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The one declaration of a front matter field."""
+
+    key: str  # as the editor writes it: date-received
+    values: Mapping[str, Any]  # the JSON Schema its values match (but for the description)
+    doc: str  # the description: the field's documentation (editors see it as they type)
+    read: Reading
+    # Other names accepted, and why (printed as "Same as `key` (why)."):
+    aliases: Mapping[str, str | None] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    also: tuple[FrontMatter, ...] = ()  # other keys the same reader takes (authors: `affiliations:`)
+    shared: bool = False  # source/publication.yaml may give it for every article
+    required: str | None = None  # the hint when it is missing: a required field
+    csl: str | None = None  # the CSL 1.0.2 variable it is in the citation record
+    dcterms: str | None = None  # the DCMI term it is (EPUB package metadata, landing page meta tags)
+
+    def schema(self) -> dict[str, Any]:
+        found = {"description": self.doc, **{k: v for k, v in self.values.items() if k != "description"}}
+        return found | {"x-required-hint": self.required} if self.required else found
+
+    def properties(self) -> dict[str, dict[str, Any]]:
+        """The JSON Schema of the key, of each alias and of the keys it also takes."""
+        found = {self.key: self.schema()}
+        for alias, why in self.aliases.items():
+            said = f" ({why})" if why else ""
+            found[alias] = self.schema() | {"description": f"Same as `{self.key}`{said}."}
+        for other in self.also:
+            found.update(other.properties())
+        return found
+
+
+@dataclass(frozen=True)
+class Group:
+    """An attribute whose own attributes are top-level fields (Article.back_matter)."""
+
+    model: type
+
+
+def front_matter(key: str, values: Mapping[str, Any], doc: str, *, read: Reading, default: Any = None,
+                 factory: Callable[[], Any] | None = None, aliases: Mapping[str, str | None] | None = None,
+                 also: tuple[FrontMatter, ...] = (), shared: bool = False, required: str | None = None,
+                 csl: str | None = None, dcterms: str | None = None) -> Any:
+    """A model attribute that is the front matter field `key` (dataclasses.field with its declaration)."""
+    declaration = FrontMatter(key, values, doc, read, MappingProxyType(dict(aliases or {})), also, shared, required,
+                              csl, dcterms)
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata={FRONT_MATTER: declaration})
+    return dataclasses.field(default=default, metadata={FRONT_MATTER: declaration})
+
+
+def front_matter_group(model: type) -> Any:
+    """A model attribute made of top-level fields: those `model` declares."""
+    return dataclasses.field(default_factory=model, metadata={FRONT_MATTER: Group(model)})
+
+
+def declared(model: type, within: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], FrontMatter]]:
+    """Each front matter field `model` declares, with its attribute's path
+    (("back_matter", "funding") for a group's), in the model's order."""
+    for item in dataclasses.fields(model):
+        found = item.metadata.get(FRONT_MATTER)
+        if isinstance(found, Group):
+            yield from declared(found.model, within + (item.name,))
+        elif found is not None:
+            yield within + (item.name,), found
+
+
+def declared_values(instance: Any) -> Iterator[tuple[FrontMatter, Any]]:
+    """Each declared field of a model instance (an Article) with its value."""
+    for path, declaration in declared(type(instance)):
+        value = instance
+        for name in path:
+            value = getattr(value, name)
+        yield declaration, value
 
 
 _IGNORED = {"description": "Setting for Quarto or Pandoc; Imprint ignores it."}
 
-ARTICLE_FIELDS = {
-    "title": _title("The article's title (Markdown allowed).") | {"x-required-hint": "add 'title: ...' in the front matter"},
-    "subtitle": _title("Subtitle (Markdown allowed)."),
-    "short-title": _title("Short title for running heads and CSL `title-short`."),
-    "title-short": _title("Same as `short-title` (CSL's name for it)."),
-    "author": {
-        "description": "The authors, in order.",
-        "anyOf": [AUTHOR, {"type": "array", "items": AUTHOR, "minItems": 1}],
-    },
-    "authors": {
-        "description": "Same as `author` (Quarto accepts both).",
-        "anyOf": [AUTHOR, {"type": "array", "items": AUTHOR, "minItems": 1}],
-    },
-    "affiliations": TOP_AFFILIATIONS,
-    "affiliation": {**TOP_AFFILIATIONS, "description": "Same as `affiliations` (Quarto accepts both)."},
-    "abstract": _text("The abstract (Markdown)."),
-    "plain-language-summary": _text("A summary for readers outside the field (Markdown), printed after the "
-                                    "abstract (Quarto's AGU template)."),
-    "key-points": {
-        "description": "The article's main points, a list (Markdown), printed before the abstract (Quarto's "
-                       "AGU template); one text is a list of one.",
-        "anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}],
-    },
-    "keypoints": {
-        "description": "Same as `key-points` (older AGU templates and Quarto manuscripts write it so).",
-        "anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}],
-    },
-    "author-notes": {
-        "type": "object",
-        "description": "The notes the byline's marks refer to, instead of the words of the article's language "
-                       "(Markdown; Quarto's PLOS template).",
-        "properties": {
-            "equal-contributor": _text("The note on the authors marked `equal-contributor`."),
-            "deceased": _text("The note on the authors marked `deceased`."),
-            "group": _text("The note on a group author (`group: true`), such as where its members are listed."),
-        },
-        "additionalProperties": False,
-        "minProperties": 1,
-    },
-    "keywords": {
-        "description": "Keywords: a list, or one string separated by commas.",
-        "anyOf": [_TEXT, {"type": "array", "items": _text_or_number("A keyword.")}],
-    },
-    "date": DATE,
-    "date-modified": {**DATE, "description": "Date of the last correction of this edition."},
-    "doi": {
-        "type": "string",
-        "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$",
-        "description": "The article's DOI: 10.21684/2411-197X-2019-5-3-173-184.",
-        "x-hint": "write the DOI as 10.xxxx/suffix",
-    },
-    "nocite": _text_or_list("Keys to list in the references without citing them: '@key1, @key2', or '@*'."),
-    "number-sections": {"type": "boolean", "description": "Number the headings (1, 1.1) and refer to them "
-                        "by number (@sec-intro: 'Section 2')."},
-    "crossref": CROSSREF,
-    "reference-section-title": _text("Heading of the reference list (default: the language's word)."),
-    "acknowledgements": _text("Acknowledgements (Markdown), printed after the references."),
-    "acknowledgments": _text("Same as `acknowledgements`."),
-    "suppress-bibliography": {"type": "boolean",
-                              "description": "Cite, but print no reference list (Pandoc's setting)."},
-    "funding": {
-        "description": "Funding: a statement, a list of them, or Quarto's funding entries.",
-        "anyOf": [
-            _TEXT,
-            {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
-                "statement": _text("The funding statement as printed."),
-                "open-access": _text("Who funded open access (Quarto)."),
-                "awards": {"type": "array", "description": "Quarto's awards: id, name, source, recipient, ..."},
-            }},
-            {"type": "array", "minItems": 1, "items": {"anyOf": [
-                _TEXT,
-                {"type": "object", "minProperties": 1, "additionalProperties": False, "properties": {
-                    "statement": _text("The funding statement as printed."),
-                    "source": {"description": "Who funded the work (Quarto)."},
-                    "award": {"description": "The award or grant number (Quarto)."},
-                    "recipient": {"description": "Who received it (Quarto)."},
-                    "investigator": {"description": "The investigator (Quarto)."},
-                }},
-            ]}},
-        ],
-    },
-    "conflict-of-interest": _text("Conflict of interest statement (Markdown)."),
-    "competing-interests": _text("Same as `conflict-of-interest`."),
-    "data-availability": _text("Data availability statement (Markdown)."),
-    "translation": {
-        "type": "object",
-        "description": "The article's metadata in a second language, printed after its own.",
-        "properties": {
-            "lang": SHARED_FIELDS["lang"],
-            "title": _title("The title in that language."),
-            "subtitle": _title("The subtitle in that language."),
-            "abstract": _text("The abstract in that language (Markdown)."),
-            "keywords": {"description": "Keywords in that language.",
-                         "anyOf": [_TEXT, {"type": "array", "items": _TEXT}]},
-        },
-        "required": ["lang"],
-        "additionalProperties": False,
-    },
-    "cover-image": _text("The article's own cover, a PNG or JPEG file in its folder (portrait, at least "
-                         "1600 pixels high); without one, a cover is drawn after styles/cover.yaml."),
-    **SHARED_FIELDS,
-}
-ARTICLE_FIELDS.update({name: _IGNORED for name in (*FOREIGN_FIELDS, *QUARTO_OPTIONS) if name not in ARTICLE_FIELDS})
+
+def article_fields() -> dict[str, dict[str, Any]]:
+    """Every top-level field of an article's front matter: those the model
+    declares, then Quarto's and Pandoc's, accepted and ignored."""
+    from .model import Article  # (model.py declares its fields with this module's types)
+
+    fields: dict[str, dict[str, Any]] = {}
+    for _, declaration in declared(Article):
+        fields.update(declaration.properties())
+    return fields | {name: _IGNORED for name in (*FOREIGN_FIELDS, *QUARTO_OPTIONS) if name not in fields}
+
+
+def shared_fields() -> dict[str, dict[str, Any]]:
+    """The fields the publication file may give for every article."""
+    from .model import Article
+
+    return {key: value for _, declaration in declared(Article) if declaration.shared
+            for key, value in declaration.properties().items()}
 
 PRINT_EDITIONS = ["pdf", "archive", "handout"]
 # Every format a build can make (config.FORMATS, in the same order).
 EDITION_NAMES = ["epub", "pdf", "archive", "handout", "json", "bib", "ris", "site"]
 
+# The publication file's own fields (shared_fields() are the others).
 PUBLICATION_FIELDS = {
-    **SHARED_FIELDS,
     "editions": {
         "type": "array",
         "items": {"enum": EDITION_NAMES},
@@ -585,13 +636,17 @@ def _schema(name: str, title: str, description: str, fields: dict, required: lis
 
 
 def article_schema() -> dict:
+    from .model import Article
+
+    required = [declaration.key for _, declaration in declared(Article) if declaration.required]
     return _schema("article.schema.json", "Imprint article front matter",
-                   "The YAML front matter of source/<slug>/article.md.", ARTICLE_FIELDS, ["title"])
+                   "The YAML front matter of source/<slug>/article.md.", article_fields(), required)
 
 
 def publication_schema() -> dict:
     return _schema("publication.schema.json", "Imprint publication defaults",
-                   "source/publication.yaml: defaults merged under every article's own fields.", PUBLICATION_FIELDS)
+                   "source/publication.yaml: defaults merged under every article's own fields.",
+                   shared_fields() | PUBLICATION_FIELDS)
 
 
 ISSUE_CITATION_FIELDS = ("container-title", "volume", "issue", "collection-number", "issn", "ISSN",
@@ -613,7 +668,7 @@ ISSUE_FIELDS = {
     "title": _title("The issue's own title, for a themed issue (Markdown allowed)."),
     "description": _text("A few sentences about the issue (Markdown)."),
     "date": {**DATE, "description": "When the issue appeared; its articles' date unless they give one."},
-    "doi": ARTICLE_FIELDS["doi"] | {"description": "The issue's own DOI, if it has one."},
+    "doi": DOI | {"description": "The issue's own DOI, if it has one."},
     "editor": {
         "description": "The issue's editors, in order.",
         "anyOf": [NAME, {"type": "array", "items": NAME, "minItems": 1}],
@@ -626,8 +681,8 @@ ISSUE_FIELDS = {
     },
     "cover-image": _text("The issue's own cover, a PNG or JPEG file in its folder; without one, a cover "
                          "is drawn after styles/cover.yaml."),
-    "lang": SHARED_FIELDS["lang"] | {"description": "Language of the issue's own pages (its articles keep theirs)."},
-    "paper": SHARED_FIELDS["paper"] | {"description": "Paper the issue, and so each of its articles' print "
+    "lang": LANG | {"description": "Language of the issue's own pages (its articles keep theirs)."},
+    "paper": PAPER | {"description": "Paper the issue, and so each of its articles' print "
                                                       "editions, is laid out on."},
 }
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from ebooklib import epub
 
 from ..manuscript import Manuscript, issue_label
+from ..model import dcterms_values
 from ..body.document import plain_text
 
 if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
@@ -70,6 +71,10 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         book.add_metadata("DC", "description", translation.abstract_text, other_lang)
     if article.date:
         book.add_metadata("DC", "date", article.date.iso())
+    # The DCMI terms front matter fields declare (model.py, `dcterms=`): the
+    # dcterms: prefix is reserved in a package document (EPUB 3.3, "Reserved prefixes").
+    for term, value in dcterms_values(article):
+        book.add_metadata(None, "meta", value, {"property": f"dcterms:{term}"})
     if c.container_title:
         # The article belongs to its issue (a set), the issue to the journal (a
         # series): a belongs-to-collection that refines another collection names

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from ..config import FORMATS, Settings
 from ..manuscript import Manuscript
+from ..model import csl_variables
 from ..render import Theme
 
 # CSL item types to BibTeX entry types and RIS reference types.
@@ -27,7 +28,10 @@ LANGIDS = {"en": "english", "ru": "russian", "de": "ngerman", "fr": "french", "e
 
 
 def write_csl_json(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
-    return (json.dumps([dict(manuscript.record)], indent=2, ensure_ascii=False) + "\n").encode()
+    # With the variables front matter fields declare (model.py, `csl=`): what the
+    # "For citation" line needs is in the record already (citation.build_record).
+    record = {**manuscript.record, **csl_variables(manuscript.article)}
+    return (json.dumps([record], indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def write_bibtex(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..manuscript import Manuscript
+from ..model import dcterms_values
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def highwire_tags(manuscript: Manuscript, downloads: list[Download], page_url: s
 
 
 def dublin_core_tags(manuscript: Manuscript) -> list[tuple[str, str]]:
-    """Dublin Core in HTML meta tags (DCMI's "DC.element" convention)."""
+    """Dublin Core in HTML meta tags (DCMI's "DC.element" convention), and the DCMI
+    terms front matter fields declare (model.py, `dcterms=`) as "DCTERMS.term"."""
     article = manuscript.article
     c = article.citation
     tags = [("DC.title", manuscript.full_title)]
@@ -108,6 +110,7 @@ def dublin_core_tags(manuscript: Manuscript) -> list[tuple[str, str]]:
     source = ", ".join(p for p in (c.container_title, number, c.page) if p)
     if source:
         tags.append(("DC.source", source))
+    tags += [(f"DCTERMS.{term}", value) for term, value in dcterms_values(article)]
     return tags
 
 
