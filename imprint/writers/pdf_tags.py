@@ -1,4 +1,5 @@
-"""Two things WeasyPrint 70.0's tagged PDF leaves out, which PDF/UA asks for:
+"""What Imprint adds to each structure element of WeasyPrint 70.0's tagged PDF,
+which PDF/UA asks for:
 
 - the language of an element that has its own (`lang` on the second language's
   front matter), as the structure element's /Lang (ISO 14289-1, 7.2; Matterhorn
@@ -9,30 +10,25 @@
   formula as a glyph (print_formulas.py) is a /Formula with its TeX as /Alt and its
   text form as /ActualText; an SVG formula is a /Formula, not a /Figure.
 
-WeasyPrint builds the structure tree in weasyprint.pdf.tags._build_box_tree; one
-line is added there, after each element is created, that calls annotate() below.
-Refused on any other WeasyPrint version, where the line may differ.
+WeasyPrint calls annotate() for each element it creates once
+imprint/patches/weasyprint_tags.py has added that call (imprint.writers.weasy
+applies it).
 """
 
 from __future__ import annotations
 
-import inspect
-import textwrap
-
 import pydyf
-from .weasy import weasyprint  # noqa: F401 (first: the quick import)
-from weasyprint.formatting_structure import boxes  # noqa: E402
-from weasyprint.pdf import tags  # noqa: E402
 
-from ..errors import InternalError
+# (Not from .weasy: the tagging patch imports this module while imprint.writers.weasy
+# is importing WeasyPrint. Only a class to compare with is taken here.)
+from weasyprint.formatting_structure import boxes
 
-VERSION = "70.0"
-ANCHOR = "    # Create box element.\n"
-CREATED = "    pdf.add_object(element)\n"
 SVG = "http://www.w3.org/2000/svg"
 
 
 def annotate(box, element: pydyf.Dictionary, pdf) -> None:
+    """Complete `element`, the structure element WeasyPrint has just made for `box`
+    (called from weasyprint.pdf.tags._build_box_tree, as patched)."""
     html = box.element
     if html is None or box.element_tag in ("html", "body"):
         return
@@ -62,19 +58,8 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
 
 
 def tag_languages_and_notes() -> None:
-    if getattr(tags, "_imprint_annotated", False):
-        return
-    source = textwrap.dedent(inspect.getsource(tags._build_box_tree))
-    start = source.find(ANCHOR)
-    insert = source.find(CREATED, start)
-    if weasyprint.__version__ != VERSION or start < 0 or insert < 0:
-        raise InternalError(
-            f"imprint/writers/pdf_tags.py was written for WeasyPrint {VERSION}, "
-            f"not {weasyprint.__version__}: check that it still applies, then update it"
-        )
-    insert += len(CREATED)
-    patched = source[:insert] + "    _imprint_annotate(box, element, pdf)\n" + source[insert:]
-    namespace = vars(tags)
-    namespace["_imprint_annotate"] = annotate
-    exec(compile(patched, tags.__file__, "exec"), namespace)  # redefines _build_box_tree in place
-    tags._imprint_annotated = True
+    """Kept until imprint/writers/issue_pdf.py drops its call: the tagging patch
+    is applied when imprint.writers.weasy is imported (imprint/patches/)."""
+    from .. import patches
+
+    patches.apply()

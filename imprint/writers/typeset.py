@@ -15,11 +15,9 @@ import pydyf
 from ..errors import Problem
 from ..fetch import make_url_fetcher
 from . import memo
-from .footnote_layout import keep_footnotes_with_calls
 from .pdf_metadata import Metadata
-from .pdf_tags import tag_languages_and_notes
 from .print_job import Job, Result
-from .weasy import weasyprint
+from .weasy import weasyprint  # (with imprint/patches/ applied)
 
 
 _last = memo()  # the latest layout, by its HTML: the print and archival editions share it
@@ -63,8 +61,6 @@ def typeset(job: Job) -> Result:
 def _lay_out(job: Job):
     if job.html in _last:
         return _last[job.html]
-    keep_footnotes_with_calls()
-    tag_languages_and_notes()
     fetcher, refused = make_url_fetcher(*map(Path, job.roots))
     try:
         with quiet_weasyprint():
@@ -83,7 +79,7 @@ def _overlong_notes(document, job: Job) -> list[Problem]:
     the page's text and cuts its beginning off. Refuse that, naming the note."""
     problems = []
     for page in document.pages:
-        page_box = page._page_box  # WeasyPrint 70 keeps the layout here
+        page_box = page._page_box  # WeasyPrint 70.0's private layout: declared in imprint/patches (RELIED_ON)
         for area in page_box.children:
             if type(area).__name__ != "FootnoteAreaBox" or area.position_y >= page_box.content_box_y():
                 continue

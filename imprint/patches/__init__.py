@@ -1,0 +1,79 @@
+"""Every patch Imprint makes to a dependency, in one place.
+
+Each module here changes one thing in one dependency, and says in its docstring
+which exact version it was written for, what goes wrong without it (measured),
+which test fails without it (tests/test_patches.py), and the upstream report it
+waits for (docs/upstream.md). No module of Imprint outside this folder assigns
+into another module (tests/test_patches.py scans for it); none patches the
+standard library.
+
+- `check_versions()`: whether the installed versions are those the patches were
+  written for. Cheap (package metadata only, nothing imported): the command line
+  calls it at start-up, so that a mismatch is one clear error, not a wrong page.
+- `apply()`: apply every patch, once. imprint/writers/weasy.py calls it when it
+  imports WeasyPrint, which every use of WeasyPrint in Imprint goes through.
+
+WeasyPrint's private attributes that Imprint reads without patching anything are
+declared in RELIED_ON, so that check_versions() covers them too.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from types import ModuleType
+
+from ..errors import InternalError
+from . import pydyf_page_references, weasyprint_footnotes, weasyprint_tags
+
+PATCHES: tuple[ModuleType, ...] = (weasyprint_footnotes, weasyprint_tags, pydyf_page_references)
+
+# Not patches: private parts of a dependency that Imprint reads, with the version
+# they were checked against and where. (distribution, version, what and where)
+RELIED_ON: tuple[tuple[str, str, str], ...] = (
+    ("weasyprint", "70.0", "Page._page_box and FootnoteAreaBox, read in imprint/writers/typeset.py "
+                           "(_overlong_notes)"),
+)
+
+
+def check_versions() -> None:
+    """Raise InternalError, listing every mismatch at once, if an installed
+    dependency is not the version a patch (or a private attribute read) was
+    written for. Imports nothing but package metadata."""
+    mismatches = []
+    for patch in PATCHES:
+        installed = _installed(patch.DISTRIBUTION)
+        if installed != patch.VERSION:
+            mismatches.append(f"{patch.DISTRIBUTION} {installed or '(not installed)'} is installed; "
+                              f"imprint/patches/{patch.__name__.rsplit('.', 1)[1]}.py was written for "
+                              f"{patch.DISTRIBUTION} {patch.VERSION} ({patch.UPSTREAM})")
+    for distribution, version, what in RELIED_ON:
+        installed = _installed(distribution)
+        if installed != version:
+            mismatches.append(f"{distribution} {installed or '(not installed)'} is installed; {what} "
+                              f"were checked against {distribution} {version}")
+    if mismatches:
+        raise InternalError(
+            "Imprint's patches of its dependencies do not fit the installed versions:\n"
+            + "".join(f"  - {line}\n" for line in mismatches)
+            + "Install the versions Imprint pins (scripts/setup.sh, or "
+              "`.venv/bin/pip install -c constraints.txt -e .`). To move to a new version instead, check each "
+              "patch listed against it (docs/upstream.md: has upstream fixed it?), then drop the patch or update "
+              "its VERSION.")
+
+
+def apply() -> None:
+    """Apply every patch; a second call does nothing. Raises InternalError (as
+    check_versions) when a patch does not fit the installed versions: a patch
+    is only ever applied to the version it was written for."""
+    if all(patch.applied() for patch in PATCHES):
+        return
+    check_versions()
+    for patch in PATCHES:
+        patch.apply()
+
+
+def _installed(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None

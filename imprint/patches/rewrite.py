@@ -1,0 +1,45 @@
+"""A function of a dependency compiled again from its own source text, with one
+change: how the patches that must alter a line inside a function do it.
+
+The new function runs with a copy of its module's globals (plus any names the
+change calls), so that nothing is added to the dependency's module except the
+function itself, which the patch then puts in place of the old one. It keeps the
+original's file name and line numbers, so that a traceback points at the
+dependency's file, and it carries the original (`original()`), so that a test can
+put it back to show what the patch is for.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from typing import Any, Callable
+
+from ..errors import InternalError
+
+ORIGINAL = "__imprint_original__"
+
+
+def rewrite(function: Callable, edit: Callable[[str], str], names: dict[str, Any] | None = None) -> Callable:
+    """`function` compiled from its source text as `edit` changes it."""
+    try:
+        lines, first = inspect.getsourcelines(function)
+    except OSError as error:  # (installed without its .py files)
+        raise InternalError(f"imprint/patches: the source of {function.__module__}.{function.__qualname__} cannot "
+                            f"be read ({error}); reinstall the package with its .py files (scripts/setup.sh)") from None
+    source = edit(textwrap.dedent("".join(lines)))
+    namespace = dict(function.__globals__, **(names or {}))
+    code = compile("\n" * (first - 1) + source, function.__code__.co_filename, "exec", dont_inherit=True)
+    exec(code, namespace)  # defines the function, in the copy of the globals only
+    changed = namespace[function.__name__]
+    setattr(changed, ORIGINAL, function)
+    return changed
+
+
+def is_rewritten(function: Callable) -> bool:
+    return hasattr(function, ORIGINAL)
+
+
+def original(function: Callable) -> Callable:
+    """The function as the dependency defines it."""
+    return getattr(function, ORIGINAL, function)
