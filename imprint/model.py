@@ -327,6 +327,15 @@ class Article(_Placed):
         "so that every build gives the same date.", read="date")
     date_modified: PartialDate | None = front_matter(
         "date-modified", DATE, "Date of the last correction of this edition.", read="date")
+    # The article's history, printed in its front matter ("Received 12 March 2024.").
+    date_received: PartialDate | None = front_matter(
+        "date-received", DATE, "When the journal received the manuscript, a date as `date` takes it: printed "
+        "'Received 12 March 2024.' in the front matter; CSL `submitted`, Dublin Core `dateSubmitted`.",
+        read="date", csl="submitted", dcterms="dateSubmitted")
+    date_accepted: PartialDate | None = front_matter(
+        "date-accepted", DATE, "When the journal accepted the article for publication, a date as `date` takes "
+        "it: printed 'Accepted 3 June 2024.' in the front matter; Dublin Core `dateAccepted` (CSL has no "
+        "variable for it).", read="date", dcterms="dateAccepted")
     doi: str | None = front_matter(  # bare: 10.xxxx/suffix (also read from citation: doi)
         "doi", DOI, "The article's DOI: 10.21684/2411-197X-2019-5-3-173-184.", read="own")
     nocite: tuple[str, ...] = front_matter(  # keys, or "*" for all

@@ -5,14 +5,26 @@ documentation all come from that declaration."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
+import zipfile
 from pathlib import Path
 
-from imprint import schema
+import pytest
+from lxml import etree, html
+
+from conftest import REPO
+from imprint import build, schema
+from imprint.cli import main
 from imprint.config import Settings
 from imprint.metadata import ArticleBuilder
-from imprint.model import Article, BackMatter
+from imprint.model import Article, BackMatter, PartialDate, csl_variables, dcterms_values
 from imprint.schema import FRONT_MATTER, FrontMatter, declared
 from imprint.source import load_project
+from pdfread import page_text
+from validators import epubcheck
+
+NBSP = "\u00a0"
 
 
 def project(tmp_path: Path, front_matter: str, body: str = "Text.\n") -> Settings:
@@ -78,3 +90,116 @@ def test_a_field_under_two_of_its_names_is_a_problem(tmp_path):
     loaded = load_project(project(tmp_path / "one", "title: T\nlang: en\ncompeting-interests: None.\n"))
     assert not loaded.problems
     assert loaded.project.articles[0].back_matter.conflict_of_interest == "None."
+
+
+# -- A field added with one declaration: date-received and date-accepted ---------
+
+HISTORY_EN = """title: A history of the article
+author: Jane Roe
+lang: en
+date: 2024-09-30
+date-received: March 12, 2024
+date-accepted: 2024-06-03
+citation:
+  container-title: Journal of Tests
+"""
+HISTORY_RU = """title: История статьи
+author: Иван Петров
+lang: ru
+date: 2024
+date-received: 2024-03-12
+date-accepted: 2024-06
+"""
+
+
+def test_the_history_dates_are_read_as_date_is(tmp_path):
+    loaded = load_project(project(tmp_path, HISTORY_EN))
+    article = loaded.project.articles[0]
+    assert not loaded.problems
+    assert (article.date_received, article.date_accepted) == (PartialDate(2024, 3, 12), PartialDate(2024, 6, 3))
+    properties = schema.article_schema()["properties"]
+    assert properties["date-received"]["type"] == properties["date"]["type"] == ["string", "integer"]
+    assert properties["date-received"]["description"].startswith("When the journal received the manuscript")
+    assert csl_variables(article) == {"submitted": {"date-parts": [[2024, 3, 12]]}}
+    assert dcterms_values(article) == [("dateSubmitted", "2024-03-12"), ("dateAccepted", "2024-06-03")]
+
+
+def test_a_wrong_history_date_is_reported_with_its_line_and_field(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = tmp_path / "p"
+    project(root, "title: T\nlang: en\ndate-received: 2024-13-45\ndate-accepted: [2024]\n")
+    shutil.copytree(REPO / "styles", root / "styles")
+    code = main(["build", "-C", str(root)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    # The value's check (values.parse_date) and the schema's (the declaration's type).
+    assert "source/a/article.md:4: date-received: '2024-13-45' is not a date in the calendar" in err
+    assert "source/a/article.md:5: date-accepted: must be text or a whole number, not a list" in err
+    assert not (root / "dist" / "a").exists()
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> Path:
+    """Two articles with their history, in every edition that prints or records it."""
+    root = tmp_path_factory.mktemp("history")
+    for slug, front_matter in (("history-en", HISTORY_EN), ("history-ru", HISTORY_RU)):
+        folder = root / "source" / slug
+        folder.mkdir(parents=True)
+        (folder / "article.md").write_text(f"---\n{front_matter}---\n\nThe text.\n", encoding="utf-8")
+    shutil.copytree(REPO / "styles", root / "styles")
+    report = build(Settings.for_project(root, environ={}, formats=("epub", "pdf", "json", "bib", "ris", "site")))
+    assert report.ok, report.problems
+    return root / "dist"
+
+
+EN = "Received 12 March 2024. Accepted 3 June 2024."
+RU = f"Поступила в{NBSP}редакцию 12 марта 2024{NBSP}г. Принята к{NBSP}публикации в{NBSP}июне 2024{NBSP}г."
+
+
+def _text(element) -> str:
+    return "".join(element.itertext())
+
+
+def test_the_history_is_in_the_epub_front_matter_and_package(history):
+    for slug, expected in (("history-en", EN), ("history-ru", RU)):
+        with zipfile.ZipFile(history / slug / f"{slug}.epub") as epub:
+            page = etree.fromstring(epub.read("EPUB/front-matter.xhtml"))
+            opf = etree.fromstring(epub.read("EPUB/content.opf"))
+        found = page.find(".//x:p[@id='history']", {"x": "http://www.w3.org/1999/xhtml"})
+        assert _text(found) == expected
+        meta = {m.get("property"): m.text for m in opf.iter("{http://www.idpf.org/2007/opf}meta") if m.get("property")}
+        assert meta["dcterms:dateSubmitted"] == "2024-03-12"
+        assert meta["dcterms:dateAccepted"] == ("2024-06-03" if slug == "history-en" else "2024-06")
+
+
+@pytest.mark.slow  # (EPUBCheck: seconds)
+def test_epubcheck_takes_the_dcterms_dates(history, tmp_path):
+    for slug in ("history-en", "history-ru"):
+        messages = epubcheck(history / slug / f"{slug}.epub", tmp_path)
+        assert messages == [], messages
+
+
+def test_the_history_is_printed_in_the_pdf_front_matter(history):
+    for slug, expected in (("history-en", EN), ("history-ru", RU)):
+        text = " ".join(page_text(history / slug / f"{slug}.pdf", 1).replace(NBSP, " ").split())
+        assert expected.replace(NBSP, " ") in text
+
+
+def test_the_received_date_is_csl_submitted_and_nothing_is_invented(history):
+    record = json.loads((history / "history-en" / "history-en.json").read_text())[0]
+    assert record["submitted"] == {"date-parts": [[2024, 3, 12]]}
+    assert record["issued"] == {"date-parts": [[2024, 9, 30]]}
+    assert not {"accepted", "date-accepted"} & set(record)  # CSL 1.0.2 has no variable for it
+    # Neither BibTeX nor RIS has a standard field for either date.
+    for name in ("history-en.bib", "history-en.ris"):
+        text = (history / "history-en" / name).read_text()
+        assert "2024-03-12" not in text and "2024/03/12" not in text and "2024-06-03" not in text
+
+
+def test_the_landing_page_shows_and_declares_the_history(history):
+    for slug, expected in (("history-en", EN), ("history-ru", RU)):
+        page = html.parse(str(history / slug / "index.html")).getroot()
+        assert _text(page.find(".//p[@id='history']")) == expected
+        meta = {m.get("name"): m.get("content") for m in page.iter("meta") if m.get("name")}
+        assert meta["DCTERMS.dateSubmitted"] == "2024-03-12"
+        assert page.find(".//link[@rel='schema.DCTERMS']").get("href") == "http://purl.org/dc/terms/"
