@@ -188,8 +188,6 @@ def main() -> None:
     # run would compile them again.
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(REPO / "imprint"), str(REPO / "publish.py")], check=True,
                    stdout=subprocess.DEVNULL)
-    subprocess.run([PYTHON, "-m", "imprint.dataclass_cache", "--if-stale"], check=True, cwd=REPO,
-                   stdout=subprocess.DEVNULL)  # (as ./build.sh does too)
     work = Path(tempfile.mkdtemp(prefix="imprint-bench-"))
     out = work / "out"
     seed = generate.make_seed(work / "seed", REPO)

@@ -7,8 +7,7 @@ __version__ = "0.1.0"
 
 # The public names, each loaded from its module when first asked for: the
 # pipeline (and all it imports) so that `publish.py` can tell quickly when there
-# is nothing to build, and everything so that importing the package defines no
-# dataclass before publish.py has set up dataclass_cache.
+# is nothing to build.
 _PUBLIC = {
     "build": "pipeline", "BuildReport": "pipeline",
     **dict.fromkeys(("ImprintError", "InternalError", "Problem", "SourceError", "StyleError", "UsageError",

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from . import __version__
-from .config import DEFAULT_FORMATS, FORMATS, PAPER_NAMES, TIME_LIMIT, Settings
+from .config import PAPER_NAMES, TIME_LIMIT, Settings
+from .editions import DEFAULT, EDITIONS
+from .patches import check_versions
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
 
 COMMANDS = ("build", "assemble", "watch", "serve", "check", "schema")
@@ -32,6 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     debug = getattr(args, "debug", False)
     try:
+        check_versions()  # the dependencies Imprint patches are the versions it patches (imprint/patches/)
         return args.run(args)
     except ImprintError as error:
         if debug:
@@ -76,6 +79,9 @@ def _build_options(b: argparse.ArgumentParser) -> None:
                    help="rebuild everything, even what is up to date with its sources")
     b.add_argument("-j", "--jobs", type=int, metavar="N",
                    help="articles built at once, each in a process of its own (default: one per core)")
+    b.add_argument("--executor", metavar="WHERE",
+                   help="where articles are built: 'local' (worker processes on this machine, the default) or "
+                        "dask://HOST:PORT (a Dask cluster's scheduler; default: $IMPRINT_EXECUTOR)")
     b.add_argument("--shard", metavar="K/N",
                    help="build only the K-th of N parts (for parallel CI jobs); then 'publish.py assemble'")
     b.add_argument("--timings", action="store_true", help="print how long each stage took")
@@ -137,8 +143,8 @@ assert tuple(_COMMANDS) == COMMANDS
 def _edition_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-f", "--formats", metavar="LIST",
                         help="comma-separated editions and files to build: "
-                        + ", ".join(f"{name} ({f.description})" for name, f in FORMATS.items())
-                        + f"; default: the publication's `editions`, else {','.join(DEFAULT_FORMATS)}")
+                        + ", ".join(f"{name} ({f.description})" for name, f in EDITIONS.items())
+                        + f"; default: the publication's `editions`, else {','.join(DEFAULT)}")
     parser.add_argument("--paper", choices=PAPER_NAMES,
                         type=lambda v: {p.lower(): p for p in PAPER_NAMES}.get(v.lower(), v),
                         help="paper of the print editions, instead of the publication's")
@@ -172,37 +178,28 @@ def _settings(args: argparse.Namespace, **more) -> Settings:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    settings = _settings(args, articles=tuple(args.articles), force=args.force, jobs=args.jobs, shard=args.shard)
+    settings = _settings(args, articles=tuple(args.articles), force=args.force, jobs=args.jobs, shard=args.shard,
+                         executor=args.executor)
     started = time.perf_counter()
-    from . import jobs, press
+    from .incremental import up_to_date
+
+    current = up_to_date(settings)  # quick: nothing heavy is loaded for it
+    if current is not None:
+        if not args.quiet:
+            print(f"everything is up to date ({_count(current, 'article or issue', 'articles and issues')}); "
+                  f"--force builds it all again")
+        return 0
+    from .executor import LocalPool, open_executor
+    from .pipeline import build
     from .writers import rendering_modules
 
-    # Two processes that load what rendering needs while this one reads the sources
-    # (a one-article build is then shared between two cores): the press (for print
-    # editions), which waits to be told to go, then loads WeasyPrint, and the first
-    # worker, which loads the body's reader, Jinja and the writers at once.
-    formats = settings.formats or DEFAULT_FORMATS  # (or fewer: the publication's editions)
-    try:
-        jobs.preload()
-        if settings.jobs >= 2:
-            press.start(printed=any(FORMATS[f].printed for f in formats))
-        jobs.start_early(rendering_modules(formats))
-        from .incremental import up_to_date
-
-        current = up_to_date(settings)  # quick: nothing heavy is loaded for it
-        if current is not None:
-            if not args.quiet:
-                print(f"everything is up to date ({_count(current, 'article or issue', 'articles and issues')}); "
-                      f"--force builds it all again")
-            return 0
-        press.go()
-        from .pipeline import build
+    with open_executor(settings.executor, settings.jobs,
+                       rendering_modules(settings.formats or DEFAULT)) as executor:
+        if isinstance(executor, LocalPool):
+            executor.warm_up()  # its workers load what rendering needs while this process reads the sources
 
         with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
-            report = build(settings, progress)
-    finally:
-        jobs.stop_early()
-        press.stop()
+            report = build(settings, progress, executor)
     return _finish(report, settings, args, started)
 
 

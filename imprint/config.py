@@ -12,41 +12,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
+from .editions import DEFAULT, EDITIONS
 from .errors import UsageError
 
-@dataclass(frozen=True)
-class Format:
-    name: str  # as the command line and the publication file name it
-    file: str  # the file it writes in dist/<slug>/
-    description: str
-    media_type: str
-    printed: bool = False  # a print edition: may also be imposed as a booklet
-
-    def path(self, slug: str, booklet: bool = False) -> str:
-        name = self.file.format(slug=slug)
-        if booklet:
-            stem = name.removesuffix(".pdf")
-            name = f"{stem}-booklet.pdf" if self.name != "pdf" else f"{slug}-booklet.pdf"
-        return name
-
-
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("epub", "{slug}.epub", "e-reader edition (EPUB 3)", "application/epub+zip"),
-    Format("pdf", "{slug}.pdf", "print edition (tagged PDF/UA-1)", "application/pdf", printed=True),
-    Format("archive", "{slug}-archive.pdf", "archival edition (PDF/A-3b with the citation files)",
-           "application/pdf", printed=True),
-    Format("handout", "{slug}-handout.pdf", "handout (double-sided, with a QR code)", "application/pdf",
-           printed=True),
-    Format("json", "{slug}.json", "citation record (CSL-JSON)", "application/vnd.citationstyles.csl+json"),
-    Format("bib", "{slug}.bib", "citation record (BibTeX)", "application/x-bibtex"),
-    Format("ris", "{slug}.ris", "citation record (RIS)", "application/x-research-info-systems"),
-    # The landing page; with every article built, also the index, the issues'
-    # pages and the OPDS catalogue (writers/site.py).
-    Format("site", "index.html", "download site: landing pages, index, OPDS catalogue, covers", "text/html"),
-)}
-DEFAULT_FORMATS = ("epub", "pdf", "json", "bib", "ris", "site")
-# What an issue is built as (dist/<issue>/), when its articles get these formats.
-ISSUE_FORMATS = ("epub", "pdf")
+# (Kept for writers/exports.py, which still says FORMATS: the registry is editions.EDITIONS.)
+FORMATS = EDITIONS
 PAPER_NAMES = ("A4", "Letter", "A5")
 # Imprint's own styles: the last folder of every project's search path, where
 # the project's styles/ lacks a file (render.Theme), and part of the build key.
@@ -66,7 +36,7 @@ TIME_LIMIT = 300.0
 class Settings:
     root: Path  # the project: source/, styles/ and, by default, dist/ are in it
     dist_dir: Path
-    formats: tuple[str, ...] | None = None  # None: the publication's `editions`, else DEFAULT_FORMATS
+    formats: tuple[str, ...] | None = None  # None: the publication's `editions`, else editions.DEFAULT
     articles: tuple[str, ...] = ()  # slugs to build; empty: all
     # Overrides every date the editions carry (reproducible-builds.org convention).
     source_date_epoch: int | None = None
@@ -74,9 +44,11 @@ class Settings:
     booklet: tuple[str, ...] | None = None  # print editions also imposed as booklets; None: the publication's
     crop_marks: bool | None = None  # crop marks and bleed; None: the publication's
     force: bool = False  # build everything, even what the manifest says is up to date
-    jobs: int = 1  # articles built at once, each in a process of its own
+    jobs: int = 1  # units built at once by the local executor, each in a process of its own
     time_limit: float | None = TIME_LIMIT  # seconds an article or issue may take to render; None: no limit
-    isolate: bool = True  # render in worker processes (the time limit needs them); watch renders in its own
+    # Where units run (executor.py): "local" (worker processes), "inline" (here: watch),
+    # "dask://HOST:PORT"; None: IMPRINT_EXECUTOR, else local.
+    executor: str | None = None
     shard: tuple[int, int] | None = None  # (K, N): build only the K-th of N parts
 
     @property
@@ -102,12 +74,13 @@ class Settings:
         jobs: int | None = 1,
         shard: str | None = None,
         time_limit: float | None = TIME_LIMIT,
+        executor: str | None = None,
     ) -> "Settings":
         root = Path(root).resolve()
         formats = tuple(dict.fromkeys(formats)) if formats else None
-        unknown = [f for f in formats or () if f not in FORMATS]
+        unknown = [f for f in formats or () if f not in EDITIONS]
         if unknown:
-            raise UsageError(f"unknown format {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
+            raise UsageError(f"unknown format {', '.join(unknown)}: choose from {', '.join(EDITIONS)}")
         if paper is not None and paper.lower() not in (p.lower() for p in PAPER_NAMES):
             raise UsageError(f"unknown paper {paper}: choose from {', '.join(PAPER_NAMES)}")
         epoch = environ.get("SOURCE_DATE_EPOCH")
@@ -133,11 +106,12 @@ class Settings:
             articles=tuple(dict.fromkeys(articles)),
             source_date_epoch=int(epoch) if epoch is not None else None,
             paper=paper,
-            booklet=tuple(name for name, f in FORMATS.items() if f.printed) if booklet else None,
+            booklet=tuple(name for name, f in EDITIONS.items() if f.printed) if booklet else None,
             crop_marks=crop_marks,
             force=force,
             jobs=jobs or os.cpu_count() or 1,
             time_limit=time_limit,
+            executor=executor or environ.get("IMPRINT_EXECUTOR") or None,
             shard=parts,
         )
 
@@ -148,11 +122,11 @@ class Settings:
     def for_publication(self, editions: tuple[str, ...] | None, booklet: tuple[str, ...],
                         crop_marks: bool) -> "Settings":
         """These settings with the publication's choices where the command line made none."""
-        formats = self.formats or editions or DEFAULT_FORMATS
+        formats = self.formats or editions or DEFAULT
         chosen = self.booklet if self.booklet is not None else booklet
         return replace(
             self,
             formats=formats,
-            booklet=tuple(f for f in chosen if f in formats and FORMATS[f].printed),
+            booklet=tuple(f for f in chosen if f in formats and EDITIONS[f].printed),
             crop_marks=crop_marks if self.crop_marks is None else self.crop_marks,
         )

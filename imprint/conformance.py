@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+OPDS_FOLDER = "opds"  # the catalogue's feeds, in dist/ (writers/opds.py)
+
 REPO = Path(__file__).resolve().parents[1]
 ACE = REPO / ".tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
 SETUP_HINT = "install the validators with ./build.sh check (scripts/setup.sh check)"
@@ -66,7 +68,7 @@ def check(dist: Path, tools: bool = True) -> Report:
     try:
         for path in files:
             name = str(path.relative_to(dist))
-            checker = CHECKERS.get(path.suffix.lower())
+            checker = checker_for(path.relative_to(dist))
             if checker is None:
                 continue
             report.checked.append(name)
@@ -375,12 +377,25 @@ def changed_since_built(dist: Path) -> list[tuple[str, str]]:
     return sorted(set(found))
 
 
-CHECKERS = {
-    ".epub": check_epub,
-    ".pdf": check_pdf,
-    ".json": check_csl_json,
-    ".bib": check_bibtex,
-    ".ris": check_ris,
-    ".html": check_html,
-    ".xml": check_opds,
-}
+def checker_for(name: Path):
+    """How a file of dist/ is checked: as the edition it is (editions.py: an
+    article's or issue's file, a booklet, a landing page), or as the site's
+    index or OPDS catalogue; a file in an article's folder that no edition
+    makes (put there by hand?) as the edition whose files end as it does; None
+    for what is checked with the page that uses it (covers, the stylesheet)."""
+    from .editions import EDITIONS, load
+
+    parts = name.parts
+    if len(parts) == 2 and parts[0] != OPDS_FOLDER:
+        for edition in EDITIONS.values():
+            if edition.check and (parts[1] == edition.path(parts[0])
+                                  or edition.printed and parts[1] == edition.path(parts[0], booklet=True)):
+                return load(edition.check)
+        alike = [e for e in EDITIONS.values() if e.check and e.file.endswith(name.suffix) and name.suffix]
+        if alike and name.suffix != ".html":
+            return load(alike[0].check)
+    if name.suffix == ".html":  # the index, an issue's page
+        return check_html
+    if parts[0] == OPDS_FOLDER and name.suffix == ".xml":
+        return check_opds
+    return None

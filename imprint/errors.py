@@ -54,7 +54,7 @@ class UserError(ImprintError):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self):  # pickled whole, problems and all (the press sends them back)
+    def __reduce__(self):  # pickled whole, problems and all (a worker sends them back)
         return type(self), (self.problems,)
 
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -66,9 +67,18 @@ def _check_raster(data: bytes, media_type: str, src: str) -> tuple[int, int]:
     magic = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}[media_type]
     if not data.startswith(magic):
         raise ValueError(f"'{src}' is not the {media_type.split('/')[1].upper()} image its name says it is")
-    PILImage.MAX_IMAGE_PIXELS = None  # Pillow's own check would speak first, less clearly: ours is below
     try:
-        with PILImage.open(io.BytesIO(data)) as image:  # reads the header only
+        with warnings.catch_warnings():  # (Pillow warns of an image between its limit and twice it: ours says more)
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            image = PILImage.open(io.BytesIO(data))  # reads the header only
+    except PILImage.DecompressionBombError as error:  # over twice Pillow's own limit: far over ours
+        count = re.search(r"\((\d+) pixels\)", str(error))
+        raise ValueError(f"'{src}' has {int(count.group(1)) if count else 'too many':,} pixels; the limit is "
+                         f"{MAX_PIXELS:,} (about 7000 x 7000): scale it down") from None
+    except Exception as error:  # Pillow raises many kinds for a broken file
+        raise ValueError(f"'{src}' cannot be read as an image: {error}") from None
+    try:
+        with image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise ValueError(f"'{src}' has {width:,} x {height:,} pixels; the limit is {MAX_PIXELS:,} "

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
+from .readonly import ReadOnlyDict
 
 from . import schema
 from .config import Settings
@@ -86,7 +86,7 @@ class _IssueBuilder(ArticleBuilder):
             cover_image=self._cover_image(),
             base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
             editors=tuple(person_name(e) for e in ([editors] if isinstance(editors, (str, dict)) else editors or [])),
-            where=MappingProxyType(self._where()),
+            where=ReadOnlyDict(self._where()),
         )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from types import MappingProxyType
+from .readonly import ReadOnlyDict
 from typing import Any, Callable
 
 from .errors import Problem
@@ -100,7 +100,7 @@ class ArticleBuilder:
             shared_bibliography=self._bibliography(self.defaults, self.source_dir),
             base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
             variables=frozen(self.variables or {}),
-            where=MappingProxyType(self._where()),
+            where=ReadOnlyDict(self._where()),
         )
 
     # -- the declared fields
@@ -471,7 +471,7 @@ class ArticleBuilder:
             issued = self._date(("citation", "issued"), extra.pop("issued"))
             if issued:
                 extra["issued"] = issued
-        return Citation(**fields, extra=MappingProxyType(extra))
+        return Citation(**fields, extra=ReadOnlyDict(extra))
 
 
 def _default(item: dataclasses.Field) -> Any:

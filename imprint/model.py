@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from types import MappingProxyType
+from .readonly import ReadOnlyDict
 from typing import Any, Mapping
 from urllib.parse import quote
 
@@ -30,7 +30,7 @@ from .schema import (
 def frozen(value: Any) -> Any:
     """A value read from YAML made immutable: mappings read-only, lists tuples."""
     if isinstance(value, Mapping):
-        return MappingProxyType({key: frozen(item) for key, item in value.items()})
+        return ReadOnlyDict({key: frozen(item) for key, item in value.items()})
     if isinstance(value, (list, tuple)):
         return tuple(frozen(item) for item in value)
     return value
@@ -239,7 +239,7 @@ class Citation:
     publisher_place: str | None = None
     url: str | None = None
     # Any other CSL variable, passed into the record as written.
-    extra: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    extra: Mapping[str, object] = field(default_factory=lambda: ReadOnlyDict({}))
 
     @property
     def first_page(self) -> str | None:
@@ -318,7 +318,7 @@ class Article(_Placed):
     byline_notes: Mapping[str, str] = front_matter(
         "author-notes", AUTHOR_NOTES, "The notes the byline's marks refer to, instead of the words of the "
         "article's language (Markdown; Quarto's PLOS template).", read="own",
-        factory=lambda: MappingProxyType({}))
+        factory=lambda: ReadOnlyDict({}))
     keywords: tuple[str, ...] = front_matter(
         "keywords", KEYWORDS, "Keywords: a list, or one string separated by commas.", read="keywords", default=())
     date: PartialDate | None = front_matter(
@@ -350,7 +350,7 @@ class Article(_Placed):
         "crossref", CROSSREF, "Quarto's cross-reference settings: `fig-prefix`, `tbl-prefix`, `eq-prefix`, "
         "`sec-prefix`, `lst-prefix` and `thm-prefix` (and those of the other theorem kinds) replace the words "
         "references print ('Figure' in '@fig-map': 'Figure 1'); the other settings are accepted and ignored.",
-        read="own", factory=lambda: MappingProxyType({}))
+        read="own", factory=lambda: ReadOnlyDict({}))
     reference_section_title: str | None = front_matter(
         "reference-section-title", TEXT, "Heading of the reference list (default: the language's word).",
         read="text")
@@ -391,11 +391,11 @@ class Article(_Placed):
     base_url: str | None = None  # the publication's base-url
     # The project's _variables.yml (read-only mappings, lists as tuples); the body
     # and the front matter reach here with their {{< var >}} already expanded.
-    variables: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    variables: Mapping[str, Any] = field(default_factory=lambda: ReadOnlyDict({}))
     issue: str | None = None  # the slug of the journal issue it is part of
     folio: int = 1  # the number printed on its first page (its first page in the issue)
     # Where each front matter field was written: (file, line), for later messages.
-    where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
+    where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: ReadOnlyDict({}))
 
 
 def csl_variables(article: Article) -> dict[str, Any]:
@@ -435,7 +435,7 @@ class Issue(_Placed):
     cover_image: Path | None = None
     base_url: str | None = None
     editors: tuple[PersonName, ...] = ()
-    where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
+    where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: ReadOnlyDict({}))
 
 
 @dataclass(frozen=True)
@@ -450,7 +450,7 @@ class Publication:
     cite_as: tuple[str, ...] = ()  # CSL styles offered on landing pages (after the article's own)
     bibliography: tuple[Path, ...] = ()  # the shared bibliography files
     # Where each field was written: "cite-as[1]" -> (file, line), for later messages.
-    where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
+    where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: ReadOnlyDict({}))
     editions: tuple[str, ...] | None = None  # None: the default formats
     booklet: tuple[str, ...] = ()  # print editions imposed as booklets
     crop_marks: bool = False

@@ -4,7 +4,7 @@ Each article's print edition is laid out where it starts in the issue: the page
 count gives the next article's first page. The "For citation" line on the
 article's first page carries its own page range, so a new range can move text:
 an article is laid out again until its range stays the same. The last layout
-is the article's print edition, kept at once (writers/pdf.prewrite), and its
+is the article's print edition, handed to the article's unit (`keep`), and its
 pages are the issue's (writers/issue_pdf.py puts them together). An article
 whose `page:` disagrees with the printed issue is an error, since every citation
 must match the issue.
@@ -39,7 +39,7 @@ MAX_ROUNDS = 3
 
 T = TypeVar("T")
 # Runs tasks (several at once, or one after the other), calling `done` with each
-# result and `failed(index, why)` for a task that could not finish: jobs.run.
+# result and `failed(index, why)` for a task that could not finish (the build's executor).
 Run = Callable[[Sequence[Callable[[], T]], Callable[[T], None], Callable[[int, str], T]], object]
 
 
@@ -66,14 +66,14 @@ def one_by_one(tasks, done, failed) -> None:
 def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings: Settings,
              wanted: Callable[[str], bool] = lambda slug: True,
              known: Callable[[str, int], int | None] = lambda slug, first: None,
-             remembered: Callable[[str], int | None] = lambda slug: None, run: Run = one_by_one) -> IssueManuscript:
+             remembered: Callable[[str], int | None] = lambda slug: None, run: Run = one_by_one,
+             keep: Callable[[Manuscript, bytes], None] = lambda manuscript, pdf: None) -> IssueManuscript:
     """The issue with every article on the pages it is printed on. The print
     editions of the `wanted` articles are written from their layouts. An article
     whose page count is `known` (unchanged since the last build, starting on the
     same page) is not laid out again; one `remembered` from the last build is
-    thought to have that many pages until laid out."""
-    from .writers import pdf
-
+    thought to have that many pages until laid out. Each wanted article's print
+    edition, made by its last layout, is handed to `keep`."""
     thought = {m.article.slug: remembered(m.article.slug) or _pages_in(m.article.citation.page) for m in manuscripts}
     unknown = [m for m in manuscripts if not thought[m.article.slug]]
     for laid in _laid_out(run, [partial(_count, m, issue.first_page, theme, settings) for m in unknown]):
@@ -115,7 +115,7 @@ def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings
                       f"{manuscript.article.citation.page} of issue {issue.slug}", line=line, field="citation.page",
                 hint="leave `page:` out: Imprint takes it from the issue's layout"))
         elif written is not None and wanted(manuscript.article.slug):
-            pdf.prewrite(manuscript, theme, settings, written)
+            keep(manuscript, written)
     if problems:
         raise IssueError(problems)
     return prepare_issue(issue, [manuscript for manuscript, _ in placed], theme, settings)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Callable
 
 from .config import Settings
 from .errors import Problem, UsageError, UserError
+from .editions import EDITIONS
+from .executor import Call, Executor, open_executor
 from .incremental import Ledger
 from .listing import article_from_json, issue_from_json, issue_listing, to_json
 from .manifest import digest
@@ -18,7 +20,7 @@ from .output import sweep, write_atomic
 from .render import Theme
 from .source import LoadResult, load_project, load_publication, project_files
 from .timing import Clock
-from .units import Context, Result, build_article, build_issue
+from .units import Context, Result, build_article, build_issue, build_landing, merged, split
 from .writers import forget_layouts
 
 if TYPE_CHECKING:  # (Markdown and Jinja: loaded here only if an article is prepared here)
@@ -53,14 +55,18 @@ class BuildReport:
 Progress = Callable[[str, int, int], None]  # (what was just built, how many so far, of how many)
 
 
-def build(settings: Settings, progress: Progress | None = None) -> BuildReport:
+def build(settings: Settings, progress: Progress | None = None, executor: Executor | None = None) -> BuildReport:
     """Build the selected editions of every selected article and issue into dist/.
 
     What is up to date with its sources (the manifest of the last build says so)
     is not built again. An article with a problem is skipped and its problem
     reported; the others are still built (an issue needs all of its articles).
-    Each unit's files are all rendered before any is written.
+    Each unit's files are all rendered before any is written. The units run on
+    `executor` (else one opened for this build, as the settings say).
     """
+    if executor is None:
+        with open_executor(settings.executor, settings.jobs) as executor:
+            return build(settings, progress, executor)
     forget_layouts()  # a new build sees the files as they are now
     clock, report = Clock(), BuildReport()
     with clock("load"):
@@ -78,8 +84,9 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildReport:
                   if a.issue is None and loaded.ok(a.slug) and loaded.wanted(a.slug)]
     with clock("prepare"):
         manuscripts = prepare_articles(loaded, theme, settings, report, skip={a.slug for a in standalone})
+    printed: dict[str, bytes] = {}  # the print editions that laying out their issues made
     with clock("paginate"):
-        issues = paginate_issues(loaded, manuscripts, theme, settings, report, ledger)  # gives articles pages
+        issues = paginate_issues(loaded, manuscripts, theme, settings, report, ledger, executor, printed)
     context = Context(settings, theme, publication, {i.issue.slug: issue_listing(i, {}) for i in issues})
     report.up_to_date += sorted(loaded.kept)
     articles = [m for slug, m in manuscripts.items() if loaded.wanted(slug)]
@@ -89,11 +96,13 @@ def build(settings: Settings, progress: Progress | None = None) -> BuildReport:
                      articles={**{a.slug: a for a in standalone}, **{s: m.article for s, m in manuscripts.items()}},
                      issues={i.issue.slug: i for i in issues})
     # (an article loaded on its own is stale: one up to date is not loaded)
-    units = [partial(build_article, m, context) for m in stale] + \
-        [partial(build_article, a, context) for a in standalone]
-    run_units(sorted(units, key=lambda u: unit_identity(u.args[0])[0]), settings, accept, progress, report)
+    units = [Call(build_article, (m, context, printed.get(m.article.slug)), unit_identity(m)[0]) for m in stale] + \
+        [Call(build_article, (a, context, None), unit_identity(a)[0]) for a in standalone]
+    run_units(split(sorted(units, key=lambda u: u.name), executor.slots, settings.formats), executor, settings,
+              accept, progress, report)
     issues = [i for i in issues if loaded.wanted(i.issue.slug)]
-    run_units([partial(build_issue, i, context) for i in issues], settings, accept, progress, report)
+    run_units([Call(build_issue, (i, context, issue_prints(i, settings)), unit_identity(i)[0]) for i in issues],
+              executor, settings, accept, progress, report)
     ledger.forget_missing(set(loaded.slugs), {i.slug for i in loaded.project.issues})
     if "site" in settings.formats:
         with clock("site"):
@@ -161,15 +170,21 @@ def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings, repor
 
 
 def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], theme: Theme, settings: Settings,
-                    report: BuildReport, ledger: Ledger) -> list[IssueManuscript]:
+                    report: BuildReport, ledger: Ledger, executor: Executor,
+                    printed: dict[str, bytes]) -> list[IssueManuscript]:
     """Lay out each issue that is not up to date to find its articles' pages, and
-    give the articles their page ranges (in `manuscripts`). An issue missing an
-    article is not built, and neither are its other articles: their pages would
-    be unknown."""
-    from .jobs import run
+    give the articles their page ranges (in `manuscripts`); the print editions
+    those layouts made go to `printed`, by slug. An issue missing an article is
+    not built, and neither are its other articles: their pages would be unknown."""
 
-    def lay_out(tasks, done, failed) -> None:  # the articles' layouts, `settings.jobs` at a time
-        run(tasks, settings.jobs, done, failed, settings.time_limit, settings.isolate)
+    def lay_out(tasks, done, failed) -> None:  # the articles' layouts, on the build's executor
+        calls = [Call(task.func, task.args, f"layout:{index}") for index, task in enumerate(tasks)]
+        executor.run(calls, lambda call, result: done(result),
+                     lambda call, why: done(failed(calls.index(call), why)), settings.time_limit)
+
+    def keep(manuscript: Manuscript, pdf: bytes) -> None:
+        if "pdf" in settings.formats:
+            printed[manuscript.article.slug] = pdf
 
     issues = []
     for issue in loaded.project.issues:
@@ -188,7 +203,7 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
         try:
             edition = paginate(issue, [manuscripts[slug] for slug in issue.articles], theme, settings,
                                loaded.wanted, partial(ledger.known_pages, issue=issue), ledger.remembered_pages,
-                               lay_out)
+                               lay_out, keep)
         except UserError as error:
             report.problems.extend(error.problems)
             for slug in issue.articles:
@@ -199,28 +214,62 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
     return issues
 
 
-def run_units(units: list[Callable[[], Result]], settings: Settings, accept: Callable[[Result], None],
+def run_units(units: list[Call], executor: Executor, settings: Settings, accept: Callable[[Result], None],
               progress: Progress | None, report: BuildReport) -> None:
-    """Each unit rendered in a worker process (jobs.py), `settings.jobs` at a
-    time, and accepted here as it comes."""
-    from .jobs import run
+    """Each unit rendered on the executor, and accepted here as it comes. An
+    article split in parts (units.split) is accepted once its landing page,
+    made from them, is done."""
+    count, total = [0], len({unit.name.split("#")[0] for unit in units})
+    parts: dict[str, list[Result]] = {}
+    landings: list[Call] = []
 
-    count = [0]
-
-    def done(result: Result) -> None:
+    def finished(result: Result) -> None:
         accept(result)
         count[0] += 1
         if progress:
-            progress(result.name.split(":", 1)[1], count[0], len(units))
+            progress(result.name.split(":", 1)[1], count[0], total)
 
-    def failed(index: int, why: str) -> Result:
-        item = units[index].args[0]
-        name, folder, file = unit_identity(item)
-        return Result(name, folder, problems=(Problem(file, why, hint="look for what is unusual in it (a huge table, "
-                                                                       "a very long word or line), or raise --time-limit"),))
+    def done(call: Call, result: Result) -> None:
+        if "#" not in call.name:
+            return finished(result)
+        parts.setdefault(result.name, []).append(result)
+        if len(parts[result.name]) < 2:
+            return
+        whole = merged(parts[result.name])
+        reader = next(part.manuscript for part in parts[result.name] if part.manuscript or part.problems)
+        if whole.problems or "site" not in settings.formats:
+            finished(whole)
+            del parts[result.name]
+        else:
+            sizes = {name: len(data) for name, data in whole.files.items()}
+            landings.append(Call(build_landing, (reader, call.args[1], sizes), f"{result.name}#landing"))
 
-    report.parallel = max(report.parallel, run(units, settings.jobs, done, failed, settings.time_limit,
-                                               settings.isolate))
+    def landed(call: Call, result: Result) -> None:
+        finished(merged([*parts.pop(result.name), result]))
+
+    def failed(call: Call, why: str) -> None:
+        name, folder, file = unit_identity(call.args[0])
+        result = Result(name, folder, problems=(Problem(
+            file, why, hint="look for what is unusual in it (a huge table, a very long word or line), "
+                            "or raise --time-limit"),))
+        (landed if call.name.endswith("#landing") else done)(call, result)
+
+    report.parallel = max(report.parallel, executor.run(units, done, failed, settings.time_limit))
+    executor.run(landings, landed, failed, settings.time_limit)
+
+
+def issue_prints(edition: IssueManuscript, settings: Settings) -> dict[str, bytes]:
+    """The print editions of the issue's articles, as this build left them in
+    dist/ (its PDF is made of them), by slug: sent with the issue's unit."""
+    if "pdf" not in settings.formats:
+        return {}
+    found = {}
+    for manuscript in edition.articles:
+        slug = manuscript.article.slug
+        path = settings.dist_dir / slug / EDITIONS["pdf"].path(slug)
+        if path.is_file():
+            found[slug] = path.read_bytes()
+    return found
 
 
 def unit_identity(item: Manuscript | Article | IssueManuscript) -> tuple[str, str, str]:

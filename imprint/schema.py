@@ -590,20 +590,31 @@ def shared_fields() -> dict[str, dict[str, Any]]:
     return {key: value for _, declaration in declared(Article) if declaration.shared
             for key, value in declaration.properties().items()}
 
-PRINT_EDITIONS = ["pdf", "archive", "handout"]
-# Every format a build can make (config.FORMATS, in the same order).
-EDITION_NAMES = ["epub", "pdf", "archive", "handout", "json", "bib", "ris", "site"]
 
-# The publication file's own fields (shared_fields() are the others).
-PUBLICATION_FIELDS = {
-    "editions": {
-        "type": "array",
-        "items": {"enum": EDITION_NAMES},
-        "minItems": 1,
-        "description": "What to build for every article (the command line's --formats overrides it): "
-                       "epub, pdf (print), archive (PDF/A-3b), handout, json, bib, ris, site (landing "
-                       "pages, index, OPDS catalogue). Default: epub, pdf, json, bib, ris, site.",
-    },
+def publication_fields() -> dict:
+    """The publication file's own fields (shared_fields() are the others); the
+    editions as the registry declares them (editions.py)."""
+    from .editions import DEFAULT, EDITIONS
+
+    printed = [name for name, edition in EDITIONS.items() if edition.printed]
+    return {
+        "editions": {
+            "type": "array",
+            "items": {"enum": list(EDITIONS)},
+            "minItems": 1,
+            "description": "What to build for every article (the command line's --formats overrides it): "
+                           + "; ".join(f"{name}: {edition.description}" for name, edition in EDITIONS.items())
+                           + f". Default: {', '.join(DEFAULT)}.",
+        },
+        "booklet": {
+            "description": "Also impose print editions as saddle-stitched booklets: true for all that are "
+                           f"built, or a list of them ({', '.join(printed)}).",
+            "anyOf": [{"type": "boolean"}, {"type": "array", "items": {"enum": printed}, "minItems": 1}],
+        },
+    } | _PUBLICATION_FIELDS
+
+
+_PUBLICATION_FIELDS = {
     "title": _title("The name of the download site (default: the journal's, `citation: container-title`)."),
     "description": _text("A few sentences about the publication for the site's index page (Markdown)."),
     "cite-as": {
@@ -611,11 +622,6 @@ PUBLICATION_FIELDS = {
         "items": _text("A CSL style: a file in styles/csl/ or a style of the CSL repository."),
         "description": "Citation styles a landing page offers under 'Cite as', after the article's own "
                        "(default: apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008).",
-    },
-    "booklet": {
-        "description": "Also impose print editions as saddle-stitched booklets: true for all that are "
-                       "built, or a list of them (pdf, archive, handout).",
-        "anyOf": [{"type": "boolean"}, {"type": "array", "items": {"enum": PRINT_EDITIONS}, "minItems": 1}],
     },
     "crop-marks": {"type": "boolean", "description": "Crop marks and 3 mm bleed on print editions, for a print shop."},
     "base-url": {
@@ -646,7 +652,7 @@ def article_schema() -> dict:
 def publication_schema() -> dict:
     return _schema("publication.schema.json", "Imprint publication defaults",
                    "source/publication.yaml: defaults merged under every article's own fields.",
-                   shared_fields() | PUBLICATION_FIELDS)
+                   shared_fields() | publication_fields())
 
 
 ISSUE_CITATION_FIELDS = ("container-title", "volume", "issue", "collection-number", "issn", "ISSN",

@@ -13,11 +13,12 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
+from .readonly import ReadOnlyDict
 from typing import Any, Callable
 
 from . import schema
 from .config import Settings
+from .editions import EDITIONS
 from .errors import Problem, SourceError, UsageError
 from .fetch import display, read_text
 from .frontmatter import UNPUBLISHABLE, Located, format_path, load_yaml, split_front_matter
@@ -219,9 +220,9 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
         base_url=data.get("base-url"),
         bibliography=tuple(settings.source_dir / str(name).strip() for name in (
             [data["bibliography"]] if isinstance(data.get("bibliography"), str) else data.get("bibliography") or [])),
-        where=MappingProxyType({format_path(path): (file, line) for path, line in located.lines.items() if path}),
+        where=ReadOnlyDict({format_path(path): (file, line) for path, line in located.lines.items() if path}),
         editions=tuple(dict.fromkeys(data["editions"])) if data.get("editions") else None,
-        booklet=tuple(schema.PRINT_EDITIONS) if booklet is True else tuple(booklet or ()),
+        booklet=tuple(n for n, e in EDITIONS.items() if e.printed) if booklet is True else tuple(booklet or ()),
         crop_marks=bool(data.get("crop-marks", False)),
     )
     return publication, located, problems, []

@@ -1,10 +1,10 @@
 """One unit of a build: an article or an issue, rendered into all of its files.
 
 A unit is rendered in memory, whole, before anything of it is written; several
-can be rendered at once in separate processes (jobs.py), since a unit needs
-only what the build knows before it starts (the shared context) and returns
-plain data: its files, its listing for the index and catalogue, and the source
-files it was made from (for the manifest).
+can be rendered at once by the build's executor (executor.py), since a unit is
+sent all it needs (its article or issue, the shared context) and returns plain
+data: its files, its listing for the index and catalogue, and the source files
+it was made from (for the manifest).
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import FORMATS, ISSUE_FORMATS, Settings
+from .config import Settings
+from .editions import EDITIONS, Edition
 from .errors import Problem, UserError
+from .executor import Call
 from .listing import ArticleListing, IssueListing, article_listing, issue_listing
 from .model import Article, Publication
-from .writers import WRITERS
 
 if TYPE_CHECKING:
     from .issue_manuscript import IssueManuscript
@@ -29,12 +30,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Context:
-    """What every unit of a build shares (inherited by worker processes)."""
+    """What every unit of a build shares (sent with each)."""
 
     settings: Settings
     theme: Theme
     publication: Publication
     issues: dict[str, IssueListing] = field(default_factory=dict)  # for an article's link to its issue
+    editions: dict[str, Edition] = field(default_factory=lambda: dict(EDITIONS))  # the registry, as the build began
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,25 @@ class Result:
     warnings: tuple[Problem, ...] = ()  # built, with a caveat the editor must know of
     seconds: dict[str, float] = field(default_factory=dict)  # time per kind of file
     process: int = field(default_factory=os.getpid)  # the process that rendered it
+    manuscript: Manuscript | None = None  # an article made ready, for its landing page (build_landing)
 
 
-def build_article(manuscript: Manuscript | Article, context: Context) -> Result:
+# The parts an article's unit may be split into when the build has more workers
+# than articles (one article: its print editions typeset beside the rest).
+WHOLE, PRINT, READER = "whole", "print", "reader"
+
+
+def build_article(manuscript: Manuscript | Article, context: Context, printed: bytes | None = None,
+                  part: str = WHOLE) -> Result:
     """Every file of one article, by its name in dist/<slug>/: its editions, its
     booklets, and with the site its cover and landing page. An article not yet
-    made ready (one outside any issue) is made ready here."""
+    made ready (one outside any issue) is made ready here. `printed`: its print
+    edition, when laying out its issue made it already.
+
+    A `part` makes only some: PRINT the print editions and booklets, READER the
+    others and the cover, but not the landing page, which lists every file:
+    build_landing() makes it once both parts are done, from the READER part's
+    `manuscript`."""
     from .manuscript import prepare
     from .timing import Clock
 
@@ -66,38 +81,91 @@ def build_article(manuscript: Manuscript | Article, context: Context) -> Result:
                 manuscript = prepare(manuscript, theme, settings)
         files: dict[str, bytes] = {}
         for fmt in settings.formats:
-            if fmt != "site":
+            edition = context.editions[fmt]
+            if fmt == "site" or not _in_part(edition, part):
+                continue
+            if fmt == "pdf" and printed is not None:
+                files[edition.path(slug)] = printed
+            else:
                 with clock(fmt):
-                    files[FORMATS[fmt].path(slug)] = writer_for(fmt)(manuscript, theme, settings)
-        for fmt in settings.booklet or ():
+                    files[edition.path(slug)] = edition.write(manuscript, theme, settings)
+        for fmt in settings.booklet or () if part != READER else ():
             from .writers.booklet import write_booklet
             with clock("booklet"):
-                files[FORMATS[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
-        if "site" in settings.formats:
+                files[context.editions[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
+        if "site" in settings.formats and part != PRINT:
             from .writers.cover import article_cover, cover_files
-            from .writers.site import render_landing
             with clock("site"):
                 files.update(cover_files(article_cover(manuscript, theme, settings)))
-                sizes = {name: len(data) for name, data in files.items()}
-                files["index.html"] = render_landing(manuscript, sizes, context.issues.get(manuscript.article.issue),
-                                                     context.publication, theme)
+            if part == WHOLE:
+                files.update(build_landing(manuscript, context, files).files)
     except UserError as error:
         return Result(f"article:{slug}", slug, problems=error.problems)
     sizes = {name: len(data) for name, data in files.items()}
     return Result(f"article:{slug}", slug, files, article_listing(manuscript, sizes), inputs(manuscript, theme),
-                  warnings=manuscript.warnings, seconds=clock.seconds)
+                  warnings=manuscript.warnings if part != PRINT else (), seconds=clock.seconds,
+                  manuscript=manuscript if part == READER else None)
 
 
-def build_issue(edition: IssueManuscript, context: Context) -> Result:
+def _in_part(edition: Edition, part: str) -> bool:
+    return part == WHOLE or (part == PRINT) == edition.printed
+
+
+def split(calls: list[Call], slots: int, formats: tuple[str, ...]) -> list[Call]:
+    """Article units in two parts each (print, and the rest), when the workers
+    outnumber the articles and the build makes editions of both kinds."""
+    if len(calls) >= slots or not any(EDITIONS[f].printed for f in formats) \
+            or all(EDITIONS[f].printed for f in formats):
+        return calls
+    return [Call(call.function, (*call.args[:3], part), f"{call.name}#{part}")
+            for call in calls for part in (PRINT, READER)]
+
+
+def build_landing(manuscript: Manuscript, context: Context, files: dict[str, bytes | int]) -> Result:
+    """An article's landing page, listing its `files` (by name: their bytes or sizes)."""
+    from .timing import Clock
+    from .writers.site import render_landing
+
+    clock, slug = Clock(), manuscript.article.slug
+    sizes = {name: data if isinstance(data, int) else len(data) for name, data in files.items()}
+    try:
+        with clock("site"):
+            page = render_landing(manuscript, sizes, context.issues.get(manuscript.article.issue),
+                                  context.publication, context.theme)
+    except UserError as error:
+        return Result(f"article:{slug}", slug, problems=error.problems)
+    return Result(f"article:{slug}", slug, {"index.html": page}, seconds=clock.seconds)
+
+
+def merged(parts: list[Result]) -> Result:
+    """One article's parts as its unit's result: their files (the landing page
+    last), listing (of them all), problems, warnings and times."""
+    first = parts[0]
+    files = {name: data for part in parts for name, data in part.files.items()}
+    sizes = {name: len(data) for name, data in files.items()}
+    reader = next((part.manuscript for part in parts if part.manuscript is not None), None)
+    seconds: dict[str, float] = {}
+    for part in parts:
+        for stage, value in part.seconds.items():
+            seconds[stage] = seconds.get(stage, 0.0) + value
+    problems = tuple(dict.fromkeys(p for part in parts for p in part.problems))
+    return Result(first.name, first.folder, files if not problems else {},
+                  article_listing(reader, sizes) if reader is not None and not problems else None,
+                  next((part.inputs for part in parts if part.inputs), ()), problems,
+                  tuple(dict.fromkeys(w for part in parts for w in part.warnings)), seconds, first.process)
+
+
+def build_issue(edition: IssueManuscript, context: Context, printed: dict[str, bytes]) -> Result:
     """The issue's editions, by name in dist/<issue>/; its PDF is made of its
-    articles' print editions, which must be in dist/ already."""
+    articles' print editions (`printed`, by slug)."""
     settings, theme = context.settings, context.theme
     slug = edition.issue.slug
     files: dict[str, bytes] = {}
     try:
-        for fmt in ISSUE_FORMATS:
-            if fmt in settings.formats:
-                files[FORMATS[fmt].path(slug)] = issue_writer_for(fmt)(edition, theme, settings)
+        for fmt in settings.formats:
+            if context.editions[fmt].issue_writer:
+                files[context.editions[fmt].path(slug)] = context.editions[fmt].write_issue(edition, theme, settings,
+                                                                                          printed)
         if "site" in settings.formats:
             from .writers.cover import cover_files, issue_cover
             from .writers.site import render_issue_landing
@@ -122,16 +190,3 @@ def inputs(manuscript: Manuscript, theme: Theme) -> tuple[Path, ...]:
     if article.csl.endswith(".csl"):
         found.append(theme.csl_style(article.csl))
     return tuple(dict.fromkeys(found))
-
-
-def issue_writer_for(fmt: str):
-    if fmt == "epub":
-        from .writers.epub import write_issue_epub
-        return write_issue_epub
-    from .writers.issue_pdf import write_issue_pdf
-    return write_issue_pdf
-
-
-def writer_for(fmt: str):
-    module, name = WRITERS[fmt]
-    return getattr(importlib.import_module(module), name)  # (imported when first used)

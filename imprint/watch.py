@@ -45,7 +45,7 @@ class Watcher:
         # Rendered here, one unit after the other: what this process loads and warms
         # up (WeasyPrint, fonts, templates) stays for the next edit. (No time limit:
         # the person watching sees a build that takes too long, and stops it.)
-        self.settings = replace(settings, jobs=1, isolate=False)
+        self.settings = replace(settings, jobs=1, executor="inline")
         self.report = report
         self.seen = snapshot(self.settings)
         self.version = 0

@@ -72,7 +72,6 @@ want="$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   say "installing Python packages into .venv"
   .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".$extras"
-  rm -f imprint/__pycache__/dataclasses.*.marshal  # made again below, with these packages
   echo "$want" > "$stamp"
 fi
 # Imprint's own modules compiled ahead, as pip compiles the packages it installs
@@ -80,9 +79,6 @@ fi
 # even where it may not write there (PYTHONDONTWRITEBYTECODE), instead of
 # compiling them at every run (some 0.05 s). Only changed modules are compiled.
 .venv/bin/python -m compileall -q imprint publish.py >/dev/null
-# And the methods Python writes for their dataclasses (imprint/dataclass_cache.py):
-# again when a module changed, or the packages were installed anew (above).
-.venv/bin/python -m imprint.dataclass_cache --if-stale >/dev/null
 
 if [ "$mode" != build ]; then
   # DAISY Ace, pinned by scripts/ace/package-lock.json. Puppeteer's own browser

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from imprint import build
-from imprint.config import FORMATS, Settings
+from imprint.config import Settings
+from imprint.editions import EDITIONS
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).resolve().parent / "cases"
@@ -75,7 +76,7 @@ class Built:
 
     def file(self, fmt: str) -> Path:
         """The file a format (epub, pdf, archive, handout, json, ...) writes."""
-        return self.root / "dist" / self.slug / FORMATS[fmt].path(self.slug)
+        return self.root / "dist" / self.slug / EDITIONS[fmt].path(self.slug)
 
 
 def _build(root: Path, slug: str, **options) -> Built:

@@ -81,7 +81,7 @@ def test_a_broken_template_is_reported_with_its_line(tmp_path, capsys, monkeypat
 def test_internal_failure_exits_1_without_traceback(tmp_path, capsys, monkeypatch):
     import imprint.pipeline
 
-    def broken(settings, progress=None):
+    def broken(settings, progress=None, executor=None):
         raise RuntimeError("simulated fault")
 
     monkeypatch.setattr(imprint.pipeline, "build", broken)

@@ -69,6 +69,7 @@ def test_editing_one_article_rebuilds_it_and_what_lists_it(tmp_path):
         "index.html", "opds/articles.xml", "opds/index.xml", "site.css"]
 
 
+@pytest.mark.slow
 def test_what_an_article_depends_on_rebuilds_it(tmp_path):
     root = small_project(tmp_path, 2)
     assert build(settings(root)).ok
@@ -83,6 +84,7 @@ def test_what_an_article_depends_on_rebuilds_it(tmp_path):
     assert build(Settings.for_project(root, formats=("epub", "json"), environ={})).articles == ["a1", "a2"]
 
 
+@pytest.mark.slow
 def test_an_issue_rebuilds_only_what_its_pages_change(tmp_path):
     root = make_project(tmp_path / "project", CASES / "issue" / "source")
     options = dict(formats=("pdf", "json"), environ={})
@@ -114,6 +116,7 @@ def test_parallel_builds_make_the_same_files(tmp_path):
     assert files(tmp_path / "one") == files(tmp_path / "two")
 
 
+@pytest.mark.slow
 def test_shards_build_parts_and_assembly_makes_the_site(tmp_path):
     root = small_project(tmp_path, 5)
     whole = build(Settings.for_project(root, dist_dir=tmp_path / "whole", formats=FORMATS, environ={}))
@@ -182,23 +185,3 @@ def test_serve_gives_pages_that_reload_and_a_pdf_preview(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
-
-
-def test_the_press_typesets_the_same_pdf(tmp_path):
-    """The press (a process that loads WeasyPrint while the build loads the rest)
-    makes the same print editions as typesetting in the build's own process."""
-    from imprint import press
-
-    root = small_project(tmp_path, 1)
-    options = dict(formats=("pdf", "archive"), environ={})
-    here = build(Settings.for_project(root, dist_dir=tmp_path / "here", jobs=1, **options))
-    press.start(printed=True)
-    press.go()
-    try:
-        there = build(Settings.for_project(root, dist_dir=tmp_path / "there", jobs=2, **options))
-        assert press.current().used
-    finally:
-        press.stop()
-    assert here.ok and there.ok
-    for name in ("a1/a1.pdf", "a1/a1-archive.pdf"):
-        assert (tmp_path / "here" / name).read_bytes() == (tmp_path / "there" / name).read_bytes()

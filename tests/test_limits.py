@@ -32,6 +32,7 @@ def two_articles(where: Path, paragraphs: int = 1) -> Path:
     return make_project(where / "project", source)
 
 
+@pytest.mark.slow
 def test_an_article_past_the_time_limit_is_stopped_and_the_others_built(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     root = two_articles(tmp_path, paragraphs=400)  # about 70 pages: many seconds to lay out
@@ -60,7 +61,7 @@ def test_a_fault_inside_a_unit_is_an_internal_error(tmp_path, capsys, monkeypatc
     assert code == 1
     assert "internal error: UnitCrash: ZeroDivisionError: a fault planted by the test" in err
     assert "report it to" in err and "Traceback" not in err
-    from imprint.jobs import UnitCrash
+    from imprint.executor import UnitCrash
 
     with pytest.raises(UnitCrash) as raised:  # --debug: raised, with the unit's own traceback
         main(["-C", str(root), "-f", "bib", "--jobs", "1", "--debug"])
@@ -71,6 +72,7 @@ def snapshot(dist: Path) -> dict[str, bytes]:
     return {str(p.relative_to(dist)): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.3, 0.7, 1.0, 1.3, 1.6])
 def test_a_killed_build_leaves_every_file_whole(tmp_path, delay):
     """Kill -9 at several moments of a forced rebuild after an edit: every file

@@ -55,7 +55,6 @@ class Press:
 
         monkeypatch.setattr(pagination, "with_pages", with_pages)
         monkeypatch.setattr(pdf, "count_pages", count_pages)
-        monkeypatch.setattr(pdf, "prewrite", lambda manuscript, theme, settings, written: None)
         monkeypatch.setattr(pagination, "prepare_issue", lambda issue, placed, theme, settings: placed)
 
 

@@ -136,7 +136,7 @@ def test_seed_print_edition(seed):
 
 @pytest.mark.parametrize("seed", [10, 12, 18])
 def test_footnotes_stay_with_their_calls_in_generated_articles(seed, tmp_path):
-    """Random paragraph and note lengths. Without imprint/writers/footnote_layout.py
+    """Random paragraph and note lengths. Without imprint/patches/weasyprint_footnotes.py
     these seeds put notes on the wrong page, and lose one (measured 2026-11-26)."""
     import random
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
+from ..readonly import ReadOnlyDict
 from typing import Any, Iterable, Mapping
 
 from ..errors import Problem, SourceError
@@ -127,7 +127,7 @@ def _load_file(root: Path, path: Path, wanted: set[str] | None,
         if wanted is not None and key not in wanted:
             continue
         try:
-            records.append(Record(key, MappingProxyType(normalise(record)), file, line))
+            records.append(Record(key, ReadOnlyDict(normalise(record)), file, line))
         except ValueError as error:
             problems.append(Problem(file, str(error), line=line))
     return records, problems
@@ -192,7 +192,7 @@ def _bibtex_index(root: Path, path: Path, mtime: int, size: int) -> _BibIndex:
                 entries[key] = _Entry(key, line, text[match.start():end], parents)
         line += text.count("\n", match.start(), end)
         position = end
-    return _BibIndex(file, MappingProxyType(entries), "\n".join(shared), tuple(problems))
+    return _BibIndex(file, ReadOnlyDict(entries), "\n".join(shared), tuple(problems))
 
 
 def _entry_end(text: str, start: int, opening: str) -> int | None:
@@ -235,7 +235,7 @@ def _convert_bibtex(index: _BibIndex, kind: str, file: str, wanted: set[str] | N
                 continue  # (a parent, only there to lend its fields)
             if record.get("type") == "":  # @misc: Pandoc leaves the type empty
                 record["type"] = "document"
-            records.append(Record(entry.key, MappingProxyType(record), file, entry.line))
+            records.append(Record(entry.key, ReadOnlyDict(record), file, entry.line))
     return records, problems
 
 

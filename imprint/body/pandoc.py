@@ -9,7 +9,7 @@ dies with the process that started it (`setpriv --pdeathsig KILL`: a worker
 stopped at the time limit leaves no Pandoc behind), and reports its warnings as
 JSON (`--log`), which the caller turns into Problems. Its files are in a folder
 named after the process that started it, so that the build can remove those a
-killed worker left (forget()).
+killed worker left (forget_dead()).
 """
 
 from __future__ import annotations
@@ -101,10 +101,23 @@ def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadl
     return Running(process, stdin, folder, what, file, deadline)
 
 
-def forget(pid: int) -> None:
-    """Remove the folders of the Pandoc runs a killed process left."""
-    for folder in Path(tempfile.gettempdir()).glob(FOLDER.format(pid=pid) + "*"):
-        shutil.rmtree(folder, ignore_errors=True)
+def forget_dead() -> None:
+    """Remove the folders of the Pandoc runs that processes no longer alive left
+    (a worker killed at the time limit)."""
+    for folder in Path(tempfile.gettempdir()).glob(FOLDER.format(pid="*")):
+        pid = folder.name.removeprefix("imprint-pandoc-").split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 class Running:

@@ -10,8 +10,10 @@ standard library.
 - `check_versions()`: whether the installed versions are those the patches were
   written for. Cheap (package metadata only, nothing imported): the command line
   calls it at start-up, so that a mismatch is one clear error, not a wrong page.
-- `apply()`: apply every patch, once. imprint/writers/weasy.py calls it when it
-  imports WeasyPrint, which every use of WeasyPrint in Imprint goes through.
+- `import_weasyprint()`: WeasyPrint imported (its libraries opened by their file
+  names: weasyprint_libraries.py) and every patch applied, once.
+  imprint/writers/weasy.py calls it; every use of WeasyPrint in Imprint goes
+  through that module.
 
 WeasyPrint's private attributes that Imprint reads without patching anything are
 declared in RELIED_ON, so that check_versions() covers them too.
@@ -23,9 +25,10 @@ from importlib import metadata
 from types import ModuleType
 
 from ..errors import InternalError
-from . import pydyf_page_references, weasyprint_footnotes, weasyprint_tags
+from . import pydyf_page_references, weasyprint_footnotes, weasyprint_libraries, weasyprint_tags
 
-PATCHES: tuple[ModuleType, ...] = (weasyprint_footnotes, weasyprint_tags, pydyf_page_references)
+PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_footnotes, weasyprint_tags,
+                                    pydyf_page_references)
 
 # Not patches: private parts of a dependency that Imprint reads, with the version
 # they were checked against and where. (distribution, version, what and where)
@@ -59,6 +62,14 @@ def check_versions() -> None:
               "`.venv/bin/pip install -c constraints.txt -e .`). To move to a new version instead, check each "
               "patch listed against it (docs/upstream.md: has upstream fixed it?), then drop the patch or update "
               "its VERSION.")
+
+
+def import_weasyprint() -> ModuleType:
+    """WeasyPrint, imported the quick way, with every patch applied."""
+    check_versions()
+    weasyprint = weasyprint_libraries.import_weasyprint()
+    apply()
+    return weasyprint
 
 
 def apply() -> None:

@@ -25,23 +25,14 @@ def forget_layouts() -> None:
         found.clear()
 
 
-# Each edition's writer, by module and function, imported when first used (an
-# e-reader edition never loads the print writers; see units.writer_for).
-WRITERS = {
-    "epub": ("imprint.writers.epub", "write_epub"),
-    "pdf": ("imprint.writers.pdf", "write_print"),
-    "archive": ("imprint.writers.pdf", "write_archive"),
-    "handout": ("imprint.writers.pdf", "write_handout"),
-    "json": ("imprint.writers.exports", "write_csl_json"),
-    "bib": ("imprint.writers.exports", "write_bibtex"),
-    "ris": ("imprint.writers.exports", "write_ris"),
-    "site": ("imprint.writers.site", "render_landing"),  # (its cover and landing page: units.build_article)
-}
-
-
 def rendering_modules(formats: Iterable[str]) -> tuple[str, ...]:
     """What rendering units in these formats loads (the body's reader, Jinja, the
-    writers; WeasyPrint is the press's or loaded when typesetting): a worker started
-    before the build has read its sources loads them meanwhile (jobs.start_early)."""
-    return tuple(dict.fromkeys(["imprint.manuscript", "imprint.templating"] +
-                               [WRITERS[fmt][0] for fmt in formats if fmt in WRITERS]))
+    writers, WeasyPrint for a print edition): a local worker loads them as it
+    starts, while the build reads its sources (executor.LocalPool.warm_up)."""
+    from ..editions import EDITIONS
+
+    chosen = [EDITIONS[fmt] for fmt in formats if fmt in EDITIONS]
+    modules = [edition.module for edition in chosen]
+    printed = any(edition.printed for edition in chosen)
+    return tuple(dict.fromkeys(["imprint.manuscript", "imprint.templating", *modules,
+                                *(["imprint.writers.typeset"] if printed else [])]))

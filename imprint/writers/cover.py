@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .. import press
 from ..config import Settings
 from ..errors import Problem, SourceError, StyleError, UserError
 from ..fetch import display, read_bytes, read_text
@@ -34,9 +33,9 @@ DESIGN = "cover.yaml"
 FONTS = "fonts"
 SYSTEM_FONTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 
-# Covers drawn (or being drawn by the press) for this process (a watch keeps
-# them between builds), by what they are drawn from. At most MEMO of them.
-_made: dict[tuple, press.Order] = {}
+# Covers drawn in this process (a watch keeps them between builds), by what
+# they are drawn from. At most MEMO of them.
+_made: dict[tuple, bytes] = {}
 _thumbnails: dict[bytes, bytes] = {}
 MEMO = 64
 _plans = memo()  # by styles folder, for one build
@@ -113,24 +112,16 @@ def _plan(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
     return _plans[key]
 
 
-def _ordered(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> tuple[tuple, press.Order]:
-    """The cover being drawn (by the press if it draws covers), and its key in the memo."""
+def _drawn(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> bytes:
+    """The cover as a JPEG (drawn once for the EPUB and the site)."""
+    from .painter import paint  # (Pillow: loaded when a cover is first drawn)
+
     key = (repr(design), text, tuple(fonts.items()))
     if key not in _made:
         if len(_made) >= MEMO:
             _made.pop(next(iter(_made)))
-        _made[key] = press.order("cover", text, design, fonts)
-    return key, _made[key]
-
-
-def _drawn(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> bytes:
-    """The cover as a JPEG."""
-    key, order = _ordered(text, design, fonts)
-    try:
-        return order.result()
-    except BaseException:
-        _made.pop(key, None)  # not kept: tried again when asked again
-        raise
+        _made[key] = paint(text, design, fonts)
+    return _made[key]
 
 
 def _design(theme: Theme) -> tuple[dict[str, Any], str]:

@@ -13,7 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from ebooklib import epub
 from lxml import etree
@@ -56,10 +56,12 @@ def write_epub(manuscript: Manuscript, theme: Theme, settings: Settings) -> byte
                     theme.stylesheet("epub.css"))
 
 
-def write_issue_epub(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
+def write_issue_epub(edition: IssueManuscript, theme: Theme, settings: Settings,
+                     printed: Mapping[str, bytes] = {}) -> bytes:
     """The issue's e-reader edition: a cover, a page
     about the issue with its contents, then each article in a folder of its own,
-    with its front matter, as in its own edition."""
+    with its front matter, as in its own edition. (`printed`: the print
+    editions, which it does not need.)"""
     t = edition.t
     book = epub.EpubBook()
     set_issue_metadata(book, edition)

@@ -10,12 +10,13 @@ run on from the issue's `first-page`; the front pages carry none.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Mapping
 
 from .weasy import weasyprint
 
 from ..body.formulas import cache_folder
 from .print_formulas import for_print
-from ..config import FORMATS, Settings
+from ..config import Settings
 from ..errors import InternalError, Problem, SourceError
 from ..fetch import make_url_fetcher
 from ..issue_manuscript import IssueManuscript
@@ -24,26 +25,26 @@ from .typeset import finisher, quiet_weasyprint
 from .pdf_merge import Part, merge_tagged
 from .pdf_metadata import Metadata
 from .xmp import issue_xmp
-from .pdf_tags import tag_languages_and_notes
 
 TEMPLATE = "print/issue.html.j2"
 STYLESHEETS = ("print.css", "issue.css")
 
 
-def write_issue_pdf(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
-    """The issue's PDF, from its front and the print editions its articles have in dist/."""
+def write_issue_pdf(edition: IssueManuscript, theme: Theme, settings: Settings,
+                    printed: Mapping[str, bytes]) -> bytes:
+    """The issue's PDF, from its front and its articles' print editions (`printed`,
+    by slug: the build sends them, as they are in dist/)."""
     parts = []
     for manuscript in edition.articles:
         slug = manuscript.article.slug
-        path = settings.dist_dir / slug / FORMATS["pdf"].path(slug)
-        if not path.is_file():
-            raise InternalError(f"the issue {edition.issue.slug} needs {path}, which this build did not make")
-        parts.append(Part(path.read_bytes(), edition.pages_of(manuscript)[0]))
+        if slug not in printed:
+            raise InternalError(f"the issue {edition.issue.slug} needs the print edition of {slug}, "
+                                "which this build did not make")
+        parts.append(Part(printed[slug], edition.pages_of(manuscript)[0]))
     return merge_tagged(_front(edition, theme, settings), parts)
 
 
 def _front(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
-    tag_languages_and_notes()
     html = theme.render(
         TEMPLATE,
         issue=edition,

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from ..config import FORMATS
+from ..editions import EDITIONS
 from ..listing import ArticleListing, IssueListing
 from ..model import PartialDate, Publication
 from ..render import Theme
@@ -30,8 +30,6 @@ NSMAP = {None: ATOM, "dcterms": DCTERMS, "opds": OPDS}
 NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 OPEN_ACCESS = "http://opds-spec.org/acquisition/open-access"
-# The editions an e-reader app can open; citation files are for reference managers.
-ACQUIRED = ("epub", "pdf", "handout", "archive")
 
 
 class _Feed:
@@ -173,7 +171,7 @@ def _issue_entry(feed: _Feed, issue: IssueListing, theme: Theme) -> None:
 
 
 def _acquirable(files: dict[str, int], slug: str) -> bool:
-    return any(FORMATS[fmt].path(slug) in files for fmt in ACQUIRED)
+    return any(edition.path(slug) in files for edition in EDITIONS.values() if edition.catalogued)
 
 
 def _links(feed: _Feed, entry, slug: str, files: dict[str, int], t) -> None:
@@ -185,7 +183,7 @@ def _links(feed: _Feed, entry, slug: str, files: dict[str, int], t) -> None:
         feed.link(entry, "http://opds-spec.org/image/thumbnail", f"{slug}/{thumbnail}", "image/jpeg")
     feed.link(entry, "alternate", f"{slug}/index.html", "text/html")
     for download in downloads(files, slug, Place(slug, None), t):
-        if download.fmt in ACQUIRED:
+        if download.fmt in EDITIONS and EDITIONS[download.fmt].catalogued:
             feed.link(entry, OPEN_ACCESS, f"{slug}/{download.name}", download.media_type, download.label,
                       download.size)
 

@@ -1,7 +1,6 @@
 """A cover drawn with Pillow: what it says (CoverText) set after the designer's
 plan (styles/cover.yaml, checked by cover.py) as a JPEG. Only Pillow is needed
-here (and imported when a cover is drawn), so the press (press.py) can draw it
-in its own process while the build parses the article's body.
+here, imported when a cover is first drawn.
 """
 
 from __future__ import annotations

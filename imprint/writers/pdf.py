@@ -5,8 +5,8 @@
   associated files (relationship Data), the same bytes as in dist/;
 - handout: double-sided, mirrored margins, a QR code to the article.
 
-WeasyPrint (about 0.4 s to load) is loaded only when a PDF is typeset in this
-process (typeset.py), or by the press in its own process (press.py). Every resource goes through the confined fetcher
+WeasyPrint (about 0.4 s to load) is loaded only when a PDF is typeset
+(typeset.py). Every resource goes through the confined fetcher
 (fetch.make_url_fetcher). The XMP packet gets the bibliographic fields WeasyPrint
 does not write (DOI, journal, volume, issue, pages, subjects).
 """
@@ -26,8 +26,6 @@ from ..errors import SourceError, StyleError
 from ..manuscript import Manuscript
 from ..model import PAPERS, Paper
 from ..render import Theme
-from .. import press
-from . import memo
 from .exports import ATTACHMENTS
 from .xmp import article_xmp
 from .scoping import scope_ids
@@ -46,7 +44,6 @@ class Edition:
 # The editions whose pages are the article's pages in its issue, numbered as there.
 FOLIATED = ("pdf", "archive")
 
-_written = memo()  # (print HTML, edition) -> the PDF, written when its issue was laid out
 
 EDITIONS = {
     "pdf": Edition("pdf", "print/article.html.j2", ("print.css",), "pdf/ua-1"),
@@ -80,13 +77,14 @@ def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition
                paper: Paper | None = None) -> bytes:
     """One print edition; `paper` overrides the article's (a booklet's half sheet)."""
     job = print_job(manuscript, theme, settings, edition, paper)
-    written = _written.pop((job.html, edition.name), None)  # made when the issue was laid out
-    return written if written is not None else run(job).pdf
+    return run(job).pdf
 
 
 def run(job: Job) -> Result:
-    """The job done by the press when there is one (see press.py), else here."""
-    result = press.order("typeset", job).result()  # made here, WeasyPrint is loaded then
+    """The job typeset; its problems raised."""
+    from .typeset import typeset  # (WeasyPrint: loaded when first typesetting)
+
+    result = typeset(job)
     if result.problems:
         raise (StyleError if result.style_problem else SourceError)(list(result.problems))
     return result
@@ -156,16 +154,6 @@ def count_pages(manuscript: Manuscript, theme: Theme, settings: Settings) -> tup
     job = replace(print_job(manuscript, theme, settings, EDITIONS["pdf"]), expect_pages=None)
     result = run(job)
     return result.pages, result.pdf
-
-
-def prewrite(manuscript: Manuscript, theme: Theme, settings: Settings, pdf: bytes) -> None:
-    """Keep the issue article's print editions the build makes, from the layout
-    pagination just made (the archival edition reuses it), so that it is not
-    laid out again."""
-    for name in FOLIATED:
-        if name in settings.formats:
-            job = print_job(manuscript, theme, settings, EDITIONS[name])
-            _written[(job.html, name)] = pdf if name == "pdf" else run(job).pdf
 
 
 def _in_issue(manuscript: Manuscript, edition: Edition, paper: Paper | None) -> bool:

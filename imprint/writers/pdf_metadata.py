@@ -3,7 +3,7 @@ rdf:RDF."""
 
 from __future__ import annotations
 
-from .weasy import weasyprint  # noqa: F401 (first: the quick import)
+from .weasy import weasyprint  # noqa: F401 (first: WeasyPrint, patched)
 from weasyprint.pdf.metadata import DocumentMetadata  # noqa: E402
 
 

@@ -55,11 +55,3 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
         element["ID"] = pydyf.String(unique)
         # pdf.finisher lists them in the structure tree's IDTree.
         pdf.__dict__.setdefault("_imprint_note_elements", []).append((unique, element))
-
-
-def tag_languages_and_notes() -> None:
-    """Kept until imprint/writers/issue_pdf.py drops its call: the tagging patch
-    is applied when imprint.writers.weasy is imported (imprint/patches/)."""
-    from .. import patches
-
-    patches.apply()

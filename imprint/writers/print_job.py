@@ -1,7 +1,6 @@
 """A print edition as WeasyPrint's part of it needs it: plain data (the HTML, what
 may be fetched, the XMP fields, the attachments' bytes, the notes by their ids),
-so that it can be typeset in this process or sent to the press (press.py).
-Nothing here loads WeasyPrint.
+which typeset.py hands to WeasyPrint. Nothing here loads WeasyPrint.
 """
 
 from __future__ import annotations

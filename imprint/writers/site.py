@@ -18,7 +18,8 @@ from xml.etree import ElementTree
 
 from markupsafe import Markup
 
-from ..config import FORMATS, Settings
+from ..config import Settings
+from ..editions import EDITIONS
 from ..body.pandoc import deadline_in
 from ..body.reader import Field, render_fields
 from ..body.references import format_references
@@ -123,8 +124,8 @@ def site_name(publication: Publication, theme: Theme, lang: str, journal: str | 
 def downloads(files: dict[str, int], slug: str, place: Place, t) -> list[Download]:
     """The editions and citation files among `files` (dist/<slug>/), in the table's order."""
     found = []
-    for fmt, spec in FORMATS.items():
-        names = [(fmt, spec.path(slug), t[f"file_{fmt}"])] if fmt != "site" else []
+    for fmt, spec in EDITIONS.items():
+        names = [(fmt, spec.path(slug), t[f"file_{fmt}"])] if spec.offered else []
         if spec.printed:
             names.append((f"{fmt}-booklet", spec.path(slug, booklet=True), f"{t[f'file_{fmt}']}, {t['booklet']}"))
         for kind, name, label in names:

@@ -1,7 +1,7 @@
 """What the print editions' XMP packet says beyond WeasyPrint's own fields: the
 bibliographic facts (DOI, journal, volume, issue, pages, subjects) in Dublin Core
 and PRISM, which archives and reference managers read. Made with lxml alone:
-the build makes it, the press (press.py) puts it in the file.
+print_job.py carries it, typeset.py puts it in the file.
 """
 
 from __future__ import annotations

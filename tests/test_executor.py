@@ -1,0 +1,168 @@
+"""The executors (imprint/executor.py): a local pool and a Dask cluster run the
+units of a build; a unit past the time limit is reported, a worker that dies is
+reported (local) or survived (Dask: the unit runs again elsewhere), and the
+files are the same bytes whichever ran them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from imprint import build
+from imprint.config import Settings
+from imprint.executor import DIED, STOPPED, Call, Inline, LocalPool, open_executor
+from test_incremental import small_project
+
+
+def square(x: int) -> int:
+    return x * x
+
+
+def sleep(seconds: float) -> str:
+    time.sleep(seconds)
+    return "slept"
+
+
+def die_once(marker: str) -> str:
+    """Kills its own process the first time (the marker file says which time it is)."""
+    if not os.path.exists(marker):
+        Path(marker).write_text("died")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return "survived"
+
+
+def run(executor, calls, limit=None):
+    done, failed = {}, {}
+    executor.run(calls, lambda call, result: done.__setitem__(call.name, result),
+                 lambda call, why: failed.__setitem__(call.name, why), limit)
+    return done, failed
+
+
+def test_the_local_pool_runs_every_call_and_reports_the_stopped_and_the_dead(tmp_path):
+    with LocalPool(2) as pool:
+        calls = [Call(square, (n,), f"square-{n}") for n in range(5)] + [
+            Call(sleep, (60,), "hangs"), Call(die_once, (str(tmp_path / "marker"),), "dies")]
+        started = time.monotonic()
+        done, failed = run(pool, calls, limit=3)
+        assert time.monotonic() - started < 30
+        assert done == {f"square-{n}": n * n for n in range(5)}
+        assert failed["hangs"] == STOPPED.format(limit=3)
+        assert failed["dies"].startswith(DIED.format(how="")[:20]) and "exit code -9" in failed["dies"]
+        # The pool replaced the workers it lost: it goes on.
+        assert run(pool, [Call(square, (7,), "after")]) == ({"after": 49}, {})
+
+
+def test_inline_runs_here_in_order():
+    done, failed = run(Inline(), [Call(square, (n,), str(n)) for n in range(3)])
+    assert list(done.items()) == [("0", 0), ("1", 1), ("2", 4)] and not failed
+
+
+def test_an_unknown_executor_is_a_usage_error():
+    from imprint.errors import UsageError
+
+    with pytest.raises(UsageError, match="dask://HOST:PORT"):
+        open_executor("ftp://somewhere", 1)
+
+
+def test_a_unit_that_crashes_is_an_internal_error_with_its_traceback():
+    from imprint.executor import UnitCrash
+
+    with LocalPool(1) as pool, pytest.raises(UnitCrash, match="ZeroDivisionError") as raised:
+        run(pool, [Call(divmod, (1, 0), "divides")])
+    assert "ZeroDivisionError" in "".join(getattr(raised.value, "__notes__", [""]))
+
+
+@pytest.mark.slow
+def test_the_build_leaves_no_process_behind_when_killed(tmp_path):
+    """Killed outright (no clean-up of its own), the build leaves no worker
+    behind."""
+    from conftest import REPO
+
+    root = small_project(tmp_path, 2)
+    build_ = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "-q", "-C", str(root), "-f", "pdf",
+                               "-j", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def descendants(pid: int) -> set[int]:
+        try:
+            children = {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+        except OSError:
+            return set()
+        return children.union(*(descendants(child) for child in children))
+
+    deadline = time.monotonic() + 20
+    while len(descendants(build_.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    helpers = descendants(build_.pid)
+    assert len(helpers) >= 2  # the workers
+    os.kill(build_.pid, signal.SIGKILL)
+    build_.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in helpers if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left
+
+
+# -- Dask ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two Dask workers in their own processes, on loopback."""
+    import cloudpickle
+    from distributed import LocalCluster
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # (the workers cannot import this test module)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as running:
+        yield running.scheduler_address
+
+
+@pytest.mark.slow
+@pytest.mark.loopback
+def test_a_dask_build_makes_the_same_bytes_as_a_local_one(tmp_path, cluster):
+    root = small_project(tmp_path, 3)
+    options = dict(formats=("epub", "pdf", "json", "site"), environ={"SOURCE_DATE_EPOCH": "1700000000"})
+    local = build(Settings.for_project(root, dist_dir=tmp_path / "local", jobs=2, **options))
+    dask = build(Settings.for_project(root, dist_dir=tmp_path / "dask", executor=cluster.replace("tcp://", "dask://"),
+                                      **options))
+    assert local.ok and dask.ok, (local.problems, dask.problems)
+    made = sorted(p.relative_to(tmp_path / "local") for p in (tmp_path / "local").rglob("*") if p.is_file()
+                  and ".imprint" not in p.parts)
+    assert len(made) > 10
+    for name in made:
+        assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
+
+
+@pytest.mark.slow
+@pytest.mark.loopback
+def test_dask_survives_a_worker_killed_and_reports_a_unit_past_the_time_limit(tmp_path, cluster):
+    with open_executor(cluster, 1) as executor:
+        assert executor.slots == 2
+        calls = [Call(die_once, (str(tmp_path / "marker"),), "dies-once"), Call(square, (3,), "square"),
+                 Call(sleep, (60,), "hangs")]
+        started = time.monotonic()
+        done, failed = run(executor, calls, limit=5)
+        assert time.monotonic() - started < 45
+        assert done == {"dies-once": "survived", "square": 9}  # run again on a worker that lived
+        assert failed == {"hangs": STOPPED.format(limit=5)}
+        assert (tmp_path / "marker").exists()
+        deadline = time.monotonic() + 30  # the worker that was stopped comes back
+        while len(executor.client.nthreads()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert run(executor, [Call(square, (4,), "after")]) == ({"after": 16}, {})
