@@ -8,7 +8,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from types import MappingProxyType
+from .readonly import ReadOnlyDict
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -22,7 +22,8 @@ from .body.reader import Field, Setting, read_fields, start_body
 from .body.references import format_references
 from .body.references import start as start_references
 from .citation import build_record, full_title
-from .config import DEFAULT_FORMATS, FORMATS, Settings
+from .config import Settings
+from .editions import DEFAULT, E_READER, EDITIONS
 from .errors import Problem, SourceError, StyleError, UserError
 from .model import Affiliation, Article, Author
 from .render import Theme
@@ -30,6 +31,7 @@ from .render import Theme
 # When neither SOURCE_DATE_EPOCH nor the article gives a date, editions carry this
 # one, so that a rebuild is still byte-identical.
 FALLBACK_DATE = datetime(1980, 1, 1, tzinfo=timezone.utc)
+NOTE_CALLS = "note-calls.html.j2"  # how the text calls its notes (macros)
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,10 @@ class Manuscript:
 def dialects(article: Article, settings: Settings) -> tuple[str, ...]:
     """What the body is rendered as: XHTML for an e-reader edition, HTML for print
     (and for every article of an issue, which is laid out to paginate the issue)."""
-    formats = settings.formats or DEFAULT_FORMATS
-    printed = article.issue is not None or any(FORMATS[f].printed for f in formats)
-    return tuple(dialect for dialect, wanted in ((EPUB, "epub" in formats), (PRINT, printed)) if wanted)
+    editions = [EDITIONS[f] for f in settings.formats or DEFAULT]
+    printed = article.issue is not None or any(edition.printed for edition in editions)
+    read = any(edition.kind == E_READER for edition in editions)
+    return tuple(dialect for dialect, wanted in ((EPUB, read), (PRINT, printed)) if wanted)
 
 
 def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
@@ -134,7 +137,8 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
         prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}
-        if article.translation else {}, words_for=theme.strings, formula_cache=cache_folder(settings.root))
+        if article.translation else {}, words_for=theme.strings, formula_cache=cache_folder(settings.root),
+        note_calls=theme.macros(NOTE_CALLS))
     # Three Pandoc runs at once: the body (the longest), the front matter's Markdown,
     # then the article's own "For citation" line, which needs its title as text.
     # A field that cites (an abstract may) is read with the body, by its citeproc.
@@ -230,14 +234,14 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         affiliations=tuple(affiliations),
         body=body,
         statements=statements,
-        author_notes=MappingProxyType(author_notes),
+        author_notes=ReadOnlyDict(author_notes),
         plain_language_summary=rendered.get("plain-language-summary"),
         key_points=tuple(rendered[f"key-points[{i}]"] for i in range(len(article.key_points))),
-        byline_notes=MappingProxyType({key: rendered[f"author-notes.{key}"] for key in article.byline_notes}),
+        byline_notes=ReadOnlyDict({key: rendered[f"author-notes.{key}"] for key in article.byline_notes}),
         title_notes=rendered.get("title-notes"),
         references_title=(body.references_heading.text if body.references_heading else None)
         or article.reference_section_title or t["references"],
-        record=MappingProxyType(record),
+        record=ReadOnlyDict(record),
         reference=reference,
         reference_text=reference_text,
         identifier=_identifier(article),
@@ -310,7 +314,7 @@ def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> M
     reference, reference_text = format_references([record], [theme.csl_style(article.csl)], article.lang,
                                                   file=article.file, deadline=pandoc.deadline_in(60),
                                                   quotes=str(manuscript.t["quotes"]))[0][0]
-    return dataclasses.replace(manuscript, article=article, record=MappingProxyType(record),
+    return dataclasses.replace(manuscript, article=article, record=ReadOnlyDict(record),
                                reference=reference, reference_text=reference_text)
 
 

@@ -10,16 +10,17 @@ Markup produced by body/html.py and citation.py, which escape it themselves.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from .config import IMPRINT_STYLES_DIR, styles_path
 from .errors import Problem, SourceError, StyleError
 from .fetch import display, read_bytes, read_text, resolve_inside
 from .frontmatter import load_yaml
+from .readonly import ReadOnlyDict
 
 if TYPE_CHECKING:
     import jinja2
@@ -34,8 +35,8 @@ LOCALE_KEYS = (
     "accessibility_summary", "accessibility_images",
     "editors", "publisher", "in_this_issue", "issue_front", "cover",
     "downloads", "cite_as", "copy_citation", "copied", "articles", "issues", "all_articles", "whole_issue", "authors",
-    "site_home", "catalogue", "booklet", "file_epub", "file_pdf", "file_archive", "file_handout", "file_json",
-    "file_bib", "file_ris", "size_b", "size_kb", "size_mb",
+    "site_home", "catalogue", "booklet", "size_b", "size_kb", "size_mb",
+    "date_received", "date_accepted", "date_day", "date_month", "date_year",
     "key_points", "plain_language_summary", "equal_contributor", "deceased", "current_address",
     "callout_note", "callout_tip", "callout_warning", "callout_important", "callout_caution", "equation_ref",
     "embed_missing", "listing", "theorem", "lemma", "corollary", "proposition", "conjecture", "definition", "example",
@@ -86,7 +87,7 @@ class Theme:
         return None
 
     def __getstate__(self) -> dict[str, Any]:
-        """Sent to a worker (jobs.py) without what it made and keeps: the
+        """Sent to a worker (executor.py) without what it made and keeps: the
         worker makes its own (a Jinja environment does not pickle)."""
         return {"root": self.root, "dir": self.dir, "path": self.path, "_strings": {}}
 
@@ -102,10 +103,23 @@ class Theme:
 
     def render(self, name: str, **context: Any) -> str:
         """Render a template; a mistake in it becomes a StyleError naming its line."""
+        with self._template_errors(name):
+            return self.env.get_template(name).render(**context)
+
+    def macros(self, name: str) -> Any:
+        """A template's macros, as functions of its module (note-calls.html.j2's
+        are called by the body's renderer), each raising a mistake in it as a
+        StyleError naming its line."""
+        with self._template_errors(name):
+            module = self.env.get_template(name).module
+        return _GuardedMacros(self, name, module)
+
+    @contextmanager
+    def _template_errors(self, name: str) -> Iterator[None]:
         import jinja2
 
         try:
-            return self.env.get_template(name).render(**context)
+            yield
         except jinja2.TemplateSyntaxError as error:
             raise StyleError([Problem(
                 self._shown(error.filename or name), f"template error: {error.message}", line=error.lineno,
@@ -164,13 +178,16 @@ class Theme:
             if not isinstance(located.data, dict):
                 raise StyleError.single(file, "language strings must be a set of fields (key: text)", line=1)
             words.update(located.data)
-        missing = [key for key in LOCALE_KEYS if not isinstance(words.get(key), str)]
+        from .editions import EDITIONS  # (and each edition's name on a landing page: file_<edition>)
+
+        keys = (*LOCALE_KEYS, *(f"file_{name}" for name, edition in EDITIONS.items() if edition.offered))
+        missing = [key for key in keys if not isinstance(words.get(key), str)]
         if missing:
             file = display(found[0][1], self.root)
             raise StyleError.single(file, f"missing or not text: {', '.join(missing)}",
                                     hint=f"copy {'them' if len(missing) > 1 else 'it'} from Imprint's "
                                          f"styles/locales/{FALLBACK_LANG}.yaml and translate")
-        return MappingProxyType(words)
+        return ReadOnlyDict(words)
 
     def stylesheet(self, name: str) -> bytes:
         entry, path = self._stylesheet(name)
@@ -213,3 +230,23 @@ class Theme:
             ) from None
 
 
+class _GuardedMacros:
+    """A macro template's module whose macros raise their mistakes (and a macro
+    the template lacks) as StyleErrors naming the template."""
+
+    def __init__(self, theme: Theme, name: str, module: Any):
+        self._theme, self._name, self._module = theme, name, module
+
+    def __getattr__(self, macro: str) -> Any:
+        function = getattr(self._module, macro, None)
+        if function is None:
+            raise StyleError.single(display(self._theme.dir / TEMPLATES / self._name, self._theme.root),
+                                    f"the template has no macro '{macro}'",
+                                    hint="restore it from Imprint's own template of that name")
+
+        def call(*args: Any) -> Any:
+            with self._theme._template_errors(self._name):
+                return function(*args)
+
+        self.__dict__[macro] = call  # (asked for once)
+        return call

@@ -13,6 +13,8 @@ from imprint.body.document import EPUB, PRINT, Body, plain_text
 from imprint.body.pandoc import deadline_in
 from imprint.body.reader import Field, Setting, render_fields, start_body
 from imprint.errors import SourceError
+from imprint.render import Theme
+from conftest import REPO
 
 EN, RU = "“”‘’", "«»„“"
 WORDS = {"figure": "Figure", "table": "Table", "section": "Section", "quotes": EN, "callout_note": "Note",
@@ -23,11 +25,14 @@ WORDS = {"figure": "Figure", "table": "Table", "section": "Section", "quotes": E
          "remark": "Remark", "solution": "Solution"}
 
 
+NOTE_CALLS = Theme(REPO, REPO / "styles").macros("note-calls.html.j2")
+
+
 def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = Path("/"), words=None, **more):
     setting = Setting(file="article.md", body=text, body_line=1, lang=lang,
                       words={**(words or WORDS), "quotes": quotes}, root=folder, folder=folder,
-                      deadline=deadline_in(30),
-                      dialects=(EPUB, PRINT), style=None, **more)
+                      deadline=deadline_in(30), dialects=(EPUB, PRINT), style=None,
+                      note_calls=more.pop("note_calls", NOTE_CALLS), **more)
     body, warnings, _ = start_body(setting).result()
     return Reading(body, warnings)
 

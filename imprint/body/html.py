@@ -14,9 +14,11 @@ from __future__ import annotations
 import html
 import re
 from contextlib import contextmanager
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
 
 from ..errors import InternalError
 from ..typography import nbsp
@@ -74,6 +76,7 @@ class Renderer:
     notes: dict[int, RenderedNote] = field(default_factory=dict)
     link_ids: Callable[[str], str] = lambda href: href  # a link's target, renamed where ids were
     quotes_of: Callable[[str], str] | None = None  # another language's quotation marks, for a passage in it
+    note_calls: Any = None  # the macros of styles/templates/note-calls.html.j2 (render.Theme.macros)
     _quote_depth: int = 0
     _in_link: int = 0  # a link's text may hold no link: a citation's is then its text
 
@@ -413,19 +416,19 @@ class Renderer:
         if "number" not in found:
             return ""  # (a note where none may be, in a front-matter field: reported, not rendered)
         number, repeat = found["number"], found.get("repeat", 0)
+        if self.note_calls is None:
+            raise InternalError("a body with notes was rendered without the note-calls template")
         if repeat:
             if self.dialect == PRINT:
-                return f'<sup class="footnote-repeat">{number}</sup>'
-            return (f'<sup class="noteref"><a epub:type="noteref" role="doc-noteref" href="#fn-{number}" '
-                    f'id="fnref-{number}-{repeat + 1}">{number}</a></sup>')
+                return str(self.note_calls.print_repeat(number))
+            return str(self.note_calls.epub_call(number, repeat))
         rendered = self.notes.setdefault(number, RenderedNote(number))
         if self.dialect == PRINT:
             text = self.inline_blocks(node["c"])
             rendered.print = text
-            return f'<span class="footnote" id="fn-{number}">{text}</span>'
+            return str(self.note_calls.print_call(number, Markup(text)))
         rendered.epub = self.blocks(node["c"])
-        return (f'<sup class="noteref"><a epub:type="noteref" role="doc-noteref" href="#fn-{number}" '
-                f'id="fnref-{number}">{number}</a></sup>')
+        return str(self.note_calls.epub_call(number, 0))
 
     def _Span(self, node: Node) -> str:
         (ident, classes, pairs), content = node["c"]

@@ -70,6 +70,7 @@ class Setting:
     words_for: Callable[[str], Mapping[str, Any]] | None = None  # any language's words (styles/locales)
     cited_fields: tuple[Field, ...] = ()  # Markdown fields that cite (an abstract may): read with the body
     formula_cache: Path | None = None  # where formulas converted and drawn are kept (formulas.cache_folder)
+    note_calls: Any = None  # how the text calls its notes: styles/templates/note-calls.html.j2's macros
 
 
 def start_body(setting: Setting) -> "BodyReading":
@@ -512,7 +513,7 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
         return str(setting.words_for(lang)["quotes"]) if setting.words_for else quotes
 
     renderers = {d: Renderer(d, setting.lang, quotes, heading_offset=0 if d == EPUB else 1, link_ids=link_ids,
-                             quotes_of=quotes_of) for d in setting.dialects}
+                             quotes_of=quotes_of, note_calls=setting.note_calls) for d in setting.dialects}
     made = {note(n)["number"]: (line, bool(note(n).get("citation"))) for n, line in analysis.notes}
     chapters: list[Chapter] = []
     notes: dict[int, Note] = {}
