@@ -52,6 +52,7 @@ def text(element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+@pytest.mark.slow
 def test_citations_in_captions_links_and_prefixes(tmp_path):
     root = project(tmp_path, """# Intro {#sec-intro}
 

@@ -7,11 +7,13 @@ import shutil
 import zipfile
 
 import pikepdf
+import pytest
 
 from imprint.cli import main
 from imprint.conformance import check
 
 
+@pytest.mark.slow
 def test_check_passes_what_the_seed_builds(seed, capsys):
     code = main(["check", "-C", str(seed.root), "--strict"])
     out, err = capsys.readouterr()
@@ -21,12 +23,14 @@ def test_check_passes_what_the_seed_builds(seed, capsys):
     assert kinds >= {"epub", "pdf", "json", "bib", "ris", "html", "xml"}
 
 
+@pytest.mark.slow
 def test_check_passes_an_issue_and_its_site(issue):
     report = check(issue.root / "dist", tools=False)  # EPUBCheck and Ace on these: test_epub.py
     assert not report.findings, report.findings
     assert len([n for n in report.checked if n.endswith(".pdf")]) >= 4
 
 
+@pytest.mark.slow
 def test_check_finds_every_kind_of_damage(seed, tmp_path, capsys):
     dist = tmp_path / "dist"
     shutil.copytree(seed.root / "dist", dist)

@@ -216,6 +216,7 @@ PATHOLOGICAL = {
 }
 
 
+@pytest.mark.slow
 def test_pathological_markdown_finishes_or_fails_cleanly(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     source = tmp_path / "src"

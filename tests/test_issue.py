@@ -176,6 +176,7 @@ def _problems(root: Path, *articles: str) -> list[str]:
     return [str(p) for p in report.problems]
 
 
+@pytest.mark.slow
 def test_a_page_range_that_disagrees_with_the_issue_is_an_error(tmp_path):
     root = _issue_project(tmp_path)
     article = root / "source" / "apparatus-en" / "article.md"
@@ -216,6 +217,7 @@ def test_building_one_article_of_an_issue_lays_out_the_whole_issue(tmp_path):
     assert report.notes and "not rebuilt" in report.notes[0]
 
 
+@pytest.mark.slow
 def test_the_issue_rebuilds_byte_identically(tmp_path):
     # The second time one article at a time (--jobs 1): pagination lays articles
     # out two at a time otherwise, with the same pages.
@@ -230,8 +232,9 @@ def test_the_issue_rebuilds_byte_identically(tmp_path):
     assert outs[0] == outs[1] and len(outs[0]) > 20
 
 
-@pytest.mark.parametrize("content", ["articles: [apparatus-en, apparatus-en]", "articles: apparatus-en",
-                                     "title: no articles", "articles: [unclosed"])
+@pytest.mark.parametrize("content", ["articles: [apparatus-en, apparatus-en]", *(
+    pytest.param(c, marks=pytest.mark.slow) for c in ("articles: apparatus-en", "title: no articles",
+                                                      "articles: [unclosed"))])
 def test_a_broken_issue_file_writes_no_article(tmp_path, content):
     """An issue file that cannot be read may list any article: none is written, so
     that no article loses the pages its issue gives it."""
@@ -245,6 +248,7 @@ def test_a_broken_issue_file_writes_no_article(tmp_path, content):
     assert {p: p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file() and ".imprint" not in p.parts} == before
 
 
+@pytest.mark.slow
 def test_the_issue_decides_the_paper_and_the_pages(tmp_path):
     """Articles are laid out on the issue's paper; --paper changes neither the issue's
     pages nor the citations, only the editions that are not the issue's pages."""

@@ -8,6 +8,7 @@ import sys
 import zipfile
 
 import pikepdf
+import pytest
 
 from conftest import CASES, REPO, make_project
 
@@ -36,6 +37,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     assert first == second
 
 
+@pytest.mark.slow
 def test_every_edition_and_booklet_is_reproducible(tmp_path):
     root = make_project(tmp_path / "project", CASES / "apparatus-ru" / "source")
     options = ("-f", "epub,pdf,archive,handout,json,bib,ris", "--booklet", "--crop-marks")
