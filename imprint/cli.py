@@ -190,16 +190,18 @@ def _run_build(args: argparse.Namespace) -> int:
                   f"--force builds it all again")
         return 0
     from .executor import LocalPool, open_executor
-    from .pipeline import build
     from .writers import rendering_modules
 
-    with open_executor(settings.executor, settings.jobs,
-                       rendering_modules(settings.formats or DEFAULT)) as executor:
+    executor = open_executor(settings.executor, settings.jobs, rendering_modules(settings.formats or DEFAULT))
+    try:
         if isinstance(executor, LocalPool):
             executor.warm_up()  # its workers load what rendering needs while this process reads the sources
+        from .pipeline import build
 
         with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
             report = build(settings, progress, executor)
+    finally:
+        executor.close(wait=False)  # (this process ends soon: its workers with it)
     return _finish(report, settings, args, started)
 
 

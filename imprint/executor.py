@@ -66,7 +66,7 @@ class Executor:
         or whose process died. Returns the most that ran at once."""
         raise NotImplementedError
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         pass
 
     def __enter__(self) -> Executor:
@@ -126,11 +126,15 @@ class LocalPool(Executor):
             raise
         return max(0, min(self.slots, len(calls)))
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers (one still rendering, after Ctrl+C or a crash, is
+        killed); without `wait`, for a process about to end, without waiting
+        for pebble's threads to notice (up to 0.1 s): the workers end with it."""
         from .body.pandoc import forget_dead
 
-        self._pool.stop()  # (a worker still rendering, after Ctrl+C or a crash, is killed)
-        self._pool.join()
+        self._pool.stop()
+        if wait:
+            self._pool.join()
         forget_dead()  # the temporary folders of Pandoc runs whose worker was killed
 
 
@@ -200,7 +204,7 @@ class DaskCluster(Executor):
         if where:
             self.client.restart_workers(where, raise_for_error=False)
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         self.client.close()
 
 

@@ -127,23 +127,16 @@ def tree_files(folder: Path) -> list[Path]:
 
 @functools.cache  # the code cannot change while it runs (a watch asks at each edit)
 def code_key() -> str:
-    """Imprint's own code and the versions of what it runs on (the names of the
-    installed packages' .dist-info folders carry them: one listing of each
-    folder of the import path, far quicker than importlib.metadata)."""
-    import sys
+    """Imprint's own code and the versions of what it runs on (patches.installed:
+    the names of the installed packages' .dist-info folders)."""
+    from .patches import installed
 
     package = Path(__file__).resolve().parent
-    wanted = {name.replace("-", "_").lower() for name in PACKAGES}
-    versions = []
-    for folder in dict.fromkeys(sys.path):
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        versions += [n for n in names if n.endswith(".dist-info") and
-                     n.rsplit("-", 1)[0].replace("-", "_").lower() in wanted]
+    found = installed()
+    versions = [f"{name}-{found[name]}" for name in sorted({n.replace("-", "_").lower() for n in PACKAGES})
+                if name in found]
     return digest(hash_files(package, [p.relative_to(package) for p in tree_files(package) if p.suffix == ".py"]),
-                  *sorted(versions))
+                  *versions)
 
 
 def build_key(root: Path, settings_text: str, styles_dirs: Iterable[Path], shared: Iterable[Path]) -> str:

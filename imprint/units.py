@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,8 +77,9 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
     clock = Clock()
     try:
         if isinstance(manuscript, Article):
-            with clock("prepare"):
-                manuscript = prepare(manuscript, theme, settings)
+            with clock("prepare"):  # (a part: the body in its editions' dialect only)
+                manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
+                    f for f in settings.formats if _in_part(context.editions[f], part))))
         files: dict[str, bytes] = {}
         for fmt in settings.formats:
             edition = context.editions[fmt]

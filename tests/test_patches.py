@@ -235,9 +235,9 @@ def test_checking_versions_imports_neither_weasyprint_nor_pydyf():
 def test_no_patch_is_applied_to_another_version():
     # Another WeasyPrint installed (as its metadata says): importing it for use
     # fails with the one error, and nothing of WeasyPrint's is changed.
-    done = _run("import importlib.metadata as m\n"
-                "real = m.version\n"
-                "m.version = lambda name: '71.0' if name == 'weasyprint' else real(name)\n"
+    done = _run("from imprint import patches\n"
+                "real = patches._installed\n"
+                "patches._installed = lambda name: '71.0' if name == 'weasyprint' else real(name)\n"
                 "from imprint.errors import InternalError\n"
                 "try:\n"
                 "    import imprint.writers.weasy\n"

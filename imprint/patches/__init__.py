@@ -8,7 +8,7 @@ into another module (tests/test_patches.py scans for it); none patches the
 standard library.
 
 - `check_versions()`: whether the installed versions are those the patches were
-  written for. Cheap (package metadata only, nothing imported): the command line
+  written for. Cheap (the names of the .dist-info folders, nothing imported): the command line
   calls it at start-up, so that a mismatch is one clear error, not a wrong page.
 - `import_weasyprint()`: WeasyPrint imported (its libraries opened by their file
   names: weasyprint_libraries.py) and every patch applied, once.
@@ -21,7 +21,9 @@ declared in RELIED_ON, so that check_versions() covers them too.
 
 from __future__ import annotations
 
-from importlib import metadata
+import functools
+import os
+import sys
 from types import ModuleType
 
 from ..errors import InternalError
@@ -41,7 +43,7 @@ RELIED_ON: tuple[tuple[str, str, str], ...] = (
 def check_versions() -> None:
     """Raise InternalError, listing every mismatch at once, if an installed
     dependency is not the version a patch (or a private attribute read) was
-    written for. Imports nothing but package metadata."""
+    written for. Imports nothing: reads the installed packages' folder names."""
     mismatches = []
     for patch in PATCHES:
         installed = _installed(patch.DISTRIBUTION)
@@ -84,7 +86,27 @@ def apply() -> None:
 
 
 def _installed(distribution: str) -> str | None:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return None
+    return installed().get(_normal(distribution))
+
+
+@functools.cache
+def installed() -> dict[str, str]:
+    """The installed distributions' versions, by normalized name, from the names
+    of their .dist-info folders on the import path: one listing of each folder,
+    about 1 ms, where importlib.metadata takes 18 ms to import. (The first of a
+    name on the path, as Python would import it.)"""
+    found: dict[str, str] = {}
+    for folder in dict.fromkeys(sys.path):
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info") and name.count("-") >= 1:
+                distribution, version = name.removesuffix(".dist-info").rsplit("-", 1)
+                found.setdefault(_normal(distribution), version)
+    return found
+
+
+def _normal(name: str) -> str:
+    return name.replace("-", "_").replace(".", "_").lower()
