@@ -117,6 +117,36 @@ def imprint(project: Path, out: Path, *options: str) -> Row:
     return Row("", PUBLISH + ["-q", "-C", str(project), "-o", str(out), "--force", *options], emptied(out))
 
 
+def unchanged(project: Path, out: Path, *options: str) -> Row:
+    """A build with nothing to do: the folder built once, before the first run."""
+    command = PUBLISH + ["-q", "-C", str(project), "-o", str(out), *options]
+
+    def prepare() -> None:
+        if not (out / ".imprint" / "manifest.json").exists():
+            subprocess.run(command, check=True, env=ENV, stdout=subprocess.DEVNULL)
+    return Row("", command, prepare)
+
+
+def local_cluster(workers: int):
+    """A Dask cluster on loopback (`workers` processes, one thread each), as a
+    press would run on its machines; the scheduler's address and how to stop it."""
+    code = ("import sys, time; from distributed import LocalCluster\n"
+            f"c = LocalCluster(n_workers={workers}, threads_per_worker=1, processes=True, host='127.0.0.1', "
+            "dashboard_address=None)\n"
+            "print(c.scheduler_address, flush=True)\n"
+            "sys.stdin.read()\n")
+    process = subprocess.Popen([PYTHON, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                               env=ENV, cwd=REPO)
+    address = process.stdout.readline().strip()
+    if not address.startswith("tcp://"):
+        raise SystemExit("the Dask LocalCluster did not start")
+
+    def stop() -> None:
+        process.stdin.close()
+        process.wait()
+    return address.replace("tcp://", "dask://"), stop
+
+
 def pandoc(source: Path, out: Path, *options: str) -> Row:
     return Row("", [PANDOC, str(source), "-o", str(out), *options], emptied(out))
 
@@ -200,6 +230,8 @@ def main() -> None:
     generate.make_math(work / "math-words", as_words=True)
     floor_html = final_html(work / "long", "long", work / "long-final.html")
     weasyprint = str(Path(PYTHON).parent / "weasyprint")
+    cluster, stop_cluster = (local_cluster(2) if not args.only or any("50 articles: Imprint EPUB+PDF, Dask".startswith(o)
+                                                                      for o in args.only) else (None, lambda: None))
 
     rows = [
         ("seed: Imprint EPUB+PDF+citations", imprint(work / "seed", out, "-f", "epub,pdf,json,bib,ris")),
@@ -218,6 +250,9 @@ def main() -> None:
         ("issue 100: Imprint EPUB+PDF, articles and issue", imprint(work / "issue2", out, "-f", "epub,pdf")),
         ("50 articles: Imprint EPUB+PDF, --jobs 1", imprint(work / "articles", out, "-f", "epub,pdf", "--jobs", "1")),
         ("50 articles: Imprint EPUB+PDF, --jobs 2", imprint(work / "articles", out, "-f", "epub,pdf", "--jobs", "2")),
+        ("50 articles: Imprint EPUB+PDF, Dask LocalCluster of 2 workers",
+         imprint(work / "articles", out, "-f", "epub,pdf", "--executor", cluster or "dask://none")),
+        ("seed: Imprint, nothing changed", unchanged(work / "seed", work / "unchanged")),
         ("seed: Imprint cold build, every edition", imprint(work / "seed", out)),
         ("math 250: Imprint EPUB+PDF, formulas drawn (empty cache)",
          Row("", imprint(work / "math", out, "-f", "epub,pdf").command, emptied(out, work / "math" / ".imprint-cache"))),
@@ -236,6 +271,7 @@ def main() -> None:
         edits.times = watch_edits(work / "seed", out, seed, args.repeat)
         edits.memory = [0]
         rows.append(edits)
+    stop_cluster()
     report(rows, args.markdown)
     shutil.rmtree(work)
 
@@ -274,6 +310,11 @@ def report(rows: list[Row], markdown: bool) -> None:
          ratio("math 250: Imprint EPUB+PDF, formulas drawn (empty cache)", "math 250 as words: Imprint EPUB+PDF")),
         ("math 250, cached / as words (target <= 1.25)",
          ratio("math 250: Imprint EPUB+PDF, formulas from the cache", "math 250 as words: Imprint EPUB+PDF")),
+        ("50 articles, Dask LocalCluster / --jobs 2",
+         ratio("50 articles: Imprint EPUB+PDF, Dask LocalCluster of 2 workers",
+               "50 articles: Imprint EPUB+PDF, --jobs 2")),
+        ("seed, nothing changed (target < 0.2 s)", f"{by['seed: Imprint, nothing changed'].time:.2f} s"
+         if "seed: Imprint, nothing changed" in by else "-"),
         ("seed watch edit / cold build (target <= 0.5)",
          ratio("seed: watch, one-paragraph edit to PDF", "seed: Imprint cold build, every edition")),
     ]

@@ -192,7 +192,8 @@ def _run_build(args: argparse.Namespace) -> int:
     from .executor import LocalPool, open_executor
     from .writers import rendering_modules
 
-    executor = open_executor(settings.executor, settings.jobs, rendering_modules(settings.formats or DEFAULT))
+    executor = open_executor(settings.executor, settings.jobs, rendering_modules(settings.formats or DEFAULT),
+                             settings.root)
     try:
         if isinstance(executor, LocalPool):
             executor.warm_up()  # its workers load what rendering needs while this process reads the sources

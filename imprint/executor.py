@@ -29,6 +29,7 @@ import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError as FutureTimeout, wait
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .errors import UsageError
@@ -38,11 +39,14 @@ ENVIRONMENT = "IMPRINT_EXECUTOR"  # the executor when --executor is not given (d
 
 @dataclass(frozen=True)
 class Call:
-    """One unit of work: `function(*args)`, with a name for reports."""
+    """One unit of work: `function(*args)`, with a name for reports, and the
+    project's folders it reads besides styles/ and source/'s own files (sent
+    with it to a machine that lacks them: snapshot.py)."""
 
     function: Callable[..., Any]
     args: tuple
     name: str
+    reads: tuple[Path, ...] = ()
 
 
 class UnitCrash(RuntimeError):
@@ -141,9 +145,10 @@ class LocalPool(Executor):
 class DaskCluster(Executor):
     """The workers of a Dask cluster, through its client's executor. Units are
     sent no more than the cluster has threads, so that one's time is counted
-    from when it starts."""
+    from when it starts; each with the project's files it reads (a worker
+    without the project uses those: snapshot.py; `ship`: always, for tests)."""
 
-    def __init__(self, address: str):
+    def __init__(self, address: str, root: Path | None = None, ship: bool = False):
         try:
             from distributed import Client
         except ImportError:
@@ -154,6 +159,7 @@ class DaskCluster(Executor):
         except (OSError, TimeoutError) as error:
             raise UsageError(f"cannot reach the Dask scheduler at {address}: {error}") from None
         self.slots = max(1, sum(self.client.nthreads().values()))
+        self.root, self.ship = root, ship
 
     def run(self, calls: Sequence[Call], done: Done, failed: Failed, limit: float | None) -> int:
         from distributed import KilledWorker
@@ -166,8 +172,7 @@ class DaskCluster(Executor):
             while waiting or running:
                 while waiting and len(running) < self.slots:
                     call = waiting.pop(0)
-                    future = self.client.submit(call.function, *call.args, pure=False,
-                                                key=f"{call.name}-{time.time_ns()}")
+                    future = self.client.submit(*self._carried(call), pure=False, key=f"{call.name}-{time.time_ns()}")
                     future.add_done_callback(lambda _: news.set())
                     running[future] = (call, time.monotonic() + limit if limit else float("inf"))
                 most = max(most, len(running))
@@ -196,6 +201,14 @@ class DaskCluster(Executor):
             raise
         return most
 
+    def _carried(self, call: Call) -> tuple:
+        """What is submitted for a call: run where its project's files are."""
+        if self.root is None:
+            return (call.function, *call.args)
+        from .snapshot import run_in, take
+
+        return (run_in, take(self.root, list(call.reads)), call.function, call.args, self.ship)
+
     def _stop(self, future) -> None:
         """A unit past its time: cancelled, and the worker running it restarted
         (a Dask worker cannot stop a running task otherwise)."""
@@ -208,16 +221,18 @@ class DaskCluster(Executor):
         self.client.close()
 
 
-def open_executor(kind: str | None, jobs: int, modules: Sequence[str] = ()) -> Executor:
+def open_executor(kind: str | None, jobs: int, modules: Sequence[str] = (), root: Path | None = None) -> Executor:
     """The executor a build asked for: `inline`, `local` (the default; `jobs`
-    processes) or `dask://HOST:PORT`; None takes IMPRINT_EXECUTOR, else local."""
+    processes, loading `modules` as they start) or `dask://HOST:PORT` (sent
+    the files of the project at `root` that each unit reads); None takes
+    IMPRINT_EXECUTOR, else local."""
     kind = kind or os.environ.get(ENVIRONMENT) or "local"
     if kind == "inline":
         return Inline()
     if kind == "local":
         return LocalPool(jobs, modules)
     if kind.startswith(("dask://", "tcp://", "tls://")):
-        return DaskCluster("tcp://" + kind.removeprefix("dask://") if kind.startswith("dask://") else kind)
+        return DaskCluster("tcp://" + kind.removeprefix("dask://") if kind.startswith("dask://") else kind, root)
     raise UsageError(f"unknown executor {kind!r}: local, inline or dask://HOST:PORT")
 
 

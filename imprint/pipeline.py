@@ -65,7 +65,7 @@ def build(settings: Settings, progress: Progress | None = None, executor: Execut
     `executor` (else one opened for this build, as the settings say).
     """
     if executor is None:
-        with open_executor(settings.executor, settings.jobs) as executor:
+        with open_executor(settings.executor, settings.jobs, root=settings.root) as executor:
             return build(settings, progress, executor)
     forget_layouts()  # a new build sees the files as they are now
     clock, report = Clock(), BuildReport()
@@ -96,13 +96,13 @@ def build(settings: Settings, progress: Progress | None = None, executor: Execut
                      articles={**{a.slug: a for a in standalone}, **{s: m.article for s, m in manuscripts.items()}},
                      issues={i.issue.slug: i for i in issues})
     # (an article loaded on its own is stale: one up to date is not loaded)
-    units = [Call(build_article, (m, context, printed.get(m.article.slug)), unit_identity(m)[0]) for m in stale] + \
-        [Call(build_article, (a, context, None), unit_identity(a)[0]) for a in standalone]
+    units = [Call(build_article, (m, context, printed.get(m.article.slug)), unit_identity(m)[0], reads(m))
+             for m in stale] + [Call(build_article, (a, context, None), unit_identity(a)[0], reads(a)) for a in standalone]
     run_units(split(sorted(units, key=lambda u: u.name), executor.slots, settings.formats), executor, settings,
               accept, progress, report)
     issues = [i for i in issues if loaded.wanted(i.issue.slug)]
-    run_units([Call(build_issue, (i, context, issue_prints(i, settings)), unit_identity(i)[0]) for i in issues],
-              executor, settings, accept, progress, report)
+    run_units([Call(build_issue, (i, context, issue_prints(i, settings)), unit_identity(i)[0], reads(i))
+               for i in issues], executor, settings, accept, progress, report)
     ledger.forget_missing(set(loaded.slugs), {i.slug for i in loaded.project.issues})
     if "site" in settings.formats:
         with clock("site"):
@@ -178,7 +178,7 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
     not built, and neither are its other articles: their pages would be unknown."""
 
     def lay_out(tasks, done, failed) -> None:  # the articles' layouts, on the build's executor
-        calls = [Call(task.func, task.args, f"layout:{index}") for index, task in enumerate(tasks)]
+        calls = [Call(task.func, task.args, f"layout:{index}", reads(task.args[0])) for index, task in enumerate(tasks)]
         executor.run(calls, lambda call, result: done(result),
                      lambda call, why: done(failed(calls.index(call), why)), settings.time_limit)
 
@@ -242,7 +242,7 @@ def run_units(units: list[Call], executor: Executor, settings: Settings, accept:
             del parts[result.name]
         else:
             sizes = {name: len(data) for name, data in whole.files.items()}
-            landings.append(Call(build_landing, (reader, call.args[1], sizes), f"{result.name}#landing"))
+            landings.append(Call(build_landing, (reader, call.args[1], sizes), f"{result.name}#landing", call.reads))
 
     def landed(call: Call, result: Result) -> None:
         finished(merged([*parts.pop(result.name), result]))
@@ -270,6 +270,17 @@ def issue_prints(edition: IssueManuscript, settings: Settings) -> dict[str, byte
         if path.is_file():
             found[slug] = path.read_bytes()
     return found
+
+
+def reads(item: Manuscript | Article | IssueManuscript) -> tuple[Path, ...]:
+    """The project's folders a unit reads besides styles/ and source/'s own
+    files: its article's (or its issue's and their articles')."""
+    if isinstance(item, Article):
+        return (item.path.parent,)
+    articles = getattr(item, "articles", None)
+    if articles is not None:  # an issue
+        return (item.issue.path.parent, *(m.article.path.parent for m in articles))
+    return (item.article.path.parent,)
 
 
 def unit_identity(item: Manuscript | Article | IssueManuscript) -> tuple[str, str, str]:

@@ -86,10 +86,11 @@ class Theme:
                 return entry, candidate
         return None
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Sent to a worker (executor.py) without what it made and keeps: the
-        worker makes its own (a Jinja environment does not pickle)."""
-        return {"root": self.root, "dir": self.dir, "path": self.path, "_strings": {}}
+    def __reduce__(self) -> tuple:
+        """Sent to a worker (executor.py) as its two folders: the worker makes the
+        rest (a Jinja environment does not pickle; Imprint's own styles are where
+        the worker's Imprint is)."""
+        return (Theme, (self.root, self.dir))
 
     @cached_property
     def env(self) -> jinja2.Environment:

@@ -118,7 +118,7 @@ def split(calls: list[Call], slots: int, formats: tuple[str, ...]) -> list[Call]
     if len(calls) >= slots or not any(EDITIONS[f].printed for f in formats) \
             or all(EDITIONS[f].printed for f in formats):
         return calls
-    return [Call(call.function, (*call.args[:3], part), f"{call.name}#{part}")
+    return [Call(call.function, (*call.args[:3], part), f"{call.name}#{part}", call.reads)
             for call in calls for part in (PRINT, READER)]
 
 

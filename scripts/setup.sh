@@ -8,7 +8,9 @@
 #                             EPUBCheck, Chromium, Node.js and DAISY Ace
 #   scripts/setup.sh test     and what the tests need besides: the Nu Html Checker,
 #                             axe-core, poppler, zbar, pandoc, pytest, Hypothesis,
-#                             pip-audit
+#                             pip-audit, Dask
+#   scripts/setup.sh cluster  what a build needs, and Dask (for --executor dask://,
+#                             on the machine that builds and on each Dask worker)
 #
 # Missing Debian packages are installed when run as root (or with password-less
 # sudo); otherwise the script names them and stops.
@@ -29,8 +31,8 @@ elif ! python3 -c 'import ensurepip, venv' 2>/dev/null; then missing+=(python3-v
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-paratype; do
   has_pkg "$pkg" || missing+=("$pkg")
 done
-case "$mode" in build|check|test) ;; *) say "unknown mode '$mode': build, check or test"; exit 2;; esac
-if [ "$mode" != build ]; then  # the validators of `publish.py check`
+case "$mode" in build|check|test|cluster) ;; *) say "unknown mode '$mode': build, check, test or cluster"; exit 2;; esac
+if [ "$mode" = check ] || [ "$mode" = test ]; then  # the validators of `publish.py check`
   has_cmd java || missing+=(default-jre-headless)       # EPUBCheck
   has_cmd chromium || missing+=(chromium)               # DAISY Ace renders pages in it
   has_cmd node || missing+=(nodejs)
@@ -80,7 +82,7 @@ fi
 # compiling them at every run (some 0.05 s). Only changed modules are compiled.
 .venv/bin/python -m compileall -q imprint publish.py >/dev/null
 
-if [ "$mode" != build ]; then
+if [ "$mode" = check ] || [ "$mode" = test ]; then
   # DAISY Ace, pinned by scripts/ace/package-lock.json. Puppeteer's own browser
   # download is skipped: Ace runs with Debian's Chromium (tests/validators.py).
   ace=.tools/ace

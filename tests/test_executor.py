@@ -151,6 +151,48 @@ def test_a_dask_build_makes_the_same_bytes_as_a_local_one(tmp_path, cluster):
 
 @pytest.mark.slow
 @pytest.mark.loopback
+def test_a_dask_worker_without_the_project_builds_from_the_files_sent(tmp_path, cluster):
+    """Workers need no shared file system: each unit carries the project's files
+    it reads (snapshot.py), and a worker that does not find them at the project's
+    path writes them into a folder of its own. Forced here (the workers share
+    this machine): the same files, an issue included; the same bytes but in a
+    PDF with images, where WeasyPrint 70 names each image after the MD5 of its
+    absolute URL (images.py: `image_id = md5(url)`), so that its resource names
+    depend on where the project lies, as they do for two local builds of the
+    project in two folders (a known limit: the README says so)."""
+    from imprint.executor import DaskCluster
+    from imprint.snapshot import FOLDER, forget
+    from conftest import CASES, make_project
+
+    root = make_project(tmp_path / "project", CASES / "issue" / "source")
+    options = dict(formats=("epub", "pdf", "site"), environ={"SOURCE_DATE_EPOCH": "1700000000"})
+    local = build(Settings.for_project(root, dist_dir=tmp_path / "local", jobs=2, **options))
+    forget()
+    try:
+        with DaskCluster(cluster, root, ship=True) as executor:
+            dask = build(Settings.for_project(root, dist_dir=tmp_path / "dask", **options), executor=executor)
+        import tempfile
+
+        assert list(Path(tempfile.gettempdir()).glob(FOLDER + "*"))  # (they were used)
+    finally:
+        forget()
+    assert local.ok and dask.ok, (local.problems, dask.problems)
+    made = sorted(p.relative_to(tmp_path / "local") for p in (tmp_path / "local").rglob("*") if p.is_file()
+                  and ".imprint" not in p.parts)
+    assert any(p.suffix == ".pdf" and len(p.parts) == 2 for p in made)
+    differ = {str(name) for name in made
+              if (tmp_path / "local" / name).read_bytes() != (tmp_path / "dask" / name).read_bytes()}
+    with_images = {"2024-3/2024-3.pdf", "apparatus-en/apparatus-en.pdf", "apparatus-ru/apparatus-ru.pdf",
+                   "opds/articles.xml", "opds/issues/2024-3.xml"}  # (the catalogue gives the PDFs' sizes)
+    assert differ <= with_images
+    from pdfread import pages_text
+
+    for name in differ - {"opds/articles.xml", "opds/issues/2024-3.xml"}:
+        assert pages_text(tmp_path / "local" / name) == pages_text(tmp_path / "dask" / name), name
+
+
+@pytest.mark.slow
+@pytest.mark.loopback
 def test_dask_survives_a_worker_killed_and_reports_a_unit_past_the_time_limit(tmp_path, cluster):
     with open_executor(cluster, 1) as executor:
         assert executor.slots == 2

@@ -1,0 +1,134 @@
+"""The project's files a unit reads, carried with it to a machine that lacks
+them (a Dask worker without the project on a shared volume).
+
+A unit reads more than its article's text: its images and bibliography, the
+publication file and shared bibliography, the templates, stylesheets, fonts,
+language files and CSL styles of `styles/`. The build packs those (of the
+project: Imprint's own styles come with Imprint) into a Snapshot with the unit.
+On the worker, if the project is there at the same path with the same files
+(a checkout, a shared volume, a LocalCluster), the unit runs as it is; else the
+files are written once into a folder of the worker's own, named after their
+digest, and the unit's paths (its article's, the settings', the theme's) are
+moved there before it runs, and those of its result moved back. The bytes it
+makes are the same: no output names a file by its absolute path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+FOLDER = "imprint-snapshot-"  # on the worker, in its temporary folder
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    root: str  # the project's folder on the machine that builds
+    files: dict[str, bytes]  # by path relative to it
+
+    @property
+    def digest(self) -> str:
+        found = hashlib.sha256()
+        for name in sorted(self.files):
+            found.update(name.encode() + b"\0" + hashlib.sha256(self.files[name]).digest())
+        return found.hexdigest()[:24]
+
+    def present(self) -> bool:
+        """Whether the project is here already, at the same path, with these files."""
+        root = Path(self.root)
+        try:
+            return all((root / name).read_bytes() == data for name, data in self.files.items())
+        except OSError:
+            return False
+
+    def materialize(self) -> Path:
+        """The files written under a folder of this machine's (once per digest)."""
+        folder = Path(tempfile.gettempdir()) / f"{FOLDER}{self.digest}"
+        if not (folder / ".complete").exists():
+            for name, data in self.files.items():
+                path = folder / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            (folder / ".complete").write_bytes(b"")
+        return folder
+
+
+def take(root: Path, folders: list[Path]) -> Snapshot:
+    """A snapshot of the project's styles/, the files directly in source/ (the
+    publication file, a shared bibliography, Quarto's project files) and of
+    `folders` (an article's own)."""
+    found: dict[str, bytes] = {}
+    for path in [*_files(root / "styles"), *(p for p in sorted((root / "source").glob("*")) if p.is_file()),
+                 *(p for folder in folders for p in _files(folder))]:
+        found[str(path.relative_to(root))] = path.read_bytes()
+    return Snapshot(str(root), found)
+
+
+def run_in(snapshot: Snapshot, function: Callable[..., Any], args: tuple, always: bool = False) -> Any:
+    """`function(*args)` on this machine: as it is where the project is present,
+    else (or `always`) on the snapshot's files, its paths moved there and back."""
+    if not always and snapshot.present():
+        return function(*args)
+    here = snapshot.materialize()
+    there = Path(snapshot.root)
+    result = function(*relocate(args, there, here))
+    return relocate(result, here, there)
+
+
+def relocate(value: Any, old: Path, new: Path, _seen: dict[int, Any] | None = None) -> Any:
+    """`value` with every Path under `old` moved under `new`, and every text that
+    names one (the print HTML's images): through tuples, lists, dicts,
+    dataclasses and plain objects (a copy; the original is left as it is)."""
+    seen = {} if _seen is None else _seen  # id -> (the value, kept alive so that its id is not reused; moved)
+    if id(value) in seen:
+        return seen[id(value)][1]
+    if isinstance(value, Path):
+        moved = new / value.relative_to(old) if value.is_relative_to(old) else value
+    elif isinstance(value, str):  # (a body's print HTML names its images by path: Markup is a str too)
+        return type(value)(value.replace(str(old) + "/", str(new) + "/")) if str(old) + "/" in value else value
+    elif isinstance(value, (bytes, int, float, bool, type(None))):
+        return value
+    elif isinstance(value, tuple) and not hasattr(value, "_fields"):
+        moved = tuple(relocate(item, old, new, seen) for item in value)
+    elif isinstance(value, list):
+        moved = [relocate(item, old, new, seen) for item in value]
+    elif "__reduce__" in type(value).__dict__ and type(value).__module__.startswith("imprint."):
+        remake, arguments = value.__reduce__()[:2]  # (a ReadOnlyDict, a Theme: made again from these)
+        moved = remake(*relocate(arguments, old, new, seen))
+    elif isinstance(value, dict):
+        moved = {relocate(k, old, new, seen): relocate(v, old, new, seen) for k, v in value.items()}
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        moved = object.__new__(type(value))
+        seen[id(value)] = (value, moved)
+        for field in dataclasses.fields(value):
+            object.__setattr__(moved, field.name, relocate(getattr(value, field.name), old, new, seen))
+        return moved
+    elif hasattr(value, "__dict__") and not callable(value) and type(value).__module__.startswith("imprint."):
+        moved = object.__new__(type(value))
+        seen[id(value)] = (value, moved)
+        for name, item in value.__getstate__().items():
+            moved.__dict__[name] = relocate(item, old, new, seen)
+        return moved
+    else:  # a function, a Jinja environment (rebuilt on the worker), anything else: as it is
+        return value
+    seen[id(value)] = (value, moved)
+    return moved
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not any(part.startswith(".") for part in
+                                                                          p.relative_to(folder).parts))
+
+
+def forget() -> None:
+    """(For tests) the snapshots written on this machine removed."""
+    import shutil
+
+    for folder in Path(tempfile.gettempdir()).glob(FOLDER + "*"):
+        shutil.rmtree(folder, ignore_errors=True)
+
