@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from imprint.body.document import EPUB  # noqa: E402
+from imprint.body.chapters import EPUB  # noqa: E402
 from imprint.body.pandoc import deadline_in  # noqa: E402
 from imprint.body.reader import Setting, start_body  # noqa: E402
 from imprint.errors import SourceError  # noqa: E402

@@ -161,9 +161,9 @@ def pandoc_each(sources: list[Path], folder: Path) -> Row:
 def final_html(project: Path, slug: str, target: Path) -> Path:
     """Imprint's own print HTML for an article, as WeasyPrint gets it."""
     code = (
-        "import sys; from pathlib import Path; from imprint.config import Settings; "
-        "from imprint.source import load_project; from imprint.render import Theme; "
-        "from imprint.manuscript import prepare; from imprint.writers import pdf; "
+        "import sys; from pathlib import Path; from imprint.settings import Settings; "
+        "from imprint.source.project import load_project; from imprint.theme import Theme; "
+        "from imprint.prepare.article import prepare; from imprint.editions.pdf import article as pdf; "
         f"s = Settings.for_project({str(project)!r}, formats=('pdf',)).for_publication(None, (), False); "
         "loaded = load_project(s); t = Theme(s.root, s.styles_dir); "
         f"m = prepare(next(a for a in loaded.project.articles if a.slug == {slug!r}), t, s); "

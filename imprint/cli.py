@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from . import __version__
-from .config import PAPER_NAMES, TIME_LIMIT, Settings
+from .settings import PAPER_NAMES, TIME_LIMIT, Settings
 from .editions import DEFAULT, EDITIONS
 from .patches import check_versions
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
@@ -181,7 +181,7 @@ def _run_build(args: argparse.Namespace) -> int:
     settings = _settings(args, articles=tuple(args.articles), force=args.force, jobs=args.jobs, shard=args.shard,
                          executor=args.executor)
     started = time.perf_counter()
-    from .incremental import up_to_date
+    from .building.incremental import up_to_date
 
     current = up_to_date(settings)  # quick: nothing heavy is loaded for it
     if current is not None:
@@ -189,8 +189,8 @@ def _run_build(args: argparse.Namespace) -> int:
             print(f"everything is up to date ({_count(current, 'article or issue', 'articles and issues')}); "
                   f"--force builds it all again")
         return 0
-    from .executor import LocalPool, open_executor
-    from .writers import rendering_modules
+    from .building.executor import LocalPool, open_executor
+    from .editions import rendering_modules
 
     executor = open_executor(settings.executor, settings.jobs, rendering_modules(settings.formats or DEFAULT),
                              settings.root)
@@ -217,7 +217,7 @@ def _run_assemble(args: argparse.Namespace) -> int:
 def _run_watch(args: argparse.Namespace) -> int:
     import threading
 
-    from .watch import Watcher, start_server
+    from .building.watch import Watcher, start_server
 
     settings = _settings(args)
 
@@ -285,7 +285,7 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_schema(args: argparse.Namespace) -> int:
-    from . import schema
+    from .source import schema
 
     if args.write is None:
         sys.stdout.write(schema.dump(schema.article_schema()))

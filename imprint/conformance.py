@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-OPDS_FOLDER = "opds"  # the catalogue's feeds, in dist/ (writers/opds.py)
+OPDS_FOLDER = "opds"  # the catalogue's feeds, in dist/ (site/opds.py)
 
 REPO = Path(__file__).resolve().parents[1]
 ACE = REPO / ".tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
@@ -354,7 +354,7 @@ def _broken(reference: str | None, page: Path, dist: Path) -> str | None:
 # -- changed since built
 
 def changed_since_built(dist: Path) -> list[tuple[str, str]]:
-    from .manifest import FOLDER, Manifest
+    from .building.manifest import FOLDER, Manifest
 
     messages = {"missing": "listed by the build but missing from dist/", "changed": "changed since the build made it"}
     found, made = [], set()

@@ -8,24 +8,24 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .config import Settings
+from .settings import Settings
 from .errors import Problem, UsageError, UserError
 from .editions import EDITIONS
-from .executor import Call, Executor, open_executor
-from .incremental import Ledger
-from .listing import article_from_json, issue_from_json, issue_listing, to_json
-from .manifest import digest
-from .model import Article, Publication
-from .output import sweep, write_atomic
-from .render import Theme
-from .source import LoadResult, load_project, load_publication, project_files
-from .timing import Clock
-from .units import Context, Result, build_article, build_issue, build_landing, merged, split
-from .writers import forget_layouts
+from .building.executor import Call, Executor, open_executor
+from .building.incremental import Ledger
+from .site.listing import article_from_json, issue_from_json, issue_listing, to_json
+from .building.manifest import digest
+from .source.model import Article, Publication
+from .building.output import sweep, write_atomic
+from .theme import Theme
+from .source.project import LoadResult, load_project, load_publication, project_files
+from .building.timing import Clock
+from .building.units import Context, Result, build_article, build_issue, build_landing, merged, split
+from .editions.memo import forget_layouts
 
 if TYPE_CHECKING:  # (Markdown and Jinja: loaded here only if an article is prepared here)
-    from .issue_manuscript import IssueManuscript
-    from .manuscript import Manuscript
+    from .prepare.issue import IssueManuscript
+    from .prepare.article import Manuscript
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def assemble(settings: Settings) -> BuildReport:
     """The site's index, catalogue and stylesheet, and one manifest, from the parts
     `build --shard K/N` made (their dist/ folders copied into one): no article
     is built again. Every article and issue of source/ must be in a part."""
-    from .manifest import FOLDER, Manifest
+    from .building.manifest import FOLDER, Manifest
 
     clock, report = Clock(), BuildReport()
     found = load_publication(settings)
@@ -157,7 +157,7 @@ def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings, repor
     for article in loaded.project.articles:
         if article.slug in skip:
             continue
-        from .manuscript import prepare
+        from .prepare.article import prepare
         try:
             manuscript = prepare(article, theme, settings)  # finds the body's problems too
         except UserError as error:
@@ -199,7 +199,7 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
                 issue.file, "the issue was not built, nor its articles: their pages depend on one another",
                 hint="fix the problems listed for the issue and its articles"))
             continue
-        from .pagination import paginate
+        from .building.pagination import paginate
         try:
             edition = paginate(issue, [manuscripts[slug] for slug in issue.articles], theme, settings,
                                loaded.wanted, partial(ledger.known_pages, issue=issue), ledger.remembered_pages,
@@ -288,7 +288,7 @@ def unit_identity(item: Manuscript | Article | IssueManuscript) -> tuple[str, st
     if isinstance(item, Article):
         article = item
     else:
-        from .issue_manuscript import IssueManuscript  # loaded: `item` is one, or a Manuscript
+        from .prepare.issue import IssueManuscript  # loaded: `item` is one, or a Manuscript
 
         if isinstance(item, IssueManuscript):
             return f"issue:{item.issue.slug}", item.issue.slug, item.issue.file
@@ -329,7 +329,7 @@ def build_site(loaded: LoadResult, publication: Publication, theme: Theme, setti
                report: BuildReport) -> None:
     """The site's index, catalogue and stylesheet, from the listings of every
     article and issue (this build's, or the manifest's for those left as they were)."""
-    from .writers.site import SiteContent, render_site
+    from .site.pages import SiteContent, render_site
 
     units = ledger.new.units
     articles = [article_from_json(units[f"article:{s}"].listing) for s in loaded.slugs
@@ -356,7 +356,7 @@ def check_publication(publication: Publication, theme: Theme, settings: Settings
     """What the publication file names from styles/ must exist before anything is built."""
     if "site" not in settings.formats:
         return []
-    from .writers.site import cite_as_styles
+    from .site.pages import cite_as_styles
     return cite_as_styles(publication, theme)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from imprint import build
-from imprint.config import Settings
+from imprint.settings import Settings
 from imprint.editions import EDITIONS
 
 REPO = Path(__file__).resolve().parents[1]

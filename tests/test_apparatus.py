@@ -14,7 +14,7 @@ from lxml import etree
 from conftest import CASES, make_project
 from golden import check
 from imprint import build
-from imprint.config import Settings
+from imprint.settings import Settings
 from pdfread import pages_text
 from validators import ace, epubcheck
 

@@ -12,7 +12,7 @@ from lxml import etree
 
 from conftest import CASES
 from imprint import build
-from imprint.config import Settings
+from imprint.settings import Settings
 from validators import epubcheck
 
 X = "{http://www.w3.org/1999/xhtml}"

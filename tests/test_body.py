@@ -9,11 +9,11 @@ from lxml import etree
 
 from dataclasses import dataclass
 
-from imprint.body.document import EPUB, PRINT, Body, plain_text
+from imprint.body.chapters import EPUB, PRINT, Body, plain_text
 from imprint.body.pandoc import deadline_in
 from imprint.body.reader import Field, Setting, render_fields, start_body
 from imprint.errors import SourceError
-from imprint.render import Theme
+from imprint.theme import Theme
 from conftest import REPO
 
 EN, RU = "“”‘’", "«»„“"

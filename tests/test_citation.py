@@ -11,8 +11,8 @@ from lxml import etree
 from conftest import CASES, REPO, make_project
 from golden import check
 from imprint import build
-from imprint.config import Settings
-from imprint.writers.exports import to_bibtex, to_ris
+from imprint.settings import Settings
+from imprint.editions.records import to_bibtex, to_ris
 from pdfread import pages_text
 
 # As the journal prints it (../shared/seed/README.md).

@@ -5,7 +5,7 @@ citeproc-js 2.4.63's renderings of the very CSL-JSON and citations Imprint gives
 Pandoc's citeproc (scripts/citeproc_goldens.py makes them, outside the suite).
 Each fixture is built in each style, and what the editions print is compared
 with them, character for character, apart from the no-break spaces Imprint
-adds on purpose (typography.py).
+adds on purpose (theme/typography.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from lxml import etree, html
 
 from conftest import CASES, REPO, make_project
 from imprint import build
-from imprint.config import Settings
+from imprint.settings import Settings
 
 X = "{http://www.w3.org/1999/xhtml}"
 STYLES = ("apa", "chicago-author-date", "modern-language-association", "gost-r-7-0-5-2008", "utmn-humanitates")

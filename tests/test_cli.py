@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from conftest import REPO, make_project
-from imprint import schema
+from imprint.source import schema
 from imprint.cli import main
 
 

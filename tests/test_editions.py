@@ -12,7 +12,7 @@ import pytest
 
 from imprint import build
 from imprint.cli import main
-from imprint.config import Settings
+from imprint.settings import Settings
 from imprint.editions import DEFAULT, E_READER, EDITIONS, Edition, register
 from test_incremental import small_project
 
@@ -95,7 +95,7 @@ def test_every_default_edition_is_declared():
 
 
 def test_the_schema_lists_the_registered_editions(text_edition):
-    from imprint.schema import publication_schema
+    from imprint.source.schema import publication_schema
 
     editions = publication_schema()["properties"]["editions"]
     assert editions["items"]["enum"][-1] == "text" and "text: plain text" in editions["description"]

@@ -1,4 +1,4 @@
-"""The executors (imprint/executor.py): a local pool and a Dask cluster run the
+"""The executors (imprint/building/executor.py): a local pool and a Dask cluster run the
 units of a build; a unit past the time limit is reported, a worker that dies is
 reported (local) or survived (Dask: the unit runs again elsewhere), and the
 files are the same bytes whichever ran them."""
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from imprint import build
-from imprint.config import Settings
-from imprint.executor import DIED, STOPPED, Call, Inline, LocalPool, open_executor
+from imprint.settings import Settings
+from imprint.building.executor import DIED, STOPPED, Call, Inline, LocalPool, open_executor
 from test_incremental import small_project
 
 
@@ -71,7 +71,7 @@ def test_an_unknown_executor_is_a_usage_error():
 
 
 def test_a_unit_that_crashes_is_an_internal_error_with_its_traceback():
-    from imprint.executor import UnitCrash
+    from imprint.building.executor import UnitCrash
 
     with LocalPool(1) as pool, pytest.raises(UnitCrash, match="ZeroDivisionError") as raised:
         run(pool, [Call(divmod, (1, 0), "divides")])
@@ -153,15 +153,15 @@ def test_a_dask_build_makes_the_same_bytes_as_a_local_one(tmp_path, cluster):
 @pytest.mark.loopback
 def test_a_dask_worker_without_the_project_builds_from_the_files_sent(tmp_path, cluster):
     """Workers need no shared file system: each unit carries the project's files
-    it reads (snapshot.py), and a worker that does not find them at the project's
+    it reads (building/snapshot.py), and a worker that does not find them at the project's
     path writes them into a folder of its own. Forced here (the workers share
     this machine): the same files, an issue included; the same bytes but in a
     PDF with images, where WeasyPrint 70 names each image after the MD5 of its
-    absolute URL (images.py: `image_id = md5(url)`), so that its resource names
+    absolute URL (source/images.py: `image_id = md5(url)`), so that its resource names
     depend on where the project lies, as they do for two local builds of the
     project in two folders (a known limit: the README says so)."""
-    from imprint.executor import DaskCluster
-    from imprint.snapshot import FOLDER, forget
+    from imprint.building.executor import DaskCluster
+    from imprint.building.snapshot import FOLDER, forget
     from conftest import CASES, make_project
 
     root = make_project(tmp_path / "project", CASES / "issue" / "source")

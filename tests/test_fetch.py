@@ -8,9 +8,9 @@ import pytest
 
 from conftest import REPO, make_project
 from imprint import build
-from imprint.config import Settings
+from imprint.settings import Settings
 from imprint.errors import SourceError
-from imprint.fetch import make_url_fetcher, read_bytes
+from imprint.files import make_url_fetcher, read_bytes
 
 
 def test_reads_are_confined_to_the_project(tmp_path):

@@ -1,4 +1,4 @@
-"""A front matter field is declared once, on its model attribute (model.py,
+"""A front matter field is declared once, on its model attribute (source/model.py,
 schema.front_matter): the JSON Schema, the reading, the default and the
 documentation all come from that declaration."""
 
@@ -14,13 +14,14 @@ import pytest
 from lxml import etree, html
 
 from conftest import REPO
-from imprint import build, schema
+from imprint import build
+from imprint.source import schema
 from imprint.cli import main
-from imprint.config import Settings
-from imprint.metadata import ArticleBuilder
-from imprint.model import Article, BackMatter, PartialDate, csl_variables, dcterms_values
-from imprint.schema import FRONT_MATTER, FrontMatter, declared
-from imprint.source import load_project
+from imprint.settings import Settings
+from imprint.source.metadata import ArticleBuilder
+from imprint.source.model import Article, BackMatter, PartialDate, csl_variables, dcterms_values
+from imprint.source.schema import FRONT_MATTER, FrontMatter, declared
+from imprint.source.project import load_project
 from pdfread import page_text
 from validators import epubcheck
 

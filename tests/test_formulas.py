@@ -1,5 +1,5 @@
 """Formulas drawn for print (imprint/body/formulas.py) and set as glyphs of a font
-made for the document (imprint/writers/print_formulas.py): sized in em on the
+made for the document (imprint/editions/pdf/formulas.py): sized in em on the
 baseline, cached across builds, and what cannot be drawn said."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from lxml import etree
 
 from imprint.body import formulas
 from imprint.body.pandoc import deadline_in
-from imprint.writers.print_formulas import for_print
+from imprint.editions.pdf.formulas import for_print
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import CASES, REPO, make_project
 from imprint import build
-from imprint.config import Settings
+from imprint.settings import Settings
 
 FORMATS = ("epub", "pdf", "json", "site")
 
@@ -152,7 +152,7 @@ def test_assembly_refuses_missing_parts(tmp_path):
 
 
 def test_watch_builds_what_an_edit_changes_in_the_same_process(tmp_path):
-    from imprint.watch import Watcher
+    from imprint.building.watch import Watcher
 
     root = small_project(tmp_path, 3)
     seen = []
@@ -168,7 +168,7 @@ def test_watch_builds_what_an_edit_changes_in_the_same_process(tmp_path):
 
 @pytest.mark.loopback
 def test_serve_gives_pages_that_reload_and_a_pdf_preview(tmp_path):
-    from imprint.watch import Watcher, start_server
+    from imprint.building.watch import Watcher, start_server
 
     root = small_project(tmp_path, 1)
     watcher = Watcher(settings(root), lambda report, seconds: None)

@@ -16,7 +16,7 @@ from lxml import etree, html
 
 from conftest import CASES, REPO, make_project
 from imprint import build
-from imprint.config import Settings
+from imprint.settings import Settings
 from pdfread import page_count, page_text
 from validators import ace, epubcheck
 

@@ -47,7 +47,7 @@ def test_an_article_past_the_time_limit_is_stopped_and_the_others_built(tmp_path
 
 
 def test_a_fault_inside_a_unit_is_an_internal_error(tmp_path, capsys, monkeypatch):
-    from imprint.writers import exports
+    from imprint.editions import records as exports
 
     monkeypatch.setenv("NO_COLOR", "1")
     root = two_articles(tmp_path)
@@ -61,7 +61,7 @@ def test_a_fault_inside_a_unit_is_an_internal_error(tmp_path, capsys, monkeypatc
     assert code == 1
     assert "internal error: UnitCrash: ZeroDivisionError: a fault planted by the test" in err
     assert "report it to" in err and "Traceback" not in err
-    from imprint.executor import UnitCrash
+    from imprint.building.executor import UnitCrash
 
     with pytest.raises(UnitCrash) as raised:  # --debug: raised, with the unit's own traceback
         main(["-C", str(root), "-f", "bib", "--jobs", "1", "--debug"])

@@ -36,7 +36,7 @@ from conftest import make_project
 from corpus import FAMILIES, Case, X
 from golden import check
 from imprint import build
-from imprint.config import Settings
+from imprint.settings import Settings
 from pdfread import pages_text, words as pdf_word_boxes
 from validators import ace, epubcheck
 

@@ -1,4 +1,4 @@
-"""Pagination's plan (imprint/pagination.py) with a stand-in for WeasyPrint: every
+"""Pagination's plan (imprint/building/pagination.py) with a stand-in for WeasyPrint: every
 article ends up on the pages it fills where it starts, one after the other,
 whatever the counts first thought, the order layouts come back in, or a count
 that depends on where the article starts. The real layouts are covered by
@@ -11,8 +11,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from imprint import pagination
-from imprint.writers import pdf
+from imprint.building import pagination
+from imprint.editions.pdf import article as pdf
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ import pikepdf
 import pydyf
 import pytest
 
-import imprint.writers.weasy  # noqa: F401 (WeasyPrint, patched)
+import imprint.editions.pdf.weasy  # noqa: F401 (WeasyPrint, patched)
 from imprint import patches
 from imprint.errors import InternalError
 from imprint.patches import pydyf_page_references, weasyprint_footnotes, weasyprint_tags
-from imprint.writers.weasy import weasyprint
+from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -164,13 +164,13 @@ print(len(calls))
 
 
 def test_weasyprint_opens_its_libraries_without_a_search():
-    patched = _run(FIND_LIBRARY_CALLS.format(importing="import imprint.writers.weasy"))
+    patched = _run(FIND_LIBRARY_CALLS.format(importing="import imprint.editions.pdf.weasy"))
     plain = _run(FIND_LIBRARY_CALLS.format(importing="import weasyprint"))
     assert patched.returncode == 0 and plain.returncode == 0, patched.stderr + plain.stderr
     assert int(patched.stdout) == 0
     assert int(plain.stdout) >= 16  # the fault, still there without the patch (22 on Debian 12)
     # And the libraries opened are the same ones.
-    opened = _run("import imprint.writers.weasy\n"
+    opened = _run("import imprint.editions.pdf.weasy\n"
                   "print(sorted(l.split()[-1] for l in open('/proc/self/maps') if '.so' in l and "
                   "any(n in l for n in ('pango', 'harfbuzz', 'fontconfig', 'gobject'))))")
     plainly = _run("import weasyprint\n"
@@ -240,7 +240,7 @@ def test_no_patch_is_applied_to_another_version():
                 "patches._installed = lambda name: '71.0' if name == 'weasyprint' else real(name)\n"
                 "from imprint.errors import InternalError\n"
                 "try:\n"
-                "    import imprint.writers.weasy\n"
+                "    import imprint.editions.pdf.weasy\n"
                 "except InternalError as error:\n"
                 "    print(error)\n"
                 "from weasyprint.layout import block\n"

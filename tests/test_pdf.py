@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CASES, make_project
 from imprint import build
-from imprint.config import Settings
+from imprint.settings import Settings
 from pdfread import fonts, page_count, page_text, pages_text, words
 
 MM = 72 / 25.4

@@ -14,9 +14,9 @@ import pytest
 
 from conftest import CASES, REPO, make_project
 from imprint import build
-from imprint.config import Settings
-from imprint.typography import nbsp
-from imprint.writers.booklet import booklet_order, impose
+from imprint.settings import Settings
+from imprint.theme.typography import nbsp
+from imprint.editions.pdf.booklet import booklet_order, impose
 from pdfread import fonts, page_count, page_text, words
 
 MM = 72 / 25.4

@@ -18,10 +18,10 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import CASES, REPO
-from imprint.config import Settings
-from imprint.quarto_project import closest_field
-from imprint.shortcodes import Expander, split_key
-from imprint.source import load_project
+from imprint.settings import Settings
+from imprint.source.quarto import closest_field
+from imprint.source.shortcodes import Expander, split_key
+from imprint.source.project import load_project
 
 EPOCH = "1700000000"  # 2023-11-14 UTC
 
@@ -639,7 +639,7 @@ def test_front_matter_error_cases_at_loading(case, tmp_path):
 
 
 def test_the_byline_marks_and_notes(tmp_path):
-    from imprint.render import Theme
+    from imprint.theme import Theme
 
     _, article = load(project(tmp_path, PLOS_LIKE.replace("  deceased: Deceased\n", "").replace(
         'current-address: "Current Address: Dept A, Institution A, City, Country"',

@@ -214,7 +214,7 @@ def test_every_epub_has_a_cover(fixture, request):
 def test_an_editors_cover_image_replaces_the_generated_one(tmp_path):
     from conftest import REPO, make_project
     from imprint import build
-    from imprint.config import Settings
+    from imprint.settings import Settings
 
     root = make_project(tmp_path / "p", REPO / "source")
     folder = root / "source" / "batunaev-2019-khalkhin-gol"
@@ -248,7 +248,7 @@ def _seed(tmp_path: Path) -> Path:
 
 def test_without_a_base_url_the_site_is_relative_and_says_so(tmp_path):
     from imprint import build
-    from imprint.config import Settings
+    from imprint.settings import Settings
 
     root = _seed(tmp_path)
     report = build(Settings.for_project(root, environ={}))
@@ -267,7 +267,7 @@ def test_without_a_base_url_the_site_is_relative_and_says_so(tmp_path):
 
 def test_a_landing_page_lists_what_the_build_made(tmp_path):
     from imprint import build
-    from imprint.config import Settings
+    from imprint.settings import Settings
 
     root = _seed(tmp_path)
     assert build(Settings.for_project(root, environ={})).ok
@@ -285,7 +285,7 @@ def test_a_landing_page_lists_what_the_build_made(tmp_path):
 
 def test_an_unknown_cite_as_style_stops_the_build_before_anything_is_written(tmp_path):
     from imprint import build
-    from imprint.config import Settings
+    from imprint.settings import Settings
 
     root = _seed(tmp_path)
     publication = root / "source" / "publication.yaml"
@@ -307,7 +307,7 @@ def test_an_editors_cover_must_suit_e_readers(tmp_path, mode, size, message):
     from PIL import Image
 
     from imprint import build
-    from imprint.config import Settings
+    from imprint.settings import Settings
 
     root = _seed(tmp_path)
     folder = root / "source" / "batunaev-2019-khalkhin-gol"
@@ -322,7 +322,7 @@ def test_an_editors_cover_must_suit_e_readers(tmp_path, mode, size, message):
 
 def test_a_folder_may_not_take_the_catalogues_name(tmp_path):
     from imprint import build
-    from imprint.config import Settings
+    from imprint.settings import Settings
 
     root = _seed(tmp_path)
     (root / "source" / "batunaev-2019-khalkhin-gol").rename(root / "source" / "opds")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from imprint.config import Settings
-from imprint.source import load_project
+from imprint.settings import Settings
+from imprint.source.project import load_project
 
 
 def project(tmp_path: Path, article: str, publication: str | None = None) -> Settings:

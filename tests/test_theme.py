@@ -5,8 +5,8 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from imprint import templating
-from imprint.render import Theme
+from imprint.theme import jinja as templating
+from imprint.theme import Theme
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-"""The schema check: JSON Schema's meaning of each keyword schema.py uses."""
+"""The schema check: JSON Schema's meaning of each keyword source/schema.py uses."""
 
 from __future__ import annotations
 
 import pytest
 
-from imprint import schema
-from imprint.frontmatter import load_yaml
-from imprint.validation import ANNOTATIONS, KEYWORDS, errors, validate
+from imprint.source import schema
+from imprint.source.frontmatter import load_yaml
+from imprint.source.validation import ANNOTATIONS, KEYWORDS, errors, validate
 
 
 def _keywords(node, found: set[str]) -> set[str]:
@@ -78,7 +78,7 @@ def test_errors_say_where_in_the_editors_words():
 
 def test_a_long_list_is_checked_in_linear_time(monkeypatch):
     # uniqueItems compared every pair before: 19,000 items were 180 million comparisons.
-    from imprint import validation
+    from imprint.source import validation
 
     calls = []
     key = validation._key

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from imprint.frontmatter import load_yaml
-from imprint.model import Article, Paper, PartialDate
-from imprint.names import parse_name
-from imprint.values import licence_url, normalise_doi, parse_date
+from imprint.source.frontmatter import load_yaml
+from imprint.source.model import Article, Paper, PartialDate
+from imprint.source.person_names import parse_name
+from imprint.source.parsing import licence_url, normalise_doi, parse_date
 
 
 @pytest.mark.parametrize("text, csl", [
@@ -53,7 +53,7 @@ def test_libyaml_and_pyyaml_read_alike(monkeypatch):
     PyYAML's own, which load_yaml falls back to."""
     from pathlib import Path
 
-    from imprint import frontmatter
+    from imprint.source import frontmatter
 
     assert frontmatter._FastLoader is not None  # the wheels pinned in constraints.txt carry libyaml
     root = Path(__file__).resolve().parents[1]

@@ -17,14 +17,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from ..readonly import ReadOnlyDict
+from ..source.readonly import ReadOnlyDict
 from typing import Any, Iterable, Mapping
 
 from ..errors import Problem, SourceError
-from ..fetch import display, read_text
-from ..frontmatter import load_yaml
-from ..names import parse_name
-from ..values import parse_date
+from ..files import display, read_text
+from ..source.frontmatter import load_yaml
+from ..source.person_names import parse_name
+from ..source.parsing import parse_date
 from . import pandoc
 
 NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collection-editor", "composer",

@@ -8,7 +8,7 @@ e-reader edition and the site show the MathML.
 
 WeasyPrint draws no MathML. For print, ziamath lays each formula out with STIX Two
 Math (draw()), and its outlines become one TrueType glyph, its origin on the
-baseline, sized in the text's em; writers/print_formulas.py sets the glyphs as a
+baseline, sized in the text's em; editions/pdf/formulas.py sets the glyphs as a
 font made for the document. A conversion and a drawing depend only on the TeX
 (or MathML) and the code's version: both are kept in the project's cache
 (.imprint-cache/formulas/), so that a formula is converted and drawn once, across

@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from ..errors import InternalError
-from ..typography import nbsp
+from ..theme.typography import nbsp
 from .ast import Node, attr, note
-from .document import EPUB, PRINT, REFERENCES
+from .chapters import EPUB, PRINT, REFERENCES
 from .formulas import tex_box
 
 # What XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF, lone

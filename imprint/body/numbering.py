@@ -12,7 +12,7 @@ import base64
 import re
 from dataclasses import dataclass
 
-from ..images import epub_name, load_image
+from ..source.images import epub_name, load_image
 from .ast import Node, annotate, attr, attr_value, note, str_node, stringify, walk
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS, _words
 
@@ -143,7 +143,7 @@ class Numbering:
         name = self.found.assets[loaded.path][1]
         printed = loaded.path.as_uri()
         if loaded.media_type == "application/pdf":  # WeasyPrint places no PDF: its first page as pixels
-            from ..writers.raster import PDF_WIDTH_PRINT, pdf_to_png
+            from ..editions.raster import PDF_WIDTH_PRINT, pdf_to_png
 
             png = pdf_to_png(loaded.path, self.context.root, PDF_WIDTH_PRINT)
             printed = "data:image/png;base64," + base64.b64encode(png).decode("ascii")

@@ -74,7 +74,7 @@ class QuartoDivs:
                                      content]}
 
     def _embed(self, source: str) -> Node:
-        """Quarto's {{< embed notebook.qmd#label >}} (shortcodes.py made it a span):
+        """Quarto's {{< embed notebook.qmd#label >}} (source/shortcodes.py made it a span):
         the output is not shown, but where it would stand a figure (or table) keeps
         its number, its label and a sentence saying what is missing."""
         label = source.rsplit("#", 1)[1] if "#" in source else ""

@@ -20,10 +20,10 @@ from urllib.parse import unquote
 from markupsafe import Markup
 
 from ..errors import Problem, SourceError
-from ..fetch import read_bytes
+from ..files import read_bytes
 from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, walk
-from .document import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
+from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable
 from .links import CROSSREF_KINDS, is_crossref
 from .locate import Source

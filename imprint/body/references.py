@@ -14,7 +14,7 @@ from markupsafe import Markup
 from ..errors import StyleError
 from . import citeproc_js, pandoc
 from .ast import attr, walk
-from .document import EPUB, plain_text
+from .chapters import EPUB, plain_text
 from .html import Renderer
 
 HERE = Path(__file__).parent

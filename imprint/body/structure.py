@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from ..errors import Problem
-from ..images import Image
+from ..source.images import Image
 from .ast import Node, annotate, attr, index, note, stringify, walk
-from .document import Heading
+from .chapters import Heading
 from .html import raw_html
 from .links import Links
 from .locate import Source

@@ -12,7 +12,7 @@ standard library.
   calls it at start-up, so that a mismatch is one clear error, not a wrong page.
 - `import_weasyprint()`: WeasyPrint imported (its libraries opened by their file
   names: weasyprint_libraries.py) and every patch applied, once.
-  imprint/writers/weasy.py calls it; every use of WeasyPrint in Imprint goes
+  imprint/editions/pdf/weasy.py calls it; every use of WeasyPrint in Imprint goes
   through that module.
 
 WeasyPrint's private attributes that Imprint reads without patching anything are
@@ -35,7 +35,7 @@ PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_footnotes, w
 # Not patches: private parts of a dependency that Imprint reads, with the version
 # they were checked against and where. (distribution, version, what and where)
 RELIED_ON: tuple[tuple[str, str, str], ...] = (
-    ("weasyprint", "70.0", "Page._page_box and FootnoteAreaBox, read in imprint/writers/typeset.py "
+    ("weasyprint", "70.0", "Page._page_box and FootnoteAreaBox, read in imprint/editions/pdf/typeset.py "
                            "(_overlong_notes)"),
 )
 

@@ -17,7 +17,7 @@ though its HTML marks 3 elements in English and 13 notes; with it, 3 and 13.
 
 WeasyPrint builds the structure tree in weasyprint.pdf.tags._build_box_tree and
 offers no hook. The patch adds one line there, after each element is created,
-that calls imprint.writers.pdf_tags.annotate(box, element, pdf), which does the
+that calls imprint.editions.pdf.tags.annotate(box, element, pdf), which does the
 above (what Imprint tags is decided there, not here).
 
 Test that fails without it: tests/test_patches.py::test_tagged_pdf_carries_lang_and_notes.
@@ -45,8 +45,8 @@ def apply() -> None:
     from weasyprint.pdf import tags
 
     # (Imported here, not at the top: pdf_tags imports WeasyPrint's boxes, and this
-    # runs while imprint.writers.weasy imports WeasyPrint.)
-    from ..writers.pdf_tags import annotate
+    # runs while imprint.editions.pdf.weasy imports WeasyPrint.)
+    from ..editions.pdf.tags import annotate
 
     if rewrite.is_rewritten(tags._build_box_tree):
         return

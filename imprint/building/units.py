@@ -1,0 +1,193 @@
+"""One unit of a build: an article or an issue, rendered into all of its files.
+
+A unit is rendered in memory, whole, before anything of it is written; several
+can be rendered at once by the build's executor (building/executor.py), since a unit is
+sent all it needs (its article or issue, the shared context) and returns plain
+data: its files, its listing for the index and catalogue, and the source files
+it was made from (for the manifest).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..settings import Settings
+from ..editions import EDITIONS, Edition
+from ..errors import Problem, UserError
+from .executor import Call
+from ..site.listing import ArticleListing, IssueListing, article_listing, issue_listing
+from ..source.model import Article, Publication
+
+if TYPE_CHECKING:
+    from ..prepare.issue import IssueManuscript
+    from ..prepare.article import Manuscript
+    from ..theme import Theme
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every unit of a build shares (sent with each)."""
+
+    settings: Settings
+    theme: Theme
+    publication: Publication
+    issues: dict[str, IssueListing] = field(default_factory=dict)  # for an article's link to its issue
+    editions: dict[str, Edition] = field(default_factory=lambda: dict(EDITIONS))  # the registry, as the build began
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str  # "article:<slug>" or "issue:<slug>"
+    folder: str  # in dist/
+    files: dict[str, bytes] = field(default_factory=dict)
+    listing: ArticleListing | IssueListing | None = None
+    inputs: tuple[Path, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # built, with a caveat the editor must know of
+    seconds: dict[str, float] = field(default_factory=dict)  # time per kind of file
+    process: int = field(default_factory=os.getpid)  # the process that rendered it
+    manuscript: Manuscript | None = None  # an article made ready, for its landing page (build_landing)
+
+
+# The parts an article's unit may be split into when the build has more workers
+# than articles (one article: its print editions typeset beside the rest).
+WHOLE, PRINT, READER = "whole", "print", "reader"
+
+
+def build_article(manuscript: Manuscript | Article, context: Context, printed: bytes | None = None,
+                  part: str = WHOLE) -> Result:
+    """Every file of one article, by its name in dist/<slug>/: its editions, its
+    booklets, and with the site its cover and landing page. An article not yet
+    made ready (one outside any issue) is made ready here. `printed`: its print
+    edition, when laying out its issue made it already.
+
+    A `part` makes only some: PRINT the print editions and booklets, READER the
+    others and the cover, but not the landing page, which lists every file:
+    build_landing() makes it once both parts are done, from the READER part's
+    `manuscript`."""
+    from ..prepare.article import prepare
+    from .timing import Clock
+
+    settings, theme = context.settings, context.theme
+    slug = manuscript.slug if isinstance(manuscript, Article) else manuscript.article.slug
+    clock = Clock()
+    try:
+        if isinstance(manuscript, Article):
+            with clock("prepare"):  # (a part: the body in its editions' dialect only)
+                manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
+                    f for f in settings.formats if _in_part(context.editions[f], part))))
+        files: dict[str, bytes] = {}
+        for fmt in settings.formats:
+            edition = context.editions[fmt]
+            if fmt == "site" or not _in_part(edition, part):
+                continue
+            if fmt == "pdf" and printed is not None:
+                files[edition.path(slug)] = printed
+            else:
+                with clock(fmt):
+                    files[edition.path(slug)] = edition.write(manuscript, theme, settings)
+        for fmt in settings.booklet or () if part != READER else ():
+            from ..editions.pdf.booklet import write_booklet
+            with clock("booklet"):
+                files[context.editions[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
+        if "site" in settings.formats and part != PRINT:
+            from ..editions.cover import article_cover, cover_files
+            with clock("site"):
+                files.update(cover_files(article_cover(manuscript, theme, settings)))
+            if part == WHOLE:
+                files.update(build_landing(manuscript, context, files).files)
+    except UserError as error:
+        return Result(f"article:{slug}", slug, problems=error.problems)
+    sizes = {name: len(data) for name, data in files.items()}
+    return Result(f"article:{slug}", slug, files, article_listing(manuscript, sizes), inputs(manuscript, theme),
+                  warnings=manuscript.warnings if part != PRINT else (), seconds=clock.seconds,
+                  manuscript=manuscript if part == READER else None)
+
+
+def _in_part(edition: Edition, part: str) -> bool:
+    return part == WHOLE or (part == PRINT) == edition.printed
+
+
+def split(calls: list[Call], slots: int, formats: tuple[str, ...]) -> list[Call]:
+    """Article units in two parts each (print, and the rest), when the workers
+    outnumber the articles and the build makes editions of both kinds."""
+    if len(calls) >= slots or not any(EDITIONS[f].printed for f in formats) \
+            or all(EDITIONS[f].printed for f in formats):
+        return calls
+    return [Call(call.function, (*call.args[:3], part), f"{call.name}#{part}", call.reads)
+            for call in calls for part in (PRINT, READER)]
+
+
+def build_landing(manuscript: Manuscript, context: Context, files: dict[str, bytes | int]) -> Result:
+    """An article's landing page, listing its `files` (by name: their bytes or sizes)."""
+    from .timing import Clock
+    from ..site.pages import render_landing
+
+    clock, slug = Clock(), manuscript.article.slug
+    sizes = {name: data if isinstance(data, int) else len(data) for name, data in files.items()}
+    try:
+        with clock("site"):
+            page = render_landing(manuscript, sizes, context.issues.get(manuscript.article.issue),
+                                  context.publication, context.theme)
+    except UserError as error:
+        return Result(f"article:{slug}", slug, problems=error.problems)
+    return Result(f"article:{slug}", slug, {"index.html": page}, seconds=clock.seconds)
+
+
+def merged(parts: list[Result]) -> Result:
+    """One article's parts as its unit's result: their files (the landing page
+    last), listing (of them all), problems, warnings and times."""
+    first = parts[0]
+    files = {name: data for part in parts for name, data in part.files.items()}
+    sizes = {name: len(data) for name, data in files.items()}
+    reader = next((part.manuscript for part in parts if part.manuscript is not None), None)
+    seconds: dict[str, float] = {}
+    for part in parts:
+        for stage, value in part.seconds.items():
+            seconds[stage] = seconds.get(stage, 0.0) + value
+    problems = tuple(dict.fromkeys(p for part in parts for p in part.problems))
+    return Result(first.name, first.folder, files if not problems else {},
+                  article_listing(reader, sizes) if reader is not None and not problems else None,
+                  next((part.inputs for part in parts if part.inputs), ()), problems,
+                  tuple(dict.fromkeys(w for part in parts for w in part.warnings)), seconds, first.process)
+
+
+def build_issue(edition: IssueManuscript, context: Context, printed: dict[str, bytes]) -> Result:
+    """The issue's editions, by name in dist/<issue>/; its PDF is made of its
+    articles' print editions (`printed`, by slug)."""
+    settings, theme = context.settings, context.theme
+    slug = edition.issue.slug
+    files: dict[str, bytes] = {}
+    try:
+        for fmt in settings.formats:
+            if context.editions[fmt].issue_writer:
+                files[context.editions[fmt].path(slug)] = context.editions[fmt].write_issue(edition, theme, settings,
+                                                                                          printed)
+        if "site" in settings.formats:
+            from ..editions.cover import cover_files, issue_cover
+            from ..site.pages import render_issue_landing
+            files.update(cover_files(issue_cover(edition, theme, settings)))
+            files["index.html"] = render_issue_landing(edition, {n: len(d) for n, d in files.items()},
+                                                       context.publication, theme)
+    except UserError as error:
+        return Result(f"issue:{slug}", slug, problems=error.problems)
+    sizes = {name: len(data) for name, data in files.items()}
+    sources = (edition.issue.path, *((edition.issue.cover_image,) if edition.issue.cover_image else ()))
+    return Result(f"issue:{slug}", slug, files, issue_listing(edition, sizes), sources, warnings=edition.warnings)
+
+
+def inputs(manuscript: Manuscript, theme: Theme) -> tuple[Path, ...]:
+    """The source files the article's files were made from, besides the styles and
+    the publication file (which every unit depends on)."""
+    article = manuscript.article
+    found = [article.path, *article.bibliography, *(a.image.path for a in manuscript.body.assets),
+             article.path.parent / "_quarto.yml", article.path.parent / "_variables.yml"]  # (Quarto's, if there)
+    if article.cover_image:
+        found.append(article.cover_image)
+    if article.csl.endswith(".csl"):
+        found.append(theme.csl_style(article.csl))
+    return tuple(dict.fromkeys(found))

@@ -1,0 +1,128 @@
+"""`publish.py watch` and `serve`: build, then build again whenever a file of the
+project changes, in the same process (WeasyPrint and the templates stay loaded,
+and the manifest keeps what did not change), optionally serving dist/ on
+loopback with pages that reload themselves after each build.
+
+Changes are found by polling the modification times of source/ and styles/
+(no system watcher needed); a burst of saves is built once.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+from ..settings import Settings
+
+POLL = 0.1  # seconds between looks at the files
+SETTLE = 0.05  # a change must be this old before a build starts (editors save in steps)
+RELOAD_PATH = "/__imprint__/version"
+PREVIEW_PATH = "/__imprint__/preview/"
+
+
+def snapshot(settings: Settings) -> dict[str, tuple[int, int]]:
+    """Every file of source/ and styles/ with its size and modification time."""
+    found = {}
+    for folder in (settings.source_dir, settings.styles_dir):
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                if path.is_file() and not path.name.startswith("."):
+                    stat = path.stat()
+                    found[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+class Watcher:
+    """Builds the project, and again after each change, as `step` is called."""
+
+    def __init__(self, settings: Settings, report: Callable[[object, float], None]):
+        # Rendered here, one unit after the other: what this process loads and warms
+        # up (WeasyPrint, fonts, templates) stays for the next edit. (No time limit:
+        # the person watching sees a build that takes too long, and stops it.)
+        self.settings = replace(settings, jobs=1, executor="inline")
+        self.report = report
+        self.seen = snapshot(self.settings)
+        self.version = 0
+
+    def build(self) -> object:
+        from ..pipeline import build
+
+        started = time.perf_counter()
+        result = build(self.settings)
+        self.version += 1
+        self.report(result, time.perf_counter() - started)
+        return result
+
+    def step(self) -> object | None:
+        """Build if a file changed since the last look (once it has settled)."""
+        now = snapshot(self.settings)
+        if now == self.seen:
+            return None
+        time.sleep(SETTLE)
+        self.seen = snapshot(self.settings)
+        return self.build()
+
+    def run(self, stop: threading.Event) -> None:
+        self.build()
+        while not stop.is_set():
+            stop.wait(POLL)
+            try:
+                self.step()
+            except Exception as error:  # a fault in one build must not end the watch
+                print(f"internal error: {type(error).__name__}: {error}", flush=True)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """dist/ as a static host serves it, with a script in each page that reloads
+    it after a build, and /__imprint__/preview/<file.pdf> to watch a PDF."""
+
+    watcher: Watcher
+
+    def log_message(self, format: str, *args) -> None:  # quiet: the builds are what matter
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == RELOAD_PATH:
+            return self._send(json.dumps({"version": self.watcher.version}).encode(), "application/json")
+        if self.path.startswith(PREVIEW_PATH):
+            target = self.path[len(PREVIEW_PATH) - 1:]
+            page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{target}</title></head>"
+                    f"<body style='margin:0'><iframe src='{target}' style='border:0;width:100vw;height:100vh'"
+                    f" title='{target}'></iframe>{_reload_script()}</body></html>")
+            return self._send(page.encode(), "text/html; charset=utf-8")
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            html = path.read_bytes().replace(b"</body>", _reload_script().encode() + b"</body>")
+            return self._send(html, "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _send(self, data: bytes, media_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", media_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _reload_script() -> str:
+    return ("<script>(function(){var v=null;setInterval(function(){fetch('" + RELOAD_PATH + "')"
+            ".then(function(r){return r.json()}).then(function(d){if(v!==null&&d.version!==v)"
+            "location.reload();v=d.version}).catch(function(){})},700)})()</script>")
+
+
+def start_server(watcher: Watcher, port: int) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve dist/ on 127.0.0.1 (in a thread) while the watcher builds; the server
+    and its address."""
+    handler = partial(type("Handler", (_Handler,), {"watcher": watcher}), directory=str(watcher.settings.dist_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"

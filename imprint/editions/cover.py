@@ -1,0 +1,170 @@
+"""Covers: the image e-readers show in their library, and its thumbnail for the
+catalogue and the download site.
+
+The editor's own `cover-image` (PNG or JPEG) is used as it is. Otherwise a cover is
+drawn from the metadata with Pillow after the designer's plan, styles/cover.yaml
+(boxes, then blocks of text wrapped to their width and set smaller when they
+run long). Drawing it takes a few hundredths of a second and needs no
+WeasyPrint, so an e-reader edition is made without loading it. E-readers want a
+raster cover (Kindle takes JPEG or PNG only), portrait, about 1:1.6: this one is
+a 1600 x 2560 JPEG, its thumbnail 200 x 320.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from ..settings import Settings
+from ..errors import Problem, SourceError, StyleError, UserError
+from ..files import display, read_bytes, read_text
+from ..source.frontmatter import load_yaml
+from ..prepare.article import Manuscript, issue_label
+from ..source.model import Article
+from ..theme import Theme
+from .memo import memo
+from .painter import FIELDS, CoverText
+
+if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
+    from ..prepare.issue import IssueManuscript
+
+DESIGN = "cover.yaml"
+FONTS = "fonts"
+SYSTEM_FONTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+
+# Covers drawn in this process (a watch keeps them between builds), by what
+# they are drawn from. At most MEMO of them.
+_made: dict[tuple, bytes] = {}
+_thumbnails: dict[bytes, bytes] = {}
+MEMO = 64
+_plans = memo()  # by styles folder, for one build
+
+
+@dataclass(frozen=True)
+class Cover:
+    image: bytes
+    media_type: str  # image/png or image/jpeg
+    alt: str  # what the cover says, for the cover page's <img>
+
+    @property
+    def extension(self) -> str:
+        return ".jpg" if self.media_type == "image/jpeg" else ".png"
+
+    @property
+    def thumbnail(self) -> bytes:
+        """A JPEG 200 pixels wide, made when the site asks for it (an e-reader
+        edition does not)."""
+        if self.image not in _thumbnails:
+            if len(_thumbnails) >= MEMO:
+                _thumbnails.pop(next(iter(_thumbnails)))
+            from .painter import thumbnail
+
+            _thumbnails[self.image] = thumbnail(self.image)
+        return _thumbnails[self.image]
+
+
+def cover_files(cover: Cover) -> dict[str, bytes]:
+    """The cover and its thumbnail as files of the article's (or issue's) folder."""
+    return {f"cover{cover.extension}": cover.image, "cover-thumbnail.jpg": cover.thumbnail}
+
+
+def article_cover(manuscript: Manuscript, theme: Theme, settings: Settings) -> Cover:
+    text = _article_text(manuscript.article, manuscript.title_text, manuscript.subtitle_text, manuscript.t)
+    return _cover(text, manuscript.article.cover_image, manuscript.t, theme, settings)
+
+
+def _article_text(article: Article, title_text: str, subtitle_text: str | None, t: Mapping[str, Any]) -> CoverText:
+    c = article.citation
+    return CoverText(
+        kind="article", lang=article.lang, title=title_text, subtitle=subtitle_text,
+        authors=tuple(a.name.display for a in article.authors), journal=c.container_title,
+        label=issue_label(c.volume, c.issue, c.collection_number, article.date.year if article.date else None, t),
+        pages=c.page,
+    )
+
+
+def issue_cover(edition: IssueManuscript, theme: Theme, settings: Settings) -> Cover:
+    """The cover of an issue."""
+    authors = tuple(dict.fromkeys(a.name.display for m in edition.articles for a in m.article.authors))
+    text = CoverText(
+        kind="issue", lang=edition.lang, title=edition.title_text or edition.label or edition.journal or "",
+        subtitle=None, authors=authors, journal=edition.journal, label=edition.label, pages=None,
+    )
+    return _cover(text, edition.issue.cover_image, edition.t, theme, settings)
+
+
+def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Settings) -> Cover:
+    if own is not None:
+        data = read_bytes(settings.root, own, "cover image")
+        media_type = "image/jpeg" if own.suffix.lower() in (".jpg", ".jpeg") else "image/png"
+        return Cover(data, media_type, text.alt(t["cover"]))
+    return Cover(_drawn(text, *_plan(theme)), "image/jpeg", text.alt(t["cover"]))
+
+
+def _plan(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
+    """The cover design and its font files, read once per build (ordering a cover
+    and making it both ask)."""
+    key = (theme.root, theme.dir)
+    if key not in _plans:
+        design, file = _design(theme)
+        _plans[key] = (design, _fonts(design, file, theme))
+    return _plans[key]
+
+
+def _drawn(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> bytes:
+    """The cover as a JPEG (drawn once for the EPUB and the site)."""
+    from .painter import paint  # (Pillow: loaded when a cover is first drawn)
+
+    key = (repr(design), text, tuple(fonts.items()))
+    if key not in _made:
+        if len(_made) >= MEMO:
+            _made.pop(next(iter(_made)))
+        _made[key] = paint(text, design, fonts)
+    return _made[key]
+
+
+def _design(theme: Theme) -> tuple[dict[str, Any], str]:
+    found = theme.find(DESIGN)
+    if found is None:
+        raise StyleError.single(display(theme.dir / DESIGN, theme.root), "the cover design is missing",
+                                hint="restore styles/cover.yaml from the Imprint repository")
+    entry, path = found
+    file = display(path, theme.root)
+    try:
+        design = load_yaml(read_text(entry.root, path, "cover design"), file).data
+    except SourceError as error:
+        raise StyleError(error.problems) from None
+    problems = []
+    if not isinstance(design, dict):
+        raise StyleError.single(file, "the cover design must be a set of fields (width, height, texts, ...)", line=1)
+    for key in ("width", "height"):
+        if not isinstance(design.get(key), int) or not 100 <= design[key] <= 10_000:
+            problems.append(Problem(file, f"{key} must be a number of pixels between 100 and 10000", field=key))
+    for index, block in enumerate(design.get("texts") or []):
+        if not isinstance(block, dict) or block.get("text") not in FIELDS or not isinstance(block.get("size"), int):
+            problems.append(Problem(file, f"a text block needs `text` (one of {', '.join(FIELDS)}) and a `size`",
+                                    field=f"texts[{index}]"))
+    if problems:
+        raise StyleError(problems)
+    return design, file
+
+
+def _fonts(design: dict[str, Any], file: str, theme: Theme) -> dict[str, Path]:
+    """The design's font files, found in styles/fonts/ (the project's, Imprint's)
+    or the system's font folders, and nowhere else."""
+    folders = [entry.dir / FONTS for entry in theme.path] + list(SYSTEM_FONTS)
+    found = {}
+    for name, relative in (design.get("fonts") or {}).items():
+        for folder in folders:
+            candidate = (folder / str(relative)).resolve()
+            if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
+                found[name] = candidate
+                break
+        else:
+            raise StyleError.single(file, f"the font file '{relative}' is in none of the font folders",
+                                    field=f"fonts.{name}", hint="put it in styles/fonts/, or install it "
+                                    "(PT Serif: the Debian package fonts-paratype)")
+    return found
+
+

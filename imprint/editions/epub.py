@@ -1,0 +1,249 @@
+"""The e-reader edition: EPUB 3 with ebooklib, made reproducible and checked.
+
+Pages are rendered from styles/templates/epub/ and handed to ebooklib verbatim
+(as plain items), because ebooklib 0.20 re-parses EpubHtml content with an HTML
+parser and silently drops what it cannot parse. ebooklib writes the package
+document, nav and NCX; the archive is then rewritten with fixed dates
+(output.reproducible_zip) and the package document gets its xml:lang.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Mapping
+
+from ebooklib import epub
+from lxml import etree
+
+from ..settings import Settings
+from ..errors import InternalError, StyleError
+from ..prepare.article import Manuscript
+from ..building.output import reproducible_zip
+from ..files import read_bytes
+from ..theme import Theme
+from .cover import Cover, article_cover, issue_cover
+from .epub_metadata import XML_LANG, set_article_metadata, set_issue_metadata
+from .raster import pdf_to_png, svg_to_png
+
+if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
+    from ..prepare.issue import IssueManuscript
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+STYLESHEET = "css/epub.css"
+
+
+@dataclass(frozen=True)
+class Page:
+    uid: str
+    file: str
+    title: str
+    content: bytes
+    kind: str = "chapter"  # front-matter, chapter, references, back-matter
+
+
+def write_epub(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    """The article's e-reader edition."""
+    t = manuscript.t
+    book = epub.EpubBook()
+    set_article_metadata(book, manuscript)
+    cover = article_cover(manuscript, theme, settings)
+    pages = [_cover_page(cover, manuscript.article.lang, t, theme)] + _render_pages(manuscript, theme)
+    _add_images(book, manuscript, settings, "")
+    return _package(book, pages, _toc(manuscript, pages[1:]), cover, t, manuscript.modified, manuscript.article.lang,
+                    theme.stylesheet("epub.css"))
+
+
+def write_issue_epub(edition: IssueManuscript, theme: Theme, settings: Settings,
+                     printed: Mapping[str, bytes] = {}) -> bytes:
+    """The issue's e-reader edition: a cover, a page
+    about the issue with its contents, then each article in a folder of its own,
+    with its front matter, as in its own edition. (`printed`: the print
+    editions, which it does not need.)"""
+    t = edition.t
+    book = epub.EpubBook()
+    set_issue_metadata(book, edition)
+    cover = issue_cover(edition, theme, settings)
+    pages = [
+        _cover_page(cover, edition.lang, t, theme),
+        Page("issue", "issue.xhtml", t["issue_front"],
+             theme.render("epub/issue.xhtml.j2", issue=edition, t=t, stylesheet=STYLESHEET).encode(), "issue"),
+    ]
+    toc: list = [epub.Link("issue.xhtml", t["issue_front"], "toc-issue")]
+    for number, manuscript in enumerate(edition.articles, start=1):
+        folder = f"{manuscript.article.slug}/"
+        article_pages = _render_pages(manuscript, theme, folder, uid=f"a{number}-")
+        _add_images(book, manuscript, settings, folder, uid=f"a{number}-")
+        toc.append((epub.Section(manuscript.title_text, article_pages[0].file),
+                    _toc(manuscript, article_pages, sections=False)))
+        pages += article_pages
+    return _package(book, pages, toc, cover, t, edition.modified, edition.lang, theme.stylesheet("epub.css"))
+
+
+def _package(book: epub.EpubBook, pages: list[Page], toc: list, cover: Cover, t, modified: datetime, lang: str,
+             css: bytes) -> bytes:
+    """Stylesheet, cover, pages, navigation and landmarks around the metadata, written
+    reproducibly."""
+    book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css",
+                                content=css))
+    image = epub.EpubCover(uid="cover-image", file_name=f"cover{cover.extension}")  # user images are all in images/
+    image.media_type = cover.media_type
+    image.content = cover.image
+    book.add_item(image)
+    # EPUB 2's pointer to the cover image, which Kindle conversion still reads.
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    items = []
+    for page in pages:
+        item = epub.EpubItem(uid=page.uid, file_name=page.file, media_type="application/xhtml+xml",
+                             content=page.content)
+        if b"<math" in page.content:  # (a page with formulas says so: EPUB 3's manifest property)
+            item.properties = ["mathml"]
+        book.add_item(item)
+        items.append(item)
+    book.toc = toc
+    nav = epub.EpubNav(title=t["contents"])
+    nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+    # The nav is in the spine (not linear) because the landmarks link to it (RSC-011).
+    book.spine = items + [(nav, "no")]
+    # EPUB 2 guide "text" becomes the EPUB 3 landmark "bodymatter" in ebooklib.
+    body_start = next((p for p in pages if p.kind == "chapter"), pages[0])
+    book.guide = [
+        {"type": "cover", "href": pages[0].file, "title": t["cover"]},
+        {"type": "toc", "href": "nav.xhtml", "title": t["contents"]},
+        {"type": "text", "href": body_start.file, "title": t["start_of_text"]},
+    ] + [{"type": "bibliography", "href": p.file, "title": p.title} for p in pages if p.kind == "references"]
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, book, {
+        "epub3_pages": False,  # else every footnote would be listed as a page
+        "mtime": modified,
+        "landmark_title": t["landmarks"],
+        "raise_exceptions": True,
+        "compresslevel": 0,  # _repack compresses, once
+    })
+    return _repack(buffer.getvalue(), lang, modified)
+
+
+def _cover_page(cover: Cover, lang: str, t, theme: Theme) -> Page:
+    content = theme.render("epub/cover.xhtml.j2", cover=cover, lang=lang, t=t, stylesheet=STYLESHEET,
+                           image=f"cover{cover.extension}")
+    return Page("cover", "cover.xhtml", t["cover"], content.encode(), "cover")
+
+
+def _add_images(book: epub.EpubBook, manuscript: Manuscript, settings: Settings, folder: str, uid: str = "") -> None:
+    for number, asset in enumerate(manuscript.body.assets, start=1):
+        if asset.image.media_type == "image/svg+xml":  # as a PNG (images.epub_name)
+            media_type, content = "image/png", svg_to_png(asset.image.path, settings.root)
+        elif asset.image.media_type == "application/pdf":
+            media_type, content = "image/png", pdf_to_png(asset.image.path, settings.root)
+        else:
+            media_type, content = asset.image.media_type, read_bytes(settings.root, asset.image.path, "image")
+        book.add_item(epub.EpubItem(uid=f"{uid}image-{number}", file_name=folder + asset.name,
+                                    media_type=media_type, content=content))
+
+
+def _render_pages(manuscript: Manuscript, theme: Theme, folder: str = "", uid: str = "") -> list[Page]:
+    """The article's pages, in reading order; in an issue, in `folder` (its slug and
+    a slash) with `uid` before their manifest ids."""
+    stylesheet = "../" * folder.count("/") + STYLESHEET
+    context = {"doc": manuscript, "t": manuscript.t, "stylesheet": stylesheet}
+    body = manuscript.body
+
+    def page(name: str, label: str, template: str, kind: str, **more) -> Page:
+        content = theme.render(template, **context, **more).encode()
+        return Page(uid + name, f"{folder}{name}.xhtml", label, content, kind)
+
+    pages = [page("front-matter", manuscript.t["front_matter"], "epub/front-matter.xhtml.j2", "front-matter")]
+    references = page("references", manuscript.references_title, "epub/references.xhtml.j2", "references") \
+        if body.references else None
+    for chapter in body.chapters:
+        if references and chapter.index == body.references_position:
+            pages.append(references)
+        title = chapter.heading.text if chapter.heading else manuscript.title_text
+        pages.append(page(f"chapter-{chapter.index + 1}", title, "epub/chapter.xhtml.j2", "chapter",
+                          chapter=chapter, title=title))
+    if references and body.references_position >= len(body.chapters):
+        pages.append(references)
+    if manuscript.statements or manuscript.article.authors:
+        pages.append(page("back-matter", manuscript.t["back_matter"], "epub/back-matter.xhtml.j2", "back-matter"))
+    return _link_across_pages(pages)
+
+
+def _link_across_pages(pages: list[Page]) -> list[Page]:
+    """Parse every page (a page that is not well-formed XHTML is a template bug) and
+    point links to ids on other pages at those pages: the body's renderer (body/html.py) writes "#id"."""
+    trees = {}
+    home: dict[str, str] = {}
+    for page in pages:
+        try:
+            tree = etree.fromstring(page.content)
+        except etree.XMLSyntaxError as error:
+            raise StyleError.single(
+                "styles/templates/epub", f"{page.file} is not well-formed XHTML: {error}",
+                hint="check the template for unclosed or misnested tags",
+            ) from None
+        body = tree.find(f"{{{XHTML_NS}}}body")
+        if body is None or (len(body) == 0 and not (body.text or "").strip()):
+            raise InternalError(f"{page.file} has an empty body")
+        trees[page.file] = tree
+        for element in tree.iter():
+            if element.get("id"):
+                home.setdefault(element.get("id"), page.file)
+    result = []
+    for page in pages:
+        tree = trees[page.file]
+        changed = False
+        for element in tree.iter(f"{{{XHTML_NS}}}a"):
+            href = element.get("href", "")
+            target = home.get(href[1:]) if href.startswith("#") else None
+            if target and target != page.file:
+                # The pages of an article share a folder: the file name is the way there.
+                element.set("href", f"{target.rsplit('/', 1)[-1]}{href}")
+                changed = True
+        content = page.content
+        if changed:
+            content = etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+        result.append(Page(page.uid, page.file, page.title, content, page.kind))
+    return result
+
+
+def _toc(manuscript: Manuscript, pages: list[Page], sections: bool = True) -> list:
+    """The article's pages, each with its second-level headings when `sections`
+    (in an issue they would be a third level, deeper than Kindle's two)."""
+    chapters = {f"chapter-{c.index + 1}.xhtml": c for c in manuscript.body.chapters}
+    entries: list = []
+    for page in pages:
+        chapter = chapters.get(page.file.rsplit("/", 1)[-1])
+        numbered = manuscript.article.number_sections
+        children = [epub.Link(f"{page.file}#{h.id}", _heading_label(h, numbered), f"toc-{page.uid}-{h.id}")
+                    for h in chapter.headings if h.level == 2] if chapter and sections else []
+        title = _heading_label(chapter.heading, numbered) if chapter and chapter.heading else page.title
+        link = epub.Link(page.file, title, f"toc-{page.uid}")
+        entries.append((epub.Section(title, page.file), children) if children else link)
+    return entries
+
+
+def _heading_label(heading, numbered: bool) -> str:
+    return f"{heading.number} {heading.text}" if numbered else heading.text
+
+
+def _repack(data: bytes, lang: str, modified: datetime) -> bytes:
+    """Rewrite ebooklib's archive reproducibly; give the package document its language."""
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename.endswith(".opf"):
+                content = _set_package_lang(content, lang)
+            entries.append((info.filename, content))
+    return reproducible_zip(entries, modified, first="mimetype")
+
+
+def _set_package_lang(opf: bytes, lang: str) -> bytes:
+    # ebooklib 0.20 writes no xml:lang on <package>; Ace asks for it.
+    root = etree.fromstring(opf)
+    root.set(XML_LANG, lang)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)

@@ -1,0 +1,160 @@
+"""The EPUB package metadata: identifiers, titles in both languages, creators,
+the journal issue as a collection, and schema.org accessibility metadata."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping
+
+from ebooklib import epub
+
+from ..prepare.article import Manuscript, issue_label
+from ..source.model import dcterms_values
+from ..body.chapters import plain_text
+
+if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
+    from ..prepare.issue import IssueManuscript
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
+    article = manuscript.article
+    t = manuscript.t
+    book.set_identifier(manuscript.identifier)
+    if article.doi:
+        # ONIX code list 5, value 06: DOI.
+        book.add_metadata(None, "meta", "06", {"refines": "#id", "property": "identifier-type",
+                                              "scheme": "onix:codelist5"})
+    translation = manuscript.translation
+    other_lang = {XML_LANG: translation.lang} if translation else {}
+    book.title = manuscript.title_text
+    book.add_metadata("DC", "title", manuscript.title_text, {"id": "title"})
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if translation and translation.title_text:
+        # The title in the second language: as an alternate expression of the main
+        # title, and as a title of its own, typed "Title in other language" (ONIX
+        # code list 15, value 06).
+        book.add_metadata(None, "meta", translation.title_text,
+                          {"refines": "#title", "property": "alternate-script", **other_lang})
+        book.add_metadata("DC", "title", translation.title_text, {"id": "title-translated", **other_lang})
+        book.add_metadata(None, "meta", "06", {"refines": "#title-translated", "property": "title-type",
+                                              "scheme": "onix:codelist15"})
+    if manuscript.subtitle_text:
+        book.add_metadata("DC", "title", manuscript.subtitle_text, {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+        if translation and translation.subtitle:
+            book.add_metadata(None, "meta", plain_text(translation.subtitle),
+                              {"refines": "#subtitle", "property": "alternate-script", **other_lang})
+    book.set_language(article.lang)
+    for number, author in enumerate(article.authors, start=1):
+        uid = f"creator-{number}"
+        book.add_metadata("DC", "creator", author.name.display, {"id": uid})
+        book.add_metadata(None, "meta", author.name.sort_as, {"refines": f"#{uid}", "property": "file-as"})
+        book.add_metadata(None, "meta", "aut", {"refines": f"#{uid}", "property": "role",
+                                               "scheme": "marc:relators"})
+        book.add_metadata(None, "meta", str(number), {"refines": f"#{uid}", "property": "display-seq"})
+        if translation and author.translation and author.translation.name:
+            book.add_metadata(None, "meta", author.translation.name.display,
+                              {"refines": f"#{uid}", "property": "alternate-script", **other_lang})
+    c = article.citation
+    if c.publisher:
+        book.add_metadata("DC", "publisher", c.publisher)
+    if article.license:
+        book.add_metadata("DC", "rights", article.license.text or article.license.url)
+    for keyword in article.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    for keyword in translation.keywords if translation else ():
+        book.add_metadata("DC", "subject", keyword, other_lang)
+    if manuscript.abstract_text:
+        book.add_metadata("DC", "description", manuscript.abstract_text)
+    if translation and translation.abstract_text:
+        book.add_metadata("DC", "description", translation.abstract_text, other_lang)
+    if article.date:
+        book.add_metadata("DC", "date", article.date.iso())
+    # The DCMI terms front matter fields declare (source/model.py, `dcterms=`): the
+    # dcterms: prefix is reserved in a package document (EPUB 3.3, "Reserved prefixes").
+    for term, value in dcterms_values(article):
+        book.add_metadata(None, "meta", value, {"property": f"dcterms:{term}"})
+    if c.container_title:
+        # The article belongs to its issue (a set), the issue to the journal (a
+        # series): a belongs-to-collection that refines another collection names
+        # the collection that one is part of (EPUB 3.3, D.3.1).
+        issue = _issue_label(manuscript)
+        book.add_metadata(None, "meta", f"{c.container_title}, {issue}" if issue else c.container_title,
+                          {"property": "belongs-to-collection", "id": "issue"})
+        book.add_metadata(None, "meta", "set" if issue else "series",
+                          {"refines": "#issue", "property": "collection-type"})
+        if issue:
+            book.add_metadata(None, "meta", c.container_title, {"refines": "#issue", "id": "journal",
+                                                                "property": "belongs-to-collection"})
+            book.add_metadata(None, "meta", "series", {"refines": "#journal", "property": "collection-type"})
+    # Every edition has at least one image: its cover, described by its alt text.
+    _finish(book, accessibility(t), manuscript.generator)
+
+
+def _issue_label(manuscript: Manuscript) -> str | None:
+    c = manuscript.article.citation
+    date = manuscript.article.date
+    return issue_label(c.volume, c.issue, c.collection_number, date.year if date else None, manuscript.t)
+
+
+def accessibility(t: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """schema.org accessibility metadata (EPUB Accessibility 1.1, section 2). Every
+    edition has images (its cover, at least), each with its text alternative."""
+    summary = f"{t['accessibility_summary']} {t['accessibility_images']}"
+    return [("schema:accessMode", "textual"), ("schema:accessMode", "visual"),
+            ("schema:accessModeSufficient", "textual"),
+            ("schema:accessibilityFeature", "structuralNavigation"),
+            ("schema:accessibilityFeature", "tableOfContents"),
+            ("schema:accessibilityFeature", "readingOrder"),
+            ("schema:accessibilityFeature", "displayTransformability"),
+            ("schema:accessibilityFeature", "alternativeText"),
+            ("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]
+
+
+def set_issue_metadata(book: epub.EpubBook, edition: IssueManuscript) -> None:
+    """The metadata of an issue: the issue is the
+    publication, its articles' authors its creators, the journal its collection."""
+    issue = edition.issue
+    t = edition.t
+    book.set_identifier(edition.identifier)
+    if issue.doi:
+        book.add_metadata(None, "meta", "06", {"refines": "#id", "property": "identifier-type",
+                                              "scheme": "onix:codelist5"})
+    book.title = edition.name
+    book.add_metadata("DC", "title", edition.name, {"id": "title"})
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    book.set_language(issue.lang)
+    authors = list(dict.fromkeys(a.name for m in edition.articles for a in m.article.authors))
+    for number, name in enumerate(authors, start=1):
+        uid = f"creator-{number}"
+        book.add_metadata("DC", "creator", name.display, {"id": uid})
+        book.add_metadata(None, "meta", name.sort_as, {"refines": f"#{uid}", "property": "file-as"})
+        book.add_metadata(None, "meta", "aut", {"refines": f"#{uid}", "property": "role",
+                                               "scheme": "marc:relators"})
+    for number, name in enumerate(issue.editors, start=1):
+        uid = f"editor-{number}"
+        book.add_metadata("DC", "contributor", name.display, {"id": uid})
+        book.add_metadata(None, "meta", name.sort_as, {"refines": f"#{uid}", "property": "file-as"})
+        book.add_metadata(None, "meta", "edt", {"refines": f"#{uid}", "property": "role",
+                                               "scheme": "marc:relators"})
+    c = issue.citation
+    if c.publisher:
+        book.add_metadata("DC", "publisher", c.publisher)
+    if issue.date:
+        book.add_metadata("DC", "date", issue.date.iso())
+    if edition.description is not None:
+        book.add_metadata("DC", "description", plain_text(edition.description))
+    if c.container_title:
+        book.add_metadata(None, "meta", c.container_title, {"property": "belongs-to-collection", "id": "journal"})
+        book.add_metadata(None, "meta", "series", {"refines": "#journal", "property": "collection-type"})
+        if c.collection_number:  # the journal's running number orders its issues
+            book.add_metadata(None, "meta", str(c.collection_number),
+                              {"refines": "#journal", "property": "group-position"})
+    _finish(book, accessibility(t), edition.generator)
+
+
+def _finish(book: epub.EpubBook, access: list[tuple[str, str]], generator: str) -> None:
+    for name, value in access:
+        book.add_metadata(None, "meta", value, {"property": name})
+    book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": generator})

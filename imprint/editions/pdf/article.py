@@ -1,0 +1,180 @@
+"""The print editions: HTML from styles/templates/print/, typeset by WeasyPrint.
+
+- print: tagged PDF/UA-1 (the standard edition);
+- archive: PDF/A-3b, tagged, carrying the article's CSL-JSON, BibTeX and RIS as
+  associated files (relationship Data), the same bytes as in dist/;
+- handout: double-sided, mirrored margins, a QR code to the article.
+
+WeasyPrint (about 0.4 s to load) is loaded only when a PDF is typeset
+(typeset.py). Every resource goes through the confined fetcher
+(fetch.make_url_fetcher). The XMP packet gets the bibliographic fields WeasyPrint
+does not write (DOI, journal, volume, issue, pages, subjects).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, replace
+
+from markupsafe import Markup
+
+from ...body.formulas import cache_folder
+from .formulas import for_print
+from ...settings import Settings
+from ...errors import SourceError, StyleError
+from ...prepare.article import Manuscript
+from ...source.model import PAPERS, Paper
+from ...theme import Theme
+from ..records import ATTACHMENTS
+from .xmp import article_xmp
+from .scoping import scope_ids
+from .job import Attachment, Job, Result
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    template: str
+    stylesheets: tuple[str, ...]
+    variant: str  # WeasyPrint's pdf_variant
+    attachments: bool = False
+
+
+# The editions whose pages are the article's pages in its issue, numbered as there.
+FOLIATED = ("pdf", "archive")
+
+
+EDITIONS = {
+    "pdf": Edition("pdf", "print/article.html.j2", ("print.css",), "pdf/ua-1"),
+    "archive": Edition("archive", "print/article.html.j2", ("print.css",), "pdf/a-3b", attachments=True),
+    "handout": Edition("handout", "print/handout.html.j2", ("print.css", "handout.css"), "pdf/ua-1"),
+}
+
+
+def write_print(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    return render_pdf(manuscript, theme, settings, EDITIONS["pdf"])
+
+
+def write_archive(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    return render_pdf(manuscript, theme, settings, EDITIONS["archive"])
+
+
+def write_handout(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    return render_pdf(manuscript, theme, settings, EDITIONS["handout"])
+
+
+def paper_for(manuscript: Manuscript, settings: Settings, edition: str = "pdf") -> Paper:
+    """The paper of a print edition: the command line's, else the article's. The
+    print and archival editions of an issue's article are its pages in the issue,
+    on the issue's paper, whatever the command line says."""
+    if manuscript.article.issue and edition in FOLIATED:
+        return manuscript.article.paper
+    return PAPERS[settings.paper.lower()] if settings.paper else manuscript.article.paper
+
+
+def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,
+               paper: Paper | None = None) -> bytes:
+    """One print edition; `paper` overrides the article's (a booklet's half sheet)."""
+    job = print_job(manuscript, theme, settings, edition, paper)
+    return run(job).pdf
+
+
+def run(job: Job) -> Result:
+    """The job typeset; its problems raised."""
+    from .typeset import typeset  # (WeasyPrint: loaded when first typesetting)
+
+    result = typeset(job)
+    if result.problems:
+        raise (StyleError if result.style_problem else SourceError)(list(result.problems))
+    return result
+
+
+def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,
+              paper: Paper | None = None) -> Job:
+    """Everything WeasyPrint needs for a print edition, as plain data."""
+    article = manuscript.article
+    in_issue = _in_issue(manuscript, edition, paper)
+    ids = f"{article.slug}--" if in_issue else ""  # print_html scopes them so
+    attachments = ()
+    if edition.attachments:
+        # Sorted by name: WeasyPrint's name tree of embedded files keeps their order,
+        # and a name tree's keys must be sorted (ISO 32000-1, 7.9.6).
+        attachments = tuple(
+            Attachment(f"{article.slug}.{fmt}", write(manuscript, theme, settings), media_type,
+                       f"Citation record ({fmt})", manuscript.modified.isoformat())
+            for fmt, (write, media_type) in sorted(ATTACHMENTS.items()))
+    first, last = article.citation.page_span() if in_issue else (1, 1)
+    return Job(
+        html=print_html(manuscript, theme, settings, edition, paper),
+        base_url=article.path.parent.as_uri() + "/",
+        roots=tuple(str(root) for root in theme.roots),
+        file=article.file,
+        variant=edition.variant,
+        xmp=article_xmp(manuscript),
+        first_page=article.folio if in_issue else 1,
+        notes={ids + note.id: (note.line, note.number) for note in manuscript.body.notes},
+        attachments=attachments,
+        expect_pages=last - first + 1 if in_issue else None,
+        slug=article.slug,
+    )
+
+
+def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,
+               paper: Paper | None = None) -> str:
+    """The HTML WeasyPrint typesets for a print edition. The print and archival
+    editions share it (and so their layout)."""
+    in_issue = _in_issue(manuscript, edition, paper)
+    folio = manuscript.article.folio if in_issue else 1
+    paper = paper or paper_for(manuscript, settings, edition.name)
+    qr_url = handout_url(manuscript) if edition.name == "handout" else None
+    html = theme.render(
+        edition.template,
+        doc=manuscript,
+        t=manuscript.t,
+        edition="handout" if edition.name == "handout" else "print",
+        stylesheets=[theme.stylesheet_path(name).resolve().as_uri() for name in edition.stylesheets],
+        paper=paper,
+        folio=folio,
+        crop_marks=bool(settings.crop_marks),
+        qr_url=qr_url,
+        qr_image=_qr_code(qr_url) if qr_url else None,
+        created=manuscript.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        modified=manuscript.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    html = for_print(html, cache_folder(settings.root))  # the formulas, drawn (WeasyPrint draws no MathML)
+    # In an issue, the article's ids carry its slug: its pages join the issue's
+    # file, where every id must be unique.
+    return str(scope_ids(html, f"{manuscript.article.slug}--")) if in_issue else html
+
+
+def count_pages(manuscript: Manuscript, theme: Theme, settings: Settings) -> tuple[int, bytes | None]:
+    """How many pages the article's print edition has where its issue places it
+    (its pages as `manuscript` says), and that edition's PDF."""
+    job = replace(print_job(manuscript, theme, settings, EDITIONS["pdf"]), expect_pages=None)
+    result = run(job)
+    return result.pages, result.pdf
+
+
+def _in_issue(manuscript: Manuscript, edition: Edition, paper: Paper | None) -> bool:
+    # The print and archival editions of an article in an issue are its pages in
+    # the issue, numbered as there; a booklet's half sheets are not.
+    return bool(manuscript.article.issue) and edition.name in FOLIATED and paper is None
+
+
+def handout_url(manuscript: Manuscript) -> str | None:
+    """Where the handout's QR code leads: the article's download page when the
+    publication's base URL is known, else its DOI, else its own URL; or nowhere."""
+    article = manuscript.article
+    if article.base_url:
+        return f"{article.base_url.rstrip('/')}/{article.slug}/"
+    return article.doi_url or article.citation.url
+
+
+def _qr_code(url: str) -> Markup:
+    """A vector QR code as a data: URI (segno), for an <img> the PDF tags as a figure."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="svg", border=0, xmldecl=False, scale=1)
+    return Markup("data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode())

@@ -1,0 +1,86 @@
+"""Booklets: a print edition imposed two-up for saddle stitching.
+
+The edition is typeset on half sheets (A5 for A4, half-Letter for Letter), padded
+with blank pages to a multiple of four, and its pages placed two to a landscape
+sheet side in folding order. Printed duplex with short-edge flip, then folded and
+stapled along the middle, the sheets read in order.
+
+For a booklet of n pages (n a multiple of 4), sheet k (from 0) carries:
+    front: page n-2k (left) and page 2k+1 (right)
+    back:  page 2k+2 (left) and page n-2k-1 (right)
+(pages counted from 1); a short-edge flip keeps both sides upright.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+from ...settings import Settings
+from ...prepare.article import Manuscript
+from ...source.model import PAPERS, Paper
+from ...theme import Theme
+from .article import EDITIONS, paper_for, render_pdf
+
+MM = 72 / 25.4
+# A sheet's paper -> (the booklet's page, the sheet's size in points, landscape).
+SHEETS: dict[str, tuple[Paper, tuple[float, float]]] = {
+    "A4": (PAPERS["a5"], (297 * MM, 210 * MM)),
+    "A5": (PAPERS["a5"], (297 * MM, 210 * MM)),  # an A5 edition is imposed on A4 too
+    "Letter": (Paper("Half Letter", "5.5in 8.5in"), (11 * 72, 8.5 * 72)),
+}
+
+
+def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
+    """The (left, right) pages of each sheet side in printing order, 0-based;
+    None where a blank page pads the booklet to a multiple of four."""
+    total = pages + (-pages) % 4
+    sides = []
+    for sheet in range(total // 4):
+        sides.append((total - 1 - 2 * sheet, 2 * sheet))  # front
+        sides.append((2 * sheet + 1, total - 2 - 2 * sheet))  # back
+    return [tuple(p if p < pages else None for p in side) for side in sides]
+
+
+def impose(data: bytes, sheet: tuple[float, float]) -> bytes:
+    """Two pages of `data` on each side of a landscape sheet of `sheet` points."""
+    width, height = sheet
+    with pikepdf.open(io.BytesIO(data)) as source, pikepdf.new() as booklet:
+        for left, right in booklet_order(len(source.pages)):
+            side = booklet.add_blank_page(page_size=(width, height))
+            for index, x in ((left, 0), (right, width / 2)):
+                if index is None:
+                    continue
+                # Page.add_overlay names the resource at random (pikepdf 10): the
+                # page is placed by hand under a fixed name, so rebuilds are identical.
+                form = source.pages[index].as_form_xobject()
+                name = pikepdf.Name(f"/Page{index + 1}")
+                side.add_resource(form, pikepdf.Name.XObject, name=name)
+                placement = side.calc_form_xobject_placement(
+                    form, name, pikepdf.Rectangle(x, 0, x + width / 2, height), allow_shrink=True, allow_expand=True)
+                side.contents_add(b"q\n" + placement + b"Q\n")
+        for key in ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer",
+                    "/CreationDate", "/ModDate"):
+            if key in source.docinfo:
+                booklet.docinfo[key] = source.docinfo[key]
+        # What a booklet can carry of the edition's reading aids: its language, and
+        # its title in the viewer's window. (Its pages are imposed for a print shop:
+        # untagged, so it claims no PDF/UA.)
+        if "/Title" not in booklet.docinfo:  # the edition keeps its title in XMP only
+            with source.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+                title = str(xmp.get("dc:title", "") or "")
+            if title:
+                booklet.docinfo["/Title"] = title
+        if "/Lang" in source.Root:
+            booklet.Root.Lang = source.Root.Lang
+        booklet.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+        output = io.BytesIO()
+        booklet.save(output, deterministic_id=True, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return output.getvalue()
+
+
+def write_booklet(manuscript: Manuscript, theme: Theme, settings: Settings, edition: str) -> bytes:
+    page, sheet = SHEETS[paper_for(manuscript, settings, "booklet").name]  # a booklet is not foliated
+    return impose(render_pdf(manuscript, theme, settings, EDITIONS[edition], paper=page), sheet)

@@ -1,0 +1,43 @@
+"""A print edition as WeasyPrint's part of it needs it: plain data (the HTML, what
+may be fetched, the XMP fields, the attachments' bytes, the notes by their ids),
+which typeset.py hands to WeasyPrint. Nothing here loads WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...errors import Problem
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    data: bytes
+    media_type: str
+    description: str
+    when: str  # ISO 8601
+
+
+@dataclass(frozen=True)
+class Job:
+    html: str
+    base_url: str
+    roots: tuple[str, ...]  # what may be read (fetch.make_url_fetcher)
+    file: str  # the article's, for messages
+    variant: str  # WeasyPrint's pdf_variant
+    xmp: bytes  # more rdf:Description for the XMP packet
+    first_page: int = 1  # page labels start there
+    notes: dict[str, tuple[int | None, int]] = field(default_factory=dict)  # id -> (line, number)
+    attachments: tuple[Attachment, ...] = ()
+    expect_pages: int | None = None  # an issue's article: its pages in the issue
+    slug: str = ""
+    write: bool = True  # False: lay out only (how many pages?)
+
+
+@dataclass(frozen=True)
+class Result:
+    pdf: bytes | None
+    pages: int
+    problems: tuple[Problem, ...] = ()
+    style_problem: bool = False  # the problems are the stylesheets', not the source's

@@ -1,0 +1,57 @@
+"""What Imprint adds to each structure element of WeasyPrint 70.0's tagged PDF,
+which PDF/UA asks for:
+
+- the language of an element that has its own (`lang` on the second language's
+  front matter), as the structure element's /Lang (ISO 14289-1, 7.2; Matterhorn
+  checkpoint 11-006);
+- footnotes tagged as notes: a <span class="footnote"> becomes a /Note structure
+  element with an /ID unique in the file (ISO 14289-1, 7.9; Matterhorn 19-003);
+- formulas tagged as formulas (ISO 14289-1, 7.7): the span that sets a
+  formula as a glyph (print_formulas.py) is a /Formula with its TeX as /Alt and its
+  text form as /ActualText; an SVG formula is a /Formula, not a /Figure.
+
+WeasyPrint calls annotate() for each element it creates once
+imprint/patches/weasyprint_tags.py has added that call (imprint.editions.pdf.weasy
+applies it).
+"""
+
+from __future__ import annotations
+
+import pydyf
+
+# (Not from .weasy: the tagging patch imports this module while imprint.editions.pdf.weasy
+# is importing WeasyPrint. Only a class to compare with is taken here.)
+from weasyprint.formatting_structure import boxes
+
+SVG = "http://www.w3.org/2000/svg"
+
+
+def annotate(box, element: pydyf.Dictionary, pdf) -> None:
+    """Complete `element`, the structure element WeasyPrint has just made for `box`
+    (called from weasyprint.pdf.tags._build_box_tree, as patched)."""
+    html = box.element
+    if html is None or box.element_tag in ("html", "body"):
+        return
+    lang = html.get("lang") or html.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if lang:
+        element["Lang"] = pydyf.String(lang)
+    classes = (html.get("class") or "").split()
+    if box.element_tag == f"{{{SVG}}}svg" and "formula" in classes:
+        element["S"] = "/Formula"  # (a formula drawn as SVG; WeasyPrint then gives it its <title> as /Alt)
+    elif box.element_tag == "span" and "formula" in classes and isinstance(box, boxes.InlineBox):
+        # A formula set as a glyph (print_formulas.py): its TeX, and its text form
+        # for the Private Use Area character that draws it.
+        element["S"] = "/Formula"
+        element["Alt"] = pydyf.String(html.get("data-tex") or "")
+        element["ActualText"] = pydyf.String(html.get("data-text") or "")
+    elif box.element_tag == "span" and "footnote" in (html.get("class") or "").split():
+        element["S"] = "/Note"
+        # Every Note needs an ID, unique in the file; a note laid out as several
+        # boxes gets fn-3, fn-3.2, ...
+        seen = pdf.__dict__.setdefault("_imprint_note_ids", {})
+        note_id = html.get("id") or "note"
+        seen[note_id] = seen.get(note_id, 0) + 1
+        unique = note_id if seen[note_id] == 1 else f"{note_id}.{seen[note_id]}"
+        element["ID"] = pydyf.String(unique)
+        # pdf.finisher lists them in the structure tree's IDTree.
+        pdf.__dict__.setdefault("_imprint_note_elements", []).append((unique, element))

@@ -1,0 +1,91 @@
+"""Pictures as pixels, for readers that take no vector: an SVG figure becomes a
+raster image, and so does a PDF figure (in print too: WeasyPrint places no PDF).
+
+WeasyPrint lays the picture out as a one-page PDF (fonts embedded) and PDFium
+(pypdfium2) rasterises it: both are deterministic, so a rebuild gives the same
+bytes, and no system package is needed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from ..files import make_url_fetcher, read_bytes
+
+SVG_WIDTH_MIN, SVG_WIDTH_MAX = 800, 1600  # pixels of an SVG figure's PNG: sharp on a phone, small in the book
+_LENGTH = re.compile(r"^\s*([\d.]+)\s*(px|pt|pc|mm|cm|in)?\s*$")
+_PX = {"px": 1, None: 1, "pt": 4 / 3, "pc": 16, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96}
+
+
+def typeset(html: str, base_url: str, *roots: Path) -> bytes:
+    """The first page of `html` as a PDF."""
+    from .pdf.weasy import weasyprint
+
+    from .pdf.typeset import quiet_weasyprint
+
+    fetcher, _ = make_url_fetcher(*roots)
+    with quiet_weasyprint():
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        return document.copy(document.pages[:1]).write_pdf()
+
+
+def rasterise(pdf: bytes, width: int):
+    """The PDF's first page as an RGB Pillow image `width` pixels wide."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        return page.render(scale=width / page.get_width(), may_draw_forms=False).to_pil().convert("RGB")
+    finally:
+        document.close()
+
+
+def svg_to_png(path: Path, root: Path) -> bytes:
+    """An SVG figure as a PNG on white (Kindle's Enhanced Typesetting shows no SVG,
+    and Apple Books shows transparent areas black at night)."""
+    width, height = svg_size(read_bytes(root, path, "image"))
+    html = (f"<style>@page {{ size: {width}px {height}px; margin: 0 }} html, body {{ margin: 0; background: #fff }}"
+            f" img {{ display: block; width: {width}px; height: {height}px }}</style>"
+            f'<img src="{path.resolve().as_uri()}" alt=""/>')
+    pdf = typeset(html, path.parent.resolve().as_uri() + "/", root)
+    pixels = min(SVG_WIDTH_MAX, max(SVG_WIDTH_MIN, round(2 * width)))
+    buffer = io.BytesIO()
+    rasterise(pdf, pixels).save(buffer, format="PNG", optimize=True)  # no date in it: same pixels, same bytes
+    return buffer.getvalue()
+
+
+PDF_WIDTH_EPUB, PDF_WIDTH_PRINT = 1600, 2400  # pixels of a PDF figure's first page: 2400 is 300 dpi over 8 in
+
+
+def pdf_to_png(path: Path, root: Path, width: int = PDF_WIDTH_EPUB) -> bytes:
+    """A PDF figure's first page as a PNG on white, `width` pixels wide."""
+    buffer = io.BytesIO()
+    rasterise(read_bytes(root, path, "image"), width).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def svg_size(data: bytes) -> tuple[float, float]:
+    """The SVG's own size in CSS pixels: its width and height, else its viewBox's
+    (an image of unknown size is 300 x 150, as in CSS)."""
+    root = etree.fromstring(data, etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False))
+    box = [float(v) for v in re.split(r"[\s,]+", (root.get("viewBox") or "").strip()) if v][2:4]
+    width, height = _px(root.get("width")), _px(root.get("height"))
+    if width and height:
+        return width, height
+    if len(box) == 2 and box[0] > 0 and box[1] > 0:
+        if width:
+            return width, width * box[1] / box[0]
+        if height:
+            return height * box[0] / box[1], height
+        return box[0], box[1]
+    return 300.0, 150.0
+
+
+def _px(value: str | None) -> float | None:
+    match = _LENGTH.match(value or "")
+    return float(match.group(1)) * _PX[match.group(2)] if match and float(match.group(1)) > 0 else None

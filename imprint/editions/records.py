@@ -1,0 +1,151 @@
+"""The citation record as files a reference manager imports: CSL-JSON, BibTeX, RIS."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Mapping
+
+from ..settings import Settings
+from . import EDITIONS
+from ..prepare.article import Manuscript
+from ..source.model import csl_variables
+from ..theme import Theme
+
+# CSL item types to BibTeX entry types and RIS reference types.
+BIBTEX_TYPES = {
+    "article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
+    "book": "book", "chapter": "incollection", "paper-conference": "inproceedings",
+    "report": "techreport", "thesis": "phdthesis", "entry-encyclopedia": "incollection",
+}
+RIS_TYPES = {
+    "article-journal": "JOUR", "article-magazine": "MGZN", "article-newspaper": "NEWS", "book": "BOOK",
+    "chapter": "CHAP", "paper-conference": "CPAPER", "report": "RPRT", "thesis": "THES",
+    "dataset": "DATA", "webpage": "ELEC", "manuscript": "UNPB", "preprint": "UNPB",
+}
+# BCP 47 primary subtags to the language names biblatex's `langid` expects.
+LANGIDS = {"en": "english", "ru": "russian", "de": "ngerman", "fr": "french", "es": "spanish",
+           "it": "italian", "uk": "ukrainian", "pl": "polish", "mn": "mongolian"}
+
+
+def write_csl_json(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    # With the variables front matter fields declare (source/model.py, `csl=`): what the
+    # "For citation" line needs is in the record already (citation.build_record).
+    record = {**manuscript.record, **csl_variables(manuscript.article)}
+    return (json.dumps([record], indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def write_bibtex(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    return to_bibtex(manuscript.record).encode()
+
+
+def write_ris(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
+    return to_ris(manuscript.record, manuscript.keywords).encode()
+
+
+def to_bibtex(record: Mapping[str, Any]) -> str:
+    fields: list[tuple[str, str]] = []
+
+    def add(name: str, value: Any, verbatim: bool = False) -> None:
+        if value not in (None, ""):
+            # biblatex reads url and doi verbatim: escaping them would change them.
+            fields.append((name, _verbatim(str(value)) if verbatim else _latex(str(value))))
+
+    if record.get("author"):
+        fields.append(("author", " and ".join(_bibtex_name(n) for n in record["author"])))
+    if record.get("title"):  # double braces: BibTeX styles must not change its case
+        fields.append(("title", "{" + _latex(record["title"]) + "}"))
+    add("shorttitle", record.get("title-short"))
+    kind = BIBTEX_TYPES.get(record.get("type", ""), "misc")
+    add("journal" if kind == "article" else "booktitle", record.get("container-title"))
+    date = (record.get("issued") or {}).get("date-parts", [[]])[0]
+    if date:
+        add("year", date[0])
+        if len(date) > 1:
+            add("month", date[1])
+        add("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date)))
+    add("volume", record.get("volume"))
+    add("number", record.get("issue"))
+    add("pages", str(record.get("page", "")).replace("-", "--").replace("\u2013", "--") or None)
+    add("publisher", record.get("publisher"))
+    add("address", record.get("publisher-place"))
+    add("issn", record.get("ISSN"))
+    add("doi", record.get("DOI"), verbatim=True)
+    add("url", record.get("URL"), verbatim=True)
+    add("langid", LANGIDS.get(str(record.get("language", "")).split("-")[0]))
+    add("keywords", record.get("keyword"))
+    add("abstract", record.get("abstract"))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{kind}{{{record['id']},\n{body}\n}}\n"
+
+
+def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = ()) -> str:
+    """The record in RIS. `keywords` one by one (the record joins them with commas,
+    and a keyword may contain one)."""
+    lines: list[tuple[str, Any]] = [("TY", RIS_TYPES.get(record.get("type", ""), "GEN"))]
+    for name in record.get("author", []):
+        lines.append(("AU", name.get("literal") or ", ".join(
+            p for p in (" ".join(x for x in (name.get("non-dropping-particle"), name.get("family")) if x),
+                        name.get("given"), name.get("suffix")) if p)))
+    lines.append(("TI", record.get("title")))
+    lines.append(("ST", record.get("title-short")))
+    lines.append(("T2", record.get("container-title")))
+    date = (record.get("issued") or {}).get("date-parts", [[]])[0]
+    if date:
+        lines.append(("PY", date[0]))
+        lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date))))
+    lines.append(("VL", record.get("volume")))
+    lines.append(("IS", record.get("issue")))
+    pages = re.split(r"\s*[-\u2013]\s*", str(record.get("page", ""))) if record.get("page") else []
+    if pages:
+        lines.append(("SP", pages[0]))
+        if len(pages) > 1:
+            lines.append(("EP", pages[-1]))
+    lines.append(("PB", record.get("publisher")))
+    lines.append(("CY", record.get("publisher-place")))
+    lines.append(("SN", record.get("ISSN")))
+    lines.append(("DO", record.get("DOI")))
+    lines.append(("UR", record.get("URL")))
+    lines.append(("LA", record.get("language")))
+    for keyword in keywords:
+        lines.append(("KW", keyword))
+    lines.append(("AB", record.get("abstract")))
+    lines.append(("ER", ""))
+    # RIS: a two-letter tag, two spaces, a hyphen, a space; CRLF line ends.
+    return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines if value not in (None, "") or tag == "ER")
+
+
+def _one_line(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _bibtex_name(name: Mapping[str, str]) -> str:
+    if "literal" in name:
+        return "{" + _latex(name["literal"]) + "}"
+    family = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
+    parts = [family]
+    if name.get("suffix"):
+        parts.append(name["suffix"])
+    if name.get("given"):
+        parts.append(name["given"])
+    return ", ".join(_latex(p) for p in parts)
+
+
+_LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
+          "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+
+
+def _verbatim(text: str) -> str:
+    """A verbatim field may hold anything but unbalanced braces."""
+    text = " ".join(text.split())
+    return text.replace("{", "%7B").replace("}", "%7D")
+
+
+def _latex(text: str) -> str:
+    """Escape the characters TeX treats specially; other Unicode passes (biblatex/biber)."""
+    return "".join(_LATEX.get(char, char) for char in " ".join(text.split()))
+
+
+# The citation files an archival PDF carries, with their media types.
+ATTACHMENTS = {fmt: (write, EDITIONS[fmt].media_type)
+               for fmt, write in (("json", write_csl_json), ("bib", write_bibtex), ("ris", write_ris))}

@@ -1,0 +1,379 @@
+"""An article made ready for the writers: its Markdown rendered, its citations and
+references formatted, its words looked up, its dates fixed. Templates read nothing else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from ..source.readonly import ReadOnlyDict
+from pathlib import Path
+from typing import Any, Mapping
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..body import pandoc
+from ..body.chapters import EPUB, PRINT, Body, plain_text
+from ..body.formulas import cache_folder
+from ..body.reader import Field, Setting, read_fields, start_body
+from ..body.references import format_references
+from ..body.references import start as start_references
+from ..source.record import build_record, full_title
+from ..settings import Settings
+from ..editions import DEFAULT, E_READER, EDITIONS
+from ..errors import Problem, SourceError, StyleError, UserError
+from ..source.model import Affiliation, Article, Author
+from ..theme import Theme
+
+# When neither SOURCE_DATE_EPOCH nor the article gives a date, editions carry this
+# one, so that a rebuild is still byte-identical.
+FALLBACK_DATE = datetime(1980, 1, 1, tzinfo=timezone.utc)
+NOTE_CALLS = "note-calls.html.j2"  # how the text calls its notes (macros)
+
+
+@dataclass(frozen=True)
+class Byline:
+    author: Author
+    affiliation_numbers: tuple[int, ...]  # into Manuscript.affiliations, from 1
+
+
+@dataclass(frozen=True)
+class TranslatedFront:
+    """The front matter in the article's second language."""
+
+    lang: str
+    t: Mapping[str, Any]  # the words of that language
+    title: Markup | None
+    title_text: str | None
+    subtitle: Markup | None
+    abstract: Markup | None
+    abstract_text: str | None
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Statements:
+    """Back matter statements, rendered."""
+
+    acknowledgements: Markup | None = None
+    funding: tuple[Markup, ...] = ()
+    conflict_of_interest: Markup | None = None
+    data_availability: Markup | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.acknowledgements or self.funding or self.conflict_of_interest or self.data_availability)
+
+
+@dataclass(frozen=True)
+class Manuscript:
+    article: Article
+    t: Mapping[str, Any]  # the words of the article's language (styles/locales)
+    title: Markup
+    title_text: str
+    subtitle: Markup | None
+    subtitle_text: str | None
+    running_title: str
+    running_authors: str
+    abstract: Markup | None
+    abstract_text: str | None
+    translation: TranslatedFront | None
+    bylines: tuple[Byline, ...]
+    affiliations: tuple[Affiliation, ...]  # each once, in order of first mention
+    body: Body
+    statements: Statements
+    author_notes: Mapping[int, Markup]  # index into article.authors -> rendered note
+    plain_language_summary: Markup | None  # Quarto's (AGU's) fields, rendered
+    key_points: tuple[Markup, ...]
+    byline_notes: Mapping[str, Markup]  # Quarto's author-notes: equal-contributor, deceased, group
+    title_notes: Markup | None  # footnotes on the title or subtitle, printed under the byline
+    references_title: str
+    record: Mapping[str, Any]  # CSL-JSON
+    reference: Markup  # the "For citation" line, formatted by the CSL style
+    reference_text: str
+    identifier: str  # urn:doi:... or a urn:uuid: derived from the slug
+    created: datetime
+    modified: datetime
+    generator: str
+    warnings: tuple[Problem, ...] = ()  # what the build reports but does not stop for
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        return self.article.keywords
+
+    @property
+    def full_title(self) -> str:
+        """Title and subtitle in one line, as document properties show it."""
+        return full_title(self.title_text, self.subtitle_text)
+
+
+def dialects(article: Article, settings: Settings) -> tuple[str, ...]:
+    """What the body is rendered as: XHTML for an e-reader edition, HTML for print
+    (and for every article of an issue, which is laid out to paginate the issue)."""
+    editions = [EDITIONS[f] for f in settings.formats or DEFAULT]
+    printed = article.issue is not None or any(edition.printed for edition in editions)
+    read = any(edition.kind == E_READER for edition in editions)
+    return tuple(dialect for dialect, wanted in ((EPUB, read), (PRINT, printed)) if wanted)
+
+
+def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
+    """The article made ready for the writers: its Markdown fields and body read
+    by Pandoc, with its notes, citations and reference list, and the article's
+    own "For citation" line. Every problem is raised at once."""
+    t = theme.strings(article.lang)
+    problems: list[Problem] = []
+    try:
+        style: Path | None = theme.csl_style(article.csl)
+    except StyleError as error:
+        problems += _style_problems(article, error)
+        style = None
+    setting = Setting(
+        file=article.file, body=article.body, body_line=article.body_line, lang=article.lang, words=t,
+        root=settings.root, folder=article.path.parent, deadline=pandoc.deadline_in(settings.time_limit),
+        dialects=dialects(article, settings), style=style, bibliography=article.bibliography,
+        shared_bibliography=article.shared_bibliography, nocite=article.nocite,
+        suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
+        prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
+        other_words={article.translation.lang: theme.strings(article.translation.lang)}
+        if article.translation else {}, words_for=theme.strings, formula_cache=cache_folder(settings.root),
+        note_calls=theme.macros(NOTE_CALLS))
+    # Three Pandoc runs at once: the body (the longest), the front matter's Markdown,
+    # then the article's own "For citation" line, which needs its title as text.
+    # A field that cites (an abstract may) is read with the body, by its citeproc.
+    fields = markdown_fields(article)
+    cited = tuple(f for f in fields if not f.inline and "@" in f.text)
+    setting = dataclasses.replace(setting, cited_fields=cited)
+    reading = formatting = None
+    field_warnings: list[Problem] = []
+    try:
+        try:
+            reading = start_body(setting)
+        except UserError as error:
+            problems += error.problems
+        try:
+            rendered = read_fields([f for f in fields if f not in cited], setting, field_warnings)
+        except UserError as error:
+            problems += error.problems
+            rendered = {}
+        body, warnings = None, ()
+        if not cited:
+            formatting = _start_reference(article, rendered, style, t, setting, problems)
+        try:
+            if reading is not None:
+                body, warnings, more = reading.result()
+                warnings = tuple(field_warnings) + warnings
+                reading = None
+                rendered = {**rendered, **more}
+        except UserError as error:
+            problems += error.problems
+            reading = None
+        if cited and not problems:
+            formatting = _start_reference(article, rendered, style, t, setting, problems)
+        reference = reference_text = None
+        if formatting is not None:
+            try:
+                reference, reference_text = formatting.result()[0][0]
+            except StyleError as error:
+                problems += _style_problems(article, error)
+            formatting = None
+    finally:  # an error not the user's: no Pandoc left running, no files left behind
+        for running in (reading, formatting):
+            if running is not None:
+                running.cancel()
+    if problems:
+        raise SourceError(problems)
+    title = rendered.get("title", Markup(""))
+    title_text = plain_text(without_note_marks(title))
+    subtitle = rendered.get("subtitle")
+    subtitle_text = plain_text(without_note_marks(subtitle)) if subtitle else None
+    abstract = rendered.get("abstract")
+    abstract_text = plain_text(abstract) if abstract else None
+    record = build_record(article, full_title(title_text, subtitle_text), abstract_text)
+    back = article.back_matter
+    statements = Statements(
+        acknowledgements=rendered.get("acknowledgements"),
+        funding=tuple(rendered[f"funding[{i}]"] for i in range(len(back.funding)) if f"funding[{i}]" in rendered),
+        conflict_of_interest=rendered.get("conflict-of-interest"),
+        data_availability=rendered.get("data-availability"),
+    )
+    author_notes = {i: rendered[f"author[{i}].note"] for i in range(len(article.authors))
+                    if f"author[{i}].note" in rendered}
+
+    affiliations: list[Affiliation] = []
+    bylines = []
+    for author in article.authors:
+        numbers = []
+        for affiliation in author.affiliations:
+            if affiliation not in affiliations:
+                affiliations.append(affiliation)
+            numbers.append(affiliations.index(affiliation) + 1)
+        bylines.append(Byline(author, tuple(numbers)))
+
+    published = article.date.to_datetime() if article.date else None
+    if settings.source_date_epoch is not None:
+        modified = datetime.fromtimestamp(settings.source_date_epoch, tz=timezone.utc)
+    elif article.date_modified:
+        modified = article.date_modified.to_datetime()
+    else:
+        modified = published or FALLBACK_DATE
+    return Manuscript(
+        article=article,
+        t=t,
+        title=title,
+        title_text=title_text,
+        subtitle=subtitle,
+        subtitle_text=subtitle_text,
+        running_title=article.short_title or _main_title(title_text),
+        running_authors=_running_authors(article, t),
+        abstract=abstract,
+        abstract_text=abstract_text,
+        translation=_translation(article, theme, rendered),
+        bylines=tuple(bylines),
+        affiliations=tuple(affiliations),
+        body=body,
+        statements=statements,
+        author_notes=ReadOnlyDict(author_notes),
+        plain_language_summary=rendered.get("plain-language-summary"),
+        key_points=tuple(rendered[f"key-points[{i}]"] for i in range(len(article.key_points))),
+        byline_notes=ReadOnlyDict({key: rendered[f"author-notes.{key}"] for key in article.byline_notes}),
+        title_notes=rendered.get("title-notes"),
+        references_title=(body.references_heading.text if body.references_heading else None)
+        or article.reference_section_title or t["references"],
+        record=ReadOnlyDict(record),
+        reference=reference,
+        reference_text=reference_text,
+        identifier=_identifier(article),
+        created=published or modified,
+        modified=modified,
+        generator=f"Imprint {__version__}",
+        warnings=warnings,
+    )
+
+
+def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Path | None, t: Mapping[str, Any],
+                     setting: Setting, problems: list[Problem]):
+    """The article's own "For citation" line, being formatted (None: no style)."""
+    if style is None or problems:
+        return None
+    title, subtitle, abstract = (rendered.get(k) for k in ("title", "subtitle", "abstract"))
+    record = build_record(article, full_title(plain_text(without_note_marks(title or "")),
+                                              plain_text(without_note_marks(subtitle)) if subtitle else None),
+                          plain_text(abstract) if abstract else None)
+    try:
+        return start_references([record], [style], article.lang, file=article.file, deadline=setting.deadline,
+                                quotes=str(t["quotes"]))
+    except StyleError as error:
+        problems += _style_problems(article, error)
+        return None
+
+
+def without_note_marks(markup: str) -> str:
+    """A title without the marks of its footnotes (for metadata and running heads)."""
+    return re.sub(r'<sup class="title-note-ref">[^<]*</sup>', "", str(markup))
+
+
+def markdown_fields(article: Article) -> list[Field]:
+    """Every front-matter field written in Markdown, to be read with the body."""
+    def line(path: str) -> int | None:
+        return article.locate(path.split("[")[0].split(".")[0])[1]
+
+    back = article.back_matter
+    candidates: list[tuple[str, str | None, bool, str | None]] = [
+        ("title", article.title, True, None),
+        ("subtitle", article.subtitle, True, None),
+        ("abstract", article.abstract, False, None),
+        ("acknowledgements", back.acknowledgements, False, None),
+        ("conflict-of-interest", back.conflict_of_interest, False, None),
+        ("data-availability", back.data_availability, False, None),
+        *((f"funding[{i}]", text, False, None) for i, text in enumerate(back.funding)),
+        *((f"author[{i}].note", a.note, False, None) for i, a in enumerate(article.authors)),
+        ("plain-language-summary", article.plain_language_summary, False, None),
+        *((f"key-points[{i}]", text, True, None) for i, text in enumerate(article.key_points)),
+        *((f"author-notes.{key}", text, True, None) for key, text in article.byline_notes.items()),
+    ]
+    translation = article.translation
+    if translation is not None:
+        candidates += [("translation.title", translation.title, True, translation.lang),
+                       ("translation.subtitle", translation.subtitle, True, translation.lang),
+                       ("translation.abstract", translation.abstract, False, translation.lang)]
+    return [Field(path, text, inline, line(path), lang) for path, text, inline, lang in candidates if text]
+
+
+def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> Manuscript:
+    """The manuscript printed on pages first-last of its issue: the page range in its
+    citation record and "For citation" line, the first page's number on its print
+    editions. Only what the pages change is made again."""
+    article = manuscript.article
+    page = f"{first}-{last}" if last > first else str(first)
+    article = dataclasses.replace(article, folio=first,
+                                  citation=dataclasses.replace(article.citation, page=page))
+    record = build_record(article, manuscript.full_title, manuscript.abstract_text)
+    # (one record: well under a second; the unit's own time limit still holds)
+    reference, reference_text = format_references([record], [theme.csl_style(article.csl)], article.lang,
+                                                  file=article.file, deadline=pandoc.deadline_in(60),
+                                                  quotes=str(manuscript.t["quotes"]))[0][0]
+    return dataclasses.replace(manuscript, article=article, record=ReadOnlyDict(record),
+                               reference=reference, reference_text=reference_text)
+
+
+def issue_label(volume: str | None, issue: str | None, collection_number: str | None, year: int | None,
+                t: Mapping[str, Any]) -> str | None:
+    """"Vol. 5, no. 3 (19), 2019" in the words of the edition's language."""
+    parts = []
+    if volume:
+        parts.append(f"{t['volume']} {volume}")
+    if issue:
+        number = f"{t['issue']} {issue}"
+        parts.append(f"{number} ({collection_number})" if collection_number else number)
+    if parts and year:
+        parts.append(str(year))
+    return ", ".join(parts) or None
+
+
+def _style_problems(article: Article, error: StyleError) -> list[Problem]:
+    """A style problem, told where the article names the style."""
+    file, line = article.locate("csl")
+    return [Problem(file, f"citation style '{article.csl}': {p.message}", line=line, field="csl", hint=p.hint)
+            for p in error.problems]
+
+
+def _translation(article: Article, theme: Theme, rendered: Mapping[str, Markup]) -> TranslatedFront | None:
+    translation = article.translation
+    if translation is None:
+        return None
+    title = rendered.get("translation.title")
+    abstract = rendered.get("translation.abstract")
+    return TranslatedFront(
+        lang=translation.lang,
+        t=theme.strings(translation.lang),
+        title=title,
+        title_text=plain_text(title) if title else None,
+        subtitle=rendered.get("translation.subtitle"),
+        abstract=abstract,
+        abstract_text=plain_text(abstract) if abstract else None,
+        keywords=translation.keywords,
+    )
+
+
+def _main_title(title: str) -> str:
+    """A running head carries the title without what follows its colon."""
+    main = title.split(": ", 1)[0]
+    return main if len(main) >= 3 else title
+
+
+def _running_authors(article: Article, t: Mapping[str, Any]) -> str:
+    names = [a.name.initials for a in article.authors]
+    if len(names) > 2:
+        return f"{names[0]} {t['et_al']}"
+    return f" {t['and']} ".join(names)
+
+
+def _identifier(article: Article) -> str:
+    if article.doi:
+        return f"urn:doi:{article.doi}"
+    # No DOI: a stable identifier derived from where the article lives.
+    import uuid  # (with platform, 3 ms of every start: only an article without a DOI needs it)
+
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, (article.base_url or 'imprint:') + article.slug)}"

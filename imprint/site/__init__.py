@@ -1,0 +1,1 @@
+"""The download site: landing pages, the index, the OPDS catalogue."""

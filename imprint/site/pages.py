@@ -1,0 +1,275 @@
+"""The download site: a landing page per article and per issue, an index of them
+all, and the OPDS catalogue (opds.py), all in dist/ beside the editions.
+
+Pages are rendered from styles/templates/site/ with styles/css/site.css. Links
+between pages are relative (index.html named, never a bare folder), so dist/
+works from any static host and opened from disk; the URLs machines read
+(Highwire tags, JSON-LD, OPDS) are absolute when the publication has a base URL.
+A landing page lists the editions present in its folder after the build, with
+their sizes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from markupsafe import Markup
+
+from ..settings import Settings
+from ..editions import EDITIONS
+from ..body.pandoc import deadline_in
+from ..body.reader import Field, render_fields
+from ..body.references import format_references
+from ..errors import Problem, StyleError
+from ..prepare.article import Manuscript
+from ..source.model import Publication
+from ..prepare.issue import IssueManuscript
+from .listing import ArticleListing, IssueListing
+from ..theme import Theme
+from .metadata import Download, dublin_core_tags, highwire_tags, json_ld, scholarly_article
+
+STYLESHEET = "site.css"
+# What a landing page offers under "Cite as" after the article's own style.
+DEFAULT_CITE_AS = ("apa", "chicago-author-date", "modern-language-association", "gost-r-7-0-5-2008")
+CSL_NS = "{http://purl.org/net/xbiblio/csl}"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a page is in dist/, and how it names other files."""
+
+    folder: str  # "" for the index, "<slug>" for a landing page, "opds/issues" for a feed
+    base_url: str | None
+
+    def link(self, path: str) -> str:
+        """A link for people (relative: works on any host and from disk)."""
+        return "../" * (self.folder.count("/") + 1 if self.folder else 0) + path
+
+    def url(self, path: str) -> str:
+        """A URL for machines: absolute when the base URL is known."""
+        return f"{self.base_url.rstrip('/')}/{path}" if self.base_url else self.link(path)
+
+    def absolute(self, path: str) -> str | None:
+        return f"{self.base_url.rstrip('/')}/{path}" if self.base_url else None
+
+
+@dataclass(frozen=True)
+class Citation:
+    style: str  # the style's title
+    html: Markup
+    text: str
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """What the site's index and catalogue list: every article and issue, by its
+    listing (made by this build, or kept in the manifest from an earlier one)."""
+
+    publication: Publication
+    articles: list[ArticleListing]
+    issues: list[IssueListing]
+    complete: bool  # every article is listed: the index and the catalogue can be made
+
+    def acquirable(self) -> bool:
+        """Whether an e-reader app could download anything: the catalogue's purpose."""
+        return any(name.endswith((".epub", ".pdf")) for item in [*self.articles, *self.issues]
+                   for name in item.files)
+
+    @property
+    def lang(self) -> str:
+        if self.publication.lang:
+            return self.publication.lang
+        return self.articles[0].lang if self.articles else "en"
+
+    def notes(self, settings: Settings) -> list[str]:
+        found = []
+        if not self.complete:
+            found.append("the site's index and OPDS catalogue were not rebuilt: they list every article, "
+                         "so they are made when every article builds")
+        elif not self.acquirable():
+            found.append("no OPDS catalogue was made: this build made no EPUB or PDF to offer in it")
+        if not self.publication.base_url:
+            found.append("base-url is not set in the publication file: the landing pages give relative URLs, "
+                         "which Google Scholar does not accept")
+        if self.complete:
+            known = {a.slug for a in self.articles} | {i.slug for i in self.issues} | {"opds", ".imprint"}
+            stale = sorted(p.name for p in settings.dist_dir.iterdir() if p.is_dir() and p.name not in known)
+            if stale:
+                found.append(f"dist/ holds folders of no article or issue in source/: {', '.join(stale)} "
+                             "(delete them before publishing dist/)")
+        return found
+
+
+def render_site(content: SiteContent, theme: Theme, settings: Settings) -> dict[str, bytes]:
+    """The files of the site as a whole, by their path in dist/: the stylesheet and
+    (when complete) the index and the catalogue. Landing pages are their article's."""
+    files: dict[str, bytes] = {STYLESHEET: theme.stylesheet(STYLESHEET)}
+    if content.complete:
+        home = site_name(content.publication, theme, content.lang)
+        files["index.html"] = _index_page(content, home, theme, settings)
+        if content.acquirable():
+            from .opds import render_catalogue
+            files.update(render_catalogue(content, home, theme))
+    return files
+
+
+def site_name(publication: Publication, theme: Theme, lang: str, journal: str | None = None) -> str:
+    """The publication's title, else its journal's name, else the words for the index."""
+    return publication.title or journal or str(theme.strings(lang)["site_home"])
+
+
+def downloads(files: dict[str, int], slug: str, place: Place, t) -> list[Download]:
+    """The editions and citation files among `files` (dist/<slug>/), in the table's order."""
+    found = []
+    for fmt, spec in EDITIONS.items():
+        names = [(fmt, spec.path(slug), t[f"file_{fmt}"])] if spec.offered else []
+        if spec.printed:
+            names.append((f"{fmt}-booklet", spec.path(slug, booklet=True), f"{t[f'file_{fmt}']}, {t['booklet']}"))
+        for kind, name, label in names:
+            if name in files:
+                found.append(Download(kind, name, label, spec.media_type, files[name], place.url(f"{slug}/{name}")))
+    return found
+
+
+def cover_name(files: dict[str, int]) -> tuple[str | None, str | None]:
+    """The cover and thumbnail among the files, if the build made them."""
+    cover = next((n for n in ("cover.jpg", "cover.png") if n in files), None)
+    return cover, "cover-thumbnail.jpg" if "cover-thumbnail.jpg" in files else None
+
+
+def render_landing(manuscript: Manuscript, files: dict[str, int], issue: IssueListing | None,
+                   publication: Publication, theme: Theme) -> bytes:
+    """An article's landing page, listing `files` (name in its folder -> size)."""
+    article = manuscript.article
+    place = Place(article.slug, article.base_url)
+    found = downloads(files, article.slug, place, manuscript.t)
+    cover, thumbnail = cover_name(files)
+    page_url = place.absolute(f"{article.slug}/index.html")
+    image_url = place.url(f"{article.slug}/{cover}") if cover else None
+    html = theme.render(
+        "site/article.html.j2",
+        doc=manuscript, t=manuscript.t, lang=article.lang, place=place, downloads=found,
+        home=site_name(publication, theme, article.lang, article.citation.container_title),
+        cover=cover, thumbnail=thumbnail, issue=issue,
+        page_url=page_url,
+        highwire=highwire_tags(manuscript, found, page_url),
+        dublin_core=dublin_core_tags(manuscript),
+        json_ld=json_ld(scholarly_article(manuscript, found, page_url, image_url)),
+        citations=_cite_as(manuscript, publication, theme),
+        stylesheet=place.link(STYLESHEET),
+    )
+    return html.encode()
+
+
+def render_issue_landing(issue: IssueManuscript, files: dict[str, int], publication: Publication,
+                         theme: Theme) -> bytes:
+    place = Place(issue.issue.slug, issue.issue.base_url)
+    found = downloads(files, issue.issue.slug, place, issue.t)
+    cover, thumbnail = cover_name(files)
+    page_url = place.absolute(f"{issue.issue.slug}/index.html")
+    data = _issue_json_ld(issue, place, page_url, cover)
+    html = theme.render(
+        "site/issue.html.j2",
+        issue=issue, t=issue.t, lang=issue.lang, home=site_name(publication, theme, issue.lang, issue.journal),
+        place=place, downloads=found, cover=cover, thumbnail=thumbnail, page_url=page_url, json_ld=json_ld(data),
+        stylesheet=place.link(STYLESHEET),
+    )
+    return html.encode()
+
+
+def _index_page(content: SiteContent, home: str, theme: Theme, settings: Settings) -> bytes:
+    publication = content.publication
+    lang = content.lang
+    t = theme.strings(lang)
+    place = Place("", publication.base_url)
+    articles = sorted(content.articles, key=lambda a: (-(a.year or 0), _natural(a.issue or ""), a.folio,
+                                                       a.full_title))
+    issues = sorted(content.issues, key=lambda i: (-(i.year or 0), _natural(i.volume or ""),
+                                                   _natural(i.issue_number or ""), _natural(i.slug)))
+    description = None
+    if publication.description:
+        file = publication.file or "source/publication.yaml"
+        line = publication.where.get("description", (file, None))[1]
+        description = render_fields([Field("description", publication.description, False, line)], file=file,
+                                    lang=lang, words=t, deadline=deadline_in(settings.time_limit))["description"]
+    html = theme.render(
+        "site/index.html.j2",
+        t=t, lang=lang, home=home, publication=publication, description=description, place=place,
+        articles=articles, issues=issues, words={a.lang: theme.strings(a.lang) for a in articles},
+        thumbnails={item.slug: cover_name(item.files)[1] for item in [*articles, *issues]},
+        page_url=place.absolute("index.html"),
+        stylesheet=place.link(STYLESHEET),
+    )
+    return html.encode()
+
+
+def _natural(text: str) -> tuple:
+    """Sorts "2" before "10"."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(text)))
+
+
+def cite_as_styles(publication: Publication, theme: Theme) -> list[Problem]:
+    """Every style `cite-as` names must exist: checked before anything is written."""
+    problems = []
+    for index, name in enumerate(publication.cite_as):
+        try:
+            theme.csl_style(name)
+        except StyleError as error:
+            file, line = publication.where.get(f"cite-as[{index}]", (publication.file, None))
+            problems += [Problem(file or "source/publication.yaml", f"citation style '{name}': {p.message}",
+                                 line=line, field=f"cite-as[{index}]", hint=p.hint) for p in error.problems]
+    return problems
+
+
+def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> list[Citation]:
+    """The article's reference in its own style, then in each style the publication offers."""
+    article = manuscript.article
+    record = {**manuscript.record, "id": article.slug}
+    names = list(dict.fromkeys((article.csl,) + (publication.cite_as or DEFAULT_CITE_AS)))
+    paths = [theme.csl_style(name) for name in names]  # checked beforehand (cite_as_styles)
+    formatted = format_references([record], paths, article.lang, file=article.file, deadline=deadline_in(60),
+                                  quotes=str(manuscript.t["quotes"]))  # (one record: well under a second)
+    return [Citation(_style_title(path) or name, *entries[0]) for name, path, entries in zip(names, paths, formatted)]
+
+
+def _style_title(path: Path) -> str | None:
+    # The path comes from Theme.csl_style, which has checked that it may be read.
+    try:
+        for _, element in ElementTree.iterparse(path, events=("end",)):
+            if element.tag == f"{CSL_NS}title":
+                return (element.text or "").strip() or None
+    except ElementTree.ParseError:
+        return None
+    return None
+
+
+def _issue_json_ld(issue: IssueManuscript, place: Place, page_url: str | None, cover: str | None) -> dict:
+    c = issue.issue.citation
+    data: dict = {"@context": "https://schema.org", "@type": "PublicationIssue"}
+    if issue.issue.doi_url or page_url:
+        data["@id"] = issue.issue.doi_url or page_url
+    if c.issue:
+        data["issueNumber"] = str(c.issue)
+    data["name"] = issue.name
+    if issue.issue.date:
+        data["datePublished"] = issue.issue.date.iso()
+    data["inLanguage"] = issue.lang
+    first, last = issue.pages_of(issue.articles[0])[0], issue.pages_of(issue.articles[-1])[1]
+    data["pageStart"], data["pageEnd"] = str(first), str(last)
+    if c.container_title:
+        journal: dict = {"@type": "Periodical", "name": c.container_title}
+        if c.issn:
+            journal["issn"] = c.issn
+        data["isPartOf"] = ({"@type": "PublicationVolume", "volumeNumber": str(c.volume), "isPartOf": journal}
+                            if c.volume else journal)
+    if cover:
+        data["image"] = place.url(f"{issue.issue.slug}/{cover}")
+    data["hasPart"] = [{"@type": "ScholarlyArticle", "name": m.full_title,
+                        "url": place.url(f"{m.article.slug}/index.html"),
+                        "pagination": m.article.citation.page} | ({"sameAs": m.article.doi_url}
+                                                                   if m.article.doi else {})
+                       for m in issue.articles]
+    return data

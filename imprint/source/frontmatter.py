@@ -1,0 +1,280 @@
+"""YAML with line numbers: parse safely, remember where every field was written.
+
+PyPYAML's safe_load forgets positions, so the document is composed into nodes
+first (SafeLoader: no Python objects), the nodes are walked once to record the
+line of every key and list item, and only then constructed into plain values.
+The walk also bounds the size of the document, since YAML aliases can make a
+small file expand into a huge tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..errors import Problem
+
+MAX_NODES = 20_000  # a front matter has a few hundred; aliases can make billions
+MAX_DEPTH = 50
+
+Path_ = tuple  # a path into the data: ("author", 0, "orcid")
+
+
+@dataclass
+class Located:
+    """Parsed YAML data and where each part of it was written."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+    # Front matter merged from several files (quarto_project.merge_under): the
+    # file each part was written in; a path not listed is in `file`.
+    files: dict[Path_, str] = field(default_factory=dict)
+    # Each scalar value: the line its text starts on, its YAML style ('' plain,
+    # '|' literal, '>' folded, quotes) and its text as written (before YAML read
+    # 02210 as the number 2210).
+    scalars: dict[Path_, tuple[int, str, str]] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+    def file_of(self, path: Path_) -> str:
+        """The file `path` was written in (its nearest ancestor's)."""
+        path = tuple(path)
+        while path:
+            if path in self.files:
+                return self.files[path]
+            path = path[:-1]
+        return self.files.get((), self.file)
+
+
+def format_path(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
+    """Split the front matter from the Markdown body: `---` YAML `---`, or
+    Pandoc's title block (`% title`, `% authors`, `% date` lines).
+
+    Returns the front matter as YAML, the file's line it starts on, the body,
+    and the line the body starts on.
+    """
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith("%"):
+        return _title_block(lines)
+    if not lines or lines[0].rstrip() != "---":
+        raise_problems([Problem(
+            file, "the file does not start with front matter", line=1,
+            hint="begin the file with a line '---', then the fields (title: ...), then a line '---' "
+                 "(or with Pandoc's title block: % Title)",
+        )])
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            return "".join(lines[1:number - 1]), 2, "".join(lines[number:]), number + 1
+    raise_problems([Problem(
+        file, "the front matter is never closed", line=1,
+        hint="end the front matter with a line '---' before the article text",
+    )])
+    raise AssertionError  # unreachable
+
+
+def _title_block(lines: list[str]) -> tuple[str, int, str, int]:
+    """Pandoc's title block as YAML, a line for a line: `% title`, then `% authors`
+    (separated by ;), then `% date`; a line starting with a space continues the
+    one before (Pandoc's manual, "Metadata blocks: Extension pandoc_title_block")."""
+    fields: list[str] = []
+    count = 0
+    for line in lines:
+        if line.startswith("%"):
+            fields.append(line[1:].strip())
+        elif line.startswith((" ", "\t")) and fields and line.strip():
+            fields[-1] += " " + line.strip()
+        else:
+            break
+        count += 1
+    keys = ("title", "author", "date")
+    yaml_lines = []
+    for key, value in zip(keys, fields):
+        if not value:
+            yaml_lines.append("")
+        elif key == "author":
+            names = [n.strip() for n in value.split(";") if n.strip()]
+            yaml_lines.append("author: [" + ", ".join(_quoted(n) for n in names) + "]")
+        else:
+            yaml_lines.append(f"{key}: {_quoted(value)}")
+    yaml_lines += [""] * (count - len(yaml_lines))  # (continuation lines: the line numbers stay the file's)
+    return "\n".join(yaml_lines) + "\n", 1, "".join(lines[count:]), count + 1
+
+
+def _quoted(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)  # (a JSON string is a YAML string)
+
+
+def raise_problems(problems: list[Problem]) -> None:
+    from ..errors import SourceError
+
+    raise SourceError(problems)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that reads plain values the way YAML 1.2 does.
+
+    YAML 1.1, which PyYAML follows, turns `NO` (Norway) and `on` into booleans,
+    `010` into 8 and `1:30` into 90. Here only true/false are booleans and only
+    decimal digits are integers. Dates stay as written: source/project.py checks them and
+    can say where an impossible one (2019-02-30) is.
+    """
+
+
+_DROPPED = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int"}
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Loader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 10))
+
+
+if hasattr(yaml, "CSafeLoader"):  # PyYAML built with libyaml: its parser is ten times faster
+    class _FastLoader(yaml.CSafeLoader):
+        """The same reading of plain values, with libyaml's parser."""
+
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _FastLoader.yaml_constructors = _Loader.yaml_constructors
+else:
+    _FastLoader = None
+
+
+def _compose(text: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
+    """The document's nodes, and the loader to construct them with. A document
+    libyaml cannot parse is parsed again by PyYAML's own parser, whose
+    messages say more (and raise its error)."""
+    if _FastLoader is not None:
+        loader = _FastLoader(text)
+        try:
+            return loader, loader.get_single_node()
+        except yaml.YAMLError:
+            loader.dispose()
+    loader = _Loader(text)
+    try:
+        return loader, loader.get_single_node()
+    except yaml.YAMLError:
+        loader.dispose()
+        raise
+
+
+# Characters XML cannot carry: C0 controls but tab and line ends, U+FFFE and U+FFFF.
+UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def load_yaml(text: str, file: str, first_line: int = 1) -> Located:
+    """Parse YAML text that starts on `first_line` of `file`."""
+    offset = first_line - 1
+    loader = None
+    try:
+        try:
+            loader, node = _compose(text)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            message = error.problem or error.context
+            if error.context and error.context_mark and error.problem:
+                message = (f"{error.context} that starts on line {error.context_mark.line + 1 + offset}, "
+                           f"{error.problem}")
+            raise_problems([Problem(
+                file,
+                f"this is not valid YAML: {message}",
+                line=mark.line + 1 + offset if mark else None,
+                column=mark.column + 1 if mark else None,
+                hint="check the indentation and quote values that contain ': ' or start with a special character",
+            )])
+        except yaml.YAMLError as error:
+            raise_problems([Problem(file, f"this is not valid YAML: {error}")])
+        if node is None:
+            return Located(file, {}, {(): first_line})
+        located = Located(file, None, {})
+        problems: list[Problem] = []
+        _walk(node, (), located, problems, offset, [0])
+        if problems:
+            raise_problems(problems)
+        try:
+            data = loader.construct_document(node)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark
+            raise_problems([Problem(
+                file, f"this value cannot be read: {error.problem}",
+                line=mark.line + 1 + offset if mark else None,
+            )])
+        located.data = _plain(data)
+        return located
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem],
+          offset: int, count: list[int]) -> None:
+    count[0] += 1
+    if count[0] > MAX_NODES or len(path) > MAX_DEPTH:
+        if count[0] == MAX_NODES + 1 or len(path) == MAX_DEPTH + 1:
+            problems.append(Problem(
+                located.file,
+                "the YAML is too large or too deeply nested (are aliases expanding it?)",
+                line=node.start_mark.line + 1 + offset,
+                hint=f"front matter is limited to {MAX_NODES} values and {MAX_DEPTH} levels",
+            ))
+        raise_problems(problems)
+    located.lines.setdefault(path, node.start_mark.line + 1 + offset)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(Problem(located.file, "field names must be plain text", line=line,
+                                        field=format_path(path) or None))
+                continue
+            key = key_node.value
+            if key in seen:
+                problems.append(Problem(
+                    located.file, f"field '{key}' is given twice (first on line {seen[key]})",
+                    line=line, field=format_path(path) or None, hint="keep one of them",
+                ))
+            seen[key] = line
+            located.lines[path + (key,)] = line
+            _walk(value_node, path + (key,), located, problems, offset, count)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, path + (index,), located, problems, offset, count)
+    elif isinstance(node, yaml.ScalarNode):
+        located.scalars[path] = (node.start_mark.line + 1 + offset, node.style or "", node.value)
+        found = UNPUBLISHABLE.search(node.value)
+        if found:  # written as an escape ("\e", "\x1b"), else the file's own check finds it
+            problems.append(Problem(
+                located.file, f"the control character U+{ord(found.group()):04X} cannot be published",
+                line=node.start_mark.line + 1 + offset, field=format_path(path) or None,
+                hint="delete it (or its escape) from the value",
+            ))
+
+
+def _plain(value: Any) -> Any:
+    """JSON-like values only: keys become strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,179 @@
+"""Images an article shows: found inside the project, checked to be what they claim.
+
+PNG and JPEG are decoded with Pillow (a renamed or truncated file is refused);
+SVG is parsed without network or entities and refused if it runs scripts or
+loads anything but its own fragments and data: URIs.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from ..files import display, read_bytes, within
+
+MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
+               ".pdf": "application/pdf"}  # (a PDF figure, as LaTeX users make them: shown as pixels)
+MAX_PIXELS = 50_000_000  # a 7000 x 7000 scan; more is a mistake or a decompression bomb
+MAX_BYTES = 20 * 1024 * 1024
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#|data:)", re.I)  # url(#gradient) and data: stay inside
+
+
+@dataclass(frozen=True)
+class Image:
+    path: Path  # resolved, inside the project
+    shown: str  # as the user wrote it
+    media_type: str
+    width: int | None  # pixels, for PNG and JPEG
+    height: int | None
+
+
+def load_image(root: Path, folder: Path, src: str) -> Image:
+    """The image `src` (relative to the article's folder). Raises ValueError with a sentence."""
+    if urlsplit(src).scheme or src.startswith("//"):
+        raise ValueError(f"the image '{src}' is not a file of the project; download it into the article's folder")
+    path = within(root, folder, unquote(src), "image", src)  # percent-escapes decoded once, never twice
+    suffix = path.suffix.lower()
+    if suffix not in MEDIA_TYPES:
+        raise ValueError(f"'{src}' is not a PNG, JPEG, SVG or PDF file; convert it to one of these")
+    from ..errors import SourceError
+
+    try:
+        data = read_bytes(root, path, "image", limit=MAX_BYTES)
+    except SourceError as error:
+        raise ValueError(error.problems[0].message + f" (looked for {display(path, root)})") from None
+    media_type = MEDIA_TYPES[suffix]
+    if media_type == "image/svg+xml":
+        _check_svg(data, src)
+        return Image(path.resolve(), src, media_type, None, None)
+    if media_type == "application/pdf":
+        _check_pdf(data, src)
+        return Image(path.resolve(), src, media_type, None, None)
+    width, height = _check_raster(data, media_type, src)
+    return Image(path.resolve(), src, media_type, width, height)
+
+
+def _check_raster(data: bytes, media_type: str, src: str) -> tuple[int, int]:
+    from PIL import Image as PILImage
+
+    magic = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}[media_type]
+    if not data.startswith(magic):
+        raise ValueError(f"'{src}' is not the {media_type.split('/')[1].upper()} image its name says it is")
+    try:
+        with warnings.catch_warnings():  # (Pillow warns of an image between its limit and twice it: ours says more)
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            image = PILImage.open(io.BytesIO(data))  # reads the header only
+    except PILImage.DecompressionBombError as error:  # over twice Pillow's own limit: far over ours
+        count = re.search(r"\((\d+) pixels\)", str(error))
+        raise ValueError(f"'{src}' has {int(count.group(1)) if count else 'too many':,} pixels; the limit is "
+                         f"{MAX_PIXELS:,} (about 7000 x 7000): scale it down") from None
+    except Exception as error:  # Pillow raises many kinds for a broken file
+        raise ValueError(f"'{src}' cannot be read as an image: {error}") from None
+    try:
+        with image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValueError(f"'{src}' has {width:,} x {height:,} pixels; the limit is {MAX_PIXELS:,} "
+                                 "(about 7000 x 7000): scale it down")
+            image.load()  # decodes it: a truncated or corrupt file fails here
+    except ValueError:
+        raise
+    except Exception as error:  # Pillow raises many kinds for a broken file
+        raise ValueError(f"'{src}' cannot be read as an image: {error}") from None
+    return width, height
+
+
+def _check_pdf(data: bytes, src: str) -> None:
+    """A PDF figure: its first page is shown (editions/raster.py), so it must open."""
+    if not data.startswith(b"%PDF-"):
+        raise ValueError(f"'{src}' is not the PDF file its name says it is")
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        raise ValueError(f"'{src}' cannot be read as a PDF: {error}") from None
+    try:
+        if len(document) < 1:
+            raise ValueError(f"'{src}' has no page to show")
+        width, height = document[0].get_size()
+        if width <= 0 or height <= 0 or width * height > 200 * 200 * 72 * 72:  # (a page of 200 x 200 inches)
+            raise ValueError(f"'{src}' has a page of {width:.0f} x {height:.0f} points: not a figure")
+    finally:
+        document.close()
+
+
+def _check_svg(data: bytes, src: str) -> None:
+    if b"<!ENTITY" in data:  # expansion bombs, external entities: refused, not parsed
+        raise ValueError(f"'{src}' declares XML entities, which Imprint refuses in SVG files; "
+                         "export the SVG again without a DOCTYPE")
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"'{src}' is not a well-formed SVG file: {error}") from None
+    if root.tag != f"{SVG}svg":
+        raise ValueError(f"'{src}' is not an SVG image (its root element is not <svg>)")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in (f"{SVG}script", f"{SVG}foreignObject") or any(
+                name.startswith("on") for name in element.attrib):
+            raise ValueError(f"'{src}' contains scripts or embedded HTML, which e-readers and Imprint refuse")
+        for name in ("href", XLINK_HREF):
+            target = element.get(name)
+            if target and not (target.startswith("#") or target.startswith("data:")):
+                raise ValueError(f"'{src}' loads another file ({target}); embed it or remove the reference")
+        styles = [element.get("style") or ""] + ([element.text or ""] if element.tag == f"{SVG}style" else [])
+        for css in styles:
+            if "@import" in css or _CSS_URL.search(css):
+                raise ValueError(f"'{src}' loads another file from its styles; remove the url() or @import")
+
+
+def epub_name(image: Image, taken: set[str]) -> str:
+    """The image's file name inside the EPUB: images/<its name>, made unique. An SVG
+    or a PDF is carried as a PNG rendering of it (editions/raster.py): Kindle shows
+    no SVG, and no e-reader a PDF in a page."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", image.path.stem).strip("-") or "image"
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/svg+xml": ".png",
+              "application/pdf": ".png"}[image.media_type]
+    name, n = f"images/{stem}{suffix}", 1
+    while name in taken:
+        n += 1
+        name = f"images/{stem}-{n}{suffix}"
+    taken.add(name)
+    return name
+
+
+COVER_MIN = (625, 1000)  # KDP: at least 1,000 x 625 pixels (here portrait: width, height)
+
+
+def check_cover(image: Image, root: Path) -> tuple[str, str] | None:
+    """What keeps an editor's image from being a cover e-readers show well, and what
+    to do, or None:
+    JPEG or PNG (Kindle and Kobo take no SVG cover), RGB or grey (Kobo: never CMYK),
+    opaque (Kindle supports no transparency), portrait, at least 625 x 1000 (KDP)."""
+    from PIL import Image as PILImage
+
+    again = "export the cover again as an RGB JPEG or PNG, portrait, about 1600 x 2560 pixels"
+    if image.media_type not in ("image/png", "image/jpeg"):
+        return "a cover must be a PNG or JPEG image", "e-readers show no SVG cover in their library: export it as PNG"
+    with PILImage.open(io.BytesIO(read_bytes(root, image.path, "image", limit=MAX_BYTES))) as pixels:
+        mode, transparent = pixels.mode, "transparency" in pixels.info
+        width, height = pixels.size
+    if mode not in ("RGB", "L") and not (mode == "P" and not transparent):
+        kind = "transparent" if "A" in mode or transparent else "not RGB"
+        return f"the cover is {mode} ({kind}): e-readers want an opaque RGB image", again
+    if width >= height:
+        return f"the cover is {width} x {height} pixels: a cover is portrait, higher than wide", again
+    if width < COVER_MIN[0] or height < COVER_MIN[1]:
+        return f"the cover is {width} x {height} pixels, less than {COVER_MIN[0]} x {COVER_MIN[1]}", again
+    return None

@@ -1,0 +1,568 @@
+"""Front matter to model: validated YAML (plus publication defaults) becomes an Article.
+
+Each attribute the model declares as a front matter field (source/model.py,
+schema.front_matter) is read the way its declaration says: a text, a date, a
+flag, a list, or by the builder's own reader for that key (authors, citation,
+...). Every value that can still be wrong after the schema (an impossible date,
+an ORCID check digit, an affiliation reference, a missing bibliography file) is
+reported with the file and line it came from; the builder never stops at the first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from .readonly import ReadOnlyDict
+from typing import Any, Callable
+
+from ..errors import Problem
+from ..files import display, within
+from .frontmatter import Located, format_path
+from .images import check_cover, load_image
+from .model import (
+    PAPERS,
+    Affiliation,
+    Article,
+    Author,
+    AuthorTranslation,
+    Citation,
+    Copyright,
+    License,
+    PartialDate,
+    PersonName,
+    Translation,
+    frozen,
+)
+from .person_names import parse_name
+from .schema import CROSSREF_PREFIXES, FRONT_MATTER, FrontMatter, Group, declared
+from .parsing import is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date
+
+# The defaults the model declares (the citation style, the language, the paper).
+DEFAULTS = {f.name: f.default for f in dataclasses.fields(Article) if f.default is not dataclasses.MISSING}
+DEFAULT_CSL = DEFAULTS["csl"]
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+RESERVED = {"opds": "the OPDS catalogue"}  # folders of dist/ that the site itself uses
+
+
+def check_folder_name(folder: Path, settings, kind: str) -> list[Problem]:
+    """An article's or issue's folder names its files and its folder in dist/."""
+    slug = folder.name
+    shown = display(folder, settings.root)
+    if not SLUG.match(slug):
+        return [Problem(shown, f"the folder name '{slug}' cannot name the output files",
+                        hint="use only Latin letters, digits, '-' and '_' (for example batunaev-2019-khalkhin-gol)")]
+    if slug.lower() in RESERVED:
+        return [Problem(shown, f"the folder name '{slug}' is taken by {RESERVED[slug.lower()]} in dist/",
+                        hint=f"rename the {kind}'s folder")]
+    return []
+
+
+class ArticleBuilder:
+    """Turns validated front matter (plus defaults) into an Article, collecting
+    problems (which stop the article) and warnings (which do not)."""
+
+    def __init__(self, own: Located, defaults: Located | None, folder: Path, source_dir: Path, root: Path,
+                 document: Path | None = None, source_date_epoch: int | None = None,
+                 variables: Any = None):
+        """`own`: the file's front matter (with its Quarto project's merged in: each
+        part knows its file); `document`: the file whose last commit dates `today`
+        and `last-modified`; `variables`: the project's _variables.yml."""
+        self.own = own
+        self.defaults = defaults
+        self.folder = folder  # the article's: its relative paths start here
+        self.source_dir = source_dir  # the publication file's relative paths start here
+        self.root = root
+        self.document = document
+        self.source_date_epoch = source_date_epoch
+        self.variables = variables
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    # -- where a value came from, for messages
+    def _problem(self, path: tuple, message: str, hint: str | None = None) -> None:
+        source = self.own
+        if self.defaults is not None and _get(self.own.data, path) is None and _get(self.defaults.data, path) is not None:
+            source = self.defaults
+        self.problems.append(Problem(source.file_of(path), message, line=source.line_of(path),
+                                     field=format_path(path), hint=hint))
+
+    def _value(self, key: str, merge: bool = False) -> Any:
+        """The article's value, else the publication default. With `merge`, a
+        mapping given in both is merged field by field (the article's fields win)."""
+        own = self.own.data.get(key)
+        default = self.defaults.data.get(key) if self.defaults is not None else None
+        if merge and isinstance(own, dict) and isinstance(default, dict):
+            return {**default, **own}
+        return own if own is not None else default
+
+    def build(self, slug: str, path: Path, body: str, body_line: int) -> Article:
+        self._check_aliases()
+        return Article(
+            slug=slug,
+            path=path,
+            file=self.own.file,
+            body=body,
+            body_line=body_line,
+            **self._declared(Article),
+            shared_bibliography=self._bibliography(self.defaults, self.source_dir),
+            base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
+            variables=frozen(self.variables or {}),
+            where=ReadOnlyDict(self._where()),
+        )
+
+    # -- the declared fields
+    @property
+    def readers(self) -> dict[str, Callable[[], Any]]:
+        """The builder's own reader of each field declared `read="own"`, by key."""
+        return {
+            "lang": self._lang, "author": self._authors, "author-notes": self._byline_notes, "doi": self._doi,
+            "nocite": self._nocite, "crossref": self._crossref_prefixes, "translation": self._translation,
+            "cover-image": self._cover_image, "license": self._license, "copyright": self._copyright,
+            "csl": self._csl, "paper": self._paper, "citation": self._citation, "funding": self._funding,
+            "bibliography": lambda: self._bibliography(self.own, self.folder),
+        }
+
+    def _declared(self, model: type) -> dict[str, Any]:
+        """The attributes of `model` that front matter fields declare, read."""
+        values: dict[str, Any] = {}
+        for item in dataclasses.fields(model):
+            declaration = item.metadata.get(FRONT_MATTER)
+            if isinstance(declaration, Group):
+                values[item.name] = declaration.model(**self._declared(declaration.model))
+            elif isinstance(declaration, FrontMatter):
+                found = self._read(declaration)
+                values[item.name] = _default(item) if found is None else found
+        return values
+
+    def _read(self, declaration: FrontMatter) -> Any:
+        """The value of a field as its declaration says to read it; None: not given."""
+        if declaration.read == "own":
+            return self.readers[declaration.key]()
+        key, value = self._given(declaration)
+        if value is None:
+            return None
+        if declaration.read == "text":
+            return _strip(value)
+        if declaration.read == "date":
+            return self._date((key,), value)
+        if declaration.read == "flag":
+            return bool(value)
+        if declaration.read == "list":
+            return _keywords(_list(value))
+        assert declaration.read == "keywords", declaration
+        return _keywords(value)
+
+    def _given(self, declaration: FrontMatter) -> tuple[str, Any]:
+        """The key the field is written under (its own, else an alias) and its
+        value; a shared field not in the article comes from the publication file."""
+        for key in (declaration.key, *declaration.aliases):
+            if key in self.own.data:
+                return key, self.own.data[key]
+        if declaration.shared and self.defaults is not None:
+            return declaration.key, self.defaults.data.get(declaration.key)
+        return declaration.key, None
+
+    def _check_aliases(self) -> None:
+        """A field given under two of its names ('author' and 'authors') is a problem."""
+        data = self.own.data
+        fields = [(path[-1].replace("_", " "), d) for path, d in declared(Article)]
+        fields += [(other.key.replace("-", " "), other) for _, d in declared(Article) for other in d.also]
+        for noun, declaration in fields:
+            for alias in declaration.aliases:
+                if declaration.key in data and alias in data:
+                    self._problem((alias,), f"give the {noun} under '{declaration.key}' or '{alias}', not both")
+
+    def _lang(self) -> str:
+        lang = self._value("lang")
+        if not lang:  # Pandoc's and Quarto's default: English
+            self.warnings.append(Problem(
+                self.own.file, "no 'lang' is given: the article is published as English (en), as Pandoc and "
+                               "Quarto read it", line=self.own.line_of(()),
+                hint="add 'lang: en' (or ru, ...) to the article, or to source/publication.yaml for all articles",
+            ))
+            return DEFAULTS["lang"]
+        return lang
+
+    def _paper(self) -> Any:
+        paper = self._value("paper")
+        return PAPERS[str(paper).lower()] if paper else DEFAULTS["paper"]
+
+    def _byline_notes(self) -> Any:
+        notes = self.own.data.get("author-notes") or {}
+        return frozen({key: text for key, text in ((k, _strip(v)) for k, v in notes.items()) if text})
+
+    def _csl(self) -> str:
+        """The citation style: a name, or a .csl file, looked for as Pandoc and Quarto
+        look for it (beside the file that names it), then in the project folder;
+        given as a path relative to the project."""
+        name = str(self._value("csl") or DEFAULT_CSL)
+        if name.endswith(".csl"):
+            beside = self.folder if self.own.data.get("csl") else self.source_dir
+            try:
+                path = within(self.root, beside, name, "CSL style")
+                if not path.is_file():
+                    path = within(self.root, self.root, name, "CSL style")
+            except ValueError as error:
+                self._problem(("csl",), str(error).replace("the article's folder", "the project folder"))
+                return DEFAULT_CSL
+            return str(path.relative_to(self.root)) if path.is_relative_to(self.root) else name
+        return name
+
+    def _cover_image(self) -> Path | None:
+        """The editor's own cover: a PNG or JPEG in the folder (e-readers take no SVG cover)."""
+        value = self.own.data.get("cover-image")
+        if value is None:
+            return None
+        try:
+            image = load_image(self.root, self.folder, value.strip())
+        except ValueError as error:
+            self._problem(("cover-image",), str(error))
+            return None
+        problem = check_cover(image, self.root)
+        if problem:
+            self._problem(("cover-image",), *problem)
+            return None
+        return image.path
+
+    def _bibliography(self, located: Located | None, base: Path) -> tuple[Path, ...]:
+        """The bibliography files, each relative to the folder of the file that
+        names it (`base` for the article's own; a _quarto.yml's are its folder's)."""
+        files = []
+        if located is not None and located.data.get("bibliography") is not None:
+            value = located.data["bibliography"]
+            for index, name in enumerate([value] if isinstance(value, str) else value):
+                at = ("bibliography",) if isinstance(value, str) else ("bibliography", index)
+                file = located.file_of(at)
+                try:
+                    path = within(self.root, self._base(located, at, base), name.strip(), "bibliography file")
+                except ValueError as error:
+                    self.problems.append(Problem(file, str(error), line=located.line_of(at), field=format_path(at)))
+                    continue
+                if not path.is_file():
+                    self.problems.append(Problem(
+                        file, f"the bibliography file '{name}' does not exist", line=located.line_of(at),
+                        field=format_path(at), hint=f"looked for {display(path, self.root)}",
+                    ))
+                    continue
+                files.append(path)
+        return tuple(dict.fromkeys(files))
+
+    def _base(self, located: Located, path: tuple, base: Path) -> Path:
+        """Where the relative paths of the value at `path` start: `base`, unless
+        the value comes from another file than `located`'s (a _quarto.yml)."""
+        file = located.file_of(path)
+        return base if file == located.file else (self.root / file).parent
+
+    def _crossref_prefixes(self) -> Any:
+        value = self.own.data.get("crossref")
+        value = value if isinstance(value, dict) else {}
+        return frozen({kind: str(value[f"{kind}-prefix"]) for kind in CROSSREF_PREFIXES
+                       if value.get(f"{kind}-prefix") is not None})
+
+    def _nocite(self) -> tuple[str, ...]:
+        value = self.own.data.get("nocite")
+        if value is None:
+            return ()
+        text = value if isinstance(value, str) else " ".join(value)
+        return tuple(dict.fromkeys(re.findall(r"@\{?([\w*][^\s,;{}\]\[]*)", text)))
+
+    def _translation(self) -> Translation | None:
+        value = self.own.data.get("translation")
+        if not value:
+            return None
+        return Translation(
+            lang=value["lang"],
+            title=_strip(value.get("title")),
+            subtitle=_strip(value.get("subtitle")),
+            abstract=_strip(value.get("abstract")),
+            keywords=_keywords(value.get("keywords")),
+        )
+
+    @property
+    def _author_names(self) -> dict[str, str]:
+        """Quarto author ids, for `ref:` in funding entries."""
+        raw = self.own.data.get("author", self.own.data.get("authors")) or []
+        return {str(a["id"]): person_name(a["name"]).display for a in (raw if isinstance(raw, list) else [raw])
+                if isinstance(a, dict) and a.get("id") and a.get("name")}
+
+    def _funding(self) -> tuple[str, ...]:
+        funding = self.own.data.get("funding")
+        statements: list[str] = []
+        entries = [funding] if isinstance(funding, (str, dict)) else list(funding or [])
+        if isinstance(funding, dict):  # Quarto's form: a statement, open access, awards
+            entries = ([funding["statement"]] if funding.get("statement") else []) + list(funding.get("awards", []))
+            if funding.get("open-access"):
+                entries.append(funding["open-access"])
+        for entry in entries:
+            if isinstance(entry, str):
+                statements.append(entry.strip())
+            elif isinstance(entry, dict) and entry.get("statement"):
+                statements.append(str(entry["statement"]).strip())
+            elif isinstance(entry, dict):  # Quarto's parts, written out
+                parts = [_plain_value(entry.get(k), self._author_names)
+                         for k in ("name", "source", "award", "id", "recipient", "investigator")]
+                statements.append(", ".join(p for p in parts if p))
+        return tuple(s for s in statements if s)
+
+    def _where(self) -> dict[str, tuple[str, int | None]]:
+        where = {}
+        for located in (self.defaults, self.own):  # the article's own line wins
+            if located is not None:
+                where.update({key: (located.file_of((key,)), located.line_of((key,))) for key in located.data})
+                # Nested fields too ("citation.volume"), for messages about them.
+                where.update({format_path(path): (located.file_of(path), line) for path, line in located.lines.items()
+                              if len(path) > 1})
+        return where
+
+    def _doi(self) -> str | None:
+        citation = self.own.data.get("citation")
+        citation = citation if isinstance(citation, dict) else {}
+        value = self.own.data.get("doi") or citation.get("doi") or citation.get("DOI")
+        return normalise_doi(value) if value else None
+
+    def _author_entries(self) -> list[tuple[tuple, Any]]:
+        """Each author's path in the front matter and entry."""
+        key = "author" if "author" in self.own.data else "authors"
+        raw = self.own.data.get(key)
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            return [((key,), raw)]
+        return [((key, i), entry) for i, entry in enumerate(raw)]
+
+    def _affiliation_ids(self, authors: list[tuple[tuple, Any]]) -> dict[str, dict]:
+        """Every affiliation given an `id`, where ever it is given (Quarto: under the
+        top-level `affiliations:` or under an author), for the others' `ref:`."""
+        found: dict[str, tuple[tuple, dict]] = {}
+        places = [((key, i), aff) for key in ("affiliations", "affiliation")
+                  for i, aff in enumerate(self.own.data.get(key) or [])]
+        for path, entry in authors:
+            if isinstance(entry, dict):
+                key = "affiliations" if "affiliations" in entry else "affiliation"
+                raw = entry.get(key)
+                places += [(path + (key, i), aff) for i, aff in enumerate(raw)] if isinstance(raw, list) \
+                    else [(path + (key,), raw)] if raw is not None else []
+        for path, aff in places:
+            if not isinstance(aff, dict) or aff.get("id") is None or "ref" in aff:
+                continue
+            ident = str(aff["id"])
+            fields = {k: v for k, v in aff.items() if k != "id"}
+            if ident in found and found[ident][1] != fields:
+                self._problem(path + ("id",), f"the id '{ident}' is given to two different affiliations "
+                                              f"(first on line {self.own.line_of(found[ident][0])})",
+                              hint="give each affiliation its own id, and the same affiliation elsewhere "
+                                   f"as 'ref: {ident}'")
+                continue
+            found.setdefault(ident, (path, fields))
+        return {ident: fields for ident, (path, fields) in found.items()}
+
+    def _authors(self) -> tuple[Author, ...]:
+        entries = self._author_entries()
+        refs = self._affiliation_ids(entries)
+        return tuple(self._author(path, entry, refs) for path, entry in entries)
+
+    def _author(self, path: tuple, entry: Any, refs: dict) -> Author:
+        if isinstance(entry, str):
+            return Author(name=parse_name(entry))
+        affiliations_raw = entry.get("affiliations", entry.get("affiliation", []))
+        if not isinstance(affiliations_raw, list):
+            affiliations_raw = [affiliations_raw]
+        affiliations = []
+        aff_key = "affiliations" if "affiliations" in entry else "affiliation"
+        for i, aff in enumerate(affiliations_raw):
+            if isinstance(aff, dict) and "ref" in aff:
+                ref = str(aff["ref"])
+                if ref not in refs:
+                    known = ", ".join(sorted(refs)) or "none are listed"
+                    at = path + (aff_key, i, "ref") if isinstance(entry.get(aff_key), list) else path + (aff_key, "ref")
+                    self._problem(at, f"no affiliation has the id '{ref}'",
+                                  hint=f"list it under the top-level 'affiliations:' (ids: {known})")
+                    continue
+                aff = {**refs[ref], **{k: v for k, v in aff.items() if k != "ref"}}
+            if isinstance(aff, dict) and entry.get("affiliation-url") and not aff.get("url"):
+                aff = {**aff, "url": entry["affiliation-url"]}  # Quarto, after Distill
+            affiliations.append(_affiliation(aff))
+        orcid = entry.get("orcid")
+        if orcid:
+            orcid = orcid.rsplit("/", 1)[-1]
+            if not orcid_checksum_ok(orcid):
+                self._problem(path + ("orcid",), f"'{orcid}' is not a valid ORCID iD (its check digit is wrong)",
+                              hint="copy the iD from the author's ORCID record")
+        # Quarto's attributes: written on the author, or under `attributes:` (true/false
+        # fields, or the list of those that hold); its other fields under `metadata:`.
+        attributes = entry.get("attributes", {})
+        flags = ({k for k, v in attributes.items() if v} if isinstance(attributes, dict)
+                 else {attributes} if isinstance(attributes, str) else set(attributes))
+        more = entry.get("metadata") if isinstance(entry.get("metadata"), dict) else {}
+        group = bool(entry.get("group", more.get("group", False)))
+        translated = entry.get("translation")
+        return Author(
+            name=PersonName(literal=" ".join(entry["name"].split())) if group and isinstance(entry["name"], str)
+            else person_name(entry["name"]),
+            orcid=orcid,
+            email=entry.get("email"),
+            url=entry.get("url"),
+            affiliations=tuple(affiliations),
+            corresponding=bool(entry.get("corresponding", "corresponding" in flags)),
+            equal_contributor=bool(entry.get("equal-contributor", "equal-contributor" in flags)),
+            deceased=bool(entry.get("deceased", "deceased" in flags)),
+            current_address=_strip(entry.get("current-address", more.get("current-address"))),
+            group=group,
+            degrees=_tuple(entry.get("degrees")),
+            roles=_roles(entry.get("roles", entry.get("role"))),
+            position=entry.get("position"),
+            note=_strip(entry.get("note")),
+            translation=AuthorTranslation(
+                name=person_name(translated["name"]) if translated.get("name") else None,
+                degrees=_tuple(translated.get("degrees")),
+                position=_strip(translated.get("position")),
+            ) if translated else None,
+        )
+
+    def _date(self, path: tuple, value: Any) -> PartialDate | None:
+        if value is None:
+            return None
+        if is_date_placeholder(value) and self.document is not None:
+            try:
+                return placeholder_date(value, self.source_date_epoch, self.root, self.document)
+            except ValueError as error:
+                self._problem(path, str(error), hint="set SOURCE_DATE_EPOCH, commit the file in git, or write "
+                                                     "the date itself (YYYY-MM-DD)")
+                return None
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            self._problem(path, str(error))
+            return None
+
+    def _license(self) -> License | None:
+        value = self._value("license")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = {"url": value} if re.match(r"^https?://", value) else {"text": value}
+        text, url = value.get("text"), value.get("url")
+        if text and not url:
+            url = licence_url(text)
+        return License(text=text, url=url)
+
+    def _copyright(self) -> Copyright | None:
+        value = self._value("copyright")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return Copyright(statement=value.strip())
+        return Copyright(**{k: str(v).strip() for k, v in value.items()})
+
+    def _citation(self) -> Citation:
+        own = self._value("citation", merge=True)
+        raw = dict(own) if isinstance(own, dict) else {}  # Quarto also allows `citation: true`
+        known = {
+            "type": "type", "container-title": "container_title", "volume": "volume", "issue": "issue",
+            "collection-number": "collection_number", "page": "page", "issn": "issn", "ISSN": "issn",
+            "publisher": "publisher", "publisher-place": "publisher_place", "url": "url", "URL": "url",
+        }
+        fields: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for key, value in raw.items():
+            value = str(value).strip() if not isinstance(value, str) else value.strip()
+            if key in known:
+                fields[known[key]] = value
+            elif key in ("doi", "DOI"):
+                continue  # the article's DOI (Article.doi)
+            elif key == "issued":
+                extra["issued"] = value
+            else:
+                extra[key.upper() if key in ("isbn",) else key] = value
+        if "issued" in extra:
+            issued = self._date(("citation", "issued"), extra.pop("issued"))
+            if issued:
+                extra["issued"] = issued
+        return Citation(**fields, extra=ReadOnlyDict(extra))
+
+
+def _default(item: dataclasses.Field) -> Any:
+    """The attribute's default, as its declaration gives it."""
+    if item.default_factory is not dataclasses.MISSING:
+        return item.default_factory()
+    return item.default
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _strip(value: Any) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _list(value: Any) -> Any:
+    """One text is a list of one."""
+    return [value] if isinstance(value, str) else value
+
+
+def _roles(value: Any) -> tuple[str, ...]:
+    """Quarto's roles: text, a list of texts, or a list of `role: degree`
+    ("investigation: lead" is printed "investigation (lead)")."""
+    roles = []
+    for item in _list(value) or []:
+        if isinstance(item, dict):
+            roles += [f"{role} ({degree})" if degree not in (None, "") else str(role) for role, degree in item.items()]
+        elif str(item).strip():
+            roles.append(str(item).strip())
+    return tuple(roles)
+
+
+def person_name(value: Any) -> PersonName:
+    if isinstance(value, dict):
+        return PersonName(**{k.replace("-", "_"): str(v).strip() for k, v in value.items()})
+    return parse_name(str(value))
+
+
+def _keywords(value: Any) -> tuple[str, ...]:
+    """A list, or one string of comma-separated keywords (Quarto accepts both)."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(k for k in (str(item).strip() for item in items) if k)
+
+
+def _affiliation(value: Any) -> Affiliation:
+    if isinstance(value, str):
+        return Affiliation(name=value.strip())
+    fields = {k.replace("-", "_"): str(v).strip() for k, v in value.items()
+              if k not in ("id", "ref", "number", "state", "translation") and k.replace("-", "_") in _AFFILIATION_FIELDS}
+    if "state" in value and "region" not in value:
+        fields["region"] = value["state"]
+    if value.get("translation"):
+        fields["translation"] = _affiliation(value["translation"])
+    return Affiliation(**fields)
+
+
+_AFFILIATION_FIELDS = {f.name for f in dataclasses.fields(Affiliation)}
+
+
+def _plain_value(value: Any, authors: dict[str, str]) -> str | None:
+    """A Quarto funding part: text, a mapping with a name, or a `ref:` to an author."""
+    if isinstance(value, dict):
+        if "ref" in value:
+            return authors.get(str(value["ref"]), str(value["ref"]))
+        return _strip(value.get("name") or value.get("text"))
+    if isinstance(value, list):
+        return ", ".join(filter(None, (_plain_value(v, authors) for v in value))) or None
+    return _strip(value)
+
+

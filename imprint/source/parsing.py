@@ -1,0 +1,117 @@
+"""Reading single front matter values: dates, DOIs, ORCID iDs, licences.
+
+Each reader returns the value, or raises ValueError with a sentence for the
+editor; source/project.py adds the file, line and field.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .model import PartialDate
+
+MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+    ("november", "nov"), ("december", "dec")), start=1) for name in names}
+
+
+def parse_date(value: object) -> PartialDate:
+    """YYYY, YYYY-MM, YYYY-MM-DD (also with '/'), 'March 5, 2024', '5 March 2024', 'March 2024'."""
+    text = str(value).strip()
+    if text.lower() in ("today", "now", "last-modified"):
+        raise ValueError(f"'{text}' changes with every build; write the date itself (YYYY-MM-DD)")
+    iso = re.fullmatch(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text)
+    if iso:
+        parts = [int(p) for p in iso.groups() if p]
+    else:
+        words = re.findall(r"[A-Za-z]+|\d+", text)
+        months = [MONTHS[w.lower()] for w in words if w.lower() in MONTHS]
+        numbers = [int(w) for w in words if w.isdigit()]
+        years = [n for n in numbers if n >= 1000]
+        days = [n for n in numbers if n < 1000]
+        if len(months) != 1 or len(years) != 1 or len(days) > 1 or len(words) != len(numbers) + 1:
+            raise ValueError(f"'{text}' is not a date Imprint can read; write it as YYYY-MM-DD, YYYY-MM or YYYY")
+        parts = [years[0], months[0]] + days
+    date = PartialDate(*parts)
+    try:
+        date.to_datetime()
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date in the calendar") from None
+    return date
+
+
+# Quarto's date placeholders: the day of the render (`today`, `now`) and the day
+# the file was last changed (`last-modified`).
+DATE_PLACEHOLDERS = ("today", "now", "last-modified")
+
+
+def is_date_placeholder(value: object) -> bool:
+    return isinstance(value, str) and value.strip().lower() in DATE_PLACEHOLDERS
+
+
+def placeholder_date(value: str, source_date_epoch: int | None, root: Path, file: Path) -> PartialDate:
+    """Quarto's `today` or `last-modified`, read so that every build gives the same
+    date: the day of SOURCE_DATE_EPOCH (UTC) when it is set, else the day of the
+    last commit that touched `file` in git (as its committer dated it). Never the
+    clock, nor the file's time on disk (a checkout sets it)."""
+    text = value.strip()
+    if source_date_epoch is not None:
+        day = datetime.fromtimestamp(source_date_epoch, tz=timezone.utc)
+        return PartialDate(day.year, day.month, day.day)
+    since = (f"'{text}' is read so that every build gives the same date, as the day of SOURCE_DATE_EPOCH "
+             "(not set) or of the file's last commit in git")
+    try:
+        # No network: `git log` reads the local repository only.
+        run = subprocess.run(["git", "log", "-1", "--format=%cI", "--", str(file)], cwd=root,
+                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise ValueError(f"{since}, but git is not installed") from None
+    except (OSError, subprocess.SubprocessError) as error:
+        raise ValueError(f"{since}, but git could not be run ({error})") from None
+    if run.returncode != 0:
+        if "not a git repository" in run.stderr:
+            raise ValueError(f"{since}, but the project is not a git repository")
+        if "does not have any commits yet" in run.stderr:
+            raise ValueError(f"{since}, but the file was never committed")
+        reason = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else f"exit code {run.returncode}"
+        raise ValueError(f"{since}, but git failed: {reason}")
+    stamp = run.stdout.strip()
+    if not stamp:
+        raise ValueError(f"{since}, but the file was never committed")
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", stamp)
+    if not match:
+        raise ValueError(f"{since}, but git gave no date ({stamp!r})")
+    return PartialDate(*(int(part) for part in match.groups()))
+
+
+def normalise_doi(value: str) -> str:
+    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", value.strip())
+
+
+def orcid_checksum_ok(orcid: str) -> bool:
+    """ISO 7064 MOD 11-2, as ORCID computes its last character."""
+    digits = orcid.replace("-", "")
+    total = 0
+    for char in digits[:-1]:
+        total = (total + int(char)) * 2
+    check = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check == 10 else str(check))
+
+
+def licence_url(text: str) -> str | None:
+    """The URL of a Creative Commons licence named with its version ("CC BY 4.0").
+
+    Without a version nothing is derived: which version applies is not known.
+    """
+    normal = text.strip().upper()
+    if normal == "CC0 1.0":
+        return "https://creativecommons.org/publicdomain/zero/1.0/"
+    match = re.match(r"^CC[ -]?(BY(?:[ -](?:NC|SA|ND))*)[ -]?(\d\.\d)$", normal)
+    if not match:
+        return None
+    kind = match.group(1).lower().replace(" ", "-")
+    return f"https://creativecommons.org/licenses/{kind}/{match.group(2)}/"

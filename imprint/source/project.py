@@ -1,0 +1,352 @@
+"""Find the articles in source/, read and validate them, build the models.
+
+Every problem in every file is collected before anything is built, so that an
+editor sees the whole list at once; what does not stop a build (a field Imprint
+ignores, a shortcode it removes) is collected as a warning. Publication defaults
+(source/publication.yaml) are validated on their own and merged under each
+article's fields, under its Quarto project's metadata (_quarto.yml), which is
+merged under the article's own front matter (source/quarto.py).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from .readonly import ReadOnlyDict
+from typing import Any, Callable
+
+from . import schema
+from ..settings import Settings
+from ..editions import EDITIONS
+from ..errors import Problem, SourceError, UsageError
+from ..files import display, read_text
+from .frontmatter import UNPUBLISHABLE, Located, format_path, load_yaml, split_front_matter
+from .issues import find_issues, load_issue, place_in_issues
+from .metadata import ArticleBuilder, check_folder_name
+from .model import Article, Issue, Project, Publication
+from .quarto import (
+    QUARTO_FILE,
+    VARIABLES_FILE,
+    ProjectFile,
+    find_project_file,
+    merge_under,
+    read_numbers_as_text,
+    read_project_file,
+    set_aside_unknown,
+)
+from .shortcodes import article_expander, expand_front_matter, mentions_shortcode
+from .validation import drop_invalid, validate
+
+ARTICLE_FILE = "article.md"
+PUBLICATION_FILE = "publication.yaml"
+
+# About 300,000 words: more is not an article (and would take minutes to lay out).
+MAX_ARTICLE_BYTES = 4 * 1024 * 1024
+
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    project: Project  # every article and issue that could be modelled, problems or not
+    problems: tuple[Problem, ...]
+    failed: frozenset[str]  # slugs of articles and issues that must not be written
+    targets: frozenset[str] | None  # slugs of the articles and issues to write; None: all
+    kept: frozenset[str] = frozenset()  # slugs of articles left unread: up to date
+    slugs: tuple[str, ...] = ()  # every article folder of source/
+    # What does not stop a build, located as problems are: fields ignored, shortcodes
+    # removed, numbers whose YAML reading lost a leading zero. Printed as warnings.
+    warnings: tuple[Problem, ...] = ()
+
+    def ok(self, slug: str) -> bool:
+        return slug not in self.failed
+
+    def wanted(self, slug: str) -> bool:
+        return self.targets is None or slug in self.targets
+
+
+def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] = lambda slug, issue: False,
+                 publication_file: tuple | None = None) -> LoadResult:
+    """Load the publication file, the issues and the articles, collecting every problem.
+
+    An article with a problem is still modelled as far as its valid fields allow,
+    so that later stages can find its other problems in the same run; it is
+    listed in `failed` and never written. A problem in the publication file fails
+    every article. When the command line names articles or issues, only those are
+    written, but every article of an issue they touch is loaded: the issue's
+    page numbers depend on all of them. An article `fresh` says is up to date
+    (in its issue, if it has one) is not read at all.
+    """
+    publication, defaults, publication_problems, *more = publication_file or load_publication(settings)
+    problems = list(publication_problems)
+    warnings: list[Problem] = list(more[0]) if more else []
+    failed: set[str] = set()
+    issues: list[Issue] = []
+    issue_file_problems = False
+    for folder in find_issues(settings):
+        found = load_issue(settings, folder, defaults)
+        if found.issue is not None:
+            issues.append(found.issue)
+        if found.problems or publication_problems:
+            failed.add(folder.name)
+        issue_file_problems |= bool(found.problems)
+        problems.extend(found.problems)
+    folders = find_articles(settings)
+    targets = _targets(settings, folders, issues)
+    home = {slug: issue for issue in issues for slug in issue.articles}
+    kept = {f.name for f in folders if f.name not in failed and fresh(f.name, home.get(f.name))}
+    articles: dict[str, Article] = {}
+    shared = load_shared_project_files(settings)
+    for file in shared.values():
+        problems.extend(file.problems)
+        warnings.extend(file.warnings)
+    for folder in _needed(folders, issues, targets):
+        if folder.name in kept:
+            continue
+        article, article_problems, article_warnings = load_article(settings, folder, defaults, shared)
+        if article is not None:
+            articles[article.slug] = article
+        uses_shared_problem = any(file.problems and find_project_file(name, folder, settings.source_dir)
+                                  == settings.source_dir / name for name, file in shared.items())
+        if article_problems or publication_problems or uses_shared_problem:
+            failed.add(folder.name)
+        problems.extend(article_problems)
+        warnings.extend(article_warnings)
+    placed, issue_problems, issue_failed = place_in_issues(issues, articles, {f.name for f in folders})
+    problems.extend(issue_problems)
+    failed |= issue_failed
+    if issue_file_problems:
+        # An issue file with a problem may list the wrong articles, or none that can
+        # be read: any article may be one of its, with pages it decides. None is written.
+        problems.append(Problem(display(settings.source_dir, settings.root),
+                                "no article was written, because an issue file has a problem",
+                                hint="fix the issue files first: their articles' pages depend on them"))
+        failed.update(f.name for f in folders)
+    project = Project(publication, tuple(placed.values()), tuple(issues))
+    return LoadResult(project, tuple(problems), frozenset(failed), targets, frozenset(kept - failed),
+                      tuple(f.name for f in folders), tuple(dict.fromkeys(warnings)))
+
+
+def project_files(settings: Settings) -> tuple[Path, ...]:
+    """A Quarto project's files every article may take from (listed whether there
+    or not, so that one added later makes every article stale)."""
+    return (settings.source_dir / "_quarto.yml", settings.source_dir / "_variables.yml")
+
+
+def find_articles(settings: Settings) -> list[Path]:
+    source = settings.source_dir
+    if not source.is_dir():
+        raise SourceError.single(
+            display(source, settings.root), "the source folder does not exist",
+            hint=f"create {display(source, settings.root)}/<article>/{ARTICLE_FILE}",
+        )
+    folders = sorted(p.parent for p in source.glob(f"*/{ARTICLE_FILE}"))
+    if not folders:
+        raise SourceError.single(
+            display(source, settings.root), "there are no articles to publish",
+            hint=f"each article is a folder with an {ARTICLE_FILE}: source/<slug>/{ARTICLE_FILE}",
+        )
+    return folders
+
+
+def _targets(settings: Settings, folders: list[Path], issues: list[Issue]) -> frozenset[str] | None:
+    """The articles and issues the command line names (an issue brings its articles),
+    or those of the shard it builds."""
+    if settings.shard:
+        return _shard(settings.shard, folders, issues)
+    if not settings.articles:
+        return None
+    by_slug = {f.name for f in folders}
+    issue_articles = {i.slug: i.articles for i in issues}
+    unknown = [s for s in settings.articles if s not in by_slug and s not in issue_articles]
+    if unknown:
+        raise UsageError(
+            f"no article or issue {', '.join(repr(s) for s in unknown)} in {display(settings.source_dir, settings.root)}/"
+            f" (there are: {', '.join(sorted(by_slug | set(issue_articles)))})"
+        )
+    targets = set(settings.articles)
+    for slug in settings.articles:
+        targets.update(issue_articles.get(slug, ()))
+    return frozenset(targets)
+
+
+def _shard(shard: tuple[int, int], folders: list[Path], issues: list[Issue]) -> frozenset[str]:
+    """The K-th of N parts: issues (each with its articles) and the articles of no
+    issue, in order of their names, dealt out in turn. The same sources give the
+    same parts on every machine."""
+    number, parts = shard
+    in_issue = {slug for issue in issues for slug in issue.articles}
+    units = sorted([(issue.slug, issue.articles) for issue in issues]
+                   + [(f.name, ()) for f in folders if f.name not in in_issue])
+    chosen = set()
+    for index, (slug, members) in enumerate(units):
+        if index % parts == number - 1:
+            chosen.update((slug, *members))
+    return frozenset(chosen)
+
+
+def _needed(folders: list[Path], issues: list[Issue], targets: frozenset[str] | None) -> list[Path]:
+    """The article folders to load: the targets, and every article of their issues."""
+    if targets is None:
+        return folders
+    needed = set(targets)
+    for issue in issues:
+        if issue.slug in targets or targets & set(issue.articles):
+            needed.update(issue.articles)
+    return [f for f in folders if f.name in needed]
+
+
+def load_publication(settings: Settings) -> tuple[Publication, Located | None, list[Problem], list[Problem]]:
+    """The publication file, its valid fields as defaults, its problems and its
+    warnings (none yet: the file is Imprint's own, its fields all known)."""
+    path = settings.source_dir / PUBLICATION_FILE
+    if not path.exists():
+        return Publication(file=None), None, [], []
+    file = display(path, settings.root)
+    try:
+        located = load_yaml(read_text(settings.root, path, "publication file"), file)
+    except SourceError as error:
+        return Publication(file=file), None, list(error.problems), []
+    if located.data is None:
+        return Publication(file=file), None, [], []
+    if not isinstance(located.data, dict):
+        return Publication(file=file), None, [
+            Problem(file, "the publication file must be a set of fields (key: value)", line=1)], []
+    problems = validate(located, schema.publication_schema())
+    drop_invalid(located, problems)
+    data = located.data
+    booklet = data.get("booklet", False)
+    citation = data.get("citation") if isinstance(data.get("citation"), dict) else {}
+    publication = Publication(
+        file=file,
+        title=str(data.get("title") or citation.get("container-title") or "").strip() or None,
+        description=str(data["description"]).strip() if data.get("description") else None,
+        lang=data.get("lang"),
+        cite_as=tuple(dict.fromkeys(s.strip() for s in data.get("cite-as", ()))),
+        base_url=data.get("base-url"),
+        bibliography=tuple(settings.source_dir / str(name).strip() for name in (
+            [data["bibliography"]] if isinstance(data.get("bibliography"), str) else data.get("bibliography") or [])),
+        where=ReadOnlyDict({format_path(path): (file, line) for path, line in located.lines.items() if path}),
+        editions=tuple(dict.fromkeys(data["editions"])) if data.get("editions") else None,
+        booklet=tuple(n for n, e in EDITIONS.items() if e.printed) if booklet is True else tuple(booklet or ()),
+        crop_marks=bool(data.get("crop-marks", False)),
+    )
+    return publication, located, problems, []
+
+
+def load_shared_project_files(settings: Settings) -> dict[str, ProjectFile]:
+    """source/_quarto.yml and source/_variables.yml, read once for every article
+    that has none of its own (their problems are reported once)."""
+    found = {}
+    for name, file_schema in ((QUARTO_FILE, _article_schema()), (VARIABLES_FILE, None)):
+        path = settings.source_dir / name
+        if path.is_file() or path.is_symlink():
+            found[name] = read_project_file(settings.root, path, file_schema)
+    return found
+
+
+def load_article(settings: Settings, folder: Path, defaults: Located | None,
+                 shared: dict[str, ProjectFile] | None = None
+                 ) -> tuple[Article | None, list[Problem], list[Problem]]:
+    """The article's model (None when even that cannot be made), its problems and
+    its warnings. `shared`: source/'s project files (load_shared_project_files)."""
+    path = folder / ARTICLE_FILE
+    file = display(path, settings.root)
+    slug = folder.name
+    problems = check_folder_name(folder, settings, "article")
+    try:
+        text = read_text(settings.root, path, "article", limit=MAX_ARTICLE_BYTES)
+        problems.extend(check_characters(text, file))
+        yaml_text, yaml_line, body, body_line = split_front_matter(text, file)
+        located = load_yaml(yaml_text, file, first_line=yaml_line)
+    except SourceError as error:
+        return None, problems + list(error.problems), []
+    if not isinstance(located.data, dict):
+        return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)], []
+    warnings: list[Problem] = []
+    article_schema = _article_schema()
+    quarto, quarto_raw = _project_file(settings, folder, QUARTO_FILE, shared or {}, problems, warnings)
+    variables, _ = _project_file(settings, folder, VARIABLES_FILE, shared or {}, problems, warnings)
+    # {{< meta >}} sees every field, those Imprint ignores too (a project's own keys).
+    meta_source = copy.deepcopy(located.data) if "{{" in text or mentions_shortcode(quarto_raw) else None
+    unknown, ignored = set_aside_unknown(located, article_schema)
+    problems += unknown
+    warnings += ignored
+
+    if meta_source is not None:  # {{< meta >}} and {{< var >}}: every text of the front matter, and the body
+        expander = article_expander(settings, path, meta_source, quarto_raw, defaults, located, quarto, variables)
+        for front in filter(None, (located, quarto)):
+            expand_front_matter(front, expander)
+        body = expander.expand(body, file, lambda offset: body_line + body.count("\n", 0, offset), code_aware=True)
+        problems += expander.problems
+        warnings += expander.warnings
+
+    # Each file checked on its own (a _quarto.yml's title makes the article's optional).
+    schema_problems = []
+    for front in filter(None, (quarto, located)):
+        front_schema = article_schema if front is located and not (quarto and "title" in quarto.data) \
+            else _optional_title(article_schema)
+        found = validate(front, front_schema)
+        drop_invalid(front, found)
+        schema_problems += found
+        warnings += read_numbers_as_text(front, article_schema)
+    own = merge_under(quarto, located) if quarto is not None else located
+    builder = ArticleBuilder(own, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root,
+                             document=path, source_date_epoch=settings.source_date_epoch,
+                             variables=variables.data if variables else None)
+    article = builder.build(slug=slug, path=path.resolve(), body=body, body_line=body_line)
+    return article, problems + schema_problems + builder.problems, warnings + builder.warnings
+
+
+def _project_file(settings: Settings, folder: Path, name: str, shared: dict[str, ProjectFile],
+                  problems: list[Problem], warnings: list[Problem]) -> tuple[Located | None, Any]:
+    """The article's _quarto.yml or _variables.yml, a copy (the article's shortcodes
+    are expanded in it), and its data as written (for {{< meta >}}): the article's
+    own folder's, else source/'s (whose problems load_project reports, once)."""
+    path = find_project_file(name, folder, settings.source_dir)
+    if path is None:
+        return None, None
+    if path.parent == settings.source_dir and name in shared:
+        found = shared[name]
+    else:
+        found = read_project_file(settings.root, path, _article_schema() if name == QUARTO_FILE else None)
+        problems += found.problems
+        warnings += found.warnings
+    return copy.deepcopy(found.located), found.raw
+
+
+_SCHEMA: dict = {}
+
+
+def _article_schema() -> dict:
+    """The article schema, made once (it lists every Quarto option: copying it for
+    each article would cost more than checking the article)."""
+    if "article" not in _SCHEMA:
+        _SCHEMA["article"] = schema.article_schema()
+    return _SCHEMA["article"]
+
+
+def _optional_title(article_schema: dict) -> dict:
+    if "optional" not in _SCHEMA:
+        _SCHEMA["optional"] = {**article_schema, "required": []}
+    return _SCHEMA["optional"]
+
+
+def check_characters(text: str, file: str) -> list[Problem]:
+    """Characters XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF),
+    one problem per line."""
+    problems = []
+    number, position, last = 1, 0, 0  # counted on from the previous match: linear in the text
+    for match in UNPUBLISHABLE.finditer(text):
+        number += text.count("\n", position, match.start())
+        position = match.start()
+        if number == last:
+            continue
+        last = number
+        start = text.rfind("\n", 0, position) + 1
+        char = match.group()
+        problems.append(Problem(
+            file, f"the control character U+{ord(char):04X} cannot be published", line=number,
+            column=position - start + 1, hint="delete it (it is invisible in most editors)",
+        ))
+    return problems

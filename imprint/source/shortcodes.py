@@ -1,0 +1,285 @@
+"""Quarto's shortcodes `{{< meta key >}}` and `{{< var key >}}`, expanded in a text.
+
+`meta` reads the article's front matter (merged with its project's `_quarto.yml`
+and the publication file), `var` the project's `_variables.yml`; a key may be
+dotted (`email.info`, `author.1`: lists count from 1, as in Quarto) and a dot
+inside a name escaped (`field\\.with\\.dots`). Quarto's escape `{{{< var x >}}}`
+prints `{{< var x >}}`. As in Quarto, shortcodes are expanded in code too, except
+in a fenced code block marked `shortcodes=false`
+(quarto.org/docs/extensions/shortcodes.html, "Escaping").
+
+Any other shortcode (`{{< pagebreak >}}`, `{{< include ... >}}`, `{{< env ... >}}`)
+is removed with a warning: Imprint has no such content to put there, and a build
+never depends on the environment. A key that names nothing is an error (Quarto
+prints `?meta:key`). A value is inserted as written (Markdown stays Markdown),
+its line breaks joined with spaces: the text keeps its lines, so that every line
+number after it is still right.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+from ..errors import Problem
+from .frontmatter import Located, format_path
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+
+SHORTCODE = re.compile(r"\{\{\{<(?P<escaped>.*?)>\}\}\}|\{\{<(?P<inner>.*?)>\}\}")
+FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+ARGUMENT = re.compile(r""""[^"]*"|'[^']*'|\S+""")
+NO_SHORTCODES = re.compile(r"""\bshortcodes\s*=\s*(?:false|"false"|'false')""")
+MAX_DEPTH = 10  # a value that names another, which names another...
+
+class Unknown(Exception):
+    """A key that names nothing (or a value that is not one text)."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.hint = hint
+
+
+class Expander:
+    """Expands the shortcodes of one article: its front matter's texts and its body."""
+
+    def __init__(self, meta: Mapping[str, Any], variables: Mapping[str, Any] | None, variables_file: str | None,
+                 describe: Callable[[str, Any], str | None] | None = None,
+                 written: Callable[[str, tuple], tuple[str, str, int | None] | None] | None = None):
+        """`describe(key, value)` may give a field's value as printed (a person's
+        name, a date read from a placeholder); None: the general rules.
+        `written(kind, path)`: how a value was written (text, file, line), to warn
+        when YAML read a number otherwise (1.10 as 1.1)."""
+        self.meta = meta
+        self.variables = variables
+        self.variables_file = variables_file
+        self.describe = describe
+        self.written = written
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def expand(self, text: str, file: str, line_at: Callable[[int], int | None], field: str | None = None,
+               code_aware: bool = False) -> str:
+        """`text` with its shortcodes expanded. `line_at(offset)` is the line of the
+        file a character of the text is on. With `code_aware` (a Markdown body),
+        fenced code blocks marked shortcodes=false are left as they are."""
+        if "{{" not in text:
+            return text
+        if not code_aware:
+            return self._expand_span(text, 0, file, line_at, field, ())
+        parts, position, fence = [], 0, None
+        for line in text.splitlines(keepends=True):
+            opened = FENCE.match(line.rstrip("\r\n"))
+            if fence is None:
+                if opened:
+                    fence = (opened.group("fence"), bool(NO_SHORTCODES.search(opened.group("info"))))
+                skip = fence is not None and fence[1]
+            else:
+                skip = fence[1]
+                mark = fence[0]
+                if opened and opened.group("fence")[0] == mark[0] and len(opened.group("fence")) >= len(mark) \
+                        and not opened.group("info").strip():
+                    fence = None
+            parts.append(line if skip or "{{" not in line
+                         else self._expand_span(line, position, file, line_at, field, ()))
+            position += len(line)
+        return "".join(parts)
+
+    def _expand_span(self, text: str, start: int, file: str, line_at: Callable[[int], int | None],
+                     field: str | None, chain: tuple) -> str:
+        def replace(match: re.Match) -> str:
+            if match.group("escaped") is not None:
+                return "{{<" + match.group("escaped") + ">}}"
+            line = line_at(start + match.start())
+            try:
+                return self._shortcode(match.group("inner"), match.group(0), file, line, field, chain)
+            except Unknown as error:
+                self.problems.append(Problem(file, f"{match.group(0)}: {error}", line=line, field=field,
+                                             hint=error.hint))
+                return match.group(0)
+        return SHORTCODE.sub(replace, text)
+
+    def _shortcode(self, inner: str, written: str, file: str, line: int | None, field: str | None,
+                   chain: tuple) -> str:
+        words = [w[1:-1] if w[:1] in "'\"" and w[-1:] == w[:1] and len(w) > 1 else w
+                 for w in ARGUMENT.findall(inner)]
+        name = words[0] if words else ""
+        if name == "embed" and field is None and len(words) > 1:  # a notebook's output, in the body
+            self.warnings.append(Problem(
+                file, f"the output {written} embeds is not shown: Imprint does not run notebooks", line=line,
+                hint="render the notebook with Quarto and put its figure in the article as an image"))
+            return '[]{.imprint-embed source="' + words[1].replace("\\", "").replace('"', "") + '"}'
+        if name not in ("meta", "var"):
+            self.warnings.append(Problem(
+                file, f"removed the shortcode {written}: Imprint expands only {{{{< meta >}}}} and "
+                      "{{< var >}}", line=line, field=field,
+                hint="write what it stands for into the text, or remove it (escape it as "
+                     "{{{< ... >}}} to print it)"))
+            return ""
+        if len(words) < 2:
+            raise Unknown(f"names no {'field' if name == 'meta' else 'variable'}",
+                          hint=f"write {{{{< {name} key >}}}}")
+        key = words[1]
+        if (name, key) in chain:
+            raise Unknown(f"'{key}' refers to itself", hint="give it a value that does not name itself")
+        if len(chain) >= MAX_DEPTH:
+            raise Unknown("names values that name others more than ten deep")
+        value = self._value(name, key)
+        text = re.sub(r"\s*\n\s*", " ", value.strip())
+        if "{{" in text:
+            text = self._expand_span(text, 0, file, lambda offset: line, field, chain + ((name, key),))
+        return text
+
+    def _value(self, kind: str, key: str) -> str:
+        if kind == "var":
+            if self.variables is None:
+                raise Unknown(f"there is no {VARIABLES_NAME} for the variable '{key}'",
+                              hint=f"define '{key}' in {VARIABLES_NAME} beside the article or in source/")
+            source, where = self.variables, f"in {self.variables_file}"
+        else:
+            source, where = self.meta, "in the front matter"
+        value: Any = source
+        parts = split_key(key)
+        path: tuple = ()
+        for depth, part in enumerate(parts):
+            if isinstance(value, list) and part.isdigit() and 1 <= int(part) <= len(value):
+                value = value[int(part) - 1]  # Quarto counts from 1 (Lua)
+                path += (int(part) - 1,)
+            elif isinstance(value, dict) and part in value:
+                value = value[part]
+                path += (part,)
+            else:
+                known = ", ".join(sorted(map(str, value))) if isinstance(value, dict) and value else None
+                at = ".".join(parts[:depth])
+                what = "variable" if kind == "var" else "field"
+                if isinstance(value, list):
+                    hint = f"{at} is a list of {len(value)}: count its items from 1"
+                elif not known:
+                    hint = f"define '{key}' in {self.variables_file}" if kind == "var" else \
+                        f"add '{key}' to the front matter"
+                elif at:
+                    hint = f"{at} has: {known}"
+                else:
+                    hint = f"{self.variables_file} defines: {known}" if kind == "var" else \
+                        f"the front matter has: {known}"
+                raise Unknown(f"there is no {what} '{key}' {where}", hint=hint)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and self.written is not None:
+            found = self.written(kind, path)
+            if found is not None and found[0] != str(value):
+                self.warnings.append(Problem(
+                    found[1], f"YAML reads {found[0]} as the number {value}, so {{{{< {kind} {key} >}}}} prints {value}",
+                    line=found[2], field=key if kind == "meta" else None,
+                    hint=f"quote it to keep it as written: {parts[-1]}: \"{found[0]}\""))
+        return self._text(key, value, kind)
+
+    def _text(self, key: str, value: Any, kind: str) -> str:
+        if self.describe is not None and kind == "meta":
+            described = self.describe(key, value)
+            if described is not None:
+                return described
+        if isinstance(value, list) and len(value) == 1:  # as Quarto: a list of one is its item
+            return self._text(key, value[0], kind)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float, str)):
+            return str(value)
+        if value is None:
+            raise Unknown(f"'{key}' is empty", hint="give it a value, or remove the shortcode")
+        what = "a list" if isinstance(value, list) else "a set of fields"
+        raise Unknown(f"'{key}' is {what}, not one value",
+                      hint=f"name one of its {'items (from 1)' if isinstance(value, list) else 'fields'}: "
+                           f"{key}.{'1' if isinstance(value, list) else next(iter(value), 'field')}")
+
+
+VARIABLES_NAME = "_variables.yml"
+
+
+def split_key(key: str) -> list[str]:
+    """`email.info` -> [email, info]; a dot escaped with one or two backslashes
+    stays in the name (`field\\.with\\.dots`)."""
+    marker = "\x00"
+    key = re.sub(r"\\{1,2}\.", marker, key)
+    return [part.replace(marker, ".") for part in key.split(".")]
+
+
+# -- an article's shortcodes
+
+
+def mentions_shortcode(value: Any) -> bool:
+    """Whether YAML data holds a text with a shortcode in it."""
+    if isinstance(value, dict):
+        return any(mentions_shortcode(item) for item in value.values())
+    if isinstance(value, list):
+        return any(mentions_shortcode(item) for item in value)
+    return isinstance(value, str) and "{{" in value
+
+
+def article_expander(settings: "Settings", document: Path, own: dict, project: Any, defaults: Located | None,
+                     located: Located, quarto: Located | None, variables: Located | None) -> Expander:
+    """An article's shortcodes: `meta` reads its front matter (`own`, as written)
+    over its project's metadata (`project`) over the publication file, `var` its
+    project's _variables.yml."""
+    from .quarto import merge_data
+
+    meta = merge_data(project if isinstance(project, dict) else {}, own)
+    if defaults is not None:  # Imprint's merge of the publication file: mappings field by field
+        meta = {**defaults.data, **{k: {**defaults.data[k], **v} if isinstance(v, dict) and
+                                    isinstance(defaults.data.get(k), dict) else v for k, v in meta.items()}}
+
+    def written(kind: str, at: tuple) -> tuple[str, str, int | None] | None:
+        for front in (variables,) if kind == "var" else (located, quarto):
+            if front is not None and at in front.scalars:
+                return front.scalars[at][2], front.file, front.scalars[at][0]
+        return None
+    return Expander(meta, variables.data if variables else None, variables.file if variables else None,
+                    describe=_describer(settings, document), written=written)
+
+
+def expand_front_matter(located: Located, expander: Expander) -> None:
+    """Expand the shortcodes of every text of the front matter, in place, each
+    problem located on the line of the file it is on."""
+    def walk(value: Any, path: tuple) -> Any:
+        if isinstance(value, dict):
+            for key in value:
+                value[key] = walk(value[key], path + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                value[index] = walk(item, path + (index,))
+        elif isinstance(value, str) and "{{" in value:
+            line, style, _ = located.scalars.get(path, (located.line_of(path) or 1, "", value))
+
+            def line_at(offset: int, line: int = line, style: str = style, value: str = value) -> int:
+                if style == "|":  # a literal block: one line of the file per line of the value
+                    return line + 1 + value.count("\n", 0, offset)
+                return line + 1 if style == ">" else line  # folded: its lines are joined
+            return expander.expand(value, located.file_of(path), line_at, format_path(path))
+        return value
+
+    walk(located.data, ())
+
+
+def _describer(settings: "Settings", document: Path) -> Callable[[str, Any], str | None]:
+    """How {{< meta >}} prints an author (the name, as Quarto's `author` list has
+    it) and a date placeholder (the date it stands for; when that cannot be
+    known, the article's builder says why)."""
+    from .metadata import person_name
+    from .parsing import is_date_placeholder, placeholder_date
+
+    def describe(key: str, value: Any) -> str | None:
+        if key.split(".")[0] in ("author", "authors"):
+            if isinstance(value, dict) and "name" in value:
+                value = value["name"]
+            if isinstance(value, dict) and key.endswith("name") or isinstance(value, str) and key.count(".") <= 1:
+                try:
+                    return person_name(value).display
+                except TypeError:  # a name with fields no name has: printed by the general rules
+                    return None
+        if key in ("date", "date-modified") and is_date_placeholder(value):
+            try:
+                return placeholder_date(value, settings.source_date_epoch, settings.root, document).iso()
+            except ValueError:
+                return None
+        return None
+    return describe

@@ -1,0 +1,252 @@
+"""Check parsed YAML against the schema; say what is wrong in the editor's words.
+
+The schema (source/schema.py) is JSON Schema 2020-12, published for editors' tools;
+this module checks the keywords it uses (type, properties, additionalProperties,
+required, anyOf, items, enum, pattern, minimum, maximum, minItems,
+minProperties, uniqueItems) with their JSON Schema meaning, finds every error,
+and turns each into a Problem with the file, line and field, and a sentence a
+production editor can act on. (A general validator cost more to import than
+checking an article takes.)
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from ..errors import Problem
+from .frontmatter import Located, format_path
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a set of fields",
+    "null": "empty",
+}
+# The keywords checked; any other in the schema would be a mistake in source/schema.py.
+KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required", "anyOf", "items", "enum", "pattern",
+                      "minimum", "maximum", "minItems", "minProperties", "uniqueItems"})
+ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-hint", "x-required-hint"})
+
+
+@dataclass
+class SchemaError:
+    """One keyword of the schema that a value does not satisfy."""
+
+    keyword: str
+    expected: Any  # the keyword's value in the schema
+    value: Any  # the value checked
+    schema: dict  # the schema holding the keyword
+    path: tuple  # where the value is, from the file's top
+    branches: list[tuple[int, "SchemaError"]] = field(default_factory=list)  # anyOf: each branch's errors
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return type(value).__name__
+
+
+def is_type(value: Any, name: str) -> bool:
+    """JSON Schema's types: true is no number, 2.0 is an integer."""
+    if name == "string":
+        return isinstance(value, str)
+    if name == "object":
+        return isinstance(value, dict)
+    if name == "array":
+        return isinstance(value, list)
+    if name == "boolean":
+        return isinstance(value, bool)
+    if name == "null":
+        return value is None
+    if isinstance(value, bool):
+        return False
+    if name == "integer":
+        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    return name == "number" and isinstance(value, (int, float))
+
+
+def _key(value: Any) -> Any:
+    """A value as JSON compares it, hashable: true is not 1, 1 is 1.0, keys unordered."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, list):
+        return ("array", tuple(map(_key, value)))
+    if isinstance(value, dict):
+        return ("object", frozenset((name, _key(item)) for name, item in value.items()))
+    return ("string", value)
+
+
+def _first_repeated(values: list) -> Any:
+    """The first item of `values` met a second time (by JSON equality; there
+    is one). Linear: a list may hold thousands of items."""
+    seen: set = set()
+    for value in values:
+        key = _key(value)
+        if key in seen:
+            return value
+        seen.add(key)
+    return None
+
+
+def errors(value: Any, schema: dict, path: tuple = ()) -> Iterator[SchemaError]:
+    """Every error of `value` against `schema`, keyword by keyword in the schema's order."""
+    for keyword, expected in schema.items():
+        def error() -> SchemaError:
+            return SchemaError(keyword, expected, value, schema, path)
+
+        if keyword == "type":
+            if not any(is_type(value, name) for name in ([expected] if isinstance(expected, str) else expected)):
+                yield error()
+        elif keyword == "properties":
+            if isinstance(value, dict):
+                for name, sub in expected.items():
+                    if name in value:
+                        yield from errors(value[name], sub, path + (name,))
+        elif keyword == "additionalProperties":
+            if isinstance(value, dict) and expected is False and set(value) - set(schema.get("properties", {})):
+                yield error()
+        elif keyword == "required":
+            if isinstance(value, dict):
+                yield from (error() for name in expected if name not in value)
+        elif keyword == "anyOf":
+            found: list[tuple[int, SchemaError]] = []
+            for index, branch in enumerate(expected):
+                branch_errors = list(errors(value, branch, path))
+                if not branch_errors:
+                    break
+                found += [(index, e) for e in branch_errors]
+            else:
+                yield SchemaError(keyword, expected, value, schema, path, found)
+        elif keyword == "items":
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    yield from errors(item, expected, path + (index,))
+        elif keyword == "enum":
+            if _key(value) not in {_key(allowed) for allowed in expected}:
+                yield error()
+        elif keyword == "pattern":
+            if isinstance(value, str) and not re.search(expected, value):
+                yield error()
+        elif keyword in ("minimum", "maximum"):
+            if is_type(value, "number") and (value < expected if keyword == "minimum" else value > expected):
+                yield error()
+        elif keyword in ("minItems", "minProperties"):
+            if isinstance(value, list if keyword == "minItems" else dict) and len(value) < expected:
+                yield error()
+        elif keyword == "uniqueItems":
+            if expected and isinstance(value, list) and len(value) > len({_key(item) for item in value}):
+                yield error()
+        elif keyword not in ANNOTATIONS:
+            raise ValueError(f"schema keyword {keyword!r} is not checked by source/validation.py")
+
+
+def validate(located: Located, schema: dict) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in sorted(errors(located.data, schema), key=lambda e: list(map(str, e.path))):
+        problems.extend(_explain(error, located))
+    # One sentence per place is enough: anyOf branches can repeat each other.
+    unique: dict[tuple, Problem] = {}
+    for problem in problems:
+        unique.setdefault((problem.line, problem.field, problem.message), problem)
+    return sorted(unique.values(), key=lambda p: (p.line or 0, p.field or ""))
+
+
+def _type_names(schema: dict) -> list[str]:
+    types = schema.get("type")
+    if types is None:
+        return []
+    return [types] if isinstance(types, str) else list(types)
+
+
+def _accepts_type(schema: dict, value: Any) -> bool:
+    """Whether `schema` is meant for values of this JSON type (looking into anyOf)."""
+    if "type" in schema:
+        return any(is_type(value, t) for t in _type_names(schema))
+    branches = schema.get("anyOf") or schema.get("oneOf")
+    if branches:
+        return any(_accepts_type(branch, value) for branch in branches)
+    return True
+
+
+def _explain(error: SchemaError, located: Located) -> Iterable[Problem]:
+    path = error.path
+    field = format_path(path) or None
+    line = located.line_of(path)
+    value = error.value
+    schema = error.schema
+
+    def problem(message: str, hint: str | None = None, at: tuple = path) -> Problem:
+        return Problem(located.file, message, line=located.line_of(at), field=format_path(at) or None, hint=hint)
+
+    kind = error.keyword
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        for key in sorted(set(value) - set(allowed)):
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "allowed here: " + ", ".join(allowed)
+            yield problem(f"unknown field '{key}'", hint, at=path + (key,))
+        return
+    if kind == "required":
+        for key in schema.get("required", []):
+            if isinstance(value, dict) and key not in value:
+                where = f" in {field}" if field else ""
+                yield Problem(located.file, f"missing required field '{key}'", line=line, field=field,
+                              hint=schema.get("properties", {}).get(key, {}).get("x-required-hint")
+                              or f"add '{key}: ...'{where}")
+        return
+    if kind == "anyOf":
+        # Report the branch meant for this kind of value (a string or a mapping).
+        branches = [i for i, s in enumerate(error.expected) if _accepts_type(s, value)]
+        if branches:
+            matching = [e for i, e in error.branches if i in branches]
+            if matching:
+                for sub in matching:
+                    yield from _explain(sub, located)
+                return
+        expected = [name for s in error.expected for name in _type_names(s)]
+        names = " or ".join(dict.fromkeys(_TYPE_NAMES.get(t, t) for t in expected))
+        yield problem(f"must be {names}, not {describe(value)}")
+        return
+    if kind == "type":
+        names = " or ".join(_TYPE_NAMES.get(t, t) for t in _type_names(schema))
+        yield problem(f"must be {names}, not {describe(value)}")
+        return
+    if kind == "enum":
+        yield problem(f"'{value}' is not allowed", "use one of: " + ", ".join(map(str, error.expected)))
+        return
+    if kind in ("pattern", "minimum", "maximum"):
+        yield problem(f"'{value}' is not valid", schema.get("x-hint"))
+        return
+    if kind == "uniqueItems":
+        twice = _first_repeated(value)
+        yield problem(f"'{twice}' is listed twice", "list each once")
+        return
+    assert kind in ("minItems", "minProperties"), kind  # errors() yields no other keyword
+    yield problem("must not be empty", "fill it in or remove the field")
+
+
+def drop_invalid(located: Located, problems: list[Problem]) -> None:
+    """Remove the top-level fields that have problems, so that the rest can be
+    checked further (the file's article or issue is not written anyway)."""
+    for problem in problems:
+        if problem.field:
+            key = re.split(r"[.\[]", problem.field, maxsplit=1)[0]
+            located.data.pop(key, None)

