@@ -21,7 +21,7 @@ from .theme import Theme
 from .source.project import LoadResult, load_project, load_publication, project_files
 from .building.timing import Clock
 from .building.units import Context, Result, build_article, build_issue, build_landing, merged, split
-from .editions.memo import forget_layouts
+from .editions.caches import forget_layouts
 
 if TYPE_CHECKING:  # (Markdown and Jinja: loaded here only if an article is prepared here)
     from .prepare.issue import IssueManuscript

@@ -23,7 +23,7 @@ from ..source.frontmatter import load_yaml
 from ..prepare.article import Manuscript, issue_label
 from ..source.model import Article
 from ..theme import Theme
-from .memo import memo
+from .caches import build_cache
 from .painter import FIELDS, CoverText
 
 if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
@@ -38,7 +38,7 @@ SYSTEM_FONTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 _made: dict[tuple, bytes] = {}
 _thumbnails: dict[bytes, bytes] = {}
 MEMO = 64
-_plans = memo()  # by styles folder, for one build
+_plans = build_cache()  # by styles folder, for one build
 
 
 @dataclass(frozen=True)

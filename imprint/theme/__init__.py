@@ -9,7 +9,9 @@ Markup produced by body/html.py and source/record.py, which escape it themselves
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -67,12 +69,15 @@ class Theme:
     """Templates, stylesheets, CSL styles and language strings, looked up first in
     the project's styles/ and then in Imprint's own (overrides by search path)."""
 
-    def __init__(self, root: Path, styles_dir: Path):
+    def __init__(self, root: Path, styles_dir: Path, token: str | None = None):
         self.root = root
         self.dir = styles_dir
         project = StylesDir(root, styles_dir)
         self.path = (project,) if len(styles_path(styles_dir)) == 1 else (project, IMPRINT_STYLES)
         self._strings: dict[str, Mapping[str, Any]] = {}
+        # This theme among the ones sent to workers: a worker keeps the one it made
+        # for it (its Jinja environment, templates, words) for the build's next units.
+        self.token = token or f"{os.getpid()}-{time.time_ns()}-{id(self)}"
 
     @property
     def roots(self) -> tuple[Path, ...]:
@@ -87,10 +92,12 @@ class Theme:
         return None
 
     def __reduce__(self) -> tuple:
-        """Sent to a worker (building/executor.py) as its two folders: the worker makes the
-        rest (a Jinja environment does not pickle; Imprint's own styles are where
-        the worker's Imprint is)."""
-        return (Theme, (self.root, self.dir))
+        """Sent to a worker (building/executor.py) as its two folders: the worker
+        makes the rest (a Jinja environment does not pickle; Imprint's own styles
+        are where the worker's Imprint is), once per build (`token`): each unit of
+        the build gets the same one, with the templates it compiled and the words
+        it read."""
+        return (_received, (self.root, self.dir, self.token))
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -251,3 +258,16 @@ class _GuardedMacros:
 
         self.__dict__[macro] = call  # (asked for once)
         return call
+
+
+_RECEIVED: dict[tuple[Path, Path, str], Theme] = {}  # in a worker: the themes sent to it (the last few)
+
+
+def _received(root: Path, styles_dir: Path, token: str) -> Theme:
+    """The theme a build sent, made once in this process for all the build's units."""
+    key = (root, styles_dir, token)
+    if key not in _RECEIVED:
+        if len(_RECEIVED) >= 8:  # (a Dask worker serves build after build)
+            _RECEIVED.pop(next(iter(_RECEIVED)))
+        _RECEIVED[key] = Theme(root, styles_dir, token)
+    return _RECEIVED[key]

@@ -14,13 +14,13 @@ import pydyf
 
 from ...errors import Problem
 from ...files import make_url_fetcher
-from ..memo import memo
+from ..caches import build_cache
 from .metadata import Metadata
 from .job import Job, Result
 from .weasy import weasyprint  # (with imprint/patches/ applied)
 
 
-_last = memo()  # the latest layout, by its HTML: the print and archival editions share it
+_last = build_cache()  # the latest layout, by its HTML: the print and archival editions share it
 _pristine: dict[int, tuple[dict, object]] = {}  # what writing a variant may change in it
 
 
