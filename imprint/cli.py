@@ -192,8 +192,9 @@ def _run_build(args: argparse.Namespace) -> int:
     from .building.executor import LocalPool, open_executor
     from .editions import rendering_modules
 
-    executor = open_executor(settings.executor, settings.jobs, rendering_modules(settings.formats or DEFAULT),
-                             settings.root)
+    formats = settings.formats or DEFAULT  # (or fewer: the publication's editions)
+    executor = open_executor(settings.executor, _workers(settings, args.articles, formats),
+                             rendering_modules(formats), settings.root)
     try:
         if isinstance(executor, LocalPool):
             executor.warm_up()  # its workers load what rendering needs while this process reads the sources
@@ -204,6 +205,18 @@ def _run_build(args: argparse.Namespace) -> int:
     finally:
         executor.close(wait=False)  # (this process ends soon: its workers with it)
     return _finish(report, settings, args, started)
+
+
+def _workers(settings: Settings, articles: Sequence[str], formats: Sequence[str]) -> int:
+    """No more local workers than the build can keep busy: one per article (two
+    for one that is split in its print editions and the rest), counted from
+    source/'s folders before anything is read: a worker started for nothing
+    would take a core's share while the others load."""
+    from .source.project import ARTICLE_FILE
+
+    count = len(articles) or len(list(settings.source_dir.glob(f"*/{ARTICLE_FILE}"))) or 1
+    mixed = any(EDITIONS[f].printed for f in formats) and not all(EDITIONS[f].printed for f in formats)
+    return max(1, min(settings.jobs, count * (2 if mixed else 1)))
 
 
 def _run_assemble(args: argparse.Namespace) -> int:
