@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Sequence
+from urllib.parse import quote, unquote, urlsplit
 
 from .errors import SourceError
 
@@ -83,6 +85,23 @@ def read_text(root: Path, path: Path, what: str = "file", limit: int = MAX_FILE_
         ) from None
 
 
+_ROOT = "/imprint-root-{}/"  # a file's URL for WeasyPrint: the root it lies in, by number (file_url)
+
+
+def file_url(path: Path, roots: Sequence[Path]) -> str:
+    """A file's URL for WeasyPrint, the same wherever the project lies: named by
+    the root it is inside (`roots`, the fetcher's: make_url_fetcher maps it back).
+    WeasyPrint 70 names an image after the MD5 of its URL (images.py), so an
+    absolute URL put the project's folder into the PDF's bytes: the same project
+    in two folders, or a Dask worker's copy of it, gave other bytes."""
+    resolved = path.resolve()
+    for index, root in enumerate(roots):
+        if resolved.is_relative_to(root.resolve()):
+            inside = resolved.relative_to(root.resolve()).as_posix()
+            return "file://" + _ROOT.format(index) + (quote(inside) if inside != "." else "")
+    return resolved.as_uri()
+
+
 def make_url_fetcher(*roots: Path):
     """A WeasyPrint URL fetcher confined to `roots` and to `data:` URIs.
 
@@ -108,6 +127,9 @@ def make_url_fetcher(*roots: Path):
             # loading urllib.request); decoding again would let double-encoded
             # traversal (%252e%252e) through.
             path = Path(unquote(urlsplit(url).path))
+            named = re.fullmatch(r"/imprint-root-(\d+)(/.*)?", str(path))
+            if named and int(named.group(1)) < len(roots):  # (file_url's)
+                path = roots[int(named.group(1))] / (named.group(2) or "/").lstrip("/")
             resolved = path.resolve()
             root = next((r for r in roots if resolved.is_relative_to(r.resolve())), roots[0])
             try:

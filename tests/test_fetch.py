@@ -39,6 +39,29 @@ def test_weasyprint_fetcher_refuses_network_and_outside_files(tmp_path):
             fetcher.fetch(url)
 
 
+def test_a_file_url_names_its_root_not_where_the_project_lies(tmp_path):
+    """WeasyPrint names an image after the MD5 of its URL: a URL without the
+    project's folder keeps the PDF's bytes the same wherever the project lies."""
+    from imprint.files import file_url
+
+    for folder in ("one", "two"):
+        root, styles = tmp_path / folder, tmp_path / "imprint-styles"
+        (root / "source" / "a").mkdir(parents=True)
+        (root / "source" / "a" / "map figure.png").write_bytes(b"png")
+        styles.mkdir(exist_ok=True)
+        (styles / "print.css").write_text("p {}")
+        url = file_url(root / "source" / "a" / "map figure.png", [root, styles])
+        assert url == "file:///imprint-root-0/source/a/map%20figure.png"
+        assert file_url(styles / "print.css", [root, styles]) == "file:///imprint-root-1/print.css"
+        fetcher, refused = make_url_fetcher(root, styles)
+        assert fetcher.fetch(url).read() == b"png"
+        assert fetcher.fetch("file:///imprint-root-1/print.css").read() == b"p {}"
+        for escape in ("file:///imprint-root-0/../../etc/passwd", "file:///imprint-root-0/%2e%2e/%2e%2e/etc/passwd",
+                       "file:///imprint-root-7/x"):
+            with pytest.raises(refused):
+                fetcher.fetch(escape)
+
+
 def test_a_stylesheet_reaching_out_stops_the_build(tmp_path):
     root = make_project(tmp_path / "p", REPO / "source")
     css = root / "styles" / "css" / "print.css"

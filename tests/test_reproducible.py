@@ -57,3 +57,18 @@ def test_source_date_epoch_sets_every_date(tmp_path):
         assert str(pdf.docinfo["/ModDate"]).startswith("D:20231114221320")
         assert pdf.open_metadata()["xmp:ModifyDate"] == "2023-11-14T22:13:20Z"
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:2019")  # publication date, from the metadata
+
+
+@pytest.mark.slow
+def test_the_same_project_in_another_folder_gives_the_same_bytes(tmp_path):
+    """Nothing of where the project lies reaches the files: WeasyPrint 70 names a
+    PDF's images after their URL, which names the project's root, not its folder
+    (files.file_url)."""
+    first = make_project(tmp_path / "one", CASES / "issue" / "source")
+    second = make_project(tmp_path / "elsewhere" / "two", CASES / "issue" / "source")
+    build_in_process(first, first / "dist", SOURCE_DATE_EPOCH="1700000000")
+    build_in_process(second, second / "dist", SOURCE_DATE_EPOCH="1700000000")
+    made = sorted(p.relative_to(first / "dist") for p in (first / "dist").rglob("*")
+                  if p.is_file() and ".imprint" not in p.parts)
+    assert any(p.suffix == ".pdf" for p in made)
+    assert [str(p) for p in made if (first / "dist" / p).read_bytes() != (second / "dist" / p).read_bytes()] == []

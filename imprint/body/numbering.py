@@ -12,6 +12,7 @@ import base64
 import re
 from dataclasses import dataclass
 
+from ..files import file_url
 from ..source.images import epub_name, load_image
 from .ast import Node, annotate, attr, attr_value, note, str_node, stringify, walk
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS, _words
@@ -141,7 +142,7 @@ class Numbering:
             taken = {name for _, name in self.found.assets.values()}
             self.found.assets[loaded.path] = (loaded, epub_name(loaded, taken))
         name = self.found.assets[loaded.path][1]
-        printed = loaded.path.as_uri()
+        printed = file_url(loaded.path, [self.context.root])
         if loaded.media_type == "application/pdf":  # WeasyPrint places no PDF: its first page as pixels
             from ..editions.raster import PDF_WIDTH_PRINT, pdf_to_png
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..files import make_url_fetcher, read_bytes
+from ..files import file_url, make_url_fetcher, read_bytes
 
 SVG_WIDTH_MIN, SVG_WIDTH_MAX = 800, 1600  # pixels of an SVG figure's PNG: sharp on a phone, small in the book
 _LENGTH = re.compile(r"^\s*([\d.]+)\s*(px|pt|pc|mm|cm|in)?\s*$")
@@ -51,8 +51,8 @@ def svg_to_png(path: Path, root: Path) -> bytes:
     width, height = svg_size(read_bytes(root, path, "image"))
     html = (f"<style>@page {{ size: {width}px {height}px; margin: 0 }} html, body {{ margin: 0; background: #fff }}"
             f" img {{ display: block; width: {width}px; height: {height}px }}</style>"
-            f'<img src="{path.resolve().as_uri()}" alt=""/>')
-    pdf = typeset(html, path.parent.resolve().as_uri() + "/", root)
+            f'<img src="{file_url(path, [root])}" alt=""/>')
+    pdf = typeset(html, file_url(path.parent, [root]) + "/", root)
     pixels = min(SVG_WIDTH_MAX, max(SVG_WIDTH_MIN, round(2 * width)))
     buffer = io.BytesIO()
     rasterise(pdf, pixels).save(buffer, format="PNG", optimize=True)  # no date in it: same pixels, same bytes

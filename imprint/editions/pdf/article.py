@@ -23,6 +23,7 @@ from ...body.formulas import cache_folder
 from .formulas import for_print
 from ...settings import Settings
 from ...errors import SourceError, StyleError
+from ...files import file_url
 from ...prepare.article import Manuscript
 from ...source.model import PAPERS, Paper
 from ...theme import Theme
@@ -107,7 +108,7 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
     first, last = article.citation.page_span() if in_issue else (1, 1)
     return Job(
         html=print_html(manuscript, theme, settings, edition, paper),
-        base_url=article.path.parent.as_uri() + "/",
+        base_url=file_url(article.path.parent, theme.roots) + "/",
         roots=tuple(str(root) for root in theme.roots),
         file=article.file,
         variant=edition.variant,
@@ -133,7 +134,7 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         doc=manuscript,
         t=manuscript.t,
         edition="handout" if edition.name == "handout" else "print",
-        stylesheets=[theme.stylesheet_path(name).resolve().as_uri() for name in edition.stylesheets],
+        stylesheets=[file_url(theme.stylesheet_path(name), theme.roots) for name in edition.stylesheets],
         paper=paper,
         folio=folio,
         crop_marks=bool(settings.crop_marks),
@@ -142,7 +143,7 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         created=manuscript.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         modified=manuscript.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    html = for_print(html, cache_folder(settings.root))  # the formulas, drawn (WeasyPrint draws no MathML)
+    html = for_print(html, cache_folder(settings.root), theme.roots)  # the formulas, drawn (WeasyPrint draws no MathML)
     # In an issue, the article's ids carry its slug: its pages join the issue's
     # file, where every id must be unique.
     return str(scope_ids(html, f"{manuscript.article.slug}--")) if in_issue else html

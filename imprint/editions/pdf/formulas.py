@@ -33,8 +33,10 @@ import re
 import struct
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
 from ...body.formulas import TOO_WIDE, UNITS_PER_EM, Drawing, Undrawable, draw, tex_box
+from ...files import file_url
 
 FIRST = 0xE000  # the first character of the Private Use Area
 FAMILY = "imprint-formulas"
@@ -43,7 +45,7 @@ _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
 _TEXT_FORM = re.compile(r'<annotation encoding="text/plain">([^<]*)</annotation>')
 
 
-def for_print(markup: str, cache: Path | None) -> str:
+def for_print(markup: str, cache: Path | None, roots: Sequence[Path] = ()) -> str:
     """Every <math> of the print HTML as a glyph of the document's formula font
     (added to its <head>), an SVG where a display formula must shrink to the
     column, or its TeX in a box where it cannot be drawn."""
@@ -76,7 +78,7 @@ def for_print(markup: str, cache: Path | None) -> str:
 
     markup = _MATH.sub(printed, markup)
     if drawings:
-        face = (f'<style>@font-face {{ font-family: "{FAMILY}"; src: url({_font_url(drawings, cache)}); }}\n'
+        face = (f'<style>@font-face {{ font-family: "{FAMILY}"; src: url({_font_url(drawings, cache, roots)}); }}\n'
                 f'span.formula {{ font-family: "{FAMILY}"; font-size: 1em; font-style: normal; '
                 'font-weight: normal; letter-spacing: 0; word-spacing: 0; white-space: nowrap; }</style>')
         markup = markup.replace("</head>", face + "</head>", 1)
@@ -99,13 +101,13 @@ def _svg(drawing: Drawing, tex: str, display: bool) -> str:
             f"<title>{html.escape(tex, quote=False)}</title>{opening[1]}")
 
 
-def _font_url(drawings: list[Drawing], cache: Path | None) -> str:
+def _font_url(drawings: list[Drawing], cache: Path | None, roots: Sequence[Path]) -> str:
     """The font's file in the project's cache (made once for the same formulas), or,
     without a cache, the font itself as a data: URL."""
     key = hashlib.sha256("".join(d.key for d in drawings).encode()).hexdigest()
     path = cache / f"font-{key}.ttf" if cache is not None else None
     if path is not None and path.is_file():
-        return path.resolve().as_uri()
+        return file_url(path, roots)
     data = _font(drawings)
     if path is not None:
         try:
@@ -113,7 +115,7 @@ def _font_url(drawings: list[Drawing], cache: Path | None) -> str:
             with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as out:
                 out.write(data)
             os.replace(out.name, path)
-            return path.resolve().as_uri()
+            return file_url(path, roots)
         except OSError:
             pass  # (a cache that cannot be written: the font goes in the page)
     return "data:font/ttf;base64," + base64.b64encode(data).decode("ascii")

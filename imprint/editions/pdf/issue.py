@@ -18,7 +18,7 @@ from ...body.formulas import cache_folder
 from .formulas import for_print
 from ...settings import Settings
 from ...errors import InternalError, Problem, SourceError
-from ...files import make_url_fetcher
+from ...files import file_url, make_url_fetcher
 from ...prepare.issue import IssueManuscript
 from ...theme import Theme
 from .typeset import finisher, quiet_weasyprint
@@ -49,17 +49,17 @@ def _front(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
         TEMPLATE,
         issue=edition,
         t=edition.t,
-        stylesheets=[theme.stylesheet_path(name).resolve().as_uri() for name in STYLESHEETS],
+        stylesheets=[file_url(theme.stylesheet_path(name), theme.roots) for name in STYLESHEETS],
         # Always the issue's own paper: its articles were laid out on it.
         paper=edition.issue.paper,
         crop_marks=bool(settings.crop_marks),
         modified=edition.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    html = for_print(html, cache_folder(settings.root))  # (a title's formulas, drawn)
+    html = for_print(html, cache_folder(settings.root), theme.roots)  # (a title's formulas, drawn)
     fetcher, refused = make_url_fetcher(*theme.roots)
     try:
         with quiet_weasyprint():
-            document = weasyprint.HTML(string=html, base_url=Path(edition.issue.path).parent.as_uri() + "/",
+            document = weasyprint.HTML(string=html, base_url=file_url(Path(edition.issue.path).parent, theme.roots) + "/",
                                        url_fetcher=fetcher).render()
             document.metadata = Metadata.around(document.metadata, issue_xmp(edition))
             return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, finisher=finisher())
