@@ -45,6 +45,7 @@ class Row:
     name: str
     command: list[str]
     prepare: callable = None  # empties the output before each run
+    after: callable = None  # after each run (stops what prepare started)
     times: list[float] = field(default_factory=list)
     memory: list[int] = field(default_factory=list)  # kB
 
@@ -99,6 +100,8 @@ def measure(row: Row) -> None:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{row.name} failed ({process.returncode}): {' '.join(row.command)}\n{err.decode()}")
+    if row.after:
+        row.after()
     row.times.append(elapsed)
     row.memory.append(peak)
 
@@ -127,24 +130,38 @@ def unchanged(project: Path, out: Path, *options: str) -> Row:
     return Row("", command, prepare)
 
 
-def local_cluster(workers: int):
-    """A Dask cluster on loopback (`workers` processes, one thread each), as a
-    press would run on its machines; the scheduler's address and how to stop it."""
-    code = ("import sys, time; from distributed import LocalCluster\n"
+def on_cluster(project: Path, out: Path, workers: int, *options: str) -> Row:
+    """A build on a Dask cluster on loopback (`workers` processes, one thread
+    each), as a press would run one on its machines. The cluster is started
+    before each run and stopped after it, so that its idle processes take
+    nothing from the other rows."""
+    import socket
+
+    with socket.socket() as probe:  # a free port for the scheduler
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = ("import sys; from distributed import LocalCluster\n"
             f"c = LocalCluster(n_workers={workers}, threads_per_worker=1, processes=True, host='127.0.0.1', "
-            "dashboard_address=None)\n"
+            f"scheduler_port={port}, dashboard_address=None)\n"
             "print(c.scheduler_address, flush=True)\n"
             "sys.stdin.read()\n")
-    process = subprocess.Popen([PYTHON, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                               env=ENV, cwd=REPO)
-    address = process.stdout.readline().strip()
-    if not address.startswith("tcp://"):
-        raise SystemExit("the Dask LocalCluster did not start")
+    running: list[subprocess.Popen] = []
+
+    def start() -> None:
+        emptied(out)()
+        process = subprocess.Popen([PYTHON, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                   env=ENV, cwd=REPO)
+        if not process.stdout.readline().startswith("tcp://"):
+            raise SystemExit("the Dask LocalCluster did not start")
+        running.append(process)
 
     def stop() -> None:
+        process = running.pop()
         process.stdin.close()
         process.wait()
-    return address.replace("tcp://", "dask://"), stop
+    command = PUBLISH + ["-q", "-C", str(project), "-o", str(out), "--force", *options,
+                         "--executor", f"dask://127.0.0.1:{port}"]
+    return Row("", command, start, after=stop)
 
 
 def pandoc(source: Path, out: Path, *options: str) -> Row:
@@ -230,8 +247,6 @@ def main() -> None:
     generate.make_math(work / "math-words", as_words=True)
     floor_html = final_html(work / "long", "long", work / "long-final.html")
     weasyprint = str(Path(PYTHON).parent / "weasyprint")
-    cluster, stop_cluster = (local_cluster(2) if not args.only or any("50 articles: Imprint EPUB+PDF, Dask".startswith(o)
-                                                                      for o in args.only) else (None, lambda: None))
 
     rows = [
         ("seed: Imprint EPUB+PDF+citations", imprint(work / "seed", out, "-f", "epub,pdf,json,bib,ris")),
@@ -251,7 +266,7 @@ def main() -> None:
         ("50 articles: Imprint EPUB+PDF, --jobs 1", imprint(work / "articles", out, "-f", "epub,pdf", "--jobs", "1")),
         ("50 articles: Imprint EPUB+PDF, --jobs 2", imprint(work / "articles", out, "-f", "epub,pdf", "--jobs", "2")),
         ("50 articles: Imprint EPUB+PDF, Dask LocalCluster of 2 workers",
-         imprint(work / "articles", out, "-f", "epub,pdf", "--executor", cluster or "dask://none")),
+         on_cluster(work / "articles", out, 2, "-f", "epub,pdf")),
         ("seed: Imprint, nothing changed", unchanged(work / "seed", work / "unchanged")),
         ("seed: Imprint cold build, every edition", imprint(work / "seed", out)),
         ("math 250: Imprint EPUB+PDF, formulas drawn (empty cache)",
@@ -271,7 +286,6 @@ def main() -> None:
         edits.times = watch_edits(work / "seed", out, seed, args.repeat)
         edits.memory = [0]
         rows.append(edits)
-    stop_cluster()
     report(rows, args.markdown)
     shutil.rmtree(work)
 
