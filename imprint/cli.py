@@ -16,7 +16,7 @@ from typing import Sequence, TextIO
 
 from . import __version__
 from .settings import PAPER_NAMES, TIME_LIMIT, Settings
-from .editions import DEFAULT, EDITIONS
+from .editions import DEFAULT, EDITIONS, mixes_print
 from .patches import check_versions
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
 
@@ -215,8 +215,7 @@ def _workers(settings: Settings, articles: Sequence[str], formats: Sequence[str]
     from .source.project import ARTICLE_FILE
 
     count = len(articles) or len(list(settings.source_dir.glob(f"*/{ARTICLE_FILE}"))) or 1
-    mixed = any(EDITIONS[f].printed for f in formats) and not all(EDITIONS[f].printed for f in formats)
-    return max(1, min(settings.jobs, count * (2 if mixed else 1)))
+    return max(1, min(settings.jobs, count * (2 if mixes_print(formats) else 1)))
 
 
 def _run_assemble(args: argparse.Namespace) -> int:

@@ -236,11 +236,11 @@ def run_units(units: list[Call], executor: Executor, settings: Settings, accept:
         if len(parts[result.name]) < 2:
             return
         whole = merged(parts[result.name])
-        reader = next(part.manuscript for part in parts[result.name] if part.manuscript or part.problems)
         if whole.problems or "site" not in settings.formats:
             finished(whole)
             del parts[result.name]
         else:
+            reader = next(part.manuscript for part in parts[result.name] if part.manuscript is not None)
             sizes = {name: len(data) for name, data in whole.files.items()}
             landings.append(Call(build_landing, (reader, call.args[1], sizes), f"{result.name}#landing", call.reads))
 

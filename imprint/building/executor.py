@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-import os
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError as FutureTimeout, wait
@@ -33,8 +32,6 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..errors import UsageError
-
-ENVIRONMENT = "IMPRINT_EXECUTOR"  # the executor when --executor is not given (dask://HOST:PORT)
 
 
 @dataclass(frozen=True)
@@ -128,7 +125,7 @@ class LocalPool(Executor):
             for future in futures:
                 future.cancel()
             raise
-        return max(0, min(self.slots, len(calls)))
+        return min(self.slots, len(calls))
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers (one still rendering, after Ctrl+C or a crash, is
@@ -160,6 +157,7 @@ class DaskCluster(Executor):
             raise UsageError(f"cannot reach the Dask scheduler at {address}: {error}") from None
         self.slots = max(1, sum(self.client.nthreads().values()))
         self.root, self.ship = root, ship
+        self._shared: Any = None  # the project files every unit reads (styles/, source/'s own), read once
 
     def run(self, calls: Sequence[Call], done: Done, failed: Failed, limit: float | None) -> int:
         from distributed import KilledWorker
@@ -207,7 +205,9 @@ class DaskCluster(Executor):
             return (call.function, *call.args)
         from .snapshot import run_in, take
 
-        return (run_in, take(self.root, list(call.reads)), call.function, call.args, self.ship)
+        if self._shared is None:
+            self._shared = take(self.root, [])
+        return (run_in, take(self.root, list(call.reads), self._shared), call.function, call.args, self.ship)
 
     def _stop(self, future) -> None:
         """A unit past its time: cancelled, and the worker running it restarted
@@ -224,9 +224,9 @@ class DaskCluster(Executor):
 def open_executor(kind: str | None, jobs: int, modules: Sequence[str] = (), root: Path | None = None) -> Executor:
     """The executor a build asked for: `inline`, `local` (the default; `jobs`
     processes, loading `modules` as they start) or `dask://HOST:PORT` (sent
-    the files of the project at `root` that each unit reads); None takes
-    IMPRINT_EXECUTOR, else local."""
-    kind = kind or os.environ.get(ENVIRONMENT) or "local"
+    the files of the project at `root` that each unit reads); None: local
+    (Settings.executor has IMPRINT_EXECUTOR's value when --executor is not given)."""
+    kind = kind or "local"
     if kind == "inline":
         return Inline()
     if kind == "local":

@@ -56,13 +56,15 @@ class Snapshot:
         return folder
 
 
-def take(root: Path, folders: list[Path]) -> Snapshot:
+def take(root: Path, folders: list[Path], shared: Snapshot | None = None) -> Snapshot:
     """A snapshot of the project's styles/, the files directly in source/ (the
     publication file, a shared bibliography, Quarto's project files) and of
-    `folders` (an article's own)."""
-    found: dict[str, bytes] = {}
-    for path in [*_files(root / "styles"), *(p for p in sorted((root / "source").glob("*")) if p.is_file()),
-                 *(p for folder in folders for p in _files(folder))]:
+    `folders` (an article's own). `shared`: the first two, taken already (a
+    build's units share them)."""
+    found = dict(shared.files) if shared is not None else {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in [*_files(root / "styles"), *(p for p in sorted((root / "source").glob("*")) if p.is_file())]}
+    for path in (p for folder in folders for p in _files(folder)):
         found[str(path.relative_to(root))] = path.read_bytes()
     return Snapshot(str(root), found)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..settings import Settings
-from ..editions import EDITIONS, Edition
+from ..editions import EDITIONS, Edition, mixes_print
 from ..errors import Problem, UserError
 from .executor import Call
 from ..site.listing import ArticleListing, IssueListing, article_listing, issue_listing
@@ -36,7 +36,6 @@ class Context:
     theme: Theme
     publication: Publication
     issues: dict[str, IssueListing] = field(default_factory=dict)  # for an article's link to its issue
-    editions: dict[str, Edition] = field(default_factory=lambda: dict(EDITIONS))  # the registry, as the build began
 
 
 @dataclass(frozen=True)
@@ -79,10 +78,10 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
         if isinstance(manuscript, Article):
             with clock("prepare"):  # (a part: the body in its editions' dialect only)
                 manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
-                    f for f in settings.formats if _in_part(context.editions[f], part))))
+                    f for f in settings.formats if _in_part(EDITIONS[f], part))))
         files: dict[str, bytes] = {}
         for fmt in settings.formats:
-            edition = context.editions[fmt]
+            edition = EDITIONS[fmt]
             if fmt == "site" or not _in_part(edition, part):
                 continue
             if fmt == "pdf" and printed is not None:
@@ -93,7 +92,7 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
         for fmt in settings.booklet or () if part != READER else ():
             from ..editions.pdf.booklet import write_booklet
             with clock("booklet"):
-                files[context.editions[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
+                files[EDITIONS[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
         if "site" in settings.formats and part != PRINT:
             from ..editions.cover import article_cover, cover_files
             with clock("site"):
@@ -115,8 +114,7 @@ def _in_part(edition: Edition, part: str) -> bool:
 def split(calls: list[Call], slots: int, formats: tuple[str, ...]) -> list[Call]:
     """Article units in two parts each (print, and the rest), when the workers
     outnumber the articles and the build makes editions of both kinds."""
-    if len(calls) >= slots or not any(EDITIONS[f].printed for f in formats) \
-            or all(EDITIONS[f].printed for f in formats):
+    if len(calls) >= slots or not mixes_print(formats):
         return calls
     return [Call(call.function, (*call.args[:3], part), f"{call.name}#{part}", call.reads)
             for call in calls for part in (PRINT, READER)]
@@ -164,8 +162,8 @@ def build_issue(edition: IssueManuscript, context: Context, printed: dict[str, b
     files: dict[str, bytes] = {}
     try:
         for fmt in settings.formats:
-            if context.editions[fmt].issue_writer:
-                files[context.editions[fmt].path(slug)] = context.editions[fmt].write_issue(edition, theme, settings,
+            if EDITIONS[fmt].issue_writer:
+                files[EDITIONS[fmt].path(slug)] = EDITIONS[fmt].write_issue(edition, theme, settings,
                                                                                           printed)
         if "site" in settings.formats:
             from ..editions.cover import cover_files, issue_cover

@@ -96,6 +96,13 @@ def register(edition: Edition) -> None:
     EDITIONS[edition.name] = edition
 
 
+def mixes_print(formats: Iterable[str]) -> bool:
+    """Whether these editions are print editions and others (an article's unit
+    may then be split in two: building/units.split)."""
+    printed = [EDITIONS[name].printed for name in formats]
+    return any(printed) and not all(printed)
+
+
 def issue_editions() -> tuple[str, ...]:
     """What an issue is built as (dist/<issue>/), when its articles get these editions."""
     return tuple(name for name, edition in EDITIONS.items() if edition.issue_writer)
