@@ -9,6 +9,7 @@ Changes are found by polling the modification times of source/ and styles/
 
 from __future__ import annotations
 
+import html
 import http.server
 import json
 import threading
@@ -17,6 +18,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote, unquote
 
 from ..settings import Settings
 
@@ -24,6 +26,7 @@ POLL = 0.1  # seconds between looks at the files
 SETTLE = 0.05  # a change must be this old before a build starts (editors save in steps)
 RELOAD_PATH = "/__imprint__/version"
 PREVIEW_PATH = "/__imprint__/preview/"
+HOST = "127.0.0.1"  # loopback only: no other machine reaches the drafts
 
 
 def snapshot(settings: Settings) -> dict[str, tuple[int, int]]:
@@ -80,28 +83,49 @@ class Watcher:
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """dist/ as a static host serves it, with a script in each page that reloads
-    it after a build, and /__imprint__/preview/<file.pdf> to watch a PDF."""
+    it after a build, and /__imprint__/preview/<file.pdf> to watch a PDF.
+
+    Only requests addressed to this server by its loopback name are answered: a
+    web page the editor visits could otherwise point a name of its own at
+    127.0.0.1 (DNS rebinding) and read the drafts with the browser's help."""
 
     watcher: Watcher
 
     def log_message(self, format: str, *args) -> None:  # quiet: the builds are what matter
         pass
 
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        port = self.server.server_address[1]
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host not in (f"{HOST}:{port}", f"localhost:{port}"):
+            self._refuse(f"this preview server answers only http://{HOST}:{port}/ and http://localhost:{port}/\n")
+            return False
+        return True
+
+    def _refuse(self, message: str) -> None:
+        data = message.encode()
+        self.close_connection = True
+        self.send_response(403)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
     def do_GET(self) -> None:
         if self.path == RELOAD_PATH:
             return self._send(json.dumps({"version": self.watcher.version}).encode(), "application/json")
         if self.path.startswith(PREVIEW_PATH):
-            target = self.path[len(PREVIEW_PATH) - 1:]
-            page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{target}</title></head>"
-                    f"<body style='margin:0'><iframe src='{target}' style='border:0;width:100vw;height:100vh'"
-                    f" title='{target}'></iframe>{_reload_script()}</body></html>")
-            return self._send(page.encode(), "text/html; charset=utf-8")
+            return self._send(_preview_page(self.path[len(PREVIEW_PATH):]).encode(), "text/html; charset=utf-8")
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
-            html = path.read_bytes().replace(b"</body>", _reload_script().encode() + b"</body>")
-            return self._send(html, "text/html; charset=utf-8")
+            page = path.read_bytes().replace(b"</body>", _reload_script().encode() + b"</body>")
+            return self._send(page, "text/html; charset=utf-8")
         return super().do_GET()
 
     def _send(self, data: bytes, media_type: str) -> None:
@@ -113,6 +137,19 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(data)
 
 
+def _preview_page(requested: str) -> str:
+    """A page showing the file of dist/ at `requested` (the rest of the request's
+    path, as sent) in a frame. The path is decoded, encoded again as a path on
+    this server (no query, no other host: a leading '//' or '\\' would name
+    one) and escaped for HTML, so nothing the address holds becomes markup."""
+    name = unquote(requested.split("?", 1)[0].split("#", 1)[0]).lstrip("/\\")
+    target = html.escape("/" + quote(name, safe="/"), quote=True)
+    shown = html.escape(name, quote=True)
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{shown}</title></head>"
+            f"<body style='margin:0'><iframe src='{target}' style='border:0;width:100vw;height:100vh'"
+            f" title='{shown}'></iframe>{_reload_script()}</body></html>")
+
+
 def _reload_script() -> str:
     return ("<script>(function(){var v=null;setInterval(function(){fetch('" + RELOAD_PATH + "')"
             ".then(function(r){return r.json()}).then(function(d){if(v!==null&&d.version!==v)"
@@ -121,8 +158,8 @@ def _reload_script() -> str:
 
 def start_server(watcher: Watcher, port: int) -> tuple[http.server.ThreadingHTTPServer, str]:
     """Serve dist/ on 127.0.0.1 (in a thread) while the watcher builds; the server
-    and its address."""
+    and its address. Requests must name it as 127.0.0.1:PORT or localhost:PORT."""
     handler = partial(type("Handler", (_Handler,), {"watcher": watcher}), directory=str(watcher.settings.dist_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = http.server.ThreadingHTTPServer((HOST, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    return server, f"http://{HOST}:{server.server_address[1]}/"

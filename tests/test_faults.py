@@ -1,0 +1,106 @@
+"""Faults of the machine and of the people around a build: the preview server
+asked by a stranger, a build killed, two builds at once, an output folder that is
+not Imprint's, files that lead out of the project by ways a path check cannot see
+(issue 18, items 4, 9 and 10)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from imprint.cli import main
+from imprint.settings import Settings
+from test_incremental import small_project
+
+FORMATS = ("epub", "json")
+
+
+# -- the preview server ---------------------------------------------------------
+
+
+@pytest.fixture
+def server(tmp_path):
+    """`publish.py serve`'s server on a free port of 127.0.0.1 (nothing built:
+    what is asked here needs no file of dist/); yields its port."""
+    from imprint.building.watch import Watcher, start_server
+
+    root = small_project(tmp_path, 1)
+    (root / "dist").mkdir()
+    (root / "dist" / "draft.txt").write_text("a draft\n")
+    watcher = Watcher(Settings.for_project(root, formats=FORMATS, environ={}), lambda report, seconds: None)
+    served, address = start_server(watcher, 0)
+    try:
+        yield served.server_address[1]
+    finally:
+        served.shutdown()
+        served.server_close()
+
+
+def ask(port: int, path: str, host: str | None, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """A raw HTTP/1.1 request, as a browser (or a page's script) would send it."""
+    lines = [f"{method} {path} HTTP/1.1"] + ([f"Host: {host}"] if host is not None else []) + ["Connection: close"]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *fields = head.decode("latin-1").split("\r\n")
+    headers = {name.strip().lower(): value.strip() for name, _, value in (f.partition(":") for f in fields)}
+    return int(status.split()[1]), headers, body
+
+
+def elements(page: str) -> list[tuple[str, list]]:
+    """The elements of an HTML page as a browser's parser finds them, with their attributes."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+    Parser().feed(page)
+    return found
+
+
+@pytest.mark.loopback
+def test_the_preview_page_escapes_the_path_it_was_asked_for(server):
+    attack = "/__imprint__/preview/'onload='alert(document.domain)'x=%27%22%3E%3Cscript%3Ealert(2)%3C/script%3E"
+    status, headers, body = ask(server, attack, f"127.0.0.1:{server}")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    tags = elements(body.decode())
+    assert [name for name, _ in tags] == ["html", "head", "meta", "title", "body", "iframe", "script"]
+    assert sorted(dict(tags[5][1])) == ["src", "style", "title"]  # no attribute of the address's making
+    assert not set("'\"<> ") & set(dict(tags[5][1])["src"])  # percent-encoded, a path of this server
+    # The frame shows a file of this server, however the path begins.
+    for sneaky in ("//evil.example/x.pdf", "/\\evil.example/x.pdf", "/javascript:alert(1)"):
+        page = ask(server, "/__imprint__/preview" + sneaky, f"localhost:{server}")[2].decode()
+        src = page.split("<iframe src='", 1)[1].split("'", 1)[0]
+        assert src.startswith("/") and not src.startswith(("//", "/\\")), src
+    assert "<iframe src='/a1/a1.pdf'" in ask(server, "/__imprint__/preview/a1/a1.pdf", f"127.0.0.1:{server}")[2].decode()
+
+
+@pytest.mark.loopback
+def test_the_preview_server_answers_only_its_own_names(server):
+    for host in (f"127.0.0.1:{server}", f"localhost:{server}", f"LOCALHOST:{server}"):
+        status, _, body = ask(server, "/draft.txt", host)
+        assert (status, body) == (200, b"a draft\n"), host
+    assert ask(server, "/__imprint__/version", f"localhost:{server}")[0] == 200
+    # A name pointed at 127.0.0.1 by a page the editor visits (DNS rebinding), or none.
+    for host in ("evil.example", f"evil.example:{server}", "127.0.0.1", f"127.0.0.1:{server + 1}",
+                 f"127.0.0.1:{server}.evil.example", None):
+        for path in ("/draft.txt", "/__imprint__/version", "/__imprint__/preview/a1/a1.pdf", "/"):
+            status, headers, body = ask(server, path, host)
+            assert status == 403, (host, path)
+            assert headers["content-type"].startswith("text/plain") and b"draft" not in body
+            assert body.decode().startswith("this preview server answers only http://127.0.0.1:")
+    assert ask(server, "/draft.txt", "evil.example", method="HEAD")[0] == 403
