@@ -185,3 +185,14 @@ def test_serve_gives_pages_that_reload_and_a_pdf_preview(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_code_key_covers_every_module_and_filter():
+    """A change anywhere in the package makes every unit stale: the key once hashed
+    only the modules beside manifest.py, and an edit of the renderer was not built."""
+    from imprint.building.manifest import PACKAGE, code_files
+
+    every = {p.relative_to(PACKAGE) for p in PACKAGE.rglob("*") if p.suffix in (".py", ".lua")
+             and "__pycache__" not in p.parts}
+    assert set(code_files()) == every
+    assert Path("body/html.py") in every and Path("body/citations.lua") in every and Path("cli.py") in every

@@ -131,12 +131,19 @@ def code_key() -> str:
     the names of the installed packages' .dist-info folders)."""
     from ..patches import installed
 
-    package = Path(__file__).resolve().parent
     found = installed()
     versions = [f"{name}-{found[name]}" for name in sorted({n.replace("-", "_").lower() for n in PACKAGES})
                 if name in found]
-    return digest(hash_files(package, [p.relative_to(package) for p in tree_files(package) if p.suffix == ".py"]),
-                  *versions)
+    return digest(hash_files(PACKAGE, code_files()), *versions)
+
+
+PACKAGE = Path(__file__).resolve().parent.parent  # imprint/
+
+
+def code_files() -> list[Path]:
+    """Every file of the package that decides what a build makes: its modules and
+    the Lua filters it gives Pandoc (relative to the package)."""
+    return [p.relative_to(PACKAGE) for p in tree_files(PACKAGE) if p.suffix in (".py", ".lua")]
 
 
 def build_key(root: Path, settings_text: str, styles_dirs: Iterable[Path], shared: Iterable[Path]) -> str:
