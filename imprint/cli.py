@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Iterator, Sequence, TextIO
 
 from . import __version__
 from .settings import PAPER_NAMES, TIME_LIMIT, Settings
@@ -34,16 +37,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     debug = getattr(args, "debug", False)
     try:
-        check_versions()  # the dependencies Imprint patches are the versions it patches (imprint/patches/)
-        return args.run(args)
+        with _stopped_by_sigterm():
+            check_versions()  # the dependencies Imprint patches are the versions it patches (imprint/patches/)
+            return args.run(args)
     except ImprintError as error:
         if debug:
             raise
         _print_error(error)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("interrupted; files already in dist/ are unchanged or complete", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        print(f"{'stopped (SIGTERM)' if isinstance(stop, Terminated) else 'interrupted'}; "
+              "files already in dist/ are unchanged or complete", file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
     except Exception as error:  # the last line of defence: never a bare traceback
         if debug:
             raise
@@ -51,6 +56,27 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"This is a fault in Imprint, not in your files. Please report it to {REPORT_TO}\n"
               f"with the command you ran; add --debug to see where it happened.", file=sys.stderr)
         return 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a CI job cancelled, a service stopped): handled as Ctrl+C is, so
+    that the workers are stopped and nothing half-written is left."""
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():  # (signals reach the main thread only)
+        yield
+        return
+
+    def stop(signum, frame) -> None:
+        raise Terminated()
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -104,3 +104,71 @@ def test_the_preview_server_answers_only_its_own_names(server):
             assert headers["content-type"].startswith("text/plain") and b"draft" not in body
             assert body.decode().startswith("this preview server answers only http://127.0.0.1:")
     assert ask(server, "/draft.txt", "evil.example", method="HEAD")[0] == 403
+
+
+# -- a build stopped from outside -----------------------------------------------
+
+
+def long_project(where: Path, count: int, paragraphs: int) -> Path:
+    """`count` articles, each long enough that laying it out takes a worker a while."""
+    from conftest import make_project
+
+    source = where / "src"
+    text = " ".join(f"Sentence {n} of a long paragraph about borders, treaties and archives." for n in range(12))
+    for number in range(1, count + 1):
+        folder = source / f"a{number}"
+        folder.mkdir(parents=True)
+        body = "\n\n".join(f"## Section {n}\n\n{text}[^{n}]\n\n[^{n}]: A note." for n in range(paragraphs))
+        (folder / "article.md").write_text(
+            f"---\ntitle: Article {number}\nauthor: Ann Example\nlang: en\ndate: 2024\n---\n\n{body}\n")
+    (source / "publication.yaml").write_text("citation:\n  container-title: The Test Journal\n")
+    return make_project(where / "project", source)
+
+
+def descendants(pid: int) -> set[int]:
+    try:
+        children = {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+    return children.union(*(descendants(child) for child in children))
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_build_stopped_mid_way_leaves_no_worker_and_no_traceback(tmp_path, how):
+    """Stopped while its two workers lay out articles, the build's workers end
+    with it at once and quietly (they rendered on to the end of their unit, then
+    failed to send it back to a process no longer there)."""
+    root = long_project(tmp_path, 4, 120)
+    build = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "-C", str(root), "-f", "pdf", "-j", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and build.poll() is None:  # until a worker runs Pandoc: it has a unit
+        children = descendants(build.pid)
+        seen |= children
+        if len(children) > 2:
+            break
+        time.sleep(0.01)
+    time.sleep(1.0)  # mid-way through laying out the articles
+    seen |= descendants(build.pid)
+    assert build.poll() is None, "the build ended before it could be stopped: give it more to do"
+    os.kill(build.pid, how)
+    build.wait(timeout=30)
+    time.sleep(1.0)  # the kernel's signals are immediate; a worker still rendering is not stopped
+    left = [pid for pid in seen if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    out, err = build.communicate(timeout=30)
+    assert not left, f"processes of the build still running after it was stopped: {left}"
+    assert "Traceback" not in err and "Error" not in err, err
+    if how == signal.SIGTERM:
+        assert build.returncode == 143 and "stopped (SIGTERM)" in err
+    assert not list((root / "dist").rglob("*.tmp"))

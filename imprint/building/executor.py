@@ -252,13 +252,40 @@ def _crash(error: BaseException, where: str) -> UnitCrash:
 
 def _start_worker(modules: tuple[str, ...]) -> None:
     """A local worker's start: Ctrl+C is the build's to handle (it stops the
-    pool), and what rendering needs is loaded now, while the build reads."""
+    pool), the worker ends with the build, and what rendering needs is loaded
+    now, while the build reads."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
     for module in modules:
         importlib.import_module(module)
     gc.freeze()  # what is loaded stays: the cycle collector need not look at it again
+
+
+def _end_with_parent() -> None:
+    """Have the kernel kill this worker (SIGKILL) when the build's process ends,
+    however it ends (Linux's PR_SET_PDEATHSIG, as `setpriv --pdeathsig` does for
+    Pandoc): a build killed outright, or ended by SIGTERM, left its workers
+    rendering their units to the end, each then failing to send its result
+    back (a BrokenPipeError). Killed, a worker writes nothing: its files are
+    the build's to write. (The signal comes when the thread that forked the
+    worker ends: pebble's main or pool-manager thread, which live as long as the
+    pool, whose end stops its workers anyway.)"""
+    import ctypes
+    import multiprocessing
+    import os
+    import signal
+
+    PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the worker ends when it next finds the pool gone
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the build ended before the line above
+        os._exit(0)
 
 
 def _nothing() -> None:
