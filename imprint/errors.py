@@ -7,8 +7,11 @@ else is Imprint's fault: exit code 1.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 REPORT_TO = "the Imprint maintainers (README.md, section 'Reporting a problem')"
 
@@ -78,3 +81,27 @@ class UsageError(ImprintError):
 
 class InternalError(ImprintError):
     """A bug or a broken installation: not the user's input (exit code 1)."""
+
+
+# Warnings found while an edition is being written (a running head that had to be
+# cut, say), where the writer returns only the edition's bytes: the unit that
+# writes it collects them (building/units.py) and reports them with its result.
+_collecting: ContextVar[list[Problem] | None] = ContextVar("imprint_warnings", default=None)
+
+
+@contextmanager
+def collecting_warnings() -> Iterator[list[Problem]]:
+    found: list[Problem] = []
+    token = _collecting.set(found)
+    try:
+        yield found
+    finally:
+        _collecting.reset(token)
+
+
+def warn(problem: Problem) -> None:
+    """Report a warning from inside an edition's writer. Outside a unit (a test
+    calling a writer itself) there is no one to tell, and it is dropped."""
+    found = _collecting.get()
+    if found is not None and problem not in found:
+        found.append(problem)

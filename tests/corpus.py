@@ -391,7 +391,7 @@ LEFTOVER = [(token, re.escape(token)) for token in
 
 
 def _flat(text: str) -> str:
-    return unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
+    return unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u2060", "").replace("\u202f", " ")
 
 
 def leftovers(edition: str, reference: str, joined: str | None = None) -> list[str]:

@@ -33,7 +33,7 @@ def golden(fixture: str, style: str) -> dict:
 
 
 def plain(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    return " ".join(text.replace("\u2060", "").replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def narrative(text: str) -> str:

@@ -168,7 +168,7 @@ def classes(element) -> set[str]:
 
 
 def squeeze(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    return " ".join(text.replace("\u2060", "").replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 # ---------------------------------------------------------------- every case

@@ -79,6 +79,7 @@ class Renderer:
     note_calls: Any = None  # the macros of styles/templates/note-calls.html.j2 (render.Theme.macros)
     _quote_depth: int = 0
     _in_link: int = 0  # a link's text may hold no link: a citation's is then its text
+    _after_note: bool = False  # the inline being rendered follows a note call with nothing between
 
     # -- blocks
 
@@ -325,7 +326,8 @@ class Renderer:
     def inlines(self, inlines: list[Node]) -> str:
         out: list[str] = []
         text: list[str] = []
-        for node in inlines:
+        previous = None
+        for previous, node in zip([None, *inlines], inlines):
             kind = node["t"]
             if kind in _TEXT:
                 text.append(node["c"] if kind == "Str" else " ")
@@ -333,6 +335,7 @@ class Renderer:
             if text:
                 out.append(escape(nbsp("".join(text), self.lang)))
                 text = []
+            self._after_note = previous is not None and previous["t"] == "Note"
             out.append(self.inline(node))
         if text:
             out.append(escape(nbsp("".join(text), self.lang)))
@@ -418,17 +421,20 @@ class Renderer:
         number, repeat = found["number"], found.get("repeat", 0)
         if self.note_calls is None:
             raise InternalError("a body with notes was rendered without the note-calls template")
+        # Calls side by side ("two[^1][^2]") are marked so that the template can
+        # separate them ("2,3"); a call after text never is.
+        follows = self._after_note
         if repeat:
             if self.dialect == PRINT:
-                return str(self.note_calls.print_repeat(number))
-            return str(self.note_calls.epub_call(number, repeat))
+                return _call(self.note_calls.print_repeat, number, follows=follows)
+            return _call(self.note_calls.epub_call, number, repeat, follows=follows)
         rendered = self.notes.setdefault(number, RenderedNote(number))
         if self.dialect == PRINT:
             text = self.inline_blocks(node["c"])
             rendered.print = text
-            return str(self.note_calls.print_call(number, Markup(text)))
+            return _call(self.note_calls.print_call, number, Markup(text), follows=follows)
         rendered.epub = self.blocks(node["c"])
-        return str(self.note_calls.epub_call(number, 0))
+        return _call(self.note_calls.epub_call, number, 0, follows=follows)
 
     def _Span(self, node: Node) -> str:
         (ident, classes, pairs), content = node["c"]
@@ -471,6 +477,15 @@ def raw_html(node: Node) -> str | None:
     if fmt.lower() != "html" or re.fullmatch(r"\s*<!--.*-->\s*", text, re.S):
         return None
     return text
+
+
+def _call(macro: Any, *args: Any, follows: bool) -> str:
+    """A note-call macro of the templates, told whether the call follows another
+    (a project's own note-calls.html.j2 written before `follows` existed is
+    called without it)."""
+    if "follows" in getattr(macro, "arguments", ()):
+        return str(macro(*args, follows=follows))
+    return str(macro(*args))
 
 
 def _id(ident: str | None) -> str:

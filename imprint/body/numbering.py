@@ -82,7 +82,8 @@ class Numbering:
             return
         counts["lst"] += 1
         shown = self.named("lst", "listing", str(counts["lst"]))
-        self.found.labels[ident] = Label("lst", shown, str(counts["lst"]))
+        self.found.labels[ident] = Label("lst", self.referred("lst", "listing", str(counts["lst"])),
+                                         str(counts["lst"]))
         node["c"][0][2] = [p for p in node["c"][0][2] if p[0] != "lst-cap"]
         annotate(node, id=ident, label=f"{shown}.", caption=_words(caption.strip()), figure="listing")
 
@@ -100,7 +101,7 @@ class Numbering:
             if letter:  # (a sub-figure: "(a)" by its caption; @fig-a refers to "Figure 1(a)")
                 annotate(node, label=f"({letter})")
                 if ident and parent:
-                    shown = self.named("fig", "figure", f"{parent}({letter})")
+                    shown = self.referred("fig", "figure", f"{parent}({letter})")
                     self.found.labels[ident] = Label("fig", shown, f"{parent}({letter})")
         else:
             counts["fig"] += 1
@@ -110,7 +111,8 @@ class Numbering:
                 if inner["t"] == "Figure":
                     annotate(inner, parent_number=str(counts["fig"]))
             if ident:
-                self.found.labels[ident] = Label("fig", label, str(counts["fig"]))
+                self.found.labels[ident] = Label("fig", self.referred("fig", "figure", str(counts["fig"])),
+                                                 str(counts["fig"]))
         images = [n for n in walk(content) if n["t"] == "Image"]
         alt = attr_value(node, "fig-alt")
         for image in images:
@@ -163,7 +165,8 @@ class Numbering:
         label = self.named("tbl", "table", str(counts["tbl"]))
         annotate(node, label=f"{label}.")
         if ident:
-            self.found.labels[ident] = Label("tbl", label, str(counts["tbl"]))
+            self.found.labels[ident] = Label("tbl", self.referred("tbl", "table", str(counts["tbl"])),
+                                             str(counts["tbl"]))
 
     def _equations(self, node: Node, counts: dict[str, int]) -> None:
         """`$$ ... $$ {#eq-x}`: Pandoc reads the label as text after the formula."""
@@ -186,10 +189,8 @@ class Numbering:
                 continue
             counts["eq"] += 1
             annotate(inline, id=ident, number=str(counts["eq"]))
-            template = str(self.context.words.get("equation_ref", "Equation {n}"))
-            shown = self.named("eq", "", str(counts["eq"])) if "eq" in self.context.prefixes \
-                else template.replace("{n}", str(counts["eq"]))
-            self.found.labels[ident] = Label("eq", shown, str(counts["eq"]))
+            self.found.labels[ident] = Label("eq", self.referred("eq", "equation", str(counts["eq"])),
+                                             str(counts["eq"]))
             self.found.ids.add(ident)
 
     def _cell(self, node: Node, counts: dict[str, int]) -> None:
@@ -217,8 +218,9 @@ class Numbering:
                          "section", hint="labels must be unique: choose another")
         elif kind in ("fig", "tbl") and label:
             counts[kind] += 1
-            shown = self.named(kind, "figure" if kind == "fig" else "table", str(counts[kind]))
-            self.found.labels[label] = Label(kind, shown, str(counts[kind]))
+            key = "figure" if kind == "fig" else "table"
+            shown = self.named(kind, key, str(counts[kind]))
+            self.found.labels[label] = Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind]))
             self.found.ids.add(label)
             found.update(id=label, label=f"{shown}.", caption=[str_node(caption)] if caption else [])
         if language:

@@ -126,6 +126,18 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         word = self.word(kind, key)
         return f"{word} {number}" if word else number
 
+    def referred(self, kind: str, key: str, number: str, title: str | None = None) -> str:
+        """What a cross-reference prints in running text: Quarto's `crossref:` prefix
+        and the number; else the language's form for running text, `<key>_ref` in
+        styles/locales/ ("рис. {n}", "разд. {n}"; `section_title_ref`, "{title}",
+        for a section without a number); else the caption's word ("Figure 2")."""
+        if kind in self.context.prefixes:
+            return self.named(kind, key, number if title is None else title)
+        template = self.context.words.get(f"{key}_title_ref" if title is not None else f"{key}_ref")
+        if template is not None:
+            return str(template).replace("{n}", number).replace("{title}", title or "")
+        return self.named(kind, key, number if title is None else title)
+
     # -- limits
 
     def depth(self, deepest: int, node: Node | None) -> bool:
@@ -218,8 +230,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             annotate(node, level=level, id=ident, text=text, number=number)
             self.found.headings.append((node, heading))
             q = self.context.quotes
-            shown = self.named("sec", "section", number) if number else \
-                self.named("sec", "section", f"{q[0]}{text}{q[1]}")
+            shown = self.referred("sec", "section", number) if number else \
+                self.referred("sec", "section", number, title=f"{q[0]}{text}{q[1]}")
             self.found.labels[ident] = Label("sec", shown, number or text)
 
     # -- code, raw content, what is not typeset yet

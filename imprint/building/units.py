@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..settings import Settings
 from ..editions import EDITIONS, Edition, mixes_print
-from ..errors import Problem, UserError
+from ..errors import Problem, UserError, collecting_warnings
 from .executor import Call
 from ..site.listing import ArticleListing, IssueListing, article_listing, issue_listing
 from ..source.model import Article, Publication
@@ -74,36 +74,37 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
     settings, theme = context.settings, context.theme
     slug = manuscript.slug if isinstance(manuscript, Article) else manuscript.article.slug
     clock = Clock()
-    try:
-        if isinstance(manuscript, Article):
-            with clock("prepare"):  # (a part: the body in its editions' dialect only)
-                manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
-                    f for f in settings.formats if _in_part(EDITIONS[f], part))))
-        files: dict[str, bytes] = {}
-        for fmt in settings.formats:
-            edition = EDITIONS[fmt]
-            if fmt == "site" or not _in_part(edition, part):
-                continue
-            if fmt == "pdf" and printed is not None:
-                files[edition.path(slug)] = printed
-            else:
-                with clock(fmt):
-                    files[edition.path(slug)] = edition.write(manuscript, theme, settings)
-        for fmt in settings.booklet or () if part != READER else ():
-            from ..editions.pdf.booklet import write_booklet
-            with clock("booklet"):
-                files[EDITIONS[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
-        if "site" in settings.formats and part != PRINT:
-            from ..editions.cover import article_cover, cover_files
-            with clock("site"):
-                files.update(cover_files(article_cover(manuscript, theme, settings)))
-            if part == WHOLE:
-                files.update(build_landing(manuscript, context, files).files)
-    except UserError as error:
-        return Result(f"article:{slug}", slug, problems=error.problems)
+    with collecting_warnings() as written:  # (by the editions' writers: a running head cut, say)
+        try:
+            if isinstance(manuscript, Article):
+                with clock("prepare"):  # (a part: the body in its editions' dialect only)
+                    manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
+                        f for f in settings.formats if _in_part(EDITIONS[f], part))))
+            files: dict[str, bytes] = {}
+            for fmt in settings.formats:
+                edition = EDITIONS[fmt]
+                if fmt == "site" or not _in_part(edition, part):
+                    continue
+                if fmt == "pdf" and printed is not None:
+                    files[edition.path(slug)] = printed
+                else:
+                    with clock(fmt):
+                        files[edition.path(slug)] = edition.write(manuscript, theme, settings)
+            for fmt in settings.booklet or () if part != READER else ():
+                from ..editions.pdf.booklet import write_booklet
+                with clock("booklet"):
+                    files[EDITIONS[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
+            if "site" in settings.formats and part != PRINT:
+                from ..editions.cover import article_cover, cover_files
+                with clock("site"):
+                    files.update(cover_files(article_cover(manuscript, theme, settings)))
+                if part == WHOLE:
+                    files.update(build_landing(manuscript, context, files).files)
+        except UserError as error:
+            return Result(f"article:{slug}", slug, problems=error.problems)
     sizes = {name: len(data) for name, data in files.items()}
     return Result(f"article:{slug}", slug, files, article_listing(manuscript, sizes), inputs(manuscript, theme),
-                  warnings=manuscript.warnings if part != PRINT else (), seconds=clock.seconds,
+                  warnings=(*(manuscript.warnings if part != PRINT else ()), *written), seconds=clock.seconds,
                   manuscript=manuscript if part == READER else None)
 
 

@@ -37,6 +37,8 @@ PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_footnotes, w
 RELIED_ON: tuple[tuple[str, str, str], ...] = (
     ("weasyprint", "70.0", "Page._page_box and FootnoteAreaBox, read in imprint/editions/pdf/typeset.py "
                            "(_overlong_notes)"),
+    ("weasyprint", "70.0", "MarginBox and LineBox.block_ellipsis (set on a line cut by max-lines), read in "
+                           "imprint/editions/pdf/typeset.py (_cut_running_heads)"),
 )
 
 

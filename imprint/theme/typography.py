@@ -3,7 +3,9 @@
 Between initials and a surname (Э. В. Батунаев, Batunaev E. V.), after № and §,
 between a number and its unit or abbreviation (1939 г., 45 км, p. 12), before a
 dash in Russian (текст — текст), and after Russian one-letter words (в, к, с, и),
-which must not end a line. Applied to text only, never inside markup.
+which must not end a line; and a word joiner (U+2060) after the en dash of a
+number range (1904–1905), which no line may end with. Applied to text only,
+never inside markup.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import re
 from markupsafe import Markup
 
 NBSP = "\u00a0"
+WORD_JOINER = "\u2060"  # (no glyph, no break; PDF text extraction leaves it out)
+_RANGE = re.compile(r"(?<=\d\u2013)(?=\d)")
 _CAPITAL = "A-ZА-ЯЁ"
 _LETTER = "A-Za-zА-Яа-яЁё"
 _UNITS = (r"гг?\.|вв?\.|с\.|стр\.|тыс\.|млн|млрд|руб\.|км|кг|см|мм|м|г|т|ч|мин|сек|%|‰|°|"
           r"pp?\.|mm|cm|km|kg|m|g|t|h|min|s|ha|AD|BC|BCE|CE")
-_ABBREVIATIONS = r"(?:с|стр|т|гл|рис|табл|ч|л|об|p|pp|ch|fig|figs|vol|no|nos|sec|para)\."
+_ABBREVIATIONS = r"(?:с|стр|т|гл|рис|табл|разд|ч|л|об|p|pp|ch|fig|figs|vol|no|nos|sec|para)\."
 _DOT_DIGIT = re.compile(r"\. \d")
 
 # Each rule replaces one space, and its pattern starts with that space, so that
@@ -42,6 +46,8 @@ _RUSSIAN = (
 
 
 def nbsp(text: str, lang: str) -> str:
+    if "\u2013" in text:
+        text = _RANGE.sub(WORD_JOINER, text)
     if " " not in text:
         return text
     rules = _COMMON + (_RUSSIAN if lang.split("-")[0].lower() in ("ru", "uk", "be") else ())

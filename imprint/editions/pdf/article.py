@@ -25,7 +25,7 @@ from ...settings import Settings
 from ...errors import SourceError, StyleError
 from ...files import file_url
 from ...prepare.article import Manuscript
-from ...source.model import PAPERS, Paper
+from ...source.model import PAPERS, Paper, split_pages
 from ...theme import Theme
 from ..records import ATTACHMENTS
 from .xmp import article_xmp
@@ -113,12 +113,22 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
         file=article.file,
         variant=edition.variant,
         xmp=article_xmp(manuscript),
-        first_page=article.folio if in_issue else 1,
+        first_page=_folio(manuscript, edition, paper),
         notes={ids + note.id: (note.line, note.number) for note in manuscript.body.notes},
         attachments=attachments,
         expect_pages=last - first + 1 if in_issue else None,
         slug=article.slug,
+        running_heads=_running_heads(manuscript) if paper is None else (),  # (once, not again for booklets)
     )
+
+
+def _running_heads(manuscript: Manuscript) -> tuple[tuple[str, str, int | None], ...]:
+    """The running heads' texts, each with the field it comes from (for a warning
+    when one is too long to be shown whole)."""
+    article = manuscript.article
+    title_field = "short-title" if article.short_title else "title"
+    return ((manuscript.running_title, title_field, article.locate(title_field)[1]),
+            (manuscript.running_authors, "author", article.locate("author")[1]))
 
 
 def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,
@@ -126,7 +136,7 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
     """The HTML WeasyPrint typesets for a print edition. The print and archival
     editions share it (and so their layout)."""
     in_issue = _in_issue(manuscript, edition, paper)
-    folio = manuscript.article.folio if in_issue else 1
+    folio = _folio(manuscript, edition, paper)
     paper = paper or paper_for(manuscript, settings, edition.name)
     qr_url = handout_url(manuscript) if edition.name == "handout" else None
     html = theme.render(
@@ -155,6 +165,19 @@ def count_pages(manuscript: Manuscript, theme: Theme, settings: Settings) -> tup
     job = replace(print_job(manuscript, theme, settings, EDITIONS["pdf"]), expect_pages=None)
     result = run(job)
     return result.pages, result.pdf
+
+
+def _folio(manuscript: Manuscript, edition: Edition, paper: Paper | None) -> int:
+    """The number printed on the edition's first page: its page in the issue; for
+    an article printed on its own, the first page of its page range when the
+    citation gives one ("173-184": 173, so that its pages read as they do in the
+    journal), else 1. A booklet's and a handout's pages are their own."""
+    if _in_issue(manuscript, edition, paper):
+        return manuscript.article.folio
+    first, _ = split_pages(manuscript.article.citation.page)
+    if edition.name in FOLIATED and paper is None and first and first.isdigit() and 0 < int(first) < 10**6:
+        return int(first)
+    return 1
 
 
 def _in_issue(manuscript: Manuscript, edition: Edition, paper: Paper | None) -> bool:

@@ -33,6 +33,9 @@ class Job:
     expect_pages: int | None = None  # an issue's article: its pages in the issue
     slug: str = ""
     write: bool = True  # False: lay out only (how many pages?)
+    # What the running heads say, and the field each comes from with its line:
+    # a head cut to fit its margin box is reported against that field.
+    running_heads: tuple[tuple[str, str, int | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pydyf
 
-from ...errors import Problem
+from ...errors import Problem, warn
 from ...files import make_url_fetcher
 from ..caches import build_cache
 from .metadata import Metadata
@@ -28,6 +28,8 @@ def typeset(job: Job) -> Result:
     document = _lay_out(job)
     if isinstance(document, Result):
         return document
+    for problem in _cut_running_heads(document, job):
+        warn(problem)
     problems = _overlong_notes(document, job)
     if problems:
         return Result(None, len(document.pages), tuple(problems))
@@ -72,6 +74,34 @@ def _lay_out(job: Job):
     _pristine.clear()
     _pristine[id(document)] = (dict(document.color_profiles), document.output_intent)
     return document
+
+
+def _cut_running_heads(document, job: Job) -> list[Problem]:
+    """A running head too long for its margin box is cut after a whole word
+    (print.css: max-lines, block-ellipsis). Name the field it comes from, once."""
+    problems, seen = [], set()
+    for page in document.pages:
+        for box in page._page_box.children:  # (RELIED_ON in imprint/patches)
+            if type(box).__name__ != "MarginBox" or not any(
+                    getattr(line, "block_ellipsis", "none") != "none" for line in _descendants(box)):
+                continue
+            shown = "".join(getattr(b, "text", "") for b in _descendants(box)).strip()
+            for text, field, line in job.running_heads:
+                if shown and text.startswith(shown) and text != shown and field not in seen:
+                    seen.add(field)
+                    hint = ("shorten short-title" if field == "short-title" else
+                            "give a shorter form for the running heads in short-title" if field == "title" else
+                            "shorten it")
+                    problems.append(Problem(job.file, f"too long for the print edition's running head, which "
+                                            f"shows only “{shown}…”", line=line, field=field,
+                                            hint=hint))
+    return problems
+
+
+def _descendants(box) -> Iterator:
+    for child in getattr(box, "children", ()):
+        yield child
+        yield from _descendants(child)
 
 
 def _overlong_notes(document, job: Job) -> list[Problem]:

@@ -1,0 +1,158 @@
+"""Pages a journal would print (issue 17, items 1-7): note calls side by side and
+apart, notes that reflow, folios from the article's first page, running heads cut
+at a word with a warning, cross-references in Russian running text, number
+ranges that never end a line."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import REPO, make_project
+from imprint.cli import main
+from pdfread import page_count, page_text
+
+TITLE = ("Военно-политическое сотрудничество СССР и МНР в Восточной Азии и на Дальнем Востоке России "
+         "(1891–1945 гг.)")
+
+ARTICLE = f"""---
+title: "{TITLE}"
+lang: ru
+author:
+  - name: {{given: Иван, family: Иванов}}
+date: 2024-03-01
+citation:
+  page: 173-184
+---
+
+# Введение {{#sec-intro}}
+
+## Источники {{#sec-sources .unnumbered}}
+
+В 1904–1905 гг. было сказано[^1] и после этого текст, а потом ещё одна[^2] и ещё две[^3][^4]
+вместе. См. @sec-sources, @Fig-map и @tbl-one; ещё раз[^1].
+
+[^1]: Первая сноска, разбитая
+    на несколько строк в исходнике,
+    чтобы проверить перенос.
+[^2]: Вторая.
+[^3]: Третья.
+[^4]: Четвёртая.
+
+| A | B |
+|---|---|
+| 1 | 2 |
+
+: Таблица чисел {{#tbl-one}}
+
+![Карта](map.png){{#fig-map}}
+
+Текст (см. @fig-map) и в @tbl-one.
+"""
+
+PUBLICATION = """lang: ru
+paper: A5
+license: CC BY 4.0
+citation:
+  type: article-journal
+  container-title: Вестник испытательного журнала
+  volume: 10
+  issue: 3
+"""
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    from PIL import Image
+
+    where = tmp_path_factory.mktemp("pages")
+    source = where / "src"
+    (source / "a").mkdir(parents=True)
+    (source / "a" / "article.md").write_text(ARTICLE, encoding="utf-8")
+    (source / "publication.yaml").write_text(PUBLICATION, encoding="utf-8")
+    Image.new("RGB", (400, 300), (100, 150, 200)).save(source / "a" / "map.png")
+    root = make_project(where / "project", source)
+    capture = where / "err.txt"
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["-C", str(root), "--jobs", "1", "-f", "epub,pdf"])
+    assert code == 0, err.getvalue()
+    capture.write_text(err.getvalue(), encoding="utf-8")
+    with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
+        chapters = [etree.fromstring(epub.read(n)) for n in sorted(epub.namelist()) if "chapter" in n]
+    return root / "dist" / "a" / "a.pdf", chapters, err.getvalue()
+
+
+def _text(element) -> str:
+    return "".join(element.itertext())
+
+
+def test_note_calls_are_separated_only_when_side_by_side(pages):
+    pdf, chapters, _ = pages
+    body = page_text(pdf, 2)
+    flat = " ".join(body.split())
+    assert "одна2" in flat and "одна,2" not in flat  # text between the calls: no comma
+    assert "две3,4" in flat  # side by side: "3,4"
+    paragraph = next(p for c in chapters for p in c.iter(f"{XHTML}p") if "ещё две" in _text(p))
+    calls = [s for s in paragraph.iter(f"{XHTML}sup") if "noteref" in s.get("class", "")]
+    separated = ["," in _text(s) for s in calls]
+    assert separated == [False, False, False, True, False], separated  # 1, 2, 3, ",4", 1 again
+
+
+def test_a_hard_wrapped_note_reflows_in_print(pages):
+    pdf, _, _ = pages
+    notes = " ".join(page_text(pdf, 2).split())
+    # The source breaks after "разбитая" and "исходнике,": the printed note runs on.
+    assert "разбитая на несколько" in notes and "исходнике, чтобы" in notes
+
+
+def test_standalone_print_edition_is_numbered_from_its_first_page(pages):
+    pdf, _, _ = pages
+    assert page_count(pdf) >= 2
+    last_lines = [line.strip() for line in page_text(pdf, 2).splitlines() if line.strip()]
+    assert last_lines[-1] == "174", last_lines[-3:]  # page 2 of pp. 173–184
+    import pikepdf
+
+    with pikepdf.open(pdf) as opened:
+        labels = list(opened.Root.PageLabels.Nums)
+    assert int(labels[1].St) == 173
+
+
+def test_a_running_head_is_cut_at_a_word_and_the_title_named(pages):
+    pdf, _, err = pages
+    head = " ".join(page_text(pdf, 2).split()[:4])
+    assert head == "Иванов И. Военно-политическое сотрудничество…", head  # cut after a word, not "…СС…"
+    assert re.search(r"warning: source/a/article\.md:2: title: too long for the print edition's running head",
+                     err), err
+    assert "short-title" in err
+
+
+def test_cross_references_read_as_russian_running_text(pages):
+    pdf, chapters, _ = pages
+    text = " ".join(" ".join(_text(c) for c in chapters).replace("\u00a0", " ").split())
+    assert "См. «Источники», Рис. 1 и табл. 1" in text  # @Fig-map capitalised; no doubled «Раздел»
+    assert "(см. рис. 1) и в табл. 1" in text
+    printed = " ".join(" ".join(page_text(pdf, n) for n in range(1, page_count(pdf) + 1)).split())
+    assert "(см. рис. 1)" in printed.replace("\u00a0", " ")
+    assert "Раздел" not in printed and "Таблица 1 " not in printed.replace("Таблица 1. ", "")
+
+
+def test_number_ranges_never_end_a_line_and_page_ranges_have_en_dashes(pages):
+    pdf, chapters, _ = pages
+    xhtml = " ".join(_text(c) for c in chapters)
+    assert "1904–\u20601905" in xhtml  # a word joiner: no line break after the dash
+    first = " ".join(page_text(pdf, 1).split())
+    assert "С. 173–184" in first.replace("\u00a0", " ")
+    assert "173-184" not in first
+    for n in range(1, page_count(pdf) + 1):
+        for line in page_text(pdf, n).splitlines():
+            assert not re.search(r"\d–$", line.rstrip()), line
