@@ -16,7 +16,7 @@ def _keywords(node, found: set[str]) -> set[str]:
             if keyword == "properties":
                 for sub in value.values():
                     _keywords(sub, found)
-            elif keyword == "anyOf":
+            elif keyword in ("anyOf", "allOf"):
                 for sub in value:
                     _keywords(sub, found)
             elif keyword in ("items", "additionalProperties"):
@@ -91,3 +91,76 @@ def test_a_long_list_is_checked_in_linear_time(monkeypatch):
     located = load_yaml("first-page: 1\narticles: [a, b, a]\n", "issue.yaml")
     assert [(p.field, p.message, p.line) for p in validate(located, schema.issue_schema())] == \
         [("articles", "'a' is listed twice", 2)]
+
+
+def test_a_pattern_s_end_is_the_end_of_the_text():
+    """JSON Schema's `$` (ECMA-262) is the end of the text; Python's would let a
+    last newline through ('https://example.org\\n', a language 'en\\n')."""
+    assert [e.keyword for e in errors("en\n", schema.LANG)] == ["pattern"]
+    assert not list(errors("en", schema.LANG))
+    assert [e.keyword for e in errors("a\n", {"pattern": "^a$"})] == ["pattern"]
+    assert not list(errors("$", {"pattern": "^[$]$"}))  # a `$` in a class is the character
+
+
+def test_all_of_reports_each_branch_with_its_own_words():
+    text = load_yaml("license: '  '\nother: ' javascript:x'\n", "f.yaml")
+    found = validate(text, {"type": "object", "properties": {"license": schema.LICENSE, "other": schema.LICENSE}})
+    assert [(p.field, p.message, p.hint) for p in found] == [
+        ("license", "'  ' is not valid", "fill it in, or leave the field out"),
+        ("other", "' javascript:x' starts like a script or a file's address, which a reader's software could "
+                  "follow as a link", "write the text itself, or a web address that starts with https://"),
+    ]
+
+
+def _url_fields(node, path=()):
+    """Every property of a schema named like a web address (url, URL, *-url), with its path."""
+    if isinstance(node, dict):
+        for key, value in node.get("properties", {}).items():
+            if (key.lower() == "url" or key.endswith("-url")) and value != schema._IGNORED:  # (Quarto's own)
+                yield path + (key,), value
+            yield from _url_fields(value, path + (key,))
+        for keyword in ("anyOf", "allOf"):
+            for branch in node.get(keyword, []):
+                yield from _url_fields(branch, path)
+        if isinstance(node.get("items"), dict):
+            yield from _url_fields(node["items"], path + ("[]",))
+
+
+URLS_REFUSED = ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,x",
+                "vbscript:x", "file:///etc/passwd", "ftp://example.org/", "//example.org/", "example.org",
+                "https://", "https://exa mple.org/", "https://example.org/\n", "https://example.org/a\"b",
+                "https://example.org/<script>", "https://user@example.org/", "mailto:a@example.org", ""]
+
+
+@pytest.mark.parametrize("make", [schema.article_schema, schema.publication_schema, schema.issue_schema])
+def test_every_url_field_takes_only_web_addresses(make):
+    fields = dict(_url_fields(make()))
+    if make is not schema.issue_schema:
+        assert fields, "the walk found no URL field"
+    for path, value in fields.items():
+        for url in ("https://example.org/", "http://example.org/a/b?c=d#e", "https://doi.org/10.1000/182"):
+            assert not list(errors(url, value)), (path, url)
+        for url in URLS_REFUSED:
+            assert list(errors(url, value)), (path, url)
+
+
+def test_url_fields_of_the_article_are_all_found():
+    """The fields the walk above checks: a new one named otherwise would need adding here."""
+    paths = {".".join(k for k in path if k != "[]") for path, _ in _url_fields(schema.article_schema())}
+    assert {"author.url", "author.affiliation-url", "author.affiliations.url", "author.affiliation.url",
+            "affiliations.url", "license.url", "citation.url", "citation.URL", "citation.pdf-url"} <= paths
+
+
+@pytest.mark.parametrize("value, ok", [("05qghxh33", True), ("https://ror.org/05qghxh33", True),
+                                       ("javascript:alert(1)", False), ("http://evil.example/05qghxh33", False),
+                                       ("05qghxh33\n", False)])
+def test_a_ror_id_is_an_id_or_its_ror_org_address(value, ok):
+    assert (not list(errors(value, schema.AFFILIATION_FIELDS["ror"]))) is ok
+
+
+@pytest.mark.parametrize("value, ok", [("ada@example.org", True), ("a.b+c@d-e.co.uk", True),
+                                       ("mailto:ada@example.org", False), ("javascript:x@y.z", False),
+                                       ("a@b.c?subject=x", False), ("a b@c.d", False)])
+def test_an_email_is_only_an_address(value, ok):
+    email = schema.AUTHOR["anyOf"][1]["properties"]["email"]
+    assert (not list(errors(value, email))) is ok

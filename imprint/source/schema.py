@@ -32,6 +32,44 @@ def _text(description: str, **more) -> dict:
     return {**_TEXT, "description": description, **more}
 
 
+# A web address: what a reader's device opens as a link (landing page, EPUB, PDF)
+# and what the citation records carry. Only http(s) with a host: `javascript:`,
+# `data:`, `file:` and the like would run or read something where the reader
+# follows the link (an EPUB reader, a browser, a reference manager).
+# Characters RFC 3986 never allows unescaped (quotes, angle brackets, braces, a
+# backslash, spaces and controls) are refused too: the records' formats (BibTeX's
+# braces, RIS's lines) need not guard against them.
+URL_PATTERN = r'^https?://[^\s\x00-\x1f\x7f/?#\\@"<>{}`]+(?:[/?#][^\s\x00-\x1f\x7f\\"<>{}`]*)?$'
+_URL_HINT = "write a web address that starts with https:// (or http://), such as https://example.org/page"
+
+
+def _url(description: str) -> dict:
+    return {"type": "string", "pattern": URL_PATTERN, "description": description, "x-hint": _URL_HINT,
+            "x-problem": "is not a web address"}
+
+
+def _any_case(word: str) -> str:
+    """A word in a pattern, in any case ([Jj][Aa]...: JSON Schema's patterns have no flags)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in word)
+
+
+# Text that a reader's software may take for a link (a licence, CSL variables such
+# as `license` or `note` that reference managers show as links when they look like
+# one) must not start with a scheme that runs or reads something.
+_SCRIPT_SCHEMES = ("javascript", "vbscript", "data", "file")
+NO_SCRIPT = r"^(?!\s*(?:" + "|".join(map(_any_case, _SCRIPT_SCHEMES)) + r"):)"
+
+
+def _no_script(schema: dict) -> dict:
+    """`schema` (text) also refusing text that starts with javascript:, data:, file: ..."""
+    own = {k: v for k, v in schema.items() if k in ("pattern", "x-hint", "x-problem")}
+    rest = {k: v for k, v in schema.items() if k not in own}
+    script = {"pattern": NO_SCRIPT, "x-problem": "starts like a script or a file's address, which a reader's "
+              "software could follow as a link", "x-hint": "write the text itself, or a web address that starts "
+              "with https://"}
+    return {**rest, "allOf": [own, script] if own else [script]}
+
+
 def _text_or_number(description: str) -> dict:
     """Text that YAML may read as a number (an id, a postal code): Quarto and Pandoc
     take it as text, and so does Imprint (quarto_project.read_numbers_as_text, which
@@ -93,8 +131,11 @@ AFFILIATION_FIELDS = {
     "state": _text("Same as `region` (Quarto accepts both)."),
     "country": _text("Country."),
     "postal-code": _text_or_number("Postal code."),
-    "url": _text("The institution's web address."),
-    "ror": _text("The institution's ROR identifier."),
+    "url": _url("The institution's web address."),
+    "ror": {"type": "string", "pattern": r"^(https://ror\.org/)?0[0-9a-hjkmnp-z]{6}[0-9]{2}$",
+            "description": "The institution's ROR identifier: 05qghxh33, or https://ror.org/05qghxh33.",
+            "x-hint": "write the ROR id as 05qghxh33 or https://ror.org/05qghxh33 (see https://ror.org)",
+            "x-problem": "is not a ROR id"},
     "isni": _text_or_number("The institution's ISNI (16 digits)."),
     "ringgold": _text_or_number("The institution's Ringgold ID (4 to 6 digits)."),
     "number": {"description": "Quarto's affiliation number; ignored.", "type": ["integer", "string"]},
@@ -149,17 +190,20 @@ AUTHOR = {
                 "orcid": ORCID,
                 "email": {
                     "type": "string",
-                    "pattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                    "description": "E-mail address (printed for the corresponding author).",
-                    "x-hint": "write an e-mail address such as name@example.org",
+                    # (printed as a mailto: link: no scheme of its own, nothing a URL would read
+                    # as a path, a query or another address)
+                    "pattern": r'^[^@\s:/\\?#<>"(),;\[\]]+@[^@\s:/\\?#<>"(),;\[\]]+\.[^@\s:/\\?#<>"(),;\[\]]+$',
+                    "description": "E-mail address (printed for the corresponding author, as a mailto: link).",
+                    "x-hint": "write an e-mail address such as name@example.org (without mailto:)",
+                    "x-problem": "is not an e-mail address",
                 },
-                "url": _text("The author's web page."),
+                "url": _url("The author's web page."),
                 "affiliations": {"description": "Where the author works.", "type": "array", "items": AFFILIATION},
                 "affiliation": {
                     "description": "Same as `affiliations` (Quarto accepts both).",
                     "anyOf": [AFFILIATION, {"type": "array", "items": AFFILIATION}],
                 },
-                "affiliation-url": _text("The web address of the author's affiliation (Quarto takes it from "
+                "affiliation-url": _url("The web address of the author's affiliation (Quarto takes it from "
                                          "Distill): the `url` of each of the author's affiliations that has none."),
                 "corresponding": {"type": "boolean", "description": "Whether this is the corresponding author."},
                 "equal-contributor": {"type": "boolean", "description": "Whether the author contributed equally "
@@ -214,12 +258,12 @@ AUTHOR = {
 
 LICENSE = {
     "anyOf": [
-        _TEXT,
+        _no_script(_TEXT),
         {
             "type": "object",
             "properties": {
-                "text": _text("The licence as printed: 'CC BY 4.0'."),
-                "url": _text("Where the licence text is."),
+                "text": _no_script(_text("The licence as printed: 'CC BY 4.0'.")),
+                "url": _url("Where the licence text is."),
                 "type": _text("Quarto's licence type; ignored."),
             },
             "additionalProperties": False,
@@ -247,6 +291,8 @@ _CSL_TEXT_VARIABLES = (
     "reviewed-genre", "reviewed-title", "scale", "subject", "version", "volume-title", "year-suffix",
     "pmid", "PMID", "pmcid", "PMCID", "art-access-id", "page-first", "page-last", "printing-number",
 )
+# Those of them that are web addresses (Quarto's citation-item schema).
+_CSL_URL_VARIABLES = ("abstract-url", "fulltext-url", "pdf-url", "public-url")
 CSL_TYPES = (
     "article", "article-journal", "article-magazine", "article-newspaper", "book", "chapter",
     "dataset", "entry-encyclopedia", "paper-conference", "report", "review", "review-book",
@@ -258,7 +304,8 @@ CITATION_FIELDS = {
     "description": "Where the article appeared, in CSL-JSON terms (Quarto's `citation:`).",
     "properties": {
         "type": {"type": "string", "enum": list(CSL_TYPES), "description": "CSL item type."},
-        **{name: {"type": ["string", "integer"], "description": f"CSL `{name}`."} for name in _CSL_TEXT_VARIABLES},
+        **{name: _no_script({"type": ["string", "integer"], "description": f"CSL `{name}`."})
+           for name in _CSL_TEXT_VARIABLES},
         "container-title": _text("The journal, book or proceedings the article is part of."),
         "volume": {"type": ["string", "integer"], "description": "Volume: 5."},
         "issue": {"type": ["string", "integer"], "description": "Issue within the volume: 3."},
@@ -274,7 +321,8 @@ CITATION_FIELDS = {
         },
         **{key: _text("ISSN of the journal.") for key in ("issn", "ISSN")},
         **{key: _text("ISBN of the book.") for key in ("isbn", "ISBN")},
-        **{key: _text("URL where the article is published.") for key in ("url", "URL")},
+        **{key: _url("URL where the article is published.") for key in ("url", "URL")},
+        **{key: _url(f"CSL `{key}`: a web address.") for key in _CSL_URL_VARIABLES},
         "issued": {**DATE, "description": "Publication date, when it differs from `date`."},
         **{key: {"type": "string", "description": "Same as the top-level `doi` (Quarto writes it here too).",
                  "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$",
@@ -624,12 +672,7 @@ _PUBLICATION_FIELDS = {
                        "(default: apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008).",
     },
     "crop-marks": {"type": "boolean", "description": "Crop marks and 3 mm bleed on print editions, for a print shop."},
-    "base-url": {
-        "type": "string",
-        "pattern": r"^https?://\S+$",
-        "description": "Where dist/ will be published: https://journal.example.org/articles/.",
-        "x-hint": "write an absolute http(s) URL",
-    },
+    "base-url": _url("Where dist/ will be published: https://journal.example.org/articles/."),
 }
 
 

@@ -2,7 +2,7 @@
 
 The schema (source/schema.py) is JSON Schema 2020-12, published for editors' tools;
 this module checks the keywords it uses (type, properties, additionalProperties,
-required, anyOf, items, enum, pattern, minimum, maximum, minItems,
+required, anyOf, allOf, items, enum, pattern, minimum, maximum, minItems,
 minProperties, uniqueItems) with their JSON Schema meaning, finds every error,
 and turns each into a Problem with the file, line and field, and a sentence a
 production editor can act on. (A general validator cost more to import than
@@ -12,6 +12,7 @@ checking an article takes.)
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
@@ -29,9 +30,9 @@ _TYPE_NAMES = {
     "null": "empty",
 }
 # The keywords checked; any other in the schema would be a mistake in source/schema.py.
-KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required", "anyOf", "items", "enum", "pattern",
-                      "minimum", "maximum", "minItems", "minProperties", "uniqueItems"})
-ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-hint", "x-required-hint"})
+KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required", "anyOf", "allOf", "items", "enum",
+                      "pattern", "minimum", "maximum", "minItems", "minProperties", "uniqueItems"})
+ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-hint", "x-required-hint", "x-problem"})
 
 
 @dataclass
@@ -106,6 +107,27 @@ def _first_repeated(values: list) -> Any:
     return None
 
 
+@functools.lru_cache(maxsize=None)
+def _pattern(pattern: str) -> re.Pattern:
+    """A schema's pattern with its JSON Schema (ECMA-262) meaning: `$` is the end of
+    the text, where Python's `$` also matches before a last newline (so that
+    'https://example.org/\\n' would pass as a web address)."""
+    python, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        python.append(char)
+    return re.compile("".join(python))
+
+
 def errors(value: Any, schema: dict, path: tuple = ()) -> Iterator[SchemaError]:
     """Every error of `value` against `schema`, keyword by keyword in the schema's order."""
     for keyword, expected in schema.items():
@@ -135,6 +157,9 @@ def errors(value: Any, schema: dict, path: tuple = ()) -> Iterator[SchemaError]:
                 found += [(index, e) for e in branch_errors]
             else:
                 yield SchemaError(keyword, expected, value, schema, path, found)
+        elif keyword == "allOf":
+            for branch in expected:
+                yield from errors(value, branch, path)
         elif keyword == "items":
             if isinstance(value, list):
                 for index, item in enumerate(value):
@@ -143,7 +168,7 @@ def errors(value: Any, schema: dict, path: tuple = ()) -> Iterator[SchemaError]:
             if _key(value) not in {_key(allowed) for allowed in expected}:
                 yield error()
         elif keyword == "pattern":
-            if isinstance(value, str) and not re.search(expected, value):
+            if isinstance(value, str) and not _pattern(expected).search(value):
                 yield error()
         elif keyword in ("minimum", "maximum"):
             if is_type(value, "number") and (value < expected if keyword == "minimum" else value > expected):
@@ -233,7 +258,8 @@ def _explain(error: SchemaError, located: Located) -> Iterable[Problem]:
         yield problem(f"'{value}' is not allowed", "use one of: " + ", ".join(map(str, error.expected)))
         return
     if kind in ("pattern", "minimum", "maximum"):
-        yield problem(f"'{value}' is not valid", schema.get("x-hint"))
+        # x-problem: what the value is not, in the editor's words ("is not a web address").
+        yield problem(f"'{value}' {schema.get('x-problem', 'is not valid')}", schema.get("x-hint"))
         return
     if kind == "uniqueItems":
         twice = _first_repeated(value)
