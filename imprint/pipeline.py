@@ -16,7 +16,7 @@ from .building.incremental import Ledger
 from .site.listing import article_from_json, issue_from_json, issue_listing, to_json
 from .building.manifest import digest
 from .source.model import Article, Publication
-from .building.output import sweep, write_atomic
+from .building.output import lock_output, sweep, write_atomic
 from .theme import Theme
 from .source.project import LoadResult, load_project, load_publication, project_files
 from .building.timing import Clock
@@ -67,6 +67,12 @@ def build(settings: Settings, progress: Progress | None = None, executor: Execut
     if executor is None:
         with open_executor(settings.executor, settings.jobs, root=settings.root) as executor:
             return build(settings, progress, executor)
+    with lock_output(settings.dist_dir):  # one build at a time writes dist/ (and its manifest)
+        return build_held(settings, progress, executor)
+
+
+def build_held(settings: Settings, progress: Progress | None, executor: Executor) -> BuildReport:
+    """build(), with dist/ held by this build."""
     forget_layouts()  # a new build sees the files as they are now
     clock, report = Clock(), BuildReport()
     with clock("load"):
@@ -115,6 +121,12 @@ def assemble(settings: Settings) -> BuildReport:
     """The site's index, catalogue and stylesheet, and one manifest, from the parts
     `build --shard K/N` made (their dist/ folders copied into one): no article
     is built again. Every article and issue of source/ must be in a part."""
+    with lock_output(settings.dist_dir):
+        return assemble_held(settings)
+
+
+def assemble_held(settings: Settings) -> BuildReport:
+    """assemble(), with dist/ held by this build."""
     from .building.manifest import FOLDER, Manifest
 
     clock, report = Clock(), BuildReport()

@@ -5,6 +5,7 @@ not Imprint's, files that lead out of the project by ways a path check cannot se
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -172,3 +173,88 @@ def test_a_build_stopped_mid_way_leaves_no_worker_and_no_traceback(tmp_path, how
     if how == signal.SIGTERM:
         assert build.returncode == 143 and "stopped (SIGTERM)" in err
     assert not list((root / "dist").rglob("*.tmp"))
+
+
+# -- two builds at once; an output folder that is not Imprint's ------------------
+
+
+def test_a_second_build_is_refused_while_another_writes_dist(tmp_path, capsys, monkeypatch):
+    """Two builds writing one dist/ each saved a manifest without the other's
+    units. The second says which process holds the folder, and exits 2."""
+    import fcntl
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = small_project(tmp_path, 2)
+    assert main(["build", "-q", "-C", str(root), "-f", "json"]) == 0
+    lock = root / "dist" / ".imprint" / "lock"
+    assert lock.is_file()
+    # Another build, in the middle of its work (a process of its own: a lock held
+    # here would be inherited by the workers the next build forks).
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys; f = open(sys.argv[1], 'r+'); fcntl.flock(f, fcntl.LOCK_EX); "
+         "f.write(f'{os.getpid()}\\n'); f.flush(); print('held', flush=True); sys.stdin.read()", str(lock)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # (stdin: the workers forked here share it)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        article = root / "source" / "a1" / "article.md"
+        article.write_text(article.read_text().replace("The text", "New text"))
+        assert main(["build", "-q", "-C", str(root), "-f", "json"]) == 2
+        err = capsys.readouterr().err
+        assert f"error: another build (process {holder.pid}) is writing {root / 'dist'}; wait for it to end" in err
+        assert "Traceback" not in err
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    # Released, the folder is this build's; the lock is no file of the edition, the site or the manifest.
+    assert main(["build", "-q", "-C", str(root), "-f", "json,site"]) == 0
+    units = json.loads((root / "dist" / ".imprint" / "manifest.json").read_text())["units"]
+    written = [name for unit in units.values() for name in unit["outputs"]]
+    assert "a1/a1.json" in written and not [name for name in written if "lock" in name or ".imprint" in name]
+    assert ".imprint" not in (root / "dist" / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_two_builds_started_at_once_lose_no_manifest_update(tmp_path):
+    """Real processes: two builds of different articles started together each
+    read the manifest, added their article and saved it, the last without the
+    other's. Now the second says the first holds dist/ (its process id) and
+    exits 2; run again, it builds, and the manifest has both."""
+    root = small_project(tmp_path, 2)
+    command = [sys.executable, str(REPO / "publish.py"), "-q", "-C", str(root), "-f", "json,epub", "-j", "1"]
+    builds = {slug: subprocess.Popen(command + [slug], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for slug in ("a1", "a2")}
+    ended = {slug: (build.wait(timeout=120), build.stderr.read()) for slug, build in builds.items()}
+    for slug, (code, said) in ended.items():
+        assert "Traceback" not in said
+        if code == 2:
+            other = builds["a2" if slug == "a1" else "a1"]
+            assert f"another build (process {other.pid}) is writing {root / 'dist'}" in said
+            again = subprocess.run(command + [slug], capture_output=True, text=True, timeout=120)
+            assert again.returncode == 0, again.stderr
+        else:
+            assert code == 0, said
+    units = json.loads((root / "dist" / ".imprint" / "manifest.json").read_text())["units"]
+    assert "article:a1" in units and "article:a2" in units
+
+
+def test_an_output_folder_with_other_files_is_refused(tmp_path, capsys, monkeypatch):
+    """`-o /` run as root wrote articles' folders into /: an output folder must
+    be empty, or one Imprint wrote (it holds .imprint/)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = small_project(tmp_path, 1)
+    home = tmp_path / "home"
+    (home / "photos").mkdir(parents=True)
+    (home / "notes.txt").write_text("mine\n")
+    assert main(["build", "-C", str(root), "-o", str(home), "-f", "json"]) == 2
+    err = capsys.readouterr().err
+    assert f"error: the output folder {home} is not empty and was not made by Imprint" in err
+    assert sorted(p.name for p in home.iterdir()) == ["notes.txt", "photos"]  # nothing written
+    (tmp_path / "a-file").write_text("x")
+    assert main(["build", "-C", str(root), "-o", str(tmp_path / "a-file"), "-f", "json"]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    # The project folder itself is not an output folder either.
+    assert main(["build", "-C", str(root), "-o", str(root), "-f", "json"]) == 2
+    # An empty folder, and then the same folder again, are fine.
+    (tmp_path / "empty").mkdir()
+    for _ in range(2):
+        assert main(["build", "-q", "-C", str(root), "-o", str(tmp_path / "empty"), "-f", "json"]) == 0

@@ -8,11 +8,17 @@ EPUB's `mimetype` first and stored (EPUB OCF 3.3, section 4.3).
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
+import time
 import zipfile
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
+
+from ..errors import UsageError
 
 TEMPORARY_PREFIX = ".imprint-"  # names of files being written
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
@@ -74,6 +80,60 @@ def sweep(folder: Path) -> None:
                 leftover.unlink(missing_ok=True)
             except (ValueError, PermissionError):
                 pass
+
+
+LOCK = "lock"  # in dist/.imprint/ (manifest.FOLDER): held by the build writing dist/, holds its process id
+
+
+@contextmanager
+def lock_output(dist: Path) -> Iterator[None]:
+    """Hold `dist` for this build: two builds writing one folder at once would each
+    save a manifest without the other's units. A second build is refused, naming
+    the process that holds the folder (exit 2), rather than made to wait for a
+    build that may take an hour. The lock is the kernel's (flock): a build killed
+    outright releases it with its last open copy of the file.
+
+    A folder that is not empty and holds no `.imprint/` (the mark of a folder
+    Imprint writes, made before any file) is refused: `-o /` or `-o ~` would
+    otherwise have articles' folders written among the user's own."""
+    from .manifest import FOLDER
+
+    try:
+        if dist.exists() and not dist.is_dir():
+            raise UsageError(f"the output folder {dist} is a file, not a folder; name another with -o")
+        if dist.is_dir() and not (dist / FOLDER).is_dir() and any(dist.iterdir()):
+            raise UsageError(f"the output folder {dist} is not empty and was not made by Imprint (it has no "
+                             f"{FOLDER}/ folder): Imprint writes only into an empty folder or one it wrote before; "
+                             "name another with -o")
+        (dist / FOLDER).mkdir(parents=True, exist_ok=True)
+        fd = os.open(dist / FOLDER / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise UsageError(f"cannot write in the output folder {dist}: {error.strerror or error}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another build (process {_holder(fd)}) is writing {dist}; wait for it to end, "
+                             "then run again") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)  # (a worker forked meanwhile shares the open file: unlocked for it too)
+    finally:
+        os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    """The process id the build holding the lock wrote (it writes it just after
+    taking the lock: a moment's wait for it)."""
+    for _ in range(20):
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        if text.isdigit():
+            return text
+        time.sleep(0.01)
+    return "unknown"
 
 
 def reproducible_zip(entries: list[tuple[str, bytes]], when: datetime, first: str | None = None) -> bytes:

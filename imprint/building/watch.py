@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote
 
+from ..errors import ImprintError
 from ..settings import Settings
 
 POLL = 0.1  # seconds between looks at the files
@@ -77,6 +78,8 @@ class Watcher:
             stop.wait(POLL)
             try:
                 self.step()
+            except ImprintError as error:  # (another build holds dist/, say): told, and watched on
+                print(f"error: {error}", flush=True)
             except Exception as error:  # a fault in one build must not end the watch
                 print(f"internal error: {type(error).__name__}: {error}", flush=True)
 
