@@ -258,3 +258,21 @@ def test_an_output_folder_with_other_files_is_refused(tmp_path, capsys, monkeypa
     (tmp_path / "empty").mkdir()
     for _ in range(2):
         assert main(["build", "-q", "-C", str(root), "-o", str(tmp_path / "empty"), "-f", "json"]) == 0
+
+
+# -- an SVG in another encoding --------------------------------------------------
+
+
+def test_an_svg_in_utf16_without_entities_is_still_an_image(tmp_path):
+    """The entity check reads the text as the XML parser does: an honest SVG saved
+    as UTF-16 or Latin-1 is shown; one whose text cannot be decoded is refused."""
+    from imprint.source.images import load_image
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><title>Größe</title></svg>'
+    (tmp_path / "a.svg").write_bytes(b"\xff\xfe" + ('<?xml version="1.0" encoding="UTF-16"?>' + svg).encode("utf-16-le"))
+    (tmp_path / "b.svg").write_bytes(('<?xml version="1.0" encoding="ISO-8859-1"?>' + svg).encode("latin-1"))
+    (tmp_path / "c.svg").write_bytes(('<?xml version="1.0" encoding="x-klingon"?>' + svg).encode())
+    for name in ("a.svg", "b.svg"):
+        assert load_image(tmp_path, tmp_path, name).media_type == "image/svg+xml"
+    with pytest.raises(ValueError, match="'c.svg' is written in the encoding 'x-klingon', which Imprint does not read"):
+        load_image(tmp_path, tmp_path, "c.svg")

@@ -7,6 +7,7 @@ loads anything but its own fragments and data: URIs.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import warnings
@@ -112,14 +113,18 @@ def _check_pdf(data: bytes, src: str) -> None:
 
 
 def _check_svg(data: bytes, src: str) -> None:
-    if b"<!ENTITY" in data:  # expansion bombs, external entities: refused, not parsed
-        raise ValueError(f"'{src}' declares XML entities, which Imprint refuses in SVG files; "
-                         "export the SVG again without a DOCTYPE")
+    entities = ValueError(f"'{src}' declares XML entities, which Imprint refuses in SVG files; "
+                          "export the SVG again without a DOCTYPE")
+    if "<!ENTITY" in _xml_text(data, src):  # expansion bombs, external entities: refused, not parsed
+        raise entities
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         raise ValueError(f"'{src}' is not a well-formed SVG file: {error}") from None
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.entities()):  # (whatever encoding the text above missed)
+        raise entities
     if root.tag != f"{SVG}svg":
         raise ValueError(f"'{src}' is not an SVG image (its root element is not <svg>)")
     for element in root.iter():
@@ -136,6 +141,36 @@ def _check_svg(data: bytes, src: str) -> None:
         for css in styles:
             if "@import" in css or _CSS_URL.search(css):
                 raise ValueError(f"'{src}' loads another file from its styles; remove the url() or @import")
+
+
+# How an XML file's first bytes name its encoding without a declaration (XML 1.0,
+# appendix F); a byte-order mark first. (UTF-32's marks begin with UTF-16's: first.)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_SNIFFED = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<\x00?", "utf-16-be"),
+            (b"<\x00?\x00", "utf-16-le"))
+_DECLARED = re.compile(r"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _xml_text(data: bytes, src: str) -> str:
+    """An XML file's text, decoded as an XML parser would decode it (its byte-order
+    mark, else the shape of its first bytes, else the encoding its declaration
+    names, else UTF-8): a check of the bytes alone let `<!ENTITY` through in UTF-16."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    start = len(next((bom for bom, name in _BOMS if data.startswith(bom)), b""))
+    if encoding is None:
+        encoding = next((name for shape, name in _SNIFFED if data.startswith(shape)), None)
+    if encoding is None:
+        declared = _DECLARED.match(data[:200].decode("latin-1"))
+        encoding = declared.group(1) if declared else "utf-8"
+    try:
+        return data[start:].decode(encoding)
+    except LookupError:
+        raise ValueError(f"'{src}' is written in the encoding '{encoding}', which Imprint does not read; "
+                         "save it as UTF-8") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(f"'{src}' cannot be read as {encoding} text (byte {error.start + start}); "
+                         "save it as UTF-8") from None
 
 
 def epub_name(image: Image, taken: set[str]) -> str:
