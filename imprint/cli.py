@@ -185,6 +185,9 @@ def _edition_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-limit", type=float, metavar="SECONDS", default=TIME_LIMIT,
                         help="stop rendering an article or issue that takes longer than this "
                              f"(default: {TIME_LIMIT:g})")
+    parser.add_argument("--strict", action="store_true",
+                        help="confinement for projects you did not write (a build service): refuse any file of "
+                             "the project that has more than one name (a hard link may lead outside it)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
 
@@ -200,7 +203,7 @@ def _settings(args: argparse.Namespace, **more) -> Settings:
         raise UsageError(f"the project folder {project} does not exist")
     return Settings.for_project(project, dist_dir=args.out, formats=formats, paper=args.paper,
                                 booklet=args.booklet or None, crop_marks=args.crop_marks,
-                                time_limit=args.time_limit, **more)
+                                time_limit=args.time_limit, strict=args.strict, **more)
 
 
 def _run_build(args: argparse.Namespace) -> int:
@@ -209,7 +212,8 @@ def _run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from .building.incremental import up_to_date
 
-    current = up_to_date(settings)  # quick: nothing heavy is loaded for it
+    # Quick: nothing heavy is loaded for it (--strict: the project's files are looked at first, by the build).
+    current = None if settings.strict else up_to_date(settings)
     if current is not None:
         if not args.quiet:
             print(f"everything is up to date ({_count(current, 'article or issue', 'articles and issues')}); "

@@ -10,11 +10,12 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import quote, unquote, urlsplit
 
-from .errors import SourceError
+from .errors import Problem, SourceError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -83,6 +84,31 @@ def read_text(root: Path, path: Path, what: str = "file", limit: int = MAX_FILE_
             f"{what} is not UTF-8 text (byte {error.start} cannot be decoded)",
             hint="save the file as UTF-8",
         ) from None
+
+
+def linked_files(root: Path, skip: Sequence[Path] = ()) -> list[Problem]:
+    """Every regular file under `root` that has more than one name (hard link), as
+    a problem (`--strict`). A hard link to a file outside the project is, to the
+    path checks above, a file inside it: only its link count tells. Left out:
+    folders named `.git` (`git clone` of a local repository links its objects;
+    a build reads none) and `skip` (the output folder)."""
+    skipped = {path.resolve() for path in skip}
+    found = []
+    for folder, folders, names in os.walk(root):  # (symlinks not followed: what they lead to is checked when read)
+        here = Path(folder)
+        folders[:] = sorted(f for f in folders if f != ".git" and (here / f).resolve() not in skipped)
+        for name in sorted(names):
+            path = here / name
+            try:
+                status = path.lstat()
+            except OSError:
+                continue  # gone meanwhile
+            if stat.S_ISREG(status.st_mode) and status.st_nlink > 1:
+                found.append(Problem(
+                    display(path, root), f"the file has {status.st_nlink} names (hard links); --strict refuses "
+                    "such files, since another of its names may lie outside the project",
+                    hint=f"make it a file of its own, in its folder: cp {name} {name}.copy && mv {name}.copy {name}"))
+    return found
 
 
 _ROOT = "/imprint-root-{}/"  # a file's URL for WeasyPrint: the root it lies in, by number (file_url)

@@ -17,6 +17,7 @@ from .site.listing import article_from_json, issue_from_json, issue_listing, to_
 from .building.manifest import digest
 from .source.model import Article, Publication
 from .building.output import lock_output, sweep, write_atomic
+from .files import linked_files
 from .theme import Theme
 from .source.project import LoadResult, load_project, load_publication, project_files
 from .building.timing import Clock
@@ -75,6 +76,9 @@ def build_held(settings: Settings, progress: Progress | None, executor: Executor
     """build(), with dist/ held by this build."""
     forget_layouts()  # a new build sees the files as they are now
     clock, report = Clock(), BuildReport()
+    report.problems += confinement_problems(settings)
+    if report.problems:
+        return finish(report, clock)
     with clock("load"):
         found = load_publication(settings)
         publication = found[0]
@@ -130,6 +134,9 @@ def assemble_held(settings: Settings) -> BuildReport:
     from .building.manifest import FOLDER, Manifest
 
     clock, report = Clock(), BuildReport()
+    report.problems += confinement_problems(settings)
+    if report.problems:
+        return finish(report, clock)
     found = load_publication(settings)
     publication = found[0]
     ledger = Ledger(settings, settings.identity(), publication.bibliography + project_files(settings))
@@ -159,6 +166,13 @@ def assemble_held(settings: Settings) -> BuildReport:
         build_site(loaded, publication, theme, settings, ledger, report)
     ledger.save()
     return finish(report, clock)
+
+
+def confinement_problems(settings: Settings) -> list[Problem]:
+    """With --strict: every file of the project that has another name, which may
+    lie outside it (the path checks cannot see a hard link). None otherwise: a
+    git clone makes no hard links."""
+    return linked_files(settings.root, [settings.dist_dir]) if settings.strict else []
 
 
 def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings, report: BuildReport,

@@ -48,6 +48,9 @@ class Settings:
     # "dask://HOST:PORT"; None: IMPRINT_EXECUTOR, else local.
     executor: str | None = None
     shard: tuple[int, int] | None = None  # (K, N): build only the K-th of N parts
+    # Confinement for projects Imprint did not write (a build service): no file of the
+    # project may have more than one name, since another may lie outside it (files.linked_files).
+    strict: bool = False
 
     @property
     def source_dir(self) -> Path:
@@ -73,6 +76,7 @@ class Settings:
         shard: str | None = None,
         time_limit: float | None = TIME_LIMIT,
         executor: str | None = None,
+        strict: bool = False,
     ) -> "Settings":
         root = Path(root).resolve()
         formats = tuple(dict.fromkeys(formats)) if formats else None
@@ -111,6 +115,7 @@ class Settings:
             time_limit=time_limit,
             executor=executor or environ.get("IMPRINT_EXECUTOR") or None,
             shard=parts,
+            strict=strict,
         )
 
     def identity(self) -> str:

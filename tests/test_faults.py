@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,67 @@ def test_an_svg_in_utf16_without_entities_is_still_an_image(tmp_path):
         assert load_image(tmp_path, tmp_path, name).media_type == "image/svg+xml"
     with pytest.raises(ValueError, match="'c.svg' is written in the encoding 'x-klingon', which Imprint does not read"):
         load_image(tmp_path, tmp_path, "c.svg")
+
+
+# -- hard links ------------------------------------------------------------------
+
+
+def hard_linked_project(tmp_path: Path) -> Path:
+    """A project whose article, bibliography and image are other names (hard links)
+    of files outside it: to every path check, files inside the project."""
+    from PIL import Image
+
+    root = small_project(tmp_path, 2)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "draft.md").write_text(
+        "---\ntitle: Article 1\nauthor: Ann Example\nlang: en\ndate: 2024\nbibliography: refs.bib\n---\n\n"
+        "The text [@secret].\n\n![A photo](photo.png)\n")
+    (outside / "secret.bib").write_text("@book{secret, title = {Not for the build}, author = {Doe, Jane}, "
+                                        "year = {2020}, publisher = {P}}\n")
+    Image.new("RGB", (8, 8), "red").save(outside / "photo.png")
+    folder = root / "source" / "a1"
+    (folder / "article.md").unlink()
+    os.link(outside / "draft.md", folder / "article.md")
+    os.link(outside / "secret.bib", folder / "refs.bib")
+    os.link(outside / "photo.png", folder / "photo.png")
+    return root
+
+
+def test_strict_confinement_refuses_files_with_another_name(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = hard_linked_project(tmp_path)
+    # By default a hard link is read like any file (a git clone makes none): as before.
+    assert main(["build", "-q", "-C", str(root), "-o", str(tmp_path / "trusting"), "-f", "epub"]) == 0
+    with zipfile.ZipFile(tmp_path / "trusting" / "a1" / "a1.epub") as epub:
+        assert any(b"Doe" in epub.read(name) for name in epub.namelist())  # the bibliography outside
+    capsys.readouterr()
+    # --strict, as a build service runs it: each such file named, nothing built, exit 2.
+    assert main(["build", "--strict", "-C", str(root), "-f", "json"]) == 2
+    err = capsys.readouterr().err
+    for name in ("article.md", "photo.png", "refs.bib"):
+        assert (f"error: source/a1/{name}: the file has 2 names (hard links); --strict refuses such files, since "
+                "another of its names may lie outside the project") in err, err
+        assert f"cp {name} {name}.copy && mv {name}.copy {name}" in err
+    assert "3 problems" in err and "Traceback" not in err
+    assert not list((root / "dist").glob("a*"))
+    # Given names of their own, the files are the project's: the strict build goes through.
+    for name in ("article.md", "photo.png", "refs.bib"):
+        path = root / "source" / "a1" / name
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+    assert main(["build", "-q", "--strict", "-C", str(root), "-f", "json"]) == 0
+
+
+def test_strict_confinement_leaves_out_git_and_the_output_folder(tmp_path):
+    from imprint.files import linked_files
+
+    root = small_project(tmp_path, 1)
+    (root / ".git" / "objects").mkdir(parents=True)
+    (root / "dist").mkdir()
+    for folder in (root / ".git" / "objects", root / "dist"):
+        (folder / "a").write_text("x")
+        os.link(folder / "a", folder / "b")
+    assert linked_files(root, [root / "dist"]) == []
+    assert [p.file for p in linked_files(root)] == ["dist/a", "dist/b"]
