@@ -88,7 +88,8 @@ def test_the_preview_page_escapes_the_path_it_was_asked_for(server):
         page = ask(server, "/__imprint__/preview" + sneaky, f"localhost:{server}")[2].decode()
         src = page.split("<iframe src='", 1)[1].split("'", 1)[0]
         assert src.startswith("/") and not src.startswith(("//", "/\\")), src
-    assert "<iframe src='/a1/a1.pdf'" in ask(server, "/__imprint__/preview/a1/a1.pdf", f"127.0.0.1:{server}")[2].decode()
+    page = ask(server, "/__imprint__/preview/a1/a1.pdf", f"127.0.0.1:{server}")[2].decode()
+    assert "<iframe src='/a1/a1.pdf'" in page
 
 
 @pytest.mark.loopback
@@ -270,7 +271,8 @@ def test_an_svg_in_utf16_without_entities_is_still_an_image(tmp_path):
     from imprint.source.images import load_image
 
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><title>Größe</title></svg>'
-    (tmp_path / "a.svg").write_bytes(b"\xff\xfe" + ('<?xml version="1.0" encoding="UTF-16"?>' + svg).encode("utf-16-le"))
+    declared = '<?xml version="1.0" encoding="UTF-16"?>'
+    (tmp_path / "a.svg").write_bytes(b"\xff\xfe" + (declared + svg).encode("utf-16-le"))
     (tmp_path / "b.svg").write_bytes(('<?xml version="1.0" encoding="ISO-8859-1"?>' + svg).encode("latin-1"))
     (tmp_path / "c.svg").write_bytes(('<?xml version="1.0" encoding="x-klingon"?>' + svg).encode())
     for name in ("a.svg", "b.svg"):
@@ -341,3 +343,13 @@ def test_strict_confinement_leaves_out_git_and_the_output_folder(tmp_path):
         os.link(folder / "a", folder / "b")
     assert linked_files(root, [root / "dist"]) == []
     assert [p.file for p in linked_files(root)] == ["dist/a", "dist/b"]
+
+
+def test_a_build_that_writes_nothing_leaves_no_output_folder(tmp_path, capsys):
+    root = small_project(tmp_path, 1)
+    (root / "source" / "publication.yaml").write_text("editions: [nonsense]\n")
+    assert main(["build", "-q", "-C", str(root), "-f", "json"]) == 2
+    assert not (root / "dist").exists()
+    (tmp_path / "empty").mkdir()
+    assert main(["build", "-q", "-C", str(root), "-o", str(tmp_path / "empty"), "-f", "json"]) == 2
+    assert list((tmp_path / "empty").iterdir()) == []

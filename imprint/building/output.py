@@ -91,13 +91,15 @@ def lock_output(dist: Path) -> Iterator[None]:
     save a manifest without the other's units. A second build is refused, naming
     the process that holds the folder (exit 2), rather than made to wait for a
     build that may take an hour. The lock is the kernel's (flock): a build killed
-    outright releases it with its last open copy of the file.
+    outright releases it with its last open copy of the file. A build that wrote
+    nothing leaves no folder it made.
 
     A folder that is not empty and holds no `.imprint/` (the mark of a folder
     Imprint writes, made before any file) is refused: `-o /` or `-o ~` would
     otherwise have articles' folders written among the user's own."""
     from .manifest import FOLDER
 
+    lock = dist / FOLDER / LOCK
     try:
         if dist.exists() and not dist.is_dir():
             raise UsageError(f"the output folder {dist} is a file, not a folder; name another with -o")
@@ -105,23 +107,39 @@ def lock_output(dist: Path) -> Iterator[None]:
             raise UsageError(f"the output folder {dist} is not empty and was not made by Imprint (it has no "
                              f"{FOLDER}/ folder): Imprint writes only into an empty folder or one it wrote before; "
                              "name another with -o")
-        (dist / FOLDER).mkdir(parents=True, exist_ok=True)
-        fd = os.open(dist / FOLDER / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        made = [folder for folder in (dist, dist / FOLDER) if not folder.exists()]
+        while True:
+            (dist / FOLDER).mkdir(parents=True, exist_ok=True)
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = _holder(fd)
+                os.close(fd)
+                raise UsageError(f"another build (process {holder}) is writing {dist}; wait for it to end, "
+                                 "then run again") from None
+            try:
+                if os.stat(lock).st_ino == os.fstat(fd).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
+            os.close(fd)  # locked as the build before removed it (it wrote nothing): again
     except OSError as error:
         raise UsageError(f"cannot write in the output folder {dist}: {error.strerror or error}") from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(f"another build (process {_holder(fd)}) is writing {dist}; wait for it to end, "
-                             "then run again") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)  # (a worker forked meanwhile shares the open file: unlocked for it too)
+        yield
     finally:
+        try:
+            if made and [p.name for p in dist.iterdir()] == [FOLDER] and \
+                    [p.name for p in (dist / FOLDER).iterdir()] == [LOCK]:  # nothing written
+                lock.unlink()
+                for folder in reversed(made):
+                    folder.rmdir()
+        except OSError:
+            pass
+        fcntl.flock(fd, fcntl.LOCK_UN)  # (a worker forked meanwhile shares the open file: unlocked for it too)
         os.close(fd)
 
 
