@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -46,6 +47,8 @@ LOCALE_KEYS = (
 )
 # How every template is compiled (the compiled code depends on it).
 TEMPLATE_OPTIONS = dict(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+# Where a stylesheet handed over as bytes (Theme.stylesheet) is copied, for messages.
+SHIPPED_TO = {"epub.css": "the EPUB", "site.css": "the download site"}
 TEMPLATES = "templates"
 LOCALES = "locales"
 CSS = "css"
@@ -75,6 +78,7 @@ class Theme:
         project = StylesDir(root, styles_dir)
         self.path = (project,) if len(styles_path(styles_dir)) == 1 else (project, IMPRINT_STYLES)
         self._strings: dict[str, Mapping[str, Any]] = {}
+        self._checked: set[tuple[Path, str | None]] = set()  # stylesheets found to load nothing they may not
         # This theme among the ones sent to workers: a worker keeps the one it made
         # for it (its Jinja environment, templates, words) for the build's next units.
         self.token = token or f"{os.getpid()}-{time.time_ns()}-{id(self)}"
@@ -125,6 +129,7 @@ class Theme:
     @contextmanager
     def _template_errors(self, name: str) -> Iterator[None]:
         import jinja2
+        import jinja2.sandbox
 
         try:
             yield
@@ -137,24 +142,40 @@ class Theme:
                 display(self.dir / TEMPLATES / str(error.name), self.root), "template not found",
                 hint="restore it from the Imprint repository, or fix the name in the template that includes it",
             ) from None
+        except jinja2.sandbox.SecurityError as error:
+            file, line = self._template_frame(sys.exc_info()[2], name)
+            raise StyleError([Problem(file, f"template error: {_sentence(error)}", line=line,
+                                      hint=SANDBOX_HINT)]) from None
         except (jinja2.UndefinedError, TypeError, ValueError) as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
             raise StyleError([Problem(file, f"template error: {error}", line=line,
                                       hint="check the variable names this template uses")]) from None
+        # What else a template's own code can raise: {{ 1 / 0 }}, {% extends %} twice,
+        # a macro or include that calls itself without end.
+        except (jinja2.TemplateError, ArithmeticError, LookupError, RecursionError) as error:
+            recursion = isinstance(error, RecursionError)
+            file, line = self._template_frame(sys.exc_info()[2], name, recursion)
+            what = "it includes or calls itself without end" if recursion else _sentence(error)
+            raise StyleError([Problem(file, f"template error: {what}", line=line)]) from None
 
     def _shown(self, filename: str) -> str:
         return display(Path(filename), self.root)
 
-    def _template_frame(self, tb, name: str) -> tuple[str, int | None]:
-        """The innermost template file and line in a traceback (Jinja rewrites frames to them)."""
-        found: tuple[str, int | None] = (display(self.dir / TEMPLATES / name, self.root), None)
+    def _template_frame(self, tb, name: str, recursion: bool = False) -> tuple[str, int | None]:
+        """The innermost template file and line in a traceback (Jinja rewrites frames
+        to them); for a recursion, the line met most often: the call that repeats."""
+        found: list[tuple[str, int | None]] = []
         folders = tuple(str(entry.dir / TEMPLATES) for entry in self.path)
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
             if filename.startswith(folders):
-                found = (self._shown(filename), tb.tb_lineno)
+                found.append((self._shown(filename), tb.tb_lineno))
             tb = tb.tb_next
-        return found
+        if not found:
+            return display(self.dir / TEMPLATES / name, self.root), None
+        if recursion:
+            return Counter(found).most_common(1)[0][0]
+        return found[-1]
 
     def strings(self, lang: str) -> Mapping[str, Any]:
         """The words of the editions in `lang` (en-GB, then en, then English).
@@ -198,16 +219,38 @@ class Theme:
         return ReadOnlyDict(words)
 
     def stylesheet(self, name: str) -> bytes:
-        entry, path = self._stylesheet(name)
-        return read_bytes(entry.root, path, "stylesheet")
-
-    def stylesheet_path(self, name: str) -> Path:
-        """The stylesheet's file, resolved and checked to be inside the project."""
+        """A stylesheet copied as it is into an edition (epub.css into the EPUB,
+        site.css into the download site), checked to load nothing: neither from the
+        network nor another file, which the edition would not hold."""
         entry, path = self._stylesheet(name)
         try:
-            return resolve_inside(entry.root, path, "stylesheet")
+            data = read_bytes(entry.root, path, "stylesheet")
+            self._check_stylesheet(entry, path, read_text(entry.root, path, "stylesheet"),
+                                   SHIPPED_TO.get(name, "the edition"))
         except SourceError as error:
             raise StyleError(error.problems) from None
+        return data
+
+    def stylesheet_path(self, name: str) -> Path:
+        """The stylesheet's file, resolved and checked to be inside the project and
+        to load nothing from the network (WeasyPrint reads it, and what it imports)."""
+        entry, path = self._stylesheet(name)
+        try:
+            resolved = resolve_inside(entry.root, path, "stylesheet")
+            self._check_stylesheet(entry, path, read_text(entry.root, path, "stylesheet"), None)
+        except SourceError as error:
+            raise StyleError(error.problems) from None
+        return resolved
+
+    def _check_stylesheet(self, entry: StylesDir, path: Path, css: str, shipped_to: str | None) -> None:
+        if (path, shipped_to) in self._checked:  # (once per build: units share the theme)
+            return
+        from .stylesheets import check_stylesheet
+
+        problems = check_stylesheet(entry.root, path, css, shipped_to)
+        if problems:
+            raise StyleError(problems)
+        self._checked.add((path, shipped_to))
 
     def _stylesheet(self, name: str) -> tuple[StylesDir, Path]:
         found = self.find(CSS, name)
@@ -236,6 +279,16 @@ class Theme:
                 hint="put the .csl file in styles/csl/, or name a style of the CSL repository "
                      "(apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008, ...)",
             ) from None
+
+
+SANDBOX_HINT = ("templates run in a sandbox: they may use the variables and filters Imprint gives them, "
+                "not Python's internals (names that start with _), files or the network")
+
+
+def _sentence(error: Exception) -> str:
+    """An exception as a line of a message: its text, else its kind (ZeroDivisionError)."""
+    text = str(error).strip().rstrip(".")
+    return text or type(error).__name__
 
 
 class _GuardedMacros:

@@ -1,15 +1,29 @@
-"""Jinja, as Theme (theme/__init__.py) uses it: an environment that reads templates only
-through files.py and keeps Imprint's own templates compiled. Imported when a
-template is first rendered: the build's own process may never need it.
+"""Jinja, as Theme (theme/__init__.py) uses it: a sandboxed environment that reads
+templates only through files.py and keeps Imprint's own templates compiled.
+Imported when a template is first rendered: the build's own process may never
+need it.
+
+Every template, Imprint's own and a project's, runs in Jinja's immutable sandbox
+(jinja2.sandbox): a project may come from someone the build service does not
+trust, and a plain Environment lets `{{ cycler.__init__.__globals__.os }}` reach
+Python. The sandbox refuses names that start with `_` and the internals of
+functions and frames, and the lists and mappings a template is given cannot be
+changed. Beyond Jinja's rules: a path (Article.path, an image's) gives a template
+its name and parts but none of its methods that touch the disk, and a number or
+text a template makes by `**` or `*` has a size limit.
 """
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+import io
+import operator
+import types
+from pathlib import Path, PurePath
 from typing import Any, Mapping
 
 import jinja2
+import jinja2.sandbox
 import markupsafe
 
 from ..errors import SourceError, StyleError
@@ -18,20 +32,75 @@ from ..building.output import write_atomic
 from .typography import nbsp_html
 
 
+# What a template may call besides its variables: Jinja's own globals but `lipsum`
+# (random text: a build must give the same bytes each time), Jinja's own filters
+# but `random` (the same reason), and Imprint's two.
+GLOBALS = ("range", "dict", "cycler", "joiner", "namespace")
+LEFT_OUT_FILTERS = ("random",)
+# The largest text or list `*` may make, and the largest number `**` (in bits).
+MAX_REPEAT = 1_000_000
+MAX_POWER_BITS = 4096
+
+
+class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with paths kept off the disk and `*` and `**` bounded."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, PurePath) and not hasattr(PurePath, attr):
+            return False  # Path.read_text, .write_text, .unlink, ...: PurePath has only what needs no disk
+        if isinstance(obj, (io.IOBase, types.ModuleType, jinja2.Environment, jinja2.BaseLoader,
+                            jinja2.BytecodeCache)) or isinstance(value, types.ModuleType):
+            return False
+        return super().is_safe_attribute(obj, attr, value)
+
+    def call_binop(self, context: jinja2.runtime.Context, op: str, left: Any, right: Any) -> Any:
+        # (Jinja's sandbox bounds range() only; 9 ** 999999 or 'a' * 10 ** 10 would
+        # take the worker's memory or time before any limit stopped it.)
+        if op == "**" and _is_int(left) and _is_int(right) and right > 0 and \
+                abs(left) > 1 and right * abs(left).bit_length() > MAX_POWER_BITS:
+            raise jinja2.TemplateRuntimeError(f"{left} ** {right} is a number too large for a template "
+                                              f"(at most {MAX_POWER_BITS} bits)")
+        if op == "*":
+            size, times = (len(left), right) if isinstance(left, (str, list, tuple)) and _is_int(right) else \
+                (len(right), left) if isinstance(right, (str, list, tuple)) and _is_int(left) else (0, 0)
+            if size * times > MAX_REPEAT:
+                raise jinja2.TemplateRuntimeError(
+                    f"'*' would make a text or list of {size * times:,} items (a template may make at most "
+                    f"{MAX_REPEAT:,})")
+        return (operator.pow if op == "**" else operator.mul)(left, right)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def environment(folders: list[tuple[Path, Path]], own: Path, options: Mapping[str, Any]) -> jinja2.Environment:
     """Templates looked up in `folders` (each with the root its files must stay
     inside), in order; those under `own` (Imprint's styles/) compiled once."""
-    env = jinja2.Environment(
+    env = ImprintSandbox(
         loader=jinja2.ChoiceLoader([_ConfinedLoader(root, folder) for root, folder in folders]),
         undefined=jinja2.StrictUndefined,
-        bytecode_cache=_OwnTemplatesCache(own, options),
+        bytecode_cache=_OwnTemplatesCache(own, {**options, "environment": _compiled_as(ImprintSandbox)}),
         **options,
     )
+    env.globals = {name: env.globals[name] for name in GLOBALS}
+    for name in LEFT_OUT_FILTERS:
+        del env.filters[name]
     # {{ text|typeset(lang) }}: non-breaking spaces by the language's rules.
     env.filters["typeset"] = lambda value, lang: nbsp_html(markupsafe.escape(value), lang)
     # {{ size|filesize(t) }}: 170 kB, in the words of the page's language.
     env.filters["filesize"] = _file_size
     return env
+
+
+def _compiled_as(kind: type[jinja2.Environment]) -> str:
+    """What the compiled code depends on besides the options: a sandbox compiles
+    calls (and the operators it intercepts) differently from a plain Environment,
+    so a template compiled by one must not be loaded by the other."""
+    return f"{kind.__module__}.{kind.__qualname__}:{kind.sandboxed}:{sorted(kind.intercepted_binops)}:" \
+           f"{sorted(kind.intercepted_unops)}"
 
 
 def _file_size(size: int, t: Mapping[str, Any]) -> str:

@@ -1,0 +1,151 @@
+"""What a stylesheet of styles/css/ may load: nothing from the network, and, in a
+stylesheet copied as it is into the EPUB or the download site, nothing at all.
+
+The print stylesheets are read by WeasyPrint through files.make_url_fetcher,
+which refuses every network scheme when WeasyPrint asks for the file, but can say
+neither which stylesheet asked nor on which line. The EPUB's and the site's
+stylesheets are never read by WeasyPrint: they are copied, and an e-reader or a
+browser would follow their `@import` and `url()` (to a font host, say). So every
+stylesheet is checked here when the theme hands it over, with its file and
+line, by the fetcher's rule (data: or a file, never the network); the fetcher
+stays where it is, for what WeasyPrint loads.
+
+CSS is read with tinycss2 (WeasyPrint's own tokenizer): escapes such as
+`url(\\68ttps://...)` are decoded as a browser decodes them, and comments and
+strings are told apart from references.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..errors import Problem, SourceError
+from ..files import display, resolve_inside
+
+# Functions whose string arguments are resources (url("x") and src("x"); the
+# image functions take a bare string too: image-set("a.png" 1x)).
+_URL_FUNCTIONS = frozenset({"url", "src"})
+_IMAGE_FUNCTIONS = frozenset({"image-set", "-webkit-image-set", "image", "cross-fade", "-webkit-cross-fade"})
+# What a browser's URL parser drops before it reads a URL (WHATWG URL: leading and
+# trailing C0 controls and spaces; tabs and newlines anywhere).
+_DROPPED = re.compile(r"[\t\n\r]")
+_EDGES = "".join(map(chr, range(0x21)))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A resource a stylesheet names: `@import` or `url()`, as written (escapes decoded)."""
+
+    url: str
+    line: int
+    kind: str  # "@import" or "url()"
+
+
+def references(css: str) -> list[Reference]:
+    """Every @import and url() of a stylesheet, in order; @namespace's URL is a
+    name, never loaded, and is left out."""
+    import tinycss2
+
+    found: list[Reference] = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "namespace":
+            continue
+        if rule.type == "at-rule" and rule.lower_at_keyword == "import":
+            _walk([_AtImport(), *rule.prelude], found)
+        else:
+            _walk(getattr(rule, "prelude", None) or [], found)
+        _walk(getattr(rule, "content", None) or [], found)
+    return found
+
+
+class _AtImport:
+    """Stands for the @import keyword of a parsed at-rule (whose prelude follows)."""
+
+    type = "at-keyword"
+    lower_value = "import"
+
+
+def _walk(tokens: list, found: list[Reference]) -> None:
+    importing = False  # right after `@import`: what follows is the stylesheet it loads
+    for token in tokens:
+        kind = token.type
+        if kind in ("whitespace", "comment"):
+            continue
+        after_import, importing = importing, kind == "at-keyword" and token.lower_value == "import"
+        what = "@import" if after_import else "url()"
+        if kind == "string" and after_import:
+            found.append(Reference(token.value, token.source_line, what))
+        elif kind == "url":
+            found.append(Reference(token.value, token.source_line, what))
+        elif kind == "function":
+            strings = [t for t in token.arguments if t.type == "string"]
+            if token.lower_name in _URL_FUNCTIONS and strings:
+                found.append(Reference(strings[0].value, strings[0].source_line, what))
+            elif token.lower_name in _IMAGE_FUNCTIONS:
+                found += [Reference(t.value, t.source_line, "url()") for t in strings]
+            _walk(token.arguments, found)
+        elif kind in ("{} block", "[] block", "() block"):
+            _walk(token.content, found)
+
+
+def scheme_of(url: str) -> str | None:
+    """The scheme a browser reads in `url` (lower case), "//" for a protocol-relative
+    address (another host), None for a path in the same place."""
+    url = _DROPPED.sub("", url).strip(_EDGES)
+    if url[:2].replace("\\", "/") == "//":  # (browsers take \ for / in web URLs)
+        return "//"
+    try:
+        return urlsplit(url).scheme.lower() or None
+    except ValueError:  # http://[ : no URL a browser would load either
+        return "?"
+
+
+def check_stylesheet(root: Path, path: Path, css: str, shipped_to: str | None = None,
+                     seen: set[Path] | None = None) -> list[Problem]:
+    """The problems of the stylesheet `path` (read from inside `root`): each remote
+    resource it names, with its line; with `shipped_to` (the EPUB, the download
+    site: the stylesheet is copied there alone), each file it names as well;
+    without, each file it names must be inside the project (and a stylesheet it
+    imports is checked in turn)."""
+    file = display(path, root)
+    seen = (seen or set()) | {path}
+    problems: list[Problem] = []
+    for reference in references(css):
+        scheme = scheme_of(reference.url)
+        if scheme == "data" or (scheme is None and reference.url.strip().startswith("#")):
+            continue
+        what = f"{reference.url} ({reference.kind})"
+        if scheme not in (None, "file"):
+            problems.append(Problem(
+                file, f"refused to load {what}: Imprint loads nothing from the network, and what it publishes "
+                      "must not either", line=reference.line,
+                hint="put it in the stylesheet as a data: URL, or leave it out" if shipped_to else
+                     "download the file into styles/ and name it by its path there (fonts: styles/fonts/)"))
+        elif shipped_to:
+            problems.append(Problem(
+                file, f"{what} would not be found: only the stylesheet itself is copied into {shipped_to}",
+                line=reference.line, hint="put it in the stylesheet as a data: URL, or leave it out"))
+        elif reference.url.strip():
+            problems += _local(root, path, reference, seen)
+    return problems
+
+
+def _local(root: Path, path: Path, reference: Reference, seen: set[Path]) -> list[Problem]:
+    """A file a print stylesheet names, checked as WeasyPrint's fetcher will read it
+    (inside the project), but with the line that names it; an @import'ed stylesheet
+    is checked in turn."""
+    from ..files import read_text
+
+    written = unquote(urlsplit(reference.url.strip()).path)
+    target = path.parent / written  # (an absolute path stays one)
+    try:
+        resolved = resolve_inside(root, target, "file")
+        if reference.kind != "@import" or resolved in seen:
+            return []
+        return check_stylesheet(root, resolved, read_text(root, resolved, "stylesheet"), None, seen)
+    except SourceError as error:
+        return [Problem(display(path, root), f"{reference.url} ({reference.kind}): {problem.message}",
+                        line=reference.line, hint=problem.hint) for problem in error.problems]

@@ -1,0 +1,304 @@
+"""A project built by someone who did not write it: its templates run in Jinja's
+sandbox, its stylesheets load nothing from elsewhere, its front matter links only
+to the web (issue 18, items 1, 2 and 6). Each refusal is a user error (exit 2)
+naming the file and line, with no traceback, and leaves dist/ as it was."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from conftest import REPO, make_project
+from imprint import build
+from imprint.cli import main
+from imprint.errors import StyleError
+from imprint.settings import Settings
+from imprint.source.readonly import ReadOnlyDict
+from imprint.theme import Theme
+from imprint.theme import jinja as templating
+from imprint.theme.stylesheets import references, scheme_of
+
+SLUG = "batunaev-2019-khalkhin-gol"
+FRONT_MATTER = Path("styles") / "templates" / "front-matter.html.j2"
+
+
+def run(root: Path, *args: str, capsys) -> tuple[int, str]:
+    code = main(["build", "-C", str(root), "--jobs", "1", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, err
+
+
+def dist_files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root / "dist")): p.read_bytes() for p in sorted((root / "dist").rglob("*"))
+            if p.is_file() and ".imprint" not in p.parts}
+
+
+def insert_line(path: Path, number: int, text: str) -> None:
+    """`text` becomes line `number` of the file."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(number - 1, text + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def first_line_after_comments(path: Path) -> int:
+    """The first line of the template that is not inside its opening comment."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    closing = next(i for i, line in enumerate(lines) if "#}" in line)
+    return closing + 2
+
+
+# -- 1. templates in the sandbox ---------------------------------------------------
+
+
+def test_the_escape_of_the_issue_is_an_error_with_the_template_line(tmp_path, capsys, monkeypatch):
+    """`cycler.__init__.__globals__.os.popen(...)` in a project's front-matter template:
+    exit 2, the template and its line, the command never run, dist/ as it was."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    assert run(root, "--formats", "epub,pdf,site", capsys=capsys)[0] == 0
+    before = dist_files(root)
+    template = root / FRONT_MATTER
+    line = first_line_after_comments(template)
+    marker = tmp_path / "ran"
+    insert_line(template, line, f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}")
+    code, err = run(root, "--formats", "epub,pdf,site", capsys=capsys)
+    assert code == 2
+    assert f"error: {FRONT_MATTER}:{line}: template error: access to attribute '__init__'" in err
+    assert "templates run in a sandbox" in err
+    assert not marker.exists()
+    assert dist_files(root) == before
+
+
+SECRET = "the contents of a file outside the project"
+
+
+@pytest.mark.parametrize("payload", [
+    "{{ p.read_text() }}",
+    "{{ p.parent.joinpath('secret.txt').read_bytes() }}",
+    "{{ p.write_text('x') }}",
+    "{{ p.unlink() }}",
+    "{{ p|attr('read_text') }}",
+    "{{ (p|attr('parent')).iterdir()|list }}",
+    "{{ p['read_text']() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ t.update({'x': 1}) }}",
+    "{% set l = [1] %}{{ l.append(2) }}",
+    "{{ items.clear() }}",
+    "{{ '{0.__class__}'.format(p) }}",
+    "{{ 'a' * 10000000 }}",
+    "{{ [1] * 10000000 }}",
+    "{{ 9 ** 999999 }}",
+    "{{ (9 ** 999) ** 999 }}",
+    "{{ 1 / 0 }}",
+    "{{ 2.0 ** 100000 }}",
+    "{{ lipsum() }}",
+    "{{ items|random }}",
+    "{% include 'x.html.j2' %}",
+    "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+    "{% extends 'x.html.j2' %}{% extends 'x.html.j2' %}",
+    "{{ undefined_name }}",
+    "{% if %}",
+])
+def test_what_a_template_may_not_do_is_a_style_error_at_its_line(payload, tmp_path):
+    """Python's internals, a path's disk methods, mutation of what a template is
+    given, randomness, unbounded numbers and texts, runaway recursion: each a
+    StyleError naming the template's file and line, the disk untouched."""
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "x.html.j2").write_text(f"<p>first line</p>\n{payload}\n")
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    theme = Theme(project, project / "styles")
+    with pytest.raises(StyleError) as raised:
+        theme.render("x.html.j2", p=secret, t=ReadOnlyDict({"a": "b"}), items=[1, 2])
+    problem = raised.value.problems[0]
+    assert (problem.file, problem.line) == ("styles/templates/x.html.j2", 2), problem
+    assert problem.message.startswith("template error: ")
+    assert secret.read_text() == SECRET
+
+
+def test_what_a_template_may_do_still_works(tmp_path):
+    """The sandbox takes nothing a designer needs: a path's name, Jinja's helpers,
+    formatting, small repetitions and powers, macros, Imprint's two filters."""
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "x.html.j2").write_text(
+        "{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}"
+        "{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}"
+        "{{ p.name }}|{{ p.suffix }}|{{ p.stem }}|{{ ns.n }}|{{ '%s-%s'|format(1, 2) }}|{{ '{}!'.format('a') }}|"
+        "{{ '-' * 3 }}|{{ 2 ** 10 }}|{{ twice('ab') }}|{% set c = cycler('x', 'y') %}{{ c.next() }}{{ c.next() }}|"
+        "{{ dict(a=1).a }}|{{ items|join(',') }}|{{ t.a }}|{{ t.get('a') }}|{{ 1234|filesize(t) }}|"
+        "{{ 'в лесу'|typeset('ru') }}|{{ items|map('string')|list|length }}\n")
+    words = ReadOnlyDict({"a": "b", "size_b": "B", "size_kb": "kB", "size_mb": "MB"})
+    page = Theme(project, project / "styles").render("x.html.j2", p=Path("/somewhere/article.md"), t=words,
+                                                      items=(1, 2))
+    assert page == ("article.md|.md|article|3|1-2|a!|---|1024|abab|xy|1|1,2|b|b|1\u00a0kB|"
+                    "в\u00a0лесу|2\n")
+
+
+def test_every_template_is_rendered_in_the_sandbox(tmp_path):
+    project = tmp_path / "project"
+    (project / "styles").mkdir(parents=True)
+    env = Theme(project, project / "styles").env
+    assert isinstance(env, jinja2.sandbox.ImmutableSandboxedEnvironment)
+    assert sorted(env.globals) == sorted(templating.GLOBALS)
+    assert "random" not in env.filters and {"typeset", "filesize"} <= set(env.filters)
+
+
+def test_a_template_compiled_without_the_sandbox_is_not_loaded_from_the_cache(tmp_path, monkeypatch):
+    """The sandbox compiles calls and operators otherwise than a plain Environment:
+    a template kept before the sandbox (same name, same options) must be compiled again."""
+    monkeypatch.setattr(templating._OwnTemplatesCache, "folder", tmp_path / "cache")
+    from imprint.theme import IMPRINT_STYLES, TEMPLATE_OPTIONS
+
+    own = IMPRINT_STYLES.dir
+    plain = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(own / "templates"), undefined=jinja2.StrictUndefined,
+        bytecode_cache=templating._OwnTemplatesCache(own, TEMPLATE_OPTIONS), **TEMPLATE_OPTIONS)
+    plain.filters.update(typeset=lambda value, lang: value, filesize=lambda size, t: size)
+    plain.get_template("references.html.j2")
+    assert len(list((tmp_path / "cache").iterdir())) == 1  # kept, as the code before the sandbox kept it
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, source, name=None, *args, **kwargs: (
+        compiled.append(name), compile_(self, source, name, *args, **kwargs))[1])
+    project = tmp_path / "project"
+    (project / "styles").mkdir(parents=True)
+    Theme(project, project / "styles").env.get_template("references.html.j2")
+    assert compiled == ["references.html.j2"]  # not read back from the plain environment's file
+    Theme(project, project / "styles").env.get_template("references.html.j2")
+    assert compiled == ["references.html.j2"]  # but the sandbox's own is kept and read back
+    assert len(list((tmp_path / "cache").iterdir())) == 2
+
+
+def test_the_sandbox_changes_no_byte_of_any_edition(tmp_path, monkeypatch):
+    """Imprint's own templates give the same editions in the sandbox as in a plain
+    Environment (built here, in this process, once with each)."""
+
+    class Plain(jinja2.Environment):
+        intercepted_binops = frozenset()
+        intercepted_unops = frozenset()
+
+    monkeypatch.setattr(templating._OwnTemplatesCache, "folder", tmp_path / "cache")
+    formats = ("epub", "pdf", "json", "bib", "ris", "site")
+    built = []
+    for kind in (templating.ImprintSandbox, Plain):
+        monkeypatch.setattr(templating, "ImprintSandbox", kind)
+        root = make_project(tmp_path / kind.__name__, REPO / "source")
+        report = build(Settings.for_project(root, environ={"SOURCE_DATE_EPOCH": "1700000000"}, executor="inline",
+                                            formats=formats))
+        assert report.ok, report.problems
+        built.append(dist_files(root))
+    assert built[0] == built[1]
+    assert f"{SLUG}/{SLUG}.epub" in built[0] and f"{SLUG}/index.html" in built[0]
+
+
+# -- 6. stylesheets a project ships to readers ------------------------------------
+
+
+@pytest.mark.parametrize("name, formats, shipped_to", [("epub.css", "epub", "the EPUB"),
+                                                        ("site.css", "epub,site", "the download site")])
+def test_a_shipped_stylesheet_loading_from_elsewhere_is_an_error_at_its_line(name, formats, shipped_to, tmp_path,
+                                                                          capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    assert run(root, "--formats", formats, capsys=capsys)[0] == 0
+    before = dist_files(root)
+    css = root / "styles" / "css" / name
+    css.write_text('@import url("https://fonts.example.org/css?family=X");\n'
+                   "@font-face { font-family: X; src: url(https://fonts.example.org/x.woff2) format('woff2'); }\n"
+                   "body { background: url( //cdn.example.org/paper.png ) }\n"
+                   "/* url(https://in-a-comment.example.org/) */ p::after { content: 'url(https://text)' }\n"
+                   "h1 { background: url('\\68ttps://escaped.example.org/a.png') }\n"
+                   "h2 { background: url(ornament.png) }\n"
+                   "h3 { background: url(data:image/png;base64,iVBORw0KGgo=) }\n" + css.read_text())
+    code, err = run(root, "--formats", formats, capsys=capsys)
+    assert code == 2
+    shown = f"styles/css/{name}"
+    assert f"error: {shown}:1: refused to load https://fonts.example.org/css?family=X (@import): Imprint loads " \
+           "nothing from the network" in err
+    assert f"error: {shown}:2: refused to load https://fonts.example.org/x.woff2 (url())" in err
+    assert f"error: {shown}:3: refused to load //cdn.example.org/paper.png (url())" in err
+    assert f"error: {shown}:5: refused to load https://escaped.example.org/a.png (url())" in err
+    assert f"error: {shown}:6: ornament.png (url()) would not be found: only the stylesheet itself is copied " \
+           f"into {shipped_to}" in err
+    assert "in-a-comment" not in err and "https://text" not in err and "data:image" not in err
+    assert dist_files(root) == before
+
+
+def test_a_print_stylesheet_loading_from_elsewhere_is_an_error_at_its_line(tmp_path, capsys, monkeypatch):
+    """The print stylesheets, which WeasyPrint's fetcher refused without a line,
+    and what they import, are checked the same way, with the line."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    css = root / "styles" / "css"
+    (css / "more.css").write_text("p { color: black }\n@import url(HTTPS://example.org/more.css);\n")
+    (css / "print.css").write_text('@import "more.css";\n' + (css / "print.css").read_text())
+    code, err = run(root, "--formats", "pdf", capsys=capsys)
+    assert code == 2
+    assert "error: styles/css/more.css:2: refused to load HTTPS://example.org/more.css (@import)" in err
+
+
+def test_a_stylesheet_with_data_urls_and_fragments_is_shipped(tmp_path, capsys):
+    root = make_project(tmp_path / "project", REPO / "source")
+    css = root / "styles" / "css" / "epub.css"
+    extra = ("@namespace epub url(http://www.idpf.org/2007/ops);\n"
+             "h3 { background: url(data:image/png;base64,iVBORw0KGgo=) }\nsvg { filter: url(#soft) }\n")
+    css.write_text(extra + css.read_text())
+    assert run(root, "--formats", "epub", capsys=capsys)[0] == 0
+    with zipfile.ZipFile(root / "dist" / SLUG / f"{SLUG}.epub") as epub:
+        shipped = [epub.read(n).decode() for n in epub.namelist() if n.endswith("epub.css")]
+    assert shipped and shipped[0].startswith(extra)
+
+
+@pytest.mark.parametrize("url, scheme", [
+    ("https://a.org/x", "https"), ("HTTP://a.org/x", "http"), ("//a.org/x", "//"), ("\\\\a.org\\x", "//"),
+    (" \thttps://a.org/", "https"), ("ht\ntps://a.org/", "https"), ("data:,x", "data"), ("fonts/x.woff", None),
+    ("#frag", None), ("file:///etc/passwd", "file"), ("http://[", "?"),
+])
+def test_a_url_s_scheme_is_read_as_a_browser_reads_it(url, scheme):
+    assert scheme_of(url) == scheme
+
+
+def test_references_are_found_by_the_css_tokenizer():
+    css = ('@charset "utf-8";\n@import "a.css" print;\n@import url(b.css);\n'
+           "@namespace svg url(http://www.w3.org/2000/svg);\n"
+           "@media print { p { background: url( c.png ) } }\n"
+           "/* url(d.png) */ q { content: 'url(e.png)'; background: image-set('f.png' 1x, url(g.png) 2x) }\n"
+           "@font-face { src: url('\\68.woff') format('woff'), local(Font) }\n")
+    assert [(r.url, r.line, r.kind) for r in references(css)] == [
+        ("a.css", 2, "@import"), ("b.css", 3, "@import"), ("c.png", 5, "url()"), ("f.png", 6, "url()"),
+        ("g.png", 6, "url()"), ("h.woff", 7, "url()")]
+
+
+# -- 2. front matter URLs ----------------------------------------------------------
+
+
+def test_a_javascript_licence_url_stops_the_build_and_reaches_no_output(tmp_path, capsys, monkeypatch):
+    """The issue's reproduction: `license: {url: "javascript:alert(5)"}` and
+    `citation.url: javascript:...` were a live link on the landing page, in the
+    EPUB and the PDF, and in every record. Now: exit 2, file, line, field."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    formats = "epub,pdf,json,bib,ris,site"
+    assert run(root, "--formats", formats, capsys=capsys)[0] == 0
+    before = dist_files(root)
+    article = root / "source" / SLUG / "article.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("citation:\n", 'license:\n  text: CC BY 4.0\n  url: "javascript:alert(5)"\n'
+                                    'citation:\n  url: "javascript:alert(6)"\n', 1), encoding="utf-8")
+    code, err = run(root, "--formats", formats, capsys=capsys)
+    assert code == 2
+    file = f"source/{SLUG}/article.md"
+    assert f"error: {file}:" in err and "license.url: 'javascript:alert(5)' is not a web address" in err
+    assert "citation.url: 'javascript:alert(6)' is not a web address" in err
+    assert dist_files(root) == before
+    assert not any(b"javascript:" in data.lower() for data in dist_files(root).values())
