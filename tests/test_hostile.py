@@ -256,3 +256,47 @@ def test_templates_cannot_reach_out(tmp_path, outside, capsys, monkeypatch):
     code, err = build(root, capsys, "-f", "epub")
     assert code == 2 and "styles/templates/leak.html.j2: template lies outside the project" in err
     assert not (root / "dist" / "a").exists()
+
+
+def nested(kind: str, depth: int) -> str:
+    """Lists, block quotes, or both by turns, `depth` levels deep; each level says
+    'levelN' (the deepest level N = depth - 1), two lines a level."""
+    out, prefix = [], ""
+    for n in range(depth):
+        quote = kind == "quotes" or (kind == "mixed" and n % 2)
+        if quote:
+            prefix += "> "
+            out.append(f"{prefix}level{n}\n{prefix.rstrip()}\n")
+        else:
+            out.append(f"{prefix}- level{n}\n{prefix.rstrip()}\n")
+            prefix += "  "
+    return "".join(out)
+
+
+def test_lists_and_quotes_nested_to_the_limit_print_whole_and_deeper_is_refused(tmp_path, capsys, monkeypatch):
+    """Each level is indented in print: past guard.MAX_BLOCK_NESTING, WeasyPrint
+    dropped the deepest lines of an A5 page silently (issue 18, item 3)."""
+    from imprint.body.guard import MAX_BLOCK_NESTING as LIMIT
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    source = tmp_path / "src"
+    for kind in ("lists", "quotes", "mixed"):
+        for depth in (LIMIT, LIMIT + 1):
+            (source / f"{kind}-{depth}").mkdir(parents=True)
+            (source / f"{kind}-{depth}" / "article.md").write_text(
+                ARTICLE.format(extra="", cite="", body=nested(kind, depth)), encoding="utf-8")
+    root = make_project(tmp_path / "project", source)
+    code, err = build(root, capsys, "-f", "epub,pdf", "--paper", "A5")  # (A5: the narrowest measure)
+    assert code == 2
+    line = 8 + 2 * LIMIT  # the article's body starts on line 8; level N is on line 8 + 2N
+    for kind in ("lists", "quotes", "mixed"):
+        assert f"error: source/{kind}-{LIMIT + 1}/article.md:{line}: lists and block quotes are nested here " \
+               f"{LIMIT + 1} levels deep; Imprint prints at most {LIMIT}" in err, err
+        assert not (root / "dist" / f"{kind}-{LIMIT + 1}").exists()
+        slug = f"{kind}-{LIMIT}"
+        with zipfile.ZipFile(root / "dist" / slug / f"{slug}.epub") as epub:
+            xhtml = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
+        printed = " ".join(pages_text(root / "dist" / slug / f"{slug}.pdf"))
+        for n in range(LIMIT):
+            assert f"level{n}" in xhtml, f"{slug}: level{n} is not in the EPUB"
+            assert f"level{n}" in printed, f"{slug}: level{n} is not in the PDF"

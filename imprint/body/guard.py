@@ -8,20 +8,30 @@ runs of backticks of many lengths grow as the cube of their size, and block
 quotes nested in block quotes as its square (measured on cmark's pathological
 inputs: benchmarks/pathological.py). No prose needs these, so a paragraph past the limits below is an
 error naming its line, well before the unit's time limit would stop it.
+
+Once Pandoc has read the text, lists and block quotes nested within each other
+more than MAX_BLOCK_NESTING deep are refused too (check_nesting()): each level
+is indented in print (a quote 8 mm, a list 6 mm in styles/css/print.css), and
+WeasyPrint 70 silently drops the lines of a box left with no width (measured
+on A5, the narrowest paper: 15 quotes lost the 15th's text, 20 lists the
+20th's, 17 alternating lists and quotes the 17th's).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from ..errors import Problem
+from .ast import Node, kids
 
 MAX_UNCLOSED = 8  # '[' with no ']' after them, in one paragraph
 MAX_NESTING = 6  # '[' inside '[': a link holding a citation is 2
 MAX_OPEN_LINKS = 8  # '](' with no ')' after them: link targets that never close
 MAX_BACKTICKS = 24  # the longest run of backticks outside code blocks
-MAX_QUOTES = 64  # '>' opening a line: block quotes within block quotes
+MAX_QUOTES = 64  # '>' opening a line: block quotes within block quotes (Pandoc's time)
+MAX_BLOCK_NESTING = 10  # lists, block quotes and definitions within each other (the printed width)
 
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]]+\]:")  # [label]: url, [^note]: text (each a line of its own)
@@ -119,3 +129,32 @@ def _blocks(text: str, first_line: int):
             if not indented:
                 in_list = bool(_LIST_ITEM.match(line))
         rows.append(line)
+
+
+# The blocks the print edition indents: a level of nesting each (a note's text
+# starts again at the foot of the page, at the full width).
+_INDENTING = frozenset(("BlockQuote", "BulletList", "OrderedList", "DefinitionList"))
+
+
+def check_nesting(blocks: list[Node], file: str, line_of: Callable[[Node], int | None]) -> list[Problem]:
+    """A problem for each top-level block whose lists and quotes nest more than
+    MAX_BLOCK_NESTING deep, at the line of the first one too deep (`line_of`
+    finds it in the source: Pandoc's AST has no positions)."""
+    problems = []
+    for block in blocks:
+        stack = [(block, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if node["t"] in _INDENTING:
+                depth += 1
+                if depth > MAX_BLOCK_NESTING:
+                    problems.append(Problem(
+                        file, f"lists and block quotes are nested here {MAX_BLOCK_NESTING + 1} levels deep; "
+                              f"Imprint prints at most {MAX_BLOCK_NESTING}", line=line_of(node),
+                        hint="simplify the structure of this passage (each level is indented in print, "
+                             "and the text has no room left)"))
+                    break
+            elif node["t"] == "Note":
+                depth = 0
+            stack += [(child, depth) for child in reversed(kids(node))]
+    return problems

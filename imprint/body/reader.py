@@ -142,6 +142,9 @@ class BodyReading:
             raise SourceError(problems + [Problem(
                 setting.file, "the text nests lists, quotes, emphasis or links hundreds of levels deep",
                 line=_deepest_line(text, setting.body_line), hint="simplify the structure of this passage")]) from None
+        deep = guard.check_nesting(document["blocks"], setting.file, lambda node: _nested_line(node, document["blocks"], source))
+        if deep:  # (its deepest lines would be lost in print)
+            raise SourceError(problems + deep)
         warnings: list[Problem] = []
         _messages(messages, source, self.records, problems, warnings)
         quotes = str(setting.words["quotes"])
@@ -220,6 +223,24 @@ def _deepest_line(text: str, first_line: int) -> int:
         return len(opening.replace(" ", "")) + (len(opening) - len(opening.lstrip())) // 2
     lines = text.split("\n")
     return first_line + max(range(len(lines)), key=lambda i: depth(lines[i])) if lines else first_line
+
+
+def _nested_line(node: Node, blocks: list[Node], source: Source) -> int | None:
+    """The line of a list or quote nested deep: its first word's, counted the way
+    locate.py counts a token (the n-th time the body says the word is the n-th
+    line that writes it)."""
+    first = next((n for n in walk([node]) if n["t"] == "Str"), None)
+    if first is None:
+        return _deepest_line(source.text, source.first_line)
+    word = re.compile(r"(?<!\w)" + re.escape(first["c"]) + r"(?!\w)")
+    before = 0
+    for found in walk(blocks):
+        if found is first:
+            break
+        if found["t"] == "Str":
+            before += len(word.findall(found["c"]))
+    lines = source.lines_of(word)
+    return lines[before] if before < len(lines) else _deepest_line(source.text, source.first_line)
 
 
 def _candidate_keys(text: str) -> set[str]:
