@@ -108,10 +108,10 @@ def test_every_citation_agrees_with_the_issue(issue):
         # The "For citation" line in the EPUB and on the landing page.
         with zipfile.ZipFile(dist / slug / f"{slug}.epub") as epub:
             front = etree.fromstring(epub.read("EPUB/front-matter.xhtml"))
-        line = "".join(front.xpath("//x:p[@class='for-citation']//text()", namespaces=XHTML))
+        line = "".join(front.xpath("//x:p[@class='for-citation']//text()", namespaces=XHTML)).replace("\u2060", "")
         assert en_dash in line, line
         page = html.parse(str(dist / slug / "index.html")).getroot()
-        assert en_dash in page.xpath("string(//p[@class='for-citation'])")
+        assert en_dash in page.xpath("string(//p[@class='for-citation'])").replace("\u2060", "")
         meta = {m.get("name"): m.get("content") for m in page.iter("meta") if m.get("name", "").startswith("citation_")}
         assert (meta["citation_firstpage"], meta["citation_lastpage"]) == (str(first), str(last))
         # The BibTeX and RIS files, and the standalone print edition's numbers.
@@ -165,6 +165,8 @@ def test_issue_pdf_has_contents_bookmarks_and_metadata(issue):
         assert str(pdf.Root.Lang) == "ru" and "/StructTreeRoot" in pdf.Root
     assert titles[0].replace("\xa0", " ") == "Архивы, карты и сноски" and "Содержание" in titles
     assert any("Supply Lines" in t for t in titles)
+    front = " ".join(page_text(issue.file("pdf"), 2).split() + page_text(issue.file("pdf"), 1).split())
+    assert "Редактор: Мария" in front.replace("\xa0", " ") and "Редакторы" not in front  # one editor
 
 
 def _issue_project(tmp_path: Path) -> Path:

@@ -156,3 +156,29 @@ def test_number_ranges_never_end_a_line_and_page_ranges_have_en_dashes(pages):
     for n in range(1, page_count(pdf) + 1):
         for line in page_text(pdf, n).splitlines():
             assert not re.search(r"\d–$", line.rstrip()), line
+
+
+def test_justified_lines_keep_inside_the_right_margin(seed):
+    """WeasyPrint 70 measured justified lines unkerned and drew them kerned: lines
+    stuck out 0.8-1.8 pt past the margin (print.css sets justified text unkerned)."""
+    from pdfread import words
+
+    pdf = seed.file("pdf")
+    mm = 72 / 25.4
+    over = []
+    for n in range(1, page_count(pdf) + 1):
+        found, width, height = words(pdf, n)
+        right = width - 22 * mm  # print.css's right margin
+        over += [(n, w.text, round(w.x_max - right, 2)) for w in found
+                 if w.x_max > right + 0.1 and 24 * mm < w.y_min and w.y_max < height - 26 * mm]
+    assert over == [], over
+
+
+
+def test_a_figure_that_does_not_fit_lets_the_text_run_on(pages):
+    """The map does not fit under the table on page 2: the paragraph after it fills
+    the page, and the figure opens page 3 (it used to leave 80 mm empty)."""
+    pdf, _, _ = pages
+    second, third = (" ".join(page_text(pdf, n).split()) for n in (2, 3))
+    assert "Текст (см. рис. 1) и в табл. 1." in second
+    assert "Рис. 1. Карта" in third and "Текст (см." not in third

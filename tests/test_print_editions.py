@@ -205,17 +205,57 @@ def test_booklets_of_every_print_edition(editions):
 
 # -- for a print shop
 
+def _marks(page: pikepdf.Page) -> list[tuple[float, float, float, float]]:
+    """The segments (x0, y0, x1, y1) of the page's last artifact, drawn last, at
+    the top level of its content: the crop marks."""
+    blocks, current, start = [], None, None
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "BMC" and str(operands[0]) == "/Artifact":
+            current = []
+        elif op == "EMC" and current is not None:
+            blocks.append(current)
+            current = None
+        elif current is not None and op == "m":
+            start = tuple(float(v) for v in operands)
+        elif current is not None and op == "l" and start:
+            current.append((*start, *(float(v) for v in operands)))
+    return blocks[-1] if blocks else []
+
+
+def _check_marks(page: pikepdf.Page, least: int) -> None:
+    trim = [float(v) for v in page.TrimBox]
+    media = [float(v) for v in page.MediaBox]
+    def outside(x, y):
+        return max(trim[0] - x, x - trim[2], trim[1] - y, y - trim[3])
+
+    segments = [s for s in _marks(page) if outside(*s[:2]) > 0 and outside(*s[2:]) > 0]  # (not the page's own)
+    assert len(segments) >= least, segments
+    for x0, y0, x1, y1 in segments:
+        assert abs(x1 - x0) + abs(y1 - y0) >= 5 * MM - 0.01  # at least 5 mm long
+        for x, y in ((x0, y0), (x1, y1)):  # at least 3 mm clear of the trim, inside the media box
+            assert outside(x, y) >= 3 * MM, (x, y, trim)
+            assert media[0] <= x <= media[2] and media[1] <= y <= media[3]
+
+
+@pytest.mark.slow  # (two builds)
 def test_crop_marks_and_bleed(tmp_path):
     root = make_project(tmp_path, REPO / "source")
-    assert build(Settings.for_project(root, formats=("pdf",), crop_marks=True, environ={})).ok
-    with pikepdf.open(root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.pdf") as pdf:
+    assert build(Settings.for_project(root, formats=("pdf",), crop_marks=True, booklet=True, environ={})).ok
+    folder = root / "dist" / "batunaev-2019-khalkhin-gol"
+    with pikepdf.open(folder / "batunaev-2019-khalkhin-gol.pdf") as pdf:
         page = pdf.pages[0]
         trim = [float(v) for v in page.TrimBox]
         bleed = [float(v) for v in page.BleedBox]
-        media = [float(v) for v in page.MediaBox]
-    assert round(trim[2] - trim[0]) == 595 and round(trim[3] - trim[1]) == 842  # the A4 page
-    assert round(trim[0] - bleed[0], 1) == round(3 * MM, 1)  # 3 mm of bleed
-    assert media == bleed  # the marks are drawn in the bleed, outside the trim
+        assert round(trim[2] - trim[0]) == 595 and round(trim[3] - trim[1]) == 842  # the A4 page
+        assert 3 * MM <= trim[0] - bleed[0] <= 4 * MM  # a print shop's 3 mm of bleed (10 pt)
+        for page in pdf.pages:
+            _check_marks(page, 8)  # two at each corner
+    booklets = [p for p in folder.iterdir() if "booklet" in p.name]
+    assert booklets, list(folder.iterdir())
+    with pikepdf.open(booklets[0]) as pdf:
+        for page in pdf.pages:
+            _check_marks(page, 10)  # the corners, and the fold above and below
 
 
 # -- typography

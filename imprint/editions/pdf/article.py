@@ -119,6 +119,7 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
         expect_pages=last - first + 1 if in_issue else None,
         slug=article.slug,
         running_heads=_running_heads(manuscript) if paper is None else (),  # (once, not again for booklets)
+        crop_marks=bool(settings.crop_marks),
     )
 
 

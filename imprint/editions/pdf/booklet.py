@@ -14,6 +14,7 @@ For a booklet of n pages (n a multiple of 4), sheet k (from 0) carries:
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pikepdf
 
@@ -22,6 +23,7 @@ from ...prepare.article import Manuscript
 from ...source.model import PAPERS, Paper
 from ...theme import Theme
 from .article import EDITIONS, paper_for, render_pdf
+from .marks import MEDIA, OFFSET, commands
 
 MM = 72 / 25.4
 # A sheet's paper -> (the booklet's page, the sheet's size in points, landscape).
@@ -43,12 +45,19 @@ def booklet_order(pages: int) -> list[tuple[int | None, int | None]]:
     return [tuple(p if p < pages else None for p in side) for side in sides]
 
 
-def impose(data: bytes, sheet: tuple[float, float]) -> bytes:
-    """Two pages of `data` on each side of a landscape sheet of `sheet` points."""
+def impose(data: bytes, sheet: tuple[float, float], crop_marks: bool = False) -> bytes:
+    """Two pages of `data` on each side of a landscape sheet of `sheet` points;
+    with `crop_marks`, the sheet is its trim box, with marks at its corners and
+    its fold (marks.py) in a larger media box."""
     width, height = sheet
     with pikepdf.open(io.BytesIO(data)) as source, pikepdf.new() as booklet:
         for left, right in booklet_order(len(source.pages)):
             side = booklet.add_blank_page(page_size=(width, height))
+            if crop_marks:
+                side.TrimBox = pikepdf.Array([0, 0, width, height])
+                side.BleedBox = pikepdf.Array([-OFFSET, -OFFSET, width + OFFSET, height + OFFSET])
+                side.MediaBox = pikepdf.Array([-MEDIA, -MEDIA, width + MEDIA, height + MEDIA])
+                side.contents_add(commands((0, 0, width, height), folds=(width / 2,)))
             for index, x in ((left, 0), (right, width / 2)):
                 if index is None:
                     continue
@@ -83,4 +92,6 @@ def impose(data: bytes, sheet: tuple[float, float]) -> bytes:
 
 def write_booklet(manuscript: Manuscript, theme: Theme, settings: Settings, edition: str) -> bytes:
     page, sheet = SHEETS[paper_for(manuscript, settings, "booklet").name]  # a booklet is not foliated
-    return impose(render_pdf(manuscript, theme, settings, EDITIONS[edition], paper=page), sheet)
+    # Its pages are typeset without marks: the sheet carries them, at its trim and fold.
+    pages = render_pdf(manuscript, theme, replace(settings, crop_marks=False), EDITIONS[edition], paper=page)
+    return impose(pages, sheet, crop_marks=bool(settings.crop_marks))

@@ -62,6 +62,6 @@ def _front(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
             document = weasyprint.HTML(string=html, base_url=file_url(Path(edition.issue.path).parent, theme.roots) + "/",
                                        url_fetcher=fetcher).render()
             document.metadata = Metadata.around(document.metadata, issue_xmp(edition))
-            return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, finisher=finisher())
+            return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, finisher=finisher(crop_marks=bool(settings.crop_marks)))
     except refused as error:
         raise SourceError([Problem(edition.issue.file, f"issue: {error}")]) from None

@@ -36,6 +36,7 @@ class Job:
     # What the running heads say, and the field each comes from with its line:
     # a head cut to fit its margin box is reported against that field.
     running_heads: tuple[tuple[str, str, int | None], ...] = ()
+    crop_marks: bool = False  # drawn by the finisher (marks.py); the HTML asks for the bleed
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ def typeset(job: Job) -> Result:
                 url=f"data:{a.media_type};base64,{base64.b64encode(a.data).decode()}", url_fetcher=fetcher,
                 name=a.name, relationship="Data", description=a.description,
                 created=_datetime(a.when), modified=_datetime(a.when)) for a in job.attachments]
-        pdf = document.write_pdf(finisher=finisher(job.first_page), **options)
+        pdf = document.write_pdf(finisher=finisher(job.first_page, job.crop_marks), **options)
     return Result(pdf, len(document.pages))
 
 
@@ -66,7 +66,12 @@ def _lay_out(job: Job):
     fetcher, refused = make_url_fetcher(*map(Path, job.roots))
     try:
         with quiet_weasyprint():
-            document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render()
+            html = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
+            document = html.render()
+            for _ in range(MAX_FIGURE_MOVES):  # (a layout more for each figure moved, none for most articles)
+                if not _fill_hole(html, document):
+                    break
+                document = html.render()
     except refused as error:
         return Result(None, 0, (Problem(job.file, f"print edition: {error}"),))
     _last.clear()
@@ -104,6 +109,95 @@ def _descendants(box) -> Iterator:
         yield from _descendants(child)
 
 
+MAX_FIGURE_MOVES = 4
+HOLE = 0.2  # of the text block: more left empty at a page's foot is a hole
+
+
+def _fill_hole(html, document) -> bool:
+    """A figure too tall for what is left of a page goes to the next one, and the
+    text after it with it (WeasyPrint 70 has no page floats): the page it left
+    ends in a hole. Move the first such figure after the blocks that follow it, as
+    many as fill the hole, so that the text runs on and the figure comes after it,
+    still near where it is called; never past a heading or out of its section.
+    True when a figure was moved (the document is then laid out again)."""
+    pages = document.pages
+    for page, following in zip(pages, pages[1:]):
+        box, next_box = page._page_box, following._page_box  # (RELIED_ON in imprint/patches)
+        blocks, next_blocks = _flow(box), _flow(next_box)
+        if not blocks or not next_blocks:
+            continue
+        figure = next_blocks[0]
+        if figure.element_tag != "figure" or figure.element is None:
+            continue
+        bottom = _available_bottom(box)
+        hole = bottom - (blocks[-1].position_y + blocks[-1].margin_height())
+        if hole <= HOLE * box.height:
+            continue
+        siblings = _parent_of(html.etree_element, figure.element)
+        if siblings is None or blocks[-1].element not in list(siblings):
+            continue  # (the figure does not follow the page's last block in its own section)
+        heights = {id(b.element): b.margin_height() for b in next_blocks[1:] if b.element is not None}
+        items = list(siblings)
+        index, filled, after = items.index(figure.element), 0.0, None
+        for sibling in items[index + 1:]:
+            if sibling.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "section") or id(sibling) not in heights:
+                break
+            after, filled = sibling, filled + heights[id(sibling)]
+            if filled >= hole:
+                break
+        if after is None:
+            continue
+        siblings.remove(figure.element)
+        siblings.insert(list(siblings).index(after) + 1, figure.element)
+        # The tree changed: cssselect2's wrapper (which WeasyPrint selects and
+        # cascades with) caches children and siblings, so it is made anew.
+        import cssselect2
+
+        html.wrapper_element = cssselect2.ElementWrapper.from_html_root(html.etree_element, content_language=None)
+        return True
+    return False
+
+
+def _flow(page_box) -> list:
+    """The page's blocks in the text's flow, innermost (a paragraph, a figure, a
+    table's wrapper), in order; not the margin boxes or the notes' area."""
+    found = []
+
+    def walk(box):
+        children = [c for c in getattr(box, "children", ()) if type(c).__name__ not in
+                    ("MarginBox", "FootnoteAreaBox", "AbsolutePlaceholder")]
+        inner = [c for c in children if type(c).__name__ in ("BlockBox", "FlexBox", "GridBox")
+                 and getattr(c, "element_tag", None) not in ("figure", "table", "p", "ul", "ol", "dl", "pre",
+                                                              "blockquote", "h1", "h2", "h3", "h4", "h5", "h6")]
+        if box is not page_box and (not inner or getattr(box, "element_tag", None) in ("figure", "table", "p")):
+            found.append(box)
+            return
+        for child in children:
+            if type(child).__name__ == "LineBox":
+                continue
+            walk(child)
+
+    walk(page_box)
+    return [b for b in found if getattr(b, "element", None) is not None]
+
+
+def _available_bottom(page_box) -> float:
+    """Where the text may go down to: the notes' area's top, else the page's content bottom."""
+    bottom = page_box.content_box_y() + page_box.height
+    for area in page_box.children:
+        if type(area).__name__ == "FootnoteAreaBox" and area.children:
+            bottom = min(bottom, area.position_y)
+    return bottom
+
+
+def _parent_of(root, element):
+    for parent in root.iter():
+        for child in parent:
+            if child is element:
+                return parent
+    return None
+
+
 def _overlong_notes(document, job: Job) -> list[Problem]:
     """A note longer than a page cannot be placed: WeasyPrint then draws it up over
     the page's text and cuts its beginning off. Refuse that, naming the note."""
@@ -123,14 +217,17 @@ def _overlong_notes(document, job: Job) -> list[Problem]:
     return problems
 
 
-def finisher(first_page: int = 1):
+def finisher(first_page: int = 1, crop_marks: bool = False):
     """What WeasyPrint 70 leaves out of the file, added before it is written:
     the IDTree that structure elements with IDs need (ISO 32000-1, 14.7.2: our
     notes have IDs), page labels when the first page is not 1 (so that viewers
-    show the printed numbers), and each associated file listed once."""
+    show the printed numbers), each associated file listed once, and crop marks
+    a print shop can use (marks.py) when asked for."""
 
     def finish(document, pdf) -> None:
         _unique_associated_files(pdf)
+        if crop_marks:
+            _draw_crop_marks(pdf)
         notes = pdf.__dict__.get("_imprint_note_elements", [])
         if notes:
             names = pydyf.Array()
@@ -143,6 +240,23 @@ def finisher(first_page: int = 1):
                 0, pydyf.Dictionary({"S": "/D", "St": first_page})])})
 
     return finish
+
+
+def _draw_crop_marks(pdf) -> None:
+    """Each page's content between q and Q (WeasyPrint's stream leaves its
+    transformation in force), then the marks around its trim box."""
+    from .marks import commands
+
+    def stream(data: bytes):
+        made = pydyf.Stream([data.decode("ascii")])
+        pdf.add_object(made)
+        return made.reference
+
+    save = stream(b"q\n")
+    for page in pdf.objects:
+        if isinstance(page, pydyf.Dictionary) and page.get("Type") == "/Page" and "TrimBox" in page:
+            trim = tuple(float(v) for v in page["TrimBox"])
+            page["Contents"] = pydyf.Array([save, page["Contents"], stream(b"Q\n" + commands(trim))])
 
 
 def _unique_associated_files(pdf) -> None:
