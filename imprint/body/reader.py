@@ -225,6 +225,13 @@ def _deepest_line(text: str, first_line: int) -> int:
     return first_line + max(range(len(lines)), key=lambda i: depth(lines[i])) if lines else first_line
 
 
+def _note_definitions(source: Source, key: str) -> list[int]:
+    """The lines that write the footnote `key` (`[^key]: text`), also in a list
+    or a block quote; code left out."""
+    return source.lines_of(re.compile(r"^(?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)]|#[.)])[ \t]+)*\[\^"
+                                      + re.escape(key) + r"\]:", re.M))
+
+
 def _nested_line(node: Node, blocks: list[Node], source: Source) -> int | None:
     """The line of a list or quote nested deep: its first word's, counted the way
     locate.py counts a token (the n-th time the body says the word is the n-th
@@ -271,20 +278,31 @@ def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
 def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[str, bibliography.Record],
               problems: list[Problem], warnings: list[Problem]) -> None:
     """Pandoc's warnings, told the way Imprint tells its own, at their lines."""
+    duplicated: set[str] = set()
     for message in messages:
         if message.verbosity not in ("WARNING", "ERROR"):
             continue
         line = message.fields.get("line")
         line = source.body_line(line) if isinstance(line, int) else None
         if message.type == "NoteDefinedButNotUsed":
-            key = message.fields.get("key")
-            problems.append(Problem(source.file, f"the footnote [^{key}] is written but never called", line=line,
+            key = str(message.fields.get("key"))
+            written = _note_definitions(source, key)
+            problems.append(Problem(source.file, f"the footnote [^{key}] is written but never called",
+                                    line=written[0] if len(written) == 1 else line,
                                     hint=f"call it with [^{key}] in the text, or delete it"))
         elif message.type == "DuplicateNoteReference":
-            key = message.fields.get("contents")
-            first = source.first(re.compile(r"^[ ]{0,3}\[\^" + re.escape(str(key)) + r"\]:", re.M))
-            problems.append(Problem(source.file, f"the footnote [^{key}] is written twice, here and on line {first}",
-                                    line=line, hint="give one of the two notes another label"))
+            # Pandoc keeps the last text and tells of each other one, at a line of its
+            # own reading (in a list or a quote: counted from where that starts)
+            key = str(message.fields.get("contents"))
+            if key in duplicated:
+                continue
+            duplicated.add(key)
+            written = _note_definitions(source, key)
+            for again in written[1:] if len(written) > 1 else [line]:
+                problems.append(Problem(source.file, f"the footnote [^{key}] is written twice, here and on line "
+                                        f"{written[0] if written else '?'}", line=again,
+                                        hint="only one of the texts would be printed: give one of the notes "
+                                             "another label (and call it), or delete one"))
         elif message.type == "CiteprocWarning" and "not found" in message.text:
             continue  # (unknown keys are reported by structure.py, at each line that cites them)
         elif message.type == "CiteprocWarning" and "Citation with no printed form" in message.text:
