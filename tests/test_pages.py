@@ -182,3 +182,53 @@ def test_a_figure_that_does_not_fit_lets_the_text_run_on(pages):
     second, third = (" ".join(page_text(pdf, n).split()) for n in (2, 3))
     assert "Текст (см. рис. 1) и в табл. 1." in second
     assert "Рис. 1. Карта" in third and "Текст (см." not in third
+
+
+WIDE = """---
+title: A wide table
+lang: ru
+---
+
+Текст.
+
+| Год | Пехота | Конница | Артиллерия | Танки | Авиация | Прочие | Всего |
+|-----|--------|---------|------------|-------|---------|--------|-------|
+| 1939 | 123456789 | 987654321 | 123456789 | 987654321 | 123456789 | 987654321 | 1234567890 |
+
+: Численность войск по годам, тыс. чел. {#tbl-wide}
+"""
+
+
+@pytest.mark.slow  # (Chromium)
+def test_a_wide_tables_caption_stays_in_view_on_a_phone(tmp_path):
+    """At 360 px the table scrolls inside its wrapper; its caption's text does not
+    scroll away with it (epub.css: sticky within the caption)."""
+    import shutil
+    import subprocess
+
+    source = tmp_path / "src"
+    (source / "a").mkdir(parents=True)
+    (source / "a" / "article.md").write_text(WIDE, encoding="utf-8")
+    root = make_project(tmp_path / "project", source)
+    assert main(["-C", str(root), "--jobs", "1", "-f", "epub"]) == 0
+    book = tmp_path / "book"
+    with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
+        epub.extractall(book)
+    chapter = next((book / "EPUB").glob("chapter-*.xhtml"))
+    probe = chapter.with_name("probe.xhtml")
+    # Scroll the table as a reader would, then write where the caption's text is.
+    probe.write_text(chapter.read_text(encoding="utf-8").replace("</body>", """<script>
+var wrap = document.querySelector(".table-wrap");
+wrap.scrollLeft = 400;
+var text = document.querySelector("caption .caption-text").getBoundingClientRect();
+var table = document.querySelector("table").getBoundingClientRect();
+document.title = [Math.round(wrap.scrollLeft), Math.round(text.left), Math.round(text.right),
+                  Math.round(table.left)].join(" ");
+</script></body>"""), encoding="utf-8")
+    done = subprocess.run([shutil.which("chromium"), "--headless=new", "--no-sandbox", "--disable-gpu",
+                           "--window-size=360,740", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+                           probe.as_uri()], capture_output=True, text=True, timeout=120)
+    scrolled, left, right, table_left = (int(n) for n in re.search(r"<title>([\d -]+)</title>",
+                                                                   done.stdout).group(1).split())
+    assert scrolled > 100 and table_left < -100  # the table did scroll
+    assert 0 <= left and right <= 360, (left, right)  # the caption's text is on the screen

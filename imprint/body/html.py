@@ -221,7 +221,10 @@ class Renderer:
         if caption_html or found.get("label"):
             label = found.get("label")
             label_html = f'<span class="table-label">{escape(label)}</span> ' if label else ""
-            parts.append(f"<caption>{label_html}{caption_html}</caption>\n")
+            if self.dialect == EPUB:  # (epub.css keeps this span in view while a wide table scrolls)
+                parts.append(f'<caption><span class="caption-text">{label_html}{caption_html}</span></caption>\n')
+            else:
+                parts.append(f"<caption>{label_html}{caption_html}</caption>\n")
         widths = [spec[1].get("c") if spec[1]["t"] == "ColWidth" else None for spec in colspecs]
         aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]
         if any(widths) and self.dialect == PRINT:  # (a reflowable book sizes its columns to the screen)

@@ -39,6 +39,9 @@ RELIED_ON: tuple[tuple[str, str, str], ...] = (
                            "(_overlong_notes)"),
     ("weasyprint", "70.0", "MarginBox and LineBox.block_ellipsis (set on a line cut by max-lines), read in "
                            "imprint/editions/pdf/typeset.py (_cut_running_heads)"),
+    ("weasyprint", "70.0", "HTML.etree_element and HTML.wrapper_element (made anew after a figure is moved), "
+                           "boxes' element, element_tag and margin_height(), in imprint/editions/pdf/typeset.py "
+                           "(_fill_hole)"),
 )
 
 
