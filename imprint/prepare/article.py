@@ -52,6 +52,11 @@ class TranslatedFront:
     abstract: Markup | None
     abstract_text: str | None
     keywords: tuple[str, ...]
+    # The "For citation" line in this language (the translated title and names), as
+    # the journal prints both lines on a bilingual article's first page; None when
+    # the translation has no title to cite it by.
+    reference: Markup | None = None
+    reference_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -171,25 +176,26 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
             reading = None
         if cited and not problems:
             formatting = _start_reference(article, rendered, style, t, setting, problems)
-        reference = reference_text = None
+        lines: list[tuple[Markup, str] | None] = [None, None]
         if formatting is not None:
             try:
-                reference, reference_text = formatting.result()[0][0]
+                lines = [running.result()[0][0] if running is not None else None for running in formatting]
             except StyleError as error:
                 problems += _style_problems(article, error)
             formatting = None
+        (reference, reference_text), translated_line = lines[0] or (None, None), lines[1]
     finally:  # an error not the user's: no Pandoc left running, no files left behind
-        for running in (reading, formatting):
+        for running in (reading, *(formatting or ())):
             if running is not None:
                 running.cancel()
     if problems:
         raise SourceError(problems)
     title = rendered.get("title", Markup(""))
-    title_text = plain_text(without_note_marks(title))
+    title_text = metadata_text(title)
     subtitle = rendered.get("subtitle")
-    subtitle_text = plain_text(without_note_marks(subtitle)) if subtitle else None
+    subtitle_text = metadata_text(subtitle) if subtitle else None
     abstract = rendered.get("abstract")
-    abstract_text = plain_text(abstract) if abstract else None
+    abstract_text = metadata_text(abstract) if abstract else None
     record = build_record(article, full_title(title_text, subtitle_text), abstract_text)
     back = article.back_matter
     statements = Statements(
@@ -229,7 +235,7 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         running_authors=_running_authors(article, t),
         abstract=abstract,
         abstract_text=abstract_text,
-        translation=_translation(article, theme, rendered),
+        translation=_translation(article, theme, rendered, translated_line),
         bylines=tuple(bylines),
         affiliations=tuple(affiliations),
         body=body,
@@ -254,24 +260,65 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
 
 def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Path | None, t: Mapping[str, Any],
                      setting: Setting, problems: list[Problem]):
-    """The article's own "For citation" line, being formatted (None: no style)."""
+    """The article's own "For citation" line and, for a translated article, the line
+    in the translation's language, being formatted: (line, translated line or None),
+    or None (no style)."""
     if style is None or problems:
         return None
-    title, subtitle, abstract = (rendered.get(k) for k in ("title", "subtitle", "abstract"))
-    record = build_record(article, full_title(plain_text(without_note_marks(title or "")),
-                                              plain_text(without_note_marks(subtitle)) if subtitle else None),
-                          plain_text(abstract) if abstract else None)
+
+    def text(key: str) -> str | None:
+        return metadata_text(rendered[key]) if rendered.get(key) else None
+
+    record = build_record(article, full_title(text("title") or "", text("subtitle")), text("abstract"))
+    translated = translated_record(article, record, text("translation.title"), text("translation.subtitle"))
     try:
-        return start_references([record], [style], article.lang, file=article.file, deadline=setting.deadline,
-                                quotes=str(t["quotes"]))
+        first = start_references([record], [style], article.lang, file=article.file, deadline=setting.deadline,
+                                 quotes=str(t["quotes"]))
     except StyleError as error:
         problems += _style_problems(article, error)
         return None
+    second = None
+    if translated is not None:
+        lang = article.translation.lang
+        try:
+            second = start_references([translated], [style], lang, file=article.file, deadline=setting.deadline,
+                                      quotes=str(setting.other_words[lang]["quotes"]))
+        except StyleError as error:
+            first.cancel()
+            problems += _style_problems(article, error)
+            return None
+    return first, second
+
+
+def translated_record(article: Article, record: Mapping[str, Any], title: str | None,
+                      subtitle: str | None) -> dict[str, Any] | None:
+    """The citation record as the article's second language cites it: its translated
+    title, its authors' names in that language (where given), that language; the
+    journal as the record names it. None when the translation gives no title."""
+    if article.translation is None or not title:
+        return None
+    translated = {k: v for k, v in record.items() if k not in ("title-short", "abstract", "keyword")}
+    # Its own id ("<slug>.en"): a job of its own when the jobs are dumped for citeproc-js.
+    translated["id"] = f"{record['id']}.{article.translation.lang}"
+    translated["title"] = full_title(title, subtitle)
+    translated["language"] = article.translation.lang
+    if article.authors:
+        translated["author"] = [(a.translation.name if a.translation and a.translation.name else a.name).csl()
+                                for a in article.authors]
+    return translated
 
 
 def without_note_marks(markup: str) -> str:
     """A title without the marks of its footnotes (for metadata and running heads)."""
     return re.sub(r'<sup class="title-note-ref">[^<]*</sup>', "", str(markup))
+
+
+def metadata_text(markup: str) -> str:
+    """A rendered field as the metadata and citation records carry it: plain text,
+    without note marks, and without the invisible characters typesetting adds to
+    control line breaks (a word joiner after a range's dash, a soft hyphen), which a
+    reference manager would store as part of the title."""
+    return plain_text(without_note_marks(markup)).replace("\u2060", "").replace("\u00ad", "")
 
 
 def markdown_fields(article: Article) -> list[Field]:
@@ -311,11 +358,19 @@ def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> M
                                   citation=dataclasses.replace(article.citation, page=page))
     record = build_record(article, manuscript.full_title, manuscript.abstract_text)
     # (one record: well under a second; the unit's own time limit still holds)
-    reference, reference_text = format_references([record], [theme.csl_style(article.csl)], article.lang,
+    style = theme.csl_style(article.csl)
+    reference, reference_text = format_references([record], [style], article.lang,
                                                   file=article.file, deadline=pandoc.deadline_in(60),
                                                   quotes=str(manuscript.t["quotes"]))[0][0]
+    translation = manuscript.translation
+    if translation is not None and translation.reference is not None:
+        translated = translated_record(article, record, translation.title_text,
+                                       metadata_text(translation.subtitle) if translation.subtitle else None)
+        line, text = format_references([translated], [style], translation.lang, file=article.file,
+                                       deadline=pandoc.deadline_in(60), quotes=str(translation.t["quotes"]))[0][0]
+        translation = dataclasses.replace(translation, reference=line, reference_text=text)
     return dataclasses.replace(manuscript, article=article, record=ReadOnlyDict(record),
-                               reference=reference, reference_text=reference_text)
+                               reference=reference, reference_text=reference_text, translation=translation)
 
 
 def issue_label(volume: str | None, issue: str | None, collection_number: str | None, year: int | None,
@@ -339,7 +394,8 @@ def _style_problems(article: Article, error: StyleError) -> list[Problem]:
             for p in error.problems]
 
 
-def _translation(article: Article, theme: Theme, rendered: Mapping[str, Markup]) -> TranslatedFront | None:
+def _translation(article: Article, theme: Theme, rendered: Mapping[str, Markup],
+                 line: tuple[Markup, str] | None) -> TranslatedFront | None:
     translation = article.translation
     if translation is None:
         return None
@@ -349,11 +405,13 @@ def _translation(article: Article, theme: Theme, rendered: Mapping[str, Markup])
         lang=translation.lang,
         t=theme.strings(translation.lang),
         title=title,
-        title_text=plain_text(title) if title else None,
+        title_text=metadata_text(title) if title else None,
         subtitle=rendered.get("translation.subtitle"),
         abstract=abstract,
-        abstract_text=plain_text(abstract) if abstract else None,
+        abstract_text=metadata_text(abstract) if abstract else None,
         keywords=translation.keywords,
+        reference=line[0] if line else None,
+        reference_text=line[1] if line else None,
     )
 
 
