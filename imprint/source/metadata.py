@@ -456,7 +456,7 @@ class ArticleBuilder:
         return Copyright(**{k: str(v).strip() for k, v in value.items()})
 
     def _citation(self) -> Citation:
-        own = self._value("citation", merge=True)
+        own = self._journal_of_its_own(self._value("citation", merge=True))
         raw = dict(own) if isinstance(own, dict) else {}  # Quarto also allows `citation: true`
         known = {
             "type": "type", "container-title": "container_title", "volume": "volume", "issue": "issue",
@@ -482,6 +482,27 @@ class ArticleBuilder:
         return Citation(**fields, extra=ReadOnlyDict(extra))
 
 
+    def _journal_of_its_own(self, merged: Any) -> Any:
+        """A journal is one identity: its title, ISSN, publisher and place go together.
+        An article that names another journal (`container-title`) than the publication
+        file's takes none of the publication's journal fields, only those it gives
+        (so no reference manager files it under the default journal's ISSN); the
+        publication's other citation fields (`type`, ...) still apply."""
+        own = self.own.data.get("citation")
+        default = self.defaults.data.get("citation") if self.defaults is not None else None
+        if not (isinstance(merged, dict) and isinstance(own, dict) and isinstance(default, dict)):
+            return merged
+        title, default_title = own.get("container-title"), default.get("container-title")
+        if title is None or default_title is None or _words(title) == _words(default_title):
+            return merged
+        return {key: value for key, value in merged.items() if key not in JOURNAL_FIELDS or key in own}
+
+
+# The fields that name a journal (CSL variables): given together or not at all.
+JOURNAL_FIELDS = frozenset({"container-title", "container-title-short", "issn", "ISSN", "eissn", "pissn",
+                            "publisher", "publisher-place"})
+
+
 def _default(item: dataclasses.Field) -> Any:
     """The attribute's default, as its declaration gives it."""
     if item.default_factory is not dataclasses.MISSING:
@@ -496,6 +517,11 @@ def _get(data: Any, path: tuple) -> Any:
         except (KeyError, IndexError, TypeError):
             return None
     return data
+
+
+def _words(value: Any) -> str:
+    """A text with its white space made single spaces (YAML folds lines as written)."""
+    return " ".join(str(value).split())
 
 
 def _strip(value: Any) -> str | None:
