@@ -1,4 +1,10 @@
-"""The citation record as files a reference manager imports: CSL-JSON, BibTeX, RIS."""
+"""The citation record as files a reference manager imports: CSL-JSON, BibTeX, RIS.
+
+With the publication's `base-url`, each names where the article is read: the
+landing page (CSL-JSON URL, BibTeX url, RIS UR) when the build makes the site,
+and the PDF (RIS L1, which Zotero attaches) when it makes the print edition.
+Only what the build makes is linked.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import re
 from typing import Any, Mapping
 
 from ..settings import Settings
-from . import EDITIONS
+from . import DEFAULT, EDITIONS
 from ..prepare.article import Manuscript
 from ..source.model import csl_variables
 from ..theme import Theme
@@ -31,16 +37,37 @@ LANGIDS = {"en": "english", "ru": "russian", "de": "ngerman", "fr": "french", "e
 def write_csl_json(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
     # With the variables front matter fields declare (source/model.py, `csl=`): what the
     # "For citation" line needs is in the record already (citation.build_record).
-    record = {**manuscript.record, **csl_variables(manuscript.article)}
+    record = {**linked_record(manuscript, settings), **csl_variables(manuscript.article)}
     return (json.dumps([record], indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def write_bibtex(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
-    return to_bibtex(manuscript.record).encode()
+    return to_bibtex(linked_record(manuscript, settings)).encode()
 
 
 def write_ris(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
-    return to_ris(manuscript.record, manuscript.keywords).encode()
+    return to_ris(linked_record(manuscript, settings), manuscript.keywords, pdf_url(manuscript, settings)).encode()
+
+
+def linked_record(manuscript: Manuscript, settings: Settings) -> Mapping[str, Any]:
+    """The record with its URL: the editor's `citation: url`, else the landing page
+    when the publication has a base URL and the build makes the site."""
+    article = manuscript.article
+    if manuscript.record.get("URL") or not article.base_url or "site" not in (settings.formats or DEFAULT):
+        return manuscript.record
+    return {**manuscript.record, "URL": _published(article.base_url, f"{article.slug}/index.html")}
+
+
+def pdf_url(manuscript: Manuscript, settings: Settings) -> str | None:
+    """Where the print edition is published, when there is a base URL and it is built."""
+    article = manuscript.article
+    if not article.base_url or "pdf" not in (settings.formats or DEFAULT):
+        return None
+    return _published(article.base_url, f"{article.slug}/{EDITIONS['pdf'].path(article.slug)}")
+
+
+def _published(base_url: str, path: str) -> str:
+    return f"{base_url.rstrip('/')}/{path}"
 
 
 def to_bibtex(record: Mapping[str, Any]) -> str:
@@ -72,16 +99,22 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     add("issn", record.get("ISSN"))
     add("doi", record.get("DOI"), verbatim=True)
     add("url", record.get("URL"), verbatim=True)
-    add("langid", LANGIDS.get(str(record.get("language", "")).split("-")[0]))
+    # biblatex's langid (hyphenation, localisation) and language, which is the field
+    # Zotero's BibTeX import reads (translators/BibTeX.js: language -> language);
+    # both as biblatex's language key ("russian"), else as the record gives it.
+    language = record.get("language")
+    langid = LANGIDS.get(str(language or "").split("-")[0].lower())
+    add("langid", langid)
+    add("language", langid or language)
     add("keywords", record.get("keyword"))
     add("abstract", record.get("abstract"))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{record['id']},\n{body}\n}}\n"
 
 
-def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = ()) -> str:
+def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str | None = None) -> str:
     """The record in RIS. `keywords` one by one (the record joins them with commas,
-    and a keyword may contain one)."""
+    and a keyword may contain one); `pdf`: the PDF's URL (L1, an attachment)."""
     lines: list[tuple[str, Any]] = [("TY", RIS_TYPES.get(record.get("type", ""), "GEN"))]
     for name in record.get("author", []):
         lines.append(("AU", name.get("literal") or ", ".join(
@@ -89,7 +122,10 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = ()) -> str:
                         name.get("given"), name.get("suffix")) if p)))
     lines.append(("TI", record.get("title")))
     lines.append(("ST", record.get("title-short")))
+    # The journal: T2 (Zotero's RIS import: publicationTitle), and JO, the periodical's
+    # name where EndNote, Mendeley and rispy ("journal_name") look for it.
     lines.append(("T2", record.get("container-title")))
+    lines.append(("JO", record.get("container-title")))
     date = (record.get("issued") or {}).get("date-parts", [[]])[0]
     if date:
         lines.append(("PY", date[0]))
@@ -106,6 +142,7 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = ()) -> str:
     lines.append(("SN", record.get("ISSN")))
     lines.append(("DO", record.get("DOI")))
     lines.append(("UR", record.get("URL")))
+    lines.append(("L1", pdf))
     lines.append(("LA", record.get("language")))
     for keyword in keywords:
         lines.append(("KW", keyword))
