@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from ebooklib import epub
 
-from ..prepare.article import Manuscript, issue_label
+from ..prepare.article import Manuscript, issue_label, metadata_text
 from ..source.model import dcterms_values
 from ..body.chapters import plain_text
 
@@ -43,7 +43,7 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         book.add_metadata("DC", "title", manuscript.subtitle_text, {"id": "subtitle"})
         book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
         if translation and translation.subtitle:
-            book.add_metadata(None, "meta", plain_text(translation.subtitle),
+            book.add_metadata(None, "meta", metadata_text(translation.subtitle),
                               {"refines": "#subtitle", "property": "alternate-script", **other_lang})
     book.set_language(article.lang)
     for number, author in enumerate(article.authors, start=1):
@@ -61,12 +61,15 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         book.add_metadata("DC", "publisher", c.publisher)
     if article.license:
         book.add_metadata("DC", "rights", article.license.text or article.license.url)
+    # A translated article's keywords and abstracts in both languages, each marked
+    # with its own (the package's xml:lang would otherwise stand for both).
+    own_lang = {XML_LANG: article.lang} if translation else {}
     for keyword in article.keywords:
-        book.add_metadata("DC", "subject", keyword)
+        book.add_metadata("DC", "subject", keyword, own_lang)
     for keyword in translation.keywords if translation else ():
         book.add_metadata("DC", "subject", keyword, other_lang)
     if manuscript.abstract_text:
-        book.add_metadata("DC", "description", manuscript.abstract_text)
+        book.add_metadata("DC", "description", manuscript.abstract_text, own_lang)
     if translation and translation.abstract_text:
         book.add_metadata("DC", "description", translation.abstract_text, other_lang)
     if article.date:
@@ -88,6 +91,13 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
             book.add_metadata(None, "meta", c.container_title, {"refines": "#issue", "id": "journal",
                                                                 "property": "belongs-to-collection"})
             book.add_metadata(None, "meta", "series", {"refines": "#journal", "property": "collection-type"})
+        # The issue's place in the journal (the series): its running number, else its
+        # number when that is a number. calibre shows it as the series index
+        # ("Humanitates #19"; without it, "#1").
+        position = c.collection_number or (c.issue if c.issue and str(c.issue).isdigit() else None)
+        if position:
+            book.add_metadata(None, "meta", str(position), {"refines": "#journal" if issue else "#issue",
+                                                            "property": "group-position"})
     # Every edition has at least one image: its cover, described by its alt text.
     _finish(book, accessibility(t), manuscript.generator)
 
