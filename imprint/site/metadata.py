@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
-from ..prepare.article import Manuscript
+from ..prepare.article import Manuscript, metadata_text
 from ..source.model import dcterms_values
+from ..source.record import full_title
+
+
+class Tag(NamedTuple):
+    """A <meta name content> tag; `lang` (written as lang and xml:lang) says the
+    language of its content where the page has texts in two."""
+
+    name: str
+    content: str
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,23 +49,34 @@ class Download:
         return f"{self.size / 1_000_000:.1f} MB"
 
 
-def highwire_tags(manuscript: Manuscript, downloads: list[Download], page_url: str | None) -> list[tuple[str, str]]:
+def highwire_tags(manuscript: Manuscript, downloads: list[Download], page_url: str | None) -> list[Tag]:
     """Highwire Press tags, in the order Google Scholar's inclusion guidelines list
-    them: each citation_author followed by that author's institution and ORCID."""
+    them: each citation_author followed by that author's institution and ORCID.
+
+    A translated article's title in its second language follows the title, marked
+    with its language: Zotero (Embedded Metadata) and Scholar take the first
+    citation_title, so the alternate never replaces it. Keywords and abstract are
+    the article's language's only: a reader files every citation_keywords tag as
+    one list of tags, which would mix the languages (the translation's are in the
+    Dublin Core tags, each marked with its language)."""
     article = manuscript.article
     c = article.citation
-    tags = [("citation_title", manuscript.full_title)]
+    translation = manuscript.translation
+    lang = article.lang if translation else None
+    tags = [Tag("citation_title", manuscript.full_title, lang)]
+    if translation and translation.title_text:
+        tags.append(Tag("citation_title", _translated_title(manuscript), translation.lang))
     for author in article.authors:
-        tags.append(("citation_author", author.name.sort_as))
-        tags += [("citation_author_institution", a.display) for a in author.affiliations]
+        tags.append(Tag("citation_author", author.name.sort_as))
+        tags += [Tag("citation_author_institution", a.display) for a in author.affiliations]
         if author.orcid:
-            tags.append(("citation_author_orcid", author.orcid_url))
+            tags.append(Tag("citation_author_orcid", author.orcid_url))
         if author.email and author.corresponding:
-            tags.append(("citation_author_email", author.email))
+            tags.append(Tag("citation_author_email", author.email))
     if article.date:
         # Scholar reads YYYY/MM/DD, or the year alone (not a year and month).
         date = article.date
-        tags.append(("citation_publication_date", date.iso().replace("-", "/") if date.day else str(date.year)))
+        tags.append(Tag("citation_publication_date", date.iso().replace("-", "/") if date.day else str(date.year)))
     optional = [
         ("citation_journal_title", c.container_title),
         ("citation_publisher", c.publisher),
@@ -67,50 +88,64 @@ def highwire_tags(manuscript: Manuscript, downloads: list[Download], page_url: s
         ("citation_doi", article.doi),
         ("citation_language", article.lang),
     ]
-    tags += [(name, str(value)) for name, value in optional if value]
-    keywords = article.keywords + (manuscript.translation.keywords if manuscript.translation else ())
-    if keywords:
-        tags.append(("citation_keywords", "; ".join(keywords)))
+    tags += [Tag(name, str(value)) for name, value in optional if value]
+    if article.keywords:
+        tags.append(Tag("citation_keywords", "; ".join(article.keywords), lang))
     if manuscript.abstract_text:
-        tags.append(("citation_abstract", manuscript.abstract_text))
+        tags.append(Tag("citation_abstract", manuscript.abstract_text, lang))
     if page_url:
-        tags.append(("citation_abstract_html_url", page_url))
+        tags.append(Tag("citation_abstract_html_url", page_url))
     for download in downloads:
         if download.fmt == "pdf":
-            tags.append(("citation_pdf_url", download.url))
+            tags.append(Tag("citation_pdf_url", download.url))
     if article.license and article.license.url:
-        tags.append(("citation_license", article.license.url))
+        tags.append(Tag("citation_license", article.license.url))
     return tags
 
 
-def dublin_core_tags(manuscript: Manuscript) -> list[tuple[str, str]]:
+def _translated_title(manuscript: Manuscript) -> str:
+    """The translation's title and subtitle in one line, as the record joins them."""
+    translation = manuscript.translation
+    return full_title(translation.title_text, metadata_text(translation.subtitle) if translation.subtitle else None)
+
+
+def dublin_core_tags(manuscript: Manuscript) -> list[Tag]:
     """Dublin Core in HTML meta tags (DCMI's "DC.element" convention), and the DCMI
-    terms front matter fields declare (source/model.py, `dcterms=`) as "DCTERMS.term"."""
+    terms front matter fields declare (source/model.py, `dcterms=`) as "DCTERMS.term".
+    A translated article's title, abstract and keywords are given in both languages,
+    each tag marked with its own (lang, xml:lang)."""
     article = manuscript.article
     c = article.citation
-    tags = [("DC.title", manuscript.full_title)]
-    if manuscript.translation and manuscript.translation.title_text:
-        tags.append(("DC.title.alternative", manuscript.translation.title_text))
-    tags += [("DC.creator", a.name.sort_as) for a in article.authors]
+    translation = manuscript.translation
+    lang = article.lang if translation else None
+    other = translation.lang if translation else None
+    tags = [Tag("DC.title", manuscript.full_title, lang)]
+    if translation and translation.title_text:
+        title = _translated_title(manuscript)
+        tags += [Tag("DC.title", title, other), Tag("DC.title.alternative", title, other)]
+    tags += [Tag("DC.creator", a.name.sort_as) for a in article.authors]
     if article.date:
-        tags.append(("DC.date", article.date.iso()))
-    tags.append(("DC.type", "Text"))
-    tags.append(("DC.format", "text/html"))
+        tags.append(Tag("DC.date", article.date.iso()))
+    tags.append(Tag("DC.type", "Text"))
+    tags.append(Tag("DC.format", "text/html"))
     if article.doi:
-        tags.append(("DC.identifier", f"doi:{article.doi}"))
-    tags.append(("DC.language", article.lang))
+        tags.append(Tag("DC.identifier", f"doi:{article.doi}"))
+    tags.append(Tag("DC.language", article.lang))
     if c.publisher:
-        tags.append(("DC.publisher", c.publisher))
+        tags.append(Tag("DC.publisher", c.publisher))
     if article.license:
-        tags.append(("DC.rights", article.license.url or article.license.text))
-    tags += [("DC.subject", k) for k in article.keywords]
+        tags.append(Tag("DC.rights", article.license.url or article.license.text))
+    tags += [Tag("DC.subject", k, lang) for k in article.keywords]
+    tags += [Tag("DC.subject", k, other) for k in (translation.keywords if translation else ())]
     if manuscript.abstract_text:
-        tags.append(("DC.description", manuscript.abstract_text))
+        tags.append(Tag("DC.description", manuscript.abstract_text, lang))
+    if translation and translation.abstract_text:
+        tags.append(Tag("DC.description", translation.abstract_text, other))
     number = f"{c.volume}({c.issue})" if c.volume and c.issue else c.volume or (f"({c.issue})" if c.issue else None)
     source = ", ".join(p for p in (c.container_title, number, c.page) if p)
     if source:
-        tags.append(("DC.source", source))
-    tags += [(f"DCTERMS.{term}", value) for term, value in dcterms_values(article)]
+        tags.append(Tag("DC.source", source))
+    tags += [Tag(f"DCTERMS.{term}", value) for term, value in dcterms_values(article)]
     return tags
 
 
@@ -131,10 +166,27 @@ def scholarly_article(manuscript: Manuscript, downloads: list[Download], page_ur
     if article.date:
         data["datePublished"] = article.date.iso()
     data["inLanguage"] = article.lang
-    if article.keywords:
-        data["keywords"] = list(article.keywords)
-    if manuscript.abstract_text:
-        data["abstract"] = manuscript.abstract_text
+    translation = manuscript.translation
+    if translation is None:
+        if article.keywords:
+            data["keywords"] = list(article.keywords)
+        if manuscript.abstract_text:
+            data["abstract"] = manuscript.abstract_text
+    else:
+        # Texts in two languages: each a JSON-LD value object with its @language
+        # (JSON-LD 1.1, 4.2.4), so that no reader takes one language's for the other's.
+        def texts(pairs):
+            return [{"@value": text, "@language": lang} for lang, text in pairs if text]
+
+        if translation.title_text:
+            data["alternateName"] = texts([(translation.lang, _translated_title(manuscript))])
+        keywords = texts([(article.lang, k) for k in article.keywords]
+                         + [(translation.lang, k) for k in translation.keywords])
+        if keywords:
+            data["keywords"] = keywords
+        abstracts = texts([(article.lang, manuscript.abstract_text), (translation.lang, translation.abstract_text)])
+        if abstracts:
+            data["abstract"] = abstracts
     if article.doi:
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": article.doi}
         data["sameAs"] = article.doi_url

@@ -61,6 +61,7 @@ class Citation:
     style: str  # the style's title
     html: Markup
     text: str
+    lang: str | None = None  # when not the article's: a translated article's line in its second language
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,7 @@ class SiteContent:
 
     def acquirable(self) -> bool:
         """Whether an e-reader app could download anything: the catalogue's purpose."""
-        return any(name.endswith((".epub", ".pdf")) for item in [*self.articles, *self.issues]
-                   for name in item.files)
+        return any(offers_catalogue(item.files) for item in [*self.articles, *self.issues])
 
     @property
     def lang(self) -> str:
@@ -116,6 +116,14 @@ def render_site(content: SiteContent, theme: Theme, settings: Settings) -> dict[
     return files
 
 
+def offers_catalogue(files) -> bool:
+    """Whether these files (an article's or issue's folder) hold an edition the OPDS
+    catalogue offers. Every article of a build has the same editions, so a landing
+    page knows from its own files whether the build makes the catalogue, and links
+    it only then (a build of `-f json,site` makes none)."""
+    return any(name.endswith((".epub", ".pdf")) for name in files)
+
+
 def site_name(publication: Publication, theme: Theme, lang: str, journal: str | None = None) -> str:
     """The publication's title, else its journal's name, else the words for the index."""
     return publication.title or journal or str(theme.strings(lang)["site_home"])
@@ -132,6 +140,11 @@ def downloads(files: dict[str, int], slug: str, place: Place, t) -> list[Downloa
             if name in files:
                 found.append(Download(kind, name, label, spec.media_type, files[name], place.url(f"{slug}/{name}")))
     return found
+
+
+def for_print_shop(download: Download) -> bool:
+    """A booklet: imposed for folding, for a print shop rather than a reader."""
+    return download.fmt.endswith("-booklet")
 
 
 def cover_name(files: dict[str, int]) -> tuple[str | None, str | None]:
@@ -151,7 +164,8 @@ def render_landing(manuscript: Manuscript, files: dict[str, int], issue: IssueLi
     image_url = place.url(f"{article.slug}/{cover}") if cover else None
     html = theme.render(
         "site/article.html.j2",
-        doc=manuscript, t=manuscript.t, lang=article.lang, place=place, downloads=found,
+        doc=manuscript, t=manuscript.t, lang=article.lang, place=place,
+        downloads=[d for d in found if not for_print_shop(d)], print_shop=[d for d in found if for_print_shop(d)],
         home=site_name(publication, theme, article.lang, article.citation.container_title),
         cover=cover, thumbnail=thumbnail, issue=issue,
         page_url=page_url,
@@ -159,7 +173,7 @@ def render_landing(manuscript: Manuscript, files: dict[str, int], issue: IssueLi
         dublin_core=dublin_core_tags(manuscript),
         json_ld=json_ld(scholarly_article(manuscript, found, page_url, image_url)),
         citations=_cite_as(manuscript, publication, theme),
-        stylesheet=place.link(STYLESHEET),
+        stylesheet=place.link(STYLESHEET), catalogue=offers_catalogue(files),
     )
     return html.encode()
 
@@ -174,8 +188,10 @@ def render_issue_landing(issue: IssueManuscript, files: dict[str, int], publicat
     html = theme.render(
         "site/issue.html.j2",
         issue=issue, t=issue.t, lang=issue.lang, home=site_name(publication, theme, issue.lang, issue.journal),
-        place=place, downloads=found, cover=cover, thumbnail=thumbnail, page_url=page_url, json_ld=json_ld(data),
-        stylesheet=place.link(STYLESHEET),
+        place=place, downloads=[d for d in found if not for_print_shop(d)],
+        print_shop=[d for d in found if for_print_shop(d)],
+        cover=cover, thumbnail=thumbnail, page_url=page_url, json_ld=json_ld(data),
+        stylesheet=place.link(STYLESHEET), catalogue=offers_catalogue(files),
     )
     return html.encode()
 
@@ -201,7 +217,7 @@ def _index_page(content: SiteContent, home: str, theme: Theme, settings: Setting
         articles=articles, issues=issues, words={a.lang: theme.strings(a.lang) for a in articles},
         thumbnails={item.slug: cover_name(item.files)[1] for item in [*articles, *issues]},
         page_url=place.absolute("index.html"),
-        stylesheet=place.link(STYLESHEET),
+        stylesheet=place.link(STYLESHEET), catalogue=content.acquirable(),
     )
     return html.encode()
 
@@ -232,7 +248,13 @@ def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> 
     paths = [theme.csl_style(name) for name in names]  # checked beforehand (cite_as_styles)
     formatted = format_references([record], paths, article.lang, file=article.file, deadline=deadline_in(60),
                                   quotes=str(manuscript.t["quotes"]))  # (one record: well under a second)
-    return [Citation(_style_title(path) or name, *entries[0]) for name, path, entries in zip(names, paths, formatted)]
+    found = [Citation(_style_title(path) or name, *entries[0]) for name, path, entries in zip(names, paths, formatted)]
+    translation = manuscript.translation
+    if translation is not None and translation.reference is not None:
+        # A bilingual article is cited in both languages, as its front matter prints it.
+        found.insert(1, Citation(f"{found[0].style} ({translation.lang})", translation.reference,
+                                 translation.reference_text or "", translation.lang))
+    return found
 
 
 def _style_title(path: Path) -> str | None:
