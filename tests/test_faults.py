@@ -253,7 +253,7 @@ def test_an_output_folder_with_other_files_is_refused(tmp_path, capsys, monkeypa
     assert sorted(p.name for p in home.iterdir()) == ["notes.txt", "photos"]  # nothing written
     (tmp_path / "a-file").write_text("x")
     assert main(["build", "-C", str(root), "-o", str(tmp_path / "a-file"), "-f", "json"]) == 2
-    assert "is a file, not a folder" in capsys.readouterr().err
+    assert "cannot write in the output folder" in capsys.readouterr().err
     # The project folder itself is not an output folder either.
     assert main(["build", "-C", str(root), "-o", str(root), "-f", "json"]) == 2
     # An empty folder, and then the same folder again, are fine.

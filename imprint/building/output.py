@@ -102,7 +102,8 @@ def lock_output(dist: Path) -> Iterator[None]:
     lock = dist / FOLDER / LOCK
     try:
         if dist.exists() and not dist.is_dir():
-            raise UsageError(f"the output folder {dist} is a file, not a folder; name another with -o")
+            raise UsageError(f"cannot write in the output folder {dist}: it is a file, not a folder; "
+                             "name another with -o")
         if dist.is_dir() and not (dist / FOLDER).is_dir() and any(dist.iterdir()):
             raise UsageError(f"the output folder {dist} is not empty and was not made by Imprint (it has no "
                              f"{FOLDER}/ folder): Imprint writes only into an empty folder or one it wrote before; "

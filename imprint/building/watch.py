@@ -102,7 +102,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return False
         port = self.server.server_address[1]
         host = (self.headers.get("Host") or "").strip().lower()
-        if host not in (f"{HOST}:{port}", f"localhost:{port}"):
+        names = (HOST, "localhost")
+        if host not in [f"{name}:{port}" for name in names] + (list(names) if port == 80 else []):  # (80: unsaid)
             self._refuse(f"this preview server answers only http://{HOST}:{port}/ and http://localhost:{port}/\n")
             return False
         return True
