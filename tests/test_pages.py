@@ -232,3 +232,13 @@ document.title = [Math.round(wrap.scrollLeft), Math.round(text.left), Math.round
                                                                    done.stdout).group(1).split())
     assert scrolled > 100 and table_left < -100  # the table did scroll
     assert 0 <= left and right <= 360, (left, right)  # the caption's text is on the screen
+
+
+def test_the_english_fixture_has_no_hole_before_its_figure(apparatus_en):
+    """Figure 1 did not fit under the introduction: page 1 ended 80 mm short, and the
+    rest came after the figure on page 2. Now the next section fills page 1 and the
+    figure opens page 2, before the figure that follows it."""
+    pdf = apparatus_en.file("pdf")
+    first, second = (" ".join(page_text(pdf, n).split()) for n in (1, 2))
+    assert "Introduction" in first and "Data" in first and "Table 1." in first
+    assert "Figure 1." in second and second.index("Figure 1.") < second.index("Figure 2.")

@@ -118,7 +118,8 @@ def _fill_hole(html, document) -> bool:
     text after it with it (WeasyPrint 70 has no page floats): the page it left
     ends in a hole. Move the first such figure after the blocks that follow it, as
     many as fill the hole, so that the text runs on and the figure comes after it,
-    still near where it is called; never past a heading or out of its section.
+    still near where it is called (as a float would: past a heading if one comes
+    first, but never past another figure, nor out of the body).
     True when a figure was moved (the document is then laid out again)."""
     pages = document.pages
     for page, following in zip(pages, pages[1:]):
@@ -127,21 +128,21 @@ def _fill_hole(html, document) -> bool:
         if not blocks or not next_blocks:
             continue
         figure = next_blocks[0]
-        if figure.element_tag != "figure" or figure.element is None:
+        if figure.element_tag != "figure":
             continue
-        bottom = _available_bottom(box)
-        hole = bottom - (blocks[-1].position_y + blocks[-1].margin_height())
-        if hole <= HOLE * box.height:
-            continue
+        hole = _available_bottom(box) - (blocks[-1].position_y + blocks[-1].margin_height())
         siblings = _parent_of(html.etree_element, figure.element)
-        if siblings is None or blocks[-1].element not in list(siblings):
-            continue  # (the figure does not follow the page's last block in its own section)
-        heights = {id(b.element): b.margin_height() for b in next_blocks[1:] if b.element is not None}
+        if hole <= HOLE * box.height or siblings is None:
+            continue
         items = list(siblings)
-        index, filled, after = items.index(figure.element), 0.0, None
+        index = items.index(figure.element)
+        if index == 0 or id(items[index - 1]) not in _heights(box):
+            continue  # (what comes before the figure is not on the page with the hole)
+        heights = _heights(next_box)
+        filled, after = 0.0, None
         for sibling in items[index + 1:]:
-            if sibling.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "section") or id(sibling) not in heights:
-                break
+            if sibling.tag in ("figure", "section") or id(sibling) not in heights:
+                break  # (figures keep their order; none leaves the body's flow)
             after, filled = sibling, filled + heights[id(sibling)]
             if filled >= hole:
                 break
@@ -158,27 +159,45 @@ def _fill_hole(html, document) -> bool:
     return False
 
 
+_LEAVES = ("figure", "table", "p", "ul", "ol", "dl", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
 def _flow(page_box) -> list:
     """The page's blocks in the text's flow, innermost (a paragraph, a figure, a
-    table's wrapper), in order; not the margin boxes or the notes' area."""
+    heading, a table), in order; not the margin boxes or the notes' area."""
     found = []
 
     def walk(box):
-        children = [c for c in getattr(box, "children", ()) if type(c).__name__ not in
-                    ("MarginBox", "FootnoteAreaBox", "AbsolutePlaceholder")]
-        inner = [c for c in children if type(c).__name__ in ("BlockBox", "FlexBox", "GridBox")
-                 and getattr(c, "element_tag", None) not in ("figure", "table", "p", "ul", "ol", "dl", "pre",
-                                                              "blockquote", "h1", "h2", "h3", "h4", "h5", "h6")]
-        if box is not page_box and (not inner or getattr(box, "element_tag", None) in ("figure", "table", "p")):
-            found.append(box)
+        children = _blocks_in(box)
+        if box is not page_box and (getattr(box, "element_tag", None) in _LEAVES or not children):
+            if getattr(box, "element", None) is not None:
+                found.append(box)
             return
         for child in children:
-            if type(child).__name__ == "LineBox":
-                continue
             walk(child)
 
     walk(page_box)
-    return [b for b in found if getattr(b, "element", None) is not None]
+    return found
+
+
+def _blocks_in(box) -> list:
+    return [c for c in getattr(box, "children", ()) if type(c).__name__ not in
+            ("MarginBox", "FootnoteAreaBox", "LineBox", "AbsolutePlaceholder", "TextBox", "InlineBox")]
+
+
+def _heights(page_box) -> dict[int, float]:
+    """The height each element's box takes on the page, by id() of the element."""
+    heights: dict[int, float] = {}
+
+    def walk(box):
+        element = getattr(box, "element", None)
+        if element is not None and box is not page_box:
+            heights[id(element)] = heights.get(id(element), 0.0) + box.margin_height()
+        for child in _blocks_in(box):
+            walk(child)
+
+    walk(page_box)
+    return heights
 
 
 def _available_bottom(page_box) -> float:
