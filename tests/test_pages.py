@@ -242,3 +242,21 @@ def test_the_english_fixture_has_no_hole_before_its_figure(apparatus_en):
     first, second = (" ".join(page_text(pdf, n).split()) for n in (1, 2))
     assert "Introduction" in first and "Data" in first and "Table 1." in first
     assert "Figure 1." in second and second.index("Figure 1.") < second.index("Figure 2.")
+
+
+@pytest.mark.slow  # (an issue of three articles)
+def test_a_running_head_cut_in_an_issue_is_told_once(tmp_path, capsys):
+    """In an issue the print edition comes from the issue's layout (no article unit
+    typesets it): the warning comes from there, once."""
+    from conftest import CASES
+
+    root = make_project(tmp_path / "project", CASES / "issue" / "source")
+    article = root / "source" / "apparatus-en" / "article.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace('title: "Supply Lines at Khalkhin Gol: *A Test Article*"',
+                                    'title: "Supply Lines, Rail Heads, River Crossings and Field Depots of the Soviet and '
+                                    'Mongolian Forces at Khalkhin Gol in the Summer of 1939"'), encoding="utf-8")
+    assert main(["-C", str(root), "--jobs", "2", "-f", "pdf"]) == 0
+    err = capsys.readouterr().err
+    told = [line for line in err.splitlines() if "too long for the print edition" in line]
+    assert len(told) == 1 and told[0].startswith("warning: source/apparatus-en/article.md:4: title:"), err

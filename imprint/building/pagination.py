@@ -21,12 +21,12 @@ and first page are what they were in the last build (`known`) is not laid out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Callable, Sequence, TypeVar
 
 from ..settings import Settings
-from ..errors import InternalError, Problem, UserError
+from ..errors import InternalError, Problem, UserError, collecting_warnings
 from ..prepare.issue import IssueManuscript, prepare_issue
 from ..prepare.article import Manuscript, with_pages
 from ..source.model import Issue
@@ -56,6 +56,7 @@ class Laid:
     manuscript: Manuscript | None = None  # with the pages it was laid out on
     pdf: bytes | None = None
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # found laying it out (a running head cut): the issue's unit tells them
 
 
 def one_by_one(tasks, done, failed) -> None:
@@ -79,6 +80,7 @@ def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings
     for laid in _laid_out(run, [partial(_count, m, issue.first_page, theme, settings) for m in unknown]):
         thought[laid.slug] = laid.count
     placed: list[tuple[Manuscript, bytes | None]] = []
+    warnings: dict[Problem, None] = {}
     first, rounds = issue.first_page, 0
     while len(placed) < len(manuscripts):
         rounds += 1
@@ -101,6 +103,7 @@ def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings
                 continue
             result = laid[manuscript.article.slug]
             placed.append((result.manuscript, result.pdf))
+            warnings.update(dict.fromkeys(result.warnings))
             first = start + result.count
             if result.count != count:
                 break  # the next articles start elsewhere: placed again from here
@@ -118,7 +121,8 @@ def paginate(issue: Issue, manuscripts: list[Manuscript], theme: Theme, settings
             keep(manuscript, written)
     if problems:
         raise IssueError(problems)
-    return prepare_issue(issue, [manuscript for manuscript, _ in placed], theme, settings)
+    edition = prepare_issue(issue, [manuscript for manuscript, _ in placed], theme, settings)
+    return replace(edition, warnings=(*edition.warnings, *warnings)) if warnings else edition
 
 
 def _laid_out(run: Run, tasks: list[Callable[[], Laid]]) -> list[Laid]:
@@ -158,9 +162,10 @@ def _place(manuscript: Manuscript, first: int, count: int, theme: Theme, setting
     try:
         for _ in range(MAX_LAYOUTS):
             placed = with_pages(manuscript, first, first + count - 1, theme)
-            pages, written = pdf.count_pages(placed, theme, settings)
+            with collecting_warnings() as found:
+                pages, written = pdf.count_pages(placed, theme, settings)
             if pages == count:
-                return Laid(manuscript.article.slug, count, placed, written)
+                return Laid(manuscript.article.slug, count, placed, written, warnings=tuple(found))
             count = pages
     except UserError as error:
         return Laid(manuscript.article.slug, problems=tuple(error.problems))
