@@ -148,3 +148,130 @@ def test_any_input_builds_or_fails_cleanly(front, body, raw_front, tmp_path_fact
                     if heading.get("id") and heading.getparent().get("class") != "notes":
                         assert f"{name.rsplit('/', 1)[-1]}#{heading.get('id')}" in targets or \
                             name.rsplit("/", 1)[-1] in targets, f"{heading.get('id')} of {name} is not in the nav"
+
+
+# -- A project's templates and its front matter's URLs (issue 18) -------------------
+
+# Pieces of Jinja, of what templates are given, and of escape attempts: joined at
+# random, mostly nonsense that Jinja refuses, now and then a template that renders.
+TEMPLATE_PIECES = st.sampled_from([
+    "{{", "}}", "{%", "%}", "{#", "#}", "{{ ", " }}", "{% ", " %}", " ", "\n", "<p>", "</p>", "&", "<", "'", '"',
+    "doc", "doc.article", ".", "title", "path", "read_text()", "parent", "a", "t", "t.doi", "x", "loop", "self",
+    "(", ")", "[", "]", "()", ",", ":", "|", "=", "~", "+", "-", "*", "**", "/", "//", "%", "0", "1", "9", "99",
+    "join", "length", "safe", "e", "upper", "random", "list", "map('string')", "format(1)", "typeset('ru')",
+    "if", "elif", "else", "endif", "for", "in", "endfor", "set", "endset", "macro", "endmacro", "call", "endcall",
+    "caller()", "include", "extends", "block", "endblock", "import", "from", "with", "endwith", "raw", "endraw",
+    "filter", "endfilter", "is", "not", "and", "or", "none", "true", "defined", "range", "range(99)", "namespace()",
+    "cycler", "lipsum()", "dict()", "__init__", "__globals__", "__class__", "__mro__", "__subclasses__()", "_x",
+    "'front-matter.html.j2'", "'print/article.html.j2'", "'nope.j2'", "mro", "os", "popen('id')", "append(1)",
+])
+TEMPLATE_TEXT = st.lists(st.tuples(TEMPLATE_PIECES, st.sampled_from(["", "", " "])), max_size=40).map(
+    lambda pieces: "".join(piece + gap for piece, gap in pieces))
+
+
+def _assert_clean(code: int, captured, root: Path, slug: str) -> None:
+    """Exit 0, or exit 2 with only `error: file:line: ...` lines: never a traceback, never exit 1."""
+    assert "Traceback" not in captured.err + captured.out
+    assert code in (0, 2), captured.err
+    if code == 2:
+        lines = [line for line in captured.err.split("\n") if line and not line.startswith(("    ", "warning: "))]
+        assert lines[-1].endswith("were left as they were."), captured.err
+        assert all(line.startswith("error: ") for line in lines[:-1]), captured.err
+        assert not (root / "dist" / slug).exists()
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(template=TEMPLATE_TEXT, keep=st.booleans())
+@example(template="{{ cycler.__init__.__globals__.os.popen('id').read() }}", keep=True)
+@example(template="{{ doc.article.path.read_text() }}", keep=True)
+@example(template="{% include 'front-matter.html.j2' %}", keep=False)
+@example(template="{% if 1 %}" * 3000 + "{% endif %}" * 3000, keep=False)
+@example(template="{{ 'a'|truncate(-1) }}{{ 1 / 0 }}", keep=True)
+def test_any_project_template_builds_or_fails_cleanly(template, keep, tmp_path_factory, capsys):
+    """Any text in a project's styles/templates/front-matter.html.j2 (alone, or before
+    the template's own text): exit 0 or a clean user error, never exit 1 or a traceback."""
+    where = Path(tempfile.mkdtemp(dir=tmp_path_factory.getbasetemp()))
+    (where / "src" / "a").mkdir(parents=True)
+    (where / "src" / "a" / "article.md").write_text("---\ntitle: T\nlang: en\n---\n\nText.\n", encoding="utf-8")
+    root = make_project(where / "project", where / "src")
+    front = root / "styles" / "templates" / "front-matter.html.j2"
+    front.write_text(template + "\n" + (front.read_text(encoding="utf-8") if keep else ""), encoding="utf-8")
+    code = main(["-q", "-C", str(root), "-f", "epub,pdf", "--jobs", "1", "--time-limit", "120"])
+    _assert_clean(code, capsys.readouterr(), root, "a")
+    event("built" if code == 0 else "a clean user error")
+    if code == 0:  # and nothing a template could only have by running a command or reading a file
+        with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
+            pages = b"".join(epub.read(name) for name in epub.namelist() if name.endswith(".xhtml"))
+        assert b"gid=" not in pages and b"title: T" not in pages
+
+
+# What an editor (or an attacker) may write where a web address goes.
+URL_TEXT = st.one_of(
+    TYPED,
+    st.sampled_from(["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:x",
+                     "data:text/html,<script>alert(1)</script>", "vbscript:x", "file:///etc/passwd", "//evil.org/",
+                     "\\\\evil.org\\x", "ftp://example.org/", "mailto:a@example.org", "https://", "https://a b/",
+                     "https://example.org/\n", "https://example.org/\"onmouseover=\"x", "https://example.org/}",
+                     "https://example.org/a?b=<c>", "https://user@example.org/", "https://example.org/ok"]),
+    TYPED.map(lambda text: "https://example.org/" + text),
+    TYPED.map(lambda text: "http://" + text),
+)
+URL_FIELDS = ("license.url", "citation.url", "citation.pdf-url", "author.url", "author.affiliation-url",
+              "affiliation.url", "affiliation.ror", "author.email", "base-url")
+
+
+def _front_with(field: str, value: str) -> tuple[dict, dict]:
+    """An article's front matter and the publication file's, `value` in `field`."""
+    front = {"title": "T", "lang": "en", "author": [{"name": "A B", "corresponding": True,
+                                                     "affiliations": [{"name": "Institute"}]}]}
+    publication: dict = {}
+    if field == "base-url":
+        publication["base-url"] = value
+    elif field.startswith("license."):
+        front["license"] = {"text": "CC BY 4.0", "url": value}
+    elif field.startswith("citation."):
+        front["citation"] = {"container-title": "Journal", field.split(".")[1]: value}
+    elif field.startswith("author."):
+        front["author"][0][field.split(".")[1]] = value
+    else:
+        front["author"][0]["affiliations"][0][field.split(".")[1]] = value
+    return front, publication
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(URL_FIELDS), value=URL_TEXT)
+@example(field="license.url", value="javascript:alert(5)")
+@example(field="citation.url", value="javascript:alert(6)")
+@example(field="author.email", value="javascript:alert(1)//@example.org")
+def test_any_url_field_value_builds_or_fails_cleanly(field, value, tmp_path_factory, capsys):
+    """Any text in a URL field: a clean user error, or a build in which the value
+    is a web address (an e-mail address) and no script or file address is a link."""
+    where = Path(tempfile.mkdtemp(dir=tmp_path_factory.getbasetemp()))
+    (where / "src" / "a").mkdir(parents=True)
+    front, publication = _front_with(field, value)
+    (where / "src" / "a" / "article.md").write_text(article_text(front, ["Text."], None), encoding="utf-8")
+    if publication:
+        (where / "src" / "publication.yaml").write_text(yaml.safe_dump(publication, allow_unicode=True),
+                                                        encoding="utf-8")
+    root = make_project(where / "project", where / "src")
+    code = main(["-q", "-C", str(root), "-f", "epub,json,bib,ris,site", "--jobs", "1", "--time-limit", "120"])
+    _assert_clean(code, capsys.readouterr(), root, "a")
+    if code == 2:
+        event("a clean user error")
+        return
+    event("built")
+    if field == "author.email":
+        assert re.fullmatch(r"[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+", value), value
+    elif field == "affiliation.ror":
+        assert re.fullmatch(r"(https://ror\.org/)?0[0-9a-z]{6}\d\d", value), value
+    else:
+        assert re.match(r"https?://[^\s/?#@]+", value), value
+    schemes = re.compile(rb"(?:href|src)=[\"']\s*(?:javascript|vbscript|data|file):", re.I)
+    for path in (root / "dist").rglob("*"):
+        if path.suffix in (".html", ".epub"):
+            data = path.read_bytes()
+            texts = [data] if path.suffix == ".html" else [
+                zipfile.ZipFile(path).read(name) for name in zipfile.ZipFile(path).namelist() if name.endswith("html")]
+            assert not any(schemes.search(text) for text in texts), path

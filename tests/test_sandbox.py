@@ -302,3 +302,14 @@ def test_a_javascript_licence_url_stops_the_build_and_reaches_no_output(tmp_path
     assert "citation.url: 'javascript:alert(6)' is not a web address" in err
     assert dist_files(root) == before
     assert not any(b"javascript:" in data.lower() for data in dist_files(root).values())
+
+
+def test_a_template_that_leaves_a_page_empty_is_a_style_error(tmp_path, capsys, monkeypatch):
+    """Imprint's own templates never leave an EPUB page empty, a project's may:
+    a user error (it was an internal one, exit 1)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    (root / FRONT_MATTER).write_text("")
+    code, err = run(root, "--formats", "epub", capsys=capsys)
+    assert code == 2
+    assert "error: styles/templates/epub: front-matter.xhtml has an empty body" in err

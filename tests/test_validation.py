@@ -164,3 +164,11 @@ def test_a_ror_id_is_an_id_or_its_ror_org_address(value, ok):
 def test_an_email_is_only_an_address(value, ok):
     email = schema.AUTHOR["anyOf"][1]["properties"]["email"]
     assert (not list(errors(value, email))) is ok
+
+
+def test_a_value_s_line_breaks_are_shown_as_escapes():
+    """A message stays one line and shows what is wrong: 'https://example.org/\\n'."""
+    text = load_yaml('url: "https://example.org/\\n"\nlang: "e\\u2028n"\n', "f.yaml")
+    found = validate(text, {"type": "object", "properties": {"url": schema._url("A page."), "lang": schema.LANG}})
+    assert [p.message for p in found] == ["'https://example.org/\\n' is not a web address",
+                                          "'e\\u2028n' is not valid"]

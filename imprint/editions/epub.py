@@ -19,7 +19,7 @@ from ebooklib import epub
 from lxml import etree
 
 from ..settings import Settings
-from ..errors import InternalError, StyleError
+from ..errors import StyleError
 from ..prepare.article import Manuscript
 from ..building.output import reproducible_zip
 from ..files import read_bytes
@@ -187,7 +187,10 @@ def _link_across_pages(pages: list[Page]) -> list[Page]:
             ) from None
         body = tree.find(f"{{{XHTML_NS}}}body")
         if body is None or (len(body) == 0 and not (body.text or "").strip()):
-            raise InternalError(f"{page.file} has an empty body")
+            raise StyleError.single(  # (a project's template can leave it empty; Imprint's own never do)
+                "styles/templates/epub", f"{page.file} has an empty body",
+                hint="the page's template (and what it includes) must give it some content",
+            )
         trees[page.file] = tree
         for element in tree.iter():
             if element.get("id"):

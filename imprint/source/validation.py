@@ -227,7 +227,7 @@ def _explain(error: SchemaError, located: Located) -> Iterable[Problem]:
         for key in sorted(set(value) - set(allowed)):
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "allowed here: " + ", ".join(allowed)
-            yield problem(f"unknown field '{key}'", hint, at=path + (key,))
+            yield problem(f"unknown field '{_quoted(key)}'", hint, at=path + (key,))
         return
     if kind == "required":
         for key in schema.get("required", []):
@@ -255,18 +255,27 @@ def _explain(error: SchemaError, located: Located) -> Iterable[Problem]:
         yield problem(f"must be {names}, not {describe(value)}")
         return
     if kind == "enum":
-        yield problem(f"'{value}' is not allowed", "use one of: " + ", ".join(map(str, error.expected)))
+        yield problem(f"'{_quoted(value)}' is not allowed", "use one of: " + ", ".join(map(str, error.expected)))
         return
     if kind in ("pattern", "minimum", "maximum"):
         # x-problem: what the value is not, in the editor's words ("is not a web address").
-        yield problem(f"'{value}' {schema.get('x-problem', 'is not valid')}", schema.get("x-hint"))
+        yield problem(f"'{_quoted(value)}' {schema.get('x-problem', 'is not valid')}", schema.get("x-hint"))
         return
     if kind == "uniqueItems":
         twice = _first_repeated(value)
-        yield problem(f"'{twice}' is listed twice", "list each once")
+        yield problem(f"'{_quoted(twice)}' is listed twice", "list each once")
         return
     assert kind in ("minItems", "minProperties"), kind  # errors() yields no other keyword
     yield problem("must not be empty", "fill it in or remove the field")
+
+
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _quoted(value: Any) -> str:
+    """A value as a message shows it: a line break or another control character
+    as its escape (\\n), so that the message stays one line and shows it."""
+    return _INVISIBLE.sub(lambda match: repr(match.group())[1:-1], str(value))
 
 
 def drop_invalid(located: Located, problems: list[Problem]) -> None:

@@ -151,11 +151,13 @@ class Theme:
             raise StyleError([Problem(file, f"template error: {error}", line=line,
                                       hint="check the variable names this template uses")]) from None
         # What else a template's own code can raise: {{ 1 / 0 }}, {% extends %} twice,
-        # a macro or include that calls itself without end.
-        except (jinja2.TemplateError, ArithmeticError, LookupError, RecursionError) as error:
+        # a macro or include that calls itself without end, blocks nested thousands
+        # deep; Jinja's own filters assert on some arguments (truncate(-1)).
+        except (jinja2.TemplateError, ArithmeticError, LookupError, RecursionError, AssertionError) as error:
             recursion = isinstance(error, RecursionError)
             file, line = self._template_frame(sys.exc_info()[2], name, recursion)
-            what = "it includes or calls itself without end" if recursion else _sentence(error)
+            what = _sentence(error) if not recursion else "it includes or calls itself without end" \
+                if line is not None else "it nests blocks, brackets or operators too deep to be compiled"
             raise StyleError([Problem(file, f"template error: {what}", line=line)]) from None
 
     def _shown(self, filename: str) -> str:
