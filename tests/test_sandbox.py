@@ -97,6 +97,12 @@ SECRET = "the contents of a file outside the project"
     "{{ [1] * 10000000 }}",
     "{{ 9 ** 999999 }}",
     "{{ (9 ** 999) ** 999 }}",
+    "{{ '%999999999s'|format(1) }}",
+    "{{ '%*s' % (999999999, 'a') }}",
+    "{{ '{:>999999999}'.format(1) }}",
+    "{{ '{:{}}'.format(1, 999999999) }}",
+    "{{ 'a'|center(999999999) }}",
+    "{% filter indent(999999999) %}a{% endfilter %}",
     "{{ 1 / 0 }}",
     "{{ 2.0 ** 100000 }}",
     "{{ lipsum() }}",
@@ -136,12 +142,13 @@ def test_what_a_template_may_do_still_works(tmp_path):
         "{{ p.name }}|{{ p.suffix }}|{{ p.stem }}|{{ ns.n }}|{{ '%s-%s'|format(1, 2) }}|{{ '{}!'.format('a') }}|"
         "{{ '-' * 3 }}|{{ 2 ** 10 }}|{{ twice('ab') }}|{% set c = cycler('x', 'y') %}{{ c.next() }}{{ c.next() }}|"
         "{{ dict(a=1).a }}|{{ items|join(',') }}|{{ t.a }}|{{ t.get('a') }}|{{ 1234|filesize(t) }}|"
-        "{{ 'в лесу'|typeset('ru') }}|{{ items|map('string')|list|length }}\n")
+        "{{ 'в лесу'|typeset('ru') }}|{{ items|map('string')|list|length }}|{{ '%3s' % 'a' }}|"
+        "{{ '{:>3}'.format('a') }}|{{ 'x'|center(3) }}|{{ (10 ** 7)|filesizeformat }}|{{ 7 % 3 }}\n")
     words = ReadOnlyDict({"a": "b", "size_b": "B", "size_kb": "kB", "size_mb": "MB"})
     page = Theme(project, project / "styles").render("x.html.j2", p=Path("/somewhere/article.md"), t=words,
                                                       items=(1, 2))
     assert page == ("article.md|.md|article|3|1-2|a!|---|1024|abab|xy|1|1,2|b|b|1\u00a0kB|"
-                    "в\u00a0лесу|2\n")
+                    "в\u00a0лесу|2|  a|  a| x |10.0 MB|1\n")
 
 
 def test_every_template_is_rendered_in_the_sandbox(tmp_path):

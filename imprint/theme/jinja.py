@@ -10,17 +10,21 @@ Python. The sandbox refuses names that start with `_` and the internals of
 functions and frames, and the lists and mappings a template is given cannot be
 changed. Beyond Jinja's rules: a path (Article.path, an image's) gives a template
 its name and parts but none of its methods that touch the disk, and a number or
-text a template makes by `**` or `*` has a size limit.
+text a template makes (by `**`, `*`, a format's width, a filter's size) has a
+limit.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import operator
+import re
+import string
 import types
 from pathlib import Path, PurePath
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
 import jinja2.sandbox
@@ -37,7 +41,8 @@ from .typography import nbsp_html
 # but `random` (the same reason), and Imprint's two.
 GLOBALS = ("range", "dict", "cycler", "joiner", "namespace")
 LEFT_OUT_FILTERS = ("random",)
-# The largest text or list `*` may make, and the largest number `**` (in bits).
+# The largest text or list `*` may make (and the largest width or count a filter or
+# a format may be given), and the largest number `**` may make (in bits).
 MAX_REPEAT = 1_000_000
 MAX_POWER_BITS = 4096
 
@@ -45,7 +50,7 @@ MAX_POWER_BITS = 4096
 class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, with paths kept off the disk and `*` and `**` bounded."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, PurePath) and not hasattr(PurePath, attr):
@@ -69,11 +74,67 @@ class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
                 raise jinja2.TemplateRuntimeError(
                     f"'*' would make a text or list of {size * times:,} items (a template may make at most "
                     f"{MAX_REPEAT:,})")
-        return (operator.pow if op == "**" else operator.mul)(left, right)
+        if op == "%" and isinstance(left, str):
+            _check_printf(left, right)
+        return {"**": operator.pow, "*": operator.mul, "%": operator.mod}[op](left, right)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """'{:>999999999}'.format(x) would make a text of a gigabyte: widths are bounded."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_format_specs(value.__self__)
+        return wrapped
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _too_large(what: str, number: int) -> jinja2.TemplateRuntimeError:
+    return jinja2.TemplateRuntimeError(f"{what} {number:,} is more than a template may ask for "
+                                       f"(at most {MAX_REPEAT:,})")
+
+
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\d+|\*)?(?:\.(\d+|\*))?")
+
+
+def _check_printf(text: str, args: Any) -> None:
+    """A %-format's widths and precisions ('%999999999s'), and those it takes from its arguments."""
+    for match in _PRINTF.finditer(text):
+        for number in match.groups():
+            if number and number.isdigit() and int(number) > MAX_REPEAT:
+                raise _too_large("the width", int(number))
+            if number == "*":
+                for arg in args if isinstance(args, tuple) else (args,):
+                    if _is_int(arg) and abs(arg) > MAX_REPEAT:
+                        raise _too_large("the width", arg)
+
+
+def _check_format_specs(text: str) -> None:
+    for _, _, spec, _ in string.Formatter().parse(text):
+        if spec and "{" in spec:
+            raise jinja2.TemplateRuntimeError("a format may not take its width from an argument in a template")
+        for number in re.findall(r"\d+", spec or ""):
+            if int(number) > MAX_REPEAT:
+                raise _too_large("the width", int(number))
+
+
+def _bounded(name: str, filter_: Callable) -> Callable:
+    """One of Jinja's filters, refusing a size beyond MAX_REPEAT in its arguments
+    (center(999999999), indent, truncate, wordwrap, slice, ...) and in a
+    %-format's widths (format)."""
+    skip = 2 if getattr(filter_, "jinja_pass_arg", None) else 1  # (the context or environment, then the value)
+
+    @functools.wraps(filter_)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        for arg in (*args[skip:], *kwargs.values()):
+            if _is_int(arg) and abs(arg) > MAX_REPEAT:
+                raise _too_large(f"{name}'s argument", arg)
+        if name == "format" and len(args) >= skip and isinstance(args[skip - 1], str):
+            _check_printf(args[skip - 1], tuple(args[skip:]))
+        return filter_(*args, **kwargs)
+
+    return bounded
 
 
 def environment(folders: list[tuple[Path, Path]], own: Path, options: Mapping[str, Any]) -> jinja2.Environment:
@@ -86,8 +147,8 @@ def environment(folders: list[tuple[Path, Path]], own: Path, options: Mapping[st
         **options,
     )
     env.globals = {name: env.globals[name] for name in GLOBALS}
-    for name in LEFT_OUT_FILTERS:
-        del env.filters[name]
+    env.filters = {name: _bounded(name, filter_) for name, filter_ in env.filters.items()
+                   if name not in LEFT_OUT_FILTERS}
     # {{ text|typeset(lang) }}: non-breaking spaces by the language's rules.
     env.filters["typeset"] = lambda value, lang: nbsp_html(markupsafe.escape(value), lang)
     # {{ size|filesize(t) }}: 170 kB, in the words of the page's language.
