@@ -178,7 +178,8 @@ def _edition_options(parser: argparse.ArgumentParser) -> None:
                         help="also impose each print edition built as a saddle-stitched booklet "
                              "(A5 pages two-up on A4, half-Letter on Letter)")
     parser.add_argument("--crop-marks", action="store_true", default=None,
-                        help="crop marks and 3 mm bleed on the print editions, for a print shop")
+                        help="crop marks (5 mm, 3.5 mm clear of the trim) and bleed on the print editions and "
+                             "booklets, for a print shop")
     parser.add_argument("-o", "--out", metavar="DIR", help="output folder (default: dist/ in the project)")
     parser.add_argument("-C", "--project", metavar="DIR", default=".",
                         help="the project folder holding source/ and styles/ (default: the current folder)")
