@@ -240,6 +240,9 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
             ))
         raise_problems(problems)
     located.lines.setdefault(path, node.start_mark.line + 1 + offset)
+    if node.tag not in _PLAIN_TAGS:
+        problems.append(_tag_problem(node, path, located.file, offset))
+        return
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -261,7 +264,16 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
         for index, item in enumerate(node.value):
             _walk(item, path + (index,), located, problems, offset, count)
     elif isinstance(node, yaml.ScalarNode):
+        if _SURROGATE.search(node.value):
+            node.value = _paired(node.value)  # (YAML's "\ud83d\ude00" is one character, as in JSON)
         located.scalars[path] = (node.start_mark.line + 1 + offset, node.style or "", node.value)
+        lone = _SURROGATE.search(node.value)
+        if lone:  # (written as an escape: UTF-8 cannot carry it, so no file can)
+            problems.append(Problem(
+                located.file, f"'\\u{ord(lone.group()):04x}' is half of a character (a lone UTF-16 surrogate) "
+                              "and cannot be published", line=node.start_mark.line + 1 + offset,
+                field=format_path(path) or None,
+                hint="write the character itself, or both halves of its escape (\\ud83d\\ude00)"))
         found = UNPUBLISHABLE.search(node.value)
         if found:  # written as an escape ("\e", "\x1b"), else the file's own check finds it
             problems.append(Problem(
@@ -269,6 +281,52 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
                 line=node.start_mark.line + 1 + offset, field=format_path(path) or None,
                 hint="delete it (or its escape) from the value",
             ))
+
+
+# The tags a value may be given (`!!str 2024` keeps a number as text); any other
+# (`!!python/object`, `!!binary`, `!!timestamp`, a local `!tag`) is refused at its field.
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _tag_problem(node: yaml.Node, path: Path_, file: str, offset: int) -> Problem:
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+    field = format_path(path) or None
+    example = f"{field}: " if field and not field.endswith("]") else "- "
+    return Problem(file, f"the YAML tag {tag} is not something Imprint reads: a value is text, a number, "
+                         "true/false, a list or a set of fields", line=node.start_mark.line + 1 + offset,
+                   field=field, hint=f"remove the tag and write the value itself ({example}My value); a text "
+                                     f"that starts with '!' goes in quotes ({example}\"!...\")")
+
+
+def _paired(text: str) -> str:
+    """Surrogate pairs (two halves written as escapes) made the characters they
+    stand for; a lone half stays (and is reported)."""
+    return re.sub("[\ud800-\udbff][\udc00-\udfff]",
+                  lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text)
+
+
+MAX_WORD = 100  # characters between two spaces in a title (a dictionary's longest words have about 45)
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")  # (Markdown's [text](url): the URL is not set as text)
+_LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+
+
+def long_words(located: Located, fields: tuple[str, ...]) -> list[Problem]:
+    """A problem for each of the `fields` (titles) that holds a word longer than
+    MAX_WORD: it cannot be broken across lines, so it would run off the printed
+    page (and off the cover); no title has one but by a mistake (text pasted
+    without its spaces, an encoded file)."""
+    problems = []
+    for name in fields:
+        value = located.data.get(name) if isinstance(located.data, dict) else None
+        word = _LONG_WORD.search(_LINK_TARGET.sub("]", value)) if isinstance(value, str) else None
+        if word:
+            problems.append(Problem(located.file_of((name,)), f"a word of {len(word.group()):,} characters "
+                                    f"('{word.group()[:20]}...') is longer than a title's can be "
+                                    f"({MAX_WORD}): it cannot be broken across lines",
+                                    line=located.line_of((name,)), field=name,
+                                    hint="put the spaces back, or shorten it"))
+    return problems
 
 
 def _plain(value: Any) -> Any:

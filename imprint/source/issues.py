@@ -19,12 +19,16 @@ from . import schema
 from ..settings import Settings
 from ..errors import Problem, SourceError
 from ..files import display, read_text
-from .frontmatter import Located, load_yaml
+from .frontmatter import Located, load_yaml, long_words
 from .metadata import ArticleBuilder, check_folder_name, person_name
 from .model import PAPERS, Article, Citation, Issue
 from .validation import drop_invalid, validate
 
 ISSUE_FILE = "issue.yaml"
+# The highest first page: the issue's pages are numbered on from it in the PDF's
+# page labels, whose integers a reader (qpdf) takes only up to 2**31 - 1; an
+# article on its own is numbered from its `page:` below 10**6 likewise.
+MAX_PAGE = 999_999
 # The citation fields an issue decides for its articles (model.Citation attributes).
 ISSUE_DECIDES = ("container_title", "volume", "issue", "collection_number", "issn", "publisher", "publisher_place")
 
@@ -56,6 +60,13 @@ def load_issue(settings: Settings, folder: Path, defaults: Located | None) -> Is
         problems.append(Problem(file, "a folder holds either an article (article.md) or an issue (issue.yaml)",
                                 hint=f"move the issue into a folder of its own, such as source/{folder.name}-issue/"))
     drop_invalid(located, problems)
+    problems += long_words(located, ("title",))
+    if isinstance(located.data.get("first-page"), int) and located.data["first-page"] > MAX_PAGE:
+        problems.append(Problem(file, f"{located.data['first-page']:,} is more than a page number "
+                                      f"Imprint prints ({MAX_PAGE:,})", line=located.line_of(("first-page",)),
+                                field="first-page", hint="write the number printed on the issue's first page, "
+                                                         "for example 173"))
+        del located.data["first-page"]
     if "articles" not in located.data:
         return IssueFile(None, problems)
     builder = _IssueBuilder(located, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root,

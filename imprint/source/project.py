@@ -21,7 +21,7 @@ from ..settings import Settings
 from ..editions import EDITIONS
 from ..errors import Problem, SourceError, UsageError
 from ..files import display, read_text
-from .frontmatter import UNPUBLISHABLE, Located, format_path, load_yaml, split_front_matter
+from .frontmatter import UNPUBLISHABLE, Located, format_path, load_yaml, long_words, split_front_matter
 from .issues import find_issues, load_issue, place_in_issues
 from .metadata import ArticleBuilder, check_folder_name
 from .model import Article, Issue, Project, Publication
@@ -43,6 +43,7 @@ PUBLICATION_FILE = "publication.yaml"
 
 # About 300,000 words: more is not an article (and would take minutes to lay out).
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
+TITLES = ("title", "subtitle", "short-title")  # set large, on the cover and the title page: no word too long
 
 
 
@@ -288,7 +289,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
             else _optional_title(article_schema)
         found = validate(front, front_schema)
         drop_invalid(front, found)
-        schema_problems += found
+        schema_problems += found + long_words(front, TITLES)
         warnings += read_numbers_as_text(front, article_schema)
     own = merge_under(quarto, located) if quarto is not None else located
     builder = ArticleBuilder(own, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root,
