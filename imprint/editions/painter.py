@@ -70,7 +70,11 @@ def _draw(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> Im
         size, minimum = block["size"], block.get("min-size", block["size"])
         while True:
             font = ImageFont.truetype(str(fonts[block.get("font", "regular")]), size)
-            lines = [line for paragraph in content for line in _wrap(paragraph, font, block.get("width", width))]
+            lines = []
+            for paragraph in content:  # (no more lines than the block shows, and one to tell it is too few)
+                lines += _wrap(paragraph, font, block.get("width", width), block.get("lines", 99) + 1 - len(lines))
+                if len(lines) > block.get("lines", 99):
+                    break
             if len(lines) <= block.get("lines", 99) or size <= minimum:
                 break
             size = max(minimum, int(size * 0.9))
@@ -92,18 +96,44 @@ def _field(text: CoverText, block: dict[str, Any]) -> list[str]:
     return [value] if value else []
 
 
-def _wrap(paragraph: str, font, width: int) -> list[str]:
-    """Lines that fit `width`, broken at spaces (a no-break space keeps its words together)."""
+def _wrap(paragraph: str, font, width: int, most: int) -> list[str]:
+    """Lines that fit `width`, broken at spaces (a no-break space keeps its words
+    together), at most `most` of them; a word wider than `width` is broken where it
+    reaches the edge (Pillow draws a line on an image as wide as the line: a
+    50,000-letter title asked it for 200 million pixels)."""
     lines: list[str] = []
     line = ""
-    for word in paragraph.split(" "):
+    words = iter(paragraph.split(" "))
+    while len(lines) < most:
+        word = next(words, None)
+        if word is None:
+            return lines + [line] if line else lines
         candidate = f"{line} {word}" if line else word
-        if line and font.getlength(candidate) > width:
+        if line and font.getlength(candidate[:width + 1]) > width:
             lines.append(line)
             line = word
         else:
             line = candidate
-    return lines + [line] if line else lines
+        # (a line is measured by its first width + 1 characters at most, and cut when
+        # longer: a glyph is a pixel wide or more, but for marks that combine)
+        while len(lines) < most and len(line) > 1 and (len(line) > width + 1
+                                                        or font.getlength(line[:width + 1]) > width):
+            cut = _fitting(line[:width + 1], font, width)
+            lines.append(line[:cut])
+            line = line[cut:]
+    return lines
+
+
+def _fitting(text: str, font, width: int) -> int:
+    """How many of the text's first characters fit `width` (at least one)."""
+    low, high = 1, len(text)  # (low fits, or is the one character a line must take)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if font.getlength(text[:middle]) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def thumbnail(data: bytes) -> bytes:
