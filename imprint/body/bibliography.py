@@ -289,12 +289,11 @@ def _ris_records(root: Path, path: Path, deadline: float):
                                what=f"the bibliography {file}", file=file, deadline=deadline)
     except pandoc.PandocFailed as error:
         return [], [Problem(file, f"Pandoc cannot read this RIS file: {error}")]
-    found = []
-    for record in json.loads(output):
-        line = next((i for i, row in enumerate(text.splitlines(), start=1)
-                     if row.startswith("ID  - ") and row[6:].strip() == record.get("id")), None)
-        found.append((record, line))
-    return found, []
+    lines: dict[str, int] = {}  # each ID's first line, in one pass
+    for number, row in enumerate(text.splitlines(), start=1):
+        if row.startswith("ID  - "):
+            lines.setdefault(row[6:].strip(), number)
+    return [(record, lines.get(record.get("id"))) for record in json.loads(output)], []
 
 
 @lru_cache(maxsize=16)
@@ -305,15 +304,25 @@ def _csl_json(root: Path, path: Path, mtime: int, size: int):
         data = json.loads(text)
     except json.JSONDecodeError as error:
         return [], [Problem(file, f"this is not valid JSON: {error.msg}", line=error.lineno, column=error.colno)]
-    except RecursionError:
-        return [], [Problem(file, "this JSON nests too deep to be a bibliography", line=1)]
+    except RecursionError:  # (Python's reader stops near 1,000 levels: a record has 4)
+        return [], [Problem(file, "this JSON nests lists or objects hundreds of levels deep: it is no "
+                                  "bibliography", line=1,
+                            hint="CSL-JSON is a list of records: [{\"id\": \"smith2015\", \"type\": \"book\", ...}]")]
+    lone = _lone_surrogate(text)
+    if lone is not None:
+        return [], [Problem(file, f"'{lone[0]}' is half of a character (a lone UTF-16 surrogate) and cannot be "
+                                  "published", line=lone[1],
+                            hint="write the character itself, or both halves of its escape (\\ud83d\\ude00)")]
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
     if not isinstance(data, list):
         return [], [Problem(file, "CSL-JSON is a list of records ([{...}, ...])", line=1)]
     lines = {}
+    line, position = 1, 0  # (counted on from the last id: linear in the file)
     for match in re.finditer(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)', text):
-        lines.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        lines.setdefault(match.group(1), line)
     found = []
     for record in data:
         if not isinstance(record, dict) or "id" not in record:
@@ -321,6 +330,20 @@ def _csl_json(root: Path, path: Path, mtime: int, size: int):
         found.append((record, lines.get(json.dumps(record["id"], ensure_ascii=False))
                        or lines.get(json.dumps(record["id"]))))
     return found, []
+
+
+_ESCAPES = re.compile(r"\\(?:\\|u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _lone_surrogate(text: str) -> tuple[str, int] | None:
+    """The first escape in JSON text of half a character (\\ud800 without its other
+    half, which UTF-8 cannot carry), with its line; or None."""
+    if "\\u" not in text and "\\U" not in text:
+        return None
+    for match in _ESCAPES.finditer(text):  # (an escaped backslash, a pair, or a half alone)
+        if len(match.group()) == 6:
+            return match.group(), text.count("\n", 0, match.start()) + 1
+    return None
 
 
 @lru_cache(maxsize=16)
