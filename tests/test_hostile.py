@@ -300,3 +300,60 @@ def test_lists_and_quotes_nested_to_the_limit_print_whole_and_deeper_is_refused(
         for n in range(LIMIT):
             assert f"level{n}" in xhtml, f"{slug}: level{n} is not in the EPUB"
             assert f"level{n}" in printed, f"{slug}: level{n} is not in the PDF"
+
+
+def test_input_that_crashed_a_unit_is_a_problem_with_its_file_and_field(tmp_path, capsys, monkeypatch):
+    """Each was an internal error (exit 1) or a file nobody could open (issue 18, item 8)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    source = tmp_path / "src"
+    bib = "---\ntitle: T\nlang: en\nbibliography: refs.json\n---\n\nText [@x].\n"
+    articles = {
+        "long-word": "---\ntitle: " + "x" * 50_000 + "\nlang: en\n---\n\nText.\n",  # (the cover asked for 2e8 pixels)
+        "deep-json": bib, "half-character": bib,
+    }
+    for slug, text in articles.items():
+        (source / slug).mkdir(parents=True)
+        (source / slug / "article.md").write_text(text, encoding="utf-8")
+    (source / "deep-json" / "refs.json").write_text("[" * 100_000 + "]" * 100_000)
+    (source / "half-character" / "refs.json").write_text(
+        '[{"id": "x", "type": "book",\n  "title": "A \\ud800 and a whole \\ud83d\\ude00"}]')
+    root = make_project(tmp_path / "project", source)
+    code, err = build(root, capsys, "-f", "epub,json")
+    assert code == 2 and "internal error" not in err
+    assert "error: source/long-word/article.md:2: title: a word of 50,000 characters ('xxxxxxxxxxxxxxxxxxxx...') " \
+           "is longer than a title's can be (100)" in err
+    assert "error: source/deep-json/refs.json:1: this JSON nests lists or objects hundreds of levels deep" in err
+    assert "error: source/half-character/refs.json:2: '\\ud800' is half of a character" in err
+    assert not (root / "dist" / "long-word").exists()
+
+
+def test_a_cover_is_drawn_from_any_text_in_bounded_work(monkeypatch):
+    """Words wider than the cover are broken at its edge, and no more lines are
+    set than the design shows (a 50,000-letter title took 125 s, or crashed):
+    the characters measured are counted, not the time."""
+    import io
+
+    import yaml
+    from PIL import Image, ImageFont
+
+    from imprint.editions.painter import CoverText, paint
+
+    design = yaml.safe_load((REPO / "styles" / "cover.yaml").read_text())
+    fonts = {}
+    for name, relative in design["fonts"].items():
+        fonts[name] = next(p for p in (REPO / "styles" / "fonts" / relative, Path("/usr/share/fonts") / relative)
+                           if p.is_file())
+    measured = [0]
+    getlength = ImageFont.FreeTypeFont.getlength
+
+    def counted(self, text, *args, **kwargs):
+        measured[0] += len(text)
+        return getlength(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(ImageFont.FreeTypeFont, "getlength", counted)
+    for title in ("x" * 50_000, "\u0301" * 100_000 + "y" * 50_000, "a " * 50_000):
+        measured[0] = 0
+        image = paint(CoverText("article", "en", title, "s" * 20_000, ("A" * 20_000,), "J " * 20_000, None, None),
+                      design, fonts)
+        assert Image.open(io.BytesIO(image)).size == (design["width"], design["height"])
+        assert measured[0] < 2_000_000, f"{measured[0]:,} characters measured for one cover"
