@@ -121,7 +121,7 @@ def article_with(tmp_path: Path, citation: str) -> dict:
     under JOURNAL_DEFAULTS."""
     root = tmp_path / "p"
     folder = root / "source" / "other"
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     (root / "source" / "publication.yaml").write_text(JOURNAL_DEFAULTS)
     (folder / "article.md").write_text(f"---\ntitle: An article\nauthor: Jane Doe\ndate: 2020\n{citation}---\n\nText.\n")
     report = build(Settings.for_project(root, formats=("json", "ris", "bib"), environ={}))
@@ -143,6 +143,23 @@ def test_an_article_in_another_journal_takes_none_of_the_default_journals_fields
 def test_an_article_in_another_journal_keeps_what_it_says_of_it(tmp_path):
     record = article_with(tmp_path, "citation:\n  container-title: Another Journal\n  issn: 0317-8471\n")
     assert (record["ISSN"], "publisher" in record) == ("0317-8471", False)
+
+
+def test_a_journal_is_named_with_its_fields_in_one_file(tmp_path):
+    """Quarto's project metadata merges under the article field by field too: the
+    journal the article names takes no ISSN from its _quarto.yml, and a journal its
+    _quarto.yml names takes that file's fields, not the publication's."""
+    quarto = tmp_path / "q1" / "p" / "source" / "other" / "_quarto.yml"
+    quarto.parent.mkdir(parents=True)
+    quarto.write_text("citation:\n  issn: 0317-8471\n  publisher: Project Press\n")
+    record = article_with(tmp_path / "q1", "citation:\n  container-title: Another Journal\n")
+    assert record["container-title"] == "Another Journal" and "ISSN" not in record and "publisher" not in record
+    quarto = tmp_path / "q2" / "p" / "source" / "other" / "_quarto.yml"
+    quarto.parent.mkdir(parents=True)
+    quarto.write_text("citation:\n  container-title: Project Journal\n  issn: 0317-8471\n")
+    record = article_with(tmp_path / "q2", "")
+    assert (record["container-title"], record["ISSN"], "publisher" in record) == ("Project Journal", "0317-8471",
+                                                                                  False)
 
 
 def test_an_article_of_the_default_journal_takes_its_fields(tmp_path):

@@ -484,18 +484,22 @@ class ArticleBuilder:
 
     def _journal_of_its_own(self, merged: Any) -> Any:
         """A journal is one identity: its title, ISSN, publisher and place go together.
-        An article that names another journal (`container-title`) than the publication
-        file's takes none of the publication's journal fields, only those it gives
-        (so no reference manager files it under the default journal's ISSN); the
-        publication's other citation fields (`type`, ...) still apply."""
+        When the article (or its Quarto project) names another journal
+        (`container-title`) than the publication file's, its journal fields are only
+        those written in the file that names it: none comes from the publication
+        file, or from a _quarto.yml under an article that names its own journal (so
+        no reference manager files it under another journal's ISSN). The other
+        citation fields (`type`, ...) still merge."""
         own = self.own.data.get("citation")
+        if not isinstance(merged, dict) or not isinstance(own, dict) or own.get("container-title") is None:
+            return merged
         default = self.defaults.data.get("citation") if self.defaults is not None else None
-        if not (isinstance(merged, dict) and isinstance(own, dict) and isinstance(default, dict)):
+        default_title = default.get("container-title") if isinstance(default, dict) else None
+        if default_title is not None and _words(own["container-title"]) == _words(default_title):
             return merged
-        title, default_title = own.get("container-title"), default.get("container-title")
-        if title is None or default_title is None or _words(title) == _words(default_title):
-            return merged
-        return {key: value for key, value in merged.items() if key not in JOURNAL_FIELDS or key in own}
+        named_in = self.own.file_of(("citation", "container-title"))
+        return {key: value for key, value in merged.items()
+                if key not in JOURNAL_FIELDS or (key in own and self.own.file_of(("citation", key)) == named_in)}
 
 
 # The fields that name a journal (CSL variables): given together or not at all.
