@@ -252,8 +252,8 @@ def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> 
     translation = manuscript.translation
     if translation is not None and translation.reference is not None:
         # A bilingual article is cited in both languages, as its front matter prints it.
-        found.insert(1, Citation(f"{found[0].style} ({translation.lang})", translation.reference,
-                                 translation.reference_text or "", translation.lang))
+        found.insert(1, Citation(found[0].style, translation.reference, translation.reference_text or "",
+                                 translation.lang))
     return found
 
 
