@@ -25,6 +25,7 @@ from ..files import display, read_text
 from ..source.frontmatter import load_yaml
 from ..source.person_names import parse_name
 from ..source.parsing import parse_date
+from ..building.stages import stage
 from . import pandoc
 
 NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collection-editor", "composer",
@@ -33,6 +34,7 @@ NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collect
                   "narrator", "organizer", "original-author", "performer", "producer", "script-writer",
                   "series-creator")
 DATE_VARIABLES = ("issued", "accessed", "original-date", "event-date", "submitted", "available-date")
+MAX_YAML_VALUES = 4_000_000  # in a CSL-YAML file: 100,000 records of 40 values (aliases expand no further)
 CHUNK = 2000  # entries per Pandoc run: its memory grows with the entries it is given (about 40 KB each)
 FORMATS = {".bib": "biblatex", ".bibtex": "bibtex", ".ris": "ris", ".json": "csljson", ".yaml": "yaml",
            ".yml": "yaml"}
@@ -69,7 +71,8 @@ def _keys(root: Path, path: Path) -> set[str]:
         stamp = path.resolve().stat()
         kind = FORMATS.get(path.suffix.lower())
         if kind in ("biblatex", "bibtex"):
-            return set(_bibtex_index(root, path, stamp.st_mtime_ns, stamp.st_size).entries)
+            with stage(f"reading the bibliography {display(path, root)}"):
+                return set(_bibtex_index(root, path, stamp.st_mtime_ns, stamp.st_size).entries)
         if kind == "csljson":
             found = _csl_json(root, path, stamp.st_mtime_ns, stamp.st_size)[0]
         elif kind == "yaml":
@@ -104,6 +107,12 @@ def _load_all(root: Path, files: tuple[Path, ...], wanted: set[str] | None,
 
 
 def _load_file(root: Path, path: Path, wanted: set[str] | None,
+               deadline: float) -> tuple[list[Record], list[Problem]]:
+    with stage(f"reading the bibliography {display(path, root)}"):  # (for a unit stopped at the time limit)
+        return _read_file(root, path, wanted, deadline)
+
+
+def _read_file(root: Path, path: Path, wanted: set[str] | None,
                deadline: float) -> tuple[list[Record], list[Problem]]:
     file = display(path, root)
     kind = FORMATS.get(path.suffix.lower())
@@ -350,7 +359,7 @@ def _lone_surrogate(text: str) -> tuple[str, int] | None:
 def _csl_yaml(root: Path, path: Path, mtime: int, size: int):
     file = display(path, root)
     try:
-        located = load_yaml(read_text(root, path, "bibliography"), file)
+        located = load_yaml(read_text(root, path, "bibliography"), file, most=MAX_YAML_VALUES, what="a bibliography")
     except SourceError as error:
         return [], list(error.problems)
     data = located.data

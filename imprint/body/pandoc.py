@@ -75,8 +75,12 @@ def run(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadlin
 
 
 def deadline_in(seconds: float | None) -> float:
-    """The deadline (time.monotonic()) of a unit that may take `seconds` (None: no limit)."""
-    return time.monotonic() + (seconds if seconds else 24 * 3600)
+    """The deadline (time.monotonic()) of a unit that may take `seconds` (None: no limit),
+    a little after the executor's own (5 % and a second): a unit run by a pool is
+    stopped by the pool, which says in which stage (building/stages.py); a Pandoc
+    run killed at the same moment would have the unit go on to its next stage, and
+    be told in that one."""
+    return time.monotonic() + (seconds * 1.05 + 1 if seconds else 24 * 3600)
 
 
 def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadline: float,

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 from markupsafe import Markup
 
+from ..building.stages import stage
 from ..errors import Problem, SourceError
 from ..files import read_bytes
 from . import bibliography, citeproc_js, formulas, guard, pandoc
@@ -78,8 +79,9 @@ def start_body(setting: Setting) -> "BodyReading":
     running. What can be done meanwhile (the Markdown fields, the "For citation"
     line) is done before BodyReading.result() waits for it."""
     text = mark_cells(setting.body, setting.body_line)
-    problems: list[Problem] = guard.check(text, setting.file, setting.body_line) + _guard_fields(
-        setting.cited_fields, setting.file)
+    with stage("checking its text before Pandoc reads it"):
+        problems: list[Problem] = guard.check(text, setting.file, setting.body_line) + _guard_fields(
+            setting.cited_fields, setting.file)
     if problems:  # (Pandoc would take minutes over them)
         raise SourceError(problems)
     records: dict[str, bibliography.Record] = {}
@@ -129,13 +131,22 @@ class BodyReading:
     def result(self) -> tuple[Body, tuple[Problem, ...], dict[str, Markup]]:
         """The body, rendered, its warnings, and the fields read with it (those that
         cite, rendered); every problem raised at once."""
+        with stage("reading its text with Pandoc" + (" (and formatting its citations)" if self.records else "")):
+            output, messages = self._read()
+        with stage("checking and rendering its text"):
+            return self._rendered(output, messages)
+
+    def _read(self) -> tuple[bytes, list[pandoc.Message]]:
+        try:
+            return self.running.result()
+        except pandoc.PandocFailed as error:
+            raise SourceError(self.problems + [Problem(self.setting.file, f"Pandoc could not read the text: {error}",
+                                                       line=self.setting.body_line)]) from None
+
+    def _rendered(self, output: bytes, messages: list[pandoc.Message]
+                  ) -> tuple[Body, tuple[Problem, ...], dict[str, Markup]]:
         setting, text, problems = self.setting, self.text, list(self.problems)
         source = Source(text, setting.file, setting.body_line)
-        try:
-            output, messages = self.running.result()
-        except pandoc.PandocFailed as error:
-            raise SourceError(problems + [Problem(setting.file, f"Pandoc could not read the text: {error}",
-                                                  line=setting.body_line)]) from None
         try:
             document = json.loads(output)
         except RecursionError:  # (Python's JSON reader stops near 1000 levels: far past what any text needs)

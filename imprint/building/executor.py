@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..errors import UsageError
+from . import stages
 
 
 @dataclass(frozen=True)
@@ -106,15 +107,15 @@ class LocalPool(Executor):
     def run(self, calls: Sequence[Call], done: Done, failed: Failed, limit: float | None) -> int:
         from pebble import ProcessExpired
 
-        futures = {self._pool.schedule(_collected, args=(call.function, call.args), timeout=limit): call
-                   for call in calls}
+        futures = {self._pool.schedule(_collected, args=(call.function, call.args, stages.path_for(call.name)),
+                                       timeout=limit): call for call in calls}
         try:
             for future in _as_completed(futures):
                 call = futures[future]
                 try:
                     result = future.result()
-                except FutureTimeout:
-                    failed(call, STOPPED.format(limit=limit))
+                except FutureTimeout:  # (with the stage its worker said it was in)
+                    failed(call, STOPPED.format(limit=limit) + _while(stages.told(stages.path_for(call.name))))
                 except ProcessExpired as error:
                     failed(call, DIED.format(how=f" (exit code {error.exitcode})"))
                 except Exception as error:  # a bug: its traceback, as the worker saw it
@@ -292,11 +293,19 @@ def _nothing() -> None:
     pass
 
 
-def _collected(function: Callable[..., Any], args: tuple) -> Any:
+def _while(stage: str | None) -> str:
+    return f" while {stage}" if stage else ""
+
+
+def _collected(function: Callable[..., Any], args: tuple, stage_file: Path | None = None) -> Any:
     """The call, after collecting what the last one left in reference cycles: the
     collector runs seldom (publish.py), and a worker's memory grew with each article
     (50 articles, --jobs 1: 187 MB peak by default, 277 MB collecting seldom,
     179 MB collecting seldom and here). With what was loaded frozen, this takes
     10 ms, not 30."""
     gc.collect()
-    return function(*args)
+    stages.begin(stage_file)  # (what it is doing, for the message if it is stopped: stages.py)
+    try:
+        return function(*args)
+    finally:
+        stages.end()

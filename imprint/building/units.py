@@ -19,6 +19,7 @@ from ..settings import Settings
 from ..editions import EDITIONS, Edition, mixes_print
 from ..errors import Problem, UserError, collecting_warnings
 from .executor import Call
+from .stages import stage
 from ..site.listing import ArticleListing, IssueListing, article_listing, issue_listing
 from ..source.model import Article, Publication
 
@@ -77,7 +78,8 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
     with collecting_warnings() as written:  # (by the editions' writers: a running head cut, say)
         try:
             if isinstance(manuscript, Article):
-                with clock("prepare"):  # (a part: the body in its editions' dialect only)
+                # (a part: the body in its editions' dialect only)
+                with clock("prepare"), stage("reading its front matter, text and citations"):
                     manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
                         f for f in settings.formats if _in_part(EDITIONS[f], part))))
             files: dict[str, bytes] = {}
@@ -88,15 +90,15 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
                 if fmt == "pdf" and printed is not None:
                     files[edition.path(slug)] = printed
                 else:
-                    with clock(fmt):
+                    with clock(fmt), stage(f"making its {fmt} edition"):
                         files[edition.path(slug)] = edition.write(manuscript, theme, settings)
             for fmt in settings.booklet or () if part != READER else ():
                 from ..editions.pdf.booklet import write_booklet
-                with clock("booklet"):
+                with clock("booklet"), stage(f"making its {fmt} booklet"):
                     files[EDITIONS[fmt].path(slug, booklet=True)] = write_booklet(manuscript, theme, settings, fmt)
             if "site" in settings.formats and part != PRINT:
                 from ..editions.cover import article_cover, cover_files
-                with clock("site"):
+                with clock("site"), stage("drawing its cover"):
                     files.update(cover_files(article_cover(manuscript, theme, settings)))
                 if part == WHOLE:
                     files.update(build_landing(manuscript, context, files).files)
@@ -164,8 +166,8 @@ def build_issue(edition: IssueManuscript, context: Context, printed: dict[str, b
     try:
         for fmt in settings.formats:
             if EDITIONS[fmt].issue_writer:
-                files[EDITIONS[fmt].path(slug)] = EDITIONS[fmt].write_issue(edition, theme, settings,
-                                                                                          printed)
+                with stage(f"making its {fmt} edition"):
+                    files[EDITIONS[fmt].path(slug)] = EDITIONS[fmt].write_issue(edition, theme, settings, printed)
         if "site" in settings.formats:
             from ..editions.cover import cover_files, issue_cover
             from ..site.pages import render_issue_landing

@@ -183,8 +183,10 @@ def _compose(text: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
 UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def load_yaml(text: str, file: str, first_line: int = 1) -> Located:
-    """Parse YAML text that starts on `first_line` of `file`."""
+def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
+              what: str = "front matter") -> Located:
+    """Parse YAML text that starts on `first_line` of `file`, of at most `most`
+    values (`what` it is, for the message: a bibliography has more)."""
     offset = first_line - 1
     loader = None
     try:
@@ -209,7 +211,7 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> Located:
             return Located(file, {}, {(): first_line})
         located = Located(file, None, {})
         problems: list[Problem] = []
-        _walk(node, (), located, problems, offset, [0])
+        _walk(node, (), located, problems, offset, _Count(0, most, what))
         if problems:
             raise_problems(problems)
         try:
@@ -227,16 +229,23 @@ def load_yaml(text: str, file: str, first_line: int = 1) -> Located:
             loader.dispose()
 
 
+@dataclass
+class _Count:
+    seen: int
+    most: int
+    what: str
+
+
 def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem],
-          offset: int, count: list[int]) -> None:
-    count[0] += 1
-    if count[0] > MAX_NODES or len(path) > MAX_DEPTH:
-        if count[0] == MAX_NODES + 1 or len(path) == MAX_DEPTH + 1:
+          offset: int, count: _Count) -> None:
+    count.seen += 1
+    if count.seen > count.most or len(path) > MAX_DEPTH:
+        if count.seen == count.most + 1 or len(path) == MAX_DEPTH + 1:
             problems.append(Problem(
                 located.file,
                 "the YAML is too large or too deeply nested (are aliases expanding it?)",
                 line=node.start_mark.line + 1 + offset,
-                hint=f"front matter is limited to {MAX_NODES} values and {MAX_DEPTH} levels",
+                hint=f"{count.what} is limited to {count.most:,} values and {MAX_DEPTH} levels",
             ))
         raise_problems(problems)
     located.lines.setdefault(path, node.start_mark.line + 1 + offset)
