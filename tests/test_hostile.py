@@ -357,3 +357,15 @@ def test_a_cover_is_drawn_from_any_text_in_bounded_work(monkeypatch):
                       design, fonts)
         assert Image.open(io.BytesIO(image)).size == (design["width"], design["height"])
         assert measured[0] < 2_000_000, f"{measured[0]:,} characters measured for one cover"
+
+
+def test_an_abstract_nested_too_deep_is_refused_at_its_field(tmp_path, capsys, monkeypatch):
+    from imprint.body.guard import MAX_BLOCK_NESTING as LIMIT
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    abstract = "abstract: |\n" + "".join(f"  {row}\n" for row in nested("lists", LIMIT + 1).splitlines())
+    root = project(tmp_path, extra=abstract)
+    code, err = build(root, capsys, "-f", "epub")
+    assert code == 2
+    assert f"error: source/a/article.md:4: abstract: lists and block quotes are nested here {LIMIT + 1} levels deep" \
+           in err, err

@@ -136,7 +136,8 @@ def _blocks(text: str, first_line: int):
 _INDENTING = frozenset(("BlockQuote", "BulletList", "OrderedList", "DefinitionList"))
 
 
-def check_nesting(blocks: list[Node], file: str, line_of: Callable[[Node], int | None]) -> list[Problem]:
+def check_nesting(blocks: list[Node], file: str, line_of: Callable[[Node], int | None],
+                  field: str | None = None) -> list[Problem]:
     """A problem for each top-level block whose lists and quotes nest more than
     MAX_BLOCK_NESTING deep, at the line of the first one too deep (`line_of`
     finds it in the source: Pandoc's AST has no positions)."""
@@ -150,7 +151,7 @@ def check_nesting(blocks: list[Node], file: str, line_of: Callable[[Node], int |
                 if depth > MAX_BLOCK_NESTING:
                     problems.append(Problem(
                         file, f"lists and block quotes are nested here {MAX_BLOCK_NESTING + 1} levels deep; "
-                              f"Imprint prints at most {MAX_BLOCK_NESTING}", line=line_of(node),
+                              f"Imprint prints at most {MAX_BLOCK_NESTING}", line=line_of(node), field=field,
                         hint="simplify the structure of this passage (each level is indented in print, "
                              "and the text has no room left)"))
                     break

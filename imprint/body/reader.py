@@ -383,6 +383,7 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
                 problems.append(Problem(setting.file, f"the {f.path} cannot have {what}", line=f.line,
                                         field=f.path, hint="they belong in the body of the article"))
         _field_links(nodes, f, setting.file, target, problems)
+        problems += guard.check_nesting(blocks, setting.file, lambda node: f.line, field=f.path)
         lang = f.lang or setting.lang
         words = setting.other_words.get(lang) if f.lang else None
         renderer = Renderer(EPUB, lang, str(words["quotes"]) if words else quotes, heading_offset=2,
