@@ -64,10 +64,10 @@ STYLES = {
     "gost-r-7-0-5-2008": "gost-r-7-0-5-2008",
     "utmn-humanitates": "styles/csl/utmn-humanitates.csl",
 }
-# The journal's printed "For citation" line for the seed (tests/test_citation.py).
+# The journal's printed "For citation" line for the seed, with an en dash (tests/test_citation.py).
 JOURNAL_LINE = ("Batunaev E. V. 2019. “Khalkhin-Gol: Military and Political Cooperation of the USSR and the MNR "
                 "(1939-1945)”. Tyumen State University Herald. Humanities Research. Humanitates, vol. 5, no 3 (19), "
-                "pp. 173-184. DOI: 10.21684/2411-197X-2019-5-3-173-184")
+                "pp. 173–184. DOI: 10.21684/2411-197X-2019-5-3-173-184")
 
 
 class Failure(Exception):

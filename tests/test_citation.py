@@ -15,10 +15,11 @@ from imprint.settings import Settings
 from imprint.editions.records import to_bibtex, to_ris
 from pdfread import pages_text
 
-# As the journal prints it (../shared/seed/README.md).
+# As the journal prints it (../shared/seed/README.md), with the en dash the editions give every
+# page range (issue 17: the journal's web page types a hyphen).
 JOURNAL_LINE = ("Batunaev E. V. 2019. “Khalkhin-Gol: Military and Political Cooperation of the USSR and the MNR "
                 "(1939-1945)”. Tyumen State University Herald. Humanities Research. Humanitates, vol. 5, no 3 (19), "
-                "pp. 173-184. DOI: 10.21684/2411-197X-2019-5-3-173-184")
+                "pp. 173–184. DOI: 10.21684/2411-197X-2019-5-3-173-184")
 
 
 def for_citation_in_epub(epub) -> str:

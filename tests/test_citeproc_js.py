@@ -127,7 +127,7 @@ def test_the_seed_is_cited_as_citeproc_js_cites_it(tmp_path):
     # ... which is the journal's own line, as its site prints it (the seed's README).
     assert printed == ("Batunaev E. V. 2019. “Khalkhin-Gol: Military and Political Cooperation of the USSR and "
                        "the MNR (1939-1945)”. Tyumen State University Herald. Humanities Research. Humanitates, "
-                       "vol. 5, no 3 (19), pp. 173-184. DOI: 10.21684/2411-197X-2019-5-3-173-184")
+                       "vol. 5, no 3 (19), pp. 173–184. DOI: 10.21684/2411-197X-2019-5-3-173-184")
 
 
 @pytest.mark.parametrize("fixture", ["apparatus-ru", "house-ru"])

@@ -80,7 +80,7 @@ def test_a_russian_article_is_cited_in_russian_and_in_english(house):
     assert english == "For citation: " + plain(golden(f"{SLUG}.en.reference")["bibliography"][0])
     assert english == ("For citation: Belozerskaya O. D. 2019. “The District Library and Its Readers: From the lending "
                        "records, 1890–1910”. Вестник испытательного университета. Гуманитарные исследования, "
-                       "vol. 5, no 3 (19), pp. 173-184. DOI: 10.5555/imprint-test-house")
+                       "vol. 5, no 3 (19), pp. 173–184. DOI: 10.5555/imprint-test-house")
     assert lines["for-citation-translated"].get(XML_LANG) == "en" == lines["for-citation-translated"].get("lang")
     # In print, both lines on the first page.
     first_page = plain(pages_text(house.file("pdf"))[0])
