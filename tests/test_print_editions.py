@@ -135,6 +135,7 @@ def test_handout_repeats_the_citation_and_mirrors_its_margins(editions):
     pages = page_count(handout)
     assert pages >= 4
     assert "Для цитирования" in page_text(handout, 1) and "Для цитирования" in page_text(handout, pages)
+    assert "For citation" in page_text(handout, pages)  # a translated article: its second line too
     left = [w for w in words(handout, 2)[0] if w.text.strip()]  # a left-hand (even) page
     right = [w for w in words(handout, 3)[0] if w.text.strip()]
     assert round(min(w.x_min for w in left) / MM) == 14 and round(min(w.x_min for w in right) / MM) == 22
