@@ -369,3 +369,17 @@ def test_an_abstract_nested_too_deep_is_refused_at_its_field(tmp_path, capsys, m
     assert code == 2
     assert f"error: source/a/article.md:4: abstract: lists and block quotes are nested here {LIMIT + 1} levels deep" \
            in err, err
+
+
+def test_braces_nested_deep_in_a_bibtex_entry_are_refused_before_pandoc(tmp_path, capsys, monkeypatch):
+    """Pandoc's BibTeX reader took more than a minute over one title in 100,000 braces."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = project(tmp_path, extra="bibliography: refs.bib\n", cite=" [@x; @y]")
+    (root / "source" / "a" / "refs.bib").write_text(
+        "@book{y, title = {{Fine} {NASA}}, year = 2001}\n\n"
+        "@book{x, title = " + "{" * 100_000 + "T" + "}" * 100_000 + ", year = 2000}\n")
+    code, err = build(root, capsys, "-f", "epub", "--time-limit", "60")
+    assert code == 2
+    assert "error: source/a/refs.bib:3: the @book entry here nests braces 100,000 deep; Imprint reads at most 32" \
+           in err, err
+    assert "time limit" not in err

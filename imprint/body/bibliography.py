@@ -160,6 +160,8 @@ class _BibIndex:
     problems: tuple[Problem, ...]
 
 
+MAX_BRACES = 32  # braces within braces in one entry ({{NASA}} is 2)
+_BRACES = re.compile(r"[{}()]")
 _AT = re.compile(r"@[ \t]*([A-Za-z]+)[ \t\r\n]*([{(])")
 _PARENTS = re.compile(r"\b(?:crossref|xdata)\s*=\s*[{\"]([^}\"]*)[}\"]", re.I)
 
@@ -180,13 +182,17 @@ def _bibtex_index(root: Path, path: Path, mtime: int, size: int) -> _BibIndex:
             break
         line += text.count("\n", position, match.start())
         kind = match.group(1).lower()
-        end = _entry_end(text, match.end(), match.group(2))
+        end, deepest = _entry_end(text, match.end(), match.group(2))
         if end is None:
             problems.append(Problem(file, f"the @{match.group(1)} entry here is never closed", line=line,
                                     hint="count its braces: every { needs its }"))
             break
         body = text[match.end():end - 1]
-        if kind in ("string", "preamble"):
+        if deepest > MAX_BRACES and kind != "comment":  # (Pandoc's reader takes minutes over braces nested thousands deep)
+            problems.append(Problem(file, f"the @{match.group(1)} entry here nests braces {deepest:,} deep; Imprint "
+                                    f"reads at most {MAX_BRACES}", line=line, hint="count its braces: every { "
+                                    "needs its }, and no field needs more than a few levels"))
+        elif kind in ("string", "preamble"):
             shared.append(text[match.start():end])
         elif kind != "comment":
             key = body.split(",", 1)[0].strip()
@@ -204,21 +210,23 @@ def _bibtex_index(root: Path, path: Path, mtime: int, size: int) -> _BibIndex:
     return _BibIndex(file, ReadOnlyDict(entries), "\n".join(shared), tuple(problems))
 
 
-def _entry_end(text: str, start: int, opening: str) -> int | None:
-    """Where an entry that opens at `start` ends (after its closing brace)."""
+def _entry_end(text: str, start: int, opening: str) -> tuple[int | None, int]:
+    """Where an entry that opens at `start` ends (after its closing brace), and how
+    deep braces nest in it."""
     closing = "}" if opening == "{" else ")"
-    depth = 0
-    for match in re.compile(r"[{}()]").finditer(text, start):
+    depth = deepest = 0
+    for match in _BRACES.finditer(text, start):
         char = match.group()
         if char == "{":
             depth += 1
+            deepest = max(deepest, depth)
         elif char == "}":
             if depth == 0:
-                return match.end() if closing == "}" else None
+                return (match.end() if closing == "}" else None), deepest
             depth -= 1
         elif char == ")" and depth == 0 and closing == ")":
-            return match.end()
-    return None
+            return match.end(), deepest
+    return None, deepest
 
 
 def _convert_bibtex(index: _BibIndex, kind: str, file: str, wanted: set[str] | None,
