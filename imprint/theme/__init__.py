@@ -307,10 +307,11 @@ class _GuardedMacros:
                                     f"the template has no macro '{macro}'",
                                     hint="restore it from Imprint's own template of that name")
 
-        def call(*args: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
             with self._theme._template_errors(self._name):
-                return function(*args)
+                return function(*args, **kwargs)
 
+        call.arguments = function.arguments  # (the caller may look for an argument a newer template has)
         self.__dict__[macro] = call  # (asked for once)
         return call
 
