@@ -185,3 +185,20 @@ def test_bibliographies_of_100000_records_are_read_in_linear_time(tmp_path, caps
     records, problems, known = bibliography.load(root, (bib,), (), {"key1", "key99999"}, pandoc.deadline_in(300))
     assert sorted(records) == ["key1", "key99999"] and not problems and len(known) == 100_000
     assert given == [2]
+
+
+def test_a_unit_whose_process_died_names_its_stage(tmp_path, capsys, monkeypatch):
+    from imprint.editions import records as exports
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = two_articles(tmp_path)
+
+    def killed(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)  # (as the kernel's out-of-memory killer would)
+
+    monkeypatch.setattr(exports, "write_bibtex", killed)  # (the worker is forked: it has this too)
+    code = main(["-C", str(root), "-f", "bib", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "error: source/quick/article.md: its process ended unexpectedly (exit code -9) while making its bib " \
+           "edition; it may have run out of memory" in err, err

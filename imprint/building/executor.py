@@ -117,7 +117,8 @@ class LocalPool(Executor):
                 except FutureTimeout:  # (with the stage its worker said it was in)
                     failed(call, STOPPED.format(limit=limit) + _while(stages.told(stages.path_for(call.name))))
                 except ProcessExpired as error:
-                    failed(call, DIED.format(how=f" (exit code {error.exitcode})"))
+                    failed(call, DIED.format(how=f" (exit code {error.exitcode})"
+                                             + _while(stages.told(stages.path_for(call.name)))))
                 except Exception as error:  # a bug: its traceback, as the worker saw it
                     raise _crash(error, getattr(error, "traceback", "")) from None
                 else:
