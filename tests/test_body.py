@@ -242,7 +242,7 @@ def test_deep_nesting_is_refused_with_a_line_not_lost():
     deep = "\n\n".join(">" * n + " level" for n in range(1, 70))
     assert problems(deep) == ["129: block quotes are nested here more than 64 deep"]
     lists = "\n".join("  " * n + "- item" for n in range(70))
-    assert problems(lists) == ["11: lists and block quotes are nested here 11 levels deep; Imprint prints at most 10"]
+    assert problems(lists) == ["11: lists, block quotes and callouts are nested here 11 levels deep; Imprint prints at most 10"]
     shallow = "\n".join("  " * n + "- item " + str(n) for n in range(10))  # (guard.MAX_BLOCK_NESTING)
     html = str(body(shallow).chapters[0].epub)
     assert all(f"item {n}" in html for n in range(10))

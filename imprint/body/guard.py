@@ -9,7 +9,7 @@ quotes nested in block quotes as its square (measured on cmark's pathological
 inputs: benchmarks/pathological.py). No prose needs these, so a paragraph past the limits below is an
 error naming its line, well before the unit's time limit would stop it.
 
-Once Pandoc has read the text, lists and block quotes nested within each other
+Once Pandoc has read the text, lists, block quotes and callouts nested within each other
 more than MAX_BLOCK_NESTING deep are refused too (check_nesting()): each level
 is indented in print (a quote 8 mm, a list 6 mm in styles/css/print.css), and
 WeasyPrint 70 silently drops the lines of a box left with no width (measured
@@ -131,8 +131,9 @@ def _blocks(text: str, first_line: int):
         rows.append(line)
 
 
-# The blocks the print edition indents: a level of nesting each (a note's text
-# starts again at the foot of the page, at the full width).
+# The blocks the print edition indents: a level of nesting each, as is a callout
+# (Quarto's boxed div); a note's text starts again at the foot of the page, at
+# the full width.
 _INDENTING = frozenset(("BlockQuote", "BulletList", "OrderedList", "DefinitionList"))
 
 
@@ -146,11 +147,12 @@ def check_nesting(blocks: list[Node], file: str, line_of: Callable[[Node], int |
         stack = [(block, 0)]
         while stack:
             node, depth = stack.pop()
-            if node["t"] in _INDENTING:
+            if node["t"] in _INDENTING or node["t"] == "Div" and any(
+                    c == "callout" or c.startswith("callout-") for c in node["c"][0][1]):  # (boxed: padded)
                 depth += 1
                 if depth > MAX_BLOCK_NESTING:
                     problems.append(Problem(
-                        file, f"lists and block quotes are nested here {MAX_BLOCK_NESTING + 1} levels deep; "
+                        file, f"lists, block quotes and callouts are nested here {MAX_BLOCK_NESTING + 1} levels deep; "
                               f"Imprint prints at most {MAX_BLOCK_NESTING}", line=line_of(node), field=field,
                         hint="simplify the structure of this passage (each level is indented in print, "
                              "and the text has no room left)"))
