@@ -290,8 +290,8 @@ def test_lists_and_quotes_nested_to_the_limit_print_whole_and_deeper_is_refused(
     assert code == 2
     line = 8 + 2 * LIMIT  # the article's body starts on line 8; level N is on line 8 + 2N
     for kind in ("lists", "quotes", "mixed"):
-        assert f"error: source/{kind}-{LIMIT + 1}/article.md:{line}: lists, block quotes and callouts are nested here " \
-               f"{LIMIT + 1} levels deep; Imprint prints at most {LIMIT}" in err, err
+        assert f"error: source/{kind}-{LIMIT + 1}/article.md:{line}: lists, block quotes and callouts are nested " \
+               f"here {LIMIT + 1} levels deep; Imprint prints at most {LIMIT}" in err, err
         assert not (root / "dist" / f"{kind}-{LIMIT + 1}").exists()
         slug = f"{kind}-{LIMIT}"
         with zipfile.ZipFile(root / "dist" / slug / f"{slug}.epub") as epub:
@@ -367,8 +367,8 @@ def test_an_abstract_nested_too_deep_is_refused_at_its_field(tmp_path, capsys, m
     root = project(tmp_path, extra=abstract)
     code, err = build(root, capsys, "-f", "epub")
     assert code == 2
-    assert f"error: source/a/article.md:4: abstract: lists, block quotes and callouts are nested here {LIMIT + 1} levels deep" \
-           in err, err
+    assert f"error: source/a/article.md:4: abstract: lists, block quotes and callouts are nested here {LIMIT + 1} " \
+           "levels deep" in err, err
 
 
 def test_braces_nested_deep_in_a_bibtex_entry_are_refused_before_pandoc(tmp_path, capsys, monkeypatch):

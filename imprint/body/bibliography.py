@@ -188,7 +188,7 @@ def _bibtex_index(root: Path, path: Path, mtime: int, size: int) -> _BibIndex:
                                     hint="count its braces: every { needs its }"))
             break
         body = text[match.end():end - 1]
-        if deepest > MAX_BRACES and kind != "comment":  # (Pandoc's reader takes minutes over braces nested thousands deep)
+        if deepest > MAX_BRACES and kind != "comment":  # (Pandoc's reader: minutes over 100,000)
             problems.append(Problem(file, f"the @{match.group(1)} entry here nests braces {deepest:,} deep; Imprint "
                                     f"reads at most {MAX_BRACES}", line=line, hint="count its braces: every { "
                                     "needs its }, and no field needs more than a few levels"))
@@ -349,7 +349,8 @@ def _csl_json(root: Path, path: Path, mtime: int, size: int):
     return found, []
 
 
-_ESCAPES = re.compile(r"\\(?:\\|u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[dD][89a-fA-F][0-9a-fA-F]{2})")
+_ESCAPES = re.compile(r"\\(?:\\|u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}"  # \\, a pair,
+                      r"|u[dD][89a-fA-F][0-9a-fA-F]{2})")  # half of one
 
 
 def _lone_surrogate(text: str) -> tuple[str, int] | None:

@@ -153,13 +153,13 @@ class BodyReading:
             raise SourceError(problems + [Problem(
                 setting.file, "the text nests lists, quotes, emphasis or links hundreds of levels deep",
                 line=_deepest_line(text, setting.body_line), hint="simplify the structure of this passage")]) from None
-        deep = guard.check_nesting(document["blocks"], setting.file, lambda node: _nested_line(node, document["blocks"], source))
+        blocks = document["blocks"]
+        deep = guard.check_nesting(blocks, setting.file, lambda node: _nested_line(node, blocks, source))
         if deep:  # (its deepest lines would be lost in print)
             raise SourceError(problems + deep)
         warnings: list[Problem] = []
         _messages(messages, source, self.records, problems, warnings)
         quotes = str(setting.words["quotes"])
-        blocks = document["blocks"]
         meta = document["meta"].get("imprint-fields")
         warnings += _convert_formulas(blocks + ([meta] if meta is not None else []), setting)
         references, hanging = _take_references(blocks)
