@@ -79,8 +79,10 @@ citation:
     article = load_project(settings).project.articles[0]
     assert article.lang == "ru" and article.paper.css == "letter"
     assert article.license.text == "CC BY 4.0"
+    # A journal is one identity: the article names another journal, which does not
+    # take the publication's journal's ISSN (issue 17, item 11).
     assert (article.citation.container_title, article.citation.issn, article.citation.volume) == (
-        "Own Journal", "1234-5678", "5")
+        "Own Journal", None, "5")
     assert article.locate("lang") == ("source/publication.yaml", 2)
     assert article.locate("citation") == ("source/a/article.md", 3)
 

@@ -495,8 +495,8 @@ class ArticleBuilder:
             return merged
         default = self.defaults.data.get("citation") if self.defaults is not None else None
         default_title = default.get("container-title") if isinstance(default, dict) else None
-        if default_title is not None and _words(own["container-title"]) == _words(default_title):
-            return merged
+        if default_title is None or _words(own["container-title"]) == _words(default_title):
+            return merged  # (no other journal to keep apart: the publication file names none)
         named_in = self.own.file_of(("citation", "container-title"))
         return {key: value for key, value in merged.items()
                 if key not in JOURNAL_FIELDS or (key in own and self.own.file_of(("citation", key)) == named_in)}
