@@ -31,7 +31,7 @@ MAX_NESTING = 6  # '[' inside '[': a link holding a citation is 2
 MAX_OPEN_LINKS = 8  # '](' with no ')' after them: link targets that never close
 MAX_BACKTICKS = 24  # the longest run of backticks outside code blocks
 MAX_QUOTES = 64  # '>' opening a line: block quotes within block quotes (Pandoc's time)
-MAX_BLOCK_NESTING = 10  # lists, block quotes and definitions within each other (the printed width)
+MAX_BLOCK_NESTING = 10  # lists, block quotes, definition lists, callouts within each other (printed width)
 
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]]+\]:")  # [label]: url, [^note]: text (each a line of its own)
