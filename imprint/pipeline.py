@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .settings import Settings
-from .errors import Problem, UsageError, UserError
+from .errors import Problem, StyleError, UsageError, UserError
 from .editions import EDITIONS
 from .building.executor import Call, Executor, open_executor
 from .building.incremental import Ledger
@@ -379,11 +379,20 @@ def build_site(loaded: LoadResult, publication: Publication, theme: Theme, setti
 
 
 def check_publication(publication: Publication, theme: Theme, settings: Settings) -> list[Problem]:
-    """What the publication file names from styles/ must exist before anything is built."""
-    if "site" not in settings.formats:
-        return []
-    from .site.pages import cite_as_styles
-    return cite_as_styles(publication, theme)
+    """What the publication file names from styles/ must exist, and the stylesheets
+    copied as they are to readers (epub.css, site.css) must load nothing, before
+    anything is built: every article would meet them, and none is written."""
+    problems: list[Problem] = []
+    for name, fmt in (("epub.css", "epub"), ("site.css", "site")):
+        if fmt in settings.formats:
+            try:
+                theme.stylesheet(name)
+            except StyleError as error:
+                problems += error.problems
+    if "site" in settings.formats:
+        from .site.pages import cite_as_styles
+        problems += cite_as_styles(publication, theme)
+    return problems
 
 
 def write_files(folder: Path, files: dict[str, bytes], report: BuildReport) -> None:

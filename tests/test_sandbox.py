@@ -241,6 +241,18 @@ def test_a_shipped_stylesheet_loading_from_elsewhere_is_an_error_at_its_line(nam
     assert dist_files(root) == before
 
 
+def test_a_bad_site_stylesheet_stops_the_build_before_any_article_is_written(tmp_path, capsys, monkeypatch):
+    """site.css is copied to the site at its end: checked there only, the articles'
+    pages were already in dist/ when it failed. It is checked before anything is built."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    css = root / "styles" / "css" / "site.css"
+    css.write_text('@import url("https://fonts.example.org/css");\n' + css.read_text())
+    code, err = run(root, capsys=capsys)
+    assert code == 2 and "styles/css/site.css:1: refused to load" in err
+    assert not (root / "dist").exists() or dist_files(root) == {}
+
+
 def test_a_print_stylesheet_loading_from_elsewhere_is_an_error_at_its_line(tmp_path, capsys, monkeypatch):
     """The print stylesheets, which WeasyPrint's fetcher refused without a line,
     and what they import, are checked the same way, with the line."""
