@@ -20,6 +20,14 @@ adjusted here, never its output. Each adjustment is made only where it applies.
    Pandoc prints "Japan Against Russia"), and does not capitalise after a full
    stop. Such words of an English title are marked `nocase` (CSL-JSON's rich
    text, which both engines honour), where citeproc-js would leave them.
+3. Works without a name where a style sorts by names. A sort key that is a macro
+   printing only names, with no substitute (GOST's `author`), is empty for a
+   catalogue or a report without an author. The CSL specification and
+   citeproc-js put items with an empty key after all others; Pandoc sorts them
+   among the rest (by the next key). Each such key is preceded by one that ranks
+   records having those names ("0") before records without ("1"), and the
+   script's rank (1.) moves after it, as citeproc-js compares scripts within the
+   names.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from lxml import etree
 
 CSL = "http://purl.org/net/xbiblio/csl"
 RANK = "imprint-script"
+NAMED = "imprint-has-"  # + a names variable: "0" when the record has it, "1" when not
 # Languages whose CLDR collation puts the Cyrillic script first.
 CYRILLIC_FIRST = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg", "tt", "ba", "cv",
                             "ce", "os", "sah", "tyv", "udm", "kv", "ab", "av", "lez", "kbd", "ady", "krc",
@@ -60,6 +69,8 @@ def for_pandoc(record: Mapping[str, Any], lang: str) -> dict[str, Any]:
     found = dict(record)
     if reorders(lang):
         found[RANK] = script_rank(record)
+    for variable in _NAMES:
+        found[NAMED + variable] = "0" if record.get(variable) else "1"
     if str(record.get("language") or "en").lower().startswith("en"):
         for variable in TITLES:
             if isinstance(found.get(variable), str):
@@ -68,7 +79,7 @@ def for_pandoc(record: Mapping[str, Any], lang: str) -> dict[str, Any]:
 
 
 def style_for_pandoc(style: bytes, lang: str) -> bytes:
-    return ranked_style(style) if reorders(lang) else style
+    return ranked_style(style, script=reorders(lang))
 
 
 # -- collation
@@ -95,16 +106,51 @@ def _filed_under(record: Mapping[str, Any]) -> str:
     return str(record.get("title") or "")
 
 
-def ranked_style(style: bytes) -> bytes:
-    """The style, sorting by `imprint-script` first where it sorts at all."""
+def ranked_style(style: bytes, script: bool = True) -> bytes:
+    """The style, sorting records without the names a key prints after the others
+    (3.), and by `imprint-script` (1., when `script`) first where it sorts at all,
+    or right after the first such names rank."""
     root = etree.fromstring(style, etree.XMLParser(resolve_entities=False, no_network=True))
+    names_only = _names_only_macros(root)
+    changed = False
     for layout in ("citation", "bibliography"):
         for sort in root.iterfind(f"{{{CSL}}}{layout}/{{{CSL}}}sort"):
             keys = sort.findall(f"{{{CSL}}}key")
             if layout == "citation" and keys and keys[0].get("variable") == "citation-number":
                 continue  # clusters in number order: the numbers already follow the list
-            sort.insert(0, etree.Element(f"{{{CSL}}}key", variable=RANK))
+            where = 0
+            for key in keys:
+                variables = names_only.get(key.get("macro", ""))
+                if variables is None:
+                    continue
+                # (one variable a key: a macro of several names ranks by the first)
+                ranked = etree.Element(f"{{{CSL}}}key", variable=NAMED + variables[0])
+                key.addprevious(ranked)
+                changed = True
+                if not where:
+                    where = list(sort).index(ranked) + 1
+            if script:
+                sort.insert(where, etree.Element(f"{{{CSL}}}key", variable=RANK))
+                changed = True
+    if not changed:
+        return style
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _names_only_macros(root) -> dict[str, list[str]]:
+    """Macros that print only names (one cs:names, no cs:substitute) of the
+    variables `_NAMES` knows: empty for a record without them."""
+    found = {}
+    for macro in root.iterfind(f"{{{CSL}}}macro"):
+        children = [c for c in macro if isinstance(c.tag, str)]
+        if len(children) != 1 or children[0].tag != f"{{{CSL}}}names":
+            continue
+        if children[0].find(f"{{{CSL}}}substitute") is not None:
+            continue
+        variables = children[0].get("variable", "").split()
+        if variables and all(v in _NAMES for v in variables):
+            found[macro.get("name", "")] = variables
+    return found
 
 
 # -- title case
