@@ -260,3 +260,11 @@ def test_a_running_head_cut_in_an_issue_is_told_once(tmp_path, capsys):
     err = capsys.readouterr().err
     told = [line for line in err.splitlines() if "too long for the print edition" in line]
     assert len(told) == 1 and told[0].startswith("warning: source/apparatus-en/article.md:4: title:"), err
+
+
+def test_the_venue_lines_page_range_never_breaks_at_its_dash(seed):
+    """On a phone the landing page broke "pp. 173–/184" (front-matter.html.j2's venue)."""
+    page = (seed.root / "dist" / seed.slug / "index.html").read_text(encoding="utf-8")
+    assert "173–\u2060184" in page
+    index = (seed.root / "dist" / "index.html").read_text(encoding="utf-8")
+    assert "173–\u2060184" in index
