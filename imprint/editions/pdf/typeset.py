@@ -124,11 +124,11 @@ def _fill_hole(html, document) -> bool:
     pages = document.pages
     for page, following in zip(pages, pages[1:]):
         box, next_box = page._page_box, following._page_box  # (RELIED_ON in imprint/patches)
-        blocks, next_blocks = _flow(box), _flow(next_box)
-        if not blocks or not next_blocks:
-            continue
-        figure = next_blocks[0]
-        if figure.element_tag != "figure":
+        figure = _first_block(next_box)
+        if figure is None or figure.element_tag != "figure":
+            continue  # (most pages: only the first block of the next one is looked at)
+        blocks = _flow(box)
+        if not blocks:
             continue
         hole = _available_bottom(box) - (blocks[-1].position_y + blocks[-1].margin_height())
         siblings = _parent_of(html.etree_element, figure.element)
@@ -178,6 +178,18 @@ def _flow(page_box) -> list:
 
     walk(page_box)
     return found
+
+
+def _first_block(page_box):
+    """The page's first block in the flow (as _flow() finds them), or None."""
+    box = page_box
+    while True:
+        children = _blocks_in(box)
+        if box is not page_box and (getattr(box, "element_tag", None) in _LEAVES or not children):
+            return box if getattr(box, "element", None) is not None else None
+        if not children:
+            return None
+        box = children[0]
 
 
 def _blocks_in(box) -> list:
