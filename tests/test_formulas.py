@@ -84,6 +84,22 @@ def test_a_drawing_is_kept_and_not_drawn_again(tmp_path, monkeypatch):
     assert for_print(page(node["imprint"]["mathml"]), tmp_path / "cache") == first
 
 
+def test_the_e_reader_part_draws_from_the_last_formula_what_is_not_drawn_yet(tmp_path, monkeypatch):
+    """In a build split in parts (one article, two workers), the print part draws
+    the formulas from the first and the e-reader part from the last, each skipping
+    what the cache already has: they meet in the middle."""
+    nodes = [converted(tex) for tex in (r"a^2", r"b_1", r"\sqrt{c}", r"\frac{d}{e}")]
+    cache = tmp_path / "cache"
+    formulas.draw(nodes[3]["imprint"]["mathml"], cache)  # (drawn by the print part already)
+    formulas._drawn.clear()
+    drawn = []
+    real = formulas._draw
+    monkeypatch.setattr(formulas, "_draw", lambda mathml: drawn.append(mathml) or real(mathml))
+    formulas.draw_from_the_end([n["imprint"] for n in nodes], cache)
+    assert drawn == [nodes[i]["imprint"]["mathml"] for i in (2, 1, 0)]  # from the last, the cached one skipped
+    assert len(list(cache.glob("*.json"))) == 4
+
+
 def test_cyrillic_in_text_and_greek_are_drawn(tmp_path):
     node = converted(r"\hat{n} = \text{дворов} \times \alpha")
     drawing = formulas.draw(node["imprint"]["mathml"], tmp_path)

@@ -204,10 +204,14 @@ class Undrawable(Exception):
 _drawn: dict[str, Drawing] = {}  # this process's drawings, by key (a watch draws each formula once)
 
 
+def _key(mathml_text: str) -> str:
+    return hashlib.sha256(f"{DRAWING}\n{_ziamath_version()}\n{mathml_text}".encode("utf-8")).hexdigest()
+
+
 def draw(mathml_text: str, cache: Path | None = None) -> Drawing:
     """The formula drawn: from memory, from the project's cache, or by ziamath
     (then kept in both). Raises Undrawable."""
-    key = hashlib.sha256(f"{DRAWING}\n{_ziamath_version()}\n{mathml_text}".encode("utf-8")).hexdigest()
+    key = _key(mathml_text)
     if key in _drawn:
         return _drawn[key]
     stored = cache / f"{key}.json" if cache is not None else None
@@ -218,6 +222,22 @@ def draw(mathml_text: str, cache: Path | None = None) -> Drawing:
             _write(stored, drawing)
     _drawn[key] = drawing
     return drawing
+
+
+def draw_from_the_end(found: list[dict], cache: Path | None) -> None:
+    """The formulas drawn into the cache from the last one back, skipping those
+    already there: run by the e-reader part of a build while its print part draws
+    them from the first (report()), which finds in the cache those drawn here, so
+    that each part draws about half. What cannot be drawn is left to the print
+    part, which reports it."""
+    if cache is None:
+        return
+    for mathml in dict.fromkeys(f["mathml"] for f in reversed(found) if "mathml" in f):
+        if not (cache / f"{_key(mathml)}.json").exists():
+            try:
+                draw(mathml, cache)
+            except Undrawable:
+                continue
 
 
 def _draw(mathml_text: str) -> Drawing:

@@ -72,6 +72,9 @@ class Setting:
     cited_fields: tuple[Field, ...] = ()  # Markdown fields that cite (an abstract may): read with the body
     formula_cache: Path | None = None  # where formulas converted and drawn are kept (formulas.cache_folder)
     note_calls: Any = None  # how the text calls its notes: styles/templates/note-calls.html.j2's macros
+    # The print editions are made at the same time in another part of the build
+    # (units.split): this part draws the formulas too, from the last, into the cache.
+    drawing_alongside: bool = False
 
 
 def start_body(setting: Setting) -> "BodyReading":
@@ -511,6 +514,8 @@ def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
 
 
 def _report_formulas(found: list[tuple[Node, int | None]], setting: Setting) -> list[Problem]:
+    if PRINT not in setting.dialects and setting.drawing_alongside:
+        formulas.draw_from_the_end([note(node) for node, _ in found], setting.formula_cache)
     return formulas.report(found, setting.file, setting.formula_cache, PRINT in setting.dialects)
 
 

@@ -81,7 +81,7 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
                 # (a part: the body in its editions' dialect only)
                 with clock("prepare"), stage("reading its front matter, text and citations"):
                     manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
-                        f for f in settings.formats if _in_part(EDITIONS[f], part))))
+                        f for f in settings.formats if _in_part(EDITIONS[f], part))), print_alongside=part == READER)
             files: dict[str, bytes] = {}
             for fmt in settings.formats:
                 edition = EDITIONS[fmt]

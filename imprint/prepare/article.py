@@ -123,10 +123,12 @@ def dialects(article: Article, settings: Settings) -> tuple[str, ...]:
     return tuple(dialect for dialect, wanted in ((EPUB, read), (PRINT, printed)) if wanted)
 
 
-def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
+def prepare(article: Article, theme: Theme, settings: Settings, print_alongside: bool = False) -> Manuscript:
     """The article made ready for the writers: its Markdown fields and body read
     by Pandoc, with its notes, citations and reference list, and the article's
-    own "For citation" line. Every problem is raised at once."""
+    own "For citation" line. Every problem is raised at once. `print_alongside`:
+    another part of the build makes its print editions meanwhile (this one then
+    helps it draw the formulas)."""
     t = theme.strings(article.lang)
     problems: list[Problem] = []
     try:
@@ -143,7 +145,7 @@ def prepare(article: Article, theme: Theme, settings: Settings) -> Manuscript:
         prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}
         if article.translation else {}, words_for=theme.strings, formula_cache=cache_folder(settings.root),
-        note_calls=theme.macros(NOTE_CALLS))
+        note_calls=theme.macros(NOTE_CALLS), drawing_alongside=print_alongside)
     # Three Pandoc runs at once: the body (the longest), the front matter's Markdown,
     # then the article's own "For citation" line, which needs its title as text.
     # A field that cites (an abstract may) is read with the body, by its citeproc.
