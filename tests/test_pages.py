@@ -268,3 +268,36 @@ def test_the_venue_lines_page_range_never_breaks_at_its_dash(seed):
     assert "173–\u2060184" in page
     index = (seed.root / "dist" / "index.html").read_text(encoding="utf-8")
     assert "173–\u2060184" in index
+
+
+@pytest.mark.slow  # (five articles laid out)
+@pytest.mark.parametrize("case, slug", [("seed", "batunaev-2019-khalkhin-gol"), ("full", "polyglot-fixture"),
+                                        ("apparatus-ru", "apparatus-ru"), ("apparatus-en", "apparatus-en")])
+def test_no_page_ends_more_than_a_fifth_empty(case, slug, tmp_path):
+    """Issue 17's rule, on every page of the fixtures' print editions: no page ends
+    with more than a fifth of its text block empty, except the last and one before
+    a level-1 heading (h2 in print: the article's title is the h1)."""
+    from conftest import CASES
+    from imprint.editions.pdf import article as pdf
+    from imprint.editions.pdf import typeset
+    from imprint.prepare.article import prepare
+    from imprint.settings import Settings
+    from imprint.source.project import load_project
+    from imprint.theme import Theme
+
+    root = make_project(tmp_path / "project", REPO / "source" if case == "seed" else CASES / case / "source")
+    settings = Settings.for_project(root, formats=("pdf",), environ={}).for_publication(None, (), False)
+    loaded = load_project(settings)
+    theme = Theme(settings.root, settings.styles_dir)
+    manuscript = prepare(next(a for a in loaded.project.articles if a.slug == slug), theme, settings)
+    document = typeset._lay_out(pdf.print_job(manuscript, theme, settings, pdf.EDITIONS["pdf"]))
+    holes = []
+    for number, (page, following) in enumerate(zip(document.pages, document.pages[1:]), start=1):
+        box = page._page_box
+        blocks, next_first = typeset._flow(box), typeset._first_block(following._page_box)
+        if not blocks or next_first is not None and next_first.element_tag == "h2":
+            continue
+        empty = typeset._available_bottom(box) - (blocks[-1].position_y + blocks[-1].margin_height())
+        if empty > box.height / 5:
+            holes.append((number, round(empty * 25.4 / 96), next_first.element_tag if next_first else None))
+    assert holes == [], holes  # (page, mm empty, what opens the next page)
