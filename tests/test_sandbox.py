@@ -332,3 +332,20 @@ def test_a_template_that_leaves_a_page_empty_is_a_style_error(tmp_path, capsys, 
     code, err = run(root, "--formats", "epub", capsys=capsys)
     assert code == 2
     assert "error: styles/templates/epub: front-matter.xhtml has an empty body" in err
+
+
+def test_a_licence_written_as_an_address_is_a_link_only_if_it_is_a_web_address(tmp_path):
+    """`license: "https://..."` became a link whatever followed the scheme; one that
+    is no web address (a quote, a space, no host) is now the licence's text."""
+    from imprint.source.project import load_project
+    from imprint.settings import Settings
+
+    source = tmp_path / "src"
+    (source / "a").mkdir(parents=True)
+    for licence, url in (("https://creativecommons.org/licenses/by/4.0/", True),
+                         ('https://x" onmouseover="alert(1)', False), ("https:///no-host", False)):
+        (source / "a" / "article.md").write_text(f"---\ntitle: T\nlang: en\nlicense: '{licence}'\n---\n\nText.\n",
+                                                 encoding="utf-8")
+        root = make_project(tmp_path / f"p{len(licence)}", source)
+        article = load_project(Settings.for_project(root, environ={})).project.articles[0]
+        assert (article.license.url == licence) is url and (article.license.text == licence) is not url, licence

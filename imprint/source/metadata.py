@@ -35,7 +35,7 @@ from .model import (
     frozen,
 )
 from .person_names import parse_name
-from .schema import CROSSREF_PREFIXES, FRONT_MATTER, FrontMatter, Group, declared
+from .schema import CROSSREF_PREFIXES, FRONT_MATTER, URL_PATTERN, FrontMatter, Group, declared
 from .parsing import is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date
 
 # The defaults the model declares (the citation style, the language, the paper).
@@ -441,7 +441,8 @@ class ArticleBuilder:
         if value is None:
             return None
         if isinstance(value, str):
-            value = {"url": value} if re.match(r"^https?://", value) else {"text": value}
+            # (a link only if it is a web address as URL fields take them: else its text)
+            value = {"url": value} if re.match(URL_PATTERN, value) else {"text": value}
         text, url = value.get("text"), value.get("url")
         if text and not url:
             url = licence_url(text)
