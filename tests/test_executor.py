@@ -199,3 +199,25 @@ def test_dask_survives_a_worker_killed_and_reports_a_unit_past_the_time_limit(tm
         while len(executor.client.nthreads()) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert run(executor, [Call(square, (4,), "after")]) == ({"after": 16}, {})
+
+
+def test_stage_files_of_builds_killed_outright_are_swept(tmp_path, monkeypatch):
+    """A build killed outright while a unit ran leaves its stage file in the
+    temporary folder (neither it nor its workers can remove it): the next local
+    pool removes those of processes that are gone, and only those."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from imprint.building import stages
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    names = {f"{stages.PREFIX}{gone}-0123456789abcdef": False, f"{stages.PREFIX}{gone}-0123456789abcdef.new": False,
+             f"{stages.PREFIX}{os.getppid()}-0123456789abcdef": True, f"{stages.PREFIX}{os.getpid()}-aa": True,
+             "unrelated-file": True}
+    for name in names:
+        (tmp_path / name).write_text("making its pdf edition", encoding="utf-8")
+    stages.sweep()
+    assert {p.name for p in tmp_path.iterdir()} == {name for name, kept in names.items() if kept}

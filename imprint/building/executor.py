@@ -97,6 +97,7 @@ class LocalPool(Executor):
         from pebble import ProcessPool
 
         self.slots = jobs
+        stages.sweep()  # (what a build killed outright left in the temporary folder)
         self._pool = ProcessPool(max_workers=jobs, initializer=_start_worker, initargs=(tuple(modules),),
                                  context=get_context("fork"))
 

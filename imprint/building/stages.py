@@ -67,6 +67,30 @@ def told(path: Path) -> str | None:
     return text or None
 
 
+def sweep() -> None:
+    """Remove the stage files of builds that ended without removing them (killed
+    outright while a unit ran: neither it nor its workers could)."""
+    folder = Path(tempfile.gettempdir())
+    try:
+        names = [name for name in os.listdir(folder) if name.startswith(PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            forget(folder / name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # (another user's process: alive, not ours to judge)
+    return True
+
+
 def forget(path: Path) -> None:
     try:
         path.unlink()
