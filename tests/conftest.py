@@ -126,3 +126,12 @@ def issue(tmp_path_factory) -> Built:
     whole download site and a base URL."""
     root = make_project(tmp_path_factory.mktemp("issue"), CASES / "issue" / "source")
     return _build(root, "2024-3")
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid` (Linux's /proc), for tests of builds killed from outside."""
+    try:
+        children = {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+    except OSError:
+        return set()
+    return children.union(*(descendants(child) for child in children))

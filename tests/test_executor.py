@@ -82,18 +82,11 @@ def test_a_unit_that_crashes_is_an_internal_error_with_its_traceback():
 def test_the_build_leaves_no_process_behind_when_killed(tmp_path):
     """Killed outright (no clean-up of its own), the build leaves no worker
     behind."""
-    from conftest import REPO
+    from conftest import REPO, descendants
 
     root = small_project(tmp_path, 2)
     build_ = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "-q", "-C", str(root), "-f", "pdf",
                                "-j", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def descendants(pid: int) -> set[int]:
-        try:
-            children = {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
-        except OSError:
-            return set()
-        return children.union(*(descendants(child) for child in children))
 
     deadline = time.monotonic() + 20
     while len(descendants(build_.pid)) < 2 and time.monotonic() < deadline:

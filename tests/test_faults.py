@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, descendants
 from imprint.cli import main
 from imprint.settings import Settings
 from test_incremental import small_project
@@ -126,14 +126,6 @@ def long_project(where: Path, count: int, paragraphs: int) -> Path:
             f"---\ntitle: Article {number}\nauthor: Ann Example\nlang: en\ndate: 2024\n---\n\n{body}\n")
     (source / "publication.yaml").write_text("citation:\n  container-title: The Test Journal\n")
     return make_project(where / "project", source)
-
-
-def descendants(pid: int) -> set[int]:
-    try:
-        children = {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
-    except OSError:
-        return set()
-    return children.union(*(descendants(child) for child in children))
 
 
 def alive(pid: int) -> bool:

@@ -323,7 +323,7 @@ def test_downloads_and_cite_as_come_before_the_abstract_and_booklets_apart(house
 def test_on_a_360_px_screen_the_downloads_are_on_the_first_screen(house, tmp_path):
     chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
     if chromium is None:
-        pytest.skip("Chromium is not installed")
+        pytest.fail("Chromium is not installed: run ./test.sh (scripts/setup.sh installs it)")
     page = house.root / "dist" / SLUG / "index.html"
     probe = page.with_name("probe.html")
     # The page with a script that writes where the downloads and "Cite as" start.

@@ -287,8 +287,10 @@ def _end_with_parent() -> None:
     except (OSError, AttributeError):  # not Linux: the worker ends when it next finds the pool gone
         return
     parent = multiprocessing.parent_process()
-    if parent is not None and os.getppid() != parent.pid:  # the build ended before the line above
-        os._exit(0)
+    if parent is not None and os.getppid() != parent.pid:
+        # The build ended before the line above could ask for it: the signal the
+        # kernel would have sent, sent here.
+        signal.raise_signal(signal.SIGKILL)
 
 
 def _nothing() -> None:

@@ -165,31 +165,25 @@ _LEAVES = ("figure", "table", "p", "ul", "ol", "dl", "pre", "blockquote", "h1", 
 def _flow(page_box) -> list:
     """The page's blocks in the text's flow, innermost (a paragraph, a figure, a
     heading, a table), in order; not the margin boxes or the notes' area."""
-    found = []
+    return list(_leaves(page_box))
 
+
+def _first_block(page_box):
+    """The page's first block in the flow, or None (its other blocks not looked for)."""
+    return next(_leaves(page_box), None)
+
+
+def _leaves(page_box) -> Iterator:
     def walk(box):
         children = _blocks_in(box)
         if box is not page_box and (getattr(box, "element_tag", None) in _LEAVES or not children):
             if getattr(box, "element", None) is not None:
-                found.append(box)
+                yield box
             return
         for child in children:
-            walk(child)
+            yield from walk(child)
 
-    walk(page_box)
-    return found
-
-
-def _first_block(page_box):
-    """The page's first block in the flow (as _flow() finds them), or None."""
-    box = page_box
-    while True:
-        children = _blocks_in(box)
-        if box is not page_box and (getattr(box, "element_tag", None) in _LEAVES or not children):
-            return box if getattr(box, "element", None) is not None else None
-        if not children:
-            return None
-        box = children[0]
+    return walk(page_box)
 
 
 def _blocks_in(box) -> list:
