@@ -18,7 +18,8 @@ import pytest
 import imprint.editions.pdf.weasy  # noqa: F401 (WeasyPrint, patched)
 from imprint import patches
 from imprint.errors import InternalError
-from imprint.patches import pydyf_page_references, weasyprint_footnotes, weasyprint_tags
+from imprint.patches import (pydyf_page_references, rewrite, weasyprint_footnotes, weasyprint_tags,
+                             ziamath_rows, ziamath_sizes)
 from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
 
@@ -144,6 +145,113 @@ def test_page_references_patch_changes_no_byte(monkeypatch):
     patched = document.write_pdf(pdf_variant="pdf/ua-1")
     monkeypatch.setattr(pydyf.PDF, "page_references", pydyf_page_references.original())
     assert document.write_pdf(pdf_variant="pdf/ua-1") == patched
+
+
+# -- ziamath_rows and ziamath_sizes: formulas laid out without repeated work
+
+# Formulas of the kinds articles have, with operators that stretch (fences,
+# \left...\right, \middle, arrows, bars, matrices, roots) at several depths and
+# rows without any.
+FORMULAS = [
+    r"\hat{\beta} = (X^\top X)^{-1} X^\top y_{i}",
+    r"\mathrm{Var}(\hat{y}_{i}) = \sigma^2 \left(1 + \frac{1}{n} + \frac{(x_{j} - \bar{x})^2}"
+    r"{\sum_{k=1}^{n} (x_k - \bar{x})^2}\right)",
+    r"L(\theta) = \prod_{i=1}^{n} f(x_i \mid \theta)^{2}",
+    r"\begin{aligned} y_{i} &= \alpha + \beta x_{j} + \varepsilon \\ \varepsilon &\sim N(0, \sigma^2_{n})"
+    r"\end{aligned}",
+    r"\Sigma = \begin{pmatrix} \sigma_{i}^2 & \rho \\ \rho & \sigma_{j}^2 \end{pmatrix}",
+    r"\int_0^\infty e^{-\lambda_{i} t} \, dt = \frac{1}{\lambda_{i}}",
+    r"\left\{ \frac{a}{b} \,\middle|\, x \in \mathbb{R} \right\}",
+    r"\sqrt[3]{\frac{x^2}{\left[ y + z \right]}} + \sqrt{\left( \frac{1}{2} \right)}",
+    r"f \colon A \to B, \quad x \mapsto \overrightarrow{AB} + \overline{x + y}",
+    r"\left| \sum_{i} a_i \right| \le \| a \|_1 + \Big( b \Big)",
+    r"\binom{n}{k} = \frac{n!}{k!\,(n-k)!}",
+    r"\bar{n}_v = \tfrac{1}{2}(n_v^{(1)} + n_v^{(2)})",
+    r"\hat{n} = \text{дворов} \times \hat{k}",
+    r"\lim_{x \to 0} \frac{\sin x}{x} = 1",
+    r"\underbrace{a + \cdots + a}_{n} = n a",
+    r"x^{y^{z^{w}}} + \left(\left(\left(a\right)\right)\right) + {\left(\frac{a}{b}\right)}^{2}",
+    r"\frac{a}{b} + c",
+]
+
+
+def _mathml(kind: str) -> list[str]:
+    from imprint.body import formulas
+    from imprint.body.ast import note
+    from imprint.body.pandoc import deadline_in
+
+    nodes = [{"t": "Math", "c": [{"t": kind}, tex]} for tex in FORMULAS]
+    formulas.convert(nodes, "article.md", deadline_in(30))
+    return [note(node)["mathml"] for node in nodes]
+
+
+def _unpatched(monkeypatch, kind: type, name: str, method) -> None:
+    """ziamath's method as it was (`method`), and ziamath imported without its patches."""
+    import ziamath
+
+    monkeypatch.setattr(kind, name, method)
+    monkeypatch.setattr(patches, "import_ziamath", lambda: ziamath)
+
+
+def _drawn(mathml: list[str]) -> list:
+    from imprint.body import formulas
+
+    formulas._drawn.clear()
+    return [formulas._draw(m) for m in mathml]
+
+
+@pytest.mark.parametrize("kind", ["InlineMath", "DisplayMath"])
+def test_ziamath_measures_a_row_again_only_to_stretch(monkeypatch, kind):
+    from ziamath.nodes.mrow import Mrow
+
+    mathml = _mathml(kind)
+    patched = _drawn(mathml)
+    assert ziamath_rows.applied()
+    calls = []
+    own = ziamath_rows.original()
+
+    def counted(self, line, **kwargs):
+        calls.append(len(line))
+        return own(self, line, **kwargs)
+
+    setattr(ziamath_rows.height_nostretch, rewrite.ORIGINAL, counted)
+    try:
+        _drawn(mathml[-1:])  # a fraction and a sum: nothing stretches, nothing measured twice
+        assert calls == []
+        _drawn(mathml)
+        with_patch = len(calls)
+        calls.clear()
+        _unpatched(monkeypatch, Mrow, "_get_height_nostretch", counted)
+        plain = _drawn(mathml)
+    finally:
+        setattr(ziamath_rows.height_nostretch, rewrite.ORIGINAL, own)
+    assert with_patch < len(calls) / 4, (with_patch, len(calls))  # (ziamath's own: every row, at every depth)
+    assert plain == patched  # the same drawings, byte for byte
+
+
+def test_ziamath_converts_a_length_once(monkeypatch):
+    from ziamath.nodes.mnode import Mnode
+
+    mathml = _mathml("DisplayMath")
+    patched = _drawn(mathml)
+    assert ziamath_sizes.applied()
+    calls = []
+    own = ziamath_sizes.original()
+
+    def counted(self, size, fontsize=None):
+        calls.append(size)
+        return own(self, size, fontsize)
+
+    setattr(ziamath_sizes.size_px, rewrite.ORIGINAL, counted)
+    try:
+        _drawn(mathml)  # (the lengths of the first drawing are known)
+        assert calls == []
+        _unpatched(monkeypatch, Mnode, "size_px", counted)
+        plain = _drawn(mathml)
+    finally:
+        setattr(ziamath_sizes.size_px, rewrite.ORIGINAL, own)
+    assert len(calls) > 500  # (ziamath's own: at every use)
+    assert plain == patched
 
 
 # -- versions: declared, checked at start-up, one error listing every mismatch

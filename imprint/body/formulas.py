@@ -241,8 +241,9 @@ def draw_from_the_end(found: list[dict], cache: Path | None) -> None:
 
 
 def _draw(mathml_text: str) -> Drawing:
-    import ziamath
+    from ..patches import import_ziamath
 
+    ziamath = import_ziamath()
     ziamath.config.svg2 = False  # glyphs as paths, not <use> of ids
     root = etree.fromstring(mathml_text)
     semantics = root.find(f"{{{MATHML}}}semantics")
@@ -278,14 +279,12 @@ def _glyph(svg: etree._Element) -> bytes | None:
     """ziamath's outlines (paths of quadratic curves and lines, and rectangles: a
     fraction's bar) as one TrueType glyph, origin at the baseline, left of the box;
     None if the drawing has more than black shapes to fill."""
-    from fontTools.pens.transformPen import TransformPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.svgLib.path import parse_path
 
     left, _, box_width, _ = (float(v) for v in svg.get("viewBox").split())
     scale = UNITS_PER_EM / SIZE
     pen = TTGlyphPen(None)
-    outline = TransformPen(pen, (scale, 0, 0, -scale, -left * scale, 0))  # (SVG's y runs down; the baseline is 0)
+    shift = -left * scale  # (SVG's y runs down; the baseline is 0)
     for element in svg.iter(f"{{{SVG}}}*"):
         kind = etree.QName(element).localname
         if kind in ("svg", "title", "g") and not set(element.attrib) - {"fill", "viewBox", "width", "height"} \
@@ -295,15 +294,49 @@ def _glyph(svg: etree._Element) -> bytes | None:
                 or element.get("fill", "black") != "black":
             return None  # (a stroke, an ellipse, a marker, a transform, a colour)
         if kind == "path":
-            parse_path(element.get("d"), outline)
+            _outline(element.get("d"), pen, scale, shift)
         elif kind == "rect":
             x, y, w, h = (float(element.get(a, 0)) for a in ("x", "y", "width", "height"))
-            outline.moveTo((x, y))
-            outline.lineTo((x, y + h))
-            outline.lineTo((x + w, y + h))
-            outline.lineTo((x + w, y))
-            outline.closePath()
+            corners = [(x, y), (x, y + h), (x + w, y + h), (x + w, y)]
+            pen.moveTo(*[(cx * scale + shift, cy * -scale) for cx, cy in corners[:1]])
+            for cx, cy in corners[1:]:
+                pen.lineTo((cx * scale + shift, cy * -scale))
+            pen.closePath()
     return pen.glyph().compile(None)
+
+
+def _outline(data: str, pen, scale: float, shift: float) -> None:
+    """An SVG path drawn on the pen, scaled and shifted: as ziafont writes paths
+    (absolute M, L, Q and Z, each number apart) read here, fast; any other through
+    fontTools' parser of SVG paths."""
+    tokens, calls, at = data.split(), [], 0
+    try:
+        while at < len(tokens):
+            command, count = tokens[at], _ARGUMENTS.get(tokens[at])
+            values = [float(v) for v in tokens[at + 1:at + 1 + count]]
+            if count is None or len(values) < count:
+                raise ValueError(command)
+            points = [(values[i] * scale + shift, values[i + 1] * -scale) for i in range(0, count, 2)]
+            calls.append((command, points))
+            at += 1 + count
+    except ValueError:  # (another command, or numbers repeated after one)
+        from fontTools.pens.transformPen import TransformPen
+        from fontTools.svgLib.path import parse_path
+
+        parse_path(data, TransformPen(pen, (scale, 0, 0, -scale, shift, 0)))
+        return
+    for command, points in calls:
+        if command == "Q":
+            pen.qCurveTo(*points)
+        elif command == "L":
+            pen.lineTo(*points)
+        elif command == "M":
+            pen.moveTo(*points)
+        else:
+            pen.closePath()
+
+
+_ARGUMENTS = {"M": 2, "L": 2, "Q": 4, "Z": 0}  # numbers after each command, in ziafont's paths
 
 
 # An accent over one letter (\hat{k}) as LaTeX sets it: Pandoc writes the combining

@@ -11,9 +11,11 @@ standard library.
   written for. Cheap (the names of the .dist-info folders, nothing imported): the command line
   calls it at start-up, so that a mismatch is one clear error, not a wrong page.
 - `import_weasyprint()`: WeasyPrint imported (its libraries opened by their file
-  names: weasyprint_libraries.py) and every patch applied, once.
-  imprint/editions/pdf/weasy.py calls it; every use of WeasyPrint in Imprint goes
-  through that module.
+  names: weasyprint_libraries.py) and the patches of WeasyPrint and pydyf
+  applied, once. imprint/editions/pdf/weasy.py calls it; every use of WeasyPrint
+  in Imprint goes through that module.
+- `import_ziamath()`: ziamath imported and its patches applied (body/formulas.py,
+  which draws formulas for print, calls it).
 
 WeasyPrint's private attributes that Imprint reads without patching anything are
 declared in RELIED_ON, so that check_versions() covers them too.
@@ -27,10 +29,11 @@ import sys
 from types import ModuleType
 
 from ..errors import InternalError
-from . import pydyf_page_references, weasyprint_footnotes, weasyprint_libraries, weasyprint_tags
+from . import (pydyf_page_references, weasyprint_footnotes, weasyprint_libraries, weasyprint_tags, ziamath_rows,
+               ziamath_sizes)
 
 PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_footnotes, weasyprint_tags,
-                                    pydyf_page_references)
+                                    pydyf_page_references, ziamath_rows, ziamath_sizes)
 
 # Not patches: private parts of a dependency that Imprint reads, with the version
 # they were checked against and where. (distribution, version, what and where)
@@ -75,18 +78,28 @@ def import_weasyprint() -> ModuleType:
     """WeasyPrint, imported the quick way, with every patch applied."""
     check_versions()
     weasyprint = weasyprint_libraries.import_weasyprint()
-    apply()
+    apply("weasyprint", "pydyf")
     return weasyprint
 
 
-def apply() -> None:
-    """Apply every patch; a second call does nothing. Raises InternalError (as
-    check_versions) when a patch does not fit the installed versions: a patch
-    is only ever applied to the version it was written for."""
-    if all(patch.applied() for patch in PATCHES):
+def import_ziamath() -> ModuleType:
+    """ziamath, with its patches applied."""
+    import ziamath
+
+    apply("ziamath")
+    return ziamath
+
+
+def apply(*distributions: str) -> None:
+    """Apply every patch of these dependencies (of all, without one); a second
+    call does nothing. Raises InternalError (as check_versions) when a patch does
+    not fit the installed versions: a patch is only ever applied to the version
+    it was written for."""
+    chosen = [patch for patch in PATCHES if not distributions or patch.DISTRIBUTION in distributions]
+    if all(patch.applied() for patch in chosen):
         return
     check_versions()
-    for patch in PATCHES:
+    for patch in chosen:
         patch.apply()
 
 
