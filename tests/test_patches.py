@@ -18,7 +18,7 @@ import pytest
 import imprint.editions.pdf.weasy  # noqa: F401 (WeasyPrint, patched)
 from imprint import patches
 from imprint.errors import InternalError
-from imprint.patches import (pydyf_page_references, rewrite, weasyprint_footnotes, weasyprint_tags,
+from imprint.patches import (pydyf_page_references, pyphen_patterns, rewrite, weasyprint_footnotes, weasyprint_tags,
                              ziamath_rows, ziamath_sizes)
 from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
@@ -145,6 +145,40 @@ def test_page_references_patch_changes_no_byte(monkeypatch):
     patched = document.write_pdf(pdf_variant="pdf/ua-1")
     monkeypatch.setattr(pydyf.PDF, "page_references", pydyf_page_references.original())
     assert document.write_pdf(pdf_variant="pdf/ua-1") == patched
+
+
+# -- pyphen_patterns: a dictionary's patterns read in one loop each
+
+def test_pyphen_reads_plain_patterns_in_one_loop(monkeypatch):
+    import pyphen
+
+    assert pyphen_patterns.applied()
+    expression = []
+    real = pyphen.parse
+    monkeypatch.setitem(pyphen.HyphDict.__init__.__globals__, "parse",
+                        lambda pattern: expression.append(pattern) or real(pattern))
+    english = pyphen.HyphDict(pyphen.LANGUAGES["en_US"])
+    assert len(english.patterns) > 10_000 and expression == []  # (every English pattern is plain)
+    # Pyphen's own: the expression for each pattern.
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", pyphen_patterns.original())
+    monkeypatch.setattr(pyphen, "parse", lambda pattern: expression.append(pattern) or real(pattern))
+    assert pyphen.HyphDict(pyphen.LANGUAGES["en_US"]).patterns == english.patterns
+    assert len(expression) > 10_000
+
+
+def test_pyphen_patch_reads_every_dictionary_alike(monkeypatch):
+    import pyphen
+
+    paths = sorted(set(pyphen.LANGUAGES.values()))
+    patched = {path.name: pyphen.HyphDict(path) for path in paths}
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", pyphen_patterns.original())
+    for path in paths:  # (Hungarian and Dutch have nonstandard alternatives: read by Pyphen's own expression)
+        plain = pyphen.HyphDict(path)
+        assert plain.patterns == patched[path.name].patterns, path.name
+        assert [type(v) for _, values in plain.patterns.values() for v in values] == \
+            [type(v) for _, values in patched[path.name].patterns.values() for v in values], path.name
+    assert pyphen_patterns.split("a1b2c") == (["a", "b", "c"], (0, 1, 2, 0))
+    assert pyphen_patterns.split("a12b")[1] is None
 
 
 # -- ziamath_rows and ziamath_sizes: formulas laid out without repeated work
