@@ -1,8 +1,10 @@
 """The only door to files: everything Imprint reads resolves inside the project.
 
 Paths are resolved with symlinks followed, then checked to lie under the project
-root and to be regular files (no devices, FIFOs or directories). WeasyPrint gets a
-fetcher with the same rule that also refuses every network scheme.
+root and to be regular files (no devices, FIFOs or directories), and checked
+again on the file as it is opened; under --strict, a file of the project with
+another name (a hard link) is refused there too. WeasyPrint gets a fetcher with
+the same rule that also refuses every network scheme.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import mimetypes
 import os
 import re
 import stat
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Iterator, Sequence
 from urllib.parse import quote, unquote, urlsplit
 
 from .errors import Problem, SourceError
@@ -63,15 +67,88 @@ def resolve_inside(root: Path, path: Path, what: str = "file") -> Path:
     return resolved
 
 
+# The project whose files must have one name only while they are read (--strict;
+# None: any file is read). Set by the build around all it reads (pipeline.build)
+# and, in a unit's own process, around the unit (run_refusing_links).
+_single_named: ContextVar[Path | None] = ContextVar("imprint_single_named", default=None)
+
+
+@contextmanager
+def refusing_links(root: Path | None) -> Iterator[None]:
+    """While in it, a file of the project at `root` read through read_bytes is
+    refused if it has more than one name (--strict). linked_files looks once,
+    before the build; a file swapped afterwards for a hard link to a file outside
+    the project is only seen as it is read. `root` None: nothing is checked (an
+    ordinary build, which pays nothing for it)."""
+    token = _single_named.set(root.resolve() if root is not None else None)
+    try:
+        yield
+    finally:
+        _single_named.reset(token)
+
+
+def refusing_links_in() -> Path | None:
+    """The project whose files refusing_links holds to one name, if any."""
+    return _single_named.get()
+
+
+def run_refusing_links(root: Path, function: Callable[..., Any], *args: Any) -> Any:
+    """`function(*args)` inside refusing_links(root): a unit as a --strict build
+    runs it, in the process (or Dask worker) that renders it, where the build's
+    own setting does not reach."""
+    with refusing_links(root):
+        return function(*args)
+
+
 def read_bytes(root: Path, path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> bytes:
-    resolved = resolve_inside(root, path, what)
-    size = resolved.stat().st_size
-    if size > limit:
-        raise SourceError.single(
-            display(path, root), f"{what} is too large ({size:,} bytes; the limit is {limit:,})",
-            hint="split it, or make it smaller",
-        )
-    return resolved.read_bytes()
+    """The bytes of a file inside `root` (resolve_inside), not larger than `limit`."""
+    return _read_opened(resolve_inside(root, path, what), display(path, root), what, limit)
+
+
+def read_found(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a file whose path Imprint resolved and confined itself earlier
+    (a CSL style the theme found), with read_bytes' checks made again as it is
+    read: a file is read long after it was found."""
+    project = _single_named.get()
+    return _read_opened(path, display(path, project) if project else str(path), what, limit)
+
+
+def _read_opened(resolved: Path, shown: str, what: str, limit: int) -> bytes:
+    """The file read, its kind, size and (--strict) names checked on the file as
+    opened: a check of its name before, then a read, would let it be swapped in
+    between. (Not following a symlink: `resolved` has none but a swapped-in one;
+    O_NONBLOCK: opening a FIFO swapped in does not wait for a writer.)"""
+    try:
+        fd = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise SourceError.single(shown, f"cannot open {what}: {error.strerror}",
+                                 hint="check that the file is there and readable") from None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise SourceError.single(shown, f"{what} is not a regular file")
+        project = _single_named.get()
+        if project is not None and status.st_nlink > 1 and resolved.is_relative_to(project):
+            raise SourceError([_linked(shown, resolved.name, status.st_nlink)])
+        data = _read_up_to(fd, status.st_size, limit + 1) if status.st_size <= limit else b""
+    finally:
+        os.close(fd)
+    if status.st_size > limit or len(data) > limit:
+        raise SourceError.single(shown, f"{what} is too large ({max(status.st_size, len(data)):,} bytes; "
+                                 f"the limit is {limit:,})", hint="split it, or make it smaller")
+    return data
+
+
+def _read_up_to(fd: int, size: int, most: int) -> bytes:
+    """The file's bytes to its end, or its first `most` (a file grown since its
+    size was read). os.read: a buffered file object asked for `most` bytes at
+    once set that much memory aside, and took twice as long as before."""
+    chunks, total, asked = [], 0, size + 1  # (+ 1: its end seen in one read)
+    while total < most and (chunk := os.read(fd, min(asked, most - total))):
+        chunks.append(chunk)
+        total += len(chunk)
+        asked = 1 << 16
+    return b"".join(chunks)
 
 
 def read_text(root: Path, path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
@@ -104,11 +181,14 @@ def linked_files(root: Path, skip: Sequence[Path] = ()) -> list[Problem]:
             except OSError:
                 continue  # gone meanwhile
             if stat.S_ISREG(status.st_mode) and status.st_nlink > 1:
-                found.append(Problem(
-                    display(path, root), f"the file has {status.st_nlink} names (hard links); --strict refuses "
-                    "such files, since another of its names may lie outside the project",
-                    hint=f"make it a file of its own, in its folder: cp {name} {name}.copy && mv {name}.copy {name}"))
+                found.append(_linked(display(path, root), name, status.st_nlink))
     return found
+
+
+def _linked(shown: str, name: str, names: int) -> Problem:
+    return Problem(shown, f"the file has {names} names (hard links); --strict refuses such files, since another "
+                   "of its names may lie outside the project",
+                   hint=f"make it a file of its own, in its folder: cp {name} {name}.copy && mv {name}.copy {name}")
 
 
 _ROOT = "/imprint-root-{}/"  # a file's URL for WeasyPrint: the root it lies in, by number (file_url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -17,7 +17,7 @@ from .site.listing import article_from_json, issue_from_json, issue_listing, to_
 from .building.manifest import digest
 from .source.model import Article, Publication
 from .building.output import lock_output, sweep, write_atomic
-from .files import linked_files
+from .files import linked_files, refusing_links, run_refusing_links
 from .theme import Theme
 from .source.project import LoadResult, load_project, load_publication, project_files
 from .building.timing import Clock
@@ -68,8 +68,8 @@ def build(settings: Settings, progress: Progress | None = None, executor: Execut
     if executor is None:
         with open_executor(settings.executor, settings.jobs, root=settings.root) as executor:
             return build(settings, progress, executor)
-    with lock_output(settings.dist_dir):  # one build at a time writes dist/ (and its manifest)
-        return build_held(settings, progress, executor)
+    with lock_output(settings.dist_dir), refusing_links(settings.root if settings.strict else None):
+        return build_held(settings, progress, executor)  # (one build at a time writes dist/ and its manifest)
 
 
 def build_held(settings: Settings, progress: Progress | None, executor: Executor) -> BuildReport:
@@ -125,7 +125,7 @@ def assemble(settings: Settings) -> BuildReport:
     """The site's index, catalogue and stylesheet, and one manifest, from the parts
     `build --shard K/N` made (their dist/ folders copied into one): no article
     is built again. Every article and issue of source/ must be in a part."""
-    with lock_output(settings.dist_dir):
+    with lock_output(settings.dist_dir), refusing_links(settings.root if settings.strict else None):
         return assemble_held(settings)
 
 
@@ -171,8 +171,18 @@ def assemble_held(settings: Settings) -> BuildReport:
 def confinement_problems(settings: Settings) -> list[Problem]:
     """With --strict: every file of the project that has another name, which may
     lie outside it (the path checks cannot see a hard link). None otherwise: a
-    git clone makes no hard links."""
+    git clone makes no hard links. (A file made a hard link later is refused as
+    it is read: files.refusing_links, here and in each unit, strictly().)"""
     return linked_files(settings.root, [settings.dist_dir]) if settings.strict else []
+
+
+def strictly(calls: list[Call], settings: Settings) -> list[Call]:
+    """The units as the build runs them: with --strict, each refusing a file of the
+    project with another name as it reads it, in the process that renders it
+    (which the build's own refusing_links does not reach); else as they are."""
+    if not settings.strict:
+        return calls
+    return [replace(call, function=partial(run_refusing_links, settings.root, call.function)) for call in calls]
 
 
 def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings, report: BuildReport,
@@ -204,7 +214,8 @@ def paginate_issues(loaded: LoadResult, manuscripts: dict[str, Manuscript], them
     not built, and neither are its other articles: their pages would be unknown."""
 
     def lay_out(tasks, done, failed) -> None:  # the articles' layouts, on the build's executor
-        calls = [Call(task.func, task.args, f"layout:{index}", reads(task.args[0])) for index, task in enumerate(tasks)]
+        calls = strictly([Call(task.func, task.args, f"layout:{index}", reads(task.args[0]))
+                          for index, task in enumerate(tasks)], settings)
         executor.run(calls, lambda call, result: done(result),
                      lambda call, why: done(failed(calls.index(call), why)), settings.time_limit)
 
@@ -280,8 +291,8 @@ def run_units(units: list[Call], executor: Executor, settings: Settings, accept:
                             "or raise --time-limit"),))
         (landed if call.name.endswith("#landing") else done)(call, result)
 
-    report.parallel = max(report.parallel, executor.run(units, done, failed, settings.time_limit))
-    executor.run(landings, landed, failed, settings.time_limit)
+    report.parallel = max(report.parallel, executor.run(strictly(units, settings), done, failed, settings.time_limit))
+    executor.run(strictly(landings, settings), landed, failed, settings.time_limit)
 
 
 def issue_prints(edition: IssueManuscript, settings: Settings) -> dict[str, bytes]:

@@ -324,6 +324,87 @@ def test_strict_confinement_refuses_files_with_another_name(tmp_path, capsys, mo
     assert main(["build", "-q", "--strict", "-C", str(root), "-f", "json"]) == 0
 
 
+@pytest.mark.parametrize("name", [
+    "source/a1/article.md",  # (read by the build, loading the sources)
+    "source/a1/refs.bib",  # (in the unit's own process: an article outside any issue is prepared there)
+    "source/a1/photo.png",
+    "styles/csl/utmn-humanitates.csl",  # (found by the theme early, read much later)
+])
+def test_strict_confinement_refuses_a_file_made_a_hard_link_after_the_scan(name, tmp_path, capsys, monkeypatch):
+    """--strict looks for hard links once, before anything is read; a file swapped
+    for a hard link to a file outside the project after that look is refused as
+    it is read, by the build or in the unit's process, not read."""
+    from imprint import pipeline
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = hard_linked_project(tmp_path)
+    for path in (root / "source" / "a1").iterdir():  # the project's own files, to begin with
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+    with (root / "source" / "publication.yaml").open("a", encoding="utf-8") as publication:
+        publication.write("csl: utmn-humanitates\n")
+    outside = tmp_path / "outside" / Path(name).name
+    outside.write_bytes((root / name).read_bytes())
+    scan = pipeline.confinement_problems
+
+    def scan_then_swap(settings):
+        found = scan(settings)
+        (root / name).unlink()
+        os.link(outside, root / name)
+        return found
+
+    # Without --strict the same swap is read, as any file is (and checking costs nothing).
+    monkeypatch.setattr(pipeline, "confinement_problems", scan_then_swap)
+    assert main(["build", "-q", "-C", str(root), "-o", str(tmp_path / "trusting"), "-f", "epub"]) == 0
+    (root / name).unlink()
+    (root / name).write_bytes(outside.read_bytes())
+    capsys.readouterr()
+    assert main(["build", "--strict", "-C", str(root), "-f", "epub"]) == 2
+    err = capsys.readouterr().err
+    where = "source/a1/article.md:11" if name.endswith(".png") else name  # (an image: where the text shows it)
+    assert (f"error: {where}: the file has 2 names (hard links); --strict refuses such files, since another of its "
+            "names may lie outside the project") in err, err
+    assert (f"cp {Path(name).name} {Path(name).name}.copy && mv" in err if where == name else
+            f"(looked for {name})" in err) and "Traceback" not in err
+    assert not (root / "dist" / "a1" / "a1.epub").exists()
+
+
+def test_strict_confinement_checks_a_style_again_when_its_references_are_formatted(tmp_path):
+    """A CSL style is found (and checked) by the theme early, and read for the
+    references much later: that read checks it again."""
+    import time
+
+    from imprint.body.references import format_references
+    from imprint.errors import SourceError
+    from imprint.files import refusing_links
+
+    root = small_project(tmp_path, 1)
+    style = root / "styles" / "csl" / "utmn-humanitates.csl"
+    os.link(style, tmp_path / "elsewhere.csl")
+    with refusing_links(root), pytest.raises(SourceError, match="styles/csl/utmn-humanitates.csl: the file has 2 "
+                                                                  "names"):
+        format_references([], [style], "en", file="source/a1/article.md", deadline=time.monotonic() + 60)
+
+
+def test_strict_confinement_refuses_to_send_a_dask_worker_a_file_with_another_name(tmp_path):
+    """A Dask worker without the project reads copies of its files (a snapshot),
+    each a file of its own: under --strict, what they are copies of is checked as
+    the snapshot is taken. Otherwise the snapshot is taken as before."""
+    from imprint.building.snapshot import take
+    from imprint.errors import SourceError
+    from imprint.files import refusing_links
+
+    root = small_project(tmp_path, 1)
+    (tmp_path / "secret.bib").write_text("@book{secret, title = {Not for the build}}\n")
+    os.link(tmp_path / "secret.bib", root / "source" / "a1" / "refs.bib")
+    assert b"Not for the build" in take(root, [root / "source" / "a1"]).files["source/a1/refs.bib"]
+    with refusing_links(root), pytest.raises(SourceError, match="source/a1/refs.bib: the file has 2 names"):
+        take(root, [root / "source" / "a1"])
+    with refusing_links(root):
+        assert "source/publication.yaml" in take(root, []).files
+
+
 def test_strict_confinement_leaves_out_git_and_the_output_folder(tmp_path):
     from imprint.files import linked_files
 

@@ -12,6 +12,7 @@ from typing import Any, Mapping, Sequence
 from markupsafe import Markup
 
 from ..errors import StyleError
+from ..files import read_found
 from . import citeproc_js, pandoc
 from .ast import attr, walk
 from .chapters import EPUB, plain_text
@@ -53,7 +54,7 @@ def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: st
              "references.lua": (HERE / "references.lua").read_bytes()}
     names = []
     for index, style in enumerate(styles):
-        files[f"style-{index}.csl"] = check_style(style.read_bytes(), str(style.name))
+        files[f"style-{index}.csl"] = check_style(read_found(style, "CSL style"), str(style.name))
         names.append(f"style-{index}.csl")
     files["meta.json"] = json.dumps({"imprint-bibliography": "refs.json", "imprint-styles": names,
                                      "lang": lang}).encode("utf-8")

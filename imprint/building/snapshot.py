@@ -62,11 +62,22 @@ def take(root: Path, folders: list[Path], shared: Snapshot | None = None) -> Sna
     `folders` (an article's own). `shared`: the first two, taken already (a
     build's units share them)."""
     found = dict(shared.files) if shared is not None else {
-        str(path.relative_to(root)): path.read_bytes()
+        str(path.relative_to(root)): _read(root, path)
         for path in [*_files(root / "styles"), *(p for p in sorted((root / "source").glob("*")) if p.is_file())]}
     for path in (p for folder in folders for p in _files(folder)):
-        found[str(path.relative_to(root))] = path.read_bytes()
+        found[str(path.relative_to(root))] = _read(root, path)
     return Snapshot(str(root), found)
+
+
+def _read(root: Path, path: Path) -> bytes:
+    """A file's bytes for a snapshot. In a --strict build (files.refusing_links)
+    read as the build reads, refused if it leads out of the project or has
+    another name: the worker reads a copy, a file of its own inside the project,
+    so only here can what it is a copy of be seen. (Otherwise as it is: what the
+    unit never reads may be anything.)"""
+    from ..files import read_bytes, refusing_links_in
+
+    return read_bytes(root, path) if refusing_links_in() is not None else path.read_bytes()
 
 
 def run_in(snapshot: Snapshot, function: Callable[..., Any], args: tuple, always: bool = False) -> Any:
