@@ -37,7 +37,7 @@ _INLINES_OR_BLOCKS = frozenset(("Para", "Plain", "Emph", "Underline", "Strong", 
 _SECOND = frozenset(("Quoted", "Cite", "Link", "Span", "Div"))  # (a Cite's: its rendering)
 # (an Image's description is its alternative text, read as text; an implicit figure's
 # caption is a copy of it, and the notes and citations in it are the caption's)
-_LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak", "Code", "Math", "RawInline", "CodeBlock",
+LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak", "Code", "Math", "RawInline", "CodeBlock",
                      "RawBlock", "HorizontalRule", "Image"))
 
 
@@ -45,7 +45,7 @@ def kids(node: Node, printed: bool = False) -> list[Node]:
     """The node's direct children, blocks and inlines, in reading order: as written,
     or as `printed` (a table's caption above it, wherever it was written)."""
     kind = node["t"]
-    if kind in _LEAVES:
+    if kind in LEAVES:
         return []
     c = node.get("c")
     if kind in _INLINES_OR_BLOCKS:
@@ -100,6 +100,22 @@ def walk(nodes: list[Node], printed: bool = False) -> Iterator[Node]:
         found = kids(node, printed)
         if found:
             stack += found[::-1]
+
+
+def of_kind(nodes: list[Node], kinds: frozenset[str], printed: bool = False) -> list[Node]:
+    """The nodes of these kinds under `nodes`, in reading order, as written or as
+    `printed` (walk(), without stacking the leaves of other kinds: most nodes are
+    words and spaces)."""
+    found: list[Node] = []
+    stack = nodes[::-1]
+    while stack:
+        node = stack.pop()
+        if node["t"] in kinds:
+            found.append(node)
+        below = kids(node, printed)
+        if below:
+            stack += [child for child in reversed(below) if child["t"] not in LEAVES or child["t"] in kinds]
+    return found
 
 
 def index(nodes: list[Node]) -> tuple[dict[str, list[Node]], dict[int, int], tuple[int, Node | None]]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import Problem
-from .ast import Node, kids
+from .ast import LEAVES, Node, kids
 
 MAX_UNCLOSED = 8  # '[' with no ']' after them, in one paragraph
 MAX_NESTING = 6  # '[' inside '[': a link holding a citation is 2
@@ -159,5 +159,7 @@ def check_nesting(blocks: list[Node], file: str, line_of: Callable[[Node], int |
                     break
             elif node["t"] == "Note":
                 depth = 0
-            stack += [(child, depth) for child in reversed(kids(node))]
+            below = kids(node)
+            if below:  # (a leaf, most of the nodes, neither indents nor holds a note: not stacked)
+                stack += [(child, depth) for child in reversed(below) if child["t"] not in LEAVES]
     return problems

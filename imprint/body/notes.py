@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .ast import Node, annotate, attr, note, walk
+from .ast import Node, annotate, attr, note, of_kind, walk
 from .locate import Source
 from .quarto_divs import PROOFS, THEOREMS
 
@@ -43,7 +43,7 @@ class Notes:
                                  hint="put the second note's text into the first")
         labels: dict[str, tuple[int, Node]] = {}
         number = 0
-        for node in (n for n in walk(self.blocks, printed=True) if n["t"] == "Note"):  # numbered as printed
+        for node in of_kind(self.blocks, frozenset({"Note"}), printed=True):  # numbered as printed
             if note(node).get("citation"):
                 number += 1
                 annotate(node, number=number)

@@ -23,7 +23,7 @@ from ..building.stages import stage
 from ..errors import Problem, SourceError
 from ..files import read_bytes
 from . import bibliography, citeproc_js, formulas, guard, pandoc
-from .ast import Node, annotate, attr, kids, meta_value, note, walk
+from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable
 from .links import CROSSREF_KINDS, is_crossref
@@ -505,7 +505,7 @@ def _take_references(blocks: list[Node]) -> tuple[list[Node], bool]:
 def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
     """The formulas as MathML, with their text forms (formulas.py); if Pandoc fails
     at it, they are shown as TeX, with a warning."""
-    found = [n for n in walk(nodes) if n["t"] == "Math"]
+    found = of_kind(nodes, frozenset({"Math"}))
     try:
         formulas.convert(found, setting.file, setting.deadline, setting.formula_cache)
     except pandoc.PandocFailed as error:
