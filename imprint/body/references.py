@@ -95,7 +95,7 @@ def check_style(style: bytes, name: str) -> bytes:
         raise StyleError.single(name, "the style has no <bibliography> layout: it cannot format a reference, "
                                 "so not the \"For citation\" line either",
                                 hint="choose a style with a bibliography (most have one)")
-    return style
+    return citeproc_js.compact(style)
 
 
 def _dump(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str) -> None:
