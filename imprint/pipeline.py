@@ -16,6 +16,7 @@ from .building.incremental import Ledger
 from .site.listing import article_from_json, issue_from_json, issue_listing, to_json
 from .building.manifest import digest
 from .source.model import Article, Publication
+from .body.pandoc import cache_in, trim
 from .building.output import lock_output, sweep, write_atomic
 from .files import linked_files, refusing_links, run_refusing_links
 from .theme import Theme
@@ -118,6 +119,7 @@ def build_held(settings: Settings, progress: Progress | None, executor: Executor
         with clock("site"):
             build_site(loaded, publication, theme, settings, ledger, report)
     ledger.save()
+    trim(cache_in(settings.root))  # (Pandoc's answers kept for the next build: the most recent, within a limit)
     return finish(report, clock)
 
 

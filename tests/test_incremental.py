@@ -196,3 +196,52 @@ def test_the_code_key_covers_every_module_and_filter():
              and "__pycache__" not in p.parts}
     assert set(code_files()) == every
     assert Path("body/html.py") in every and Path("body/citations.lua") in every and Path("cli.py") in every
+
+
+def test_a_rebuild_takes_pandocs_answers_from_the_cache(tmp_path, monkeypatch):
+    # A change of stylesheet rebuilds every article, but their texts, fields and
+    # "For citation" lines are Pandoc's answers to the same questions: kept in
+    # .imprint-cache/pandoc/, and no Pandoc starts. The files are the same bytes.
+    from imprint.body import pandoc
+
+    root = small_project(tmp_path, count=2)
+
+    def quick(**options) -> Settings:
+        return Settings.for_project(root, formats=("epub", "json"), environ={}, executor="inline", **options)
+
+    first = build(quick())
+    assert first.ok
+    kept = sorted((root / ".imprint-cache" / "pandoc").iterdir())
+    assert len(kept) >= 4  # (each article's text, fields and "For citation" line)
+    before = {o.path: o.path.read_bytes() for o in first.outputs}
+    started = []
+    real = pandoc.subprocess.Popen
+    monkeypatch.setattr(pandoc.subprocess, "Popen", lambda *a, **k: started.append(a) or real(*a, **k))
+    again = build(quick(force=True))
+    assert again.ok and started == []
+    assert {o.path: o.path.read_bytes() for o in again.outputs} == before
+    # An entry that cannot be read is asked again (and kept anew).
+    for entry in kept:
+        entry.write_bytes(b"not json\n")
+    third = build(quick(force=True))
+    assert third.ok and len(started) >= 4
+    assert {o.path: o.path.read_bytes() for o in third.outputs} == before
+
+
+def test_the_cache_of_pandocs_answers_keeps_those_used_last(tmp_path):
+    from imprint.body import pandoc
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for age, name in enumerate(("new", "middle", "old")):
+        (cache / name).write_bytes(b"x" * 100)
+        os.utime(cache / name, (1_000_000 - age * 100, 1_000_000 - age * 100))
+    (cache / ".left.tmp").write_bytes(b"x")
+    os.utime(cache / ".left.tmp", (1_000, 1_000))
+    pandoc.trim(cache, limit=250)
+    assert sorted(p.name for p in cache.iterdir()) == ["middle", "new"]
+    assert pandoc.Kept.find(cache, "new") is None  # (not an entry: a log line first)
+    pandoc.Kept.store(cache, "k", b"output\nbytes", [{"type": "W", "verbosity": "WARNING"}])
+    found = pandoc.Kept.find(cache, "k")
+    output, messages = found.result()
+    assert output == b"output\nbytes" and messages[0].type == "W"

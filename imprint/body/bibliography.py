@@ -122,7 +122,7 @@ def _read_file(root: Path, path: Path, wanted: set[str] | None,
     stamp = path.resolve().stat()
     if kind in ("biblatex", "bibtex"):
         index = _bibtex_index(root, path, stamp.st_mtime_ns, stamp.st_size)
-        return _convert_bibtex(index, kind, file, wanted, deadline)
+        return _convert_bibtex(index, kind, file, wanted, deadline, pandoc.cache_in(root))
     if kind == "ris":
         found, problems = _ris(root, path, stamp.st_mtime_ns, stamp.st_size, deadline)
     elif kind == "csljson":
@@ -230,19 +230,19 @@ def _entry_end(text: str, start: int, opening: str) -> tuple[int | None, int]:
 
 
 def _convert_bibtex(index: _BibIndex, kind: str, file: str, wanted: set[str] | None,
-                    deadline: float) -> tuple[list[Record], list[Problem]]:
+                    deadline: float, cache: Path | None = None) -> tuple[list[Record], list[Problem]]:
     keys = list(index.entries) if wanted is None else _with_parents(index, wanted)
     records: list[Record] = []
     problems = list(index.problems)
     for start in range(0, len(keys), CHUNK):
         part = [index.entries[k] for k in keys[start:start + CHUNK]]
         try:
-            converted = _pandoc_records(index.shared, part, kind, file, deadline)
+            converted = _pandoc_records(index.shared, part, kind, file, deadline, cache)
         except _Unreadable:
             converted = []
             for entry in part:  # which entry? each on its own
                 try:
-                    converted += _pandoc_records(index.shared, [entry], kind, file, deadline)
+                    converted += _pandoc_records(index.shared, [entry], kind, file, deadline, cache)
                 except _Unreadable as error:
                     problems.append(Problem(file, f"Pandoc cannot read this entry: {error}", line=entry.line,
                                             hint="check its braces, quotes and commas"))
@@ -272,11 +272,12 @@ class _Unreadable(Exception):
     pass
 
 
-def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, deadline: float) -> list[dict]:
+def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, deadline: float,
+                    cache: Path | None = None) -> list[dict]:
     text = shared + "\n" + "\n".join(e.text for e in entries)
     try:
         output, _ = pandoc.run(["-f", kind, "-t", "csljson"], text.encode("utf-8"),
-                               what=f"the bibliography {file}", file=file, deadline=deadline)
+                               what=f"the bibliography {file}", file=file, deadline=deadline, cache=cache)
     except pandoc.PandocFailed as error:
         raise _Unreadable(error.first_line) from None
     return json.loads(output)
@@ -303,7 +304,8 @@ def _ris_records(root: Path, path: Path, deadline: float):
     text = read_text(root, path, "bibliography")
     try:
         output, _ = pandoc.run(["-f", "ris", "-t", "csljson"], text.encode("utf-8"),
-                               what=f"the bibliography {file}", file=file, deadline=deadline)
+                               what=f"the bibliography {file}", file=file, deadline=deadline,
+                               cache=pandoc.cache_in(root))
     except pandoc.PandocFailed as error:
         return [], [Problem(file, f"Pandoc cannot read this RIS file: {error}")]
     lines: dict[str, int] = {}  # each ID's first line, in one pass

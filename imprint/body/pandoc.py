@@ -10,10 +10,19 @@ stopped at the time limit leaves no Pandoc behind), and reports its warnings as
 JSON (`--log`), which the caller turns into Problems. Its files are in a folder
 named after the process that started it, so that the build can remove those a
 killed worker left (forget_dead()).
+
+A run's output is a function of its inputs (the arguments, the text, the files
+it is given) and of Pandoc's version: given the project's cache folder
+(`cache`), a run that succeeded is kept there (.imprint-cache/pandoc/), and the
+same run is answered from it without starting Pandoc: a build after a change of
+template or stylesheet, or of Imprint itself, does not read the articles again,
+and a watch reads again only the edited text. The folder keeps the entries used
+last, up to CACHE_LIMIT (trim()).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -30,6 +39,8 @@ from typing import Any, Sequence
 from ..errors import InternalError, SourceError
 
 VERSION = "3.9"
+CACHE = Path(".imprint-cache") / "pandoc"  # under the project's root
+CACHE_LIMIT = 512 * 2**20  # bytes: the long article's body is 1.5 MB of JSON
 MEMORY = "2g"  # a 4 MB article (the largest accepted) reads in about 1.5 GB (per run: up to three at once)
 FOLDER = "imprint-pandoc-{pid}-"  # a run's private folder, in the system's temporary folder
 # Pandoc's Markdown, as Quarto reads it, except: front matter is Imprint's own
@@ -69,9 +80,9 @@ class TimeLimit(SourceError):
 
 
 def run(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadline: float,
-        files: dict[str, bytes] | None = None) -> tuple[bytes, list[Message]]:
+        files: dict[str, bytes] | None = None, cache: Path | None = None) -> tuple[bytes, list[Message]]:
     """Pandoc's output and its log messages (see start())."""
-    return start(arguments, stdin, what=what, file=file, deadline=deadline, files=files).result()
+    return start(arguments, stdin, what=what, file=file, deadline=deadline, files=files, cache=cache).result()
 
 
 def deadline_in(seconds: float | None) -> float:
@@ -84,13 +95,20 @@ def deadline_in(seconds: float | None) -> float:
 
 
 def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadline: float,
-          files: dict[str, bytes] | None = None) -> "Running":
+          files: dict[str, bytes] | None = None, cache: Path | None = None) -> "Running | Kept":
     """Pandoc started, to be waited for with result(): meanwhile this process (and
     another Pandoc) can work. `files` (the bibliography, metadata, styles and
     filters Pandoc is to read) are written to a private folder, where Pandoc runs:
     arguments name them by their plain names (a path in metadata would be read as
     Markdown). `what` and `file` name the stage and the source, for messages;
-    `deadline` (time.monotonic()) is the unit's."""
+    `deadline` (time.monotonic()) is the unit's. With a `cache` folder, the same
+    run's kept answer, if there is one (then nothing is started)."""
+    key = None
+    if cache is not None:
+        key = _key(arguments, stdin, files or {})
+        kept = Kept.find(cache, key)
+        if kept is not None:
+            return kept
     folder = tempfile.mkdtemp(prefix=FOLDER.format(pid=os.getpid()))
     try:
         for name, data in (files or {}).items():
@@ -102,7 +120,7 @@ def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadl
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Running(process, stdin, folder, what, file, deadline)
+    return Running(process, stdin, folder, what, file, deadline, (cache, key) if key else None)
 
 
 def forget_dead() -> None:
@@ -130,8 +148,9 @@ class Running:
     it if the unit's deadline passes first. cancel() stops one no longer wanted."""
 
     def __init__(self, process: subprocess.Popen, stdin: bytes, folder: str, what: str, file: str,
-                 deadline: float):
+                 deadline: float, keep: tuple[Path, str] | None = None):
         self.process, self.folder, self.what, self.file, self.deadline = process, folder, what, file, deadline
+        self.keep = keep  # (the cache folder and the run's key: its answer is kept there)
         self._output: tuple[bytes, bytes] = (b"", b"")
         self._thread = threading.Thread(target=self._communicate, args=(stdin,), daemon=True)
         self._thread.start()
@@ -156,9 +175,10 @@ class Running:
             self._thread.join()
         stdout, stderr = self._output
         try:
-            messages = _messages(Path(self.folder) / "log.json")
+            log = _log(Path(self.folder) / "log.json")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+        messages = _messages(log)
         code, what, file = self.process.returncode, self.what, self.file
         if late:
             raise TimeLimit.single(file, f"reading stopped at the time limit in {what}",
@@ -173,7 +193,80 @@ class Running:
                 raise InternalError(f"Imprint's Lua filter failed in {what}: {detail}")
             lines = detail.splitlines()
             raise PandocFailed(code, lines[0] if lines else "", messages)
+        if self.keep is not None:
+            Kept.store(*self.keep, stdout, log)
         return stdout, messages
+
+
+class Kept:
+    """A run answered from the cache: its output and log as the run gave them.
+    An entry is one file, `<key>`: the log as one line of JSON, then the output."""
+
+    def __init__(self, output: bytes, log: list[dict[str, Any]]):
+        self.output, self.log = output, log
+
+    @classmethod
+    def find(cls, cache: Path, key: str) -> "Kept | None":
+        path = cache / key
+        try:
+            data = path.read_bytes()
+            os.utime(path)  # (used now: trim() removes the entries used longest ago)
+            head, output = data.split(b"\n", 1)
+            log = json.loads(head)
+        except (OSError, ValueError):
+            return None  # (none, or unreadable: Pandoc runs)
+        return cls(output, log) if isinstance(log, list) else None
+
+    @staticmethod
+    def store(cache: Path, key: str, output: bytes, log: list[dict[str, Any]]) -> None:
+        """Kept whole or not at all; a cache that cannot be written is no loss."""
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=cache, delete=False, prefix=".", suffix=".tmp") as out:
+                out.write(json.dumps(log, ensure_ascii=True).encode("ascii") + b"\n" + output)
+            os.replace(out.name, cache / key)
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        pass
+
+    def result(self) -> tuple[bytes, list[Message]]:
+        return self.output, _messages(self.log)
+
+
+def _key(arguments: Sequence[str], stdin: bytes, files: dict[str, bytes]) -> str:
+    """What a run's output depends on: Pandoc's version, its arguments, its text,
+    its files (names and bytes), each counted out so that no two runs share one."""
+    digest = hashlib.sha256(f"pandoc {VERSION} {binary().stat().st_size}\n".encode())
+    for part in (*(a.encode("utf-8") for a in arguments), stdin,
+                 *(piece for name in sorted(files) for piece in (name.encode("utf-8"), files[name]))):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def cache_in(root: Path) -> Path:
+    """The project's cache of Pandoc's answers."""
+    return root / CACHE
+
+
+def trim(cache: Path, limit: int | None = None) -> None:
+    """The cache kept within `limit` bytes (CACHE_LIMIT): the entries used longest
+    ago removed first, and what a stopped write left."""
+    limit = CACHE_LIMIT if limit is None else limit
+    try:
+        entries = [(entry.stat(), entry) for entry in os.scandir(cache)]
+    except OSError:
+        return
+    total = 0
+    for stat, entry in sorted(entries, key=lambda found: found[0].st_mtime_ns, reverse=True):
+        total += stat.st_size
+        if total > limit or entry.name.endswith(".tmp") and time.time() - stat.st_mtime > 3600:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 class PandocFailed(Exception):
@@ -184,9 +277,14 @@ class PandocFailed(Exception):
         self.code, self.first_line, self.messages = code, first_line, messages
 
 
-def _messages(log: Path) -> list[Message]:
+def _log(path: Path) -> list[dict[str, Any]]:
+    """Pandoc's JSON log, as it wrote it."""
     try:
-        raw = json.loads(log.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    return [Message(str(m.get("type", "")), str(m.get("verbosity", "")), m) for m in raw if isinstance(m, dict)]
+    return [m for m in raw if isinstance(m, dict)] if isinstance(raw, list) else []
+
+
+def _messages(log: list[dict[str, Any]]) -> list[Message]:
+    return [Message(str(m.get("type", "")), str(m.get("verbosity", "")), m) for m in log]

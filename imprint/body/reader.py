@@ -114,7 +114,7 @@ def start_body(setting: Setting) -> "BodyReading":
         arguments = ["--lua-filter=citations.lua", *arguments]
     running = pandoc.start(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json", *arguments],
                            text.encode("utf-8"), what="the article's text", file=setting.file,
-                           deadline=setting.deadline, files=files)
+                           deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root))
     return BodyReading(setting, text, running, records, known, problems)
 
 
@@ -216,7 +216,8 @@ def read_fields(fields: Sequence[Field], setting: Setting, warnings: list[Proble
     try:
         output, _ = pandoc.run(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json"], b"",
                                what="the Markdown fields", file=setting.file, deadline=setting.deadline,
-                               files={"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")})
+                               files={"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")},
+                               cache=pandoc.cache_in(setting.root))
     except pandoc.PandocFailed as error:
         raise SourceError.single(setting.file, f"Pandoc could not read the Markdown fields: {error}") from None
     problems: list[Problem] = []
@@ -530,7 +531,7 @@ def _highlight(nodes: list[Node], setting: Setting) -> Problem | None:
     try:
         output, _ = pandoc.run(["-f", "json", "-t", "html", "--syntax-highlighting=default"],
                                json.dumps(document).encode("utf-8"), what="the code blocks", file=setting.file,
-                               deadline=setting.deadline)
+                               deadline=setting.deadline, cache=pandoc.cache_in(setting.root))
     except pandoc.PandocFailed as error:
         return Problem(setting.file, f"the code is shown without highlighting: Pandoc could not highlight it "
                                      f"({error})", line=setting.body_line)

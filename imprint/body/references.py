@@ -22,15 +22,17 @@ HERE = Path(__file__).parent
 
 
 def format_references(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
-                      deadline: float, quotes: str = "“”‘’") -> list[list[tuple[Markup, str]]]:
-    """For each style, every record as its reference list formats it: (HTML, text)."""
-    return start(records, styles, lang, file=file, deadline=deadline, quotes=quotes).result()
+                      deadline: float, quotes: str = "“”‘’", cache: Path | None = None
+                      ) -> list[list[tuple[Markup, str]]]:
+    """For each style, every record as its reference list formats it: (HTML, text).
+    `cache`: the project's cache of Pandoc's answers (pandoc.cache_in())."""
+    return start(records, styles, lang, file=file, deadline=deadline, quotes=quotes, cache=cache).result()
 
 
 class Formatting:
     """References being formatted by Pandoc: result() waits for them."""
 
-    def __init__(self, running: pandoc.Running, records, styles, lang: str, file: str, quotes: str):
+    def __init__(self, running: pandoc.Running | pandoc.Kept, records, styles, lang: str, file: str, quotes: str):
         self.running, self.records, self.styles = running, records, styles
         self.lang, self.file, self.quotes = lang, file, quotes
 
@@ -47,7 +49,7 @@ class Formatting:
 
 
 def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
-          deadline: float, quotes: str = "“”‘’") -> Formatting:
+          deadline: float, quotes: str = "“”‘’", cache: Path | None = None) -> Formatting:
     """format_references() started: meanwhile this process can work."""
     files = {"refs.json": json.dumps([citeproc_js.for_pandoc(r, lang) for r in records],
                                      ensure_ascii=False).encode("utf-8"),
@@ -60,7 +62,7 @@ def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: st
                                      "lang": lang}).encode("utf-8")
     running = pandoc.start(["-f", "markdown", "-t", "json", "--metadata-file=meta.json",
                             "--lua-filter=references.lua"], b"", what="the citation styles", file=file,
-                           deadline=deadline, files=files)
+                           deadline=deadline, files=files, cache=cache)
     if os.environ.get("IMPRINT_CITEPROC_DUMP"):
         _dump(records, styles, lang)
     return Formatting(running, records, styles, lang, file, quotes)

@@ -275,7 +275,7 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
     translated = translated_record(article, record, text("translation.title"), text("translation.subtitle"))
     try:
         first = start_references([record], [style], article.lang, file=article.file, deadline=setting.deadline,
-                                 quotes=str(t["quotes"]))
+                                 quotes=str(t["quotes"]), cache=pandoc.cache_in(setting.root))
     except StyleError as error:
         problems += _style_problems(article, error)
         return None
@@ -284,7 +284,8 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
         lang = article.translation.lang
         try:
             second = start_references([translated], [style], lang, file=article.file, deadline=setting.deadline,
-                                      quotes=str(setting.other_words[lang]["quotes"]))
+                                      quotes=str(setting.other_words[lang]["quotes"]),
+                                      cache=pandoc.cache_in(setting.root))
         except StyleError as error:
             first.cancel()
             problems += _style_problems(article, error)
@@ -363,13 +364,15 @@ def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> M
     style = theme.csl_style(article.csl)
     reference, reference_text = format_references([record], [style], article.lang,
                                                   file=article.file, deadline=pandoc.deadline_in(60),
-                                                  quotes=str(manuscript.t["quotes"]))[0][0]
+                                                  quotes=str(manuscript.t["quotes"]),
+                                                  cache=pandoc.cache_in(theme.root))[0][0]
     translation = manuscript.translation
     if translation is not None and translation.reference is not None:
         translated = translated_record(article, record, translation.title_text,
                                        metadata_text(translation.subtitle) if translation.subtitle else None)
         line, text = format_references([translated], [style], translation.lang, file=article.file,
-                                       deadline=pandoc.deadline_in(60), quotes=str(translation.t["quotes"]))[0][0]
+                                       deadline=pandoc.deadline_in(60), quotes=str(translation.t["quotes"]),
+                                       cache=pandoc.cache_in(theme.root))[0][0]
         translation = dataclasses.replace(translation, reference=line, reference_text=text)
     return dataclasses.replace(manuscript, article=article, record=ReadOnlyDict(record),
                                reference=reference, reference_text=reference_text, translation=translation)

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from ..settings import Settings
 from ..editions import EDITIONS
-from ..body.pandoc import deadline_in
+from ..body.pandoc import cache_in, deadline_in
 from ..body.reader import Field, render_fields
 from ..body.references import format_references
 from ..errors import Problem, StyleError
@@ -247,7 +247,8 @@ def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> 
     names = list(dict.fromkeys((article.csl,) + (publication.cite_as or DEFAULT_CITE_AS)))
     paths = [theme.csl_style(name) for name in names]  # checked beforehand (cite_as_styles)
     formatted = format_references([record], paths, article.lang, file=article.file, deadline=deadline_in(60),
-                                  quotes=str(manuscript.t["quotes"]))  # (one record: well under a second)
+                                  quotes=str(manuscript.t["quotes"]),  # (one record: well under a second)
+                                  cache=cache_in(theme.root))
     found = [Citation(_style_title(path) or name, *entries[0]) for name, path, entries in zip(names, paths, formatted)]
     translation = manuscript.translation
     if translation is not None and translation.reference is not None:
