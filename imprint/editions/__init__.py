@@ -103,11 +103,6 @@ def mixes_print(formats: Iterable[str]) -> bool:
     return any(printed) and not all(printed)
 
 
-def issue_editions() -> tuple[str, ...]:
-    """What an issue is built as (dist/<issue>/), when its articles get these editions."""
-    return tuple(name for name, edition in EDITIONS.items() if edition.issue_writer)
-
-
 def rendering_modules(formats: Iterable[str]) -> tuple[str, ...]:
     """What rendering units in these editions loads (the body's reader, Jinja,
     the writers, WeasyPrint for a print edition): a local worker loads them as
