@@ -18,7 +18,7 @@ import pytest
 import imprint.editions.pdf.weasy  # noqa: F401 (WeasyPrint, patched)
 from imprint import patches
 from imprint.errors import InternalError
-from imprint.patches import (pydyf_page_references, pyphen_patterns, rewrite, weasyprint_footnotes, weasyprint_tags,
+from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, weasyprint_footnotes, weasyprint_tags,
                              ziamath_rows, ziamath_sizes)
 from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
@@ -145,6 +145,36 @@ def test_page_references_patch_changes_no_byte(monkeypatch):
     patched = document.write_pdf(pdf_variant="pdf/ua-1")
     monkeypatch.setattr(pydyf.PDF, "page_references", pydyf_page_references.original())
     assert document.write_pdf(pdf_variant="pdf/ua-1") == patched
+
+
+# -- cffi_type_names: a type string parsed with the type names it uses
+
+WEASYPRINT_TYPES = ("PangoRectangle *", "unsigned int *", "hb_tag_t[100]", "char[]", "PangoLogAttr[]", "FcResult *",
+                    "FcChar8 **", "char[4]", "PangoFcFontMap *")
+
+
+def test_cffi_parses_a_type_with_the_type_names_it_uses(monkeypatch):
+    from cffi import cparser
+    from weasyprint.text.ffi import ffi
+
+    assert cffi_type_names.applied()
+    parsed = []
+    real = cparser._get_parser
+
+    class Counting:
+        def parse(self, source, *args, **kwargs):
+            parsed.append(source.count("typedef int "))
+            return real().parse(source, *args, **kwargs)
+
+    monkeypatch.setitem(cparser.Parser._parse.__globals__, "_get_parser", Counting)  # (the patched one's)
+    monkeypatch.setattr(cparser, "_get_parser", Counting)
+    patched = [ffi._parser.parse_type(t) for t in WEASYPRINT_TYPES]
+    assert max(parsed) <= 3  # (the names each type uses, and cffi's own line)
+    parsed.clear()
+    monkeypatch.setattr(cparser.Parser, "_parse", cffi_type_names.original())
+    plain = [ffi._parser.parse_type(t) for t in WEASYPRINT_TYPES]
+    assert min(parsed) > 50  # (cffi's own: every type name WeasyPrint declared, for each type)
+    assert [str(t) for t in plain] == [str(t) for t in patched]
 
 
 # -- pyphen_patterns: a dictionary's patterns read in one loop each

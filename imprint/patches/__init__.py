@@ -12,8 +12,8 @@ standard library.
   calls it at start-up, so that a mismatch is one clear error, not a wrong page.
 - `import_weasyprint()`: WeasyPrint imported (its libraries opened by their file
   names: weasyprint_libraries.py) and the patches of WeasyPrint and what it
-  uses (pydyf, Pyphen) applied, once. imprint/editions/pdf/weasy.py calls it; every use of WeasyPrint
-  in Imprint goes through that module.
+  uses (pydyf, Pyphen, cffi) applied, once. imprint/editions/pdf/weasy.py calls
+  it; every use of WeasyPrint in Imprint goes through that module.
 - `import_ziamath()`: ziamath imported and its patches applied (body/formulas.py,
   which draws formulas for print, calls it).
 
@@ -29,11 +29,11 @@ import sys
 from types import ModuleType
 
 from ..errors import InternalError
-from . import (pydyf_page_references, pyphen_patterns, weasyprint_footnotes, weasyprint_libraries, weasyprint_tags,
-               ziamath_rows, ziamath_sizes)
+from . import (cffi_type_names, pydyf_page_references, pyphen_patterns, weasyprint_footnotes, weasyprint_libraries,
+               weasyprint_tags, ziamath_rows, ziamath_sizes)
 
 PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_footnotes, weasyprint_tags,
-                                    pydyf_page_references, pyphen_patterns, ziamath_rows, ziamath_sizes)
+                                    pydyf_page_references, pyphen_patterns, cffi_type_names, ziamath_rows, ziamath_sizes)
 
 # Not patches: private parts of a dependency that Imprint reads, with the version
 # they were checked against and where. (distribution, version, what and where)
@@ -78,7 +78,7 @@ def import_weasyprint() -> ModuleType:
     """WeasyPrint, imported the quick way, with every patch applied."""
     check_versions()
     weasyprint = weasyprint_libraries.import_weasyprint()
-    apply("weasyprint", "pydyf", "pyphen")
+    apply("weasyprint", "pydyf", "pyphen", "cffi")
     return weasyprint
 
 
