@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/run.py [--repeat N] [--only NAME ...] [--markdown]
 
-Every measurement is a fresh process building into an empty folder (no cache,
-no manifest): wall time, and the peak memory of the whole process tree (RSS
+Every measurement is a fresh process building into an empty folder, with no
+manifest and no cache (the project's .imprint-cache/ emptied: Pandoc's answers,
+formulas), except the rows that say what they keep: wall time, and the peak memory of the whole process tree (RSS
 summed over the process and its children, sampled from /proc every 5 ms for the
 first second, then every 50 ms).
 Rows are measured in turn, round after round, so that the machine's state
@@ -116,8 +117,13 @@ def emptied(*paths: Path):
     return prepare
 
 
-def imprint(project: Path, out: Path, *options: str) -> Row:
-    return Row("", PUBLISH + ["-q", "-C", str(project), "-o", str(out), "--force", *options], emptied(out))
+def imprint(project: Path, out: Path, *options: str, keep: str = "") -> Row:
+    """A build from nothing: no dist/, no cache; `keep` "formulas" or "pandoc":
+    that part of the project's cache is kept from the runs before."""
+    cache = project / ".imprint-cache"
+    forgotten = [cache / part for part in ("formulas", "pandoc") if part != keep]
+    return Row("", PUBLISH + ["-q", "-C", str(project), "-o", str(out), "--force", *options],
+               emptied(out, *forgotten))
 
 
 def unchanged(project: Path, out: Path, *options: str) -> Row:
@@ -148,7 +154,7 @@ def on_cluster(project: Path, out: Path, workers: int, *options: str) -> Row:
     running: list[subprocess.Popen] = []
 
     def start() -> None:
-        emptied(out)()
+        emptied(out, project / ".imprint-cache")()
         process = subprocess.Popen([PYTHON, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                    env=ENV, cwd=REPO)
         if not process.stdout.readline().startswith("tcp://"):
@@ -262,6 +268,8 @@ def main() -> None:
         ("seed: pandoc PDF", pandoc(seed, out.with_suffix(".pdf"), "--pdf-engine=weasyprint")),
         ("seed: pandoc EPUB", pandoc(seed, out.with_suffix(".epub"))),
         ("long: Imprint EPUB", imprint(work / "long", out, "-f", "epub")),
+        ("long: Imprint EPUB again, Pandoc's answers kept (a template changed)",
+         imprint(work / "long", out, "-f", "epub", keep="pandoc")),
         ("long: pandoc EPUB", pandoc(long, out.with_suffix(".epub"))),
         ("long: Imprint PDF", imprint(work / "long", out, "-f", "pdf")),
         ("long: pandoc PDF", pandoc(long, out.with_suffix(".pdf"), "--pdf-engine=weasyprint")),
@@ -278,9 +286,9 @@ def main() -> None:
          on_cluster(work / "articles", out, 2, "-f", "epub,pdf")),
         ("seed: Imprint, nothing changed", unchanged(work / "seed", work / "unchanged")),
         ("seed: Imprint cold build, every edition", imprint(work / "seed", out)),
-        ("math 250: Imprint EPUB+PDF, formulas drawn (empty cache)",
-         Row("", imprint(work / "math", out, "-f", "epub,pdf").command, emptied(out, work / "math" / ".imprint-cache"))),
-        ("math 250: Imprint EPUB+PDF, formulas from the cache", imprint(work / "math", out, "-f", "epub,pdf")),
+        ("math 250: Imprint EPUB+PDF, formulas drawn (empty cache)", imprint(work / "math", out, "-f", "epub,pdf")),
+        ("math 250: Imprint EPUB+PDF, formulas from the cache",
+         imprint(work / "math", out, "-f", "epub,pdf", keep="formulas")),
         ("math 250 as words: Imprint EPUB+PDF", imprint(work / "math-words", out, "-f", "epub,pdf")),
     ]
     for name, row in rows:
@@ -323,6 +331,8 @@ def report(rows: list[Row], markdown: bool) -> None:
         ("long PDF / pandoc PDF (target <= 1)", ratio("long: Imprint PDF", "long: pandoc PDF")),
         ("long PDF / WeasyPrint on the same HTML (target <= 1.05)",
          ratio("long: Imprint PDF", "long: WeasyPrint on Imprint's HTML")),
+        ("long EPUB again with Pandoc's answers kept / cold",
+         ratio("long: Imprint EPUB again, Pandoc's answers kept (a template changed)", "long: Imprint EPUB")),
         ("long x2 / long, EPUB (target <= 2.1)", ratio("long x2: Imprint EPUB", "long: Imprint EPUB")),
         ("long x2 / long, PDF (target <= 2.1)", ratio("long x2: Imprint PDF", "long: Imprint PDF")),
         ("issue 100 / issue 50 (target <= 2.1)",
