@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from markupsafe import Markup
 
 from conftest import REPO, make_project
 from imprint import build
@@ -19,6 +20,7 @@ from imprint.settings import Settings
 from imprint.source.readonly import ReadOnlyDict
 from imprint.theme import Theme
 from imprint.theme import jinja as templating
+from imprint.theme import work
 from imprint.theme.stylesheets import references, scheme_of
 
 SLUG = "batunaev-2019-khalkhin-gol"
@@ -131,6 +133,100 @@ def test_what_a_template_may_not_do_is_a_style_error_at_its_line(payload, tmp_pa
     assert secret.read_text() == SECRET
 
 
+STEPS, CHARACTERS = "past 1,000,000 turns of loops and calls", "past 100,000,000 characters written or made"
+
+
+@pytest.mark.parametrize("payload, past", [
+    ("{% for a in range(100000) %}{% for b in range(100000) %}{{ b }}{% endfor %}{% endfor %}", STEPS),
+    ("{% for a in range(100000) %}{% for b in range(100000) if false %}{% endfor %}{% endfor %}", STEPS),
+    ("{% for a in range(100000) %}{% for b in range(100000)|reverse %}{% endfor %}{% endfor %}", STEPS),
+    ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}", STEPS),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% include 'y.html.j2' %}{% endfor %}{% endfor %}",
+     STEPS),
+    ("{% set ns = namespace(s='ab') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+     CHARACTERS),
+    ("{% set ns = namespace(s='ab') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+     CHARACTERS),
+    ("{% for i in range(100000) %}{{ big }}{% endfor %}", CHARACTERS),
+    ("{% for i in range(100000) %}{{ 'x'|center(100000) }}{% endfor %}", CHARACTERS),
+    ("{% for i in range(100000) %}" + "x" * 10_000 + "{% endfor %}", CHARACTERS),
+])
+def test_a_runaway_template_stops_with_its_name_long_before_the_time_limit(payload, past, tmp_path):
+    """Loops within loops (writing or not), a macro calling itself twice, an
+    include in a loop, a text doubled again and again, a long text written in a
+    loop: each stopped within seconds by the count of the rendering's work, with
+    the template and line, not left to run (or fill the memory) until the unit's
+    --time-limit."""
+    import time
+
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "x.html.j2").write_text(f"<p>first line</p>\n{payload}\n")
+    (project / "styles" / "templates" / "y.html.j2").write_text("<p>{{ 1 }}</p>\n")
+    started = time.monotonic()
+    with pytest.raises(StyleError) as raised:
+        Theme(project, project / "styles").render("x.html.j2", big=Markup("<p>" + "x" * 1_000_000 + "</p>"))
+    assert time.monotonic() - started < 60  # (3 s at most here: --time-limit is 300)
+    problem = raised.value.problems[0]
+    assert problem.message.startswith(f"template error: the rendering was stopped here, {past}"), problem
+    assert problem.file in ("styles/templates/x.html.j2", "styles/templates/y.html.j2") and problem.line, problem
+    if problem.file.endswith("y.html.j2"):  # (stopped in what it includes: the line that included it is named)
+        assert "(rendered from styles/templates/x.html.j2:2)" in problem.message
+    assert problem.hint.startswith("look for ")
+
+
+def test_a_runaway_template_in_a_build_is_a_style_error_not_a_stopped_unit(tmp_path, capsys, monkeypatch):
+    """In a build: exit 2, the template and line of the loop, the rendering's limit
+    named, long before the unit's --time-limit would have stopped it."""
+    import time
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / FRONT_MATTER
+    line = first_line_after_comments(template)
+    insert_line(template, line, "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}")
+    started = time.monotonic()
+    code, err = run(root, "--formats", "epub", "--time-limit", "120", capsys=capsys)
+    assert code == 2 and time.monotonic() - started < 60
+    assert (f"error: {FRONT_MATTER}:{line}: template error: the rendering was stopped here, past 1,000,000 turns "
+            "of loops and calls") in err, err
+    assert "look for loops within loops" in err and "seconds" not in err
+
+
+def test_the_work_of_a_rendering_is_counted_as_the_readme_says(tmp_path, monkeypatch):
+    """A turn of a loop and a call (of a macro, of range) are one step each; a page
+    and each call of a macro from Python (a note's) are counted apart; what a
+    template includes counts with it."""
+    monkeypatch.setattr(work, "MAX_STEPS", 1000)
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    templates = {"fits.j2": "{% for a in range(10) %}{% for b in range(96) %}{% endfor %}{% endfor %}"
+                            "{% include 'one.j2' %}",  # 11 calls of range, 10 + 960 turns, one.j2's 10: 991
+                 "one.j2": "{% macro m() %}{% for i in range(8) %}{% endfor %}{% endmacro %}{{ m() }}",
+                 "over.j2": "{% for a in range(10) %}{% for b in range(97) %}{% endfor %}{% endfor %}"
+                            "{% include 'one.j2' %}",  # 1001
+                 "notes.j2": "{% macro note(n) %}{% for i in range(999) %}{% endfor %}{% endmacro %}"}
+    for name, text in templates.items():
+        (project / "styles" / "templates" / name).write_text(text)
+    theme = Theme(project, project / "styles")
+    assert theme.render("fits.j2") == ""
+    with pytest.raises(StyleError, match="past 1,000 turns of loops and calls"):
+        theme.render("over.j2")
+    notes = theme.macros("notes.j2")
+    for number in range(5):
+        assert notes.note(number) == ""
+
+
+def test_imprint_s_own_templates_take_a_hundredth_of_the_limits(tmp_path, monkeypatch):
+    """Every edition and page of the example project rendered within 1/100 of
+    each limit: ordinary templates are far from them."""
+    monkeypatch.setattr(work, "MAX_STEPS", work.MAX_STEPS // 100)
+    monkeypatch.setattr(work, "MAX_CHARACTERS", work.MAX_CHARACTERS // 100)
+    root = make_project(tmp_path / "project", REPO / "source")
+    report = build(Settings.for_project(root, environ={}, executor="inline", formats=("epub", "pdf", "site")))
+    assert report.ok, report.problems
+
+
 def test_what_a_template_may_do_still_works(tmp_path):
     """The sandbox takes nothing a designer needs: a path's name, Jinja's helpers,
     formatting, small repetitions and powers, macros, Imprint's two filters."""
@@ -183,6 +279,25 @@ def test_a_template_compiled_without_the_sandbox_is_not_loaded_from_the_cache(tm
     assert compiled == ["references.html.j2"]  # not read back from the plain environment's file
     Theme(project, project / "styles").env.get_template("references.html.j2")
     assert compiled == ["references.html.j2"]  # but the sandbox's own is kept and read back
+    assert len(list((tmp_path / "cache").iterdir())) == 2
+
+
+def test_a_template_compiled_before_its_work_was_counted_is_not_loaded_from_the_cache(tmp_path, monkeypatch):
+    """Imprint's own templates are kept compiled across upgrades: one compiled by a
+    sandbox that did not count (its loops and bodies unmarked) must be compiled again."""
+    monkeypatch.setattr(templating._OwnTemplatesCache, "folder", tmp_path / "cache")
+    project = tmp_path / "project"
+    (project / "styles").mkdir(parents=True)
+    with monkeypatch.context() as before:
+        before.setattr(templating.ImprintSandbox, "code_generator_class", jinja2.compiler.CodeGenerator)
+        before.setattr(templating.ImprintSandbox, "counting", None)
+        Theme(project, project / "styles").env.get_template("references.html.j2")
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, source, name=None, *args, **kwargs: (
+        compiled.append(name), compile_(self, source, name, *args, **kwargs))[1])
+    Theme(project, project / "styles").env.get_template("references.html.j2")
+    assert compiled == ["references.html.j2"]
     assert len(list((tmp_path / "cache").iterdir())) == 2
 
 

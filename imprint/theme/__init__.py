@@ -128,11 +128,17 @@ class Theme:
 
     @contextmanager
     def _template_errors(self, name: str) -> Iterator[None]:
+        """Where a template is rendered: its mistakes become StyleErrors naming its
+        line, and its work is counted (work.py), so that a runaway one stops
+        with its name, not at the unit's --time-limit."""
         import jinja2
         import jinja2.sandbox
 
+        from . import work  # (loaded here, once: a theme that renders nothing needs none of it)
+
         try:
-            yield
+            with work.bounded_work():
+                yield
         except jinja2.TemplateSyntaxError as error:
             raise StyleError([Problem(
                 self._shown(error.filename or name), f"template error: {error.message}", line=error.lineno,
@@ -146,6 +152,13 @@ class Theme:
             file, line = self._template_frame(sys.exc_info()[2], name)
             raise StyleError([Problem(file, f"template error: {_sentence(error)}", line=line,
                                       hint=SANDBOX_HINT)]) from None
+        except work.TooMuchWork as error:
+            frames = self._template_frames(sys.exc_info()[2])  # (where it stopped, and the lines that led there)
+            file, line = frames[-1] if frames else self._template_frame(None, name)
+            callers = ", ".join(f"{f}:{n}" for f, n in dict.fromkeys(reversed(frames)) if (f, n) != (file, line))
+            raise StyleError([Problem(file, f"template error: {_sentence(error)}"
+                                      + (f" (rendered from {callers})" if callers else ""), line=line,
+                                      hint=error.hint)]) from None
         except (jinja2.UndefinedError, TypeError, ValueError) as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
             raise StyleError([Problem(file, f"template error: {error}", line=line,
@@ -166,18 +179,23 @@ class Theme:
     def _template_frame(self, tb, name: str, recursion: bool = False) -> tuple[str, int | None]:
         """The innermost template file and line in a traceback (Jinja rewrites frames
         to them); for a recursion, the line met most often: the call that repeats."""
-        found: list[tuple[str, int | None]] = []
+        found = self._template_frames(tb)
+        if not found:
+            return display(self.dir / TEMPLATES / name, self.root), None
+        if recursion:
+            return Counter(found).most_common(1)[0][0]
+        return found[-1]
+
+    def _template_frames(self, tb) -> list[tuple[str, int]]:
+        """The template files and lines in a traceback, outermost first."""
+        found = []
         folders = tuple(str(entry.dir / TEMPLATES) for entry in self.path)
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
             if filename.startswith(folders):
                 found.append((self._shown(filename), tb.tb_lineno))
             tb = tb.tb_next
-        if not found:
-            return display(self.dir / TEMPLATES / name, self.root), None
-        if recursion:
-            return Counter(found).most_common(1)[0][0]
-        return found[-1]
+        return found
 
     def strings(self, lang: str) -> Mapping[str, Any]:
         """The words of the editions in `lang` (en-GB, then en, then English).

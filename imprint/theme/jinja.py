@@ -11,7 +11,7 @@ functions and frames, and the lists and mappings a template is given cannot be
 changed. Beyond Jinja's rules: a path (Article.path, an image's) gives a template
 its name and parts but none of its methods that touch the disk, and a number or
 text a template makes (by `**`, `*`, a format's width, a filter's size) has a
-limit.
+limit, and so has the work of one rendering (work.py).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from ..errors import SourceError, StyleError
 from ..files import read_text, resolve_inside
 from ..building.output import write_atomic
 from .typography import nbsp_html
+from .work import SIZED, WORK_FILTER, WorkCounter, current, finalize, made, work_filter
 
 
 # What a template may call besides its variables: Jinja's own globals but `lipsum`
@@ -48,9 +49,36 @@ MAX_POWER_BITS = 4096
 
 
 class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with paths kept off the disk and `*` and `**` bounded."""
+    """Jinja's immutable sandbox, with paths kept off the disk, `*` and `**` bounded
+    and the work of a rendering counted (work.py)."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = WorkCounter
+    counting = 1  # (how the compiled code counts its work: part of what a compiled template depends on)
+
+    def __init__(self, **options: Any):
+        super().__init__(finalize=finalize, **options)
+        self.filters[WORK_FILTER] = work_filter
+
+    made = staticmethod(made)  # (for `~`: WorkCounter)
+
+    def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """Jinja 3.1's sandboxed call (its two lines, written out here), counted: a
+        step (and a recursive loop's next turns), and the size of what it makes."""
+        if not self.is_safe_callable(obj):
+            raise jinja2.sandbox.SecurityError(f"{obj!r} is not safely callable")
+        work = current.get()
+        if work is not None:
+            work.steps -= 1 + (len(args[0]) if args and isinstance(obj, jinja2.runtime.LoopContext)  # loop(items)
+                               and hasattr(args[0], "__len__") else 0)
+            if work.steps < 0:
+                work.stop()
+        value = context.call(obj, *args, **kwargs)
+        if work is not None:
+            work.characters -= len(value) if isinstance(value, str) or isinstance(value, SIZED) else 1
+            if work.characters < 0:
+                work.stop()
+        return value
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, PurePath) and not hasattr(PurePath, attr):
@@ -63,6 +91,8 @@ class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     def call_binop(self, context: jinja2.runtime.Context, op: str, left: Any, right: Any) -> Any:
         # (Jinja's sandbox bounds range() only; 9 ** 999999 or 'a' * 10 ** 10 would
         # take the worker's memory or time before any limit stopped it.)
+        if op == "+":  # (only counted: a text added to itself again and again doubles)
+            return made(left + right)
         if op == "**" and _is_int(left) and _is_int(right) and right > 0 and \
                 abs(left) > 1 and right * abs(left).bit_length() > MAX_POWER_BITS:
             raise jinja2.TemplateRuntimeError(f"{left} ** {right} is a number too large for a template "
@@ -76,7 +106,7 @@ class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
                     f"{MAX_REPEAT:,})")
         if op == "%" and isinstance(left, str):
             _check_printf(left, right)
-        return {"**": operator.pow, "*": operator.mul, "%": operator.mod}[op](left, right)
+        return made({"**": operator.pow, "*": operator.mul, "%": operator.mod}[op](left, right))
 
     def wrap_str_format(self, value: Any) -> Any:
         """'{:>999999999}'.format(x) would make a text of a gigabyte: widths are bounded."""
@@ -132,7 +162,7 @@ def _bounded(name: str, filter_: Callable) -> Callable:
                 raise _too_large(f"{name}'s argument", arg)
         if name == "format" and len(args) >= skip and isinstance(args[skip - 1], str):
             _check_printf(args[skip - 1], tuple(args[skip:]))
-        return filter_(*args, **kwargs)
+        return made(filter_(*args, **kwargs))
 
     return bounded
 
@@ -147,8 +177,8 @@ def environment(folders: list[tuple[Path, Path]], own: Path, options: Mapping[st
         **options,
     )
     env.globals = {name: env.globals[name] for name in GLOBALS}
-    env.filters = {name: _bounded(name, filter_) for name, filter_ in env.filters.items()
-                   if name not in LEFT_OUT_FILTERS}
+    env.filters = {name: filter_ if name == WORK_FILTER else _bounded(name, filter_)
+                   for name, filter_ in env.filters.items() if name not in LEFT_OUT_FILTERS}
     # {{ text|typeset(lang) }}: non-breaking spaces by the language's rules.
     env.filters["typeset"] = lambda value, lang: nbsp_html(markupsafe.escape(value), lang)
     # {{ size|filesize(t) }}: 170 kB, in the words of the page's language.
@@ -159,9 +189,10 @@ def environment(folders: list[tuple[Path, Path]], own: Path, options: Mapping[st
 def _compiled_as(kind: type[jinja2.Environment]) -> str:
     """What the compiled code depends on besides the options: a sandbox compiles
     calls (and the operators it intercepts) differently from a plain Environment,
-    so a template compiled by one must not be loaded by the other."""
+    and counts its work (`counting`, work.py) in code of its own, so a template
+    compiled by one must not be loaded by the other."""
     return f"{kind.__module__}.{kind.__qualname__}:{kind.sandboxed}:{sorted(kind.intercepted_binops)}:" \
-           f"{sorted(kind.intercepted_unops)}"
+           f"{sorted(kind.intercepted_unops)}:{getattr(kind, 'counting', None)}"
 
 
 def _file_size(size: int, t: Mapping[str, Any]) -> str:
