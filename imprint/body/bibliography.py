@@ -61,19 +61,22 @@ def load(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...], wanted: 
     merged = {**common, **own}
     known = set(merged)
     for path in files + shared:
-        known |= _keys(root, path)
+        known |= _keys(root, path, deadline)
     return merged, problems + more, known
 
 
-def _keys(root: Path, path: Path) -> set[str]:
-    """Every key a bibliography file has (read once: the readers keep what they read)."""
+def _keys(root: Path, path: Path, deadline: float) -> set[str]:
+    """Every key a bibliography file has (read once: the readers keep what they read;
+    a RIS file was converted whole when its records were read)."""
     try:
         stamp = path.resolve().stat()
         kind = FORMATS.get(path.suffix.lower())
         if kind in ("biblatex", "bibtex"):
             with stage(f"reading the bibliography {display(path, root)}"):
                 return set(_bibtex_index(root, path, stamp.st_mtime_ns, stamp.st_size).entries)
-        if kind == "csljson":
+        if kind == "ris":
+            found = _ris(root, path, stamp.st_mtime_ns, stamp.st_size, deadline)[0]
+        elif kind == "csljson":
             found = _csl_json(root, path, stamp.st_mtime_ns, stamp.st_size)[0]
         elif kind == "yaml":
             found = _csl_yaml(root, path, stamp.st_mtime_ns, stamp.st_size)[0]

@@ -47,7 +47,7 @@ class Links:
             line = self.source.take_key(key)
             label = self.found.labels.get(key) or self.found.labels.get(key[0].lower() + key[1:])
             if label is None:
-                close = _close(key, self.found.labels)
+                close = closest_key(key, self.found.labels)
                 self.problem(line, f"nothing has the label '{key}'",
                              hint=f"did you mean '{close}'?" if close else
                              "give the figure, table, equation or heading that id: {#" + key.lower() + "}")
@@ -93,7 +93,7 @@ class Links:
                         self.problem(line, f"the citation @{key} has no bibliography to come from",
                                      hint="name the file in the front matter: bibliography: references.bib")
                     else:
-                        close = _close(key, self.context.references)
+                        close = closest_key(key, self.context.references)
                         self.problem(line, f"no reference has the key '{key}'",
                                      hint=f"did you mean '{close}'?" if close else "add it to the bibliography")
 
@@ -156,7 +156,10 @@ def is_crossref(key: str) -> bool:
     return prefix in CROSSREF_KINDS
 
 
-def _close(key: str, known) -> str | None:
+def closest_key(key: str, known) -> str | None:
+    """The known key (or label) `key` is a typing mistake of, if one is close: what
+    "did you mean" offers for a citation wherever it is written (the text, a
+    front-matter field, nocite)."""
     import difflib  # (only when something is mistyped)
 
     found = difflib.get_close_matches(key, list(known), n=1)

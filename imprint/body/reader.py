@@ -26,7 +26,7 @@ from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable
-from .links import CROSSREF_KINDS, is_crossref
+from .links import CROSSREF_KINDS, closest_key, is_crossref
 from .locate import Source
 from .quarto import mark_cells
 from .structure import Analysis, Context, _outline, analyse
@@ -97,7 +97,8 @@ def start_body(setting: Setting) -> "BodyReading":
         problems += found
     for key in setting.nocite:
         if key != "*" and key not in known:
-            problems.append(Problem(setting.file, f"nocite: no reference has the key '{key}'", field="nocite"))
+            message, hint = _unknown_key(key, known, setting)
+            problems.append(Problem(setting.file, message, field="nocite", hint=hint))
     files, arguments = _citeproc_files(setting, records)
     meta = {
         "lang": setting.lang,
@@ -187,9 +188,9 @@ class BodyReading:
             if node["t"] == "Cite":
                 for key in (c["citationId"] for c in node["c"][0] if c["citationId"] not in self.known):
                     field = next((f for f in setting.cited_fields if f"@{key}" in f.text), None)
-                    problems.append(Problem(setting.file, f"no reference has the key '{key}'" if self.known else
-                                            f"the citation @{key} has no bibliography to come from",
-                                            line=field.line if field else None, field=field.path if field else None))
+                    message, hint = _unknown_key(key, self.known, setting)
+                    problems.append(Problem(setting.file, message, line=field.line if field else None,
+                                            field=field.path if field else None, hint=hint))
         targets = analysis.ids | set(analysis.labels) | {attr(e)[0] for e in references}
 
         def target(href: str) -> str | None:  # (the fields link to the body as it is linked)
@@ -263,6 +264,17 @@ def _nested_line(node: Node, blocks: list[Node], source: Source) -> int | None:
             before += len(word.findall(found["c"]))
     lines = source.lines_of(word)
     return lines[before] if before < len(lines) else _deepest_line(source.text, source.first_line)
+
+
+def _unknown_key(key: str, known: set[str], setting: Setting) -> tuple[str, str]:
+    """The message and hint for a key cited in a front-matter field or `nocite`
+    that no reference has: those of a citation in the text (links.py), "did you
+    mean" and all, whatever the bibliography's format."""
+    if not (setting.bibliography or setting.shared_bibliography):
+        return (f"the citation @{key} has no bibliography to come from",
+                "name the file in the front matter: bibliography: references.bib")
+    close = closest_key(key, known)
+    return f"no reference has the key '{key}'", f"did you mean '{close}'?" if close else "add it to the bibliography"
 
 
 def _candidate_keys(text: str) -> set[str]:
