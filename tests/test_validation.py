@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from conftest import REPO
 from imprint.source import schema
+from imprint.source.issues import _page_past_printing
 from imprint.source.frontmatter import load_yaml
 from imprint.source.validation import ANNOTATIONS, KEYWORDS, errors, validate
 
@@ -172,3 +176,17 @@ def test_a_value_s_line_breaks_are_shown_as_escapes():
     found = validate(text, {"type": "object", "properties": {"url": schema._url("A page."), "lang": schema.LANG}})
     assert [p.message for p in found] == ["'https://example.org/\\n' is not a web address",
                                           "'e\\u2028n' is not valid"]
+
+
+def test_the_published_schema_bounds_an_issue_s_first_page_as_the_loader_does():
+    """Editors' tools read schema/issue.schema.json: it carries the loader's bound,
+    in JSON Schema's own meaning (the loader says it in its own words:
+    cases/errors/issue-first-page-too-large)."""
+    published = json.loads((REPO / "schema" / "issue.schema.json").read_text())["properties"]["first-page"]
+    assert published["maximum"] == schema.MAX_PAGE == 999_999
+    assert not list(errors(schema.MAX_PAGE, published))
+    assert [e.keyword for e in errors(schema.MAX_PAGE + 1, published)] == ["maximum"]
+    located = load_yaml(f"articles: [a]\nfirst-page: {schema.MAX_PAGE + 1}\n", "source/vol-1/issue.yaml")
+    problems = _page_past_printing(located) + validate(located, schema.issue_schema())
+    assert [(p.line, p.field, p.message) for p in problems] == [
+        (2, "first-page", "1,000,000 is more than a page number Imprint prints (999,999)")]

@@ -25,10 +25,6 @@ from .model import PAPERS, Article, Citation, Issue
 from .validation import drop_invalid, validate
 
 ISSUE_FILE = "issue.yaml"
-# The highest first page: the issue's pages are numbered on from it in the PDF's
-# page labels, whose integers a reader (qpdf) takes only up to 2**31 - 1; an
-# article on its own is numbered from its `page:` below 10**6 likewise.
-MAX_PAGE = 999_999
 # The citation fields an issue decides for its articles (model.Citation attributes).
 ISSUE_DECIDES = ("container_title", "volume", "issue", "collection_number", "issn", "publisher", "publisher_place")
 
@@ -55,24 +51,32 @@ def load_issue(settings: Settings, folder: Path, defaults: Located | None) -> Is
         return IssueFile(None, [Problem(file, "the issue file must be a set of fields (articles: ...)", line=1,
                                         hint="list the issue's articles under 'articles:', one folder name "
                                              "per line")])
-    problems = check_folder_name(folder, settings, "issue") + validate(located, schema.issue_schema())
+    problems = check_folder_name(folder, settings, "issue") + _page_past_printing(located) + \
+        validate(located, schema.issue_schema())
     if (folder / "article.md").exists():
         problems.append(Problem(file, "a folder holds either an article (article.md) or an issue (issue.yaml)",
                                 hint=f"move the issue into a folder of its own, such as source/{folder.name}-issue/"))
     drop_invalid(located, problems)
     problems += long_words(located, ("title",))
-    if isinstance(located.data.get("first-page"), int) and located.data["first-page"] > MAX_PAGE:
-        problems.append(Problem(file, f"{located.data['first-page']:,} is more than a page number "
-                                      f"Imprint prints ({MAX_PAGE:,})", line=located.line_of(("first-page",)),
-                                field="first-page", hint="write the number printed on the issue's first page, "
-                                                         "for example 173"))
-        del located.data["first-page"]
     if "articles" not in located.data:
         return IssueFile(None, problems)
     builder = _IssueBuilder(located, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root,
                             document=path, source_date_epoch=settings.source_date_epoch)
     issue = builder.build_issue(folder.name, path.resolve())
     return IssueFile(issue, problems + builder.problems)
+
+
+def _page_past_printing(located: Located) -> list[Problem]:
+    """A first page past schema.MAX_PAGE, said as the schema's `maximum` cannot say
+    it (and left out before the schema is checked, so that it is said once)."""
+    page = located.data.get("first-page")
+    if not isinstance(page, int) or isinstance(page, bool) or page <= schema.MAX_PAGE:
+        return []
+    problem = Problem(located.file, f"{page:,} is more than a page number Imprint prints ({schema.MAX_PAGE:,})",
+                      line=located.line_of(("first-page",)), field="first-page",
+                      hint="write the number printed on the issue's first page, for example 173")
+    del located.data["first-page"]
+    return [problem]
 
 
 class _IssueBuilder(ArticleBuilder):

@@ -698,6 +698,13 @@ def publication_schema() -> dict:
                    shared_fields() | publication_fields())
 
 
+# The highest first page: the issue's pages are numbered on from it in the PDF's
+# page labels, whose integers a reader (qpdf) takes only up to 2**31 - 1; an
+# article on its own is numbered from its `page:` below 10**6 likewise. The
+# published schema says so (editors' tools warn); the loader says it better
+# (issues.load_issue).
+MAX_PAGE = 999_999
+
 ISSUE_CITATION_FIELDS = ("container-title", "volume", "issue", "collection-number", "issn", "ISSN",
                          "publisher", "publisher-place")
 
@@ -711,7 +718,7 @@ ISSUE_FIELDS = {
         "description": "The articles of the issue in printed order: their folder names in source/.",
         "x-required-hint": "list the issue's articles under 'articles:', one folder name per line",
     },
-    "first-page": {"type": "integer", "minimum": 1,
+    "first-page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
                    "description": "The number printed on the first article's first page (default 1).",
                    "x-hint": "write a page number from 1 up, for example 173"},
     "title": _title("The issue's own title, for a themed issue (Markdown allowed)."),
