@@ -85,8 +85,15 @@ class InternalError(ImprintError):
 
 # Warnings found while an edition is being written (a running head that had to be
 # cut, say), where the writer returns only the edition's bytes: the unit that
-# writes it collects them (building/units.py) and reports them with its result.
+# writes it collects them (building/units.py) and reports them with its result,
+# and the build collects those raised in its own process outside any unit
+# (pipeline.build).
 _collecting: ContextVar[list[Problem] | None] = ContextVar("imprint_warnings", default=None)
+
+
+class ImprintWarning(UserWarning):
+    """A warning of Imprint's raised where nothing collects them (warn): its text
+    is the Problem's, as the command line prints it."""
 
 
 @contextmanager
@@ -100,8 +107,14 @@ def collecting_warnings() -> Iterator[list[Problem]]:
 
 
 def warn(problem: Problem) -> None:
-    """Report a warning from inside an edition's writer. Outside a unit (a test
-    calling a writer itself) there is no one to tell, and it is dropped."""
+    """Report a warning from inside an edition's writer, to the unit or build
+    collecting them. Where nothing collects them (a writer called on its own, a
+    worker's call outside a unit), it is a Python warning (ImprintWarning), which
+    Python prints on stderr unless the caller catches it: never dropped."""
     found = _collecting.get()
-    if found is not None and problem not in found:
+    if found is None:
+        import warnings
+
+        warnings.warn(str(problem), ImprintWarning, stacklevel=2)
+    elif problem not in found:
         found.append(problem)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .settings import Settings
-from .errors import Problem, StyleError, UsageError, UserError
+from .errors import Problem, StyleError, UsageError, UserError, collecting_warnings
 from .editions import EDITIONS
 from .building.executor import Call, Executor, open_executor
 from .building.incremental import Ledger
@@ -69,8 +69,11 @@ def build(settings: Settings, progress: Progress | None = None, executor: Execut
     if executor is None:
         with open_executor(settings.executor, settings.jobs, root=settings.root) as executor:
             return build(settings, progress, executor)
-    with lock_output(settings.dist_dir), refusing_links(settings.root if settings.strict else None):
-        return build_held(settings, progress, executor)  # (one build at a time writes dist/ and its manifest)
+    # (One build at a time writes dist/ and its manifest; the warnings raised here outside units are the report's.)
+    with lock_output(settings.dist_dir), refusing_links(settings.root if settings.strict else None), \
+            collecting_warnings() as loose:
+        report = build_held(settings, progress, executor)
+    return with_loose_warnings(report, loose)
 
 
 def build_held(settings: Settings, progress: Progress | None, executor: Executor) -> BuildReport:
@@ -127,8 +130,10 @@ def assemble(settings: Settings) -> BuildReport:
     """The site's index, catalogue and stylesheet, and one manifest, from the parts
     `build --shard K/N` made (their dist/ folders copied into one): no article
     is built again. Every article and issue of source/ must be in a part."""
-    with lock_output(settings.dist_dir), refusing_links(settings.root if settings.strict else None):
-        return assemble_held(settings)
+    with lock_output(settings.dist_dir), refusing_links(settings.root if settings.strict else None), \
+            collecting_warnings() as loose:
+        report = assemble_held(settings)
+    return with_loose_warnings(report, loose)
 
 
 def assemble_held(settings: Settings) -> BuildReport:
@@ -423,7 +428,21 @@ def write_files(folder: Path, files: dict[str, bytes], report: BuildReport) -> N
 
 def finish(report: BuildReport, clock: Clock) -> BuildReport:
     # A problem of the publication file is met by every article: say it once.
-    report.problems = sorted(dict.fromkeys(report.problems), key=lambda p: (p.file, p.line or 0, p.column or 0))
-    report.warnings = sorted(dict.fromkeys(report.warnings), key=lambda p: (p.file, p.line or 0, p.column or 0))
+    report.problems = in_order(report.problems)
+    report.warnings = in_order(report.warnings)
     report.seconds = dict(clock.seconds)
     return report
+
+
+def with_loose_warnings(report: BuildReport, loose: list[Problem]) -> BuildReport:
+    """The report with the warnings raised in the build's own process outside any
+    unit (errors.warn: an edition written here, a page of the site), told with the
+    others rather than lost."""
+    if loose:
+        report.warnings = in_order(report.warnings + loose)
+    return report
+
+
+def in_order(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, by file and place."""
+    return sorted(dict.fromkeys(problems), key=lambda p: (p.file, p.line or 0, p.column or 0))

@@ -13,6 +13,7 @@ import pytest
 from conftest import CASES, REPO, make_project
 from golden import check
 from imprint.cli import main
+from imprint.errors import ImprintWarning, Problem, collecting_warnings, warn
 
 ERROR_CASES = sorted(p.name for p in (CASES / "errors").iterdir())
 
@@ -152,3 +153,53 @@ def test_a_template_linked_from_outside_the_project_is_refused(tmp_path, capsys,
     code, _, err = run(root, "-f", "epub", capsys=capsys)
     assert code == 2 and "outside the project" in err
     assert not (root / "dist").exists()
+
+
+# -- warnings raised while editions are written (errors.warn) ------------------------
+
+CUT = Problem("source/a/article.md", "too long for the print edition's running head, which shows only “A…”",
+              line=2, field="title", hint="give a shorter form for the running heads in short-title")
+
+
+def test_a_warning_goes_to_the_unit_or_build_collecting_it_once():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ImprintWarning)  # (none may become a Python warning)
+        with collecting_warnings() as found:
+            warn(CUT)
+            warn(CUT)
+    assert found == [CUT]
+
+
+def test_a_warning_nothing_collects_reaches_the_caller_as_a_python_warning():
+    """A writer called on its own (no unit, no build): the warning is not dropped
+    but a Python warning, which Python prints on stderr unless it is caught."""
+    with pytest.warns(ImprintWarning) as caught:
+        warn(CUT)
+    assert str(caught[0].message) == str(CUT)
+    assert caught[0].filename == __file__  # (named where warn was called)
+
+
+def test_a_warning_raised_in_the_build_s_own_process_outside_a_unit_is_reported(tmp_path, capsys, monkeypatch):
+    """The build collects what is warned in its own process outside every unit (a
+    site page, an edition written there): told with the units' warnings, exit 0."""
+    import warnings
+
+    import imprint.pipeline
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    site = imprint.pipeline.build_site
+
+    def build_site_warning(*args, **kwargs):
+        warn(CUT)
+        return site(*args, **kwargs)
+
+    monkeypatch.setattr(imprint.pipeline, "build_site", build_site_warning)
+    root = make_project(tmp_path / "project", REPO / "source")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ImprintWarning)
+        code, _, err = run(root, "-f", "json,site", capsys=capsys)
+    assert code == 0, err
+    assert ("warning: source/a/article.md:2: title: too long for the print edition's running head, which shows "
+            "only “A…”\n    give a shorter form for the running heads in short-title") in err, err

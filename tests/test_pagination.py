@@ -166,3 +166,34 @@ def test_a_problem_in_a_layout_stops_the_issue(monkeypatch):
     with pytest.raises(pagination.IssueError) as caught:
         paginate([Article(s) for s in "abcd"], run=timing_out)
     assert "time limit" in caught.value.problems[0].message
+
+
+def test_a_counting_layout_keeps_its_warnings_and_the_placed_one_tells_them(monkeypatch):
+    """A layout that only counts an article's pages (on its own, from the issue's
+    first page) is a guess: what it warns of (a running head cut) is told by the
+    layout where the article is printed, once, with the issue; the guess's are
+    neither told nor, in a worker, printed as Python warnings."""
+    import warnings
+
+    from imprint.errors import ImprintWarning, Problem, warn
+
+    press = Press(monkeypatch, lambda slug, first: LENGTHS[slug])
+    counted = pdf.count_pages
+
+    def count_pages(manuscript, theme, settings):
+        warn(Problem(manuscript.article.file, f"laid out from page {manuscript.article.citation.page}"))
+        return counted(manuscript, theme, settings)
+
+    monkeypatch.setattr(pdf, "count_pages", count_pages)
+    @dataclass(frozen=True)
+    class Edition:
+        placed: list
+        warnings: tuple = ()
+
+    monkeypatch.setattr(pagination, "prepare_issue", lambda issue, placed, theme, settings: Edition(placed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ImprintWarning)  # (as nothing collects a worker's outside a unit)
+        edition = pagination.paginate(SimpleNamespace(first_page=173, slug="issue"),
+                                      [Manuscript(Article("a")), Manuscript(Article("b"))], theme=None, settings=None)
+    assert [(slug, first) for slug, first, _ in press.layouts] == [("a", 173), ("b", 173), ("a", 173), ("b", 178)]
+    assert [w.message for w in edition.warnings] == ["laid out from page 173-177", "laid out from page 178-184"]

@@ -148,7 +148,8 @@ def _count(manuscript: Manuscript, first: int, theme: Theme, settings: Settings)
     from ..editions.pdf import article as pdf
 
     try:
-        pages, _ = pdf.count_pages(with_pages(manuscript, first, first, theme), theme, settings)
+        with collecting_warnings():  # (left out: those of a guess; _place lays it out where it goes, and tells them)
+            pages, _ = pdf.count_pages(with_pages(manuscript, first, first, theme), theme, settings)
     except UserError as error:
         return Laid(manuscript.article.slug, problems=tuple(error.problems))
     return Laid(manuscript.article.slug, pages)
