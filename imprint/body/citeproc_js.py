@@ -79,16 +79,18 @@ def for_pandoc(record: Mapping[str, Any], lang: str) -> dict[str, Any]:
 
 
 def style_for_pandoc(style: bytes, lang: str) -> bytes:
-    return compact(ranked_style(style, script=reorders(lang)))
+    root = _parsed(style)
+    _rank(root, script=reorders(lang))
+    return compact(root)
 
 
-def compact(style: bytes) -> bytes:
-    """The style without its comments and the blank text between its elements:
-    Pandoc's citeproc reads it in half the time (the CSL repository's Chicago
-    author-date, 167 kB: 80 ms a Pandoc run, 35 ms compact), and formats alike
-    (CSL gives blank text no meaning between elements; a term's own text, even
-    blank, is kept)."""
-    root = etree.fromstring(style, etree.XMLParser(resolve_entities=False, no_network=True))
+def compact(style: bytes | etree._Element) -> bytes:
+    """The style (its text, or its root, changed in place) without its comments
+    and the blank text between its elements: Pandoc's citeproc reads it in half
+    the time (the CSL repository's Chicago author-date, 167 kB: 80 ms a Pandoc
+    run, 35 ms compact), and formats alike (CSL gives blank text no meaning
+    between elements; a term's own text, even blank, is kept)."""
+    root = _parsed(style) if isinstance(style, bytes) else style
     for comment in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         parent = comment.getparent()
         if comment.tail:  # (the text after it, if the comment stood inside a term)
@@ -133,13 +135,15 @@ def _filed_under(record: Mapping[str, Any]) -> str:
     return str(record.get("title") or "")
 
 
-def ranked_style(style: bytes, script: bool = True) -> bytes:
-    """The style, sorting records without the names a key prints after the others
-    (3.), and by `imprint-script` (1., when `script`) first where it sorts at all,
-    or right after the first such names rank."""
-    root = etree.fromstring(style, etree.XMLParser(resolve_entities=False, no_network=True))
+def _parsed(style: bytes) -> etree._Element:
+    return etree.fromstring(style, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def _rank(root: etree._Element, script: bool = True) -> None:
+    """The style (its root, changed in place) sorting records without the names a
+    key prints after the others (3.), and by `imprint-script` (1., when `script`)
+    first where it sorts at all, or right after the first such names rank."""
     names_only = _names_only_macros(root)
-    changed = False
     for layout in ("citation", "bibliography"):
         for sort in root.iterfind(f"{{{CSL}}}{layout}/{{{CSL}}}sort"):
             keys = sort.findall(f"{{{CSL}}}key")
@@ -153,15 +157,10 @@ def ranked_style(style: bytes, script: bool = True) -> bytes:
                 # (one variable a key: a macro of several names ranks by the first)
                 ranked = etree.Element(f"{{{CSL}}}key", variable=NAMED + variables[0])
                 key.addprevious(ranked)
-                changed = True
                 if not where:
                     where = list(sort).index(ranked) + 1
             if script:
                 sort.insert(where, etree.Element(f"{{{CSL}}}key", variable=RANK))
-                changed = True
-    if not changed:
-        return style
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
 def _names_only_macros(root) -> dict[str, list[str]]:

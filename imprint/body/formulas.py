@@ -281,7 +281,7 @@ def _glyph(svg: etree._Element) -> bytes | None:
     None if the drawing has more than black shapes to fill."""
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-    left, _, box_width, _ = (float(v) for v in svg.get("viewBox").split())
+    left = float(svg.get("viewBox").split()[0])
     scale = UNITS_PER_EM / SIZE
     pen = TTGlyphPen(None)
     shift = -left * scale  # (SVG's y runs down; the baseline is 0)
@@ -297,10 +297,10 @@ def _glyph(svg: etree._Element) -> bytes | None:
             _outline(element.get("d"), pen, scale, shift)
         elif kind == "rect":
             x, y, w, h = (float(element.get(a, 0)) for a in ("x", "y", "width", "height"))
-            corners = [(x, y), (x, y + h), (x + w, y + h), (x + w, y)]
-            pen.moveTo(*[(cx * scale + shift, cy * -scale) for cx, cy in corners[:1]])
-            for cx, cy in corners[1:]:
-                pen.lineTo((cx * scale + shift, cy * -scale))
+            corners = [(cx * scale + shift, cy * -scale) for cx, cy in ((x, y), (x, y + h), (x + w, y + h), (x + w, y))]
+            pen.moveTo(corners[0])
+            for corner in corners[1:]:
+                pen.lineTo(corner)
             pen.closePath()
     return pen.glyph().compile(None)
 

@@ -238,12 +238,18 @@ class Kept:
 def _key(arguments: Sequence[str], stdin: bytes, files: dict[str, bytes]) -> str:
     """What a run's output depends on: Pandoc's version, its arguments, its text,
     its files (names and bytes), each counted out so that no two runs share one."""
-    digest = hashlib.sha256(f"pandoc {VERSION} {binary().stat().st_size}\n".encode())
+    digest = hashlib.sha256(_fingerprint())
     for part in (*(a.encode("utf-8") for a in arguments), stdin,
                  *(piece for name in sorted(files) for piece in (name.encode("utf-8"), files[name]))):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _fingerprint() -> bytes:
+    """The Pandoc the answers come from: its version and its binary's size."""
+    return f"pandoc {VERSION} {binary().stat().st_size}\n".encode()
 
 
 def cache_in(root: Path) -> Path:

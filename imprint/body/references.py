@@ -86,7 +86,8 @@ def _formatted(output: bytes, records, styles, lang: str, file: str, quotes: str
 
 
 def check_style(style: bytes, name: str) -> bytes:
-    """A CSL style that can format a reference list, or a StyleError saying why not."""
+    """A CSL style that can format a reference list, compact for Pandoc
+    (citeproc_js.compact), or a StyleError saying why not."""
     from lxml import etree
 
     try:
@@ -97,7 +98,7 @@ def check_style(style: bytes, name: str) -> bytes:
         raise StyleError.single(name, "the style has no <bibliography> layout: it cannot format a reference, "
                                 "so not the \"For citation\" line either",
                                 hint="choose a style with a bibliography (most have one)")
-    return citeproc_js.compact(style)
+    return citeproc_js.compact(root)
 
 
 def _dump(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str) -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import InternalError
 from . import rewrite
 
 DISTRIBUTION = "cffi"
@@ -52,14 +51,8 @@ def apply() -> None:
     if rewrite.is_rewritten(cparser.Parser._parse):
         return
 
-    def edit(source: str) -> str:
-        if source.count(LINES) != 1:
-            raise InternalError(f"imprint/patches/cffi_type_names.py: the lines it changes are not in "
-                                f"cffi.cparser.Parser._parse as installed: not cffi {VERSION} as released? "
-                                f"Reinstall it (scripts/setup.sh)")
-        return source.replace(LINES, REPLACEMENT)
-
-    cparser.Parser._parse = rewrite.rewrite(cparser.Parser._parse, edit, {"_imprint_words": words})
+    cparser.Parser._parse = rewrite.replacing(cparser.Parser._parse, LINES, REPLACEMENT, sys.modules[__name__],
+                                              {"_imprint_words": words})
 
 
 def applied() -> bool:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import InternalError
 from . import rewrite
 
 DISTRIBUTION = "pyphen"
@@ -69,14 +68,8 @@ def apply() -> None:
     if rewrite.is_rewritten(pyphen.HyphDict.__init__):
         return
 
-    def edit(source: str) -> str:
-        if source.count(STATEMENT) != 1:
-            raise InternalError(f"imprint/patches/pyphen_patterns.py: the statement it changes is not in "
-                                f"pyphen.HyphDict.__init__ as installed: not Pyphen {VERSION} as released? "
-                                f"Reinstall it (scripts/setup.sh)")
-        return source.replace(STATEMENT, REPLACEMENT)
-
-    pyphen.HyphDict.__init__ = rewrite.rewrite(pyphen.HyphDict.__init__, edit, {"_imprint_split": split})
+    pyphen.HyphDict.__init__ = rewrite.replacing(pyphen.HyphDict.__init__, STATEMENT, REPLACEMENT,
+                                                 sys.modules[__name__], {"_imprint_split": split})
 
 
 def applied() -> bool:

@@ -36,6 +36,21 @@ def rewrite(function: Callable, edit: Callable[[str], str], names: dict[str, Any
     return changed
 
 
+def replacing(function: Callable, old: str, new: str, patch: Any, names: dict[str, Any] | None = None) -> Callable:
+    """`function` rewritten with the text `old` of its source, which must occur in
+    it once, replaced by `new`; `patch` (the patch's module) names, in the error
+    otherwise, the file and the version it was written for."""
+    def edit(source: str) -> str:
+        if source.count(old) != 1:
+            raise InternalError(
+                f"imprint/patches/{patch.__name__.rsplit('.', 1)[-1]}.py: the text it changes is not in "
+                f"{function.__module__}.{function.__qualname__} as installed: not {patch.DISTRIBUTION} "
+                f"{patch.VERSION} as released? Reinstall it (scripts/setup.sh)")
+        return source.replace(old, new)
+
+    return rewrite(function, edit, names)
+
+
 def is_rewritten(function: Callable) -> bool:
     return hasattr(function, ORIGINAL)
 

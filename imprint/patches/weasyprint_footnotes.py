@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import InternalError
 from . import rewrite
 
 DISTRIBUTION = "weasyprint"
@@ -47,14 +46,7 @@ def apply() -> None:
     if rewrite.is_rewritten(block._linebox_layout):
         return
 
-    def edit(source: str) -> str:
-        if source.count(LINE) != 1:
-            raise InternalError(f"imprint/patches/weasyprint_footnotes.py: the line it changes is not in "
-                                f"weasyprint.layout.block._linebox_layout as installed: not WeasyPrint {VERSION} "
-                                f"as released? Reinstall it (scripts/setup.sh)")
-        return source.replace(LINE, REPLACEMENT)
-
-    block._linebox_layout = rewrite.rewrite(block._linebox_layout, edit)
+    block._linebox_layout = rewrite.replacing(block._linebox_layout, LINE, REPLACEMENT, sys.modules[__name__])
 
 
 def applied() -> bool:
