@@ -160,3 +160,47 @@ def test_stretched_parts_are_in_the_glyph_and_strokes_stay_a_drawing(tmp_path):
     element = etree.fromstring(re.search(r"<svg\b.*</svg>", printed, re.S).group())
     assert element.get("class") == "formula inline" and element.find(f"{SVG}title").text == r"\boxed{x}"
     assert "@font-face" not in printed  # (no glyph to set: no font)
+
+
+class _FontToolsPen:
+    """fontTools' own TrueType pen and glyph compiler, in place of formulas._Contours."""
+
+    def __init__(self):
+        from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+        self.pen = TTGlyphPen(None)
+        for name in ("moveTo", "lineTo", "qCurveTo", "curveTo", "closePath", "endPath", "addComponent"):
+            setattr(self, name, getattr(self.pen, name))
+
+    def glyph(self) -> bytes:
+        return self.pen.glyph().compile(None)
+
+
+def _outlines(data: bytes) -> tuple:
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    glyph = Glyph(data)
+    glyph.expand(None)
+    if glyph.numberOfContours <= 0:
+        return ()
+    return (list(glyph.coordinates), [f & 1 for f in glyph.flags], list(glyph.endPtsOfContours),
+            (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax))
+
+
+@pytest.mark.parametrize("kind", ["InlineMath", "DisplayMath"])
+def test_a_glyph_is_written_as_fonttools_would_write_it(monkeypatch, kind):
+    """The glyph's bytes written directly (formulas._Contours) hold the outlines
+    fontTools' pen and compiler give for the same drawings: every point, on or
+    off the curve, every contour, the bounds."""
+    from test_patches import FORMULAS
+
+    nodes = [converted(tex, kind) for tex in FORMULAS + [r"\sqrt{\frac{\alpha}{\beta}}", r"\,"]]
+    mathml = [node["imprint"]["mathml"] for node in nodes]
+    own = [formulas._draw(m) for m in mathml]
+    monkeypatch.setattr(formulas, "_Contours", _FontToolsPen)
+    theirs = [formulas._draw(m) for m in mathml]
+    assert sum(1 for d in own if d.glyph) >= len(FORMULAS) - 2  # (drawn as glyphs, not pictures)
+    for mine, reference in zip(own, theirs):
+        assert _outlines(mine.glyph) == _outlines(reference.glyph)
+        assert (mine.width, mine.height, mine.depth, mine.picture) == \
+            (reference.width, reference.height, reference.depth, reference.picture)

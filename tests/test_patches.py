@@ -19,7 +19,7 @@ import imprint.editions.pdf.weasy  # noqa: F401 (WeasyPrint, patched)
 from imprint import patches
 from imprint.errors import InternalError
 from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, weasyprint_footnotes, weasyprint_tags,
-                             ziamath_rows, ziamath_sizes)
+                             ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
 
@@ -316,6 +316,69 @@ def test_ziamath_converts_a_length_once(monkeypatch):
         setattr(ziamath_sizes.size_px, rewrite.ORIGINAL, own)
     assert len(calls) > 500  # (ziamath's own: at every use)
     assert plain == patched
+
+
+def test_ziamath_reads_a_parents_style_without_copying_it(monkeypatch):
+    import dataclasses
+
+    from ziamath import styles
+    from ziamath.nodes import mnode
+
+    mathml = _mathml("InlineMath")
+    assert ziamath_styles.applied()
+    copies = []
+    real = dataclasses.asdict
+
+    def counted(instance, **kwargs):
+        copies.append(type(instance).__name__)
+        return real(instance, **kwargs)
+
+    monkeypatch.setitem(styles.parse_style.__globals__, "asdict", counted)
+    patched = _drawn(mathml)
+    assert copies == []  # (the parent's fields read where they are)
+    monkeypatch.setitem(ziamath_styles.original().__globals__, "asdict", counted)
+    for module in ("ziamath.styles", "ziamath.nodes.mnode", "ziamath.nodes.mfrac", "ziamath.zmath"):
+        monkeypatch.setattr(sys.modules[module], "parse_style", ziamath_styles.original())
+    _unpatched(monkeypatch, mnode.Mnode, "size_px", mnode.Mnode.size_px)
+    plain = _drawn(mathml)
+    assert len(copies) > 500  # (ziamath's own: a deep copy for every node)
+    assert plain == patched
+
+
+def test_ziafont_places_a_glyph_as_its_outline(monkeypatch):
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+    from ziafont.glyph import SimpleGlyph
+
+    mathml = _mathml("DisplayMath")
+    written = []
+    own = SimpleGlyph.svgpath
+
+    def counted(self, *args, **kwargs):
+        written.append(self.index)
+        return own(self, *args, **kwargs)
+
+    monkeypatch.setattr(SimpleGlyph, "svgpath", counted)
+    kept = _drawn(mathml)
+    assert ziafont_outlines.applied()
+    assert len(written) < 20  # (only for the drawings kept as SVG: none here, or a stroke's few)
+    _unpatched(monkeypatch, SimpleGlyph, "place", ziafont_outlines.original())
+    plain = _drawn(mathml)
+    assert len(written) > 200  # (ziafont's own: every glyph as path text)
+
+    def points(drawing):
+        glyph = Glyph(drawing.glyph)
+        glyph.expand(None)
+        return list(glyph.coordinates), list(glyph.endPtsOfContours)
+
+    for mine, theirs in zip(kept, plain):
+        assert (mine.width, mine.height, mine.depth, bool(mine.glyph)) == \
+            (theirs.width, theirs.height, theirs.depth, bool(theirs.glyph))
+        if mine.glyph:
+            (ours, our_ends), (reference, ends) = points(mine), points(theirs)
+            assert our_ends == ends  # the same contours, each point within a unit of
+            assert all(abs(a - c) <= 1 and abs(b - d) <= 1 for (a, b), (c, d) in zip(ours, reference))  # (rounding)
+        else:
+            assert mine.picture == theirs.picture
 
 
 # -- versions: declared, checked at start-up, one error listing every mismatch

@@ -14,7 +14,7 @@ standard library.
   names: weasyprint_libraries.py) and the patches of WeasyPrint and what it
   uses (pydyf, Pyphen, cffi) applied, once. imprint/editions/pdf/weasy.py calls
   it; every use of WeasyPrint in Imprint goes through that module.
-- `import_ziamath()`: ziamath imported and its patches applied (body/formulas.py,
+- `import_ziamath()`: ziamath imported and its patches (and ziafont's) applied (body/formulas.py,
   which draws formulas for print, calls it).
 
 WeasyPrint's private attributes that Imprint reads without patching anything are
@@ -30,10 +30,11 @@ from types import ModuleType
 
 from ..errors import InternalError
 from . import (cffi_type_names, pydyf_page_references, pyphen_patterns, weasyprint_footnotes, weasyprint_libraries,
-               weasyprint_tags, ziamath_rows, ziamath_sizes)
+               weasyprint_tags, ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 
 PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_footnotes, weasyprint_tags,
-                                    pydyf_page_references, pyphen_patterns, cffi_type_names, ziamath_rows, ziamath_sizes)
+                                    pydyf_page_references, pyphen_patterns, cffi_type_names, ziamath_rows, ziamath_sizes,
+                                    ziamath_styles, ziafont_outlines)
 
 # Not patches: private parts of a dependency that Imprint reads, with the version
 # they were checked against and where. (distribution, version, what and where)
@@ -86,7 +87,7 @@ def import_ziamath() -> ModuleType:
     """ziamath, with its patches applied."""
     import ziamath
 
-    apply("ziamath")
+    apply("ziamath", "ziafont")
     return ziamath
 
 
