@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,10 @@ WORDS = {"figure": "Figure", "table": "Table", "section": "Section", "quotes": E
 
 
 NOTE_CALLS = Theme(REPO, REPO / "styles").macros("note-calls.html.j2")
+SCRATCH = Path(tempfile.mkdtemp(prefix="imprint-test-body-"))  # (a project's root: Pandoc's answers are kept there)
 
 
-def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = Path("/"), words=None, **more):
+def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = SCRATCH, words=None, **more):
     setting = Setting(file="article.md", body=text, body_line=1, lang=lang,
                       words={**(words or WORDS), "quotes": quotes}, root=folder, folder=folder,
                       deadline=deadline_in(30), dialects=(EPUB, PRINT), style=None,
@@ -64,10 +66,10 @@ def problems(text: str, **more) -> list[str]:
 
 def test_typography_follows_the_language():
     fields = render_fields([Field("title", '"quoted" and \'single\' -- en --- em', True, 1)], file="a.md",
-                           lang="en", words={**WORDS, "quotes": EN}, deadline=deadline_in(30))
+                           lang="en", words={**WORDS, "quotes": EN}, root=SCRATCH, deadline=deadline_in(30))
     assert str(fields["title"]) == "“quoted” and ‘single’ – en — em"
     fields = render_fields([Field("title", "\"цитата 'внутри'\"", True, 1)], file="a.md", lang="ru",
-                           words={**WORDS, "quotes": RU}, deadline=deadline_in(30))
+                           words={**WORDS, "quotes": RU}, root=SCRATCH, deadline=deadline_in(30))
     assert str(fields["title"]) == "«цитата „внутри“»"
 
 
@@ -149,7 +151,7 @@ def test_notes_live_in_the_chapter_that_first_calls_them():
 
 def test_plain_text_for_metadata():
     fields = render_fields([Field("title", "*Italic* & <tag>", True, 1)], file="a.md", lang="en", words=WORDS,
-                           deadline=deadline_in(30))
+                           root=SCRATCH, deadline=deadline_in(30))
     assert plain_text(fields["title"]) == "Italic & <tag>"
 
 
@@ -314,19 +316,19 @@ def test_paragraphs_pandoc_would_read_for_minutes_are_refused_at_their_line():
     assert "[0, 1)" in body(intervals).chapters[0].epub_html  # (math and code are read before any bracket)
     with pytest.raises(SourceError) as caught:
         render_fields([Field("abstract", "[a" * 20, False, 7)], file="a.md", lang="en", words=WORDS,
-                      deadline=deadline_in(30))
+                      root=SCRATCH, deadline=deadline_in(30))
     assert [(p.line, p.field) for p in caught.value.problems] == [(7, "abstract")]
 
 
 def test_a_field_of_paragraphs_keeps_its_paragraphs_and_lists():
     text = "First paragraph.\n\nSecond paragraph:\n\n- one\n- two"
     fields = render_fields([Field("abstract", text, False, 5)], file="a.md", lang="en", words=WORDS,
-                           deadline=deadline_in(30))
+                           root=SCRATCH, deadline=deadline_in(30))
     html = str(fields["abstract"])
     assert html.count("<p>") == 2 and "<ul>" in html and "<li>two</li>" in html, html
     assert "<br" not in html and "- two" not in html
-    setting = Setting(file="article.md", body="Body.", body_line=1, lang="en", words=WORDS, root=Path("/"),
-                      folder=Path("/"), deadline=deadline_in(30), dialects=(EPUB, PRINT), style=None,
+    setting = Setting(file="article.md", body="Body.", body_line=1, lang="en", words=WORDS, root=SCRATCH,
+                      folder=SCRATCH, deadline=deadline_in(30), dialects=(EPUB, PRINT), style=None,
                       cited_fields=(Field("abstract", text, False, 5),))
     assert str(start_body(setting).result()[2]["abstract"]) == html  # (an abstract that may cite: read with the body)
 
@@ -336,7 +338,7 @@ def test_a_fields_links_go_to_the_web_or_to_the_body():
         field = Field("abstract", text, False, 4)
         with pytest.raises(SourceError) as caught:
             if body_text is None:
-                render_fields([field], file="a.md", lang="en", words=WORDS, deadline=deadline_in(30))
+                render_fields([field], file="a.md", lang="en", words=WORDS, root=SCRATCH, deadline=deadline_in(30))
             else:
                 read(body_text, cited_fields=(field,))
         return [p.message for p in caught.value.problems]
@@ -346,7 +348,7 @@ def test_a_fields_links_go_to_the_web_or_to_the_body():
         "the abstract links to '#nowhere', which is nothing in the article"]
     assert refused("See [the file](data.csv).") == ["the abstract links to 'data.csv', which is not a web address"]
     setting = Setting(file="article.md", body="# Intro {#intro}\n\nText.", body_line=1, lang="en", words=WORDS,
-                      root=Path("/"), folder=Path("/"), deadline=deadline_in(30), dialects=(EPUB, PRINT),
+                      root=SCRATCH, folder=SCRATCH, deadline=deadline_in(30), dialects=(EPUB, PRINT),
                       style=None, cited_fields=(Field("abstract", "See [the intro](#intro).", False, 4),))
     assert 'href="#intro"' in str(start_body(setting).result()[2]["abstract"])
 
@@ -465,3 +467,43 @@ def test_a_note_cannot_hold_a_table_a_heading_or_a_figure(folder):
     assert note_with("::: {.callout-note}\nSee.\n:::") == ["3: a footnote cannot hold a callout"]
     printed = body("Text.[^a]\n\n[^a]: A note.\n\n    * * *\n\n    After the rule.\n").notes[0].print_html
     assert "* * *" in printed and "After the rule." in printed
+
+
+def test_the_body_is_read_with_small_allocation_areas_and_the_fields_with_pandocs_own(monkeypatch, tmp_path):
+    """Pandoc's runtime is given BODY_GC for the body's reading (a long text reads
+    faster so: imprint/body/pandoc.py), Pandoc's own sizes for the front matter."""
+    import subprocess
+
+    from imprint.body import pandoc
+
+    commands = []
+    real = subprocess.Popen
+
+    def recorded(command, *args, **kwargs):
+        commands.append(command)
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(pandoc.subprocess, "Popen", recorded)
+    read("# A heading\n\n" + "Words and more words. " * 50 + "\n", folder=tmp_path)
+    rendered = render_fields([Field("title", "A *title*", inline=True, line=2)], file="article.md", lang="en",
+                             words=WORDS, root=tmp_path, deadline=deadline_in(30))
+    assert "<em>title</em>" in rendered["title"]
+
+    def runtime(command):
+        return command[command.index("+RTS") + 1:command.index("-RTS")]
+
+    assert len(commands) == 2
+    body, fields = commands
+    assert "json" in body and runtime(body) == [f"-M{pandoc.MEMORY}", *pandoc.BODY_GC]
+    assert runtime(fields) == [f"-M{pandoc.MEMORY}"]
+
+
+def test_an_issues_fields_keep_pandocs_answers_in_the_project_not_where_the_build_was_started(tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    project = tmp_path / "project"
+    render_fields([Field("title", "An *issue*", inline=True, line=1)], file="source/issues/1.yaml", lang="en",
+                  words=WORDS, root=project, deadline=deadline_in(30))
+    assert list(elsewhere.iterdir()) == []
+    assert any((project / ".imprint-cache" / "pandoc").iterdir())

@@ -115,7 +115,7 @@ def start_body(setting: Setting) -> "BodyReading":
         arguments = ["--lua-filter=citations.lua", *arguments]
     running = pandoc.start(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json", *arguments],
                            text.encode("utf-8"), what="the article's text", file=setting.file,
-                           deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root))
+                           deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root), body=True)
     return BodyReading(setting, text, running, records, known, problems)
 
 
@@ -658,12 +658,13 @@ def _dump_body_job(setting: Setting, records: Mapping[str, bibliography.Record],
         "nocite": list(setting.nocite), "citations": citations})
 
 
-def render_fields(fields: Sequence[Field], *, file: str, lang: str, words: Mapping[str, Any],
+def render_fields(fields: Sequence[Field], *, file: str, lang: str, words: Mapping[str, Any], root: Path,
                   deadline: float, warnings: list[Problem] | None = None) -> dict[str, Markup]:
     """Markdown fields of a file that has no body of its own (an issue, the
-    publication file), as HTML by their paths. What would be a warning (a formula
-    that cannot be read) goes to `warnings`; without it, it is a problem."""
-    setting = Setting(file=file, body="", body_line=1, lang=lang, words=words, root=Path("."), folder=Path("."),
+    publication file), as HTML by their paths (Pandoc's answers kept in the cache of
+    the project at `root`). What would be a warning (a formula that cannot be read)
+    goes to `warnings`; without it, it is a problem."""
+    setting = Setting(file=file, body="", body_line=1, lang=lang, words=words, root=root, folder=root,
                       deadline=deadline, dialects=(EPUB,), style=None)
     said: list[Problem] = [] if warnings is None else warnings
     rendered = read_fields(fields, setting, said)
