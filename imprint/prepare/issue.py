@@ -57,7 +57,7 @@ def prepare_issue(issue: Issue, manuscripts: list[Manuscript], theme: Theme, set
     fields = [Field(path, text, inline, issue.locate(path)[1]) for path, text, inline in
               (("title", issue.title, True), ("description", issue.description, False)) if text]
     warnings: list[Problem] = []
-    rendered = render_fields(fields, file=issue.file, lang=issue.lang, words=t,
+    rendered = render_fields(fields, file=issue.file, lang=issue.lang, words=t, root=settings.root,
                              deadline=deadline_in(settings.time_limit), warnings=warnings)
     title, description = rendered.get("title"), rendered.get("description")
     c = issue.citation

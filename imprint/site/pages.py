@@ -210,7 +210,8 @@ def _index_page(content: SiteContent, home: str, theme: Theme, settings: Setting
         file = publication.file or "source/publication.yaml"
         line = publication.where.get("description", (file, None))[1]
         description = render_fields([Field("description", publication.description, False, line)], file=file,
-                                    lang=lang, words=t, deadline=deadline_in(settings.time_limit))["description"]
+                                    lang=lang, words=t, root=settings.root,
+                                    deadline=deadline_in(settings.time_limit))["description"]
     html = theme.render(
         "site/index.html.j2",
         t=t, lang=lang, home=home, publication=publication, description=description, place=place,
