@@ -33,8 +33,8 @@ from . import (cffi_type_names, pydyf_page_references, pyphen_patterns, weasypri
                weasyprint_tags, ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 
 PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_footnotes, weasyprint_tags,
-                                    pydyf_page_references, pyphen_patterns, cffi_type_names, ziamath_rows, ziamath_sizes,
-                                    ziamath_styles, ziafont_outlines)
+                                    pydyf_page_references, pyphen_patterns, cffi_type_names, ziamath_rows,
+                                    ziamath_sizes, ziamath_styles, ziafont_outlines)
 
 # Not patches: private parts of a dependency that Imprint reads, with the version
 # they were checked against and where. (distribution, version, what and where)

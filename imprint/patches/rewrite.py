@@ -11,7 +11,9 @@ put it back to show what the patch is for.
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import sys
 import textwrap
 from typing import Any, Callable
 
@@ -58,3 +60,31 @@ def is_rewritten(function: Callable) -> bool:
 def original(function: Callable) -> Callable:
     """The function as the dependency defines it."""
     return getattr(function, ORIGINAL, function)
+
+
+class Method:
+    """A method of a dependency's class (`owner`, a class of `module`) replaced by
+    a patch's function, which reaches the dependency's own through
+    original(function): what a patch module that does so offers as its apply(),
+    applied() and original()."""
+
+    def __init__(self, module: str, owner: str, name: str, function: Callable):
+        self.module, self.owner, self.name, self.function = module, owner, name, function
+
+    def _class(self) -> type:
+        return getattr(importlib.import_module(self.module), self.owner)
+
+    def apply(self) -> None:
+        if self.applied():
+            return
+        owner = self._class()
+        setattr(self.function, ORIGINAL, owner.__dict__[self.name])
+        setattr(owner, self.name, self.function)
+
+    def applied(self) -> bool:
+        module = sys.modules.get(self.module)
+        return module is not None and getattr(module, self.owner).__dict__[self.name] is self.function
+
+    def original(self) -> Callable:
+        """The dependency's own method (for tests)."""
+        return original(self.function) if self.applied() else self._class().__dict__[self.name]

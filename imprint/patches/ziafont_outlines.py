@@ -26,7 +26,6 @@ Upstream: to be filed; docs/upstream.md#ziafont-outlines-only-as-svg-path-text.
 
 from __future__ import annotations
 
-import sys
 import threading
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
@@ -76,22 +75,5 @@ def write(element: ET.Element, placed: dict[ET.Element, tuple]) -> None:
     element.set("d", glyph.svgpath(x0=x, y0=y, scale_factor=scale_factor).get("d"))
 
 
-def apply() -> None:
-    from ziafont.glyph import SimpleGlyph
-
-    if applied():
-        return
-    setattr(place, rewrite.ORIGINAL, SimpleGlyph.__dict__["place"])
-    SimpleGlyph.place = place
-
-
-def applied() -> bool:
-    glyph = sys.modules.get("ziafont.glyph")
-    return glyph is not None and glyph.SimpleGlyph.__dict__["place"] is place
-
-
-def original():
-    """ziafont's own method (for tests)."""
-    from ziafont.glyph import SimpleGlyph
-
-    return rewrite.original(place) if applied() else SimpleGlyph.__dict__["place"]
+_METHOD = rewrite.Method("ziafont.glyph", "SimpleGlyph", "place", place)
+apply, applied, original = _METHOD.apply, _METHOD.applied, _METHOD.original

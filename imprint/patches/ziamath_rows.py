@@ -27,7 +27,6 @@ Upstream: to be filed; docs/upstream.md#ziamath-rows-laid-out-twice.
 from __future__ import annotations
 
 import functools
-import sys
 
 from . import rewrite
 
@@ -84,22 +83,5 @@ def height_nostretch(self, line, **kwargs) -> tuple[float, float]:
     return rewrite.original(height_nostretch)(self, line, **kwargs)
 
 
-def apply() -> None:
-    from ziamath.nodes.mrow import Mrow
-
-    if applied():
-        return
-    setattr(height_nostretch, rewrite.ORIGINAL, Mrow.__dict__["_get_height_nostretch"])
-    Mrow._get_height_nostretch = height_nostretch
-
-
-def applied() -> bool:
-    mrow = sys.modules.get("ziamath.nodes.mrow")
-    return mrow is not None and mrow.Mrow.__dict__["_get_height_nostretch"] is height_nostretch
-
-
-def original():
-    """ziamath's own method (for tests)."""
-    from ziamath.nodes.mrow import Mrow
-
-    return rewrite.original(height_nostretch) if applied() else Mrow.__dict__["_get_height_nostretch"]
+_METHOD = rewrite.Method("ziamath.nodes.mrow", "Mrow", "_get_height_nostretch", height_nostretch)
+apply, applied, original = _METHOD.apply, _METHOD.applied, _METHOD.original

@@ -22,8 +22,6 @@ Upstream: to be filed; docs/upstream.md#ziamath-lengths-converted-at-every-use.
 
 from __future__ import annotations
 
-import sys
-
 from . import rewrite
 
 DISTRIBUTION = "ziamath"
@@ -43,22 +41,5 @@ def size_px(self, size: str, fontsize: float | None = None) -> float:
     return found
 
 
-def apply() -> None:
-    from ziamath.nodes.mnode import Mnode
-
-    if applied():
-        return
-    setattr(size_px, rewrite.ORIGINAL, Mnode.__dict__["size_px"])
-    Mnode.size_px = size_px
-
-
-def applied() -> bool:
-    mnode = sys.modules.get("ziamath.nodes.mnode")
-    return mnode is not None and mnode.Mnode.__dict__["size_px"] is size_px
-
-
-def original():
-    """ziamath's own method (for tests)."""
-    from ziamath.nodes.mnode import Mnode
-
-    return rewrite.original(size_px) if applied() else Mnode.__dict__["size_px"]
+_METHOD = rewrite.Method("ziamath.nodes.mnode", "Mnode", "size_px", size_px)
+apply, applied, original = _METHOD.apply, _METHOD.applied, _METHOD.original
