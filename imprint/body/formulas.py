@@ -316,7 +316,8 @@ def _glyph(svg: ElementTree.Element, placed: dict[ElementTree.Element, tuple]) -
     return contours.glyph()
 
 
-_FRAME = {"fill", "viewBox", "width", "height", "xmlns", "xmlns:xlink"}  # (ziamath's <svg> has its namespaces as attributes)
+# (ziamath's <svg> has its namespaces as attributes)
+_FRAME = {"fill", "viewBox", "width", "height", "xmlns", "xmlns:xlink"}
 
 
 def _placed(glyph, x0: float, y0: float, scale_factor: float, pen: _Contours, scale: float, shift: float) -> None:
