@@ -469,9 +469,9 @@ def test_a_note_cannot_hold_a_table_a_heading_or_a_figure(folder):
     assert "* * *" in printed and "After the rule." in printed
 
 
-def test_the_body_is_read_with_small_allocation_areas_and_the_fields_with_pandocs_own(monkeypatch, tmp_path):
-    """Pandoc's runtime is given BODY_GC for the body's reading (a long text reads
-    faster so: imprint/body/pandoc.py), Pandoc's own sizes for the front matter."""
+def test_a_long_body_is_read_with_small_allocation_areas_and_the_rest_with_pandocs_own(monkeypatch, tmp_path):
+    """Pandoc's runtime is given LARGE_GC to read a long body (it reads faster so:
+    imprint/body/pandoc.py), Pandoc's own sizes for a short one and the front matter."""
     import subprocess
 
     from imprint.body import pandoc
@@ -484,7 +484,9 @@ def test_the_body_is_read_with_small_allocation_areas_and_the_fields_with_pandoc
         return real(command, *args, **kwargs)
 
     monkeypatch.setattr(pandoc.subprocess, "Popen", recorded)
-    read("# A heading\n\n" + "Words and more words. " * 50 + "\n", folder=tmp_path)
+    sentence = "Words and more words. "
+    read("# A heading\n\n" + sentence * (pandoc.LARGE_TEXT // len(sentence) + 1) + "\n", folder=tmp_path)
+    read("# A heading\n\n" + sentence * 50 + "\n", folder=tmp_path)
     rendered = render_fields([Field("title", "A *title*", inline=True, line=2)], file="article.md", lang="en",
                              words=WORDS, root=tmp_path, deadline=deadline_in(30))
     assert "<em>title</em>" in rendered["title"]
@@ -492,10 +494,8 @@ def test_the_body_is_read_with_small_allocation_areas_and_the_fields_with_pandoc
     def runtime(command):
         return command[command.index("+RTS") + 1:command.index("-RTS")]
 
-    assert len(commands) == 2
-    body, fields = commands
-    assert "json" in body and runtime(body) == [f"-M{pandoc.MEMORY}", *pandoc.BODY_GC]
-    assert runtime(fields) == [f"-M{pandoc.MEMORY}"]
+    assert [runtime(command) for command in commands] == [[f"-M{pandoc.MEMORY}", *pandoc.LARGE_GC],
+                                                          [f"-M{pandoc.MEMORY}"], [f"-M{pandoc.MEMORY}"]]
 
 
 def test_an_issues_fields_keep_pandocs_answers_in_the_project_not_where_the_build_was_started(tmp_path, monkeypatch):

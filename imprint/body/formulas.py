@@ -88,7 +88,8 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float) 
     output, messages = pandoc.run(["-f", "json", "-t", "html", "--mathml", "--wrap=none",
                                    "--lua-filter=formulas.lua"],
                                   json.dumps(document).encode("utf-8"), what="the formulas", file=file,
-                                  deadline=deadline, files={"formulas.lua": (HERE / "formulas.lua").read_bytes()})
+                                  deadline=deadline, files={"formulas.lua": (HERE / "formulas.lua").read_bytes()},
+                                  large=len(formulas) >= pandoc.MANY_FORMULAS)
     reasons: dict[str, str] = {}  # (the plain writer says it too, without a reason)
     for m in messages:
         if m.type == "CouldNotConvertTeXMath" and m.fields.get("message"):

@@ -42,17 +42,20 @@ VERSION = "3.9"
 CACHE = Path(".imprint-cache") / "pandoc"  # under the project's root
 CACHE_LIMIT = 512 * 2**20  # bytes: the long article's body is 1.5 MB of JSON
 MEMORY = "2g"  # a 4 MB article (the largest accepted) reads in about 1.5 GB (per run: up to three at once)
-# The garbage collector's sizes for the run that reads an article's body (GHC's
-# runtime options; the pinned binary is built with -H64m, which makes its first
-# allocation area 64 MB). With 4 MB areas, which fit the processor's cache, Pandoc's
-# reading runs faster: the benchmark's 30,000-word article in 0.22 s instead of
-# 0.36 s, the 60,000-word one in 0.40 s instead of 0.64 s, with less memory (128 MB
-# instead of 179 MB); a 1,800-word article in 9 ms instead of 11 ms. The other runs
-# (front matter, the "For citation" line: small inputs, a style and metadata to
-# parse) are slower so (12-25 ms more: a collection of the old generation, which in
-# this binary costs about 12 ms, where Pandoc's sizes need none), and keep Pandoc's
-# sizes. (Measured 2026-12-05, `perf stat -r 10`; the output does not depend on them.)
-BODY_GC = ("-H4m", "-A4m", "-O8m")
+# The garbage collector's sizes for a run with much to do (GHC's runtime options;
+# the pinned binary is built with -H64m, which makes its first allocation area
+# 64 MB). With 4 MB areas, which fit the processor's cache, Pandoc works faster on
+# much text: the benchmark's 30,000-word article reads in 0.23 s instead of 0.36 s,
+# the 60,000-word one in 0.40 s instead of 0.64 s, with less memory (128 MB instead
+# of 179 MB); 135 formulas convert in 0.09 s instead of 0.13 s. A small run is
+# slower so (the seed's 5,700 characters: 0.039 s instead of 0.019 s: a collection
+# of the old generation, about 12 ms in this binary, that Pandoc's sizes avoid), so
+# the sizes are given only past where they pay (measured: 35,000 characters of
+# Markdown, 50 formulas). (2026-12-05, `perf stat -r 10`; the output does not
+# depend on them.)
+LARGE_GC = ("-H4m", "-A4m", "-O8m")
+LARGE_TEXT = 40_000  # characters of Markdown in a body
+MANY_FORMULAS = 50
 FOLDER = "imprint-pandoc-{pid}-"  # a run's private folder, in the system's temporary folder
 # Pandoc's Markdown, as Quarto reads it, except: front matter is Imprint's own
 # (no metadata blocks or title blocks in the body: a `bibliography:` there would
@@ -91,9 +94,11 @@ class TimeLimit(SourceError):
 
 
 def run(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadline: float,
-        files: dict[str, bytes] | None = None, cache: Path | None = None) -> tuple[bytes, list[Message]]:
+        files: dict[str, bytes] | None = None, cache: Path | None = None,
+        large: bool = False) -> tuple[bytes, list[Message]]:
     """Pandoc's output and its log messages (see start())."""
-    return start(arguments, stdin, what=what, file=file, deadline=deadline, files=files, cache=cache).result()
+    return start(arguments, stdin, what=what, file=file, deadline=deadline, files=files, cache=cache,
+                 large=large).result()
 
 
 def deadline_in(seconds: float | None) -> float:
@@ -106,15 +111,15 @@ def deadline_in(seconds: float | None) -> float:
 
 
 def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadline: float,
-          files: dict[str, bytes] | None = None, cache: Path | None = None, body: bool = False) -> "Running | Kept":
+          files: dict[str, bytes] | None = None, cache: Path | None = None, large: bool = False) -> "Running | Kept":
     """Pandoc started, to be waited for with result(): meanwhile this process (and
     another Pandoc) can work. `files` (the bibliography, metadata, styles and
     filters Pandoc is to read) are written to a private folder, where Pandoc runs:
     arguments name them by their plain names (a path in metadata would be read as
     Markdown). `what` and `file` name the stage and the source, for messages;
     `deadline` (time.monotonic()) is the unit's. With a `cache` folder, the same
-    run's kept answer, if there is one (then nothing is started). `body`: the run
-    reads an article's body (BODY_GC)."""
+    run's kept answer, if there is one (then nothing is started). `large`: a run
+    with much to do (LARGE_GC)."""
     key = None
     if cache is not None:
         key = _key(arguments, stdin, files or {})
@@ -125,7 +130,7 @@ def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadl
     try:
         for name, data in (files or {}).items():
             (Path(folder) / name).write_bytes(data)
-        command = ["setpriv", "--pdeathsig", "KILL", str(binary()), "+RTS", f"-M{MEMORY}", *(BODY_GC if body else ()),
+        command = ["setpriv", "--pdeathsig", "KILL", str(binary()), "+RTS", f"-M{MEMORY}", *(LARGE_GC if large else ()),
                    "-RTS", "--sandbox", "--quiet", "--log=log.json", *arguments]
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    cwd=folder)

@@ -115,7 +115,8 @@ def start_body(setting: Setting) -> "BodyReading":
         arguments = ["--lua-filter=citations.lua", *arguments]
     running = pandoc.start(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json", *arguments],
                            text.encode("utf-8"), what="the article's text", file=setting.file,
-                           deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root), body=True)
+                           deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root),
+                           large=len(text) >= pandoc.LARGE_TEXT)
     return BodyReading(setting, text, running, records, known, problems)
 
 
