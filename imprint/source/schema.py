@@ -274,10 +274,6 @@ LICENSE = {
 
 # CSL variables an editor writes under `citation:`. Names follow CSL 1.0.2; DOI,
 # ISSN, ISBN and URL are accepted in either case, as Quarto writes them lower-case.
-def _text_or_list(description: str) -> dict:
-    return {"description": description, "anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}]}
-
-
 _CSL_TEXT_VARIABLES = (
     "container-title", "container-title-short", "collection-title", "collection-number",
     "volume", "issue", "page", "number", "edition", "publisher", "publisher-place",
