@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -245,3 +246,70 @@ def test_the_cache_of_pandocs_answers_keeps_those_used_last(tmp_path):
     found = pandoc.Kept.find(cache, "k")
     output, messages = found.result()
     assert output == b"output\nbytes" and messages[0].type == "W"
+
+
+def _claimed_by_a_sibling(cache: Path, key: str, worker: subprocess.Popen) -> Path:
+    """A claim as a worker of the same pool (the same parent) writes it."""
+    claim = cache / f".{key}.running"
+    claim.write_text(f"{os.getppid()} {worker.pid}")
+    return claim
+
+
+def test_a_pandoc_run_a_sibling_worker_has_started_is_awaited_not_run_twice(tmp_path, monkeypatch):
+    # The two parts of a one-article build read the same text: the worker that
+    # starts a run first claims it and keeps its answer; the other waits for it.
+    from imprint.body import pandoc
+
+    cache = tmp_path / "cache"
+    arguments, stdin = ["-f", "markdown", "-t", "html"], b"*Some* text."
+    key = pandoc._key(arguments, stdin, {})
+    sibling = subprocess.Popen(["sleep", "30"])
+    started = []
+    real = pandoc.subprocess.Popen
+    monkeypatch.setattr(pandoc.subprocess, "Popen", lambda *a, **k: started.append(a) or real(*a, **k))
+    run = dict(what="the text", file="article.md", deadline=pandoc.deadline_in(30), cache=cache)
+    try:
+        cache.mkdir()
+        claim = _claimed_by_a_sibling(cache, key, sibling)
+        waiting = pandoc.start(arguments, stdin, **run)
+        assert isinstance(waiting, pandoc.Shared) and started == []
+        pandoc.Kept.store(cache, key, b"<p><em>Some</em> text.</p>\n", [])  # (the sibling's answer)
+        claim.unlink()
+        assert waiting.result()[0] == b"<p><em>Some</em> text.</p>\n" and started == []
+        # A claim that goes without an answer (the sibling's run failed): run here.
+        (cache / key).unlink()
+        claim = _claimed_by_a_sibling(cache, key, sibling)
+        waiting = pandoc.start(arguments, stdin, **run)
+        claim.unlink()
+        assert waiting.result()[0].strip() == b"<p><em>Some</em> text.</p>" and len(started) == 1
+    finally:
+        sibling.kill()
+        sibling.wait()
+    # A claim whose worker is gone is taken over; a run claims, keeps, releases.
+    assert not (cache / key).exists()  # (an answer run here is not kept: its sibling's would have been)
+    _claimed_by_a_sibling(cache, key, sibling)
+    running = pandoc.start(arguments, stdin, **run)
+    assert isinstance(running, pandoc.Running)
+    assert running.result()[0].strip() == b"<p><em>Some</em> text.</p>" and len(started) == 2
+    assert (cache / key).exists() and not (cache / f".{key}.running").exists()
+    assert isinstance(pandoc.start(arguments, stdin, **run), pandoc.Kept)
+
+
+def test_a_sibling_worker_waits_for_an_answer_within_the_deadline(tmp_path):
+    from imprint.body import pandoc
+    from imprint.body.pandoc import TimeLimit
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    arguments, stdin = ["-f", "markdown", "-t", "html"], b"Text."
+    sibling = subprocess.Popen(["sleep", "30"])
+    try:
+        _claimed_by_a_sibling(cache, pandoc._key(arguments, stdin, {}), sibling)
+        waiting = pandoc.start(arguments, stdin, what="the text", file="article.md",
+                               deadline=time.monotonic() + 0.2, cache=cache)
+        with pytest.raises(TimeLimit) as caught:
+            waiting.result()
+        assert "time limit" in str(caught.value.problems[0].message)
+    finally:
+        sibling.kill()
+        sibling.wait()

@@ -55,11 +55,15 @@ _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
 
 # -- TeX to MathML (Pandoc)
 
-def convert(formulas: list[Node], file: str, deadline: float, cache: Path | None = None) -> None:
+def convert(formulas: list[Node], file: str, deadline: float, cache: Path | None = None,
+            drawn: bool = False, answers: Path | None = None) -> None:
     """Each formula (a Math node) annotated with its MathML and its text form: from
     the project's cache, or from one Pandoc run for all the others (then cached);
     one Pandoc cannot read is annotated `unreadable` (with Pandoc's reason, if it
-    gives one), and shown as TeX. Raises PandocFailed."""
+    gives one), and shown as TeX. `drawn`: the formulas will be drawn, and what
+    drawing needs is loaded while Pandoc converts. `answers`: the project's cache
+    of Pandoc's answers (pandoc.cache_in), so that the two parts of a one-article
+    build run the conversion once. Raises PandocFailed."""
     distinct = list(dict.fromkeys((n["c"][0]["t"], n["c"][1]) for n in formulas))
     keys = {formula: hashlib.sha256(f"{CONVERSION}\n{pandoc.VERSION}\n{formula[0]}\n{formula[1]}".encode()).hexdigest()
             for formula in distinct}
@@ -70,7 +74,7 @@ def convert(formulas: list[Node], file: str, deadline: float, cache: Path | None
             known[formula] = found
     missing = [formula for formula in distinct if formula not in known]
     if missing:
-        converted = _pandoc_mathml(missing, file, deadline)
+        converted = _pandoc_mathml(missing, file, deadline, drawn, answers)
         known.update(converted)
         if cache is not None:
             for formula, found in converted.items():
@@ -79,17 +83,24 @@ def convert(formulas: list[Node], file: str, deadline: float, cache: Path | None
         annotate(node, **known[(node["c"][0]["t"], node["c"][1])])
 
 
-def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float) -> dict[tuple[str, str], dict]:
+def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, drawn: bool = False,
+                   answers: Path | None = None) -> dict[tuple[str, str], dict]:
     """The formulas (kind, TeX) through Pandoc: each as {"mathml", "text"}, or as
     {"unreadable": Pandoc's reason}."""
     blocks = [{"t": "Div", "c": [[f"imprint-math-{index}", [], []], [
         {"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, tex]}]}]]} for index, (kind, tex) in enumerate(formulas)]
     document = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
-    output, messages = pandoc.run(["-f", "json", "-t", "html", "--mathml", "--wrap=none",
-                                   "--lua-filter=formulas.lua"],
-                                  json.dumps(document).encode("utf-8"), what="the formulas", file=file,
-                                  deadline=deadline, files={"formulas.lua": (HERE / "formulas.lua").read_bytes()},
-                                  large=len(formulas) >= pandoc.MANY_FORMULAS)
+    running = pandoc.start(["-f", "json", "-t", "html", "--mathml", "--wrap=none", "--lua-filter=formulas.lua"],
+                           json.dumps(document).encode("utf-8"), what="the formulas", file=file,
+                           deadline=deadline, files={"formulas.lua": (HERE / "formulas.lua").read_bytes()},
+                           cache=answers, large=len(formulas) >= pandoc.MANY_FORMULAS)
+    try:
+        if drawn:
+            preload()
+        output, messages = running.result()
+    except BaseException:
+        running.cancel()
+        raise
     reasons: dict[str, str] = {}  # (the plain writer says it too, without a reason)
     for m in messages:
         if m.type == "CouldNotConvertTeXMath" and m.fields.get("message"):
@@ -241,6 +252,14 @@ def draw_from_the_end(found: list[dict], cache: Path | None) -> None:
                 draw(mathml, cache)
             except Undrawable:
                 continue
+
+
+def preload() -> None:
+    """What drawing needs (ziamath and its font: 0.12 s) loaded now, while this
+    process has nothing else to do."""
+    from ..patches import import_ziamath
+
+    import_ziamath()
 
 
 def _draw(mathml_text: str) -> Drawing:

@@ -31,10 +31,10 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..errors import InternalError, SourceError
 
@@ -111,7 +111,8 @@ def deadline_in(seconds: float | None) -> float:
 
 
 def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadline: float,
-          files: dict[str, bytes] | None = None, cache: Path | None = None, large: bool = False) -> "Running | Kept":
+          files: dict[str, bytes] | None = None, cache: Path | None = None,
+          large: bool = False) -> "Running | Kept | Shared":
     """Pandoc started, to be waited for with result(): meanwhile this process (and
     another Pandoc) can work. `files` (the bibliography, metadata, styles and
     filters Pandoc is to read) are written to a private folder, where Pandoc runs:
@@ -120,12 +121,27 @@ def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadl
     `deadline` (time.monotonic()) is the unit's. With a `cache` folder, the same
     run's kept answer, if there is one (then nothing is started). `large`: a run
     with much to do (LARGE_GC)."""
-    key = None
+    key = claim = None
     if cache is not None:
         key = _key(arguments, stdin, files or {})
         kept = Kept.find(cache, key)
         if kept is not None:
             return kept
+        try:
+            claim = _claim(cache, key)
+        except _Claimed:  # (the same run, under way in a sibling worker: its answer awaited)
+            return Shared(cache, key, partial(start, arguments, stdin, what=what, file=file, deadline=deadline,
+                                              files=files, cache=None, large=large), deadline, what, file)
+    try:
+        return _started(arguments, stdin, what, file, deadline, files, large,
+                        (cache, key, claim) if key else None)
+    except BaseException:
+        _release(claim)
+        raise
+
+
+def _started(arguments: Sequence[str], stdin: bytes, what: str, file: str, deadline: float,
+             files: dict[str, bytes] | None, large: bool, keep: tuple[Path, str, Path | None] | None) -> "Running":
     folder = tempfile.mkdtemp(prefix=FOLDER.format(pid=os.getpid()))
     try:
         for name, data in (files or {}).items():
@@ -137,7 +153,94 @@ def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadl
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Running(process, stdin, folder, what, file, deadline, (cache, key) if key else None)
+    return Running(process, stdin, folder, what, file, deadline, keep)
+
+
+# A run another worker of the same build has started is awaited, not run twice:
+# the two parts of a one-article build (its print editions, and the rest) read the
+# same body, front matter and formulas. The worker that starts a run first claims
+# it (a file `.<key>.running` in the cache, naming its parent and itself), keeps
+# its answer as soon as Pandoc ends, and removes the claim; a sibling worker (the
+# same parent) that finds the claim waits for the answer, and runs Pandoc itself
+# if the claim goes without one (a failed run) or its worker is gone.
+WAIT_STEP = 0.003  # seconds between looks for a sibling's answer
+
+
+class _Claimed(Exception):
+    """A live sibling worker holds the claim."""
+
+
+def _claim(cache: Path, key: str) -> Path | None:
+    """This worker's claim of the run (its file; None if the cache cannot be written:
+    the run goes on unclaimed). A claim left by a worker that is gone, or by
+    another build, is taken over; one a live sibling holds raises _Claimed."""
+    path = cache / f".{key}.running"
+    for _ in range(2):
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=cache, delete=False, prefix=".", suffix=".tmp") as out:
+                out.write(f"{os.getppid()} {os.getpid()}")
+            try:
+                os.link(out.name, path)  # (made whole, with its content, or not at all)
+            finally:
+                os.unlink(out.name)
+            return path
+        except FileExistsError:
+            if _sibling_holds(path):
+                raise _Claimed from None
+            _release(path)  # (stale: taken over)
+        except OSError:
+            return None
+    return None
+
+
+def _sibling_holds(claim: Path) -> bool:
+    try:
+        parent, pid = (int(n) for n in claim.read_text().split())
+    except (OSError, ValueError):
+        return False
+    return parent == os.getppid() and parent != 1 and pid != os.getpid() and _alive(pid)
+
+
+def _release(claim: Path | None) -> None:
+    if claim is not None:
+        try:
+            claim.unlink()
+        except OSError:
+            pass
+
+
+class Shared:
+    """A run a sibling worker has claimed: result() waits for its kept answer (or
+    runs it here, if the claim goes without one), within the unit's deadline."""
+
+    def __init__(self, cache: Path, key: str, run_here: Callable[[], "Running"], deadline: float, what: str,
+                 file: str):
+        self.cache, self.key, self.run_here, self.deadline, self.what, self.file = \
+            cache, key, run_here, deadline, what, file
+        self.claim = cache / f".{key}.running"
+        self.here: Running | None = None
+
+    def cancel(self) -> None:
+        if self.here is not None:
+            self.here.cancel()
+
+    def result(self) -> tuple[bytes, list[Message]]:
+        while True:
+            kept = Kept.find(self.cache, self.key)
+            if kept is not None:
+                return kept.result()
+            if not _sibling_holds(self.claim):
+                kept = Kept.find(self.cache, self.key)  # (kept just before the claim went)
+                if kept is not None:
+                    return kept.result()
+                self.here = self.run_here()
+                return self.here.result()
+            if time.monotonic() > self.deadline:
+                raise TimeLimit.single(self.file, f"reading stopped at the time limit in {self.what}",
+                                       hint="look for what is unusual in it (a huge table, a very long line), "
+                                            "or raise --time-limit")
+            time.sleep(WAIT_STEP)
 
 
 def forget_dead() -> None:
@@ -165,18 +268,27 @@ class Running:
     it if the unit's deadline passes first. cancel() stops one no longer wanted."""
 
     def __init__(self, process: subprocess.Popen, stdin: bytes, folder: str, what: str, file: str,
-                 deadline: float, keep: tuple[Path, str] | None = None):
+                 deadline: float, keep: tuple[Path, str, Path | None] | None = None):
         self.process, self.folder, self.what, self.file, self.deadline = process, folder, what, file, deadline
-        self.keep = keep  # (the cache folder and the run's key: its answer is kept there)
+        self.keep = keep  # (the cache folder, the run's key and its claim: its answer is kept there)
         self._output: tuple[bytes, bytes] = (b"", b"")
+        self._log: list[dict[str, Any]] | None = None
         self._thread = threading.Thread(target=self._communicate, args=(stdin,), daemon=True)
         self._thread.start()
 
     def _communicate(self, stdin: bytes) -> None:
+        """Pandoc's output read as it comes; a successful run's answer kept at once
+        (a sibling worker may be waiting for it), and the claim released."""
         try:
             self._output = self.process.communicate(stdin)
+            if self.keep is not None and self.process.returncode == 0:
+                self._log = _log(Path(self.folder) / "log.json")
+                Kept.store(self.keep[0], self.keep[1], self._output[0], self._log)
         except (BrokenPipeError, ValueError, OSError):  # (killed meanwhile)
             self._output = (b"", b"")
+        finally:
+            if self.keep is not None:
+                _release(self.keep[2])
 
     def cancel(self) -> None:
         if self.process.poll() is None:
@@ -192,7 +304,7 @@ class Running:
             self._thread.join()
         stdout, stderr = self._output
         try:
-            log = _log(Path(self.folder) / "log.json")
+            log = self._log if self._log is not None else _log(Path(self.folder) / "log.json")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
         messages = _messages(log)
@@ -210,8 +322,6 @@ class Running:
                 raise InternalError(f"Imprint's Lua filter failed in {what}: {detail}")
             lines = detail.splitlines()
             raise PandocFailed(code, lines[0] if lines else "", messages)
-        if self.keep is not None:
-            Kept.store(*self.keep, stdout, log)
         return stdout, messages
 
 
@@ -276,7 +386,7 @@ def cache_in(root: Path) -> Path:
 
 def trim(cache: Path, limit: int | None = None) -> None:
     """The cache kept within `limit` bytes (CACHE_LIMIT): the entries used longest
-    ago removed first, and what a stopped write left."""
+    ago removed first, and what a stopped write or a killed worker left."""
     limit = CACHE_LIMIT if limit is None else limit
     try:
         entries = [(entry.stat(), entry) for entry in os.scandir(cache)]
@@ -285,7 +395,7 @@ def trim(cache: Path, limit: int | None = None) -> None:
     total = 0
     for stat, entry in sorted(entries, key=lambda found: found[0].st_mtime_ns, reverse=True):
         total += stat.st_size
-        if total > limit or entry.name.endswith(".tmp") and time.time() - stat.st_mtime > 3600:
+        if total > limit or entry.name.endswith((".tmp", ".running")) and time.time() - stat.st_mtime > 3600:
             try:
                 os.unlink(entry.path)
             except OSError:

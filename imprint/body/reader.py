@@ -136,6 +136,8 @@ class BodyReading:
     def result(self) -> tuple[Body, tuple[Problem, ...], dict[str, Markup]]:
         """The body, rendered, its warnings, and the fields read with it (those that
         cite, rendered); every problem raised at once."""
+        if self.setting.drawing_alongside and "$" in self.text:
+            formulas.preload()  # (while Pandoc reads: the print part loads it while Pandoc converts, convert())
         with stage("reading its text with Pandoc" + (" (and formatting its citations)" if self.records else "")):
             output, messages = self._read()
         with stage("checking and rendering its text"):
@@ -521,7 +523,8 @@ def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
     at it, they are shown as TeX, with a warning."""
     found = of_kind(nodes, frozenset({"Math"}))
     try:
-        formulas.convert(found, setting.file, setting.deadline, setting.formula_cache)
+        formulas.convert(found, setting.file, setting.deadline, setting.formula_cache,
+                         drawn=PRINT in setting.dialects, answers=pandoc.cache_in(setting.root))
     except pandoc.PandocFailed as error:
         return [Problem(setting.file, f"the formulas are shown as TeX: Pandoc could not convert them ({error})")]
     return []
