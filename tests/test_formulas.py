@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from xml.etree import ElementTree
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -204,3 +205,24 @@ def test_a_glyph_is_written_as_fonttools_would_write_it(monkeypatch, kind):
         assert _outlines(mine.glyph) == _outlines(reference.glyph)
         assert (mine.width, mine.height, mine.depth, mine.picture) == \
             (reference.width, reference.height, reference.depth, reference.picture)
+
+
+def test_outlines_one_glyph_cannot_hold_are_no_glyph():
+    far = formulas._Contours()
+    far.moveTo((0, 0))
+    far.lineTo((30000, 0))
+    far.lineTo((-30000, 10))  # (a step of 60,000 units: past a 16-bit delta)
+    far.closePath()
+    with pytest.raises(formulas._NotAGlyph):
+        far.glyph()
+    many = formulas._Contours()
+    for n in range(0x10000 // 4 + 1):
+        many.moveTo((n % 100, 0))
+        many.lineTo((n % 100, 5))
+        many.lineTo((n % 100 + 5, 5))
+        many.lineTo((n % 100 + 5, 0))
+        many.closePath()
+    with pytest.raises(formulas._NotAGlyph):
+        many.glyph()
+    svg = ElementTree.fromstring('<svg viewBox="0 0 10 10" width="10" height="10"><path d="M 0 0 C 1 1 2 2 3 0 Z"/></svg>')
+    assert formulas._glyph(svg, {}) is None  # (a cubic curve: the drawing stays a picture)

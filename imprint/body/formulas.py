@@ -331,9 +331,12 @@ def _glyph(svg: ElementTree.Element, placed: dict[ElementTree.Element, tuple]) -
                 for corner in corners[1:]:
                     contours.lineTo(corner)
                 contours.closePath()
-        except _NotQuadratic:
+        except _NotAGlyph:
             return None
-    return contours.glyph()
+    try:
+        return contours.glyph()
+    except _NotAGlyph:
+        return None
 
 
 # (ziamath's <svg> has its namespaces as attributes)
@@ -363,7 +366,7 @@ def _placed(glyph, x0: float, y0: float, scale_factor: float, pen: _Contours, sc
             pen.moveTo((operator.p.x * factor + dx, operator.p.y * factor + dy))
             started = True
         else:  # (a cubic curve: a font of PostScript outlines)
-            raise _NotQuadratic
+            raise _NotAGlyph
     pen.closePath()
 
 
@@ -408,8 +411,9 @@ def _outline(data: str, pen: _Contours, scale: float, shift: float) -> None:
 _ARGUMENTS = {"M": 2, "L": 2, "Q": 4, "Z": 0}  # numbers after each command, in ziafont's paths
 
 
-class _NotQuadratic(Exception):
-    """A cubic curve: not a TrueType outline."""
+class _NotAGlyph(Exception):
+    """Outlines one TrueType glyph cannot hold: a cubic curve, a component, more
+    points than 16 bits count, coordinates past 16 bits."""
 
 
 class _Contours:
@@ -444,7 +448,7 @@ class _Contours:
             self.on.append(1)
 
     def curveTo(self, *points) -> None:
-        raise _NotQuadratic
+        raise _NotAGlyph
 
     def closePath(self) -> None:
         start = self.ends[-1] + 1 if self.ends else 0
@@ -461,7 +465,7 @@ class _Contours:
     endPath = closePath
 
     def addComponent(self, name, transformation) -> None:
-        raise _NotQuadratic
+        raise _NotAGlyph
 
     def glyph(self) -> bytes:
         """The glyph's bytes (the glyf table's entry): header, contours' ends, no
@@ -473,6 +477,8 @@ class _Contours:
             return b""
         xs = [math.floor(x + 0.5) for x, _ in self.points]
         ys = [math.floor(y + 0.5) for _, y in self.points]
+        if len(xs) > 0xFFFF:
+            raise _NotAGlyph  # (its contours' ends are counted in 16 bits)
         flags, x_bytes, y_bytes = bytearray(), bytearray(), bytearray()
         last_flag, repeats, previous_x, previous_y = -1, 0, 0, 0
         for x, y, on in zip(xs, ys, self.on):
@@ -501,6 +507,8 @@ def _delta(delta: int, out: bytearray, short: int, same_or_positive: int) -> int
     if -255 <= delta <= 255:
         out.append(abs(delta))
         return short | (same_or_positive if delta > 0 else 0)
+    if not -0x8000 <= delta <= 0x7FFF:
+        raise _NotAGlyph
     out += struct.pack(">h", delta)
     return 0
 
