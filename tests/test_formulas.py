@@ -215,6 +215,13 @@ def test_outlines_one_glyph_cannot_hold_are_no_glyph():
     far.closePath()
     with pytest.raises(formulas._NotAGlyph):
         far.glyph()
+    wide = formulas._Contours()
+    for x in (0, 30000, 60000):  # (steps that fit, bounds that do not)
+        (wide.lineTo if x else wide.moveTo)((x, 0))
+    wide.lineTo((60000, 10))
+    wide.closePath()
+    with pytest.raises(formulas._NotAGlyph):
+        wide.glyph()
     many = formulas._Contours()
     for n in range(0x10000 // 4 + 1):
         many.moveTo((n % 100, 0))

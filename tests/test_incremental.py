@@ -248,11 +248,16 @@ def test_the_cache_of_pandocs_answers_keeps_those_used_last(tmp_path):
     assert output == b"output\nbytes" and messages[0].type == "W"
 
 
-def _claimed_by_a_sibling(cache: Path, key: str, worker: subprocess.Popen) -> Path:
-    """A claim as a worker of the same pool (the same parent) writes it."""
+def _claimed_by(cache: Path, key: str, parent: int) -> subprocess.Popen:
+    """Another process holding the claim of a run (locked, as a worker holds it),
+    naming `parent` as its parent: os.getppid() makes it a sibling of this one."""
     claim = cache / f".{key}.running"
-    claim.write_text(f"{os.getppid()} {worker.pid}")
-    return claim
+    code = ("import fcntl, os, sys, time; h = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
+            "fcntl.flock(h, fcntl.LOCK_EX); os.write(h, (sys.argv[2] + ' ' + str(os.getpid())).encode()); "
+            "print('held', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(claim), str(parent)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
 
 
 def test_a_pandoc_run_a_sibling_worker_has_started_is_awaited_not_run_twice(tmp_path, monkeypatch):
@@ -261,38 +266,54 @@ def test_a_pandoc_run_a_sibling_worker_has_started_is_awaited_not_run_twice(tmp_
     from imprint.body import pandoc
 
     cache = tmp_path / "cache"
+    cache.mkdir()
     arguments, stdin = ["-f", "markdown", "-t", "html"], b"*Some* text."
     key = pandoc._key(arguments, stdin, {})
-    sibling = subprocess.Popen(["sleep", "30"])
+    answer = b"<p><em>Some</em> text.</p>"
+    sibling = _claimed_by(cache, key, os.getppid())
     started = []
     real = pandoc.subprocess.Popen
     monkeypatch.setattr(pandoc.subprocess, "Popen", lambda *a, **k: started.append(a) or real(*a, **k))
     run = dict(what="the text", file="article.md", deadline=pandoc.deadline_in(30), cache=cache)
     try:
-        cache.mkdir()
-        claim = _claimed_by_a_sibling(cache, key, sibling)
         waiting = pandoc.start(arguments, stdin, **run)
         assert isinstance(waiting, pandoc.Shared) and started == []
-        pandoc.Kept.store(cache, key, b"<p><em>Some</em> text.</p>\n", [])  # (the sibling's answer)
-        claim.unlink()
-        assert waiting.result()[0] == b"<p><em>Some</em> text.</p>\n" and started == []
-        # A claim that goes without an answer (the sibling's run failed): run here.
+        pandoc.Kept.store(cache, key, answer + b"\n", [])  # (the sibling's answer)
+        assert waiting.result()[0].strip() == answer and started == []
+        # A claim let go without an answer (the sibling's run failed, or it died): run here.
         (cache / key).unlink()
-        claim = _claimed_by_a_sibling(cache, key, sibling)
         waiting = pandoc.start(arguments, stdin, **run)
-        claim.unlink()
-        assert waiting.result()[0].strip() == b"<p><em>Some</em> text.</p>" and len(started) == 1
+        assert isinstance(waiting, pandoc.Shared)
     finally:
         sibling.kill()
         sibling.wait()
-    # A claim whose worker is gone is taken over; a run claims, keeps, releases.
+    assert waiting.result()[0].strip() == answer and len(started) == 1
     assert not (cache / key).exists()  # (an answer run here is not kept: its sibling's would have been)
-    _claimed_by_a_sibling(cache, key, sibling)
+    # The claim file its worker left is taken over; a run claims, keeps, releases.
+    assert (cache / f".{key}.running").exists()
     running = pandoc.start(arguments, stdin, **run)
     assert isinstance(running, pandoc.Running)
-    assert running.result()[0].strip() == b"<p><em>Some</em> text.</p>" and len(started) == 2
+    assert running.result()[0].strip() == answer and len(started) == 2
     assert (cache / key).exists() and not (cache / f".{key}.running").exists()
     assert isinstance(pandoc.start(arguments, stdin, **run), pandoc.Kept)
+
+
+def test_a_claim_another_process_holds_is_left_alone_and_the_run_made_unclaimed(tmp_path):
+    from imprint.body import pandoc
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    arguments, stdin = ["-f", "markdown", "-t", "html"], b"Text."
+    key = pandoc._key(arguments, stdin, {})
+    other = _claimed_by(cache, key, 1)  # (not a worker of this process's parent)
+    try:
+        running = pandoc.start(arguments, stdin, what="the text", file="article.md",
+                               deadline=pandoc.deadline_in(30), cache=cache)
+        assert isinstance(running, pandoc.Running) and running.result()[0].strip() == b"<p>Text.</p>"
+        assert (cache / f".{key}.running").read_text() == f"1 {other.pid}"  # (its claim untouched)
+    finally:
+        other.kill()
+        other.wait()
 
 
 def test_a_sibling_worker_waits_for_an_answer_within_the_deadline(tmp_path):
@@ -302,9 +323,8 @@ def test_a_sibling_worker_waits_for_an_answer_within_the_deadline(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir()
     arguments, stdin = ["-f", "markdown", "-t", "html"], b"Text."
-    sibling = subprocess.Popen(["sleep", "30"])
+    sibling = _claimed_by(cache, pandoc._key(arguments, stdin, {}), os.getppid())
     try:
-        _claimed_by_a_sibling(cache, pandoc._key(arguments, stdin, {}), sibling)
         waiting = pandoc.start(arguments, stdin, what="the text", file="article.md",
                                deadline=time.monotonic() + 0.2, cache=cache)
         with pytest.raises(TimeLimit) as caught:

@@ -477,8 +477,8 @@ class _Contours:
             return b""
         xs = [math.floor(x + 0.5) for x, _ in self.points]
         ys = [math.floor(y + 0.5) for _, y in self.points]
-        if len(xs) > 0xFFFF:
-            raise _NotAGlyph  # (its contours' ends are counted in 16 bits)
+        if len(xs) > 0xFFFF or min(xs + ys) < -0x8000 or max(xs + ys) > 0x7FFF:
+            raise _NotAGlyph  # (its contours' ends are counted, its bounds written, in 16 bits)
         flags, x_bytes, y_bytes = bytearray(), bytearray(), bytearray()
         last_flag, repeats, previous_x, previous_y = -1, 0, 0, 0
         for x, y, on in zip(xs, ys, self.on):

@@ -22,6 +22,7 @@ last, up to CACHE_LIMIT (trim()).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -132,6 +133,10 @@ def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadl
         except _Claimed:  # (the same run, under way in a sibling worker: its answer awaited)
             return Shared(cache, key, partial(start, arguments, stdin, what=what, file=file, deadline=deadline,
                                               files=files, cache=None, large=large), deadline, what, file)
+        kept = Kept.find(cache, key)  # (kept by a sibling just before this claim)
+        if kept is not None:
+            _release(claim)
+            return kept
     try:
         return _started(arguments, stdin, what, file, deadline, files, large,
                         (cache, key, claim) if key else None)
@@ -141,7 +146,7 @@ def start(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadl
 
 
 def _started(arguments: Sequence[str], stdin: bytes, what: str, file: str, deadline: float,
-             files: dict[str, bytes] | None, large: bool, keep: tuple[Path, str, Path | None] | None) -> "Running":
+             files: dict[str, bytes] | None, large: bool, keep: tuple[Path, str, Claim | None] | None) -> "Running":
     folder = tempfile.mkdtemp(prefix=FOLDER.format(pid=os.getpid()))
     try:
         for name, data in (files or {}).items():
@@ -159,55 +164,95 @@ def _started(arguments: Sequence[str], stdin: bytes, what: str, file: str, deadl
 # A run another worker of the same build has started is awaited, not run twice:
 # the two parts of a one-article build (its print editions, and the rest) read the
 # same body, front matter and formulas. The worker that starts a run first claims
-# it (a file `.<key>.running` in the cache, naming its parent and itself), keeps
-# its answer as soon as Pandoc ends, and removes the claim; a sibling worker (the
-# same parent) that finds the claim waits for the answer, and runs Pandoc itself
-# if the claim goes without one (a failed run) or its worker is gone.
+# it: a file `.<key>.running` in the cache, which it holds locked (flock: the
+# kernel lets go of it when the worker ends, however it ends) and which names its
+# parent and itself; it keeps its answer as soon as Pandoc ends and releases the
+# claim. A sibling worker (the same parent) that finds the claim held waits for the
+# answer, and runs Pandoc itself if the claim is let go without one (a failed run).
+# A claim held by another process (another build, a watch) is left alone: the run
+# goes on unclaimed.
 WAIT_STEP = 0.003  # seconds between looks for a sibling's answer
 
 
 class _Claimed(Exception):
-    """A live sibling worker holds the claim."""
+    """A sibling worker holds the claim."""
 
 
-def _claim(cache: Path, key: str) -> Path | None:
-    """This worker's claim of the run (its file; None if the cache cannot be written:
-    the run goes on unclaimed). A claim left by a worker that is gone, or by
-    another build, is taken over; one a live sibling holds raises _Claimed."""
+class Claim:
+    """This worker's claim of a run: the claim file, open and locked."""
+
+    def __init__(self, path: Path, handle: int):
+        self.path, self.handle = path, handle
+
+    def release(self) -> None:
+        """The file removed (if it is still this claim's), then the lock let go."""
+        try:
+            if os.stat(self.path).st_ino == os.fstat(self.handle).st_ino:
+                os.unlink(self.path)
+        except OSError:
+            pass
+        os.close(self.handle)
+
+
+def _claim(cache: Path, key: str) -> Claim | None:
+    """This worker's claim of the run; None if it cannot be made (a cache that cannot
+    be written, a claim another process holds: the run goes on unclaimed). A claim
+    file left by a worker that is gone is taken over; one a sibling holds raises
+    _Claimed."""
     path = cache / f".{key}.running"
-    for _ in range(2):
+    for _ in range(3):
         try:
             cache.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=cache, delete=False, prefix=".", suffix=".tmp") as out:
-                out.write(f"{os.getppid()} {os.getpid()}")
-            try:
-                os.link(out.name, path)  # (made whole, with its content, or not at all)
-            finally:
-                os.unlink(out.name)
-            return path
-        except FileExistsError:
-            if _sibling_holds(path):
-                raise _Claimed from None
-            _release(path)  # (stale: taken over)
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError:
+            return None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.stat(path).st_ino != os.fstat(handle).st_ino:
+                os.close(handle)  # (released and removed meanwhile: this file is no claim's)
+                continue
+            os.ftruncate(handle, 0)
+            os.write(handle, f"{os.getppid()} {os.getpid()}".encode())
+            return Claim(path, handle)
+        except BlockingIOError:
+            os.close(handle)
+            if _names_a_sibling(path):
+                raise _Claimed from None
+            return None
+        except OSError:
+            os.close(handle)
             return None
     return None
 
 
-def _sibling_holds(claim: Path) -> bool:
+def _names_a_sibling(claim: Path) -> bool:
     try:
         parent, pid = (int(n) for n in claim.read_text().split())
     except (OSError, ValueError):
         return False
-    return parent == os.getppid() and parent != 1 and pid != os.getpid() and _alive(pid)
+    return parent == os.getppid() and parent != 1 and pid != os.getpid()
 
 
-def _release(claim: Path | None) -> None:
+def _held(claim: Path) -> bool:
+    """Whether a worker holds the claim (its lock), now."""
+    try:
+        handle = os.open(claim, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
+
+
+def _release(claim: Claim | None) -> None:
     if claim is not None:
-        try:
-            claim.unlink()
-        except OSError:
-            pass
+        claim.release()
 
 
 class Shared:
@@ -230,7 +275,7 @@ class Shared:
             kept = Kept.find(self.cache, self.key)
             if kept is not None:
                 return kept.result()
-            if not _sibling_holds(self.claim):
+            if not _held(self.claim):
                 kept = Kept.find(self.cache, self.key)  # (kept just before the claim went)
                 if kept is not None:
                     return kept.result()
@@ -268,7 +313,7 @@ class Running:
     it if the unit's deadline passes first. cancel() stops one no longer wanted."""
 
     def __init__(self, process: subprocess.Popen, stdin: bytes, folder: str, what: str, file: str,
-                 deadline: float, keep: tuple[Path, str, Path | None] | None = None):
+                 deadline: float, keep: tuple[Path, str, Claim | None] | None = None):
         self.process, self.folder, self.what, self.file, self.deadline = process, folder, what, file, deadline
         self.keep = keep  # (the cache folder, the run's key and its claim: its answer is kept there)
         self._output: tuple[bytes, bytes] = (b"", b"")
