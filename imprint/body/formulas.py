@@ -371,44 +371,13 @@ def _placed(glyph, x0: float, y0: float, scale_factor: float, pen: _Contours, sc
 
 
 def _outline(data: str, pen: _Contours, scale: float, shift: float) -> None:
-    """An SVG path drawn on the pen, scaled and shifted: as ziafont writes paths
-    (absolute M, L, Q and Z, each number apart) read here, fast; any other through
-    fontTools' parser of SVG paths."""
-    tokens, calls, at, count = data.split(), [], 0, 0
-    try:
-        while at < len(tokens):
-            command = tokens[at]
-            count = _ARGUMENTS[command]
-            values = tokens[at + 1:at + 1 + count]
-            if len(values) < count:
-                raise ValueError(command)
-            if count == 2:
-                calls.append((command, (float(values[0]) * scale + shift, float(values[1]) * -scale)))
-            elif count == 4:
-                calls.append((command, (float(values[0]) * scale + shift, float(values[1]) * -scale),
-                              (float(values[2]) * scale + shift, float(values[3]) * -scale)))
-            else:
-                calls.append((command,))
-            at += 1 + count
-    except (KeyError, ValueError):  # (another command, or numbers repeated after one)
-        from fontTools.pens.transformPen import TransformPen
-        from fontTools.svgLib.path import parse_path
+    """An SVG path drawn on the pen, scaled and shifted, by fontTools' parser of SVG
+    paths: the few paths that come as text (ziamath's stretched delimiters, built
+    from parts, write their own; placed glyphs come as outlines, _placed())."""
+    from fontTools.pens.transformPen import TransformPen
+    from fontTools.svgLib.path import parse_path
 
-        parse_path(data, TransformPen(pen, (scale, 0, 0, -scale, shift, 0)))
-        return
-    for call in calls:
-        command = call[0]
-        if command == "Q":
-            pen.qCurveTo(call[1], call[2])
-        elif command == "L":
-            pen.lineTo(call[1])
-        elif command == "M":
-            pen.moveTo(call[1])
-        else:
-            pen.closePath()
-
-
-_ARGUMENTS = {"M": 2, "L": 2, "Q": 4, "Z": 0}  # numbers after each command, in ziafont's paths
+    parse_path(data, TransformPen(pen, (scale, 0, 0, -scale, shift, 0)))
 
 
 class _NotAGlyph(Exception):

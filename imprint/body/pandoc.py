@@ -282,10 +282,14 @@ class Shared:
                 self.here = self.run_here()
                 return self.here.result()
             if time.monotonic() > self.deadline:
-                raise TimeLimit.single(self.file, f"reading stopped at the time limit in {self.what}",
-                                       hint="look for what is unusual in it (a huge table, a very long line), "
-                                            "or raise --time-limit")
+                raise _stopped(self.file, self.what)
             time.sleep(WAIT_STEP)
+
+
+def _stopped(file: str, what: str) -> TimeLimit:
+    return TimeLimit.single(file, f"reading stopped at the time limit in {what}",
+                            hint="look for what is unusual in it (a huge table, a very long line), "
+                                 "or raise --time-limit")
 
 
 def forget_dead() -> None:
@@ -355,9 +359,7 @@ class Running:
         messages = _messages(log)
         code, what, file = self.process.returncode, self.what, self.file
         if late:
-            raise TimeLimit.single(file, f"reading stopped at the time limit in {what}",
-                                   hint="look for what is unusual in it (a huge table, a very long line), "
-                                        "or raise --time-limit")
+            raise _stopped(file, what)
         if code == 251 or b"Heap exhausted" in stderr:
             raise SourceError.single(file, f"{what} needs more memory than Imprint gives it ({MEMORY}B)",
                                      hint="split the text, or simplify what is nested very deep")

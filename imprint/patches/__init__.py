@@ -14,8 +14,8 @@ standard library.
   names: weasyprint_libraries.py) and the patches of WeasyPrint and what it
   uses (pydyf, Pyphen, cffi) applied, once. imprint/editions/pdf/weasy.py calls
   it; every use of WeasyPrint in Imprint goes through that module.
-- `import_ziamath()`: ziamath imported and its patches (and ziafont's) applied (body/formulas.py,
-  which draws formulas for print, calls it).
+- `import_ziamath()`: ziamath imported and its patches (and ziafont's) applied
+  (body/formulas.py, which draws formulas for print, calls it).
 
 WeasyPrint's private attributes that Imprint reads without patching anything are
 declared in RELIED_ON, so that check_versions() covers them too.

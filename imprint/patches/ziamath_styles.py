@@ -49,7 +49,7 @@ def apply() -> None:
         module = sys.modules[name]
         if module.parse_style is not styles.parse_style:
             raise InternalError(f"imprint/patches/ziamath_styles.py: {name}.parse_style is not "
-                                        f"ziamath.styles.parse_style: not ziamath {VERSION} as released?")
+                                f"ziamath.styles.parse_style: not ziamath {VERSION} as released?")
     for name in USERS:
         sys.modules[name].parse_style = patched
 
