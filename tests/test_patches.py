@@ -18,7 +18,8 @@ import pytest
 import imprint.editions.pdf.weasy  # noqa: F401 (WeasyPrint, patched)
 from imprint import patches
 from imprint.errors import InternalError
-from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, weasyprint_footnotes, weasyprint_tags,
+from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, tinyhtml5_character_runs,
+                             weasyprint_footnotes, weasyprint_tags,
                              ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
@@ -209,6 +210,38 @@ def test_pyphen_patch_reads_every_dictionary_alike(monkeypatch):
             [type(v) for _, values in patched[path.name].patterns.values() for v in values], path.name
     assert pyphen_patterns.split("a1b2c") == (["a", "b", "c"], (0, 1, 2, 0))
     assert pyphen_patterns.split("a12b")[1] is None
+
+
+# -- tinyhtml5_character_runs: the expressions for runs of characters found again
+
+HTML = ("<!DOCTYPE html><html lang=\"ru\"><head><title>Т</title></head><body>"
+        "<!-- a comment --><p class=\"a b\" data-tex=\"\\frac{1}{2}\" id=x>Слово &amp; word &#x2014; "
+        "<span style='line-height:1.2em'>&#xE000;</span> a&lt;b</p></body></html>")
+
+
+def test_tinyhtml5_finds_its_expressions_again(monkeypatch):
+    import tinyhtml5
+    from tinyhtml5 import inputstream
+
+    assert tinyhtml5_character_runs.applied()
+    built = []
+    real = inputstream.re.compile
+
+    def counted(*args, **kwargs):
+        built.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inputstream, "characters_until_regex", tinyhtml5_character_runs.Expressions())
+    monkeypatch.setattr(tinyhtml5_character_runs.re, "compile", counted)
+    patched = tinyhtml5.parse(HTML * 3)
+    assert 0 < len(built) <= 8  # (one for each set of characters the tokenizer asks about)
+    monkeypatch.setattr(inputstream, "characters_until_regex", tinyhtml5_character_runs.original())
+    monkeypatch.setattr(inputstream.re, "compile", counted)
+    built.clear()
+    plain = tinyhtml5.parse(HTML * 3)
+    assert len(built) > 30  # (tinyhtml5's own: made again for every run)
+    from xml.etree import ElementTree
+    assert ElementTree.tostring(plain) == ElementTree.tostring(patched)
 
 
 # -- ziamath_rows and ziamath_sizes: formulas laid out without repeated work

@@ -12,7 +12,7 @@ standard library.
   calls it at start-up, so that a mismatch is one clear error, not a wrong page.
 - `import_weasyprint()`: WeasyPrint imported (its libraries opened by their file
   names: weasyprint_libraries.py) and the patches of WeasyPrint and what it
-  uses (pydyf, Pyphen, cffi) applied, once. imprint/editions/pdf/weasy.py calls
+  uses (pydyf, Pyphen, cffi, tinyhtml5) applied, once. imprint/editions/pdf/weasy.py calls
   it; every use of WeasyPrint in Imprint goes through that module.
 - `import_ziamath()`: ziamath imported and its patches (and ziafont's) applied
   (body/formulas.py, which draws formulas for print, calls it).
@@ -29,12 +29,12 @@ import sys
 from types import ModuleType
 
 from ..errors import InternalError
-from . import (cffi_type_names, pydyf_page_references, pyphen_patterns, weasyprint_footnotes, weasyprint_libraries,
-               weasyprint_tags, ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
+from . import (cffi_type_names, pydyf_page_references, pyphen_patterns, tinyhtml5_character_runs, weasyprint_footnotes,
+               weasyprint_libraries, weasyprint_tags, ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 
 PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_footnotes, weasyprint_tags,
-                                    pydyf_page_references, pyphen_patterns, cffi_type_names, ziamath_rows,
-                                    ziamath_sizes, ziamath_styles, ziafont_outlines)
+                                    pydyf_page_references, pyphen_patterns, cffi_type_names, tinyhtml5_character_runs,
+                                    ziamath_rows, ziamath_sizes, ziamath_styles, ziafont_outlines)
 
 # Not patches: private parts of a dependency that Imprint reads, with the version
 # they were checked against and where. (distribution, version, what and where)
@@ -79,7 +79,7 @@ def import_weasyprint() -> ModuleType:
     """WeasyPrint, imported the quick way, with every patch applied."""
     check_versions()
     weasyprint = weasyprint_libraries.import_weasyprint()
-    apply("weasyprint", "pydyf", "pyphen", "cffi")
+    apply("weasyprint", "pydyf", "pyphen", "cffi", "tinyhtml5")
     return weasyprint
 
 
