@@ -79,6 +79,47 @@ def test_a_broken_template_is_reported_with_its_line(tmp_path, capsys, monkeypat
     assert "styles/templates/front-matter.html.j2:" in err and "for_citaton" in err
 
 
+@pytest.mark.parametrize("shape", [("--jobs", "1", "-f", "epub,site"), ("--jobs", "2", "-f", "epub,pdf,site")],
+                         ids=["one-unit", "in-parts"])
+def test_a_broken_landing_page_template_is_an_error_however_the_article_is_built(tmp_path, capsys, monkeypatch,
+                                                                                  shape):
+    """Built as one unit, the article's landing page was made and its problems
+    dropped: a broken template left the page out, exit 0. Built in parts (an
+    article, two workers, print and e-reader editions), it is a unit of its own."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / "styles" / "templates" / "site" / "article.html.j2"
+    template.write_text("{% if %}\n" + template.read_text())
+    code, _, err = run(root, *shape, capsys=capsys)
+    assert code == 2, err
+    assert "styles/templates/site/article.html.j2:1: template error" in err, err
+    assert not (root / "dist" / "batunaev-2019-khalkhin-gol").exists()
+
+
+@pytest.mark.slow
+def test_a_warning_raised_while_an_issue_is_written_is_reported(tmp_path, capsys, monkeypatch):
+    """An issue's unit collects what its editions' writers warn of, as an
+    article's does (it was a Python warning in the worker, outside the report)."""
+    import warnings
+
+    from imprint.editions import epub
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    written = epub.write_issue_epub
+
+    def write_issue_epub(edition, *args, **kwargs):
+        warn(Problem("source/2024-3/issue.yaml", "warned while the issue's EPUB was written"))
+        return written(edition, *args, **kwargs)
+
+    monkeypatch.setattr(epub, "write_issue_epub", write_issue_epub)
+    root = make_project(tmp_path / "project", CASES / "issue" / "source")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ImprintWarning)
+        code, _, err = run(root, "-f", "epub", "--jobs", "1", capsys=capsys)
+    assert code == 0, err
+    assert "warning: source/2024-3/issue.yaml: warned while the issue's EPUB was written" in err, err
+
+
 def test_internal_failure_exits_1_without_traceback(tmp_path, capsys, monkeypatch):
     import imprint.pipeline
 

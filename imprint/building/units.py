@@ -101,7 +101,8 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
                 with clock("site"), stage("drawing its cover"):
                     files.update(cover_files(article_cover(manuscript, theme, settings)))
                 if part == WHOLE:
-                    files.update(build_landing(manuscript, context, files).files)
+                    with clock("site"), stage("making its landing page"):
+                        files["index.html"] = landing_page(manuscript, context, files)
         except UserError as error:
             return Result(f"article:{slug}", slug, problems=error.problems)
     sizes = {name: len(data) for name, data in files.items()}
@@ -124,19 +125,27 @@ def split(calls: list[Call], slots: int, formats: tuple[str, ...]) -> list[Call]
 
 
 def build_landing(manuscript: Manuscript, context: Context, files: dict[str, bytes | int]) -> Result:
-    """An article's landing page, listing its `files` (by name: their bytes or sizes)."""
+    """An article's landing page as a unit of its own (the last of an article
+    built in parts), listing its `files` (by name: their bytes or sizes)."""
     from .timing import Clock
-    from ..site.pages import render_landing
 
     clock, slug = Clock(), manuscript.article.slug
+    with collecting_warnings() as written:
+        try:
+            with clock("site"), stage("making its landing page"):
+                page = landing_page(manuscript, context, files)
+        except UserError as error:
+            return Result(f"article:{slug}", slug, problems=error.problems)
+    return Result(f"article:{slug}", slug, {"index.html": page}, warnings=tuple(written), seconds=clock.seconds)
+
+
+def landing_page(manuscript: Manuscript, context: Context, files: dict[str, bytes | int]) -> bytes:
+    """An article's landing page, listing its `files`. Raises UserError."""
+    from ..site.pages import render_landing
+
     sizes = {name: data if isinstance(data, int) else len(data) for name, data in files.items()}
-    try:
-        with clock("site"):
-            page = render_landing(manuscript, sizes, context.issues.get(manuscript.article.issue),
-                                  context.publication, context.theme)
-    except UserError as error:
-        return Result(f"article:{slug}", slug, problems=error.problems)
-    return Result(f"article:{slug}", slug, {"index.html": page}, seconds=clock.seconds)
+    return render_landing(manuscript, sizes, context.issues.get(manuscript.article.issue), context.publication,
+                          context.theme)
 
 
 def merged(parts: list[Result]) -> Result:
@@ -160,25 +169,35 @@ def merged(parts: list[Result]) -> Result:
 def build_issue(edition: IssueManuscript, context: Context, printed: dict[str, bytes]) -> Result:
     """The issue's editions, by name in dist/<issue>/; its PDF is made of its
     articles' print editions (`printed`, by slug)."""
+    slug = edition.issue.slug
+    with collecting_warnings() as written:  # (by the editions' writers: a running head cut, say)
+        try:
+            files = _issue_files(edition, context, printed)
+        except UserError as error:
+            return Result(f"issue:{slug}", slug, problems=error.problems)
+    sizes = {name: len(data) for name, data in files.items()}
+    sources = (edition.issue.path, *((edition.issue.cover_image,) if edition.issue.cover_image else ()))
+    return Result(f"issue:{slug}", slug, files, issue_listing(edition, sizes), sources,
+                  warnings=(*edition.warnings, *written))
+
+
+def _issue_files(edition: IssueManuscript, context: Context, printed: dict[str, bytes]) -> dict[str, bytes]:
+    """The issue's files, by name. Raises UserError."""
     settings, theme = context.settings, context.theme
     slug = edition.issue.slug
     files: dict[str, bytes] = {}
-    try:
-        for fmt in settings.formats:
-            if EDITIONS[fmt].issue_writer:
-                with stage(f"making its {fmt} edition"):
-                    files[EDITIONS[fmt].path(slug)] = EDITIONS[fmt].write_issue(edition, theme, settings, printed)
-        if "site" in settings.formats:
-            from ..editions.cover import cover_files, issue_cover
-            from ..site.pages import render_issue_landing
+    for fmt in settings.formats:
+        if EDITIONS[fmt].issue_writer:
+            with stage(f"making its {fmt} edition"):
+                files[EDITIONS[fmt].path(slug)] = EDITIONS[fmt].write_issue(edition, theme, settings, printed)
+    if "site" in settings.formats:
+        from ..editions.cover import cover_files, issue_cover
+        from ..site.pages import render_issue_landing
+        with stage("drawing its cover and making its landing page"):
             files.update(cover_files(issue_cover(edition, theme, settings)))
             files["index.html"] = render_issue_landing(edition, {n: len(d) for n, d in files.items()},
                                                        context.publication, theme)
-    except UserError as error:
-        return Result(f"issue:{slug}", slug, problems=error.problems)
-    sizes = {name: len(data) for name, data in files.items()}
-    sources = (edition.issue.path, *((edition.issue.cover_image,) if edition.issue.cover_image else ()))
-    return Result(f"issue:{slug}", slug, files, issue_listing(edition, sizes), sources, warnings=edition.warnings)
+    return files
 
 
 def inputs(manuscript: Manuscript, theme: Theme) -> tuple[Path, ...]:
