@@ -405,6 +405,51 @@ def test_strict_confinement_refuses_to_send_a_dask_worker_a_file_with_another_na
         assert "source/publication.yaml" in take(root, []).files
 
 
+def _read_in_project(root: Path, name: str) -> bytes:
+    from imprint.files import read_bytes
+
+    return read_bytes(root, root / name)
+
+
+def test_a_link_out_of_the_project_is_sent_to_a_dask_worker_as_a_link_never_read(tmp_path):
+    """Whatever --strict says, the snapshot a Dask worker without the project gets
+    never reads a file a symbolic link leads to outside the project: it carries
+    the link, which the unit on the worker refuses as a build here does. A link
+    to a folder inside the project is carried as that folder's files, under the
+    link's name; a link back up a folder is not gone round."""
+    from imprint.building.snapshot import forget, run_in, take
+    from imprint.errors import SourceError
+
+    root = small_project(tmp_path, 1)
+    folder = root / "source" / "a1"
+    (tmp_path / "secret.bib").write_text("@book{secret, title = {Not for the build}}\n")
+    (folder / "refs.bib").symlink_to(tmp_path / "secret.bib")
+    (tmp_path / "outside").mkdir()
+    (folder / "elsewhere").symlink_to(tmp_path / "outside")
+    (root / "shared").mkdir()
+    (root / "shared" / "figure.txt").write_text("shared figure")
+    (folder / "figures").symlink_to(Path("..") / ".." / "shared")
+    (folder / "up").symlink_to(Path(".."))
+    snapshot = take(root, [folder])
+    assert not any(b"Not for the build" in data for data in snapshot.files.values())
+    assert snapshot.links == {"source/a1/refs.bib": str((tmp_path / "secret.bib").resolve()),
+                              "source/a1/elsewhere": str((tmp_path / "outside").resolve())}
+    assert snapshot.files["source/a1/figures/figure.txt"] == b"shared figure"
+    assert "source/a1/up/publication.yaml" in snapshot.files  # (what the link leads to, once)
+    assert not any(name.startswith("source/a1/up/a1/") for name in snapshot.files)
+    forget()
+    try:
+        with pytest.raises(SourceError, match=r"source/a1/refs.bib: file lies outside the project") as here:
+            _read_in_project(root, "source/a1/refs.bib")
+        with pytest.raises(SourceError, match=r"source/a1/refs.bib: file lies outside the project") as there:
+            run_in(snapshot, _read_in_project, (root, "source/a1/refs.bib"), always=True)
+        assert str(there.value) == str(here.value)
+        assert run_in(snapshot, _read_in_project, (root, "source/a1/figures/figure.txt"), always=True) == \
+            b"shared figure"
+    finally:
+        forget()
+
+
 def test_strict_confinement_leaves_out_git_and_the_output_folder(tmp_path):
     from imprint.files import linked_files
 

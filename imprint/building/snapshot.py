@@ -11,6 +11,12 @@ files are written once into a folder of the worker's own, named after their
 digest, and the unit's paths (its article's, the settings', the theme's) are
 moved there before it runs, and those of its result moved back. The bytes it
 makes are the same: no output names a file by its absolute path.
+
+A symbolic link is taken as the build would read it: one that leads into the
+project is carried as what it leads to (a folder's files too); one that leads
+out of it is never read: the snapshot carries it as a link, so that on the
+worker the unit refuses it as a build here does ("lies outside the project")
+if it reads it at all.
 """
 
 from __future__ import annotations
@@ -28,19 +34,23 @@ FOLDER = "imprint-snapshot-"  # on the worker, in its temporary folder
 class Snapshot:
     root: str  # the project's folder on the machine that builds
     files: dict[str, bytes]  # by path relative to it
+    links: dict[str, str] = dataclasses.field(default_factory=dict)  # links out of the project: where to
 
     @property
     def digest(self) -> str:
         found = hashlib.sha256()
         for name in sorted(self.files):
             found.update(name.encode() + b"\0" + hashlib.sha256(self.files[name]).digest())
+        for name in sorted(self.links):
+            found.update(name.encode() + b"\1" + self.links[name].encode())
         return found.hexdigest()[:24]
 
     def present(self) -> bool:
         """Whether the project is here already, at the same path, with these files."""
         root = Path(self.root)
         try:
-            return all((root / name).read_bytes() == data for name, data in self.files.items())
+            return (all((root / name).read_bytes() == data for name, data in self.files.items())
+                    and all(str((root / name).resolve()) == target for name, target in self.links.items()))
         except OSError:
             return False
 
@@ -52,6 +62,11 @@ class Snapshot:
                 path = folder / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
+            for name, target in self.links.items():
+                path = folder / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.unlink(missing_ok=True)
+                path.symlink_to(target)
             (folder / ".complete").write_bytes(b"")
         return folder
 
@@ -61,12 +76,19 @@ def take(root: Path, folders: list[Path], shared: Snapshot | None = None) -> Sna
     publication file, a shared bibliography, Quarto's project files) and of
     `folders` (an article's own). `shared`: the first two, taken already (a
     build's units share them)."""
-    found = dict(shared.files) if shared is not None else {
-        str(path.relative_to(root)): _read(root, path)
-        for path in [*_files(root / "styles"), *(p for p in sorted((root / "source").glob("*")) if p.is_file())]}
-    for path in (p for folder in folders for p in _files(folder)):
-        found[str(path.relative_to(root))] = _read(root, path)
-    return Snapshot(str(root), found)
+    inside = root.resolve()
+    found, links = (dict(shared.files), dict(shared.links)) if shared is not None else ({}, {})
+    names = [] if shared is not None else [
+        *_entries(root / "styles", inside),
+        *(entry for path in sorted((root / "source").glob("*")) for entry in _entries(path, inside, top=True))]
+    names += [entry for folder in folders for entry in _entries(folder, inside)]
+    for path in names:
+        where, resolved = str(path.relative_to(root)), path.resolve()
+        if not resolved.is_relative_to(inside):
+            links[where] = str(resolved)
+        elif resolved.is_file():
+            found[where] = _read(root, path)
+    return Snapshot(str(root), found, links)
 
 
 def _read(root: Path, path: Path) -> bytes:
@@ -131,11 +153,20 @@ def relocate(value: Any, old: Path, new: Path, _seen: dict[int, Any] | None = No
     return moved
 
 
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
+def _entries(path: Path, inside: Path, top: bool = False, _through: frozenset = frozenset()) -> list[Path]:
+    """The files under `path` (or `path` itself), hidden ones left out: a folder
+    a link leads to inside the project (`inside`, resolved) is gone through under
+    the link's name (once on each way down: no loop); a link out of the project
+    is listed itself, not followed. `top`: `path` only if it is not a folder."""
+    if path.name.startswith(".") or not (path.exists() or path.is_symlink()):
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not any(part.startswith(".") for part in
-                                                                          p.relative_to(folder).parts))
+    resolved = path.resolve()
+    if not resolved.is_relative_to(inside) or not resolved.is_dir():
+        return [path]
+    if top or resolved in _through:
+        return []
+    through = _through | {resolved}
+    return [entry for below in sorted(path.iterdir()) for entry in _entries(below, inside, _through=through)]
 
 
 def forget() -> None:
