@@ -338,3 +338,29 @@ def test_a_folder_may_not_take_the_catalogues_name(tmp_path):
     report = build(Settings.for_project(root, environ={}))
     assert [str(p).splitlines()[0] for p in report.problems] == [
         "source/opds: the folder name 'opds' is taken by the OPDS catalogue in dist/"]
+
+
+def test_a_citation_in_the_abstract_is_text_on_the_landing_page_and_a_link_in_the_epub(tmp_path):
+    """The abstract may cite; its citation links to the reference list, which the
+    editions have and the landing page has not: there it is the citation's text,
+    in a span of the same class (the page's links all resolve: `publish.py check`
+    failed on it)."""
+    import shutil
+
+    from conftest import CASES
+    from imprint import build
+    from imprint.settings import Settings
+
+    root = tmp_path / "project"
+    shutil.copytree(CASES / "apparatus-en" / "source", root / "source")
+    article = root / "source" / "apparatus-en" / "article.md"
+    article.write_text(article.read_text().replace('an *emphasis*.', 'an *emphasis* [@coox1985, p. 12].', 1))
+    report = build(Settings.for_project(root, formats=("epub", "site"), environ={}))
+    assert report.ok, report.problems
+    landing = page(root / "dist" / "apparatus-en" / "index.html")
+    assert [s.text for s in landing.xpath("//span[@class='citation']")] == ["Coox, 1985, p.\u00a012"]
+    ids = set(landing.xpath("//@id"))
+    assert all(href[1:] in ids for href in landing.xpath("//a/@href") if href.startswith("#"))
+    with zipfile.ZipFile(root / "dist" / "apparatus-en" / "apparatus-en.epub") as epub:
+        front = epub.read("EPUB/front-matter.xhtml").decode()
+    assert 'href="references.xhtml#ref-coox1985"' in front

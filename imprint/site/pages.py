@@ -175,7 +175,20 @@ def render_landing(manuscript: Manuscript, files: dict[str, int], issue: IssueLi
         citations=_cite_as(manuscript, publication, theme),
         stylesheet=place.link(STYLESHEET), catalogue=offers_catalogue(files),
     )
-    return html.encode()
+    return without_dangling_links(html).encode()
+
+
+_LINK = re.compile(r'<a\b([^>]*?)\shref="#([^"]*)"([^>]*)>(.*?)</a>', re.S)
+
+
+def without_dangling_links(html: str) -> str:
+    """The page with each link to a place it does not have (a citation in the
+    abstract links to the reference list, which the editions have and the
+    landing page has not) made plain text, kept in a span with the link's other
+    attributes (its class: the designer's, to style it)."""
+    ids = set(re.findall(r'\sid="([^"]*)"', html))
+    return _LINK.sub(lambda m: m.group() if m.group(2) in ids else f"<span{m.group(1)}{m.group(3)}>{m.group(4)}</span>",
+                     html)
 
 
 def render_issue_landing(issue: IssueManuscript, files: dict[str, int], publication: Publication,
