@@ -92,8 +92,8 @@ def build_held(settings: Settings, progress: Progress | None, executor: Executor
         loaded = load_project(settings, ledger.fresh, found)
     report.problems += list(loaded.problems) + check_publication(publication, theme, settings)
     report.warnings += list(getattr(loaded, "warnings", ()))
-    if len(report.problems) > len(loaded.problems):
-        return finish(report, clock)  # the site of every article would meet it: nothing is written
+    if loaded.fails_all or len(report.problems) > len(loaded.problems):
+        return finish(report, clock)  # every article (or the site of every article) would meet it: nothing is written
     standalone = [a for a in loaded.project.articles  # made ready in their units (in parallel)
                   if a.issue is None and loaded.ok(a.slug) and loaded.wanted(a.slug)]
     with clock("prepare"):

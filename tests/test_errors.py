@@ -120,6 +120,20 @@ def test_a_warning_raised_while_an_issue_is_written_is_reported(tmp_path, capsys
     assert "warning: source/2024-3/issue.yaml: warned while the issue's EPUB was written" in err, err
 
 
+def test_a_problem_in_the_publication_file_writes_nothing(tmp_path, capsys, monkeypatch):
+    """It fails every article: no stylesheet, no manifest, no folder (a build
+    into a new folder left one holding site.css, and told that base-url was not
+    set, beside the error saying its value was not a web address)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    publication = root / "source" / "publication.yaml"
+    publication.write_text(publication.read_text() + "base-url: www.example.org/journal\n")
+    code, out, err = run(root, "-o", str(tmp_path / "new"), capsys=capsys)
+    assert code == 2 and "base-url: 'www.example.org/journal' is not a web address" in err, err
+    assert "base-url is not set" not in out + err
+    assert not (tmp_path / "new").exists()
+
+
 def test_internal_failure_exits_1_without_traceback(tmp_path, capsys, monkeypatch):
     import imprint.pipeline
 

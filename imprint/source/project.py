@@ -58,6 +58,9 @@ class LoadResult:
     # What does not stop a build, located as problems are: fields ignored, shortcodes
     # removed, numbers whose YAML reading lost a leading zero. Printed as warnings.
     warnings: tuple[Problem, ...] = ()
+    # A problem that fails every article (in the publication file, in an issue
+    # file): the build writes nothing, not even the site's stylesheet or its manifest.
+    fails_all: bool = False
 
     def ok(self, slug: str) -> bool:
         return slug not in self.failed
@@ -125,7 +128,8 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
         failed.update(f.name for f in folders)
     project = Project(publication, tuple(placed.values()), tuple(issues))
     return LoadResult(project, tuple(problems), frozenset(failed), targets, frozenset(kept - failed),
-                      tuple(f.name for f in folders), tuple(dict.fromkeys(warnings)))
+                      tuple(f.name for f in folders), tuple(dict.fromkeys(warnings)),
+                      fails_all=bool(publication_problems) or issue_file_problems)
 
 
 def project_files(settings: Settings) -> tuple[Path, ...]:
