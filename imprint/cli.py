@@ -284,7 +284,9 @@ def _run_watch(args: argparse.Namespace) -> int:
         print(f"watching {settings.source_dir} and {settings.styles_dir} (Ctrl+C stops)", flush=True)
     try:
         watcher.run(threading.Event())
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # Ctrl+C: how a watch ends; SIGTERM is said as a build says it (main)
+        if isinstance(stop, Terminated):
+            raise
         return 0
     finally:
         if server is not None:

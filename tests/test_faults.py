@@ -169,6 +169,29 @@ def test_a_build_stopped_mid_way_leaves_no_worker_and_no_traceback(tmp_path, how
     assert not list((root / "dist").rglob("*.tmp"))
 
 
+@pytest.mark.parametrize("command", ["watch", "serve"])
+def test_a_watch_stopped_by_sigterm_says_so_as_a_build_does(tmp_path, command):
+    """README: SIGTERM is handled as Ctrl+C is, `stopped (SIGTERM)`, exit 143 (a
+    watch or a preview server ended silently with exit 0)."""
+    root = long_project(tmp_path, 1, 1)
+    extra = ["--port", "0"] if command == "serve" else []
+    watch = subprocess.Popen([sys.executable, str(REPO / "publish.py"), command, "-C", str(root), "-f", "json",
+                              *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        first = ""
+        while time.monotonic() < deadline and not first:  # (serving ... / watching ...: it runs)
+            first = watch.stdout.readline()
+        assert first.startswith(("serving", "watching")), first
+        time.sleep(0.5)
+        os.kill(watch.pid, signal.SIGTERM)
+        out, err = watch.communicate(timeout=30)
+    finally:
+        watch.kill()
+    assert watch.returncode == 143 and "stopped (SIGTERM)" in err, (watch.returncode, err)
+    assert "Traceback" not in err
+
+
 # -- two builds at once; an output folder that is not Imprint's ------------------
 
 
