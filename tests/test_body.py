@@ -115,6 +115,21 @@ def test_a_reserved_or_repeated_id_is_an_error_with_its_line():
         "5: the id 'two' is also given on line 3"]
 
 
+def test_an_image_without_a_caption_is_told_as_such_when_referred_to(folder):
+    """Pandoc makes a figure of an image with a caption only: `@fig-front` to
+    one without is not "nothing has the label 'fig-front'" (it has that id)."""
+    found = problems("![](map.png){#fig-front}\n\nSee @fig-front.", folder=folder)
+    assert any(p.startswith("3: 'fig-front' is the id of something that is not numbered") for p in found), found
+    assert not any("nothing has the label" in p for p in found), found
+
+
+def test_citations_are_not_checked_against_a_bibliography_that_could_not_be_read():
+    """Its file is missing: told at the field (source/metadata.py), not again as
+    "@key has no bibliography to come from" at each citation."""
+    read("As @smith2015 says.\n\nAgain [@doe2020].", unread_bibliography=True)  # (no problem raised)
+    assert problems("As @smith2015 says.") == ["1: the citation @smith2015 has no bibliography to come from"]
+
+
 def test_footnotes_in_both_dialects():
     parsed = body("Call one.[^a] Inline.^[Inline note.] Again.[^a]\n\n[^a]: First *note*.\n\n    Second paragraph.")
     assert [n.number for n in parsed.notes] == [1, 2]

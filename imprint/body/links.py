@@ -46,6 +46,11 @@ class Links:
             key = citation["citationId"]
             line = self.source.take_key(key)
             label = self.found.labels.get(key) or self.found.labels.get(key[0].lower() + key[1:])
+            if label is None and key in self.found.ids:  # (an image without a caption is no figure)
+                self.problem(line, f"'{key}' is the id of something that is not numbered, so it cannot be "
+                             "referred to by number", hint="a figure is numbered when its image has a caption: "
+                             "![The caption](file.png){#" + key + "}")
+                continue
             if label is None:
                 close = closest_key(key, self.found.labels)
                 self.problem(line, f"nothing has the label '{key}'",
@@ -82,8 +87,8 @@ class Links:
                              "cross-references", hint="write them in separate brackets: [@fig-map] [@smith2015]")
                 continue
             for key in ids:
-                if key in self.context.references:
-                    continue
+                if key in self.context.references or self.context.unread_bibliography:
+                    continue  # (a bibliography that could not be read is told at its field)
                 lines = self.source.key_lines(key)
                 if key in unknown_reported:
                     continue

@@ -62,6 +62,7 @@ class Setting:
     style: Path | None  # the CSL style (None: it could not be read; its problem is reported elsewhere)
     bibliography: tuple[Path, ...] = ()
     shared_bibliography: tuple[Path, ...] = ()
+    unread_bibliography: bool = False  # a file it names could not be used (told at its field): no key is checked
     nocite: tuple[str, ...] = ()
     suppress_bibliography: bool = False
     number_sections: bool = False
@@ -95,7 +96,7 @@ def start_body(setting: Setting) -> "BodyReading":
         records, found, known = bibliography.load(setting.root, setting.bibliography,
                                                   setting.shared_bibliography, wanted, setting.deadline)
         problems += found
-    for key in setting.nocite:
+    for key in setting.nocite if not setting.unread_bibliography else ():
         if key != "*" and key not in known:
             message, hint = _unknown_key(key, known, setting)
             problems.append(Problem(setting.file, message, field="nocite", hint=hint))
@@ -174,7 +175,8 @@ class BodyReading:
                           folder=setting.folder, number_sections=setting.number_sections,
                           prefixes=setting.prefixes, references=frozenset(self.known),
                           cited=frozenset(attr(e)[0].removeprefix("ref-") for e in references),
-                          bibliography=bool(setting.bibliography or setting.shared_bibliography))
+                          bibliography=bool(setting.bibliography or setting.shared_bibliography),
+                          unread_bibliography=setting.unread_bibliography)
         analysis = analyse(blocks, context)
         problems += analysis.problems
         warnings += analysis.warnings
@@ -189,7 +191,8 @@ class BodyReading:
         body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes)
         for node in walk([meta]) if meta is not None else ():
             if node["t"] == "Cite":
-                for key in (c["citationId"] for c in node["c"][0] if c["citationId"] not in self.known):
+                for key in (c["citationId"] for c in node["c"][0]
+                            if c["citationId"] not in self.known and not setting.unread_bibliography):
                     field = next((f for f in setting.cited_fields if f"@{key}" in f.text), None)
                     message, hint = _unknown_key(key, self.known, setting)
                     problems.append(Problem(setting.file, message, line=field.line if field else None,

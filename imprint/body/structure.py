@@ -53,6 +53,7 @@ class Context:
     references: frozenset[str] = frozenset()  # the keys the bibliography has
     cited: frozenset[str] = frozenset()  # the keys of the reference list (a link may go to their entries)
     bibliography: bool = False  # whether the article has any bibliography
+    unread_bibliography: bool = False  # a bibliography file it names could not be used (a problem already)
 
 
 @dataclass

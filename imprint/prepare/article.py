@@ -140,7 +140,8 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         file=article.file, body=article.body, body_line=article.body_line, lang=article.lang, words=t,
         root=settings.root, folder=article.path.parent, deadline=pandoc.deadline_in(settings.time_limit),
         dialects=dialects(article, settings), style=style, bibliography=article.bibliography,
-        shared_bibliography=article.shared_bibliography, nocite=article.nocite,
+        shared_bibliography=article.shared_bibliography, unread_bibliography=article.unread_bibliography,
+        nocite=article.nocite,
         suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
         prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}

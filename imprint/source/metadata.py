@@ -74,6 +74,7 @@ class ArticleBuilder:
         self.source_dir = source_dir  # the publication file's relative paths start here
         self.root = root
         self.document = document
+        self._unread_bibliography = False  # a bibliography file named could not be used (_bibliography)
         self.source_date_epoch = source_date_epoch
         self.variables = variables
         self.problems: list[Problem] = []
@@ -106,6 +107,7 @@ class ArticleBuilder:
             body_line=body_line,
             **self._declared(Article),
             shared_bibliography=self._bibliography(self.defaults, self.source_dir),
+            unread_bibliography=self._unread_bibliography,
             base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
             variables=frozen(self.variables or {}),
             where=ReadOnlyDict(self._where()),
@@ -238,8 +240,10 @@ class ArticleBuilder:
                     path = within(self.root, self._base(located, at, base), name.strip(), "bibliography file")
                 except ValueError as error:
                     self.problems.append(Problem(file, str(error), line=located.line_of(at), field=format_path(at)))
+                    self._unread_bibliography = True
                     continue
                 if not path.is_file():
+                    self._unread_bibliography = True
                     self.problems.append(Problem(
                         file, f"the bibliography file '{name}' does not exist", line=located.line_of(at),
                         field=format_path(at), hint=f"looked for {display(path, self.root)}",

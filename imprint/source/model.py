@@ -407,6 +407,7 @@ class Article(_Placed):
         "by all articles).", read="own", default=(), shared=True)
     # What the build adds.
     shared_bibliography: tuple[Path, ...] = ()  # the publication's
+    unread_bibliography: bool = False  # a bibliography file it names could not be used (a problem at its field)
     base_url: str | None = None  # the publication's base-url
     # The project's _variables.yml (read-only mappings, lists as tuples); the body
     # and the front matter reach here with their {{< var >}} already expanded.
