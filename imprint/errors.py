@@ -49,16 +49,19 @@ class ImprintError(Exception):
 
 
 class UserError(ImprintError):
-    """Input the user can fix. Carries every problem found, not just the first."""
+    """Input the user can fix. Carries every problem found, not just the first,
+    and the warnings found on the way (told with the problems: every problem of
+    a file in one run, whatever else stops its article)."""
 
     exit_code = 2
 
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
+    def __init__(self, problems: list[Problem] | tuple[Problem, ...], warnings: tuple[Problem, ...] = ()):
         self.problems = tuple(problems)
+        self.warnings = tuple(warnings)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self):  # pickled whole, problems and all (a worker sends them back)
-        return type(self), (self.problems,)
+        return type(self), (self.problems, self.warnings)
 
     @classmethod
     def single(cls, file: str | Path, message: str, **where) -> "UserError":

@@ -134,6 +134,20 @@ def test_a_problem_in_the_publication_file_writes_nothing(tmp_path, capsys, monk
     assert not (tmp_path / "new").exists()
 
 
+def test_an_articles_warnings_are_told_with_its_errors(tmp_path, capsys, monkeypatch):
+    """Every problem of a file in one run: what the article's text would only be
+    warned of (raw HTML printed as text) is told beside the error that stops it
+    (it was dropped, and told only once the error was fixed)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text() + "\nA line<br>broken by HTML, and [a link](notes.md).\n")
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2, err
+    assert "error: source/batunaev-2019-khalkhin-gol/article.md:" in err and "notes.md" in err, err
+    assert "warning: source/batunaev-2019-khalkhin-gol/article.md:" in err and "raw HTML" in err, err
+
+
 def test_internal_failure_exits_1_without_traceback(tmp_path, capsys, monkeypatch):
     import imprint.pipeline
 

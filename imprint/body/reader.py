@@ -181,7 +181,7 @@ class BodyReading:
         problems += analysis.problems
         warnings += analysis.warnings
         if problems:
-            raise SourceError(problems)
+            raise SourceError(problems, tuple(warnings))
         failed = _highlight(analysis.highlight, setting) if analysis.highlight else None
         if failed:
             warnings.append(failed)
@@ -206,7 +206,7 @@ class BodyReading:
         fields = _fields(meta, setting.cited_fields, setting, quotes, problems, warnings, citations=True,
                          link_ids=link_ids, target=target)
         if problems:
-            raise SourceError(problems)
+            raise SourceError(problems, tuple(warnings))
         return body, tuple(warnings), fields
 
 
@@ -338,6 +338,8 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
                                              "another label (and call it), or delete one"))
         elif message.type == "CiteprocWarning" and "not found" in message.text:
             continue  # (unknown keys are reported by structure.py, at each line that cites them)
+        elif message.type == "DuplicateIdentifier":
+            continue  # (an id written twice is an error of structure.py's, at its lines; Pandoc's own are renamed)
         elif message.type == "CiteprocWarning" and "Citation with no printed form" in message.text:
             key = message.text.rsplit(":", 1)[-1].strip()
             warnings.append(Problem(source.file, f"the citation style prints nothing of this citation of '{key}' "

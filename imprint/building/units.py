@@ -104,7 +104,7 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
                     with clock("site"), stage("making its landing page"):
                         files["index.html"] = landing_page(manuscript, context, files)
         except UserError as error:
-            return Result(f"article:{slug}", slug, problems=error.problems)
+            return Result(f"article:{slug}", slug, problems=error.problems, warnings=(*error.warnings, *written))
     sizes = {name: len(data) for name, data in files.items()}
     return Result(f"article:{slug}", slug, files, article_listing(manuscript, sizes), inputs(manuscript, theme),
                   warnings=(*(manuscript.warnings if part != PRINT else ()), *written), seconds=clock.seconds,

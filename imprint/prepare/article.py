@@ -171,12 +171,13 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         try:
             if reading is not None:
                 body, warnings, more = reading.result()
-                warnings = tuple(field_warnings) + warnings
                 reading = None
                 rendered = {**rendered, **more}
         except UserError as error:
             problems += error.problems
+            warnings = error.warnings
             reading = None
+        warnings = tuple(field_warnings) + tuple(warnings)
         if cited and not problems:
             formatting = _start_reference(article, rendered, style, t, setting, problems)
         lines: list[tuple[Markup, str] | None] = [None, None]
@@ -192,7 +193,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
             if running is not None:
                 running.cancel()
     if problems:
-        raise SourceError(problems)
+        raise SourceError(problems, warnings)
     title = rendered.get("title", Markup(""))
     title_text = metadata_text(title)
     subtitle = rendered.get("subtitle")
