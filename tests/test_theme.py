@@ -7,6 +7,7 @@ import pytest
 
 from imprint.theme import jinja as templating
 from imprint.theme import Theme
+from conftest import REPO
 
 
 @pytest.fixture
@@ -63,3 +64,15 @@ def test_a_folder_that_cannot_be_written_is_no_error(tmp_path, monkeypatch, comp
     Theme(project, project / "styles").env.get_template("references.html.j2")
     Theme(project, project / "styles").env.get_template("references.html.j2")
     assert compiled == ["references.html.j2"] * 2
+
+
+@pytest.mark.parametrize("name, offered", [("chicago-fullnote-bibliography", "'chicago-notes-bibliography'"),
+                                           ("apa-7th-editon", "'apa'"), ("utmn-humanitatis", "'utmn-humanitates'")])
+def test_a_mistyped_or_old_style_name_is_offered_the_close_ones(name, offered):
+    """As a field or a citation key is ("did you mean"): Pandoc's and Zotero's
+    old names and typing mistakes are what editors write."""
+    from imprint.errors import StyleError
+
+    with pytest.raises(StyleError) as caught:
+        Theme(REPO, REPO / "styles").csl_style(name)
+    assert caught.value.problems[0].hint.startswith(f"did you mean {offered}"), caught.value.problems[0].hint

@@ -294,11 +294,26 @@ class Theme:
         try:
             return Path(get_style_filepath(name))
         except StyleNotFoundError:
+            close = self._close_styles(name, Path(get_style_filepath("apa")).parent)
             raise StyleError.single(
                 display(self.dir / CSL / f"{name}.csl", self.root), f"there is no CSL style named '{name}'",
-                hint="put the .csl file in styles/csl/, or name a style of the CSL repository "
-                     "(apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008, ...)",
+                hint=(f"did you mean {' or '.join(repr(c) for c in close)}? Else " if close else "")
+                + "put the .csl file in styles/csl/, or name a style of the CSL repository "
+                  "(apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008, ...)",
             ) from None
+
+    def _close_styles(self, name: str, repository: Path) -> list[str]:
+        """The styles (the project's, the CSL repository's) `name` may be a typing
+        mistake or an old name of: its first word if that is one ('apa' for
+        'apa-7th-editon'), then the closest names ('chicago-notes-bibliography'
+        for Pandoc's old 'chicago-fullnote-bibliography')."""
+        import difflib  # (only when a name is wrong)
+
+        names = {p.stem for p in repository.glob("*.csl")}
+        names |= {p.stem for entry in self.path for p in (entry.dir / CSL).glob("*.csl")}
+        first = name.split("-")[0]
+        close = difflib.get_close_matches(name, sorted(names), n=2)
+        return list(dict.fromkeys(([first] if first in names and first != name else []) + close))[:2]
 
 
 SANDBOX_HINT = ("templates run in a sandbox: they may use the variables and filters Imprint gives them, "
