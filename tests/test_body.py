@@ -522,3 +522,16 @@ def test_an_issues_fields_keep_pandocs_answers_in_the_project_not_where_the_buil
                   words=WORDS, root=project, deadline=deadline_in(30))
     assert list(elsewhere.iterdir()) == []
     assert any((project / ".imprint-cache" / "pandoc").iterdir())
+
+
+def test_russian_refers_to_theorems_in_lower_case_and_letters_sub_figures_in_cyrillic(folder):
+    """«по теорема 1» is not Russian either, but «Теорема 1» mid-sentence is worse;
+    sub-figures are «а», «б» (ГОСТ 2.105), not (a), (b). Words from styles/locales/ru.yaml."""
+    words = Theme(REPO, REPO / "styles").strings("ru")
+    text = ("::: {#thm-a}\nУтверждение.\n:::\n\nПо @thm-a, см. @fig-q.\n\n::: {#fig-p layout-ncol=2}\n"
+            "![Левая](map.png){#fig-q}\n\n![Правая](map.png){#fig-r}\n\nДве карты\n:::\n")
+    html = str(read(text, lang="ru", folder=folder, words=words, quotes="«»„“").body.chapters[0].epub_html)
+    html = html.replace("\u00a0", " ")
+    assert ">теорема 1</a>" in html and ">рис. 1(а)</a>" in html, html
+    assert ">(а)</span>" in html and ">(б)</span>" in html and "(a)" not in html, html
+    assert ">Теорема 1.</strong>" in html  # (the statement's own title keeps its capital)

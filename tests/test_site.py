@@ -364,3 +364,14 @@ def test_a_citation_in_the_abstract_is_text_on_the_landing_page_and_a_link_in_th
     with zipfile.ZipFile(root / "dist" / "apparatus-en" / "apparatus-en.epub") as epub:
         front = epub.read("EPUB/front-matter.xhtml").decode()
     assert 'href="references.xhtml#ref-coox1985"' in front
+
+
+def test_a_styles_title_is_shown_without_stress_marks():
+    """The CSL repository's GOST title writes «Ру́сский» with a stress mark, which
+    Russian text does not print."""
+    from imprint.site.pages import _style_title
+    from imprint.theme import Theme
+    from conftest import REPO
+
+    assert _style_title(Theme(REPO, REPO / "styles").csl_style("gost-r-7-0-5-2008")) == \
+        "Russian GOST R 7.0.5-2008 (Русский)"

@@ -19,6 +19,7 @@ from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS, _words
 
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)$")
 _EQUATION_LABEL = re.compile(r"^\{#(eq-[\w:.-]+)\}$")
+LATIN = "abcdefghijklmnopqrstuvwxyz"  # sub-figures' letters, where the language file gives none (subfigure_letters)
 
 
 @dataclass
@@ -65,7 +66,8 @@ class Numbering:
             counts[prefix] += 1
             shown = self.named(prefix, THEOREMS[prefix], str(counts[prefix]))
             found.update(label=shown)
-            self.found.labels[ident] = Label(prefix, shown, str(counts[prefix]))
+            self.found.labels[ident] = Label(prefix, self.referred(prefix, THEOREMS[prefix], str(counts[prefix])),
+                                             str(counts[prefix]))
         elif found.get("callout") is not None and prefix in NUMBERED_CALLOUTS:
             counts[prefix] += 1
             shown = self.named(prefix, f"callout_{NUMBERED_CALLOUTS[prefix]}", str(counts[prefix]))
@@ -93,8 +95,9 @@ class Numbering:
         nested = note(node).get("nested")
         if not nested:
             subfigures = [inner for inner in walk(content) if inner["t"] == "Figure"]
-            for letter, inner in zip("abcdefghijklmnopqrstuvwxyz", subfigures):
-                annotate(inner, nested=True, letter=letter if len(subfigures) <= 26 else None)
+            letters = str(self.context.words.get("subfigure_letters") or LATIN)  # (the language's: "абв" in Russian)
+            for letter, inner in zip(letters, subfigures):
+                annotate(inner, nested=True, letter=letter if len(subfigures) <= len(letters) else None)
         if nested:
             label = None
             letter, parent = note(node).get("letter"), note(node).get("parent_number")

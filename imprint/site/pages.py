@@ -276,8 +276,8 @@ def _style_title(path: Path) -> str | None:
     # The path comes from Theme.csl_style, which has checked that it may be read.
     try:
         for _, element in ElementTree.iterparse(path, events=("end",)):
-            if element.tag == f"{CSL_NS}title":
-                return (element.text or "").strip() or None
+            if element.tag == f"{CSL_NS}title":  # (without a stress mark over a Cyrillic vowel: "Ру́сский")
+                return re.sub("(?<=[\u0400-\u04ff])\u0301", "", element.text or "").strip() or None
     except ElementTree.ParseError:
         return None
     return None
