@@ -92,12 +92,14 @@ def build_held(settings: Settings, progress: Progress | None, executor: Executor
         loaded = load_project(settings, ledger.fresh, found)
     report.problems += list(loaded.problems) + check_publication(publication, theme, settings)
     report.warnings += list(getattr(loaded, "warnings", ()))
-    if loaded.fails_all or len(report.problems) > len(loaded.problems):
-        return finish(report, clock)  # every article (or the site of every article) would meet it: nothing is written
+    if len(report.problems) > len(loaded.problems):
+        return finish(report, clock)  # the site of every article would meet it: nothing is written
     standalone = [a for a in loaded.project.articles  # made ready in their units (in parallel)
                   if a.issue is None and loaded.ok(a.slug) and loaded.wanted(a.slug)]
     with clock("prepare"):
         manuscripts = prepare_articles(loaded, theme, settings, report, skip={a.slug for a in standalone})
+    if loaded.fails_all:  # every article meets it: their texts' problems told too, nothing written
+        return finish(report, clock)
     printed: dict[str, bytes] = {}  # the print editions that laying out their issues made
     with clock("paginate"):
         issues = paginate_issues(loaded, manuscripts, theme, settings, report, ledger, executor, printed)
@@ -205,6 +207,7 @@ def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings, repor
             manuscript = prepare(article, theme, settings)  # finds the body's problems too
         except UserError as error:
             report.problems.extend(error.problems)
+            report.warnings.extend(error.warnings)
             continue
         report.warnings.extend(manuscript.warnings)
         if loaded.ok(article.slug):
@@ -380,6 +383,8 @@ def build_site(loaded: LoadResult, publication: Publication, theme: Theme, setti
                 if f"article:{s}" in units and units[f"article:{s}"].listing]
     issues = [issue_from_json(units[f"issue:{i.slug}"].listing) for i in loaded.project.issues
               if f"issue:{i.slug}" in units and units[f"issue:{i.slug}"].listing]
+    if not articles and not issues:  # (every article failed: a site of nothing, a stylesheet for no page)
+        return
     complete = loaded.targets is None and not report.problems and len(articles) == len(loaded.slugs)
     content = SiteContent(publication, articles, issues, complete)
     key = digest(ledger.key, json.dumps([to_json(a) for a in articles], sort_keys=True),

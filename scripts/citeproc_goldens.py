@@ -28,6 +28,7 @@ a work's own line (imprint/body/references.py).
 from __future__ import annotations
 
 import argparse
+import atexit
 import difflib
 import html
 import importlib.util
@@ -271,13 +272,18 @@ def own_line_style(path: Path) -> Path:
     """The style at `path` as Imprint formats a work's own line with it, in a
     temporary file (Imprint's own_line, imported from the repository)."""
     if path not in _OWN_LINE:
-        sys.path.insert(0, str(REPO))
+        if str(REPO) not in sys.path:
+            sys.path.insert(0, str(REPO))
         from lxml import etree
 
         from imprint.body.references import own_line
 
         root = etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
-        target = Path(tempfile.mkdtemp(prefix="imprint-own-line-")) / path.name
+        if not _OWN_LINE:  # (one folder for them all, removed when the script ends)
+            folder = tempfile.mkdtemp(prefix="imprint-own-line-")
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            _OWN_LINE[REPO] = Path(folder)
+        target = _OWN_LINE[REPO] / path.name
         target.write_bytes(etree.tostring(own_line(root), xml_declaration=True, encoding="utf-8"))
         _OWN_LINE[path] = target
     return _OWN_LINE[path]

@@ -535,3 +535,11 @@ def test_russian_refers_to_theorems_in_lower_case_and_letters_sub_figures_in_cyr
     assert ">теорема 1</a>" in html and ">рис. 1(а)</a>" in html, html
     assert ">(а)</span>" in html and ">(б)</span>" in html and "(a)" not in html, html
     assert ">Теорема 1.</strong>" in html  # (the statement's own title keeps its capital)
+
+
+def test_a_width_without_a_unit_is_pixels_as_pandoc_reads_it(folder):
+    """Pandoc's manual writes `{width=30}`; Quarto's guide `{width="340"}`: pixels.
+    A width that is no size at all is still told."""
+    html = str(body('![Map](map.png){width="340"}\n\nText.', folder=folder).chapters[0].epub_html)
+    assert 'width:340px' in html.replace(" ", ""), html
+    assert problems("![Map](map.png){width=huge}", folder=folder) == ["1: the width 'huge' is not a size"]

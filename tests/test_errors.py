@@ -128,8 +128,11 @@ def test_a_problem_in_the_publication_file_writes_nothing(tmp_path, capsys, monk
     root = make_project(tmp_path / "project", REPO / "source")
     publication = root / "source" / "publication.yaml"
     publication.write_text(publication.read_text() + "base-url: www.example.org/journal\n")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text() + "\nSee @fig-nowhere.\n")
     code, out, err = run(root, "-o", str(tmp_path / "new"), capsys=capsys)
     assert code == 2 and "base-url: 'www.example.org/journal' is not a web address" in err, err
+    assert "nothing has the label 'fig-nowhere'" in err, err  # (the text's problems are told in the same run)
     assert "base-url is not set" not in out + err
     assert not (tmp_path / "new").exists()
 
@@ -137,8 +140,14 @@ def test_a_problem_in_the_publication_file_writes_nothing(tmp_path, capsys, monk
 def test_an_articles_warnings_are_told_with_its_errors(tmp_path, capsys, monkeypatch):
     """Every problem of a file in one run: what the article's text would only be
     warned of (raw HTML printed as text) is told beside the error that stops it
-    (it was dropped, and told only once the error was fixed)."""
+    (it was dropped, and told only once the error was fixed), also for an
+    article of an issue (made ready before its issue is laid out)."""
     monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "issue", CASES / "issue" / "source")
+    article = root / "source" / "apparatus-en" / "article.md"
+    article.write_text(article.read_text() + "\nA line<br>broken by HTML, and [a link](notes.md).\n")
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "notes.md" in err and "warning: source/apparatus-en/article.md:" in err, err
     root = make_project(tmp_path / "project", REPO / "source")
     article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
     article.write_text(article.read_text() + "\nA line<br>broken by HTML, and [a link](notes.md).\n")
@@ -146,6 +155,18 @@ def test_an_articles_warnings_are_told_with_its_errors(tmp_path, capsys, monkeyp
     assert code == 2, err
     assert "error: source/batunaev-2019-khalkhin-gol/article.md:" in err and "notes.md" in err, err
     assert "warning: source/batunaev-2019-khalkhin-gol/article.md:" in err and "raw HTML" in err, err
+
+
+def test_a_build_whose_every_article_fails_leaves_no_folder(tmp_path, capsys, monkeypatch):
+    """No article, no site: the site's stylesheet alone was written (a new output
+    folder was left holding site.css, "1 file for 0 articles")."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text().replace("date: 2019\n", "date: 2019-13-45\n"))
+    code, _, err = run(root, "-o", str(tmp_path / "new"), capsys=capsys)
+    assert code == 2 and "'2019-13-45' is not a date" in err, err
+    assert not (tmp_path / "new").exists()
 
 
 def test_internal_failure_exits_1_without_traceback(tmp_path, capsys, monkeypatch):

@@ -17,7 +17,7 @@ from imprint import build
 from imprint.settings import Settings
 from imprint.theme.typography import nbsp
 from imprint.editions.pdf.booklet import booklet_order, impose
-from pdfread import fonts, page_count, page_text, words
+from pdfread import fonts, page_count, page_text, pages_text, words
 
 MM = 72 / 25.4
 
@@ -279,3 +279,14 @@ def test_non_breaking_spaces_reach_both_editions(editions, apparatus_ru):
     assert "1939\u00a0г." in chapter
     printed = "".join(page_text(editions.file("pdf"), n) for n in range(1, page_count(editions.file("pdf")) + 1))
     assert "№\u00a000-00-00000" in printed or "№ 00-00-00000" in printed  # poppler may write it as a space
+
+
+def test_the_date_of_publication_is_in_words(tmp_path):
+    """In the language's words, as the history's dates are ("15 September 2019",
+    not 2019-09-15 beside "Received 12 March 2024"); a year alone stays as it is."""
+    root = make_project(tmp_path, REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text().replace("date: 2019\n", "date: 2019-09-15\n"))
+    assert build(Settings.for_project(root, formats=("pdf",), environ={})).ok
+    pdf = root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.pdf"
+    assert "15 September 2019" in "\n".join(pages_text(pdf)).replace("\u00a0", " ")

@@ -19,6 +19,13 @@ from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS, _words
 CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", *THEOREMS, *NUMBERED_CALLOUTS)
 
 
+# What numbers a thing of each kind that has an id but no number (@fig-x to a captionless image).
+UNNUMBERED = {"fig-": "a figure is numbered when its image has a caption: ![The caption](file.png){#fig-...}",
+              "tbl-": "a table is numbered when it has a caption: ': The caption {#tbl-...}' after it",
+              "": "give it a caption (a figure, a table) or a label Quarto numbers (#eq-, #sec- with "
+                  "number-sections, #thm-, ...)"}
+
+
 class Links:
     """The steps of structure._Steps about what points somewhere (they use its
     context, found, source, problem() and each())."""
@@ -46,10 +53,9 @@ class Links:
             key = citation["citationId"]
             line = self.source.take_key(key)
             label = self.found.labels.get(key) or self.found.labels.get(key[0].lower() + key[1:])
-            if label is None and key in self.found.ids:  # (an image without a caption is no figure)
+            if label is None and (key in self.found.ids or key[0].lower() + key[1:] in self.found.ids):
                 self.problem(line, f"'{key}' is the id of something that is not numbered, so it cannot be "
-                             "referred to by number", hint="a figure is numbered when its image has a caption: "
-                             "![The caption](file.png){#" + key + "}")
+                             "referred to by number", hint=UNNUMBERED.get(key[:4].lower(), UNNUMBERED[""]))
                 continue
             if label is None:
                 close = closest_key(key, self.found.labels)

@@ -17,7 +17,7 @@ from ..source.images import epub_name, load_image
 from .ast import Node, annotate, attr, attr_value, note, str_node, stringify, walk
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS, _words
 
-WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)$")
+WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)?$")  # (a bare number: pixels, as Pandoc reads it)
 _EQUATION_LABEL = re.compile(r"^\{#(eq-[\w:.-]+)\}$")
 LATIN = "abcdefghijklmnopqrstuvwxyz"  # sub-figures' letters, where the language file gives none (subfigure_letters)
 
@@ -95,7 +95,8 @@ class Numbering:
         nested = note(node).get("nested")
         if not nested:
             subfigures = [inner for inner in walk(content) if inner["t"] == "Figure"]
-            letters = str(self.context.words.get("subfigure_letters") or LATIN)  # (the language's: "абв" in Russian)
+            letters = self.context.words.get("subfigure_letters") or LATIN  # (the language's: "абв" in Russian)
+            letters = "".join(map(str, letters)) if isinstance(letters, (list, tuple)) else str(letters)
             for letter, inner in zip(letters, subfigures):
                 annotate(inner, nested=True, letter=letter if len(subfigures) <= len(letters) else None)
         if nested:
@@ -153,6 +154,8 @@ class Numbering:
 
             png = pdf_to_png(loaded.path, self.context.root, PDF_WIDTH_PRINT)
             printed = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        if width and width.strip()[-1].isdigit():
+            width = width.strip() + "px"
         annotate(image, alt=alt.strip(), width=width.strip() if width else None,
                  src={"epub": name, "print": printed})
 

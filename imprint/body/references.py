@@ -106,13 +106,14 @@ def check_style(style: bytes, name: str) -> bytes:
 def own_line(root):
     """The style (its root, changed in place) formatting a work on a line of its
     own ("For citation", "Cite as"), not as an entry of a numbered reference
-    list: without the entry's number ("1. Petrov P." in GOST, "[1] P. Petrov"
-    in IEEE), which the reader's own list would number otherwise, nor the column
-    it sits in (second-field-align). Journals print the line so; everything
-    else the style says is kept. (scripts/citeproc_goldens.py renders the
+    list: without the entry's number or label ("1. Petrov P." in GOST, "[1] P.
+    Petrov" in IEEE, "[Pet24]" in alphanumeric styles), which the reader's own
+    list would number otherwise, nor the column it sits in
+    (second-field-align). Journals print the line so; everything else the style
+    says is kept. (scripts/citeproc_goldens.py renders the
     goldens of these lines with the same style.)"""
-    for element in list(root.iter(f"{CSL}*")):
-        if element.get("variable") == "citation-number":
+    for element in list(root.iter(f"{CSL}text", f"{CSL}number", f"{CSL}key", f"{CSL}label")):
+        if element.get("variable") in ("citation-number", "citation-label"):  # (what prints it, not a condition)
             element.getparent().remove(element)
     bibliography = root.find(f"{CSL}bibliography")
     if bibliography is not None:

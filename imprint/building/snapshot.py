@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -50,7 +51,7 @@ class Snapshot:
         root = Path(self.root)
         try:
             return (all((root / name).read_bytes() == data for name, data in self.files.items())
-                    and all(str((root / name).resolve()) == target for name, target in self.links.items()))
+                    and all(str(_resolved(root / name)) == target for name, target in self.links.items()))
         except OSError:
             return False
 
@@ -65,8 +66,10 @@ class Snapshot:
             for name, target in self.links.items():
                 path = folder / name
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.unlink(missing_ok=True)
-                path.symlink_to(target)
+                made = path.with_name(f".{path.name}.{os.getpid()}.link")  # (another process may make it too)
+                made.unlink(missing_ok=True)
+                made.symlink_to(target)
+                os.replace(made, path)
             (folder / ".complete").write_bytes(b"")
         return folder
 
@@ -83,7 +86,9 @@ def take(root: Path, folders: list[Path], shared: Snapshot | None = None) -> Sna
         *(entry for path in sorted((root / "source").glob("*")) for entry in _entries(path, inside, top=True))]
     names += [entry for folder in folders for entry in _entries(folder, inside)]
     for path in names:
-        where, resolved = str(path.relative_to(root)), path.resolve()
+        where, resolved = str(path.relative_to(root)), _resolved(path)
+        if resolved is None:  # (a link that leads round in a loop: no file, as a build here finds)
+            continue
         if not resolved.is_relative_to(inside):
             links[where] = str(resolved)
         elif resolved.is_file():
@@ -160,13 +165,23 @@ def _entries(path: Path, inside: Path, top: bool = False, _through: frozenset = 
     is listed itself, not followed. `top`: `path` only if it is not a folder."""
     if path.name.startswith(".") or not (path.exists() or path.is_symlink()):
         return []
-    resolved = path.resolve()
+    resolved = _resolved(path)
+    if resolved is None:
+        return []
     if not resolved.is_relative_to(inside) or not resolved.is_dir():
         return [path]
-    if top or resolved in _through:
-        return []
+    if top or resolved in _through or path.parent.resolve().is_relative_to(resolved):  # (no way round: a
+        return []  # link to a folder that holds it would copy the project into itself)
     through = _through | {resolved}
     return [entry for below in sorted(path.iterdir()) for entry in _entries(below, inside, _through=through)]
+
+
+def _resolved(path: Path) -> Path | None:
+    """Where `path` leads, links followed; None for a loop of links."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # (RuntimeError: Python 3.11's "Symlink loop")
+        return None
 
 
 def forget() -> None:

@@ -103,8 +103,10 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
                 if part == WHOLE:
                     with clock("site"), stage("making its landing page"):
                         files["index.html"] = landing_page(manuscript, context, files)
-        except UserError as error:
-            return Result(f"article:{slug}", slug, problems=error.problems, warnings=(*error.warnings, *written))
+        except UserError as error:  # (with what was warned of on the way: the text's, a writer's)
+            read = manuscript.warnings if not isinstance(manuscript, Article) and part != PRINT else ()
+            return Result(f"article:{slug}", slug, problems=error.problems,
+                          warnings=tuple(dict.fromkeys((*error.warnings, *read, *written))))
     sizes = {name: len(data) for name, data in files.items()}
     return Result(f"article:{slug}", slug, files, article_listing(manuscript, sizes), inputs(manuscript, theme),
                   warnings=(*(manuscript.warnings if part != PRINT else ()), *written), seconds=clock.seconds,
@@ -135,7 +137,7 @@ def build_landing(manuscript: Manuscript, context: Context, files: dict[str, byt
             with clock("site"), stage("making its landing page"):
                 page = landing_page(manuscript, context, files)
         except UserError as error:
-            return Result(f"article:{slug}", slug, problems=error.problems)
+            return Result(f"article:{slug}", slug, problems=error.problems, warnings=(*error.warnings, *written))
     return Result(f"article:{slug}", slug, {"index.html": page}, warnings=tuple(written), seconds=clock.seconds)
 
 
@@ -174,7 +176,8 @@ def build_issue(edition: IssueManuscript, context: Context, printed: dict[str, b
         try:
             files = _issue_files(edition, context, printed)
         except UserError as error:
-            return Result(f"issue:{slug}", slug, problems=error.problems)
+            return Result(f"issue:{slug}", slug, problems=error.problems,
+                          warnings=(*edition.warnings, *error.warnings, *written))
     sizes = {name: len(data) for name, data in files.items()}
     sources = (edition.issue.path, *((edition.issue.cover_image,) if edition.issue.cover_image else ()))
     return Result(f"issue:{slug}", slug, files, issue_listing(edition, sizes), sources,

@@ -178,17 +178,19 @@ def render_landing(manuscript: Manuscript, files: dict[str, int], issue: IssueLi
     return without_dangling_links(html).encode()
 
 
-_LINK = re.compile(r'<a\b([^>]*?)\shref="#([^"]*)"([^>]*)>(.*?)</a>', re.S)
+# A citation's link to its reference list entry, as body/html.py writes it.
+_CITATION_LINK = re.compile(r'<a((?: id="[^"]*")?(?: class="citation[^"]*")?) href="#(ref-[^"]*)">(.*?)</a>', re.S)
 
 
 def without_dangling_links(html: str) -> str:
-    """The page with each link to a place it does not have (a citation in the
-    abstract links to the reference list, which the editions have and the
-    landing page has not) made plain text, kept in a span with the link's other
-    attributes (its class: the designer's, to style it)."""
-    ids = set(re.findall(r'\sid="([^"]*)"', html))
-    return _LINK.sub(lambda m: m.group() if m.group(2) in ids else f"<span{m.group(1)}{m.group(3)}>{m.group(4)}</span>",
-                     html)
+    """The page with each citation's link to a reference list entry it does not
+    have (the abstract may cite: the editions have the list, the landing page
+    not) made the citation's text, in a span of its class, for `styles/` to
+    style. The designer's own links are left as they are: `check` tells of one
+    that leads nowhere."""
+    ids = set(re.findall(r"""\sid=["']([^"']*)["']""", html))
+    return _CITATION_LINK.sub(lambda m: m.group() if m.group(2) in ids else f"<span{m.group(1)}>{m.group(3)}</span>",
+                              html)
 
 
 def render_issue_landing(issue: IssueManuscript, files: dict[str, int], publication: Publication,
