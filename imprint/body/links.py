@@ -20,8 +20,8 @@ CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", *THEOREMS, *NUMBERED_CALLOUT
 
 
 # What numbers a thing of each kind that has an id but no number (@fig-x to a captionless image).
-UNNUMBERED = {"fig-": "a figure is numbered when its image has a caption: ![The caption](file.png){#fig-...}",
-              "tbl-": "a table is numbered when it has a caption: ': The caption {#tbl-...}' after it",
+UNNUMBERED = {"fig-": "a figure is numbered when its image has a caption: ![The caption](file.png){#{key}}",
+              "tbl-": "a table is numbered when it has a caption: ': The caption {#{key}}' after it",
               "": "give it a caption (a figure, a table) or a label Quarto numbers (#eq-, #sec- with "
                   "number-sections, #thm-, ...)"}
 
@@ -55,7 +55,7 @@ class Links:
             label = self.found.labels.get(key) or self.found.labels.get(key[0].lower() + key[1:])
             if label is None and (key in self.found.ids or key[0].lower() + key[1:] in self.found.ids):
                 self.problem(line, f"'{key}' is the id of something that is not numbered, so it cannot be "
-                             "referred to by number", hint=UNNUMBERED.get(key[:4].lower(), UNNUMBERED[""]))
+                             "referred to by number", hint=UNNUMBERED.get(key[:4].lower(), UNNUMBERED[""]).replace("{key}", key))
                 continue
             if label is None:
                 close = closest_key(key, self.found.labels)
