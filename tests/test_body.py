@@ -543,3 +543,16 @@ def test_a_width_without_a_unit_is_pixels_as_pandoc_reads_it(folder):
     html = str(body('![Map](map.png){width="340"}\n\nText.', folder=folder).chapters[0].epub_html)
     assert 'width:340px' in html.replace(" ", ""), html
     assert problems("![Map](map.png){width=huge}", folder=folder) == ["1: the width 'huge' is not a size"]
+
+
+def test_a_cell_written_with_doubled_braces_is_shown_as_written():
+    """Quarto's ```{{python}}: the cell shown as it is written, fences and all,
+    never run and never warned of (Pandoc read it as inline code that swallowed
+    what followed: the callout and the heading after it printed as code)."""
+    text = ("Shown:\n\n```{{python}}\n#| echo: true\nprint(1)\n```\n\n::: {.callout-note}\nAfter it.\n:::\n\n"
+            "# Next\n\nMore.")
+    reading = read(text)
+    html = "".join(str(c.epub_html) for c in reading.body.chapters)
+    assert "<code>```{python}\n#| echo: true\nprint(1)\n```</code>" in html, html
+    assert 'class="callout callout-note"' in html and ">Next</h1>" in html, html
+    assert reading.warnings == ()

@@ -3,16 +3,22 @@
 A Quarto code cell opens with ```` ```{python} ```` (or `{r}`, `{julia}`, ...):
 Pandoc reads that as inline code. Each such fence becomes a code block of
 classes `.python .imprint-cell`, with the line it was written on, so that
-numbering.py can show it as code and say it was not executed. Lines are kept
-one for one: every line number Pandoc or Imprint reports stays the file's.
+numbering.py can show it as code and say it was not executed. A cell written
+with doubled braces, ```` ```{{python}} ````, is Quarto's way to show a cell as
+it is written (its documentation does): a code block of class
+`.imprint-shown-cell`, its fence's text kept in `imprint-fence`, which
+structure.py puts back around the code. Lines are kept one for one: every line
+number Pandoc or Imprint reports stays the file's.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 _FENCE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)(?P<rest>[^}]*)\}[ \t]*$")
+_SHOWN_CELL = re.compile(r"^[ \t]*\{\{(?P<info>[A-Za-z][^{}]*)\}\}[ \t]*$")
 
 
 def mark_cells(text: str, first_line: int) -> str:
@@ -31,8 +37,11 @@ def mark_cells(text: str, first_line: int) -> str:
                 open_fence = None
             continue
         open_fence = fence
-        cell = _CELL.match(match.group("info"))
+        cell, shown = _CELL.match(match.group("info")), _SHOWN_CELL.match(match.group("info"))
         if cell is not None:
             lines[index] = (f"{match.group('indent')}{fence}{{.{cell.group('lang')} .imprint-cell "
                             f"imprint-line={first_line + index}}}")
+        elif shown is not None:
+            written = quote(f"{fence}{{{shown.group('info').strip()}}}", safe="")
+            lines[index] = f"{match.group('indent')}{fence}{{.imprint-shown-cell imprint-fence=\"{written}\"}}"
     return "\n".join(lines)

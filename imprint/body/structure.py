@@ -19,10 +19,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
+from urllib.parse import unquote
 
 from ..errors import Problem
 from ..source.images import Image
-from .ast import Node, annotate, attr, index, note, stringify, walk
+from .ast import Node, annotate, attr, attr_value, index, note, stringify, walk
 from .chapters import Heading
 from .html import raw_html
 from .links import Links
@@ -243,7 +244,10 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             self.found.math.append((node, self.source.take(first) if first else None))
         for node in self.each("CodeBlock", "Code", "RawBlock", "RawInline"):
             kind = node["t"]
-            if kind == "CodeBlock" and "imprint-cell" not in attr(node)[1]:
+            if kind == "CodeBlock" and "imprint-shown-cell" in attr(node)[1]:  # (```{{python}}: shown as written)
+                fence = unquote(attr_value(node, "imprint-fence") or "")
+                annotate(node, text=f"{fence}\n{node['c'][1]}\n{re.match(r'[`~]*', fence).group()}")
+            elif kind == "CodeBlock" and "imprint-cell" not in attr(node)[1]:
                 classes = attr(node)[1]
                 if classes:
                     annotate(node, language=classes[0])
