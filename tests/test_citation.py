@@ -107,3 +107,19 @@ def test_markup_characters_in_metadata_stay_text_in_the_reference(full):
     line = for_citation_in_epub(full.file("epub"))
     # The article's language localises the style (Pandoc's `lang`): Russian quotation marks.
     assert "«Испытательная статья: сотрудничество и «кавычки» & <теги>: Подзаголовок для проверки»" in line
+
+
+def test_a_short_title_is_read_as_markdown(tmp_path):
+    """Quarto's ACS template: `title-short: An _achemso_ demo`. Its emphasis is
+    Markdown, read as the title is: the running head, CSL-JSON's title-short,
+    BibTeX's shorttitle and RIS's ST carry "An achemso demo", not the underscores."""
+    root = make_project(tmp_path, REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text().replace("lang: en\n", "lang: en\ntitle-short: An _achemso_ demo\n"))
+    assert build(Settings.for_project(root, formats=("json", "bib", "ris"), environ={})).ok
+    folder = root / "dist" / "batunaev-2019-khalkhin-gol"
+    record = json.loads((folder / "batunaev-2019-khalkhin-gol.json").read_text())
+    record = record[0] if isinstance(record, list) else record
+    assert record["title-short"] == "An achemso demo"
+    assert "An achemso demo" in (folder / "batunaev-2019-khalkhin-gol.bib").read_text()
+    assert "ST  - An achemso demo" in (folder / "batunaev-2019-khalkhin-gol.ris").read_text()

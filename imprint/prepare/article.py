@@ -200,7 +200,8 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
     subtitle_text = metadata_text(subtitle) if subtitle else None
     abstract = rendered.get("abstract")
     abstract_text = metadata_text(abstract) if abstract else None
-    record = build_record(article, full_title(title_text, subtitle_text), abstract_text)
+    short_title = metadata_text(rendered["short-title"]) if rendered.get("short-title") else None
+    record = build_record(article, full_title(title_text, subtitle_text), abstract_text, short_title)
     back = article.back_matter
     statements = Statements(
         acknowledgements=rendered.get("acknowledgements"),
@@ -235,7 +236,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         title_text=title_text,
         subtitle=subtitle,
         subtitle_text=subtitle_text,
-        running_title=article.short_title or _main_title(title_text),
+        running_title=short_title or _main_title(title_text),
         running_authors=_running_authors(article, t),
         abstract=abstract,
         abstract_text=abstract_text,
@@ -273,7 +274,8 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
     def text(key: str) -> str | None:
         return metadata_text(rendered[key]) if rendered.get(key) else None
 
-    record = build_record(article, full_title(text("title") or "", text("subtitle")), text("abstract"))
+    record = build_record(article, full_title(text("title") or "", text("subtitle")), text("abstract"),
+                          text("short-title"))
     translated = translated_record(article, record, text("translation.title"), text("translation.subtitle"))
     try:
         first = start_references([record], [style], article.lang, file=article.file, deadline=setting.deadline,
@@ -335,6 +337,7 @@ def markdown_fields(article: Article) -> list[Field]:
     candidates: list[tuple[str, str | None, bool, str | None]] = [
         ("title", article.title, True, None),
         ("subtitle", article.subtitle, True, None),
+        ("short-title", article.short_title, True, None),
         ("abstract", article.abstract, False, None),
         ("acknowledgements", back.acknowledgements, False, None),
         ("conflict-of-interest", back.conflict_of_interest, False, None),
@@ -361,7 +364,8 @@ def with_pages(manuscript: Manuscript, first: int, last: int, theme: Theme) -> M
     page = f"{first}-{last}" if last > first else str(first)
     article = dataclasses.replace(article, folio=first,
                                   citation=dataclasses.replace(article.citation, page=page))
-    record = build_record(article, manuscript.full_title, manuscript.abstract_text)
+    record = build_record(article, manuscript.full_title, manuscript.abstract_text,
+                          manuscript.record.get("title-short"))
     # (one record: well under a second; the unit's own time limit still holds)
     style = theme.csl_style(article.csl)
     reference, reference_text = format_references([record], [style], article.lang,

@@ -12,15 +12,17 @@ from typing import Any
 from .model import Article, PartialDate
 
 
-def build_record(article: Article, title: str, abstract: str | None) -> dict[str, Any]:
-    """The article as a CSL-JSON item. `title` and `abstract` are plain text.
+def build_record(article: Article, title: str, abstract: str | None, short_title: str | None = None
+                 ) -> dict[str, Any]:
+    """The article as a CSL-JSON item. `title`, `abstract` and `short_title` are
+    plain text (Markdown fields as read).
 
     Only what the metadata states goes in: an unknown field is left out.
     """
     c = article.citation
     record: dict[str, Any] = {"id": article.slug, "type": c.type, "title": title}
-    if article.short_title:
-        record["title-short"] = article.short_title
+    if short_title:
+        record["title-short"] = short_title
     if article.authors:
         record["author"] = [a.name.csl() for a in article.authors]
     issued = c.extra.get("issued") or article.date
