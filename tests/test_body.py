@@ -556,3 +556,12 @@ def test_a_cell_written_with_doubled_braces_is_shown_as_written():
     assert "<code>```{python}\n#| echo: true\nprint(1)\n```</code>" in html, html
     assert 'class="callout callout-note"' in html and ">Next</h1>" in html, html
     assert reading.warnings == ()
+
+
+def test_raw_tex_in_a_sentence_is_told_at_its_own_line_before_a_raw_block():
+    """PLOS's template: `CO\\textsubscript{2}` in a list item, a ```{=tex} block
+    later. The sentence's command took the block's `{=tex}` line, and its
+    warning, equal to the block's, was told once: the loss unsaid."""
+    warned = read("* Burning gives CO\\textsubscript{2} instead.\n\n```{=tex}\n\\clearpage\n```\n\nEnd.").warnings
+    assert [(w.line, w.message.split(":")[0]) for w in warned] == [
+        (1, "raw tex is left out (\\textsubscript{2})"), (3, "raw tex is left out (\\clearpage)")]

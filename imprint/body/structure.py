@@ -272,15 +272,21 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         # HTML where it is written; other formats where the author marked them
         # (```{=latex}), else where their text is (raw TeX commands)
         marked = re.compile(r"\{=\s*" + re.escape(fmt) + r"\s*\}")
+        def by_text() -> int | None:  # (each lookup hands out the line it finds: only the one used is made)
+            return self.source.take(first, code=True) if first else None
+
         if fmt == "html":
-            line = self.source.take(first, code=True) if first else None
+            line = by_text()
+        elif node["t"] == "RawInline":  # (a TeX command in a sentence: its own words, else its `{=latex}`)
+            line = by_text() or self.source.take(marked, code=True)
         else:
-            line = self.source.take(marked, code=True) or (self.source.take(first, code=True) if first else None)
+            line = self.source.take(marked, code=True) or by_text()
         if fmt == "html":
             if raw_html(node) is not None:  # (a comment is not meant to be seen: left out)
                 self.raw_html.setdefault(line, []).append(first)
             return
-        self.warn(line, f"raw {fmt} is left out: the editions are not made with {fmt}",
+        shown = first if len(first) <= 40 else first[:37] + "..."
+        self.warn(line, f"raw {fmt} is left out ({shown}): the editions are not made with {fmt}",
                   hint="write it in Markdown, or delete it")
 
 
