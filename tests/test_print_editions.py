@@ -17,7 +17,7 @@ from imprint import build
 from imprint.settings import Settings
 from imprint.theme.typography import nbsp
 from imprint.editions.pdf.booklet import booklet_order, impose
-from pdfread import fonts, page_count, page_text, pages_text, words
+from pdfread import _poppler, fonts, page_count, page_text, pages_text, words
 
 MM = 72 / 25.4
 
@@ -290,3 +290,19 @@ def test_the_date_of_publication_is_in_words(tmp_path):
     assert build(Settings.for_project(root, formats=("pdf",), environ={})).ok
     pdf = root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.pdf"
     assert "15 September 2019" in "\n".join(pages_text(pdf)).replace("\u00a0", " ")
+
+
+def test_a_note_on_the_title_is_printed_on_its_marks_line(tmp_path):
+    """`title: "...^[Funded by ...]"`: the mark and the note's text on one line,
+    as small as a note (the text was a paragraph of its own under a lone "*")."""
+    root = make_project(tmp_path, REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text().replace('(1939-1945)"\n', '(1939-1945)^[Funded by the Foundation.]"\n', 1))
+    assert build(Settings.for_project(root, formats=("pdf",), environ={})).ok
+    pdf = root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.pdf"
+    boxes = subprocess.run([_poppler("pdftotext"), "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', boxes)
+    funded = next(w for w in words if w[4] == "Funded")
+    mark = [w for w in words if w[4] == "*"][-1]  # (the title's own is the first)
+    assert abs(float(funded[3]) - float(mark[3])) < 4 and 0 < float(funded[0]) - float(mark[2]) < 6, (mark, funded)

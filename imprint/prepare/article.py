@@ -109,6 +109,12 @@ class Manuscript:
         return self.article.keywords
 
     @property
+    def title_unmarked(self) -> Markup:
+        """The title without the marks of its notes: where the notes are not (an
+        issue's contents)."""
+        return Markup(without_note_marks(self.title))
+
+    @property
     def full_title(self) -> str:
         """Title and subtitle in one line, as document properties show it."""
         return full_title(self.title_text, self.subtitle_text)
