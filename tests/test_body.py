@@ -86,7 +86,7 @@ def test_raw_latex_is_left_out_with_its_line():
     reading = read("Text.\n\n```{=latex}\n\\newpage\n```\n\nMore \\LaTeX{} here.")
     assert "newpage" not in str(reading.body.print) and "LaTeX" not in str(reading.body.print)
     assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
-        (3, "raw latex is left out"), (7, "raw tex is left out")]
+        (3, "raw latex is left out (\\newpage)"), (7, "raw tex is left out (\\LaTeX{})")]
 
 
 def test_chapters_start_at_the_top_level_heading_used():

@@ -204,3 +204,24 @@ def test_the_landing_page_shows_and_declares_the_history(history):
         meta = {m.get("name"): m.get("content") for m in page.iter("meta") if m.get("name")}
         assert meta["DCTERMS.dateSubmitted"] == "2024-03-12"
         assert page.find(".//link[@rel='schema.DCTERMS']").get("href") == "http://purl.org/dc/terms/"
+
+
+def test_every_authors_email_and_web_page_are_in_about_the_authors(tmp_path):
+    """The PLOS and AGU templates give every author an email (Russian journals
+    list them all under «Сведения об авторах»): only the corresponding author's
+    was printed, the others' and every `url` nowhere."""
+    import zipfile
+
+    from conftest import REPO, make_project
+    from imprint import build
+    from imprint.settings import Settings
+
+    root = make_project(tmp_path, REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text().replace(
+        "    orcid: 0000-0001-6641-4124\n",
+        "    orcid: 0000-0001-6641-4124\n    email: batunaev@example.org\n    url: https://example.org/batunaev\n", 1))
+    assert build(Settings.for_project(root, formats=("epub",), environ={})).ok
+    with zipfile.ZipFile(root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.epub") as epub:
+        back = epub.read("EPUB/back-matter.xhtml").decode()
+    assert 'href="mailto:batunaev@example.org"' in back and 'href="https://example.org/batunaev"' in back
