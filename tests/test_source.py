@@ -105,3 +105,16 @@ def test_a_failing_article_is_modelled_but_marked_failed(tmp_path):
     assert [p.message for p in loaded.problems] == ["missing required field 'title'"]
     article, = loaded.project.articles
     assert not loaded.ok(article.slug) and article.keywords == ("a",)
+
+
+def test_a_title_blocks_authors_on_lines_of_their_own_are_each_an_author():
+    """Pandoc's manual: `% Author One` then `  Author Two; Author Three` is three
+    authors (Pandoc 3.9 reads them so); they were read as one, "Author One Author Two"."""
+    from imprint.source.frontmatter import split_front_matter
+
+    yaml_text, _, body, _ = split_front_matter(
+        "% My title\n  continues here\n% Author One\n  Author Two; Author Three\n% 2006-06-15\n\nBody.\n", "a.md")
+    import yaml as pyyaml
+    data = pyyaml.safe_load(yaml_text)
+    assert data["author"] == ["Author One", "Author Two", "Author Three"]
+    assert data["title"] == "My title continues here" and body.strip() == "Body."

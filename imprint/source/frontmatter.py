@@ -93,14 +93,15 @@ def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
 def _title_block(lines: list[str]) -> tuple[str, int, str, int]:
     """Pandoc's title block as YAML, a line for a line: `% title`, then `% authors`
     (separated by ;), then `% date`; a line starting with a space continues the
-    one before (Pandoc's manual, "Metadata blocks: Extension pandoc_title_block")."""
+    one before, as one more author on the authors' line (Pandoc's manual,
+    "Metadata blocks: Extension pandoc_title_block", and Pandoc 3.9 read so)."""
     fields: list[str] = []
     count = 0
     for line in lines:
         if line.startswith("%"):
             fields.append(line[1:].strip())
-        elif line.startswith((" ", "\t")) and fields and line.strip():
-            fields[-1] += " " + line.strip()
+        elif line.startswith((" ", "\t")) and fields and line.strip():  # (an author's line: one more author)
+            fields[-1] += ("; " if len(fields) == 2 else " ") + line.strip()
         else:
             break
         count += 1
