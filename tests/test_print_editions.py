@@ -306,3 +306,19 @@ def test_a_note_on_the_title_is_printed_on_its_marks_line(tmp_path):
     funded = next(w for w in words if w[4] == "Funded")
     mark = [w for w in words if w[4] == "*"][-1]  # (the title's own is the first)
     assert abs(float(funded[3]) - float(mark[3])) < 4 and 0 < float(funded[0]) - float(mark[2]) < 6, (mark, funded)
+
+
+def test_characters_no_font_has_are_named_not_printed_as_boxes_in_silence(tmp_path):
+    """Pandoc's markdown-reader-more.txt writes <http://测.com?测=测>: where no
+    font on the machine has a character, WeasyPrint draws an empty box. The
+    build names each such character (a warning: the EPUB shows it). The check is
+    the machine's own: a character a font here has is not named."""
+    root = make_project(tmp_path, REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text() + "\n\nA hieroglyph \U00013000 and a Russian word, слово.\n")
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert report.ok
+    named = " ".join(w.message for w in report.warnings if "no font on this machine" in w.message)
+    covered = subprocess.run(["fc-list", ":charset=13000", "family"], capture_output=True, text=True).stdout.strip()
+    assert ("U+13000" in named) == (not covered), named
+    assert "слово" not in named and "U+0441" not in named

@@ -46,6 +46,8 @@ RELIED_ON: tuple[tuple[str, str, str], ...] = (
     ("weasyprint", "70.0", "HTML.etree_element and HTML.wrapper_element (made anew after a figure is moved), "
                            "boxes' element, element_tag and margin_height(), in imprint/editions/pdf/typeset.py "
                            "(_fill_hole)"),
+    ("weasyprint", "70.0", "TextBox.pango_layout (Layout.reactivate, get_first_line, deactivate) and Pango's "
+                           "glyph runs, read in imprint/editions/pdf/typeset.py (_missing_glyphs)"),
 )
 
 

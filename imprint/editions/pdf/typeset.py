@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -28,7 +30,7 @@ def typeset(job: Job) -> Result:
     document = _lay_out(job)
     if isinstance(document, Result):
         return document
-    for problem in _cut_running_heads(document, job):
+    for problem in _cut_running_heads(document, job) + _missing_glyphs(document, job):
         warn(problem)
     problems = _overlong_notes(document, job)
     if problems:
@@ -101,6 +103,48 @@ def _cut_running_heads(document, job: Job) -> list[Problem]:
                                             f"shows only “{shown}…”", line=line, field=field,
                                             hint=hint))
     return problems
+
+
+UNKNOWN_GLYPH = 0x10000000  # Pango's PANGO_GLYPH_UNKNOWN_FLAG: no font has the character (its code beside it)
+_SURELY_COVERED = re.compile(r"[\u0000-\u052f\u2000-\u22ff\ue000-\uf8ff]*")  # (DejaVu has these; PUA: formulas)
+
+
+def _missing_glyphs(document, job: Job) -> list[Problem]:
+    """Characters that no font on this machine has (Chinese where no CJK font is
+    installed): WeasyPrint draws each as an empty box. Told once, each named.
+    Only text with characters outside Latin, Greek, Cyrillic and the common
+    symbols is looked at glyph by glyph (those every machine's fonts have)."""
+    from weasyprint.text.ffi import ffi
+
+    missing: dict[str, None] = {}
+    for page in document.pages:
+        for box in _descendants(page._page_box):  # (RELIED_ON in imprint/patches)
+            text = getattr(box, "text", None)
+            layout = getattr(box, "pango_layout", None)
+            if not text or layout is None or _SURELY_COVERED.fullmatch(text):
+                continue
+            layout.reactivate(box.style)  # (its Pango layout is made again, as drawing the text does)
+            try:
+                line, _ = layout.get_first_line()
+                run = line.runs[0] if line.runs != ffi.NULL else ffi.NULL
+                while run != ffi.NULL:
+                    glyphs = run.data.glyphs
+                    for index in range(glyphs.num_glyphs):
+                        glyph = glyphs.glyphs[index].glyph
+                        if glyph & UNKNOWN_GLYPH and glyph != 0xFFFFFFFF:
+                            character = chr(glyph & ~UNKNOWN_GLYPH & 0x1FFFFF)
+                            if unicodedata.category(character)[0] not in "CZ":  # (controls, spaces: not seen)
+                                missing.setdefault(character)
+                    run = run.next
+            finally:
+                layout.deactivate()
+    if not missing:
+        return []
+    shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in list(missing)[:8]) + (", ..." if len(missing) > 8 else "")
+    return [Problem(job.file, f"no font on this machine has {len(missing)} of the characters of the print edition, "
+                    f"printed as empty boxes: {shown}",
+                    hint="install a font that has them (Debian: fonts-noto-cjk for Chinese, Japanese and Korean), "
+                         "or name one in styles/css/print.css")]
 
 
 def _descendants(box) -> Iterator:
