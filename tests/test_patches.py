@@ -19,7 +19,7 @@ import imprint.editions.pdf.weasy  # noqa: F401 (WeasyPrint, patched)
 from imprint import patches
 from imprint.errors import InternalError
 from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, tinyhtml5_character_runs,
-                             weasyprint_footnotes, weasyprint_tags,
+                             weasyprint_footnotes, weasyprint_rewrap, weasyprint_tags,
                              ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
@@ -210,6 +210,36 @@ def test_pyphen_patch_reads_every_dictionary_alike(monkeypatch):
             [type(v) for _, values in patched[path.name].patterns.values() for v in values], path.name
     assert pyphen_patterns.split("a1b2c") == (["a", "b", "c"], (0, 1, 2, 0))
     assert pyphen_patterns.split("a12b")[1] is None
+
+
+# -- weasyprint_rewrap: a line Pango keeps whole but WeasyPrint measures too wide
+
+def test_a_line_pango_keeps_whole_but_too_wide_is_wrapped(tmp_path, monkeypatch):
+    """The seed with a paragraph of Quarto's ACM template after a heading: its
+    first line was "A" alone (the text before the bold word measured 0.8 px too
+    wide with its trailing space, which Pango lets hang)."""
+    import importlib
+
+    from conftest import REPO, make_project
+    from imprint import build
+    from imprint.settings import Settings
+
+    assert weasyprint_rewrap.applied()
+    root = make_project(tmp_path, REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text() + "\n\n## H\n\nA formula that appears in the running text is called an "
+                       "inline or in text formula. It is produced by the **math** environment, which can be invoked "
+                       "with the usual more words here and there.\n")
+
+    def first_line() -> str:
+        assert build(Settings.for_project(root, formats=("pdf",), environ={}, force=True)).ok
+        text = "\n".join(pages_text(root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.pdf"))
+        return text.split("\nH\n", 1)[1].split("\n", 1)[0]
+
+    assert first_line().startswith("A formula that appears")
+    for name in weasyprint_rewrap.MODULES:
+        monkeypatch.setattr(importlib.import_module(name), "split_first_line", weasyprint_rewrap.original())
+    assert first_line() == "A"  # (WeasyPrint's own: the fault is still there without the patch)
 
 
 # -- tinyhtml5_character_runs: the expressions for runs of characters found again
