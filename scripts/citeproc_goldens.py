@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import difflib
+import functools
 import html
 import importlib.util
 import json
@@ -265,28 +266,28 @@ def with_style(job: dict[str, Any], style: str, name: str) -> dict[str, Any]:
     return {**job, "style": str(path.relative_to(REPO) if path.is_relative_to(REPO) else path)}
 
 
-_OWN_LINE: dict[Path, Path] = {}
-
-
+@functools.cache
 def own_line_style(path: Path) -> Path:
     """The style at `path` as Imprint formats a work's own line with it, in a
     temporary file (Imprint's own_line, imported from the repository)."""
-    if path not in _OWN_LINE:
-        if str(REPO) not in sys.path:
-            sys.path.insert(0, str(REPO))
-        from lxml import etree
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from lxml import etree
 
-        from imprint.body.references import own_line
+    from imprint.body.references import own_line
 
-        root = etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
-        if not _OWN_LINE:  # (one folder for them all, removed when the script ends)
-            folder = tempfile.mkdtemp(prefix="imprint-own-line-")
-            atexit.register(shutil.rmtree, folder, ignore_errors=True)
-            _OWN_LINE[REPO] = Path(folder)
-        target = _OWN_LINE[REPO] / path.name
-        target.write_bytes(etree.tostring(own_line(root), xml_declaration=True, encoding="utf-8"))
-        _OWN_LINE[path] = target
-    return _OWN_LINE[path]
+    root = etree.fromstring(path.read_bytes(), etree.XMLParser(resolve_entities=False, no_network=True))
+    target = _scratch() / path.name
+    target.write_bytes(etree.tostring(own_line(root), xml_declaration=True, encoding="utf-8"))
+    return target
+
+
+@functools.cache
+def _scratch() -> Path:
+    """A temporary folder for the script's files, removed when it ends."""
+    folder = tempfile.mkdtemp(prefix="imprint-own-line-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return Path(folder)
 
 
 def golden(fixture: str, style: str, jobs: dict[str, dict[str, Any]], origin: str) -> str:

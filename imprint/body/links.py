@@ -54,8 +54,9 @@ class Links:
             line = self.source.take_key(key)
             label = self.found.labels.get(key) or self.found.labels.get(key[0].lower() + key[1:])
             if label is None and (key in self.found.ids or key[0].lower() + key[1:] in self.found.ids):
+                hint = UNNUMBERED.get(key[:4].lower(), UNNUMBERED[""]).replace("{key}", key)
                 self.problem(line, f"'{key}' is the id of something that is not numbered, so it cannot be "
-                             "referred to by number", hint=UNNUMBERED.get(key[:4].lower(), UNNUMBERED[""]).replace("{key}", key))
+                             "referred to by number", hint=hint)
                 continue
             if label is None:
                 close = closest_key(key, self.found.labels)

@@ -18,8 +18,8 @@ before a bold word). The patch adds one step before that decision: while Pango
 keeps the text whole but the line measures wider, the layout is given a
 narrower width, a pixel at a time (at most TRIES), so that Pango breaks it at
 its last break that fits; the line is then cut there, as WeasyPrint meant to
-("break the waiting child at its last possible breaking point"). Lines Pango wraps itself, and lines that fit,
-are laid out as before. Measured (2026-12-05, this version): the seed with that
+("break the waiting child at its last possible breaking point"). Lines Pango
+wraps itself, and lines that fit, are laid out as before. Measured (2026-12-05, this version): the seed with that
 paragraph, its first line "A" without the patch, "A formula that appears ...
 produced by" with it; the seed itself and the test documents: the same pages.
 
@@ -48,6 +48,9 @@ REPLACEMENT = """    first_line_width, _ = line_size(first_line, style)
 MODULES = ("weasyprint.text.line_break", "weasyprint.layout.inline", "weasyprint.layout.preferred")  # (by name)
 
 
+TRIES = 12  # pixels: more than a space at any text size the stylesheets set
+
+
 def rewrap(layout, style, max_width: float, width: float):
     """Pango's first line of `layout` in a narrower width, a pixel less each
     time (a trailing space's width, at most TRIES pixels), until Pango wraps it
@@ -56,7 +59,6 @@ def rewrap(layout, style, max_width: float, width: float):
     from weasyprint.text.line_break import line_size
 
     target = max_width - (width - max_width)
-    line = None
     for _ in range(TRIES):
         pango.pango_layout_set_width(layout.layout, int(max(target, 0) * TO_UNITS))
         line, resume_index = layout.get_first_line()
@@ -65,9 +67,6 @@ def rewrap(layout, style, max_width: float, width: float):
             break
         target -= 1
     return line, resume_index, width
-
-
-TRIES = 12  # pixels: more than a space at any text size the stylesheets set
 
 
 def apply() -> None:
