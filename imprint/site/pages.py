@@ -264,7 +264,7 @@ def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> 
     paths = [theme.csl_style(name) for name in names]  # checked beforehand (cite_as_styles)
     formatted = format_references([record], paths, article.lang, file=article.file, deadline=deadline_in(60),
                                   quotes=str(manuscript.t["quotes"]),  # (one record: well under a second)
-                                  cache=cache_in(theme.root))
+                                  cache=cache_in(theme.root), known=manuscript.lines_ahead)
     found = [Citation(_style_title(path) or name, *entries[0]) for name, path, entries in zip(names, paths, formatted)]
     translation = manuscript.translation
     if translation is not None and translation.reference is not None:
