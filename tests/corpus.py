@@ -19,7 +19,8 @@ named here and nowhere broader:
   plain writer marks them (~~gone~~, 2^(nd)); the editions set them, and
   `words` compares H₂O and H2O alike;
 - math is left out of the reference, and out of the editions' text (an EPUB's
-  <math>; a PDF has none: formulas are drawn): test_markdown_corpus.py checks each
+  <math>; a PDF's formulas' text forms, which its marked content gives for their
+  glyphs, are taken out: Outcome.text): test_markdown_corpus.py checks each
   formula itself, as MathML with its TeX and as a tagged Formula; so is an
   equation's label (`$$ ... $$ {#eq-x}`, Quarto's syntax: Pandoc reads it as text);
 - Quarto executable cells (```{python}) are read by Pandoc's markdown reader as

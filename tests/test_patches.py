@@ -19,7 +19,7 @@ import imprint.editions.pdf.weasy  # noqa: F401 (WeasyPrint, patched)
 from imprint import patches
 from imprint.errors import InternalError
 from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, tinyhtml5_character_runs,
-                             weasyprint_footnotes, weasyprint_rewrap, weasyprint_tags,
+                             weasyprint_actual_text, weasyprint_footnotes, weasyprint_rewrap, weasyprint_tags,
                              ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
@@ -112,6 +112,35 @@ def test_tagged_pdf_carries_lang_and_notes(tmp_path, monkeypatch):
     elements = _structure(document.write_pdf(pdf_variant="pdf/ua-1"), tmp_path)
     assert not any("/Lang" in e for e in elements)
     assert not any(e["/S"] == "/Note" for e in elements)
+
+
+# -- weasyprint_actual_text: a formula set as a glyph copies as its text form
+
+def test_a_formula_copies_as_its_text(tmp_path, monkeypatch):
+    from weasyprint.pdf import stream
+
+    from imprint.body import formulas
+    from imprint.body.pandoc import deadline_in
+    from imprint.editions.pdf.formulas import for_print
+
+    nodes = [{"t": "Math", "c": [{"t": "InlineMath"}, tex]} for tex in (r"\alpha^2 + \beta", r"\frac{a}{b}")]
+    formulas.convert(nodes, "article.md", deadline_in(30))
+    mathml = [node["imprint"]["mathml"] for node in nodes]
+    page = f'<html lang="en"><head></head><body><p>Before {mathml[0]} after, {mathml[1]} done.</p></body></html>'
+    document = weasyprint.HTML(string=for_print(page, tmp_path)).render()
+    pdf = tmp_path / "formula.pdf"
+    assert weasyprint_actual_text.applied()
+    pdf.write_bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
+    text = " ".join(pages_text(pdf)[0].split())
+    # (its text form; a formula whose text form is its TeX copies as nothing, not as
+    # its glyph's Private Use Area character)
+    assert "Before α² + β after, done." in text, text
+
+    # Without the patch: the formulas' Private Use Area characters, which mean nothing.
+    monkeypatch.setattr(stream.Stream, "marked", weasyprint_actual_text.original())
+    pdf.write_bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
+    text = pages_text(pdf)[0]
+    assert "α" not in text and "\ue000" in text and "\ue001" in text, text
 
 
 # -- pydyf_page_references: made once per number of pages, same bytes

@@ -26,6 +26,20 @@ from weasyprint.formatting_structure import boxes
 SVG = "http://www.w3.org/2000/svg"
 
 
+def actual_text(box) -> str | None:
+    """The text a box's drawing stands for, where its glyphs are not its text: a
+    formula set as a glyph (formulas.py), its text form ("x₈", "δ ≤ 10⁻¹"); or
+    nothing, where it has none but its TeX ("$$ \\frac{...} $$", not printed text;
+    its structure element's /Alt holds it), rather than the Private Use Area
+    character of its glyph. (Marked content's /ActualText,
+    patches/weasyprint_actual_text.py: what copying and text extraction read.)"""
+    html = box.element
+    if html is None or box.element_tag != "span" or "formula" not in (html.get("class") or "").split():
+        return None
+    text = html.get("data-text") or ""
+    return "" if text.startswith("$") else text
+
+
 def annotate(box, element: pydyf.Dictionary, pdf) -> None:
     """Complete `element`, the structure element WeasyPrint has just made for `box`
     (called from weasyprint.pdf.tags._build_box_tree, as patched)."""
