@@ -21,7 +21,8 @@ CASES = Path(__file__).resolve().parent / "cases"
 def pytest_configure(config):
     config.addinivalue_line("markers", "loopback: the test may connect to 127.0.0.1 (a local server it started)")
     config.addinivalue_line("markers", "slow: runs a validator (EPUBCheck, DAISY Ace, the Nu checker), a fuzzer or a "
-                                       "large build; ./test.sh -m 'not slow' leaves it out for a quick loop")
+                                       "large build, or takes seconds; ./test.sh -m 'not slow' leaves it out for a "
+                                       "quick loop (under 2 minutes on 2 cores)")
 
 
 @pytest.fixture(autouse=True)

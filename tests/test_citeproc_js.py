@@ -246,6 +246,7 @@ def test_lines_formatted_ahead_in_one_run_are_the_lines_each_work_gets_on_its_ow
                              known=known)[0][0] != alone[1]
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_a_build_of_many_articles_gives_each_the_lines_it_gets_alone(tmp_path):
     """With more articles than workers, the build formats their citation lines
     ahead, in one run (pipeline.lines_ahead): each landing page ("For citation",

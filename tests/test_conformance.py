@@ -93,6 +93,7 @@ def test_check_without_a_dist_says_to_build(tmp_path, capsys):
     assert "there is no dist/ folder: build first" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_check_takes_booklets_for_print_files_and_finds_leftovers(editions, tmp_path):
     report = check(editions.root / "dist", tools=False)
     assert not [f for f in report.findings if f.level == "error"], report.findings

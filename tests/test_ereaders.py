@@ -32,6 +32,8 @@ import pytest
 from lxml import etree
 from PIL import Image
 
+pytestmark = pytest.mark.slow  # (editions read back by Pandoc and e-reader tools: seconds)
+
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 OPF = "http://www.idpf.org/2007/opf"
@@ -298,6 +300,7 @@ def pandoc_api(doc: dict) -> tuple[int, ...]:
 
 # ============================================================ (a) read back with pandoc
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 @pytest.mark.parametrize("case", CASES)
 def test_pandoc_reads_title_language_and_authors(case, request):
     doc = pandoc_doc(request, case)

@@ -44,6 +44,7 @@ def run(executor, calls, limit=None):
     return done, failed
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_the_local_pool_runs_every_call_and_reports_the_stopped_and_the_dead(tmp_path):
     with LocalPool(2) as pool:
         calls = [Call(square, (n,), f"square-{n}") for n in range(5)] + [

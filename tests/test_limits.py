@@ -128,6 +128,7 @@ def synthetic_bibliography(kind: str, count: int) -> str:
                                       f"  issued: {1900 + i % 120}\n" for i in range(count))
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_a_unit_stopped_at_the_time_limit_names_its_stage_and_file(tmp_path, capsys, monkeypatch):
     """The worker is killed at the limit; the stage it said it was in (building/stages.py)
     goes into the message (issue 18, item 5)."""

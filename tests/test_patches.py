@@ -226,6 +226,7 @@ def test_pyphen_reads_plain_patterns_in_one_loop(monkeypatch):
     assert len(expression) > 10_000
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_pyphen_patch_reads_every_dictionary_alike(monkeypatch):
     import pyphen
 

@@ -134,6 +134,7 @@ def test_seed_print_edition(seed):
     assert page_count(seed.file("pdf")) >= 2
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 @pytest.mark.parametrize("seed", [10, 12, 18])
 def test_footnotes_stay_with_their_calls_in_generated_articles(seed, tmp_path):
     """Random paragraph and note lengths. Without imprint/patches/weasyprint_footnotes.py

@@ -19,6 +19,8 @@ from imprint.theme.typography import nbsp
 from imprint.editions.pdf.booklet import booklet_order, impose
 from pdfread import _poppler, fonts, page_count, page_text, pages_text, words
 
+pytestmark = pytest.mark.slow  # (editions built and read back: seconds, out of the quick loop)
+
 MM = 72 / 25.4
 
 

@@ -26,6 +26,7 @@ def build_in_process(root, out, *options, **env):
             and ".imprint" not in p.relative_to(out).parts}
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_two_builds_are_byte_identical(tmp_path):
     root = make_project(tmp_path / "project", CASES / "full" / "source")
     first = build_in_process(root, tmp_path / "one")

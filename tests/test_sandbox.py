@@ -136,6 +136,7 @@ def test_what_a_template_may_not_do_is_a_style_error_at_its_line(payload, tmp_pa
 STEPS, CHARACTERS = "past 1,000,000 turns of loops and calls", "past 100,000,000 characters written or made"
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 @pytest.mark.parametrize("payload, past", [
     ("{% for a in range(100000) %}{% for b in range(100000) %}{{ b }}{% endfor %}{% endfor %}", STEPS),
     ("{% for a in range(100000) %}{% for b in range(100000) if false %}{% endfor %}{% endfor %}", STEPS),
