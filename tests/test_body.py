@@ -82,6 +82,19 @@ def test_raw_html_is_text_and_said():
     assert sorted({w.line for w in reading.warnings}) == [1, 3]
 
 
+def test_a_reference_link_defined_nowhere_is_said_at_its_line():
+    """Pandoc leaves `[text][label]` and `![alt][]` without a definition as text,
+    brackets and all: printed as written, with a warning at its line; a bracket
+    meant as text ([sic]) and defined references are no warning."""
+    reading = read("First [sic] and [ok][ref].\n\nAn ![x][] image,\nthen [two words][nolabel] and [a][].\n\n"
+                   "[ref]: https://example.org\n")
+    found = sorted((w.line, w.message) for w in reading.warnings)
+    assert found == [(3, "the image [x] is defined nowhere: '![x][]' is printed as written"),
+                     (4, "the link [a] is defined nowhere: '[a][]' is printed as written"),
+                     (4, "the link [nolabel] is defined nowhere: '[…words][nolabel]' is printed as written")]
+    assert "![x][]" in plain_text(str(reading.body.print))
+
+
 def test_raw_latex_is_left_out_with_its_line():
     reading = read("Text.\n\n```{=latex}\n\\newpage\n```\n\nMore \\LaTeX{} here.")
     assert "newpage" not in str(reading.body.print) and "LaTeX" not in str(reading.body.print)

@@ -26,6 +26,10 @@ UNNUMBERED = {"fig-": "a figure is numbered when its image has a caption: ![The 
                   "number-sections, #thm-, ...)"}
 
 
+# What is left of a reference link or image Pandoc found no definition for: "][label]".
+_REFERENCE = re.compile(r"\]\[([^\[\]]*)\]")
+
+
 class Links:
     """The steps of structure._Steps about what points somewhere (they use its
     context, found, source, problem() and each())."""
@@ -122,6 +126,24 @@ class Links:
                              "a link's text cannot hold a footnote",
                              hint="move it out of the [link text](...)")
         self._targets()
+        self._undefined_references()
+
+    def _undefined_references(self) -> None:
+        """A reference link or image whose label no definition gives (`[text][label]`,
+        `![alt][]`): Pandoc leaves it as text, brackets and all; it is printed so,
+        with a warning at its line. (A lone `[text]` is often meant as text: "[sic]".)"""
+        for node in self.each("Str"):
+            for match in _REFERENCE.finditer(node["c"]):
+                written = node["c"][:match.end()]
+                label = match.group(1) or written.split("][")[0].lstrip("![")
+                image = written.startswith("!")
+                shown = written if written.lstrip("!").startswith("[") else "[…" + written  # ([two words][x])
+                self.warn(self.source.take(written),
+                          f"the {'image' if image else 'link'} [{label}] is defined nowhere: "
+                          f"'{shown}' is printed as written",
+                          hint=f"add a line '[{label}]: {'file.png' if image else 'https://...'}' after the "
+                               "paragraph, or write it inline: " + ("![alt](file.png)" if image else
+                                                                    "[text](https://...)"))
 
     def _targets(self) -> None:
         ids = self.found.ids | set(self.found.labels) | {f"ref-{k}" for k in self.context.cited}
