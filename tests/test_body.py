@@ -31,7 +31,7 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="imprint-test-body-"))  # (a project's ro
 
 
 def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = SCRATCH, words=None, **more):
-    setting = Setting(file="article.md", body=text, body_line=1, lang=lang,
+    setting = Setting(file="article.md", body=text, body_line=more.pop("body_line", 1), lang=lang,
                       words={**(words or WORDS), "quotes": quotes}, root=folder, folder=folder,
                       deadline=deadline_in(30), dialects=(EPUB, PRINT), style=None,
                       note_calls=more.pop("note_calls", NOTE_CALLS), **more)
@@ -93,6 +93,17 @@ def test_a_reference_link_defined_nowhere_is_said_at_its_line():
                      (4, "the link [a] is defined nowhere: '[a][]' is printed as written"),
                      (4, "the link [nolabel] is defined nowhere: '[…words][nolabel]' is printed as written")]
     assert "![x][]" in plain_text(str(reading.body.print))
+
+
+def test_pandocs_warnings_are_at_the_files_lines():
+    """Pandoc counts lines from the body's start; the warnings count the file's:
+    an unclosed div at the line that opens it, a link defined twice at the second."""
+    setting_line = 7  # (the body's first line in its file)
+    reading = read("Intro [x].\n\n[x]: https://a.org\n[x]: https://b.org\n\n::: {.note}\nInside.\n",
+                   body_line=setting_line)
+    found = sorted((w.line, w.message) for w in reading.warnings)
+    assert found == [(10, "Pandoc: Duplicate link reference '[x]' at line 10 column 1"),
+                     (12, "this div (:::) is never closed: it holds the rest of the text")]
 
 
 def test_raw_latex_is_left_out_with_its_line():

@@ -315,9 +315,12 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
     for message in messages:
         if message.verbosity not in ("WARNING", "ERROR"):
             continue
-        line = message.fields.get("line")
+        line = message.fields.get("line", (message.fields.get("openpos") or {}).get("line"))
         line = source.body_line(line) if isinstance(line, int) else None
-        if message.type == "NoteDefinedButNotUsed":
+        if message.type == "UnclosedDiv":
+            warnings.append(Problem(source.file, "this div (:::) is never closed: it holds the rest of the text",
+                                    line=line, hint="close it with a line of ::: where it ends"))
+        elif message.type == "NoteDefinedButNotUsed":
             key = str(message.fields.get("key"))
             written = _note_definitions(source, key)
             problems.append(Problem(source.file, f"the footnote [^{key}] is written but never called",
@@ -355,8 +358,9 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
                                     line=record.line if record else None,
                                     hint="give the reference a type the style knows (book, article-journal, "
                                          "chapter, report, ...), or choose another style"))
-        else:
-            warnings.append(Problem(source.file, f"Pandoc: {message.text}", line=line))
+        else:  # (its text counts lines from the body's start: counted as the file's)
+            text = re.sub(r"\bline (\d+)", lambda m: f"line {source.body_line(int(m.group(1)))}", message.text)
+            warnings.append(Problem(source.file, f"Pandoc: {text}", line=line))
 
 
 def _guard_fields(fields: Sequence[Field], file: str) -> list[Problem]:
