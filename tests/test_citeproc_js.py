@@ -246,6 +246,73 @@ def test_lines_formatted_ahead_in_one_run_are_the_lines_each_work_gets_on_its_ow
                              known=known)[0][0] != alone[1]
 
 
+def _style(tmp_path: Path, bibliography: str, name: str = "house.csl") -> Path:
+    path = tmp_path / name
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" '
+                    'version="1.0" class="in-text"><info><title>T</title><id>t</id>'
+                    '<updated>2024-01-01T00:00:00+00:00</updated></info>'
+                    '<citation disambiguate-add-year-suffix="true"><layout><names variable="author"/></layout>'
+                    f'</citation><bibliography><layout>{bibliography}</layout></bibliography></style>',
+                    encoding="utf-8")
+    return path
+
+
+TWINS = [{"id": f"a{n}", "type": "article-journal", "title": f"Статья {n}", "language": "ru",
+          "author": [{"family": "Петров", "given": "Пётр"}], "issued": {"date-parts": [[2024]]}} for n in (1, 2)]
+
+
+def test_a_style_that_asks_whether_works_are_told_apart_is_not_formatted_ahead(tmp_path):
+    """`<if disambiguate="true">` holds for a work among others by the same
+    author and year, never for one alone: such a style's lines are each formatted
+    on their own, by their units."""
+    from imprint.body.pandoc import deadline_in
+    from imprint.body.references import format_ahead, format_references
+
+    style = _style(tmp_path, '<names variable="author"/><text variable="title" prefix=". "/>'
+                             '<choose><if disambiguate="true"><text value=" [apart]"/></if></choose>')
+    assert format_ahead([(r, style, "ru", "«»„“") for r in TWINS], file="a.md", deadline=deadline_in(30)) \
+        == [None, None]
+    [[(_, alone)]] = format_references(TWINS[:1], [style], "ru", file="a.md", deadline=deadline_in(30))
+    assert alone == "Пётр Петров. Статья 1", alone
+    plain = _style(tmp_path, '<names variable="author"/><text variable="title" prefix=". "/>', "plain.csl")
+    found = format_ahead([(r, plain, "ru", "«»„“") for r in TWINS], file="a.md", deadline=deadline_in(30))
+    assert [line[1][1] for line in found] == ["Пётр Петров. Статья 1", "Пётр Петров. Статья 2"]
+
+
+def test_a_style_citeproc_refuses_or_that_prints_nothing_is_the_styles_problem(tmp_path):
+    """Told as a problem of the style (exit 2), never an internal error; formatted
+    ahead, such a style gives no line (the unit tells)."""
+    from imprint.body.pandoc import deadline_in
+    from imprint.body.references import format_ahead, format_references
+    from imprint.errors import StyleError
+
+    refused = _style(tmp_path, "<text/>", "refused.csl")
+    empty = _style(tmp_path, '<text variable="note"/>', "empty.csl")
+    declared = tmp_path / "declared.csl"
+    declared.write_text('<?xml version="1.0"?>\n<!DOCTYPE style [<!ENTITY x "hi">]>\n'
+                        + _style(tmp_path, '<text value="&x;"/>', "x.csl").read_text(encoding="utf-8")
+                        .split("\n", 1)[1], encoding="utf-8")
+    for style, said in ((refused, "Pandoc's citeproc could not use the citation style"),
+                        (empty, "the citation style prints nothing for this article"),
+                        (declared, "the style declares a DOCTYPE")):
+        with pytest.raises(StyleError) as caught:
+            format_references(TWINS[:1], [style], "ru", file="a.md", deadline=deadline_in(30))
+        assert said in caught.value.problems[0].message, caught.value.problems
+        assert format_ahead([(TWINS[0], style, "ru", "«»„“")], file="a.md", deadline=deadline_in(30)) == [None]
+
+
+def test_the_citeproc_jobs_are_dumped_when_the_lines_were_formatted_ahead(tmp_path, monkeypatch):
+    from imprint.body.pandoc import deadline_in
+    from imprint.body.references import format_ahead, format_references
+
+    style = _style(tmp_path, '<names variable="author"/><text variable="title" prefix=". "/>')
+    known = dict(line for line in format_ahead([(TWINS[0], style, "ru", "«»„“")], file="a.md",
+                                               deadline=deadline_in(30)) if line)
+    monkeypatch.setenv("IMPRINT_CITEPROC_DUMP", str(tmp_path / "dump"))
+    format_references(TWINS[:1], [style], "ru", file="a.md", deadline=deadline_in(30), quotes="«»„“", known=known)
+    assert (tmp_path / "dump" / "a1.reference.json").exists()
+
+
 @pytest.mark.slow  # (seconds: out of the quick loop)
 def test_a_build_of_many_articles_gives_each_the_lines_it_gets_alone(tmp_path):
     """With more articles than workers, the build formats their citation lines
@@ -267,6 +334,9 @@ def test_a_build_of_many_articles_gives_each_the_lines_it_gets_alone(tmp_path):
                                                          encoding="utf-8")
     shutil.copytree(CASES / "house-ru" / "source" / "house-ru", many / "source" / "house-ru")  # (bilingual)
     shutil.copytree(seed, many / "source" / "marked")
+    shutil.copytree(seed, many / "source" / "lost")  # (a style that is not there: its own problem, told by its unit)
+    (many / "source" / "lost" / "article.md").write_text(text.replace("\ndate: 2019", "\ndate: 2019\ncsl: lost.csl"),
+                                                       encoding="utf-8")
     (many / "source" / "marked" / "article.md").write_text(
         text.replace("\ntitle: \"Khalkhin-Gol:", "\ntitle: \"*Khalkhin-Gol*:"), encoding="utf-8")
     settings = Settings.for_project(many, environ={"SOURCE_DATE_EPOCH": "1700000000"}, formats=("site",), jobs=1)
@@ -276,7 +346,11 @@ def test_a_build_of_many_articles_gives_each_the_lines_it_gets_alone(tmp_path):
     # (its style, four "Cite as"; and its line in English)
     assert {slug: len(lines) for slug, lines in ahead.items()} == {"batunaev-2019-khalkhin-gol": 5, "second": 5,
                                                                    "house-ru": 6}
-    assert build(settings).ok
+    report = build(settings)
+    assert [(p.file, p.line, p.message) for p in report.problems] == [
+        ("source/lost/article.md", 23, "citation style 'lost.csl': there is no such file")]
+    assert sorted(report.articles) == ["batunaev-2019-khalkhin-gol", "house-ru", "marked", "second"]
+    shutil.rmtree(many / "source" / "lost")
     for slug in ("batunaev-2019-khalkhin-gol", "second", "house-ru", "marked"):
         alone = make_project(tmp_path / slug, REPO / "source")
         shutil.rmtree(alone / "source" / "batunaev-2019-khalkhin-gol")

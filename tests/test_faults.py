@@ -209,7 +209,8 @@ def test_a_second_build_is_refused_while_another_writes_dist(tmp_path, capsys, m
     # here would be inherited by the workers the next build forks).
     holder = subprocess.Popen(
         [sys.executable, "-c", "import fcntl, os, sys; f = open(sys.argv[1], 'r+'); fcntl.flock(f, fcntl.LOCK_EX); "
-         "f.write(f'{os.getpid()}\\n'); f.flush(); print('held', flush=True); sys.stdin.read()", str(lock)],
+         "f.truncate(0); f.write(f'{os.getpid()}\\n'); f.flush(); print('held', flush=True); sys.stdin.read()",
+         str(lock)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # (stdin: the workers forked here share it)
     try:
         assert holder.stdout.readline() == "held\n"

@@ -1,7 +1,8 @@
 """Records formatted by CSL styles: an article's "For citation" line in its own
 style, and its "Cite as" lines on the site, in one Pandoc run (references.lua
-runs Pandoc's citeproc once per style); or, formatted ahead, the lines of many
-articles in one run (format_ahead), which their units then find (`known`)."""
+runs Pandoc's citeproc once per job: a bibliography in a style); or, formatted
+ahead, the lines of many articles in one run (format_ahead), which their units
+then find (`known`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 from markupsafe import Markup
 
-from ..errors import StyleError, UserError
+from ..errors import ImprintError, InternalError, StyleError, UserError
 from ..files import read_found
 from . import citeproc_js, pandoc
 from .ast import attr, walk
@@ -47,6 +48,9 @@ class Style:
     text: bytes
     digest: str
     unseen: frozenset[str]  # the SELDOM variables it never names
+    # It asks whether a work is told apart from others (`<if disambiguate="true">`):
+    # a work's line may then differ among others from alone; not formatted ahead.
+    asks_apart: bool = False
 
 
 @lru_cache(maxsize=16)
@@ -55,11 +59,28 @@ def prepared(style: bytes, name: str) -> Style:
     from lxml import etree
 
     text = check_style(style, name)
+    root = etree.fromstring(text, etree.XMLParser(resolve_entities=False, no_network=True))
     named = set()
-    for element in etree.fromstring(text).iter():
+    for element in root.iter():
         for attribute in ("variable", "is-numeric", "is-uncertain-date"):
             named.update((element.get(attribute) or "").split())
-    return Style(text, hashlib.sha256(text).hexdigest(), frozenset(v for v in SELDOM if v not in named))
+    return Style(text, hashlib.sha256(text).hexdigest(), frozenset(v for v in SELDOM if v not in named),
+                 any(e.get("disambiguate") is not None for e in _bibliography_elements(root)))
+
+
+def _bibliography_elements(root) -> list:
+    """Every element the reference list's layout reads: its own, and those of the
+    macros it calls, and theirs (not the citations')."""
+    macros = {m.get("name"): m for m in root.iter(f"{CSL}macro")}
+    found, waiting, seen = [], [root.find(f"{CSL}bibliography")], set()
+    while waiting:
+        for element in waiting.pop().iter():
+            found.append(element)
+            called = element.get("macro")
+            if called in macros and called not in seen:
+                seen.add(called)
+                waiting.append(macros[called])
+    return found
 
 
 def line_key(record: Mapping[str, Any], style: Style, lang: str, quotes: str) -> str:
@@ -82,8 +103,9 @@ class Formatting:
     def result(self) -> list[list[Line]]:
         try:
             output, _ = self.running.result()
-        except pandoc.PandocFailed as error:
-            raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {error}",
+        except (pandoc.PandocFailed, InternalError) as error:  # (references.lua only runs citeproc: its failure)
+            said = next((line.strip() for line in str(error).splitlines() if "Citeproc" in line), str(error))
+            raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {said}",
                                     hint="check the .csl file: it must be a valid CSL 1.0 style") from None
         result = []
         for found in _formatted(output, [(self.lang, self.quotes)] * len(self.styles)):
@@ -113,14 +135,14 @@ def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: st
           known: Mapping[str, Line] | None = None) -> Formatting | Answered:
     """format_references() started: meanwhile this process can work."""
     ready = [prepared(read_found(style, "CSL style"), str(style.name)) for style in styles]
+    if os.environ.get("IMPRINT_CITEPROC_DUMP"):
+        _dump(records, styles, lang)
     if known:
         lines = [[known.get(line_key(record, style, lang, quotes)) for record in records] for style in ready]
         if all(line is not None for found in lines for line in found):
             return Answered(lines)  # type: ignore[arg-type]
     bibliography = json.dumps([citeproc_js.for_pandoc(r, lang) for r in records], ensure_ascii=False).encode("utf-8")
     running = _run([(bibliography, style, lang) for style in ready], file=file, deadline=deadline, cache=cache)
-    if os.environ.get("IMPRINT_CITEPROC_DUMP"):
-        _dump(records, styles, lang)
     return Formatting(running, records, styles, lang, file, quotes)
 
 
@@ -129,16 +151,22 @@ def format_ahead(wanted: Sequence[tuple[Mapping[str, Any], Path, str, str]], *, 
     """The lines of many works, each (record, style, language, quotation marks),
     formatted in one Pandoc run: for each, (line_key, line), which a unit finds
     (`known`) and then runs no Pandoc of its own (each run would parse its style
-    again: Chicago's, 42 ms). A record formats alike among others as on its own
-    (own_line: nothing in the line depends on another entry). What cannot be
-    formatted so (a style that fails, a record the style prints nothing for) is
-    None: its unit runs Pandoc itself, and tells the problem."""
+    again: Chicago's 100 kB take citeproc 42 ms). A record formats alike among
+    others as on its own (own_line: nothing in the line depends on another entry),
+    but in a style that asks whether a work is told apart (Style.asks_apart).
+    What is not formatted so is None: a record in such a style, or in a style
+    that cannot be read, one the style prints nothing for; all of them if the run
+    fails (a style citeproc refuses, the time limit). Its unit then runs Pandoc
+    itself, and tells the problem."""
     groups: dict[tuple[str, str, str], tuple[Style, dict[str, Mapping[str, Any]]]] = {}
     keys: list[tuple[tuple[str, str, str], str, str] | None] = []
     for record, path, lang, quotes in wanted:
         try:
             style = prepared(read_found(path, "CSL style"), str(path.name))
         except UserError:
+            keys.append(None)
+            continue
+        if style.asks_apart:
             keys.append(None)
             continue
         group = (style.digest, lang, quotes)
@@ -154,7 +182,7 @@ def format_ahead(wanted: Sequence[tuple[Mapping[str, Any], Path, str, str]], *, 
              .encode("utf-8"), style, lang) for (_, lang, _), (style, records) in groups.items()]
     try:
         output, _ = _run(jobs, file=file, deadline=deadline, cache=cache).result()
-    except (pandoc.PandocFailed, UserError):
+    except (pandoc.PandocFailed, ImprintError):  # (a style citeproc refuses fails the Lua filter: InternalError)
         return [None] * len(wanted)
     found = dict(zip(groups, _formatted(output, [(lang, quotes) for _, lang, quotes in groups])))
     return [(key[2], found[key[0]][key[1]]) if key is not None and key[1] in found[key[0]] else None
@@ -189,7 +217,8 @@ def _formatted(output: bytes, words: Sequence[tuple[str, str]]) -> list[dict[str
         for entry in walk(div["c"][1]):
             if entry["t"] == "Div" and "csl-entry" in attr(entry)[1] and attr(entry)[0].startswith("ref-"):
                 html = renderer.run_in(entry["c"][1])
-                found[attr(entry)[0][len("ref-"):]] = (Markup(html), plain_text(html))
+                if plain_text(html).strip():  # (an entry the style prints nothing in: none)
+                    found[attr(entry)[0][len("ref-"):]] = (Markup(html), plain_text(html))
         result.append(found)
     return result
 
@@ -204,6 +233,9 @@ def check_style(style: bytes, name: str) -> bytes:
         root = etree.fromstring(style, etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as error:
         raise StyleError.single(name, f"the style is not valid XML: {error}") from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise StyleError.single(name, "the style declares a DOCTYPE (entities): a CSL style has none",
+                                hint="write the characters themselves in place of the entities")
     if root.find(f"{CSL}bibliography") is None:
         raise StyleError.single(name, "the style has no <bibliography> layout: it cannot format a reference, "
                                 "so not the \"For citation\" line either",

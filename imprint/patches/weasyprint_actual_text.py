@@ -10,9 +10,10 @@ stands for as /ActualText in the properties of its marked content (ISO 32000-1,
 14.9.4); WeasyPrint 70.0 writes only the /MCID there (weasyprint.pdf.stream.
 Stream.marked), and a structure element's /ActualText (which the tagging patch
 sets, weasyprint_tags.py) is not read by text extraction. Measured (2026-12-05,
-this version, poppler 22.02): pdftotext gives the 250-formula benchmark
-article's formulas as nothing ("source  state" where the text reads "source
-$x_8$ state"); with the patch, as their text forms ("source x₈ state").
+this version, poppler 22.02): pdftotext gives the formulas of the 250-formula
+benchmark article as nothing ("source  state" where the text reads "source
+$x_8$ state"), and those of the test below as their Private Use Area characters
+(U+E000); with the patch, as their text forms ("source x₈ state").
 
 The patch wraps WeasyPrint's marked content of a formula's text in a marked
 content of its own, a /Span whose properties hold the text form

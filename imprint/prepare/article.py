@@ -103,7 +103,7 @@ class Manuscript:
     modified: datetime
     generator: str
     warnings: tuple[Problem, ...] = ()  # what the build reports but does not stop for
-    lines_ahead: Mapping[str, Line] = dataclasses.field(default_factory=dict)  # (references.format_ahead)
+    lines_ahead: Mapping[str, Line] = ReadOnlyDict()  # its citation lines formatted ahead (references.format_ahead)
 
     @property
     def keywords(self) -> tuple[str, ...]:
@@ -315,12 +315,18 @@ def lines_wanted(article: Article, theme: Theme, cite_as: Sequence[str] = ()
     the front matter tells them before Pandoc reads its Markdown: a title in
     plain words is read as itself, a title with more is not guessed (its unit
     formats its lines). A line formatted ahead is used only for the record it was
-    formatted from (references.line_key)."""
-    t = theme.strings(article.lang)
+    formatted from (references.line_key). A problem with the article's style or
+    words is its unit's to tell: none are wanted then."""
     try:
-        styles = list(dict.fromkeys(theme.csl_style(name) for name in (article.csl, *cite_as)))
-    except StyleError:
-        return []  # (its unit tells)
+        return _lines_wanted(article, theme, cite_as)
+    except UserError:
+        return []
+
+
+def _lines_wanted(article: Article, theme: Theme, cite_as: Sequence[str]
+                  ) -> list[tuple[dict[str, Any], Path, str, str]]:
+    t = theme.strings(article.lang)
+    styles = list(dict.fromkeys(theme.csl_style(name) for name in (article.csl, *cite_as)))
     title, subtitle, short = (_as_read(text) for text in (article.title, article.subtitle, article.short_title))
     if title is None or subtitle is None or short is None:
         return []
@@ -338,7 +344,8 @@ def lines_wanted(article: Article, theme: Theme, cite_as: Sequence[str] = ()
 # Words, numbers and the punctuation Pandoc reads as itself: no Markdown, no
 # quotes its smart extension curls, no "--" or "..." it turns into a dash or an
 # ellipsis; nor a list's marker at the start.
-_PLAIN = re.compile(r"(?!\S{1,4}[.)]( |$)|[-+*] )(?!.*(--|\.\.|  ))[^\W_](?:[^\W_]|[ ,.:;?!()«»„“”‘’№%/+=—–-])*")
+_PLAIN = re.compile(r"(?!\S{1,4}[.)]( |$)|[-+*] )(?!.*(--|\.\.|  ))"
+                    r"[^\W_](?:[^\W_]|[ ,.:;?!()«»„“”‘’№%/+=—–-])*")
 
 
 def _as_read(text: str | None) -> str | None:

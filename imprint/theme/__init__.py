@@ -282,6 +282,10 @@ class Theme:
         """A CSL style: styles/csl/<name>.csl, a path in the project, or a repository style."""
         if name.endswith(".csl"):
             path = (self.root / name) if not Path(name).is_absolute() else Path(name)
+            if not path.exists():  # (told where the article names it: prepare._style_problems)
+                raise StyleError.single(name, "there is no such file",
+                                        hint="name a .csl file by its path from the project's folder "
+                                             "(styles/csl/house.csl), or a style by its name (apa)")
             read_bytes(self.root, path, "CSL style")  # confinement check
             return path.resolve()
         found = self.find(CSL, f"{name}.csl")
