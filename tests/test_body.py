@@ -73,6 +73,15 @@ def test_typography_follows_the_language():
     assert str(fields["title"]) == "«цитата „внутри“»"
 
 
+def test_a_quote_inside_a_quote_takes_the_other_marks():
+    """Inside a quote, the marks the quote around it is not: a double quote in a
+    single one is in double marks (Pandoc's plain writer: ‘single “double” inside’)."""
+    fields = render_fields([Field("title", "'single \"double\" inside' and \"double 'single' inside\"", True, 1)],
+                           file="a.md", lang="en", words={**WORDS, "quotes": EN}, root=SCRATCH,
+                           deadline=deadline_in(30))
+    assert str(fields["title"]) == "‘single “double” inside’ and “double ‘single’ inside”"
+
+
 def test_raw_html_is_text_and_said():
     reading = read("<div>block</div>\n\nInline <script>alert(1)</script> & <b>bold</b>\n\n<!-- a comment -->")
     html = str(reading.body.print)
@@ -95,6 +104,18 @@ def test_a_reference_link_defined_nowhere_is_said_at_its_line():
     assert "![x][]" in plain_text(str(reading.body.print))
 
 
+def test_attributes_that_belong_to_nothing_and_a_link_without_text_are_said():
+    """Pandoc prints attributes it could attach to nothing as text, and a link
+    with no text as nothing: each is warned of at its line."""
+    reading = read("A paragraph. {.lead}\n\n**bold**{.red} and *emph*{#e1}.\n\nEmpty [](https://example.com) link, "
+                   "`{.code}` and [word]{.kept}.\n")
+    found = sorted((w.line, w.message) for w in reading.warnings)
+    assert found == [(1, "the attributes {.lead} belong to nothing here: they are printed as written"),
+                     (3, "the attributes {#e1} belong to nothing here: they are printed as written"),
+                     (3, "the attributes {.red} belong to nothing here: they are printed as written"),
+                     (5, "the link to https://example.com has no text: it prints nothing")]
+
+
 def test_pandocs_warnings_are_at_the_files_lines():
     """Pandoc counts lines from the body's start; the warnings count the file's:
     an unclosed div at the line that opens it, a link defined twice at the second."""
@@ -104,6 +125,15 @@ def test_pandocs_warnings_are_at_the_files_lines():
     found = sorted((w.line, w.message) for w in reading.warnings)
     assert found == [(10, "Pandoc: Duplicate link reference '[x]' at line 10 column 1"),
                      (12, "this div (:::) is never closed: it holds the rest of the text")]
+
+
+def test_a_tex_macro_definition_is_used_not_warned_of():
+    """Pandoc applies `\\newcommand` to the formulas (latex_macros) and leaves the
+    definition as raw TeX: nothing of it is lost, so no "left out" warning (its
+    hint, "delete it", would break every formula that uses it)."""
+    reading = read("\\newcommand{\\R}{\\mathbb{R}}\n\nReals $\\R^n$ here.\n")
+    assert reading.warnings == ()
+    assert "\\R" not in plain_text(str(reading.body.print))  # (the formula drawn, not its TeX)
 
 
 def test_raw_latex_is_left_out_with_its_line():

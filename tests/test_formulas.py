@@ -234,3 +234,24 @@ def test_outlines_one_glyph_cannot_hold_are_no_glyph():
         many.glyph()
     svg = ElementTree.fromstring('<svg viewBox="0 0 10 10" width="10" height="10"><path d="M 0 0 C 1 1 2 2 3 0 Z"/></svg>')
     assert formulas._glyph(svg, {}) is None  # (a cubic curve: the drawing stays a picture)
+
+
+def test_a_formula_too_wide_is_said_when_the_article_is_built_in_two_parts(tmp_path):
+    """With more workers than articles, an article's print editions are made
+    beside its other files (units.split): what only the print part finds (a
+    formula too wide to draw) is told too, and what both parts find once."""
+    from imprint import build
+    from imprint.settings import Settings
+
+    source = tmp_path / "source" / "a"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
+    endless = " + ".join(f"a_{{{i}}} b_{{{i}}}" for i in range(40))
+    (source / "article.md").write_text(
+        "---\ntitle: Wide\nauthor:\n  - name: {given: Ann, family: Lee}\ndate: 2024\n---\n\n"
+        f"Text <b>raw</b>.\n\n$$ {endless} $$\n", encoding="utf-8")
+    report = build(Settings.for_project(tmp_path, environ={}, formats=("epub", "pdf"), jobs=2))
+    assert report.ok and report.parallel == 2
+    assert sorted((w.line, w.message.split(" (")[0].split(":")[0]) for w in report.warnings) == [
+        (8, "raw HTML is printed as text, not passed through"),
+        (10, f"the formula ${formulas._short(endless)}$ cannot be drawn for print")], report.warnings

@@ -167,3 +167,23 @@ def test_footnotes_stay_with_their_calls_in_generated_articles(seed, tmp_path):
             notes.setdefault(k, number)
     assert len(calls) == len(notes) == n > 10
     assert calls == notes
+
+
+def test_a_wide_table_and_a_long_code_line_stay_on_the_page(tmp_path):
+    """A table of more columns than the measure holds, and a line of code with no
+    space, were cut at the paper's edge, in silence: their cells and characters
+    break (overflow-wrap: anywhere) and a table of many columns is set smaller."""
+    source = tmp_path / "source" / "a"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
+    header = "| " + " | ".join(f"Column{i}" for i in range(11)) + " |\n|" + "---|" * 11 + "\n"
+    row = "| " + " | ".join(f"{i}2,345,678" for i in range(10)) + " | LASTCELL |\n"
+    code = "x" * 150 + "END"
+    (source / "article.md").write_text("---\ntitle: Wide\nauthor:\n  - name: {given: Ann, family: Lee}\ndate: 2024\n"
+                                       f"---\n\n{header}{row}\n```\n{code}\n```\n", encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("pdf",))).ok
+    pdf = tmp_path / "dist" / "a" / "a.pdf"
+    found, width, _ = words(pdf, 1)
+    assert found and max(w.x_max for w in found) <= width - 20, [w for w in found if w.x_max > width - 20]
+    text = re.sub(r"[-\u2010]?\s+", "", page_text(pdf, 1))
+    assert "LASTCELL" in text and code in text

@@ -35,6 +35,8 @@ _LIST_CLASSES = {"a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman", "I"
 _ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
 _TEXT = frozenset(("Str", "Space", "SoftBreak"))
 
+MANY_COLUMNS = 7  # a table of this many columns or more has the class many-columns
+
 
 def escape(text: str) -> str:
     return html.escape(_NOT_XML.sub("\ufffd", text), quote=False)
@@ -77,7 +79,7 @@ class Renderer:
     link_ids: Callable[[str], str] = lambda href: href  # a link's target, renamed where ids were
     quotes_of: Callable[[str], str] | None = None  # another language's quotation marks, for a passage in it
     note_calls: Any = None  # the macros of styles/templates/note-calls.html.j2 (render.Theme.macros)
-    _quote_depth: int = 0
+    _quote_secondary: list[bool] = field(default_factory=list)  # each open quote: in secondary marks?
     _in_link: int = 0  # a link's text may hold no link: a citation's is then its text
     _after_note: bool = False  # the inline being rendered follows a note call with nothing between
 
@@ -216,6 +218,8 @@ class Renderer:
     def _Table(self, node: Node) -> str:
         (ident, classes, _), caption, colspecs, head, bodies, foot = node["c"]
         found = note(node)
+        if len(colspecs) >= MANY_COLUMNS:  # (set smaller in print: styles/css/print.css)
+            classes = [*classes, "many-columns"]
         parts = [f'<div class="table-wrap"><table{_id(found.get("id", ident))}{_classes(classes)}>\n']
         caption_html = self._caption(caption)
         if caption_html or found.get("label"):
@@ -359,13 +363,16 @@ class Renderer:
 
     def _Quoted(self, node: Node) -> str:
         kind, content = node["c"]
-        secondary = self._quote_depth % 2 == 1 or (kind["t"] == "SingleQuote" and self._quote_depth == 0)
+        # Outermost, a single quote is the secondary marks; inside a quote, the marks
+        # the quote around it is not ("«…„…“…»" in Russian, '‘…“…”…’' in English).
+        outer = self._quote_secondary[-1] if self._quote_secondary else None
+        secondary = kind["t"] == "SingleQuote" if outer is None else not outer
         opening, closing = (self.quotes[2], self.quotes[3]) if secondary else (self.quotes[0], self.quotes[1])
-        self._quote_depth += 1
+        self._quote_secondary.append(secondary)
         try:
             return f"{opening}{self.inlines(content)}{closing}"
         finally:
-            self._quote_depth -= 1
+            self._quote_secondary.pop()
 
     def _Cite(self, node: Node) -> str:
         content = self.inlines(node["c"][1])

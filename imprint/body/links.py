@@ -28,6 +28,8 @@ UNNUMBERED = {"fig-": "a figure is numbered when its image has a caption: ![The 
 
 # What is left of a reference link or image Pandoc found no definition for: "][label]".
 _REFERENCE = re.compile(r"\]\[([^\[\]]*)\]")
+# Attributes left as one word of text: {.class}, {#id}, {-} (followed by punctuation, perhaps).
+_STRAY = re.compile(r"(\{(?:[#.][^\s{}]+|-)\})[.,;:!?]?")
 
 
 class Links:
@@ -127,6 +129,25 @@ class Links:
                              hint="move it out of the [link text](...)")
         self._targets()
         self._undefined_references()
+        self._stray_attributes()
+        for node in self.each("Link"):
+            if not stringify(node["c"][1]).strip() and not any(n["t"] in ("Image", "Math")
+                                                                for n in walk(node["c"][1])):
+                target = node["c"][2][0]
+                self.warn(self.source.take(f"]({target}"), f"the link to {target} has no text: it prints nothing",
+                          hint=f"give it words: [the words]({target}), or write the address: <{target}>")
+
+    def _stray_attributes(self) -> None:
+        """Attributes Pandoc could attach to nothing (`A paragraph. {.lead}`,
+        `**bold**{.red}`, a caption's label after a blank line): left as text."""
+        stray = [(node, match) for node in self.each("Str") if (match := _STRAY.fullmatch(node["c"]))]
+        live = {id(n) for n in walk(self.blocks) if n["t"] == "Str"} if stray else set()
+        for node, match in stray:
+            if id(node) in live:  # (not an equation's label, taken off its formula: numbering.py)
+                self.warn(self.source.take(node["c"]), f"the attributes {match.group(1)} belong to nothing here: they "
+                          "are printed as written",
+                          hint="attributes follow a heading, an image, a link, a [span]{.x}, code or a div's "
+                               "fence, with no space between; mark words with [the words]{.class}")
 
     def _undefined_references(self) -> None:
         """A reference link or image whose label no definition gives (`[text][label]`,

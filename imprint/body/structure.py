@@ -285,12 +285,19 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             if raw_html(node) is not None:  # (a comment is not meant to be seen: left out)
                 self.raw_html.setdefault(line, []).append(first)
             return
+        if fmt in ("latex", "tex") and _MACROS.fullmatch(text):
+            return  # (Pandoc has applied its macros to the formulas: nothing of it is lost)
         shown = first if len(first) <= 40 else first[:37] + "..."
         self.warn(line, f"raw {fmt} is left out ({shown}): the editions are not made with {fmt}",
                   hint="write it in Markdown, or delete it")
 
 
 # -- helpers
+
+# TeX macro definitions only (\newcommand{\R}{\mathbb{R}}), which Pandoc's reader
+# applies to the formulas (its latex_macros extension) and leaves as raw TeX.
+_MACROS = re.compile(r"\s*(?:\\(?:(?:re|provide)?newcommand|DeclareMathOperator)\*?\s*\{?\\[A-Za-z]+\}?"
+                     r"(?:\[\d\]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|\s)*\s*)+")
 
 def _outline(blocks: list[Node]) -> Iterator[Node]:
     """The headings of the outline: at the top level or inside plain divs (not in

@@ -107,12 +107,14 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
                     with clock("site"), stage("making its landing page"):
                         files["index.html"] = landing_page(manuscript, context, files)
         except UserError as error:  # (with what was warned of on the way: the text's, a writer's)
-            read = manuscript.warnings if not isinstance(manuscript, Article) and part != PRINT else ()
+            read = manuscript.warnings if not isinstance(manuscript, Article) else ()
             return Result(f"article:{slug}", slug, problems=error.problems,
                           warnings=tuple(dict.fromkeys((*error.warnings, *read, *written))))
     sizes = {name: len(data) for name, data in files.items()}
     return Result(f"article:{slug}", slug, files, article_listing(manuscript, sizes), inputs(manuscript, theme),
-                  warnings=(*(manuscript.warnings if part != PRINT else ()), *written), seconds=clock.seconds,
+                  # (each part reads the text: merged() tells a warning of both once; the print
+                  # part's own, a formula it cannot draw, only it finds)
+                  warnings=(*manuscript.warnings, *written), seconds=clock.seconds,
                   manuscript=manuscript if part == READER else None)
 
 
