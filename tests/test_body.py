@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -114,6 +115,14 @@ def test_attributes_that_belong_to_nothing_and_a_link_without_text_are_said():
                      (3, "the attributes {#e1} belong to nothing here: they are printed as written"),
                      (3, "the attributes {.red} belong to nothing here: they are printed as written"),
                      (5, "the link to https://example.com has no text: it prints nothing")]
+
+
+def test_a_notes_numbered_lists_keep_their_numbers_in_print():
+    """A note's lists are set inline in print (Renderer.inline_blocks): their
+    markers as the author numbered them, from their start, in their style."""
+    html = str(read("Text.[^1]\n\n[^1]: Lists:\n\n    5. five\n    6. six\n\n    b. beta\n    c. gamma\n\n"
+                    "    ii. two\n    iii. three\n\n    (1) one\n").body.notes[0].print)
+    assert [m for m in re.findall(r'data-marker="([^"]*)"', html)] == ["5.", "6.", "b.", "c.", "ii.", "iii.", "(1)"]
 
 
 def test_pandocs_warnings_are_at_the_files_lines():

@@ -187,3 +187,32 @@ def test_a_wide_table_and_a_long_code_line_stay_on_the_page(tmp_path):
     assert found and max(w.x_max for w in found) <= width - 20, [w for w in found if w.x_max > width - 20]
     text = re.sub(r"[-\u2010]?\s+", "", page_text(pdf, 1))
     assert "LASTCELL" in text and code in text
+
+
+def test_an_unlisted_heading_is_in_neither_the_contents_nor_the_outline(tmp_path):
+    """`{.unlisted}` (Pandoc, Quarto): the heading stays in the text, but not in
+    the EPUB's contents or the PDF's outline."""
+    import zipfile
+
+    source = tmp_path / "source" / "a"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
+    (source / "article.md").write_text(
+        "---\ntitle: Unlisted\nauthor:\n  - name: {given: Ann, family: Lee}\ndate: 2024\n---\n\n"
+        "# Listed one\n\nText.\n\n## Sub listed\n\nText.\n\n## Sub hidden {.unlisted}\n\nText.\n\n"
+        "# Top hidden {.unlisted}\n\nText.\n\n# Listed two\n\nText.\n", encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("epub", "pdf"))).ok
+    with zipfile.ZipFile(tmp_path / "dist" / "a" / "a.epub") as book:
+        nav = book.read("EPUB/nav.xhtml").decode()
+        text = "".join(book.read(n).decode() for n in book.namelist() if n.startswith("EPUB/chapter-"))
+    assert "Listed one" in nav and "Sub listed" in nav and "Listed two" in nav
+    assert "hidden" not in nav and "Top hidden" in text and "Sub hidden" in text
+    with pikepdf.open(tmp_path / "dist" / "a" / "a.pdf") as pdf:
+        titles = []
+        stack = list(pdf.open_outline().root)
+        while stack:
+            item = stack.pop()
+            titles.append(item.title)
+            stack += list(item.children)
+    assert "Listed two" in titles and "Sub listed" in titles and not [t for t in titles if "hidden" in t]
+

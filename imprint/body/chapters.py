@@ -54,6 +54,7 @@ class Heading:
     id: str
     text: str
     number: str  # "2.1"; "" for an unnumbered heading
+    listed: bool = True  # in the EPUB's contents and the PDF's outline (not for {.unlisted})
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,26 @@ _TEXT = frozenset(("Str", "Space", "SoftBreak"))
 MANY_COLUMNS = 7  # a table of this many columns or more has the class many-columns
 
 
+def _marker(number: int, style: str, delimiter: str) -> str:
+    """An ordered list's marker as Pandoc's list attributes give it: "5.", "b)", "(ii)"."""
+    if style in ("LowerAlpha", "UpperAlpha"):
+        shown = ""
+        while number > 0:
+            number, rest = divmod(number - 1, 26)
+            shown = chr(ord("a") + rest) + shown
+    elif style in ("LowerRoman", "UpperRoman"):
+        shown, left = "", number
+        for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                               (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+            count, left = divmod(left, value)
+            shown += letters * count
+    else:
+        shown = str(number)
+    if style.startswith("Upper"):
+        shown = shown.upper()
+    return {"OneParen": f"{shown})", "TwoParens": f"({shown})"}.get(delimiter, f"{shown}.")
+
+
 def escape(text: str) -> str:
     return html.escape(_NOT_XML.sub("\ufffd", text), quote=False)
 
@@ -107,11 +127,15 @@ class Renderer:
             kind = node["t"]
             if kind in ("Para", "Plain"):
                 out.append(f'<span class="footnote-para">{self.inlines(node["c"])}</span>')
-            elif kind in ("BulletList", "OrderedList"):
-                items = node["c"] if kind == "BulletList" else node["c"][1]
-                ordered = " ordered" if kind == "OrderedList" else ""
-                inner = "".join(f'<span class="footnote-item">{self.inline_blocks(item)}</span>' for item in items)
-                out.append(f'<span class="footnote-list{ordered}">{inner}</span>')
+            elif kind == "BulletList":
+                inner = "".join(f'<span class="footnote-item">{self.inline_blocks(item)}</span>' for item in node["c"])
+                out.append(f'<span class="footnote-list">{inner}</span>')
+            elif kind == "OrderedList":  # (its markers written out: "5.", "b)", "(ii)", as the author numbered)
+                (start, style, delim), items = node["c"]
+                markers = [_marker(start + i, style["t"], delim["t"]) for i in range(len(items))]
+                inner = "".join(f'<span class="footnote-item" data-marker="{marker}">{self.inline_blocks(item)}</span>'
+                                for marker, item in zip(markers, items))
+                out.append(f'<span class="footnote-list ordered">{inner}</span>')
             elif kind == "BlockQuote":
                 out.append(f'<span class="footnote-quote">{self.inline_blocks(node["c"])}</span>')
             elif kind == "Div":

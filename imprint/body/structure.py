@@ -228,7 +228,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                 if first is not None:
                     parts[0] = first
                 number = ".".join(parts)
-            heading = Heading(level=level, id=ident, text=text, number=number)
+            heading = Heading(level=level, id=ident, text=text, number=number, listed="unlisted" not in classes)
             annotate(node, level=level, id=ident, text=text, number=number)
             self.found.headings.append((node, heading))
             q = self.context.quotes

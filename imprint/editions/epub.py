@@ -222,7 +222,9 @@ def _toc(manuscript: Manuscript, pages: list[Page], sections: bool = True) -> li
         chapter = chapters.get(page.file.rsplit("/", 1)[-1])
         numbered = manuscript.article.number_sections
         children = [epub.Link(f"{page.file}#{h.id}", _heading_label(h, numbered), f"toc-{page.uid}-{h.id}")
-                    for h in chapter.headings if h.level == 2] if chapter and sections else []
+                    for h in chapter.headings if h.level == 2 and h.listed] if chapter and sections else []
+        if chapter and chapter.heading and not chapter.heading.listed and not children:
+            continue  # ({.unlisted}: in the reading order, not in the contents)
         title = _heading_label(chapter.heading, numbered) if chapter and chapter.heading else page.title
         link = epub.Link(page.file, title, f"toc-{page.uid}")
         entries.append((epub.Section(title, page.file), children) if children else link)
