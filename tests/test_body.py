@@ -125,6 +125,21 @@ def test_a_notes_numbered_lists_keep_their_numbers_in_print():
     assert [m for m in re.findall(r'data-marker="([^"]*)"', html)] == ["5.", "6.", "b.", "c.", "ii.", "iii.", "(1)"]
 
 
+def test_quartos_conditional_content_is_in_the_editions_it_is_for():
+    """`.content-visible when-format=...`, `.content-hidden`, `unless-format`: the
+    e-reader edition is Quarto's epub (and html), print is its pdf; a condition on
+    metadata is not weighed, and said."""
+    reading = read('::: {.content-hidden when-format="pdf"}\nA1\n:::\n\n::: {.content-visible when-format="html"}\n'
+                   'B2\n:::\n\n::: {.content-visible when-format="pdf"}\nC3\n:::\n\n::: {.content-hidden}\nD4\n:::\n\n'
+                   '::: {.content-visible unless-format="pdf"}\nE5\n:::\n\nText [F6]{.content-visible when-format="html"} '
+                   '[G7]{.content-visible when-format="pdf"}.\n\n::: {.content-visible when-meta="draft"}\nH8\n:::\n')
+    words = {dialect: set(re.findall(r"[A-H]\d", plain_text(str(html))))
+             for dialect, html in (("epub", reading.body.chapters[0].epub), ("print", reading.body.print))}
+    assert words == {"epub": {"A1", "B2", "E5", "F6", "H8"}, "print": {"C3", "G7", "H8"}}
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
+        (23, 'the condition when-meta="draft" is not weighed')]
+
+
 def test_pandocs_warnings_are_at_the_files_lines():
     """Pandoc counts lines from the body's start; the warnings count the file's:
     an unclosed div at the line that opens it, a link defined twice at the second."""

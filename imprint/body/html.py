@@ -109,8 +109,8 @@ class Renderer:
         return "".join(self.block(b) for b in blocks)
 
     def block(self, node: Node) -> str:
-        if node["t"] == REFERENCES:
-            return ""  # (where the reference list stands: the templates place it)
+        if node["t"] == REFERENCES or self.dialect in note(node).get("hidden_in", ()):
+            return ""  # (where the reference list stands: the templates place it; content for other editions)
         method = getattr(self, "_" + node["t"], None)
         if method is None:  # (never silently)
             raise InternalError(f"no rendering for Pandoc's {node['t']}")
@@ -125,6 +125,8 @@ class Renderer:
         out = []
         for node in blocks:
             kind = node["t"]
+            if self.dialect in note(node).get("hidden_in", ()):
+                continue
             if kind in ("Para", "Plain"):
                 out.append(f'<span class="footnote-para">{self.inlines(node["c"])}</span>')
             elif kind == "BulletList":
@@ -374,6 +376,8 @@ class Renderer:
 
     def inline(self, node: Node) -> str:
         """An inline that is not text (inlines() writes Str, Space and SoftBreak)."""
+        if self.dialect in note(node).get("hidden_in", ()):
+            return ""  # (Quarto's conditional content, for the other edition)
         if node["t"] in _WRAPPED:
             opening, closing = _WRAPPED[node["t"]]
             return f"{opening}{self.inlines(node['c'])}{closing}"

@@ -82,6 +82,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
         return found  # too deep to go on
     if steps.divs(blocks):  # (Quarto's figure and table divs became figures and tables)
         steps.nodes, steps.order, _ = index(blocks)
+    steps.conditions()
     steps.ids()
     steps.headings()
     steps.numbered()
@@ -238,6 +239,38 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
 
     # -- code, raw content, what is not typeset yet
 
+    def conditions(self) -> None:
+        """Quarto's conditional content (`.content-visible when-format="pdf"`,
+        `.content-hidden`, `unless-format`): kept out of the dialect of the editions
+        it is not for (`hidden_in`; the renderer leaves it out). The e-reader
+        edition is Quarto's epub, and html (whose outputs include epub); print is
+        pdf and latex. A condition on metadata or a profile is not weighed: the
+        content is shown, with a warning."""
+        for node in self.each("Div", "Span", "CodeBlock"):
+            _, classes, pairs = attr(node)
+            kind = "visible" if "content-visible" in classes else "hidden" if "content-hidden" in classes else None
+            if kind is None:
+                continue
+            values = dict(pairs)
+            other = [k for k in values
+                     if k.startswith(("when-", "unless-")) and k not in ("when-format", "unless-format")]
+            if other:
+                self.warn(self.source.take(other[0]), f"the condition {other[0]}=\"{values[other[0]]}\" is not "
+                          "weighed: this content is in every edition",
+                          hint="use when-format or unless-format (epub, html, pdf), or delete what no edition needs")
+                continue
+            hidden = []
+            for dialect, formats in (("epub", _EPUB_FORMATS), ("print", _PRINT_FORMATS)):
+                when, unless = (set(re.split(r"[\s,]+", values.get(k, "").strip())) - {""}
+                                for k in ("when-format", "unless-format"))
+                matched = (not when or bool(when & formats)) and not (unless & formats)
+                if not when and not unless:
+                    matched = True  # (no condition: visible always, hidden always)
+                if (kind == "visible") != matched:
+                    hidden.append(dialect)
+            if hidden:
+                annotate(node, hidden_in=hidden)
+
     def code_and_raw(self) -> None:
         for node in self.each("Math"):
             first = next((row.strip() for row in node["c"][1].split("\n") if row.strip()), "")
@@ -293,6 +326,10 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
 
 
 # -- helpers
+
+# The formats of Quarto's conditions each edition is (epub is one of Quarto's html outputs).
+_EPUB_FORMATS = frozenset(("epub", "epub2", "epub3", "html", "html4", "html5"))
+_PRINT_FORMATS = frozenset(("pdf", "latex"))
 
 # TeX macro definitions only (\newcommand{\R}{\mathbb{R}}), which Pandoc's reader
 # applies to the formulas (its latex_macros extension) and leaves as raw TeX.
