@@ -140,6 +140,15 @@ def test_quartos_conditional_content_is_in_the_editions_it_is_for():
         (23, 'the condition when-meta="draft" is not weighed')]
 
 
+def test_a_yaml_block_in_the_text_is_said():
+    """Pandoc reads a YAML metadata block anywhere; Imprint reads only the front
+    matter, and the block would print as a table, in silence: said at its line.
+    A rule between paragraphs is none."""
+    reading = read("Text.\n\n---\nabstract: |\n  Extra.\nkeywords: [a, b]\n---\n\nAfter.\n\n---\n\nA rule above.\n")
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "a YAML metadata block in the text is not read as metadata: it is printed as text")]
+
+
 def test_pandocs_warnings_are_at_the_files_lines():
     """Pandoc counts lines from the body's start; the warnings count the file's:
     an unclosed div at the line that opens it, a link defined twice at the second."""
