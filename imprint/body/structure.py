@@ -269,13 +269,12 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                           "weighed: this content is in every edition",
                           hint="use when-format or unless-format (epub, html, pdf), or delete what no edition needs")
                 continue
+            when, unless = (set(re.split(r"[\s,]+", values.get(k, "").strip())) - {""}
+                            for k in ("when-format", "unless-format"))
             hidden = []
             for dialect, formats in (("epub", _EPUB_FORMATS), ("print", _PRINT_FORMATS)):
-                when, unless = (set(re.split(r"[\s,]+", values.get(k, "").strip())) - {""}
-                                for k in ("when-format", "unless-format"))
+                # (no condition matches every edition: visible always, or hidden always)
                 matched = (not when or bool(when & formats)) and not (unless & formats)
-                if not when and not unless:
-                    matched = True  # (no condition: visible always, hidden always)
                 if (kind == "visible") != matched:
                     hidden.append(dialect)
             if hidden:

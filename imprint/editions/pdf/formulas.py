@@ -69,24 +69,24 @@ def for_print(markup: str, cache: Path | None, roots: Sequence[Path] = ()) -> st
             drawings.append(drawing)
         text = html.unescape(found.group(1)) if (found := _TEXT_FORM.search(mathml)) else tex
         # (the span's line box spreads evenly from the font's own ascent and descent:
-        # wide enough to hold the formula's ink above and below its baseline)
-        # A class per line height, not a style attribute per formula: WeasyPrint then
-        # computes one style for the formulas of a height (a style attribute is a
-        # style of its own), 50 ms of the 250-formula benchmark article's layout.
+        # wide enough to hold the formula's ink above and below its baseline). A class
+        # per line height, not a style attribute per formula: WeasyPrint then computes
+        # one style for the formulas of a height (a style attribute is a style of its
+        # own), 50 ms of the 250-formula benchmark article's layout.
         _, low, _, high = drawing.bounds()
         line = f"{1 + 2 * max(high / UNITS_PER_EM - ASCENT, -low / UNITS_PER_EM - DESCENT, 0):.2f}"
-        heights.add(line)
-        return (f'<span class="formula {"display" if display else "inline"} h{line.replace(".", "-")}" '
+        height = heights.setdefault(line, "h" + line.replace(".", "-"))
+        return (f'<span class="formula {"display" if display else "inline"} {height}" '
                 f'data-tex="{html.escape(tex)}" data-text="{html.escape(text)}">'
                 f'&#x{FIRST + glyphs[drawing.key]:X};</span>')
 
-    heights: set[str] = set()
+    heights: dict[str, str] = {}  # line height (em) -> its class
     markup = _MATH.sub(printed, markup)
     if drawings:
         face = (f'<style>@font-face {{ font-family: "{FAMILY}"; src: url({_font_url(drawings, cache, roots)}); }}\n'
                 f'span.formula {{ font-family: "{FAMILY}"; font-size: 1em; font-style: normal; '
                 'font-weight: normal; letter-spacing: 0; word-spacing: 0; white-space: nowrap; }\n'
-                + "".join(f"span.formula.h{line.replace('.', '-')} {{ line-height: {line}em !important; }}\n"
+                + "".join(f"span.formula.{heights[line]} {{ line-height: {line}em !important; }}\n"
                           for line in sorted(heights, key=float)) + '</style>')
         markup = markup.replace("</head>", face + "</head>", 1)
     return markup
