@@ -282,6 +282,50 @@ def test_callouts_are_asides_in_the_epub_and_boxes_in_print_never_headings():
     assert '<div class="callout callout-tip">' in str(chapter.print)
 
 
+def test_attributes_quarto_reads_as_markdown_are_markdown():
+    """A callout's title, a theorem's name, fig-cap, lst-cap and a cell's #| fig-cap
+    are Markdown in Quarto: emphasis, code, sub-scripts, formulas, smart quotes and
+    cross-references in them are rendered, never printed as source."""
+    text = (':::: {.callout-note title="A **bold** \\"title\\" with $x^2$ -- and @fig-a"}\nText.\n::::\n\n'
+            '::: {#fig-a fig-cap="Caption *emph* H~2~O"}\nWords in a figure.\n:::\n\n'
+            "::: {#thm-one name='Fermat\\'s *last*'}\nStatement.\n:::\n\n"
+            '```{#lst-a .python lst-cap="The `main` loop"}\nprint(1)\n```\n\n'
+            '```{python}\n#| label: fig-cell\n#| fig-cap: "A *cell* figure"\nplot()\n```\n\n'
+            "See @lst-a, @fig-cell and @thm-one.\n")
+    reading = read(text)
+    for dialect in (EPUB, PRINT):
+        html = str(reading.body.chapters[0].epub if dialect == EPUB else reading.body.chapters[0].print)
+        assert ('<p class="callout-title">A <strong>bold</strong> “title” with <math' in html
+                and '</math> – and <a class="crossref" href="#fig-a">Figure 1</a></p>' in html)
+        assert "Caption <em>emph</em> H<sub>2</sub>O</figcaption>" in html
+        assert "Theorem 1 (Fermat’s <em>last</em>).</strong>" in html
+        assert "Listing 1.</span> The <code>main</code> loop</figcaption>" in html
+        assert "Figure 2.</span> A <em>cell</em> figure</figcaption>" in html
+        assert not any(mark in html for mark in ("**", "$x", "@fig", "~2~", "`main`", "*cell*"))
+    assert [w.line for w in reading.warnings] == [17]  # (the cell, not executed: nothing else)
+
+
+def test_the_outline_shows_headings_as_printed():
+    """The EPUB's contents and the PDF's outline (Heading.text) show a heading's
+    cross-references resolved and its quotes in the language's marks."""
+    parsed = body('# About "the \'map\'" in @tbl-a {#sec-a}\n\n| a |\n|---|\n| 1 |\n\n: Data {#tbl-a}\n\n'
+                  '# Second\n\nSee @sec-a.\n', quotes=RU)
+    assert [h.text for c in parsed.chapters for h in c.headings] == ["About «the „map“» in Table 1", "Second"]
+
+
+def test_an_image_keeps_its_height_title_classes_and_id(folder):
+    """Pandoc's image attributes: a height (a percent one has no size in a book: told),
+    the title, classes and an inline image's id are in both editions."""
+    reading = read('![A map](map.png "The title"){width=40% height=3cm .bordered}\n\n'
+                   "Inline ![logo](map.png){#logo height=20}, and ![x](map.png){height=50%}.\n", folder=folder)
+    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+        assert 'alt="A map" class="bordered width-40" style="height: 3cm;" title="The title"/>' in html
+        assert '<img id="logo" src="' in html and 'alt="logo" style="height: 20px;"/>' in html
+        assert 'alt="x"/>' in html
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "the height 50% is left out: a height in percent has no size in a book")]
+
+
 def test_divs_and_spans_keep_their_classes_and_ids():
     parsed = body("::: {#box .aside lang=de}\nText [small caps]{.smallcaps} and [x]{.mark #m}.\n:::")
     html = str(parsed.chapters[0].epub)

@@ -31,14 +31,28 @@ def attr_value(node: Node, key: str) -> str | None:
     return None
 
 
+def attr_inlines(node: Node, key: str) -> list[Node] | None:
+    """An attribute Quarto reads as Markdown (a callout's `title`, a `fig-cap`), as
+    Pandoc read it (quarto.read_texts), else as words; None when it is not given.
+    The inlines stay the node's children (kids()) wherever they are shown."""
+    texts = note(node).get(TEXTS, {})
+    if key in texts:
+        return texts[key]
+    value = attr_value(node, key)
+    if value is None or not value.strip():
+        return None
+    return annotate(node, **{TEXTS: {**texts, key: words(value.strip())}})[TEXTS][key]
+
+
 _INLINES_OR_BLOCKS = frozenset(("Para", "Plain", "Emph", "Underline", "Strong", "Strikeout", "Superscript",
                                  "Subscript", "SmallCaps", "BlockQuote", "Note", "MetaInlines", "MetaBlocks",
                                  "MetaList"))
 _SECOND = frozenset(("Quoted", "Cite", "Link", "Span", "Div"))  # (a Cite's: its rendering)
 # (an Image's description is its alternative text, read as text; an implicit figure's
 # caption is a copy of it, and the notes and citations in it are the caption's)
-LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak", "Code", "Math", "RawInline", "CodeBlock",
-                     "RawBlock", "HorizontalRule", "Image"))
+LEAVES = frozenset(("Str", "Space", "SoftBreak", "LineBreak", "Code", "Math", "RawInline", "RawBlock",
+                     "HorizontalRule", "Image"))
+TEXTS = "texts"  # the annotation of a div's or code block's attributes read as Markdown (attr_inlines)
 
 
 def kids(node: Node, printed: bool = False) -> list[Node]:
@@ -50,6 +64,10 @@ def kids(node: Node, printed: bool = False) -> list[Node]:
     c = node.get("c")
     if kind in _INLINES_OR_BLOCKS:
         return c
+    if kind in ("Div", "CodeBlock"):  # (the Markdown of its attributes first: a callout's title, a caption)
+        texts = node[IMPRINT].get(TEXTS) if IMPRINT in node else None
+        own = c[1] if kind == "Div" else []
+        return [n for inlines in texts.values() for n in inlines] + own if texts else own
     if kind in _SECOND:
         return c[1]
     if kind == "Header":
@@ -140,16 +158,19 @@ def index(nodes: list[Node]) -> tuple[dict[str, list[Node]], dict[int, int], tup
     return found, order, (deepest, where)
 
 
-def stringify(nodes: list[Node] | Node) -> str:
-    """The text of inlines or blocks, as pandoc.utils.stringify gives it (notes left out)."""
+def stringify(nodes: list[Node] | Node, quotes: str | None = None) -> str:
+    """The text of inlines or blocks, as pandoc.utils.stringify gives it (notes left
+    out); with `quotes` (a language's marks, styles/locales: double open and close,
+    single open and close), quotations in the marks the renderer prints."""
     if isinstance(nodes, dict):
         nodes = [nodes]
     parts: list[str] = []
-    _text(nodes, parts)
+    _text(nodes, parts, quotes, None)
     return "".join(parts)
 
 
-def _text(nodes: list[Node], parts: list[str]) -> None:
+def _text(nodes: list[Node], parts: list[str], quotes: str | None, outer: bool | None) -> None:
+    """`outer`: whether the quotation around these nodes is in secondary marks (None: none is)."""
     for node in nodes:
         kind = node["t"]
         if kind == "Str":
@@ -161,19 +182,21 @@ def _text(nodes: list[Node], parts: list[str]) -> None:
         elif kind == "Math":  # (its text form, once formulas.py has made it)
             parts.append(note(node).get("text", node["c"][1]))
         elif kind == "Quoted":
-            quote = '"' if node["c"][0]["t"] == "DoubleQuote" else "'"
-            parts.append(quote)
-            _text(node["c"][1], parts)
-            parts.append(quote)
+            # (html.Renderer._Quoted's rule: a quote inside a quote takes the other marks)
+            secondary = node["c"][0]["t"] == "SingleQuote" if outer is None or quotes is None else not outer
+            marks = quotes or "\"\"''"
+            parts.append(marks[2] if secondary else marks[0])
+            _text(node["c"][1], parts, quotes, secondary)
+            parts.append(marks[3] if secondary else marks[1])
         elif kind in ("Note", "RawInline", "RawBlock"):
             continue
         elif kind == "Image":
-            _text(node["c"][1], parts)
+            _text(node["c"][1], parts, quotes, outer)
         elif kind in ("Para", "Plain", "Header") and parts and not parts[-1].endswith(" "):
             parts.append(" ")
-            _text(list(children(node)), parts)
+            _text(list(children(node)), parts, quotes, outer)
         else:
-            _text(list(children(node)), parts)
+            _text(list(children(node)), parts, quotes, outer)
 
 
 def meta_value(value: Node) -> Any:
@@ -200,3 +223,13 @@ def note(node: Node) -> dict[str, Any]:
 
 def str_node(text: str) -> Node:
     return {"t": "Str", "c": text}
+
+
+def words(text: str) -> list[Node]:
+    """Text as Pandoc's inlines: its words between spaces."""
+    out: list[Node] = []
+    for index, word in enumerate(text.split(" ")):
+        if index:
+            out.append({"t": "Space"})
+        out.append(str_node(word))
+    return out

@@ -448,7 +448,15 @@ class Renderer:
     def _Image(self, node: Node) -> str:
         found = note(node)
         src = found.get("src", {}).get(self.dialect, "")
-        return f'<img src="{attribute(src)}" alt="{attribute(found.get("alt", ""))}"{_width(found.get("width"))}/>'
+        (ident, classes, _), width = attr(node), found.get("width")
+        if width and width.endswith("%"):  # (classes the stylesheets size, in steps of 5: Kobo and Apple
+            step = min(100, max(5, 5 * round(float(width[:-1]) / 5)))  # ask for sizes in CSS, not in style)
+            classes, width = [*classes, f"width-{step}"], None
+        style = "".join(f"{k}: {v}; " for k, v in (("width", width), ("height", found.get("height"))) if v)
+        title = found.get("title")
+        return (f'<img{_id(ident)} src="{attribute(src)}" alt="{attribute(found.get("alt", ""))}"{_classes(classes)}'
+                + (f' style="{attribute(style.strip())}"' if style else "")
+                + (f' title="{attribute(title)}"' if title else "") + "/>")
 
     def _Note(self, node: Node) -> str:
         found = note(node)
@@ -543,16 +551,3 @@ def _data(pairs: list[list[str]]) -> str:
             seen.add(name)  # (two of one name: the first; structure.py warns of the other)
             out.append(f' data-{name}="{attribute(value)}"')
     return "".join(out)
-
-
-def _width(width: str | None) -> str:
-    """A width in percent becomes a class the stylesheets size (width-5 ... width-100,
-    in steps of 5): Kobo and Apple ask for sizes in the CSS, not in style
-    attributes. Other units, rare in a reflowable book, stay inline."""
-    if not width:
-        return ""
-    if width.endswith("%"):
-        step = min(100, max(5, 5 * round(float(width[:-1]) / 5)))
-        return f' class="width-{step}"'
-    return f' style="width: {attribute(width)}"'
-

@@ -11,9 +11,9 @@ import json
 import re
 from urllib.parse import unquote
 
-from .ast import Node, annotate, attr, attr_value, note, str_node, stringify, walk
+from .ast import Node, annotate, attr, attr_value, note, str_node, stringify, walk, words
 from .html import linkable
-from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS, _words
+from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
 # Quarto's cross-reference kinds (https://quarto.org/docs/authoring/cross-references.html).
 CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", *THEOREMS, *NUMBERED_CALLOUTS)
@@ -77,10 +77,10 @@ class Links:
             if index:
                 parts += [str_node(";"), {"t": "Space"}]
             prefix = citation.get("citationPrefix") or []
-            words = _words(text)
+            shown = words(text)
             if prefix:  # ([Fig @fig-map]: "Fig 1", the author's word for the language's)
-                words = prefix + [{"t": "Space"}, str_node(label.number)]
-            link = {"t": "Link", "c": [["", [], []], words, ["#" + target, ""]]}
+                shown = prefix + [{"t": "Space"}, str_node(label.number)]
+            link = {"t": "Link", "c": [["", [], []], shown, ["#" + target, ""]]}
             annotate(link, crossref=True)
             parts.append(link)
             parts += citation.get("citationSuffix") or []

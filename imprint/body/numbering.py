@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from ..files import file_url
 from ..source.images import epub_name, load_image
-from .ast import Node, annotate, attr, attr_value, note, str_node, stringify, walk
-from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS, _words
+from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, stringify, walk, words
+from .quarto import cell_option
+from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)?$")  # (a bare number: pixels, as Pandoc reads it)
 _EQUATION_LABEL = re.compile(r"^\{#(eq-[\w:.-]+)\}$")
@@ -77,8 +78,8 @@ class Numbering:
     def _listing(self, node: Node, counts: dict[str, int]) -> None:
         """```{#lst-x .sql lst-cap="..."}: a numbered listing."""
         ident = attr(node)[0]
-        caption = attr_value(node, "lst-cap")
-        if not caption or not caption.strip():
+        caption = attr_inlines(node, "lst-cap")
+        if not caption:
             self.problem(self._id_line(ident), f"the listing '{ident}' has no caption",
                          hint='give it one: ```{#' + ident + ' lst-cap="What the code does"}')
             return
@@ -87,7 +88,7 @@ class Numbering:
         self.found.labels[ident] = Label("lst", self.referred("lst", "listing", str(counts["lst"])),
                                          str(counts["lst"]))
         node["c"][0][2] = [p for p in node["c"][0][2] if p[0] != "lst-cap"]
-        annotate(node, id=ident, label=f"{shown}.", caption=_words(caption.strip()), figure="listing")
+        annotate(node, id=ident, label=f"{shown}.", caption=caption, figure="listing")
 
     def _figure(self, node: Node, counts: dict[str, int]) -> None:
         (ident, classes, pairs), caption, content = node["c"]
@@ -135,10 +136,17 @@ class Numbering:
         if not alt.strip():
             self.problem(line, f"the image '{src}' has no alternative text",
                          hint='describe it for readers who cannot see it: ![Caption](file){fig-alt="..."}')
-        width = attr_value(image, "width")
+        width, height = attr_value(image, "width"), attr_value(image, "height")
         if width and not WIDTH.match(width.strip()):
             self.problem(line, f"the width '{width}' is not a size", hint="write it as 60% (or 8cm, 300px)")
             width = None
+        if height and not WIDTH.match(height.strip()):
+            self.problem(line, f"the height '{height}' is not a size", hint="write it as 6cm (or 300px)")
+            height = None
+        elif height and height.strip().endswith("%"):  # (of a page's height in print, of nothing on a screen)
+            self.warn(line, f"the height {height.strip()} is left out: a height in percent has no size in a book",
+                      hint=f"give a width instead ({{width={height.strip()}}}), or a height in cm")
+            height = None
         try:
             loaded = load_image(self.context.root, self.context.folder, src)
         except ValueError as error:
@@ -154,9 +162,9 @@ class Numbering:
 
             png = pdf_to_png(loaded.path, self.context.root, PDF_WIDTH_PRINT)
             printed = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        if width and width.strip()[-1].isdigit():
-            width = width.strip() + "px"
-        annotate(image, alt=alt.strip(), width=width.strip() if width else None,
+        width, height = (v.strip() + "px" if v and v.strip()[-1].isdigit() else v and v.strip()
+                         for v in (width, height))
+        annotate(image, alt=alt.strip(), width=width or None, height=height or None, title=image["c"][2][1],
                  src={"epub": name, "print": printed})
 
     def _table(self, node: Node, counts: dict[str, int]) -> None:
@@ -210,7 +218,7 @@ class Numbering:
         lines = text.split("\n")
         while lines and lines[0].lstrip().startswith("#|"):
             key, _, value = lines.pop(0).lstrip()[2:].partition(":")
-            options[key.strip()] = value.strip().strip("\"'")
+            options[key.strip()] = cell_option(value)
         label = options.get("label") or ident
         found = annotate(node, text="\n".join(lines), language=language)
         self.warn(line, f"the {language or 'code'} cell is not executed: its code is shown instead of its output",
@@ -228,7 +236,8 @@ class Numbering:
             shown = self.named(kind, key, str(counts[kind]))
             self.found.labels[label] = Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind]))
             self.found.ids.add(label)
-            found.update(id=label, label=f"{shown}.", caption=[str_node(caption)] if caption else [])
+            written = note(node).get(TEXTS, {}).get(f"{kind}-cap")  # (as Markdown: quarto.read_texts)
+            found.update(id=label, label=f"{shown}.", caption=written or (words(caption) if caption else []))
         if language:
             self.found.highlight.append(node)
 

@@ -9,12 +9,22 @@ it is written (its documentation does): a code block of class
 `.imprint-shown-cell`, its fence's text kept in `imprint-fence`, which
 structure.py puts back around the code. Lines are kept one for one: every line
 number Pandoc or Imprint reports stays the file's.
+
+Quarto reads some attributes as Markdown: a callout's `title="A **bold** one"`,
+a theorem's `name`, `fig-cap`, `tbl-cap` and `lst-cap` (on divs and code blocks,
+and in a cell's `#|` lines). Pandoc's reader keeps attributes as text, so their
+values are found in the text (written_texts()), read by the same Pandoc run as
+metadata, and given to their nodes (read_texts()).
 """
 
 from __future__ import annotations
 
+import copy
+import html
 import re
 from urllib.parse import quote
+
+from .ast import TEXTS, Node, annotate, attr, walk
 
 _FENCE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)(?P<rest>[^}]*)\}[ \t]*$")
@@ -45,3 +55,59 @@ def mark_cells(text: str, first_line: int) -> str:
             written = quote(f"{fence}{{{shown.group('info').strip()}}}", safe="")
             lines[index] = f"{match.group('indent')}{fence}{{.imprint-shown-cell imprint-fence=\"{written}\"}}"
     return "\n".join(lines)
+
+
+MARKDOWN_ATTRIBUTES = ("title", "name", "fig-cap", "tbl-cap", "lst-cap")
+_ATTRIBUTE = re.compile(r"(?<![\w-])(title|name|fig-cap|tbl-cap|lst-cap)="
+                        r"(?:\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'|([^\s\"'}]+))")
+_CELL_OPTION = re.compile(r"^[ \t]*#\|[ \t]*(fig-cap|tbl-cap)[ \t]*:(.*)$", re.M)
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # (Pandoc's escapable ASCII punctuation)
+
+
+def written_texts(text: str) -> list[str]:
+    """The values of the attributes Quarto reads as Markdown, once each, as Pandoc's
+    reader will hold them (escapes and entities read, lines joined)."""
+    found: dict[str, None] = {}
+    for match in _ATTRIBUTE.finditer(text):
+        value = next(v for v in match.groups()[1:] if v is not None)
+        value = html.unescape(_ESCAPED.sub(r"\1", value)).replace("\n", " ")
+        if value.strip():
+            found[value] = None
+    for match in _CELL_OPTION.finditer(text):
+        value = cell_option(match.group(2))
+        if value:
+            found[value] = None
+    return list(found)
+
+
+def cell_option(value: str) -> str:
+    """A `#|` option's value, as numbering.py reads it."""
+    return value.strip().strip("\"'")
+
+
+def read_texts(blocks: list[Node], written: list[str], read: Node | None) -> None:
+    """Each div and code block given its Markdown attributes as Pandoc read them
+    (`read`: the metadata list of `written`), under TEXTS: ast.attr_inlines() and
+    kids() find them there. A value not found stays text (attr_inlines())."""
+    if read is None or read.get("t") != "MetaList" or len(read["c"]) != len(written):
+        return
+    inlines: dict[str, list[Node]] = {}
+    for value, meta in zip(written, read["c"]):
+        if meta["t"] == "MetaInlines":
+            inlines[value] = meta["c"]
+        elif meta["t"] == "MetaBlocks" and len(meta["c"]) == 1 and meta["c"][0]["t"] in ("Para", "Plain"):
+            inlines[value] = meta["c"][0]["c"]
+    for node in walk(blocks):
+        if node["t"] not in ("Div", "CodeBlock"):
+            continue
+        texts = {key: copy.deepcopy(inlines[value]) for key, value in attr(node)[2]
+                 if key in MARKDOWN_ATTRIBUTES and value in inlines}
+        if node["t"] == "CodeBlock" and "imprint-cell" in attr(node)[1]:
+            for line in node["c"][1].split("\n"):
+                if not line.lstrip().startswith("#|"):
+                    break
+                key, _, value = line.lstrip()[2:].partition(":")
+                if key.strip() in ("fig-cap", "tbl-cap") and cell_option(value) in inlines:
+                    texts[key.strip()] = copy.deepcopy(inlines[cell_option(value)])
+        if texts:
+            annotate(node, **{TEXTS: texts})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .ast import Node, annotate, attr, attr_value, str_node
+from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, words
 
 # Theorem-like statements (numbered, each kind on its own), proofs and the like (not numbered),
 # numbered callouts: their kinds and the word of styles/locales each prints.
@@ -60,9 +60,9 @@ class QuartoDivs:
             figure["c"][0] = [ident, classes + figure["c"][0][1], pairs + figure["c"][0][2]]
             return figure
         caption: list[Node] = []
-        written = attr_value(div, "fig-cap")
+        written = attr_inlines(div, "fig-cap")
         if written:
-            caption = [{"t": "Plain", "c": _words(written)}]
+            caption = [{"t": "Plain", "c": written}]
         elif len(content) > 1 and content[-1]["t"] == "Para" and not _only_images(content[-1]):
             caption = [{"t": "Plain", "c": content[-1]["c"]}]
             content = content[:-1]
@@ -79,7 +79,7 @@ class QuartoDivs:
         its number, its label and a sentence saying what is missing."""
         label = source.rsplit("#", 1)[1] if "#" in source else ""
         text = str(self.context.words.get("embed_missing", "Not included in this edition: {source}"))
-        sentence = [{"t": "Emph", "c": _words(text.replace("{source}", source))}]
+        sentence = [{"t": "Emph", "c": words(text.replace("{source}", source))}]
         if label.split("-")[0] in ("fig", "tbl"):  # numbered as the output would be, its caption saying why not
             return {"t": "Figure", "c": [[label, ["embed-missing"], []], [None, [{"t": "Plain", "c": sentence}]], []]}
         return {"t": "Div", "c": [["", ["embed-missing"], []], [{"t": "Para", "c": sentence}]]}
@@ -101,13 +101,11 @@ class QuartoDivs:
         (ident, classes, pairs), content = div["c"]
         kind = next((c.split("-", 1)[1] for c in classes if c.startswith("callout-")), "")
         kind = kind if kind in CALLOUTS else ""
-        title = attr_value(div, "title")
-        title_inlines: list[Node] = []
-        if title:
-            title_inlines = [str_node(title)]
-        elif content and content[0]["t"] == "Header":
+        title_inlines = attr_inlines(div, "title") or []
+        if not title_inlines and content and content[0]["t"] == "Header":
             title_inlines = content[0]["c"][2]
             div["c"][1] = content[1:]
+            annotate(div, **{TEXTS: {**note(div).get(TEXTS, {}), "title": title_inlines}})  # (still read: kids())
         if "callout" not in classes:
             classes.insert(0, "callout")
         label = str(self.context.words.get(f"callout_{kind}", "")) if kind else ""
@@ -119,11 +117,11 @@ class QuartoDivs:
         (ident, classes, pairs), content = div["c"]
         prefix = ident.split("-", 1)[0]
         kind = prefix if prefix in THEOREMS and "-" in ident else next(c for c in classes if c in PROOFS)
-        name = attr_value(div, "name")
-        name_inlines: list[Node] = _words(name) if name else []
-        if not name and content and content[0]["t"] == "Header":
+        name_inlines = attr_inlines(div, "name") or []
+        if not name_inlines and content and content[0]["t"] == "Header":
             name_inlines = content[0]["c"][2]
             div["c"][1] = content[1:]
+            annotate(div, **{TEXTS: {**note(div).get(TEXTS, {}), "name": name_inlines}})  # (still read: kids())
         word = str(self.context.words[THEOREMS.get(kind, kind)])
         annotate(div, statement=THEOREMS.get(kind, kind), name=name_inlines, label=word)
 
@@ -156,13 +154,3 @@ def _embed(para: Node) -> str | None:
 
 def _only_images(para: Node) -> bool:
     return all(n["t"] in ("Image", "Space", "SoftBreak", "LineBreak") for n in para["c"])
-
-
-def _words(text: str) -> list[Node]:
-    """Text as Pandoc's inlines: its words between spaces."""
-    out: list[Node] = []
-    for index, word in enumerate(text.split(" ")):
-        if index:
-            out.append({"t": "Space"})
-        out.append(str_node(word))
-    return out

@@ -28,7 +28,7 @@ from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Head
 from .html import Renderer, linkable
 from .links import CROSSREF_KINDS, closest_key, is_crossref
 from .locate import Source
-from .quarto import mark_cells
+from .quarto import mark_cells, read_texts, written_texts
 from .structure import Analysis, Context, _outline, analyse
 
 HERE = Path(__file__).parent
@@ -108,6 +108,9 @@ def start_body(setting: Setting) -> "BodyReading":
         "imprint-crossref-prefixes": list(CROSSREF_KINDS),
         "imprint-fields": _meta_fields(setting.cited_fields),
     }
+    texts = written_texts(text)
+    if texts:  # (read as Markdown with the text: quarto.py)
+        meta["imprint-attribute-texts"] = texts
     if setting.nocite:
         meta["nocite"] = ", ".join("@*" if k == "*" else f"@{{{k}}}" for k in setting.nocite)
     files["meta.json"] = json.dumps(meta, ensure_ascii=False).encode("utf-8")
@@ -118,7 +121,7 @@ def start_body(setting: Setting) -> "BodyReading":
                            text.encode("utf-8"), what="the article's text", file=setting.file,
                            deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root),
                            large=len(text) >= pandoc.LARGE_TEXT)
-    return BodyReading(setting, text, running, records, known, problems)
+    return BodyReading(setting, text, running, records, known, problems, texts)
 
 
 @dataclass
@@ -129,6 +132,7 @@ class BodyReading:
     records: dict[str, bibliography.Record]
     known: set[str]
     problems: list[Problem]
+    texts: list[str]  # the Markdown of attributes, given to Pandoc as metadata (quarto.written_texts)
 
     def cancel(self) -> None:
         """Stop the reading (a problem elsewhere ended the unit)."""
@@ -162,6 +166,7 @@ class BodyReading:
                 setting.file, "the text nests lists, quotes, emphasis or links hundreds of levels deep",
                 line=_deepest_line(text, setting.body_line), hint="simplify the structure of this passage")]) from None
         blocks = document["blocks"]
+        read_texts(blocks, self.texts, document["meta"].get("imprint-attribute-texts"))
         deep = guard.check_nesting(blocks, setting.file, lambda node: _nested_line(node, blocks, source))
         if deep:  # (its deepest lines would be lost in print)
             raise SourceError(problems + deep)

@@ -16,7 +16,7 @@ for what points somewhere (links.py) are mixed in from their modules.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 from urllib.parse import unquote
@@ -90,6 +90,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.code_and_raw()
     steps.notes()
     steps.crossrefs()
+    steps.heading_texts()
     steps.citations()
     steps.links()
     steps.leftovers()
@@ -214,7 +215,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             ident, classes, _ = attr(node)
             level = min(max(1, node["c"][0] - top + 1), previous + 1)
             previous = level
-            text = " ".join(stringify(node["c"][2]).split())
+            text = _heading_text(node, self.context.quotes)
             if not text:
                 self.problem(self.source.take(re.compile(r"^#{1,6}\s*(\{[^}]*\})?\s*$", re.M)),
                              "this heading has no text", hint="write its title after the #, or delete the line")
@@ -237,6 +238,15 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             shown = self.referred("sec", "section", number) if number else \
                 self.referred("sec", "section", number, title=f"{q[0]}{text}{q[1]}")
             self.found.labels[ident] = Label("sec", shown, number or text)
+
+    def heading_texts(self) -> None:
+        """The outline's texts again once cross-references are resolved: the EPUB's
+        contents and the PDF's outline show "About Figure 1", not "About @fig-one"."""
+        for place, (node, heading) in enumerate(self.found.headings):
+            text = _heading_text(node, self.context.quotes)
+            if text != heading.text:
+                self.found.headings[place] = (node, replace(heading, text=text))
+                annotate(node, text=text)
 
     # -- code, raw content, what is not typeset yet
 
@@ -356,6 +366,10 @@ def _outline(blocks: list[Node]) -> Iterator[Node]:
             yield node
         elif node["t"] == "Div" and note(node).get("callout") is None:
             yield from _outline(node["c"][1])
+
+
+def _heading_text(node: Node, quotes: str) -> str:
+    return " ".join(stringify(node["c"][2], quotes).split())
 
 
 def _unique(ident: str, taken: set[str]) -> str:
