@@ -326,6 +326,23 @@ def test_an_image_keeps_its_height_title_classes_and_id(folder):
         (3, "the height 50% is left out: a height in percent has no size in a book")]
 
 
+def test_code_lines_numbered_and_file_names_shown():
+    """Pandoc's .numberLines with startFrom, Quarto's filename and a cell's
+    code-line-numbers and filename: shown in both editions; a startFrom that is no
+    number is told at its line."""
+    reading = read('```{.python .numberLines startFrom="9" filename="run.py"}\nimport os\nprint(os)\n```\n\n'
+                   "```{python}\n#| code-line-numbers: true\n#| filename: cell.py\nx = 1\n```\n\n"
+                   "~~~ {.numberLines startFrom=x}\na\n~~~\n")
+    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+        assert '<p class="code-filename"><code>run.py</code></p>' in html
+        assert '<span class="line-number" aria-hidden="true">9</span><span class="im">import' in html
+        assert '<span class="line-number" aria-hidden="true">10</span><span class="bu">print' in html
+        assert '<code>cell.py</code>' in html and '<span class="line-number" aria-hidden="true">1</span>x ' in html
+        assert '<span class="line-number" aria-hidden="true">1</span>a</code>' in html
+    assert [(w.line, w.message) for w in reading.warnings][1:] == [
+        (12, 'startFrom="x" is not a line number: the lines are numbered from 1')]
+
+
 def test_divs_and_spans_keep_their_classes_and_ids():
     parsed = body("::: {#box .aside lang=de}\nText [small caps]{.smallcaps} and [x]{.mark #m}.\n:::")
     html = str(parsed.chapters[0].epub)
@@ -696,3 +713,16 @@ def test_raw_tex_in_a_sentence_is_told_at_its_own_line_before_a_raw_block():
     warned = read("* Burning gives CO\\textsubscript{2} instead.\n\n```{=tex}\n\\clearpage\n```\n\nEnd.").warnings
     assert [(w.line, w.message.split(":")[0]) for w in warned] == [
         (1, "raw tex is left out (\\textsubscript{2})"), (3, "raw tex is left out (\\clearpage)")]
+
+
+def test_the_extensions_an_article_switches_on_are_read():
+    """`from: markdown+emoji` (source/metadata.py checks it): Pandoc's reader is told."""
+    assert "😄" in str(body("Text :smile:.", extensions=("+emoji",)).chapters[0].epub)
+    assert ":smile:" in str(body("Text :smile:.").chapters[0].epub)
+
+
+def test_a_note_in_a_note_is_told_at_the_inner_call():
+    assert problems("Para one.\n\nText^[outer note ^[inner note] end] here.\n") == [
+        "3: a footnote cannot call another footnote"]
+    assert problems("Para one.\n\nText[^1] here.\n\n[^1]: Outer ^[inner] end.\n") == [
+        "5: a footnote cannot call another footnote"]

@@ -671,3 +671,23 @@ def test_the_byline_marks_and_notes(tmp_path):
     ru = theme.strings("ru")
     assert all(isinstance(ru[key], str) for key in ("key_points", "plain_language_summary", "equal_contributor",
                                                     "deceased", "current_address"))
+
+
+def test_from_switches_pandoc_extensions_on_and_off(tmp_path):
+    """`from: markdown+emoji` (Quarto's and Pandoc's reader option) switches Pandoc's
+    extensions; an unknown one is an error with the closest name; another reader
+    and the extensions Imprint sets itself are told, not used."""
+    def loaded_with(value: str, where: Path):
+        return load(project(where, f"---\ntitle: T\nlang: en\nfrom: {value}\n---\n\nText :smile:.\n"))
+
+    loaded, article = loaded_with("markdown+emoji-smart", tmp_path / "one")
+    assert article.markdown_extensions == ("+emoji", "-smart") and loaded.problems == ()
+    loaded, _ = loaded_with("markdown+emojis", tmp_path / "two")
+    assert messages(loaded.problems) == [
+        "source/a/article.md:4: from: Pandoc's markdown has no extension 'emojis'\n    did you mean 'emoji'?"]
+    loaded, article = loaded_with("gfm+yaml_metadata_block+mark", tmp_path / "three")
+    assert article.markdown_extensions == ("+mark",)
+    assert [(w.line, w.message) for w in loaded.warnings] == [
+        (4, "the text is read as Pandoc's markdown (Quarto's), not gfm"),
+        (4, "the extension +yaml_metadata_block is left as Imprint sets it (front matter is read by Imprint, "
+            "HTML in the text stays text)")]

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..errors import InternalError
 from ..theme.typography import nbsp
-from .ast import Node, attr, note
+from .ast import Node, attr, attr_value, note
 from .chapters import EPUB, PRINT, REFERENCES
 from .formulas import tex_box
 
@@ -179,7 +179,15 @@ class Renderer:
         code = found.get("html") or escape(found.get("text", text))
         language = found.get("language")
         names = ["sourceCode"] + ([language] if language else []) + [c for c in classes if c != language]
+        first = _number_from(node)
+        if first is not None:  # (Pandoc's .numberLines, startFrom; Quarto's code-line-numbers)
+            code = "\n".join(f'<span class="line-number" aria-hidden="true">{n}</span>{line}'
+                              for n, line in enumerate(code.split("\n"), first))
         pre = f'<pre class="{attribute(" ".join(names))}"><code>{code}</code></pre>'
+        filename = found.get("filename") or attr_value(node, "filename")
+        if filename:  # (Quarto's: the file's name over its code)
+            pre = (f'<div class="code-with-filename"><p class="code-filename"><code>{escape(filename)}</code></p>'
+                   f"{pre}</div>")
         label = found.get("label")
         if label is not None:  # a code cell with a caption: numbered as its figure would have been
             caption = self.inlines(found.get("caption", []))
@@ -536,6 +544,15 @@ def _call(macro: Any, *args: Any, follows: bool) -> str:
 
 def _id(ident: str | None) -> str:
     return f' id="{attribute(ident)}"' if ident else ""
+
+
+def _number_from(node: Node) -> int | None:
+    """The first line's number when a code block's lines are numbered, else None."""
+    classes = attr(node)[1]
+    if not ({"numberLines", "number-lines"} & set(classes) or note(node).get("number_lines")):
+        return None
+    start = attr_value(node, "startFrom") or attr_value(node, "start-from") or "1"
+    return int(start) if start.strip().lstrip("-").isdigit() else 1
 
 
 def _classes(classes: list[str]) -> str:

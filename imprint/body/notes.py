@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .ast import Node, annotate, attr, note, of_kind, walk
+from .ast import Node, annotate, attr, note, of_kind, stringify, walk
 from .locate import Source
 from .quarto_divs import PROOFS, THEOREMS
 
@@ -39,7 +39,9 @@ class Notes:
             written[id(node)] = (label, line)
             for inner in walk(node["c"]):
                 if inner["t"] == "Note" and not note(inner).get("citation"):
-                    self.problem(line, "a footnote cannot call another footnote",
+                    words = stringify(inner["c"]).split()  # (the inner call's own line, where it can be told)
+                    at = self.source.first(re.compile(r"\^\[\s*" + re.escape(words[0]))) if words else None
+                    self.problem(at or line, "a footnote cannot call another footnote",
                                  hint="put the second note's text into the first")
         labels: dict[str, tuple[int, Node]] = {}
         number = 0

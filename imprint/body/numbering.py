@@ -220,7 +220,8 @@ class Numbering:
             key, _, value = lines.pop(0).lstrip()[2:].partition(":")
             options[key.strip()] = cell_option(value)
         label = options.get("label") or ident
-        found = annotate(node, text="\n".join(lines), language=language)
+        found = annotate(node, text="\n".join(lines), language=language, filename=options.get("filename"),
+                         number_lines=options.get("code-line-numbers") == "true")
         self.warn(line, f"the {language or 'code'} cell is not executed: its code is shown instead of its output",
                   hint="run the document with Quarto first and publish its output (.md), or make the cell a "
                        "plain code block (```" + (language or "python") + ")")

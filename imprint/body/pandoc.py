@@ -64,6 +64,26 @@ FOLDER = "imprint-pandoc-{pid}-"  # a run's private folder, in the system's temp
 # elements, no Markdown parsed inside HTML blocks: raw HTML is printed escaped).
 MARKDOWN = ("markdown-yaml_metadata_block-pandoc_title_block-native_divs-native_spans"
             "-markdown_in_html_blocks")
+# What an article's `from: markdown+emoji` may switch on or off: the extensions of
+# Pandoc 3.9's markdown reader (pandoc --list-extensions=markdown), except those
+# MARKDOWN sets for Imprint.
+SET_BY_IMPRINT = frozenset(("yaml_metadata_block", "pandoc_title_block", "native_divs", "native_spans",
+                            "markdown_in_html_blocks"))
+EXTENSIONS = frozenset("""
+    abbreviations alerts all_symbols_escapable angle_brackets_escapable ascii_identifiers auto_identifiers
+    autolink_bare_uris backtick_code_blocks blank_before_blockquote blank_before_header bracketed_spans
+    citations definition_lists east_asian_line_breaks emoji escaped_line_breaks example_lists fancy_lists
+    fenced_code_attributes fenced_code_blocks fenced_divs footnotes four_space_rule gfm_auto_identifiers
+    grid_tables gutenberg hard_line_breaks header_attributes ignore_line_breaks implicit_figures
+    implicit_header_references inline_code_attributes inline_notes intraword_underscores latex_macros
+    line_blocks link_attributes lists_without_preceding_blankline literate_haskell mark markdown_attribute
+    markdown_in_html_blocks mmd_header_identifiers mmd_link_attributes mmd_title_block multiline_tables
+    native_divs native_spans old_dashes pandoc_title_block pipe_tables raw_attribute raw_html raw_tex
+    rebase_relative_paths short_subsuperscripts shortcut_reference_links simple_tables smart
+    space_in_atx_header spaced_reference_links startnum strikeout subscript superscript table_attributes
+    table_captions task_lists tex_math_dollars tex_math_double_backslash tex_math_single_backslash
+    wikilinks_title_after_pipe wikilinks_title_before_pipe yaml_metadata_block
+""".split())
 
 
 @lru_cache(maxsize=1)

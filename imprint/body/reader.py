@@ -66,6 +66,7 @@ class Setting:
     nocite: tuple[str, ...] = ()
     suppress_bibliography: bool = False
     number_sections: bool = False
+    extensions: tuple[str, ...] = ()  # Pandoc's markdown extensions the article switches on or off: "+emoji"
     prefixes: Mapping[str, str] = field(default_factory=dict)
     slug: str = ""
     other_words: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # a translation's language's
@@ -117,7 +118,7 @@ def start_body(setting: Setting) -> "BodyReading":
     if arguments:  # (only citeproc needs cross-references kept from it)
         files["citations.lua"] = (HERE / "citations.lua").read_bytes()
         arguments = ["--lua-filter=citations.lua", *arguments]
-    running = pandoc.start(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json", *arguments],
+    running = pandoc.start(["-f", pandoc.MARKDOWN + "".join(setting.extensions), "-t", "json", "--metadata-file=meta.json", *arguments],
                            text.encode("utf-8"), what="the article's text", file=setting.file,
                            deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root),
                            large=len(text) >= pandoc.LARGE_TEXT)

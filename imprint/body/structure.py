@@ -301,6 +301,11 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                 annotate(node, text=f"{fence}\n{node['c'][1]}\n{re.match(r'[`~]*', fence).group()}")
             elif kind == "CodeBlock" and "imprint-cell" not in attr(node)[1]:
                 classes = attr(node)[1]
+                start = attr_value(node, "startFrom") or attr_value(node, "start-from")
+                if start is not None and not start.strip().lstrip("-").isdigit():
+                    self.warn(self.source.take(f"={start}", code=True) or self.source.take(start, code=True),
+                              f"startFrom=\"{start}\" is not a line number: the lines are numbered from 1",
+                              hint="write a whole number: startFrom=\"10\"")
                 if classes:
                     annotate(node, language=classes[0])
                     self.found.highlight.append(node)

@@ -152,7 +152,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         shared_bibliography=article.shared_bibliography, unread_bibliography=article.unread_bibliography,
         nocite=article.nocite,
         suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
-        prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
+        extensions=article.markdown_extensions, prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}
         if article.translation else {}, words_for=theme.strings, formula_cache=cache_folder(settings.root),
         note_calls=theme.macros(NOTE_CALLS), drawing_alongside=print_alongside)

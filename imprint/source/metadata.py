@@ -16,6 +16,7 @@ from pathlib import Path
 from .readonly import ReadOnlyDict
 from typing import Any, Callable
 
+from ..body.pandoc import EXTENSIONS, SET_BY_IMPRINT
 from ..errors import Problem
 from ..files import display, within
 from .frontmatter import Located, format_path
@@ -35,6 +36,7 @@ from .model import (
     frozen,
 )
 from .person_names import parse_name
+from .quarto import closest_field
 from .schema import CROSSREF_PREFIXES, FRONT_MATTER, URL_PATTERN, FrontMatter, Group, declared
 from .parsing import is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date
 
@@ -81,12 +83,12 @@ class ArticleBuilder:
         self.warnings: list[Problem] = []
 
     # -- where a value came from, for messages
-    def _problem(self, path: tuple, message: str, hint: str | None = None) -> None:
+    def _problem(self, path: tuple, message: str, hint: str | None = None, warning: bool = False) -> None:
         source = self.own
         if self.defaults is not None and _get(self.own.data, path) is None and _get(self.defaults.data, path) is not None:
             source = self.defaults
-        self.problems.append(Problem(source.file_of(path), message, line=source.line_of(path),
-                                     field=format_path(path), hint=hint))
+        (self.warnings if warning else self.problems).append(Problem(
+            source.file_of(path), message, line=source.line_of(path), field=format_path(path), hint=hint))
 
     def _value(self, key: str, merge: bool = False) -> Any:
         """The article's value, else the publication default. With `merge`, a
@@ -119,7 +121,7 @@ class ArticleBuilder:
         """The builder's own reader of each field declared `read="own"`, by key."""
         return {
             "lang": self._lang, "author": self._authors, "author-notes": self._byline_notes, "doi": self._doi,
-            "nocite": self._nocite, "crossref": self._crossref_prefixes, "translation": self._translation,
+            "nocite": self._nocite, "from": self._extensions, "crossref": self._crossref_prefixes, "translation": self._translation,
             "cover-image": self._cover_image, "license": self._license, "copyright": self._copyright,
             "csl": self._csl, "paper": self._paper, "citation": self._citation, "funding": self._funding,
             "bibliography": lambda: self._bibliography(self.own, self.folder),
@@ -263,6 +265,32 @@ class ArticleBuilder:
         value = value if isinstance(value, dict) else {}
         return frozen({kind: str(value[f"{kind}-prefix"]) for kind in CROSSREF_PREFIXES
                        if value.get(f"{kind}-prefix") is not None})
+
+    def _extensions(self) -> tuple[str, ...]:
+        """`from: markdown+emoji-smart`: the extensions Pandoc's reader is to switch on
+        or off. Another reader (gfm, commonmark) is not used: said; an extension
+        Imprint sets itself is kept as it sets it: said; an unknown one is an error."""
+        value = self._value("from")
+        if not isinstance(value, str):
+            return ()
+        base, *parts = re.split(r"(?=[+-])", value.strip())
+        path = ("from",)
+        if base.strip() not in ("markdown", ""):
+            self._problem(path, f"the text is read as Pandoc's markdown (Quarto's), not {base.strip()}",
+                          hint="write from: markdown, with the extensions you need (markdown+emoji)", warning=True)
+        found: list[str] = []
+        for part in parts:
+            name = part[1:].strip()
+            if name in SET_BY_IMPRINT:
+                self._problem(path, f"the extension {part} is left as Imprint sets it (front matter is read by "
+                              "Imprint, HTML in the text stays text)", hint=f"delete {part}", warning=True)
+            elif name not in EXTENSIONS:
+                close = closest_field(name, EXTENSIONS)
+                self._problem(path, f"Pandoc's markdown has no extension '{name}'",
+                              hint=f"did you mean '{close}'?" if close else "see the extensions in Pandoc's manual")
+            else:
+                found.append(part[0] + name)
+        return tuple(found)
 
     def _nocite(self) -> tuple[str, ...]:
         value = self.own.data.get("nocite")

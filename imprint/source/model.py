@@ -360,6 +360,10 @@ class Article(_Placed):
     nocite: tuple[str, ...] = front_matter(  # keys, or "*" for all
         "nocite", TEXT_LIST, "Keys to list in the references without citing them: '@key1, @key2', or '@*'.",
         read="own", default=())
+    markdown_extensions: tuple[str, ...] = front_matter(  # "+emoji", "-smart": as Pandoc's reader takes them
+        "from", TEXT, "Quarto's and Pandoc's reader: `markdown` followed by extensions to switch on or off "
+        "(`markdown+emoji-smart`; Pandoc's manual lists them). The text is always read as Pandoc's markdown.",
+        read="own", default=())
     number_sections: bool = front_matter(
         "number-sections", FLAG, "Number the headings (1, 1.1) and refer to them by number (@sec-intro: "
         "'Section 2').", read="flag", default=False)
