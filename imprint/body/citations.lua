@@ -92,16 +92,18 @@ local function sort_groups(doc)
     end
   end
   local index = 0
-  return doc:walk{
+  local written = pandoc.List{}  -- each reordered group as written, in its new order's
+  doc = doc:walk{                -- place (for the citeproc-js goldens: reader.py)
     Cite = function(cite)
       index = index + 1
       local order = orders[index]
       if not order then
         return nil
       end
-      local by_key = {}
+      local by_key, as_written = {}, pandoc.List{}
       for _, c in ipairs(cite.citations) do
         by_key[c.id] = c
+        as_written:insert(pandoc.MetaString(c.id))
       end
       local sorted = {}
       for _, key in ipairs(order) do
@@ -111,9 +113,12 @@ local function sort_groups(doc)
         table.insert(sorted, by_key[key])
       end
       cite.citations = sorted
+      written:insert(as_written)
       return cite
     end,
   }
+  doc.meta["imprint-written-order"] = written
+  return doc
 end
 
 function Pandoc(doc)

@@ -193,7 +193,7 @@ class BodyReading:
             warnings.append(failed)
         warnings += _report_formulas(analysis.math, setting)
         if os.environ.get("IMPRINT_CITEPROC_DUMP") and self.records and setting.style is not None:
-            _dump_body_job(setting, self.records, blocks)
+            _dump_body_job(setting, self.records, blocks, document["meta"].get("imprint-written-order"))
         body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes)
         for node in walk([meta]) if meta is not None else ():
             if node["t"] == "Cite":
@@ -662,16 +662,22 @@ def _references_place(parts: list[list[Node]], headings: dict[int, Heading],
     return len(parts), None
 
 
-def _dump_body_job(setting: Setting, records: Mapping[str, bibliography.Record], blocks: list[Node]) -> None:
+def _dump_body_job(setting: Setting, records: Mapping[str, bibliography.Record], blocks: list[Node],
+                   written: Node | None) -> None:
     """The question put to the citation engine, for the citeproc-js golden files
-    (scripts/citeproc_goldens.py): set IMPRINT_CITEPROC_DUMP=<folder>."""
+    (scripts/citeproc_goldens.py): set IMPRINT_CITEPROC_DUMP=<folder>. Each group of
+    works as written (`written`: those citations.lua put in the style's order), for
+    the goldens render it in other styles too."""
+    as_written = {tuple(sorted(keys)): keys for keys in meta_value(written or {"t": "MetaList", "c": []})}
     citations = []
     in_notes = set()
     for node in walk(blocks):
         if node["t"] == "Note":
             in_notes.update(id(n) for n in walk(node["c"]))
         if node["t"] == "Cite":
-            citations.append({"in_note": id(node) in in_notes, "citations": node["c"][0]})
+            group = {c["citationId"]: c for c in node["c"][0]}
+            order = as_written.get(tuple(sorted(group)), list(group))
+            citations.append({"in_note": id(node) in in_notes, "citations": [group[k] for k in order]})
     citeproc_js.dump_job(f"{setting.slug}.body.json", {
         "style": str(setting.style), "lang": setting.lang, "records": [dict(r.csl) for r in records.values()],
         "nocite": list(setting.nocite), "citations": citations})

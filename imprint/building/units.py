@@ -9,7 +9,6 @@ it was made from (for the manifest).
 
 from __future__ import annotations
 
-import importlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -164,8 +163,8 @@ def merged(parts: list[Result]) -> Result:
     reader = next((part.manuscript for part in parts if part.manuscript is not None), None)
     seconds: dict[str, float] = {}
     for part in parts:
-        for stage, value in part.seconds.items():
-            seconds[stage] = seconds.get(stage, 0.0) + value
+        for name, value in part.seconds.items():
+            seconds[name] = seconds.get(name, 0.0) + value
     problems = tuple(dict.fromkeys(p for part in parts for p in part.problems))
     return Result(first.name, first.folder, files if not problems else {},
                   article_listing(reader, sizes) if reader is not None and not problems else None,

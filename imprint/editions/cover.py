@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..settings import Settings
-from ..errors import Problem, SourceError, StyleError, UserError
+from ..errors import Problem, SourceError, StyleError
 from ..files import display, read_bytes, read_text
 from ..source.frontmatter import load_yaml
 from ..prepare.article import Manuscript, issue_label
