@@ -726,3 +726,55 @@ def test_a_note_in_a_note_is_told_at_the_inner_call():
         "3: a footnote cannot call another footnote"]
     assert problems("Para one.\n\nText[^1] here.\n\n[^1]: Outer ^[inner] end.\n") == [
         "5: a footnote cannot call another footnote"]
+
+
+def test_quarto_cells_hidden_as_their_options_ask():
+    """include: false shows nothing of a cell (its code may hold what is not for
+    print); echo: false hides the code, and a sentence says the output is missing;
+    eval: false shows the code without a warning, as Quarto does; Mermaid's %%|
+    options are read like #| (a label makes it a figure that @fig-flow reaches)."""
+    reading = read('Text.\n\n```{r}\n#| include: false\nAPI_KEY <- "do-not-print"\n```\n\n'
+                   '```{python}\n#| label: fig-hidden\n#| echo: false\n#| fig-cap: "Hidden *code*"\nsecret = 1\n```\n\n'
+                   "```{python}\n#| eval: false\nshown = 2\n```\n\n"
+                   '```{mermaid}\n%%| label: fig-flow\n%%| fig-cap: "A flowchart"\nflowchart LR\n  A --> B\n```\n\n'
+                   "See @fig-flow and @fig-hidden.\n", words={**WORDS, "cell_missing": "Missing: {language}"})
+    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+        assert "API_KEY" not in html and "do-not-print" not in html and "secret" not in html
+        assert '<p class="cell-missing"><em>Missing: python</em></p><figcaption>' in html
+        assert "Figure 1.</span> Hidden <em>code</em>" in html and "Figure 2.</span> A flowchart" in html
+        assert ">shown</" in html or "shown <span" in html
+        assert "%%|" not in html and "#|" not in html
+        assert '<a class="crossref" href="#fig-flow">Figure 2</a>' in html
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
+        (8, "the python cell is not executed, and its code is hidden (echo"), (20, "the mermaid cell is not executed")]
+
+
+def test_a_quarto_table_div_takes_tbl_cap_and_a_table_in_inner_divs():
+    """`::: {#tbl-x tbl-cap="..."}`, and a table inside Quarto's `.cell-output-display`
+    (a rendered .md writes them so): numbered, captioned, reached by @tbl-x."""
+    reading = read("::: {#tbl-cars .cell tbl-cap='Cars'}\n::: {.cell-output-display}\n| speed| dist|\n"
+                   "|-----:|----:|\n|     4|    2|\n:::\n:::\n\n"
+                   '::: {#tbl-a tbl-cap="Cars *A*"}\n| a |\n|---|\n| 1 |\n:::\n\nSee @tbl-cars and @tbl-a.\n')
+    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+        assert '<span class="table-label">Table 1.</span> Cars</' in html
+        assert '<span class="table-label">Table 2.</span> Cars <em>A</em></' in html
+        assert 'href="#tbl-cars">Table 1</a> and <a class="crossref" href="#tbl-a">Table 2</a>' in html
+        assert "tbl-cap" not in html
+    assert reading.warnings == ()
+
+
+def test_a_quote_inside_typed_quotation_marks_takes_the_other_marks():
+    """Russian text types «» as characters: a quote inside them is „…“ (and the
+    count starts again in each paragraph)."""
+    html = str(body('«Бои были "тяжёлыми"», писал он.\n\nА "здесь" снаружи.', quotes=RU, lang="ru").chapters[0].epub)
+    assert "«Бои были „тяжёлыми“», писал он." in html and "А «здесь» снаружи." in html
+
+
+def test_a_quarto_listing_div_is_a_numbered_listing():
+    """`::: {#lst-x}` with a code block and its caption paragraph, as Quarto writes it."""
+    reading = read("::: {#lst-customers}\n```{.sql}\nSELECT * FROM Customers\n```\n\nCustomers *Query*\n:::\n\n"
+                   "See @lst-customers.\n")
+    html = str(reading.body.chapters[0].print)
+    assert '<figure class="figure listing" id="lst-customers"><pre class="sourceCode sql">' in html
+    assert "Listing 1.</span> Customers <em>Query</em></figcaption>" in html
+    assert 'href="#lst-customers">Listing 1</a>' in html and reading.warnings == ()

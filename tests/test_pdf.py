@@ -216,3 +216,28 @@ def test_an_unlisted_heading_is_in_neither_the_contents_nor_the_outline(tmp_path
             stack += list(item.children)
     assert "Listed two" in titles and "Sub listed" in titles and not [t for t in titles if "hidden" in t]
 
+
+
+TABLES = 24
+
+
+def test_a_table_caption_stays_with_its_table(tmp_path):
+    """A caption never ends a page with its table on the next (print.css: the
+    caption avoids a break after it): tables after 1, 2, 3... short paragraphs, so
+    that some captions fall at a page's foot (without the rule, caption 8 did, its
+    table pushed on by the figure after it)."""
+    source = tmp_path / "source" / "a"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
+    from PIL import Image
+
+    Image.new("RGB", (400, 300), "white").save(source / "e.png")
+    parts = ["A short paragraph.\n\n" * n + f"| A{n} | B |\n|---|---|\n| ROW{n} | x |\n| 2 | x |\n\n: Caption {n}\n\n"
+             f"![Figure {n}](e.png)\n\n" for n in range(1, TABLES + 1)]
+    (source / "article.md").write_text("---\ntitle: Tables\nauthor:\n  - name: {given: Ann, family: Lee}\n"
+                                       "date: 2024\n---\n\n" + "".join(parts), encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("pdf",))).ok
+    pages = pages_text(tmp_path / "dist" / "a" / "a.pdf")
+    for n in range(1, TABLES + 1):
+        caption = next(i for i, text in enumerate(pages) if re.search(rf"Caption {n}\b", text))
+        assert re.search(rf"\bROW{n}\b", pages[caption]), f"caption {n} is alone at the foot of page {caption + 1}"

@@ -368,6 +368,12 @@ def test_keypoints_is_key_points(tmp_path):
     assert article.key_points == ("One point", "Two")
 
 
+def test_plos_author_summary_is_the_plain_language_summary(tmp_path):
+    """PLOS's template writes `author-summary:`: content, printed (it was ignored)."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\nauthor-summary: For *all*.\n---\n"))
+    assert article.plain_language_summary == "For *all*." and loaded.warnings == ()
+
+
 def test_an_article_without_lang_is_english_as_pandoc_reads_it(tmp_path):
     """Pandoc and Quarto read a document without `lang` as English: so does
     Imprint, and says so (the language decides hyphenation, quotes and words)."""

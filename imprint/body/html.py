@@ -100,6 +100,7 @@ class Renderer:
     quotes_of: Callable[[str], str] | None = None  # another language's quotation marks, for a passage in it
     note_calls: Any = None  # the macros of styles/templates/note-calls.html.j2 (render.Theme.macros)
     _quote_secondary: list[bool] = field(default_factory=list)  # each open quote: in secondary marks?
+    _typed_open: int = 0  # primary marks typed as characters («...») and open, in the block being rendered
     _in_link: int = 0  # a link's text may hold no link: a citation's is then its text
     _after_note: bool = False  # the inline being rendered follows a note call with nothing between
 
@@ -114,7 +115,11 @@ class Renderer:
         method = getattr(self, "_" + node["t"], None)
         if method is None:  # (never silently)
             raise InternalError(f"no rendering for Pandoc's {node['t']}")
-        return method(node)
+        typed, self._typed_open = self._typed_open, 0
+        try:
+            return method(node)
+        finally:
+            self._typed_open = typed
 
     def inline_blocks(self, blocks: list[Node]) -> str:
         """Blocks as inline markup (spans that print.css shows as blocks): a note's
@@ -175,6 +180,8 @@ class Renderer:
 
     def _CodeBlock(self, node: Node) -> str:
         found = note(node)
+        if found.get("omitted"):  # (a Quarto cell of `include: false`)
+            return ""
         (ident, classes, _), text = node["c"]
         code = found.get("html") or escape(found.get("text", text))
         language = found.get("language")
@@ -184,6 +191,8 @@ class Renderer:
             code = "\n".join(f'<span class="line-number" aria-hidden="true">{n}</span>{line}'
                               for n, line in enumerate(code.split("\n"), first))
         pre = f'<pre class="{attribute(" ".join(names))}"><code>{code}</code></pre>'
+        if found.get("missing"):  # (a Quarto cell of `echo: false`: its code hidden, its output not made)
+            pre = f'<p class="cell-missing"><em>{escape(found["missing"])}</em></p>'
         filename = found.get("filename") or attr_value(node, "filename")
         if filename:  # (Quarto's: the file's name over its code)
             pre = (f'<div class="code-with-filename"><p class="code-filename"><code>{escape(filename)}</code></p>'
@@ -374,13 +383,19 @@ class Renderer:
                 text.append(node["c"] if kind == "Str" else " ")
                 continue
             if text:
-                out.append(escape(nbsp("".join(text), self.lang)))
+                out.append(self._text("".join(text)))
                 text = []
             self._after_note = previous is not None and previous["t"] == "Note"
             out.append(self.inline(node))
         if text:
-            out.append(escape(nbsp("".join(text), self.lang)))
+            out.append(self._text("".join(text)))
         return "".join(out)
+
+    def _text(self, text: str) -> str:
+        """Words and spaces; the quotation marks typed in them counted (_Quoted)."""
+        if self.quotes[0] != self.quotes[1]:
+            self._typed_open += text.count(self.quotes[0]) - text.count(self.quotes[1])
+        return escape(nbsp(text, self.lang))
 
     def inline(self, node: Node) -> str:
         """An inline that is not text (inlines() writes Str, Space and SoftBreak)."""
@@ -400,8 +415,9 @@ class Renderer:
     def _Quoted(self, node: Node) -> str:
         kind, content = node["c"]
         # Outermost, a single quote is the secondary marks; inside a quote, the marks
-        # the quote around it is not ("«…„…“…»" in Russian, '‘…“…”…’' in English).
-        outer = self._quote_secondary[-1] if self._quote_secondary else None
+        # the quote around it is not ("«…„…“…»" in Russian, '‘…“…”…’' in English),
+        # a quote typed with its marks («бои были "тяжёлыми"») as much as one Pandoc read.
+        outer = self._quote_secondary[-1] if self._quote_secondary else False if self._typed_open > 0 else None
         secondary = kind["t"] == "SingleQuote" if outer is None else not outer
         opening, closing = (self.quotes[2], self.quotes[3]) if secondary else (self.quotes[0], self.quotes[1])
         self._quote_secondary.append(secondary)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..files import file_url
 from ..source.images import epub_name, load_image
 from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, stringify, walk, words
-from .quarto import cell_option
+from .quarto import cell_options
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)?$")  # (a bare number: pixels, as Pandoc reads it)
@@ -214,17 +214,24 @@ class Numbering:
         (ident, classes, pairs), text = node["c"]
         line = _int(attr_value(node, "imprint-line"))
         language = next((c for c in classes if c != "imprint-cell"), "")
-        options: dict[str, str] = {}
-        lines = text.split("\n")
-        while lines and lines[0].lstrip().startswith("#|"):
-            key, _, value = lines.pop(0).lstrip()[2:].partition(":")
-            options[key.strip()] = cell_option(value)
+        options, code = cell_options(text)
         label = options.get("label") or ident
-        found = annotate(node, text="\n".join(lines), language=language, filename=options.get("filename"),
+        found = annotate(node, text=code, language=language, filename=options.get("filename"),
                          number_lines=options.get("code-line-numbers") == "true")
-        self.warn(line, f"the {language or 'code'} cell is not executed: its code is shown instead of its output",
-                  hint="run the document with Quarto first and publish its output (.md), or make the cell a "
-                       "plain code block (```" + (language or "python") + ")")
+        shown = {key: options.get(key, "").lower() for key in ("include", "echo", "eval")}
+        if shown["include"] == "false":  # (Quarto shows nothing of it: nothing is missing)
+            found.update(omitted=True)
+            return
+        if shown["echo"] == "false":  # (its code hidden, as asked: in its place, a sentence that its output is not)
+            text = str(self.context.words.get("cell_missing", "Not included in this edition: {language} output"))
+            found.update(missing=text.replace("{language}", language or "code"))
+            self.warn(line, f"the {language or 'code'} cell is not executed, and its code is hidden (echo: false): "
+                      "a sentence says its output is missing", hint="run the document with Quarto first and "
+                      "publish its output (.md)")
+        elif shown["eval"] != "false":  # (eval: false: Quarto shows the code only, as here)
+            self.warn(line, f"the {language or 'code'} cell is not executed: its code is shown instead of its "
+                      "output", hint="run the document with Quarto first and publish its output (.md), or make the "
+                      "cell a plain code block (```" + (language or "python") + ")")
         kind = label.split("-", 1)[0] if label else ""
         caption = options.get(f"{kind}-cap") if kind in ("fig", "tbl") else None
         if kind in ("fig", "tbl") and label and (label in self.found.labels or label != ident
@@ -239,7 +246,7 @@ class Numbering:
             self.found.ids.add(label)
             written = note(node).get(TEXTS, {}).get(f"{kind}-cap")  # (as Markdown: quarto.read_texts)
             found.update(id=label, label=f"{shown}.", caption=written or (words(caption) if caption else []))
-        if language:
+        if language and "missing" not in found:
             self.found.highlight.append(node)
 
 

@@ -60,7 +60,9 @@ def mark_cells(text: str, first_line: int) -> str:
 MARKDOWN_ATTRIBUTES = ("title", "name", "fig-cap", "tbl-cap", "lst-cap")
 _ATTRIBUTE = re.compile(r"(?<![\w-])(title|name|fig-cap|tbl-cap|lst-cap)="
                         r"(?:\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'|([^\s\"'}]+))")
-_CELL_OPTION = re.compile(r"^[ \t]*#\|[ \t]*(fig-cap|tbl-cap)[ \t]*:(.*)$", re.M)
+_CELL_OPTION = re.compile(r"^[ \t]*(?:#|%%|//|--)\|[ \t]*(fig-cap|tbl-cap)[ \t]*:(.*)$", re.M)
+# A cell's option line: `#| key: value` (`%%|` in Mermaid, `//|` in Graphviz and JavaScript, `--|` in SQL)
+_OPTION_LINE = re.compile(r"^[ \t]*(?:#|%%|//|--)\|(.*)$")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # (Pandoc's escapable ASCII punctuation)
 
 
@@ -85,6 +87,17 @@ def cell_option(value: str) -> str:
     return value.strip().strip("\"'")
 
 
+def cell_options(code: str) -> tuple[dict[str, str], str]:
+    """A cell's options (its first lines, `#| key: value`) and the code after them."""
+    options: dict[str, str] = {}
+    lines = code.split("\n")
+    while lines and (match := _OPTION_LINE.match(lines[0])):
+        key, _, value = match.group(1).partition(":")
+        options[key.strip()] = cell_option(value)
+        lines.pop(0)
+    return options, "\n".join(lines)
+
+
 def read_texts(blocks: list[Node], written: list[str], read: Node | None) -> None:
     """Each div and code block given its Markdown attributes as Pandoc read them
     (`read`: the metadata list of `written`), under TEXTS: ast.attr_inlines() and
@@ -103,11 +116,9 @@ def read_texts(blocks: list[Node], written: list[str], read: Node | None) -> Non
         texts = {key: copy.deepcopy(inlines[value]) for key, value in attr(node)[2]
                  if key in MARKDOWN_ATTRIBUTES and value in inlines}
         if node["t"] == "CodeBlock" and "imprint-cell" in attr(node)[1]:
-            for line in node["c"][1].split("\n"):
-                if not line.lstrip().startswith("#|"):
-                    break
-                key, _, value = line.lstrip()[2:].partition(":")
-                if key.strip() in ("fig-cap", "tbl-cap") and cell_option(value) in inlines:
-                    texts[key.strip()] = copy.deepcopy(inlines[cell_option(value)])
+            options = cell_options(node["c"][1])[0]
+            for key in ("fig-cap", "tbl-cap"):
+                if options.get(key) in inlines:
+                    texts[key] = copy.deepcopy(inlines[options[key]])
         if texts:
             annotate(node, **{TEXTS: texts})

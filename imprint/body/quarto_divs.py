@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, words
+from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, walk, words
 
 # Theorem-like statements (numbered, each kind on its own), proofs and the like (not numbered),
 # numbered callouts: their kinds and the word of styles/locales each prints.
@@ -42,6 +42,8 @@ class QuartoDivs:
                 blocks[index] = self._figure_div(node)
             elif ident.startswith("tbl-"):
                 blocks[index] = self._table_div(node)
+            elif ident.startswith("lst-"):
+                blocks[index] = _listing_div(node)
             elif any(c == "callout" or c.startswith("callout-") for c in classes):
                 self._callout(node)
                 changed = True  # (its title heading taken out)
@@ -85,17 +87,27 @@ class QuartoDivs:
         return {"t": "Div", "c": [["", ["embed-missing"], []], [{"t": "Para", "c": sentence}]]}
 
     def _table_div(self, div: Node) -> Node:
+        """`::: {#tbl-x}` as Quarto reads it: its one table takes the id, captioned by
+        its own caption, the div's `tbl-cap` or the div's last paragraph. The table may
+        sit in divs of its own (Quarto's `.cell-output-display` in a rendered `.md`)."""
         (ident, classes, pairs), content = div["c"]
-        tables = [b for b in content if b["t"] == "Table"]
+        tables = [n for n in walk(content) if n["t"] == "Table"]
         if len(tables) != 1:
             return div
         table = tables[0]
+        written = attr_inlines(div, "tbl-cap")
+        note(div).get(TEXTS, {}).pop("tbl-cap", None)  # (the table's caption now, read there)
         rest = [b for b in content if b is not table]
-        if not table["c"][1][1] and len(rest) == 1 and rest[0]["t"] == "Para":
+        if not table["c"][1][1] and written:
+            table["c"][1] = [None, [{"t": "Plain", "c": written}]]
+        elif not table["c"][1][1] and len(rest) == 1 and rest[0]["t"] == "Para" and table in content:
             table["c"][1] = [None, [{"t": "Plain", "c": rest[0]["c"]}]]
             rest = []
+        pairs = [p for p in pairs if p[0] != "tbl-cap"]
         table["c"][0] = [ident, table["c"][0][1] + classes, table["c"][0][2] + pairs]
-        return table if not rest else {"t": "Div", "c": [["", [], []], content]}  # (in the order written)
+        if table in content and not rest:
+            return table
+        return {"t": "Div", "c": [["", [], []], content]}  # (in the order written)
 
     def _callout(self, div: Node) -> None:
         (ident, classes, pairs), content = div["c"]
@@ -124,6 +136,20 @@ class QuartoDivs:
             annotate(div, **{TEXTS: {**note(div).get(TEXTS, {}), "name": name_inlines}})  # (still read: kids())
         word = str(self.context.words[THEOREMS.get(kind, kind)])
         annotate(div, statement=THEOREMS.get(kind, kind), name=name_inlines, label=word)
+
+
+def _listing_div(div: Node) -> Node:
+    """`::: {#lst-x}` holding a code block and its caption (a paragraph): the code
+    block numbered as ```{#lst-x lst-cap="..."} is (numbering.py)."""
+    (ident, classes, pairs), content = div["c"]
+    code = [b for b in content if b["t"] == "CodeBlock"]
+    captions = [b for b in content if b["t"] in ("Para", "Plain")]
+    if len(code) != 1 or len(captions) != 1 or len(content) != 2 or attr(code[0])[0]:
+        return div
+    block = code[0]
+    block["c"][0] = [ident, block["c"][0][1] + classes, block["c"][0][2] + pairs]
+    annotate(block, **{TEXTS: {**note(block).get(TEXTS, {}), "lst-cap": captions[0]["c"]}})
+    return block
 
 
 def _block_lists(node: Node) -> Iterator[list[Node]]:

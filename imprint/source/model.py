@@ -327,7 +327,8 @@ class Article(_Placed):
     abstract: str | None = front_matter("abstract", TEXT, "The abstract (Markdown).", read="text")
     plain_language_summary: str | None = front_matter(
         "plain-language-summary", TEXT, "A summary for readers outside the field (Markdown), printed after the "
-        "abstract (Quarto's AGU template).", read="text")
+        "abstract (Quarto's AGU template).", read="text",
+        aliases={"author-summary": "Quarto's PLOS template names it so"})
     key_points: tuple[str, ...] = front_matter(
         "key-points", TEXT_LIST, "The article's main points, a list (Markdown), printed before the abstract "
         "(Quarto's AGU template); one text is a list of one.", read="list", default=(),

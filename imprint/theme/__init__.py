@@ -42,7 +42,7 @@ LOCALE_KEYS = (
     "date_received", "date_accepted", "date_day", "date_month", "date_year",
     "key_points", "plain_language_summary", "equal_contributor", "deceased", "current_address",
     "callout_note", "callout_tip", "callout_warning", "callout_important", "callout_caution", "equation_ref",
-    "embed_missing", "listing", "theorem", "lemma", "corollary", "proposition", "conjecture", "definition", "example",
+    "embed_missing", "cell_missing", "listing", "theorem", "lemma", "corollary", "proposition", "conjecture", "definition", "example",
     "exercise", "proof", "remark", "solution",
 )
 # How every template is compiled (the compiled code depends on it).
