@@ -280,6 +280,9 @@ def test_callouts_are_asides_in_the_epub_and_boxes_in_print_never_headings():
     assert '<aside class="callout callout-warning" role="note">' in epub
     assert '<p class="callout-title">Careful</p>' in epub
     assert '<div class="callout callout-tip">' in str(chapter.print)
+    untitled = body("::: {.callout-caution}\nMind it.\n:::").chapters[0]  # (titled by its kind, as in Quarto)
+    for html in (str(untitled.epub), str(untitled.print)):
+        assert '<p class="callout-title">Caution</p>\n<p>Mind it.</p>' in html
 
 
 def test_attributes_quarto_reads_as_markdown_are_markdown():

@@ -447,13 +447,28 @@ def test_escaped_shortcodes_and_code_blocks_that_refuse_them():
 
 
 def test_other_shortcodes_are_removed_with_a_warning():
-    result, expander = expand("One{{< pagebreak >}}\n{{< include _intro.qmd >}}\n{{< env HOME >}}\n")
+    result, expander = expand("One{{< video a.mp4 >}}\n{{< include _intro.qmd >}}\n{{< env HOME >}}\n")
     assert result == "One\n\n\n"
+    only = "Imprint expands only {{< meta >}}, {{< var >}}, {{< pagebreak >}} and {{< kbd >}}"
     assert [(w.line, w.message) for w in expander.warnings] == [
-        (10, "removed the shortcode {{< pagebreak >}}: Imprint expands only {{< meta >}} and {{< var >}}"),
-        (11, "removed the shortcode {{< include _intro.qmd >}}: Imprint expands only {{< meta >}} and {{< var >}}"),
-        (12, "removed the shortcode {{< env HOME >}}: Imprint expands only {{< meta >}} and {{< var >}}"),
+        (10, "removed the shortcode {{< video a.mp4 >}}: " + only),
+        (11, "removed the shortcode {{< include _intro.qmd >}}: " + only),
+        (12, "removed the shortcode {{< env HOME >}}: " + only),
     ]
+
+
+def test_a_page_break_and_keys_in_the_body():
+    """{{< pagebreak >}} breaks the printed page (html.py, print.css); {{< kbd >}}
+    prints its keys (the first given, for every system)."""
+    from test_body import body
+
+    result, expander = expand("Press {{< kbd Shift-Ctrl-P >}} or {{< kbd mac=Cmd-[ >}}.\n\n{{< pagebreak >}}\n")
+    assert result == "Press [Shift-Ctrl-P]{.kbd} or [Cmd-\\[]{.kbd}.\n\n[]{.imprint-pagebreak}\n"
+    assert expander.warnings == []
+    chapter = body(result).chapters[0]
+    for html in (str(chapter.epub), str(chapter.print)):
+        assert "Press <kbd>Shift-Ctrl-P</kbd> or <kbd>Cmd-[</kbd>." in html
+        assert '<div class="pagebreak"></div>' in html
 
 
 def test_a_value_that_names_itself_or_is_not_one_text_is_an_error():

@@ -172,6 +172,8 @@ class Renderer:
         return self.inlines(node["c"])
 
     def _Para(self, node: Node) -> str:
+        if len(node["c"]) == 1 and node["c"][0]["t"] == "Span" and "imprint-pagebreak" in attr(node["c"][0])[1]:
+            return '<div class="pagebreak"></div>\n'  # (Quarto's {{< pagebreak >}}: print.css breaks there)
         return f"<p>{self.inlines(node['c'])}</p>\n"
 
     def _LineBlock(self, node: Node) -> str:
@@ -341,11 +343,12 @@ class Renderer:
             numbered = found.get("number_label")
             if numbered:  # (a callout with an id of its kind, #nte-x: "Note 1: Its title")
                 title = escape(numbered) + (f": {title}" if title else "")
+            elif not title and found.get("label"):  # (untitled: its kind's word, as Quarto titles it)
+                title = escape(found["label"])
             heading = f'<p class="callout-title">{title}</p>\n' if title else ""
             if self.dialect == EPUB:
                 role = "doc-tip" if callout == "tip" else "note"
-                label = f' aria-label="{attribute(found["label"])}"' if not title and found.get("label") else ""
-                return (f'<aside{_id(ident)} class="{attribute(" ".join(classes))}" role="{role}"{label}>\n'
+                return (f'<aside{_id(ident)} class="{attribute(" ".join(classes))}" role="{role}">\n'
                         f"{heading}{self.blocks(content)}</aside>\n")
             return f'<div{_id(ident)} class="{attribute(" ".join(classes))}">\n{heading}{self.blocks(content)}</div>\n'
         lang = self._lang(pairs)
@@ -513,6 +516,8 @@ class Renderer:
             inner = self.inlines(content)
         if not (ident or classes or pairs):
             return inner
+        if classes == ["kbd"] and not (ident or pairs):  # (Quarto's {{< kbd >}})
+            return f"<kbd>{inner}</kbd>"
         return f"<span{_id(ident)}{_classes(classes)}{lang}{_data(pairs)}>{inner}</span>"
 
     def _lang(self, pairs: list[list[str]]) -> str:

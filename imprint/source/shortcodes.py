@@ -8,7 +8,8 @@ prints `{{< var x >}}`. As in Quarto, shortcodes are expanded in code too, excep
 in a fenced code block marked `shortcodes=false`
 (quarto.org/docs/extensions/shortcodes.html, "Escaping").
 
-Any other shortcode (`{{< pagebreak >}}`, `{{< include ... >}}`, `{{< env ... >}}`)
+In the body, `{{< pagebreak >}}` breaks the printed page and `{{< kbd Ctrl-C >}}`
+prints its keys. Any other shortcode (`{{< include ... >}}`, `{{< env ... >}}`)
 is removed with a warning: Imprint has no such content to put there, and a build
 never depends on the environment. A key that names nothing is an error (Quarto
 prints `?meta:key`). A value is inserted as written (Markdown stays Markdown),
@@ -111,10 +112,16 @@ class Expander:
                 file, f"the output {written} embeds is not shown: Imprint does not run notebooks", line=line,
                 hint="render the notebook with Quarto and put its figure in the article as an image"))
             return '[]{.imprint-embed source="' + words[1].replace("\\", "").replace('"', "") + '"}'
+        if name == "pagebreak" and field is None:  # (html.py: a paragraph of it alone breaks the printed page)
+            return "[]{.imprint-pagebreak}"
+        if name == "kbd" and field is None and len(words) > 1:  # (Quarto's keys: the first, for every system)
+            keys = next(w for w in words[1:] if "=" not in w) if any("=" not in w for w in words[1:]) \
+                else words[1].split("=", 1)[1]
+            return "[" + re.sub(r"([\\`*_{}\[\]<>#+!|~^$@])", r"\\\1", keys) + "]{.kbd}"
         if name not in ("meta", "var"):
             self.warnings.append(Problem(
-                file, f"removed the shortcode {written}: Imprint expands only {{{{< meta >}}}} and "
-                      "{{< var >}}", line=line, field=field,
+                file, f"removed the shortcode {written}: Imprint expands only {{{{< meta >}}}}, {{{{< var >}}}}"
+                      + (", {{< pagebreak >}} and {{< kbd >}}" if field is None else ""), line=line, field=field,
                 hint="write what it stands for into the text, or remove it (escape it as "
                      "{{{< ... >}}} to print it)"))
             return ""
