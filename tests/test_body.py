@@ -781,3 +781,38 @@ def test_a_quarto_listing_div_is_a_numbered_listing():
     assert '<figure class="figure listing" id="lst-customers"><pre class="sourceCode sql">' in html
     assert "Listing 1.</span> Customers <em>Query</em></figcaption>" in html
     assert 'href="#lst-customers">Listing 1</a>' in html and reading.warnings == ()
+
+
+def test_quarto_code_annotations_number_the_lines_the_list_explains():
+    """`# <1>` at a line's end with an ordered list right after the code: the
+    comment goes, the number stays at the line's end, the list keeps its numbers.
+    Without a list after it, a comment is code like any other."""
+    reading = read("```r\npenguins |>        # <1>\n  mutate(x = 1)    // <2>\n```\n1. Take `penguins`,\n"
+                   "2. add a column.\n\n```python\nx = 1  # <1>\n```\n\nText.\n")
+    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+        assert 'penguins <span class="sc">|&gt;</span> <span class="code-annotation">(1)</span>\n' in html
+        assert '<span class="dv">1</span>) <span class="code-annotation">(2)</span></code>' in html
+        assert '<ol class="code-annotations">' in html and "# &lt;1&gt;" in html  # (the second: no list)
+    assert reading.warnings == ()
+
+
+def test_a_quarto_list_table_is_a_table():
+    """`::: {.list-table header-rows=1 widths aligns}`: a numbered table of its
+    rows, captioned by the paragraph before the list."""
+    reading = read('::: {#tbl-fns .list-table header-rows=1 widths="3,1" aligns="l,r"}\nFunctions *used*\n\n'
+                   "- - Function\n  - Description\n- - `sum()`\n  - Add values\n- - `mean()`\n:::\n\nSee @tbl-fns.\n")
+    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+        assert '<span class="table-label">Table 1.</span> Functions <em>used</em>' in html
+        assert '<th class="align-left">Function</th><th class="align-right">Description</th>' in html
+        assert '<td class="align-left"><code>sum()</code></td><td class="align-right">Add values</td>' in html
+        assert '<td class="align-left"><code>mean()</code></td><td class="align-right"></td>' in html
+        assert "<li>" not in html and 'href="#tbl-fns">Table 1</a>' in html
+    assert '<col style="width: 75.0%"/><col style="width: 25.0%"/>' in str(reading.body.chapters[0].print)
+
+
+def test_quarto_layouts_are_classes_the_stylesheets_size(folder):
+    reading = read("::: {layout-nrow=1}\n![A](map.png)\n\n![B](map.png)\n:::\n\n"
+                   '::: {layout="[[1,1,1],[1]]"}\n![C](map.png)\n:::\n', folder=folder)
+    html = str(reading.body.chapters[0].epub)
+    assert '<div class="layout-ncol-2" data-layout-nrow="1">' in html
+    assert '<div class="layout-ncol-3" data-layout="[[1,1,1],[1]]">' in html

@@ -241,3 +241,23 @@ def test_a_table_caption_stays_with_its_table(tmp_path):
     for n in range(1, TABLES + 1):
         caption = next(i for i, text in enumerate(pages) if re.search(rf"Caption {n}\b", text))
         assert re.search(rf"\bROW{n}\b", pages[caption]), f"caption {n} is alone at the foot of page {caption + 1}"
+
+
+def test_quarto_layouts_set_figures_side_by_side(tmp_path):
+    """`::: {layout-ncol=2}` and a figure div's `layout-ncol=3`: their figures share
+    a row in print (their captions on one line), as in Quarto."""
+    from PIL import Image
+
+    source = tmp_path / "source" / "a"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
+    Image.new("RGB", (400, 300), "white").save(source / "e.png")
+    (source / "article.md").write_text(
+        "---\ntitle: Layouts\nauthor:\n  - name: {given: Ann, family: Lee}\ndate: 2024\n---\n\nText.\n\n"
+        "::: {layout-ncol=2}\n![Surus](e.png)\n\n![Hanno](e.png)\n:::\n\n"
+        "::: {#fig-all layout-ncol=3}\n![Red](e.png){#fig-a}\n\n![Green](e.png){#fig-b}\n\n"
+        "![Blue](e.png){#fig-c}\n\nElephants\n:::\n", encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("pdf",))).ok
+    found, _, _ = words(tmp_path / "dist" / "a" / "a.pdf", 1)
+    row = {w.text: round(w.y_min) for w in found if w.text in ("Surus", "Hanno", "Red", "Green", "Blue")}
+    assert row["Surus"] == row["Hanno"] and row["Red"] == row["Green"] == row["Blue"], row

@@ -188,6 +188,10 @@ class Renderer:
         code = found.get("html") or escape(found.get("text", text))
         language = found.get("language")
         names = ["sourceCode"] + ([language] if language else []) + [c for c in classes if c != language]
+        marks = found.get("annotations")
+        if marks:  # (Quarto's code annotations: each line's number, explained in the list after the code)
+            code = "\n".join(row + (f' <span class="code-annotation">({marks[i]})</span>' if i in marks else "")
+                             for i, row in enumerate(code.split("\n")))
         first = _number_from(node)
         if first is not None:  # (Pandoc's .numberLines, startFrom; Quarto's code-line-numbers)
             code = "\n".join(f'<span class="line-number" aria-hidden="true">{n}</span>{line}'
@@ -223,6 +227,8 @@ class Renderer:
         classes = [_LIST_CLASSES[kind]] if kind else []
         if delim["t"] in ("OneParen", "TwoParens"):
             classes.append("one-paren" if delim["t"] == "OneParen" else "two-parens")
+        if note(node).get("code_annotations"):
+            classes.append("code-annotations")
         attrs = _classes(classes)
         if self.dialect == EPUB:
             attrs += (f' start="{start}"' if start != 1 else "") + (f' type="{kind}"' if kind else "")
@@ -320,9 +326,9 @@ class Renderer:
         return "".join(out)
 
     def _Figure(self, node: Node) -> str:
-        (ident, classes, _), caption, content = node["c"]
+        (ident, classes, pairs), caption, content = node["c"]
         found = note(node)
-        names = " ".join(["figure"] + [c for c in classes if c != "figure"])
+        names = " ".join(["figure"] + [c for c in classes if c != "figure"] + _layout(pairs, content))
         body = self.blocks(content)
         caption_html = self._caption(caption)
         figcaption = ""
@@ -354,7 +360,7 @@ class Renderer:
         lang = self._lang(pairs)
         with self._language(lang):
             inner = self.blocks(content)
-        return f"<div{_id(ident)}{_classes(classes)}{lang}{_data(pairs)}>\n{inner}</div>\n"
+        return f"<div{_id(ident)}{_classes(classes + _layout(pairs, content))}{lang}{_data(pairs)}>\n{inner}</div>\n"
 
     def _statement(self, node: Node) -> str:
         """A theorem, lemma, ... or proof: "Theorem 1 (Its name)." leads its first paragraph."""
@@ -565,6 +571,23 @@ def _call(macro: Any, *args: Any, follows: bool) -> str:
 
 def _id(ident: str | None) -> str:
     return f' id="{attribute(ident)}"' if ident else ""
+
+
+def _layout(pairs: list[list[str]], content: list[Node]) -> list[str]:
+    """Quarto's figure layouts as a class the stylesheets size (layout-ncol-1 ... -6):
+    `layout-ncol=2`; `layout-nrow=2` (its columns: the parts shared among the rows);
+    `layout="[[1,1],[1]]"` (its longest row's count: the widths are not kept)."""
+    values = dict(pairs)
+    count = 0
+    if values.get("layout-ncol", "").strip().isdigit():
+        count = int(values["layout-ncol"])
+    elif values.get("layout-nrow", "").strip().isdigit() and int(values["layout-nrow"]):
+        parts = [b for b in content if b["t"] in ("Figure", "Para", "Plain", "Div", "Table")]
+        count = -(-len(parts) // int(values["layout-nrow"]))
+    elif values.get("layout"):
+        rows = re.findall(r"\[([^\[\]]*)\]", values["layout"])
+        count = max((len(re.findall(r"-?\d+(?:\.\d+)?", row)) for row in rows), default=0)
+    return [f"layout-ncol-{min(count, 6)}"] if count >= 1 else []
 
 
 def _number_from(node: Node) -> int | None:

@@ -8,6 +8,8 @@ callouts and statements keep their title or name on the node for html.py.
 
 from __future__ import annotations
 
+import re
+
 from typing import Iterator
 
 from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, walk, words
@@ -29,7 +31,7 @@ class QuartoDivs:
         """Quarto's divs read as Quarto reads them; whether any block was replaced."""
         changed = False
         for index, node in enumerate(blocks):
-            for inner in _block_lists(node):
+            for inner in block_lists(node):
                 changed |= self.divs(inner)
             if node["t"] == "Para" and _embed(node) is not None:
                 blocks[index] = self._embed(_embed(node))
@@ -38,7 +40,9 @@ class QuartoDivs:
             if node["t"] != "Div":
                 continue
             ident, classes, _ = attr(node)
-            if ident.startswith("fig-"):
+            if "list-table" in classes:
+                blocks[index] = _list_table(node)
+            elif ident.startswith("fig-"):
                 blocks[index] = self._figure_div(node)
             elif ident.startswith("tbl-"):
                 blocks[index] = self._table_div(node)
@@ -138,6 +142,44 @@ class QuartoDivs:
         annotate(div, statement=THEOREMS.get(kind, kind), name=name_inlines, label=word)
 
 
+_ALIGNS = {"l": "AlignLeft", "r": "AlignRight", "c": "AlignCenter", "d": "AlignDefault"}
+_LIST_TABLE_OPTIONS = ("header-rows", "header-cols", "widths", "aligns")
+
+
+def _list_table(div: Node) -> Node:
+    """Quarto's list table (`::: {.list-table header-rows=1 widths="2,1" aligns="l,r"}`,
+    a list of rows, each a list of cells; a paragraph before it is the caption):
+    the Table Pandoc would have made of it. Any other shape stays a div."""
+    (ident, classes, pairs), content = div["c"]
+    if not content or content[-1]["t"] != "BulletList" or any(b["t"] not in ("Para", "Plain") for b in content[:-1]):
+        return div
+    rows = []
+    for item in content[-1]["c"]:
+        if len(item) != 1 or item[0]["t"] != "BulletList":
+            return div
+        rows.append(item[0]["c"])
+    values = dict(pairs)
+    width = max(len(r) for r in rows)
+    number = (lambda key: int(values[key]) if values.get(key, "").strip().isdigit() else 0)
+    aligns = [a.strip()[:1].lower() for a in values.get("aligns", "").split(",")]
+    weights = [float(w) for w in re.findall(r"\d+(?:\.\d+)?", values.get("widths", ""))]
+    colspecs = [[{"t": _ALIGNS.get(aligns[i] if i < len(aligns) else "d", "AlignDefault")},
+                 {"t": "ColWidth", "c": weights[i] / sum(weights)} if len(weights) == width and sum(weights)
+                 else {"t": "ColWidthDefault"}] for i in range(width)]
+    blank = ["", [], []]
+
+    def row(cells: list[list[Node]]) -> list:
+        cells = cells + [[]] * (width - len(cells))
+        return [blank, [[blank, {"t": "AlignDefault"}, 1, 1, blocks] for blocks in cells]]
+
+    head = min(number("header-rows"), len(rows))
+    caption = [{"t": "Plain", "c": b["c"]} for b in content[:-1]]
+    return {"t": "Table", "c": [
+        [ident, [c for c in classes if c != "list-table"], [p for p in pairs if p[0] not in _LIST_TABLE_OPTIONS]],
+        [None, caption], colspecs, [blank, [row(r) for r in rows[:head]]],
+        [[blank, number("header-cols"), [], [row(r) for r in rows[head:]]]], [blank, []]]}
+
+
 def _listing_div(div: Node) -> Node:
     """`::: {#lst-x}` holding a code block and its caption (a paragraph): the code
     block numbered as ```{#lst-x lst-cap="..."} is (numbering.py)."""
@@ -152,7 +194,7 @@ def _listing_div(div: Node) -> Node:
     return block
 
 
-def _block_lists(node: Node) -> Iterator[list[Node]]:
+def block_lists(node: Node) -> Iterator[list[Node]]:
     """The lists of blocks directly inside a block (to replace blocks in them)."""
     kind, c = node["t"], node.get("c")
     if kind in ("BlockQuote", "Note"):

@@ -30,7 +30,7 @@ from .links import Links
 from .locate import Source
 from .notes import Notes
 from .numbering import Label, Numbering
-from .quarto_divs import QuartoDivs
+from .quarto_divs import QuartoDivs, block_lists
 
 # Ids the templates use; nothing in the body may take one of these.
 RESERVED_IDS = frozenset({"title", "subtitle", "authors", "abstract", "abstract-heading", "keywords",
@@ -87,6 +87,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.ids()
     steps.headings()
     steps.numbered()
+    steps.code_annotations()
     steps.code_and_raw()
     steps.notes()
     steps.crossrefs()
@@ -290,6 +291,25 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             if hidden:
                 annotate(node, hidden_in=hidden)
 
+    def code_annotations(self) -> None:
+        """Quarto's code annotations: code lines that end in a comment `# <1>`, and
+        right after the code an ordered list that explains each number. The comments
+        go; the numbers are printed at their lines' ends (html.py), the list stays."""
+        for blocks in _block_lists_under(self.blocks):
+            for code, after in zip(blocks, blocks[1:]):
+                if code["t"] != "CodeBlock" or after["t"] != "OrderedList" \
+                        or "imprint-shown-cell" in attr(code)[1]:
+                    continue
+                lines = note(code).get("text", code["c"][1]).split("\n")
+                marks = {}
+                for index, line in enumerate(lines):
+                    match = _ANNOTATION.match(line)
+                    if match:
+                        lines[index], marks[index] = match.group(1), match.group(2)
+                if marks:
+                    annotate(code, text="\n".join(lines), annotations=marks)
+                    annotate(after, code_annotations=True)
+
     def code_and_raw(self) -> None:
         for node in self.each("Math"):
             first = next((row.strip() for row in node["c"][1].split("\n") if row.strip()), "")
@@ -362,6 +382,18 @@ _PRINT_FORMATS = frozenset(("pdf", "latex"))
 # applies to the formulas (its latex_macros extension) and leaves as raw TeX.
 _MACROS = re.compile(r"\s*(?:\\(?:(?:re|provide)?newcommand|DeclareMathOperator)\*?\s*\{?\\[A-Za-z]+\}?"
                      r"(?:\[\d\]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|\s)*\s*)+")
+
+# A code line's annotation (Quarto): a comment of the language holding <n>, at the line's end.
+_ANNOTATION = re.compile(r"^(.*?)[ \t]*(?:#|//|--|%%?|;|/\*|<!--)[ \t]*<(\d+)>[ \t]*(?:\*/|-->)?[ \t]*$")
+
+
+def _block_lists_under(blocks: list[Node]) -> Iterator[list[Node]]:
+    """`blocks`, and every list of blocks inside them."""
+    yield blocks
+    for node in blocks:
+        for inner in block_lists(node):
+            yield from _block_lists_under(inner)
+
 
 def _outline(blocks: list[Node]) -> Iterator[Node]:
     """The headings of the outline: at the top level or inside plain divs (not in
