@@ -302,10 +302,10 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                     continue
                 lines = note(code).get("text", code["c"][1]).split("\n")
                 marks = {}
-                for index, line in enumerate(lines):
+                for number, line in enumerate(lines):
                     match = _ANNOTATION.match(line)
                     if match:
-                        lines[index], marks[index] = match.group(1), match.group(2)
+                        lines[number], marks[number] = match.group(1), match.group(2)
                 if marks:
                     annotate(code, text="\n".join(lines), annotations=marks)
                     annotate(after, code_annotations=True)
