@@ -816,3 +816,24 @@ def test_quarto_layouts_are_classes_the_stylesheets_size(folder):
     html = str(reading.body.chapters[0].epub)
     assert '<div class="layout-ncol-2" data-layout-nrow="1">' in html
     assert '<div class="layout-ncol-3" data-layout="[[1,1,1],[1]]">' in html
+
+
+def test_latex_equation_labels_tags_and_references():
+    """`\\label{eq:x}` in a display formula numbers it, `\\tag{A1}` gives its own
+    number (texmath reads neither: they are taken out of the TeX), `\\eqref` and
+    `\\ref` link to it as LaTeX prints them; an unknown label is an error at its line."""
+    reading = read("Text.\n\n$$\\begin{equation} a^2+b^2=c^2 \\label{eq:pyth} \\end{equation}$$\n\n"
+                   "By \\eqref{eq:pyth} and \\ref{eq:pyth} we conclude.\n\n$$ x = y \\tag{A1} \\label{eq:a1}$$\n\n"
+                   "$$ z = 1 $$ {#eq-z}\n\nSee \\eqref{eq:a1} and @eq-z.\n")
+    html = str(reading.body.chapters[0].print)
+    assert '<span class="math display" id="eq-pyth"><math' in html and "(1)</span></span>" in html
+    assert 'By <a class="crossref" href="#eq-pyth">(1)</a> and <a class="crossref" href="#eq-pyth">1</a> we' in html
+    assert '<span class="math display" id="eq-a1"><math' in html and "(A1)</span></span>" in html
+    assert 'See <a class="crossref" href="#eq-a1">(A1)</a> and <a class="crossref" href="#eq-z">Equation 2</a>' in html
+    assert "\\label" not in html and "\\tag" not in html and reading.warnings == ()
+    assert problems("Text \\eqref{eq:none}.\n") == ["1: nothing has the label 'eq:none'"]
+
+
+def test_raw_tex_is_told_at_its_own_line_not_a_formulas():
+    reading = read("Math first: $1, \\dots, n$ here.\n\nMore text.\n\nProse ellipsis (pages, \\dots).\n")
+    assert [(w.line, w.message.split(" (")[0]) for w in reading.warnings] == [(5, "raw tex is left out")]

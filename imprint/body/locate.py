@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
 _CODE_SPAN = re.compile(r"(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)  # (within a paragraph)
+# Formulas as Pandoc's tex_math_dollars reads them: $$...$$, and $...$ with no space
+# inside its dollars and no digit right after the closing one.
+_MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?![\s$])(?:[^$\n\\]|\\.|\n(?![ \t]*\n))+?(?<![\s\\])\$(?!\d)", re.S)
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Source:
     _found: dict[tuple[str, bool], list[int]] = field(init=False, default_factory=dict)
     _keys: dict[str, list[int]] | None = field(init=False, default=None)  # citation key -> lines
     _ids: tuple[dict[str, list[int]], set[str]] | None = field(init=False, default=None)
+    _without_math: str | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
@@ -41,6 +45,12 @@ class Source:
         searchable = _FENCE.sub(blank, self.text)
         self._searchable = _CODE_SPAN.sub(blank, searchable)
 
+    def _prose(self) -> str:
+        """The searchable text with its formulas blanked out too (lengths kept)."""
+        if self._without_math is None:
+            self._without_math = _MATH.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), self._searchable)
+        return self._without_math
+
     def line(self, offset: int) -> int:
         """The file's line of an offset into the body."""
         return self.first_line + bisect.bisect_right(self._starts, offset) - 1
@@ -49,12 +59,12 @@ class Source:
         """The file's line of a line of the body as Pandoc counts them (from 1)."""
         return self.first_line + line - 1
 
-    def lines_of(self, pattern: str | re.Pattern, code: bool = False) -> list[int]:
+    def lines_of(self, pattern: str | re.Pattern, code: bool = False, math: bool = True) -> list[int]:
         """Every line that has the pattern, in order (a regular expression, or a
-        literal string)."""
-        key = (pattern.pattern if isinstance(pattern, re.Pattern) else "\0" + pattern, code)
+        literal string); in code too with `code`, not in formulas without `math`."""
+        key = (pattern.pattern if isinstance(pattern, re.Pattern) else "\0" + pattern, code, math)
         if key not in self._found:
-            text = self.text if code else self._searchable
+            text = self.text if code else self._searchable if math else self._prose()
             if isinstance(pattern, str):  # (a literal: str.find is much faster than a pattern)
                 lines, start = [], text.find(pattern)
                 while start != -1:
@@ -65,11 +75,11 @@ class Source:
                 self._found[key] = [self.line(m.start()) for m in pattern.finditer(text)]
         return self._found[key]
 
-    def take(self, pattern: str | re.Pattern, code: bool = False) -> int | None:
+    def take(self, pattern: str | re.Pattern, code: bool = False, math: bool = True) -> int | None:
         """The line of the next occurrence of the pattern not handed out yet (the
         last one when all were: a token Pandoc repeated, such as a note's text)."""
-        key = (pattern.pattern if isinstance(pattern, re.Pattern) else "\0" + pattern) + str(code)
-        lines = self.lines_of(pattern, code)
+        key = (pattern.pattern if isinstance(pattern, re.Pattern) else "\0" + pattern) + str(code) + str(math)
+        lines = self.lines_of(pattern, code, math)
         if not lines:
             return None
         index = self._taken[key]

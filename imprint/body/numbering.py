@@ -14,12 +14,17 @@ from dataclasses import dataclass
 
 from ..files import file_url
 from ..source.images import epub_name, load_image
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, stringify, walk, words
+from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, str_node, stringify, walk, words
+from .links import closest_key
 from .quarto import cell_options
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)?$")  # (a bare number: pixels, as Pandoc reads it)
 _EQUATION_LABEL = re.compile(r"^\{#(eq-[\w:.-]+)\}$")
+_TEX_LABEL = re.compile(r"\\label\s*\{([^{}]+)\}")
+_TEX_TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
+_TEX_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
+_TEX_REFERENCE = re.compile(r"\\(eqref|ref|autoref|cref)\s*\{([^{}]+)\}")
 LATIN = "abcdefghijklmnopqrstuvwxyz"  # sub-figures' letters, where the language file gives none (subfigure_letters)
 
 
@@ -192,20 +197,60 @@ class Numbering:
             if rest and rest[0]["t"] == "Space":
                 rest = rest[1:]
             match = _EQUATION_LABEL.match(rest[0]["c"]) if rest and rest[0]["t"] == "Str" else None
-            if match is None:
+            tex = note(inline).get("tex_label")  # (LaTeX's \label{eq:x} in the formula: tex_labels())
+            if note(inline).get("tag"):  # (\tag{A1}: that number, not counted)
+                self._tagged(inline, match.group(1) if match else tex, note(inline)["tag"])
+                if match:
+                    del inlines[index + 1:inlines.index(rest[0]) + 1]
                 continue
-            ident = match.group(1)
-            line = self.source.take("{#" + ident + "}")
-            del inlines[index + 1:inlines.index(rest[0]) + 1]
+            if match is None and tex is None:
+                continue
+            if match is None:
+                ident, line = tex, self.source.take("\\label{" + tex + "}", code=True)
+            else:
+                ident = match.group(1)
+                line = self.source.take("{#" + ident + "}")
+                del inlines[index + 1:inlines.index(rest[0]) + 1]
             if ident in self.found.labels or ident in self.found.ids:
                 self.problem(line, f"the label '{ident}' is also given to another equation, figure, table or "
                              "section", hint="labels must be unique: choose another")
                 continue
             counts["eq"] += 1
-            annotate(inline, id=ident, number=str(counts["eq"]))
+            element_id = ident if match else _xml_id(ident)
+            annotate(inline, id=element_id, number=str(counts["eq"]))
             self.found.labels[ident] = Label("eq", self.referred("eq", "equation", str(counts["eq"])),
                                              str(counts["eq"]))
-            self.found.ids.add(ident)
+            self.found.ids.add(element_id)
+
+    def _tagged(self, inline: Node, ident: str | None, tag: str) -> None:
+        """A formula numbered by its own `\\tag{A1}`."""
+        annotate(inline, number=tag, **({"id": _xml_id(ident)} if ident else {}))
+        if ident and (ident in self.found.labels or ident in self.found.ids):
+            self.problem(self._id_line(ident), f"the label '{ident}' is also given to another equation, figure, "
+                         "table or section", hint="labels must be unique: choose another")
+        elif ident:
+            self.found.labels[ident] = Label("eq", self.referred("eq", "equation", tag), tag)
+            self.found.ids.add(_xml_id(ident))
+
+    def tex_references(self) -> None:
+        """LaTeX's `\\eqref{eq:x}`, `\\ref{eq:x}` (raw TeX to Pandoc's reader): a
+        link to the equation, "(1)" and "1" as LaTeX prints them."""
+        for node in self.each("RawInline"):
+            match = _TEX_REFERENCE.fullmatch(node["c"][1].strip()) if node["c"][0] in ("tex", "latex") else None
+            if match is None:
+                continue
+            kind, key = match.groups()
+            label = self.found.labels.get(key)
+            line = self.source.take(node["c"][1].strip(), code=True)
+            if label is None:
+                close = closest_key(key, self.found.labels)
+                self.problem(line, f"nothing has the label '{key}'", hint=f"did you mean '{close}'?" if close
+                             else "give the equation \\label{" + key + "} (or write $$...$$ {#eq-x} and @eq-x)")
+                continue
+            target = _xml_id(key) if label.kind == "eq" and key not in self.found.ids else key
+            text = f"({label.number})" if kind == "eqref" else label.number
+            node["t"], node["c"] = "Link", [["", [], []], [str_node(text)], ["#" + target, ""]]
+            annotate(node, crossref=True)
 
     def _cell(self, node: Node, counts: dict[str, int]) -> None:
         """A Quarto code cell (```{python}), not executed: shown as its code,
@@ -248,6 +293,31 @@ class Numbering:
             found.update(id=label, label=f"{shown}.", caption=written or (words(caption) if caption else []))
         if language and "missing" not in found:
             self.found.highlight.append(node)
+
+
+def tex_labels(formulas: list[Node]) -> None:
+    """LaTeX's `\\label{eq:x}` and `\\tag{A1}` in display formulas, taken out of
+    the TeX before it is converted (texmath reads neither) and kept on the node
+    for _equations(); `\\nonumber` and `\\notag` go with them."""
+    for node in formulas:
+        if node["c"][0]["t"] != "DisplayMath" or "\\" not in node["c"][1]:
+            continue
+        tex = node["c"][1]
+        labels = _TEX_LABEL.findall(tex)
+        tag = _TEX_TAG.search(tex)
+        if not labels and tag is None and not _TEX_NO_NUMBER.search(tex):
+            continue
+        tex = _TEX_NO_NUMBER.sub("", _TEX_TAG.sub("", _TEX_LABEL.sub("", tex)))
+        node["c"][1] = tex
+        if labels:
+            annotate(node, tex_label=labels[0])
+        if tag is not None:
+            annotate(node, tag=tag.group(1).strip())
+
+
+def _xml_id(key: str) -> str:
+    """A label as an id every reader takes (`eq:pyth` is `eq-pyth`)."""
+    return re.sub(r"[^\w.-]", "-", key)
 
 
 def _int(value: str | None) -> int | None:

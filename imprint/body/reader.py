@@ -28,6 +28,7 @@ from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Head
 from .html import Renderer, linkable
 from .links import CROSSREF_KINDS, closest_key, is_crossref
 from .locate import Source
+from .numbering import tex_labels
 from .quarto import mark_cells, read_texts, written_texts
 from .structure import Analysis, Context, _outline, analyse
 
@@ -537,6 +538,7 @@ def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
     """The formulas as MathML, with their text forms (formulas.py); if Pandoc fails
     at it, they are shown as TeX, with a warning."""
     found = of_kind(nodes, frozenset({"Math"}))
+    tex_labels(found)  # (\label and \tag, which texmath cannot read, kept for numbering.py)
     try:
         formulas.convert(found, setting.file, setting.deadline, setting.formula_cache,
                          drawn=PRINT in setting.dialects, answers=pandoc.cache_in(setting.root))

@@ -87,6 +87,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.ids()
     steps.headings()
     steps.numbered()
+    steps.tex_references()
     steps.code_annotations()
     steps.code_and_raw()
     steps.notes()
@@ -354,8 +355,9 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
 
         if fmt == "html":
             line = by_text()
-        elif node["t"] == "RawInline":  # (a TeX command in a sentence: its own words, else its `{=latex}`)
-            line = by_text() or self.source.take(marked, code=True)
+        elif node["t"] == "RawInline":  # (a TeX command in a sentence, not in a formula: its own words, else
+            line = (first and self.source.take(first, math=False)) or by_text() \
+                or self.source.take(marked, code=True)  # its `{=latex}`)
         else:
             line = self.source.take(marked, code=True) or by_text()
         if fmt == "html":
