@@ -837,3 +837,8 @@ def test_latex_equation_labels_tags_and_references():
 def test_raw_tex_is_told_at_its_own_line_not_a_formulas():
     reading = read("Math first: $1, \\dots, n$ here.\n\nMore text.\n\nProse ellipsis (pages, \\dots).\n")
     assert [(w.line, w.message.split(" (")[0]) for w in reading.warnings] == [(5, "raw tex is left out")]
+
+
+def test_a_figure_div_of_a_caption_alone_says_so():
+    assert problems("::: {#fig-video}\n\nA video figure\n:::\n\nSee @fig-video.\n")[0] == (
+        "1: the Quarto figure div '{#fig-video}' holds only its caption: nothing to show above it")

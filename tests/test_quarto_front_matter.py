@@ -462,9 +462,12 @@ def test_a_page_break_and_keys_in_the_body():
     prints its keys (the first given, for every system)."""
     from test_body import body
 
-    result, expander = expand("Press {{< kbd Shift-Ctrl-P >}} or {{< kbd mac=Cmd-[ >}}.\n\n{{< pagebreak >}}\n")
-    assert result == "Press [Shift-Ctrl-P]{.kbd} or [Cmd-\\[]{.kbd}.\n\n[]{.imprint-pagebreak}\n"
-    assert expander.warnings == []
+    result, expander = expand("Press {{< kbd Shift-Ctrl-P >}} or {{< kbd mac=Cmd-[ >}}.\n\n{{< pagebreak >}}\n\n"
+                              "{{< video https://example.org/v.mp4 >}}\n")
+    assert result == ("Press [Shift-Ctrl-P]{.kbd} or [Cmd-\\[]{.kbd}.\n\n[]{.imprint-pagebreak}\n\n"
+                      "<https://example.org/v.mp4>\n")
+    assert [(w.line, w.message) for w in expander.warnings] == [
+        (14, "the video of {{< video https://example.org/v.mp4 >}} is shown as its address, a link")]
     chapter = body(result).chapters[0]
     for html in (str(chapter.epub), str(chapter.print)):
         assert "Press <kbd>Shift-Ctrl-P</kbd> or <kbd>Cmd-[</kbd>." in html

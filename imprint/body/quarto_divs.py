@@ -72,6 +72,11 @@ class QuartoDivs:
         elif len(content) > 1 and content[-1]["t"] == "Para" and not _only_images(content[-1]):
             caption = [{"t": "Plain", "c": content[-1]["c"]}]
             content = content[:-1]
+        if not caption and len(content) == 1 and content[0]["t"] == "Para" and not _only_images(content[0]):
+            self.problem(self._id_line(ident), f"the Quarto figure div '{{#{ident}}}' holds only its caption: "
+                         "nothing to show above it", hint="put the image before the caption (a shortcode such as "
+                         "{{< video >}}, which Imprint removes or makes a link, shows nothing)")
+            return div
         if not caption:
             self.problem(self._id_line(ident), f"the Quarto figure div '{{#{ident}}}' has no caption",
                          hint="write the caption as its last paragraph, after the image (or give it fig-cap=\"...\")")

@@ -8,8 +8,8 @@ prints `{{< var x >}}`. As in Quarto, shortcodes are expanded in code too, excep
 in a fenced code block marked `shortcodes=false`
 (quarto.org/docs/extensions/shortcodes.html, "Escaping").
 
-In the body, `{{< pagebreak >}}` breaks the printed page and `{{< kbd Ctrl-C >}}`
-prints its keys. Any other shortcode (`{{< include ... >}}`, `{{< env ... >}}`)
+In the body, `{{< pagebreak >}}` breaks the printed page, `{{< kbd Ctrl-C >}}`
+prints its keys and `{{< video https://... >}}` its address, a link. Any other shortcode (`{{< include ... >}}`, `{{< env ... >}}`)
 is removed with a warning: Imprint has no such content to put there, and a build
 never depends on the environment. A key that names nothing is an error (Quarto
 prints `?meta:key`). A value is inserted as written (Markdown stays Markdown),
@@ -118,6 +118,11 @@ class Expander:
             keys = next(w for w in words[1:] if "=" not in w) if any("=" not in w for w in words[1:]) \
                 else words[1].split("=", 1)[1]
             return "[" + re.sub(r"([\\`*_{}\[\]<>#+!|~^$@])", r"\\\1", keys) + "]{.kbd}"
+        if name == "video" and field is None and len(words) > 1 and re.match(r"https?://\S+$", words[1]):
+            self.warnings.append(Problem(  # (a book plays no video: its address, which readers can follow)
+                file, f"the video of {written} is shown as its address, a link", line=line,
+                hint="give it a still as an image and a caption, and keep the link"))
+            return f"<{words[1]}>"
         if name not in ("meta", "var"):
             self.warnings.append(Problem(
                 file, f"removed the shortcode {written}: Imprint expands only {{{{< meta >}}}}, {{{{< var >}}}}"
