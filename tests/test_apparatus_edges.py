@@ -146,7 +146,8 @@ def test_the_articles_own_reference_replaces_the_shared_one(tmp_path):
     ("A [@smith2015].\n", "csl: no-such-style\n", "there is no CSL style named 'no-such-style'"),
     ("[link @smith2015](https://example.org)\n", "csl: chicago-notes-bibliography\n",
      "a citation in a link's text cannot become a footnote"),
-    ("::: {#fig-bad}\nJust text.\n:::\n", "", "the Quarto figure div '{#fig-bad}' has no caption"),
+    ("::: {#fig-bad}\nJust text.\n:::\n", "", "the Quarto figure div '{#fig-bad}' holds only its caption"),
+    ("::: {#fig-bad}\n| a |\n|---|\n| 1 |\n:::\n", "", "the Quarto figure div '{#fig-bad}' has no caption"),
 ])
 def test_problems_are_reported_not_crashed(body, front, message, tmp_path):
     root = project(tmp_path, body, front=front)

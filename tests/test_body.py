@@ -432,6 +432,18 @@ def test_crossref_prefixes_replace_the_words():
     assert '<a class="crossref" href="#tbl-data">1</a>' in str(parsed.chapters[0].epub)
 
 
+def test_crossref_titles_and_delimiter_word_the_captions():
+    """Quarto's `tbl-title`, `thm-title` and `title-delim` word a caption's or a
+    theorem's own number; the prefix words the references only, as in Quarto."""
+    html = str(body("| a |\n|---|\n| 1 |\n\n: Data {#tbl-data}\n\n::: {#thm-a}\nX.\n:::\n\n"
+                    "| b |\n|---|\n| 2 |\n\n: More {#tbl-more}\n\nSee @tbl-data and @thm-a.",
+                    prefixes={"tbl": "Tab.", "tbl-title": "TABLE", "title-delim": ":", "thm-title": "Thm"}
+                    ).chapters[0].epub)
+    assert '<span class="table-label">TABLE 1:</span> Data' in html and "TABLE 2:</span> More" in html
+    assert '<strong class="statement-title">Thm 1.</strong>' in html
+    assert 'href="#tbl-data">Tab. 1</a> and <a class="crossref" href="#thm-a">Theorem 1</a>' in html
+
+
 def test_a_quarto_figure_div_may_hold_anything_and_be_captioned_by_fig_cap():
     parsed = body('::: {#fig-text fig-cap="A scheme in words"}\nFirst, then second.\n:::\n\nSee @fig-text.')
     html = str(parsed.chapters[0].epub)

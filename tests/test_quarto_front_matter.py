@@ -112,6 +112,7 @@ def test_an_agu_shaped_article_builds_with_its_summaries(tmp_path):
     assert article.body.strip() == "Body text for season 2021."
     holt, brandt = article.authors
     assert holt.affiliations[0].postal_code == "9037" and holt.affiliations[0].address == "12 Harbour Road"
+    assert "12 Harbour Road" in holt.affiliations[0].display and "9037" in holt.affiliations[0].display  # printed
     assert brandt.corresponding and brandt.affiliations[0].postal_code == "2110"
     # YAML read 02110 as 2110: printed as YAML read it, with a warning saying how to keep the zero.
     warning, = loaded.warnings
@@ -398,9 +399,13 @@ crossref:
 ---
 """))
     assert loaded.problems == () and loaded.warnings == ()
-    assert dict(article.crossref_prefixes) == {"fig": "Fig.", "tbl": "table", "eq": ""}
+    assert dict(article.crossref_prefixes) == {"fig": "Fig.", "tbl": "table", "eq": "", "fig-title": "Figure"}
     _, article = load(project(tmp_path / "off", "---\ntitle: T\nlang: en\ncrossref: false\n---\n"))
     assert dict(article.crossref_prefixes) == {}
+
+    _, article = load(project(tmp_path / "titles", "---\ntitle: T\nlang: en\ncrossref:\n  fig-title: FIGURE\n"
+                                                   "  title-delim: \"—\"\n  labels: alpha\n---\n"))
+    assert dict(article.crossref_prefixes) == {"fig-title": "FIGURE", "title-delim": "—"}
 
 
 # -- shortcodes

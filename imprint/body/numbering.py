@@ -37,7 +37,7 @@ class Label:
 
 class Numbering:
     """The steps of structure._Steps that number (they use its context, found,
-    source, problem(), warn(), named(), each() and _id_line())."""
+    source, problem(), warn(), titled(), caption_label(), referred(), each() and _id_line())."""
 
     def numbered(self) -> None:
         counts = {"fig": 0, "tbl": 0, "eq": 0, "lst": 0, **{k: 0 for k in THEOREMS}, **{k: 0 for k in
@@ -70,13 +70,13 @@ class Numbering:
         found = note(div)
         if found.get("statement") in THEOREMS.values() and prefix in THEOREMS:
             counts[prefix] += 1
-            shown = self.named(prefix, THEOREMS[prefix], str(counts[prefix]))
+            shown = self.titled(prefix, THEOREMS[prefix], str(counts[prefix]))
             found.update(label=shown)
             self.found.labels[ident] = Label(prefix, self.referred(prefix, THEOREMS[prefix], str(counts[prefix])),
                                              str(counts[prefix]))
         elif found.get("callout") is not None and prefix in NUMBERED_CALLOUTS:
             counts[prefix] += 1
-            shown = self.named(prefix, f"callout_{NUMBERED_CALLOUTS[prefix]}", str(counts[prefix]))
+            shown = self.titled(prefix, f"callout_{NUMBERED_CALLOUTS[prefix]}", str(counts[prefix]))
             found.update(number_label=shown)
             self.found.labels[ident] = Label(prefix, shown, str(counts[prefix]))
 
@@ -89,11 +89,11 @@ class Numbering:
                          hint='give it one: ```{#' + ident + ' lst-cap="What the code does"}')
             return
         counts["lst"] += 1
-        shown = self.named("lst", "listing", str(counts["lst"]))
+        shown = self.caption_label("lst", "listing", str(counts["lst"]))
         self.found.labels[ident] = Label("lst", self.referred("lst", "listing", str(counts["lst"])),
                                          str(counts["lst"]))
         node["c"][0][2] = [p for p in node["c"][0][2] if p[0] != "lst-cap"]
-        annotate(node, id=ident, label=f"{shown}.", caption=caption, figure="listing")
+        annotate(node, id=ident, label=shown, caption=caption, figure="listing")
 
     def _figure(self, node: Node, counts: dict[str, int]) -> None:
         (ident, classes, pairs), caption, content = node["c"]
@@ -106,7 +106,6 @@ class Numbering:
             for letter, inner in zip(letters, subfigures):
                 annotate(inner, nested=True, letter=letter if len(subfigures) <= len(letters) else None)
         if nested:
-            label = None
             letter, parent = note(node).get("letter"), note(node).get("parent_number")
             if letter:  # (a sub-figure: "(a)" by its caption; @fig-a refers to "Figure 1(a)")
                 annotate(node, label=f"({letter})")
@@ -115,8 +114,7 @@ class Numbering:
                     self.found.labels[ident] = Label("fig", shown, f"{parent}({letter})")
         else:
             counts["fig"] += 1
-            label = self.named("fig", "figure", str(counts["fig"]))
-            annotate(node, label=f"{label}.")
+            annotate(node, label=self.caption_label("fig", "figure", str(counts["fig"])))
             for inner in walk(content):
                 if inner["t"] == "Figure":
                     annotate(inner, parent_number=str(counts["fig"]))
@@ -181,8 +179,7 @@ class Numbering:
                              hint="write its caption after it: ': Caption {#" + ident + "}'")
             return
         counts["tbl"] += 1
-        label = self.named("tbl", "table", str(counts["tbl"]))
-        annotate(node, label=f"{label}.")
+        annotate(node, label=self.caption_label("tbl", "table", str(counts["tbl"])))
         if ident:
             self.found.labels[ident] = Label("tbl", self.referred("tbl", "table", str(counts["tbl"])),
                                              str(counts["tbl"]))
@@ -286,11 +283,11 @@ class Numbering:
         elif kind in ("fig", "tbl") and label:
             counts[kind] += 1
             key = "figure" if kind == "fig" else "table"
-            shown = self.named(kind, key, str(counts[kind]))
+            shown = self.caption_label(kind, key, str(counts[kind]))
             self.found.labels[label] = Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind]))
             self.found.ids.add(label)
             written = note(node).get(TEXTS, {}).get(f"{kind}-cap")  # (as Markdown: quarto.read_texts)
-            found.update(id=label, label=f"{shown}.", caption=written or (words(caption) if caption else []))
+            found.update(id=label, label=shown, caption=written or (words(caption) if caption else []))
         if language and "missing" not in found:
             self.found.highlight.append(node)
 

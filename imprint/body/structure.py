@@ -133,6 +133,17 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         word = self.word(kind, key)
         return f"{word} {number}" if word else number
 
+    def titled(self, kind: str, key: str, number: str) -> str:
+        """ "Figure 2" where the thing itself is numbered (a caption, a theorem, a
+        numbered callout): Quarto's `crossref:` title (`fig-title`), else the
+        language's word."""
+        word = self.context.prefixes.get(f"{kind}-title", str(self.context.words[key]))
+        return f"{word} {number}" if word else number
+
+    def caption_label(self, kind: str, key: str, number: str) -> str:
+        """ "Figure 2." before a caption: titled(), then Quarto's `title-delim` (else a full stop)."""
+        return self.titled(kind, key, number) + self.context.prefixes.get("title-delim", ".")
+
     def referred(self, kind: str, key: str, number: str, title: str | None = None) -> str:
         """What a cross-reference prints in running text: Quarto's `crossref:` prefix
         and the number; else the language's form for running text, `<key>_ref` in

@@ -37,7 +37,7 @@ from .model import (
 )
 from .person_names import parse_name
 from .quarto import closest_field
-from .schema import CROSSREF_PREFIXES, FRONT_MATTER, URL_PATTERN, FrontMatter, Group, declared
+from .schema import CROSSREF_PREFIXES, CROSSREF_TITLES, FRONT_MATTER, URL_PATTERN, FrontMatter, Group, declared
 from .parsing import is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date
 
 # The defaults the model declares (the citation style, the language, the paper).
@@ -261,10 +261,13 @@ class ArticleBuilder:
         return base if file == located.file else (self.root / file).parent
 
     def _crossref_prefixes(self) -> Any:
+        """Quarto's `crossref:` words: each kind's prefix (keyed by the kind: "fig"),
+        its title ("fig-title") and the delimiter after a caption's number ("title-delim")."""
         value = self.own.data.get("crossref")
         value = value if isinstance(value, dict) else {}
-        return frozen({kind: str(value[f"{kind}-prefix"]) for kind in CROSSREF_PREFIXES
-                       if value.get(f"{kind}-prefix") is not None})
+        keys = {kind: f"{kind}-prefix" for kind in CROSSREF_PREFIXES}
+        keys.update({f"{kind}-title": f"{kind}-title" for kind in CROSSREF_TITLES}, **{"title-delim": "title-delim"})
+        return frozen({key: str(value[written]) for key, written in keys.items() if value.get(written) is not None})
 
     def _extensions(self) -> tuple[str, ...]:
         """`from: markdown+emoji-smart`: the extensions Pandoc's reader is to switch on

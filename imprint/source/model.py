@@ -149,7 +149,8 @@ class Affiliation:
 
     @property
     def display(self) -> str:
-        parts = (self.group, self.department, self.name, self.city, self.region, self.country)
+        parts = (self.group, self.department, self.name, self.address, self.city, self.region, self.postal_code,
+                 self.country)
         return ", ".join(p for p in parts if p)
 
 
@@ -369,11 +370,14 @@ class Article(_Placed):
         "number-sections", FLAG, "Number the headings (1, 1.1) and refer to them by number (@sec-intro: "
         "'Section 2').", read="flag", default=False)
     # Keyed "fig", "tbl", "eq", "sec" (only those given; "" prints the number
-    # alone): what @fig-map prints before its number.
+    # alone): what @fig-map prints before its number; "fig-title" ...: the word
+    # before a caption's number; "title-delim": what follows it.
     crossref_prefixes: Mapping[str, str] = front_matter(
         "crossref", CROSSREF, "Quarto's cross-reference settings: `fig-prefix`, `tbl-prefix`, `eq-prefix`, "
         "`sec-prefix`, `lst-prefix` and `thm-prefix` (and those of the other theorem kinds) replace the words "
-        "references print ('Figure' in '@fig-map': 'Figure 1'); the other settings are accepted and ignored.",
+        "references print ('Figure' in '@fig-map': 'Figure 1'); `fig-title`, `tbl-title`, `lst-title` and "
+        "`thm-title` (and the other theorem kinds') the word before a caption's or theorem's own number; "
+        "`title-delim` what follows a caption's number; the other settings are accepted and ignored.",
         read="own", factory=lambda: ReadOnlyDict({}))
     reference_section_title: str | None = front_matter(
         "reference-section-title", TEXT, "Heading of the reference list (default: the language's word).",

@@ -466,17 +466,23 @@ AUTHOR_NOTES = {
 # the kinds an article refers to: @fig-, @tbl-, @eq-, @sec-, @lst-, @thm-, ...
 CROSSREF_PREFIXES = ("fig", "tbl", "eq", "sec", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
 _CROSSREF_KINDS = ("fig", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
+CROSSREF_TITLES = ("fig", "tbl", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
 CROSSREF = {
     "anyOf": [
         {"type": "boolean", "enum": [False]},
         {"type": "object", "additionalProperties": False, "properties": {
             **{f"{kind}-prefix": {"type": "string", "description": f"What `@{kind}-...` prints before the number "
                                   "(empty: the number alone)."} for kind in CROSSREF_PREFIXES},
+            **{f"{kind}-title": {"type": "string", "description": f"The word before a {kind}'s own number, in "
+                                 "its caption or title (empty: the number alone)."} for kind in CROSSREF_TITLES},
+            "title-delim": {"type": "string", "description": "What follows a caption's number (Imprint's "
+                            "default: a full stop, 'Figure 1.'; Quarto's: a colon)."},
             **{name: {"description": "Quarto's cross-reference setting; Imprint ignores it."} for name in (
-                "custom", "chapters", "title-delim", "labels", "subref-labels", "ref-hyperlink", "appendix-title",
+                "custom", "chapters", "labels", "subref-labels", "ref-hyperlink", "appendix-title",
                 "appendix-delim", "lof-title", "lot-title", "lol-title", "sec-labels",
                 *(f"{kind}-{what}" for kind in _CROSSREF_KINDS for what in ("title", "prefix", "labels")))
-               if name not in {f"{kind}-prefix" for kind in CROSSREF_PREFIXES}},
+               if name not in {f"{kind}-prefix" for kind in CROSSREF_PREFIXES}
+               | {f"{kind}-title" for kind in CROSSREF_TITLES}},
         }},
     ],
 }
