@@ -854,3 +854,9 @@ def test_raw_tex_is_told_at_its_own_line_not_a_formulas():
 def test_a_figure_div_of_a_caption_alone_says_so():
     assert problems("::: {#fig-video}\n\nA video figure\n:::\n\nSee @fig-video.\n")[0] == (
         "1: the Quarto figure div '{#fig-video}' holds only its caption: nothing to show above it")
+
+
+def test_an_image_shortcut_defined_nowhere_is_told():
+    reading = read("Text.\n\n![a picture ![inner]] here.\n")
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "the image [inner] is defined nowhere: '![inner]' is printed as written")]

@@ -28,6 +28,7 @@ UNNUMBERED = {"fig-": "a figure is numbered when its image has a caption: ![The 
 
 # What is left of a reference link or image Pandoc found no definition for: "][label]".
 _REFERENCE = re.compile(r"\]\[([^\[\]]*)\]")
+_IMAGE_SHORTCUT = re.compile(r"!\[([^\[\]]+)\]")
 # Attributes left as one word of text: {.class}, {#id}, {-} (followed by punctuation, perhaps).
 _STRAY = re.compile(r"(\{(?:[#.][^\s{}]+|-)\})[.,;:!?]?")
 
@@ -165,6 +166,12 @@ class Links:
                           hint=f"add a line '[{label}]: {'file.png' if image else 'https://...'}' after the "
                                "paragraph, or write it inline: " + ("![alt](file.png)" if image else
                                                                     "[text](https://...)"))
+            for match in _IMAGE_SHORTCUT.finditer(node["c"]):  # (`![alt]` alone: never meant as text)
+                if node["c"][match.end():match.end() + 1] in ("[", "("):
+                    continue
+                self.warn(self.source.take(match.group()), f"the image [{match.group(1)}] is defined nowhere: "
+                          f"'{match.group()}' is printed as written",
+                          hint="write it with its file: ![alt](file.png)")
 
     def _targets(self) -> None:
         ids = self.found.ids | set(self.found.labels) | {f"ref-{k}" for k in self.context.cited}
