@@ -314,6 +314,8 @@ def test_the_outline_shows_headings_as_printed():
     parsed = body('# About "the \'map\'" in @tbl-a {#sec-a}\n\n| a |\n|---|\n| 1 |\n\n: Data {#tbl-a}\n\n'
                   '# Second\n\nSee @sec-a.\n', quotes=RU)
     assert [h.text for c in parsed.chapters for h in c.headings] == ["About «the „map“» in Table 1", "Second"]
+    # ... and so does a reference to it by its title, its quotes inside the reference's own
+    assert 'href="#sec-a">Section «About „the «map»“ in Table 1»</a>' in str(parsed.chapters[1].epub)
 
 
 def test_an_image_keeps_its_height_title_classes_and_id(folder):
@@ -783,6 +785,11 @@ def test_a_quote_inside_typed_quotation_marks_takes_the_other_marks():
     count starts again in each paragraph)."""
     html = str(body('«Бои были "тяжёлыми"», писал он.\n\nА "здесь" снаружи.', quotes=RU, lang="ru").chapters[0].epub)
     assert "«Бои были „тяжёлыми“», писал он." in html and "А «здесь» снаружи." in html
+    html = str(body('Меню » Настройки, затем «а "б" в».', quotes=RU, lang="ru").chapters[0].epub)
+    assert "«а „б“ в»" in html  # (a closing mark alone opens nothing)
+    chapter = body('«Бои^[Примечание с "кавычками".] были»', quotes=RU, lang="ru").chapters[0]
+    note_ = chapter.notes[0]
+    assert "«кавычками»" in str(note_.epub_html) and "«кавычками»" in str(note_.print_html)  # (a note's own count)
 
 
 def test_a_quarto_listing_div_is_a_numbered_listing():
@@ -844,6 +851,15 @@ def test_latex_equation_labels_tags_and_references():
     assert 'See <a class="crossref" href="#eq-a1">(A1)</a> and <a class="crossref" href="#eq-z">Equation 2</a>' in html
     assert "\\label" not in html and "\\tag" not in html and reading.warnings == ()
     assert problems("Text \\eqref{eq:none}.\n") == ["1: nothing has the label 'eq:none'"]
+    # Two labels written differently for one id, or a label that is already an id: told, never two ids.
+    for text in ("$$c=d$$ {#eq-x}\n\n$$a=b \\label{eq:x}$$\n", "$$a \\label{eq:y}$$\n\n$$b \\label{eq/y}$$\n",
+                 "# Results {#eq-z}\n\n$$a=b \\label{eq:z}$$\n"):
+        assert problems(text)[0].startswith("3: the label 'eq") and "is also given to another" in problems(text)[0]
+    reading = read("$$x \\tag{B2}$$\n\n$$\\begin{aligned} a \\label{eq:one} \\\\ c \\label{eq:two}\\end{aligned}$$\n\n"
+                   "See \\ref{eq:one}.\n")
+    assert "(B2)</span>" in str(reading.body.chapters[0].epub)  # (a tag alone numbers it too)
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "the formula takes one number: its label 'eq:two' is left out (it has 'eq:one')")]
 
 
 def test_raw_tex_is_told_at_its_own_line_not_a_formulas():
@@ -860,3 +876,16 @@ def test_an_image_shortcut_defined_nowhere_is_told():
     reading = read("Text.\n\n![a picture ![inner]] here.\n")
     assert [(w.line, w.message) for w in reading.warnings] == [
         (3, "the image [inner] is defined nowhere: '![inner]' is printed as written")]
+
+
+def test_markdown_attributes_are_read_where_they_are_shown_only():
+    """A `title` on a plain div or a code block is data, not shown: a note in it is
+    not numbered; attribute-like text in code is never read (a citation there would
+    list a work nobody cites); a value with a tab is matched as Pandoc reads it."""
+    reading = read('```{.python title="Code ^[a note] title"}\nf(name="@nobody")\n```\n\nText^[real].\n\n'
+                   '::: {.callout-note title="tab\there *em*"}\nBody.\n:::\n')
+    html = str(reading.body.chapters[0].print)
+    assert "<em>em</em>" in html and "*em*" not in html and "@nobody" in html
+    assert [n.number for n in reading.body.notes] == [1] and "real" in str(reading.body.notes[0].epub_html)
+    crashes = read('::: {layout-ncol="²"}\nA.\n:::\n\n```{.python .numberLines startFrom="²"}\nx\n```\n')
+    assert [w.message.split(" is")[0] for w in crashes.warnings] == ['startFrom="²"']

@@ -452,11 +452,12 @@ def test_escaped_shortcodes_and_code_blocks_that_refuse_them():
 
 
 def test_other_shortcodes_are_removed_with_a_warning():
-    result, expander = expand("One{{< video a.mp4 >}}\n{{< include _intro.qmd >}}\n{{< env HOME >}}\n")
+    result, expander = expand("One{{< lipsum 2 >}}\n{{< include _intro.qmd >}}\n{{< env HOME >}}\n")
     assert result == "One\n\n\n"
-    only = "Imprint expands only {{< meta >}}, {{< var >}}, {{< pagebreak >}} and {{< kbd >}}"
+    only = ("Imprint expands only {{< meta >}}, {{< var >}}, {{< pagebreak >}}, {{< kbd >}}, {{< video >}} and "
+            "{{< embed >}}")
     assert [(w.line, w.message) for w in expander.warnings] == [
-        (10, "removed the shortcode {{< video a.mp4 >}}: " + only),
+        (10, "removed the shortcode {{< lipsum 2 >}}: " + only),
         (11, "removed the shortcode {{< include _intro.qmd >}}: " + only),
         (12, "removed the shortcode {{< env HOME >}}: " + only),
     ]

@@ -8,6 +8,7 @@ node under IMPRINT, so that the renderers read them where they meet the node.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 Node = dict[str, Any]
@@ -158,14 +159,15 @@ def index(nodes: list[Node]) -> tuple[dict[str, list[Node]], dict[int, int], tup
     return found, order, (deepest, where)
 
 
-def stringify(nodes: list[Node] | Node, quotes: str | None = None) -> str:
+def stringify(nodes: list[Node] | Node, quotes: str | None = None, quoted: bool = False) -> str:
     """The text of inlines or blocks, as pandoc.utils.stringify gives it (notes left
     out); with `quotes` (a language's marks, styles/locales: double open and close,
-    single open and close), quotations in the marks the renderer prints."""
+    single open and close), quotations in the marks the renderer prints (`quoted`:
+    as inside a quotation)."""
     if isinstance(nodes, dict):
         nodes = [nodes]
     parts: list[str] = []
-    _text(nodes, parts, quotes, None)
+    _text(nodes, parts, quotes, False if quoted else None)
     return "".join(parts)
 
 
@@ -225,10 +227,16 @@ def str_node(text: str) -> Node:
     return {"t": "Str", "c": text}
 
 
+def whole_number(value: str | None) -> int | None:
+    """An attribute's whole number ("3", "-2"), else None (`²` is a digit to
+    str.isdigit(), not to int())."""
+    return int(value) if value is not None and re.fullmatch(r"\s*-?[0-9]+\s*", value) else None
+
+
 def words(text: str) -> list[Node]:
     """Text as Pandoc's inlines: its words between spaces."""
     out: list[Node] = []
-    for index, word in enumerate(text.split(" ")):
+    for index, word in enumerate(text.split()):
         if index:
             out.append({"t": "Space"})
         out.append(str_node(word))

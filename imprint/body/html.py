@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..errors import InternalError
 from ..theme.typography import nbsp
-from .ast import Node, attr, attr_value, note
+from .ast import Node, attr, attr_value, note, whole_number
 from .chapters import EPUB, PRINT, REFERENCES
 from .formulas import tex_box
 
@@ -127,6 +127,13 @@ class Renderer:
         <ul> or <pre> (its parser would close the paragraph there and leave the
         rest of the note in the text). notes.py refuses tables, figures and
         headings in notes."""
+        typed, self._typed_open = self._typed_open, 0  # (a note's quotes are its own, as block() counts them)
+        try:
+            return self._inline_blocks(blocks)
+        finally:
+            self._typed_open = typed
+
+    def _inline_blocks(self, blocks: list[Node]) -> str:
         out = []
         for node in blocks:
             kind = node["t"]
@@ -402,8 +409,9 @@ class Renderer:
 
     def _text(self, text: str) -> str:
         """Words and spaces; the quotation marks typed in them counted (_Quoted)."""
-        if self.quotes[0] != self.quotes[1]:
-            self._typed_open += text.count(self.quotes[0]) - text.count(self.quotes[1])
+        if self.quotes[0] != self.quotes[1] and (self.quotes[0] in text or self.quotes[1] in text):
+            for mark in re.findall(f"[{re.escape(self.quotes[:2])}]", text):  # (in order: a lone » closes nothing)
+                self._typed_open = self._typed_open + 1 if mark == self.quotes[0] else max(0, self._typed_open - 1)
         return escape(nbsp(text, self.lang))
 
     def inline(self, node: Node) -> str:
@@ -579,11 +587,12 @@ def _layout(pairs: list[list[str]], content: list[Node]) -> list[str]:
     `layout="[[1,1],[1]]"` (its longest row's count: the widths are not kept)."""
     values = dict(pairs)
     count = 0
-    if values.get("layout-ncol", "").strip().isdigit():
-        count = int(values["layout-ncol"])
-    elif values.get("layout-nrow", "").strip().isdigit() and int(values["layout-nrow"]):
+    columns, rows = whole_number(values.get("layout-ncol")), whole_number(values.get("layout-nrow"))
+    if columns is not None:
+        count = columns
+    elif rows:
         parts = [b for b in content if b["t"] in ("Figure", "Para", "Plain", "Div", "Table")]
-        count = -(-len(parts) // int(values["layout-nrow"]))
+        count = -(-len(parts) // rows)
     elif values.get("layout"):
         rows = re.findall(r"\[([^\[\]]*)\]", values["layout"])
         count = max((len(re.findall(r"-?\d+(?:\.\d+)?", row)) for row in rows), default=0)
@@ -595,8 +604,8 @@ def _number_from(node: Node) -> int | None:
     classes = attr(node)[1]
     if not ({"numberLines", "number-lines"} & set(classes) or note(node).get("number_lines")):
         return None
-    start = attr_value(node, "startFrom") or attr_value(node, "start-from") or "1"
-    return int(start) if start.strip().lstrip("-").isdigit() else 1
+    start = whole_number(attr_value(node, "startFrom") or attr_value(node, "start-from"))
+    return 1 if start is None else start
 
 
 def _classes(classes: list[str]) -> str:

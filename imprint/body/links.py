@@ -39,10 +39,17 @@ class Links:
 
     # -- cross-references
 
-    def crossrefs(self) -> None:
+    def crossrefs(self, in_headings: bool = False) -> None:
         """`@fig-map` and the like: Pandoc reads them as citations; citations.lua
-        made them Spans where its citeproc was to run (else they are Cites still)."""
-        for node in self.each("Span", "Cite"):
+        made them Spans where its citeproc was to run (else they are Cites still).
+        `in_headings`: those in headings only (before the headings' texts are taken)."""
+        nodes = self.each("Span", "Cite")
+        if in_headings:
+            under = {id(n) for heading, _ in self.found.headings for n in walk(heading["c"][2])}
+            nodes = [n for n in nodes if id(n) in under]
+        for node in nodes:
+            if note(node).get("crossref"):
+                continue  # (resolved in headings first)
             if node["t"] == "Span" and "imprint-xref" in attr(node)[1]:
                 written = self.source.first(re.compile(r"[.{\s]imprint-xref\b"), code=False)
                 citations = _xref_citations(attr_value(node, "data-citations"))

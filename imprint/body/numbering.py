@@ -195,39 +195,32 @@ class Numbering:
                 rest = rest[1:]
             match = _EQUATION_LABEL.match(rest[0]["c"]) if rest and rest[0]["t"] == "Str" else None
             tex = note(inline).get("tex_label")  # (LaTeX's \label{eq:x} in the formula: tex_labels())
-            if note(inline).get("tag"):  # (\tag{A1}: that number, not counted)
-                self._tagged(inline, match.group(1) if match else tex, note(inline)["tag"])
-                if match:
-                    del inlines[index + 1:inlines.index(rest[0]) + 1]
-                continue
+            tag = note(inline).get("tag")  # (\tag{A1}: that number, not counted)
+            for other in note(inline).get("other_labels", ()):  # (an aligned formula's further lines)
+                self.warn(self.source.take("\\label{" + other + "}", code=True), f"the formula takes one number: "
+                          f"its label '{other}' is left out (it has '{tex}')",
+                          hint="write each numbered line as a formula of its own ($$...$$), or refer to the first")
             if match is None and tex is None:
+                if tag:
+                    annotate(inline, number=tag)
                 continue
             if match is None:
-                ident, line = tex, self.source.take("\\label{" + tex + "}", code=True)
+                ident, element_id = tex, _xml_id(tex)
+                line = self.source.take("\\label{" + tex + "}", code=True)
             else:
-                ident = match.group(1)
+                ident = element_id = match.group(1)
                 line = self.source.take("{#" + ident + "}")
                 del inlines[index + 1:inlines.index(rest[0]) + 1]
-            if ident in self.found.labels or ident in self.found.ids:
+            if ident in self.found.labels or element_id in self.found.ids:
                 self.problem(line, f"the label '{ident}' is also given to another equation, figure, table or "
                              "section", hint="labels must be unique: choose another")
                 continue
-            counts["eq"] += 1
-            element_id = ident if match else _xml_id(ident)
-            annotate(inline, id=element_id, number=str(counts["eq"]))
-            self.found.labels[ident] = Label("eq", self.referred("eq", "equation", str(counts["eq"])),
-                                             str(counts["eq"]))
+            if tag is None:
+                counts["eq"] += 1
+            number = str(counts["eq"]) if tag is None else tag
+            annotate(inline, id=element_id, number=number)
+            self.found.labels[ident] = Label("eq", self.referred("eq", "equation", number), number)
             self.found.ids.add(element_id)
-
-    def _tagged(self, inline: Node, ident: str | None, tag: str) -> None:
-        """A formula numbered by its own `\\tag{A1}`."""
-        annotate(inline, number=tag, **({"id": _xml_id(ident)} if ident else {}))
-        if ident and (ident in self.found.labels or ident in self.found.ids):
-            self.problem(self._id_line(ident), f"the label '{ident}' is also given to another equation, figure, "
-                         "table or section", hint="labels must be unique: choose another")
-        elif ident:
-            self.found.labels[ident] = Label("eq", self.referred("eq", "equation", tag), tag)
-            self.found.ids.add(_xml_id(ident))
 
     def tex_references(self) -> None:
         """LaTeX's `\\eqref{eq:x}`, `\\ref{eq:x}` (raw TeX to Pandoc's reader): a
@@ -307,7 +300,7 @@ def tex_labels(formulas: list[Node]) -> None:
         tex = _TEX_NO_NUMBER.sub("", _TEX_TAG.sub("", _TEX_LABEL.sub("", tex)))
         node["c"][1] = tex
         if labels:
-            annotate(node, tex_label=labels[0])
+            annotate(node, tex_label=labels[0], other_labels=labels[1:])
         if tag is not None:
             annotate(node, tag=tag.group(1).strip())
 

@@ -25,6 +25,7 @@ import re
 from urllib.parse import quote
 
 from .ast import TEXTS, Node, annotate, attr, walk
+from .quarto_divs import PROOFS, THEOREMS
 
 _FENCE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)(?P<rest>[^}]*)\}[ \t]*$")
@@ -58,9 +59,10 @@ def mark_cells(text: str, first_line: int) -> str:
 
 
 MARKDOWN_ATTRIBUTES = ("title", "name", "fig-cap", "tbl-cap", "lst-cap")
+_ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")  # an attribute list: {#id .class key="value"}
 _ATTRIBUTE = re.compile(r"(?<![\w-])(title|name|fig-cap|tbl-cap|lst-cap)="
                         r"(?:\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'|([^\s\"'}]+))")
-_CELL_OPTION = re.compile(r"^[ \t]*(?:#|%%|//|--)\|[ \t]*(fig-cap|tbl-cap)[ \t]*:(.*)$", re.M)
+_CELL_CAPTION = re.compile(r"^[ \t]*(?:#|%%|//|--)\|[ \t]*(fig-cap|tbl-cap)[ \t]*:(.*)$")
 # A cell's option line: `#| key: value` (`%%|` in Mermaid, `//|` in Graphviz and JavaScript, `--|` in SQL)
 _OPTION_LINE = re.compile(r"^[ \t]*(?:#|%%|//|--)\|(.*)$")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # (Pandoc's escapable ASCII punctuation)
@@ -68,23 +70,40 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # (Pandoc's escapable ASCII punct
 
 def written_texts(text: str) -> list[str]:
     """The values of the attributes Quarto reads as Markdown, once each, as Pandoc's
-    reader will hold them (escapes and entities read, lines joined)."""
+    reader will hold them (escapes and entities read): in attribute lists outside
+    code (a fence's own line included), and in a cell's `#|` caption lines."""
     found: dict[str, None] = {}
-    for match in _ATTRIBUTE.finditer(text):
-        value = next(v for v in match.groups()[1:] if v is not None)
-        value = html.unescape(_ESCAPED.sub(r"\1", value)).replace("\n", " ")
-        if value.strip():
-            found[value] = None
-    for match in _CELL_OPTION.finditer(text):
-        value = cell_option(match.group(2))
-        if value:
-            found[value] = None
+    fence: str | None = None
+    for line in text.split("\n"):
+        opened = _FENCE.match(line)
+        if fence is not None:  # (in code: only a cell's options)
+            if opened and opened.group("fence")[0] == fence[0] and len(opened.group("fence")) >= len(fence) \
+                    and not opened.group("info").strip():
+                fence = None
+            elif (caption := _CELL_CAPTION.match(line)) and cell_option(caption.group(2)):
+                found[_key(cell_option(caption.group(2)))] = None
+            continue
+        if opened:
+            fence = opened.group("fence")
+        for attributes in _ATTRIBUTES.finditer(line):
+            for match in _ATTRIBUTE.finditer(attributes.group()):
+                value = next(v for v in match.groups()[1:] if v is not None)
+                value = html.unescape(_ESCAPED.sub(r"\1", value))
+                if value.strip():
+                    found[_key(value)] = None
     return list(found)
 
 
+def _key(value: str) -> str:
+    """A value as written_texts() and read_texts() match it: its words (Pandoc turns
+    tabs and line ends into spaces)."""
+    return " ".join(value.split())
+
+
 def cell_option(value: str) -> str:
-    """A `#|` option's value, as numbering.py reads it."""
-    return value.strip().strip("\"'")
+    """A `#|` option's value, as numbering.py reads it: its quotes, if it is quoted, taken off."""
+    value = value.strip()
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" else value
 
 
 def cell_options(code: str) -> tuple[dict[str, str], str]:
@@ -99,9 +118,10 @@ def cell_options(code: str) -> tuple[dict[str, str], str]:
 
 
 def read_texts(blocks: list[Node], written: list[str], read: Node | None) -> None:
-    """Each div and code block given its Markdown attributes as Pandoc read them
+    """Each node that shows a Markdown attribute (a callout's title, a theorem's
+    name, a figure's, table's or listing's caption) given it as Pandoc read it
     (`read`: the metadata list of `written`), under TEXTS: ast.attr_inlines() and
-    kids() find them there. A value not found stays text (attr_inlines())."""
+    kids() find it there. A value not found stays text (attr_inlines())."""
     if read is None or read.get("t") != "MetaList" or len(read["c"]) != len(written):
         return
     inlines: dict[str, list[Node]] = {}
@@ -113,12 +133,27 @@ def read_texts(blocks: list[Node], written: list[str], read: Node | None) -> Non
     for node in walk(blocks):
         if node["t"] not in ("Div", "CodeBlock"):
             continue
-        texts = {key: copy.deepcopy(inlines[value]) for key, value in attr(node)[2]
-                 if key in MARKDOWN_ATTRIBUTES and value in inlines}
+        texts = {key: copy.deepcopy(inlines[_key(value)]) for key, value in attr(node)[2]
+                 if key in _shown(node) and _key(value) in inlines}
         if node["t"] == "CodeBlock" and "imprint-cell" in attr(node)[1]:
             options = cell_options(node["c"][1])[0]
             for key in ("fig-cap", "tbl-cap"):
-                if options.get(key) in inlines:
-                    texts[key] = copy.deepcopy(inlines[options[key]])
+                if _key(options.get(key, "")) in inlines:
+                    texts[key] = copy.deepcopy(inlines[_key(options[key])])
         if texts:
             annotate(node, **{TEXTS: texts})
+
+
+def _shown(node: Node) -> tuple[str, ...]:
+    """The Markdown attributes a div or code block prints (quarto_divs.py, numbering.py)."""
+    ident, classes, _ = attr(node)
+    kind = ident.split("-", 1)[0] if "-" in ident else ""
+    if node["t"] == "CodeBlock":
+        return ("lst-cap",) if kind == "lst" else ()
+    if any(c == "callout" or c.startswith("callout-") for c in classes):
+        return ("title",)
+    if kind == "fig":
+        return ("fig-cap",)
+    if kind == "tbl":
+        return ("tbl-cap",)
+    return ("name",) if kind in THEOREMS or set(PROOFS) & set(classes) else ()

@@ -12,7 +12,7 @@ import re
 
 from typing import Iterator
 
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, walk, words
+from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, walk, whole_number, words
 
 # Theorem-like statements (numbered, each kind on its own), proofs and the like (not numbered),
 # numbered callouts: their kinds and the word of styles/locales each prints.
@@ -165,7 +165,7 @@ def _list_table(div: Node) -> Node:
         rows.append(item[0]["c"])
     values = dict(pairs)
     width = max(len(r) for r in rows)
-    number = (lambda key: int(values[key]) if values.get(key, "").strip().isdigit() else 0)
+    number = (lambda key: max(0, whole_number(values.get(key)) or 0))
     aligns = [a.strip()[:1].lower() for a in values.get("aligns", "").split(",")]
     weights = [float(w) for w in re.findall(r"\d+(?:\.\d+)?", values.get("widths", ""))]
     colspecs = [[{"t": _ALIGNS.get(aligns[i] if i < len(aligns) else "d", "AlignDefault")},

@@ -228,7 +228,8 @@ def read_fields(fields: Sequence[Field], setting: Setting, warnings: list[Proble
         raise SourceError(problems)
     meta = {"lang": setting.lang, "imprint-fields": _meta_fields(fields)}
     try:
-        output, _ = pandoc.run(["-f", pandoc.MARKDOWN, "-t", "json", "--metadata-file=meta.json"], b"",
+        output, _ = pandoc.run(["-f", pandoc.MARKDOWN + "".join(setting.extensions), "-t", "json",
+                                "--metadata-file=meta.json"], b"",
                                what="the Markdown fields", file=setting.file, deadline=setting.deadline,
                                files={"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")},
                                cache=pandoc.cache_in(setting.root))

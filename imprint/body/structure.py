@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 from ..errors import Problem
 from ..source.images import Image
-from .ast import Node, annotate, attr, attr_value, index, note, stringify, walk
+from .ast import Node, annotate, attr, attr_value, index, note, stringify, walk, whole_number
 from .chapters import Heading
 from .html import raw_html
 from .links import Links
@@ -91,8 +91,9 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.code_annotations()
     steps.code_and_raw()
     steps.notes()
-    steps.crossrefs()
+    steps.crossrefs(in_headings=True)
     steps.heading_texts()
+    steps.crossrefs()
     steps.citations()
     steps.links()
     steps.leftovers()
@@ -247,19 +248,29 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             heading = Heading(level=level, id=ident, text=text, number=number, listed="unlisted" not in classes)
             annotate(node, level=level, id=ident, text=text, number=number)
             self.found.headings.append((node, heading))
-            q = self.context.quotes
-            shown = self.referred("sec", "section", number) if number else \
-                self.referred("sec", "section", number, title=f"{q[0]}{text}{q[1]}")
-            self.found.labels[ident] = Label("sec", shown, number or text)
+            self._section_label(node, heading)
+
+    def _section_label(self, node: Node, heading: Heading) -> None:
+        """What @sec-x prints: the section's number, else its title in quotes."""
+        if heading.number:
+            shown = self.referred("sec", "section", heading.number)
+        else:
+            q = self.context.quotes  # (its own quotes in the other marks)
+            title = " ".join(stringify(node["c"][2], q, quoted=True).split())
+            shown = self.referred("sec", "section", "", title=f"{q[0]}{title}{q[1]}")
+        self.found.labels[heading.id] = Label("sec", shown, heading.number or heading.text)
 
     def heading_texts(self) -> None:
-        """The outline's texts again once cross-references are resolved: the EPUB's
-        contents and the PDF's outline show "About Figure 1", not "About @fig-one"."""
+        """The headings' texts again once their cross-references are resolved: the
+        EPUB's contents, the PDF's outline and @sec-x show "About Figure 1", not
+        "About @fig-one"."""
         for place, (node, heading) in enumerate(self.found.headings):
             text = _heading_text(node, self.context.quotes)
             if text != heading.text:
-                self.found.headings[place] = (node, replace(heading, text=text))
+                heading = replace(heading, text=text)
+                self.found.headings[place] = (node, heading)
                 annotate(node, text=text)
+                self._section_label(node, heading)
 
     # -- code, raw content, what is not typeset yet
 
@@ -334,7 +345,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             elif kind == "CodeBlock" and "imprint-cell" not in attr(node)[1]:
                 classes = attr(node)[1]
                 start = attr_value(node, "startFrom") or attr_value(node, "start-from")
-                if start is not None and not start.strip().lstrip("-").isdigit():
+                if start is not None and whole_number(start) is None:
                     self.warn(self.source.take(f"={start}", code=True) or self.source.take(start, code=True),
                               f"startFrom=\"{start}\" is not a line number: the lines are numbered from 1",
                               hint="write a whole number: startFrom=\"10\"")

@@ -126,7 +126,8 @@ class Expander:
         if name not in ("meta", "var"):
             self.warnings.append(Problem(
                 file, f"removed the shortcode {written}: Imprint expands only {{{{< meta >}}}}, {{{{< var >}}}}"
-                      + (", {{< pagebreak >}} and {{< kbd >}}" if field is None else ""), line=line, field=field,
+                      + (", {{< pagebreak >}}, {{< kbd >}}, {{< video >}} and {{< embed >}}" if field is None else ""),
+                line=line, field=field,
                 hint="write what it stands for into the text, or remove it (escape it as "
                      "{{{< ... >}}} to print it)"))
             return ""
