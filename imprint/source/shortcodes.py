@@ -84,18 +84,18 @@ class Expander:
                         and not opened.group("info").strip():
                     fence = None
             parts.append(line if skip or "{{" not in line
-                         else self._expand_span(line, position, file, line_at, field, ()))
+                         else self._expand_span(line, position, file, line_at, field, (), in_code=fence is not None))
             position += len(line)
         return "".join(parts)
 
     def _expand_span(self, text: str, start: int, file: str, line_at: Callable[[int], int | None],
-                     field: str | None, chain: tuple) -> str:
+                     field: str | None, chain: tuple, in_code: bool = False) -> str:
         def replace(match: re.Match) -> str:
             if match.group("escaped") is not None:
                 return "{{<" + match.group("escaped") + ">}}"
             line = line_at(start + match.start())
             try:
-                return self._shortcode(match.group("inner"), match.group(0), file, line, field, chain)
+                return self._shortcode(match.group("inner"), match.group(0), file, line, field, chain, in_code)
             except Unknown as error:
                 self.problems.append(Problem(file, f"{match.group(0)}: {error}", line=line, field=field,
                                              hint=error.hint))
@@ -103,22 +103,25 @@ class Expander:
         return SHORTCODE.sub(replace, text)
 
     def _shortcode(self, inner: str, written: str, file: str, line: int | None, field: str | None,
-                   chain: tuple) -> str:
+                   chain: tuple, in_code: bool = False) -> str:
+        """What a shortcode stands for. `in_code`: in a code block, where only meta and
+        var are expanded (the others would print their Markdown there)."""
         words = [w[1:-1] if w[:1] in "'\"" and w[-1:] == w[:1] and len(w) > 1 else w
                  for w in ARGUMENT.findall(inner)]
         name = words[0] if words else ""
-        if name == "embed" and field is None and len(words) > 1:  # a notebook's output, in the body
+        prose = field is None and not in_code
+        if name == "embed" and prose and len(words) > 1:  # a notebook's output, in the body
             self.warnings.append(Problem(
                 file, f"the output {written} embeds is not shown: Imprint does not run notebooks", line=line,
                 hint="render the notebook with Quarto and put its figure in the article as an image"))
             return '[]{.imprint-embed source="' + words[1].replace("\\", "").replace('"', "") + '"}'
-        if name == "pagebreak" and field is None:  # (html.py: a paragraph of it alone breaks the printed page)
+        if name == "pagebreak" and prose:  # (html.py: a paragraph of it alone breaks the printed page)
             return "[]{.imprint-pagebreak}"
-        if name == "kbd" and field is None and len(words) > 1:  # (Quarto's keys: the first, for every system)
+        if name == "kbd" and prose and len(words) > 1:  # (Quarto's keys: the first, for every system)
             keys = next(w for w in words[1:] if "=" not in w) if any("=" not in w for w in words[1:]) \
                 else words[1].split("=", 1)[1]
             return "[" + re.sub(r"([\\`*_{}\[\]<>#+!|~^$@])", r"\\\1", keys) + "]{.kbd}"
-        if name == "video" and field is None and len(words) > 1 and re.match(r"https?://\S+$", words[1]):
+        if name == "video" and prose and len(words) > 1 and re.match(r"https?://\S+$", words[1]):
             self.warnings.append(Problem(  # (a book plays no video: its address, which readers can follow)
                 file, f"the video of {written} is shown as its address, a link", line=line,
                 hint="give it a still as an image and a caption, and keep the link"))
