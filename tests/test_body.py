@@ -889,3 +889,27 @@ def test_markdown_attributes_are_read_where_they_are_shown_only():
     assert [n.number for n in reading.body.notes] == [1] and "real" in str(reading.body.notes[0].epub_html)
     crashes = read('::: {layout-ncol="²"}\nA.\n:::\n\n```{.python .numberLines startFrom="²"}\nx\n```\n')
     assert [w.message.split(" is")[0] for w in crashes.warnings] == ['startFrom="²"']
+
+
+def test_sections_after_an_appendix_go_on_counting():
+    reading = read("# Methods\n\n## Sub\n\n# Data {.appendix}\n\n## In data\n\n# Results {#sec-results}\n\n## R1\n\n"
+                   "# More {.appendix}\n\n# Discussion\n\nSee @sec-results.\n", number_sections=True)
+    assert [h.number for c in reading.body.chapters for h in c.headings] == [
+        "1", "1.1", "A", "A.1", "2", "2.1", "B", "3"]
+    assert 'href="#sec-results">Section 2</a>' in str(reading.body.chapters[-1].epub)
+
+
+def test_tex_macro_definitions_are_not_told_as_left_out():
+    """\\newcommand, \\renewcommand, \\def and \\DeclareMathOperator, a block of them:
+    Pandoc applies them to the formulas, nothing is lost."""
+    reading = read("\\newcommand{\\R}{\\mathbb{R}}\n\\renewcommand{\\vec}[1]{\\mathbf{#1}}\n\\def\\half{\\frac{1}{2}}\n"
+                   "\\DeclareMathOperator{\\Var}{Var}\n\nText $\\half + \\R$.\n")
+    assert reading.warnings == () and "\\frac{1}{2}" in str(reading.body.chapters[0].epub)
+
+
+def test_a_reference_to_a_heading_without_its_own_id_says_how_to_give_one():
+    with pytest.raises(SourceError) as caught:
+        read("# First\n\nText @sec-first.\n")
+    problem, = caught.value.problems
+    assert problem.message == "nothing has the label 'sec-first'"
+    assert problem.hint == "the heading 'first' is named by Pandoc: give it the id {#sec-first} after its title"

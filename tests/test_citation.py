@@ -123,3 +123,25 @@ def test_a_short_title_is_read_as_markdown(tmp_path):
     assert record["title-short"] == "An achemso demo"
     assert "An achemso demo" in (folder / "batunaev-2019-khalkhin-gol.bib").read_text()
     assert "ST  - An achemso demo" in (folder / "batunaev-2019-khalkhin-gol.ris").read_text()
+
+
+def test_tex_math_and_yaml_markdown_in_a_listed_work_are_told(tmp_path):
+    """CSL-JSON, which both engines read, has no math, and Imprint reads CSL-YAML as
+    CSL-JSON is read: $H_2O$ or *x* in a listed work prints as written, so it is said
+    at the work's line (once a work; an unlisted work says nothing)."""
+    source = tmp_path / "source" / "b"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
+    (source / "refs.bib").write_text("@article{k, author={Doe, J.}, title={On {$H_2O$} and $\\alpha$}, journal={J},"
+                                     " year={2020}}\n@book{other, title={Not $x$ cited}, year={2001}}\n",
+                                     encoding="utf-8")
+    (source / "more.yaml").write_text('references:\n- id: y\n  type: book\n  title: "A *Markdown* title"\n'
+                                      "  issued: {date-parts: [[2001]]}\n", encoding="utf-8")
+    (source / "article.md").write_text("---\ntitle: B\nauthor:\n  - name: Ann Smith\nbibliography: [refs.bib, "
+                                       "more.yaml]\n---\n\nText [@k; @y].\n", encoding="utf-8")
+    report = build(Settings.for_project(tmp_path, environ={}, formats=("epub",)))
+    assert report.ok
+    assert sorted((w.file, w.line, w.message) for w in report.warnings if "prints it as written" in w.message) == [
+        ("source/b/more.yaml", 2, "the title of 'y' holds Markdown (*Markdown*): the reference list prints it as "
+                                  "written"),
+        ("source/b/refs.bib", 1, "the title of 'k' holds TeX math ($H_2O$): the reference list prints it as written")]

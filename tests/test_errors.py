@@ -202,11 +202,12 @@ def test_a_note_longer_than_a_page_is_refused(tmp_path, capsys, monkeypatch):
     (source / "a").mkdir(parents=True)
     note = " ".join(["слово"] * 1500)
     (source / "a" / "article.md").write_text(
-        "---\ntitle: T\nlang: ru\n---\n\nТекст.[^1]\n\n[^1]: " + note + "\n")
+        "---\ntitle: T\nlang: ru\n---\n\nТекст.[^1] Ещё.[^2]\n\n[^1]: " + note + "\n\n[^2]: Коротко.\n")
     root = make_project(tmp_path / "project", source)
     code, _, err = run(root, "-f", "pdf", capsys=capsys)
     assert code == 2
     assert "source/a/article.md:8: footnote 1 is too long to fit on a page" in err
+    assert "footnote 2" not in err  # (a short note beside it is not the fault)
 
 
 def test_language_strings_must_be_complete(tmp_path, capsys, monkeypatch):

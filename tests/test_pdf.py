@@ -261,3 +261,29 @@ def test_quarto_layouts_set_figures_side_by_side(tmp_path):
     found, _, _ = words(tmp_path / "dist" / "a" / "a.pdf", 1)
     row = {w.text: round(w.y_min) for w in found if w.text in ("Surus", "Hanno", "Red", "Green", "Blue")}
     assert row["Surus"] == row["Hanno"] and row["Red"] == row["Green"] == row["Blue"], row
+
+
+def test_nothing_runs_past_the_page_and_notes_keep_their_own_type(tmp_path):
+    """A word, an identifier or an address longer than the line breaks (it ran past
+    the page's edge, the rest of the line lost); a note called from small caps or
+    bold text is set in the notes' own type."""
+    source = tmp_path / "source" / "a"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
+    (source / "article.md").write_text(
+        "---\ntitle: Long words\nauthor:\n  - name: {given: Ann, family: Lee}\ndate: 2024\n---\n\n"
+        "Long code `a_very_long_identifier_without_any_spaces_that_will_surely_overflow_the_line_width()` in.\n\n"
+        "# Pneumonoultramicroscopicsilicovolcanoconiosis_and_Donaudampfschifffahrtselektrizitätenhauptbetriebs\n\n"
+        "- A URL <https://example.com/" + "a" * 100 + "> end.\n\n"
+        "> Quoted `another_very_long_identifier_without_any_spaces_that_will_overflow_the_quote_too()` here.\n\n"
+        "[Span with note^[Note in span.]]{.smallcaps} and **bold with note^[Note in bold.]** text.\n",
+        encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("pdf",))).ok
+    pdf = tmp_path / "dist" / "a" / "a.pdf"
+    found, width, _ = words(pdf, 1)
+    right = max(w.x_max for w in found if w.text == "text.")  # (the text column's right edge, about)
+    assert max(w.x_max for w in found) <= width - 40, [w.text for w in found if w.x_max > width - 40]
+    assert right <= width - 40
+    text = page_text(pdf, 1)
+    assert "Note in span." in text and "Note in bold." in text  # (not NOTE IN SPAN.)
+    assert "Donaudampfschifffahrtselektrizitätenhauptbetriebs" in re.sub(r"[-\s]", "", text)

@@ -74,9 +74,12 @@ class Links:
                 continue
             if label is None:
                 close = closest_key(key, self.found.labels)
-                self.problem(line, f"nothing has the label '{key}'",
-                             hint=f"did you mean '{close}'?" if close else
-                             "give the figure, table, equation or heading that id: {#" + key.lower() + "}")
+                if close and not is_crossref(close):  # (@first would be a citation: a heading needs an id)
+                    hint = f"the heading '{close}' is named by Pandoc: give it the id {{#{key.lower()}}} after its title"
+                else:
+                    hint = f"did you mean '{close}'?" if close else \
+                        "give the figure, table, equation or heading that id: {#" + key.lower() + "}"
+                self.problem(line, f"nothing has the label '{key}'", hint=hint)
                 continue
             target = key if key in self.found.labels else key[0].lower() + key[1:]
             text = label.number if citation["citationMode"]["t"] == "SuppressAuthor" else label.text

@@ -184,6 +184,7 @@ class BodyReading:
                           cited=frozenset(attr(e)[0].removeprefix("ref-") for e in references),
                           bibliography=bool(setting.bibliography or setting.shared_bibliography),
                           unread_bibliography=setting.unread_bibliography)
+        warnings += _written_markup(self.records, context.cited)
         analysis = analyse(blocks, context)
         problems += analysis.problems
         warnings += analysis.warnings
@@ -300,6 +301,31 @@ def _candidate_keys(text: str) -> set[str]:
         keys.add(key)
         keys.add(key.rstrip(".,;:?!/~-+&%$#<>"))
     return keys
+
+
+_TEX_MATH = re.compile(r"\$[^$\s](?:[^$]*[^$\s])?\$")
+_MARKDOWN = re.compile(r"(?<![\w*])(\*\*?|_)(?=\S)[^*_\n]+?(?<=\S)\1(?![\w*])|~[^~\s]+~|\^[^^\s]+\^")
+
+
+def _written_markup(records: Mapping[str, bibliography.Record], cited: frozenset[str]) -> list[Problem]:
+    """A listed work whose fields hold TeX math ($H_2O$: CSL-JSON, which both citeproc
+    engines read, has no math), or, in a CSL-YAML file, Markdown (*x*: read here as
+    CSL-JSON is, as text): printed as written, so said, once a work."""
+    found = []
+    for key in sorted(cited & set(records)):
+        record = records[key]
+        yaml = record.file.endswith((".yaml", ".yml"))
+        for name, value in record.csl.items():
+            if not isinstance(value, str):
+                continue
+            written = _TEX_MATH.search(value) or (_MARKDOWN.search(value) if yaml else None)
+            if written is not None:
+                math = written.group().startswith("$")
+                found.append(Problem(record.file, f"the {name} of '{key}' holds {'TeX math' if math else 'Markdown'} "
+                                     f"({written.group()}): the reference list prints it as written", line=record.line,
+                                     hint="write it in Unicode (H₂O, α), or with CSL's markup: <i>…</i>, <sub>…</sub>"))
+                break
+    return found
 
 
 def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]

@@ -223,8 +223,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         outline = [n for n in _outline(self.blocks)]
         top = min((n["c"][0] for n in outline), default=1)
         previous = 0
-        counters: list[int] = []
-        appendix = 0
+        counters: list[int] = []  # the numbers below the top level
+        first, main, appendix = "", 0, 0  # the top level's number (an appendix's letter), and the counts
         for node in outline:
             ident, classes, _ = attr(node)
             level = min(max(1, node["c"][0] - top + 1), previous + 1)
@@ -235,16 +235,17 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                              "this heading has no text", hint="write its title after the #, or delete the line")
             number = ""
             unnumbered = "unnumbered" in classes or "unlisted" in classes
-            if level == 1 and "appendix" in classes:
-                appendix += 1
             if self.context.number_sections and not unnumbered:
-                counters = (counters + [0] * level)[:level]
-                counters[level - 1] += 1
-                first = chr(ord("A") + appendix - 1) if appendix and level >= 1 and appendix <= 26 else None
-                parts = [str(c) for c in counters]
-                if first is not None:
-                    parts[0] = first
-                number = ".".join(parts)
+                if level == 1:  # (appendices lettered A, B...; the sections after them go on counting)
+                    appendix += "appendix" in classes
+                    main += "appendix" not in classes
+                    first = (chr(ord("A") + appendix - 1) if appendix <= 26 else str(appendix)) \
+                        if "appendix" in classes else str(main)
+                    counters = []
+                else:
+                    counters = (counters + [0] * level)[:level - 1]
+                    counters[level - 2] += 1
+                number = ".".join([first or "0", *map(str, counters)])
             heading = Heading(level=level, id=ident, text=text, number=number, listed="unlisted" not in classes)
             annotate(node, level=level, id=ident, text=text, number=number)
             self.found.headings.append((node, heading))
@@ -404,7 +405,8 @@ _PRINT_FORMATS = frozenset(("pdf", "latex"))
 
 # TeX macro definitions only (\newcommand{\R}{\mathbb{R}}), which Pandoc's reader
 # applies to the formulas (its latex_macros extension) and leaves as raw TeX.
-_MACROS = re.compile(r"\s*(?:\\(?:(?:re|provide)?newcommand|DeclareMathOperator)\*?\s*\{?\\[A-Za-z]+\}?"
+_MACROS = re.compile(r"\s*(?:\\(?:(?:(?:re|provide)?newcommand|DeclareMathOperator)\*?\s*\{?\\[A-Za-z]+\}?"
+                     r"|def\s*\\[A-Za-z]+(?:#\d)*)"
                      r"(?:\[\d\]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|\s)*\s*)+")
 
 # A code line's annotation (Quarto): a comment of the language holding <n>, at the line's end.

@@ -276,13 +276,15 @@ def _overlong_notes(document, job: Job) -> list[Problem]:
         for area in page_box.children:
             if type(area).__name__ != "FootnoteAreaBox" or area.position_y >= page_box.content_box_y():
                 continue
-            for box in area.children:
-                element = getattr(box, "element", None)
-                found = job.notes.get(element.get("id")) if element is not None else None
-                if found is not None:
-                    line, number = found
-                    problems.append(Problem(job.file, f"footnote {number} is too long to fit on a page", line=line,
-                                            hint="shorten it, split it, or move part of it into the text"))
+            notes = [(box, job.notes.get(box.element.get("id"))) for box in area.children
+                     if getattr(box, "element", None) is not None]
+            notes = [(box, found) for box, found in notes if found is not None]
+            # (the notes taller than a page; else the tallest: the short ones beside it are not the fault)
+            overlong = [n for n in notes if n[0].margin_height() > page_box.height] \
+                or sorted(notes, key=lambda n: n[0].margin_height())[-1:]
+            for _, (line, number) in overlong:
+                problems.append(Problem(job.file, f"footnote {number} is too long to fit on a page", line=line,
+                                        hint="shorten it, split it, or move part of it into the text"))
     return problems
 
 
