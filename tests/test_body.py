@@ -913,3 +913,8 @@ def test_a_reference_to_a_heading_without_its_own_id_says_how_to_give_one():
     problem, = caught.value.problems
     assert problem.message == "nothing has the label 'sec-first'"
     assert problem.hint == "the heading 'first' is named by Pandoc: give it the id {#sec-first} after its title"
+
+
+def test_a_formula_with_a_backtick_is_told_at_its_line():
+    reading = read("Para.\n\nPrices $5 and $6. Escaped \\$x\\$. Backticks `$x$`.\n")
+    assert [w.line for w in reading.warnings] == [3]

@@ -337,7 +337,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
     def code_and_raw(self) -> None:
         for node in self.each("Math"):
             first = next((row.strip() for row in node["c"][1].split("\n") if row.strip()), "")
-            self.found.math.append((node, self.source.take(first) if first else None))
+            line = (self.source.take(first) or self.source.take(first, code=True)) if first else None
+            self.found.math.append((node, line))  # (in code too: a formula may hold a backtick)
         for node in self.each("CodeBlock", "Code", "RawBlock", "RawInline"):
             kind = node["t"]
             if kind == "CodeBlock" and "imprint-shown-cell" in attr(node)[1]:  # (```{{python}}: shown as written)
