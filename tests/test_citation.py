@@ -6,6 +6,7 @@ import json
 import re
 import zipfile
 
+import pytest
 from lxml import etree
 
 from conftest import CASES, REPO, make_project
@@ -125,6 +126,7 @@ def test_a_short_title_is_read_as_markdown(tmp_path):
     assert "ST  - An achemso demo" in (folder / "batunaev-2019-khalkhin-gol.ris").read_text()
 
 
+@pytest.mark.slow  # (a build: out of the quick loop)
 def test_tex_math_and_yaml_markdown_in_a_listed_work_are_told(tmp_path):
     """CSL-JSON, which both engines read, has no math, and Imprint reads CSL-YAML as
     CSL-JSON is read: $H_2O$ or *x* in a listed work prints as written, so it is said

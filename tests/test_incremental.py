@@ -105,6 +105,7 @@ def test_an_issue_rebuilds_only_what_its_pages_change(tmp_path):
     assert moved != pages["apparatus-en"]
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_parallel_builds_make_the_same_files(tmp_path):
     root = small_project(tmp_path, 4)
     one = build(Settings.for_project(root, dist_dir=tmp_path / "one", formats=FORMATS, environ={}, jobs=1))

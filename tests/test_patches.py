@@ -244,6 +244,7 @@ def test_pyphen_patch_reads_every_dictionary_alike(monkeypatch):
 
 # -- weasyprint_rewrap: a line Pango keeps whole but WeasyPrint measures too wide
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_a_line_pango_keeps_whole_but_too_wide_is_wrapped(tmp_path, monkeypatch):
     """The seed with a paragraph of Quarto's ACM template after a heading: its
     first line was "A" alone (the text before the bold word measured 0.8 px too
@@ -491,6 +492,7 @@ print(len(calls))
 """
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_weasyprint_opens_its_libraries_without_a_search():
     patched = _run(FIND_LIBRARY_CALLS.format(importing="import imprint.editions.pdf.weasy"))
     plain = _run(FIND_LIBRARY_CALLS.format(importing="import weasyprint"))

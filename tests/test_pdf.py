@@ -221,6 +221,7 @@ def test_an_unlisted_heading_is_in_neither_the_contents_nor_the_outline(tmp_path
 TABLES = 24
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_a_table_caption_stays_with_its_table(tmp_path):
     """A caption never ends a page with its table on the next (print.css: the
     caption avoids a break after it): tables after 1, 2, 3... short paragraphs, so
@@ -243,6 +244,7 @@ def test_a_table_caption_stays_with_its_table(tmp_path):
         assert re.search(rf"\bROW{n}\b", pages[caption]), f"caption {n} is alone at the foot of page {caption + 1}"
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_quarto_layouts_set_figures_side_by_side(tmp_path):
     """`::: {layout-ncol=2}` and a figure div's `layout-ncol=3`: their figures share
     a row in print (their captions on one line), as in Quarto."""
@@ -263,6 +265,7 @@ def test_quarto_layouts_set_figures_side_by_side(tmp_path):
     assert row["Surus"] == row["Hanno"] and row["Red"] == row["Green"] == row["Blue"], row
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_nothing_runs_past_the_page_and_notes_keep_their_own_type(tmp_path):
     """A word, an identifier or an address longer than the line breaks (it ran past
     the page's edge, the rest of the line lost); a note called from small caps or

@@ -302,6 +302,7 @@ def test_a_template_compiled_before_its_work_was_counted_is_not_loaded_from_the_
     assert len(list((tmp_path / "cache").iterdir())) == 2
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
 def test_the_sandbox_changes_no_byte_of_any_edition(tmp_path, monkeypatch):
     """Imprint's own templates give the same editions in the sandbox as in a plain
     Environment (built here, in this process, once with each)."""
