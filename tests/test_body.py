@@ -918,3 +918,10 @@ def test_a_reference_to_a_heading_without_its_own_id_says_how_to_give_one():
 def test_a_formula_with_a_backtick_is_told_at_its_line():
     reading = read("Para.\n\nPrices $5 and $6. Escaped \\$x\\$. Backticks `$x$`.\n")
     assert [w.line for w in reading.warnings] == [3]
+
+
+def test_fig_align_places_a_figure(folder):
+    reading = read('![Left](map.png){fig-align="left"}\n\n::: {#fig-r fig-align="right"}\n![R](map.png)\n\nRight\n:::\n',
+                   folder=folder)
+    html = str(reading.body.chapters[0].print)
+    assert '<figure class="figure fig-align-left">' in html and '<figure class="figure fig-align-right" id="fig-r">' in html

@@ -335,7 +335,8 @@ class Renderer:
     def _Figure(self, node: Node) -> str:
         (ident, classes, pairs), caption, content = node["c"]
         found = note(node)
-        names = " ".join(["figure"] + [c for c in classes if c != "figure"] + _layout(pairs, content))
+        names = " ".join(["figure"] + [c for c in classes if c != "figure"] + _layout(pairs, content)
+                         + _align(pairs, content))
         body = self.blocks(content)
         caption_html = self._caption(caption)
         figcaption = ""
@@ -597,6 +598,14 @@ def _layout(pairs: list[list[str]], content: list[Node]) -> list[str]:
         rows = re.findall(r"\[([^\[\]]*)\]", values["layout"])
         count = max((len(re.findall(r"-?\d+(?:\.\d+)?", row)) for row in rows), default=0)
     return [f"layout-ncol-{min(count, 6)}"] if count >= 1 else []
+
+
+def _align(pairs: list[list[str]], content: list[Node]) -> list[str]:
+    """Quarto's `fig-align` (on the figure, or on its one image) as a class the
+    stylesheets place: fig-align-left, -right (centre is the figures' default)."""
+    images = [n for block in content if block["t"] in ("Plain", "Para") for n in block["c"] if n["t"] == "Image"]
+    value = dict(pairs).get("fig-align") or (dict(attr(images[0])[2]).get("fig-align") if len(images) == 1 else None)
+    return [f"fig-align-{value}"] if value in ("left", "right") else []
 
 
 def _number_from(node: Node) -> int | None:
