@@ -925,3 +925,12 @@ def test_fig_align_places_a_figure(folder):
                    folder=folder)
     html = str(reading.body.chapters[0].print)
     assert '<figure class="figure fig-align-left">' in html and '<figure class="figure fig-align-right" id="fig-r">' in html
+
+
+def test_a_passage_in_a_language_without_words_takes_its_quotation_marks():
+    """styles/locales/quotation-marks.yaml (CLDR's marks): a German or French
+    passage in an English article is quoted as German or French is."""
+    strings = Theme(REPO, REPO / "styles").strings
+    html = str(body('She wrote [Er sagte "Hallo \'Welt\'"]{lang=de} and [il dit "oui"]{lang=fr}.',
+                    words_for=strings).chapters[0].epub)
+    assert "Er sagte „Hallo ‚Welt‘“" in html and "il dit «oui»" in html

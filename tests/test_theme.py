@@ -76,3 +76,21 @@ def test_a_mistyped_or_old_style_name_is_offered_the_close_ones(name, offered):
     with pytest.raises(StyleError) as caught:
         Theme(REPO, REPO / "styles").csl_style(name)
     assert caught.value.problems[0].hint.startswith(f"did you mean {offered}"), caught.value.problems[0].hint
+
+
+def test_a_projects_quotation_marks_go_over_imprints_and_are_checked(tmp_path):
+    """A project's styles/locales/quotation-marks.yaml changes a language's marks
+    (the others stay Imprint's); a language given other than four marks is refused
+    at its line."""
+    from imprint.errors import StyleError
+
+    styles = tmp_path / "styles"
+    (styles / "locales").mkdir(parents=True)
+    (styles / "locales" / "quotation-marks.yaml").write_text('de: "»«›‹"\n', encoding="utf-8")
+    theme = Theme(tmp_path, styles)
+    assert theme.strings("de")["quotes"] == "»«›‹" and theme.strings("pl")["quotes"] == "„”«»"
+    (styles / "locales" / "quotation-marks.yaml").write_text('de: "»«›‹"\nfr: "«»"\n', encoding="utf-8")
+    with pytest.raises(StyleError) as caught:
+        Theme(tmp_path, styles).strings("fr")
+    problem, = caught.value.problems
+    assert problem.line == 2 and "four marks" in problem.message and "fr" in problem.message

@@ -51,6 +51,7 @@ TEMPLATE_OPTIONS = dict(autoescape=True, trim_blocks=True, lstrip_blocks=True, k
 SHIPPED_TO = {"epub.css": "the EPUB", "site.css": "the download site"}
 TEMPLATES = "templates"
 LOCALES = "locales"
+QUOTATION_MARKS = "quotation-marks.yaml"  # in LOCALES
 CSS = "css"
 CSL = "csl"
 FALLBACK_LANG = "en"
@@ -78,6 +79,7 @@ class Theme:
         project = StylesDir(root, styles_dir)
         self.path = (project,) if len(styles_path(styles_dir)) == 1 else (project, IMPRINT_STYLES)
         self._strings: dict[str, Mapping[str, Any]] = {}
+        self._marks: Mapping[str, str] | None = None  # (styles/locales/quotation-marks.yaml, read once)
         self._checked: set[tuple[Path, str | None]] = set()  # stylesheets found to load nothing they may not
         # This theme among the ones sent to workers: a worker keeps the one it made
         # for it (its Jinja environment, templates, words) for the build's next units.
@@ -205,16 +207,46 @@ class Theme:
         """
         candidates = [lang, lang.split("-")[0], FALLBACK_LANG]
         for candidate in candidates:
-            if candidate in self._strings:
-                return self._strings[candidate]
-            found = [(entry, entry.dir / LOCALES / f"{candidate}.yaml") for entry in self.path
-                     if (entry.dir / LOCALES / f"{candidate}.yaml").exists()]
-            if found:
+            if candidate not in self._strings:
+                found = [(entry, entry.dir / LOCALES / f"{candidate}.yaml") for entry in self.path
+                         if (entry.dir / LOCALES / f"{candidate}.yaml").exists()]
+                if not found:
+                    continue
                 self._strings[candidate] = self._load_strings(found)
-                return self._strings[candidate]
+            words = self._strings[candidate]
+            if candidate == FALLBACK_LANG and lang.split("-")[0] != FALLBACK_LANG:
+                marks = self._quotation_marks()  # (a language without words of its own keeps its quotes)
+                found_marks = marks.get(lang) or marks.get(lang.split("-")[0])
+                if found_marks:
+                    return ReadOnlyDict({**words, "quotes": found_marks})
+            return words
         raise StyleError.single(
             display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
         )
+
+    def _quotation_marks(self) -> Mapping[str, str]:
+        """styles/locales/quotation-marks.yaml: each language's marks (double open and
+        close, single open and close), for a passage in a language that has no
+        words file (the project's file over Imprint's, language by language)."""
+        if self._marks is None:
+            marks: dict[str, str] = {}
+            for entry in reversed(self.path):
+                path = entry.dir / LOCALES / QUOTATION_MARKS
+                if not path.exists():
+                    continue
+                file = display(path, self.root)
+                try:
+                    located = load_yaml(read_text(entry.root, path, "quotation marks"), file)
+                except SourceError as error:
+                    raise StyleError(error.problems) from None
+                data = located.data if isinstance(located.data, dict) else {}
+                bad = [str(k) for k, v in data.items() if not (isinstance(v, str) and len(v) == 4)]
+                if bad or not isinstance(located.data, dict):
+                    raise StyleError.single(file, f"each language needs four marks (“”‘’): {', '.join(bad[:5])}",
+                                            line=located.line_of((bad[0],)) if bad else 1)
+                marks.update({str(k): v for k, v in data.items()})
+            self._marks = marks
+        return self._marks
 
     def _load_strings(self, found: list[tuple[StylesDir, Path]]) -> Mapping[str, Any]:
         words: dict[str, Any] = {}
