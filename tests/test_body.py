@@ -934,3 +934,14 @@ def test_a_passage_in_a_language_without_words_takes_its_quotation_marks():
     html = str(body('She wrote [Er sagte "Hallo \'Welt\'"]{lang=de} and [il dit "oui"]{lang=fr}.',
                     words_for=strings).chapters[0].epub)
     assert "Er sagte „Hallo ‚Welt‘“" in html and "il dit «oui»" in html
+
+
+def test_what_quartos_divs_cannot_use_is_told():
+    """A list table of another shape (printed as a list), a tbl-cap beside the
+    table's own caption (not printed), an annotation no list item explains."""
+    reading = read("::: {.list-table}\n- - a\n  - b\n- text\n:::\n\n::: {#tbl-x tbl-cap=\"Cap\"}\n| a |\n|---|\n| 1 |"
+                   "\n\n: Own\n:::\n\n```r\nx # <1>\ny # <3>\n```\n1. One\n2. Two\n")
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (1, "this list table is not a list of rows, each a list of cells: it is printed as a list"),
+        (7, "the table 'tbl-x' has a caption of its own: its tbl-cap is not printed"),
+        (17, "the code's annotation <3> has no item in the list after the code")]

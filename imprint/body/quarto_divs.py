@@ -42,6 +42,10 @@ class QuartoDivs:
             ident, classes, _ = attr(node)
             if "list-table" in classes:
                 blocks[index] = _list_table(node)
+                if blocks[index] is node:
+                    self.warn(self._id_line(ident) if ident else self.source.take(".list-table"),
+                              "this list table is not a list of rows, each a list of cells: it is printed as a list",
+                              hint="write each row as '- - cell' and each further cell as '  - cell', nothing else")
             elif ident.startswith("fig-"):
                 blocks[index] = self._figure_div(node)
             elif ident.startswith("tbl-"):
@@ -107,6 +111,9 @@ class QuartoDivs:
         written = attr_inlines(div, "tbl-cap")
         note(div).get(TEXTS, {}).pop("tbl-cap", None)  # (the table's caption now, read there)
         rest = [b for b in content if b is not table]
+        if table["c"][1][1] and written:  # (two captions: the table's own is printed)
+            self.warn(self._id_line(ident), f"the table '{ident}' has a caption of its own: its tbl-cap is not printed",
+                      hint="keep one of them")
         if not table["c"][1][1] and written:
             table["c"][1] = [None, [{"t": "Plain", "c": written}]]
         elif not table["c"][1][1] and len(rest) == 1 and rest[0]["t"] == "Para" and table in content:

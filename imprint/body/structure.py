@@ -333,6 +333,10 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                 if marks:
                     annotate(code, text="\n".join(lines), annotations=marks)
                     annotate(after, code_annotations=True)
+                    start, items = after["c"][0][0], len(after["c"][1])
+                    for mark in sorted({int(m) for m in marks.values()} - set(range(start, start + items))):
+                        self.warn(self.source.take(f"<{mark}>", code=True), f"the code's annotation <{mark}> has "
+                                  "no item in the list after the code", hint=f"add item {mark}. to the list")
 
     def code_and_raw(self) -> None:
         for node in self.each("Math"):
