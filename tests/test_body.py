@@ -59,6 +59,11 @@ def body(text: str, quotes: str = EN, **more):
     return read(text, quotes, **more).body
 
 
+def both(reading: Reading) -> tuple[str, str]:
+    """The first chapter in the EPUB's dialect and in print's."""
+    return str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)
+
+
 def problems(text: str, **more) -> list[str]:
     with pytest.raises(SourceError) as caught:
         read(text, **more)
@@ -323,7 +328,7 @@ def test_an_image_keeps_its_height_title_classes_and_id(folder):
     the title, classes and an inline image's id are in both editions."""
     reading = read('![A map](map.png "The title"){width=40% height=3cm .bordered}\n\n'
                    "Inline ![logo](map.png){#logo height=20}, and ![x](map.png){height=50%}.\n", folder=folder)
-    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+    for html in both(reading):
         assert 'alt="A map" class="bordered width-40" style="height: 3cm;" title="The title"/>' in html
         assert '<img id="logo" src="' in html and 'alt="logo" style="height: 20px;"/>' in html
         assert 'alt="x"/>' in html
@@ -338,7 +343,7 @@ def test_code_lines_numbered_and_file_names_shown():
     reading = read('```{.python .numberLines startFrom="9" filename="run.py"}\nimport os\nprint(os)\n```\n\n'
                    "```{python}\n#| code-line-numbers: true\n#| filename: cell.py\nx = 1\n```\n\n"
                    "~~~ {.numberLines startFrom=x}\na\n~~~\n")
-    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+    for html in both(reading):
         assert '<p class="code-filename"><code>run.py</code></p>' in html
         assert '<span class="line-number" aria-hidden="true">9</span><span class="im">import' in html
         assert '<span class="line-number" aria-hidden="true">10</span><span class="bu">print' in html
@@ -755,7 +760,7 @@ def test_quarto_cells_hidden_as_their_options_ask():
                    "```{python}\n#| eval: false\nshown = 2\n```\n\n"
                    '```{mermaid}\n%%| label: fig-flow\n%%| fig-cap: "A flowchart"\nflowchart LR\n  A --> B\n```\n\n'
                    "See @fig-flow and @fig-hidden.\n", words={**WORDS, "cell_missing": "Missing: {language}"})
-    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+    for html in both(reading):
         assert "API_KEY" not in html and "do-not-print" not in html and "secret" not in html
         assert '<p class="cell-missing"><em>Missing: python</em></p><figcaption>' in html
         assert "Figure 1.</span> Hidden <em>code</em>" in html and "Figure 2.</span> A flowchart" in html
@@ -772,7 +777,7 @@ def test_a_quarto_table_div_takes_tbl_cap_and_a_table_in_inner_divs():
     reading = read("::: {#tbl-cars .cell tbl-cap='Cars'}\n::: {.cell-output-display}\n| speed| dist|\n"
                    "|-----:|----:|\n|     4|    2|\n:::\n:::\n\n"
                    '::: {#tbl-a tbl-cap="Cars *A*"}\n| a |\n|---|\n| 1 |\n:::\n\nSee @tbl-cars and @tbl-a.\n')
-    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+    for html in both(reading):
         assert '<span class="table-label">Table 1.</span> Cars</' in html
         assert '<span class="table-label">Table 2.</span> Cars <em>A</em></' in html
         assert 'href="#tbl-cars">Table 1</a> and <a class="crossref" href="#tbl-a">Table 2</a>' in html
@@ -808,7 +813,7 @@ def test_quarto_code_annotations_number_the_lines_the_list_explains():
     Without a list after it, a comment is code like any other."""
     reading = read("```r\npenguins |>        # <1>\n  mutate(x = 1)    // <2>\n```\n1. Take `penguins`,\n"
                    "2. add a column.\n\n```python\nx = 1  # <1>\n```\n\nText.\n")
-    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+    for html in both(reading):
         assert 'penguins <span class="sc">|&gt;</span> <span class="code-annotation">(1)</span>\n' in html
         assert '<span class="dv">1</span>) <span class="code-annotation">(2)</span></code>' in html
         assert '<ol class="code-annotations">' in html and "# &lt;1&gt;" in html  # (the second: no list)
@@ -820,7 +825,7 @@ def test_a_quarto_list_table_is_a_table():
     rows, captioned by the paragraph before the list."""
     reading = read('::: {#tbl-fns .list-table header-rows=1 widths="3,1" aligns="l,r"}\nFunctions *used*\n\n'
                    "- - Function\n  - Description\n- - `sum()`\n  - Add values\n- - `mean()`\n:::\n\nSee @tbl-fns.\n")
-    for html in (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print)):
+    for html in both(reading):
         assert '<span class="table-label">Table 1.</span> Functions <em>used</em>' in html
         assert '<th class="align-left">Function</th><th class="align-right">Description</th>' in html
         assert '<td class="align-left"><code>sum()</code></td><td class="align-right">Add values</td>' in html

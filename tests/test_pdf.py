@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pikepdf
 import pytest
@@ -169,20 +168,30 @@ def test_footnotes_stay_with_their_calls_in_generated_articles(seed, tmp_path):
     assert calls == notes
 
 
+def built_article(tmp_path, title: str, body: str, formats=("pdf",), image: bool = False):
+    """An article `a` of this body built alone (with an image e.png beside it if
+    asked for): its dist folder."""
+    source = tmp_path / "source" / "a"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
+    if image:
+        from PIL import Image
+
+        Image.new("RGB", (400, 300), "white").save(source / "e.png")
+    (source / "article.md").write_text(f"---\ntitle: {title}\nauthor:\n  - name: {{given: Ann, family: Lee}}\n"
+                                       f"date: 2024\n---\n\n{body}", encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=formats)).ok
+    return tmp_path / "dist" / "a"
+
+
 def test_a_wide_table_and_a_long_code_line_stay_on_the_page(tmp_path):
     """A table of more columns than the measure holds, and a line of code with no
     space, were cut at the paper's edge, in silence: their cells and characters
     break (overflow-wrap: anywhere) and a table of many columns is set smaller."""
-    source = tmp_path / "source" / "a"
-    source.mkdir(parents=True)
-    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
     header = "| " + " | ".join(f"Column{i}" for i in range(11)) + " |\n|" + "---|" * 11 + "\n"
     row = "| " + " | ".join(f"{i}2,345,678" for i in range(10)) + " | LASTCELL |\n"
     code = "x" * 150 + "END"
-    (source / "article.md").write_text("---\ntitle: Wide\nauthor:\n  - name: {given: Ann, family: Lee}\ndate: 2024\n"
-                                       f"---\n\n{header}{row}\n```\n{code}\n```\n", encoding="utf-8")
-    assert build(Settings.for_project(tmp_path, environ={}, formats=("pdf",))).ok
-    pdf = tmp_path / "dist" / "a" / "a.pdf"
+    pdf = built_article(tmp_path, "Wide", f"{header}{row}\n```\n{code}\n```\n") / "a.pdf"
     found, width, _ = words(pdf, 1)
     assert found and max(w.x_max for w in found) <= width - 20, [w for w in found if w.x_max > width - 20]
     text = re.sub(r"[-\u2010]?\s+", "", page_text(pdf, 1))
@@ -194,14 +203,9 @@ def test_an_unlisted_heading_is_in_neither_the_contents_nor_the_outline(tmp_path
     the EPUB's contents or the PDF's outline."""
     import zipfile
 
-    source = tmp_path / "source" / "a"
-    source.mkdir(parents=True)
-    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
-    (source / "article.md").write_text(
-        "---\ntitle: Unlisted\nauthor:\n  - name: {given: Ann, family: Lee}\ndate: 2024\n---\n\n"
-        "# Listed one\n\nText.\n\n## Sub listed\n\nText.\n\n## Sub hidden {.unlisted}\n\nText.\n\n"
-        "# Top hidden {.unlisted}\n\nText.\n\n# Listed two\n\nText.\n", encoding="utf-8")
-    assert build(Settings.for_project(tmp_path, environ={}, formats=("epub", "pdf"))).ok
+    built_article(tmp_path, "Unlisted", "# Listed one\n\nText.\n\n## Sub listed\n\nText.\n\n"
+                  "## Sub hidden {.unlisted}\n\nText.\n\n# Top hidden {.unlisted}\n\nText.\n\n# Listed two\n\nText.\n",
+                  formats=("epub", "pdf"))
     with zipfile.ZipFile(tmp_path / "dist" / "a" / "a.epub") as book:
         nav = book.read("EPUB/nav.xhtml").decode()
         text = "".join(book.read(n).decode() for n in book.namelist() if n.startswith("EPUB/chapter-"))
@@ -227,18 +231,9 @@ def test_a_table_caption_stays_with_its_table(tmp_path):
     caption avoids a break after it): tables after 1, 2, 3... short paragraphs, so
     that some captions fall at a page's foot (without the rule, caption 8 did, its
     table pushed on by the figure after it)."""
-    source = tmp_path / "source" / "a"
-    source.mkdir(parents=True)
-    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
-    from PIL import Image
-
-    Image.new("RGB", (400, 300), "white").save(source / "e.png")
     parts = ["A short paragraph.\n\n" * n + f"| A{n} | B |\n|---|---|\n| ROW{n} | x |\n| 2 | x |\n\n: Caption {n}\n\n"
              f"![Figure {n}](e.png)\n\n" for n in range(1, TABLES + 1)]
-    (source / "article.md").write_text("---\ntitle: Tables\nauthor:\n  - name: {given: Ann, family: Lee}\n"
-                                       "date: 2024\n---\n\n" + "".join(parts), encoding="utf-8")
-    assert build(Settings.for_project(tmp_path, environ={}, formats=("pdf",))).ok
-    pages = pages_text(tmp_path / "dist" / "a" / "a.pdf")
+    pages = pages_text(built_article(tmp_path, "Tables", "".join(parts), image=True) / "a.pdf")
     for n in range(1, TABLES + 1):
         caption = next(i for i, text in enumerate(pages) if re.search(rf"Caption {n}\b", text))
         assert re.search(rf"\bROW{n}\b", pages[caption]), f"caption {n} is alone at the foot of page {caption + 1}"
@@ -248,19 +243,11 @@ def test_a_table_caption_stays_with_its_table(tmp_path):
 def test_quarto_layouts_set_figures_side_by_side(tmp_path):
     """`::: {layout-ncol=2}` and a figure div's `layout-ncol=3`: their figures share
     a row in print (their captions on one line), as in Quarto."""
-    from PIL import Image
-
-    source = tmp_path / "source" / "a"
-    source.mkdir(parents=True)
-    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
-    Image.new("RGB", (400, 300), "white").save(source / "e.png")
-    (source / "article.md").write_text(
-        "---\ntitle: Layouts\nauthor:\n  - name: {given: Ann, family: Lee}\ndate: 2024\n---\n\nText.\n\n"
-        "::: {layout-ncol=2}\n![Surus](e.png)\n\n![Hanno](e.png)\n:::\n\n"
-        "::: {#fig-all layout-ncol=3}\n![Red](e.png){#fig-a}\n\n![Green](e.png){#fig-b}\n\n"
-        "![Blue](e.png){#fig-c}\n\nElephants\n:::\n", encoding="utf-8")
-    assert build(Settings.for_project(tmp_path, environ={}, formats=("pdf",))).ok
-    found, _, _ = words(tmp_path / "dist" / "a" / "a.pdf", 1)
+    dist = built_article(tmp_path, "Layouts", "Text.\n\n::: {layout-ncol=2}\n![Surus](e.png)\n\n"
+                         "![Hanno](e.png)\n:::\n\n"
+                         "::: {#fig-all layout-ncol=3}\n![Red](e.png){#fig-a}\n\n![Green](e.png){#fig-b}\n\n"
+                         "![Blue](e.png){#fig-c}\n\nElephants\n:::\n", image=True)
+    found, _, _ = words(dist / "a.pdf", 1)
     row = {w.text: round(w.y_min) for w in found if w.text in ("Surus", "Hanno", "Red", "Green", "Blue")}
     assert row["Surus"] == row["Hanno"] and row["Red"] == row["Green"] == row["Blue"], row
 
@@ -270,19 +257,13 @@ def test_nothing_runs_past_the_page_and_notes_keep_their_own_type(tmp_path):
     """A word, an identifier or an address longer than the line breaks (it ran past
     the page's edge, the rest of the line lost); a note called from small caps or
     bold text is set in the notes' own type."""
-    source = tmp_path / "source" / "a"
-    source.mkdir(parents=True)
-    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
-    (source / "article.md").write_text(
-        "---\ntitle: Long words\nauthor:\n  - name: {given: Ann, family: Lee}\ndate: 2024\n---\n\n"
+    pdf = built_article(
+        tmp_path, "Long words",
         "Long code `a_very_long_identifier_without_any_spaces_that_will_surely_overflow_the_line_width()` in.\n\n"
         "# Pneumonoultramicroscopicsilicovolcanoconiosis_and_Donaudampfschifffahrtselektrizitätenhauptbetriebs\n\n"
         "- A URL <https://example.com/" + "a" * 100 + "> end.\n\n"
         "> Quoted `another_very_long_identifier_without_any_spaces_that_will_overflow_the_quote_too()` here.\n\n"
-        "[Span with note^[Note in span.]]{.smallcaps} and **bold with note^[Note in bold.]** text.\n",
-        encoding="utf-8")
-    assert build(Settings.for_project(tmp_path, environ={}, formats=("pdf",))).ok
-    pdf = tmp_path / "dist" / "a" / "a.pdf"
+        "[Span with note^[Note in span.]]{.smallcaps} and **bold with note^[Note in bold.]** text.\n") / "a.pdf"
     found, width, _ = words(pdf, 1)
     right = max(w.x_max for w in found if w.text == "text.")  # (the text column's right edge, about)
     assert max(w.x_max for w in found) <= width - 40, [w.text for w in found if w.x_max > width - 40]

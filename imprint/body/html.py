@@ -115,9 +115,16 @@ class Renderer:
         method = getattr(self, "_" + node["t"], None)
         if method is None:  # (never silently)
             raise InternalError(f"no rendering for Pandoc's {node['t']}")
+        with self._quotes_of_its_own():
+            return method(node)
+
+    @contextmanager
+    def _quotes_of_its_own(self):
+        """Within a block (or a note set in the line), the typed quotation marks
+        counted afresh (_text), as the text around it counts its own."""
         typed, self._typed_open = self._typed_open, 0
         try:
-            return method(node)
+            yield
         finally:
             self._typed_open = typed
 
@@ -127,11 +134,8 @@ class Renderer:
         <ul> or <pre> (its parser would close the paragraph there and leave the
         rest of the note in the text). notes.py refuses tables, figures and
         headings in notes."""
-        typed, self._typed_open = self._typed_open, 0  # (a note's quotes are its own, as block() counts them)
-        try:
+        with self._quotes_of_its_own():
             return self._inline_blocks(blocks)
-        finally:
-            self._typed_open = typed
 
     def _inline_blocks(self, blocks: list[Node]) -> str:
         out = []
@@ -191,21 +195,11 @@ class Renderer:
         found = note(node)
         if found.get("omitted"):  # (a Quarto cell of `include: false`)
             return ""
-        (ident, classes, _), text = node["c"]
-        code = found.get("html") or escape(found.get("text", text))
-        language = found.get("language")
-        names = ["sourceCode"] + ([language] if language else []) + [c for c in classes if c != language]
-        marks = found.get("annotations")
-        if marks:  # (Quarto's code annotations: each line's number, explained in the list after the code)
-            code = "\n".join(row + (f' <span class="code-annotation">({marks[i]})</span>' if i in marks else "")
-                             for i, row in enumerate(code.split("\n")))
-        first = _number_from(node)
-        if first is not None:  # (Pandoc's .numberLines, startFrom; Quarto's code-line-numbers)
-            code = "\n".join(f'<span class="line-number" aria-hidden="true">{n}</span>{line}'
-                              for n, line in enumerate(code.split("\n"), first))
-        pre = f'<pre class="{attribute(" ".join(names))}"><code>{code}</code></pre>'
+        ident = attr(node)[0]
         if found.get("missing"):  # (a Quarto cell of `echo: false`: its code hidden, its output not made)
             pre = f'<p class="cell-missing"><em>{escape(found["missing"])}</em></p>'
+        else:
+            pre = self._pre(node)
         filename = found.get("filename") or attr_value(node, "filename")
         if filename:  # (Quarto's: the file's name over its code)
             pre = (f'<div class="code-with-filename"><p class="code-filename"><code>{escape(filename)}</code></p>'
@@ -217,6 +211,24 @@ class Renderer:
                     f'<figcaption><span class="figure-label">{escape(label)}</span> {caption}</figcaption>'
                     f"</figure>\n")
         return f"<div{_id(ident)} class=\"code-block\">{pre}</div>\n" if ident else pre + "\n"
+
+    def _pre(self, node: Node) -> str:
+        """A code block's code: highlighted (reader._highlight), its annotations' numbers
+        and its lines' numbers added."""
+        found = note(node)
+        (_, classes, _), text = node["c"]
+        code = found.get("html") or escape(found.get("text", text))
+        language = found.get("language")
+        names = ["sourceCode"] + ([language] if language else []) + [c for c in classes if c != language]
+        marks = found.get("annotations")
+        if marks:  # (Quarto's code annotations: each line's number, explained in the list after the code)
+            code = "\n".join(row + (f' <span class="code-annotation">({marks[i]})</span>' if i in marks else "")
+                             for i, row in enumerate(code.split("\n")))
+        first = _number_from(node)
+        if first is not None:  # (Pandoc's .numberLines, startFrom; Quarto's code-line-numbers)
+            code = "\n".join(f'<span class="line-number" aria-hidden="true">{n}</span>{line}'
+                              for n, line in enumerate(code.split("\n"), first))
+        return f'<pre class="{attribute(" ".join(names))}"><code>{code}</code></pre>'
 
     def _RawBlock(self, node: Node) -> str:
         text = raw_html(node)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+from typing import Iterator
 from urllib.parse import quote
 
 from .ast import TEXTS, Node, annotate, attr, walk
@@ -37,17 +38,10 @@ def mark_cells(text: str, first_line: int) -> str:
     if "```{" not in text and "~~~{" not in text and "``` {" not in text:
         return text
     lines = text.split("\n")
-    open_fence: str | None = None
-    for index, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if match is None:
+    for index, _, where, match in _fenced(lines):
+        if where != "opening":
             continue
         fence = match.group("fence")
-        if open_fence is not None:
-            if fence[0] == open_fence[0] and len(fence) >= len(open_fence) and not match.group("info").strip():
-                open_fence = None
-            continue
-        open_fence = fence
         cell, shown = _CELL.match(match.group("info")), _SHOWN_CELL.match(match.group("info"))
         if cell is not None:
             lines[index] = (f"{match.group('indent')}{fence}{{.{cell.group('lang')} .imprint-cell "
@@ -56,6 +50,23 @@ def mark_cells(text: str, first_line: int) -> str:
             written = quote(f"{fence}{{{shown.group('info').strip()}}}", safe="")
             lines[index] = f"{match.group('indent')}{fence}{{.imprint-shown-cell imprint-fence=\"{written}\"}}"
     return "\n".join(lines)
+
+
+def _fenced(lines: list[str]) -> Iterator[tuple[int, str, str, re.Match | None]]:
+    """Each line with where it stands: "text", a code block's "opening" fence (with
+    its match), its "code", or its "closing" fence."""
+    open_fence: str | None = None
+    for index, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if open_fence is None:
+            open_fence = match.group("fence") if match else None
+            yield index, line, "opening" if match else "text", match
+        elif match and match.group("fence")[0] == open_fence[0] and len(match.group("fence")) >= len(open_fence) \
+                and not match.group("info").strip():
+            open_fence = None
+            yield index, line, "closing", match
+        else:
+            yield index, line, "code", match
 
 
 MARKDOWN_ATTRIBUTES = ("title", "name", "fig-cap", "tbl-cap", "lst-cap")
@@ -73,19 +84,12 @@ def written_texts(text: str) -> list[str]:
     reader will hold them (escapes and entities read): in attribute lists outside
     code (a fence's own line included), and in a cell's `#|` caption lines."""
     found: dict[str, None] = {}
-    fence: str | None = None
-    for line in text.split("\n"):
-        opened = _FENCE.match(line)
-        if fence is not None:  # (in code: only a cell's options)
-            if opened and opened.group("fence")[0] == fence[0] and len(opened.group("fence")) >= len(fence) \
-                    and not opened.group("info").strip():
-                fence = None
-            elif (caption := _CELL_CAPTION.match(line)) and cell_option(caption.group(2)):
+    for _, line, where, _ in _fenced(text.split("\n")):
+        if where == "code":  # (in code: only a cell's options)
+            if (caption := _CELL_CAPTION.match(line)) and cell_option(caption.group(2)):
                 found[_key(cell_option(caption.group(2)))] = None
             continue
-        if opened:
-            fence = opened.group("fence")
-        for attributes in _ATTRIBUTES.finditer(line):
+        for attributes in _ATTRIBUTES.finditer(line) if where != "closing" else ():
             for match in _ATTRIBUTE.finditer(attributes.group()):
                 value = next(v for v in match.groups()[1:] if v is not None)
                 value = html.unescape(_ESCAPED.sub(r"\1", value))
