@@ -132,6 +132,32 @@ def test_a_formula_that_cannot_be_drawn_is_its_tex_in_a_box(tmp_path, monkeypatc
     assert '<p><code class="math-tex">x^2</code>.</p>' in for_print(page(node["imprint"]["mathml"]), None)
 
 
+@pytest.mark.parametrize("tex", [r"\begin{bmatrix} a & b \\ c & d \\ \end{bmatrix}",
+                                 r"\begin{aligned} x &= 1 \\ y &= 2 \\ \end{aligned}",
+                                 r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \\ \end{cases}"])
+def test_a_table_that_ends_with_a_line_break_is_drawn_whole(tex):
+    """LaTeX's `\\\\` after the last line (common in JOSS papers): texmath makes an
+    empty last row, and ziamath drew nothing of the formula, in silence: a blank
+    in print. The same without it is the measure."""
+    formulas._drawn.clear()
+    drawn = formulas.draw(converted(tex, "DisplayMath")["imprint"]["mathml"])
+    alone = formulas.draw(converted(tex.replace(r"\\ \end", r"\end"), "DisplayMath")["imprint"]["mathml"])
+    assert drawn.glyph and (drawn.width, drawn.height) == (alone.width, alone.height)
+
+
+def test_a_blank_line_in_a_table_keeps_its_height_and_a_drawing_of_nothing_is_refused(monkeypatch):
+    formulas._drawn.clear()
+    spaced = formulas.draw(converted(r"\begin{aligned} x &= 1 \\ \\ y &= 2 \end{aligned}", "DisplayMath")
+                           ["imprint"]["mathml"])
+    close = formulas.draw(converted(r"\begin{aligned} x &= 1 \\ y &= 2 \end{aligned}", "DisplayMath")
+                          ["imprint"]["mathml"])
+    assert spaced.glyph and spaced.height > close.height + 1
+    monkeypatch.setattr(formulas, "_glyph", lambda svg, placed: b"")  # (as ziamath drew those tables)
+    with pytest.raises(formulas.Undrawable, match="drew nothing"):
+        formulas._draw('<math xmlns="http://www.w3.org/1998/Math/MathML"><mi>x</mi></math>')
+    assert formulas._draw('<math xmlns="http://www.w3.org/1998/Math/MathML"><mtext> </mtext></math>').glyph == b""
+
+
 @pytest.mark.parametrize("tex, text", [(r"\hat{k}", "k\u0302"), (r"\alpha^2 + \beta", "α² + β"),
                                        (r"\frac{a}{b}", r"$\frac{a}{b}$")])
 def test_a_formula_has_a_text_form_for_outlines_and_records(tex, text):

@@ -45,7 +45,7 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
-DRAWING = "5"  # the drawing code's version: a new one draws every formula again
+DRAWING = "6"  # the drawing code's version: a new one draws every formula again
 CONVERSION = "1"  # the same for the conversion to MathML (formulas.lua, _with_alttext)
 HERE = Path(__file__).parent
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
@@ -149,7 +149,7 @@ def report(formulas: list[tuple[Node, int | None]], file: str, cache: Path | Non
                                     + "; ".join(drawing.notes), line=line))
         if node["c"][0]["t"] == "DisplayMath" and drawing.width > TOO_WIDE:
             problems.append(Problem(file, f"the formula ${tex}$ is {drawing.width:.0f} em wide, wider than the "
-                                    "text on A5 paper: where it does not fit, it is printed smaller", line=line,
+                                    "text of an A5 page: in print it is made smaller wherever it does not fit", line=line,
                                     hint="break it over lines (\\begin{aligned} ... \\end{aligned})"))
     return problems
 
@@ -273,6 +273,7 @@ def _draw(mathml_text: str) -> Drawing:
         root.remove(semantics)
         root.extend(c for c in semantics if etree.QName(c).localname not in ("annotation", "annotation-xml"))
     _accents(root)
+    _rows(root)
     said: list[str] = []
     handler = _Collect(said)
     logger = logging.getLogger()
@@ -291,6 +292,8 @@ def _draw(mathml_text: str) -> Drawing:
         raise Undrawable(f"it is {width / SIZE:.0f} em wide: more than a line can hold at any size")
     size = (round(width / SIZE, 3), round(height / SIZE, 3), round(depth / SIZE, 3))
     glyph = _glyph(svg, placed)
+    if glyph == b"" and "".join(root.itertext()).strip():
+        raise Undrawable("ziamath drew nothing of it")  # (never a blank where a formula is)
     if glyph is None:
         for element in placed:
             ziafont_outlines.write(element, placed)
@@ -487,6 +490,23 @@ def _delta(delta: int, out: bytearray, short: int, same_or_positive: int) -> int
 _SPACING_ACCENTS = {"\u0300": "\u0060", "\u0301": "\u00b4", "\u0302": "\u02c6", "\u0303": "\u02dc",
                     "\u0304": "\u00af", "\u203e": "\u00af", "\u0306": "\u02d8", "\u0307": "\u02d9",
                     "\u0308": "\u00a8", "\u030c": "\u02c7"}
+
+
+def _rows(root: etree._Element) -> None:
+    """A table's empty rows at its end left out: LaTeX's `\\\\` after the last line of
+    a matrix, `aligned` or `cases` starts no row, but texmath makes one; an empty
+    row within given a strut. ziamath draws nothing of a table with an empty row."""
+    for table in root.iter(f"{{{MATHML}}}mtable"):
+        rows = [row for row in table if etree.QName(row).localname in ("mtr", "mlabeledtr")]
+        while len(rows) > 1 and _empty(rows[-1]):
+            table.remove(rows.pop())
+        for row in rows:  # (a blank line within: kept as LaTeX keeps it, a strut's height)
+            if _empty(row) and len(row):
+                etree.SubElement(row[0], f"{{{MATHML}}}mspace", height="0.7em", depth="0.3em")
+
+
+def _empty(row: etree._Element) -> bool:
+    return all(len(cell) == 0 and not (cell.text or "").strip() for cell in row)
 
 
 def _accents(root: etree._Element) -> None:
