@@ -33,6 +33,7 @@ class Label:
     kind: str  # fig, tbl, sec, eq, ...
     text: str  # what a reference prints: "Figure 2", "Section 3"
     number: str  # "2"
+    target: str | None = None  # the id a reference links to, where it is not the label's own
 
 
 class Numbering:
@@ -118,9 +119,8 @@ class Numbering:
             for inner in walk(content):
                 if inner["t"] == "Figure":
                     annotate(inner, parent_number=str(counts["fig"]))
-            if ident:
-                self.found.labels[ident] = Label("fig", self.referred("fig", "figure", str(counts["fig"])),
-                                                 str(counts["fig"]))
+            self.label(node, ident, Label("fig", self.referred("fig", "figure", str(counts["fig"])),
+                                          str(counts["fig"])))
         images = [n for n in walk(content) if n["t"] == "Image"]
         alt = attr_value(node, "fig-alt")
         for image in images:
@@ -180,9 +180,7 @@ class Numbering:
             return
         counts["tbl"] += 1
         annotate(node, label=self.caption_label("tbl", "table", str(counts["tbl"])))
-        if ident:
-            self.found.labels[ident] = Label("tbl", self.referred("tbl", "table", str(counts["tbl"])),
-                                             str(counts["tbl"]))
+        self.label(node, ident, Label("tbl", self.referred("tbl", "table", str(counts["tbl"])), str(counts["tbl"])))
 
     def _equations(self, node: Node, counts: dict[str, int]) -> None:
         """`$$ ... $$ {#eq-x}`: Pandoc reads the label as text after the formula."""
@@ -222,9 +220,49 @@ class Numbering:
             self.found.labels[ident] = Label("eq", self.referred("eq", "equation", number), number)
             self.found.ids.add(element_id)
 
+    def tex_labelled(self) -> None:
+        """LaTeX's `\\label{fig:x}` in a figure's or a table's caption, or in a heading
+        (raw TeX to Pandoc's reader, as JOSS papers write it): taken out of the
+        text, it labels the figure, table or section for `\\ref` and `\\autoref`
+        (tex_references()). A figure or table without an id takes one made of
+        the label (`fig:x` is `fig-x`); a heading keeps its own."""
+        taken: set[str] = set()
+        for node in self.each("Figure", "Table", "Header"):
+            keys = list(dict.fromkeys(key for inlines in _captions(node) for key in _take_labels(inlines)))
+            if not keys:
+                continue
+            key, ident = keys[0], attr(node)[0]
+            line = self.source.take("\\label{" + key + "}", code=True)
+            for other in keys[1:]:
+                self.warn(self.source.take("\\label{" + other + "}", code=True), f"the label '{other}' is left "
+                          f"out: this {_KINDS[node['t']]} already has the label '{key}'", hint="refer to it by one")
+            if key in taken or not ident and _xml_id(key) in self.found.ids:
+                self.problem(line, f"the label '{key}' is also given to another equation, figure, table or section",
+                             hint="labels must be unique: choose another")
+                continue
+            if not ident:
+                ident = _xml_id(key)
+                node["c"][1 if node["t"] == "Header" else 0][0] = ident
+                self.found.ids.add(ident)
+            taken.add(key)
+            annotate(node, tex_label=key)
+
+    def label(self, node: Node, ident: str, found: Label) -> None:
+        """`found` is what a reference to the node prints, by its id and by its
+        LaTeX label (tex_labelled())."""
+        if ident:
+            self.found.labels[ident] = found
+        tex = note(node).get("tex_label")
+        if tex in self.found.labels:  # (an equation's, before it)
+            self.problem(self.source.first("\\label{" + tex + "}", code=True), f"the label '{tex}' is also given "
+                         "to another equation, figure, table or section", hint="labels must be unique: choose another")
+        elif tex:
+            self.found.labels[tex] = Label(found.kind, found.text, found.number, target=ident)
+
     def tex_references(self) -> None:
-        """LaTeX's `\\eqref{eq:x}`, `\\ref{eq:x}` (raw TeX to Pandoc's reader): a
-        link to the equation, "(1)" and "1" as LaTeX prints them."""
+        """LaTeX's `\\eqref{eq:x}`, `\\ref{x}`, `\\autoref{x}` and `\\cref{x}` (raw
+        TeX to Pandoc's reader): a link to the equation, figure, table or section,
+        "(1)", "1", "Figure 1" and "Figure 1" as LaTeX (and cleveref) print them."""
         for node in self.each("RawInline"):
             match = _TEX_REFERENCE.fullmatch(node["c"][1].strip()) if node["c"][0] in ("tex", "latex") else None
             if match is None:
@@ -235,10 +273,12 @@ class Numbering:
             if label is None:
                 close = closest_key(key, self.found.labels)
                 self.problem(line, f"nothing has the label '{key}'", hint=f"did you mean '{close}'?" if close
-                             else "give the equation \\label{" + key + "} (or write $$...$$ {#eq-x} and @eq-x)")
+                             else "label what it refers to: \\label{" + key + "} in the equation, or in the caption of "
+                             "the figure or table or in the heading (or use Pandoc's ids: {#fig-x} and @fig-x)")
                 continue
-            target = _xml_id(key) if label.kind == "eq" and key not in self.found.ids else key
-            text = f"({label.number})" if kind == "eqref" else label.number
+            target = label.target or (_xml_id(key) if label.kind == "eq" and key not in self.found.ids else key)
+            text = f"({label.number})" if kind == "eqref" else label.text if kind in ("autoref", "cref") \
+                else label.number
             node["t"], node["c"] = "Link", [["", [], []], [str_node(text)], ["#" + target, ""]]
             annotate(node, crossref=True)
 
@@ -303,6 +343,40 @@ def tex_labels(formulas: list[Node]) -> None:
             annotate(node, tex_label=labels[0], other_labels=labels[1:])
         if tag is not None:
             annotate(node, tag=tag.group(1).strip())
+
+
+_KINDS = {"Figure": "figure", "Table": "table", "Header": "heading"}
+
+
+def _captions(node: Node) -> list[list[Node]]:
+    """The lists of inlines a LaTeX label of the node may be in: a figure's or a
+    table's caption (and a figure's images' descriptions, which repeat it), a
+    heading's text."""
+    if node["t"] == "Header":
+        return [node["c"][2]]
+    found = [block["c"] for block in node["c"][1][1] if block["t"] in ("Plain", "Para")]
+    if node["t"] == "Figure":
+        found += [image["c"][1] for image in walk(node["c"][2]) if image["t"] == "Image"]
+    return found
+
+
+def _take_labels(inlines: list[Node]) -> list[str]:
+    """The `\\label{...}` raw TeX of a list of inlines, taken out of it (with the
+    space before one that ends the text or is followed by another)."""
+    keys, kept = [], []
+    for item in inlines:
+        found = _TEX_LABEL.fullmatch(item["c"][1].strip()) if item["t"] == "RawInline" \
+            and item["c"][0] in ("tex", "latex") else None
+        if found:
+            keys.append(found.group(1))
+            annotate(item, taken=True)  # (not left out: code_and_raw() says nothing of it)
+        else:
+            kept.append(item)
+    if keys:
+        spaced = [item for index, item in enumerate(kept) if item["t"] not in ("Space", "SoftBreak")
+                  or 0 < index < len(kept) - 1 and kept[index + 1]["t"] not in ("Space", "SoftBreak")]
+        inlines[:] = spaced
+    return keys
 
 
 def _xml_id(key: str) -> str:

@@ -34,6 +34,7 @@ from .structure import Analysis, Context, _outline, analyse
 
 HERE = Path(__file__).parent
 _KEY = re.compile(r"@\{([^}]+)\}|@([\w][\w:.#$%&\-+?<>~/]*)")
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # (raw TeX the reading may turn into text: rawtex.lua)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ def start_body(setting: Setting) -> "BodyReading":
     if arguments:  # (only citeproc needs cross-references kept from it)
         files["citations.lua"] = (HERE / "citations.lua").read_bytes()
         arguments = ["--lua-filter=citations.lua", *arguments]
+    if _TEX_COMMAND.search(text) or any(_TEX_COMMAND.search(f.text) for f in setting.cited_fields):
+        files["rawtex.lua"] = (HERE / "rawtex.lua").read_bytes()
+        arguments = ["--lua-filter=rawtex.lua", *arguments]
     running = pandoc.start(["-f", pandoc.MARKDOWN + "".join(setting.extensions), "-t", "json", "--metadata-file=meta.json", *arguments],
                            text.encode("utf-8"), what="the article's text", file=setting.file,
                            deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root),
@@ -228,12 +232,15 @@ def read_fields(fields: Sequence[Field], setting: Setting, warnings: list[Proble
     if problems:
         raise SourceError(problems)
     meta = {"lang": setting.lang, "imprint-fields": _meta_fields(fields)}
+    files = {"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")}
+    arguments = ["--metadata-file=meta.json"]
+    if any(_TEX_COMMAND.search(f.text) for f in fields):  # (\texttt{...}: rawtex.lua)
+        files["rawtex.lua"] = (HERE / "rawtex.lua").read_bytes()
+        arguments.append("--lua-filter=rawtex.lua")
     try:
-        output, _ = pandoc.run(["-f", pandoc.MARKDOWN + "".join(setting.extensions), "-t", "json",
-                                "--metadata-file=meta.json"], b"",
-                               what="the Markdown fields", file=setting.file, deadline=setting.deadline,
-                               files={"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")},
-                               cache=pandoc.cache_in(setting.root))
+        output, _ = pandoc.run(["-f", pandoc.MARKDOWN + "".join(setting.extensions), "-t", "json", *arguments],
+                               b"", what="the Markdown fields", file=setting.file, deadline=setting.deadline,
+                               files=files, cache=pandoc.cache_in(setting.root))
     except pandoc.PandocFailed as error:
         raise SourceError.single(setting.file, f"Pandoc could not read the Markdown fields: {error}") from None
     problems: list[Problem] = []
@@ -445,6 +452,12 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
                 problems.append(Problem(setting.file, f"the {f.path} cannot have {what}", line=f.line,
                                         field=f.path, hint="they belong in the body of the article"))
         _field_links(nodes, f, setting.file, target, problems)
+        for raw in (n for n in nodes if n["t"] in ("RawInline", "RawBlock") and n["c"][0].lower() != "html"):
+            shown = " ".join(raw["c"][1].split())
+            warnings.append(Problem(setting.file, f"raw {raw['c'][0]} is left out "
+                                    f"({shown if len(shown) <= 40 else shown[:37] + '...'}): the editions are not "
+                                    f"made with {raw['c'][0]}", line=f.line, field=f.path,
+                                    hint="write it in Markdown, or delete it"))
         problems += guard.check_nesting(blocks, setting.file, lambda node: f.line, field=f.path)
         lang = f.lang or setting.lang
         words = setting.other_words.get(lang) if f.lang else None

@@ -85,6 +85,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.conditions()
     steps.metadata_blocks()
     steps.ids()
+    steps.tex_labelled()
     steps.headings()
     steps.numbered()
     steps.tex_references()
@@ -259,7 +260,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             q = self.context.quotes  # (its own quotes in the other marks)
             title = " ".join(stringify(node["c"][2], q, quoted=True).split())
             shown = self.referred("sec", "section", "", title=f"{q[0]}{title}{q[1]}")
-        self.found.labels[heading.id] = Label("sec", shown, heading.number or heading.text)
+        self.label(node, heading.id, Label("sec", shown, heading.number or heading.text))
 
     def heading_texts(self) -> None:
         """The headings' texts again once their cross-references are resolved: the
@@ -365,7 +366,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                     self.warn(self.source.take(node["c"][1], code=True),
                               f"inline {match.group(1)} code is not executed: its expression is shown as code",
                               hint="run the document with Quarto first and publish its output (.md)")
-            elif kind in ("RawBlock", "RawInline"):
+            elif kind in ("RawBlock", "RawInline") and not note(node).get("taken"):
                 self._raw(node)
         for line, tags in self.raw_html.items():  # one warning a line
             self.warn(line, f"raw HTML is printed as text, not passed through: {' '.join(dict.fromkeys(tags))}",

@@ -224,8 +224,18 @@ def _person(author) -> dict[str, Any]:
         person["identifier"] = author.orcid_url
         person["sameAs"] = author.orcid_url
     if author.affiliations:
-        person["affiliation"] = [{"@type": "Organization", "name": a.display} for a in author.affiliations]
+        person["affiliation"] = [_organization(a) for a in author.affiliations]
     return person
+
+
+def _organization(affiliation) -> dict[str, Any]:
+    """An affiliation, with its ROR id (schema.org's `identifier`) and address where given."""
+    node: dict[str, Any] = {"@type": "Organization", "name": affiliation.display}
+    if affiliation.ror:
+        node["identifier"] = node["sameAs"] = "https://ror.org/" + affiliation.ror.rsplit("/", 1)[-1]
+    if affiliation.url:
+        node["url"] = affiliation.url
+    return node
 
 
 def _periodical(c) -> dict[str, Any] | None:

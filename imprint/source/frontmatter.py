@@ -69,11 +69,16 @@ def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
     Pandoc's title block (`% title`, `% authors`, `% date` lines).
 
     Returns the front matter as YAML, the file's line it starts on, the body,
-    and the line the body starts on.
+    and the line the body starts on. Blank lines before the `---` are allowed
+    (Pandoc reads a metadata block after a blank line).
     """
     lines = text.splitlines(keepends=True)
     if lines and lines[0].startswith("%"):
         return _title_block(lines)
+    blank = next((n for n, line in enumerate(lines) if line.strip()), len(lines))
+    if 0 < blank < len(lines) and lines[blank].rstrip() == "---":
+        yaml, yaml_line, body, body_line = split_front_matter("".join(lines[blank:]), file)
+        return yaml, yaml_line + blank, body, body_line + blank
     if not lines or lines[0].rstrip() != "---":
         raise_problems([Problem(
             file, "the file does not start with front matter", line=1,
@@ -259,8 +264,11 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1 + offset
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                comment = isinstance(key_node, yaml.SequenceNode) and value_node.tag.endswith(":null")
                 problems.append(Problem(located.file, "field names must be plain text", line=line,
-                                        field=format_path(path) or None))
+                                        field=format_path(path) or None,
+                                        hint="a Markdown comment ([//]: # (...)) is not one in YAML: write the "
+                                             "line as '# ...'" if comment else None))
                 continue
             key = key_node.value
             if key in seen:

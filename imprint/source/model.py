@@ -341,7 +341,8 @@ class Article(_Placed):
         "article's language (Markdown; Quarto's PLOS template).", read="own",
         factory=lambda: ReadOnlyDict({}))
     keywords: tuple[str, ...] = front_matter(
-        "keywords", KEYWORDS, "Keywords: a list, or one string separated by commas.", read="keywords", default=())
+        "keywords", KEYWORDS, "Keywords: a list, or one string separated by commas.", read="keywords", default=(),
+        aliases={"tags": "the Open Journals (JOSS) name them so"})
     date: PartialDate | None = front_matter(
         "date", DATE, "A date: YYYY-MM-DD, YYYY-MM or YYYY ('March 5, 2024' is understood too). Quarto's "
         "`today` and `last-modified` are the day of SOURCE_DATE_EPOCH, else of the file's last commit in git, "

@@ -16,7 +16,7 @@ from pathlib import Path
 from .readonly import ReadOnlyDict
 from typing import Any, Callable
 
-from . import schema
+from . import openjournals, schema
 from ..settings import Settings
 from ..editions import EDITIONS
 from ..errors import Problem, SourceError, UsageError
@@ -268,6 +268,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
         return None, problems + list(error.problems), []
     if not isinstance(located.data, dict):
         return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)], []
+    openjournals.normalise(located)  # (JOSS's numbered affiliations, name parts and notes, as Quarto's)
     warnings: list[Problem] = []
     article_schema = _article_schema()
     quarto, quarto_raw = _project_file(settings, folder, QUARTO_FILE, shared or {}, problems, warnings)

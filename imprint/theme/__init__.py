@@ -40,7 +40,7 @@ LOCALE_KEYS = (
     "downloads", "cite_as", "copy_citation", "copied", "articles", "issues", "all_articles", "whole_issue", "authors",
     "site_home", "catalogue", "booklet", "size_b", "size_kb", "size_mb",
     "date_received", "date_accepted", "date_day", "date_month", "date_year",
-    "key_points", "plain_language_summary", "equal_contributor", "deceased", "current_address",
+    "key_points", "plain_language_summary", "equal_contributor", "corresponding_author", "deceased", "current_address",
     "callout_note", "callout_tip", "callout_warning", "callout_important", "callout_caution", "equation_ref",
     "embed_missing", "cell_missing", "listing", "theorem", "lemma", "corollary", "proposition", "conjecture", "definition", "example",
     "exercise", "proof", "remark", "solution",

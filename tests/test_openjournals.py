@@ -1,0 +1,212 @@
+"""A paper written for the Open Journals (JOSS) builds as it is: numbered
+affiliations, names in parts, notes in names, `equal-contrib`, `tags`; and the
+LaTeX its authors write in the text (`\\label`, `\\autoref`, `\\texttt`).
+
+The front matter is written for these tests in the shape the JOSS documentation
+("JOSS Paper Format") gives, not copied from a paper. Ten real JOSS papers were
+built unchanged while this was written (see the note on issue 14): eight build;
+one has a YAML line Pandoc refuses too, one a .bib key used for two entries.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+from imprint.body.pandoc import deadline_in
+from imprint.body.reader import Field, render_fields
+from imprint.pipeline import build
+from imprint.settings import Settings
+from imprint.source.project import load_project
+from test_body import WORDS, both, problems, read
+from test_quarto_front_matter import load, messages, project
+
+JOSS = """
+---
+title: 'Gala: A Python package for galactic dynamics'
+tags:
+  - Python
+  - astronomy
+  - dynamics
+authors:
+  - name: Adrian M. Price-Whelan^[Corresponding author]
+    orcid: 0000-0003-0872-7098
+    equal-contrib: true
+    affiliation: "1, 2"
+  - name: Author Without ORCID
+    equal-contrib: true
+    affiliation: 2
+  - name: Author with no affiliation^[Now at the Moon]
+    corresponding: true
+    affiliation: [3]
+  - given-names: Ludwig
+    dropping-particle: van
+    surname: Beethoven
+    affiliation: 3
+affiliations:
+ - name: Lyman Spitzer, Jr. Fellow, Princeton University, USA
+   index: 1
+   ror: 00hx57361
+ - name: Institution Name, Country
+   index: 2
+ - name: Independent Researcher, Country
+   index: 3
+date: 13 August 2017
+bibliography: paper.bib
+---
+
+# Summary
+
+Text.
+"""
+
+
+def test_a_joss_paper_reads_its_authors_and_numbered_affiliations(tmp_path):
+    loaded, article = load(project(tmp_path, JOSS, {"a/paper.bib": "@misc{x, title={X}, year=2020}\n"}))
+    assert loaded.problems == (), messages(loaded.problems)
+    assert not [w for w in messages(loaded.warnings) if "ignored" in w]
+    first, second, third, fourth = article.authors
+    assert first.name.display == "Adrian M. Price-Whelan" and first.corresponding and first.equal_contributor
+    assert [a.name for a in first.affiliations] == ["Lyman Spitzer, Jr. Fellow, Princeton University, USA",
+                                                   "Institution Name, Country"]
+    assert first.affiliations[0].ror == "00hx57361"
+    assert second.equal_contributor and [a.name for a in second.affiliations] == ["Institution Name, Country"]
+    assert third.name.display == "Author with no affiliation" and third.note == "Now at the Moon"
+    assert third.corresponding
+    assert (fourth.name.given, fourth.name.dropping_particle, fourth.name.family) == ("Ludwig", "van", "Beethoven")
+    assert [a.name for a in fourth.affiliations] == ["Independent Researcher, Country"]
+    assert article.keywords == ("Python", "astronomy", "dynamics")
+    assert (article.date.year, article.date.month, article.date.day) == (2017, 8, 13)
+
+
+def test_affiliations_without_an_index_are_numbered_by_their_place(tmp_path):
+    loaded, article = load(project(tmp_path, """---
+title: T
+lang: en
+authors:
+  - name: A B
+    affiliation: 2
+  - name: C D
+    affiliation: "1,2"
+affiliations:
+  - name: First
+  - name: Second
+---
+"""))
+    assert loaded.problems == ()
+    assert [a.name for a in article.authors[0].affiliations] == ["Second"]
+    assert [a.name for a in article.authors[1].affiliations] == ["First", "Second"]
+
+
+def test_a_number_that_names_no_affiliation_is_an_error_at_its_line(tmp_path):
+    loaded, _ = load(project(tmp_path, """---
+title: T
+lang: en
+authors:
+  - name: A B
+    affiliation: "1, 3"
+affiliations:
+  - name: First
+    index: 1
+---
+"""))
+    assert messages(loaded.problems) == [
+        "source/a/article.md:6: authors[0].affiliation[1].ref: no affiliation has the id '3'\n"
+        "    list it under the top-level 'affiliations:' (ids: 1)"]
+
+
+def test_a_note_in_a_name_that_says_equal_contribution_marks_it(tmp_path):
+    loaded, article = load(project(tmp_path, """---
+title: T
+lang: en
+author:
+  - name: "Ada Lovelace^[These authors contributed equally.]"
+  - name: Name Parts
+    surname: Ignored
+---
+"""))
+    ada, parts = article.authors
+    assert ada.name.display == "Ada Lovelace" and ada.equal_contributor and not ada.corresponding
+    assert parts.name.display == "Name Parts"  # (a name given whole wins; the part is an unknown field)
+    assert "author[1].surname (line 7)" in messages(loaded.warnings)[0]
+
+
+def test_a_blank_line_before_the_front_matter_is_allowed(tmp_path):
+    loaded, article = load(project(tmp_path, "\n\n---\ntitle: T\nlang: en\ndate: x\n---\n\nText.\n"))
+    assert messages(loaded.problems) == [
+        "source/a/article.md:6: date: 'x' is not a date Imprint can read; write it as YYYY-MM-DD, YYYY-MM or YYYY"]
+    assert article.body_line == 8
+
+
+def test_the_corresponding_author_without_an_address_is_marked_and_a_ror_id_is_published(tmp_path):
+    source = tmp_path / "source" / "a"
+    source.mkdir(parents=True)
+    (source / "article.md").write_text(
+        "---\ntitle: T\nlang: en\nauthor:\n  - name: Ada Lovelace^[corresponding author]\n    affiliation: 1\n"
+        "  - name: Charles Babbage\n    corresponding: true\n    email: cb@example.org\n"
+        "affiliations:\n  - name: Princeton University\n    index: 1\n    ror: 00hx57361\n---\n\nText.\n")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("epub", "site"))).ok
+    landing = (tmp_path / "dist" / "a" / "index.html").read_text()
+    assert re.search(r'"name": "Princeton University",\s*"identifier": "https://ror.org/00hx57361",\s*'
+                     r'"sameAs": "https://ror.org/00hx57361"', landing)  # (the ROR id, in the page's JSON-LD)
+    with zipfile.ZipFile(tmp_path / "dist" / "a" / "a.epub") as epub:
+        page = "".join(epub.read(name).decode() for name in epub.namelist() if name.endswith(".xhtml"))
+    assert '<span class="author-name">Ada Lovelace</span><sup class="author-marks">*</sup>' in page
+    assert '<span class="author-mark">*</span> Corresponding author.' in page
+    assert 'Correspondence: <a href="mailto:cb@example.org">' in page
+
+
+# -- the LaTeX of the text
+
+@pytest.fixture
+def folder(tmp_path):
+    """An article's folder with an image, map.png."""
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "white").save(tmp_path / "map.png")
+    return tmp_path
+
+
+def test_latex_labels_number_figures_tables_and_sections_for_autoref_and_ref(folder):
+    reading = read("# Method \\label{sec:method}\n\n"
+                   "![A map.\\label{fig:map}](map.png){width=50%}\n\n"
+                   "See \\autoref{fig:map}, \\ref{fig:map}, \\autoref{tab:n} and \\ref{sec:method}.\n\n"
+                   "| a | b |\n|---|---|\n| 1 | 2 |\n\n: Numbers \\label{tab:n}\n", folder=folder)
+    epub, printed = both(reading)
+    assert reading.warnings == ()
+    assert '<a class="crossref" href="#fig-map">Figure 1</a>, <a class="crossref" href="#fig-map">1</a>' in epub
+    assert '<a class="crossref" href="#tab-n">Table 1</a>' in epub
+    assert 'href="#method">Method</a>' in epub  # (an unnumbered section: its title, as @sec-x prints it)
+    assert "label" not in re.sub(r'class="[^"]*"', "", epub) and "\\" not in epub
+    assert 'id="fig-map"' in epub and 'id="tab-n"' in epub and "A map." in printed
+
+
+def test_a_latex_label_given_twice_or_missing_is_an_error_at_its_line(folder):
+    assert problems("![A.\\label{fig:x}](map.png)\n\n![B.\\label{fig:x}](map.png)\n\n"
+                    "See \\autoref{fig:y}.\n", folder=folder) == [
+        "3: the label 'fig:x' is also given to another equation, figure, table or section",
+        "5: nothing has the label 'fig:y'"]
+
+
+def test_latex_formatting_in_the_text_and_the_title_is_printed_as_it_reads(tmp_path):
+    reading = read("The \\texttt{stella} package, \\textsc{SciPol}, \\textit{TESS}, \\url{example.org/a}, "
+                   "\\href{https://example.org}{site}, \\today and \\hspace{1em}.\n")
+    epub, _ = both(reading)
+    assert ("<code>stella</code> package, <span class=\"smallcaps\">SciPol</span>, <em>TESS</em>, "
+            "<code>example.org/a</code>, <a href=\"https://example.org\">site</a>") in epub
+    assert [w.message.split(":")[0] for w in reading.warnings] == ["raw tex is left out (\\today)",
+                                                                    "raw tex is left out (\\hspace{1em})"]
+    fields = render_fields([Field("title", "\\texttt{stella}: flares in \\textit{TESS} \\vspace{1em}", True, 2)],
+                           file="a.md", lang="en", words=WORDS, root=tmp_path, deadline=deadline_in(30), warnings=(said := []))
+    assert str(fields["title"]) == "<code>stella</code>: flares in <em>TESS</em>"
+    assert [str(w) for w in said] == ["a.md:2: title: raw tex is left out (\\vspace{1em}): the editions are not "
+                                      "made with tex\n    write it in Markdown, or delete it"]
+
+
+def test_a_markdown_comment_in_the_front_matter_is_refused_with_what_to_write(tmp_path):
+    """Pandoc refuses it too ("Non-string keys are not supported")."""
+    loaded = load_project(project(tmp_path, "---\ntitle: T\nlang: en\n[//]: # (aas-journal: ApJ)\n---\n"))
+    assert messages(loaded.problems) == [
+        "source/a/article.md:4: field names must be plain text\n"
+        "    a Markdown comment ([//]: # (...)) is not one in YAML: write the line as '# ...'"]
