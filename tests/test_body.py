@@ -34,7 +34,7 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="imprint-test-body-"))  # (a project's ro
 def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = SCRATCH, words=None, **more):
     setting = Setting(file="article.md", body=text, body_line=more.pop("body_line", 1), lang=lang,
                       words={**(words or WORDS), "quotes": quotes}, root=folder, folder=folder,
-                      deadline=deadline_in(30), dialects=(EPUB, PRINT), style=None,
+                      deadline=deadline_in(30), dialects=(EPUB, PRINT), style=more.pop("style", None),
                       note_calls=more.pop("note_calls", NOTE_CALLS), **more)
     body, warnings, _ = start_body(setting).result()
     return Reading(body, warnings)
@@ -371,6 +371,29 @@ def test_cross_references_in_the_language_words(folder):
     assert '<a class="crossref" href="#fig-map">1</a>' in html
     assert '<a class="crossref" href="#tbl-data">Table 1</a>' in html
     assert '<a class="crossref" href="#sec-intro">Section 1</a>' in html
+
+
+@pytest.mark.parametrize("cited", [False, True])
+def test_pandoc_crossref_labels_are_quartos(folder, cited):
+    """pandoc-crossref's `{#fig:map}` and `@fig:map` (Pandoc's most used filter):
+    the same as Quarto's `fig-map`, with ids the EPUB takes (no colon); through
+    citations.lua where citeproc runs (a bibliography), through links.py where not."""
+    more = {}
+    if cited:
+        (folder / "refs.json").write_text('[{"id": "doe", "type": "book", "title": "T", "issued": '
+                                          '{"date-parts": [[2020]]}}]')
+        more = {"bibliography": (folder / "refs.json",), "style": REPO / "styles" / "csl" / "utmn-humanitates.csl"}
+    reading = read("# Method {#sec:method}\n\n![A map.](map.png){#fig:map}\n\n$$ E = mc^2 $$ {#eq:energy}\n\n"
+                   "See @fig:map, [-@fig:map], @Eq:energy, [@tbl:n] and @sec:method"
+                   + (". As [@doe] says" if cited else "")
+                   + ".\n\n| a |\n|---|\n| 1 |\n\n: Numbers {#tbl:n}\n", folder=folder, **more)
+    html = both(reading)[0]
+    assert reading.warnings == ()
+    assert ('See <a class="crossref" href="#fig-map">Figure 1</a>, <a class="crossref" href="#fig-map">1</a>, '
+            '<a class="crossref" href="#eq-energy">Equation 1</a>, <a class="crossref" href="#tbl-n">Table 1</a> and '
+            '<a class="crossref" href="#sec-method">Section “Method”</a>') in html
+    assert all(f'id="{i}"' in html for i in ("sec-method", "fig-map", "eq-energy", "tbl-n")) and 'id="fig:' not in html
+    assert problems("See @fig:nope.\n") == ["1: nothing has the label 'fig:nope'"]
 
 
 def test_unknown_labels_and_images_name_their_lines():

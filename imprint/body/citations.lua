@@ -6,7 +6,8 @@
 -- 1. Cross-references stay out of citeproc. `@fig-map` is Pandoc citation
 --    syntax, but it names a figure, not a work: a note style would turn it into
 --    a footnote. A citation whose every key has a cross-reference prefix (given
---    in the metadata as `imprint-crossref-prefixes`) becomes a Span of class
+--    in the metadata as `imprint-crossref-prefixes`, or pandoc-crossref's with a
+--    colon, `@fig:map`, `imprint-crossref-colon-prefixes`) becomes a Span of class
 --    `imprint-xref` with its citations as JSON; links.py resolves it.
 -- 2. A group of works in the style's order even when one has a prefix ("see")
 --    or a suffix that is not a locator. Pandoc's citeproc then leaves the group
@@ -15,10 +16,13 @@
 --    the style's order, and such groups are put in it before Pandoc's own run.
 
 local prefixes = {}
+local colon_prefixes = {}  -- pandoc-crossref's (`@fig:map`)
 
 local function is_crossref(id)
   local prefix = id:match("^(%a+)%-")
+  local colon = id:match("^(%a+):")
   return prefix ~= nil and prefixes[prefix:lower()] == true
+    or colon ~= nil and colon_prefixes[colon:lower()] == true
 end
 
 local function crossref(cite)
@@ -124,6 +128,9 @@ end
 function Pandoc(doc)
   for _, p in ipairs(doc.meta["imprint-crossref-prefixes"] or {}) do
     prefixes[pandoc.utils.stringify(p)] = true
+  end
+  for _, p in ipairs(doc.meta["imprint-crossref-colon-prefixes"] or {}) do
+    colon_prefixes[pandoc.utils.stringify(p)] = true
   end
   doc = doc:walk{Cite = crossref}
   return sort_groups(doc)

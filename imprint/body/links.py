@@ -17,6 +17,9 @@ from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
 # Quarto's cross-reference kinds (https://quarto.org/docs/authoring/cross-references.html).
 CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", *THEOREMS, *NUMBERED_CALLOUTS)
+# pandoc-crossref's kinds, whose labels are written with a colon (`{#fig:map}`, `@fig:map`):
+# the same as Quarto's `fig-map` here (dashed()).
+COLON_KINDS = ("fig", "tbl", "eq", "sec", "lst")
 
 
 # What numbers a thing of each kind that has an id but no number (@fig-x to a captionless image).
@@ -61,15 +64,33 @@ class Links:
             elif node["t"] == "Cite" and all(is_crossref(c["citationId"]) for c in node["c"][0]):
                 self._crossref(node, node["c"][0])
 
+    def colon_ids(self) -> None:
+        """pandoc-crossref's labels (`{#fig:map}`, `{#sec:intro}`): the id made Imprint's
+        (`fig-map`), as a reference to it will look for it (dashed())."""
+        for node in self.each("Header", "Div", "Span", "Figure", "Table", "CodeBlock", "Image"):
+            ident = attr(node)[0]
+            new = dashed(ident)
+            if new == ident:
+                continue
+            if new in self.found.ids:
+                self.problem(self._id_line(ident), f"the id '{ident}' is also given as '{new}'",
+                             hint="ids must be unique: choose another")
+                continue
+            attr(node)[0] = new
+            self.found.ids.discard(ident)
+            self.found.ids.add(new)
+            self.found.renamed[ident] = new
+
     def _crossref(self, span: Node, citations: list[dict]) -> None:
         parts: list[Node] = []
         for index, citation in enumerate(citations):
-            key = citation["citationId"]
-            line = self.source.take_key(key)
+            written = citation["citationId"]
+            line = self.source.take_key(written)
+            key = dashed(written)
             label = self.found.labels.get(key) or self.found.labels.get(key[0].lower() + key[1:])
             if label is None and (key in self.found.ids or key[0].lower() + key[1:] in self.found.ids):
                 hint = UNNUMBERED.get(key[:4].lower(), UNNUMBERED[""]).replace("{key}", key)
-                self.problem(line, f"'{key}' is the id of something that is not numbered, so it cannot be "
+                self.problem(line, f"'{written}' is the id of something that is not numbered, so it cannot be "
                              "referred to by number", hint=hint)
                 continue
             if label is None:
@@ -79,7 +100,7 @@ class Links:
                 else:
                     hint = f"did you mean '{close}'?" if close else \
                         "give the figure, table, equation or heading that id: {#" + key.lower() + "}"
-                self.problem(line, f"nothing has the label '{key}'", hint=hint)
+                self.problem(line, f"nothing has the label '{written}'", hint=hint)
                 continue
             target = key if key in self.found.labels else key[0].lower() + key[1:]
             text = label.number if citation["citationMode"]["t"] == "SuppressAuthor" else label.text
@@ -223,9 +244,19 @@ def _xref_citations(data: str | None) -> list[dict] | None:
 
 
 def is_crossref(key: str) -> bool:
-    """Whether a citation key is a cross-reference (@fig-map), by its prefix."""
+    """Whether a citation key is a cross-reference (@fig-map, or pandoc-crossref's
+    @fig:map), by its prefix."""
     prefix = key.split("-", 1)[0].lower() if "-" in key else ""
-    return prefix in CROSSREF_KINDS
+    return prefix in CROSSREF_KINDS or key.split(":", 1)[0].lower() in COLON_KINDS and ":" in key
+
+
+def dashed(label: str) -> str:
+    """pandoc-crossref's label `fig:map` as the id Imprint gives it, `fig-map` (an
+    id with a colon is no XML name: the EPUB refuses it); any other as it is."""
+    prefix, colon, rest = label.partition(":")
+    if not colon or prefix.lower() not in COLON_KINDS:
+        return label
+    return re.sub(r"[^\w.-]", "-", f"{prefix}-{rest}")
 
 
 def closest_key(key: str, known) -> str | None:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from ..files import file_url
 from ..source.images import epub_name, load_image
 from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, str_node, stringify, walk, words
-from .links import closest_key
+from .links import closest_key, dashed
 from .quarto import cell_options
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)?$")  # (a bare number: pixels, as Pandoc reads it)
-_EQUATION_LABEL = re.compile(r"^\{#(eq-[\w:.-]+)\}$")
+_EQUATION_LABEL = re.compile(r"^\{#(eq[-:][\w:.-]+)\}$")  # (eq:x is pandoc-crossref's)
 _TEX_LABEL = re.compile(r"\\label\s*\{([^{}]+)\}")
 _TEX_TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
 _TEX_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
@@ -206,8 +206,8 @@ class Numbering:
                 ident, element_id = tex, _xml_id(tex)
                 line = self.source.take("\\label{" + tex + "}", code=True)
             else:
-                ident = element_id = match.group(1)
-                line = self.source.take("{#" + ident + "}")
+                ident = element_id = dashed(match.group(1))
+                line = self.source.take("{#" + match.group(1) + "}")
                 del inlines[index + 1:inlines.index(rest[0]) + 1]
             if ident in self.found.labels or element_id in self.found.ids:
                 self.problem(line, f"the label '{ident}' is also given to another equation, figure, table or "

@@ -26,7 +26,7 @@ from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable
-from .links import CROSSREF_KINDS, closest_key, is_crossref
+from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref
 from .locate import Source
 from .numbering import tex_labels
 from .quarto import mark_cells, read_texts, written_texts
@@ -109,6 +109,7 @@ def start_body(setting: Setting) -> "BodyReading":
         "link-citations": not setting.suppress_bibliography,  # (no list: nothing to link to)
         "suppress-bibliography": setting.suppress_bibliography,
         "imprint-crossref-prefixes": list(CROSSREF_KINDS),
+        "imprint-crossref-colon-prefixes": list(COLON_KINDS),
         "imprint-fields": _meta_fields(setting.cited_fields),
     }
     texts = written_texts(text)

@@ -85,6 +85,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.conditions()
     steps.metadata_blocks()
     steps.ids()
+    steps.colon_ids()
     steps.tex_labelled()
     steps.headings()
     steps.numbered()
