@@ -182,6 +182,19 @@ def test_raw_latex_is_left_out_with_its_line():
         (3, "raw latex is left out (\\newpage)"), (7, "raw tex is left out (\\vspace{1ex})")]
 
 
+def test_latex_display_math_environments_are_formulas():
+    """Pandoc's reader leaves `\\begin{equation}` raw (its HTML writers hand it to
+    MathJax): it was left out with a warning, a formula lost from both editions."""
+    reading = read("Text.\n\n\\begin{equation}\nE = mc^2 \\label{eq:e}\n\\end{equation}\n\n"
+                   "And \\begin{align*} a &= b \\\\ c &= d \\end{align*} inline. See \\eqref{eq:e}.\n\n"
+                   "\\begin{equation}\\begin{split} a &= b \\end{split}\\end{equation}\n")
+    epub = both(reading)[0]
+    assert reading.warnings == ()
+    assert re.findall(r'display="block" alttext="([^"]*)"', epub) == [
+        "E = mc^2", "\\begin{align*} a &amp;= b \\\\ c &amp;= d \\end{align*}", "\\begin{split} a &amp;= b \\end{split}"]
+    assert '<span class="math display" id="eq-e">' in epub and 'href="#eq-e">(1)</a>' in epub
+
+
 def test_chapters_start_at_the_top_level_heading_used():
     parsed = body("Intro.\n\n## First\n\nText.\n\n### Sub {#sub-one}\n\nMore.\n\n## Second\n\nEnd.")
     assert [c.heading.text if c.heading else None for c in parsed.chapters] == [None, "First", "Second"]

@@ -5,6 +5,9 @@
 -- code, sub- and superscript, a link. Pandoc's own HTML writers drop such TeX;
 -- written by authors who had LaTeX in mind (JOSS papers), it is their text.
 --
+-- LaTeX's display math environments (\begin{equation}, align, gather...)
+-- become formulas.
+--
 -- Left raw (Python says each is left out, or reads it itself): labels and
 -- references (\label, \ref: numbering.py), macro definitions (Pandoc applies
 -- them to the formulas), \today (a build never depends on its day), and what
@@ -40,9 +43,39 @@ local function as_text(inlines)
   return plain and result or nil
 end
 
+-- LaTeX's display math environments, which Pandoc's reader leaves raw (its HTML
+-- writers pass them to MathJax): a formula, as `$$...$$` is. texmath reads
+-- `align`, `gather`, `multline`, `eqnarray`, `alignat`, `flalign` themselves; of
+-- `equation` and `displaymath`, their content.
+local WHOLE = {align = true, gather = true, multline = true, eqnarray = true, alignat = true, flalign = true}
+local INNER = {equation = true, displaymath = true}
+
+local function display_math(text)
+  local name = text:match("^%s*\\begin%s*{(%a+)%*?}")
+  if name == nil or not (WHOLE[name] or INNER[name]) then
+    return nil
+  end
+  local inner = text:match("^%s*\\begin%s*{" .. name .. "%*?}(.*)\\end%s*{" .. name .. "%*?}%s*$")
+  if inner == nil or inner:find("\\begin%s*{" .. name .. "%*?}") then  -- (not one environment)
+    return nil
+  end
+  return pandoc.Math("DisplayMath", INNER[name] and inner or text:match("^%s*(.-)%s*$"))
+end
+
+function RawBlock(raw)
+  if raw.format == "tex" or raw.format == "latex" then
+    local math = display_math(raw.text)
+    return math and pandoc.Para{math} or nil
+  end
+end
+
 function RawInline(raw)
   if raw.format ~= "tex" and raw.format ~= "latex" then
     return nil
+  end
+  local math = display_math(raw.text)
+  if math then
+    return math
   end
   local command = raw.text:match("^%s*\\(%a+)")
   if command == nil or KEEP[command] then
