@@ -409,6 +409,21 @@ def test_pandoc_crossref_labels_are_quartos(folder, cited):
     assert problems("See @fig:nope.\n") == ["1: nothing has the label 'fig:nope'"]
 
 
+def test_bookdown_labels_and_references(folder):
+    """R Markdown's (bookdown's) `(\\#fig:x)`, `(\\#tab:x)`, `(\\#eq:x)` and `\\@ref(x)`: Pandoc
+    reads them as text, and "@ref(fig:x)" was printed as it is, in silence."""
+    reading = read("# Introduction {#intro}\n\n$$E = mc^2 (\\#eq:e)$$\n\n![(\\#fig:x) A map](map.png)\n\n"
+                   "Table: (\\#tab:t) Numbers\n\n| a |\n|---|\n| 1 |\n\n"
+                   "See Figure \\@ref(fig:x), Table \\@ref(tab:t), (\\@ref(eq:e)) and \\@ref(intro).\n",
+                   folder=folder, number_sections=True)
+    epub = both(reading)[0]
+    assert reading.warnings == () and "#fig:" not in epub and "@ref" not in epub
+    assert ('See Figure <a class="crossref" href="#fig-x">1</a>, Table <a class="crossref" href="#tab-t">1</a>, '
+            '(<a class="crossref" href="#eq-e">1</a>) and <a class="crossref" href="#intro">1</a>.') in epub
+    assert '<span class="figure-label">Figure 1.</span> A map</figcaption>' in epub
+    assert problems("Text \\@ref(fig:nope).\n") == ["1: nothing has the label 'fig:nope'"]
+
+
 def test_unknown_labels_and_images_name_their_lines():
     found = problems("Text.\n\nSee @fig-nope.\n\n![No alt](missing.png)")
     assert found[0].startswith("3: nothing has the label 'fig-nope'")

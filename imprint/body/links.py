@@ -102,7 +102,7 @@ class Links:
                         "give the figure, table, equation or heading that id: {#" + key.lower() + "}"
                 self.problem(line, f"nothing has the label '{written}'", hint=hint)
                 continue
-            target = key if key in self.found.labels else key[0].lower() + key[1:]
+            target = label.target or (key if key in self.found.labels else key[0].lower() + key[1:])
             text = label.number if citation["citationMode"]["t"] == "SuppressAuthor" else label.text
             if key[0].isupper() and text:
                 text = text[0].upper() + text[1:]

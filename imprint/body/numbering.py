@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..files import file_url
 from ..source.images import epub_name, load_image
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, str_node, stringify, walk, words
+from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, index, note, str_node, stringify, walk, words
 from .links import closest_key, dashed
 from .quarto import cell_options
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
@@ -22,6 +22,11 @@ from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)?$")  # (a bare number: pixels, as Pandoc reads it)
 _EQUATION_LABEL = re.compile(r"^\{#(eq[-:][\w:.-]+)\}$")  # (eq:x is pandoc-crossref's)
 _TEX_LABEL = re.compile(r"\\label\s*\{([^{}]+)\}")
+# bookdown's labels and references (R Markdown): `(\#fig:x)` at a caption's start, `(\#eq:x)` in a
+# formula (Pandoc reads the first as the text "(#fig:x)"), `\@ref(fig:x)` (the text "@ref(fig:x)").
+_BOOKDOWN_LABEL = re.compile(r"\(#([A-Za-z][\w:.-]*)\)")
+_BOOKDOWN_TEX_LABEL = re.compile(r"\(\\#([A-Za-z][\w:.-]*)\)")
+_BOOKDOWN_REFERENCE = re.compile(r"@ref\(([A-Za-z][\w:.-]*)\)")
 _TEX_TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
 _TEX_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
 _TEX_REFERENCE = re.compile(r"\\(eqref|ref|autoref|cref)\s*\{([^{}]+)\}")
@@ -195,7 +200,7 @@ class Numbering:
             tex = note(inline).get("tex_label")  # (LaTeX's \label{eq:x} in the formula: tex_labels())
             tag = note(inline).get("tag")  # (\tag{A1}: that number, not counted)
             for other in note(inline).get("other_labels", ()):  # (an aligned formula's further lines)
-                self.warn(self.source.take("\\label{" + other + "}", code=True), f"the formula takes one number: "
+                self.warn(self._label_line(other), f"the formula takes one number: "
                           f"its label '{other}' is left out (it has '{tex}')",
                           hint="write each numbered line as a formula of its own ($$...$$), or refer to the first")
             if match is None and tex is None:
@@ -204,7 +209,7 @@ class Numbering:
                 continue
             if match is None:
                 ident, element_id = tex, _xml_id(tex)
-                line = self.source.take("\\label{" + tex + "}", code=True)
+                line = self._label_line(tex)
             else:
                 ident = element_id = dashed(match.group(1))
                 line = self.source.take("{#" + match.group(1) + "}")
@@ -217,7 +222,8 @@ class Numbering:
                 counts["eq"] += 1
             number = str(counts["eq"]) if tag is None else tag
             annotate(inline, id=element_id, number=number)
-            self.found.labels[ident] = Label("eq", self.referred("eq", "equation", number), number)
+            self.found.labels[ident] = Label("eq", self.referred("eq", "equation", number), number,
+                                             target=element_id)
             self.found.ids.add(element_id)
 
     def tex_labelled(self) -> None:
@@ -232,9 +238,9 @@ class Numbering:
             if not keys:
                 continue
             key, ident = keys[0], attr(node)[0]
-            line = self.source.take("\\label{" + key + "}", code=True)
+            line = self._label_line(key)
             for other in keys[1:]:
-                self.warn(self.source.take("\\label{" + other + "}", code=True), f"the label '{other}' is left "
+                self.warn(self._label_line(other), f"the label '{other}' is left "
                           f"out: this {_KINDS[node['t']]} already has the label '{key}'", hint="refer to it by one")
             if key in taken or not ident and _xml_id(key) in self.found.ids:
                 self.problem(line, f"the label '{key}' is also given to another equation, figure, table or section",
@@ -254,10 +260,43 @@ class Numbering:
             self.found.labels[ident] = found
         tex = note(node).get("tex_label")
         if tex in self.found.labels:  # (an equation's, before it)
-            self.problem(self.source.first("\\label{" + tex + "}", code=True), f"the label '{tex}' is also given "
+            self.problem(self._label_line(tex, take=False), f"the label '{tex}' is also given "
                          "to another equation, figure, table or section", hint="labels must be unique: choose another")
         elif tex:
             self.found.labels[tex] = Label(found.kind, found.text, found.number, target=ident)
+
+    def _label_line(self, key: str, take: bool = True) -> int | None:
+        """The line of a LaTeX label, `\\label{key}` or bookdown's `(\\#key)`."""
+        find = self.source.take if take else self.source.first
+        return find("\\label{" + key + "}", code=True) or find("(\\#" + key + ")", code=True)
+
+    def bookdown_references(self) -> None:
+        """bookdown's `\\@ref(fig:x)` (R Markdown), which Pandoc reads as the text
+        "@ref(fig:x)": the number of the figure, table, equation or section, linked,
+        as bookdown prints it (the author writes the word: "Figure \\@ref(fig:x)")."""
+        found = [node for node in self.each("Str") if "@ref(" in node["c"] and _BOOKDOWN_REFERENCE.search(node["c"])]
+        for node in found:
+            parts: list[Node] = []
+            for place, piece in enumerate(_BOOKDOWN_REFERENCE.split(node["c"])):
+                if place % 2 == 0:
+                    parts += [str_node(piece)] if piece else []
+                    continue
+                line = self.source.take("@ref(" + piece + ")", code=False)
+                label = self.found.labels.get(piece) or self.found.labels.get(dashed(piece))
+                if label is None:
+                    close = closest_key(piece, self.found.labels)
+                    self.problem(line, f"nothing has the label '{piece}'", hint=f"did you mean '{close}'?" if close
+                                 else "label it: (\\#" + piece + ") at the start of its caption, or {#" + piece
+                                 + "} after its heading")
+                    parts.append(str_node(piece))
+                    continue
+                target = label.target or (piece if piece in self.found.labels else dashed(piece))
+                link = {"t": "Link", "c": [["", [], []], [str_node(label.number)], ["#" + target, ""]]}
+                annotate(link, crossref=True)
+                parts.append(link)
+            node["t"], node["c"] = "Span", [["", [], []], parts]
+        if found:  # (Str nodes became Spans: the steps after find them as such)
+            self.nodes, self.order, _ = index(self.blocks)
 
     def tex_references(self) -> None:
         """LaTeX's `\\eqref{eq:x}`, `\\ref{x}`, `\\autoref{x}` and `\\cref{x}` (raw
@@ -276,7 +315,7 @@ class Numbering:
                              else "label what it refers to: \\label{" + key + "} in the equation, or in the caption of "
                              "the figure or table or in the heading (or use Pandoc's ids: {#fig-x} and @fig-x)")
                 continue
-            target = label.target or (_xml_id(key) if label.kind == "eq" and key not in self.found.ids else key)
+            target = label.target or key
             text = f"({label.number})" if kind == "eqref" else label.text if kind in ("autoref", "cref") \
                 else label.number
             node["t"], node["c"] = "Link", [["", [], []], [str_node(text)], ["#" + target, ""]]
@@ -326,18 +365,18 @@ class Numbering:
 
 
 def tex_labels(formulas: list[Node]) -> None:
-    """LaTeX's `\\label{eq:x}` and `\\tag{A1}` in display formulas, taken out of
+    """LaTeX's `\\label{eq:x}` (or bookdown's `(\\#eq:x)`) and `\\tag{A1}` in display formulas, taken out of
     the TeX before it is converted (texmath reads neither) and kept on the node
     for _equations(); `\\nonumber` and `\\notag` go with them."""
     for node in formulas:
         if node["c"][0]["t"] != "DisplayMath" or "\\" not in node["c"][1]:
             continue
         tex = node["c"][1]
-        labels = _TEX_LABEL.findall(tex)
+        labels = _TEX_LABEL.findall(tex) + _BOOKDOWN_TEX_LABEL.findall(tex)
         tag = _TEX_TAG.search(tex)
         if not labels and tag is None and not _TEX_NO_NUMBER.search(tex):
             continue
-        tex = _TEX_NO_NUMBER.sub("", _TEX_TAG.sub("", _TEX_LABEL.sub("", tex)))
+        tex = _TEX_NO_NUMBER.sub("", _TEX_TAG.sub("", _BOOKDOWN_TEX_LABEL.sub("", _TEX_LABEL.sub("", tex))))
         node["c"][1] = tex
         if labels:
             annotate(node, tex_label=labels[0], other_labels=labels[1:])
@@ -361,12 +400,13 @@ def _captions(node: Node) -> list[list[Node]]:
 
 
 def _take_labels(inlines: list[Node]) -> list[str]:
-    """The `\\label{...}` raw TeX of a list of inlines, taken out of it (with the
+    """The `\\label{...}` raw TeX (or bookdown's `(\\#...)`) of a list of inlines, taken out of it (with the
     space before one that ends the text or is followed by another)."""
     keys, kept = [], []
     for item in inlines:
         found = _TEX_LABEL.fullmatch(item["c"][1].strip()) if item["t"] == "RawInline" \
-            and item["c"][0] in ("tex", "latex") else None
+            and item["c"][0] in ("tex", "latex") else _BOOKDOWN_LABEL.fullmatch(item["c"]) if item["t"] == "Str" \
+            else None
         if found:
             keys.append(found.group(1))
             annotate(item, taken=True)  # (not left out: code_and_raw() says nothing of it)

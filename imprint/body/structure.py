@@ -90,6 +90,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.headings()
     steps.numbered()
     steps.tex_references()
+    steps.bookdown_references()
     steps.code_annotations()
     steps.code_and_raw()
     steps.notes()
