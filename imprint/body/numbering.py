@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from ..files import file_url
 from ..source.images import epub_name, load_image
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, index, note, str_node, stringify, walk, words
+from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, str_node, stringify, walk, words
+from .ast import index as indexed
 from .links import closest_key, dashed
 from .quarto import cell_options
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
@@ -296,7 +297,7 @@ class Numbering:
                 parts.append(link)
             node["t"], node["c"] = "Span", [["", [], []], parts]
         if found:  # (Str nodes became Spans: the steps after find them as such)
-            self.nodes, self.order, _ = index(self.blocks)
+            self.nodes, self.order, _ = indexed(self.blocks)
 
     def tex_references(self) -> None:
         """LaTeX's `\\eqref{eq:x}`, `\\ref{x}`, `\\autoref{x}` and `\\cref{x}` (raw
