@@ -19,6 +19,7 @@ from imprint.body.reader import Field, render_fields
 from imprint.pipeline import build
 from imprint.settings import Settings
 from imprint.source.project import load_project
+from conftest import REPO
 from test_body import WORDS, both, problems, read
 from test_quarto_front_matter import load, messages, project
 
@@ -210,3 +211,15 @@ def test_a_markdown_comment_in_the_front_matter_is_refused_with_what_to_write(tm
     assert messages(loaded.problems) == [
         "source/a/article.md:4: field names must be plain text\n"
         "    a Markdown comment ([//]: # (...)) is not one in YAML: write the line as '# ...'"]
+
+
+def test_a_key_given_to_two_entries_uses_the_last_as_pandoc_does(tmp_path):
+    """A JOSS paper's .bib had one work twice under one key: an error stopped the
+    build, where Pandoc takes the last entry (measured with Pandoc 3.9)."""
+    (tmp_path / "refs.bib").write_text("@article{k, title={First}, author={A, B}, year=2019, journal={J}}\n\n"
+                                       "@article{k, title={Second}, author={C, D}, year=2020, journal={J}}\n")
+    reading = read("See @k.\n", folder=tmp_path, bibliography=(tmp_path / "refs.bib",),
+                   style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    assert [str(w) for w in reading.warnings] == [
+        "refs.bib:3: the key 'k' is also used on line 1: this entry is used, as Pandoc uses the last\n    give one of the two entries another key, or delete the one not meant"]
+    assert "Second" in str(reading.body.references) and "First" not in str(reading.body.references)

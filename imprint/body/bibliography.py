@@ -40,6 +40,11 @@ FORMATS = {".bib": "biblatex", ".bibtex": "bibtex", ".ris": "ris", ".json": "csl
            ".yml": "yaml"}
 
 
+class Duplicate(Problem):
+    """A key given to two entries: a warning, not an error. The later entry is
+    used, as Pandoc uses it (its citeproc takes the last of a key)."""
+
+
 @dataclass(frozen=True)
 class Record:
     key: str
@@ -55,7 +60,7 @@ def load(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...], wanted: 
     every key of these files (for the messages about one mistyped). `wanted` is
     every key the article could cite (None: all of them, as `nocite: @*` asks).
     A key given twice within the article's files, or within the shared ones,
-    is a problem."""
+    is a Duplicate (a warning: the later entry is used)."""
     own, problems = _load_all(root, files, wanted, deadline)
     common, more = _load_all(root, tuple(f for f in shared if f not in files), wanted, deadline)
     merged = {**common, **own}
@@ -102,9 +107,10 @@ def _load_all(root: Path, files: tuple[Path, ...], wanted: set[str] | None,
             earlier = records.get(record.key)
             if earlier is not None:
                 where = f"{earlier.file}:{earlier.line}" if earlier.line else earlier.file
-                problems.append(Problem(record.file, f"the key '{record.key}' is also used in {where}",
-                                        line=record.line, hint="give one of the two entries another key"))
-                continue
+                problems.append(Duplicate(record.file, f"the key '{record.key}' is also used in {where}: this "
+                                          "entry is used, as Pandoc uses the last", line=record.line,
+                                          hint="give one of the two entries another key, or delete the one not "
+                                               "meant"))
             records[record.key] = record
     return records, problems
 
@@ -202,10 +208,12 @@ def _bibtex_index(root: Path, path: Path, mtime: int, size: int) -> _BibIndex:
             if not key:
                 problems.append(Problem(file, f"the @{match.group(1)} entry here has no key", line=line,
                                         hint="write its key after the brace: @book{smith2015, ..."))
-            elif key in entries:
-                problems.append(Problem(file, f"the key '{key}' is also used on line {entries[key].line}",
-                                        line=line, hint="give one of the two entries another key"))
             else:
+                if key in entries:
+                    problems.append(Duplicate(file, f"the key '{key}' is also used on line {entries[key].line}: "
+                                              "this entry is used, as Pandoc uses the last", line=line,
+                                              hint="give one of the two entries another key, or delete the one "
+                                                   "not meant"))
                 parents = tuple(k.strip() for m in _PARENTS.finditer(body) for k in m.group(1).split(","))
                 entries[key] = _Entry(key, line, text[match.start():end], parents)
         line += text.count("\n", match.start(), end)

@@ -93,12 +93,14 @@ def start_body(setting: Setting) -> "BodyReading":
         raise SourceError(problems)
     records: dict[str, bibliography.Record] = {}
     known: set[str] = set()  # every key of the bibliography, cited or not
+    said: list[Problem] = []  # what the editor should know of (a key given to two entries)
     if setting.bibliography or setting.shared_bibliography:
         cited = text + "\n".join(f.text for f in setting.cited_fields)
         wanted = None if "*" in setting.nocite else _candidate_keys(cited) | set(setting.nocite)
         records, found, known = bibliography.load(setting.root, setting.bibliography,
                                                   setting.shared_bibliography, wanted, setting.deadline)
-        problems += found
+        problems += [p for p in found if not isinstance(p, bibliography.Duplicate)]
+        said += [p for p in found if isinstance(p, bibliography.Duplicate)]
     for key in setting.nocite if not setting.unread_bibliography else ():
         if key != "*" and key not in known:
             message, hint = _unknown_key(key, known, setting)
@@ -128,7 +130,7 @@ def start_body(setting: Setting) -> "BodyReading":
                            text.encode("utf-8"), what="the article's text", file=setting.file,
                            deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root),
                            large=len(text) >= pandoc.LARGE_TEXT)
-    return BodyReading(setting, text, running, records, known, problems, texts)
+    return BodyReading(setting, text, running, records, known, problems, texts, said)
 
 
 @dataclass
@@ -140,6 +142,7 @@ class BodyReading:
     known: set[str]
     problems: list[Problem]
     texts: list[str]  # the Markdown of attributes, given to Pandoc as metadata (quarto.written_texts)
+    said: list[Problem]  # warnings found before the reading (bibliography.Duplicate)
 
     def cancel(self) -> None:
         """Stop the reading (a problem elsewhere ended the unit)."""
@@ -177,7 +180,7 @@ class BodyReading:
         deep = guard.check_nesting(blocks, setting.file, lambda node: _nested_line(node, blocks, source))
         if deep:  # (its deepest lines would be lost in print)
             raise SourceError(problems + deep)
-        warnings: list[Problem] = []
+        warnings: list[Problem] = list(self.said)
         _messages(messages, source, self.records, problems, warnings)
         quotes = str(setting.words["quotes"])
         meta = document["meta"].get("imprint-fields")
