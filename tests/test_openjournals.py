@@ -14,6 +14,7 @@ import re
 import zipfile
 
 import pytest
+from imprint.body import formulas
 from imprint.body.pandoc import deadline_in
 from imprint.body.reader import Field, render_fields
 from imprint.pipeline import build
@@ -223,3 +224,74 @@ def test_a_key_given_to_two_entries_uses_the_last_as_pandoc_does(tmp_path):
     assert [str(w) for w in reading.warnings] == [
         "refs.bib:3: the key 'k' is also used on line 1: this entry is used, as Pandoc uses the last\n    give one of the two entries another key, or delete the one not meant"]
     assert "Second" in str(reading.body.references) and "First" not in str(reading.body.references)
+
+
+# -- found in review
+
+def test_labels_without_a_colon_in_sub_figures_and_across_the_syntaxes(folder):
+    reading = read("# Introduction \\label{introduction}\n\n![Overview. \\label{overview}](map.png)\n\n"
+                   "::: {#fig-panel}\n![Left \\label{fig:left}](map.png){#fig-l}\n\n![Right](map.png){#fig-r}\n\n"
+                   "Panel \\label{fig:panel}\n:::\n\n![Map](map.png){#fig:map}\n\n$$ a = b \\label{eq:x} $$\n\n"
+                   "See \\autoref{overview}, \\ref{introduction}, \\autoref{fig:left}, \\Cref{fig:panel}, "
+                   "\\autoref{fig:map} and @eq:x.\n", folder=folder)
+    assert reading.warnings == ()
+    assert ('See <a class="crossref" href="#overview">Figure 1</a>, <a class="crossref" href="#introduction">'
+            'Introduction</a>, <a class="crossref" href="#fig-l">Figure 2(a)</a>, <a class="crossref" '
+            'href="#fig-panel">Figure 2</a>, <a class="crossref" href="#fig-map">Figure 3</a> and '
+            '<a class="crossref" href="#eq-x">Equation 1</a>.') in both(reading)[0]
+
+
+def test_an_image_in_a_sentence_labelled_is_said_to_be_no_figure(folder):
+    """The JOSS documentation's own example puts the image in a sentence."""
+    assert problems("Figures can be included like this:\n![Caption.\\label{fig:example}](map.png)\n"
+                    "and referenced using \\autoref{fig:example}.\n", folder=folder) == [
+        "3: the image labelled 'fig:example' is in a sentence, so it is no figure and has no number"]
+
+
+def test_latex_text_keeps_its_spaces_links_and_says_where_a_per_cent_sign_cut_it():
+    reading = read("# Intro\n\nPlain \\LaTeX for equations, \\url{https://x.org/a b}, \\href{#intro}{the start}.\n\n"
+                   "The data are at \\url{https://example.org/data%20set.csv}.\n")
+    epub = both(reading)[0]
+    assert ('Plain LaTeX for equations, <a class="uri" href="https://x.org/a%20b">https://x.org/a b</a>, '
+            '<a href="#intro">the start</a>.') in epub
+    assert [(w.line, w.hint.split(",")[0]) for w in reading.warnings] == [
+        (5, "% starts a comment in LaTeX")]
+
+
+def test_a_work_whose_key_looks_like_a_label_is_cited(tmp_path):
+    (tmp_path / "refs.bib").write_text("@book{fig:x_a, title={Figures}, author={Smith, Ann}, year=2020}\n")
+    reading = read("See @fig:x_a.\n", folder=tmp_path, bibliography=(tmp_path / "refs.bib",),
+                   style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    assert reading.warnings == () and "Smith" in both(reading)[0]
+
+
+def test_numbered_affiliations_written_loosely_and_notes_kept(tmp_path):
+    loaded, article = load(project(tmp_path, """---
+title: T
+lang: en
+authors:
+  - name: "A B^[Present address: Paris]"
+    note: Own note
+    affiliation: "1 2"
+  - name: C D^[Corresponding author]
+    corresponding: false
+    affiliation: "2,"
+affiliations:
+  - name: First
+    index: 1
+  - name: Second
+    index: 2
+---
+"""))
+    assert loaded.problems == ()
+    first, second = article.authors
+    assert [a.name for a in first.affiliations] == ["First", "Second"]
+    assert first.note == "Own note Present address: Paris"
+    assert [a.name for a in second.affiliations] == ["Second"]
+    assert not second.corresponding and second.note == "Corresponding author"
+
+
+def test_a_phantom_alone_draws_nothing_without_complaint():
+    drawing = formulas._draw('<math xmlns="http://www.w3.org/1998/Math/MathML"><mphantom><mi>x</mi></mphantom>'
+                             '</math>')
+    assert drawing.glyph == b"" and drawing.width > 0.5

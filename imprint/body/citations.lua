@@ -17,12 +17,13 @@
 
 local prefixes = {}
 local colon_prefixes = {}  -- pandoc-crossref's (`@fig:map`)
+local colon_keys = {}  -- the bibliography's keys of that shape, which cite works
 
 local function is_crossref(id)
   local prefix = id:match("^(%a+)%-")
   local colon = id:match("^(%a+):")
   return prefix ~= nil and prefixes[prefix:lower()] == true
-    or colon ~= nil and colon_prefixes[colon:lower()] == true
+    or colon ~= nil and colon_prefixes[colon:lower()] == true and not colon_keys[id]
 end
 
 local function crossref(cite)
@@ -131,6 +132,9 @@ function Pandoc(doc)
   end
   for _, p in ipairs(doc.meta["imprint-crossref-colon-prefixes"] or {}) do
     colon_prefixes[pandoc.utils.stringify(p)] = true
+  end
+  for key, _ in pairs(doc.meta["imprint-colon-keys"] or {}) do
+    colon_keys[key] = true
   end
   doc = doc:walk{Cite = crossref}
   return sort_groups(doc)

@@ -292,7 +292,7 @@ def _draw(mathml_text: str) -> Drawing:
         raise Undrawable(f"it is {width / SIZE:.0f} em wide: more than a line can hold at any size")
     size = (round(width / SIZE, 3), round(height / SIZE, 3), round(depth / SIZE, 3))
     glyph = _glyph(svg, placed)
-    if glyph == b"" and "".join(root.itertext()).strip():
+    if glyph == b"" and _visible(root):
         raise Undrawable("ziamath drew nothing of it")  # (never a blank where a formula is)
     if glyph is None:
         for element in placed:
@@ -503,6 +503,13 @@ def _rows(root: etree._Element) -> None:
         for row in rows:  # (a blank line within: kept as LaTeX keeps it, a strut's height)
             if _empty(row) and len(row):
                 etree.SubElement(row[0], f"{{{MATHML}}}mspace", height="0.7em", depth="0.3em")
+
+
+def _visible(root: etree._Element) -> bool:
+    """Whether a formula has text to show (not only a \\phantom's, which takes room unseen)."""
+    phantom = f"{{{MATHML}}}mphantom"
+    return any((e.text or "").strip() and e.tag != phantom and not any(a.tag == phantom for a in e.iterancestors())
+               for e in root.iter())
 
 
 def _empty(row: etree._Element) -> bool:

@@ -61,7 +61,8 @@ class Links:
                                  hint="choose another class name")
                 else:
                     self._crossref(node, citations)
-            elif node["t"] == "Cite" and all(is_crossref(c["citationId"]) for c in node["c"][0]):
+            elif node["t"] == "Cite" and all(is_crossref(c["citationId"], self.context.references)
+                                             for c in node["c"][0]):
                 self._crossref(node, node["c"][0])
 
     def colon_ids(self) -> None:
@@ -87,7 +88,8 @@ class Links:
             written = citation["citationId"]
             line = self.source.take_key(written)
             key = dashed(written)
-            label = self.found.labels.get(key) or self.found.labels.get(key[0].lower() + key[1:])
+            label = self.found.labels.get(key) or self.found.labels.get(key[0].lower() + key[1:]) \
+                or self.found.labels.get(written)  # (@eq:x to \label{eq:x})
             if label is None and (key in self.found.ids or key[0].lower() + key[1:] in self.found.ids):
                 hint = UNNUMBERED.get(key[:4].lower(), UNNUMBERED[""]).replace("{key}", key)
                 self.problem(line, f"'{written}' is the id of something that is not numbered, so it cannot be "
@@ -127,7 +129,7 @@ class Links:
             if note(node).get("crossref"):
                 continue
             ids = [c["citationId"] for c in node["c"][0]]
-            if any(is_crossref(i) for i in ids):
+            if any(is_crossref(i, self.context.references) for i in ids):
                 self.problem(self.source.take_key(ids[0]), "a bracket mixes citations and "
                              "cross-references", hint="write them in separate brackets: [@fig-map] [@smith2015]")
                 continue
@@ -243,11 +245,13 @@ def _xref_citations(data: str | None) -> list[dict] | None:
     return citations if good else None
 
 
-def is_crossref(key: str) -> bool:
+def is_crossref(key: str, works: frozenset[str] | set[str] = frozenset()) -> bool:
     """Whether a citation key is a cross-reference (@fig-map, or pandoc-crossref's
-    @fig:map), by its prefix."""
+    @fig:map), by its prefix; a key of the bibliography's (`works`) written with a
+    colon (@fig:smith2020) is a citation still."""
     prefix = key.split("-", 1)[0].lower() if "-" in key else ""
-    return prefix in CROSSREF_KINDS or key.split(":", 1)[0].lower() in COLON_KINDS and ":" in key
+    return prefix in CROSSREF_KINDS or ":" in key and key.split(":", 1)[0].lower() in COLON_KINDS \
+        and key not in works
 
 
 def dashed(label: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..files import file_url
 from ..source.images import epub_name, load_image
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, str_node, stringify, walk, words
+from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, kids, note, str_node, stringify, walk, words
 from .ast import index as indexed
 from .links import closest_key, dashed
 from .quarto import cell_options
@@ -30,7 +30,7 @@ _BOOKDOWN_TEX_LABEL = re.compile(r"\(\\#([A-Za-z][\w:.-]*)\)")
 _BOOKDOWN_REFERENCE = re.compile(r"@ref\(([A-Za-z][\w:.-]*)\)")
 _TEX_TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
 _TEX_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
-_TEX_REFERENCE = re.compile(r"\\(eqref|ref|autoref|cref)\s*\{([^{}]+)\}")
+_TEX_REFERENCE = re.compile(r"\\(eqref|ref|autoref|cref|Cref)\s*\{([^{}]+)\}")
 LATIN = "abcdefghijklmnopqrstuvwxyz"  # sub-figures' letters, where the language file gives none (subfigure_letters)
 
 
@@ -118,7 +118,7 @@ class Numbering:
                 annotate(node, label=f"({letter})")
                 if ident and parent:
                     shown = self.referred("fig", "figure", f"{parent}({letter})")
-                    self.found.labels[ident] = Label("fig", shown, f"{parent}({letter})")
+                    self.label(node, ident, Label("fig", shown, f"{parent}({letter})"))
         else:
             counts["fig"] += 1
             annotate(node, label=self.caption_label("fig", "figure", str(counts["fig"])))
@@ -234,6 +234,9 @@ class Numbering:
         (tex_references()). A figure or table without an id takes one made of
         the label (`fig:x` is `fig-x`); a heading keeps its own."""
         taken: set[str] = set()
+        figured = {id(image) for figure in self.each("Figure") for image in walk(figure["c"][2])}
+        self.in_sentences = {key for image in self.each("Image") if id(image) not in figured
+                             for key in _take_labels(image["c"][1])}  # (an image in a sentence is no figure)
         for node in self.each("Figure", "Table", "Header"):
             keys = list(dict.fromkeys(key for inlines in _captions(node) for key in _take_labels(inlines)))
             if not keys:
@@ -260,6 +263,8 @@ class Numbering:
         if ident:
             self.found.labels[ident] = found
         tex = note(node).get("tex_label")
+        if tex == ident:  # (\label{overview} made the id: one name)
+            return
         if tex in self.found.labels:  # (an equation's, before it)
             self.problem(self._label_line(tex, take=False), f"the label '{tex}' is also given "
                          "to another equation, figure, table or section", hint="labels must be unique: choose another")
@@ -308,17 +313,21 @@ class Numbering:
             if match is None:
                 continue
             kind, key = match.groups()
-            label = self.found.labels.get(key)
+            label = self.found.labels.get(key) or self.found.labels.get(dashed(key))  # ({#fig:map} too)
             line = self.source.take(node["c"][1].strip(), code=True)
+            if label is None and key in self.in_sentences:
+                self.problem(line, f"the image labelled '{key}' is in a sentence, so it is no figure and has no "
+                             "number", hint="give the image a paragraph of its own (blank lines around it)")
+                continue
             if label is None:
                 close = closest_key(key, self.found.labels)
                 self.problem(line, f"nothing has the label '{key}'", hint=f"did you mean '{close}'?" if close
                              else "label what it refers to: \\label{" + key + "} in the equation, or in the caption of "
                              "the figure or table or in the heading (or use Pandoc's ids: {#fig-x} and @fig-x)")
                 continue
-            target = label.target or key
+            target = label.target or (key if key in self.found.labels else dashed(key))
             text = f"({label.number})" if kind == "eqref" else label.text if kind in ("autoref", "cref") \
-                else label.number
+                else label.text[:1].upper() + label.text[1:] if kind == "Cref" else label.number
             node["t"], node["c"] = "Link", [["", [], []], [str_node(text)], ["#" + target, ""]]
             annotate(node, crossref=True)
 
@@ -396,7 +405,18 @@ def _captions(node: Node) -> list[list[Node]]:
         return [node["c"][2]]
     found = [block["c"] for block in node["c"][1][1] if block["t"] in ("Plain", "Para")]
     if node["t"] == "Figure":
-        found += [image["c"][1] for image in walk(node["c"][2]) if image["t"] == "Image"]
+        found += [image["c"][1] for image in _own_images(node["c"][2])]
+    return found
+
+
+def _own_images(nodes: list[Node]) -> list[Node]:
+    """A figure's images, not its sub-figures' (they have labels of their own)."""
+    found = []
+    for node in nodes:
+        if node["t"] == "Image":
+            found.append(node)
+        elif node["t"] != "Figure":
+            found += _own_images(kids(node))
     return found
 
 

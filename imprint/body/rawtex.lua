@@ -34,10 +34,16 @@ local function as_text(inlines)
       end
     end,
     Link = function (link)
-      -- (\url{example.org/x} has no scheme: LaTeX prints it, in type, and so does Imprint)
-      if not link.target:match("^%a[%w+.-]*:") then
+      -- (\url{example.org/x} has no scheme: LaTeX prints it, in type, and so does Imprint;
+      -- \href{#intro}{...} is a link as [...](#intro) is, checked as that is)
+      if link.classes:includes("uri") and not link.target:match("^%a[%w+.-]*:") then
         return pandoc.Code(pandoc.utils.stringify(link.content))
       end
+      -- (as Pandoc's Markdown reader escapes a link's address: \url{a b} is no URL)
+      link.target = link.target:gsub('[%s"<>\\^`{|}]', function (c)
+        return string.format("%%%02X", c:byte())
+      end)
+      return link
     end,
   }
   return plain and result or nil
@@ -81,6 +87,9 @@ function RawInline(raw)
   if command == nil or KEEP[command] then
     return nil
   end
+  if ("x" .. raw.text):find("[^\\]%%") then
+    return nil  -- (% starts a comment in LaTeX: Pandoc's reader has read on past it; Python says so)
+  end
   local read, document = pcall(pandoc.read, raw.text, "latex")
   if not read or #document.blocks ~= 1 or (document.blocks[1].t ~= "Para" and document.blocks[1].t ~= "Plain") then
     return nil
@@ -89,5 +98,9 @@ function RawInline(raw)
   if #inlines == 0 then
     return nil
   end
-  return as_text(inlines)
+  local text = as_text(inlines)
+  if text and raw.text:match("%s$") then  -- ("\LaTeX for": Pandoc keeps the space in the raw TeX)
+    text:insert(pandoc.Space())
+  end
+  return text
 end

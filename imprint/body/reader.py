@@ -112,6 +112,9 @@ def start_body(setting: Setting) -> "BodyReading":
         "suppress-bibliography": setting.suppress_bibliography,
         "imprint-crossref-prefixes": list(CROSSREF_KINDS),
         "imprint-crossref-colon-prefixes": list(COLON_KINDS),
+        # (a work's key that looks like one, @fig:smith2020, cites the work; the keys of a map, which
+        # Pandoc does not read as Markdown)
+        "imprint-colon-keys": {k: True for k in sorted(known) if ":" in k and k.split(":", 1)[0].lower() in COLON_KINDS},
         "imprint-fields": _meta_fields(setting.cited_fields),
     }
     texts = written_texts(text)
@@ -220,7 +223,7 @@ class BodyReading:
             return "#" + ident if ident in targets else None
 
         fields = _fields(meta, setting.cited_fields, setting, quotes, problems, warnings, citations=True,
-                         link_ids=link_ids, target=target)
+                         link_ids=link_ids, target=target, works=frozenset(self.known))
         if problems:
             raise SourceError(problems, tuple(warnings))
         return body, tuple(warnings), fields
@@ -424,11 +427,13 @@ def _meta_fields(fields: Sequence[Field]) -> dict[str, str]:
 def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes: str,
             problems: list[Problem], warnings: list[Problem], citations: bool = False,
             link_ids: Callable[[str], str] = lambda href: href,
-            target: Callable[[str], str | None] = lambda href: None) -> dict[str, Markup]:
+            target: Callable[[str], str | None] = lambda href: None,
+            works: frozenset[str] = frozenset()) -> dict[str, Markup]:
     """Each Markdown field of the front matter as HTML (XHTML: it is shared by both
     editions and the site). Notes and images belong to the body; so do citations,
-    but in the fields read with the body (`citations`: the abstract's). A link to
-    "#id" goes where `target` says, or is a problem: no such id."""
+    but in the fields read with the body (`citations`: the abstract's, of the
+    bibliography's keys `works`). A link to "#id" goes where `target` says, or is
+    a problem: no such id."""
     values = meta_value(meta) if meta is not None else {}
     warnings += _report_formulas([(n, f.line) for f in fields if f.path in values
                                   for n in walk([values[f.path]]) if n["t"] == "Math"], setting)
@@ -444,7 +449,8 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
             _citation_notes_inline(blocks)
         nodes = list(walk(blocks))
         kinds = {n["t"] for n in nodes}
-        crossrefs = any(n["t"] == "Cite" and all(is_crossref(c["citationId"]) for c in n["c"][0]) for n in nodes)
+        crossrefs = any(n["t"] == "Cite" and all(is_crossref(c["citationId"], works) for c in n["c"][0])
+                        for n in nodes)
         if any(n["t"] == "Str" and "[^" in n["c"] for n in nodes):
             kinds.add("Note")  # (a note's call in a field: Pandoc reads it as text)
         titled = f.path in TITLE_NOTES and "[^" not in f.text  # (a note's call in a title: ^[...] only)

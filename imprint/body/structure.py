@@ -112,6 +112,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         self.nodes: dict[str, list[Node]] = {}  # every node by type, in reading order (after divs())
         self.order: dict[int, int] = {}  # each node's place in reading order, by id()
         self.raw_html: dict[int | None, list[str]] = {}  # raw HTML met, by line
+        self.in_sentences: set[str] = set()  # LaTeX labels of images in sentences, no figures (numbering.py)
 
     def each(self, *kinds: str) -> list[Node]:
         """The nodes of these kinds, in reading order."""
@@ -378,6 +379,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         fmt, text = node["c"]
         fmt = fmt.lower()
         first = text.strip().split("\n")[0][:60]
+        # (% starts a comment in TeX: Pandoc reads on past it, and may repeat what follows)
+        comment = fmt in ("latex", "tex") and re.search(r"(?<!\\)%", first)
         # HTML where it is written; other formats where the author marked them
         # (```{=latex}), else where their text is (raw TeX commands)
         marked = re.compile(r"\{=\s*" + re.escape(fmt) + r"\s*\}")
@@ -388,6 +391,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             line = by_text()
         elif node["t"] == "RawInline":  # (a TeX command in a sentence, not in a formula: its own words, else
             line = (first and self.source.take(first, math=False)) or by_text() \
+                or (comment and self.source.take(first[:comment.start()], math=False)) \
                 or self.source.take(marked, code=True)  # its `{=latex}`)
         else:
             line = self.source.take(marked, code=True) or by_text()
@@ -399,7 +403,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             return  # (Pandoc has applied its macros to the formulas: nothing of it is lost)
         shown = first if len(first) <= 40 else first[:37] + "..."
         self.warn(line, f"raw {fmt} is left out ({shown}): the editions are not made with {fmt}",
-                  hint="write it in Markdown, or delete it")
+                  hint="% starts a comment in LaTeX, so the text after it went with it: write a web address as "
+                       "<https://...>, a per cent sign as \\%" if comment else "write it in Markdown, or delete it")
 
 
 # -- helpers

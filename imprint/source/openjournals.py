@@ -34,8 +34,7 @@ from .frontmatter import Located
 
 NAME_PARTS = {"given-names": "given", "surname": "family", "dropping-particle": "dropping-particle",
               "non-dropping-particle": "non-dropping-particle", "suffix": "suffix"}
-_NUMBERS = re.compile(r"\s*\d+(?:\s*,\s*\d+)*\s*")
-_NAME_NOTE = re.compile(r"^(?P<name>.*?)\s*\^\[(?P<note>.*)\]\s*$", re.S)
+_NUMBERS = re.compile(r"[\s,;]*\d[\d\s,;]*")  # ("1, 2", and "1 2" or "1, 2," as meant)
 
 
 def normalise(located: Located) -> None:
@@ -81,11 +80,19 @@ def _name(located: Located, path: tuple, author: dict) -> None:
         for part in [p for p in ("given-names", "surname") if p in name and NAME_PARTS[p] not in name]:
             _rename(located, path + ("name",), name, part, NAME_PARTS[part])
     elif isinstance(author.get("name"), str):
-        found = _NAME_NOTE.match(author["name"])
-        if found and found.group("name").strip():
-            author["name"] = found.group("name").strip()
+        name, note = _note_in(author["name"])
+        if note is not None:
+            author["name"] = name
             located.scalars.pop(path + ("name",), None)
-            _marked(located, path, author, " ".join(found.group("note").split()))
+            _marked(located, path, author, note)
+
+
+def _note_in(text: str) -> tuple[str, str | None]:
+    """A name and the note at its end (`Jane Doe^[Corresponding author]`), if it has one."""
+    start, end = text.find("^["), text.rstrip().rfind("]")
+    if start <= 0 or end != len(text.rstrip()) - 1 or end < start or not text[:start].strip():
+        return text, None
+    return text[:start].strip(), " ".join(text[start + 2:end].split())
 
 
 def _marked(located: Located, path: tuple, author: dict, note: str) -> None:
@@ -98,9 +105,12 @@ def _marked(located: Located, path: tuple, author: dict, note: str) -> None:
         field, value = "equal-contributor", True
     else:
         field, value = "note", note
-    if field not in author:
-        author[field] = value
-        located.lines[path + (field,)] = line
+    if field in author and field != "note":  # (said otherwise: `corresponding: false`) the note stays a note
+        field, value = "note", note
+    if field == "note" and isinstance(author.get("note"), str) and author["note"].strip():
+        value = f"{author['note'].strip()} {note}"
+    author[field] = value
+    located.lines.setdefault(path + (field,), line)
 
 
 def _numbered_affiliations(located: Located, path: tuple, author: dict) -> bool:
@@ -110,7 +120,7 @@ def _numbered_affiliations(located: Located, path: tuple, author: dict) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int) or isinstance(value, str) and _NUMBERS.fullmatch(value):
-        numbers = [part.strip() for part in str(value).split(",")]
+        numbers = re.findall(r"\d+", str(value))
         line = located.line_of(path + (key,))
         located.scalars.pop(path + (key,), None)
         author[key] = [{"ref": number} for number in numbers]
