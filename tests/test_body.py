@@ -409,6 +409,18 @@ def test_pandoc_crossref_labels_are_quartos(folder, cited):
     assert problems("See @fig:nope.\n") == ["1: nothing has the label 'fig:nope'"]
 
 
+def test_pandoc_crossref_figure_divs_listings_and_their_lines(folder):
+    reading = read("::: {#fig:panel}\n![Left](map.png){#fig:l}\n\n![Right](map.png){#fig:r}\n\nThe panel\n:::\n\n"
+                   "```{#lst:code .python caption=\"Some code\"}\nprint(1)\n```\n\n"
+                   "See @fig:panel, @fig:l and @lst:code.\n", folder=folder)
+    epub = both(reading)[0]
+    assert ('See <a class="crossref" href="#fig-panel">Figure 1</a>, <a class="crossref" href="#fig-l">Figure 1(a)</a> '
+            'and <a class="crossref" href="#lst-code">Listing 1</a>.') in epub
+    assert '<span class="figure-label">Listing 1.</span> Some code' in epub
+    assert problems("Text.\n\n![](map.png){#fig:e}\n", folder=folder)[0] == (
+        "3: the figure 'fig-e' has no caption, so it has no number to refer to")
+
+
 def test_bookdown_labels_and_references(folder):
     """R Markdown's (bookdown's) `(\\#fig:x)`, `(\\#tab:x)`, `(\\#eq:x)` and `\\@ref(x)`: Pandoc
     reads them as text, and "@ref(fig:x)" was printed as it is, in silence."""

@@ -25,6 +25,20 @@ def attr(node: Node) -> tuple[str, list[str], list[list[str]]]:
     return ("", [], [])
 
 
+# pandoc-crossref's kinds, whose labels are written with a colon (`{#fig:map}`, `@fig:map`):
+# the same as Quarto's `fig-map` here (dashed()).
+COLON_KINDS = ("fig", "tbl", "eq", "sec", "lst")
+
+
+def dashed(label: str) -> str:
+    """pandoc-crossref's label `fig:map` as the id Imprint gives it, `fig-map` (an
+    id with a colon is no XML name: the EPUB refuses it); any other as it is."""
+    prefix, colon, rest = label.partition(":")
+    if not colon or prefix.lower() not in COLON_KINDS:
+        return label
+    return re.sub(r"[^\w.-]", "-", f"{prefix}-{rest}")
+
+
 def attr_value(node: Node, key: str) -> str | None:
     for k, v in attr(node)[2]:
         if k == key:

@@ -11,15 +11,13 @@ import json
 import re
 from urllib.parse import unquote
 
-from .ast import Node, annotate, attr, attr_value, note, str_node, stringify, walk, words
+from .ast import COLON_KINDS, Node, annotate, attr, attr_value, dashed, note, str_node, stringify, walk, words
 from .html import linkable
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
 # Quarto's cross-reference kinds (https://quarto.org/docs/authoring/cross-references.html).
 CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", *THEOREMS, *NUMBERED_CALLOUTS)
-# pandoc-crossref's kinds, whose labels are written with a colon (`{#fig:map}`, `@fig:map`):
-# the same as Quarto's `fig-map` here (dashed()).
-COLON_KINDS = ("fig", "tbl", "eq", "sec", "lst")
+
 
 
 # What numbers a thing of each kind that has an id but no number (@fig-x to a captionless image).
@@ -74,8 +72,9 @@ class Links:
             if new == ident:
                 continue
             if new in self.found.ids:
-                self.problem(self._id_line(ident), f"the id '{ident}' is also given as '{new}'",
-                             hint="ids must be unique: choose another")
+                if self.found.renamed.get(ident) != new:  # (else the same label twice: ids() said so)
+                    self.problem(self._id_line(ident), f"the id '{ident}' is also given as '{new}'",
+                                 hint="ids must be unique: choose another")
                 continue
             attr(node)[0] = new
             self.found.ids.discard(ident)
@@ -254,13 +253,6 @@ def is_crossref(key: str, works: frozenset[str] | set[str] = frozenset()) -> boo
         and key not in works
 
 
-def dashed(label: str) -> str:
-    """pandoc-crossref's label `fig:map` as the id Imprint gives it, `fig-map` (an
-    id with a colon is no XML name: the EPUB refuses it); any other as it is."""
-    prefix, colon, rest = label.partition(":")
-    if not colon or prefix.lower() not in COLON_KINDS:
-        return label
-    return re.sub(r"[^\w.-]", "-", f"{prefix}-{rest}")
 
 
 def closest_key(key: str, known) -> str | None:

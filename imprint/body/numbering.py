@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from ..files import file_url
 from ..source.images import epub_name, load_image
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, kids, note, str_node, stringify, walk, words
+from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, kids, note, str_node, stringify, walk, words
 from .ast import index as indexed
-from .links import closest_key, dashed
+from .links import closest_key
 from .quarto import cell_options
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
@@ -90,7 +90,7 @@ class Numbering:
     def _listing(self, node: Node, counts: dict[str, int]) -> None:
         """```{#lst-x .sql lst-cap="..."}: a numbered listing."""
         ident = attr(node)[0]
-        caption = attr_inlines(node, "lst-cap")
+        caption = attr_inlines(node, "lst-cap") or attr_inlines(node, "caption")  # (caption: pandoc-crossref's)
         if not caption:
             self.problem(self._id_line(ident), f"the listing '{ident}' has no caption",
                          hint='give it one: ```{#' + ident + ' lst-cap="What the code does"}')
@@ -99,7 +99,7 @@ class Numbering:
         shown = self.caption_label("lst", "listing", str(counts["lst"]))
         self.found.labels[ident] = Label("lst", self.referred("lst", "listing", str(counts["lst"])),
                                          str(counts["lst"]))
-        node["c"][0][2] = [p for p in node["c"][0][2] if p[0] != "lst-cap"]
+        node["c"][0][2] = [p for p in node["c"][0][2] if p[0] not in ("lst-cap", "caption")]
         annotate(node, id=ident, label=shown, caption=caption, figure="listing")
 
     def _figure(self, node: Node, counts: dict[str, int]) -> None:

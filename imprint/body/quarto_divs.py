@@ -12,7 +12,7 @@ import re
 
 from typing import Iterator
 
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, note, walk, whole_number, words
+from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, note, walk, whole_number, words
 
 # Theorem-like statements (numbered, each kind on its own), proofs and the like (not numbered),
 # numbered callouts: their kinds and the word of styles/locales each prints.
@@ -46,11 +46,11 @@ class QuartoDivs:
                     self.warn(self._id_line(ident) if ident else self.source.take(".list-table"),
                               "this list table is not a list of rows, each a list of cells: it is printed as a list",
                               hint="write each row as '- - cell' and each further cell as '  - cell', nothing else")
-            elif ident.startswith("fig-"):
+            elif dashed(ident).startswith("fig-"):  # (and pandoc-crossref's fig:x)
                 blocks[index] = self._figure_div(node)
-            elif ident.startswith("tbl-"):
+            elif dashed(ident).startswith("tbl-"):
                 blocks[index] = self._table_div(node)
-            elif ident.startswith("lst-"):
+            elif dashed(ident).startswith("lst-"):
                 blocks[index] = _listing_div(node)
             elif any(c == "callout" or c.startswith("callout-") for c in classes):
                 self._callout(node)

@@ -213,10 +213,18 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             self.found.ids.add(new)
 
     def _id_line(self, ident: str) -> int | None:
-        lines = self.source.attribute_ids()[0].get(ident)
-        if lines:
-            return lines[0]
-        return self.source.first(re.compile(r"\{[^}\n]*#" + re.escape(ident) + r"[\s}]"), code=True)  # (a code block's)
+        """The line an id is written on: as itself, as pandoc-crossref's label it was
+        made of (`fig:map`), or as a LaTeX label (`\\label{fig:map}`)."""
+        written = [old for old, new in self.found.renamed.items() if new == ident] + [ident]
+        for name in written:
+            lines = self.source.attribute_ids()[0].get(name)
+            if lines:
+                return lines[0]
+            line = self.source.first(re.compile(r"\{[^}\n]*#" + re.escape(name) + r"[\s}]"), code=True)  # (code's)
+            if line:
+                return line
+        return self.source.first(re.compile(r"\\label\{" + re.escape(ident).replace("\\-", "[-:]") + r"\}"),
+                                 code=True)
 
     # -- headings
 
