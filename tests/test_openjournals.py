@@ -295,3 +295,41 @@ def test_a_phantom_alone_draws_nothing_without_complaint():
     drawing = formulas._draw('<math xmlns="http://www.w3.org/1998/Math/MathML"><mphantom><mi>x</mi></mphantom>'
                              '</math>')
     assert drawing.glyph == b"" and drawing.width > 0.5
+
+
+# -- found building R Markdown and Pandoc papers
+
+def test_a_formula_laid_out_with_no_height_is_its_tex_in_a_box():
+    """`$\\hat{}$` and `$\\frac{}{}$`: ziamath laid them out -2000 em high, and the
+    printed line (and a page) vanished."""
+    for tex in (r"\hat{}", r"\frac{}{}"):
+        formulas._drawn.clear()
+        node = {"t": "Math", "c": [{"t": "InlineMath"}, tex]}
+        formulas.convert([node], "article.md", deadline_in(30))
+        found = formulas.report([(node, 4)], "article.md", None, drawn=True)
+        assert [p.line for p in found] == [4] and "cannot be drawn for print" in found[0].message
+
+
+def test_inline_r_code_is_said_to_be_not_executed():
+    reading = read("The mean is `r round(mean(x), 2)` here.\n")
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (1, "inline r code is not executed: its expression is shown as code")]
+
+
+def test_a_dependent_style_uses_its_parent_and_never_the_web(tmp_path):
+    (tmp_path / "source" / "a").mkdir(parents=True)
+    dependent = ('<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" '
+                 'version="1.0" class="in-text"><info><title>A journal</title><id>x</id>'
+                 '<link href="http://www.zotero.org/styles/{parent}" rel="independent-parent"/></info></style>\n')
+    (tmp_path / "source" / "a" / "journal.csl").write_text(dependent.replace("{parent}", "apa"))
+    (tmp_path / "source" / "a" / "refs.json").write_text(
+        '[{"id": "doe", "type": "book", "title": "A Book", "author": [{"family": "Doe", "given": "Jo"}], '
+        '"issued": {"date-parts": [[2020]]}}]')
+    (tmp_path / "source" / "a" / "article.md").write_text(
+        "---\ntitle: T\nlang: en\nauthor: ''\ndate: ''\ncsl: journal.csl\nbibliography: refs.json\n---\n\n"
+        "See @doe.\n")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("epub",))).ok
+    (tmp_path / "source" / "a" / "journal.csl").write_text(dependent.replace("{parent}", "no-such-parent"))
+    report = build(Settings.for_project(tmp_path, environ={}, formats=("epub",), force=True))
+    assert [p.message.split(":")[0] for p in report.problems] == [
+        "citation style 'source/a/journal.csl'"]

@@ -45,7 +45,7 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
-DRAWING = "6"  # the drawing code's version: a new one draws every formula again
+DRAWING = "7"  # the drawing code's version: a new one draws every formula again
 CONVERSION = "1"  # the same for the conversion to MathML (formulas.lua, _with_alttext)
 HERE = Path(__file__).parent
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
@@ -288,6 +288,8 @@ def _draw(mathml_text: str) -> Drawing:
     finally:
         logger.removeHandler(handler)
     width, height = float(svg.get("width")), float(svg.get("height"))
+    if height < 0 or abs(depth) > abs(height) + SIZE:  # (\hat{} of nothing: -2000 high, and a page lost)
+        raise Undrawable(f"ziamath laid it out {height / SIZE:.0f} em high")
     if max(width, height) / SIZE * UNITS_PER_EM > 32000:
         raise Undrawable(f"it is {width / SIZE:.0f} em wide: more than a line can hold at any size")
     size = (round(width / SIZE, 3), round(height / SIZE, 3), round(depth / SIZE, 3))

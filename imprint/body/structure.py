@@ -38,7 +38,7 @@ RESERVED_IDS = frozenset({"title", "subtitle", "authors", "abstract", "abstract-
                           "references-heading", "back-matter", "about-the-authors", "translation", "refs"})
 GENERATED_ID = re.compile(r"^(fn|fnref|ref)-")  # notes and reference entries
 MAX_DEPTH = 64  # lists in quotes in lists..., emphasis in links in emphasis...: levels of one passage
-_INLINE_CELL = re.compile(r"^\{(\w+)\}\s+")
+_INLINE_CELL = re.compile(r"^\{(\w+)\}\s+|^(r)\s+(?=\S)")  # (Quarto's `{r} x`; knitr's `r x`, R Markdown's)
 
 
 @dataclass(frozen=True)
@@ -375,8 +375,9 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                 if match:
                     annotate(node, text=node["c"][1][match.end():])
                     self.warn(self.source.take(node["c"][1], code=True),
-                              f"inline {match.group(1)} code is not executed: its expression is shown as code",
-                              hint="run the document with Quarto first and publish its output (.md)")
+                              f"inline {match.group(1) or match.group(2)} code is not executed: its expression is "
+                              "shown as code", hint="run the document with Quarto (or knit it with R Markdown) first "
+                                                    "and publish its output (.md)")
             elif kind in ("RawBlock", "RawInline") and not note(node).get("taken"):
                 self._raw(node)
         for line, tags in self.raw_html.items():  # one warning a line

