@@ -83,7 +83,6 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     if steps.divs(blocks):  # (Quarto's figure and table divs became figures and tables)
         steps.nodes, steps.order, _ = index(blocks)
     steps.conditions()
-    steps.metadata_blocks()
     steps.ids()
     steps.colon_ids()
     steps.tex_labelled()
@@ -287,15 +286,6 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
 
     # -- code, raw content, what is not typeset yet
 
-    def metadata_blocks(self) -> None:
-        """A YAML metadata block in the text (Pandoc allows one anywhere): Imprint
-        reads the front matter only, and Pandoc's reader, told so, reads the block
-        as text (a table, a rule). Said at its first line."""
-        for match in _YAML_BLOCK.finditer(self.source._searchable):
-            self.warn(self.source.line(match.start(1)), "a YAML metadata block in the text is not read as "
-                      "metadata: it is printed as text",
-                      hint="move its fields into the front matter at the top of the file, or mark it as code")
-
     def conditions(self) -> None:
         """Quarto's conditional content (`.content-visible when-format="pdf"`,
         `.content-hidden`, `unless-format`): kept out of the dialect of the editions
@@ -418,9 +408,6 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
 
 # -- helpers
 
-# A YAML metadata block as Pandoc finds one: "---" after a blank line (or first), not
-# followed by one, a first line "field:", closed by "---" or "...".
-_YAML_BLOCK = re.compile(r"(?:\A|\n[ \t]*\n)(---)[ \t]*\n(?=[\w-]+:)(?:.+\n)*?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 # The formats of Quarto's conditions each edition is (epub is one of Quarto's html outputs).
 _EPUB_FORMATS = frozenset(("epub", "epub2", "epub3", "html", "html4", "html5"))
 _PRINT_FORMATS = frozenset(("pdf", "latex"))
