@@ -136,3 +136,13 @@ def descendants(pid: int) -> set[int]:
     except OSError:
         return set()
     return children.union(*(descendants(child) for child in children))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An article's folder with an image, map.png (tests of the body's reading)."""
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), "white").save(tmp_path / "map.png")
+    return tmp_path
+

@@ -46,15 +46,6 @@ class Reading:
     warnings: tuple
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """An article's folder with an image, map.png."""
-    from PIL import Image
-
-    Image.new("RGB", (40, 30), "white").save(tmp_path / "map.png")
-    return tmp_path
-
-
 def body(text: str, quotes: str = EN, **more):
     return read(text, quotes, **more).body
 

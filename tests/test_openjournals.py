@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import zipfile
 
-import pytest
 from imprint.body import formulas
 from imprint.body.pandoc import deadline_in
 from imprint.body.reader import Field, render_fields
@@ -160,14 +159,6 @@ def test_the_corresponding_author_without_an_address_is_marked_and_a_ror_id_is_p
 
 
 # -- the LaTeX of the text
-
-@pytest.fixture
-def folder(tmp_path):
-    """An article's folder with an image, map.png."""
-    from PIL import Image
-
-    Image.new("RGB", (40, 30), "white").save(tmp_path / "map.png")
-    return tmp_path
 
 
 def test_latex_labels_number_figures_tables_and_sections_for_autoref_and_ref(folder):

@@ -30,13 +30,17 @@ def attr(node: Node) -> tuple[str, list[str], list[list[str]]]:
 COLON_KINDS = ("fig", "tbl", "eq", "sec", "lst")
 
 
+def xml_id(label: str) -> str:
+    """A label as an id every reader takes (`eq:pyth` is `eq-pyth`: an id with a
+    colon is no XML name, and the EPUB refuses it)."""
+    return re.sub(r"[^\w.-]", "-", label)
+
+
 def dashed(label: str) -> str:
-    """pandoc-crossref's label `fig:map` as the id Imprint gives it, `fig-map` (an
-    id with a colon is no XML name: the EPUB refuses it); any other as it is."""
-    prefix, colon, rest = label.partition(":")
-    if not colon or prefix.lower() not in COLON_KINDS:
-        return label
-    return re.sub(r"[^\w.-]", "-", f"{prefix}-{rest}")
+    """pandoc-crossref's label `fig:map` as the id Imprint gives it, `fig-map`; any
+    other as it is."""
+    prefix, colon, _ = label.partition(":")
+    return xml_id(label) if colon and prefix.lower() in COLON_KINDS else label
 
 
 def attr_value(node: Node, key: str) -> str | None:

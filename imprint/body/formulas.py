@@ -149,7 +149,8 @@ def report(formulas: list[tuple[Node, int | None]], file: str, cache: Path | Non
                                     + "; ".join(drawing.notes), line=line))
         if node["c"][0]["t"] == "DisplayMath" and drawing.width > TOO_WIDE:
             problems.append(Problem(file, f"the formula ${tex}$ is {drawing.width:.0f} em wide, wider than the "
-                                    "text of an A5 page: in print it is made smaller wherever it does not fit", line=line,
+                                    "text of an A5 page: in print it is made smaller wherever it does not fit",
+                                    line=line,
                                     hint="break it over lines (\\begin{aligned} ... \\end{aligned})"))
     return problems
 

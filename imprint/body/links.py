@@ -19,7 +19,6 @@ from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 CROSSREF_KINDS = ("fig", "tbl", "eq", "sec", "lst", *THEOREMS, *NUMBERED_CALLOUTS)
 
 
-
 # What numbers a thing of each kind that has an id but no number (@fig-x to a captionless image).
 UNNUMBERED = {"fig-": "a figure is numbered when its image has a caption: ![The caption](file.png){#{key}}",
               "tbl-": "a table is numbered when it has a caption: ': The caption {#{key}}' after it",
@@ -251,8 +250,6 @@ def is_crossref(key: str, works: frozenset[str] | set[str] = frozenset()) -> boo
     prefix = key.split("-", 1)[0].lower() if "-" in key else ""
     return prefix in CROSSREF_KINDS or ":" in key and key.split(":", 1)[0].lower() in COLON_KINDS \
         and key not in works
-
-
 
 
 def closest_key(key: str, known) -> str | None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from ..files import file_url
 from ..source.images import epub_name, load_image
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, kids, note, str_node, stringify, walk, words
+from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, kids, note, str_node, stringify,
+                  walk, words, xml_id)
 from .ast import index as indexed
 from .links import closest_key
 from .quarto import cell_options
@@ -209,7 +210,7 @@ class Numbering:
                     annotate(inline, number=tag)
                 continue
             if match is None:
-                ident, element_id = tex, _xml_id(tex)
+                ident, element_id = tex, xml_id(tex)
                 line = self._label_line(tex)
             else:
                 ident = element_id = dashed(match.group(1))
@@ -246,12 +247,12 @@ class Numbering:
             for other in keys[1:]:
                 self.warn(self._label_line(other), f"the label '{other}' is left "
                           f"out: this {_KINDS[node['t']]} already has the label '{key}'", hint="refer to it by one")
-            if key in taken or not ident and _xml_id(key) in self.found.ids:
+            if key in taken or not ident and xml_id(key) in self.found.ids:
                 self.problem(line, f"the label '{key}' is also given to another equation, figure, table or section",
                              hint="labels must be unique: choose another")
                 continue
             if not ident:
-                ident = _xml_id(key)
+                ident = xml_id(key)
                 node["c"][1 if node["t"] == "Header" else 0][0] = ident
                 self.found.ids.add(ident)
             taken.add(key)
@@ -276,6 +277,15 @@ class Numbering:
         find = self.source.take if take else self.source.first
         return find("\\label{" + key + "}", code=True) or find("(\\#" + key + ")", code=True)
 
+    def _reference(self, key: str) -> tuple[Label | None, str]:
+        """What a LaTeX or bookdown reference to `key` finds (pandoc-crossref's
+        `{#fig:map}` too), and the id it links to."""
+        for name in (key, dashed(key)):
+            if name in self.found.labels:
+                label = self.found.labels[name]
+                return label, label.target or name
+        return None, ""
+
     def bookdown_references(self) -> None:
         """bookdown's `\\@ref(fig:x)` (R Markdown), which Pandoc reads as the text
         "@ref(fig:x)": the number of the figure, table, equation or section, linked,
@@ -288,7 +298,7 @@ class Numbering:
                     parts += [str_node(piece)] if piece else []
                     continue
                 line = self.source.take("@ref(" + piece + ")", code=False)
-                label = self.found.labels.get(piece) or self.found.labels.get(dashed(piece))
+                label, target = self._reference(piece)
                 if label is None:
                     close = closest_key(piece, self.found.labels)
                     self.problem(line, f"nothing has the label '{piece}'", hint=f"did you mean '{close}'?" if close
@@ -296,7 +306,6 @@ class Numbering:
                                  + "} after its heading")
                     parts.append(str_node(piece))
                     continue
-                target = label.target or (piece if piece in self.found.labels else dashed(piece))
                 link = {"t": "Link", "c": [["", [], []], [str_node(label.number)], ["#" + target, ""]]}
                 annotate(link, crossref=True)
                 parts.append(link)
@@ -313,7 +322,7 @@ class Numbering:
             if match is None:
                 continue
             kind, key = match.groups()
-            label = self.found.labels.get(key) or self.found.labels.get(dashed(key))  # ({#fig:map} too)
+            label, target = self._reference(key)
             line = self.source.take(node["c"][1].strip(), code=True)
             if label is None and key in self.in_sentences:
                 self.problem(line, f"the image labelled '{key}' is in a sentence, so it is no figure and has no "
@@ -325,7 +334,6 @@ class Numbering:
                              else "label what it refers to: \\label{" + key + "} in the equation, or in the caption of "
                              "the figure or table or in the heading (or use Pandoc's ids: {#fig-x} and @fig-x)")
                 continue
-            target = label.target or (key if key in self.found.labels else dashed(key))
             text = f"({label.number})" if kind == "eqref" else label.text if kind in ("autoref", "cref") \
                 else label.text[:1].upper() + label.text[1:] if kind == "Cref" else label.number
             node["t"], node["c"] = "Link", [["", [], []], [str_node(text)], ["#" + target, ""]]
@@ -440,9 +448,6 @@ def _take_labels(inlines: list[Node]) -> list[str]:
     return keys
 
 
-def _xml_id(key: str) -> str:
-    """A label as an id every reader takes (`eq:pyth` is `eq-pyth`)."""
-    return re.sub(r"[^\w.-]", "-", key)
 
 
 def _int(value: str | None) -> int | None:

@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 from urllib.parse import unquote
 
 from markupsafe import Markup
@@ -114,7 +114,8 @@ def start_body(setting: Setting) -> "BodyReading":
         "imprint-crossref-colon-prefixes": list(COLON_KINDS),
         # (a work's key that looks like one, @fig:smith2020, cites the work; the keys of a map, which
         # Pandoc does not read as Markdown)
-        "imprint-colon-keys": {k: True for k in sorted(known) if ":" in k and k.split(":", 1)[0].lower() in COLON_KINDS},
+        "imprint-colon-keys": {k: True for k in sorted(known)
+                               if ":" in k and k.split(":", 1)[0].lower() in COLON_KINDS},
         "imprint-fields": _meta_fields(setting.cited_fields),
     }
     texts = written_texts(text)
@@ -126,9 +127,7 @@ def start_body(setting: Setting) -> "BodyReading":
     if arguments:  # (only citeproc needs cross-references kept from it)
         files["citations.lua"] = (HERE / "citations.lua").read_bytes()
         arguments = ["--lua-filter=citations.lua", *arguments]
-    if _TEX_COMMAND.search(text) or any(_TEX_COMMAND.search(f.text) for f in setting.cited_fields):
-        files["rawtex.lua"] = (HERE / "rawtex.lua").read_bytes()
-        arguments = ["--lua-filter=rawtex.lua", *arguments]
+    arguments = _rawtex([text, *(f.text for f in setting.cited_fields)], files) + arguments
     running = pandoc.start(["-f", pandoc.MARKDOWN + "".join(setting.extensions), "-t", "json", "--metadata-file=meta.json", *arguments],
                            text.encode("utf-8"), what="the article's text", file=setting.file,
                            deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root),
@@ -240,10 +239,7 @@ def read_fields(fields: Sequence[Field], setting: Setting, warnings: list[Proble
         raise SourceError(problems)
     meta = {"lang": setting.lang, "imprint-fields": _meta_fields(fields)}
     files = {"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")}
-    arguments = ["--metadata-file=meta.json"]
-    if any(_TEX_COMMAND.search(f.text) for f in fields):  # (\texttt{...}: rawtex.lua)
-        files["rawtex.lua"] = (HERE / "rawtex.lua").read_bytes()
-        arguments.append("--lua-filter=rawtex.lua")
+    arguments = ["--metadata-file=meta.json", *_rawtex([f.text for f in fields], files)]
     try:
         output, _ = pandoc.run(["-f", pandoc.MARKDOWN + "".join(setting.extensions), "-t", "json", *arguments],
                                b"", what="the Markdown fields", file=setting.file, deadline=setting.deadline,
@@ -409,6 +405,15 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
         else:  # (its text counts lines from the body's start: counted as the file's)
             text = re.sub(r"\bline (\d+)", lambda m: f"line {source.body_line(int(m.group(1)))}", message.text)
             warnings.append(Problem(source.file, f"Pandoc: {text}", line=line))
+
+
+def _rawtex(texts: Iterable[str], files: dict[str, bytes]) -> list[str]:
+    """Pandoc's arguments for rawtex.lua (its file added to `files`) where a text
+    has a TeX command (`\\texttt{...}`) it may read as text; else none."""
+    if not any(_TEX_COMMAND.search(text) for text in texts):
+        return []
+    files["rawtex.lua"] = (HERE / "rawtex.lua").read_bytes()
+    return ["--lua-filter=rawtex.lua"]
 
 
 def _metadata_blocks_as_code(text: str, setting: Setting) -> tuple[str, list[Problem]]:
