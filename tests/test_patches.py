@@ -19,7 +19,8 @@ import imprint.editions.pdf.weasy  # noqa: F401 (WeasyPrint, patched)
 from imprint import patches
 from imprint.errors import InternalError
 from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, tinyhtml5_character_runs,
-                             weasyprint_actual_text, weasyprint_footnotes, weasyprint_rewrap, weasyprint_tags,
+                             weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnotes, weasyprint_rewrap,
+                             weasyprint_tags,
                              ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
@@ -271,6 +272,56 @@ def test_a_line_pango_keeps_whole_but_too_wide_is_wrapped(tmp_path, monkeypatch)
     for name in weasyprint_rewrap.MODULES:
         monkeypatch.setattr(importlib.import_module(name), "split_first_line", weasyprint_rewrap.original())
     assert first_line() == "A"  # (WeasyPrint's own: the fault is still there without the patch)
+
+
+# -- weasyprint_char_wrap: a word broken anywhere looked for in a few characters
+
+def _long_cell_laid_out(monkeypatch, out: Path) -> tuple[int, list[str]]:
+    """A table whose cell holds 1,000 characters, cells broken anywhere (as
+    print.css sets them), laid out: the characters given to Pango meanwhile, and
+    the lines of the PDF's text."""
+    from weasyprint.text import line_break
+
+    given = []
+    own = line_break.Layout.set_text
+
+    def counted(self, text, *args, **kwargs):
+        given.append(len(text))
+        return own(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(line_break.Layout, "set_text", counted)
+    words = " ".join(f"слово{n}" for n in range(125))  # (1,000 characters)
+    page = (f'<html lang="ru"><style>@page {{ size: A5 }} th, td {{ overflow-wrap: anywhere }}</style>'
+            f"<table><tr><td>{words}</td><td>B</td></tr></table></html>")
+    out.write_bytes(weasyprint.HTML(string=page).write_pdf())
+    lines = [line for text in pages_text(out) for line in text.splitlines()]
+    monkeypatch.setattr(line_break.Layout, "set_text", own)
+    return sum(given), lines
+
+
+def test_a_word_broken_anywhere_is_looked_for_in_a_few_characters(monkeypatch, tmp_path):
+    """A table's narrowest width, cells broken anywhere: one line per character,
+    each found in the whole rest of the cell's text (a 300-word header cell took
+    17 s to lay out; 900 words did not finish)."""
+    import importlib
+
+    assert weasyprint_char_wrap.applied()
+    given, lines = _long_cell_laid_out(monkeypatch, tmp_path / "patched.pdf")
+    assert given < 100_000
+    for name in weasyprint_char_wrap.MODULES:
+        monkeypatch.setattr(importlib.import_module(name), "split_first_line", weasyprint_char_wrap.original())
+    unpatched, their_lines = _long_cell_laid_out(monkeypatch, tmp_path / "unpatched.pdf")
+    assert unpatched > 400_000  # (WeasyPrint's own: about half the square of the cell's length)
+    assert lines == their_lines and any("слово124" in line for line in lines)
+
+
+def test_two_patches_of_one_function_are_both_applied():
+    from weasyprint.text import line_break
+
+    assert rewrite.edited_by(line_break.split_first_line, weasyprint_rewrap)
+    assert rewrite.edited_by(line_break.split_first_line, weasyprint_char_wrap)
+    assert "_imprint_rewrap" in line_break.split_first_line.__globals__
+    assert "_imprint_first_line_wrapped_anywhere" in line_break.split_first_line.__globals__
 
 
 # -- tinyhtml5_character_runs: the expressions for runs of characters found again

@@ -198,6 +198,33 @@ def test_a_wide_table_and_a_long_code_line_stay_on_the_page(tmp_path):
     assert "LASTCELL" in text and code in text
 
 
+@pytest.mark.slow  # (seconds: out of the quick loop)
+def test_a_table_header_taller_than_a_page_is_printed_once(tmp_path):
+    """WeasyPrint repeats a table's header on each page and left out, in silence,
+    one taller than a page (found in a thesis: its English abstract vanished).
+    Such a header is set once, as the table's first row."""
+    words = " ".join(f"word{n}" for n in range(260))
+    body = (f"Before.\n\n| HEADSTART {words} HEADEND | B | C | D |\n|---|---|---|---|\n| cell | x | y | ROWEND |\n"
+            "\nAfter.\n")
+    text = " ".join(pages_text(built_article(tmp_path, "Tall", body) / "a.pdf"))
+    assert "HEADSTART" in text and "HEADEND" in text and "word259" in text and "ROWEND" in text
+
+
+def test_a_table_header_a_stylesheet_hides_is_said(tmp_path):
+    """What WeasyPrint leaves out of a table is checked after layout, whoever hides it."""
+    import shutil
+
+    from conftest import REPO
+
+    shutil.copytree(REPO / "styles", tmp_path / "styles")
+    with (tmp_path / "styles" / "css" / "print.css").open("a") as css:
+        css.write("\nthead { display: none !important; }\n")
+    built_article(tmp_path, "Hidden", "| Name | Place |\n|---|---|\n| Ann | Paris |\n")
+    report = build(Settings.for_project(tmp_path, environ={}, formats=("pdf",), force=True))
+    assert [w.message for w in report.warnings] == [
+        "the print edition leaves out the header row of a table, which begins “Name Place”"]
+
+
 def test_an_unlisted_heading_is_in_neither_the_contents_nor_the_outline(tmp_path):
     """`{.unlisted}` (Pandoc, Quarto): the heading stays in the text, but not in
     the EPUB's contents or the PDF's outline."""

@@ -30,12 +30,12 @@ from types import ModuleType
 
 from ..errors import InternalError
 from . import (cffi_type_names, pydyf_page_references, pyphen_patterns, tinyhtml5_character_runs,
-               weasyprint_actual_text, weasyprint_footnotes, weasyprint_libraries, weasyprint_rewrap, weasyprint_tags,
-               ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
+               weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnotes, weasyprint_libraries,
+               weasyprint_rewrap, weasyprint_tags, ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 
 PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_footnotes, weasyprint_tags, weasyprint_rewrap,
-                                    weasyprint_actual_text, pydyf_page_references, pyphen_patterns, cffi_type_names,
-                                    tinyhtml5_character_runs, ziamath_rows, ziamath_sizes, ziamath_styles,
+                                    weasyprint_char_wrap, weasyprint_actual_text, pydyf_page_references,
+                                    pyphen_patterns, cffi_type_names, tinyhtml5_character_runs, ziamath_rows, ziamath_sizes, ziamath_styles,
                                     ziafont_outlines)
 
 # Not patches: private parts of a dependency that Imprint reads, with the version
@@ -47,7 +47,8 @@ RELIED_ON: tuple[tuple[str, str, str], ...] = (
                            "imprint/editions/pdf/typeset.py (_cut_running_heads)"),
     ("weasyprint", "70.0", "HTML.etree_element and HTML.wrapper_element (made anew after a figure is moved), "
                            "boxes' element, element_tag and margin_height(), in imprint/editions/pdf/typeset.py "
-                           "(_fill_hole)"),
+                           "(_fill_hole, _unrepeat_lost_heads), and Document._html (the HTML it was laid out "
+                           "from: _lost_heads)"),
     ("weasyprint", "70.0", "TextBox.pango_layout (Layout.reactivate, get_first_line, deactivate) and Pango's "
                            "glyph runs, read in imprint/editions/pdf/typeset.py (_missing_glyphs)"),
 )

@@ -6,7 +6,9 @@ change calls), so that nothing is added to the dependency's module except the
 function itself, which the patch then puts in place of the old one. It keeps the
 original's file name and line numbers, so that a traceback points at the
 dependency's file, and it carries the original (`original()`), so that a test can
-put it back to show what the patch is for.
+put it back to show what the patch is for. Two patches may change lines of the
+same function (`replacing()`): the function is then compiled once from its own
+source with both changes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from typing import Any, Callable
 from ..errors import InternalError
 
 ORIGINAL = "__imprint_original__"
+EDITED_BY = "__imprint_edited_by__"  # the patch modules whose changes a rewritten function carries
+
+# The changes made to each function, by (module, qualified name): (old text, new text, patch, names)
+_changes: dict[tuple[str, str], list[tuple[str, str, Any, dict[str, Any]]]] = {}
 
 
 def rewrite(function: Callable, edit: Callable[[str], str], names: dict[str, Any] | None = None) -> Callable:
@@ -40,17 +46,32 @@ def rewrite(function: Callable, edit: Callable[[str], str], names: dict[str, Any
 
 def replacing(function: Callable, old: str, new: str, patch: Any, names: dict[str, Any] | None = None) -> Callable:
     """`function` rewritten with the text `old` of its source, which must occur in
-    it once, replaced by `new`; `patch` (the patch's module) names, in the error
-    otherwise, the file and the version it was written for."""
-    def edit(source: str) -> str:
-        if source.count(old) != 1:
-            raise InternalError(
-                f"imprint/patches/{patch.__name__.rsplit('.', 1)[-1]}.py: the text it changes is not in "
-                f"{function.__module__}.{function.__qualname__} as installed: not {patch.DISTRIBUTION} "
-                f"{patch.VERSION} as released? Reinstall it (scripts/setup.sh)")
-        return source.replace(old, new)
+    it once, replaced by `new`, together with the changes other patches made to
+    it before (each patch's once); `patch` (the patch's module) names, in the
+    error otherwise, the file and the version it was written for."""
+    own = original(function)
+    key = (own.__module__, own.__qualname__)
+    changes = [c for c in _changes.get(key, []) if c[2] is not patch] + [(old, new, patch, dict(names or {}))]
 
-    return rewrite(function, edit, names)
+    def edit(source: str) -> str:
+        for old_text, new_text, by, _ in changes:
+            if source.count(old_text) != 1:
+                raise InternalError(
+                    f"imprint/patches/{by.__name__.rsplit('.', 1)[-1]}.py: the text it changes is not in "
+                    f"{function.__module__}.{function.__qualname__} as installed: not {by.DISTRIBUTION} "
+                    f"{by.VERSION} as released? Reinstall it (scripts/setup.sh)")
+            source = source.replace(old_text, new_text)
+        return source
+
+    changed = rewrite(own, edit, {name: value for c in changes for name, value in c[3].items()})
+    _changes[key] = changes
+    setattr(changed, EDITED_BY, tuple(c[2] for c in changes))
+    return changed
+
+
+def edited_by(function: Callable, patch: Any) -> bool:
+    """Whether `function` carries the change `patch` made to it (replacing())."""
+    return patch in getattr(function, EDITED_BY, ())
 
 
 def is_rewritten(function: Callable) -> bool:

@@ -74,7 +74,7 @@ def apply() -> None:
 
     from weasyprint.text import line_break
 
-    if rewrite.is_rewritten(line_break.split_first_line):
+    if rewrite.edited_by(line_break.split_first_line, sys.modules[__name__]):
         return
     rewritten = rewrite.replacing(line_break.split_first_line, LINE, REPLACEMENT, sys.modules[__name__],
                                   {"_imprint_rewrap": rewrap})
@@ -83,7 +83,8 @@ def apply() -> None:
 
 
 def applied() -> bool:
-    return all(name in sys.modules and rewrite.is_rewritten(sys.modules[name].split_first_line) for name in MODULES)
+    return all(name in sys.modules and rewrite.edited_by(sys.modules[name].split_first_line, sys.modules[__name__])
+               for name in MODULES)
 
 
 def original():

@@ -30,7 +30,7 @@ def typeset(job: Job) -> Result:
     document = _lay_out(job)
     if isinstance(document, Result):
         return document
-    for problem in _cut_running_heads(document, job) + _missing_glyphs(document, job):
+    for problem in _cut_running_heads(document, job) + _missing_glyphs(document, job) + _lost_heads(document, job):
         warn(problem)
     problems = _overlong_notes(document, job)
     if problems:
@@ -70,6 +70,8 @@ def _lay_out(job: Job):
         with quiet_weasyprint():
             html = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
             document = html.render()
+            if _unrepeat_lost_heads(html, document):
+                document = html.render()
             for _ in range(MAX_FIGURE_MOVES):  # (a layout more for each figure moved, none for most articles)
                 if not _fill_hole(html, document):
                     break
@@ -153,6 +155,45 @@ def _descendants(box) -> Iterator:
         yield from _descendants(child)
 
 
+def _heads_lost(html_root, document) -> list:
+    """The tables' header rows (<thead>) that no page shows. WeasyPrint 70 repeats
+    a table's header on each of its pages and leaves out, in silence, one that
+    does not fit on a page with a row of the table under it."""
+    shown = {id(box.element) for page in document.pages for box in _descendants(page._page_box)
+             if getattr(box, "element_tag", None) == "thead"}
+    return [head for head in html_root.iter("thead") if id(head) not in shown]
+
+
+def _unrepeat_lost_heads(html, document) -> bool:
+    """A table's header that no page shows is set once, as the table's first
+    rows (class `unrepeated`: print.css), not repeated on each page. True when
+    one was (the document is then laid out again)."""
+    lost = [head for head in _heads_lost(html.etree_element, document)
+            if "unrepeated" not in (head.get("class") or "").split()]
+    for head in lost:
+        head.set("class", " ".join([*(head.get("class") or "").split(), "unrepeated"]))
+    if lost:
+        _rewrapped(html)
+    return bool(lost)
+
+
+def _lost_heads(document, job: Job) -> list[Problem]:
+    """A table's header that no page shows even when set once (a stylesheet that
+    hides it is not WeasyPrint's doing, but is told too)."""
+    lost = _heads_lost(document._html.etree_element, document)  # (RELIED_ON in imprint/patches)
+    return [Problem(job.file, f"the print edition leaves out the header row of a table, which begins "
+                              f"“{_text_of(head)}”",
+                    hint="a stylesheet may hide it (styles/css/print.css: thead), or it does not fit on a page: "
+                         "shorten it, or make it a row of the table's body")
+            for head in lost]
+
+
+def _text_of(head) -> str:
+    """A table header's text, its cells' apart, cut after 60 characters."""
+    text = " ".join(" ".join(" ".join(cell.itertext()).split()) for cell in head.iter() if cell.tag in ("th", "td"))
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 MAX_FIGURE_MOVES = 4
 HOLE = 0.2  # of the text block: more left empty at a page's foot is a hole
 
@@ -194,13 +235,17 @@ def _fill_hole(html, document) -> bool:
             continue
         siblings.remove(figure.element)
         siblings.insert(list(siblings).index(after) + 1, figure.element)
-        # The tree changed: cssselect2's wrapper (which WeasyPrint selects and
-        # cascades with) caches children and siblings, so it is made anew.
-        import cssselect2
-
-        html.wrapper_element = cssselect2.ElementWrapper.from_html_root(html.etree_element, content_language=None)
+        _rewrapped(html)
         return True
     return False
+
+
+def _rewrapped(html) -> None:
+    """The tree changed: cssselect2's wrapper (which WeasyPrint selects and
+    cascades with) caches children, siblings and classes, so it is made anew."""
+    import cssselect2
+
+    html.wrapper_element = cssselect2.ElementWrapper.from_html_root(html.etree_element, content_language=None)
 
 
 _LEAVES = ("figure", "table", "p", "ul", "ol", "dl", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6")
