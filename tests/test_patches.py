@@ -19,8 +19,8 @@ import imprint.editions.pdf.weasy  # noqa: F401 (WeasyPrint, patched)
 from imprint import patches
 from imprint.errors import InternalError
 from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, tinyhtml5_character_runs,
-                             weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnotes, weasyprint_rewrap,
-                             weasyprint_tags,
+                             weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnotes, weasyprint_narrowest,
+                             weasyprint_rewrap, weasyprint_tags,
                              ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
@@ -305,7 +305,11 @@ def test_a_word_broken_anywhere_is_looked_for_in_a_few_characters(monkeypatch, t
     17 s to lay out; 900 words did not finish)."""
     import importlib
 
+    from weasyprint.layout import preferred
+
     assert weasyprint_char_wrap.applied()
+    # (as the narrowest widths are found without weasyprint_narrowest, and where it does not apply)
+    monkeypatch.setattr(preferred, "inline_line_widths", weasyprint_narrowest.original())
     given, lines = _long_cell_laid_out(monkeypatch, tmp_path / "patched.pdf")
     assert given < 100_000
     for name in weasyprint_char_wrap.MODULES:
@@ -313,6 +317,44 @@ def test_a_word_broken_anywhere_is_looked_for_in_a_few_characters(monkeypatch, t
     unpatched, their_lines = _long_cell_laid_out(monkeypatch, tmp_path / "unpatched.pdf")
     assert unpatched > 400_000  # (WeasyPrint's own: about half the square of the cell's length)
     assert lines == their_lines and any("слово124" in line for line in lines)
+
+
+# (cells of every kind of character that a narrowest width may meet)
+CELLS = ["Иванов\u00a0И.\u00a0И.", "10\u00a0000", "a\u0301b\u0301c", "\ufb01nal \ufb02ow", "https://example.org/a/b?x=1",
+         "e=mc²", "Ω≈∑", "word — dash", "«Ёлка»", "12,345,678", "x\u200by", "αβγ δεζ", "日本語テキスト",
+         " ".join(f"слово{n}" for n in range(125))]
+
+
+def test_a_table_cell_broken_anywhere_is_measured_once_a_character(monkeypatch):
+    """A table of 14 columns (each squeezed towards its narrowest width, which
+    then decides the layout): the Pango layouts made for it, and the PDF."""
+    from weasyprint.layout import preferred
+    from weasyprint.text import line_break
+
+    made = []
+    own = line_break.Layout.get_first_line
+
+    def counted(self):
+        made.append(1)
+        return own(self)
+
+    monkeypatch.setattr(line_break.Layout, "get_first_line", counted)
+    row = "".join(f"<td>{cell}</td>" for cell in CELLS)
+    page = (f'<html lang="ru"><style>@page {{ size: A5 }} body {{ hyphens: auto }} td {{ overflow-wrap: anywhere }}'
+            f"</style><table><tr>{row}</tr></table></html>")
+
+    def laid_out() -> tuple[int, bytes]:
+        made.clear()
+        document = weasyprint.HTML(string=page).render()
+        return len(made), document.write_pdf()
+
+    assert weasyprint_narrowest.applied()
+    assert preferred.inline_line_widths.__globals__["split_first_line"] is line_break.split_first_line
+    layouts, pdf = laid_out()
+    monkeypatch.setattr(preferred, "inline_line_widths", weasyprint_narrowest.original())
+    their_layouts, their_pdf = laid_out()
+    assert pdf == their_pdf
+    assert their_layouts > layouts + 2000, (layouts, their_layouts)  # (WeasyPrint's own: several a character)
 
 
 def test_two_patches_of_one_function_are_both_applied():
