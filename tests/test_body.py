@@ -826,13 +826,50 @@ def test_quarto_cells_hidden_as_their_options_ask():
                    "See @fig-flow and @fig-hidden.\n", words={**WORDS, "cell_missing": "Missing: {language}"})
     for html in both(reading):
         assert "API_KEY" not in html and "do-not-print" not in html and "secret" not in html
-        assert '<p class="cell-missing"><em>Missing: python</em></p><figcaption>' in html
+        assert '<p class="cell-missing"><em>Missing: Python</em></p><figcaption>' in html
         assert "Figure 1.</span> Hidden <em>code</em>" in html and "Figure 2.</span> A flowchart" in html
         assert ">shown</" in html or "shown <span" in html
         assert "%%|" not in html and "#|" not in html
         assert '<a class="crossref" href="#fig-flow">Figure 2</a>' in html
     assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
-        (8, "the python cell is not executed, and its code is hidden (echo"), (20, "the mermaid cell is not executed")]
+        (8, "the Python cell is not executed, and its code is hidden (echo"), (20, "the Mermaid cell is not executed")]
+
+
+def test_r_markdown_chunks_read_their_options_from_the_fence_and_opts_chunk():
+    """knitr's options on a chunk's fence, and knitr::opts_chunk$set() for the
+    chunks after it: include=FALSE hides a chunk, echo=FALSE its code; a chunk
+    with fig.cap is a figure, reached by bookdown's \\@ref(fig:map) and @fig-map;
+    an option that is R code is left out with a warning (never printed)."""
+    reading = read('Text.\n\n```{r setup, include=FALSE}\nknitr::opts_chunk$set(echo = FALSE, message = FALSE)\n'
+                   'API_KEY <- "do-not-print"\n```\n\n'
+                   'See Figure \\@ref(fig:map) and @fig-map.\n\n'
+                   '```{r map, fig.cap="A map, \\"quoted\\".", fig.width=6}\nplot(sites)\n```\n\n'
+                   "```{r, echo=TRUE}\nsummary(model)\n```\n\n"
+                   '```{r other, fig.cap=paste("N =", n)}\nhist(x)\n```\n', words={**WORDS, "cell_missing": "Missing: {language}"})
+    for html in both(reading):
+        assert "API_KEY" not in html and "plot(sites)" not in html and "hist(x)" not in html
+        assert 'Figure 1.</span> A map, “quoted”.</figcaption>' in html or 'Figure 1.</span> A map, "quoted".' in html
+        assert 'href="#fig-map">1</a> and <a class="crossref" href="#fig-map">Figure 1</a>' in html
+        assert "summary</span>(model)" in html and "paste" not in html and "fig.cap" not in html
+        assert "<em>Missing: R</em>" in html
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
+        (10, "the R cell is not executed, and its code is hidden (echo"), (14, "the R cell is not executed"),
+        (18, 'the chunk option fig.cap=paste("N =", n) is R code, which is not run'), (18, "the R cell is not executed, and its code is hidden (echo")]
+
+
+def test_bookdown_text_references_stand_for_their_paragraphs(folder):
+    """`(ref:cap) text` (bookdown): the paragraph is taken out and `(ref:cap)`, in a
+    chunk's fig.cap or an image's caption, is its text, read as Markdown; lines
+    keep their numbers; one never defined is told (it would print as written)."""
+    reading = read('(ref:cap) A *map* of "the sites".\n\n```{r map, fig.cap="(ref:cap)"}\nplot(x)\n```\n\n'
+                   "(ref:img) An image.\n\n![(ref:img)](map.png){#fig-img}\n\n"
+                   "See \\@ref(fig:map), @fig-img and (ref:none).\n", folder=folder)
+    for html in both(reading):
+        assert "(ref:cap)" not in html and "(ref:img)" not in html
+        assert "Figure 1.</span> A <em>map</em> of" in html and "Figure 2.</span> An image." in html
+        assert 'href="#fig-map">1</a>' in html
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
+        (11, "the text reference (ref"), (3, "the R cell is not executed")]
 
 
 def test_a_quarto_table_div_takes_tbl_cap_and_a_table_in_inner_divs():

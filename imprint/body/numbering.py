@@ -18,7 +18,7 @@ from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed,
                   walk, words, xml_id)
 from .ast import index as indexed
 from .links import closest_key
-from .quarto import cell_options
+from .quarto import cell_options, knitr_read
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)?$")  # (a bare number: pixels, as Pandoc reads it)
@@ -301,9 +301,12 @@ class Numbering:
                 label, target = self._reference(piece)
                 if label is None:
                     close = closest_key(piece, self.found.labels)
-                    self.problem(line, f"nothing has the label '{piece}'", hint=f"did you mean '{close}'?" if close
-                                 else "label it: (\\#" + piece + ") at the start of its caption, or {#" + piece
-                                 + "} after its heading")
+                    chunk = piece.split(":", 1)[-1]
+                    self.problem(line, f"nothing has the label '{piece}'", hint=(
+                        f"the chunk '{chunk}' (line {self.chunks[chunk]}) would make it when R runs it; Imprint does "
+                        "not run R: knit the document first and publish its output (.md)") if chunk in self.chunks
+                        else f"did you mean '{close}'?" if close else "label it: (\\#" + piece + ") at the start of "
+                        "its caption, or {#" + piece + "} after its heading")
                     parts.append(str_node(piece))
                     continue
                 link = {"t": "Link", "c": [["", [], []], [str_node(label.number)], ["#" + target, ""]]}
@@ -342,11 +345,25 @@ class Numbering:
     def _cell(self, node: Node, counts: dict[str, int]) -> None:
         """A Quarto code cell (```{python}), not executed: shown as its code,
         without its `#|` options; a figure or table label makes it a numbered
-        figure that cross-references reach."""
+        figure that cross-references reach. An R Markdown chunk's options
+        (quarto.knitr_options()) come before its `#|` ones; as in R Markdown, a
+        chunk with a figure caption is a figure, its label `fig-` and its name."""
         (ident, classes, pairs), text = node["c"]
         line = _int(attr_value(node, "imprint-line"))
         language = next((c for c in classes if c != "imprint-cell"), "")
-        options, code = cell_options(text)
+        written = attr_value(node, "imprint-knitr")
+        knitr, unread = knitr_read(written) if written else ({}, [])
+        for option in unread:
+            self.warn(line, f"the chunk option {option} is R code, which is not run: it is left out",
+                      hint="give its value as text (fig.cap=\"...\"), or run the document with R Markdown first "
+                           "and publish its output (.md)")
+        own, code = cell_options(text)
+        options = {**knitr, **own}
+        chunk = knitr.get("label", "")
+        if chunk:
+            self.chunks[chunk] = line
+        if "fig-cap" in knitr and not options.get("label", "").startswith("fig-"):
+            options["label"] = "fig-" + (options.get("label") or f"chunk-{line}")
         label = options.get("label") or ident
         found = annotate(node, text=code, language=language, filename=options.get("filename"),
                          number_lines=options.get("code-line-numbers") == "true")
@@ -354,16 +371,17 @@ class Numbering:
         if shown["include"] == "false":  # (Quarto shows nothing of it: nothing is missing)
             found.update(omitted=True)
             return
+        named = _LANGUAGES.get(language, language) or "code"
         if shown["echo"] == "false":  # (its code hidden, as asked: in its place, a sentence that its output is not)
             text = str(self.context.words.get("cell_missing", "Not included in this edition: {language} output"))
-            found.update(missing=text.replace("{language}", language or "code"))
-            self.warn(line, f"the {language or 'code'} cell is not executed, and its code is hidden (echo: false): "
-                      "a sentence says its output is missing", hint="run the document with Quarto first and "
-                      "publish its output (.md)")
+            found.update(missing=text.replace("{language}", named))
+            self.warn(line, f"the {named} cell is not executed, and its code is hidden (echo: false): "
+                      "a sentence says its output is missing", hint="run the document first (Quarto, R Markdown) "
+                      "and publish its output (.md)")
         elif shown["eval"] != "false":  # (eval: false: Quarto shows the code only, as here)
-            self.warn(line, f"the {language or 'code'} cell is not executed: its code is shown instead of its "
-                      "output", hint="run the document with Quarto first and publish its output (.md), or make the "
-                      "cell a plain code block (```" + (language or "python") + ")")
+            self.warn(line, f"the {named} cell is not executed: its code is shown instead of its "
+                      "output", hint="run the document first (Quarto, R Markdown) and publish its output (.md), or "
+                      "make the cell a plain code block (```" + (language or "python") + ")")
         kind = label.split("-", 1)[0] if label else ""
         caption = options.get(f"{kind}-cap") if kind in ("fig", "tbl") else None
         if kind in ("fig", "tbl") and label and (label in self.found.labels or label != ident
@@ -375,11 +393,18 @@ class Numbering:
             key = "figure" if kind == "fig" else "table"
             shown = self.caption_label(kind, key, str(counts[kind]))
             self.found.labels[label] = Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind]))
+            if chunk == label and "fig-cap" in knitr:  # (bookdown's name of chunk fig-1's figure: fig:fig-1)
+                self.found.labels.setdefault("fig-" + label, Label(kind, self.found.labels[label].text,
+                                                                   str(counts[kind]), target=label))
             self.found.ids.add(label)
             written = note(node).get(TEXTS, {}).get(f"{kind}-cap")  # (as Markdown: quarto.read_texts)
             found.update(id=label, label=shown, caption=written or (words(caption) if caption else []))
         if language and "missing" not in found:
             self.found.highlight.append(node)
+
+
+_LANGUAGES = {"r": "R", "python": "Python", "julia": "Julia", "bash": "Bash", "sql": "SQL", "ojs": "Observable JS",
+              "mermaid": "Mermaid", "dot": "Graphviz"}  # (as a cell's engine is named in a sentence)
 
 
 def tex_labels(formulas: list[Node]) -> None:

@@ -3,7 +3,13 @@
 A Quarto code cell opens with ```` ```{python} ```` (or `{r}`, `{julia}`, ...):
 Pandoc reads that as inline code. Each such fence becomes a code block of
 classes `.python .imprint-cell`, with the line it was written on, so that
-numbering.py can show it as code and say it was not executed. A cell written
+numbering.py can show it as code and say it was not executed. R Markdown's
+chunks (knitr) give their options on the fence, ```` ```{r map, echo=FALSE,
+fig.cap="A map"} ````, and set defaults for the chunks after with
+`knitr::opts_chunk$set(echo = FALSE)`: both are read as Quarto's `#|` options
+(knitr_options()), kept on the block in `imprint-knitr`; bookdown's text
+references, a paragraph `(ref:name) Some *text*.` that `(ref:name)` stands for
+in captions and text, are put in place (text_references()). A cell written
 with doubled braces, ```` ```{{python}} ````, is Quarto's way to show a cell as
 it is written (its documentation does): a code block of class
 `.imprint-shown-cell`, its fence's text kept in `imprint-fence`, which
@@ -21,10 +27,12 @@ from __future__ import annotations
 
 import copy
 import html
+import json
 import re
 from typing import Iterator
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
+from ..errors import Problem
 from .ast import TEXTS, Node, annotate, attr, walk
 from .quarto_divs import PROOFS, THEOREMS
 
@@ -34,22 +42,161 @@ _SHOWN_CELL = re.compile(r"^[ \t]*\{\{(?P<info>[A-Za-z][^{}]*)\}\}[ \t]*$")
 
 
 def mark_cells(text: str, first_line: int) -> str:
-    """The body with Quarto's code cells as attributed fenced code blocks."""
+    """The body with Quarto's code cells (and R Markdown's chunks) as attributed
+    fenced code blocks."""
     if "```{" not in text and "~~~{" not in text and "``` {" not in text:
         return text
     lines = text.split("\n")
-    for index, _, where, match in _fenced(lines):
+    defaults: dict[str, str] = {}  # (knitr::opts_chunk$set() in a chunk: for the chunks after it)
+    code: list[str] | None = None  # (the code of the cell open)
+    for index, line, where, match in _fenced(lines):
+        if where == "code" and code is not None:
+            code.append(line)
+        elif where == "closing" and code is not None:
+            defaults.update(_chunk_defaults("\n".join(code)))
+            code = None
         if where != "opening":
             continue
         fence = match.group("fence")
         cell, shown = _CELL.match(match.group("info")), _SHOWN_CELL.match(match.group("info"))
         if cell is not None:
+            options, unread = knitr_options(cell.group("rest"))
+            options = {**defaults, **options}
+            knitr = (f' imprint-knitr="{quote(json.dumps([options, unread], ensure_ascii=False), safe="")}"'
+                     if options or unread else "")
             lines[index] = (f"{match.group('indent')}{fence}{{.{cell.group('lang')} .imprint-cell "
-                            f"imprint-line={first_line + index}}}")
+                            f"imprint-line={first_line + index}{knitr}}}")
+            code = []
         elif shown is not None:
             written = quote(f"{fence}{{{shown.group('info').strip()}}}", safe="")
             lines[index] = f"{match.group('indent')}{fence}{{.imprint-shown-cell imprint-fence=\"{written}\"}}"
     return "\n".join(lines)
+
+
+_TEXT_REFERENCE = re.compile(r"\(ref:([\w.:-]+)\)")
+_TEXT_REFERENCE_DEFINED = re.compile(r"^\(ref:([\w.:-]+)\)[ \t]+(\S.*)$")
+
+
+def text_references(text: str, file: str, first_line: int) -> tuple[str, list[Problem]]:
+    """bookdown's text references: each paragraph `(ref:name) text` taken out
+    (its lines left empty, so that lines keep their numbers), and `(ref:name)`
+    in the text and on a chunk's fence (`fig.cap="(ref:name)"`) replaced by its
+    text; one that names no such paragraph is told (it would print as written)."""
+    if "(ref:" not in text:
+        return text, []
+    lines = text.split("\n")
+    defined: dict[str, str] = {}
+    places = [(index, where) for index, _, where, _ in _fenced(lines)]
+    for index, where in places:
+        found = _TEXT_REFERENCE_DEFINED.match(lines[index]) if where == "text" else None
+        if found and (index == 0 or not lines[index - 1].strip()):
+            end = index + 1
+            while end < len(lines) and lines[end].strip() and places[end][1] == "text":
+                end += 1
+            defined[found.group(1)] = " ".join([found.group(2), *(line.strip() for line in lines[index + 1:end])])
+            lines[index:end] = [""] * (end - index)
+    problems: list[Problem] = []
+
+    def replaced(match: re.Match, quoted: bool) -> str:
+        if match.group(1) not in defined:
+            return match.group()
+        value = defined[match.group(1)]
+        return value.replace("\\", "\\\\").replace('"', '\\"') if quoted else value
+
+    for index, where in places:
+        if where in ("text", "opening") and "(ref:" in lines[index]:
+            lines[index] = _TEXT_REFERENCE.sub(lambda m: replaced(m, where == "opening"), lines[index])
+            for name in _TEXT_REFERENCE.findall(lines[index]):
+                problems.append(Problem(file, f"the text reference (ref:{name}) names no paragraph "
+                                        f"“(ref:{name}) ...”: it is printed as written", line=first_line + index,
+                                        hint="write the paragraph that gives its text (bookdown's text references)"))
+    return "\n".join(lines), problems
+
+
+_KNITR = re.compile(r' imprint-knitr="([^"]*)"')
+
+
+def knitr_read(written: str) -> tuple[dict[str, str], list[str]]:
+    """A chunk's knitr options as mark_cells() kept them on its block (`imprint-knitr`)."""
+    options, unread = json.loads(unquote(written))
+    return options, unread
+
+
+_R_LOGICAL = {"TRUE": "true", "T": "true", "FALSE": "false", "F": "false"}
+_R_NUMBER = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?L?$")
+_OPTS_CHUNK = re.compile(r"\bopts_chunk\s*\$\s*set\s*\(")
+
+
+def knitr_options(header: str) -> tuple[dict[str, str], list[str]]:
+    """knitr's options on a chunk's fence (what follows the engine's name in
+    ```` ```{r map, echo=FALSE, fig.cap="A map"} ````) as Quarto's `#|` options:
+    `fig.cap` as `fig-cap`, TRUE and FALSE as true and false, strings without
+    their quotes, the first option without a name as the label; and the options
+    whose value is R code (`fig.cap=paste(...)`), which is not run: "key=code"."""
+    options: dict[str, str] = {}
+    unread: list[str] = []
+    for position, item in enumerate(_r_arguments(header.strip().lstrip(","))):
+        key, equals, value = item.partition("=")
+        if not equals or not re.fullmatch(r"[\w.]+", key.strip()):
+            if position == 0 and item and not equals:
+                options["label"] = _r_value(item) or item
+            continue
+        read = _r_value(value.strip())
+        if read is None:
+            unread.append(f"{key.strip()}={value.strip()}")
+        else:
+            options[key.strip().replace(".", "-")] = read
+    return options, unread
+
+
+def _chunk_defaults(code: str) -> dict[str, str]:
+    """The options `knitr::opts_chunk$set(...)` in a chunk's code sets (those that
+    are not R code to run)."""
+    found: dict[str, str] = {}
+    for match in _OPTS_CHUNK.finditer(code):
+        depth, end = 1, match.end()
+        while end < len(code) and depth:
+            depth += {"(": 1, ")": -1}.get(code[end], 0)
+            end += 1
+        options, _ = knitr_options(code[match.end():end - 1])
+        found.update((k, v) for k, v in options.items() if k != "label")
+    return found
+
+
+def _r_arguments(text: str) -> list[str]:
+    """R's arguments, split at the commas outside quotes and brackets."""
+    parts, current, depth, quote_mark = [], [], 0, ""
+    escaped = False
+    for character in text:
+        if quote_mark:
+            escaped = not escaped and character == "\\"
+            if character == quote_mark and not escaped:
+                quote_mark = ""
+        elif character in "\"'":
+            quote_mark = character
+        elif character in "([{":
+            depth += 1
+        elif character in ")]}":
+            depth -= 1
+        elif character == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+            continue
+        current.append(character)
+    parts.append("".join(current).strip())
+    return [p for p in parts if p]
+
+
+def _r_value(value: str) -> str | None:
+    """An R literal as text (a string without its quotes, a logical as true or
+    false, a number); None for R code."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    if value in _R_LOGICAL:
+        return _R_LOGICAL[value]
+    if _R_NUMBER.match(value):
+        return value.rstrip("L")
+    return None
 
 
 def _fenced(lines: list[str]) -> Iterator[tuple[int, str, str, re.Match | None]]:
@@ -82,12 +229,17 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # (Pandoc's escapable ASCII punct
 def written_texts(text: str) -> list[str]:
     """The values of the attributes Quarto reads as Markdown, once each, as Pandoc's
     reader will hold them (escapes and entities read): in attribute lists outside
-    code (a fence's own line included), and in a cell's `#|` caption lines."""
+    code (a fence's own line included), in a cell's `#|` caption lines, and in
+    an R Markdown chunk's captions (mark_cells() has put them in `imprint-knitr`)."""
     found: dict[str, None] = {}
     for _, line, where, _ in _fenced(text.split("\n")):
         if where == "code":  # (in code: only a cell's options)
             if (caption := _CELL_CAPTION.match(line)) and cell_option(caption.group(2)):
                 found[_key(cell_option(caption.group(2)))] = None
+            continue
+        if where == "opening" and (knitr := _KNITR.search(line)):
+            found.update((_key(v), None) for k, v in knitr_read(knitr.group(1))[0].items()
+                         if k in ("fig-cap", "tbl-cap") and v.strip())
             continue
         for attributes in _ATTRIBUTES.finditer(line) if where != "closing" else ():
             for match in _ATTRIBUTE.finditer(attributes.group()):
@@ -140,7 +292,8 @@ def read_texts(blocks: list[Node], written: list[str], read: Node | None) -> Non
         texts = {key: copy.deepcopy(inlines[_key(value)]) for key, value in attr(node)[2]
                  if key in _shown(node) and _key(value) in inlines}
         if node["t"] == "CodeBlock" and "imprint-cell" in attr(node)[1]:
-            options = cell_options(node["c"][1])[0]
+            knitr = next((value for key, value in attr(node)[2] if key == "imprint-knitr"), None)
+            options = {**(knitr_read(knitr)[0] if knitr else {}), **cell_options(node["c"][1])[0]}
             for key in ("fig-cap", "tbl-cap"):
                 if _key(options.get(key, "")) in inlines:
                     texts[key] = copy.deepcopy(inlines[_key(options[key])])
