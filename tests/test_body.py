@@ -194,6 +194,28 @@ def test_latex_display_math_environments_are_formulas():
     assert '<span class="math display" id="eq-e">' in epub and 'href="#eq-e">(1)</a>' in epub
 
 
+def test_latex_floats_and_citations_are_figures_tables_and_citations(folder):
+    """`\\begin{figure}` with `\\includegraphics` and `\\caption{... \\label{x}}`,
+    `\\begin{table}` with a tabular, `\\cite`, natbib's `\\citet` and `\\citep[p.~5]`
+    (Markdown written by LaTeX authors: left out with a warning before)."""
+    (folder / "refs.json").write_text('[{"id": "doe", "type": "book", "title": "T", "author": [{"family": "Doe"}], '
+                                      '"issued": {"date-parts": [[2020]]}}]')
+    reading = read("See Figure \\ref{map}, Table \\ref{tab:n}; \\citet{doe} and \\citep[p.~5]{doe} say.\n\n"
+                   "\\begin{figure}[t]\n\\centering\n\\includegraphics[width=5cm]{map.png}\n"
+                   "\\caption{A \\emph{map}. \\label{map}}\n\\end{figure}\n\n"
+                   "\\begin{table}\n\\caption{Numbers \\cite{doe}.}\\label{tab:n}\n\\begin{tabular}{ll}\n"
+                   "a & b \\\\\nc & d \\\\\n\\end{tabular}\n\\end{table}\n", folder=folder,
+                   bibliography=(folder / "refs.json",), style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert 'See Figure <a class="crossref" href="#map">1</a>, Table <a class="crossref" href="#tab-n">1</a>' in html
+        assert 'Doe (<a class="citation" href="#ref-doe">2020</a>)' in html and ">Doe 2020, 5</a>)" in html
+        assert 'Figure 1.</span> A <em>map</em>.' in html and '<td class="align-left">d</td>' in html
+        assert "\\cite" not in html and "\\label" not in html and "\\caption" not in html
+    assert problems("As \\citet{nobody} says.\n", bibliography=(folder / "refs.json",), folder=folder) == [
+        "1: no reference has the key 'nobody'"]
+
+
 def test_chapters_start_at_the_top_level_heading_used():
     parsed = body("Intro.\n\n## First\n\nText.\n\n### Sub {#sub-one}\n\nMore.\n\n## Second\n\nEnd.")
     assert [c.heading.text if c.heading else None for c in parsed.chapters] == [None, "First", "Second"]

@@ -102,6 +102,11 @@ class Source:
                 stripped = found.rstrip(".,;:?!/~-+&%$#<>")
                 if stripped != found:
                     self._keys[stripped].append(line)
+            for start, keys in tex_citations(self._searchable):  # (\cite{a,b}: rawtex.lua reads it)
+                for found in keys:
+                    self._keys[found].append(self.line(start))
+            for lines in self._keys.values():
+                lines.sort()
         return self._keys.get(key, [])
 
     def attribute_ids(self) -> tuple[dict[str, list[int]], set[str]]:
@@ -136,4 +141,16 @@ class Source:
 
 _ATTRIBUTES_ID = re.compile(r"\{[^}\n]*?#([^\s}#]+)")
 _SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
+_TEX_CITATION = re.compile(r"\\(?:[Cc]ite[a-z]*|[Pp]arencite|[Tt]extcite|[Aa]utocite|[Ff]ootcite|[Ss]martcite)\*?"
+                           r"(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]+)\}")
+
+
+def tex_citations(text: str) -> list[tuple[int, list[str]]]:
+    """LaTeX's citations in a text (`\\cite{a,b}`, natbib's `\\citep[p.~5]{a}`,
+    biblatex's `\\parencite{a}`...): where each starts, and its keys."""
+    if "\\" not in text:
+        return []
+    return [(m.start(), [k.strip() for k in m.group(1).split(",") if k.strip()]) for m in _TEX_CITATION.finditer(text)]
+
+
 _CITATION = re.compile(r"(?<![\w.@])-?@(?:\{([^}]+)\}|([\w][\w:.#$%&\-+?<>~/]*))")

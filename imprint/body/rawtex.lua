@@ -6,7 +6,10 @@
 -- written by authors who had LaTeX in mind (JOSS papers), it is their text.
 --
 -- LaTeX's display math environments (\begin{equation}, align, gather...)
--- become formulas.
+-- become formulas; its floats (\begin{figure} with \includegraphics and
+-- \caption, \begin{table} with a tabular) figures and tables, their \label kept
+-- in the caption, where numbering.py finds LaTeX's labels; its citations
+-- (\cite, \citep, \citet, \parencite, \textcite...) citations.
 --
 -- Left raw (Python says each is left out, or reads it itself): labels and
 -- references (\label, \ref: numbering.py), macro definitions (Pandoc applies
@@ -22,12 +25,20 @@ local KEEP = {
 local TEXT = {
   Str = true, Space = true, SoftBreak = true, Emph = true, Strong = true, SmallCaps = true,
   Underline = true, Strikeout = true, Superscript = true, Subscript = true, Code = true, Link = true,
-  Quoted = true,
+  Quoted = true, Cite = true,
+}
+
+-- (a citation's text is citeproc's to write; the reader put the raw TeX there)
+local CITED = {
+  Cite = function (cite)
+    cite.content = pandoc.Inlines{}
+    return cite
+  end,
 }
 
 local function as_text(inlines)
   local plain = true
-  local result = inlines:walk {
+  local result = inlines:walk(CITED):walk {
     Inline = function (inline)
       if not TEXT[inline.t] then
         plain = false
@@ -68,10 +79,62 @@ local function display_math(text)
   return pandoc.Math("DisplayMath", INNER[name] and inner or text:match("^%s*(.-)%s*$"))
 end
 
+-- A float read by Pandoc's LaTeX reader: a Figure (its id the \label's, which
+-- is also an empty span in the caption) or a Div of the \label's id around a
+-- Table. Given back without ids, the \label as raw TeX at the caption's end.
+local FLOATS = {figure = true, ["figure*"] = true, table = true, ["table*"] = true}
+
+local function labelled(caption, label)
+  local inlines = pandoc.Inlines{}
+  local blocks = caption.long:walk {
+    Span = function (span)
+      if span.attributes.label then
+        label = label or span.attributes.label
+        return pandoc.Inlines{}
+      end
+    end,
+  }
+  if label and label ~= "" then
+    if #blocks == 0 then
+      blocks = pandoc.Blocks{pandoc.Plain{}}
+    end
+    blocks[#blocks].content:insert(pandoc.RawInline("tex", "\\label{" .. label .. "}"))
+  end
+  caption.long = blocks
+  return caption
+end
+
+local function float(text)
+  local name = text:match("^%s*\\begin%s*{(%a+%*?)}")
+  if name == nil or not FLOATS[name] or ("x" .. text):find("[^\\]%%") then
+    return nil
+  end
+  local read, document = pcall(pandoc.read, text, "latex")
+  if not read or #document.blocks ~= 1 then
+    return nil
+  end
+  local block, label = document.blocks[1], nil
+  if block.t == "Div" and #block.content == 1 and block.content[1].t == "Table" then
+    block, label = block.content[1], block.identifier
+  end
+  if block.t ~= "Figure" and block.t ~= "Table" then
+    return nil
+  end
+  if block.t == "Figure" then
+    label = block.identifier
+  end
+  block.caption = labelled(block.caption, label)
+  block.attr = pandoc.Attr()
+  return block:walk(CITED)
+end
+
 function RawBlock(raw)
   if raw.format == "tex" or raw.format == "latex" then
     local math = display_math(raw.text)
-    return math and pandoc.Para{math} or nil
+    if math then
+      return pandoc.Para{math}
+    end
+    return float(raw.text)
   end
 end
 

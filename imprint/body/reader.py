@@ -27,7 +27,7 @@ from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable
 from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref
-from .locate import Source
+from .locate import Source, tex_citations
 from .numbering import tex_labels
 from .quarto import mark_cells, read_texts, text_references, written_texts
 from .structure import Analysis, Context, _outline, analyse
@@ -312,7 +312,7 @@ def _candidate_keys(text: str) -> set[str]:
         key = match.group(1) or match.group(2)
         keys.add(key)
         keys.add(key.rstrip(".,;:?!/~-+&%$#<>"))
-    return keys
+    return keys | {key for keys_ in tex_citations(text) for key in keys_[1]}
 
 
 _TEX_MATH = re.compile(r"\$[^$\s](?:[^$]*[^$\s])?\$")
