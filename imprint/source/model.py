@@ -321,7 +321,8 @@ class Article(_Placed):
     subtitle: str | None = front_matter("subtitle", TITLE, "Subtitle (Markdown allowed).", read="text")
     short_title: str | None = front_matter(
         "short-title", TITLE, "Short title for running heads and CSL `title-short`.", read="text",
-        aliases={"title-short": "CSL's name for it"})
+        aliases={"title-short": "CSL's name for it", "shorttitle": "papaja's (APA) name for it",
+                 "running-title": "journal templates name it so"})
     authors: tuple[Author, ...] = front_matter(
         "author", AUTHORS, "The authors, in order.", read="own", default=(),
         aliases={"authors": "Quarto accepts both"}, also=(_AFFILIATIONS,))
@@ -369,7 +370,8 @@ class Article(_Placed):
         read="own", default=())
     number_sections: bool = front_matter(
         "number-sections", FLAG, "Number the headings (1, 1.1) and refer to them by number (@sec-intro: "
-        "'Section 2').", read="flag", default=False)
+        "'Section 2').", read="flag", default=False,
+        aliases={"numbersections": "Pandoc's LaTeX template and R Markdown's templates name it so"})
     # Keyed "fig", "tbl", "eq", "sec" (only those given; "" prints the number
     # alone): what @fig-map prints before its number; "fig-title" ...: the word
     # before a caption's number; "title-delim": what follows it.

@@ -16,7 +16,7 @@ from pathlib import Path
 from .readonly import ReadOnlyDict
 from typing import Any, Callable
 
-from . import openjournals, schema
+from . import schema, templates
 from ..settings import Settings
 from ..editions import EDITIONS
 from ..errors import Problem, SourceError, UsageError
@@ -31,7 +31,7 @@ from .quarto import (
     ProjectFile,
     find_project_file,
     merge_under,
-    read_numbers_as_text,
+    read_scalars_as_typed,
     read_project_file,
     set_aside_unknown,
 )
@@ -268,8 +268,8 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
         return None, problems + list(error.problems), []
     if not isinstance(located.data, dict):
         return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)], []
-    openjournals.normalise(located)  # (JOSS's numbered affiliations, name parts and notes, as Quarto's)
-    warnings: list[Problem] = []
+    # (journal templates' forms: JOSS, papaja, Copernicus; as Quarto's)
+    warnings: list[Problem] = templates.normalise(located)
     article_schema = _article_schema()
     quarto, quarto_raw = _project_file(settings, folder, QUARTO_FILE, shared or {}, problems, warnings)
     variables, _ = _project_file(settings, folder, VARIABLES_FILE, shared or {}, problems, warnings)
@@ -292,10 +292,10 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     for front in filter(None, (quarto, located)):
         front_schema = article_schema if front is located and not (quarto and "title" in quarto.data) \
             else _optional_title(article_schema)
+        warnings += read_scalars_as_typed(front, article_schema)
         found = validate(front, front_schema)
         drop_invalid(front, found)
         schema_problems += found + long_words(front, TITLES)
-        warnings += read_numbers_as_text(front, article_schema)
     own = merge_under(quarto, located) if quarto is not None else located
     builder = ArticleBuilder(own, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root,
                              document=path, source_date_epoch=settings.source_date_epoch,

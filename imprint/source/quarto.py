@@ -185,13 +185,19 @@ def _distance(a: str, b: str) -> int:
     return previous[len(b)]
 
 
-# -- numbers in text fields
+# -- numbers in text fields, yes and no in flags
 
 
-def read_numbers_as_text(located: Located, schema: dict) -> list[Problem]:
+# YAML 1.1's words for true and false, which R's YAML reader takes (R Markdown's
+# templates write `corresponding: yes`, `floatsintext: no`); YAML 1.2 reads text.
+YES_NO = {"yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
+
+
+def read_scalars_as_typed(located: Located, schema: dict) -> list[Problem]:
     """Numbers in fields the schema says are text (and may be written as numbers)
     become text, as YAML read them; a warning for each whose reading is not what
-    was written (02210 read as 2210)."""
+    was written (02210 read as 2210). In fields that are only true or false, an
+    unquoted yes, no, on or off is that, as R Markdown reads it."""
     warnings: list[Problem] = []
     located.data = _as_text(located, located.data, schema, (), warnings)
     return warnings
@@ -223,7 +229,16 @@ def _as_text(located: Located, value: Any, schema: dict, path: tuple, warnings: 
                 hint=f"quote it to keep it as written: {key}: \"{written}\"" if key else "quote it to keep it as written",
             ))
         return text
+    if isinstance(value, str) and value.lower() in YES_NO and located.scalars.get(path, (0, "'", ""))[1] == "" \
+            and _flag_field(schema):
+        return YES_NO[value.lower()]
     return value
+
+
+def _flag_field(schema: dict) -> bool:
+    branches = schema.get("anyOf", [schema])
+    types = {t for b in branches for t in ([b.get("type")] if isinstance(b.get("type"), str) else b.get("type") or [])}
+    return types == {"boolean"}
 
 
 def _text_field(schema: dict) -> bool:

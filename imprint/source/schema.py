@@ -72,7 +72,7 @@ def _no_script(schema: dict) -> dict:
 
 def _text_or_number(description: str) -> dict:
     """Text that YAML may read as a number (an id, a postal code): Quarto and Pandoc
-    take it as text, and so does Imprint (quarto_project.read_numbers_as_text, which
+    take it as text, and so does Imprint (quarto_project.read_scalars_as_typed, which
     warns when YAML's reading lost what was written: the leading zero of 02210)."""
     return {"type": ["string", "number"], "pattern": r"\S", "description": description,
             "x-hint": "fill it in, or leave the field out"}

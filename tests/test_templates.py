@@ -1,6 +1,7 @@
 """A paper written for the Open Journals (JOSS) builds as it is: numbered
 affiliations, names in parts, notes in names, `equal-contrib`, `tags`; and the
-LaTeX its authors write in the text (`\\label`, `\\autoref`, `\\texttt`).
+LaTeX its authors write in the text (`\\label`, `\\autoref`, `\\texttt`). So do
+the front matters of R Markdown's papaja and Copernicus (rticles) templates.
 
 The front matter is written for these tests in the shape the JOSS documentation
 ("JOSS Paper Format") gives, not copied from a paper. Ten real JOSS papers were
@@ -324,3 +325,92 @@ def test_a_dependent_style_uses_its_parent_and_never_the_web(tmp_path):
     report = build(Settings.for_project(tmp_path, environ={}, formats=("epub",), force=True))
     assert [p.message.split(":")[0] for p in report.problems] == [
         "citation style 'source/a/journal.csl'"]
+
+
+# The shapes of papaja's template (an APA manuscript) and of rticles' Copernicus
+# template, written for these tests.
+PAPAJA = """---
+title             : "Cats and their owners"
+shorttitle        : "Cats"
+author:
+  - name          : "Ana Ruiz"
+    affiliation   : "1"
+    corresponding : yes
+    address       : "Postal address"
+    email         : "ana@example.org"
+    role:
+      - "Conceptualization"
+  - name          : "Ben Okafor"
+    affiliation   : "1,2*"
+affiliation:
+  - id            : "1"
+    institution   : "University of Somewhere"
+  - id            : "2"
+    institution   : "\\\\footnotesize Institute of Elsewhere"
+numbersections    : yes
+keywords          : "cats, owners"
+lang              : en
+---
+
+# Intro
+
+Text.
+"""
+
+COPERNICUS = """---
+title: Glaciers in a warm summer
+author:
+  - given_name: Ida
+    surname: Berg
+    affiliation: "1, *"
+    email: ida@example.org
+    corresponding: true
+  - given_name: Olaf
+    surname: Lind
+    affiliation: "2, *"
+  - name:
+      first: Nils
+      last: Old
+    affiliation: "2, \u2020"
+affiliation:
+  - code: 1
+    address: Glacier Institute, Sometown, Norway
+  - code: 2
+    address: Ice Lab, Othertown, Sweden
+  - code: "\u2020"
+    address: deceased, 1 May 2020
+  - code: "*"
+    address: These authors contributed equally to this work.
+running:
+  title: Warm glaciers
+  author: Berg et al.
+lang: en
+---
+
+Text.
+"""
+
+
+def test_a_papaja_manuscript_reads_its_authors_and_affiliations(tmp_path):
+    loaded, article = load(project(tmp_path, PAPAJA))
+    assert loaded.problems == (), messages(loaded.problems)
+    ana, ben = article.authors
+    assert [a.name for a in ana.affiliations] == ["University of Somewhere"]
+    assert [a.name for a in ben.affiliations] == ["University of Somewhere", "Institute of Elsewhere"]
+    assert ana.corresponding and ana.email == "ana@example.org" and ana.roles
+    assert article.short_title == "Cats" and article.number_sections and article.keywords == ("cats", "owners")
+    assert [w for w in messages(loaded.warnings) if "LaTeX" in w] == [
+        "source/a/article.md:18: affiliation[1].name: LaTeX's \\footnotesize taken out of it: this text is not read "
+        "as LaTeX\n    write the text alone, as it should print"]
+
+
+def test_a_copernicus_manuscript_reads_its_names_codes_and_marks(tmp_path):
+    loaded, article = load(project(tmp_path, COPERNICUS))
+    assert loaded.problems == (), messages(loaded.problems)
+    ida, olaf, nils = article.authors
+    assert (ida.name.given, ida.name.family, nils.name.given, nils.name.family) == ("Ida", "Berg", "Nils", "Old")
+    assert [a.display for a in ida.affiliations] == ["Glacier Institute, Sometown, Norway"]
+    assert [a.display for a in nils.affiliations] == ["Ice Lab, Othertown, Sweden"]
+    assert ida.equal_contributor and olaf.equal_contributor and not nils.equal_contributor
+    assert nils.deceased and not ida.deceased
+    assert article.short_title == "Warm glaciers"

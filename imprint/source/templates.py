@@ -1,0 +1,270 @@
+"""Front matter written for journal templates, read as Quarto's.
+
+A `paper.md` for the Journal of Open Source Software and its sister journals
+gives its authors differently from Quarto (the JOSS documentation, "JOSS Paper
+Format"; Open Journals' own reader, openjournals/inara, reads them so), and so
+do R Markdown's templates: papaja (APA manuscripts) and rticles' Copernicus:
+
+- affiliations are numbered: each of the top-level `affiliations:` has an
+  `index` (without one, its position counts, from 1), and an author names them
+  by number: `affiliation: 1`, `affiliation: "1, 2"` or `affiliation: [1, 2]`;
+- an author's name may be given in parts on the author itself: `given-names`,
+  `surname`, `dropping-particle`, `non-dropping-particle`, `suffix` (or with
+  those names under `name:`);
+- `equal-contrib: true` marks an equal contribution;
+- a note in the name, `name: Jane Doe^[Corresponding author]`, marks the
+  corresponding author (a note that speaks of correspondence), an equal
+  contribution (one that says "equal" and "contrib..."), or else is a note
+  about the author;
+- `tags:` are the keywords (model.Article declares the alias).
+- papaja: the top-level `affiliation:` entries have an `id` and an
+  `institution` (the affiliation's name); an author's `affiliation: "1,2"` may
+  end in a mark (`"1,2*"`), which is not an affiliation.
+- Copernicus (rticles): authors' `given_name` and `surname` (or `name: {first,
+  last}`), affiliations numbered by `code` (or `no`) with the whole affiliation
+  in `address`; an author's `affiliation: "1, *"` names one by a mark, `*` or
+  `†`, whose text says what it marks: "These authors contributed equally" (an
+  equal contribution), "deceased, 24 May 1543" (deceased), else a note;
+  `running: {title}` is the short title.
+
+normalise() rewrites these into Quarto's form before the front matter is checked
+(an affiliation's `id` and an author's `ref:` to it, `name: {given, family}`,
+`equal-contributor`, `corresponding`, `note`), each value keeping its line for
+messages. Front matter that uses none of them is left as it is. Numbers are
+never affiliation names: `affiliation: 3` with no affiliation numbered 3 is the
+error "no affiliation has the id '3'".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import Problem
+from .frontmatter import Located, format_path
+
+NAME_PARTS = {"given-names": "given", "given_name": "given", "surname": "family",
+              "dropping-particle": "dropping-particle", "non-dropping-particle": "non-dropping-particle",
+              "suffix": "suffix"}
+INNER_NAME_PARTS = {"given-names": "given", "surname": "family", "first": "given", "last": "family"}
+IDS = ("index", "code", "no")  # an affiliation's number: JOSS, Copernicus, Copernicus' older template
+MARKS = "*†‡§¶#"  # (marks that tell a note, not an affiliation: "1,2*", "1, †")
+_NUMBERS = re.compile(rf"[\s,;]*[\d{MARKS}][\d\s,;{MARKS}]*")  # ("1, 2", and "1 2" or "1, 2," as meant)
+
+
+# Fields a template leaves empty ('') to be filled in: absent, as Pandoc reads them.
+PLACEHOLDERS = ("author", "authors", "date", "subtitle", "abstract", "keywords")
+
+
+def normalise(located: Located) -> list[Problem]:
+    """The front matter's templates' forms, rewritten in place as Quarto's;
+    a template's empty placeholders (`author: ''`) left out; LaTeX's commands in
+    the authors' and affiliations' text (a warning each)."""
+    data = located.data
+    if not isinstance(data, dict):
+        return []
+    for key in [k for k in PLACEHOLDERS if isinstance(data.get(k), str) and not data[k].strip()]:
+        del data[key]
+    key = "author" if "author" in data else "authors"
+    entries = data.get(key)
+    authors = [((key, i), entry) for i, entry in enumerate(entries)] if isinstance(entries, list) \
+        else [((key,), entries)] if isinstance(entries, dict) else []
+    numbered = False
+    for path, author in authors:
+        if isinstance(author, dict):
+            _name(located, path, author)
+            if "equal-contrib" in author and "equal-contributor" not in author:
+                _rename(located, path, author, "equal-contrib", "equal-contributor")
+            numbered |= _numbered_affiliations(located, path, author)
+    where = "affiliations" if "affiliations" in data else "affiliation"
+    top = data.get(where)
+    if isinstance(top, list):
+        for index, affiliation in enumerate(top):
+            if not isinstance(affiliation, dict):
+                continue
+            for key in [k for k in IDS if k in affiliation and "id" not in affiliation][:1]:
+                _rename(located, (where, index), affiliation, key, "id")
+            if "institution" in affiliation and "name" not in affiliation:  # (papaja)
+                _rename(located, (where, index), affiliation, "institution", "name")
+        if numbered and not any(isinstance(a, dict) and "id" in a for a in top):
+            for index, affiliation in enumerate(top):  # (numbered by their place, from 1)
+                if isinstance(affiliation, dict):
+                    affiliation["id"] = str(index + 1)
+                    located.lines[(where, index, "id")] = located.line_of((where, index))
+        _marks(located, authors, where, top)
+    running = data.get("running")
+    if isinstance(running, dict) and set(running) <= {"title", "author"} and isinstance(running.get("title"), str) \
+            and "short-title" not in data:  # (Copernicus: the running heads' title; their author, Imprint's own)
+        data["short-title"] = data.pop("running")["title"]
+        _move(located, ("running", "title"), ("short-title",))
+    return [warning for key in ("author", "authors", "affiliation", "affiliations") if key in data
+            for warning in _tex_in_text(located, (key,), data[key])]
+
+
+# LaTeX's commands that only size or space text (papaja's `institution: "\\footnotesize
+# School of ..."`): taken out of the text, which prints without them.
+SIZES = ("tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge",
+         "newline", "linebreak", "par", "noindent", "hfill", "quad", "qquad", "smallskip", "medskip", "bigskip")
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]+)\b\s*(?:\{\})?|\\\\")
+
+
+def _tex_in_text(located: Located, path: tuple, value: Any) -> list[Problem]:
+    """The authors' and affiliations' texts without LaTeX's sizing and spacing
+    commands, each said; another command is said and printed as written (these
+    texts are not Markdown: no LaTeX reader reads them)."""
+    if isinstance(value, dict):
+        return [w for key, item in value.items() for w in _tex_in_text(located, path + (key,), item)]
+    if isinstance(value, list):
+        return [w for index, item in enumerate(value) for w in _tex_in_text(located, path + (index,), item)]
+    if not isinstance(value, str) or "\\" not in value:
+        return []
+    commands = [m.group() for m in _TEX_COMMAND.finditer(value)]
+    if not commands:
+        return []
+    removed = [c for c in commands if c == "\\\\" or c.strip().strip("{}").lstrip("\\") in SIZES]
+    if removed:
+        text = _TEX_COMMAND.sub(lambda m: " " if m.group() in removed else m.group(), value)
+        _set(located.data, path, " ".join(text.split()))
+    kept = [c.strip() for c in commands if c not in removed]
+    said = (f"LaTeX's {', '.join(dict.fromkeys(c.strip() for c in removed))} taken out of it" if removed else "") + \
+        ("; " if removed and kept else "") + \
+        (f"LaTeX's {', '.join(dict.fromkeys(kept))} printed as written" if kept else "")
+    return [Problem(located.file_of(path), f"{said}: this text is not read as LaTeX", line=located.line_of(path),
+                    field=format_path(path), hint="write the text alone, as it should print")]
+
+
+def _set(data: Any, path: tuple, value: Any) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def _name(located: Located, path: tuple, author: dict) -> None:
+    """The name's parts written on the author as its `name:`; a note in the name
+    taken out of it."""
+    parts = [part for part in NAME_PARTS if part in author]
+    if parts and "name" not in author:
+        author["name"] = {}
+        located.lines[path + ("name",)] = located.line_of(path + (parts[0],))
+        for part in parts:
+            _move(located, path + (part,), path + ("name", NAME_PARTS[part]))
+            author["name"][NAME_PARTS[part]] = author.pop(part)
+    elif isinstance(author.get("name"), dict):
+        name = author["name"]
+        for part in [p for p in INNER_NAME_PARTS if p in name and INNER_NAME_PARTS[p] not in name]:
+            _rename(located, path + ("name",), name, part, INNER_NAME_PARTS[part])
+    elif isinstance(author.get("name"), str):
+        name, note = _note_in(author["name"])
+        if note is not None:
+            author["name"] = name
+            located.scalars.pop(path + ("name",), None)
+            _marked(located, path, author, note)
+
+
+def _note_in(text: str) -> tuple[str, str | None]:
+    """A name and the note at its end (`Jane Doe^[Corresponding author]`), if it has one."""
+    start, end = text.find("^["), text.rstrip().rfind("]")
+    if start <= 0 or end != len(text.rstrip()) - 1 or end < start or not text[:start].strip():
+        return text, None
+    return text[:start].strip(), " ".join(text[start + 2:end].split())
+
+
+def _marked(located: Located, path: tuple, author: dict, note: str, deceased: bool = False) -> None:
+    """What a note in an author's name (or a template's mark) says: corresponding,
+    equal contribution, (`deceased`: that too) or a note."""
+    line = located.line_of(path + ("name",))
+    lowered = note.lower()
+    if "correspond" in lowered:
+        field, value = "corresponding", True
+    elif "equal" in lowered and "contrib" in lowered:
+        field, value = "equal-contributor", True
+    elif deceased and "deceased" in lowered:
+        field, value = "deceased", True
+    else:
+        field, value = "note", note
+    if field in author and field != "note":  # (said otherwise: `corresponding: false`) the note stays a note
+        field, value = "note", note
+    if field == "note" and isinstance(author.get("note"), str) and author["note"].strip():
+        value = f"{author['note'].strip()} {note}"
+    author[field] = value
+    located.lines.setdefault(path + (field,), line)
+
+
+def _numbered_affiliations(located: Located, path: tuple, author: dict) -> bool:
+    """An author's affiliations given by number, as `ref:`s; whether there were any."""
+    key = "affiliations" if "affiliations" in author else "affiliation"
+    value = author.get(key)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int) or isinstance(value, str) and _NUMBERS.fullmatch(value):
+        numbers = re.findall(rf"\d+|[{MARKS}]", str(value))
+        line = located.line_of(path + (key,))
+        located.scalars.pop(path + (key,), None)
+        author[key] = [{"ref": number} for number in numbers]
+        for index in range(len(numbers)):
+            located.lines[path + (key, index)] = located.lines[path + (key, index, "ref")] = line
+        return True
+    if not isinstance(value, list):
+        return False
+    numbered = False
+    for index, item in enumerate(value):
+        if not isinstance(item, bool) and (isinstance(item, int) or isinstance(item, str)
+                                           and item.strip().isdigit()):
+            line = located.line_of(path + (key, index))
+            located.scalars.pop(path + (key, index), None)
+            value[index] = {"ref": str(item).strip()}
+            located.lines[path + (key, index, "ref")] = line
+            numbered = True
+    return numbered
+
+
+def _marks(located: Located, authors: list, where: str, top: list) -> None:
+    """An author's `ref:`s to affiliations that are marks (`*`, `†`), or to none
+    (papaja's "1,2*": the mark is a footnote of its template), taken out; a
+    mark's text that says so makes the author an equal contributor or deceased,
+    else it is the author's note. The affiliations that are marks, taken out."""
+    ids = {str(a["id"]): a for a in top if isinstance(a, dict) and "id" in a}
+    marks = {i for i in ids if i and all(c in MARKS for c in i)}
+    for path, author in authors:
+        key = "affiliations" if isinstance(author, dict) and "affiliations" in author else "affiliation"
+        refs = author.get(key) if isinstance(author, dict) else None
+        if not isinstance(refs, list):
+            continue
+        kept = []
+        for item in refs:
+            ref = str(item.get("ref", "")) if isinstance(item, dict) and set(item) == {"ref"} else None
+            if ref is not None and (ref in marks or ref not in ids and all(c in MARKS for c in ref)):
+                text = ids[ref].get("address") or ids[ref].get("name") if ref in marks else None
+                if isinstance(text, str) and text.strip():
+                    _marked(located, path, author, text, deceased=True)
+                continue
+            kept.append(item)
+        if len(kept) != len(refs):
+            author[key] = kept
+            for index in range(len(kept), len(refs)):
+                located.lines.pop(path + (key, index), None)
+    if not marks:
+        return
+    kept = [(i, a) for i, a in enumerate(top) if not (isinstance(a, dict) and str(a.get("id")) in marks)]
+    for index in set(range(len(top))) - {i for i, _ in kept}:
+        for table in (located.lines, located.scalars):
+            for path in [p for p in table if p[:2] == (where, index)]:
+                del table[path]
+    for new, (old, _) in enumerate(kept):
+        if new != old:
+            _move(located, (where, old), (where, new))
+    top[:] = [a for _, a in kept]
+    if not top:
+        del located.data[where]
+
+
+def _rename(located: Located, path: tuple, mapping: dict[str, Any], old: str, new: str) -> None:
+    mapping[new] = mapping.pop(old)
+    _move(located, path + (old,), path + (new,))
+
+
+def _move(located: Located, old: tuple, new: tuple) -> None:
+    """Where the value at `old` (and all under it) was written, now said of `new`."""
+    for table in (located.lines, located.scalars):
+        for path in [p for p in table if p[:len(old)] == old]:
+            table[new + path[len(old):]] = table.pop(path)
