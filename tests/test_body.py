@@ -216,6 +216,20 @@ def test_latex_floats_and_citations_are_figures_tables_and_citations(folder):
         "1: no reference has the key 'nobody'"]
 
 
+def test_an_html_div_of_id_refs_places_the_bibliography(folder):
+    """`<div id="refs"></div>` (Pandoc's manual, R Markdown's templates): the list
+    goes there, as `::: {#refs}` puts it (it was printed as raw HTML, the list at
+    the end)."""
+    (folder / "refs.json").write_text('[{"id": "doe", "type": "book", "title": "T", "author": [{"family": "Doe"}], '
+                                      '"issued": {"date-parts": [[2020]]}}]')
+    reading = read("As @doe says.\n\n# References\n\n<div id=\"refs\"></div>\n\n# Appendix\n\nMore.\n",
+                   folder=folder, bibliography=(folder / "refs.json",),
+                   style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    assert reading.warnings == ()
+    text = "".join(str(c.epub) for c in reading.body.chapters)
+    assert "&lt;div" not in text and text.index("ref-doe\"") < text.index("Appendix")
+
+
 def test_chapters_start_at_the_top_level_heading_used():
     parsed = body("Intro.\n\n## First\n\nText.\n\n### Sub {#sub-one}\n\nMore.\n\n## Second\n\nEnd.")
     assert [c.heading.text if c.heading else None for c in parsed.chapters] == [None, "First", "Second"]

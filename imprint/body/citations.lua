@@ -14,6 +14,10 @@
 --    as written, and citeproc-js (Zotero's engine) sorts it all the same. A
 --    first run of citeproc on the bare groups (no prefixes, no suffixes) tells
 --    the style's order, and such groups are put in it before Pandoc's own run.
+-- 3. Where the bibliography goes, written as HTML (`<div id="refs"></div>`, as
+--    Pandoc's manual and R Markdown's templates write it): Imprint reads without
+--    native divs (an HTML div is raw HTML), so it becomes the div `::: {#refs}`
+--    would, in which citeproc puts the list.
 
 local prefixes = {}
 local colon_prefixes = {}  -- pandoc-crossref's (`@fig:map`)
@@ -126,7 +130,29 @@ local function sort_groups(doc)
   return doc
 end
 
+local function refs_div(blocks)
+  local out = pandoc.Blocks{}
+  local index = 1
+  while index <= #blocks do
+    local block, next_block = blocks[index], blocks[index + 1]
+    local raw = block.t == "RawBlock" and block.format == "html"
+    if raw and block.text:match('^%s*<div%s+id="refs"[^>]*>%s*</div>%s*$') then
+      out:insert(pandoc.Div({}, {id = "refs"}))
+      index = index + 1
+    elseif raw and next_block and next_block.t == "RawBlock" and next_block.format == "html"
+        and next_block.text:match("^%s*</div>%s*$") and block.text:match('^%s*<div%s+id="refs"[^>]*>%s*$') then
+      out:insert(pandoc.Div({}, {id = "refs"}))
+      index = index + 2
+    else
+      out:insert(block)
+      index = index + 1
+    end
+  end
+  return out
+end
+
 function Pandoc(doc)
+  doc.blocks = refs_div(doc.blocks):walk{Blocks = refs_div}
   for _, p in ipairs(doc.meta["imprint-crossref-prefixes"] or {}) do
     prefixes[pandoc.utils.stringify(p)] = true
   end
