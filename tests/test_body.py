@@ -881,16 +881,18 @@ def test_r_markdown_chunks_read_their_options_from_the_fence_and_opts_chunk():
                    'See Figure \\@ref(fig:map) and @fig-map.\n\n'
                    '```{r map, fig.cap="A map, \\"quoted\\".", fig.width=6}\nplot(sites)\n```\n\n'
                    "```{r, echo=TRUE}\nsummary(model)\n```\n\n"
-                   '```{r other, fig.cap=paste("N =", n)}\nhist(x)\n```\n', words={**WORDS, "cell_missing": "Missing: {language}"})
+                   '```{r other, fig.cap=paste("N =", n)}\nhist(x)\n```\n\n```{r child = "appendix.Rmd"}\n```\n',
+                   words={**WORDS, "cell_missing": "Missing: {language}"})
     for html in both(reading):
         assert "API_KEY" not in html and "plot(sites)" not in html and "hist(x)" not in html
-        assert 'Figure 1.</span> A map, “quoted”.</figcaption>' in html or 'Figure 1.</span> A map, "quoted".' in html
+        assert 'Figure 1.</span> A map, “quoted”.</figcaption>' in html
         assert 'href="#fig-map">1</a> and <a class="crossref" href="#fig-map">Figure 1</a>' in html
         assert "summary</span>(model)" in html and "paste" not in html and "fig.cap" not in html
         assert "<em>Missing: R</em>" in html
     assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
         (10, "the R cell is not executed, and its code is hidden (echo"), (14, "the R cell is not executed"),
-        (18, 'the chunk option fig.cap=paste("N =", n) is R code, which is not run'), (18, "the R cell is not executed, and its code is hidden (echo")]
+        (18, 'the chunk option fig.cap=paste("N =", n) is R code, which is not run'),
+        (18, "the R cell is not executed, and its code is hidden (echo"), (22, "the child document appendix.Rmd is not read")]
 
 
 def test_bookdown_text_references_stand_for_their_paragraphs(folder):

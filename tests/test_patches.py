@@ -320,8 +320,9 @@ def test_a_word_broken_anywhere_is_looked_for_in_a_few_characters(monkeypatch, t
 
 
 # (cells of every kind of character that a narrowest width may meet)
-CELLS = ["Иванов\u00a0И.\u00a0И.", "10\u00a0000", "a\u0301b\u0301c", "\ufb01nal \ufb02ow", "https://example.org/a/b?x=1",
-         "e=mc²", "Ω≈∑", "word — dash", "«Ёлка»", "12,345,678", "x\u200by", "αβγ δεζ", "日本語テキスト",
+CELLS = ["Иванов\u00a0И.\u00a0И.", "10\u00a0000", "a\u0301b\u0301c", "\ufb01nal \ufb02ow",
+         "https://example.org/a/b?x=1", "e=mc²", "Ω≈∑", "word — dash", "«Ёлка»", "12,345,678", "x\u200by",
+         "αβγ δεζ", "日本語テキスト",
          " ".join(f"слово{n}" for n in range(125))]
 
 

@@ -371,6 +371,11 @@ class Numbering:
         if shown["include"] == "false":  # (Quarto shows nothing of it: nothing is missing)
             found.update(omitted=True)
             return
+        if options.get("child"):  # (knitr's child document: its text would stand here)
+            found.update(omitted=True)
+            self.warn(line, f"the child document {options['child']} is not read: its text is left out",
+                      hint="paste its text here, or knit the document first and publish its output (.md)")
+            return
         named = _LANGUAGES.get(language, language) or "code"
         if shown["echo"] == "false":  # (its code hidden, as asked: in its place, a sentence that its output is not)
             text = str(self.context.words.get("cell_missing", "Not included in this edition: {language} output"))

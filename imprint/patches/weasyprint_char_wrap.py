@@ -44,8 +44,8 @@ LINES = """        layout.set_text(text)
         pango.pango_layout_set_width(layout.layout, int(max_width * TO_UNITS))
         pango.pango_layout_set_wrap(layout.layout, PANGO_WRAP_MODE['WRAP_CHAR'])
         first_line, index = layout.get_first_line()"""
-REPLACEMENT = """        first_line, index = _imprint_first_line_wrapped_anywhere(  # Imprint: imprint/patches/weasyprint_char_wrap.py
-            layout, text, style, max_width)"""
+REPLACEMENT = """        # Imprint: imprint/patches/weasyprint_char_wrap.py
+        first_line, index = _imprint_first_line_wrapped_anywhere(layout, text, style, max_width)"""
 MODULES = ("weasyprint.text.line_break", "weasyprint.layout.inline", "weasyprint.layout.preferred")  # (by name)
 
 MARGIN = 32  # characters at least after the first line's end: past any cluster Pango keeps whole
@@ -66,7 +66,8 @@ def first_line_wrapped_anywhere(layout, text: str, style, max_width: float):
         part = text[:length]
         layout.set_text(part)
         first_line, index = layout.get_first_line()
-        if part == text or index is not None and len(part) - len(part.encode()[:index].decode(errors="ignore")) >= MARGIN:
+        after = len(part) - len(part.encode()[:index].decode(errors="ignore")) if index is not None else 0
+        if part == text or after >= MARGIN:
             return first_line, index  # (the whole text, or a line that ends well before the part does)
         length *= 2
 
