@@ -895,6 +895,39 @@ def test_r_markdown_chunks_read_their_options_from_the_fence_and_opts_chunk():
         (18, "the R cell is not executed, and its code is hidden (echo"), (22, "the child document appendix.Rmd is not read")]
 
 
+def test_a_chunk_s_options_may_hold_braces_labels_and_yaml_blocks():
+    """`fig.cap="... $x_{i}$ \\\\label{g}"` on the fence (a brace ended the fence's
+    options: the chunk was read as text, everything after it as code, in silence);
+    LaTeX's \\label in the caption labels the figure; knitr's `#| fig.cap: |` is a
+    YAML block, as in Quarto."""
+    reading = read('See \\ref{g} and \\ref{fig:m}.\n\n```{r g, echo=FALSE, fig.cap="Mean of $x_{i}$ \\\\label{g}"}\n'
+                   "plot(1)\n\nplot(2)\n```\n\nAfter *this*.\n\n```{r m}\n#| fig.cap: |\n#|   The *map*.\n"
+                   "#|   Second line.\nplot(3)\n```\n", words={**WORDS, "cell_missing": "Missing: {language}"})
+    for html in both(reading):
+        assert 'See <a class="crossref" href="#fig-g">1</a> and <a class="crossref" href="#fig-m">2</a>.' in html
+        assert "Figure 1.</span> Mean of" in html and "Figure 2.</span> The <em>map</em>. Second line." in html
+        assert "After <em>this</em>." in html and "imprint-knitr" not in html and "{r" not in html
+        assert "\\label" not in html and "fig.cap" not in html
+
+
+def test_a_references_heading_with_its_own_id_and_raw_tex_under_it_is_the_list_s(folder):
+    """`# References {#references .unnumbered}` (rticles' PLOS and PNAS) and papaja's
+    ending, raw TeX between the heading and `<div id="refs">`: one heading over
+    the list (the id was refused; the heading printed twice)."""
+    (folder / "refs.json").write_text('[{"id": "doe", "type": "book", "title": "T", "author": [{"family": "Doe"}], '
+                                      '"issued": {"date-parts": [[2020]]}}]')
+    reading = read("As @doe says, [the list](#references), [the manual](ftp://ftp.example.org/apa6.pdf).\n\n# References {#references .unnumbered}\n\n"
+                   "\\begingroup\n\\setlength{\\parindent}{-0.5in}\n\n<div id=\"refs\" custom-style=\"Bibliography\"></div>"
+                   "\n\\endgroup\n", folder=folder, bibliography=(folder / "refs.json",),
+                   style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    assert [c.heading.text if c.heading else None for c in reading.body.chapters] == [None]
+    assert [w.message.split(":")[0] for w in reading.warnings] == [
+        "raw tex is left out (\\begingroup)", "raw tex is left out (\\endgroup)"]
+    html = both(reading)[0]
+    assert 'href="#references"' in html and 'id="references"' not in html  # (the list's section has it)
+    assert 'href="ftp://ftp.example.org/apa6.pdf"' in html
+
+
 def test_bookdown_text_references_stand_for_their_paragraphs(folder):
     """`(ref:cap) text` (bookdown): the paragraph is taken out and `(ref:cap)`, in a
     chunk's fig.cap or an image's caption, is its text, read as Markdown; lines

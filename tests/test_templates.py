@@ -414,3 +414,79 @@ def test_a_copernicus_manuscript_reads_its_names_codes_and_marks(tmp_path):
     assert ida.equal_contributor and olaf.equal_contributor and not nils.equal_contributor
     assert nils.deceased and not ida.deceased
     assert article.short_title == "Warm glaciers"
+
+
+RTICLES = """---
+title:
+  formatted: "A \\\\pkg{Package} for Things"
+  plain: "A Package for Things"
+  short: "Things"
+keywords:
+  formatted: [things, "\\\\proglang{R}"]
+  plain: [things, R]
+author:
+  - name: Li Wei
+    affil: a, b
+    email: \\email{li@example.org}
+    orcid: 0000-0000-0000-0000
+  - name: Dan Roe
+    affil: "b,\\\\ddagger"
+    corresponding: dan@example.org
+  - Mia Chen^[Department of Statistics, Some University]
+affiliation:
+  - num: a
+    address: Department of Econometrics, Some University
+  - num: b
+    address: Data Institute, Other University
+lang: english
+acknowledgement: Thanks to all.
+conflict_of_interest: None declared.
+author_summary: What it means for everyone.
+author_note:
+authornote: |
+  Correspondence to Li Wei.
+note: "\\\\clearpage"
+---
+
+Text.
+"""
+
+
+def test_rticles_front_matter_of_several_templates_is_read(tmp_path):
+    """rticles' tf and MDPI (affil, num, letters and LaTeX's marks), JSS (title and
+    keywords as {formatted, plain}, \\\\email{}, a placeholder ORCID), PLOS (an e-mail
+    as `corresponding`, `author_summary`), R Markdown's `Name^[affiliation]`, a babel
+    language name; template fields near Imprint's names are theirs or ignored."""
+    loaded, article = load(project(tmp_path, RTICLES))
+    assert loaded.problems == (), messages(loaded.problems)
+    li, dan, mia = article.authors
+    assert [a.display for a in li.affiliations] == ["Department of Econometrics, Some University",
+                                                   "Data Institute, Other University"]
+    assert [a.display for a in dan.affiliations] == ["Data Institute, Other University"]
+    assert li.email == "li@example.org" and li.orcid is None
+    assert dan.corresponding and dan.email == "dan@example.org"
+    assert mia.name.display == "Mia Chen" and [a.name for a in mia.affiliations] == [
+        "Department of Statistics, Some University"]
+    assert article.title == "A \\pkg{Package} for Things" and article.short_title == "Things"
+    assert article.keywords == ("things", "R") and article.lang == "en"
+    assert article.back_matter.acknowledgements == "Thanks to all."
+    assert article.back_matter.conflict_of_interest == "None declared."
+    assert article.plain_language_summary == "What it means for everyone."
+    ignored = [w for w in messages(loaded.warnings) if "ignored the fields" in w]
+    assert ignored and "authornote" in ignored[0] and "note (line" in ignored[0]
+
+
+def test_an_elsevier_address_list_gives_the_affiliations(tmp_path):
+    loaded, article = load(project(tmp_path, """---
+title: T
+lang: en
+author:
+  - name: Alice Anonymous
+    affiliation: a
+address:
+  - code: a
+    address: Some Institute of Technology
+---
+"""))
+    assert loaded.problems == ()
+    assert [a.display for a in article.authors[0].affiliations] == ["Some Institute of Technology"]

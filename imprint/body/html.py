@@ -29,7 +29,7 @@ from .formulas import tex_box
 # What XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF, lone
 # surrogates): it can come from a bibliography or an attribute; never written.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-LINK_SCHEMES = ("http", "https", "mailto")  # and the article's own #ids: nothing else is a link
+LINK_SCHEMES = ("http", "https", "ftp", "mailto")  # and the article's own #ids: nothing else is a link
 _LIST_TYPES = {"LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRoman": "I"}
 _LIST_CLASSES = {"a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman", "I": "upper-roman"}
 _ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}

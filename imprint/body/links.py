@@ -205,7 +205,8 @@ class Links:
                           hint="write it with its file: ![alt](file.png)")
 
     def _targets(self) -> None:
-        ids = self.found.ids | set(self.found.labels) | {f"ref-{k}" for k in self.context.cited}
+        ids = self.found.ids | set(self.found.labels) | {f"ref-{k}" for k in self.context.cited} \
+            | ({"references", "refs"} if self.context.cited else set())  # (the list's section: templates' own id)
         citeproc_made = {id(n) for cite in self.each("Cite") for n in walk(cite["c"][1]) if n["t"] == "Link"}
         for node in self.each("Link"):
             if note(node).get("crossref"):

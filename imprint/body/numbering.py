@@ -301,12 +301,9 @@ class Numbering:
                 label, target = self._reference(piece)
                 if label is None:
                     close = closest_key(piece, self.found.labels)
-                    chunk = piece.split(":", 1)[-1]
-                    self.problem(line, f"nothing has the label '{piece}'", hint=(
-                        f"the chunk '{chunk}' (line {self.chunks[chunk]}) would make it when R runs it; Imprint does "
-                        "not run R: knit the document first and publish its output (.md)") if chunk in self.chunks
-                        else f"did you mean '{close}'?" if close else "label it: (\\#" + piece + ") at the start of "
-                        "its caption, or {#" + piece + "} after its heading")
+                    self.problem(line, f"nothing has the label '{piece}'", hint=self._unrun(piece) or (
+                        f"did you mean '{close}'?" if close else "label it: (\\#" + piece + ") at the start of "
+                        "its caption, or {#" + piece + "} after its heading"))
                     parts.append(str_node(piece))
                     continue
                 link = {"t": "Link", "c": [["", [], []], [str_node(label.number)], ["#" + target, ""]]}
@@ -315,6 +312,17 @@ class Numbering:
             node["t"], node["c"] = "Span", [["", [], []], parts]
         if found:  # (Str nodes became Spans: the steps after find them as such)
             self.nodes, self.order, _ = indexed(self.blocks)
+
+    def _unrun(self, key: str) -> str | None:
+        """What to say of a reference to what an R Markdown chunk would make (a
+        figure or table of that chunk's label, or of a label its code gives), if
+        one would: Imprint does not run R."""
+        name = key.split(":", 1)[-1]
+        for written in (key, name, dashed(key)):
+            if written in self.chunks:
+                return (f"the chunk on line {self.chunks[written]} would make it when R runs it; Imprint does not run R: "
+                        "knit the document first and publish its output (.md)")
+        return None
 
     def tex_references(self) -> None:
         """LaTeX's `\\eqref{eq:x}`, `\\ref{x}`, `\\autoref{x}` and `\\cref{x}` (raw
@@ -333,9 +341,10 @@ class Numbering:
                 continue
             if label is None:
                 close = closest_key(key, self.found.labels)
-                self.problem(line, f"nothing has the label '{key}'", hint=f"did you mean '{close}'?" if close
-                             else "label what it refers to: \\label{" + key + "} in the equation, or in the caption of "
-                             "the figure or table or in the heading (or use Pandoc's ids: {#fig-x} and @fig-x)")
+                self.problem(line, f"nothing has the label '{key}'", hint=self._unrun(key) or (
+                             f"did you mean '{close}'?" if close else "label what it refers to: \\label{" + key
+                             + "} in the equation, or in the caption of the figure or table or in the heading (or use "
+                             "Pandoc's ids: {#fig-x} and @fig-x)"))
                 continue
             text = f"({label.number})" if kind == "eqref" else label.text if kind in ("autoref", "cref") \
                 else label.text[:1].upper() + label.text[1:] if kind == "Cref" else label.number
@@ -360,9 +369,10 @@ class Numbering:
         own, code = cell_options(text)
         options = {**knitr, **own}
         chunk = knitr.get("label", "")
-        if chunk:
-            self.chunks[chunk] = line
-        if "fig-cap" in knitr and not options.get("label", "").startswith("fig-"):
+        made_here = [m.group(1) or m.group(2) for m in _MADE_LABEL.finditer(code)]  # (kable(label = "x"), \\label{x})
+        for made in ([chunk] if chunk else []) + made_here:
+            self.chunks.setdefault(made, line)
+        if "fig-cap" in options and (chunk or "fig-cap" in knitr) and not options.get("label", "").startswith("fig-"):
             options["label"] = "fig-" + (options.get("label") or f"chunk-{line}")
         label = options.get("label") or ident
         found = annotate(node, text=code, language=language, filename=options.get("filename"),
@@ -398,16 +408,19 @@ class Numbering:
             key = "figure" if kind == "fig" else "table"
             shown = self.caption_label(kind, key, str(counts[kind]))
             self.found.labels[label] = Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind]))
-            if chunk == label and "fig-cap" in knitr:  # (bookdown's name of chunk fig-1's figure: fig:fig-1)
-                self.found.labels.setdefault("fig-" + label, Label(kind, self.found.labels[label].text,
-                                                                   str(counts[kind]), target=label))
-            self.found.ids.add(label)
             written = note(node).get(TEXTS, {}).get(f"{kind}-cap")  # (as Markdown: quarto.read_texts)
+            # (bookdown's name of chunk fig-1's figure, fig:fig-1; LaTeX's \label in knitr's fig.cap)
+            aliases = (["fig-" + label] if chunk == label else []) + (_take_labels(written) if written else [])
+            for alias in aliases:
+                self.found.labels.setdefault(alias, Label(kind, self.found.labels[label].text, str(counts[kind]),
+                                                          target=label))
+            self.found.ids.add(label)
             found.update(id=label, label=shown, caption=written or (words(caption) if caption else []))
         if language and "missing" not in found:
             self.found.highlight.append(node)
 
 
+_MADE_LABEL = re.compile(r"""\blabel\s*=\s*["']([\w:.-]+)["']|\\\\label\{([\w:.-]+)\}""")
 _LANGUAGES = {"r": "R", "python": "Python", "julia": "Julia", "bash": "Bash", "sql": "SQL", "ojs": "Observable JS",
               "mermaid": "Mermaid", "dot": "Graphviz"}  # (as a cell's engine is named in a sentence)
 

@@ -30,6 +30,8 @@ import html
 import json
 import re
 from typing import Iterator
+
+import yaml
 from urllib.parse import quote, unquote
 
 from ..errors import Problem
@@ -37,7 +39,9 @@ from .ast import TEXTS, Node, annotate, attr, walk
 from .quarto_divs import PROOFS, THEOREMS
 
 _FENCE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)(?P<rest>[^}]*)\}[ \t]*$")
+# (a chunk's options may hold braces in their strings: fig.cap="Mean of $x_{i}$ \\label{m}")
+_CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)"
+                   r"(?P<rest>(?:[^}\"']|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')*)\}[ \t]*$")
 _SHOWN_CELL = re.compile(r"^[ \t]*\{\{(?P<info>[A-Za-z][^{}]*)\}\}[ \t]*$")
 
 
@@ -220,7 +224,6 @@ MARKDOWN_ATTRIBUTES = ("title", "name", "fig-cap", "tbl-cap", "lst-cap")
 _ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")  # an attribute list: {#id .class key="value"}
 _ATTRIBUTE = re.compile(r"(?<![\w-])(title|name|fig-cap|tbl-cap|lst-cap)="
                         r"(?:\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'|([^\s\"'}]+))")
-_CELL_CAPTION = re.compile(r"^[ \t]*(?:#|%%|//|--)\|[ \t]*(fig-cap|tbl-cap)[ \t]*:(.*)$")
 # A cell's option line: `#| key: value` (`%%|` in Mermaid, `//|` in Graphviz and JavaScript, `--|` in SQL)
 _OPTION_LINE = re.compile(r"^[ \t]*(?:#|%%|//|--)\|(.*)$")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # (Pandoc's escapable ASCII punctuation)
@@ -232,16 +235,21 @@ def written_texts(text: str) -> list[str]:
     code (a fence's own line included), in a cell's `#|` caption lines, and in
     an R Markdown chunk's captions (mark_cells() has put them in `imprint-knitr`)."""
     found: dict[str, None] = {}
+    code: list[str] = []
     for _, line, where, _ in _fenced(text.split("\n")):
         if where == "code":  # (in code: only a cell's options)
-            if (caption := _CELL_CAPTION.match(line)) and cell_option(caption.group(2)):
-                found[_key(cell_option(caption.group(2)))] = None
+            code.append(line)
+            continue
+        if where == "closing":
+            found.update((_key(v), None) for k, v in cell_options("\n".join(code))[0].items()
+                         if k in ("fig-cap", "tbl-cap") and v.strip())
+            code = []
             continue
         if where == "opening" and (knitr := _KNITR.search(line)):
             found.update((_key(v), None) for k, v in knitr_read(knitr.group(1))[0].items()
                          if k in ("fig-cap", "tbl-cap") and v.strip())
             continue
-        for attributes in _ATTRIBUTES.finditer(line) if where != "closing" else ():
+        for attributes in _ATTRIBUTES.finditer(line):
             for match in _ATTRIBUTE.finditer(attributes.group()):
                 value = next(v for v in match.groups()[1:] if v is not None)
                 value = html.unescape(_ESCAPED.sub(r"\1", value))
@@ -263,14 +271,37 @@ def cell_option(value: str) -> str:
 
 
 def cell_options(code: str) -> tuple[dict[str, str], str]:
-    """A cell's options (its first lines, `#| key: value`) and the code after them."""
-    options: dict[str, str] = {}
+    """A cell's options (its first lines, `#| key: value`, YAML as Quarto reads
+    them: a `|` block runs over lines) and the code after them. knitr's names
+    (`#| fig.cap:`) are Quarto's (`fig-cap`); values are text ("true", "false")."""
     lines = code.split("\n")
+    written: list[str] = []
     while lines and (match := _OPTION_LINE.match(lines[0])):
-        key, _, value = match.group(1).partition(":")
-        options[key.strip()] = cell_option(value)
+        written.append(match.group(1)[1:] if match.group(1).startswith(" ") else match.group(1))
         lines.pop(0)
+    options: dict[str, str] = {}
+    try:
+        read = yaml.load("\n".join(written), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if written else {}
+    except yaml.YAMLError:
+        read = None
+    if isinstance(read, dict):
+        for key, value in read.items():
+            options[str(key).replace(".", "-")] = _option_text(value)
+    else:  # (not YAML: read line by line, as written)
+        for line in written:
+            key, _, value = line.partition(":")
+            options[key.strip().replace(".", "-")] = cell_option(value)
     return options, "\n".join(lines)
+
+
+def _option_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(_option_text(v) for v in value)
+    return str(value).strip() if isinstance(value, str) else str(value)
 
 
 def read_texts(blocks: list[Node], written: list[str], read: Node | None) -> None:

@@ -731,20 +731,27 @@ def _references_place(parts: list[list[Node]], headings: dict[int, Heading],
     holds it is split there: what follows it continues after the list), or at the
     end. A heading right over `::: {#refs}`, or a last chapter that is only a
     heading (Pandoc articles end with "# References"), becomes the list's own."""
+    def printed(part: list[Node]) -> list[Node]:  # (raw TeX is left out: papaja's \\setlength under "# References")
+        return [n for n in part if not (n["t"] == "RawBlock" and n["c"][0] in ("tex", "latex"))]
+
     def heading_only(part: list[Node]) -> bool:
-        return len(part) == 1 and part[0]["t"] == "Header" and id(part[0]) in headings
+        shown = printed(part)
+        return len(shown) == 1 and shown[0]["t"] == "Header" and id(shown[0]) in headings
 
     for index, part in enumerate(parts):
         marks = [i for i, n in enumerate(part) if n["t"] == REFERENCES]
         if marks:
             before, after = part[:marks[0]], [n for n in part[marks[0] + 1:] if n["t"] != REFERENCES]
             heading = None
-            if before and before[-1]["t"] == "Header" and id(before[-1]) in headings:
-                heading = headings[id(before.pop())]
-            parts[index:index + 1] = [p for p in (before, after) if p]
-            return index + (1 if before else 0), heading
+            shown = printed(before)
+            if shown and shown[-1]["t"] == "Header" and id(shown[-1]) in headings:
+                heading = headings[id(shown[-1])]
+                before = [n for n in before if n is not shown[-1]]
+            parts[index:index + 1] = [p for p in (before, after) if printed(p)]  # (raw TeX alone: no chapter)
+            return index + (1 if printed(before) else 0), heading
     if any_references and parts and heading_only(parts[-1]):
-        return len(parts) - 1, headings[id(parts.pop()[0])]
+        last = parts.pop()
+        return len(parts), headings[id(printed(last)[0])]
     return len(parts), None
 
 

@@ -189,6 +189,9 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             lines = written.get(ident, [])
             line = lines[min(taken.get(ident, 0), len(lines) - 1)] if lines else None
             taken[ident] = taken.get(ident, 0) + 1
+            if ident == "references" and node["t"] == "Header":  # (`# References {#references}`, as templates
+                node["c"][1][0] = _unique("references-heading", self.found.ids | set(seen))  # write it: the list
+                continue  # takes the id, and the heading is the list's, or keeps one of its own)
             if ident in RESERVED_IDS or GENERATED_ID.match(ident):
                 self.problem(line, f"the id '{ident}' is reserved for the front matter, notes or references",
                              hint="choose another id")

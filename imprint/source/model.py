@@ -211,15 +211,18 @@ class BackMatter:
 
     acknowledgements: str | None = front_matter(
         "acknowledgements", TEXT, "Acknowledgements (Markdown), printed after the references.", read="text",
-        aliases={"acknowledgments": None})
+        aliases={"acknowledgments": None, "acknowledgement": "rticles' MDPI template names it so"})
     funding: tuple[str, ...] = front_matter(
         "funding", FUNDING, "Funding: a statement, a list of them, or Quarto's funding entries.", read="own",
         default=())
     conflict_of_interest: str | None = front_matter(
         "conflict-of-interest", TEXT, "Conflict of interest statement (Markdown).", read="text",
-        aliases={"competing-interests": None})
+        aliases={"competing-interests": None, "conflict_of_interest": "rticles' PNAS template names it so",
+                 "conflictsofinterest": "rticles' MDPI template names it so",
+                 "competinginterests": "rticles' Copernicus template names it so"})
     data_availability: str | None = front_matter(
-        "data-availability", TEXT, "Data availability statement (Markdown).", read="text")
+        "data-availability", TEXT, "Data availability statement (Markdown).", read="text",
+        aliases={"dataavailability": "rticles' MDPI template names it so"})
 
 
 @dataclass(frozen=True)
@@ -330,7 +333,9 @@ class Article(_Placed):
     plain_language_summary: str | None = front_matter(
         "plain-language-summary", TEXT, "A summary for readers outside the field (Markdown), printed after the "
         "abstract (Quarto's AGU template).", read="text",
-        aliases={"author-summary": "Quarto's PLOS template names it so"})
+        aliases={"author-summary": "Quarto's PLOS template names it so",
+                 "author_summary": "rticles' PLOS template names it so",
+                 "significance": "the PNAS significance statement (rticles' PNAS template)"})
     key_points: tuple[str, ...] = front_matter(
         "key-points", TEXT_LIST, "The article's main points, a list (Markdown), printed before the abstract "
         "(Quarto's AGU template); one text is a list of one.", read="list", default=(),

@@ -116,10 +116,13 @@ def _set_aside(located: Located, value: Any, schema: dict, path: tuple, errors: 
             return
         known = mapping.get("properties", {})
         if mapping.get("additionalProperties") is False and _generic(path) in LENIENT:
+            # (a typing mistake of a field Imprint reads, holding what that field holds; a template's
+            # own field near a name, `authornote: text` by `author-notes: {...}`, or an empty one, is ignored)
+            read = [k for k, v in known.items() if "type" in v or "anyOf" in v]
             for key in [k for k in value if k not in known]:
                 where = path + (key,)
-                close = closest_field(key, known)
-                if close is not None:
+                close = closest_field(key, read)
+                if close is not None and value[key] not in (None, "") and _holds(known[close], value[key]):
                     errors.append(Problem(located.file_of(where), f"unknown field '{key}'",
                                           line=located.line_of(where), field=format_path(where),
                                           hint=f"did you mean '{close}'?"))
@@ -134,6 +137,22 @@ def _set_aside(located: Located, value: Any, schema: dict, path: tuple, errors: 
         if array is not None and isinstance(array.get("items"), dict):
             for index, item in enumerate(value):
                 _set_aside(located, item, array["items"], path + (index,), errors, ignored)
+
+
+def _holds(schema: dict, value: Any) -> bool:
+    """Whether `value` is of a JSON type `schema` takes (any, where it names none)."""
+    kind = "object" if isinstance(value, dict) else "array" if isinstance(value, list) else "boolean" \
+        if isinstance(value, bool) else "number" if isinstance(value, (int, float)) else "string"
+    types = _types(schema)
+    return not types or kind in types or kind == "number" and "integer" in types
+
+
+def _types(schema: dict) -> set[str]:
+    named = schema.get("type")
+    found = {named} if isinstance(named, str) else set(named or ())
+    for branch in schema.get("anyOf", ()):
+        found |= _types(branch)
+    return found
 
 
 def _generic(path: tuple) -> tuple:

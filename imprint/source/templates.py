@@ -47,7 +47,13 @@ NAME_PARTS = {"given-names": "given", "given_name": "given", "surname": "family"
               "dropping-particle": "dropping-particle", "non-dropping-particle": "non-dropping-particle",
               "suffix": "suffix"}
 INNER_NAME_PARTS = {"given-names": "given", "surname": "family", "first": "given", "last": "family"}
-IDS = ("index", "code", "no")  # an affiliation's number: JOSS, Copernicus, Copernicus' older template
+# (a note in a name that names an institution: the author's affiliation)
+_INSTITUTION = re.compile(r"universi|institut|department|college|school|laborator|cent(?:er|re)\b|hospital|"
+                          r"faculty|academy|museum|ministry|agency|\binc\b|\bltd\b|gmbh|universidad|universität",
+                          re.IGNORECASE)
+_TEX_EMAIL = re.compile(r"\\email\s*\{([^{}]+)\}")
+IDS = ("index", "code", "no", "num")  # an affiliation's number: JOSS, Copernicus (and older), rticles' tf and MDPI
+_MARK_NAMES = {"\\dagger": "†", "\\ddagger": "‡", "\\S": "§", "\\P": "¶"}  # (LaTeX's marks: MDPI's `affil: 1,\\dagger`)
 MARKS = "*†‡§¶#"  # (marks that tell a note, not an affiliation: "1,2*", "1, †")
 _NUMBERS = re.compile(rf"[\s,;]*[\d{MARKS}][\d\s,;{MARKS}]*")  # ("1, 2", and "1 2" or "1, 2," as meant)
 
@@ -65,28 +71,40 @@ def normalise(located: Located) -> list[Problem]:
         return []
     for key in [k for k in PLACEHOLDERS if isinstance(data.get(k), str) and not data[k].strip()]:
         del data[key]
+    _template_values(located, data)
+    where, top = _top_affiliations(located, data)
+    ids = {str(a["id"]) for a in top if isinstance(a, dict) and "id" in a}
     key = "author" if "author" in data else "authors"
     entries = data.get(key)
     authors = [((key, i), entry) for i, entry in enumerate(entries)] if isinstance(entries, list) \
         else [((key,), entries)] if isinstance(entries, dict) else []
     numbered = False
-    for path, author in authors:
+    for index, (path, author) in enumerate(authors):
+        if isinstance(author, str) and "^[" in author and _note_in(author)[1] is not None:
+            author = {"name": author}  # (R Markdown's `- Jane Doe^[University of X]`: the note its affiliation)
+            _set(data, path, author)
+            located.lines.setdefault(path + ("name",), located.line_of(path))
+            authors[index] = (path, author)
         if isinstance(author, dict):
             _name(located, path, author)
             if "equal-contrib" in author and "equal-contributor" not in author:
                 _rename(located, path, author, "equal-contrib", "equal-contributor")
-            numbered |= _numbered_affiliations(located, path, author)
-    where = "affiliations" if "affiliations" in data else "affiliation"
-    top = data.get(where)
-    if isinstance(top, list):
-        for index, affiliation in enumerate(top):
-            if not isinstance(affiliation, dict):
-                continue
-            for key in [k for k in IDS if k in affiliation and "id" not in affiliation][:1]:
-                _rename(located, (where, index), affiliation, key, "id")
-            if "institution" in affiliation and "name" not in affiliation:  # (papaja)
-                _rename(located, (where, index), affiliation, "institution", "name")
-        if numbered and not any(isinstance(a, dict) and "id" in a for a in top):
+            if "affil" in author and "affiliation" not in author and "affiliations" not in author:  # (rticles)
+                _rename(located, path, author, "affil", "affiliation")
+            if str(author.get("orcid", "")).strip() in ("0000-0000-0000-0000", "0000000000000000"):
+                del author["orcid"]  # (a template's placeholder, JSS's: no iD, as `orcid: ''` would be)
+            if isinstance(author.get("email"), str) and (inner := _TEX_EMAIL.fullmatch(author["email"].strip())):
+                author["email"] = inner.group(1).strip()  # (JSS: `email: \\email{name@company.com}`)
+                located.scalars.pop(path + ("email",), None)
+            if isinstance(author.get("corresponding"), str) and "@" in author["corresponding"]:  # (PLOS: an e-mail)
+                if "email" not in author:
+                    author["email"] = author["corresponding"].strip()
+                    located.lines[path + ("email",)] = located.line_of(path + ("corresponding",))
+                author["corresponding"] = True
+                located.scalars.pop(path + ("corresponding",), None)
+            numbered |= _numbered_affiliations(located, path, author, ids)
+    if top:
+        if numbered and not ids:
             for index, affiliation in enumerate(top):  # (numbered by their place, from 1)
                 if isinstance(affiliation, dict):
                     affiliation["id"] = str(index + 1)
@@ -99,6 +117,55 @@ def normalise(located: Located) -> list[Problem]:
         _move(located, ("running", "title"), ("short-title",))
     return [warning for key in ("author", "authors", "affiliation", "affiliations") if key in data
             for warning in _tex_in_text(located, (key,), data[key])]
+
+
+def _top_affiliations(located: Located, data: dict) -> tuple[str, list]:
+    """The top-level affiliations (elsevier's and PNAS's are `address:` entries
+    of `code` and `address`), their numbers as `id`s, papaja's `institution` as
+    `name`: (the key they are under, the list)."""
+    if "affiliations" not in data and "affiliation" not in data and isinstance(data.get("address"), list) \
+            and all(isinstance(a, dict) and "code" in a for a in data["address"]):
+        _rename(located, (), data, "address", "affiliations")
+    where = "affiliations" if "affiliations" in data else "affiliation"
+    top = data.get(where)
+    if not isinstance(top, list):
+        return where, []
+    for index, affiliation in enumerate(top):
+        if not isinstance(affiliation, dict):
+            continue
+        for key in [k for k in IDS if k in affiliation and "id" not in affiliation][:1]:
+            _rename(located, (where, index), affiliation, key, "id")
+        if "institution" in affiliation and "name" not in affiliation:  # (papaja)
+            _rename(located, (where, index), affiliation, "institution", "name")
+    return where, top
+
+
+# Language names as LaTeX's babel takes them (older templates: `lang: english`).
+BABEL = {"english": "en", "american": "en-US", "british": "en-GB", "german": "de", "ngerman": "de",
+         "french": "fr", "spanish": "es", "italian": "it", "portuguese": "pt", "brazilian": "pt-BR", "dutch": "nl",
+         "russian": "ru", "polish": "pl", "czech": "cs", "swedish": "sv", "danish": "da", "norwegian": "no",
+         "finnish": "fi", "greek": "el", "turkish": "tr", "ukrainian": "uk", "catalan": "ca", "hungarian": "hu"}
+
+
+def _template_values(located: Located, data: dict) -> None:
+    """Values in a template's shape: JSS's title and keywords given as
+    `{formatted, plain}` (the formatted one, Markdown, is the title; the plain
+    keywords are the keywords), a babel language name (`lang: english`)."""
+    for key in ("title", "keywords"):
+        value = data.get(key)
+        if isinstance(value, dict) and ("plain" in value or "formatted" in value):
+            chosen = "formatted" if key == "title" and "formatted" in value else "plain"
+            data[key] = value.get(chosen, value.get("formatted"))
+            if key == "title" and isinstance(value.get("short"), str) and "short-title" not in data:
+                data["short-title"] = value["short"]
+                located.lines[("short-title",)] = located.line_of((key, "short"))
+            for part in [p for p in list(located.lines) + list(located.scalars) if p[:1] == (key,) and len(p) > 1]:
+                located.lines.pop(part, None)
+                located.scalars.pop(part, None)
+    lang = data.get("lang")
+    if isinstance(lang, str) and lang.strip().lower() in BABEL:
+        data["lang"] = BABEL[lang.strip().lower()]
+        located.scalars.pop(("lang",), None)
 
 
 # LaTeX's commands that only size or space text (papaja's `institution: "\\footnotesize
@@ -180,6 +247,8 @@ def _marked(located: Located, path: tuple, author: dict, note: str, deceased: bo
         field, value = "equal-contributor", True
     elif deceased and "deceased" in lowered:
         field, value = "deceased", True
+    elif _INSTITUTION.search(note) and not author.get("affiliations") and not author.get("affiliation"):
+        field, value = "affiliations", [{"name": note}]  # (R Markdown's: a name's note gives its affiliation)
     else:
         field, value = "note", note
     if field in author and field != "note":  # (said otherwise: `corresponding: false`) the note stays a note
@@ -190,14 +259,20 @@ def _marked(located: Located, path: tuple, author: dict, note: str, deceased: bo
     located.lines.setdefault(path + (field,), line)
 
 
-def _numbered_affiliations(located: Located, path: tuple, author: dict) -> bool:
-    """An author's affiliations given by number, as `ref:`s; whether there were any."""
+def _numbered_affiliations(located: Located, path: tuple, author: dict, ids: set[str]) -> bool:
+    """An author's affiliations given by number (or by the codes of the top-level
+    ones, `a, b`, and marks, `*`, `\\dagger`), as `ref:`s; whether there were any."""
     key = "affiliations" if "affiliations" in author else "affiliation"
     value = author.get(key)
     if isinstance(value, bool):
         return False
-    if isinstance(value, int) or isinstance(value, str) and _NUMBERS.fullmatch(value):
-        numbers = re.findall(rf"\d+|[{MARKS}]", str(value))
+    if isinstance(value, str):
+        tokens = [_MARK_NAMES.get(t.strip(), t.strip()) for t in re.split(r"[,;]", value) if t.strip()]
+        coded = bool(tokens) and all(t in ids or t and all(c in MARKS for c in t) for t in tokens)
+    else:
+        tokens, coded = [], False
+    if isinstance(value, int) or coded or isinstance(value, str) and _NUMBERS.fullmatch(value):
+        numbers = tokens if coded else re.findall(rf"\d+|[{MARKS}]", str(value))
         line = located.line_of(path + (key,))
         located.scalars.pop(path + (key,), None)
         author[key] = [{"ref": number} for number in numbers]
@@ -209,7 +284,7 @@ def _numbered_affiliations(located: Located, path: tuple, author: dict) -> bool:
     numbered = False
     for index, item in enumerate(value):
         if not isinstance(item, bool) and (isinstance(item, int) or isinstance(item, str)
-                                           and item.strip().isdigit()):
+                                           and (item.strip().isdigit() or item.strip() in ids)):
             line = located.line_of(path + (key, index))
             located.scalars.pop(path + (key, index), None)
             value[index] = {"ref": str(item).strip()}

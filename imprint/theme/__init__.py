@@ -59,6 +59,10 @@ FALLBACK_LANG = "en"
 # A dependent CSL style's parent (its link, its attributes in either order).
 _PARENT = re.compile(rb'<link\b(?=[^>]*\brel="independent-parent")[^>]*\bhref="([^"]+)"')
 
+# A style's address in the CSL repository (zotero.org, citationstyles.org, GitHub's raw files)
+_STYLE_ADDRESS = re.compile(r"https?://(?:www\.)?(?:zotero\.org/styles|citationstyles\.org/styles|"
+                            r"raw\.githubusercontent\.com/citation-style-language/styles/[\w.-]+)/([\w-]+)(?:\.csl)?/?")
+
 
 @dataclass(frozen=True)
 class StylesDir:
@@ -314,7 +318,12 @@ class Theme:
         return found
 
     def csl_style(self, name: str) -> Path:
-        """A CSL style: styles/csl/<name>.csl, a path in the project, or a repository style."""
+        """A CSL style: styles/csl/<name>.csl, a path in the project, or a repository style
+        (named, or by its address in the repository: https://www.zotero.org/styles/plos, which
+        Pandoc would fetch: the style of that name, here, never fetched)."""
+        address = _STYLE_ADDRESS.fullmatch(name.strip())
+        if address:
+            name = address.group(1)
         if name.endswith(".csl"):
             path = (self.root / name) if not Path(name).is_absolute() else Path(name)
             if not path.exists():  # (told where the article names it: prepare._style_problems)
