@@ -230,6 +230,26 @@ def test_an_html_div_of_id_refs_places_the_bibliography(folder):
     assert "&lt;div" not in text and text.index("ref-doe\"") < text.index("Appendix")
 
 
+def test_latex_that_reads_a_file_is_never_read(folder, tmp_path_factory):
+    """`\\input{/path}` in a sentence or a float: Pandoc's LaTeX reader, called from
+    a filter, is not held by the run's --sandbox (it printed the file's text)."""
+    secret = tmp_path_factory.mktemp("outside") / "secret.txt"
+    secret.write_text("SECRET-LINE-42")
+    reading = read(f"Inline \\input{{{secret}}} here.\n\n\\begin{{table}}\n\\caption{{T}}\n\\begin{{tabular}}{{l}}\n"
+                   f"\\input{{{secret}}} \\\\\n\\end{{tabular}}\n\\end{{table}}\n", folder=folder)
+    assert not [html for html in both(reading) if "SECRET" in html]
+    assert [w.message.split(" (")[0] for w in reading.warnings] == ["raw tex is left out"] * 2
+
+
+def test_latex_figure_widths_and_images_without_extension_are_read_as_latex_reads_them(folder):
+    reading = read("\\begin{figure}\n\\includegraphics[width=0.45\\columnwidth]{map}\n\\caption{A.}\n\\end{figure}\n\n"
+                   "\\begin{figure}\n\\includegraphics[width=\\textwidth]{map.png}\n\\caption{B.}\n\\end{figure}\n\n"
+                   "As \\citeauthor{doe} says.\n", folder=folder)
+    html = both(reading)[1]
+    assert 'class="width-45"' in html and 'class="width-100"' in html and html.count("map.png") == 2
+    assert [w.message.split(":")[0] for w in reading.warnings] == ["raw tex is left out (\\citeauthor{doe})"]
+
+
 def test_chapters_start_at_the_top_level_heading_used():
     parsed = body("Intro.\n\n## First\n\nText.\n\n### Sub {#sub-one}\n\nMore.\n\n## Second\n\nEnd.")
     assert [c.heading.text if c.heading else None for c in parsed.chapters] == [None, "First", "Second"]
@@ -926,6 +946,21 @@ def test_a_references_heading_with_its_own_id_and_raw_tex_under_it_is_the_list_s
     html = both(reading)[0]
     assert 'href="#references"' in html and 'id="references"' not in html  # (the list's section has it)
     assert 'href="ftp://ftp.example.org/apa6.pdf"' in html
+
+
+def test_chunk_options_as_knitr_reads_them():
+    """An escaped quote in an option, a commented-out opts_chunk$set(), a forged
+    imprint-knitr attribute (no crash), eval=FALSE with echo=FALSE (nothing, as
+    knitr shows)."""
+    reading = read("```{r a, fig.cap='The model\\'s fit.', echo=FALSE}\nplot(1)\n```\n\n"
+                   "```{r setup}\n# knitr::opts_chunk$set(echo = FALSE)\nx <- 1\n```\n\n"
+                   "```{r b}\nhidden <- 1\n```\n\n"
+                   '```{.r .imprint-cell imprint-knitr="junk"}\ny\n```\n\n'
+                   "```{r c, eval=FALSE, echo=FALSE}\nnothing <- 1\n```\n\nSee \\@ref(fig:a).\n")
+    html = both(reading)[0]
+    assert "Figure 1.</span> The model’s fit." in html and 'href="#fig-a">1</a>' in html
+    assert "hidden" in html and "nothing" not in html
+    assert [w.line for w in reading.warnings] == [1, 5, 10, None]  # (the forged cell: no line of its own)
 
 
 def test_bookdown_text_references_stand_for_their_paragraphs(folder):

@@ -141,8 +141,8 @@ class Source:
 
 _ATTRIBUTES_ID = re.compile(r"\{[^}\n]*?#([^\s}#]+)")
 _SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
-_TEX_CITATION = re.compile(r"\\(?:[Cc]ite[a-z]*|[Pp]arencite|[Tt]extcite|[Aa]utocite|[Ff]ootcite|[Ss]martcite)\*?"
-                           r"(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}]+)\}")
+_TEX_CITATION = re.compile(r"\\(?:[Cc]ite[pt]?|citealp|[Pp]arencite|[Tt]extcite|[Aa]utocite)\*?"
+                           r"(?:\s*\[[^\]\n]{0,300}\]){0,2}\s*\{([^{}\n]{1,1000})\}")  # (as rawtex.lua's CITES)
 
 
 def tex_citations(text: str) -> list[tuple[int, list[str]]]:

@@ -141,7 +141,8 @@ class Numbering:
             return
         annotate(image, seen=True)
         _, description, (src, _) = image["c"]
-        line = self.source.take(re.compile(r"\]\(\s*<?" + re.escape(src)))
+        line = self.source.take(re.compile(r"\]\(\s*<?" + re.escape(src) + r"|\\includegraphics\s*(?:\[[^\]\n]*\])?"
+                                           r"\s*\{\s*" + re.escape(src)))
         alt = attr_value(image, "fig-alt") or fallback_alt or " ".join(stringify(description).split())
         if not alt.strip():
             self.problem(line, f"the image '{src}' has no alternative text",
@@ -378,7 +379,7 @@ class Numbering:
         found = annotate(node, text=code, language=language, filename=options.get("filename"),
                          number_lines=options.get("code-line-numbers") == "true")
         shown = {key: options.get(key, "").lower() for key in ("include", "echo", "eval")}
-        if shown["include"] == "false":  # (Quarto shows nothing of it: nothing is missing)
+        if shown["include"] == "false" or shown["echo"] == shown["eval"] == "false":  # (nothing shown: nothing missing)
             found.update(omitted=True)
             return
         if options.get("child"):  # (knitr's child document: its text would stand here)

@@ -122,8 +122,13 @@ _KNITR = re.compile(r' imprint-knitr="([^"]*)"')
 
 def knitr_read(written: str) -> tuple[dict[str, str], list[str]]:
     """A chunk's knitr options as mark_cells() kept them on its block (`imprint-knitr`)."""
-    options, unread = json.loads(unquote(written))
-    return options, unread
+    try:  # (written by mark_cells(); a text may forge the attribute: then none)
+        options, unread = json.loads(unquote(written))
+    except ValueError:
+        return {}, []
+    if not isinstance(options, dict) or not isinstance(unread, list):
+        return {}, []
+    return {str(k): str(v) for k, v in options.items()}, [str(u) for u in unread]
 
 
 _R_LOGICAL = {"TRUE": "true", "T": "true", "FALSE": "false", "F": "false"}
@@ -155,27 +160,36 @@ def knitr_options(header: str) -> tuple[dict[str, str], list[str]]:
 
 def _chunk_defaults(code: str) -> dict[str, str]:
     """The options `knitr::opts_chunk$set(...)` in a chunk's code sets (those that
-    are not R code to run)."""
+    are not R code to run; not in a comment)."""
     found: dict[str, str] = {}
-    for match in _OPTS_CHUNK.finditer(code):
+    code = "\n".join(line for line in code.split("\n") if not line.lstrip().startswith("#"))
+    matches = list(_OPTS_CHUNK.finditer(code))
+    for match, following in zip(matches, matches[1:] + [None]):
+        # (read up to the next call at most: each character once)
         depth, end = 1, match.end()
-        while end < len(code) and depth:
+        stop = min(len(code), match.end() + MAX_CALL, following.start() if following else len(code))
+        while end < stop and depth:
             depth += {"(": 1, ")": -1}.get(code[end], 0)
             end += 1
+        if depth:
+            continue  # (not closed within MAX_CALL characters: not read)
         options, _ = knitr_options(code[match.end():end - 1])
         found.update((k, v) for k, v in options.items() if k != "label")
     return found
 
 
+MAX_CALL = 4000  # characters of an opts_chunk$set(...) call read at most
+
+
 def _r_arguments(text: str) -> list[str]:
     """R's arguments, split at the commas outside quotes and brackets."""
     parts, current, depth, quote_mark = [], [], 0, ""
-    escaped = False
+    escaped = False  # (the character before was a backslash that escapes this one)
     for character in text:
         if quote_mark:
-            escaped = not escaped and character == "\\"
             if character == quote_mark and not escaped:
                 quote_mark = ""
+            escaped = not escaped and character == "\\"
         elif character in "\"'":
             quote_mark = character
         elif character in "([{":

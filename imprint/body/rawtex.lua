@@ -22,10 +22,44 @@ local KEEP = {
   today = true,
 }
 
+-- Commands with which Pandoc's LaTeX reader reads a file (`\\input{/etc/passwd}`):
+-- a text holding one is never read here. pandoc.read in a filter is not held by
+-- the run's --sandbox (measured, Pandoc 3.9: the file's text was printed).
+local READS_FILES = {
+  "input", "include", "subfile", "import", "subimport", "inputfrom", "includefrom", "subinputfrom",
+  "subincludefrom", "lstinputlisting", "verbatiminput", "VerbatimInput", "inputminted", "usepackage",
+  "RequirePackage", "documentclass", "LoadClass", "InputIfFileExists", "IfFileExists", "openin", "bibliography",
+  "addbibresource", "includeonly", "externaldocument",
+}
+
+local function reads_files(text)
+  for _, name in ipairs(READS_FILES) do
+    if text:find("\\" .. name .. "%f[^%a]") then
+      return true
+    end
+  end
+  return false
+end
+
+local function read_latex(text)
+  if reads_files(text) then
+    return false, nil
+  end
+  return pcall(pandoc.read, text, "latex")
+end
+
 local TEXT = {
   Str = true, Space = true, SoftBreak = true, Emph = true, Strong = true, SmallCaps = true,
   Underline = true, Strikeout = true, Superscript = true, Subscript = true, Code = true, Link = true,
   Quoted = true, Cite = true,
+}
+
+-- The citation commands read as citations: one group of keys, a citation's
+-- whole text (not \citeauthor's or \citeyear's part of it, not biblatex's
+-- \cites{a}{b}). locate.py finds the same.
+local CITES = {
+  cite = true, citep = true, citet = true, citealp = true, Cite = true, Citep = true, Citet = true,
+  parencite = true, Parencite = true, textcite = true, Textcite = true, autocite = true, Autocite = true,
 }
 
 -- (a citation's text is citeproc's to write; the reader put the raw TeX there)
@@ -104,12 +138,31 @@ local function labelled(caption, label)
   return caption
 end
 
+-- A width as LaTeX gives it (`\textwidth`, `0.45\columnwidth`: Pandoc makes `0.5\textwidth`
+-- 50% itself), in percent of the text's width; one that is no size (`\hsize - 2em`) left out.
+local MEASURES = {textwidth = true, linewidth = true, columnwidth = true, hsize = true}
+
+local function sized(image)
+  for _, key in ipairs{"width", "height"} do
+    local value = image.attributes[key]
+    if value then
+      local factor, measure = value:match("^%s*([%d.]*)%s*\\(%a+)%s*$")
+      if measure and MEASURES[measure] and key == "width" then
+        image.attributes[key] = string.format("%g%%", (tonumber(factor) or 1) * 100)
+      elseif not value:match("^%s*[%d.]+%s*%a*%%?%s*$") then
+        image.attributes[key] = nil
+      end
+    end
+  end
+  return image
+end
+
 local function float(text)
   local name = text:match("^%s*\\begin%s*{(%a+%*?)}")
   if name == nil or not FLOATS[name] or ("x" .. text):find("[^\\]%%") then
     return nil
   end
-  local read, document = pcall(pandoc.read, text, "latex")
+  local read, document = read_latex(text)
   if not read or #document.blocks ~= 1 then
     return nil
   end
@@ -125,7 +178,7 @@ local function float(text)
   end
   block.caption = labelled(block.caption, label)
   block.attr = pandoc.Attr()
-  return block:walk(CITED)
+  return block:walk(CITED):walk{Image = sized}
 end
 
 function RawBlock(raw)
@@ -150,10 +203,13 @@ function RawInline(raw)
   if command == nil or KEEP[command] then
     return nil
   end
+  if command:lower():match("cite") and not CITES[command] then
+    return nil  -- (\citeauthor, \citeyear, \textcites{a}{b}: more than a citation's text; Python says so)
+  end
   if ("x" .. raw.text):find("[^\\]%%") then
     return nil  -- (% starts a comment in LaTeX: Pandoc's reader has read on past it; Python says so)
   end
-  local read, document = pcall(pandoc.read, raw.text, "latex")
+  local read, document = read_latex(raw.text)
   if not read or #document.blocks ~= 1 or (document.blocks[1].t ~= "Para" and document.blocks[1].t ~= "Plain") then
     return nil
   end

@@ -37,11 +37,16 @@ class Image:
     height: int | None
 
 
+LATEX_ORDER = (".pdf", ".png", ".jpg", ".jpeg", ".svg")  # (pdfLaTeX's order of the extensions it tries)
+
+
 def load_image(root: Path, folder: Path, src: str) -> Image:
     """The image `src` (relative to the article's folder). Raises ValueError with a sentence."""
     if urlsplit(src).scheme or src.startswith("//"):
         raise ValueError(f"the image '{src}' is not a file of the project; download it into the article's folder")
     path = within(root, folder, unquote(src), "image", src)  # percent-escapes decoded once, never twice
+    if not path.suffix and not path.exists():  # (LaTeX's \includegraphics{map}: map.pdf, map.png, ...)
+        path = next((found for found in (path.with_name(path.name + s) for s in LATEX_ORDER) if found.is_file()), path)
     suffix = path.suffix.lower()
     if suffix not in MEDIA_TYPES:
         raise ValueError(f"'{src}' is not a PNG, JPEG, SVG or PDF file; convert it to one of these")
