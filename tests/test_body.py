@@ -948,6 +948,21 @@ def test_a_references_heading_with_its_own_id_and_raw_tex_under_it_is_the_list_s
     assert 'href="ftp://ftp.example.org/apa6.pdf"' in html
 
 
+def test_a_chunk_that_includes_graphics_is_its_figure(folder):
+    """`knitr::include_graphics("map.png")` (R Markdown's way to place an image
+    file): the figure knitr makes, without running R (it was "not included")."""
+    reading = read('See \\@ref(fig:map) and \\@ref(fig:fig-two).\n\n```{r map, echo=FALSE, fig.cap="A *map*.", '
+                   'out.width="0.5\\\\textwidth"}\nknitr::include_graphics("map.png", dpi = 108)\n```\n\n'
+                   '```{r fig-two, fig.cap="Two."}\n# two of them\ninclude_graphics(c("map.png", "map.png"))\n```\n',
+                   folder=folder)
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert 'href="#fig-map">1</a> and <a class="crossref" href="#fig-two">2</a>' in html
+        assert "Figure 1.</span> A <em>map</em>." in html and "Figure 2.</span> Two." in html
+        assert html.count("map.png") == 3 and "include_graphics" not in html
+    assert 'class="width-50"' in both(reading)[1]
+
+
 def test_chunk_options_as_knitr_reads_them():
     """An escaped quote in an option, a commented-out opts_chunk$set(), a forged
     imprint-knitr attribute (no crash), eval=FALSE with echo=FALSE (nothing, as

@@ -9,6 +9,7 @@ cross-references (links.py) print.
 from __future__ import annotations
 
 import base64
+import copy
 import re
 from dataclasses import dataclass
 
@@ -128,6 +129,9 @@ class Numbering:
                     annotate(inner, parent_number=str(counts["fig"]))
             self.label(node, ident, Label("fig", self.referred("fig", "figure", str(counts["fig"])),
                                           str(counts["fig"])))
+            for alias in note(node).get("aliases", ()):  # (bookdown's fig:fig-1 of chunk fig-1's figure)
+                self.found.labels.setdefault(alias, Label("fig", self.referred("fig", "figure", str(counts["fig"])),
+                                                          str(counts["fig"]), target=ident))
         images = [n for n in walk(content) if n["t"] == "Image"]
         alt = attr_value(node, "fig-alt")
         for image in images:
@@ -142,7 +146,8 @@ class Numbering:
         annotate(image, seen=True)
         _, description, (src, _) = image["c"]
         line = self.source.take(re.compile(r"\]\(\s*<?" + re.escape(src) + r"|\\includegraphics\s*(?:\[[^\]\n]*\])?"
-                                           r"\s*\{\s*" + re.escape(src)))
+                                           r"\s*\{\s*" + re.escape(src) + r"|include_graphics\([^\n]*?[\"']"
+                                           + re.escape(src) + r"[\"']"))
         alt = attr_value(image, "fig-alt") or fallback_alt or " ".join(stringify(description).split())
         if not alt.strip():
             self.problem(line, f"the image '{src}' has no alternative text",
@@ -352,6 +357,46 @@ class Numbering:
             node["t"], node["c"] = "Link", [["", [], []], [str_node(text)], ["#" + target, ""]]
             annotate(node, crossref=True)
 
+    def chunk_figures(self) -> bool:
+        """An R chunk whose one call is `knitr::include_graphics("map.png")` (R
+        Markdown's way to place an image file; or several, `c("a.png", "b.png")`):
+        the figure knitr makes of it, without running R: its images (`out.width`
+        their width), captioned and labelled by the chunk's options as _cell()
+        would label it. True when one was made (the nodes are then indexed again)."""
+        made = False
+        for node in self.each("CodeBlock"):
+            if "imprint-cell" not in attr(node)[1] or "r" not in attr(node)[1]:
+                continue
+            written = attr_value(node, "imprint-knitr")
+            knitr = knitr_read(written)[0] if written else {}
+            own, code = cell_options(node["c"][1])
+            options = {**knitr, **own}
+            paths = _included_graphics(code)
+            if not paths or options.get("include", "").lower() == "false":
+                continue
+            chunk, label = knitr.get("label", ""), options.get("label", "")
+            caption = note(node).get(TEXTS, {}).get("fig-cap") or words(options.get("fig-cap", ""))
+            aliases = []
+            if caption and chunk and not label.startswith("fig-"):
+                label = "fig-" + label
+            elif caption and chunk.startswith("fig-"):
+                aliases = ["fig-" + chunk]
+            if not label.startswith("fig-"):
+                label = ""
+            width = _latex_width(options.get("out-width", ""))
+            sized = [["width", width]] if width else []
+            images = [{"t": "Image", "c": [["", [], list(sized)], copy.deepcopy(caption) if len(paths) > 1 else [],
+                                           [path, ""]]} for path in paths]  # (each of several described by it)
+            alt = options.get("fig-alt")
+            node["t"], node["c"] = "Figure", [[label, [], [["fig-alt", alt]] if alt else []],
+                                              [None, [{"t": "Plain", "c": caption}] if caption else []],
+                                              [{"t": "Plain", "c": images}]]
+            annotate(node, aliases=aliases)
+            made = True
+        if made:
+            self.nodes, self.order, _ = indexed(self.blocks)
+        return made
+
     def _cell(self, node: Node, counts: dict[str, int]) -> None:
         """A Quarto code cell (```{python}), not executed: shown as its code,
         without its `#|` options; a figure or table label makes it a numbered
@@ -419,6 +464,39 @@ class Numbering:
             found.update(id=label, label=shown, caption=written or (words(caption) if caption else []))
         if language and "missing" not in found:
             self.found.highlight.append(node)
+
+
+_INCLUDE_GRAPHICS = re.compile(r"^(?:knitr::)?include_graphics\s*\((.*)\)$", re.S)
+
+
+_LATEX_WIDTH = re.compile(r"^\s*([\d.]*)\s*\\(?:textwidth|linewidth|columnwidth|hsize)\s*$")
+
+
+def _latex_width(width: str) -> str:
+    """knitr's out.width as CSS: "80%", "8cm"; LaTeX's 0.5\\textwidth as 50%; what is
+    neither (an R expression), no width (the image at its own)."""
+    if (found := _LATEX_WIDTH.match(width)):
+        return f"{float(found.group(1) or 1) * 100:g}%"
+    return width.strip() if WIDTH.match(width.strip()) else ""
+
+
+def _included_graphics(code: str) -> list[str]:
+    """The image files a chunk's code places, if all it does is knitr's
+    include_graphics() of one or more paths written as text; else []."""
+    from .quarto import _r_arguments, _r_value
+
+    lines = [line for line in code.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    call = _INCLUDE_GRAPHICS.match("\n".join(lines).strip())
+    if call is None:
+        return []
+    arguments = _r_arguments(call.group(1))
+    first = arguments[0] if arguments and "=" not in arguments[0].split("(", 1)[0] else \
+        next((a.split("=", 1)[1].strip() for a in arguments if a.split("=", 1)[0].strip() == "path"), "")
+    if first.startswith("c(") and first.endswith(")"):
+        paths = [_r_value(item) for item in _r_arguments(first[2:-1])]
+    else:
+        paths = [_r_value(first)]
+    return [p for p in paths if p] if paths and all(paths) else []
 
 
 _MADE_LABEL = re.compile(r"""\blabel\s*=\s*["']([\w:.-]+)["']|\\\\label\{([\w:.-]+)\}""")

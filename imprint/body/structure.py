@@ -83,6 +83,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     if steps.divs(blocks):  # (Quarto's figure and table divs became figures and tables)
         steps.nodes, steps.order, _ = index(blocks)
     steps.conditions()
+    steps.chunk_figures()
     steps.ids()
     steps.colon_ids()
     steps.tex_labelled()
