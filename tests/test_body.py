@@ -230,6 +230,17 @@ def test_an_html_div_of_id_refs_places_the_bibliography(folder):
     assert "&lt;div" not in text and text.index("ref-doe\"") < text.index("Appendix")
 
 
+def test_journal_classes_text_macros_print_their_text():
+    """JSS's and the R Journal's \\pkg{}, \\proglang{}, \\code{}, Copernicus' \\chem{}:
+    Pandoc's LaTeX reader dropped them with their text (an empty list item, a heading "code")."""
+    reading = read("# \\proglang{R} code\n\n* \\proglang{Java}\n* \\pkg{plyr} and \\code{x <- 1}\n\n"
+                   "Water is \\chem{H_2O}.\n")
+    html = both(reading)[0]
+    assert reading.warnings == ()
+    assert ">R code</h" in html and "<li>Java</li>" in html and "<strong>plyr</strong> and <code>x &lt;- 1</code>" in html
+    assert 'alttext="\\mathrm{H_2O}"' in html
+
+
 def test_latex_that_reads_a_file_is_never_read(folder, tmp_path_factory):
     """`\\input{/path}` in a sentence or a float: Pandoc's LaTeX reader, called from
     a filter, is not held by the run's --sandbox (it printed the file's text)."""

@@ -41,17 +41,30 @@ local function reads_files(text)
   return false
 end
 
+-- Journal classes' text macros that authors write in Markdown for them (JSS and
+-- the R Journal: \pkg{plyr}, \proglang{R}, \code{x}; Copernicus: \chem{H_2O},
+-- \unit{km\,h^{-1}}), defined as those classes print them; Pandoc's LaTeX reader
+-- drops a command it does not know, and its text with it.
+local CLASS_MACROS = table.concat({
+  "\\newcommand{\\pkg}[1]{\\textbf{#1}}", "\\newcommand{\\CRANpkg}[1]{\\textbf{#1}}",
+  "\\newcommand{\\BIOpkg}[1]{\\textbf{#1}}", "\\newcommand{\\proglang}[1]{#1}",
+  "\\newcommand{\\code}[1]{\\texttt{#1}}", "\\newcommand{\\samp}[1]{\\texttt{#1}}",
+  "\\newcommand{\\file}[1]{\\texttt{#1}}", "\\newcommand{\\fct}[1]{\\texttt{#1()}}",
+  "\\newcommand{\\dfn}[1]{\\emph{#1}}", "\\newcommand{\\chem}[1]{\\ensuremath{\\mathrm{#1}}}",
+  "\\newcommand{\\unit}[1]{\\ensuremath{\\mathrm{#1}}}",
+}, "")
+
 local function read_latex(text)
   if reads_files(text) then
     return false, nil
   end
-  return pcall(pandoc.read, text, "latex")
+  return pcall(pandoc.read, CLASS_MACROS .. text, "latex")
 end
 
 local TEXT = {
   Str = true, Space = true, SoftBreak = true, Emph = true, Strong = true, SmallCaps = true,
   Underline = true, Strikeout = true, Superscript = true, Subscript = true, Code = true, Link = true,
-  Quoted = true, Cite = true,
+  Quoted = true, Cite = true, Math = true,
 }
 
 -- The citation commands read as citations: one group of keys, a citation's
@@ -181,14 +194,33 @@ local function float(text)
   return block:walk(CITED):walk{Image = sized}
 end
 
-function RawBlock(raw)
-  if raw.format == "tex" or raw.format == "latex" then
-    local math = display_math(raw.text)
-    if math then
-      return pandoc.Para{math}
-    end
-    return float(raw.text)
+
+
+-- Raw TeX that reads as text: its inlines, else nil.
+local function inline_text(raw_text)
+  local command = raw_text:match("^%s*\\(%a+)")
+  if command == nil or KEEP[command] then
+    return nil
   end
+  if command:lower():match("cite") and not CITES[command] then
+    return nil  -- (\citeauthor, \citeyear, \textcites{a}{b}: more than a citation's text; Python says so)
+  end
+  if ("x" .. raw_text):find("[^\\]%%") then
+    return nil  -- (% starts a comment in LaTeX: Pandoc's reader has read on past it; Python says so)
+  end
+  local read, document = read_latex(raw_text)
+  if not read or #document.blocks ~= 1 or (document.blocks[1].t ~= "Para" and document.blocks[1].t ~= "Plain") then
+    return nil
+  end
+  local inlines = document.blocks[1].content
+  if #inlines == 0 then
+    return nil
+  end
+  local text = as_text(inlines)
+  if text and raw_text:match("%s$") then  -- ("\LaTeX for": Pandoc keeps the space in the raw TeX)
+    text:insert(pandoc.Space())
+  end
+  return text
 end
 
 function RawInline(raw)
@@ -199,27 +231,19 @@ function RawInline(raw)
   if math then
     return math
   end
-  local command = raw.text:match("^%s*\\(%a+)")
-  if command == nil or KEEP[command] then
-    return nil
+  return inline_text(raw.text)
+end
+
+function RawBlock(raw)
+  if raw.format == "tex" or raw.format == "latex" then
+    local math = display_math(raw.text)
+    if math then
+      return pandoc.Para{math}
+    end
+    if raw.text:match("^%s*\\begin") then
+      return float(raw.text)
+    end
+    local text = inline_text(raw.text)  -- (a line that is one command: `* \proglang{Java}`)
+    return text and pandoc.Plain(text) or nil
   end
-  if command:lower():match("cite") and not CITES[command] then
-    return nil  -- (\citeauthor, \citeyear, \textcites{a}{b}: more than a citation's text; Python says so)
-  end
-  if ("x" .. raw.text):find("[^\\]%%") then
-    return nil  -- (% starts a comment in LaTeX: Pandoc's reader has read on past it; Python says so)
-  end
-  local read, document = read_latex(raw.text)
-  if not read or #document.blocks ~= 1 or (document.blocks[1].t ~= "Para" and document.blocks[1].t ~= "Plain") then
-    return nil
-  end
-  local inlines = document.blocks[1].content
-  if #inlines == 0 then
-    return nil
-  end
-  local text = as_text(inlines)
-  if text and raw.text:match("%s$") then  -- ("\LaTeX for": Pandoc keeps the space in the raw TeX)
-    text:insert(pandoc.Space())
-  end
-  return text
 end
