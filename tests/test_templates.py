@@ -490,3 +490,27 @@ address:
 """))
     assert loaded.problems == ()
     assert [a.display for a in article.authors[0].affiliations] == ["Some Institute of Technology"]
+
+
+def test_the_preamble_s_macros_come_before_the_text(tmp_path):
+    """header-includes (Pandoc, Quarto), rticles' preamble and R Markdown's
+    includes: in_header file: their \\newcommand lines go before the text, where
+    Pandoc applies them to the formulas; the text's lines keep their numbers."""
+    settings = project(tmp_path, """---
+title: T
+lang: en
+header-includes:
+  - \\usepackage{amsmath}
+  - \\newcommand{\\Voters}{\\mathcal{I}}
+output:
+  pdf_document:
+    includes:
+      in_header: header.tex
+---
+
+Text $\\Voters$ and $\\E$.
+""", {"a/header.tex": "% macros\n\\DeclareMathOperator{\\E}{\\mathbb{E}}\n\\makeatletter\\def\\@x{y}\n"})
+    loaded, article = load(settings)
+    assert loaded.problems == ()
+    assert article.body.startswith("\\newcommand{\\Voters}{\\mathcal{I}}\n\\DeclareMathOperator{\\E}{\\mathbb{E}}\n\n")
+    assert article.body_line + article.body.count("\n", 0, article.body.index("Text")) == 13

@@ -270,6 +270,9 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
         return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)], []
     # (journal templates' forms: JOSS, papaja, Copernicus; as Quarto's)
     warnings: list[Problem] = templates.normalise(located)
+    macros = templates.tex_macros(located.data, lambda name: read_text(settings.root, folder / name, "header file"))
+    if macros:  # (the preamble's macros, which Pandoc applies to the formulas, before the text, its lines kept)
+        body, body_line = "\n".join(macros) + "\n\n" + body, body_line - len(macros) - 1
     article_schema = _article_schema()
     quarto, quarto_raw = _project_file(settings, folder, QUARTO_FILE, shared or {}, problems, warnings)
     variables, _ = _project_file(settings, folder, VARIABLES_FILE, shared or {}, problems, warnings)

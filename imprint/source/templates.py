@@ -343,3 +343,36 @@ def _move(located: Located, old: tuple, new: tuple) -> None:
     for table in (located.lines, located.scalars):
         for path in [p for p in table if p[:len(old)] == old]:
             table[new + path[len(old):]] = table.pop(path)
+
+
+# The definitions of a LaTeX preamble that Pandoc applies to the formulas it reads.
+_MACRO = re.compile(r"^\s*\\(?:newcommand|renewcommand|providecommand|DeclareMathOperator\*?|def)\b.*$", re.M)
+
+
+def tex_macros(data: dict, read: Any) -> list[str]:
+    """The macro definitions (`\\newcommand`, `\\DeclareMathOperator`, `\\def`) of the
+    preamble a front matter gives, one a line: Pandoc's and Quarto's
+    `header-includes` (text or a list), rticles' `preamble`, and R Markdown's
+    `includes: {in_header: file}` (`read(name)` reads a file of the article's
+    folder; one that cannot be read gives none). As LaTeX reads them before the
+    text, Pandoc then applies them to the formulas (`$\\Voters$`)."""
+    texts: list[str] = []
+    for key in ("header-includes", "preamble"):
+        value = data.get(key)
+        texts += [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
+            if isinstance(value, list) else []
+    output = data.get("output") if isinstance(data.get("output"), dict) else {}
+    formats = [data] + [f for f in output.values() if isinstance(f, dict)]  # (`output: {pdf_document: {includes:`)
+    names: list[str] = []
+    for where in formats:
+        includes = where.get("includes")
+        headers = includes.get("in_header") if isinstance(includes, dict) else None
+        names += [headers] if isinstance(headers, str) else [h for h in headers if isinstance(h, str)] \
+            if isinstance(headers, list) else []
+    for name in dict.fromkeys(names):
+        try:
+            texts.append(read(str(name)))
+        except Exception:  # (a file outside the folder, or none: its macros are not read)
+            continue
+    return [" ".join(m.group().split()) for text in texts for m in _MACRO.finditer(text)
+            if m.group().count("{") == m.group().count("}") and "@" not in m.group() and "%" not in m.group()]
