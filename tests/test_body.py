@@ -974,6 +974,18 @@ def test_a_chunk_that_includes_graphics_is_its_figure(folder):
     assert 'class="width-50"' in both(reading)[1]
 
 
+def test_a_hidden_chunk_that_only_loads_and_assigns_shows_nothing():
+    """knitr shows nothing of an echo=FALSE chunk that loads packages and assigns
+    (R Markdown papers open with several): no "not included" sentence for it; one
+    that may print (a plot, a value) keeps it."""
+    reading = read("```{r setup, echo=FALSE}\nlibrary(dplyr)\ndat <- read.csv(\"a.csv\") %>%\n  filter(x > 1)\n"
+                   "set.seed(1)\n```\n\nText.\n\n```{r, echo=FALSE}\nsummary(dat)\n```\n",
+                   words={**WORDS, "cell_missing": "Missing: {language}"})
+    html = both(reading)[0]
+    assert html.count("Missing: R") == 1 and "dplyr" not in html
+    assert [w.line for w in reading.warnings] == [10]
+
+
 def test_chunk_options_as_knitr_reads_them():
     """An escaped quote in an option, a commented-out opts_chunk$set(), a forged
     imprint-knitr attribute (no crash), eval=FALSE with echo=FALSE (nothing, as

@@ -433,6 +433,10 @@ class Numbering:
                       hint="paste its text here, or knit the document first and publish its output (.md)")
             return
         named = _LANGUAGES.get(language, language) or "code"
+        if shown["echo"] == "false" and language == "r" and not label.startswith(("fig-", "tbl-")) \
+                and _prints_nothing(code):  # (a chunk that only loads and assigns: R Markdown shows nothing of it)
+            found.update(omitted=True)
+            return
         if shown["echo"] == "false":  # (its code hidden, as asked: in its place, a sentence that its output is not)
             text = str(self.context.words.get("cell_missing", "Not included in this edition: {language} output"))
             found.update(missing=text.replace("{language}", named))
@@ -467,6 +471,24 @@ class Numbering:
 
 
 _INCLUDE_GRAPHICS = re.compile(r"^(?:knitr::)?include_graphics\s*\((.*)\)$", re.S)
+
+
+# An R statement that prints nothing: an assignment, or a call R returns invisibly
+# (loading a package, setting options or a seed).
+_SILENT_R = re.compile(r"^(?:[A-Za-z.][\w.$@]*(?:\[[^\]\n]*\])?\s*(?:<<?-|=(?!=))|"
+                       r"(?:library|require|requireNamespace|suppressPackageStartupMessages|suppressMessages|"
+                       r"suppressWarnings|source|set\.seed|options|theme_set|Sys\.setenv|Sys\.setlocale|"
+                       r"(?:knitr::)?opts_(?:chunk|knit)\$set|(?:knitr::)?read_chunk|invisible)\s*\()")
+
+
+def _prints_nothing(code: str) -> bool:
+    """Whether an R chunk's code only loads and assigns: each statement (a line
+    that starts at the margin; indented lines and closing brackets go on one)
+    an assignment or a call that returns invisibly. Then knitr shows nothing of
+    the chunk when its code is hidden; anything else (a plot, a value) may show."""
+    starts = [line for line in code.split("\n") if line.strip() and not line[0].isspace()
+              and not line.lstrip().startswith("#") and line.strip()[0] not in ")]}"]
+    return bool(starts) and all(_SILENT_R.match(line) for line in starts)
 
 
 _LATEX_WIDTH = re.compile(r"^\s*([\d.]*)\s*\\(?:textwidth|linewidth|columnwidth|hsize)\s*$")
