@@ -19,7 +19,7 @@ from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed,
                   walk, words, xml_id)
 from .ast import index as indexed
 from .links import closest_key
-from .quarto import cell_options, knitr_read
+from .quarto import cell_options, knitr_read, r_arguments, r_value
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
 WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)?$")  # (a bare number: pixels, as Pandoc reads it)
@@ -367,10 +367,7 @@ class Numbering:
         for node in self.each("CodeBlock"):
             if "imprint-cell" not in attr(node)[1] or "r" not in attr(node)[1]:
                 continue
-            written = attr_value(node, "imprint-knitr")
-            knitr = knitr_read(written)[0] if written else {}
-            own, code = cell_options(node["c"][1])
-            options = {**knitr, **own}
+            options, code, knitr, _ = _chunk_options(node)
             paths = _included_graphics(code)
             if not paths or options.get("include", "").lower() == "false":
                 continue
@@ -403,17 +400,14 @@ class Numbering:
         figure that cross-references reach. An R Markdown chunk's options
         (quarto.knitr_options()) come before its `#|` ones; as in R Markdown, a
         chunk with a figure caption is a figure, its label `fig-` and its name."""
-        (ident, classes, pairs), text = node["c"]
+        (ident, classes, pairs), _ = node["c"]
         line = _int(attr_value(node, "imprint-line"))
         language = next((c for c in classes if c != "imprint-cell"), "")
-        written = attr_value(node, "imprint-knitr")
-        knitr, unread = knitr_read(written) if written else ({}, [])
+        options, code, knitr, unread = _chunk_options(node)
         for option in unread:
             self.warn(line, f"the chunk option {option} is R code, which is not run: it is left out",
                       hint="give its value as text (fig.cap=\"...\"), or run the document with R Markdown first "
                            "and publish its output (.md)")
-        own, code = cell_options(text)
-        options = {**knitr, **own}
         chunk = knitr.get("label", "")
         made_here = [m.group(1) or m.group(2) for m in _MADE_LABEL.finditer(code)]  # (kable(label = "x"), \\label{x})
         for made in ([chunk] if chunk else []) + made_here:
@@ -470,6 +464,15 @@ class Numbering:
             self.found.highlight.append(node)
 
 
+def _chunk_options(node: Node) -> tuple[dict[str, str], str, dict[str, str], list[str]]:
+    """A cell's options (an R Markdown chunk's from its fence first, then its `#|`
+    lines), its code without them, the fence's alone, and those that are R code."""
+    written = attr_value(node, "imprint-knitr")
+    knitr, unread = knitr_read(written) if written else ({}, [])
+    own, code = cell_options(node["c"][1])
+    return {**knitr, **own}, code, knitr, unread
+
+
 _INCLUDE_GRAPHICS = re.compile(r"^(?:knitr::)?include_graphics\s*\((.*)\)$", re.S)
 
 
@@ -505,19 +508,17 @@ def _latex_width(width: str) -> str:
 def _included_graphics(code: str) -> list[str]:
     """The image files a chunk's code places, if all it does is knitr's
     include_graphics() of one or more paths written as text; else []."""
-    from .quarto import _r_arguments, _r_value
-
     lines = [line for line in code.split("\n") if line.strip() and not line.lstrip().startswith("#")]
     call = _INCLUDE_GRAPHICS.match("\n".join(lines).strip())
     if call is None:
         return []
-    arguments = _r_arguments(call.group(1))
+    arguments = r_arguments(call.group(1))
     first = arguments[0] if arguments and "=" not in arguments[0].split("(", 1)[0] else \
         next((a.split("=", 1)[1].strip() for a in arguments if a.split("=", 1)[0].strip() == "path"), "")
     if first.startswith("c(") and first.endswith(")"):
-        paths = [_r_value(item) for item in _r_arguments(first[2:-1])]
+        paths = [r_value(item) for item in r_arguments(first[2:-1])]
     else:
-        paths = [_r_value(first)]
+        paths = [r_value(first)]
     return [p for p in paths if p] if paths and all(paths) else []
 
 
@@ -590,8 +591,6 @@ def _take_labels(inlines: list[Node]) -> list[str]:
                   or 0 < index < len(kept) - 1 and kept[index + 1]["t"] not in ("Space", "SoftBreak")]
         inlines[:] = spaced
     return keys
-
-
 
 
 def _int(value: str | None) -> int | None:

@@ -30,9 +30,9 @@ import html
 import json
 import re
 from typing import Iterator
+from urllib.parse import quote, unquote
 
 import yaml
-from urllib.parse import quote, unquote
 
 from ..errors import Problem
 from .ast import TEXTS, Node, annotate, attr, walk
@@ -144,13 +144,13 @@ def knitr_options(header: str) -> tuple[dict[str, str], list[str]]:
     whose value is R code (`fig.cap=paste(...)`), which is not run: "key=code"."""
     options: dict[str, str] = {}
     unread: list[str] = []
-    for position, item in enumerate(_r_arguments(header.strip().lstrip(","))):
+    for position, item in enumerate(r_arguments(header.strip().lstrip(","))):
         key, equals, value = item.partition("=")
         if not equals or not re.fullmatch(r"[\w.]+", key.strip()):
             if position == 0 and item and not equals:
-                options["label"] = _r_value(item) or item
+                options["label"] = r_value(item) or item
             continue
-        read = _r_value(value.strip())
+        read = r_value(value.strip())
         if read is None:
             unread.append(f"{key.strip()}={value.strip()}")
         else:
@@ -181,7 +181,7 @@ def _chunk_defaults(code: str) -> dict[str, str]:
 MAX_CALL = 4000  # characters of an opts_chunk$set(...) call read at most
 
 
-def _r_arguments(text: str) -> list[str]:
+def r_arguments(text: str) -> list[str]:
     """R's arguments, split at the commas outside quotes and brackets."""
     parts, current, depth, quote_mark = [], [], 0, ""
     escaped = False  # (the character before was a backslash that escapes this one)
@@ -205,7 +205,7 @@ def _r_arguments(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _r_value(value: str) -> str | None:
+def r_value(value: str) -> str | None:
     """An R literal as text (a string without its quotes, a logical as true or
     false, a number); None for R code."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":

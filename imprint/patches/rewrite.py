@@ -109,3 +109,32 @@ class Method:
     def original(self) -> Callable:
         """The dependency's own method (for tests)."""
         return original(self.function) if self.applied() else self._class().__dict__[self.name]
+
+
+class Edit:
+    """A function of a dependency (`name` in `module`) rewritten by a patch with
+    replacing() (its text `old` made `new`, `names` the patch's own it calls),
+    and set in each of `importers`, the modules that imported it by name: what a
+    patch module that does so offers as its apply(), applied() and original()."""
+
+    def __init__(self, module: str, name: str, importers: tuple[str, ...], old: str, new: str, patch: str,
+                 names: dict[str, Any] | None = None):
+        self.module, self.name, self.importers = module, name, importers
+        self.old, self.new, self.patch, self.names = old, new, patch, names
+
+    def apply(self) -> None:
+        function = getattr(importlib.import_module(self.module), self.name)
+        patch = sys.modules[self.patch]
+        if edited_by(function, patch):
+            return
+        rewritten = replacing(function, self.old, self.new, patch, self.names)
+        for name in self.importers:
+            setattr(importlib.import_module(name), self.name, rewritten)
+
+    def applied(self) -> bool:
+        return all(name in sys.modules and edited_by(getattr(sys.modules[name], self.name), sys.modules[self.patch])
+                   for name in self.importers)
+
+    def original(self) -> Callable:
+        """The function as the dependency defines it (for tests)."""
+        return original(getattr(importlib.import_module(self.module), self.name))

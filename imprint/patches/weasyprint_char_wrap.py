@@ -32,7 +32,6 @@ Upstream: to be filed; docs/upstream.md#weasyprint-a-long-cell-laid-out-once-per
 
 from __future__ import annotations
 
-import sys
 
 from . import rewrite
 
@@ -72,26 +71,6 @@ def first_line_wrapped_anywhere(layout, text: str, style, max_width: float):
         length *= 2
 
 
-def apply() -> None:
-    import importlib
-
-    from weasyprint.text import line_break
-
-    if rewrite.edited_by(line_break.split_first_line, sys.modules[__name__]):
-        return
-    rewritten = rewrite.replacing(line_break.split_first_line, LINES, REPLACEMENT, sys.modules[__name__],
-                                  {"_imprint_first_line_wrapped_anywhere": first_line_wrapped_anywhere})
-    for name in MODULES:
-        setattr(importlib.import_module(name), "split_first_line", rewritten)
-
-
-def applied() -> bool:
-    return all(name in sys.modules and rewrite.edited_by(sys.modules[name].split_first_line, sys.modules[__name__])
-               for name in MODULES)
-
-
-def original():
-    """The function as WeasyPrint defines it (for tests)."""
-    from weasyprint.text import line_break
-
-    return rewrite.original(line_break.split_first_line)
+_EDIT = rewrite.Edit("weasyprint.text.line_break", "split_first_line", MODULES, LINES, REPLACEMENT, __name__,
+                     {"_imprint_first_line_wrapped_anywhere": first_line_wrapped_anywhere})
+apply, applied, original = _EDIT.apply, _EDIT.applied, _EDIT.original

@@ -37,7 +37,6 @@ Upstream: to be filed; docs/upstream.md#weasyprint-narrowest-width-found-line-by
 from __future__ import annotations
 
 import re
-import sys
 
 from . import rewrite
 
@@ -94,23 +93,6 @@ def narrowest_lines(text: str, style, context, justification_spacing: float) -> 
     return [width(printed[0][1]) or None, middle or None, last[3] or None]
 
 
-def apply() -> None:
-    from weasyprint.layout import preferred
-
-    if rewrite.edited_by(preferred.inline_line_widths, sys.modules[__name__]):
-        return
-    preferred.inline_line_widths = rewrite.replacing(preferred.inline_line_widths, LINES, REPLACEMENT,
-                                                     sys.modules[__name__],
-                                                     {"_imprint_narrowest_lines": narrowest_lines})
-
-
-def applied() -> bool:
-    preferred = sys.modules.get("weasyprint.layout.preferred")
-    return preferred is not None and rewrite.edited_by(preferred.inline_line_widths, sys.modules[__name__])
-
-
-def original():
-    """The function as WeasyPrint defines it (for tests)."""
-    from weasyprint.layout import preferred
-
-    return rewrite.original(preferred.inline_line_widths)
+_EDIT = rewrite.Edit("weasyprint.layout.preferred", "inline_line_widths", ("weasyprint.layout.preferred",), LINES,
+                     REPLACEMENT, __name__, {"_imprint_narrowest_lines": narrowest_lines})
+apply, applied, original = _EDIT.apply, _EDIT.applied, _EDIT.original

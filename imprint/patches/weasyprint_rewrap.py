@@ -31,7 +31,6 @@ Upstream: to be filed; docs/upstream.md#weasyprint-a-line-cut-after-its-first-wo
 
 from __future__ import annotations
 
-import sys
 
 from . import rewrite
 
@@ -69,26 +68,6 @@ def rewrap(layout, style, max_width: float, width: float):
     return line, resume_index, width
 
 
-def apply() -> None:
-    import importlib
-
-    from weasyprint.text import line_break
-
-    if rewrite.edited_by(line_break.split_first_line, sys.modules[__name__]):
-        return
-    rewritten = rewrite.replacing(line_break.split_first_line, LINE, REPLACEMENT, sys.modules[__name__],
-                                  {"_imprint_rewrap": rewrap})
-    for name in MODULES:
-        setattr(importlib.import_module(name), "split_first_line", rewritten)
-
-
-def applied() -> bool:
-    return all(name in sys.modules and rewrite.edited_by(sys.modules[name].split_first_line, sys.modules[__name__])
-               for name in MODULES)
-
-
-def original():
-    """The function as WeasyPrint defines it (for tests)."""
-    from weasyprint.text import line_break
-
-    return rewrite.original(line_break.split_first_line)
+_EDIT = rewrite.Edit("weasyprint.text.line_break", "split_first_line", MODULES, LINE, REPLACEMENT, __name__,
+                     {"_imprint_rewrap": rewrap})
+apply, applied, original = _EDIT.apply, _EDIT.applied, _EDIT.original

@@ -255,9 +255,7 @@ def _as_text(located: Located, value: Any, schema: dict, path: tuple, warnings: 
 
 
 def _flag_field(schema: dict) -> bool:
-    branches = schema.get("anyOf", [schema])
-    types = {t for b in branches for t in ([b.get("type")] if isinstance(b.get("type"), str) else b.get("type") or [])}
-    return types == {"boolean"}
+    return _types(schema) == {"boolean"}
 
 
 def _text_field(schema: dict) -> bool:

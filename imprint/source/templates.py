@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, SourceError
 from .frontmatter import Located, format_path
 
 NAME_PARTS = {"given-names": "given", "given_name": "given", "surname": "family",
@@ -372,7 +372,7 @@ def tex_macros(data: dict, read: Any) -> list[str]:
     for name in dict.fromkeys(names):
         try:
             texts.append(read(str(name)))
-        except Exception:  # (a file outside the folder, or none: its macros are not read)
+        except SourceError:  # (a file outside the folder, or none: its macros are not read)
             continue
     return [" ".join(m.group().split()) for text in texts for m in _MACRO.finditer(text)
             if m.group().count("{") == m.group().count("}") and "@" not in m.group() and "%" not in m.group()]
