@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterator, Sequence, TextIO
 
 from . import __version__
-from .settings import PAPER_NAMES, TIME_LIMIT, Settings
+from .settings import ARTICLE_FILE, PAPER_NAMES, TIME_LIMIT, Settings
 from .editions import DEFAULT, EDITIONS, mixes_print
 from .patches import check_versions
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
@@ -243,8 +243,6 @@ def _workers(settings: Settings, articles: Sequence[str], formats: Sequence[str]
     for one that is split in its print editions and the rest), counted from
     source/'s folders before anything is read: a worker started for nothing
     would take a core's share while the others load."""
-    from .source.project import ARTICLE_FILE
-
     count = len(articles) or len(list(settings.source_dir.glob(f"*/{ARTICLE_FILE}"))) or 1
     return max(1, min(settings.jobs, count * (2 if mixes_print(formats) else 1)))
 

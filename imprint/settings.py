@@ -16,6 +16,7 @@ from .editions import DEFAULT, EDITIONS
 from .errors import UsageError
 
 PAPER_NAMES = ("A4", "Letter", "A5")
+ARTICLE_FILE = "article.md"  # an article is a folder of source/ with this file
 # Imprint's own styles: the last folder of every project's search path, where
 # the project's styles/ lacks a file (render.Theme), and part of the build key.
 IMPRINT_STYLES_DIR = Path(__file__).resolve().parents[1] / "styles"

@@ -174,11 +174,13 @@ def test_a_tex_macro_definition_is_used_not_warned_of():
 
 
 def test_raw_latex_is_left_out_with_its_line():
-    reading = read("Text.\n\n```{=latex}\n\\newpage\n```\n\nMore \\vspace{1ex} here, \\LaTeX{} too.")
-    assert "newpage" not in str(reading.body.print) and "vspace" not in str(reading.body.print)
+    reading = read("Text.\n\n```{=latex}\n\\vspace{2ex}\n```\n\nMore \\vspace{1ex} here, \\LaTeX{} too.\n\n"
+                   "```{=latex}\n\\newpage\n```\n")
+    assert "vspace" not in str(reading.body.print)
     assert "here, LaTeX too." in str(reading.body.print)  # (text, read by Pandoc's LaTeX reader: rawtex.lua)
+    assert '<div class="pagebreak">' in str(reading.body.print)  # (a page break is one, however written)
     assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
-        (3, "raw latex is left out (\\newpage)"), (7, "raw tex is left out (\\vspace{1ex})")]
+        (3, "raw latex is left out (\\vspace{2ex})"), (7, "raw tex is left out (\\vspace{1ex})")]
 
 
 def test_latex_display_math_environments_are_formulas():
@@ -862,9 +864,9 @@ def test_raw_tex_in_a_sentence_is_told_at_its_own_line_before_a_raw_block():
     """PLOS's template: `CO\\textsubscript{2}` in a list item, a ```{=tex} block
     later. The sentence's command took the block's `{=tex}` line, and its
     warning, equal to the block's, was told once: the loss unsaid."""
-    reading = read("* Burning gives CO\\textsubscript{2}\\hspace{1em} instead.\n\n```{=tex}\n\\clearpage\n```\n\nEnd.")
+    reading = read("* Burning gives CO\\textsubscript{2}\\hspace{1em} instead.\n\n```{=tex}\n\\hspace{1em}\n```\n\nEnd.")
     assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
-        (1, "raw tex is left out (\\hspace{1em})"), (3, "raw tex is left out (\\clearpage)")]
+        (1, "raw tex is left out (\\hspace{1em})"), (3, "raw tex is left out (\\hspace{1em})")]
     assert "CO<sub>2</sub>" in both(reading)[0]  # (what reads as text is text: rawtex.lua)
 
 
@@ -1014,6 +1016,39 @@ def test_bookdown_text_references_stand_for_their_paragraphs(folder):
         assert 'href="#fig-map">1</a>' in html
     assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
         (11, "the text reference (ref"), (3, "the R cell is not executed")]
+
+
+def test_a_text_reference_may_hold_another(folder):
+    reading = read("(ref:who) the *sites* of (ref:where)\n\n(ref:where) Tyumen\n\n"
+                   "![A map of (ref:who).](map.png){#fig-m}\n", folder=folder)
+    assert reading.warnings == ()
+    assert "the <em>sites</em> of Tyumen" in both(reading)[0]
+
+
+def test_inline_r_code_in_a_formula_is_taken_out_of_it():
+    """`$d = `r x$d`$` (knitr writes the value there): R's `$` ended the formula
+    early and garbled the sentence; the formula is read around the code."""
+    reading = read("An effect of $d = `r printnum(x$d)`$, $t(`r df`) = `r t`$ and $`r p`$ here.\n")
+    html = both(reading)[0]
+    assert [w.message.split(":")[0] for w in reading.warnings] == ["inline r code is not executed"] * 4
+    assert html.count("<math") == 3 and 'alttext="d ="' in html and 'alttext=") ="' in html
+    assert "<code>printnum(x$d)</code>" in html and "<code>p</code> here" in html
+
+
+def test_latex_blocks_of_journal_classes_are_read():
+    """Copernicus' \\introduction[...] and \\conclusions headings, an equation in MDPI's
+    adjustwidth, a centred paragraph, \\newline, and \\newpage as a page break."""
+    reading = read("\\introduction[Introduction and aims]\n\nOne.\\newline Two.\n\n"
+                   "\\begin{adjustwidth}{-\\extralength}{0cm}\n\\begin{equation}\na = b\n\\end{equation}\n"
+                   "\\end{adjustwidth}\n\n\\newpage\n\n\\begin{center}\nCentred \\textit{text}.\n\\end{center}\n\n"
+                   "\\conclusions\n\nEnd.\n")
+    assert reading.warnings == ()
+    epub = "".join(str(c.epub) for c in reading.body.chapters)
+    printed = "".join(str(c.print) for c in reading.body.chapters)
+    for html in (epub, printed):
+        assert ">Introduction and aims</h" in html and ">Conclusions</h" in html
+        assert "One.<br" in html and 'alttext="a = b"' in html and "Centred <em>text</em>." in html
+    assert '<div class="pagebreak"></div>' in printed
 
 
 def test_a_quarto_table_div_takes_tbl_cap_and_a_table_in_inner_divs():

@@ -476,6 +476,48 @@ def test_rticles_front_matter_of_several_templates_is_read(tmp_path):
     assert ignored and "authornote" in ignored[0] and "note (line" in ignored[0]
 
 
+def test_templates_statements_are_printed_after_the_text(tmp_path):
+    """PNAS', MDPI's and Copernicus' statements (author contributions, ethics,
+    availability, supplements, a disclaimer; MDPI's simple summary): R Markdown
+    prints them, and so does Imprint, each under its heading, in both editions."""
+    settings = project(tmp_path, """---
+title: T
+lang: en
+author: Ida Berg
+date: 2024-01-01
+simplesummary: A *simple* summary.
+author_contributions: Ida did it all.
+institutionalreview: Approved by the board (no. 7).
+informedconsent: Not applicable.
+availability:
+  code: The code is on Zenodo.
+  codedata: Data and code on request.
+  sample: Samples are kept at the institute.
+videosupplement: A video of the glacier.
+disclaimer: Views are the authors' own.
+---
+
+Text.
+""")
+    loaded, article = load(settings)
+    assert loaded.problems == (), messages(loaded.problems)
+    back = article.back_matter
+    assert (back.author_contributions, back.institutional_review, back.informed_consent) == (
+        "Ida did it all.", "Approved by the board (no. 7).", "Not applicable.")
+    assert (back.code_availability, back.data_availability, back.supplementary_material, back.disclaimer) == (
+        "The code is on Zenodo.", "Data and code on request.", "A video of the glacier.", "Views are the authors' own.")
+    assert article.plain_language_summary == "A *simple* summary."
+    ignored = [w for w in messages(loaded.warnings) if "ignored the fields" in w]
+    assert ignored and "availability (line" in ignored[0]  # (its `sample`: no field of Imprint's)
+    assert not build(Settings.for_project(tmp_path, formats=("epub",), environ={})).problems
+    with zipfile.ZipFile(tmp_path / "dist" / "a" / "a.epub") as epub:
+        text = epub.read("EPUB/back-matter.xhtml").decode()
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", text)
+    assert headings[:7] == ["Author contributions", "Institutional review board statement",
+                            "Informed consent statement", "Data availability", "Code availability",
+                            "Supplementary material", "Disclaimer"]
+
+
 def test_an_elsevier_address_list_gives_the_affiliations(tmp_path):
     loaded, article = load(project(tmp_path, """---
 title: T

@@ -109,12 +109,85 @@ def text_references(text: str, file: str, first_line: int) -> tuple[str, list[Pr
 
     for index, where in places:
         if where in ("text", "opening") and "(ref:" in lines[index]:
-            lines[index] = _TEXT_REFERENCE.sub(lambda m: replaced(m, where == "opening"), lines[index])
+            for _ in range(len(defined) + 1):  # (a text may hold another's reference)
+                before = lines[index]
+                lines[index] = _TEXT_REFERENCE.sub(lambda m: replaced(m, where == "opening"), before)
+                if lines[index] == before:
+                    break
             for name in _TEXT_REFERENCE.findall(lines[index]):
                 problems.append(Problem(file, f"the text reference (ref:{name}) names no paragraph "
                                         f"“(ref:{name}) ...”: it is printed as written", line=first_line + index,
                                         hint="write the paragraph that gives its text (bookdown's text references)"))
     return "\n".join(lines), problems
+
+
+def code_out_of_math(text: str) -> str:
+    """Inline R code written inside a formula, `$d = `r x$d`$` (knitr puts its
+    value there before Pandoc reads it; Imprint does not run it), taken out of
+    the formula: `$d =$ `r x$d``, so that Pandoc reads the formula and the code
+    (shown as code, with its warning), not a formula that R's `$` ends early."""
+    if "`r " not in text and "`{r}" not in text:
+        return text
+    lines = text.split("\n")
+    for index, line, where, _ in _fenced(lines):
+        if where == "text" and "$" in line and ("`r " in line or "`{r}" in line):
+            lines[index] = _code_out_of_math(line)
+    return "\n".join(lines)
+
+
+_INLINE_R = re.compile(r"`(?:r|\{r\}) [^`]*`")
+
+
+def _code_out_of_math(line: str) -> str:
+    """One line's formulas split around their inline R code (Pandoc's rule for
+    `$`: a formula opens before a non-space, closes after one, not before a digit)."""
+    out, at = [], 0
+    while at < len(line):
+        char = line[at]
+        if char == "\\":
+            out.append(line[at:at + 2])
+            at += 2
+        elif char == "`":  # (a code span outside a formula, R's or another: as written)
+            run = re.match(r"`+", line[at:]).group()
+            end = line.find(run, at + len(run))
+            end = len(line) if end < 0 else end + len(run)
+            out.append(line[at:end])
+            at = end
+        elif char == "$" and line[at + 1:at + 2] not in ("", "$", " ", "\t"):
+            close = _closing_dollar(line, at + 1)
+            body = line[at + 1:close] if close else ""
+            if close is None or not _INLINE_R.search(body):
+                out.append(line[at:(close or at) + 1])
+                at = (close or at) + 1
+                continue
+            for piece in re.split(f"({_INLINE_R.pattern})", body):
+                if _INLINE_R.fullmatch(piece) or not piece.strip():
+                    out.append(piece)
+                else:  # (the spaces around it outside it: a formula's `$` stands next to its text)
+                    core = piece.strip()
+                    start = piece.index(core)
+                    out.append(f"{piece[:start]}${core}${piece[start + len(core):]}")
+            at = close + 1
+        else:
+            out.append(char)
+            at += 1
+    return "".join(out)
+
+
+def _closing_dollar(line: str, start: int) -> int | None:
+    """Where the formula opened before `start` closes, its R code spans skipped; None: it does not."""
+    at = start
+    while at < len(line):
+        found = _INLINE_R.match(line, at)
+        if found:
+            at = found.end()
+        elif line[at] == "\\":
+            at += 2
+        elif line[at] == "$" and not line[at - 1].isspace() and not line[at + 1:at + 2].isdigit():
+            return at
+        else:
+            at += 1
+    return None
 
 
 _KNITR = re.compile(r' imprint-knitr="([^"]*)"')

@@ -62,7 +62,7 @@ local function read_latex(text)
 end
 
 local TEXT = {
-  Str = true, Space = true, SoftBreak = true, Emph = true, Strong = true, SmallCaps = true,
+  Str = true, Space = true, SoftBreak = true, LineBreak = true, Emph = true, Strong = true, SmallCaps = true,
   Underline = true, Strikeout = true, Superscript = true, Subscript = true, Code = true, Link = true,
   Quoted = true, Cite = true, Math = true,
 }
@@ -234,16 +234,71 @@ function RawInline(raw)
   return inline_text(raw.text)
 end
 
+-- A page break as LaTeX writes it, alone (Quarto's {{< pagebreak >}} writes
+-- \newpage for LaTeX; a template's ```{=tex} block \clearpage): print breaks the
+-- page there (html.py), as LaTeX does; the e-reader edition has no pages.
+local BREAKS = {newpage = true, clearpage = true, pagebreak = true, cleardoublepage = true}
+
+-- Copernicus' sections of their own name: `\introduction[Title]`, `\conclusions`.
+local SECTIONS = {introduction = "Introduction", conclusions = "Conclusions"}
+
+-- Environments that only lay out what is in them (MDPI wraps a wide equation in
+-- adjustwidth): their content is read as if they were not there; each one's
+-- arguments, {...} after its name.
+local WRAPPERS = {adjustwidth = 2, center = 0, flushleft = 0, flushright = 0, landscape = 0, small = 0,
+                  footnotesize = 0, scriptsize = 0, minipage = 1}
+
+-- LaTeX's paragraphs of text (what a layout environment holds), or nil.
+local function paragraphs(text)
+  if ("x" .. text):find("[^\\]%%") then
+    return nil
+  end
+  local read, document = read_latex(text)
+  if not read or #document.blocks == 0 then
+    return nil
+  end
+  for _, each in ipairs(document.blocks) do
+    if (each.t ~= "Para" and each.t ~= "Plain") or not as_text(each.content) then
+      return nil
+    end
+    each.content = as_text(each.content)
+  end
+  return document.blocks
+end
+
+local function block(text)
+  local math = display_math(text)
+  if math then
+    return pandoc.Para{math}
+  end
+  local command, rest = text:match("^%s*\\(%a+)%s*(.-)%s*$")
+  if command and BREAKS[command] and rest == "" then
+    return pandoc.Para{pandoc.Span({}, {class = "imprint-pagebreak"})}
+  end
+  if command and SECTIONS[command] then
+    local title = rest == "" and SECTIONS[command] or rest:match("^%[([^%]]*)%]$")
+    if title then
+      local inlines = pandoc.utils.blocks_to_inlines(pandoc.read(title, "markdown-raw_tex").blocks)
+      return pandoc.Header(1, inlines, {id = command})
+    end
+  end
+  local name = text:match("^%s*\\begin%s*{(%a+)}")
+  if name and WRAPPERS[name] then
+    local inner = text:match("^%s*\\begin%s*{" .. name .. "}" .. string.rep("%s*%b{}", WRAPPERS[name])
+                             .. "(.*)\\end%s*{" .. name .. "}%s*$")
+    if inner and not inner:find("\\begin%s*{" .. name .. "}") then
+      return block(inner) or paragraphs(inner)
+    end
+  end
+  if text:match("^%s*\\begin") then
+    return float(text)
+  end
+  local inlines = inline_text(text)  -- (a line that is one command: `* \proglang{Java}`)
+  return inlines and pandoc.Plain(inlines) or nil
+end
+
 function RawBlock(raw)
   if raw.format == "tex" or raw.format == "latex" then
-    local math = display_math(raw.text)
-    if math then
-      return pandoc.Para{math}
-    end
-    if raw.text:match("^%s*\\begin") then
-      return float(raw.text)
-    end
-    local text = inline_text(raw.text)  -- (a line that is one command: `* \proglang{Java}`)
-    return text and pandoc.Plain(text) or nil
+    return block(raw.text)
   end
 end

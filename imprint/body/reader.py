@@ -29,7 +29,7 @@ from .html import Renderer, linkable
 from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref
 from .locate import Source, tex_citations
 from .numbering import tex_labels
-from .quarto import mark_cells, read_texts, text_references, written_texts
+from .quarto import code_out_of_math, mark_cells, read_texts, text_references, written_texts
 from .structure import Analysis, Context, _outline, analyse
 
 HERE = Path(__file__).parent
@@ -85,7 +85,7 @@ def start_body(setting: Setting) -> "BodyReading":
     """The body's reading started: checked (guard.py), its bibliography read, Pandoc
     running. What can be done meanwhile (the Markdown fields, the "For citation"
     line) is done before BodyReading.result() waits for it."""
-    text, told = text_references(setting.body, setting.file, setting.body_line)
+    text, told = text_references(code_out_of_math(setting.body), setting.file, setting.body_line)
     text, said = _metadata_blocks_as_code(mark_cells(text, setting.body_line), setting)
     said = told + said
     with stage("checking its text before Pandoc reads it"):

@@ -25,7 +25,7 @@ from ..source.record import build_record, full_title
 from ..settings import Settings
 from ..editions import DEFAULT, E_READER, EDITIONS
 from ..errors import Problem, SourceError, StyleError, UserError
-from ..source.model import Affiliation, Article, Author
+from ..source.model import STATEMENTS, Affiliation, Article, Author
 from ..theme import Theme
 
 # When neither SOURCE_DATE_EPOCH nor the article gives a date, editions carry this
@@ -65,11 +65,24 @@ class Statements:
 
     acknowledgements: Markup | None = None
     funding: tuple[Markup, ...] = ()
+    author_contributions: Markup | None = None
     conflict_of_interest: Markup | None = None
+    institutional_review: Markup | None = None
+    informed_consent: Markup | None = None
     data_availability: Markup | None = None
+    code_availability: Markup | None = None
+    supplementary_material: Markup | None = None
+    disclaimer: Markup | None = None
+
+    @property
+    def listed(self) -> list[tuple[str, Markup | tuple[Markup, ...]]]:
+        """The statements given after the acknowledgements, in print order (model.STATEMENTS),
+        each by its name in styles/locales/ (conflict_of_interest)."""
+        return [(name, value) for name in (field.replace("-", "_") for field in STATEMENTS)
+                if (value := getattr(self, name))]
 
     def __bool__(self) -> bool:
-        return bool(self.acknowledgements or self.funding or self.conflict_of_interest or self.data_availability)
+        return bool(self.acknowledgements or self.listed)
 
 
 @dataclass(frozen=True)
@@ -215,8 +228,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
     statements = Statements(
         acknowledgements=rendered.get("acknowledgements"),
         funding=tuple(rendered[f"funding[{i}]"] for i in range(len(back.funding)) if f"funding[{i}]" in rendered),
-        conflict_of_interest=rendered.get("conflict-of-interest"),
-        data_availability=rendered.get("data-availability"),
+        **{name.replace("-", "_"): rendered.get(name) for name in STATEMENTS if name != "funding"},
     )
     author_notes = {i: rendered[f"author[{i}].note"] for i in range(len(article.authors))
                     if f"author[{i}].note" in rendered}
@@ -398,8 +410,7 @@ def markdown_fields(article: Article) -> list[Field]:
         ("short-title", article.short_title, True, None),
         ("abstract", article.abstract, False, None),
         ("acknowledgements", back.acknowledgements, False, None),
-        ("conflict-of-interest", back.conflict_of_interest, False, None),
-        ("data-availability", back.data_availability, False, None),
+        *((name, getattr(back, name.replace("-", "_")), False, None) for name in STATEMENTS if name != "funding"),
         *((f"funding[{i}]", text, False, None) for i, text in enumerate(back.funding)),
         *((f"author[{i}].note", a.note, False, None) for i, a in enumerate(article.authors)),
         ("plain-language-summary", article.plain_language_summary, False, None),

@@ -223,6 +223,31 @@ class BackMatter:
     data_availability: str | None = front_matter(
         "data-availability", TEXT, "Data availability statement (Markdown).", read="text",
         aliases={"dataavailability": "rticles' MDPI template names it so"})
+    author_contributions: str | None = front_matter(
+        "author-contributions", TEXT, "Who did what (Markdown), a statement printed after the text.", read="text",
+        aliases={"author_contributions": "rticles' PNAS template names it so",
+                 "authorcontributions": "rticles' MDPI template names it so",
+                 "authorcontribution": "rticles' Copernicus template names it so"})
+    institutional_review: str | None = front_matter(
+        "institutional-review", TEXT, "Institutional review board (ethics committee) statement (Markdown).",
+        read="text", aliases={"institutionalreview": "rticles' MDPI template names it so"})
+    informed_consent: str | None = front_matter(
+        "informed-consent", TEXT, "Informed consent statement (Markdown).", read="text",
+        aliases={"informedconsent": "rticles' MDPI template names it so"})
+    code_availability: str | None = front_matter(
+        "code-availability", TEXT, "Code availability statement (Markdown).", read="text")
+    supplementary_material: str | None = front_matter(
+        "supplementary-material", TEXT, "What supplementary material there is and where (Markdown).", read="text",
+        aliases={"supplementary": "rticles' MDPI template names it so",
+                 "videosupplement": "rticles' Copernicus template names its video supplement so"})
+    disclaimer: str | None = front_matter("disclaimer", TEXT, "A disclaimer (Markdown).", read="text")
+
+
+# The statements of one text each (BackMatter's fields), in the order they are
+# printed after the text, between the acknowledgements and "About the authors";
+# the funding comes second (its own shape).
+STATEMENTS = ("author-contributions", "funding", "conflict-of-interest", "institutional-review", "informed-consent",
+              "data-availability", "code-availability", "supplementary-material", "disclaimer")
 
 
 @dataclass(frozen=True)
@@ -335,7 +360,8 @@ class Article(_Placed):
         "abstract (Quarto's AGU template).", read="text",
         aliases={"author-summary": "Quarto's PLOS template names it so",
                  "author_summary": "rticles' PLOS template names it so",
-                 "significance": "the PNAS significance statement (rticles' PNAS template)"})
+                 "significance": "the PNAS significance statement (rticles' PNAS template)",
+                 "simplesummary": "rticles' MDPI template names it so"})
     key_points: tuple[str, ...] = front_matter(
         "key-points", TEXT_LIST, "The article's main points, a list (Markdown), printed before the abstract "
         "(Quarto's AGU template); one text is a list of one.", read="list", default=(),

@@ -17,7 +17,7 @@ from .readonly import ReadOnlyDict
 from typing import Any, Callable
 
 from . import schema, templates
-from ..settings import Settings
+from ..settings import ARTICLE_FILE, Settings
 from ..editions import EDITIONS
 from ..errors import Problem, SourceError, UsageError
 from ..files import display, read_text
@@ -38,7 +38,6 @@ from .quarto import (
 from .shortcodes import article_expander, expand_front_matter, mentions_shortcode
 from .validation import drop_invalid, validate
 
-ARTICLE_FILE = "article.md"
 PUBLICATION_FILE = "publication.yaml"
 
 # About 300,000 words: more is not an article (and would take minutes to lay out).

@@ -147,10 +147,16 @@ BABEL = {"english": "en", "american": "en-US", "british": "en-GB", "german": "de
          "finnish": "fi", "greek": "el", "turkish": "tr", "ukrainian": "uk", "catalan": "ca", "hungarian": "hu"}
 
 
+# Copernicus' `availability:` statements, as Imprint's (its `sample` has no field of Imprint's: ignored).
+AVAILABILITY = {"code": "code-availability", "data": "data-availability", "codedata": "data-availability",
+                "sample": None}
+
+
 def _template_values(located: Located, data: dict) -> None:
     """Values in a template's shape: JSS's title and keywords given as
     `{formatted, plain}` (the formatted one, Markdown, is the title; the plain
-    keywords are the keywords), a babel language name (`lang: english`)."""
+    keywords are the keywords), Copernicus' `availability:` statements, a babel
+    language name (`lang: english`)."""
     for key in ("title", "keywords"):
         value = data.get(key)
         if isinstance(value, dict) and ("plain" in value or "formatted" in value):
@@ -162,6 +168,15 @@ def _template_values(located: Located, data: dict) -> None:
             for part in [p for p in list(located.lines) + list(located.scalars) if p[:1] == (key,) and len(p) > 1]:
                 located.lines.pop(part, None)
                 located.scalars.pop(part, None)
+    availability = data.get("availability")
+    if isinstance(availability, dict) and set(availability) <= set(AVAILABILITY):  # (Copernicus)
+        for part, text in list(availability.items()):
+            field = AVAILABILITY[part]
+            if field is not None and isinstance(text, str) and field not in data:
+                data[field] = availability.pop(part)
+                _move(located, ("availability", part), (field,))
+        if not availability:
+            del data["availability"]
     lang = data.get("lang")
     if isinstance(lang, str) and lang.strip().lower() in BABEL:
         data["lang"] = BABEL[lang.strip().lower()]
