@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from imprint import build
 from imprint.cli import main
-from imprint.settings import Settings
 from imprint.editions import DEFAULT, E_READER, EDITIONS, Edition, register
 from test_incremental import small_project
 

@@ -4,7 +4,6 @@ message (IMPRINT_REGEN=1 rewrites expected.txt)."""
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 

@@ -198,8 +198,6 @@ def test_a_watch_stopped_by_sigterm_says_so_as_a_build_does(tmp_path, command):
 def test_a_second_build_is_refused_while_another_writes_dist(tmp_path, capsys, monkeypatch):
     """Two builds writing one dist/ each saved a manifest without the other's
     units. The second says which process holds the folder, and exits 2."""
-    import fcntl
-
     monkeypatch.setenv("NO_COLOR", "1")
     root = small_project(tmp_path, 2)
     assert main(["build", "-q", "-C", str(root), "-f", "json"]) == 0

@@ -3,7 +3,6 @@ the handout with its QR code, booklets, crop marks, print typography."""
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -12,7 +11,7 @@ import zipfile
 import pikepdf
 import pytest
 
-from conftest import CASES, REPO, make_project
+from conftest import REPO, make_project
 from imprint import build
 from imprint.settings import Settings
 from imprint.theme.typography import nbsp
