@@ -539,6 +539,15 @@ def test_math_that_cannot_be_read_is_shown_as_tex_with_a_warning(tmp_path):
         (3, "the formula $\\frac{1}$ cannot be read as TeX; it is shown as written")]
 
 
+def test_math_that_cannot_be_read_is_told_with_the_text_s_problems(tmp_path):
+    """Not in the run after they are mended (problems came in layers: 55 formulas of a paper)."""
+    with pytest.raises(SourceError) as caught:
+        read("A fraction $\\frac{1}$ and a [link](#nowhere).", folder=tmp_path)
+    assert [p.line for p in caught.value.problems] == [1]
+    assert [(w.line, w.message.split(";")[0]) for w in caught.value.warnings] == [
+        (1, "the formula $\\frac{1}$ cannot be read as TeX")]
+
+
 def test_a_formula_in_a_heading_is_its_text_in_the_outline(tmp_path):
     chapter = body("# Energy $E = mc^2$ and $\\frac{a}{b}$\n\nText.", folder=tmp_path).chapters[0]
     assert chapter.heading.text == "Energy E = mc² and $\\frac{a}{b}$"

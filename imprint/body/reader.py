@@ -200,8 +200,8 @@ class BodyReading:
         analysis = analyse(blocks, context)
         problems += analysis.problems
         warnings += analysis.warnings
-        if problems:
-            raise SourceError(problems, tuple(warnings))
+        if problems:  # (with the formulas that cannot be read: told in this run, not the next)
+            raise SourceError(problems, tuple(warnings + formulas.report(analysis.math, setting.file, None, False)))
         failed = _highlight(analysis.highlight, setting) if analysis.highlight else None
         if failed:
             warnings.append(failed)
