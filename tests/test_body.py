@@ -1044,6 +1044,16 @@ def test_inline_r_code_in_a_formula_is_taken_out_of_it():
     assert "<code>printnum(x$d)</code>" in html and "<code>p</code> here" in html
 
 
+def test_an_html_label_of_a_converted_latex_caption_is_its_label(folder):
+    """Pandoc writes LaTeX's `\\label{x}` in a caption as `<span data-label="x"></span>`
+    (rticles' PNAS template): printed as HTML text, with a warning, the figure unlabelled."""
+    reading = read('![A frog.<span data-label="fig:frog"></span>](map.png)\n\nSee Figure \\ref{fig:frog}.\n',
+                   folder=folder)
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert "data-label" not in html and "&lt;span" not in html and 'href="#fig-frog">1</a>' in html
+
+
 def test_latex_blocks_of_journal_classes_are_read():
     """Copernicus' \\introduction[...] and \\conclusions headings, an equation in MDPI's
     adjustwidth, a centred paragraph, \\newline, and \\newpage as a page break."""

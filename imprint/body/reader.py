@@ -34,7 +34,8 @@ from .structure import Analysis, Context, _outline, analyse
 
 HERE = Path(__file__).parent
 _KEY = re.compile(r"@\{([^}]+)\}|@([\w][\w:.#$%&\-+?<>~/]*)")
-_TEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # (raw TeX the reading may turn into text: rawtex.lua)
+# (raw TeX the reading may turn into text, an HTML label for LaTeX's: rawtex.lua)
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+|<span data-label=")
 
 
 @dataclass(frozen=True)

@@ -184,9 +184,11 @@ def _template_values(located: Located, data: dict) -> None:
 
 
 # LaTeX's commands that only size or space text (papaja's `institution: "\\footnotesize
-# School of ..."`): taken out of the text, which prints without them.
+# School of ..."`), or lay out a title page (JSS' `\\AND` between authors): taken out
+# of the text, which prints without them.
 SIZES = ("tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge",
-         "newline", "linebreak", "par", "noindent", "hfill", "quad", "qquad", "smallskip", "medskip", "bigskip")
+         "newline", "linebreak", "par", "noindent", "hfill", "quad", "qquad", "smallskip", "medskip", "bigskip",
+         "AND", "And")
 _TEX_COMMAND = re.compile(r"\\([A-Za-z]+)\b\s*(?:\{\})?|\\\\")
 
 
