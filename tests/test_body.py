@@ -1054,6 +1054,14 @@ def test_an_html_label_of_a_converted_latex_caption_is_its_label(folder):
         assert "data-label" not in html and "&lt;span" not in html and 'href="#fig-frog">1</a>' in html
 
 
+def test_a_preamble_that_is_not_only_macros_is_told_at_once():
+    """A preamble of macro definitions with something more (here a comment): the
+    check that it holds only macros took minutes (a regular expression's nested
+    repeats: 12 definitions 6 s, each more doubling it): the build was stopped."""
+    reading = read("".join(f"\\newcommand{{\\m{chr(97 + n)}}}[2]{{x}}   " for n in range(24)) + "\\hspace{1em}\n\nText.\n")
+    assert [w.message.split(" (")[0] for w in reading.warnings] == ["raw tex is left out"]
+
+
 def test_latex_blocks_of_journal_classes_are_read():
     """Copernicus' \\introduction[...] and \\conclusions headings, an equation in MDPI's
     adjustwidth, a centred paragraph, \\newline, and \\newpage as a page break."""

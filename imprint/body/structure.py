@@ -403,7 +403,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             if raw_html(node) is not None:  # (a comment is not meant to be seen: left out)
                 self.raw_html.setdefault(line, []).append(first)
             return
-        if fmt in ("latex", "tex") and _MACROS.fullmatch(text):
+        if fmt in ("latex", "tex") and _only_macros(text):
             return  # (Pandoc has applied its macros to the formulas: nothing of it is lost)
         shown = first if len(first) <= 40 else first[:37] + "..."
         self.warn(line, f"raw {fmt} is left out ({shown}): the editions are not made with {fmt}",
@@ -419,9 +419,43 @@ _PRINT_FORMATS = frozenset(("pdf", "latex"))
 
 # TeX macro definitions only (\newcommand{\R}{\mathbb{R}}), which Pandoc's reader
 # applies to the formulas (its latex_macros extension) and leaves as raw TeX.
-_MACROS = re.compile(r"\s*(?:\\(?:(?:(?:re|provide)?newcommand|DeclareMathOperator)\*?\s*\{?\\[A-Za-z]+\}?"
-                     r"|def\s*\\[A-Za-z]+(?:#\d)*)"
-                     r"(?:\[\d\]|\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|\s)*\s*)+")
+_DEFINITION = re.compile(r"\s*\\(?:(?:(?:re|provide)?newcommand|DeclareMathOperator)\*?\s*\{?\\[A-Za-z]+\}?"
+                         r"|def\s*\\[A-Za-z]+(?:#\d)*)")
+_ARITY = re.compile(r"\s*\[\d\]")
+
+
+def _only_macros(text: str) -> bool:
+    """Whether the TeX is macro definitions and nothing else (each definition's
+    arguments, `[1]` and `{...}` groups, their braces nested to any depth): read
+    in one pass (a regular expression of nested repeats took minutes over a
+    preamble of 60 definitions that was not only that)."""
+    at, defined = 0, False
+    while True:
+        found = _DEFINITION.match(text, at)
+        if not found:
+            return defined and not text[at:].strip()
+        at, defined = found.end(), True
+        while True:
+            if arity := _ARITY.match(text, at):
+                at = arity.end()
+                continue
+            start = len(text) - len(text[at:].lstrip())
+            if not text.startswith("{", start):
+                break
+            depth, index = 0, start
+            while index < len(text):
+                char = text[index]
+                if char == "\\":
+                    index += 2
+                    continue
+                depth += (char == "{") - (char == "}")
+                index += 1
+                if depth == 0:
+                    break
+            if depth:
+                return False
+            at = index
+
 
 # A code line's annotation (Quarto): a comment of the language holding <n>, at the line's end.
 _ANNOTATION = re.compile(r"^(.*?)[ \t]*(?:#|//|--|%%?|;|/\*|<!--)[ \t]*<(\d+)>[ \t]*(?:\*/|-->)?[ \t]*$")
