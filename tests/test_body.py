@@ -985,6 +985,23 @@ def test_a_chunk_that_includes_graphics_is_its_figure(folder):
     assert 'class="width-50"' in both(reading)[1]
 
 
+def test_a_table_that_an_unrun_chunk_makes_keeps_its_number_and_caption():
+    """`\\@ref(tab:x)`, `\\ref{tab:x}` and `@tbl-x` to the table a kable() chunk makes
+    (named so, or by kable's `label`): each reference was an error; now the chunk
+    is that table, numbered, with kable's literal caption (or knitr's `tab.cap`),
+    read as Markdown, and the sentence that R's output is missing."""
+    reading = read('See Tables \\@ref(tab:cars), \\ref{tab:other} and @tbl-third.\n\n'
+                   '```{r cars, echo=FALSE}\nknitr::kable(head(cars),\n  caption = "The *first*\n  cars")\n```\n\n'
+                   "```{r, echo=FALSE}\nkbl(x, caption = 'Others', label = \"other\")\n```\n\n"
+                   '```{r third, echo=FALSE, tab.cap="Third"}\nknitr::kable(z)\n```\n\n'
+                   '```{r unreferred, echo=FALSE}\nknitr::kable(w, caption = "Not numbered")\n```\n')
+    assert [w.line for w in reading.warnings] == [3, 9, 13, 17]
+    for html in both(reading):
+        assert 'href="#tbl-cars">1</a>' in html and 'href="#tbl-other">2</a>' in html and 'href="#tbl-third">Table 3</a>' in html
+        assert "Table 1.</span> The <em>first</em> cars" in html and "Table 3.</span> Third" in html
+        assert "Not numbered" not in html and html.count("Not included in this edition") == 4
+
+
 def test_a_hidden_chunk_that_only_loads_and_assigns_shows_nothing():
     """knitr shows nothing of an echo=FALSE chunk that loads packages and assigns
     (R Markdown papers open with several): no "not included" sentence for it; one

@@ -45,6 +45,11 @@ class Source:
         searchable = _FENCE.sub(blank, self.text)
         self._searchable = _CODE_SPAN.sub(blank, searchable)
 
+    @property
+    def searchable(self) -> str:
+        """The text with its code blanked out (lengths kept): what tokens are looked for in."""
+        return self._searchable
+
     def _prose(self) -> str:
         """The searchable text with its formulas blanked out too (lengths kept)."""
         if self._without_math is None:

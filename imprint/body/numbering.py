@@ -319,6 +319,14 @@ class Numbering:
         if found:  # (Str nodes became Spans: the steps after find them as such)
             self.nodes, self.order, _ = indexed(self.blocks)
 
+    def _tables_referred(self) -> set[str]:
+        """The names of the tables the text refers to (`\\@ref(tab:x)`, `\\ref{tab:x}`,
+        `@tbl-x`): an R chunk of such a name (or that labels what it makes so)
+        would make that table, so it keeps its number though not run."""
+        if self._referred is None:
+            self._referred = {next(g for g in m.groups() if g) for m in _TABLE_REFERENCE.finditer(self.source.searchable)}
+        return self._referred
+
     def _unrun(self, key: str) -> str | None:
         """What to say of a reference to what an R Markdown chunk would make (a
         figure or table of that chunk's label, or of a label its code gives), if
@@ -412,6 +420,11 @@ class Numbering:
         made_here = [m.group(1) or m.group(2) for m in _MADE_LABEL.finditer(code)]  # (kable(label = "x"), \\label{x})
         for made in ([chunk] if chunk else []) + made_here:
             self.chunks.setdefault(made, line)
+        table = next((name for name in ([chunk] if chunk else []) + made_here
+                      if name.split(":", 1)[-1] in self._tables_referred()), None)
+        if language == "r" and table and not options.get("label", "").startswith(("fig-", "tbl-")) \
+                and "fig-cap" not in options:  # (the table R would make, referred to: its number kept)
+            options["label"] = "tbl-" + table.split(":", 1)[-1]  # (its caption: quarto.mark_cells found it)
         if "fig-cap" in options and (chunk or "fig-cap" in knitr) and not options.get("label", "").startswith("fig-"):
             options["label"] = "fig-" + (options.get("label") or f"chunk-{line}")
         label = options.get("label") or ident
@@ -454,7 +467,8 @@ class Numbering:
             self.found.labels[label] = Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind]))
             written = note(node).get(TEXTS, {}).get(f"{kind}-cap")  # (as Markdown: quarto.read_texts)
             # (bookdown's name of chunk fig-1's figure, fig:fig-1; LaTeX's \label in knitr's fig.cap)
-            aliases = (["fig-" + label] if chunk == label else []) + (_take_labels(written) if written else [])
+            aliases = (["fig-" + label] if chunk == label else []) + (_take_labels(written) if written else []) \
+                + (["tab:" + label[4:], label[4:]] if kind == "tbl" and language == "r" else [])  # (bookdown's)
             for alias in aliases:
                 self.found.labels.setdefault(alias, Label(kind, self.found.labels[label].text, str(counts[kind]),
                                                           target=label))
@@ -522,6 +536,9 @@ def _included_graphics(code: str) -> list[str]:
     return [p for p in paths if p] if paths and all(paths) else []
 
 
+# A reference to a table, by its name: bookdown's, LaTeX's (and cleveref's), Quarto's.
+_TABLE_REFERENCE = re.compile(r"@ref\((?:tab|tbl):([\w.-]+)\)|\\[cC]?(?:auto)?ref\{(?:tab|tbl):([\w.:-]+)\}"
+                              r"|@[tT]bl-([\w-]+)")
 _MADE_LABEL = re.compile(r"""\blabel\s*=\s*["']([\w:.-]+)["']|\\\\label\{([\w:.-]+)\}""")
 _LANGUAGES = {"r": "R", "python": "Python", "julia": "Julia", "bash": "Bash", "sql": "SQL", "ojs": "Observable JS",
               "mermaid": "Mermaid", "dot": "Graphviz"}  # (as a cell's engine is named in a sentence)

@@ -53,11 +53,22 @@ def mark_cells(text: str, first_line: int) -> str:
     lines = text.split("\n")
     defaults: dict[str, str] = {}  # (knitr::opts_chunk$set() in a chunk: for the chunks after it)
     code: list[str] | None = None  # (the code of the cell open)
+    opened: tuple | None = None  # (the open cell's line, fence match, engine and options)
+
+    def marked(index: int, match: re.Match, language: str, options: dict, unread: list) -> str:
+        knitr = (f' imprint-knitr="{quote(json.dumps([options, unread], ensure_ascii=False), safe="")}"'
+                 if options or unread else "")
+        return (f"{match.group('indent')}{match.group('fence')}{{.{language} .imprint-cell "
+                f"imprint-line={first_line + index}{knitr}}}")
+
     for index, line, where, match in _fenced(lines):
         if where == "code" and code is not None:
             code.append(line)
         elif where == "closing" and code is not None:
             defaults.update(_chunk_defaults("\n".join(code)))
+            caption = _table_caption(code) if opened[2] == "r" else None
+            if caption is not None and not {"tbl-cap", "fig-cap"} & set(opened[3]):
+                lines[opened[0]] = marked(*opened[:3], {**opened[3], "tbl-cap": caption}, opened[4])
             code = None
         if where != "opening":
             continue
@@ -66,15 +77,25 @@ def mark_cells(text: str, first_line: int) -> str:
         if cell is not None:
             options, unread = knitr_options(cell.group("rest"))
             options = {**defaults, **options}
-            knitr = (f' imprint-knitr="{quote(json.dumps([options, unread], ensure_ascii=False), safe="")}"'
-                     if options or unread else "")
-            lines[index] = (f"{match.group('indent')}{fence}{{.{cell.group('lang')} .imprint-cell "
-                            f"imprint-line={first_line + index}{knitr}}}")
+            opened = (index, match, cell.group("lang"), options, unread)
+            lines[index] = marked(*opened)
             code = []
         elif shown is not None:
             written = quote(f"{fence}{{{shown.group('info').strip()}}}", safe="")
             lines[index] = f"{match.group('indent')}{fence}{{.imprint-shown-cell imprint-fence=\"{written}\"}}"
     return "\n".join(lines)
+
+
+# A literal caption in an R chunk's code (knitr::kable(caption = "..."), kbl(),
+# papaja's apa_table()): the table's, when the chunk is referred to as a table.
+_TABLE_CAPTION = re.compile(r"""\bcaption\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+
+
+def _table_caption(code: list[str]) -> str | None:
+    captions = [m.group(1) if m.group(1) is not None else m.group(2) for m in _TABLE_CAPTION.finditer(
+        "\n".join(line for line in code if not line.lstrip().startswith("#")))]
+    # (R's string, its escapes read, over lines as Markdown takes them)
+    return " ".join(re.sub(r"\\(.)", r"\1", captions[0]).split()) if len(captions) == 1 else None
 
 
 _TEXT_REFERENCE = re.compile(r"\(ref:([\w.:-]+)\)")
@@ -108,10 +129,11 @@ def text_references(text: str, file: str, first_line: int) -> tuple[str, list[Pr
         return value.replace("\\", "\\\\").replace('"', '\\"') if quoted else value
 
     for index, where in places:
-        if where in ("text", "opening") and "(ref:" in lines[index]:
+        if (where in ("text", "opening") or where == "code" and _TABLE_CAPTION.search(lines[index])) \
+                and "(ref:" in lines[index]:  # (a table's caption in a chunk's code: R's string)
             for _ in range(len(defined) + 1):  # (a text may hold another's reference)
                 before = lines[index]
-                lines[index] = _TEXT_REFERENCE.sub(lambda m: replaced(m, where == "opening"), before)
+                lines[index] = _TEXT_REFERENCE.sub(lambda m: replaced(m, where != "text"), before)
                 if lines[index] == before:
                     break
             for name in _TEXT_REFERENCE.findall(lines[index]):
@@ -227,7 +249,8 @@ def knitr_options(header: str) -> tuple[dict[str, str], list[str]]:
         if read is None:
             unread.append(f"{key.strip()}={value.strip()}")
         else:
-            options[key.strip().replace(".", "-")] = read
+            name = key.strip().replace(".", "-")
+            options["tbl-cap" if name == "tab-cap" else name] = read  # (knitr's tab.cap is Quarto's tbl-cap)
     return options, unread
 
 
