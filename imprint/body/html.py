@@ -206,10 +206,11 @@ class Renderer:
                    f"{pre}</div>")
         label = found.get("label")
         if label is not None:  # a code cell with a caption: numbered as its figure would have been
-            caption = self.inlines(found.get("caption", []))
-            return (f'<figure class="figure {attribute(found.get("figure", "code-cell"))}"{_id(found.get("id"))}>{pre}'
-                    f'<figcaption><span class="figure-label">{escape(label)}</span> {caption}</figcaption>'
-                    f"</figure>\n")
+            caption = (f'<figcaption><span class="figure-label">{escape(label)}</span> '
+                       f'{self.inlines(found.get("caption", []))}</figcaption>')
+            above = str(found.get("id", "")).startswith("tbl-")  # (a table's caption over it, as a table's is)
+            return (f'<figure class="figure {attribute(found.get("figure", "code-cell"))}"{_id(found.get("id"))}>'
+                    f'{caption if above else ""}{pre}{"" if above else caption}</figure>\n')
         return f"<div{_id(ident)} class=\"code-block\">{pre}</div>\n" if ident else pre + "\n"
 
     def _pre(self, node: Node) -> str:
