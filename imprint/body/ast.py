@@ -155,10 +155,15 @@ def of_kind(nodes: list[Node], kinds: frozenset[str], printed: bool = False) -> 
     return found
 
 
+# (words and spaces, most of a text's nodes: only words are looked at, one kind at a time)
+_UNORDERED = frozenset(("Str", "Space", "SoftBreak"))
+
+
 def index(nodes: list[Node]) -> tuple[dict[str, list[Node]], dict[int, int], tuple[int, Node | None]]:
-    """Every node under `nodes` by its type, each list in reading order; the place
-    of each node (by id()) in that order; and how deep the deepest one lies (with
-    it): one walk for the passes that each look at a few kinds of node."""
+    """Every node under `nodes` by its type, each list in reading order (but
+    spaces); the place of each node (by id()) in that order (but words' and
+    spaces': none sorts them among others); and how deep the deepest one lies
+    (with it): one walk for the passes that each look at a few kinds of node."""
     found: dict[str, list[Node]] = {}
     order: dict[int, int] = {}
     deepest, where = 0, None
@@ -166,11 +171,16 @@ def index(nodes: list[Node]) -> tuple[dict[str, list[Node]], dict[int, int], tup
     place = 0
     while stack:
         node, depth = stack.pop()
-        found.setdefault(node["t"], []).append(node)
-        order[id(node)] = place
-        place += 1
+        kind = node["t"]
         if depth > deepest:
             deepest, where = depth, node
+        if kind in _UNORDERED:
+            if kind == "Str":
+                found.setdefault(kind, []).append(node)
+            continue
+        found.setdefault(kind, []).append(node)
+        order[id(node)] = place
+        place += 1
         below = kids(node)
         if below:
             stack += [(child, depth + 1) for child in below[::-1]]

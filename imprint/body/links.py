@@ -172,7 +172,8 @@ class Links:
     def _stray_attributes(self) -> None:
         """Attributes Pandoc could attach to nothing (`A paragraph. {.lead}`,
         `**bold**{.red}`, a caption's label after a blank line): left as text."""
-        stray = [(node, match) for node in self.each("Str") if (match := _STRAY.fullmatch(node["c"]))]
+        stray = [(node, match) for node in self.each("Str") if node["c"][:1] == "{"
+                 and (match := _STRAY.fullmatch(node["c"]))]
         live = {id(n) for n in walk(self.blocks) if n["t"] == "Str"} if stray else set()
         for node, match in stray:
             if id(node) in live:  # (not an equation's label, taken off its formula: numbering.py)
@@ -186,6 +187,8 @@ class Links:
         `![alt][]`): Pandoc leaves it as text, brackets and all; it is printed so,
         with a warning at its line. (A lone `[text]` is often meant as text: "[sic]".)"""
         for node in self.each("Str"):
+            if "]" not in node["c"]:  # (most words: both patterns need it)
+                continue
             for match in _REFERENCE.finditer(node["c"]):
                 written = node["c"][:match.end()]
                 label = match.group(1) or written.split("][")[0].lstrip("![")

@@ -14,6 +14,7 @@ from .quarto_divs import PROOFS, THEOREMS
 
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]|\^\[")
 _NOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]\s]+)\]:", re.M)
+_MAY_NOT_HOLD = frozenset(("Table", "Header", "Figure", "Div", "CodeBlock"))  # (what a note may not hold, and divs)
 
 
 class Notes:
@@ -69,7 +70,7 @@ class Notes:
 
     def _note_blocks(self, node: Node, line: int | None) -> None:
         """What a note cannot hold: the printed note stands in a line of the page's foot."""
-        for inner in walk(node["c"]):
+        for inner in of_kind(node["c"], _MAY_NOT_HOLD):
             found = note(inner)
             what = {"Table": "a table", "Header": "a heading", "Figure": "a figure"}.get(inner["t"])
             ident, classes, _ = attr(inner) if inner["t"] == "Div" else ("", [], [])

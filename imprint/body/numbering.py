@@ -51,7 +51,8 @@ class Numbering:
     def numbered(self) -> None:
         counts = {"fig": 0, "tbl": 0, "eq": 0, "lst": 0, **{k: 0 for k in THEOREMS}, **{k: 0 for k in
                                                                                       NUMBERED_CALLOUTS}}
-        for node in self.each("Figure", "Table", "Para", "Plain", "CodeBlock", "Image", "Div"):
+        formulas = bool(self.each("Math"))  # (a paragraph holds an equation only if the text has formulas)
+        for node in self.each("Figure", "Table", *(("Para", "Plain") if formulas else ()), "CodeBlock", "Image", "Div"):
             kind = node["t"]
             if kind == "Div":
                 self._numbered_div(node, counts)
