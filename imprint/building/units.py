@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
@@ -81,9 +82,13 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
             if isinstance(manuscript, Article):
                 # (a part: the body in its editions' dialect only)
                 with clock("prepare"), stage("reading its front matter, text and citations"):
+                    from ..editions.cover import draw_ahead
+
+                    covered = part != PRINT and ("epub" in settings.formats or "site" in settings.formats)
                     manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
                         f for f in settings.formats if _in_part(EDITIONS[f], part))), print_alongside=part == READER,
-                        lines_ahead=lines_ahead)
+                        lines_ahead=lines_ahead, meanwhile=partial(draw_ahead, manuscript, theme=theme,
+                                                                   settings=settings) if covered else None)
             files: dict[str, bytes] = {}
             for fmt in settings.formats:
                 edition = EDITIONS[fmt]

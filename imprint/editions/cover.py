@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..settings import Settings
-from ..errors import Problem, SourceError, StyleError
+from ..errors import Problem, SourceError, StyleError, UserError
 from ..files import display, read_bytes, read_text
 from ..source.frontmatter import load_yaml
-from ..prepare.article import Manuscript, issue_label
+from ..prepare.article import Manuscript, issue_label, metadata_text
 from ..source.model import Article
 from ..theme import Theme
 from .caches import build_cache
@@ -72,6 +72,21 @@ def cover_files(cover: Cover) -> dict[str, bytes]:
 def article_cover(manuscript: Manuscript, theme: Theme, settings: Settings) -> Cover:
     text = _article_text(manuscript.article, manuscript.title_text, manuscript.subtitle_text, manuscript.t)
     return _cover(text, manuscript.article.cover_image, manuscript.t, theme, settings)
+
+
+def draw_ahead(article: Article, rendered: Mapping[str, Any], theme: Theme, settings: Settings) -> None:
+    """The article's cover drawn from its title as prepare() has rendered it, while
+    Pandoc still reads the text (prepare's `meanwhile`): article_cover() then finds
+    it drawn. A problem is left to article_cover() to tell."""
+    if article.cover_image is not None or "title" not in rendered:
+        return
+    t = theme.strings(article.lang)
+    subtitle = rendered.get("subtitle")
+    try:
+        _cover(_article_text(article, metadata_text(rendered["title"]),
+                             metadata_text(subtitle) if subtitle else None, t), None, t, theme, settings)
+    except UserError:
+        pass
 
 
 def _article_text(article: Article, title_text: str, subtitle_text: str | None, t: Mapping[str, Any]) -> CoverText:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from ..source.readonly import ReadOnlyDict
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -144,13 +144,15 @@ def dialects(article: Article, settings: Settings) -> tuple[str, ...]:
 
 
 def prepare(article: Article, theme: Theme, settings: Settings, print_alongside: bool = False,
-            lines_ahead: Mapping[str, Line] | None = None) -> Manuscript:
+            lines_ahead: Mapping[str, Line] | None = None,
+            meanwhile: Callable[[Mapping[str, Markup]], None] | None = None) -> Manuscript:
     """The article made ready for the writers: its Markdown fields and body read
     by Pandoc, with its notes, citations and reference list, and the article's
     own "For citation" line. Every problem is raised at once. `print_alongside`:
     another part of the build makes its print editions meanwhile (this one then
     helps it draw the formulas). `lines_ahead`: its citation lines as the build
-    formatted them ahead (lines_wanted), by references.line_key."""
+    formatted them ahead (lines_wanted), by references.line_key. `meanwhile`: what
+    to do with the rendered fields while Pandoc reads the text (draw the cover)."""
     t = theme.strings(article.lang)
     problems: list[Problem] = []
     try:
@@ -190,6 +192,8 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         body, warnings = None, ()
         if not cited:
             formatting = _start_reference(article, rendered, style, t, setting, problems, lines_ahead)
+        if meanwhile is not None and reading is not None and not problems:
+            meanwhile(rendered)
         try:
             if reading is not None:
                 body, warnings, more = reading.result()
