@@ -1082,7 +1082,7 @@ def test_a_preamble_that_is_not_only_macros_is_told_at_once():
 def test_latex_blocks_of_journal_classes_are_read():
     """Copernicus' \\introduction[...] and \\conclusions headings, an equation in MDPI's
     adjustwidth, a centred paragraph, \\newline, and \\newpage as a page break."""
-    reading = read("\\introduction[Introduction and aims]\n\nOne.\\newline Two.\n\n"
+    reading = read("\\introduction[Introduction and \\textit{aims}]\n\nOne.\\newline Two.\n\n"
                    "\\begin{adjustwidth}{-\\extralength}{0cm}\n\\begin{equation}\na = b\n\\end{equation}\n"
                    "\\end{adjustwidth}\n\n\\newpage\n\n\\begin{center}\nCentred \\textit{text}.\n\\end{center}\n\n"
                    "\\conclusions\n\nEnd.\n")
@@ -1090,7 +1090,7 @@ def test_latex_blocks_of_journal_classes_are_read():
     epub = "".join(str(c.epub) for c in reading.body.chapters)
     printed = "".join(str(c.print) for c in reading.body.chapters)
     for html in (epub, printed):
-        assert ">Introduction and aims</h" in html and ">Conclusions</h" in html
+        assert ">Introduction and <em>aims</em></h" in html and ">Conclusions</h" in html
         assert "One.<br" in html and 'alttext="a = b"' in html and "Centred <em>text</em>." in html
     assert '<div class="pagebreak"></div>' in printed
 

@@ -293,8 +293,9 @@ local function block(text)
   end
   if command and SECTIONS[command] then
     local title = rest == "" and SECTIONS[command] or rest:match("^%[([^%]]*)%]$")
-    if title then
-      local inlines = pandoc.utils.blocks_to_inlines(pandoc.read(title, "markdown-raw_tex").blocks)
+    local read, document = read_latex(title or "")
+    local inlines = read and as_text(pandoc.utils.blocks_to_inlines(document.blocks))
+    if inlines then
       return pandoc.Header(1, inlines, {id = command})
     end
   end
