@@ -11,10 +11,12 @@ from lxml import etree
 
 from dataclasses import dataclass
 
+from imprint.body import locate, reader
 from imprint.body.chapters import EPUB, PRINT, Body, plain_text
 from imprint.body.pandoc import deadline_in
 from imprint.body.reader import Field, Setting, render_fields, start_body
 from imprint.errors import SourceError
+from imprint.source.shortcodes import SHORTCODE
 from imprint.theme import Theme
 from conftest import REPO
 
@@ -1077,6 +1079,20 @@ def test_a_preamble_that_is_not_only_macros_is_told_at_once():
     repeats: 12 definitions 6 s, each more doubling it): the build was stopped."""
     reading = read("".join(f"\\newcommand{{\\m{chr(97 + n)}}}[2]{{x}}   " for n in range(24)) + "\\hspace{1em}\n\nText.\n")
     assert [w.message.split(" (")[0] for w in reading.warnings] == ["raw tex is left out"]
+
+
+def test_long_lines_of_odd_text_are_read_in_linear_time():
+    """Patterns that backtracked over a long line (found by an audit, each timed at
+    growing sizes): a code line before a Quarto annotation list (cubic: 1.6 kB 2.7 s),
+    `$` that never closes beside inline R code, an unclosed `@{`, a run of `{`
+    before `#`, many `{{<`; each here is long enough to take hours as it was."""
+    long_code = "```r\nx" + " " * 8000 + "# <1>" + " " * 8000 + "y\n```\n\n1. One\n\n"
+    dollars = "`r 1` " + "$5 and " * 3000 + "\n\n"
+    reading = read(long_code + dollars + "{" * 30000 + "#\n")
+    assert "One" in both(reading)[0]
+    # (Pandoc itself takes minutes over these: the patterns alone)
+    assert reader._KEY.findall("@{" * 50000) == [] and locate._CITATION.findall("@{" * 50000) == []
+    assert SHORTCODE.findall("{{<" * 50000) == []
 
 
 def test_latex_blocks_of_journal_classes_are_read():

@@ -5,6 +5,6 @@
 
 function Div(div)
   local text = pandoc.write(pandoc.Pandoc({pandoc.Plain(pandoc.utils.blocks_to_inlines(div.content))}), "plain")
-  div.attributes["data-text"] = text:gsub("%s+$", "")
+  div.attributes["data-text"] = text:match("^(.*%S)") or ""  -- (trimmed in one pass)
   return div
 end

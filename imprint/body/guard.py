@@ -40,7 +40,10 @@ _BRACKET = re.compile(r"\\.|[\[\]]")
 _BACKTICKS = re.compile(r"`{%d,}" % (MAX_BACKTICKS + 1))
 _LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d{1,9}[.)]|#[.)]|\(?[a-zA-Z]{1,4}[.)])[ \t]")
 # What Pandoc reads before any bracket in it: code spans and TeX math ($[0, 1)$ is no link)
-_VERBATIM = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)|\$\$.+?\$\$|\$(?=\S)(?:\\.|[^$\\])+?(?<=\S)\$", re.S)
+# (a code span opens at a whole run of backticks, a formula not at an escaped dollar,
+# as Pandoc reads them: else the search was quadratic over a long run)
+_VERBATIM = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|\$\$.+?\$\$|(?<!\\)\$(?=\S)(?:\\.|[^$\\])+?(?<=\S)\$",
+                       re.S)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
-_CODE_SPAN = re.compile(r"(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)  # (within a paragraph)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)  # (within a paragraph)
 # Formulas as Pandoc's tex_math_dollars reads them: $$...$$, and $...$ with no space
 # inside its dollars and no digit right after the closing one.
 _MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?![\s$])(?:[^$\n\\]|\\.|\n(?![ \t]*\n))+?(?<![\s\\])\$(?!\d)", re.S)
@@ -144,7 +144,7 @@ class Source:
         return lines[min(index, len(lines) - 1)]
 
 
-_ATTRIBUTES_ID = re.compile(r"\{[^}\n]*?#([^\s}#]+)")
+_ATTRIBUTES_ID = re.compile(r"\{[^{}\n]*?#([^\s}#]+)")
 _SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
 _TEX_CITATION = re.compile(r"\\(?:[Cc]ite[pt]?|citealp|[Pp]arencite|[Tt]extcite|[Aa]utocite)\*?"
                            r"(?:\s*\[[^\]\n]{0,300}\]){0,2}\s*\{([^{}\n]{1,1000})\}")  # (as rawtex.lua's CITES)
@@ -158,4 +158,4 @@ def tex_citations(text: str) -> list[tuple[int, list[str]]]:
     return [(m.start(), [k.strip() for k in m.group(1).split(",") if k.strip()]) for m in _TEX_CITATION.finditer(text)]
 
 
-_CITATION = re.compile(r"(?<![\w.@])-?@(?:\{([^}]+)\}|([\w][\w:.#$%&\-+?<>~/]*))")
+_CITATION = re.compile(r"(?<![\w.@])-?@(?:\{([^{}]{1,1000})\}|([\w][\w:.#$%&\-+?<>~/]*))")

@@ -25,6 +25,7 @@ metadata, and given to their nodes (read_texts()).
 
 from __future__ import annotations
 
+import bisect
 import copy
 import html
 import json
@@ -163,20 +164,21 @@ _INLINE_R = re.compile(r"`(?:r|\{r\}) [^`]*`")
 def _code_out_of_math(line: str) -> str:
     """One line's formulas split around their inline R code (Pandoc's rule for
     `$`: a formula opens before a non-space, closes after one, not before a digit)."""
-    out, at = [], 0
+    out, at, closings = [], 0, _closings(line)
     while at < len(line):
         char = line[at]
         if char == "\\":
             out.append(line[at:at + 2])
             at += 2
         elif char == "`":  # (a code span outside a formula, R's or another: as written)
-            run = re.match(r"`+", line[at:]).group()
+            run = _BACKTICKS.match(line, at).group()
             end = line.find(run, at + len(run))
             end = len(line) if end < 0 else end + len(run)
             out.append(line[at:end])
             at = end
         elif char == "$" and line[at + 1:at + 2] not in ("", "$", " ", "\t"):
-            close = _closing_dollar(line, at + 1)
+            following = bisect.bisect_right(closings, at)
+            close = closings[following] if following < len(closings) else None
             body = line[at + 1:close] if close else ""
             if close is None or not _INLINE_R.search(body):
                 out.append(line[at:(close or at) + 1])
@@ -196,20 +198,28 @@ def _code_out_of_math(line: str) -> str:
     return "".join(out)
 
 
-def _closing_dollar(line: str, start: int) -> int | None:
-    """Where the formula opened before `start` closes, its R code spans skipped; None: it does not."""
-    at = start
+_BACKTICKS = re.compile(r"`+")
+
+
+def _closings(line: str) -> list[int]:
+    """Where in the line a formula may close, in order: a `$` after a non-space, not
+    before a digit, not escaped, not in inline R code (read once: one scan from each
+    opening `$` was quadratic over a long line of them)."""
+    found, at = [], 0
+    spans = [(m.start(), m.end()) for m in _INLINE_R.finditer(line)]
+    span = 0
     while at < len(line):
-        found = _INLINE_R.match(line, at)
-        if found:
-            at = found.end()
+        while span < len(spans) and spans[span][1] <= at:
+            span += 1
+        if span < len(spans) and spans[span][0] <= at:
+            at = spans[span][1]
         elif line[at] == "\\":
             at += 2
-        elif line[at] == "$" and not line[at - 1].isspace() and not line[at + 1:at + 2].isdigit():
-            return at
         else:
+            if line[at] == "$" and at and not line[at - 1].isspace() and not line[at + 1:at + 2].isdigit():
+                found.append(at)
             at += 1
-    return None
+    return found
 
 
 _KNITR = re.compile(r' imprint-knitr="([^"]*)"')
@@ -227,7 +237,7 @@ def knitr_read(written: str) -> tuple[dict[str, str], list[str]]:
 
 
 _R_LOGICAL = {"TRUE": "true", "T": "true", "FALSE": "false", "F": "false"}
-_R_NUMBER = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?L?$")
+_R_NUMBER = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?L?$")
 _OPTS_CHUNK = re.compile(r"\bopts_chunk\s*\$\s*set\s*\(")
 
 

@@ -123,7 +123,7 @@ local function display_math(text)
   if inner == nil or inner:find("\\begin%s*{" .. name .. "%*?}") then  -- (not one environment)
     return nil
   end
-  return pandoc.Math("DisplayMath", INNER[name] and inner or text:match("^%s*(.-)%s*$"))
+  return pandoc.Math("DisplayMath", INNER[name] and inner or text:match("^%s*(.*%S)") or "")
 end
 
 -- A float read by Pandoc's LaTeX reader: a Figure (its id the \label's, which
@@ -287,7 +287,8 @@ local function block(text)
   if math then
     return pandoc.Para{math}
   end
-  local command, rest = text:match("^%s*\\(%a+)%s*(.-)%s*$")
+  local command, rest = text:match("^%s*\\(%a+)%s*(.*)$")
+  rest = rest and (rest:match("^(.*%S)") or "")
   if command and BREAKS[command] and rest == "" then
     return pandoc.Para{pandoc.Span({}, {class = "imprint-pagebreak"})}
   end

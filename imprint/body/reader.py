@@ -33,7 +33,7 @@ from .quarto import code_out_of_math, mark_cells, read_texts, text_references, w
 from .structure import Analysis, Context, _outline, analyse
 
 HERE = Path(__file__).parent
-_KEY = re.compile(r"@\{([^}]+)\}|@([\w][\w:.#$%&\-+?<>~/]*)")
+_KEY = re.compile(r"@\{([^{}]{1,1000})\}|@([\w][\w:.#$%&\-+?<>~/]*)")
 # (raw TeX the reading may turn into text, an HTML label for LaTeX's: rawtex.lua)
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+|<span data-label=")
 

@@ -225,7 +225,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             lines = self.source.attribute_ids()[0].get(name)
             if lines:
                 return lines[0]
-            line = self.source.first(re.compile(r"\{[^}\n]*#" + re.escape(name) + r"[\s}]"), code=True)  # (code's)
+            line = self.source.first(re.compile(r"\{[^{}\n]*#" + re.escape(name) + r"[\s}]"), code=True)  # (code's)
             if line:
                 return line
         return self.source.first(re.compile(r"\\label\{" + re.escape(ident).replace("\\-", "[-:]") + r"\}"),
@@ -248,7 +248,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             previous = level
             text = _heading_text(node, self.context.quotes)
             if not text:
-                self.problem(self.source.take(re.compile(r"^#{1,6}\s*(\{[^}]*\})?\s*$", re.M)),
+                self.problem(self.source.take(re.compile(r"^#{1,6}[ \t]*(?:\{[^}\n]*\}[ \t]*)?$", re.M)),
                              "this heading has no text", hint="write its title after the #, or delete the line")
             number = ""
             unnumbered = "unnumbered" in classes or "unlisted" in classes
@@ -335,9 +335,9 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                 lines = note(code).get("text", code["c"][1]).split("\n")
                 marks = {}
                 for number, line in enumerate(lines):
-                    match = _ANNOTATION.match(line)
+                    match = _ANNOTATION.search(line)
                     if match:
-                        lines[number], marks[number] = match.group(1), match.group(2)
+                        lines[number], marks[number] = line[:match.start()].rstrip(" \t"), match.group(1)
                 if marks:
                     annotate(code, text="\n".join(lines), annotations=marks)
                     annotate(after, code_annotations=True)
@@ -459,7 +459,9 @@ def _only_macros(text: str) -> bool:
 
 
 # A code line's annotation (Quarto): a comment of the language holding <n>, at the line's end.
-_ANNOTATION = re.compile(r"^(.*?)[ \t]*(?:#|//|--|%%?|;|/\*|<!--)[ \t]*<(\d+)>[ \t]*(?:\*/|-->)?[ \t]*$")
+# (searched for, its code the line before it: a pattern that matched the code too
+# took cubic time over a long line)
+_ANNOTATION = re.compile(r"(?:#|//|--|%%?|;|/\*|<!--)[ \t]*<(\d+)>[ \t]*(?:(?:\*/|-->)[ \t]*)?$")
 
 
 def _block_lists_under(blocks: list[Node]) -> Iterator[list[Node]]:

@@ -17,7 +17,7 @@ from lxml import etree
 from ..files import file_url, make_url_fetcher, read_bytes
 
 SVG_WIDTH_MIN, SVG_WIDTH_MAX = 800, 1600  # pixels of an SVG figure's PNG: sharp on a phone, small in the book
-_LENGTH = re.compile(r"^\s*([\d.]+)\s*(px|pt|pc|mm|cm|in)?\s*$")
+_LENGTH = re.compile(r"^\s*([\d.]+)\s*(?:(px|pt|pc|mm|cm|in)\s*)?$")
 _PX = {"px": 1, None: 1, "pt": 4 / 3, "pc": 16, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96}
 
 

@@ -192,7 +192,9 @@ AUTHOR = {
                     "type": "string",
                     # (printed as a mailto: link: no scheme of its own, nothing a URL would read
                     # as a path, a query or another address)
-                    "pattern": r'^[^@\s:/\\?#<>"(),;\[\]]+@[^@\s:/\\?#<>"(),;\[\]]+\.[^@\s:/\\?#<>"(),;\[\]]+$',
+                    # (the dot found after the domain is known to run to the end: linear)
+                    "pattern": r'^[^@\s:/\\?#<>"(),;\[\]]+@(?=[^@\s:/\\?#<>"(),;\[\]]+$)'
+                               r'[^@\s:/\\?#<>"(),;\[\]]+?\.[^@\s:/\\?#<>"(),;\[\]]',
                     "description": "E-mail address (printed for the corresponding author, as a mailto: link).",
                     "x-hint": "write an e-mail address such as name@example.org (without mailto:)",
                     "x-problem": "is not an e-mail address",

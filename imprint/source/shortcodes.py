@@ -29,7 +29,7 @@ from .frontmatter import Located, format_path
 if TYPE_CHECKING:
     from ..settings import Settings
 
-SHORTCODE = re.compile(r"\{\{\{<(?P<escaped>.*?)>\}\}\}|\{\{<(?P<inner>.*?)>\}\}")
+SHORTCODE = re.compile(r"\{\{\{<(?P<escaped>.{0,1000}?)>\}\}\}|\{\{<(?P<inner>.{0,1000}?)>\}\}")  # (bounded: linear)
 FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 ARGUMENT = re.compile(r""""[^"]*"|'[^']*'|\S+""")
 NO_SHORTCODES = re.compile(r"""\bshortcodes\s*=\s*(?:false|"false"|'false')""")
@@ -143,7 +143,7 @@ class Expander:
         if len(chain) >= MAX_DEPTH:
             raise Unknown("names values that name others more than ten deep")
         value = self._value(name, key)
-        text = re.sub(r"\s*\n\s*", " ", value.strip())
+        text = re.sub(r"(?<!\s)\s*\n\s*", " ", value.strip())
         if "{{" in text:
             text = self._expand_span(text, 0, file, lambda offset: line, field, chain + ((name, key),))
         return text

@@ -363,7 +363,7 @@ def _move(located: Located, old: tuple, new: tuple) -> None:
 
 
 # The definitions of a LaTeX preamble that Pandoc applies to the formulas it reads.
-_MACRO = re.compile(r"^\s*\\(?:newcommand|renewcommand|providecommand|DeclareMathOperator\*?|def)\b.*$", re.M)
+_MACRO = re.compile(r"^[ \t]*\\(?:newcommand|renewcommand|providecommand|DeclareMathOperator\*?|def)\b.*$", re.M)
 
 
 def tex_macros(data: dict, read: Any) -> list[str]:

@@ -125,7 +125,7 @@ def _too_large(what: str, number: int) -> jinja2.TemplateRuntimeError:
                                        f"(at most {MAX_REPEAT:,})")
 
 
-_PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\d+|\*)?(?:\.(\d+|\*))?")
+_PRINTF = re.compile(r"%(?:\([^)%]*\))?[-#0 +]*(\d+|\*)?(?:\.(\d+|\*))?")
 
 
 def _check_printf(text: str, args: Any) -> None:
