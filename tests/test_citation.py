@@ -147,3 +147,25 @@ def test_tex_math_and_yaml_markdown_in_a_listed_work_are_told(tmp_path):
         ("source/b/more.yaml", 2, "the title of 'y' holds Markdown (*Markdown*): the reference list prints it as "
                                   "written"),
         ("source/b/refs.bib", 1, "the title of 'k' holds TeX math ($H_2O$): the reference list prints it as written")]
+
+
+def test_bibtex_titles_are_sentence_cased_only_for_english_as_pandoc_s_citeproc_does(tmp_path):
+    """Pandoc's citeproc sentence-cases the title of an entry it takes as English:
+    one whose `langid` is English, or without one in an English article. Imprint
+    converts the .bib with Pandoc's BibTeX reader alone, which took every entry
+    without one as English: a Russian article printed "in memory of VI zubov"."""
+    from imprint.body import bibliography, pandoc
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@inproceedings{a, title = {Modelling of Heart Valves in Memory of VI Zubov}, author = {Doe, J.},"
+                   " year = 2015}\n@book{b, langid = {english}, title = {The Art of Valves}, year = 2015}\n"
+                   "@book{c, langid = {russian}, title = {Клапаны Сердца}, year = 2015}\n", encoding="utf-8")
+
+    def titles(lang):
+        records, problems, _ = bibliography.load(tmp_path, (bib,), (), None, pandoc.deadline_in(60), lang)
+        assert problems == []
+        return {key: (r.csl["title"], r.csl.get("language")) for key, r in records.items()}
+
+    assert titles("ru") == {"a": ("Modelling of Heart Valves in Memory of VI Zubov", None),
+                            "b": ("The art of valves", "en-US"), "c": ("Клапаны Сердца", "ru-RU")}
+    assert titles("en-US")["a"] == ("Modelling of heart valves in memory of VI zubov", None)

@@ -54,15 +54,17 @@ class Record:
 
 
 def load(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...], wanted: set[str] | None,
-         deadline: float) -> tuple[dict[str, Record], list[Problem], set[str]]:
+         deadline: float, lang: str = "en-US") -> tuple[dict[str, Record], list[Problem], set[str]]:
     """The records an article may cite, by key: those of its own files, then
     those of the publication's `shared` files that its own do not have; and
     every key of these files (for the messages about one mistyped). `wanted` is
     every key the article could cite (None: all of them, as `nocite: @*` asks).
     A key given twice within the article's files, or within the shared ones,
-    is a Duplicate (a warning: the later entry is used)."""
-    own, problems = _load_all(root, files, wanted, deadline)
-    common, more = _load_all(root, tuple(f for f in shared if f not in files), wanted, deadline)
+    is a Duplicate (a warning: the later entry is used). `lang`: the article's, in
+    which BibTeX's entries without `langid` are written (Pandoc's citeproc reads
+    them so: an English title is sentence-cased only in an English article)."""
+    own, problems = _load_all(root, files, wanted, deadline, lang)
+    common, more = _load_all(root, tuple(f for f in shared if f not in files), wanted, deadline, lang)
     merged = {**common, **own}
     known = set(merged)
     for path in files + shared:
@@ -93,12 +95,12 @@ def _keys(root: Path, path: Path, deadline: float) -> set[str]:
 
 
 def _load_all(root: Path, files: tuple[Path, ...], wanted: set[str] | None,
-              deadline: float) -> tuple[dict[str, Record], list[Problem]]:
+              deadline: float, lang: str) -> tuple[dict[str, Record], list[Problem]]:
     records: dict[str, Record] = {}
     problems: list[Problem] = []
     for path in files:
         try:
-            found, file_problems = _load_file(root, path, wanted, deadline)
+            found, file_problems = _load_file(root, path, wanted, deadline, lang)
         except SourceError as error:
             problems.extend(error.problems)
             continue
@@ -116,13 +118,13 @@ def _load_all(root: Path, files: tuple[Path, ...], wanted: set[str] | None,
 
 
 def _load_file(root: Path, path: Path, wanted: set[str] | None,
-               deadline: float) -> tuple[list[Record], list[Problem]]:
+               deadline: float, lang: str) -> tuple[list[Record], list[Problem]]:
     with stage(f"reading the bibliography {display(path, root)}"):  # (for a unit stopped at the time limit)
-        return _read_file(root, path, wanted, deadline)
+        return _read_file(root, path, wanted, deadline, lang)
 
 
 def _read_file(root: Path, path: Path, wanted: set[str] | None,
-               deadline: float) -> tuple[list[Record], list[Problem]]:
+               deadline: float, lang: str) -> tuple[list[Record], list[Problem]]:
     file = display(path, root)
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
@@ -131,7 +133,7 @@ def _read_file(root: Path, path: Path, wanted: set[str] | None,
     stamp = path.resolve().stat()
     if kind in ("biblatex", "bibtex"):
         index = _bibtex_index(root, path, stamp.st_mtime_ns, stamp.st_size)
-        return _convert_bibtex(index, kind, file, wanted, deadline, pandoc.cache_in(root))
+        return _convert_bibtex(index, kind, file, wanted, deadline, pandoc.cache_in(root), lang)
     if kind == "ris":
         found, problems = _ris(root, path, stamp.st_mtime_ns, stamp.st_size, deadline)
     elif kind == "csljson":
@@ -241,19 +243,20 @@ def _entry_end(text: str, start: int, opening: str) -> tuple[int | None, int]:
 
 
 def _convert_bibtex(index: _BibIndex, kind: str, file: str, wanted: set[str] | None,
-                    deadline: float, cache: Path | None = None) -> tuple[list[Record], list[Problem]]:
+                    deadline: float, cache: Path | None = None,
+                    lang: str = "en-US") -> tuple[list[Record], list[Problem]]:
     keys = list(index.entries) if wanted is None else _with_parents(index, wanted)
     records: list[Record] = []
     problems = list(index.problems)
     for start in range(0, len(keys), CHUNK):
         part = [index.entries[k] for k in keys[start:start + CHUNK]]
         try:
-            converted = _pandoc_records(index.shared, part, kind, file, deadline, cache)
+            converted = _pandoc_records(index.shared, part, kind, file, deadline, cache, lang)
         except _Unreadable:
             converted = []
             for entry in part:  # which entry? each on its own
                 try:
-                    converted += _pandoc_records(index.shared, [entry], kind, file, deadline, cache)
+                    converted += _pandoc_records(index.shared, [entry], kind, file, deadline, cache, lang)
                 except _Unreadable as error:
                     problems.append(Problem(file, f"Pandoc cannot read this entry: {error}", line=entry.line,
                                             hint="check its braces, quotes and commas"))
@@ -284,14 +287,32 @@ class _Unreadable(Exception):
 
 
 def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, deadline: float,
-                    cache: Path | None = None) -> list[dict]:
-    text = shared + "\n" + "\n".join(e.text for e in entries)
+                    cache: Path | None = None, lang: str = "en-US") -> list[dict]:
+    """The entries as CSL-JSON. Pandoc's citeproc sentence-cases the title of an
+    entry it takes as English: one with an English `langid`, or none in an English
+    document. Its BibTeX reader, run alone, takes every entry without one as English
+    (under --sandbox, whatever LANG says): so an entry without one is given the
+    article's language as its `langid` here, and the `language` that gives it taken
+    out again (the record says no more than the entry did)."""
+    english = lang.lower().split("-")[0] == "en"
+    told = set() if english else {e.key for e in entries if not _LANGUAGE_FIELD.search(e.text)}
+    text = shared + "\n" + "\n".join(_ENTRY_OPENING.sub(lambda m: f"{m.group()} langid = {{{lang}}},", e.text, 1)
+                                      if e.key in told else e.text for e in entries)
     try:
         output, _ = pandoc.run(["-f", kind, "-t", "csljson"], text.encode("utf-8"),
                                what=f"the bibliography {file}", file=file, deadline=deadline, cache=cache)
     except pandoc.PandocFailed as error:
         raise _Unreadable(error.first_line) from None
-    return json.loads(output)
+    records = json.loads(output)
+    for record in records:
+        if str(record.get("id")) in told:
+            record.pop("language", None)
+    return records
+
+
+# (an entry's opening, `@article{key,`: where a field is added; the fields that give its language)
+_ENTRY_OPENING = re.compile(r"^\s*@\w+\s*[{(]\s*[^,\s]+\s*,")
+_LANGUAGE_FIELD = re.compile(r"\b(?:langid|language|hyphenation)\s*=", re.I)
 
 
 # -- RIS, CSL-JSON, CSL-YAML

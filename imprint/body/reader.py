@@ -101,7 +101,7 @@ def start_body(setting: Setting) -> "BodyReading":
         cited = text + "\n".join(f.text for f in setting.cited_fields)
         wanted = None if "*" in setting.nocite else _candidate_keys(cited) | set(setting.nocite)
         records, found, known = bibliography.load(setting.root, setting.bibliography,
-                                                  setting.shared_bibliography, wanted, setting.deadline)
+                                                  setting.shared_bibliography, wanted, setting.deadline, setting.lang)
         problems += [p for p in found if not isinstance(p, bibliography.Duplicate)]
         said += [p for p in found if isinstance(p, bibliography.Duplicate)]
     for key in setting.nocite if not setting.unread_bibliography else ():
