@@ -386,6 +386,26 @@ def test_an_article_without_lang_is_english_as_pandoc_reads_it(tmp_path):
         "articles"]
 
 
+def test_pandoc_crossref_settings_are_its_prefixes_and_titles(tmp_path):
+    """pandoc-crossref's `figPrefix`, `eqnPrefix`, `figureTitle`... in the front
+    matter, or in the pandoc-crossref.yaml it reads beside the text: a Russian paper
+    with `figPrefix: ""` printed «рис. рис. 5» where its author wrote «рис. [@fig:x]»."""
+    loaded, article = load(project(tmp_path, """---
+title: T
+lang: ru
+figPrefix: ""
+eqnPrefix: [ур., ур.]
+figureTitle: Рисунок
+autoSectionLabels: true
+---
+""", files={"a/pandoc-crossref.yaml": "figPrefix: fig.\ntblPrefix: \"\"\ntitleDelim: \":\"\n"}))
+    assert loaded.problems == ()
+    assert dict(article.crossref_prefixes) == {"fig": "", "eq": "ур.", "tbl": "", "fig-title": "Рисунок",
+                                               "title-delim": ":"}
+    ignored = [w for w in messages(loaded.warnings) if "ignored the fields" in w]
+    assert ignored and "autoSectionLabels" in ignored[0] and "figPrefix" not in ignored[0]
+
+
 def test_crossref_prefixes_are_read_and_other_settings_ignored(tmp_path):
     loaded, article = load(project(tmp_path, """---
 title: T

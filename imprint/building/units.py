@@ -217,7 +217,8 @@ def inputs(manuscript: Manuscript, theme: Theme) -> tuple[Path, ...]:
     the publication file (which every unit depends on)."""
     article = manuscript.article
     found = [article.path, *article.bibliography, *(a.image.path for a in manuscript.body.assets),
-             article.path.parent / "_quarto.yml", article.path.parent / "_variables.yml"]  # (Quarto's, if there)
+             article.path.parent / "_quarto.yml", article.path.parent / "_variables.yml",  # (Quarto's, if there)
+             article.path.parent / "pandoc-crossref.yaml"]
     if article.cover_image:
         found.append(article.cover_image)
     if article.csl.endswith(".csl"):

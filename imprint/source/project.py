@@ -134,7 +134,8 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
 def project_files(settings: Settings) -> tuple[Path, ...]:
     """A Quarto project's files every article may take from (listed whether there
     or not, so that one added later makes every article stale)."""
-    return (settings.source_dir / "_quarto.yml", settings.source_dir / "_variables.yml")
+    return (settings.source_dir / "_quarto.yml", settings.source_dir / "_variables.yml",
+            settings.source_dir / "pandoc-crossref.yaml")
 
 
 def find_articles(settings: Settings) -> list[Path]:
@@ -268,7 +269,13 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     if not isinstance(located.data, dict):
         return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)], []
     # (journal templates' forms: JOSS, papaja, Copernicus; as Quarto's)
-    warnings: list[Problem] = templates.normalise(located)
+    crossref_file = find_project_file(templates.CROSSREF_FILE, folder, settings.source_dir)
+    try:
+        crossref = load_yaml(read_text(settings.root, crossref_file, "pandoc-crossref settings"),
+                             display(crossref_file, settings.root)).data if crossref_file else None
+    except SourceError as error:
+        return None, problems + list(error.problems), []
+    warnings: list[Problem] = templates.normalise(located, crossref if isinstance(crossref, dict) else None)
     macros = templates.tex_macros(located.data, lambda name: read_text(settings.root, folder / name, "header file"))
     if macros:  # (the preamble's macros, which Pandoc applies to the formulas, before the text, its lines kept)
         body, body_line = "\n".join(macros) + "\n\n" + body, body_line - len(macros) - 1

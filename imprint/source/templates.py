@@ -62,13 +62,16 @@ _NUMBERS = re.compile(rf"[\s,;]*[\d{MARKS}][\d\s,;{MARKS}]*")  # ("1, 2", and "1
 PLACEHOLDERS = ("author", "authors", "date", "subtitle", "abstract", "keywords")
 
 
-def normalise(located: Located) -> list[Problem]:
+def normalise(located: Located, crossref_file: dict | None = None) -> list[Problem]:
     """The front matter's templates' forms, rewritten in place as Quarto's;
     a template's empty placeholders (`author: ''`) left out; LaTeX's commands in
-    the authors' and affiliations' text (a warning each)."""
+    the authors' and affiliations' text (a warning each); pandoc-crossref's
+    settings (given in the front matter, or in `crossref_file`, its
+    pandoc-crossref.yaml) as Quarto's `crossref:`."""
     data = located.data
     if not isinstance(data, dict):
         return []
+    _pandoc_crossref(located, data, crossref_file or {})
     for key in [k for k in PLACEHOLDERS if isinstance(data.get(k), str) and not data[k].strip()]:
         del data[key]
     _template_values(located, data)
@@ -117,6 +120,36 @@ def normalise(located: Located) -> list[Problem]:
         _move(located, ("running", "title"), ("short-title",))
     return [warning for key in ("author", "authors", "affiliation", "affiliations") if key in data
             for warning in _tex_in_text(located, (key,), data[key])]
+
+
+# pandoc-crossref's settings of the words it prints, by Quarto's names for them.
+PANDOC_CROSSREF = {"figPrefix": "fig-prefix", "tblPrefix": "tbl-prefix", "eqnPrefix": "eq-prefix",
+                   "secPrefix": "sec-prefix", "lstPrefix": "lst-prefix", "figureTitle": "fig-title",
+                   "tableTitle": "tbl-title", "listingTitle": "lst-title", "titleDelim": "title-delim"}
+CROSSREF_FILE = "pandoc-crossref.yaml"  # (pandoc-crossref reads it from where Pandoc runs: the article's folder)
+
+
+def _pandoc_crossref(located: Located, data: dict, from_file: dict) -> None:
+    """`figPrefix: "рис."` (a list: its first, the singular) as `crossref: {fig-prefix:
+    "рис."}`, where `crossref:` does not say it; the front matter's before its file's."""
+    crossref = data.get("crossref")
+    if crossref is False or crossref is not None and not isinstance(crossref, dict):
+        return
+    for source in (data, from_file if isinstance(from_file, dict) else {}):
+        for key, quarto in PANDOC_CROSSREF.items():
+            value = source.get(key)
+            if isinstance(value, list):
+                value = value[0] if value else ""
+            if value is None or isinstance(value, (dict, list)) or quarto in (data.get("crossref") or {}):
+                continue
+            data.setdefault("crossref", {})[quarto] = "" if value is False else str(value)
+            place = ("crossref", quarto)
+            if source is data:
+                located.lines[place] = located.line_of((key,))
+                del data[key]
+            else:
+                located.lines[place] = located.line_of(("crossref",)) if "crossref" in located.lines else 1
+            located.lines.setdefault(("crossref",), located.lines[place])
 
 
 def _top_affiliations(located: Located, data: dict) -> tuple[str, list]:
