@@ -743,3 +743,14 @@ def test_from_switches_pandoc_extensions_on_and_off(tmp_path):
         (4, "the text is read as Pandoc's markdown (Quarto's), not gfm"),
         (4, "the extension +yaml_metadata_block is left as Imprint sets it (front matter is read by Imprint, "
             "HTML in the text stays text)")]
+
+
+def test_a_field_given_no_value_is_absent_and_content_fields_are_said_ignored(tmp_path):
+    """`keywords:` with nothing after it (a template's placeholder) is absent, as
+    Pandoc reads it (it was an error); Pandoc's `thanks`, `institute`, `rights`...
+    hold text a reader would see: said to be ignored, not ignored in silence."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\nkeywords:\nabstract:\nauthor:\n"
+                                             "thanks: Funded by the grant.\ninstitute: A University\n---\n"))
+    assert loaded.problems == () and article.keywords == () and article.abstract is None
+    assert [w.message for w in loaded.warnings] == [
+        "ignored the fields Imprint does not know: thanks (line 7), institute (line 8)"]

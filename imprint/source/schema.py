@@ -344,10 +344,12 @@ FOREIGN_FIELDS = (
 
 # Every top-level option of Quarto's own schema (quarto-cli src/resources/schema/
 # document-*.yml and project.yml, as of 2026-07): what Imprint does not declare
-# itself is accepted and ignored, like FOREIGN_FIELDS. A field that neither
+# itself is accepted and ignored, like FOREIGN_FIELDS; but for those that hold
+# text a reader would see (`thanks`, `institute`, `description`, `subject`,
+# `rights`, `abstract-title`), which are listed among the fields ignored. A field that neither
 # knows is ignored too, with a note (quarto_project.set_aside_unknown).
 QUARTO_OPTIONS = tuple("""
-    CJKmainfont CJKoptions abbreviations about abstract abstract-title adjusting affiliation aliases
+    CJKmainfont CJKoptions abbreviations about abstract  adjusting affiliation aliases
     anchor-sections appendix-cite-as appendix-style article ascii aspectratio author author-meta
     auto-animate auto-animate-duration auto-animate-easing auto-animate-styles auto-animate-unmatched
     auto-play-media auto-slide auto-slide-method auto-slide-stoppable auto-stretch axe background-transition
@@ -359,7 +361,7 @@ QUARTO_OPTIONS = tuple("""
     code-tools codefont colorlinks colortheme colorthemeoptions columns comments contrastcolor contributor
     controls controls-back-arrows controls-layout controls-tutorial copyright coverage creator crossref
     crossrefs-hover csl css css-property-processing daemon daemon-restart data-dir date date-format
-    date-meta date-modified debug default-image-extension default-timing defaults description
+    date-meta date-modified debug default-image-extension default-timing defaults 
     description-meta df-print dir disable-layout display document-css documentclass doi dpi dump-args editor
     editor_options email-obfuscation email-version embed-resources embedded enabled engine engines eol
     epub-chapter-level epub-cover-image epub-fonts epub-metadata epub-subdirectory epub-title-page
@@ -372,7 +374,7 @@ QUARTO_OPTIONS = tuple("""
     ibooks identifier identifier-prefix ignore-args image image-alt image-height image-lazy-loading
     image-width include-after include-after-body include-before include-before-body include-in-header
     includesource incremental indent indented-code-classes indenting innertheme innerthemeoptions input-file
-    input-files institute interlinespace ipynb ipynb-filters ipynb-output ipynb-shell-interactivity journal
+    input-files  interlinespace ipynb ipynb-filters ipynb-output ipynb-shell-interactivity journal
     julia jump-to-slide jupyter keep-hidden keep-ipynb keep-md keep-source keep-tex keep-typ keyboard
     keywords knitr lang language latex-auto-install latex-auto-mk latex-clean latex-input-paths
     latex-makeindex latex-makeindex-opts latex-max-runs latex-min-runs latex-output-dir latex-tinytex
@@ -392,13 +394,13 @@ QUARTO_OPTIONS = tuple("""
     pdf-page-height-offset pdf-separate-fragments pdf-standard pdfa pdfaiccprofile pdfaintent
     plotly-connected pointsize prefer-html preload-iframes preserve-tabs preview-links preview-mode progress
     project quarto-required reference-doc reference-location relation repo-actions request-headers
-    resource-path resources respect-user-color-scheme respond-to-hash-changes revealjs-url rights rtl s5-url
+    resource-path resources respect-user-color-scheme respond-to-hash-changes revealjs-url  rtl s5-url
     sansfont sansfontoptions scroll-view scrollable scrolling search secnumdepth section section-divs
     section-numbering section-titles self-contained self-contained-math server shift-heading-level-by
     shortcodes shorthands show-notes show-slide-number shuffle slide-level slide-number slide-tone
-    slideous-url slidy-url smaller smooth-scroll split-level strip-comments subject subtitle
+    slideous-url slidy-url smaller smooth-scroll split-level strip-comments  subtitle
     syntax-definition syntax-definitions syntax-highlighting tab-stop tabsets tags template
-    template-partials thanks theme themeoptions theorem-appearance title title-block-banner
+    template-partials  theme themeoptions theorem-appearance title title-block-banner
     title-block-banner-color title-block-categories title-block-style title-meta title-prefix
     title-slide-attributes title-slide-style titlegraphic to toc toc-depth toc-expand toc-indent
     toc-location toc-title toccolor top-level-division touch trace track-changes transition transition-speed

@@ -74,6 +74,8 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
     _pandoc_crossref(located, data, crossref_file or {})
     for key in [k for k in PLACEHOLDERS if isinstance(data.get(k), str) and not data[k].strip()]:
         del data[key]
+    for key in [k for k, v in data.items() if v is None]:  # (`keywords:` with nothing: absent, as Pandoc reads it)
+        del data[key]
     _template_values(located, data)
     where, top = _top_affiliations(located, data)
     ids = {str(a["id"]) for a in top if isinstance(a, dict) and "id" in a}
