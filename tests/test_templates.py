@@ -556,3 +556,12 @@ Text $\\Voters$ and $\\E$.
     assert loaded.problems == ()
     assert article.body.startswith("\\newcommand{\\Voters}{\\mathcal{I}}\n\\DeclareMathOperator{\\E}{\\mathbb{E}}\n\n")
     assert article.body_line + article.body.count("\n", 0, article.body.index("Text")) == 13
+
+
+def test_a_language_without_words_in_styles_is_said_to_print_english(tmp_path):
+    """A Spanish article printed "Abstract", "Table 1." and "References" in silence."""
+    project(tmp_path, "---\ntitle: T\nlang: es\nauthor: Ana Ruiz\ndate: 2024-01-01\nabstract: Un resumen.\n---\n\nTexto.\n")
+    report = build(Settings.for_project(tmp_path, formats=("epub",), environ={}))
+    assert not report.problems
+    assert [(w.line, w.message.split(":")[0]) for w in report.warnings] == [
+        (3, "styles/locales/ has no words for the language 'es'")]

@@ -203,7 +203,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
             problems += error.problems
             warnings = error.warnings
             reading = None
-        warnings = tuple(field_warnings) + tuple(warnings)
+        warnings = tuple(field_warnings) + tuple(warnings) + _words_of(article, theme)
         if cited and not problems:
             formatting = _start_reference(article, rendered, style, t, setting, problems, lines_ahead)
         lines: list[tuple[Markup, str] | None] = [None, None]
@@ -400,6 +400,18 @@ def metadata_text(markup: str) -> str:
     control line breaks (a word joiner after a range's dash, a soft hyphen), which a
     reference manager would store as part of the title."""
     return plain_text(without_note_marks(markup)).replace("\u2060", "").replace("\u00ad", "")
+
+
+def _words_of(article: Article, theme: Theme) -> tuple[Problem, ...]:
+    """A warning when the article's language has no words in styles/locales/: its
+    editions' own words ("Abstract", "Table 1.", "References") are English's."""
+    if theme.has_words(article.lang):
+        return ()
+    file, line = article.locate("lang")
+    return (Problem(file, f"styles/locales/ has no words for the language '{article.lang}': the editions' own "
+                          "words (Abstract, Table 1., References, About the authors) are printed in English", line=line,
+                    hint=f"add styles/locales/{article.lang.split('-')[0]}.yaml: a copy of Imprint's "
+                         "styles/locales/en.yaml with its words in the language"),)
 
 
 def markdown_fields(article: Article) -> list[Field]:

@@ -232,6 +232,11 @@ class Theme:
             display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
         )
 
+    def has_words(self, lang: str) -> bool:
+        """Whether styles/locales/ has the words of `lang` (else strings() gives English's)."""
+        return any((entry.dir / LOCALES / f"{candidate}.yaml").exists() for candidate in (lang, lang.split("-")[0])
+                   for entry in self.path)
+
     def _quotation_marks(self) -> Mapping[str, str]:
         """styles/locales/quotation-marks.yaml: each language's marks (double open and
         close, single open and close), for a passage in a language that has no
