@@ -754,3 +754,13 @@ def test_a_field_given_no_value_is_absent_and_content_fields_are_said_ignored(tm
     assert loaded.problems == () and article.keywords == () and article.abstract is None
     assert [w.message for w in loaded.warnings] == [
         "ignored the fields Imprint does not know: thanks (line 7), institute (line 8)"]
+
+
+def test_a_name_whose_given_part_has_digits_is_said_to_be_no_name(tmp_path):
+    """RUDN's lab report template: `author: "Манаева В.Е., НФИбд-01-20"` printed
+    «НФИбд-01-20 Манаева В.Е.» in the byline, without a word."""
+    loaded, article = load(project(tmp_path, '---\ntitle: T\nlang: ru\nauthor: "Манаева В.Е., НФИбд-01-20"\n---\n'))
+    assert [(w.line, w.message.split(" is read")[0]) for w in loaded.warnings] == [
+        (4, "'Манаева В.Е., НФИбд-01-20'")]
+    loaded, _ = load(project(tmp_path / "b", '---\ntitle: T\nlang: en\nauthor: "Doe, Jane"\n---\n'))
+    assert loaded.warnings == ()

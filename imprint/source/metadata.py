@@ -399,7 +399,13 @@ class ArticleBuilder:
 
     def _author(self, path: tuple, entry: Any, refs: dict) -> Author:
         if isinstance(entry, str):
-            return Author(name=parse_name(entry))
+            name = parse_name(entry)
+            if "," in entry and any(c.isdigit() for c in name.given or ""):  # ("Манаева В.Е., НФИбд-01-20")
+                self._problem(path, f"'{entry.strip()}' is read as the family name '{name.family}' and the given "
+                              f"name '{name.given}', which has digits: a group or an id, not a name?",
+                              hint=f"write the name alone (author: {entry.split(',')[0].strip()}), and what "
+                                   "follows it elsewhere (a note, an affiliation)", warning=True)
+            return Author(name=name)
         affiliations_raw = entry.get("affiliations", entry.get("affiliation", []))
         if not isinstance(affiliations_raw, list):
             affiliations_raw = [affiliations_raw]
