@@ -1095,6 +1095,12 @@ def test_long_lines_of_odd_text_are_read_in_linear_time():
     assert SHORTCODE.findall("{{<" * 50000) == []
 
 
+def test_the_lists_of_the_multiple_bibliographies_filter_are_said_to_stay_empty():
+    reading = read("# Sources\n\n::: {#refs_sources}\n:::\n\n# Literature\n\n::: {#refs-main}\n:::\n")
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
+        (3, "the div #refs_sources stays empty"), (8, "the div #refs-main stays empty")]
+
+
 def test_latex_blocks_of_journal_classes_are_read():
     """Copernicus' \\introduction[...] and \\conclusions headings, an equation in MDPI's
     adjustwidth, a centred paragraph, \\newline, and \\newpage as a page break."""

@@ -83,6 +83,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     if steps.divs(blocks):  # (Quarto's figure and table divs became figures and tables)
         steps.nodes, steps.order, _ = index(blocks)
     steps.conditions()
+    steps.other_reference_lists()
     steps.chunk_figures()
     steps.ids()
     steps.colon_ids()
@@ -322,6 +323,17 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                     hidden.append(dialect)
             if hidden:
                 annotate(node, hidden_in=hidden)
+
+    def other_reference_lists(self) -> None:
+        """`::: {#refs_sources}` (the multiple-bibliographies filter's lists, one per
+        `bibliography_sources:` file): Imprint makes one list, at `#refs` or at the
+        end; such a div would print its heading over nothing, in silence."""
+        for node in self.each("Div"):
+            ident = attr(node)[0]
+            if re.fullmatch(r"refs[_-]\w+", ident) and not node["c"][1]:
+                self.warn(self._id_line(ident), f"the div #{ident} stays empty: Imprint makes one reference list, "
+                          "of every work cited (where ::: {#refs} ::: stands, else at the end)",
+                          hint="keep one list: write ::: {#refs} ::: under one heading and delete the others")
 
     def code_annotations(self) -> None:
         """Quarto's code annotations: code lines that end in a comment `# <1>`, and
