@@ -565,3 +565,24 @@ def test_a_language_without_words_in_styles_is_said_to_print_english(tmp_path):
     assert not report.problems
     assert [(w.line, w.message.split(":")[0]) for w in report.warnings] == [
         (3, "styles/locales/ has no words for the language 'es'")]
+
+
+def test_an_author_or_licence_written_as_a_markdown_link_is_read_so(tmp_path):
+    """Pandoc reads metadata strings as Markdown: `- '[Eleanor Roosevelt](mailto:...)'`
+    printed its brackets in the byline, and the citation line took "Roosevelt](..." as
+    a family name; a licence's `[CC BY 4.0](https://...)` printed as written."""
+    loaded, article = load(project(tmp_path, """---
+title: T
+lang: en
+author:
+  - '[Eleanor Roosevelt](mailto:er@example.org)'
+  - '[Jane Coauthor](https://example.org/jane)'
+license: 'Licensed under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/).'
+---
+"""))
+    assert loaded.problems == ()
+    er, jane = article.authors
+    assert (er.name.family, er.name.given, er.email) == ("Roosevelt", "Eleanor", "er@example.org")
+    assert (jane.name.display, jane.url) == ("Jane Coauthor", "https://example.org/jane")
+    assert (article.license.text, article.license.url) == (
+        "Licensed under CC BY 4.0.", "https://creativecommons.org/licenses/by/4.0/")

@@ -60,6 +60,8 @@ def check_folder_name(folder: Path, settings, kind: str) -> list[Problem]:
     return []
 
 
+_MARKDOWN_LINK = re.compile(r"\[([^\[\]]+)\]\((\S+?)\)")  # (in a text field: [words](address))
+
 class ArticleBuilder:
     """Turns validated front matter (plus defaults) into an Article, collecting
     problems (which stop the article) and warnings (which do not)."""
@@ -482,8 +484,12 @@ class ArticleBuilder:
         if value is None:
             return None
         if isinstance(value, str):
-            # (a link only if it is a web address as URL fields take them: else its text)
-            value = {"url": value} if re.match(URL_PATTERN, value) else {"text": value}
+            # (a link only if it is a web address as URL fields take them: else its text; a text
+            # with a Markdown link to one, "Licensed under [CC BY 4.0](https://...)", its text and that)
+            linked = [m for m in _MARKDOWN_LINK.finditer(value) if re.match(URL_PATTERN, m.group(2))]
+            value = {"url": value} if re.match(URL_PATTERN, value) else \
+                {"text": _MARKDOWN_LINK.sub(r"\1", value), "url": linked[0].group(2)} if len(linked) == 1 else \
+                {"text": value}
         text, url = value.get("text"), value.get("url")
         if text and not url:
             url = licence_url(text)

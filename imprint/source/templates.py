@@ -85,6 +85,13 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
         else [((key,), entries)] if isinstance(entries, dict) else []
     numbered = False
     for index, (path, author) in enumerate(authors):
+        if isinstance(author, str) and (linked := _LINKED_NAME.fullmatch(author.strip())):
+            target = linked.group(2).removeprefix("mailto:")  # (`[Jane Doe](mailto:jane@x.org)`: Markdown's link)
+            author = {"name": linked.group(1).strip(), "email" if _EMAIL.fullmatch(target) else "url": target}
+            _set(data, path, author)
+            for key in author:
+                located.lines.setdefault(path + (key,), located.line_of(path))
+            authors[index] = (path, author)
         if isinstance(author, str) and "^[" in author and _note_in(author)[1] is not None:
             author = {"name": author}  # (R Markdown's `- Jane Doe^[University of X]`: the note its affiliation)
             _set(data, path, author)
@@ -123,6 +130,10 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
     return [warning for key in ("author", "authors", "affiliation", "affiliations") if key in data
             for warning in _tex_in_text(located, (key,), data[key])]
 
+
+# An author written as a Markdown link, `[Jane Doe](https://...)` or `(jane@example.org)`.
+_LINKED_NAME = re.compile(r"\[([^\[\]]+)\]\((\S+?)\)")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 # pandoc-crossref's settings of the words it prints, by Quarto's names for them.
 PANDOC_CROSSREF = {"figPrefix": "fig-prefix", "tblPrefix": "tbl-prefix", "eqnPrefix": "eq-prefix",
