@@ -764,3 +764,13 @@ def test_a_name_whose_given_part_has_digits_is_said_to_be_no_name(tmp_path):
         (4, "'Манаева В.Е., НФИбд-01-20'")]
     loaded, _ = load(project(tmp_path / "b", '---\ntitle: T\nlang: en\nauthor: "Doe, Jane"\n---\n'))
     assert loaded.warnings == ()
+
+
+def test_front_matter_indented_with_tabs_is_read_as_pandoc_reads_it(tmp_path):
+    """RUDN's report template (many Russian students' reports) indents two lines
+    with tabs, which YAML forbids and Pandoc reads: it was refused as not YAML."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: ru\npolyglossia-lang:\n  name: russian\n"
+                                             "  options:\n\t- spelling=modern\n\t- babelshorthands=true\n---\n"))
+    assert loaded.problems == () and article.title == "T"
+    assert [(w.line, w.message.split(":")[0]) for w in loaded.warnings][:1] == [
+        (7, "indented with tabs, which YAML does not allow")]

@@ -37,6 +37,7 @@ class Located:
     # '|' literal, '>' folded, quotes) and its text as written (before YAML read
     # 02210 as the number 2210).
     scalars: dict[Path_, tuple[int, str, str]] = field(default_factory=dict)
+    said: list[Problem] = field(default_factory=list)  # warnings of its reading (tabs read as spaces)
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -190,15 +191,30 @@ def _compose(text: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
 UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_TABBED = re.compile(r"^[ \t]*\t[ \t]*")  # (a line's indentation, with a tab in it)
+
 def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
               what: str = "front matter") -> Located:
     """Parse YAML text that starts on `first_line` of `file`, of at most `most`
     values (`what` it is, for the message: a bibliography has more)."""
     offset = first_line - 1
     loader = None
+    said: list[Problem] = []
     try:
         try:
-            loader, node = _compose(text)
+            try:
+                loader, node = _compose(text)
+            except yaml.MarkedYAMLError as error:
+                tabbed = [n for n, line in enumerate(text.split("\n")) if _TABBED.match(line)]
+                if "'\\t'" not in str(error.problem) or not tabbed:
+                    raise
+                # (a template's lines indented with tabs, which YAML forbids and Pandoc reads:
+                # each tab as spaces to the next multiple of 8, as a terminal shows it)
+                loader, node = _compose("\n".join(_TABBED.sub(lambda m: m.group().expandtabs(8), line)
+                                                  for line in text.split("\n")))
+                said.append(Problem(file, "indented with tabs, which YAML does not allow: each is read as spaces "
+                                          "up to the next multiple of 8", line=tabbed[0] + 1 + offset,
+                                    hint="indent with spaces"))
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             message = error.problem or error.context
@@ -215,8 +231,8 @@ def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
         except yaml.YAMLError as error:
             raise_problems([Problem(file, f"this is not valid YAML: {error}")])
         if node is None:
-            return Located(file, {}, {(): first_line})
-        located = Located(file, None, {})
+            return Located(file, {}, {(): first_line}, said=said)
+        located = Located(file, None, {}, said=said)
         problems: list[Problem] = []
         _walk(node, (), located, problems, offset, _Count(0, most, what))
         if problems:

@@ -275,7 +275,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
                              display(crossref_file, settings.root)).data if crossref_file else None
     except SourceError as error:
         return None, problems + list(error.problems), []
-    warnings: list[Problem] = templates.normalise(located, crossref if isinstance(crossref, dict) else None)
+    warnings: list[Problem] = located.said + templates.normalise(located, crossref if isinstance(crossref, dict) else None)
     macros = templates.tex_macros(located.data, lambda name: read_text(settings.root, folder / name, "header file"))
     if macros:  # (the preamble's macros, which Pandoc applies to the formulas, before the text, its lines kept)
         body, body_line = "\n".join(macros) + "\n\n" + body, body_line - len(macros) - 1
