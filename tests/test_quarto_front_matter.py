@@ -637,6 +637,8 @@ def test_date_placeholders_are_the_day_of_the_last_commit(tmp_path):
     assert loaded.problems == () and article.date.iso() == "2024-03-05"
     with_epoch = Settings.for_project(tmp_path, environ={"SOURCE_DATE_EPOCH": EPOCH})
     assert load(with_epoch)[1].date.iso() == "2023-11-14"
+    (tmp_path / "source" / "a" / "article.md").write_text("---\ntitle: T\nlang: en\ndate: \\today\n---\n")
+    assert load(with_epoch)[1].date.iso() == "2023-11-14"  # (LaTeX's \today, as templates write it)
 
 
 def test_a_date_placeholder_outside_git_is_a_clear_error(tmp_path):

@@ -22,7 +22,7 @@ MONTHS = {name: number for number, names in enumerate((
 def parse_date(value: object) -> PartialDate:
     """YYYY, YYYY-MM, YYYY-MM-DD (also with '/'), 'March 5, 2024', '5 March 2024', 'March 2024'."""
     text = str(value).strip()
-    if text.lower() in ("today", "now", "last-modified"):
+    if text.lower() in DATE_PLACEHOLDERS:
         raise ValueError(f"'{text}' changes with every build; write the date itself (YYYY-MM-DD)")
     iso = re.fullmatch(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text)
     if iso:
@@ -44,9 +44,9 @@ def parse_date(value: object) -> PartialDate:
     return date
 
 
-# Quarto's date placeholders: the day of the render (`today`, `now`) and the day
-# the file was last changed (`last-modified`).
-DATE_PLACEHOLDERS = ("today", "now", "last-modified")
+# Quarto's date placeholders: the day of the render (`today`, `now`; LaTeX's
+# `\today`, which templates write) and the day the file was last changed (`last-modified`).
+DATE_PLACEHOLDERS = ("today", "now", "last-modified", "\\today")
 
 
 def is_date_placeholder(value: object) -> bool:
