@@ -169,3 +169,27 @@ def test_bibtex_titles_are_sentence_cased_only_for_english_as_pandoc_s_citeproc_
     assert titles("ru") == {"a": ("Modelling of Heart Valves in Memory of VI Zubov", None),
                             "b": ("The art of valves", "en-US"), "c": ("Клапаны Сердца", "ru-RU")}
     assert titles("en-US")["a"] == ("Modelling of heart valves in memory of VI zubov", None)
+
+
+def test_references_written_in_the_front_matter_are_cited(tmp_path):
+    """Pandoc's `references:` (CSL-YAML records in the front matter): ignored, then
+    every citation of them was an unknown key; with a bibliography, both are used,
+    these first (Pandoc: inline references take precedence)."""
+    source = tmp_path / "src" / "a"
+    source.mkdir(parents=True)
+    (source / "refs.json").write_text('[{"id": "doe2020", "type": "book", "title": "From the file", '
+                                      '"issued": {"date-parts": [[2020]]}}, {"id": "roe2019", "type": "book", '
+                                      '"title": "Only in the file", "issued": {"date-parts": [[2019]]}}]')
+    (source / "article.md").write_text(
+        "---\ntitle: T\nlang: en\nbibliography: refs.json\nreferences:\n- id: un1948\n  type: book\n  author:\n"
+        "  - literal: United Nations\n  title: Universal Declaration of Human Rights\n  issued: 1948\n"
+        "- id: doe2020\n  type: book\n  title: From the front matter\n  issued: 2020\n---\n\n"
+        "As declared [@un1948, art. 1], @doe2020 and @roe2019.\n", encoding="utf-8")
+    root = make_project(tmp_path / "project", tmp_path / "src")
+    report = build(Settings.for_project(root, formats=("epub",), environ={}))
+    assert not report.problems, report.problems
+    with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
+        text = " ".join(re.sub(r"<[^>]+>", " ", epub.read(n).decode()) for n in epub.namelist() if n.endswith(".xhtml"))
+    assert "United Nations" in text and "Universal Declaration of Human Rights" in text
+    text = text.lower()  # (the style title-cases titles)
+    assert "from the front matter" in text and "only in the file" in text and "from the file" not in text

@@ -54,7 +54,8 @@ class Record:
 
 
 def load(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...], wanted: set[str] | None,
-         deadline: float, lang: str = "en-US") -> tuple[dict[str, Record], list[Problem], set[str]]:
+         deadline: float, lang: str = "en-US", inline: tuple = (),
+         file: str = "") -> tuple[dict[str, Record], list[Problem], set[str]]:
     """The records an article may cite, by key: those of its own files, then
     those of the publication's `shared` files that its own do not have; and
     every key of these files (for the messages about one mistyped). `wanted` is
@@ -62,11 +63,20 @@ def load(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...], wanted: 
     A key given twice within the article's files, or within the shared ones,
     is a Duplicate (a warning: the later entry is used). `lang`: the article's, in
     which BibTeX's entries without `langid` are written (Pandoc's citeproc reads
-    them so: an English title is sentence-cased only in an English article)."""
+    them so: an English title is sentence-cased only in an English article).
+    `inline`: the front matter's own records (`references:`, in the article's
+    `file`), each with its line: they come before the files' (as Pandoc has them)."""
     own, problems = _load_all(root, files, wanted, deadline, lang)
     common, more = _load_all(root, tuple(f for f in shared if f not in files), wanted, deadline, lang)
-    merged = {**common, **own}
-    known = set(merged)
+    written = {}
+    for record, line in inline:
+        key = str(record.get("id"))
+        try:
+            written[key] = Record(key, ReadOnlyDict(normalise(record)), file, line)
+        except ValueError as error:
+            problems.append(Problem(file, str(error), line=line, field="references"))
+    merged = {**common, **own, **{k: r for k, r in written.items() if wanted is None or k in wanted}}
+    known = set(merged) | set(written)
     for path in files + shared:
         known |= _keys(root, path, deadline)
     return merged, problems + more, known

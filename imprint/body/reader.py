@@ -65,6 +65,7 @@ class Setting:
     style: Path | None  # the CSL style (None: it could not be read; its problem is reported elsewhere)
     bibliography: tuple[Path, ...] = ()
     shared_bibliography: tuple[Path, ...] = ()
+    references: tuple = ()  # the front matter's own records (Pandoc's `references:`): (CSL record, line)
     unread_bibliography: bool = False  # a file it names could not be used (told at its field): no key is checked
     nocite: tuple[str, ...] = ()
     suppress_bibliography: bool = False
@@ -97,11 +98,12 @@ def start_body(setting: Setting) -> "BodyReading":
     records: dict[str, bibliography.Record] = {}
     known: set[str] = set()  # every key of the bibliography, cited or not
     # (what the editor should know of: a YAML block in the text, a key given to two entries)
-    if setting.bibliography or setting.shared_bibliography:
+    if setting.bibliography or setting.shared_bibliography or setting.references:
         cited = text + "\n".join(f.text for f in setting.cited_fields)
         wanted = None if "*" in setting.nocite else _candidate_keys(cited) | set(setting.nocite)
         records, found, known = bibliography.load(setting.root, setting.bibliography,
-                                                  setting.shared_bibliography, wanted, setting.deadline, setting.lang)
+                                                  setting.shared_bibliography, wanted, setting.deadline, setting.lang,
+                                                  inline=setting.references, file=setting.file)
         problems += [p for p in found if not isinstance(p, bibliography.Duplicate)]
         said += [p for p in found if isinstance(p, bibliography.Duplicate)]
     for key in setting.nocite if not setting.unread_bibliography else ():
@@ -195,7 +197,8 @@ class BodyReading:
                           folder=setting.folder, number_sections=setting.number_sections,
                           prefixes=setting.prefixes, references=frozenset(self.known),
                           cited=frozenset(attr(e)[0].removeprefix("ref-") for e in references),
-                          bibliography=bool(setting.bibliography or setting.shared_bibliography),
+                          bibliography=bool(setting.bibliography or setting.shared_bibliography
+                                            or setting.references),
                           unread_bibliography=setting.unread_bibliography)
         warnings += _written_markup(self.records, context.cited)
         analysis = analyse(blocks, context)
@@ -298,7 +301,7 @@ def _unknown_key(key: str, known: set[str], setting: Setting) -> tuple[str, str]
     """The message and hint for a key cited in a front-matter field or `nocite`
     that no reference has: those of a citation in the text (links.py), "did you
     mean" and all, whatever the bibliography's format."""
-    if not (setting.bibliography or setting.shared_bibliography):
+    if not (setting.bibliography or setting.shared_bibliography or setting.references):
         return (f"the citation @{key} has no bibliography to come from",
                 "name the file in the front matter: bibliography: references.bib")
     close = closest_key(key, known)

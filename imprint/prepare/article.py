@@ -165,6 +165,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         root=settings.root, folder=article.path.parent, deadline=pandoc.deadline_in(settings.time_limit),
         dialects=dialects(article, settings), style=style, bibliography=article.bibliography,
         shared_bibliography=article.shared_bibliography, unread_bibliography=article.unread_bibliography,
+        references=article.references,
         nocite=article.nocite,
         suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
         extensions=article.markdown_extensions, prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,

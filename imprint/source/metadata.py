@@ -123,7 +123,7 @@ class ArticleBuilder:
         """The builder's own reader of each field declared `read="own"`, by key."""
         return {
             "lang": self._lang, "author": self._authors, "author-notes": self._byline_notes, "doi": self._doi,
-            "nocite": self._nocite, "from": self._extensions, "crossref": self._crossref_prefixes, "translation": self._translation,
+            "nocite": self._nocite, "references": self._references, "from": self._extensions, "crossref": self._crossref_prefixes, "translation": self._translation,
             "cover-image": self._cover_image, "license": self._license, "copyright": self._copyright,
             "csl": self._csl, "paper": self._paper, "citation": self._citation, "funding": self._funding,
             "bibliography": lambda: self._bibliography(self.own, self.folder),
@@ -296,6 +296,13 @@ class ArticleBuilder:
             else:
                 found.append(part[0] + name)
         return tuple(found)
+
+    def _references(self) -> tuple[tuple[Any, int | None], ...]:
+        value = self.own.data.get("references")
+        if not isinstance(value, list):
+            return ()
+        return tuple((record, self.own.line_of(("references", index))) for index, record in enumerate(value)
+                     if isinstance(record, dict) and record.get("id") is not None)
 
     def _nocite(self) -> tuple[str, ...]:
         value = self.own.data.get("nocite")

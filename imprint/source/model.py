@@ -34,6 +34,7 @@ from .schema import (
     LANG,
     LICENSE,
     PAPER,
+    REFERENCES,
     TEXT,
     TEXT_LIST,
     TITLE,
@@ -392,6 +393,10 @@ class Article(_Placed):
         "variable for it).", read="date", dcterms="dateAccepted")
     doi: str | None = front_matter(  # bare: 10.xxxx/suffix (also read from citation: doi)
         "doi", DOI, "The article's DOI: 10.21684/2411-197X-2019-5-3-173-184.", read="own")
+    # (each CSL record with the line it starts on: Pandoc's `references:` in the front matter)
+    references: tuple[tuple[Mapping[str, Any], int | None], ...] = front_matter(
+        "references", REFERENCES, "Works to cite, written in the front matter as CSL-YAML records (each with an "
+        "`id`), as Pandoc takes them; with a `bibliography`, both are used, these first.", read="own", default=())
     nocite: tuple[str, ...] = front_matter(  # keys, or "*" for all
         "nocite", TEXT_LIST, "Keys to list in the references without citing them: '@key1, @key2', or '@*'.",
         read="own", default=())

@@ -491,6 +491,13 @@ CROSSREF = {
     ],
 }
 
+REFERENCES = {
+    "type": "array",
+    "items": {"type": "object", "required": ["id"], "properties": {
+        "id": {"type": ["string", "integer"], "description": "The key the text cites it by (@id)."}}},
+    "description": "CSL-YAML records, as Pandoc's `references:` (its manual, section Citations).",
+}
+
 FUNDING = {
     "anyOf": [
         _TEXT,
