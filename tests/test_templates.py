@@ -586,3 +586,33 @@ license: 'Licensed under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0
     assert (jane.name.display, jane.url) == ("Jane Coauthor", "https://example.org/jane")
     assert (article.license.text, article.license.url) == (
         "Licensed under CC BY 4.0.", "https://creativecommons.org/licenses/by/4.0/")
+
+
+def test_the_scholarly_metadata_form_of_authors_and_institutes_is_read(tmp_path):
+    """pandoc-scholar's (and lua-filters' author-info-blocks) front matter: each
+    author a mapping from the name to its fields, `institute:` ids; it was refused."""
+    loaded, article = load(project(tmp_path, """---
+title: T
+lang: en
+author:
+  - Jane Doe:
+      institute: [fosg, fop]
+      email: jane.doe@example.com
+      equal_contributor: "yes"
+      correspondence: "yes"
+  - Peder Ås:
+      institute: fosg
+institute:
+  - fosg:
+      name: Formatting Open Science Group
+      address: 23 Science Street, Eureka
+      phone: +1 555 423 1338
+  - fop: Federation of Planets
+---
+"""))
+    assert loaded.problems == (), messages(loaded.problems)
+    jane, peder = article.authors
+    assert (jane.name.display, jane.email, jane.corresponding, jane.equal_contributor) == (
+        "Jane Doe", "jane.doe@example.com", True, True)
+    assert [a.name for a in jane.affiliations] == ["Formatting Open Science Group", "Federation of Planets"]
+    assert [a.name for a in peder.affiliations] == ["Formatting Open Science Group"]

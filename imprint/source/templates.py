@@ -77,6 +77,7 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
     for key in [k for k, v in data.items() if v is None]:  # (`keywords:` with nothing: absent, as Pandoc reads it)
         del data[key]
     _template_values(located, data)
+    _scholarly_metadata(located, data)
     where, top = _top_affiliations(located, data)
     ids = {str(a["id"]) for a in top if isinstance(a, dict) and "id" in a}
     key = "author" if "author" in data else "authors"
@@ -163,6 +164,56 @@ def _pandoc_crossref(located: Located, data: dict, from_file: dict) -> None:
             else:
                 located.lines[place] = located.line_of(("crossref",)) if "crossref" in located.lines else 1
             located.lines.setdefault(("crossref",), located.lines[place])
+
+
+def _scholarly_metadata(located: Located, data: dict) -> None:
+    """The form of pandoc's scholarly-metadata filter (pandoc-scholar, lua-filters'
+    author-info-blocks): authors `- Jane Doe: {institute: [fosg], email: ...,
+    equal_contributor: "yes", correspondence: "yes"}` and `institute: [{fosg: {name,
+    address}}, {fop: Federation of Planets}]`, as Quarto's authors and affiliations."""
+    institutes = data.get("institute")
+    if "affiliations" not in data and "affiliation" not in data and isinstance(institutes, list) \
+            and institutes and all(isinstance(i, dict) and len(i) == 1 for i in institutes):
+        affiliations = []
+        for index, entry in enumerate(institutes):
+            (ident, value), = entry.items()
+            fields = value if isinstance(value, dict) else {"name": value}
+            affiliations.append({"id": str(ident), **{k: v for k, v in fields.items() if k in ("name", "address")}})
+            line = located.line_of(("institute", index))
+            for key in ("id", *affiliations[-1]):
+                located.lines[("affiliations", index, key)] = line
+            located.lines[("affiliations", index)] = line
+        data["affiliations"] = affiliations
+        del data["institute"]
+        located.lines[("affiliations",)] = located.line_of(("institute",))
+    key = "author" if "author" in data else "authors"
+    entries = data.get(key)
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        if not (isinstance(entry, dict) and len(entry) == 1 and "name" not in entry):
+            continue
+        (name, fields), = entry.items()
+        if not isinstance(name, str) or not isinstance(fields, (dict, type(None))) or name in _AUTHOR_FIELDS:
+            continue
+        path, line = (key, index), located.line_of((key, index))
+        author = {"name": name, **(fields or {})}
+        for old in (fields or {}):
+            _move(located, path + (name, old), path + (old,))
+        located.lines[path + ("name",)] = line
+        if "institute" in author and "affiliation" not in author:
+            institute = author.pop("institute")
+            author["affiliation"] = [str(i) for i in institute] if isinstance(institute, list) else str(institute)
+            _move(located, path + ("institute",), path + ("affiliation",))
+        for old, new in (("equal_contributor", "equal-contributor"), ("correspondence", "corresponding")):
+            if old in author and new not in author:
+                value = author.pop(old)
+                author[new] = value is True or str(value).strip().lower() in ("yes", "true", "1")
+                _move(located, path + (old,), path + (new,))
+                located.scalars.pop(path + (new,), None)
+        entries[index] = author
+
+
+# (an author's own fields: a one-field mapping of one of these is no scholarly-metadata name)
+_AUTHOR_FIELDS = ("name", "email", "orcid", "affiliation", "affiliations", "url", "note", "corresponding")
 
 
 def _top_affiliations(located: Located, data: dict) -> tuple[str, list]:
