@@ -386,11 +386,13 @@ class Article(_Placed):
     date_received: PartialDate | None = front_matter(
         "date-received", DATE, "When the journal received the manuscript, a date as `date` takes it: printed "
         "'Received 12 March 2024.' in the front matter; CSL `submitted`, Dublin Core `dateSubmitted`.",
-        read="date", csl="submitted", dcterms="dateSubmitted")
+        read="date", csl="submitted", dcterms="dateSubmitted",
+        aliases={"received": "journal templates (Eisvogel's journals) name it so"})
     date_accepted: PartialDate | None = front_matter(
         "date-accepted", DATE, "When the journal accepted the article for publication, a date as `date` takes "
         "it: printed 'Accepted 3 June 2024.' in the front matter; Dublin Core `dateAccepted` (CSL has no "
-        "variable for it).", read="date", dcterms="dateAccepted")
+        "variable for it).", read="date", dcterms="dateAccepted",
+        aliases={"accepted": "journal templates (Eisvogel's journals) name it so"})
     doi: str | None = front_matter(  # bare: 10.xxxx/suffix (also read from citation: doi)
         "doi", DOI, "The article's DOI: 10.21684/2411-197X-2019-5-3-173-184.", read="own")
     # (each CSL record with the line it starts on: Pandoc's `references:` in the front matter)
