@@ -389,8 +389,11 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             elif kind in ("RawBlock", "RawInline") and not note(node).get("taken"):
                 self._raw(node)
         for line, tags in self.raw_html.items():  # one warning a line
-            self.warn(line, f"raw HTML is printed as text, not passed through: {' '.join(dict.fromkeys(tags))}",
-                      hint="write it in Markdown instead (*emphasis*, [text]{.class})")
+            divided = any(re.match(r"<div\b", tag, re.I) for tag in tags)
+            self.warn(line, f"raw HTML is printed as text, not passed through: {' '.join(dict.fromkeys(tags))}"
+                      + (" (and the Markdown within it, as written)" if divided else ""),
+                      hint="write it as a fenced div: ::: {#id .class} on the line before what it holds, ::: on "
+                           "the line after" if divided else "write it in Markdown instead (*emphasis*, [text]{.class})")
 
     def _raw(self, node: Node) -> None:
         fmt, text = node["c"]
