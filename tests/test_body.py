@@ -550,6 +550,15 @@ def test_math_that_cannot_be_read_is_told_with_the_text_s_problems(tmp_path):
         (1, "the formula $\\frac{1}$ cannot be read as TeX")]
 
 
+def test_plain_tex_fractions_are_read_as_latex_s(tmp_path):
+    """`{dx \\over dt}` and `{n \\choose k}` (plain TeX, in older papers and Russian
+    student reports): texmath reads neither, and the formula was shown as TeX."""
+    reading = read("Here ${dx\\over {dt}} = {n \\choose k}$ holds.", folder=tmp_path)
+    html = both(reading)[0]
+    assert reading.warnings == ()
+    assert "<mfrac>" in html and 'alttext="{dx\\over {dt}} = {n \\choose k}"' in html
+
+
 def test_a_formula_in_a_heading_is_its_text_in_the_outline(tmp_path):
     chapter = body("# Energy $E = mc^2$ and $\\frac{a}{b}$\n\nText.", folder=tmp_path).chapters[0]
     assert chapter.heading.text == "Energy E = mc² and $\\frac{a}{b}$"

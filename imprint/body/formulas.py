@@ -46,7 +46,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "7"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "1"  # the same for the conversion to MathML (formulas.lua, _with_alttext)
+CONVERSION = "2"  # the same for the conversion to MathML (formulas.lua, _with_alttext, without_over)
 HERE = Path(__file__).parent
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
@@ -88,7 +88,8 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, 
     """The formulas (kind, TeX) through Pandoc: each as {"mathml", "text"}, or as
     {"unreadable": Pandoc's reason}."""
     blocks = [{"t": "Div", "c": [[f"imprint-math-{index}", [], []], [
-        {"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, tex]}]}]]} for index, (kind, tex) in enumerate(formulas)]
+        {"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, without_over(tex)]}]}]]}
+        for index, (kind, tex) in enumerate(formulas)]
     document = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
     running = pandoc.start(["-f", "json", "-t", "html", "--mathml", "--wrap=none", "--lua-filter=formulas.lua"],
                            json.dumps(document).encode("utf-8"), what="the formulas", file=file,
@@ -119,6 +120,55 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, 
             # (texmath's parser lists what it expected, dozens of tokens: not said)
             converted[(kind, tex)] = {"unreadable": "" if reason.startswith("expecting") else reason}
     return converted
+
+
+_OVER = re.compile(r"\\(over|choose)(?![A-Za-z])")
+
+
+def without_over(tex: str) -> str:
+    """TeX's fractions of plain TeX, `{a \\over b}` and `{n \\choose k}`, which
+    texmath does not read, as LaTeX's `\\frac{a}{b}` and `\\binom{n}{k}` (each in
+    the group it stands in, or the whole formula; the innermost first). The TeX
+    shown to readers stays as written."""
+    for _ in range(tex.count("\\over") + tex.count("\\choose")):
+        found = None
+        for match in _OVER.finditer(tex):  # (the first whose group holds no other)
+            start, end = _group_around(tex, match.start(), match.end())
+            if not _OVER.search(tex, match.end(), end) and not _OVER.search(tex, start, match.start()):
+                found = match, start, end
+                break
+        if found is None:
+            break
+        match, start, end = found
+        command = "\\frac" if match.group(1) == "over" else "\\binom"
+        tex = f"{tex[:start]}{command}{{{tex[start:match.start()].strip()}}}{{{tex[match.end():end].strip()}}}{tex[end:]}"
+    return tex
+
+
+def _group_around(tex: str, before: int, after: int) -> tuple[int, int]:
+    """Where the braces' group around tex[before:after] starts and ends (inside its
+    braces), or the formula's start and end."""
+    depth, start = 0, 0
+    for index in range(before - 1, -1, -1):
+        char = tex[index]
+        if char == "}" and (index == 0 or tex[index - 1] != "\\"):
+            depth += 1
+        elif char == "{" and (index == 0 or tex[index - 1] != "\\"):
+            if depth == 0:
+                start = index + 1
+                break
+            depth -= 1
+    depth, end = 0, len(tex)
+    for index in range(after, len(tex)):
+        char = tex[index]
+        if char == "{" and tex[index - 1] != "\\":
+            depth += 1
+        elif char == "}" and tex[index - 1] != "\\":
+            if depth == 0:
+                end = index
+                break
+            depth -= 1
+    return start, end
 
 
 def report(formulas: list[tuple[Node, int | None]], file: str, cache: Path | None, drawn: bool) -> list[Problem]:
