@@ -479,6 +479,16 @@ def test_pandoc_crossref_labels_are_quartos(folder, cited):
     assert problems("See @fig:nope.\n") == ["1: nothing has the label 'fig:nope'"]
 
 
+def test_a_pandoc_crossref_table_label_as_an_empty_span_in_its_caption():
+    """`: Caption []{#tbl:x}`, the form pandoc-crossref's documentation gives: it
+    was an error ("the id of something that is not numbered")."""
+    reading = read("| a | b |\n|---|---|\n| 1 | 2 |\n\n: Random numbers []{#tbl:random short-caption=\"R\"}\n\n"
+                   "See @tbl:random.\n")
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert "Table 1.</span> Random numbers</span></caption>" in html and 'href="#tbl-random">Table 1</a>' in html
+
+
 def test_pandoc_crossref_figure_divs_listings_and_their_lines(folder):
     reading = read("::: {#fig:panel}\n![Left](map.png){#fig:l}\n\n![Right](map.png){#fig:r}\n\nThe panel\n:::\n\n"
                    "```{#lst:code .python caption=\"Some code\"}\nprint(1)\n```\n\n"

@@ -83,6 +83,8 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     if steps.divs(blocks):  # (Quarto's figure and table divs became figures and tables)
         steps.nodes, steps.order, _ = index(blocks)
     steps.conditions()
+    if steps.table_spans():
+        steps.nodes, steps.order, _ = index(blocks)
     steps.other_reference_lists()
     steps.chunk_figures()
     steps.ids()
@@ -323,6 +325,26 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                     hidden.append(dialect)
             if hidden:
                 annotate(node, hidden_in=hidden)
+
+    def table_spans(self) -> bool:
+        """pandoc-crossref's table label as an empty span in the caption, `: Caption
+        []{#tbl:x}` (its documentation's form): the table's id. Whether one was."""
+        found = False
+        for table in self.each("Table"):
+            if attr(table)[0]:
+                continue
+            for block in table["c"][1][1] or []:
+                inlines = block["c"] if block["t"] in ("Plain", "Para") else []
+                for index, inline in enumerate(inlines):
+                    ident = attr(inline)[0] if inline["t"] == "Span" else ""
+                    if ident.startswith(("tbl:", "tbl-")) and not inline["c"][1]:
+                        table["c"][0][0] = ident
+                        del inlines[index]
+                        while inlines and inlines[-1]["t"] in ("Space", "SoftBreak"):
+                            inlines.pop()
+                        found = True
+                        break
+        return found
 
     def other_reference_lists(self) -> None:
         """`::: {#refs_sources}` (the multiple-bibliographies filter's lists, one per
