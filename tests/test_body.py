@@ -489,6 +489,18 @@ def test_a_pandoc_crossref_table_label_as_an_empty_span_in_its_caption():
         assert "Table 1.</span> Random numbers</" in html and 'href="#tbl-random">Table 1</a>' in html
 
 
+def test_pandoc_crossref_listing_captions_written_as_table_captions():
+    """pandoc-crossref's `codeBlockCaptions`: `: Caption {#lst:x}` before the code (or
+    `Listing: ...` after it) was printed as text, and each reference an error."""
+    reading = read(": A *short* program {#lst:code}\n\n```haskell\nmain = pure ()\n```\n\n```python\nprint(1)\n```"
+                   "\n\nListing: Another one {#lst:other}\n\nSee @lst:code and @lst:other.\n")
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert "Listing 1.</span> A <em>short</em> program" in html and "Listing 2.</span> Another one" in html
+        assert 'href="#lst-code">Listing 1</a>' in html and 'href="#lst-other">Listing 2</a>' in html
+        assert "{#lst" not in html
+
+
 def test_pandoc_crossref_figure_divs_listings_and_their_lines(folder):
     reading = read("::: {#fig:panel}\n![Left](map.png){#fig:l}\n\n![Right](map.png){#fig:r}\n\nThe panel\n:::\n\n"
                    "```{#lst:code .python caption=\"Some code\"}\nprint(1)\n```\n\n"

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 from ..errors import Problem
 from ..source.images import Image
-from .ast import Node, annotate, attr, attr_value, index, note, stringify, walk, whole_number
+from .ast import TEXTS, Node, annotate, attr, attr_value, index, note, stringify, walk, whole_number
 from .chapters import Heading
 from .html import raw_html
 from .links import Links
@@ -83,7 +83,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     if steps.divs(blocks):  # (Quarto's figure and table divs became figures and tables)
         steps.nodes, steps.order, _ = index(blocks)
     steps.conditions()
-    if steps.table_spans():
+    if steps.table_spans() | steps.listing_captions():
         steps.nodes, steps.order, _ = index(blocks)
     steps.other_reference_lists()
     steps.chunk_figures()
@@ -335,15 +335,39 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                 continue
             for block in table["c"][1][1] or []:
                 inlines = block["c"] if block["t"] in ("Plain", "Para") else []
-                for index, inline in enumerate(inlines):
+                for place, inline in enumerate(inlines):
                     ident = attr(inline)[0] if inline["t"] == "Span" else ""
                     if ident.startswith(("tbl:", "tbl-")) and not inline["c"][1]:
                         table["c"][0][0] = ident
-                        del inlines[index]
+                        del inlines[place]
                         while inlines and inlines[-1]["t"] in ("Space", "SoftBreak"):
                             inlines.pop()
                         found = True
                         break
+        return found
+
+    def listing_captions(self) -> bool:
+        """pandoc-crossref's listing captions written as a table's (its
+        `codeBlockCaptions`): a paragraph `: Caption {#lst:x}` (or `Listing: ...`)
+        right before or after a code block is that block's caption and label.
+        Whether there was one (the paragraph is then taken out)."""
+        found = False
+        for blocks in _block_lists_under(self.blocks):
+            place = 0
+            while place < len(blocks):
+                node = blocks[place]
+                caption = _listing_caption(node) if node["t"] == "Para" else None
+                code = next((blocks[i] for i in (place + 1, place - 1) if 0 <= i < len(blocks)
+                             and blocks[i]["t"] == "CodeBlock" and not attr(blocks[i])[0]), None)
+                if caption is None or code is None:
+                    place += 1
+                    continue
+                label, inlines = caption
+                code["c"][0][0] = label
+                texts = note(code).get(TEXTS, {})
+                annotate(code, **{TEXTS: {**texts, "lst-cap": inlines}})
+                del blocks[place]
+                found = True
         return found
 
     def other_reference_lists(self) -> None:
@@ -499,6 +523,24 @@ def _only_macros(text: str) -> bool:
 # (searched for, its code the line before it: a pattern that matched the code too
 # took cubic time over a long line)
 _ANNOTATION = re.compile(r"(?:#|//|--|%%?|;|/\*|<!--)[ \t]*<(\d+)>[ \t]*(?:(?:\*/|-->)[ \t]*)?$")
+
+
+def _listing_caption(para: Node) -> tuple[str, list[Node]] | None:
+    """A paragraph `: Caption {#lst:x}` or `Listing: Caption {#lst:x}`: the label and
+    the caption's inlines; else None."""
+    inlines = para["c"]
+    if not inlines or inlines[0]["t"] != "Str" or inlines[0]["c"] not in (":", "Listing:"):
+        return None
+    last = inlines[-1]
+    label = re.fullmatch(r"\{#(lst[:-][\w:.-]+)\}", last["c"]) if last["t"] == "Str" else None
+    if label is None:
+        return None
+    caption = inlines[1:-1]
+    while caption and caption[0]["t"] in ("Space", "SoftBreak"):
+        caption = caption[1:]
+    while caption and caption[-1]["t"] in ("Space", "SoftBreak"):
+        caption = caption[:-1]
+    return (label.group(1), caption) if caption else None
 
 
 def _block_lists_under(blocks: list[Node]) -> Iterator[list[Node]]:
