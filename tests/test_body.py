@@ -573,8 +573,8 @@ def test_math_that_cannot_be_read_is_told_with_the_text_s_problems(tmp_path):
 
 
 def test_plain_tex_fractions_are_read_as_latex_s(tmp_path):
-    """`{dx \\over dt}` and `{n \\choose k}` (plain TeX, in older papers and Russian
-    student reports): texmath reads neither, and the formula was shown as TeX."""
+    """`{dx \\over dt}` (plain TeX, in older papers and Russian student reports):
+    texmath does not read it, and the formula was shown as TeX (`\\choose` it reads)."""
     reading = read("Here ${dx\\over {dt}} = {n \\choose k}$ holds.", folder=tmp_path)
     html = both(reading)[0]
     assert reading.warnings == ()
@@ -1027,12 +1027,15 @@ def test_a_table_that_an_unrun_chunk_makes_keeps_its_number_and_caption():
                    '```{r cars, echo=FALSE}\nknitr::kable(head(cars),\n  caption = "The *first*\n  cars")\n```\n\n'
                    "```{r, echo=FALSE}\nkbl(x, caption = 'Others', label = \"other\")\n```\n\n"
                    '```{r third, echo=FALSE, tab.cap="Third"}\nknitr::kable(z)\n```\n\n'
-                   '```{r unreferred, echo=FALSE}\nknitr::kable(w, caption = "Not numbered")\n```\n')
-    assert [w.line for w in reading.warnings] == [3, 9, 13, 17]
+                   '```{r unreferred, echo=FALSE}\nknitr::kable(w, caption = "Not numbered")\n```\n\n'
+                   'And \\@ref(tab:escaped).\n\n```{r escaped, echo=FALSE}\n'
+                   'kable(v, caption = "Means\\nby \\u00e9t\\u00e9")\n```\n')
+    assert [w.line for w in reading.warnings] == [3, 9, 13, 17, 23]  # (R's escapes read: \\n, \\u00e9)
+    assert "Table 4.</span> Means by été" in both(reading)[0]
     for html in both(reading):
         assert 'href="#tbl-cars">1</a>' in html and 'href="#tbl-other">2</a>' in html and 'href="#tbl-third">Table 3</a>' in html
         assert "Table 1.</span> The <em>first</em> cars" in html and "Table 3.</span> Third" in html
-        assert "Not numbered" not in html and html.count("Not included in this edition") == 4
+        assert "Not numbered" not in html and html.count("Not included in this edition") == 5
 
 
 def test_a_hidden_chunk_that_only_loads_and_assigns_shows_nothing():
@@ -1130,6 +1133,20 @@ def test_the_lists_of_the_multiple_bibliographies_filter_are_said_to_stay_empty(
     reading = read("# Sources\n\n::: {#refs_sources}\n:::\n\n# Literature\n\n::: {#refs-main}\n:::\n")
     assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
         (3, "the div #refs_sources stays empty"), (8, "the div #refs-main stays empty")]
+
+
+def test_what_a_layout_environment_holds_is_read_only_when_it_is_text():
+    """(a review's findings) `\\today` in flushright printed the day of the build;
+    `\\the\\year`, an unknown command and `\\ref` were dropped with their words;
+    `\\introduction{Intro}` made a heading without text; a display formula with R in
+    it was split; a text reference holding itself grew exponentially."""
+    reading = read("\\begin{flushright}\n\\today\n\\end{flushright}\n\n\\begin{center}\nMoskva, \\the\\year\n"
+                   "\\end{center}\n\n\\introduction{Intro}\n\nText $$y = `r b`$$ and from $5 to `r r` (i.e. $x$).\n\n"
+                   "(ref:a) (ref:a) (ref:a)\n\n" + "".join(f"(ref:b{n}) x\n\n" for n in range(30)) + "See (ref:b1).\n")
+    html = both(reading)[0]
+    assert [w.message.split(" (")[0] for w in reading.warnings if "raw tex" in w.message] == ["raw tex is left out"] * 3
+    assert "Moskva" not in html and "<h" not in html and "$5 to" in html and 'alttext="x"' in html
+    assert "See x." in html
 
 
 def test_latex_blocks_of_journal_classes_are_read():

@@ -776,3 +776,10 @@ def test_front_matter_indented_with_tabs_is_read_as_pandoc_reads_it(tmp_path):
     assert loaded.problems == () and article.title == "T"
     assert [(w.line, w.message.split(":")[0]) for w in loaded.warnings][:1] == [
         (7, "indented with tabs, which YAML does not allow")]
+
+
+def test_an_empty_crossref_beside_pandoc_crossref_settings(tmp_path):
+    """(a review's finding) `crossref:` with nothing, a template's placeholder, and
+    `figPrefix:`: a TypeError."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\ncrossref:\nfigPrefix: Fig.\n---\n"))
+    assert loaded.problems == () and dict(article.crossref_prefixes) == {"fig": "Fig."}

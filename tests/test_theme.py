@@ -94,3 +94,18 @@ def test_a_projects_quotation_marks_go_over_imprints_and_are_checked(tmp_path):
         Theme(tmp_path, styles).strings("fr")
     problem, = caught.value.problems
     assert problem.line == 2 and "four marks" in problem.message and "fr" in problem.message
+
+
+def test_a_project_s_language_file_made_before_the_newer_words_takes_english_s(tmp_path):
+    """(a review's finding) the statements' headings added later were required of a
+    project's own language file: every article in that language failed."""
+    import yaml
+
+    words = yaml.safe_load((REPO / "styles" / "locales" / "en.yaml").read_text(encoding="utf-8"))
+    for key in ("author_contributions", "institutional_review", "informed_consent", "code_availability",
+                "supplementary_material", "disclaimer"):
+        del words[key]
+    (tmp_path / "styles" / "locales").mkdir(parents=True)
+    (tmp_path / "styles" / "locales" / "de.yaml").write_text(yaml.safe_dump(words, allow_unicode=True))
+    strings = Theme(tmp_path, tmp_path / "styles").strings("de")
+    assert strings["disclaimer"] == "Disclaimer" and strings["abstract"] == words["abstract"]

@@ -305,7 +305,8 @@ def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, de
     article's language as its `langid` here, and the `language` that gives it taken
     out again (the record says no more than the entry did)."""
     english = lang.lower().split("-")[0] == "en"
-    told = set() if english else {e.key for e in entries if not _LANGUAGE_FIELD.search(e.text)}
+    # (not one that takes its fields from another: it takes its language from there too)
+    told = set() if english else {e.key for e in entries if not e.parents and not _LANGUAGE_FIELD.search(e.text)}
     text = shared + "\n" + "\n".join(_ENTRY_OPENING.sub(lambda m: f"{m.group()} langid = {{{lang}}},", e.text, 1)
                                       if e.key in told else e.text for e in entries)
     try:
@@ -322,7 +323,7 @@ def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, de
 
 # (an entry's opening, `@article{key,`: where a field is added; the fields that give its language)
 _ENTRY_OPENING = re.compile(r"^\s*@\w+\s*[{(]\s*[^,\s]+\s*,")
-_LANGUAGE_FIELD = re.compile(r"\b(?:langid|language|hyphenation)\s*=", re.I)
+_LANGUAGE_FIELD = re.compile(r"(?:^|[,{])\s*(?:langid|language|hyphenation)\s*=", re.I | re.M)
 
 
 # -- RIS, CSL-JSON, CSL-YAML

@@ -122,15 +122,16 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, 
     return converted
 
 
-_OVER = re.compile(r"\\(over|choose)(?![A-Za-z])")
+_OVER = re.compile(r"\\over(?![A-Za-z])")
+_BOUNDS = re.compile(r"\\left|\\right|\\begin|\\end|&|\\\\")  # (what a group search cannot see across)
 
 
 def without_over(tex: str) -> str:
-    """TeX's fractions of plain TeX, `{a \\over b}` and `{n \\choose k}`, which
-    texmath does not read, as LaTeX's `\\frac{a}{b}` and `\\binom{n}{k}` (each in
-    the group it stands in, or the whole formula; the innermost first). The TeX
-    shown to readers stays as written."""
-    for _ in range(tex.count("\\over") + tex.count("\\choose")):
+    """Plain TeX's fraction `{a \\over b}`, which texmath does not read, as LaTeX's
+    `\\frac{a}{b}` (in the group it stands in, or the whole formula; the innermost
+    first; one beside `\\left`, `\\right`, an environment or a cell is left as it
+    is). The TeX shown to readers stays as written."""
+    for _ in range(tex.count("\\over")):
         found = None
         for match in _OVER.finditer(tex):  # (the first whose group holds no other)
             start, end = _group_around(tex, match.start(), match.end())
@@ -140,8 +141,9 @@ def without_over(tex: str) -> str:
         if found is None:
             break
         match, start, end = found
-        command = "\\frac" if match.group(1) == "over" else "\\binom"
-        tex = f"{tex[:start]}{command}{{{tex[start:match.start()].strip()}}}{{{tex[match.end():end].strip()}}}{tex[end:]}"
+        if _BOUNDS.search(tex, start, end):
+            break
+        tex = f"{tex[:start]}\\frac{{{tex[start:match.start()].strip()}}}{{{tex[match.end():end].strip()}}}{tex[end:]}"
     return tex
 
 

@@ -96,10 +96,26 @@ def _table_caption(code: list[str]) -> str | None:
     captions = [m.group(1) if m.group(1) is not None else m.group(2) for m in _TABLE_CAPTION.finditer(
         "\n".join(line for line in code if not line.lstrip().startswith("#")))]
     # (R's string, its escapes read, over lines as Markdown takes them)
-    return " ".join(re.sub(r"\\(.)", r"\1", captions[0]).split()) if len(captions) == 1 else None
+    return " ".join(_R_ESCAPE.sub(_r_escaped, captions[0]).split()) if len(captions) == 1 else None
+
+
+_R_ESCAPE = re.compile(r"\\(u\{?[0-9a-fA-F]{1,4}\}?|U\{?[0-9a-fA-F]{1,8}\}?|x[0-9a-fA-F]{1,2}|.)", re.S)
+
+
+def _r_escaped(match: re.Match) -> str:
+    """One escape of R's strings as the character it stands for (a line break or a
+    tab as a space: a caption is one line)."""
+    code = match.group(1)
+    if code[0] in "uUx" and len(code) > 1:
+        try:
+            return chr(int(code[1:].strip("{}"), 16))
+        except (ValueError, OverflowError):
+            return match.group()
+    return {"n": " ", "t": " ", "r": " "}.get(code, code)
 
 
 _TEXT_REFERENCE = re.compile(r"\(ref:([\w.:-]+)\)")
+MAX_TEXT_REFERENCE = 20_000  # characters of a text reference with those it holds put in
 _TEXT_REFERENCE_DEFINED = re.compile(r"^\(ref:([\w.:-]+)\)[ \t]+(\S.*)$")
 
 
@@ -122,21 +138,31 @@ def text_references(text: str, file: str, first_line: int) -> tuple[str, list[Pr
             defined[found.group(1)] = " ".join([found.group(2), *(line.strip() for line in lines[index + 1:end])])
             lines[index:end] = [""] * (end - index)
     problems: list[Problem] = []
+    expanded: dict[str, str] = {}
+
+    def expand(name: str, within: frozenset[str]) -> str:
+        """A text with the references in it put in (one that refers back to itself
+        left as written; one that would grow past MAX_TEXT_REFERENCE too)."""
+        if name not in expanded:
+            def inner(match: re.Match) -> str:
+                found = match.group(1)
+                return expand(found, within | {name}) if found in defined and found not in within | {name} \
+                    else match.group()
+            text = _TEXT_REFERENCE.sub(inner, defined[name])
+            expanded[name] = text if len(text) <= MAX_TEXT_REFERENCE else defined[name]
+        return expanded[name]
 
     def replaced(match: re.Match, quoted: bool) -> str:
         if match.group(1) not in defined:
             return match.group()
-        value = defined[match.group(1)]
-        return value.replace("\\", "\\\\").replace('"', '\\"') if quoted else value
+        value = expand(match.group(1), frozenset())
+        # (in R's string, of either quote: escaped as R reads it)
+        return value.replace("\\", "\\\\").replace('"', '\\"').replace("'", "\\'") if quoted else value
 
     for index, where in places:
         if (where in ("text", "opening") or where == "code" and _TABLE_CAPTION.search(lines[index])) \
                 and "(ref:" in lines[index]:  # (a table's caption in a chunk's code: R's string)
-            for _ in range(len(defined) + 1):  # (a text may hold another's reference)
-                before = lines[index]
-                lines[index] = _TEXT_REFERENCE.sub(lambda m: replaced(m, where != "text"), before)
-                if lines[index] == before:
-                    break
+            lines[index] = _TEXT_REFERENCE.sub(lambda m: replaced(m, where != "text"), lines[index])
             for name in _TEXT_REFERENCE.findall(lines[index]):
                 problems.append(Problem(file, f"the text reference (ref:{name}) names no paragraph "
                                         f"“(ref:{name}) ...”: it is printed as written", line=first_line + index,
@@ -152,8 +178,11 @@ def code_out_of_math(text: str) -> str:
     if "`r " not in text and "`{r}" not in text:
         return text
     lines = text.split("\n")
+    indented = False  # (an indented code block: after a blank line, each line indented 4 spaces or a tab)
     for index, line, where, _ in _fenced(lines):
-        if where == "text" and "$" in line and ("`r " in line or "`{r}" in line):
+        indented = where == "text" and line.startswith(("    ", "\t")) and (indented or index == 0
+                                                                             or not lines[index - 1].strip())
+        if where == "text" and not indented and "$" in line and ("`r " in line or "`{r}" in line):
             lines[index] = _code_out_of_math(line)
     return "\n".join(lines)
 
@@ -176,9 +205,16 @@ def _code_out_of_math(line: str) -> str:
             end = len(line) if end < 0 else end + len(run)
             out.append(line[at:end])
             at = end
-        elif char == "$" and line[at + 1:at + 2] not in ("", "$", " ", "\t"):
+        elif char == "$" and line[at + 1:at + 2] == "$":  # (a display formula, $$...$$: as written)
+            end = line.find("$$", at + 2)
+            end = len(line) if end < 0 else end + 2
+            out.append(line[at:end])
+            at = end
+        elif char == "$" and line[at + 1:at + 2] not in ("", " ", "\t"):
             following = bisect.bisect_right(closings, at)
             close = closings[following] if following < len(closings) else None
+            if close is not None and (line[close - 1].isspace() or line[close + 1:close + 2].isdigit()):
+                close = None  # (the first `$` after it closes it, or nothing does: Pandoc's rule)
             body = line[at + 1:close] if close else ""
             if close is None or not _INLINE_R.search(body):
                 out.append(line[at:(close or at) + 1])
@@ -202,9 +238,10 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def _closings(line: str) -> list[int]:
-    """Where in the line a formula may close, in order: a `$` after a non-space, not
-    before a digit, not escaped, not in inline R code (read once: one scan from each
-    opening `$` was quadratic over a long line of them)."""
+    """Each `$` of the line that may end a formula, in order: not escaped, not in
+    inline R code (read once: one scan from each opening `$` was quadratic over a
+    long line of them). The first after an opening ends it, if it can (a non-space
+    before it, no digit after it)."""
     found, at = [], 0
     spans = [(m.start(), m.end()) for m in _INLINE_R.finditer(line)]
     span = 0
@@ -216,7 +253,7 @@ def _closings(line: str) -> list[int]:
         elif line[at] == "\\":
             at += 2
         else:
-            if line[at] == "$" and at and not line[at - 1].isspace() and not line[at + 1:at + 2].isdigit():
+            if line[at] == "$" and at:
                 found.append(at)
             at += 1
     return found

@@ -230,7 +230,7 @@ function Inlines(inlines)
   for i = #inlines - 1, 1, -1 do
     local open, close = inlines[i], inlines[i + 1]
     local label = open.t == "RawInline" and open.format == "html"
-      and open.text:match('^<span data%-label="([^"<>&]+)"%s*>$')
+      and open.text:match('^<span data%-label="([%w:._-]+)"%s*>$')
     if label and close.t == "RawInline" and close.format == "html" and close.text == "</span>" then
       inlines[i] = pandoc.RawInline("tex", "\\label{" .. label .. "}")
       inlines:remove(i + 1)
@@ -264,10 +264,27 @@ local SECTIONS = {introduction = "Introduction", conclusions = "Conclusions"}
 local WRAPPERS = {adjustwidth = 2, center = 0, flushleft = 0, flushright = 0, landscape = 0, small = 0,
                   footnotesize = 0, scriptsize = 0, minipage = 1}
 
+-- The commands a layout environment's text may hold and still be read here: those
+-- Pandoc's LaTeX reader makes into the text they print (any other, \today, \ref, an
+-- unknown one, would be dropped with its words, or print what a build cannot
+-- promise: the environment is then left out, and told).
+local TEXT_COMMANDS = {
+  textit = true, textbf = true, emph = true, textsc = true, texttt = true, underline = true, textup = true,
+  textsubscript = true, textsuperscript = true, textnormal = true, url = true, href = true, LaTeX = true,
+  TeX = true, ldots = true, dots = true, newline = true, linebreak = true, par = true, noindent = true,
+  pkg = true, CRANpkg = true, BIOpkg = true, proglang = true, code = true, samp = true, file = true, fct = true,
+  dfn = true, chem = true, unit = true, small = true, footnotesize = true, large = true, centering = true,
+}
+
 -- LaTeX's paragraphs of text (what a layout environment holds), or nil.
 local function paragraphs(text)
   if ("x" .. text):find("[^\\]%%") then
     return nil
+  end
+  for name in text:gmatch("\\(%a+)") do
+    if not TEXT_COMMANDS[name] then
+      return nil
+    end
   end
   local read, document = read_latex(text)
   if not read or #document.blocks == 0 then
@@ -292,11 +309,11 @@ local function block(text)
   if command and BREAKS[command] and rest == "" then
     return pandoc.Para{pandoc.Span({}, {class = "imprint-pagebreak"})}
   end
-  if command and SECTIONS[command] then
-    local title = rest == "" and SECTIONS[command] or rest:match("^%[([^%]]*)%]$")
-    local read, document = read_latex(title or "")
+  local title = command and SECTIONS[command] and (rest == "" and SECTIONS[command] or rest:match("^%[([^%]]*)%]$"))
+  if title then  -- (another form, `\introduction{Intro}`, stays raw: told)
+    local read, document = read_latex(title)
     local inlines = read and as_text(pandoc.utils.blocks_to_inlines(document.blocks))
-    if inlines then
+    if inlines and #inlines > 0 then
       return pandoc.Header(1, inlines, {id = command})
     end
   end

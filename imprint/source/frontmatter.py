@@ -209,12 +209,12 @@ def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
                 if "'\\t'" not in str(error.problem) or not tabbed:
                     raise
                 # (a template's lines indented with tabs, which YAML forbids and Pandoc reads:
-                # each tab as spaces to the next multiple of 8, as a terminal shows it)
-                loader, node = _compose("\n".join(_TABBED.sub(lambda m: m.group().expandtabs(8), line)
+                # each tab as spaces to the next multiple of 4, Pandoc's tab stop)
+                loader, node = _compose("\n".join(_TABBED.sub(lambda m: m.group().expandtabs(4), line)
                                                   for line in text.split("\n")))
                 said.append(Problem(file, "indented with tabs, which YAML does not allow: each is read as spaces "
-                                          "up to the next multiple of 8", line=tabbed[0] + 1 + offset,
-                                    hint="indent with spaces"))
+                                          "up to the next multiple of 4, as Pandoc reads it",
+                                    line=tabbed[0] + 1 + offset, hint="indent with spaces"))
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             message = error.problem or error.context

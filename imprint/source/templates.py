@@ -71,11 +71,11 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
     data = located.data
     if not isinstance(data, dict):
         return []
-    _pandoc_crossref(located, data, crossref_file or {})
     for key in [k for k in PLACEHOLDERS if isinstance(data.get(k), str) and not data[k].strip()]:
         del data[key]
     for key in [k for k, v in data.items() if v is None]:  # (`keywords:` with nothing: absent, as Pandoc reads it)
         del data[key]
+    _pandoc_crossref(located, data, crossref_file or {})
     _template_values(located, data)
     _scholarly_metadata(located, data)
     where, top = _top_affiliations(located, data)
@@ -162,7 +162,7 @@ def _pandoc_crossref(located: Located, data: dict, from_file: dict) -> None:
                 located.lines[place] = located.line_of((key,))
                 del data[key]
             else:
-                located.lines[place] = located.line_of(("crossref",)) if "crossref" in located.lines else 1
+                located.lines[place] = located.line_of(("crossref",)) if ("crossref",) in located.lines else 1
             located.lines.setdefault(("crossref",), located.lines[place])
 
 

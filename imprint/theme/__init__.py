@@ -29,6 +29,11 @@ from ..source.readonly import ReadOnlyDict
 if TYPE_CHECKING:
     import jinja2
 
+# Words added to LOCALE_KEYS after projects had language files of their own: one
+# that lacks them takes English's (the headings of statements added 2026-12-06).
+LATER_KEYS = ("author_contributions", "institutional_review", "informed_consent", "code_availability",
+              "supplementary_material", "disclaimer")
+
 # The words every language file must give (styles/locales/<lang>.yaml).
 LOCALE_KEYS = (
     "quotes", "for_citation", "abstract", "keywords", "doi", "published", "copyright", "licence", "issn",
@@ -275,6 +280,10 @@ class Theme:
         from ..editions import EDITIONS  # (and each edition's name on a landing page: file_<edition>)
 
         keys = (*LOCALE_KEYS, *(f"file_{name}" for name, edition in EDITIONS.items() if edition.offered))
+        later = [key for key in LATER_KEYS if not isinstance(words.get(key), str)]
+        if later and found[0][1].stem != FALLBACK_LANG:  # (a project's file made before they were: English's)
+            english = self.strings(FALLBACK_LANG)
+            words.update({key: english[key] for key in later})
         missing = [key for key in keys if not isinstance(words.get(key), str)]
         if missing:
             file = display(found[0][1], self.root)
