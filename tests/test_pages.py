@@ -300,27 +300,3 @@ def test_no_page_ends_more_than_a_fifth_empty(case, slug, tmp_path):
         if empty > box.height / 5:
             holes.append((number, round(empty * 25.4 / 96), next_first.element_tag if next_first else None))
     assert holes == [], holes  # (page, mm empty, what opens the next page)
-
-
-def test_a_figure_never_leaves_its_section(tmp_path):
-    """A figure too tall for the rest of its page at a section's end was moved past
-    the next top-level heading and two subsections (a thesis' chapter-4 figures were
-    printed in chapter 5): it stays before the heading, as LaTeX's \\chapter flushes floats."""
-    from PIL import Image
-
-    source = tmp_path / "src" / "a"
-    source.mkdir(parents=True)
-    lorem = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore "
-             "et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut "
-             "aliquip ex ea commodo consequat. ") * 3
-    filler = "\n\n".join([lorem] * 8)
-    (source / "article.md").write_text(
-        f"---\ntitle: T\nlang: en\nnumber-sections: true\n---\n\n# Results\n\n{filler}\n\n@fig-boat shows the boat discussed in this section.\n\n"
-        f"![The boat](boat.png){{#fig-boat}}\n\n# Discussion\n\n## Method\n\n{lorem}\n\n## Limits\n\n{lorem}\n",
-        encoding="utf-8")
-    Image.new("RGB", (1240, 820), (100, 150, 200)).save(source / "boat.png")
-    root = make_project(tmp_path / "project", tmp_path / "src")
-    assert main(["-q", "-C", str(root), "--jobs", "1", "-f", "pdf"]) == 0
-    text = " ".join(" ".join(page_text(root / "dist" / "a" / "a.pdf", n).split())
-                    for n in range(1, page_count(root / "dist" / "a" / "a.pdf") + 1))
-    assert text.index("Figure 1. The boat") < text.index("2 Discussion")

@@ -203,10 +203,8 @@ def _fill_hole(html, document) -> bool:
     text after it with it (WeasyPrint 70 has no page floats): the page it left
     ends in a hole. Move the first such figure after the blocks that follow it, as
     many as fill the hole, so that the text runs on and the figure comes after it,
-    still near where it is called (as a float would: past a subsection's heading if
-    one comes first, but never past another figure, nor out of its section: a
-    top-level heading, h2, is LaTeX's \\chapter, which flushes floats; nor out of
-    the body).
+    still near where it is called (as a float would: past a heading if one comes
+    first, but never past another figure, nor out of the body).
     True when a figure was moved (the document is then laid out again)."""
     pages = document.pages
     for page, following in zip(pages, pages[1:]):
@@ -228,8 +226,8 @@ def _fill_hole(html, document) -> bool:
         heights = _heights(next_box)
         filled, after = 0.0, None
         for sibling in items[index + 1:]:
-            if sibling.tag in ("figure", "section", "h1", "h2") or id(sibling) not in heights:
-                break  # (figures keep their order; none leaves its section, nor the body's flow)
+            if sibling.tag in ("figure", "section") or id(sibling) not in heights:
+                break  # (figures keep their order; none leaves the body's flow)
             after, filled = sibling, filled + heights[id(sibling)]
             if filled >= hole:
                 break
