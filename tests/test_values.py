@@ -29,6 +29,8 @@ def test_names_written_as_one_string(text, csl):
     ("2019", (2019, None, None)), (2019, (2019, None, None)), ("2019-05", (2019, 5, None)),
     ("2019-05-17", (2019, 5, 17)), ("2019/5/7", (2019, 5, 7)), ("March 5, 2024", (2024, 3, 5)),
     ("5 March 2024", (2024, 3, 5)), ("Sept 2020", (2020, 9, None)),
+    ("15 марта 2024 г.", (2024, 3, 15)), ("15 de marzo de 2024", (2024, 3, 15)), ("5. März 2024", (2024, 3, 5)),
+    ("1er janvier 2020", (2020, 1, 1)), ("январь 2021", (2021, 1, None)),
 ])
 def test_dates(text, parts):
     assert parse_date(text) == PartialDate(*parts)

@@ -377,7 +377,8 @@ class Article(_Placed):
         "keywords", KEYWORDS, "Keywords: a list, or one string separated by commas.", read="keywords", default=(),
         aliases={"tags": "the Open Journals (JOSS) name them so"})
     date: PartialDate | None = front_matter(
-        "date", DATE, "A date: YYYY-MM-DD, YYYY-MM or YYYY ('March 5, 2024' is understood too). Quarto's "
+        "date", DATE, "A date: YYYY-MM-DD, YYYY-MM or YYYY ('March 5, 2024', '5 марта 2024 г.', "
+        "'5 de marzo de 2024' are understood too). Quarto's "
         "`today` and `last-modified` are the day of SOURCE_DATE_EPOCH, else of the file's last commit in git, "
         "so that every build gives the same date.", read="date")
     date_modified: PartialDate | None = front_matter(

@@ -17,6 +17,19 @@ MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
     ("november", "nov"), ("december", "dec")), start=1) for name in names}
+# The months in the languages of the editions' words and of the journals met most
+# (Russian in both cases, Spanish, German, French): a date written in words in
+# the article's language ("15 марта 2024 г.", "15 de marzo de 2024").
+MONTHS.update({name: number for number, names in enumerate((
+    ("январь", "января", "enero", "januar", "janvier"), ("февраль", "февраля", "febrero", "februar", "février"),
+    ("март", "марта", "marzo", "märz", "mars"), ("апрель", "апреля", "abril", "avril"),
+    ("май", "мая", "mayo", "mai"), ("июнь", "июня", "junio", "juni", "juin"),
+    ("июль", "июля", "julio", "juli", "juillet"), ("август", "августа", "agosto", "août"),
+    ("сентябрь", "сентября", "septiembre", "setiembre", "septembre"), ("октябрь", "октября", "octubre", "oktober",
+                                                                       "octobre"),
+    ("ноябрь", "ноября", "noviembre", "novembre"), ("декабрь", "декабря", "diciembre", "dezember", "décembre")),
+    start=1) for name in names})
+_DATE_FILLERS = {"de", "del", "of", "the", "г", "года", "год", "le", "er"}  # (words between a date's parts)
 
 
 def parse_date(value: object) -> PartialDate:
@@ -28,7 +41,7 @@ def parse_date(value: object) -> PartialDate:
     if iso:
         parts = [int(p) for p in iso.groups() if p]
     else:
-        words = re.findall(r"[A-Za-z]+|\d+", text)
+        words = [w for w in re.findall(r"[^\W\d_]+|\d+", text) if w.lower() not in _DATE_FILLERS]
         months = [MONTHS[w.lower()] for w in words if w.lower() in MONTHS]
         numbers = [int(w) for w in words if w.isdigit()]
         years = [n for n in numbers if n >= 1000]
