@@ -752,8 +752,10 @@ def test_a_field_given_no_value_is_absent_and_content_fields_are_said_ignored(tm
     Pandoc reads it (it was an error); Pandoc's `thanks`, `institute`, `rights`...
     hold text a reader would see: said to be ignored, not ignored in silence."""
     loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\nkeywords:\nabstract:\nauthor:\n"
-                                             "thanks: Funded by the grant.\ninstitute: A University\n---\n"))
+                                             "thanks: Funded by the grant.\ninstitute: A University\n"
+                                             "abstract-title: Summary\n---\n"))
     assert loaded.problems == () and article.keywords == () and article.abstract is None
+    assert article.abstract_title == "Summary"  # (Pandoc's: the abstract's heading)
     assert [w.message for w in loaded.warnings] == [
         "ignored the fields Imprint does not know: thanks (line 7), institute (line 8)"]
 

@@ -356,6 +356,9 @@ class Article(_Placed):
         "author", AUTHORS, "The authors, in order.", read="own", default=(),
         aliases={"authors": "Quarto accepts both"}, also=(_AFFILIATIONS,))
     abstract: str | None = front_matter("abstract", TEXT, "The abstract (Markdown).", read="text")
+    abstract_title: str | None = front_matter(
+        "abstract-title", TEXT, "The abstract's heading, instead of the language's word (Pandoc's and Quarto's "
+        "`abstract-title`).", read="text")
     plain_language_summary: str | None = front_matter(
         "plain-language-summary", TEXT, "A summary for readers outside the field (Markdown), printed after the "
         "abstract (Quarto's AGU template).", read="text",

@@ -346,7 +346,7 @@ FOREIGN_FIELDS = (
 # document-*.yml and project.yml, as of 2026-07): what Imprint does not declare
 # itself is accepted and ignored, like FOREIGN_FIELDS; but for those that hold
 # text a reader would see (`thanks`, `institute`, `description`, `subject`,
-# `rights`, `abstract-title`), which are listed among the fields ignored. A field that neither
+# `rights`), which are listed among the fields ignored. A field that neither
 # knows is ignored too, with a note (quarto_project.set_aside_unknown).
 QUARTO_OPTIONS = tuple("""
     CJKmainfont CJKoptions abbreviations about abstract  adjusting affiliation aliases
