@@ -355,11 +355,11 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         for blocks in _block_lists_under(self.blocks):
             place = 0
             while place < len(blocks):
-                node = blocks[place]
-                caption = _listing_caption(node) if node["t"] == "Para" else None
-                code = next((blocks[i] for i in (place + 1, place - 1) if 0 <= i < len(blocks)
-                             and blocks[i]["t"] == "CodeBlock" and not attr(blocks[i])[0]), None)
-                if caption is None or code is None:
+                caption = _listing_caption(blocks[place]) if blocks[place]["t"] == "Para" else None
+                code = None if caption is None else next(
+                    (blocks[i] for i in (place + 1, place - 1) if 0 <= i < len(blocks)
+                     and blocks[i]["t"] == "CodeBlock" and not attr(blocks[i])[0]), None)
+                if code is None:
                     place += 1
                     continue
                 label, inlines = caption

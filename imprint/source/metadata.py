@@ -37,6 +37,7 @@ from .model import (
 )
 from .person_names import parse_name
 from .quarto import closest_field
+from .templates import MARKDOWN_LINK
 from .schema import CROSSREF_PREFIXES, CROSSREF_TITLES, FRONT_MATTER, URL_PATTERN, FrontMatter, Group, declared
 from .parsing import is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date
 
@@ -59,8 +60,6 @@ def check_folder_name(folder: Path, settings, kind: str) -> list[Problem]:
                         hint=f"rename the {kind}'s folder")]
     return []
 
-
-_MARKDOWN_LINK = re.compile(r"\[([^\[\]]+)\]\((\S+?)\)")  # (in a text field: [words](address))
 
 class ArticleBuilder:
     """Turns validated front matter (plus defaults) into an Article, collecting
@@ -493,9 +492,9 @@ class ArticleBuilder:
         if isinstance(value, str):
             # (a link only if it is a web address as URL fields take them: else its text; a text
             # with a Markdown link to one, "Licensed under [CC BY 4.0](https://...)", its text and that)
-            linked = [m for m in _MARKDOWN_LINK.finditer(value) if re.match(URL_PATTERN, m.group(2))]
+            linked = [m for m in MARKDOWN_LINK.finditer(value) if re.match(URL_PATTERN, m.group(2))]
             value = {"url": value} if re.match(URL_PATTERN, value) else \
-                {"text": _MARKDOWN_LINK.sub(r"\1", value), "url": linked[0].group(2)} if len(linked) == 1 else \
+                {"text": MARKDOWN_LINK.sub(r"\1", value), "url": linked[0].group(2)} if len(linked) == 1 else \
                 {"text": value}
         text, url = value.get("text"), value.get("url")
         if text and not url:

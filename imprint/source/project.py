@@ -240,10 +240,12 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
 
 
 def load_shared_project_files(settings: Settings) -> dict[str, ProjectFile]:
-    """source/_quarto.yml and source/_variables.yml, read once for every article
-    that has none of its own (their problems are reported once)."""
+    """source/_quarto.yml, source/_variables.yml and source/pandoc-crossref.yaml,
+    read once for every article that has none of its own (their problems are
+    reported once)."""
     found = {}
-    for name, file_schema in ((QUARTO_FILE, _article_schema()), (VARIABLES_FILE, None)):
+    for name, file_schema in ((QUARTO_FILE, _article_schema()), (VARIABLES_FILE, None),
+                              (templates.CROSSREF_FILE, None)):
         path = settings.source_dir / name
         if path.is_file() or path.is_symlink():
             found[name] = read_project_file(settings.root, path, file_schema)
@@ -269,13 +271,9 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     if not isinstance(located.data, dict):
         return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)], []
     # (journal templates' forms: JOSS, papaja, Copernicus; as Quarto's)
-    crossref_file = find_project_file(templates.CROSSREF_FILE, folder, settings.source_dir)
-    try:
-        crossref = load_yaml(read_text(settings.root, crossref_file, "pandoc-crossref settings"),
-                             display(crossref_file, settings.root)).data if crossref_file else None
-    except SourceError as error:
-        return None, problems + list(error.problems), []
-    warnings: list[Problem] = located.said + templates.normalise(located, crossref if isinstance(crossref, dict) else None)
+    warnings: list[Problem] = list(located.said)
+    crossref, _ = _project_file(settings, folder, templates.CROSSREF_FILE, shared or {}, problems, warnings)
+    warnings += templates.normalise(located, crossref.data if crossref is not None else None)
     macros = templates.tex_macros(located.data, lambda name: read_text(settings.root, folder / name, "header file"))
     if macros:  # (the preamble's macros, which Pandoc applies to the formulas, before the text, its lines kept)
         body, body_line = "\n".join(macros) + "\n\n" + body, body_line - len(macros) - 1
@@ -315,9 +313,10 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
 
 def _project_file(settings: Settings, folder: Path, name: str, shared: dict[str, ProjectFile],
                   problems: list[Problem], warnings: list[Problem]) -> tuple[Located | None, Any]:
-    """The article's _quarto.yml or _variables.yml, a copy (the article's shortcodes
-    are expanded in it), and its data as written (for {{< meta >}}): the article's
-    own folder's, else source/'s (whose problems load_project reports, once)."""
+    """The article's _quarto.yml, _variables.yml or pandoc-crossref.yaml, a copy
+    (the article's shortcodes are expanded in it), and its data as written (for
+    {{< meta >}}): the article's own folder's, else source/'s (whose problems
+    load_project reports, once)."""
     path = find_project_file(name, folder, settings.source_dir)
     if path is None:
         return None, None

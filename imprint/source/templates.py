@@ -86,7 +86,7 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
         else [((key,), entries)] if isinstance(entries, dict) else []
     numbered = False
     for index, (path, author) in enumerate(authors):
-        if isinstance(author, str) and (linked := _LINKED_NAME.fullmatch(author.strip())):
+        if isinstance(author, str) and (linked := MARKDOWN_LINK.fullmatch(author.strip())):
             target = linked.group(2).removeprefix("mailto:")  # (`[Jane Doe](mailto:jane@x.org)`: Markdown's link)
             author = {"name": linked.group(1).strip(), "email" if _EMAIL.fullmatch(target) else "url": target}
             _set(data, path, author)
@@ -132,8 +132,9 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
             for warning in _tex_in_text(located, (key,), data[key])]
 
 
-# An author written as a Markdown link, `[Jane Doe](https://...)` or `(jane@example.org)`.
-_LINKED_NAME = re.compile(r"\[([^\[\]]+)\]\((\S+?)\)")
+# A Markdown link in a text field, `[Jane Doe](https://...)` or `(jane@example.org)`:
+# an author written so, a licence's address (metadata._license).
+MARKDOWN_LINK = re.compile(r"\[([^\[\]]+)\]\((\S+?)\)")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 # pandoc-crossref's settings of the words it prints, by Quarto's names for them.
