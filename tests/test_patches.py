@@ -631,7 +631,8 @@ def test_the_installed_versions_are_those_of_the_patches():
 
 
 def test_a_version_mismatch_is_one_error_listing_each(monkeypatch):
-    installed = {"weasyprint": "71.0", "pydyf": None}
+    installed = {"weasyprint": "71.0", "pydyf": "0.12.1", "pyphen": "0.18.1", "cffi": "2.1.1", "tinyhtml5": "2.1.0",
+                 "ziamath": "0.13", "ziafont": "0.11"}
     monkeypatch.setattr(patches, "_installed", installed.get)
     with pytest.raises(InternalError) as raised:
         patches.check_versions()
@@ -640,9 +641,19 @@ def test_a_version_mismatch_is_one_error_listing_each(monkeypatch):
     for name in ("weasyprint_footnotes.py", "weasyprint_tags.py", "pydyf_page_references.py"):
         assert name in message
     assert "weasyprint 71.0 is installed" in message and "for weasyprint 70.0" in message
-    assert "pydyf (not installed) is installed" in message and "for pydyf 0.13.0" in message
+    assert "pydyf 0.12.1 is installed" in message and "for pydyf 0.13.0" in message
     assert "Page._page_box" in message  # (what Imprint reads of WeasyPrint's, unpatched)
     assert "scripts/setup.sh" in message and "docs/upstream.md" in message
+
+
+def test_dependencies_not_installed_say_which_python_runs_imprint(monkeypatch):
+    # ./publish.py run by the system's Python, not the set-up's .venv/
+    monkeypatch.setattr(patches, "_installed", {"cffi": "2.1.1"}.get)
+    with pytest.raises(InternalError) as raised:
+        patches.check_versions()
+    message = str(raised.value)
+    assert message.startswith("pydyf, pyphen, tinyhtml5, weasyprint, ziafont, ziamath are not installed")
+    assert sys.executable in message and "./build.sh" in message and ".venv/bin/python publish.py" in message
 
 
 def _run(code: str) -> subprocess.CompletedProcess:

@@ -59,6 +59,12 @@ def check_versions() -> None:
     """Raise InternalError, listing every mismatch at once, if an installed
     dependency is not the version a patch (or a private attribute read) was
     written for. Imports nothing: reads the installed packages' folder names."""
+    missing = sorted({_normal(patch.DISTRIBUTION) for patch in PATCHES if _installed(patch.DISTRIBUTION) is None})
+    if missing:  # publish.py run by a Python other than the set-up's (.venv/)
+        raise InternalError(
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not installed in the Python running "
+            f"Imprint ({sys.executable}). Run ./build.sh once (it installs what Imprint needs into .venv/), "
+            "then build with ./build.sh or .venv/bin/python publish.py.")
     mismatches = []
     for patch in PATCHES:
         installed = _installed(patch.DISTRIBUTION)
