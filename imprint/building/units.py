@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..settings import Settings
 from ..editions import EDITIONS, Edition, mixes_print
@@ -82,13 +82,9 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
             if isinstance(manuscript, Article):
                 # (a part: the body in its editions' dialect only)
                 with clock("prepare"), stage("reading its front matter, text and citations"):
-                    from ..editions.cover import draw_ahead
-
-                    covered = part != PRINT and ("epub" in settings.formats or "site" in settings.formats)
                     manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
                         f for f in settings.formats if _in_part(EDITIONS[f], part))), print_alongside=part == READER,
-                        lines_ahead=lines_ahead, meanwhile=partial(draw_ahead, manuscript, theme=theme,
-                                                                   settings=settings) if covered else None)
+                        lines_ahead=lines_ahead, meanwhile=_meanwhile(manuscript, part, context))
             files: dict[str, bytes] = {}
             for fmt in settings.formats:
                 edition = EDITIONS[fmt]
@@ -120,6 +116,28 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
                   # part's own, a formula it cannot draw, only it finds)
                   warnings=(*manuscript.warnings, *written), seconds=clock.seconds,
                   manuscript=manuscript if part == READER else None)
+
+
+def _meanwhile(article: Article, part: str, context: Context) -> Callable[[Mapping[str, Any]], None] | None:
+    """What this part does while Pandoc reads the article's text: its cover drawn
+    (for the EPUB and the site), the hyphenation patterns of its languages read
+    (for print)."""
+    settings, theme = context.settings, context.theme
+    ahead: list[Callable[[Mapping[str, Any]], None]] = []
+    if part != PRINT and ("epub" in settings.formats or "site" in settings.formats):
+        from ..editions.cover import draw_ahead
+
+        ahead.append(partial(draw_ahead, article, theme=theme, settings=settings))
+    if part != READER and any(EDITIONS[f].printed for f in settings.formats):
+        from ..editions.pdf.typeset import hyphenate_ahead
+
+        langs = [article.lang, *([article.translation.lang] if article.translation else [])]
+        ahead.append(lambda rendered: hyphenate_ahead(langs))
+
+    def meanwhile(rendered: Mapping[str, Any]) -> None:
+        for each in ahead:
+            each(rendered)
+    return meanwhile if ahead else None
 
 
 def _in_part(edition: Edition, part: str) -> bool:

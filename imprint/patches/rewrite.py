@@ -14,9 +14,10 @@ source with both changes.
 from __future__ import annotations
 
 import importlib
-import inspect
+import linecache
 import sys
 import textwrap
+from types import CodeType
 from typing import Any, Callable
 
 from ..errors import InternalError
@@ -30,11 +31,11 @@ _changes: dict[tuple[str, str], list[tuple[str, str, Any, dict[str, Any]]]] = {}
 
 def rewrite(function: Callable, edit: Callable[[str], str], names: dict[str, Any] | None = None) -> Callable:
     """`function` compiled from its source text as `edit` changes it."""
-    try:
-        lines, first = inspect.getsourcelines(function)
-    except OSError as error:  # (installed without its .py files)
+    lines, first = _source_lines(function)
+    if not lines:  # (installed without its .py files)
         raise InternalError(f"imprint/patches: the source of {function.__module__}.{function.__qualname__} cannot "
-                            f"be read ({error}); reinstall the package with its .py files (scripts/setup.sh)") from None
+                            f"be read from {function.__code__.co_filename}; reinstall the package with its .py "
+                            "files (scripts/setup.sh)")
     source = edit(textwrap.dedent("".join(lines)))
     namespace = dict(function.__globals__, **(names or {}))
     code = compile("\n" * (first - 1) + source, function.__code__.co_filename, "exec", dont_inherit=True)
@@ -42,6 +43,23 @@ def rewrite(function: Callable, edit: Callable[[str], str], names: dict[str, Any
     changed = namespace[function.__name__]
     setattr(changed, ORIGINAL, function)
     return changed
+
+
+def _source_lines(function: Callable) -> tuple[list[str], int]:
+    """A function's lines of source (from its decorators to the end of its last
+    statement) and the number of the first, from where its code says it lies.
+    inspect.getsourcelines finds the same lines by tokenizing the file from the
+    function's first line on: 30 ms of the 38 ms that applying WeasyPrint's
+    patches took, in every process that makes a PDF (measured 2026-12-06)."""
+    code = function.__code__
+    last = max(_last_line(code), code.co_firstlineno)
+    return linecache.getlines(code.co_filename)[code.co_firstlineno - 1:last], code.co_firstlineno
+
+
+def _last_line(code: CodeType) -> int:
+    ends = [end for _, end, _, _ in code.co_positions() if end is not None]
+    ends += [_last_line(const) for const in code.co_consts if isinstance(const, CodeType)]
+    return max(ends, default=0)
 
 
 def replacing(function: Callable, old: str, new: str, patch: Any, names: dict[str, Any] | None = None) -> Callable:
