@@ -298,3 +298,25 @@ def test_nothing_runs_past_the_page_and_notes_keep_their_own_type(tmp_path):
     text = page_text(pdf, 1)
     assert "Note in span." in text and "Note in bold." in text  # (not NOTE IN SPAN.)
     assert "Donaudampfschifffahrtselektrizitätenhauptbetriebs" in re.sub(r"[-\s]", "", text)
+
+
+def test_the_print_part_reads_its_languages_hyphenation_patterns_while_pandoc_reads(monkeypatch):
+    """The dictionaries WeasyPrint's layout looks up for the article's languages
+    are read in the print part's `meanwhile` (units._meanwhile), not in its first
+    layout; the part that makes the other editions reads none."""
+    import pyphen
+
+    from imprint.building import units
+    from imprint.source.model import Article
+
+    article = Article.__new__(Article)
+    object.__setattr__(article, "lang", "ru")
+    object.__setattr__(article, "translation", type("Translation", (), {"lang": "en"})())
+    object.__setattr__(article, "cover_image", None)
+    context = units.Context(Settings.for_project(CASES / "full", formats=("pdf", "epub")), None, None)
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    units._meanwhile(article, units.READER, context)({})  # (no title rendered: no cover drawn either)
+    assert pyphen.hdcache == {}
+    units._meanwhile(article, units.PRINT, context)({})
+    assert {path.name for path in pyphen.hdcache} == {
+        pyphen.LANGUAGES[pyphen.language_fallback(lang)].name for lang in ("ru", "en")}
