@@ -613,6 +613,17 @@ def test_crossref_prefixes_replace_the_words():
     assert '<a class="crossref" href="#tbl-data">1</a>' in str(parsed.chapters[0].epub)
 
 
+def test_pandoc_crossref_auto_section_labels_name_every_heading():
+    """`autoSectionLabels: true` (pandoc-crossref's demo): `@sec:` and a heading's id,
+    given or made by Pandoc, refers to it; an id that is `sec:`'s already stays."""
+    text = ("See [@sec:wrapping-div], @sec:methods and @sec:given.\n\n# Wrapping div\n\n# Methods {#methods}\n\n"
+            "# Given {#sec:given}\n")
+    html = str(body(text, prefixes={"auto-section-labels": "true"}).chapters[0].epub)
+    assert ('See <a class="crossref" href="#wrapping-div">Section “Wrapping div”</a>, <a class="crossref" '
+            'href="#methods">Section “Methods”</a> and <a class="crossref" href="#sec-given">') in html
+    assert problems(text) == ["1: nothing has the label 'sec:wrapping-div'", "1: nothing has the label 'sec:methods'"]
+
+
 def test_crossref_titles_and_delimiter_word_the_captions():
     """Quarto's `tbl-title`, `thm-title` and `title-delim` word a caption's or a
     theorem's own number; the prefix words the references only, as in Quarto."""

@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 from ..errors import Problem
 from ..source.images import Image
+from ..source.schema import AUTO_SECTION_LABELS
 from .ast import TEXTS, Node, annotate, attr, attr_value, index, note, stringify, walk, whole_number
 from .chapters import Heading
 from .html import raw_html
@@ -280,6 +281,10 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             title = " ".join(stringify(node["c"][2], q, quoted=True).split())
             shown = self.referred("sec", "section", "", title=f"{q[0]}{title}{q[1]}")
         self.label(node, heading.id, Label("sec", shown, heading.number or heading.text))
+        if self.context.prefixes.get(AUTO_SECTION_LABELS) and heading.id and not heading.id.startswith("sec-") \
+                and "sec-" + heading.id not in self.found.labels:  # (pandoc-crossref's autoSectionLabels)
+            self.found.labels["sec-" + heading.id] = Label("sec", shown, heading.number or heading.text,
+                                                          target=heading.id)
 
     def heading_texts(self) -> None:
         """The headings' texts again once their cross-references are resolved: the

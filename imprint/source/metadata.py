@@ -38,7 +38,7 @@ from .model import (
 from .person_names import parse_name
 from .quarto import closest_field
 from .templates import MARKDOWN_LINK
-from .schema import CROSSREF_PREFIXES, CROSSREF_TITLES, FRONT_MATTER, URL_PATTERN, FrontMatter, Group, declared
+from .schema import AUTO_SECTION_LABELS, CROSSREF_PREFIXES, CROSSREF_TITLES, FRONT_MATTER, URL_PATTERN, FrontMatter, Group, declared
 from .parsing import is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date
 
 # The defaults the model declares (the citation style, the language, the paper).
@@ -268,7 +268,10 @@ class ArticleBuilder:
         value = value if isinstance(value, dict) else {}
         keys = {kind: f"{kind}-prefix" for kind in CROSSREF_PREFIXES}
         keys.update({f"{kind}-title": f"{kind}-title" for kind in CROSSREF_TITLES}, **{"title-delim": "title-delim"})
-        return frozen({key: str(value[written]) for key, written in keys.items() if value.get(written) is not None})
+        found = {key: str(value[written]) for key, written in keys.items() if value.get(written) is not None}
+        if value.get(AUTO_SECTION_LABELS) is True:  # (pandoc-crossref's autoSectionLabels: templates.py)
+            found[AUTO_SECTION_LABELS] = "true"
+        return frozen(found)
 
     def _extensions(self) -> tuple[str, ...]:
         """`from: markdown+emoji-smart`: the extensions Pandoc's reader is to switch on

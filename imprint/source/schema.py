@@ -470,6 +470,7 @@ AUTHOR_NOTES = {
 # the kinds an article refers to: @fig-, @tbl-, @eq-, @sec-, @lst-, @thm-, ...
 CROSSREF_PREFIXES = ("fig", "tbl", "eq", "sec", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
 _CROSSREF_KINDS = ("fig", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
+AUTO_SECTION_LABELS = "auto-section-labels"
 CROSSREF_TITLES = ("fig", "tbl", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
 CROSSREF = {
     "anyOf": [
@@ -481,6 +482,8 @@ CROSSREF = {
                                  "its caption or title (empty: the number alone)."} for kind in CROSSREF_TITLES},
             "title-delim": {"type": "string", "description": "What follows a caption's number (Imprint's "
                             "default: a full stop, 'Figure 1.'; Quarto's: a colon)."},
+            AUTO_SECTION_LABELS: {"type": "boolean", "description": "Every heading is referred to as `@sec:` "
+                                  "and its id, given or made by Pandoc (pandoc-crossref's `autoSectionLabels`)."},
             **{name: {"description": "Quarto's cross-reference setting; Imprint ignores it."} for name in (
                 "custom", "chapters", "labels", "subref-labels", "ref-hyperlink", "appendix-title",
                 "appendix-delim", "lof-title", "lot-title", "lol-title", "sec-labels",

@@ -42,6 +42,7 @@ from typing import Any
 
 from ..errors import Problem, SourceError
 from .frontmatter import Located, format_path
+from .schema import AUTO_SECTION_LABELS
 
 NAME_PARTS = {"given-names": "given", "given_name": "given", "surname": "family",
               "dropping-particle": "dropping-particle", "non-dropping-particle": "non-dropping-particle",
@@ -140,13 +141,16 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # pandoc-crossref's settings of the words it prints, by Quarto's names for them.
 PANDOC_CROSSREF = {"figPrefix": "fig-prefix", "tblPrefix": "tbl-prefix", "eqnPrefix": "eq-prefix",
                    "secPrefix": "sec-prefix", "lstPrefix": "lst-prefix", "figureTitle": "fig-title",
-                   "tableTitle": "tbl-title", "listingTitle": "lst-title", "titleDelim": "title-delim"}
+                   "tableTitle": "tbl-title", "listingTitle": "lst-title", "titleDelim": "title-delim",
+                   "autoSectionLabels": AUTO_SECTION_LABELS}
 CROSSREF_FILE = "pandoc-crossref.yaml"  # (pandoc-crossref reads it from where Pandoc runs: the article's folder)
 
 
 def _pandoc_crossref(located: Located, data: dict, from_file: dict) -> None:
     """`figPrefix: "рис."` (a list: its first, the singular) as `crossref: {fig-prefix:
-    "рис."}`, where `crossref:` does not say it; the front matter's before its file's."""
+    "рис."}`, where `crossref:` does not say it; the front matter's before its file's.
+    (`autoSectionLabels: true`, Imprint's `auto-section-labels`: every heading is
+    `@sec:`'s by its id, as pandoc-crossref labels it.)"""
     crossref = data.get("crossref")
     if crossref is False or crossref is not None and not isinstance(crossref, dict):
         return
@@ -157,7 +161,8 @@ def _pandoc_crossref(located: Located, data: dict, from_file: dict) -> None:
                 value = value[0] if value else ""
             if value is None or isinstance(value, (dict, list)) or quarto in (data.get("crossref") or {}):
                 continue
-            data.setdefault("crossref", {})[quarto] = "" if value is False else str(value)
+            data.setdefault("crossref", {})[quarto] = value if isinstance(value, bool) and quarto == AUTO_SECTION_LABELS \
+                else "" if value is False else str(value)
             place = ("crossref", quarto)
             if source is data:
                 located.lines[place] = located.line_of((key,))
