@@ -109,3 +109,17 @@ def test_a_project_s_language_file_made_before_the_newer_words_takes_english_s(t
     (tmp_path / "styles" / "locales" / "de.yaml").write_text(yaml.safe_dump(words, allow_unicode=True))
     strings = Theme(tmp_path, tmp_path / "styles").strings("de")
     assert strings["disclaimer"] == "Disclaimer" and strings["abstract"] == words["abstract"]
+
+
+def test_a_region_s_words_are_its_language_s_with_its_own_on_top(tmp_path):
+    """`lang: en-US` printed a British date ("1 January 2023"): en-US.yaml gives
+    only what differs from en.yaml; a project's region file its own few words."""
+    theme = Theme(tmp_path, tmp_path / "styles")
+    us, gb = theme.strings("en-US"), theme.strings("en-GB")
+    assert us["date_day"] == "{month} {day}, {year}" and gb["date_day"] == "{day} {month} {year}"
+    assert us["licence"] == "License" and gb["licence"] == "Licence"
+    assert us["abstract"] == gb["abstract"] == "Abstract" and us["months"] == gb["months"]
+    (tmp_path / "styles" / "locales").mkdir(parents=True)
+    (tmp_path / "styles" / "locales" / "ru-KZ.yaml").write_text('published: "Опубликовано онлайн"\n', encoding="utf-8")
+    kz = Theme(tmp_path, tmp_path / "styles").strings("ru-KZ")
+    assert kz["published"] == "Опубликовано онлайн" and kz["abstract"] == "Аннотация"

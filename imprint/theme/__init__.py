@@ -216,15 +216,17 @@ class Theme:
         """The words of the editions in `lang` (en-GB, then en, then English).
 
         A language file in the project's styles/ overrides Imprint's own of the
-        same language word by word: it needs only the words it changes.
+        same language word by word: it needs only the words it changes. So does a
+        region's file its language's (en-US.yaml: the American order of a date).
         """
         candidates = [lang, lang.split("-")[0], FALLBACK_LANG]
         for candidate in candidates:
             if candidate not in self._strings:
-                found = [(entry, entry.dir / LOCALES / f"{candidate}.yaml") for entry in self.path
-                         if (entry.dir / LOCALES / f"{candidate}.yaml").exists()]
+                found = self._locale_files(candidate)
                 if not found:
                     continue
+                if "-" in candidate:
+                    found += self._locale_files(candidate.split("-")[0])
                 self._strings[candidate] = self._load_strings(found)
             words = self._strings[candidate]
             if candidate == FALLBACK_LANG and lang.split("-")[0] != FALLBACK_LANG:
@@ -236,6 +238,10 @@ class Theme:
         raise StyleError.single(
             display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
         )
+
+    def _locale_files(self, lang: str) -> list[tuple[StylesDir, Path]]:
+        return [(entry, entry.dir / LOCALES / f"{lang}.yaml") for entry in self.path
+                if (entry.dir / LOCALES / f"{lang}.yaml").exists()]
 
     def has_words(self, lang: str) -> bool:
         """Whether styles/locales/ has the words of `lang` (else strings() gives English's)."""
