@@ -68,6 +68,7 @@ class Setting:
     references: tuple = ()  # the front matter's own records (Pandoc's `references:`): (CSL record, line)
     unread_bibliography: bool = False  # a file it names could not be used (told at its field): no key is checked
     nocite: tuple[str, ...] = ()
+    nocite_line: int | None = None
     suppress_bibliography: bool = False
     number_sections: bool = False
     extensions: tuple[str, ...] = ()  # Pandoc's markdown extensions the article switches on or off: "+emoji"
@@ -109,7 +110,7 @@ def start_body(setting: Setting) -> "BodyReading":
     for key in setting.nocite if not setting.unread_bibliography else ():
         if key != "*" and key not in known:
             message, hint = _unknown_key(key, known, setting)
-            problems.append(Problem(setting.file, message, field="nocite", hint=hint))
+            problems.append(Problem(setting.file, message, line=setting.nocite_line, field="nocite", hint=hint))
     files, arguments = _citeproc_files(setting, records)
     meta = {
         "lang": setting.lang,
