@@ -156,6 +156,17 @@ def test_problems_are_reported_not_crashed(body, front, message, tmp_path):
     assert any(message in p.message for p in report.problems), report.problems
 
 
+def test_a_style_named_by_its_old_address_is_its_new_one_with_a_note(tmp_path):
+    root = project(tmp_path, "A [@smith2015].\n", front="csl: https://www.zotero.org/styles/chicago-note-bibliography\n")
+    report = run(root)
+    assert report.ok, report.problems
+    said = [(p.field, p.message, p.hint) for p in report.warnings if p.field == "csl"]
+    assert said == [("csl", "the CSL repository renamed the style 'chicago-note-bibliography' to "
+                            "'chicago-shortened-notes-bibliography': that one is used",
+                     "write csl: chicago-shortened-notes-bibliography")]
+    assert text(chapters(root)["chapter-1.xhtml"]).endswith("1 Smith, “Logistics on the Steppe”.")  # (a short note)
+
+
 def test_svg_that_loads_through_css_is_refused(tmp_path):
     root = project(tmp_path, "![A drawing](images/x.svg)\n")
     (root / "source" / "a" / "images" / "x.svg").write_text(

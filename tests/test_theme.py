@@ -66,11 +66,11 @@ def test_a_folder_that_cannot_be_written_is_no_error(tmp_path, monkeypatch, comp
     assert compiled == ["references.html.j2"] * 2
 
 
-@pytest.mark.parametrize("name, offered", [("chicago-fullnote-bibliography", "'chicago-notes-bibliography'"),
+@pytest.mark.parametrize("name, offered", [("chicago-fulnote-bibliography", "'chicago-notes-bibliography'"),
                                            ("apa-7th-editon", "'apa'"), ("utmn-humanitatis", "'utmn-humanitates'")])
-def test_a_mistyped_or_old_style_name_is_offered_the_close_ones(name, offered):
-    """As a field or a citation key is ("did you mean"): Pandoc's and Zotero's
-    old names and typing mistakes are what editors write."""
+def test_a_mistyped_style_name_is_offered_the_close_ones(name, offered):
+    """As a field or a citation key is ("did you mean"): typing mistakes are what
+    editors write."""
     from imprint.errors import StyleError
 
     with pytest.raises(StyleError) as caught:
@@ -123,3 +123,14 @@ def test_a_region_s_words_are_its_language_s_with_its_own_on_top(tmp_path):
     (tmp_path / "styles" / "locales" / "ru-KZ.yaml").write_text('published: "Опубликовано онлайн"\n', encoding="utf-8")
     kz = Theme(tmp_path, tmp_path / "styles").strings("ru-KZ")
     assert kz["published"] == "Опубликовано онлайн" and kz["abstract"] == "Аннотация"
+
+
+@pytest.mark.parametrize("name", ["chicago-note-bibliography", "https://www.zotero.org/styles/chicago-note-bibliography",
+                                  "chicago-fullnote-bibliography"])
+def test_a_style_the_csl_repository_renamed_is_its_new_one(name):
+    """Pandoc's and Zotero's old names (maehr's academic-pandoc-template names
+    chicago-note-bibliography by its address): the style that address serves now,
+    after the repository's renamed-styles.json (a note says so: prepare._renamed)."""
+    new = {"chicago-fullnote-bibliography": "chicago-notes-bibliography"}.get(name,
+                                                                           "chicago-shortened-notes-bibliography")
+    assert Theme(REPO, REPO / "styles").csl_style(name).stem == new

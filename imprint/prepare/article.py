@@ -26,7 +26,7 @@ from ..settings import Settings
 from ..editions import DEFAULT, E_READER, EDITIONS
 from ..errors import Problem, SourceError, StyleError, UserError
 from ..source.model import STATEMENTS, Affiliation, Article, Author
-from ..theme import Theme
+from ..theme import Theme, renamed_style
 
 # When neither SOURCE_DATE_EPOCH nor the article gives a date, editions carry this
 # one, so that a rebuild is still byte-identical.
@@ -204,7 +204,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
             problems += error.problems
             warnings = error.warnings
             reading = None
-        warnings = tuple(field_warnings) + tuple(warnings) + _words_of(article, theme)
+        warnings = tuple(field_warnings) + tuple(warnings) + _words_of(article, theme) + _renamed(article, style)
         if cited and not problems:
             formatting = _start_reference(article, rendered, style, t, setting, problems, lines_ahead)
         lines: list[tuple[Markup, str] | None] = [None, None]
@@ -413,6 +413,18 @@ def _words_of(article: Article, theme: Theme) -> tuple[Problem, ...]:
                           "words (Abstract, Table 1., References, About the authors) are printed in English", line=line,
                     hint=f"add styles/locales/{article.lang.split('-')[0]}.yaml: a copy of Imprint's "
                          "styles/locales/en.yaml with its words in the language"),)
+
+
+def _renamed(article: Article, style: Path | None) -> tuple[Problem, ...]:
+    """A note when the article names a style by a name the CSL repository has
+    since changed (its old address serves the new style, as the new name here)."""
+    new = renamed_style(article.csl) if article.csl and style is not None else None
+    if new is None or style.stem != new:  # (a project's own style of the old name is that one)
+        return ()
+    file, line = article.locate("csl")
+    old = article.csl.rstrip("/").rsplit("/", 1)[-1].removesuffix(".csl")
+    return (Problem(file, f"the CSL repository renamed the style '{old}' to '{new}': that one is used",
+                    line=line, field="csl", hint=f"write csl: {new}"),)
 
 
 def markdown_fields(article: Article) -> list[Field]:

