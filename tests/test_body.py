@@ -501,6 +501,19 @@ def test_pandoc_crossref_listing_captions_written_as_table_captions():
         assert "{#lst" not in html
 
 
+def test_a_listing_caption_beside_a_labelled_code_block_is_its_caption():
+    """pandoc-crossref's demo: `Listing: Listing caption` before ```{#lst:tableCaption}
+    (the label on the code): «the listing has no caption», and the paragraph printed."""
+    reading = read("Listing: A *short* program\n\n```{#lst:code .haskell}\nmain = pure ()\n```\n\n"
+                   "```{#lst:two .python}\nprint(1)\n```\n\n: Another one\n\nListing: not a caption\n\n"
+                   "See @lst:code and @lst:two.\n")
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert "Listing 1.</span> A <em>short</em> program" in html and "Listing 2.</span> Another one" in html
+        assert 'href="#lst-code">Listing 1</a>' in html and 'href="#lst-two">Listing 2</a>' in html
+        assert "Listing: not a caption" in html and html.count("Listing:") == 1
+
+
 def test_pandoc_crossref_figure_divs_listings_and_their_lines(folder):
     reading = read("::: {#fig:panel}\n![Left](map.png){#fig:l}\n\n![Right](map.png){#fig:r}\n\nThe panel\n:::\n\n"
                    "```{#lst:code .python caption=\"Some code\"}\nprint(1)\n```\n\n"

@@ -363,12 +363,13 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                 caption = _listing_caption(blocks[place]) if blocks[place]["t"] == "Para" else None
                 code = None if caption is None else next(
                     (blocks[i] for i in (place + 1, place - 1) if 0 <= i < len(blocks)
-                     and blocks[i]["t"] == "CodeBlock" and not attr(blocks[i])[0]), None)
+                     and blocks[i]["t"] == "CodeBlock" and _uncaptioned(blocks[i], labelled=caption[0] is None)),
+                    None)
                 if code is None:
                     place += 1
                     continue
                 label, inlines = caption
-                code["c"][0][0] = label
+                code["c"][0][0] = label or code["c"][0][0]
                 texts = note(code).get(TEXTS, {})
                 annotate(code, **{TEXTS: {**texts, "lst-cap": inlines}})
                 del blocks[place]
@@ -530,22 +531,32 @@ def _only_macros(text: str) -> bool:
 _ANNOTATION = re.compile(r"(?:#|//|--|%%?|;|/\*|<!--)[ \t]*<(\d+)>[ \t]*(?:(?:\*/|-->)[ \t]*)?$")
 
 
-def _listing_caption(para: Node) -> tuple[str, list[Node]] | None:
+def _listing_caption(para: Node) -> tuple[str | None, list[Node]] | None:
     """A paragraph `: Caption {#lst:x}` or `Listing: Caption {#lst:x}`: the label and
-    the caption's inlines; else None."""
+    the caption's inlines; without the label (`Listing: Caption` beside a code block
+    that has it: pandoc-crossref's demo), None and the inlines; else None."""
     inlines = para["c"]
     if not inlines or inlines[0]["t"] != "Str" or inlines[0]["c"] not in (":", "Listing:"):
         return None
     last = inlines[-1]
     label = re.fullmatch(r"\{#(lst[:-][\w:.-]+)\}", last["c"]) if last["t"] == "Str" else None
-    if label is None:
-        return None
-    caption = inlines[1:-1]
+    caption = inlines[1:-1] if label else inlines[1:]
     while caption and caption[0]["t"] in ("Space", "SoftBreak"):
         caption = caption[1:]
     while caption and caption[-1]["t"] in ("Space", "SoftBreak"):
         caption = caption[:-1]
-    return (label.group(1), caption) if caption else None
+    return (label.group(1) if label else None, caption) if caption else None
+
+
+def _uncaptioned(code: Node, labelled: bool) -> bool:
+    """A code block a caption paragraph beside it may caption: one without an id
+    (the paragraph gives the label), or, `labelled`, a listing's (`{#lst:x}`) that
+    has no caption of its own."""
+    ident = attr(code)[0]
+    if not labelled:
+        return not ident
+    return re.match(r"lst[:-]", ident) is not None and attr_value(code, "caption") is None \
+        and "lst-cap" not in note(code).get(TEXTS, {})
 
 
 def _block_lists_under(blocks: list[Node]) -> Iterator[list[Node]]:
