@@ -224,8 +224,12 @@ def _run_build(args: argparse.Namespace) -> int:
     from .editions import rendering_modules
 
     formats = settings.formats or DEFAULT  # (or fewer: the publication's editions)
-    executor = open_executor(settings.executor, _workers(settings, args.articles, formats),
-                             rendering_modules(formats), settings.root)
+    workers, articles = _workers(settings, args.articles, formats)
+    # Each worker loads what rendering needs as it starts; not when an article is built
+    # in two parts, each of which loads its own (its print part WeasyPrint alone, while
+    # the other reads the article: building/handoff.py).
+    executor = open_executor(settings.executor, workers, rendering_modules(formats)
+                             if articles >= workers or not mixes_print(formats) else (), settings.root)
     try:
         if isinstance(executor, LocalPool):
             executor.warm_up()  # its workers load what rendering needs while this process reads the sources
@@ -238,13 +242,13 @@ def _run_build(args: argparse.Namespace) -> int:
     return _finish(report, settings, args, started)
 
 
-def _workers(settings: Settings, articles: Sequence[str], formats: Sequence[str]) -> int:
+def _workers(settings: Settings, articles: Sequence[str], formats: Sequence[str]) -> tuple[int, int]:
     """No more local workers than the build can keep busy: one per article (two
     for one that is split in its print editions and the rest), counted from
     source/'s folders before anything is read: a worker started for nothing
-    would take a core's share while the others load."""
+    would take a core's share while the others load. (The workers, the articles.)"""
     count = len(articles) or len(list(settings.source_dir.glob(f"*/{ARTICLE_FILE}"))) or 1
-    return max(1, min(settings.jobs, count * (2 if mixes_print(formats) else 1)))
+    return max(1, min(settings.jobs, count * (2 if mixes_print(formats) else 1))), count
 
 
 def _run_assemble(args: argparse.Namespace) -> int:

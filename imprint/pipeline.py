@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Callable
 from .settings import Settings
 from .errors import Problem, StyleError, UsageError, UserError, collecting_warnings
 from .editions import EDITIONS
-from .building.executor import Call, Executor, open_executor
+from .building.executor import Call, Executor, LocalPool, open_executor
+from .building.handoff import close_folder, open_folder
 from .building.incremental import Ledger
 from .site.listing import article_from_json, issue_from_json, issue_listing, to_json
 from .building.manifest import digest
@@ -118,8 +119,13 @@ def build_held(settings: Settings, progress: Progress | None, executor: Executor
     units = [Call(build_article, (m, context, printed.get(m.article.slug)), unit_identity(m)[0], reads(m))
              for m in stale] + [Call(build_article, (a, context, None, WHOLE, ahead.get(a.slug)), unit_identity(a)[0],
                                      reads(a)) for a in standalone]
-    run_units(split(sorted(units, key=lambda u: u.name), executor.slots, settings.formats), executor, settings,
-              accept, progress, report)
+    handoff = open_folder() if isinstance(executor, LocalPool) else None  # (the parts of an article: units.split)
+    try:
+        run_units(split(sorted(units, key=lambda u: u.name), executor.slots, settings.formats, handoff), executor,
+                  settings, accept, progress, report)
+    finally:
+        if handoff is not None:
+            close_folder(handoff)
     issues = [i for i in issues if loaded.wanted(i.issue.slug)]
     run_units([Call(build_issue, (i, context, issue_prints(i, settings)), unit_identity(i)[0], reads(i))
                for i in issues], executor, settings, accept, progress, report)

@@ -215,3 +215,72 @@ def test_stage_files_of_builds_killed_outright_are_swept(tmp_path, monkeypatch):
         (tmp_path / name).write_text("making its pdf edition", encoding="utf-8")
     stages.sweep()
     assert {p.name for p in tmp_path.iterdir()} == {name for name, kept in names.items() if kept}
+
+
+# -- an article's print jobs handed over between its two parts (building/handoff.py)
+
+
+def _recording_prepare(monkeypatch, log: Path) -> None:
+    """prepare(), writing the editions it reads for into `log`, a line a call (in
+    the forked workers too: they inherit the patch)."""
+    from imprint.prepare import article
+
+    own = article.prepare
+
+    def recorded(article_, theme, settings, *args, **kwargs):
+        with open(log, "a") as out:
+            out.write(",".join(settings.formats) + "\n")
+        return own(article_, theme, settings, *args, **kwargs)
+
+    monkeypatch.setattr(article, "prepare", recorded)
+
+
+def test_a_one_article_build_reads_its_text_once_and_hands_the_print_jobs_over(tmp_path, monkeypatch):
+    """Two workers, one article: the part that makes the EPUB reads the text in both
+    dialects and hands the print jobs to the part that loads WeasyPrint meanwhile;
+    the same bytes as one worker makes."""
+    root = small_project(tmp_path, 1)
+    options = dict(formats=("epub", "pdf", "json"), environ={"SOURCE_DATE_EPOCH": "1700000000"})
+    alone = build(Settings.for_project(root, dist_dir=tmp_path / "alone", jobs=1, **options))
+    log = tmp_path / "prepared"
+    _recording_prepare(monkeypatch, log)
+    parts = build(Settings.for_project(root, dist_dir=tmp_path / "parts", jobs=2, **options))
+    assert alone.ok and parts.ok, (alone.problems, parts.problems)
+    assert log.read_text().splitlines() == ["epub,pdf,json"]  # (once, in both dialects)
+    for name in ("a1/a1.pdf", "a1/a1.epub", "a1/a1.json"):
+        assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "parts" / name).read_bytes(), name
+    import tempfile
+
+    assert not list(Path(tempfile.gettempdir()).glob(f"imprint-handoff-{os.getpid()}-*"))  # (removed)
+
+
+def test_without_the_jobs_the_print_part_reads_the_text_itself(tmp_path, monkeypatch):
+    """The reading part ends without handing the jobs over (as if it had failed
+    after reading): the print part reads the article itself, as a part did before;
+    the same bytes."""
+    from imprint.building.handoff import Giving
+
+    root = small_project(tmp_path, 1)
+    options = dict(formats=("epub", "pdf"), environ={"SOURCE_DATE_EPOCH": "1700000000"})
+    alone = build(Settings.for_project(root, dist_dir=tmp_path / "alone", jobs=1, **options))
+    log = tmp_path / "prepared"
+    _recording_prepare(monkeypatch, log)
+    monkeypatch.setattr(Giving, "give", lambda self, jobs: None)
+    parts = build(Settings.for_project(root, dist_dir=tmp_path / "parts", jobs=2, **options))
+    assert alone.ok and parts.ok, (alone.problems, parts.problems)
+    assert sorted(log.read_text().splitlines()) == ["epub,pdf", "pdf"]
+    assert (tmp_path / "alone" / "a1/a1.pdf").read_bytes() == (tmp_path / "parts" / "a1/a1.pdf").read_bytes()
+
+
+def test_a_print_part_waits_for_the_jobs_while_the_reading_part_holds_its_claim(tmp_path):
+    from imprint.building.handoff import Giving, take
+
+    giving = Giving(tmp_path, "a")
+    assert take(tmp_path, "a", time.monotonic() + 0.1) is None  # (held, no jobs: waited until the deadline)
+    giving.give([("pdf", "the job")])
+    assert take(tmp_path, "a", time.monotonic() + 5) == [("pdf", "the job")]
+    giving.close()
+    other = Giving(tmp_path, "b")
+    other.close()  # (released without jobs: the reading part failed)
+    started = time.monotonic()
+    assert take(tmp_path, "b", time.monotonic() + 5) is None and time.monotonic() - started < 1

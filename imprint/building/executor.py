@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..errors import UsageError
-from . import stages
+from . import handoff, stages
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ class LocalPool(Executor):
 
         self.slots = jobs
         stages.sweep()  # (what a build killed outright left in the temporary folder)
+        handoff.sweep()
         self._pool = ProcessPool(max_workers=jobs, initializer=_start_worker, initargs=(tuple(modules),),
                                  context=get_context("fork"))
 

@@ -19,6 +19,7 @@ from ..settings import Settings
 from ..editions import EDITIONS, Edition, mixes_print
 from ..errors import Problem, UserError, collecting_warnings
 from .executor import Call
+from .handoff import Giving, take
 from .stages import stage
 from ..site.listing import ArticleListing, IssueListing, article_listing, issue_listing
 from ..source.model import Article, Publication
@@ -60,7 +61,8 @@ WHOLE, PRINT, READER = "whole", "print", "reader"
 
 
 def build_article(manuscript: Manuscript | Article, context: Context, printed: bytes | None = None,
-                  part: str = WHOLE, lines_ahead: Mapping[str, Line] | None = None) -> Result:
+                  part: str = WHOLE, lines_ahead: Mapping[str, Line] | None = None,
+                  handoff: Path | None = None) -> Result:
     """Every file of one article, by its name in dist/<slug>/: its editions, its
     booklets, and with the site its cover and landing page. An article not yet
     made ready (one outside any issue) is made ready here. `printed`: its print
@@ -70,7 +72,25 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
     others and the cover, but not the landing page, which lists every file:
     build_landing() makes it once both parts are done, from the READER part's
     `manuscript`. `lines_ahead`: its citation lines, if the build formatted them
-    ahead (prepare())."""
+    ahead (prepare()). `handoff`: the build's folder through which the READER part
+    hands the print editions' jobs to the PRINT part (building/handoff.py)."""
+    settings = context.settings
+    slug = manuscript.slug if isinstance(manuscript, Article) else manuscript.article.slug
+    handing = handoff is not None and part != WHOLE and _hands_over(manuscript, printed, settings)
+    if handing and part == PRINT:
+        handed = _print_handed(slug, _languages(manuscript), context, handoff)
+        if handed is not None:
+            return handed  # (else the jobs did not come: read here, as a part did before)
+    giving = Giving(handoff, slug) if handing and part == READER else None
+    try:
+        return _article_files(manuscript, context, printed, part, lines_ahead, giving)
+    finally:
+        if giving is not None:
+            giving.close()
+
+
+def _article_files(manuscript: Manuscript | Article, context: Context, printed: bytes | None, part: str,
+                   lines_ahead: Mapping[str, Line] | None, giving: Giving | None) -> Result:
     from ..prepare.article import prepare
     from .timing import Clock
 
@@ -80,11 +100,18 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
     with collecting_warnings() as written:  # (by the editions' writers: a running head cut, say)
         try:
             if isinstance(manuscript, Article):
-                # (a part: the body in its editions' dialect only)
+                # (a part: the body in its editions' dialect only; both, handing the print jobs over)
                 with clock("prepare"), stage("reading its front matter, text and citations"):
                     manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
-                        f for f in settings.formats if _in_part(EDITIONS[f], part))), print_alongside=part == READER,
+                        f for f in settings.formats if giving is not None or _in_part(EDITIONS[f], part))),
+                        print_alongside=part == READER and giving is None,
                         lines_ahead=lines_ahead, meanwhile=_meanwhile(manuscript, part, context))
+                if giving is not None:
+                    from ..editions.pdf.article import EDITIONS as PRINTED, print_job
+
+                    with clock("prepare"), stage("making its print editions' HTML"):
+                        giving.give([(fmt, print_job(manuscript, theme, settings, PRINTED[fmt]))
+                                     for fmt in settings.formats if EDITIONS[fmt].printed])
             files: dict[str, bytes] = {}
             for fmt in settings.formats:
                 edition = EDITIONS[fmt]
@@ -118,6 +145,46 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
                   manuscript=manuscript if part == READER else None)
 
 
+PRINT_JOBS = "imprint.editions.pdf.article"  # (whose print_job() makes the jobs handed over)
+
+
+def _hands_over(manuscript: Manuscript | Article, printed: bytes | None, settings: Settings) -> bool:
+    """Whether an article built in parts hands its print jobs over (both parts ask):
+    one read here (not made ready with its issue), printed here, with no booklets
+    (imposed from the manuscript), in the print editions the jobs are made for."""
+    return isinstance(manuscript, Article) and printed is None and not settings.booklet \
+        and all(EDITIONS[fmt].module == PRINT_JOBS for fmt in settings.formats if EDITIONS[fmt].printed)
+
+
+def _print_handed(slug: str, languages: list[str], context: Context, handoff: Path) -> Result | None:
+    """The PRINT part of an article whose READER part hands its print jobs over:
+    WeasyPrint loaded while that part reads, then the jobs laid out. None if no
+    jobs come (that part failed, or was stopped)."""
+    import importlib
+    import time
+
+    importlib.import_module("imprint.editions.pdf.typeset")  # (WeasyPrint: loaded now, while the other part reads)
+    from ..editions.pdf.article import run
+    from ..editions.pdf.typeset import hyphenate_ahead
+    from .timing import Clock
+
+    hyphenate_ahead(languages)  # (needed by the layout; meanwhile, if the jobs are still to come)
+    limit = context.settings.time_limit
+    with stage("waiting for its text, read by the build's other worker"):
+        jobs = take(handoff, slug, time.monotonic() + (limit if limit else 24 * 3600))
+    if jobs is None:
+        return None
+    clock, files = Clock(), {}
+    with collecting_warnings() as written:
+        try:
+            for fmt, job in jobs:
+                with clock(fmt), stage(f"making its {fmt} edition"):
+                    files[EDITIONS[fmt].path(slug)] = run(job).pdf
+        except UserError as error:
+            return Result(f"article:{slug}", slug, problems=error.problems, warnings=(*error.warnings, *written))
+    return Result(f"article:{slug}", slug, files, warnings=tuple(written), seconds=clock.seconds)
+
+
 def _meanwhile(article: Article, part: str, context: Context) -> Callable[[Mapping[str, Any]], None] | None:
     """What this part does while Pandoc reads the article's text: its cover drawn
     (for the EPUB and the site), the hyphenation patterns of its languages read
@@ -131,8 +198,7 @@ def _meanwhile(article: Article, part: str, context: Context) -> Callable[[Mappi
     if part != READER and any(EDITIONS[f].printed for f in settings.formats):
         from ..editions.pdf.typeset import hyphenate_ahead
 
-        langs = [article.lang, *([article.translation.lang] if article.translation else [])]
-        ahead.append(lambda rendered: hyphenate_ahead(langs))
+        ahead.append(lambda rendered: hyphenate_ahead(_languages(article)))
 
     def meanwhile(rendered: Mapping[str, Any]) -> None:
         for each in ahead:
@@ -140,16 +206,22 @@ def _meanwhile(article: Article, part: str, context: Context) -> Callable[[Mappi
     return meanwhile if ahead else None
 
 
+def _languages(article: Article) -> list[str]:
+    return [article.lang, *([article.translation.lang] if article.translation else [])]
+
+
 def _in_part(edition: Edition, part: str) -> bool:
     return part == WHOLE or (part == PRINT) == edition.printed
 
 
-def split(calls: list[Call], slots: int, formats: tuple[str, ...]) -> list[Call]:
+def split(calls: list[Call], slots: int, formats: tuple[str, ...], handoff: Path | None = None) -> list[Call]:
     """Article units in two parts each (print, and the rest), when the workers
-    outnumber the articles and the build makes editions of both kinds."""
+    outnumber the articles and the build makes editions of both kinds; `handoff`:
+    the folder through which the parts of each hand over its print jobs."""
     if len(calls) >= slots or not mixes_print(formats):
         return calls
-    return [Call(call.function, (*call.args[:3], part, *call.args[4:]), f"{call.name}#{part}", call.reads)
+    return [Call(call.function, (*call.args[:3], part, *(call.args[4:5] or (None,)), handoff), f"{call.name}#{part}",
+                 call.reads)
             for call in calls for part in (PRINT, READER)]
 
 

@@ -1,0 +1,99 @@
+"""An article's print jobs handed from one part of its unit to the other.
+
+A one-article build on two workers splits the article's unit in two
+(units.split): its print editions, and the rest. Each part read the article on
+its own, and the print part's worker loaded everything reading needs as well as
+WeasyPrint before laying out a page: the seed's print part spent 0.5 s loading,
+0.1 s reading, 0.25 s laying out (2026-12-06). Handed over, the reading part reads
+the article once, in both dialects, and writes the print editions' jobs
+(editions/pdf/job.py: plain data) into the build's private folder, while the print
+part loads WeasyPrint alone, then takes the jobs and lays them out.
+
+The reading part holds a lock on its claim file while it works. A print part that
+finds no jobs and no claim held (the reading part failed before writing them, or
+was killed) reads the article itself, as a part did before.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pickle
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+PREFIX = "imprint-handoff-{pid}-"  # the build's private folder, in the system's temporary folder
+WAIT_STEP = 0.003  # seconds between looks for the jobs
+CLAIM_WAIT = 2.0  # seconds a print part waits for the reading part to start
+
+
+def open_folder() -> Path:
+    """A private folder for this build's hand-overs (only this user may read it: it
+    holds pickles)."""
+    return Path(tempfile.mkdtemp(prefix=PREFIX.format(pid=os.getpid())))
+
+
+def close_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep() -> None:
+    """Remove the folders of builds that ended without removing them (killed outright)."""
+    from .stages import _alive
+
+    for folder in Path(tempfile.gettempdir()).glob(PREFIX.format(pid="*")):
+        pid = folder.name.removeprefix("imprint-handoff-").split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class Giving:
+    """The reading part's side: claimed as it starts, the jobs given once written,
+    closed when the part ends (however it ends)."""
+
+    def __init__(self, folder: Path, slug: str):
+        self.jobs = folder / f"{slug}.jobs"
+        locking = folder / f"{slug}.reading.new"  # (locked, then named: a claim seen is one held)
+        self.handle = os.open(locking, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+        os.replace(locking, folder / f"{slug}.reading")
+
+    def give(self, jobs: list[tuple[str, Any]]) -> None:
+        temporary = self.jobs.with_name(self.jobs.name + ".new")
+        temporary.write_bytes(pickle.dumps(jobs, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, self.jobs)  # (whole or not at all)
+
+    def close(self) -> None:
+        os.close(self.handle)
+
+
+def take(folder: Path, slug: str, deadline: float) -> list[tuple[str, Any]] | None:
+    """The print part's side: the jobs the reading part gives, waited for while it
+    holds its claim (its start waited for CLAIM_WAIT at most); None when it gives
+    none (the print part then reads the article itself)."""
+    jobs, claim = folder / f"{slug}.jobs", folder / f"{slug}.reading"
+    started = time.monotonic()
+    while time.monotonic() < deadline:
+        if jobs.exists():
+            return pickle.loads(jobs.read_bytes())
+        if not _held(claim) and (claim.exists() or time.monotonic() - started > CLAIM_WAIT):
+            return pickle.loads(jobs.read_bytes()) if jobs.exists() else None
+        time.sleep(WAIT_STEP)
+    return None
+
+
+def _held(claim: Path) -> bool:
+    try:
+        handle = os.open(claim, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(handle)
