@@ -284,3 +284,21 @@ def test_a_print_part_waits_for_the_jobs_while_the_reading_part_holds_its_claim(
     other.close()  # (released without jobs: the reading part failed)
     started = time.monotonic()
     assert take(tmp_path, "b", time.monotonic() + 5) is None and time.monotonic() - started < 1
+
+
+def test_the_print_part_draws_the_formulas_shared_while_it_waits(tmp_path):
+    """The reading part shares the formulas' MathML once converted: the print part,
+    waiting, draws them (from the last back) before it takes the jobs."""
+    from imprint.building.handoff import Giving, take
+
+    giving = Giving(tmp_path, "a")
+    giving.share_formulas(["<math>1</math>", "<math>2</math>"])
+    drawn = []
+
+    def draw(mathml):
+        drawn.append(mathml)
+        giving.give([("pdf", "the job")])  # (given while the print part draws)
+
+    assert take(tmp_path, "a", time.monotonic() + 5, draw=draw) == [("pdf", "the job")]
+    assert drawn == [["<math>1</math>", "<math>2</math>"]]
+    giving.close()

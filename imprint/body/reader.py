@@ -82,6 +82,9 @@ class Setting:
     # The print editions are made at the same time in another part of the build
     # (units.split): this part draws the formulas too, from the last, into the cache.
     drawing_alongside: bool = False
+    # Who else draws the formulas for print: told their MathML once converted (the
+    # print part of a build, which draws them from the last back meanwhile: units.py).
+    share_formulas: Callable[[list[str]], None] | None = None
 
 
 def start_body(setting: Setting) -> "BodyReading":
@@ -193,6 +196,10 @@ class BodyReading:
         quotes = str(setting.words["quotes"])
         meta = document["meta"].get("imprint-fields")
         warnings += _convert_formulas(blocks + ([meta] if meta is not None else []), setting)
+        if setting.share_formulas is not None and PRINT in setting.dialects:
+            shared = [note(n)["mathml"] for n in of_kind(blocks, frozenset({"Math"})) if "mathml" in note(n)]
+            if shared:
+                setting.share_formulas(shared)
         references, hanging = _take_references(blocks)
         context = Context(source=source, lang=setting.lang, words=setting.words, quotes=quotes, root=setting.root,
                           folder=setting.folder, number_sections=setting.number_sections,

@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 PREFIX = "imprint-handoff-{pid}-"  # the build's private folder, in the system's temporary folder
 WAIT_STEP = 0.003  # seconds between looks for the jobs
@@ -62,27 +62,42 @@ class Giving:
         os.replace(locking, folder / f"{slug}.reading")
 
     def give(self, jobs: list[tuple[str, Any]]) -> None:
-        temporary = self.jobs.with_name(self.jobs.name + ".new")
-        temporary.write_bytes(pickle.dumps(jobs, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, self.jobs)  # (whole or not at all)
+        _write(self.jobs, jobs)
+
+    def share_formulas(self, mathml: list[str]) -> None:
+        """The formulas to draw, as soon as they are converted: the print part
+        draws them from the last back while this part draws from the first."""
+        _write(self.jobs.with_suffix(".formulas"), mathml)
 
     def close(self) -> None:
         os.close(self.handle)
 
 
-def take(folder: Path, slug: str, deadline: float) -> list[tuple[str, Any]] | None:
+def take(folder: Path, slug: str, deadline: float,
+         draw: Callable[[list[str]], None] | None = None) -> list[tuple[str, Any]] | None:
     """The print part's side: the jobs the reading part gives, waited for while it
     holds its claim (its start waited for CLAIM_WAIT at most); None when it gives
-    none (the print part then reads the article itself)."""
-    jobs, claim = folder / f"{slug}.jobs", folder / f"{slug}.reading"
+    none (the print part then reads the article itself). Meanwhile `draw` is given
+    the formulas the reading part shares, if it shares them before the jobs."""
+    jobs, claim, formulas = folder / f"{slug}.jobs", folder / f"{slug}.reading", folder / f"{slug}.formulas"
     started = time.monotonic()
     while time.monotonic() < deadline:
         if jobs.exists():
             return pickle.loads(jobs.read_bytes())
+        if draw is not None and formulas.exists():
+            draw(pickle.loads(formulas.read_bytes()))
+            draw = None
+            continue
         if not _held(claim) and (claim.exists() or time.monotonic() - started > CLAIM_WAIT):
             return pickle.loads(jobs.read_bytes()) if jobs.exists() else None
         time.sleep(WAIT_STEP)
     return None
+
+
+def _write(path: Path, value: Any) -> None:
+    temporary = path.with_name(path.name + ".new")
+    temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(temporary, path)  # (whole or not at all)
 
 
 def _held(claim: Path) -> bool:

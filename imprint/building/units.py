@@ -105,7 +105,8 @@ def _article_files(manuscript: Manuscript | Article, context: Context, printed: 
                     manuscript = prepare(manuscript, theme, replace(settings, formats=tuple(
                         f for f in settings.formats if giving is not None or _in_part(EDITIONS[f], part))),
                         print_alongside=part == READER and giving is None,
-                        lines_ahead=lines_ahead, meanwhile=_meanwhile(manuscript, part, context))
+                        lines_ahead=lines_ahead, meanwhile=_meanwhile(manuscript, part, context),
+                        share_formulas=giving.share_formulas if giving is not None else None)
                 if giving is not None:
                     from ..editions.pdf.article import EDITIONS as PRINTED, print_job
 
@@ -170,8 +171,9 @@ def _print_handed(slug: str, languages: list[str], context: Context, handoff: Pa
 
     hyphenate_ahead(languages)  # (needed by the layout; meanwhile, if the jobs are still to come)
     limit = context.settings.time_limit
-    with stage("waiting for its text, read by the build's other worker"):
-        jobs = take(handoff, slug, time.monotonic() + (limit if limit else 24 * 3600))
+    with stage("waiting for its text, read by the build's other worker (drawing formulas meanwhile)"):
+        jobs = take(handoff, slug, time.monotonic() + (limit if limit else 24 * 3600),
+                    draw=partial(_draw_from_the_end, context.settings.root))
     if jobs is None:
         return None
     clock, files = Clock(), {}
@@ -183,6 +185,12 @@ def _print_handed(slug: str, languages: list[str], context: Context, handoff: Pa
         except UserError as error:
             return Result(f"article:{slug}", slug, problems=error.problems, warnings=(*error.warnings, *written))
     return Result(f"article:{slug}", slug, files, warnings=tuple(written), seconds=clock.seconds)
+
+
+def _draw_from_the_end(root: Path, mathml: list[str]) -> None:
+    from ..body.formulas import cache_folder, draw_from_the_end
+
+    draw_from_the_end([{"mathml": m} for m in mathml], cache_folder(root))
 
 
 def _meanwhile(article: Article, part: str, context: Context) -> Callable[[Mapping[str, Any]], None] | None:
