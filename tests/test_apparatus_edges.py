@@ -167,6 +167,26 @@ def test_a_style_named_by_its_old_address_is_its_new_one_with_a_note(tmp_path):
     assert text(chapters(root)["chapter-1.xhtml"]).endswith("1 Smith, “Logistics on the Steppe”.")  # (a short note)
 
 
+def test_a_style_whose_comment_holds_two_hyphens_is_read_as_pandoc_reads_it(tmp_path):
+    """XML forbids "--" in a comment; Pandoc lets it pass, and a GOST style of the
+    gostdown reports has «номер -- выпуск» in one: the build crashed (a parse
+    error that could not even be sent back from the worker)."""
+    from conftest import REPO
+
+    root = project(tmp_path, "A [@smith2015].\n", front="csl: house.csl\n")
+    house = (REPO / "styles" / "csl" / "utmn-humanitates.csl").read_text(encoding="utf-8")
+    house = house.replace("<info>", "<!-- номер -- выпуск -->\n  <info>", 1)
+    (root / "source" / "a" / "house.csl").write_text(house, encoding="utf-8")
+    report = run(root, formats=("epub", "pdf"))
+    assert report.ok, report.problems
+    assert "Smith" in text(chapters(root)["references.xhtml"])
+    (root / "source" / "a" / "house.csl").write_text(house.replace("<bibliography", "<bibliography et", 1))
+    report = run(root, formats=("epub", "pdf"))
+    assert [(p.file, p.message) for p in report.problems] == [
+        ("source/a/house.csl", "the style is not valid XML: Specification mandates value for attribute et "
+                               f"(line {house[:house.index('<bibliography')].count(chr(10)) + 1})")]
+
+
 def test_svg_that_loads_through_css_is_refused(tmp_path):
     root = project(tmp_path, "![A drawing](images/x.svg)\n")
     (root / "source" / "a" / "images" / "x.svg").write_text(

@@ -40,6 +40,8 @@ from typing import Any, Mapping
 
 from lxml import etree
 
+from ..errors import StyleError
+
 CSL = "http://purl.org/net/xbiblio/csl"
 RANK = "imprint-script"
 NAMED = "imprint-has-"  # + a names variable: "0" when the record has it, "1" when not
@@ -78,8 +80,8 @@ def for_pandoc(record: Mapping[str, Any], lang: str) -> dict[str, Any]:
     return found
 
 
-def style_for_pandoc(style: bytes, lang: str) -> bytes:
-    root = _parsed(style)
+def style_for_pandoc(style: bytes, lang: str, name: str = "the CSL style") -> bytes:
+    root = parse_style(style, name)
     _rank(root, script=reorders(lang))
     return compact(root)
 
@@ -90,7 +92,7 @@ def compact(style: bytes | etree._Element) -> bytes:
     the time (the CSL repository's Chicago author-date, 167 kB: 80 ms a Pandoc
     run, 35 ms compact), and formats alike (CSL gives blank text no meaning
     between elements; a term's own text, even blank, is kept)."""
-    root = _parsed(style) if isinstance(style, bytes) else style
+    root = parse_style(style) if isinstance(style, bytes) else style
     for comment in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         parent = comment.getparent()
         if comment.tail:  # (the text after it, if the comment stood inside a term)
@@ -135,8 +137,21 @@ def _filed_under(record: Mapping[str, Any]) -> str:
     return str(record.get("title") or "")
 
 
-def _parsed(style: bytes) -> etree._Element:
-    return etree.fromstring(style, etree.XMLParser(resolve_entities=False, no_network=True))
+def parse_style(style: bytes, name: str = "the CSL style") -> etree._Element:
+    """A CSL style's XML, read as Pandoc reads it: a comment that holds "--", which
+    XML forbids and Pandoc lets pass (a GOST style's «номер -- выпуск», gostdown),
+    is no error; any other fault is a StyleError naming `name`."""
+    try:
+        return etree.fromstring(style, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as error:
+        message = str(error)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
+    root = etree.fromstring(style, parser)
+    faults = [e for e in parser.error_log if e.type != etree.ErrorTypes.ERR_HYPHEN_IN_COMMENT]
+    if root is None or faults:
+        raise StyleError.single(name, "the style is not valid XML: "
+                                + (f"{faults[0].message} (line {faults[0].line})" if faults else message))
+    return root
 
 
 def _rank(root: etree._Element, script: bool = True) -> None:

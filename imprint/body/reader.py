@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..building.stages import stage
 from ..errors import Problem, SourceError
-from ..files import read_bytes
+from ..files import display, read_bytes
 from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
@@ -361,7 +361,7 @@ def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
     data = [citeproc_js.for_pandoc(r.csl, setting.lang) for r in records.values()]
     style = read_bytes(setting.root, setting.style, "CSL style") if setting.style.is_relative_to(setting.root) \
         else setting.style.read_bytes()
-    style = citeproc_js.style_for_pandoc(style, setting.lang)
+    style = citeproc_js.style_for_pandoc(style, setting.lang, display(setting.style, setting.root))
     files = {"refs.json": json.dumps(data, ensure_ascii=False).encode("utf-8"), "style.csl": style}
     return files, ["--citeproc", "--csl=style.csl", "--bibliography=refs.json"]
 

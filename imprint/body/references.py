@@ -56,10 +56,8 @@ class Style:
 @lru_cache(maxsize=16)
 def prepared(style: bytes, name: str) -> Style:
     """The style checked and made ready (check_style); raises StyleError."""
-    from lxml import etree
-
     text = check_style(style, name)
-    root = etree.fromstring(text, etree.XMLParser(resolve_entities=False, no_network=True))
+    root = citeproc_js.parse_style(text, name)
     named = set()
     for element in root.iter():
         for attribute in ("variable", "is-numeric", "is-uncertain-date"):
@@ -227,12 +225,7 @@ def check_style(style: bytes, name: str) -> bytes:
     """A CSL style that can format a reference list, as it formats one work on
     its own line (own_line), compact for Pandoc (citeproc_js.compact); or a
     StyleError saying why not."""
-    from lxml import etree
-
-    try:
-        root = etree.fromstring(style, etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as error:
-        raise StyleError.single(name, f"the style is not valid XML: {error}") from None
+    root = citeproc_js.parse_style(style, name)
     if root.getroottree().docinfo.internalDTD is not None:
         raise StyleError.single(name, "the style declares a DOCTYPE (entities): a CSL style has none",
                                 hint="write the characters themselves in place of the entities")
