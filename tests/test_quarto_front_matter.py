@@ -784,3 +784,18 @@ def test_an_empty_crossref_beside_pandoc_crossref_settings(tmp_path):
     `figPrefix:`: a TypeError."""
     loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\ncrossref:\nfigPrefix: Fig.\n---\n"))
     assert loaded.problems == () and dict(article.crossref_prefixes) == {"fig": "Fig."}
+
+
+def test_quarto_s_citation_id_is_the_key_of_the_citation_files(tmp_path):
+    """`citation: id: roe2024` (Quarto's manuscript template) was refused ('did you
+    mean pmid?'): it is the key the CSL-JSON and BibTeX give the article."""
+    from imprint.source.record import build_record
+
+    front = "---\ntitle: T\nlang: en\nauthor: Jane Roe\ncitation:\n  type: article-journal\n  id: {}\n---\n"
+    loaded, article = load(project(tmp_path, front.format("roe2024")))
+    assert loaded.problems == () and build_record(article, "T", None)["id"] == "roe2024"
+    loaded, article = load(project(tmp_path / "plain", "---\ntitle: T\nlang: en\n---\n"))
+    assert build_record(article, "T", None)["id"] == "a"
+    loaded, _ = load(project(tmp_path / "bad", front.format("roe 2024")))
+    assert messages(loaded.problems) == ["source/a/article.md:7: citation.id: 'roe 2024' cannot be a citation key\n"
+                                         "    write it without spaces, commas, braces or quotes: roe2024"]

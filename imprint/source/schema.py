@@ -302,6 +302,11 @@ CITATION_FIELDS = {
     "description": "Where the article appeared, in CSL-JSON terms (Quarto's `citation:`).",
     "properties": {
         "type": {"type": "string", "enum": list(CSL_TYPES), "description": "CSL item type."},
+        "id": {"type": ["string", "integer"], "pattern": r"^[^\s{},#%\\\"'~()=]+$",
+               "description": "The key the citation files give the article (CSL-JSON's id, BibTeX's key; Quarto's "
+                              "citation id); default: the article's folder name.",
+               "x-problem": "cannot be a citation key", "x-hint": "write it without spaces, commas, braces or quotes: "
+                                                                  "roe2024"},
         **{name: _no_script({"type": ["string", "integer"], "description": f"CSL `{name}`."})
            for name in _CSL_TEXT_VARIABLES},
         "container-title": _text("The journal, book or proceedings the article is part of."),
