@@ -193,3 +193,21 @@ def test_references_written_in_the_front_matter_are_cited(tmp_path):
     assert "United Nations" in text and "Universal Declaration of Human Rights" in text
     text = text.lower()  # (the style title-cases titles)
     assert "from the front matter" in text and "only in the file" in text and "from the file" not in text
+
+
+def test_a_csl_yaml_date_written_as_year_and_month_is_read_as_pandoc_reads_it(tmp_path):
+    """`issued: {year: 2012, month: 3}` (gostdown's references): refused ('not a date
+    CSL-JSON knows'), and every citation of it then an unknown key."""
+    source = tmp_path / "src" / "a"
+    source.mkdir(parents=True)
+    (source / "article.md").write_text(
+        "---\ntitle: T\nlang: en\ncsl: apa\nreferences:\n- id: fenner2012\n  type: article-magazine\n"
+        "  author:\n  - {family: Fenner, given: Martin}\n  title: One-click science marketing\n"
+        "  container-title: Nature Materials\n  issued:\n    year: 2012\n    month: 3\n---\n\nAs said [@fenner2012].\n",
+        encoding="utf-8")
+    root = make_project(tmp_path / "project", tmp_path / "src")
+    report = build(Settings.for_project(root, formats=("epub",), environ={}))
+    assert not report.problems, report.problems
+    with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
+        text = re.sub(r"<[^>]+>", "", epub.read("EPUB/references.xhtml").decode())
+    assert "Fenner, M. (2012, March). One-click science marketing." in text, text

@@ -475,11 +475,19 @@ def _date(key: str, value: Any) -> dict[str, Any]:
             if not parts:
                 raise ValueError(f"'{key}' has empty date parts; remove it or give the year")
             return {**{k: v for k, v in value.items() if k != "date-parts"}, "date-parts": parts}
+        if "year" in value:  # ({year: 2012, month: 3}: CSL-YAML as written by hand, which Pandoc reads)
+            parts = []
+            for part in ("year", "month", "day"):
+                if value.get(part) is None:
+                    break
+                parts.append(value[part])
+            rest = {k: v for k, v in value.items() if k not in ("year", "month", "day")}
+            return _date(key, {**rest, "date-parts": [parts]})
         if "raw" in value:
             return _date(key, value["raw"])
         if "literal" in value:
             return {"literal": str(value["literal"])}
-        raise ValueError(f"'{key}' is not a date CSL-JSON knows (date-parts, raw or literal)")
+        raise ValueError(f"'{key}' is not a date CSL-JSON knows (date-parts, year, raw or literal)")
     if isinstance(value, list) and value and isinstance(value[0], dict):  # old CSL-YAML: [{year: 1999}]
         parts = [value[0].get(k) for k in ("year", "month", "day")]
         return {"date-parts": [[int(p) for p in parts if p]]}
