@@ -799,3 +799,13 @@ def test_quarto_s_citation_id_is_the_key_of_the_citation_files(tmp_path):
     loaded, _ = load(project(tmp_path / "bad", front.format("roe 2024")))
     assert messages(loaded.problems) == ["source/a/article.md:7: citation.id: 'roe 2024' cannot be a citation key\n"
                                          "    write it without spaces, commas, braces or quotes: roe2024"]
+
+
+def test_an_author_string_with_and_is_two_authors(tmp_path):
+    """`author: "Cameron Blevins and Lincoln Mullen"` (an R Markdown article): one
+    author "Mullen, Cameron Blevins and Lincoln" in every citation file."""
+    loaded, article = load(project(tmp_path, '---\ntitle: T\nlang: en\nauthor: "Cameron Blevins and Lincoln Mullen"\n'
+                                             '---\n'))
+    assert loaded.problems == ()
+    assert [(a.name.family, a.name.given) for a in article.authors] == [("Blevins", "Cameron"), ("Mullen", "Lincoln")]
+    assert [article.locate(f) for f in ("author",)] == [("source/a/article.md", 4)]

@@ -373,6 +373,8 @@ class ArticleBuilder:
         raw = self.own.data.get(key)
         if raw is None:
             return []
+        if isinstance(raw, str):  # ("Cameron Blevins and Lincoln Mullen": R Markdown's, as LaTeX prints it)
+            return [((key,), name) for name in re.split(r"\s+and\s+", raw.strip()) if name]
         if not isinstance(raw, list):
             return [((key,), raw)]
         return [((key, i), entry) for i, entry in enumerate(raw)]
