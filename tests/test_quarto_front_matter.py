@@ -809,3 +809,12 @@ def test_an_author_string_with_and_is_two_authors(tmp_path):
     assert loaded.problems == ()
     assert [(a.name.family, a.name.given) for a in article.authors] == [("Blevins", "Cameron"), ("Mullen", "Lincoln")]
     assert [article.locate(f) for f in ("author",)] == [("source/a/article.md", 4)]
+
+
+def test_crossref_words_are_read_as_pandoc_reads_metadata(tmp_path):
+    """`titleDelim: "&nbsp;–"` (the gostdown reports): «Таблица 2&nbsp;– …» printed
+    under every table; Pandoc reads metadata as Markdown, the entity a no-break space."""
+    loaded, article = load(project(tmp_path, '---\ntitle: T\nlang: ru\ntitleDelim: "&nbsp;–"\n'
+                                             'crossref:\n  fig-prefix: "рис.&#8239;"\n---\n'))
+    assert loaded.problems == ()
+    assert dict(article.crossref_prefixes) == {"title-delim": "\u00a0–", "fig": "рис.\u202f"}

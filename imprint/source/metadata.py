@@ -11,6 +11,7 @@ reported with the file and line it came from; the builder never stops at the fir
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from pathlib import Path
 from .readonly import ReadOnlyDict
@@ -268,7 +269,9 @@ class ArticleBuilder:
         value = value if isinstance(value, dict) else {}
         keys = {kind: f"{kind}-prefix" for kind in CROSSREF_PREFIXES}
         keys.update({f"{kind}-title": f"{kind}-title" for kind in CROSSREF_TITLES}, **{"title-delim": "title-delim"})
-        found = {key: str(value[written]) for key, written in keys.items() if value.get(written) is not None}
+        # (Markdown, as Pandoc reads metadata: `titleDelim: "&nbsp;–"` is a no-break space and a dash)
+        found = {key: html.unescape(str(value[written])) for key, written in keys.items()
+                 if value.get(written) is not None}
         if value.get(AUTO_SECTION_LABELS) is True:  # (pandoc-crossref's autoSectionLabels: templates.py)
             found[AUTO_SECTION_LABELS] = "true"
         return frozen(found)
