@@ -818,3 +818,18 @@ def test_crossref_words_are_read_as_pandoc_reads_metadata(tmp_path):
                                              'crossref:\n  fig-prefix: "рис.&#8239;"\n---\n'))
     assert loaded.problems == ()
     assert dict(article.crossref_prefixes) == {"title-delim": "\u00a0–", "fig": "рис.\u202f"}
+
+
+def test_authors_acknowledgements_are_the_articles_after_its_own(tmp_path):
+    """quarto-journals' JASA and AGU templates give an author `acknowledgements:`:
+    it was dropped in silence (declared an ignored Quarto field)."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\nacknowledgements: We thank *all*.\n"
+                                             "author:\n  - name: Jane Roe\n    acknowledgements: Roe thanks X.\n"
+                                             "  - name: Ann Poe\n  - name: Bo Doe\n    acknowledgments: Doe thanks Y.\n"
+                                             "---\n"))
+    assert loaded.problems == () and loaded.warnings == ()
+    assert article.back_matter.acknowledgements == "We thank *all*.\n\nRoe thanks X.\n\nDoe thanks Y."
+    assert article.locate("acknowledgements")[1] == 4
+    _, article = load(project(tmp_path / "alone", "---\ntitle: T\nlang: en\nauthor:\n  - name: Jane Roe\n"
+                                                  "    acknowledgements: Roe thanks X.\n---\n"))
+    assert article.back_matter.acknowledgements == "Roe thanks X." and article.locate("acknowledgements")[1] == 6

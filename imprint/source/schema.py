@@ -250,7 +250,7 @@ AUTHOR = {
                 },
                 "id": _text_or_number("A label funding entries refer to with `ref:` (Quarto)."),
                 **{name: {"description": "Quarto author field; Imprint ignores it."}
-                   for name in ("phone", "fax", "acknowledgements")},
+                   for name in ("phone", "fax")},
             },
             "required": ["name"],
             "additionalProperties": False,

@@ -79,6 +79,7 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
     _pandoc_crossref(located, data, crossref_file or {})
     _template_values(located, data)
     _scholarly_metadata(located, data)
+    _author_acknowledgements(located, data)
     where, top = _top_affiliations(located, data)
     ids = {str(a["id"]) for a in top if isinstance(a, dict) and "id" in a}
     key = "author" if "author" in data else "authors"
@@ -220,6 +221,26 @@ def _scholarly_metadata(located: Located, data: dict) -> None:
 
 # (an author's own fields: a one-field mapping of one of these is no scholarly-metadata name)
 _AUTHOR_FIELDS = ("name", "email", "orcid", "affiliation", "affiliations", "url", "note", "corresponding")
+
+
+def _author_acknowledgements(located: Located, data: dict) -> None:
+    """An author's `acknowledgements:` (quarto-journals' JASA and AGU templates
+    print them): the article's acknowledgements, after its own, author by author."""
+    key = "author" if "author" in data else "authors"
+    entries = data.get(key)
+    given = []
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        for name in ("acknowledgements", "acknowledgments") if isinstance(entry, dict) else ():
+            if isinstance(entry.get(name), str) and entry[name].strip():
+                given.append((entry.pop(name).strip(), located.line_of((key, index, name))))
+    if not given:
+        return
+    target = next((k for k in ("acknowledgements", "acknowledgments", "acknowledgement") if k in data),
+                  "acknowledgements")
+    own = data.get(target)
+    data[target] = "\n\n".join(([own.strip()] if isinstance(own, str) and own.strip() else [])
+                                 + [text for text, _ in given])
+    located.lines.setdefault((target,), given[0][1])
 
 
 def _top_affiliations(located: Located, data: dict) -> tuple[str, list]:
