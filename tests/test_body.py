@@ -994,6 +994,17 @@ def test_r_markdown_chunks_read_their_options_from_the_fence_and_opts_chunk():
         (18, "the R cell is not executed, and its code is hidden (echo"), (22, "the child document appendix.Rmd is not read")]
 
 
+def test_a_hidden_python_cell_that_only_loads_and_assigns_shows_nothing_as_r_s():
+    """A Python setup cell with `echo: false` printed "Not included in this edition"
+    where the same R chunk printed nothing (rmnldwg's bilateral paper, twice)."""
+    reading = read("```{python}\n#| echo: false\nimport numpy as np\nfrom a import (\n    b,\n)\nwidth: int = 17\n"
+                   "def f(x):\n    return x\n```\n\n```{python}\n#| echo: false\nwidth = 17\ndf.head()\n```\n",
+                   words={**WORDS, "cell_missing": "Missing: {language}"})
+    for html in both(reading):
+        assert html.count("<em>Missing: Python</em>") == 1 and "numpy" not in html
+    assert [w.line for w in reading.warnings] == [12]
+
+
 def test_a_chunk_s_options_may_hold_braces_labels_and_yaml_blocks():
     """`fig.cap="... $x_{i}$ \\\\label{g}"` on the fence (a brace ended the fence's
     options: the chunk was read as text, everything after it as code, in silence);

@@ -441,8 +441,8 @@ class Numbering:
                       hint="paste its text here, or knit the document first and publish its output (.md)")
             return
         named = _LANGUAGES.get(language, language) or "code"
-        if shown["echo"] == "false" and language == "r" and not label.startswith(("fig-", "tbl-")) \
-                and _prints_nothing(code):  # (a chunk that only loads and assigns: R Markdown shows nothing of it)
+        if shown["echo"] == "false" and language in _SILENT and not label.startswith(("fig-", "tbl-")) \
+                and _prints_nothing(code, _SILENT[language]):  # (a cell that only loads and assigns: nothing shows)
             found.update(omitted=True)
             return
         if shown["echo"] == "false":  # (its code hidden, as asked: in its place, a sentence that its output is not)
@@ -499,14 +499,26 @@ _SILENT_R = re.compile(r"^(?:[A-Za-z.][\w.$@]*(?:\[[^\]\n]*\])?\s*(?:<<?-|=(?!=)
                        r"(?:knitr::)?opts_(?:chunk|knit)\$set|(?:knitr::)?read_chunk|invisible)\s*\()")
 
 
-def _prints_nothing(code: str) -> bool:
-    """Whether an R chunk's code only loads and assigns: each statement (a line
-    that starts at the margin; indented lines and closing brackets go on one)
-    an assignment or a call that returns invisibly. Then knitr shows nothing of
-    the chunk when its code is hidden; anything else (a plot, a value) may show."""
+# A Python statement that shows nothing in a notebook's output: an import, an
+# assignment, a definition, or a call made for its effect on settings.
+_SILENT_PYTHON = re.compile(r"^(?:import\s|from\s+[\w.]+\s+import\s|(?:async\s+)?def\s|class\s|@|"
+                            r"[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?(?:\s*,\s*[A-Za-z_][\w.]*)*\s*(?::[^=\n]+)?"
+                            r"(?:[-+*/%&|^@]|//|\*\*|>>|<<)?=(?!=)|"
+                            r"(?:warnings\.(?:filterwarnings|simplefilter)|(?:np\.)?random\.seed|pd\.set_option|"
+                            r"plt\.style\.use|plt\.rcParams\.update|sns\.set(?:_theme|_style|_context)?|"
+                            r"matplotlib\.use|sys\.path\.(?:append|insert))\s*\()")
+_SILENT = {"r": _SILENT_R, "python": _SILENT_PYTHON}
+
+
+def _prints_nothing(code: str, silent: re.Pattern) -> bool:
+    """Whether a cell's code only loads and assigns: each statement (a line that
+    starts at the margin; indented lines and closing brackets go on one) `silent`
+    (an assignment, a call that returns invisibly). Then knitr and Jupyter show
+    nothing of the cell when its code is hidden; anything else (a plot, a value)
+    may show."""
     starts = [line for line in code.split("\n") if line.strip() and not line[0].isspace()
               and not line.lstrip().startswith("#") and line.strip()[0] not in ")]}"]
-    return bool(starts) and all(_SILENT_R.match(line) for line in starts)
+    return bool(starts) and all(silent.match(line) for line in starts)
 
 
 _LATEX_WIDTH = re.compile(r"^\s*([\d.]*)\s*\\(?:textwidth|linewidth|columnwidth|hsize)\s*$")
