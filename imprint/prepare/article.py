@@ -297,8 +297,9 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
                      setting: Setting, problems: list[Problem], known: Mapping[str, Line] | None):
     """The article's own "For citation" line and, for a translated article, the line
     in the translation's language, being formatted: (line, translated line or None),
-    or None (no style)."""
-    if style is None or problems:
+    or None (no style; no title: that is told as the front matter's problem, and
+    a style prints nothing for a work without one)."""
+    if style is None or problems or not article.title:
         return None
 
     def text(key: str) -> str | None:
