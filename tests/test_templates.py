@@ -616,3 +616,10 @@ institute:
         "Jane Doe", "jane.doe@example.com", True, True)
     assert [a.name for a in jane.affiliations] == ["Formatting Open Science Group", "Federation of Planets"]
     assert [a.name for a in peder.affiliations] == ["Formatting Open Science Group"]
+
+
+def test_a_marked_raw_tex_block_with_a_comment_is_not_said_to_be_cut_by_it():
+    """PLOS's template: ```{=tex} whose first line is a `% comment`: the hint said the
+    text after a per cent sign went with it, where the block is left out as raw TeX."""
+    reading = read("Before.\n\n```{=tex}\n% Place tables here.\n\\begin{table}\n\\end{table}\n```\n\nAfter.\n")
+    assert [(w.line, w.hint) for w in reading.warnings] == [(3, "write it in Markdown, or delete it")]

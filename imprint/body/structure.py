@@ -466,7 +466,9 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                 or (comment and self.source.take(first[:comment.start()], math=False)) \
                 or self.source.take(marked, code=True)  # its `{=latex}`)
         else:
-            line = self.source.take(marked, code=True) or by_text()
+            line = self.source.take(marked, code=True)
+            comment = comment if line is None else None  # (```{=tex}: a comment in it, as its author wrote it)
+            line = line or by_text()
         if fmt == "html":
             if raw_html(node) is not None:  # (a comment is not meant to be seen: left out)
                 self.raw_html.setdefault(line, []).append(first)
