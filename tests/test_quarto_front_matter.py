@@ -833,3 +833,11 @@ def test_authors_acknowledgements_are_the_articles_after_its_own(tmp_path):
     _, article = load(project(tmp_path / "alone", "---\ntitle: T\nlang: en\nauthor:\n  - name: Jane Roe\n"
                                                   "    acknowledgements: Roe thanks X.\n---\n"))
     assert article.back_matter.acknowledgements == "Roe thanks X." and article.locate("acknowledgements")[1] == 6
+
+
+def test_the_fancy_text_extension_s_words_are_printed():
+    """quarto-journals' templates bring quarto-ext's fancy-text: `{{< latex >}}` was
+    removed (ACS's title lost "LaTeX", JSS printed "more details on .")."""
+    text, expander = expand("Made with {{< latex >}} and {{< bibtex >}}{{< ldots >}} 5{{< pct >}}, "
+                            "`{{< tex >}}`.")
+    assert text == "Made with LaTeX and BibTeX… 5%, `TeX`." and expander.warnings == []

@@ -9,7 +9,9 @@ in a fenced code block marked `shortcodes=false`
 (quarto.org/docs/extensions/shortcodes.html, "Escaping").
 
 In the body, `{{< pagebreak >}}` breaks the printed page, `{{< kbd Ctrl-C >}}`
-prints its keys and `{{< video https://... >}}` its address, a link. Any other shortcode (`{{< include ... >}}`, `{{< env ... >}}`)
+prints its keys and `{{< video https://... >}}` its address, a link; the words of the
+fancy-text extension (`{{< latex >}}`: LaTeX, `{{< ldots >}}`: …) are printed in the
+front matter and the text. Any other shortcode (`{{< include ... >}}`, `{{< env ... >}}`)
 is removed with a warning: Imprint has no such content to put there, and a build
 never depends on the environment. A key that names nothing is an error (Quarto
 prints `?meta:key`). A value is inserted as written (Markdown stays Markdown),
@@ -34,6 +36,10 @@ FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 ARGUMENT = re.compile(r""""[^"]*"|'[^']*'|\S+""")
 NO_SHORTCODES = re.compile(r"""\bshortcodes\s*=\s*(?:false|"false"|'false')""")
 MAX_DEPTH = 10  # a value that names another, which names another...
+# The words of quarto-ext's fancy-text extension, which quarto-journals' templates
+# bring (its fancy-text.lua: what it prints where a format has no typesetting of them).
+FANCY_TEXT = {"latex": "LaTeX", "tex": "TeX", "bibtex": "BibTeX", "ldots": "…", "vdots": "⋮", "ddots": "⋱",
+              "pct": "%"}
 
 class Unknown(Exception):
     """A key that names nothing (or a value that is not one text)."""
@@ -126,6 +132,8 @@ class Expander:
                 file, f"the video of {written} is shown as its address, a link", line=line,
                 hint="give it a still as an image and a caption, and keep the link"))
             return f"<{words[1]}>"
+        if name in FANCY_TEXT and len(words) == 1 and not in_code:
+            return FANCY_TEXT[name]
         if name not in ("meta", "var"):
             self.warnings.append(Problem(
                 file, f"removed the shortcode {written}: Imprint expands only {{{{< meta >}}}}, {{{{< var >}}}}"
