@@ -138,23 +138,6 @@ def test_quartos_conditional_content_is_in_the_editions_it_is_for():
         (23, 'the condition when-meta="draft" is not weighed')]
 
 
-def test_a_yaml_block_in_the_text_is_said_and_printed_as_written():
-    """Pandoc reads a YAML metadata block anywhere; Imprint reads only the front
-    matter. Pandoc's reader made the block a table, one header cell holding it all:
-    in a thesis, that cell was taller than a page and vanished from the PDF (after
-    minutes of layout). It is code now, as written, said at its line. A rule
-    between paragraphs is none."""
-    reading = read("Text.\n\n---\nabstract: |\n  Extra.\nkeywords: [a, b]\n---\n\nAfter.\n\n---\n\nA rule above.\n\n"
-                   "---\nnote: ```\n...\n")
-    assert [(w.line, w.message) for w in reading.warnings] == [
-        (3, "a YAML metadata block in the text is not read as metadata: it is printed as code, as written"),
-        (15, "a YAML metadata block in the text is not read as metadata: it is printed as code, as written")]
-    epub = both(reading)[0]
-    text = re.sub(r"<[^>]+>", "", epub)
-    assert "<table" not in epub and "abstract: |" in text and "keywords: [a, b]" in text and "note: ```" in text
-    assert "<hr" in epub and "After." in text and "A rule above." in text
-
-
 def test_pandocs_warnings_are_at_the_files_lines():
     """Pandoc counts lines from the body's start; the warnings count the file's:
     an unclosed div at the line that opens it, a link defined twice at the second."""

@@ -841,3 +841,20 @@ def test_the_fancy_text_extension_s_words_are_printed():
     text, expander = expand("Made with {{< latex >}} and {{< bibtex >}}{{< ldots >}} 5{{< pct >}}, "
                             "`{{< tex >}}`.")
     assert text == "Made with LaTeX and BibTeX… 5%, `TeX`." and expander.warnings == []
+
+
+def test_metadata_blocks_in_the_text_are_read_as_pandoc_reads_them(tmp_path):
+    """A document put together from several files has a metadata block in each
+    (the gostdown reports' bibliography is in a later one): Pandoc reads them all,
+    a later value over an earlier. They were printed as code (28 errors: every
+    citation without a bibliography). A block in code is code, a rule stays one,
+    and the lines after a block keep their numbers."""
+    loaded, article = load(project(tmp_path, "---\ntitle: First\nlang: en\n---\n\nText.\n\n---\nbibliography: r.bib\n"
+                                             "title: Second\n...\n\nMore.\n\n```\n---\nnotmeta: 1\n---\n```\n\n---\n\n"
+                                             "A rule above.\n", files={"a/r.bib": "@book{x, title={X}, year=2000}\n"}))
+    assert loaded.problems == ()
+    assert article.title == "Second" and [p.name for p in article.bibliography] == ["r.bib"]
+    assert article.locate("title")[1] == 10 and article.locate("bibliography")[1] == 9
+    lines = article.body.split("\n")
+    assert "notmeta: 1" in article.body and "bibliography" not in article.body
+    assert article.body_line + lines.index("More.") == 13  # (its line in the file)

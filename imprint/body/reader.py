@@ -91,9 +91,8 @@ def start_body(setting: Setting) -> "BodyReading":
     """The body's reading started: checked (guard.py), its bibliography read, Pandoc
     running. What can be done meanwhile (the Markdown fields, the "For citation"
     line) is done before BodyReading.result() waits for it."""
-    text, told = text_references(code_out_of_math(setting.body), setting.file, setting.body_line)
-    text, said = _metadata_blocks_as_code(mark_cells(text, setting.body_line), setting)
-    said = told + said
+    text, said = text_references(code_out_of_math(setting.body), setting.file, setting.body_line)
+    text = mark_cells(text, setting.body_line)
     with stage("checking its text before Pandoc reads it"):
         problems: list[Problem] = guard.check(text, setting.file, setting.body_line) + _guard_fields(
             setting.cited_fields, setting.file)
@@ -153,7 +152,7 @@ class BodyReading:
     known: set[str]
     problems: list[Problem]
     texts: list[str]  # the Markdown of attributes, given to Pandoc as metadata (quarto.written_texts)
-    said: list[Problem]  # warnings found before the reading (a YAML block in the text, bibliography.Duplicate)
+    said: list[Problem]  # warnings found before the reading (a text reference, bibliography.Duplicate)
 
     def cancel(self) -> None:
         """Stop the reading (a problem elsewhere ended the unit)."""
@@ -428,33 +427,6 @@ def _rawtex(texts: Iterable[str], files: dict[str, bytes]) -> list[str]:
         return []
     files["rawtex.lua"] = (HERE / "rawtex.lua").read_bytes()
     return ["--lua-filter=rawtex.lua"]
-
-
-def _metadata_blocks_as_code(text: str, setting: Setting) -> tuple[str, list[Problem]]:
-    """A YAML metadata block in the text (Pandoc reads one anywhere; Imprint, the
-    front matter only) made a code block, printed as written: Pandoc's reader,
-    told to read no metadata, made it a table whose one cell, taller than a page,
-    vanished from print (and took minutes to lay out), or a rule and a paragraph.
-    Its lines stay where they were; each is said at its first line."""
-    if "\n---" not in "\n" + text:
-        return text, []
-    source = Source(text, setting.file, setting.body_line)  # (its text with code blanked out: blocks in prose only)
-    found = list(_YAML_BLOCK.finditer(source._searchable))
-    for match in reversed(found):
-        block = text[match.end(1):match.end()]
-        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", block)), default=0) + 1)
-        closing = re.search(r"(?:---|\.\.\.)[ \t]*(?:\n|\Z)$", block)
-        block = block[:closing.start()] + fence + block[closing.start() + 3:]
-        text = text[:match.start(1)] + fence + "yaml" + block + text[match.end():]
-    return text, [Problem(setting.file, "a YAML metadata block in the text is not read as metadata: it is printed "
-                          "as code, as written", line=source.line(match.start(1)),
-                          hint="move its fields into the front matter at the top of the file, or delete it")
-                  for match in found]
-
-
-# A YAML metadata block as Pandoc finds one: "---" after a blank line (or first), not
-# followed by one, a first line "field:", closed by "---" or "...".
-_YAML_BLOCK = re.compile(r"(?:\A|\n[ \t]*\n)(---)[ \t]*\n(?=[\w-]+:)(?:.+\n)*?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
 
 
 def _guard_fields(fields: Sequence[Field], file: str) -> list[Problem]:

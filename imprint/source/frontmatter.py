@@ -48,6 +48,18 @@ class Located:
             path = path[:-1]
         return self.lines.get((), None)
 
+    def take(self, other: "Located") -> None:
+        """`other`'s fields in place of these of the same names, with where they
+        were written (a later metadata block's: Pandoc takes the last value)."""
+        for key, value in other.data.items():
+            for table in (self.lines, self.files, self.scalars):
+                for path in [p for p in table if p[:1] == (key,)]:
+                    del table[path]
+            self.data[key] = value
+        self.lines.update((p, line) for p, line in other.lines.items() if p)
+        self.scalars.update(other.scalars)
+        self.said += other.said
+
     def file_of(self, path: Path_) -> str:
         """The file `path` was written in (its nearest ancestor's)."""
         path = tuple(path)
@@ -63,6 +75,26 @@ def format_path(path: Path_) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+# A YAML metadata block as Pandoc finds one in the text: "---" after a blank line,
+# not followed by one, a first line "field:", closed by "---" or "...".
+_YAML_BLOCK = re.compile(r"(?<=\n)[ \t]*\n(---)[ \t]*\n(?=[\w-]+:)((?:.+\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+
+
+def metadata_blocks(body: str, body_line: int, file: str, searchable: str) -> tuple[str, list[Located]]:
+    """The YAML metadata blocks in the text after the front matter (Pandoc reads
+    every one; a document put together from several files has one each), read,
+    and the text without them, each of their lines left blank (the lines after
+    keep their numbers). `searchable`: the text with its code blanked out (a
+    block in code is code)."""
+    blocks = []
+    for match in reversed(list(_YAML_BLOCK.finditer("\n" + searchable))):
+        start, end = match.start(1) - 1, match.end() - 1
+        first = body_line + body.count("\n", 0, start) + 1
+        blocks.append(load_yaml(body[match.start(2) - 1:match.end(2) - 1], file, first_line=first))
+        body = body[:start] + re.sub(r"[^\n]", "", body[start:end]) + body[end:]
+    return body, blocks[::-1]
 
 
 def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:

@@ -20,8 +20,10 @@ from . import schema, templates
 from ..settings import ARTICLE_FILE, Settings
 from ..editions import EDITIONS
 from ..errors import Problem, SourceError, UsageError
+from ..body.locate import Source
 from ..files import display, read_text
-from .frontmatter import UNPUBLISHABLE, Located, format_path, load_yaml, long_words, split_front_matter
+from .frontmatter import (UNPUBLISHABLE, Located, format_path, load_yaml, long_words, metadata_blocks,
+                          split_front_matter)
 from .issues import find_issues, load_issue, place_in_issues
 from .metadata import ArticleBuilder, check_folder_name
 from .model import Article, Issue, Project, Publication
@@ -266,6 +268,10 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
         problems.extend(check_characters(text, file))
         yaml_text, yaml_line, body, body_line = split_front_matter(text, file)
         located = load_yaml(yaml_text, file, first_line=yaml_line)
+        if "\n---" in body and isinstance(located.data, dict):  # (Pandoc's further metadata blocks, the last value taken)
+            body, blocks = metadata_blocks(body, body_line, file, Source(body, file, body_line).searchable)
+            for block in blocks:
+                located.take(block)
     except SourceError as error:
         return None, problems + list(error.problems), []
     if not isinstance(located.data, dict):
