@@ -225,11 +225,11 @@ def _run_build(args: argparse.Namespace) -> int:
 
     formats = settings.formats or DEFAULT  # (or fewer: the publication's editions)
     workers, articles = _workers(settings, args.articles, formats)
-    # Each worker loads what rendering needs as it starts; not when an article is built
-    # in two parts, each of which loads its own (its print part WeasyPrint alone, while
-    # the other reads the article: building/handoff.py).
-    executor = open_executor(settings.executor, workers, rendering_modules(formats)
-                             if articles >= workers or not mixes_print(formats) else (), settings.root)
+    # Each worker loads what rendering needs as it starts; an article built in two
+    # parts, one worker what reading it needs, the other WeasyPrint alone (building/handoff.py).
+    executor = open_executor(settings.executor, workers,
+                             rendering_modules(formats, parts=articles < workers and mixes_print(formats)),
+                             settings.root)
     try:
         if isinstance(executor, LocalPool):
             executor.warm_up()  # its workers load what rendering needs while this process reads the sources

@@ -44,6 +44,23 @@ def run(executor, calls, limit=None):
     return done, failed
 
 
+def loaded(names: tuple[str, ...]) -> tuple[str, ...]:
+    time.sleep(0.5)  # (long enough that the other worker takes the other call)
+    return tuple(name for name in names if name in sys.modules)
+
+
+def test_each_worker_loads_its_role_s_modules_in_turn(tmp_path, monkeypatch):
+    """An article built in two parts: one worker loads what reading needs, the
+    other WeasyPrint alone (cli.py, editions.rendering_modules)."""
+    names = ("imprint_test_role_one", "imprint_test_role_two")
+    for name in names:
+        (tmp_path / f"{name}.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with LocalPool(2, [names[:1], names[1:]]) as pool:
+        done, _ = run(pool, [Call(loaded, (names,), "one"), Call(loaded, (names,), "two")])
+    assert sorted(done.values()) == [names[:1], names[1:]]
+
+
 @pytest.mark.slow  # (seconds: out of the quick loop)
 def test_the_local_pool_runs_every_call_and_reports_the_stopped_and_the_dead(tmp_path):
     with LocalPool(2) as pool:

@@ -89,9 +89,10 @@ class Inline(Executor):
 
 class LocalPool(Executor):
     """`jobs` worker processes on this machine, forked when the first call comes
-    (or at warm_up), each loading `modules` as it starts."""
+    (or at warm_up), each loading the modules of one of the `roles` as it starts,
+    in turn (the first worker the first role's, the second the second's...)."""
 
-    def __init__(self, jobs: int, modules: Sequence[str] = ()):
+    def __init__(self, jobs: int, roles: Sequence[Sequence[str]] = ()):
         from multiprocessing import get_context
 
         from pebble import ProcessPool
@@ -99,8 +100,10 @@ class LocalPool(Executor):
         self.slots = jobs
         stages.sweep()  # (what a build killed outright left in the temporary folder)
         handoff.sweep()
-        self._pool = ProcessPool(max_workers=jobs, initializer=_start_worker, initargs=(tuple(modules),),
-                                 context=get_context("fork"))
+        context = get_context("fork")
+        started = context.Value("i", 0)  # (how many workers have started: whose turn a role is)
+        self._pool = ProcessPool(max_workers=jobs, initializer=_start_worker,
+                                 initargs=(tuple(tuple(role) for role in roles), started), context=context)
 
     def warm_up(self) -> None:
         """Start the workers now: they load what rendering needs while the build reads its sources."""
@@ -225,16 +228,17 @@ class DaskCluster(Executor):
         self.client.close()
 
 
-def open_executor(kind: str | None, jobs: int, modules: Sequence[str] = (), root: Path | None = None) -> Executor:
+def open_executor(kind: str | None, jobs: int, roles: Sequence[Sequence[str]] = (),
+                  root: Path | None = None) -> Executor:
     """The executor a build asked for: `inline`, `local` (the default; `jobs`
-    processes, loading `modules` as they start) or `dask://HOST:PORT` (sent
+    processes, loading the modules of `roles` as they start) or `dask://HOST:PORT` (sent
     the files of the project at `root` that each unit reads); None: local
     (Settings.executor has IMPRINT_EXECUTOR's value when --executor is not given)."""
     kind = kind or "local"
     if kind == "inline":
         return Inline()
     if kind == "local":
-        return LocalPool(jobs, modules)
+        return LocalPool(jobs, roles)
     if kind.startswith(("dask://", "tcp://", "tls://")):
         return DaskCluster("tcp://" + kind.removeprefix("dask://") if kind.startswith("dask://") else kind, root)
     raise UsageError(f"unknown executor {kind!r}: local, inline or dask://HOST:PORT")
@@ -254,15 +258,18 @@ def _crash(error: BaseException, where: str) -> UnitCrash:
     return crash
 
 
-def _start_worker(modules: tuple[str, ...]) -> None:
+def _start_worker(roles: tuple[tuple[str, ...], ...], started) -> None:
     """A local worker's start: Ctrl+C is the build's to handle (it stops the
-    pool), the worker ends with the build, and what rendering needs is loaded
-    now, while the build reads."""
+    pool), the worker ends with the build, and what rendering needs (its role's
+    modules) is loaded now, while the build reads."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _end_with_parent()
-    for module in modules:
+    with started.get_lock():
+        turn = started.value
+        started.value += 1
+    for module in roles[turn % len(roles)] if roles else ():
         importlib.import_module(module)
     gc.freeze()  # what is loaded stays: the cycle collector need not look at it again
 

@@ -70,6 +70,12 @@ class Giving:
         _write(self.jobs.with_suffix(".formulas"), mathml)
 
     def close(self) -> None:
+        """The part ends; once the print part has started (CLAIM_WAIT at most): this
+        worker, free, would take the print part from the worker that loaded
+        WeasyPrint for it and may be loading it still."""
+        deadline = time.monotonic() + CLAIM_WAIT
+        while not self.jobs.with_suffix(".printing").exists() and time.monotonic() < deadline:
+            time.sleep(WAIT_STEP)
         os.close(self.handle)
 
 
@@ -80,6 +86,7 @@ def take(folder: Path, slug: str, deadline: float,
     none (the print part then reads the article itself). Meanwhile `draw` is given
     the formulas the reading part shares, if it shares them before the jobs."""
     jobs, claim, formulas = folder / f"{slug}.jobs", folder / f"{slug}.reading", folder / f"{slug}.formulas"
+    (folder / f"{slug}.printing").touch()  # (started: the reading part's worker may end its part)
     started = time.monotonic()
     while time.monotonic() < deadline:
         if jobs.exists():

@@ -161,12 +161,9 @@ def _print_handed(slug: str, languages: list[str], context: Context, handoff: Pa
     """The PRINT part of an article whose READER part hands its print jobs over:
     WeasyPrint loaded while that part reads, then the jobs laid out. None if no
     jobs come (that part failed, or was stopped)."""
-    import importlib
     import time
 
-    importlib.import_module("imprint.editions.pdf.typeset")  # (WeasyPrint: loaded now, while the other part reads)
-    from ..editions.pdf.article import run
-    from ..editions.pdf.typeset import hyphenate_ahead
+    from ..editions.pdf.typeset import hyphenate_ahead, run  # (WeasyPrint: loaded now, if not as the worker started)
     from .timing import Clock
 
     hyphenate_ahead(languages)  # (needed by the layout; meanwhile, if the jobs are still to come)
@@ -228,9 +225,10 @@ def split(calls: list[Call], slots: int, formats: tuple[str, ...], handoff: Path
     the folder through which the parts of each hand over its print jobs."""
     if len(calls) >= slots or not mixes_print(formats):
         return calls
+    # (the READER part first: the first worker ready, the one that loads no WeasyPrint, takes it)
     return [Call(call.function, (*call.args[:3], part, *(call.args[4:5] or (None,)), handoff), f"{call.name}#{part}",
                  call.reads)
-            for call in calls for part in (PRINT, READER)]
+            for call in calls for part in (READER, PRINT)]
 
 
 def build_landing(manuscript: Manuscript, context: Context, files: dict[str, bytes | int]) -> Result:

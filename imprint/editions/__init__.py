@@ -103,15 +103,19 @@ def mixes_print(formats: Iterable[str]) -> bool:
     return any(printed) and not all(printed)
 
 
-def rendering_modules(formats: Iterable[str]) -> tuple[str, ...]:
+def rendering_modules(formats: Iterable[str], parts: bool = False) -> list[tuple[str, ...]]:
     """What rendering units in these editions loads (the body's reader, Jinja,
     the writers, WeasyPrint for a print edition): a local worker loads them as
-    it starts, while the build reads its sources (building/executor.py)."""
+    it starts, while the build reads its sources (building/executor.py). One list
+    for every worker; with `parts` (an article built in two: building/handoff.py),
+    one for the part that reads it and makes the print jobs, one for the part that
+    lays them out, WeasyPrint alone, each worker loading one in turn."""
     chosen = [EDITIONS[fmt] for fmt in formats if fmt in EDITIONS]
-    modules = [edition.module for edition in chosen]
-    printed = any(edition.printed for edition in chosen)
-    return tuple(dict.fromkeys(["imprint.prepare.article", "imprint.theme.jinja", *modules,
-                                *(["imprint.editions.pdf.typeset"] if printed else [])]))
+    reading = ["imprint.prepare.article", "imprint.theme.jinja", *(e.module for e in chosen)]
+    typesetting = ["imprint.editions.pdf.typeset"] if any(edition.printed for edition in chosen) else []
+    if parts and typesetting:
+        return [tuple(dict.fromkeys(reading)), tuple(typesetting)]
+    return [tuple(dict.fromkeys(reading + typesetting))]
 
 
 def load(reference: str) -> Callable[..., Any]:

@@ -22,7 +22,6 @@ from markupsafe import Markup
 from ...body.formulas import cache_folder
 from .formulas import for_print
 from ...settings import Settings
-from ...errors import SourceError, StyleError
 from ...files import file_url
 from ...prepare.article import Manuscript
 from ...source.model import PAPERS, Paper, split_pages
@@ -30,7 +29,7 @@ from ...theme import Theme
 from ..records import ATTACHMENTS
 from .xmp import article_xmp
 from .scoping import scope_ids
-from .job import Attachment, Job, Result
+from .job import Attachment, Job
 
 
 @dataclass(frozen=True)
@@ -77,18 +76,9 @@ def paper_for(manuscript: Manuscript, settings: Settings, edition: str = "pdf") 
 def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,
                paper: Paper | None = None) -> bytes:
     """One print edition; `paper` overrides the article's (a booklet's half sheet)."""
-    job = print_job(manuscript, theme, settings, edition, paper)
-    return run(job).pdf
+    from .typeset import run  # (WeasyPrint: loaded when first typesetting)
 
-
-def run(job: Job) -> Result:
-    """The job typeset; its problems raised."""
-    from .typeset import typeset  # (WeasyPrint: loaded when first typesetting)
-
-    result = typeset(job)
-    if result.problems:
-        raise (StyleError if result.style_problem else SourceError)(list(result.problems))
-    return result
+    return run(print_job(manuscript, theme, settings, edition, paper)).pdf
 
 
 def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,
@@ -163,8 +153,9 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
 def count_pages(manuscript: Manuscript, theme: Theme, settings: Settings) -> tuple[int, bytes | None]:
     """How many pages the article's print edition has where its issue places it
     (its pages as `manuscript` says), and that edition's PDF."""
-    job = replace(print_job(manuscript, theme, settings, EDITIONS["pdf"]), expect_pages=None)
-    result = run(job)
+    from .typeset import run  # (WeasyPrint: loaded when first typesetting)
+
+    result = run(replace(print_job(manuscript, theme, settings, EDITIONS["pdf"]), expect_pages=None))
     return result.pages, result.pdf
 
 

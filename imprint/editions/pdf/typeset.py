@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 import pydyf
 
-from ...errors import Problem, warn
+from ...errors import Problem, SourceError, StyleError, warn
 from ...files import make_url_fetcher
 from ..caches import build_cache
 from .metadata import Metadata
@@ -24,6 +24,14 @@ from .weasy import weasyprint  # (with imprint/patches/ applied)
 
 _last = build_cache()  # the latest layout, by its HTML: the print and archival editions share it
 _pristine: dict[int, tuple[dict, object]] = {}  # what writing a variant may change in it
+
+
+def run(job: Job) -> Result:
+    """The job typeset; its problems raised."""
+    result = typeset(job)
+    if result.problems:
+        raise (StyleError if result.style_problem else SourceError)(list(result.problems))
+    return result
 
 
 def typeset(job: Job) -> Result:
