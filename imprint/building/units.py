@@ -78,7 +78,7 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
     slug = manuscript.slug if isinstance(manuscript, Article) else manuscript.article.slug
     handing = handoff is not None and part != WHOLE and _hands_over(manuscript, printed, settings)
     if handing and part == PRINT:
-        handed = _print_handed(slug, _languages(manuscript), context, handoff)
+        handed = _print_handed(manuscript, context, handoff)
         if handed is not None:
             return handed  # (else the jobs did not come: read here, as a part did before)
     giving = Giving(handoff, slug) if handing and part == READER else None
@@ -157,7 +157,7 @@ def _hands_over(manuscript: Manuscript | Article, printed: bytes | None, setting
         and all(EDITIONS[fmt].module == PRINT_JOBS for fmt in settings.formats if EDITIONS[fmt].printed)
 
 
-def _print_handed(slug: str, languages: list[str], context: Context, handoff: Path) -> Result | None:
+def _print_handed(article: Article, context: Context, handoff: Path) -> Result | None:
     """The PRINT part of an article whose READER part hands its print jobs over:
     WeasyPrint loaded while that part reads, then the jobs laid out. None if no
     jobs come (that part failed, or was stopped)."""
@@ -166,7 +166,12 @@ def _print_handed(slug: str, languages: list[str], context: Context, handoff: Pa
     from ..editions.pdf.typeset import hyphenate_ahead, run  # (WeasyPrint: loaded now, if not as the worker started)
     from .timing import Clock
 
-    hyphenate_ahead(languages)  # (needed by the layout; meanwhile, if the jobs are still to come)
+    slug = article.slug
+    hyphenate_ahead(_languages(article))  # (needed by the layout; meanwhile, if the jobs are still to come)
+    if "$" in article.body:  # (what drawing formulas needs, loaded before the other part shares them)
+        from ..body.formulas import preload
+
+        preload()
     limit = context.settings.time_limit
     with stage("waiting for its text, read by the build's other worker (drawing formulas meanwhile)"):
         jobs = take(handoff, slug, time.monotonic() + (limit if limit else 24 * 3600),
