@@ -236,3 +236,11 @@ After the list.
                              text=True).stdout
     assert printed.count("Works cited") == 1
     assert printed.index("Text.") < printed.index("Works cited") < printed.index("Smith, John") < printed.index("After the")
+
+
+def test_an_empty_style_file_is_an_error_not_a_crash(tmp_path):
+    """(a review's finding) a 0-byte .csl (a failed download) escaped as lxml's error."""
+    root = project(tmp_path, "A [@smith2015].\n", front="csl: house.csl\n")
+    (root / "source" / "a" / "house.csl").write_bytes(b"")
+    report = run(root)
+    assert [p.message for p in report.problems] == ["the style is not valid XML: Document is empty (line 1)"]

@@ -858,3 +858,18 @@ def test_metadata_blocks_in_the_text_are_read_as_pandoc_reads_them(tmp_path):
     lines = article.body.split("\n")
     assert "notmeta: 1" in article.body and "bibliography" not in article.body
     assert article.body_line + lines.index("More.") == 13  # (its line in the file)
+
+
+def test_what_pandoc_reads_as_no_metadata_block_stays_text(tmp_path):
+    """(a review's finding) `---` then `https://...` (YAML reads one text, no fields)
+    crashed the build; a block in an HTML comment was read (Pandoc keeps the comment);
+    one with a blank line inside, or with Windows line ends, was not."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\n---\n\nText.\n\n---\nhttps://example.org/data\n---"
+                                             "\n\n<!--\n\n---\ntitle: Old\n---\n-->\n\n---\nabstract: |\n  One.\n\n  Two.\n"
+                                             "keywords: [a]\n---\n"))
+    assert loaded.problems == ()
+    assert article.title == "T" and article.keywords == ("a",) and article.abstract == "One.\n\nTwo."
+    assert "https://example.org/data" in article.body and "title: Old" in article.body
+    _, article = load(project(tmp_path / "crlf", "---\r\ntitle: T\r\nlang: en\r\n---\r\n\r\nText.\r\n\r\n---\r\n"
+                                                 "keywords: [b]\r\n---\r\n"))
+    assert article.keywords == ("b",)

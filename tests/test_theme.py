@@ -134,3 +134,13 @@ def test_a_style_the_csl_repository_renamed_is_its_new_one(name):
     new = {"chicago-fullnote-bibliography": "chicago-notes-bibliography"}.get(name,
                                                                            "chicago-shortened-notes-bibliography")
     assert Theme(REPO, REPO / "styles").csl_style(name).stem == new
+
+
+def test_a_project_s_language_file_is_over_imprint_s_region_file(tmp_path):
+    """(a review's finding) Imprint's en-US.yaml overrode a project's own en.yaml for
+    every `lang: en-US` article; `en-us` found no region file at all."""
+    (tmp_path / "styles" / "locales").mkdir(parents=True)
+    (tmp_path / "styles" / "locales" / "en.yaml").write_text("licence: Terms of use\n", encoding="utf-8")
+    theme = Theme(tmp_path, tmp_path / "styles")
+    assert theme.strings("en-US")["licence"] == theme.strings("en")["licence"] == "Terms of use"
+    assert theme.strings("en-us")["date_day"] == "{month} {day}, {year}"

@@ -146,7 +146,10 @@ def parse_style(style: bytes, name: str = "the CSL style") -> etree._Element:
     except etree.XMLSyntaxError as error:
         message = str(error)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
-    root = etree.fromstring(style, parser)
+    try:
+        root = etree.fromstring(style, parser)
+    except etree.XMLSyntaxError:  # (not even recovered: an empty file)
+        root = None
     faults = [e for e in parser.error_log if e.type != etree.ErrorTypes.ERR_HYPHEN_IN_COMMENT]
     if root is None or faults:
         raise StyleError.single(name, "the style is not valid XML: "

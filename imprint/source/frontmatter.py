@@ -79,7 +79,10 @@ def format_path(path: Path_) -> str:
 
 # A YAML metadata block as Pandoc finds one in the text: "---" after a blank line,
 # not followed by one, a first line "field:", closed by "---" or "...".
-_YAML_BLOCK = re.compile(r"(?<=\n)[ \t]*\n(---)[ \t]*\n(?=[\w-]+:)((?:.+\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+# (Blank lines may be in it, and a key may be quoted.)
+_YAML_BLOCK = re.compile(r"(?<=\n)[ \t]*\r?\n(---)[ \t]*\r?\n(?=(?:[\w-]+|\"[^\"\n]*\"|'[^'\n]*'):)((?:.*\n)*?)"
+                         r"(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def metadata_blocks(body: str, body_line: int, file: str, searchable: str) -> tuple[str, list[Located]]:
@@ -87,13 +90,17 @@ def metadata_blocks(body: str, body_line: int, file: str, searchable: str) -> tu
     every one; a document put together from several files has one each), read,
     and the text without them, each of their lines left blank (the lines after
     keep their numbers). `searchable`: the text with its code blanked out (a
-    block in code is code)."""
+    block in code is code; so is one in an HTML comment). What YAML reads as no
+    set of fields (`---`, then `https://...`) stays text, as Pandoc leaves it."""
+    searchable = _HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), searchable)
     blocks = []
     for match in reversed(list(_YAML_BLOCK.finditer("\n" + searchable))):
         start, end = match.start(1) - 1, match.end() - 1
         first = body_line + body.count("\n", 0, start) + 1
-        blocks.append(load_yaml(body[match.start(2) - 1:match.end(2) - 1], file, first_line=first))
-        body = body[:start] + re.sub(r"[^\n]", "", body[start:end]) + body[end:]
+        block = load_yaml(body[match.start(2) - 1:match.end(2) - 1].replace("\r\n", "\n"), file, first_line=first)
+        if isinstance(block.data, dict):
+            blocks.append(block)
+            body = body[:start] + re.sub(r"[^\n]", "", body[start:end]) + body[end:]
     return body, blocks[::-1]
 
 

@@ -221,14 +221,16 @@ class Theme:
         same language word by word: it needs only the words it changes. So does a
         region's file its language's (en-US.yaml: the American order of a date).
         """
-        candidates = [lang, lang.split("-")[0], FALLBACK_LANG]
+        language, _, region = lang.partition("-")
+        candidates = [f"{language.lower()}-{region.upper()}" if region else lang, language.lower(), FALLBACK_LANG]
         for candidate in candidates:
             if candidate not in self._strings:
-                found = self._locale_files(candidate)
-                if not found:
+                if not self._locale_files(candidate):
                     continue
-                if "-" in candidate:
-                    found += self._locale_files(candidate.split("-")[0])
+                found = self._locale_files(candidate)
+                if "-" in candidate:  # (each folder's language file, its region's over it; the project's over Imprint's)
+                    found = [file for entry in self.path for file in
+                             self._locale_files(candidate, entry) + self._locale_files(candidate.split("-")[0], entry)]
                 self._strings[candidate] = self._load_strings(found)
             words = self._strings[candidate]
             if candidate == FALLBACK_LANG and lang.split("-")[0] != FALLBACK_LANG:
@@ -241,8 +243,8 @@ class Theme:
             display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
         )
 
-    def _locale_files(self, lang: str) -> list[tuple[StylesDir, Path]]:
-        return [(entry, entry.dir / LOCALES / f"{lang}.yaml") for entry in self.path
+    def _locale_files(self, lang: str, only: StylesDir | None = None) -> list[tuple[StylesDir, Path]]:
+        return [(entry, entry.dir / LOCALES / f"{lang}.yaml") for entry in ([only] if only else self.path)
                 if (entry.dir / LOCALES / f"{lang}.yaml").exists()]
 
     def has_words(self, lang: str) -> bool:
