@@ -986,6 +986,11 @@ def test_a_hidden_python_cell_that_only_loads_and_assigns_shows_nothing_as_r_s()
     for html in both(reading):
         assert html.count("<em>Missing: Python</em>") == 1 and "numpy" not in html
     assert [w.line for w in reading.warnings] == [12]
+    # (a review's finding: a cell that draws a figure, or shows a value after `;`, shows something)
+    for code in ("fig, ax = plt.subplots()\n_ = ax.plot(x, y)", "ax = df.plot(kind='bar')", "x = 1; x",
+                 "else: print(x, sep='')"):
+        reading = read(f"```{{python}}\n#| echo: false\n{code}\n```\n", words={**WORDS, "cell_missing": "Missing"})
+        assert "<em>Missing</em>" in both(reading)[0], code
 
 
 def test_a_chunk_s_options_may_hold_braces_labels_and_yaml_blocks():

@@ -319,3 +319,15 @@ def test_the_print_part_draws_the_formulas_shared_while_it_waits(tmp_path):
     assert take(tmp_path, "a", time.monotonic() + 5, draw=draw) == [("pdf", "the job")]
     assert drawn == [["<math>1</math>", "<math>2</math>"]]
     giving.close()
+
+
+def test_parts_hand_over_only_when_each_has_a_worker():
+    """(a review's finding) two articles on three workers: four parts, one waiting
+    for a worker; a reading part held its worker for the print part to start, which
+    could only start on that worker."""
+    from imprint.building.units import split
+
+    calls = [Call(square, ("a", "context", None), "article:a"), Call(square, ("b", "context", None), "article:b")]
+    assert {c.args[-1] for c in split(calls, 3, ("epub", "pdf"), Path("/tmp/x"))} == {None}
+    assert {c.args[-1] for c in split(calls[:1], 2, ("epub", "pdf"), Path("/tmp/x"))} == {Path("/tmp/x")}
+    assert [c.args[3] for c in split(calls[:1], 2, ("epub", "pdf"), Path("/tmp/x"))] == ["reader", "print"]

@@ -809,6 +809,12 @@ def test_an_author_string_with_and_is_two_authors(tmp_path):
     assert loaded.problems == ()
     assert [(a.name.family, a.name.given) for a in article.authors] == [("Blevins", "Cameron"), ("Mullen", "Lincoln")]
     assert [article.locate(f) for f in ("author",)] == [("source/a/article.md", 4)]
+    from imprint.source.metadata import _names_in  # (a review's finding: organisations were split)
+
+    assert _names_in("Alice Smith, Bob Jones and Carol White") == ["Alice Smith", "Bob Jones", "Carol White"]
+    assert _names_in("Smith, John and Doe, Jane") == ["Smith, John", "Doe, Jane"]
+    assert _names_in("Department of Science and Technology") == ["Department of Science and Technology"]
+    assert _names_in("Johnson and Johnson") == ["Johnson and Johnson"]
 
 
 def test_crossref_words_are_read_as_pandoc_reads_metadata(tmp_path):

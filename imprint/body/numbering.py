@@ -502,12 +502,16 @@ _SILENT_R = re.compile(r"^(?:[A-Za-z.][\w.$@]*(?:\[[^\]\n]*\])?\s*(?:<<?-|=(?!=)
 # A Python statement that shows nothing in a notebook's output: an import, an
 # assignment, a definition, or a call made for its effect on settings.
 _SILENT_PYTHON = re.compile(r"^(?:import\s|from\s+[\w.]+\s+import\s|(?:async\s+)?def\s|class\s|@|"
-                            r"[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?(?:\s*,\s*[A-Za-z_][\w.]*)*\s*(?::[^=\n]+)?"
+                            r"[A-Za-z_]\w*\s*:\s*[\w.\[\], |]+=(?!=)|"
+                            r"[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?(?:\s*,\s*[A-Za-z_][\w.]*)*\s*"
                             r"(?:[-+*/%&|^@]|//|\*\*|>>|<<)?=(?!=)|"
                             r"(?:warnings\.(?:filterwarnings|simplefilter)|(?:np\.)?random\.seed|pd\.set_option|"
                             r"plt\.style\.use|plt\.rcParams\.update|sns\.set(?:_theme|_style|_context)?|"
                             r"matplotlib\.use|sys\.path\.(?:append|insert))\s*\()")
 _SILENT = {"r": _SILENT_R, "python": _SILENT_PYTHON}
+# What shows output whatever the statement: a figure drawn (Jupyter shows every figure
+# a cell makes), a value displayed, or a second statement after `;`.
+_SHOWS = re.compile(r"\b(?:plt|sns|ax|axes|fig)\.|\.plot\b|\bdisplay\s*\(|;")
 
 
 def _prints_nothing(code: str, silent: re.Pattern) -> bool:
@@ -518,7 +522,8 @@ def _prints_nothing(code: str, silent: re.Pattern) -> bool:
     may show."""
     starts = [line for line in code.split("\n") if line.strip() and not line[0].isspace()
               and not line.lstrip().startswith("#") and line.strip()[0] not in ")]}"]
-    return bool(starts) and all(silent.match(line) for line in starts)
+    return bool(starts) and all(silent.match(line) for line in starts) \
+        and not (silent is _SILENT_PYTHON and _SHOWS.search(code))
 
 
 _LATEX_WIDTH = re.compile(r"^\s*([\d.]*)\s*\\(?:textwidth|linewidth|columnwidth|hsize)\s*$")

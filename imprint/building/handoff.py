@@ -30,23 +30,33 @@ WAIT_STEP = 0.003  # seconds between looks for the jobs
 CLAIM_WAIT = 2.0  # seconds a print part waits for the reading part to start
 
 
+LOCK = ".build"  # in the folder: held locked by the build while it runs (and by its workers, forked)
+_held_by_this_build: dict[Path, int] = {}
+
+
 def open_folder() -> Path:
     """A private folder for this build's hand-overs (only this user may read it: it
-    holds pickles)."""
-    return Path(tempfile.mkdtemp(prefix=PREFIX.format(pid=os.getpid())))
+    holds pickles), with its lock held."""
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX.format(pid=os.getpid())))
+    handle = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    _held_by_this_build[folder] = handle
+    return folder
 
 
 def close_folder(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+    handle = _held_by_this_build.pop(folder, None)
+    if handle is not None:
+        os.close(handle)
 
 
 def sweep() -> None:
-    """Remove the folders of builds that ended without removing them (killed outright)."""
-    from .stages import _alive
-
+    """Remove the folders of builds that ended without removing them (killed
+    outright): those whose lock no process holds (a process id may be another's in
+    another container sharing the temporary folder; a held lock is a live build)."""
     for folder in Path(tempfile.gettempdir()).glob(PREFIX.format(pid="*")):
-        pid = folder.name.removeprefix("imprint-handoff-").split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if folder not in _held_by_this_build and not _held(folder / LOCK):
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -86,7 +96,10 @@ def take(folder: Path, slug: str, deadline: float,
     none (the print part then reads the article itself). Meanwhile `draw` is given
     the formulas the reading part shares, if it shares them before the jobs."""
     jobs, claim, formulas = folder / f"{slug}.jobs", folder / f"{slug}.reading", folder / f"{slug}.formulas"
-    (folder / f"{slug}.printing").touch()  # (started: the reading part's worker may end its part)
+    try:
+        (folder / f"{slug}.printing").touch()  # (started: the reading part's worker may end its part)
+    except OSError:  # (the folder gone: no hand-over)
+        return None
     started = time.monotonic()
     while time.monotonic() < deadline:
         if jobs.exists():
@@ -95,7 +108,8 @@ def take(folder: Path, slug: str, deadline: float,
             draw(pickle.loads(formulas.read_bytes()))
             draw = None
             continue
-        if not _held(claim) and (claim.exists() or time.monotonic() - started > CLAIM_WAIT):
+        claimed = claim.exists()  # (before whether it is held: a claim made between the two is one held)
+        if not _held(claim) and (claimed or time.monotonic() - started > CLAIM_WAIT):
             return pickle.loads(jobs.read_bytes()) if jobs.exists() else None
         time.sleep(WAIT_STEP)
     return None

@@ -81,7 +81,10 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
         handed = _print_handed(manuscript, context, handoff)
         if handed is not None:
             return handed  # (else the jobs did not come: read here, as a part did before)
-    giving = Giving(handoff, slug) if handing and part == READER else None
+    try:
+        giving = Giving(handoff, slug) if handing and part == READER else None
+    except OSError:  # (the folder gone: each part reads the article itself)
+        giving = None
     try:
         return _article_files(manuscript, context, printed, part, lines_ahead, giving)
     finally:
@@ -230,6 +233,8 @@ def split(calls: list[Call], slots: int, formats: tuple[str, ...], handoff: Path
     the folder through which the parts of each hand over its print jobs."""
     if len(calls) >= slots or not mixes_print(formats):
         return calls
+    if len(calls) * 2 > slots:  # (a part waiting for a worker: each part reads the article itself)
+        handoff = None
     # (the READER part first: the first worker ready, the one that loads no WeasyPrint, takes it)
     return [Call(call.function, (*call.args[:3], part, *(call.args[4:5] or (None,)), handoff), f"{call.name}#{part}",
                  call.reads)

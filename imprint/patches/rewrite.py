@@ -14,6 +14,7 @@ source with both changes.
 from __future__ import annotations
 
 import importlib
+import inspect
 import linecache
 import sys
 import textwrap
@@ -31,11 +32,11 @@ _changes: dict[tuple[str, str], list[tuple[str, str, Any, dict[str, Any]]]] = {}
 
 def rewrite(function: Callable, edit: Callable[[str], str], names: dict[str, Any] | None = None) -> Callable:
     """`function` compiled from its source text as `edit` changes it."""
+    function = inspect.unwrap(function)
     lines, first = _source_lines(function)
-    if not lines:  # (installed without its .py files)
+    if not lines:  # (installed without its .py files; or no Python function)
         raise InternalError(f"imprint/patches: the source of {function.__module__}.{function.__qualname__} cannot "
-                            f"be read from {function.__code__.co_filename}; reinstall the package with its .py "
-                            "files (scripts/setup.sh)")
+                            "be read; reinstall the package with its .py files (scripts/setup.sh)")
     source = edit(textwrap.dedent("".join(lines)))
     namespace = dict(function.__globals__, **(names or {}))
     code = compile("\n" * (first - 1) + source, function.__code__.co_filename, "exec", dont_inherit=True)
@@ -51,7 +52,9 @@ def _source_lines(function: Callable) -> tuple[list[str], int]:
     inspect.getsourcelines finds the same lines by tokenizing the file from the
     function's first line on: 30 ms of the 38 ms that applying WeasyPrint's
     patches took, in every process that makes a PDF (measured 2026-12-06)."""
-    code = function.__code__
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return [], 0
     last = max(_last_line(code), code.co_firstlineno)
     return linecache.getlines(code.co_filename)[code.co_firstlineno - 1:last], code.co_firstlineno
 

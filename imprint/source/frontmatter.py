@@ -9,13 +9,14 @@ small file expand into a huge tree.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from ..errors import Problem
+from ..errors import Problem, SourceError
 
 MAX_NODES = 20_000  # a front matter has a few hundred; aliases can make billions
 MAX_DEPTH = 50
@@ -97,7 +98,13 @@ def metadata_blocks(body: str, body_line: int, file: str, searchable: str) -> tu
     for match in reversed(list(_YAML_BLOCK.finditer("\n" + searchable))):
         start, end = match.start(1) - 1, match.end() - 1
         first = body_line + body.count("\n", 0, start) + 1
-        block = load_yaml(body[match.start(2) - 1:match.end(2) - 1].replace("\r\n", "\n"), file, first_line=first)
+        try:
+            block = load_yaml(body[match.start(2) - 1:match.end(2) - 1].replace("\r\n", "\n"), file, first_line=first)
+        except SourceError as error:  # (Pandoc refuses it too)
+            raise SourceError([dataclasses.replace(p, message=f"a metadata block in the text (a line '---', then "
+                                                   f"'field:'): {p.message}", hint=f"{p.hint}; or, if this is a rule "
+                                                   "and a paragraph, leave a blank line after the '---'")
+                               for p in error.problems]) from None
         if isinstance(block.data, dict):
             blocks.append(block)
             body = body[:start] + re.sub(r"[^\n]", "", body[start:end]) + body[end:]

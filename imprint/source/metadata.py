@@ -377,7 +377,7 @@ class ArticleBuilder:
         if raw is None:
             return []
         if isinstance(raw, str):  # ("Cameron Blevins and Lincoln Mullen": R Markdown's, as LaTeX prints it)
-            return [((key,), name) for name in re.split(r"\s+and\s+", raw.strip()) if name]
+            return [((key,), name) for name in _names_in(raw)]
         if not isinstance(raw, list):
             return [((key,), raw)]
         return [((key, i), entry) for i, entry in enumerate(raw)]
@@ -588,6 +588,26 @@ def _get(data: Any, path: tuple) -> Any:
 def _words(value: Any) -> str:
     """A text with its white space made single spaces (YAML folds lines as written)."""
     return " ".join(str(value).split())
+
+
+# A person's name as a list of authors writes it: two to four words, each capitalised
+# (or an initial), a particle (van, de...) between them; "Smith, John" too.
+_PERSON = re.compile(r"(?:[A-ZА-ЯЁ][\w'’.-]*\s+(?:(?:van|von|der|den|de|del|della|da|di|du|la|le|dos|das|bin|ibn)\s+)*){1,3}"
+                     r"[A-ZА-ЯЁ][\w'’.-]*|[A-ZА-ЯЁ][\w'’ -]*,\s*[A-ZА-ЯЁ][\w'’. -]*")
+
+
+def _names_in(text: str) -> list[str]:
+    """An author string that lists people ("Cameron Blevins and Lincoln Mullen",
+    "Alice Smith, Bob Jones and Carol White") as their names; any other (one name,
+    "Department of Science and Technology", "Johnson and Johnson") as it is."""
+    text = text.strip()
+    parts = re.split(r"\s+and\s+", text)
+    if len(parts) < 2:
+        return [text] if text else []
+    listed = [name.strip() for name in parts[0].split(",")] + parts[1:]  # ("A B, C D and E F")
+    if all(_PERSON.fullmatch(name) and "," not in name for name in listed):
+        return listed
+    return parts if all(_PERSON.fullmatch(name.strip()) for name in parts) else [text]
 
 
 def _strip(value: Any) -> str | None:

@@ -238,6 +238,8 @@ def _author_acknowledgements(located: Located, data: dict) -> None:
     target = next((k for k in ("acknowledgements", "acknowledgments", "acknowledgement") if k in data),
                   "acknowledgements")
     own = data.get(target)
+    if own is not None and not isinstance(own, str):  # (told as the field's own problem; left as it is)
+        return
     data[target] = "\n\n".join(([own.strip()] if isinstance(own, str) and own.strip() else [])
                                  + [text for text, _ in given])
     located.lines.setdefault((target,), given[0][1])
