@@ -247,3 +247,22 @@ def make_url_fetcher(*roots: Path):
 
     return ConfinedURLFetcher(), Refused
 
+
+def locked(path: Path) -> bool:
+    """Whether a process holds a lock (flock) on the file, now: a claim of a sibling
+    worker's (body/pandoc.py), a build's hand-over folder (building/handoff.py)."""
+    import fcntl
+
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(handle)

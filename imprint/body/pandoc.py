@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..errors import InternalError, SourceError
+from ..files import locked
 
 VERSION = "3.9"
 CACHE = Path(".imprint-cache") / "pandoc"  # under the project's root
@@ -253,23 +254,6 @@ def _names_a_sibling(claim: Path) -> bool:
     return parent == os.getppid() and parent != 1 and pid != os.getpid()
 
 
-def _held(claim: Path) -> bool:
-    """Whether a worker holds the claim (its lock), now."""
-    try:
-        handle = os.open(claim, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(handle)
-
-
 def _release(claim: Claim | None) -> None:
     if claim is not None:
         claim.release()
@@ -295,7 +279,7 @@ class Shared:
             kept = Kept.find(self.cache, self.key)
             if kept is not None:
                 return kept.result()
-            if not _held(self.claim):
+            if not locked(self.claim):
                 kept = Kept.find(self.cache, self.key)  # (kept just before the claim went)
                 if kept is not None:
                     return kept.result()

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from ..files import locked
+
 PREFIX = "imprint-handoff-{pid}-"  # the build's private folder, in the system's temporary folder
 WAIT_STEP = 0.003  # seconds between looks for the jobs
 CLAIM_WAIT = 2.0  # seconds a print part waits for the reading part to start
@@ -56,7 +58,7 @@ def sweep() -> None:
     outright): those whose lock no process holds (a process id may be another's in
     another container sharing the temporary folder; a held lock is a live build)."""
     for folder in Path(tempfile.gettempdir()).glob(PREFIX.format(pid="*")):
-        if folder not in _held_by_this_build and not _held(folder / LOCK):
+        if folder not in _held_by_this_build and not locked(folder / LOCK):
             shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -109,7 +111,7 @@ def take(folder: Path, slug: str, deadline: float,
             draw = None
             continue
         claimed = claim.exists()  # (before whether it is held: a claim made between the two is one held)
-        if not _held(claim) and (claimed or time.monotonic() - started > CLAIM_WAIT):
+        if not locked(claim) and (claimed or time.monotonic() - started > CLAIM_WAIT):
             return pickle.loads(jobs.read_bytes()) if jobs.exists() else None
         time.sleep(WAIT_STEP)
     return None
@@ -119,17 +121,3 @@ def _write(path: Path, value: Any) -> None:
     temporary = path.with_name(path.name + ".new")
     temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     os.replace(temporary, path)  # (whole or not at all)
-
-
-def _held(claim: Path) -> bool:
-    try:
-        handle = os.open(claim, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(handle)
