@@ -127,10 +127,13 @@ def test_a_short_title_is_read_as_markdown(tmp_path):
 
 
 @pytest.mark.slow  # (a build: out of the quick loop)
-def test_tex_math_and_yaml_markdown_in_a_listed_work_are_told(tmp_path):
-    """CSL-JSON, which both engines read, has no math, and Imprint reads CSL-YAML as
-    CSL-JSON is read: $H_2O$ or *x* in a listed work prints as written, so it is said
-    at the work's line (once a work; an unlisted work says nothing)."""
+def test_tex_math_in_bibtex_is_text_and_markdown_or_math_in_csl_is_told(tmp_path):
+    """BibTeX's math ($H_2O$, $\\alpha$: JOSS papers' bibliographies are full of it)
+    is printed as the text Pandoc's plain writer makes of it (H₂O, α), as Pandoc's
+    citeproc prints it (it printed as written, dollars and all). CSL-JSON, which
+    both engines read, has no math, and Imprint reads CSL-YAML as CSL-JSON is read:
+    $x$ or *x* in those prints as written, so it is said at the work's line (once a
+    work; an unlisted work says nothing)."""
     source = tmp_path / "source" / "b"
     source.mkdir(parents=True)
     (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
@@ -138,15 +141,19 @@ def test_tex_math_and_yaml_markdown_in_a_listed_work_are_told(tmp_path):
                                      " year={2020}}\n@book{other, title={Not $x$ cited}, year={2001}}\n",
                                      encoding="utf-8")
     (source / "more.yaml").write_text('references:\n- id: y\n  type: book\n  title: "A *Markdown* title"\n'
-                                      "  issued: {date-parts: [[2001]]}\n", encoding="utf-8")
+                                      "  issued: {date-parts: [[2001]]}\n- id: z\n  type: book\n  title: On $x^2$\n"
+                                      "  issued: {date-parts: [[2002]]}\n", encoding="utf-8")
     (source / "article.md").write_text("---\ntitle: B\nauthor:\n  - name: Ann Smith\nbibliography: [refs.bib, "
-                                       "more.yaml]\n---\n\nText [@k; @y].\n", encoding="utf-8")
+                                       "more.yaml]\n---\n\nText [@k; @y; @z].\n", encoding="utf-8")
     report = build(Settings.for_project(tmp_path, environ={}, formats=("epub",)))
     assert report.ok
     assert sorted((w.file, w.line, w.message) for w in report.warnings if "prints it as written" in w.message) == [
         ("source/b/more.yaml", 2, "the title of 'y' holds Markdown (*Markdown*): the reference list prints it as "
                                   "written"),
-        ("source/b/refs.bib", 1, "the title of 'k' holds TeX math ($H_2O$): the reference list prints it as written")]
+        ("source/b/more.yaml", 6, "the title of 'z' holds TeX math ($x^2$): the reference list prints it as written")]
+    with zipfile.ZipFile(tmp_path / "dist" / "b" / "b.epub") as epub:
+        listed = re.sub(r"<[^>]+>", "", epub.read("EPUB/references.xhtml").decode())
+    assert "On H₂O and α" in listed and "$" not in listed.replace("On $x^2$", "")
 
 
 def test_bibtex_titles_are_sentence_cased_only_for_english_as_pandoc_s_citeproc_does(tmp_path):

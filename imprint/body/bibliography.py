@@ -318,7 +318,37 @@ def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, de
     for record in records:
         if str(record.get("id")) in told:
             record.pop("language", None)
+    _math_as_text(records, file, deadline, cache)
     return records
+
+
+_TEX_MATH = re.compile(r"\$[^$\s](?:[^$]*[^$\s])?\$")
+
+
+def _math_as_text(records: list[dict], file: str, deadline: float, cache: Path | None) -> None:
+    """TeX math in a BibTeX entry's fields (`Detection of $\\mu$ in H$_{2}$O`: BibTeX's
+    own markup, which Pandoc's BibTeX reader reads as math and its CSL-JSON writer
+    writes as TeX again) as the text Pandoc's plain writer makes of it (μ, ₂, N²),
+    as Pandoc's own citeproc prints it; CSL-JSON, which every citeproc reads, has no
+    math. One Pandoc run for every formula of the file; if it fails, they stay."""
+    found = {m.group() for r in records for v in r.values() if isinstance(v, str) for m in _TEX_MATH.finditer(v)}
+    if not found:
+        return
+    formulas = sorted(found)
+    try:
+        output, _ = pandoc.run(["-f", "markdown", "-t", "plain", "--wrap=none"],
+                               "\n\n".join(formulas).encode("utf-8"), what=f"the formulas of the bibliography {file}",
+                               file=file, deadline=deadline, cache=cache)
+    except pandoc.PandocFailed:
+        return
+    texts = output.decode("utf-8").strip().split("\n\n")
+    if len(texts) != len(formulas):
+        return
+    plain = dict(zip(formulas, (t.strip() for t in texts)))
+    for record in records:
+        for name, value in record.items():
+            if isinstance(value, str) and "$" in value:
+                record[name] = _TEX_MATH.sub(lambda m: plain.get(m.group(), m.group()), value)
 
 
 # (an entry's opening, `@article{key,`: where a field is added; the fields that give its language)
