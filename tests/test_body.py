@@ -1367,3 +1367,15 @@ def test_what_quartos_divs_cannot_use_is_told():
         (1, "this list table is not a list of rows, each a list of cells: it is printed as a list"),
         (7, "the table 'tbl-x' has a caption of its own: its tbl-cap is not printed"),
         (17, "the code's annotation <3> has no item in the list after the code")]
+
+
+def test_a_quarto_table_div_of_code_cells_is_a_numbered_table():
+    """`:::: {#tbl-lcg layout="[[4,8]]"}` holding the R cells that make its tables and
+    a caption (a real Quarto post): its tables are not made here, but it keeps its
+    number and caption, so that @tbl-lcg refers to it (it was an error: "not
+    numbered")."""
+    reading = read("See @tbl-lcg.\n\n:::: {#tbl-lcg}\n\n```{r}\ntt(a)\n```\n\n```{r}\ntt(b)\n```\n\n"
+                   "Twelve *numbers*\n\n::::\n\n| x |\n|---|\n| 1 |\n\n: Next {#tbl-next}\n")
+    for html in both(reading):
+        assert 'href="#tbl-lcg">Table 1</a>' in html and "Table 1.</span> Twelve <em>numbers</em>" in html
+        assert "Table 2." in html

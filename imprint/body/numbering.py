@@ -122,14 +122,14 @@ class Numbering:
                 if ident and parent:
                     shown = self.referred("fig", "figure", f"{parent}({letter})")
                     self.label(node, ident, Label("fig", shown, f"{parent}({letter})"))
-        else:
-            counts["fig"] += 1
-            annotate(node, label=self.caption_label("fig", "figure", str(counts["fig"])))
+        else:  # (a Quarto table div whose table a code cell would make is a table's: quarto_divs._table_div)
+            kind, key = ("tbl", "table") if dashed(ident).startswith("tbl-") else ("fig", "figure")
+            counts[kind] += 1
+            annotate(node, label=self.caption_label(kind, key, str(counts[kind])))
             for inner in walk(content):
                 if inner["t"] == "Figure":
-                    annotate(inner, parent_number=str(counts["fig"]))
-            self.label(node, ident, Label("fig", self.referred("fig", "figure", str(counts["fig"])),
-                                          str(counts["fig"])))
+                    annotate(inner, parent_number=str(counts[kind]))
+            self.label(node, ident, Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind])))
             for alias in note(node).get("aliases", ()):  # (bookdown's fig:fig-1 of chunk fig-1's figure)
                 self.found.labels.setdefault(alias, Label("fig", self.referred("fig", "figure", str(counts["fig"])),
                                                           str(counts["fig"]), target=ident))

@@ -61,7 +61,7 @@ class QuartoDivs:
             changed |= blocks[index] is not node
         return changed
 
-    def _figure_div(self, div: Node) -> Node:
+    def _figure_div(self, div: Node, cap: str = "fig-cap") -> Node:
         """`::: {#fig-x}` as Quarto reads it: a Figure of its images (or sub-figures,
         or any other content), captioned by its last paragraph or its `fig-cap`."""
         (ident, classes, pairs), content = div["c"]
@@ -70,7 +70,7 @@ class QuartoDivs:
             figure["c"][0] = [ident, classes + figure["c"][0][1], pairs + figure["c"][0][2]]
             return figure
         caption: list[Node] = []
-        written = attr_inlines(div, "fig-cap")
+        written = attr_inlines(div, cap)
         if written:
             caption = [{"t": "Plain", "c": written}]
         elif len(content) > 1 and content[-1]["t"] == "Para" and not _only_images(content[-1]):
@@ -85,7 +85,7 @@ class QuartoDivs:
             self.problem(self._id_line(ident), f"the Quarto figure div '{{#{ident}}}' has no caption",
                          hint="write the caption as its last paragraph, after the image (or give it fig-cap=\"...\")")
             return div
-        return {"t": "Figure", "c": [[ident, classes, [p for p in pairs if p[0] != "fig-cap"]], [None, caption],
+        return {"t": "Figure", "c": [[ident, classes, [p for p in pairs if p[0] != cap]], [None, caption],
                                      content]}
 
     def _embed(self, source: str) -> Node:
@@ -105,6 +105,8 @@ class QuartoDivs:
         sit in divs of its own (Quarto's `.cell-output-display` in a rendered `.md`)."""
         (ident, classes, pairs), content = div["c"]
         tables = [n for n in walk(content) if n["t"] == "Table"]
+        if not tables and any(n["t"] == "CodeBlock" and "imprint-cell" in attr(n)[1] for n in content):
+            return self._figure_div(div, "tbl-cap")  # (its table a cell would make: numbered, as a table)
         if len(tables) != 1:
             return div
         table = tables[0]
