@@ -879,3 +879,24 @@ def test_what_pandoc_reads_as_no_metadata_block_stays_text(tmp_path):
     _, article = load(project(tmp_path / "crlf", "---\r\ntitle: T\r\nlang: en\r\n---\r\n\r\nText.\r\n\r\n---\r\n"
                                                  "keywords: [b]\r\n---\r\n"))
     assert article.keywords == ("b",)
+
+
+def test_the_document_s_execute_options_are_every_cell_s(tmp_path):
+    """Quarto's `execute: echo: false` (a real post: 15 cells) was ignored: the code
+    its author hid was published. A cell's own option is over it."""
+    import io
+    import zipfile
+
+    from imprint.building.units import Context, build_article
+    from imprint.theme import Theme
+
+    settings = project(tmp_path, "---\ntitle: T\nlang: en\nexecute:\n  echo: false\n  warning: false\n---\n\n"
+                                 "```{r}\napi_key <- \"s3cr3t\"\nsummary(cars)\n```\n\n"
+                                 "```{r}\n#| echo: true\nplot(cars)\n```\n")
+    loaded, article = load(settings)
+    assert loaded.problems == () and dict(article.execute) == {"echo": "false"}
+    settings = Settings.for_project(settings.root, formats=("epub",), environ={})
+    result = build_article(article, Context(settings, Theme(settings.root, settings.styles_dir), None))
+    with zipfile.ZipFile(io.BytesIO(result.files["a.epub"])) as epub:
+        text = epub.read("EPUB/chapter-1.xhtml").decode()
+    assert "s3cr3t" not in text and "summary" not in text and "plot" in text

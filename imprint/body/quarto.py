@@ -30,7 +30,7 @@ import copy
 import html
 import json
 import re
-from typing import Iterator
+from typing import Iterator, Mapping
 from urllib.parse import quote, unquote
 
 import yaml
@@ -46,13 +46,13 @@ _CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)"
 _SHOWN_CELL = re.compile(r"^[ \t]*\{\{(?P<info>[A-Za-z][^{}]*)\}\}[ \t]*$")
 
 
-def mark_cells(text: str, first_line: int) -> str:
+def mark_cells(text: str, first_line: int, defaults: Mapping[str, str] | None = None) -> str:
     """The body with Quarto's code cells (and R Markdown's chunks) as attributed
-    fenced code blocks."""
+    fenced code blocks; `defaults`: every cell's options (Quarto's `execute:`)."""
     if "```{" not in text and "~~~{" not in text and "``` {" not in text:
         return text
     lines = text.split("\n")
-    defaults: dict[str, str] = {}  # (knitr::opts_chunk$set() in a chunk: for the chunks after it)
+    defaults = dict(defaults or {})  # (and knitr::opts_chunk$set() in a chunk: for the chunks after it)
     code: list[str] | None = None  # (the code of the cell open)
     opened: tuple | None = None  # (the open cell's line, fence match, engine and options)
 

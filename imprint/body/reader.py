@@ -69,6 +69,7 @@ class Setting:
     unread_bibliography: bool = False  # a file it names could not be used (told at its field): no key is checked
     nocite: tuple[str, ...] = ()
     nocite_line: int | None = None
+    cell_defaults: Mapping[str, str] = field(default_factory=dict)  # Quarto's execute: every cell's options
     suppress_bibliography: bool = False
     number_sections: bool = False
     extensions: tuple[str, ...] = ()  # Pandoc's markdown extensions the article switches on or off: "+emoji"
@@ -92,7 +93,7 @@ def start_body(setting: Setting) -> "BodyReading":
     running. What can be done meanwhile (the Markdown fields, the "For citation"
     line) is done before BodyReading.result() waits for it."""
     text, said = text_references(code_out_of_math(setting.body), setting.file, setting.body_line)
-    text = mark_cells(text, setting.body_line)
+    text = mark_cells(text, setting.body_line, setting.cell_defaults)
     with stage("checking its text before Pandoc reads it"):
         problems: list[Problem] = guard.check(text, setting.file, setting.body_line) + _guard_fields(
             setting.cited_fields, setting.file)

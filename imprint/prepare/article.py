@@ -169,7 +169,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         dialects=dialects(article, settings), style=style, bibliography=article.bibliography,
         shared_bibliography=article.shared_bibliography, unread_bibliography=article.unread_bibliography,
         references=article.references,
-        nocite=article.nocite, nocite_line=article.locate("nocite")[1],
+        nocite=article.nocite, nocite_line=article.locate("nocite")[1], cell_defaults=article.execute,
         suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
         extensions=article.markdown_extensions, prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}

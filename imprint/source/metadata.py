@@ -123,7 +123,7 @@ class ArticleBuilder:
         """The builder's own reader of each field declared `read="own"`, by key."""
         return {
             "lang": self._lang, "author": self._authors, "author-notes": self._byline_notes, "doi": self._doi,
-            "nocite": self._nocite, "references": self._references, "from": self._extensions, "crossref": self._crossref_prefixes, "translation": self._translation,
+            "nocite": self._nocite, "references": self._references, "from": self._extensions, "crossref": self._crossref_prefixes, "execute": self._execute, "translation": self._translation,
             "cover-image": self._cover_image, "license": self._license, "copyright": self._copyright,
             "csl": self._csl, "paper": self._paper, "citation": self._citation, "funding": self._funding,
             "bibliography": lambda: self._bibliography(self.own, self.folder),
@@ -275,6 +275,13 @@ class ArticleBuilder:
         if value.get(AUTO_SECTION_LABELS) is True:  # (pandoc-crossref's autoSectionLabels: templates.py)
             found[AUTO_SECTION_LABELS] = "true"
         return frozen(found)
+
+    def _execute(self) -> Any:
+        """Quarto's `execute:` options that say what a cell shows, as a cell's `#|` options read."""
+        value = self.own.data.get("execute")
+        value = value if isinstance(value, dict) else {}
+        return frozen({k: str(v).lower() for k, v in value.items()
+                       if k in ("echo", "eval", "include", "output") and isinstance(v, (bool, str))})
 
     def _extensions(self) -> tuple[str, ...]:
         """`from: markdown+emoji-smart`: the extensions Pandoc's reader is to switch on

@@ -26,6 +26,7 @@ from .schema import (
     CITATION,
     COPYRIGHT,
     CROSSREF,
+    EXECUTE,
     DATE,
     DOI,
     FLAG,
@@ -417,6 +418,10 @@ class Article(_Placed):
     # Keyed "fig", "tbl", "eq", "sec" (only those given; "" prints the number
     # alone): what @fig-map prints before its number; "fig-title" ...: the word
     # before a caption's number; "title-delim": what follows it.
+    execute: Mapping[str, str] = front_matter(
+        "execute", EXECUTE, "Quarto's execution options: `echo: false`, `eval`, `include`, `output` are every "
+        "cell's (a cell's own `#|` option over them; no cell is run); the other options are ignored.",
+        read="own", factory=lambda: ReadOnlyDict({}))
     crossref_prefixes: Mapping[str, str] = front_matter(
         "crossref", CROSSREF, "Quarto's cross-reference settings: `fig-prefix`, `tbl-prefix`, `eq-prefix`, "
         "`sec-prefix`, `lst-prefix` and `thm-prefix` (and those of the other theorem kinds) replace the words "

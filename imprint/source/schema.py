@@ -337,7 +337,7 @@ CITATION_FIELDS = {
 # Fields a Quarto or Pandoc document may carry that concern other tools; accepted
 # and ignored so that such files build unchanged.
 FOREIGN_FIELDS = (
-    "format", "execute", "jupyter", "engine", "knitr", "editor", "filters", "output",
+    "format", "jupyter", "engine", "knitr", "editor", "filters", "output",
     "toc", "toc-title", "documentclass", "classoption", "geometry",
     "header-includes", "fontsize", "mainfont", "draft",
     # Citation and cross-reference settings of Pandoc and Quarto: Imprint links
@@ -477,6 +477,14 @@ CROSSREF_PREFIXES = ("fig", "tbl", "eq", "sec", "lst", "thm", "lem", "cor", "prp
 _CROSSREF_KINDS = ("fig", "tbl", "eq", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
 AUTO_SECTION_LABELS = "auto-section-labels"
 CROSSREF_TITLES = ("fig", "tbl", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
+# Quarto's `execute:` (its execution options): those Imprint reads, as every cell's
+# (no cell is run: they say what is shown); the others are accepted and ignored.
+EXECUTE = {
+    "type": "object",
+    "properties": {name: {"type": ["boolean", "string"], "description": f"Every cell's `{name}` (a cell's own "
+                                                                       "option over it)."}
+                   for name in ("echo", "eval", "include", "output")},
+}
 CROSSREF = {
     "anyOf": [
         {"type": "boolean", "enum": [False]},
