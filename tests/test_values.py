@@ -19,6 +19,12 @@ from imprint.source.parsing import licence_url, normalise_doi, parse_date
     ("King, Jr., Martin Luther", {"given": "Martin Luther", "family": "King", "suffix": "Jr."}),
     ("{World Health Organization}", {"literal": "World Health Organization"}),
     ("Иван Петрович Иванов", {"given": "Иван Петрович", "family": "Иванов"}),
+    # (Russian order, family first: a RUDN report's author was «Васильевна Б. А.»)
+    ("Богданюк Анна Васильевна", {"given": "Анна Васильевна", "family": "Богданюк"}),
+    ("Чайковский Пётр Ильич", {"given": "Пётр Ильич", "family": "Чайковский"}),
+    ("Иванов И. И.", {"given": "И. И.", "family": "Иванов"}),
+    ("Манаева В.Е.", {"given": "В.Е.", "family": "Манаева"}),
+    ("J. R. R. Tolkien", {"given": "J. R. R.", "family": "Tolkien"}),
     ("Plato", {"literal": "Plato"}),
 ])
 def test_names_written_as_one_string(text, csl):

@@ -27,6 +27,10 @@ def parse_name(text: str) -> PersonName:
         words = _split_top_level(parts[0], " ")
         if len(words) == 1:
             return PersonName(literal=_unbrace(words[0]))
+        if all(_INITIALS.fullmatch(w) for w in words[1:]) and not _INITIALS.fullmatch(words[0]) \
+                or len(words) == 3 and _PATRONYMIC.search(words[2]) and not _PATRONYMIC.search(words[1]):
+            # (Russian order: «Иванов И. И.», «Богданюк Анна Васильевна»: the family name first)
+            return _person(given=" ".join(words[1:]), particle="", family=words[0])
         # Given names, then lower-case particles, then the family name.
         end = len(words) - 1
         start = end
@@ -45,6 +49,10 @@ def parse_name(text: str) -> PersonName:
     suffix = parts[1] if len(parts) > 2 else None
     return _person(given=given, particle=" ".join(family_words[:start]),
                    family=" ".join(family_words[start:]), suffix=suffix)
+
+
+_INITIALS = re.compile(r"(?:[^\W\d_]\.-?)+")  # "И.", "В.Е.", "J.-P."
+_PATRONYMIC = re.compile(r"(?:ович|евич|ич|овна|евна|ична|инична)$")
 
 
 def _person(given: str, particle: str, family: str, suffix: str | None = None) -> PersonName:
