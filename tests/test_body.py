@@ -1379,3 +1379,15 @@ def test_a_quarto_table_div_of_code_cells_is_a_numbered_table():
     for html in both(reading):
         assert 'href="#tbl-lcg">Table 1</a>' in html and "Table 1.</span> Twelve <em>numbers</em>" in html
         assert "Table 2." in html
+
+
+def test_a_quarto_tabset_prints_every_tab_under_its_label_not_a_heading():
+    """`::: {.panel-tabset}` with `## R` and `## Python` tabs (course notes, a blog
+    post): the labels were section headings, in the contents and the outline, and
+    the text after the tabset read as the last tab's."""
+    reading = read("## Summarise\n\nFirst.\n\n::: {.panel-tabset group=\"language\"}\n## R\n\n```r\nsummary(x)\n```\n\n"
+                   "## Python\n\n```python\nx.describe()\n```\n:::\n\nAfter.\n\n## Assumptions\n\nText.\n")
+    assert [h.text for c in reading.body.chapters for h in c.headings] == ["Summarise", "Assumptions"]
+    for html in both(reading):
+        assert '<div class="tab-title">\n<p>R</p>' in html and '<div class="tab-title">\n<p>Python</p>' in html
+        assert html.index("After.") > html.index("</div>\n</div>", html.index("x.describe"))

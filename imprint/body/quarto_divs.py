@@ -52,6 +52,8 @@ class QuartoDivs:
                 blocks[index] = self._table_div(node)
             elif dashed(ident).startswith("lst-"):
                 blocks[index] = _listing_div(node)
+            elif "panel-tabset" in classes:
+                changed |= _tabs(node)
             elif any(c == "callout" or c.startswith("callout-") for c in classes):
                 self._callout(node)
                 changed = True  # (its title heading taken out)
@@ -192,6 +194,28 @@ def _list_table(div: Node) -> Node:
         [ident, [c for c in classes if c != "list-table"], [p for p in pairs if p[0] not in _LIST_TABLE_OPTIONS]],
         [None, caption], colspecs, [blank, [row(r) for r in rows[:head]]],
         [[blank, number("header-cols"), [], [row(r) for r in rows[head:]]]], [blank, []]]}
+
+
+def _tabs(div: Node) -> bool:
+    """Quarto's tabset (`::: {.panel-tabset}`, a tab for each heading of its first
+    level in it): a book shows every tab, one after the other, each under its
+    label, which is no section heading (it was: "R", "Python" in the contents, the
+    outline and the text after the tabset read as the last tab's). Whether it had tabs."""
+    content = div["c"][1]
+    levels = [block["c"][0] for block in content if block["t"] == "Header"]
+    if not levels:
+        return False
+    level, blocks = min(levels), []
+    for block in content:
+        if block["t"] == "Header" and block["c"][0] == level:
+            title = {"t": "Div", "c": [["", ["tab-title"], []], [{"t": "Para", "c": block["c"][2]}]]}
+            blocks.append({"t": "Div", "c": [[block["c"][1][0], ["tab"], []], [title]]})
+        elif blocks:
+            blocks[-1]["c"][1].append(block)
+        else:
+            blocks.append(block)
+    div["c"][1] = blocks
+    return True
 
 
 def _listing_div(div: Node) -> Node:
