@@ -218,3 +218,26 @@ def test_a_csl_yaml_date_written_as_year_and_month_is_read_as_pandoc_reads_it(tm
     with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
         text = re.sub(r"<[^>]+>", "", epub.read("EPUB/references.xhtml").decode())
     assert "Fenner, M. (2012, March). One-click science marketing." in text, text
+
+
+def test_what_bibtex_protects_keeps_its_case_as_pandoc_s_citeproc_keeps_it(tmp_path):
+    """`{lenstronomy}: Multi-purpose...` and ADS's whole titles in braces: Pandoc's
+    CSL-JSON writer drops the protection, and Chicago's title case printed
+    "Lenstronomy: Multi-Purpose..." and "4.5 Μm" (27 of 38 titles of a JOSS paper)."""
+    source = tmp_path / "src" / "a"
+    source.mkdir(parents=True)
+    (source / "refs.bib").write_text(
+        "@article{a, title={{lenstronomy}: Multi-purpose lens modelling}, author={A, B}, year=2018, journal={J}}\n"
+        "@article{b, title={JWST observations at 4.5 {$\\mu$}m}, author={A, B}, year=2019, journal={J}}\n"
+        '@article{c, title="{A comprehensive reanalysis of phase curves}", author={A, B}, year=2020, journal={J}}\n',
+        encoding="utf-8")
+    (source / "article.md").write_text("---\ntitle: T\nlang: en\nbibliography: refs.bib\n---\n\n[@a; @b; @c]\n",
+                                       encoding="utf-8")
+    root = make_project(tmp_path / "project", tmp_path / "src")
+    report = build(Settings.for_project(root, formats=("epub",), environ={}))
+    assert not report.problems, report.problems
+    with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
+        listed = epub.read("EPUB/references.xhtml").decode()
+    assert "“lenstronomy: Multi-Purpose Lens Modelling.”" in listed
+    assert "“JWST Observations at 4.5 μm.”" in listed and "“A comprehensive reanalysis of phase curves.”" in listed
+    assert "nocase" not in listed

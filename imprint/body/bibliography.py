@@ -318,8 +318,77 @@ def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, de
     for record in records:
         if str(record.get("id")) in told:
             record.pop("language", None)
+    if kind in ("bibtex", "biblatex") and "{" in text:
+        _keep_protected(records, text, kind, file, deadline, cache)
     _math_as_text(records, file, deadline, cache)
     return records
+
+
+def _keep_protected(records: list[dict], text: str, kind: str, file: str, deadline: float,
+                    cache: Path | None) -> None:
+    """What BibTeX protects with braces (`{lenstronomy}: Multi-purpose...`, a whole
+    title in braces as ADS exports it) kept from a style's title case, as Pandoc's
+    own citeproc keeps it: its BibTeX reader marks it (a span of class nocase), but
+    its CSL-JSON writer drops the mark, so a Chicago reference list printed
+    "Lenstronomy: Multi-Purpose...". The marks are read from the reader's AST (one
+    Pandoc run more) and written back as CSL's `<span class="nocase">`, each around
+    the first text of its words after the last one placed."""
+    try:
+        output, _ = pandoc.run(["-f", kind, "-t", "json"], text.encode("utf-8"),
+                               what=f"the bibliography {file}", file=file, deadline=deadline, cache=cache)
+    except pandoc.PandocFailed:
+        return
+    references = json.loads(output).get("meta", {}).get("references", {}).get("c", [])
+    by_id = {str(r.get("id")): r for r in records}
+    for reference in references:
+        fields = reference.get("c", {}) if isinstance(reference, dict) else {}
+        ident = fields.get("id", {}).get("c", "")
+        record = by_id.get(ident if isinstance(ident, str) else _plain(ident))
+        for name, value in fields.items() if record is not None else ():
+            if not isinstance(record.get(name), str) or value.get("t") != "MetaInlines":
+                continue
+            protected = [_plain(span["c"][1]) for span in _nocase_spans(value["c"])]
+            written, start = record[name], 0
+            for words in protected:
+                at = written.find(words, start) if words.strip() else -1
+                if at < 0:
+                    continue
+                marked = f'<span class="nocase">{words}</span>'
+                written, start = written[:at] + marked + written[at + len(words):], at + len(marked)
+            record[name] = written
+
+
+def _nocase_spans(inlines: list) -> list[dict]:
+    found = []
+    for inline in inlines:
+        if not isinstance(inline, dict):
+            continue
+        if inline.get("t") == "Span" and "nocase" in inline["c"][0][1]:
+            found.append(inline)
+        elif isinstance(inline.get("c"), list):
+            found += _nocase_spans([c for c in inline["c"] if isinstance(c, dict)]
+                                   + [i for c in inline["c"] if isinstance(c, list) for i in c if isinstance(i, dict)])
+    return found
+
+
+def _plain(inlines: list) -> str:
+    """The text of inlines of Pandoc's JSON: words, spaces, math as written ($x$)."""
+    text = []
+    for inline in inlines if isinstance(inlines, list) else []:
+        kind, content = inline.get("t"), inline.get("c")
+        if kind == "Str":
+            text.append(content)
+        elif kind in ("Space", "SoftBreak"):
+            text.append(" ")
+        elif kind == "Math":
+            text.append(f"${content[1]}$")
+        elif kind in ("Span", "Link", "Image"):
+            text.append(_plain(content[1]))
+        elif kind in ("Quoted", "Cite"):
+            text.append(_plain(content[1]))
+        elif isinstance(content, list):
+            text.append(_plain(content))
+    return "".join(text)
 
 
 _TEX_MATH = re.compile(r"\$[^$\s](?:[^$]*[^$\s])?\$")
@@ -330,7 +399,8 @@ def _math_as_text(records: list[dict], file: str, deadline: float, cache: Path |
     own markup, which Pandoc's BibTeX reader reads as math and its CSL-JSON writer
     writes as TeX again) as the text Pandoc's plain writer makes of it (μ, ₂, N²),
     as Pandoc's own citeproc prints it; CSL-JSON, which every citeproc reads, has no
-    math. One Pandoc run for every formula of the file; if it fails, they stay."""
+    math; nor is the text re-cased. One Pandoc run for every formula of the file; if
+    it fails, they stay."""
     found = {m.group() for r in records for v in r.values() if isinstance(v, str) for m in _TEX_MATH.finditer(v)}
     if not found:
         return
@@ -344,7 +414,8 @@ def _math_as_text(records: list[dict], file: str, deadline: float, cache: Path |
     texts = output.decode("utf-8").strip().split("\n\n")
     if len(texts) != len(formulas):
         return
-    plain = dict(zip(formulas, (t.strip() for t in texts)))
+    # (never re-cased by a style, as Pandoc's citeproc leaves math: "4.5 μm", not "4.5 Μm")
+    plain = dict(zip(formulas, (f'<span class="nocase">{t.strip()}</span>' for t in texts)))
     for record in records:
         for name, value in record.items():
             if isinstance(value, str) and "$" in value:

@@ -542,7 +542,7 @@ class Renderer:
         lang = self._lang(pairs)
         with self._language(lang):
             inner = self.inlines(content)
-        if not (ident or classes or pairs):
+        if not (ident or pairs) and classes in ([], ["nocase"]):  # (nocase: CSL's mark, a style's business only)
             return inner
         if classes == ["kbd"] and not (ident or pairs):  # (Quarto's {{< kbd >}})
             return f"<kbd>{inner}</kbd>"
