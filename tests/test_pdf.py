@@ -320,3 +320,16 @@ def test_the_print_part_reads_its_languages_hyphenation_patterns_while_pandoc_re
     units._meanwhile(article, units.PRINT, context)({})
     assert {path.name for path in pyphen.hdcache} == {
         pyphen.LANGUAGES[pyphen.language_fallback(lang)].name for lang in ("ru", "en")}
+
+
+def test_a_heading_is_not_left_alone_before_a_code_block_or_callout_taller_than_the_rest_of_the_page(tmp_path):
+    """A code block or a callout kept whole went to the next page when taller than
+    what was left, and left its heading alone on a page of its own (Cambridge's
+    course notes: three such pages). Now it goes over the page, under its heading."""
+    text = "Some ordinary text of the article. " * 60 + "\n\n" + "More text of the article. " * 60
+    code = "\n".join(f"x{n} <- mean(rivers$length[{n}])  # line {n}" for n in range(1, 61))
+    pdf = built_article(tmp_path, "Long code", f"{text}\n\n## Turtles\n\n```r\n{code}\n```\n\n"
+                                               f"::: {{.callout-note}}\n## Note\n\n```r\n{code}\n```\n:::\n\nEnd.\n") / "a.pdf"
+    for number in range(1, page_count(pdf) + 1):
+        lines = [line for line in page_text(pdf, number).splitlines() if line.strip()]
+        assert len(lines) > 3, (number, lines)  # (no page of a heading, a running head and a folio)
