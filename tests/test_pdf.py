@@ -333,3 +333,13 @@ def test_a_heading_is_not_left_alone_before_a_code_block_or_callout_taller_than_
     for number in range(1, page_count(pdf) + 1):
         lines = [line for line in page_text(pdf, number).splitlines() if line.strip()]
         assert len(lines) > 3, (number, lines)  # (no page of a heading, a running head and a folio)
+
+
+def test_a_short_word_is_not_broken_to_narrow_its_column(tmp_path):
+    """A pipe table whose dashes give a column little width (a JOSS paper's `|--|`):
+    its header "id" was printed "i" over "d"."""
+    table = ("| datetime      |id| pred_max_{value}_within_3_months | pred_max_{value}_within_6_months |\n"
+             "|-----------|--|--------------------------------|-------------------------------|\n"
+             "| 2020-06-05|1 | 2                              | 5                             |\n")
+    pdf = built_article(tmp_path, "Narrow", table) / "a.pdf"
+    assert re.search(r"\bid\b", page_text(pdf, 1)), page_text(pdf, 1)
