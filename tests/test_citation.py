@@ -205,18 +205,11 @@ def test_references_written_in_the_front_matter_are_cited(tmp_path):
 def test_a_csl_yaml_date_written_as_year_and_month_is_read_as_pandoc_reads_it(tmp_path):
     """`issued: {year: 2012, month: 3}` (gostdown's references): refused ('not a date
     CSL-JSON knows'), and every citation of it then an unknown key."""
-    source = tmp_path / "src" / "a"
-    source.mkdir(parents=True)
-    (source / "article.md").write_text(
+    listed = _reference_list(tmp_path, {"article.md": (
         "---\ntitle: T\nlang: en\ncsl: apa\nreferences:\n- id: fenner2012\n  type: article-magazine\n"
         "  author:\n  - {family: Fenner, given: Martin}\n  title: One-click science marketing\n"
-        "  container-title: Nature Materials\n  issued:\n    year: 2012\n    month: 3\n---\n\nAs said [@fenner2012].\n",
-        encoding="utf-8")
-    root = make_project(tmp_path / "project", tmp_path / "src")
-    report = build(Settings.for_project(root, formats=("epub",), environ={}))
-    assert not report.problems, report.problems
-    with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
-        text = re.sub(r"<[^>]+>", "", epub.read("EPUB/references.xhtml").decode())
+        "  container-title: Nature Materials\n  issued:\n    year: 2012\n    month: 3\n---\n\nAs said [@fenner2012].\n")})
+    text = re.sub(r"<[^>]+>", "", listed)
     assert "Fenner, M. (2012, March). One-click science marketing." in text, text
 
 
@@ -224,20 +217,26 @@ def test_what_bibtex_protects_keeps_its_case_as_pandoc_s_citeproc_keeps_it(tmp_p
     """`{lenstronomy}: Multi-purpose...` and ADS's whole titles in braces: Pandoc's
     CSL-JSON writer drops the protection, and Chicago's title case printed
     "Lenstronomy: Multi-Purpose..." and "4.5 Μm" (27 of 38 titles of a JOSS paper)."""
+    listed = _reference_list(tmp_path, {
+        "refs.bib": "@article{a, title={{lenstronomy}: Multi-purpose lens modelling}, author={A, B}, year=2018, "
+                    "journal={J}}\n@article{b, title={JWST observations at 4.5 {$\\mu$}m}, author={A, B}, year=2019, "
+                    'journal={J}}\n@article{c, title="{A comprehensive reanalysis of phase curves}", author={A, B}, '
+                    "year=2020, journal={J}}\n",
+        "article.md": "---\ntitle: T\nlang: en\nbibliography: refs.bib\n---\n\n[@a; @b; @c]\n"})
+    assert "“lenstronomy: Multi-Purpose Lens Modelling.”" in listed
+    assert "“JWST Observations at 4.5 μm.”" in listed and "“A comprehensive reanalysis of phase curves.”" in listed
+    assert "nocase" not in listed
+
+
+def _reference_list(tmp_path, files: dict[str, str]) -> str:
+    """The EPUB's reference list (its XHTML) of a one-article project of these files,
+    built without a problem."""
     source = tmp_path / "src" / "a"
     source.mkdir(parents=True)
-    (source / "refs.bib").write_text(
-        "@article{a, title={{lenstronomy}: Multi-purpose lens modelling}, author={A, B}, year=2018, journal={J}}\n"
-        "@article{b, title={JWST observations at 4.5 {$\\mu$}m}, author={A, B}, year=2019, journal={J}}\n"
-        '@article{c, title="{A comprehensive reanalysis of phase curves}", author={A, B}, year=2020, journal={J}}\n',
-        encoding="utf-8")
-    (source / "article.md").write_text("---\ntitle: T\nlang: en\nbibliography: refs.bib\n---\n\n[@a; @b; @c]\n",
-                                       encoding="utf-8")
+    for name, text in files.items():
+        (source / name).write_text(text, encoding="utf-8")
     root = make_project(tmp_path / "project", tmp_path / "src")
     report = build(Settings.for_project(root, formats=("epub",), environ={}))
     assert not report.problems, report.problems
     with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
-        listed = epub.read("EPUB/references.xhtml").decode()
-    assert "“lenstronomy: Multi-Purpose Lens Modelling.”" in listed
-    assert "“JWST Observations at 4.5 μm.”" in listed and "“A comprehensive reanalysis of phase curves.”" in listed
-    assert "nocase" not in listed
+        return epub.read("EPUB/references.xhtml").decode()

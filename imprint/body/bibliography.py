@@ -27,6 +27,7 @@ from ..source.person_names import parse_name
 from ..source.parsing import parse_date
 from ..building.stages import stage
 from . import pandoc
+from .ast import annotate, of_kind, stringify
 
 NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collection-editor", "composer",
                   "director", "editorial-director", "illustrator", "interviewer", "recipient", "reviewed-author",
@@ -343,11 +344,14 @@ def _keep_protected(records: list[dict], text: str, kind: str, file: str, deadli
     for reference in references:
         fields = reference.get("c", {}) if isinstance(reference, dict) else {}
         ident = fields.get("id", {}).get("c", "")
-        record = by_id.get(ident if isinstance(ident, str) else _plain(ident))
+        record = by_id.get(ident if isinstance(ident, str) else stringify(ident))
         for name, value in fields.items() if record is not None else ():
             if not isinstance(record.get(name), str) or value.get("t") != "MetaInlines":
                 continue
-            protected = [_plain(span["c"][1]) for span in _nocase_spans(value["c"])]
+            for formula in of_kind(value["c"], frozenset({"Math"})):  # (as the CSL-JSON writes it: $\mu$)
+                annotate(formula, text=f"${formula['c'][1]}$")
+            protected = [stringify(span["c"][1]) for span in of_kind(value["c"], frozenset({"Span"}))
+                         if "nocase" in span["c"][0][1]]
             written, start = record[name], 0
             for words in protected:
                 at = written.find(words, start) if words.strip() else -1
@@ -356,39 +360,6 @@ def _keep_protected(records: list[dict], text: str, kind: str, file: str, deadli
                 marked = f'<span class="nocase">{words}</span>'
                 written, start = written[:at] + marked + written[at + len(words):], at + len(marked)
             record[name] = written
-
-
-def _nocase_spans(inlines: list) -> list[dict]:
-    found = []
-    for inline in inlines:
-        if not isinstance(inline, dict):
-            continue
-        if inline.get("t") == "Span" and "nocase" in inline["c"][0][1]:
-            found.append(inline)
-        elif isinstance(inline.get("c"), list):
-            found += _nocase_spans([c for c in inline["c"] if isinstance(c, dict)]
-                                   + [i for c in inline["c"] if isinstance(c, list) for i in c if isinstance(i, dict)])
-    return found
-
-
-def _plain(inlines: list) -> str:
-    """The text of inlines of Pandoc's JSON: words, spaces, math as written ($x$)."""
-    text = []
-    for inline in inlines if isinstance(inlines, list) else []:
-        kind, content = inline.get("t"), inline.get("c")
-        if kind == "Str":
-            text.append(content)
-        elif kind in ("Space", "SoftBreak"):
-            text.append(" ")
-        elif kind == "Math":
-            text.append(f"${content[1]}$")
-        elif kind in ("Span", "Link", "Image"):
-            text.append(_plain(content[1]))
-        elif kind in ("Quoted", "Cite"):
-            text.append(_plain(content[1]))
-        elif isinstance(content, list):
-            text.append(_plain(content))
-    return "".join(text)
 
 
 _TEX_MATH = re.compile(r"\$[^$\s](?:[^$]*[^$\s])?\$")

@@ -442,7 +442,7 @@ class Numbering:
             return
         named = _LANGUAGES.get(language, language) or "code"
         if shown["echo"] == "false" and language in _SILENT and not label.startswith(("fig-", "tbl-")) \
-                and _prints_nothing(code, _SILENT[language]):  # (a cell that only loads and assigns: nothing shows)
+                and _prints_nothing(code, *_SILENT[language]):  # (a cell that only loads and assigns: nothing shows)
             found.update(omitted=True)
             return
         if shown["echo"] == "false":  # (its code hidden, as asked: in its place, a sentence that its output is not)
@@ -508,13 +508,15 @@ _SILENT_PYTHON = re.compile(r"^(?:import\s|from\s+[\w.]+\s+import\s|(?:async\s+)
                             r"(?:warnings\.(?:filterwarnings|simplefilter)|(?:np\.)?random\.seed|pd\.set_option|"
                             r"plt\.style\.use|plt\.rcParams\.update|sns\.set(?:_theme|_style|_context)?|"
                             r"matplotlib\.use|sys\.path\.(?:append|insert))\s*\()")
-_SILENT = {"r": _SILENT_R, "python": _SILENT_PYTHON}
-# What shows output whatever the statement: a figure drawn (Jupyter shows every figure
-# a cell makes), a value displayed, or a second statement after `;`.
-_SHOWS = re.compile(r"\b(?:plt|sns|ax|axes|fig)\.|\.plot\b|\bdisplay\s*\(|;")
+# What shows output in a Python cell whatever the statement: a figure drawn (Jupyter
+# shows every figure a cell makes), a value displayed, or a second statement after `;`.
+_SHOWS_PYTHON = re.compile(r"\b(?:plt|sns|ax|axes|fig)\.|\.plot\b|\bdisplay\s*\(|;")
+# By language: its silent statements, and what in a cell shows output however silent.
+_SILENT: dict[str, tuple[re.Pattern, re.Pattern | None]] = {"r": (_SILENT_R, None),
+                                                            "python": (_SILENT_PYTHON, _SHOWS_PYTHON)}
 
 
-def _prints_nothing(code: str, silent: re.Pattern) -> bool:
+def _prints_nothing(code: str, silent: re.Pattern, shows: re.Pattern | None) -> bool:
     """Whether a cell's code only loads and assigns: each statement (a line that
     starts at the margin; indented lines and closing brackets go on one) `silent`
     (an assignment, a call that returns invisibly). Then knitr and Jupyter show
@@ -522,8 +524,7 @@ def _prints_nothing(code: str, silent: re.Pattern) -> bool:
     may show."""
     starts = [line for line in code.split("\n") if line.strip() and not line[0].isspace()
               and not line.lstrip().startswith("#") and line.strip()[0] not in ")]}"]
-    return bool(starts) and all(silent.match(line) for line in starts) \
-        and not (silent is _SILENT_PYTHON and _SHOWS.search(code))
+    return bool(starts) and all(silent.match(line) for line in starts) and not (shows and shows.search(code))
 
 
 _LATEX_WIDTH = re.compile(r"^\s*([\d.]*)\s*\\(?:textwidth|linewidth|columnwidth|hsize)\s*$")
