@@ -1130,6 +1130,31 @@ def test_an_html_label_of_a_converted_latex_caption_is_its_label(folder):
         assert "data-label" not in html and "&lt;span" not in html and 'href="#fig-frog">1</a>' in html
 
 
+def test_an_html_label_is_read_in_a_text_with_no_tex(folder):
+    """The label's filter is given apart from rawtex.lua: a text with the label
+    and no TeX command gets it too."""
+    reading = read('![A frog.<span data-label="fig:frog"></span>](map.png)\n\nSee @fig:frog.\n', folder=folder)
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert "data-label" not in html and 'href="#fig-frog">' in html
+
+
+def test_the_lua_filters_are_given_only_to_texts_that_need_them():
+    """Each filter costs Pandoc time on the whole text (a filter of every list of
+    inlines doubled the reading of 250 formulas): TeX in formulas needs neither."""
+    def filters(*texts: str) -> list[str]:
+        files: dict[str, bytes] = {}
+        found = reader._tex_filters(list(texts), files)
+        assert sorted(files) == sorted(a.removeprefix("--lua-filter=") for a in found)
+        return found
+
+    assert filters("$\\frac{a}{b}$ and $$\\begin{aligned} x &= \\sqrt{2} \\end{aligned}$$ cost \\$5.") == []
+    assert filters("$x$ in \\textit{TESS}") == ["--lua-filter=rawtex.lua"]
+    assert filters("no formula", "a field with \\cite{a}") == ["--lua-filter=rawtex.lua"]
+    assert filters("\\begin{equation} x \\end{equation}") == ["--lua-filter=rawtex.lua"]
+    assert filters('A frog.<span data-label="fig:frog"></span>') == ["--lua-filter=labels.lua"]
+
+
 def test_a_preamble_that_is_not_only_macros_is_told_at_once():
     """A preamble of macro definitions with something more (here a comment): the
     check that it holds only macros took minutes (a regular expression's nested

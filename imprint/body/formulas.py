@@ -37,7 +37,7 @@ from xml.etree import ElementTree
 
 from lxml import etree
 
-from ..errors import Problem
+from ..errors import InternalError, Problem
 from . import pandoc
 from .ast import Node, annotate, note
 
@@ -46,8 +46,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "7"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "2"  # the same for the conversion to MathML (formulas.lua, _with_alttext, without_over)
-HERE = Path(__file__).parent
+CONVERSION = "2"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, without_over)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -86,33 +85,40 @@ def convert(formulas: list[Node], file: str, deadline: float, cache: Path | None
 def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, drawn: bool = False,
                    answers: Path | None = None) -> dict[tuple[str, str], dict]:
     """The formulas (kind, TeX) through Pandoc: each as {"mathml", "text"}, or as
-    {"unreadable": Pandoc's reason}."""
-    blocks = [{"t": "Div", "c": [[f"imprint-math-{index}", [], []], [
-        {"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, without_over(tex)]}]}]]}
-        for index, (kind, tex) in enumerate(formulas)]
-    document = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
-    running = pandoc.start(["-f", "json", "-t", "html", "--mathml", "--wrap=none", "--lua-filter=formulas.lua"],
-                           json.dumps(document).encode("utf-8"), what="the formulas", file=file,
-                           deadline=deadline, files={"formulas.lua": (HERE / "formulas.lua").read_bytes()},
-                           cache=answers, large=len(formulas) >= pandoc.MANY_FORMULAS)
+    {"unreadable": Pandoc's reason}. Two runs at once, one writing them as MathML,
+    the other their text forms (Pandoc's plain writer: Unicode where it can, "k̂",
+    "α² + β"; else the TeX), which the PDF outline, the EPUB navigation, the
+    citation records and the text copied from print show: the text forms alone
+    take as long as the MathML (250 formulas: 0.04 s each, 0.09 s in one run)."""
+    plain = [{"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, without_over(tex)]}]} for kind, tex in formulas]
+    divided = [{"t": "Div", "c": [[f"imprint-math-{index}", [], []], [block]]} for index, block in enumerate(plain)]
+    separated = [part for index, block in enumerate(plain) for part in ((_SEPARATOR, block) if index else (block,))]
+    running = [pandoc.start(["-f", "json", "-t", writer, "--wrap=none", *options], _document(blocks),
+                            what="the formulas", file=file, deadline=deadline, cache=answers,
+                            large=len(formulas) >= pandoc.MANY_FORMULAS)
+               for writer, options, blocks in (("html", ["--mathml"], divided), ("plain", [], separated))]
     try:
         if drawn:
             preload()
-        output, messages = running.result()
+        (output, messages), (written, _) = (run.result() for run in running)
     except BaseException:
-        running.cancel()
+        for run in running:
+            run.cancel()
         raise
+    texts = written.decode("utf-8").split(_SEPARATOR["c"][1])
+    if len(texts) != len(formulas):
+        raise InternalError(f"Pandoc wrote {len(texts)} text forms of {len(formulas)} formulas")
     reasons: dict[str, str] = {}  # (the plain writer says it too, without a reason)
     for m in messages:
         if m.type == "CouldNotConvertTeXMath" and m.fields.get("message"):
             reasons.setdefault(str(m.fields.get("contents")), str(m.fields["message"]))
     converted: dict[tuple[str, str], dict] = {}
-    pieces = re.split(r'<div id="imprint-math-(\d+)"\s+data-text="([^"]*)">', output.decode("utf-8"))
-    for index, text, piece in zip(pieces[1::3], pieces[2::3], pieces[3::3]):
+    pieces = re.split(r'<div id="imprint-math-(\d+)">', output.decode("utf-8"))
+    for index, piece in zip(pieces[1::2], pieces[2::2]):
         found = _MATH.search(piece)
         if found:
             kind, tex = formulas[int(index)]
-            text = " ".join(html.unescape(text).split())  # (Pandoc spaces operators with U+2005)
+            text = " ".join(texts[int(index)].split())  # (Pandoc spaces operators with U+2005)
             converted[(kind, tex)] = {"mathml": _with_alttext(found.group(), tex, text), "text": text}
     for kind, tex in formulas:
         if (kind, tex) not in converted:
@@ -124,6 +130,13 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, 
 
 _OVER = re.compile(r"\\over(?![A-Za-z])")
 _BOUNDS = re.compile(r"\\left|\\right|\\begin|\\end|&|\\\\")  # (what a group search cannot see across)
+
+
+_SEPARATOR = {"t": "RawBlock", "c": ["plain", "\x1e"]}  # (ASCII's record separator, written as it is)
+
+
+def _document(blocks: list[Node]) -> bytes:
+    return json.dumps({"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}).encode("utf-8")
 
 
 def without_over(tex: str) -> str:

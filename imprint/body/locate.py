@@ -150,6 +150,11 @@ _TEX_CITATION = re.compile(r"\\(?:[Cc]ite[pt]?|citealp|[Pp]arencite|[Tt]extcite|
                            r"(?:\s*\[[^\]\n]{0,300}\]){0,2}\s*\{([^{}\n]{1,1000})\}")  # (as rawtex.lua's CITES)
 
 
+def without_formulas(text: str) -> str:
+    """The text without its formulas (as Pandoc's tex_math_dollars finds them)."""
+    return _MATH.sub("", text)
+
+
 def tex_citations(text: str) -> list[tuple[int, list[str]]]:
     """LaTeX's citations in a text (`\\cite{a,b}`, natbib's `\\citep[p.~5]{a}`,
     biblatex's `\\parencite{a}`...): where each starts, and its keys."""

@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import unquote
 
 from markupsafe import Markup
@@ -27,15 +27,16 @@ from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable
 from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref
-from .locate import Source, tex_citations
+from .locate import Source, tex_citations, without_formulas
 from .numbering import tex_labels
 from .quarto import code_out_of_math, mark_cells, read_texts, text_references, written_texts
 from .structure import Analysis, Context, _outline, analyse
 
 HERE = Path(__file__).parent
 _KEY = re.compile(r"@\{([^{}]{1,1000})\}|@([\w][\w:.#$%&\-+?<>~/]*)")
-# (raw TeX the reading may turn into text, an HTML label for LaTeX's: rawtex.lua)
-_TEX_COMMAND = re.compile(r"\\[A-Za-z]+|<span data-label=")
+# (raw TeX the reading may turn into text: rawtex.lua; an HTML label for LaTeX's: labels.lua)
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+_HTML_LABEL = "<span data-label="
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def start_body(setting: Setting) -> "BodyReading":
     if arguments:  # (only citeproc needs cross-references kept from it)
         files["citations.lua"] = (HERE / "citations.lua").read_bytes()
         arguments = ["--lua-filter=citations.lua", *arguments]
-    arguments = _rawtex([text, *(f.text for f in setting.cited_fields)], files) + arguments
+    arguments = _tex_filters([text, *(f.text for f in setting.cited_fields)], files) + arguments
     running = pandoc.start(["-f", pandoc.MARKDOWN + "".join(setting.extensions), "-t", "json", "--metadata-file=meta.json", *arguments],
                            text.encode("utf-8"), what="the article's text", file=setting.file,
                            deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root),
@@ -253,7 +254,7 @@ def read_fields(fields: Sequence[Field], setting: Setting, warnings: list[Proble
         raise SourceError(problems)
     meta = {"lang": setting.lang, "imprint-fields": _meta_fields(fields)}
     files = {"meta.json": json.dumps(meta, ensure_ascii=False).encode("utf-8")}
-    arguments = ["--metadata-file=meta.json", *_rawtex([f.text for f in fields], files)]
+    arguments = ["--metadata-file=meta.json", *_tex_filters([f.text for f in fields], files)]
     try:
         output, _ = pandoc.run(["-f", pandoc.MARKDOWN + "".join(setting.extensions), "-t", "json", *arguments],
                                b"", what="the Markdown fields", file=setting.file, deadline=setting.deadline,
@@ -421,13 +422,18 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
             warnings.append(Problem(source.file, f"Pandoc: {text}", line=line))
 
 
-def _rawtex(texts: Iterable[str], files: dict[str, bytes]) -> list[str]:
-    """Pandoc's arguments for rawtex.lua (its file added to `files`) where a text
-    has a TeX command (`\\texttt{...}`) it may read as text; else none."""
-    if not any(_TEX_COMMAND.search(text) for text in texts):
-        return []
-    files["rawtex.lua"] = (HERE / "rawtex.lua").read_bytes()
-    return ["--lua-filter=rawtex.lua"]
+def _tex_filters(texts: Sequence[str], files: dict[str, bytes]) -> list[str]:
+    """Pandoc's arguments for the Lua filters that read what LaTeX left in the
+    texts (their files added to `files`): labels.lua where one has an HTML label,
+    rawtex.lua where one has a TeX command outside its formulas (`\\texttt{...}`)
+    that may read as text; else none. Each is given only where it has work: the
+    text of the 250 formulas reads in 0.10 s with neither, 0.20 s with both."""
+    names = [name for name, needed in (
+        ("labels.lua", any(_HTML_LABEL in text for text in texts)),
+        ("rawtex.lua", any(_TEX_COMMAND.search(without_formulas(text)) for text in texts))) if needed]
+    for name in names:
+        files[name] = (HERE / name).read_bytes()
+    return [f"--lua-filter={name}" for name in names]
 
 
 def _guard_fields(fields: Sequence[Field], file: str) -> list[Problem]:
