@@ -127,33 +127,42 @@ def test_a_short_title_is_read_as_markdown(tmp_path):
 
 
 @pytest.mark.slow  # (a build: out of the quick loop)
-def test_tex_math_in_bibtex_is_text_and_markdown_or_math_in_csl_is_told(tmp_path):
+def test_tex_math_in_bibtex_and_markdown_in_csl_yaml_are_read_as_pandoc_reads_them(tmp_path):
     """BibTeX's math ($H_2O$, $\\alpha$: JOSS papers' bibliographies are full of it)
     is printed as the text Pandoc's plain writer makes of it (H₂O, α), as Pandoc's
-    citeproc prints it (it printed as written, dollars and all). CSL-JSON, which
-    both engines read, has no math, and Imprint reads CSL-YAML as CSL-JSON is read:
-    $x$ or *x* in those prints as written, so it is said at the work's line (once a
-    work; an unlisted work says nothing)."""
+    citeproc prints it (it printed as written, dollars and all). Pandoc reads
+    CSL-YAML's texts as Markdown: *x*, H~2~O, [x]{.nocase} and $x^2$ there are
+    printed as it prints them (they printed as written, with a warning). CSL-JSON,
+    which both engines read, has no math: $x$ there prints as written, so it is
+    said at the work's line (once a work; an unlisted work says nothing)."""
     source = tmp_path / "source" / "b"
     source.mkdir(parents=True)
     (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
     (source / "refs.bib").write_text("@article{k, author={Doe, J.}, title={On {$H_2O$} and $\\alpha$}, journal={J},"
                                      " year={2020}}\n@book{other, title={Not $x$ cited}, year={2001}}\n",
                                      encoding="utf-8")
-    (source / "more.yaml").write_text('references:\n- id: y\n  type: book\n  title: "A *Markdown* title"\n'
-                                      "  issued: {date-parts: [[2001]]}\n- id: z\n  type: book\n  title: On $x^2$\n"
+    (source / "more.yaml").write_text('references:\n- id: y\n  type: article-journal\n'
+                                      '  title: "A *Markdown* title on H~2~O in [iPhone]{.nocase} cells"\n'
+                                      "  container-title: Journal of **Things**\n  issued: {date-parts: [[2001]]}\n"
+                                      "- id: z\n  type: book\n  title: On $x^2$\n  DOI: 10.1/a_b_c\n"
                                       "  issued: {date-parts: [[2002]]}\n", encoding="utf-8")
+    (source / "more.json").write_text('[{"id": "j", "type": "book", "title": "Of $y^2$", "issued": '
+                                      '{"date-parts": [[2003]]}}]', encoding="utf-8")
     (source / "article.md").write_text("---\ntitle: B\nauthor:\n  - name: Ann Smith\nbibliography: [refs.bib, "
-                                       "more.yaml]\n---\n\nText [@k; @y; @z].\n", encoding="utf-8")
+                                       "more.yaml, more.json]\ncsl: apa\n---\n\nText [@k; @y; @z; @j].\n",
+                                       encoding="utf-8")
     report = build(Settings.for_project(tmp_path, environ={}, formats=("epub",)))
     assert report.ok
     assert sorted((w.file, w.line, w.message) for w in report.warnings if "prints it as written" in w.message) == [
-        ("source/b/more.yaml", 2, "the title of 'y' holds Markdown (*Markdown*): the reference list prints it as "
-                                  "written"),
-        ("source/b/more.yaml", 6, "the title of 'z' holds TeX math ($x^2$): the reference list prints it as written")]
+        ("source/b/more.json", 1, "the title of 'j' holds TeX math ($y^2$): the reference list prints it as written")]
     with zipfile.ZipFile(tmp_path / "dist" / "b" / "b.epub") as epub:
-        listed = re.sub(r"<[^>]+>", "", epub.read("EPUB/references.xhtml").decode())
-    assert "On H₂O and α" in listed and "$" not in listed.replace("On $x^2$", "")
+        written = epub.read("EPUB/references.xhtml").decode()
+    listed = re.sub(r"<[^>]+>", "", written)
+    assert "On H₂O and α" in listed and "On x²" in listed and "Of $y^2$" in listed
+    # (APA sentence-cases titles, but not what nocase protects)
+    assert "A <em>Markdown</em> title on H<sub>2</sub>O in iPhone cells" in written
+    assert "<em>Journal of <strong>Things</strong></em>" in written and "10.1/a_b_c" in written
+    assert "*" not in listed and "~" not in listed and "{" not in listed
 
 
 def test_bibtex_titles_are_sentence_cased_only_for_english_as_pandoc_s_citeproc_does(tmp_path):
@@ -190,15 +199,15 @@ def test_references_written_in_the_front_matter_are_cited(tmp_path):
     (source / "article.md").write_text(
         "---\ntitle: T\nlang: en\nbibliography: refs.json\nreferences:\n- id: un1948\n  type: book\n  author:\n"
         "  - literal: United Nations\n  title: Universal Declaration of Human Rights\n  issued: 1948\n"
-        "- id: doe2020\n  type: book\n  title: From the front matter\n  issued: 2020\n---\n\n"
+        "- id: doe2020\n  type: book\n  title: From the *front* matter\n  issued: 2020\n---\n\n"
         "As declared [@un1948, art. 1], @doe2020 and @roe2019.\n", encoding="utf-8")
     root = make_project(tmp_path / "project", tmp_path / "src")
     report = build(Settings.for_project(root, formats=("epub",), environ={}))
     assert not report.problems, report.problems
     with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
         text = " ".join(re.sub(r"<[^>]+>", " ", epub.read(n).decode()) for n in epub.namelist() if n.endswith(".xhtml"))
-    assert "United Nations" in text and "Universal Declaration of Human Rights" in text
-    text = text.lower()  # (the style title-cases titles)
+    assert "United Nations" in text and "Universal Declaration of Human Rights" in text and "*" not in text
+    text = " ".join(text.lower().split())  # (the style title-cases titles; Markdown as Pandoc reads it: *front*)
     assert "from the front matter" in text and "only in the file" in text and "from the file" not in text
 
 

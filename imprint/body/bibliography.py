@@ -2,7 +2,8 @@
 CSL-JSON (.json) and CSL-YAML (.yaml, .yml).
 
 Pandoc converts BibTeX and RIS (its readers are the ones its citeproc uses);
-CSL-JSON and CSL-YAML are read here, with line numbers for messages. A large
+CSL-JSON and CSL-YAML are read here, with line numbers for messages (CSL-YAML's
+texts with Markdown in them then go through Pandoc's reader too: _markdown_read). A large
 shared .bib is not converted whole: it is split into entries here (one linear
 pass), and only the entries an article may cite (every `@key` its text has,
 with what they inherit through `crossref`/`xdata`) go to Pandoc, a few
@@ -70,7 +71,8 @@ def load(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...], wanted: 
     own, problems = _load_all(root, files, wanted, deadline, lang)
     common, more = _load_all(root, tuple(f for f in shared if f not in files), wanted, deadline, lang)
     written = {}
-    for record, line in inline:
+    # (CSL-YAML too: Markdown, as Pandoc reads its metadata)
+    for record, line in _markdown_read(list(inline), file, deadline, pandoc.cache_in(root)):
         key = str(record.get("id"))
         try:
             written[key] = Record(key, ReadOnlyDict(normalise(record)), file, line)
@@ -152,11 +154,13 @@ def _read_file(root: Path, path: Path, wanted: set[str] | None,
     else:
         found, problems = _csl_yaml(root, path, stamp.st_mtime_ns, stamp.st_size)
     problems = list(problems)
+    if wanted is not None:
+        found = [(record, line) for record, line in found if str(record.get("id")) in wanted]
+    if kind == "yaml":
+        found = _markdown_read(found, file, deadline, pandoc.cache_in(root))
     records = []
     for record, line in found:
         key = str(record.get("id"))
-        if wanted is not None and key not in wanted:
-            continue
         try:
             records.append(Record(key, ReadOnlyDict(normalise(record)), file, line))
         except ValueError as error:
@@ -501,6 +505,42 @@ def _csl_yaml(root: Path, path: Path, mtime: int, size: int):
             return found, [Problem(file, "every CSL-YAML record needs an 'id'", line=line)]
         found.append((record, line))
     return found, []
+
+
+# (what Markdown's inline markup starts with: `*Origin*`, `H~2~O`, `[iPhone]{.nocase}`, $\mu$, \*, <span>)
+_MARKUP = re.compile(r"[*_~^`$\\<]|\]\{")
+_VERBATIM = frozenset(("id", "type", "DOI", "URL", "ISBN", "ISSN", "PMID", "PMCID", "citation-key"))
+
+
+def _markdown_read(found: list[tuple[dict, int | None]], file: str, deadline: float,
+                   cache: Path | None) -> list[tuple[dict, int | None]]:
+    """CSL-YAML's texts as Pandoc reads them, and as its citeproc prints them:
+    Markdown (`On the *Origin* of Species`, `H~2~O`), written as CSL-JSON's markup
+    (<i>Origin</i>, H<sub>2</sub>O) by Pandoc's CSL-JSON writer, with what the
+    reading of BibTeX keeps too (nocase spans, formulas as text). Only the texts
+    with markup go to Pandoc (the others stay as written, without its smart
+    quotes), in one run for the file; if it fails, they stay as written too."""
+    marked: dict[int, dict[str, str]] = {}
+    for index, (record, _) in enumerate(found):
+        for name, value in record.items():
+            if isinstance(value, str) and name not in _VERBATIM and _MARKUP.search(value):
+                marked.setdefault(index, {"id": f"imprint-{index}", "type": "book"})[name] = value
+    if not marked:
+        return found
+    # (JSON is YAML: Pandoc reads the records as a metadata block's references)
+    text = "---\n" + json.dumps({"references": list(marked.values())}, ensure_ascii=False) + "\n---\n"
+    try:
+        output, _ = pandoc.run(["-f", "markdown", "-t", "csljson"], text.encode("utf-8"),
+                               what=f"the bibliography {file}", file=file, deadline=deadline, cache=cache)
+    except pandoc.PandocFailed:
+        return found
+    records = json.loads(output)
+    _keep_protected(records, text, "markdown", file, deadline, cache)
+    _math_as_text(records, file, deadline, cache)
+    read = {str(r.get("id")): r for r in records}
+    return [({**record, **{name: read[f"imprint-{index}"][name] for name in marked[index]
+                           if name not in _VERBATIM and name in read.get(f"imprint-{index}", {})}}
+             if index in marked else record, line) for index, (record, line) in enumerate(found)]
 
 
 def normalise(record: Mapping[str, Any]) -> dict[str, Any]:

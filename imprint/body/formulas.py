@@ -281,6 +281,8 @@ class Undrawable(Exception):
     pass
 
 
+# The tables of the print edition's font of the drawings (editions/pdf/formulas.py).
+FONT_TABLES = ("head", "hhea", "maxp", "OS/2", "hmtx", "cmap", "name", "post", "glyf", "loca")
 _drawn: dict[str, Drawing] = {}  # this process's drawings, by key (a watch draws each formula once)
 
 
@@ -321,11 +323,20 @@ def draw_from_the_end(found: list[dict], cache: Path | None) -> None:
 
 
 def preload() -> None:
-    """What drawing needs (ziamath and its font: 0.12 s) loaded now, while this
+    """What drawing needs (ziamath and its font: 0.12 s), and what making the print
+    edition's font of the drawings needs (fontTools' builder and the classes of
+    its tables, which it loads when first used: 0.05 s), loaded now, while this
     process has nothing else to do."""
+    from importlib import import_module
+
+    from fontTools.ttLib import getTableClass
+
     from ..patches import import_ziamath
 
     import_ziamath()
+    import_module("fontTools.fontBuilder")
+    for tag in FONT_TABLES:
+        getTableClass(tag)
 
 
 def _draw(mathml_text: str) -> Drawing:
