@@ -1130,6 +1130,28 @@ def test_an_html_label_of_a_converted_latex_caption_is_its_label(folder):
         assert "data-label" not in html and "&lt;span" not in html and 'href="#fig-frog">1</a>' in html
 
 
+def test_a_bracket_of_works_and_cross_references_prints_both_in_the_citation(folder):
+    """[@fig-map; @doe] was an error (Quarto drops the work, pandoc-crossref prints
+    "fig. 1, (Doe 2020)"): the cross-references go in the citation's parentheses,
+    before the work that follows them, or after the last; without a bibliography
+    the work is told as any citation is."""
+    (folder / "refs.json").write_text('[{"id": "doe", "type": "book", "title": "T", "author": [{"family": "Doe"}], '
+                                      '"issued": {"date-parts": [[2020]]}}]')
+    text = ("![A map.](map.png){#fig-map}\n\n![A plan.](map.png){#fig-plan}\n\n"
+            "As drawn [@fig-map; @doe], [@doe, p. 5; @fig-map; @Fig-plan] and [@fig-plan, left; see @doe].\n")
+    reading = read(text, folder=folder, bibliography=(folder / "refs.json",),
+                   style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    assert reading.warnings == ()
+    fig, plan, doe = ('<a class="crossref" href="#fig-map">Figure 1</a>', '<a class="crossref" href="#fig-plan">',
+                      '<a class="citation" href="#ref-doe">Doe 2020')
+    for html in both(reading):
+        text = re.sub(r"\s+", " ", html)
+        assert f"({fig}; {doe}</a>)" in text and f"({doe}, 5</a>; {fig}; {plan}Figure 2</a>)" in text
+        assert f"({plan}Figure 2</a>, left; see {doe}</a>)" in text, text
+    assert problems("See [@fig-map; @doe].\n\n![A map.](map.png){#fig-map}\n", folder=folder) == [
+        "1: the citation @doe has no bibliography to come from"]
+
+
 def test_an_html_label_is_read_in_a_text_with_no_tex(folder):
     """The label's filter is given apart from rawtex.lua: a text with the label
     and no TeX command gets it too."""

@@ -8,7 +8,8 @@
 --    a footnote. A citation whose every key has a cross-reference prefix (given
 --    in the metadata as `imprint-crossref-prefixes`, or pandoc-crossref's with a
 --    colon, `@fig:map`, `imprint-crossref-colon-prefixes`) becomes a Span of class
---    `imprint-xref` with its citations as JSON; links.py resolves it.
+--    `imprint-xref` with its citations as JSON; links.py resolves it. In a
+--    bracket with works, such a Span goes into a work's prefix or suffix.
 -- 2. A group of works in the style's order even when one has a prefix ("see")
 --    or a suffix that is not a locator. Pandoc's citeproc then leaves the group
 --    as written, and citeproc-js (Zotero's engine) sorts it all the same. A
@@ -30,16 +31,43 @@ local function is_crossref(id)
     or colon ~= nil and colon_prefixes[colon:lower()] == true and not colon_keys[id]
 end
 
+local function xref(citations, content)
+  return pandoc.Span(content, {class = "imprint-xref", ["data-citations"] = pandoc.json.encode(citations)})
+end
+
+-- A bracket of works and cross-references, [@fig-map; @smith2015]: the
+-- cross-references in the citation's parentheses, "(Figure 1; Smith 2015)", as
+-- the prefix of the work after them ("Figure 1;"), or the suffix of the last
+-- ("; Figure 1"). (Quarto loses the works, pandoc-crossref prints "fig. 1,
+-- (Smith 2015)".)
 local function crossref(cite)
+  local works, refs = pandoc.List{}, pandoc.List{}
   for _, citation in ipairs(cite.citations) do
-    if not is_crossref(citation.id) then
-      return nil
+    if is_crossref(citation.id) then
+      refs:insert(citation)
+    else
+      if #refs > 0 then
+        local prefix = pandoc.Inlines{xref(refs, {}), pandoc.Str(";"), pandoc.Space()}
+        prefix:extend(citation.prefix)
+        citation.prefix, refs = prefix, pandoc.List{}
+      end
+      works:insert(citation)
     end
   end
-  return pandoc.Span(cite.content, {
-    class = "imprint-xref",
-    ["data-citations"] = pandoc.json.encode(cite.citations),
-  })
+  if #works == 0 then
+    return xref(cite.citations, cite.content)
+  end
+  if #refs == 0 and #works == #cite.citations then
+    return nil
+  end
+  if #refs > 0 then
+    local last = works[#works]
+    local suffix = pandoc.Inlines(last.suffix)
+    suffix:extend{pandoc.Str(";"), pandoc.Space(), xref(refs, {})}
+    last.suffix = suffix
+  end
+  cite.citations = works
+  return cite
 end
 
 local function has_affix(cite)

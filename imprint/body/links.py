@@ -126,11 +126,9 @@ class Links:
         for node in self.each("Cite"):
             if note(node).get("crossref"):
                 continue
-            ids = [c["citationId"] for c in node["c"][0]]
-            if any(is_crossref(i, self.context.references) for i in ids):
-                self.problem(self.source.take_key(ids[0]), "a bracket mixes citations and "
-                             "cross-references", hint="write them in separate brackets: [@fig-map] [@smith2015]")
-                continue
+            # (a bracket of works and cross-references is split where citeproc runs:
+            # citations.lua; where it does not, its works are told as any other)
+            ids = [c["citationId"] for c in node["c"][0] if not is_crossref(c["citationId"], self.context.references)]
             for key in ids:
                 if key in self.context.references or self.context.unread_bibliography:
                     continue  # (a bibliography that could not be read is told at its field)
