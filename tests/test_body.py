@@ -341,6 +341,20 @@ def test_headings_numbered_unless_unnumbered():
     assert headings == [("1", "One"), ("1.1", "Sub"), ("", "Two"), ("", "Three"), ("2", "Four")]
 
 
+def test_latex_appendix_after_a_page_break_makes_the_headings_after_it_appendices():
+    """`\\pagebreak` and `\\appendix` on the next line (a JOSS paper): the whole block
+    was left out, and the warning named the page break only; now print breaks the
+    page, and the top-level headings after `\\appendix` are lettered as .appendix ones."""
+    reading = read("# One\n\nText.\n\n\\pagebreak\n\\appendix\n\n# Data\n\n## Sources\n\n# Code\n",
+                   number_sections=True)
+    assert reading.warnings == ()
+    assert [(h.number, h.text) for c in reading.body.chapters for h in c.headings] == [
+        ("1", "One"), ("A", "Data"), ("A.1", "Sources"), ("B", "Code")]
+    assert '<div class="pagebreak"></div>' in "".join(str(c.print) for c in reading.body.chapters)
+    warned = read("Text.\n\n\\pagebreak\n\\vspace{2cm}\n\nMore.\n").warnings
+    assert [(w.line, w.message.split(":")[0]) for w in warned] == [(4, "raw tex is left out (\\vspace{2cm})")]
+
+
 def test_callouts_are_asides_in_the_epub_and_boxes_in_print_never_headings():
     parsed = body("# Top\n\n::: {.callout-tip}\n## Keep this in mind\nThe body.\n:::\n\n"
                   "::: {.callout-warning title=\"Careful\"}\nMind the gap.\n:::")
@@ -1020,7 +1034,7 @@ def test_a_references_heading_with_its_own_id_and_raw_tex_under_it_is_the_list_s
                    style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
     assert [c.heading.text if c.heading else None for c in reading.body.chapters] == [None]
     assert [w.message.split(":")[0] for w in reading.warnings] == [
-        "raw tex is left out (\\begingroup)", "raw tex is left out (\\endgroup)"]
+        "raw tex is left out (\\begingroup \\setlength{\\parindent}{-0...)", "raw tex is left out (\\endgroup)"]
     html = both(reading)[0]
     assert 'href="#references"' in html and 'id="references"' not in html  # (the list's section has it)
     assert 'href="ftp://ftp.example.org/apa6.pdf"' in html

@@ -283,7 +283,47 @@ local function paragraphs(text)
   return document.blocks
 end
 
-local function block(text)
+local block
+
+local function page_break()
+  return pandoc.Para{pandoc.Span({}, {class = "imprint-pagebreak"})}
+end
+
+-- Lines of TeX of which some are a page break alone (`\pagebreak`, then
+-- `\appendix` on the next line): the breaks made, the other lines read as a
+-- block of their own (else left raw: told); nil if no line is a break.
+local function breaks_apart(text)
+  local lines, found = {}, false
+  for line in (text .. "\n"):gmatch("([^\n]*)\n") do
+    local command = line:match("^%s*\\(%a+)%s*$")
+    found = found or (command ~= nil and BREAKS[command] == true)
+    table.insert(lines, line)
+  end
+  if not found then
+    return nil
+  end
+  local blocks, run = pandoc.Blocks{}, {}
+  local function flush()
+    if #run > 0 then
+      local chunk = table.concat(run, "\n")
+      blocks:insert(block(chunk) or pandoc.RawBlock("tex", chunk))
+      run = {}
+    end
+  end
+  for _, line in ipairs(lines) do
+    local command = line:match("^%s*\\(%a+)%s*$")
+    if command and BREAKS[command] then
+      flush()
+      blocks:insert(page_break())
+    elseif line:match("%S") then
+      table.insert(run, line)
+    end
+  end
+  flush()
+  return blocks
+end
+
+block = function(text)
   local math = display_math(text)
   if math then
     return pandoc.Para{math}
@@ -291,7 +331,13 @@ local function block(text)
   local command, rest = text:match("^%s*\\(%a+)%s*(.*)$")
   rest = rest and (rest:match("^(.*%S)") or "")
   if command and BREAKS[command] and rest == "" then
-    return pandoc.Para{pandoc.Span({}, {class = "imprint-pagebreak"})}
+    return page_break()
+  end
+  if text:find("\n") and not text:find("\\begin") then
+    local apart = breaks_apart(text)
+    if apart then
+      return apart
+    end
   end
   local title = command and SECTIONS[command] and (rest == "" and SECTIONS[command] or rest:match("^%[([^%]]*)%]$"))
   if title then  -- (another form, `\introduction{Intro}`, stays raw: told)

@@ -243,6 +243,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         navigate by); numbers when `number-sections` asks, not for `{-}`."""
         outline = [n for n in _outline(self.blocks)]
         top = min((n["c"][0] for n in outline), default=1)
+        self._tex_appendix(outline, top)
         previous = 0
         counters: list[int] = []  # the numbers below the top level
         first, main, appendix = "", 0, 0  # the top level's number (an appendix's letter), and the counts
@@ -447,6 +448,19 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                       hint="write it as a fenced div: ::: {#id .class} on the line before what it holds, ::: on "
                            "the line after" if divided else "write it in Markdown instead (*emphasis*, [text]{.class})")
 
+    def _tex_appendix(self, outline: list[Node], top: int) -> None:
+        """LaTeX's `\\appendix` as a block of its own: the top-level headings after
+        it are appendices, as if each had the class .appendix (lettered A, B where
+        sections are numbered); it was left out."""
+        raw = next((n for n in self.each("RawBlock") if n["c"][0].lower() in ("tex", "latex")
+                    and n["c"][1].strip() == "\\appendix"), None)
+        if raw is None:
+            return
+        annotate(raw, taken=True)
+        for node in outline:
+            if node["c"][0] == top and self.order[id(node)] > self.order[id(raw)] and "appendix" not in attr(node)[1]:
+                attr(node)[1].append("appendix")
+
     def _raw(self, node: Node) -> None:
         fmt, text = node["c"]
         fmt = fmt.lower()
@@ -475,7 +489,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             return
         if fmt in ("latex", "tex") and _only_macros(text):
             return  # (Pandoc has applied its macros to the formulas: nothing of it is lost)
-        shown = first if len(first) <= 40 else first[:37] + "..."
+        whole = " ".join(text.split())  # (every line of it: `\\appendix` after `\\pagebreak` went unsaid)
+        shown = whole if len(whole) <= 40 else whole[:37] + "..."
         self.warn(line, f"raw {fmt} is left out ({shown}): the editions are not made with {fmt}",
                   hint="% starts a comment in LaTeX, so the text after it went with it: write a web address as "
                        "<https://...>, a per cent sign as \\%" if comment else "write it in Markdown, or delete it")
