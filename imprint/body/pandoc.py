@@ -37,6 +37,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from ..building.stages import alive
 from ..errors import InternalError, SourceError
 from ..files import locked
 
@@ -301,18 +302,8 @@ def forget_dead() -> None:
     (a worker killed at the time limit)."""
     for folder in Path(tempfile.gettempdir()).glob(FOLDER.format(pid="*")):
         pid = folder.name.removeprefix("imprint-pandoc-").split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's
-        return True
-    return True
 
 
 class Running:
