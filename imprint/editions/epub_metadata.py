@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from ebooklib import epub
 
 from ..prepare.article import Manuscript, issue_label, metadata_text
-from ..source.model import dcterms_values
+from ..source.model import PersonName, dcterms_values
 from ..body.chapters import plain_text
 
 if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
@@ -20,16 +20,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
     article = manuscript.article
     t = manuscript.t
-    book.set_identifier(manuscript.identifier)
-    if article.doi:
-        # ONIX code list 5, value 06: DOI.
-        book.add_metadata(None, "meta", "06", {"refines": "#id", "property": "identifier-type",
-                                              "scheme": "onix:codelist5"})
+    _identify(book, manuscript.identifier, article.doi, manuscript.title_text)
     translation = manuscript.translation
     other_lang = {XML_LANG: translation.lang} if translation else {}
-    book.title = manuscript.title_text
-    book.add_metadata("DC", "title", manuscript.title_text, {"id": "title"})
-    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
     if translation and translation.title_text:
         # The title in the second language: as an alternate expression of the main
         # title, and as a title of its own, typed "Title in other language" (ONIX
@@ -48,10 +41,7 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
     book.set_language(article.lang)
     for number, author in enumerate(article.authors, start=1):
         uid = f"creator-{number}"
-        book.add_metadata("DC", "creator", author.name.display, {"id": uid})
-        book.add_metadata(None, "meta", author.name.sort_as, {"refines": f"#{uid}", "property": "file-as"})
-        book.add_metadata(None, "meta", "aut", {"refines": f"#{uid}", "property": "role",
-                                               "scheme": "marc:relators"})
+        _person(book, "creator", uid, author.name, "aut")
         book.add_metadata(None, "meta", str(number), {"refines": f"#{uid}", "property": "display-seq"})
         if translation and author.translation and author.translation.name:
             book.add_metadata(None, "meta", author.translation.name.display,
@@ -127,27 +117,13 @@ def set_issue_metadata(book: epub.EpubBook, edition: IssueManuscript) -> None:
     publication, its articles' authors its creators, the journal its collection."""
     issue = edition.issue
     t = edition.t
-    book.set_identifier(edition.identifier)
-    if issue.doi:
-        book.add_metadata(None, "meta", "06", {"refines": "#id", "property": "identifier-type",
-                                              "scheme": "onix:codelist5"})
-    book.title = edition.name
-    book.add_metadata("DC", "title", edition.name, {"id": "title"})
-    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    _identify(book, edition.identifier, issue.doi, edition.name)
     book.set_language(issue.lang)
     authors = list(dict.fromkeys(a.name for m in edition.articles for a in m.article.authors))
     for number, name in enumerate(authors, start=1):
-        uid = f"creator-{number}"
-        book.add_metadata("DC", "creator", name.display, {"id": uid})
-        book.add_metadata(None, "meta", name.sort_as, {"refines": f"#{uid}", "property": "file-as"})
-        book.add_metadata(None, "meta", "aut", {"refines": f"#{uid}", "property": "role",
-                                               "scheme": "marc:relators"})
+        _person(book, "creator", f"creator-{number}", name, "aut")
     for number, name in enumerate(issue.editors, start=1):
-        uid = f"editor-{number}"
-        book.add_metadata("DC", "contributor", name.display, {"id": uid})
-        book.add_metadata(None, "meta", name.sort_as, {"refines": f"#{uid}", "property": "file-as"})
-        book.add_metadata(None, "meta", "edt", {"refines": f"#{uid}", "property": "role",
-                                               "scheme": "marc:relators"})
+        _person(book, "contributor", f"editor-{number}", name, "edt")
     c = issue.citation
     if c.publisher:
         book.add_metadata("DC", "publisher", c.publisher)
@@ -162,6 +138,25 @@ def set_issue_metadata(book: epub.EpubBook, edition: IssueManuscript) -> None:
             book.add_metadata(None, "meta", str(c.collection_number),
                               {"refines": "#journal", "property": "group-position"})
     _finish(book, accessibility(t), edition.generator)
+
+
+def _identify(book: epub.EpubBook, identifier: str, doi: str | None, title: str) -> None:
+    """The identifier (typed as a DOI when there is one) and the main title."""
+    book.set_identifier(identifier)
+    if doi:
+        # ONIX code list 5, value 06: DOI.
+        book.add_metadata(None, "meta", "06", {"refines": "#id", "property": "identifier-type",
+                                              "scheme": "onix:codelist5"})
+    book.title = title
+    book.add_metadata("DC", "title", title, {"id": "title"})
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+
+
+def _person(book: epub.EpubBook, element: str, uid: str, name: PersonName, role: str) -> None:
+    """A creator or contributor, its name as it sorts, its MARC relator `role`."""
+    book.add_metadata("DC", element, name.display, {"id": uid})
+    book.add_metadata(None, "meta", name.sort_as, {"refines": f"#{uid}", "property": "file-as"})
+    book.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
 
 
 def _finish(book: epub.EpubBook, access: list[tuple[str, str]], generator: str) -> None:
