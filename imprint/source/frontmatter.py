@@ -42,12 +42,7 @@ class Located:
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), None)
+        return _nearest(self.lines, path, None)
 
     def take(self, other: "Located") -> None:
         """`other`'s fields in place of these of the same names, with where they
@@ -63,12 +58,17 @@ class Located:
 
     def file_of(self, path: Path_) -> str:
         """The file `path` was written in (its nearest ancestor's)."""
-        path = tuple(path)
-        while path:
-            if path in self.files:
-                return self.files[path]
-            path = path[:-1]
-        return self.files.get((), self.file)
+        return _nearest(self.files, path, self.file)
+
+
+def _nearest(table: dict[Path_, Any], path: Path_, default: Any) -> Any:
+    """`table`'s value for `path`, or for its nearest ancestor in it (the root's: `default`)."""
+    path = tuple(path)
+    while path:
+        if path in table:
+            return table[path]
+        path = path[:-1]
+    return table.get((), default)
 
 
 def format_path(path: Path_) -> str:
