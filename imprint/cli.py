@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -239,7 +240,7 @@ def _run_build(args: argparse.Namespace) -> int:
             report = build(settings, progress, executor)
     finally:
         executor.close(wait=False)  # (this process ends soon: its workers with it)
-    return _finish(report, settings, args, started)
+    return _finish(report, args, started)
 
 
 def _workers(settings: Settings, articles: Sequence[str], formats: Sequence[str]) -> tuple[int, int]:
@@ -256,12 +257,10 @@ def _run_assemble(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from .pipeline import assemble
 
-    return _finish(assemble(settings), settings, args, started)
+    return _finish(assemble(settings), args, started)
 
 
 def _run_watch(args: argparse.Namespace) -> int:
-    import threading
-
     from .building.watch import Watcher, start_server
 
     settings = _settings(args)
@@ -296,9 +295,9 @@ def _run_watch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _finish(report, settings: Settings, args: argparse.Namespace, started: float) -> int:
+def _finish(report, args: argparse.Namespace, started: float) -> int:
     if not args.quiet:
-        _print_summary(report, settings, time.perf_counter() - started)
+        _print_summary(report, time.perf_counter() - started)
     _print_warnings(report.warnings)
     if getattr(args, "timings", False):
         _print_timings(report)
@@ -314,9 +313,7 @@ def _run_check(args: argparse.Namespace) -> int:
     dist = Path(args.out) if args.out else Path(args.project) / "dist"
     started = time.perf_counter()
     report = check(dist.resolve())
-    kinds = {}
-    for name in report.checked:
-        kinds[Path(name).suffix.lstrip(".")] = kinds.get(Path(name).suffix.lstrip("."), 0) + 1
+    kinds = Counter(Path(name).suffix.lstrip(".") for name in report.checked)
     counted = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
     print(f"checked {_count(len(report.checked), 'file')} in {dist} ({counted or 'nothing'}) "
           f"in {time.perf_counter() - started:.1f} s")
@@ -378,7 +375,7 @@ def _print_timings(report) -> None:
         print(f"  {stage:<12} {seconds:7.2f} s  {100 * seconds / total:4.0f} %")
 
 
-def _print_summary(report, settings: Settings, seconds: float) -> None:
+def _print_summary(report, seconds: float) -> None:
     for output in report.outputs:
         try:
             shown = output.path.relative_to(Path.cwd())
