@@ -190,42 +190,26 @@ def scholarly_article(manuscript: Manuscript, downloads: list[Download], page_ur
     if article.doi:
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": article.doi}
         data["sameAs"] = article.doi_url
-    if c.first_page:
-        data["pageStart"] = c.first_page
-    if c.last_page:
-        data["pageEnd"] = c.last_page
-    if c.page:
-        data["pagination"] = c.page
-    part_of = _periodical(c)
-    if part_of:
-        data["isPartOf"] = part_of
-    if c.publisher:
-        data["publisher"] = {"@type": "Organization", "name": c.publisher}
-    if article.license and article.license.url:
-        data["license"] = article.license.url
-    if page_url:
-        data["url"] = page_url
-    if image_url:
-        data["image"] = image_url
-    if downloads:
-        data["encoding"] = [{"@type": "MediaObject", "contentUrl": d.url, "encodingFormat": d.media_type,
-                             "contentSize": d.size_text} for d in downloads]
+    data.update(_present({
+        "pageStart": c.first_page, "pageEnd": c.last_page, "pagination": c.page, "isPartOf": _periodical(c),
+        "publisher": {"@type": "Organization", "name": c.publisher} if c.publisher else None,
+        "license": article.license.url if article.license else None, "url": page_url, "image": image_url,
+        "encoding": [{"@type": "MediaObject", "contentUrl": d.url, "encodingFormat": d.media_type,
+                      "contentSize": d.size_text} for d in downloads]}))
     data["isAccessibleForFree"] = True
     return data
 
 
+def _present(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields that have a value, in their order (an unknown one is left out)."""
+    return {key: value for key, value in fields.items() if value}
+
+
 def _person(author) -> dict[str, Any]:
-    person: dict[str, Any] = {"@type": "Person", "name": author.name.display}
-    if author.name.given:
-        person["givenName"] = author.name.given
-    if author.name.family:
-        person["familyName"] = author.name.family_full
-    if author.orcid:
-        person["identifier"] = author.orcid_url
-        person["sameAs"] = author.orcid_url
-    if author.affiliations:
-        person["affiliation"] = [_organization(a) for a in author.affiliations]
-    return person
+    orcid = author.orcid_url if author.orcid else None
+    return {"@type": "Person", "name": author.name.display, **_present({
+        "givenName": author.name.given, "familyName": author.name.family_full if author.name.family else None,
+        "identifier": orcid, "sameAs": orcid, "affiliation": [_organization(a) for a in author.affiliations]})}
 
 
 def _organization(affiliation) -> dict[str, Any]:
