@@ -178,8 +178,6 @@ def _quoted(text: str) -> str:
 
 
 def raise_problems(problems: list[Problem]) -> None:
-    from ..errors import SourceError
-
     raise SourceError(problems)
 
 

@@ -24,6 +24,7 @@ from ...source.model import PAPERS, Paper
 from ...theme import Theme
 from .article import EDITIONS, paper_for, render_pdf
 from .marks import MEDIA, OFFSET, commands
+from .merge import saved
 
 MM = 72 / 25.4
 # A sheet's paper -> (the booklet's page, the sheet's size in points, landscape).
@@ -84,10 +85,7 @@ def impose(data: bytes, sheet: tuple[float, float], crop_marks: bool = False) ->
         if "/Lang" in source.Root:
             booklet.Root.Lang = source.Root.Lang
         booklet.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
-        output = io.BytesIO()
-        booklet.save(output, deterministic_id=True, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return output.getvalue()
+        return saved(booklet)
 
 
 def write_booklet(manuscript: Manuscript, theme: Theme, settings: Settings, edition: str) -> bytes:

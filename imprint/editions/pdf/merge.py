@@ -80,9 +80,14 @@ def merge_tagged(front: bytes, parts: list[Part]) -> bytes:
         out.Root.Names.Dests = Dictionary(
             Names=Array([x for name in sorted(dests) for x in (pikepdf.String(name), dests[name])]))
     out.Root.PageLabels = Dictionary(Nums=Array(labels))
+    return saved(out)
+
+
+def saved(pdf: pikepdf.Pdf) -> bytes:
+    """The PDF's bytes, written compressed, with object streams."""
     buffer = io.BytesIO()
     # deterministic_id: the file's ID from its content, so a rebuild is byte-identical.
-    out.save(buffer, deterministic_id=True, compress_streams=True,
+    pdf.save(buffer, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
 
