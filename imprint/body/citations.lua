@@ -158,17 +158,23 @@ local function sort_groups(doc)
   return doc
 end
 
+-- (an HTML comment before the div is part of its raw block: Manubot's templates
+-- write `<!-- Explicitly insert bibliography here -->` on the line above)
+local function uncommented(raw)
+  return (raw.text:gsub("<!%-%-.-%-%->", ""))
+end
+
 local function refs_div(blocks)
   local out = pandoc.Blocks{}
   local index = 1
   while index <= #blocks do
     local block, next_block = blocks[index], blocks[index + 1]
     local raw = block.t == "RawBlock" and block.format == "html"
-    if raw and block.text:match('^%s*<div%s+id="refs"[^>]*>%s*</div>%s*$') then
+    if raw and uncommented(block):match('^%s*<div%s+id="refs"[^>]*>%s*</div>%s*$') then
       out:insert(pandoc.Div({}, {id = "refs"}))
       index = index + 1
     elseif raw and next_block and next_block.t == "RawBlock" and next_block.format == "html"
-        and next_block.text:match("^%s*</div>%s*$") and block.text:match('^%s*<div%s+id="refs"[^>]*>%s*$') then
+        and next_block.text:match("^%s*</div>%s*$") and uncommented(block):match('^%s*<div%s+id="refs"[^>]*>%s*$') then
       out:insert(pandoc.Div({}, {id = "refs"}))
       index = index + 2
     else

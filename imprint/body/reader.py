@@ -25,7 +25,7 @@ from ..files import display, read_bytes
 from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
-from .html import Renderer, linkable
+from .html import Renderer, linkable, raw_html
 from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref
 from .locate import Source, tex_citations, without_formulas
 from .numbering import tex_labels
@@ -724,8 +724,8 @@ def _references_place(parts: list[list[Node]], headings: dict[int, Heading],
     holds it is split there: what follows it continues after the list), or at the
     end. A heading right over `::: {#refs}`, or a last chapter that is only a
     heading (Pandoc articles end with "# References"), becomes the list's own."""
-    def printed(part: list[Node]) -> list[Node]:  # (raw TeX is left out: papaja's \\setlength under "# References")
-        return [n for n in part if not (n["t"] == "RawBlock" and n["c"][0] in ("tex", "latex"))]
+    def printed(part: list[Node]) -> list[Node]:  # (left out: raw TeX, papaja's \\setlength under "# References";
+        return [n for n in part if not (n["t"] == "RawBlock" and raw_html(n) is None)]  # an HTML comment, Manubot's)
 
     def heading_only(part: list[Node]) -> bool:
         shown = printed(part)
