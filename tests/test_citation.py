@@ -249,3 +249,20 @@ def _reference_list(tmp_path, files: dict[str, str]) -> str:
     assert not report.problems, report.problems
     with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
         return epub.read("EPUB/references.xhtml").decode()
+
+
+def test_csl_json_from_crossref_and_an_empty_date_are_read_as_pandoc_reads_them():
+    """Crossref's CSL-JSON (doi.org, Manubot) has maps Pandoc leaves out (`indexed`,
+    `created`, `content-domain`, `license` as a list of maps): each stopped the build
+    ("not a CSL value"); so did `"issued": {}`, which Pandoc prints as "n.d.". A
+    variable the reference list prints, written as a map, is still an error."""
+    from imprint.body.bibliography import normalise
+
+    record = {"id": "x", "type": "article-journal", "title": "T", "ISSN": ["1234-5678", "8765-4321"],
+              "indexed": {"date-parts": [[2020, 1, 2]], "timestamp": 1}, "created": {"date-parts": [[2019]]},
+              "content-domain": {"domain": [], "crossmark-restriction": False},
+              "license": [{"URL": "https://creativecommons.org/licenses/by/4.0", "content-version": "vor"}],
+              "issued": {}}
+    assert normalise(record) == {"id": "x", "type": "article-journal", "title": "T", "ISSN": "1234-5678, 8765-4321"}
+    with pytest.raises(ValueError, match="'title' of the record 'y' is not a CSL value"):
+        normalise({"id": "y", "type": "book", "title": {"en": "T"}})

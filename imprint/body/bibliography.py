@@ -543,12 +543,21 @@ def _markdown_read(found: list[tuple[dict, int | None]], file: str, deadline: fl
              if index in marked else record, line) for index, (record, line) in enumerate(found)]
 
 
+# The variables a reference list prints as text: one of them written as more than
+# text (a map, a list of maps) is an error; any other such value is left out, as
+# Pandoc leaves it (Crossref's CSL-JSON has `indexed`, `created`, `license` maps).
+_PRINTED_TEXT = frozenset(("title", "title-short", "container-title", "container-title-short", "collection-title",
+                           "publisher", "publisher-place", "event-title", "original-title", "volume", "issue",
+                           "page", "edition", "number", "genre", "medium", "note", "abstract"))
+
+
 def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
     """A record both citeproc engines read alike: names in parts, dates as
-    date-parts (or literal), no empty values."""
+    date-parts (or literal), no empty values (an empty date, `"issued": {}`,
+    is none: "n.d.", as Pandoc prints it)."""
     result: dict[str, Any] = {}
     for key, value in record.items():
-        if value is None or value == "" or value == []:
+        if value is None or value == "" or value == [] or value == {}:
             continue
         if key in NAME_VARIABLES:
             value = [_name(item) for item in (value if isinstance(value, list) else [value])]
@@ -557,8 +566,10 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
         elif isinstance(value, (dict, list)) and key != "categories":
             if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
                 value = ", ".join(str(v) for v in value)  # volume: [1, 2]
-            else:
+            elif key in _PRINTED_TEXT:
                 raise ValueError(f"'{key}' of the record '{record.get('id')}' is not a CSL value")
+            else:
+                continue
         elif isinstance(value, bool):
             value = str(value).lower()
         result[key] = value
