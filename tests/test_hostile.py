@@ -178,6 +178,24 @@ def test_remote_references_are_refused_without_a_connection(tmp_path, capsys, mo
     assert "'d.svg' loads another file from its styles" in err
 
 
+def test_an_svg_s_styles_may_point_into_the_svg_itself():
+    """`fill: url("#gradient")` (Manubot's logo: a quoted reference to a gradient of
+    the same file) was refused as "loads another file"; a quoted or bare reference
+    to another file still is."""
+    from imprint.source.images import _check_svg
+
+    def svg(style: str) -> bytes:
+        return (f'<svg xmlns="http://www.w3.org/2000/svg"><style>{style}</style><linearGradient id="g"/>'
+                f'<rect width="1" height="1"/></svg>').encode()
+
+    for inside in ('rect { fill: url("#g") }', "rect { fill: url('#g') }", "rect { fill: url( #g) }",
+                   'rect { fill: url("data:image/png;base64,AAAA") }'):
+        _check_svg(svg(inside), "d.svg")
+    for outside in ('rect { fill: url("other.svg#g") }', "rect { fill: url(x.png) }", "rect { fill: url( '../x') }"):
+        with pytest.raises(ValueError, match="loads another file from its styles"):
+            _check_svg(svg(outside), "d.svg")
+
+
 # The patterns of cmark's test/pathological_tests.py, and markdown-it-py's
 # fuzzing crash cases, at sizes that make quadratic behaviour take minutes.
 N = 5000

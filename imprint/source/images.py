@@ -25,7 +25,9 @@ MAX_PIXELS = 50_000_000  # a 7000 x 7000 scan; more is a mistake or a decompress
 MAX_BYTES = 20 * 1024 * 1024
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-_CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#|data:)", re.I)  # url(#gradient) and data: stay inside
+# url(#gradient), url("#gradient") and data: stay inside (the quote is not given back: it was, and a
+# quoted url("#gradient") read as another file)
+_CSS_URL = re.compile(r"url\(\s*(?!['\"]?\s*(?:#|data:))", re.I)
 
 
 @dataclass(frozen=True)
