@@ -154,7 +154,8 @@ def test_long_table_repeats_its_header_on_every_page(apparatus_ru):
 def test_cross_references_are_localised(apparatus_ru, apparatus_en):
     ru = {text(a) for tree in pages(apparatus_ru.file("epub")).values() for a in tree.iter(f"{X}a")
           if a.get("class") == "crossref"}
-    assert {"рис. 1", "рис. 2", "табл. 1", "разд. 1", "разд. 2"} <= ru  # running text: «на рис. 1», «в табл. 1»
+    assert {"рис. 1", "рис. 2", "табл. 1", "разд. 1"} <= ru  # running text: «на рис. 1», «в табл. 1»
+    assert "2" in ru and "разд. 2" not in ru  # («в разделе @sec-sources»: «в разделе 2», not «в разделе разд. 2»)
     en = {text(a) for tree in pages(apparatus_en.file("epub")).values() for a in tree.iter(f"{X}a")
           if a.get("class") == "crossref"}
     assert {"Figure 1", "Table 1", "Section “Introduction”"} <= en  # sections unnumbered: by title

@@ -1022,6 +1022,21 @@ def test_a_chunk_s_options_may_hold_braces_labels_and_yaml_blocks():
         assert "\\label" not in html and "fig.cap" not in html
 
 
+def test_a_references_heading_with_a_comment_over_the_refs_div_is_the_list_s(folder):
+    """Manubot's ending: `## References`, `<!-- Explicitly insert bibliography here -->`,
+    `<div id="refs"></div>` (the author's heading was printed over nothing, and the
+    list under a heading of its own)."""
+    (folder / "refs.json").write_text('[{"id": "doe", "type": "book", "title": "T", "author": [{"family": "Doe"}], '
+                                      '"issued": {"date-parts": [[2020]]}}]')
+    for ending in ('<!-- Explicitly insert bibliography here -->\n<div id="refs"></div>\n',
+                   '<!-- here --><div id="refs"></div>\n'):
+        reading = read("# Text\n\nAs @doe says.\n\n## References {.page_break_before}\n\n" + ending,
+                       folder=folder, bibliography=(folder / "refs.json",),
+                       style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+        assert [c.heading.text if c.heading else None for c in reading.body.chapters] == ["Text"], ending
+        assert reading.warnings == () and reading.body.references_heading.text == "References"
+
+
 def test_a_references_heading_with_its_own_id_and_raw_tex_under_it_is_the_list_s(folder):
     """`# References {#references .unnumbered}` (rticles' PLOS and PNAS) and papaja's
     ending, raw TeX between the heading and `<div id="refs">`: one heading over
@@ -1164,6 +1179,22 @@ def test_a_bracket_of_works_and_cross_references_prints_both_in_the_citation(fol
         assert f"({plan}Figure 2</a>, left; see {doe}</a>)" in text, text
     assert problems("See [@fig-map; @doe].\n\n![A map.](map.png){#fig-map}\n", folder=folder) == [
         "1: the citation @doe has no bibliography to come from"]
+
+
+def test_a_cross_reference_after_its_kind_s_word_prints_its_number(folder):
+    """`Figure @fig:workflow` (pandoc-fignos' way, in Manubot's papers) printed
+    "Figure Figure 1"; «в разделе @sec-sources» «в разделе разд. 2»: after its own
+    kind's word, or its abbreviation, a reference prints its number only."""
+    reading = read("# Sources {#sec-sources}\n\n![A map.](map.png){#fig:workflow}\n\n"
+                   "Shown (Figure @fig:workflow), in Fig. @fig:workflow, see @fig:workflow, Table @fig:workflow; "
+                   "Section @sec-sources.\n", folder=folder, number_sections=True)
+    for html in both(reading):
+        text = re.sub(r"<[^>]+>", "", html)
+        assert "Shown (Figure 1), in Fig. 1, see Figure 1, Table Figure 1; Section 1." in text, text
+    ru = read("# Источники {#sec-sources}\n\nСм. в разделе @sec-sources и на Рис. @fig-map.\n\n"
+              "![Карта.](map.png){#fig-map}\n", folder=folder, lang="ru", quotes=RU, words=Theme(REPO, REPO / "styles").strings("ru"),
+              number_sections=True)
+    assert "См. в\u00a0разделе 1 и\u00a0на Рис. 1." in re.sub(r"<[^>]+>", "", both(ru)[0])
 
 
 def test_an_html_label_is_read_in_a_text_with_no_tex(folder):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from os.path import commonprefix
 from urllib.parse import unquote
 
 from .ast import COLON_KINDS, Node, annotate, attr, attr_value, dashed, note, str_node, stringify, walk, words
@@ -44,6 +45,8 @@ class Links:
         made them Spans where its citeproc was to run (else they are Cites still).
         `in_headings`: those in headings only (before the headings' texts are taken)."""
         nodes = self.each("Span", "Cite")
+        if self.words_before is None:
+            self.words_before = _words_before([n for kind in _SENTENCES for n in self.each(kind)])
         if in_headings:
             under = {id(n) for heading, _ in self.found.headings for n in walk(heading["c"][2])}
             nodes = [n for n in nodes if id(n) in under]
@@ -82,6 +85,7 @@ class Links:
 
     def _crossref(self, span: Node, citations: list[dict]) -> None:
         parts: list[Node] = []
+        after = self.words_before.get(id(span), "")
         for index, citation in enumerate(citations):
             written = citation["citationId"]
             line = self.source.take_key(written)
@@ -103,7 +107,9 @@ class Links:
                 self.problem(line, f"nothing has the label '{written}'", hint=hint)
                 continue
             target = label.target or (key if key in self.found.labels else key[0].lower() + key[1:])
-            text = label.number if citation["citationMode"]["t"] == "SuppressAuthor" else label.text
+            # ("Figure @fig:map", as pandoc-fignos writes one, Manubot's papers: "Figure 1", not "Figure Figure 1")
+            word = _same_word(after, label.text)
+            text = label.number if citation["citationMode"]["t"] == "SuppressAuthor" or word else label.text
             if key[0].isupper() and text:
                 text = text[0].upper() + text[1:]
             if index:
@@ -243,6 +249,39 @@ def _xref_citations(data: str | None) -> list[dict] | None:
         and isinstance(c.get("citationMode"), dict) and "t" in c["citationMode"] and isinstance(c.get("citationPrefix", []), list)
         and isinstance(c.get("citationSuffix", []), list) for c in citations)
     return citations if good else None
+
+
+# (what holds a sentence's inlines, where a cross-reference may follow its kind's word)
+_SENTENCES = ("Para", "Plain", "Header", "Span", "Emph", "Strong", "Link", "Quoted", "Underline", "SmallCaps")
+
+
+def _words_before(parents: list[Node]) -> dict[int, str]:
+    """The word just before each citation or span of the text, by the id of its node
+    ("Figure" in "Figure @fig:map", "Figure\u00a0@fig:map")."""
+    found = {}
+    for parent in parents:
+        inlines = parent["c"][2] if parent["t"] == "Header" else \
+            parent["c"][1] if parent["t"] in ("Span", "Link", "Quoted") else parent["c"]
+        for index, node in enumerate(inlines):
+            if node["t"] not in ("Cite", "Span") or not index:
+                continue
+            at = index - 1 if inlines[index - 1]["t"] not in ("Space", "SoftBreak") else index - 2
+            if at >= 0 and inlines[at]["t"] == "Str" and inlines[at]["c"].split():
+                found[id(node)] = inlines[at]["c"].split()[-1]
+    return found
+
+
+def _same_word(written: str, label: str) -> bool:
+    """Whether the word written before a cross-reference is the word its label
+    prints ("Figure", "Fig.", "Figures" before "Figure 1"; «рисунке», «Рис.» before
+    «рис. 1»): a shared beginning of three letters at least, or the whole of the
+    shorter (Eq. and "Equation 1")."""
+    written = written.strip("([").rstrip(".:,").lower()
+    printed = label.split()[0].rstrip(".").lower() if label.split() else ""
+    if not printed or not written.isalpha():
+        return False
+    return any(len(form) >= 2 and len(commonprefix([form, printed])) >= min(len(form), len(printed), 3)
+               for form in (written, written.removesuffix("s")))
 
 
 def is_crossref(key: str, works: frozenset[str] | set[str] = frozenset()) -> bool:
