@@ -638,6 +638,12 @@ def test_date_placeholders_are_the_day_of_the_last_commit(tmp_path):
     assert load(with_epoch)[1].date.iso() == "2023-11-14"
     (tmp_path / "source" / "a" / "article.md").write_text("---\ntitle: T\nlang: en\ndate: \\today\n---\n")
     assert load(with_epoch)[1].date.iso() == "2023-11-14"  # (LaTeX's \today, as templates write it)
+    # R Markdown's, as RStudio's templates write it (it was "not a date Imprint can read")
+    for written in ("\"`r Sys.Date()`\"", "\"`r format(Sys.time(), '%d %B, %Y')`\"", "'`r lubridate::today()`'"):
+        (tmp_path / "source" / "a" / "article.md").write_text(f"---\ntitle: T\nlang: en\ndate: {written}\n---\n")
+        assert load(with_epoch)[1].date.iso() == "2023-11-14", written
+    (tmp_path / "source" / "a" / "article.md").write_text("---\ntitle: T\nlang: en\ndate: \"`r x`\"\n---\n")
+    assert "not a date Imprint can read" in load(with_epoch)[0].problems[0].message
 
 
 def test_a_date_placeholder_outside_git_is_a_clear_error(tmp_path):

@@ -35,7 +35,7 @@ _DATE_FILLERS = {"de", "del", "of", "the", "г", "года", "год", "le", "er
 def parse_date(value: object) -> PartialDate:
     """YYYY, YYYY-MM, YYYY-MM-DD (also with '/'), 'March 5, 2024', '5 March 2024', 'March 2024'."""
     text = str(value).strip()
-    if text.lower() in DATE_PLACEHOLDERS:
+    if is_date_placeholder(text):
         raise ValueError(f"'{text}' changes with every build; write the date itself (YYYY-MM-DD)")
     iso = re.fullmatch(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text)
     if iso:
@@ -60,10 +60,15 @@ def parse_date(value: object) -> PartialDate:
 # Quarto's date placeholders: the day of the render (`today`, `now`; LaTeX's
 # `\today`, which templates write) and the day the file was last changed (`last-modified`).
 DATE_PLACEHOLDERS = ("today", "now", "last-modified", "\\today")
+# R Markdown's, in every RStudio template: the day of the knitting, formatted or not
+# (`r Sys.Date()`, `r format(Sys.time(), '%d %B, %Y')`): Imprint runs no R, and its
+# own rules format dates.
+_R_TODAY = re.compile(r"`r\s+(?:format\(\s*)?(?:Sys\.(?:Date|time)|(?:lubridate::)?today)\(\)[^`]*`")
 
 
 def is_date_placeholder(value: object) -> bool:
-    return isinstance(value, str) and value.strip().lower() in DATE_PLACEHOLDERS
+    return isinstance(value, str) and (value.strip().lower() in DATE_PLACEHOLDERS
+                                       or _R_TODAY.fullmatch(value.strip()) is not None)
 
 
 def placeholder_date(value: str, source_date_epoch: int | None, root: Path, file: Path) -> PartialDate:
