@@ -1197,6 +1197,12 @@ def test_a_cross_reference_after_its_kind_s_word_prints_its_number(folder):
     assert "См. в\u00a0разделе 1 и\u00a0на Рис. 1." in re.sub(r"<[^>]+>", "", both(ru)[0])
 
 
+def test_inline_r_code_over_lines_is_told_at_its_line():
+    """bookdown-demo's last lines: inline R code over three lines was told with no line."""
+    reading = read("A book.\n\n`r if (knitr:::is_html_output()) '\n# References {-}\n'`\n")
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [(3, "inline r code is not executed")]
+
+
 def test_an_html_label_is_read_in_a_text_with_no_tex(folder):
     """The label's filter is given apart from rawtex.lua: a text with the label
     and no TeX command gets it too."""

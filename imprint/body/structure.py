@@ -436,7 +436,9 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                 match = _INLINE_CELL.match(node["c"][1])
                 if match:
                     annotate(node, text=node["c"][1][match.end():])
-                    self.warn(self.source.take(node["c"][1], code=True),
+                    written = node["c"][1]  # (over lines, as written: Pandoc joins them with spaces)
+                    self.warn(self.source.take(written, code=True) or self.source.take(
+                        re.compile(r"\s+".join(map(re.escape, written.split()))), code=True),
                               f"inline {match.group(1) or match.group(2)} code is not executed: its expression is "
                               "shown as code", hint="run the document with Quarto (or knit it with R Markdown) first "
                                                     "and publish its output (.md)")
