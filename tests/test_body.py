@@ -1197,6 +1197,20 @@ def test_a_cross_reference_after_its_kind_s_word_prints_its_number(folder):
     assert "См. в\u00a0разделе 1 и\u00a0на Рис. 1." in re.sub(r"<[^>]+>", "", both(ru)[0])
 
 
+def test_markdown_in_an_html_paragraph_is_told_with_the_citations_it_loses(folder):
+    """Manubot's `<p id="vid:usage">` holding Markdown and a citation: printed as
+    text (raw HTML is), with a warning that named the tag only; the work was
+    missing from the reference list, unsaid."""
+    (folder / "refs.json").write_text('[{"id": "doe", "type": "book", "title": "T", "author": [{"family": "Doe"}], '
+                                      '"issued": {"date-parts": [[2020]]}}]')
+    reading = read('See below.\n\n<p id="vid">\n**A video.** In it [@doe], a [link](https://example.org).\n</p>\n',
+                   folder=folder, bibliography=(folder / "refs.json",),
+                   style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    assert [(w.line, w.message, w.hint.split(":")[0]) for w in reading.warnings] == [
+        (3, 'raw HTML is printed as text, not passed through: <p id="vid"> (and the Markdown within it, as '
+            'written: @doe cites nothing)', "write it as a fenced div")]
+
+
 def test_inline_r_code_over_lines_is_told_at_its_line():
     """bookdown-demo's last lines: inline R code over three lines was told with no line."""
     reading = read("A book.\n\n`r if (knitr:::is_html_output()) '\n# References {-}\n'`\n")

@@ -116,6 +116,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         self.nodes: dict[str, list[Node]] = {}  # every node by type, in reading order (after divs())
         self.order: dict[int, int] = {}  # each node's place in reading order, by id()
         self.raw_html: dict[int | None, list[str]] = {}  # raw HTML met, by line
+        self.raw_cited: dict[int | None, list[str]] = {}  # the works raw HTML names as citations (@key), by line
         self.in_sentences: set[str] = set()  # LaTeX labels of images in sentences, no figures (numbering.py)
         self.chunks: dict[str, int | None] = {}  # R Markdown chunks' labels: their lines (not run: numbering.py)
         self._referred: set[str] | None = None  # the tables the text refers to, by name (numbering.py)
@@ -445,9 +446,11 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             elif kind in ("RawBlock", "RawInline") and not note(node).get("taken"):
                 self._raw(node)
         for line, tags in self.raw_html.items():  # one warning a line
-            divided = any(re.match(r"<div\b", tag, re.I) for tag in tags)
+            divided = any(_HOLDER.match(tag) for tag in tags)
+            cited = ", ".join(f"@{key}" for key in dict.fromkeys(self.raw_cited.get(line, ())))
             self.warn(line, f"raw HTML is printed as text, not passed through: {' '.join(dict.fromkeys(tags))}"
-                      + (" (and the Markdown within it, as written)" if divided else ""),
+                      + (" (and the Markdown within it, as written" + (f": {cited} cites nothing" if cited else "")
+                         + ")" if divided else ""),
                       hint="write it as a fenced div: ::: {#id .class} on the line before what it holds, ::: on "
                            "the line after" if divided else "write it in Markdown instead (*emphasis*, [text]{.class})")
 
@@ -489,6 +492,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         if fmt == "html":
             if raw_html(node) is not None:  # (a comment is not meant to be seen: left out)
                 self.raw_html.setdefault(line, []).append(first)
+                self.raw_cited.setdefault(line, []).extend(
+                    key for key in _CITED.findall(text) if key in self.context.references)
             return
         if fmt in ("latex", "tex") and _only_macros(text):
             return  # (Pandoc has applied its macros to the formulas: nothing of it is lost)
@@ -500,6 +505,11 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
 
 
 # -- helpers
+
+# The HTML elements that hold Markdown an author meant read (Pandoc reads it, with
+# its markdown_in_html_blocks: Imprint prints raw HTML as text); a citation in it.
+_HOLDER = re.compile(r"<(?:div|p|section|article|aside|figure|blockquote|details|center)\b", re.I)
+_CITED = re.compile(r"(?<![\w.])@([\w][\w:.#$%&\-+?<>~/]*[\w])")
 
 # The formats of Quarto's conditions each edition is (epub is one of Quarto's html outputs).
 _EPUB_FORMATS = frozenset(("epub", "epub2", "epub3", "html", "html4", "html5"))
