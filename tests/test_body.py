@@ -1211,6 +1211,15 @@ def test_markdown_in_an_html_paragraph_is_told_with_the_citations_it_loses(folde
             'written: @doe cites nothing)', "write it as a fenced div")]
 
 
+def test_a_link_to_no_web_address_is_told_where_its_target_is_written():
+    """Pandoc's test suite: a target that begins another (`/url` and `](/url/`, `b`
+    and `](bar baz`) was told at the other's line."""
+    assert problems("Just a [URL](/url/).\n\nAnother [foo](bar baz \"title\").\n\nIndented [once][].\n\n"
+                    "[once]: /url\n\n[\\*x](b)\n") == [
+        "1: the link to '/url/' is not a web address", "3: the link to 'bar baz' is not a web address",
+        "7: the link to '/url' is not a web address", "9: the link to 'b' is not a web address"]
+
+
 def test_inline_r_code_over_lines_is_told_at_its_line():
     """bookdown-demo's last lines: inline R code over three lines was told with no line."""
     reading = read("A book.\n\n`r if (knitr:::is_html_output()) '\n# References {-}\n'`\n")

@@ -229,12 +229,17 @@ class Links:
                         stringify(node["c"][1])) + r"\]")), f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
             elif not linkable(href):
-                line = (self.source.take(re.compile(r"\]\(\s*<?" + re.escape(href))) or self.source.take(
-                    re.compile(r"\]\(\s*<?" + re.escape(unquote(href)))) or self.source.take(href) if href else
-                        self.source.take(re.compile(r"\]\(\s*\)"))) or \
+                line = (self._target_line(href) or self._target_line(unquote(href)) or self.source.take(href)
+                        if href else self.source.take(re.compile(r"\]\(\s*\)"))) or \
                     self.source.take(f"[{stringify(node['c'][1])}]")
                 self.problem(line, f"the link to '{unquote(href)}' is not a web address",
                              hint="link to https://..., mailto:... or an id (#id); files are not published")
+
+
+    def _target_line(self, target: str) -> int | None:
+        """The line where a link's target is written, whole (`](/url/` is not `/url`'s):
+        after its text, `[text](target)`, or in a reference's definition, `[label]: target`."""
+        return self.source.take(re.compile(r"\](?:\(|:)\s*<?" + re.escape(target) + r"(?=[\s)>\"']|$)"))
 
 
 def _xref_citations(data: str | None) -> list[dict] | None:
