@@ -1192,9 +1192,10 @@ def test_a_cross_reference_after_its_kind_s_word_prints_its_number(folder):
         text = re.sub(r"<[^>]+>", "", html)
         assert "Shown (Figure 1), in Fig. 1, see Figure 1, Table Figure 1; Section 1." in text, text
     ru = read("# Источники {#sec-sources}\n\nСм. в разделе @sec-sources и на Рис. @fig-map.\n\n"
-              "![Карта.](map.png){#fig-map}\n", folder=folder, lang="ru", quotes=RU, words=Theme(REPO, REPO / "styles").strings("ru"),
+              "![Карта.](map.png){#fig-map}\n\n$$x = 1$$ {#eq-x}\n\nВ формуле @eq-x.\n", folder=folder, lang="ru", quotes=RU, words=Theme(REPO, REPO / "styles").strings("ru"),
               number_sections=True)
     assert "См. в\u00a0разделе 1 и\u00a0на Рис. 1." in re.sub(r"<[^>]+>", "", both(ru)[0])
+    assert "В\u00a0формуле (1)." in re.sub(r"<[^>]+>", "", both(ru)[0])
 
 
 def test_markdown_in_an_html_paragraph_is_told_with_the_citations_it_loses(folder):

@@ -107,9 +107,11 @@ class Links:
                 self.problem(line, f"nothing has the label '{written}'", hint=hint)
                 continue
             target = label.target or (key if key in self.found.labels else key[0].lower() + key[1:])
-            # ("Figure @fig:map", as pandoc-fignos writes one, Manubot's papers: "Figure 1", not "Figure Figure 1")
-            word = _same_word(after, label.text)
-            text = label.number if citation["citationMode"]["t"] == "SuppressAuthor" or word else label.text
+            text = label.number if citation["citationMode"]["t"] == "SuppressAuthor" else label.text
+            if _same_word(after, label.text) and len(label.text.split(maxsplit=1)) == 2:
+                # ("Figure @fig:map", as pandoc-fignos writes one, Manubot's papers: "Figure 1", not
+                # "Figure Figure 1"; «в формуле @eq-x»: «в формуле (1)»)
+                text = label.text.split(maxsplit=1)[1]
             if key[0].isupper() and text:
                 text = text[0].upper() + text[1:]
             if index:
@@ -234,7 +236,6 @@ class Links:
                     self.source.take(f"[{stringify(node['c'][1])}]")
                 self.problem(line, f"the link to '{unquote(href)}' is not a web address",
                              hint="link to https://..., mailto:... or an id (#id); files are not published")
-
 
     def _target_line(self, target: str) -> int | None:
         """The line where a link's target is written, whole (`](/url/` is not `/url`'s):
