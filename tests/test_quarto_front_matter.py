@@ -887,6 +887,16 @@ def test_what_pandoc_reads_as_no_metadata_block_stays_text(tmp_path):
     assert article.keywords == ("b",)
 
 
+def test_a_metadata_block_that_opens_with_a_yaml_comment_is_read(tmp_path):
+    """Pandoc's own test (yaml-metadata-blocks.md): a block whose first line is a
+    YAML comment was printed as a table of its lines, its abstract lost, unsaid. A
+    heading between rules, which YAML reads as no fields, stays text."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\n---\n\nText.\n\n---\n# a comment first\n"
+                                             "abstract: Read.\n---\n\nMore.\n\n---\n# A heading\n\nText.\n"))
+    assert loaded.problems == () and article.abstract == "Read."
+    assert "a comment first" not in article.body and "# A heading" in article.body
+
+
 def test_the_document_s_execute_options_are_every_cell_s(tmp_path):
     """Quarto's `execute: echo: false` (a real post: 15 cells) was ignored: the code
     its author hid was published. A cell's own option is over it."""

@@ -79,9 +79,10 @@ def format_path(path: Path_) -> str:
 
 
 # A YAML metadata block as Pandoc finds one in the text: "---" after a blank line,
-# not followed by one, a first line "field:", closed by "---" or "...".
-# (Blank lines may be in it, and a key may be quoted.)
-_YAML_BLOCK = re.compile(r"(?<=\n)[ \t]*\r?\n(---)[ \t]*\r?\n(?=(?:[\w-]+|\"[^\"\n]*\"|'[^'\n]*'):)((?:.*\n)*?)"
+# not followed by one, a first line "field:" (after YAML comments, `# ...`),
+# closed by "---" or "...". (Blank lines may be in it, and a key may be quoted.)
+_YAML_BLOCK = re.compile(r"(?<=\n)[ \t]*\r?\n(---)[ \t]*\r?\n(?=(?:#[^\n]*\n)*(?:[\w-]+|\"[^\"\n]*\"|'[^'\n]*'):)"
+                         r"((?:.*\n)*?)"
                          r"(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
