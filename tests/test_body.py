@@ -1221,6 +1221,16 @@ def test_a_link_to_no_web_address_is_told_where_its_target_is_written():
         "7: the link to '/url' is not a web address", "9: the link to 'b' is not a web address"]
 
 
+def test_an_image_from_a_reference_definition_or_a_wiki_link_is_told_at_its_line(folder):
+    """Pandoc's tests 4012 and 8853: `![image]` with `[image]: http://...` and
+    `![[hi]]` (wikilinks) were told with no line."""
+    assert problems("Text.\n\n![image]\n\n[image]: http://example.com/image.jpg {height=35mm}\n", folder=folder) == [
+        "5: the image 'http://example.com/image.jpg' is not a file of the project; download it into the "
+        "article's folder"]
+    assert problems("Text.\n\n![[hi]]\n", folder=folder, extensions=("+wikilinks_title_after_pipe",)) == [
+        "3: 'hi' is not a PNG, JPEG, SVG or PDF file; convert it to one of these"]
+
+
 def test_inline_r_code_over_lines_is_told_at_its_line():
     """bookdown-demo's last lines: inline R code over three lines was told with no line."""
     reading = read("A book.\n\n`r if (knitr:::is_html_output()) '\n# References {-}\n'`\n")

@@ -146,9 +146,12 @@ class Numbering:
             return
         annotate(image, seen=True)
         _, description, (src, _) = image["c"]
-        line = self.source.take(re.compile(r"\]\(\s*<?" + re.escape(src) + r"|\\includegraphics\s*(?:\[[^\]\n]*\])?"
-                                           r"\s*\{\s*" + re.escape(src) + r"|include_graphics\([^\n]*?[\"']"
-                                           + re.escape(src) + r"[\"']"))
+        # (after its alt text, in a reference's definition `[image]: file`, a wiki link `![[file]]`, LaTeX's
+        # \includegraphics, knitr's include_graphics; else wherever its name is)
+        line = self.source.take(re.compile(r"\](?:\(|:)\s*<?" + re.escape(src) + r"|!\[\[\s*" + re.escape(src)
+                                           + r"|\\includegraphics\s*(?:\[[^\]\n]*\])?\s*\{\s*" + re.escape(src)
+                                           + r"|include_graphics\([^\n]*?[\"']" + re.escape(src) + r"[\"']")) \
+            or self.source.take(src)
         alt = attr_value(image, "fig-alt") or fallback_alt or " ".join(stringify(description).split())
         if not alt.strip():
             self.problem(line, f"the image '{src}' has no alternative text",
