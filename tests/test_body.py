@@ -927,9 +927,9 @@ def test_raw_tex_in_a_sentence_is_told_at_its_own_line_before_a_raw_block():
     """PLOS's template: `CO\\textsubscript{2}` in a list item, a ```{=tex} block
     later. The sentence's command took the block's `{=tex}` line, and its
     warning, equal to the block's, was told once: the loss unsaid."""
-    reading = read("* Burning gives CO\\textsubscript{2}\\hspace{1em} instead.\n\n```{=tex}\n\\hspace{1em}\n```\n\nEnd.")
+    reading = read("* Burning gives CO\\textsubscript{2}\\vspace{1em} instead.\n\n```{=tex}\n\\vspace{1em}\n```\n\nEnd.")
     assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
-        (1, "raw tex is left out (\\hspace{1em})"), (3, "raw tex is left out (\\hspace{1em})")]
+        (1, "raw tex is left out (\\vspace{1em})"), (3, "raw tex is left out (\\vspace{1em})")]
     assert "CO<sub>2</sub>" in both(reading)[0]  # (what reads as text is text: rawtex.lua)
 
 
@@ -1229,6 +1229,15 @@ def test_an_image_from_a_reference_definition_or_a_wiki_link_is_told_at_its_line
         "article's folder"]
     assert problems("Text.\n\n![[hi]]\n", folder=folder, extensions=("+wikilinks_title_after_pipe",)) == [
         "3: 'hi' is not a PNG, JPEG, SVG or PDF file; convert it to one of these"]
+
+
+def test_latex_spacing_in_a_sentence_is_a_space():
+    """Pandoc's test hspace.md: `hi\\hspace{1em}there` printed "hithere" (the raw TeX
+    left out, with a warning, and the two words glued into one)."""
+    reading = read("hi\\hspace{1em}there, a\\quad b, 5\\thinspace km and c\\hspace*{2mm} d.\n")
+    assert reading.warnings == ()
+    for html in both(reading):  # (spaces collapse, as HTML's do)
+        assert "hi there, a b, 5\u202fkm and c d." in re.sub(" +", " ", html)
 
 
 def test_inline_r_code_over_lines_is_told_at_its_line():

@@ -266,3 +266,29 @@ def test_csl_json_from_crossref_and_an_empty_date_are_read_as_pandoc_reads_them(
     assert normalise(record) == {"id": "x", "type": "article-journal", "title": "T", "ISSN": "1234-5678, 8765-4321"}
     with pytest.raises(ValueError, match="'title' of the record 'y' is not a CSL value"):
         normalise({"id": "y", "type": "book", "title": {"en": "T"}})
+
+
+def test_a_reference_s_name_written_as_one_text_is_taken_whole(tmp_path):
+    """Pandoc's tests 7323, 7324: `author: John Smith` in `references:` is one
+    literal name to Pandoc, "John Smith (2019)"; Imprint split it ("Smith, John"),
+    and an organisation came out as "Organization, World Health". A record refused
+    for want of a type is told once, not again as an unknown key at each citation."""
+    source = tmp_path / "src" / "a"
+    source.mkdir(parents=True)
+    (source / "article.md").write_text(
+        "---\ntitle: T\nlang: en\nreferences:\n- id: smith\n  type: book\n  author: John Smith\n  title: Insects\n"
+        "  issued: 2019\n- id: who\n  type: report\n  author: World Health Organization\n  title: Report\n"
+        "  issued: 2020\n---\n\nAs @smith [chap. 6] and @who say.\n", encoding="utf-8")
+    root = make_project(tmp_path / "project", tmp_path / "src")
+    report = build(Settings.for_project(root, formats=("epub",), environ={}))
+    assert not report.problems, report.problems
+    with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
+        text = " ".join(re.sub(r"<[^>]+>", " ", epub.read(n).decode()) for n in epub.namelist() if n.endswith(".xhtml"))
+    text = " ".join(text.split())
+    assert "John Smith ( 2019, chap. 6 )" in text and "John Smith. 2019. Insects" in text, text
+    assert "World Health Organization" in text and "Organization, World" not in text and "Smith, John" not in text
+    (source / "article.md").write_text("---\ntitle: T\nlang: en\nreferences:\n- id: x\n  title: No type\n---\n\n"
+                                       "As @x says, and [@x].\n", encoding="utf-8")
+    root = make_project(tmp_path / "again", tmp_path / "src")
+    problems = build(Settings.for_project(root, formats=("epub",), environ={})).problems
+    assert [p.message.split(" (")[0] for p in problems] == ["the record 'x' has no 'type'"]

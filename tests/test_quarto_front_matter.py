@@ -892,9 +892,10 @@ def test_a_metadata_block_that_opens_with_a_yaml_comment_is_read(tmp_path):
     YAML comment was printed as a table of its lines, its abstract lost, unsaid. A
     heading between rules, which YAML reads as no fields, stays text."""
     loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\n---\n\nText.\n\n---\n# a comment first\n"
-                                             "abstract: Read.\n---\n\nMore.\n\n---\n# A heading\n\nText.\n"))
+                                             "abstract: Read.\n---\n\nMore.\n\n---\n# A heading\n\nText.\n\n---\n# Comment only\n...\n"))
     assert loaded.problems == () and article.abstract == "Read."
     assert "a comment first" not in article.body and "# A heading" in article.body
+    assert "Comment only" not in article.body  # (an empty block, test 7400: it was a heading, a new chapter)
 
 
 def test_the_document_s_execute_options_are_every_cell_s(tmp_path):

@@ -24,7 +24,6 @@ from typing import Any, Iterable, Mapping
 from ..errors import Problem, SourceError
 from ..files import display, read_text
 from ..source.frontmatter import load_yaml
-from ..source.person_names import parse_name
 from ..source.parsing import parse_date
 from ..building.stages import stage
 from . import pandoc
@@ -79,7 +78,7 @@ def load(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...], wanted: 
         except ValueError as error:
             problems.append(Problem(file, str(error), line=line, field="references"))
     merged = {**common, **own, **{k: r for k, r in written.items() if wanted is None or k in wanted}}
-    known = set(merged) | set(written)
+    known = set(merged) | {str(record.get("id")) for record, _ in inline}  # (one refused is told as that, not unknown)
     for path in files + shared:
         known |= _keys(root, path, deadline)
     return merged, problems + more, known
@@ -580,8 +579,8 @@ def normalise(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _name(item: Any) -> dict[str, str]:
-    if isinstance(item, str):
-        return parse_name(item).csl()
+    if isinstance(item, str):  # (one text, as Pandoc takes it: `author: World Health Organization`)
+        return {"literal": item}
     if isinstance(item, dict):
         return {k: str(v) for k, v in item.items() if v not in (None, "")}
     raise ValueError(f"'{item}' is not a name")

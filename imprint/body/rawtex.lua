@@ -223,6 +223,21 @@ local function inline_text(raw_text)
   return text
 end
 
+-- Spacing in a sentence (`hi\hspace{1em}there`, `a\quad b`, `5\thinspace km`): a
+-- space, a narrow one that does not break for LaTeX's thin space (left out, it
+-- glued the words on each side into one). (`\,` is Markdown's escaped comma.)
+local SPACES = {hspace = " ", quad = " ", qquad = " ", enspace = " ", enskip = " ", space = " ",
+                thinspace = "\u{202F}"}
+
+local function spacing(text)
+  local command, rest = text:match("^%s*\\(%a+)%*?(.-)%s*$")
+  local space = command and SPACES[command]
+  if not space or not (rest == "" or command == "hspace" and rest:match("^%s*%b{}$")) then
+    return nil
+  end
+  return space == " " and pandoc.Space() or pandoc.Str(space)
+end
+
 function RawInline(raw)
   if raw.format ~= "tex" and raw.format ~= "latex" then
     return nil
@@ -231,7 +246,7 @@ function RawInline(raw)
   if math then
     return math
   end
-  return inline_text(raw.text)
+  return spacing(raw.text) or inline_text(raw.text)
 end
 
 -- A page break as LaTeX writes it, alone (Quarto's {{< pagebreak >}} writes

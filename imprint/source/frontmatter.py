@@ -79,9 +79,11 @@ def format_path(path: Path_) -> str:
 
 
 # A YAML metadata block as Pandoc finds one in the text: "---" after a blank line,
-# not followed by one, a first line "field:" (after YAML comments, `# ...`),
-# closed by "---" or "...". (Blank lines may be in it, and a key may be quoted.)
-_YAML_BLOCK = re.compile(r"(?<=\n)[ \t]*\r?\n(---)[ \t]*\r?\n(?=(?:#[^\n]*\n)*(?:[\w-]+|\"[^\"\n]*\"|'[^'\n]*'):)"
+# not followed by one, a first line "field:" (after YAML comments, `# ...`; or
+# comments only: an empty block), closed by "---" or "...". (Blank lines may be
+# in it, and a key may be quoted.)
+_YAML_BLOCK = re.compile(r"(?<=\n)[ \t]*\r?\n(---)[ \t]*\r?\n(?=(?:#[^\n]*\n)*(?:[\w-]+|\"[^\"\n]*\"|'[^'\n]*'):"
+                         r"|(?:#[^\n]*\n)+(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z))"
                          r"((?:.*\n)*?)"
                          r"(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -106,8 +108,8 @@ def metadata_blocks(body: str, body_line: int, file: str, searchable: str) -> tu
                                                    f"'field:'): {p.message}", hint=f"{p.hint}; or, if this is a rule "
                                                    "and a paragraph, leave a blank line after the '---'")
                                for p in error.problems]) from None
-        if isinstance(block.data, dict):
-            blocks.append(block)
+        if isinstance(block.data, dict) or block.data is None:  # (None: comments only, no fields)
+            blocks += [block] if block.data is not None else []
             body = body[:start] + re.sub(r"[^\n]", "", body[start:end]) + body[end:]
     return body, blocks[::-1]
 
