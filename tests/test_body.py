@@ -146,7 +146,11 @@ def test_pandocs_warnings_are_at_the_files_lines():
                    body_line=setting_line)
     found = sorted((w.line, w.message) for w in reading.warnings)
     assert found == [(10, "Pandoc: Duplicate link reference '[x]' at line 10 column 1"),
-                     (12, "this div (:::) is never closed: it holds the rest of the text")]
+                     (12, "this div (:::) is never closed: it holds the rest of the text (or of the quote or list "
+                          "item it is in)")]
+    # (in a quote Pandoc counts from the quote's start: test 9635 told the body's first line)
+    reading = read("First.\n\n> ::: {.fence}\n> that is\n> not closed\n\nokay\n", body_line=setting_line)
+    assert [w.line for w in reading.warnings] == [9]
 
 
 def test_a_tex_macro_definition_is_used_not_warned_of():

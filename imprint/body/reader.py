@@ -369,6 +369,17 @@ def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
     return files, ["--citeproc", "--csl=style.csl", "--bibliography=refs.json"]
 
 
+def _fence_line(source: Source, line: int | None) -> int | None:
+    """The line of a div's opening fence Pandoc told of: its line, or, when that holds
+    none (Pandoc counts the lines of a quote or a list item from its start), the
+    first fence written in a quote or a list item."""
+    lines = source.text.split("\n")
+    if line is not None and 0 <= line - source.first_line < len(lines) and ":::" in lines[line - source.first_line]:
+        return line
+    nested = next((n for n, text in enumerate(lines) if re.match(r"\s*(?:(?:>|[-*+]|\d+[.)])\s*)+:::", text)), None)
+    return source.first_line + nested if nested is not None else line
+
+
 def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[str, bibliography.Record],
               problems: list[Problem], warnings: list[Problem]) -> None:
     """Pandoc's warnings, told the way Imprint tells its own, at their lines."""
@@ -379,8 +390,9 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
         line = message.fields.get("line", (message.fields.get("openpos") or {}).get("line"))
         line = source.body_line(line) if isinstance(line, int) else None
         if message.type == "UnclosedDiv":
-            warnings.append(Problem(source.file, "this div (:::) is never closed: it holds the rest of the text",
-                                    line=line, hint="close it with a line of ::: where it ends"))
+            warnings.append(Problem(source.file, "this div (:::) is never closed: it holds the rest of the text "
+                                    "(or of the quote or list item it is in)", line=_fence_line(source, line),
+                                    hint="close it with a line of ::: where it ends"))
         elif message.type == "NoteDefinedButNotUsed":
             key = str(message.fields.get("key"))
             written = _note_definitions(source, key)
