@@ -185,12 +185,12 @@ def test_a_latex_label_given_twice_or_missing_is_an_error_at_its_line(folder):
 
 def test_latex_formatting_in_the_text_and_the_title_is_printed_as_it_reads(tmp_path):
     reading = read("The \\texttt{stella} package, \\textsc{SciPol}, \\textit{TESS}, \\url{example.org/a}, "
-                   "\\href{https://example.org}{site}, \\today and \\hspace{1em}.\n")
+                   "\\href{https://example.org}{site}, \\today and \\vspace{1em}.\n")
     epub, _ = both(reading)
     assert ("<code>stella</code> package, <span class=\"smallcaps\">SciPol</span>, <em>TESS</em>, "
             "<code>example.org/a</code>, <a href=\"https://example.org\">site</a>") in epub
     assert [w.message.split(":")[0] for w in reading.warnings] == ["raw tex is left out (\\today)",
-                                                                    "raw tex is left out (\\hspace{1em})"]
+                                                                    "raw tex is left out (\\vspace{1em})"]
     fields = render_fields([Field("title", "\\texttt{stella}: flares in \\textit{TESS} \\vspace{1em}", True, 2)],
                            file="a.md", lang="en", words=WORDS, root=tmp_path, deadline=deadline_in(30), warnings=(said := []))
     assert str(fields["title"]) == "<code>stella</code>: flares in <em>TESS</em>"
