@@ -1244,6 +1244,13 @@ def test_latex_spacing_in_a_sentence_is_a_space():
         assert "hi there, a b, 5\u202fkm and c d." in re.sub(" +", " ", html)
 
 
+def test_the_text_a_tex_macro_expands_to_is_printed():
+    """Pandoc's test 11253: `\\ifstrequal{hello}{hello}{TRUE}{FALSE}` expands to raw
+    TeX that is only text, "TRUE": it was left out with a warning."""
+    reading = read("\\ifstrequal{hello}{hello}{TRUE}{FALSE}\n\\ifstrequal{hello}{world}{TRUE}{FALSE}\n")
+    assert reading.warnings == () and "<p>TRUE FALSE</p>" in both(reading)[0]
+
+
 def test_inline_r_code_over_lines_is_told_at_its_line():
     """bookdown-demo's last lines: inline R code over three lines was told with no line."""
     reading = read("A book.\n\n`r if (knitr:::is_html_output()) '\n# References {-}\n'`\n")

@@ -246,6 +246,9 @@ function RawInline(raw)
   if math then
     return math
   end
+  if not raw.text:find("[\\{}$%%&#^_~]") and raw.text:find("%S") then
+    return pandoc.Inlines(raw.text)  -- (what a macro of the text expanded to: \ifstrequal{a}{a}{TRUE}{FALSE})
+  end
   return spacing(raw.text) or inline_text(raw.text)
 end
 
