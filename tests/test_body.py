@@ -1251,6 +1251,16 @@ def test_the_text_a_tex_macro_expands_to_is_printed():
     assert reading.warnings == () and "<p>TRUE FALSE</p>" in both(reading)[0]
 
 
+def test_a_raw_html_block_is_told_at_its_own_line_not_at_its_tag_in_code():
+    """Quarto's tables page: the warning for a ```{=html} block named the first
+    line where its tag was written, in inline code or an example code block; an
+    empty block (a shortcode was all of it) was told with no line and no text."""
+    reading = read("Put in the `<table>` element.\n\n```markdown\n<table>\n```\n\n```{=html}\n<table>\n"
+                   "  <tr><td>Cell</td></tr>\n</table>\n```\n\n```{=html}\n```\n\nText.\n")
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (7, "raw HTML is printed as text, not passed through: <table>")]
+
+
 def test_inline_r_code_over_lines_is_told_at_its_line():
     """bookdown-demo's last lines: inline R code over three lines was told with no line."""
     reading = read("A book.\n\n`r if (knitr:::is_html_output()) '\n# References {-}\n'`\n")

@@ -577,8 +577,8 @@ def raw_html(node: Node) -> str | None:
     which is not meant to be seen, and for raw content of other formats, which
     the editions leave out (structure.py says so)."""
     fmt, text = node["c"]
-    if fmt.lower() != "html" or re.fullmatch(r"\s*<!--.*-->\s*", text, re.S):
-        return None
+    if fmt.lower() != "html" or re.fullmatch(r"\s*(?:<!--.*-->\s*)?", text, re.S):  # (or nothing: a shortcode
+        return None  # that was all of a ```{=html} block, removed with its own warning)
     return text
 
 
