@@ -1258,7 +1258,7 @@ def test_a_raw_html_block_is_told_at_its_own_line_not_at_its_tag_in_code():
     reading = read("Put in the `<table>` element.\n\n```markdown\n<table>\n```\n\n```{=html}\n<table>\n"
                    "  <tr><td>Cell</td></tr>\n</table>\n```\n\n```{=html}\n```\n\nText.\n")
     assert [(w.line, w.message) for w in reading.warnings] == [
-        (7, "raw HTML is printed as text, not passed through: <table>")]
+        (8, "raw HTML is printed as text, not passed through: <table>")]
 
 
 def test_inline_r_code_over_lines_is_told_at_its_line():

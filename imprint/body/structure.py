@@ -479,10 +479,10 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         def by_text() -> int | None:  # (each lookup hands out the line it finds: only the one used is made)
             return self.source.take(first, code=True) if first else None
 
-        if fmt == "html" and node["t"] == "RawBlock" and first:  # (```{=html} fenced, else in the prose: not
-            line = self.source.take(re.compile(r"\{=\s*html\s*\}[^\n]*\n\s*" + re.escape(first)), code=True) \
-                or self.source.take(first) or by_text()  # the same tag written in code or inline code before)
-        elif fmt == "html":
+        if fmt == "html" and node["t"] == "RawBlock" and first:  # (```{=html} fenced, its first line; else in
+            fence = self.source.take(re.compile(r"\{=\s*html\s*\}[^\n]*\n[ \t]*" + re.escape(first)), code=True)
+            line = fence + 1 if fence else self.source.take(first) or by_text()  # the prose: not the same tag
+        elif fmt == "html":  # written in code or inline code before)
             line = by_text()
         elif node["t"] == "RawInline":  # (a TeX command in a sentence, not in a formula: its own words, else
             line = (first and self.source.take(first, math=False)) or by_text() \
