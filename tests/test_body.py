@@ -1261,6 +1261,21 @@ def test_a_raw_html_block_is_told_at_its_own_line_not_at_its_tag_in_code():
         (8, "raw HTML is printed as text, not passed through: <table>")]
 
 
+def test_quarto_s_table_column_widths_size_the_printed_columns():
+    """`: Caption {tbl-colwidths="[75,25]"}` (Quarto's tables page) was ignored, unsaid;
+    `false` drops the dashes' proportions; a list that does not fit is told."""
+    table = "| fruit | price |\n|-------|-------|\n| apple | 2.05  |\n\n: Fruit prices {tbl-colwidths=%s}\n"
+    epub, printed = both(read(table % '"[75,25]"'))
+    assert '<colgroup><col style="width: 75.0%"/><col style="width: 25.0%"/></colgroup>' in printed
+    assert "<colgroup>" not in epub  # (a reflowable book sizes its columns to the screen)
+    wide = ("| fruit | price |\n|" + "-" * 60 + "|" + "-" * 20 + "|\n| apple, the fruit that keeps doctors away, "
+            "as they say | 2.05 |\n\n: Prices%s\n")  # (a line past 72 characters: Pandoc gives the dashes' widths)
+    assert "<colgroup>" in both(read(wide % ""))[1] and "<colgroup>" not in both(read(wide % " {tbl-colwidths=false}"))[1]
+    reading = read("Text.\n\n" + table % '"[75]"')
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
+        (7, 'tbl-colwidths="[75]" is left out')]
+
+
 def test_inline_r_code_over_lines_is_told_at_its_line():
     """bookdown-demo's last lines: inline R code over three lines was told with no line."""
     reading = read("A book.\n\n`r if (knitr:::is_html_output()) '\n# References {-}\n'`\n")

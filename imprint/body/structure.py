@@ -86,6 +86,7 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.conditions()
     if steps.table_spans() | steps.listing_captions():
         steps.nodes, steps.order, _ = index(blocks)
+    steps.column_widths()
     steps.other_reference_lists()
     steps.chunk_figures()
     steps.ids()
@@ -353,6 +354,30 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
                         found = True
                         break
         return found
+
+    def column_widths(self) -> None:
+        """Quarto's `tbl-colwidths` on a table (`: Caption {tbl-colwidths="[75,25]"}`):
+        the print edition's column widths, in proportion (it was ignored, unsaid);
+        `false` or `auto`: none, whatever the pipe table's dashes say."""
+        for table in self.each("Table"):
+            value = attr_value(table, "tbl-colwidths")
+            if value is None:
+                continue
+            colspecs = table["c"][2]
+            numbers = re.findall(r"\d+(?:\.\d+)?", value)
+            if value.strip().lower() in ("false", "auto"):
+                table["c"][2] = [[align, {"t": "ColWidthDefault"}] for align, _ in colspecs]
+            elif value.strip().lower() == "true":
+                continue
+            elif re.fullmatch(r"\s*\[?\s*\d+(?:\.\d+)?(?:\s*,\s*\d+(?:\.\d+)?)*\s*\]?\s*", value) \
+                    and len(numbers) == len(colspecs) and sum(map(float, numbers)) > 0:
+                total = sum(map(float, numbers))
+                table["c"][2] = [[align, {"t": "ColWidth", "c": float(n) / total}]
+                                 for (align, _), n in zip(colspecs, numbers)]
+            else:
+                self.warn(self.source.take(re.compile(r"tbl-colwidths\s*=")),
+                          f"tbl-colwidths=\"{value}\" is left out: it gives no width for each of the table's "
+                          f"{len(colspecs)} columns", hint=f"give {len(colspecs)} numbers: tbl-colwidths=\"[60,40]\"")
 
     def listing_captions(self) -> bool:
         """pandoc-crossref's listing captions written as a table's (its
