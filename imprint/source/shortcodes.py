@@ -137,7 +137,8 @@ class Expander:
         if name not in ("meta", "var"):
             self.warnings.append(Problem(
                 file, f"removed the shortcode {written}: Imprint expands only {{{{< meta >}}}}, {{{{< var >}}}}"
-                      + (", {{< pagebreak >}}, {{< kbd >}}, {{< video >}} and {{< embed >}}" if field is None else ""),
+                      + (" in code and raw blocks" if in_code else ", {{< pagebreak >}}, {{< kbd >}}, {{< video >}} "
+                         "and {{< embed >}}" if field is None else ""),
                 line=line, field=field,
                 hint="write what it stands for into the text, or remove it (escape it as "
                      "{{{< ... >}}} to print it)"))
