@@ -248,6 +248,18 @@ def make_url_fetcher(*roots: Path):
     return ConfinedURLFetcher(), Refused
 
 
+def alive(pid: int) -> bool:
+    """Whether the process `pid` runs (another user's counts as running): a temporary
+    folder named after it is still its (building/stages.py, body/pandoc.py)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # (another user's process: alive, not ours to judge)
+    return True
+
+
 def locked(path: Path) -> bool:
     """Whether a process holds a lock (flock) on the file, now: a claim of a sibling
     worker's (body/pandoc.py), a build's hand-over folder (building/handoff.py)."""

@@ -101,12 +101,9 @@ class Source:
         if self._keys is None:
             self._keys = defaultdict(list)
             for match in _CITATION.finditer(self._searchable):
-                found = match.group(1) or match.group(2)
                 line = self.line(match.start())
-                self._keys[found].append(line)
-                stripped = found.rstrip(".,;:?!/~-+&%$#<>")
-                if stripped != found:
-                    self._keys[stripped].append(line)
+                for found in _written_keys(match):
+                    self._keys[found].append(line)
             for start, keys in tex_citations(self._searchable):  # (\cite{a,b}: rawtex.lua reads it)
                 for found in keys:
                     self._keys[found].append(self.line(start))
@@ -148,6 +145,18 @@ _ATTRIBUTES_ID = re.compile(r"\{[^{}\n]*?#([^\s}#]+)")
 _SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
 _TEX_CITATION = re.compile(r"\\(?:[Cc]ite[pt]?|citealp|[Pp]arencite|[Tt]extcite|[Aa]utocite)\*?"
                            r"(?:\s*\[[^\]\n]{0,300}\]){0,2}\s*\{([^{}\n]{1,1000})\}")  # (as rawtex.lua's CITES)
+
+
+def citation_keys(text: str) -> list[str]:
+    """The keys `@key` and `@{key}` in a text, each also without the punctuation
+    that may follow it (Pandoc's reading decides which is meant)."""
+    return [key for match in _CITATION.finditer(text) for key in _written_keys(match)]
+
+
+def _written_keys(match: re.Match) -> tuple[str, ...]:
+    found = match.group(1) or match.group(2)
+    stripped = found.rstrip(".,;:?!/~-+&%$#<>")
+    return (found, stripped) if stripped != found else (found,)
 
 
 def without_formulas(text: str) -> str:

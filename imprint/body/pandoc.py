@@ -37,9 +37,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from ..building.stages import alive
 from ..errors import InternalError, SourceError
-from ..files import locked
+from ..files import alive, locked
 
 VERSION = "3.9"
 CACHE = Path(".imprint-cache") / "pandoc"  # under the project's root

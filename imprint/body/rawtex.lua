@@ -310,11 +310,15 @@ end
 -- Lines of TeX of which some are a page break alone (`\pagebreak`, then
 -- `\appendix` on the next line): the breaks made, the other lines read as a
 -- block of their own (else left raw: told); nil if no line is a break.
+local function is_break(line)
+  local command = line:match("^%s*\\(%a+)%s*$")
+  return command ~= nil and BREAKS[command] == true
+end
+
 local function breaks_apart(text)
   local lines, found = {}, false
   for line in (text .. "\n"):gmatch("([^\n]*)\n") do
-    local command = line:match("^%s*\\(%a+)%s*$")
-    found = found or (command ~= nil and BREAKS[command] == true)
+    found = found or is_break(line)
     table.insert(lines, line)
   end
   if not found then
@@ -329,8 +333,7 @@ local function breaks_apart(text)
     end
   end
   for _, line in ipairs(lines) do
-    local command = line:match("^%s*\\(%a+)%s*$")
-    if command and BREAKS[command] then
+    if is_break(line) then
       flush()
       blocks:insert(page_break())
     elseif line:match("%S") then

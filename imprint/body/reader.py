@@ -373,11 +373,12 @@ def _fence_line(source: Source, line: int | None) -> int | None:
     """The line of a div's opening fence Pandoc told of: its line, or, when that holds
     none (Pandoc counts the lines of a quote or a list item from its start), the
     first fence written in a quote or a list item."""
-    lines = source.text.split("\n")
-    if line is not None and 0 <= line - source.first_line < len(lines) and ":::" in lines[line - source.first_line]:
+    if line is not None and line in source.lines_of(":::"):
         return line
-    nested = next((n for n, text in enumerate(lines) if re.match(r"\s*(?:(?:>|[-*+]|\d+[.)])\s*)+:::", text)), None)
-    return source.first_line + nested if nested is not None else line
+    return source.first(_NESTED_FENCE) or line
+
+
+_NESTED_FENCE = re.compile(r"^[ \t]*(?:(?:>|[-*+]|\d+[.)])[ \t]*)+:::", re.M)
 
 
 def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[str, bibliography.Record],

@@ -28,7 +28,7 @@ from .ast import TEXTS, Node, annotate, attr, attr_value, index, note, stringify
 from .chapters import Heading
 from .html import raw_html
 from .links import Links
-from .locate import Source
+from .locate import Source, citation_keys
 from .notes import Notes
 from .numbering import Label, Numbering
 from .quarto_divs import QuartoDivs, block_lists
@@ -521,7 +521,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             if raw_html(node) is not None:  # (a comment is not meant to be seen: left out)
                 self.raw_html.setdefault(line, []).append(first)
                 self.raw_cited.setdefault(line, []).extend(
-                    key for key in _CITED.findall(text) if key in self.context.references)
+                    key for key in citation_keys(text) if key in self.context.references)
             return
         if fmt in ("latex", "tex") and _only_macros(text):
             return  # (Pandoc has applied its macros to the formulas: nothing of it is lost)
@@ -535,9 +535,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
 # -- helpers
 
 # The HTML elements that hold Markdown an author meant read (Pandoc reads it, with
-# its markdown_in_html_blocks: Imprint prints raw HTML as text); a citation in it.
+# its markdown_in_html_blocks: Imprint prints raw HTML as text).
 _HOLDER = re.compile(r"<(?:div|p|section|article|aside|figure|blockquote|details|center)\b", re.I)
-_CITED = re.compile(r"(?<![\w.])@([\w][\w:.#$%&\-+?<>~/]*[\w])")
 
 # The formats of Quarto's conditions each edition is (epub is one of Quarto's html outputs).
 _EPUB_FORMATS = frozenset(("epub", "epub2", "epub3", "html", "html4", "html5"))

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..files import alive
+
 PREFIX = "imprint-stage-"
 _file: Path | None = None  # this process's unit's stage file, while it runs one
 _stages: list[str] = []  # the stages this process's unit is in, innermost last
@@ -79,17 +81,6 @@ def sweep() -> None:
         pid = name[len(PREFIX):].split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
             forget(folder / name)
-
-
-def alive(pid: int) -> bool:
-    """Whether the process `pid` runs (another user's counts as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # (another user's process: alive, not ours to judge)
-    return True
 
 
 def forget(path: Path) -> None:
