@@ -237,6 +237,29 @@ def test_stage_files_of_builds_killed_outright_are_swept(tmp_path, monkeypatch):
 # -- an article's print jobs handed over between its two parts (building/handoff.py)
 
 
+def test_handoff_folders_of_builds_killed_outright_are_swept(tmp_path, monkeypatch):
+    """A build killed outright leaves its hand-over folder (its name ends in
+    mkdtemp's random letters): the next local pool removes those whose lock no
+    process holds, and keeps a live build's and anything else."""
+    import tempfile
+
+    from imprint.building import handoff
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / "imprint-handoff-4242-k3x9q1ab"
+    dead.mkdir()
+    (dead / handoff.LOCK).touch()
+    (dead / "seed.jobs").write_bytes(b"")
+    other = tmp_path / "imprint-other-4242-k3x9q1ab"
+    other.mkdir()
+    live = handoff.open_folder()
+    try:
+        handoff.sweep()
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
+    finally:
+        handoff.close_folder(live)
+
+
 def _recording_prepare(monkeypatch, log: Path) -> None:
     """prepare(), writing the editions it reads for into `log`, a line a call (in
     the forked workers too: they inherit the patch)."""

@@ -57,7 +57,7 @@ def sweep() -> None:
     """Remove the folders of builds that ended without removing them (killed
     outright): those whose lock no process holds (a process id may be another's in
     another container sharing the temporary folder; a held lock is a live build)."""
-    for folder in Path(tempfile.gettempdir()).glob(PREFIX.format(pid="*")):
+    for folder in Path(tempfile.gettempdir()).glob(PREFIX.format(pid="*") + "*"):
         if folder not in _held_by_this_build and not locked(folder / LOCK):
             shutil.rmtree(folder, ignore_errors=True)
 
