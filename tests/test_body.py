@@ -33,12 +33,12 @@ NOTE_CALLS = Theme(REPO, REPO / "styles").macros("note-calls.html.j2")
 SCRATCH = Path(tempfile.mkdtemp(prefix="imprint-test-body-"))  # (a project's root: Pandoc's answers are kept there)
 
 
-def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = SCRATCH, words=None, **more):
+def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = SCRATCH, words=None, note_calls=NOTE_CALLS,
+         **more):
     setting = Setting(file="article.md", body=text, body_line=more.pop("body_line", 1), lang=lang,
                       words={**(words or WORDS), "quotes": quotes}, root=folder, folder=folder,
-                      deadline=deadline_in(30), dialects=(EPUB, PRINT), style=more.pop("style", None),
-                      note_calls=more.pop("note_calls", NOTE_CALLS), **more)
-    body, warnings, _ = start_body(setting).result()
+                      deadline=deadline_in(30), dialects=(EPUB, PRINT), style=more.pop("style", None), **more)
+    body, warnings, _ = start_body(setting).result(note_calls)
     return Reading(body, warnings)
 
 

@@ -383,6 +383,31 @@ def test_a_print_stylesheet_loading_from_elsewhere_is_an_error_at_its_line(tmp_p
     assert "error: styles/css/more.css:2: refused to load HTTPS://example.org/more.css (@import)" in err
 
 
+def test_a_worker_trusts_the_builds_check_of_a_stylesheet_only_for_the_same_text(tmp_path, monkeypatch):
+    """The build checks epub.css before its units run; the theme it sends a worker
+    carries that check, by the stylesheet's text: the worker does not parse it
+    again, unless the text changed meanwhile (then it is checked, and refused)."""
+    import pickle
+
+    from imprint.theme import Theme, stylesheets
+
+    root = make_project(tmp_path / "project", REPO / "source")
+    parsed: list[str] = []
+    check = stylesheets.check_stylesheet
+    monkeypatch.setattr(stylesheets, "check_stylesheet", lambda *a: parsed.append(a[1].name) or check(*a))
+    theme = Theme(root, root / "styles")
+    theme.stylesheet("epub.css")
+    received = pickle.loads(pickle.dumps(theme))  # (as a worker receives it)
+    assert received is not theme and parsed == ["epub.css"]
+    received.stylesheet("epub.css")
+    assert parsed == ["epub.css"]
+    css = root / "styles" / "css" / "epub.css"
+    css.write_text('@import url("https://fonts.example.org/css");\n' + css.read_text())
+    with pytest.raises(StyleError, match="refused to load"):
+        received.stylesheet("epub.css")
+    assert parsed == ["epub.css"] * 2
+
+
 def test_a_stylesheet_with_data_urls_and_fragments_is_shipped(tmp_path, capsys):
     root = make_project(tmp_path / "project", REPO / "source")
     css = root / "styles" / "css" / "epub.css"

@@ -80,7 +80,6 @@ class Setting:
     words_for: Callable[[str], Mapping[str, Any]] | None = None  # any language's words (styles/locales)
     cited_fields: tuple[Field, ...] = ()  # Markdown fields that cite (an abstract may): read with the body
     formula_cache: Path | None = None  # where formulas converted and drawn are kept (formulas.cache_folder)
-    note_calls: Any = None  # how the text calls its notes: styles/templates/note-calls.html.j2's macros
     # The print editions are made at the same time in another part of the build
     # (units.split): this part draws the formulas too, from the last, into the cache.
     drawing_alongside: bool = False
@@ -163,15 +162,16 @@ class BodyReading:
         """Stop the reading (a problem elsewhere ended the unit)."""
         self.running.cancel()
 
-    def result(self) -> tuple[Body, tuple[Problem, ...], dict[str, Markup]]:
-        """The body, rendered, its warnings, and the fields read with it (those that
-        cite, rendered); every problem raised at once."""
+    def result(self, note_calls: Any = None) -> tuple[Body, tuple[Problem, ...], dict[str, Markup]]:
+        """The body, rendered (its notes called by `note_calls`, the macros of
+        styles/templates/note-calls.html.j2: Theme.macros), its warnings, and the
+        fields read with it (those that cite, rendered); every problem raised at once."""
         if "$" in self.text and (self.setting.drawing_alongside or PRINT in self.setting.dialects):
             formulas.preload()  # (while Pandoc reads: loaded after, it kept the drawing waiting 0.15 s)
         with stage("reading its text with Pandoc" + (" (and formatting its citations)" if self.records else "")):
             output, messages = self._read()
         with stage("checking and rendering its text"):
-            return self._rendered(output, messages)
+            return self._rendered(output, messages, note_calls)
 
     def _read(self) -> tuple[bytes, list[pandoc.Message]]:
         try:
@@ -180,7 +180,7 @@ class BodyReading:
             raise SourceError(self.problems + [Problem(self.setting.file, f"Pandoc could not read the text: {error}",
                                                        line=self.setting.body_line)]) from None
 
-    def _rendered(self, output: bytes, messages: list[pandoc.Message]
+    def _rendered(self, output: bytes, messages: list[pandoc.Message], note_calls: Any
                   ) -> tuple[Body, tuple[Problem, ...], dict[str, Markup]]:
         setting, text, problems, source = self.setting, self.text, list(self.problems), self.source
         try:
@@ -223,7 +223,7 @@ class BodyReading:
         warnings += _report_formulas(analysis.math, setting)
         if os.environ.get("IMPRINT_CITEPROC_DUMP") and self.records and setting.style is not None:
             _dump_body_job(setting, self.records, blocks, document["meta"].get("imprint-written-order"))
-        body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes)
+        body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes, note_calls)
         for node in walk([meta]) if meta is not None else ():
             if node["t"] == "Cite":
                 for key in (c["citationId"] for c in node["c"][0]
@@ -445,7 +445,10 @@ def _tex_filters(texts: Sequence[str], files: dict[str, bytes]) -> list[str]:
     text of the 250 formulas reads in 0.10 s with neither, 0.20 s with both."""
     names = [name for name, needed in (
         ("labels.lua", any(_HTML_LABEL in text for text in texts)),
-        ("rawtex.lua", any(_TEX_COMMAND.search(without_formulas(text)) for text in texts))) if needed]
+        # (a command outside the formulas is one in the text: a formula never opens right
+        # after a backslash; most texts have none, and are not searched twice)
+        ("rawtex.lua", any(_TEX_COMMAND.search(text) and _TEX_COMMAND.search(without_formulas(text))
+                           for text in texts))) if needed]
     for name in names:
         files[name] = (HERE / name).read_bytes()
     return [f"--lua-filter={name}" for name in names]
@@ -672,7 +675,7 @@ def _highlight(nodes: list[Node], setting: Setting) -> Problem | None:
 
 
 def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hanging: bool, setting: Setting,
-          quotes: str) -> tuple[Body, Callable[[str], str]]:
+          quotes: str, note_calls: Any) -> tuple[Body, Callable[[str], str]]:
     """The body in chapters, its notes and reference list; and how its links'
     targets were renamed (for the fields read with it)."""
     headings = {id(node): heading for node, heading in analysis.headings}
@@ -693,7 +696,7 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
         return str(setting.words_for(lang)["quotes"]) if setting.words_for else quotes
 
     renderers = {d: Renderer(d, setting.lang, quotes, heading_offset=0 if d == EPUB else 1, link_ids=link_ids,
-                             quotes_of=quotes_of, note_calls=setting.note_calls) for d in setting.dialects}
+                             quotes_of=quotes_of, note_calls=note_calls) for d in setting.dialects}
     made = {note(n)["number"]: (line, bool(note(n).get("citation"))) for n, line in analysis.notes}
     chapters: list[Chapter] = []
     notes: dict[int, Note] = {}

@@ -5,6 +5,7 @@ references formatted, its words looked up, its dates fixed. Templates read nothi
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,7 +24,7 @@ from ..body.references import Line, format_references
 from ..body.references import start as start_references
 from ..source.record import build_record, full_title
 from ..settings import Settings
-from ..editions import DEFAULT, E_READER, EDITIONS
+from ..editions import DEFAULT, E_READER, EDITIONS, writing_modules
 from ..errors import Problem, SourceError, StyleError, UserError
 from ..source.model import STATEMENTS, Affiliation, Article, Author
 from ..theme import Theme, renamed_style
@@ -143,6 +144,14 @@ def dialects(article: Article, settings: Settings) -> tuple[str, ...]:
     return tuple(dialect for dialect, wanted in ((EPUB, read), (PRINT, printed)) if wanted)
 
 
+def _load_writing(theme: Theme, settings: Settings) -> Any:
+    """What writing the editions needs loaded (writing_modules), and the macros
+    that call the body's notes (styles/templates/note-calls.html.j2)."""
+    for module in writing_modules(settings.formats or DEFAULT):
+        importlib.import_module(module)
+    return theme.macros(NOTE_CALLS)
+
+
 def prepare(article: Article, theme: Theme, settings: Settings, print_alongside: bool = False,
             lines_ahead: Mapping[str, Line] | None = None,
             meanwhile: Callable[[Mapping[str, Markup]], None] | None = None,
@@ -174,7 +183,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         extensions=article.markdown_extensions, prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}
         if article.translation else {}, words_for=theme.strings, formula_cache=cache_folder(settings.root),
-        note_calls=theme.macros(NOTE_CALLS), drawing_alongside=print_alongside, share_formulas=share_formulas)
+        drawing_alongside=print_alongside, share_formulas=share_formulas)
     # Three Pandoc runs at once: the body (the longest), the front matter's Markdown,
     # then the article's own "For citation" line, which needs its title as text.
     # A field that cites (an abstract may) is read with the body, by its citeproc.
@@ -198,9 +207,10 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
             formatting = _start_reference(article, rendered, style, t, setting, problems, lines_ahead)
         if meanwhile is not None and reading is not None and not problems:
             meanwhile(rendered)
+        note_calls = _load_writing(theme, settings) if reading is not None else None  # (while Pandoc reads)
         try:
             if reading is not None:
-                body, warnings, more = reading.result()
+                body, warnings, more = reading.result(note_calls)
                 reading = None
                 rendered = {**rendered, **more}
         except UserError as error:

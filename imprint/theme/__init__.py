@@ -10,6 +10,7 @@ Markup produced by body/html.py and source/record.py, which escape it themselves
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -95,7 +96,9 @@ class Theme:
         self.path = (project,) if len(styles_path(styles_dir)) == 1 else (project, IMPRINT_STYLES)
         self._strings: dict[str, Mapping[str, Any]] = {}
         self._marks: Mapping[str, str] | None = None  # (styles/locales/quotation-marks.yaml, read once)
-        self._checked: set[tuple[Path, str | None]] = set()  # stylesheets found to load nothing they may not
+        # Stylesheets found to load nothing they may not, by their text: sent with the
+        # theme, so that a worker does not parse again what the build checked.
+        self._checked: set[tuple[Path, str | None, str]] = set()
         # This theme among the ones sent to workers: a worker keeps the one it made
         # for it (its Jinja environment, templates, words) for the build's next units.
         self.token = token or f"{os.getpid()}-{time.time_ns()}-{id(self)}"
@@ -118,7 +121,7 @@ class Theme:
         are where the worker's Imprint is), once per build (`token`): each unit of
         the build gets the same one, with the templates it compiled and the words
         it read."""
-        return (_received, (self.root, self.dir, self.token))
+        return (_received, (self.root, self.dir, self.token, frozenset(self._checked)))
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -327,14 +330,15 @@ class Theme:
         return resolved
 
     def _check_stylesheet(self, entry: StylesDir, path: Path, css: str, shipped_to: str | None) -> None:
-        if (path, shipped_to) in self._checked:  # (once per build: units share the theme)
+        checked = (path, shipped_to, hashlib.sha256(css.encode()).hexdigest())  # (once a build and text)
+        if checked in self._checked:
             return
         from .stylesheets import check_stylesheet
 
         problems = check_stylesheet(entry.root, path, css, shipped_to)
         if problems:
             raise StyleError(problems)
-        self._checked.add((path, shipped_to))
+        self._checked.add(checked)
 
     def _stylesheet(self, name: str) -> tuple[StylesDir, Path]:
         found = self.find(CSS, name)
@@ -464,11 +468,13 @@ class _GuardedMacros:
 _RECEIVED: dict[tuple[Path, Path, str], Theme] = {}  # in a worker: the themes sent to it (the last few)
 
 
-def _received(root: Path, styles_dir: Path, token: str) -> Theme:
-    """The theme a build sent, made once in this process for all the build's units."""
+def _received(root: Path, styles_dir: Path, token: str, checked: frozenset = frozenset()) -> Theme:
+    """The theme a build sent, made once in this process for all the build's units
+    (with the stylesheets the build had checked)."""
     key = (root, styles_dir, token)
     if key not in _RECEIVED:
         if len(_RECEIVED) >= 8:  # (a Dask worker serves build after build)
             _RECEIVED.pop(next(iter(_RECEIVED)))
         _RECEIVED[key] = Theme(root, styles_dir, token)
+    _RECEIVED[key]._checked |= checked
     return _RECEIVED[key]
