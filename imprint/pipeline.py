@@ -244,10 +244,10 @@ def prepare_articles(loaded: LoadResult, theme: Theme, settings: Settings, repor
         try:
             manuscript = prepare(article, theme, settings)  # finds the body's problems too
         except UserError as error:
-            report.problems.extend(error.problems)
-            report.warnings.extend(error.warnings)
+            report.problems.extend(article.placed(error.problems))
+            report.warnings.extend(article.placed(error.warnings))
             continue
-        report.warnings.extend(manuscript.warnings)
+        report.warnings.extend(article.placed(manuscript.warnings))
         if loaded.ok(article.slug):
             manuscripts[article.slug] = manuscript
     return manuscripts

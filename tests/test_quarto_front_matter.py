@@ -477,7 +477,8 @@ def test_other_shortcodes_are_removed_with_a_warning():
             "{{< embed >}}")
     assert [(w.line, w.message) for w in expander.warnings] == [
         (10, "removed the shortcode {{< lipsum 2 >}}: " + only),
-        (11, "removed the shortcode {{< include _intro.qmd >}}: " + only),
+        (11, "removed {{< include _intro.qmd >}}: an include stands on a line of its own, with empty lines around "
+             "it (as Quarto reads it), not within a paragraph or a list item"),  # (one on its own line: includes.py)
         (12, "removed the shortcode {{< env HOME >}}: " + only),
     ]
 

@@ -75,21 +75,29 @@ def build_article(manuscript: Manuscript | Article, context: Context, printed: b
     ahead (prepare()). `handoff`: the build's folder through which the READER part
     hands the print editions' jobs to the PRINT part (building/handoff.py)."""
     settings = context.settings
-    slug = manuscript.slug if isinstance(manuscript, Article) else manuscript.article.slug
+    article = manuscript if isinstance(manuscript, Article) else manuscript.article
     handing = handoff is not None and part != WHOLE and _hands_over(manuscript, printed, settings)
     if handing and part == PRINT:
         handed = _print_handed(manuscript, context, handoff)
         if handed is not None:
-            return handed  # (else the jobs did not come: read here, as a part did before)
+            return _placed(handed, article)  # (else the jobs did not come: read here, as a part did before)
     try:
-        giving = Giving(handoff, slug) if handing and part == READER else None
+        giving = Giving(handoff, article.slug) if handing and part == READER else None
     except OSError:  # (the folder gone: each part reads the article itself)
         giving = None
     try:
-        return _article_files(manuscript, context, printed, part, lines_ahead, giving)
+        return _placed(_article_files(manuscript, context, printed, part, lines_ahead, giving), article)
     finally:
         if giving is not None:
             giving.close()
+
+
+def _placed(result: Result, article: Article) -> Result:
+    """The result's problems at their own files and lines (its body includes others)."""
+    if article.body_lines is None:
+        return result
+    return replace(result, problems=article.placed(result.problems),
+                               warnings=article.placed(result.warnings))
 
 
 def _article_files(manuscript: Manuscript | Article, context: Context, printed: bytes | None, part: str,
@@ -323,6 +331,7 @@ def inputs(manuscript: Manuscript, theme: Theme) -> tuple[Path, ...]:
     the publication file (which every unit depends on)."""
     article = manuscript.article
     found = [article.path, *article.bibliography, *(a.image.path for a in manuscript.body.assets),
+             *(article.body_lines.files if article.body_lines else ()),
              article.path.parent / "_quarto.yml", article.path.parent / "_variables.yml",  # (Quarto's, if there)
              article.path.parent / "pandoc-crossref.yaml"]
     if article.cover_image:

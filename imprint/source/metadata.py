@@ -22,6 +22,7 @@ from ..errors import Problem
 from ..files import display, within
 from .frontmatter import Located, format_path
 from .images import check_cover, load_image
+from .includes import BodyLines
 from .model import (
     PAPERS,
     Affiliation,
@@ -101,7 +102,7 @@ class ArticleBuilder:
             return {**default, **own}
         return own if own is not None else default
 
-    def build(self, slug: str, path: Path, body: str, body_line: int) -> Article:
+    def build(self, slug: str, path: Path, body: str, body_line: int, body_lines: BodyLines | None = None) -> Article:
         self._check_aliases()
         return Article(
             slug=slug,
@@ -115,6 +116,7 @@ class ArticleBuilder:
             base_url=self.defaults.data.get("base-url") if self.defaults is not None else None,
             variables=frozen(self.variables or {}),
             where=ReadOnlyDict(self._where()),
+            body_lines=body_lines,
         )
 
     # -- the declared fields

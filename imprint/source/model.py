@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from .readonly import ReadOnlyDict
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import quote
 
+from ..errors import Problem
+from .includes import BodyLines, placed
 from .schema import (
     AUTHOR_NOTES,
     AUTHORS,
@@ -475,6 +477,12 @@ class Article(_Placed):
     folio: int = 1  # the number printed on its first page (its first page in the issue)
     # Where each front matter field was written: (file, line), for later messages.
     where: Mapping[str, tuple[str, int | None]] = field(default_factory=lambda: ReadOnlyDict({}))
+    # Where the body's lines were written, when it includes other files (Quarto's
+    # {{< include >}}): a problem found at a line of the body is told there (place()).
+    body_lines: BodyLines | None = None
+
+    def placed(self, problems: Iterable[Problem]) -> tuple[Problem, ...]:
+        return placed(problems, self.body_lines)
 
 
 def csl_variables(article: Article) -> dict[str, Any]:

@@ -11,9 +11,10 @@ in a fenced code block marked `shortcodes=false`
 In the body, `{{< pagebreak >}}` breaks the printed page, `{{< kbd Ctrl-C >}}`
 prints its keys and `{{< video https://... >}}` its address, a link; the words of the
 fancy-text extension (`{{< latex >}}`: LaTeX, `{{< ldots >}}`: …) are printed in the
-front matter and the text. Any other shortcode (`{{< include ... >}}`, `{{< env ... >}}`)
-is removed with a warning: Imprint has no such content to put there, and a build
-never depends on the environment. A key that names nothing is an error (Quarto
+front matter and the text. `{{< include file >}}` on a line of its own was replaced by
+the file before (includes.py). Any other shortcode (`{{< env ... >}}`, an include
+within a line) is removed with a warning: Imprint has no such content to put there,
+and a build never depends on the environment. A key that names nothing is an error (Quarto
 prints `?meta:key`). A value is inserted as written (Markdown stays Markdown),
 its line breaks joined with spaces: the text keeps its lines, so that every line
 number after it is still right.
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from ..errors import Problem
 from .frontmatter import Located, format_path
@@ -40,6 +41,25 @@ MAX_DEPTH = 10  # a value that names another, which names another...
 # bring (its fancy-text.lua: what it prints where a format has no typesetting of them).
 FANCY_TEXT = {"latex": "LaTeX", "tex": "TeX", "bibtex": "BibTeX", "ldots": "…", "vdots": "⋮", "ddots": "⋱",
               "pct": "%"}
+
+def fenced_lines(lines: Iterable[str]) -> Iterator[tuple[str, bool, bool]]:
+    """Each line of a Markdown text; whether shortcodes are expanded in it (not in a
+    fenced code block marked shortcodes=false, nor on its fences); whether it is in
+    a code block (its opening fence included)."""
+    fence: tuple[str, bool] | None = None
+    for line in lines:
+        opened = FENCE.match(line.rstrip("\r\n"))
+        if fence is None:
+            if opened:
+                fence = (opened.group("fence"), bool(NO_SHORTCODES.search(opened.group("info"))))
+            skip = fence is not None and fence[1]
+        else:
+            skip, mark = fence[1], fence[0]
+            if opened and opened.group("fence")[0] == mark[0] and len(opened.group("fence")) >= len(mark) \
+                    and not opened.group("info").strip():
+                fence = None
+        yield line, not skip, fence is not None
+
 
 class Unknown(Exception):
     """A key that names nothing (or a value that is not one text)."""
@@ -76,21 +96,10 @@ class Expander:
             return text
         if not code_aware:
             return self._expand_span(text, 0, file, line_at, field, ())
-        parts, position, fence = [], 0, None
-        for line in text.splitlines(keepends=True):
-            opened = FENCE.match(line.rstrip("\r\n"))
-            if fence is None:
-                if opened:
-                    fence = (opened.group("fence"), bool(NO_SHORTCODES.search(opened.group("info"))))
-                skip = fence is not None and fence[1]
-            else:
-                skip = fence[1]
-                mark = fence[0]
-                if opened and opened.group("fence")[0] == mark[0] and len(opened.group("fence")) >= len(mark) \
-                        and not opened.group("info").strip():
-                    fence = None
-            parts.append(line if skip or "{{" not in line
-                         else self._expand_span(line, position, file, line_at, field, (), in_code=fence is not None))
+        parts, position = [], 0
+        for line, expanded, in_code in fenced_lines(text.splitlines(keepends=True)):
+            parts.append(line if not expanded or "{{" not in line
+                         else self._expand_span(line, position, file, line_at, field, (), in_code=in_code))
             position += len(line)
         return "".join(parts)
 
@@ -134,6 +143,12 @@ class Expander:
             return f"<{words[1]}>"
         if name in FANCY_TEXT and len(words) == 1 and not in_code:
             return FANCY_TEXT[name]
+        if name == "include" and prose:
+            self.warnings.append(Problem(
+                file, f"removed {written}: an include stands on a line of its own, with empty lines around it "
+                      "(as Quarto reads it), not within a paragraph or a list item", line=line,
+                hint="put it on a line of its own, between empty lines"))
+            return ""
         if name not in ("meta", "var"):
             self.warnings.append(Problem(
                 file, f"removed the shortcode {written}: Imprint expands only {{{{< meta >}}}}, {{{{< var >}}}}"

@@ -1,0 +1,137 @@
+"""Quarto's {{< include file >}} (imprint/source/includes.py): the file's text in
+place of the shortcode's line, as Quarto pastes it (quarto.org/docs/authoring/
+includes.html), and every problem told at the line of the file it is in."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from imprint.cli import main
+from imprint.errors import Problem
+from imprint.settings import Settings
+from imprint.source.includes import BodyLines, Run
+from imprint.source.project import load_project
+
+ARTICLE = """---
+title: Including
+lang: en
+date: 2024-01-01
+author:
+  - name: A. Writer
+---
+
+The first paragraph.
+
+{{< include _methods.qmd >}}
+
+```python
+{{< include _demo.py >}}
+```
+
+After the includes [@after].
+
+{{{< include _methods.qmd >}}}
+"""
+
+METHODS = """## Methods
+
+Methods, first line.
+A second line [@inside].
+
+{{< include /_shared/_note.md >}}
+"""
+
+
+@pytest.fixture(autouse=True)
+def plain(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def run_cli(root: Path, *args: str, capsys) -> tuple[int, str, str]:
+    code = main(["build", "-C", str(root), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def project(tmp_path: Path, article: str = ARTICLE) -> Path:
+    folder = tmp_path / "source" / "a"
+    folder.mkdir(parents=True)
+    (folder / "article.md").write_text(article, encoding="utf-8")
+    (folder / "_methods.qmd").write_text(METHODS, encoding="utf-8")
+    (folder / "_demo.py").write_text('print("shown as code")\n', encoding="utf-8")
+    (tmp_path / "source" / "_shared").mkdir()
+    (tmp_path / "source" / "_shared" / "_note.md").write_text("A shared note [@shared].\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_the_included_texts_are_read_in_place_and_each_problem_told_in_its_own_file(tmp_path, capsys):
+    """An include in the text and one in a code block (Quarto's way to show a
+    script), one within an included file with a path from the project's root
+    (source/, with no _quarto.yml beside the article), and an escaped one printed
+    as written; the citations that cite nothing are told in the three files, at
+    their own lines, and the article's after the includes at its own line too."""
+    root = project(tmp_path)
+    loaded = load_project(Settings.for_project(root, environ={}))
+    article = loaded.project.articles[0]
+    assert "Methods, first line." in article.body and 'print("shown as code")' in article.body
+    assert "A shared note" in article.body and "{{< include _methods.qmd >}}" in article.body  # (the escaped one)
+    code, _, err = run_cli(root, "--formats", "epub", capsys=capsys)
+    assert code == 2
+    assert "source/a/_methods.qmd:4: the citation @inside" in err
+    assert "source/_shared/_note.md:1: the citation @shared" in err
+    assert "source/a/article.md:17: the citation @after" in err
+
+
+def test_an_included_text_is_in_the_edition_and_a_change_to_it_rebuilds(tmp_path, capsys):
+    root = project(tmp_path)
+    for name in ("article.md", "_methods.qmd"):
+        path = root / "source" / "a" / name
+        path.write_text(path.read_text().replace(" [@inside]", "").replace(" [@after]", ""))
+    note = root / "source" / "_shared" / "_note.md"
+    note.write_text("A shared note.\n")
+    code, _, err = run_cli(root, "--formats", "epub", capsys=capsys)
+    assert code == 0, err
+    epub = root / "dist" / "a" / "a.epub"
+    with zipfile.ZipFile(epub) as book:
+        text = " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    assert "Methods, first line." in text and "A shared note." in text and "shown as code" in text
+    assert "{{&lt; include _methods.qmd &gt;}}" in text and "{{&lt; include _demo.py" not in text
+    assert "up to date" in run_cli(root, "--formats", "epub", capsys=capsys)[1]
+    note.write_text("A shared note, changed.\n")
+    code, out, _ = run_cli(root, "--formats", "epub", capsys=capsys)
+    assert code == 0 and "up to date" not in out
+    with zipfile.ZipFile(epub) as book:
+        assert any("changed." in book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+
+
+def test_a_file_that_cannot_be_included_is_an_error_at_its_shortcode(tmp_path, capsys):
+    outside = tmp_path / "outside.md"
+    outside.write_text("Not the project's.\n")
+    root = tmp_path / "project"
+    article = ARTICLE.replace("After the includes [@after].", (
+        "{{< include _nothere.qmd >}}\n\n{{< include ../../../outside.md >}}\n\n{{< include article.md >}}\n\n"
+        "Within a paragraph {{< include _demo.py >}}."))
+    project(root, article)
+    code, _, err = run_cli(root, "--formats", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert "error: source/a/article.md:17: {{< include _nothere.qmd >}}: there is no file source/a/_nothere.qmd" in err
+    assert "a path is relative to the article's folder (source/a/), even in an included file; one that starts " \
+           "with / to source/" in err
+    assert "error: source/a/article.md:19: {{< include ../../../outside.md >}}: included file lies outside the " \
+           "project" in err
+    assert "error: source/a/article.md:21: {{< include article.md >}}: source/a/article.md includes itself" in err
+    assert "warning: source/a/article.md:23: removed {{< include _demo.py >}}: an include stands on a line of its " \
+           "own" in err
+    assert not (root / "dist" / "a").exists()
+
+
+def test_a_problem_is_placed_at_the_line_of_the_file_it_was_written_in():
+    lines = BodyLines("a.md", (Run(10, 5, "a.md", 10), Run(15, 3, "b.md", 1), Run(18, 4, "a.md", 16)), ())
+    placed = [lines.place(Problem("a.md", "x", line=n)) for n in (9, 14, 15, 17, 18, 21, 22)]
+    assert [(p.file, p.line) for p in placed] == [("a.md", 9), ("a.md", 14), ("b.md", 1), ("b.md", 3),
+                                                  ("a.md", 16), ("a.md", 19), ("a.md", 22)]
+    assert lines.place(Problem("c.md", "x", line=15)).file == "c.md"  # (another file's line: as it was)
