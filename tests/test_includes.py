@@ -135,3 +135,23 @@ def test_a_problem_is_placed_at_the_line_of_the_file_it_was_written_in():
     assert [(p.file, p.line) for p in placed] == [("a.md", 9), ("a.md", 14), ("b.md", 1), ("b.md", 3),
                                                   ("a.md", 16), ("a.md", 19), ("a.md", 22)]
     assert lines.place(Problem("c.md", "x", line=15)).file == "c.md"  # (another file's line: as it was)
+
+
+def test_a_change_to_a_header_file_with_macros_rebuilds_the_article(tmp_path, capsys):
+    """R Markdown's `includes: in_header:` file gives the formulas' macros (its
+    field is read, not noted as ignored); a change to it made no new build."""
+    folder = tmp_path / "source" / "a"
+    folder.mkdir(parents=True)
+    (folder / "article.md").write_text(ARTICLE.split("---\n\n", 1)[0].replace(
+        "lang: en", "lang: en\nincludes:\n  in_header: macros.tex") + "---\n\nA formula $\\Voters$.\n")
+    macros = folder / "macros.tex"
+    macros.write_text("\\newcommand{\\Voters}{V}\n")
+    code, _, err = run_cli(tmp_path, "--formats", "epub", capsys=capsys)
+    assert code == 0 and "includes" not in err, err
+    assert "up to date" in run_cli(tmp_path, "--formats", "epub", capsys=capsys)[1]
+    macros.write_text("\\newcommand{\\Voters}{W}\n")
+    code, out, _ = run_cli(tmp_path, "--formats", "epub", capsys=capsys)
+    assert code == 0 and "up to date" not in out
+    with zipfile.ZipFile(tmp_path / "dist" / "a" / "a.epub") as book:
+        text = " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    assert "<mi>W</mi>" in text

@@ -331,7 +331,7 @@ def inputs(manuscript: Manuscript, theme: Theme) -> tuple[Path, ...]:
     the publication file (which every unit depends on)."""
     article = manuscript.article
     found = [article.path, *article.bibliography, *(a.image.path for a in manuscript.body.assets),
-             *(article.body_lines.files if article.body_lines else ()),
+             *article.text_files,
              article.path.parent / "_quarto.yml", article.path.parent / "_variables.yml",  # (Quarto's, if there)
              article.path.parent / "pandoc-crossref.yaml"]
     if article.cover_image:

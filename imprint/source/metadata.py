@@ -102,7 +102,8 @@ class ArticleBuilder:
             return {**default, **own}
         return own if own is not None else default
 
-    def build(self, slug: str, path: Path, body: str, body_line: int, body_lines: BodyLines | None = None) -> Article:
+    def build(self, slug: str, path: Path, body: str, body_line: int, body_lines: BodyLines | None = None,
+              text_files: tuple[Path, ...] = ()) -> Article:
         self._check_aliases()
         return Article(
             slug=slug,
@@ -117,6 +118,7 @@ class ArticleBuilder:
             variables=frozen(self.variables or {}),
             where=ReadOnlyDict(self._where()),
             body_lines=body_lines,
+            text_files=text_files,
         )
 
     # -- the declared fields

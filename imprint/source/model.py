@@ -480,6 +480,8 @@ class Article(_Placed):
     # Where the body's lines were written, when it includes other files (Quarto's
     # {{< include >}}): a problem found at a line of the body is told there (place()).
     body_lines: BodyLines | None = None
+    # The other files its text was made of (included; the preamble's header files).
+    text_files: tuple[Path, ...] = ()
 
     def placed(self, problems: Iterable[Problem]) -> tuple[Problem, ...]:
         return placed(problems, self.body_lines)

@@ -285,7 +285,9 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     warnings: list[Problem] = list(located.said)
     crossref, _ = _project_file(settings, folder, templates.CROSSREF_FILE, shared or {}, problems, warnings)
     warnings += templates.normalise(located, crossref.data if crossref is not None else None)
-    macros = templates.tex_macros(located.data, lambda name: read_text(settings.root, folder / name, "header file"))
+    headers: list[Path] = []  # (the header files it reads: a change to one makes the article stale)
+    macros = templates.tex_macros(located.data, lambda name: headers.append(folder / name) or read_text(
+        settings.root, folder / name, "header file"))
     if macros:  # (the preamble's macros, which Pandoc applies to the formulas, before the text, its lines kept)
         body, body_line = "\n".join(macros) + "\n\n" + body, body_line - len(macros) - 1
     article_schema = _article_schema()
@@ -318,7 +320,8 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     builder = ArticleBuilder(own, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root,
                              document=path, source_date_epoch=settings.source_date_epoch,
                              variables=variables.data if variables else None)
-    article = builder.build(slug=slug, path=path.resolve(), body=body, body_line=body_line, body_lines=lines)
+    article = builder.build(slug=slug, path=path.resolve(), body=body, body_line=body_line, body_lines=lines,
+                            text_files=(*(lines.files if lines else ()), *headers))
     return article, [*article.placed(problems + schema_problems + builder.problems), *included], \
         list(article.placed(warnings + builder.warnings))
 

@@ -340,6 +340,7 @@ FOREIGN_FIELDS = (
     "format", "jupyter", "engine", "knitr", "editor", "filters", "output",
     "toc", "toc-title", "documentclass", "classoption", "geometry",
     "header-includes", "fontsize", "mainfont", "draft",
+    "includes", "preamble",  # (R Markdown's `includes: in_header:`, rticles': their macros are read, templates.py)
     # Citation and cross-reference settings of Pandoc and Quarto: Imprint links
     # citations, places notes and numbers figures its own way.
     "link-citations", "link-bibliography", "citeproc", "cite-method", "fig-cap-location",
