@@ -343,3 +343,22 @@ def test_a_short_word_is_not_broken_to_narrow_its_column(tmp_path):
              "| 2020-06-05|1 | 2                              | 5                             |\n")
     pdf = built_article(tmp_path, "Narrow", table) / "a.pdf"
     assert re.search(r"\bid\b", page_text(pdf, 1)), page_text(pdf, 1)
+
+
+def test_a_code_word_in_a_narrow_column_is_whole_and_a_table_too_wide_that_way_breaks_its_words(tmp_path):
+    """Quarto's own option tables: a pipe table whose dashes give the code column
+    8 % printed `defau` over `lt` (code broke anywhere, in every cell); a code
+    word keeps its width now, its column widening for it. A table whose code
+    words are together wider than the text is laid out again breaking them
+    anywhere (it ran past the page's edge that way)."""
+    narrow = ("|           |" + " " * 113 + "|\n|-----------|" + "-" * 113 + "|\n"
+              "| `default` | The usual appearance with coloured header and an icon, described at length. |\n"
+              "| `minimal` | A light treatment that applies borders to the callout, and nothing more. |\n\n")
+    wide = ("| A | B | C |\n|---|---|---|\n| `first_very_long_identifier_name_in_this_cell` | "
+            "`second_very_long_identifier_name_in_this_cell` | `third_very_long_identifier_name_in_this_cell_END` |\n")
+    pdf = built_article(tmp_path, "Narrow code", narrow + wide) / "a.pdf"
+    found, width, _ = words(pdf, 1)
+    texts = [w.text for w in found]
+    assert "default" in texts and "minimal" in texts, texts
+    assert max(w.x_max for w in found) <= width - 40, [w.text for w in found if w.x_max > width - 40]
+    assert "third_very_long_identifier_name_in_this_cell_END" in re.sub(r"\s+", "", page_text(pdf, 1))

@@ -92,7 +92,7 @@ def _lay_out(job: Job):
         with quiet_weasyprint():
             html = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
             document = html.render()
-            if _unrepeat_lost_heads(html, document):
+            if _unrepeat_lost_heads(html, document) | _break_wide_tables(html, document):
                 document = html.render()
             for _ in range(MAX_FIGURE_MOVES):  # (a layout more for each figure moved, none for most articles)
                 if not _fill_hole(html, document):
@@ -197,6 +197,33 @@ def _unrepeat_lost_heads(html, document) -> bool:
     if lost:
         _rewrapped(html)
     return bool(lost)
+
+
+WIDE = 0.5  # px past its container a table may reach (rounding)
+
+
+def _break_wide_tables(html, document) -> bool:
+    """A code word in a table's cell keeps its width (print.css: the column
+    widens to hold `default`, not `defau|lt`); a table whose words are together
+    wider than the text breaks them anywhere (class `break-anywhere`), as every
+    table's did. True when one was (the document is then laid out again)."""
+    wide = {}
+    for page in document.pages:
+        for parent, box in _with_parents(page._page_box):
+            if getattr(box, "element_tag", None) == "table" and box.element is not None and \
+                    box.position_x + box.margin_width() > parent.content_box_x() + parent.width + WIDE:
+                wide[id(box.element)] = box.element
+    for table in wide.values():
+        table.set("class", " ".join([*(table.get("class") or "").split(), "break-anywhere"]))
+    if wide:
+        _rewrapped(html)
+    return bool(wide)
+
+
+def _with_parents(box) -> Iterator:
+    for child in getattr(box, "children", ()):
+        yield box, child
+        yield from _with_parents(child)
 
 
 def _lost_heads(document, job: Job) -> list[Problem]:
