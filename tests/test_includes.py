@@ -114,7 +114,7 @@ def test_a_file_that_cannot_be_included_is_an_error_at_its_shortcode(tmp_path, c
     root = tmp_path / "project"
     article = ARTICLE.replace("After the includes [@after].", (
         "{{< include _nothere.qmd >}}\n\n{{< include ../../../outside.md >}}\n\n{{< include article.md >}}\n\n"
-        "Within a paragraph {{< include _demo.py >}}."))
+        "Within a paragraph {{< include _demo.py >}}.\n\n{{< include analysis.ipynb >}}"))
     project(root, article)
     code, _, err = run_cli(root, "--formats", "epub", capsys=capsys)
     assert code == 2 and "Traceback" not in err
@@ -126,6 +126,8 @@ def test_a_file_that_cannot_be_included_is_an_error_at_its_shortcode(tmp_path, c
     assert "error: source/a/article.md:21: {{< include article.md >}}: source/a/article.md includes itself" in err
     assert "warning: source/a/article.md:23: removed {{< include _demo.py >}}: an include stands on a line of its " \
            "own" in err
+    assert "error: source/a/article.md:25: {{< include analysis.ipynb >}}: source/a/analysis.ipynb is a notebook, " \
+           "which Quarto does not include" in err
     assert not (root / "dist" / "a").exists()
 
 

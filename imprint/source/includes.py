@@ -133,6 +133,10 @@ class _Reading:
         if len(chain) >= MAX_DEPTH:
             problem(f"includes files that include others more than {MAX_DEPTH} deep", "include fewer levels")
             return None
+        if path.suffix.lower() == ".ipynb":  # (Quarto includes only text: a notebook's output is embedded)
+            problem(f"{shown} is a notebook, which Quarto does not include",
+                    "write {{< embed notebook.ipynb#label >}} for a figure of its output, or include its text")
+            return None
         if not path.is_file():
             problem(f"there is no file {shown}",
                     f"a path is relative to the article's folder ({display(self.folder, self.root)}/), even in an "
