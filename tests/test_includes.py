@@ -157,3 +157,15 @@ def test_a_change_to_a_header_file_with_macros_rebuilds_the_article(tmp_path, ca
     with zipfile.ZipFile(tmp_path / "dist" / "a" / "a.epub") as book:
         text = " ".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
     assert "<mi>W</mi>" in text
+
+
+def test_an_include_in_a_text_with_windows_line_ends(tmp_path):
+    from imprint.source.includes import include
+
+    folder = tmp_path / "source" / "a"
+    folder.mkdir(parents=True)
+    (folder / "_part.md").write_text("Included.\r\n")
+    text, lines, problems = include("Before.\r\n\r\n{{< include _part.md >}}\r\n\r\nAfter.\r\n", 5,
+                                    folder / "article.md", tmp_path, tmp_path / "source", 1 << 20, lambda t, f: [])
+    assert problems == [] and text == "Before.\r\n\r\nIncluded.\r\n\r\nAfter.\r\n"
+    assert lines.place(Problem("source/a/article.md", "x", line=7)) == Problem("source/a/_part.md", "x", line=1)
