@@ -90,6 +90,16 @@ def test_raw_html_is_text_and_said():
     assert sorted({w.line for w in reading.warnings}) == [1, 3]
 
 
+def test_a_raw_html_block_is_told_at_its_own_fence_not_at_a_code_example_of_one():
+    """Quarto's tables page shows a ```{=html} block as a code example before it
+    writes one: the warning named the example's line."""
+    text = ("Example:\n\n````markdown\n```{=html}\n<table>\n</table>\n```\n````\n\nRendered:\n\n"
+            "```{=html}\n<table>\n<tr><td>x</td></tr>\n</table>\n```\n")
+    reading = read(text)
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (13, "raw HTML is printed as text, not passed through: <table>")]
+
+
 def test_a_reference_link_defined_nowhere_is_said_at_its_line():
     """Pandoc leaves `[text][label]` and `![alt][]` without a definition as text,
     brackets and all: printed as written, with a warning at its line; a bracket

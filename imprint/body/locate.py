@@ -91,6 +91,22 @@ class Source:
         self._taken[key] += 1
         return lines[min(index, len(lines) - 1)]
 
+    def take_opening(self, pattern: re.Pattern) -> int | None:
+        """As take(), the line of a fenced block's opening fence the pattern matches
+        from (with what follows it), not of one written inside another block (a
+        code example of a ```{=html} block)."""
+        key = ("\1" + pattern.pattern, True, True)
+        if key not in self._found:
+            starts = {m.start() for m in _FENCE.finditer(self.text)}
+            self._found[key] = [line for m in pattern.finditer(self.text)
+                                if self._starts[(line := self.line(m.start())) - self.first_line] in starts]
+        lines = self._found[key]
+        if not lines:
+            return None
+        index = self._taken[key[0]]
+        self._taken[key[0]] += 1
+        return lines[min(index, len(lines) - 1)]
+
     def first(self, pattern: str | re.Pattern, code: bool = False) -> int | None:
         lines = self.lines_of(pattern, code)
         return lines[0] if lines else None

@@ -505,7 +505,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             return self.source.take(first, code=True) if first else None
 
         if fmt == "html" and node["t"] == "RawBlock" and first:  # (```{=html} fenced, its first line; else in
-            fence = self.source.take(re.compile(r"\{=\s*html\s*\}[^\n]*\n[ \t]*" + re.escape(first)), code=True)
+            opening = re.compile(r"\{=\s*html\s*\}[^\n]*\n[ \t]*" + re.escape(first))
+            fence = self.source.take_opening(opening) or self.source.take(opening, code=True)  # (in a list: indented)
             line = fence + 1 if fence else self.source.take(first) or by_text()  # the prose: not the same tag
         elif fmt == "html":  # written in code or inline code before)
             line = by_text()
