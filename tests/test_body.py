@@ -924,6 +924,16 @@ def test_a_width_without_a_unit_is_pixels_as_pandoc_reads_it(folder):
     assert problems("![Map](map.png){width=huge}", folder=folder) == ["1: the width 'huge' is not a size"]
 
 
+def test_every_unit_pandoc_reads_is_a_size(folder):
+    """The JOSS author guide writes {height="9pt"}: Pandoc reads pt, pc, in and inch
+    too (its ImageSize.lengthToDim); they were refused, and the paper not built."""
+    text = ('![A](map.png){height="9pt"} ![B](map.png){width=2pc} ![C](map.png){width=1.5inch} '
+            '![D](map.png){width=.5in}\n\nText.')
+    html = str(body(text, folder=folder).chapters[0].print_html).replace(" ", "")
+    for size in ("height:9pt", "width:2pc", "width:1.5in;", "width:.5in"):
+        assert size in html, html
+
+
 def test_a_cell_written_with_doubled_braces_is_shown_as_written():
     """Quarto's ```{{python}}: the cell shown as it is written, fences and all,
     never run and never warned of (Pandoc read it as inline code that swallowed

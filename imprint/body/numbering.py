@@ -22,7 +22,8 @@ from .links import closest_key
 from .quarto import cell_options, knitr_read, r_arguments, r_value
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
-WIDTH = re.compile(r"^\d+(\.\d+)?(%|px|mm|cm|in|em)?$")  # (a bare number: pixels, as Pandoc reads it)
+# The sizes Pandoc reads (its ImageSize.lengthToDim): a bare number is pixels, `inch` is `in`.
+WIDTH = re.compile(r"^\d*\.?\d+(%|px|mm|cm|inch|in|pt|pc|em)?$")
 _EQUATION_LABEL = re.compile(r"^\{#(eq[-:][\w:.-]+)\}$")  # (eq:x is pandoc-crossref's)
 _TEX_LABEL = re.compile(r"\\label\s*\{([^{}]+)\}")
 # bookdown's labels and references (R Markdown): `(\#fig:x)` at a caption's start, `(\#eq:x)` in a
@@ -182,8 +183,7 @@ class Numbering:
 
             png = pdf_to_png(loaded.path, self.context.root, PDF_WIDTH_PRINT)
             printed = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        width, height = (v.strip() + "px" if v and v.strip()[-1].isdigit() else v and v.strip()
-                         for v in (width, height))
+        width, height = (_css_size(v) for v in (width, height))
         annotate(image, alt=alt.strip(), width=width or None, height=height or None, title=image["c"][2][1],
                  src={"epub": name, "print": printed})
 
@@ -528,6 +528,14 @@ def _prints_nothing(code: str, silent: re.Pattern, shows: re.Pattern | None) -> 
     starts = [line for line in code.split("\n") if line.strip() and not line[0].isspace()
               and not line.lstrip().startswith("#") and line.strip()[0] not in ")]}"]
     return bool(starts) and all(silent.match(line) for line in starts) and not (shows and shows.search(code))
+
+
+def _css_size(size: str | None) -> str | None:
+    """A size as Pandoc reads it, in CSS: a bare number in pixels, inches as `in`."""
+    if not size:
+        return size
+    size = size.strip()
+    return size + "px" if size[-1].isdigit() else size[:-4] + "in" if size.endswith("inch") else size
 
 
 _LATEX_WIDTH = re.compile(r"^\s*([\d.]*)\s*\\(?:textwidth|linewidth|columnwidth|hsize)\s*$")
