@@ -176,6 +176,21 @@ def test_latex_labels_number_figures_tables_and_sections_for_autoref_and_ref(fol
     assert 'id="fig-map"' in epub and 'id="tab-n"' in epub and "A map." in printed
 
 
+def test_joss_label_spans_label_a_table_and_an_equation(folder):
+    """The JOSS author guide labels a table by an empty span in its caption,
+    []{label="proglangs"}, and an equation by a span around it,
+    [$$...$$]{label="eq:fermat"}: both were 'nothing has the label', and the
+    paper was not built."""
+    reading = read("See \\autoref{proglangs} (\\ref{proglangs}) and \\autoref{eq:fermat}.\n\n"
+                   ": Languages.\n  []{label=\"proglangs\"}\n\n| Language | Typing |\n|---|---|\n| Lua | dynamic |\n\n"
+                   "[$$a^n + b^n = c^n$$]{label=\"eq:fermat\"}\n", folder=folder)
+    epub, printed = both(reading)
+    assert reading.warnings == ()
+    assert '<a class="crossref" href="#proglangs">Table 1</a> (<a class="crossref" href="#proglangs">1</a>)' in epub
+    assert '<a class="crossref" href="#eq-fermat">Equation 1</a>' in epub, epub
+    assert 'id="eq-fermat"' in epub and "(1)" in printed and 'label=' not in epub
+
+
 def test_a_latex_label_given_twice_or_missing_is_an_error_at_its_line(folder):
     assert problems("![A.\\label{fig:x}](map.png)\n\n![B.\\label{fig:x}](map.png)\n\n"
                     "See \\autoref{fig:y}.\n", folder=folder) == [

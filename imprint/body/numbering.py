@@ -574,6 +574,20 @@ _LANGUAGES = {"r": "R", "python": "Python", "julia": "Julia", "bash": "Bash", "s
               "mermaid": "Mermaid", "dot": "Graphviz"}  # (as a cell's engine is named in a sentence)
 
 
+def span_label(span: Node) -> Node | None:
+    """JOSS's label of an equation, `[$$...$$]{label="eq:x"}`: the span becomes the
+    formula it holds, as if written alone, with the label in its TeX as LaTeX's
+    `\\label` (which tex_labels() takes out). The formula's former node, now
+    out of the text, if it was one."""
+    key = dict(span["c"][0][2]).get("label", "").strip()
+    held = [n for n in span["c"][1] if n["t"] not in ("Space", "SoftBreak")]
+    if not key or len(held) != 1 or held[0]["t"] != "Math" or held[0]["c"][0]["t"] != "DisplayMath":
+        return None
+    span.clear()
+    span.update({"t": "Math", "c": [held[0]["c"][0], held[0]["c"][1] + "\\label{" + key + "}"]})
+    return held[0]
+
+
 def tex_labels(formulas: list[Node]) -> None:
     """LaTeX's `\\label{eq:x}` (or bookdown's `(\\#eq:x)`) and `\\tag{A1}` in display formulas, taken out of
     the TeX before it is converted (texmath reads neither) and kept on the node
@@ -628,7 +642,10 @@ def _take_labels(inlines: list[Node]) -> list[str]:
         found = _TEX_LABEL.fullmatch(item["c"][1].strip()) if item["t"] == "RawInline" \
             and item["c"][0] in ("tex", "latex") else _BOOKDOWN_LABEL.fullmatch(item["c"]) if item["t"] == "Str" \
             else None
-        if found:
+        span = item["t"] == "Span" and not item["c"][1] and dict(item["c"][0][2]).get("label", "").strip()
+        if span:  # (JOSS's []{label="x"})
+            keys.append(span)
+        elif found:
             keys.append(found.group(1))
             annotate(item, taken=True)  # (not left out: code_and_raw() says nothing of it)
         else:

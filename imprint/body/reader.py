@@ -28,7 +28,7 @@ from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Head
 from .html import Renderer, linkable, raw_html
 from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref
 from .locate import Source, tex_citations, without_formulas
-from .numbering import tex_labels
+from .numbering import span_label, tex_labels
 from .quarto import code_out_of_math, mark_cells, read_texts, text_references, written_texts
 from .structure import Analysis, Context, _outline, analyse
 
@@ -630,7 +630,10 @@ def _take_references(blocks: list[Node]) -> tuple[list[Node], bool]:
 def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
     """The formulas as MathML, with their text forms (formulas.py); if Pandoc fails
     at it, they are shown as TeX, with a warning."""
-    found = of_kind(nodes, frozenset({"Math"}))
+    found = of_kind(nodes, frozenset({"Math", "Span"}))
+    # (JOSS's [$$...$$]{label="eq:x"}: the formula alone, with LaTeX's \label)
+    replaced = {id(node) for node in (span_label(n) for n in found if n["t"] == "Span") if node is not None}
+    found = [node for node in found if node["t"] == "Math" and id(node) not in replaced]
     tex_labels(found)  # (\label and \tag, which texmath cannot read, kept for numbering.py)
     try:
         formulas.convert(found, setting.file, setting.deadline, setting.formula_cache,
