@@ -14,9 +14,12 @@ from __future__ import annotations
 import re
 import zipfile
 
+import pytest
+
 from imprint.body import formulas
 from imprint.body.pandoc import deadline_in
 from imprint.body.reader import Field, render_fields
+from imprint.errors import SourceError
 from imprint.pipeline import build
 from imprint.settings import Settings
 from imprint.source.project import load_project
@@ -192,10 +195,12 @@ def test_joss_label_spans_label_a_table_and_an_equation(folder):
 
 
 def test_a_latex_label_given_twice_or_missing_is_an_error_at_its_line(folder):
-    assert problems("![A.\\label{fig:x}](map.png)\n\n![B.\\label{fig:x}](map.png)\n\n"
-                    "See \\autoref{fig:y}.\n", folder=folder) == [
+    with pytest.raises(SourceError) as caught:
+        read("![A.\\label{fig:x}](map.png)\n\n![B.\\label{fig:x}](map.png)\n\nSee \\autoref{fig:y}.\n", folder=folder)
+    assert [f"{p.line}: {p.message}" for p in caught.value.problems] == [
         "3: the label 'fig:x' is also given to another equation, figure, table or section",
         "5: nothing has the label 'fig:y'"]
+    assert caught.value.warnings == ()  # (not also "raw tex is left out (\\autoref{fig:y})")
 
 
 def test_latex_formatting_in_the_text_and_the_title_is_printed_as_it_reads(tmp_path):

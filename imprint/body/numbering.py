@@ -353,6 +353,8 @@ class Numbering:
             kind, key = match.groups()
             label, target = self._reference(key)
             line = self.source.take(node["c"][1].strip(), code=True)
+            if label is None:
+                annotate(node, taken=True)  # (its problem said: not also "left out", code_and_raw())
             if label is None and key in self.in_sentences:
                 self.problem(line, f"the image labelled '{key}' is in a sentence, so it is no figure and has no "
                              "number", hint="give the image a paragraph of its own (blank lines around it)")
