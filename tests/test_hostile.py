@@ -4,6 +4,7 @@ the other hostile and broken inputs are in cases/errors/ (test_errors.py)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import os
@@ -194,6 +195,42 @@ def test_an_svg_s_styles_may_point_into_the_svg_itself():
     for outside in ('rect { fill: url("other.svg#g") }', "rect { fill: url(x.png) }", "rect { fill: url( '../x') }"):
         with pytest.raises(ValueError, match="loads another file from its styles"):
             _check_svg(svg(outside), "d.svg")
+
+
+DRAWIO = ('<svg xmlns="http://www.w3.org/2000/svg" width="200px" height="60px" viewBox="0 0 200 60">'
+          '<rect x="1" y="1" width="198" height="58" fill="#ffffff" stroke="#000000" '
+          'style="fill: light-dark(#ffffff, var(--ge-dark-color, #121212)); stroke: light-dark(rgb(0, 0, 0), #fff)"/>'
+          '<g><switch><foreignObject width="100%" height="100%" '
+          'requiredFeatures="http://www.w3.org/TR/SVG11/feature#Extensibility">'
+          '<div xmlns="http://www.w3.org/1999/xhtml">Simulation</div></foreignObject>'
+          '<text x="100" y="35" font-size="12px" text-anchor="middle">Simulation</text></switch></g></svg>')
+
+
+def test_a_drawio_svg_is_drawn_with_its_svg_labels_and_light_colours(tmp_path, capsys, monkeypatch):
+    """draw.io writes each label as HTML in a <switch> with an SVG text beside it,
+    and its colours as CSS light-dark(): the figure was refused as embedded HTML,
+    and with its labels converted it printed as a black box, in silence. It is
+    drawn as its SVG says where HTML is not: its labels' SVG text, its light
+    colours; HTML outside a <switch> is still refused."""
+    from PIL import Image
+
+    from imprint.source.images import _check_svg
+
+    drawn = _check_svg(DRAWIO.encode(), "d.svg")
+    assert b"foreignObject" not in drawn and b"light-dark" not in drawn
+    assert b"fill: #ffffff; stroke: rgb(0, 0, 0)" in drawn and b">Simulation</text>" in drawn
+    assert _check_svg(b'<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>', "plain.svg") is None
+    with pytest.raises(ValueError, match="embedded HTML"):
+        _check_svg(b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>', "h.svg")
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = project(tmp_path, body="![A diagram](d.svg)\n")
+    (root / "source" / "a" / "d.svg").write_text(DRAWIO)
+    code, err = build(root, capsys, "-f", "epub,pdf")
+    assert code == 0, err
+    assert "Simulation" in " ".join(pages_text(root / "dist" / "a" / "a.pdf"))
+    with zipfile.ZipFile(root / "dist" / "a" / "a.epub") as epub:
+        png = Image.open(io.BytesIO(epub.read("EPUB/images/d.png"))).convert("L")
+    assert sum(png.histogram()[200:]) > 0.8 * png.width * png.height  # (white, not a black box)
 
 
 # The patterns of cmark's test/pathological_tests.py, and markdown-it-py's

@@ -183,6 +183,8 @@ class Numbering:
 
             png = pdf_to_png(loaded.path, self.context.root, PDF_WIDTH_PRINT)
             printed = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        elif loaded.drawn is not None:  # (an SVG drawn otherwise than written: images.drawn())
+            printed = "data:image/svg+xml;base64," + base64.b64encode(loaded.drawn).decode("ascii")
         width, height = (_css_size(v) for v in (width, height))
         annotate(image, alt=alt.strip(), width=width or None, height=height or None, title=image["c"][2][1],
                  src={"epub": name, "print": printed})

@@ -136,7 +136,7 @@ def _cover_page(cover: Cover, lang: str, t, theme: Theme) -> Page:
 def _add_images(book: epub.EpubBook, manuscript: Manuscript, settings: Settings, folder: str, uid: str = "") -> None:
     for number, asset in enumerate(manuscript.body.assets, start=1):
         if asset.image.media_type == "image/svg+xml":  # as a PNG (images.epub_name)
-            media_type, content = "image/png", svg_to_png(asset.image.path, settings.root)
+            media_type, content = "image/png", svg_to_png(asset.image.path, settings.root, asset.image.drawn)
         elif asset.image.media_type == "application/pdf":
             media_type, content = "image/png", pdf_to_png(asset.image.path, settings.root)
         else:

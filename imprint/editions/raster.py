@@ -8,6 +8,7 @@ bytes, and no system package is needed.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from pathlib import Path
@@ -45,13 +46,15 @@ def rasterise(pdf: bytes, width: int):
         document.close()
 
 
-def svg_to_png(path: Path, root: Path) -> bytes:
+def svg_to_png(path: Path, root: Path, drawn: bytes | None = None) -> bytes:
     """An SVG figure as a PNG on white (Kindle's Enhanced Typesetting shows no SVG,
-    and Apple Books shows transparent areas black at night)."""
-    width, height = svg_size(read_bytes(root, path, "image"))
+    and Apple Books shows transparent areas black at night); `drawn`: the SVG as it
+    is drawn, when that differs from the file (images.Image.drawn)."""
+    width, height = svg_size(drawn or read_bytes(root, path, "image"))
+    src = "data:image/svg+xml;base64," + base64.b64encode(drawn).decode("ascii") if drawn else file_url(path, [root])
     html = (f"<style>@page {{ size: {width}px {height}px; margin: 0 }} html, body {{ margin: 0; background: #fff }}"
             f" img {{ display: block; width: {width}px; height: {height}px }}</style>"
-            f'<img src="{file_url(path, [root])}" alt=""/>')
+            f'<img src="{src}" alt=""/>')
     pdf = typeset(html, file_url(path.parent, [root]) + "/", root)
     pixels = min(SVG_WIDTH_MAX, max(SVG_WIDTH_MIN, round(2 * width)))
     buffer = io.BytesIO()

@@ -2,7 +2,11 @@
 
 PNG and JPEG are decoded with Pillow (a renamed or truncated file is refused);
 SVG is parsed without network or entities and refused if it runs scripts or
-loads anything but its own fragments and data: URIs.
+loads anything but its own fragments and data: URIs. An SVG as draw.io exports it
+is drawn as its SVG says when HTML cannot be drawn: each label's HTML in a
+<switch> left for the SVG text beside it, and CSS's light-dark() colours taken
+as their light one (drawn(): WeasyPrint draws neither, and such a figure came out
+without its labels, or as a black box).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class Image:
     media_type: str
     width: int | None  # pixels, for PNG and JPEG
     height: int | None
+    drawn: bytes | None = None  # an SVG as it is drawn, when that differs from the file (see above)
 
 
 LATEX_ORDER = (".pdf", ".png", ".jpg", ".jpeg", ".svg")  # (pdfLaTeX's order of the extensions it tries)
@@ -60,8 +65,7 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
         raise ValueError(error.problems[0].message + f" (looked for {display(path, root)})") from None
     media_type = MEDIA_TYPES[suffix]
     if media_type == "image/svg+xml":
-        _check_svg(data, src)
-        return Image(path.resolve(), src, media_type, None, None)
+        return Image(path.resolve(), src, media_type, None, None, _check_svg(data, src))
     if media_type == "application/pdf":
         _check_pdf(data, src)
         return Image(path.resolve(), src, media_type, None, None)
@@ -119,7 +123,8 @@ def _check_pdf(data: bytes, src: str) -> None:
         document.close()
 
 
-def _check_svg(data: bytes, src: str) -> None:
+def _check_svg(data: bytes, src: str) -> bytes | None:
+    """The SVG checked; as it is to be drawn, if that differs (drawn())."""
     entities = ValueError(f"'{src}' declares XML entities, which Imprint refuses in SVG files; "
                           "export the SVG again without a DOCTYPE")
     if "<!ENTITY" in _xml_text(data, src):  # expansion bombs, external entities: refused, not parsed
@@ -134,12 +139,14 @@ def _check_svg(data: bytes, src: str) -> None:
         raise entities
     if root.tag != f"{SVG}svg":
         raise ValueError(f"'{src}' is not an SVG image (its root element is not <svg>)")
+    changed = _drawn(root)
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         if element.tag in (f"{SVG}script", f"{SVG}foreignObject") or any(
                 name.startswith("on") for name in element.attrib):
-            raise ValueError(f"'{src}' contains scripts or embedded HTML, which e-readers and Imprint refuse")
+            raise ValueError(f"'{src}' contains scripts or embedded HTML, which e-readers and Imprint refuse "
+                             "(draw.io: export it as SVG with 'Convert labels to SVG', or as PNG)")
         for name in ("href", XLINK_HREF):
             target = element.get(name)
             if target and not (target.startswith("#") or target.startswith("data:")):
@@ -148,6 +155,50 @@ def _check_svg(data: bytes, src: str) -> None:
         for css in styles:
             if "@import" in css or _CSS_URL.search(css):
                 raise ValueError(f"'{src}' loads another file from its styles; remove the url() or @import")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") if changed else None
+
+
+def _drawn(root) -> bool:
+    """The SVG as it is drawn where HTML is not (see the module's docstring),
+    changed in place; True when it was."""
+    changed = False
+    for switch in root.iter(f"{SVG}switch"):
+        html = [child for child in switch if child.tag == f"{SVG}foreignObject"]
+        if html and len(html) < sum(isinstance(child.tag, str) for child in switch):  # (an SVG fallback is there)
+            for child in html:
+                switch.remove(child)
+            changed = True
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            if "light-dark(" in value:
+                element.set(name, _light(value))
+                changed = True
+        if element.tag == f"{SVG}style" and element.text and "light-dark(" in element.text:
+            element.text = _light(element.text)
+            changed = True
+    return changed
+
+
+def _light(css: str) -> str:
+    """CSS with each `light-dark(a, b)` as `a` (its colour in a light scheme)."""
+    out, at = [], 0
+    while (start := css.find("light-dark(", at)) != -1:
+        depth, position, comma = 1, start + len("light-dark("), None
+        while position < len(css) and depth:
+            char = css[position]
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if char == "," and depth == 1 and comma is None:
+                comma = position
+            position += 1
+        if depth or comma is None:  # (not closed, or one argument: left as written)
+            out.append(css[at:position])
+            at = position
+            continue
+        out.append(css[at:start] + css[start + len("light-dark("):comma].strip())
+        at = position
+    return "".join(out) + css[at:]
 
 
 # How an XML file's first bytes name its encoding without a declaration (XML 1.0,
