@@ -118,3 +118,13 @@ def test_a_title_blocks_authors_on_lines_of_their_own_are_each_an_author():
     data = pyyaml.safe_load(yaml_text)
     assert data["author"] == ["Author One", "Author Two", "Author Three"]
     assert data["title"] == "My title continues here" and body.strip() == "Body."
+
+
+def test_a_running_head_keeps_the_hyphen_of_a_hyphenated_given_name():
+    """The running head printed "Maheux M. A." where the citation line printed
+    "Maheux M.-A." (a JOSS paper's Marc-Antoine Maheux)."""
+    from imprint.source.model import PersonName
+
+    assert PersonName(given="Marc-Antoine", family="Maheux").initials == "Maheux M.-A."
+    assert PersonName(given="Эдуард Владимирович", family="Батунаев").initials == "Батунаев Э. В."
+    assert PersonName(given="Jean - Paul", family="Sartre").initials == "Sartre J. P."

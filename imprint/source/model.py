@@ -119,7 +119,9 @@ class PersonName:
         """Family name and initials, as in a running head: "Batunaev E. V."."""
         if self.literal or not self.given:
             return self.display
-        initials = " ".join(f"{part[0]}." for part in self.given.replace("-", " ").split() if part)
+        # (a hyphenated name keeps its hyphen: Marc-André is M.-A., as CSL styles write it)
+        initials = " ".join("-".join(f"{piece[0]}." for piece in part.split("-") if piece)
+                            for part in self.given.split() if part.strip("-"))
         return f"{self.family_full} {initials}"
 
     def csl(self) -> dict[str, str]:
