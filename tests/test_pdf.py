@@ -362,3 +362,15 @@ def test_a_code_word_in_a_narrow_column_is_whole_and_a_table_too_wide_that_way_b
     assert "default" in texts and "minimal" in texts, texts
     assert max(w.x_max for w in found) <= width - 40, [w.text for w in found if w.x_max > width - 40]
     assert "third_very_long_identifier_name_in_this_cell_END" in re.sub(r"\s+", "", page_text(pdf, 1))
+
+
+def test_the_text_after_a_display_formula_continues_its_paragraph_unindented(tmp_path):
+    """"where x is ..." after a display formula in the same paragraph (JOSS papers,
+    LaTeX's way) was indented in print as a new paragraph's first line."""
+    body = ("First paragraph, not indented.\n\nThe functional is\n$$W = \\int_\\Omega \\phi^2$$\n"
+            "whereafter the paragraph continues, and its line is not indented.\n\nNext paragraph, indented.\n")
+    found, _, _ = words(built_article(tmp_path, "After display", body) / "a.pdf", 1)
+    left = next(w.x_min for w in found if w.text == "First")
+    assert abs(next(w.x_min for w in found if w.text == "whereafter") - left) < 1
+    assert next(w.x_min for w in found if w.text == "Next") > left + 5  # (a new paragraph is)
+    assert next(w.x_min for w in found if w.text == "The") > left + 5

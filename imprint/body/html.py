@@ -185,7 +185,23 @@ class Renderer:
     def _Para(self, node: Node) -> str:
         if len(node["c"]) == 1 and node["c"][0]["t"] == "Span" and "imprint-pagebreak" in attr(node["c"][0])[1]:
             return '<div class="pagebreak"></div>\n'  # (Quarto's {{< pagebreak >}}: print.css breaks there)
+        if self.dialect == PRINT and any(_display(inline) for inline in node["c"]):
+            return f"<p>{self._after_displays(node['c'])}</p>\n"
         return f"<p>{self.inlines(node['c'])}</p>\n"
+
+    def _after_displays(self, inlines: list[Node]) -> str:
+        """A paragraph's text after a display formula continues it ("where x is..."):
+        in print it is set apart (span.after-display, print.css), as WeasyPrint
+        indented its first line as a new paragraph's."""
+        parts: list[list[Node]] = [[]]
+        for inline in inlines:
+            if _display(inline):
+                parts += [[inline], []]
+            else:
+                parts[-1].append(inline)
+        return "".join(self.inlines(part) if index % 2 or index == 0 or not _words(part)
+                       else f'<span class="after-display">{self.inlines(part)}</span>'
+                       for index, part in enumerate(parts))
 
     def _LineBlock(self, node: Node) -> str:
         lines = "<br/>\n".join(self.inlines(line) for line in node["c"])
@@ -589,6 +605,14 @@ def _call(macro: Any, *args: Any, follows: bool) -> str:
     if "follows" in getattr(macro, "arguments", ()):
         return str(macro(*args, follows=follows))
     return str(macro(*args))
+
+
+def _display(node: Node) -> bool:
+    return node["t"] == "Math" and node["c"][0]["t"] == "DisplayMath"
+
+
+def _words(inlines: list[Node]) -> bool:
+    return any(node["t"] not in ("Space", "SoftBreak", "LineBreak") for node in inlines)
 
 
 def _id(ident: str | None) -> str:
