@@ -281,3 +281,15 @@ def test_a_formula_too_wide_is_said_when_the_article_is_built_in_two_parts(tmp_p
     assert sorted((w.line, w.message.split(" (")[0].split(":")[0]) for w in report.warnings) == [
         (8, "raw HTML is printed as text, not passed through"),
         (10, f"the formula ${formulas._short(endless)}$ cannot be drawn for print")], report.warnings
+
+
+def test_an_inline_integral_is_set_at_the_texts_size_and_a_display_one_at_its_own():
+    """ziamath stretched an integral sign to its row, limits included: an inline
+    `\\int_\\Omega f` was two lines tall (a JOSS paper's running text), where LaTeX
+    sets it no taller than an inline sum."""
+    formulas._drawn.clear()
+    inline = formulas.draw(converted(r"\int_\Omega f \, d\Omega")["imprint"]["mathml"])
+    summed = formulas.draw(converted(r"\sum_{i=1}^n f_i")["imprint"]["mathml"])
+    shown = formulas.draw(converted(r"\int_\Omega f \, d\Omega", "DisplayMath")["imprint"]["mathml"])
+    assert inline.height + inline.depth <= 1.3 * (summed.height + summed.depth), (inline, summed)
+    assert shown.height + shown.depth > 1.5 * (inline.height + inline.depth), (shown, inline)

@@ -45,7 +45,7 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
-DRAWING = "7"  # the drawing code's version: a new one draws every formula again
+DRAWING = "8"  # the drawing code's version: a new one draws every formula again
 CONVERSION = "2"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, without_over)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
@@ -351,6 +351,7 @@ def _draw(mathml_text: str) -> Drawing:
         root.extend(c for c in semantics if etree.QName(c).localname not in ("annotation", "annotation-xml"))
     _accents(root)
     _rows(root)
+    _integrals(root)
     said: list[str] = []
     handler = _Collect(said)
     logger = logging.getLogger()
@@ -593,6 +594,18 @@ def _visible(root: etree._Element) -> bool:
 
 def _empty(row: etree._Element) -> bool:
     return all(len(cell) == 0 and not (cell.text or "").strip() for cell in row)
+
+
+INTEGRALS = frozenset("∫∬∭∮∯∰∱∲∳⨌")
+
+
+def _integrals(root: etree._Element) -> None:
+    """An integral sign is no stretchy fence: ziamath stretched it to its row's
+    height, limits included, so that an inline `\\int_\\Omega f` was two lines tall
+    (LaTeX sets it at the text's size inline, at its display size in a display)."""
+    for operator in root.iter(f"{{{MATHML}}}mo"):
+        if (operator.text or "").strip() in INTEGRALS and "stretchy" not in operator.attrib:
+            operator.set("stretchy", "false")
 
 
 def _accents(root: etree._Element) -> None:
