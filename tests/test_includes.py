@@ -123,7 +123,8 @@ def test_a_file_that_cannot_be_included_is_an_error_at_its_shortcode(tmp_path, c
            "with / to source/" in err
     assert "error: source/a/article.md:19: {{< include ../../../outside.md >}}: included file lies outside the " \
            "project" in err
-    assert "error: source/a/article.md:21: {{< include article.md >}}: source/a/article.md includes itself" in err
+    assert "error: source/a/article.md:21: {{< include article.md >}}: source/a/article.md includes " \
+           "source/a/article.md: a file includes itself" in err
     assert "warning: source/a/article.md:23: removed {{< include _demo.py >}}: an include stands on a line of its " \
            "own" in err
     assert "error: source/a/article.md:25: {{< include analysis.ipynb >}}: source/a/analysis.ipynb is a notebook, " \
@@ -165,7 +166,66 @@ def test_an_include_in_a_text_with_windows_line_ends(tmp_path):
     folder = tmp_path / "source" / "a"
     folder.mkdir(parents=True)
     (folder / "_part.md").write_text("Included.\r\n")
-    text, lines, problems = include("Before.\r\n\r\n{{< include _part.md >}}\r\n\r\nAfter.\r\n", 5,
-                                    folder / "article.md", tmp_path, tmp_path / "source", 1 << 20, lambda t, f: [])
-    assert problems == [] and text == "Before.\r\n\r\nIncluded.\r\n\r\nAfter.\r\n"
-    assert lines.place(Problem("source/a/article.md", "x", line=7)) == Problem("source/a/_part.md", "x", line=1)
+    found = include("Before.\r\n\r\n{{< include _part.md >}}\r\n\r\nAfter.\r\n", 5,
+                    folder / "article.md", tmp_path, tmp_path / "source", 1 << 20, lambda t, f: [])
+    assert found.problems == found.warnings == [] and found.text == "Before.\r\n\r\nIncluded.\r\n\r\nAfter.\r\n"
+    assert found.lines.place(Problem("source/a/article.md", "x", line=7)) == Problem("source/a/_part.md", "x", line=1)
+
+
+def included(tmp_path: Path, body: str, files: dict[str, str], first: int = 10):
+    from imprint.source.includes import include
+
+    folder = tmp_path / "source" / "a"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return include(body, first, folder / "article.md", tmp_path, tmp_path / "source", 1 << 20, lambda t, f: [])
+
+
+def test_what_quarto_leaves_undefined_is_said_and_an_indented_include_stays_in_its_list(tmp_path):
+    """QA of the includes: an include within a paragraph was pasted in silence; one
+    in a list item lost the item's indentation; a shortcode naming no file or two
+    was told as not on a line of its own; a folder was 'no file'; a cycle named
+    one file; a symlink loop crashed (exit 1); ten levels were refused as more
+    than ten; a shortcodes=false fence indented in a list item was not one."""
+    folder = tmp_path / "source" / "a"
+    folder.mkdir(parents=True)
+    (folder / "_loop.md").symlink_to("_loop.md")
+    body = ("Text\n{{< include _p.md >}}\n\n- item\n\n    {{< include _p.md >}}\n\n{{< include >}}\n\n"
+            "{{< include a.md b.md >}}\n\n{{< include sub >}}\n\n{{< include _x.md >}}\n\n{{< include _loop.md >}}\n\n"
+            "- x\n\n    ```{.md shortcodes=false}\n    {{< include _p.md >}}\n    ```\n")
+    found = included(tmp_path, body, {"_p.md": "Pasted one.\nPasted two.\n", "sub/f.md": "",
+                                      "_x.md": "{{< include _y.md >}}\n", "_y.md": "{{< include _x.md >}}\n"})
+    assert "    Pasted one.\n    Pasted two.\n" in found.text  # (in the list item, indented as the include was)
+    assert "    {{< include _p.md >}}\n    ```" in found.text  # (a fence of shortcodes=false in a list item)
+    assert [(w.line, w.message) for w in found.warnings] == [
+        (11, "{{< include _p.md >}} has no empty line before or after it: its text joins the paragraph around it")]
+    assert [(p.file, p.line, p.message) for p in found.problems] == [
+        ("source/a/article.md", 17, "{{< include >}}: names no file"),
+        ("source/a/article.md", 19, "{{< include a.md b.md >}}: names more than one file"),
+        ("source/a/article.md", 21, "{{< include sub >}}: source/a/sub is a folder, not a file"),
+        ("source/a/_y.md", 1, "{{< include _x.md >}}: source/a/_x.md includes source/a/_y.md includes "
+                              "source/a/_x.md: a file includes itself"),
+        ("source/a/article.md", 25, "{{< include _loop.md >}}: source/a/_loop.md is a loop of symbolic links")]
+
+
+def test_ten_levels_are_included_and_eleven_refused_and_a_fan_out_is_read_once(tmp_path):
+    files = {f"_{n}.md": f"Level {n}.\n\n{{{{< include _{n + 1}.md >}}}}\n" for n in range(1, 11)}
+    files["_11.md"] = "Eleventh.\n"
+    found = included(tmp_path, "{{< include _1.md >}}\n", {**files, "_10.md": "Level 10.\n"})
+    assert "Level 10." in found.text and found.problems == []
+    found = included(tmp_path, "{{< include _1.md >}}\n", files)
+    assert [p.message for p in found.problems] == [
+        "{{< include _11.md >}}: includes files that include others more than 10 deep"]
+    fan = {f"_f{n}.md": f"{{{{< include _f{n + 1}.md >}}}}\n" * 10 for n in range(6)}
+    found = included(tmp_path, "{{< include _f0.md >}}\n", {**fan, "_f6.md": ""})
+    assert [p.message for p in found.problems] == [
+        "{{< include _f6.md >}}: the article includes files more than 1000 times, counting each time"]
+
+
+def test_the_lines_a_message_names_are_placed_too():
+    lines = BodyLines("a.md", (Run(10, 5, "a.md", 10), Run(15, 3, "b.md", 1), Run(18, 4, "a.md", 16)), ())
+    placed = lines.place(Problem("a.md", "the id 'x' is also given on line 12 and on line 16", line=20))
+    assert (placed.file, placed.line, placed.message) == (
+        "a.md", 18, "the id 'x' is also given on line 12 and on line 2 of b.md")

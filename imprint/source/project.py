@@ -24,7 +24,7 @@ from ..body.locate import Source
 from ..files import display, read_text
 from .frontmatter import (UNPUBLISHABLE, Located, format_path, load_yaml, long_words, metadata_blocks,
                           split_front_matter)
-from .includes import BodyLines, include, placed
+from .includes import Included, include, placed
 from .issues import find_issues, load_issue, place_in_issues
 from .metadata import ArticleBuilder, check_folder_name
 from .model import Article, Issue, Project, Publication
@@ -264,21 +264,21 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     file = display(path, settings.root)
     slug = folder.name
     problems = check_folder_name(folder, settings, "article")
-    lines: BodyLines | None = None  # (where the body's lines were written, when it includes files)
-    included: list[Problem] = []  # (told at their own files and lines already)
+    included = Included("", None, [], [])  # (its problems and warnings at their own files and lines already)
     try:
         text = read_text(settings.root, path, "article", limit=MAX_ARTICLE_BYTES)
         problems.extend(check_characters(text, file))
         yaml_text, yaml_line, body, body_line = split_front_matter(text, file)
-        body, lines, included = include(body, body_line, path, settings.root, settings.source_dir,
-                                        MAX_ARTICLE_BYTES, check_characters)
+        included = include(body, body_line, path, settings.root, settings.source_dir, MAX_ARTICLE_BYTES,
+                           check_characters)
+        body, lines = included.text, included.lines
         located = load_yaml(yaml_text, file, first_line=yaml_line)
         if "\n---" in body and isinstance(located.data, dict):  # (Pandoc's further metadata blocks, the last value taken)
             body, blocks = metadata_blocks(body, body_line, file, Source(body, file, body_line).searchable)
             for block in blocks:
                 located.take(block)
     except SourceError as error:
-        return None, [*problems, *included, *placed(error.problems, lines)], []
+        return None, [*problems, *included.problems, *placed(error.problems, included.lines)], included.warnings
     if not isinstance(located.data, dict):
         return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)], []
     # (journal templates' forms: JOSS, papaja, Copernicus; as Quarto's)
@@ -322,8 +322,8 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
                              variables=variables.data if variables else None)
     article = builder.build(slug=slug, path=path.resolve(), body=body, body_line=body_line, body_lines=lines,
                             text_files=(*(lines.files if lines else ()), *headers))
-    return article, [*article.placed(problems + schema_problems + builder.problems), *included], \
-        list(article.placed(warnings + builder.warnings))
+    return article, [*article.placed(problems + schema_problems + builder.problems), *included.problems], \
+        [*article.placed(warnings + builder.warnings), *included.warnings]
 
 
 def _project_file(settings: Settings, folder: Path, name: str, shared: dict[str, ProjectFile],

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..settings import Settings
 
 SHORTCODE = re.compile(r"\{\{\{<(?P<escaped>.{0,1000}?)>\}\}\}|\{\{<(?P<inner>.{0,1000}?)>\}\}")  # (bounded: linear)
-FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 ARGUMENT = re.compile(r""""[^"]*"|'[^']*'|\S+""")
 NO_SHORTCODES = re.compile(r"""\bshortcodes\s*=\s*(?:false|"false"|'false')""")
 MAX_DEPTH = 10  # a value that names another, which names another...
