@@ -229,3 +229,25 @@ def test_the_lines_a_message_names_are_placed_too():
     placed = lines.place(Problem("a.md", "the id 'x' is also given on line 12 and on line 16", line=20))
     assert (placed.file, placed.line, placed.message) == (
         "a.md", 18, "the id 'x' is also given on line 12 and on line 2 of b.md")
+
+
+def test_a_shared_partial_names_its_image_from_the_project_root(tmp_path, capsys):
+    """Quarto's includes page: a partial shared by articles in other folders names
+    its image from the project's root, ![](/shared/pic.png); it was refused as an
+    absolute path."""
+    from PIL import Image
+
+    root = tmp_path
+    for slug in ("a", "b"):
+        (root / "source" / slug).mkdir(parents=True)
+        (root / "source" / slug / "article.md").write_text(
+            f"---\ntitle: {slug.upper()}\nlang: en\ndate: 2024\nauthor:\n  - name: A. Writer\n---\n\n"
+            "{{< include /shared/_fig.md >}}\n")
+    (root / "source" / "shared").mkdir()
+    (root / "source" / "shared" / "_fig.md").write_text("![A shared figure](/shared/pic.png)\n")
+    Image.new("RGB", (40, 30), "white").save(root / "source" / "shared" / "pic.png")
+    code, _, err = run_cli(root, "--formats", "epub", capsys=capsys)
+    assert code == 0, err
+    for slug in ("a", "b"):
+        with zipfile.ZipFile(root / "dist" / slug / f"{slug}.epub") as book:
+            assert "EPUB/images/pic.png" in book.namelist()

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from ..files import display, read_bytes, within
+from .includes import quarto_root
 
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
                ".pdf": "application/pdf"}  # (a PDF figure, as LaTeX users make them: shown as pixels)
@@ -51,7 +52,11 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
     """The image `src` (relative to the article's folder). Raises ValueError with a sentence."""
     if urlsplit(src).scheme or src.startswith("//"):
         raise ValueError(f"the image '{src}' is not a file of the project; download it into the article's folder")
-    path = within(root, folder, unquote(src), "image", src)  # percent-escapes decoded once, never twice
+    written = unquote(src)  # (percent-escapes decoded once, never twice)
+    if written.startswith("/") and not written.startswith("//"):  # (Quarto's: from its project's root)
+        path = within(root, quarto_root(folder, root / "source"), written.lstrip("/"), "image", src)
+    else:
+        path = within(root, folder, written, "image", src)
     if not path.suffix and not path.exists():  # (LaTeX's \includegraphics{map}: map.pdf, map.png, ...)
         path = next((found for found in (path.with_name(path.name + s) for s in LATEX_ORDER) if found.is_file()), path)
     suffix = path.suffix.lower()
@@ -62,7 +67,8 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
     try:
         data = read_bytes(root, path, "image", limit=MAX_BYTES)
     except SourceError as error:
-        raise ValueError(error.problems[0].message + f" (looked for {display(path, root)})") from None
+        rooted = ": a path that starts with / starts at the Quarto project's root" if written.startswith("/") else ""
+        raise ValueError(error.problems[0].message + f" (looked for {display(path, root)}{rooted})") from None
     media_type = MEDIA_TYPES[suffix]
     if media_type == "image/svg+xml":
         return Image(path.resolve(), src, media_type, None, None, _check_svg(data, src))

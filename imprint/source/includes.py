@@ -94,7 +94,7 @@ def include(body: str, body_line: int, document: Path, root: Path, source_dir: P
     if "include" not in body or "{{<" not in body:
         return Included(body, None, [], [])
     folder = document.parent
-    reading = _Reading(folder, root, _project_root(folder, source_dir), limit, check)
+    reading = _Reading(folder, root, quarto_root(folder, source_dir), limit, check)
     file = display(document, root)
     lines = reading.lines(body, file, body_line, ((document.resolve(), file),), "")
     if not reading.texts and not reading.problems and not reading.warnings:
@@ -110,7 +110,9 @@ def include(body: str, body_line: int, document: Path, root: Path, source_dir: P
     return Included(text, BodyLines(file, tuple(runs), tuple(reading.texts)), reading.problems, reading.warnings)
 
 
-def _project_root(folder: Path, source_dir: Path) -> Path:
+def quarto_root(folder: Path, source_dir: Path) -> Path:
+    """The root of the Quarto project of the article in `folder`, where a path
+    written with a leading / starts: the folder of its _quarto.yml, else source/."""
     return folder if (folder / QUARTO_FILE).is_file() else source_dir
 
 
