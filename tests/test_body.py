@@ -500,6 +500,18 @@ def test_a_pandoc_crossref_table_label_as_an_empty_span_in_its_caption():
         assert "Table 1.</span> Random numbers</" in html and 'href="#tbl-random">Table 1</a>' in html
 
 
+def test_a_cells_lst_label_and_lst_cap_make_it_a_numbered_listing():
+    """Quarto's listing of a cell's code, #| lst-label and #| lst-cap: @lst-query
+    was 'nothing has the label'."""
+    reading = read("See @lst-query.\n\n```{python}\n#| lst-label: lst-query\n#| lst-cap: \"A *query*\"\n"
+                   "print(1)\n```\n")
+    epub, printed = both(reading)
+    assert '<a class="crossref" href="#lst-query">Listing 1</a>' in epub
+    assert '<figure class="figure listing" id="lst-query">' in epub and "Listing 1.</span> A <em>query</em>" in epub
+    assert "lst-label" not in epub and [w.message for w in reading.warnings] == [
+        "the Python cell is not executed: its code is shown instead of its output"]
+
+
 def test_pandoc_crossref_listing_captions_written_as_table_captions():
     """pandoc-crossref's `codeBlockCaptions`: `: Caption {#lst:x}` before the code (or
     `Listing: ...` after it) was printed as text, and each reference an error."""

@@ -482,6 +482,19 @@ class Numbering:
                                                           target=label))
             self.found.ids.add(label)
             found.update(id=label, label=shown, caption=written or (words(caption) if caption else []))
+        elif (listing := options.get("lst-label", "")).startswith("lst-") and options.get("lst-cap") \
+                and "missing" not in found:  # (Quarto's listing of a cell's code: #| lst-label, #| lst-cap)
+            if listing in self.found.labels or listing in self.found.ids:
+                self.problem(line, f"the label '{listing}' is also given to another listing, figure, table or "
+                             "section", hint="labels must be unique: choose another")
+            else:
+                counts["lst"] += 1
+                self.found.labels[listing] = Label("lst", self.referred("lst", "listing", str(counts["lst"])),
+                                                   str(counts["lst"]))
+                self.found.ids.add(listing)
+                written = note(node).get(TEXTS, {}).get("lst-cap")
+                found.update(id=listing, label=self.caption_label("lst", "listing", str(counts["lst"])),
+                             caption=written or words(options["lst-cap"]), figure="listing")
         if language and "missing" not in found:
             self.found.highlight.append(node)
 

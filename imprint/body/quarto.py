@@ -398,12 +398,12 @@ def written_texts(text: str) -> list[str]:
             continue
         if where == "closing":
             found.update((_key(v), None) for k, v in cell_options("\n".join(code))[0].items()
-                         if k in ("fig-cap", "tbl-cap") and v.strip())
+                         if k in ("fig-cap", "tbl-cap", "lst-cap") and v.strip())
             code = []
             continue
         if where == "opening" and (knitr := _KNITR.search(line)):
             found.update((_key(v), None) for k, v in knitr_read(knitr.group(1))[0].items()
-                         if k in ("fig-cap", "tbl-cap") and v.strip())
+                         if k in ("fig-cap", "tbl-cap", "lst-cap") and v.strip())
             continue
         for attributes in _ATTRIBUTES.finditer(line):
             for match in _ATTRIBUTE.finditer(attributes.group()):
@@ -481,7 +481,7 @@ def read_texts(blocks: list[Node], written: list[str], read: Node | None) -> Non
         if node["t"] == "CodeBlock" and "imprint-cell" in attr(node)[1]:
             knitr = next((value for key, value in attr(node)[2] if key == "imprint-knitr"), None)
             options = {**(knitr_read(knitr)[0] if knitr else {}), **cell_options(node["c"][1])[0]}
-            for key in ("fig-cap", "tbl-cap"):
+            for key in ("fig-cap", "tbl-cap", "lst-cap"):
                 if _key(options.get(key, "")) in inlines:
                     texts[key] = copy.deepcopy(inlines[_key(options[key])])
         if texts:
