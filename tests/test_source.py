@@ -128,3 +128,15 @@ def test_a_running_head_keeps_the_hyphen_of_a_hyphenated_given_name():
     assert PersonName(given="Marc-Antoine", family="Maheux").initials == "Maheux M.-A."
     assert PersonName(given="Эдуард Владимирович", family="Батунаев").initials == "Батунаев Э. В."
     assert PersonName(given="Jean - Paul", family="Sartre").initials == "Sartre J. P."
+
+
+def test_an_empty_list_of_files_or_keys_is_none(tmp_path):
+    """`bibliography: []` (Quarto accepts it, and some templates write it) was an
+    error, "must not be empty"."""
+    (tmp_path / "source" / "a").mkdir(parents=True)
+    (tmp_path / "source" / "a" / "article.md").write_text(
+        "---\ntitle: T\nlang: en\nbibliography: []\nnocite: []\nkey-points: []\n---\n\nText.\n")
+    loaded = load_project(Settings.for_project(tmp_path, environ={}))
+    assert not loaded.problems
+    article = loaded.project.articles[0]
+    assert article.bibliography == () and article.nocite == () and article.key_points == ()

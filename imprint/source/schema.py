@@ -440,7 +440,7 @@ def _title(description: str) -> dict:
 
 
 TEXT = _TEXT
-TEXT_LIST = {"anyOf": [_TEXT, {"type": "array", "items": _TEXT, "minItems": 1}]}  # one text is a list of one
+TEXT_LIST = {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]}  # one text is a list of one; [] is none (Quarto)
 FLAG = {"type": "boolean"}
 LANG = {
     "type": "string",
