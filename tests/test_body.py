@@ -100,6 +100,14 @@ def test_a_raw_html_block_is_told_at_its_own_fence_not_at_a_code_example_of_one(
         (13, "raw HTML is printed as text, not passed through: <table>")]
 
 
+def test_a_comment_block_is_left_out_as_an_html_comment_is():
+    """```{=comment} is an author's comment (a Pandoc idiom in JOSS papers): it was
+    warned of as "raw comment is left out: the editions are not made with comment"."""
+    reading = read("Before.\n\n```{=comment}\nTODO: check the numbers.\n```\n\nAfter `x`{=comment} text.\n")
+    epub, printed = both(reading)
+    assert reading.warnings == () and "TODO" not in epub + printed and "After  text." in epub
+
+
 def test_a_reference_link_defined_nowhere_is_said_at_its_line():
     """Pandoc leaves `[text][label]` and `![alt][]` without a definition as text,
     brackets and all: printed as written, with a warning at its line; a bracket

@@ -495,6 +495,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
     def _raw(self, node: Node) -> None:
         fmt, text = node["c"]
         fmt = fmt.lower()
+        if fmt == "comment":  # (```{=comment}: the author's comment, as an HTML one is: not meant to be seen)
+            return
         first = text.strip().split("\n")[0][:60]
         # (% starts a comment in TeX: Pandoc reads on past it, and may repeat what follows)
         comment = fmt in ("latex", "tex") and re.search(r"(?<!\\)%", first)
