@@ -225,6 +225,18 @@ def test_latex_floats_and_citations_are_figures_tables_and_citations(folder):
         "1: no reference has the key 'nobody'"]
 
 
+def test_a_latex_longtable_is_a_table(folder):
+    """Pandoc's LaTeX output and the Eisvogel template's examples write tables as
+    longtable: the whole table was left out, and \\ref to it an error."""
+    reading = read("See Table \\ref{tab:ieks}.\n\n\\begin{longtable}[]{rl}\n\\caption{A LaTeX table \\label{tab:ieks}} "
+                   "\\\\\n\\toprule\nRight & Left \\tabularnewline\n\\midrule\n\\endhead\nfoo & bar "
+                   "\\tabularnewline\n\\bottomrule\n\\end{longtable}\n", folder=folder)
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert 'Table <a class="crossref" href="#tab-ieks">1</a>' in html and ">foo</td>" in html
+        assert "Table 1.</span> A LaTeX table" in html
+
+
 def test_an_html_div_of_id_refs_places_the_bibliography(folder):
     """`<div id="refs"></div>` (Pandoc's manual, R Markdown's templates): the list
     goes there, as `::: {#refs}` puts it (it was printed as raw HTML, the list at

@@ -129,7 +129,7 @@ end
 -- A float read by Pandoc's LaTeX reader: a Figure (its id the \label's, which
 -- is also an empty span in the caption) or a Div of the \label's id around a
 -- Table. Given back without ids, the \label as raw TeX at the caption's end.
-local FLOATS = {figure = true, ["figure*"] = true, table = true, ["table*"] = true}
+local FLOATS = {figure = true, ["figure*"] = true, table = true, ["table*"] = true, longtable = true}
 
 local function labelled(caption, label)
   local inlines = pandoc.Inlines{}
