@@ -520,6 +520,15 @@ def test_a_pandoc_crossref_table_label_as_an_empty_span_in_its_caption():
         assert "Table 1.</span> Random numbers</" in html and 'href="#tbl-random">Table 1</a>' in html
 
 
+def test_a_pandoc_crossref_listing_caption_is_markdown():
+    """```{#lst:x caption="..."}: its caption was printed as written, *emphasis* and
+    [@key] and all, its work missing from the references (lst-cap= was read)."""
+    reading = read('```{.python caption="The step, *emphasised*" #lst:huh}\npass\n```\n\nSee @lst:huh.\n')
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert "Listing 1.</span> The step, <em>emphasised</em></figcaption>" in html, html
+
+
 def test_a_cells_lst_label_and_lst_cap_make_it_a_numbered_listing():
     """Quarto's listing of a cell's code, #| lst-label and #| lst-cap: @lst-query
     was 'nothing has the label'."""

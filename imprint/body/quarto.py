@@ -17,7 +17,7 @@ structure.py puts back around the code. Lines are kept one for one: every line
 number Pandoc or Imprint reports stays the file's.
 
 Quarto reads some attributes as Markdown: a callout's `title="A **bold** one"`,
-a theorem's `name`, `fig-cap`, `tbl-cap` and `lst-cap` (on divs and code blocks,
+a theorem's `name`, `fig-cap`, `tbl-cap`, `lst-cap` and `caption` (on divs and code blocks,
 and in a cell's `#|` lines). Pandoc's reader keeps attributes as text, so their
 values are found in the text (written_texts()), read by the same Pandoc run as
 metadata, and given to their nodes (read_texts()).
@@ -378,7 +378,7 @@ def _fenced(lines: list[str]) -> Iterator[tuple[int, str, str, re.Match | None]]
 
 
 _ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")  # an attribute list: {#id .class key="value"}
-_ATTRIBUTE = re.compile(r"(?<![\w-])(title|name|fig-cap|tbl-cap|lst-cap)="
+_ATTRIBUTE = re.compile(r"(?<![\w-])(title|name|fig-cap|tbl-cap|lst-cap|caption)="
                         r"(?:\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'|([^\s\"'}]+))")
 # A cell's option line: `#| key: value` (`%%|` in Mermaid, `//|` in Graphviz and JavaScript, `--|` in SQL)
 _OPTION_LINE = re.compile(r"^[ \t]*(?:#|%%|//|--)\|(.*)$")
@@ -491,9 +491,9 @@ def read_texts(blocks: list[Node], written: list[str], read: Node | None) -> Non
 def _shown(node: Node) -> tuple[str, ...]:
     """The Markdown attributes a div or code block prints (quarto_divs.py, numbering.py)."""
     ident, classes, _ = attr(node)
-    kind = ident.split("-", 1)[0] if "-" in ident else ""
-    if node["t"] == "CodeBlock":
-        return ("lst-cap",) if kind == "lst" else ()
+    kind = re.split(r"[-:]", ident, maxsplit=1)[0] if "-" in ident or ":" in ident else ""  # (lst:x: pandoc-crossref's)
+    if node["t"] == "CodeBlock":  # (caption=: pandoc-crossref's listing caption)
+        return ("lst-cap", "caption") if kind == "lst" else ()
     if any(c == "callout" or c.startswith("callout-") for c in classes):
         return ("title",)
     if kind == "fig":
