@@ -848,6 +848,19 @@ See @thm-two, @lem-a, [Claim @thm-line], [-@thm-two], @lst-q and @wrn-x.
     assert problems("```{#lst-q .sql}\nSELECT 1\n```\n") == ["1: the listing 'lst-q' has no caption"]
 
 
+def test_images_side_by_side_in_a_figure_div_are_a_row_of_sub_figures(folder):
+    """pandoc-crossref's demo writes subfigures side by side as images in one
+    paragraph of the figure div: they were printed stacked, uncaptioned, unlettered,
+    and the next image was (a)."""
+    reading = read("::: {#fig:sbs}\n![A](map.png){#fig:a}![B](map.png)\n\n![C](map.png)\n\nSide by side\n:::\n\n"
+                   "See @fig:a.\n", folder=folder)
+    assert reading.warnings == ()
+    for html in both(reading):
+        row = html[html.index('<div class="layout-ncol-2">'):html.index("</div>")]
+        assert "(a)</span> A</figcaption>" in row and "(b)</span> B</figcaption>" in row and "(c)" not in row
+        assert "(c)</span> C</figcaption>" in html and 'href="#fig-a">Figure 1(a)</a>' in html
+
+
 def test_sub_figures_are_lettered_and_referred_to_by_number_and_letter(folder):
     text = """::: {#fig-elephants layout-ncol=2}
 ![Surus](map.png){#fig-surus}

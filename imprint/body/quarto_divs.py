@@ -88,7 +88,7 @@ class QuartoDivs:
                          hint="write the caption as its last paragraph, after the image (or give it fig-cap=\"...\")")
             return div
         return {"t": "Figure", "c": [[ident, classes, [p for p in pairs if p[0] != cap]], [None, caption],
-                                     content]}
+                                     [_row(block) for block in content]]}
 
     def _embed(self, source: str) -> Node:
         """Quarto's {{< embed notebook.qmd#label >}} (source/shortcodes.py made it a span):
@@ -256,6 +256,23 @@ def _embed(para: Node) -> str | None:
     if len(found) == 1 and found[0]["t"] == "Span" and "imprint-embed" in attr(found[0])[1]:
         return attr_value(found[0], "source") or ""
     return None
+
+
+def _row(block: Node) -> Node:
+    """A paragraph of images side by side in a figure div (pandoc-crossref's
+    subfigures, `![a](x){#fig:a}![b](y){#fig:b}`): a row of sub-figures, each
+    captioned by its image's description, as a lone image's figure is; another
+    block as it is."""
+    images = [n for n in block["c"] if n["t"] == "Image"] if block["t"] in ("Para", "Plain") else []
+    if len(images) < 2 or not _only_images(block):
+        return block
+    figures = []
+    for image in images:
+        (ident, classes, pairs), description, target = image["c"]
+        figures.append({"t": "Figure", "c": [[ident, [], []], [None, [{"t": "Plain", "c": description}]],
+                                             [{"t": "Plain", "c": [{"t": "Image", "c": [["", classes, pairs],
+                                                                                    description, target]}]}]]})
+    return {"t": "Div", "c": [["", [f"layout-ncol-{min(len(figures), 6)}"], []], figures]}
 
 
 def _only_images(para: Node) -> bool:
