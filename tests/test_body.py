@@ -1011,6 +1011,18 @@ def test_raw_tex_in_a_sentence_is_told_at_its_own_line_before_a_raw_block():
     assert "CO<sub>2</sub>" in both(reading)[0]  # (what reads as text is text: rawtex.lua)
 
 
+def test_a_raw_tex_block_is_told_where_it_stands_as_a_block():
+    """A thesis made of chapters: a block was told at an earlier block's second line
+    that began the same way, and a block written earlier as a line of a paragraph
+    took that line, its warning, equal to the sentence's, told once: unsaid."""
+    reading = read("\\noindent\n\\pagenumbering{gobble}\nText.\n\n\\pagenumbering{roman}\n\\setcounter{page}{1}\n\n"
+                   "More.\n\n\\setcounter{page}{1}\n\\pagenumbering{arabic}\n\nAnd.\n\n\\pagenumbering{gobble}\n\nEnd.\n")
+    told = [(w.line, w.message.split(":")[0]) for w in reading.warnings]
+    assert (10, "raw tex is left out (\\setcounter{page}{1} \\pagenumbering{a...)") in told, told
+    assert (2, "raw tex is left out (\\pagenumbering{gobble})") in told
+    assert (15, "raw tex is left out (\\pagenumbering{gobble})") in told
+
+
 def test_the_extensions_an_article_switches_on_are_read():
     """`from: markdown+emoji` (source/metadata.py checks it): Pandoc's reader is told."""
     assert "😄" in str(body("Text :smile:.", extensions=("+emoji",)).chapters[0].epub)

@@ -519,7 +519,11 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         else:
             line = self.source.take(marked, code=True)
             comment = comment if line is None else None  # (```{=tex}: a comment in it, as its author wrote it)
-            line = line or by_text()
+            # (else its lines where they stand as a block of their own: the same command
+            # written earlier in a sentence, or as another block's later line, is not it)
+            lines = r"\n[ \t]*".join(re.escape(row.strip()) for row in text.strip().split("\n"))
+            line = line or self.source.take(re.compile(r"(?:(?<=\n\n)|(?<=\A\n)|(?<![\s\S]))[ \t]*" + lines), code=True) \
+                or by_text()
         if fmt == "html":
             if raw_html(node) is not None:  # (a comment is not meant to be seen: left out)
                 self.raw_html.setdefault(line, []).append(first)
