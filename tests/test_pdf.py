@@ -374,3 +374,12 @@ def test_the_text_after_a_display_formula_continues_its_paragraph_unindented(tmp
     assert abs(next(w.x_min for w in found if w.text == "whereafter") - left) < 1
     assert next(w.x_min for w in found if w.text == "Next") > left + 5  # (a new paragraph is)
     assert next(w.x_min for w in found if w.text == "The") > left + 5
+
+
+def test_raw_html_printed_as_text_keeps_its_lines(tmp_path):
+    """A <pre> example in raw HTML (pandoc-crossref's manual) is printed as the text
+    it is: its lines ran together into one paragraph."""
+    pdf = built_article(tmp_path, "Raw pre", "Example:\n\n<pre>\nfirst line of it\nsecond line of it\n</pre>\n\n"
+                                              "After.\n") / "a.pdf"
+    lines = [line.strip() for line in page_text(pdf, 1).splitlines()]
+    assert lines.index("second line of it") == lines.index("first line of it") + 1, lines
