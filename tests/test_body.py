@@ -978,6 +978,13 @@ def test_a_width_without_a_unit_is_pixels_as_pandoc_reads_it(folder):
     assert problems("![Map](map.png){width=huge}", folder=folder) == ["1: the width 'huge' is not a size"]
 
 
+def test_an_image_not_found_is_told_with_a_name_close_to_it(folder):
+    with pytest.raises(SourceError) as caught:
+        read("![Map](Map.png)\n", folder=folder)
+    problem, = caught.value.problems
+    assert problem.message.startswith("image not found (looked for ") and problem.hint == "did you mean map.png?"
+
+
 def test_every_unit_pandoc_reads_is_a_size(folder):
     """The JOSS author guide writes {height="9pt"}: Pandoc reads pt, pc, in and inch
     too (its ImageSize.lengthToDim); they were refused, and the paper not built."""

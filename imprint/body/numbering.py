@@ -171,7 +171,7 @@ class Numbering:
         try:
             loaded = load_image(self.context.root, self.context.folder, src)
         except ValueError as error:
-            self.problem(line, str(error))
+            self.problem(line, str(error), hint=getattr(error, "hint", None))
             return
         if loaded.path not in self.found.assets:
             taken = {name for _, name in self.found.assets.values()}

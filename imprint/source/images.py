@@ -12,6 +12,7 @@ without its labels, or as a black box).
 from __future__ import annotations
 
 import codecs
+import difflib
 import io
 import re
 import warnings
@@ -45,6 +46,12 @@ class Image:
     drawn: bytes | None = None  # an SVG as it is drawn, when that differs from the file (see above)
 
 
+class ImageNotFound(ValueError):
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
 LATEX_ORDER = (".pdf", ".png", ".jpg", ".jpeg", ".svg")  # (pdfLaTeX's order of the extensions it tries)
 
 
@@ -64,6 +71,13 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
         raise ValueError(f"'{src}' is not a PNG, JPEG, SVG or PDF file; convert it to one of these")
     from ..errors import SourceError
 
+    if not path.exists() and not path.is_symlink():
+        names = {p.name.lower(): p.name for p in sorted(path.parent.glob("*"))} if path.parent.is_dir() else {}
+        near = [names[n] for n in difflib.get_close_matches(path.name.lower(), list(names), n=3, cutoff=0.6)]
+        rooted = "; a path that starts with / starts at the Quarto project's root" if written.startswith("/") else ""
+        raise ImageNotFound(f"image not found (looked for {display(path, root)}{rooted})",
+                            f"did you mean {' or '.join(near)}?" if near else "put the file there, or correct its "
+                            "name" + ("" if rooted else " (a path is relative to the article's folder)"))
     try:
         data = read_bytes(root, path, "image", limit=MAX_BYTES)
     except SourceError as error:

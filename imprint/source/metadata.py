@@ -227,7 +227,7 @@ class ArticleBuilder:
         try:
             image = load_image(self.root, self.folder, value.strip())
         except ValueError as error:
-            self._problem(("cover-image",), str(error))
+            self._problem(("cover-image",), str(error), getattr(error, "hint", None))
             return None
         problem = check_cover(image, self.root)
         if problem:
