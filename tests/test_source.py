@@ -140,3 +140,17 @@ def test_an_empty_list_of_files_or_keys_is_none(tmp_path):
     assert not loaded.problems
     article = loaded.project.articles[0]
     assert article.bibliography == () and article.nocite == () and article.key_points == ()
+
+
+def test_a_metadata_block_after_the_text_is_its_front_matter(tmp_path):
+    """A thesis's chapters joined before its metadata.yml, as its Makefile hands
+    them to Pandoc: "the file does not start with front matter" (Pandoc reads a
+    metadata block anywhere). The lines of the text stay the file's."""
+    (tmp_path / "source" / "a").mkdir(parents=True)
+    (tmp_path / "source" / "a" / "article.md").write_text(
+        "# Introduction\n\nChapter text [@nokey].\n\n---\ntitle: The thesis\nlang: en\n---\n")
+    loaded = load_project(Settings.for_project(tmp_path, environ={}))
+    assert not loaded.problems
+    article = loaded.project.articles[0]
+    assert article.title == "The thesis" and article.body_line == 1
+    assert article.body.splitlines()[2] == "Chapter text [@nokey]." and "title:" not in article.body

@@ -120,7 +120,10 @@ def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
 
     Returns the front matter as YAML, the file's line it starts on, the body,
     and the line the body starts on. Blank lines before the `---` are allowed
-    (Pandoc reads a metadata block after a blank line).
+    (Pandoc reads a metadata block after a blank line); a file whose metadata
+    block comes later (a thesis's chapters joined before their metadata.yml, as
+    its Makefile gives them to Pandoc) has no front matter of its own, its
+    block read where it is.
     """
     lines = text.splitlines(keepends=True)
     if lines and lines[0].startswith("%"):
@@ -129,6 +132,8 @@ def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
     if 0 < blank < len(lines) and lines[blank].rstrip() == "---":
         yaml, yaml_line, body, body_line = split_front_matter("".join(lines[blank:]), file)
         return yaml, yaml_line + blank, body, body_line + blank
+    if (not lines or lines[0].rstrip() != "---") and _YAML_BLOCK.search("\n\n" + text):
+        return "", 1, text, 1  # (its fields in a metadata block further on, as Pandoc reads them: metadata_blocks())
     if not lines or lines[0].rstrip() != "---":
         raise_problems([Problem(
             file, "the file does not start with front matter", line=1,
