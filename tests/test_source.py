@@ -154,3 +154,14 @@ def test_a_metadata_block_after_the_text_is_its_front_matter(tmp_path):
     article = loaded.project.articles[0]
     assert article.title == "The thesis" and article.body_line == 1
     assert article.body.splitlines()[2] == "Chapter text [@nokey]." and "title:" not in article.body
+
+
+def test_latex_templates_thanks_is_the_titles_note(tmp_path):
+    """`thanks:` (Eisvogel's and the thesis templates' \\thanks) was ignored, its
+    text lost: it is the title's note, as `title: X^[...]` writes one."""
+    (tmp_path / "source" / "a").mkdir(parents=True)
+    (tmp_path / "source" / "a" / "article.md").write_text(
+        "---\ntitle: A thesis\nthanks: With thanks to the funder.\nlang: en\n---\n\nText.\n")
+    loaded = load_project(Settings.for_project(tmp_path, environ={}))
+    assert not loaded.problems and not any("thanks" in w.message for w in loaded.warnings)
+    assert loaded.project.articles[0].title == "A thesis^[With thanks to the funder.]"

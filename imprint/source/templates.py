@@ -282,7 +282,7 @@ def _template_values(located: Located, data: dict) -> None:
     """Values in a template's shape: JSS's title and keywords given as
     `{formatted, plain}` (the formatted one, Markdown, is the title; the plain
     keywords are the keywords), Copernicus' `availability:` statements, a babel
-    language name (`lang: english`)."""
+    language name (`lang: english`), the LaTeX templates' `thanks:` (the title's note)."""
     for key in ("title", "keywords"):
         value = data.get(key)
         if isinstance(value, dict) and ("plain" in value or "formatted" in value):
@@ -303,6 +303,10 @@ def _template_values(located: Located, data: dict) -> None:
                 _move(located, ("availability", part), (field,))
         if not availability:
             del data["availability"]
+    thanks, title = data.get("thanks"), data.get("title")
+    if isinstance(thanks, str) and thanks.strip() and isinstance(title, str) and "^[" not in title:
+        data["title"] = f"{title.rstrip()}^[{thanks.strip()}]"  # (LaTeX templates' \\thanks: the title's note)
+        del data["thanks"]
     lang = data.get("lang")
     if isinstance(lang, str) and lang.strip().lower() in BABEL:
         data["lang"] = BABEL[lang.strip().lower()]
