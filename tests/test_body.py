@@ -1030,6 +1030,14 @@ def test_a_raw_tex_block_is_told_where_it_stands_as_a_block():
     assert (15, "raw tex is left out (\\pagenumbering{gobble})") in told
 
 
+def test_latex_commands_left_out_say_what_imprint_does_instead():
+    """\\listoffigures was told with "write it in Markdown", which no one can."""
+    reading = read("\\tableofcontents\n\n\\listoffigures\n\n\\vspace{1em}\n\\noindent\n\nText.\n")
+    assert sorted(set(w.hint for w in reading.warnings)) == [
+        "no list of figures is made: delete it", "the EPUB has its own contents and the PDF its outline: delete it",
+        "the spacing and the pages' numbers are the stylesheet's (styles/css/print.css): delete it"]
+
+
 def test_the_extensions_an_article_switches_on_are_read():
     """`from: markdown+emoji` (source/metadata.py checks it): Pandoc's reader is told."""
     assert "😄" in str(body("Text :smile:.", extensions=("+emoji",)).chapters[0].epub)

@@ -534,12 +534,24 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             return  # (Pandoc has applied its macros to the formulas: nothing of it is lost)
         whole = " ".join(text.split())  # (every line of it: `\\appendix` after `\\pagebreak` went unsaid)
         shown = whole if len(whole) <= 40 else whole[:37] + "..."
+        commands = re.findall(r"\\([A-Za-z]+)", whole) if fmt in ("latex", "tex") else []
         self.warn(line, f"raw {fmt} is left out ({shown}): the editions are not made with {fmt}",
                   hint="% starts a comment in LaTeX, so the text after it went with it: write a web address as "
-                       "<https://...>, a per cent sign as \\%" if comment else "write it in Markdown, or delete it")
+                       "<https://...>, a per cent sign as \\%" if comment
+                  else _INSTEAD[commands[0]] if commands and all(c in _INSTEAD for c in commands)
+                  else "write it in Markdown, or delete it")
 
 
 # -- helpers
+
+# What Imprint does instead of a LaTeX command of its own line that it leaves out.
+_CONTENTS = "the EPUB has its own contents and the PDF its outline: delete it"
+_SPACING = "the spacing and the pages' numbers are the stylesheet's (styles/css/print.css): delete it"
+_INSTEAD = {"tableofcontents": _CONTENTS, "listoffigures": "no list of figures is made: delete it",
+            "listoftables": "no list of tables is made: delete it", "listoflistings": "no list of listings is made: "
+            "delete it", "vspace": _SPACING, "vfill": _SPACING, "noindent": _SPACING, "pagenumbering": _SPACING,
+            "setcounter": _SPACING, "doublespacing": _SPACING, "onehalfspacing": _SPACING, "singlespacing": _SPACING,
+            "maketitle": "the front matter is printed from the fields: delete it"}
 
 # The HTML elements that hold Markdown an author meant read (Pandoc reads it, with
 # its markdown_in_html_blocks: Imprint prints raw HTML as text).
