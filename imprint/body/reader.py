@@ -198,8 +198,11 @@ class BodyReading:
         _messages(messages, source, self.records, problems, warnings)
         quotes = str(setting.words["quotes"])
         meta = document["meta"].get("imprint-fields")
-        warnings += _convert_formulas(blocks + ([meta] if meta is not None else []), setting)
-        if setting.share_formulas is not None and PRINT in setting.dialects:
+        # (no dollar and no backslash, no formula: two walks of the text less)
+        math = any("$" in t or "\\" in t for t in (text, *(f.text for f in setting.cited_fields)))
+        if math:
+            warnings += _convert_formulas(blocks + ([meta] if meta is not None else []), setting)
+        if math and setting.share_formulas is not None and PRINT in setting.dialects:
             shared = [note(n)["mathml"] for n in of_kind(blocks, frozenset({"Math"})) if "mathml" in note(n)]
             if shared:
                 setting.share_formulas(shared)

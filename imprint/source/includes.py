@@ -24,11 +24,11 @@ from typing import Callable, Iterable
 
 from ..errors import Problem, SourceError
 from ..files import display, read_text
+from .quarto import QUARTO_FILE
 from .shortcodes import fenced_lines
 
 INCLUDE = re.compile(r"^[ \t]*\{\{<[ \t]*include[ \t]+(?P<path>\"[^\"]+\"|'[^']+'|[^\s>]+)[ \t]*>\}\}[ \t\r]*$")
 MAX_DEPTH = 10  # a file that includes one that includes another...
-QUARTO_FILE = "_quarto.yml"
 
 
 @dataclass(frozen=True)
