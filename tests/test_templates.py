@@ -260,6 +260,13 @@ def test_an_image_in_a_sentence_labelled_is_said_to_be_no_figure(folder):
         "3: the image labelled 'fig:example' is in a sentence, so it is no figure and has no number"]
 
 
+def test_the_names_of_tex_programs_are_printed():
+    """ACM's template writes `\\BibTeX\\ `: left out, it gave "The use of for the"."""
+    reading = read("The use of \\BibTeX\\ for the \\LaTeX\\ and \\XeTeX, \\LuaTeX, \\pdfLaTeX.\n")
+    assert reading.warnings == ()
+    assert "The use of BibTeX\u00a0for the LaTeX\u00a0and XeTeX, LuaTeX, pdfLaTeX." in both(reading)[0]
+
+
 def test_latex_text_keeps_its_spaces_links_and_says_where_a_per_cent_sign_cut_it():
     reading = read("# Intro\n\nPlain \\LaTeX for equations, \\url{https://x.org/a b}, \\href{#intro}{the start}.\n\n"
                    "The data are at \\url{https://example.org/data%20set.csv}.\n")

@@ -52,6 +52,9 @@ local CLASS_MACROS = table.concat({
   "\\newcommand{\\file}[1]{\\texttt{#1}}", "\\newcommand{\\fct}[1]{\\texttt{#1()}}",
   "\\newcommand{\\dfn}[1]{\\emph{#1}}", "\\newcommand{\\chem}[1]{\\ensuremath{\\mathrm{#1}}}",
   "\\newcommand{\\unit}[1]{\\ensuremath{\\mathrm{#1}}}",
+  -- (the names of TeX's programs the reader does not know: \LaTeX and \TeX it does)
+  "\\newcommand{\\BibTeX}{BibTeX}", "\\newcommand{\\XeTeX}{XeTeX}", "\\newcommand{\\LuaTeX}{LuaTeX}",
+  "\\newcommand{\\pdfLaTeX}{pdfLaTeX}", "\\newcommand{\\ConTeXt}{ConTeXt}",
 }, "")
 
 local function read_latex(text)
