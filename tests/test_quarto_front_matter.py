@@ -473,8 +473,8 @@ def test_escaped_shortcodes_and_code_blocks_that_refuse_them():
 def test_other_shortcodes_are_removed_with_a_warning():
     result, expander = expand("One{{< lipsum 2 >}}\n{{< include _intro.qmd >}}\n{{< env HOME >}}\n")
     assert result == "One\n\n\n"
-    only = ("Imprint expands only {{< meta >}}, {{< var >}}, {{< pagebreak >}}, {{< kbd >}}, {{< video >}} and "
-            "{{< embed >}}")
+    only = ("Imprint expands only {{< meta >}}, {{< var >}}, {{< pagebreak >}}, {{< kbd >}}, {{< video >}}, "
+            "{{< embed >}} and fancy-text's words ({{< latex >}}, {{< ldots >}}...)")
     assert [(w.line, w.message) for w in expander.warnings] == [
         (10, "removed the shortcode {{< lipsum 2 >}}: " + only),
         (11, "removed {{< include _intro.qmd >}}: an include stands on a line of its own, with empty lines around "
@@ -756,15 +756,16 @@ def test_from_switches_pandoc_extensions_on_and_off(tmp_path):
 
 def test_a_field_given_no_value_is_absent_and_content_fields_are_said_ignored(tmp_path):
     """`keywords:` with nothing after it (a template's placeholder) is absent, as
-    Pandoc reads it (it was an error); Pandoc's `thanks`, `institute`, `rights`...
-    hold text a reader would see: said to be ignored, not ignored in silence."""
+    Pandoc reads it (it was an error); Pandoc's `institute`, `rights`... hold text
+    a reader would see: said to be ignored, not ignored in silence (`thanks` is the
+    title's note: test_source)."""
     loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\nkeywords:\nabstract:\nauthor:\n"
                                              "thanks: Funded by the grant.\ninstitute: A University\n"
                                              "abstract-title: Summary\n---\n"))
     assert loaded.problems == () and article.keywords == () and article.abstract is None
     assert article.abstract_title == "Summary"  # (Pandoc's: the abstract's heading)
     assert [w.message for w in loaded.warnings] == [
-        "ignored the fields Imprint does not know: thanks (line 7), institute (line 8)"]
+        "ignored the fields Imprint does not know: institute (line 8)"]
 
 
 def test_a_name_whose_given_part_has_digits_is_said_to_be_no_name(tmp_path):

@@ -165,3 +165,16 @@ def test_latex_templates_thanks_is_the_titles_note(tmp_path):
     loaded = load_project(Settings.for_project(tmp_path, environ={}))
     assert not loaded.problems and not any("thanks" in w.message for w in loaded.warnings)
     assert loaded.project.articles[0].title == "A thesis^[With thanks to the funder.]"
+
+
+def test_quarto_journal_templates_statement_and_keywords(tmp_path):
+    """The Biophysical Journal's `sigstatement:` (the significance statement) and
+    ACM's `acm-metadata: keywords:` were ignored fields, their text lost."""
+    (tmp_path / "source" / "a").mkdir(parents=True)
+    (tmp_path / "source" / "a" / "article.md").write_text(
+        "---\ntitle: T\nlang: en\nsigstatement: Why it matters.\nacm-metadata:\n  keywords: [one, two]\n"
+        "  ccs: x\n---\n\nText.\n")
+    loaded = load_project(Settings.for_project(tmp_path, environ={}))
+    article = loaded.project.articles[0]
+    assert not loaded.problems and article.plain_language_summary == "Why it matters."
+    assert article.keywords == ("one", "two")

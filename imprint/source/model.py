@@ -370,6 +370,7 @@ class Article(_Placed):
         aliases={"author-summary": "Quarto's PLOS template names it so",
                  "author_summary": "rticles' PLOS template names it so",
                  "significance": "the PNAS significance statement (rticles' PNAS template)",
+                 "sigstatement": "the Biophysical Journal's significance statement (its Quarto template)",
                  "simplesummary": "rticles' MDPI template names it so"})
     key_points: tuple[str, ...] = front_matter(
         "key-points", TEXT_LIST, "The article's main points, a list (Markdown), printed before the abstract "

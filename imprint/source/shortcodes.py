@@ -152,8 +152,9 @@ class Expander:
         if name not in ("meta", "var"):
             self.warnings.append(Problem(
                 file, f"removed the shortcode {written}: Imprint expands only {{{{< meta >}}}}, {{{{< var >}}}}"
-                      + (" in code and raw blocks" if in_code else ", {{< pagebreak >}}, {{< kbd >}}, {{< video >}} "
-                         "and {{< embed >}}" if field is None else ""),
+                      + (" in code and raw blocks" if in_code else ", {{< pagebreak >}}, {{< kbd >}}, {{< video >}}, "
+                         "{{< embed >}}" if field is None else "")
+                      + ("" if in_code else " and fancy-text's words ({{< latex >}}, {{< ldots >}}...)"),
                 line=line, field=field,
                 hint="write what it stands for into the text, or remove it (escape it as "
                      "{{{< ... >}}} to print it)"))

@@ -282,7 +282,8 @@ def _template_values(located: Located, data: dict) -> None:
     """Values in a template's shape: JSS's title and keywords given as
     `{formatted, plain}` (the formatted one, Markdown, is the title; the plain
     keywords are the keywords), Copernicus' `availability:` statements, a babel
-    language name (`lang: english`), the LaTeX templates' `thanks:` (the title's note)."""
+    language name (`lang: english`), the LaTeX templates' `thanks:` (the title's note),
+    the keywords of ACM's `acm-metadata:`."""
     for key in ("title", "keywords"):
         value = data.get(key)
         if isinstance(value, dict) and ("plain" in value or "formatted" in value):
@@ -303,6 +304,10 @@ def _template_values(located: Located, data: dict) -> None:
                 _move(located, ("availability", part), (field,))
         if not availability:
             del data["availability"]
+    acm = data.get("acm-metadata")
+    if isinstance(acm, dict) and acm.get("keywords") and "keywords" not in data:  # (ACM's template)
+        data["keywords"] = acm["keywords"]
+        _move(located, ("acm-metadata", "keywords"), ("keywords",))
     thanks, title = data.get("thanks"), data.get("title")
     if isinstance(thanks, str) and thanks.strip() and isinstance(title, str) and "^[" not in title:
         data["title"] = f"{title.rstrip()}^[{thanks.strip()}]"  # (LaTeX templates' \\thanks: the title's note)
