@@ -1038,6 +1038,18 @@ def test_latex_commands_left_out_say_what_imprint_does_instead():
         "the spacing and the pages' numbers are the stylesheet's (styles/css/print.css): delete it"]
 
 
+def test_a_nameref_prints_the_title_of_its_section():
+    """Quarto's PLOS template: `[s1-video]{.nameref}` printed the bare id."""
+    with pytest.raises(SourceError) as caught:
+        read("See [nowhere]{.nameref}.\n")
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (1, "nothing has the id 'nowhere' that the nameref names")]
+    reading = read("See [s1-video]{.nameref}.\n\n## S1 Video {#s1-video}\n\nA video.\n")
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert 'See <a class="crossref" href="#s1-video">S1 Video</a>.' in html
+
+
 def test_the_extensions_an_article_switches_on_are_read():
     """`from: markdown+emoji` (source/metadata.py checks it): Pandoc's reader is told."""
     assert "😄" in str(body("Text :smile:.", extensions=("+emoji",)).chapters[0].epub)

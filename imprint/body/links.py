@@ -64,6 +64,21 @@ class Links:
             elif node["t"] == "Cite" and all(is_crossref(c["citationId"], self.context.references)
                                              for c in node["c"][0]):
                 self._crossref(node, node["c"][0])
+            elif node["t"] == "Span" and "nameref" in attr(node)[1] and not in_headings:
+                self._nameref(node)
+
+    def _nameref(self, span: Node) -> None:
+        """`[s1-video]{.nameref}` (Quarto's PLOS template): the title of the section
+        of that id, linked to it, as the template prints it."""
+        target = stringify(span["c"][1]).strip()
+        ident = self.found.renamed.get(target, target)
+        heading = next((h for _, h in self.found.headings if h.id == ident), None)
+        if heading is None:
+            self.problem(self.source.take(target), f"nothing has the id '{target}' that the nameref names",
+                         hint="give the section it names that id: ## Title {#" + target + "}")
+            return
+        span["t"], span["c"] = "Link", [["", [], []], [str_node(heading.text)], ["#" + ident, ""]]
+        annotate(span, crossref=True)
 
     def colon_ids(self) -> None:
         """pandoc-crossref's labels (`{#fig:map}`, `{#sec:intro}`): the id made Imprint's
