@@ -1050,6 +1050,19 @@ def test_a_nameref_prints_the_title_of_its_section():
         assert 'See <a class="crossref" href="#s1-video">S1 Video</a>.' in html
 
 
+def test_acs_acknowledgement_and_suppinfo_divs_are_headed():
+    """quarto-journals' ACS template: ::: {.acknowledgement} and ::: {.suppinfo}
+    printed as plain paragraphs, without the headings its class gives them."""
+    words = {**WORDS, "acknowledgements": "Acknowledgements", "supplementary_material": "Supplementary material"}
+    reading = read("# Intro\n\nText.\n\n::: {.acknowledgement}\nWe thank.\n:::\n\n::: {.suppinfo}\n"
+                   "Data online.\n:::\n\n::: {.acknowledgements}\n## Our thanks\n\nTo all.\n:::\n", words=words)
+    epub = both(reading)[0]
+    assert reading.warnings == ()
+    assert '<div class="acknowledgement">\n<h1 id="section" class="unnumbered">Acknowledgements</h1>' in epub, epub
+    assert ">Supplementary material</h1>\n<p>Data online.</p>" in epub and ">Our thanks</h" in epub
+    assert epub.count("Acknowledgements") == 1  # (a div with a heading of its own keeps it)
+
+
 def test_the_extensions_an_article_switches_on_are_read():
     """`from: markdown+emoji` (source/metadata.py checks it): Pandoc's reader is told."""
     assert "😄" in str(body("Text :smile:.", extensions=("+emoji",)).chapters[0].epub)

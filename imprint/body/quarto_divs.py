@@ -21,6 +21,9 @@ THEOREMS = {"thm": "theorem", "lem": "lemma", "cor": "corollary", "prp": "propos
 PROOFS = ("proof", "remark", "solution")
 NUMBERED_CALLOUTS = {"nte": "note", "tip": "tip", "wrn": "warning", "imp": "important", "cau": "caution"}
 CALLOUTS = ("note", "tip", "warning", "important", "caution")
+# Divs a journal's class heads with a word (quarto-journals' ACS template): the word's key in styles/locales.
+TITLED = {"acknowledgement": "acknowledgements", "acknowledgements": "acknowledgements",
+          "acknowledgments": "acknowledgements", "suppinfo": "supplementary_material"}
 
 
 class QuartoDivs:
@@ -60,8 +63,22 @@ class QuartoDivs:
             elif ident.split("-", 1)[0] in THEOREMS and "-" in ident or any(c in PROOFS for c in classes):
                 self._statement(node)
                 changed = True
+            elif (word := next((TITLED[c] for c in classes if c in TITLED), None)) is not None:
+                changed |= self._titled(node, word)
             changed |= blocks[index] is not node
         return changed
+
+    def _titled(self, div: Node, word: str) -> bool:
+        """ACS's `::: {.acknowledgement}` and `::: {.suppinfo}` (environments its
+        LaTeX class heads): headed by the language's word, unnumbered, at the
+        text's top level. Whether a heading was added."""
+        content = div["c"][1]
+        if content and content[0]["t"] == "Header":
+            return False
+        level = min((h["c"][0] for h in self.each("Header")), default=1)
+        content.insert(0, {"t": "Header", "c": [level, ["", ["unnumbered"], []],
+                                                words(str(self.context.words.get(word, word)))]})
+        return True
 
     def _figure_div(self, div: Node, cap: str = "fig-cap") -> Node:
         """`::: {#fig-x}` as Quarto reads it: a Figure of its images (or sub-figures,
