@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import gc
 import importlib
-import os
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError as FutureTimeout, wait
@@ -79,9 +78,6 @@ class Executor:
         self.close()
 
 
-TRACKED = 64  # workers a local pool keeps the process ids of (a pool of 2 replaces few)
-
-
 class Inline(Executor):
     """Here, one call after the other (no time limit: nothing could stop it)."""
 
@@ -106,10 +102,8 @@ class LocalPool(Executor):
         handoff.sweep()
         context = get_context("fork")
         started = context.Value("i", 0)  # (how many workers have started: whose turn a role is)
-        self._pids = context.Array("i", TRACKED)  # (the workers', in the order they started: close())
         self._pool = ProcessPool(max_workers=jobs, initializer=_start_worker,
-                                 initargs=(tuple(tuple(role) for role in roles), started, self._pids),
-                                 context=context)
+                                 initargs=(tuple(tuple(role) for role in roles), started), context=context)
 
     def warm_up(self) -> None:
         """Start the workers now: they load what rendering needs while the build reads its sources."""
@@ -143,22 +137,12 @@ class LocalPool(Executor):
     def close(self, wait: bool = True) -> None:
         """Stop the workers (one still rendering, after Ctrl+C or a crash, is
         killed); without `wait`, for a process about to end, without waiting
-        for pebble's threads to notice (up to 0.1 s): the workers are killed
-        now (left to end with the process, a caller that goes on, such as the
-        tests calling cli.main, kept two for each build: 316 in a run)."""
-        from multiprocessing import active_children
-
+        for pebble's threads to notice (up to 0.1 s): the workers end with it."""
         from ..body.pandoc import forget_dead
 
         self._pool.stop()
         if wait:
             self._pool.join()
-        else:
-            started = {pid for pid in self._pids if pid}
-            for child in active_children():
-                if child.pid in started:
-                    child.kill()
-                    child.join(1)
         forget_dead()  # the temporary folders of Pandoc runs whose worker was killed
 
 
@@ -274,7 +258,7 @@ def _crash(error: BaseException, where: str) -> UnitCrash:
     return crash
 
 
-def _start_worker(roles: tuple[tuple[str, ...], ...], started, pids) -> None:
+def _start_worker(roles: tuple[tuple[str, ...], ...], started) -> None:
     """A local worker's start: Ctrl+C is the build's to handle (it stops the
     pool), the worker ends with the build, and what rendering needs (its role's
     modules) is loaded now, while the build reads."""
@@ -285,8 +269,6 @@ def _start_worker(roles: tuple[tuple[str, ...], ...], started, pids) -> None:
     with started.get_lock():
         turn = started.value
         started.value += 1
-        if turn < len(pids):
-            pids[turn] = os.getpid()
     for module in roles[turn % len(roles)] if roles else ():
         importlib.import_module(module)
     gc.freeze()  # what is loaded stays: the cycle collector need not look at it again
