@@ -6,6 +6,7 @@ from pathlib import Path
 
 from imprint.settings import Settings
 from imprint.source.project import load_project
+from test_quarto_front_matter import load
 
 
 def project(tmp_path: Path, article: str, publication: str | None = None) -> Settings:
@@ -133,12 +134,9 @@ def test_a_running_head_keeps_the_hyphen_of_a_hyphenated_given_name():
 def test_an_empty_list_of_files_or_keys_is_none(tmp_path):
     """`bibliography: []` (Quarto accepts it, and some templates write it) was an
     error, "must not be empty"."""
-    (tmp_path / "source" / "a").mkdir(parents=True)
-    (tmp_path / "source" / "a" / "article.md").write_text(
-        "---\ntitle: T\nlang: en\nbibliography: []\nnocite: []\nkey-points: []\n---\n\nText.\n")
-    loaded = load_project(Settings.for_project(tmp_path, environ={}))
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\nbibliography: []\nnocite: []\n"
+                                             "key-points: []\n---\n\nText.\n"))
     assert not loaded.problems
-    article = loaded.project.articles[0]
     assert article.bibliography == () and article.nocite == () and article.key_points == ()
 
 
@@ -146,12 +144,9 @@ def test_a_metadata_block_after_the_text_is_its_front_matter(tmp_path):
     """A thesis's chapters joined before its metadata.yml, as its Makefile hands
     them to Pandoc: "the file does not start with front matter" (Pandoc reads a
     metadata block anywhere). The lines of the text stay the file's."""
-    (tmp_path / "source" / "a").mkdir(parents=True)
-    (tmp_path / "source" / "a" / "article.md").write_text(
-        "# Introduction\n\nChapter text [@nokey].\n\n---\ntitle: The thesis\nlang: en\n---\n")
-    loaded = load_project(Settings.for_project(tmp_path, environ={}))
+    loaded, article = load(project(tmp_path, "# Introduction\n\nChapter text [@nokey].\n\n"
+                                             "---\ntitle: The thesis\nlang: en\n---\n"))
     assert not loaded.problems
-    article = loaded.project.articles[0]
     assert article.title == "The thesis" and article.body_line == 1
     assert article.body.splitlines()[2] == "Chapter text [@nokey]." and "title:" not in article.body
 
@@ -159,22 +154,16 @@ def test_a_metadata_block_after_the_text_is_its_front_matter(tmp_path):
 def test_latex_templates_thanks_is_the_titles_note(tmp_path):
     """`thanks:` (Eisvogel's and the thesis templates' \\thanks) was ignored, its
     text lost: it is the title's note, as `title: X^[...]` writes one."""
-    (tmp_path / "source" / "a").mkdir(parents=True)
-    (tmp_path / "source" / "a" / "article.md").write_text(
-        "---\ntitle: A thesis\nthanks: With thanks to the funder.\nlang: en\n---\n\nText.\n")
-    loaded = load_project(Settings.for_project(tmp_path, environ={}))
+    loaded, article = load(project(tmp_path, "---\ntitle: A thesis\nthanks: With thanks to the funder.\nlang: en\n"
+                                             "---\n\nText.\n"))
     assert not loaded.problems and not any("thanks" in w.message for w in loaded.warnings)
-    assert loaded.project.articles[0].title == "A thesis^[With thanks to the funder.]"
+    assert article.title == "A thesis^[With thanks to the funder.]"
 
 
 def test_quarto_journal_templates_statement_and_keywords(tmp_path):
     """The Biophysical Journal's `sigstatement:` (the significance statement) and
     ACM's `acm-metadata: keywords:` were ignored fields, their text lost."""
-    (tmp_path / "source" / "a").mkdir(parents=True)
-    (tmp_path / "source" / "a" / "article.md").write_text(
-        "---\ntitle: T\nlang: en\nsigstatement: Why it matters.\nacm-metadata:\n  keywords: [one, two]\n"
-        "  ccs: x\n---\n\nText.\n")
-    loaded = load_project(Settings.for_project(tmp_path, environ={}))
-    article = loaded.project.articles[0]
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\nsigstatement: Why it matters.\n"
+                                             "acm-metadata:\n  keywords: [one, two]\n  ccs: x\n---\n\nText.\n"))
     assert not loaded.problems and article.plain_language_summary == "Why it matters."
     assert article.keywords == ("one", "two")

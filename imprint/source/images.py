@@ -71,18 +71,18 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
         raise ValueError(f"'{src}' is not a PNG, JPEG, SVG or PDF file; convert it to one of these")
     from ..errors import SourceError
 
+    rooted = "a path that starts with / starts at the Quarto project's root" if written.startswith("/") else ""
     if not path.exists() and not path.is_symlink():
         names = {p.name.lower(): p.name for p in sorted(path.parent.glob("*"))} if path.parent.is_dir() else {}
         near = [names[n] for n in difflib.get_close_matches(path.name.lower(), list(names), n=3, cutoff=0.6)]
-        rooted = "; a path that starts with / starts at the Quarto project's root" if written.startswith("/") else ""
-        raise ImageNotFound(f"image not found (looked for {display(path, root)}{rooted})",
+        raise ImageNotFound(f"image not found (looked for {display(path, root)}{'; ' + rooted if rooted else ''})",
                             f"did you mean {' or '.join(near)}?" if near else "put the file there, or correct its "
                             "name" + ("" if rooted else " (a path is relative to the article's folder)"))
     try:
         data = read_bytes(root, path, "image", limit=MAX_BYTES)
     except SourceError as error:
-        rooted = ": a path that starts with / starts at the Quarto project's root" if written.startswith("/") else ""
-        raise ValueError(error.problems[0].message + f" (looked for {display(path, root)}{rooted})") from None
+        raise ValueError(error.problems[0].message + f" (looked for {display(path, root)}"
+                         f"{': ' + rooted if rooted else ''})") from None
     media_type = MEDIA_TYPES[suffix]
     if media_type == "image/svg+xml":
         return Image(path.resolve(), src, media_type, None, None, _check_svg(data, src))
