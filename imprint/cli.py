@@ -239,7 +239,7 @@ def _run_build(args: argparse.Namespace) -> int:
         with _Progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
             report = build(settings, progress, executor)
     finally:
-        executor.close(wait=False)  # (this process ends soon: its workers with it)
+        executor.close(wait=False)  # (stopped while this process ends: not waited for)
     return _finish(report, args, started)
 
 

@@ -69,3 +69,21 @@ def test_published_json_schema_is_current():
 def test_schema_command_prints_the_article_schema(capsys):
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "Imprint article front matter"
+
+
+def test_a_build_run_in_process_leaves_no_worker_behind(tmp_path, capsys):
+    """cli.main does not wait for its pool's workers to stop (publish.py ends
+    right after), but they are stopped: left alive until the process ended, two
+    a build, the test suite (which calls main() in-process) held 316 of them,
+    about 12 GB, at once."""
+    import multiprocessing
+    import time
+
+    root = make_project(tmp_path / "project", REPO / "source")
+    before = {child.pid for child in multiprocessing.active_children()}
+    for _ in range(2):
+        assert main(["build", "-q", "-C", str(root), "--force", "--formats", "epub,pdf", "--jobs", "2"]) == 0
+    deadline = time.monotonic() + 10
+    while {child.pid for child in multiprocessing.active_children()} - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert {child.pid for child in multiprocessing.active_children()} - before == set()

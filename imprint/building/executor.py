@@ -136,13 +136,18 @@ class LocalPool(Executor):
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers (one still rendering, after Ctrl+C or a crash, is
-        killed); without `wait`, for a process about to end, without waiting
-        for pebble's threads to notice (up to 0.1 s): the workers end with it."""
+        killed); without `wait`, for a process about to end, they are stopped
+        by a thread of their own, not waited for (pebble's threads take up to
+        0.1 s to notice): if the process ends first, they end with it. (Never
+        left running: the process may go on, as a test calling cli.main does,
+        and each build kept its workers alive to the end, 316 of them in a CI run.)"""
         from ..body.pandoc import forget_dead
 
         self._pool.stop()
         if wait:
             self._pool.join()
+        else:
+            threading.Thread(target=self._pool.join, name="imprint-pool-stop", daemon=True).start()
         forget_dead()  # the temporary folders of Pandoc runs whose worker was killed
 
 
