@@ -1694,3 +1694,20 @@ def test_a_quarto_tabset_prints_every_tab_under_its_label_not_a_heading():
     for html in both(reading):
         assert '<div class="tab-title">\n<p>R</p>' in html and '<div class="tab-title">\n<p>Python</p>' in html
         assert html.index("After.") > html.index("</div>\n</div>", html.index("x.describe"))
+
+
+def test_the_folders_of_pandoc_runs_whose_process_died_are_removed(tmp_path, monkeypatch):
+    """(A worker killed at the time limit cannot remove its run's folder.) The
+    pattern once matched no folder: their names go on after the process id."""
+    import os
+    import subprocess
+
+    from imprint.body import pandoc
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    mine = Path(tempfile.mkdtemp(prefix=pandoc.FOLDER.format(pid=os.getpid())))
+    gone = Path(tempfile.mkdtemp(prefix=pandoc.FOLDER.format(pid=dead.pid)))
+    pandoc.forget_dead()
+    assert mine.is_dir() and not gone.exists()

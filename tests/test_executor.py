@@ -129,6 +129,26 @@ def test_the_build_leaves_no_process_behind_when_killed(tmp_path):
     assert not left
 
 
+def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path):
+    """Its workers are killed as it ends: what they kept in the temporary folder
+    (WeasyPrint's folder of a document's fonts, here the formulas' font, which
+    it removes only when the document is forgotten) was left behind, a folder a
+    worker each build. They keep it in the pool's own folder, removed at the end."""
+    from conftest import REPO
+
+    root = small_project(tmp_path, 2)
+    article = root / "source" / "a1" / "article.md"
+    article.write_text(article.read_text() + "\nA formula, $x^2 + y^2 = z^2$.\n")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    finished = subprocess.run([sys.executable, str(REPO / "publish.py"), "-q", "-C", str(root), "-f", "epub,pdf",
+                               "-j", "2"], env={**os.environ, "TMPDIR": str(temporary)}, capture_output=True,
+                              text=True)
+    assert finished.returncode == 0, finished.stderr
+    time.sleep(0.5)  # (the workers are killed as the build's process ends)
+    assert sorted(p.name for p in temporary.iterdir()) == []
+
+
 # -- Dask ------------------------------------------------------------------------
 
 

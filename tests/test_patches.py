@@ -714,6 +714,9 @@ def test_what_imprint_reads_of_weasyprint_is_there():
 SETTINGS = {
     ("imprint/body/formulas.py", "ziamath.config.svg2"):
         "ziamath's documented configuration object (ziamath.config); nothing but Imprint draws with ziamath",
+    ("imprint/building/executor.py", "tempfile.tempdir"):
+        "the standard library's documented setting of the default temporary folder, set in a local worker's "
+        "own process as it starts (its temporary files then go in its pool's folder, removed at the end)",
 }
 
 def _assignments_into_modules(path: Path) -> set[str]:

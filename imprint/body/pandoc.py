@@ -299,7 +299,7 @@ def _stopped(file: str, what: str) -> TimeLimit:
 def forget_dead() -> None:
     """Remove the folders of the Pandoc runs that processes no longer alive left
     (a worker killed at the time limit)."""
-    for folder in Path(tempfile.gettempdir()).glob(FOLDER.format(pid="*")):
+    for folder in Path(tempfile.gettempdir()).glob(FOLDER.format(pid="*") + "*"):
         pid = folder.name.removeprefix("imprint-pandoc-").split("-", 1)[0]
         if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)

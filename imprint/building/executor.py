@@ -100,10 +100,14 @@ class LocalPool(Executor):
         self.slots = jobs
         stages.sweep()  # (what a build killed outright left in the temporary folder)
         handoff.sweep()
+        # The workers' temporary folder: what they leave there as they are stopped
+        # (WeasyPrint's fonts of a document it keeps, a Pandoc run's files) is removed with it.
+        self._scratch = handoff.open_folder()
         context = get_context("fork")
         started = context.Value("i", 0)  # (how many workers have started: whose turn a role is)
         self._pool = ProcessPool(max_workers=jobs, initializer=_start_worker,
-                                 initargs=(tuple(tuple(role) for role in roles), started), context=context)
+                                 initargs=(tuple(tuple(role) for role in roles), started, str(self._scratch)),
+                                 context=context)
 
     def warm_up(self) -> None:
         """Start the workers now: they load what rendering needs while the build reads its sources."""
@@ -148,6 +152,7 @@ class LocalPool(Executor):
             self._pool.join()
         else:
             threading.Thread(target=self._pool.join, name="imprint-pool-stop", daemon=True).start()
+        handoff.close_folder(self._scratch)
         forget_dead()  # the temporary folders of Pandoc runs whose worker was killed
 
 
@@ -263,14 +268,18 @@ def _crash(error: BaseException, where: str) -> UnitCrash:
     return crash
 
 
-def _start_worker(roles: tuple[tuple[str, ...], ...], started) -> None:
+def _start_worker(roles: tuple[tuple[str, ...], ...], started, scratch: str) -> None:
     """A local worker's start: Ctrl+C is the build's to handle (it stops the
-    pool), the worker ends with the build, and what rendering needs (its role's
+    pool), the worker ends with the build, its temporary files go in the pool's
+    `scratch` folder (a worker is killed as the build ends: WeasyPrint left a
+    folder of fonts behind each time), and what rendering needs (its role's
     modules) is loaded now, while the build reads."""
     import signal
+    import tempfile
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _end_with_parent()
+    tempfile.tempdir = scratch
     with started.get_lock():
         turn = started.value
         started.value += 1

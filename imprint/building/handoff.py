@@ -38,7 +38,8 @@ _held_by_this_build: dict[Path, int] = {}
 
 def open_folder() -> Path:
     """A private folder for this build's hand-overs (only this user may read it: it
-    holds pickles), with its lock held."""
+    holds pickles), with its lock held. (Also a pool's workers' temporary folder:
+    building/executor.py.)"""
     folder = Path(tempfile.mkdtemp(prefix=PREFIX.format(pid=os.getpid())))
     handle = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(handle, fcntl.LOCK_EX)
