@@ -165,14 +165,18 @@ def test_a_formula_has_a_text_form_for_outlines_and_records(tex, text):
 
 
 def test_a_conversion_is_kept_and_pandoc_not_run_again(tmp_path, monkeypatch):
+    """(And the build's print part is told when formulas are being converted, to ready
+    their drawing: not when all are kept.)"""
+    told = []
     first = [{"t": "Math", "c": [{"t": "InlineMath"}, tex]} for tex in (r"\alpha^2", r"\frac{1}")]
-    formulas.convert(first, "article.md", deadline_in(30), tmp_path)
+    formulas.convert(first, "article.md", deadline_in(30), tmp_path, converting=lambda: told.append("first"))
 
     def refused(*_, **__):
         raise AssertionError("Pandoc run again")
-    monkeypatch.setattr(formulas.pandoc, "run", refused)
+    monkeypatch.setattr(formulas.pandoc, "start", refused)
     again = [{"t": "Math", "c": [{"t": "InlineMath"}, tex]} for tex in (r"\alpha^2", r"\frac{1}")]
-    formulas.convert(again, "article.md", deadline_in(30), tmp_path)
+    formulas.convert(again, "article.md", deadline_in(30), tmp_path, converting=lambda: told.append("again"))
+    assert told == ["first"]
     assert [n["imprint"] for n in again] == [n["imprint"] for n in first]
     assert "unreadable" in again[1]["imprint"] and again[0]["imprint"]["text"] == "α²"
 

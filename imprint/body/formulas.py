@@ -33,6 +33,7 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from xml.etree import ElementTree
 
 from lxml import etree
@@ -55,14 +56,15 @@ _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
 # -- TeX to MathML (Pandoc)
 
 def convert(formulas: list[Node], file: str, deadline: float, cache: Path | None = None,
-            drawn: bool = False, answers: Path | None = None) -> None:
+            drawn: bool = False, answers: Path | None = None, converting: Callable[[], None] | None = None) -> None:
     """Each formula (a Math node) annotated with its MathML and its text form: from
     the project's cache, or from one Pandoc run for all the others (then cached);
     one Pandoc cannot read is annotated `unreadable` (with Pandoc's reason, if it
     gives one), and shown as TeX. `drawn`: the formulas will be drawn, and what
     drawing needs is loaded while Pandoc converts. `answers`: the project's cache
     of Pandoc's answers (pandoc.cache_in), so that the two parts of a one-article
-    build run the conversion once. Raises PandocFailed."""
+    build run the conversion once. `converting`: called before Pandoc converts
+    some (formulas new to the cache, which will most likely be drawn). Raises PandocFailed."""
     distinct = list(dict.fromkeys((n["c"][0]["t"], n["c"][1]) for n in formulas))
     keys = {formula: hashlib.sha256(f"{CONVERSION}\n{pandoc.VERSION}\n{formula[0]}\n{formula[1]}".encode()).hexdigest()
             for formula in distinct}
@@ -73,6 +75,8 @@ def convert(formulas: list[Node], file: str, deadline: float, cache: Path | None
             known[formula] = found
     missing = [formula for formula in distinct if formula not in known]
     if missing:
+        if converting is not None:
+            converting()
         converted = _pandoc_mathml(missing, file, deadline, drawn, answers)
         known.update(converted)
         if cache is not None:
@@ -190,7 +194,7 @@ def report(formulas: list[tuple[Node, int | None]], file: str, cache: Path | Non
     """A warning at its line for each formula that could not be read; if `drawn`
     (the print edition is made), each is drawn now, so that one that cannot be
     drawn, or is too wide, is said too (the print HTML then finds the drawings)."""
-    problems = []
+    problems: list[Problem] = []
     for node, line in formulas:
         found, tex = note(node), _short(node["c"][1])
         if "unreadable" in found:
@@ -199,8 +203,18 @@ def report(formulas: list[tuple[Node, int | None]], file: str, cache: Path | Non
                                     + "; it is shown as written", line=line,
                                     hint="check its commands and braces: Pandoc reads LaTeX's math (with amsmath), "
                                          "not macros defined elsewhere"))
-            continue
-        if not drawn or "mathml" not in found:
+        elif drawn:
+            problems += report_drawing([(node, line)], file, cache)
+    return problems
+
+
+def report_drawing(formulas: list[tuple[Node, int | None]], file: str, cache: Path | None) -> list[Problem]:
+    """Each formula drawn (from memory, the cache, or now), with a warning at its
+    line for one that cannot be drawn, or is too wide (report(), for those read)."""
+    problems = []
+    for node, line in formulas:
+        found, tex = note(node), _short(node["c"][1])
+        if "mathml" not in found:
             continue
         try:
             drawing = draw(found["mathml"], cache)

@@ -333,6 +333,10 @@ class Running:
             if self.keep is not None:
                 _release(self.keep[2])
 
+    def running(self) -> bool:
+        """Whether Pandoc has yet to answer."""
+        return self._thread.is_alive()
+
     def cancel(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
@@ -395,6 +399,9 @@ class Kept:
             os.replace(out.name, cache / key)
         except OSError:
             pass
+
+    def running(self) -> bool:
+        return False
 
     def cancel(self) -> None:
         pass

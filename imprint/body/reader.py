@@ -83,9 +83,11 @@ class Setting:
     # The print editions are made at the same time in another part of the build
     # (units.split): this part draws the formulas too, from the last, into the cache.
     drawing_alongside: bool = False
-    # Who else draws the formulas for print: told their MathML once converted (the
-    # print part of a build, which draws them from the last back meanwhile: units.py).
-    share_formulas: Callable[[list[str]], None] | None = None
+    # Who else draws the formulas for print (the print part of a build, which draws
+    # them from the last back meanwhile: units.py): told that formulas are being
+    # converted (coming(): it readies the drawing), then their MathML (share());
+    # this part draws them after handing its print jobs over (draw_later()).
+    sharing: Any = None  # (building/handoff.py's Giving)
 
 
 def start_body(setting: Setting) -> "BodyReading":
@@ -166,8 +168,13 @@ class BodyReading:
         """The body, rendered (its notes called by `note_calls`, the macros of
         styles/templates/note-calls.html.j2: Theme.macros), its warnings, and the
         fields read with it (those that cite, rendered); every problem raised at once."""
-        if "$" in self.text and (self.setting.drawing_alongside or PRINT in self.setting.dialects):
-            formulas.preload()  # (while Pandoc reads: loaded after, it kept the drawing waiting 0.15 s)
+        if "$" in self.text and (self.setting.drawing_alongside or PRINT in self.setting.dialects) \
+                and self.running.running():
+            # (while Pandoc reads, if it still does: loaded after it, what drawing needs
+            # is loaded as it is needed, while Pandoc converts the formulas, or not at
+            # all when the project's cache has them all drawn: 0.13 s of the 250-formula
+            # benchmark article's critical path)
+            formulas.preload()
         with stage("reading its text with Pandoc" + (" (and formatting its citations)" if self.records else "")):
             output, messages = self._read()
         with stage("checking and rendering its text"):
@@ -202,10 +209,10 @@ class BodyReading:
         math = any("$" in t or "\\" in t for t in (text, *(f.text for f in setting.cited_fields)))
         if math:
             warnings += _convert_formulas(blocks + ([meta] if meta is not None else []), setting)
-        if math and setting.share_formulas is not None and PRINT in setting.dialects:
+        if math and setting.sharing is not None and PRINT in setting.dialects:
             shared = [note(n)["mathml"] for n in of_kind(blocks, frozenset({"Math"})) if "mathml" in note(n)]
             if shared:
-                setting.share_formulas(shared)
+                setting.sharing.share(shared)
         references, hanging = _take_references(blocks)
         context = Context(source=source, lang=setting.lang, words=setting.words, quotes=quotes, root=setting.root,
                           folder=setting.folder, number_sections=setting.number_sections,
@@ -640,7 +647,9 @@ def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
     tex_labels(found)  # (\label and \tag, which texmath cannot read, kept for numbering.py)
     try:
         formulas.convert(found, setting.file, setting.deadline, setting.formula_cache,
-                         drawn=PRINT in setting.dialects, answers=pandoc.cache_in(setting.root))
+                         drawn=PRINT in setting.dialects and setting.sharing is None,
+                         answers=pandoc.cache_in(setting.root),
+                         converting=setting.sharing.coming if setting.sharing is not None else None)
     except pandoc.PandocFailed as error:
         return [Problem(setting.file, f"the formulas are shown as TeX: Pandoc could not convert them ({error})")]
     return []
@@ -649,6 +658,11 @@ def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
 def _report_formulas(found: list[tuple[Node, int | None]], setting: Setting) -> list[Problem]:
     if PRINT not in setting.dialects and setting.drawing_alongside:
         formulas.draw_from_the_end([note(node) for node, _ in found], setting.formula_cache)
+    if PRINT in setting.dialects and setting.sharing is not None:
+        # (the print part draws them as it lays the print edition out: this part
+        # draws them too, and says what cannot be drawn, once it has handed over)
+        setting.sharing.draw_later(found)
+        return formulas.report(found, setting.file, setting.formula_cache, False)
     return formulas.report(found, setting.file, setting.formula_cache, PRINT in setting.dialects)
 
 

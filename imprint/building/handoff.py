@@ -69,6 +69,7 @@ class Giving:
 
     def __init__(self, folder: Path, slug: str):
         self.jobs = folder / f"{slug}.jobs"
+        self.drawn_later: list[Any] = []  # the formulas this part draws once the jobs are given: (node, line)
         locking = folder / f"{slug}.reading.new"  # (locked, then named: a claim seen is one held)
         self.handle = os.open(locking, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
         fcntl.flock(self.handle, fcntl.LOCK_EX)
@@ -77,7 +78,15 @@ class Giving:
     def give(self, jobs: list[tuple[str, Any]]) -> None:
         _write(self.jobs, jobs)
 
-    def share_formulas(self, mathml: list[str]) -> None:
+    def coming(self) -> None:
+        """Formulas are being converted: the print part readies what drawing them
+        needs (0.13 s), which it need not when every one is in the project's cache."""
+        self.jobs.with_suffix(".coming").touch()
+
+    def draw_later(self, formulas: list[Any]) -> None:
+        self.drawn_later += formulas
+
+    def share(self, mathml: list[str]) -> None:
         """The formulas to draw, as soon as they are converted: the print part
         draws them from the last back while this part draws from the first."""
         _write(self.jobs.with_suffix(".formulas"), mathml)
@@ -92,13 +101,15 @@ class Giving:
         os.close(self.handle)
 
 
-def take(folder: Path, slug: str, deadline: float,
-         draw: Callable[[list[str]], None] | None = None) -> list[tuple[str, Any]] | None:
+def take(folder: Path, slug: str, deadline: float, draw: Callable[[list[str]], None] | None = None,
+         ready: Callable[[], None] | None = None) -> list[tuple[str, Any]] | None:
     """The print part's side: the jobs the reading part gives, waited for while it
     holds its claim (its start waited for CLAIM_WAIT at most); None when it gives
     none (the print part then reads the article itself). Meanwhile `draw` is given
-    the formulas the reading part shares, if it shares them before the jobs."""
+    the formulas the reading part shares, if it shares them before the jobs, and
+    `ready` called when it says formulas are coming."""
     jobs, claim, formulas = folder / f"{slug}.jobs", folder / f"{slug}.reading", folder / f"{slug}.formulas"
+    coming = folder / f"{slug}.coming"
     try:
         (folder / f"{slug}.printing").touch()  # (started: the reading part's worker may end its part)
     except OSError:  # (the folder gone: no hand-over)
@@ -110,6 +121,10 @@ def take(folder: Path, slug: str, deadline: float,
         if draw is not None and formulas.exists():
             draw(pickle.loads(formulas.read_bytes()))
             draw = None
+            continue
+        if ready is not None and coming.exists():
+            ready()
+            ready = None
             continue
         claimed = claim.exists()  # (before whether it is held: a claim made between the two is one held)
         if not locked(claim) and (claimed or time.monotonic() - started > CLAIM_WAIT):

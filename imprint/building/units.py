@@ -108,6 +108,7 @@ def _article_files(manuscript: Manuscript | Article, context: Context, printed: 
     settings, theme = context.settings, context.theme
     slug = manuscript.slug if isinstance(manuscript, Article) else manuscript.article.slug
     clock = Clock()
+    drawing: list[Problem] = []  # (what the formulas drawn after the print jobs were given say)
     with collecting_warnings() as written:  # (by the editions' writers: a running head cut, say)
         try:
             if isinstance(manuscript, Article):
@@ -117,13 +118,19 @@ def _article_files(manuscript: Manuscript | Article, context: Context, printed: 
                         f for f in settings.formats if giving is not None or _in_part(EDITIONS[f], part))),
                         print_alongside=part == READER and giving is None,
                         lines_ahead=lines_ahead, meanwhile=_meanwhile(manuscript, part, context),
-                        share_formulas=giving.share_formulas if giving is not None else None)
+                        sharing=giving)
                 if giving is not None:
                     from ..editions.pdf.article import EDITIONS as PRINTED, print_job
 
                     with clock("prepare"), stage("making its print editions' HTML"):
                         giving.give([(fmt, print_job(manuscript, theme, settings, PRINTED[fmt]))
                                      for fmt in settings.formats if EDITIONS[fmt].printed])
+                    if giving.drawn_later:  # (drawn from the first while the print part draws from the last)
+                        from ..body.formulas import cache_folder, report_drawing
+
+                        with clock("prepare"), stage("drawing its formulas"):
+                            drawing = report_drawing(giving.drawn_later, manuscript.article.file,
+                                                     cache_folder(settings.root))
             files: dict[str, bytes] = {}
             for fmt in settings.formats:
                 edition = EDITIONS[fmt]
@@ -148,12 +155,12 @@ def _article_files(manuscript: Manuscript | Article, context: Context, printed: 
         except UserError as error:  # (with what was warned of on the way: the text's, a writer's)
             read = manuscript.warnings if not isinstance(manuscript, Article) else ()
             return Result(f"article:{slug}", slug, problems=error.problems,
-                          warnings=tuple(dict.fromkeys((*error.warnings, *read, *written))))
+                          warnings=tuple(dict.fromkeys((*error.warnings, *read, *drawing, *written))))
     sizes = {name: len(data) for name, data in files.items()}
     return Result(f"article:{slug}", slug, files, article_listing(manuscript, sizes), inputs(manuscript, theme),
                   # (each part reads the text: merged() tells a warning of both once; the print
                   # part's own, a formula it cannot draw, only it finds)
-                  warnings=(*manuscript.warnings, *written), seconds=clock.seconds,
+                  warnings=(*manuscript.warnings, *drawing, *written), seconds=clock.seconds,
                   manuscript=manuscript if part == READER else None)
 
 
@@ -179,14 +186,12 @@ def _print_handed(article: Article, context: Context, handoff: Path) -> Result |
 
     slug = article.slug
     hyphenate_ahead(_languages(article))  # (needed by the layout; meanwhile, if the jobs are still to come)
-    if "$" in article.body:  # (what drawing formulas needs, loaded before the other part shares them)
-        from ..body.formulas import preload
+    from ..body.formulas import preload
 
-        preload()
     limit = context.settings.time_limit
     with stage("waiting for its text, read by the build's other worker (drawing formulas meanwhile)"):
         jobs = take(handoff, slug, time.monotonic() + (limit if limit else 24 * 3600),
-                    draw=partial(_draw_from_the_end, context.settings.root))
+                    draw=partial(_draw_from_the_end, context.settings.root), ready=preload)
     if jobs is None:
         return None
     clock, files = Clock(), {}

@@ -155,7 +155,7 @@ def _load_writing(theme: Theme, settings: Settings) -> Any:
 def prepare(article: Article, theme: Theme, settings: Settings, print_alongside: bool = False,
             lines_ahead: Mapping[str, Line] | None = None,
             meanwhile: Callable[[Mapping[str, Markup]], None] | None = None,
-            share_formulas: Callable[[list[str]], None] | None = None) -> Manuscript:
+            sharing: Any = None) -> Manuscript:
     """The article made ready for the writers: its Markdown fields and body read
     by Pandoc, with its notes, citations and reference list, and the article's
     own "For citation" line. Every problem is raised at once. `print_alongside`:
@@ -163,8 +163,8 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
     helps it draw the formulas). `lines_ahead`: its citation lines as the build
     formatted them ahead (lines_wanted), by references.line_key. `meanwhile`: what
     to do with the rendered fields while Pandoc reads the text (draw the cover).
-    `share_formulas`: told the formulas' MathML once converted, for another process
-    to draw them from the last back meanwhile."""
+    `sharing` (building/handoff.py's Giving): told that formulas are being converted,
+    then their MathML, for another process to draw them from the last back meanwhile."""
     t = theme.strings(article.lang)
     problems: list[Problem] = []
     try:
@@ -183,7 +183,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         extensions=article.markdown_extensions, prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}
         if article.translation else {}, words_for=theme.strings, formula_cache=cache_folder(settings.root),
-        drawing_alongside=print_alongside, share_formulas=share_formulas)
+        drawing_alongside=print_alongside, sharing=sharing)
     # Three Pandoc runs at once: the body (the longest), the front matter's Markdown,
     # then the article's own "For citation" line, which needs its title as text.
     # A field that cites (an abstract may) is read with the body, by its citeproc.

@@ -96,8 +96,9 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
                        f"Citation record ({fmt})", manuscript.modified.isoformat())
             for fmt, (write, media_type) in sorted(ATTACHMENTS.items()))
     first, last = article.citation.page_span() if in_issue else (1, 1)
+    html = print_html(manuscript, theme, settings, edition, paper, drawn=in_issue)
     return Job(
-        html=print_html(manuscript, theme, settings, edition, paper),
+        html=html,
         base_url=file_url(article.path.parent, theme.roots) + "/",
         roots=tuple(str(root) for root in theme.roots),
         file=article.file,
@@ -110,6 +111,7 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
         slug=article.slug,
         running_heads=_running_heads(manuscript) if paper is None else (),  # (once, not again for booklets)
         crop_marks=bool(settings.crop_marks),
+        formula_cache=str(cache_folder(settings.root)) if not in_issue and "<math" in html else None,
     )
 
 
@@ -123,9 +125,10 @@ def _running_heads(manuscript: Manuscript) -> tuple[tuple[str, str, int | None],
 
 
 def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,
-               paper: Paper | None = None) -> str:
+               paper: Paper | None = None, drawn: bool = True) -> str:
     """The HTML WeasyPrint typesets for a print edition. The print and archival
-    editions share it (and so their layout)."""
+    editions share it (and so their layout). Not `drawn`: its formulas are left as
+    MathML, for typesetting to draw (Job.formula_cache)."""
     in_issue = _in_issue(manuscript, edition, paper)
     folio = _folio(manuscript, edition, paper)
     paper = paper or paper_for(manuscript, settings, edition.name)
@@ -144,7 +147,8 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         created=manuscript.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         modified=manuscript.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    html = for_print(html, cache_folder(settings.root), theme.roots)  # the formulas, drawn (WeasyPrint draws no MathML)
+    if drawn:
+        html = for_print(html, cache_folder(settings.root), theme.roots)  # the formulas, drawn (WeasyPrint draws no MathML)
     # In an issue, the article's ids carry its slug: its pages join the issue's
     # file, where every id must be unique.
     return str(scope_ids(html, f"{manuscript.article.slug}--")) if in_issue else html

@@ -37,6 +37,10 @@ class Job:
     # a head cut to fit its margin box is reported against that field.
     running_heads: tuple[tuple[str, str, int | None], ...] = ()
     crop_marks: bool = False  # drawn by the finisher (marks.py); the HTML asks for the bleed
+    # The HTML's formulas (MathML) are drawn as it is typeset, from the project's
+    # cache of drawings in this folder (formulas.for_print): the part of a build
+    # that typesets draws them itself, while the part that read the text hands it over.
+    formula_cache: str | None = None
 
 
 @dataclass(frozen=True)

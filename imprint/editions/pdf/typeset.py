@@ -88,9 +88,14 @@ def _lay_out(job: Job):
     if job.html in _last:
         return _last[job.html]
     fetcher, refused = make_url_fetcher(*map(Path, job.roots))
+    markup = job.html
+    if job.formula_cache is not None:  # (the formulas, drawn: WeasyPrint draws no MathML)
+        from .formulas import for_print
+
+        markup = for_print(markup, Path(job.formula_cache), tuple(map(Path, job.roots)))
     try:
         with quiet_weasyprint():
-            html = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
+            html = weasyprint.HTML(string=markup, base_url=job.base_url, url_fetcher=fetcher)
             document = html.render()
             if _unrepeat_lost_heads(html, document) | _break_wide_tables(html, document):
                 document = html.render()
