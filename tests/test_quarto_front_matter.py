@@ -835,19 +835,19 @@ def test_crossref_words_are_read_as_pandoc_reads_metadata(tmp_path):
     assert dict(article.crossref_prefixes) == {"title-delim": "\u00a0–", "fig": "рис.\u202f"}
 
 
-def test_authors_acknowledgements_are_the_articles_after_its_own(tmp_path):
-    """quarto-journals' JASA and AGU templates give an author `acknowledgements:`:
-    it was dropped in silence (declared an ignored Quarto field)."""
+def test_an_authors_acknowledgements_are_a_note_on_the_author(tmp_path):
+    """quarto-journals' JASA and AGU templates give an author `acknowledgements:`,
+    which they print as a note on the author's name (\\thanks): it was dropped in
+    silence (declared an ignored Quarto field), then printed under a second
+    heading of acknowledgements where the text has its own (AGU's template)."""
     loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\nacknowledgements: We thank *all*.\n"
                                              "author:\n  - name: Jane Roe\n    acknowledgements: Roe thanks X.\n"
-                                             "  - name: Ann Poe\n  - name: Bo Doe\n    acknowledgments: Doe thanks Y.\n"
-                                             "---\n"))
+                                             "  - name: Ann Poe\n  - name: Bo Doe\n    note: Retired.\n"
+                                             "    acknowledgments: Doe thanks Y.\n---\n"))
     assert loaded.problems == () and loaded.warnings == ()
-    assert article.back_matter.acknowledgements == "We thank *all*.\n\nRoe thanks X.\n\nDoe thanks Y."
-    assert article.locate("acknowledgements")[1] == 4
-    _, article = load(project(tmp_path / "alone", "---\ntitle: T\nlang: en\nauthor:\n  - name: Jane Roe\n"
-                                                  "    acknowledgements: Roe thanks X.\n---\n"))
-    assert article.back_matter.acknowledgements == "Roe thanks X." and article.locate("acknowledgements")[1] == 6
+    assert article.back_matter.acknowledgements == "We thank *all*."
+    assert [a.note for a in article.authors] == ["Roe thanks X.", None, "Retired.\n\nDoe thanks Y."]
+    assert article.locate("author[0].note")[1] == 7
 
 
 def test_the_fancy_text_extension_s_words_are_printed():

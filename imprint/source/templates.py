@@ -225,24 +225,22 @@ _AUTHOR_FIELDS = ("name", "email", "orcid", "affiliation", "affiliations", "url"
 
 def _author_acknowledgements(located: Located, data: dict) -> None:
     """An author's `acknowledgements:` (quarto-journals' JASA and AGU templates
-    print them): the article's acknowledgements, after its own, author by author."""
+    print them as a note on the author's name, LaTeX's \\thanks): the author's
+    note, after the note the author has. (Printed with the article's own
+    acknowledgements, they stood under a second heading where the text has its
+    own section of them, as AGU's template does.)"""
     key = "author" if "author" in data else "authors"
     entries = data.get(key)
-    given = []
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         for name in ("acknowledgements", "acknowledgments") if isinstance(entry, dict) else ():
-            if isinstance(entry.get(name), str) and entry[name].strip():
-                given.append((entry.pop(name).strip(), located.line_of((key, index, name))))
-    if not given:
-        return
-    target = next((k for k in ("acknowledgements", "acknowledgments", "acknowledgement") if k in data),
-                  "acknowledgements")
-    own = data.get(target)
-    if own is not None and not isinstance(own, str):  # (told as the field's own problem; left as it is)
-        return
-    data[target] = "\n\n".join(([own.strip()] if isinstance(own, str) and own.strip() else [])
-                                 + [text for text, _ in given])
-    located.lines.setdefault((target,), given[0][1])
+            text = entry.get(name)
+            if not isinstance(text, str) or not text.strip() or not isinstance(entry.get("note", ""), str):
+                continue  # (a note that is not text is told as the note's own problem)
+            line = located.line_of((key, index, name))
+            del entry[name]
+            note = (entry.get("note") or "").strip()
+            entry["note"] = f"{note}\n\n{text.strip()}" if note else text.strip()
+            located.lines.setdefault((key, index, "note"), line)
 
 
 def _top_affiliations(located: Located, data: dict) -> tuple[str, list]:
