@@ -370,9 +370,14 @@ def test_keypoints_is_key_points(tmp_path):
 
 
 def test_plos_author_summary_is_the_plain_language_summary(tmp_path):
-    """PLOS's template writes `author-summary:`: content, printed (it was ignored)."""
+    """PLOS's template writes `author-summary:`: content, printed (it was ignored),
+    under PLOS's heading (it was "Plain language summary")."""
     loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\nauthor-summary: For *all*.\n---\n"))
     assert article.plain_language_summary == "For *all*." and loaded.warnings == ()
+    assert article.summary_heading == "author_summary"
+    for name, heading in (("plain-language-summary", "plain_language_summary"), ("sigstatement", "significance_statement")):
+        _, article = load(project(tmp_path / name, f"---\ntitle: T\nlang: en\n{name}: For *all*.\n---\n"))
+        assert article.summary_heading == heading
 
 
 def test_an_article_without_lang_is_english_as_pandoc_reads_it(tmp_path):

@@ -539,6 +539,8 @@ Text.
     assert not build(Settings.for_project(tmp_path, formats=("epub",), environ={})).problems
     with zipfile.ZipFile(tmp_path / "dist" / "a" / "a.epub") as epub:
         text = epub.read("EPUB/back-matter.xhtml").decode()
+        front = epub.read("EPUB/front-matter.xhtml").decode()
+    assert '<h2 id="plain-language-summary-heading">Simple summary</h2>' in front  # (as MDPI names it)
     headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", text)
     assert headings[:7] == ["Author contributions", "Institutional review board statement",
                             "Informed consent statement", "Data availability", "Code availability",

@@ -25,6 +25,7 @@ from .images import check_cover, load_image
 from .includes import BodyLines
 from .model import (
     PAPERS,
+    SUMMARY_HEADINGS,
     Affiliation,
     Article,
     Author,
@@ -119,6 +120,8 @@ class ArticleBuilder:
             where=ReadOnlyDict(self._where()),
             body_lines=body_lines,
             text_files=text_files,
+            summary_heading=SUMMARY_HEADINGS.get(
+                next((key for key in SUMMARY_HEADINGS if key in self.own.data), ""), "plain_language_summary"),
         )
 
     # -- the declared fields

@@ -255,6 +255,12 @@ class BackMatter:
 STATEMENTS = ("author-contributions", "funding", "conflict-of-interest", "institutional-review", "informed-consent",
               "data-availability", "code-availability", "supplementary-material", "disclaimer")
 
+# The heading of the plain language summary (its words in styles/locales/) by the
+# name it is given under: the journals' templates name it for what they print.
+SUMMARY_HEADINGS = {"plain-language-summary": "plain_language_summary", "author-summary": "author_summary",
+                    "author_summary": "author_summary", "significance": "significance_statement",
+                    "sigstatement": "significance_statement", "simplesummary": "simple_summary"}
+
 
 @dataclass(frozen=True)
 class Copyright:
@@ -364,7 +370,7 @@ class Article(_Placed):
     abstract_title: str | None = front_matter(
         "abstract-title", TEXT, "The abstract's heading, instead of the language's word (Pandoc's and Quarto's "
         "`abstract-title`).", read="text")
-    plain_language_summary: str | None = front_matter(
+    plain_language_summary: str | None = front_matter(  # (its heading: Article.summary_heading, SUMMARY_HEADINGS)
         "plain-language-summary", TEXT, "A summary for readers outside the field (Markdown), printed after the "
         "abstract (Quarto's AGU template).", read="text",
         aliases={"author-summary": "Quarto's PLOS template names it so",
@@ -485,6 +491,9 @@ class Article(_Placed):
     body_lines: BodyLines | None = None
     # The other files its text was made of (included; the preamble's header files).
     text_files: tuple[Path, ...] = ()
+    # The words (styles/locales/) of the plain language summary's heading: as the
+    # name it was given under says (PLOS's "Author summary", PNAS's significance statement).
+    summary_heading: str = "plain_language_summary"
 
     def placed(self, problems: Iterable[Problem]) -> tuple[Problem, ...]:
         return placed(problems, self.body_lines)
