@@ -491,6 +491,9 @@ def test_rticles_front_matter_of_several_templates_is_read(tmp_path):
                                                    "Data Institute, Other University"]
     assert [a.display for a in dan.affiliations] == ["Data Institute, Other University"]
     assert li.email == "li@example.org" and li.orcid is None
+    assert [w for w in messages(loaded.warnings) if "placeholder" in w] == [  # (JSS's: left out, not in silence)
+        "source/a/article.md:13: author[0].orcid: 0000-0000-0000-0000 is a template's placeholder, "
+        "not an ORCID iD: it is left out\n    give the author's own iD, or remove the field"]
     assert dan.corresponding and dan.email == "dan@example.org"
     assert mia.name.display == "Mia Chen" and [a.name for a in mia.affiliations] == [
         "Department of Statistics, Some University"]

@@ -86,7 +86,7 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
     entries = data.get(key)
     authors = [((key, i), entry) for i, entry in enumerate(entries)] if isinstance(entries, list) \
         else [((key,), entries)] if isinstance(entries, dict) else []
-    numbered = False
+    numbered, said = False, []
     for index, (path, author) in enumerate(authors):
         if isinstance(author, str) and (linked := MARKDOWN_LINK.fullmatch(author.strip())):
             target = linked.group(2).removeprefix("mailto:")  # (`[Jane Doe](mailto:jane@x.org)`: Markdown's link)
@@ -107,7 +107,12 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
             if "affil" in author and "affiliation" not in author and "affiliations" not in author:  # (rticles)
                 _rename(located, path, author, "affil", "affiliation")
             if str(author.get("orcid", "")).strip() in ("0000-0000-0000-0000", "0000000000000000"):
-                del author["orcid"]  # (a template's placeholder, JSS's: no iD, as `orcid: ''` would be)
+                # (a template's placeholder, JSS's: no iD, as `orcid: ''` would be; said, not lost in silence)
+                said.append(Problem(located.file_of(path + ("orcid",)), f"{str(author['orcid']).strip()} is a "
+                                    "template's placeholder, not an ORCID iD: it is left out",
+                                    line=located.line_of(path + ("orcid",)), field=format_path(path + ("orcid",)),
+                                    hint="give the author's own iD, or remove the field"))
+                del author["orcid"]
             if isinstance(author.get("email"), str) and (inner := _TEX_EMAIL.fullmatch(author["email"].strip())):
                 author["email"] = inner.group(1).strip()  # (JSS: `email: \\email{name@company.com}`)
                 located.scalars.pop(path + ("email",), None)
@@ -130,8 +135,8 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
             and "short-title" not in data:  # (Copernicus: the running heads' title; their author, Imprint's own)
         data["short-title"] = data.pop("running")["title"]
         _move(located, ("running", "title"), ("short-title",))
-    return [warning for key in ("author", "authors", "affiliation", "affiliations") if key in data
-            for warning in _tex_in_text(located, (key,), data[key])]
+    return said + [warning for key in ("author", "authors", "affiliation", "affiliations") if key in data
+                   for warning in _tex_in_text(located, (key,), data[key])]
 
 
 # A Markdown link in a text field, `[Jane Doe](https://...)` or `(jane@example.org)`:
