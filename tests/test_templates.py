@@ -654,4 +654,51 @@ def test_a_marked_raw_tex_block_with_a_comment_is_not_said_to_be_cut_by_it():
     """PLOS's template: ```{=tex} whose first line is a `% comment`: the hint said the
     text after a per cent sign went with it, where the block is left out as raw TeX."""
     reading = read("Before.\n\n```{=tex}\n% Place tables here.\n\\begin{table}\n\\end{table}\n```\n\nAfter.\n")
-    assert [(w.line, w.hint) for w in reading.warnings] == [(3, "write it in Markdown, or delete it")]
+    assert [(w.line, w.message, w.hint) for w in reading.warnings] == [(
+        3, "raw tex is left out (\\begin{table} \\end{table}): the editions are not made with tex",
+        "write it as a Markdown table, its caption after it (`: Caption {#tbl-x}`), which both editions print and "
+        "number")]
+
+
+PLOS_FLOATS = """Nulla mi mi, `Fig~\\ref{fig1}`{=latex} venenatis.
+
+```{=tex}
+% Place figure captions after the first paragraph in which they are cited.
+\\begin{figure}[!h]
+\\caption{{\\bf Bold the figure title.}
+Figure caption text here.}
+\\label{fig1}
+\\end{figure}
+```
+
+Results, `Table~\\ref{table1}`{=latex} volutpat.
+
+```{=tex}
+% Place tables after the first paragraph in which they are cited.
+\\begin{table}[!ht]
+\\begin{adjustwidth}{-2.25in}{0in} % Comment out/remove adjustwidth environment if table fits in text column.
+\\caption{{\\bf Table caption.}}
+\\begin{tabular}{|l+l|l|}
+\\hline
+a & b & c\\\\ \\hline
+\\end{tabular}
+\\label{table1}
+\\end{adjustwidth}
+\\end{table}
+```
+"""
+
+
+def test_plos_latex_floats_with_comments_are_read_and_what_is_left_out_said_at_its_line():
+    """PLOS's template: its floats open with a `% comment`, so none was read, and each
+    warning named the comment; the table's was told at the figure's line once the
+    figure was read; `Fig~\\ref{fig1}` was left out whole (the word tied to the
+    reference); a reference to a float left out is left out with it, not an error."""
+    reading = read(PLOS_FLOATS)
+    for html in both(reading):
+        assert 'Nulla mi mi, <a class="crossref" href="#fig1">Fig\u00a01</a> venenatis.' in html
+        assert "Figure 1.</span> <strong>Bold the figure title.</strong> Figure caption text here." in html
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
+        (12, "raw latex is left out (Table~\\ref{table1})"),
+        (14, "raw tex is left out (\\begin{table}[!ht] \\begin{adjustwidth...)")]
+    assert "Markdown table" in reading.warnings[1].hint

@@ -33,7 +33,8 @@ _BOOKDOWN_TEX_LABEL = re.compile(r"\(\\#([A-Za-z][\w:.-]*)\)")
 _BOOKDOWN_REFERENCE = re.compile(r"@ref\(([A-Za-z][\w:.-]*)\)")
 _TEX_TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
 _TEX_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
-_TEX_REFERENCE = re.compile(r"\\(eqref|ref|autoref|cref|Cref)\s*\{([^{}]+)\}")
+# (after a word tied to it, `Fig~\ref{fig1}`, as PLOS's template writes it: printed before the number)
+_TEX_REFERENCE = re.compile(r"(?:([^\s\\{}~]+(?: [^\s\\{}~]+)?)~)?\\(eqref|ref|autoref|cref|Cref)\s*\{([^{}]+)\}")
 LATIN = "abcdefghijklmnopqrstuvwxyz"  # sub-figures' letters, where the language file gives none (subfigure_letters)
 
 
@@ -352,8 +353,11 @@ class Numbering:
             match = _TEX_REFERENCE.fullmatch(node["c"][1].strip()) if node["c"][0] in ("tex", "latex") else None
             if match is None:
                 continue
-            kind, key = match.groups()
+            before, kind, key = match.groups()
             label, target = self._reference(key)
+            if label is None and any(f"\\label{{{key}}}" in raw["c"][1] for raw in self.each("RawBlock")
+                                     if raw["c"][0] in ("tex", "latex")):
+                continue  # (what it refers to is LaTeX left out, as this is: each said so)
             line = self.source.take(node["c"][1].strip(), code=True)
             if label is None:
                 annotate(node, taken=True)  # (its problem said: not also "left out", code_and_raw())
@@ -370,6 +374,7 @@ class Numbering:
                 continue
             text = f"({label.number})" if kind == "eqref" else label.text if kind in ("autoref", "cref") \
                 else label.text[:1].upper() + label.text[1:] if kind == "Cref" else label.number
+            text = f"{before}\u00a0{text}" if before else text
             node["t"], node["c"] = "Link", [["", [], []], [str_node(text)], ["#" + target, ""]]
             annotate(node, crossref=True)
 

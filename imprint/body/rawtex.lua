@@ -173,9 +173,31 @@ local function sized(image)
   return image
 end
 
+-- TeX's comments taken out: from a % that no backslash escapes to the end of its
+-- line (PLOS's template opens its floats with one, "% Place tables after...").
+local function without_comments(text)
+  local lines = {}
+  for line in (text .. "\n"):gmatch("(.-)\n") do
+    local from = 1
+    while true do
+      local at = line:find("%", from, true)
+      if at == nil then
+        break
+      elseif at == 1 or line:sub(at - 1, at - 1) ~= "\\" then
+        line = line:sub(1, at - 1)
+        break
+      end
+      from = at + 1
+    end
+    lines[#lines + 1] = line
+  end
+  return table.concat(lines, "\n")
+end
+
 local function float(text)
+  text = without_comments(text)
   local name = text:match("^%s*\\begin%s*{(%a+%*?)}")
-  if name == nil or not FLOATS[name] or ("x" .. text):find("[^\\]%%") then
+  if name == nil or not FLOATS[name] then
     return nil
   end
   local read, document = read_latex(text)
@@ -379,7 +401,7 @@ block = function(text)
       return block(inner) or paragraphs(inner)
     end
   end
-  if text:match("^%s*\\begin") then
+  if without_comments(text):match("^%s*\\begin") then
     return float(text)
   end
   local inlines = inline_text(text)  -- (a line that is one command: `* \proglang{Java}`)

@@ -516,8 +516,9 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             line = (first and self.source.take(first, math=False)) or by_text() \
                 or (comment and self.source.take(first[:comment.start()], math=False)) \
                 or self.source.take(marked, code=True)  # its `{=latex}`)
-        else:
-            line = self.source.take(marked, code=True)
+        else:  # (its own fence, the one its first line follows: another's, converted, is not it)
+            opening = re.compile(marked.pattern + r"[^\n]*\n[ \t]*" + re.escape(first)) if first else marked
+            line = self.source.take_opening(opening) or self.source.take(opening, code=True)
             comment = comment if line is None else None  # (```{=tex}: a comment in it, as its author wrote it)
             # (else its lines where they stand as a block of their own: the same command
             # written earlier in a sentence, or as another block's later line, is not it)
@@ -533,11 +534,15 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         if fmt in ("latex", "tex") and _only_macros(text):
             return  # (Pandoc has applied its macros to the formulas: nothing of it is lost)
         whole = " ".join(text.split())  # (every line of it: `\\appendix` after `\\pagebreak` went unsaid)
+        if fmt in ("latex", "tex") and node["t"] == "RawBlock":  # (shown without its comments: PLOS's floats
+            whole = " ".join(_TEX_COMMENT.sub("", text).split()) or whole  # open with "% Place tables after...")
         shown = whole if len(whole) <= 40 else whole[:37] + "..."
         commands = re.findall(r"\\([A-Za-z]+)", whole) if fmt in ("latex", "tex") else []
+        environment = re.match(r"\\begin\s*\{([A-Za-z]+)\*?\}", whole) if commands else None
         self.warn(line, f"raw {fmt} is left out ({shown}): the editions are not made with {fmt}",
                   hint="% starts a comment in LaTeX, so the text after it went with it: write a web address as "
                        "<https://...>, a per cent sign as \\%" if comment
+                  else _FLOATS[environment.group(1)] if environment and environment.group(1) in _FLOATS
                   else _INSTEAD[commands[0]] if commands and all(c in _INSTEAD for c in commands)
                   else "write it in Markdown, or delete it")
 
@@ -552,6 +557,14 @@ _INSTEAD = {"tableofcontents": _CONTENTS, "listoffigures": "no list of figures i
             "delete it", "vspace": _SPACING, "vfill": _SPACING, "noindent": _SPACING, "pagenumbering": _SPACING,
             "setcounter": _SPACING, "doublespacing": _SPACING, "onehalfspacing": _SPACING, "singlespacing": _SPACING,
             "maketitle": "the front matter is printed from the fields: delete it"}
+
+# What to write instead of a LaTeX float Pandoc's LaTeX reader could not read (a
+# column specification it does not know, a table of \\multicolumn headings...).
+_FLOATS = {"table": "write it as a Markdown table, its caption after it (`: Caption {#tbl-x}`), which both "
+                    "editions print and number",
+           "longtable": "write it as a Markdown table, its caption after it (`: Caption {#tbl-x}`)",
+           "figure": "write it as a Markdown figure, `![Caption](file){#fig-x}`, which both editions print and number"}
+_TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 
 # The HTML elements that hold Markdown an author meant read (Pandoc reads it, with
 # its markdown_in_html_blocks: Imprint prints raw HTML as text).
