@@ -383,3 +383,32 @@ def test_raw_html_printed_as_text_keeps_its_lines(tmp_path):
                                               "After.\n") / "a.pdf"
     lines = [line.strip() for line in page_text(pdf, 1).splitlines()]
     assert lines.index("second line of it") == lines.index("first line of it") + 1, lines
+
+
+@pytest.mark.slow  # (40 layouts: out of the quick loop)
+def test_a_table_keeps_two_rows_on_each_page_it_spans():
+    """A table of two rows at the foot of a page was set one row on each page
+    (with its header repeated over the second): print.css keeps its first row and
+    its last with the next and the one before, wherever the text before it ends."""
+    from conftest import REPO
+    from imprint.editions.pdf.weasy import weasyprint
+
+    css = (REPO / "styles" / "css" / "print.css").as_uri()
+    table = ("<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>ROWONE</td><td>x</td></tr>"
+             "<tr><td>ROWTWO</td><td>y</td></tr></tbody></table><p>After.</p>")
+    spans = set()
+    for lines in range(20, 60):
+        html = (f'<html lang="en"><head><link rel="stylesheet" href="{css}"></head><body>'
+                + "<p>Lorem ipsum dolor sit amet.</p>" * lines + table + "</body></html>")
+        pages = [" ".join(_texts(page._page_box)) for page in weasyprint.HTML(string=html).render().pages]
+        found = [n for n, text in enumerate(pages) for word in ("ROWONE", "ROWTWO") if word in text]
+        assert len(set(found)) == 1, (lines, found)
+        spans.add(found[0])
+    assert len(spans) > 1  # (the table did come to the foot of a page)
+
+
+def _texts(box):
+    if getattr(box, "text", None):
+        yield box.text
+    for child in getattr(box, "children", None) or ():
+        yield from _texts(child)
