@@ -289,8 +289,8 @@ def check_bibtex(path: Path, dist: Path, work: Path, tools: bool):
     if not records:
         yield "error", "no BibTeX entry"
     for record in records:
-        for key in ("id", "type", "title"):
-            if not record.get(key):
+        for key in ("id", "type", "title"):  # (@misc is read as the type "": a type, the general one)
+            if record.get(key) is None or key != "type" and not record[key]:
                 yield "error", f"BibTeX: the entry has no {key}"
 
 

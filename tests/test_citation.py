@@ -81,6 +81,64 @@ def test_special_characters_are_escaped_for_tex_and_ris():
     assert "KW  - Mongolia, history of\r\nKW  - USSR\r\n" in ris
 
 
+def test_bibtex_and_ris_carry_every_field_they_have_a_place_for():
+    """Found by importing the files into reference managers (QA 15): the edition,
+    ISBN, series, an article's number, a note, a thesis's school, a report's
+    institution and a dropping particle were in the CSL-JSON only; `~` and `^`
+    were accents over nothing; @misc-less types of biblatex's were @misc."""
+    chapter = {"id": "c", "type": "chapter", "title": "On Archives", "container-title": "The Edited Volume",
+               "collection-title": "Studies in Archives", "collection-number": "7", "edition": "2",
+               "ISBN": "978-0-19-123456-7", "publisher": "Oxford University Press", "note": "Reprinted.",
+               "author": [{"given": "Ludwig", "dropping-particle": "van", "family": "Beethoven"}]}
+    bib, ris = to_bibtex(chapter), to_ris(chapter)
+    for field in ("series = {Studies in Archives}", "number = {7}", "edition = {2}", "isbn = {978-0-19-123456-7}",
+                  "note = {Reprinted.}", "author = {Beethoven, Ludwig van}"):
+        assert field in bib, field
+    for line in ("T3  - Studies in Archives", "ET  - 2", "SN  - 978-0-19-123456-7", "N1  - Reprinted.",
+                 "AU  - Beethoven, Ludwig van"):
+        assert line + "\r\n" in ris, line
+    article = {"id": "a", "type": "article-journal", "title": "T", "container-title": "PLOS ONE", "volume": "15",
+               "issue": "3", "number": "e0123456"}
+    assert "number = {3}" in to_bibtex(article) and "eid = {e0123456}" in to_bibtex(article)
+    assert "M1  - e0123456\r\n" in to_ris(article)
+    assert "school = {Tyumen State University}" in to_bibtex(
+        {"id": "t", "type": "thesis", "title": "T", "publisher": "Tyumen State University"})
+    assert "institution = {WHO}" in to_bibtex({"id": "r", "type": "report", "title": "T", "publisher": "WHO"})
+    assert to_bibtex({"id": "w", "type": "webpage", "title": "T"}).startswith("@online{w,")
+    assert r"title = {{Approx \textasciitilde{}5 and x\textasciicircum{}2}}" in to_bibtex(
+        {"id": "x", "type": "book", "title": "Approx ~5 and x^2"})
+
+
+def test_quartos_names_of_citation_variables_are_csls_in_the_record(tmp_path):
+    """Quarto's citation schema spells some variables otherwise than CSL: copied as
+    written, the CSL-JSON failed CSL's schema and no CSL processor read them (the
+    "For citation" line lost a manuscript's shelf mark)."""
+    from imprint.source.record import build_record
+    from test_quarto_front_matter import load, project
+
+    _, article = load(project(tmp_path, "---\ntitle: T\nlang: en\ndate: 1939\ncitation:\n  type: manuscript\n"
+                                        "  archive: National Archives\n  archive-location: Box 4\n"
+                                        "  archive-collection: Smith Papers\n  pmid: '123'\n  eissn: 1234-5679\n"
+                                        "  publisher-location: London\n---\n"))
+    record = build_record(article, "T", None)
+    assert (record["archive_location"], record["archive_collection"], record["PMID"], record["ISSN"],
+            record["publisher-place"]) == ("Box 4", "Smith Papers", "123", "1234-5679", "London")
+    assert record["custom"] == {"eissn": "1234-5679"}
+    assert not {"archive-location", "archive-collection", "pmid", "eissn", "publisher-location"} & set(record)
+
+
+def test_a_records_text_keeps_superscripts_and_a_title_its_own_colon(tmp_path):
+    """`10^3^` was "103" in every record, and "Archives:" with a subtitle "Archives:: A Subtitle"."""
+    from test_quarto_front_matter import project
+
+    project(tmp_path, '---\ntitle: "Archives: 10^3^ Ships and H~2~O:"\nsubtitle: A Subtitle\nlang: en\n'
+                      "date: 2020\n---\n\nText.\n")
+    report = build(Settings.for_project(tmp_path, formats=("json", "ris"), environ={}))
+    assert report.ok, report.problems
+    record = json.loads((tmp_path / "dist" / "a" / "a.json").read_text(encoding="utf-8"))[0]
+    assert record["title"] == "Archives: 10³ Ships and H₂O: A Subtitle"
+
+
 def test_full_fixture_citation_files(full):
     for ext in ("json", "bib", "ris"):
         check(CASES / "full" / "expected" / f"polyglot-fixture.{ext}", full.file(ext).read_text(encoding="utf-8"))
@@ -292,3 +350,29 @@ def test_a_reference_s_name_written_as_one_text_is_taken_whole(tmp_path):
     root = make_project(tmp_path / "again", tmp_path / "src")
     problems = build(Settings.for_project(root, formats=("epub",), environ={})).problems
     assert [p.message.split(" (")[0] for p in problems] == ["the record 'x' has no 'type'"]
+
+
+def test_a_doi_is_linked_as_a_url_wherever_it_is_linked(tmp_path):
+    """An old DOI (`<`, `>`) linked as it is by the formatted "For citation" line
+    failed EPUBCheck (RSC-020), and `#` in one made its link another DOI's."""
+    from test_quarto_front_matter import project
+
+    project(tmp_path, "---\ntitle: T\nlang: en\ndate: 1998\nauthor: Jane Doe\n"
+                      "doi: 10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O\n---\n\nText.\n")
+    assert build(Settings.for_project(tmp_path, formats=("epub",), environ={})).ok
+    with zipfile.ZipFile(tmp_path / "dist" / "a" / "a.epub") as epub:
+        front = epub.read("EPUB/front-matter.xhtml").decode()
+    links = re.findall(r'href="(https://doi\.org/[^"]*)"', front)
+    assert len(links) >= 2 and set(links) == {
+        "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-O"}, links
+
+
+def test_the_check_reads_a_bibtex_misc_entry_as_one(tmp_path):
+    """Pandoc's biblatex reader gives @misc the type "": `publish.py check` said the
+    build's own file had an entry without a type."""
+    from imprint.conformance import check_bibtex
+
+    bib = to_bibtex({"id": "s", "type": "speech", "title": "A Talk"})
+    assert bib.startswith("@misc{s,")
+    (tmp_path / "s.bib").write_text(bib, encoding="utf-8")
+    assert list(check_bibtex(tmp_path / "s.bib", tmp_path, tmp_path, False)) == []

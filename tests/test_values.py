@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from imprint.source.frontmatter import load_yaml
@@ -17,6 +19,9 @@ from imprint.source.parsing import licence_url, normalise_doi, parse_date
     ("van der Berg, Jane", {"given": "Jane", "family": "Berg", "non-dropping-particle": "van der"}),
     ("Martin Luther King, Jr.", {"given": "Martin Luther", "family": "King", "suffix": "Jr."}),
     ("King, Jr., Martin Luther", {"given": "Martin Luther", "family": "King", "suffix": "Jr."}),
+    # (without the comma, as Chicago writes it: "Jr." was the family name)
+    ("Martin Luther King Jr.", {"given": "Martin Luther", "family": "King", "suffix": "Jr."}),
+    ("John Smith III", {"given": "John", "family": "Smith", "suffix": "III"}),
     ("{World Health Organization}", {"literal": "World Health Organization"}),
     ("Иван Петрович Иванов", {"given": "Иван Петрович", "family": "Иванов"}),
     # (Russian order, family first: a RUDN report's author was «Васильевна Б. А.»)
@@ -85,3 +90,4 @@ def test_doi_forms():
     article = Article(slug="a", path=None, file="a", lang="en", title="T", body="", body_line=1, csl="apa",
                       paper=Paper("A4", "A4"), doi="10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0")
     assert article.doi_url == "https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-0"
+    assert replace(article, doi="10.1000/a[1]#b").doi_url == "https://doi.org/10.1000/a%5B1%5D%23b"

@@ -112,9 +112,26 @@ class Body:
 
 def plain_text(markup: str) -> str:
     """The text of an HTML fragment, for metadata: tags dropped, entities decoded, a
-    formula as its text form (formulas.py), or its TeX."""
+    formula as its text form (formulas.py), or its TeX; a superscript or subscript
+    in Unicode's where it has them all (10³, H₂O), else marked as Pandoc's plain
+    writer marks it, ^(...) or _(...): never "103"."""
     markup = _FORMULA.sub(lambda m: (_TEXT_FORM.search(m.group()) or m).group(1), str(markup))
+    markup = _SCRIPT.sub(_scripted, markup)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", markup)).split())
+
+
+_SCRIPT = re.compile(r"<(sup|sub)>([^<>]*)</\1>")
+_SUPERSCRIPTS = dict(zip("0123456789+-=()ni\u2212", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ⁻"))
+_SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx\u2212", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₋"))
+
+
+def _scripted(match: re.Match) -> str:
+    kind, text = match.groups()
+    table, mark = (_SUPERSCRIPTS, "^") if kind == "sup" else (_SUBSCRIPTS, "_")
+    plain = html.unescape(text)
+    if plain and all(char in table for char in plain):
+        return "".join(table[char] for char in plain)
+    return f"{mark}({text})" if text.strip() else text
 
 
 _FORMULA = re.compile(r'<math\b[^>]*?\balttext="([^"]*)"[^>]*>.*?</math>', re.S)

@@ -16,7 +16,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markupsafe import Markup
 
@@ -24,6 +24,7 @@ from ..errors import InternalError
 from ..theme.typography import nbsp
 from .ast import Node, attr, attr_value, note, whole_number
 from .chapters import EPUB, PRINT, REFERENCES
+from ..source.model import DOI_SAFE
 from .formulas import tex_box
 
 # What XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF, lone
@@ -503,7 +504,7 @@ class Renderer:
         (ident, classes, pairs), content, (href, title) = node["c"]
         if self._in_link or not linkable(href):
             return self.inlines(content)
-        href = self.link_ids(href) if href.startswith("#") else href
+        href = self.link_ids(href) if href.startswith("#") else _well_formed(href)
         if note(node).get("crossref"):
             classes = ["crossref", *classes]
         elif href.startswith("#ref-"):
@@ -667,3 +668,17 @@ def _data(pairs: list[list[str]]) -> str:
             seen.add(name)  # (two of one name: the first; structure.py warns of the other)
             out.append(f' data-{name}="{attribute(value)}"')
     return "".join(out)
+
+
+_DOI = "https://doi.org/"
+_NOT_IN_URLS = re.compile(r'[\s<>"{}|\\^`\[\]]')  # (RFC 3986: written percent-encoded)
+
+
+def _well_formed(href: str) -> str:
+    """A link's address as a URL: the characters no URL holds as they are
+    percent-encoded, and a DOI's link (Pandoc's citeproc links the DOI of a
+    formatted reference as it is written: `<`, `#`, `?` in old DOIs) as its DOI's
+    whole (`#` and `?` are the DOI's, not a fragment's or a query's)."""
+    if href.startswith(_DOI):
+        return _DOI + quote(unquote(href[len(_DOI):]), safe=DOI_SAFE)
+    return _NOT_IN_URLS.sub(lambda m: quote(m.group()), href)

@@ -23,7 +23,13 @@ BIBTEX_TYPES = {
     "article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
     "book": "book", "chapter": "incollection", "paper-conference": "inproceedings",
     "report": "techreport", "thesis": "phdthesis", "entry-encyclopedia": "incollection",
+    # biblatex's (Pandoc's and Zotero's readers give these types back; @misc says none)
+    "webpage": "online", "dataset": "dataset", "manuscript": "unpublished", "software": "software",
 }
+# The publisher of a thesis and of a report under the name BibTeX requires.
+PUBLISHER_FIELDS = {"phdthesis": "school", "techreport": "institution"}
+# Types whose standard number is an ISBN (RIS's SN holds one number: an ISBN or an ISSN).
+BOOKS = ("book", "chapter", "entry-encyclopedia", "paper-conference", "report", "thesis")
 RIS_TYPES = {
     "article-journal": "JOUR", "article-magazine": "MGZN", "article-newspaper": "NEWS", "book": "BOOK",
     "chapter": "CHAP", "paper-conference": "CPAPER", "report": "RPRT", "thesis": "THES",
@@ -73,8 +79,8 @@ def _published(base_url: str, path: str) -> str:
 def to_bibtex(record: Mapping[str, Any]) -> str:
     fields: list[tuple[str, str]] = []
 
-    def add(name: str, value: Any, verbatim: bool = False) -> None:
-        if value not in (None, ""):
+    def add(name: str | None, value: Any, verbatim: bool = False) -> None:
+        if name and value not in (None, ""):
             # biblatex reads url and doi verbatim: escaping them would change them.
             fields.append((name, _verbatim(str(value)) if verbatim else _latex(str(value))))
 
@@ -85,6 +91,8 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     add("shorttitle", record.get("title-short"))
     kind = BIBTEX_TYPES.get(record.get("type", ""), "misc")
     add("journal" if kind == "article" else "booktitle", record.get("container-title"))
+    add("shortjournal" if kind == "article" else None, record.get("container-title-short"))
+    add("origtitle", record.get("original-title"))
     date = (record.get("issued") or {}).get("date-parts", [[]])[0]
     if date:
         add("year", date[0])
@@ -92,10 +100,16 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
             add("month", date[1])
         add("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date)))
     add("volume", record.get("volume"))
-    add("number", record.get("issue"))
+    add("number", record.get("issue") if kind == "article"
+        else record.get("issue") or record.get("number") or record.get("collection-number"))
+    add("eid" if kind == "article" else None, record.get("number"))  # (an article's number: PLOS ONE's e0123456)
+    add("series", record.get("collection-title"))
+    add("edition", record.get("edition"))
     add("pages", str(record.get("page", "")).replace("-", "--").replace("\u2013", "--") or None)
-    add("publisher", record.get("publisher"))
+    add(PUBLISHER_FIELDS.get(kind, "publisher"), record.get("publisher"))
+    add("type", record.get("genre"))
     add("address", record.get("publisher-place"))
+    add("isbn", record.get("ISBN"))
     add("issn", record.get("ISSN"))
     add("doi", record.get("DOI"), verbatim=True)
     add("url", record.get("URL"), verbatim=True)
@@ -108,6 +122,7 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     add("language", langid or language)
     add("keywords", record.get("keyword"))
     add("abstract", record.get("abstract"))
+    add("note", record.get("note"))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{record['id']},\n{body}\n}}\n"
 
@@ -119,19 +134,24 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
     for name in record.get("author", []):
         lines.append(("AU", name.get("literal") or ", ".join(
             p for p in (" ".join(x for x in (name.get("non-dropping-particle"), name.get("family")) if x),
-                        name.get("given"), name.get("suffix")) if p)))
+                        _given(name), name.get("suffix")) if p)))
     lines.append(("TI", record.get("title")))
     lines.append(("ST", record.get("title-short")))
     # The journal: T2 (Zotero's RIS import: publicationTitle), and JO, the periodical's
     # name where EndNote, Mendeley and rispy ("journal_name") look for it.
     lines.append(("T2", record.get("container-title")))
     lines.append(("JO", record.get("container-title")))
+    lines.append(("J2", record.get("container-title-short")))
+    lines.append(("T3", record.get("collection-title")))
     date = (record.get("issued") or {}).get("date-parts", [[]])[0]
     if date:
         lines.append(("PY", date[0]))
         lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date))))
     lines.append(("VL", record.get("volume")))
     lines.append(("IS", record.get("issue")))
+    lines.append(("M1", record.get("number")))  # (an article's or a report's number)
+    lines.append(("ET", record.get("edition")))
+    lines.append(("M3", record.get("genre")))
     pages = re.split(r"\s*[-\u2013]\s*", str(record.get("page", ""))) if record.get("page") else []
     if pages:
         lines.append(("SP", pages[0]))
@@ -139,7 +159,9 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
             lines.append(("EP", pages[-1]))
     lines.append(("PB", record.get("publisher")))
     lines.append(("CY", record.get("publisher-place")))
-    lines.append(("SN", record.get("ISSN")))
+    lines.append(("SN", record.get("ISBN") if record.get("type") in BOOKS and record.get("ISBN")
+                   else record.get("ISSN") or record.get("ISBN")))
+    lines.append(("AV", record.get("archive_location")))
     lines.append(("DO", record.get("DOI")))
     lines.append(("UR", record.get("URL")))
     lines.append(("L1", pdf))
@@ -147,6 +169,7 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
     for keyword in keywords:
         lines.append(("KW", keyword))
     lines.append(("AB", record.get("abstract")))
+    lines.append(("N1", record.get("note")))
     lines.append(("ER", ""))
     # RIS: a two-letter tag, two spaces, a hyphen, a space; CRLF line ends.
     return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines if value not in (None, "") or tag == "ER")
@@ -163,13 +186,19 @@ def _bibtex_name(name: Mapping[str, str]) -> str:
     parts = [family]
     if name.get("suffix"):
         parts.append(name["suffix"])
-    if name.get("given"):
-        parts.append(name["given"])
+    if _given(name):
+        parts.append(_given(name))
     return ", ".join(_latex(p) for p in parts)
 
 
+def _given(name: Mapping[str, str]) -> str:
+    """The given names, with a particle that drops before the family name when it
+    leads (Ludwig van Beethoven: "Beethoven, Ludwig van", as Zotero writes it)."""
+    return " ".join(p for p in (name.get("given"), name.get("dropping-particle")) if p)
+
+
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
-          "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+          "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 
 
 def _verbatim(text: str) -> str:

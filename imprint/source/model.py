@@ -323,9 +323,12 @@ def split_pages(page: str | None) -> tuple[str | None, str | None]:
     return parts[0].strip(), (parts[-1].strip() if len(parts) > 1 else None)
 
 
+DOI_SAFE = "/:;()._-"  # (the characters of a DOI its link keeps as they are: the rest percent-encoded)
+
+
 def doi_url(doi: str | None) -> str | None:
     # A DOI may hold characters a URL cannot (SICI-style <, >, #): escape them.
-    return f"https://doi.org/{quote(doi, safe='/:;()[]._-')}" if doi else None
+    return f"https://doi.org/{quote(doi, safe=DOI_SAFE)}" if doi else None
 
 
 class _Placed:

@@ -16,6 +16,8 @@ import re
 from .model import PersonName
 
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd"}
+# Those a name may end with, without a comma before ("V" could be an initial)
+_TRAILING_SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV", "2nd", "3rd"}
 
 
 def parse_name(text: str) -> PersonName:
@@ -27,6 +29,10 @@ def parse_name(text: str) -> PersonName:
         words = _split_top_level(parts[0], " ")
         if len(words) == 1:
             return PersonName(literal=_unbrace(words[0]))
+        if len(words) >= 3 and words[-1] in _TRAILING_SUFFIXES:  # ("Martin Luther King Jr.", as Chicago writes it)
+            name = parse_name(" ".join(words[:-1]))
+            return PersonName(given=name.given, family=name.family, literal=name.literal,
+                              non_dropping_particle=name.non_dropping_particle, suffix=words[-1])
         if all(_INITIALS.fullmatch(w) for w in words[1:]) and not _INITIALS.fullmatch(words[0]) \
                 or len(words) == 3 and _PATRONYMIC.search(words[2]) and not _PATRONYMIC.search(words[1]):
             # (Russian order: «Иванов И. И.», «Богданюк Анна Васильевна»: the family name first)
