@@ -412,3 +412,22 @@ def _texts(box):
         yield box.text
     for child in getattr(box, "children", None) or ():
         yield from _texts(child)
+
+
+@pytest.mark.parametrize("paragraphs", [8, 11, 12])
+def test_margin_notes_at_the_foot_of_a_page_lose_nothing_in_print(tmp_path, paragraphs):
+    """Quarto's `[...]{.aside}` was floated beside the text: one that reached the
+    foot of a page was cut, and the next left out, in silence (a translation of
+    Plato lost its apparatus). In print each follows its paragraph."""
+    filler = ("Socrates says that pleasures differ in kind, and Protarchus replies that only their causes differ, "
+              "not the pleasures themselves; the dispute goes on at length, with many examples from life. ")
+    body = "".join(f"Paragraph {n}. {filler}\n\n" for n in range(paragraphs)) + (
+        "What is common to good and bad pleasures alike? [FIRSTNOTE the predicate may belong to some pleasures "
+        "only, not to the whole kind of pleasure, as the commentators since Burnet have read it.]{.aside} "
+        "[SECONDNOTE reading with Burnet, we follow the manuscript ENDNOTE.]{.aside} The text goes on.\n\n"
+        "Last paragraph.\n")
+    text = " ".join(" ".join(pages_text(built_article(tmp_path, "Notes", body) / "a.pdf")).split())
+    for words in ("FIRSTNOTE the predicate", "as the commentators since Burnet have read it.",
+                  "SECONDNOTE reading with Burnet, we follow the manuscript ENDNOTE.",
+                  "What is common to good and bad pleasures alike? The text goes on."):
+        assert words in text, words

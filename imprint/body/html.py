@@ -186,9 +186,22 @@ class Renderer:
     def _Para(self, node: Node) -> str:
         if len(node["c"]) == 1 and node["c"][0]["t"] == "Span" and "imprint-pagebreak" in attr(node["c"][0])[1]:
             return '<div class="pagebreak"></div>\n'  # (Quarto's {{< pagebreak >}}: print.css breaks there)
+        if self.dialect == PRINT and any(_margin_note(inline) for inline in node["c"]):
+            return self._with_margin_notes(node)
         if self.dialect == PRINT and any(_display(inline) for inline in node["c"]):
             return f"<p>{self._after_displays(node['c'])}</p>\n"
         return f"<p>{self.inlines(node['c'])}</p>\n"
+
+    def _with_margin_notes(self, node: Node) -> str:
+        """In print, a paragraph's margin notes (Quarto's `[...]{.aside}`) after it,
+        each a block of its own: floated beside the text, WeasyPrint cut one that
+        reached the foot of a page, and left out the next, in silence (a classics
+        translation lost its apparatus)."""
+        notes = [inline for inline in node["c"] if _margin_note(inline)]
+        text = [inline for inline in node["c"] if not _margin_note(inline)]
+        paragraph = self._Para({**node, "c": text}) if _words(text) else ""
+        return paragraph + "".join(f'<div{_id(attr(n)[0])}{_classes(attr(n)[1])}>{self.inlines(n["c"][1])}</div>\n'
+                                   for n in notes)
 
     def _after_displays(self, inlines: list[Node]) -> str:
         """A paragraph's text after a display formula continues it ("where x is..."):
@@ -606,6 +619,10 @@ def _call(macro: Any, *args: Any, follows: bool) -> str:
     if "follows" in getattr(macro, "arguments", ()):
         return str(macro(*args, follows=follows))
     return str(macro(*args))
+
+
+def _margin_note(node: Node) -> bool:
+    return node["t"] == "Span" and bool({"aside", "column-margin"} & set(attr(node)[1]))
 
 
 def _display(node: Node) -> bool:
