@@ -1711,3 +1711,22 @@ def test_the_folders_of_pandoc_runs_whose_process_died_are_removed(tmp_path, mon
     gone = Path(tempfile.mkdtemp(prefix=pandoc.FOLDER.format(pid=dead.pid)))
     pandoc.forget_dead()
     assert mine.is_dir() and not gone.exists()
+
+
+def test_a_note_that_opens_with_a_citation_and_a_full_stop_cites_the_work(folder):
+    """`[^1]: @zhukov1969. First edition.`, as Russian humanities notes open: Pandoc
+    read `@zhukov1969.` as a numbered example's marker (its example_lists): the
+    note printed "1.", a later `@zhukov1969` printed "1", and the work left the
+    list of references, in silence. A marker whose label is a work's key is the
+    citation; an example labelled otherwise stays one."""
+    (folder / "refs.json").write_text('[{"id": "zhukov1969", "type": "book", "title": "Memoirs", "author": '
+                                      '[{"family": "Zhukov"}], "issued": {"date-parts": [[1969]]}}]')
+    reading = read("Text.[^1] More.[^2]\n\n[^1]: @zhukov1969. First edition.\n\n[^2]: @zhukov1969 [p. 5].\n\n"
+                   "(@good) An example.\n\n```\n@zhukov1969. In code.\n```\n", folder=folder,
+                   bibliography=(folder / "refs.json",), style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    epub, _ = both(reading)
+    notes = " ".join(str(n.epub) for n in reading.body.notes)
+    assert '<span class="cite">Zhukov (<a class="citation" href="#ref-zhukov1969">1969</a>)</span>. First edition.' \
+        in notes and ">1969, 5</a>)" in notes and "<ol" not in notes, notes
+    assert len(reading.body.references) == 1
+    assert "@zhukov1969. In code." in epub and "An example." in epub

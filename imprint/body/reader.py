@@ -31,6 +31,7 @@ from .locate import Source, tex_citations, without_formulas
 from .numbering import span_label, tex_labels
 from .quarto import code_out_of_math, mark_cells, read_texts, text_references, written_texts
 from .structure import Analysis, Context, _outline, analyse
+from ..source.shortcodes import fenced_lines
 
 HERE = Path(__file__).parent
 _KEY = re.compile(r"@\{([^{}]{1,1000})\}|@([\w][\w:.#$%&\-+?<>~/]*)")
@@ -112,6 +113,7 @@ def start_body(setting: Setting) -> "BodyReading":
                                                   inline=setting.references, file=setting.file)
         problems += [p for p in found if not isinstance(p, bibliography.Duplicate)]
         said += [p for p in found if isinstance(p, bibliography.Duplicate)]
+    text = _citations_not_examples(text, known)
     for key in setting.nocite if not setting.unread_bibliography else ():
         if key != "*" and key not in known:
             message, hint = _unknown_key(key, known, setting)
@@ -635,6 +637,28 @@ def _take_references(blocks: list[Node]) -> tuple[list[Node], bool]:
                     blocks.insert(index + 1, {"t": REFERENCES})
                     return [b for b in child["c"][1] if b["t"] == "Div"], "hanging-indent" in attr(child)[1]
     return [], False
+
+
+# A paragraph (a note's, a list item's, a quotation's) that opens with a citation
+# and a full stop or a parenthesis, `@zhukov1969. First edition.`: Pandoc reads
+# `@zhukov1969.` as the marker of a numbered example (its example_lists), the
+# citation printed as "1." and the work gone from the references.
+_EXAMPLE_MARKER = re.compile(r"^((?:[ \t]*>)*[ ]{0,3}(?:\[\^[^\]\s]+\]:[ \t]*)?(?:(?:[-*+]|\d+[.)])[ \t]+)?)"
+                             r"@([\w-]+)([.)])(?=[ \t]|$)")
+
+
+def _citations_not_examples(text: str, keys: set[str]) -> str:
+    """Where such a marker's label is a key of the bibliography, it is the citation
+    the author wrote: its full stop (or parenthesis) escaped, so that Pandoc reads
+    no list there. (Not in code; an example labelled as a work is cited is none.)"""
+    if not keys or "@" not in text:
+        return text
+    lines = []
+    for line, _, in_code in fenced_lines(text.splitlines(keepends=True)):
+        if not in_code and "@" in line:
+            line = _EXAMPLE_MARKER.sub(lambda m: f"{m[1]}@{m[2]}\\{m[3]}" if m[2] in keys else m[0], line)
+        lines.append(line)
+    return "".join(lines)
 
 
 def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
