@@ -431,3 +431,31 @@ def test_margin_notes_at_the_foot_of_a_page_lose_nothing_in_print(tmp_path, para
                   "SECONDNOTE reading with Burnet, we follow the manuscript ENDNOTE.",
                   "What is common to good and bad pleasures alike? The text goes on."):
         assert words in text, words
+
+
+@pytest.mark.slow  # (60 layouts: out of the quick loop)
+def test_a_note_call_is_never_alone_at_the_start_of_a_line():
+    """A call after "1991 г." was set alone on the next line: the break before the
+    call's box was allowed (print.css joins it to what it follows)."""
+    from conftest import REPO
+    from imprint.editions.pdf.weasy import weasyprint
+
+    css = (REPO / "styles" / "css" / "print.css").as_uri()
+    for words in range(60):  # (the line's end one narrow letter further each time)
+        html = (f'<html lang="ru"><head><link rel="stylesheet" href="{css}"></head><body><p>'
+                + "слово " * 12 + "l" * words + ' и после 1991\u00a0г.<span class="footnote">Примечание.</span>'
+                "</p></body></html>")
+        page = weasyprint.HTML(string=html).render().pages[0]
+        lines = [" ".join(_texts(line)) for line in _lines(page._page_box)]
+        assert lines and not any(line.split()[0].lstrip("\u2060") == "1" for line in lines if line.split()), (
+            words, lines)
+
+
+def _lines(box):
+    """The text's lines (not the footnotes', nor the margins' running heads and folios)."""
+    if type(box).__name__ in ("FootnoteAreaBox", "MarginBox"):
+        return
+    if type(box).__name__ == "LineBox":
+        yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _lines(child)
