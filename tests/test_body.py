@@ -1730,3 +1730,16 @@ def test_a_note_that_opens_with_a_citation_and_a_full_stop_cites_the_work(folder
         in notes and ">1969, 5</a>)" in notes and "<ol" not in notes, notes
     assert len(reading.body.references) == 1
     assert "@zhukov1969. In code." in epub and "An example." in epub
+
+
+def test_an_unknown_key_in_the_abstract_is_told_with_the_texts_at_its_own_line(folder):
+    """It was told only once the text's problems were fixed (a second run), at the
+    line of `abstract:`."""
+    (folder / "refs.json").write_text('[{"id": "zhukov1969", "type": "book", "title": "Memoirs", "author": '
+                                      '[{"family": "Zhukov"}], "issued": {"date-parts": [[1969]]}}]')
+    abstract = Field("abstract", "First line of the abstract.\nSee [@zhukov1968].\n", False, 5)
+    with pytest.raises(SourceError) as caught:
+        read("Text [@zhukov1970].\n", folder=folder, bibliography=(folder / "refs.json",), cited_fields=(abstract,),
+             body_line=10)
+    assert sorted((p.line, p.field, p.message) for p in caught.value.problems) == [
+        (7, "abstract", "no reference has the key 'zhukov1968'"), (10, None, "no reference has the key 'zhukov1970'")]

@@ -427,10 +427,10 @@ def test_margin_notes_at_the_foot_of_a_page_lose_nothing_in_print(tmp_path, para
         "[SECONDNOTE reading with Burnet, we follow the manuscript ENDNOTE.]{.aside} The text goes on.\n\n"
         "Last paragraph.\n")
     text = " ".join(" ".join(pages_text(built_article(tmp_path, "Notes", body) / "a.pdf")).split())
-    for words in ("FIRSTNOTE the predicate", "as the commentators since Burnet have read it.",
-                  "SECONDNOTE reading with Burnet, we follow the manuscript ENDNOTE.",
-                  "What is common to good and bad pleasures alike? The text goes on."):
-        assert words in text, words
+    for said in ("FIRSTNOTE the predicate", "as the commentators since Burnet have read it.",
+                 "SECONDNOTE reading with Burnet, we follow the manuscript ENDNOTE.",
+                 "What is common to good and bad pleasures alike? The text goes on."):
+        assert said in text, said
 
 
 @pytest.mark.slow  # (60 layouts: out of the quick loop)
@@ -441,14 +441,14 @@ def test_a_note_call_is_never_alone_at_the_start_of_a_line():
     from imprint.editions.pdf.weasy import weasyprint
 
     css = (REPO / "styles" / "css" / "print.css").as_uri()
-    for words in range(60):  # (the line's end one narrow letter further each time)
+    for letters in range(60):  # (the line's end one narrow letter further each time)
         html = (f'<html lang="ru"><head><link rel="stylesheet" href="{css}"></head><body><p>'
-                + "слово " * 12 + "l" * words + ' и после 1991\u00a0г.<span class="footnote">Примечание.</span>'
+                + "слово " * 12 + "l" * letters + ' и после 1991\u00a0г.<span class="footnote">Примечание.</span>'
                 "</p></body></html>")
         page = weasyprint.HTML(string=html).render().pages[0]
         lines = [" ".join(_texts(line)) for line in _lines(page._page_box)]
         assert lines and not any(line.split()[0].lstrip("\u2060") == "1" for line in lines if line.split()), (
-            words, lines)
+            letters, lines)
 
 
 def _lines(box):

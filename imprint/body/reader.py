@@ -182,6 +182,19 @@ class BodyReading:
         with stage("checking and rendering its text"):
             return self._rendered(output, messages, note_calls)
 
+    def _unknown_keys_in_fields(self, meta: Node | None) -> list[Problem]:
+        """A citation of no work in a field read with the text (the abstract), at its
+        line in the field, told with the text's problems."""
+        setting, problems = self.setting, []
+        for node in walk([meta]) if meta is not None and not setting.unread_bibliography else ():
+            for key in (c["citationId"] for c in node["c"][0] if c["citationId"] not in self.known) \
+                    if node["t"] == "Cite" else ():
+                field = next((f for f in setting.cited_fields if f"@{key}" in f.text), None)
+                message, hint = _unknown_key(key, self.known, setting)
+                problems.append(Problem(setting.file, message, line=_line_in(field, f"@{key}"),
+                                        field=field.path if field else None, hint=hint))
+        return problems
+
     def _read(self) -> tuple[bytes, list[pandoc.Message]]:
         try:
             return self.running.result()
@@ -225,7 +238,7 @@ class BodyReading:
                           unread_bibliography=setting.unread_bibliography)
         warnings += _written_markup(self.records, context.cited)
         analysis = analyse(blocks, context)
-        problems += analysis.problems
+        problems += analysis.problems + self._unknown_keys_in_fields(meta)
         warnings += analysis.warnings
         if problems:  # (with the formulas that cannot be read: told in this run, not the next)
             raise SourceError(problems, tuple(warnings + formulas.report(analysis.math, setting.file, None, False)))
@@ -236,14 +249,6 @@ class BodyReading:
         if os.environ.get("IMPRINT_CITEPROC_DUMP") and self.records and setting.style is not None:
             _dump_body_job(setting, self.records, blocks, document["meta"].get("imprint-written-order"))
         body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes, note_calls)
-        for node in walk([meta]) if meta is not None else ():
-            if node["t"] == "Cite":
-                for key in (c["citationId"] for c in node["c"][0]
-                            if c["citationId"] not in self.known and not setting.unread_bibliography):
-                    field = next((f for f in setting.cited_fields if f"@{key}" in f.text), None)
-                    message, hint = _unknown_key(key, self.known, setting)
-                    problems.append(Problem(setting.file, message, line=field.line if field else None,
-                                            field=field.path if field else None, hint=hint))
         targets = analysis.ids | set(analysis.labels) | {attr(e)[0] for e in references}
 
         def target(href: str) -> str | None:  # (the fields link to the body as it is linked)
@@ -659,6 +664,16 @@ def _citations_not_examples(text: str, keys: set[str]) -> str:
             line = _EXAMPLE_MARKER.sub(lambda m: f"{m[1]}@{m[2]}\\{m[3]}" if m[2] in keys else m[0], line)
         lines.append(line)
     return "".join(lines)
+
+
+def _line_in(field: Field | None, token: str) -> int | None:
+    """The line of the front matter a token of a field is on: a text of several lines
+    is a block (`abstract: |`), its first line the one after the field's name."""
+    if field is None or field.line is None:
+        return None
+    if "\n" not in field.text.strip():
+        return field.line
+    return field.line + 1 + field.text.lstrip("\n")[:max(0, field.text.lstrip("\n").find(token))].count("\n")
 
 
 def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
