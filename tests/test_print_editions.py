@@ -267,9 +267,16 @@ def test_crop_marks_and_bleed(tmp_path):
     ("Э. В. Батунаев", "ru", "Э.~В.~Батунаев"),
     ("в 1939 г. в журнале № 3 — и т. д.", "ru", "в~1939~г. в~журнале №~3~— и~т.~д."),
     ("see p. 12, 45 km away - ok — yes", "en", "see p.~12, 45~km away - ok — yes"),
+    # (QA 14: a century, thousands, a date, an archive's reference, a number's ending)
+    ("в XX в. и XIX–XX вв.", "ru", "в~XX~в. и~XIX–XX~вв."),
+    ("ок. 10 человек, 10 000 и 2 500 000, но 1939 100", "ru", "ок.~10 человек, 10~000 и~2~500~000, но 1939 100"),
+    ("11 мая 1939 г.", "ru", "11~мая 1939~г."),
+    ("ГАРФ. Оп. 1. Д. 12. Л. 3", "ru", "ГАРФ. Оп.~1. Д.~12. Л.~3"),
+    ("57-го, 1920-х, 1-2", "ru", "57-^го, 1920-^х, 1-2"),
+    ("the 57-th, 10 000", "en", "the 57-th, 10 000"),
 ])
 def test_non_breaking_spaces(text, lang, expected):
-    assert nbsp(text, lang).replace("\u00a0", "~") == expected
+    assert nbsp(text, lang).replace("\u00a0", "~").replace("\u2060", "^") == expected
 
 
 def test_non_breaking_spaces_reach_both_editions(editions, apparatus_ru):

@@ -4,8 +4,11 @@ Between initials and a surname (Э. В. Батунаев, Batunaev E. V.), after
 between a number and its unit or abbreviation (1939 г., 45 км, p. 12), before a
 dash in Russian (текст — текст), and after Russian one-letter words (в, к, с, и),
 which must not end a line; and a word joiner (U+2060) after the en dash of a
-number range (1904–1905), which no line may end with. Applied to text only,
-never inside markup.
+number range (1904–1905), which no line may end with, and after the hyphen of a
+number's Russian ending (57-го, 1920-х). Russian also joins a Roman numeral to
+в./вв. (XX в.), a number's groups of thousands (10 000), a day to its month
+(11 мая), an archive's abbreviations to their numbers (Ф. 1. Оп. 1. Д. 12. Л. 3).
+Applied to text only, never inside markup.
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ _CAPITAL = "A-ZА-ЯЁ"
 _LETTER = "A-Za-zА-Яа-яЁё"
 _UNITS = (r"гг?\.|вв?\.|с\.|стр\.|тыс\.|млн|млрд|руб\.|км|кг|см|мм|м|г|т|ч|мин|сек|%|‰|°|"
           r"pp?\.|mm|cm|km|kg|m|g|t|h|min|s|ha|AD|BC|BCE|CE")
-_ABBREVIATIONS = r"(?:с|стр|т|гл|рис|табл|разд|ч|л|об|p|pp|ch|fig|figs|vol|no|nos|sec|para)\."
+_ABBREVIATIONS = (r"(?:с|стр|т|гл|рис|табл|разд|ч|л|об|ф|оп|д|ок|вып|кн|p|pp|ch|fig|figs|vol|no|nos|sec|"
+                  r"para)\.")  # (ф., оп., д., л.: an archive's fonds, inventory, file and leaf)
+_MONTHS = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+# (a number's Russian ending after a hyphen, 57-го, 1-й, 1920-х: never a line's start)
+_ENDING = re.compile(r"(?<=\d-)(?=[а-яё]{1,3}(?![а-яё]))")
 _DOT_DIGIT = re.compile(r"\. \d")
 
 # Each rule replaces one space, and its pattern starts with that space, so that
@@ -42,15 +49,21 @@ _RUSSIAN = (
     (lambda t: " \u2014 " in t or " \u2013 " in t, re.compile(r" (?=[—–] )"), NBSP),  # a dash never starts a line
     (None, re.compile(rf" (?<=(?<![{_LETTER}\-])[вксуоаиВКСУОАИ] )(?=[{_LETTER}\d«„(])"), NBSP),
     (lambda t: "т. " in t, re.compile(r"\b(т)\. (?=[дпе]\.)"), r"\1." + NBSP),  # т. д., т. п., т. е.
+    (lambda t: "в." in t, re.compile(r"\b([IVXLC]{1,6}) (?=вв?\.)"), r"\1" + NBSP),  # XX в., XIX–XX вв.
+    (None, re.compile(r"(?<![.,])\b(\d{1,3}) (?=\d{3}(?!\d))"), r"\1" + NBSP),  # 10 000, 2 500 000
+    (None, re.compile(rf"\b(\d{{1,2}}) (?=(?:{_MONTHS})(?![{_LETTER}]))"), r"\1" + NBSP),  # 11 мая
 )
 
 
 def nbsp(text: str, lang: str) -> str:
     if "\u2013" in text:
         text = _RANGE.sub(WORD_JOINER, text)
+    russian = lang.split("-")[0].lower() in ("ru", "uk", "be")
+    if russian and "-" in text:
+        text = _ENDING.sub(WORD_JOINER, text)
     if " " not in text:
         return text
-    rules = _COMMON + (_RUSSIAN if lang.split("-")[0].lower() in ("ru", "uk", "be") else ())
+    rules = _COMMON + (_RUSSIAN if russian else ())
     for applies, pattern, replacement in rules:
         if applies is None or applies(text):
             text = pattern.sub(replacement, text)
