@@ -42,6 +42,9 @@ def test_names_written_as_one_string(text, csl):
     ("5 March 2024", (2024, 3, 5)), ("Sept 2020", (2020, 9, None)),
     ("15 марта 2024 г.", (2024, 3, 15)), ("15 de marzo de 2024", (2024, 3, 15)), ("5. März 2024", (2024, 3, 5)),
     ("1er janvier 2020", (2020, 1, 1)), ("январь 2021", (2021, 1, None)),
+    # (as Russian writes them, QA 14: refused while "5 марта 2024 г." was read)
+    ("2024 г.", (2024, None, None)), ("1939 года", (1939, None, None)), ("24.02.2024", (2024, 2, 24)),
+    ("5.3.2024 г.", (2024, 3, 5)),
 ])
 def test_dates(text, parts):
     assert parse_date(text) == PartialDate(*parts)
@@ -50,6 +53,7 @@ def test_dates(text, parts):
 @pytest.mark.parametrize("text, message", [
     ("2019-02-30", "not a date in the calendar"), ("today", "changes with every build"),
     ("yesterday", "not a date Imprint can read"), ("5 Foo 2020", "not a date Imprint can read"),
+    ("31.02.2024", "not a date in the calendar"),
 ])
 def test_bad_dates(text, message):
     with pytest.raises(ValueError, match=message):

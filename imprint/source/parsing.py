@@ -33,13 +33,17 @@ _DATE_FILLERS = {"de", "del", "of", "the", "г", "года", "год", "le", "er
 
 
 def parse_date(value: object) -> PartialDate:
-    """YYYY, YYYY-MM, YYYY-MM-DD (also with '/'), 'March 5, 2024', '5 March 2024', 'March 2024'."""
+    """YYYY, YYYY-MM, YYYY-MM-DD (also with '/'), 'March 5, 2024', '5 March 2024', 'March 2024',
+    and as Russian writes it: '2024 г.', '5 марта 2024 г.', '24.02.2024' (day, month, year)."""
     text = str(value).strip()
     if is_date_placeholder(text):
         raise ValueError(f"'{text}' changes with every build; write the date itself (YYYY-MM-DD)")
-    iso = re.fullmatch(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text)
+    iso = re.fullmatch(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?(?:\s*(?:г\.?|года?))?", text)
+    dotted = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s*(?:г\.?|года?))?", text)  # (24.02.2024, as Russian)
     if iso:
         parts = [int(p) for p in iso.groups() if p]
+    elif dotted:
+        parts = [int(dotted[3]), int(dotted[2]), int(dotted[1])]
     else:
         words = [w for w in re.findall(r"[^\W\d_]+|\d+", text) if w.lower() not in _DATE_FILLERS]
         months = [MONTHS[w.lower()] for w in words if w.lower() in MONTHS]
