@@ -221,6 +221,11 @@ else:
     _FastLoader = None
 
 
+# A line whose quoted value has text after its closing quote: `title: ""Onegin" as..."`
+# (a quotation inside a value in the same quotes).
+_QUOTED_THEN_MORE = re.compile(r"""^\s*(?:-\s+)?[^:#'"]+:\s+(["'])(?:(?!\1).)*\1\s*[^\s#,\]}].*$""")
+
+
 def _compose(text: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
     """The document's nodes, and the loader to construct them with. A document
     libyaml cannot parse is parsed again by PyYAML's own parser, whose
@@ -273,12 +278,16 @@ def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
             if error.context and error.context_mark and error.problem:
                 message = (f"{error.context} that starts on line {error.context_mark.line + 1 + offset}, "
                            f"{error.problem}")
+            line = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
+            quoted = _QUOTED_THEN_MORE.match(line)
             raise_problems([Problem(
                 file,
                 f"this is not valid YAML: {message}",
                 line=mark.line + 1 + offset if mark else None,
                 column=mark.column + 1 if mark else None,
-                hint="check the indentation and quote values that contain ': ' or start with a special character",
+                hint=f"a value in {quoted[1]}...{quoted[1]} ends at its next {quoted[1]}: put the value in the other "
+                     "quotes, or write the quotation marks the text should print («...», “...”)" if quoted
+                else "check the indentation and quote values that contain ': ' or start with a special character",
             )])
         except yaml.YAMLError as error:
             raise_problems([Problem(file, f"this is not valid YAML: {error}")])
