@@ -1743,3 +1743,13 @@ def test_an_unknown_key_in_the_abstract_is_told_with_the_texts_at_its_own_line(f
              body_line=10)
     assert sorted((p.line, p.field, p.message) for p in caught.value.problems) == [
         (7, "abstract", "no reference has the key 'zhukov1968'"), (10, None, "no reference has the key 'zhukov1970'")]
+
+
+def test_an_editors_angle_brackets_around_words_are_text_without_a_warning():
+    """A classicist's insertion, `<и комедиях>`, `<εἰς τὰς ὁμοίας λαβάς>`: Pandoc reads
+    it as a tag, and it was told as raw HTML ("write it in Markdown instead")."""
+    reading = read("В трагедиях <и комедиях> и <εἰς τὰς ὁμοίας λαβάς>, но <b>это</b>.\n", lang="ru")
+    epub, _ = both(reading)
+    assert "&lt;и комедиях&gt;" in epub and "&lt;εἰς τὰς ὁμοίας λαβάς&gt;" in epub
+    assert [w.message.split(":")[0] for w in reading.warnings] == ["raw HTML is printed as text, not passed through"]
+    assert "<b>" in reading.warnings[0].message

@@ -526,7 +526,9 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
             line = line or self.source.take(re.compile(r"(?:(?<=\n\n)|(?<=\A\n)|(?<![\s\S]))[ \t]*" + lines), code=True) \
                 or by_text()
         if fmt == "html":
-            if raw_html(node) is not None:  # (a comment is not meant to be seen: left out)
+            # (a comment is not meant to be seen: left out; and an editor's angle brackets
+            # around words, `<и комедиях>`, a classicist's insertion, are text, not HTML)
+            if raw_html(node) is not None and not _NOT_A_TAG.match(text):
                 self.raw_html.setdefault(line, []).append(first)
                 self.raw_cited.setdefault(line, []).extend(
                     key for key in citation_keys(text) if key in self.context.references)
@@ -565,6 +567,8 @@ _FLOATS = {"table": "write it as a Markdown table, its caption after it (`: Capt
            "longtable": "write it as a Markdown table, its caption after it (`: Caption {#tbl-x}`)",
            "figure": "write it as a Markdown figure, `![Caption](file){#fig-x}`, which both editions print and number"}
 _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+# What Pandoc reads as a tag but HTML has none of: a name in another alphabet
+_NOT_A_TAG = re.compile(r"</?[^\W\d_A-Za-z]")
 
 # The HTML elements that hold Markdown an author meant read (Pandoc reads it, with
 # its markdown_in_html_blocks: Imprint prints raw HTML as text).
