@@ -1752,4 +1752,5 @@ def test_an_editors_angle_brackets_around_words_are_text_without_a_warning():
     epub, _ = both(reading)
     assert "&lt;и комедиях&gt;" in epub and "&lt;εἰς τὰς ὁμοίας λαβάς&gt;" in epub
     assert [w.message.split(":")[0] for w in reading.warnings] == ["raw HTML is printed as text, not passed through"]
-    assert "<b>" in reading.warnings[0].message
+    assert "<b>" in reading.warnings[0].message and "комедиях" not in reading.warnings[0].message
+    assert read("В трагедиях <и комедиях>.\n", lang="ru").warnings == ()
