@@ -154,7 +154,7 @@ def history(tmp_path_factory) -> Path:
 
 
 EN = "Received 12 March 2024. Accepted 3 June 2024."
-RU = f"Поступила в{NBSP}редакцию 12 марта 2024{NBSP}г. Принята к{NBSP}публикации в{NBSP}июне 2024{NBSP}г."
+RU = f"Поступила в{NBSP}редакцию 12{NBSP}марта 2024{NBSP}г. Принята к{NBSP}публикации в{NBSP}июне 2024{NBSP}г."
 
 
 def _text(element) -> str:

@@ -28,7 +28,14 @@ _ABBREVIATIONS = (r"(?:с|стр|т|гл|рис|табл|разд|ч|л|об|ф|
                   r"para)\.")  # (ф., оп., д., л.: an archive's fonds, inventory, file and leaf)
 _MONTHS = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
 # (a number's Russian ending after a hyphen, 57-го, 1-й, 1920-х: never a line's start)
-_ENDING = re.compile(r"(?<=\d-)(?=[а-яё]{1,3}(?![а-яё]))")
+_ENDING = re.compile(r"-(?=[а-яё]{1,3}(?![а-яё]))(?<=\d-)")
+
+
+def _thousands(match: re.Match) -> str:
+    """A space between groups of thousands: the group before it is the first (one
+    to three digits) or one joined already."""
+    before = match.string[max(0, match.start() - 5):match.start()]
+    return NBSP if re.search(r"(?:^|[^\d.,])\d{1,3}$|\u00a0\d{3}$", before) else match.group()
 _DOT_DIGIT = re.compile(r"\. \d")
 
 # Each rule replaces one space, and its pattern starts with that space, so that
@@ -49,9 +56,14 @@ _RUSSIAN = (
     (lambda t: " \u2014 " in t or " \u2013 " in t, re.compile(r" (?=[—–] )"), NBSP),  # a dash never starts a line
     (None, re.compile(rf" (?<=(?<![{_LETTER}\-])[вксуоаиВКСУОАИ] )(?=[{_LETTER}\d«„(])"), NBSP),
     (lambda t: "т. " in t, re.compile(r"\b(т)\. (?=[дпе]\.)"), r"\1." + NBSP),  # т. д., т. п., т. е.
-    (lambda t: "в." in t, re.compile(r"\b([IVXLC]{1,6}) (?=вв?\.)"), r"\1" + NBSP),  # XX в., XIX–XX вв.
-    (None, re.compile(r"(?<![.,])\b(\d{1,3}) (?=\d{3}(?!\d))"), r"\1" + NBSP),  # 10 000, 2 500 000
-    (None, re.compile(rf"\b(\d{{1,2}}) (?=(?:{_MONTHS})(?![{_LETTER}]))"), r"\1" + NBSP),  # 11 мая
+    # XX в., XIX–XX вв.
+    (lambda t: "в." in t, re.compile(r" (?=вв?\.)(?<=[IVXLC] )(?<![^\WIVXLC][IVXLC] )(?<![^\WIVXLC][IVXLC]{2} )"),
+     NBSP),
+    # 10 000, 2 500 000 (a group of thousands after one to three digits, not after 1939)
+    (re.compile(r"\d \d{3}").search, re.compile(r" (?=\d{3}(?!\d))(?<=\d )(?<![\d.,]\d{4} )"), _thousands),
+    # 11 мая
+    (re.compile(rf"\d (?:{_MONTHS})").search, re.compile(rf" (?=(?:{_MONTHS})(?![{_LETTER}]))(?<=\d )(?<!\d{{3}} )"),
+     NBSP),
 )
 
 
@@ -60,7 +72,7 @@ def nbsp(text: str, lang: str) -> str:
         text = _RANGE.sub(WORD_JOINER, text)
     russian = lang.split("-")[0].lower() in ("ru", "uk", "be")
     if russian and "-" in text:
-        text = _ENDING.sub(WORD_JOINER, text)
+        text = _ENDING.sub("-" + WORD_JOINER, text)
     if " " not in text:
         return text
     rules = _COMMON + (_RUSSIAN if russian else ())
