@@ -157,7 +157,8 @@ def test_the_corresponding_author_without_an_address_is_marked_and_a_ror_id_is_p
                      r'"sameAs": "https://ror.org/00hx57361"', landing)  # (the ROR id, in the page's JSON-LD)
     with zipfile.ZipFile(tmp_path / "dist" / "a" / "a.epub") as epub:
         page = "".join(epub.read(name).decode() for name in epub.namelist() if name.endswith(".xhtml"))
-    assert '<span class="author-name">Ada Lovelace</span><sup class="author-marks">*</sup>' in page
+    assert ('<span class="author-name">Ada Lovelace</span><sup class="affiliation-ref">1</sup>'
+            '<sup class="author-marks">*</sup>') in page  # (her affiliation, not Babbage's: marked)
     assert '<span class="author-mark">*</span> Corresponding author.' in page
     assert 'Correspondence: <a href="mailto:cb@example.org">' in page
 
@@ -702,3 +703,16 @@ def test_plos_latex_floats_with_comments_are_read_and_what_is_left_out_said_at_i
         (12, "raw latex is left out (Table~\\ref{table1})"),
         (14, "raw tex is left out (\\begin{table}[!ht] \\begin{adjustwidth...)")]
     assert "Markdown table" in reading.warnings[1].hint
+
+
+def test_an_affiliation_not_every_authors_is_marked_on_its_author(tmp_path):
+    """Two authors, the second with an affiliation: the byline gave it under both
+    names, unmarked, as if it were everyone's (QA 14)."""
+    project(tmp_path, "---\ntitle: T\nlang: ru\ndate: 2024\nauthor:\n  - name: Пётр Петров\n  - name: Ольга Смирнова\n"
+                      "    affiliations:\n      - name: Институт русской литературы\n---\n\nТекст.\n")
+    assert build(Settings.for_project(tmp_path, formats=("epub",), environ={})).ok
+    with zipfile.ZipFile(tmp_path / "dist" / "a" / "a.epub") as epub:
+        front = epub.read("EPUB/front-matter.xhtml").decode()
+    assert '<span class="author-name">Пётр Петров</span></p>' in front
+    assert '<span class="author-name">Ольга Смирнова</span><sup class="affiliation-ref">1</sup>' in front
+    assert '<ol class="affiliations">\n    <li>Институт русской литературы</li>' in front
