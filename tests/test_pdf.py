@@ -459,3 +459,32 @@ def _lines(box):
         yield box
     for child in getattr(box, "children", None) or ():
         yield from _lines(child)
+
+
+@pytest.mark.slow  # (40 layouts: out of the quick loop)
+def test_an_epigraph_is_set_to_the_right_and_kept_with_its_section():
+    """`::: {.epigraph}` was a plain paragraph across the measure, and was left at
+    the foot of a page while its section began on the next (QA 14)."""
+    from conftest import REPO
+    from imprint.editions.pdf.weasy import weasyprint
+
+    css = (REPO / "styles" / "css" / "print.css").as_uri()
+    for lines in range(20, 60):
+        html = (f'<html lang="en"><head><link rel="stylesheet" href="{css}"></head><body>'
+                + "<p>Lorem ipsum dolor sit amet.</p>" * lines
+                + '<div class="epigraph"><p>EPIGRAPHTEXT of the section.</p><p>SOURCEWORK</p></div>'
+                  "<h2>HEADINGWORD</h2><p>The section's text.</p></body></html>")
+        document = weasyprint.HTML(string=html).render()
+        pages = [" ".join(_texts(page._page_box)) for page in document.pages]
+        where = {word: [n for n, text in enumerate(pages) if word in text][0]
+                 for word in ("EPIGRAPHTEXT", "SOURCEWORK", "HEADINGWORD")}
+        assert len(set(where.values())) == 1, (lines, where)
+    epigraph = next(box for box in _boxes(document.pages[-1]._page_box)
+                    if box.element_tag == "div" and "epigraph" in (box.element.get("class") or ""))
+    assert epigraph.content_box_x() - document.pages[-1]._page_box.content_box_x() > 100  # (to the right)
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes(child)
