@@ -24,7 +24,7 @@ from ..errors import InternalError
 from ..theme.typography import nbsp
 from .ast import Node, attr, attr_value, note, whole_number
 from .chapters import EPUB, PRINT, REFERENCES
-from ..source.model import DOI_SAFE
+from ..source.model import doi_url
 from .formulas import tex_box
 
 # What XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF, lone
@@ -697,5 +697,5 @@ def _well_formed(href: str) -> str:
     formatted reference as it is written: `<`, `#`, `?` in old DOIs) as its DOI's
     whole (`#` and `?` are the DOI's, not a fragment's or a query's)."""
     if href.startswith(_DOI):
-        return _DOI + quote(unquote(href[len(_DOI):]), safe=DOI_SAFE)
+        return doi_url(unquote(href[len(_DOI):])) or href
     return _NOT_IN_URLS.sub(lambda m: quote(m.group()), href)

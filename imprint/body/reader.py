@@ -673,7 +673,8 @@ def _line_in(field: Field | None, token: str) -> int | None:
         return None
     if "\n" not in field.text.strip():
         return field.line
-    return field.line + 1 + field.text.lstrip("\n")[:max(0, field.text.lstrip("\n").find(token))].count("\n")
+    text = field.text.lstrip("\n")
+    return field.line + 1 + text[:max(0, text.find(token))].count("\n")
 
 
 def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
@@ -697,12 +698,13 @@ def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
 def _report_formulas(found: list[tuple[Node, int | None]], setting: Setting) -> list[Problem]:
     if PRINT not in setting.dialects and setting.drawing_alongside:
         formulas.draw_from_the_end([note(node) for node, _ in found], setting.formula_cache)
-    if PRINT in setting.dialects and setting.sharing is not None:
+    drawn = PRINT in setting.dialects
+    if drawn and setting.sharing is not None:
         # (the print part draws them as it lays the print edition out: this part
         # draws them too, and says what cannot be drawn, once it has handed over)
         setting.sharing.draw_later(found)
-        return formulas.report(found, setting.file, setting.formula_cache, False)
-    return formulas.report(found, setting.file, setting.formula_cache, PRINT in setting.dialects)
+        drawn = False
+    return formulas.report(found, setting.file, setting.formula_cache, drawn)
 
 
 def _highlight(nodes: list[Node], setting: Setting) -> Problem | None:
