@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -31,6 +33,7 @@ WORDS = {"figure": "Figure", "table": "Table", "section": "Section", "quotes": E
 
 NOTE_CALLS = Theme(REPO, REPO / "styles").macros("note-calls.html.j2")
 SCRATCH = Path(tempfile.mkdtemp(prefix="imprint-test-body-"))  # (a project's root: Pandoc's answers are kept there)
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 
 
 def read(text: str, quotes: str = EN, lang: str = "en", folder: Path = SCRATCH, words=None, note_calls=NOTE_CALLS,
