@@ -203,6 +203,8 @@ def test_citation_files_link_the_landing_page_and_the_pdf(house):
     assert (ris["UR"], ris["L1"]) == (page, pdf)
     journal = "Вестник испытательного университета. Гуманитарные исследования"
     assert ris["T2"] == ris["JO"] == journal and ris["LA"] == "ru"
+    # the translated title (RIS's TT; Zotero keeps it as the item's "Translated Title")
+    assert ris["TT"] == "The District Library and Its Readers: From the lending records, 1890–1910"
     kind, bib = parse_bibtex(house.file("bib").read_text())
     assert kind == "article" and bib["url"] == page and bib["journal"] == journal
     # Zotero's BibTeX import reads `language` (translators/BibTeX.js); biblatex `langid`.
@@ -268,7 +270,8 @@ def test_the_epub_package_carries_both_languages_and_its_place_in_the_journal(ho
     journal = next(m for m in metas if m.get("property") == "belongs-to-collection" and m.get("id") == "journal")
     refines = {m.get("property"): m.text for m in metas if m.get("refines") == "#journal"}
     assert journal.text == "Вестник испытательного университета. Гуманитарные исследования"
-    assert refines == {"collection-type": "series", "group-position": "19"}
+    # (and its ISSN identifies it: EPUB 3.3 lets dcterms:identifier refine a collection)
+    assert refines == {"collection-type": "series", "group-position": "19", "dcterms:identifier": "urn:issn:0000-0000"}
 
 
 def test_an_issue_number_orders_the_series_without_a_running_number(tmp_path):
@@ -350,3 +353,18 @@ def test_the_bilingual_landing_page_is_valid_and_accessible(house):
     page = house.root / "dist" / SLUG / "index.html"
     assert [p for p in html_problems([page]) if ": info: " not in p] == []
     assert axe_violations([page]) == []
+
+
+def test_the_pdf_metadata_gives_the_title_in_both_languages(house):
+    """XMP's dc:title is a language alternative: x-default (the document's title),
+    then the title in the article's language and in its translation's."""
+    import pikepdf
+
+    with pikepdf.open(house.file("pdf")) as pdf:
+        rdf = etree.fromstring(pdf.Root.Metadata.read_bytes())
+    titles = rdf.findall(".//{http://purl.org/dc/elements/1.1/}title/*/*")
+    russian = "Уездная библиотека и её читатели: По формулярам 1890–1910 гг."
+    assert [(t.get(XML_LANG), t.text) for t in titles] == [
+        ("x-default", russian), ("ru", russian), ("en", "The District Library and Its Readers: From the lending "
+                                                        "records, 1890–1910")]
+    assert len(rdf.findall(".//{http://purl.org/dc/elements/1.1/}title")) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pikepdf
+from lxml import etree
 import pytest
 
 from conftest import CASES, make_project
@@ -77,6 +78,10 @@ def test_bookmarks_follow_headings(full):
     assert (1, "Заключение") in found and (1, "Аннотация") in found
 
 
+DC, RDF = "http://purl.org/dc/elements/1.1/", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def test_document_properties_and_xmp(full):
     with pikepdf.open(full.file("pdf")) as pdf:
         info = pdf.docinfo
@@ -89,6 +94,10 @@ def test_document_properties_and_xmp(full):
         assert str(pdf.Root.Lang) == "ru"
         meta = pdf.open_metadata()
         assert meta["dc:title"] == full_title
+        # the title in its language too (XMP's language alternatives, after x-default)
+        rdf = etree.fromstring(pdf.Root.Metadata.read_bytes())
+        titles = rdf.findall(f".//{{{DC}}}title//{{{RDF}}}li")
+        assert [(t.get(XML_LANG), t.text) for t in titles] == [("x-default", full_title), ("ru", full_title)]
         assert meta["dc:creator"] == ["Иван Петрович Иванов", "Anna Smith", "Пётр Сидоров"]
         assert meta["dc:description"].startswith("Аннотация")
         assert meta["dc:subject"] == {"история", "сотрудничество", "источники"}

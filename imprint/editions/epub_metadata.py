@@ -84,12 +84,20 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         # The issue's place in the journal (the series): its running number, else its
         # number when that is a number. calibre shows it as the series index
         # ("Humanitates #19"; without it, "#1").
+        journal = "#journal" if issue else "#issue"
         position = c.collection_number or (c.issue if c.issue and str(c.issue).isdigit() else None)
         if position:
-            book.add_metadata(None, "meta", str(position), {"refines": "#journal" if issue else "#issue",
-                                                            "property": "group-position"})
+            book.add_metadata(None, "meta", str(position), {"refines": journal, "property": "group-position"})
+        # The journal's ISSN (each, of print and electronic), identifying the series.
+        for issn in _issns(c.issn):
+            book.add_metadata(None, "meta", f"urn:issn:{issn}", {"refines": journal, "property": "dcterms:identifier"})
     # Every edition has at least one image: its cover, described by its alt text.
     _finish(book, accessibility(t), manuscript.generator)
+
+
+def _issns(issn: str | None) -> list[str]:
+    """The ISSNs a citation's `issn` lists ("1234-5678, 2345-6789")."""
+    return [part.strip() for part in str(issn or "").replace(";", ",").split(",") if part.strip()]
 
 
 def _issue_label(manuscript: Manuscript) -> str | None:
@@ -137,6 +145,8 @@ def set_issue_metadata(book: epub.EpubBook, edition: IssueManuscript) -> None:
         if c.collection_number:  # the journal's running number orders its issues
             book.add_metadata(None, "meta", str(c.collection_number),
                               {"refines": "#journal", "property": "group-position"})
+        for issn in _issns(c.issn):
+            book.add_metadata(None, "meta", f"urn:issn:{issn}", {"refines": "#journal", "property": "dcterms:identifier"})
     _finish(book, accessibility(t), edition.generator)
 
 

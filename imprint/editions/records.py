@@ -14,7 +14,8 @@ from typing import Any, Mapping
 
 from ..settings import Settings
 from . import DEFAULT, EDITIONS
-from ..prepare.article import Manuscript
+from ..prepare.article import Manuscript, metadata_text
+from ..source.record import full_title
 from ..source.model import csl_variables
 from ..theme import Theme
 
@@ -52,7 +53,15 @@ def write_bibtex(manuscript: Manuscript, theme: Theme, settings: Settings) -> by
 
 
 def write_ris(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
-    return to_ris(linked_record(manuscript, settings), manuscript.keywords, pdf_url(manuscript, settings)).encode()
+    return to_ris(linked_record(manuscript, settings), manuscript.keywords, pdf_url(manuscript, settings),
+                  _translated_title(manuscript)).encode()
+
+
+def _translated_title(manuscript: Manuscript) -> str | None:
+    translation = manuscript.translation
+    if translation is None or not translation.title_text:
+        return None
+    return full_title(translation.title_text, metadata_text(translation.subtitle) if translation.subtitle else None)
 
 
 def linked_record(manuscript: Manuscript, settings: Settings) -> Mapping[str, Any]:
@@ -127,15 +136,19 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     return f"@{kind}{{{record['id']},\n{body}\n}}\n"
 
 
-def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str | None = None) -> str:
+def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str | None = None,
+           translated_title: str | None = None) -> str:
     """The record in RIS. `keywords` one by one (the record joins them with commas,
-    and a keyword may contain one); `pdf`: the PDF's URL (L1, an attachment)."""
+    and a keyword may contain one); `pdf`: the PDF's URL (L1, an attachment);
+    `translated_title`: the title in the article's second language (TT, which
+    Zotero keeps as the item's translated title)."""
     lines: list[tuple[str, Any]] = [("TY", RIS_TYPES.get(record.get("type", ""), "GEN"))]
     for name in record.get("author", []):
         lines.append(("AU", name.get("literal") or ", ".join(
             p for p in (" ".join(x for x in (name.get("non-dropping-particle"), name.get("family")) if x),
                         _given(name), name.get("suffix")) if p)))
     lines.append(("TI", record.get("title")))
+    lines.append(("TT", translated_title))
     lines.append(("ST", record.get("title-short")))
     # The journal: T2 (Zotero's RIS import: publicationTitle), and JO, the periodical's
     # name where EndNote, Mendeley and rispy ("journal_name") look for it.

@@ -24,4 +24,23 @@ class Metadata(DocumentMetadata):
 
     def generate_rdf_metadata(self, variant, version, conformance):
         rdf = super().generate_rdf_metadata(variant, version, conformance)
-        return rdf.replace(b"</rdf:RDF>", self.extra + b"</rdf:RDF>")
+        rdf = rdf.replace(b"</rdf:RDF>", self.extra + b"</rdf:RDF>")
+        return _one_title(rdf) if b"<dc:title" in self.extra else rdf
+
+
+def _one_title(rdf: bytes) -> bytes:
+    """The title's languages (ours) added to WeasyPrint's dc:title, which holds its
+    x-default: one dc:title, as XMP allows one of each property."""
+    from lxml import etree
+
+    root = etree.fromstring(rdf)
+    titles = root.findall(f"{{{RDF}}}Description/{{{DC}}}title/{{{RDF}}}Alt")
+    if len(titles) == 2:
+        for item in titles[1]:
+            titles[0].append(item)
+        ours = titles[1].getparent().getparent()
+        ours.remove(titles[1].getparent())
+    return etree.tostring(root, encoding="utf-8")
+
+
+RDF, DC = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://purl.org/dc/elements/1.1/"

@@ -1,6 +1,6 @@
 """What the print editions' XMP packet says beyond WeasyPrint's own fields: the
-bibliographic facts (DOI, journal, volume, issue, pages, subjects) in Dublin Core
-and PRISM, which archives and reference managers read. Made with lxml alone:
+bibliographic facts (DOI, journal, volume, issue, pages, subjects; the title in
+each of its languages) in Dublin Core and PRISM, which archives and reference managers read. Made with lxml alone:
 print_job.py carries it, typeset.py puts it in the file.
 """
 
@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lxml import etree
+
+from ...prepare.article import metadata_text
+from ...source.record import full_title
 
 if TYPE_CHECKING:
     from ...prepare.issue import IssueManuscript
@@ -25,8 +28,13 @@ def article_xmp(manuscript: "Manuscript") -> bytes:
     """Dublin Core and PRISM fields of an article, as one rdf:Description."""
     article = manuscript.article
     c = article.citation
+    translation = manuscript.translation
+    titles = ((article.lang, manuscript.full_title),)
+    if translation and translation.title_text:
+        subtitle = metadata_text(translation.subtitle) if translation.subtitle else None
+        titles += ((translation.lang, full_title(translation.title_text, subtitle)),)
     return _description(
-        doi=article.doi, doi_url=article.doi_url, lang=article.lang, subjects=article.keywords,
+        titles=titles, doi=article.doi, doi_url=article.doi_url, lang=article.lang, subjects=article.keywords,
         date=article.date.iso() if article.date else None, publisher=c.publisher,
         rights=(article.license.text or article.license.url) if article.license else None,
         prism={"publicationName": c.container_title, "issn": c.issn, "volume": c.volume, "number": c.issue,
@@ -41,14 +49,14 @@ def issue_xmp(edition: "IssueManuscript") -> bytes:
     first = edition.pages_of(edition.articles[0])[0]
     last = edition.pages_of(edition.articles[-1])[1]
     return _description(
-        doi=issue.doi, doi_url=issue.doi_url, lang=issue.lang, subjects=(),
+        titles=(), doi=issue.doi, doi_url=issue.doi_url, lang=issue.lang, subjects=(),
         date=issue.date.iso() if issue.date else None, publisher=c.publisher, rights=None,
         prism={"publicationName": c.container_title, "issn": c.issn, "volume": c.volume, "number": c.issue,
                "startingPage": str(first), "endingPage": str(last), "pageRange": f"{first}-{last}"},
     )
 
 
-def _description(doi: str | None, doi_url: str | None, lang: str, subjects: tuple[str, ...], date: str | None,
+def _description(titles: tuple[tuple[str, str], ...], doi: str | None, doi_url: str | None, lang: str, subjects: tuple[str, ...], date: str | None,
                  publisher: str | None, rights: str | None, prism: dict[str, str | None]) -> bytes:
     description = etree.Element(f"{{{NS['rdf']}}}Description", nsmap=NS)
     description.set(f"{{{NS['rdf']}}}about", "")
@@ -63,6 +71,12 @@ def _description(doi: str | None, doi_url: str | None, lang: str, subjects: tupl
             for value in values:
                 etree.SubElement(container, f"{{{NS['rdf']}}}li").text = value
 
+    if titles:  # (each in its language, after WeasyPrint's x-default: Metadata merges the two)
+        alt = etree.SubElement(etree.SubElement(description, f"{{{NS['dc']}}}title"), f"{{{NS['rdf']}}}Alt")
+        for lang, title in titles:
+            item = etree.SubElement(alt, f"{{{NS['rdf']}}}li")
+            item.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+            item.text = title
     add_bag("dc", "identifier", (f"doi:{doi}",) if doi else ())
     add_bag("dc", "language", (lang,))
     add_bag("dc", "subject", subjects)
