@@ -925,3 +925,19 @@ def test_the_document_s_execute_options_are_every_cell_s(tmp_path):
     with zipfile.ZipFile(io.BytesIO(result.files["a.epub"])) as epub:
         text = epub.read("EPUB/chapter-1.xhtml").decode()
     assert "s3cr3t" not in text and "summary" not in text and "plot" in text
+
+
+def test_a_keyword_with_a_comma_is_warned_of_at_its_line(tmp_path):
+    """The records join keywords with commas (CSL-JSON, BibTeX, the PDF's Keywords),
+    where Zotero reads 'state, empire' as two: a warning at the keyword's line."""
+    settings = project(tmp_path, "---\ntitle: K\nlang: en\nkeywords:\n  - nomads\n  - \"state, empire\"\n"
+                                 "translation:\n  lang: ru\n  title: К\n  keywords:\n    - \"государство, империя\"\n"
+                                 "---\n\nText.\n")
+    loaded, article = load(settings)
+    assert loaded.ok("a") and article.keywords == ("nomads", "state, empire")  # kept as written
+    first, second = [w for w in loaded.warnings if "comma" in w.message]
+    assert (first.line, first.field, second.line, second.field) == (6, "keywords[1]", 11, "translation.keywords[0]")
+    assert "'state, empire' holds a comma" in first.message and "two keywords" in first.message
+    # one string of keywords is Quarto's comma-separated list: no warning
+    loaded, article = load(project(tmp_path / "b", "---\ntitle: K\nlang: en\nkeywords: nomads, state\n---\n\nText.\n"))
+    assert article.keywords == ("nomads", "state") and not [w for w in loaded.warnings if "comma" in w.message]

@@ -164,7 +164,21 @@ class ArticleBuilder:
         if declaration.read == "list":
             return _keywords(_list(value))
         assert declaration.read == "keywords", declaration
+        self._no_comma_in((key,), value)
         return _keywords(value)
+
+    def _no_comma_in(self, path: tuple, keywords: Any) -> None:
+        """A warning for a keyword of a list that holds a comma: every citation record
+        but RIS joins keywords with commas (CSL-JSON's `keyword`, BibTeX's
+        `keywords`, the PDF's Keywords), where reference managers split it in two."""
+        for index, keyword in enumerate(keywords if isinstance(keywords, list) else ()):
+            if "," in str(keyword):
+                self.warnings.append(Problem(
+                    self.own.file, f"the keyword '{str(keyword).strip()}' holds a comma: the citation records "
+                                   "join keywords with commas, and reference managers (Zotero, for one) read it "
+                                   "as two keywords", line=self.own.line_of(path + (index,)),
+                    field=format_path(path + (index,)),
+                    hint="write it without the comma (\"state and empire\"), or as two keywords"))
 
     def _given(self, declaration: FrontMatter) -> tuple[str, Any]:
         """The key the field is written under (its own, else an alias) and its
@@ -339,7 +353,8 @@ class ArticleBuilder:
             title=_strip(value.get("title")),
             subtitle=_strip(value.get("subtitle")),
             abstract=_strip(value.get("abstract")),
-            keywords=_keywords(value.get("keywords")),
+            keywords=self._no_comma_in(("translation", "keywords"), value.get("keywords")) or _keywords(
+                value.get("keywords")),
         )
 
     @property
