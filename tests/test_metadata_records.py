@@ -194,6 +194,27 @@ def parse_bibtex(text: str) -> tuple[str, dict[str, str]]:
     return match.group(1), fields
 
 
+def test_a_chapter_carries_its_volumes_editors_and_its_translator_into_every_record(tmp_path):
+    """CSL's name variables in `citation:` (Quarto's too): a name or a list, as
+    `author` takes them; each record gives them where its importers read them."""
+    record = article_with(tmp_path, "citation:\n  type: chapter\n  container-title: The Volume\n"
+                                    "  editor:\n    - Mary Jones\n    - {family: van Dyke, given: Ann}\n"
+                                    "  translator: Pierre Dupont\n  container-author: {literal: The Society}\n")
+    assert record["editor"] == [{"family": "Jones", "given": "Mary"}, {"family": "van Dyke", "given": "Ann"}]
+    assert record["translator"] == [{"family": "Dupont", "given": "Pierre"}]
+    assert record["container-author"] == [{"literal": "The Society"}]
+    dist = tmp_path / "p" / "dist" / "other"
+    kind, bib = parse_bibtex((dist / "other.bib").read_text())
+    assert kind == "incollection" and bib["editor"] == "Jones, Mary and van Dyke, Ann"
+    assert (bib["translator"], bib["bookauthor"]) == ("Dupont, Pierre", "{The Society}")
+    ris = parse_ris((dist / "other.ris").read_bytes().decode())
+    # Zotero's RIS import: a chapter's editors are A2, translators A4, the book's author C2
+    assert [(t, v) for t, v in ris if t in ("AU", "A2", "A3", "A4", "C2")] == [
+        ("AU", "Doe, Jane"), ("A2", "Jones, Mary"), ("A2", "van Dyke, Ann"), ("A4", "Dupont, Pierre"),
+        ("C2", "The Society")]
+    assert "JO" not in dict(ris)  # (a book is no journal)
+
+
 def test_citation_files_link_the_landing_page_and_the_pdf(house):
     page = f"{BASE}{SLUG}/index.html"
     pdf = f"{BASE}{SLUG}/{SLUG}.pdf"

@@ -93,8 +93,10 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
             # biblatex reads url and doi verbatim: escaping them would change them.
             fields.append((name, _verbatim(str(value)) if verbatim else _latex(str(value))))
 
-    if record.get("author"):
-        fields.append(("author", " and ".join(_bibtex_name(n) for n in record["author"])))
+    for variable, name in (("author", "author"), ("editor", "editor"), ("translator", "translator"),
+                           ("container-author", "bookauthor")):  # (biblatex's names; the rest are CSL-JSON's)
+        if record.get(variable):
+            fields.append((name, " and ".join(_bibtex_name(n) for n in record[variable])))
     if record.get("title"):  # double braces: BibTeX styles must not change its case
         fields.append(("title", "{" + _latex(record["title"]) + "}"))
     add("shorttitle", record.get("title-short"))
@@ -143,17 +145,24 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
     `translated_title`: the title in the article's second language (TT, which
     Zotero keeps as the item's translated title)."""
     lines: list[tuple[str, Any]] = [("TY", RIS_TYPES.get(record.get("type", ""), "GEN"))]
-    for name in record.get("author", []):
-        lines.append(("AU", name.get("literal") or ", ".join(
-            p for p in (" ".join(x for x in (name.get("non-dropping-particle"), name.get("family")) if x),
-                        _given(name), name.get("suffix")) if p)))
+    # The names by the tags Zotero's RIS import reads them under: a book's editors are
+    # A3 and its series' A2, a chapter's the other way round; A4 translators, C2 the
+    # author of the book a chapter is in.
+    book = record.get("type") == "book"
+    for variable, tag in (("author", "AU"), ("editor", "A3" if book else "A2"),
+                          ("collection-editor", "A2" if book else "A3"), ("translator", "A4"), ("container-author", "C2")):
+        for name in record.get(variable, []):
+            lines.append((tag, name.get("literal") or ", ".join(
+                p for p in (" ".join(x for x in (name.get("non-dropping-particle"), name.get("family")) if x),
+                            _given(name), name.get("suffix")) if p)))
     lines.append(("TI", record.get("title")))
     lines.append(("TT", translated_title))
     lines.append(("ST", record.get("title-short")))
     # The journal: T2 (Zotero's RIS import: publicationTitle), and JO, the periodical's
-    # name where EndNote, Mendeley and rispy ("journal_name") look for it.
+    # name where EndNote, Mendeley and rispy ("journal_name") look for it (a book's
+    # title, a chapter's T2, has none).
     lines.append(("T2", record.get("container-title")))
-    lines.append(("JO", record.get("container-title")))
+    lines.append(("JO", record.get("container-title") if str(record.get("type", "")).startswith("article") else None))
     lines.append(("J2", record.get("container-title-short")))
     lines.append(("T3", record.get("collection-title")))
     date = (record.get("issued") or {}).get("date-parts", [[]])[0]

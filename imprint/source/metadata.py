@@ -41,7 +41,8 @@ from .model import (
 from .person_names import parse_name
 from .quarto import closest_field
 from .templates import MARKDOWN_LINK
-from .schema import AUTO_SECTION_LABELS, CROSSREF_PREFIXES, CROSSREF_TITLES, FRONT_MATTER, URL_PATTERN, FrontMatter, Group, declared
+from .schema import (AUTO_SECTION_LABELS, CROSSREF_PREFIXES, CROSSREF_TITLES, CSL_NAME_VARIABLES, FRONT_MATTER,
+                     URL_PATTERN, FrontMatter, Group, declared)
 from .parsing import is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date
 
 # The defaults the model declares (the citation style, the language, the paper).
@@ -557,6 +558,9 @@ class ArticleBuilder:
         fields: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         for key, value in raw.items():
+            if key in CSL_NAME_VARIABLES:  # (a name or a list of names: CSL-JSON's name objects)
+                extra[key] = tuple(person_name(name).csl() for name in (value if isinstance(value, list) else [value]))
+                continue
             value = str(value).strip() if not isinstance(value, str) else value.strip()
             if key in known:
                 fields[known[key]] = value

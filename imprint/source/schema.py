@@ -291,6 +291,13 @@ _CSL_TEXT_VARIABLES = (
 )
 # Those of them that are web addresses (Quarto's citation-item schema).
 _CSL_URL_VARIABLES = ("abstract-url", "fulltext-url", "pdf-url", "public-url")
+# CSL's name variables but `author` (the article's authors): a chapter's volume
+# editors (`editor`), its translator, the book's author (`container-author`).
+CSL_NAME_VARIABLES = (
+    "editor", "translator", "container-author", "collection-editor", "composer", "director", "editorial-director",
+    "illustrator", "interviewer", "original-author", "recipient", "reviewed-author", "chair", "compiler",
+    "contributor", "curator", "executive-producer", "guest", "host", "narrator", "organizer", "performer",
+    "producer", "script-writer", "series-creator")
 CSL_TYPES = (
     "article", "article-journal", "article-magazine", "article-newspaper", "book", "chapter",
     "dataset", "entry-encyclopedia", "paper-conference", "report", "review", "review-book",
@@ -327,6 +334,10 @@ CITATION_FIELDS = {
         **{key: _url("URL where the article is published.") for key in ("url", "URL")},
         **{key: _url(f"CSL `{key}`: a web address.") for key in _CSL_URL_VARIABLES},
         "issued": {**DATE, "description": "Publication date, when it differs from `date`."},
+        **{name: {"description": f"CSL `{name}`: a name or a list of names, as `author` takes them "
+                                 "('Given Family', or its parts).",
+                  "anyOf": [NAME, {"type": "array", "items": NAME, "minItems": 1}]}
+           for name in CSL_NAME_VARIABLES},
         **{key: {"type": "string", "description": "Same as the top-level `doi` (Quarto writes it here too).",
                  "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$",
                  "x-hint": "write the DOI as 10.xxxx/suffix"} for key in ("doi", "DOI")},

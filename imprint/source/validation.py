@@ -47,14 +47,6 @@ class SchemaError:
     branches: list[tuple[int, "SchemaError"]] = field(default_factory=list)  # anyOf: each branch's errors
 
 
-# CSL's name variables: given in `citation:`, where Imprint reads only the authors.
-CSL_NAMES = frozenset((
-    "editor", "translator", "container-author", "collection-editor", "composer", "director", "editorial-director",
-    "illustrator", "interviewer", "original-author", "recipient", "reviewed-author", "chair", "compiler",
-    "contributor", "curator", "executive-producer", "guest", "host", "narrator", "organizer", "performer",
-    "producer", "script-writer", "series-creator"))
-
-
 def describe(value: Any) -> str:
     if value is None:
         return "empty"
@@ -233,11 +225,6 @@ def _explain(error: SchemaError, located: Located) -> Iterable[Problem]:
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         for key in sorted(set(value) - set(allowed)):
-            if path[:1] == ("citation",) and key in CSL_NAMES:  # (not 'edition' for 'editor')
-                yield problem(f"unknown field '{_quoted(key)}'", "the citation record's names are the article's "
-                              "authors only: an editor, translator or other contributor is not read here",
-                              at=path + (key,))
-                continue
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "allowed here: " + ", ".join(allowed)
             yield problem(f"unknown field '{_quoted(key)}'", hint, at=path + (key,))
