@@ -389,3 +389,26 @@ def test_the_pdf_metadata_gives_the_title_in_both_languages(house):
         ("x-default", russian), ("ru", russian), ("en", "The District Library and Its Readers: From the lending "
                                                         "records, 1890–1910")]
     assert len(rdf.findall(".//{http://purl.org/dc/elements/1.1/}title")) == 1
+
+
+def test_the_translated_citation_names_the_journal_in_its_language(tmp_path):
+    """`citation: translation:` (in the publication file, merged into each article)
+    names the journal in the translation's language: the English "For citation"
+    line of a Russian article cites the journal's English name, and the EPUB
+    package gives it as the collection's alternate script."""
+    root = make_project(tmp_path, CASES / SLUG / "source")
+    publication = root / "source" / "publication.yaml"
+    publication.write_text(publication.read_text() + "  translation:\n    container-title: Herald of the Test "
+                                                      "University. Humanities Research\n", encoding="utf-8")
+    report = build(Settings.for_project(root, formats=("epub", "json"), environ={}))
+    assert report.ok, [str(p) for p in report.problems]
+    epub = root / "dist" / SLUG / f"{SLUG}.epub"
+    front = " ".join(etree.tostring(xhtml(epub, "front-matter.xhtml"), method="text", encoding="unicode").split())
+    assert "“The District Library and Its Readers: From the lending records, 1890–\u20601910”. Herald of the Test " \
+           "University. Humanities Research, vol. 5" in front
+    assert "гг.» Вестник испытательного университета. Гуманитарные исследования, Т. 5" in front  # (its own, as before)
+    record = json.loads((root / "dist" / SLUG / f"{SLUG}.json").read_text())[0]
+    assert record["container-title"] == "Вестник испытательного университета. Гуманитарные исследования"
+    metas = opf(epub).findall("opf:metadata/opf:meta", OPF)
+    assert [(m.text, m.get(XML_LANG)) for m in metas if m.get("refines") == "#journal"
+            and m.get("property") == "alternate-script"] == [("Herald of the Test University. Humanities Research", "en")]

@@ -85,6 +85,9 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         # number when that is a number. calibre shows it as the series index
         # ("Humanitates #19"; without it, "#1").
         journal = "#journal" if issue else "#issue"
+        if translation and c.translated.get("container-title"):  # (the journal's name in the other language)
+            book.add_metadata(None, "meta", c.translated["container-title"],
+                              {"refines": journal, "property": "alternate-script", **other_lang})
         position = c.collection_number or (c.issue if c.issue and str(c.issue).isdigit() else None)
         if position:
             book.add_metadata(None, "meta", str(position), {"refines": journal, "property": "group-position"})

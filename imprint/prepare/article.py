@@ -390,7 +390,8 @@ def translated_record(article: Article, record: Mapping[str, Any], title: str | 
                       subtitle: str | None) -> dict[str, Any] | None:
     """The citation record as the article's second language cites it: its translated
     title, its authors' names in that language (where given), that language; the
-    journal as the record names it. None when the translation gives no title."""
+    journal as `citation: translation:` names it in that language, else as the
+    record does. None when the translation gives no title."""
     if article.translation is None or not title:
         return None
     translated = {k: v for k, v in record.items() if k not in ("title-short", "abstract", "keyword")}
@@ -398,6 +399,7 @@ def translated_record(article: Article, record: Mapping[str, Any], title: str | 
     translated["id"] = f"{record['id']}.{article.translation.lang}"
     translated["title"] = full_title(title, subtitle)
     translated["language"] = article.translation.lang
+    translated.update(article.citation.translated)  # (the journal's name in that language, if given)
     if article.authors:
         translated["author"] = [(a.translation.name if a.translation and a.translation.name else a.name).csl()
                                 for a in article.authors]

@@ -557,6 +557,7 @@ class ArticleBuilder:
         }
         fields: dict[str, Any] = {}
         extra: dict[str, Any] = {}
+        translated = raw.pop("translation", None) or {}
         for key, value in raw.items():
             if key in CSL_NAME_VARIABLES:  # (a name or a list of names: CSL-JSON's name objects)
                 extra[key] = tuple(person_name(name).csl() for name in (value if isinstance(value, list) else [value]))
@@ -574,7 +575,8 @@ class ArticleBuilder:
             issued = self._date(("citation", "issued"), extra.pop("issued"))
             if issued:
                 extra["issued"] = issued
-        return Citation(**fields, extra=ReadOnlyDict(extra))
+        return Citation(**fields, extra=ReadOnlyDict(extra),
+                        translated=ReadOnlyDict({key: str(value).strip() for key, value in translated.items()}))
 
 
     def _journal_of_its_own(self, merged: Any) -> Any:
@@ -599,7 +601,7 @@ class ArticleBuilder:
 
 # The fields that name a journal (CSL variables): given together or not at all.
 JOURNAL_FIELDS = frozenset({"container-title", "container-title-short", "issn", "ISSN", "eissn", "pissn",
-                            "publisher", "publisher-place"})
+                            "publisher", "publisher-place", "translation"})
 
 
 def _default(item: dataclasses.Field) -> Any:

@@ -300,6 +300,9 @@ class Citation:
     url: str | None = None
     # Any other CSL variable, passed into the record as written.
     extra: Mapping[str, object] = field(default_factory=lambda: ReadOnlyDict({}))
+    # The journal as the article's translation names it (`translation:` under
+    # `citation:`): container-title, container-title-short, publisher, publisher-place.
+    translated: Mapping[str, str] = field(default_factory=lambda: ReadOnlyDict({}))
 
     @property
     def first_page(self) -> str | None:

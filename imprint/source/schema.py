@@ -291,6 +291,8 @@ _CSL_TEXT_VARIABLES = (
 )
 # Those of them that are web addresses (Quarto's citation-item schema).
 _CSL_URL_VARIABLES = ("abstract-url", "fulltext-url", "pdf-url", "public-url")
+# The citation's variables a translation gives in its own language (the journal's name).
+TRANSLATED_CITATION = ("container-title", "container-title-short", "publisher", "publisher-place")
 # CSL's name variables but `author` (the article's authors): a chapter's volume
 # editors (`editor`), its translator, the book's author (`container-author`).
 CSL_NAME_VARIABLES = (
@@ -334,6 +336,14 @@ CITATION_FIELDS = {
         **{key: _url("URL where the article is published.") for key in ("url", "URL")},
         **{key: _url(f"CSL `{key}`: a web address.") for key in _CSL_URL_VARIABLES},
         "issued": {**DATE, "description": "Publication date, when it differs from `date`."},
+        "translation": {
+            "type": "object",
+            "description": "The journal as the language of the article's `translation:` names it: the "
+                           "translated \"For citation\" line cites it so.",
+            "properties": {key: _text(f"CSL `{key}` in that language.") for key in TRANSLATED_CITATION},
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
         **{name: {"description": f"CSL `{name}`: a name or a list of names, as `author` takes them "
                                  "('Given Family', or its parts).",
                   "anyOf": [NAME, {"type": "array", "items": NAME, "minItems": 1}]}
