@@ -150,7 +150,7 @@ def test_number_ranges_never_end_a_line_and_page_ranges_have_en_dashes(pages):
     xhtml = " ".join(_text(c) for c in chapters)
     assert "1904–\u20601905" in xhtml  # a word joiner: no line break after the dash
     first = " ".join(page_text(pdf, 1).split())
-    assert "С. 173–184" in first.replace("\u00a0", " ")
+    assert "с. 173–184" in first.replace("\u00a0", " ")
     assert "173-184" not in first
     for n in range(1, page_count(pdf) + 1):
         for line in page_text(pdf, n).splitlines():
