@@ -349,13 +349,13 @@ class ArticleBuilder:
         value = self.own.data.get("translation")
         if not value:
             return None
+        self._no_comma_in(("translation", "keywords"), value.get("keywords"))
         return Translation(
             lang=value["lang"],
             title=_strip(value.get("title")),
             subtitle=_strip(value.get("subtitle")),
             abstract=_strip(value.get("abstract")),
-            keywords=self._no_comma_in(("translation", "keywords"), value.get("keywords")) or _keywords(
-                value.get("keywords")),
+            keywords=_keywords(value.get("keywords")),
         )
 
     @property
