@@ -232,6 +232,23 @@ def test_language_strings_must_be_complete(tmp_path, capsys, monkeypatch):
     assert code == 2 and "styles/locales/en.yaml:" in err and "not valid YAML" in err
 
 
+def test_language_strings_a_template_would_print_wrong_are_told_at_their_line(tmp_path, capsys, monkeypatch):
+    """Quotes that are not four marks crashed the build at the first nested quote
+    ("internal error"); a misspelt placeholder was printed as written ("5. {monthh}
+    2024"); a new language without its months failed inside Imprint's template."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    strings = root / "styles" / "locales" / "en.yaml"
+    strings.write_text('for_citation: Cite as\nquotes: "«»"\ndate_day: "{day}. {monthh} {year}"\n'
+                       "months: [Jan, Feb]\n")
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert "styles/locales/en.yaml:2: quotes: '«»' is 2 marks, not four" in err
+    assert "styles/locales/en.yaml:3: date_day: '{monthh}' is not a placeholder of 'date_day'" in err
+    assert "its placeholders are {day}, {month}, {year}" in err
+    assert "styles/locales/en.yaml:4: months: must be a list of the twelve months' names" in err
+
+
 def test_a_template_linked_from_outside_the_project_is_refused(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     root = make_project(tmp_path / "project", REPO / "source")

@@ -282,6 +282,8 @@ class Theme:
 
     def _load_strings(self, found: list[tuple[StylesDir, Path]]) -> Mapping[str, Any]:
         words: dict[str, Any] = {}
+        where: dict[str, tuple[str, int | None]] = {}  # each word's file and line (the last file's that gives it)
+        own: dict[str, Any] = {}
         for entry, path in reversed(found):  # Imprint's own first, the project's on top
             file = display(path, self.root)
             try:
@@ -290,7 +292,9 @@ class Theme:
                 raise StyleError(error.problems) from None
             if not isinstance(located.data, dict):
                 raise StyleError.single(file, "language strings must be a set of fields (key: text)", line=1)
+            own = own if words else dict(located.data)  # (the first: Imprint's own, for its placeholders)
             words.update(located.data)
+            where.update({key: (file, located.line_of((key,))) for key in located.data})
         from ..editions import EDITIONS  # (and each edition's name on a landing page: file_<edition>)
 
         keys = (*LOCALE_KEYS, *(f"file_{name}" for name, edition in EDITIONS.items() if edition.offered))
@@ -304,6 +308,13 @@ class Theme:
             raise StyleError.single(file, f"missing or not text: {', '.join(missing)}",
                                     hint=f"copy {'them' if len(missing) > 1 else 'it'} from Imprint's "
                                          f"styles/locales/{FALLBACK_LANG}.yaml and translate")
+        english = self.strings(FALLBACK_LANG) if found[0][1].stem != FALLBACK_LANG else own
+        problems = []
+        for key, message, hint in _malformed_words(words, english):
+            file, line = where.get(key, (display(found[0][1], self.root), None))
+            problems.append(Problem(file, message, line=line, field=key, hint=hint))
+        if problems:
+            raise StyleError(problems)
         return ReadOnlyDict(words)
 
     def stylesheet(self, name: str) -> bytes:
@@ -479,3 +490,29 @@ def _received(root: Path, styles_dir: Path, token: str, checked: frozenset = fro
         _RECEIVED[key] = Theme(root, styles_dir, token)
     _RECEIVED[key]._checked |= checked
     return _RECEIVED[key]
+
+
+_PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def _malformed_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Words a template would print wrong, or fail on: (key, what is wrong, what to do)."""
+    found = []
+    quotes = words.get("quotes")
+    if isinstance(quotes, str) and len(quotes) != 4:
+        found.append(("quotes", f"'{quotes}' is {len(quotes)} marks, not four",
+                      "give the double opening and closing marks, then the single (inner) ones: «»„“ or “”‘’"))
+    for key in ("months", "months_no_day"):
+        months = words.get(key)
+        if (key in words or key == "months") and not (isinstance(months, list) and len(months) == 12
+                                                      and all(isinstance(m, str) for m in months)):
+            found.append((key, "must be a list of the twelve months' names",
+                          "write [January, February, ..., December] in the language"))
+    for key, value in words.items():  # ({day}, {n}, ...: those Imprint's English words give)
+        allowed = set(_PLACEHOLDER.findall(english[key])) if isinstance(english.get(key), str) else None
+        unknown = sorted(set(_PLACEHOLDER.findall(value)) - allowed) if allowed is not None and isinstance(
+            value, str) else []
+        if unknown:
+            found.append((key, f"'{{{unknown[0]}}}' is not a placeholder of '{key}': it would be printed as written",
+                          "its placeholders are " + (", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none")))
+    return found
