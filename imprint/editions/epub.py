@@ -221,8 +221,10 @@ def _toc(manuscript: Manuscript, pages: list[Page], sections: bool = True) -> li
     for page in pages:
         chapter = chapters.get(page.file.rsplit("/", 1)[-1])
         numbered = manuscript.article.number_sections
-        children = [epub.Link(f"{page.file}#{h.id}", _heading_label(h, numbered), f"toc-{page.uid}-{h.id}")
-                    for h in chapter.headings if h.level == 2 and h.listed] if chapter and sections else []
+        # (each entry's NCX id numbered: a heading's id may hold what an XML id may not, `sub:algebras`)
+        children = [epub.Link(f"{page.file}#{h.id}", _heading_label(h, numbered), f"toc-{page.uid}-{n}")
+                    for n, h in enumerate(h for h in chapter.headings if h.level == 2 and h.listed)
+                    ] if chapter and sections else []
         if chapter and chapter.heading and not chapter.heading.listed and not children:
             continue  # ({.unlisted}: in the reading order, not in the contents)
         title = _heading_label(chapter.heading, numbered) if chapter and chapter.heading else page.title
