@@ -228,6 +228,22 @@ def test_latex_floats_and_citations_are_figures_tables_and_citations(folder):
         "1: no reference has the key 'nobody'"]
 
 
+def test_a_latex_floats_label_after_its_tabular_and_refs_in_its_caption(folder):
+    """A thesis's tables put \\label after the tabular (Pandoc reads it as a
+    paragraph of its own: the whole table was left out); a \\ref in a float's
+    caption printed "[fig:one]" with a link to nothing (EPUBCheck RSC-012)."""
+    reading = read("See Table \\ref{tbl:a}.\n\n![A map.](map.png){#fig:one}\n\n$$x = 1$$ {#eq:one}\n\n"
+                   "\\begin{table}\n\\centering\n\\caption{As in Figure \\ref{fig:one}, after \\eqref{eq:one}.}\n"
+                   "\\begin{tabular}{c | c}\nA & B \\\\ \\hline\n1 & 2 \\\\ \\hline\n\\end{tabular}\n"
+                   "\\label{tbl:a}\n\\end{table}\n", folder=folder)
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert 'See Table <a class="crossref" href="#tbl-a">1</a>' in html
+        assert 'As in Figure <a class="crossref" href="#fig-one">1</a>, after <a class="crossref" href="#eq-one">(1)</a>' \
+            in html
+        assert "[fig:one]" not in html and "\\label" not in html
+
+
 def test_a_latex_longtable_is_a_table(folder):
     """Pandoc's LaTeX output and the Eisvogel template's examples write tables as
     longtable: the whole table was left out, and \\ref to it an error."""

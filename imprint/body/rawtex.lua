@@ -86,6 +86,18 @@ local CITED = {
   end,
 }
 
+-- A \ref (\eqref, \autoref, ...) read by Pandoc's LaTeX reader inside a float (a
+-- link to "#fig:one" that reads "[fig:one]") given back as the raw TeX it was,
+-- which numbering.py resolves as it does one in the text.
+local REFERENCES = {
+  Link = function (link)
+    local kind, label = link.attributes["reference-type"], link.attributes["reference"]
+    if kind and label and KEEP[kind] then
+      return pandoc.RawInline("tex", "\\" .. kind .. "{" .. label .. "}")
+    end
+  end,
+}
+
 local function as_text(inlines)
   local plain = true
   local result = inlines:walk(CITED):walk {
@@ -194,6 +206,23 @@ local function without_comments(text)
   return table.concat(lines, "\n")
 end
 
+-- The \label of a paragraph that holds nothing else (a float's \label after its
+-- tabular, below its \caption: Pandoc reads it as a paragraph of its own); else nil.
+local function label_alone(block)
+  if block.t ~= "Para" and block.t ~= "Plain" then
+    return nil
+  end
+  local label = nil
+  for _, inline in ipairs(block.content) do
+    if inline.t == "Span" and inline.attributes.label and #inline.content == 0 and label == nil then
+      label = inline.attributes.label
+    elseif inline.t ~= "Space" and inline.t ~= "SoftBreak" then
+      return nil
+    end
+  end
+  return label
+end
+
 local function float(text)
   text = without_comments(text)
   local name = text:match("^%s*\\begin%s*{(%a+%*?)}")
@@ -201,12 +230,13 @@ local function float(text)
     return nil
   end
   local read, document = read_latex(text)
-  if not read or #document.blocks ~= 1 then
+  local trailing = read and #document.blocks == 2 and label_alone(document.blocks[2])
+  if not read or #document.blocks ~= 1 and not trailing then
     return nil
   end
-  local block, label = document.blocks[1], nil
+  local block, label = document.blocks[1], trailing or nil
   if block.t == "Div" and #block.content == 1 and block.content[1].t == "Table" then
-    block, label = block.content[1], block.identifier
+    block, label = block.content[1], label or block.identifier
   end
   if block.t ~= "Figure" and block.t ~= "Table" then
     return nil
@@ -216,7 +246,7 @@ local function float(text)
   end
   block.caption = labelled(block.caption, label)
   block.attr = pandoc.Attr()
-  return block:walk(CITED):walk{Image = sized}
+  return block:walk(CITED):walk(REFERENCES):walk{Image = sized}
 end
 
 
