@@ -93,6 +93,16 @@ def test_raw_html_is_text_and_said():
     assert sorted({w.line for w in reading.warnings}) == [1, 3]
 
 
+def test_a_code_cell_in_raw_html_is_printed_as_written():
+    """A worked solution in <details> (the visual editor's habit) is raw HTML, printed
+    as the text it is: its R chunk showed Imprint's own marking of cells,
+    ```{.r .imprint-cell imprint-line=5}, not what the author wrote."""
+    reading = read("<details>\n<summary>Solution</summary>\n\n```{r echo=FALSE}\nqchisq(0.95, 1)\n```\n\n"
+                   "</details>\n")
+    for html in both(reading):
+        assert "```{r echo=FALSE}\nqchisq(0.95, 1)\n```" in html and "imprint" not in html.split("raw-html")[1]
+
+
 def test_a_raw_html_block_is_told_at_its_own_fence_not_at_a_code_example_of_one():
     """Quarto's tables page shows a ```{=html} block as a code example before it
     writes one: the warning named the example's line."""

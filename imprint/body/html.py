@@ -26,6 +26,7 @@ from .ast import Node, attr, attr_value, note, whole_number
 from .chapters import EPUB, PRINT, REFERENCES
 from ..source.model import doi_url
 from .formulas import tex_box
+from .quarto import unmark_cells
 
 # What XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF, lone
 # surrogates): it can come from a bibliography or an attribute; never written.
@@ -609,7 +610,7 @@ def raw_html(node: Node) -> str | None:
     fmt, text = node["c"]
     if fmt.lower() != "html" or re.fullmatch(r"\s*(?:<!--.*-->\s*)?", text, re.S):  # (or nothing: a shortcode
         return None  # that was all of a ```{=html} block, removed with its own warning)
-    return text
+    return unmark_cells(text)
 
 
 def _call(macro: Any, *args: Any, follows: bool) -> str:

@@ -46,6 +46,19 @@ _CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)"
 _SHOWN_CELL = re.compile(r"^[ \t]*\{\{(?P<info>[A-Za-z][^{}]*)\}\}[ \t]*$")
 
 
+_MARKED = re.compile(r"^(?P<fence>[ ]{0,3}(?:`{3,}|~{3,}))\{\.(?P<lang>[\w+-]+) \.imprint-cell imprint-line=\d+"
+                     r"(?: imprint-knitr=\"[^\"]*\" imprint-written=\"(?P<written>[^\"]*)\")?\}$", re.M)
+
+
+def unmark_cells(text: str) -> str:
+    """The cells of a text as their author wrote them, where mark_cells() marked
+    them (raw HTML printed as the text it is shows what is in it as written)."""
+    def written(match: re.Match) -> str:
+        info = unquote(match.group("written")) if match.group("written") else f"{{{match.group('lang')}}}"
+        return match.group("fence") + info
+    return _MARKED.sub(written, text) if ".imprint-cell" in text else text
+
+
 def mark_cells(text: str, first_line: int, defaults: Mapping[str, str] | None = None) -> str:
     """The body with Quarto's code cells (and R Markdown's chunks) as attributed
     fenced code blocks; `defaults`: every cell's options (Quarto's `execute:`)."""
@@ -58,7 +71,7 @@ def mark_cells(text: str, first_line: int, defaults: Mapping[str, str] | None = 
 
     def marked(index: int, match: re.Match, language: str, options: dict, unread: list) -> str:
         knitr = (f' imprint-knitr="{quote(json.dumps([options, unread], ensure_ascii=False), safe="")}"'
-                 if options or unread else "")
+                 f' imprint-written="{quote(match.group("info").strip(), safe="")}"' if options or unread else "")
         return (f"{match.group('indent')}{match.group('fence')}{{.{language} .imprint-cell "
                 f"imprint-line={first_line + index}{knitr}}}")
 
