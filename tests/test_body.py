@@ -986,6 +986,26 @@ def test_an_issues_fields_keep_pandocs_answers_in_the_project_not_where_the_buil
     assert any((project / ".imprint-cache" / "pandoc").iterdir())
 
 
+def test_bookdown_theorem_environments_are_numbered_statements(folder):
+    """bookdown's `::: {.theorem #pyth name="..."}` and an unlabelled
+    `::: {.definition}`, referred to as \\@ref(thm:pyth): they printed as plain
+    paragraphs, the name lost, the reference an error. A proof's name may refer
+    too (`name="Proof of \\@ref(thm:pyth)"`: it made every \\@ref a citation of 'ref')."""
+    reading = read("::: {.definition}\nA *measure* is additive.\n:::\n\n"
+                   "::: {.theorem #pyth name=\"Pythagorean theorem\"}\nFor a right triangle.\n:::\n\n"
+                   "::: {.proof name=\"Proof of Theorem \\@ref(thm:pyth)\"}\nObvious.\n:::\n\n"
+                   "See Theorem \\@ref(thm:pyth).\n", folder=folder)
+    assert reading.warnings == ()
+    for html in both(reading):
+        assert '<strong class="statement-title">Definition 1.</strong> A <em>measure</em>' in html
+        assert 'id="thm-pyth"' in html and "Theorem 1 (Pythagorean theorem).</strong> For a right" in html
+        assert 'Proof (Proof of Theorem <a class="crossref" href="#thm-pyth">1</a>).' in html
+        assert 'See Theorem <a class="crossref" href="#thm-pyth">1</a>.' in html
+    # elsewhere (no label, no name, no bookdown reference), a class of that name only styles its div
+    html = both(read("::: {.example}\nAn example box.\n:::\n", folder=folder))[0]
+    assert "statement" not in html and "Example 1" not in html and 'class="example"' in html
+
+
 def test_russian_refers_to_theorems_in_lower_case_and_letters_sub_figures_in_cyrillic(folder):
     """«по теорема 1» is not Russian either, but «Теорема 1» mid-sentence is worse;
     sub-figures are «а», «б» (ГОСТ 2.105), not (a), (b). Words from styles/locales/ru.yaml."""

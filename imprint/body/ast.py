@@ -27,7 +27,7 @@ def attr(node: Node) -> tuple[str, list[str], list[list[str]]]:
 
 # pandoc-crossref's kinds, whose labels are written with a colon (`{#fig:map}`, `@fig:map`):
 # the same as Quarto's `fig-map` here (dashed()).
-COLON_KINDS = ("fig", "tbl", "eq", "sec", "lst")
+COLON_KINDS = ("fig", "tbl", "eq", "sec", "lst", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr")
 
 
 def xml_id(label: str) -> str:

@@ -19,6 +19,10 @@ from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, 
 THEOREMS = {"thm": "theorem", "lem": "lemma", "cor": "corollary", "prp": "proposition", "cnj": "conjecture",
             "def": "definition", "exm": "example", "exr": "exercise"}
 PROOFS = ("proof", "remark", "solution")
+# bookdown's theorem environments (`::: {.theorem #pyth name="..."}`, referred to as
+# \@ref(thm:pyth)): their classes, and the prefix Quarto gives their kinds.
+BOOKDOWN_THEOREMS = {"theorem": "thm", "lemma": "lem", "corollary": "cor", "proposition": "prp",
+                     "conjecture": "cnj", "definition": "def", "example": "exm", "exercise": "exr"}
 NUMBERED_CALLOUTS = {"nte": "note", "tip": "tip", "wrn": "warning", "imp": "important", "cau": "caution"}
 CALLOUTS = ("note", "tip", "warning", "important", "caution")
 # Divs a journal's class heads with a word (quarto-journals' ACS template): the word's key in styles/locales.
@@ -60,6 +64,11 @@ class QuartoDivs:
             elif any(c == "callout" or c.startswith("callout-") for c in classes):
                 self._callout(node)
                 changed = True  # (its title heading taken out)
+            elif (kind := next((BOOKDOWN_THEOREMS[c] for c in classes if c in BOOKDOWN_THEOREMS), None)) \
+                    and not (ident.split("-", 1)[0] in THEOREMS and "-" in ident) and self._bookdown(node):
+                node["c"][0][0] = f"{kind}-{ident or self._unlabelled(kind)}"  # (numbered as Quarto's)
+                self._statement(node)
+                changed = True
             elif ident.split("-", 1)[0] in THEOREMS and "-" in ident or any(c in PROOFS for c in classes):
                 self._statement(node)
                 changed = True
@@ -67,6 +76,19 @@ class QuartoDivs:
                 changed |= self._titled(node, word)
             changed |= blocks[index] is not node
         return changed
+
+    def _bookdown(self, div: Node) -> bool:
+        """Whether a div of a theorem's class is bookdown's statement: it has an id or
+        a name, or the text is bookdown's (it refers to a label as \\@ref(...) or
+        gives one as (\\#...)). A class of that name elsewhere only styles the div."""
+        ident, _, pairs = attr(div)
+        text = self.source.searchable
+        return bool(ident) or any(k == "name" for k, _ in pairs) or "@ref(" in text or "(\\#" in text
+
+    def _unlabelled(self, kind: str) -> str:
+        """An id for a statement bookdown numbers without a label."""
+        count = self.__dict__["_unlabelled_count"] = self.__dict__.get("_unlabelled_count", 0) + 1
+        return f"unlabelled-{count}"
 
     def _titled(self, div: Node, word: str) -> bool:
         """ACS's `::: {.acknowledgement}` and `::: {.suppinfo}` (environments its

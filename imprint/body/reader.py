@@ -132,8 +132,9 @@ def start_body(setting: Setting) -> "BodyReading":
         "imprint-fields": _meta_fields(setting.cited_fields),
     }
     texts = written_texts(text)
-    if texts:  # (read as Markdown with the text: quarto.py)
-        meta["imprint-attribute-texts"] = texts
+    if texts:  # (read as Markdown with the text: quarto.py; bookdown's \@ref(eq:x) stays the text it is
+        # in the body, not a citation of "ref": its escape was read with the attribute)
+        meta["imprint-attribute-texts"] = [t.replace("@ref(", "\\@ref(") for t in texts]
     if setting.nocite:
         meta["nocite"] = ", ".join("@*" if k == "*" else f"@{{{k}}}" for k in setting.nocite)
     files["meta.json"] = json.dumps(meta, ensure_ascii=False).encode("utf-8")
