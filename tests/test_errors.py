@@ -249,6 +249,48 @@ def test_language_strings_a_template_would_print_wrong_are_told_at_their_line(tm
     assert "styles/locales/en.yaml:4: months: must be a list of the twelve months' names" in err
 
 
+def test_a_stylesheet_that_is_no_css_is_an_error_at_its_line(tmp_path, capsys, monkeypatch):
+    """A designer's missing '}' made the rest of print.css part of one rule (notes
+    ran into the text, running heads vanished) and an EPUB that fails EPUBCheck,
+    built with exit 0 over the good files; a declaration without its colon was
+    dropped in silence."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    assert run(root, "-f", "epub", capsys=capsys)[0] == 0
+    epub = root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.epub"
+    before = epub.read_bytes()
+    css = root / "styles" / "css"
+    printed = (css / "print.css").read_text()
+    line = printed[:printed.index(".venue {")].count("\n") + 1
+    (css / "print.css").write_text(printed.replace(".venue {", ".venue { color: #7a1f3d;").replace(
+        "margin-bottom: 8mm; }", "margin-bottom: 8mm;", 1))
+    (css / "epub.css").write_text((css / "epub.css").read_text() + "\nh2 { color #7a1f3d; }\n")
+    code, _, err = run(root, "-f", "epub,pdf", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert f"styles/css/print.css:{line}: this '{{' is never closed" in err
+    last = (css / "epub.css").read_text().count("\n")
+    assert f"styles/css/epub.css:{last}: a declaration that cannot be read" in err
+    assert epub.read_bytes() == before
+
+
+def test_a_declaration_weasyprint_leaves_out_of_print_css_is_told_at_its_line(tmp_path, capsys, monkeypatch):
+    """`colr:` and `19pts` were dropped in silence (WeasyPrint's warnings were kept
+    quiet); what it says of Imprint's own stylesheets stays quiet."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    css = root / "styles" / "css" / "print.css"
+    printed = css.read_text()
+    line = printed[:printed.index(".venue {")].count("\n") + 1
+    css.write_text(printed.replace(".venue { font-size: 9pt; color: #333;", ".venue { font-size: 19pts; colr: #333;"))
+    code, _, err = run(root, "-f", "pdf", capsys=capsys)
+    assert code == 0, err
+    assert f"styles/css/print.css:{line}: WeasyPrint leaves out `font-size: 19pts`: invalid value" in err
+    assert f"styles/css/print.css:{line}: WeasyPrint leaves out `colr: #333`: unknown property" in err
+    css.write_text(printed)
+    code, _, err = run(root, "-f", "pdf", "--force", capsys=capsys)
+    assert code == 0 and "leaves out" not in err
+
+
 def test_a_template_linked_from_outside_the_project_is_refused(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     root = make_project(tmp_path / "project", REPO / "source")

@@ -345,10 +345,14 @@ class Theme:
         checked = (path, shipped_to, hashlib.sha256(css.encode()).hexdigest())  # (once a build and text)
         if checked in self._checked:
             return
-        from .stylesheets import check_stylesheet
+        from .stylesheets import check_stylesheet, syntax
 
         problems = check_stylesheet(entry.root, path, css, shipped_to)
-        if problems:
+        if problems:  # (and what is no CSS in the project's other stylesheets: every problem in one run)
+            for other in sorted(self.dir.joinpath(CSS).glob("*.css")) if self.dir.joinpath(CSS).is_dir() else ():
+                if other.resolve() != path.resolve() and other.is_file() and not other.is_symlink():
+                    problems += [Problem(display(other, self.root), message, line=line, hint=hint)
+                                 for line, message, hint in syntax(other.read_text(encoding="utf-8", errors="replace"))]
             raise StyleError(problems)
         self._checked.add(checked)
 

@@ -11,11 +11,12 @@ import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
+from urllib.parse import unquote
 
 import pydyf
 
 from ...errors import Problem, SourceError, StyleError, warn
-from ...files import make_url_fetcher
+from ...files import display, make_url_fetcher
 from ..caches import build_cache
 from .metadata import Metadata
 from .job import Job, Result
@@ -38,7 +39,8 @@ def typeset(job: Job) -> Result:
     document = _lay_out(job)
     if isinstance(document, Result):
         return document
-    for problem in _cut_running_heads(document, job) + _missing_glyphs(document, job) + _lost_heads(document, job):
+    for problem in (_ignored.get(id(document), []) + _cut_running_heads(document, job) + _missing_glyphs(document, job)
+                    + _lost_heads(document, job)):
         warn(problem)
     problems = _overlong_notes(document, job)
     if problems:
@@ -93,8 +95,9 @@ def _lay_out(job: Job):
         from .formulas import for_print
 
         markup = for_print(markup, Path(job.formula_cache), tuple(map(Path, job.roots)))
+    heard: list[logging.LogRecord] = []
     try:
-        with quiet_weasyprint():
+        with quiet_weasyprint(heard):
             html = weasyprint.HTML(string=markup, base_url=job.base_url, url_fetcher=fetcher)
             document = html.render()
             if _unrepeat_lost_heads(html, document) | _break_wide_tables(html, document):
@@ -109,7 +112,44 @@ def _lay_out(job: Job):
     _last[job.html] = document
     _pristine.clear()
     _pristine[id(document)] = (dict(document.color_profiles), document.output_intent)
+    _ignored.clear()
+    _ignored[id(document)] = _ignored_css(heard, job)
     return document
+
+
+_ignored: dict[int, list[Problem]] = {}  # what WeasyPrint left out of the project's stylesheets, by layout
+_IGNORED = re.compile(r"Ignored `(?P<what>.*)` at (?P<line>\d+):\d+, (?P<why>.*?)\.?$", re.S)
+_PARSING = re.compile(r"Fetching and parsing CSS - (?P<url>\S+)")
+
+
+def _ignored_css(heard: list[logging.LogRecord], job: Job) -> list[Problem]:
+    """What WeasyPrint left out of a stylesheet of the project's styles/ (a
+    declaration it cannot read: `colr: red`, `font-size: 19pts`, a property it
+    does not know), with its file and line: each is said after the stylesheet
+    WeasyPrint says it is reading. Imprint's own stylesheets leave nothing out."""
+    problems: list[Problem] = []
+    reading: Path | None = None
+    project = Path(job.roots[0]) if job.roots else None
+    for record in heard:
+        message = record.getMessage()
+        if (parsing := _PARSING.search(message)) is not None:
+            reading = _stylesheet_of(parsing.group("url"), job.roots)
+        elif (ignored := _IGNORED.match(message)) and reading is not None and project is not None \
+                and reading.is_relative_to(project.resolve() / "styles"):
+            problem = Problem(display(reading, project), f"WeasyPrint leaves out `{ignored.group('what')}`: "
+                              f"{ignored.group('why')}", line=int(ignored.group("line")),
+                              hint="correct it, or delete it: the print edition is made without it")
+            if problem not in problems:
+                problems.append(problem)
+    return problems
+
+
+def _stylesheet_of(url: str, roots: tuple[str, ...]) -> Path | None:
+    """The file of a stylesheet's URL (files.file_url's), None for one in the page."""
+    named = re.fullmatch(r"file:///imprint-root-(\d+)/(.*)", url)
+    if named is None or int(named.group(1)) >= len(roots):
+        return None
+    return (Path(roots[int(named.group(1))]) / unquote(named.group(2))).resolve()
 
 
 def _cut_running_heads(document, job: Job) -> list[Problem]:
@@ -449,13 +489,33 @@ def _datetime(text: str):
 
 
 @contextmanager
-def quiet_weasyprint() -> Iterator[None]:
+def quiet_weasyprint(heard: list[logging.LogRecord] | None = None) -> Iterator[None]:
     """WeasyPrint logs every CSS property it does not know at WARNING; keep the
-    terminal quiet on success (errors still show)."""
+    terminal quiet on success (errors still show). `heard`: what it says (its
+    warnings, and which stylesheet it is reading) is kept there instead."""
     logger = logging.getLogger("weasyprint")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    level, propagate = logger.level, logger.propagate
+    keeper = _Keeper(heard) if heard is not None else None
+    logger.setLevel(logging.ERROR if keeper is None else logging.INFO)
+    if keeper is not None:
+        logger.addHandler(keeper)
+        logger.propagate = False
     try:
         yield
     finally:
         logger.setLevel(level)
+        if keeper is not None:
+            logger.removeHandler(keeper)
+            logger.propagate = propagate
+            for record in heard:  # (its errors still show, as they did)
+                if record.levelno >= logging.ERROR:
+                    logger.handle(record)
+
+
+class _Keeper(logging.Handler):
+    def __init__(self, heard: list[logging.LogRecord]):
+        super().__init__(logging.INFO)
+        self.heard = heard
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.heard.append(record)
