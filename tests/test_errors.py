@@ -291,6 +291,28 @@ def test_a_declaration_weasyprint_leaves_out_of_print_css_is_told_at_its_line(tm
     assert code == 0 and "leaves out" not in err
 
 
+def test_a_cover_design_that_cannot_be_drawn_is_told_at_its_lines(tmp_path, capsys, monkeypatch):
+    """A colour typo ("#f4efe") was an internal error; `lines: 0` silently took the
+    label off the cover, and `min-size: small` was accepted."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    design = root / "styles" / "cover.yaml"
+    text = design.read_text().replace('background: "#f4efe6"', 'background: "#f4efe"')
+    text = text.replace("line-height: 1.3, lines: 1}", "line-height: 1.3, lines: 0}")
+    text = text.replace("lines: 3, min-size: 44}", "lines: 3, min-size: small}").replace("font: bold,", "font: heavy,")
+    design.write_text(text)
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err and "internal error" not in err
+    lines = text.splitlines()
+
+    def at(fragment: str) -> int:
+        return next(n for n, line in enumerate(lines, 1) if fragment in line)
+    assert f"styles/cover.yaml:{at('background:')}: background: '#f4efe' is no colour" in err
+    assert f"styles/cover.yaml:{at('lines: 0')}: texts[1].lines: lines must be a number of lines, 1 or more" in err
+    assert f"styles/cover.yaml:{at('min-size: small')}: texts[0].min-size: min-size must be a number" in err
+    assert f"styles/cover.yaml:{at('font: heavy')}: texts[2].font: no font 'heavy' is given under `fonts`" in err
+
+
 def test_a_template_linked_from_outside_the_project_is_refused(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     root = make_project(tmp_path / "project", REPO / "source")

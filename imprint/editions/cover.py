@@ -12,6 +12,7 @@ a 1600 x 2560 JPEG, its thumbnail 200 x 320.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from ..settings import Settings
 from ..errors import Problem, SourceError, StyleError, UserError
 from ..files import display, read_bytes, read_text
-from ..source.frontmatter import load_yaml
+from ..source.frontmatter import format_path, load_yaml
 from ..prepare.article import Manuscript, issue_label, metadata_text
 from ..source.model import Article
 from ..theme import Theme
@@ -147,22 +148,57 @@ def _design(theme: Theme) -> tuple[dict[str, Any], str]:
     entry, path = found
     file = display(path, theme.root)
     try:
-        design = load_yaml(read_text(entry.root, path, "cover design"), file).data
+        located = load_yaml(read_text(entry.root, path, "cover design"), file)
     except SourceError as error:
         raise StyleError(error.problems) from None
+    design = located.data
     problems = []
     if not isinstance(design, dict):
         raise StyleError.single(file, "the cover design must be a set of fields (width, height, texts, ...)", line=1)
+
+    def problem(path: tuple, message: str, hint: str | None = None) -> None:
+        problems.append(Problem(file, message, line=located.line_of(path), field=format_path(path), hint=hint))
+
     for key in ("width", "height"):
         if not isinstance(design.get(key), int) or not 100 <= design[key] <= 10_000:
-            problems.append(Problem(file, f"{key} must be a number of pixels between 100 and 10000", field=key))
-    for index, block in enumerate(design.get("texts") or []):
-        if not isinstance(block, dict) or block.get("text") not in FIELDS or not isinstance(block.get("size"), int):
-            problems.append(Problem(file, f"a text block needs `text` (one of {', '.join(FIELDS)}) and a `size`",
-                                    field=f"texts[{index}]"))
+            problem((key,), f"{key} must be a number of pixels between 100 and 10000")
+    fonts = design.get("fonts") if isinstance(design.get("fonts"), dict) else {}
+    colours = [(("background",), design["background"])] if "background" in design else []
+    for group in ("boxes", "texts"):
+        for index, block in enumerate(design.get(group) or []):
+            if not isinstance(block, dict):
+                problem((group, index), "must be a set of fields ({top: 0, height: 500, color: ...})")
+                continue
+            if "color" in block:
+                colours.append(((group, index, "color"), block["color"]))
+            numbers = _BOX_NUMBERS if group == "boxes" else _TEXT_NUMBERS
+            for key, (least, required) in numbers.items():
+                value = block.get(key)
+                if (value is None and required) or value is not None and (
+                        isinstance(value, bool) or not isinstance(value, (int, float)) or value < least):
+                    problem((group, index, key), _NUMBER_MESSAGES.get(key, f"{key} must be a number of pixels, "
+                                                                             f"{least} or more"))
+            if group == "texts" and block.get("text") not in FIELDS:
+                problem((group, index, "text"), f"a text block shows one of: {', '.join(FIELDS)}")
+            if group == "texts" and block.get("font", "regular") not in fonts:
+                problem((group, index, "font"), f"no font '{block.get('font', 'regular')}' is given under `fonts`",
+                        hint=f"name one of: {', '.join(map(str, fonts)) or 'none given'}")
+    for where, colour in colours:
+        if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
+            problem(where, f"'{colour}' is no colour", hint='write it as "#rrggbb" (in quotes: YAML reads # as '
+                                                               'a comment)')
     if problems:
         raise StyleError(problems)
     return design, file
+
+
+_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{3}){1,2}")
+_NUMBER_MESSAGES = {"lines": "lines must be a number of lines, 1 or more",
+                    "line-height": "line-height must be a number (1.25: a quarter more than the size)"}
+# The numbers of a box and of a text block: the least each may be, and whether it must be given.
+_BOX_NUMBERS = {"top": (0, True), "height": (1, True), "left": (0, False), "width": (1, False)}
+_TEXT_NUMBERS = {"size": (1, True), "top": (0, False), "gap": (0, False), "left": (0, False), "width": (1, False),
+                 "lines": (1, False), "min-size": (1, False), "line-height": (0.1, False)}
 
 
 def _fonts(design: dict[str, Any], file: str, theme: Theme) -> dict[str, Path]:
