@@ -491,6 +491,9 @@ def test_an_epigraph_is_set_to_the_right_and_kept_with_its_section():
     epigraph = next(box for box in _boxes(document.pages[-1]._page_box)
                     if box.element_tag == "div" and "epigraph" in (box.element.get("class") or ""))
     assert epigraph.content_box_x() - document.pages[-1]._page_box.content_box_x() > 100  # (to the right)
+    # ragged right, not justified and hyphenated as the text's paragraphs are (QA 16: `p` beat `.epigraph`)
+    quote = next(box for box in _boxes(epigraph) if box.element_tag == "p")
+    assert (quote.style["text_align_all"], quote.style["hyphens"]) == ("left", "manual")
 
 
 def _boxes(box):
