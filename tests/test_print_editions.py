@@ -330,3 +330,26 @@ def test_characters_no_font_has_are_named_not_printed_as_boxes_in_silence(tmp_pa
     covered = subprocess.run(["fc-list", ":charset=13000", "family"], capture_output=True, text=True).stdout.strip()
     assert ("U+13000" in named) == (not covered), named
     assert "слово" not in named and "U+0441" not in named
+
+
+def test_a_page_size_in_print_css_wins_and_an_even_first_page_is_a_left_hand_one(tmp_path):
+    """A designer's `@page { size: 170mm 240mm }` in print.css was ignored (the
+    template's paper size came after it); an article printed from page 68 laid
+    its first page out as a right-hand one, its binding margin and running heads
+    on the wrong side, in its issue too (QA 16)."""
+    root = make_project(tmp_path / "p", REPO / "source")
+    article = next((root / "source").glob("*/article.md"))
+    article.write_text(article.read_text().replace("page: 173-184", "page: 68-80"))
+    css = root / "styles" / "css" / "print.css"
+    css.write_text(css.read_text() + "\n@page { size: 170mm 240mm; }\n"
+                   "@page :left { @bottom-left { content: \"LEFTHAND\"; } }\n"
+                   "@page :right { @bottom-right { content: \"RIGHTHAND\"; } }\n")
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert report.ok, [str(p) for p in report.problems]
+    pdf = next((root / "dist").glob("*/*.pdf"))
+    with pikepdf.open(pdf) as opened:
+        width, height = (float(v) for v in opened.pages[0].MediaBox[2:])
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (170, 240)
+    texts = pages_text(pdf)
+    assert "LEFTHAND" in texts[0] and "RIGHTHAND" not in texts[0]  # page 68: a left-hand page
+    assert "RIGHTHAND" in texts[1]
