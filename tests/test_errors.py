@@ -4,6 +4,8 @@ message (IMPRINT_REGEN=1 rewrites expected.txt)."""
 
 from __future__ import annotations
 
+import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -311,6 +313,28 @@ def test_a_cover_design_that_cannot_be_drawn_is_told_at_its_lines(tmp_path, caps
     assert f"styles/cover.yaml:{at('lines: 0')}: texts[1].lines: lines must be a number of lines, 1 or more" in err
     assert f"styles/cover.yaml:{at('min-size: small')}: texts[0].min-size: min-size must be a number" in err
     assert f"styles/cover.yaml:{at('font: heavy')}: texts[2].font: no font 'heavy' is given under `fonts`" in err
+
+
+def test_a_style_that_calls_a_macro_it_does_not_define_is_an_error_at_the_call(tmp_path, capsys, monkeypatch):
+    """Pandoc's citeproc said "undefined macro" as a warning against the article,
+    and printed the citations without their authors: "(1985, 580)"."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = tmp_path / "project"
+    (root / "source" / "a").mkdir(parents=True)
+    shutil.copytree(REPO / "styles", root / "styles")
+    (root / "source" / "a" / "article.md").write_text(
+        "---\ntitle: T\nlang: en\ndate: 2020\ncsl: utmn-humanitates\nreferences:\n  - id: doe\n    type: book\n"
+        "    title: A Book\n    author: [{family: Doe, given: Jane}]\n    issued: {date-parts: [[1985]]}\n---\n\n"
+        "As [@doe, 580] says.\n")
+    style = root / "styles" / "csl" / "utmn-humanitates.csl"
+    text = style.read_text()
+    called = re.search(r'<text macro="([\w-]+)"', text).group(1)
+    style.write_text(text.replace(f'<text macro="{called}"', '<text macro="author-short-typo"', 1))
+    line = style.read_text()[:style.read_text().index('macro="author-short-typo"')].count("\n") + 1
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert (f"styles/csl/utmn-humanitates.csl:{line}: the style calls the macro 'author-short-typo', which it does "
+            "not define") in err
 
 
 def test_a_template_linked_from_outside_the_project_is_refused(tmp_path, capsys, monkeypatch):

@@ -218,7 +218,7 @@ class BodyReading:
         if deep:  # (its deepest lines would be lost in print)
             raise SourceError(problems + deep)
         warnings: list[Problem] = list(self.said)
-        _messages(messages, source, self.records, problems, warnings)
+        _messages(messages, source, self.records, problems, warnings, self.setting)
         quotes = str(setting.words["quotes"])
         meta = document["meta"].get("imprint-fields")
         # (no dollar and no backslash, no formula: two walks of the text less)
@@ -400,11 +400,21 @@ _NESTED_FENCE = re.compile(r"^[ \t]*(?:(?:>|[-*+]|\d+[.)])[ \t]*)+:::", re.M)
 
 
 def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[str, bibliography.Record],
-              problems: list[Problem], warnings: list[Problem]) -> None:
+              problems: list[Problem], warnings: list[Problem], setting: Setting) -> None:
     """Pandoc's warnings, told the way Imprint tells its own, at their lines."""
     duplicated: set[str] = set()
     for message in messages:
         if message.verbosity not in ("WARNING", "ERROR"):
+            continue
+        if (undefined := re.search(r"undefined macro (\S+)", message.text)) and setting.style is not None:
+            # (the style's fault: its citations printed without what the macro gives, the authors)
+            name = undefined.group(1)
+            written = setting.style.read_text(encoding="utf-8", errors="replace")
+            at = written.find(f'macro="{name}"')
+            problems.append(Problem(display(setting.style, setting.root),
+                                    f"the style calls the macro '{name}', which it does not define",
+                                    line=written.count("\n", 0, at) + 1 if at >= 0 else None,
+                                    hint="define it (<macro name=\"...\">), or call one it defines"))
             continue
         line = message.fields.get("line", (message.fields.get("openpos") or {}).get("line"))
         line = source.body_line(line) if isinstance(line, int) else None
