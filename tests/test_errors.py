@@ -337,6 +337,41 @@ def test_a_style_that_calls_a_macro_it_does_not_define_is_an_error_at_the_call(t
             "not define") in err
 
 
+def test_an_epub_template_that_shows_what_the_epub_does_not_hold_is_an_error(tmp_path, capsys, monkeypatch):
+    """A logo from the network, or from styles/ by a path (which print resolves),
+    made an EPUB that fails EPUBCheck (RSC-006, RSC-007) with exit 0; a data: URL
+    is the EPUB's own."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / "styles" / "templates" / "epub" / "front-matter.xhtml.j2"
+    text = template.read_text()
+    template.write_text(text.replace("<body", '<body style="background: url(https://example.org/bg.png)"', 1)
+                        .replace("</body>", '<img src="../../styles/logo.png" alt="Logo"/>'
+                                            '<img src="data:image/png;base64,iVBORw0KGgo=" alt="Dot"/></body>', 1))
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    template_file = "styles/templates/epub/front-matter.xhtml.j2"
+    assert (f"{template_file}: front-matter.xhtml: url(https://example.org/bg.png) loads it from the network"
+            in err)
+    assert f'{template_file}: front-matter.xhtml: <img src="../../styles/logo.png"> names a file the EPUB does not ' \
+           "hold" in err
+    assert "data:image" not in err
+
+
+def test_a_site_template_that_loads_from_the_network_is_an_error(tmp_path, capsys, monkeypatch):
+    """A landing page's logo from a web address was published as it was: every
+    reader's browser would fetch it."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / "styles" / "templates" / "site" / "article.html.j2"
+    template.write_text(template.read_text().replace("{% block breadcrumbs %}", "{% block breadcrumbs %}"
+                                                     '<img src="https://example.org/logo.png" alt="L">', 1))
+    code, _, err = run(root, "-f", "site", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert ('styles/templates/site/article.html.j2: <img src="https://example.org/logo.png"> loads it from the '
+            "network") in err
+
+
 def test_a_template_linked_from_outside_the_project_is_refused(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     root = make_project(tmp_path / "project", REPO / "source")

@@ -19,7 +19,7 @@ from ebooklib import epub
 from lxml import etree
 
 from ..settings import Settings
-from ..errors import StyleError
+from ..errors import Problem, StyleError
 from ..prepare.article import Manuscript
 from ..building.output import reproducible_zip
 from ..files import read_bytes
@@ -102,6 +102,7 @@ def _package(book: epub.EpubBook, pages: list[Page], toc: list, cover: Cover, t,
             item.properties = ["mathml"]
         book.add_item(item)
         items.append(item)
+    _check_resources(pages, {item.file_name for item in book.get_items()})
     book.toc = toc
     nav = epub.EpubNav(title=t["contents"])
     nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
@@ -125,6 +126,30 @@ def _package(book: epub.EpubBook, pages: list[Page], toc: list, cover: Cover, t,
         "compresslevel": 0,  # _repack compresses, once
     })
     return _repack(buffer.getvalue(), lang, modified)
+
+
+def _check_resources(pages: list[Page], files: set[str]) -> None:
+    """Every file a page loads is in the EPUB: a project's template that shows a
+    logo from the network, or from styles/, made an EPUB that fails EPUBCheck
+    (RSC-006, RSC-007) and a reader that fetches from the web, with exit 0."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    from ..theme.loads import loaded, remote
+
+    problems = []
+    for page in pages:
+        for shown, url in loaded(etree.fromstring(page.content), XHTML_NS):
+            if remote(url):
+                problem = "loads it from the network, which a reader of the EPUB may not reach"
+            elif unquote(urlsplit(urljoin(page.file, url)).path) in files:
+                continue
+            else:
+                problem = "names a file the EPUB does not hold"
+            problems.append(Problem(f"styles/templates/epub/{page.kind}.xhtml.j2", f"{page.file}: {shown} {problem}",
+                                    hint="give it as a data: URL (in the template, or in epub.css), or leave it out "
+                                         "(it may be in a template this one includes)"))
+    if problems:
+        raise StyleError(list(dict.fromkeys(problems)))
 
 
 def _cover_page(cover: Cover, lang: str, t, theme: Theme) -> Page:

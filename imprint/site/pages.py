@@ -175,11 +175,26 @@ def render_landing(manuscript: Manuscript, files: dict[str, int], issue: IssueLi
         citations=_cite_as(manuscript, publication, theme),
         stylesheet=place.link(STYLESHEET), catalogue=offers_catalogue(files),
     )
-    return without_dangling_links(html).encode()
+    return loading_nothing(without_dangling_links(html), "site/article.html.j2").encode()
 
 
 # A citation's link to its reference list entry, as body/html.py writes it.
 _CITATION_LINK = re.compile(r'<a((?: id="[^"]*")?(?: class="citation[^"]*")?) href="#(ref-[^"]*)">(.*?)</a>', re.S)
+
+
+def loading_nothing(html: str, template: str) -> str:
+    """The page, checked to load nothing from the network (a project's template
+    showing a logo from a web address): what a build publishes fetches nothing."""
+    from lxml import html as parser
+
+    from ..theme.loads import loaded, remote
+
+    problems = [Problem(f"styles/templates/{template}", f"{shown} loads it from the network: what Imprint "
+                        "publishes must not", hint="put the file in styles/ (a landing page's images: as a data: URL) "
+                        "or leave it out") for shown, url in loaded(parser.fromstring(html)) if remote(url)]
+    if problems:
+        raise StyleError(list(dict.fromkeys(problems)))
+    return html
 
 
 def without_dangling_links(html: str) -> str:
@@ -208,7 +223,7 @@ def render_issue_landing(issue: IssueManuscript, files: dict[str, int], publicat
         cover=cover, thumbnail=thumbnail, page_url=page_url, json_ld=json_ld(data),
         stylesheet=place.link(STYLESHEET), catalogue=offers_catalogue(files),
     )
-    return html.encode()
+    return loading_nothing(html, "site/issue.html.j2").encode()
 
 
 def _index_page(content: SiteContent, home: str, theme: Theme, settings: Settings) -> bytes:
@@ -235,7 +250,7 @@ def _index_page(content: SiteContent, home: str, theme: Theme, settings: Setting
         page_url=place.absolute("index.html"),
         stylesheet=place.link(STYLESHEET), catalogue=content.acquirable(),
     )
-    return html.encode()
+    return loading_nothing(html, "site/index.html.j2").encode()
 
 
 def _natural(text: str) -> tuple:
