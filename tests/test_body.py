@@ -986,6 +986,22 @@ def test_an_issues_fields_keep_pandocs_answers_in_the_project_not_where_the_buil
     assert any((project / ".imprint-cache" / "pandoc").iterdir())
 
 
+def test_a_pandoc_plot_figure_is_a_numbered_figure_of_its_code_not_run(folder):
+    """pandoc-plot's ```{.matplotlib #fig:x caption="..."} printed an empty code box,
+    its caption lost, with no warning; a reference to it was an error with a hint
+    for images, and one in its caption had no line."""
+    reading = read("Text.\n\n```{.matplotlib #fig:trend file=\"figures/plot.py\" caption=\"The *trend*.\"}\n"
+                   "import matplotlib\n```\n\nAs @fig:trend shows.\n", folder=folder)
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "the Python cell is not executed: its code is shown instead of its output")]
+    for html in both(reading):
+        assert 'id="fig-trend"' in html and "Figure 1.</span> The <em>trend</em>." in html
+        assert "</span> matplotlib</code>" in html and "figures/plot.py" in html  # (highlighted as Python)
+        assert 'As <a class="crossref" href="#fig-trend">Figure 1</a> shows.' in html
+    assert problems("```{.matplotlib #fig:a caption=\"After @fig:gone.\"}\nx = 1\n```\n", folder=folder) == [
+        "1: nothing has the label 'fig:gone'"]
+
+
 def test_bookdown_theorem_environments_are_numbered_statements(folder):
     """bookdown's `::: {.theorem #pyth name="..."}` and an unlabelled
     `::: {.definition}`, referred to as \\@ref(thm:pyth): they printed as plain

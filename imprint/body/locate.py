@@ -148,10 +148,12 @@ class Source:
         return self._ids
 
     def take_key(self, key: str) -> int | None:
-        """The line of the next citation of `key` not handed out yet (see take())."""
+        """The line of the next citation of `key` not handed out yet (see take());
+        one written in a code block's attributes (a cell's or a pandoc-plot
+        figure's caption) found there."""
         lines = self.key_lines(key)
         if not lines:
-            return None
+            return self.take(re.compile(r"@\{?" + re.escape(key) + r"(?!\w|[:.#$%&+?<>~/-]\w)"), code=True)
         index = self._taken["@" + key]
         self._taken["@" + key] += 1
         return lines[min(index, len(lines) - 1)]

@@ -88,7 +88,12 @@ def mark_cells(text: str, first_line: int, defaults: Mapping[str, str] | None = 
             continue
         fence = match.group("fence")
         cell, shown = _CELL.match(match.group("info")), _SHOWN_CELL.match(match.group("info"))
-        if cell is not None:
+        plot = _PLOT.match(match.group("info")) if cell is None and shown is None else None
+        if plot is not None:  # (pandoc-plot's figure: a cell whose output is a figure, not run either)
+            opened = (index, match, _PLOT_LANGUAGES[plot.group("kit")], _plot_options(plot.group("rest")), [])
+            lines[index] = marked(*opened)
+            code = []
+        elif cell is not None:
             options, unread = knitr_options(cell.group("rest"))
             options = {**defaults, **options}
             opened = (index, match, cell.group("lang"), options, unread)
@@ -98,6 +103,31 @@ def mark_cells(text: str, first_line: int, defaults: Mapping[str, str] | None = 
             written = quote(f"{fence}{{{shown.group('info').strip()}}}", safe="")
             lines[index] = f"{match.group('indent')}{fence}{{.imprint-shown-cell imprint-fence=\"{written}\"}}"
     return "\n".join(lines)
+
+
+# pandoc-plot's code blocks (```{.matplotlib #fig:x caption="..."}): its toolkits and
+# the language of their code.
+_PLOT_LANGUAGES = {"matplotlib": "python", "plotly_python": "python", "bokeh": "python", "plotly_r": "r",
+                   "ggplot2": "r", "matlabplot": "matlab", "octaveplot": "octave", "mathplot": "mathematica",
+                   "gnuplot": "gnuplot", "graphviz": "dot", "plotsjl": "julia", "sageplot": "sage", "d2": "d2"}
+_PLOT = re.compile(r"^[ \t]*\{[ \t]*\.(?P<kit>" + "|".join(_PLOT_LANGUAGES) + r")(?![\w-])(?P<rest>[^}]*)\}[ \t]*$")
+_PLOT_ATTRIBUTE = re.compile(r"""#([\w:.-]+)|([\w-]+)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))""")
+
+
+def _plot_options(attributes: str) -> dict[str, str]:
+    """A pandoc-plot block's id, caption and source file as a cell's options: its
+    figure's label and caption, and the file its code is in (shown as its name)."""
+    options: dict[str, str] = {}
+    for match in _PLOT_ATTRIBUTE.finditer(attributes):
+        if match.group(1):
+            options["label"] = match.group(1).split(":", 1)[-1] if match.group(1).startswith("fig") else match.group(1)
+            continue
+        value = next(v for v in match.groups()[2:] if v is not None)
+        if match.group(2) == "caption":
+            options["fig-cap"] = value
+        elif match.group(2) == "file":
+            options["filename"] = value
+    return options
 
 
 # A literal caption in an R chunk's code (knitr::kable(caption = "..."), kbl(),

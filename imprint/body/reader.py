@@ -96,7 +96,7 @@ def start_body(setting: Setting) -> "BodyReading":
     running. What can be done meanwhile (the Markdown fields, the "For citation"
     line) is done before BodyReading.result() waits for it."""
     text, said = text_references(code_out_of_math(setting.body), setting.file, setting.body_line)
-    text = mark_cells(text, setting.body_line, setting.cell_defaults)
+    written, text = text, mark_cells(text, setting.body_line, setting.cell_defaults)  # (line for line)
     with stage("checking its text before Pandoc reads it"):
         problems: list[Problem] = guard.check(text, setting.file, setting.body_line) + _guard_fields(
             setting.cited_fields, setting.file)
@@ -148,7 +148,7 @@ def start_body(setting: Setting) -> "BodyReading":
                            large=len(text) >= pandoc.LARGE_TEXT)
     # (the text's positions found while Pandoc reads it: 20 ms of the long article's 30,000 words)
     return BodyReading(setting, text, running, records, known, problems, texts, said,
-                       Source(text, setting.file, setting.body_line))
+                       Source(written, setting.file, setting.body_line))  # (tokens found as written)
 
 
 @dataclass
