@@ -941,3 +941,15 @@ def test_a_keyword_with_a_comma_is_warned_of_at_its_line(tmp_path):
     # one string of keywords is Quarto's comma-separated list: no warning
     loaded, article = load(project(tmp_path / "b", "---\ntitle: K\nlang: en\nkeywords: nomads, state\n---\n\nText.\n"))
     assert article.keywords == ("nomads", "state") and not [w for w in loaded.warnings if "comma" in w.message]
+
+
+def test_an_r_markdown_document_is_read_with_its_single_backslash_math(tmp_path):
+    """R Markdown reads \\( \\) and \\[ \\] as math (markdown+tex_math_single_backslash):
+    a bookdown document printed "[ 1_A() = ] is measurable" as text."""
+    _, article = load(project(tmp_path, "---\ntitle: T\nlang: en\noutput: bookdown::pdf_book\n---\n\n\\[x\\]\n"))
+    assert article.markdown_extensions == ("+tex_math_single_backslash",)
+    _, article = load(project(tmp_path / "b", "---\ntitle: T\nlang: en\noutput: html_document\n"
+                                              "from: markdown+emoji\n---\n\nText.\n"))
+    assert article.markdown_extensions == ("+tex_math_single_backslash", "+emoji")
+    _, article = load(project(tmp_path / "c", "---\ntitle: T\nlang: en\n---\n\nText.\n"))
+    assert article.markdown_extensions == ()  # (Pandoc's markdown, as Quarto reads it)

@@ -310,8 +310,11 @@ class ArticleBuilder:
         or off. Another reader (gfm, commonmark) is not used: said; an extension
         Imprint sets itself is kept as it sets it: said; an unknown one is an error."""
         value = self._value("from")
+        # (R Markdown reads its text with \( \) and \[ \] as math: a document that says it
+        # is one, by its `output:`, is read as R Markdown reads it)
+        rmarkdown = ("+tex_math_single_backslash",) if "output" in self.own.data else ()
         if not isinstance(value, str):
-            return ()
+            return rmarkdown
         base, *parts = re.split(r"(?=[+-])", value.strip())
         path = ("from",)
         if base.strip() not in ("markdown", ""):
@@ -329,7 +332,7 @@ class ArticleBuilder:
                               hint=f"did you mean '{close}'?" if close else "see the extensions in Pandoc's manual")
             else:
                 found.append(part[0] + name)
-        return tuple(found)
+        return rmarkdown + tuple(found)
 
     def _references(self) -> tuple[tuple[Any, int | None], ...]:
         value = self.own.data.get("references")
