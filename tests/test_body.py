@@ -1002,6 +1002,15 @@ def test_a_pandoc_plot_figure_is_a_numbered_figure_of_its_code_not_run(folder):
         "1: nothing has the label 'fig:gone'"]
 
 
+def test_an_alt_text_taken_from_a_caption_has_its_cross_references_as_numbers(folder):
+    """The alt text of an image whose caption refers to another figure read
+    "like in @fig:one" in both editions (and the tagged PDF's /Alt)."""
+    reading = read("![First.](map.png){#fig-one}\n\n![Like @fig-one, with $x^2$.](map.png){#fig-two}\n\n"
+                   "![A described one, as @fig-one.](map.png){#fig-three fig-alt=\"Written alt.\"}\n", folder=folder)
+    for html in both(reading):
+        assert re.findall(r'alt="([^"]*)"', html) == ["First.", "Like Figure 1, with x².", "Written alt."]
+
+
 def test_bookdown_theorem_environments_are_numbered_statements(folder):
     """bookdown's `::: {.theorem #pyth name="..."}` and an unlabelled
     `::: {.definition}`, referred to as \\@ref(thm:pyth): they printed as plain

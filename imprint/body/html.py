@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..errors import InternalError
 from ..theme.typography import nbsp
-from .ast import Node, attr, attr_value, note, whole_number
+from .ast import Node, attr, attr_value, note, stringify, whole_number
 from .chapters import EPUB, PRINT, REFERENCES
 from ..source.model import doi_url
 from .formulas import tex_box
@@ -540,7 +540,8 @@ class Renderer:
             classes, width = [*classes, f"width-{step}"], None
         style = "".join(f"{k}: {v}; " for k, v in (("width", width), ("height", found.get("height"))) if v)
         title = found.get("title")
-        return (f'<img{_id(ident)} src="{attribute(src)}" alt="{attribute(found.get("alt", ""))}"{_classes(classes)}'
+        alt = (" ".join(stringify(found["alt_from"]).split()) if found.get("alt_from") else "") or found.get("alt", "")
+        return (f'<img{_id(ident)} src="{attribute(src)}" alt="{attribute(alt)}"{_classes(classes)}'
                 + (f' style="{attribute(style.strip())}"' if style else "")
                 + (f' title="{attribute(title)}"' if title else "") + "/>")
 

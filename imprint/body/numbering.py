@@ -138,12 +138,13 @@ class Numbering:
         images = [n for n in walk(content) if n["t"] == "Image"]
         alt = attr_value(node, "fig-alt")
         for image in images:
-            self._image(image, alt or (caption_text if len(images) == 1 else None))
+            self._image(image, alt or (caption_text if len(images) == 1 else None),
+                        caption[1] if not alt and len(images) == 1 else None)
         if not caption_text and ident and not nested:
             self.problem(self._id_line(ident), f"the figure '{ident}' has no caption",
                          hint="write the caption between the brackets: ![Caption](file)")
 
-    def _image(self, image: Node, fallback_alt: str | None) -> None:
+    def _image(self, image: Node, fallback_alt: str | None, caption: list[Node] | None = None) -> None:
         if note(image).get("seen"):
             return
         annotate(image, seen=True)
@@ -155,6 +156,9 @@ class Numbering:
                                            + r"|include_graphics\([^\n]*?[\"']" + re.escape(src) + r"[\"']")) \
             or self.source.take(src)
         alt = attr_value(image, "fig-alt") or fallback_alt or " ".join(stringify(description).split())
+        # (an alt text made of the caption or the description is their text once the cross-references
+        # in them are numbers: html.py takes it then; "like @fig:one" was the alt text)
+        alt_from = None if attr_value(image, "fig-alt") else caption if fallback_alt else description
         if not alt.strip():
             self.problem(line, f"the image '{src}' has no alternative text",
                          hint='describe it for readers who cannot see it: ![Caption](file){fig-alt="..."}')
@@ -187,8 +191,8 @@ class Numbering:
         elif loaded.drawn is not None:  # (an SVG drawn otherwise than written: images.drawn())
             printed = "data:image/svg+xml;base64," + base64.b64encode(loaded.drawn).decode("ascii")
         width, height = (_css_size(v) for v in (width, height))
-        annotate(image, alt=alt.strip(), width=width or None, height=height or None, title=image["c"][2][1],
-                 src={"epub": name, "print": printed})
+        annotate(image, alt=alt.strip(), alt_from=alt_from, width=width or None, height=height or None,
+                 title=image["c"][2][1], src={"epub": name, "print": printed})
 
     def _table(self, node: Node, counts: dict[str, int]) -> None:
         ident = attr(node)[0]
