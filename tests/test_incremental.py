@@ -58,6 +58,21 @@ def test_an_unchanged_project_is_not_built_again(tmp_path):
         "everything is up to date (4 articles and issues); --force builds it all again", "False False"]
 
 
+def test_a_partial_build_leaves_the_other_files_the_articles_own(tmp_path):
+    """After a build of one article's PDF (-f pdf), `check` called its EPUB, records
+    and landing page "not made by the last build: delete it" (QA 16)."""
+    from imprint.conformance import changed_since_built
+
+    root = small_project(tmp_path, count=2)
+    assert build(Settings.for_project(root, environ={})).ok
+    assert changed_since_built(root / "dist") == []
+    assert build(Settings.for_project(root, formats=("pdf",), articles=("a1",), force=True, environ={})).ok
+    assert changed_since_built(root / "dist") == []
+    (root / "dist" / "a1" / "stray.txt").write_text("put here by hand")
+    assert changed_since_built(root / "dist") == [("a1/stray.txt", "not made by the last build (left from an "
+                                                                   "earlier one?): delete it, or build it again")]
+
+
 def test_editing_one_article_rebuilds_it_and_what_lists_it(tmp_path):
     root = small_project(tmp_path)
     assert build(settings(root)).ok

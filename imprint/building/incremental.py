@@ -38,6 +38,8 @@ class Ledger:
         self.new = Manifest(self.key, dict(old.units) if old is not None else {}, self.shared)
         self.changed = False  # a build that writes nothing leaves dist/ as it was, manifest included
         self._own: dict[str, str | None] = {}
+        # Some articles, or some formats (-f pdf): what it does not make again stays the unit's.
+        self.partial = bool(settings.articles) or settings.formats is not None
 
     # -- what is up to date
 
@@ -123,9 +125,14 @@ class Ledger:
                listing: dict | None, pages: list[int] | None = None) -> None:
         """A unit this build wrote: `files` are the bytes written, by name in `folder`."""
         self.changed = True
-        self.new.units[name] = Unit(kind, key, inputs, {}, listing, pages)
+        previous = self.new.units.get(name)
+        self.new.units[name] = unit = Unit(kind, key, inputs, {}, listing, pages)
         self.new.record_outputs(name, self.dist, {f"{folder}/{file}" if folder else file: data
                                                   for file, data in files.items()})
+        if self.partial and previous is not None:  # (its other formats' files, as an earlier build made them:
+            for path, made in previous.outputs.items():  # `check` would have called them left over)
+                if path not in unit.outputs and previous.output_state(self.dist, path) is None:
+                    unit.outputs[path] = made
         if kind == "article":
             self._own.pop(name.split(":", 1)[1], None)
 
