@@ -80,6 +80,31 @@ def test_a_broken_template_is_reported_with_its_line(tmp_path, capsys, monkeypat
     assert "styles/templates/front-matter.html.j2:" in err and "for_citaton" in err
 
 
+def test_a_designers_template_mistakes_say_where_and_what_to_do(tmp_path, capsys, monkeypatch):
+    """A missing include named only the missing file; an unknown field was told as
+    "'imprint.source.model.Article object' has no attribute"; `&nbsp;` in an EPUB
+    template named a folder and advised closing tags; a syntax error had no hint
+    (QA 16)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / "styles" / "templates" / "front-matter.html.j2"
+    original = template.read_text()
+    cases = [
+        ('{% include "logo.html.j2" %}', "styles/templates/logo.html.j2: template not found (included by "
+                                           "styles/templates/front-matter.html.j2:1)"),
+        ("{{ doc.article.editor_name }}", "styles/templates/front-matter.html.j2:1: template error: the Article has no "
+                                "attribute 'editor_name'"),
+        ("{{ a.title }", "Jinja writes a value as {{ name }}"),
+        ("&nbsp;", "styles/templates/epub/front-matter.xhtml.j2: front-matter.xhtml is not well-formed XHTML: "
+                   "Entity 'nbsp' not defined"),
+    ]
+    for written, said in cases:
+        template.write_text(written + "\n" + original)
+        code, _, err = run(root, "-f", "epub", capsys=capsys)
+        assert code == 2 and said in err, (written, err)
+    assert "write the character itself, or its number (&#160; for a no-break space)" in err
+
+
 @pytest.mark.parametrize("shape", [("--jobs", "1", "-f", "epub,site"), ("--jobs", "2", "-f", "epub,pdf,site")],
                          ids=["one-unit", "in-parts"])
 def test_a_broken_landing_page_template_is_an_error_however_the_article_is_built(tmp_path, capsys, monkeypatch,

@@ -206,9 +206,12 @@ def _link_across_pages(pages: list[Page]) -> list[Page]:
         try:
             tree = etree.fromstring(page.content)
         except etree.XMLSyntaxError as error:
+            entity = "Entity" in str(error)
             raise StyleError.single(
-                "styles/templates/epub", f"{page.file} is not well-formed XHTML: {error}",
-                hint="check the template for unclosed or misnested tags",
+                f"styles/templates/epub/{page.kind}.xhtml.j2", f"{page.file} is not well-formed XHTML: {error}",
+                hint="XHTML knows only the entities &amp; &lt; &gt; &quot; &apos;: write the character itself, or "
+                     "its number (&#160; for a no-break space)" if entity else
+                     "check the template (and those it includes) for unclosed or misnested tags",
             ) from None
         body = tree.find(f"{{{XHTML_NS}}}body")
         if body is None or (len(body) == 0 and not (body.text or "").strip()):

@@ -163,10 +163,14 @@ class Theme:
         except jinja2.TemplateSyntaxError as error:
             raise StyleError([Problem(
                 self._shown(error.filename or name), f"template error: {error.message}", line=error.lineno,
+                hint="Jinja writes a value as {{ name }}, a statement as {% if ... %} ... {% endif %}, a comment "
+                     "as {# ... #}: check the braces and the statement's name",
             )]) from None
         except jinja2.TemplateNotFound as error:
+            file, line = self._template_frame(sys.exc_info()[2], name)
+            including = f" (included by {file}:{line})" if line is not None else ""
             raise StyleError.single(
-                display(self.dir / TEMPLATES / str(error.name), self.root), "template not found",
+                display(self.dir / TEMPLATES / str(error.name), self.root), f"template not found{including}",
                 hint="restore it from the Imprint repository, or fix the name in the template that includes it",
             ) from None
         except jinja2.sandbox.SecurityError as error:
@@ -182,8 +186,10 @@ class Theme:
                                       hint=error.hint)]) from None
         except (jinja2.UndefinedError, TypeError, ValueError) as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
-            raise StyleError([Problem(file, f"template error: {error}", line=line,
-                                      hint="check the variable names this template uses")]) from None
+            said = re.sub(r"'(?:[\w.]+\.)?(\w+) object'", r"the \1", str(error))  # (not Imprint's module path)
+            raise StyleError([Problem(file, f"template error: {said}", line=line,
+                                      hint="check the variable names this template uses (what each holds: the "
+                                           "templates Imprint ships use them all)")]) from None
         # What else a template's own code can raise: {{ 1 / 0 }}, {% extends %} twice,
         # a macro or include that calls itself without end, blocks nested thousands
         # deep; Jinja's own filters assert on some arguments (truncate(-1)).
