@@ -953,3 +953,20 @@ def test_an_r_markdown_document_is_read_with_its_single_backslash_math(tmp_path)
     assert article.markdown_extensions == ("+tex_math_single_backslash", "+emoji")
     _, article = load(project(tmp_path / "c", "---\ntitle: T\nlang: en\n---\n\nText.\n"))
     assert article.markdown_extensions == ()  # (Pandoc's markdown, as Quarto reads it)
+
+
+def test_a_quarto_or_r_markdown_document_not_named_article_md_is_told(tmp_path):
+    """A folder of source/ with index.qmd (or paper.Rmd) and no article.md was passed
+    over in silence; with no other article, the error did not say why."""
+    settings = project(tmp_path, "---\ntitle: T\nlang: en\n---\n\nText.\n")
+    (tmp_path / "source" / "b").mkdir()
+    (tmp_path / "source" / "b" / "index.qmd").write_text("---\ntitle: B\n---\n\nText.\n")
+    (tmp_path / "source" / "b" / "_part.qmd").write_text("Included.\n")
+    loaded, _ = load(settings)
+    told = [w for w in loaded.warnings if "is not read" in w.message]
+    assert [(w.file, w.message) for w in told] == [
+        ("source/b/index.qmd", "this folder has no article.md: its index.qmd is not read")]
+    (tmp_path / "source" / "a" / "article.md").unlink()
+    with pytest.raises(Exception) as raised:
+        load(settings)
+    assert "source/b/index.qmd is not read: rename it article.md" in str(raised.value.problems[0].hint)

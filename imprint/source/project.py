@@ -98,6 +98,9 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
         issue_file_problems |= bool(found.problems)
         problems.extend(found.problems)
     folders = find_articles(settings)
+    warnings.extend(Problem(display(text, settings.root), f"this folder has no {ARTICLE_FILE}: its "
+                            f"{text.name} is not read", hint=f"rename it {ARTICLE_FILE} (Quarto's and R Markdown's "
+                            "text is Pandoc's Markdown, which Imprint reads)") for text in _unread_texts(settings))
     targets = _targets(settings, folders, issues)
     home = {slug: issue for issue in issues for slug in issue.articles}
     kept = {f.name for f in folders if f.name not in failed and fresh(f.name, home.get(f.name))}
@@ -150,11 +153,27 @@ def find_articles(settings: Settings) -> list[Path]:
         )
     folders = sorted(p.parent for p in source.glob(f"*/{ARTICLE_FILE}"))
     if not folders:
+        unread = _unread_texts(settings)
         raise SourceError.single(
             display(source, settings.root), "there are no articles to publish",
-            hint=f"each article is a folder with an {ARTICLE_FILE}: source/<slug>/{ARTICLE_FILE}",
+            hint=f"each article is a folder with an {ARTICLE_FILE}: source/<slug>/{ARTICLE_FILE}" + (
+                f" ({display(unread[0], settings.root)} is not read: rename it {ARTICLE_FILE})" if unread else ""),
         )
     return folders
+
+
+def _unread_texts(settings: Settings) -> list[Path]:
+    """The Markdown of a folder of source/ that has no article.md (a Quarto or R
+    Markdown document, `index.qmd`, `paper.Rmd`): one a folder, which Imprint
+    would pass over in silence."""
+    found = {}
+    for path in sorted(settings.source_dir.glob("*/*")):
+        document = path.suffix.lower() in (".qmd", ".rmd") or path.name.lower() in ("index.md", "paper.md")
+        if document and not path.name.startswith("_") and not path.parent.name.startswith(("_", ".")) \
+                and path.parent not in found and not (path.parent / ARTICLE_FILE).exists() \
+                and not (path.parent / "issue.yaml").exists():  # (a file it includes: _intro.qmd)
+            found[path.parent] = path
+    return list(found.values())
 
 
 def _targets(settings: Settings, folders: list[Path], issues: list[Issue]) -> frozenset[str] | None:
