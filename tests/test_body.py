@@ -280,6 +280,23 @@ def test_an_html_div_of_id_refs_places_the_bibliography(folder):
     assert "&lt;div" not in text and text.index("ref-doe\"") < text.index("Appendix")
 
 
+def test_the_first_printbibliography_places_the_reference_list(folder):
+    """A thesis ends each chapter with `## References` and biblatex's
+    \\printbibliography: the list went to the end, each command was told as raw
+    TeX; now the first places the list (as ::: {#refs} does), and the others are
+    told to be deleted with their headings."""
+    (folder / "refs.json").write_text('[{"id": "doe", "type": "book", "title": "T", "author": [{"family": "Doe"}], '
+                                      '"issued": {"date-parts": [[2020]]}}]')
+    reading = read("# One\n\nAs @doe says.\n\n## References\n\n\\printbibliography\n\n# Two\n\nMore.\n\n"
+                   "## References\n\n\\printbibliography[heading=none]\n", folder=folder,
+                   bibliography=(folder / "refs.json",), style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    assert [(w.line, w.hint) for w in reading.warnings] == [
+        (15, "the reference list is printed once, where the first \\printbibliography (or ::: {#refs}) is: "
+             "delete this one, and the heading over it")]
+    text = "".join(str(c.epub) for c in reading.body.chapters)
+    assert reading.body.references_position == 1 and "More." in text  # (the list after chapter one)
+
+
 def test_journal_classes_text_macros_print_their_text():
     """JSS's and the R Journal's \\pkg{}, \\proglang{}, \\code{}, Copernicus' \\chem{}:
     Pandoc's LaTeX reader dropped them with their text (an empty list item, a heading "code")."""

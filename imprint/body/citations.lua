@@ -164,13 +164,34 @@ local function uncommented(raw)
   return (raw.text:gsub("<!%-%-.-%-%->", ""))
 end
 
+-- LaTeX's place for the list (biblatex's \printbibliography, BibTeX's \bibliography{...}):
+-- the first is the list's place; another (a thesis's list per chapter) stays raw TeX,
+-- which Python says is left out.
+local placed_by_tex = false
+
+local function tex_place(block)
+  if placed_by_tex or block.t ~= "RawBlock" or (block.format ~= "tex" and block.format ~= "latex") then
+    return false
+  end
+  local text = block.text:gsub("%%[^\n]*", "")
+  if text:match("^%s*\\printbibliography%s*%b[]%s*$") or text:match("^%s*\\printbibliography%s*$")
+      or text:match("^%s*\\bibliography%s*%b{}%s*$") then
+    placed_by_tex = true
+    return true
+  end
+  return false
+end
+
 local function refs_div(blocks)
   local out = pandoc.Blocks{}
   local index = 1
   while index <= #blocks do
     local block, next_block = blocks[index], blocks[index + 1]
     local raw = block.t == "RawBlock" and block.format == "html"
-    if raw and uncommented(block):match('^%s*<div%s+id="refs"[^>]*>%s*</div>%s*$') then
+    if tex_place(block) then
+      out:insert(pandoc.Div({}, {id = "refs"}))
+      index = index + 1
+    elseif raw and uncommented(block):match('^%s*<div%s+id="refs"[^>]*>%s*</div>%s*$') then
       out:insert(pandoc.Div({}, {id = "refs"}))
       index = index + 1
     elseif raw and next_block and next_block.t == "RawBlock" and next_block.format == "html"

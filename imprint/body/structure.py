@@ -558,7 +558,12 @@ _INSTEAD = {"tableofcontents": _CONTENTS, "listoffigures": "no list of figures i
             "listoftables": "no list of tables is made: delete it", "listoflistings": "no list of listings is made: "
             "delete it", "vspace": _SPACING, "vfill": _SPACING, "noindent": _SPACING, "pagenumbering": _SPACING,
             "setcounter": _SPACING, "doublespacing": _SPACING, "onehalfspacing": _SPACING, "singlespacing": _SPACING,
-            "maketitle": "the front matter is printed from the fields: delete it"}
+            "maketitle": "the front matter is printed from the fields: delete it",
+            # (the first \printbibliography places the list, citations.lua: one per chapter is not made)
+            "printbibliography": "the reference list is printed once, where the first \\printbibliography (or "
+                                 "::: {#refs}) is: delete this one, and the heading over it",
+            "bibliography": "the reference list is printed once, where the first \\bibliography (or ::: {#refs}) "
+                            "is: delete this one, and the heading over it"}
 
 # What to write instead of a LaTeX float Pandoc's LaTeX reader could not read (a
 # column specification it does not know, a table of \\multicolumn headings...).
