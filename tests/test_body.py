@@ -692,6 +692,15 @@ def test_plain_tex_fractions_are_read_as_latex_s(tmp_path):
     assert "<mfrac>" in html and 'alttext="{dx\\over {dt}} = {n \\choose k}"' in html
 
 
+def test_mathtools_bracket_options_are_not_read_as_text(tmp_path):
+    """`\\overbracket[0.65pt][-1]{X}` (a statistics course's bar): texmath read the
+    options as text, a bracket over "[" then "0.65pt][−1]X", with no warning."""
+    html = both(read("Here $\\overbracket[0.65pt][-1]{X}_n$ holds.", folder=tmp_path))[0]
+    drawn = html.split("<semantics>")[1].split("<annotation")[0]
+    assert "<mi>X</mi>" in drawn and "0.65" not in drawn
+    assert 'alttext="\\overbracket[0.65pt][-1]{X}_n"' in html  # (the TeX as written)
+
+
 def test_a_formula_in_a_heading_is_its_text_in_the_outline(tmp_path):
     chapter = body("# Energy $E = mc^2$ and $\\frac{a}{b}$\n\nText.", folder=tmp_path).chapters[0]
     assert chapter.heading.text == "Energy E = mc² and $\\frac{a}{b}$"

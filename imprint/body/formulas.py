@@ -47,7 +47,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "8"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "2"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, without_over)
+CONVERSION = "3"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -94,7 +94,7 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, 
     "α² + β"; else the TeX), which the PDF outline, the EPUB navigation, the
     citation records and the text copied from print show: the text forms alone
     take as long as the MathML (250 formulas: 0.04 s each, 0.09 s in one run)."""
-    plain = [{"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, without_over(tex)]}]} for kind, tex in formulas]
+    plain = [{"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, for_texmath(tex)]}]} for kind, tex in formulas]
     divided = [{"t": "Div", "c": [[f"imprint-math-{index}", [], []], [block]]} for index, block in enumerate(plain)]
     separated = [part for index, block in enumerate(plain) for part in ((_SEPARATOR, block) if index else (block,))]
     running = [pandoc.start(["-f", "json", "-t", writer, "--wrap=none", *options], _document(blocks),
@@ -141,6 +141,16 @@ _SEPARATOR = {"t": "RawBlock", "c": ["plain", "\x1e"]}  # (ASCII's record separa
 
 def _document(blocks: list[Node]) -> bytes:
     return json.dumps({"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}).encode("utf-8")
+
+
+def for_texmath(tex: str) -> str:
+    """A formula as texmath reads it right: plain TeX's `{a \\over b}` as `\\frac`
+    (without_over()), and mathtools' `\\overbracket[0.65pt][-1]{X}` without the
+    options (thickness, gap) texmath read as text: "[0.65pt][−1]X" under a bracket."""
+    return _BRACKET_OPTIONS.sub(r"\1", without_over(tex))
+
+
+_BRACKET_OPTIONS = re.compile(r"(\\(?:over|under)bracket)\s*(?:\[[^\[\]{}]*\]\s*){1,2}(?=\{)")
 
 
 def without_over(tex: str) -> str:
