@@ -66,7 +66,7 @@ class QuartoDivs:
                 changed = True  # (its title heading taken out)
             elif (kind := next((BOOKDOWN_THEOREMS[c] for c in classes if c in BOOKDOWN_THEOREMS), None)) \
                     and not (ident.split("-", 1)[0] in THEOREMS and "-" in ident) and self._bookdown(node):
-                node["c"][0][0] = f"{kind}-{ident or self._unlabelled(kind)}"  # (numbered as Quarto's)
+                node["c"][0][0] = f"{kind}-{ident or self._unlabelled()}"  # (numbered as Quarto's)
                 self._statement(node)
                 changed = True
             elif ident.split("-", 1)[0] in THEOREMS and "-" in ident or any(c in PROOFS for c in classes):
@@ -85,7 +85,7 @@ class QuartoDivs:
         text = self.source.searchable
         return bool(ident) or any(k == "name" for k, _ in pairs) or "@ref(" in text or "(\\#" in text
 
-    def _unlabelled(self, kind: str) -> str:
+    def _unlabelled(self) -> str:
         """An id for a statement bookdown numbers without a label."""
         count = self.__dict__["_unlabelled_count"] = self.__dict__.get("_unlabelled_count", 0) + 1
         return f"unlabelled-{count}"
