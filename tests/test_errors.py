@@ -397,6 +397,27 @@ def test_a_site_template_that_loads_from_the_network_is_an_error(tmp_path, capsy
             "network") in err
 
 
+def test_a_font_print_css_asks_for_that_is_nowhere_is_told_at_its_line(tmp_path, capsys, monkeypatch):
+    """`font-family: "Minion Pro"` (not installed, no @font-face) set the text in the
+    machine's fallback font, DejaVu Sans, in silence (QA 16); a family an
+    @font-face gives is the document's own."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    css = root / "styles" / "css" / "print.css"
+    printed = css.read_text()
+    line = printed[:printed.index('html {')].count("\n") + 1
+    (root / "styles" / "fonts").mkdir(exist_ok=True)
+    shutil.copy(next(Path("/usr/share/fonts").rglob("DejaVuSans.ttf")), root / "styles" / "fonts" / "house.ttf")
+    css.write_text(printed.replace('html {', 'html { font-family: "Minion Pro", serif;', 1)
+                   + '\n@font-face { font-family: "House Face"; src: url(../fonts/house.ttf); }\nh1 { font-family: '
+                     '"House Face", serif; }\n')
+    code, _, err = run(root, "-f", "pdf", capsys=capsys)
+    assert code == 0, err
+    assert f"styles/css/print.css:{line}: the font 'Minion Pro' is neither installed nor given by an @font-face" \
+        in err
+    assert "House Face" not in err and "'PT Serif'" not in err
+
+
 def test_a_template_linked_from_outside_the_project_is_refused(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     root = make_project(tmp_path / "project", REPO / "source")
