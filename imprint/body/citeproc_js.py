@@ -153,8 +153,8 @@ def parse_style(style: bytes, name: str = "the CSL style") -> etree._Element:
     faults = [e for e in parser.error_log if e.type != etree.ErrorTypes.ERR_HYPHEN_IN_COMMENT
               and e.level >= etree.ErrorLevels.ERROR]
     if root is None or faults:
-        raise StyleError.single(name, "the style is not valid XML: "
-                                + (f"{faults[0].message} (line {faults[0].line})" if faults else message))
+        raise StyleError.single(name, "the style is not valid XML: " + (faults[0].message if faults else message),
+                                line=faults[0].line if faults else None)
     return root
 
 

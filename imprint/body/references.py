@@ -17,7 +17,7 @@ from typing import Any, Mapping, Sequence
 from markupsafe import Markup
 
 from ..errors import ImprintError, InternalError, StyleError, UserError
-from ..files import read_found
+from ..files import display, read_found
 from . import citeproc_js, pandoc
 from .ast import attr, walk
 from .chapters import EPUB, plain_text
@@ -130,9 +130,11 @@ class Answered:
 
 def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: str, *, file: str,
           deadline: float, quotes: str = "“”‘’", cache: Path | None = None,
-          known: Mapping[str, Line] | None = None) -> Formatting | Answered:
-    """format_references() started: meanwhile this process can work."""
-    ready = [prepared(read_found(style, "CSL style"), str(style.name)) for style in styles]
+          known: Mapping[str, Line] | None = None, root: Path | None = None) -> Formatting | Answered:
+    """format_references() started: meanwhile this process can work. (`root`: the
+    project's, which a style's problems are named from.)"""
+    ready = [prepared(read_found(style, "CSL style"), display(style, root) if root else style.name)
+             for style in styles]
     if os.environ.get("IMPRINT_CITEPROC_DUMP"):
         _dump(records, styles, lang)
     if known:

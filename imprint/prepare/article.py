@@ -320,7 +320,8 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
     translated = translated_record(article, record, text("translation.title"), text("translation.subtitle"))
     try:
         first = start_references([record], [style], article.lang, file=article.file, deadline=setting.deadline,
-                                 quotes=str(t["quotes"]), cache=pandoc.cache_in(setting.root), known=known)
+                                 quotes=str(t["quotes"]), cache=pandoc.cache_in(setting.root), known=known,
+                                 root=setting.root)
     except StyleError as error:
         problems += _style_problems(article, error)
         return None
@@ -330,7 +331,7 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
         try:
             second = start_references([translated], [style], lang, file=article.file, deadline=setting.deadline,
                                       quotes=str(setting.other_words[lang]["quotes"]),
-                                      cache=pandoc.cache_in(setting.root), known=known)
+                                      cache=pandoc.cache_in(setting.root), known=known, root=setting.root)
         except StyleError as error:
             first.cancel()
             problems += _style_problems(article, error)
@@ -515,7 +516,8 @@ def issue_label(volume: str | None, issue: str | None, collection_number: str | 
 def _style_problems(article: Article, error: StyleError) -> list[Problem]:
     """A style problem, told where the article names the style."""
     file, line = article.locate("csl")
-    return [Problem(file, f"citation style '{article.csl}': {p.message}", line=line, field="csl", hint=p.hint)
+    return [p if p.line is not None else  # (one at its line in the style: told there, once for all its articles)
+            Problem(file, f"citation style '{article.csl}': {p.message}", line=line, field="csl", hint=p.hint)
             for p in error.problems]
 
 
