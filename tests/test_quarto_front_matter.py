@@ -970,3 +970,18 @@ def test_a_quarto_or_r_markdown_document_not_named_article_md_is_told(tmp_path):
     with pytest.raises(Exception) as raised:
         load(settings)
     assert "source/b/index.qmd is not read: rename it article.md" in str(raised.value.problems[0].hint)
+
+
+def test_a_chapter_without_a_title_is_titled_by_its_first_heading(tmp_path):
+    """A Quarto book's chapter has no front matter title: Quarto takes its first
+    heading. It was "missing required field 'title'", and once one was added the
+    title printed twice."""
+    loaded, article = load(project(tmp_path, "---\nlang: en\n---\n\n# Probability {.unnumbered}\n\nText.\n"))
+    assert loaded.ok("a") and article.title == "Probability"
+    assert "# Probability" not in article.body and article.body.count("\n") >= 3  # (its lines kept)
+    told, = [w for w in loaded.warnings if "first heading" in w.message]
+    assert (told.line, told.message) == (5, "no title is given: the first heading, 'Probability', is the title, as "
+                                            "Quarto takes a book chapter's")
+    # a heading with an id may be referred to: it stays, and the title is missing as before
+    loaded, _ = load(project(tmp_path / "b", "---\nlang: en\n---\n\n# Probability {#sec-prob}\n\nText.\n"))
+    assert any("missing required field 'title'" in p.message for p in loaded.problems)

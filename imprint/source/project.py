@@ -11,6 +11,7 @@ merged under the article's own front matter (source/quarto.py).
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from .readonly import ReadOnlyDict
@@ -135,6 +136,28 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
     return LoadResult(project, tuple(problems), frozenset(failed), targets, frozenset(kept - failed),
                       tuple(f.name for f in folders), tuple(dict.fromkeys(warnings)),
                       fails_all=bool(publication_problems) or issue_file_problems)
+
+
+# A text's first line, a level-1 heading without an id: `# Chapter title`.
+_FIRST_HEADING = re.compile(r"\A(?P<blank>(?:[ \t]*\n)*)# +(?P<title>[^\n{]*?[^\s#{])[ \t#]*(?:\{(?P<attributes>[^}\n]*)\})?"
+                            r"[ \t]*$", re.M)
+
+
+def _title_from_heading(located: Located, body: str, body_line: int, file: str, warnings: list[Problem]) -> str:
+    """A text without a title whose first line is a level-1 heading (a Quarto
+    book's chapter): that heading is its title, taken out of the text (it was
+    "missing required field 'title'", and given one, printed twice). A heading
+    with an id stays (something may refer to it)."""
+    found = _FIRST_HEADING.match(body)
+    if found is None or "#" in (found.group("attributes") or ""):
+        return body
+    line = body_line + found.group("blank").count("\n")
+    located.data["title"] = found.group("title").strip()
+    located.lines[("title",)] = line
+    warnings.append(Problem(file, f"no title is given: the first heading, '{located.data['title']}', is the "
+                                  "title, as Quarto takes a book chapter's", line=line,
+                            hint="give it as title: in the front matter to say so"))
+    return body[:found.end("blank")] + body[found.end():]
 
 
 def project_files(settings: Settings) -> tuple[Path, ...]:
@@ -326,6 +349,8 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
         problems += expander.problems
         warnings += expander.warnings
 
+    if "title" not in located.data and not (quarto and "title" in quarto.data):
+        body = _title_from_heading(located, body, body_line, file, warnings)
     # Each file checked on its own (a _quarto.yml's title makes the article's optional).
     schema_problems = []
     for front in filter(None, (quarto, located)):
