@@ -1028,6 +1028,14 @@ def test_a_pandoc_plot_figure_is_a_numbered_figure_of_its_code_not_run(folder):
         "1: nothing has the label 'fig:gone'"]
 
 
+def test_a_decorative_image_has_an_empty_alt_text_and_no_error(folder):
+    """An icon in a sentence, `![](icon.png)`, was refused for its missing alt text,
+    though an empty one is right for decoration: `{.decorative}` says so."""
+    html = both(read("Click ![](map.png){.decorative} to open.\n", folder=folder))[0]
+    assert '<img src="' in html and 'alt="" role="presentation" class="decorative"' in html
+    assert problems("Click ![](map.png) to open.\n", folder=folder) == ["1: the image 'map.png' has no alternative text"]
+
+
 def test_an_alt_text_taken_from_a_caption_has_its_cross_references_as_numbers(folder):
     """The alt text of an image whose caption refers to another figure read
     "like in @fig:one" in both editions (and the tagged PDF's /Alt)."""

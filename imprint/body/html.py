@@ -541,7 +541,8 @@ class Renderer:
         style = "".join(f"{k}: {v}; " for k, v in (("width", width), ("height", found.get("height"))) if v)
         title = found.get("title")
         alt = (" ".join(stringify(found["alt_from"]).split()) if found.get("alt_from") else "") or found.get("alt", "")
-        return (f'<img{_id(ident)} src="{attribute(src)}" alt="{attribute(alt)}"{_classes(classes)}'
+        role = ' role="presentation"' if "decorative" in classes else ""  # (read past by a screen reader)
+        return (f'<img{_id(ident)} src="{attribute(src)}" alt="{attribute(alt)}"{role}{_classes(classes)}'
                 + (f' style="{attribute(style.strip())}"' if style else "")
                 + (f' title="{attribute(title)}"' if title else "") + "/>")
 

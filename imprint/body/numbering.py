@@ -159,9 +159,13 @@ class Numbering:
         # (an alt text made of the caption or the description is their text once the cross-references
         # in them are numbers: html.py takes it then; "like @fig:one" was the alt text)
         alt_from = None if attr_value(image, "fig-alt") else caption if fallback_alt else description
-        if not alt.strip():
+        decorative = "decorative" in attr(image)[1]  # (an icon in a sentence: an empty alt text, said so)
+        if decorative:
+            alt, alt_from = "", None
+        elif not alt.strip():
             self.problem(line, f"the image '{src}' has no alternative text",
-                         hint='describe it for readers who cannot see it: ![Caption](file){fig-alt="..."}')
+                         hint='describe it for readers who cannot see it: ![Caption](file){fig-alt="..."}; an '
+                              'image that only decorates: ![](file){.decorative}')
         width, height = attr_value(image, "width"), attr_value(image, "height")
         if width and not WIDTH.match(width.strip()):
             self.problem(line, f"the width '{width}' is not a size", hint="write it as 60% (or 8cm, 300px)")
