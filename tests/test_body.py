@@ -297,6 +297,20 @@ def test_the_first_printbibliography_places_the_reference_list(folder):
     assert reading.body.references_position == 1 and "More." in text  # (the list after chapter one)
 
 
+def test_siunitx_units_with_per_and_powers_print_right(folder):
+    """Pandoc 3.9's siunitx reader printed \\SI{1.49}{\\per\\angstrom} as "1.49 Å" (the
+    ⁻¹ lost) and \\si{\\watt\\per\\meter\\cubed\\per\\kelvin} as "W m³ K⁻⁻¹", in a
+    physics thesis, without a word; the units are given to it as powers."""
+    reading = read("A zone of \\SI{1.49 x 1.41}{\\per\\angstrom}, \\si{\\watt\\per\\meter\\cubed\\per\\kelvin}, "
+                   "\\SI[round-precision=2]{3}{\\meter\\per\\second}, \\si{\\square\\meter}, \\si{\\kilo\\gram} "
+                   "and \\si{m.s^{-1}}.\n", folder=folder)
+    assert reading.warnings == ()
+    for html in both(reading):
+        text = html.replace("<sup>", "^").replace("</sup>", "").replace("\u2212", "-").replace("\xa0", " ")
+        assert "1.49 × 1.41 Å^-1," in text and "W m^-3 K^-1," in text and "3 m s^-1," in text
+        assert "m^2, kg and m s^-1." in text
+
+
 def test_journal_classes_text_macros_print_their_text():
     """JSS's and the R Journal's \\pkg{}, \\proglang{}, \\code{}, Copernicus' \\chem{}:
     Pandoc's LaTeX reader dropped them with their text (an empty list item, a heading "code")."""

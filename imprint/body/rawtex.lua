@@ -57,11 +57,106 @@ local CLASS_MACROS = table.concat({
   "\\newcommand{\\pdfLaTeX}{pdfLaTeX}", "\\newcommand{\\ConTeXt}{ConTeXt}",
 }, "")
 
+-- siunitx's units with \per, \squared, \cubed, \square, \cubic written as powers
+-- (\tothe{n}), which Pandoc 3.9's siunitx reader prints right: it dropped a
+-- leading \per's ⁻¹ ("1.49 Å" for \per\angstrom) and doubled the minus after a
+-- power ("W m³ K⁻⁻¹" for \watt\per\meter\cubed\per\kelvin). Units of any other
+-- shape (literal, "m.s^{-1}") are left as they are.
+local PREFIXES = {}
+for name in ("yocto zepto atto femto pico nano micro milli centi deci deca deka hecto kilo mega giga tera " ..
+             "peta exa zetta yotta"):gmatch("%a+") do
+  PREFIXES[name] = true
+end
+
+local function powers(units)
+  local out, per, before, prefix, last, pos = {}, false, nil, "", nil, 1
+  while pos <= #units do
+    local name, after = units:match("^\\(%a+)()", pos)
+    if name == nil then
+      if not units:sub(pos, pos):match("%s") then
+        return nil
+      end
+      pos = pos + 1
+    elseif name == "per" then
+      per, pos = true, after
+    elseif name == "square" or name == "cubic" then
+      before, pos = (name == "square" and 2 or 3), after
+    elseif name == "squared" or name == "cubed" then
+      if last == nil then
+        return nil
+      end
+      last.power, pos = last.power * (name == "squared" and 2 or 3), after
+    elseif name == "tothe" or name == "raiseto" then
+      local n, next_pos = units:match("^%s*{%s*(%-?%d+)%s*}()", after)
+      if n == nil or (name == "tothe" and last == nil) then
+        return nil
+      end
+      if name == "tothe" then
+        last.power = last.power * tonumber(n)
+      else
+        before = tonumber(n)
+      end
+      pos = next_pos
+    elseif PREFIXES[name] then
+      prefix, pos = prefix .. "\\" .. name, after
+    else
+      last = {text = prefix .. "\\" .. name, power = (before or 1) * (per and -1 or 1)}
+      out[#out + 1] = last
+      per, before, prefix, pos = false, nil, "", after
+    end
+  end
+  if per or before or prefix ~= "" then
+    return nil
+  end
+  local parts = {}
+  for _, unit in ipairs(out) do
+    parts[#parts + 1] = unit.text .. (unit.power ~= 1 and ("\\tothe{" .. unit.power .. "}") or "")
+  end
+  return table.concat(parts)
+end
+
+-- The commands whose n-th argument is a unit.
+local UNIT_ARGUMENT = {si = 1, unit = 1, SI = 2, qty = 2, SIlist = 2, qtylist = 2, SIproduct = 2, qtyproduct = 2,
+                       SIrange = 3, qtyrange = 3}
+
+local function units_as_powers(text)
+  if not (text:find("\\per", 1, true) or text:find("\\squared", 1, true) or text:find("\\cubed", 1, true)
+          or text:find("\\square", 1, true) or text:find("\\cubic", 1, true)) then
+    return text
+  end
+  local out, pos = {}, 1
+  while true do
+    local start, name, after = text:match("()\\(%a+)()", pos)
+    if start == nil then
+      break
+    end
+    local wanted = UNIT_ARGUMENT[name]
+    out[#out + 1] = text:sub(pos, after - 1)
+    pos = after
+    if wanted then
+      local options = text:match("^%s*%b[]", pos)
+      pos = pos + (options and #options or 0)
+      for index = 1, wanted do
+        local space, group = text:match("^(%s*)(%b{})", pos)
+        if group == nil then
+          break
+        end
+        local fixed = index == wanted and powers(group:sub(2, -2)) or nil
+        out[#out + 1] = (options or "") .. space .. (fixed and ("{" .. fixed .. "}") or group)
+        options = nil
+        pos = pos + #space + #group
+      end
+    end
+  end
+  out[#out + 1] = text:sub(pos)
+  return table.concat(out)
+end
+
 local function read_latex(text)
   if reads_files(text) then
     return false, nil
   end
-  return pcall(pandoc.read, CLASS_MACROS .. text, "latex")
+  return pcall(pandoc.read, CLASS_MACROS .. units_as_powers(text), "latex")
 end
 
 local TEXT = {
