@@ -149,7 +149,8 @@ def set_issue_metadata(book: epub.EpubBook, edition: IssueManuscript) -> None:
             book.add_metadata(None, "meta", str(c.collection_number),
                               {"refines": "#journal", "property": "group-position"})
         for issn in _issns(c.issn):
-            book.add_metadata(None, "meta", f"urn:issn:{issn}", {"refines": "#journal", "property": "dcterms:identifier"})
+            book.add_metadata(None, "meta", f"urn:issn:{issn}",
+                              {"refines": "#journal", "property": "dcterms:identifier"})
     _finish(book, accessibility(t), edition.generator)
 
 

@@ -150,7 +150,8 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
     # author of the book a chapter is in.
     book = record.get("type") == "book"
     for variable, tag in (("author", "AU"), ("editor", "A3" if book else "A2"),
-                          ("collection-editor", "A2" if book else "A3"), ("translator", "A4"), ("container-author", "C2")):
+                          ("collection-editor", "A2" if book else "A3"), ("translator", "A4"),
+                          ("container-author", "C2")):
         for name in record.get(variable, []):
             lines.append((tag, name.get("literal") or ", ".join(
                 p for p in (" ".join(x for x in (name.get("non-dropping-particle"), name.get("family")) if x),

@@ -139,8 +139,8 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
 
 
 # A text's first line, a level-1 heading without an id: `# Chapter title`.
-_FIRST_HEADING = re.compile(r"\A(?P<blank>(?:[ \t]*\n)*)# +(?P<title>[^\n{]*?[^\s#{])[ \t#]*(?:\{(?P<attributes>[^}\n]*)\})?"
-                            r"[ \t]*$", re.M)
+_FIRST_HEADING = re.compile(r"\A(?P<blank>(?:[ \t]*\n)*)# +(?P<title>[^\n{]*?[^\s#{])[ \t#]*"
+                            r"(?:\{(?P<attributes>[^}\n]*)\})?[ \t]*$", re.M)
 
 
 def _title_from_heading(located: Located, body: str, body_line: int, file: str, warnings: list[Problem]) -> str:

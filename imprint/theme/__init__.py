@@ -511,7 +511,8 @@ def _malformed_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> li
     quotes = words.get("quotes")
     if isinstance(quotes, str) and len(quotes) != 4:
         found.append(("quotes", f"'{quotes}' is {len(quotes)} marks, not four",
-                      "give the double opening and closing marks, then the single (inner) ones: «»„“ or “”‘’"))
+                      "give the double opening and closing marks, then the single (inner) ones: «»„“ "
+                      "or “”‘’"))
     for key in ("months", "months_no_day"):
         months = words.get(key)
         if (key in words or key == "months") and not (isinstance(months, list) and len(months) == 12

@@ -56,8 +56,9 @@ def issue_xmp(edition: "IssueManuscript") -> bytes:
     )
 
 
-def _description(titles: tuple[tuple[str, str], ...], doi: str | None, doi_url: str | None, lang: str, subjects: tuple[str, ...], date: str | None,
-                 publisher: str | None, rights: str | None, prism: dict[str, str | None]) -> bytes:
+def _description(titles: tuple[tuple[str, str], ...], doi: str | None, doi_url: str | None, lang: str,
+                 subjects: tuple[str, ...], date: str | None, publisher: str | None, rights: str | None,
+                 prism: dict[str, str | None]) -> bytes:
     description = etree.Element(f"{{{NS['rdf']}}}Description", nsmap=NS)
     description.set(f"{{{NS['rdf']}}}about", "")
 
