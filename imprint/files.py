@@ -208,6 +208,15 @@ def file_url(path: Path, roots: Sequence[Path]) -> str:
     return resolved.as_uri()
 
 
+def in_root(path: Path, roots: Sequence[Path]) -> Path | None:
+    """The file a URL's path names by its root (file_url's `/imprint-root-N/...`,
+    percent-escapes decoded), None for any other path."""
+    named = re.fullmatch(r"/imprint-root-(\d+)(/.*)?", str(path))
+    if named is None or int(named.group(1)) >= len(roots):
+        return None
+    return Path(roots[int(named.group(1))]) / (named.group(2) or "/").lstrip("/")
+
+
 def make_url_fetcher(*roots: Path):
     """A WeasyPrint URL fetcher confined to `roots` and to `data:` URIs.
 
@@ -233,9 +242,7 @@ def make_url_fetcher(*roots: Path):
             # loading urllib.request); decoding again would let double-encoded
             # traversal (%252e%252e) through.
             path = Path(unquote(urlsplit(url).path))
-            named = re.fullmatch(r"/imprint-root-(\d+)(/.*)?", str(path))
-            if named and int(named.group(1)) < len(roots):  # (file_url's)
-                path = roots[int(named.group(1))] / (named.group(2) or "/").lstrip("/")
+            path = in_root(path, roots) or path
             resolved = path.resolve()
             root = next((r for r in roots if resolved.is_relative_to(r.resolve())), roots[0])
             try:

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from ..errors import Problem, SourceError
@@ -116,23 +118,67 @@ def syntax(css: str, rules: list | None = None) -> list[tuple[int, str, str]]:
             elif item.type in ("qualified-rule", "at-rule") and item.content is not None and depth < 8:
                 declarations(item.content, depth + 1)
 
-    def read(items: list) -> None:
-        for rule in items:
-            content = getattr(rule, "content", None)
-            if rule.type == "error":
-                found.append((rule.source_line, f"CSS that cannot be read: {rule.message}",
-                              "check the rule's selector and its braces"))
-            elif content is not None and rule.type == "at-rule" and rule.lower_at_keyword in _GROUPS:
-                read(tinycss2.parse_rule_list(content, skip_comments=True, skip_whitespace=True))
-            elif content is not None:
-                declarations(content, 0)
-
-    read(parsed(css) if rules is None else rules)
+    for rule in style_rules(parsed(css) if rules is None else rules):
+        if rule.type == "error":
+            found.append((rule.source_line, f"CSS that cannot be read: {rule.message}",
+                          "check the rule's selector and its braces"))
+        else:
+            declarations(rule.content, 0)
     return found
 
 
 # At-rules that hold rules, not declarations.
 _GROUPS = frozenset({"media", "supports", "layer", "container", "document", "scope", "starting-style"})
+
+
+def style_rules(rules: list) -> Iterator:
+    """The rules that hold declarations (and the rules that cannot be read), those
+    inside @media and its kin too, in order (tinycss2's nodes)."""
+    import tinycss2
+
+    for rule in rules:
+        content = getattr(rule, "content", None)
+        if content is not None and rule.type == "at-rule" and rule.lower_at_keyword in _GROUPS:
+            yield from style_rules(tinycss2.parse_rule_list(content, skip_comments=True, skip_whitespace=True))
+        elif content is not None or rule.type == "error":
+            yield rule
+
+
+GENERIC_FAMILIES = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math",
+                              "emoji", "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded",
+                              "inherit", "initial", "unset", "revert"})
+
+
+@lru_cache(maxsize=32)
+def font_families(css: str) -> tuple[frozenset[str], tuple[tuple[int, str], ...]]:
+    """The font families a stylesheet gives (@font-face, in lower case) and those
+    it asks for first, each with its line (not a generic family such as serif).
+    Kept by the text: every article of an issue asks it of the same stylesheet."""
+    import tinycss2
+
+    given, asked = set(), []
+    for rule in style_rules(parsed(css)):
+        face = rule.type == "at-rule" and rule.lower_at_keyword == "font-face"
+        for item in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True):
+            if item.type == "declaration" and item.lower_name == "font-family" and (first := _first_family(item.value)):
+                if face:
+                    given.add(first.lower())
+                elif first.lower() not in GENERIC_FAMILIES:
+                    asked.append((item.source_line, first))
+    return frozenset(given), tuple(asked)
+
+
+def _first_family(tokens: list) -> str | None:
+    """The first family of a font-family value: a string, or its words."""
+    words: list[str] = []
+    for token in tokens:
+        if token.type == "string" and not words:
+            return token.value.strip()
+        if token.type == "ident":
+            words.append(token.value)
+        elif token.type == "literal" and token.value == ",":
+            break
+    return " ".join(words) or None
 
 
 def _braces(css: str) -> list[tuple[int, str, str]]:

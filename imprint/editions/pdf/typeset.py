@@ -12,12 +12,12 @@ import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pydyf
 
 from ...errors import Problem, SourceError, StyleError, warn
-from ...files import display, make_url_fetcher
+from ...files import display, in_root, make_url_fetcher
 from ..caches import build_cache
 from .metadata import Metadata
 from .job import Job, Result
@@ -134,8 +134,9 @@ def _ignored_css(heard: list[logging.LogRecord], job: Job) -> list[Problem]:
     read: list[Path] = []
     for record in heard:
         message = record.getMessage()
-        if (parsing := _PARSING.search(message)) is not None:
-            reading = _stylesheet_of(parsing.group("url"), job.roots)
+        if (parsing := _PARSING.search(message)) is not None:  # (None: a stylesheet in the page)
+            path = in_root(Path(unquote(urlsplit(parsing.group("url")).path)), [Path(r) for r in job.roots])
+            reading = path.resolve() if path is not None else None
             read += [reading] if reading is not None and reading not in read else []
         elif (ignored := _IGNORED.match(message)) and reading is not None and project is not None \
                 and reading.is_relative_to(project.resolve() / "styles"):
@@ -147,67 +148,27 @@ def _ignored_css(heard: list[logging.LogRecord], job: Job) -> list[Problem]:
     return problems + (_unknown_fonts(read, project) if project is not None else [])
 
 
-_GENERIC_FAMILIES = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math",
-                               "emoji", "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded",
-                               "inherit", "initial", "unset", "revert"})
-
-
 def _unknown_fonts(stylesheets: list[Path], project: Path) -> list[Problem]:
     """A font the project's print stylesheets ask for first that neither an
     @font-face gives nor the system has: the text was set in a fallback font of
     the machine's (DejaVu Sans for "Minion Pro"), in silence."""
-    import tinycss2
+    from ...theme.stylesheets import font_families
 
     given: set[str] = set()
     asked: list[tuple[Path, int, str]] = []
     for path in stylesheets:
         try:
-            rules = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8", errors="replace"), skip_comments=True,
-                                              skip_whitespace=True)
+            faces, first = font_families(path.read_text(encoding="utf-8", errors="replace"))
         except OSError:
             continue
-        mine = path.is_relative_to(project.resolve() / "styles")
-        for rule in _style_rules(rules):
-            face = rule.type == "at-rule" and rule.lower_at_keyword == "font-face"
-            for declaration in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True,
-                                                              skip_whitespace=True):
-                if declaration.type != "declaration" or declaration.lower_name != "font-family":
-                    continue
-                first = _first_family(declaration.value)
-                if face and first:
-                    given.add(first.lower())
-                elif mine and first and first.lower() not in _GENERIC_FAMILIES:
-                    asked.append((path, declaration.source_line, first))
-    missing = [(path, line, family) for path, line, family in asked
-               if family.lower() not in given and family.lower() not in _installed_families()]
+        given |= faces
+        if path.is_relative_to(project.resolve() / "styles"):
+            asked += [(path, line, family) for line, family in first]
     return [Problem(display(path, project), f"the font '{family}' is neither installed nor given by an "
                     "@font-face: the print edition sets the text in the machine's fallback font", line=line,
                     hint="install it, or give its files with @font-face { font-family: ...; src: url(../fonts/...) "
-                         "} (styles/fonts/)") for path, line, family in dict.fromkeys(missing)]
-
-
-def _style_rules(rules: list) -> Iterator:
-    """The rules of a stylesheet and of its @media blocks (tinycss2's nodes)."""
-    import tinycss2
-
-    for rule in rules:
-        if rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer") and rule.content:
-            yield from _style_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
-        elif rule.type in ("qualified-rule", "at-rule") and rule.content is not None:
-            yield rule
-
-
-def _first_family(tokens: list) -> str | None:
-    """The first family of a font-family value: a string, or its words."""
-    words: list[str] = []
-    for token in tokens:
-        if token.type == "string" and not words:
-            return token.value.strip()
-        if token.type == "ident":
-            words.append(token.value)
-        elif token.type == "literal" and token.value == ",":
-            break
-    return " ".join(words) or None
+                         "} (styles/fonts/)") for path, line, family in dict.fromkeys(asked)
+            if family.lower() not in given and family.lower() not in _installed_families()]
 
 
 @functools.cache
@@ -220,14 +181,6 @@ def _installed_families() -> frozenset[str]:
     except (OSError, subprocess.SubprocessError):
         return frozenset()
     return frozenset(name.strip().lower() for line in listed.splitlines() for name in line.split(","))
-
-
-def _stylesheet_of(url: str, roots: tuple[str, ...]) -> Path | None:
-    """The file of a stylesheet's URL (files.file_url's), None for one in the page."""
-    named = re.fullmatch(r"file:///imprint-root-(\d+)/(.*)", url)
-    if named is None or int(named.group(1)) >= len(roots):
-        return None
-    return (Path(roots[int(named.group(1))]) / unquote(named.group(2))).resolve()
 
 
 def _cut_running_heads(document, job: Job) -> list[Problem]:
