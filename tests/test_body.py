@@ -1709,6 +1709,46 @@ def test_latex_equation_labels_tags_and_references():
         (3, "the formula takes one number: its label 'eq:two' is left out (it has 'eq:one')")]
 
 
+ALIGN = ("Text.\n\n\\begin{align}\na &= b \\label{eq:one} \\\\\nc &= d \\\\\ne &= f \\label{eq:two} \\\\\n"
+         "g &= h \\tag{A}\n\\end{align}\n\n$$x$$ {#eq-x}\n\nSee \\eqref{eq:one}, \\ref{eq:two} and @eq-x.\n")
+
+
+def test_the_lines_of_an_align_are_numbered_each_by_its_own_label():
+    """LaTeX numbers an align's lines one by one: each line with a \\label (or a
+    \\tag) takes its number, beside it (the e-reader edition's: a column of the
+    formula's table; print: placed by the drawing, editions/pdf/formulas.py)."""
+    reading = read(ALIGN)
+    epub, printed = (str(reading.body.chapters[0].epub), str(reading.body.chapters[0].print))
+    assert re.findall(r'<mtext class="line-number"(?: id="([^"]*)")?>([^<]*)</mtext>', epub) == [
+        ("eq-one", "(1)"), ("eq-two", "(2)"), ("", "(A)")]
+    assert epub.count("<mtr>") == 4 and "\\label" not in epub and "\\tag" not in epub
+    assert re.findall(r'data-line="(\d)" style="top: [\d.]+%"(?: id="([^"]*)")?>([^<]*)<', printed) == [
+        ("0", "eq-one", "(1)"), ("2", "eq-two", "(2)"), ("3", "", "(A)")]
+    for html in (epub, printed):
+        assert ('See <a class="crossref" href="#eq-one">(1)</a>, <a class="crossref" href="#eq-two">2</a> and '
+                '<a class="crossref" href="#eq-x">Equation 3</a>') in html
+    assert reading.warnings == ()
+    # Two labels on a line: the first; a label of the whole formula: that one (each told, at its line).
+    reading = read(ALIGN.replace("\\tag{A}", "\\label{eq:three} \\label{eq:four}"))
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (7, "a line of the formula takes one number: its label 'eq:four' is left out (the line has 'eq:three')")]
+    reading = read("\\begin{align}\na \\label{eq:a} \\\\\nb \\label{eq:b}\n\\end{align} {#eq-ab}\n\nSee @eq-ab.\n")
+    assert 'id="eq-ab"' in str(reading.body.chapters[0].epub) and [(w.line, w.message) for w in reading.warnings] == [
+        (2, "the formula takes one number: its label 'eq:a' is left out (it has 'eq-ab')"),
+        (3, "the formula takes one number: its label 'eq:b' is left out (it has 'eq-ab')")]
+    # A line's label that another has is an error at its line.
+    assert problems(ALIGN.replace("eq:two", "eq:one"))[0] == (
+        "6: the label 'eq:one' is also given to another equation, figure, table or section")
+
+
+def test_an_align_texmath_cannot_read_takes_one_number():
+    reading = read("\\begin{align}\na \\label{eq:a} \\\\\n\\intertext{so}\nb \\label{eq:b}\n\\end{align}\n\n"
+                   "See \\eqref{eq:a}.\n")
+    assert 'id="eq-a"' in str(reading.body.chapters[0].epub) and "(1)" in str(reading.body.chapters[0].epub)
+    assert [w.message for w in reading.warnings if "number" in w.message] == [
+        "the formula takes one number: its label 'eq:b' is left out (it has 'eq:a')"]
+
+
 def test_raw_tex_is_told_at_its_own_line_not_a_formulas():
     reading = read("Math first: $1, \\dots, n$ here.\n\nMore text.\n\nProse (pages, \\dots\\vspace{1ex}).\n")
     assert [(w.line, w.message.split(" (")[0]) for w in reading.warnings] == [(5, "raw tex is left out")]

@@ -297,3 +297,25 @@ def test_an_inline_integral_is_set_at_the_texts_size_and_a_display_one_at_its_ow
     shown = formulas.draw(converted(r"\int_\Omega f \, d\Omega", "DisplayMath")["imprint"]["mathml"])
     assert inline.height + inline.depth <= 1.3 * (summed.height + summed.depth), (inline, summed)
     assert shown.height + shown.depth > 1.5 * (inline.height + inline.depth), (shown, inline)
+
+
+def test_the_numbers_of_an_aligns_lines_are_set_by_the_lines_baselines(tmp_path):
+    """Each number's middle NUMBER_MIDDLE em above its line's baseline, as a part
+    of the formula's line box (print.css places it there); the lines' baselines
+    are the drawing's, kept with it in the cache."""
+    from test_body import ALIGN, read
+
+    from imprint.editions.pdf.formulas import ASCENT, NUMBER_MIDDLE
+
+    html = str(read(ALIGN).body.chapters[0].print)
+    assert re.findall(r'data-line="\d" style="top: ([\d.]+)%"', html) == ["12.5", "62.5", "87.5"]  # (evenly)
+    printed = for_print(f"<html><head></head><body>{html}</body></html>", tmp_path)
+    line = float(re.search(r'class="formula display h([\d-]+)"', printed).group(1).replace("-", "."))
+    drawing = formulas.draw(re.search(r"<math.*?</math>", html, re.S).group(), tmp_path)
+    assert len(drawing.lines) == 4 and drawing.lines == tuple(sorted(drawing.lines))
+    expected = [f"{100 * (ASCENT + (line - 1) / 2 + drawing.lines[n] - NUMBER_MIDDLE) / line:.1f}" for n in (0, 2, 3)]
+    assert re.findall(r'data-line="\d" style="top: ([\d.]+)%" id="eq-one">\(1\)</span> <span class="equation-number" '
+                      r'data-line="\d" style="top: ([\d.]+)%" id="eq-two">\(2\)</span> <span class="equation-number" '
+                      r'data-line="\d" style="top: ([\d.]+)%">\(A\)</span>', printed) == [tuple(expected)]
+    formulas._write(tmp_path / "kept.json", drawing)
+    assert formulas._read(tmp_path / "kept.json") == drawing  # (kept in the cache with the lines)

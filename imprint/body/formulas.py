@@ -46,7 +46,7 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
-DRAWING = "8"  # the drawing code's version: a new one draws every formula again
+DRAWING = "9"  # the drawing code's version: a new one draws every formula again
 CONVERSION = "3"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
@@ -276,6 +276,7 @@ class Drawing:
     depth: float  # below the baseline, em
     notes: tuple[str, ...] = ()  # what ziamath said it could not draw
     picture: str = ""
+    lines: tuple[float, ...] = ()  # a table alone (an align): its lines' baselines, em below the formula's
 
     @property
     def key(self) -> str:
@@ -385,6 +386,7 @@ def _draw(mathml_text: str) -> Drawing:
             laid_out = ziamath.Math(etree.tostring(root, encoding="unicode"), size=SIZE)
             svg = laid_out.svgxml()
             depth = -laid_out.getyofst()
+            lines = _baselines(laid_out.node)
     except Exception as error:  # ziamath raises many kinds on what it cannot lay out
         raise Undrawable(f"{type(error).__name__}: {error}") from None
     finally:
@@ -404,8 +406,28 @@ def _draw(mathml_text: str) -> Drawing:
         picture = etree.fromstring(ElementTree.tostring(svg, encoding="unicode"))
         for name in ("width", "height"):
             del picture.attrib[name]
-        return Drawing(b"", *size, tuple(dict.fromkeys(said)), picture=etree.tostring(picture, encoding="unicode"))
-    return Drawing(glyph, *size, tuple(dict.fromkeys(said)))
+        return Drawing(b"", *size, tuple(dict.fromkeys(said)), picture=etree.tostring(picture, encoding="unicode"),
+                       lines=lines)
+    return Drawing(glyph, *size, tuple(dict.fromkeys(said)), lines=lines)
+
+
+def _baselines(node) -> tuple[float, ...]:
+    """The baselines of the lines of a formula that is a table alone (ziamath's
+    nodes: rows of one node each down to an Mtable, its cells placed row by row,
+    `nodexy` their origins, y down), in em below the formula's baseline."""
+    below = 0.0
+    while type(node).__name__ != "Mtable":
+        placed = [(kid, xy) for kid, xy in zip(node.nodes, node.nodexy) if kid.bbox.ymin <= kid.bbox.ymax]
+        if type(node).__name__ != "Mrow" or len(placed) != 1:
+            return ()
+        node, below = placed[0][0], below + placed[0][1][1]
+    baselines, at = [], 0
+    for row in node.element:
+        if len(row) == 0 or at >= len(node.nodexy):
+            return ()
+        baselines.append(round((below + node.nodexy[at][1]) / SIZE, 3))
+        at += len(row)
+    return tuple(baselines)
 
 
 def _glyph(svg: ElementTree.Element, placed: dict[ElementTree.Element, tuple]) -> bytes | None:
@@ -663,7 +685,7 @@ def _read(path: Path) -> Drawing | None:
     data = _load(path)
     try:
         return Drawing(base64.b64decode(data["glyph"]), data["width"], data["height"], data["depth"],
-                       tuple(data.get("notes", ())), data.get("picture", ""))
+                       tuple(data.get("notes", ())), data.get("picture", ""), tuple(data.get("lines", ())))
     except (ValueError, KeyError, TypeError):
         return None  # (not there, or unreadable: drawn again)
 
@@ -671,7 +693,7 @@ def _read(path: Path) -> Drawing | None:
 def _write(path: Path, drawing: Drawing) -> None:
     _store(path, {"glyph": base64.b64encode(drawing.glyph).decode("ascii"), "width": drawing.width,
                   "height": drawing.height, "depth": drawing.depth, "notes": list(drawing.notes),
-                  "picture": drawing.picture})
+                  "picture": drawing.picture, "lines": list(drawing.lines)})
 
 
 def _load(path: Path) -> object:
@@ -699,6 +721,48 @@ def _store(path: Path, data: object) -> None:
 def tex_box(tex: str) -> str:
     """A formula that cannot be shown otherwise: its TeX, as written."""
     return f'<code class="math-tex">{html.escape(tex, quote=False)}</code>'
+
+
+def table_rows(mathml: str) -> int | None:
+    """How many lines the formula's table has (an `align`'s), when the formula is
+    that table alone; None for another formula."""
+    table = _table(etree.fromstring(mathml)) if mathml else None
+    return None if table is None else len(_lines(table))
+
+
+def numbered_lines(mathml: str, numbers: list) -> str:
+    """The formula (a table alone: table_rows()) with a column more, each line's
+    number at its right, "(2)", the text of the id its label refers to (the
+    e-reader edition's: its reading system lays the lines out)."""
+    root = etree.fromstring(mathml)
+    for line, number in zip(_lines(_table(root)), numbers):
+        cell = etree.SubElement(line, f"{{{MATHML}}}mtd", columnalign="right",
+                                style="text-align: right; padding-left: 2em")
+        if number is not None:
+            etree.SubElement(cell, f"{{{MATHML}}}mtext", {"class": "line-number", **(
+                {"id": number[1]} if number[1] else {})}).text = f"({number[0]})"
+    return etree.tostring(root, encoding="unicode")
+
+
+def _table(root: etree._Element) -> etree._Element | None:
+    node = root
+    while True:
+        kids = [kid for kid in node if etree.QName(kid).localname not in ("annotation", "annotation-xml")]
+        if len(kids) != 1:
+            return None
+        node = kids[0]
+        if etree.QName(node).localname == "mtable":
+            return node
+        if etree.QName(node).localname not in ("semantics", "mrow", "mstyle"):
+            return None
+
+
+def _lines(table: etree._Element) -> list[etree._Element]:
+    """A table's lines, without the empty ones at its end (_rows())."""
+    lines = [row for row in table if etree.QName(row).localname in ("mtr", "mlabeledtr")]
+    while len(lines) > 1 and _empty(lines[-1]):
+        lines.pop()
+    return lines
 
 
 def cache_folder(root: Path) -> Path:

@@ -25,7 +25,7 @@ from ..theme.typography import nbsp
 from .ast import Node, attr, attr_value, note, stringify, whole_number
 from .chapters import EPUB, PRINT, REFERENCES
 from ..source.model import doi_url
-from .formulas import tex_box
+from .formulas import numbered_lines, tex_box
 from .quarto import unmark_cells
 
 # What XML cannot carry (C0 controls but tab and line ends, U+FFFE/FFFF, lone
@@ -506,6 +506,14 @@ class Renderer:
         if shown is None or self.dialect == PRINT and found.get("undrawable"):
             shown = tex_box(tex)
         number = f' <span class="equation-number">({escape(found["number"])})</span>' if found.get("number") else ""
+        if found.get("line_numbers"):  # (an align's lines, numbered: numbering.py)
+            lines = found["line_numbers"]
+            if self.dialect != PRINT and shown.startswith("<math"):
+                return f'<span class="math {shape}">{numbered_lines(shown, lines)}</span>'
+            # (print: placed by the lines' baselines once drawn, editions/pdf/formulas.py; until then, evenly)
+            number = "".join(f' <span class="equation-number" data-line="{index}" '
+                             f'style="top: {100 * (index + 0.5) / len(lines):.1f}%"{_id(line[1])}>'
+                             f'({escape(line[0])})</span>' for index, line in enumerate(lines) if line)
         if shape == "inline" and not found.get("id") and not number:
             return shown  # (an element less for each formula of a page: WeasyPrint lays out each)
         return f'<span class="math {shape}"{_id(found.get("id"))}>{shown}{number}</span>'

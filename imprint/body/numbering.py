@@ -18,6 +18,7 @@ from ..source.images import epub_name, load_image
 from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, kids, note, str_node, stringify,
                   walk, words, xml_id)
 from .ast import index as indexed
+from .formulas import table_rows
 from .links import closest_key
 from .quarto import cell_options, knitr_read, r_arguments, r_value
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
@@ -33,6 +34,8 @@ _BOOKDOWN_TEX_LABEL = re.compile(r"\(\\#([A-Za-z][\w:.-]*)\)")
 _BOOKDOWN_REFERENCE = re.compile(r"@ref\(([A-Za-z][\w:.-]*)\)")
 _TEX_TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
 _TEX_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
+# (amsmath's environments that number each line: `multline` numbers once, `aligned` not at all)
+_ROW_NUMBERED = re.compile(r"\s*\\begin\s*\{(?:align|alignat|flalign|eqnarray|gather)\*?\}(?:\{\d+\})?")
 # (after a word tied to it, `Fig~\ref{fig1}`, as PLOS's template writes it: printed before the number)
 _TEX_REFERENCE = re.compile(r"(?:([^\s\\{}~]+(?: [^\s\\{}~]+)?)~)?\\(eqref|ref|autoref|cref|Cref)\s*\{([^{}]+)\}")
 LATIN = "abcdefghijklmnopqrstuvwxyz"  # sub-figures' letters, where the language file gives none (subfigure_letters)
@@ -220,11 +223,17 @@ class Numbering:
             if rest and rest[0]["t"] == "Space":
                 rest = rest[1:]
             match = _EQUATION_LABEL.match(rest[0]["c"]) if rest and rest[0]["t"] == "Str" else None
+            if match is None and note(inline).get("rows"):  # (an align's lines, each numbered: tex_labels())
+                self._numbered_lines(inline, counts)
+                continue
+            if note(inline).get("rows"):  # (and a label of the whole formula, `{#eq-x}` after it)
+                annotate(inline, other_labels=[label for line in note(inline).pop("rows")
+                                               for label in (line["label"], *line["others"]) if label])
             tex = note(inline).get("tex_label")  # (LaTeX's \label{eq:x} in the formula: tex_labels())
             tag = note(inline).get("tag")  # (\tag{A1}: that number, not counted)
             for other in note(inline).get("other_labels", ()):  # (an aligned formula's further lines)
-                self.warn(self._label_line(other), f"the formula takes one number: "
-                          f"its label '{other}' is left out (it has '{tex}')",
+                self.warn(self._label_line(other), f"the formula takes one number: its label '{other}' is left "
+                          f"out (it has '{tex or dashed(match.group(1))}')",
                           hint="write each numbered line as a formula of its own ($$...$$), or refer to the first")
             if match is None and tex is None:
                 if tag:
@@ -248,6 +257,42 @@ class Numbering:
             self.found.labels[ident] = Label("eq", self.referred("eq", "equation", number), number,
                                              target=element_id)
             self.found.ids.add(element_id)
+
+    def _numbered_lines(self, formula: Node, counts: dict[str, int]) -> None:
+        """The lines of an `align` (`gather`, `eqnarray`...) with a `\\label` or a
+        `\\tag` of their own, each numbered, as LaTeX numbers them: the numbers
+        (with the labels' ids) kept as `line_numbers`, a line's place in the
+        formula's table, for html.py. The formula's MathML must have a line for each
+        of the TeX's; if not, it takes the first line's number."""
+        lines = note(formula).pop("rows")
+        if table_rows(note(formula).get("mathml", "")) != len(lines):
+            labels = [label for line in lines for label in (line["label"], *line["others"]) if label]
+            annotate(formula, tex_label=labels[0] if labels else None, other_labels=labels[1:],
+                     tag=next((line["tag"] for line in lines if line["tag"]), None))
+            return self._equations({"c": [formula]}, counts)
+        numbers: list[tuple[str, str | None] | None] = []
+        for line in lines:
+            label, tag = line["label"], line["tag"]
+            for other in line["others"]:
+                self.warn(self._label_line(other), f"a line of the formula takes one number: its label '{other}' "
+                          f"is left out (the line has '{label}')", hint="refer to the line by one label")
+            if label is None:
+                numbers.append((tag, None) if tag else None)
+                continue
+            element_id, line = xml_id(label), self._label_line(label)  # (each taken: the next is the next line's)
+            if label in self.found.labels or element_id in self.found.ids:
+                self.problem(line, f"the label '{label}' is also given to another equation, "
+                             "figure, table or section", hint="labels must be unique: choose another")
+                numbers.append(None)
+                continue
+            if tag is None:
+                counts["eq"] += 1
+            number = str(counts["eq"]) if tag is None else tag
+            self.found.labels[label] = Label("eq", self.referred("eq", "equation", number), number,
+                                             target=element_id)
+            self.found.ids.add(element_id)
+            numbers.append((number, element_id))
+        annotate(formula, line_numbers=numbers)
 
     def tex_labelled(self) -> None:
         """LaTeX's `\\label{fig:x}` in a figure's or a table's caption, or in a heading
@@ -626,16 +671,54 @@ def tex_labels(formulas: list[Node]) -> None:
         if node["c"][0]["t"] != "DisplayMath" or "\\" not in node["c"][1]:
             continue
         tex = node["c"][1]
+        lines = _tex_lines(tex)
+        marked = [(_TEX_LABEL.findall(line) + _BOOKDOWN_TEX_LABEL.findall(line), _TEX_TAG.search(line))
+                  for line in lines or ()]
+        if len(marked) > 1 and any(labels or tag for labels, tag in marked):
+            node["c"][1] = _unlabelled(tex)
+            annotate(node, rows=[{"label": labels[0] if labels else None, "others": labels[1:],
+                                  "tag": tag.group(1).strip() if tag else None} for labels, tag in marked])
+            continue
         labels = _TEX_LABEL.findall(tex) + _BOOKDOWN_TEX_LABEL.findall(tex)
         tag = _TEX_TAG.search(tex)
         if not labels and tag is None and not _TEX_NO_NUMBER.search(tex):
             continue
-        tex = _TEX_NO_NUMBER.sub("", _TEX_TAG.sub("", _BOOKDOWN_TEX_LABEL.sub("", _TEX_LABEL.sub("", tex))))
-        node["c"][1] = tex
+        node["c"][1] = _unlabelled(tex)
         if labels:
             annotate(node, tex_label=labels[0], other_labels=labels[1:])
         if tag is not None:
             annotate(node, tag=tag.group(1).strip())
+
+
+def _unlabelled(tex: str) -> str:
+    return _TEX_NO_NUMBER.sub("", _TEX_TAG.sub("", _BOOKDOWN_TEX_LABEL.sub("", _TEX_LABEL.sub("", tex))))
+
+
+def _tex_lines(tex: str) -> list[str] | None:
+    """The lines of a LaTeX environment that numbers each of its lines (amsmath's
+    `align`, `gather`...: ROW_NUMBERED), split at its own `\\\\` (not at a nested
+    environment's or a group's); None for another formula. A last line left
+    empty (a `\\\\` before `\\end`) is none, as texmath reads it."""
+    found = _ROW_NUMBERED.match(tex)
+    end = tex.rfind("\\end")
+    if found is None or end < found.end():
+        return None
+    text, lines, start, depth, nested, at = tex[found.end():end], [], 0, 0, 0, 0
+    while at < len(text):
+        if text[at] in "{}":
+            depth += 1 if text[at] == "{" else -1
+        elif text.startswith("\\\\", at) and depth == 0 and nested == 0:
+            lines.append(text[start:at])
+            start = at + 2
+            at += 1
+        elif text[at] == "\\":
+            nested += text.startswith("\\begin", at) - text.startswith("\\end", at)
+            at += 1  # (an escaped character: `\\{` opens no group)
+        at += 1
+    lines.append(text[start:])
+    if len(lines) > 1 and not _TEX_NO_NUMBER.sub("", lines[-1]).strip():
+        lines.pop()
+    return lines
 
 
 _KINDS = {"Figure": "figure", "Table": "table", "Header": "heading"}

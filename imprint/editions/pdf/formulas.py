@@ -40,8 +40,12 @@ from ...files import file_url
 
 FIRST = 0xE000  # the first character of the Private Use Area
 FAMILY = "imprint-formulas"
+NUMBER_MIDDLE = 0.35  # em above its baseline: the middle of a line number's box, in most text faces
 ASCENT, DESCENT = 0.8, 0.2  # the font's own line metrics, in em (the line-height below depends on them)
-_MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
+# (a formula, with the numbers of its lines after it: body/html.py)
+_MATH = re.compile(r'<math\b[^>]*>.*?</math>((?: <span class="equation-number" data-line="\d+" style="top: [\d.]+%"'
+                   r'[^>]*>[^<]*</span>)*)', re.S)
+_LINE_NUMBER = re.compile(r'(<span class="equation-number" data-line="(\d+)" style="top: )[\d.]+%')
 _TEXT_FORM = re.compile(r'<annotation encoding="text/plain">([^<]*)</annotation>')
 
 
@@ -55,15 +59,15 @@ def for_print(markup: str, cache: Path | None, roots: Sequence[Path] = ()) -> st
     drawings: list[Drawing] = []
 
     def printed(match: re.Match) -> str:
-        mathml = match.group()
+        mathml, numbers = match.group()[:match.start(1) - match.start()], match.group(1)
         display = 'display="block"' in mathml.split(">", 1)[0]
         tex = html.unescape(_attribute(mathml, "alttext"))
         try:
             drawing = draw(mathml, cache)
         except Undrawable:
-            return tex_box(tex)
+            return tex_box(tex) + numbers
         if drawing.picture or display and drawing.width > TOO_WIDE:
-            return _svg(drawing, tex, display)
+            return _svg(drawing, tex, display) + numbers
         if drawing.key not in glyphs:
             glyphs[drawing.key] = len(drawings)
             drawings.append(drawing)
@@ -76,9 +80,11 @@ def for_print(markup: str, cache: Path | None, roots: Sequence[Path] = ()) -> st
         _, low, _, high = drawing.bounds()
         line = f"{1 + 2 * max(high / UNITS_PER_EM - ASCENT, -low / UNITS_PER_EM - DESCENT, 0):.2f}"
         height = heights.setdefault(line, "h" + line.replace(".", "-"))
+        if numbers and len(drawing.lines) > max(int(at) for _, at in _LINE_NUMBER.findall(numbers)):
+            numbers = _placed(numbers, drawing, float(line))
         return (f'<span class="formula {"display" if display else "inline"} {height}" '
                 f'data-tex="{html.escape(tex)}" data-text="{html.escape(text)}">'
-                f'&#x{FIRST + glyphs[drawing.key]:X};</span>')
+                f'&#x{FIRST + glyphs[drawing.key]:X};</span>' + numbers)
 
     heights: dict[str, str] = {}  # line height (em) -> its class
     markup = _MATH.sub(printed, markup)
@@ -90,6 +96,19 @@ def for_print(markup: str, cache: Path | None, roots: Sequence[Path] = ()) -> st
                           for line in sorted(heights, key=float)) + '</style>')
         markup = markup.replace("</head>", face + "</head>", 1)
     return markup
+
+
+def _placed(numbers: str, drawing: Drawing, line: float) -> str:
+    """The numbers of a formula's lines (an align's), each with its middle a
+    little above its line's baseline (NUMBER_MIDDLE), as a part of the height of
+    the formula's line box (`line` em: the font's ascent and descent spread
+    evenly), which is the box the numbers are placed in (print.css)."""
+    baseline = ASCENT + (line - 1) / 2
+
+    def top(found: re.Match) -> str:
+        middle = baseline + drawing.lines[int(found.group(2))] - NUMBER_MIDDLE
+        return f"{found.group(1)}{100 * middle / line:.1f}%"
+    return _LINE_NUMBER.sub(top, numbers)
 
 
 def _attribute(mathml: str, name: str) -> str:
