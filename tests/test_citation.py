@@ -109,6 +109,46 @@ def test_bibtex_and_ris_carry_every_field_they_have_a_place_for():
         {"id": "x", "type": "book", "title": "Approx ~5 and x^2"})
 
 
+def test_records_put_each_field_where_zoteros_import_reads_it():
+    """Found by reading the records with Zotero's own import translators (QA 19):
+    a conference paper's T2 is the conference's name and C3 the proceedings'
+    (the proceedings were imported as the conference); a report's number is its
+    SN (M1 was "Extra", and a journal's ISSN the report's number); what HTML reads
+    as a tag was dropped ("n<k and the <canvas> element": "n element"); "van der
+    Berg" in the BibTeX was cited back as "Berg, J. van der"."""
+    paper = {"id": "p", "type": "paper-conference", "title": "Nets for n<k & the <canvas> element",
+             "container-title": "Proceedings of ICML", "event-title": "ICML", "event-place": "Baltimore",
+             "abstract": "Where n<k holds.", "author": [{"given": "Jan", "non-dropping-particle": "van der",
+                                                          "family": "Berg"}]}
+    ris, bib = to_ris(paper, ("x<y", "AT&T")), to_bibtex(paper)
+    for line in ("T2  - ICML", "C3  - Proceedings of ICML", "CY  - Baltimore", "KW  - x&lt;y", "KW  - AT&T",
+                 "TI  - Nets for n&lt;k & the &lt;canvas> element", "AB  - Where n<k holds.", "AU  - van der Berg, Jan"):
+        assert line + "\r\n" in ris, line
+    for field in ("booktitle = {Proceedings of ICML}", "eventtitle = {ICML}", "venue = {Baltimore}",
+                  "author = {van der Berg, Jan}", "options = {useprefix=true}"):
+        assert field in bib, field
+    assert "&amp;amp;" in to_ris({"id": "e", "type": "book", "title": "Writing &amp; in HTML"})
+    report = to_ris({"id": "r", "type": "report", "title": "T", "number": "WHO/HSE/2023.1", "ISSN": "2411-197X"})
+    assert "SN  - WHO/HSE/2023.1\r\n" in report and "M1" not in report and "2411-197X" not in report
+    assert "options" not in to_bibtex({"id": "b", "type": "book", "author": [{"family": "Berg", "given": "J."}]})
+
+
+def test_an_accented_dotless_i_of_bibtex_is_one_letter(tmp_path):
+    """`{\\'\\i}` (BibTeX's í, as Google Scholar writes it): Pandoc reads a dotless ı and
+    a combining accent, "Garcı́a", which a reader neither finds nor copies as "García"."""
+    source = tmp_path / "source" / "b"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
+    (source / "refs.bib").write_text("@book{k, author={Garc{\\'\\i}a M{\\'a}rquez, Gabriel and Dvo{\\v{r}}{\\'a}k, "
+                                     "Anton{\\'\\i}n}, title={Cien a{\\~n}os}, year={1967}}\n", encoding="utf-8")
+    (source / "article.md").write_text("---\ntitle: B\nauthor:\n  - name: Ann Smith\nbibliography: refs.bib\n"
+                                       "csl: apa\n---\n\nText [@k].\n", encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("epub",))).ok
+    with zipfile.ZipFile(tmp_path / "dist" / "b" / "b.epub") as epub:
+        listed = re.sub(r"<[^>]+>", "", epub.read("EPUB/references.xhtml").decode())
+    assert "García Márquez, G., &amp; Dvořák, A. (1967)" in listed and "ı" not in listed
+
+
 def test_quartos_names_of_citation_variables_are_csls_in_the_record(tmp_path):
     """Quarto's citation schema spells some variables otherwise than CSL: copied as
     written, the CSL-JSON failed CSL's schema and no CSL processor read them (the

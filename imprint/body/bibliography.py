@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -318,7 +319,7 @@ def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, de
                                what=f"the bibliography {file}", file=file, deadline=deadline, cache=cache)
     except pandoc.PandocFailed as error:
         raise _Unreadable(error.first_line) from None
-    records = json.loads(output)
+    records = json.loads(_dotted(output.decode("utf-8")))
     for record in records:
         if str(record.get("id")) in told:
             record.pop("language", None)
@@ -326,6 +327,17 @@ def _pandoc_records(shared: str, entries: list[_Entry], kind: str, file: str, de
         _keep_protected(records, text, kind, file, deadline, cache)
     _math_as_text(records, file, deadline, cache)
     return records
+
+
+def _dotted(text: str) -> str:
+    """BibTeX's accented i and j, `{\\'\\i}`, as one letter, "í" (Pandoc reads them as a
+    dotless ı and a combining accent, "Garcı́a", which no one searches, copies or
+    sorts as "García"); a dotless ı takes no accent in any language."""
+    return _DOTLESS_ACCENTED.sub(lambda found: unicodedata.normalize(
+        "NFC", {"ı": "i", "ȷ": "j"}[found.group(1)] + found.group(2)), text)
+
+
+_DOTLESS_ACCENTED = re.compile("([ıȷ])([\u0300-\u036f]+)")
 
 
 def _keep_protected(records: list[dict], text: str, kind: str, file: str, deadline: float,

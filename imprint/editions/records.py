@@ -17,6 +17,7 @@ from . import DEFAULT, EDITIONS
 from ..prepare.article import Manuscript, metadata_text
 from ..source.record import full_title
 from ..source.model import csl_variables
+from ..source.schema import CSL_NAME_VARIABLES
 from ..theme import Theme
 
 # CSL item types to BibTeX entry types and RIS reference types.
@@ -102,6 +103,8 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     add("shorttitle", record.get("title-short"))
     kind = BIBTEX_TYPES.get(record.get("type", ""), "misc")
     add("journal" if kind == "article" else "booktitle", record.get("container-title"))
+    add("eventtitle", record.get("event-title"))  # (a conference: Zotero's BibTeX import reads its name here)
+    add("venue", record.get("event-place"))
     add("shortjournal" if kind == "article" else None, record.get("container-title-short"))
     add("origtitle", record.get("original-title"))
     date = (record.get("issued") or {}).get("date-parts", [[]])[0]
@@ -134,6 +137,11 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     add("keywords", record.get("keyword"))
     add("abstract", record.get("abstract"))
     add("note", record.get("note"))
+    # ("van der Berg": a particle that stays before the family name, as the record
+    # says, where biblatex, Pandoc and Zotero read it so; by default BibTeX drops it)
+    if any("non-dropping-particle" in name for variable in ("author", *CSL_NAME_VARIABLES)
+           for name in record.get(variable, ())):
+        add("options", "useprefix=true")
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{record['id']},\n{body}\n}}\n"
 
@@ -142,8 +150,8 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
            translated_title: str | None = None) -> str:
     """The record in RIS. `keywords` one by one (the record joins them with commas,
     and a keyword may contain one); `pdf`: the PDF's URL (L1, an attachment);
-    `translated_title`: the title in the article's second language (TT, which
-    Zotero keeps as the item's translated title)."""
+    `translated_title`: the title in the article's second language (TT: EndNote's
+    translated title; Zotero's RIS import has no field for it and leaves it out)."""
     lines: list[tuple[str, Any]] = [("TY", RIS_TYPES.get(record.get("type", ""), "GEN"))]
     # The names by the tags Zotero's RIS import reads them under: a book's editors are
     # A3 and its series' A2, a chapter's the other way round; A4 translators, C2 the
@@ -162,7 +170,11 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
     # The journal: T2 (Zotero's RIS import: publicationTitle), and JO, the periodical's
     # name where EndNote, Mendeley and rispy ("journal_name") look for it (a book's
     # title, a chapter's T2, has none).
-    lines.append(("T2", record.get("container-title")))
+    # (a conference paper's: the conference's name, and the proceedings in C3, as
+    # Zotero's RIS import reads them; its place CY)
+    conference = record.get("type") == "paper-conference"
+    lines.append(("T2", record.get("event-title") if conference else record.get("container-title")))
+    lines.append(("C3", record.get("container-title") if conference else None))
     lines.append(("JO", record.get("container-title") if str(record.get("type", "")).startswith("article") else None))
     lines.append(("J2", record.get("container-title-short")))
     lines.append(("T3", record.get("collection-title")))
@@ -172,7 +184,8 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
         lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date))))
     lines.append(("VL", record.get("volume")))
     lines.append(("IS", record.get("issue")))
-    lines.append(("M1", record.get("number")))  # (an article's or a report's number)
+    report = record.get("type") == "report"
+    lines.append(("M1", None if report else record.get("number")))  # (an article's number; a report's is SN)
     lines.append(("ET", record.get("edition")))
     lines.append(("M3", record.get("genre")))
     pages = re.split(r"\s*[-\u2013]\s*", str(record.get("page", ""))) if record.get("page") else []
@@ -181,9 +194,9 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
         if len(pages) > 1:
             lines.append(("EP", pages[-1]))
     lines.append(("PB", record.get("publisher")))
-    lines.append(("CY", record.get("publisher-place")))
-    lines.append(("SN", record.get("ISBN") if record.get("type") in BOOKS and record.get("ISBN")
-                   else record.get("ISSN") or record.get("ISBN")))
+    lines.append(("CY", record.get("publisher-place") or (record.get("event-place") if conference else None)))
+    lines.append(("SN", record.get("number") if report else record.get("ISBN")
+                  if record.get("type") in BOOKS and record.get("ISBN") else record.get("ISSN") or record.get("ISBN")))
     lines.append(("AV", record.get("archive_location")))
     lines.append(("DO", record.get("DOI")))
     lines.append(("UR", record.get("URL")))
@@ -195,11 +208,19 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
     lines.append(("N1", record.get("note")))
     lines.append(("ER", ""))
     # RIS: a two-letter tag, two spaces, a hyphen, a space; CRLF line ends.
-    return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines if value not in (None, "") or tag == "ER")
+    return "".join(f"{tag}  - {_one_line(value, html=tag != 'AB')}\r\n"
+                   for tag, value in lines if value not in (None, "") or tag == "ER")
 
 
-def _one_line(value: Any) -> str:
-    return " ".join(str(value).split())
+# What HTML would read as a tag or a character reference: Zotero's RIS import reads
+# every value but an abstract as HTML (RIS.js: unescapeHTML), so that "n<k and the
+# <canvas> element" would be "n element"; written as references, which it reads back.
+_LIKE_HTML = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?\w+;)")
+
+
+def _one_line(value: Any, html: bool = False) -> str:
+    text = " ".join(str(value).split())
+    return _LIKE_HTML.sub(lambda found: "&lt;" if found.group() == "<" else "&amp;", text) if html else text
 
 
 def _bibtex_name(name: Mapping[str, str]) -> str:
