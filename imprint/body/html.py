@@ -362,7 +362,10 @@ class Renderer:
             cells = []
             column = 0
             for index, (cell_attr, align, rowspan, colspan, blocks) in enumerate(row[1]):
-                name = "th" if tag == "th" or index < row_heads else "td"
+                content = self.blocks(blocks)
+                # (a header cell with nothing in it, a table's corner, heads nothing: DAISY Ace's
+                # empty-table-header)
+                name = "th" if (tag == "th" or index < row_heads) and content.strip() else "td"
                 where = _ALIGN.get(align["t"]) or (aligns[column] if column < len(aligns) else None)
                 attrs = f' class="align-{where}"' if where else ""
                 if rowspan != 1:
@@ -371,7 +374,7 @@ class Renderer:
                     attrs += f' colspan="{colspan}"'
                 if name == "th" and tag != "th":
                     attrs += ' scope="row"'
-                cells.append(f"<{name}{attrs}>{self.blocks(blocks)}</{name}>")
+                cells.append(f"<{name}{attrs}>{content}</{name}>")
                 column += colspan
             out.append(f"<tr>{''.join(cells)}</tr>\n")
         return "".join(out)
