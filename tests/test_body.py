@@ -1741,6 +1741,18 @@ def test_the_lines_of_an_align_are_numbered_each_by_its_own_label():
         "6: the label 'eq:one' is also given to another equation, figure, table or section")
 
 
+def test_an_equations_label_on_the_next_line_and_pandoc_eqnos_unlabelled_number():
+    """pandoc-crossref takes a label on the line after the formula (a line break is
+    a space to it); pandoc-eqnos's `{#eq:}` numbers a formula with no label (QA 18:
+    "{#eq:}" was printed, and the label on the next line was text, its references errors)."""
+    reading = read("$$a = b$$\n{#eq:one}\n\nBy @eq:one.\n\n$$c = d$$ {#eq:}\n\n$$e$$ {#eq:two}\n\nAnd @eq:two.\n")
+    html = str(reading.body.chapters[0].epub)
+    assert re.findall(r'<span class="math display"(?: id="([^"]*)")?>.*?<span class="equation-number">([^<]*)<',
+                      html, re.S) == [("eq-one", "(1)"), ("", "(2)"), ("eq-two", "(3)")]
+    assert "{#" not in html and reading.warnings == ()
+    assert 'And <a class="crossref" href="#eq-two">Equation 3</a>' in html
+
+
 def test_an_align_texmath_cannot_read_takes_one_number():
     reading = read("\\begin{align}\na \\label{eq:a} \\\\\n\\intertext{so}\nb \\label{eq:b}\n\\end{align}\n\n"
                    "See \\eqref{eq:a}.\n")

@@ -402,11 +402,14 @@ figPrefix: ""
 eqnPrefix: [ур., ур.]
 figureTitle: Рисунок
 autoSectionLabels: true
+lstPrefix:
 ---
-""", files={"a/pandoc-crossref.yaml": "figPrefix: fig.\ntblPrefix: \"\"\ntitleDelim: \":\"\n"}))
+""", files={"a/pandoc-crossref.yaml": "figPrefix: fig.\ntblPrefix: \"\"\ntitleDelim: \":\"\nsecPrefix:\n"}))
     assert loaded.problems == ()
+    # (a setting with no value is "", as Pandoc reads it: no word, QA 18's «(формула (1))» for «([@eq:x])»)
     assert dict(article.crossref_prefixes) == {"fig": "", "eq": "ур.", "tbl": "", "fig-title": "Рисунок",
-                                               "title-delim": ":", "auto-section-labels": "true"}
+                                               "title-delim": ":", "auto-section-labels": "true", "lst": "",
+                                               "sec": ""}
     assert not [w for w in messages(loaded.warnings) if "ignored the fields" in w]
 
 

@@ -25,7 +25,8 @@ from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
 # The sizes Pandoc reads (its ImageSize.lengthToDim): a bare number is pixels, `inch` is `in`.
 WIDTH = re.compile(r"^\d*\.?\d+(%|px|mm|cm|inch|in|pt|pc|em)?$")
-_EQUATION_LABEL = re.compile(r"^\{#(eq[-:][\w:.-]+)\}$")  # (eq:x is pandoc-crossref's)
+# (eq:x is pandoc-crossref's; eq: alone pandoc-eqnos's, numbered with no label to refer to it by)
+_EQUATION_LABEL = re.compile(r"^\{#(eq[-:][\w:.-]+|eq:)\}$")
 _TEX_LABEL = re.compile(r"\\label\s*\{([^{}]+)\}")
 # bookdown's labels and references (R Markdown): `(\#fig:x)` at a caption's start, `(\#eq:x)` in a
 # formula (Pandoc reads the first as the text "(#fig:x)"), `\@ref(fig:x)` (the text "@ref(fig:x)").
@@ -220,7 +221,7 @@ class Numbering:
             if inline["t"] != "Math" or inline["c"][0]["t"] != "DisplayMath":
                 continue
             rest = inlines[index + 1:index + 3]
-            if rest and rest[0]["t"] == "Space":
+            if rest and rest[0]["t"] in ("Space", "SoftBreak"):  # (the label on the next line: pandoc-crossref's)
                 rest = rest[1:]
             match = _EQUATION_LABEL.match(rest[0]["c"]) if rest and rest[0]["t"] == "Str" else None
             if match is None and note(inline).get("rows"):  # (an align's lines, each numbered: tex_labels())
@@ -246,6 +247,10 @@ class Numbering:
                 ident = element_id = dashed(match.group(1))
                 line = self.source.take("{#" + match.group(1) + "}")
                 del inlines[index + 1:inlines.index(rest[0]) + 1]
+                if ident == "eq-":  # (pandoc-eqnos's `{#eq:}`: a number, nothing to refer to it by)
+                    counts["eq"] += 1
+                    annotate(inline, number=str(counts["eq"]))
+                    continue
             if ident in self.found.labels or element_id in self.found.ids:
                 self.problem(line, f"the label '{ident}' is also given to another equation, figure, table or "
                              "section", hint="labels must be unique: choose another")

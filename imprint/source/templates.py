@@ -74,8 +74,8 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
         return []
     for key in [k for k in PLACEHOLDERS if isinstance(data.get(k), str) and not data[k].strip()]:
         del data[key]
-    for key in [k for k, v in data.items() if v is None]:  # (`keywords:` with nothing: absent, as Pandoc reads it)
-        del data[key]
+    for key in [k for k, v in data.items() if v is None and PANDOC_CROSSREF.get(k) in (None, AUTO_SECTION_LABELS)]:
+        del data[key]  # (`keywords:` with nothing: absent, as Pandoc reads it; `figPrefix:` is a setting)
     _pandoc_crossref(located, data, crossref_file or {})
     _template_values(located, data)
     _scholarly_metadata(located, data)
@@ -163,6 +163,8 @@ def _pandoc_crossref(located: Located, data: dict, from_file: dict) -> None:
     for source in (data, from_file if isinstance(from_file, dict) else {}):
         for key, quarto in PANDOC_CROSSREF.items():
             value = source.get(key)
+            if value is None and key in source and quarto != AUTO_SECTION_LABELS:
+                value = ""  # (`eqnPrefix:`, no value: Pandoc reads "", and pandoc-crossref prints no word)
             if isinstance(value, list):
                 value = value[0] if value else ""
             if value is None or isinstance(value, (dict, list)) or quarto in (data.get("crossref") or {}):
