@@ -706,6 +706,15 @@ def test_plain_tex_fractions_are_read_as_latex_s(tmp_path):
     assert "<mfrac>" in html and 'alttext="{dx\\over {dt}} = {n \\choose k}"' in html
 
 
+def test_plain_tex_row_ends_are_read_as_latex_s(tmp_path):
+    """`\\cr` in an array (JOSS's paper template): texmath does not read it, and the
+    formula was shown as its TeX (QA 18)."""
+    reading = read("$$\\Theta(x) = \\left\\{\\begin{array}{l}\n0\\textrm{ if } x < 0\\cr\n1\\textrm{ else}\n"
+                   "\\end{array}\\right.$$\n", folder=tmp_path)
+    html = both(reading)[0]
+    assert reading.warnings == () and html.count("<mtr>") == 2 and "x &lt; 0\\cr 1" in html  # (the alttext as written)
+
+
 def test_mathtools_bracket_options_are_not_read_as_text(tmp_path):
     """`\\overbracket[0.65pt][-1]{X}` (a statistics course's bar): texmath read the
     options as text, a bracket over "[" then "0.65pt][−1]X", with no warning."""

@@ -47,7 +47,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "9"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "3"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
+CONVERSION = "4"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -146,11 +146,14 @@ def _document(blocks: list[Node]) -> bytes:
 def for_texmath(tex: str) -> str:
     """A formula as texmath reads it right: plain TeX's `{a \\over b}` as `\\frac`
     (without_over()), and mathtools' `\\overbracket[0.65pt][-1]{X}` without the
-    options (thickness, gap) texmath read as text: "[0.65pt][−1]X" under a bracket."""
-    return _BRACKET_OPTIONS.sub(r"\1", without_over(tex))
+    options (thickness, gap) texmath read as text: "[0.65pt][−1]X" under a bracket;
+    plain TeX's `\\cr` as LaTeX's `\\\\` (a row's end: JOSS's template writes it in
+    an array), which texmath does not read (the formula was shown as its TeX)."""
+    return _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(r"\1", without_over(tex)))
 
 
 _BRACKET_OPTIONS = re.compile(r"(\\(?:over|under)bracket)\s*(?:\[[^\[\]{}]*\]\s*){1,2}(?=\{)")
+_CR = re.compile(r"(?<!\\)\\cr(?![A-Za-z])")
 
 
 def without_over(tex: str) -> str:
