@@ -351,6 +351,10 @@ abstarct: An abstract.
     ("url", ["rtl"], None),
     ("categories", ["category"], None),
     ("my-setting", ["setting"], None),
+    ("kosubtitle", ["subtitle"], None),  # (a template's scheme, not a typo: QA 18's Korean thesis)
+    ("koauthor", ["author"], None),
+    ("subtitleen", ["subtitle"], None),
+    ("authorss", ["authors"], "authors"),
 ])
 def test_what_counts_as_a_typing_mistake(key, known, found):
     assert closest_field(key, known) == found

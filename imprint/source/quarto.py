@@ -176,10 +176,13 @@ def _branch(schema: dict, kind: str) -> dict | None:
 def closest_field(key: str, known: Any) -> str | None:
     """The known field `key` is a typing mistake of: within one letter (names of
     up to five letters) or two (longer names), a transposition counting as one;
-    the nearest, then the first in the schema's order."""
+    the nearest, then the first in the schema's order. A name with two letters or
+    more before or after a known one is none (a template's own scheme: `koauthor`,
+    `kosubtitle` beside `kotitle`)."""
     best, best_distance = None, 3
     for name in known:
-        if abs(len(name) - len(key)) > 2:
+        if abs(len(name) - len(key)) > 2 or len(key) >= len(name) + 2 and name.lower() in (
+                key.lower()[-len(name):], key.lower()[:len(name)]):
             continue
         allowed = 1 if min(len(name), len(key)) <= 5 else 2
         distance = _distance(key.lower(), name.lower())
