@@ -1775,6 +1775,21 @@ def test_raw_tex_is_told_at_its_own_line_not_a_formulas():
     assert [(w.line, w.message.split(" (")[0]) for w in reading.warnings] == [(5, "raw tex is left out")]
 
 
+def test_pandoc_crossrefs_sub_figures_in_an_html_div_are_a_figure(folder):
+    """pandoc-crossref's manual writes sub-figures as `<div id="fig:x">` (Pandoc reads
+    it as a div): it was printed as text, its images lost, its references errors
+    (QA 18). Other HTML stays text, as before."""
+    reading = read('<div id="fig:both">\n![One](map.png){#fig:one}\n\n![Two](map.png)\n\nBoth of them\n</div>\n\n'
+                   '```markdown\n<div id="fig:code">\n</div>\n```\n\n<div class="box">\nText\n</div>\n\n'
+                   "See @fig:both and @fig:one.\n", folder=folder)
+    html = str(reading.body.chapters[0].epub)
+    assert '<figure class="figure" id="fig-both"><figure class="figure" id="fig-one">' in html
+    assert "Both of them</figcaption></figure>" in html and "&quot;fig:code&quot;" in html  # (code stays code)
+    assert 'See <a class="crossref" href="#fig-both">Figure 1</a> and <a class="crossref" href="#fig-one">Figure 1(a)' in html
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
+        (14, "raw HTML is printed as text, not passed through")]
+
+
 def test_a_figure_div_of_a_caption_alone_says_so():
     assert problems("::: {#fig-video}\n\nA video figure\n:::\n\nSee @fig-video.\n")[0] == (
         "1: the Quarto figure div '{#fig-video}' holds only its caption: nothing to show above it")

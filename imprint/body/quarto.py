@@ -213,6 +213,37 @@ def text_references(text: str, file: str, first_line: int) -> tuple[str, list[Pr
     return "\n".join(lines), problems
 
 
+def figure_divs(text: str) -> str:
+    """pandoc-crossref's sub-figures, `<div id="fig:x">` on a line of its own, the
+    images and the caption, and `</div>` on its own (its manual's "Subfigures";
+    Pandoc reads such a div as a Div, its native_divs, which Imprint leaves off:
+    other HTML is printed as text), written as the fenced div it is, `::: {#fig:x}`,
+    line for line."""
+    if "<div" not in text:
+        return text
+    lines = text.split("\n")
+    opened: list[int | None] = []  # (the line of each div open: a figure's, or None for another)
+    for index, line, where, _ in _fenced(lines):
+        figure = _FIGURE_DIV.match(line) if where == "text" else None
+        if figure is not None:
+            opened.append(index)
+        elif where == "text" and _DIV_OPENS.match(line):
+            opened.append(None)
+        elif where == "text" and _DIV_CLOSES.match(line) and opened:
+            start = opened.pop()
+            if start is not None:
+                found = _FIGURE_DIV.match(lines[start])
+                classes = "".join(f" .{name}" for name in found.group(3).split()) if found.group(3) else ""
+                lines[start] = f"{found.group(1)}::: {{#{found.group(2)}{classes}}}"
+                lines[index] = f"{found.group(1)}:::"
+    return "\n".join(lines)
+
+
+_FIGURE_DIV = re.compile(r"""^( {0,3})<div\s+id=["'](fig:[^"'\s]+)["'](?:\s+class=["']([\w\s-]*)["'])?\s*>\s*$""")
+_DIV_OPENS = re.compile(r"^\s*<div\b(?!.*</div>)", re.I)
+_DIV_CLOSES = re.compile(r"^\s*</div>\s*$", re.I)
+
+
 def code_out_of_math(text: str) -> str:
     """Inline R code written inside a formula, `$d = `r x$d`$` (knitr puts its
     value there before Pandoc reads it; Imprint does not run it), taken out of

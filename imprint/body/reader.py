@@ -29,7 +29,7 @@ from .html import Renderer, linkable, raw_html
 from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref
 from .locate import Source, tex_citations, without_formulas
 from .numbering import span_label, tex_labels
-from .quarto import code_out_of_math, mark_cells, read_texts, text_references, written_texts
+from .quarto import code_out_of_math, figure_divs, mark_cells, read_texts, text_references, written_texts
 from .structure import Analysis, Context, _outline, analyse
 from ..source.shortcodes import fenced_lines
 
@@ -95,7 +95,7 @@ def start_body(setting: Setting) -> "BodyReading":
     """The body's reading started: checked (guard.py), its bibliography read, Pandoc
     running. What can be done meanwhile (the Markdown fields, the "For citation"
     line) is done before BodyReading.result() waits for it."""
-    text, said = text_references(code_out_of_math(setting.body), setting.file, setting.body_line)
+    text, said = text_references(figure_divs(code_out_of_math(setting.body)), setting.file, setting.body_line)
     written, text = text, mark_cells(text, setting.body_line, setting.cell_defaults)  # (line for line)
     with stage("checking its text before Pandoc reads it"):
         problems: list[Problem] = guard.check(text, setting.file, setting.body_line) + _guard_fields(
