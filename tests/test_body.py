@@ -1770,6 +1770,17 @@ def test_an_align_texmath_cannot_read_takes_one_number():
         "the formula takes one number: its label 'eq:b' is left out (it has 'eq:a')"]
 
 
+def test_a_latex_footnote_in_the_text_is_a_footnote():
+    """`\\footnote{...}` in a sentence (R Markdown articles written for PDF: rticles'
+    Glossa skeleton): Pandoc's LaTeX reader makes it a note; it was left out, its
+    whole text with it (QA 18)."""
+    reading = read("Text.\\footnote{A note with \\textit{italics}.} And more.\n\nSecond^[An inline one].\n")
+    html = str(reading.body.chapters[0].epub)
+    assert reading.warnings == () and "\\footnote" not in html and html.count('class="noteref"') == 2
+    assert [(n.number, str(n.epub_html)) for n in reading.body.notes] == [
+        (1, "<p>A note with <em>italics</em>.</p>\n"), (2, "<p>An inline one</p>\n")]
+
+
 def test_raw_tex_is_told_at_its_own_line_not_a_formulas():
     reading = read("Math first: $1, \\dots, n$ here.\n\nMore text.\n\nProse (pages, \\dots\\vspace{1ex}).\n")
     assert [(w.line, w.message.split(" (")[0]) for w in reading.warnings] == [(5, "raw tex is left out")]

@@ -162,7 +162,7 @@ end
 local TEXT = {
   Str = true, Space = true, SoftBreak = true, LineBreak = true, Emph = true, Strong = true, SmallCaps = true,
   Underline = true, Strikeout = true, Superscript = true, Subscript = true, Code = true, Link = true,
-  Quoted = true, Cite = true, Math = true,
+  Quoted = true, Cite = true, Math = true, Note = true,
 }
 
 -- The citation commands read as citations: one group of keys, a citation's
