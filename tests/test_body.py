@@ -1781,6 +1781,18 @@ def test_a_latex_footnote_in_the_text_is_a_footnote():
         (1, "<p>A note with <em>italics</em>.</p>\n"), (2, "<p>An inline one</p>\n")]
 
 
+def test_latex_that_pandoc_would_drop_in_part_is_left_out_whole_and_told():
+    """A linguex example in a ```{=latex} block: Pandoc's LaTeX reader drops the
+    commands it does not know, and the block printed ". . Ich kenne das Kind", with
+    no warning (QA 18); a block of text is a paragraph (it was text with no <p>),
+    and commands of layout alone (`\\noindent`) are left out quietly."""
+    reading = read("Text.\n\n```{=latex}\n\\ex. \\ag. Ich kenne das Kind.\\\\\nI.\\textsc{nom} know.\n```\n\n"
+                   "```{=latex}\n\\noindent\\textit{Fine} text.\n```\n\n* \\proglang{Java}\n* Two\n")
+    html = str(reading.body.chapters[0].epub)
+    assert "Ich" not in html and "<p><em>Fine</em> text.</p>" in html and "<li>Java</li>\n<li>Two</li>" in html
+    assert [(w.line, w.message.split(" (")[0]) for w in reading.warnings] == [(3, "raw latex is left out")]
+
+
 def test_raw_tex_is_told_at_its_own_line_not_a_formulas():
     reading = read("Math first: $1, \\dots, n$ here.\n\nMore text.\n\nProse (pages, \\dots\\vspace{1ex}).\n")
     assert [(w.line, w.message.split(" (")[0]) for w in reading.warnings] == [(5, "raw tex is left out")]

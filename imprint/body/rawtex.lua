@@ -152,11 +152,33 @@ local function units_as_powers(text)
   return table.concat(out)
 end
 
-local function read_latex(text)
+-- Commands that change only the layout, which Pandoc's LaTeX reader drops: left
+-- out quietly where TeX is read as text (inline_text()). Any other command the
+-- reader does not know leaves the TeX raw, told: it dropped them silently, with
+-- what they meant (linguex's `\ex. \ag. Ich kenne...` printed ". . Ich kenne").
+local LAYOUT_ONLY = {
+  noindent = true, indent = true, centering = true, raggedright = true, raggedleft = true, par = true,
+  small = true, footnotesize = true, scriptsize = true, tiny = true, large = true, Large = true, LARGE = true,
+  normalsize = true, hfill = true, medskip = true, smallskip = true, bigskip = true, null = true,
+}
+
+local function read_latex(text, unknown_raw)
   if reads_files(text) then
     return false, nil
   end
-  return pcall(pandoc.read, CLASS_MACROS .. units_as_powers(text), "latex")
+  local read, document = pcall(pandoc.read, CLASS_MACROS .. units_as_powers(text),
+                               unknown_raw and "latex+raw_tex" or "latex")
+  if read and unknown_raw then
+    document = document:walk {
+      RawInline = function (raw)
+        local command = raw.text:match("^\\(%a+)%s*$")
+        if command and LAYOUT_ONLY[command] then
+          return pandoc.Inlines{}
+        end
+      end,
+    }
+  end
+  return read, document
 end
 
 local TEXT = {
@@ -358,7 +380,7 @@ local function inline_text(raw_text)
   if ("x" .. raw_text):find("[^\\]%%") then
     return nil  -- (% starts a comment in LaTeX: Pandoc's reader has read on past it; Python says so)
   end
-  local read, document = read_latex(raw_text)
+  local read, document = read_latex(raw_text, true)
   if not read or #document.blocks ~= 1 or (document.blocks[1].t ~= "Para" and document.blocks[1].t ~= "Plain") then
     return nil
   end
@@ -529,8 +551,8 @@ block = function(text)
   if without_comments(text):match("^%s*\\begin") then
     return float(text)
   end
-  local inlines = inline_text(text)  -- (a line that is one command: `* \proglang{Java}`)
-  return inlines and pandoc.Plain(inlines) or nil
+  local inlines = inline_text(text)  -- (a line that is one command: `* \proglang{Java}`; a paragraph of its own)
+  return inlines and pandoc.Para(inlines) or nil
 end
 
 function RawBlock(raw)
@@ -538,3 +560,21 @@ function RawBlock(raw)
     return block(raw.text)
   end
 end
+
+-- A list item that was one command (`* \proglang{Java}`), read as a paragraph: as
+-- tight as the items around it (Pandoc makes every item of a tight list Plain).
+local function as_tight(list)
+  for _, item in ipairs(list.content) do
+    if item[1] and item[1].t == "Plain" then
+      for _, each in ipairs(list.content) do
+        if #each == 1 and each[1].t == "Para" then
+          each[1] = pandoc.Plain(each[1].content)
+        end
+      end
+      return list
+    end
+  end
+end
+
+BulletList = as_tight
+OrderedList = as_tight
