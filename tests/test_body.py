@@ -1813,6 +1813,16 @@ def test_pandoc_crossrefs_sub_figures_in_an_html_div_are_a_figure(folder):
         (14, "raw HTML is printed as text, not passed through")]
 
 
+def test_each_link_to_nothing_is_told_at_its_own_line():
+    """Two links of the same text: the second was told at the first's line (QA 18)."""
+    assert problems("See table [1](#tbl:one).\n\nOther.\n\nAnd figure [1](#fig:two).\n\nAgain [t](#tbl:one) "
+                    "and [ref][x].\n\n[x]: #nowhere\n") == [
+        "1: the link to '#tbl:one' points to nothing in the article",
+        "5: the link to '#fig:two' points to nothing in the article",
+        "7: the link to '#tbl:one' points to nothing in the article",
+        "7: the link to '#nowhere' points to nothing in the article"]
+
+
 def test_a_figure_div_of_a_caption_alone_says_so():
     assert problems("::: {#fig-video}\n\nA video figure\n:::\n\nSee @fig-video.\n")[0] == (
         "1: the Quarto figure div '{#fig-video}' holds only its caption: nothing to show above it")

@@ -242,8 +242,9 @@ class Links:
                 target = self.found.renamed.get(href[1:], href[1:])
                 node["c"][2][0] = "#" + target
                 if target not in ids:
-                    self.problem(self.source.take(re.compile(re.escape(f"({href}") + r"|\[" + re.escape(
-                        stringify(node["c"][1])) + r"\]")), f"the link to '{href}' points to nothing in the article",
+                    line = self.source.take(re.compile(re.escape(f"({href}") + r"(?=[\s)])")) \
+                        or self.source.take(f"[{stringify(node['c'][1])}]")  # (a reference link's text)
+                    self.problem(line, f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
             elif not linkable(href):
                 line = (self._target_line(href) or self._target_line(unquote(href)) or self.source.take(href)
