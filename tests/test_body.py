@@ -878,7 +878,7 @@ def test_a_label_given_twice_is_an_error_at_its_second_line():
     text = "$$a$$ {#eq-a}\n\nText.\n\n$$b$$ {#eq-a}\n\n```{python}\n#| label: fig-c\n#| fig-cap: C\n1\n```\n\n" \
            "![C](map.png){#fig-c}\n"
     found = problems(text)
-    assert found[0] == "5: the label 'eq-a' is also given to another equation, figure, table or section", found
+    assert found[0] == "5: the label 'eq-a' is also given to another equation, figure, table or section (on line 1)", found
     assert any("'fig-c' is also given" in p for p in found), found
 
 
@@ -1811,6 +1811,25 @@ def test_pandoc_crossrefs_sub_figures_in_an_html_div_are_a_figure(folder):
     assert 'See <a class="crossref" href="#fig-both">Figure 1</a> and <a class="crossref" href="#fig-one">Figure 1(a)' in html
     assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [
         (14, "raw HTML is printed as text, not passed through")]
+
+
+def test_a_latex_label_like_a_headings_made_id_is_the_labels():
+    """`\\label{participants}` on a table under `## Participants`: the heading's id,
+    which Pandoc made of its text, made the label a duplicate, and the thesis was
+    not built (QA 18). A label written twice stays an error."""
+    text = ("## Participants\n\n| Age |\n|-----|\n| 24  |\n\nTable: Who took part. \\label{participants}\n\n"
+            "See Table \\ref{participants} and [the section](#participants).\n")
+    html = str(read(text).body.chapters[0].epub)
+    assert '<h1 id="participants"' in html and '<table id="participants-2">' in html
+    assert ('See Table <a class="crossref" href="#participants-2">1</a> and <a href="#participants">the section</a>'
+            in html)
+    assert problems(text.replace("## Participants", "## Participants \\label{participants}"))[0].endswith(
+        "the label 'participants' is also given to another equation, figure, table or section")
+
+
+def test_an_equation_label_given_twice_is_told_as_written_with_the_first_place():
+    assert problems("$$a$$ {#eq:one}\n\n$$b$$ {#eq:one}\n\nSee @eq:one.\n") == [
+        "3: the label 'eq:one' is also given to another equation, figure, table or section (on line 1)"]
 
 
 def test_each_link_to_nothing_is_told_at_its_own_line():

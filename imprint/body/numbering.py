@@ -252,8 +252,11 @@ class Numbering:
                     annotate(inline, number=str(counts["eq"]))
                     continue
             if ident in self.found.labels or element_id in self.found.ids:
-                self.problem(line, f"the label '{ident}' is also given to another equation, figure, table or "
-                             "section", hint="labels must be unique: choose another")
+                written = tex if match is None else match.group(1)  # (as written: `eq:x`, not the id `eq-x`)
+                first = self.source.first("{#" + written + "}") if match is not None else None
+                where = f" (on line {first})" if first is not None and first != line else ""
+                self.problem(line, f"the label '{written}' is also given to another equation, figure, table or "
+                             f"section{where}", hint="labels must be unique: choose another")
                 continue
             if tag is None:
                 counts["eq"] += 1
@@ -318,12 +321,20 @@ class Numbering:
             for other in keys[1:]:
                 self.warn(self._label_line(other), f"the label '{other}' is left "
                           f"out: this {_KINDS[node['t']]} already has the label '{key}'", hint="refer to it by one")
-            if key in taken or not ident and xml_id(key) in self.found.ids:
+            if key in taken or key in self.found.labels and key not in self.over_made_ids:
                 self.problem(line, f"the label '{key}' is also given to another equation, figure, table or section",
                              hint="labels must be unique: choose another")
                 continue
-            if not ident:
-                ident = xml_id(key)
+            if not ident:  # (one the label makes, `fig-x`; another if an id is that already, made by Pandoc
+                # from a heading's text, `## Participants` beside `\label{participants}`: the label is this one's)
+                ident, made, n = xml_id(key), xml_id(key), 1
+                written = self.source.attribute_ids()[1]
+                if any(attr(h)[0] in (key, made) and attr(h)[0] not in written and "tex_label" not in note(h)
+                       for h in self.each("Header")):
+                    self.over_made_ids.add(key)
+                while ident in self.found.ids:
+                    n += 1
+                    ident = f"{made}-{n}"
                 node["c"][1 if node["t"] == "Header" else 0][0] = ident
                 self.found.ids.add(ident)
             taken.add(key)
@@ -337,7 +348,7 @@ class Numbering:
         tex = note(node).get("tex_label")
         if tex == ident:  # (\label{overview} made the id: one name)
             return
-        if tex in self.found.labels:  # (an equation's, before it)
+        if tex in self.found.labels and tex not in self.over_made_ids:  # (an equation's, before it)
             self.problem(self._label_line(tex, take=False), f"the label '{tex}' is also given "
                          "to another equation, figure, table or section", hint="labels must be unique: choose another")
         elif tex:
