@@ -1793,6 +1793,14 @@ def test_latex_that_pandoc_would_drop_in_part_is_left_out_whole_and_told():
     assert [(w.line, w.message.split(" (")[0]) for w in reading.warnings] == [(3, "raw latex is left out")]
 
 
+def test_a_tex_command_that_reads_a_file_is_told_once():
+    """Pandoc's "Could not load include file code.R" (it reads no file) was told too,
+    of a file that is there (QA 18): the TeX is told as left out, once."""
+    reading = read("Text.\n\n\\lstinputlisting[language=R]{code.R}\n\nAnd \\input{more.tex} here.\n")
+    assert [(w.line, w.message.split(" (")[0]) for w in reading.warnings] == [
+        (3, "raw tex is left out"), (5, "raw tex is left out")]
+
+
 def test_raw_tex_is_told_at_its_own_line_not_a_formulas():
     reading = read("Math first: $1, \\dots, n$ here.\n\nMore text.\n\nProse (pages, \\dots\\vspace{1ex}).\n")
     assert [(w.line, w.message.split(" (")[0]) for w in reading.warnings] == [(5, "raw tex is left out")]

@@ -443,6 +443,8 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
                                              "another label (and call it), or delete one"))
         elif message.type == "CiteprocWarning" and "not found" in message.text:
             continue  # (unknown keys are reported by structure.py, at each line that cites them)
+        elif message.type == "CouldNotLoadIncludeFile":
+            continue  # (\input, \lstinputlisting: Pandoc reads no file (--sandbox); the TeX is told as left out)
         elif message.type == "DuplicateIdentifier":
             continue  # (an id written twice is an error of structure.py's, at its lines; Pandoc's own are renamed)
         elif message.type == "CiteprocWarning" and "Citation with no printed form" in message.text:
