@@ -31,9 +31,15 @@ def actual_text(box) -> str | None:
     formula set as a glyph (formulas.py), its text form ("x₈", "δ ≤ 10⁻¹"); or
     nothing, where it has none but its TeX ("$$ \\frac{...} $$", not printed text;
     its structure element's /Alt holds it), rather than the Private Use Area
-    character of its glyph. (Marked content's /ActualText,
-    patches/weasyprint_actual_text.py: what copying and text extraction read.)"""
+    character of its glyph; text in small capitals, its own text: where the face has
+    none, Pango draws a capital smaller for a small letter, and the capital's glyph
+    then stands for both in the PDF's text ("Sprl" read "sPrl": QA 18). (Marked
+    content's /ActualText, patches/weasyprint_actual_text.py: what copying and text
+    extraction read.)"""
     html = box.element
+    if getattr(box, "text", None) and box.style["font_variant_caps"] != "normal" \
+            and box.text != box.text.upper():
+        return box.text
     if html is None or box.element_tag != "span" or "formula" not in (html.get("class") or "").split():
         return None
     text = html.get("data-text") or ""
