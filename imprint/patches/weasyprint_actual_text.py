@@ -1,4 +1,5 @@
-"""WeasyPrint 70.0: a formula's text form as the ActualText of the glyph that draws it.
+"""WeasyPrint 70.0: a formula's text form as the ActualText of the glyph that draws it
+(and small capitals' own text as theirs: imprint.editions.pdf.tags.actual_text).
 
 Version: weasyprint 70.0 exactly (VERSION; check_versions() refuses another).
 
@@ -19,7 +20,8 @@ The patch wraps WeasyPrint's marked content of a formula's text in a marked
 content of its own, a /Span whose properties hold the text form
 (imprint.editions.pdf.tags.actual_text decides which boxes and what text).
 
-Test that fails without it: tests/test_patches.py::test_a_formula_copies_as_its_text.
+Test that fails without it: tests/test_patches.py::test_a_formula_copies_as_its_text
+(and ::test_small_capitals_copy_as_their_text).
 
 Upstream: to be filed; docs/upstream.md#weasyprint-actual-text.
 """
