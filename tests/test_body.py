@@ -1840,6 +1840,16 @@ def test_an_equation_label_given_twice_is_told_as_written_with_the_first_place()
         "3: the label 'eq:one' is also given to another equation, figure, table or section (on line 1)"]
 
 
+def test_a_reference_to_a_label_that_belongs_to_nothing_says_where_it_is(folder):
+    """`![Map](map.png) {#fig:map}`: the space makes the label text; the reference's
+    error sent the editor to give the figure an id it seemed to have (QA 18)."""
+    with pytest.raises(SourceError) as caught:
+        read("Text.\n\n![Map](map.png) {#fig:map}\n\nSee @fig:map.\n", folder=folder)
+    problem, = caught.value.problems
+    assert (problem.line, problem.message) == (5, "nothing has the label 'fig:map'")
+    assert problem.hint.startswith("its label {#fig:map} on line 3 belongs to nothing: write it right after")
+
+
 def test_each_link_to_nothing_is_told_at_its_own_line():
     """Two links of the same text: the second was told at the first's line (QA 18)."""
     assert problems("See table [1](#tbl:one).\n\nOther.\n\nAnd figure [1](#fig:two).\n\nAgain [t](#tbl:one) "

@@ -114,7 +114,11 @@ class Links:
                 continue
             if label is None:
                 close = closest_key(key, self.found.labels)
-                if close and not is_crossref(close):  # (@first would be a citation: a heading needs an id)
+                stray = f"{{#{written}}}" if any(n["c"] == f"{{#{written}}}" for n in self.each("Str")) else None
+                if stray:  # (`![..](map.png) {#fig:map}`: a space, and the label is text)
+                    hint = (f"its label {stray} on line {self.source.first(stray)} belongs to nothing: write it "
+                            "right after the image, table caption or formula, with no space between")
+                elif close and not is_crossref(close):  # (@first would be a citation: a heading needs an id)
                     hint = f"the heading '{close}' is named by Pandoc: give it the id {{#{key.lower()}}} after its title"
                 else:
                     hint = f"did you mean '{close}'?" if close else \
