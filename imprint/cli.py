@@ -27,8 +27,22 @@ from .errors import REPORT_TO, ImprintError, Problem, UsageError
 COMMANDS = ("build", "assemble", "watch", "serve", "check", "schema")
 
 
+def _command_first(argv: list[str]) -> list[str]:
+    """The arguments with a command written after options (`-C DIR check`) moved
+    first, as argparse wants it (it took the command for an article's name); a
+    word that is an option's value (`-C check`) stays."""
+    valued = {name for action in _parser("build")._actions if action.option_strings and action.nargs != 0
+              for name in action.option_strings}
+    for index, word in enumerate(argv):
+        if word in COMMANDS and (index == 0 or argv[index - 1] not in valued):
+            return [word, *argv[:index], *argv[index + 1:]]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS:  # (`publish.py -C DIR check`: the command after an option)
+        argv = _command_first(argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "build")  # `publish.py` alone, or with build options, builds
     parser = _parser(argv[0] if argv[0] in COMMANDS else None)

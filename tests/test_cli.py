@@ -40,6 +40,19 @@ def test_one_article_into_another_folder(tmp_path, capsys):
     assert not (root / "dist").exists()
 
 
+def test_a_command_after_the_options_is_the_command(tmp_path, capsys):
+    """`publish.py -C DIR build` took "build" for an article's name (QA 19); a word
+    that is an option's value stays one."""
+    root = make_project(tmp_path / "p", REPO / "source")
+    out = tmp_path / "out"
+    assert main(["-C", str(root), "-o", str(out), "build", "-f", "json"]) == 0
+    assert (out / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.json").exists()
+    assert main(["-C", str(root), "-o", str(out), "check"]) == 0
+    assert "passes" in capsys.readouterr().out
+    assert main(["-C", str(tmp_path / "check")]) == 2  # (a folder named check: no project there)
+    assert "check" in capsys.readouterr().err
+
+
 def test_usage_mistakes_exit_2(tmp_path, capsys):
     root = make_project(tmp_path / "p", REPO / "source")
     assert main(["-C", str(root), "no-such-article"]) == 2
