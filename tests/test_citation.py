@@ -131,6 +131,12 @@ def test_records_put_each_field_where_zoteros_import_reads_it():
     report = to_ris({"id": "r", "type": "report", "title": "T", "number": "WHO/HSE/2023.1", "ISSN": "2411-197X"})
     assert "SN  - WHO/HSE/2023.1\r\n" in report and "M1" not in report and "2411-197X" not in report
     assert "options" not in to_bibtex({"id": "b", "type": "book", "author": [{"family": "Berg", "given": "J."}]})
+    # (a book's series number, volumes, pages; a thesis's pages; a chapter's series number)
+    book = {"id": "b", "type": "book", "collection-number": "42", "number-of-volumes": "4", "number-of-pages": "250"}
+    for line in ("M1  - 42", "NV  - 4", "SP  - 250"):
+        assert line + "\r\n" in to_ris(book), line
+    assert "volumes = {4}" in to_bibtex(book) and "pagetotal = {250}" in to_bibtex(book)
+    assert "SV  - 7\r\n" in to_ris({"id": "c", "type": "chapter", "collection-number": "7"})
 
 
 def test_an_accented_dotless_i_of_bibtex_is_one_letter(tmp_path):

@@ -119,6 +119,8 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     add("eid" if kind == "article" else None, record.get("number"))  # (an article's number: PLOS ONE's e0123456)
     add("series", record.get("collection-title"))
     add("edition", record.get("edition"))
+    add("volumes", record.get("number-of-volumes"))
+    add("pagetotal", record.get("number-of-pages"))
     add("pages", str(record.get("page", "")).replace("-", "--").replace("\u2013", "--") or None)
     add(PUBLISHER_FIELDS.get(kind, "publisher"), record.get("publisher"))
     add("type", record.get("genre"))
@@ -184,8 +186,12 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
         lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date))))
     lines.append(("VL", record.get("volume")))
     lines.append(("IS", record.get("issue")))
-    report = record.get("type") == "report"
-    lines.append(("M1", None if report else record.get("number")))  # (an article's number; a report's is SN)
+    report, kind = record.get("type") == "report", record.get("type")
+    # (an article's number; a report's is SN; a book's series number, a chapter's SV: Zotero's RIS import)
+    lines.append(("M1", None if report else record.get("number")
+                  or (record.get("collection-number") if kind == "book" else None)))
+    lines.append(("SV", record.get("collection-number") if kind == "chapter" else None))
+    lines.append(("NV", record.get("number-of-volumes")))
     lines.append(("ET", record.get("edition")))
     lines.append(("M3", record.get("genre")))
     pages = re.split(r"\s*[-\u2013]\s*", str(record.get("page", ""))) if record.get("page") else []
@@ -193,6 +199,8 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
         lines.append(("SP", pages[0]))
         if len(pages) > 1:
             lines.append(("EP", pages[-1]))
+    elif kind in ("book", "thesis"):  # (a book's or a thesis's SP: its number of pages, to Zotero)
+        lines.append(("SP", record.get("number-of-pages")))
     lines.append(("PB", record.get("publisher")))
     lines.append(("CY", record.get("publisher-place") or (record.get("event-place") if conference else None)))
     lines.append(("SN", record.get("number") if report else record.get("ISBN")
