@@ -139,6 +139,20 @@ def test_records_put_each_field_where_zoteros_import_reads_it():
     assert "SV  - 7\r\n" in to_ris({"id": "c", "type": "chapter", "collection-number": "7"})
 
 
+def test_quotation_marks_in_a_title_are_as_citeproc_js_prints_them():
+    """citeproc-js reads the locale's marks in a title as a quotation, alternating
+    inside the style's («Читая „Капитал“ сегодня»), and leaves others as they are
+    (“great game” in a Russian article); Pandoc read only “ ” so (QA 19)."""
+    from imprint.body.citeproc_js import for_pandoc
+
+    record = {"id": "a", "type": "article-journal", "title": "Читая «Капитал» и “Капитал” сегодня",
+              "container-title": "«Вопросы» философии", "language": "ru"}
+    given = for_pandoc(record, "ru", "«»„“")
+    assert given["title"] == ('Читая “Капитал” и <span class="nocase">“</span>Капитал<span class="nocase">”</span> '
+                              "сегодня") and given["container-title"] == "“Вопросы” философии"
+    assert for_pandoc(record, "en", "“”‘’")["title"] == record["title"]  # (the marks Pandoc reads: as they are)
+
+
 def test_an_accented_dotless_i_of_bibtex_is_one_letter(tmp_path):
     """`{\\'\\i}` (BibTeX's í, as Google Scholar writes it): Pandoc reads a dotless ı and
     a combining accent, "Garcı́a", which a reader neither finds nor copies as "García"."""
@@ -210,8 +224,9 @@ def test_a_publication_can_choose_another_csl_style(tmp_path):
 
 def test_markup_characters_in_metadata_stay_text_in_the_reference(full):
     line = for_citation_in_epub(full.file("epub"))
-    # The article's language localises the style (Pandoc's `lang`): Russian quotation marks.
-    assert "«Испытательная статья: сотрудничество и «кавычки» & <теги>: Подзаголовок для проверки»" in line
+    # The article's language localises the style (Pandoc's `lang`): Russian quotation marks,
+    # those in the title alternating inside the style's, as citeproc-js prints them (QA 19).
+    assert "«Испытательная статья: сотрудничество и „кавычки“ & <теги>: Подзаголовок для проверки»" in line
 
 
 def test_a_short_title_is_read_as_markdown(tmp_path):

@@ -28,6 +28,14 @@ adjusted here, never its output. Each adjustment is made only where it applies.
    records having those names ("0") before records without ("1"), and the
    script's rank (1.) moves after it, as citeproc-js compares scripts within the
    names.
+4. Quotation marks in a title. citeproc-js reads the locale's own marks in a
+   title («Капитал» in a Russian article) as a quotation, which alternates
+   inside the style's quotes: «Читая „Капитал“ сегодня». Pandoc reads only “ ”
+   (and ‘ ’, straight quotes) so, and printed «Читая «Капитал» сегодня». Such
+   marks are given to Pandoc as “ ”. Marks that are not the locale's, “great
+   game” in a Russian article, citeproc-js leaves as they are, where Pandoc read
+   them as a quotation and printed it in the article's marks: each is given
+   apart, in a span of its own (`nocase`, which changes nothing else).
 """
 
 from __future__ import annotations
@@ -64,10 +72,12 @@ CITEPROC_JS_LOWER = frozenset(
 TITLES = ("title", "container-title", "collection-title", "volume-title", "event-title", "original-title",
           "title-short", "container-title-short", "part-title", "reviewed-title")
 _WORD = re.compile(r"[^\s<>]+")
+_OTHER_QUOTE = re.compile("[“”]")  # (each apart in a span: no pair of them for Pandoc to read as a quotation)
 
 
-def for_pandoc(record: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """The record as Pandoc's citeproc is given it in an article in `lang`."""
+def for_pandoc(record: Mapping[str, Any], lang: str, quotes: str = "") -> dict[str, Any]:
+    """The record as Pandoc's citeproc is given it in an article in `lang`, whose
+    quotation marks are `quotes` (opening, closing, then the inner ones)."""
     found = dict(record)
     if reorders(lang):
         found[RANK] = script_rank(record)
@@ -77,6 +87,12 @@ def for_pandoc(record: Mapping[str, Any], lang: str) -> dict[str, Any]:
         for variable in TITLES:
             if isinstance(found.get(variable), str):
                 found[variable] = keep_lower(found[variable])
+    if len(quotes) >= 2 and quotes[0] != "“":
+        quoted = re.compile(f"{re.escape(quotes[0])}([^{re.escape(quotes[:2])}]*){re.escape(quotes[1])}")
+        for variable in TITLES:
+            if isinstance(found.get(variable), str) and ("“" in found[variable] or quotes[0] in found[variable]):
+                kept = _OTHER_QUOTE.sub(r'<span class="nocase">\g<0></span>', found[variable])
+                found[variable] = quoted.sub(r"“\1”", kept)
     return found
 
 

@@ -379,7 +379,7 @@ def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
     what citeproc-js gives (citeproc_js.py)."""
     if not records or setting.style is None:
         return {}, []
-    data = [citeproc_js.for_pandoc(r.csl, setting.lang) for r in records.values()]
+    data = [citeproc_js.for_pandoc(r.csl, setting.lang, setting.words.get("quotes", "")) for r in records.values()]
     style = read_bytes(setting.root, setting.style, "CSL style") if setting.style.is_relative_to(setting.root) \
         else setting.style.read_bytes()
     style = citeproc_js.style_for_pandoc(style, setting.lang, display(setting.style, setting.root))

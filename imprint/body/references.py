@@ -141,7 +141,8 @@ def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: st
         lines = [[known.get(line_key(record, style, lang, quotes)) for record in records] for style in ready]
         if all(line is not None for found in lines for line in found):
             return Answered(lines)  # type: ignore[arg-type]
-    bibliography = json.dumps([citeproc_js.for_pandoc(r, lang) for r in records], ensure_ascii=False).encode("utf-8")
+    bibliography = json.dumps([citeproc_js.for_pandoc(r, lang, quotes) for r in records],
+                              ensure_ascii=False).encode("utf-8")
     running = _run([(bibliography, style, lang) for style in ready], file=file, deadline=deadline, cache=cache)
     return Formatting(running, records, styles, lang, file, quotes)
 
@@ -178,8 +179,8 @@ def format_ahead(wanted: Sequence[tuple[Mapping[str, Any], Path, str, str]], *, 
         keys.append((group, id, line_key(record, style, lang, quotes)))
     if not groups:
         return [None] * len(wanted)
-    jobs = [(json.dumps([citeproc_js.for_pandoc(r, lang) for r in records.values()], ensure_ascii=False)
-             .encode("utf-8"), style, lang) for (_, lang, _), (style, records) in groups.items()]
+    jobs = [(json.dumps([citeproc_js.for_pandoc(r, lang, quotes) for r in records.values()], ensure_ascii=False)
+             .encode("utf-8"), style, lang) for (_, lang, quotes), (style, records) in groups.items()]
     try:
         output, _ = _run(jobs, file=file, deadline=deadline, cache=cache).result()
     except (pandoc.PandocFailed, ImprintError):  # (a style citeproc refuses fails the Lua filter: InternalError)
