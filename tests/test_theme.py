@@ -144,3 +144,34 @@ def test_a_project_s_language_file_is_over_imprint_s_region_file(tmp_path):
     theme = Theme(tmp_path, tmp_path / "styles")
     assert theme.strings("en-US")["licence"] == theme.strings("en")["licence"] == "Terms of use"
     assert theme.strings("en-us")["date_day"] == "{month} {day}, {year}"
+
+
+def test_the_template_guide_names_only_what_templates_are_given():
+    """docs/templates.md, the designer's list of what each template sees: every
+    `doc.`, `issue.` and `t.` name it gives is a field, a property or a method of
+    what the templates are given, or a word of the language files."""
+    import dataclasses
+    import re
+
+    from imprint.body.chapters import Body
+    from imprint.prepare.article import Manuscript, Statements, TranslatedFront
+    from imprint.prepare.issue import IssueManuscript
+    from imprint.source.model import Article, Issue
+
+    def names(kind) -> set[str]:
+        return {f.name for f in dataclasses.fields(kind)} | {n for n in dir(kind) if not n.startswith("_")}
+
+    inside = {"doc": Manuscript, "doc.article": Article, "doc.body": Body, "doc.statements": Statements,
+              "doc.translation": TranslatedFront, "issue": IssueManuscript, "issue.issue": Issue}
+    guide = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
+    words = Theme(REPO, REPO / "styles").strings("en")
+    checked = 0
+    for path in re.findall(r"`((?:doc|issue|t)(?:\.[a-z_]+)+)", guide):
+        parts = path.split(".")
+        if parts[0] == "t":
+            assert parts[1] in words or parts[1] == "get", path  # (t.get("key", fallback))
+        else:
+            owner = ".".join(parts[:2]) if ".".join(parts[:2]) in inside and len(parts) > 2 else parts[0]
+            assert parts[len(owner.split("."))] in names(inside[owner]), path
+        checked += 1
+    assert checked > 50  # (the guide names about 60)
