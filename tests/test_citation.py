@@ -199,11 +199,33 @@ def test_a_records_text_keeps_superscripts_and_a_title_its_own_colon(tmp_path):
     assert record["title"] == "Archives: 10³ Ships and H₂O: A Subtitle"
 
 
+def test_a_titles_emphasis_is_kept_where_a_record_can_hold_it(tmp_path):
+    """"Reading *Capital* Today": the inner title's italics were lost in every record,
+    and so in the "For citation" line (QA 19). CSL-JSON's rich text holds them, and
+    BibTeX's \\textit (as Zotero writes and reads it); RIS has none."""
+    from test_quarto_front_matter import project
+
+    project(tmp_path, '---\ntitle: "Reading *Capital* Today"\nsubtitle: "On **Marx** & <Engels>"\n'
+                      "author: Ann Author\nlang: en\ndate: 2020\ncsl: chicago-author-date\n---\n\nText.\n")
+    report = build(Settings.for_project(tmp_path, formats=("json", "bib", "ris", "epub"), environ={}))
+    assert report.ok, report.problems
+    folder = tmp_path / "dist" / "a"
+    assert json.loads((folder / "a.json").read_text(encoding="utf-8"))[0]["title"] == (
+        "Reading <i>Capital</i> Today: On <b>Marx</b> & <Engels>")
+    assert r"title = {{Reading \textit{Capital} Today: On \textbf{Marx} \& <Engels>}}" in (folder / "a.bib").read_text()
+    assert "TI  - Reading Capital Today: On Marx & &lt;Engels>\r\n" in (folder / "a.ris").read_bytes().decode()
+    with zipfile.ZipFile(folder / "a.epub") as epub:
+        front = epub.read("EPUB/front-matter.xhtml").decode()
+    # (with no journal, Chicago sets the title in italics: the inner title upright, epub.css's `em em`)
+    assert "<em>Reading <em>Capital</em> Today: On <strong>Marx</strong> &amp; &lt;Engels&gt;</em>." in front
+
+
 def test_full_fixture_citation_files(full):
     for ext in ("json", "bib", "ris"):
         check(CASES / "full" / "expected" / f"polyglot-fixture.{ext}", full.file(ext).read_text(encoding="utf-8"))
     record = json.loads(full.file("json").read_text())[0]
-    assert record["title"] == "Испытательная статья: сотрудничество и «кавычки» & <теги>: Подзаголовок для проверки"
+    assert record["title"] == ("Испытательная статья: <i>сотрудничество</i> и «кавычки» & <теги>: "
+                               "Подзаголовок для проверки")  # (its *emphasis* as CSL-JSON's rich text)
     assert record["author"][1] == {"family": "Smith", "given": "Anna"}
     assert record["license"] == "CC BY 4.0" and record["language"] == "ru"
     assert record["keyword"] == "история, сотрудничество, источники"

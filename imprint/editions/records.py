@@ -99,7 +99,7 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
         if record.get(variable):
             fields.append((name, " and ".join(_bibtex_name(n) for n in record[variable])))
     if record.get("title"):  # double braces: BibTeX styles must not change its case
-        fields.append(("title", "{" + _latex(record["title"]) + "}"))
+        fields.append(("title", "{" + _latex_rich(record["title"]) + "}"))
     add("shorttitle", record.get("title-short"))
     kind = BIBTEX_TYPES.get(record.get("type", ""), "misc")
     add("journal" if kind == "article" else "booktitle", record.get("container-title"))
@@ -166,8 +166,8 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
             lines.append((tag, name.get("literal") or ", ".join(
                 p for p in (" ".join(x for x in (name.get("non-dropping-particle"), name.get("family")) if x),
                             _given(name), name.get("suffix")) if p)))
-    lines.append(("TI", record.get("title")))
-    lines.append(("TT", translated_title))
+    lines.append(("TI", _RICH_TAG.sub("", record.get("title") or "")))  # (RIS has no emphasis)
+    lines.append(("TT", _RICH_TAG.sub("", translated_title or "")))
     lines.append(("ST", record.get("title-short")))
     # The journal: T2 (Zotero's RIS import: publicationTitle), and JO, the periodical's
     # name where EndNote, Mendeley and rispy ("journal_name") look for it (a book's
@@ -257,6 +257,18 @@ def _verbatim(text: str) -> str:
     """A verbatim field may hold anything but unbalanced braces."""
     text = " ".join(text.split())
     return text.replace("{", "%7B").replace("}", "%7D")
+
+
+# CSL-JSON's rich text in a title (source/record: emphasis, "Reading <i>Capital</i> Today")
+_RICH_TAG = re.compile(r"</?[ib]>")
+_LATEX_RICH = {"<i>": r"\textit{", "<b>": r"\textbf{", "</i>": "}", "</b>": "}"}
+
+
+def _latex_rich(text: str) -> str:
+    """A title with its rich text's emphasis as LaTeX's (`\\textit{Capital}`, as Zotero
+    writes and reads it), the rest escaped."""
+    parts = re.split(r"(</?[ib]>)", " ".join(text.split()))
+    return "".join(_LATEX_RICH.get(part) or "".join(_LATEX.get(char, char) for char in part) for part in parts)
 
 
 def _latex(text: str) -> str:
