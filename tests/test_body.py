@@ -1833,6 +1833,9 @@ def test_a_latex_label_like_a_headings_made_id_is_the_labels():
             in html)
     assert problems(text.replace("## Participants", "## Participants \\label{participants}"))[0].endswith(
         "the label 'participants' is also given to another equation, figure, table or section")
+    # (an id its author gave is no heading's made id: still an error)
+    assert problems(text.replace("## Participants", "## Participants {#participants}"))[0].endswith(
+        "the label 'participants' is also given to another equation, figure, table or section")
 
 
 def test_an_equation_label_given_twice_is_told_as_written_with_the_first_place():

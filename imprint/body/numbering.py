@@ -321,17 +321,20 @@ class Numbering:
             for other in keys[1:]:
                 self.warn(self._label_line(other), f"the label '{other}' is left "
                           f"out: this {_KINDS[node['t']]} already has the label '{key}'", hint="refer to it by one")
-            if key in taken or key in self.found.labels and key not in self.over_made_ids:
+            made = xml_id(key)
+            # (an id Pandoc made from a heading's text, `## Participants` beside `\label{participants}`,
+            # gives way: the label is this one's, which takes another id)
+            yields = not ident and made in self.found.ids and any(
+                attr(h)[0] == made and made not in self.source.attribute_ids()[1] and "tex_label" not in note(h)
+                for h in self.each("Header"))
+            if key in taken or key in self.found.labels or not ident and made in self.found.ids and not yields:
                 self.problem(line, f"the label '{key}' is also given to another equation, figure, table or section",
                              hint="labels must be unique: choose another")
                 continue
-            if not ident:  # (one the label makes, `fig-x`; another if an id is that already, made by Pandoc
-                # from a heading's text, `## Participants` beside `\label{participants}`: the label is this one's)
-                ident, made, n = xml_id(key), xml_id(key), 1
-                written = self.source.attribute_ids()[1]
-                if any(attr(h)[0] in (key, made) and attr(h)[0] not in written and "tex_label" not in note(h)
-                       for h in self.each("Header")):
-                    self.over_made_ids.add(key)
+            if yields:
+                self.over_made_ids.add(key)
+            if not ident:  # (the id the label makes, `fig-x`; another where a heading's is that)
+                ident, n = made, 1
                 while ident in self.found.ids:
                     n += 1
                     ident = f"{made}-{n}"
