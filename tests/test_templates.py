@@ -85,6 +85,19 @@ def test_a_joss_paper_reads_its_authors_and_numbered_affiliations(tmp_path):
     assert (article.date.year, article.date.month, article.date.day) == (2017, 8, 13)
 
 
+def test_rticles_first_and_last_names_and_a_name_of_no_name_part(tmp_path):
+    """rticles' Springer template's `firstname`, `lastname` were ignored, and an
+    author left with its `suffix` alone was published as ", III" (QA 21)."""
+    front = "---\ntitle: T\nlang: en\nauthors:\n  - firstname: Leading\n    lastname: Author\n    suffix: III\n---\n"
+    loaded, article = load(project(tmp_path, front))
+    assert loaded.problems == () and article.authors[0].name.display == "Leading Author, III"
+    loaded, _ = load(project(tmp_path / "b", front.replace("firstname: Leading", "email: a@example.org").replace(
+        "    lastname: Author\n", "")))
+    assert messages(loaded.problems) == [
+        "source/a/article.md:6: authors[0].name: the name has no given or family name, only its suffix\n"
+        "    write `name: Given Family`, or its `given:` and `family:`"]
+
+
 def test_affiliations_without_an_index_are_numbered_by_their_place(tmp_path):
     loaded, article = load(project(tmp_path, """---
 title: T

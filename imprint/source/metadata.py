@@ -487,6 +487,12 @@ class ArticleBuilder:
         more = entry.get("metadata") if isinstance(entry.get("metadata"), dict) else {}
         group = bool(entry.get("group", more.get("group", False)))
         translated = entry.get("translation")
+        name = entry["name"]
+        if isinstance(name, dict) and not {"given", "family", "literal"} & set(name):
+            # (a template's name fields Imprint does not read, a suffix left: ", III" was the byline)
+            self._problem(path + ("name",), f"the name has no given or family name, only its "
+                          f"{', '.join(sorted(name))}", hint="write `name: Given Family`, or its `given:` and "
+                          "`family:`")
         return Author(
             name=PersonName(literal=" ".join(entry["name"].split())) if group and isinstance(entry["name"], str)
             else person_name(entry["name"]),

@@ -9,8 +9,9 @@ do R Markdown's templates: papaja (APA manuscripts) and rticles' Copernicus:
   `index` (without one, its position counts, from 1), and an author names them
   by number: `affiliation: 1`, `affiliation: "1, 2"` or `affiliation: [1, 2]`;
 - an author's name may be given in parts on the author itself: `given-names`,
-  `surname`, `dropping-particle`, `non-dropping-particle`, `suffix` (or with
-  those names under `name:`);
+  `surname` (rticles' Springer and Elsevier templates: `firstname`, `lastname`),
+  `dropping-particle`, `non-dropping-particle`, `suffix` (or with those names
+  under `name:`);
 - `equal-contrib: true` marks an equal contribution;
 - a note in the name, `name: Jane Doe^[Corresponding author]`, marks the
   corresponding author (a note that speaks of correspondence), an equal
@@ -44,7 +45,8 @@ from ..errors import Problem, SourceError
 from .frontmatter import Located, format_path
 from .schema import AUTO_SECTION_LABELS
 
-NAME_PARTS = {"given-names": "given", "given_name": "given", "surname": "family",
+NAME_PARTS = {"given-names": "given", "given_name": "given", "surname": "family", "firstname": "given",
+              "lastname": "family",
               "dropping-particle": "dropping-particle", "non-dropping-particle": "non-dropping-particle",
               "suffix": "suffix"}
 INNER_NAME_PARTS = {"given-names": "given", "surname": "family", "first": "given", "last": "family"}
