@@ -1853,6 +1853,16 @@ def test_a_reference_to_a_label_that_belongs_to_nothing_says_where_it_is(folder)
     assert problem.hint.startswith("its label {#fig:map} on line 3 belongs to nothing: write it right after")
 
 
+def test_braces_around_a_reference_are_taken_out(folder):
+    """pandoc-fignos's and Manubot's `Figure {@fig:x}b` (the braces set the number
+    apart from the panel's letter): printed "Figure {Figure 1}b" (QA 21)."""
+    reading = read("![A panel figure.](map.png){#fig:panel}\n\nFigure {@fig:panel}b shows the second panel; "
+                   "see also {@fig:panel} and Figure @fig:panel. A set {a, b} and {@fig:panel stays}.\n", folder=folder)
+    text = re.sub(r"<[^>]+>", "", str(reading.body.chapters[0].epub))
+    assert ("Figure 1b shows the second panel; see also Figure 1 and Figure 1. A set {a, b} and {Figure 1 stays}."
+            in text), text
+
+
 def test_each_link_to_nothing_is_told_at_its_own_line():
     """Two links of the same text: the second was told at the first's line (QA 18)."""
     assert problems("See table [1](#tbl:one).\n\nOther.\n\nAnd figure [1](#fig:two).\n\nAgain [t](#tbl:one) "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from os.path import commonprefix
+from typing import Callable
 from urllib.parse import unquote
 
 from .ast import COLON_KINDS, Node, annotate, attr, attr_value, dashed, note, str_node, stringify, walk, words
@@ -46,7 +47,10 @@ class Links:
         `in_headings`: those in headings only (before the headings' texts are taken)."""
         nodes = self.each("Span", "Cite")
         if self.words_before is None:
-            self.words_before = _words_before([n for kind in _SENTENCES for n in self.each(kind)])
+            sentences = [n for kind in _SENTENCES for n in self.each(kind)]
+            _unbraced(sentences, lambda node: node["t"] == "Span" and "imprint-xref" in attr(node)[1] or node["t"]
+                      == "Cite" and all(is_crossref(c["citationId"], self.context.references) for c in node["c"][0]))
+            self.words_before = _words_before(sentences)
         if in_headings:
             under = {id(n) for heading, _ in self.found.headings for n in walk(heading["c"][2])}
             nodes = [n for n in nodes if id(n) in under]
@@ -281,13 +285,30 @@ def _xref_citations(data: str | None) -> list[dict] | None:
 _SENTENCES = ("Para", "Plain", "Header", "Span", "Emph", "Strong", "Link", "Quoted", "Underline", "SmallCaps")
 
 
+def _unbraced(parents: list[Node], is_reference: Callable[[Node], bool]) -> None:
+    """pandoc-fignos's and Manubot's `Figure {@fig:x}b`: the braces that set a
+    reference apart from the letter after it taken out, as those filters take them
+    (they were printed: "Figure {Figure 1}b")."""
+    for inlines in (_inlines_of(parent) for parent in parents):
+        for index in range(len(inlines) - 2, 0, -1):
+            before, node, after = inlines[index - 1:index + 2]
+            if before["t"] == "Str" and before["c"].endswith("{") and after["t"] == "Str" \
+                    and after["c"].startswith("}") and node["t"] in ("Cite", "Span") and is_reference(node):
+                before["c"], after["c"] = before["c"][:-1], after["c"][1:]
+                inlines[index - 1:index + 2] = [n for n in (before, node, after) if n["t"] != "Str" or n["c"]]
+
+
+def _inlines_of(parent: Node) -> list[Node]:
+    return parent["c"][2] if parent["t"] == "Header" else \
+        parent["c"][1] if parent["t"] in ("Span", "Link", "Quoted") else parent["c"]
+
+
 def _words_before(parents: list[Node]) -> dict[int, str]:
     """The word just before each citation or span of the text, by the id of its node
     ("Figure" in "Figure @fig:map", "Figure\u00a0@fig:map")."""
     found = {}
     for parent in parents:
-        inlines = parent["c"][2] if parent["t"] == "Header" else \
-            parent["c"][1] if parent["t"] in ("Span", "Link", "Quoted") else parent["c"]
+        inlines = _inlines_of(parent)
         for index, node in enumerate(inlines):
             if node["t"] not in ("Cite", "Span") or not index:
                 continue
