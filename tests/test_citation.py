@@ -220,6 +220,40 @@ def test_a_titles_emphasis_is_kept_where_a_record_can_hold_it(tmp_path):
     assert "<em>Reading <em>Capital</em> Today: On <strong>Marx</strong> &amp; &lt;Engels&gt;</em>." in front
 
 
+BLOCK_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0" default-locale="en-US">
+  <info><title>Blocks</title><id>blocks</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout prefix="[" suffix="]"><text variable="citation-number"/></layout></citation>
+  <bibliography><layout>
+    <text variable="title" font-weight="bold"/>
+    <group display="block"><names variable="author"/></group>
+    <group display="block"><text variable="container-title" font-style="italic"/></group>
+  </layout></bibliography>
+</style>
+"""
+
+
+def test_a_styles_blocks_are_lines_of_their_own(tmp_path):
+    """A style's display="block" (Manubot's: title, authors, journal each on a line,
+    with no punctuation between) ran together in one line (QA 21)."""
+    source = tmp_path / "source" / "b"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text("title: A journal\nlang: en\n", encoding="utf-8")
+    (source / "blocks.csl").write_text(BLOCK_STYLE, encoding="utf-8")
+    (source / "refs.yaml").write_text("references:\n- id: s\n  type: article-journal\n  title: The history\n"
+                                      "  author: [{family: Spier, given: Ray}]\n  container-title: Trends\n"
+                                      "  issued: {date-parts: [[2002]]}\n", encoding="utf-8")
+    (source / "article.md").write_text("---\ntitle: B\nauthor: Ann Smith\nbibliography: refs.yaml\n"
+                                       "csl: blocks.csl\n---\n\nText [@s].\n", encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("epub", "pdf"))).ok
+    lines = [line.strip() for line in pages_text(tmp_path / "dist" / "b" / "b.pdf")[0].splitlines()]
+    assert lines[lines.index("The history"):][:3] == ["The history", "Ray Spier", "Trends"]
+    with zipfile.ZipFile(tmp_path / "dist" / "b" / "b.epub") as epub:
+        assert "<strong>The history</strong><span class=\"csl-block\">Ray Spier</span>" in epub.read(
+            "EPUB/references.xhtml").decode()
+        assert ".csl-block { display: block; }" in epub.read("EPUB/css/epub.css").decode()
+
+
 def test_full_fixture_citation_files(full):
     for ext in ("json", "bib", "ris"):
         check(CASES / "full" / "expected" / f"polyglot-fixture.{ext}", full.file(ext).read_text(encoding="utf-8"))
