@@ -254,6 +254,29 @@ def test_a_styles_blocks_are_lines_of_their_own(tmp_path):
         assert ".csl-block { display: block; }" in epub.read("EPUB/css/epub.css").decode()
 
 
+def test_a_notes_full_stop_goes_inside_the_quotation_a_linked_citation_ends_with():
+    """Pandoc's citeproc, its citations linked, left a note's full stop after the
+    link: "Fama, “Melancholic Remedies”." where the style (en-US) and citeproc-js
+    print "…Remedies.”" (QA 21). Only where the style's language puts it there."""
+    from imprint.body.citeproc_js import punctuation_in_quote, punctuation_into_quotes
+
+    def note_of(*inlines):
+        return [{"t": "Para", "c": [{"t": "Cite", "c": [[], [{"t": "Note", "c": [{"t": "Para", "c": [
+            {"t": "Link", "c": [["", [], []], list(inlines), ["#ref-a", ""]]}, {"t": "Str", "c": "."}]}]}]]}]}]
+
+    blocks = note_of({"t": "Str", "c": "Fama,"}, {"t": "Span", "c": [["", [], []], [
+        {"t": "Str", "c": "“Remedies"}, {"t": "Str", "c": "”"}]]})
+    punctuation_into_quotes(blocks)
+    assert json.dumps(blocks, ensure_ascii=False).count('"”"') == 0 and '".”"' in json.dumps(blocks, ensure_ascii=False)
+    unquoted = note_of({"t": "Str", "c": "Critics’"})
+    punctuation_into_quotes(unquoted)
+    assert '"Critics’"' in json.dumps(unquoted, ensure_ascii=False)  # (an apostrophe: as it was)
+    style = (REPO / "styles" / "csl" / "utmn-humanitates.csl").read_bytes()
+    assert not punctuation_in_quote(style, "en-US")  # (its own locale block says false)
+    assert not punctuation_in_quote(b'<style xmlns="http://purl.org/net/xbiblio/csl"/>', "ru")
+    assert punctuation_in_quote(b'<style xmlns="http://purl.org/net/xbiblio/csl"/>', "en")
+
+
 def test_full_fixture_citation_files(full):
     for ext in ("json", "bib", "ris"):
         check(CASES / "full" / "expected" / f"polyglot-fixture.{ext}", full.file(ext).read_text(encoding="utf-8"))

@@ -36,6 +36,12 @@ adjusted here, never its output. Each adjustment is made only where it applies.
    game” in a Russian article, citeproc-js leaves as they are, where Pandoc read
    them as a quotation and printed it in the article's marks: each is given
    apart, in a span of its own (`nocase`, which changes nothing else).
+
+One thing is put right in what Pandoc prints: with its citations linked to the
+reference list (link-citations), Pandoc's citeproc leaves a note's closing full
+stop outside the link, and so outside a closing quotation that ends it, where
+the style puts it inside ("Fama, “Melancholic Remedies”." for "…Remedies.”":
+punctuation_into_quotes()).
 """
 
 from __future__ import annotations
@@ -172,6 +178,50 @@ def parse_style(style: bytes, name: str = "the CSL style") -> etree._Element:
         raise StyleError.single(name, "the style is not valid XML: " + (faults[0].message if faults else message),
                                 line=faults[0].line if faults else None)
     return root
+
+
+def punctuation_in_quote(style: bytes, lang: str) -> bool:
+    """Whether the style, in `lang`, puts the comma or full stop that follows a
+    quotation inside it: its own locale's `punctuation-in-quote` for that language
+    (or for every language), else the CSL locale's, true for American English
+    alone (Pandoc reads "en" as en-US)."""
+    root = parse_style(style)
+    primary = lang.split("-")[0]
+    for wanted in (lang, primary, None):
+        for locale in root.iter(f"{{{CSL}}}locale"):
+            if locale.get("{http://www.w3.org/XML/1998/namespace}lang") == wanted:
+                options = locale.find(f"{{{CSL}}}style-options")
+                if options is not None and options.get("punctuation-in-quote") is not None:
+                    return options.get("punctuation-in-quote") == "true"
+    return lang in ("en", "en-US")
+
+
+def punctuation_into_quotes(nodes: list[Any]) -> None:
+    """In the citations among `nodes` (Pandoc's JSON), a comma or full stop right
+    after a link whose text ends with a quotation moved inside the quotation."""
+    from .ast import of_kind, walk
+
+    for cite in of_kind(nodes, frozenset({"Cite"})):
+        for node in walk(cite["c"][1]):
+            inlines = node["c"] if node["t"] in _INLINES else node["c"][1] if node["t"] in _INLINES_SECOND else ()
+            for link, after in zip(inlines, inlines[1:]):
+                if link["t"] != "Link" or after["t"] != "Str" or after["c"][:1] not in (".", ","):
+                    continue
+                last = link["c"][1][-1] if link["c"][1] else None
+                while last is not None and last["t"] == "Span":
+                    last = last["c"][1][-1] if last["c"][1] else None
+                if last is not None and last["t"] == "Quoted":
+                    last["c"][1].append({"t": "Str", "c": after["c"][0]})
+                elif last is not None and last["t"] == "Str" and last["c"].endswith("”"):
+                    last["c"] = last["c"][:-1] + after["c"][0] + last["c"][-1]
+                else:
+                    continue
+                after["c"] = after["c"][1:]
+
+
+_INLINES = frozenset(("Para", "Plain", "Emph", "Strong", "SmallCaps", "Underline", "Strikeout", "Superscript",
+                      "Subscript"))
+_INLINES_SECOND = frozenset(("Span", "Link", "Quoted"))
 
 
 def _rank(root: etree._Element, script: bool = True) -> None:

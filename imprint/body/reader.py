@@ -213,6 +213,9 @@ class BodyReading:
                 setting.file, "the text nests lists, quotes, emphasis or links hundreds of levels deep",
                 line=_deepest_line(text, setting.body_line), hint="simplify the structure of this passage")]) from None
         blocks = document["blocks"]
+        if self.records and setting.style is not None and not setting.suppress_bibliography \
+                and citeproc_js.punctuation_in_quote(_style(setting), setting.lang):
+            citeproc_js.punctuation_into_quotes(blocks)  # (Pandoc's, with its citations linked)
         read_texts(blocks, self.texts, document["meta"].get("imprint-attribute-texts"))
         deep = guard.check_nesting(blocks, setting.file, lambda node: _nested_line(node, blocks, source))
         if deep:  # (its deepest lines would be lost in print)
@@ -373,6 +376,12 @@ def _written_markup(records: Mapping[str, bibliography.Record], cited: frozenset
     return found
 
 
+def _style(setting: Setting) -> bytes:
+    """The CSL style's file (a project's, or one of Imprint's own)."""
+    return read_bytes(setting.root, setting.style, "CSL style") if setting.style.is_relative_to(setting.root) \
+        else setting.style.read_bytes()
+
+
 def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
                     ) -> tuple[dict[str, bytes], list[str]]:
     """The bibliography and style Pandoc's citeproc is given, adjusted to give
@@ -380,9 +389,7 @@ def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
     if not records or setting.style is None:
         return {}, []
     data = [citeproc_js.for_pandoc(r.csl, setting.lang, setting.words.get("quotes", "")) for r in records.values()]
-    style = read_bytes(setting.root, setting.style, "CSL style") if setting.style.is_relative_to(setting.root) \
-        else setting.style.read_bytes()
-    style = citeproc_js.style_for_pandoc(style, setting.lang, display(setting.style, setting.root))
+    style = citeproc_js.style_for_pandoc(_style(setting), setting.lang, display(setting.style, setting.root))
     files = {"refs.json": json.dumps(data, ensure_ascii=False).encode("utf-8"), "style.csl": style}
     return files, ["--citeproc", "--csl=style.csl", "--bibliography=refs.json"]
 
