@@ -441,6 +441,11 @@ class ArticleBuilder:
             found.setdefault(ident, (path, fields))
         return {ident: fields for ident, (path, fields) in found.items()}
 
+    def _affiliations_dropped(self) -> bool:
+        """Whether the top-level affiliations were written but left out for a problem
+        of theirs (validation.drop_invalid)."""
+        return any((key,) in self.own.lines and not self.own.data.get(key) for key in ("affiliations", "affiliation"))
+
     def _authors(self) -> tuple[Author, ...]:
         entries = self._author_entries()
         refs = self._affiliation_ids(entries)
@@ -463,6 +468,8 @@ class ArticleBuilder:
         for i, aff in enumerate(affiliations_raw):
             if isinstance(aff, dict) and "ref" in aff:
                 ref = str(aff["ref"])
+                if ref not in refs and self._affiliations_dropped():
+                    continue  # (the top-level list's own problem is told: the id may well be there)
                 if ref not in refs:
                     known = ", ".join(sorted(refs)) or "none are listed"
                     at = path + (aff_key, i, "ref") if isinstance(entry.get(aff_key), list) else path + (aff_key, "ref")
@@ -473,6 +480,13 @@ class ArticleBuilder:
             if isinstance(aff, dict) and entry.get("affiliation-url") and not aff.get("url"):
                 aff = {**aff, "url": entry["affiliation-url"]}  # Quarto, after Distill
             affiliations.append(_affiliation(aff))
+            if not affiliations[-1].display:  # (only fields Imprint does not read: printed as an empty "2.")
+                at = path + (aff_key, i) if isinstance(entry.get(aff_key), list) else path + (aff_key,)
+                raw = affiliations_raw[i]
+                named = f" '{raw['ref']}'" if isinstance(raw, dict) and "ref" in raw else ""
+                self._problem(at, f"the affiliation{named} has nothing to print: no name, department, address, "
+                                  "city or country", hint="give it its `name:` (and `department:`, `city:`, "
+                                                          "`country:`...)")
         orcid = entry.get("orcid")
         if orcid:
             orcid = orcid.rsplit("/", 1)[-1]

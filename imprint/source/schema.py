@@ -125,7 +125,9 @@ AFFILIATION_FIELDS = {
     "name": _text("The institution."),
     "department": _text("The department within the institution."),
     "group": _text("A research group or laboratory within the department."),
-    "address": _text_or_number("Street address."),
+    "address": {**_text_or_number("Street address."),
+                "x-type-hint": "write the street as one line of text, and the city, region, country and postal code "
+                          "in `city`, `region`, `country`, `postal-code`"},
     "city": _text("City."),
     "region": _text("Region, state or province."),
     "state": _text("Same as `region` (Quarto accepts both)."),

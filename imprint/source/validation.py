@@ -32,7 +32,8 @@ _TYPE_NAMES = {
 # The keywords checked; any other in the schema would be a mistake in source/schema.py.
 KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required", "anyOf", "allOf", "items", "enum",
                       "pattern", "minimum", "maximum", "minItems", "minProperties", "uniqueItems"})
-ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-hint", "x-required-hint", "x-problem"})
+ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-hint", "x-required-hint", "x-problem",
+                         "x-type-hint"})
 
 
 @dataclass
@@ -252,7 +253,7 @@ def _explain(error: SchemaError, located: Located) -> Iterable[Problem]:
         return
     if kind == "type":
         names = " or ".join(_TYPE_NAMES.get(t, t) for t in _type_names(schema))
-        yield problem(f"must be {names}, not {describe(value)}")
+        yield problem(f"must be {names}, not {describe(value)}", schema.get("x-type-hint"))
         return
     if kind == "enum":
         yield problem(f"'{_quoted(value)}' is not allowed", "use one of: " + ", ".join(map(str, error.expected)))
