@@ -989,6 +989,12 @@ def test_a_chapter_without_a_title_is_titled_by_its_first_heading(tmp_path):
     told, = [w for w in loaded.warnings if "first heading" in w.message]
     assert (told.line, told.message) == (5, "no title is given: the first heading, 'Probability', is the title, as "
                                             "Quarto takes a book chapter's")
-    # a heading with an id may be referred to: it stays, and the title is missing as before
-    loaded, _ = load(project(tmp_path / "b", "---\nlang: en\n---\n\n# Probability {#sec-prob}\n\nText.\n"))
+    # a heading with an id the text refers to stays, and the title is missing as before
+    loaded, _ = load(project(tmp_path / "b", "---\nlang: en\n---\n\n# Probability {#sec-prob}\n\nSee @sec-prob.\n"))
     assert any("missing required field 'title'" in p.message for p in loaded.problems)
+    # as Quarto writes a book's chapter (QA 21): no front matter, `# Title {#sec-x}`, the
+    # language from the book's _quarto.yml; it was "the file does not start with front matter"
+    loaded, article = load(project(tmp_path / "c", "\n# Probability {#sec-prob}\n\nText.\n",
+                                   {"a/_quarto.yml": "project:\n  type: book\nlang: en\n"}))
+    assert loaded.ok("a") and article.title == "Probability" and "{#sec-prob}" not in article.body
+    assert [w.line for w in loaded.warnings if "first heading" in w.message] == [2]

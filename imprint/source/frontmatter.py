@@ -123,7 +123,8 @@ def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
     (Pandoc reads a metadata block after a blank line); a file whose metadata
     block comes later (a thesis's chapters joined before their metadata.yml, as
     its Makefile gives them to Pandoc) has no front matter of its own, its
-    block read where it is.
+    block read where it is; nor has a Quarto book's chapter, which opens with its
+    `# Title`.
     """
     lines = text.splitlines(keepends=True)
     if lines and lines[0].startswith("%"):
@@ -134,6 +135,8 @@ def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
         return yaml, yaml_line + blank, body, body_line + blank
     if (not lines or lines[0].rstrip() != "---") and _YAML_BLOCK.search("\n\n" + text):
         return "", 1, text, 1  # (its fields in a metadata block further on, as Pandoc reads them: metadata_blocks())
+    if blank < len(lines) and re.match(r"# +\S", lines[blank]):
+        return "", 1, text, 1  # (a Quarto book's chapter: its heading the title, its fields the project's)
     if not lines or lines[0].rstrip() != "---":
         raise_problems([Problem(
             file, "the file does not start with front matter", line=1,

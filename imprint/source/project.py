@@ -147,9 +147,11 @@ def _title_from_heading(located: Located, body: str, body_line: int, file: str, 
     """A text without a title whose first line is a level-1 heading (a Quarto
     book's chapter): that heading is its title, taken out of the text (it was
     "missing required field 'title'", and given one, printed twice). A heading
-    with an id stays (something may refer to it)."""
+    with an id the text refers to stays (a Quarto book's `# Title {#sec-x}` is
+    taken, where nothing in the chapter refers to it)."""
     found = _FIRST_HEADING.match(body)
-    if found is None or "#" in (found.group("attributes") or ""):
+    ident = re.search(r"#([\w:.-]+)", found.group("attributes") or "") if found else None
+    if found is None or ident and re.search(rf"[@#]{re.escape(ident.group(1))}(?![\w:-])", body[found.end():]):
         return body
     line = body_line + found.group("blank").count("\n")
     located.data["title"] = found.group("title").strip()
