@@ -114,7 +114,7 @@ def metadata_blocks(body: str, body_line: int, file: str, searchable: str) -> tu
     return body, blocks[::-1]
 
 
-def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
+def split_front_matter(text: str, file: str, chapter: bool = False) -> tuple[str, int, str, int]:
     """Split the front matter from the Markdown body: `---` YAML `---`, or
     Pandoc's title block (`% title`, `% authors`, `% date` lines).
 
@@ -123,19 +123,19 @@ def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
     (Pandoc reads a metadata block after a blank line); a file whose metadata
     block comes later (a thesis's chapters joined before their metadata.yml, as
     its Makefile gives them to Pandoc) has no front matter of its own, its
-    block read where it is; nor has a Quarto book's chapter, which opens with its
-    `# Title`.
+    block read where it is; nor has a Quarto book's chapter (`chapter`: a
+    _quarto.yml is there), which opens with its `# Title`.
     """
     lines = text.splitlines(keepends=True)
     if lines and lines[0].startswith("%"):
         return _title_block(lines)
     blank = next((n for n, line in enumerate(lines) if line.strip()), len(lines))
     if 0 < blank < len(lines) and lines[blank].rstrip() == "---":
-        yaml, yaml_line, body, body_line = split_front_matter("".join(lines[blank:]), file)
+        yaml, yaml_line, body, body_line = split_front_matter("".join(lines[blank:]), file, chapter)
         return yaml, yaml_line + blank, body, body_line + blank
     if (not lines or lines[0].rstrip() != "---") and _YAML_BLOCK.search("\n\n" + text):
         return "", 1, text, 1  # (its fields in a metadata block further on, as Pandoc reads them: metadata_blocks())
-    if blank < len(lines) and re.match(r"# +\S", lines[blank]):
+    if chapter and blank < len(lines) and re.match(r"# +\S", lines[blank]):
         return "", 1, text, 1  # (a Quarto book's chapter: its heading the title, its fields the project's)
     if not lines or lines[0].rstrip() != "---":
         raise_problems([Problem(

@@ -312,7 +312,8 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     try:
         text = read_text(settings.root, path, "article", limit=MAX_ARTICLE_BYTES)
         problems.extend(check_characters(text, file))
-        yaml_text, yaml_line, body, body_line = split_front_matter(text, file)
+        chapter = any((place / "_quarto.yml").is_file() for place in (folder, settings.source_dir))
+        yaml_text, yaml_line, body, body_line = split_front_matter(text, file, chapter)
         included = include(body, body_line, path, settings.root, settings.source_dir, MAX_ARTICLE_BYTES,
                            check_characters)
         body, lines = included.text, included.lines
