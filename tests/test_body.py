@@ -84,6 +84,15 @@ def test_a_quote_inside_a_quote_takes_the_other_marks():
     assert str(fields["title"]) == "‘single “double” inside’ and “double ‘single’ inside”"
 
 
+def test_raw_html_in_a_heading_is_the_same_text_wherever_the_heading_is():
+    """`# APPENDIX A<br>Title`: the heading printed the tag as text (as all raw HTML),
+    its references, the contents and the outline glued the words (QA 21)."""
+    reading = read("# APPENDIX A<br>**The appendix** {#sec-app}\n\nSee @sec-app.\n")
+    html = str(reading.body.chapters[0].epub)
+    assert reading.body.chapters[0].heading.text == "APPENDIX A<br>The appendix"
+    assert "Section “APPENDIX A&lt;br&gt;The appendix”" in html
+
+
 def test_raw_html_is_text_and_said():
     reading = read("<div>block</div>\n\nInline <script>alert(1)</script> & <b>bold</b>\n\n<!-- a comment -->")
     html = str(reading.body.print)

@@ -714,7 +714,8 @@ def test_equations_are_numbered_and_referenced(edition, builds):
     if edition == "epub":
         links = {a.get("href").rpartition("#")[2]: flat(a) for _, a in outcome.elements()
                  if local(a) == "a" and "#eq-" in (a.get("href") or "")}
-        assert links == {"eq-ratio": "Equation 1", "eq-variance": "Equation 2", "eq-share": "(3)"}  # (\\eqref)
+        assert links == {"eq-ratio": "Equation 1", "eq-variance": "Equation 2", "eq-share": "(3)",  # (\\eqref)
+                         "eq-west": "(4)", "eq-east": "(5)"}  # (an align's lines)
         numbers = [flat(e) for _, e in outcome.elements() if "equation-number" in (e.get("class") or "")]
         assert numbers == ["(1)", "(2)", "(3)", "(A1)"]  # (\\label'led, then \\tag'ged)
     else:

@@ -218,6 +218,8 @@ def _text(nodes: list[Node], parts: list[str], quotes: str | None, outer: bool |
             parts.append(marks[2] if secondary else marks[0])
             _text(node["c"][1], parts, quotes, secondary)
             parts.append(marks[3] if secondary else marks[1])
+        elif kind == "RawInline" and node["c"][0].lower() == "html" and not HTML_COMMENT.fullmatch(node["c"][1]):
+            parts.append(node["c"][1])  # (raw HTML is printed as the text it is: html.raw_html; `<br>` in a heading)
         elif kind in ("Note", "RawInline", "RawBlock"):
             continue
         elif kind == "Image":
@@ -227,6 +229,9 @@ def _text(nodes: list[Node], parts: list[str], quotes: str | None, outer: bool |
             _text(list(children(node)), parts, quotes, outer)
         else:
             _text(list(children(node)), parts, quotes, outer)
+
+
+HTML_COMMENT = re.compile(r"\s*(?:<!--.*-->\s*)?", re.S)  # (an HTML comment, or nothing: not printed)
 
 
 def meta_value(value: Node) -> Any:

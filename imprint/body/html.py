@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..errors import InternalError
 from ..theme.typography import nbsp
-from .ast import Node, attr, attr_value, note, stringify, whole_number
+from .ast import HTML_COMMENT, Node, attr, attr_value, note, stringify, whole_number
 from .chapters import EPUB, PRINT, REFERENCES
 from ..source.model import doi_url
 from .formulas import numbered_lines, tex_box
@@ -621,7 +621,7 @@ def raw_html(node: Node) -> str | None:
     which is not meant to be seen, and for raw content of other formats, which
     the editions leave out (structure.py says so)."""
     fmt, text = node["c"]
-    if fmt.lower() != "html" or re.fullmatch(r"\s*(?:<!--.*-->\s*)?", text, re.S):  # (or nothing: a shortcode
+    if fmt.lower() != "html" or HTML_COMMENT.fullmatch(text):  # (or nothing: a shortcode
         return None  # that was all of a ```{=html} block, removed with its own warning)
     return unmark_cells(text)
 
