@@ -1927,7 +1927,9 @@ def test_a_reference_to_a_heading_without_its_own_id_says_how_to_give_one():
         read("# First\n\nText @sec-first.\n")
     problem, = caught.value.problems
     assert problem.message == "nothing has the label 'sec-first'"
-    assert problem.hint == "the heading 'first' is named by Pandoc: give it the id {#sec-first} after its title"
+    assert problem.hint == ("if it is the heading whose id Pandoc made, 'first', give it the id {#sec-first} after "
+                            "its title (a section of another file, a book's other chapter, cannot be referred to by "
+                            "number)")
 
 
 def test_a_formula_with_a_backtick_is_told_at_its_line():

@@ -123,7 +123,9 @@ class Links:
                     hint = (f"its label {stray} on line {self.source.first(stray)} belongs to nothing: write it "
                             "right after the image, table caption or formula, with no space between")
                 elif close and not is_crossref(close):  # (@first would be a citation: a heading needs an id)
-                    hint = f"the heading '{close}' is named by Pandoc: give it the id {{#{key.lower()}}} after its title"
+                    hint = (f"if it is the heading whose id Pandoc made, '{close}', give it the id {{#{key.lower()}}} "
+                            "after its title (a section of another file, a book's other chapter, cannot be referred "
+                            "to by number)")
                 else:
                     hint = f"did you mean '{close}'?" if close else \
                         "give the figure, table, equation or heading that id: {#" + key.lower() + "}"
