@@ -435,7 +435,9 @@ def build_site(loaded: LoadResult, publication: Publication, theme: Theme, setti
             report.problems.extend(error.problems)
             return
         write_files(settings.dist_dir, files, report)
-        ledger.record("site", "site", key, [], "", files, None)
+        # (`complete`: whether it has every article; a site made without one is not up to date
+        # once that article builds again, though no unit of it changed: incremental.up_to_date)
+        ledger.record("site", "site", key, [], "", files, {"complete": complete})
     report.notes += content.notes(settings)
 
 

@@ -85,6 +85,25 @@ def test_editing_one_article_rebuilds_it_and_what_lists_it(tmp_path):
         "index.html", "opds/articles.xml", "opds/index.xml", "site.css"]
 
 
+def test_a_site_made_while_an_article_failed_is_made_again_once_it_builds(tmp_path):
+    """An article edited while another had a problem, then that one put back as it
+    was: "everything is up to date", and the index kept the old title for good
+    (QA 20). The site made without every article is not up to date."""
+    from imprint.cli import main
+
+    root = small_project(tmp_path, count=2)
+    assert build(settings(root)).ok
+    first, second = (root / "source" / name / "article.md" for name in ("a1", "a2"))
+    written_before = second.read_text()
+    first.write_text(first.read_text().replace("title: Article 1", "title: Article One"))
+    second.write_text(written_before.replace("lang: en", "lang: [en"))
+    assert not build(settings(root)).ok
+    second.write_text(written_before)
+    assert main(["build", "-C", str(root), "-q", "-f", ",".join(FORMATS)]) == 0
+    assert "Article One" in (root / "dist" / "index.html").read_text(encoding="utf-8")
+    assert "Article One" in (root / "dist" / "opds" / "articles.xml").read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_what_an_article_depends_on_rebuilds_it(tmp_path):
     root = small_project(tmp_path, 2)

@@ -171,6 +171,9 @@ def up_to_date(settings: Settings) -> int | None:
     if {n.split(":", 1)[1] for n in units if n.startswith("article:")} != articles or \
             {n.split(":", 1)[1] for n in units if n.startswith("issue:")} != issues:
         return None
+    site = units.get("site")
+    if site is not None and not (site.listing or {}).get("complete", True):
+        return None  # (made while an article failed: its index and catalogue are to be made)
     for name, unit in units.items():
         if not unit.outputs_intact(ledger.dist):
             return None
