@@ -660,6 +660,25 @@ def test_date_placeholders_are_the_day_of_the_last_commit(tmp_path):
     assert "not a date Imprint can read" in load(with_epoch)[0].problems[0].message
 
 
+def test_a_date_placeholder_in_a_shallow_clone_is_a_clear_error(tmp_path):
+    """A shallow clone (actions/checkout's default) gave the date of the clone's
+    one commit, the repository's latest, to every article (QA 20)."""
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    project(origin, "---\ntitle: T\nlang: en\ndate: today\n---\n")
+    git(origin, "init", "-q")
+    git(origin, "add", ".")
+    git(origin, "commit", "-q", "-m", "article", date="2001-01-01T00:30:00+00:00")
+    (origin / "other.txt").write_text("other")
+    git(origin, "add", ".")
+    git(origin, "commit", "-q", "-m", "unrelated", date="2005-05-05T12:00:00+00:00")
+    assert load(Settings.for_project(origin, environ={}))[1].date.iso() == "2001-01-01"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{origin}", "shallow")
+    loaded, article = load(Settings.for_project(tmp_path / "shallow", environ={}))
+    assert article.date is None and "but the clone is shallow" in loaded.problems[0].message
+    assert "fetch-depth: 0" in loaded.problems[0].message
+
+
 def test_a_date_placeholder_outside_git_is_a_clear_error(tmp_path):
     loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: en\ndate: today\n---\n"))
     problem, = loaded.problems

@@ -88,8 +88,12 @@ def placeholder_date(value: str, source_date_epoch: int | None, root: Path, file
              "(not set) or of the file's last commit in git")
     try:
         # No network: `git log` reads the local repository only.
-        run = subprocess.run(["git", "log", "-1", "--format=%cI", "--", str(file)], cwd=root,
+        run = subprocess.run(["git", "log", "-1", "--format=%cI %P", "--", str(file)], cwd=root,
                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        # (a commit with no parent, in a shallow clone: the oldest it holds, whose parents it left out)
+        shallow = run.returncode == 0 and len(run.stdout.split()) == 1 and subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository"], cwd=root, capture_output=True, text=True, timeout=60,
+            stdin=subprocess.DEVNULL).stdout.strip() == "true"
     except FileNotFoundError:
         raise ValueError(f"{since}, but git is not installed") from None
     except (OSError, subprocess.SubprocessError) as error:
@@ -101,9 +105,13 @@ def placeholder_date(value: str, source_date_epoch: int | None, root: Path, file
             raise ValueError(f"{since}, but the file was never committed")
         reason = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else f"exit code {run.returncode}"
         raise ValueError(f"{since}, but git failed: {reason}")
-    stamp = run.stdout.strip()
+    stamp = run.stdout.strip().split(" ")[0]
     if not stamp:
         raise ValueError(f"{since}, but the file was never committed")
+    if shallow:  # (the file's last change may be older than the clone's history)
+        raise ValueError(f"{since}, but the clone is shallow: the file's last commit may be older than the "
+                         "clone's history (clone with its history: git fetch --unshallow; in GitHub Actions, "
+                         "actions/checkout with fetch-depth: 0), or set SOURCE_DATE_EPOCH")
     match = re.match(r"(\d{4})-(\d{2})-(\d{2})", stamp)
     if not match:
         raise ValueError(f"{since}, but git gave no date ({stamp!r})")
