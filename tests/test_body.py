@@ -93,6 +93,19 @@ def test_raw_html_in_a_heading_is_the_same_text_wherever_the_heading_is():
     assert "Section “APPENDIX A&lt;br&gt;The appendix”" in html
 
 
+def test_pandoc_reads_nothing_of_the_builders_own_data_folder(tmp_path, monkeypatch):
+    """A builder's ~/.local/share/pandoc/abbreviations (words after which a space
+    does not break) changed the text of every edition (QA 20): Pandoc runs with
+    an empty data folder of its own."""
+    data = tmp_path / "home" / ".local" / "share" / "pandoc"
+    data.mkdir(parents=True)
+    (data / "abbreviations").write_text("Khalkha.\n")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    assert "<p>The Khalkha. Then the river.</p>" in str(read("The Khalkha. Then the river.\n",
+                                                           folder=tmp_path).body.chapters[0].epub)
+
+
 def test_raw_html_is_text_and_said():
     reading = read("<div>block</div>\n\nInline <script>alert(1)</script> & <b>bold</b>\n\n<!-- a comment -->")
     html = str(reading.body.print)

@@ -59,6 +59,9 @@ LARGE_GC = ("-H4m", "-A4m", "-O8m")
 LARGE_TEXT = 40_000  # characters of Markdown in a body
 MANY_FORMULAS = 50
 FOLDER = "imprint-pandoc-{pid}-"  # a run's private folder, in the system's temporary folder
+# Pandoc's data directory, an empty folder of the run's: not the builder's own
+# (~/.local/share/pandoc, whose `abbreviations` changed the text: QA 20)
+DATA_DIR = "pandoc-data"
 # Pandoc's Markdown, as Quarto reads it, except: front matter is Imprint's own
 # (no metadata blocks or title blocks in the body: a `bibliography:` there would
 # make Pandoc read any file), and HTML stays text (no <div>/<span> turned into
@@ -172,8 +175,9 @@ def _started(arguments: Sequence[str], stdin: bytes, what: str, file: str, deadl
     try:
         for name, data in (files or {}).items():
             (Path(folder) / name).write_bytes(data)
+        (Path(folder) / DATA_DIR).mkdir()
         command = ["setpriv", "--pdeathsig", "KILL", str(binary()), "+RTS", f"-M{MEMORY}", *(LARGE_GC if large else ()),
-                   "-RTS", "--sandbox", "--quiet", "--log=log.json", *arguments]
+                   "-RTS", "--sandbox", "--quiet", "--log=log.json", f"--data-dir={DATA_DIR}", *arguments]
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    cwd=folder)
     except BaseException:
