@@ -47,8 +47,13 @@ def test_every_edition_and_booklet_is_reproducible(tmp_path):
     assert len(first) == 10 and first == second
 
 
-def test_source_date_epoch_sets_every_date(tmp_path):
+def test_source_date_epoch_dates_what_the_metadata_does_not(tmp_path):
+    """SOURCE_DATE_EPOCH dates the editions of an article without a date of its own;
+    the editor's `date-modified`, else `date`, comes first (the epoch, which set-ups
+    take from the last commit, re-dated every article at every commit: QA 20)."""
     root = make_project(tmp_path / "project", REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("date: 2019\n", ""), encoding="utf-8")
     build_in_process(root, tmp_path / "out", SOURCE_DATE_EPOCH="1700000000")  # 2023-11-14T22:13:20Z
     epub = tmp_path / "out" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.epub"
     with zipfile.ZipFile(epub) as archive:
@@ -57,6 +62,14 @@ def test_source_date_epoch_sets_every_date(tmp_path):
     with pikepdf.open(epub.with_suffix(".pdf")) as pdf:
         assert str(pdf.docinfo["/ModDate"]).startswith("D:20231114221320")
         assert pdf.open_metadata()["xmp:ModifyDate"] == "2023-11-14T22:13:20Z"
+    article.write_text(article.read_text(encoding="utf-8").replace("lang:", "date: 2019\ndate-modified: 2020-05-05\n"
+                                                                   "lang:", 1), encoding="utf-8")
+    build_in_process(root, tmp_path / "dated", SOURCE_DATE_EPOCH="1700000000")
+    epub = tmp_path / "dated" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.epub"
+    with zipfile.ZipFile(epub) as archive:
+        assert b"<meta property=\"dcterms:modified\">2020-05-05T00:00:00Z</meta>" in archive.read("EPUB/content.opf")
+    with pikepdf.open(epub.with_suffix(".pdf")) as pdf:
+        assert str(pdf.docinfo["/ModDate"]).startswith("D:20200505")
         assert str(pdf.docinfo["/CreationDate"]).startswith("D:2019")  # publication date, from the metadata
 
 

@@ -263,12 +263,16 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         bylines.append(Byline(author, tuple(numbers)))
 
     published = article.date.to_datetime() if article.date else None
-    if settings.source_date_epoch is not None:
-        modified = datetime.fromtimestamp(settings.source_date_epoch, tz=timezone.utc)
-    elif article.date_modified:
+    # (the editor's dates first: SOURCE_DATE_EPOCH, which set-ups take from the last commit, re-dated every
+    # article at every commit, and lost the date of a correction: QA 20)
+    if article.date_modified:
         modified = article.date_modified.to_datetime()
+    elif published is not None:
+        modified = published
+    elif settings.source_date_epoch is not None:
+        modified = datetime.fromtimestamp(settings.source_date_epoch, tz=timezone.utc)
     else:
-        modified = published or FALLBACK_DATE
+        modified = FALLBACK_DATE
     return Manuscript(
         article=article,
         t=t,
