@@ -368,3 +368,18 @@ def test_a_sibling_worker_waits_for_an_answer_within_the_deadline(tmp_path):
     finally:
         sibling.kill()
         sibling.wait()
+
+
+def test_the_folders_of_dist_are_readable_by_all_as_its_files(tmp_path):
+    """Under umask 077 the files were 0644 and the folders 0700: a web server
+    running as another user could not enter them (QA 20)."""
+    from imprint.building.output import write_atomic
+
+    old = os.umask(0o077)
+    try:
+        write_atomic(tmp_path / "dist" / "a" / "opds" / "x.xml", b"<x/>")
+    finally:
+        os.umask(old)
+    assert [oct(p.stat().st_mode & 0o777) for p in (tmp_path / "dist", tmp_path / "dist" / "a",
+                                                     tmp_path / "dist" / "a" / "opds")] == ["0o755"] * 3
+    assert oct((tmp_path / "dist" / "a" / "opds" / "x.xml").stat().st_mode & 0o777) == "0o644"

@@ -360,6 +360,17 @@ def test_what_counts_as_a_typing_mistake(key, known, found):
     assert closest_field(key, known) == found
 
 
+def test_article_folders_that_differ_only_in_case_are_told(tmp_path):
+    """`Smith-2019` and `smith-2019`: where case is ignored one's files replace the
+    other's (QA 20)."""
+    settings = project(tmp_path, "---\ntitle: T\nlang: en\n---\n",
+                       {"A/article.md": "---\ntitle: U\nlang: en\n---\n"})
+    loaded = load_project(settings)
+    assert [w.message for w in loaded.warnings if "case" in w.message] == [
+        "the article folders A, a differ only in case: copied where case is ignored (macOS, Windows, a zip unpacked "
+        "there), one's files replace the other's"]
+
+
 def test_title_short_is_the_short_title(tmp_path):
     _, article = load(project(tmp_path, "---\ntitle: 'Long: and longer'\ntitle-short: Long\nlang: en\n---\n"))
     assert article.short_title == "Long"

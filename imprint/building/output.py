@@ -25,6 +25,19 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
 COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".woff", ".woff2")
 
 
+def _folders(folder: Path) -> None:
+    """The folder, and those above it, made where missing: each readable by all,
+    whatever the umask, as the files are (under umask 077 the folders were 0700,
+    the files in them 0644: QA 20)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        each.mkdir(exist_ok=True)
+        os.chmod(each, 0o755)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `path` whole or not at all: over the old file only once complete.
 
@@ -33,7 +46,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     moved over the old one. Where the file system has no O_TMPFILE, it is written
     under the temporary name from the start; `sweep` removes such names left by
     a build that was killed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _folders(path.parent)
     temporary = path.parent / f"{TEMPORARY_PREFIX}{path.name}.{os.getpid()}.tmp"
     try:
         fd = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o644)

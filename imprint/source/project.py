@@ -102,6 +102,13 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
     warnings.extend(Problem(display(text, settings.root), f"this folder has no {ARTICLE_FILE}: its "
                             f"{text.name} is not read", hint=f"rename it {ARTICLE_FILE} (Quarto's and R Markdown's "
                             "text is Pandoc's Markdown, which Imprint reads)") for text in _unread_texts(settings))
+    by_case: dict[str, list[Path]] = {}
+    for folder in folders:  # (one the other's files on a file system that ignores case: macOS, Windows)
+        by_case.setdefault(folder.name.casefold(), []).append(folder)
+    warnings.extend(Problem(display(same[1], settings.root), f"the article folders {', '.join(f.name for f in same)} "
+                            "differ only in case: copied where case is ignored (macOS, Windows, a zip unpacked "
+                            "there), one's files replace the other's", hint="rename one of them")
+                    for same in by_case.values() if len(same) > 1)
     targets = _targets(settings, folders, issues)
     home = {slug: issue for issue in issues for slug in issue.articles}
     kept = {f.name for f in folders if f.name not in failed and fresh(f.name, home.get(f.name))}
