@@ -79,14 +79,24 @@ def check(dist: Path, tools: bool = True) -> Report:
                 report.add(name, "error", str(error))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for name, message in changed_since_built(dist):
-        report.add(name, "warning", message)
+    for name, message in changed_since_built(dist):  # (changed: not what the build made, nor vouches for)
+        report.add(name, "error" if message == CHANGED else "warning", message)
     return report
 
 
 # -- EPUB
 
 def check_epub(path: Path, dist: Path, work: Path, tools: bool):
+    import zipfile
+
+    try:  # (EPUBCheck reads past an entry that fails its CRC, which a reading system may refuse: QA 20)
+        with zipfile.ZipFile(path) as archive:
+            damaged = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        yield "error", f"not a whole ZIP file: {error}"
+        return
+    if damaged is not None:
+        yield "error", f"the ZIP file is damaged: {damaged} fails its CRC check"
     if not tools:
         return
     for message in epubcheck(path, work):
@@ -353,10 +363,12 @@ def _broken(reference: str | None, page: Path, dist: Path) -> str | None:
 
 # -- changed since built
 
+CHANGED = "changed since the build made it"
+
 def changed_since_built(dist: Path) -> list[tuple[str, str]]:
     from .building.manifest import FOLDER, Manifest
 
-    messages = {"missing": "listed by the build but missing from dist/", "changed": "changed since the build made it"}
+    messages = {"missing": "listed by the build but missing from dist/", "changed": CHANGED}
     found, made = [], set()
     for part in sorted((dist / FOLDER).glob("*.json")) if (dist / FOLDER).is_dir() else []:
         manifest = Manifest.load(dist, part.name)

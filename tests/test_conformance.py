@@ -70,8 +70,8 @@ def test_check_finds_every_kind_of_damage(seed, tmp_path, capsys):
         f"error: {slug}/handout-from-elsewhere.pdf: font not embedded: Helvetica",
         f"error: {slug}/handout-from-elsewhere.pdf: no title in the XMP metadata",
         f"error: {slug}/{slug}.epub: EPUBCheck ",
-        f"warning: {slug}/{slug}.bib: changed since the build made it",
-        f"warning: {slug}/{slug}.epub: changed since the build made it",
+        f"error: {slug}/{slug}.bib: changed since the build made it",
+        f"error: {slug}/{slug}.epub: changed since the build made it",
     ]
     for line in expected:
         assert line in err, f"{line!r} not in\n{err}"
@@ -82,10 +82,28 @@ def test_check_finds_every_kind_of_damage(seed, tmp_path, capsys):
 def test_check_strict_fails_on_warnings_alone(seed, tmp_path, capsys):
     dist = tmp_path / "dist"
     shutil.copytree(seed.root / "dist", dist)
-    bib = dist / seed.slug / f"{seed.slug}.bib"
-    bib.write_text(bib.read_text() + "\n")
+    (dist / seed.slug / "notes.txt").write_text("put here by hand")  # (not made by the build: a warning)
     assert check(dist, tools=False).failed(strict=False) is False
     assert check(dist, tools=False).failed(strict=True) is True
+
+
+def test_check_fails_a_damaged_epub_and_a_changed_file(seed, tmp_path):
+    """An EPUB with an entry that fails its CRC (EPUBCheck passed it), and a file
+    the build did not make as it is, passed `check` with warnings (QA 20)."""
+    dist = tmp_path / "dist"
+    shutil.copytree(seed.root / "dist", dist)
+    epub = dist / seed.slug / f"{seed.slug}.epub"
+    data = bytearray(epub.read_bytes())
+    with zipfile.ZipFile(epub) as archive:
+        stored = next(i for i in archive.infolist() if i.compress_type == zipfile.ZIP_STORED and i.file_size > 100)
+    data[stored.header_offset + 30 + len(stored.filename) + 50] ^= 0xFF  # (a byte of a stored entry)
+    epub.write_bytes(bytes(data))
+    report = check(dist, tools=False)
+    found = [(f.path, f.level, f.message) for f in report.findings if f.path.endswith(".epub")]
+    assert (f"{seed.slug}/{seed.slug}.epub", "error", f"the ZIP file is damaged: {stored.filename} fails its CRC "
+                                                       "check") in found
+    assert (f"{seed.slug}/{seed.slug}.epub", "error", "changed since the build made it") in found
+    assert report.failed(strict=False)
 
 
 def test_check_without_a_dist_says_to_build(tmp_path, capsys):
