@@ -134,8 +134,22 @@ def build_held(settings: Settings, progress: Progress | None, executor: Executor
         with clock("site"):
             build_site(loaded, publication, theme, settings, ledger, report)
     ledger.save()
+    if not ledger.partial and not report.problems:
+        report.notes += _left_over(ledger, settings.dist_dir)
     trim(cache_in(settings.root))  # (Pandoc's answers kept for the next build: the most recent, within a limit)
     return finish(report, clock)
+
+
+def _left_over(ledger: Ledger, dist: Path) -> list[str]:
+    """What an earlier build left in the folders this one wrote (an edition no
+    longer built: a handout, a booklet), which `rsync --delete` would publish."""
+    made = {name for unit in ledger.new.units.values() for name in unit.outputs}
+    folders = sorted({name.rsplit("/", 1)[0] for name in made if "/" in name})
+    left = [f"{folder}/{path.name}" for folder in folders if (dist / folder).is_dir()
+            for path in sorted((dist / folder).iterdir()) if path.is_file() and f"{folder}/{path.name}" not in made]
+    return [f"dist/ holds {len(left)} file{'s' if len(left) > 1 else ''} this build did not make (an earlier "
+            f"build's: an edition no longer built?): {', '.join(left[:5])}{', ...' if len(left) > 5 else ''} "
+            "(delete them before publishing dist/, or build them again)"] if left else []
 
 
 def assemble(settings: Settings) -> BuildReport:

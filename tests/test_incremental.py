@@ -383,3 +383,16 @@ def test_the_folders_of_dist_are_readable_by_all_as_its_files(tmp_path):
     assert [oct(p.stat().st_mode & 0o777) for p in (tmp_path / "dist", tmp_path / "dist" / "a",
                                                      tmp_path / "dist" / "a" / "opds")] == ["0o755"] * 3
     assert oct((tmp_path / "dist" / "a" / "opds" / "x.xml").stat().st_mode & 0o777) == "0o644"
+
+
+def test_a_file_an_earlier_build_left_is_told(tmp_path):
+    """An edition no longer built (a handout, once the publication file's editions
+    dropped it) stayed in dist/ without a word, and `rsync --delete` published it
+    (QA 20)."""
+    root = small_project(tmp_path, count=1)
+    assert build(Settings.for_project(root, environ={})).ok
+    (root / "dist" / "a1" / "a1-handout.pdf").write_bytes(b"%PDF-1.7 from an earlier build")
+    report = build(Settings.for_project(root, environ={}))
+    assert report.ok and [n for n in report.notes if "did not make" in n] == [
+        "dist/ holds 1 file this build did not make (an earlier build's: an edition no longer built?): "
+        "a1/a1-handout.pdf (delete them before publishing dist/, or build them again)"]
