@@ -199,11 +199,11 @@ def punctuation_in_quote(style: bytes, lang: str) -> bool:
 def punctuation_into_quotes(nodes: list[Any]) -> None:
     """In the citations among `nodes` (Pandoc's JSON), a comma or full stop right
     after a link whose text ends with a quotation moved inside the quotation."""
-    from .ast import of_kind, walk
+    from .ast import kids, of_kind, walk
 
     for cite in of_kind(nodes, frozenset({"Cite"})):
         for node in walk(cite["c"][1]):
-            inlines = node["c"] if node["t"] in _INLINES else node["c"][1] if node["t"] in _INLINES_SECOND else ()
+            inlines = kids(node)
             for link, after in zip(inlines, inlines[1:]):
                 if link["t"] != "Link" or after["t"] != "Str" or after["c"][:1] not in (".", ","):
                     continue
@@ -217,11 +217,6 @@ def punctuation_into_quotes(nodes: list[Any]) -> None:
                 else:
                     continue
                 after["c"] = after["c"][1:]
-
-
-_INLINES = frozenset(("Para", "Plain", "Emph", "Strong", "SmallCaps", "Underline", "Strikeout", "Superscript",
-                      "Subscript"))
-_INLINES_SECOND = frozenset(("Span", "Link", "Quoted"))
 
 
 def _rank(root: etree._Element, script: bool = True) -> None:

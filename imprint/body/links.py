@@ -13,7 +13,7 @@ from os.path import commonprefix
 from typing import Callable
 from urllib.parse import unquote
 
-from .ast import COLON_KINDS, Node, annotate, attr, attr_value, dashed, note, str_node, stringify, walk, words
+from .ast import COLON_KINDS, Node, annotate, attr, attr_value, dashed, kids, note, str_node, stringify, walk, words
 from .html import linkable
 from .quarto_divs import NUMBERED_CALLOUTS, THEOREMS
 
@@ -48,8 +48,8 @@ class Links:
         nodes = self.each("Span", "Cite")
         if self.words_before is None:
             sentences = [n for kind in _SENTENCES for n in self.each(kind)]
-            _unbraced(sentences, lambda node: node["t"] == "Span" and "imprint-xref" in attr(node)[1] or node["t"]
-                      == "Cite" and all(is_crossref(c["citationId"], self.context.references) for c in node["c"][0]))
+            _unbraced(sentences, lambda node: node["t"] == "Span" and "imprint-xref" in attr(node)[1]
+                      or self._cross_references(node))
             self.words_before = _words_before(sentences)
         if in_headings:
             under = {id(n) for heading, _ in self.found.headings for n in walk(heading["c"][2])}
@@ -65,11 +65,15 @@ class Links:
                                  hint="choose another class name")
                 else:
                     self._crossref(node, citations)
-            elif node["t"] == "Cite" and all(is_crossref(c["citationId"], self.context.references)
-                                             for c in node["c"][0]):
+            elif self._cross_references(node):
                 self._crossref(node, node["c"][0])
             elif node["t"] == "Span" and "nameref" in attr(node)[1] and not in_headings:
                 self._nameref(node)
+
+    def _cross_references(self, node: Node) -> bool:
+        """Whether the node is a citation of cross-references only (`@fig-map`), where
+        citeproc did not run (else citations.lua made it a Span of imprint-xref)."""
+        return node["t"] == "Cite" and all(is_crossref(c["citationId"], self.context.references) for c in node["c"][0])
 
     def _nameref(self, span: Node) -> None:
         """`[s1-video]{.nameref}` (Quarto's PLOS template): the title of the section
@@ -291,7 +295,7 @@ def _unbraced(parents: list[Node], is_reference: Callable[[Node], bool]) -> None
     """pandoc-fignos's and Manubot's `Figure {@fig:x}b`: the braces that set a
     reference apart from the letter after it taken out, as those filters take them
     (they were printed: "Figure {Figure 1}b")."""
-    for inlines in (_inlines_of(parent) for parent in parents):
+    for inlines in (kids(parent) for parent in parents):
         for index in range(len(inlines) - 2, 0, -1):
             before, node, after = inlines[index - 1:index + 2]
             if before["t"] == "Str" and before["c"].endswith("{") and after["t"] == "Str" \
@@ -300,17 +304,12 @@ def _unbraced(parents: list[Node], is_reference: Callable[[Node], bool]) -> None
                 inlines[index - 1:index + 2] = [n for n in (before, node, after) if n["t"] != "Str" or n["c"]]
 
 
-def _inlines_of(parent: Node) -> list[Node]:
-    return parent["c"][2] if parent["t"] == "Header" else \
-        parent["c"][1] if parent["t"] in ("Span", "Link", "Quoted") else parent["c"]
-
-
 def _words_before(parents: list[Node]) -> dict[int, str]:
     """The word just before each citation or span of the text, by the id of its node
     ("Figure" in "Figure @fig:map", "Figure\u00a0@fig:map")."""
     found = {}
     for parent in parents:
-        inlines = _inlines_of(parent)
+        inlines = kids(parent)
         for index, node in enumerate(inlines):
             if node["t"] not in ("Cite", "Span") or not index:
                 continue

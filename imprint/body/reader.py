@@ -118,7 +118,7 @@ def start_body(setting: Setting) -> "BodyReading":
         if key != "*" and key not in known:
             message, hint = _unknown_key(key, known, setting)
             problems.append(Problem(setting.file, message, line=setting.nocite_line, field="nocite", hint=hint))
-    files, arguments = _citeproc_files(setting, records)
+    files, arguments, into_quotes = _citeproc_files(setting, records)
     meta = {
         "lang": setting.lang,
         "link-citations": not setting.suppress_bibliography,  # (no list: nothing to link to)
@@ -148,7 +148,7 @@ def start_body(setting: Setting) -> "BodyReading":
                            large=len(text) >= pandoc.LARGE_TEXT)
     # (the text's positions found while Pandoc reads it: 20 ms of the long article's 30,000 words)
     return BodyReading(setting, text, running, records, known, problems, texts, said,
-                       Source(written, setting.file, setting.body_line))  # (tokens found as written)
+                       Source(written, setting.file, setting.body_line), into_quotes)  # (tokens found as written)
 
 
 @dataclass
@@ -162,6 +162,7 @@ class BodyReading:
     texts: list[str]  # the Markdown of attributes, given to Pandoc as metadata (quarto.written_texts)
     said: list[Problem]  # warnings found before the reading (a text reference, bibliography.Duplicate)
     source: Source  # where the text's tokens are (lines of problems)
+    into_quotes: bool = False  # a linked citation's full stop moved into its quotation (citeproc_js.py)
 
     def cancel(self) -> None:
         """Stop the reading (a problem elsewhere ended the unit)."""
@@ -213,8 +214,7 @@ class BodyReading:
                 setting.file, "the text nests lists, quotes, emphasis or links hundreds of levels deep",
                 line=_deepest_line(text, setting.body_line), hint="simplify the structure of this passage")]) from None
         blocks = document["blocks"]
-        if self.records and setting.style is not None and not setting.suppress_bibliography \
-                and citeproc_js.punctuation_in_quote(_style(setting), setting.lang):
+        if self.into_quotes:
             citeproc_js.punctuation_into_quotes(blocks)  # (Pandoc's, with its citations linked)
         read_texts(blocks, self.texts, document["meta"].get("imprint-attribute-texts"))
         deep = guard.check_nesting(blocks, setting.file, lambda node: _nested_line(node, blocks, source))
@@ -376,22 +376,21 @@ def _written_markup(records: Mapping[str, bibliography.Record], cited: frozenset
     return found
 
 
-def _style(setting: Setting) -> bytes:
-    """The CSL style's file (a project's, or one of Imprint's own)."""
-    return read_bytes(setting.root, setting.style, "CSL style") if setting.style.is_relative_to(setting.root) \
-        else setting.style.read_bytes()
-
-
 def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
-                    ) -> tuple[dict[str, bytes], list[str]]:
+                    ) -> tuple[dict[str, bytes], list[str], bool]:
     """The bibliography and style Pandoc's citeproc is given, adjusted to give
-    what citeproc-js gives (citeproc_js.py)."""
+    what citeproc-js gives (citeproc_js.py); and whether what it prints needs a
+    linked citation's full stop moved into its quotation (with citations linked:
+    citeproc_js.punctuation_into_quotes)."""
     if not records or setting.style is None:
-        return {}, []
+        return {}, [], False
     data = [citeproc_js.for_pandoc(r.csl, setting.lang, setting.words.get("quotes", "")) for r in records.values()]
-    style = citeproc_js.style_for_pandoc(_style(setting), setting.lang, display(setting.style, setting.root))
+    written = read_bytes(setting.root, setting.style, "CSL style") if setting.style.is_relative_to(setting.root) \
+        else setting.style.read_bytes()
+    style = citeproc_js.style_for_pandoc(written, setting.lang, display(setting.style, setting.root))
     files = {"refs.json": json.dumps(data, ensure_ascii=False).encode("utf-8"), "style.csl": style}
-    return files, ["--citeproc", "--csl=style.csl", "--bibliography=refs.json"]
+    into_quotes = not setting.suppress_bibliography and citeproc_js.punctuation_in_quote(written, setting.lang)
+    return files, ["--citeproc", "--csl=style.csl", "--bibliography=refs.json"], into_quotes
 
 
 def _fence_line(source: Source, line: int | None) -> int | None:

@@ -158,7 +158,8 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
     # The names by the tags Zotero's RIS import reads them under: a book's editors are
     # A3 and its series' A2, a chapter's the other way round; A4 translators, C2 the
     # author of the book a chapter is in.
-    book = record.get("type") == "book"
+    kind = record.get("type")
+    book = kind == "book"
     for variable, tag in (("author", "AU"), ("editor", "A3" if book else "A2"),
                           ("collection-editor", "A2" if book else "A3"), ("translator", "A4"),
                           ("container-author", "C2")):
@@ -174,7 +175,7 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
     # title, a chapter's T2, has none).
     # (a conference paper's: the conference's name, and the proceedings in C3, as
     # Zotero's RIS import reads them; its place CY)
-    conference = record.get("type") == "paper-conference"
+    conference = kind == "paper-conference"
     lines.append(("T2", record.get("event-title") if conference else record.get("container-title")))
     lines.append(("C3", record.get("container-title") if conference else None))
     lines.append(("JO", record.get("container-title") if str(record.get("type", "")).startswith("article") else None))
@@ -186,7 +187,7 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
         lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(date))))
     lines.append(("VL", record.get("volume")))
     lines.append(("IS", record.get("issue")))
-    report, kind = record.get("type") == "report", record.get("type")
+    report = kind == "report"
     # (an article's number; a report's is SN; a book's series number, a chapter's SV: Zotero's RIS import)
     lines.append(("M1", None if report else record.get("number")
                   or (record.get("collection-number") if kind == "book" else None)))
@@ -204,7 +205,7 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
     lines.append(("PB", record.get("publisher")))
     lines.append(("CY", record.get("publisher-place") or (record.get("event-place") if conference else None)))
     lines.append(("SN", record.get("number") if report else record.get("ISBN")
-                  if record.get("type") in BOOKS and record.get("ISBN") else record.get("ISSN") or record.get("ISBN")))
+                  if kind in BOOKS and record.get("ISBN") else record.get("ISSN") or record.get("ISBN")))
     lines.append(("AV", record.get("archive_location")))
     lines.append(("DO", record.get("DOI")))
     lines.append(("UR", record.get("URL")))
