@@ -58,6 +58,19 @@ def test_an_unchanged_project_is_not_built_again(tmp_path):
         "everything is up to date (4 articles and issues); --force builds it all again", "False False"]
 
 
+def test_a_project_moved_elsewhere_is_still_up_to_date(tmp_path):
+    """The keys named the project's files by their absolute paths: a checkout
+    moved, a dist/ restored into another CI job's folder, was built all again, and
+    shards built in other folders would not assemble (QA 20)."""
+    root = small_project(tmp_path, count=1)
+    assert build(Settings.for_project(root, formats=("epub", "json"), environ={})).ok
+    moved = tmp_path / "elsewhere" / "project"
+    moved.parent.mkdir()
+    shutil.move(root, moved)
+    again = build(Settings.for_project(moved, formats=("epub", "json"), environ={}))
+    assert again.ok and written(again, moved) == [] and again.up_to_date == ["a1"]
+
+
 def test_a_partial_build_leaves_the_other_files_the_articles_own(tmp_path):
     """After a build of one article's PDF (-f pdf), `check` called its EPUB, records
     and landing page "not made by the last build: delete it" (QA 16)."""

@@ -106,16 +106,27 @@ def digest(*parts: bytes | str) -> str:
 
 
 def hash_files(root: Path, paths: Iterable[Path | str]) -> str:
-    """One hash of the files' names and contents (a missing file counts as such)."""
+    """One hash of the files' names and contents (a missing file counts as such).
+    A file is named relative to the project (or to Imprint's own folder): where the
+    project lies is no part of a key, so a checkout moved, or a CI job's folder,
+    builds nothing again and shards built in other folders assemble."""
     sha = hashlib.sha256()
-    for path in sorted(str(p) for p in paths):
-        full = Path(path) if Path(path).is_absolute() else root / path
-        sha.update(path.encode() + b"\0")
+    for name, full in sorted((_name(root, Path(p)), root / p) for p in paths):
+        sha.update(name.encode() + b"\0")
         try:
             sha.update(full.read_bytes())
         except OSError:
             sha.update(b"\0missing\0")
     return sha.hexdigest()
+
+
+def _name(root: Path, path: Path) -> str:
+    if not path.is_absolute():
+        return path.as_posix()
+    for base, prefix in ((root, ""), (PACKAGE.parent, "imprint:")):  # (its styles/: a project without its own)
+        if path.is_relative_to(base):
+            return prefix + path.relative_to(base).as_posix()
+    return path.as_posix()
 
 
 def tree_files(folder: Path) -> list[Path]:
