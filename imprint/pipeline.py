@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -473,16 +474,30 @@ def check_publication(publication: Publication, theme: Theme, settings: Settings
 
 
 def write_files(folder: Path, files: dict[str, bytes], report: BuildReport) -> None:
-    """Each file written atomically (a reader never sees half a file)."""
+    """Each file written atomically (a reader never sees half a file); one whose
+    bytes are those in place is left as it is, its time too: `rsync -a` and a web
+    server's Last-Modified see no change where there is none (an edit to one
+    article rewrote the stylesheet, the issues' feeds, its records: QA 20)."""
     for parent in sorted({(folder / name).parent for name in files}):
         sweep(parent)  # what a killed build left
     for name, data in files.items():
         path = folder / name
         try:
-            write_atomic(path, data)
+            if not _holds(path, data):
+                write_atomic(path, data)
         except OSError as error:
             raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
         report.outputs.append(Output(path, len(data)))
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file in place is a file of its own (no link) with these bytes."""
+    try:
+        found = path.lstat()
+        return stat.S_ISREG(found.st_mode) and found.st_nlink == 1 and found.st_size == len(data) \
+            and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def finish(report: BuildReport, clock: Clock) -> BuildReport:

@@ -91,11 +91,16 @@ def test_editing_one_article_rebuilds_it_and_what_lists_it(tmp_path):
     assert build(settings(root)).ok
     article = root / "source" / "a2" / "article.md"
     article.write_text(article.read_text().replace("The text of article 2.", "The corrected text of article 2."))
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (root / "dist").rglob("*") if p.is_file()}
     report = build(settings(root))
     assert report.articles == ["a2"]
     assert written(report, root) == [
         "a2/a2.epub", "a2/a2.json", "a2/a2.pdf", "a2/cover-thumbnail.jpg", "a2/cover.jpg", "a2/index.html",
         "index.html", "opds/articles.xml", "opds/index.xml", "site.css"]
+    # Only the files whose bytes changed are new files: the others are left as they were (QA 20)
+    touched = sorted(str(p.relative_to(root / "dist")) for p, was in before.items()
+                     if (p.stat().st_ino, p.stat().st_mtime_ns) != was and ".imprint" not in p.parts)
+    assert touched == ["a2/a2.epub", "a2/a2.pdf", "opds/articles.xml"]
 
 
 def test_a_site_made_while_an_article_failed_is_made_again_once_it_builds(tmp_path):
