@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt as stop:
         print(f"{'stopped (SIGTERM)' if isinstance(stop, Terminated) else 'interrupted'}; "
-              "files already in dist/ are unchanged or complete", file=sys.stderr)
+              "files already in dist/ are unchanged or complete; the next build makes the rest", file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
     except Exception as error:  # the last line of defence: never a bare traceback
         if debug:

@@ -124,12 +124,15 @@ def build_held(settings: Settings, progress: Progress | None, executor: Executor
     try:
         run_units(split(sorted(units, key=lambda u: u.name), executor.slots, settings.formats, handoff), executor,
                   settings, accept, progress, report)
+        issues = [i for i in issues if loaded.wanted(i.issue.slug)]
+        run_units([Call(build_issue, (i, context, issue_prints(i, settings)), unit_identity(i)[0], reads(i))
+                   for i in issues], executor, settings, accept, progress, report)
+    except BaseException:  # (stopped, killed by a signal Python hears: what was made is kept for the next build)
+        ledger.save(finished=False)
+        raise
     finally:
         if handoff is not None:
             close_folder(handoff)
-    issues = [i for i in issues if loaded.wanted(i.issue.slug)]
-    run_units([Call(build_issue, (i, context, issue_prints(i, settings)), unit_identity(i)[0], reads(i))
-               for i in issues], executor, settings, accept, progress, report)
     ledger.forget_missing(set(loaded.slugs), {i.slug for i in loaded.project.issues})
     if "site" in settings.formats:
         with clock("site"):

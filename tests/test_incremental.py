@@ -71,6 +71,39 @@ def test_a_project_moved_elsewhere_is_still_up_to_date(tmp_path):
     assert again.ok and written(again, moved) == [] and again.up_to_date == ["a1"]
 
 
+def test_a_build_stopped_half_way_keeps_what_it_made(tmp_path, monkeypatch):
+    """The manifest was saved at the end only: a catalogue build killed at 90 %
+    (a CI timeout, Ctrl+C) was built all again the next time (QA 20). It is saved
+    now and then while the build runs (here after each unit), and when it stops."""
+    from imprint.building import incremental
+    from imprint.building.manifest import Manifest
+
+    root = small_project(tmp_path, count=4)
+    saved: list[tuple[str, bool, list[str]]] = []
+
+    def stop_after_two(slug: str, done: int, total: int) -> None:
+        found = Manifest.load(root / "dist")
+        saved.append((slug, found.finished, sorted(found.units)))
+        if done == 2:
+            raise KeyboardInterrupt
+    monkeypatch.setattr(incremental, "SAVE_EVERY", 0.0)
+    with pytest.raises(KeyboardInterrupt):
+        build(settings(root, jobs=1), progress=stop_after_two)
+    assert saved == [("a1", False, ["article:a1"]), ("a2", False, ["article:a1", "article:a2"])]
+    assert incremental.up_to_date(settings(root)) is None  # (its index is still to be made)
+    again = build(settings(root))
+    assert again.ok and again.articles == ["a3", "a4"] and again.up_to_date == ["a1", "a2"]
+    assert Manifest.load(root / "dist").finished and incremental.up_to_date(settings(root)) == 4
+
+    monkeypatch.setattr(incremental, "SAVE_EVERY", 3600.0)  # (stopped before any save: saved as it stops)
+    for number in (1, 2, 3):
+        article = root / "source" / f"a{number}" / "article.md"
+        article.write_text(article.read_text().replace("The text", "The corrected text"))
+    with pytest.raises(KeyboardInterrupt):
+        build(settings(root, jobs=1), progress=lambda slug, done, total: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert build(settings(root)).articles == ["a2", "a3"]
+
+
 def test_a_partial_build_leaves_the_other_files_the_articles_own(tmp_path):
     """After a build of one article's PDF (-f pdf), `check` called its EPUB, records
     and landing page "not made by the last build: delete it" (QA 16)."""

@@ -12,11 +12,14 @@ does not lay it out again) and, its key unchanged, is not built again.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from ..settings import Settings, styles_path
 from .manifest import FILE, Manifest, Unit, build_key, digest, hash_files, relative, shard_file
+
+SAVE_EVERY = 10.0  # seconds between saves of the manifest while a build runs (thousands of units: megabytes)
 
 if TYPE_CHECKING:  # the fast check (up_to_date) imports none of these
     from ..prepare.article import Manuscript
@@ -38,6 +41,7 @@ class Ledger:
         self.new = Manifest(self.key, dict(old.units) if old is not None else {}, self.shared)
         self.changed = False  # a build that writes nothing leaves dist/ as it was, manifest included
         self._own: dict[str, str | None] = {}
+        self._saved = time.monotonic()
         # Some articles, or some formats (-f pdf): what it does not make again stays the unit's.
         self.partial = bool(settings.articles) or settings.formats is not None
 
@@ -135,6 +139,8 @@ class Ledger:
                     unit.outputs[path] = made
         if kind == "article":
             self._own.pop(name.split(":", 1)[1], None)
+        if time.monotonic() - self._saved > SAVE_EVERY:
+            self.save(finished=False)
 
     def relative_inputs(self, paths) -> list[str]:
         return sorted(relative(self.root, Path(path)) for path in paths)
@@ -147,9 +153,12 @@ class Ledger:
                 del self.new.units[name]
                 self.changed = True
 
-    def save(self) -> None:
+    def save(self, finished: bool = True) -> None:
+        """The manifest saved: at the build's end, and while it runs (not `finished`)."""
         if self.changed:
+            self.new.finished = finished
             self.new.save(self.dist, shard_file(self.shard) if self.shard else FILE)
+            self._saved = time.monotonic()
 
 
 def up_to_date(settings: Settings) -> int | None:
@@ -159,7 +168,7 @@ def up_to_date(settings: Settings) -> int | None:
     if settings.force or settings.articles or settings.shard:
         return None
     old = Manifest.load(settings.dist_dir)
-    if old is None:
+    if old is None or not old.finished:  # (a build stopped half way: its index and catalogue are to be made)
         return None
     ledger = Ledger(settings, settings.identity(), [settings.root / p for p in old.shared])
     if ledger.old is None:

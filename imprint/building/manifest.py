@@ -65,6 +65,9 @@ class Manifest:
     build_key: str
     units: dict[str, Unit] = field(default_factory=dict)  # "article:<slug>", "issue:<slug>", "site"
     shared: list[str] = field(default_factory=list)  # the shared bibliography files (in the build key)
+    # False while a build runs: saved now and then, so that a build killed half way
+    # keeps what it made (the next makes the rest), and `check` can tell
+    finished: bool = True
 
     @classmethod
     def load(cls, dist: Path, name: str = FILE) -> "Manifest | None":
@@ -73,14 +76,14 @@ class Manifest:
             if data.get("format") != FORMAT:
                 return None
             return cls(data["build_key"], {name: Unit(**unit) for name, unit in data["units"].items()},
-                       data.get("shared", []))
+                       data.get("shared", []), data.get("finished", True))
         except (OSError, ValueError, KeyError, TypeError):
             return None  # no manifest, or one this Imprint cannot read: build everything
 
     def save(self, dist: Path, name: str = FILE) -> None:
         from .output import write_atomic
 
-        data = {"format": FORMAT, "build_key": self.build_key, "shared": self.shared,
+        data = {"format": FORMAT, "build_key": self.build_key, "shared": self.shared, "finished": self.finished,
                 "units": {name: vars(unit) for name, unit in sorted(self.units.items())}}
         write_atomic(dist / FOLDER / name, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode())
 
