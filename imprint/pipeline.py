@@ -91,6 +91,7 @@ def build_held(settings: Settings, progress: Progress | None, executor: Executor
         publication = found[0]
         ledger = Ledger(settings, settings.identity(), publication.bibliography + project_files(settings))
         settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
+        ledger.asking(settings)
         theme = Theme(settings.root, settings.styles_dir)
         loaded = load_project(settings, ledger.fresh, found)
     report.problems += list(loaded.problems) + check_publication(publication, theme, settings)
@@ -178,6 +179,7 @@ def assemble_held(settings: Settings) -> BuildReport:
     publication = found[0]
     ledger = Ledger(settings, settings.identity(), publication.bibliography + project_files(settings))
     settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
+    ledger.asking(settings)
     theme = Theme(settings.root, settings.styles_dir)
     parts = sorted((settings.dist_dir / FOLDER).glob("shard-*.json"))
     if not parts:
@@ -192,11 +194,12 @@ def assemble_held(settings: Settings) -> BuildReport:
     report.problems += loaded.problems
     missing = [s for s in loaded.slugs if f"article:{s}" not in ledger.new.units] + \
         [i.slug for i in loaded.project.issues if f"issue:{i.slug}" not in ledger.new.units]
-    broken = [name for name, unit in ledger.new.units.items() if not unit.outputs_intact(settings.dist_dir)]
+    broken = [name for name, unit in ledger.new.units.items() if not ledger.holds(unit)]
     if missing or broken:
         raise UsageError("the parts do not hold the whole publication: "
                          + "; ".join(filter(None, [f"missing {', '.join(missing)}" if missing else "",
-                                                   f"files changed or lost: {', '.join(broken)}" if broken else ""])))
+                                                   f"files changed or lost, or of other editions: {', '.join(broken)}"
+                                                   if broken else ""])))
     ledger.changed = True
     report.up_to_date += sorted(loaded.slugs)
     if "site" in settings.formats:
@@ -411,7 +414,7 @@ def accept_unit(result: Result, report: BuildReport, ledger: Ledger, settings: S
     with clock("write"):
         write_files(settings.dist_dir / result.folder, result.files, report)
     kind, slug = result.name.split(":", 1)
-    inputs = ledger.relative_inputs(result.inputs)
+    inputs = ledger.inputs_of(result.name, result.inputs)
     if kind == "article":
         report.articles.append(slug)
         article = articles[slug]
@@ -443,7 +446,8 @@ def build_site(loaded: LoadResult, publication: Publication, theme: Theme, setti
         return
     complete = loaded.targets is None and not report.problems and len(articles) == len(loaded.slugs)
     content = SiteContent(publication, articles, issues, complete)
-    key = digest(ledger.key, json.dumps([to_json(a) for a in articles], sort_keys=True),
+    key = digest(ledger.key, repr(sorted(ledger.editions.items())),
+                 json.dumps([to_json(a) for a in articles], sort_keys=True),
                  json.dumps([to_json(i) for i in issues], sort_keys=True), str(complete))
     old = ledger.old.units.get("site") if ledger.old else None
     if old is None or old.key != key or not old.outputs_intact(settings.dist_dir):

@@ -120,8 +120,21 @@ class Settings:
         )
 
     def identity(self) -> str:
-        """What of these settings the outputs depend on (for the build manifest)."""
-        return repr((self.formats, self.source_date_epoch, self.paper, self.booklet, self.crop_marks))
+        """What of these settings every file depends on (the build manifest's key).
+        What an edition's files depend on is the edition's own (editions()): a run
+        for one edition (-f handout --paper Letter) leaves the others up to date."""
+        return repr(self.source_date_epoch)
+
+    def request(self) -> str:
+        """What the command line asked of the editions, before the publication's choices."""
+        return repr((self.formats, self.paper, self.booklet, self.crop_marks))
+
+    def editions(self) -> dict[str, str]:
+        """The editions made (these settings with the publication's choices:
+        for_publication), each with what its files depend on of the settings: a
+        print edition's paper, crop marks and booklet."""
+        return {fmt: repr((self.paper, bool(self.crop_marks), fmt in (self.booklet or ())))
+                if EDITIONS[fmt].printed else "" for fmt in self.formats or ()}
 
     def for_publication(self, editions: tuple[str, ...] | None, booklet: tuple[str, ...],
                         crop_marks: bool) -> "Settings":

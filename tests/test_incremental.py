@@ -104,6 +104,31 @@ def test_a_build_stopped_half_way_keeps_what_it_made(tmp_path, monkeypatch):
     assert build(settings(root)).articles == ["a2", "a3"]
 
 
+def test_a_run_for_other_editions_leaves_the_others_up_to_date(tmp_path):
+    """A run of README's `-f handout --paper Letter --booklet` into dist/ changed the
+    key of every unit: the next ordinary build made the whole catalogue again (QA 20).
+    An edition's settings are its own: the units record the editions they hold."""
+    root = small_project(tmp_path, count=2)
+    assert build(settings(root)).ok
+    handouts = build(Settings.for_project(root, formats=("handout",), paper="Letter", booklet=("handout",),
+                                          environ={}))
+    assert handouts.ok and written(handouts, root) == [
+        "a1/a1-handout-booklet.pdf", "a1/a1-handout.pdf", "a2/a2-handout-booklet.pdf", "a2/a2-handout.pdf"]
+    again = build(settings(root))
+    assert again.ok and again.articles == [] and sorted(again.up_to_date) == ["a1", "a2"]
+    from imprint.building.incremental import up_to_date
+    assert up_to_date(settings(root)) == 2  # (the quick answer, from the manifest alone)
+    # The print edition on other paper is another edition: made again
+    assert build(settings(root, paper="Letter")).articles == ["a1", "a2"]
+    # An article first built in one edition only: its others are made by the next build
+    (root / "source" / "a3").mkdir()
+    (root / "source" / "a3" / "article.md").write_text(
+        (root / "source" / "a1" / "article.md").read_text().replace("Article 1", "Article 3"))
+    assert build(Settings.for_project(root, formats=("pdf",), articles=("a3",), environ={})).articles == ["a3"]
+    report = build(settings(root))
+    assert report.articles == ["a1", "a2", "a3"] and "a3/a3.epub" in written(report, root)  # (a1, a2: A5 again)
+
+
 def test_a_partial_build_leaves_the_other_files_the_articles_own(tmp_path):
     """After a build of one article's PDF (-f pdf), `check` called its EPUB, records
     and landing page "not made by the last build: delete it" (QA 16)."""
@@ -167,7 +192,9 @@ def test_what_an_article_depends_on_rebuilds_it(tmp_path):
     css.write_text(css.read_text() + "\n/* a designer's change */\n")  # the styles: everything
     assert sorted(build(settings(root)).articles) == ["a1", "a2"]
     assert sorted(build(settings(root, force=True)).articles) == ["a1", "a2"]
-    assert build(Settings.for_project(root, formats=("epub", "json"), environ={})).articles == ["a1", "a2"]
+    # Editions it holds, made as they would be: nothing to make; on other paper: made again
+    assert build(Settings.for_project(root, formats=("epub", "json"), environ={})).articles == []
+    assert build(Settings.for_project(root, formats=("pdf",), paper="Letter", environ={})).articles == ["a1", "a2"]
 
 
 @pytest.mark.slow

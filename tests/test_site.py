@@ -285,17 +285,21 @@ def test_a_landing_page_lists_what_the_build_made(tmp_path):
     from imprint.settings import Settings
 
     root = _seed(tmp_path)
-    assert build(Settings.for_project(root, environ={})).ok
     slug = "batunaev-2019-khalkhin-gol"
-    report = build(Settings.for_project(root, formats=("epub", "site"), environ={}))
+    report = build(Settings.for_project(root, dist_dir=tmp_path / "epub", formats=("epub", "site"), environ={}))
     assert report.ok, report.problems
-    root_page = page(root / "dist" / slug / "index.html")
+    root_page = page(tmp_path / "epub" / slug / "index.html")
     assert [a.get("href") for a in root_page.xpath("//section[@class='downloads']//a")] == [f"{slug}.epub"]
     assert "citation_pdf_url" not in dict(meta_tags(root_page, "citation_"))
     # Only files: no OPDS catalogue offers nothing to download.
-    report = build(Settings.for_project(root, formats=("json", "site"), environ={}))
+    report = build(Settings.for_project(root, dist_dir=tmp_path / "json", formats=("json", "site"), environ={}))
     assert report.ok and any("no OPDS catalogue" in note for note in report.notes)
-    assert not page(root / "dist" / slug / "index.html").xpath("//section[@class='downloads']//a[contains(@href, '.pdf')]")
+    assert not page(tmp_path / "json" / slug / "index.html").xpath(
+        "//section[@class='downloads']//a[contains(@href, '.pdf')]")
+    # Into a dist/ that holds every edition: the landing page lists them all
+    assert build(Settings.for_project(root, environ={})).ok
+    assert build(Settings.for_project(root, formats=("epub", "site"), environ={})).up_to_date == [slug]
+    assert len(page(root / "dist" / slug / "index.html").xpath("//section[@class='downloads']//a")) == 5
 
 
 def test_an_unknown_cite_as_style_stops_the_build_before_anything_is_written(tmp_path):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Iterable
 from ..settings import Settings, styles_path
 from .manifest import FILE, Manifest, Unit, build_key, digest, hash_files, relative, shard_file
 
+ASKED = 16  # requests of the command line the manifest remembers the editions of
 SAVE_EVERY = 10.0  # seconds between saves of the manifest while a build runs (thousands of units: megabytes)
 
 if TYPE_CHECKING:  # the fast check (up_to_date) imports none of these
@@ -40,17 +41,33 @@ class Ledger:
         self.old = old if old is not None and old.build_key == self.key and not settings.force else None
         self.new = Manifest(self.key, dict(old.units) if old is not None else {}, self.shared)
         self.changed = False  # a build that writes nothing leaves dist/ as it was, manifest included
+        self.request = settings.request()
+        self.editions: dict[str, str] = {}  # what this build makes (asking())
         self._own: dict[str, str | None] = {}
         self._saved = time.monotonic()
         # Some articles, or some formats (-f pdf): what it does not make again stays the unit's.
         self.partial = bool(settings.articles) or settings.formats is not None
 
+    def asking(self, settings: Settings) -> None:
+        """The editions this build makes: `settings` with the publication's choices."""
+        self.editions = settings.editions()
+        self.new.asked[self.request] = self.editions
+        for request in sorted(self.new.asked)[:max(0, len(self.new.asked) - ASKED)]:
+            if request != self.request:
+                del self.new.asked[request]
+
     # -- what is up to date
+
+    def holds(self, unit: Unit) -> bool:
+        """Whether a unit's files are of every edition this build makes, made as it
+        would make them (the same paper, crop marks, booklets), and as they were written."""
+        return all(unit.editions.get(fmt) == made for fmt, made in self.editions.items()) \
+            and unit.outputs_intact(self.dist)
 
     def fresh(self, slug: str, issue: "Issue | None") -> bool:
         """Whether an article can be left as it is, unread."""
         unit = self._unit(f"article:{slug}")
-        if unit is None or not unit.outputs_intact(self.dist):
+        if unit is None or not self.holds(unit):
             return False
         if issue is None:
             return unit.pages is None and unit.key == self._key(self.own(slug))
@@ -58,7 +75,7 @@ class Ledger:
 
     def issue_fresh(self, issue: "Issue") -> bool:
         unit = self._unit(f"issue:{issue.slug}")
-        return unit is not None and unit.outputs_intact(self.dist) and unit.key == self.issue_key(issue)
+        return unit is not None and self.holds(unit) and unit.key == self.issue_key(issue)
 
     def known_pages(self, slug: str, first: int, issue: "Issue") -> int | None:
         """The page count of an issue's article whose sources and first page are
@@ -78,7 +95,7 @@ class Ledger:
         """Whether an article made ready must be built (not the case of an issue's
         article whose pages and sources are what they were)."""
         unit = self._unit(f"article:{manuscript.article.slug}")
-        if unit is None or not unit.outputs_intact(self.dist):
+        if unit is None or not self.holds(unit):
             return True
         return unit.key != self.article_key(manuscript.article)
 
@@ -130,13 +147,15 @@ class Ledger:
         """A unit this build wrote: `files` are the bytes written, by name in `folder`."""
         self.changed = True
         previous = self.new.units.get(name)
-        self.new.units[name] = unit = Unit(kind, key, inputs, {}, listing, pages)
+        self.new.units[name] = unit = Unit(kind, key, inputs, {}, listing, pages, dict(self.editions))
         self.new.record_outputs(name, self.dist, {f"{folder}/{file}" if folder else file: data
                                                   for file, data in files.items()})
         if self.partial and previous is not None:  # (its other formats' files, as an earlier build made them:
             for path, made in previous.outputs.items():  # `check` would have called them left over)
                 if path not in unit.outputs and previous.output_state(self.dist, path) is None:
                     unit.outputs[path] = made
+            if previous.key == key:  # (and, made from the same sources, they are up to date)
+                unit.editions = {**previous.editions, **self.editions}
         if kind == "article":
             self._own.pop(name.split(":", 1)[1], None)
         if time.monotonic() - self._saved > SAVE_EVERY:
@@ -144,6 +163,14 @@ class Ledger:
 
     def relative_inputs(self, paths) -> list[str]:
         return sorted(relative(self.root, Path(path)) for path in paths)
+
+    def inputs_of(self, name: str, paths) -> list[str]:
+        """What a unit this build made was made from: in a build of some editions
+        (-f pdf), with what its other editions were made from (their cover, say),
+        so that its key covers those it keeps."""
+        inputs = self.relative_inputs(paths)
+        previous = self.new.units.get(name)
+        return sorted({*inputs, *previous.inputs}) if self.partial and previous is not None else inputs
 
     def forget_missing(self, articles: set[str], issues: set[str]) -> None:
         """Drop the units of articles and issues no longer in source/."""
@@ -168,11 +195,12 @@ def up_to_date(settings: Settings) -> int | None:
     if settings.force or settings.articles or settings.shard:
         return None
     old = Manifest.load(settings.dist_dir)
-    if old is None or not old.finished:  # (a build stopped half way: its index and catalogue are to be made)
-        return None
+    if old is None or not old.finished or settings.request() not in old.asked:
+        return None  # (a build stopped half way: its index and catalogue are to be made)
     ledger = Ledger(settings, settings.identity(), [settings.root / p for p in old.shared])
     if ledger.old is None:
         return None
+    ledger.editions = old.asked[settings.request()]  # (what the publication file, unchanged, came to)
     source = settings.source_dir
     articles = {p.parent.name for p in source.glob("*/article.md")}
     issues = {p.parent.name for p in source.glob("*/issue.yaml")}
@@ -184,7 +212,7 @@ def up_to_date(settings: Settings) -> int | None:
     if site is not None and not (site.listing or {}).get("complete", True):
         return None  # (made while an article failed: its index and catalogue are to be made)
     for name, unit in units.items():
-        if not unit.outputs_intact(ledger.dist):
+        if not ledger.holds(unit):
             return None
         kind, _, slug = name.partition(":")
         if kind == "article" and unit.pages is None and unit.key != ledger._key(ledger.own(slug)):

