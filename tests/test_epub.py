@@ -179,3 +179,24 @@ def test_seed_package_identifies_the_article(seed):
     assert meta.find("dc:publisher", NS) is None  # not known: left out
     assert meta.find("dc:rights", NS) is None
     assert meta.find("dc:subject", NS) is None
+
+
+def test_a_figure_slow_to_rasterise_is_kept_for_the_next_build(tmp_path, monkeypatch):
+    """A large SVG of Inkscape's or matplotlib's took 2.5 s to become the EPUB's
+    PNG, at every build and at every edit under watch (QA 21): one that takes long
+    is kept in .imprint-cache/raster/, by its bytes and Imprint's code. One that
+    draws another file is made every time (what it draws is not all in its bytes)."""
+    from imprint.editions import raster
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+           '<rect width="40" height="20" fill="#c33"/></svg>')
+    (tmp_path / "figure.svg").write_text(svg)
+    (tmp_path / "linked.svg").write_text(svg.replace("</svg>", '<image href="figure.png" width="5" height="5"/></svg>'))
+    monkeypatch.setattr(raster, "KEPT_AFTER", 0.0)
+    made = raster.svg_to_png(tmp_path / "figure.svg", tmp_path)
+    assert [p.read_bytes() for p in (tmp_path / raster.KEPT).iterdir()] == [made]
+    monkeypatch.setattr(raster, "_svg_to_png", lambda *args: pytest.fail("made again"))
+    assert raster.svg_to_png(tmp_path / "figure.svg", tmp_path) == made
+    with pytest.raises(pytest.fail.Exception):
+        raster.svg_to_png(tmp_path / "linked.svg", tmp_path)
+    assert len(list((tmp_path / raster.KEPT).iterdir())) == 1

@@ -9,9 +9,14 @@ bytes, and no system package is needed.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
 import re
+import tempfile
+import time
 from pathlib import Path
+from typing import Callable
 
 from lxml import etree
 
@@ -50,7 +55,14 @@ def svg_to_png(path: Path, root: Path, drawn: bytes | None = None) -> bytes:
     """An SVG figure as a PNG on white (Kindle's Enhanced Typesetting shows no SVG,
     and Apple Books shows transparent areas black at night); `drawn`: the SVG as it
     is drawn, when that differs from the file (images.Image.drawn)."""
-    width, height = svg_size(drawn or read_bytes(root, path, "image"))
+    data = drawn or read_bytes(root, path, "image")
+    if _LINKS.search(data):  # (what it draws is not all in it: made every time)
+        return _svg_to_png(path, root, drawn, data)
+    return _kept(root, b"svg\0" + data, lambda: _svg_to_png(path, root, drawn, data))
+
+
+def _svg_to_png(path: Path, root: Path, drawn: bytes | None, data: bytes) -> bytes:
+    width, height = svg_size(data)
     src = "data:image/svg+xml;base64," + base64.b64encode(drawn).decode("ascii") if drawn else file_url(path, [root])
     html = (f"<style>@page {{ size: {width}px {height}px; margin: 0 }} html, body {{ margin: 0; background: #fff }}"
             f" img {{ display: block; width: {width}px; height: {height}px }}</style>"
@@ -67,9 +79,46 @@ PDF_WIDTH_EPUB, PDF_WIDTH_PRINT = 1600, 2400  # pixels of a PDF figure's first p
 
 def pdf_to_png(path: Path, root: Path, width: int = PDF_WIDTH_EPUB) -> bytes:
     """A PDF figure's first page as a PNG on white, `width` pixels wide."""
-    buffer = io.BytesIO()
-    rasterise(read_bytes(root, path, "image"), width).save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    data = read_bytes(root, path, "image")
+
+    def made() -> bytes:
+        buffer = io.BytesIO()
+        rasterise(data, width).save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue()
+    return _kept(root, f"pdf {width}\0".encode() + data, made)
+
+
+# An SVG's reference to another file (an image, a font, a stylesheet): not a
+# fragment (#x) of its own, nor a data: URL
+_LINKS = re.compile(rb"""(?:href\s*=\s*["']|url\(\s*["']?)(?!\s*#|\s*data:)""")
+KEPT = Path(".imprint-cache") / "raster"  # under the project's root
+KEPT_AFTER = 0.25  # seconds: a picture that takes longer to make is kept for the next build
+
+
+def _kept(root: Path, source: bytes, make: Callable[[], bytes]) -> bytes:
+    """A picture made from `source` (with the picture's kind): from the project's
+    cache, or made, and kept there if that took long (a large SVG figure of
+    Inkscape's or matplotlib's: seconds; the watch remade it at every edit). The
+    cache is keyed by Imprint's code and packages too (manifest.code_key)."""
+    from ..building.manifest import code_key
+
+    key = hashlib.sha256(code_key().encode() + b"\0" + source).hexdigest()
+    path = root / KEPT / f"{key}.png"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    started = time.monotonic()
+    picture = make()
+    if time.monotonic() - started > KEPT_AFTER:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as out:
+                out.write(picture)
+            os.replace(out.name, path)
+        except OSError:
+            pass  # (a cache that cannot be written: made again next time)
+    return picture
 
 
 def svg_size(data: bytes) -> tuple[float, float]:
