@@ -385,3 +385,34 @@ def test_a_styles_title_is_shown_without_stress_marks():
 
     assert _style_title(Theme(REPO, REPO / "styles").csl_style("gost-r-7-0-5-2008")) == \
         "Russian GOST R 7.0.5-2008 (Русский)"
+
+
+def test_the_feed_of_all_articles_comes_in_pages(tmp_path, monkeypatch):
+    """One feed of every article: 20 MB for a back catalogue of 5,000, which an app
+    on a phone reads whole before it shows one (QA 20). Pages of opds.PAGE articles,
+    newest first, linked as RFC 5005 and OPDS 1.2 have it."""
+    from imprint import build
+    from imprint.settings import Settings
+    from imprint.site import opds
+
+    root = _seed(tmp_path)
+    seed = root / "source" / "batunaev-2019-khalkhin-gol"
+    for number in (2, 3):
+        copy = root / "source" / f"copy-{number}"
+        copy.mkdir()
+        for path in seed.iterdir():
+            (copy / path.name).write_bytes(path.read_bytes().replace(b"2019-5-3-173-184", f"copy-{number}".encode()))
+    monkeypatch.setattr(opds, "PAGE", 2)
+    assert build(Settings.for_project(root, formats=("epub", "site"), environ={})).ok
+    dist = root / "dist"
+    feeds = {name: etree.parse(str(dist / "opds" / name)) for name in ("articles.xml", "articles-2.xml")}
+    assert sorted(p.name for p in (dist / "opds").glob("articles*.xml")) == sorted(feeds)
+    links = {name: {rel: str((dist / "opds" / href).resolve().relative_to(dist / "opds"))
+                    for rel, href in opds_links(dist / "opds" / name)
+                    if rel in ("first", "previous", "next", "last")} for name in feeds}
+    assert links == {"articles.xml": {"first": "articles.xml", "next": "articles-2.xml", "last": "articles-2.xml"},
+                     "articles-2.xml": {"first": "articles.xml", "previous": "articles.xml",
+                                        "last": "articles-2.xml"}}
+    assert [len(feed.findall("a:entry", ATOM)) for feed in feeds.values()] == [2, 1]
+    for name in feeds:
+        assert opds_problems(dist / "opds" / name) == []

@@ -1,7 +1,8 @@
 """The OPDS catalogue (OPDS Catalog 1.2, Atom), so that e-reader apps can browse
 and download: dist/opds/index.xml is the root, a navigation feed to an
-acquisition feed of every article (opds/articles.xml) and one per issue
-(opds/issues/<issue>.xml, the whole issue first, then its articles).
+acquisition feed of every article (opds/articles.xml, newest first, in pages of
+PAGE articles: articles-2.xml, ... linked first/previous/next/last) and one per
+issue (opds/issues/<issue>.xml, the whole issue first, then its articles).
 
 Written with lxml, not a template: it is data for machines, and every value is
 escaped by the serializer. Links are relative to the feed (resolved against the
@@ -30,6 +31,7 @@ NSMAP = {None: ATOM, "dcterms": DCTERMS, "opds": OPDS}
 NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 OPEN_ACCESS = "http://opds-spec.org/acquisition/open-access"
+PAGE = 100  # articles a page of the feed of all articles: an app reads a page at a time (5,000: 20 MB in one)
 
 
 class _Feed:
@@ -99,11 +101,19 @@ def render_catalogue(content: SiteContent, site_name: str, theme: Theme) -> dict
         root.link(entry, "subsection", f"opds/{name}", ACQUISITION, issue.name)
     files["opds/index.xml"] = root.bytes()
 
-    feed = _Feed("articles.xml", f"{site_name}: {t['all_articles']}", ACQUISITION, latest, lang, publication,
-                 site_name)
-    for article in sorted(articles, key=lambda a: (-a.modified_at.timestamp(), a.slug)):
-        _article_entry(feed, article, theme)
-    files["opds/articles.xml"] = feed.bytes()
+    listed = [a for a in sorted(articles, key=lambda a: (-a.modified_at.timestamp(), a.slug))
+              if _acquirable(a.files, a.slug)]
+    pages = [listed[start:start + PAGE] for start in range(0, len(listed), PAGE)] or [[]]
+    names = ["articles.xml"] + [f"articles-{number}.xml" for number in range(2, len(pages) + 1)]
+    for number, (name, page) in enumerate(zip(names, pages)):
+        feed = _Feed(name, f"{site_name}: {t['all_articles']}", ACQUISITION, latest, lang, publication, site_name)
+        if len(pages) > 1:  # (RFC 5005's paged feed, as OPDS 1.2 section 5 has it)
+            for rel, other in (("first", 0), ("previous", number - 1), ("next", number + 1), ("last", len(pages) - 1)):
+                if 0 <= other < len(pages):
+                    feed.link(feed.root, rel, f"opds/{names[other]}", ACQUISITION)
+        for article in page:
+            _article_entry(feed, article, theme)
+        files[f"opds/{name}"] = feed.bytes()
 
     by_slug = {a.slug: a for a in articles}
     for issue in issues:
