@@ -51,7 +51,9 @@ class Ledger:
     def asking(self, settings: Settings) -> None:
         """The editions this build makes: `settings` with the publication's choices."""
         self.editions = settings.editions()
-        self.new.asked[self.request] = self.editions
+        if self.new.asked.get(self.request) != self.editions:  # (remembered: the next such request is answered quickly)
+            self.new.asked[self.request] = self.editions
+            self.changed = True
         for request in sorted(self.new.asked)[:max(0, len(self.new.asked) - ASKED)]:
             if request != self.request:
                 del self.new.asked[request]
