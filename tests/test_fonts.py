@@ -87,19 +87,29 @@ def revisions(pdf: bytes) -> dict[str, float]:
     return found
 
 
-def fc(command: list[str], home: Path, config: Path | None) -> str:
-    environment = {**{k: v for k, v in os.environ.items() if not k.startswith("XDG_")}, "HOME": str(home)}
-    environment.pop(fonts.VARIABLE, None)
-    if config is not None:
-        environment[fonts.VARIABLE] = str(config)
+@pytest.fixture
+def system_config(tmp_path) -> Path:
+    """fontconfig's own configuration (/etc/fonts/fonts.conf, the user's folders
+    and settings included), its cache written in the test's folder: as root it
+    wrote the caches of the test's homes into the system's /var/cache/fontconfig."""
+    config = tmp_path / "system.conf"
+    config.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+                      f"<fontconfig><cachedir>{tmp_path / 'system-cache'}</cachedir>"
+                      "<include>/etc/fonts/fonts.conf</include></fontconfig>\n")
+    return config
+
+
+def fc(command: list[str], home: Path, config: Path) -> str:
+    environment = {**{k: v for k, v in os.environ.items() if not k.startswith("XDG_")}, "HOME": str(home),
+                   fonts.VARIABLE: str(config)}
     return subprocess.run(command, capture_output=True, text=True, env=environment, check=True).stdout
 
 
-def test_fontconfig_with_imprints_configuration_finds_no_font_of_the_home(home, tmp_path):
+def test_fontconfig_with_imprints_configuration_finds_no_font_of_the_home(home, tmp_path, system_config):
     with fonts.configured(tmp_path) as config:
         # The home is one fontconfig reads with its own configuration (else this test proves nothing).
-        assert fc(["fc-match", "PT Serif", "file"], home, None).startswith(f":file={home}")
-        assert HOME_FAMILY in fc(["fc-list", ":", "family"], home, None)
+        assert fc(["fc-match", "PT Serif", "file"], home, system_config).startswith(f":file={home}")
+        assert HOME_FAMILY in fc(["fc-list", ":", "family"], home, system_config)
         # With Imprint's: the system's PT Serif; no font of the home listed, its family unknown.
         assert fc(["fc-match", "PT Serif", "file"], home, config) == f":file={system_file('PT Serif')}\n"
         assert str(system_file("PT Serif")).startswith("/usr/share/fonts/")
@@ -112,7 +122,7 @@ def test_fontconfig_with_imprints_configuration_finds_no_font_of_the_home(home, 
         for pattern in ("PT Serif", "PT Serif:lang=ru", "serif", "sans-serif", "monospace", "Times New Roman",
                         "DejaVu Sans Mono:bold", "Minion Pro"):
             assert fc(["fc-match", "-s", pattern, "file"], home, config) == \
-                fc(["fc-match", "-s", pattern, "file"], bare, None), pattern
+                fc(["fc-match", "-s", pattern, "file"], bare, system_config), pattern
 
 
 def test_imprints_configuration_names_nothing_of_the_home(tmp_path, monkeypatch):
