@@ -2,12 +2,13 @@
 build made, recorded in the manifest for the next one.
 
 An article is up to date when the build's own key (code, settings, styles,
-publication file, shared bibliography) and its source files are what they
-were, and its files in dist/ are those the manifest lists. An article of an
-issue is up to date with its whole issue: its pages depend on every article
-before it. When an issue is built again, an article whose sources did not
-change and which starts on the same page keeps its page count (building/pagination.py
-does not lay it out again) and, its key unchanged, is not built again.
+publication file, shared bibliography, the system's fonts: editions/fonts.py)
+and its source files are what they were, and its files in dist/ are those the
+manifest lists. An article of an issue is up to date with its whole issue: its
+pages depend on every article before it. When an issue is built again, an
+article whose sources did not change and which starts on the same page keeps its
+page count (building/pagination.py does not lay it out again) and, its key
+unchanged, is not built again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from ..editions.fonts import fonts_key
 from ..settings import Settings, styles_path
 from .manifest import FILE, Manifest, Unit, build_key, digest, hash_files, relative, shard_file
 
@@ -35,7 +37,9 @@ class Ledger:
         self.dist = settings.dist_dir
         self.shard = settings.shard
         self.shared = self.relative_inputs(shared)
-        self.key = build_key(settings.root, request, styles_path(settings.styles_dir), [self.root / p for p in self.shared])
+        # (With the system's fonts, which the print editions are set in and the covers drawn with: editions/fonts.py.)
+        self.key = digest(build_key(settings.root, request, styles_path(settings.styles_dir),
+                                    [self.root / p for p in self.shared]), fonts_key())
         old = Manifest.load(self.dist, shard_file(self.shard) if self.shard else FILE)
         # Units built with another key (other settings, styles, code) are all stale.
         self.old = old if old is not None and old.build_key == self.key and not settings.force else None

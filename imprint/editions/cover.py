@@ -25,6 +25,7 @@ from ..prepare.article import Manuscript, issue_label, metadata_text
 from ..source.model import Article
 from ..theme import Theme
 from .caches import build_cache
+from .fonts import SYSTEM_FONTS
 from .painter import FIELDS, CoverText
 
 if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
@@ -32,7 +33,6 @@ if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not lo
 
 DESIGN = "cover.yaml"
 FONTS = "fonts"
-SYSTEM_FONTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 
 # Covers drawn in this process (a watch keeps them between builds), by what
 # they are drawn from. At most MEMO of them.
@@ -203,7 +203,8 @@ _TEXT_NUMBERS = {"size": (1, True), "top": (0, False), "gap": (0, False), "left"
 
 def _fonts(design: dict[str, Any], file: str, theme: Theme) -> dict[str, Path]:
     """The design's font files, found in styles/fonts/ (the project's, Imprint's)
-    or the system's font folders, and nowhere else."""
+    or the system's font folders (fonts.SYSTEM_FONTS: those of the print
+    editions too), and nowhere else: never the user's."""
     folders = [entry.dir / FONTS for entry in theme.path] + list(SYSTEM_FONTS)
     found = {}
     for name, relative in (design.get("fonts") or {}).items():

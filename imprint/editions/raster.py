@@ -31,10 +31,11 @@ def typeset(html: str, base_url: str, *roots: Path) -> bytes:
     """The first page of `html` as a PDF."""
     from .pdf.weasy import weasyprint
 
+    from .fonts import configured
     from .pdf.typeset import quiet_weasyprint
 
     fetcher, _ = make_url_fetcher(*roots)
-    with quiet_weasyprint():
+    with configured(roots[0]), quiet_weasyprint():  # (roots[0]: the project's; its fonts, not the user's)
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
         return document.copy(document.pages[:1]).write_pdf()
 

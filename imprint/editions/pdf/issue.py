@@ -19,6 +19,7 @@ from .formulas import for_print
 from ...settings import Settings
 from ...errors import InternalError, Problem, SourceError
 from ...files import file_url, make_url_fetcher
+from ..fonts import configured
 from ...prepare.issue import IssueManuscript
 from ...theme import Theme
 from .typeset import finisher, quiet_weasyprint
@@ -58,7 +59,7 @@ def _front(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
     html = for_print(html, cache_folder(settings.root), theme.roots)  # (a title's formulas, drawn)
     fetcher, refused = make_url_fetcher(*theme.roots)
     try:
-        with quiet_weasyprint():
+        with configured(settings.root), quiet_weasyprint():  # (the system's fonts, not the user's: fonts.py)
             document = weasyprint.HTML(string=html, base_url=file_url(Path(edition.issue.path).parent, theme.roots) + "/",
                                        url_fetcher=fetcher).render()
             document.metadata = Metadata.around(document.metadata, issue_xmp(edition))

@@ -19,6 +19,7 @@ import pydyf
 from ...errors import Problem, SourceError, StyleError, warn
 from ...files import display, in_root, make_url_fetcher
 from ..caches import build_cache
+from ..fonts import configured, fc_environment
 from .metadata import Metadata
 from .job import Job, Result
 from .weasy import weasyprint  # (with imprint/patches/ applied)
@@ -97,8 +98,8 @@ def _lay_out(job: Job):
 
         markup = for_print(markup, Path(job.formula_cache), tuple(map(Path, job.roots)))
     heard: list[logging.LogRecord] = []
-    try:
-        with quiet_weasyprint(heard):
+    try:  # (roots[0]: the project's; the fonts it is set in, the system's, not the user's: editions/fonts.py)
+        with configured(Path(job.roots[0])), quiet_weasyprint(heard):
             html = weasyprint.HTML(string=markup, base_url=job.base_url, url_fetcher=fetcher)
             document = html.render()
             if _unrepeat_lost_heads(html, document) | _break_wide_tables(html, document):
@@ -164,20 +165,28 @@ def _unknown_fonts(stylesheets: list[Path], project: Path) -> list[Problem]:
         given |= faces
         if path.is_relative_to(project.resolve() / "styles"):
             asked += [(path, line, family) for line, family in first]
+    unknown = [(path, line, family) for path, line, family in dict.fromkeys(asked) if family.lower() not in given]
+    if not unknown:
+        return []
+    with configured(project) as config:  # (what fontconfig finds as WeasyPrint is configured: not the user's fonts)
+        installed = _installed_families(str(config))
     return [Problem(display(path, project), f"the font '{family}' is neither installed nor given by an "
                     "@font-face: the print edition sets the text in the machine's fallback font", line=line,
-                    hint="install it, or give its files with @font-face { font-family: ...; src: url(../fonts/...) "
-                         "} (styles/fonts/)") for path, line, family in dict.fromkeys(asked)
-            if family.lower() not in given and family.lower() not in _installed_families()]
+                    hint="give its files with @font-face { font-family: ...; src: url(../fonts/...) } "
+                         "(styles/fonts/), or install it for the whole system (/usr/local/share/fonts; fonts "
+                         "in your home folder are not used)") for path, line, family in unknown
+            if family.lower() not in installed]
 
 
 @functools.cache
-def _installed_families() -> frozenset[str]:
-    """The font families fontconfig knows (fc-list: a few milliseconds), in lower case."""
+def _installed_families(config: str) -> frozenset[str]:
+    """The font families fontconfig knows with Imprint's configuration at
+    `config` (fc-list: a few milliseconds), in lower case."""
     import subprocess
 
     try:
-        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30).stdout
+        listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30,
+                                env=fc_environment(Path(config))).stdout
     except (OSError, subprocess.SubprocessError):
         return frozenset()
     return frozenset(name.strip().lower() for line in listed.splitlines() for name in line.split(","))

@@ -4,12 +4,18 @@ Every module of Imprint that lays out or writes a PDF takes `weasyprint` from
 here, so that no page is made before imprint/patches/ has been applied. Importing
 WeasyPrint costs about 0.22 s (it opens Pango, HarfBuzz and fontconfig): import
 this module only when a PDF is actually made.
+
+WeasyPrint loads fontconfig's configuration as it is imported (to check that it
+has fonts): Imprint's own, not the user's (editions/fonts.py). Each layout loads
+it again: typeset.py, issue.py and raster.py lay out in fonts.configured() too.
 """
 
 from __future__ import annotations
 
 from ... import patches
+from ..fonts import configured
 
-weasyprint = patches.import_weasyprint()
+with configured(None):
+    weasyprint = patches.import_weasyprint()
 
 __all__ = ["weasyprint"]
