@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from conftest import CASES, make_project
+from conftest import CASES, REPO, make_project
 from golden import check
 from imprint import build
 from imprint.settings import Settings
@@ -244,17 +244,27 @@ def test_jpeg_figure_and_sizes(apparatus_en):
 
 
 def test_a_project_without_styles_uses_imprints_own(tmp_path):
-    """Overrides by search path: a project's styles/ may hold only what it changes."""
+    """Overrides by search path: a project's styles/ may hold only what it changes.
+    A stylesheet adds to Imprint's of its name (after it: its rules win): a print.css
+    of a designer's few rules replaced Imprint's, and the notes were run into the
+    text, the folios and running heads gone, in silence (QA 22)."""
     import shutil
 
     root = tmp_path / "journal"
     shutil.copytree(CASES / "apparatus-en" / "source", root / "source")
     (root / "styles" / "css").mkdir(parents=True)
     (root / "styles" / "css" / "epub.css").write_text("p { color: #333; }\n")
+    (root / "styles" / "css" / "print.css").write_text("a { color: #7a1f3d; }\n")
     assert build(Settings.for_project(root, formats=("epub", "pdf"), environ={})).ok
+    pdf = root / "dist" / "apparatus-en" / "apparatus-en.pdf"
+    text = pages_text(pdf)
+    assert "Figure 1" in " ".join(text)
+    with pikepdf.open(pdf) as document:  # (Imprint's layout kept: the headings' bookmarks, the notes at the foot)
+        assert len(document.open_outline().root) > 0
+    assert all(page.rstrip().splitlines()[-1].strip().isdigit() for page in text[1:]), text[1][-200:]
+    imprints = (REPO / "styles" / "css" / "epub.css").read_bytes()
     with zipfile.ZipFile(root / "dist" / "apparatus-en" / "apparatus-en.epub") as archive:
-        assert archive.read("EPUB/css/epub.css") == b"p { color: #333; }\n"  # the project's own
-    assert "Figure 1" in " ".join(pages_text(root / "dist" / "apparatus-en" / "apparatus-en.pdf"))
+        assert archive.read("EPUB/css/epub.css") == imprints + b"\np { color: #333; }\n"  # Imprint's, then its own
 
 
 def test_hanging_indent_follows_the_style(apparatus_en, apparatus_ru):

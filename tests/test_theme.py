@@ -191,3 +191,24 @@ def test_the_template_guide_names_only_what_templates_are_given():
             assert parts[len(owner.split("."))] in names(inside[owner]), path
         checked += 1
     assert checked > 50  # (the guide names about 60)
+
+
+def test_a_project_template_extends_imprints_own_of_the_same_name(tmp_path):
+    """By its name a template extending Imprint's of the same name was itself:
+    "calls itself without end" (QA 22). With imprint: before the name, Imprint's."""
+    from imprint.errors import StyleError
+
+    project = tmp_path / "project"
+    templates = project / "styles" / "templates" / "site"
+    templates.mkdir(parents=True)
+    (templates / "base.html.j2").write_text(
+        '{% extends "imprint:site/base.html.j2" %}{% block head %}<meta name="x-journal" content="1">'
+        "{{ super() }}{% endblock %}")
+    theme = Theme(project, project / "styles")
+    source, _, _ = theme.env.loader.get_source(theme.env, "imprint:site/base.html.j2")
+    assert source == (REPO / "styles" / "templates" / "site" / "base.html.j2").read_text()
+    assert "{% block head %}" in source
+    (templates / "index.html.j2").write_text('{% include "site/index.html.j2" %}')
+    with pytest.raises(StyleError) as raised:
+        theme.render("site/index.html.j2")
+    assert 'name it with imprint: before it ({% extends "imprint:site/index.html.j2" %})' in str(raised.value.problems)

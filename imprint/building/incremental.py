@@ -49,6 +49,7 @@ class Ledger:
         self.editions: dict[str, str] = {}  # what this build makes (asking())
         self._own: dict[str, str | None] = {}
         self._saved = time.monotonic()
+        self._remember = False
         # Some articles, or some formats (-f pdf): what it does not make again stays the unit's.
         self.partial = bool(settings.articles) or settings.formats is not None
 
@@ -57,7 +58,7 @@ class Ledger:
         self.editions = settings.editions()
         if self.new.asked.get(self.request) != self.editions:  # (remembered: the next such request is answered quickly)
             self.new.asked[self.request] = self.editions
-            self.changed = True
+            self._remember = self.old is not None  # (saved even if nothing is built, into a manifest there is)
         for request in sorted(self.new.asked)[:max(0, len(self.new.asked) - ASKED)]:
             if request != self.request:
                 del self.new.asked[request]
@@ -188,7 +189,7 @@ class Ledger:
 
     def save(self, finished: bool = True) -> None:
         """The manifest saved: at the build's end, and while it runs (not `finished`)."""
-        if self.changed:
+        if self.changed or self._remember:
             self.new.finished = finished
             self.new.save(self.dist, shard_file(self.shard) if self.shard else FILE)
             self._saved = time.monotonic()

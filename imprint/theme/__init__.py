@@ -198,7 +198,9 @@ class Theme:
             file, line = self._template_frame(sys.exc_info()[2], name, recursion)
             what = _sentence(error) if not recursion else "it includes or calls itself without end" \
                 if line is not None else "it nests blocks, brackets or operators too deep to be compiled"
-            raise StyleError([Problem(file, f"template error: {what}", line=line)]) from None
+            hint = ("to extend or include Imprint's own template of the same name, name it with imprint: "
+                    f'before it ({{% extends "imprint:{name}" %}})') if recursion and line is not None else None
+            raise StyleError([Problem(file, f"template error: {what}", line=line, hint=hint)]) from None
 
     def _shown(self, filename: str) -> str:
         return display(Path(filename), self.root)
@@ -324,27 +326,31 @@ class Theme:
         return ReadOnlyDict(words)
 
     def stylesheet(self, name: str) -> bytes:
-        """A stylesheet copied as it is into an edition (epub.css into the EPUB,
-        site.css into the download site), checked to load nothing: neither from the
-        network nor another file, which the edition would not hold."""
-        entry, path = self._stylesheet(name)
-        try:
-            data = read_bytes(entry.root, path, "stylesheet")
-            self._check_stylesheet(entry, path, read_text(entry.root, path, "stylesheet"),
-                                   SHIPPED_TO.get(name, "the edition"))
-        except SourceError as error:
-            raise StyleError(error.problems) from None
-        return data
+        """A stylesheet copied into an edition (epub.css into the EPUB, site.css
+        into the download site): Imprint's, then the project's of the name, in one
+        file (stylesheets()), each checked to load nothing: neither from the network
+        nor another file, which the edition would not hold."""
+        parts = []
+        for entry, path in self._stylesheets(name):
+            try:
+                parts.append(read_bytes(entry.root, path, "stylesheet"))
+                self._check_stylesheet(entry, path, read_text(entry.root, path, "stylesheet"),
+                                       SHIPPED_TO.get(name, "the edition"))
+            except SourceError as error:
+                raise StyleError(error.problems) from None
+        return b"\n".join(parts)
 
-    def stylesheet_path(self, name: str) -> Path:
-        """The stylesheet's file, resolved and checked to be inside the project and
-        to load nothing from the network (WeasyPrint reads it, and what it imports)."""
-        entry, path = self._stylesheet(name)
-        try:
-            resolved = resolve_inside(entry.root, path, "stylesheet")
-            self._check_stylesheet(entry, path, read_text(entry.root, path, "stylesheet"), None)
-        except SourceError as error:
-            raise StyleError(error.problems) from None
+    def stylesheet_paths(self, name: str) -> list[Path]:
+        """The stylesheet's files (stylesheets()), resolved and checked to be inside
+        the project and to load nothing from the network (WeasyPrint reads them, and
+        what they import)."""
+        resolved = []
+        for entry, path in self._stylesheets(name):
+            try:
+                resolved.append(resolve_inside(entry.root, path, "stylesheet"))
+                self._check_stylesheet(entry, path, read_text(entry.root, path, "stylesheet"), None)
+            except SourceError as error:
+                raise StyleError(error.problems) from None
         return resolved
 
     def _check_stylesheet(self, entry: StylesDir, path: Path, css: str, shipped_to: str | None) -> None:
@@ -362,10 +368,17 @@ class Theme:
             raise StyleError(problems)
         self._checked.add(checked)
 
-    def _stylesheet(self, name: str) -> tuple[StylesDir, Path]:
-        found = self.find(CSS, name)
-        if found is None:
+    def _stylesheets(self, name: str) -> list[tuple[StylesDir, Path]]:
+        """Imprint's stylesheet of the name, then the project's: a project's adds to
+        Imprint's, its rules after Imprint's (so they win). A project's print.css that
+        replaced Imprint's lost, with its fonts and colours, the layout it did not
+        repeat: the footnotes at the page's foot were run into the text, the running
+        heads and folios gone, in silence (QA 22). Templates replace Imprint's."""
+        found = [(entry, entry.dir / CSS / name) for entry in reversed(self.path) if (entry.dir / CSS / name).exists()]
+        if not found:
             raise StyleError.single(display(self.dir / CSS / name, self.root), "stylesheet not found")
+        if len(found) == 2 and _same_bytes(*found):  # (a copy of Imprint's: once)
+            return found[1:]
         return found
 
     @staticmethod
@@ -546,3 +559,10 @@ def _malformed_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> li
             found.append((key, f"'{{{unknown[0]}}}' is not a placeholder of '{key}': it would be printed as written",
                           "its placeholders are " + (", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none")))
     return found
+
+
+def _same_bytes(*found: tuple[StylesDir, Path]) -> bool:
+    try:
+        return len({read_bytes(entry.root, path, "stylesheet") for entry, path in found}) == 1
+    except SourceError:
+        return False  # (told as the stylesheet is checked)

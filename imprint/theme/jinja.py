@@ -171,7 +171,8 @@ def environment(folders: list[tuple[Path, Path]], own: Path, options: Mapping[st
     """Templates looked up in `folders` (each with the root its files must stay
     inside), in order; those under `own` (Imprint's styles/) compiled once."""
     env = ImprintSandbox(
-        loader=jinja2.ChoiceLoader([_ConfinedLoader(root, folder) for root, folder in folders]),
+        loader=jinja2.ChoiceLoader([_ImprintsOwn(own.parent, own / "templates"),
+                                    *(_ConfinedLoader(root, folder) for root, folder in folders)]),
         undefined=jinja2.StrictUndefined,
         bytecode_cache=_OwnTemplatesCache(own, {**options, "environment": _compiled_as(ImprintSandbox)}),
         **options,
@@ -201,6 +202,24 @@ def _file_size(size: int, t: Mapping[str, Any]) -> str:
     if size < 1_000_000:
         return f"{size / 1000:.0f}\u00a0{t['size_kb']}"
     return f"{size / 1_000_000:.1f}\u00a0{t['size_mb']}"
+
+
+OWN = "imprint:"  # a template's name, so prefixed: Imprint's own, whatever the project has of that name
+
+
+class _ImprintsOwn(jinja2.BaseLoader):
+    """Imprint's own templates, by their names with OWN before them: a project's
+    template can extend or include Imprint's of the same name ({% extends
+    "imprint:print/article.html.j2" %}, replacing its blocks), which by its name
+    alone would be itself ("calls itself without end")."""
+
+    def __init__(self, root: Path, folder: Path):
+        self.own = _ConfinedLoader(root, folder)
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        if not template.startswith(OWN):
+            raise jinja2.TemplateNotFound(template)
+        return self.own.get_source(environment, template.removeprefix(OWN))
 
 
 class _ConfinedLoader(jinja2.BaseLoader):

@@ -138,7 +138,8 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         doc=manuscript,
         t=manuscript.t,
         edition="handout" if edition.name == "handout" else "print",
-        stylesheets=[file_url(theme.stylesheet_path(name), theme.roots) for name in edition.stylesheets],
+        stylesheets=[file_url(path, theme.roots) for name in edition.stylesheets
+                     for path in theme.stylesheet_paths(name)],
         paper=paper,
         folio=folio,
         crop_marks=bool(settings.crop_marks),

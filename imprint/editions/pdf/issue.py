@@ -50,7 +50,7 @@ def _front(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
         TEMPLATE,
         issue=edition,
         t=edition.t,
-        stylesheets=[file_url(theme.stylesheet_path(name), theme.roots) for name in STYLESHEETS],
+        stylesheets=[file_url(path, theme.roots) for name in STYLESHEETS for path in theme.stylesheet_paths(name)],
         # Always the issue's own paper: its articles were laid out on it.
         paper=edition.issue.paper,
         crop_marks=bool(settings.crop_marks),
