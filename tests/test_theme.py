@@ -212,3 +212,19 @@ def test_a_project_template_extends_imprints_own_of_the_same_name(tmp_path):
     with pytest.raises(StyleError) as raised:
         theme.render("site/index.html.j2")
     assert 'name it with imprint: before it ({% extends "imprint:site/index.html.j2" %})' in str(raised.value.problems)
+
+
+@pytest.mark.parametrize("template", ["<h1>{{ doc.title_text|safe }}</h1>",
+                                      "{% autoescape false %}<h1>{{ doc.title_text }}</h1>{% endautoescape %}",
+                                      "{% filter safe %}{{ doc.title_text }}{% endfilter %}"])
+def test_a_template_cannot_print_a_text_unescaped(tmp_path, template):
+    """`|safe` on a title put an author's <script> into the EPUB and the landing page (QA 22)."""
+    from imprint.errors import StyleError
+
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "references.html.j2").write_text("\n" + template)
+    with pytest.raises(StyleError) as raised:
+        Theme(project, project / "styles").render("references.html.j2", doc={"title_text": "<script>"})
+    [problem] = raised.value.problems
+    assert problem.file.endswith("references.html.j2") and problem.line == 2 and "unescaped" in problem.message

@@ -41,7 +41,7 @@ from .work import SIZED, WORK_FILTER, WorkCounter, current, finalize, made, work
 # (random text: a build must give the same bytes each time), Jinja's own filters
 # but `random` (the same reason), and Imprint's two.
 GLOBALS = ("range", "dict", "cycler", "joiner", "namespace")
-LEFT_OUT_FILTERS = ("random",)
+LEFT_OUT_FILTERS = ("random", "safe")  # (safe: below)
 # The largest text or list `*` may make (and the largest width or count a filter or
 # a format may be given), and the largest number `**` may make (in bits).
 MAX_REPEAT = 1_000_000
@@ -61,6 +61,22 @@ class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         self.filters[WORK_FILTER] = work_filter
 
     made = staticmethod(made)  # (for `~`: WorkCounter)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> jinja2.nodes.Template:
+        """The template's tree, refused if it prints a text unescaped: `|safe` and
+        `{% autoescape false %}` (a title's `<script>` went into the EPUB and the
+        landing page: QA 22). What is HTML is given as HTML (doc.title,
+        docs/templates.md); every other text is plain and printed escaped."""
+        tree = super()._parse(source, name, filename)
+        for node in tree.find_all((jinja2.nodes.Filter, jinja2.nodes.EvalContextModifier)):
+            if isinstance(node, jinja2.nodes.Filter) and node.name == "safe" or \
+                    isinstance(node, jinja2.nodes.EvalContextModifier) and any(
+                        option.key == "autoescape" for option in node.options):
+                raise jinja2.TemplateSyntaxError(
+                    "a text printed unescaped (|safe, autoescape false) could put an author's <script> in the "
+                    "editions: what is HTML is given as HTML (doc.title; docs/templates.md), the rest is printed "
+                    "as text", node.lineno, name, filename)
+        return tree
 
     def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         """Jinja 3.1's sandboxed call (its two lines, written out here), counted: a
