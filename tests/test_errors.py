@@ -362,6 +362,27 @@ def test_a_style_that_calls_a_macro_it_does_not_define_is_an_error_at_the_call(t
             "not define") in err
 
 
+def test_a_style_pandoc_cannot_read_is_an_error_at_its_element(tmp_path, capsys, monkeypatch):
+    """A misspelt attribute (`variabel`) failed Imprint's Lua filter: "internal
+    error ... a fault in Imprint", exit 1, no file (QA 22)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = tmp_path / "project"
+    (root / "source" / "a").mkdir(parents=True)
+    shutil.copytree(REPO / "styles", root / "styles")
+    (root / "source" / "a" / "article.md").write_text(
+        "---\ntitle: T\nlang: en\ndate: 2020\ncsl: utmn-humanitates\nreferences:\n  - id: doe\n    type: book\n"
+        "    title: A Book\n    author: [{family: Doe, given: Jane}]\n    issued: {date-parts: [[1985]]}\n---\n\n"
+        "As [@doe, 580] says.\n")
+    style = root / "styles" / "csl" / "utmn-humanitates.csl"
+    text = style.read_text()
+    style.write_text(text.replace('<text variable="title"', '<text variabel="title"', 1))
+    line = text[:text.index('<text variable="title"')].count("\n") + 1
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err and "internal error" not in err, err
+    assert (f"styles/csl/utmn-humanitates.csl:{line}: Pandoc's citeproc cannot read the style: text element lacks "
+            "needed attribute") in err
+
+
 def test_an_epub_template_that_shows_what_the_epub_does_not_hold_is_an_error(tmp_path, capsys, monkeypatch):
     """A logo from the network, or from styles/ by a path (which print resolves),
     made an EPUB that fails EPUBCheck (RSC-006, RSC-007) with exit 0; a data: URL

@@ -25,6 +25,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -367,6 +368,8 @@ class Running:
                                      hint="split the text, or simplify what is nested very deep")
         if code != 0:
             detail = stderr.decode("utf-8", "replace").strip()
+            if refused := re.search(r"Citeproc\w*Error: *(.+)", detail):  # (the style: citations.lua, references.lua)
+                raise StyleRefused(refused.group(1).strip())
             if "Error running filter" in detail or "Error running Lua" in detail:
                 raise InternalError(f"Imprint's Lua filter failed in {what}: {detail}")
             lines = detail.splitlines()
@@ -452,6 +455,11 @@ def trim(cache: Path, limit: int | None = None) -> None:
                 os.unlink(entry.path)
             except OSError:
                 pass
+
+
+class StyleRefused(Exception):
+    """Pandoc's citeproc could not read the citation style (`text element lacks
+    needed attribute`): the style's fault, which the caller tells at its file."""
 
 
 class PandocFailed(Exception):

@@ -203,6 +203,9 @@ class BodyReading:
         except pandoc.PandocFailed as error:
             raise SourceError(self.problems + [Problem(self.setting.file, f"Pandoc could not read the text: {error}",
                                                        line=self.setting.body_line)]) from None
+        except pandoc.StyleRefused as error:
+            raise SourceError(self.problems + [style_refused(self.setting.style, str(error), self.setting.root)]) \
+                from None
 
     def _rendered(self, output: bytes, messages: list[pandoc.Message], note_calls: Any
                   ) -> tuple[Body, tuple[Problem, ...], dict[str, Markup]]:
@@ -391,6 +394,32 @@ def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
     files = {"refs.json": json.dumps(data, ensure_ascii=False).encode("utf-8"), "style.csl": style}
     into_quotes = not setting.suppress_bibliography and citeproc_js.punctuation_in_quote(written, setting.lang)
     return files, ["--citeproc", "--csl=style.csl", "--bibliography=refs.json"], into_quotes
+
+
+def style_refused(style: Path | None, reason: str, root: Path) -> Problem:
+    """Pandoc's citeproc could not read the style: told at its file, at the first
+    element of the kind it names that lacks what CSL requires of it, if it can be
+    found (CSL 1.0.2: a text gives a variable, a macro, a term or a value)."""
+    line = None
+    kind = re.match(r"(\w[\w-]*) element", reason)
+    if style is not None and kind:
+        from lxml import etree
+
+        try:
+            written = read_bytes(root, style, "CSL style") if style.is_relative_to(root) else style.read_bytes()
+            tree = etree.fromstring(written, etree.XMLParser(no_network=True, resolve_entities=False))
+            needs = _NEEDS.get(kind.group(1), ())
+            line = next((e.sourceline for e in tree.iter(f"{{*}}{kind.group(1)}")
+                         if needs and not any(e.get(a) for a in needs)), None)
+        except (OSError, SourceError, etree.XMLSyntaxError):
+            pass
+    return Problem(display(style, root) if style is not None else "the citation style",
+                   f"Pandoc's citeproc cannot read the style: {reason}", line=line,
+                   hint="correct it as the CSL 1.0.2 specification has it (a misspelt attribute, a missing one)")
+
+
+_NEEDS = {"text": ("variable", "macro", "term", "value"), "label": ("variable",), "number": ("variable",),
+          "date": ("variable",), "names": ("variable",)}
 
 
 def _fence_line(source: Source, line: int | None) -> int | None:

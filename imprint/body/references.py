@@ -101,7 +101,7 @@ class Formatting:
     def result(self) -> list[list[Line]]:
         try:
             output, _ = self.running.result()
-        except (pandoc.PandocFailed, InternalError) as error:  # (references.lua only runs citeproc: its failure)
+        except (pandoc.PandocFailed, pandoc.StyleRefused, InternalError) as error:  # (references.lua: citeproc's)
             said = next((line.strip() for line in str(error).splitlines() if "Citeproc" in line), str(error))
             raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {said}",
                                     hint="check the .csl file: it must be a valid CSL 1.0 style") from None
@@ -183,7 +183,7 @@ def format_ahead(wanted: Sequence[tuple[Mapping[str, Any], Path, str, str]], *, 
              .encode("utf-8"), style, lang) for (_, lang, quotes), (style, records) in groups.items()]
     try:
         output, _ = _run(jobs, file=file, deadline=deadline, cache=cache).result()
-    except (pandoc.PandocFailed, ImprintError):  # (a style citeproc refuses fails the Lua filter: InternalError)
+    except (pandoc.PandocFailed, pandoc.StyleRefused, ImprintError):  # (a style citeproc refuses: told elsewhere)
         return [None] * len(wanted)
     found = dict(zip(groups, _formatted(output, [(lang, quotes) for _, lang, quotes in groups])))
     return [(key[2], found[key[0]][key[1]]) if key is not None and key[1] in found[key[0]] else None
