@@ -301,6 +301,21 @@ def test_a_publication_can_choose_another_csl_style(tmp_path):
                     "5(3), 173–184. https://doi.org/10.21684/2411-197X-2019-5-3-173-184")
 
 
+def test_a_journal_name_left_in_russian_is_not_title_cased_in_the_english_line(tmp_path):
+    """CSL's title case is for English text: APA's English line of a Russian article
+    printed "Вестник Испытательного Журнала. Гуманитарные Исследования" (QA 22)."""
+    root = make_project(tmp_path, CASES / "apparatus-ru" / "source")
+    publication = root / "source" / "publication.yaml"
+    publication.write_text(publication.read_text().replace("csl: gost-r-7-0-5-2008", "csl: apa"))
+    assert build(Settings.for_project(root, formats=("epub",), environ={})).ok
+    with zipfile.ZipFile(root / "dist" / "apparatus-ru" / "apparatus-ru.epub") as archive:
+        page = etree.fromstring(archive.read("EPUB/front-matter.xhtml"))
+    line = " ".join("".join(page.find(".//{http://www.w3.org/1999/xhtml}p[@id='for-citation-translated']")
+                            .itertext()).split())
+    assert "Military and Political Cooperation" in line  # (the English title, title-cased)
+    assert "Вестник испытательного журнала. Гуманитарные исследования, 12(3)" in line, line
+
+
 def test_markup_characters_in_metadata_stay_text_in_the_reference(full):
     line = for_citation_in_epub(full.file("epub"))
     # The article's language localises the style (Pandoc's `lang`): Russian quotation marks,

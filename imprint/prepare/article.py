@@ -406,11 +406,24 @@ def translated_record(article: Article, record: Mapping[str, Any], title: str | 
     translated["id"] = f"{record['id']}.{article.translation.lang}"
     translated["title"] = full_title(title, subtitle)
     translated["language"] = article.translation.lang
+    if _language(article.translation.lang) == "en" != _language(article.lang):
+        # (a name left in the article's language, its journal's: no English title case for it, CSL 1.0.2's
+        # text-case: "Вестник Испытательного Журнала" in an English line, QA 22)
+        for key in _TITLES:
+            if isinstance(translated.get(key), str) and key not in article.citation.translated:
+                translated[key] = f'<span class="nocase">{translated[key]}</span>'
     translated.update(article.citation.translated)  # (the journal's name in that language, if given)
     if article.authors:
         translated["author"] = [(a.translation.name if a.translation and a.translation.name else a.name).csl()
                                 for a in article.authors]
     return translated
+
+
+_TITLES = ("container-title", "container-title-short", "collection-title", "event-title")
+
+
+def _language(tag: str) -> str:
+    return tag.split("-")[0].lower()
 
 
 def without_note_marks(markup: str) -> str:
