@@ -327,6 +327,9 @@ def test_a_cover_design_that_cannot_be_drawn_is_told_at_its_lines(tmp_path, caps
     text = design.read_text().replace('background: "#f4efe6"', 'background: "#f4efe"')
     text = text.replace("line-height: 1.3, lines: 1}", "line-height: 1.3, lines: 0}")
     text = text.replace("lines: 3, min-size: 44}", "lines: 3, min-size: small}").replace("font: bold,", "font: heavy,")
+    # (and, told in the same pass: a field misspelt, drawn black in silence; a font file not there: QA 22)
+    text = text.replace('{top: 0, height: 500, color:', '{top: 0, height: 500, colour:')
+    text = text.replace("italic: truetype/paratype/PTF56F.ttf", "italic: NoSuchFont.ttf")
     design.write_text(text)
     code, _, err = run(root, "-f", "epub", capsys=capsys)
     assert code == 2 and "Traceback" not in err and "internal error" not in err
@@ -338,6 +341,10 @@ def test_a_cover_design_that_cannot_be_drawn_is_told_at_its_lines(tmp_path, caps
     assert f"styles/cover.yaml:{at('lines: 0')}: texts[1].lines: lines must be a number of lines, 1 or more" in err
     assert f"styles/cover.yaml:{at('min-size: small')}: texts[0].min-size: min-size must be a number" in err
     assert f"styles/cover.yaml:{at('font: heavy')}: texts[2].font: no font 'heavy' is given under `fonts`" in err
+    assert (f"styles/cover.yaml:{at('colour:')}: boxes[0].colour: the cover design has no field 'colour': did you "
+            "mean 'color'?") in err
+    assert (f"styles/cover.yaml:{at('NoSuchFont')}: fonts.italic: the font file 'NoSuchFont.ttf' is in none of the "
+            "font folders") in err
 
 
 def test_a_style_that_calls_a_macro_it_does_not_define_is_an_error_at_the_call(tmp_path, capsys, monkeypatch):

@@ -12,10 +12,11 @@ a 1600 x 2560 JPEG, its thumbnail 200 x 320.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..settings import Settings
 from ..errors import Problem, SourceError, StyleError, UserError
@@ -123,8 +124,7 @@ def _plan(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
     and making it both ask)."""
     key = (theme.root, theme.dir)
     if key not in _plans:
-        design, file = _design(theme)
-        _plans[key] = (design, _fonts(design, file, theme))
+        _plans[key] = _design(theme)
     return _plans[key]
 
 
@@ -140,7 +140,8 @@ def _drawn(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> b
     return _made[key]
 
 
-def _design(theme: Theme) -> tuple[dict[str, Any], str]:
+def _design(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
+    """The cover design and its font files; every problem of it in one pass."""
     found = theme.find(DESIGN)
     if found is None:
         raise StyleError.single(display(theme.dir / DESIGN, theme.root), "the cover design is missing",
@@ -159,6 +160,16 @@ def _design(theme: Theme) -> tuple[dict[str, Any], str]:
     def problem(path: tuple, message: str, hint: str | None = None) -> None:
         problems.append(Problem(file, message, line=located.line_of(path), field=format_path(path), hint=hint))
 
+    def unknown(block: dict, known: Iterable[str], where: tuple) -> None:
+        """A field the painter does not read (`colour:` was drawn black, in silence: QA 22)."""
+        for key in block:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), list(known), n=1)
+                problem((*where, key), f"the cover design has no field '{key}'" +
+                        (f": did you mean '{close[0]}'?" if close else ""),
+                        hint=f"the fields here: {', '.join(known)}")
+
+    unknown(design, _DESIGN_FIELDS, ())
     for key in ("width", "height"):
         if not isinstance(design.get(key), int) or not 100 <= design[key] <= 10_000:
             problem((key,), f"{key} must be a number of pixels between 100 and 10000")
@@ -172,6 +183,7 @@ def _design(theme: Theme) -> tuple[dict[str, Any], str]:
             if "color" in block:
                 colours.append(((group, index, "color"), block["color"]))
             numbers = _BOX_NUMBERS if group == "boxes" else _TEXT_NUMBERS
+            unknown(block, [*numbers, "color", *(_TEXT_FIELDS if group == "texts" else ())], (group, index))
             for key, (least, required) in numbers.items():
                 value = block.get(key)
                 if (value is None and required) or value is not None and (
@@ -187,12 +199,21 @@ def _design(theme: Theme) -> tuple[dict[str, Any], str]:
         if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
             problem(where, f"'{colour}' is no colour", hint='write it as "#rrggbb" (in quotes: YAML reads # as '
                                                                'a comment)')
+    found = {}
+    for name, relative in fonts.items():
+        path = _font(str(relative), theme)
+        if path is None:
+            problem(("fonts", name), f"the font file '{relative}' is in none of the font folders",
+                    hint="put it in styles/fonts/, or install it (PT Serif: the Debian package fonts-paratype)")
+        found[name] = path
     if problems:
         raise StyleError(problems)
-    return design, file
+    return design, found
 
 
 _COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{3}){1,2}")
+_DESIGN_FIELDS = ("width", "height", "background", "fonts", "boxes", "texts")
+_TEXT_FIELDS = ("text", "font", "for", "separator")  # (and its numbers, and color)
 _NUMBER_MESSAGES = {"lines": "lines must be a number of lines, 1 or more",
                     "line-height": "line-height must be a number (1.25: a quarter more than the size)"}
 # The numbers of a box and of a text block: the least each may be, and whether it must be given.
@@ -201,22 +222,14 @@ _TEXT_NUMBERS = {"size": (1, True), "top": (0, False), "gap": (0, False), "left"
                  "lines": (1, False), "min-size": (1, False), "line-height": (0.1, False)}
 
 
-def _fonts(design: dict[str, Any], file: str, theme: Theme) -> dict[str, Path]:
-    """The design's font files, found in styles/fonts/ (the project's, Imprint's)
-    or the system's font folders (fonts.SYSTEM_FONTS: those of the print
-    editions too), and nowhere else: never the user's."""
-    folders = [entry.dir / FONTS for entry in theme.path] + list(SYSTEM_FONTS)
-    found = {}
-    for name, relative in (design.get("fonts") or {}).items():
-        for folder in folders:
-            candidate = (folder / str(relative)).resolve()
-            if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
-                found[name] = candidate
-                break
-        else:
-            raise StyleError.single(file, f"the font file '{relative}' is in none of the font folders",
-                                    field=f"fonts.{name}", hint="put it in styles/fonts/, or install it "
-                                    "(PT Serif: the Debian package fonts-paratype)")
-    return found
+def _font(relative: str, theme: Theme) -> Path | None:
+    """A font file of the design, found in styles/fonts/ (the project's, Imprint's)
+    or the system's font folders (fonts.SYSTEM_FONTS: those of the print editions
+    too), and nowhere else: never the user's."""
+    for folder in [entry.dir / FONTS for entry in theme.path] + list(SYSTEM_FONTS):
+        candidate = (folder / relative).resolve()
+        if candidate.is_relative_to(folder.resolve()) and candidate.is_file():
+            return candidate
+    return None
 
 
