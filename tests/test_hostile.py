@@ -414,6 +414,30 @@ def test_a_cover_is_drawn_from_any_text_in_bounded_work(monkeypatch):
         assert measured[0] < 2_000_000, f"{measured[0]:,} characters measured for one cover"
 
 
+def test_a_word_wider_than_its_block_sets_the_block_smaller_before_it_is_broken(monkeypatch):
+    """A title's long word was broken without a hyphen ("Военно-политическ / ое")
+    though the block could be set smaller (QA 22); at its least size, a word still
+    too wide is broken with a hyphen."""
+    from PIL import ImageFont
+
+    from imprint.editions.painter import CoverText, _wrap, paint
+
+    regular = Path("/usr/share/fonts/truetype/paratype/PTF55F.ttf")
+    design = {"width": 800, "height": 1280, "fonts": {"regular": "x"},
+              "texts": [{"text": "title", "size": 120, "width": 600, "lines": 8, "min-size": 40}]}
+    sizes = []
+    truetype = ImageFont.truetype
+    monkeypatch.setattr(ImageFont, "truetype", lambda path, size: sizes.append(size) or truetype(path, size))
+    word = "Военно-политическое"
+    paint(CoverText("article", "ru", f"{word} сотрудничество", None, (), "J", None, None), design,
+          {"regular": regular})
+    assert sizes[0] == 120 and 40 < sizes[-1] < 120
+    assert truetype(str(regular), sizes[-1]).getlength(word) <= 600 < truetype(str(regular), 120).getlength(word)
+    lines = _wrap(word, truetype(str(regular), 120), 300, 10)
+    assert len(lines) > 1 and all(line.endswith("-") for line in lines[:-1]) and "".join(lines).replace("-", "") == \
+        word.replace("-", "")
+
+
 def test_an_abstract_nested_too_deep_is_refused_at_its_field(tmp_path, capsys, monkeypatch):
     from imprint.body.guard import MAX_BLOCK_NESTING as LIMIT
 

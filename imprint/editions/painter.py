@@ -75,7 +75,10 @@ def _draw(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> Im
                 lines += _wrap(paragraph, font, block.get("width", width), block.get("lines", 99) + 1 - len(lines))
                 if len(lines) > block.get("lines", 99):
                     break
-            if len(lines) <= block.get("lines", 99) or size <= minimum:
+            # (set smaller, down to its least size, while it has too many lines, or a word
+            # wider than the block, which would be broken: "Военно-политическ / ое", QA 22)
+            fits = len(lines) <= block.get("lines", 99) and not _too_wide(content, font, block.get("width", width))
+            if fits or size <= minimum:
                 break
             size = max(minimum, int(size * 0.9))
         top = block["top"] if "top" in block else bottom + block.get("gap", 0)
@@ -99,7 +102,8 @@ def _field(text: CoverText, block: dict[str, Any]) -> list[str]:
 def _wrap(paragraph: str, font, width: int, most: int) -> list[str]:
     """Lines that fit `width`, broken at spaces (a no-break space keeps its words
     together), at most `most` of them; a word wider than `width` is broken where it
-    reaches the edge (Pillow draws a line on an image as wide as the line: a
+    reaches the edge, after a hyphen of its own if it has one there, else with one
+    (Pillow draws a line on an image as wide as the line: a
     50,000-letter title asked it for 200 million pixels)."""
     lines: list[str] = []
     line = ""
@@ -119,9 +123,20 @@ def _wrap(paragraph: str, font, width: int, most: int) -> list[str]:
         while len(lines) < most and len(line) > 1 and (len(line) > width + 1
                                                         or font.getlength(line[:width + 1]) > width):
             cut = _fitting(line[:width + 1], font, width)
-            lines.append(line[:cut])
+            if (hyphen := line.rfind("-", 1, cut)) > 0:  # (after a hyphen of its own: "Военно-")
+                cut = hyphen + 1
+            else:
+                cut = _fitting(line[:width + 1], font, width - font.getlength("-"))
+            inside = line[cut - 1].isalpha() and line[cut].isalpha()  # (a word broken: with a hyphen)
+            lines.append(line[:cut] + ("-" if inside else ""))
             line = line[cut:]
     return lines
+
+
+def _too_wide(paragraphs: list[str], font, width: int) -> bool:
+    """Whether a word of the first hundred of the text is wider than `width`."""
+    words = [word for paragraph in paragraphs for word in paragraph.split()][:100]
+    return any(font.getlength(word[:width + 1]) > width for word in words)
 
 
 def _fitting(text: str, font, width: int) -> int:
