@@ -205,6 +205,18 @@ def test_booklets_of_every_print_edition(editions):
     assert max(sizes) >= 10
 
 
+def test_a_booklet_of_pages_a_stylesheet_sized_says_how_much_they_shrink(tmp_path):
+    """print.css's own `@page { size: letter }`: the booklet shrank the pages to 69 %
+    (10 pt type printed at 6.9 pt), in silence (QA 22)."""
+    root = make_project(tmp_path / "project", REPO / "source")
+    (root / "styles" / "css").mkdir(parents=True, exist_ok=True)
+    (root / "styles" / "css" / "print.css").write_text("@page { size: letter; }\n")
+    report = build(Settings.for_project(root, formats=("pdf",), booklet=("pdf",), environ={}))
+    assert report.ok
+    [said] = [w.message for w in report.warnings if "booklet" in w.message]
+    assert said.startswith("the pdf booklet prints the pages at 69% of their size"), said
+
+
 # -- for a print shop
 
 def _marks(page: pikepdf.Page) -> list[tuple[float, float, float, float]]:

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 import pikepdf
 
+from ...errors import Problem, warn
 from ...settings import Settings
 from ...prepare.article import Manuscript
 from ...source.model import PAPERS, Paper
@@ -92,4 +93,24 @@ def write_booklet(manuscript: Manuscript, theme: Theme, settings: Settings, edit
     page, sheet = SHEETS[paper_for(manuscript, settings, "booklet").name]  # a booklet is not foliated
     # Its pages are typeset without marks: the sheet carries them, at its trim and fold.
     pages = render_pdf(manuscript, theme, replace(settings, crop_marks=False), EDITIONS[edition], paper=page)
+    scale = _scale(pages, sheet)
+    if scale < 0.98:  # (print.css gives its own page size: its pages are shrunk to the half sheet, QA 22)
+        warn(Problem(manuscript.article.file, f"the {edition} booklet prints the pages at {scale:.0%} of their "
+                     f"size: the print stylesheet gives its own page size (@page {{ size }}), larger than half the "
+                     f"sheet ({sheet[0] / 2 / MM:.0f} x {sheet[1] / MM:.0f} mm), and the text shrinks with them",
+                     hint="leave the page size to `paper:` in the publication file (a booklet is then set on "
+                          "half the sheet, A5 on A4), or build no booklet"))
     return impose(pages, sheet, crop_marks=bool(settings.crop_marks))
+
+
+MM = 72 / 25.4  # points
+
+
+def _scale(data: bytes, sheet: tuple[float, float]) -> float:
+    """How much the pages are shrunk to fit half the sheet (1: not at all)."""
+    with pikepdf.open(io.BytesIO(data)) as source:
+        box = source.pages[0].trimbox if source.pages else None
+        if box is None:
+            return 1.0
+        width, height = float(box[2]) - float(box[0]), float(box[3]) - float(box[1])
+    return min(1.0, sheet[0] / 2 / width, sheet[1] / height)
