@@ -217,6 +217,17 @@ def test_a_booklet_of_pages_a_stylesheet_sized_says_how_much_they_shrink(tmp_pat
     assert said.startswith("the pdf booklet prints the pages at 69% of their size"), said
 
 
+def test_what_a_stylesheet_pushes_past_the_page_s_edge_is_told(tmp_path):
+    """`white-space: nowrap` cut every paragraph at the paper's edge, in silence (QA 22)."""
+    root = make_project(tmp_path / "project", REPO / "source")
+    (root / "styles" / "css").mkdir(parents=True, exist_ok=True)
+    (root / "styles" / "css" / "print.css").write_text(".abstract p, .body p { white-space: nowrap; }\n")
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert report.ok
+    [said] = [w.message for w in report.warnings if "edge" in w.message]
+    assert said.startswith("the print edition runs past the page's edge, which cuts it off, on page 1"), said
+
+
 # -- for a print shop
 
 def _marks(page: pikepdf.Page) -> list[tuple[float, float, float, float]]:

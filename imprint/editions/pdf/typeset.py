@@ -42,7 +42,7 @@ def typeset(job: Job) -> Result:
     if isinstance(document, Result):
         return document
     for problem in (_ignored.get(id(document), []) + _cut_running_heads(document, job) + _missing_glyphs(document, job)
-                    + _lost_heads(document, job)):
+                    + _past_the_edge(document, job) + _lost_heads(document, job)):
         warn(problem)
     problems = _overlong_notes(document, job)
     if problems:
@@ -254,6 +254,30 @@ def _missing_glyphs(document, job: Job) -> list[Problem]:
                     f"printed as empty boxes: {shown}",
                     hint="install a font that has them (Debian: fonts-noto-cjk for Chinese, Japanese and Korean), "
                          "or name one in styles/css/print.css")]
+
+
+EDGE = 1.0  # CSS pixels a box may reach past the page's edge (rounding)
+
+
+def _past_the_edge(document, job: Job) -> list[Problem]:
+    """Text or a picture laid out past the page's edge, where the page cuts it off
+    (a stylesheet's `white-space: nowrap`, a width of 150 %: every paragraph lost
+    to the right, in silence, QA 22). Told once, with its first page and words."""
+    found: list[tuple[int, str]] = []
+    for number, page in enumerate(document.pages, start=1):
+        width = page._page_box.margin_width()  # (RELIED_ON in imprint/patches)
+        for box in _descendants(page._page_box):
+            kind = type(box).__name__
+            if kind in ("TextBox", "InlineReplacedBox", "BlockReplacedBox") and (
+                    box.position_x < -EDGE or box.position_x + box.margin_width() > width + EDGE):
+                found.append((number, " ".join(box.text.split()[:6]) if kind == "TextBox" else "a picture"))
+    if not found:
+        return []
+    pages = sorted({number for number, _ in found})
+    return [Problem(job.file, f"the print edition runs past the page's edge, which cuts it off, on page "
+                    f"{pages[0]}" + (f" (and {len(pages) - 1} more)" if len(pages) > 1 else "") +
+                    f": “{found[0][1]}”", hint="a rule of the print stylesheets makes it wider than the page "
+                    "(white-space: nowrap, a width over 100 %, a negative margin): correct it in styles/css/")]
 
 
 def _descendants(box) -> Iterator:
