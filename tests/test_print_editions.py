@@ -11,7 +11,7 @@ import zipfile
 import pikepdf
 import pytest
 
-from conftest import REPO, make_project
+from conftest import CASES, REPO, make_project
 from imprint import build
 from imprint.settings import Settings
 from imprint.theme.typography import nbsp
@@ -226,6 +226,19 @@ def test_what_a_stylesheet_pushes_past_the_page_s_edge_is_told(tmp_path):
     assert report.ok
     [said] = [w.message for w in report.warnings if "edge" in w.message]
     assert said.startswith("the print edition runs past the page's edge, which cuts it off, on page 1"), said
+
+
+def test_notes_drawn_over_text_in_columns_are_told(tmp_path):
+    """`columns: 2`: WeasyPrint keeps no room for the notes at the page's foot, and
+    drew them over the text, in silence (QA 22)."""
+    root = make_project(tmp_path / "project", CASES / "apparatus-ru" / "source")
+    (root / "styles" / "css").mkdir(parents=True, exist_ok=True)
+    (root / "styles" / "css" / "print.css").write_text(
+        ".body { columns: 2; column-gap: 8mm; }\n.body h2 { column-span: all; }\n")
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert report.ok
+    [said] = [w.message for w in report.warnings if "drawn over" in w.message]
+    assert said.startswith("the print edition's notes at the foot of the page are drawn over its text on page"), said
 
 
 # -- for a print shop

@@ -262,22 +262,36 @@ EDGE = 1.0  # CSS pixels a box may reach past the page's edge (rounding)
 def _past_the_edge(document, job: Job) -> list[Problem]:
     """Text or a picture laid out past the page's edge, where the page cuts it off
     (a stylesheet's `white-space: nowrap`, a width of 150 %: every paragraph lost
-    to the right, in silence, QA 22). Told once, with its first page and words."""
-    found: list[tuple[int, str]] = []
+    to the right, in silence, QA 22), or under the page's notes, which are drawn
+    over it (WeasyPrint keeps no room for them in columns: `columns: 2`). Each told
+    once, with its first page and words."""
+    past: list[tuple[int, str]] = []
+    under: list[tuple[int, str]] = []
     for number, page in enumerate(document.pages, start=1):
         width = page._page_box.margin_width()  # (RELIED_ON in imprint/patches)
-        for box in _descendants(page._page_box):
-            kind = type(box).__name__
-            if kind in ("TextBox", "InlineReplacedBox", "BlockReplacedBox") and (
-                    box.position_x < -EDGE or box.position_x + box.margin_width() > width + EDGE):
-                found.append((number, " ".join(box.text.split()[:6]) if kind == "TextBox" else "a picture"))
-    if not found:
-        return []
-    pages = sorted({number for number, _ in found})
-    return [Problem(job.file, f"the print edition runs past the page's edge, which cuts it off, on page "
-                    f"{pages[0]}" + (f" (and {len(pages) - 1} more)" if len(pages) > 1 else "") +
-                    f": “{found[0][1]}”", hint="a rule of the print stylesheets makes it wider than the page "
-                    "(white-space: nowrap, a width over 100 %, a negative margin): correct it in styles/css/")]
+        parts = page._page_box.children  # (the text, its notes, its margins' boxes: make_page)
+        notes = [part for part in parts if type(part).__name__ == "FootnoteAreaBox" and part.children]
+        top = notes[0].position_y if notes else None
+        for index, part in enumerate(parts):
+            for box in _descendants(part):
+                kind = type(box).__name__
+                if kind not in ("TextBox", "InlineReplacedBox", "BlockReplacedBox"):
+                    continue
+                shown = " ".join(box.text.split()[:6]) if kind == "TextBox" else "a picture"
+                if box.position_x < -EDGE or box.position_x + box.margin_width() > width + EDGE:
+                    past.append((number, shown))
+                if index == 0 and top is not None and box.position_y + box.margin_height() > top + EDGE:
+                    under.append((number, shown))
+    return [Problem(job.file, f"{what} on page {found[0][0]}" + (f" (and {len(pages) - 1} more)" if len(pages) > 1
+                                                                  else "") + f": “{found[0][1]}”", hint=hint)
+            for found, what, hint in (
+                (past, "the print edition runs past the page's edge, which cuts it off,",
+                 "a rule of the print stylesheets makes it wider than the page (white-space: nowrap, a width over "
+                 "100 %, a negative margin): correct it in styles/css/"),
+                (under, "the print edition's notes at the foot of the page are drawn over its text",
+                 "the text is set in columns (columns, column-count in styles/css/), where WeasyPrint keeps no "
+                 "room for the notes: set the text of an article with notes in one column"))
+            if found for pages in [sorted({number for number, _ in found})]]
 
 
 def _descendants(box) -> Iterator:
