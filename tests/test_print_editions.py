@@ -228,6 +228,26 @@ def test_what_a_stylesheet_pushes_past_the_page_s_edge_is_told(tmp_path):
     assert said.startswith("the print edition runs past the page's edge, which cuts it off, on page 1"), said
 
 
+def test_a_font_without_the_text_s_letters_is_told(tmp_path):
+    """A journal font without Cyrillic: every Russian word set in the machine's
+    fallback font, in silence (QA 22)."""
+    from fontTools import subset
+
+    root = make_project(tmp_path / "project", CASES / "apparatus-ru" / "source")
+    (root / "styles" / "fonts").mkdir(parents=True, exist_ok=True)
+    subset.main(["/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "--unicodes=U+0000-024F,U+2000-206F",
+                 f"--output-file={root / 'styles' / 'fonts' / 'LatinSerif.ttf'}"])
+    (root / "styles" / "css").mkdir(parents=True, exist_ok=True)
+    (root / "styles" / "css" / "print.css").write_text(
+        '@font-face { font-family: "Latin Serif"; src: url(../fonts/LatinSerif.ttf); }\n'
+        'html { font-family: "Latin Serif", serif; }\n')
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert report.ok
+    said = [w.message for w in report.warnings if "letters" in w.message]
+    assert said == ["the font 'Latin Serif' has no Cyrillic letters: the print edition sets its Cyrillic text in "
+                    "'DejaVu Serif' instead"], said
+
+
 def test_notes_drawn_over_text_in_columns_are_told(tmp_path):
     """`columns: 2`: WeasyPrint keeps no room for the notes at the page's foot, and
     drew them over the text, in silence (QA 22)."""

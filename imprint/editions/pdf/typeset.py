@@ -42,7 +42,7 @@ def typeset(job: Job) -> Result:
     if isinstance(document, Result):
         return document
     for problem in (_ignored.get(id(document), []) + _cut_running_heads(document, job) + _missing_glyphs(document, job)
-                    + _past_the_edge(document, job) + _lost_heads(document, job)):
+                    + _past_the_edge(document, job) + _fallen_back(document, job) + _lost_heads(document, job)):
         warn(problem)
     problems = _overlong_notes(document, job)
     if problems:
@@ -254,6 +254,58 @@ def _missing_glyphs(document, job: Job) -> list[Problem]:
                     f"printed as empty boxes: {shown}",
                     hint="install a font that has them (Debian: fonts-noto-cjk for Chinese, Japanese and Korean), "
                          "or name one in styles/css/print.css")]
+
+
+_LETTERS = re.compile(r"[^\W\d_]")
+GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji"}
+
+
+def _fallen_back(document, job: Job) -> list[Problem]:
+    """A font asked for first (`font-family: "Latin Serif", serif`) that has none of
+    a text's letters, which are then set in a fallback font of the machine's: a
+    Russian article's every word, in silence (QA 22). One text a font list is looked
+    at, the first with letters; told once a font and script."""
+    from weasyprint.text.ffi import ffi, pango
+
+    looked: set[tuple] = set()
+    told: dict[tuple[str, str], str] = {}
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            text, layout = getattr(box, "text", None), getattr(box, "pango_layout", None)
+            families = tuple(box.style["font_family"]) if text and layout is not None else ()
+            if not families or families[0].lower() in GENERIC or not _LETTERS.search(text):
+                continue
+            script = _script(text)
+            if (families, script) in looked:
+                continue
+            looked.add((families, script))
+            layout.reactivate(box.style)
+            try:
+                line, _ = layout.get_first_line()
+                run = line.runs[0] if line.runs != ffi.NULL else ffi.NULL
+                written = (layout.text or "").encode("utf-8")
+                used = set()  # (the fonts of the line's runs of letters of the script)
+                while run != ffi.NULL:
+                    item = run.data.item
+                    piece = written[item.offset:item.offset + item.length].decode("utf-8", "replace")
+                    if any(_script(letter) == script for letter in _LETTERS.findall(piece)):
+                        description = pango.pango_font_describe_with_absolute_size(item.analysis.font)
+                        used.add(ffi.string(pango.pango_font_description_get_family(description)).decode())
+                        pango.pango_font_description_free(description)
+                    run = run.next
+            finally:
+                layout.deactivate()
+            if used and families[0].lower() not in {family.lower() for family in used}:
+                told.setdefault((families[0], script), sorted(used)[0])
+    return [Problem(job.file, f"the font '{asked}' has no {script} letters: the print edition sets its {script} "
+                    f"text in '{used}' instead", hint="choose a font that has them, or name one "
+                    "that has them after it in font-family (styles/css/print.css)")
+            for (asked, script), used in told.items()]
+
+
+def _script(text: str) -> str:
+    """The script of a text's first letter, as Unicode names it (Latin, Cyrillic, Greek...)."""
+    return unicodedata.name(_LETTERS.search(text).group(), "LATIN").split()[0].title()
 
 
 EDGE = 1.0  # CSS pixels a box may reach past the page's edge (rounding)
