@@ -228,3 +228,36 @@ def test_a_template_cannot_print_a_text_unescaped(tmp_path, template):
         Theme(project, project / "styles").render("references.html.j2", doc={"title_text": "<script>"})
     [problem] = raised.value.problems
     assert problem.file.endswith("references.html.j2") and problem.line == 2 and "unescaped" in problem.message
+
+
+def test_a_template_shows_a_picture_of_styles_images_in_every_edition(tmp_path):
+    """A journal's logo had no way into the editions: print resolves paths against
+    the article, the EPUB holds no file a template names, the site's page linked
+    one outside dist/ (QA 22). image() gives it as a data: URL, which every edition holds."""
+    import base64
+    import zipfile
+
+    from imprint import build
+    from imprint.settings import Settings
+    from conftest import make_project
+
+    root = make_project(tmp_path / "project", REPO / "source")
+    (root / "styles" / "images").mkdir(parents=True)
+    logo = REPO / "tests" / "cases" / "apparatus-ru" / "source" / "apparatus-ru" / "images" / "map.png"
+    (root / "styles" / "images" / "logo.png").write_bytes(logo.read_bytes())
+    template = root / "styles" / "templates" / "front-matter.html.j2"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    own = (REPO / "styles" / "templates" / "front-matter.html.j2").read_text()
+    template.write_text('<p class="logo"><img src="{{ image("logo.png") }}" alt="The journal"/></p>\n' + own)
+    report = build(Settings.for_project(root, formats=("epub", "pdf", "site"), environ={}))
+    assert report.ok, report.problems
+    url = "data:image/png;base64," + base64.b64encode(logo.read_bytes()).decode()
+    slug = "batunaev-2019-khalkhin-gol"
+    with zipfile.ZipFile(root / "dist" / slug / f"{slug}.epub") as archive:
+        assert url in archive.read("EPUB/front-matter.xhtml").decode()
+    assert url in (root / "dist" / slug / "index.html").read_text()
+    theme = Theme(root, root / "styles")
+    for name, said in (("nothing.png", "no such picture"), ("../source/publication.yaml", "no such picture"),
+                       ("logo.bmp", "no such picture")):
+        with pytest.raises(jinja2.TemplateRuntimeError, match=said):
+            theme.image(name)

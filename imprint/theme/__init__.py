@@ -9,6 +9,7 @@ Markup produced by body/html.py and source/record.py, which escape it themselves
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -20,7 +21,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from ..settings import IMPRINT_STYLES_DIR, styles_path
@@ -61,6 +62,10 @@ TEMPLATE_OPTIONS = dict(autoescape=True, trim_blocks=True, lstrip_blocks=True, k
 # Where a stylesheet handed over as bytes (Theme.stylesheet) is copied, for messages.
 SHIPPED_TO = {"epub.css": "the EPUB", "site.css": "the download site"}
 TEMPLATES = "templates"
+IMAGES = "images"  # pictures the templates show (image()): a journal's logo
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml"}
+IMAGE_LIMIT = 256 * 1024  # bytes: a logo, in every page of every edition
 LOCALES = "locales"
 QUOTATION_MARKS = "quotation-marks.yaml"  # in LOCALES
 CSS = "css"
@@ -131,8 +136,31 @@ class Theme:
         folders = [entry for entry in self.path if (entry.dir / TEMPLATES).is_dir()]
         if not folders:
             raise StyleError.single(display(self.dir / TEMPLATES, self.root), "the templates folder is missing")
-        return environment([(entry.root, entry.dir / TEMPLATES) for entry in folders], IMPRINT_STYLES.dir,
-                           TEMPLATE_OPTIONS)
+        env = environment([(entry.root, entry.dir / TEMPLATES) for entry in folders], IMPRINT_STYLES.dir,
+                          TEMPLATE_OPTIONS)
+        env.globals["image"] = self.image
+        return env
+
+    def image(self, name: str) -> str:
+        """A picture of styles/images/ (a journal's logo) as a data: URL, which every
+        edition holds as it is: the EPUB (which may load no other file), the print
+        editions, the site's pages wherever dist/ is published. `{{ image("logo.png") }}`."""
+        import jinja2
+
+        kind = IMAGE_TYPES.get(PurePath(str(name)).suffix.lower())
+        found = self.find(IMAGES, str(name)) if kind and "/" not in str(name) else None
+        if found is None:
+            raise jinja2.TemplateRuntimeError(
+                f"image({name!r}): no such picture in styles/images/ (PNG, JPEG, GIF or SVG, by its file name)")
+        entry, path = found
+        try:
+            data = read_bytes(entry.root, path, "image")
+        except SourceError as error:
+            raise StyleError(error.problems) from None
+        if len(data) > IMAGE_LIMIT:
+            raise jinja2.TemplateRuntimeError(f"image({name!r}): {len(data) // 1024} kB, more than a template's "
+                                              f"picture may be ({IMAGE_LIMIT // 1024} kB): every page carries it")
+        return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
     def render(self, name: str, **context: Any) -> str:
         """Render a template; a mistake in it becomes a StyleError naming its line."""
