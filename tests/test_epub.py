@@ -200,3 +200,35 @@ def test_a_figure_slow_to_rasterise_is_kept_for_the_next_build(tmp_path, monkeyp
     with pytest.raises(pytest.fail.Exception):
         raster.svg_to_png(tmp_path / "linked.svg", tmp_path)
     assert len(list((tmp_path / raster.KEPT).iterdir())) == 1
+
+
+def test_a_font_the_epub_stylesheet_names_is_carried_in_the_epub(tmp_path):
+    """A font file an @font-face of epub.css named was refused ("only the stylesheet
+    is copied into the EPUB"), and a data: URL font counts as no embedded font on
+    RMSDK's readers (QA 22): the EPUB carries the files of styles/fonts/ it names."""
+    import shutil
+
+    from conftest import REPO, make_project
+    from imprint import build
+    from imprint.errors import StyleError
+    from imprint.settings import Settings
+    from imprint.theme import Theme
+
+    root = make_project(tmp_path / "project", REPO / "source")
+    (root / "styles" / "fonts").mkdir(parents=True, exist_ok=True)
+    shutil.copy("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", root / "styles" / "fonts")
+    (root / "styles" / "css").mkdir(parents=True, exist_ok=True)
+    css = root / "styles" / "css" / "epub.css"
+    css.write_text('@font-face { font-family: "Journal Serif"; src: url(../fonts/DejaVuSerif.ttf); }\n'
+                   'body { font-family: "Journal Serif", serif; }\n')
+    assert build(Settings.for_project(root, formats=("epub",), environ={})).ok
+    epub = root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.epub"
+    with zipfile.ZipFile(epub) as archive:
+        carried = archive.read("EPUB/fonts/DejaVuSerif.ttf")
+        assert carried == (root / "styles" / "fonts" / "DejaVuSerif.ttf").read_bytes()
+        opf = archive.read("EPUB/content.opf").decode()
+    assert '<item href="fonts/DejaVuSerif.ttf" id="font-1" media-type="font/ttf"/>' in opf
+    assert epubcheck(epub, tmp_path) == []
+    css.write_text('@font-face { font-family: "J"; src: url(../images/DejaVuSerif.ttf); }\n')  # (not a font of fonts/)
+    with pytest.raises(StyleError, match="would not be found"):
+        Theme(root, root / "styles").stylesheet("epub.css")

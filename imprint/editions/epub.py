@@ -13,6 +13,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Mapping
 
 from ebooklib import epub
@@ -53,7 +54,7 @@ def write_epub(manuscript: Manuscript, theme: Theme, settings: Settings) -> byte
     pages = [_cover_page(cover, manuscript.article.lang, t, theme)] + _render_pages(manuscript, theme)
     _add_images(book, manuscript, settings, "")
     return _package(book, pages, _toc(manuscript, pages[1:]), cover, t, manuscript.modified, manuscript.article.lang,
-                    theme.stylesheet("epub.css"))
+                    theme)
 
 
 def write_issue_epub(edition: IssueManuscript, theme: Theme, settings: Settings,
@@ -79,15 +80,20 @@ def write_issue_epub(edition: IssueManuscript, theme: Theme, settings: Settings,
         toc.append((epub.Section(manuscript.title_text, article_pages[0].file),
                     _toc(manuscript, article_pages, sections=False)))
         pages += article_pages
-    return _package(book, pages, toc, cover, t, edition.modified, edition.lang, theme.stylesheet("epub.css"))
+    return _package(book, pages, toc, cover, t, edition.modified, edition.lang, theme)
 
 
 def _package(book: epub.EpubBook, pages: list[Page], toc: list, cover: Cover, t, modified: datetime, lang: str,
-             css: bytes) -> bytes:
-    """Stylesheet, cover, pages, navigation and landmarks around the metadata, written
-    reproducibly."""
+             theme: Theme) -> bytes:
+    """Stylesheet (with the fonts it names), cover, pages, navigation and landmarks
+    around the metadata, written reproducibly."""
+    from ..theme.stylesheets import FONT_TYPES
+
     book.add_item(epub.EpubItem(uid="css", file_name=STYLESHEET, media_type="text/css",
-                                content=css))
+                                content=theme.stylesheet("epub.css")))
+    for number, (name, data) in enumerate(sorted(theme.stylesheet_fonts("epub.css").items()), start=1):
+        book.add_item(epub.EpubItem(uid=f"font-{number}", file_name=name, content=data,
+                                    media_type=FONT_TYPES[PurePosixPath(name).suffix.lower()]))
     image = epub.EpubCover(uid="cover-image", file_name=f"cover{cover.extension}")  # user images are all in images/
     image.media_type = cover.media_type
     image.content = cover.image

@@ -368,6 +368,23 @@ class Theme:
                 raise StyleError(error.problems) from None
         return b"\n".join(parts)
 
+    def stylesheet_fonts(self, name: str) -> dict[str, bytes]:
+        """The font files a stylesheet copied into the EPUB names in its @font-face
+        rules (src: url(../fonts/Name.woff2), from styles/fonts/), which the EPUB
+        carries beside it (EPUB/fonts/): by their names there."""
+        from .stylesheets import carried_font, references
+
+        fonts = {}
+        for entry, path in self._stylesheets(name):
+            for reference in references(read_text(entry.root, path, "stylesheet")):
+                found = carried_font(path, reference)
+                if found is not None:
+                    try:
+                        fonts[f"fonts/{found.name}"] = read_bytes(entry.root, found, "font")
+                    except SourceError as error:
+                        raise StyleError(error.problems) from None
+        return fonts
+
     def stylesheet_paths(self, name: str) -> list[Path]:
         """The stylesheet's files (stylesheets()), resolved and checked to be inside
         the project and to load nothing from the network (WeasyPrint reads them, and
@@ -387,7 +404,7 @@ class Theme:
             return
         from .stylesheets import check_stylesheet, syntax
 
-        problems = check_stylesheet(entry.root, path, css, shipped_to)
+        problems = check_stylesheet(entry.root, path, css, shipped_to, fonts=shipped_to == SHIPPED_TO["epub.css"])
         if problems:  # (and what is no CSS in the project's other stylesheets: every problem in one run)
             for other in sorted(self.dir.joinpath(CSS).glob("*.css")) if self.dir.joinpath(CSS).is_dir() else ():
                 if other.resolve() != path.resolve() and other.is_file() and not other.is_symlink():

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -44,6 +44,7 @@ class Reference:
     url: str
     line: int
     kind: str  # "@import" or "url()"
+    font: bool = False  # in an @font-face rule: the font's file
 
 
 def parsed(css: str) -> list:
@@ -65,8 +66,27 @@ def references(css: str, rules: list | None = None) -> list[Reference]:
             _walk([_AtImport(), *rule.prelude], found)
         else:
             _walk(getattr(rule, "prelude", None) or [], found)
-        _walk(getattr(rule, "content", None) or [], found)
+        inside: list[Reference] = []
+        _walk(getattr(rule, "content", None) or [], inside)
+        font = rule.type == "at-rule" and rule.lower_at_keyword == "font-face"
+        found += [Reference(r.url, r.line, r.kind, font) for r in inside]
     return found
+
+
+FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2"}
+
+
+def carried_font(path: Path, reference: Reference) -> Path | None:
+    """The file of an @font-face's `src: url(../fonts/Name.woff2)` of a stylesheet in
+    a styles' css/ folder, which the EPUB carries beside it (EPUB/fonts/), if it
+    names one of the fonts folder's files; else None."""
+    written = unquote(urlsplit(reference.url.strip()).path)
+    parts = PurePosixPath(written).parts
+    if not reference.font or len(parts) != 3 or parts[:2] != ("..", "fonts") or \
+            PurePosixPath(written).suffix.lower() not in FONT_TYPES:
+        return None
+    target = path.parent.parent / "fonts" / parts[2]
+    return target if target.is_file() else None
 
 
 class _AtImport:
@@ -220,12 +240,13 @@ def scheme_of(url: str) -> str | None:
 
 
 def check_stylesheet(root: Path, path: Path, css: str, shipped_to: str | None = None,
-                     seen: set[Path] | None = None) -> list[Problem]:
+                     seen: set[Path] | None = None, fonts: bool = False) -> list[Problem]:
     """The problems of the stylesheet `path` (read from inside `root`): each remote
     resource it names, with its line; with `shipped_to` (the EPUB, the download
-    site: the stylesheet is copied there alone), each file it names as well;
-    without, each file it names must be inside the project (and a stylesheet it
-    imports is checked in turn)."""
+    site: the stylesheet is copied there alone), each file it names as well, but,
+    with `fonts` (the EPUB carries them), the font files of its @font-face rules in
+    styles/fonts/ (carried_font); without, each file it names must be inside the
+    project (and a stylesheet it imports is checked in turn)."""
     file = display(path, root)
     seen = (seen or set()) | {path}
     rules = parsed(css)
@@ -241,10 +262,12 @@ def check_stylesheet(root: Path, path: Path, css: str, shipped_to: str | None = 
                       "must not either", line=reference.line,
                 hint="put it in the stylesheet as a data: URL, or leave it out" if shipped_to else
                      "download the file into styles/ and name it by its path there (fonts: styles/fonts/)"))
-        elif shipped_to:
+        elif shipped_to and not (fonts and carried_font(path, reference)):
             problems.append(Problem(
-                file, f"{what} would not be found: only the stylesheet itself is copied into {shipped_to}",
-                line=reference.line, hint="put it in the stylesheet as a data: URL, or leave it out"))
+                file, f"{what} would not be found: only the stylesheet itself is copied into {shipped_to}"
+                + (", and the font files of its @font-face rules in styles/fonts/" if fonts else ""),
+                line=reference.line, hint="put it in the stylesheet as a data: URL, or leave it out"
+                + (" (a font: src: url(../fonts/Name.woff2), its file in styles/fonts/)" if fonts else "")))
         elif reference.url.strip():
             problems += _local(root, path, reference, seen)
     return problems
