@@ -261,3 +261,19 @@ def test_a_template_shows_a_picture_of_styles_images_in_every_edition(tmp_path):
                        ("logo.bmp", "no such picture")):
         with pytest.raises(jinja2.TemplateRuntimeError, match=said):
             theme.image(name)
+
+
+def test_a_misspelt_word_of_a_project_s_language_file_is_told(tmp_path):
+    """`for_citaton:` was accepted in silence, Imprint's own word printed (QA 22); a
+    word of the project's own (for its templates) is no mistake."""
+    import warnings
+
+    project = tmp_path / "project"
+    (project / "styles" / "locales").mkdir(parents=True)
+    (project / "styles" / "locales" / "ru.yaml").write_text("journal_motto: Девиз\nfor_citaton: Для цитаты\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        words = Theme(project, project / "styles").strings("ru")
+    assert words["journal_motto"] == "Девиз"
+    assert [str(w.message).splitlines()[0] for w in caught] == [
+        "styles/locales/ru.yaml:2: 'for_citaton' is no word Imprint prints: did you mean 'for_citation'?"]

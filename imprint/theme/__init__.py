@@ -10,6 +10,7 @@ Markup produced by body/html.py and source/record.py, which escape it themselves
 from __future__ import annotations
 
 import base64
+import difflib
 import functools
 import hashlib
 import json
@@ -25,7 +26,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from ..settings import IMPRINT_STYLES_DIR, styles_path
-from ..errors import Problem, SourceError, StyleError
+from ..errors import Problem, SourceError, StyleError, warn
 from ..files import display, read_bytes, read_text, resolve_inside
 from ..source.frontmatter import load_yaml
 from ..source.readonly import ReadOnlyDict
@@ -320,6 +321,7 @@ class Theme:
         words: dict[str, Any] = {}
         where: dict[str, tuple[str, int | None]] = {}  # each word's file and line (the last file's that gives it)
         own: dict[str, Any] = {}
+        written: list[tuple[str, str, int | None]] = []  # the keys of the project's files: (key, file, line)
         for entry, path in reversed(found):  # Imprint's own first, the project's on top
             file = display(path, self.root)
             try:
@@ -329,6 +331,8 @@ class Theme:
             if not isinstance(located.data, dict):
                 raise StyleError.single(file, "language strings must be a set of fields (key: text)", line=1)
             own = own if words else dict(located.data)  # (the first: Imprint's own, for its placeholders)
+            if entry is not IMPRINT_STYLES:
+                written += [(str(key), file, located.line_of((key,))) for key in located.data]
             words.update(located.data)
             where.update({key: (file, located.line_of((key,))) for key in located.data})
         from ..editions import EDITIONS  # (and each edition's name on a landing page: file_<edition>)
@@ -351,6 +355,11 @@ class Theme:
             problems.append(Problem(file, message, line=line, field=key, hint=hint))
         if problems:
             raise StyleError(problems)
+        for key, file, line in written:  # (a word of the project's own, for its templates, may be any other)
+            close = difflib.get_close_matches(key, list(english), n=1, cutoff=0.85) if key not in english else []
+            if close:
+                warn(Problem(file, f"'{key}' is no word Imprint prints: did you mean '{close[0]}'?", line=line,
+                             hint=f"Imprint prints its own '{close[0]}' meanwhile"))
         return ReadOnlyDict(words)
 
     def stylesheet(self, name: str) -> bytes:
