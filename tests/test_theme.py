@@ -277,3 +277,25 @@ def test_a_misspelt_word_of_a_project_s_language_file_is_told(tmp_path):
     assert words["journal_motto"] == "Девиз"
     assert [str(w.message).splitlines()[0] for w in caught] == [
         "styles/locales/ru.yaml:2: 'for_citaton' is no word Imprint prints: did you mean 'for_citation'?"]
+
+
+@pytest.mark.parametrize("included, said, hint", [
+    ("journal-macros.html.j2", "template not found (included by styles/templates/references.html.j2:1)",
+     "fix the name in the template that includes it (or make the file)"),
+    ("../../source/publication.yaml", "none lies outside", "name a template inside styles/templates/"),
+    ("print/article.html.j2", None, None)])
+def test_a_template_not_found_is_told_as_what_it_is(tmp_path, included, said, hint):
+    """A designer's own include deleted, and one out of styles/, were both "restore
+    it from the Imprint repository", which never had them (QA 22)."""
+    from imprint.errors import StyleError
+
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "references.html.j2").write_text(f'{{% include "{included}" %}}')
+    if said is None:  # (one of Imprint's, found there)
+        assert Theme(project, project / "styles").env.get_template("references.html.j2")
+        return
+    with pytest.raises(StyleError) as raised:
+        Theme(project, project / "styles").render("references.html.j2")
+    [problem] = raised.value.problems
+    assert said in problem.message and problem.hint == hint

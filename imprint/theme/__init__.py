@@ -198,9 +198,16 @@ class Theme:
         except jinja2.TemplateNotFound as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
             including = f" (included by {file}:{line})" if line is not None else ""
+            missing = str(error.name)
+            imprints = (IMPRINT_STYLES.dir / TEMPLATES / missing.removeprefix("imprint:")).is_file()
+            outside = ".." in PurePath(missing).parts or PurePath(missing).is_absolute()
             raise StyleError.single(
-                display(self.dir / TEMPLATES / str(error.name), self.root), f"template not found{including}",
-                hint="restore it from the Imprint repository, or fix the name in the template that includes it",
+                display(self.dir / TEMPLATES / missing, self.root), f"template not found{including}"
+                + (": a template is named by its path in styles/templates/, and none lies outside" if outside
+                   else ""),
+                hint="name a template inside styles/templates/" if outside else
+                "restore it from the Imprint repository, or fix the name in the template that includes it"
+                if imprints else "fix the name in the template that includes it (or make the file)",
             ) from None
         except jinja2.sandbox.SecurityError as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
