@@ -299,3 +299,17 @@ def test_a_template_not_found_is_told_as_what_it_is(tmp_path, included, said, hi
         Theme(project, project / "styles").render("references.html.j2")
     [problem] = raised.value.problems
     assert said in problem.message and problem.hint == hint
+
+
+def test_a_block_never_closed_is_told_where_it_opens(tmp_path):
+    """`{% if %}` with no `{% endif %}` was told at the template's last line (QA 22)."""
+    from imprint.errors import StyleError
+
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "references.html.j2").write_text(
+        "{% for r in doc %}\n{{ r }}\n{% endfor %}\n{% if doc %}\n<p>x</p>\n\n\n<p>y</p>\n")
+    with pytest.raises(StyleError) as raised:
+        Theme(project, project / "styles").render("references.html.j2", doc=[])
+    [problem] = raised.value.problems
+    assert problem.line == 4 and "Unexpected end of template" in problem.message

@@ -190,8 +190,12 @@ class Theme:
             with work.bounded_work():
                 yield
         except jinja2.TemplateSyntaxError as error:
+            line = error.lineno
+            if (error.message or "").startswith("Unexpected end of template"):  # (where the block never closed opens)
+                line = _unclosed(self.env, error.source or self.env.loader.get_source(
+                    self.env, error.name or name)[0]) or line
             raise StyleError([Problem(
-                self._shown(error.filename or name), f"template error: {error.message}", line=error.lineno,
+                self._shown(error.filename or name), f"template error: {error.message}", line=line,
                 hint="Jinja writes a value as {{ name }}, a statement as {% if ... %} ... {% endif %}, a comment "
                      "as {# ... #}: check the braces and the statement's name",
             )]) from None
@@ -627,3 +631,31 @@ def _same_bytes(*found: tuple[StylesDir, Path]) -> bool:
         return len({read_bytes(entry.root, path, "stylesheet") for entry, path in found}) == 1
     except SourceError:
         return False  # (told as the stylesheet is checked)
+
+
+_BLOCKS = frozenset({"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "raw", "trans"})
+
+
+def _unclosed(env, source: str) -> int | None:
+    """The line of the last block statement a template opens and never closes
+    ({% if %} with no {% endif %}): Jinja tells the template's end."""
+    import jinja2
+
+    opened: list[tuple[str, int]] = []
+    after_begin = False
+    try:
+        for line, kind, value in env.lex(source):
+            if kind == "block_begin":
+                after_begin = True
+                continue
+            if kind == "whitespace":
+                continue
+            if after_begin and kind == "name":
+                if value in _BLOCKS:
+                    opened.append((value, line))
+                elif value.startswith("end") and opened and opened[-1][0] == value[3:]:
+                    opened.pop()
+            after_begin = False
+    except jinja2.TemplateSyntaxError:
+        return None
+    return opened[-1][1] if opened else None
