@@ -253,8 +253,8 @@ def test_every_template_is_rendered_in_the_sandbox(tmp_path):
     (project / "styles").mkdir(parents=True)
     env = Theme(project, project / "styles").env
     assert isinstance(env, jinja2.sandbox.ImmutableSandboxedEnvironment)
-    assert sorted(env.globals) == sorted(templating.GLOBALS)
-    assert "random" not in env.filters and {"typeset", "filesize"} <= set(env.filters)
+    assert sorted(env.globals) == sorted([*templating.GLOBALS, "image"])  # (image(): styles/images/, as data:)
+    assert "random" not in env.filters and "safe" not in env.filters and {"typeset", "filesize"} <= set(env.filters)
 
 
 def test_a_template_compiled_without_the_sandbox_is_not_loaded_from_the_cache(tmp_path, monkeypatch):
@@ -394,7 +394,7 @@ def test_a_worker_trusts_the_builds_check_of_a_stylesheet_only_for_the_same_text
     root = make_project(tmp_path / "project", REPO / "source")
     parsed: list[str] = []
     check = stylesheets.check_stylesheet
-    monkeypatch.setattr(stylesheets, "check_stylesheet", lambda *a: parsed.append(a[1].name) or check(*a))
+    monkeypatch.setattr(stylesheets, "check_stylesheet", lambda *a, **k: parsed.append(a[1].name) or check(*a, **k))
     theme = Theme(root, root / "styles")
     theme.stylesheet("epub.css")
     received = pickle.loads(pickle.dumps(theme))  # (as a worker receives it)
@@ -405,7 +405,8 @@ def test_a_worker_trusts_the_builds_check_of_a_stylesheet_only_for_the_same_text
     css.write_text('@import url("https://fonts.example.org/css");\n' + css.read_text())
     with pytest.raises(StyleError, match="refused to load"):
         received.stylesheet("epub.css")
-    assert parsed == ["epub.css"] * 2
+    # (Imprint's, before it, now shipped with it: the project's was a copy, shipped alone; and the changed one)
+    assert parsed == ["epub.css"] * 3
 
 
 def test_a_stylesheet_with_data_urls_and_fragments_is_shipped(tmp_path, capsys):
@@ -417,7 +418,8 @@ def test_a_stylesheet_with_data_urls_and_fragments_is_shipped(tmp_path, capsys):
     assert run(root, "--formats", "epub", capsys=capsys)[0] == 0
     with zipfile.ZipFile(root / "dist" / SLUG / f"{SLUG}.epub") as epub:
         shipped = [epub.read(n).decode() for n in epub.namelist() if n.endswith("epub.css")]
-    assert shipped and shipped[0].startswith(extra)
+    # (Imprint's rules, then the project's; its @namespace first, where CSS reads one)
+    assert shipped and shipped[0].startswith(extra.split("\n")[0]) and extra.split("\n", 1)[1] in shipped[0]
 
 
 @pytest.mark.parametrize("url, scheme", [

@@ -378,7 +378,7 @@ class Theme:
         into the download site): Imprint's, then the project's of the name, in one
         file (stylesheets()), each checked to load nothing: neither from the network
         nor another file, which the edition would not hold."""
-        parts = []
+        parts, first = [], []
         for entry, path in self._stylesheets(name):
             try:
                 parts.append(read_bytes(entry.root, path, "stylesheet"))
@@ -386,7 +386,10 @@ class Theme:
                                        SHIPPED_TO.get(name, "the edition"))
             except SourceError as error:
                 raise StyleError(error.problems) from None
-        return b"\n".join(parts)
+        if len(parts) > 1:  # (an @namespace is read only before any rule: the project's go first)
+            first = _NAMESPACE.findall(parts[1])
+            parts[1] = _NAMESPACE.sub(b"", parts[1])
+        return b"".join(first) + b"\n".join(parts)
 
     def stylesheet_fonts(self, name: str) -> dict[str, bytes]:
         """The font files a stylesheet copied into the EPUB names in its @font-face
@@ -633,6 +636,7 @@ def _same_bytes(*found: tuple[StylesDir, Path]) -> bool:
         return False  # (told as the stylesheet is checked)
 
 
+_NAMESPACE = re.compile(rb"@namespace\b[^;{}]*;[ \t]*\n?")
 _BLOCKS = frozenset({"if", "for", "block", "macro", "call", "filter", "with", "autoescape", "raw", "trans"})
 
 
