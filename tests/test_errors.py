@@ -316,6 +316,17 @@ def test_a_declaration_weasyprint_leaves_out_of_print_css_is_told_at_its_line(tm
     css.write_text(printed)
     code, _, err = run(root, "-f", "pdf", "--force", capsys=capsys)
     assert code == 0 and "leaves out" not in err
+    # With what is no CSS besides, every problem of the file in one run (QA 22: it took three)
+    css.write_text(printed.replace(".venue { font-size: 9pt; color: #333;", ".venue { font-size: 19pts; colr: #333;")
+                   + "\n.keywords { text-indent 1em; }\n.abstract { margin-top: 2mm;\n")
+    code, _, err = run(root, "-f", "pdf", capsys=capsys)
+    last = css.read_text().count("\n")
+    assert code == 2
+    for said in (f"styles/css/print.css:{line}: WeasyPrint leaves out `font-size: 19pts`: invalid value",
+                 f"styles/css/print.css:{line}: WeasyPrint leaves out `colr: #333`: unknown property",
+                 f"styles/css/print.css:{last - 1}: a declaration that cannot be read (a ':' or ';' missing?)",
+                 f"styles/css/print.css:{last}: this '{{' is never closed"):
+        assert said in err, err
 
 
 def test_a_cover_design_that_cannot_be_drawn_is_told_at_its_lines(tmp_path, capsys, monkeypatch):

@@ -425,15 +425,20 @@ class Theme:
         checked = (path, shipped_to, hashlib.sha256(css.encode()).hexdigest())  # (once a build and text)
         if checked in self._checked:
             return
-        from .stylesheets import check_stylesheet, syntax
+        from .stylesheets import check_stylesheet, syntax, weasyprint_leaves_out
 
         problems = check_stylesheet(entry.root, path, css, shipped_to, fonts=shipped_to == SHIPPED_TO["epub.css"])
         if problems:  # (and what is no CSS in the project's other stylesheets: every problem in one run)
+            left: list[Problem] = []  # (and what WeasyPrint leaves out of its print ones, which a layout would tell)
             for other in sorted(self.dir.joinpath(CSS).glob("*.css")) if self.dir.joinpath(CSS).is_dir() else ():
-                if other.resolve() != path.resolve() and other.is_file() and not other.is_symlink():
-                    problems += [Problem(display(other, self.root), message, line=line, hint=hint)
-                                 for line, message, hint in syntax(other.read_text(encoding="utf-8", errors="replace"))]
-            raise StyleError(problems)
+                if other.is_file() and not other.is_symlink():
+                    text = other.read_text(encoding="utf-8", errors="replace")
+                    if other.resolve() != path.resolve():
+                        problems += [Problem(display(other, self.root), message, line=line, hint=hint)
+                                     for line, message, hint in syntax(text)]
+                    if other.name not in SHIPPED_TO:
+                        left += weasyprint_leaves_out(display(other, self.root), text)
+            raise StyleError(problems, warnings=tuple(left))
         self._checked.add(checked)
 
     def _stylesheets(self, name: str) -> list[tuple[StylesDir, Path]]:

@@ -127,14 +127,18 @@ def syntax(css: str, rules: list | None = None) -> list[tuple[int, str, str]]:
     import tinycss2
 
     found = _braces(css)
-    if found:  # (the declarations after an unclosed block are read as nested rules: nothing more to say)
-        return found
+    if found:  # (the declarations after an unclosed block are read as nested rules: those before it are told)
+        unclosed = found[0][0] if "never closed" in found[0][1] else None
+        before = "".join(css.splitlines(keepends=True)[:unclosed - 1]) if unclosed else ""
+        return (syntax(before) if before.strip() else []) + found
 
     def declarations(content: list, depth: int) -> None:
         for item in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
             if item.type == "error":
-                found.append((item.source_line, "a declaration that cannot be read: every engine leaves it out "
-                                                f"(tinycss2: {item.message})", "write it as 'property: value;'"))
+                # (tinycss2 reads `text-indent 1em;` as a rule: "Stop token reached before {} block")
+                detail = "" if "qualified rule" in item.message else f" (tinycss2: {item.message})"
+                found.append((item.source_line, "a declaration that cannot be read (a ':' or ';' missing?): "
+                                                f"every engine leaves it out{detail}", "write it as 'property: value;'"))
             elif item.type in ("qualified-rule", "at-rule") and item.content is not None and depth < 8:
                 declarations(item.content, depth + 1)
 
@@ -237,6 +241,42 @@ def scheme_of(url: str) -> str | None:
         return urlsplit(url).scheme.lower() or None
     except ValueError:  # http://[ : no URL a browser would load either
         return "?"
+
+
+_IGNORED = re.compile(r"Ignored `(?P<what>.*)` at (?P<line>\d+):\d+, (?P<why>.*?)\.?$", re.S)
+
+
+def left_out(file: str, message: str) -> Problem | None:
+    """WeasyPrint's log message of a declaration it leaves out of a stylesheet
+    (`colr: red`, `font-size: 19pts`, a property it does not know), as a warning at
+    its line; None for another message."""
+    ignored = _IGNORED.match(message)
+    return Problem(file, f"WeasyPrint leaves out `{ignored.group('what')}`: {ignored.group('why')}",
+                   line=int(ignored.group("line")), hint="correct it, or delete it: the print edition is made "
+                   "without it") if ignored else None
+
+
+def weasyprint_leaves_out(file: str, css: str) -> list[Problem]:
+    """What WeasyPrint leaves out of a print stylesheet, read without a layout: for
+    a build that stops first on what is no CSS, so that a designer sees every
+    problem of the file in one run (the layout tells these as it reads it)."""
+    import logging
+
+    from ..patches import import_weasyprint
+
+    weasyprint = import_weasyprint()
+    heard: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = heard.append  # type: ignore[method-assign]
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        weasyprint.CSS(string=css)
+    except Exception:  # (what it cannot parse at all is told as no CSS)
+        pass
+    finally:
+        logger.removeHandler(handler)
+    return [problem for record in heard if (problem := left_out(file, record.getMessage())) is not None]
 
 
 def check_stylesheet(root: Path, path: Path, css: str, shipped_to: str | None = None,

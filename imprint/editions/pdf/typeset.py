@@ -19,6 +19,7 @@ import pydyf
 from ...errors import Problem, SourceError, StyleError, warn
 from ...files import display, in_root, make_url_fetcher
 from ..caches import build_cache
+from ...theme.stylesheets import left_out
 from ..fonts import configured, fc_environment
 from .metadata import Metadata
 from .job import Job, Result
@@ -120,7 +121,6 @@ def _lay_out(job: Job):
 
 
 _ignored: dict[int, list[Problem]] = {}  # what WeasyPrint left out of the project's stylesheets, by layout
-_IGNORED = re.compile(r"Ignored `(?P<what>.*)` at (?P<line>\d+):\d+, (?P<why>.*?)\.?$", re.S)
 _PARSING = re.compile(r"Fetching and parsing CSS - (?P<url>\S+)")
 
 
@@ -139,13 +139,9 @@ def _ignored_css(heard: list[logging.LogRecord], job: Job) -> list[Problem]:
             path = in_root(Path(unquote(urlsplit(parsing.group("url")).path)), [Path(r) for r in job.roots])
             reading = path.resolve() if path is not None else None
             read += [reading] if reading is not None and reading not in read else []
-        elif (ignored := _IGNORED.match(message)) and reading is not None and project is not None \
-                and reading.is_relative_to(project.resolve() / "styles"):
-            problem = Problem(display(reading, project), f"WeasyPrint leaves out `{ignored.group('what')}`: "
-                              f"{ignored.group('why')}", line=int(ignored.group("line")),
-                              hint="correct it, or delete it: the print edition is made without it")
-            if problem not in problems:
-                problems.append(problem)
+        elif reading is not None and project is not None and reading.is_relative_to(project.resolve() / "styles") \
+                and (problem := left_out(display(reading, project), message)) and problem not in problems:
+            problems.append(problem)
     return problems + (_unknown_fonts(read, project) if project is not None else [])
 
 
