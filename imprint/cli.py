@@ -179,7 +179,8 @@ _COMMANDS = {
     "check": ("check what dist/ holds before it is distributed",
               "Check every file in dist/: EPUBs with EPUBCheck and DAISY Ace, PDFs (structure, tags, language, "
               "title, embedded fonts), citation files, the site's and the catalogue's links, files changed since "
-              "the build. One report; exit code 2 if anything fails. Validators: ./build.sh check.", _check_options),
+              "the build. One report, the same whatever --jobs; exit code 2 if anything fails. Validators: "
+              "./build.sh check.", _check_options),
     "schema": ("print or write the front matter JSON Schema",
                "Print the JSON Schema of article front matter, or write the schemas.", _schema_options),
 }
