@@ -235,17 +235,19 @@ def test_check_names_a_bad_epub_among_good_ones_with_any_jobs(seed, tmp_path, ca
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl+C", "SIGTERM"])
-def test_check_stopped_mid_way_leaves_no_validator_running_and_no_traceback(seed, tmp_path, how):
-    """Stopped while its two workers have EPUBCheck and Ace running, `check` ends
-    them all (the JVMs, Node, Chromium) and says so without a traceback."""
+@pytest.mark.parametrize("how, jobs", [(signal.SIGINT, "2"), (signal.SIGTERM, "2"), (signal.SIGINT, "1")],
+                         ids=["Ctrl+C, two workers", "SIGTERM, two workers", "Ctrl+C, in the process"])
+def test_check_stopped_mid_way_leaves_no_validator_running_and_no_traceback(seed, tmp_path, how, jobs):
+    """Stopped while EPUBCheck and Ace run (in its two workers, or in its own
+    process), `check` ends them all (the JVMs, Node, Chromium) and says so
+    without a traceback."""
     from test_faults import alive
 
     dist = tmp_path / "dist"
     shutil.copytree(seed.root / "dist", dist)
     for number in range(6):
         shutil.copytree(dist / seed.slug, dist / f"copy-{number}")
-    checking = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "check", "-o", str(dist), "-j", "2"],
+    checking = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "check", "-o", str(dist), "-j", jobs],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen: set[int] = set()
     names: set[str] = set()

@@ -73,6 +73,13 @@ class Helper:
         before answering or did not answer within `seconds` (then it is ended)."""
         assert "\n" not in request
         try:
+            return self._answer(request, seconds)
+        except (KeyboardInterrupt, SystemExit):  # (Ctrl+C, SIGTERM: it would finish its book before it read its end)
+            self.close(now=True)
+            raise
+
+    def _answer(self, request: str, seconds: float) -> str:
+        try:
             self.process.stdin.write(request.encode() + b"\n")
         except OSError:  # (BrokenPipeError: it ended)
             raise self._ended() from None
