@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterator, Sequence, TextIO
 
 from . import __version__
-from .settings import ARTICLE_FILE, PAPER_NAMES, TIME_LIMIT, Settings
+from .settings import ARTICLE_FILE, PAPER_NAMES, TIME_LIMIT, Settings, jobs_wanted
 from .editions import DEFAULT, EDITIONS, mixes_print
 from .patches import check_versions
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
@@ -118,8 +118,7 @@ def _build_options(b: argparse.ArgumentParser) -> None:
     _edition_options(b)
     b.add_argument("--force", action="store_true",
                    help="rebuild everything, even what is up to date with its sources")
-    b.add_argument("-j", "--jobs", type=int, metavar="N",
-                   help="articles built at once, each in a process of its own (default: one per core)")
+    _jobs_option(b, "articles built at once")
     b.add_argument("--executor", metavar="WHERE",
                    help="where articles are built: 'local' (worker processes on this machine, the default) or "
                         "dask://HOST:PORT (a Dask cluster's scheduler; default: $IMPRINT_EXECUTOR)")
@@ -143,10 +142,16 @@ def _watch_options(w: argparse.ArgumentParser, serve: bool = False) -> None:
 
 def _check_options(c: argparse.ArgumentParser) -> None:
     c.add_argument("--strict", action="store_true", help="fail on warnings too")
+    _jobs_option(c, "folders of dist/ checked at once (an article's files, an issue's, the site's)")
     c.add_argument("-o", "--out", metavar="DIR", help="the folder to check (default: dist/ in the project)")
     c.add_argument("-C", "--project", metavar="DIR", default=".", help="the project folder (default: the current one)")
     c.add_argument("--debug", action="store_true", help="show Python tracebacks")
     c.set_defaults(run=_run_check)
+
+
+def _jobs_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("-j", "--jobs", type=int, metavar="N",
+                        help=f"{what}, each in a process of its own (default: one per core)")
 
 
 def _schema_options(s: argparse.ArgumentParser) -> None:
@@ -174,7 +179,8 @@ _COMMANDS = {
     "check": ("check what dist/ holds before it is distributed",
               "Check every file in dist/: EPUBs with EPUBCheck and DAISY Ace, PDFs (structure, tags, language, "
               "title, embedded fonts), citation files, the site's and the catalogue's links, files changed since "
-              "the build. One report; exit code 2 if anything fails. Validators: ./build.sh check.", _check_options),
+              "the build. One report, the same whatever --jobs; exit code 2 if anything fails. Validators: "
+              "./build.sh check.", _check_options),
     "schema": ("print or write the front matter JSON Schema",
                "Print the JSON Schema of article front matter, or write the schemas.", _schema_options),
 }
@@ -324,9 +330,11 @@ def _finish(report, args: argparse.Namespace, started: float) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     from .conformance import check
 
+    jobs = jobs_wanted(args.jobs)
     dist = Path(args.out) if args.out else Path(args.project) / "dist"
     started = time.perf_counter()
-    report = check(dist.resolve())
+    with _Progress(enabled=sys.stderr.isatty()) as progress:
+        report = check(dist.resolve(), jobs=jobs, progress=progress)
     kinds = Counter(Path(name).suffix.lstrip(".") for name in report.checked)
     counted = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
     print(f"checked {_count(len(report.checked), 'file')} in {dist} ({counted or 'nothing'}) "

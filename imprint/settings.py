@@ -31,6 +31,14 @@ def styles_path(styles_dir: Path) -> list[Path]:
 TIME_LIMIT = 300.0
 
 
+def jobs_wanted(jobs: int | None) -> int:
+    """How many processes `--jobs` asks for (build and check): one per core when
+    not given."""
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, not {jobs}")
+    return jobs or os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Settings:
     root: Path  # the project: source/, styles/ and, by default, dist/ are in it
@@ -90,8 +98,6 @@ class Settings:
         # Zip entries cannot carry dates before 1980 nor, here, after 9999.
         if epoch is not None and not (epoch.strip().isdigit() and 315532800 <= int(epoch) < 253402300800):
             raise UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970 between 1980 and 9999, not {epoch!r}")
-        if jobs is not None and jobs < 1:
-            raise UsageError(f"--jobs must be 1 or more, not {jobs}")
         if time_limit is not None and not time_limit > 0:
             raise UsageError(f"--time-limit must be a number of seconds above 0, not {time_limit:g}")
         parts = None
@@ -112,7 +118,7 @@ class Settings:
             booklet=tuple(name for name, f in EDITIONS.items() if f.printed) if booklet else None,
             crop_marks=crop_marks,
             force=force,
-            jobs=jobs or os.cpu_count() or 1,
+            jobs=jobs_wanted(jobs),
             time_limit=time_limit,
             executor=executor or environ.get("IMPRINT_EXECUTOR") or None,
             shard=parts,

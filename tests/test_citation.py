@@ -525,7 +525,7 @@ def test_a_doi_is_linked_as_a_url_wherever_it_is_linked(tmp_path):
 def test_the_check_reads_a_bibtex_misc_entry_as_one(tmp_path):
     """Pandoc's biblatex reader gives @misc the type "": `publish.py check` said the
     build's own file had an entry without a type."""
-    from imprint.conformance import check_bibtex
+    from imprint.conformance.records import check_bibtex
 
     bib = to_bibtex({"id": "s", "type": "speech", "title": "A Talk"})
     assert bib.startswith("@misc{s,")

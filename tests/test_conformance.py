@@ -1,16 +1,24 @@
 """`publish.py check`: green on everything source/ builds, and it finds what is
-wrong with a dist/ that was damaged, in every kind of file, in one report."""
+wrong with a dist/ that was damaged, in every kind of file, in one report, the
+same whatever number of processes checked it."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 
 import pikepdf
 import pytest
 
+from conftest import REPO, descendants
 from imprint.cli import main
-from imprint.conformance import check
+from imprint.conformance import check, records, validators
+from imprint.conformance.validators import Helper, MissingValidator
 
 
 @pytest.mark.slow
@@ -123,3 +131,144 @@ def test_check_takes_booklets_for_print_files_and_finds_leftovers(editions, tmp_
     (dist / editions.slug / "old-edition.pdf").write_bytes((dist / editions.slug / f"{editions.slug}.pdf").read_bytes())
     leftovers = [f for f in check(dist, tools=False).findings if "not made by the last build" in f.message]
     assert [f.path for f in leftovers] == [f"{editions.slug}/old-edition.pdf"]
+
+
+# -- several at once: the same report; EPUBCheck and Ace kept running ----------------
+
+
+def _without_nav(epub) -> None:
+    """The book made invalid: its navigation document left out (EPUBCheck RSC-001; Ace cannot run)."""
+    with zipfile.ZipFile(epub) as source:
+        entries = [(info, source.read(info)) for info in source.infolist() if not info.filename.endswith("nav.xhtml")]
+    with zipfile.ZipFile(epub, "w") as target:
+        for info, data in entries:
+            target.writestr(info, data)
+
+
+def test_check_reports_in_the_files_order_whatever_the_jobs(seed, tmp_path, monkeypatch):
+    """Two processes finish the folders in another order than one does (here the
+    first folder is made the slowest): the report is still in the files' order."""
+    dist = tmp_path / "dist"
+    shutil.copytree(seed.root / "dist", dist)
+    for name in ("a-first", "z-last"):
+        shutil.copytree(dist / seed.slug, dist / name)
+        (dist / name / f"{seed.slug}.ris").write_text(f"not RIS from {name}\n")
+    check_ris = records.check_ris
+
+    def slowly(path, *args):  # (the workers are forked: they check with this too)
+        if path.parent.name == "a-first":
+            time.sleep(1.5)
+        yield from check_ris(path, *args)
+
+    monkeypatch.setattr(records, "check_ris", slowly)
+    one, two = (check(dist, tools=False, jobs=jobs) for jobs in (1, 2))
+    assert two.checked == one.checked
+    assert [(f.path, f.level, f.message) for f in two.findings] == [(f.path, f.level, f.message) for f in one.findings]
+    ris = list(dict.fromkeys(f.path for f in two.findings if f.message.startswith("RIS")))
+    assert ris == [f"a-first/{seed.slug}.ris", f"z-last/{seed.slug}.ris"], two.findings
+
+
+def test_check_refuses_fewer_than_one_job(tmp_path, capsys):
+    assert main(["check", "-C", str(tmp_path), "-j", "0"]) == 2
+    assert "--jobs must be 1 or more, not 0" in capsys.readouterr().err
+
+
+def test_a_kept_validator_answers_each_request_and_is_started_again_when_it_died():
+    first = validators._helper("test-echo", lambda: Helper("Echo", ["cat"], "KILL"))
+    try:
+        assert first.ask("one book", 10) == "one book" and first.ask("another", 10) == "another"
+        assert validators._helper("test-echo", None) is first  # (kept)
+        first.process.kill()
+        first.process.wait()
+        again = validators._helper("test-echo", lambda: Helper("Echo", ["cat"], "KILL"))
+        assert again is not first and again.ask("after", 10) == "after"
+    finally:
+        validators._running.pop("test-echo").close()
+    assert not again.folder.exists() and not first.folder.exists()
+
+
+def test_a_validator_that_ends_or_hangs_fails_the_book_saying_why():
+    ending = Helper("Ending", ["sh", "-c", "echo 'no schema here' >&2; exit 3"], "KILL")
+    with pytest.raises(MissingValidator, match=r"Ending stopped \(exit code 3\) before .*: no schema here"):
+        ending.ask("a book", 10)
+    hanging = Helper("Hanging", ["sleep", "60"], "KILL")
+    with pytest.raises(MissingValidator, match="Hanging did not finish within 0.5 s"):
+        hanging.ask("a book", 0.5)
+    assert hanging.process.poll() is not None  # (killed)
+
+
+def test_a_forked_process_leaves_its_parents_validators_alone():
+    """A worker forked from a process with validators running starts its own:
+    writing to its parent's would mix two workers' requests."""
+    helper = validators._helper("test-echo", lambda: Helper("Echo", ["cat"], "KILL"))
+    try:
+        child = os.fork()
+        if child == 0:  # (the worker's side)
+            os._exit(0 if not validators._running and helper.process.stdin.closed else 1)
+        assert os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]) == 0
+        assert helper.ask("still mine", 10) == "still mine"
+    finally:
+        validators._running.pop("test-echo").close()
+
+
+@pytest.mark.slow
+def test_check_names_a_bad_epub_among_good_ones_with_any_jobs(seed, tmp_path, capsys):
+    """One EPUBCheck and one Ace check the books of a process one after the other:
+    the bad book is named, with what is wrong, and the good ones before and after
+    it pass, with one process and with two."""
+    dist = tmp_path / "dist"
+    shutil.copytree(seed.root / "dist", dist)
+    for name in ("a", "b", "c"):  # (b sorts before the seed's folder, c after it)
+        shutil.copytree(dist / seed.slug, dist / name)
+    _without_nav(dist / "b" / f"{seed.slug}.epub")
+    said = []
+    for jobs in ("1", "2"):
+        assert main(["check", "-o", str(dist), "-j", jobs]) == 2
+        said.append(capsys.readouterr().err)
+    assert said[0] == said[1]
+    bad = f"error: b/{seed.slug}.epub: "
+    assert f"{bad}EPUBCheck RSC-001: File \"EPUB/nav.xhtml\" could not be found." in said[0], said[0]
+    assert f"{bad}DAISY Ace did not run: ENOENT: no such file or directory, open 'EPUB/nav.xhtml'" in said[0]
+    for good in ("a", seed.slug, "c"):
+        assert f"{good}/{seed.slug}.epub: EPUBCheck" not in said[0] and f"{good}/{seed.slug}.epub: Ace" not in said[0]
+        assert f"{good}/{seed.slug}.epub: DAISY Ace" not in said[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how, jobs", [(signal.SIGINT, "2"), (signal.SIGTERM, "2"), (signal.SIGINT, "1")],
+                         ids=["Ctrl+C, two workers", "SIGTERM, two workers", "Ctrl+C, in the process"])
+def test_check_stopped_mid_way_leaves_no_validator_running_and_no_traceback(seed, tmp_path, how, jobs):
+    """Stopped while EPUBCheck and Ace run (in its two workers, or in its own
+    process), `check` ends them all (the JVMs, Node, Chromium) and says so
+    without a traceback."""
+    from test_faults import alive
+
+    dist = tmp_path / "dist"
+    shutil.copytree(seed.root / "dist", dist)
+    for number in range(6):
+        shutil.copytree(dist / seed.slug, dist / f"copy-{number}")
+    checking = subprocess.Popen([sys.executable, str(REPO / "publish.py"), "check", "-o", str(dist), "-j", jobs],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: set[int] = set()
+    names: set[str] = set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and checking.poll() is None and not {"java", "chromium"} <= names:
+        for pid in descendants(checking.pid):
+            seen.add(pid)
+            try:
+                names.add(open(f"/proc/{pid}/comm").read().strip())
+            except OSError:
+                pass
+        time.sleep(0.05)
+    seen |= descendants(checking.pid)
+    assert checking.poll() is None, "check ended before it could be stopped: give it more to do"
+    assert {"java", "node", "chromium"} <= names, names
+    os.kill(checking.pid, how)
+    out, err = checking.communicate(timeout=60)
+    time.sleep(2.0)  # (Node kills Chromium as it ends)
+    left = [pid for pid in seen if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes of check still running after it was stopped: {left}"
+    assert "Traceback" not in err, err
+    assert checking.returncode == (130 if how == signal.SIGINT else 143), (checking.returncode, err)

@@ -1,5 +1,5 @@
 """The real validators, as the set-up installs them (the same runners as
-`publish.py check`, imprint/conformance.py). A missing validator fails the test
+`publish.py check`, imprint/conformance/). A missing validator fails the test
 that needs it (with what to run), it never skips it."""
 
 from __future__ import annotations

@@ -66,25 +66,25 @@ _CHECKS = "imprint.conformance"
 
 EDITIONS: dict[str, Edition] = {e.name: e for e in (
     Edition("epub", "{slug}.epub", "e-reader edition (EPUB 3)", "application/epub+zip", E_READER,
-            "imprint.editions.epub:write_epub", f"{_CHECKS}:check_epub", catalogued=True,
+            "imprint.editions.epub:write_epub", f"{_CHECKS}.epub:check_epub", catalogued=True,
             issue_writer="imprint.editions.epub:write_issue_epub"),
     Edition("pdf", "{slug}.pdf", "print edition (tagged PDF/UA-1)", "application/pdf", PRINT,
-            "imprint.editions.pdf.article:write_print", f"{_CHECKS}:check_pdf", catalogued=True,
+            "imprint.editions.pdf.article:write_print", f"{_CHECKS}.pdf:check_pdf", catalogued=True,
             issue_writer="imprint.editions.pdf.issue:write_issue_pdf"),
     Edition("archive", "{slug}-archive.pdf", "archival edition (PDF/A-3b with the citation files)",
-            "application/pdf", PRINT, "imprint.editions.pdf.article:write_archive", f"{_CHECKS}:check_pdf", catalogued=True),
+            "application/pdf", PRINT, "imprint.editions.pdf.article:write_archive", f"{_CHECKS}.pdf:check_pdf", catalogued=True),
     Edition("handout", "{slug}-handout.pdf", "handout (double-sided, with a QR code)", "application/pdf", PRINT,
-            "imprint.editions.pdf.article:write_handout", f"{_CHECKS}:check_pdf", catalogued=True),
+            "imprint.editions.pdf.article:write_handout", f"{_CHECKS}.pdf:check_pdf", catalogued=True),
     Edition("json", "{slug}.json", "citation record (CSL-JSON)", "application/vnd.citationstyles.csl+json",
-            CITATION, "imprint.editions.records:write_csl_json", f"{_CHECKS}:check_csl_json"),
+            CITATION, "imprint.editions.records:write_csl_json", f"{_CHECKS}.records:check_csl_json"),
     Edition("bib", "{slug}.bib", "citation record (BibTeX)", "application/x-bibtex", CITATION,
-            "imprint.editions.records:write_bibtex", f"{_CHECKS}:check_bibtex"),
+            "imprint.editions.records:write_bibtex", f"{_CHECKS}.records:check_bibtex"),
     Edition("ris", "{slug}.ris", "citation record (RIS)", "application/x-research-info-systems", CITATION,
-            "imprint.editions.records:write_ris", f"{_CHECKS}:check_ris"),
+            "imprint.editions.records:write_ris", f"{_CHECKS}.records:check_ris"),
     # The landing page (with its cover); with every article built, also the index,
     # the issues' pages and the OPDS catalogue (site/pages.py).
     Edition("site", "index.html", "download site: landing pages, index, OPDS catalogue, covers", "text/html", SITE,
-            "imprint.site.pages:render_landing", f"{_CHECKS}:check_html", offered=False),
+            "imprint.site.pages:render_landing", f"{_CHECKS}.site:check_html", offered=False),
 )}
 DEFAULT = ("epub", "pdf", "json", "bib", "ris", "site")
 
