@@ -114,6 +114,33 @@ def test_check_fails_a_damaged_epub_and_a_changed_file(seed, tmp_path):
     assert report.failed(strict=False)
 
 
+def test_check_fails_a_dist_a_build_left_unfinished_or_writes_now(seed, tmp_path):
+    """A catalogue build killed half way left some articles new, some old, the
+    catalogue's sizes stale: check passed it (QA 20). Its manifest says it did not
+    finish; a build still writing holds dist/'s lock."""
+    import fcntl
+
+    from imprint.building.manifest import FILE, FOLDER, Manifest
+
+    dist = tmp_path / "dist"
+    shutil.copytree(seed.root / "dist", dist)
+    assert not [f for f in check(dist, tools=False).findings if f.path == "."]
+    manifest = Manifest.load(dist)
+    manifest.finished = False
+    manifest.save(dist)
+    report = check(dist, tools=False)
+    assert [(f.level, f.message.split(":")[0]) for f in report.findings if f.path == "."] == [
+        ("error", "the last build of dist/ did not finish (it was stopped or killed)")]
+    manifest.finished = True
+    manifest.save(dist)
+    with open(dist / FOLDER / "lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert [f.message for f in check(dist, tools=False).findings if f.path == "."] == [
+            "a build is writing dist/ now: check it once the build ends"]
+    (dist / FOLDER / FILE).unlink()
+    assert [f.level for f in check(dist, tools=False).findings if f.path == "."] == ["warning"]
+
+
 def test_check_without_a_dist_says_to_build(tmp_path, capsys):
     assert main(["check", "-C", str(tmp_path)]) == 2
     assert "there is no dist/ folder: build first" in capsys.readouterr().err

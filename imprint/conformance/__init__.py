@@ -99,7 +99,31 @@ def check(dist: Path, tools: bool = True, jobs: int = 1, progress: Progress | No
         report.findings.extend(found.get(name, ()))
     for name, message in changed_since_built(dist):  # (changed: not what the build made, nor vouches for)
         report.add(name, "error" if message == CHANGED else "warning", message)
+    for level, message in unfinished(dist):
+        report.add(".", level, message)
     return report
+
+
+def unfinished(dist: Path) -> list[tuple[str, str]]:
+    """Whether the last build of dist/ ended: one writing it now, or one stopped
+    half way (its manifest saved unfinished: building/incremental.py), left some
+    articles new and others old, and the index and catalogue not made again
+    (QA 20: check passed such a dist/)."""
+    from ..building.manifest import FILE, FOLDER, Manifest
+    from ..building.output import LOCK
+    from ..files import locked
+
+    if (dist / FOLDER / LOCK).exists() and locked(dist / FOLDER / LOCK):
+        return [("error", "a build is writing dist/ now: check it once the build ends")]
+    saved = [Manifest.load(dist, path.name) for path in sorted((dist / FOLDER).glob("*.json"))] \
+        if (dist / FOLDER).is_dir() else []
+    if any(manifest is not None and not manifest.finished for manifest in saved):
+        return [("error", "the last build of dist/ did not finish (it was stopped or killed): some articles are "
+                          "new, some old, the index and catalogue not made again; build again before distributing")]
+    if not (dist / FOLDER / FILE).exists() and not saved:
+        return [("warning", "dist/ holds no manifest of a build (dist/.imprint/manifest.json): what a build made "
+                            "cannot be told from what was put there")]
+    return []
 
 
 def check_files(names: tuple[str, ...], dist: Path, work: Path, tools: bool) -> list[Finding]:
