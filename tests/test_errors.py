@@ -358,10 +358,8 @@ def test_a_cover_design_that_cannot_be_drawn_is_told_at_its_lines(tmp_path, caps
             "font folders") in err
 
 
-def test_a_style_that_calls_a_macro_it_does_not_define_is_an_error_at_the_call(tmp_path, capsys, monkeypatch):
-    """Pandoc's citeproc said "undefined macro" as a warning against the article,
-    and printed the citations without their authors: "(1985, 580)"."""
-    monkeypatch.setenv("NO_COLOR", "1")
+def _citing_project(tmp_path: Path) -> tuple[Path, Path]:
+    """A project whose article cites one book in the house style (a copy of styles/): it and the style's file."""
     root = tmp_path / "project"
     (root / "source" / "a").mkdir(parents=True)
     shutil.copytree(REPO / "styles", root / "styles")
@@ -369,7 +367,14 @@ def test_a_style_that_calls_a_macro_it_does_not_define_is_an_error_at_the_call(t
         "---\ntitle: T\nlang: en\ndate: 2020\ncsl: utmn-humanitates\nreferences:\n  - id: doe\n    type: book\n"
         "    title: A Book\n    author: [{family: Doe, given: Jane}]\n    issued: {date-parts: [[1985]]}\n---\n\n"
         "As [@doe, 580] says.\n")
-    style = root / "styles" / "csl" / "utmn-humanitates.csl"
+    return root, root / "styles" / "csl" / "utmn-humanitates.csl"
+
+
+def test_a_style_that_calls_a_macro_it_does_not_define_is_an_error_at_the_call(tmp_path, capsys, monkeypatch):
+    """Pandoc's citeproc said "undefined macro" as a warning against the article,
+    and printed the citations without their authors: "(1985, 580)"."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root, style = _citing_project(tmp_path)
     text = style.read_text()
     called = re.search(r'<text macro="([\w-]+)"', text).group(1)
     style.write_text(text.replace(f'<text macro="{called}"', '<text macro="author-short-typo"', 1))
@@ -384,14 +389,7 @@ def test_a_style_pandoc_cannot_read_is_an_error_at_its_element(tmp_path, capsys,
     """A misspelt attribute (`variabel`) failed Imprint's Lua filter: "internal
     error ... a fault in Imprint", exit 1, no file (QA 22)."""
     monkeypatch.setenv("NO_COLOR", "1")
-    root = tmp_path / "project"
-    (root / "source" / "a").mkdir(parents=True)
-    shutil.copytree(REPO / "styles", root / "styles")
-    (root / "source" / "a" / "article.md").write_text(
-        "---\ntitle: T\nlang: en\ndate: 2020\ncsl: utmn-humanitates\nreferences:\n  - id: doe\n    type: book\n"
-        "    title: A Book\n    author: [{family: Doe, given: Jane}]\n    issued: {date-parts: [[1985]]}\n---\n\n"
-        "As [@doe, 580] says.\n")
-    style = root / "styles" / "csl" / "utmn-humanitates.csl"
+    root, style = _citing_project(tmp_path)
     text = style.read_text()
     style.write_text(text.replace('<text variable="title"', '<text variabel="title"', 1))
     line = text[:text.index('<text variable="title"')].count("\n") + 1
