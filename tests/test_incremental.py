@@ -129,6 +129,26 @@ def test_a_run_for_other_editions_leaves_the_others_up_to_date(tmp_path):
     assert report.articles == ["a1", "a2", "a3"] and "a3/a3.epub" in written(report, root)  # (a1, a2: A5 again)
 
 
+def test_a_text_no_build_reads_is_told_even_when_all_else_is_up_to_date(tmp_path, capsys):
+    """A new folder's `Article.md` (a copy from Windows or macOS), or `article.qmd`,
+    was passed over: "everything is up to date"; a `publication.yml` was not read,
+    and the journal left every edition (QA 23)."""
+    from imprint.cli import main
+
+    root = small_project(tmp_path, count=1)
+    assert main(["build", "-q", "-C", str(root), "-f", "epub"]) == 0
+    (root / "source" / "new").mkdir()
+    (root / "source" / "new" / "Article.md").write_text("---\ntitle: New\nlang: en\n---\n\nText.\n")
+    capsys.readouterr()
+    assert main(["build", "-C", str(root), "-f", "epub"]) == 0
+    err = capsys.readouterr().err
+    assert "source/new/Article.md: this folder has no article.md: its Article.md is not read" in err, err
+    (root / "source" / "new" / "Article.md").rename(root / "source" / "new" / "article.md")
+    (root / "source" / "publication.yaml").rename(root / "source" / "publication.yml")
+    assert main(["build", "-C", str(root), "-f", "epub"]) == 2
+    assert "source/publication.yml: this is no publication.yaml" in capsys.readouterr().err
+
+
 def test_a_partial_build_leaves_the_other_files_the_articles_own(tmp_path):
     """After a build of one article's PDF (-f pdf), `check` called its EPUB, records
     and landing page "not made by the last build: delete it" (QA 16)."""

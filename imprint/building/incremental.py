@@ -211,6 +211,8 @@ def up_to_date(settings: Settings) -> int | None:
     source = settings.source_dir
     articles = {p.parent.name for p in source.glob("*/article.md")}
     issues = {p.parent.name for p in source.glob("*/issue.yaml")}
+    if _unread(source, articles | issues):
+        return None  # (a text the build would tell it does not read: Article.md, index.qmd, publication.yml)
     units = ledger.old.units
     if {n.split(":", 1)[1] for n in units if n.startswith("article:")} != articles or \
             {n.split(":", 1)[1] for n in units if n.startswith("issue:")} != issues:
@@ -229,3 +231,15 @@ def up_to_date(settings: Settings) -> int | None:
             if ledger._issue_key(unit.inputs, members) != unit.key:
                 return None
     return len(articles) + len(issues)
+
+
+def _unread(source: Path, known: set[str]) -> bool:
+    """Whether source/ holds a text no build reads, which a build tells of: a folder
+    with Markdown but no article.md (Article.md, index.qmd), or a publication file
+    misnamed (publication.yml) where there is no publication.yaml."""
+    if not (source / "publication.yaml").exists() and any(
+            p.name.lower() in ("publication.yml", "publication.yaml") for p in source.glob("[Pp]ublication.*")):
+        return True
+    return any(folder.is_dir() and not folder.name.startswith(("_", ".")) and any(
+        p.suffix.lower() in (".qmd", ".rmd") or p.name.lower() in ("index.md", "paper.md", "article.md")
+        for p in folder.iterdir()) for folder in source.glob("*") if folder.name not in known)  # (project.py)

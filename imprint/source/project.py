@@ -43,6 +43,7 @@ from .shortcodes import article_expander, expand_front_matter, mentions_shortcod
 from .validation import drop_invalid, validate
 
 PUBLICATION_FILE = "publication.yaml"
+MISNAMED_PUBLICATION = ("publication.yml", "publication.yaml")  # (in lower case: Publication.yaml too)
 
 # About 300,000 words: more is not an article (and would take minutes to lay out).
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
@@ -200,7 +201,8 @@ def _unread_texts(settings: Settings) -> list[Path]:
     would pass over in silence."""
     found = {}
     for path in sorted(settings.source_dir.glob("*/*")):
-        document = path.suffix.lower() in (".qmd", ".rmd") or path.name.lower() in ("index.md", "paper.md")
+        document = path.suffix.lower() in (".qmd", ".rmd") or path.name.lower() in ("index.md", "paper.md",
+                                                                                     ARTICLE_FILE)  # (Article.md)
         if document and not path.name.startswith("_") and not path.parent.name.startswith(("_", ".")) \
                 and path.parent not in found and not (path.parent / ARTICLE_FILE).exists() \
                 and not (path.parent / "issue.yaml").exists():  # (a file it includes: _intro.qmd)
@@ -260,7 +262,11 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
     warnings (none yet: the file is Imprint's own, its fields all known)."""
     path = settings.source_dir / PUBLICATION_FILE
     if not path.exists():
-        return Publication(file=None), None, [], []
+        misnamed = [p for p in sorted(settings.source_dir.glob("*")) if p.name.lower() in MISNAMED_PUBLICATION]
+        # (publication.yml, Publication.yaml: read by no one, the journal gone from every edition, QA 23)
+        return Publication(file=None), None, [Problem(display(p, settings.root), f"this is no {PUBLICATION_FILE}: "
+                                                      "the publication file is not read", hint=f"rename it "
+                                                      f"{PUBLICATION_FILE}") for p in misnamed], []
     file = display(path, settings.root)
     try:
         located = load_yaml(read_text(settings.root, path, "publication file"), file)
