@@ -868,6 +868,24 @@ def test_an_author_string_with_and_is_two_authors(tmp_path):
     assert _names_in("Johnson and Johnson") == ["Johnson and Johnson"]
 
 
+def test_an_author_string_as_a_russian_journal_prints_it_is_read_or_told(tmp_path):
+    """"Иванов И. П. и Петрова М. А." was one author "А., Иванов И. П. и Петрова М.";
+    "Иванов И. П., Петрова М. А." one author, family "Иванов И. П.", printed
+    "Иванов И. П. П. М. А.", in silence (QA 23)."""
+    loaded, article = load(project(tmp_path / "and",
+                                   '---\ntitle: T\nlang: ru\nauthor: "Иванов И. П. и Петрова М. А."\n---\n'))
+    assert loaded.problems == () and loaded.warnings == ()
+    assert [(a.name.family, a.name.given) for a in article.authors] == [("Иванов", "И. П."), ("Петрова", "М. А.")]
+    for written in ("Иванов И. П., Петрова М. А.", "Ivanov, I. P.; Petrova, M. A.", "Smith J, Doe J"):
+        loaded, _ = load(project(tmp_path / written[:5],
+                                 f'---\ntitle: T\nlang: ru\nauthor: "{written}"\n---\n'))
+        assert [w.message for w in loaded.warnings] == [
+            f"'{written}' is read as one author's name, though it looks like a list of several"], written
+    for one in ("Batunaev, Eduard V.", "van der Berg, Anna Maria"):
+        loaded, _ = load(project(tmp_path / one[:5], f'---\ntitle: T\nlang: en\nauthor: "{one}"\n---\n'))
+        assert loaded.warnings == (), one
+
+
 def test_crossref_words_are_read_as_pandoc_reads_metadata(tmp_path):
     """`titleDelim: "&nbsp;–"` (the gostdown reports): «Таблица 2&nbsp;– …» printed
     under every table; Pandoc reads metadata as Markdown, the entity a no-break space."""

@@ -410,7 +410,13 @@ class ArticleBuilder:
         if raw is None:
             return []
         if isinstance(raw, str):  # ("Cameron Blevins and Lincoln Mullen": R Markdown's, as LaTeX prints it)
-            return [((key,), name) for name in _names_in(raw)]
+            names = _names_in(raw)
+            if len(names) == 1 and _listed(names[0]):
+                self._problem((key,), f"'{names[0]}' is read as one author's name, though it looks like a list of "
+                                      "several", warning=True,
+                              hint="give each author as an item of a list: author: [Иванов И. П., Петрова М. А.] "
+                                   "(or write them joined by 'and')")
+            return [((key,), name) for name in names]
         if not isinstance(raw, list):
             return [((key,), raw)]
         return [((key, i), entry) for i, entry in enumerate(raw)]
@@ -659,13 +665,27 @@ def _names_in(text: str) -> list[str]:
     "Alice Smith, Bob Jones and Carol White") as their names; any other (one name,
     "Department of Science and Technology", "Johnson and Johnson") as it is."""
     text = text.strip()
-    parts = re.split(r"\s+and\s+", text)
+    parts = re.split(r"\s+(?:and|и|&)\s+", text)  # ("Иванов И. П. и Петрова М. А.", as a Russian journal prints it)
     if len(parts) < 2:
         return [text] if text else []
     listed = [name.strip() for name in parts[0].split(",")] + parts[1:]  # ("A B, C D and E F")
     if all(_PERSON.fullmatch(name) and "," not in name for name in listed):
         return listed
     return parts if all(_PERSON.fullmatch(name.strip()) for name in parts) else [text]
+
+
+def _listed(name: str) -> bool:
+    """Whether a name string lists several people by commas or semicolons, each a
+    name of two words or more with initials ("Иванов И. П., Петрова М. А.",
+    "Ivanov, I. P.; Petrova, M. A.", "Smith J, Doe J"), which a name read as
+    "Family, Given" would garble ("Иванов И. П. П. М. А." printed: QA 23)."""
+    parts = [part.strip() for part in re.split(r"[;,]", name)]
+    if ";" in name:
+        return len(parts) >= 3 or len(parts) == 2 and all(parts)
+    return len(parts) >= 2 and all(len(part.split()) >= 2 and _INITIAL.search(part) for part in parts)
+
+
+_INITIAL = re.compile(r"(?:^|\s)[A-ZА-ЯЁ]\.?(?=\s|$)")
 
 
 def _strip(value: Any) -> str | None:
