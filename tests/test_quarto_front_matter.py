@@ -1046,3 +1046,14 @@ def test_a_chapter_without_a_title_is_titled_by_its_first_heading(tmp_path):
                                    {"a/_quarto.yml": "project:\n  type: book\nlang: en\n"}))
     assert loaded.ok("a") and article.title == "Probability" and "{#sec-prob}" not in article.body
     assert [w.line for w in loaded.warnings if "first heading" in w.message] == [2]
+
+
+def test_a_tex_command_in_double_quotes_is_told_before_yaml_eats_its_backslash(tmp_path):
+    """`"... \\textit{Правда} ..."` printed "extit{Правда}" (a tab before it), `"$\\theta$"`
+    printed "$ heta$", in silence (QA 23): YAML's escapes in double quotes."""
+    for written, command in (('"По материалам \\textit{Правда}"', "\\textit"), ('"Оценка $\\nu$"', "\\nu")):
+        loaded = load_project(project(tmp_path / command[1:], f"---\ntitle: T\nlang: ru\nsubtitle: {written}\n---\n"))
+        assert [p.message for p in loaded.problems] == [
+            f"in double quotes YAML reads '{command}' as an escape: the value loses the backslash of its TeX command"]
+    loaded, article = load(project(tmp_path / "single", "---\ntitle: T\nlang: ru\nsubtitle: 'О $\\theta$'\n---\n"))
+    assert loaded.problems == ()

@@ -373,6 +373,16 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
                               "and cannot be published", line=node.start_mark.line + 1 + offset,
                 field=format_path(path) or None,
                 hint="write the character itself, or both halves of its escape (\\ud83d\\ude00)"))
+        escaped = _TEX_ESCAPED.search(node.value) if node.style == '"' else None
+        if escaped:  # ("\textit{...}", "$\theta$" in double quotes: a tab and "extit", QA 23)
+            command = next(k for k, v in _ESCAPES.items() if v == escaped.group()[0]) + escaped.group()[1:]
+            problems.append(Problem(
+                located.file, f"in double quotes YAML reads '\\{command}' as an escape: the value loses the "
+                              "backslash of its TeX command", line=node.start_mark.line + 1 + offset,
+                field=format_path(path) or None,
+                hint="write the value in single quotes ('... \\textit{...} ...'), where a backslash is a "
+                     "backslash, or double each backslash in double quotes"))
+            return
         found = UNPUBLISHABLE.search(node.value)
         if found:  # written as an escape ("\e", "\x1b"), else the file's own check finds it
             problems.append(Problem(
@@ -386,6 +396,10 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
 # (`!!python/object`, `!!binary`, `!!timestamp`, a local `!tag`) is refused at its field.
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map"))
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What YAML makes of \t \n \r \b \f \v \a \e in double quotes: followed by a letter,
+# a TeX command (\textit, \theta, \nu, \rho, \beta, \frac, \varepsilon, \alpha, \emph)
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "a": "\a", "e": "\x1b"}
+_TEX_ESCAPED = re.compile(f"[{''.join(_ESCAPES.values())}][A-Za-z]+")
 
 
 def _tag_problem(node: yaml.Node, path: Path_, file: str, offset: int) -> Problem:
