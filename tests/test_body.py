@@ -143,6 +143,16 @@ def test_a_comment_block_is_left_out_as_an_html_comment_is():
     assert reading.warnings == () and "TODO" not in epub + printed and "After  text." in epub
 
 
+def test_a_comment_whose_end_is_forgotten_is_told_with_what_it_took():
+    """`<!-- TODO` never closed took the paragraphs after it up to the next
+    comment's `-->`, in silence (QA 23); a comment of several paragraphs meant as
+    one is no warning."""
+    reading = read("Before.\n\n<!-- TODO: check\n\nLost one.\n\nLost two.\n\n<!-- a note -->\n\nAfter.\n")
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "this HTML comment holds another (<!--), and the 4 paragraphs up to its first --> are left out with it")]
+    assert read("Before.\n\n<!-- Left out:\n\nOne.\n\nTwo. -->\n\nAfter.\n").warnings == ()
+
+
 def test_a_reference_link_defined_nowhere_is_said_at_its_line():
     """Pandoc leaves `[text][label]` and `![alt][]` without a definition as text,
     brackets and all: printed as written, with a warning at its line; a bracket

@@ -529,6 +529,10 @@ class _Steps(QuartoDivs, Numbering, Notes, Links):
         if fmt == "html":
             # (a comment is not meant to be seen: left out; and an editor's angle brackets
             # around words, `<и комедиях>`, a classicist's insertion, are text, not HTML)
+            if raw_html(node) is None and text.count("<!--") > 1:  # (a --> forgotten: what follows went with it)
+                self.warn(line, f"this HTML comment holds another (<!--), and the {text.count(chr(10) * 2) + 1} "
+                                "paragraphs up to its first --> are left out with it",
+                          hint="close the comment where it should end (-->): its --> is missing")
             if raw_html(node) is not None and not _NOT_A_TAG.match(text):
                 self.raw_html.setdefault(line, []).append(first)
                 self.raw_cited.setdefault(line, []).extend(
