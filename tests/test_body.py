@@ -2069,3 +2069,11 @@ def test_an_editors_angle_brackets_around_words_are_text_without_a_warning():
     assert [w.message.split(":")[0] for w in reading.warnings] == ["raw HTML is printed as text, not passed through"]
     assert "<b>" in reading.warnings[0].message and "комедиях" not in reading.warnings[0].message
     assert read("В трагедиях <и комедиях>.\n", lang="ru").warnings == ()
+
+
+def test_a_heading_without_its_space_is_told():
+    """`#Заключение` (pasted from a messenger) was printed as written, out of the
+    contents, unwarned (QA 23); a paragraph that starts with a hashtag is prose."""
+    reading = read("# Введение\n\nТекст.\n\n#Заключение\n\nТекст.\n\n#MeToo became a movement in 2017.\n", lang="ru")
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (5, "'#Заключение' is no heading: it is printed as written, out of the contents")]

@@ -32,6 +32,7 @@ UNNUMBERED = {"fig-": "a figure is numbered when its image has a caption: ![The 
 _REFERENCE = re.compile(r"\]\[([^\[\]]*)\]")
 _IMAGE_SHORTCUT = re.compile(r"!\[([^\[\]]+)\]")
 # Attributes left as one word of text: {.class}, {#id}, {-} (followed by punctuation, perhaps).
+_NO_SPACE_HEADING = re.compile(r"(#{1,6})[^\W\d_]")  # (#Заключение: a letter right after the hashes)
 _STRAY = re.compile(r"(\{(?:[#.][^\s{}]+|-)\})[.,;:!?]?")
 
 
@@ -197,12 +198,26 @@ class Links:
         self._targets()
         self._undefined_references()
         self._stray_attributes()
+        self._headings_without_space()
         for node in self.each("Link"):
             if not stringify(node["c"][1]).strip() and not any(n["t"] in ("Image", "Math")
                                                                 for n in walk(node["c"][1])):
                 target = node["c"][2][0]
                 self.warn(self.source.take(f"]({target}"), f"the link to {target} has no text: it prints nothing",
                           hint=f"give it words: [the words]({target}), or write the address: <{target}>")
+
+    def _headings_without_space(self) -> None:
+        """A paragraph that starts `#Заключение` (no space after the #, text pasted from
+        a messenger): Pandoc reads no heading, and prints it as written, out of the
+        contents (QA 23)."""
+        for node in self.each("Para"):
+            first = node["c"][0] if node["c"] else None
+            line = stringify(node["c"]).strip()  # (a heading's line: short, no sentence; "#MeToo became..." is one)
+            if first and first["t"] == "Str" and (found := _NO_SPACE_HEADING.match(first["c"])) \
+                    and len(line) <= 80 and not line.endswith((".", "!", "?", "…")):
+                self.warn(self.source.take(re.compile(r"(?m)^[ \t]*" + re.escape(first["c"]))),
+                          f"'{first['c']}' is no heading: it is printed as written, out of the contents",
+                          hint=f"put a space after the {found.group(1)}: {found.group(1)} {first['c'][found.end(1):]}")
 
     def _stray_attributes(self) -> None:
         """Attributes Pandoc could attach to nothing (`A paragraph. {.lead}`,
