@@ -156,11 +156,28 @@ def read_text(root: Path, path: Path, what: str = "file", limit: int = MAX_FILE_
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - data.rfind(b"\n", 0, error.start)
         raise SourceError.single(
-            display(path, root),
-            f"{what} is not UTF-8 text (byte {error.start} cannot be decoded)",
-            hint="save the file as UTF-8",
+            display(path, root), f"{what} is not UTF-8 text (its character at column {column} cannot be read as UTF-8)"
+            + _encoding_of(data), line=line,
+            hint="save the file as UTF-8 (an editor's 'Save as', encoding UTF-8; or iconv -f cp1251 -t utf-8)",
         ) from None
+
+
+def _encoding_of(data: bytes) -> str:
+    """What a text that is not UTF-8 likely is, if it reads as Cyrillic in one of the
+    encodings Russian text was saved in before UTF-8 (Word's, Notepad's)."""
+    for encoding, name in (("cp1251", "Windows-1251"), ("koi8_r", "KOI8-R")):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        letters = [c for c in text if c.isalpha() and not c.isascii()]
+        if letters and sum("а" <= c.lower() <= "я" or c in "ёЁ" for c in letters) > 0.9 * len(letters) \
+                and sum(c.islower() for c in letters) > len(letters) / 2:
+            return f": it reads as {name} (Cyrillic)"
+    return ""
 
 
 def linked_files(root: Path, skip: Sequence[Path] = ()) -> list[Problem]:

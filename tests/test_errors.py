@@ -516,3 +516,17 @@ def test_a_warning_raised_in_the_build_s_own_process_outside_a_unit_is_reported(
     assert code == 0, err
     assert ("warning: source/a/article.md:2: title: too long for the print edition's running head, which shows "
             "only “A…”\n    give a shorter form for the running heads in short-title") in err, err
+
+
+def test_an_article_in_windows_1251_is_told_as_such_at_its_line(tmp_path, capsys, monkeypatch):
+    """"byte 234 cannot be decoded", no line, no word of the encoding a Russian
+    editor's Word or Notepad saved it in (QA 23)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", CASES / "apparatus-ru" / "source")
+    article = root / "source" / "apparatus-ru" / "article.md"
+    article.write_bytes(article.read_text(encoding="utf-8").encode("cp1251", errors="replace"))
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    first = next(n for n, line in enumerate(article.read_bytes().split(b"\n"), 1) if any(b > 127 for b in line))
+    assert f"source/apparatus-ru/article.md:{first}: article is not UTF-8 text" in err
+    assert "it reads as Windows-1251 (Cyrillic)" in err
