@@ -1057,3 +1057,12 @@ def test_a_tex_command_in_double_quotes_is_told_before_yaml_eats_its_backslash(t
             f"in double quotes YAML reads '{command}' as an escape: the value loses the backslash of its TeX command"]
     loaded, article = load(project(tmp_path / "single", "---\ntitle: T\nlang: ru\nsubtitle: 'О $\\theta$'\n---\n"))
     assert loaded.problems == ()
+
+
+def test_a_value_a_comment_cut_short_is_told(tmp_path):
+    """`subtitle: По материалам архивов #2 и фонда 32` was "По материалам архивов",
+    in silence (QA 23); a comment meant as one (`# for now`) is no warning."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: ru\nsubtitle: По материалам архивов #2 и фонда\n"
+                                             "keep-tex: true # for now\n---\n"))
+    assert [(w.line, w.message) for w in loaded.warnings if "comment" in w.message] == [
+        (4, "YAML reads '#2 и фонда...' after the value 'По материалам архивов' as a comment, and leaves it out")]

@@ -301,6 +301,7 @@ def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
         _walk(node, (), located, problems, offset, _Count(0, most, what))
         if problems:
             raise_problems(problems)
+        said += _cut_by_comments(node, text.split("\n"), file, offset)
         try:
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as error:
@@ -314,6 +315,31 @@ def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def _cut_by_comments(node: yaml.Node, lines: list[str], file: str, offset: int) -> list[Problem]:
+    """A value without quotes that a ` #` cut short: YAML reads the rest of the line
+    as a comment ("title: Issue #5 of the journal" is "Issue", in silence: QA 23).
+    A comment meant as one has a space after its # (`keep-tex: true # for now`)."""
+    found, stack = [], [node]
+    while stack:
+        each = stack.pop()
+        if isinstance(each, yaml.ScalarNode):
+            end = each.end_mark
+            rest = lines[end.line][end.column:] if not each.style and end.line < len(lines) else ""
+            if (cut := _CUT.match(rest)) and each.value:
+                found.append(Problem(file, f"YAML reads '{cut.group(1)}...' after the value '{each.value}' as a "
+                                     "comment, and leaves it out", line=end.line + 1 + offset,
+                                     hint="if it is part of the value, put the value in quotes: "
+                                          f"\"{each.value} {lines[end.line][end.column:].strip()}\""))
+        elif isinstance(each, yaml.SequenceNode):
+            stack += each.value
+        elif isinstance(each, yaml.MappingNode):
+            stack += [part for pair in each.value for part in pair]
+    return sorted(found, key=lambda p: p.line or 0)
+
+
+_CUT = re.compile(r"[ \t]+(#[^\s#][^\n]{0,20})")
 
 
 @dataclass
