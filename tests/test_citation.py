@@ -531,3 +531,18 @@ def test_the_check_reads_a_bibtex_misc_entry_as_one(tmp_path):
     assert bib.startswith("@misc{s,")
     (tmp_path / "s.bib").write_text(bib, encoding="utf-8")
     assert list(check_bibtex(tmp_path / "s.bib", tmp_path, tmp_path, False)) == []
+
+
+def test_a_per_cent_sign_a_bibtex_entry_loses_its_line_to_is_told(tmp_path):
+    """`title = {50% потерь и 100% правды}` printed "50" (a % starts a comment in
+    BibTeX, as Pandoc reads it), in silence (QA 23): told of the entries cited."""
+    folder = tmp_path / "source" / "a"
+    folder.mkdir(parents=True)
+    (folder / "refs.bib").write_text("@book{a,\n  author = {Иванов, И.},\n  title = {Армия: 50% потерь},\n"
+                                     "  year = {2010}\n}\n\n@book{b,\n  title = {Other: 10% of it},\n  year = {2011}\n}\n")
+    (folder / "article.md").write_text("---\ntitle: T\nlang: ru\nbibliography: refs.bib\n---\n\nКак [@a].\n")
+    report = build(Settings.for_project(tmp_path, formats=("epub",), environ={}))
+    assert report.ok
+    assert [(w.file, w.line, w.message) for w in report.warnings if "%" in w.message] == [
+        ("source/a/refs.bib", 3, "a % in BibTeX starts a comment: the rest of its line ('потерь},') is left out of "
+                                 "the reference")]

@@ -42,9 +42,17 @@ FORMATS = {".bib": "biblatex", ".bibtex": "bibtex", ".ris": "ris", ".json": "csl
            ".yml": "yaml"}
 
 
-class Duplicate(Problem):
-    """A key given to two entries: a warning, not an error. The later entry is
-    used, as Pandoc uses it (its citeproc takes the last of a key)."""
+class Caveat(Problem):
+    """A problem of a bibliography that is a warning, not an error."""
+
+
+class Cut(Caveat):
+    """Text of an entry a % left out (BibTeX's comment): told of an entry cited."""
+
+
+class Duplicate(Caveat):
+    """A key given to two entries: the later entry is used, as Pandoc uses it (its
+    citeproc takes the last of a key)."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,7 @@ class _BibIndex:
 MAX_BRACES = 32  # braces within braces in one entry ({{NASA}} is 2)
 _BRACES = re.compile(r"[{}()]")
 _AT = re.compile(r"@[ \t]*([A-Za-z]+)[ \t\r\n]*([{(])")
+_PERCENT = re.compile(r"(?<!\\)%(?=[^\n]*\S)")  # (not \%, and text after it on its line)
 _PARENTS = re.compile(r"\b(?:crossref|xdata)\s*=\s*[{\"]([^}\"]*)[}\"]", re.I)
 
 
@@ -233,6 +242,15 @@ def _bibtex_index(root: Path, path: Path, mtime: int, size: int) -> _BibIndex:
                                                    "not meant"))
                 parents = tuple(k.strip() for m in _PARENTS.finditer(body) for k in m.group(1).split(","))
                 entries[key] = _Entry(key, line, text[match.start():end], parents)
+                cut: set[int] = set()
+                for percent in _PERCENT.finditer(body):  # ("50% потерь": the rest of the line lost, QA 23)
+                    at = line + text.count("\n", match.start(), match.end() + percent.start())
+                    rest = body[percent.end():].split("\n", 1)[0].strip()
+                    if at not in cut:  # (the first of a line: the rest of it is the comment)
+                        cut.add(at)
+                        problems.append(Cut(file, f"a % in BibTeX starts a comment: the rest of its line "
+                                               f"('{rest[:40]}') is left out of the reference", line=at,
+                                               hint="write a per cent sign as \\%"))
         line += text.count("\n", match.start(), end)
         position = end
     return _BibIndex(file, ReadOnlyDict(entries), "\n".join(shared), tuple(problems))
@@ -262,7 +280,8 @@ def _convert_bibtex(index: _BibIndex, kind: str, file: str, wanted: set[str] | N
                     lang: str = "en-US") -> tuple[list[Record], list[Problem]]:
     keys = list(index.entries) if wanted is None else _with_parents(index, wanted)
     records: list[Record] = []
-    problems = list(index.problems)
+    spans = [(e.line, e.line + e.text.count("\n")) for e in (index.entries[k] for k in keys)]
+    problems = [p for p in index.problems if not isinstance(p, Cut) or any(a <= (p.line or 0) <= b for a, b in spans)]
     for start in range(0, len(keys), CHUNK):
         part = [index.entries[k] for k in keys[start:start + CHUNK]]
         try:

@@ -111,8 +111,8 @@ def start_body(setting: Setting) -> "BodyReading":
         records, found, known = bibliography.load(setting.root, setting.bibliography,
                                                   setting.shared_bibliography, wanted, setting.deadline, setting.lang,
                                                   inline=setting.references, file=setting.file)
-        problems += [p for p in found if not isinstance(p, bibliography.Duplicate)]
-        said += [p for p in found if isinstance(p, bibliography.Duplicate)]
+        problems += [p for p in found if not isinstance(p, bibliography.Caveat)]
+        said += [p for p in found if isinstance(p, bibliography.Caveat)]
     text = _citations_not_examples(text, known)
     for key in setting.nocite if not setting.unread_bibliography else ():
         if key != "*" and key not in known:
