@@ -546,3 +546,15 @@ def test_a_per_cent_sign_a_bibtex_entry_loses_its_line_to_is_told(tmp_path):
     assert [(w.file, w.line, w.message) for w in report.warnings if "%" in w.message] == [
         ("source/a/refs.bib", 3, "a % in BibTeX starts a comment: the rest of its line ('потерь},') is left out of "
                                  "the reference")]
+
+
+def test_a_bibliography_that_cannot_be_read_is_the_one_problem_told(tmp_path):
+    """A .bib with an entry never closed: every key it holds was "no reference has
+    the key ... add it to the bibliography", the real cause listed last (QA 23)."""
+    folder = tmp_path / "source" / "a"
+    folder.mkdir(parents=True)
+    (folder / "refs.bib").write_text("@book{a,\n  title = {A},\n  year = {2010}\n\n@book{b,\n  title = {B}\n}\n")
+    (folder / "article.md").write_text("---\ntitle: T\nlang: en\nbibliography: refs.bib\n---\n\nAs [@a] and [@b].\n")
+    report = build(Settings.for_project(tmp_path, formats=("epub",), environ={}))
+    assert [(p.file, p.line, p.message) for p in report.problems] == [
+        ("source/a/refs.bib", 1, "the @book entry here is never closed")]

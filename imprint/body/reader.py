@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import unquote
@@ -113,6 +113,8 @@ def start_body(setting: Setting) -> "BodyReading":
                                                   inline=setting.references, file=setting.file)
         problems += [p for p in found if not isinstance(p, bibliography.Caveat)]
         said += [p for p in found if isinstance(p, bibliography.Caveat)]
+        if any(not isinstance(p, bibliography.Caveat) for p in found):  # (a file that cannot be read: its keys
+            setting = replace(setting, unread_bibliography=True)  # are not told missing, only its problem, QA 23)
     text = _citations_not_examples(text, known)
     for key in setting.nocite if not setting.unread_bibliography else ():
         if key != "*" and key not in known:
