@@ -135,7 +135,9 @@ def _read_opened(resolved: Path, shown: str, what: str, limit: int) -> bytes:
         os.close(fd)
     if status.st_size > limit or len(data) > limit:
         raise SourceError.single(shown, f"{what} is too large ({max(status.st_size, len(data)):,} bytes; "
-                                 f"the limit is {limit:,})", hint="split it, or make it smaller")
+                                 f"the limit is {limit:,})", hint="save a picture as JPEG, or scale it down (an "
+                                 "e-reader shows at most 5.6 million pixels)" if what == "image" else
+                                 "split it, or make it smaller")
     return data
 
 

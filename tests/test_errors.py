@@ -530,3 +530,13 @@ def test_an_article_in_windows_1251_is_told_as_such_at_its_line(tmp_path, capsys
     first = next(n for n, line in enumerate(article.read_bytes().split(b"\n"), 1) if any(b > 127 for b in line))
     assert f"source/apparatus-ru/article.md:{first}: article is not UTF-8 text" in err
     assert "it reads as Windows-1251 (Cyrillic)" in err
+
+
+def test_a_build_run_in_an_article_s_folder_says_where_the_project_is(tmp_path, capsys, monkeypatch):
+    """Run in an article's folder (or -C source), it said "create source/<article>/article.md" (QA 23)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    for inside, what in ((root / "source" / "batunaev-2019-khalkhin-gol", "an article's"),
+                         (root / "source", "source/'s")):
+        code, _, err = run(inside, capsys=capsys)
+        assert code == 2 and f"this is {what} folder: run it in the project's, which holds source/ (-C {root})" in err

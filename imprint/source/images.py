@@ -81,6 +81,10 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
     try:
         data = read_bytes(root, path, "image", limit=MAX_BYTES)
     except SourceError as error:
+        if path.is_file():  # (found, but refused: too large, a link out of the project; its hint with it)
+            problem = error.problems[0]
+            raise ValueError(f"{problem.message} ({display(path, root)})"
+                             + (f": {problem.hint}" if problem.hint else "")) from None
         raise ValueError(error.problems[0].message + f" (looked for {display(path, root)}"
                          f"{': ' + rooted if rooted else ''})") from None
     media_type = MEDIA_TYPES[suffix]

@@ -179,11 +179,15 @@ def project_files(settings: Settings) -> tuple[Path, ...]:
 
 def find_articles(settings: Settings) -> list[Path]:
     source = settings.source_dir
-    if not source.is_dir():
+    if not source.is_dir():  # (run in an article's folder, or in source/ itself: the project is above, QA 23)
+        article = (settings.root / ARTICLE_FILE).is_file()
+        inside = article or any(settings.root.glob(f"*/{ARTICLE_FILE}"))
+        project = settings.root.parent.parent if article else settings.root.parent
         raise SourceError.single(
-            display(source, settings.root), "the source folder does not exist",
-            hint=f"create {display(source, settings.root)}/<article>/{ARTICLE_FILE}",
-        )
+            display(source, settings.root), f"the source folder does not exist (in {settings.root})",
+            hint=f"this is {'an article' if article else 'source/'}'s folder: run it in the project's, which "
+                 f"holds source/ (-C {project})" if inside else
+                 f"create {display(source, settings.root)}/<article>/{ARTICLE_FILE}")
     folders = sorted(p.parent for p in source.glob(f"*/{ARTICLE_FILE}"))
     if not folders:
         unread = _unread_texts(settings)
