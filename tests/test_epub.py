@@ -232,3 +232,37 @@ def test_a_font_the_epub_stylesheet_names_is_carried_in_the_epub(tmp_path):
     css.write_text('@font-face { font-family: "J"; src: url(../images/DejaVuSerif.ttf); }\n')  # (not a font of fonts/)
     with pytest.raises(StyleError, match="would not be found"):
         Theme(root, root / "styles").stylesheet("epub.css")
+
+
+def test_a_figure_is_made_as_e_readers_take_it(tmp_path):
+    """An author's CMYK scan, transparent chart and 12-megapixel photograph went into
+    the EPUB as they were, and the CMYK scan into the archival PDF/A with an sRGB
+    output intent (QA 23): RGB, opaque on white, at most 5.6 million pixels; in print, RGB."""
+    import io
+
+    import pikepdf
+    from PIL import Image
+
+    from conftest import make_project
+    from imprint import build
+    from imprint.settings import Settings
+
+    root = make_project(tmp_path / "project", CASES / "apparatus-en" / "source")
+    folder = root / "source" / "apparatus-en"
+    Image.new("CMYK", (80, 60), (0, 200, 200, 0)).save(folder / "cmyk.jpg")
+    Image.new("RGBA", (60, 40), (0, 0, 0, 0)).save(folder / "clear.png")
+    Image.new("RGB", (3000, 2000), (20, 120, 40)).save(folder / "large.jpg")
+    article = folder / "article.md"
+    article.write_text(article.read_text()
+                       + "\n\n![A scan](cmyk.jpg)\n\n![A chart](clear.png)\n\n![A photograph](large.jpg)\n")
+    assert build(Settings.for_project(root, formats=("epub", "archive"), environ={})).ok
+    with zipfile.ZipFile(root / "dist" / "apparatus-en" / "apparatus-en.epub") as archive:
+        shown = {n: Image.open(io.BytesIO(archive.read(n))) for n in archive.namelist()
+                 if n.startswith("EPUB/images/") and n.rsplit("/", 1)[1] in ("cmyk.jpg", "clear.png", "large.jpg")}
+    assert {n.rsplit("/", 1)[1]: (i.mode, i.width * i.height <= 5_600_000) for n, i in shown.items()} == {
+        "cmyk.jpg": ("RGB", True), "clear.png": ("RGB", True), "large.jpg": ("RGB", True)}
+    assert shown["EPUB/images/clear.png"].getpixel((0, 0)) == (255, 255, 255)  # (on white)
+    with pikepdf.open(root / "dist" / "apparatus-en" / "apparatus-en-archive.pdf") as pdf:
+        spaces = {str(o.get("/ColorSpace")) for o in pdf.objects
+                  if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"}
+    assert "/DeviceCMYK" not in spaces

@@ -12,8 +12,9 @@ import base64
 import copy
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..files import file_url
+from ..files import file_url, read_bytes
 from ..source.images import epub_name, load_image
 from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, kids, note, str_node, stringify,
                   walk, words, xml_id)
@@ -198,6 +199,9 @@ class Numbering:
             printed = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         elif loaded.drawn is not None:  # (an SVG drawn otherwise than written: images.drawn())
             printed = "data:image/svg+xml;base64," + base64.b64encode(loaded.drawn).decode("ascii")
+        elif loaded.media_type == "image/jpeg" and (rgb := _cmyk_as_rgb(loaded.path, self.context.root)):
+            # (a CMYK scan in an edition of sRGB, its PDF/A's output intent: no valid PDF/A with it, QA 23)
+            printed = "data:image/jpeg;base64," + base64.b64encode(rgb).decode("ascii")
         width, height = (_css_size(v) for v in (width, height))
         annotate(image, alt=alt.strip(), alt_from=alt_from, width=width or None, height=height or None,
                  title=image["c"][2][1], src={"epub": name, "print": printed})
@@ -794,3 +798,18 @@ def _int(value: str | None) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+def _cmyk_as_rgb(path: Path, root: Path) -> bytes | None:
+    """A CMYK JPEG as an RGB one (as Pillow converts it), or None for another."""
+    import io
+
+    from PIL import Image
+
+    data = read_bytes(root, path, "image")
+    with Image.open(io.BytesIO(data)) as image:
+        if image.mode != "CMYK":
+            return None
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="JPEG", quality=95, optimize=True)
+        return buffer.getvalue()

@@ -20,14 +20,14 @@ from ebooklib import epub
 from lxml import etree
 
 from ..settings import Settings
-from ..errors import Problem, StyleError
+from ..errors import Problem, StyleError, warn
 from ..prepare.article import Manuscript
 from ..building.output import reproducible_zip
-from ..files import read_bytes
+from ..files import display, read_bytes
 from ..theme import Theme
 from .cover import Cover, article_cover, issue_cover
 from .epub_metadata import XML_LANG, set_article_metadata, set_issue_metadata
-from .raster import pdf_to_png, svg_to_png
+from .raster import E_READER_BYTES, for_e_readers, pdf_to_png, svg_to_png
 
 if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
     from ..prepare.issue import IssueManuscript
@@ -171,7 +171,12 @@ def _add_images(book: epub.EpubBook, manuscript: Manuscript, settings: Settings,
         elif asset.image.media_type == "application/pdf":
             media_type, content = "image/png", pdf_to_png(asset.image.path, settings.root)
         else:
-            media_type, content = asset.image.media_type, read_bytes(settings.root, asset.image.path, "image")
+            media_type = asset.image.media_type
+            content = for_e_readers(read_bytes(settings.root, asset.image.path, "image"), media_type)
+            if len(content) > E_READER_BYTES:
+                warn(Problem(display(asset.image.path, settings.root), f"the figure is {len(content) / 1e6:.1f} MB: "
+                             "Kobo takes at most 5 MB an image, and a reader downloads it with the EPUB",
+                             hint="save it as a JPEG (a photograph, a scan), or with fewer colours or pixels"))
         book.add_item(epub.EpubItem(uid=f"{uid}image-{number}", file_name=folder + asset.name,
                                     media_type=media_type, content=content))
 

@@ -75,6 +75,44 @@ def _svg_to_png(path: Path, root: Path, drawn: bytes | None, data: bytes) -> byt
     return buffer.getvalue()
 
 
+E_READER_PIXELS = 5_600_000  # Apple Books' most (docs/e-readers.md)
+E_READER_BYTES = 5_000_000  # Kobo's most, an image
+
+
+def for_e_readers(data: bytes, media_type: str) -> bytes:
+    """A JPEG or PNG figure as e-readers take it (docs/e-readers.md): RGB or grey,
+    never CMYK (Kobo), opaque on white (Apple Books shows transparent areas black
+    at night), at most E_READER_PIXELS; the bytes as they are when they are so. An
+    author's CMYK scan, transparent chart or 12-megapixel photograph went into the
+    EPUB as it was (QA 23). Pillow writes no date: the same pixels, the same bytes."""
+    from PIL import Image
+
+    if media_type not in ("image/jpeg", "image/png"):
+        return data
+    with Image.open(io.BytesIO(data)) as image:
+        transparent = "A" in image.mode or "transparency" in image.info
+        pixels = image.width * image.height
+        if image.mode in ("RGB", "L") and not transparent and pixels <= E_READER_PIXELS or \
+                image.mode in ("P", "1") and not transparent and pixels <= E_READER_PIXELS:
+            return data
+        image.load()
+        if transparent:
+            rgba = image.convert("RGBA")
+            image = Image.new("RGB", rgba.size, "white")
+            image.paste(rgba, mask=rgba.getchannel("A"))
+        elif image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")  # (CMYK: as Pillow converts it, without the scan's profile)
+        if pixels > E_READER_PIXELS:
+            scale = (E_READER_PIXELS / pixels) ** 0.5
+            image = image.resize((int(image.width * scale), int(image.height * scale)), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        if media_type == "image/jpeg":
+            image.save(buffer, format="JPEG", quality=90, optimize=True)
+        else:
+            image.save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue()
+
+
 PDF_WIDTH_EPUB, PDF_WIDTH_PRINT = 1600, 2400  # pixels of a PDF figure's first page: 2400 is 300 dpi over 8 in
 
 
