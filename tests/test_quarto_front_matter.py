@@ -933,6 +933,10 @@ def test_metadata_blocks_in_the_text_are_read_as_pandoc_reads_them(tmp_path):
     lines = article.body.split("\n")
     assert "notmeta: 1" in article.body and "bibliography" not in article.body
     assert article.body_line + lines.index("More.") == 13  # (its line in the file)
+    # (said, with its fields: a rule, a paragraph "Примечание: ...", a rule was read as fields, in silence: QA 23)
+    assert [(w.line, w.message) for w in loaded.warnings if "metadata block" in w.message] == [
+        (8, "a metadata block in the text (a line '---', then 'field:'): its fields (bibliography, title) are read "
+            "as front matter, over any given before, and not printed")]
 
 
 def test_what_pandoc_reads_as_no_metadata_block_stays_text(tmp_path):

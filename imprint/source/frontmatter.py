@@ -109,6 +109,12 @@ def metadata_blocks(body: str, body_line: int, file: str, searchable: str) -> tu
                                                    "and a paragraph, leave a blank line after the '---'")
                                for p in error.problems]) from None
         if isinstance(block.data, dict) or block.data is None:  # (None: comments only, no fields)
+            if block.data:  # (a rule, a paragraph "Примечание: ...", a rule: read as fields, not printed: QA 23)
+                block.said.append(Problem(file, "a metadata block in the text (a line '---', then 'field:'): its "
+                                          f"fields ({', '.join(map(str, block.data))}) are read as front matter, "
+                                          "over any given before, and not printed", line=first - 1,
+                                          hint="if it is a rule and a paragraph, leave a blank line after the "
+                                               "'---'"))
             blocks += [block] if block.data is not None else []
             body = body[:start] + re.sub(r"[^\n]", "", body[start:end]) + body[end:]
     return body, blocks[::-1]
