@@ -91,7 +91,12 @@ class Settings:
         formats = tuple(dict.fromkeys(formats)) if formats else None
         unknown = [f for f in formats or () if f not in EDITIONS]
         if unknown:
-            raise UsageError(f"unknown format {', '.join(unknown)}: choose from {', '.join(EDITIONS)}")
+            import difflib
+
+            close = [m for u in unknown for m in difflib.get_close_matches(u, list(EDITIONS), n=1)]
+            raise UsageError(f"unknown format {', '.join(unknown)}"
+                             + (f" (did you mean {', '.join(close)}?)" if close else "")
+                             + f": choose from {', '.join(EDITIONS)}")
         if paper is not None and paper.lower() not in (p.lower() for p in PAPER_NAMES):
             raise UsageError(f"unknown paper {paper}: choose from {', '.join(PAPER_NAMES)}")
         epoch = environ.get("SOURCE_DATE_EPOCH")

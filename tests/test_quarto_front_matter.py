@@ -1070,3 +1070,9 @@ def test_a_value_a_comment_cut_short_is_told(tmp_path):
                                              "keep-tex: true # for now\n---\n"))
     assert [(w.line, w.message) for w in loaded.warnings if "comment" in w.message] == [
         (4, "YAML reads '#2 и фонда...' after the value 'По материалам архивов' as a comment, and leaves it out")]
+
+
+def test_keywords_separated_by_semicolons_are_several(tmp_path):
+    """`keywords: история; Монголия; Халхин-Гол` was one keyword (QA 23)."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: ru\nkeywords: история; Монголия; Халхин-Гол\n---\n"))
+    assert article.keywords == ("история", "Монголия", "Халхин-Гол")

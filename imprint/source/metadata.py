@@ -723,10 +723,12 @@ def person_name(value: Any) -> PersonName:
 
 
 def _keywords(value: Any) -> tuple[str, ...]:
-    """A list, or one string of comma-separated keywords (Quarto accepts both)."""
+    """A list, or one string of comma-separated keywords (Quarto accepts both), or
+    of semicolon-separated ones, as Russian journals print them ("история;
+    Монголия": one keyword, QA 23)."""
     if value is None:
         return ()
-    items = value.split(",") if isinstance(value, str) else value
+    items = value.split(";" if ";" in value else ",") if isinstance(value, str) else value
     return tuple(k for k in (str(item).strip() for item in items) if k)
 
 
