@@ -1076,3 +1076,11 @@ def test_keywords_separated_by_semicolons_are_several(tmp_path):
     """`keywords: история; Монголия; Халхин-Гол` was one keyword (QA 23)."""
     loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: ru\nkeywords: история; Монголия; Халхин-Гол\n---\n"))
     assert article.keywords == ("история", "Монголия", "Халхин-Гол")
+
+
+def test_a_doi_with_the_full_stop_of_a_sentence_is_refused(tmp_path):
+    """`doi: https://doi.org/10.5555/x.` (copied from the end of a sentence) was
+    accepted, and its link led nowhere (QA 23)."""
+    loaded = load_project(project(tmp_path, "---\ntitle: T\nlang: en\ndoi: https://doi.org/10.5555/x-2.\n---\n"))
+    [problem] = loaded.problems
+    assert problem.field == "doi" and "without the full stop of a sentence" in problem.hint

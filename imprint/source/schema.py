@@ -351,8 +351,8 @@ CITATION_FIELDS = {
                   "anyOf": [NAME, {"type": "array", "items": NAME, "minItems": 1}]}
            for name in CSL_NAME_VARIABLES},
         **{key: {"type": "string", "description": "Same as the top-level `doi` (Quarto writes it here too).",
-                 "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$",
-                 "x-hint": "write the DOI as 10.xxxx/suffix"} for key in ("doi", "DOI")},
+                 "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S*[^\s.,;]$",
+                 "x-hint": "write the DOI as 10.xxxx/suffix, without the full stop of a sentence after it"} for key in ("doi", "DOI")},
     },
     "additionalProperties": False,
 }
@@ -473,8 +473,8 @@ LANG = {
 PAPER = {"type": "string", "enum": ["A4", "Letter", "A5"]}
 DOI = {
     "type": "string",
-    "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S+$",
-    "x-hint": "write the DOI as 10.xxxx/suffix",
+    "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S*[^\s.,;]$",
+    "x-hint": "write the DOI as 10.xxxx/suffix, without the full stop of a sentence after it",
 }
 CITATION = {"anyOf": [CITATION_FIELDS, {"type": "boolean"}]}
 AUTHORS = {"anyOf": [AUTHOR, {"type": "array", "items": AUTHOR, "minItems": 1}]}
