@@ -31,6 +31,17 @@ def styles_path(styles_dir: Path) -> list[Path]:
 TIME_LIMIT = 300.0
 
 
+def unread_document(path: Path) -> bool:
+    """Whether a file of an article's folder is a text an editor meant as the
+    article where no article.md is: a Quarto or R Markdown document (index.qmd,
+    paper.Rmd), index.md, paper.md, or article.md in other letters (Article.md)."""
+    return path.suffix.lower() in (".qmd", ".rmd") or path.name.lower() in ("index.md", "paper.md", ARTICLE_FILE)
+
+
+# The publication file's name as it is miswritten: read by no build, told (source/project.py)
+MISNAMED_PUBLICATION = ("publication.yml", "publication.yaml")  # (in lower case: Publication.yaml too)
+
+
 def jobs_wanted(jobs: int | None) -> int:
     """How many processes `--jobs` asks for (build and check): one per core when
     not given."""

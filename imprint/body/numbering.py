@@ -801,15 +801,6 @@ def _int(value: str | None) -> int | None:
 
 
 def _cmyk_as_rgb(path: Path, root: Path) -> bytes | None:
-    """A CMYK JPEG as an RGB one (as Pillow converts it), or None for another."""
-    import io
+    from ..editions.raster import cmyk_as_rgb  # (Pillow: loaded when a JPEG is printed)
 
-    from PIL import Image
-
-    data = read_bytes(root, path, "image")
-    with Image.open(io.BytesIO(data)) as image:
-        if image.mode != "CMYK":
-            return None
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="JPEG", quality=95, optimize=True)
-        return buffer.getvalue()
+    return cmyk_as_rgb(read_bytes(root, path, "image"))

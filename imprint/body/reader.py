@@ -390,12 +390,16 @@ def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
     if not records or setting.style is None:
         return {}, [], False
     data = [citeproc_js.for_pandoc(r.csl, setting.lang, setting.words.get("quotes", "")) for r in records.values()]
-    written = read_bytes(setting.root, setting.style, "CSL style") if setting.style.is_relative_to(setting.root) \
-        else setting.style.read_bytes()
+    written = _style_bytes(setting.style, setting.root)
     style = citeproc_js.style_for_pandoc(written, setting.lang, display(setting.style, setting.root))
     files = {"refs.json": json.dumps(data, ensure_ascii=False).encode("utf-8"), "style.csl": style}
     into_quotes = not setting.suppress_bibliography and citeproc_js.punctuation_in_quote(written, setting.lang)
     return files, ["--citeproc", "--csl=style.csl", "--bibliography=refs.json"], into_quotes
+
+
+def _style_bytes(style: Path, root: Path) -> bytes:
+    """The CSL style's file: a project's (read as its files are), or one of Imprint's own."""
+    return read_bytes(root, style, "CSL style") if style.is_relative_to(root) else style.read_bytes()
 
 
 def style_refused(style: Path | None, reason: str, root: Path) -> Problem:
@@ -408,8 +412,7 @@ def style_refused(style: Path | None, reason: str, root: Path) -> Problem:
         from lxml import etree
 
         try:
-            written = read_bytes(root, style, "CSL style") if style.is_relative_to(root) else style.read_bytes()
-            tree = etree.fromstring(written, etree.XMLParser(no_network=True, resolve_entities=False))
+            tree = etree.fromstring(_style_bytes(style, root), etree.XMLParser(no_network=True, resolve_entities=False))
             needs = _NEEDS.get(kind.group(1), ())
             line = next((e.sourceline for e in tree.iter(f"{{*}}{kind.group(1)}")
                          if needs and not any(e.get(a) for a in needs)), None)

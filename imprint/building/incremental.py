@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from ..editions.fonts import fonts_key
-from ..settings import Settings, styles_path
+from ..settings import MISNAMED_PUBLICATION, Settings, styles_path, unread_document
 from .manifest import FILE, Manifest, Unit, build_key, digest, hash_files, relative, shard_file
 
 ASKED = 16  # requests of the command line the manifest remembers the editions of
@@ -238,8 +238,7 @@ def _unread(source: Path, known: set[str]) -> bool:
     with Markdown but no article.md (Article.md, index.qmd), or a publication file
     misnamed (publication.yml) where there is no publication.yaml."""
     if not (source / "publication.yaml").exists() and any(
-            p.name.lower() in ("publication.yml", "publication.yaml") for p in source.glob("[Pp]ublication.*")):
+            p.name.lower() in MISNAMED_PUBLICATION for p in source.glob("[Pp]ublication.*")):
         return True
     return any(folder.is_dir() and not folder.name.startswith(("_", ".")) and any(
-        p.suffix.lower() in (".qmd", ".rmd") or p.name.lower() in ("index.md", "paper.md", "article.md")
-        for p in folder.iterdir()) for folder in source.glob("*") if folder.name not in known)  # (project.py)
+        unread_document(p) for p in folder.iterdir()) for folder in source.glob("*") if folder.name not in known)

@@ -92,8 +92,7 @@ def for_e_readers(data: bytes, media_type: str) -> bytes:
     with Image.open(io.BytesIO(data)) as image:
         transparent = "A" in image.mode or "transparency" in image.info
         pixels = image.width * image.height
-        if image.mode in ("RGB", "L") and not transparent and pixels <= E_READER_PIXELS or \
-                image.mode in ("P", "1") and not transparent and pixels <= E_READER_PIXELS:
+        if image.mode in ("RGB", "L", "P", "1") and not transparent and pixels <= E_READER_PIXELS:
             return data
         image.load()
         if transparent:
@@ -110,6 +109,19 @@ def for_e_readers(data: bytes, media_type: str) -> bytes:
             image.save(buffer, format="JPEG", quality=90, optimize=True)
         else:
             image.save(buffer, format="PNG", optimize=True)
+        return buffer.getvalue()
+
+
+def cmyk_as_rgb(data: bytes) -> bytes | None:
+    """A CMYK JPEG as an RGB one (as Pillow converts it), for the print editions,
+    whose PDF/A has an sRGB output intent; None for any other picture."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        if image.mode != "CMYK":
+            return None
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="JPEG", quality=95, optimize=True)
         return buffer.getvalue()
 
 

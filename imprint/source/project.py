@@ -18,7 +18,7 @@ from .readonly import ReadOnlyDict
 from typing import Any, Callable
 
 from . import schema, templates
-from ..settings import ARTICLE_FILE, Settings
+from ..settings import ARTICLE_FILE, MISNAMED_PUBLICATION, Settings, unread_document
 from ..editions import EDITIONS
 from ..errors import Problem, SourceError, UsageError
 from ..body.locate import Source
@@ -43,7 +43,6 @@ from .shortcodes import article_expander, expand_front_matter, mentions_shortcod
 from .validation import drop_invalid, validate
 
 PUBLICATION_FILE = "publication.yaml"
-MISNAMED_PUBLICATION = ("publication.yml", "publication.yaml")  # (in lower case: Publication.yaml too)
 
 # About 300,000 words: more is not an article (and would take minutes to lay out).
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024
@@ -205,9 +204,7 @@ def _unread_texts(settings: Settings) -> list[Path]:
     would pass over in silence."""
     found = {}
     for path in sorted(settings.source_dir.glob("*/*")):
-        document = path.suffix.lower() in (".qmd", ".rmd") or path.name.lower() in ("index.md", "paper.md",
-                                                                                     ARTICLE_FILE)  # (Article.md)
-        if document and not path.name.startswith("_") and not path.parent.name.startswith(("_", ".")) \
+        if unread_document(path) and not path.name.startswith("_") and not path.parent.name.startswith(("_", ".")) \
                 and path.parent not in found and not (path.parent / ARTICLE_FILE).exists() \
                 and not (path.parent / "issue.yaml").exists():  # (a file it includes: _intro.qmd)
             found[path.parent] = path

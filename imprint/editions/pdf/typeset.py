@@ -19,7 +19,7 @@ import pydyf
 from ...errors import Problem, SourceError, StyleError, warn
 from ...files import display, in_root, make_url_fetcher
 from ..caches import build_cache
-from ...theme.stylesheets import left_out
+from ...theme.stylesheets import GENERIC_FAMILIES, left_out
 from ..fonts import configured, fc_environment
 from .metadata import Metadata
 from .job import Job, Result
@@ -253,7 +253,6 @@ def _missing_glyphs(document, job: Job) -> list[Problem]:
 
 
 _LETTERS = re.compile(r"[^\W\d_]")
-GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji"}
 
 
 def _fallen_back(document, job: Job) -> list[Problem]:
@@ -269,7 +268,7 @@ def _fallen_back(document, job: Job) -> list[Problem]:
         for box in _descendants(page._page_box):
             text, layout = getattr(box, "text", None), getattr(box, "pango_layout", None)
             families = tuple(box.style["font_family"]) if text and layout is not None else ()
-            if not families or families[0].lower() in GENERIC or not _LETTERS.search(text):
+            if not families or families[0].lower() in GENERIC_FAMILIES or not _LETTERS.search(text):
                 continue
             script = _script(text)
             if (families, script) in looked:
