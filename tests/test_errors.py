@@ -105,6 +105,31 @@ def test_a_designers_template_mistakes_say_where_and_what_to_do(tmp_path, capsys
     assert "write the character itself, or its number (&#160; for a no-break space)" in err
 
 
+def test_markup_epubcheck_refuses_is_an_error_at_the_templates_line(tmp_path, capsys, monkeypatch):
+    """A designer's <center> and <font>, or an id given twice, passed the build and
+    were found by `check` only, at the line of the EPUB's page (QA 22 F10)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / "styles" / "templates" / "epub" / "chapter.xhtml.j2"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    original = (REPO / "styles" / "templates" / "epub" / "chapter.xhtml.j2").read_text()
+    body = original.index("<body")
+    body = original.index(">", body) + 1
+    for written, *said in [
+        ('<center><font color="red">Вестник</font></center>',
+         "styles/templates/epub/chapter.xhtml.j2:{line}: <center> is no element of HTML: EPUBCheck refuses the "
+         "e-reader edition (chapter-1.xhtml, line ", "chapter.xhtml.j2:{line}: <font> is no element of HTML"),
+        ('<div id="masthead">a</div><div id="masthead">b</div>',
+         "styles/templates/epub/chapter.xhtml.j2:{line}: the id 'masthead' is given twice in chapter-1.xhtml"),
+    ]:
+        template.write_text(original[:body] + "\n" + written + original[body:])
+        code, _, err = run(root, "-f", "epub", capsys=capsys)
+        line = original[:body].count("\n") + 2
+        assert code == 2 and all(each.format(line=line) in err for each in said), err
+    template.write_text(original[:body] + '\n<div id="masthead">a</div>' + original[body:])
+    assert run(root, "-f", "epub", capsys=capsys)[0] == 0
+
+
 @pytest.mark.parametrize("shape", [("--jobs", "1", "-f", "epub,site"), ("--jobs", "2", "-f", "epub,pdf,site")],
                          ids=["one-unit", "in-parts"])
 def test_a_broken_landing_page_template_is_an_error_however_the_article_is_built(tmp_path, capsys, monkeypatch,

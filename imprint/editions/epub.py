@@ -10,6 +10,7 @@ document, nav and NCX; the archive is then rewritten with fixed dates
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,16 @@ if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not lo
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 STYLESHEET = "css/epub.css"
+# The elements of HTML (the WHATWG standard's, which EPUB 3.3 takes) and the ruby ones
+# EPUBCheck still accepts: any other in the XHTML namespace (HTML 4's <center>, <font>,
+# <big>, <tt>, a made-up <note>) makes EPUBCheck refuse the edition.
+HTML_ELEMENTS = frozenset("""
+    a abbr address area article aside audio b base bdi bdo blockquote body br button canvas caption cite code col
+    colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption figure footer form h1 h2
+    h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link main map mark menu meta
+    meter nav noscript object ol optgroup option output p param picture pre progress q rb rp rt rtc ruby s samp
+    script search section select slot small source span strong style sub summary sup table tbody td template
+    textarea tfoot th thead time title tr track u ul var video wbr""".split())
 
 
 @dataclass(frozen=True)
@@ -205,10 +216,10 @@ def _render_pages(manuscript: Manuscript, theme: Theme, folder: str = "", uid: s
         pages.append(references)
     if manuscript.statements or manuscript.article.authors:
         pages.append(page("back-matter", manuscript.t["back_matter"], "epub/back-matter.xhtml.j2", "back-matter"))
-    return _link_across_pages(pages)
+    return _link_across_pages(pages, theme)
 
 
-def _link_across_pages(pages: list[Page]) -> list[Page]:
+def _link_across_pages(pages: list[Page], theme: Theme) -> list[Page]:
     """Parse every page (a page that is not well-formed XHTML is a template bug) and
     point links to ids on other pages at those pages: the body's renderer (body/html.py) writes "#id"."""
     trees = {}
@@ -224,6 +235,7 @@ def _link_across_pages(pages: list[Page]) -> list[Page]:
                      "its number (&#160; for a no-break space)" if entity else
                      "check the template (and those it includes) for unclosed or misnested tags",
             ) from None
+        _check_markup(page, tree, theme)
         body = tree.find(f"{{{XHTML_NS}}}body")
         if body is None or (len(body) == 0 and not (body.text or "").strip()):
             raise StyleError.single(  # (a project's template can leave it empty; Imprint's own never do)
@@ -250,6 +262,34 @@ def _link_across_pages(pages: list[Page]) -> list[Page]:
             content = etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
         result.append(Page(page.uid, page.file, page.title, content, page.kind))
     return result
+
+
+def _check_markup(page: Page, tree: etree._Element, theme: Theme) -> None:
+    """What a template put in a page that EPUBCheck would refuse, at the template's
+    line: an element HTML does not have, an id given twice (QA 22: a designer's
+    <center> and <font> passed the build and were found by `check` only, at the
+    line of the EPUB's page)."""
+    problems, ids, html = [], set(), f"{{{XHTML_NS}}}"
+    for element in tree.iter():
+        tag = element.tag
+        if isinstance(tag, str) and tag.startswith(html) and tag[len(html):] not in HTML_ELEMENTS:
+            name = tag[len(html):]
+            file, line = theme.template_line("epub", re.compile(rf"<{re.escape(name)}[\s/>]"))
+            problems.append(Problem(file, f"<{name}> is no element of HTML: EPUBCheck refuses the "
+                                          f"e-reader edition ({page.file}, line {element.sourceline})", line=line,
+                                    hint="style with CSS in styles/css/epub.css (text-align, font-size, color) on "
+                                         "a <div>, <p> or <span> with a class"))
+        ident = element.get("id")
+        if ident in ids:
+            file, line = theme.template_line("epub", re.compile(rf"""\bid=["']{re.escape(ident)}["']"""))
+            problems.append(Problem(file, f"the id '{ident}' is given twice in {page.file}: EPUBCheck refuses the "
+                                          "e-reader edition", line=line,
+                                    hint="give each element its own id (Imprint's pages use front-matter, "
+                                         "references and the ids of the article's headings, notes and figures)"))
+        elif ident is not None:
+            ids.add(ident)
+    if problems:
+        raise StyleError(problems)
 
 
 def _toc(manuscript: Manuscript, pages: list[Page], sections: bool = True) -> list:

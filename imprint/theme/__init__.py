@@ -242,6 +242,17 @@ class Theme:
                     f'before it ({{% extends "imprint:{name}" %}})') if recursion and line is not None else None
             raise StyleError([Problem(file, f"template error: {what}", line=line, hint=hint)]) from None
 
+    def template_line(self, folder: str, pattern: re.Pattern) -> tuple[str, int | None]:
+        """Where `pattern` first matches in the templates of styles/templates/<folder>/,
+        the project's before Imprint's: the template line of something found only in
+        what they rendered (its file alone when no template has it)."""
+        for entry in self.path:
+            for path in sorted((entry.dir / TEMPLATES / folder).glob("*.j2")):
+                match = pattern.search(read_text(entry.root, path, "template"))
+                if match:
+                    return display(path, self.root), match.string.count("\n", 0, match.start()) + 1
+        return display(self.dir / TEMPLATES / folder, self.root), None
+
     def _shown(self, filename: str) -> str:
         return display(Path(filename), self.root)
 
