@@ -245,11 +245,19 @@ def _missing_glyphs(document, job: Job) -> list[Problem]:
                 layout.deactivate()
     if not missing:
         return []
+    scripts = dict.fromkeys(_script(c) for c in missing)
+    packages = dict.fromkeys(_DEBIAN_FONTS.get(script, "fonts-noto-core") for script in scripts)
     shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in list(missing)[:8]) + (", ..." if len(missing) > 8 else "")
-    return [Problem(job.file, f"no font on this machine has {len(missing)} of the characters of the print edition, "
-                    f"printed as empty boxes: {shown}",
-                    hint="install a font that has them (Debian: fonts-noto-cjk for Chinese, Japanese and Korean), "
-                         "or name one in styles/css/print.css")]
+    return [Problem(job.file, f"no font on this machine has {len(missing)} of the characters of the print edition "
+                    f"({', '.join(scripts)}), printed as empty boxes: {shown}",
+                    hint=f"install a font that has them (Debian: {' and '.join(packages)}), or name one in "
+                         "styles/css/print.css")]
+
+
+# Debian's package of Noto fonts for a script (fonts-noto-core has most others:
+# Arabic, Hebrew, Devanagari, Ethiopic, Mongolian, ...)
+_DEBIAN_FONTS = {"CJK": "fonts-noto-cjk", "Hiragana": "fonts-noto-cjk", "Katakana": "fonts-noto-cjk",
+                 "Hangul": "fonts-noto-cjk", "Bopomofo": "fonts-noto-cjk", "emoji": "fonts-noto-color-emoji"}
 
 
 _LETTERS = re.compile(r"[^\W\d_]")
@@ -299,8 +307,15 @@ def _fallen_back(document, job: Job) -> list[Problem]:
 
 
 def _script(text: str) -> str:
-    """The script of a text's first letter, as Unicode names it (Latin, Cyrillic, Greek...)."""
-    return unicodedata.name(_LETTERS.search(text).group(), "LATIN").split()[0].title()
+    """The script of a text's first letter (of its first character when it has no
+    letter), as Unicode names it: Latin, Cyrillic, Mongolian, CJK; a picture's
+    (an emoji) is "emoji"."""
+    letter = _LETTERS.search(text)
+    character = letter.group() if letter else text[0]
+    if unicodedata.category(character) == "So" and ord(character) >= 0x1F000:
+        return "emoji"
+    word = unicodedata.name(character, "LATIN").split()[0]
+    return word if word == "CJK" else word.title()
 
 
 EDGE = 1.0  # CSS pixels a box may reach past the page's edge (rounding)
