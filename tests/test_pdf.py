@@ -111,6 +111,18 @@ def test_document_properties_and_xmp(full):
         assert meta["pdfuaid:part"] == "1"
 
 
+def test_xmp_language_is_the_articles_with_titles_in_two_languages():
+    """A Russian article with an English translation was declared English in its
+    XMP (dc:language): the titles' loop reused the name of the article's language
+    (QA 24)."""
+    from imprint.editions.pdf.xmp import _description
+
+    rdf = etree.fromstring(_description(titles=(("ru", "Архивы"), ("en", "Archives")), doi=None, doi_url=None,
+                                        lang="ru", subjects=(), date=None, publisher=None, rights=None, prism={}))
+    assert [li.text for li in rdf.iterfind(f"{{{DC}}}language//{{{RDF}}}li")] == ["ru"]
+    assert [li.get(XML_LANG) for li in rdf.iterfind(f"{{{DC}}}title//{{{RDF}}}li")] == ["ru", "en"]
+
+
 def test_text_is_hyphenated_in_its_language(full):
     """Russian patterns: some line ends with a hyphen inside a word of the source."""
     source = (CASES / "full" / "source" / "polyglot-fixture" / "article.md").read_text()

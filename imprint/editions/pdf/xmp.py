@@ -74,9 +74,9 @@ def _description(titles: tuple[tuple[str, str], ...], doi: str | None, doi_url: 
 
     if titles:  # (each in its language, after WeasyPrint's x-default: Metadata merges the two)
         alt = etree.SubElement(etree.SubElement(description, f"{{{NS['dc']}}}title"), f"{{{NS['rdf']}}}Alt")
-        for lang, title in titles:
+        for title_lang, title in titles:
             item = etree.SubElement(alt, f"{{{NS['rdf']}}}li")
-            item.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+            item.set("{http://www.w3.org/XML/1998/namespace}lang", title_lang)
             item.text = title
     add_bag("dc", "identifier", (f"doi:{doi}",) if doi else ())
     add_bag("dc", "language", (lang,))
