@@ -266,3 +266,29 @@ def test_a_figure_is_made_as_e_readers_take_it(tmp_path):
         spaces = {str(o.get("/ColorSpace")) for o in pdf.objects
                   if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"}
     assert "/DeviceCMYK" not in spaces
+
+
+def test_front_matter_facts_stand_beside_their_labels(full):
+    """The floated labels of DOI, ISSN, date and licence each on its value's line:
+    the general `dt` rule's top margin dropped each label further below its value,
+    row by row, until a licence stood beside "Published" (QA 24), and the history
+    line wrapped around the last label. Laid out by WeasyPrint with epub.css, as
+    WebKit lays floats out."""
+    from imprint.editions.pdf.weasy import weasyprint
+
+    with zipfile.ZipFile(full.file("epub")) as archive:
+        page = archive.read("EPUB/front-matter.xhtml").decode().replace('href="css/epub.css"', 'href="data:,"')
+        css = archive.read("EPUB/css/epub.css").decode()
+    document = weasyprint.HTML(string=page).render(stylesheets=[weasyprint.CSS(string=css)])
+
+    def boxes(box):
+        yield box
+        for child in getattr(box, "children", ()):
+            yield from boxes(child)
+
+    placed = [b for b in boxes(document.pages[0]._page_box) if b.element_tag in ("dt", "dd")
+              and type(b).__name__ == "BlockBox"]
+    rows = [(dt, dd) for dt, dd in zip(placed, placed[1:]) if dt.element_tag == "dt" and dt.style["float"] == "left"]
+    assert len(rows) >= 3 and all(dd.element_tag == "dd" for _, dd in rows), placed
+    assert all(abs(dt.position_y - dd.position_y) < 1 for dt, dd in rows), \
+        [(dt.position_y, dd.position_y) for dt, dd in rows]
