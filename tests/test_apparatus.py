@@ -272,3 +272,31 @@ def test_hanging_indent_follows_the_style(apparatus_en, apparatus_ru):
     ru = pages(apparatus_ru.file("epub"))["references.xhtml"].find(".//x:section", NS)
     assert en.get("class") == "references hanging"  # APA asks for hanging indents
     assert ru.get("class") == "references"
+
+
+def test_a_work_in_another_language_is_marked_in_the_reference_list(tmp_path):
+    """A Russian work in an English article's list was read by a screen reader with
+    the English voice (QA 24): its entry takes the language its record gives
+    (a tag; a language written in words is not guessed at), in both editions."""
+    root = make_project(tmp_path, CASES / "apparatus-en" / "source")
+    folder = root / "source" / "apparatus-en"
+    refs = (folder / "refs.json").read_text()
+    (folder / "refs.json").write_text(refs.replace('"publisher": "Stanford University Press"',
+                                                   '"language": "ru-RU", "publisher": "Stanford University Press"', 1)
+                                      .replace('"publisher": "Naval Institute Press"',
+                                               '"language": "Russian", "publisher": "Naval Institute Press"', 1))
+    assert build(Settings.for_project(root, formats=("epub", "pdf"), environ={})).ok
+    references = pages(root / "dist" / "apparatus-en" / "apparatus-en.epub")["references.xhtml"]
+    marked = {e.get("id"): (e.get("lang"), e.get(XML_LANG)) for e in references.iterfind(".//x:li", NS)}
+    assert marked["ref-coox1985"] == ("ru-RU", "ru-RU") and marked["ref-goldman2012"] == (None, None), marked
+    with pikepdf.open(root / "dist" / "apparatus-en" / "apparatus-en.pdf") as pdf:
+        langs = [str(e.Lang) for e in _structure(pdf.Root.StructTreeRoot) if "/Lang" in e]
+    assert "ru-RU" in langs
+
+
+def _structure(element):
+    if isinstance(element, pikepdf.Dictionary):
+        yield element
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+            yield from _structure(kid)

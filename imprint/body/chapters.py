@@ -93,6 +93,7 @@ class Entry:
     key: str
     id: str  # "ref-smith2015", in both editions
     html: Markup
+    lang: str | None = None  # the work's language, where its record gives one other than the article's
 
 
 @dataclass(frozen=True)

@@ -257,7 +257,7 @@ class BodyReading:
         warnings += _report_formulas(analysis.math, setting)
         if os.environ.get("IMPRINT_CITEPROC_DUMP") and self.records and setting.style is not None:
             _dump_body_job(setting, self.records, blocks, document["meta"].get("imprint-written-order"))
-        body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes, note_calls)
+        body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes, note_calls, self.records)
         targets = analysis.ids | set(analysis.labels) | {attr(e)[0] for e in references}
 
         def target(href: str) -> str | None:  # (the fields link to the body as it is linked)
@@ -789,7 +789,8 @@ def _highlight(nodes: list[Node], setting: Setting) -> Problem | None:
 
 
 def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hanging: bool, setting: Setting,
-          quotes: str, note_calls: Any) -> tuple[Body, Callable[[str], str]]:
+          quotes: str, note_calls: Any, records: Mapping[str, bibliography.Record]
+          ) -> tuple[Body, Callable[[str], str]]:
     """The body in chapters, its notes and reference list; and how its links'
     targets were renamed (for the fields read with it)."""
     headings = {id(node): heading for node, heading in analysis.headings}
@@ -833,12 +834,28 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
             notes=tuple(notes[n] for n in called),
         ))
     entry_renderer = Renderer(EPUB, setting.lang, quotes, link_ids=link_ids)
-    entries = tuple(Entry(key=attr(e)[0].removeprefix("ref-"), id=entry_ids[attr(e)[0]],
-                          html=Markup(entry_renderer.run_in(e["c"][1]))) for e in references)
+    keys = [attr(e)[0].removeprefix("ref-") for e in references]
+    entries = tuple(Entry(key=key, id=entry_ids[attr(e)[0]], html=Markup(entry_renderer.run_in(e["c"][1])),
+                          lang=_other_language(records.get(key), setting.lang)) for key, e in zip(keys, references))
     assets = tuple(Asset(image, name) for image, name in analysis.assets.values())
     return Body(chapters=tuple(chapters), notes=tuple(notes[n] for n in sorted(notes)), assets=assets,
                 references=() if setting.suppress_bibliography else entries,
                 references_position=position, references_heading=refs_heading, hanging_indent=hanging), link_ids
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _other_language(record: bibliography.Record | None, lang: str) -> str | None:
+    """A work's language, as its record gives it (a tag: "ru-RU", from BibTeX's
+    langid), when it is not the article's: its entry is marked with it, so that a
+    screen reader reads a Russian work in an English list with a Russian voice
+    (QA 24). A language written in words ("Russian", as Zotero's field holds it) is
+    not guessed at."""
+    language = str(record.csl.get("language") or "") if record else ""
+    if not _LANGUAGE_TAG.fullmatch(language) or language.split("-")[0].lower() == lang.split("-")[0].lower():
+        return None
+    return language
 
 
 def entry_id(key: str) -> str:
