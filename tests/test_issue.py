@@ -278,3 +278,22 @@ def _page_size(pdf: Path) -> tuple[int, int]:
     with pikepdf.open(pdf) as document:
         box = [float(v) for v in document.pages[0].mediabox]
     return round(box[2] - box[0]), round(box[3] - box[1])
+
+
+@pytest.mark.slow  # (an issue of three articles laid out)
+def test_a_short_description_is_centred_on_the_issues_title_page(tmp_path):
+    """A one-line description stood alone at the left between centred lines (QA 24)."""
+    root = _issue_project(tmp_path)
+    issue_file = root / "source" / "2024-3" / "issue.yaml"
+    text = issue_file.read_text()
+    issue_file.write_text(re.sub(r"^description: >-\n(?:  .*\n)+", "description: Выпуск об источниках.\n", text,
+                                 flags=re.M))
+    issue_only = Settings.for_project(root, formats=("pdf",), environ={})
+    assert build(issue_only).ok
+    pdf = root / "dist" / "2024-3" / "2024-3.pdf"
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    words = {w: (float(a), float(b)) for a, b, w in re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
+                                                               r'yMax="[\d.]+">([^<]*)<', boxes)}
+    left, right = words["Выпуск"][0], words["источниках."][1]
+    assert abs((left + right) / 2 - _page_size(pdf)[0] / 2) < 3, (left, right)
