@@ -841,6 +841,21 @@ def test_a_pdf_figure_is_shown_as_its_first_page(folder):
     assert "'fake.pdf' is not the PDF file its name says it is" in problems("![A plot](fake.pdf)", folder=folder)[0]
 
 
+def test_a_pdf_figure_of_several_pages_says_only_its_first_is_shown(folder):
+    """Its other pages were in neither edition, unwarned (QA 23)."""
+    import pypdfium2
+
+    for name, pages in (("chart3.pdf", 3), ("plot.pdf", 1)):
+        document = pypdfium2.PdfDocument.new()
+        for _ in range(pages):
+            document.new_page(200, 100)
+        document.save(folder / name)
+    reading = read("Text.\n\n![A chart](chart3.pdf){#fig-chart}\n\n![Again](plot.pdf)\n", folder=folder)
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "'chart3.pdf' has 3 pages: only the first is shown")]
+    assert reading.warnings[0].hint.startswith("split it into a file a page (pdfseparate chart3.pdf page-%d.pdf)")
+
+
 def test_code_is_highlighted_by_pandoc():
     parsed = body("```python\ndef f(x):\n    return 'a'  # note\n```")
     html = str(parsed.chapters[0].epub)
