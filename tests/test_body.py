@@ -6,6 +6,7 @@ import atexit
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -839,6 +840,21 @@ def test_a_pdf_figure_is_shown_as_its_first_page(folder):
     assert 'src="data:image/png;base64,' in printed and 'src="images/plot.png"' in str(parsed.chapters[0].epub)
     (folder / "fake.pdf").write_text("not a PDF")
     assert "'fake.pdf' is not the PDF file its name says it is" in problems("![A plot](fake.pdf)", folder=folder)[0]
+
+
+def test_a_pdf_figure_of_several_pages_says_only_its_first_is_shown(folder):
+    """Its other pages were in neither edition, unwarned (QA 23)."""
+    import pypdfium2
+
+    for name, pages in (("chart3.pdf", 3), ("plot.pdf", 1)):
+        document = pypdfium2.PdfDocument.new()
+        for _ in range(pages):
+            document.new_page(200, 100)
+        document.save(folder / name)
+    reading = read("Text.\n\n![A chart](chart3.pdf){#fig-chart}\n\n![Again](plot.pdf)\n", folder=folder)
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "'chart3.pdf' has 3 pages: only the first is shown")]
+    assert reading.warnings[0].hint.startswith("split it into a file a page (pdfseparate chart3.pdf page-%d.pdf)")
 
 
 def test_code_is_highlighted_by_pandoc():
@@ -2077,3 +2093,55 @@ def test_a_heading_without_its_space_is_told():
     reading = read("# Введение\n\nТекст.\n\n#Заключение\n\nТекст.\n\n#MeToo became a movement in 2017.\n", lang="ru")
     assert [(w.line, w.message) for w in reading.warnings] == [
         (5, "'#Заключение' is no heading: it is printed as written, out of the contents")]
+
+
+def test_a_pipe_table_row_with_more_cells_than_the_header_is_told():
+    """Pandoc keeps a pipe table's cells up to its columns and left the others out
+    in silence (QA 23); a short row is padded, and a | escaped, in code, in a formula
+    or in a code block's table splits no cell."""
+    reading = read("| Год | Участок |\n|-----|---------|\n| 1941 | 3 | лишняя ячейка |\n| 1942 |\n"
+                   "| a \\| b | `c | d` $x|y$ |\n\n> | A | B |\n> |---|---|\n> | 1 | 2 | 3 | 4 |\n\n"
+                   "- | A |\n  |---|\n  | 1 | 2 |\n\n```\n| A | B |\n|---|---|\n| 1 | 2 | 3 |\n```\n\n"
+                   "    | A | B |\n    |---|---|\n    | 1 | 2 | 3 |\n\nText\n| A | B |\n|---|---|\n| 1 | 2 | 3 |\n",
+                   lang="ru")
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "this row has 3 cells, the header 2: 'лишняя ячейка' is left out"),
+        (9, "this row has 4 cells, the header 2: '3' and '4' are left out"),
+        (13, "this row has 2 cells, the header 1: '2' is left out")]
+    assert reading.warnings[0].hint == "join it to a cell, or add a column (to the header and the line under it)"
+    assert read("| A | B | C |\n|---|---|\n| 1 | 2 |\n").warnings[0].message == \
+        "the header has 3 cells, the line under it 2: 'C' is left out"
+
+
+def test_a_grid_table_off_its_border_is_told():
+    """A grid table's row wider than its border: Pandoc printed its | and +===+ as a
+    cell's text and its header as a heading in a cell (QA 23); told at the table's
+    first line, naming the line at fault. A | in a cell's text is no fault."""
+    reading = read("Text.\n\n+-------+---------+\n| Год   | Событие |\n+=======+=========+\n"
+                   "| 1939  | Бои на Халхин-Голе |\n+-------+---------+\n\n: Сетка {#tbl-grid}\n", lang="ru")
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, "this grid table is misread: line 6 reaches past the border's last + (Pandoc joins its cells, prints "
+            "its | and +---+ as text or leaves lines out)")]
+    faults = {"| a | b   |": "line 2 ends before the border's last +",
+              "| a | b     |": "a | of line 2 stands under no + of the border"}
+    for row, reason in faults.items():
+        assert reason in read(f"+-----+-----+\n{row}\n+-----+-----+\n").warnings[0].message
+    assert "no border line (+---+) closes it after line 4" in read(
+        "+-----+-----+\n| a   | b   |\n+-----+-----+\n| c   | d   |\n").warnings[0].message
+    good = ("+-----+-----+\n| a|b | 日本|\n+=====+=====+\n|     | c   |\n+     +-----+\n|     | d   |\n"
+            "+-----+-----+\n\n> +---+---+\n> | a | b |\n> +---+---+\n> | spans |\n> +-------+\n")
+    assert read(good).warnings == ()
+
+
+def test_tables_are_checked_in_linear_time():
+    """Hostile tables: the checks of tables.py take a fraction of a second (a grid
+    as wide as its text took a minute when a | was looked up among a list of columns)."""
+    from imprint.body import tables
+
+    texts = ["| a | b |\n|---|---|\n" + "| 1 | 2 | 3 |\n" * 20_000, "| a | b |\n|---|---|\n| " + "<a \\|" * 50_000,
+             "+" + "-+" * 50_000 + "\n" + ("| " * 50_000 + "|\n") * 2 + "+" + "-+" * 50_000 + "\n",
+             "+" + "-" * 100_000 + "+\n" + "|\n" * 50_000, "+---+\n| a |\n" * 20_000]
+    for text in texts:
+        started = time.perf_counter()
+        tables.misread(locate.Source(text, "a.md", 1))
+        assert time.perf_counter() - started < 3, text[:20]

@@ -50,7 +50,8 @@ class Source:
         """The text with its code blanked out (lengths kept): what tokens are looked for in."""
         return self._searchable
 
-    def _prose(self) -> str:
+    @property
+    def prose(self) -> str:
         """The searchable text with its formulas blanked out too (lengths kept)."""
         if self._without_math is None:
             self._without_math = _MATH.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), self._searchable)
@@ -69,7 +70,7 @@ class Source:
         literal string); in code too with `code`, not in formulas without `math`."""
         key = (pattern.pattern if isinstance(pattern, re.Pattern) else "\0" + pattern, code, math)
         if key not in self._found:
-            text = self.text if code else self._searchable if math else self._prose()
+            text = self.text if code else self._searchable if math else self.prose
             if isinstance(pattern, str):  # (a literal: str.find is much faster than a pattern)
                 lines, start = [], text.find(pattern)
                 while start != -1:

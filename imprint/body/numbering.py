@@ -187,6 +187,10 @@ class Numbering:
         except ValueError as error:
             self.problem(line, str(error), hint=getattr(error, "hint", None))
             return
+        if loaded.pages > 1:  # (a figure of several pages: the others were lost in silence, QA 23)
+            self.warn(line, f"'{src}' has {loaded.pages} pages: only the first is shown",
+                      hint=f"split it into a file a page (pdfseparate {loaded.path.name} page-%d.pdf), a figure "
+                           "each; or keep in it only the page to show")
         if loaded.path not in self.found.assets:
             taken = {name for _, name in self.found.assets.values()}
             self.found.assets[loaded.path] = (loaded, epub_name(loaded, taken))

@@ -9,8 +9,9 @@ reading order; raw content and what is not typeset yet reported. Every problem
 is collected, with its line, before anything is rendered.
 
 The pass is one object, _Steps, driven by analyse(); its steps for Quarto's divs
-(quarto_divs.py), for what is numbered (numbering.py), for notes (notes.py) and
-for what points somewhere (links.py) are mixed in from their modules.
+(quarto_divs.py), for what is numbered (numbering.py), for notes (notes.py), for
+what points somewhere (links.py) and for tables as written (tables.py) are mixed
+in from their modules.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .locate import Source, citation_keys
 from .notes import Notes
 from .numbering import Label, Numbering
 from .quarto_divs import QuartoDivs, block_lists
+from .tables import Tables
 
 # Ids the templates use; nothing in the body may take one of these.
 RESERVED_IDS = frozenset({"title", "subtitle", "authors", "abstract", "abstract-heading", "keywords",
@@ -105,10 +107,11 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.citations()
     steps.links()
     steps.leftovers()
+    steps.tables()
     return found
 
 
-class _Steps(QuartoDivs, Numbering, Notes, Links):
+class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
     """The steps of analyse(), sharing the blocks, the context and the findings."""
 
     def __init__(self, blocks: list[Node], context: Context, found: Analysis):

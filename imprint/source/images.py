@@ -44,6 +44,7 @@ class Image:
     width: int | None  # pixels, for PNG and JPEG
     height: int | None
     drawn: bytes | None = None  # an SVG as it is drawn, when that differs from the file (see above)
+    pages: int = 1  # a PDF's (only its first is shown)
 
 
 class ImageNotFound(ValueError):
@@ -91,8 +92,7 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
     if media_type == "image/svg+xml":
         return Image(path.resolve(), src, media_type, None, None, _check_svg(data, src))
     if media_type == "application/pdf":
-        _check_pdf(data, src)
-        return Image(path.resolve(), src, media_type, None, None)
+        return Image(path.resolve(), src, media_type, None, None, pages=_check_pdf(data, src))
     width, height = _check_raster(data, media_type, src)
     return Image(path.resolve(), src, media_type, width, height)
 
@@ -127,8 +127,9 @@ def _check_raster(data: bytes, media_type: str, src: str) -> tuple[int, int]:
     return width, height
 
 
-def _check_pdf(data: bytes, src: str) -> None:
-    """A PDF figure: its first page is shown (editions/raster.py), so it must open."""
+def _check_pdf(data: bytes, src: str) -> int:
+    """A PDF figure: its first page is shown (editions/raster.py), so it must open.
+    Its number of pages."""
     if not data.startswith(b"%PDF-"):
         raise ValueError(f"'{src}' is not the PDF file its name says it is")
     import pypdfium2
@@ -143,6 +144,7 @@ def _check_pdf(data: bytes, src: str) -> None:
         width, height = document[0].get_size()
         if width <= 0 or height <= 0 or width * height > 200 * 200 * 72 * 72:  # (a page of 200 x 200 inches)
             raise ValueError(f"'{src}' has a page of {width:.0f} x {height:.0f} points: not a figure")
+        return len(document)
     finally:
         document.close()
 
