@@ -39,6 +39,8 @@ class Located:
     # 02210 as the number 2210).
     scalars: dict[Path_, tuple[int, str, str]] = field(default_factory=dict)
     said: list[Problem] = field(default_factory=list)  # warnings of its reading (tabs read as spaces)
+    # The parts the schema refused, removed from `data` (validation.drop_invalid).
+    dropped: list[Path_] = field(default_factory=list)
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""

@@ -448,9 +448,9 @@ class ArticleBuilder:
         return {ident: fields for ident, (path, fields) in found.items()}
 
     def _affiliations_dropped(self) -> bool:
-        """Whether the top-level affiliations were written but left out for a problem
-        of theirs (validation.drop_invalid)."""
-        return any((key,) in self.own.lines and not self.own.data.get(key) for key in ("affiliations", "affiliation"))
+        """Whether an affiliation (or a part of one) was left out for a problem of its
+        own (validation.drop_invalid): the id a `ref:` names may well be its."""
+        return any(part in ("affiliations", "affiliation") for path in self.own.dropped for part in path)
 
     def _authors(self) -> tuple[Author, ...]:
         entries = self._author_entries()
