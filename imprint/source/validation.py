@@ -32,8 +32,8 @@ _TYPE_NAMES = {
 # The keywords checked; any other in the schema would be a mistake in source/schema.py.
 KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required", "anyOf", "allOf", "items", "enum",
                       "pattern", "minimum", "maximum", "minItems", "minProperties", "uniqueItems"})
-ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-hint", "x-required-hint", "x-problem",
-                         "x-type-hint"})
+ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "examples", "x-hint", "x-required-hint",
+                         "x-problem", "x-type-hint"})
 
 
 @dataclass
