@@ -116,6 +116,18 @@ def test_what_the_schema_refuses_goes_and_no_more():
     assert issue.data == {"articles": ["a", "a", "b"]}
 
 
+def test_a_value_with_underscores_for_hyphens_is_told_the_hyphened_one():
+    """`lang: ru_RU` (a locale's name) was "not valid / write a language tag such as
+    en, ru or en-GB" (QA 23 F22)."""
+    located = load_yaml("title: T\nlang: ru_RU\ntranslation: {lang: en_us, title: T}\n", "a.md")
+    assert [(p.field, p.message, p.hint) for p in validate(located, schema.article_schema())] == [
+        ("lang", "'ru_RU' is not a language tag", "did you mean 'ru-RU'?"),
+        ("translation.lang", "'en_us' is not a language tag", "did you mean 'en-us'?")]
+    located = load_yaml("title: T\nlang: ru_Russian_Federation\n", "a.md")
+    assert [p.hint for p in validate(located, schema.article_schema())] == [
+        "write a language tag such as en, ru or en-GB"]
+
+
 def test_a_pattern_s_end_is_the_end_of_the_text():
     """JSON Schema's `$` (ECMA-262) is the end of the text; Python's would let a
     last newline through ('https://example.org\\n', a language 'en\\n')."""
@@ -194,7 +206,7 @@ def test_a_value_s_line_breaks_are_shown_as_escapes():
     text = load_yaml('url: "https://example.org/\\n"\nlang: "e\\u2028n"\n', "f.yaml")
     found = validate(text, {"type": "object", "properties": {"url": schema._url("A page."), "lang": schema.LANG}})
     assert [p.message for p in found] == ["'https://example.org/\\n' is not a web address",
-                                          "'e\\u2028n' is not valid"]
+                                          "'e\\u2028n' is not a language tag"]
 
 
 def test_the_published_schema_bounds_an_issue_s_first_page_as_the_loader_does():

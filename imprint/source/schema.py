@@ -468,6 +468,7 @@ FLAG = {"type": "boolean"}
 LANG = {
     "type": "string",
     "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    "x-problem": "is not a language tag",
     "x-hint": "write a language tag such as en, ru or en-GB",
 }
 # Any case: `paper: a4` is A4, as --paper a4 is (the model reads the name in lower

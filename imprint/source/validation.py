@@ -260,7 +260,12 @@ def _explain(error: SchemaError, located: Located) -> Iterable[Problem]:
         return
     if kind in ("pattern", "minimum", "maximum"):
         # x-problem: what the value is not, in the editor's words ("is not a web address").
-        yield problem(f"'{_quoted(value)}' {schema.get('x-problem', 'is not valid')}", schema.get("x-hint"))
+        # A value that only its underscores keep from the pattern was written with them
+        # for hyphens: a locale's ru_RU for the language tag ru-RU (QA 23 F22).
+        hyphened = value.replace("_", "-") if kind == "pattern" and "_" in value else None
+        hint = f"did you mean '{hyphened}'?" if hyphened and _pattern(error.expected).search(hyphened) \
+            else schema.get("x-hint")
+        yield problem(f"'{_quoted(value)}' {schema.get('x-problem', 'is not valid')}", hint)
         return
     if kind == "uniqueItems":  # (at the second's line: where to delete it)
         twice = _first_repeated(value)
