@@ -270,9 +270,14 @@ class ArticleBuilder:
                     continue
                 if not path.is_file():
                     self._unread_bibliography = True
+                    # ("references.bib, more.yaml": one name to YAML, two files to the editor: QA 23 F22)
+                    names = [part.strip() for part in re.split(r"[,;]", name)] if isinstance(value, str) else []
+                    several = len(names) > 1 and all(re.search(r"\.\w+$", part) for part in names)
                     self.problems.append(Problem(
                         file, f"the bibliography file '{name}' does not exist", line=located.line_of(at),
-                        field=format_path(at), hint=f"looked for {display(path, self.root)}",
+                        field=format_path(at), hint=f"several files are written as a list: bibliography: "
+                                                    f"[{', '.join(names)}]" if several
+                        else f"looked for {display(path, self.root)}",
                     ))
                     continue
                 files.append(path)
