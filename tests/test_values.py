@@ -60,6 +60,19 @@ def test_bad_dates(text, message):
         parse_date(text)
 
 
+@pytest.mark.parametrize("text, hint", [
+    ("2024-02-30", "February 2024 has 29 days: correct the day, or the month"),
+    ("31.04.2024", "April 2024 has 30 days: correct the day, or the month"),
+    ("2024-13-05", "a year has 12 months: write the date as year, month, day (2024-02-24)"),
+    ("05.13.2024", "a year has 12 months: write the date as day, month, year (24.02.2024)"),
+])
+def test_a_date_not_in_the_calendar_is_told_what_to_check(text, hint):
+    """'2024-02-30' is not a date in the calendar, and was told nothing more (QA 23 F22)."""
+    with pytest.raises(ValueError, match="not a date in the calendar") as raised:
+        parse_date(text)
+    assert raised.value.hint == hint
+
+
 def test_yaml_reads_values_as_yaml_1_2():
     data = load_yaml("country: NO\nissue: 010\ntime: 1:30\nflag: yes\nok: true\nhex: 0x1A\n", "x").data
     assert data == {"country": "NO", "issue": 10, "time": "1:30", "flag": "yes", "ok": True, "hex": "0x1A"}

@@ -554,7 +554,7 @@ class ArticleBuilder:
         try:
             return parse_date(value)
         except ValueError as error:
-            self._problem(path, str(error))
+            self._problem(path, str(error), getattr(error, "hint", None))
             return None
 
     def _license(self) -> License | None:
