@@ -572,7 +572,11 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
             if kind == "Note" and titled:
                 continue
             if kind in kinds and not (kind == "Cite" and citations and not crossrefs):
-                problems.append(Problem(setting.file, f"the {f.path} cannot have {what}", line=f.line,
+                # (at the line of the first, in a field of lines: `abstract: |`, QA 23 F22)
+                marks = {"Note": ("[^", "^["), "Cite": ("@",), "Image": ("![",)}[kind]
+                first = min((f.text.find(m) for m in marks if m in f.text), default=-1)
+                problems.append(Problem(setting.file, f"the {f.path} cannot have {what}",
+                                        line=_line_in(f, f.text[first:first + 2]) if first >= 0 else f.line,
                                         field=f.path, hint="they belong in the body of the article"))
         _field_links(nodes, f, setting.file, target, problems)
         for raw in (n for n in nodes if n["t"] in ("RawInline", "RawBlock") and n["c"][0].lower() != "html"):
