@@ -358,6 +358,11 @@ class ArticleBuilder:
         if not value:
             return None
         self._no_comma_in(("translation", "keywords"), value.get("keywords"))
+        if not _strip(value.get("title")):  # (prepare.article.translated_record: no title, no line)
+            lang = value["lang"]
+            self._problem(("translation",), f"the translation ({lang}) has no title: the editions leave out the "
+                                            f"title in {lang} and the \"For citation\" line in {lang}", warning=True,
+                          hint=f"give it the article's title in {lang}: translation: title: ...")
         return Translation(
             lang=value["lang"],
             title=_strip(value.get("title")),
@@ -460,7 +465,26 @@ class ArticleBuilder:
     def _authors(self) -> tuple[Author, ...]:
         entries = self._author_entries()
         refs = self._affiliation_ids(entries)
-        return tuple(self._author(path, entry, refs) for path, entry in entries)
+        authors = tuple(self._author(path, entry, refs) for path, entry in entries)
+        self._same_names(entries, authors)
+        return authors
+
+    def _same_names(self, entries: list[tuple[tuple, Any]], authors: tuple[Author, ...]) -> None:
+        """A warning for an author whose name an author before has: one person given
+        twice (a copied entry not edited), printed twice in every byline and citation
+        record, in silence (QA 23 F22). Two people of one name told apart by their
+        ORCID iDs are two."""
+        first: dict[str, tuple[tuple, Author]] = {}
+        for (path, _), author in zip(entries, authors):
+            name = " ".join(author.name.display.split()).casefold()
+            if not name:
+                continue
+            if name in first and not (author.orcid and first[name][1].orcid and author.orcid != first[name][1].orcid):
+                earlier = first[name][0]
+                self._problem(path, f"'{author.name.display}' is also the name of {format_path(earlier)} (line "
+                                    f"{self.own.line_of(earlier)}): the same author given twice?", warning=True,
+                              hint="delete one; if they are two people of one name, give each its ORCID iD")
+            first.setdefault(name, (path, author))
 
     def _author(self, path: tuple, entry: Any, refs: dict) -> Author:
         if isinstance(entry, str):
