@@ -260,6 +260,31 @@ author:
         "    list it under the top-level 'affiliations:' (ids: univ)"]
 
 
+def test_a_reference_is_checked_beside_an_affiliation_s_refused_field(tmp_path):
+    """An affiliation's bad address hid every other problem of the authors (its list
+    was left out whole: QA 23 F15); an affiliation left out for a problem of its own
+    (no id) may hold the id a `ref:` names, which is then not told unknown."""
+    front = """---
+title: T
+lang: en
+affiliations:
+  - id: univ
+    name: U
+    url: example.org
+author:
+  - name: A B
+    affiliations:
+      - ref: univ
+      - ref: inst
+---
+"""
+    loaded, _ = load(project(tmp_path, front))
+    assert [(p.line, p.field) for p in loaded.problems] == [(7, "affiliations[0].url"),
+                                                            (12, "author[0].affiliations[1].ref")]
+    loaded, _ = load(project(tmp_path / "b", front.replace("  - id: univ\n", "  - ident: univ\n")))
+    assert [p.message for p in loaded.problems] == ["missing required field 'id'", "'example.org' is not a web address"]
+
+
 def test_numbers_in_text_fields_are_text(tmp_path):
     loaded, article = load(project(tmp_path, """---
 title: 1984

@@ -458,9 +458,16 @@ class ArticleBuilder:
         return {ident: fields for ident, (path, fields) in found.items()}
 
     def _affiliations_dropped(self) -> bool:
-        """Whether an affiliation (or a part of one) was left out for a problem of its
-        own (validation.drop_invalid): the id a `ref:` names may well be its."""
-        return any(part in ("affiliations", "affiliation") for path in self.own.dropped for part in path)
+        """Whether affiliations, or an affiliation's id, were left out for a problem of
+        their own (validation.drop_invalid): the id a `ref:` names may well be there."""
+        for path in self.own.dropped:
+            for n, part in enumerate(path):
+                if part in ("affiliations", "affiliation"):
+                    rest = path[n + 1:]
+                    rest = rest[1:] if rest[:1] and isinstance(rest[0], int) else rest
+                    if rest in ((), ("id",)):
+                        return True
+        return False
 
     def _authors(self) -> tuple[Author, ...]:
         entries = self._author_entries()
