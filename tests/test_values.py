@@ -114,6 +114,11 @@ def test_libyaml_and_pyyaml_read_alike(monkeypatch):
     ("keywords: [a, b\nlang: en\n", 3, "the list '[' opened here is not closed with ']' on its line", None),
     ("nocite: @a, @b\n", 3, "a value cannot start with '@' without quotes", 'nocite: "@a, @b"'),
     ("title: [Draft] A title\n", 3, "text after the value's closing ']'", 'title: "[Draft] A title"'),
+    ("abstract: Text that goes on\nover the next line.\nlang: en\n", 4,
+     "this line is neither a field (key: value) nor a list item ('- ...')", "indent it more"),
+    ("# A comment\nand its second line\ntitle: T\n", 5, "this line is read as part of the value begun on line 4",
+     "line 4 is neither a field (key: value) nor a comment: put '# ' before a comment"),
+    ("title: T\n]\n", 4, "a ']' where a field (key: value) was expected", None),
     # (QA 23 F21: a word processor's quotes)
     ("title: “Khalkhin-Gol: Military”\n", 3, "“ ” are typographic quotes: YAML needs straight quotes \" or '",
      'title: "Khalkhin-Gol: Military"'),

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, SourceError
-from .yaml_errors import explain, has_odd_space, odd_indentation_said, odd_indented, with_plain_indentation
+from .yaml_errors import explain, has_odd_space, indented_otherwise, odd_indented, odd_key
 
 MAX_NODES = 20_000  # a front matter has a few hundred; aliases can make billions
 MAX_DEPTH = 50
@@ -255,52 +255,6 @@ def _compose(text: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
 UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-_TABBED = re.compile(r"^[ \t]*\t[ \t]*")  # (a line's indentation, with a tab in it)
-
-
-def _indented_otherwise(text: str, error: yaml.MarkedYAMLError | None, file: str, offset: int,
-                        said: list[Problem]) -> str:
-    """A text YAML refused (with `error`, raised again if this is not why), or read
-    with a field whose name starts with Unicode spaces (`error` None), with its
-    indentation of tabs or of Unicode spaces made spaces, and a warning for each
-    in `said`. A template's tabs: YAML forbids them, Pandoc reads each as spaces to
-    the next multiple of 4, its tab stop. A word processor's or a web page's
-    no-break spaces: YAML reads them as text (QA 23 F21)."""
-    lines = text.split("\n")
-    tabbed = [n for n, line in enumerate(lines) if _TABBED.match(line)] \
-        if error is not None and "'\\t'" in str(error.problem) else []
-    spaced = odd_indented(lines)
-    if not tabbed and not spaced:
-        raise error
-    if tabbed:
-        lines = [_TABBED.sub(lambda m: m.group().expandtabs(4), line) for line in lines]
-        said.append(Problem(file, "indented with tabs, which YAML does not allow: each is read as spaces "
-                                  "up to the next multiple of 4, as Pandoc reads it",
-                            line=tabbed[0] + 1 + offset, hint="indent with spaces"))
-    if spaced:
-        more = len(spaced) - 1
-        said.append(Problem(file, f"indented with {odd_indentation_said(lines, spaced)}, which YAML reads as "
-                                  "text, not as indentation: each is read as a space"
-                                  + (f" (here and on {more} more line{'s' if more > 1 else ''})" if more else ""),
-                            line=spaced[0] + 1 + offset, hint="indent with ordinary spaces"))
-        lines = [with_plain_indentation(line) for line in lines]
-    return "\n".join(lines)
-
-
-def _odd_key(node: yaml.Node) -> bool:
-    """Whether a field's name starts with a Unicode space (indentation YAML read as text)."""
-    stack = [node]
-    while stack:
-        each = stack.pop()
-        if isinstance(each, yaml.MappingNode):
-            if any(isinstance(key, yaml.ScalarNode) and odd_indented([key.value]) for key, _ in each.value):
-                return True
-            stack += [value for _, value in each.value]
-        elif isinstance(each, yaml.SequenceNode):
-            stack += each.value
-    return False
-
-
 def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
               what: str = "front matter") -> Located:
     """Parse YAML text that starts on `first_line` of `file`, of at most `most`
@@ -314,16 +268,17 @@ def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
             try:
                 loader, node = _compose(text)
             except yaml.MarkedYAMLError as error:
-                read = _indented_otherwise(text, error, file, offset, said)
+                read = indented_otherwise(text, error, file, offset, said)
                 loader, node = _compose(read)
         except yaml.MarkedYAMLError as error:
             raise_problems([explain(error, read, file, offset)])
         except yaml.YAMLError as error:
             raise_problems([Problem(file, f"this is not valid YAML: {error}")])
-        if node is not None and read is text and has_odd_space(text) and _odd_key(node):
+        if node is not None and read is text and has_odd_space(text) and odd_key(node) \
+                and odd_indented(text.split("\n")):
             # (no-break spaces before a field at the left margin: a field named " orcid", in silence)
             try:
-                read = _indented_otherwise(text, None, file, offset, said)
+                read = indented_otherwise(text, None, file, offset, said)
                 loader.dispose()
                 loader = None
                 loader, node = _compose(read)

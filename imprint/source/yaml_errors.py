@@ -1,5 +1,6 @@
-"""YAML's syntax errors in an editor's words, told at the mistake, not where the
-parser gave up.
+"""YAML's mistakes an editor makes: indentation of tabs or of no-break spaces, read
+as meant, with a warning; syntax errors in the editor's words, told at the
+mistake, not where the parser gave up.
 
 PyYAML says where it could go no further, in its own terms: a quote left open on
 line 6 is "expected <block end>, but found '<scalar>'" on line 51, where a later
@@ -35,15 +36,61 @@ def odd_indented(lines: list[str]) -> list[int]:
     return [n for n, line in enumerate(lines) if _ODD_INDENT.match(line)]
 
 
-def with_plain_indentation(line: str) -> str:
+def _with_plain_indentation(line: str) -> str:
     """The line with each Unicode space of its indentation an ordinary space."""
     return _ODD_INDENT.sub(lambda m: _ODD_SPACE.sub(" ", m.group()), line)
 
 
-def odd_indentation_said(lines: list[str], indented: list[int]) -> str:
+def _odd_indentation_said(lines: list[str], indented: list[int]) -> str:
     """What the spaces of the first such line are: "no-break spaces (U+00A0)"."""
     chars = dict.fromkeys(_ODD_SPACE.findall(_ODD_INDENT.match(lines[indented[0]]).group()))
     return ", ".join(f"{unicodedata.name(c).lower()}s (U+{ord(c):04X})" for c in chars)
+
+
+_TABBED = re.compile(r"^[ \t]*\t[ \t]*")  # (a line's indentation, with a tab in it)
+
+
+def indented_otherwise(text: str, error: yaml.MarkedYAMLError | None, file: str, offset: int,
+                       said: list[Problem]) -> str:
+    """A text YAML refused (with `error`, raised again if this is not why), or read
+    with a field whose name starts with Unicode spaces (`error` None), with its
+    indentation of tabs or of Unicode spaces made spaces, and a warning for each
+    in `said`. A template's tabs: YAML forbids them, Pandoc reads each as spaces to
+    the next multiple of 4, its tab stop. A word processor's or a web page's
+    no-break spaces: YAML reads them as text (QA 23 F21)."""
+    lines = text.split("\n")
+    tabbed = [n for n, line in enumerate(lines) if _TABBED.match(line)] \
+        if error is not None and "'\\t'" in str(error.problem) else []
+    spaced = odd_indented(lines)
+    if not tabbed and not spaced:
+        raise error
+    if tabbed:
+        lines = [_TABBED.sub(lambda m: m.group().expandtabs(4), line) for line in lines]
+        said.append(Problem(file, "indented with tabs, which YAML does not allow: each is read as spaces "
+                                  "up to the next multiple of 4, as Pandoc reads it",
+                            line=tabbed[0] + 1 + offset, hint="indent with spaces"))
+    if spaced:
+        more = len(spaced) - 1
+        said.append(Problem(file, f"indented with {_odd_indentation_said(lines, spaced)}, which YAML reads as "
+                                  "text, not as indentation: each is read as a space"
+                                  + (f" (here and on {more} more line{'s' if more > 1 else ''})" if more else ""),
+                            line=spaced[0] + 1 + offset, hint="indent with ordinary spaces"))
+        lines = [_with_plain_indentation(line) for line in lines]
+    return "\n".join(lines)
+
+
+def odd_key(node: yaml.Node) -> bool:
+    """Whether a field's name starts with a Unicode space (indentation YAML read as text)."""
+    stack = [node]
+    while stack:
+        each = stack.pop()
+        if isinstance(each, yaml.MappingNode):
+            if any(isinstance(key, yaml.ScalarNode) and odd_indented([key.value]) for key, _ in each.value):
+                return True
+            stack += [value for _, value in each.value]
+        elif isinstance(each, yaml.SequenceNode):
+            stack += each.value
+    return False
 
 
 # Opening typographic quotes, and the pair each begins (English, Russian and German,
@@ -63,17 +110,18 @@ def explain(error: yaml.MarkedYAMLError, text: str, file: str, offset: int) -> P
     (`offset`: the lines of the file before the text's first)."""
     lines = text.split("\n")
     mark = error.problem_mark or error.context_mark
-    for reading in (_typographic_quotes, _quote_left_open, _value_cannot_start, _colon_in_value, _out_of_place,
-                    _unclosed_brackets):
+    for reading in (_typographic_quotes, _quote_left_open, _value_cannot_start, _colon_in_value, _no_colon,
+                    _stray_text, _out_of_place, _unclosed_brackets):
         found = reading(error, lines, text, offset)
         if found:
             message, (line, column), hint = found
             return Problem(file, f"this is not valid YAML: {message}", line=line + 1 + offset, column=column + 1,
                            hint=hint)
-    message = error.problem or error.context
+    message = _plain_words(error.problem or error.context)
     if error.context and error.context_mark and error.problem:
-        message = f"{error.context} that starts on line {error.context_mark.line + 1 + offset}, {error.problem}"
-    return Problem(file, f"this is not valid YAML: {_plain_words(message)}",
+        message = (f"{_CONTEXTS.get(error.context, error.context)} that starts on line "
+                   f"{error.context_mark.line + 1 + offset}, {message}")
+    return Problem(file, f"this is not valid YAML: {message}",
                    line=mark.line + 1 + offset if mark else None, column=mark.column + 1 if mark else None,
                    hint=_GENERIC_HINT)
 
@@ -142,9 +190,12 @@ def _colon_in_value(error: yaml.MarkedYAMLError, lines: list[str], text: str, of
     if value is not None and not value.style and value.start_mark.line < mark.line:
         began = value.start_mark.line
         spaceless = re.match(r"^\s*(?:-\s+)?[\w-]+:\S", lines[began])
+        fieldless = not re.match(r"^\s*(?:-(?:\s|$)|[^\s:#][^:#]*:(?:\s|$))", lines[began])
         return (f"this line is read as part of the value begun on line {began + 1 + offset}, and a "
                 "value without quotes cannot hold ': '", (mark.line, mark.column),
                 f"put a space after the ':' on line {began + 1 + offset}" if spaceless else
+                f"line {began + 1 + offset} is neither a field (key: value) nor a comment: put '# ' before a "
+                "comment" if fieldless else
                 f"if it is a field, indent it as the field of line {began + 1 + offset}; if it is part "
                 "of that value, put the value in quotes")
     parts = _LINE.match(lines[mark.line]) if mark.line < len(lines) else None
@@ -203,7 +254,31 @@ def _out_of_place(error: yaml.MarkedYAMLError, lines: list[str], text: str, offs
     if token == "<block mapping start>":
         return ("this field is indented less than the fields before it, and more than the field that holds them",
                 where, "indent the fields of one level alike, with the same number of spaces")
-    return None
+    return f"{_FOUND.get(token, token)} where a field (key: value) was expected", where, _GENERIC_HINT
+
+
+def _stray_text(error: yaml.MarkedYAMLError, lines: list[str], text: str, offset: int) -> Found:
+    """"expected '<document start>', but found ...": fields after a text that is no
+    field (a comment that lost its '#'), which YAML read as the whole document."""
+    if not str(error.problem or "").startswith("expected '<document start>'"):
+        return None
+    first = next((n for n, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), None)
+    if first is None:
+        return None
+    return ("this line is neither a field (key: value) nor a comment ('# ...')", (first, 0),
+            "put '# ' before a comment; write a field as key: value")
+
+
+def _no_colon(error: yaml.MarkedYAMLError, lines: list[str], text: str, offset: int) -> Found:
+    """"while scanning a simple key ..., could not find expected ':'": a line that
+    goes on the value before it at its field's indentation, or a field without
+    its ':'."""
+    start = error.context_mark
+    if error.context != "while scanning a simple key" or start is None or start.line >= len(lines):
+        return None
+    return ("this line is neither a field (key: value) nor a list item ('- ...')", (start.line, start.column),
+            "if it goes on the value of the line before, indent it more than that value's field; if it is a "
+            "field, put ': ' after its name")
 
 
 def _unclosed_brackets(error: yaml.MarkedYAMLError, lines: list[str], text: str, offset: int) -> Found:
@@ -263,9 +338,13 @@ def _requoted(parts: re.Match | None, value: str) -> str:
     return f"{key}{quote}{shown}{quote}"
 
 
+# PyYAML's contexts, as a message no case above explains names them.
+_CONTEXTS = {"while parsing a block mapping": "in the set of fields", "while parsing a block collection": "in the list",
+             "while parsing a flow sequence": "in the list [...]", "while parsing a flow mapping": "in the set of "
+             "fields {...}", "while parsing a block node": "in the value", "while parsing a flow node": "in the value"}
+
+
 def _plain_words(message: str) -> str:
-    """PyYAML's own terms in a message no case above explains."""
-    message = message.replace("while parsing a block mapping", "in the fields")
-    message = message.replace("while parsing a block collection", "in the list")
+    """PyYAML's tokens in plain words, in a message no case above explains."""
     message = message.replace("expected <block end>", "expected the end of an indented level")
     return re.sub(r"'(<[a-z ]+>|[?\-:,\[\]{}])'", lambda m: _FOUND.get(m[1], m[0]), message)
