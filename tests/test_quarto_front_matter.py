@@ -260,6 +260,31 @@ author:
         "    list it under the top-level 'affiliations:' (ids: univ)"]
 
 
+def test_a_reference_is_checked_beside_an_affiliation_s_refused_field(tmp_path):
+    """An affiliation's bad address hid every other problem of the authors (its list
+    was left out whole: QA 23 F15); an affiliation left out for a problem of its own
+    (no id) may hold the id a `ref:` names, which is then not told unknown."""
+    front = """---
+title: T
+lang: en
+affiliations:
+  - id: univ
+    name: U
+    url: example.org
+author:
+  - name: A B
+    affiliations:
+      - ref: univ
+      - ref: inst
+---
+"""
+    loaded, _ = load(project(tmp_path, front))
+    assert [(p.line, p.field) for p in loaded.problems] == [(7, "affiliations[0].url"),
+                                                            (12, "author[0].affiliations[1].ref")]
+    loaded, _ = load(project(tmp_path / "b", front.replace("  - id: univ\n", "  - ident: univ\n")))
+    assert [p.message for p in loaded.problems] == ["missing required field 'id'", "'example.org' is not a web address"]
+
+
 def test_numbers_in_text_fields_are_text(tmp_path):
     loaded, article = load(project(tmp_path, """---
 title: 1984
@@ -808,6 +833,36 @@ def test_a_field_given_no_value_is_absent_and_content_fields_are_said_ignored(tm
     assert article.abstract_title == "Summary"  # (Pandoc's: the abstract's heading)
     assert [w.message for w in loaded.warnings] == [
         "ignored the fields Imprint does not know: institute (line 8)"]
+
+
+def test_an_author_given_twice_is_warned_of(tmp_path):
+    """Two authors of one name (an entry copied and not edited) were printed twice
+    in every byline and record, in silence (QA 23 F22); two people of one name
+    told apart by their ORCID iDs are two."""
+    loaded, article = load(project(tmp_path, "---\ntitle: T\nlang: ru\nauthor:\n  - name: Иван Иванов\n"
+                                             "  - name: {given: Мария, family: Петрова}\n"
+                                             "  - name: {given: Иван, family: Иванов}\n---\n"))
+    assert loaded.problems == () and len(article.authors) == 3
+    assert [(w.line, w.field, w.message) for w in loaded.warnings] == [
+        (7, "author[2]", "'Иван Иванов' is also the name of author[0] (line 5): the same author given twice?")]
+    loaded, _ = load(project(tmp_path / "b", "---\ntitle: T\nlang: en\nauthor:\n"
+                                             "  - {name: Jane Doe, orcid: 0000-0002-1825-0097}\n"
+                                             "  - {name: Jane Doe, orcid: 0000-0001-5109-3700}\n---\n"))
+    assert loaded.problems == () and loaded.warnings == ()
+
+
+def test_a_translation_without_a_title_is_warned_of(tmp_path):
+    """`translation:` without `title` gives no title in its language and no "For
+    citation" line in it (prepare.article.translated_record), which a Russian
+    journal needs: said, not left out in silence (QA 23 F22)."""
+    loaded, article = load(project(tmp_path, "---\ntitle: Т\nlang: ru\ntranslation:\n  lang: en\n"
+                                             "  abstract: An abstract.\n---\n"))
+    assert loaded.problems == () and article.translation.abstract == "An abstract."
+    assert [(w.line, w.field, w.message) for w in loaded.warnings] == [
+        (4, "translation", 'the translation (en) has no title: the editions leave out the title in en and the '
+                           '"For citation" line in en')]
+    loaded, _ = load(project(tmp_path / "b", "---\ntitle: Т\nlang: ru\ntranslation: {lang: en, title: T}\n---\n"))
+    assert loaded.warnings == ()
 
 
 def test_a_name_whose_given_part_has_digits_is_said_to_be_no_name(tmp_path):

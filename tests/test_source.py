@@ -88,6 +88,19 @@ citation:
     assert article.locate("citation") == ("source/a/article.md", 3)
 
 
+def test_paper_is_named_in_any_case(tmp_path):
+    """`paper: a4` was "not allowed" by the schema, though --paper a4 is A4 and the
+    model reads the name in lower case (QA 23 F22)."""
+    loaded = load_project(project(tmp_path, "---\ntitle: T\nlang: en\npaper: a5\n---\n",
+                                  publication="paper: letter\n"))
+    assert loaded.problems == () and loaded.project.articles[0].paper.name == "A5"
+    loaded = load_project(project(tmp_path / "b", "---\ntitle: T\nlang: en\n---\n", publication="paper: LETTER\n"))
+    assert loaded.problems == () and loaded.project.articles[0].paper.name == "Letter"
+    loaded = load_project(project(tmp_path / "c", "---\ntitle: T\nlang: en\npaper: B5\n---\n"))
+    assert [(p.field, p.message, p.hint) for p in loaded.problems] == [
+        ("paper", "'B5' is not allowed", "use one of: A4, Letter, A5")]
+
+
 def test_no_defaults_means_nothing_invented(tmp_path):
     settings = project(tmp_path, "---\ntitle: T\nlang: en\n---\n")
     article = load_project(settings).project.articles[0]

@@ -101,7 +101,8 @@ def test_rticles_first_and_last_names_and_a_name_of_no_name_part(tmp_path):
 def test_springers_affiliations_are_told_what_to_do(tmp_path):
     """rticles' Springer template: an address of fields was an error with no hint,
     then "no affiliation has the id '1'" for an affiliation that is there; one of
-    fields Imprint does not read alone was printed as an empty "2." (QA 21)."""
+    fields Imprint does not read alone was printed as an empty "2." (QA 21). Both
+    are told in one run (the address's problem hid the other: QA 23 F15)."""
     front = ("---\ntitle: T\nlang: en\nauthors:\n  - name: Leading Author\n    affiliation: [1, 2]\n"
              "affiliations:\n  - number: 1\n    name: Organization\n    address:\n      street: Street\n"
              "      city: City\n  - number: 2\n    info:\n      orgname: Other\n---\n")
@@ -109,7 +110,9 @@ def test_springers_affiliations_are_told_what_to_do(tmp_path):
     assert messages(loaded.problems) == [
         "source/a/article.md:10: affiliations[0].address: must be text or a number, not a set of fields\n"
         "    write the street as one line of text, and the city, region, country and postal code in `city`, "
-        "`region`, `country`, `postal-code`"]
+        "`region`, `country`, `postal-code`",
+        "source/a/article.md:6: authors[0].affiliation[1]: the affiliation '2' has nothing to print: no name, "
+        "department, address, city or country\n    give it its `name:` (and `department:`, `city:`, `country:`...)"]
     loaded, _ = load(project(tmp_path / "b", front.replace("    address:\n      street: Street\n      city: City\n",
                                                            "    city: City\n")))
     assert messages(loaded.problems) == [

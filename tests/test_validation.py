@@ -10,7 +10,7 @@ from conftest import REPO
 from imprint.source import schema
 from imprint.source.issues import _page_past_printing
 from imprint.source.frontmatter import load_yaml
-from imprint.source.validation import ANNOTATIONS, KEYWORDS, errors, validate
+from imprint.source.validation import ANNOTATIONS, KEYWORDS, drop_invalid, errors, validate
 
 
 def _keywords(node, found: set[str]) -> set[str]:
@@ -94,7 +94,38 @@ def test_a_long_list_is_checked_in_linear_time(monkeypatch):
     monkeypatch.undo()
     located = load_yaml("first-page: 1\narticles: [a, b, a]\n", "issue.yaml")
     assert [(p.field, p.message, p.line) for p in validate(located, schema.issue_schema())] == \
-        [("articles", "'a' is listed twice", 2)]
+        [("articles[2]", "'a' is listed twice", 2)]
+
+
+def test_what_the_schema_refuses_goes_and_no_more():
+    """An author's bad e-mail address took the whole author list with it: the ORCID
+    iD's check digit, checked after the schema, was told only on the next run (QA 23
+    F15). A refused item of a list takes the list (the other items keep their
+    places); a repeated item stays (the issue's other articles are looked for)."""
+    located = load_yaml("title: T\nlang: en\nauthor:\n  - name: A\n    email: a.example.org\n"
+                        "    orcid: 0000-0002-1825-0098\ncitation:\n  volume: [5]\n  issue: 3\n"
+                        "keywords: [a, {b: c}]\n", "a.md")
+    drop_invalid(located, schema.article_schema())
+    assert located.data == {"title": "T", "lang": "en", "author": [{"name": "A", "orcid": "0000-0002-1825-0098"}],
+                            "citation": {"issue": 3}}
+    assert located.dropped == [("author", 0, "email"), ("citation", "volume"), ("keywords",)]
+    assert ("author", 0, "email") not in located.lines and located.line_of(("author", 0, "orcid")) == 6
+    assert not list(errors(located.data, schema.article_schema()))
+    issue = load_yaml("articles: [a, a, b]\nfirst-page: 0\n", "issue.yaml")
+    drop_invalid(issue, schema.issue_schema())
+    assert issue.data == {"articles": ["a", "a", "b"]}
+
+
+def test_a_value_with_underscores_for_hyphens_is_told_the_hyphened_one():
+    """`lang: ru_RU` (a locale's name) was "not valid / write a language tag such as
+    en, ru or en-GB" (QA 23 F22)."""
+    located = load_yaml("title: T\nlang: ru_RU\ntranslation: {lang: en_us, title: T}\n", "a.md")
+    assert [(p.field, p.message, p.hint) for p in validate(located, schema.article_schema())] == [
+        ("lang", "'ru_RU' is not a language tag", "did you mean 'ru-RU'?"),
+        ("translation.lang", "'en_us' is not a language tag", "did you mean 'en-us'?")]
+    located = load_yaml("title: T\nlang: ru_Russian_Federation\n", "a.md")
+    assert [p.hint for p in validate(located, schema.article_schema())] == [
+        "write a language tag such as en, ru or en-GB"]
 
 
 def test_a_pattern_s_end_is_the_end_of_the_text():
@@ -175,7 +206,7 @@ def test_a_value_s_line_breaks_are_shown_as_escapes():
     text = load_yaml('url: "https://example.org/\\n"\nlang: "e\\u2028n"\n', "f.yaml")
     found = validate(text, {"type": "object", "properties": {"url": schema._url("A page."), "lang": schema.LANG}})
     assert [p.message for p in found] == ["'https://example.org/\\n' is not a web address",
-                                          "'e\\u2028n' is not valid"]
+                                          "'e\\u2028n' is not a language tag"]
 
 
 def test_the_published_schema_bounds_an_issue_s_first_page_as_the_loader_does():

@@ -60,6 +60,19 @@ def test_bad_dates(text, message):
         parse_date(text)
 
 
+@pytest.mark.parametrize("text, hint", [
+    ("2024-02-30", "February 2024 has 29 days: correct the day, or the month"),
+    ("31.04.2024", "April 2024 has 30 days: correct the day, or the month"),
+    ("2024-13-05", "a year has 12 months: write the date as year, month, day (2024-02-24)"),
+    ("05.13.2024", "a year has 12 months: write the date as day, month, year (24.02.2024)"),
+])
+def test_a_date_not_in_the_calendar_is_told_what_to_check(text, hint):
+    """'2024-02-30' is not a date in the calendar, and was told nothing more (QA 23 F22)."""
+    with pytest.raises(ValueError, match="not a date in the calendar") as raised:
+        parse_date(text)
+    assert raised.value.hint == hint
+
+
 def test_yaml_reads_values_as_yaml_1_2():
     data = load_yaml("country: NO\nissue: 010\ntime: 1:30\nflag: yes\nok: true\nhex: 0x1A\n", "x").data
     assert data == {"country": "NO", "issue": 10, "time": "1:30", "flag": "yes", "ok": True, "hex": "0x1A"}
@@ -80,6 +93,59 @@ def test_libyaml_and_pyyaml_read_alike(monkeypatch):
     fast = [load_yaml(text, "x", 3) for text in texts]
     monkeypatch.setattr(frontmatter, "_FastLoader", None)
     assert [load_yaml(text, "x", 3) for text in texts] == fast
+
+
+@pytest.mark.parametrize("text, line, message, hint", [
+    # (QA 23 F14: "expected <block end>, but found '<scalar>'" 45 lines after the quote left open)
+    ('title: "T\nsubtitle: S\nlang: ru\ntranslation:\n  title: "E"\n', 3,
+     "the quote \" opened here is closed only on line 7", 'close it on its line: title: "T"'),
+    ("title: 'T\nlang: en\nabstract: it's fine\n", 3, "the quote ' opened here is closed only on line 5", None),
+    ('title: "T\nlang: en\n', 3, "the quote \" opened here is never closed", 'close it on its line: title: "T"'),
+    # ("found '?'": PyYAML's token for a key)
+    ("keywords:\n  - a\n  - b\n  lang: ru\n", 6,
+     "a field (key: value) where a list item ('- ...') was expected: the list begins on line 4", "(keywords:)"),
+    ("author:\n  name: A\n  - b\n", 5, "a list item ('- ...') where a field (key: value) was expected", None),
+    ("author:\n    name: A\n  orcid: 1\n", 5, "this field is indented less than the fields before it", None),
+    ("title: Khalkhin-Gol: Military\n", 3, "a ': ' inside a value without quotes",
+     'put the value in quotes: title: "Khalkhin-Gol: Military"'),
+    ("title: T\n  lang: en\n", 4, "this line is read as part of the value begun on line 3", None),
+    ("title:T\nlang: en\n", 4, "this line is read as part of the value begun on line 3",
+     "put a space after the ':' on line 3"),
+    ("keywords: [a, b\nlang: en\n", 3, "the list '[' opened here is not closed with ']' on its line", None),
+    ("nocite: @a, @b\n", 3, "a value cannot start with '@' without quotes", 'nocite: "@a, @b"'),
+    ("title: [Draft] A title\n", 3, "text after the value's closing ']'", 'title: "[Draft] A title"'),
+    ("abstract: Text that goes on\nover the next line.\nlang: en\n", 4,
+     "this line is neither a field (key: value) nor a list item ('- ...')", "indent it more"),
+    ("# A comment\nand its second line\ntitle: T\n", 5, "this line is read as part of the value begun on line 4",
+     "line 4 is neither a field (key: value) nor a comment: put '# ' before a comment"),
+    ("title: T\n]\n", 4, "a ']' where a field (key: value) was expected", None),
+    # (QA 23 F21: a word processor's quotes)
+    ("title: “Khalkhin-Gol: Military”\n", 3, "“ ” are typographic quotes: YAML needs straight quotes \" or '",
+     'title: "Khalkhin-Gol: Military"'),
+    ("lang: ru\nsubtitle: «Халхин-Гол: война» и мир\n", 4, "« » are typographic quotes",
+     'subtitle: "Халхин-Гол: война» и мир"'),
+])
+def test_yaml_syntax_errors_are_told_at_the_mistake_in_plain_words(text, line, message, hint):
+    from imprint.errors import SourceError
+
+    with pytest.raises(SourceError) as raised:
+        load_yaml(text, "a.md", 3)
+    [problem] = raised.value.problems
+    assert (problem.line, problem.message.removeprefix("this is not valid YAML: ")[:len(message)]) == (line, message)
+    assert "<" not in problem.message and "'?'" not in problem.message  # (no token of PyYAML's)
+    assert hint is None or hint in problem.hint
+
+
+def test_indentation_of_no_break_spaces_is_read_as_spaces():
+    """Front matter copied from a web page or a word processor, indented with
+    no-break spaces, which YAML reads as text: "mapping values are not allowed
+    here" (QA 23 F21). Read as spaces, with a warning, as tabs are."""
+    located = load_yaml("author:\n  - name: A\n\u00a0\u00a0\u00a0 orcid: 1\n\u00a0\u00a0\u00a0\u00a0email: a@b.c\n"
+                        "title: T\n", "a.md", 2)
+    assert located.data == {"author": [{"name": "A", "orcid": 1, "email": "a@b.c"}], "title": "T"}
+    assert [(p.line, p.message, p.hint) for p in located.said] == [
+        (4, "indented with no-break spaces (U+00A0), which YAML reads as text, not as indentation: each is read "
+            "as a space (here and on 1 more line)", "indent with ordinary spaces")]
 
 
 def test_licence_urls_only_for_named_versions():

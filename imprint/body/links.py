@@ -167,6 +167,7 @@ class Links:
             # (a bracket of works and cross-references is split where citeproc runs:
             # citations.lua; where it does not, its works are told as any other)
             ids = [c["citationId"] for c in node["c"][0] if not is_crossref(c["citationId"], self.context.references)]
+            bare = {c["citationId"] for c in node["c"][0] if c["citationMode"]["t"] == "AuthorInText"}
             for key in ids:
                 if key in self.context.references or self.context.unread_bibliography:
                     continue  # (a bibliography that could not be read is told at its field)
@@ -177,11 +178,11 @@ class Links:
                 for line in lines or [None]:
                     if not self.context.bibliography:
                         self.problem(line, f"the citation @{key} has no bibliography to come from",
-                                     hint="name the file in the front matter: bibliography: references.bib")
+                                     hint=unknown_key_hint(key, None, key in bare, "name the file in the front "
+                                                           "matter: bibliography: references.bib"))
                     else:
-                        close = closest_key(key, self.context.references)
-                        self.problem(line, f"no reference has the key '{key}'",
-                                     hint=f"did you mean '{close}'?" if close else "add it to the bibliography")
+                        self.problem(line, f"no reference has the key '{key}'", hint=unknown_key_hint(
+                            key, closest_key(key, self.context.references), key in bare))
 
     # -- links
 
@@ -354,6 +355,18 @@ def is_crossref(key: str, works: frozenset[str] | set[str] = frozenset()) -> boo
     prefix = key.split("-", 1)[0].lower() if "-" in key else ""
     return prefix in CROSSREF_KINDS or ":" in key and key.split(":", 1)[0].lower() in COLON_KINDS \
         and key not in works
+
+
+def unknown_key_hint(key: str, close: str | None, bare: bool, otherwise: str = "add it to the bibliography") -> str:
+    """The hint for a key no work has: the close one, else `otherwise`; cited bare
+    (@rian_ru, not [@rian_ru]), it may be no citation at all, but a name on a
+    social network, which Pandoc reads as one all the same (QA 23 F22)."""
+    if close:
+        return f"did you mean '{close}'?"
+    if bare:
+        return (f"{otherwise}; or, if @{key} is no citation (a name on a social network), write \\@{key} to print "
+                "it as it is")
+    return otherwise
 
 
 def closest_key(key: str, known) -> str | None:

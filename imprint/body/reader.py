@@ -26,7 +26,7 @@ from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable, raw_html
-from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref
+from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref, unknown_key_hint
 from .locate import Source, tex_citations, without_formulas
 from .numbering import span_label, tex_labels
 from .quarto import code_out_of_math, figure_divs, mark_cells, read_texts, text_references, written_texts
@@ -191,10 +191,11 @@ class BodyReading:
         line in the field, told with the text's problems."""
         setting, problems = self.setting, []
         for node in walk([meta]) if meta is not None and not setting.unread_bibliography else ():
-            for key in (c["citationId"] for c in node["c"][0] if c["citationId"] not in self.known) \
+            for citation in (c for c in node["c"][0] if c["citationId"] not in self.known) \
                     if node["t"] == "Cite" else ():
+                key = citation["citationId"]
                 field = next((f for f in setting.cited_fields if f"@{key}" in f.text), None)
-                message, hint = _unknown_key(key, self.known, setting)
+                message, hint = _unknown_key(key, self.known, setting, citation["citationMode"]["t"] == "AuthorInText")
                 problems.append(Problem(setting.file, message, line=_line_in(field, f"@{key}"),
                                         field=field.path if field else None, hint=hint))
         return problems
@@ -334,15 +335,14 @@ def _nested_line(node: Node, blocks: list[Node], source: Source) -> int | None:
     return lines[before] if before < len(lines) else _deepest_line(source.text, source.first_line)
 
 
-def _unknown_key(key: str, known: set[str], setting: Setting) -> tuple[str, str]:
+def _unknown_key(key: str, known: set[str], setting: Setting, bare: bool = False) -> tuple[str, str]:
     """The message and hint for a key cited in a front-matter field or `nocite`
     that no reference has: those of a citation in the text (links.py), "did you
-    mean" and all, whatever the bibliography's format."""
+    mean" and all, whatever the bibliography's format (`bare`: @key, not in [...])."""
     if not (setting.bibliography or setting.shared_bibliography or setting.references):
         return (f"the citation @{key} has no bibliography to come from",
-                "name the file in the front matter: bibliography: references.bib")
-    close = closest_key(key, known)
-    return f"no reference has the key '{key}'", f"did you mean '{close}'?" if close else "add it to the bibliography"
+                unknown_key_hint(key, None, bare, "name the file in the front matter: bibliography: references.bib"))
+    return f"no reference has the key '{key}'", unknown_key_hint(key, closest_key(key, known), bare)
 
 
 def _candidate_keys(text: str) -> set[str]:
@@ -572,7 +572,11 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
             if kind == "Note" and titled:
                 continue
             if kind in kinds and not (kind == "Cite" and citations and not crossrefs):
-                problems.append(Problem(setting.file, f"the {f.path} cannot have {what}", line=f.line,
+                # (at the line of the first, in a field of lines: `abstract: |`, QA 23 F22)
+                marks = {"Note": ("[^", "^["), "Cite": ("@",), "Image": ("![",)}[kind]
+                first = min((f.text.find(m) for m in marks if m in f.text), default=-1)
+                problems.append(Problem(setting.file, f"the {f.path} cannot have {what}",
+                                        line=_line_in(f, f.text[first:first + 2]) if first >= 0 else f.line,
                                         field=f.path, hint="they belong in the body of the article"))
         _field_links(nodes, f, setting.file, target, problems)
         for raw in (n for n in nodes if n["t"] in ("RawInline", "RawBlock") and n["c"][0].lower() != "html"):

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, SourceError
+from .yaml_errors import explain, has_odd_space, indented_otherwise, odd_indented, odd_key
 
 MAX_NODES = 20_000  # a front matter has a few hundred; aliases can make billions
 MAX_DEPTH = 50
@@ -39,6 +40,8 @@ class Located:
     # 02210 as the number 2210).
     scalars: dict[Path_, tuple[int, str, str]] = field(default_factory=dict)
     said: list[Problem] = field(default_factory=list)  # warnings of its reading (tabs read as spaces)
+    # The parts the schema refused, removed from `data` (validation.drop_invalid).
+    dropped: list[Path_] = field(default_factory=list)
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -230,11 +233,6 @@ else:
     _FastLoader = None
 
 
-# A line whose quoted value has text after its closing quote: `title: ""Onegin" as..."`
-# (a quotation inside a value in the same quotes).
-_QUOTED_THEN_MORE = re.compile(r"""^\s*(?:-\s+)?[^:#'"]+:\s+(["'])(?:(?!\1).)*\1\s*[^\s#,\]}].*$""")
-
-
 def _compose(text: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
     """The document's nodes, and the loader to construct them with. A document
     libyaml cannot parse is parsed again by PyYAML's own parser, whose
@@ -257,8 +255,6 @@ def _compose(text: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
 UNPUBLISHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-_TABBED = re.compile(r"^[ \t]*\t[ \t]*")  # (a line's indentation, with a tab in it)
-
 def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
               what: str = "front matter") -> Located:
     """Parse YAML text that starts on `first_line` of `file`, of at most `most`
@@ -266,40 +262,28 @@ def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
     offset = first_line - 1
     loader = None
     said: list[Problem] = []
+    read = text  # (the text composed: its indentation made spaces, if that is why YAML refused it)
     try:
         try:
             try:
                 loader, node = _compose(text)
             except yaml.MarkedYAMLError as error:
-                tabbed = [n for n, line in enumerate(text.split("\n")) if _TABBED.match(line)]
-                if "'\\t'" not in str(error.problem) or not tabbed:
-                    raise
-                # (a template's lines indented with tabs, which YAML forbids and Pandoc reads:
-                # each tab as spaces to the next multiple of 4, Pandoc's tab stop)
-                loader, node = _compose("\n".join(_TABBED.sub(lambda m: m.group().expandtabs(4), line)
-                                                  for line in text.split("\n")))
-                said.append(Problem(file, "indented with tabs, which YAML does not allow: each is read as spaces "
-                                          "up to the next multiple of 4, as Pandoc reads it",
-                                    line=tabbed[0] + 1 + offset, hint="indent with spaces"))
+                read = indented_otherwise(text, error, file, offset, said)
+                loader, node = _compose(read)
         except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            message = error.problem or error.context
-            if error.context and error.context_mark and error.problem:
-                message = (f"{error.context} that starts on line {error.context_mark.line + 1 + offset}, "
-                           f"{error.problem}")
-            line = text.split("\n")[mark.line] if mark and mark.line < len(text.split("\n")) else ""
-            quoted = _QUOTED_THEN_MORE.match(line)
-            raise_problems([Problem(
-                file,
-                f"this is not valid YAML: {message}",
-                line=mark.line + 1 + offset if mark else None,
-                column=mark.column + 1 if mark else None,
-                hint=f"a value in {quoted[1]}...{quoted[1]} ends at its next {quoted[1]}: put the value in the other "
-                     "quotes, or write the quotation marks the text should print («...», “...”)" if quoted
-                else "check the indentation and quote values that contain ': ' or start with a special character",
-            )])
+            raise_problems([explain(error, read, file, offset)])
         except yaml.YAMLError as error:
             raise_problems([Problem(file, f"this is not valid YAML: {error}")])
+        if node is not None and read is text and has_odd_space(text) and odd_key(node) \
+                and odd_indented(text.split("\n")):
+            # (no-break spaces before a field at the left margin: a field named " orcid", in silence)
+            try:
+                read = indented_otherwise(text, None, file, offset, said)
+                loader.dispose()
+                loader = None
+                loader, node = _compose(read)
+            except yaml.MarkedYAMLError as error:
+                raise_problems([explain(error, read, file, offset)])
         if node is None:
             return Located(file, {}, {(): first_line}, said=said)
         located = Located(file, None, {}, said=said)
@@ -307,7 +291,7 @@ def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
         _walk(node, (), located, problems, offset, _Count(0, most, what))
         if problems:
             raise_problems(problems)
-        said += _cut_by_comments(node, text.split("\n"), file, offset)
+        said += _cut_by_comments(node, read.split("\n"), file, offset)
         try:
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as error:

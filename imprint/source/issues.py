@@ -56,7 +56,7 @@ def load_issue(settings: Settings, folder: Path, defaults: Located | None) -> Is
     if (folder / "article.md").exists():
         problems.append(Problem(file, "a folder holds either an article (article.md) or an issue (issue.yaml)",
                                 hint=f"move the issue into a folder of its own, such as source/{folder.name}-issue/"))
-    drop_invalid(located, problems)
+    drop_invalid(located, schema.issue_schema())
     problems += long_words(located, ("title",))
     if "articles" not in located.data:
         return IssueFile(None, problems)
@@ -126,10 +126,12 @@ def place_in_issues(issues: list[Issue], articles: dict[str, Article],
                                              f"check the spelling of '{slug}'"))
                 failed.add(issue.slug)
             elif slug in home:
-                problems.append(Problem(file, f"the article '{slug}' is already in the issue '{home[slug].slug}'",
-                                        line=line, field=f"articles[{index}]",
-                                        hint="an article is printed in one issue only"))
-                failed.update((issue.slug, slug))
+                if home[slug] is not issue:  # (listed twice in this one: the schema's uniqueItems tells it)
+                    problems.append(Problem(file, f"the article '{slug}' is already in the issue "
+                                            f"'{home[slug].slug}'", line=line, field=f"articles[{index}]",
+                                            hint="an article is printed in one issue only"))
+                    failed.update((issue.slug, slug))
+                continue
             else:
                 home[slug] = issue
             if slug in placed and home.get(slug) is issue:

@@ -270,9 +270,14 @@ class ArticleBuilder:
                     continue
                 if not path.is_file():
                     self._unread_bibliography = True
+                    # ("references.bib, more.yaml": one name to YAML, two files to the editor: QA 23 F22)
+                    names = [part.strip() for part in re.split(r"[,;]", name)] if isinstance(value, str) else []
+                    several = len(names) > 1 and all(re.search(r"\.\w+$", part) for part in names)
                     self.problems.append(Problem(
                         file, f"the bibliography file '{name}' does not exist", line=located.line_of(at),
-                        field=format_path(at), hint=f"looked for {display(path, self.root)}",
+                        field=format_path(at), hint=f"several files are written as a list: bibliography: "
+                                                    f"[{', '.join(names)}]" if several
+                        else f"looked for {display(path, self.root)}",
                     ))
                     continue
                 files.append(path)
@@ -353,6 +358,11 @@ class ArticleBuilder:
         if not value:
             return None
         self._no_comma_in(("translation", "keywords"), value.get("keywords"))
+        if not _strip(value.get("title")):  # (prepare.article.translated_record: no title, no line)
+            lang = value["lang"]
+            self._problem(("translation",), f"the translation ({lang}) has no title: the editions leave out the "
+                                            f"title in {lang} and the \"For citation\" line in {lang}", warning=True,
+                          hint=f"give it the article's title in {lang}: translation: title: ...")
         return Translation(
             lang=value["lang"],
             title=_strip(value.get("title")),
@@ -448,14 +458,40 @@ class ArticleBuilder:
         return {ident: fields for ident, (path, fields) in found.items()}
 
     def _affiliations_dropped(self) -> bool:
-        """Whether the top-level affiliations were written but left out for a problem
-        of theirs (validation.drop_invalid)."""
-        return any((key,) in self.own.lines and not self.own.data.get(key) for key in ("affiliations", "affiliation"))
+        """Whether affiliations, or an affiliation's id, were left out for a problem of
+        their own (validation.drop_invalid): the id a `ref:` names may well be there."""
+        for path in self.own.dropped:
+            for n, part in enumerate(path):
+                if part in ("affiliations", "affiliation"):
+                    rest = path[n + 1:]
+                    rest = rest[1:] if rest[:1] and isinstance(rest[0], int) else rest
+                    if rest in ((), ("id",)):
+                        return True
+        return False
 
     def _authors(self) -> tuple[Author, ...]:
         entries = self._author_entries()
         refs = self._affiliation_ids(entries)
-        return tuple(self._author(path, entry, refs) for path, entry in entries)
+        authors = tuple(self._author(path, entry, refs) for path, entry in entries)
+        self._same_names(entries, authors)
+        return authors
+
+    def _same_names(self, entries: list[tuple[tuple, Any]], authors: tuple[Author, ...]) -> None:
+        """A warning for an author whose name an author before has: one person given
+        twice (a copied entry not edited), printed twice in every byline and citation
+        record, in silence (QA 23 F22). Two people of one name told apart by their
+        ORCID iDs are two."""
+        first: dict[str, tuple[tuple, Author]] = {}
+        for (path, _), author in zip(entries, authors):
+            name = " ".join(author.name.display.split()).casefold()
+            if not name:
+                continue
+            if name in first and not (author.orcid and first[name][1].orcid and author.orcid != first[name][1].orcid):
+                earlier = first[name][0]
+                self._problem(path, f"'{author.name.display}' is also the name of {format_path(earlier)} (line "
+                                    f"{self.own.line_of(earlier)}): the same author given twice?", warning=True,
+                              hint="delete one; if they are two people of one name, give each its ORCID iD")
+            first.setdefault(name, (path, author))
 
     def _author(self, path: tuple, entry: Any, refs: dict) -> Author:
         if isinstance(entry, str):
@@ -549,7 +585,7 @@ class ArticleBuilder:
         try:
             return parse_date(value)
         except ValueError as error:
-            self._problem(path, str(error))
+            self._problem(path, str(error), getattr(error, "hint", None))
             return None
 
     def _license(self) -> License | None:

@@ -6,6 +6,7 @@ editor; source/project.py adds the file, line and field.
 
 from __future__ import annotations
 
+import calendar
 import re
 import subprocess
 from datetime import datetime, timezone
@@ -57,8 +58,26 @@ def parse_date(value: object) -> PartialDate:
     try:
         date.to_datetime()
     except ValueError:
-        raise ValueError(f"'{text}' is not a date in the calendar") from None
+        raise DateError(f"'{text}' is not a date in the calendar", _calendar_hint(date, bool(dotted))) from None
     return date
+
+
+class DateError(ValueError):
+    """A date that cannot be, with what to do about it."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
+def _calendar_hint(date: PartialDate, dotted: bool) -> str:
+    """What to check in a date not in the calendar (2024-02-30: "February 2024 has 29 days")."""
+    order = "day, month, year (24.02.2024)" if dotted else "year, month, day (2024-02-24)"
+    if not 1 <= (date.month or 1) <= 12:
+        return f"a year has 12 months: write the date as {order}"
+    days = calendar.monthrange(date.year, date.month)[1]
+    name = next(name for name, number in MONTHS.items() if number == date.month).capitalize()  # (English: first)
+    return f"{name} {date.year} has {days} days: correct the day, or the month"
 
 
 # Quarto's date placeholders: the day of the render (`today`, `now`; LaTeX's

@@ -279,7 +279,7 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
         return Publication(file=file), None, [
             Problem(file, "the publication file must be a set of fields (key: value)", line=1)], []
     problems = validate(located, schema.publication_schema())
-    drop_invalid(located, problems)
+    drop_invalid(located, schema.publication_schema())
     data = located.data
     booklet = data.get("booklet", False)
     citation = data.get("citation") if isinstance(data.get("citation"), dict) else {}
@@ -375,7 +375,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
             else _optional_title(article_schema)
         warnings += read_scalars_as_typed(front, article_schema)
         found = validate(front, front_schema)
-        drop_invalid(front, found)
+        drop_invalid(front, front_schema)
         schema_problems += found + long_words(front, TITLES)
     own = merge_under(quarto, located) if quarto is not None else located
     builder = ArticleBuilder(own, defaults, folder=folder, source_dir=settings.source_dir, root=settings.root,

@@ -301,6 +301,7 @@ def merge_under(under: Located, over: Located) -> Located:
     the file and line of every part kept for messages."""
     merged = Located(over.file, None, {(): over.lines.get((), 1)}, {(): over.file}, {})
     merged.data = _merge(under, (), over, (), (), merged)
+    merged.dropped = [*under.dropped, *over.dropped]
     return merged
 
 

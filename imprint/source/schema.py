@@ -468,9 +468,16 @@ FLAG = {"type": "boolean"}
 LANG = {
     "type": "string",
     "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    "x-problem": "is not a language tag",
     "x-hint": "write a language tag such as en, ru or en-GB",
 }
-PAPER = {"type": "string", "enum": ["A4", "Letter", "A5"]}
+# Any case: `paper: a4` is A4, as --paper a4 is (the model reads the name in lower
+# case); JSON Schema has no case-insensitive enum, so a pattern, and the names as
+# `examples` for an editor's completion.
+PAPER = {"type": "string", "examples": ["A4", "Letter", "A5"],
+         "pattern": "^(?:" + "|".join("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in name)
+                                      for name in ("A4", "Letter", "A5")) + ")$",
+         "x-problem": "is not allowed", "x-hint": "use one of: A4, Letter, A5"}
 DOI = {
     "type": "string",
     "pattern": r"^(https?://(dx\.)?doi\.org/|doi:)?10\.\d{4,9}/\S*[^\s.,;]$",

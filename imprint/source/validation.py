@@ -32,8 +32,8 @@ _TYPE_NAMES = {
 # The keywords checked; any other in the schema would be a mistake in source/schema.py.
 KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required", "anyOf", "allOf", "items", "enum",
                       "pattern", "minimum", "maximum", "minItems", "minProperties", "uniqueItems"})
-ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "x-hint", "x-required-hint", "x-problem",
-                         "x-type-hint"})
+ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "examples", "x-hint", "x-required-hint",
+                         "x-problem", "x-type-hint"})
 
 
 @dataclass
@@ -260,11 +260,17 @@ def _explain(error: SchemaError, located: Located) -> Iterable[Problem]:
         return
     if kind in ("pattern", "minimum", "maximum"):
         # x-problem: what the value is not, in the editor's words ("is not a web address").
-        yield problem(f"'{_quoted(value)}' {schema.get('x-problem', 'is not valid')}", schema.get("x-hint"))
+        # A value that only its underscores keep from the pattern was written with them
+        # for hyphens: a locale's ru_RU for the language tag ru-RU (QA 23 F22).
+        hyphened = value.replace("_", "-") if kind == "pattern" and "_" in value else None
+        hint = f"did you mean '{hyphened}'?" if hyphened and _pattern(error.expected).search(hyphened) \
+            else schema.get("x-hint")
+        yield problem(f"'{_quoted(value)}' {schema.get('x-problem', 'is not valid')}", hint)
         return
-    if kind == "uniqueItems":
+    if kind == "uniqueItems":  # (at the second's line: where to delete it)
         twice = _first_repeated(value)
-        yield problem(f"'{_quoted(twice)}' is listed twice", "list each once")
+        again = [i for i, item in enumerate(value) if _key(item) == _key(twice)][1]
+        yield problem(f"'{_quoted(twice)}' is listed twice", "list each once", at=path + (again,))
         return
     assert kind in ("minItems", "minProperties"), kind  # errors() yields no other keyword
     yield problem("must not be empty", "fill it in or remove the field")
@@ -279,10 +285,60 @@ def _quoted(value: Any) -> str:
     return _INVISIBLE.sub(lambda match: repr(match.group())[1:-1], str(value))
 
 
-def drop_invalid(located: Located, problems: list[Problem]) -> None:
-    """Remove the top-level fields that have problems, so that the rest can be
-    checked further (the file's article or issue is not written anyway)."""
-    for problem in problems:
-        if problem.field:
-            key = re.split(r"[.\[]", problem.field, maxsplit=1)[0]
-            located.data.pop(key, None)
+def drop_invalid(located: Located, schema: dict) -> None:
+    """Remove what `schema` refuses, and no more than that, so that the checks made
+    after the schema's still see every value they can check (the file's article or
+    issue is not written anyway): an author's bad e-mail address goes, the author
+    stays, and its ORCID iD's check digit is checked (the whole author list went:
+    the ORCID iD's error came on the next run, QA 23 F15). A refused item of a list
+    takes its list with it, so that every other item keeps the place it was
+    written at (author[2]: its messages name it so). What is left is valid but for
+    a repeated item (told by the schema, left for the later checks: an issue's
+    other articles are looked for) and a required top-level field (the model reads
+    it as not given). The paths removed go to `located.dropped`."""
+    while True:
+        found = {_whole_list(path) for error in errors(located.data, schema) for path in _refused(error)}
+        found = {path for path in found if path and _exists(located.data, path)}
+        if not found:
+            return
+        found = {path for path in found if not any(path[:n] in found for n in range(1, len(path)))}
+        for table in (located.lines, located.files, located.scalars):
+            for path in [p for p in table if any(p[:n] in found for n in range(1, len(p) + 1))]:
+                del table[path]
+        for path in found:
+            parent = located.data
+            for part in path[:-1]:
+                parent = parent[part]
+            del parent[path[-1]]
+        located.dropped.extend(sorted(found, key=str))
+
+
+def _refused(error: SchemaError) -> Iterator[tuple]:
+    """The parts of the data that `error` says are wrong: the value itself, but
+    for a field the schema does not know (only that field), a list's repeated
+    items (none) and a choice of forms (anyOf): the parts wrong in the form meant
+    for this kind of value, as _explain tells them."""
+    if error.keyword == "additionalProperties":
+        yield from (error.path + (key,) for key in set(error.value) - set(error.schema.get("properties", {})))
+    elif error.keyword == "anyOf":
+        meant = [i for i, branch in enumerate(error.expected) if _accepts_type(branch, error.value)]
+        parts = [part for i, sub in error.branches if i in meant for part in _refused(sub)]
+        yield from parts if meant else [error.path]
+    elif error.keyword != "uniqueItems":
+        yield error.path
+
+
+def _whole_list(path: tuple) -> tuple:
+    while path and isinstance(path[-1], int):
+        path = path[:-1]
+    return path
+
+
+def _exists(data: Any, path: tuple) -> bool:
+    for part in path:
+        if isinstance(data, dict) and part in data or isinstance(data, list) and isinstance(part, int) \
+                and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return False
+    return True
