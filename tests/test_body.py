@@ -2111,6 +2111,11 @@ def test_a_pipe_table_row_with_more_cells_than_the_header_is_told():
     assert reading.warnings[0].hint == "join it to a cell, or add a column (to the header and the line under it)"
     assert read("| A | B | C |\n|---|---|\n| 1 | 2 |\n").warnings[0].message == \
         "the header has 3 cells, the line under it 2: 'C' is left out"
+    # (a table right under a line of text is that paragraph's text, | and --- printed)
+    after_text = read("Text.\n| Год | Число |\n|-----|-------|\n| 1939 | 3 |\n", lang="ru").warnings
+    assert [(w.line, w.message, w.hint) for w in after_text] == [
+        (2, "this table follows a line of text with no blank line between: Pandoc reads it as that paragraph's "
+            "text, printed with its | and ---", "leave a blank line before the table")]
 
 
 def test_a_grid_table_off_its_border_is_told():

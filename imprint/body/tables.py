@@ -78,7 +78,12 @@ def _overflowing_rows(text: list[str], prose: list[str]) -> Iterator[tuple[int, 
         columns = len(re.findall("-+", prose[index])) if dashes else 0
         header = index - 1
         start = _row_start(prose[header]) if dashes and (dashes.group(1) or columns > 1) else None
-        if start is None or "|" not in text[header] or not _block_starts(prose, header):
+        if start is None or "|" not in text[header]:
+            index += 1
+            continue
+        if not _block_starts(prose, header):
+            yield (header, header, "this table follows a line of text with no blank line between: Pandoc reads it "
+                   "as that paragraph's text, printed with its | and ---", "leave a blank line before the table")
             index += 1
             continue
         heads = _cells(prose[header], start)
