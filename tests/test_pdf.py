@@ -327,8 +327,26 @@ def test_the_print_part_reads_its_languages_hyphenation_patterns_while_pandoc_re
     units._meanwhile(article, units.READER, context)({})  # (no title rendered: no cover drawn either)
     assert pyphen.hdcache == {}
     units._meanwhile(article, units.PRINT, context)({})
-    assert {path.name for path in pyphen.hdcache} == {
-        pyphen.LANGUAGES[pyphen.language_fallback(lang)].name for lang in ("ru", "en")}
+    assert {path.name for path in pyphen.hdcache} == {"hyph_ru_RU.dic", "hyph_en_US.dic"}  # (as print.css sets "en")
+
+
+@pytest.mark.parametrize("lang, american", [("en", True), ("en-US", True), ("EN", True), ("en-GB", False)])
+def test_english_is_hyphenated_with_american_patterns_unless_british(lang, american):
+    """Pyphen's "en" is British English: the seed printed "re-cognition", and an
+    American article "logist-ics", "signific-ant" (QA 24 F6). print.css sets `en`
+    as `en-US`; `en-GB` keeps the British patterns."""
+    from conftest import REPO
+    from imprint.editions.pdf.weasy import weasyprint
+
+    css = (REPO / "styles" / "css" / "print.css").as_uri()
+    words = "recognition logistics significant military"
+    html = (f'<html lang="{lang}"><head><link rel="stylesheet" href="{css}"></head><body>'
+            + "".join(f'<p style="width: {w}em; text-align: left">{words}</p>' for w in (3, 3.5, 4, 4.5, 5))
+            + "</body></html>")
+    page = weasyprint.HTML(string=html).render().pages[0]
+    ends = {" ".join(_texts(line)).split()[-1] for line in _lines(page._page_box)}
+    us, gb = {"logis-", "mili-", "signif-"}, {"logist-", "milit-", "signific-"}
+    assert ends >= us and not ends & gb if american else ends >= gb and not ends & us, sorted(ends)
 
 
 def test_a_heading_is_not_left_alone_before_a_code_block_or_callout_taller_than_the_rest_of_the_page(tmp_path):
