@@ -3,12 +3,18 @@
 Between initials and a surname (Э. В. Батунаев, Batunaev E. V.), after № and §,
 between a number and its unit or abbreviation (1939 г., 45 км, p. 12), before a
 dash in Russian (текст — текст), and after Russian one-letter words (в, к, с, и),
-which must not end a line; and a word joiner (U+2060) after the en dash of a
-number range (1904–1905), which no line may end with, and after the hyphen of a
-number's Russian ending (57-го, 1920-х). Russian also joins a Roman numeral to
+which must not end a line; and no break after the en dash of a number range
+(1904–1905), which no line may end with, nor after the hyphen of a number's
+Russian ending (57-го, 1920-х). Russian also joins a Roman numeral to
 в./вв. (XX в.), a number's groups of thousands (10 000), a day to its month
 (11 мая), an archive's abbreviations to their numbers (Ф. 1. Оп. 1. Д. 12. Л. 3).
 Applied to text only, never inside markup.
+
+nbsp() marks a break left out with a word joiner (U+2060); in HTML (nowrap(),
+nbsp_html()) the word so joined is a `<span class="nowrap">` instead (white-space:
+nowrap in every stylesheet), without the joiner: an invisible character copied
+with a citation from a page or an e-book ("173–\u2060184") went into the
+reader's manuscript and reference manager, and defeated search there.
 """
 
 from __future__ import annotations
@@ -83,6 +89,29 @@ def nbsp(text: str, lang: str) -> str:
 
 
 def nbsp_html(markup: str, lang: str) -> Markup:
-    """nbsp() on the text of an HTML fragment, leaving its tags alone."""
-    parts = re.split(r"(<[^>]*>)", str(markup))
-    return Markup("".join(part if part.startswith("<") else nbsp(part, lang) for part in parts))
+    """nbsp() on the text of an HTML fragment, leaving its tags alone; its joined
+    words in spans (nowrap()), but in such a span already (markup typeset twice)."""
+    out, before = [], ""
+    for part in re.split(r"(<[^>]*>)", str(markup)):
+        if part.startswith("<"):
+            out.append(part)
+        elif before == _NOWRAP:
+            out.append(nbsp(part, lang).replace(WORD_JOINER, ""))
+        else:
+            out.append(nowrap(nbsp(part, lang)))
+        before = part
+    return Markup("".join(out))
+
+
+# A word nbsp() joined: a number range, or a number and its Russian ending (one
+# joiner after each dash or hyphen between its parts: 1904–1905, 57-го, 1–2–3).
+_NOWRAP = '<span class="nowrap">'
+_JOINED = re.compile(r"[\w.,]*\d[\u2013-]\u2060(?:\w+[\u2013-]\u2060)*\w+")
+
+
+def nowrap(text: str) -> str:
+    """Escaped text, each word joined by nbsp() as one span that no line breaks
+    within, without its joiners."""
+    if WORD_JOINER not in text:
+        return text
+    return _JOINED.sub(lambda m: f'{_NOWRAP}{m.group().replace(WORD_JOINER, "")}</span>', text)
