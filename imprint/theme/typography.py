@@ -1,7 +1,7 @@
 """Non-breaking spaces where Russian and English typography want them.
 
 Between initials and a surname (Э. В. Батунаев, Batunaev E. V.), after № and §,
-between a number and its unit or abbreviation (1939 г., 45 км, p. 12), before a
+between a number and its unit or abbreviation (1939 г., 45 км, p. 12, vol. 5, no 3), before a
 dash in Russian (текст — текст), and after Russian one-letter words (в, к, с, и),
 which must not end a line; and no break after the en dash of a number range
 (1904–1905), which no line may end with, nor after the hyphen of a number's
@@ -57,6 +57,8 @@ _COMMON = (
     (lambda t: "№" in t or "§" in t, re.compile(r"(?<=[№§]) (?=\d)"), NBSP),
     (None, re.compile(rf" (?<=\d )(?=(?:{_UNITS})(?![{_LETTER}]))"), NBSP),
     (_DOT_DIGIT.search, re.compile(rf"(\b{_ABBREVIATIONS}) (?=\d)", re.I), r"\1" + NBSP),
+    # "no 3" without a full stop, as GOST's English and the house style write it
+    (lambda t: "o " in t, re.compile(r" (?<=\b[Nn]o )(?=\d)"), NBSP),
 )
 _RUSSIAN = (
     (lambda t: " \u2014 " in t or " \u2013 " in t, re.compile(r" (?=[—–] )"), NBSP),  # a dash never starts a line
