@@ -25,7 +25,7 @@ def test_every_font_is_embedded_and_the_text_face_is_pt_serif(full):
 
 def test_front_matter_on_the_first_page(full):
     text = " ".join(page_text(full.file("pdf"), 1).split())
-    for expected in ["Вестник испытательного журнала. Гуманитарные исследования, т. 12, № 2, 2024, с. 45–67",
+    for expected in ["Вестник испытательного журнала. Гуманитарные исследования, Т. 12, № 2, 2024, С. 45–67",
                      "Испытательная статья:", "Подзаголовок для проверки", "Иван Петрович Иванов",
                      "ORCID: https://orcid.org/0000-0002-1825-0097", "https://doi.org/10.5555/imprint-test-1",
                      "Аннотация", "Ключевые слова: история, сотрудничество, источники", "Для цитирования:",
