@@ -518,3 +518,38 @@ def _boxes(box):
     yield box
     for child in getattr(box, "children", None) or ():
         yield from _boxes(child)
+
+
+def test_the_handouts_closing_citation_lines_are_ragged_and_unhyphenated(tmp_path):
+    """The handout repeats "For citation" after the text: it was justified and
+    hyphenated there ("взаимо-/действия", "Histo-/riography"), unlike the front one,
+    and the two languages' lines were two boxes a page apart (QA 24 F10)."""
+    source = tmp_path / "source" / "a"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text(
+        "lang: ru\ncsl: utmn-humanitates\ncitation:\n  type: article-journal\n  container-title: Вестник "
+        "Тюменского государственного университета. Гуманитарные исследования. Humanitates\n  volume: 10\n"
+        "  issue: 3\n  page: 45-67\n", encoding="utf-8")
+    (source / "article.md").write_text(
+        '---\ntitle: "Историографические переосмысления межведомственного взаимодействия в историографии '
+        'советско-монгольского сотрудничества"\nauthor:\n  - name: {given: Анна Сергеевна, family: Иванова}\n'
+        "    translation:\n      name: {given: Anna S., family: Ivanova}\ndate: 2024\ntranslation:\n  lang: en\n"
+        '  title: "Historiographical Reconsiderations of Interdepartmental Cooperation in the Historiography of '
+        'Soviet-Mongolian Collaboration"\n---\n\nТекст статьи.\n', encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("handout",))).ok
+    handout = tmp_path / "dist" / "a" / "a-handout.pdf"
+    last = page_count(handout)
+    text = page_text(handout, last, raw=True)
+    block = text[text.index("Для цитирования"):]
+    assert "For citation" in block  # (on the same page: one block)
+    source_words = set(re.findall(r"\w+", (source / "article.md").read_text(encoding="utf-8").lower()))
+    assert not [(a, b) for a, b in re.findall(r"(\w+)-\n(\w+)", block) if (a + b).lower() in source_words], block
+    found, _, _ = words(handout, last)
+    top = max(w.y_min for w in found if w.text == "цитирования:")  # (the closing block)
+    lines: dict[int, float] = {}
+    for w in found:
+        if w.y_min >= top - 1:
+            lines[round(w.y_min)] = max(lines.get(round(w.y_min), 0), w.x_max)
+    ends = [right for _, right in sorted(lines.items())]
+    flush = [right for right in ends if max(ends) - right < 1]  # (justified: all but each paragraph's last)
+    assert len(ends) >= 5 and len(flush) < len(ends) - 2, ends
