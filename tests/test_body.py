@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import re
 import shutil
 import tempfile
@@ -2077,3 +2078,19 @@ def test_a_heading_without_its_space_is_told():
     reading = read("# Введение\n\nТекст.\n\n#Заключение\n\nТекст.\n\n#MeToo became a movement in 2017.\n", lang="ru")
     assert [(w.line, w.message) for w in reading.warnings] == [
         (5, "'#Заключение' is no heading: it is printed as written, out of the contents")]
+
+
+@pytest.mark.parametrize("lang, quotes, names", [("ru", RU, "Сергеев, Кузнецов и Петров"),
+                                                 ("en", EN, "Sergeev, Kuznetsov and Petrov")])
+def test_the_house_style_puts_no_comma_before_the_and_of_three_authors(folder, lang, quotes, names):
+    """«(Сергеев, Кузнецов, и Петров 2001, 12)»: Russian never writes a comma before
+    «и» (QA 24 F12); CSL's default put one before the last of three names."""
+    authors = ([{"family": f, "given": g} for f, g in (("Сергеев", "С."), ("Кузнецов", "К."), ("Петров", "П."))]
+               if lang == "ru" else
+               [{"family": f, "given": g} for f, g in (("Sergeev", "S."), ("Kuznetsov", "K."), ("Petrov", "P."))])
+    (folder / "refs.json").write_text(json.dumps([{"id": "three", "type": "book", "title": "T", "author": authors,
+                                                   "issued": {"date-parts": [[2001]]}}]), encoding="utf-8")
+    reading = read("As written [@three, 12].\n", quotes, lang=lang, folder=folder,
+                   bibliography=(folder / "refs.json",), style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    text = re.sub(r"<[^>]+>", "", both(reading)[0]).replace("\u00a0", " ")
+    assert f"({names} 2001, 12)" in text, text
