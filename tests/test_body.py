@@ -2094,3 +2094,24 @@ def test_the_house_style_puts_no_comma_before_the_and_of_three_authors(folder, l
                    bibliography=(folder / "refs.json",), style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
     text = re.sub(r"<[^>]+>", "", both(reading)[0]).replace("\u00a0", " ")
     assert f"({names} 2001, 12)" in text, text
+
+
+def test_a_straight_quotation_mark_left_unpaired_takes_the_languages_marks_and_is_told(folder):
+    """Pandoc cannot pair a quotation inside a quotation typed with the same marks:
+    it wrote English's “ ” into the Russian words («внешние»внутренние“ снова
+    внешние“ in print: QA 24 F14). They take the language's marks, and each is told
+    at its line; English's own, and a mark typed as such, are left alone."""
+    reading = read("Текст.\n\nКавычки: \"внешние \"внутренние\" снова внешние\". Он сказал \"привет.\n\n"
+                   "А \"это\" цитата.\n", RU, lang="ru", folder=folder)
+    for html in both(reading):
+        assert "«внешние»внутренние» снова внешние». Он сказал «привет." in html and "“" not in html
+        assert "А «это» цитата" in html
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, 'a straight quotation mark that Pandoc could not pair with another (внутренние") is printed as »'),
+        (3, 'a straight quotation mark that Pandoc could not pair with another (внешние".) is printed as »'),
+        (3, 'a straight quotation mark that Pandoc could not pair with another ("привет.) is printed as «')]
+    assert "(«…„…“…»)" in reading.warnings[0].hint
+    typed = read("Он сказал “так” и \"ушёл.\n", RU, lang="ru", folder=folder)
+    assert typed.warnings == () and "“так” и “ушёл." in both(typed)[0]
+    english = read("He said \"so and left.\n", folder=folder)
+    assert english.warnings == () and "“so and left." in both(english)[0]
