@@ -553,3 +553,21 @@ def test_the_handouts_closing_citation_lines_are_ragged_and_unhyphenated(tmp_pat
     ends = [right for _, right in sorted(lines.items())]
     flush = [right for right in ends if max(ends) - right < 1]  # (justified: all but each paragraph's last)
     assert len(ends) >= 5 and len(flush) < len(ends) - 2, ends
+
+
+def test_an_address_written_as_a_word_is_never_hyphenated(tmp_path):
+    """Pandoc links only `<https://...>`: an address written as a word was hyphenated
+    like one ("docu-/ments", a hyphen the address does not have: QA 24 F5), and so
+    was a link's. Both break after a slash or a full stop, with no hyphen added."""
+    url = ("https://archive.example.org/collections/soviet-logistics/1939/khalkhin-gol/documents/supply-reports/"
+           "volume-03/item-0042.pdf")
+    doi = "10.1080/13518046.2019.1234567890123"
+    lead = "Several words of ordinary running text come first. "
+    body = "".join(f"{lead * (n % 4)}{'Word ' * n}the file {url} and the DOI {doi} and <{url}> here.\n\n"
+                   for n in range(12))
+    pdf = built_article(tmp_path, "Addresses", body) / "a.pdf"
+    text = "".join(pages_text(pdf, raw=True)).replace("\f", "")
+    broken = re.findall(r"(\S+)-\n(\S+)", text)
+    assert not [(a, b) for a, b in broken if (a + b) in url + doi], broken
+    joined = re.sub(r"(?<=[/.-])\n", "", text)  # (broken after a slash, a full stop, or its own hyphen)
+    assert joined.count(url) == 24 and joined.count(doi) == 12

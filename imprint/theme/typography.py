@@ -15,11 +15,17 @@ nbsp_html()) the word so joined is a `<span class="nowrap">` instead (white-spac
 nowrap in every stylesheet), without the joiner: an invisible character copied
 with a citation from a page or an e-book ("173–\u2060184") went into the
 reader's manuscript and reference manager, and defeated search there.
+
+A web address or a DOI written as a word (Pandoc links only `<https://...>`) is a
+`<span class="url">` (url_html()), which the stylesheets never hyphenate (a hyphen
+at a line's end in an address is read as part of it: "docu-/ments"), with a break
+allowed after each slash and full stop (`<wbr/>`, which copies as nothing).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -117,3 +123,35 @@ def nowrap(text: str) -> str:
     if WORD_JOINER not in text:
         return text
     return _JOINED.sub(lambda m: f'{_NOWRAP}{m.group().replace(WORD_JOINER, "")}</span>', text)
+
+
+# A web address or a DOI as a word: from its scheme, "www.", or a DOI's "10.", to the
+# next space; a sentence's punctuation after it is not part of it, a parenthesis
+# only where the address opened one (a Wikipedia page's "(disambiguation)").
+_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.|\b10\.\d{4,9}/)\S*?(?=[.,;:!?»”’)\]]*(?:\s|$))", re.I)
+_URL_BREAK = re.compile(r"(?<=[/.?&=#_])(?=[^/])")
+
+
+def url_parts(text: str) -> list[tuple[str, bool]]:
+    """The text in parts, each (part, whether it is a web address or DOI), in order."""
+    if "/" not in text and "www." not in text.lower():
+        return [(text, False)]
+    parts, at = [], 0
+    for match in _URL.finditer(text):
+        end = match.end()
+        while text[match.start():end].count("(") > text[match.start():end].count(")") and text[end:end + 1] == ")":
+            end += 1
+        if match.start() > at:
+            parts.append((text[at:match.start()], False))
+        parts.append((text[match.start():end], True))
+        at = end
+    if at < len(text):
+        parts.append((text[at:], False))
+    return parts
+
+
+def url_html(address: str, escape: Callable[[str], str]) -> str:
+    """An address as one span that no hyphen breaks, a break allowed after each run
+    of slashes and each . ? & = # _ in it; each piece escaped."""
+    pieces = _URL_BREAK.split(address)
+    return '<span class="url">' + "<wbr/>".join(escape(piece) for piece in pieces) + "</span>"

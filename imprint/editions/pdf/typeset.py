@@ -95,7 +95,11 @@ def _lay_out(job: Job):
     if job.html in _last:
         return _last[job.html]
     fetcher, refused = make_url_fetcher(*map(Path, job.roots))
-    markup = job.html
+    # An address's breaks (typography.url_html) as U+200B: WeasyPrint 70 makes each
+    # <wbr> an inline box of its own (its ::before), and broke the text after one
+    # anywhere (overflow-wrap) rather than at it; in one text, Pango breaks there. (The
+    # character draws nothing, and nothing is copied: the PDF's text has none.)
+    markup = job.html.replace("<wbr/>", "\u200b")
     if job.formula_cache is not None:  # (the formulas, drawn: WeasyPrint draws no MathML)
         from .formulas import for_print
 
