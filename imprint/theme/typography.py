@@ -18,8 +18,8 @@ reader's manuscript and reference manager, and defeated search there.
 
 A web address or a DOI written as a word (Pandoc links only `<https://...>`) is a
 `<span class="url">` (url_html()), which the stylesheets never hyphenate (a hyphen
-at a line's end in an address is read as part of it: "docu-/ments"), with a break
-allowed after each slash and full stop (`<wbr/>`, which copies as nothing).
+at a line's end in an address is read as part of it: "docu-/ments"); in print with
+a break allowed after each slash and full stop (`<wbr/>`, which copies as nothing).
 """
 
 from __future__ import annotations
@@ -150,8 +150,8 @@ def url_parts(text: str) -> list[tuple[str, bool]]:
     return parts
 
 
-def url_html(address: str, escape: Callable[[str], str]) -> str:
-    """An address as one span that no hyphen breaks, a break allowed after each run
-    of slashes and each . ? & = # _ in it; each piece escaped."""
-    pieces = _URL_BREAK.split(address)
+def url_html(address: str, escape: Callable[[str], str], breaks: bool = True) -> str:
+    """An address as one span that no hyphen breaks; with `breaks`, a break allowed
+    after each run of slashes and each . ? & = # _ in it; each piece escaped."""
+    pieces = _URL_BREAK.split(address) if breaks else [address]
     return '<span class="url">' + "<wbr/>".join(escape(piece) for piece in pieces) + "</span>"
