@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import re
 import shutil
 import tempfile
@@ -2150,3 +2151,55 @@ def test_tables_are_checked_in_linear_time():
         started = time.perf_counter()
         tables.misread(locate.Source(text, "a.md", 1))
         assert time.perf_counter() - started < 3, text[:20]
+
+
+@pytest.mark.parametrize("lang, quotes, names", [("ru", RU, "Сергеев, Кузнецов и Петров"),
+                                                 ("en", EN, "Sergeev, Kuznetsov and Petrov")])
+def test_the_house_style_puts_no_comma_before_the_and_of_three_authors(folder, lang, quotes, names):
+    """«(Сергеев, Кузнецов, и Петров 2001, 12)»: Russian never writes a comma before
+    «и» (QA 24 F12); CSL's default put one before the last of three names."""
+    authors = ([{"family": f, "given": g} for f, g in (("Сергеев", "С."), ("Кузнецов", "К."), ("Петров", "П."))]
+               if lang == "ru" else
+               [{"family": f, "given": g} for f, g in (("Sergeev", "S."), ("Kuznetsov", "K."), ("Petrov", "P."))])
+    (folder / "refs.json").write_text(json.dumps([{"id": "three", "type": "book", "title": "T", "author": authors,
+                                                   "issued": {"date-parts": [[2001]]}}]), encoding="utf-8")
+    reading = read("As written [@three, 12].\n", quotes, lang=lang, folder=folder,
+                   bibliography=(folder / "refs.json",), style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    text = re.sub(r"<[^>]+>", "", both(reading)[0]).replace("\u00a0", " ")
+    assert f"({names} 2001, 12)" in text, text
+
+
+def test_a_straight_quotation_mark_left_unpaired_takes_the_languages_marks_and_is_told(folder):
+    """Pandoc cannot pair a quotation inside a quotation typed with the same marks:
+    it wrote English's “ ” into the Russian words («внешние»внутренние“ снова
+    внешние“ in print: QA 24 F14). They take the language's marks, and each is told
+    at its line; English's own, and a mark typed as such, are left alone."""
+    reading = read("Текст.\n\nКавычки: \"внешние \"внутренние\" снова внешние\". Он сказал \"привет.\n\n"
+                   "А \"это\" цитата.\n", RU, lang="ru", folder=folder)
+    for html in both(reading):
+        assert "«внешние»внутренние» снова внешние». Он сказал «привет." in html and "“" not in html
+        assert "А «это» цитата" in html
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (3, 'a straight quotation mark that Pandoc could not pair with another (внутренние") is printed as »'),
+        (3, 'a straight quotation mark that Pandoc could not pair with another (внешние".) is printed as »'),
+        (3, 'a straight quotation mark that Pandoc could not pair with another ("привет.) is printed as «')]
+    assert "(«…„…“…»)" in reading.warnings[0].hint
+    typed = read("Он сказал “так” и \"ушёл.\n", RU, lang="ru", folder=folder)
+    assert typed.warnings == () and "“так” и “ушёл." in both(typed)[0]
+    english = read("He said \"so and left.\n", folder=folder)
+    assert english.warnings == () and "“so and left." in both(english)[0]
+
+
+def test_an_address_written_as_a_word_is_one_span_that_breaks_after_its_slashes():
+    """(Pandoc links only `<...>`: a bare address was a word, hyphenated as one: QA 24
+    F5.) The stylesheets never hyphenate `.url`; in print `<wbr/>` marks its breaks."""
+    reading = read("See https://example.org/a/b.pdf, www.example.org and 10.1080/1351.2019 or <https://x.org/y>.\n")
+    epub, printed = both(reading)
+    assert ('See <span class="url">https://<wbr/>example.<wbr/>org/<wbr/>a/<wbr/>b.<wbr/>pdf</span>, '
+            '<span class="url">www.<wbr/>example.<wbr/>org</span> and '
+            '<span class="url">10.<wbr/>1080/<wbr/>1351.<wbr/>2019</span> or ') in printed
+    assert '<a class="uri" href="https://x.org/y"><span class="url">https://<wbr/>x.<wbr/>org/<wbr/>y</span></a>.' in printed
+    assert ('See <span class="url">https://example.org/a/b.pdf</span>, <span class="url">www.example.org</span> and '
+            '<span class="url">10.1080/1351.2019</span> or <a class="uri" href="https://x.org/y">'
+            '<span class="url">https://x.org/y</span></a>.') in epub  # (reading systems break after a slash)
+    assert "and/or 1/2" in both(read("and/or 1/2\n"))[0]

@@ -35,6 +35,29 @@ def test_seed_reads_as_the_journal_prints_it(seed):
     assert for_citation_in_epub(seed.file("epub")) == f"For citation: {JOURNAL_LINE}"
     pdf_text = " ".join(pages_text(seed.file("pdf"))[0].split())
     assert f"For citation: {JOURNAL_LINE}" in pdf_text
+    # The venue line above it in the style's words, not "Vol. 5, no. 3" against its "vol. 5, no 3" (QA 24 F9)
+    assert pdf_text.startswith("Tyumen State University Herald. Humanities Research. Humanitates, vol. 5, no 3 (19), "
+                               "2019, pp. 173–184 ")
+
+
+def test_the_venue_line_takes_the_words_of_the_style_in_the_articles_language():
+    """(references.venue_words: the style's own locale of the dialect, of the language,
+    then for every language; what it leaves to CSL's locale files, the editions' words.)"""
+    from imprint.body.references import venue_words
+
+    house = (REPO / "styles" / "csl" / "utmn-humanitates.csl").read_bytes()
+    assert venue_words(house, "en-GB") == {"venue_volume": "vol.", "venue_issue": "no", "venue_page": "p.",
+                                           "venue_pages": "pp."}
+    assert venue_words(house, "ru") == {"venue_volume": "Т.", "venue_issue": "№", "venue_page": "С.",
+                                        "venue_pages": "С."}
+    assert venue_words(house, "de") == {}
+    ranked = house.replace(b'<locale xml:lang="en">', b'<locale xml:lang="en-US"><terms><term name="issue" '
+                           b'form="short">No.</term></terms></locale><locale><terms><term name="volume" '
+                           b'form="short">v.</term><term name="edition" form="short">ed.</term></terms></locale>'
+                           b'<locale xml:lang="en">')
+    assert venue_words(ranked, "en-US") == {"venue_volume": "vol.", "venue_issue": "No.", "venue_page": "p.",
+                                            "venue_pages": "pp."}
+    assert venue_words(ranked, "de") == {"venue_volume": "v."}
 
 
 def test_seed_citation_files(seed):

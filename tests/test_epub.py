@@ -136,7 +136,7 @@ def test_footnotes_pop_up(full):
 def test_front_matter_page(full):
     page = read(full.file("epub"), "EPUB/front-matter.xhtml")
     text = text_of(page.find(".//x:body", NS)).replace("\u2060", "")  # (no line break after a range's dash)
-    for expected in ["Вестник испытательного журнала. Гуманитарные исследования, т. 12, № 2, 2024, с. 45–67",
+    for expected in ["Вестник испытательного журнала. Гуманитарные исследования, Т. 12, № 2, 2024, С. 45–67",
                      "Испытательная статья: сотрудничество и «кавычки» & <теги>",
                      "Подзаголовок для проверки", "Иван Петрович Иванов", "канд. ист. наук, научный сотрудник",
                      "ORCID: https://orcid.org/0000-0002-1825-0097", "ivanov@example.org",

@@ -319,3 +319,20 @@ def test_the_numbers_of_an_aligns_lines_are_set_by_the_lines_baselines(tmp_path)
                       r'data-line="\d" style="top: ([\d.]+)%">\(A\)</span>', printed) == [tuple(expected)]
     formulas._write(tmp_path / "kept.json", drawing)
     assert formulas._read(tmp_path / "kept.json") == drawing  # (kept in the cache with the lines)
+
+
+def test_a_decimal_comma_is_one_number_in_mathml_text_and_print():
+    """`1{,}08`, LaTeX's decimal comma (nearly every Russian formula with a number):
+    texmath read it as a separator, `<mn>1</mn><mo>,</mo><mn>08</mn>`, printed and
+    copied as "1, 08" (QA 24 F3). A bare comma stays a separator; one in text is text."""
+    formulas._drawn.clear()
+    node = converted(r"\hat{k} \approx 1{,}08")
+    mathml, text = node["imprint"]["mathml"], node["imprint"]["text"]
+    assert "<mn>1,08</mn>" in mathml and text == "k\u0302 ≈ 1,08"
+    assert 'alttext="\\hat{k} \\approx 1{,}08"' in mathml and "mathord" not in mathml
+    joined = formulas.draw(converted("1{,}08")["imprint"]["mathml"])
+    assert joined.width == formulas.draw(converted("1.08")["imprint"]["mathml"]).width
+    assert joined.width < formulas.draw(converted("1,08")["imprint"]["mathml"]).width  # (a list: spaced)
+    assert "<mn>1</mn><mo>,</mo><mn>5</mn>" in converted("1,5")["imprint"]["mathml"]
+    assert converted(r"\text{a 1{,}5}")["imprint"]["text"] == "a 1,5"
+    assert converted(r"\frac{1{,}5}{2}")["imprint"]["text"] == r"$\frac{1{,}5}{2}$"  # (TeX as written)

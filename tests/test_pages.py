@@ -148,7 +148,8 @@ def test_cross_references_read_as_russian_running_text(pages):
 def test_number_ranges_never_end_a_line_and_page_ranges_have_en_dashes(pages):
     pdf, chapters, _ = pages
     xhtml = " ".join(_text(c) for c in chapters)
-    assert "1904–\u20601905" in xhtml  # a word joiner: no line break after the dash
+    assert "1904–1905" in xhtml and "\u2060" not in xhtml  # (no invisible joiner to copy: QA 24 F8)
+    assert "1904–1905" in [_text(s) for c in chapters for s in c.iter(f"{XHTML}span") if s.get("class") == "nowrap"]
     first = " ".join(page_text(pdf, 1).split())
     assert "с. 173–184" in first.replace("\u00a0", " ")
     assert "173-184" not in first
@@ -262,11 +263,19 @@ def test_a_running_head_cut_in_an_issue_is_told_once(tmp_path, capsys):
 
 
 def test_the_venue_lines_page_range_never_breaks_at_its_dash(seed):
-    """On a phone the landing page broke "pp. 173–/184" (front-matter.html.j2's venue)."""
+    """On a phone the landing page broke "pp. 173–/184" (front-matter.html.j2's venue).
+    No line breaks inside a span the stylesheets set nowrap; its text, and the "Cite as"
+    lines a reader copies, carry no invisible word joiner (QA 24 F8)."""
     page = (seed.root / "dist" / seed.slug / "index.html").read_text(encoding="utf-8")
-    assert "173–\u2060184" in page
     index = (seed.root / "dist" / "index.html").read_text(encoding="utf-8")
-    assert "173–\u2060184" in index
+    for html in (page, index):
+        assert '<span class="nowrap">173–184</span>' in html and "\u2060" not in html
+    assert ".nowrap { white-space: nowrap; }" in (seed.root / "dist" / "site.css").read_text(encoding="utf-8")
+    quotes = re.findall(r"<blockquote[^>]*>(.*?)</blockquote>", page, re.S)
+    assert quotes and all('<span class="nowrap">173–' in quote for quote in quotes)
+    with zipfile.ZipFile(seed.file("epub")) as epub:
+        front = epub.read("EPUB/front-matter.xhtml").decode("utf-8")
+    assert 'pp.\u00a0<span class="nowrap">173–184</span>. DOI' in front and "\u2060" not in front
 
 
 @pytest.mark.slow  # (five articles laid out)

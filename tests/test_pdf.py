@@ -25,7 +25,7 @@ def test_every_font_is_embedded_and_the_text_face_is_pt_serif(full):
 
 def test_front_matter_on_the_first_page(full):
     text = " ".join(page_text(full.file("pdf"), 1).split())
-    for expected in ["Вестник испытательного журнала. Гуманитарные исследования, т. 12, № 2, 2024, с. 45–67",
+    for expected in ["Вестник испытательного журнала. Гуманитарные исследования, Т. 12, № 2, 2024, С. 45–67",
                      "Испытательная статья:", "Подзаголовок для проверки", "Иван Петрович Иванов",
                      "ORCID: https://orcid.org/0000-0002-1825-0097", "https://doi.org/10.5555/imprint-test-1",
                      "Аннотация", "Ключевые слова: история, сотрудничество, источники", "Для цитирования:",
@@ -339,8 +339,26 @@ def test_the_print_part_reads_its_languages_hyphenation_patterns_while_pandoc_re
     units._meanwhile(article, units.READER, context)({})  # (no title rendered: no cover drawn either)
     assert pyphen.hdcache == {}
     units._meanwhile(article, units.PRINT, context)({})
-    assert {path.name for path in pyphen.hdcache} == {
-        pyphen.LANGUAGES[pyphen.language_fallback(lang)].name for lang in ("ru", "en")}
+    assert {path.name for path in pyphen.hdcache} == {"hyph_ru_RU.dic", "hyph_en_US.dic"}  # (as print.css sets "en")
+
+
+@pytest.mark.parametrize("lang, american", [("en", True), ("en-US", True), ("EN", True), ("en-GB", False)])
+def test_english_is_hyphenated_with_american_patterns_unless_british(lang, american):
+    """Pyphen's "en" is British English: the seed printed "re-cognition", and an
+    American article "logist-ics", "signific-ant" (QA 24 F6). print.css sets `en`
+    as `en-US`; `en-GB` keeps the British patterns."""
+    from conftest import REPO
+    from imprint.editions.pdf.weasy import weasyprint
+
+    css = (REPO / "styles" / "css" / "print.css").as_uri()
+    words = "recognition logistics significant military"
+    html = (f'<html lang="{lang}"><head><link rel="stylesheet" href="{css}"></head><body>'
+            + "".join(f'<p style="width: {w}em; text-align: left">{words}</p>' for w in (3, 3.5, 4, 4.5, 5))
+            + "</body></html>")
+    page = weasyprint.HTML(string=html).render().pages[0]
+    ends = {" ".join(_texts(line)).split()[-1] for line in _lines(page._page_box)}
+    us, gb = {"logis-", "mili-", "signif-"}, {"logist-", "milit-", "signific-"}
+    assert ends >= us and not ends & gb if american else ends >= gb and not ends & us, sorted(ends)
 
 
 def test_a_heading_is_not_left_alone_before_a_code_block_or_callout_taller_than_the_rest_of_the_page(tmp_path):
@@ -512,3 +530,56 @@ def _boxes(box):
     yield box
     for child in getattr(box, "children", None) or ():
         yield from _boxes(child)
+
+
+def test_the_handouts_closing_citation_lines_are_ragged_and_unhyphenated(tmp_path):
+    """The handout repeats "For citation" after the text: it was justified and
+    hyphenated there ("взаимо-/действия", "Histo-/riography"), unlike the front one,
+    and the two languages' lines were two boxes a page apart (QA 24 F10)."""
+    source = tmp_path / "source" / "a"
+    source.mkdir(parents=True)
+    (tmp_path / "source" / "publication.yaml").write_text(
+        "lang: ru\ncsl: utmn-humanitates\ncitation:\n  type: article-journal\n  container-title: Вестник "
+        "Тюменского государственного университета. Гуманитарные исследования. Humanitates\n  volume: 10\n"
+        "  issue: 3\n  page: 45-67\n", encoding="utf-8")
+    (source / "article.md").write_text(
+        '---\ntitle: "Историографические переосмысления межведомственного взаимодействия в историографии '
+        'советско-монгольского сотрудничества"\nauthor:\n  - name: {given: Анна Сергеевна, family: Иванова}\n'
+        "    translation:\n      name: {given: Anna S., family: Ivanova}\ndate: 2024\ntranslation:\n  lang: en\n"
+        '  title: "Historiographical Reconsiderations of Interdepartmental Cooperation in the Historiography of '
+        'Soviet-Mongolian Collaboration"\n---\n\nТекст статьи.\n', encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("handout",))).ok
+    handout = tmp_path / "dist" / "a" / "a-handout.pdf"
+    last = page_count(handout)
+    text = page_text(handout, last, raw=True)
+    block = text[text.index("Для цитирования"):]
+    assert "For citation" in block  # (on the same page: one block)
+    source_words = set(re.findall(r"\w+", (source / "article.md").read_text(encoding="utf-8").lower()))
+    assert not [(a, b) for a, b in re.findall(r"(\w+)-\n(\w+)", block) if (a + b).lower() in source_words], block
+    found, _, _ = words(handout, last)
+    top = max(w.y_min for w in found if w.text == "цитирования:")  # (the closing block)
+    lines: dict[int, float] = {}
+    for w in found:
+        if w.y_min >= top - 1:
+            lines[round(w.y_min)] = max(lines.get(round(w.y_min), 0), w.x_max)
+    ends = [right for _, right in sorted(lines.items())]
+    flush = [right for right in ends if max(ends) - right < 1]  # (justified: all but each paragraph's last)
+    assert len(ends) >= 5 and len(flush) < len(ends) - 2, ends
+
+
+def test_an_address_written_as_a_word_is_never_hyphenated(tmp_path):
+    """Pandoc links only `<https://...>`: an address written as a word was hyphenated
+    like one ("docu-/ments", a hyphen the address does not have: QA 24 F5), and so
+    was a link's. Both break after a slash or a full stop, with no hyphen added."""
+    url = ("https://archive.example.org/collections/soviet-logistics/1939/khalkhin-gol/documents/supply-reports/"
+           "volume-03/item-0042.pdf")
+    doi = "10.1080/13518046.2019.1234567890123"
+    lead = "Several words of ordinary running text come first. "
+    body = "".join(f"{lead * (n % 4)}{'Word ' * n}the file {url} and the DOI {doi} and <{url}> here.\n\n"
+                   for n in range(12))
+    pdf = built_article(tmp_path, "Addresses", body) / "a.pdf"
+    text = "".join(pages_text(pdf, raw=True)).replace("\f", "")
+    broken = re.findall(r"(\S+)-\n(\S+)", text)
+    assert not [(a, b) for a, b in broken if (a + b) in url + doi], broken
+    joined = re.sub(r"(?<=[/.-])\n", "", text)  # (broken after a slash, a full stop, or its own hyphen)
+    assert joined.count(url) == 24 and joined.count(doi) == 12

@@ -330,6 +330,9 @@ def test_crop_marks_and_bleed(tmp_path):
     ("ГАРФ. Оп. 1. Д. 12. Л. 3", "ru", "ГАРФ. Оп.~1. Д.~12. Л.~3"),
     ("57-го, 1920-х, 1-2", "ru", "57-^го, 1920-^х, 1-2"),
     ("the 57-th, 10 000", "en", "the 57-th, 10 000"),
+    # (QA 24: "no" torn from its number in the house style's English line)
+    ("Humanitates, vol. 10, no 3 (39), pp. 45", "en", "Humanitates, vol.~10, no~3 (39), pp.~45"),
+    ("Vol. 5, No. 3, No 4, nos 5, piano 6", "en", "Vol.~5, No.~3, No~4, nos 5, piano 6"),
 ])
 def test_non_breaking_spaces(text, lang, expected):
     assert nbsp(text, lang).replace("\u00a0", "~").replace("\u2060", "^") == expected

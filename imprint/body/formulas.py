@@ -47,7 +47,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "9"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "4"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
+CONVERSION = "5"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -123,6 +123,7 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, 
         if found:
             kind, tex = formulas[int(index)]
             text = " ".join(texts[int(index)].split())  # (Pandoc spaces operators with U+2005)
+            text = text.replace(_DECIMAL_COMMA, "{,}")  # (a text form that is TeX: as written)
             converted[(kind, tex)] = {"mathml": _with_alttext(found.group(), tex, text), "text": text}
     for kind, tex in formulas:
         if (kind, tex) not in converted:
@@ -148,8 +149,36 @@ def for_texmath(tex: str) -> str:
     (without_over()), and mathtools' `\\overbracket[0.65pt][-1]{X}` without the
     options (thickness, gap) texmath read as text: "[0.65pt][−1]X" under a bracket;
     plain TeX's `\\cr` as LaTeX's `\\\\` (a row's end: JOSS's template writes it in
-    an array), which texmath does not read (the formula was shown as its TeX)."""
-    return _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(r"\1", without_over(tex)))
+    an array), which texmath does not read (the formula was shown as its TeX); the
+    decimal comma `1{,}08` as `1\\mathord{,}08` (with_decimal_commas())."""
+    return _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(r"\1", with_decimal_commas(without_over(tex))))
+
+
+# `{,}` between digits: LaTeX's decimal comma (a comma in braces is an ordinary
+# symbol, set without the space after a punctuation mark), in nearly every Russian
+# formula with a number. texmath reads it as a bare comma, a separator (`<mo>,</mo>`:
+# "1, 08" in print and in MathML renderers); as `\mathord{,}` it gives `<mi>,</mi>`,
+# which _with_alttext() joins with the digits around it into one number.
+_DECIMAL_COMMA = r"\mathord{,}"
+_BRACED_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d)")
+_TEXT_COMMAND = re.compile(r"\\(?:text[a-z]*|mbox|hbox)\s*$")
+
+
+def with_decimal_commas(tex: str) -> str:
+    """Each `{,}` between digits as `\\mathord{,}`, except in text (`\\text{...}`,
+    where texmath reads no math command and the comma is no separator anyway)."""
+    return _BRACED_COMMA.sub(lambda m: m.group() if _in_text(tex, m.start()) else _DECIMAL_COMMA, tex)
+
+
+def _in_text(tex: str, at: int) -> bool:
+    """Whether tex[at] is inside the braces of a text command, at any depth."""
+    while True:
+        start, _ = _group_around(tex, at, at)
+        if start == 0:
+            return False
+        if _TEXT_COMMAND.search(tex, 0, start - 1):
+            return True
+        at = start - 1
 
 
 _BRACKET_OPTIONS = re.compile(r"(\\(?:over|under)bracket)\s*(?:\[[^\[\]{}]*\]\s*){1,2}(?=\{)")
@@ -249,13 +278,38 @@ def report_drawing(formulas: list[tuple[Node, int | None]], file: str, cache: Pa
 
 def _with_alttext(found: str, tex: str, text: str) -> str:
     """Pandoc's <math> as XML, with its TeX as `alttext` (EPUB 3 accessibility) and
-    its text form as an annotation (document.plain_text() reads it)."""
+    its text form as an annotation (document.plain_text() reads it); Pandoc's own
+    annotation of the TeX holds it as written too (not as texmath was given it:
+    for_texmath()). A decimal comma (`<mn>1</mn><mi>,</mi><mn>08</mn>`, from `1{,}08`)
+    is one number, `<mn>1,08</mn>`."""
     element = etree.fromstring(found)
     element.set("alttext", " ".join(tex.split()))
     semantics = element.find(f"{{{MATHML}}}semantics")
     if semantics is not None:
+        for annotation in semantics.iterfind(f"{{{MATHML}}}annotation[@encoding='application/x-tex']"):
+            annotation.text = tex
         etree.SubElement(semantics, f"{{{MATHML}}}annotation", encoding="text/plain").text = text
+    _join_decimal_commas(element)
     return etree.tostring(element, encoding="unicode")
+
+
+def _join_decimal_commas(root: etree._Element) -> None:
+    """`<mn>`, `<mi>,</mi>`, `<mn>` side by side (texmath's reading of `\\mathord{,}`
+    between digits: with_decimal_commas()) as one `<mn>`."""
+    number, comma = f"{{{MATHML}}}mn", f"{{{MATHML}}}mi"
+    for first in list(root.iter(number)):
+        if first.getparent() is None:  # (joined into the number before it)
+            continue
+        while True:
+            middle = first.getnext()
+            last = middle.getnext() if middle is not None else None
+            if last is None or middle.tag != comma or (middle.text or "").strip() != "," or last.tag != number \
+                    or len(first) or len(middle) or len(last):
+                break
+            first.text = f"{first.text or ''},{last.text or ''}"
+            first.tail = last.tail
+            first.getparent().remove(middle)
+            first.getparent().remove(last)
 
 
 def _short(tex: str) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote, urlsplit
 from markupsafe import Markup
 
 from ..errors import InternalError
-from ..theme.typography import nbsp
+from ..theme.typography import nbsp, nowrap, url_html, url_parts
 from .ast import HTML_COMMENT, Node, attr, attr_value, note, stringify, whole_number
 from .chapters import EPUB, PRINT, REFERENCES
 from ..source.model import doi_url
@@ -456,11 +456,15 @@ class Renderer:
         return "".join(out)
 
     def _text(self, text: str) -> str:
-        """Words and spaces; the quotation marks typed in them counted (_Quoted)."""
+        """Words and spaces; the quotation marks typed in them counted (_Quoted); a
+        web address or DOI among them as one (typography.url_html), its breaks marked
+        for print only: reading systems break it after a slash themselves, and pandoc
+        2.17 reads an EPUB's <wbr> as raw HTML, not as nothing (tests/test_ereaders.py)."""
         if self.quotes[0] != self.quotes[1] and (self.quotes[0] in text or self.quotes[1] in text):
             for mark in re.findall(f"[{re.escape(self.quotes[:2])}]", text):  # (in order: a lone » closes nothing)
                 self._typed_open = self._typed_open + 1 if mark == self.quotes[0] else max(0, self._typed_open - 1)
-        return escape(nbsp(text, self.lang))
+        return "".join(url_html(part, escape, self.dialect == PRINT) if address else nowrap(escape(nbsp(part, self.lang)))
+                       for part, address in url_parts(text))
 
     def inline(self, node: Node) -> str:
         """An inline that is not text (inlines() writes Str, Space and SoftBreak)."""

@@ -30,6 +30,7 @@ from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref, unknow
 from .locate import Source, tex_citations, without_formulas
 from .numbering import span_label, tex_labels
 from .quarto import code_out_of_math, figure_divs, mark_cells, read_texts, text_references, written_texts
+from .quotation_marks import localise_unpaired
 from .structure import Analysis, Context, _outline, analyse
 from ..source.shortcodes import fenced_lines
 
@@ -239,6 +240,7 @@ class BodyReading:
             if shared:
                 setting.sharing.share(shared)
         references, hanging = _take_references(blocks)
+        warnings += localise_unpaired(blocks, source, quotes, setting.file)
         context = Context(source=source, lang=setting.lang, words=setting.words, quotes=quotes, root=setting.root,
                           folder=setting.folder, number_sections=setting.number_sections,
                           prefixes=setting.prefixes, references=frozenset(self.known),

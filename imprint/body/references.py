@@ -66,6 +66,46 @@ def prepared(style: bytes, name: str) -> Style:
                  any(e.get("disambiguate") is not None for e in _bibliography_elements(root)))
 
 
+# The words of a venue line ("vol. 5, no 3 (19), 2019, pp. 173–184"): the style's short
+# terms, as the editions' words name them (styles/locales/*.yaml, venue_*).
+_VENUE_TERMS = {"volume": ("venue_volume", "venue_volume"), "issue": ("venue_issue", "venue_issue"),
+                "page": ("venue_page", "venue_pages")}
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@lru_cache(maxsize=16)
+def venue_words(style: bytes, lang: str) -> Mapping[str, str]:
+    """The words a style gives itself, in its own locales, for a volume, an issue,
+    a page and pages (short forms) in `lang`, by the editions' names (venue_volume,
+    venue_issue, venue_page, venue_pages), so that a venue line speaks as the
+    style's "For citation" line does ("vol. 5, no 3" in the house style's English,
+    «Т. 5, № 3» in its Russian). The style's locale of the language's dialect
+    first, then of its language, then the one for every language (CSL 1.0.2,
+    Locale Fallback); a word the style leaves to the CSL locale files is not given."""
+    root = citeproc_js.parse_style(style)
+    primary = lang.split("-")[0].lower()
+    ranked: list[tuple[int, Any]] = []
+    for locale in root.iter(f"{CSL}locale"):
+        tag = (locale.get(_XML_LANG) or "").lower()
+        rank = 0 if tag == lang.lower() else 1 if tag == primary else 2 if not tag else None
+        if rank is not None:
+            ranked.append((rank, locale))
+    words: dict[str, str] = {}
+    for _, locale in sorted(ranked, key=lambda found: found[0]):
+        for term in locale.iter(f"{CSL}term"):
+            names = _VENUE_TERMS.get(term.get("name") or "")
+            if names is None or term.get("form") != "short":
+                continue
+            single, multiple = term.find(f"{CSL}single"), term.find(f"{CSL}multiple")
+            forms = ((single.text if single is not None else None), (multiple.text if multiple is not None else None))
+            if forms == (None, None):
+                forms = (term.text, term.text)
+            for name, word in zip(names, forms):
+                if word and word.strip():
+                    words.setdefault(name, word.strip())
+    return words
+
+
 def _bibliography_elements(root) -> list:
     """Every element the reference list's layout reads: its own, and those of the
     macros it calls, and theirs (not the citations')."""

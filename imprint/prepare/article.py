@@ -20,12 +20,13 @@ from ..body import pandoc
 from ..body.chapters import EPUB, PRINT, Body, plain_text
 from ..body.formulas import cache_folder
 from ..body.reader import Field, Setting, read_fields, start_body
-from ..body.references import Line, format_references
+from ..body.references import Line, format_references, venue_words
 from ..body.references import start as start_references
 from ..source.record import build_record, full_title
 from ..settings import Settings
 from ..editions import DEFAULT, E_READER, EDITIONS, writing_modules
 from ..errors import Problem, SourceError, StyleError, UserError
+from ..files import read_found
 from ..source.model import STATEMENTS, Affiliation, Article, Author
 from ..theme import Theme, renamed_style
 
@@ -275,7 +276,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         modified = FALLBACK_DATE
     return Manuscript(
         article=article,
-        t=t,
+        t=_with_venue_words(t, style, article.lang),
         title=title,
         title_text=title_text,
         subtitle=subtitle,
@@ -306,6 +307,14 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         warnings=warnings,
         lines_ahead=ReadOnlyDict(lines_ahead or {}),
     )
+
+
+def _with_venue_words(t: Mapping[str, Any], style: Path | None, lang: str) -> Mapping[str, Any]:
+    """The words of the article's language, those of the venue line as its citation
+    style gives them where it does (references.venue_words): the front matter's
+    venue line and its "For citation" line agree on one page (QA 24)."""
+    words = venue_words(read_found(style, "CSL style"), lang) if style is not None else {}
+    return ReadOnlyDict({**t, **words}) if words else t
 
 
 def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Path | None, t: Mapping[str, Any],

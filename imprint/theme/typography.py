@@ -1,19 +1,31 @@
 """Non-breaking spaces where Russian and English typography want them.
 
 Between initials and a surname (Э. В. Батунаев, Batunaev E. V.), after № and §,
-between a number and its unit or abbreviation (1939 г., 45 км, p. 12), before a
+between a number and its unit or abbreviation (1939 г., 45 км, p. 12, vol. 5, no 3), before a
 dash in Russian (текст — текст), and after Russian one-letter words (в, к, с, и),
-which must not end a line; and a word joiner (U+2060) after the en dash of a
-number range (1904–1905), which no line may end with, and after the hyphen of a
-number's Russian ending (57-го, 1920-х). Russian also joins a Roman numeral to
+which must not end a line; and no break after the en dash of a number range
+(1904–1905), which no line may end with, nor after the hyphen of a number's
+Russian ending (57-го, 1920-х). Russian also joins a Roman numeral to
 в./вв. (XX в.), a number's groups of thousands (10 000), a day to its month
 (11 мая), an archive's abbreviations to their numbers (Ф. 1. Оп. 1. Д. 12. Л. 3).
 Applied to text only, never inside markup.
+
+nbsp() marks a break left out with a word joiner (U+2060); in HTML (nowrap(),
+nbsp_html()) the word so joined is a `<span class="nowrap">` instead (white-space:
+nowrap in every stylesheet), without the joiner: an invisible character copied
+with a citation from a page or an e-book ("173–\u2060184") went into the
+reader's manuscript and reference manager, and defeated search there.
+
+A web address or a DOI written as a word (Pandoc links only `<https://...>`) is a
+`<span class="url">` (url_html()), which the stylesheets never hyphenate (a hyphen
+at a line's end in an address is read as part of it: "docu-/ments"); in print with
+a break allowed after each slash and full stop (`<wbr/>`, which copies as nothing).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -51,6 +63,8 @@ _COMMON = (
     (lambda t: "№" in t or "§" in t, re.compile(r"(?<=[№§]) (?=\d)"), NBSP),
     (None, re.compile(rf" (?<=\d )(?=(?:{_UNITS})(?![{_LETTER}]))"), NBSP),
     (_DOT_DIGIT.search, re.compile(rf"(\b{_ABBREVIATIONS}) (?=\d)", re.I), r"\1" + NBSP),
+    # "no 3" without a full stop, as GOST's English and the house style write it
+    (lambda t: "o " in t, re.compile(r" (?<=\b[Nn]o )(?=\d)"), NBSP),
 )
 _RUSSIAN = (
     (lambda t: " \u2014 " in t or " \u2013 " in t, re.compile(r" (?=[—–] )"), NBSP),  # a dash never starts a line
@@ -83,6 +97,61 @@ def nbsp(text: str, lang: str) -> str:
 
 
 def nbsp_html(markup: str, lang: str) -> Markup:
-    """nbsp() on the text of an HTML fragment, leaving its tags alone."""
-    parts = re.split(r"(<[^>]*>)", str(markup))
-    return Markup("".join(part if part.startswith("<") else nbsp(part, lang) for part in parts))
+    """nbsp() on the text of an HTML fragment, leaving its tags alone; its joined
+    words in spans (nowrap()), but in such a span already (markup typeset twice)."""
+    out, before = [], ""
+    for part in re.split(r"(<[^>]*>)", str(markup)):
+        if part.startswith("<"):
+            out.append(part)
+        elif before == _NOWRAP:
+            out.append(nbsp(part, lang).replace(WORD_JOINER, ""))
+        else:
+            out.append(nowrap(nbsp(part, lang)))
+        before = part
+    return Markup("".join(out))
+
+
+# A word nbsp() joined: a number range, or a number and its Russian ending (one
+# joiner after each dash or hyphen between its parts: 1904–1905, 57-го, 1–2–3).
+_NOWRAP = '<span class="nowrap">'
+_JOINED = re.compile(r"[\w.,]*\d[\u2013-]\u2060(?:\w+[\u2013-]\u2060)*\w+")
+
+
+def nowrap(text: str) -> str:
+    """Escaped text, each word joined by nbsp() as one span that no line breaks
+    within, without its joiners."""
+    if WORD_JOINER not in text:
+        return text
+    return _JOINED.sub(lambda m: f'{_NOWRAP}{m.group().replace(WORD_JOINER, "")}</span>', text)
+
+
+# A web address or a DOI as a word: from its scheme, "www.", or a DOI's "10.", to the
+# next space; a sentence's punctuation after it is not part of it, a parenthesis
+# only where the address opened one (a Wikipedia page's "(disambiguation)").
+_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.|\b10\.\d{4,9}/)\S*?(?=[.,;:!?»”’)\]]*(?:\s|$))", re.I)
+_URL_BREAK = re.compile(r"(?<=[/.?&=#_])(?=[^/])")
+
+
+def url_parts(text: str) -> list[tuple[str, bool]]:
+    """The text in parts, each (part, whether it is a web address or DOI), in order."""
+    if "/" not in text and "www." not in text.lower():
+        return [(text, False)]
+    parts, at = [], 0
+    for match in _URL.finditer(text):
+        end = match.end()
+        while text[match.start():end].count("(") > text[match.start():end].count(")") and text[end:end + 1] == ")":
+            end += 1
+        if match.start() > at:
+            parts.append((text[at:match.start()], False))
+        parts.append((text[match.start():end], True))
+        at = end
+    if at < len(text):
+        parts.append((text[at:], False))
+    return parts
+
+
+def url_html(address: str, escape: Callable[[str], str], breaks: bool = True) -> str:
+    """An address as one span that no hyphen breaks; with `breaks`, a break allowed
+    after each run of slashes and each . ? & = # _ in it; each piece escaped."""
+    pieces = _URL_BREAK.split(address) if breaks else [address]
+    return '<span class="url">' + "<wbr/>".join(escape(piece) for piece in pieces) + "</span>"

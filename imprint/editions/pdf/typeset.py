@@ -80,11 +80,13 @@ def hyphenate_ahead(langs: Iterable[str]) -> None:
     the text (prepare's `meanwhile`), where the first layout would read them:
     Pyphen keeps each dictionary by its file, so WeasyPrint's own lookup finds it
     read. English is 11,015 patterns, about 25 ms; Russian about 7 ms (measured
-    2026-12-06), on the print part's critical path otherwise."""
+    2026-12-06), on the print part's critical path otherwise. (Bare English is
+    set with the American patterns: print.css gives `lang="en"` `-weasy-lang:
+    "en-US"`; a design that does not reads the British ones in its layout.)"""
     import pyphen  # (WeasyPrint's, loaded with it)
 
     for lang in dict.fromkeys(langs):
-        name = pyphen.language_fallback(lang)
+        name = pyphen.language_fallback("en-US" if lang.lower() == "en" else lang)
         if name:
             pyphen.Pyphen(lang=name)
 
@@ -93,7 +95,11 @@ def _lay_out(job: Job):
     if job.html in _last:
         return _last[job.html]
     fetcher, refused = make_url_fetcher(*map(Path, job.roots))
-    markup = job.html
+    # An address's breaks (typography.url_html) as U+200B: WeasyPrint 70 makes each
+    # <wbr> an inline box of its own (its ::before), and broke the text after one
+    # anywhere (overflow-wrap) rather than at it; in one text, Pango breaks there. (The
+    # character draws nothing, and nothing is copied: the PDF's text has none.)
+    markup = job.html.replace("<wbr/>", "\u200b")
     if job.formula_cache is not None:  # (the formulas, drawn: WeasyPrint draws no MathML)
         from .formulas import for_print
 
