@@ -124,6 +124,25 @@ def test_the_seed_is_cited_as_citeproc_js_cites_it(tmp_path):
                        "vol. 5, no 3 (19), pp. 173–184. DOI: 10.21684/2411-197X-2019-5-3-173-184")
 
 
+@pytest.mark.parametrize("fixture", ["apparatus-ru", "apparatus-en", "house-ru"])
+def test_each_articles_cite_as_lines_equal_citeproc_js(fixture, tmp_path):
+    """The landing page's "Cite as" lines, in the house style (both languages of a
+    translated article) and each style it offers, for every fixture, not the seed's
+    alone."""
+    root = with_style(tmp_path, fixture, "utmn-humanitates")
+    report = build(Settings.for_project(root, environ={}, formats=("epub", "site")))
+    assert report.ok, [str(p) for p in report.problems]
+    page = html.fromstring((root / "dist" / fixture / "index.html").read_bytes())
+    shown = [plain(b.text_content()) for b in page.xpath("//section[@class='cite-as']//blockquote")]
+    house = golden(fixture, "utmn-humanitates")
+    jobs = [("utmn-humanitates", f"{fixture}.reference")] + \
+        [("utmn-humanitates", f"{fixture}.en.reference")] * (f"{fixture}.en.reference" in house) + \
+        [(style, f"{fixture}.reference") for style in SITE_ORDER]  # (a translation's line follows the first)
+    assert len(shown) == len(jobs), shown
+    for (style, job), text in zip(jobs, shown):
+        assert text == plain(golden(fixture, style)[job]["bibliography"][0]), (style, job)
+
+
 @pytest.mark.parametrize("fixture", ["apparatus-ru", "house-ru"])
 def test_a_translated_article_is_cited_in_both_languages_as_citeproc_js_cites_it(fixture, tmp_path):
     """The house style's "For citation" line in the article's language and in its
