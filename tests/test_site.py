@@ -135,6 +135,8 @@ def test_landing_pages_list_every_file_with_its_size_and_cite_as(issue):
         styles = root.xpath("//section[@class='cite-as']//figcaption/text()")
         assert styles[0].startswith("Russian GOST R 7.0.5-2008") and any("APA" in s for s in styles)
         assert any("MLA Handbook" in s for s in styles)
+        if slug == "apparatus-ru":  # (the translation's line named by its language, not its tag "(en)")
+            assert styles[1].endswith(" (English)"), styles
         house = root.xpath("string(//section[@class='cite-as']//blockquote)")
         for_citation = root.xpath("string(//p[@class='for-citation'])").split(":", 1)[1]
         assert " ".join(house.split()) == " ".join(for_citation.split())

@@ -62,6 +62,7 @@ class Citation:
     html: Markup
     text: str
     lang: str | None = None  # when not the article's: a translated article's line in its second language
+    language: str | None = None  # that language's own name ("English"), where its words give one
 
 
 @dataclass(frozen=True)
@@ -285,7 +286,7 @@ def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> 
     if translation is not None and translation.reference is not None:
         # A bilingual article is cited in both languages, as its front matter prints it.
         found.insert(1, Citation(found[0].style, translation.reference, translation.reference_text or "",
-                                 translation.lang))
+                                 translation.lang, translation.t.get("language_name")))
     return found
 
 
