@@ -128,7 +128,8 @@ def nowrap(text: str) -> str:
 # A web address or a DOI as a word: from its scheme, "www.", or a DOI's "10.", to the
 # next space; a sentence's punctuation after it is not part of it, a parenthesis
 # only where the address opened one (a Wikipedia page's "(disambiguation)").
-_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.|\b10\.\d{4,9}/)\S*?(?=[.,;:!?»”’)\]]*(?:\s|$))", re.I)
+_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.|\b10\.\d{4,9}/)\S*", re.I)
+_AFTER_URL = ".,;:!?»”’)]"  # (what may follow an address in a sentence, before a space)
 _URL_BREAK = re.compile(r"(?<=[/.?&=#_])(?=[^/])")
 
 
@@ -137,10 +138,12 @@ def url_parts(text: str) -> list[tuple[str, bool]]:
     if "/" not in text and "www." not in text.lower():
         return [(text, False)]
     parts, at = [], 0
-    for match in _URL.finditer(text):
-        end = match.end()
-        while text[match.start():end].count("(") > text[match.start():end].count(")") and text[end:end + 1] == ")":
-            end += 1
+    for match in _URL.finditer(text):  # (in time linear in the text's length, whatever it holds)
+        address = match.group().rstrip(_AFTER_URL)
+        end = match.start() + len(address)
+        opened = address.count("(") - address.count(")")
+        while opened > 0 and text[end:end + 1] == ")":
+            end, opened = end + 1, opened - 1
         if match.start() > at:
             parts.append((text[at:match.start()], False))
         parts.append((text[match.start():end], True))
