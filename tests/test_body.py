@@ -1633,8 +1633,10 @@ def test_long_lines_of_odd_text_are_read_in_linear_time():
     # (Pandoc itself takes minutes over these: the patterns alone)
     assert reader._KEY.findall("@{" * 50000) == [] and locate._CITATION.findall("@{" * 50000) == []
     assert SHORTCODE.findall("{{<" * 50000) == []
-    from imprint.theme.typography import url_parts  # (an address of 20,000 dots took 3 s: quadratic)
+    from imprint.theme.typography import nowrap, url_parts  # (each quadratic: an address of 20,000 full
+    # stops took 3 s, a word of 20,000 letters before a number range 5 s)
     assert url_parts("http://" + "." * 200_000 + "x")[0][1] and len(url_parts("http://a" + "(" * 100_000 + ")" * 100_000)) == 1
+    assert nowrap("a" * 200_000 + " 1\u2013\u20602").endswith('<span class="nowrap">1\u20132</span>')
 
 
 def test_the_lists_of_the_multiple_bibliographies_filter_are_said_to_stay_empty():

@@ -114,7 +114,8 @@ def nbsp_html(markup: str, lang: str) -> Markup:
 # A word nbsp() joined: a number range, or a number and its Russian ending (one
 # joiner after each dash or hyphen between its parts: 1904–1905, 57-го, 1–2–3).
 _NOWRAP = '<span class="nowrap">'
-_JOINED = re.compile(r"[\w.,]*\d[\u2013-]\u2060(?:\w+[\u2013-]\u2060)*\w+")
+_JOINED = re.compile(r"(?<![\w.,])[\w.,]*\d[\u2013-]\u2060(?:\w+[\u2013-]\u2060)*\w+")  # (from a word's start:
+# where the leftmost match starts anyway, and a long word is scanned once, not from each of its letters)
 
 
 def nowrap(text: str) -> str:
