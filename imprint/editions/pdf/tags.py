@@ -21,6 +21,7 @@ import pydyf
 
 # (Not from .weasy: the tagging patch imports this module while imprint.editions.pdf.weasy
 # is importing WeasyPrint. Only a class to compare with is taken here.)
+from weasyprint.css import AnonymousStyle
 from weasyprint.formatting_structure import boxes
 
 SVG = "http://www.w3.org/2000/svg"
@@ -64,7 +65,9 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
         element["S"] = "/Formula"
         element["Alt"] = pydyf.String(html.get("data-tex") or "")
         element["ActualText"] = pydyf.String(html.get("data-text") or "")
-    elif box.element_tag == "span" and "footnote" in (html.get("class") or "").split():
+    elif box.element_tag == "span" and "footnote" in classes and not isinstance(box.style, AnonymousStyle):
+        # (not the anonymous block WeasyPrint wraps around a note's first paragraph
+        # when later ones are blocks: part of the note, not a note in the note)
         element["S"] = "/Note"
         # Every Note needs an ID, unique in the file; a note laid out as several
         # boxes gets fn-3, fn-3.2, ...
