@@ -622,3 +622,25 @@ def test_long_notes_start_on_the_page_of_their_calls_in_generated_articles(seed,
     assert any(len(notes[f"fn-{k}"]) > 1 for k in long)  # (some continued on the next page)
     assert all(pages[0] == calls[int(k[3:])] for k, pages in notes.items())
 
+
+def test_notes_drawn_over_text_blame_columns_only_where_the_text_is_set_in_columns():
+    """A picture nearly a page tall, set at the top of the page on which a long
+    note continues (too little of it would be left there to shrink it), is set
+    over the note: WeasyPrint must put something on each page. The warning's hint
+    blamed "columns" in an article with none (QA 24 F2)."""
+    from imprint.editions.pdf.job import Job
+    from imprint.editions.pdf.typeset import _past_the_edge
+    from imprint.editions.pdf.weasy import weasyprint
+
+    lines = "<br>".join(f"T{i:02}" for i in range(1, 20))
+    note = "<br>".join(f"N{i:02}" for i in range(1, 26))
+    block = "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>"
+    page = ('<html lang="en"><style>@page { size: 300px 200px; margin: 0; @footnote { margin: 0 } }'
+            'html { font: 10px/10px monospace } body { margin: 0 } p { margin: 0 }'
+            '.note { float: footnote; footnote-policy: line; orphans: 3; widows: 3 } %s</style>'
+            '<p>%s<span class="note">%s</span></p><img style="display: block; width: 100px; height: 190px" src="%s">')
+    job = Job(html="", base_url="", roots=(), file="source/a/article.md", variant="pdf/ua-1", xmp=b"")
+    for css, columns in (("", False), ("p { columns: 1 }", True)):
+        document = weasyprint.HTML(string=page % (css, lines, note, block)).render()
+        [under] = [p for p in _past_the_edge(document, job) if "drawn over" in p.message]
+        assert ("the text is set in columns" in under.hint) is columns, (css, under.hint)

@@ -330,6 +330,7 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
     once, with its first page and words."""
     past: list[tuple[int, str]] = []
     under: list[tuple[int, str]] = []
+    columns = False
     for number, page in enumerate(document.pages, start=1):
         width = page._page_box.margin_width()  # (RELIED_ON in imprint/patches)
         parts = page._page_box.children  # (the text, its notes, its margins' boxes: make_page)
@@ -338,6 +339,7 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
         for index, part in enumerate(parts):
             for box in _descendants(part):
                 kind = type(box).__name__
+                columns = columns or (index == 0 and _in_columns(box))
                 if kind not in ("TextBox", "InlineReplacedBox", "BlockReplacedBox"):
                     continue
                 shown = " ".join(box.text.split()[:6]) if kind == "TextBox" else "a picture"
@@ -353,8 +355,18 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
                  "100 %, a negative margin): correct it in styles/css/"),
                 (under, "the print edition's notes at the foot of the page are drawn over its text",
                  "the text is set in columns (columns, column-count in styles/css/), where WeasyPrint keeps no "
-                 "room for the notes: set the text of an article with notes in one column"))
+                 "room for the notes: set the text of an article with notes in one column" if columns else
+                 "a block that cannot be split (a figure, a table's row, a formula) is set at the top of a page "
+                 "below which the notes continued from the page before leave it too little room: make it "
+                 "smaller (figure img { max-height: ... } in styles/css/), or move it in the text"))
             if found for pages in [sorted({number for number, _ in found})]]
+
+
+def _in_columns(box) -> bool:
+    """Whether a box sets its text in columns (CSS multi-column: `columns`,
+    `column-count`, `column-width`)."""
+    style = getattr(box, "style", None)
+    return style is not None and (style["column_count"] != "auto" or style["column_width"] != "auto")
 
 
 def _descendants(box) -> Iterator:
