@@ -247,7 +247,10 @@ def test_source_date_epoch_out_of_range(tmp_path, capsys, monkeypatch):
     assert code == 2 and "SOURCE_DATE_EPOCH" in err
 
 
-def test_a_note_longer_than_a_page_is_refused(tmp_path, capsys, monkeypatch):
+def test_a_note_longer_than_a_page_that_may_not_continue_is_refused(tmp_path, capsys, monkeypatch):
+    """A long note continues at the foot of the next page (tests/test_pdf.py); one
+    a stylesheet keeps whole would be cut off at the page's foot: refused, with
+    the edition and paper it does not fit."""
     monkeypatch.setenv("NO_COLOR", "1")
     source = tmp_path / "src"
     (source / "a").mkdir(parents=True)
@@ -256,8 +259,13 @@ def test_a_note_longer_than_a_page_is_refused(tmp_path, capsys, monkeypatch):
         "---\ntitle: T\nlang: ru\n---\n\nТекст.[^1] Ещё.[^2]\n\n[^1]: " + note + "\n\n[^2]: Коротко.\n")
     root = make_project(tmp_path / "project", source)
     code, _, err = run(root, "-f", "pdf", capsys=capsys)
+    assert code == 0, err  # (continued over two pages)
+    (root / "styles" / "css" / "print.css").write_text(".footnote { break-inside: avoid; }\n")
+    code, _, err = run(root, "-f", "pdf", "--paper", "A5", capsys=capsys)
     assert code == 2
-    assert "source/a/article.md:8: footnote 1 is too long to fit on a page" in err
+    assert ("source/a/article.md:8: footnote 1 is too long for a page of the print edition on A5, and its "
+            "stylesheets keep it from continuing on the next page") in err
+    assert "break-inside: avoid" in err and "columns" in err
     assert "footnote 2" not in err  # (a short note beside it is not the fault)
 
 

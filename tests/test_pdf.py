@@ -583,3 +583,147 @@ def test_an_address_written_as_a_word_is_never_hyphenated(tmp_path):
     assert not [(a, b) for a, b in broken if (a + b) in url + doi], broken
     joined = re.sub(r"(?<=[/.-])\n", "", text)  # (broken after a slash, a full stop, or its own hyphen)
     assert joined.count(url) == 24 and joined.count(doi) == 12
+
+
+def _notes(pdf: pikepdf.Pdf) -> dict[str, list[int]]:
+    """Each Note structure element's ID and the pages (1-based) its kids are on."""
+    pages = {page.objgen: number for number, page in enumerate((p.obj for p in pdf.pages), start=1)}
+    found: dict[str, list[int]] = {}
+
+    def on(node) -> set[int]:
+        here = {pages[node.Pg.objgen]} if "/Pg" in node else set()
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+            if isinstance(kid, pikepdf.Dictionary):
+                here |= on(kid)
+        return here
+
+    def walk(node):
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            if node.S == "/Note":
+                found[str(node.ID)] = sorted(on(node))
+            if "/K" in node:
+                walk(node.K)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    return found
+
+
+@pytest.mark.slow  # (seconds: out of the quick loop)
+def test_a_long_note_continues_at_the_foot_of_the_next_page(tmp_path):
+    """A note of 600 words (QA 24: a note too long for a page stopped every edition
+    of its article; a long one that fitted was set on the page after its call,
+    which was left 80 % blank): it starts at the foot of its call's page, whose
+    text runs down to it, and continues at the foot of the next, before that
+    page's own note; the tagged PDF has one Note for it. The EPUB is written too."""
+    text = " ".join(["history archive document treaty alliance"] * 14)
+    note = " ".join(["annotation commentary"] * 300)
+    body = (f"{text}.\n\n{text} CALLONE.[^1] {text}.\n\n" + "\n\n".join([f"{text}."] * 2) + f" {text} CALLTWO.[^2] "
+            + "\n\n".join([f"{text}."] * 6) + f"\n\n[^1]: NOTEONE {note} ENDONE.\n\n[^2]: NOTETWO short.\n")
+    dist = built_article(tmp_path, "Long note", body, formats=("pdf", "epub"))
+    assert (dist / "a.epub").exists()
+    pdf_path = dist / "a.pdf"
+    pages = pages_text(pdf_path)
+    first = {mark: next(n for n, page in enumerate(pages, start=1) if mark in page)
+             for mark in ("CALLONE", "NOTEONE", "ENDONE", "CALLTWO", "NOTETWO")}
+    assert first["CALLONE"] == first["NOTEONE"] and first["ENDONE"] > first["NOTEONE"], first
+    # Page 2's own note, after the rest of the one continued there.
+    assert first["CALLTWO"] == first["NOTETWO"] == first["ENDONE"], first
+    page = pages[first["NOTETWO"] - 1]
+    assert page.index("ENDONE") < page.index("NOTETWO")
+    # The call's page is filled: its text runs down to the notes (less than 3 lines between).
+    found, _, _ = words(pdf_path, first["CALLONE"])
+    text_bottom = max(w.y_max for w in found if w.text.strip(".") in ("history", "archive", "document", "treaty",
+                                                                       "alliance", "CALLONE"))
+    notes_top = min(w.y_min for w in found if w.text in ("NOTEONE", "annotation", "commentary"))
+    assert 0 < notes_top - text_bottom < 3 * 15, (text_bottom, notes_top)
+    with pikepdf.open(pdf_path) as pdf:
+        notes = _notes(pdf)
+        tree = pdf.Root.StructTreeRoot.IDTree.Names
+        listed = sorted(str(tree[i]) for i in range(0, len(tree), 2))
+    assert sorted(notes) == listed == ["fn-1", "fn-2"], (notes, listed)
+    assert notes["fn-1"] == list(range(first["NOTEONE"], first["ENDONE"] + 1))
+
+
+def _article_with_long_notes(seed: int) -> tuple[str, int, set[int]]:
+    """A Russian article of random paragraphs with notes: short ones, and every
+    eighth paragraph or so a discursive one of 400 to 700 words, in paragraphs
+    (tests/test_pdf.py's generator, with long notes). Its text, its number of
+    notes and the numbers of the long ones."""
+    import random
+
+    rnd = random.Random(seed)
+    words = "история архив документ переговоры сотрудничество граница договор армия союз источник".split()
+    paragraphs, notes, n, long = [], [], 0, set()
+    for index in range(rnd.randint(30, 40)):
+        sentences = []
+        for _ in range(rnd.randint(2, 8)):
+            sentences.append(" ".join(rnd.choice(words) for _ in range(rnd.randint(6, 16))) + ".")
+            if rnd.random() < 0.15 or (index % 8 == 3 and not sentences[:-1]):
+                n += 1
+                if index % 8 == 3 and not sentences[:-1]:
+                    long.add(n)
+                    size = rnd.randint(400, 700)
+                    parts = [" ".join(rnd.choice(words) for _ in range(size // 3)) + "." for _ in range(3)]
+                    notes.append(f"[^{n}]: NOTE{n}X " + "\n\n    ".join(parts))
+                else:
+                    notes.append(f"[^{n}]: NOTE{n}X " + " ".join(rnd.choice(words) for _ in range(rnd.randint(3, 40))))
+                sentences[-1] = sentences[-1][:-1] + f" CALL{n}X.[^{n}]"
+        paragraphs.append(" ".join(sentences))
+    return ("---\ntitle: Generated\nlang: ru\n---\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n\n".join(notes) + "\n",
+            n, long)
+
+
+@pytest.mark.slow  # (seconds: out of the quick loop)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_long_notes_start_on_the_page_of_their_calls_in_generated_articles(seed, tmp_path):
+    """Discursive notes of 400 to 700 words among short ones (QA 24: refused, or
+    printed a page after their calls): each note starts on its call's page, and
+    a long one that does not fit there continues on the next; one Note each in
+    the tagged PDF."""
+    text, count, long = _article_with_long_notes(seed)
+    source = tmp_path / "src"
+    (source / "generated").mkdir(parents=True)
+    (source / "generated" / "article.md").write_text(text, encoding="utf-8")
+    root = make_project(tmp_path / "p", source)
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert report.ok, report.problems
+    calls, starts = {}, {}
+    for number, page in enumerate(pages_text(root / "dist" / "generated" / "generated.pdf"), start=1):
+        for k in re.findall(r"CALL(\d+)X", page):
+            calls.setdefault(int(k), number)
+        for k in re.findall(r"NOTE(\d+)X", page):
+            starts.setdefault(int(k), number)
+    assert len(calls) == len(starts) == count and len(long) >= 3
+    assert calls == starts
+    with pikepdf.open(root / "dist" / "generated" / "generated.pdf") as pdf:
+        notes = _notes(pdf)
+    assert sorted(notes) == sorted(f"fn-{k}" for k in range(1, count + 1))  # (one Note each)
+    assert any(len(notes[f"fn-{k}"]) > 1 for k in long)  # (some continued on the next page)
+    assert all(pages[0] == calls[int(k[3:])] for k, pages in notes.items())
+
+
+def test_notes_drawn_over_text_blame_columns_only_where_the_text_is_set_in_columns():
+    """A picture nearly a page tall, set at the top of the page on which a long
+    note continues (too little of it would be left there to shrink it), is set
+    over the note: WeasyPrint must put something on each page. The warning's hint
+    blamed "columns" in an article with none (QA 24 F2)."""
+    from imprint.editions.pdf.job import Job
+    from imprint.editions.pdf.typeset import _past_the_edge
+    from imprint.editions.pdf.weasy import weasyprint
+
+    lines = "<br>".join(f"T{i:02}" for i in range(1, 20))
+    note = "<br>".join(f"N{i:02}" for i in range(1, 26))
+    block = "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>"
+    page = ('<html lang="en"><style>@page { size: 300px 200px; margin: 0; @footnote { margin: 0 } }'
+            'html { font: 10px/10px monospace } body { margin: 0 } p { margin: 0 }'
+            '.note { float: footnote; footnote-policy: line; orphans: 3; widows: 3 } %s</style>'
+            '<p>%s<span class="note">%s</span></p><img style="display: block; width: 100px; height: 190px" src="%s">')
+    job = Job(html="", base_url="", roots=(), file="source/a/article.md", variant="pdf/ua-1", xmp=b"")
+    for css, columns in (("", False), ("p { columns: 1 }", True)):
+        document = weasyprint.HTML(string=page % (css, lines, note, block)).render()
+        [under] = [p for p in _past_the_edge(document, job) if "drawn over" in p.message]
+        assert ("the text is set in columns" in under.hint) is columns, (css, under.hint)

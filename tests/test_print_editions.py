@@ -66,6 +66,8 @@ def test_print_edition_is_tagged_pdf_ua(editions):
         # 19-003: footnotes are notes, each with an ID unique in the file
         ids = [str(e.ID) for e in elements if str(e.S) == "/Note"]
         assert len(ids) >= 12 and len(set(ids)) == len(ids)
+        # ... one each, in order: a note of two paragraphs was a Note (fn-9.2) inside its Note
+        assert ids == [f"fn-{n}" for n in range(1, len(ids) + 1)], ids
         # ... listed in the structure tree's IDTree (ISO 32000-1, 14.7.2)
         tree = pdf.Root.StructTreeRoot.IDTree.Names
         listed = {str(tree[i]): tree[i + 1] for i in range(0, len(tree), 2)}
@@ -257,8 +259,10 @@ def test_notes_drawn_over_text_in_columns_are_told(tmp_path):
         ".body { columns: 2; column-gap: 8mm; }\n.body h2 { column-span: all; }\n")
     report = build(Settings.for_project(root, formats=("pdf",), environ={}))
     assert report.ok
-    [said] = [w.message for w in report.warnings if "drawn over" in w.message]
-    assert said.startswith("the print edition's notes at the foot of the page are drawn over its text on page"), said
+    [said] = [w for w in report.warnings if "drawn over" in w.message]
+    assert said.message.startswith("the print edition's notes at the foot of the page are drawn over its text on "
+                                   "page"), said.message
+    assert "the text is set in columns" in said.hint  # (told only where the text is: QA 24 F2)
 
 
 # -- for a print shop

@@ -65,14 +65,18 @@ def _last_line(code: CodeType) -> int:
     return max(ends, default=0)
 
 
-def replacing(function: Callable, old: str, new: str, patch: Any, names: dict[str, Any] | None = None) -> Callable:
+def replacing(function: Callable, old: str | tuple[str, ...], new: str | tuple[str, ...], patch: Any,
+              names: dict[str, Any] | None = None) -> Callable:
     """`function` rewritten with the text `old` of its source, which must occur in
-    it once, replaced by `new`, together with the changes other patches made to
-    it before (each patch's once); `patch` (the patch's module) names, in the
-    error otherwise, the file and the version it was written for."""
+    it once, replaced by `new` (or each of several texts by its own), together
+    with the changes other patches made to it before (each patch's once);
+    `patch` (the patch's module) names, in the error otherwise, the file and the
+    version it was written for."""
     own = original(function)
     key = (own.__module__, own.__qualname__)
-    changes = [c for c in _changes.get(key, []) if c[2] is not patch] + [(old, new, patch, dict(names or {}))]
+    olds, news = ((old,), (new,)) if isinstance(old, str) else (tuple(old), tuple(new))
+    changes = [c for c in _changes.get(key, []) if c[2] is not patch] + [
+        (old_text, new_text, patch, dict(names or {})) for old_text, new_text in zip(olds, news, strict=True)]
 
     def edit(source: str) -> str:
         for old_text, new_text, by, _ in changes:
@@ -88,6 +92,23 @@ def replacing(function: Callable, old: str, new: str, patch: Any, names: dict[st
     _changes[key] = changes
     setattr(changed, EDITED_BY, tuple(c[2] for c in changes))
     return changed
+
+
+def without(function: Callable, patch: Any) -> Callable:
+    """`function` with the changes every patch but `patch` made to it (replacing()):
+    what a test of `patch` puts back to show what `patch` is for, where other
+    patches change the same function."""
+    own = original(function)
+    changes = [c for c in _changes.get((own.__module__, own.__qualname__), []) if c[2] is not patch]
+    if not changes:
+        return own
+
+    def edit(source: str) -> str:
+        for old_text, new_text, _, _ in changes:
+            source = source.replace(old_text, new_text)
+        return source
+
+    return rewrite(own, edit, {name: value for c in changes for name, value in c[3].items()})
 
 
 def edited_by(function: Callable, patch: Any) -> bool:
@@ -133,29 +154,41 @@ class Method:
 
 
 class Edit:
-    """A function of a dependency (`name` in `module`) rewritten by a patch with
-    replacing() (its text `old` made `new`, `names` the patch's own it calls),
-    and set in each of `importers`, the modules that imported it by name: what a
-    patch module that does so offers as its apply(), applied() and original()."""
+    """A function of a dependency (`name` in `module`, or `Class.method` for a
+    method of one of its classes) rewritten by a patch with replacing() (its
+    text `old` made `new`, or each of several texts, `names` the patch's own it
+    calls), and set in each of `importers`, the modules that imported it by name
+    (for a method: the module of its class): what a patch module that does so
+    offers as its apply(), applied() and original()."""
 
-    def __init__(self, module: str, name: str, importers: tuple[str, ...], old: str, new: str, patch: str,
-                 names: dict[str, Any] | None = None):
+    def __init__(self, module: str, name: str, importers: tuple[str, ...], old: str | tuple[str, ...],
+                 new: str | tuple[str, ...], patch: str, names: dict[str, Any] | None = None):
         self.module, self.name, self.importers = module, name, importers
         self.old, self.new, self.patch, self.names = old, new, patch, names
 
+    def _holder(self, module: Any) -> tuple[Any, str]:
+        *owner, attribute = self.name.split(".")
+        return (getattr(module, owner[0]) if owner else module), attribute
+
     def apply(self) -> None:
-        function = getattr(importlib.import_module(self.module), self.name)
+        function = getattr(*self._holder(importlib.import_module(self.module)))
         patch = sys.modules[self.patch]
         if edited_by(function, patch):
             return
         rewritten = replacing(function, self.old, self.new, patch, self.names)
         for name in self.importers:
-            setattr(importlib.import_module(name), self.name, rewritten)
+            setattr(*self._holder(importlib.import_module(name)), rewritten)
 
     def applied(self) -> bool:
-        return all(name in sys.modules and edited_by(getattr(sys.modules[name], self.name), sys.modules[self.patch])
+        return all(name in sys.modules and edited_by(getattr(*self._holder(sys.modules[name])), sys.modules[self.patch])
                    for name in self.importers)
 
     def original(self) -> Callable:
         """The function as the dependency defines it (for tests)."""
-        return original(getattr(importlib.import_module(self.module), self.name))
+        return original(getattr(*self._holder(importlib.import_module(self.module))))
+
+    def without(self) -> tuple[Any, str, Callable]:
+        """Where the function is set (the object, the name) and the function with
+        every other patch's changes but not this one's (for tests: monkeypatch.setattr)."""
+        holder, attribute = self._holder(importlib.import_module(self.module))
+        return holder, attribute, without(getattr(holder, attribute), sys.modules[self.patch])

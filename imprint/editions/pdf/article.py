@@ -112,7 +112,12 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
         running_heads=_running_heads(manuscript) if paper is None else (),  # (once, not again for booklets)
         crop_marks=bool(settings.crop_marks),
         formula_cache=str(cache_folder(settings.root)) if not in_issue and "<math" in html else None,
+        edition=f"the {_NAMES[edition.name]} on {(paper or paper_for(manuscript, settings, edition.name)).name}"
+                + (", for its booklet" if paper is not None else ""),
     )
+
+
+_NAMES = {"pdf": "print edition", "archive": "archival edition", "handout": "handout"}
 
 
 def _running_heads(manuscript: Manuscript) -> tuple[tuple[str, str, int | None], ...]:

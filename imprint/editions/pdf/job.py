@@ -41,6 +41,8 @@ class Job:
     # cache of drawings in this folder (formulas.for_print): the part of a build
     # that typesets draws them itself, while the part that read the text hands it over.
     formula_cache: str | None = None
+    # Which edition, on which paper, for messages ("the print edition on A5, for its booklet").
+    edition: str = "the print edition"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import pydyf
 
 # (Not from .weasy: the tagging patch imports this module while imprint.editions.pdf.weasy
 # is importing WeasyPrint. Only a class to compare with is taken here.)
+from weasyprint.css import AnonymousStyle
 from weasyprint.formatting_structure import boxes
 
 SVG = "http://www.w3.org/2000/svg"
@@ -64,7 +65,9 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
         element["S"] = "/Formula"
         element["Alt"] = pydyf.String(html.get("data-tex") or "")
         element["ActualText"] = pydyf.String(html.get("data-text") or "")
-    elif box.element_tag == "span" and "footnote" in (html.get("class") or "").split():
+    elif box.element_tag == "span" and "footnote" in classes and not isinstance(box.style, AnonymousStyle):
+        # (not the anonymous block WeasyPrint wraps around a note's first paragraph
+        # when later ones are blocks: part of the note, not a note in the note)
         element["S"] = "/Note"
         # Every Note needs an ID, unique in the file; a note laid out as several
         # boxes gets fn-3, fn-3.2, ...
@@ -73,5 +76,33 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
         seen[note_id] = seen.get(note_id, 0) + 1
         unique = note_id if seen[note_id] == 1 else f"{note_id}.{seen[note_id]}"
         element["ID"] = pydyf.String(unique)
-        # pdf.finisher lists them in the structure tree's IDTree.
-        pdf.__dict__.setdefault("_imprint_note_elements", []).append((unique, element))
+        # pdf.finisher joins a note's parts (notes_joined) and lists them in the
+        # structure tree's IDTree.
+        pdf.__dict__.setdefault("_imprint_note_elements", []).append((note_id, unique, element))
+
+
+def notes_joined(pdf) -> list[tuple[str, pydyf.Dictionary]]:
+    """The notes' structure elements (annotate), a note continued on the next page
+    one element: WeasyPrint tags each page's part of a box on its own, and a long
+    note split between pages (imprint/patches/weasyprint_footnote_split.py) came
+    out as two Notes, fn-6 and fn-6.2, the second called from nowhere. The later
+    part's kids are moved to the first (each keeps its own page, /Pg) and the
+    later part is taken out of the tree. Returns (ID, element) of the notes left."""
+    first: dict[str, pydyf.Dictionary] = {}
+    kept = []
+    for note_id, unique, element in pdf.__dict__.get("_imprint_note_elements", []):
+        joined = first.setdefault(note_id, element)
+        # (parts on one page, or a part holding content not in its own element, stay as they are)
+        if joined is element or joined["Pg"] == element["Pg"] or not all(isinstance(k, bytes) for k in element["K"]):
+            kept.append((unique, element))
+            continue
+        for kid in element["K"]:
+            _object(pdf, kid)["P"] = joined.reference
+            joined["K"].append(kid)
+        parent = _object(pdf, element["P"])
+        parent["K"] = pydyf.Array([kid for kid in parent["K"] if kid != element.reference])
+    return kept
+
+
+def _object(pdf, reference: bytes) -> pydyf.Dictionary:
+    return pdf.objects[int(reference.split()[0])]

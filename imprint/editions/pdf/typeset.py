@@ -24,6 +24,7 @@ from ..fonts import configured, fc_environment
 from .metadata import Metadata
 from .job import Job, Result
 from .weasy import weasyprint  # (with imprint/patches/ applied)
+from .tags import notes_joined  # (after .weasy: it imports WeasyPrint's boxes)
 
 
 _last = build_cache()  # the latest layout, by its HTML: the print and archival editions share it
@@ -335,6 +336,7 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
     once, with its first page and words."""
     past: list[tuple[int, str]] = []
     under: list[tuple[int, str]] = []
+    columns = False
     for number, page in enumerate(document.pages, start=1):
         width = page._page_box.margin_width()  # (RELIED_ON in imprint/patches)
         parts = page._page_box.children  # (the text, its notes, its margins' boxes: make_page)
@@ -343,6 +345,7 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
         for index, part in enumerate(parts):
             for box in _descendants(part):
                 kind = type(box).__name__
+                columns = columns or (index == 0 and _in_columns(box))
                 if kind not in ("TextBox", "InlineReplacedBox", "BlockReplacedBox"):
                     continue
                 shown = " ".join(box.text.split()[:6]) if kind == "TextBox" else "a picture"
@@ -358,8 +361,18 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
                  "100 %, a negative margin): correct it in styles/css/"),
                 (under, "the print edition's notes at the foot of the page are drawn over its text",
                  "the text is set in columns (columns, column-count in styles/css/), where WeasyPrint keeps no "
-                 "room for the notes: set the text of an article with notes in one column"))
+                 "room for the notes: set the text of an article with notes in one column" if columns else
+                 "a block that cannot be split (a figure, a table's row, a formula) is set at the top of a page "
+                 "below which the notes continued from the page before leave it too little room: make it "
+                 "smaller (figure img { max-height: ... } in styles/css/), or move it in the text"))
             if found for pages in [sorted({number for number, _ in found})]]
+
+
+def _in_columns(box) -> bool:
+    """Whether a box sets its text in columns (CSS multi-column: `columns`,
+    `column-count`, `column-width`)."""
+    style = getattr(box, "style", None)
+    return style is not None and (style["column_count"] != "auto" or style["column_width"] != "auto")
 
 
 def _descendants(box) -> Iterator:
@@ -553,13 +566,19 @@ def _parent_of(root, element):
 
 
 def _overlong_notes(document, job: Job) -> list[Problem]:
-    """A note longer than a page cannot be placed: WeasyPrint then draws it up over
-    the page's text and cuts its beginning off. Refuse that, naming the note."""
+    """A note too long for a page that cannot be continued on the next (a
+    stylesheet forbids it: imprint/patches/weasyprint_footnote_split.py) cannot be
+    placed: WeasyPrint then draws it up over the page's text, its beginning cut
+    off, or (with `@footnote { max-height }`) down past the page's foot, its end
+    cut off. Refuse that, naming the note and the edition."""
     problems = []
     for page in document.pages:
         page_box = page._page_box  # WeasyPrint 70.0's private layout: declared in imprint/patches (RELIED_ON)
+        top, bottom = page_box.content_box_y(), page_box.content_box_y() + page_box.height
         for area in page_box.children:
-            if type(area).__name__ != "FootnoteAreaBox" or area.position_y >= page_box.content_box_y():
+            if type(area).__name__ != "FootnoteAreaBox" or not area.children or (
+                    area.position_y >= top - EDGE
+                    and max(box.position_y + box.margin_height() for box in area.children) <= bottom + EDGE):
                 continue
             notes = [(box, job.notes.get(box.element.get("id"))) for box in area.children
                      if getattr(box, "element", None) is not None]
@@ -568,8 +587,12 @@ def _overlong_notes(document, job: Job) -> list[Problem]:
             overlong = [n for n in notes if n[0].margin_height() > page_box.height] \
                 or sorted(notes, key=lambda n: n[0].margin_height())[-1:]
             for _, (line, number) in overlong:
-                problems.append(Problem(job.file, f"footnote {number} is too long to fit on a page", line=line,
-                                        hint="shorten it, split it, or move part of it into the text"))
+                problems.append(Problem(
+                    job.file, f"footnote {number} is too long for a page of {job.edition}, and its stylesheets "
+                              "keep it from continuing on the next page", line=line,
+                    hint="a long note continues at the foot of the next page unless styles/css/ sets "
+                         "`break-inside: avoid` on it (or more `orphans` and `widows` than it has lines), or sets "
+                         "its text in columns: allow it, or shorten the note"))
     return problems
 
 
@@ -584,7 +607,7 @@ def finisher(first_page: int = 1, crop_marks: bool = False):
         _unique_associated_files(pdf)
         if crop_marks:
             _draw_crop_marks(pdf)
-        notes = pdf.__dict__.get("_imprint_note_elements", [])
+        notes = notes_joined(pdf)
         if notes:
             names = pydyf.Array()
             for note_id, element in sorted(notes, key=lambda n: n[0]):
