@@ -82,6 +82,28 @@ def test_package_metadata(full):
             "schema:accessibilityHazard", "schema:accessibilitySummary"} <= properties
 
 
+def test_accessibility_metadata_says_what_the_book_has(full, seed, apparatus_ru):
+    """The summary named linked notes and references in every book, the seed's too,
+    which has neither (QA 25); formulas add the MathML feature."""
+    def metadata(built):
+        meta = read(built.file("epub"), "EPUB/content.opf").find("opf:metadata", NS)
+        summary = meta.findtext("opf:meta[@property='schema:accessibilitySummary']", namespaces=NS)
+        features = [m.text for m in meta.findall("opf:meta[@property='schema:accessibilityFeature']", NS)]
+        return summary, features
+
+    summary, features = metadata(seed)
+    assert summary == ("Reflowable text with structured navigation by headings and a table of contents. "
+                       "Every image has a text alternative.") and "MathML" not in features
+    summary, features = metadata(full)
+    assert "Сноски связаны" in summary and "списком литературы" not in summary, summary
+    summary, features = metadata(apparatus_ru)
+    assert "Сноски связаны" in summary and "списком литературы" in summary, summary
+    from imprint.editions.epub_metadata import accessibility
+    words = {"accessibility_summary": "Text.", "accessibility_images": "Images.", "accessibility_math": "Math."}
+    assert ("schema:accessibilityFeature", "MathML") in accessibility(words, [b"<p><math/></p>"])
+    assert dict(accessibility(words, [b"<p><math/></p>"]))["schema:accessibilitySummary"] == "Text. Math. Images."
+
+
 def test_navigation_follows_headings(full):
     nav = read(full.file("epub"), "EPUB/nav.xhtml")
     toc = nav.find(".//x:nav[@epub:type='toc']", NS)

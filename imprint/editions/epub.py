@@ -27,7 +27,7 @@ from ..building.output import reproducible_zip
 from ..files import display, read_bytes
 from ..theme import Theme
 from .cover import Cover, article_cover, issue_cover
-from .epub_metadata import XML_LANG, set_article_metadata, set_issue_metadata
+from .epub_metadata import XML_LANG, add_accessibility, set_article_metadata, set_issue_metadata
 from .raster import E_READER_BYTES, for_e_readers, pdf_to_png, svg_to_png
 
 if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
@@ -111,6 +111,7 @@ def _package(book: epub.EpubBook, pages: list[Page], toc: list, cover: Cover, t,
     book.add_item(image)
     # EPUB 2's pointer to the cover image, which Kindle conversion still reads.
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    add_accessibility(book, t, [page.content for page in pages])
     items = []
     for page in pages:
         item = epub.EpubItem(uid=page.uid, file_name=page.file, media_type="application/xhtml+xml",

@@ -3,7 +3,7 @@ the journal issue as a collection, and schema.org accessibility metadata."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ebooklib import epub
 
@@ -94,8 +94,7 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         # The journal's ISSN (each, of print and electronic), identifying the series.
         for issn in _issns(c.issn):
             book.add_metadata(None, "meta", f"urn:issn:{issn}", {"refines": journal, "property": "dcterms:identifier"})
-    # Every edition has at least one image: its cover, described by its alt text.
-    _finish(book, accessibility(t), manuscript.generator)
+    _finish(book, manuscript.generator)
 
 
 def _issns(issn: str | None) -> list[str]:
@@ -109,10 +108,22 @@ def _issue_label(manuscript: Manuscript) -> str | None:
     return issue_label(c.volume, c.issue, c.collection_number, date.year if date else None, manuscript.t)
 
 
-def accessibility(t: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """schema.org accessibility metadata (EPUB Accessibility 1.1, section 2). Every
-    edition has images (its cover, at least), each with its text alternative."""
-    summary = f"{t['accessibility_summary']} {t['accessibility_images']}"
+def accessibility(t: Mapping[str, Any], pages: Sequence[bytes]) -> list[tuple[str, str]]:
+    """schema.org accessibility metadata (EPUB Accessibility 1.1, section 2), true of
+    this book: its summary names the notes, the reference list and the formulas
+    only where its pages have them (one sentence said every book had linked notes
+    and references: the seed has neither, QA 25), and formulas add the MathML
+    feature. Every edition has images (its cover, at least), each with its text
+    alternative. A language file without a sentence (a project's, made before
+    them) leaves it out."""
+    def has(marker: bytes) -> bool:
+        return any(marker in page for page in pages)
+
+    math = has(b"<math")
+    present = {"accessibility_notes": has(b'role="doc-noteref"'),
+               "accessibility_references": has(b'role="doc-bibliography"'), "accessibility_math": math}
+    summary = " ".join([t["accessibility_summary"], *(t[key] for key, found in present.items() if found and key in t),
+                        t["accessibility_images"]])
     return [("schema:accessMode", "textual"), ("schema:accessMode", "visual"),
             ("schema:accessModeSufficient", "textual"),
             ("schema:accessibilityFeature", "structuralNavigation"),
@@ -120,6 +131,7 @@ def accessibility(t: Mapping[str, Any]) -> list[tuple[str, str]]:
             ("schema:accessibilityFeature", "readingOrder"),
             ("schema:accessibilityFeature", "displayTransformability"),
             ("schema:accessibilityFeature", "alternativeText"),
+            *([("schema:accessibilityFeature", "MathML")] if math else []),
             ("schema:accessibilityHazard", "none"), ("schema:accessibilitySummary", summary)]
 
 
@@ -151,7 +163,7 @@ def set_issue_metadata(book: epub.EpubBook, edition: IssueManuscript) -> None:
         for issn in _issns(c.issn):
             book.add_metadata(None, "meta", f"urn:issn:{issn}",
                               {"refines": "#journal", "property": "dcterms:identifier"})
-    _finish(book, accessibility(t), edition.generator)
+    _finish(book, edition.generator)
 
 
 def _identify(book: epub.EpubBook, identifier: str, doi: str | None, title: str) -> None:
@@ -173,7 +185,10 @@ def _person(book: epub.EpubBook, element: str, uid: str, name: PersonName, role:
     book.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
 
 
-def _finish(book: epub.EpubBook, access: list[tuple[str, str]], generator: str) -> None:
-    for name, value in access:
+def add_accessibility(book: epub.EpubBook, t: Mapping[str, Any], pages: Sequence[bytes]) -> None:
+    for name, value in accessibility(t, pages):
         book.add_metadata(None, "meta", value, {"property": name})
+
+
+def _finish(book: epub.EpubBook, generator: str) -> None:
     book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": generator})
