@@ -300,3 +300,16 @@ def _structure(element):
         kids = element.get("/K")
         for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
             yield from _structure(kid)
+
+
+def test_the_csl_json_writes_a_names_particles_as_zotero_reads_them(apparatus_en):
+    """Zotero's CSL-JSON import reads `family` and `given` alone: "van der Berg",
+    written with a non-dropping-particle, was stored as "Berg" (QA 25)."""
+    import json
+
+    from imprint.editions.records import _particles_joined
+
+    record = json.loads((apparatus_en.root / "dist" / "apparatus-en" / "apparatus-en.json").read_text())[0]
+    assert record["author"][0] == {"family": "van der Berg", "given": "Jane"}, record["author"]
+    assert _particles_joined({"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}) == \
+        {"family": "Beethoven", "given": "Ludwig van"}

@@ -46,7 +46,23 @@ def write_csl_json(manuscript: Manuscript, theme: Theme, settings: Settings) -> 
     # With the variables front matter fields declare (source/model.py, `csl=`): what the
     # "For citation" line needs is in the record already (citation.build_record).
     record = {**linked_record(manuscript, settings), **csl_variables(manuscript.article)}
+    record.update({variable: [_particles_joined(name) for name in names] for variable, names in record.items()
+                   if variable in ("author", *CSL_NAME_VARIABLES) and isinstance(names, list)})
     return (json.dumps([record], indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _particles_joined(name: Any) -> Any:
+    """A name with its particles in its family and given names, as Zotero writes
+    CSL-JSON and reads it: its import takes `family` and `given` alone, and "van der
+    Berg" was stored as "Berg" (QA 25); citeproc-js and Pandoc's citeproc take the
+    particles back out ("van der" before a family name, "de" after given names)."""
+    if not isinstance(name, dict) or not (name.get("non-dropping-particle") or name.get("dropping-particle")):
+        return name
+    joined = {k: v for k, v in name.items() if k not in ("non-dropping-particle", "dropping-particle")}
+    joined["family"] = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
+    if name.get("dropping-particle"):
+        joined["given"] = " ".join(p for p in (name.get("given"), name["dropping-particle"]) if p)
+    return joined
 
 
 def write_bibtex(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
