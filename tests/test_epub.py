@@ -69,6 +69,7 @@ def test_package_metadata(full):
     assert file_as["#creator-1"] == "Иванов, Иван Петрович"
     assert meta.findtext("dc:title", namespaces=NS) == "Испытательная статья: сотрудничество и «кавычки» & <теги>"
     assert meta.findtext("dc:language", namespaces=NS) == "ru"
+    assert meta.findtext("dc:type", namespaces=NS) == "article"  # (Zotero took a typeless EPUB for a book: QA 25)
     assert meta.findtext("dc:publisher", namespaces=NS) == "Издательство «Тест»"
     assert meta.findtext("dc:rights", namespaces=NS) == "CC BY 4.0"
     assert [s.text for s in meta.findall("dc:subject", NS)] == ["история", "сотрудничество", "источники"]

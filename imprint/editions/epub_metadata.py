@@ -21,6 +21,8 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
     article = manuscript.article
     t = manuscript.t
     _identify(book, manuscript.identifier, article.doi, manuscript.title_text)
+    # (Zotero takes an EPUB without a type for a book: QA 25; its RDF import reads "article" as a journal's)
+    book.add_metadata("DC", "type", "article")
     translation = manuscript.translation
     other_lang = {XML_LANG: translation.lang} if translation else {}
     if translation and translation.title_text:

@@ -126,7 +126,8 @@ def dublin_core_tags(manuscript: Manuscript) -> list[Tag]:
     tags += [Tag("DC.creator", a.name.sort_as) for a in article.authors]
     if article.date:
         tags.append(Tag("DC.date", article.date.iso()))
-    tags.append(Tag("DC.type", "Text"))
+    # (no DC.type: Zotero's RDF import set every "...Type" field of an item, a
+    # report's, a letter's, a recording's, to its "Text": QA 25)
     tags.append(Tag("DC.format", "text/html"))
     if article.doi:
         tags.append(Tag("DC.identifier", f"doi:{article.doi}"))
