@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -133,7 +134,7 @@ def test_landing_pages_list_every_file_with_its_size_and_cite_as(issue):
             shown = float(re.match(r"[\d.]+", size).group())
             unit = {"B": 1, "kB": 1000, "MB": 1_000_000, "Б": 1, "КБ": 1000, "МБ": 1_000_000}[size.split()[-1]]
             assert abs(shown * unit - actual) <= unit / 2 + 1, (a.get("href"), size, actual)
-        styles = root.xpath("//section[@class='cite-as']//figcaption/text()")
+        styles = [c.text_content() for c in root.xpath("//section[@class='cite-as']//figcaption")]
         assert styles[0].startswith("Russian GOST R 7.0.5-2008") and any("APA" in s for s in styles)
         assert any("MLA Handbook" in s for s in styles)
         if slug == "apparatus-ru":  # (the translation's line named by its language, not its tag "(en)")
@@ -143,6 +144,25 @@ def test_landing_pages_list_every_file_with_its_size_and_cite_as(issue):
         assert " ".join(house.split()) == " ".join(for_citation.split())
     # The copy buttons are made by the script: without JavaScript there are none.
     assert b"<button" not in (dist / "apparatus-ru" / "index.html").read_bytes()
+
+
+@pytest.mark.slow  # (Chromium runs the page's script)
+def test_each_copy_button_is_told_apart_and_says_what_it_did(issue):
+    """Seven buttons all named "Копировать" could not be told apart in a screen
+    reader's list, and "Скопировано" was never announced (QA 25): each button is
+    described by its style's caption, and a status line says what was copied."""
+    import shutil
+
+    dom = subprocess.run([shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+                          (issue.root / "dist" / "apparatus-ru" / "index.html").as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    root = html.fromstring(dom)
+    buttons = root.xpath("//section[@class='cite-as']//button[@class='copy']")
+    captions = {c.get("id"): c.text_content() for c in root.xpath("//figcaption[@id]")}
+    assert len(buttons) >= 4 and all(b.get("aria-describedby") in captions for b in buttons), \
+        (len(buttons), captions)
+    assert len({b.get("aria-describedby") for b in buttons}) == len(buttons)
+    assert root.xpath("//section[@class='cite-as']//*[@role='status']")
 
 
 def test_every_link_of_the_site_resolves(issue):
