@@ -700,6 +700,9 @@ def test_every_formula_is_drawn_and_tagged_in_the_pdf(builds):
             element = stack.pop()
             if element.get("/S") == "/Formula":
                 alts.append(str(element.get("/Alt")))
+                # (a display formula whose only text form is its TeX: no "$$...$$" as the text a reader
+                # hears before its /Alt: QA 25)
+                assert not str(element.get("/ActualText", "")).startswith("$"), element.get("/ActualText")
             kids = element.get("/K")
             kids = kids if isinstance(kids, pikepdf.Array) else [kids]
             stack += [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]

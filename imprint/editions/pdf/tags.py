@@ -64,7 +64,10 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
         # for the Private Use Area character that draws it.
         element["S"] = "/Formula"
         element["Alt"] = pydyf.String(html.get("data-tex") or "")
-        element["ActualText"] = pydyf.String(html.get("data-text") or "")
+        text = actual_text(box)
+        if text:  # (none where its only text form is its TeX: "$$\\frac{...}$$" is no text a reader wants
+            # before its /Alt, QA 25)
+            element["ActualText"] = pydyf.String(text)
     elif box.element_tag == "span" and "footnote" in classes and not isinstance(box.style, AnonymousStyle):
         # (not the anonymous block WeasyPrint wraps around a note's first paragraph
         # when later ones are blocks: part of the note, not a note in the note)
