@@ -65,6 +65,9 @@ def test_bad_dates(text, message):
     ("31.04.2024", "April 2024 has 30 days: correct the day, or the month"),
     ("2024-13-05", "a year has 12 months: write the date as year, month, day (2024-02-24)"),
     ("05.13.2024", "a year has 12 months: write the date as day, month, year (24.02.2024)"),
+    # (year 0, month or not: the hint crashed on "0000", a TypeError out of calendar.monthrange)
+    ("0000", "the calendar's years run from 1 to 9999: write the date as year, month, day (2024-02-24)"),
+    ("0000-01", "the calendar's years run from 1 to 9999: write the date as year, month, day (2024-02-24)"),
 ])
 def test_a_date_not_in_the_calendar_is_told_what_to_check(text, hint):
     """'2024-02-30' is not a date in the calendar, and was told nothing more (QA 23 F22)."""

@@ -73,8 +73,12 @@ class DateError(ValueError):
 def _calendar_hint(date: PartialDate, dotted: bool) -> str:
     """What to check in a date not in the calendar (2024-02-30: "February 2024 has 29 days")."""
     order = "day, month, year (24.02.2024)" if dotted else "year, month, day (2024-02-24)"
+    if not 1 <= date.year <= 9999:  # (year 0: "0000", no such year in the calendar)
+        return f"the calendar's years run from 1 to 9999: write the date as {order}"
     if not 1 <= (date.month or 1) <= 12:
         return f"a year has 12 months: write the date as {order}"
+    if date.month is None:
+        return f"write the date as {order}"
     days = calendar.monthrange(date.year, date.month)[1]
     name = next(name for name, number in MONTHS.items() if number == date.month).capitalize()  # (English: first)
     return f"{name} {date.year} has {days} days: correct the day, or the month"
