@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+import time
 from xml.etree import ElementTree
 
 import pytest
@@ -336,3 +337,8 @@ def test_a_decimal_comma_is_one_number_in_mathml_text_and_print():
     assert "<mn>1</mn><mo>,</mo><mn>5</mn>" in converted("1,5")["imprint"]["mathml"]
     assert converted(r"\text{a 1{,}5}")["imprint"]["text"] == "a 1,5"
     assert converted(r"\frac{1{,}5}{2}")["imprint"]["text"] == r"$\frac{1{,}5}{2}$"  # (TeX as written)
+    assert formulas.with_decimal_commas(r"1{,}2 \mbox{3{,}4 {5{,}6}} {7{,}8} \{,\}9") == \
+        r"1\mathord{,}2 \mbox{3{,}4 {5{,}6}} {7\mathord{,}8} \{,\}9"
+    started = time.perf_counter()  # (one pass: a search for the group around each comma was quadratic)
+    formulas.with_decimal_commas("1{,}" * 40_000)
+    assert time.perf_counter() - started < 3

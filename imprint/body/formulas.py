@@ -160,25 +160,48 @@ def for_texmath(tex: str) -> str:
 # "1, 08" in print and in MathML renderers); as `\mathord{,}` it gives `<mi>,</mi>`,
 # which _with_alttext() joins with the digits around it into one number.
 _DECIMAL_COMMA = r"\mathord{,}"
-_BRACED_COMMA = re.compile(r"(?<=\d)\{,\}(?=\d)")
-_TEXT_COMMAND = re.compile(r"\\(?:text[a-z]*|mbox|hbox)\s*$")
+_TEXT_OPENING = re.compile(r"\\(?:text[a-z]*|mbox|hbox)\s*\{")
+_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)", re.S)
 
 
 def with_decimal_commas(tex: str) -> str:
     """Each `{,}` between digits as `\\mathord{,}`, except in text (`\\text{...}`,
-    where texmath reads no math command and the comma is no separator anyway)."""
-    return _BRACED_COMMA.sub(lambda m: m.group() if _in_text(tex, m.start()) else _DECIMAL_COMMA, tex)
-
-
-def _in_text(tex: str, at: int) -> bool:
-    """Whether tex[at] is inside the braces of a text command, at any depth."""
-    while True:
-        start, _ = _group_around(tex, at, at)
-        if start == 0:
-            return False
-        if _TEXT_COMMAND.search(tex, 0, start - 1):
-            return True
-        at = start - 1
+    where texmath reads no math command and the comma is no separator anyway).
+    One pass over the formula, the braces it is in counted as it goes (a search
+    for the group around each comma took time as the square of the formula's
+    length: review)."""
+    if "{,}" not in tex:
+        return tex
+    out: list[str] = []
+    groups: list[bool] = []  # (each open brace: whether it opens a text command's argument)
+    in_text = 0
+    at = 0
+    while at < len(tex):
+        char = tex[at]
+        if char == "\\":
+            opening = _TEXT_OPENING.match(tex, at)
+            if opening:
+                groups.append(True)
+                in_text += 1
+                out.append(opening.group())
+                at = opening.end()
+            else:
+                command = _COMMAND.match(tex, at)  # (an escaped brace is no group's)
+                out.append(command.group() if command else char)
+                at = command.end() if command else at + 1
+            continue
+        if char == "{":
+            if tex.startswith("{,}", at) and not in_text and at > 0 and tex[at - 1].isdigit() \
+                    and tex[at + 3:at + 4].isdigit():
+                out.append(_DECIMAL_COMMA)
+                at += 3
+                continue
+            groups.append(False)
+        elif char == "}" and groups:
+            in_text -= groups.pop()
+        out.append(char)
+        at += 1
+    return "".join(out)
 
 
 _BRACKET_OPTIONS = re.compile(r"(\\(?:over|under)bracket)\s*(?:\[[^\[\]{}]*\]\s*){1,2}(?=\{)")
