@@ -97,7 +97,7 @@ def odd_key(node: yaml.Node) -> bool:
 # French, Swedish, single).
 _TYPOGRAPHIC = {"“": "“ ”", "«": "« »", "„": "„ “", "‘": "‘ ’", "‚": "‚ ‘", "‹": "‹ ›", "”": "” ”", "»": "» «"}
 # A line of a field or a list item: its indentation and dash, its key and the value.
-_LINE = re.compile(r"^(?P<lead>\s*(?:-\s+)*)(?:(?P<key>[^\s:#'\"\[{][^:#]*?):(?:\s+|$))?(?P<value>.*?)\s*$")
+_LINE = re.compile(r"^(?P<lead>\s*(?:-\s+)*)(?:(?P<key>[^\s:#'\"\[{][^:#]*?):(?:\s+|$))?(?P<value>(?:.*\S)?)\s*$")  # (no lazy value before \s*$: quadratic in a run of spaces)
 # A line whose quoted value has text after its closing quote: `title: ""Onegin" as..."`
 _QUOTED_THEN_MORE = re.compile(r"""^\s*(?:-\s+)?[^:#'"]+:\s+(["'])(?:(?!\1).)*\1\s*[^\s#,\]}].*$""")
 # A line of YAML structure inside a quoted value: the value swallowed the fields after it.
@@ -137,7 +137,8 @@ def _typographic_quotes(error: yaml.MarkedYAMLError, lines: list[str], text: str
     value = parts["value"] if parts else ""
     if not value or value[0] not in _TYPOGRAPHIC:
         return None
-    inner = value[1:-1] if len(value) > 1 and value[-1] in "”»“’‘›«" else value[1:]
+    # (quoting a part only, “Халхин-Гол: война” и мир, they stay inside the straight ones)
+    inner = value[1:-1] if len(value) > 1 and value[-1] in "”»“’‘›«" else value
     return (f"{_TYPOGRAPHIC[value[0]]} are typographic quotes: YAML needs straight quotes \" or '",
             (mark.line, len(parts["lead"]) + (len(parts["key"]) + 2 if parts["key"] else 0)),
             f"write the value in straight quotes ({_requoted(parts, inner)}); typographic quotes inside them "
