@@ -342,3 +342,20 @@ def test_a_decimal_comma_is_one_number_in_mathml_text_and_print():
     started = time.perf_counter()  # (one pass: a search for the group around each comma was quadratic)
     formulas.with_decimal_commas("1{,}" * 40_000)
     assert time.perf_counter() - started < 3
+
+
+def test_a_formulas_text_form_starting_with_a_dollar_is_its_actual_text():
+    """A text form is left out only where it is the formula's TeX between dollars:
+    $\\$5 + x$ reads "$5 + x", which was taken for TeX and copied as nothing (review)."""
+    from types import SimpleNamespace
+    from xml.etree.ElementTree import Element
+
+    from imprint.editions.pdf.tags import actual_text
+
+    def box(tex, text):
+        return SimpleNamespace(text=None, element_tag="span", style={},
+                               element=Element("span", {"class": "formula inline", "data-tex": tex, "data-text": text}))
+
+    assert actual_text(box(r"\$5 + x", "$5 + x")) == "$5 + x"
+    assert actual_text(box(r"\frac{a}{b}", r"$$\frac{a}{b}$$")) == ""
+    assert actual_text(box("x_8", "x₈")) == "x₈"

@@ -44,7 +44,8 @@ def actual_text(box) -> str | None:
     if html is None or box.element_tag != "span" or "formula" not in (html.get("class") or "").split():
         return None
     text = html.get("data-text") or ""
-    return "" if text.startswith("$") else text
+    tex_only = text.startswith("$") and text.strip("$").strip() == (html.get("data-tex") or "").strip()
+    return "" if tex_only else text  # (a text form may start with a dollar: $\$5 + x$ is "$5 + x")
 
 
 def annotate(box, element: pydyf.Dictionary, pdf) -> None:
