@@ -313,3 +313,5 @@ def test_the_csl_json_writes_a_names_particles_as_zotero_reads_them(apparatus_en
     assert record["author"][0] == {"family": "van der Berg", "given": "Jane"}, record["author"]
     assert _particles_joined({"family": "Beethoven", "given": "Ludwig", "dropping-particle": "van"}) == \
         {"family": "Beethoven", "given": "Ludwig van"}
+    assert _particles_joined({"family": "Alembert", "given": "Jean", "non-dropping-particle": "d'"}) == \
+        {"family": "d'Alembert", "given": "Jean"}  # (an elided particle: no space, review)

@@ -59,9 +59,9 @@ def _particles_joined(name: Any) -> Any:
     if not isinstance(name, dict) or not (name.get("non-dropping-particle") or name.get("dropping-particle")):
         return name
     joined = {k: v for k, v in name.items() if k not in ("non-dropping-particle", "dropping-particle")}
-    joined["family"] = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
+    joined["family"] = _family(name)
     if name.get("dropping-particle"):
-        joined["given"] = " ".join(p for p in (name.get("given"), name["dropping-particle"]) if p)
+        joined["given"] = _given(name)
     return joined
 
 
@@ -181,8 +181,7 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
                           ("container-author", "C2")):
         for name in record.get(variable, []):
             lines.append((tag, name.get("literal") or ", ".join(
-                p for p in (" ".join(x for x in (name.get("non-dropping-particle"), name.get("family")) if x),
-                            _given(name), name.get("suffix")) if p)))
+                p for p in (_family(name), _given(name), name.get("suffix")) if p)))
     lines.append(("TI", _RICH_TAG.sub("", record.get("title") or "")))  # (RIS has no emphasis)
     lines.append(("TT", _RICH_TAG.sub("", translated_title or "")))
     lines.append(("ST", record.get("title-short")))
@@ -251,13 +250,21 @@ def _one_line(value: Any, html: bool = False) -> str:
 def _bibtex_name(name: Mapping[str, str]) -> str:
     if "literal" in name:
         return "{" + _latex(name["literal"]) + "}"
-    family = " ".join(p for p in (name.get("non-dropping-particle"), name.get("family")) if p)
-    parts = [family]
+    parts = [_family(name)]
     if name.get("suffix"):
         parts.append(name["suffix"])
     if _given(name):
         parts.append(_given(name))
     return ", ".join(_latex(p) for p in parts)
+
+
+def _family(name: Mapping[str, str]) -> str:
+    """The family name with the particle that stays before it ("van der Berg"); an
+    elided one joined without a space ("d'Alembert", "al-Rashid")."""
+    particle, family = name.get("non-dropping-particle"), name.get("family") or ""
+    if not particle:
+        return family
+    return particle + family if particle.endswith(("'", "\u2019", "-")) else f"{particle} {family}".strip()
 
 
 def _given(name: Mapping[str, str]) -> str:
