@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ..building.stages import stage
 from ..errors import Problem, SourceError
-from ..files import display, read_bytes
+from ..files import display, read_found
 from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
@@ -392,16 +392,11 @@ def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
     if not records or setting.style is None:
         return {}, [], False
     data = [citeproc_js.for_pandoc(r.csl, setting.lang, setting.words.get("quotes", "")) for r in records.values()]
-    written = _style_bytes(setting.style, setting.root)
+    written = read_found(setting.style, "CSL style")
     style = citeproc_js.style_for_pandoc(written, setting.lang, display(setting.style, setting.root))
     files = {"refs.json": json.dumps(data, ensure_ascii=False).encode("utf-8"), "style.csl": style}
     into_quotes = not setting.suppress_bibliography and citeproc_js.punctuation_in_quote(written, setting.lang)
     return files, ["--citeproc", "--csl=style.csl", "--bibliography=refs.json"], into_quotes
-
-
-def _style_bytes(style: Path, root: Path) -> bytes:
-    """The CSL style's file: a project's (read as its files are), or one of Imprint's own."""
-    return read_bytes(root, style, "CSL style") if style.is_relative_to(root) else style.read_bytes()
 
 
 def style_refused(style: Path | None, reason: str, root: Path) -> Problem:
@@ -414,7 +409,8 @@ def style_refused(style: Path | None, reason: str, root: Path) -> Problem:
         from lxml import etree
 
         try:
-            tree = etree.fromstring(_style_bytes(style, root), etree.XMLParser(no_network=True, resolve_entities=False))
+            tree = etree.fromstring(read_found(style, "CSL style"),
+                                    etree.XMLParser(no_network=True, resolve_entities=False))
             needs = _NEEDS.get(kind.group(1), ())
             line = next((e.sourceline for e in tree.iter(f"{{*}}{kind.group(1)}")
                          if needs and not any(e.get(a) for a in needs)), None)
