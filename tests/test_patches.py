@@ -36,18 +36,23 @@ PACKAGE = REPO / "imprint"
 # first line of paragraph 2 fit, with the note; the second line of paragraph 2
 # does not. Orphans (2) forbid leaving one line of it on the page. WeasyPrint
 # 70.0 moves the note to page 2 to make room for that second line.
-FOOTNOTE_PAGE = """<!DOCTYPE html>
+def _notes_page(height: int, body: str) -> str:
+    """A page of `height` px, lines of 10 px, notes at its foot (footnote-policy: line)."""
+    return """<!DOCTYPE html>
 <html lang="en">
 <style>
-  @page { size: 300px 100px; margin: 0; @footnote { margin: 0; padding: 0 } }
+  @page { size: 300px %dpx; margin: 0; @footnote { margin: 0; padding: 0 } }
   html { font: 10px/10px monospace }
   body { margin: 0; orphans: 2; widows: 2 }
   p { margin: 0 }
   .note { float: footnote; footnote-policy: line }
 </style>
-<p>Text<span class="note">Note 1</span><br>a<br>b<br>c<br>d<br>e<br>f</p>
-<p>g<br>h<br>i<br>j</p>
-"""
+%s
+""" % (height, body)
+
+
+FOOTNOTE_PAGE = _notes_page(100, '<p>Text<span class="note">Note 1</span><br>a<br>b<br>c<br>d<br>e<br>f</p>\n'
+                                 "<p>g<br>h<br>i<br>j</p>")
 
 
 def _page_of(pdf: bytes, text: str, tmp_path: Path) -> int:
@@ -104,18 +109,8 @@ def test_a_note_that_fits_is_not_moved_by_a_rounding_error(tmp_path, monkeypatch
 
 # Pages of 20 lines; a paragraph of 30 (T01 to T30) calls in T12 a note of 12
 # lines (N01 to N12), for which the 8 lines under T12 leave too little room.
-SPLIT_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<style>
-  @page { size: 300px 200px; margin: 0; @footnote { margin: 0; padding: 0 } }
-  html { font: 10px/10px monospace }
-  body { margin: 0; orphans: 2; widows: 2 }
-  p { margin: 0 }
-  .note { float: footnote; footnote-policy: line }
-</style>
-<p>%s</p>
-""" % "<br>".join(f"T{i:02}" + (f'<span class="note">{"<br>".join(f"N{j:02}" for j in range(1, 13))}</span>'
-                               if i == 12 else "") for i in range(1, 31))
+SPLIT_PAGE = _notes_page(200, "<p>%s</p>" % "<br>".join(f"T{i:02}" + (f'<span class="note">{"<br>".join(f"N{j:02}" for j in range(1, 13))}</span>'
+                               if i == 12 else "") for i in range(1, 31)))
 
 
 def test_a_long_note_starts_on_the_page_of_its_call(tmp_path, monkeypatch):

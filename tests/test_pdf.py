@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pikepdf
 from lxml import etree
@@ -173,14 +174,9 @@ def test_footnotes_stay_with_their_calls_in_generated_articles(seed, tmp_path):
                 note = " ".join(rnd.choice(words) for _ in range(rnd.randint(3, 60)))
                 sentences.append(f"CALL{n}X^[NOTE{n}X {note}.]")
         paragraphs.append(" ".join(sentences))
-    source = tmp_path / "src"
-    (source / "generated").mkdir(parents=True)
-    (source / "generated" / "article.md").write_text("---\ntitle: Generated\nlang: ru\n---\n\n" + "\n\n".join(paragraphs))
-    root = make_project(tmp_path / "p", source)
-    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
-    assert report.ok, report.problems
     calls, notes = {}, {}
-    for number, text in enumerate(pages_text(root / "dist" / "generated" / "generated.pdf"), start=1):
+    pdf = _generated_pdf(tmp_path, "---\ntitle: Generated\nlang: ru\n---\n\n" + "\n\n".join(paragraphs))
+    for number, text in enumerate(pages_text(pdf), start=1):
         for k in re.findall(r"CALL(\d+)X", text):
             calls.setdefault(k, number)
         for k in re.findall(r"NOTE(\d+)X", text):
@@ -685,21 +681,16 @@ def test_long_notes_start_on_the_page_of_their_calls_in_generated_articles(seed,
     a long one that does not fit there continues on the next; one Note each in
     the tagged PDF."""
     text, count, long = _article_with_long_notes(seed)
-    source = tmp_path / "src"
-    (source / "generated").mkdir(parents=True)
-    (source / "generated" / "article.md").write_text(text, encoding="utf-8")
-    root = make_project(tmp_path / "p", source)
-    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
-    assert report.ok, report.problems
     calls, starts = {}, {}
-    for number, page in enumerate(pages_text(root / "dist" / "generated" / "generated.pdf"), start=1):
+    pdf = _generated_pdf(tmp_path, text)
+    for number, page in enumerate(pages_text(pdf), start=1):
         for k in re.findall(r"CALL(\d+)X", page):
             calls.setdefault(int(k), number)
         for k in re.findall(r"NOTE(\d+)X", page):
             starts.setdefault(int(k), number)
     assert len(calls) == len(starts) == count and len(long) >= 3
     assert calls == starts
-    with pikepdf.open(root / "dist" / "generated" / "generated.pdf") as pdf:
+    with pikepdf.open(pdf) as pdf:
         notes = _notes(pdf)
     assert sorted(notes) == sorted(f"fn-{k}" for k in range(1, count + 1))  # (one Note each)
     assert any(len(notes[f"fn-{k}"]) > 1 for k in long)  # (some continued on the next page)
@@ -727,3 +718,14 @@ def test_notes_drawn_over_text_blame_columns_only_where_the_text_is_set_in_colum
         document = weasyprint.HTML(string=page % (css, lines, note, block)).render()
         [under] = [p for p in _past_the_edge(document, job) if "drawn over" in p.message]
         assert ("the text is set in columns" in under.hint) is columns, (css, under.hint)
+
+
+def _generated_pdf(tmp_path, text: str) -> Path:
+    """The print edition of a generated article (its Markdown), built."""
+    source = tmp_path / "src"
+    (source / "generated").mkdir(parents=True)
+    (source / "generated" / "article.md").write_text(text, encoding="utf-8")
+    root = make_project(tmp_path / "p", source)
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert report.ok, report.problems
+    return root / "dist" / "generated" / "generated.pdf"
