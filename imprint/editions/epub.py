@@ -236,7 +236,7 @@ def _link_across_pages(pages: list[Page], theme: Theme) -> list[Page]:
                      "its number (&#160; for a no-break space)" if entity else
                      "check the template (and those it includes) for unclosed or misnested tags",
             ) from None
-        _check_markup(page, tree, theme)
+        ids = _check_markup(page, tree, theme)
         body = tree.find(f"{{{XHTML_NS}}}body")
         if body is None or (len(body) == 0 and not (body.text or "").strip()):
             raise StyleError.single(  # (a project's template can leave it empty; Imprint's own never do)
@@ -244,9 +244,8 @@ def _link_across_pages(pages: list[Page], theme: Theme) -> list[Page]:
                 hint="the page's template (and what it includes) must give it some content",
             )
         trees[page.file] = tree
-        for element in tree.iter():
-            if element.get("id"):
-                home.setdefault(element.get("id"), page.file)
+        for ident in ids:
+            home.setdefault(ident, page.file)
     result = []
     for page in pages:
         tree = trees[page.file]
@@ -265,11 +264,11 @@ def _link_across_pages(pages: list[Page], theme: Theme) -> list[Page]:
     return result
 
 
-def _check_markup(page: Page, tree: etree._Element, theme: Theme) -> None:
+def _check_markup(page: Page, tree: etree._Element, theme: Theme) -> set[str]:
     """What a template put in a page that EPUBCheck would refuse, at the template's
     line: an element HTML does not have, an id given twice (QA 22: a designer's
     <center> and <font> passed the build and were found by `check` only, at the
-    line of the EPUB's page)."""
+    line of the EPUB's page). Returns the page's ids (one walk of its tree)."""
     problems, ids, html = [], set(), f"{{{XHTML_NS}}}"
     for element in tree.iter():
         tag = element.tag
@@ -291,6 +290,8 @@ def _check_markup(page: Page, tree: etree._Element, theme: Theme) -> None:
             ids.add(ident)
     if problems:
         raise StyleError(problems)
+    ids.discard("")
+    return ids
 
 
 def _toc(manuscript: Manuscript, pages: list[Page], sections: bool = True) -> list:
