@@ -96,6 +96,31 @@ def test_a_unit_that_crashes_is_an_internal_error_with_its_traceback():
     assert "ZeroDivisionError" in "".join(getattr(raised.value, "__notes__", [""]))
 
 
+def staged_crash(seconds: float) -> None:
+    """Says its stage, waits, and fails (a bug, as far as the pool knows)."""
+    from imprint.building import stages
+
+    with stages.stage("sleeping"):
+        time.sleep(seconds)
+    raise ZeroDivisionError
+
+
+def test_a_unit_killed_as_another_crashes_leaves_no_stage_file(tmp_path, monkeypatch):
+    """One unit's bug stops the build and its sibling, killed while it ran, can
+    remove nothing: the pool removes its stage file as it closes (one was left in
+    the temporary folder; a CI run's time-limit test found it, under the
+    test process's own pid)."""
+    import tempfile
+
+    from imprint.building import stages
+    from imprint.building.executor import UnitCrash
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with pytest.raises(UnitCrash), LocalPool(2) as pool:
+        run(pool, [Call(staged_crash, (30,), "long"), Call(staged_crash, (1,), "short")])
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(stages.PREFIX)) == []
+
+
 @pytest.mark.slow
 def test_the_build_leaves_no_process_behind_when_killed(tmp_path):
     """Killed outright (no clean-up of its own), the build leaves no worker

@@ -103,6 +103,7 @@ class LocalPool(Executor):
         # The workers' temporary folder: what they leave there as they are stopped
         # (WeasyPrint's fonts of a document it keeps, a Pandoc run's files) is removed with it.
         self._scratch = handoff.open_folder()
+        self._stage_files: set[Path] = set()  # (of the calls run: a worker killed as the build stops leaves its)
         context = get_context("fork")
         started = context.Value("i", 0)  # (how many workers have started: whose turn a role is)
         self._pool = ProcessPool(max_workers=jobs, initializer=_start_worker,
@@ -116,6 +117,7 @@ class LocalPool(Executor):
     def run(self, calls: Sequence[Call], done: Done, failed: Failed, limit: float | None) -> int:
         from pebble import ProcessExpired
 
+        self._stage_files.update(stages.path_for(call.name) for call in calls)
         futures = {self._pool.schedule(_collected, args=(call.function, call.args, stages.path_for(call.name)),
                                        timeout=limit): call for call in calls}
         try:
@@ -149,11 +151,19 @@ class LocalPool(Executor):
 
         self._pool.stop()
         if wait:
-            self._pool.join()
+            self._stopped()
         else:
-            threading.Thread(target=self._pool.join, name="imprint-pool-stop", daemon=True).start()
+            threading.Thread(target=self._stopped, name="imprint-pool-stop", daemon=True).start()
         handoff.close_folder(self._scratch)
         forget_dead()  # the temporary folders of Pandoc runs whose worker was killed
+
+
+    def _stopped(self) -> None:
+        """The workers waited for, then the stage files of units killed as they ran removed."""
+        self._pool.join()
+        for path in self._stage_files:
+            stages.forget(path)
+            stages.forget(path.with_name(path.name + ".new"))  # (killed as it replaced it)
 
 
 class DaskCluster(Executor):
