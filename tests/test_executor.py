@@ -305,6 +305,39 @@ def test_handoff_folders_of_builds_killed_outright_are_swept(tmp_path, monkeypat
         handoff.close_folder(live)
 
 
+def test_a_build_s_folder_is_not_swept_by_another_build_as_it_is_made(tmp_path, monkeypatch):
+    """Another build sweeping between the making of this build's folder and the
+    taking of its lock (two builds started at once on one machine): the folder was
+    removed, and this build stopped with an internal error (FileNotFoundError). A
+    folder being made has another name until it is locked; one a killed build was
+    making is swept (its process is gone)."""
+    import fcntl
+    import subprocess
+    import sys
+    import tempfile
+
+    from imprint.building import handoff
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    left = tmp_path / (handoff.MAKING.format(pid=gone) + "k3x9q1ab")
+    left.mkdir()
+    taking = fcntl.flock
+
+    def sweep_first(handle: int, how: int) -> None:
+        handoff.sweep()  # (the other build's, as this one takes its lock)
+        taking(handle, how)
+    monkeypatch.setattr(handoff.fcntl, "flock", sweep_first)
+    live = handoff.open_folder()
+    try:
+        assert live.is_dir() and (live / handoff.LOCK).exists()
+        assert live.name.startswith(handoff.PREFIX.format(pid=os.getpid()))
+        assert not left.exists()
+    finally:
+        handoff.close_folder(live)
+
+
 def _recording_prepare(monkeypatch, log: Path) -> None:
     """prepare(), writing the editions it reads for into `log`, a line a call (in
     the forked workers too: they inherit the patch)."""

@@ -25,9 +25,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from ..files import locked
+from ..files import alive, locked
 
 PREFIX = "imprint-handoff-{pid}-"  # the build's private folder, in the system's temporary folder
+MAKING = "imprint-new-handoff-{pid}-"  # its name until its lock is held (a sweep leaves it to a live process)
 WAIT_STEP = 0.003  # seconds between looks for the jobs
 CLAIM_WAIT = 2.0  # seconds a print part waits for the reading part to start
 
@@ -40,9 +41,14 @@ def open_folder() -> Path:
     """A private folder for this build's hand-overs (only this user may read it: it
     holds pickles), with its lock held. (Also a pool's workers' temporary folder:
     building/executor.py.)"""
-    folder = Path(tempfile.mkdtemp(prefix=PREFIX.format(pid=os.getpid())))
-    handle = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    making = Path(tempfile.mkdtemp(prefix=MAKING.format(pid=os.getpid())))
+    handle = os.open(making / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(handle, fcntl.LOCK_EX)
+    # (named as a build's folder once locked: made with that name, another build's
+    # sweep found it without a lock, as this one made it, and removed it: QA, two
+    # builds at once on one machine)
+    folder = making.with_name(PREFIX.format(pid=os.getpid()) + making.name.rsplit("-", 1)[1])
+    os.rename(making, folder)
     _held_by_this_build[folder] = handle
     return folder
 
@@ -58,8 +64,13 @@ def sweep() -> None:
     """Remove the folders of builds that ended without removing them (killed
     outright): those whose lock no process holds (a process id may be another's in
     another container sharing the temporary folder; a held lock is a live build)."""
-    for folder in Path(tempfile.gettempdir()).glob(PREFIX.format(pid="*") + "*"):
+    temporary = Path(tempfile.gettempdir())
+    for folder in temporary.glob(PREFIX.format(pid="*") + "*"):
         if folder not in _held_by_this_build and not locked(folder / LOCK):
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in temporary.glob(MAKING.format(pid="*") + "*"):  # (a build killed as it made its folder)
+        pid = folder.name.removeprefix(MAKING.split("{pid}")[0]).split("-", 1)[0]
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
 
