@@ -359,3 +359,81 @@ def test_a_formulas_text_form_starting_with_a_dollar_is_its_actual_text():
     assert actual_text(box(r"\$5 + x", "$5 + x")) == "$5 + x"
     assert actual_text(box(r"\frac{a}{b}", r"$$\frac{a}{b}$$")) == ""
     assert actual_text(box("x_8", "x₈")) == "x₈"
+
+
+MANUAL_SHAPED = r"""Einstein wrote $E = mc^2$; a price of $5 and $6 is no formula.
+
+Nor is `$x$` in code.
+
+$$
+\int_0^1 f(x)\,dx = \frac{1}{2}
+$$ {#eq-half}
+
+A dollar in a formula, $a\$b$, an escaped one \$10, and $x_{i}^{2}$ in a note.[^1]
+
+  Left     Right
+  -------  -----------
+  $\alpha$ $\beta + 1$
+
+```r
+total <- df$price + df$tax
+```
+
+[^1]: Where $n \to \infty$.
+
+> $$
+> \sum_{k=1}^{n} k
+> $$
+"""
+
+
+def test_the_formulas_are_guessed_before_pandoc_reads_as_pandoc_reads_them():
+    """The guess of the formulas (locate.formulas_in, converted while Pandoc reads
+    the text) is Pandoc's own list on a text written as Pandoc's manual describes
+    it, but for the block-quoted formula, whose lines Pandoc reads without their
+    `>` (converted after the reading). (In any order: what is guessed is a set.)"""
+    import json
+    import subprocess
+
+    from imprint.body import pandoc
+    from imprint.body.locate import formulas_in
+
+    read = json.loads(subprocess.run([str(pandoc.binary()), "-f", "markdown", "-t", "json"], input=MANUAL_SHAPED,
+                                     capture_output=True, text=True, check=True).stdout)
+
+    def maths(node):
+        if isinstance(node, dict):
+            if node.get("t") == "Math":
+                yield node["c"][0]["t"], node["c"][1]
+            for value in node.values():
+                yield from maths(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from maths(value)
+    pandoc_s = list(maths(read["blocks"]))  # (a note's where it is called: the order is not the guess's)
+    quoted = ("DisplayMath", "\n\\sum_{k=1}^{n} k\n")
+    assert len(pandoc_s) == 8 and quoted in pandoc_s
+    guessed = formulas_in(MANUAL_SHAPED)
+    assert sorted(guessed[:-1]) == sorted(f for f in pandoc_s if f != quoted)
+    assert guessed[-1] != quoted
+
+
+def test_the_formulas_converted_ahead_are_taken_and_those_missed_converted_after(monkeypatch):
+    """convert() takes from the conversion started before the reading the formulas
+    it has, and has Pandoc convert only the others (one a guess missed); the
+    annotations are those of a conversion made after the reading."""
+    runs: list[list[str]] = []
+    starting = formulas.Converting.__init__
+
+    def recorded(self, found, *arguments, **options):
+        runs.append([tex for _, tex in found])
+        starting(self, found, *arguments, **options)
+    monkeypatch.setattr(formulas.Converting, "__init__", recorded)
+    ahead = formulas.convert_ahead("Text $a^2$ and $\\frac{1}$ and $b_1$.\n", "article.md", deadline_in(30))
+    nodes = [{"t": "Math", "c": [{"t": "InlineMath"}, tex]} for tex in ("a^2", "\\frac{1}", "c^3")]
+    formulas.convert(nodes, "article.md", deadline_in(30), ahead=ahead)
+    assert runs == [["a^2", "\\frac{1}", "b_1"], ["c^3"]]
+    alone = [{"t": "Math", "c": [{"t": "InlineMath"}, tex]} for tex in ("a^2", "\\frac{1}", "c^3")]
+    formulas.convert(alone, "article.md", deadline_in(30))
+    assert [n["imprint"] for n in nodes] == [n["imprint"] for n in alone]
+    assert nodes[0]["imprint"]["text"] == "a²" and "unreadable" in nodes[1]["imprint"]

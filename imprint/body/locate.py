@@ -40,10 +40,7 @@ class Source:
         self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         # The same text with code blanked out (lengths kept): tokens are looked
         # for in prose only.
-        def blank(match: re.Match) -> str:
-            return re.sub(r"[^\n]", " ", match.group())
-        searchable = _FENCE.sub(blank, self.text)
-        self._searchable = _CODE_SPAN.sub(blank, searchable)
+        self._searchable = _without_code(self.text)
 
     @property
     def searchable(self) -> str:
@@ -54,7 +51,7 @@ class Source:
     def prose(self) -> str:
         """The searchable text with its formulas blanked out too (lengths kept)."""
         if self._without_math is None:
-            self._without_math = _MATH.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), self._searchable)
+            self._without_math = _MATH.sub(_blank, self._searchable)
         return self._without_math
 
     def line(self, offset: int) -> int:
@@ -176,6 +173,26 @@ def _written_keys(match: re.Match) -> tuple[str, ...]:
     found = match.group(1) or match.group(2)
     stripped = found.rstrip(".,;:?!/~-+&%$#<>")
     return (found, stripped) if stripped != found else (found,)
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def _without_code(text: str) -> str:
+    """The text with its code blanked out (fenced blocks and inline spans; lengths kept)."""
+    return _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, text))
+
+
+def formulas_in(text: str) -> list[tuple[str, str]]:
+    """The formulas of a Markdown text as Pandoc will most likely read them, each as
+    its kind and TeX (the Math node's), in order, those in code left out: a guess,
+    made before Pandoc has read the text (formulas.convert_ahead). A formula written
+    where Pandoc reads it otherwise (in a block quote, its lines lose their `>`) is
+    one the guess misses, converted once the text is read."""
+    searchable = _without_code(text)
+    return [("DisplayMath", text[m.start() + 2:m.end() - 2]) if m.group().startswith("$$")
+            else ("InlineMath", text[m.start() + 1:m.end() - 1]) for m in _MATH.finditer(searchable)]
 
 
 def without_formulas(text: str) -> str:
