@@ -141,14 +141,17 @@ class Converting:
                                       what="the formulas", file=file, deadline=deadline, cache=answers,
                                       large=len(formulas) >= pandoc.MANY_FORMULAS)
                          for writer, options, blocks in (("html", ["--mathml"], divided), ("plain", [], separated))]
+        self._converted: dict[tuple[str, str], dict] | None = None
 
     def cancel(self) -> None:
         for run in self._running:
             run.cancel()
 
     def result(self) -> dict[tuple[str, str], dict]:
-        (output, messages), (written, _) = (run.result() for run in self._running)
-        return _converted(self._order, output, messages, written)
+        if self._converted is None:  # (asked for twice: shared ahead, then taken)
+            (output, messages), (written, _) = (run.result() for run in self._running)
+            self._converted = _converted(self._order, output, messages, written)
+        return self._converted
 
 
 def _converted(formulas: list[tuple[str, str]], output: bytes, messages: list, written: bytes) -> dict:
