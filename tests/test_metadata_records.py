@@ -116,7 +116,7 @@ citation:
 """
 
 
-def article_with(tmp_path: Path, citation: str) -> dict:
+def article_with(tmp_path: Path, citation: str, formats: tuple[str, ...] = ("json", "ris", "bib")) -> dict:
     """The CSL-JSON record of an article whose front matter has `citation`, built
     under JOURNAL_DEFAULTS."""
     root = tmp_path / "p"
@@ -124,7 +124,7 @@ def article_with(tmp_path: Path, citation: str) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     (root / "source" / "publication.yaml").write_text(JOURNAL_DEFAULTS)
     (folder / "article.md").write_text(f"---\ntitle: An article\nauthor: Jane Doe\ndate: 2020\n{citation}---\n\nText.\n")
-    report = build(Settings.for_project(root, formats=("json", "ris", "bib"), environ={}))
+    report = build(Settings.for_project(root, formats=formats, environ={}))
     assert report.ok, [str(p) for p in report.problems]
     return json.loads((root / "dist" / "other" / "other.json").read_text())[0]
 
@@ -232,6 +232,25 @@ def test_citation_files_link_the_landing_page_and_the_pdf(house):
     assert bib["language"] == bib["langid"] == "russian"
     for url in (page, pdf):  # what they link was built
         assert (house.root / "dist" / url[len(BASE):]).is_file()
+
+
+def test_the_journal_abbreviation_is_where_each_reader_looks_for_it(tmp_path):
+    """Zotero files a journal's abbreviation as its Journal Abbr from RIS J2, BibTeX
+    shortjournal, a page's citation_journal_abbrev and CSL-JSON journalAbbreviation:
+    its CSL-JSON import has no container-title-short (QA 25 Z6: only RIS and BibTeX
+    gave it). Citeproc-js and Pandoc read container-title-short."""
+    record = article_with(tmp_path, "citation:\n  container-title-short: Def. J.\n",
+                          formats=("json", "ris", "bib", "site"))
+    assert record["container-title-short"] == record["journalAbbreviation"] == "Def. J."
+    dist = tmp_path / "p" / "dist" / "other"
+    assert dict(parse_ris((dist / "other.ris").read_bytes().decode()))["J2"] == "Def. J."
+    assert parse_bibtex((dist / "other.bib").read_text())[1]["shortjournal"] == "Def. J."
+    tags = [(m.get("name"), m.get("content")) for m in html.parse(str(dist / "index.html")).getroot().iter("meta")]
+    assert ("citation_journal_abbrev", "Def. J.") in tags
+    # (Zotero has the field for a journal article alone: a book's short title is no journal's)
+    record = article_with(tmp_path / "chapter", "citation:\n  type: chapter\n  container-title: A Volume\n"
+                          "  container-title-short: Vol.\n", formats=("json",))
+    assert record["container-title-short"] == "Vol." and "journalAbbreviation" not in record
 
 
 def test_citation_files_link_only_what_the_build_makes(tmp_path):

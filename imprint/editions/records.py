@@ -48,6 +48,12 @@ def write_csl_json(manuscript: Manuscript, theme: Theme, settings: Settings) -> 
     record = {**linked_record(manuscript, settings), **csl_variables(manuscript.article)}
     record.update({variable: [_particles_joined(name) for name in names] for variable, names in record.items()
                    if variable in ("author", *CSL_NAME_VARIABLES) and isinstance(names, list)})
+    if record.get("type") == "article-journal" and record.get("container-title-short"):
+        # The journal's abbreviation under the name Zotero's CSL-JSON import reads it
+        # too: its CSL map (zotero-schema, csl.fields.text) has `journalAbbreviation`
+        # and no `container-title-short`, and only a journal article has the field.
+        # Both are in the CSL-JSON schema (csl-data.json 1.0.2 keeps Zotero's name).
+        record["journalAbbreviation"] = record["container-title-short"]
     return (json.dumps([record], indent=2, ensure_ascii=False) + "\n").encode()
 
 

@@ -79,6 +79,9 @@ def highwire_tags(manuscript: Manuscript, downloads: list[Download], page_url: s
         tags.append(Tag("citation_publication_date", date.iso().replace("-", "/") if date.day else str(date.year)))
     optional = [
         ("citation_journal_title", c.container_title),
+        # (Zotero's Embedded Metadata reads it as the Journal Abbr field, as it
+        # reads RIS J2, BibTeX shortjournal and CSL-JSON journalAbbreviation)
+        ("citation_journal_abbrev", manuscript.record.get("container-title-short")),
         ("citation_publisher", c.publisher),
         ("citation_issn", c.issn),
         ("citation_volume", c.volume),
