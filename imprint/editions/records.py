@@ -151,13 +151,14 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     add("issn", record.get("ISSN"))
     add("doi", record.get("DOI"), verbatim=True)
     add("url", record.get("URL"), verbatim=True)
-    # biblatex's langid (hyphenation, localisation) and language, which is the field
-    # Zotero's BibTeX import reads (translators/BibTeX.js: language -> language);
-    # both as biblatex's language key ("russian"), else as the record gives it.
+    # biblatex's langid (hyphenation, localisation) as its language key ("russian");
+    # language as the record gives it ("ru"), as the CSL-JSON, RIS and landing page
+    # do: it is the field Zotero's BibTeX import copies into its Language (and its
+    # export writes Language to), and "russian" there made the same article a second
+    # item (QA 25 Z6).
     language = record.get("language")
-    langid = LANGIDS.get(str(language or "").split("-")[0].lower())
-    add("langid", langid)
-    add("language", langid or language)
+    add("langid", LANGIDS.get(str(language or "").split("-")[0].lower()))
+    add("language", language)
     add("keywords", record.get("keyword"))
     add("abstract", record.get("abstract"))
     add("note", record.get("note"))
