@@ -293,9 +293,14 @@ def test_without_a_base_url_the_site_is_relative_and_says_so(tmp_path):
     assert report.ok and any("base-url is not set" in note for note in report.notes)
     dist = root / "dist"
     slug = "batunaev-2019-khalkhin-gol"
-    tags = dict(meta_tags(page(dist / slug / "index.html"), "citation_"))
-    assert tags["citation_pdf_url"] == f"../{slug}/{slug}.pdf" and "citation_abstract_html_url" not in tags
-    assert page(dist / slug / "index.html").find(".//link[@rel='canonical']") is None
+    landing = page(dist / slug / "index.html")
+    tags = dict(meta_tags(landing, "citation_"))
+    # (the PDF beside the page by its name, not '../<slug>/<slug>.pdf': QA 25 Z9;
+    # Zotero resolves it against the page's address)
+    assert tags["citation_pdf_url"] == f"{slug}.pdf" and "citation_abstract_html_url" not in tags
+    data = json.loads(landing.xpath("string(//script[@type='application/ld+json'])"))
+    assert {e["contentUrl"] for e in data["encoding"]} >= {f"{slug}.pdf", f"{slug}.epub"}
+    assert landing.find(".//link[@rel='canonical']") is None
     for feed in (dist / "opds").rglob("*.xml"):
         assert opds_problems(feed) == []
         for rel, href in opds_links(feed):

@@ -45,7 +45,11 @@ class Place:
     base_url: str | None
 
     def link(self, path: str) -> str:
-        """A link for people (relative: works on any host and from disk)."""
+        """A link for people (relative: works on any host and from disk); a file of the
+        page's own folder by its name (a landing page's citation_pdf_url was
+        '../<slug>/<slug>.pdf' without a base URL: QA 25 Z9)."""
+        if self.folder and path.startswith(self.folder + "/"):
+            return path[len(self.folder) + 1:]
         return "../" * (self.folder.count("/") + 1 if self.folder else 0) + path
 
     def url(self, path: str) -> str:
