@@ -15,6 +15,7 @@ from typing import Any, Mapping
 from ..settings import Settings
 from . import DEFAULT, EDITIONS
 from ..prepare.article import Manuscript, metadata_text
+from ..site.address import published
 from ..source.record import full_title
 from ..source.model import csl_variables
 from ..source.schema import CSL_NAME_VARIABLES
@@ -93,7 +94,7 @@ def linked_record(manuscript: Manuscript, settings: Settings) -> Mapping[str, An
     article = manuscript.article
     if manuscript.record.get("URL") or not article.base_url or "site" not in (settings.formats or DEFAULT):
         return manuscript.record
-    return {**manuscript.record, "URL": _published(article.base_url, f"{article.slug}/index.html")}
+    return {**manuscript.record, "URL": published(article.base_url, f"{article.slug}/index.html")}
 
 
 def pdf_url(manuscript: Manuscript, settings: Settings) -> str | None:
@@ -101,11 +102,7 @@ def pdf_url(manuscript: Manuscript, settings: Settings) -> str | None:
     article = manuscript.article
     if not article.base_url or "pdf" not in (settings.formats or DEFAULT):
         return None
-    return _published(article.base_url, f"{article.slug}/{EDITIONS['pdf'].path(article.slug)}")
-
-
-def _published(base_url: str, path: str) -> str:
-    return f"{base_url.rstrip('/')}/{path}"
+    return published(article.base_url, f"{article.slug}/{EDITIONS['pdf'].path(article.slug)}")
 
 
 def to_bibtex(record: Mapping[str, Any]) -> str:

@@ -4,7 +4,8 @@ all, and the OPDS catalogue (opds.py), all in dist/ beside the editions.
 Pages are rendered from styles/templates/site/ with styles/css/site.css. Links
 between pages are relative (index.html named, never a bare folder), so dist/
 works from any static host and opened from disk; the URLs machines read
-(Highwire tags, JSON-LD, OPDS) are absolute when the publication has a base URL.
+(Highwire tags, JSON-LD, OPDS) are absolute when the publication has a base URL,
+a page's its folder's (address.py).
 A landing page lists the editions present in its folder after the build, with
 their sizes.
 """
@@ -27,6 +28,7 @@ from ..errors import Problem, StyleError
 from ..prepare.article import Manuscript
 from ..source.model import Publication
 from ..prepare.issue import IssueManuscript
+from .address import published
 from .listing import ArticleListing, IssueListing
 from ..theme import Theme
 from .metadata import Download, dublin_core_tags, highwire_tags, json_ld, scholarly_article
@@ -53,11 +55,12 @@ class Place:
         return "../" * (self.folder.count("/") + 1 if self.folder else 0) + path
 
     def url(self, path: str) -> str:
-        """A URL for machines: absolute when the base URL is known."""
-        return f"{self.base_url.rstrip('/')}/{path}" if self.base_url else self.link(path)
+        """A URL for machines: absolute when the base URL is known (a page's by its
+        folder: address.published)."""
+        return published(self.base_url, path) if self.base_url else self.link(path)
 
     def absolute(self, path: str) -> str | None:
-        return f"{self.base_url.rstrip('/')}/{path}" if self.base_url else None
+        return published(self.base_url, path) if self.base_url else None
 
 
 @dataclass(frozen=True)
