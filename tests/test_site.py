@@ -8,7 +8,7 @@ import re
 import subprocess
 import zipfile
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from lxml import etree, html
@@ -116,6 +116,53 @@ def test_json_ld_and_dublin_core(issue):
     issue_data = json.loads(page(dist / "2024-3" / "index.html").xpath("string(//script[@type='application/ld+json'])"))
     assert issue_data["@type"] == "PublicationIssue"
     assert [p["pagination"] for p in issue_data["hasPart"]] == ["173-178", "179-185", "186-188"]
+
+
+def coins(root) -> dict[str, list[str]]:
+    """Each COinS span's ContextObject by the slug of its article's page (its rft_id):
+    key/encoded-value pairs (Z39.88-2004 part 2, KEV), which are what a form sends
+    (application/x-www-form-urlencoded), read by the standard library's parser."""
+    found = {}
+    for span in root.xpath("//span[@class='Z3988']"):
+        title = span.get("title")
+        # (Zotero splits at every "&", then at every "=" and keeps the second part:
+        # each must come once a pair, the rest percent-encoded)
+        assert all(part.count("=") == 1 for part in title.split("&")), title
+        values: dict[str, list[str]] = {}
+        for key, value in parse_qsl(title, strict_parsing=True):
+            values.setdefault(key, []).append(value)
+        url = next(v for v in values["rft_id"] if v.startswith(BASE))
+        found[url[len(BASE):].rstrip("/")] = values
+    return found
+
+
+def test_the_issue_page_and_the_index_offer_each_article_to_reference_managers(issue):
+    """One COinS span an article, with what its records say: Zotero's COinS
+    translator finds them and offers the page's articles in its dialog of several
+    items (QA 25 Z8: no translator found anything on the issue page or the index)."""
+    dist = issue.root / "dist"
+    found = coins(page(dist / "2024-3" / "index.html"))
+    assert sorted(found) == sorted(ARTICLES)
+    for slug, values in found.items():
+        rec = record(dist, slug)
+        one = {key: value[0] for key, value in values.items() if len(value) == 1}
+        assert (one["ctx_ver"], one["rft_val_fmt"], one["rft.genre"]) == (
+            "Z39.88-2004", "info:ofi/fmt:kev:mtx:journal", "article")
+        assert one["rft.atitle"] == plain_title(rec) and one["rft.jtitle"] == rec["container-title"]
+        assert (one["rft.volume"], one["rft.issue"], one["rft.issn"]) == (rec["volume"], rec["issue"], rec["ISSN"])
+        assert (one["rft.spage"], one["rft.epage"]) == tuple(rec["page"].split("-")) and one["rft.pages"] == rec["page"]
+        assert one["rft.date"] == "-".join(f"{p:02d}" if i else str(p)
+                                           for i, p in enumerate(rec["issued"]["date-parts"][0]))
+        assert one["rft.language"] == rec["language"]
+        assert values["rft_id"] == [f"info:doi/{rec['DOI']}", f"{BASE}{slug}/"] if rec.get("DOI") else \
+            [f"{BASE}{slug}/"]
+        # each author "Family, Given": without the comma Zotero takes the last word for the family name
+        assert values["rft.au"] == [f"{family(a)}, {a['given']}" for a in rec["author"]]
+        assert (one["rft.aulast"], one["rft.aufirst"]) == (family(rec["author"][0]), rec["author"][0]["given"])
+    # (the polyglot fixture's title holds "&", "<" and quotation marks)
+    assert found["polyglot-fixture"]["rft.atitle"][0].startswith("Испытательная статья: сотрудничество и «кавычки» & <")
+    # The site's index offers every article the same way.
+    assert coins(page(dist / "index.html")) == found
 
 
 def test_user_text_is_escaped_everywhere(issue):

@@ -31,7 +31,7 @@ from ..prepare.issue import IssueManuscript
 from .address import published
 from .listing import ArticleListing, IssueListing
 from ..theme import Theme
-from .metadata import Download, dublin_core_tags, highwire_tags, json_ld, scholarly_article
+from .metadata import Download, context_object, dublin_core_tags, highwire_tags, json_ld, scholarly_article
 
 STYLESHEET = "site.css"
 # What a landing page offers under "Cite as" after the article's own style.
@@ -229,6 +229,7 @@ def render_issue_landing(issue: IssueManuscript, files: dict[str, int], publicat
         place=place, downloads=[d for d in found if not for_print_shop(d)],
         print_shop=[d for d in found if for_print_shop(d)],
         cover=cover, thumbnail=thumbnail, page_url=page_url, json_ld=json_ld(data),
+        coins={m.article.slug: context_object(m) for m in issue.articles},
         stylesheet=place.link(STYLESHEET), catalogue=offers_catalogue(files),
     )
     return loading_nothing(html, "site/issue.html.j2").encode()
