@@ -224,7 +224,7 @@ def test_citation_files_link_the_landing_page_and_the_pdf(house):
     assert (ris["UR"], ris["L1"]) == (page, pdf)
     journal = "Вестник испытательного университета. Гуманитарные исследования"
     assert ris["T2"] == ris["JO"] == journal and ris["LA"] == "ru"
-    # the translated title (RIS's TT; Zotero keeps it as the item's "Translated Title")
+    # the translated title (RIS's TT, EndNote's Translated Title; Zotero's import drops it)
     assert ris["TT"] == "The District Library and Its Readers: From the lending records, 1890–1910"
     kind, bib = parse_bibtex(house.file("bib").read_text())
     assert kind == "article" and bib["url"] == page and bib["journal"] == journal
@@ -234,6 +234,24 @@ def test_citation_files_link_the_landing_page_and_the_pdf(house):
     assert (bib["language"], bib["langid"]) == (ris["LA"], "russian") == ("ru", "russian")
     for path in (f"{SLUG}/index.html", f"{SLUG}/{SLUG}.pdf"):  # what they link was built
         assert (house.root / "dist" / path).is_file()
+
+
+def test_the_translation_reaches_reference_managers_in_fields_that_mean_it_and_in_notes(house):
+    """The translated names in RIS's TA beside the title in TT (EndNote's Translated
+    Author and Title). Zotero's RIS import drops both and nothing of Zotero's, CSL's
+    or biblatex's is a translated title (CSL's original-title, biblatex's origtitle:
+    the title of what a translation was made from, here the article's own), so the
+    English "For citation" line and abstract come as RIS notes, which Zotero keeps as
+    the item's notes (QA 25 Z5: they reached Zotero by no path)."""
+    ris = parse_ris(house.file("ris").read_bytes().decode())
+    assert [v for t, v in ris if t in ("AU", "TA")] == ["Белозерская, Ольга Дмитриевна", "Belozerskaya, Olga D."]
+    front = xhtml(house.file("epub"), "front-matter.xhtml")
+    english = next(p for p in front.iter(f"{X}p") if p.get("id") == "for-citation-translated")
+    assert [plain(v) for t, v in ris if t == "N1"] == [
+        plain("".join(english.itertext())), "Abstract: A fictional article for testing citations and metadata."]
+    record = json.loads(house.file("json").read_text())[0]
+    assert not {"original-title", "note"} & set(record)
+    assert not {"origtitle", "note"} & set(parse_bibtex(house.file("bib").read_text())[1])
 
 
 def test_the_journal_abbreviation_is_where_each_reader_looks_for_it(tmp_path):
