@@ -116,7 +116,7 @@ citation:
 """
 
 
-def article_with(tmp_path: Path, citation: str) -> dict:
+def article_with(tmp_path: Path, citation: str, formats: tuple[str, ...] = ("json", "ris", "bib")) -> dict:
     """The CSL-JSON record of an article whose front matter has `citation`, built
     under JOURNAL_DEFAULTS."""
     root = tmp_path / "p"
@@ -124,7 +124,7 @@ def article_with(tmp_path: Path, citation: str) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     (root / "source" / "publication.yaml").write_text(JOURNAL_DEFAULTS)
     (folder / "article.md").write_text(f"---\ntitle: An article\nauthor: Jane Doe\ndate: 2020\n{citation}---\n\nText.\n")
-    report = build(Settings.for_project(root, formats=("json", "ris", "bib"), environ={}))
+    report = build(Settings.for_project(root, formats=formats, environ={}))
     assert report.ok, [str(p) for p in report.problems]
     return json.loads((root / "dist" / "other" / "other.json").read_text())[0]
 
@@ -216,7 +216,7 @@ def test_a_chapter_carries_its_volumes_editors_and_its_translator_into_every_rec
 
 
 def test_citation_files_link_the_landing_page_and_the_pdf(house):
-    page = f"{BASE}{SLUG}/index.html"
+    page = f"{BASE}{SLUG}/"  # (a page by its folder, as the handout prints it: QA 25 Z9)
     pdf = f"{BASE}{SLUG}/{SLUG}.pdf"
     record = json.loads(house.file("json").read_text())[0]
     assert record["URL"] == page and record["collection-number"] == "19"
@@ -224,14 +224,53 @@ def test_citation_files_link_the_landing_page_and_the_pdf(house):
     assert (ris["UR"], ris["L1"]) == (page, pdf)
     journal = "Вестник испытательного университета. Гуманитарные исследования"
     assert ris["T2"] == ris["JO"] == journal and ris["LA"] == "ru"
-    # the translated title (RIS's TT; Zotero keeps it as the item's "Translated Title")
+    # the translated title (RIS's TT, EndNote's Translated Title; Zotero's import drops it)
     assert ris["TT"] == "The District Library and Its Readers: From the lending records, 1890–1910"
     kind, bib = parse_bibtex(house.file("bib").read_text())
     assert kind == "article" and bib["url"] == page and bib["journal"] == journal
-    # Zotero's BibTeX import reads `language` (translators/BibTeX.js); biblatex `langid`.
-    assert bib["language"] == bib["langid"] == "russian"
-    for url in (page, pdf):  # what they link was built
-        assert (house.root / "dist" / url[len(BASE):]).is_file()
+    # Zotero's BibTeX import copies `language` (translators/BibTeX.js): the code every
+    # other record gives (QA 25 Z6: "russian" from BibTeX, "ru" from the rest);
+    # biblatex takes its language key from `langid`.
+    assert (bib["language"], bib["langid"]) == (ris["LA"], "russian") == ("ru", "russian")
+    for path in (f"{SLUG}/index.html", f"{SLUG}/{SLUG}.pdf"):  # what they link was built
+        assert (house.root / "dist" / path).is_file()
+
+
+def test_the_translation_reaches_reference_managers_in_fields_that_mean_it_and_in_notes(house):
+    """The translated names in RIS's TA beside the title in TT (EndNote's Translated
+    Author and Title). Zotero's RIS import drops both and nothing of Zotero's, CSL's
+    or biblatex's is a translated title (CSL's original-title, biblatex's origtitle:
+    the title of what a translation was made from, here the article's own), so the
+    English "For citation" line and abstract come as RIS notes, which Zotero keeps as
+    the item's notes (QA 25 Z5: they reached Zotero by no path)."""
+    ris = parse_ris(house.file("ris").read_bytes().decode())
+    assert [v for t, v in ris if t in ("AU", "TA")] == ["Белозерская, Ольга Дмитриевна", "Belozerskaya, Olga D."]
+    front = xhtml(house.file("epub"), "front-matter.xhtml")
+    english = next(p for p in front.iter(f"{X}p") if p.get("id") == "for-citation-translated")
+    assert [plain(v) for t, v in ris if t == "N1"] == [
+        plain("".join(english.itertext())), "Abstract: A fictional article for testing citations and metadata."]
+    record = json.loads(house.file("json").read_text())[0]
+    assert not {"original-title", "note"} & set(record)
+    assert not {"origtitle", "note"} & set(parse_bibtex(house.file("bib").read_text())[1])
+
+
+def test_the_journal_abbreviation_is_where_each_reader_looks_for_it(tmp_path):
+    """Zotero files a journal's abbreviation as its Journal Abbr from RIS J2, BibTeX
+    shortjournal, a page's citation_journal_abbrev and CSL-JSON journalAbbreviation:
+    its CSL-JSON import has no container-title-short (QA 25 Z6: only RIS and BibTeX
+    gave it). Citeproc-js and Pandoc read container-title-short."""
+    record = article_with(tmp_path, "citation:\n  container-title-short: Def. J.\n",
+                          formats=("json", "ris", "bib", "site"))
+    assert record["container-title-short"] == record["journalAbbreviation"] == "Def. J."
+    dist = tmp_path / "p" / "dist" / "other"
+    assert dict(parse_ris((dist / "other.ris").read_bytes().decode()))["J2"] == "Def. J."
+    assert parse_bibtex((dist / "other.bib").read_text())[1]["shortjournal"] == "Def. J."
+    tags = [(m.get("name"), m.get("content")) for m in html.parse(str(dist / "index.html")).getroot().iter("meta")]
+    assert ("citation_journal_abbrev", "Def. J.") in tags
+    # (Zotero has the field for a journal article alone: a book's short title is no journal's)
+    record = article_with(tmp_path / "chapter", "citation:\n  type: chapter\n  container-title: A Volume\n"
+                          "  container-title-short: Vol.\n", formats=("json",))
+    assert record["container-title-short"] == "Vol." and "journalAbbreviation" not in record
 
 
 def test_citation_files_link_only_what_the_build_makes(tmp_path):

@@ -150,13 +150,29 @@ def test_handout_repeats_the_citation_and_mirrors_its_margins(editions):
 
 
 def test_handout_url_is_the_download_page_when_the_site_is_known(tmp_path):
+    """One page, one URL: the handout's QR code and printed address, the citation
+    files and the landing page's own tags all name the download page by its folder
+    (the records said '.../index.html', the handout '.../': QA 25 Z9)."""
+    import json
+
+    from lxml import html
+
     root = make_project(tmp_path, REPO / "source")
     publication = root / "source" / "publication.yaml"
     publication.write_text(publication.read_text() + "base-url: https://journal.example.org/articles/\n")
-    assert build(Settings.for_project(root, formats=("handout",), paper="Letter", environ={})).ok
-    handout = root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol-handout.pdf"
-    assert "https://journal.example.org/articles/batunaev-2019-khalkhin-gol/" in page_text(
-        handout, 1, raw=True).replace("\n", "")
+    assert build(Settings.for_project(root, formats=("handout", "json", "ris", "bib", "site"), paper="Letter",
+                                      environ={})).ok
+    folder = root / "dist" / "batunaev-2019-khalkhin-gol"
+    handout = folder / "batunaev-2019-khalkhin-gol-handout.pdf"
+    url = "https://journal.example.org/articles/batunaev-2019-khalkhin-gol/"
+    assert url in page_text(handout, 1, raw=True).replace("\n", "")
+    assert json.loads((folder / "batunaev-2019-khalkhin-gol.json").read_text())[0]["URL"] == url
+    assert f"UR  - {url}\r\n" in (folder / "batunaev-2019-khalkhin-gol.ris").read_bytes().decode()
+    assert f"url = {{{url}}}" in (folder / "batunaev-2019-khalkhin-gol.bib").read_text()
+    landing = html.parse(str(folder / "index.html")).getroot()
+    assert landing.xpath("//link[@rel='canonical']/@href") == [url]
+    assert landing.xpath("//meta[@name='citation_abstract_html_url']/@content") == [url]
+    assert json.loads(landing.xpath("string(//script[@type='application/ld+json'])"))["url"] == url
     with pikepdf.open(handout) as pdf:
         assert [round(float(v)) for v in pdf.pages[0].MediaBox] == [0, 0, 612, 792]  # --paper Letter
 

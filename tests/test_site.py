@@ -8,7 +8,7 @@ import re
 import subprocess
 import zipfile
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 from lxml import etree, html
@@ -52,6 +52,12 @@ def record(dist: Path, slug: str) -> dict:
     return json.loads((dist / slug / f"{slug}.json").read_text())[0]
 
 
+def served(dist: Path, url: str) -> Path:
+    """The file of dist/ a web server at BASE sends for `url`: a folder's index.html."""
+    path = dist / unquote(url[len(BASE):])
+    return path / "index.html" if url.endswith("/") else path
+
+
 def test_highwire_tags_match_the_metadata(issue):
     dist = issue.root / "dist"
     for slug in ARTICLES:
@@ -71,7 +77,7 @@ def test_highwire_tags_match_the_metadata(issue):
             f"{parts[0]}/{parts[1]:02d}/{parts[2]:02d}" if len(parts) == 3 else str(parts[0]))
         assert values["citation_language"] == rec["language"]
         assert values["citation_pdf_url"] == f"{BASE}{slug}/{slug}.pdf"
-        assert values["citation_abstract_html_url"] == f"{BASE}{slug}/index.html"
+        assert values["citation_abstract_html_url"] == f"{BASE}{slug}/"  # (a page by its folder: address.py)
         assert values.get("citation_doi") == rec.get("DOI")
         if rec.get("abstract"):
             assert values["citation_abstract"] == rec["abstract"]
@@ -110,6 +116,53 @@ def test_json_ld_and_dublin_core(issue):
     issue_data = json.loads(page(dist / "2024-3" / "index.html").xpath("string(//script[@type='application/ld+json'])"))
     assert issue_data["@type"] == "PublicationIssue"
     assert [p["pagination"] for p in issue_data["hasPart"]] == ["173-178", "179-185", "186-188"]
+
+
+def coins(root) -> dict[str, list[str]]:
+    """Each COinS span's ContextObject by the slug of its article's page (its rft_id):
+    key/encoded-value pairs (Z39.88-2004 part 2, KEV), which are what a form sends
+    (application/x-www-form-urlencoded), read by the standard library's parser."""
+    found = {}
+    for span in root.xpath("//span[@class='Z3988']"):
+        title = span.get("title")
+        # (Zotero splits at every "&", then at every "=" and keeps the second part:
+        # each must come once a pair, the rest percent-encoded)
+        assert all(part.count("=") == 1 for part in title.split("&")), title
+        values: dict[str, list[str]] = {}
+        for key, value in parse_qsl(title, strict_parsing=True):
+            values.setdefault(key, []).append(value)
+        url = next(v for v in values["rft_id"] if v.startswith(BASE))
+        found[url[len(BASE):].rstrip("/")] = values
+    return found
+
+
+def test_the_issue_page_and_the_index_offer_each_article_to_reference_managers(issue):
+    """One COinS span an article, with what its records say: Zotero's COinS
+    translator finds them and offers the page's articles in its dialog of several
+    items (QA 25 Z8: no translator found anything on the issue page or the index)."""
+    dist = issue.root / "dist"
+    found = coins(page(dist / "2024-3" / "index.html"))
+    assert sorted(found) == sorted(ARTICLES)
+    for slug, values in found.items():
+        rec = record(dist, slug)
+        one = {key: value[0] for key, value in values.items() if len(value) == 1}
+        assert (one["ctx_ver"], one["rft_val_fmt"], one["rft.genre"]) == (
+            "Z39.88-2004", "info:ofi/fmt:kev:mtx:journal", "article")
+        assert one["rft.atitle"] == plain_title(rec) and one["rft.jtitle"] == rec["container-title"]
+        assert (one["rft.volume"], one["rft.issue"], one["rft.issn"]) == (rec["volume"], rec["issue"], rec["ISSN"])
+        assert (one["rft.spage"], one["rft.epage"]) == tuple(rec["page"].split("-")) and one["rft.pages"] == rec["page"]
+        assert one["rft.date"] == "-".join(f"{p:02d}" if i else str(p)
+                                           for i, p in enumerate(rec["issued"]["date-parts"][0]))
+        assert one["rft.language"] == rec["language"]
+        assert values["rft_id"] == [f"info:doi/{rec['DOI']}", f"{BASE}{slug}/"] if rec.get("DOI") else \
+            [f"{BASE}{slug}/"]
+        # each author "Family, Given": without the comma Zotero takes the last word for the family name
+        assert values["rft.au"] == [f"{family(a)}, {a['given']}" for a in rec["author"]]
+        assert (one["rft.aulast"], one["rft.aufirst"]) == (family(rec["author"][0]), rec["author"][0]["given"])
+    # (the polyglot fixture's title holds "&", "<" and quotation marks)
+    assert found["polyglot-fixture"]["rft.atitle"][0].startswith("Испытательная статья: сотрудничество и «кавычки» & <")
+    # The site's index offers every article the same way.
+    assert coins(page(dist / "index.html")) == found
 
 
 def test_user_text_is_escaped_everywhere(issue):
@@ -176,7 +229,7 @@ def test_every_link_of_the_site_resolves(issue):
             if not target or target.startswith(("#", "mailto:")):
                 continue
             if target.startswith(BASE):
-                resolved = dist / unquote(target[len(BASE):])
+                resolved = served(dist, target)
             elif urlsplit(target).scheme:
                 continue  # DOIs, ORCID iDs, licences: the world's
             else:
@@ -205,13 +258,13 @@ def test_opds_catalogue_is_valid_and_complete(issue):
         assert opds_problems(feed) == []
         for rel, href in opds_links(feed):
             assert href.startswith(BASE), (feed.name, href)
-            assert (dist / unquote(href[len(BASE):])).is_file(), f"{feed.name}: {rel} {href} leads nowhere"
+            assert served(dist, href).is_file(), f"{feed.name}: {rel} {href} leads nowhere"
     articles = etree.parse(str(dist / "opds" / "articles.xml"))
     entries = articles.findall("a:entry", ATOM)
     assert len(entries) == 3
     for entry in entries:
-        slug = re.search(r"/archive/([^/]+)/index\.html", entry.xpath("string(a:link[@rel='alternate']/@href)",
-                                                                      namespaces=ATOM)).group(1)
+        slug = re.fullmatch(r".*/archive/([^/]+)/", entry.xpath("string(a:link[@rel='alternate']/@href)",
+                                                                 namespaces=ATOM)).group(1)
         rec = record(dist, slug)
         assert entry.findtext("a:title", namespaces=ATOM) == plain_title(rec)
         assert [a.findtext("a:name", namespaces=ATOM) for a in entry.findall("a:author", ATOM)] == \
@@ -293,9 +346,14 @@ def test_without_a_base_url_the_site_is_relative_and_says_so(tmp_path):
     assert report.ok and any("base-url is not set" in note for note in report.notes)
     dist = root / "dist"
     slug = "batunaev-2019-khalkhin-gol"
-    tags = dict(meta_tags(page(dist / slug / "index.html"), "citation_"))
-    assert tags["citation_pdf_url"] == f"../{slug}/{slug}.pdf" and "citation_abstract_html_url" not in tags
-    assert page(dist / slug / "index.html").find(".//link[@rel='canonical']") is None
+    landing = page(dist / slug / "index.html")
+    tags = dict(meta_tags(landing, "citation_"))
+    # (the PDF beside the page by its name, not '../<slug>/<slug>.pdf': QA 25 Z9;
+    # Zotero resolves it against the page's address)
+    assert tags["citation_pdf_url"] == f"{slug}.pdf" and "citation_abstract_html_url" not in tags
+    data = json.loads(landing.xpath("string(//script[@type='application/ld+json'])"))
+    assert {e["contentUrl"] for e in data["encoding"]} >= {f"{slug}.pdf", f"{slug}.epub"}
+    assert landing.find(".//link[@rel='canonical']") is None
     for feed in (dist / "opds").rglob("*.xml"):
         assert opds_problems(feed) == []
         for rel, href in opds_links(feed):

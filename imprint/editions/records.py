@@ -15,6 +15,7 @@ from typing import Any, Mapping
 from ..settings import Settings
 from . import DEFAULT, EDITIONS
 from ..prepare.article import Manuscript, metadata_text
+from ..site.address import published
 from ..source.record import full_title
 from ..source.model import csl_variables
 from ..source.schema import CSL_NAME_VARIABLES
@@ -48,6 +49,12 @@ def write_csl_json(manuscript: Manuscript, theme: Theme, settings: Settings) -> 
     record = {**linked_record(manuscript, settings), **csl_variables(manuscript.article)}
     record.update({variable: [_particles_joined(name) for name in names] for variable, names in record.items()
                    if variable in ("author", *CSL_NAME_VARIABLES) and isinstance(names, list)})
+    if record.get("type") == "article-journal" and record.get("container-title-short"):
+        # The journal's abbreviation under the name Zotero's CSL-JSON import reads it
+        # too: its CSL map (zotero-schema, csl.fields.text) has `journalAbbreviation`
+        # and no `container-title-short`, and only a journal article has the field.
+        # Both are in the CSL-JSON schema (csl-data.json 1.0.2 keeps Zotero's name).
+        record["journalAbbreviation"] = record["container-title-short"]
     return (json.dumps([record], indent=2, ensure_ascii=False) + "\n").encode()
 
 
@@ -71,7 +78,34 @@ def write_bibtex(manuscript: Manuscript, theme: Theme, settings: Settings) -> by
 
 def write_ris(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
     return to_ris(linked_record(manuscript, settings), manuscript.keywords, pdf_url(manuscript, settings),
-                  _translated_title(manuscript)).encode()
+                  _translated_title(manuscript), _translated_authors(manuscript),
+                  _translation_notes(manuscript)).encode()
+
+
+def _translated_authors(manuscript: Manuscript) -> tuple[dict[str, str], ...]:
+    """The authors as the translated "For citation" line names them (a name's
+    `translation`, else the name as it is), where one has a name in that language."""
+    article = manuscript.article
+    if manuscript.translation is None or not any(a.translation and a.translation.name for a in article.authors):
+        return ()
+    return tuple((a.translation.name if a.translation and a.translation.name else a.name).csl()
+                 for a in article.authors)
+
+
+def _translation_notes(manuscript: Manuscript) -> tuple[str, ...]:
+    """The translated article's "For citation" line and abstract, as the article
+    prints them, each under its own heading in that language: the one way they reach
+    Zotero, whose RIS import drops TT and TA (RIS.js: "unsupported", kept only with a
+    hidden preference) and keeps every N1 as a note of the item. No field of Zotero's,
+    CSL's (1.0.2) or biblatex's is a translated title: CSL's original-title and
+    biblatex's origtitle are the title of the work a translation was made from,
+    which here is the article's own."""
+    translation = manuscript.translation
+    if translation is None:
+        return ()
+    t = translation.t
+    texts = ((t["for_citation"], translation.reference_text), (t["abstract"], translation.abstract_text))
+    return tuple(f"{heading}: {text}" for heading, text in texts if text)
 
 
 def _translated_title(manuscript: Manuscript) -> str | None:
@@ -87,7 +121,7 @@ def linked_record(manuscript: Manuscript, settings: Settings) -> Mapping[str, An
     article = manuscript.article
     if manuscript.record.get("URL") or not article.base_url or "site" not in (settings.formats or DEFAULT):
         return manuscript.record
-    return {**manuscript.record, "URL": _published(article.base_url, f"{article.slug}/index.html")}
+    return {**manuscript.record, "URL": published(article.base_url, f"{article.slug}/index.html")}
 
 
 def pdf_url(manuscript: Manuscript, settings: Settings) -> str | None:
@@ -95,11 +129,7 @@ def pdf_url(manuscript: Manuscript, settings: Settings) -> str | None:
     article = manuscript.article
     if not article.base_url or "pdf" not in (settings.formats or DEFAULT):
         return None
-    return _published(article.base_url, f"{article.slug}/{EDITIONS['pdf'].path(article.slug)}")
-
-
-def _published(base_url: str, path: str) -> str:
-    return f"{base_url.rstrip('/')}/{path}"
+    return published(article.base_url, f"{article.slug}/{EDITIONS['pdf'].path(article.slug)}")
 
 
 def to_bibtex(record: Mapping[str, Any]) -> str:
@@ -145,13 +175,14 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
     add("issn", record.get("ISSN"))
     add("doi", record.get("DOI"), verbatim=True)
     add("url", record.get("URL"), verbatim=True)
-    # biblatex's langid (hyphenation, localisation) and language, which is the field
-    # Zotero's BibTeX import reads (translators/BibTeX.js: language -> language);
-    # both as biblatex's language key ("russian"), else as the record gives it.
+    # biblatex's langid (hyphenation, localisation) as its language key ("russian");
+    # language as the record gives it ("ru"), as the CSL-JSON, RIS and landing page
+    # do: it is the field Zotero's BibTeX import copies into its Language (and its
+    # export writes Language to), and "russian" there made the same article a second
+    # item (QA 25 Z6).
     language = record.get("language")
-    langid = LANGIDS.get(str(language or "").split("-")[0].lower())
-    add("langid", langid)
-    add("language", langid or language)
+    add("langid", LANGIDS.get(str(language or "").split("-")[0].lower()))
+    add("language", language)
     add("keywords", record.get("keyword"))
     add("abstract", record.get("abstract"))
     add("note", record.get("note"))
@@ -165,11 +196,14 @@ def to_bibtex(record: Mapping[str, Any]) -> str:
 
 
 def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str | None = None,
-           translated_title: str | None = None) -> str:
+           translated_title: str | None = None, translated_authors: tuple[Mapping[str, str], ...] = (),
+           notes: tuple[str, ...] = ()) -> str:
     """The record in RIS. `keywords` one by one (the record joins them with commas,
     and a keyword may contain one); `pdf`: the PDF's URL (L1, an attachment);
-    `translated_title`: the title in the article's second language (TT: EndNote's
-    translated title; Zotero's RIS import has no field for it and leaves it out)."""
+    `translated_title` and `translated_authors` (CSL names): the title and names in
+    the article's second language (TT and TA: EndNote's Translated Title and
+    Translated Author; Zotero's RIS import has no field for them and leaves them
+    out); `notes`: more notes (N1), after the record's own."""
     lines: list[tuple[str, Any]] = [("TY", RIS_TYPES.get(record.get("type", ""), "GEN"))]
     # The names by the tags Zotero's RIS import reads them under: a book's editors are
     # A3 and its series' A2, a chapter's the other way round; A4 translators, C2 the
@@ -179,9 +213,8 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
     for variable, tag in (("author", "AU"), ("editor", "A3" if book else "A2"),
                           ("collection-editor", "A2" if book else "A3"), ("translator", "A4"),
                           ("container-author", "C2")):
-        for name in record.get(variable, []):
-            lines.append((tag, name.get("literal") or ", ".join(
-                p for p in (_family(name), _given(name), name.get("suffix")) if p)))
+        lines += [(tag, _ris_name(name)) for name in record.get(variable, [])]
+    lines += [("TA", _ris_name(name)) for name in translated_authors]
     lines.append(("TI", _RICH_TAG.sub("", record.get("title") or "")))  # (RIS has no emphasis)
     lines.append(("TT", _RICH_TAG.sub("", translated_title or "")))
     lines.append(("ST", record.get("title-short")))
@@ -230,6 +263,7 @@ def to_ris(record: Mapping[str, Any], keywords: tuple[str, ...] = (), pdf: str |
         lines.append(("KW", keyword))
     lines.append(("AB", record.get("abstract")))
     lines.append(("N1", record.get("note")))
+    lines += [("N1", note) for note in notes]
     lines.append(("ER", ""))
     # RIS: a two-letter tag, two spaces, a hyphen, a space; CRLF line ends.
     return "".join(f"{tag}  - {_one_line(value, html=tag != 'AB')}\r\n"
@@ -245,6 +279,11 @@ _LIKE_HTML = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?\w+;)")
 def _one_line(value: Any, html: bool = False) -> str:
     text = " ".join(str(value).split())
     return _LIKE_HTML.sub(lambda found: "&lt;" if found.group() == "<" else "&amp;", text) if html else text
+
+
+def _ris_name(name: Mapping[str, str]) -> str:
+    """"Family, Given, Suffix", as RIS's name tags take it; an institution as it is."""
+    return name.get("literal") or ", ".join(p for p in (_family(name), _given(name), name.get("suffix")) if p)
 
 
 def _bibtex_name(name: Mapping[str, str]) -> str:

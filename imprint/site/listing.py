@@ -67,6 +67,7 @@ class ArticleListing(_Dated):
     issue: str | None = None  # the slug of its issue
     folio: int = 1
     files: dict[str, int] = field(default_factory=dict)  # name in dist/<slug>/ -> size
+    context_object: str | None = None  # for the index's COinS span (metadata.context_object)
 
     @property
     def title_html(self) -> Markup:
@@ -102,6 +103,8 @@ class IssueListing(_Dated):
 
 
 def article_listing(manuscript: Manuscript, files: dict[str, int]) -> ArticleListing:
+    from .metadata import context_object
+
     article = manuscript.article
     c = article.citation
     return ArticleListing(
@@ -128,6 +131,7 @@ def article_listing(manuscript: Manuscript, files: dict[str, int]) -> ArticleLis
         issue=article.issue,
         folio=article.folio,
         files=dict(files),
+        context_object=context_object(manuscript),
     )
 
 

@@ -1,5 +1,6 @@
 """What a landing page tells machines: Highwire Press `citation_*` meta tags (read by
-Google Scholar and Zotero), Dublin Core meta tags, and schema.org JSON-LD.
+Google Scholar and Zotero), Dublin Core meta tags, and schema.org JSON-LD; and what
+a page listing articles (an issue's, the index) tells them of each: COinS.
 
 Each function returns data, not markup: the templates write it out, escaped. Only
 what the metadata states is said; an unknown field is left out. URLs are absolute
@@ -11,10 +12,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from markupsafe import Markup
 
 from ..prepare.article import Manuscript, metadata_text
+from .address import published
 from ..source.model import dcterms_values
 from ..source.record import full_title
 
@@ -79,6 +82,9 @@ def highwire_tags(manuscript: Manuscript, downloads: list[Download], page_url: s
         tags.append(Tag("citation_publication_date", date.iso().replace("-", "/") if date.day else str(date.year)))
     optional = [
         ("citation_journal_title", c.container_title),
+        # (Zotero's Embedded Metadata reads it as the Journal Abbr field, as it
+        # reads RIS J2, BibTeX shortjournal and CSL-JSON journalAbbreviation)
+        ("citation_journal_abbrev", manuscript.record.get("container-title-short")),
         ("citation_publisher", c.publisher),
         ("citation_issn", c.issn),
         ("citation_volume", c.volume),
@@ -101,6 +107,43 @@ def highwire_tags(manuscript: Manuscript, downloads: list[Download], page_url: s
     if article.license and article.license.url:
         tags.append(Tag("citation_license", article.license.url))
     return tags
+
+
+def context_object(manuscript: Manuscript) -> str | None:
+    """The article as an OpenURL ContextObject (Z39.88-2004, key/encoded-value), for
+    a COinS span (`<span class="Z3988" title="...">`) where a page lists articles:
+    Zotero's COinS translator finds one per article on an issue page or the index
+    and offers them in its dialog of several items (those pages gave it nothing:
+    QA 25 Z8). The keys Zotero's own COinS export writes for a journal article
+    (zotero/utilities openurl.js, createContextObject), read back by its
+    parseContextObject; a journal article only (None for another type, which this
+    format would misname). Each value percent-encoded: the reader splits on "&" and
+    "=" (the template escapes the "&" between them), and reads "+" as a space."""
+    article = manuscript.article
+    c = article.citation
+    if manuscript.record.get("type") != "article-journal":
+        return None
+    pairs: list[tuple[str, str | None]] = [
+        ("url_ver", "Z39.88-2004"), ("ctx_ver", "Z39.88-2004"),
+        ("rft_id", f"info:doi/{article.doi}" if article.doi else None),
+        ("rft_id", published(article.base_url, f"{article.slug}/index.html") if article.base_url else None),
+        ("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"), ("rft.genre", "article"),
+        ("rft.atitle", manuscript.full_title), ("rft.jtitle", c.container_title),
+        ("rft.stitle", manuscript.record.get("container-title-short")),
+        ("rft.date", article.date.iso() if article.date else None),
+        ("rft.volume", c.volume), ("rft.issue", c.issue),
+        ("rft.spage", c.first_page), ("rft.epage", c.last_page), ("rft.pages", c.page),
+        ("rft.issn", c.issn), ("rft.language", article.lang),
+    ]
+    names = [author.name for author in article.authors]
+    if names and not names[0].literal:  # (the first author's parts, for readers without rft.au)
+        pairs += [("rft.aulast", names[0].family_full),
+                  ("rft.aufirst", " ".join(p for p in (names[0].given, names[0].dropping_particle) if p))]
+    # Each author "Family, Given", which the reader splits at the comma (without one it
+    # takes the last word for the family name: "García López" would be "López"); an
+    # institution as one.
+    pairs += [("rft.aucorp", name.literal) if name.literal else ("rft.au", name.sort_as) for name in names]
+    return "&".join(f"{key}={quote(str(value), safe='')}" for key, value in pairs if value)
 
 
 def _translated_title(manuscript: Manuscript) -> str:

@@ -4,7 +4,8 @@ all, and the OPDS catalogue (opds.py), all in dist/ beside the editions.
 Pages are rendered from styles/templates/site/ with styles/css/site.css. Links
 between pages are relative (index.html named, never a bare folder), so dist/
 works from any static host and opened from disk; the URLs machines read
-(Highwire tags, JSON-LD, OPDS) are absolute when the publication has a base URL.
+(Highwire tags, JSON-LD, OPDS) are absolute when the publication has a base URL,
+a page's its folder's (address.py).
 A landing page lists the editions present in its folder after the build, with
 their sizes.
 """
@@ -27,9 +28,10 @@ from ..errors import Problem, StyleError
 from ..prepare.article import Manuscript
 from ..source.model import Publication
 from ..prepare.issue import IssueManuscript
+from .address import published
 from .listing import ArticleListing, IssueListing
 from ..theme import Theme
-from .metadata import Download, dublin_core_tags, highwire_tags, json_ld, scholarly_article
+from .metadata import Download, context_object, dublin_core_tags, highwire_tags, json_ld, scholarly_article
 
 STYLESHEET = "site.css"
 # What a landing page offers under "Cite as" after the article's own style.
@@ -45,15 +47,20 @@ class Place:
     base_url: str | None
 
     def link(self, path: str) -> str:
-        """A link for people (relative: works on any host and from disk)."""
+        """A link for people (relative: works on any host and from disk); a file of the
+        page's own folder by its name (a landing page's citation_pdf_url was
+        '../<slug>/<slug>.pdf' without a base URL: QA 25 Z9)."""
+        if self.folder and path.startswith(self.folder + "/"):
+            return path[len(self.folder) + 1:]
         return "../" * (self.folder.count("/") + 1 if self.folder else 0) + path
 
     def url(self, path: str) -> str:
-        """A URL for machines: absolute when the base URL is known."""
-        return f"{self.base_url.rstrip('/')}/{path}" if self.base_url else self.link(path)
+        """A URL for machines: absolute when the base URL is known (a page's by its
+        folder: address.published)."""
+        return published(self.base_url, path) if self.base_url else self.link(path)
 
     def absolute(self, path: str) -> str | None:
-        return f"{self.base_url.rstrip('/')}/{path}" if self.base_url else None
+        return published(self.base_url, path) if self.base_url else None
 
 
 @dataclass(frozen=True)
@@ -222,6 +229,7 @@ def render_issue_landing(issue: IssueManuscript, files: dict[str, int], publicat
         place=place, downloads=[d for d in found if not for_print_shop(d)],
         print_shop=[d for d in found if for_print_shop(d)],
         cover=cover, thumbnail=thumbnail, page_url=page_url, json_ld=json_ld(data),
+        coins={m.article.slug: context_object(m) for m in issue.articles},
         stylesheet=place.link(STYLESHEET), catalogue=offers_catalogue(files),
     )
     return loading_nothing(html, "site/issue.html.j2").encode()
