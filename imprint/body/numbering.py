@@ -56,8 +56,7 @@ class Numbering:
     source, problem(), warn(), titled(), caption_label(), referred(), each() and _id_line())."""
 
     def numbered(self) -> None:
-        counts = {"fig": 0, "tbl": 0, "eq": 0, "lst": 0, **{k: 0 for k in THEOREMS}, **{k: 0 for k in
-                                                                                      NUMBERED_CALLOUTS}}
+        counts = dict.fromkeys(("fig", "tbl", "eq", "lst", *THEOREMS, *NUMBERED_CALLOUTS), 0)
         formulas = bool(self.each("Math"))  # (a paragraph holds an equation only if the text has formulas)
         for node in self.each("Figure", "Table", *(("Para", "Plain") if formulas else ()), "CodeBlock", "Image", "Div"):
             kind = node["t"]
@@ -89,8 +88,7 @@ class Numbering:
             counts[prefix] += 1
             shown = self.titled(prefix, THEOREMS[prefix], str(counts[prefix]))
             found.update(label=shown)
-            self.found.labels[ident] = Label(prefix, self.referred(prefix, THEOREMS[prefix], str(counts[prefix])),
-                                             str(counts[prefix]))
+            self.found.labels[ident] = self._label(prefix, THEOREMS[prefix], str(counts[prefix]))
         elif found.get("callout") is not None and prefix in NUMBERED_CALLOUTS:
             counts[prefix] += 1
             shown = self.titled(prefix, f"callout_{NUMBERED_CALLOUTS[prefix]}", str(counts[prefix]))
@@ -107,8 +105,7 @@ class Numbering:
             return
         counts["lst"] += 1
         shown = self.caption_label("lst", "listing", str(counts["lst"]))
-        self.found.labels[ident] = Label("lst", self.referred("lst", "listing", str(counts["lst"])),
-                                         str(counts["lst"]))
+        self.found.labels[ident] = self._label("lst", "listing", str(counts["lst"]))
         node["c"][0][2] = [p for p in node["c"][0][2] if p[0] not in ("lst-cap", "caption")]
         annotate(node, id=ident, label=shown, caption=caption, figure="listing")
 
@@ -136,10 +133,9 @@ class Numbering:
             for inner in walk(content):
                 if inner["t"] == "Figure":
                     annotate(inner, parent_number=str(counts[kind]))
-            self.label(node, ident, Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind])))
+            self.label(node, ident, self._label(kind, key, str(counts[kind])))
             for alias in note(node).get("aliases", ()):  # (bookdown's fig:fig-1 of chunk fig-1's figure)
-                self.found.labels.setdefault(alias, Label("fig", self.referred("fig", "figure", str(counts["fig"])),
-                                                          str(counts["fig"]), target=ident))
+                self.found.labels.setdefault(alias, self._label("fig", "figure", str(counts["fig"]), target=ident))
         images = [n for n in walk(content) if n["t"] == "Image"]
         alt = attr_value(node, "fig-alt")
         for image in images:
@@ -220,7 +216,7 @@ class Numbering:
             return
         counts["tbl"] += 1
         annotate(node, label=self.caption_label("tbl", "table", str(counts["tbl"])))
-        self.label(node, ident, Label("tbl", self.referred("tbl", "table", str(counts["tbl"])), str(counts["tbl"])))
+        self.label(node, ident, self._label("tbl", "table", str(counts["tbl"])))
 
     def _equations(self, node: Node, counts: dict[str, int]) -> None:
         """`$$ ... $$ {#eq-x}`: Pandoc reads the label as text after the formula."""
@@ -270,8 +266,7 @@ class Numbering:
                 counts["eq"] += 1
             number = str(counts["eq"]) if tag is None else tag
             annotate(inline, id=element_id, number=number)
-            self.found.labels[ident] = Label("eq", self.referred("eq", "equation", number), number,
-                                             target=element_id)
+            self.found.labels[ident] = self._label("eq", "equation", number, target=element_id)
             self.found.ids.add(element_id)
 
     def _numbered_lines(self, formula: Node, counts: dict[str, int]) -> None:
@@ -304,8 +299,7 @@ class Numbering:
             if tag is None:
                 counts["eq"] += 1
             number = str(counts["eq"]) if tag is None else tag
-            self.found.labels[label] = Label("eq", self.referred("eq", "equation", number), number,
-                                             target=element_id)
+            self.found.labels[label] = self._label("eq", "equation", number, target=element_id)
             self.found.ids.add(element_id)
             numbers.append((number, element_id))
         annotate(formula, line_numbers=numbers)
@@ -364,6 +358,10 @@ class Numbering:
                          "to another equation, figure, table or section", hint="labels must be unique: choose another")
         elif tex:
             self.found.labels[tex] = Label(found.kind, found.text, found.number, target=ident)
+
+    def _label(self, kind: str, key: str, number: str, target: str | None = None) -> Label:
+        """The Label of the thing of a kind numbered `number`: what a reference to it prints (referred())."""
+        return Label(kind, self.referred(kind, key, number), number, target)
 
     def _label_line(self, key: str, take: bool = True) -> int | None:
         """The line of a LaTeX label, `\\label{key}` or bookdown's `(\\#key)`."""
@@ -557,7 +555,7 @@ class Numbering:
             counts[kind] += 1
             key = "figure" if kind == "fig" else "table"
             shown = self.caption_label(kind, key, str(counts[kind]))
-            self.found.labels[label] = Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind]))
+            self.found.labels[label] = self._label(kind, key, str(counts[kind]))
             written = note(node).get(TEXTS, {}).get(f"{kind}-cap")  # (as Markdown: quarto.read_texts)
             # (bookdown's name of chunk fig-1's figure, fig:fig-1; LaTeX's \label in knitr's fig.cap)
             aliases = (["fig-" + label] if chunk == label else []) + (_take_labels(written) if written else []) \
@@ -574,8 +572,7 @@ class Numbering:
                              "section", hint="labels must be unique: choose another")
             else:
                 counts["lst"] += 1
-                self.found.labels[listing] = Label("lst", self.referred("lst", "listing", str(counts["lst"])),
-                                                   str(counts["lst"]))
+                self.found.labels[listing] = self._label("lst", "listing", str(counts["lst"]))
                 self.found.ids.add(listing)
                 written = note(node).get(TEXTS, {}).get("lst-cap")
                 found.update(id=listing, label=self.caption_label("lst", "listing", str(counts["lst"])),
