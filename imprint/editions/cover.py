@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..settings import Settings
-from ..errors import Problem, SourceError, StyleError, UserError
+from ..errors import Problem, StyleError, UserError, as_style_error
 from ..files import display, read_bytes, read_text
 from ..source.frontmatter import format_path, load_yaml
 from ..prepare.article import Manuscript, issue_label, metadata_text
@@ -148,10 +148,8 @@ def _design(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
                                 hint="restore styles/cover.yaml from the Imprint repository")
     entry, path = found
     file = display(path, theme.root)
-    try:
+    with as_style_error():
         located = load_yaml(read_text(entry.root, path, "cover design"), file)
-    except SourceError as error:
-        raise StyleError(error.problems) from None
     design = located.data
     problems = []
     if not isinstance(design, dict):
