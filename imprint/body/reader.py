@@ -295,8 +295,7 @@ def read_fields(fields: Sequence[Field], setting: Setting, warnings: list[Proble
     problems: list[Problem] = []
     meta = json.loads(output)["meta"].get("imprint-fields")
     warnings += _convert_formulas([meta] if meta is not None else [], setting)
-    rendered = _fields(meta, fields, setting,
-                       str(setting.words["quotes"]), problems, warnings)
+    rendered = _fields(meta, fields, setting, str(setting.words["quotes"]), problems, warnings)
     if problems:
         raise SourceError(problems)
     return rendered
