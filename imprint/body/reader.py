@@ -357,7 +357,6 @@ def _candidate_keys(text: str) -> set[str]:
     return keys | {key for keys_ in tex_citations(text) for key in keys_[1]}
 
 
-_TEX_MATH = re.compile(r"\$[^$\s](?:[^$]*[^$\s])?\$")
 _MARKDOWN = re.compile(r"(?<![\w*])(\*\*?|_)(?=\S)[^*_\n]+?(?<=\S)\1(?![\w*])|~[^~\s]+~|\^[^^\s]+\^")
 
 
@@ -372,7 +371,7 @@ def _written_markup(records: Mapping[str, bibliography.Record], cited: frozenset
         for name, value in record.csl.items():
             if not isinstance(value, str):
                 continue
-            written = _TEX_MATH.search(value) or (_MARKDOWN.search(value) if yaml else None)
+            written = bibliography.TEX_MATH.search(value) or (_MARKDOWN.search(value) if yaml else None)
             if written is not None:
                 math = written.group().startswith("$")
                 found.append(Problem(record.file, f"the {name} of '{key}' holds {'TeX math' if math else 'Markdown'} "
