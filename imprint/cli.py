@@ -399,10 +399,7 @@ def _print_timings(report) -> None:
 
 def _print_summary(report, seconds: float) -> None:
     for output in report.outputs:
-        try:
-            shown = output.path.relative_to(Path.cwd())
-        except ValueError:
-            shown = output.path
+        shown = output.path.relative_to(Path.cwd()) if output.path.is_relative_to(Path.cwd()) else output.path
         print(f"  {str(shown):<56} {_size(output.size):>9}")
     for note in report.notes:
         print(f"note: {note}")
