@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -406,14 +407,12 @@ def style_refused(style: Path | None, reason: str, root: Path) -> Problem:
     if style is not None and kind:
         from lxml import etree
 
-        try:
+        with suppress(OSError, SourceError, etree.XMLSyntaxError):
             tree = etree.fromstring(read_found(style, "CSL style"),
                                     etree.XMLParser(no_network=True, resolve_entities=False))
             needs = _NEEDS.get(kind.group(1), ())
             line = next((e.sourceline for e in tree.iter(f"{{*}}{kind.group(1)}")
                          if needs and not any(e.get(a) for a in needs)), None)
-        except (OSError, SourceError, etree.XMLSyntaxError):
-            pass
     return Problem(display(style, root) if style is not None else "the citation style",
                    f"Pandoc's citeproc cannot read the style: {reason}", line=line,
                    hint="correct it as the CSL 1.0.2 specification has it (a misspelt attribute, a missing one)")

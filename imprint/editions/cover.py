@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -84,11 +85,9 @@ def draw_ahead(article: Article, rendered: Mapping[str, Any], theme: Theme, sett
         return
     t = theme.strings(article.lang)
     subtitle = rendered.get("subtitle")
-    try:
+    with suppress(UserError):
         _cover(_article_text(article, metadata_text(rendered["title"]),
                              metadata_text(subtitle) if subtitle else None, t), None, t, theme, settings)
-    except UserError:
-        pass
 
 
 def _article_text(article: Article, title_text: str, subtitle_text: str | None, t: Mapping[str, Any]) -> CoverText:

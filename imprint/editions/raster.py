@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Callable
 
@@ -155,10 +156,8 @@ def _kept(root: Path, source: bytes, make: Callable[[], bytes]) -> bytes:
 
     key = hashlib.sha256(code_key().encode() + b"\0" + source).hexdigest()
     path = root / KEPT / f"{key}.png"
-    try:
+    with suppress(OSError):
         return path.read_bytes()
-    except OSError:
-        pass
     started = time.monotonic()
     picture = make()
     if time.monotonic() - started > KEPT_AFTER:

@@ -23,6 +23,7 @@ import operator
 import re
 import string
 import types
+from contextlib import suppress
 from pathlib import Path, PurePath
 from typing import Any, Callable, Mapping
 
@@ -287,7 +288,5 @@ class _OwnTemplatesCache(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key not in self._own:
             return
-        try:
+        with suppress(OSError):
             write_atomic(self.folder / bucket.key, bucket.bytecode_to_string())  # whoever else writes it
-        except OSError:
-            pass
