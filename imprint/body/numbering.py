@@ -12,6 +12,7 @@ import base64
 import copy
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..files import file_url, read_bytes
@@ -404,13 +405,12 @@ class Numbering:
         if found:  # (Str nodes became Spans: the steps after find them as such)
             self.nodes, self.order, _ = indexed(self.blocks)
 
+    @cached_property
     def _tables_referred(self) -> set[str]:
         """The names of the tables the text refers to (`\\@ref(tab:x)`, `\\ref{tab:x}`,
         `@tbl-x`): an R chunk of such a name (or that labels what it makes so)
         would make that table, so it keeps its number though not run."""
-        if self._referred is None:
-            self._referred = {next(g for g in m.groups() if g) for m in _TABLE_REFERENCE.finditer(self.source.searchable)}
-        return self._referred
+        return {next(g for g in m.groups() if g) for m in _TABLE_REFERENCE.finditer(self.source.searchable)}
 
     def _unrun(self, key: str) -> str | None:
         """What to say of a reference to what an R Markdown chunk would make (a
@@ -512,7 +512,7 @@ class Numbering:
         for made in ([chunk] if chunk else []) + made_here:
             self.chunks.setdefault(made, line)
         table = next((name for name in ([chunk] if chunk else []) + made_here
-                      if name.split(":", 1)[-1] in self._tables_referred()), None)
+                      if name.split(":", 1)[-1] in self._tables_referred), None)
         if language == "r" and table and not options.get("label", "").startswith(("fig-", "tbl-")) \
                 and "fig-cap" not in options:  # (the table R would make, referred to: its number kept)
             options["label"] = "tbl-" + table.split(":", 1)[-1]  # (its caption: quarto.mark_cells found it)

@@ -102,7 +102,6 @@ class Theme:
         project = StylesDir(root, styles_dir)
         self.path = (project,) if len(styles_path(styles_dir)) == 1 else (project, IMPRINT_STYLES)
         self._strings: dict[str, Mapping[str, Any]] = {}
-        self._marks: Mapping[str, str] | None = None  # (styles/locales/quotation-marks.yaml, read once)
         # Stylesheets found to load nothing they may not, by their text: sent with the
         # theme, so that a worker does not parse again what the build checked.
         self._checked: set[tuple[Path, str | None, str]] = set()
@@ -295,7 +294,7 @@ class Theme:
                 self._strings[candidate] = self._load_strings(found)
             words = self._strings[candidate]
             if candidate == FALLBACK_LANG and lang.split("-")[0] != FALLBACK_LANG:
-                marks = self._quotation_marks()  # (a language without words of its own keeps its quotes)
+                marks = self._quotation_marks  # (a language without words of its own keeps its quotes)
                 found_marks = marks.get(lang) or marks.get(lang.split("-")[0])
                 if found_marks:
                     return ReadOnlyDict({**words, "quotes": found_marks})
@@ -313,27 +312,26 @@ class Theme:
         return any((entry.dir / LOCALES / f"{candidate}.yaml").exists() for candidate in (lang, lang.split("-")[0])
                    for entry in self.path)
 
+    @cached_property
     def _quotation_marks(self) -> Mapping[str, str]:
         """styles/locales/quotation-marks.yaml: each language's marks (double open and
         close, single open and close), for a passage in a language that has no
         words file (the project's file over Imprint's, language by language)."""
-        if self._marks is None:
-            marks: dict[str, str] = {}
-            for entry in reversed(self.path):
-                path = entry.dir / LOCALES / QUOTATION_MARKS
-                if not path.exists():
-                    continue
-                file = display(path, self.root)
-                with as_style_error():
-                    located = load_yaml(read_text(entry.root, path, "quotation marks"), file)
-                data = located.data if isinstance(located.data, dict) else {}
-                bad = [str(k) for k, v in data.items() if not (isinstance(v, str) and len(v) == 4)]
-                if bad or not isinstance(located.data, dict):
-                    raise StyleError.single(file, f"each language needs four marks (“”‘’): {', '.join(bad[:5])}",
-                                            line=located.line_of((bad[0],)) if bad else 1)
-                marks.update({str(k): v for k, v in data.items()})
-            self._marks = marks
-        return self._marks
+        marks: dict[str, str] = {}
+        for entry in reversed(self.path):
+            path = entry.dir / LOCALES / QUOTATION_MARKS
+            if not path.exists():
+                continue
+            file = display(path, self.root)
+            with as_style_error():
+                located = load_yaml(read_text(entry.root, path, "quotation marks"), file)
+            data = located.data if isinstance(located.data, dict) else {}
+            bad = [str(k) for k, v in data.items() if not (isinstance(v, str) and len(v) == 4)]
+            if bad or not isinstance(located.data, dict):
+                raise StyleError.single(file, f"each language needs four marks (“”‘’): {', '.join(bad[:5])}",
+                                        line=located.line_of((bad[0],)) if bad else 1)
+            marks.update({str(k): v for k, v in data.items()})
+        return marks
 
     def _load_strings(self, found: list[tuple[StylesDir, Path]]) -> Mapping[str, Any]:
         words: dict[str, Any] = {}
