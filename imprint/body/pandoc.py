@@ -436,10 +436,9 @@ def cache_in(root: Path) -> Path:
     return root / CACHE
 
 
-def trim(cache: Path, limit: int | None = None) -> None:
-    """The cache kept within `limit` bytes (CACHE_LIMIT): the entries used longest
-    ago removed first, and what a stopped write or a killed worker left."""
-    limit = CACHE_LIMIT if limit is None else limit
+def trim(cache: Path, limit: int = CACHE_LIMIT) -> None:
+    """The cache kept within `limit` bytes: the entries used longest ago removed
+    first, and what a stopped write or a killed worker left."""
     try:
         entries = [(entry.stat(), entry) for entry in os.scandir(cache)]
     except OSError:
