@@ -260,8 +260,7 @@ class Numbering:
                 written = tex if match is None else match.group(1)  # (as written: `eq:x`, not the id `eq-x`)
                 first = self.source.first("{#" + written + "}") if match is not None else None
                 where = f" (on line {first})" if first is not None and first != line else ""
-                self.problem(line, f"the label '{written}' is also given to another equation, figure, table or "
-                             f"section{where}", hint="labels must be unique: choose another")
+                self._label_taken(line, written, where=where)
                 continue
             if tag is None:
                 counts["eq"] += 1
@@ -293,8 +292,7 @@ class Numbering:
                 continue
             element_id, line = xml_id(label), self._label_line(label)  # (each taken: the next is the next line's)
             if label in self.found.labels or element_id in self.found.ids:
-                self.problem(line, f"the label '{label}' is also given to another equation, "
-                             "figure, table or section", hint="labels must be unique: choose another")
+                self._label_taken(line, label)
                 numbers.append(None)
                 continue
             if tag is None:
@@ -331,8 +329,7 @@ class Numbering:
                 attr(h)[0] == made and made not in self.source.attribute_ids()[1] and "tex_label" not in note(h)
                 for h in self.each("Header"))
             if key in taken or key in self.found.labels or not ident and made in self.found.ids and not yields:
-                self.problem(line, f"the label '{key}' is also given to another equation, figure, table or section",
-                             hint="labels must be unique: choose another")
+                self._label_taken(line, key)
                 continue
             if yields:
                 self.over_made_ids.add(key)
@@ -355,14 +352,19 @@ class Numbering:
         if tex == ident:  # (\label{overview} made the id: one name)
             return
         if tex in self.found.labels and tex not in self.over_made_ids:  # (an equation's, before it)
-            self.problem(self._label_line(tex, take=False), f"the label '{tex}' is also given "
-                         "to another equation, figure, table or section", hint="labels must be unique: choose another")
+            self._label_taken(self._label_line(tex, take=False), tex)
         elif tex:
             self.found.labels[tex] = Label(found.kind, found.text, found.number, target=ident)
 
     def _label(self, kind: str, key: str, number: str, target: str | None = None) -> Label:
         """The Label of the thing of a kind numbered `number`: what a reference to it prints (referred())."""
         return Label(kind, self.referred(kind, key, number), number, target)
+
+    def _label_taken(self, line: int | None, label: str, others: str = "equation, figure, table or section",
+                     where: str = "") -> None:
+        """The problem of a label given twice, at its second place (`where`: the first's line, said)."""
+        self.problem(line, f"the label '{label}' is also given to another {others}{where}",
+                     hint="labels must be unique: choose another")
 
     def _label_line(self, key: str, take: bool = True) -> int | None:
         """The line of a LaTeX label, `\\label{key}` or bookdown's `(\\#key)`."""
@@ -549,8 +551,7 @@ class Numbering:
         caption = options.get(f"{kind}-cap") if kind in ("fig", "tbl") else None
         if kind in ("fig", "tbl") and label and (label in self.found.labels or label != ident
                                                  and label in self.found.ids):
-            self.problem(line, f"the label '{label}' is also given to another figure, table, equation or "
-                         "section", hint="labels must be unique: choose another")
+            self._label_taken(line, label, "figure, table, equation or section")
         elif kind in ("fig", "tbl") and label:
             counts[kind] += 1
             key = "figure" if kind == "fig" else "table"
@@ -568,8 +569,7 @@ class Numbering:
         elif (listing := options.get("lst-label", "")).startswith("lst-") and options.get("lst-cap") \
                 and "missing" not in found:  # (Quarto's listing of a cell's code: #| lst-label, #| lst-cap)
             if listing in self.found.labels or listing in self.found.ids:
-                self.problem(line, f"the label '{listing}' is also given to another listing, figure, table or "
-                             "section", hint="labels must be unique: choose another")
+                self._label_taken(line, listing, "listing, figure, table or section")
             else:
                 counts["lst"] += 1
                 self.found.labels[listing] = self._label("lst", "listing", str(counts["lst"]))

@@ -286,7 +286,6 @@ class _OwnTemplatesCache(jinja2.BytecodeCache):
                 bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key not in self._own:
-            return
-        with suppress(OSError):
-            write_atomic(self.folder / bucket.key, bucket.bytecode_to_string())  # whoever else writes it
+        if bucket.key in self._own:
+            with suppress(OSError):
+                write_atomic(self.folder / bucket.key, bucket.bytecode_to_string())  # whoever else writes it
