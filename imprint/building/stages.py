@@ -91,9 +91,9 @@ def forget(path: Path) -> None:
 def _tell() -> None:
     if _file is None:
         return
-    try:  # (a few writes per unit: replaced whole, so that a reader never sees half)
+    # (a few writes per unit: replaced whole, so that a reader never sees half; if
+    # one fails, only a message would lack it)
+    with suppress(OSError):
         temporary = _file.with_name(_file.name + ".new")
         temporary.write_text(_stages[-1] if _stages else "", encoding="utf-8")
         os.replace(temporary, _file)
-    except OSError:
-        pass  # (only a message would lack it)

@@ -101,10 +101,10 @@ def _without_home() -> None:
     user's ~/.config/fontconfig/fonts.conf (its rules not applied: strace)."""
     import ctypes
 
-    try:  # (the library WeasyPrint opens: one copy in the process)
+    # (the library WeasyPrint opens: one copy in the process; with no fontconfig by
+    # that name, WeasyPrint's import tells what is missing)
+    with suppress(OSError, AttributeError):
         ctypes.CDLL("libfontconfig.so.1").FcConfigEnableHome(0)
-    except (OSError, AttributeError):
-        pass  # (no fontconfig by that name: WeasyPrint's import tells what is missing)
 
 
 def _project_folder(root: Path) -> Path | None:
