@@ -164,7 +164,8 @@ def _read_file(root: Path, path: Path, wanted: set[str] | None,
     return records, problems
 
 
-def _records(root: Path, path: Path, kind: str, stamp: os.stat_result, deadline: float):
+def _records(root: Path, path: Path, kind: str, stamp: os.stat_result,
+             deadline: float) -> tuple[list, list[Problem]]:
     """A RIS, CSL-JSON or CSL-YAML file's records, each with its line, and its
     problems (each reader keeps what it read, by the file's version: `stamp`)."""
     if kind == "ris":
