@@ -24,8 +24,6 @@ from .editions import DEFAULT, EDITIONS, mixes_print
 from .patches import check_versions
 from .errors import REPORT_TO, ImprintError, Problem, UsageError
 
-COMMANDS = ("build", "assemble", "watch", "serve", "check", "schema")
-
 
 def _command_first(argv: list[str]) -> list[str]:
     """The arguments with a command written after options (`-C DIR check`) moved
@@ -184,7 +182,7 @@ _COMMANDS = {
     "schema": ("print or write the front matter JSON Schema",
                "Print the JSON Schema of article front matter, or write the schemas.", _schema_options),
 }
-assert tuple(_COMMANDS) == COMMANDS
+COMMANDS = tuple(_COMMANDS)  # (in the order --help lists them)
 
 
 def _edition_options(parser: argparse.ArgumentParser) -> None:
@@ -399,10 +397,7 @@ def _print_timings(report) -> None:
 
 def _print_summary(report, seconds: float) -> None:
     for output in report.outputs:
-        try:
-            shown = output.path.relative_to(Path.cwd())
-        except ValueError:
-            shown = output.path
+        shown = output.path.relative_to(Path.cwd()) if output.path.is_relative_to(Path.cwd()) else output.path
         print(f"  {str(shown):<56} {_size(output.size):>9}")
     for note in report.notes:
         print(f"note: {note}")

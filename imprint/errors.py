@@ -76,6 +76,16 @@ class StyleError(UserError):
     """Something in styles/ (template, stylesheet, CSL style, locale strings)."""
 
 
+@contextmanager
+def as_style_error() -> Iterator[None]:
+    """A file of styles/ read as a source file is (files.py): a problem with it is
+    the style's (StyleError), with the same problems."""
+    try:
+        yield
+    except SourceError as error:
+        raise StyleError(error.problems) from None
+
+
 class UsageError(ImprintError):
     """The command line itself is wrong."""
 

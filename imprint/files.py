@@ -26,10 +26,7 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 def display(path: Path, root: Path) -> str:
     """The path as the user sees it: relative to the project root when inside it."""
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+    return str(path.relative_to(root) if path.is_relative_to(root) else path)
 
 
 def within(root: Path, base: Path, written: str, what: str = "file", shown: str | None = None) -> Path:

@@ -72,11 +72,7 @@ def build(settings: Settings, progress: Progress | None = None, executor: Execut
     if executor is None:
         with open_executor(settings.executor, settings.jobs, root=settings.root) as executor:
             return build(settings, progress, executor)
-    # (One build at a time writes dist/ and its manifest; the warnings raised here outside units are the report's.)
-    with lock_output(settings.dist_dir), refusing_links(settings.root if settings.strict else None), \
-            collecting_warnings() as loose:
-        report = build_held(settings, progress, executor)
-    return with_loose_warnings(report, loose)
+    return hold_dist(settings, lambda: build_held(settings, progress, executor))
 
 
 def build_held(settings: Settings, progress: Progress | None, executor: Executor) -> BuildReport:
@@ -87,15 +83,11 @@ def build_held(settings: Settings, progress: Progress | None, executor: Executor
     if report.problems:
         return finish(report, clock)
     with clock("load"):
-        found = load_publication(settings)
+        found, ledger, settings, theme = _open_publication(settings)
         publication = found[0]
-        ledger = Ledger(settings, settings.identity(), publication.bibliography + project_files(settings))
-        settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
-        ledger.asking(settings)
-        theme = Theme(settings.root, settings.styles_dir)
         loaded = load_project(settings, ledger.fresh, found)
     report.problems += list(loaded.problems) + check_publication(publication, theme, settings)
-    report.warnings += list(getattr(loaded, "warnings", ()))
+    report.warnings += list(loaded.warnings)
     if len(report.problems) > len(loaded.problems):
         return finish(report, clock)  # the site of every article would meet it: nothing is written
     standalone = [a for a in loaded.project.articles  # made ready in their units (in parallel)
@@ -145,6 +137,17 @@ def build_held(settings: Settings, progress: Progress | None, executor: Executor
     return finish(report, clock)
 
 
+def _open_publication(settings: Settings) -> tuple[tuple, Ledger, Settings, Theme]:
+    """The publication file read (load_publication's answer), the ledger of the
+    build, the settings as the publication file completes them, and the theme."""
+    found = load_publication(settings)
+    publication = found[0]
+    ledger = Ledger(settings, settings.identity(), publication.bibliography + project_files(settings))
+    settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
+    ledger.asking(settings)
+    return found, ledger, settings, Theme(settings.root, settings.styles_dir)
+
+
 def _left_over(ledger: Ledger, dist: Path) -> list[str]:
     """What an earlier build left in the folders this one wrote (an edition no
     longer built: a handout, a booklet), which `rsync --delete` would publish."""
@@ -161,10 +164,7 @@ def assemble(settings: Settings) -> BuildReport:
     """The site's index, catalogue and stylesheet, and one manifest, from the parts
     `build --shard K/N` made (their dist/ folders copied into one): no article
     is built again. Every article and issue of source/ must be in a part."""
-    with lock_output(settings.dist_dir), refusing_links(settings.root if settings.strict else None), \
-            collecting_warnings() as loose:
-        report = assemble_held(settings)
-    return with_loose_warnings(report, loose)
+    return hold_dist(settings, lambda: assemble_held(settings))
 
 
 def assemble_held(settings: Settings) -> BuildReport:
@@ -175,12 +175,8 @@ def assemble_held(settings: Settings) -> BuildReport:
     report.problems += confinement_problems(settings)
     if report.problems:
         return finish(report, clock)
-    found = load_publication(settings)
+    found, ledger, settings, theme = _open_publication(settings)
     publication = found[0]
-    ledger = Ledger(settings, settings.identity(), publication.bibliography + project_files(settings))
-    settings = settings.for_publication(publication.editions, publication.booklet, publication.crop_marks)
-    ledger.asking(settings)
-    theme = Theme(settings.root, settings.styles_dir)
     parts = sorted((settings.dist_dir / FOLDER).glob("shard-*.json"))
     if not parts:
         raise UsageError(f"no parts to assemble in {settings.dist_dir / FOLDER}: build them first with --shard K/N")
@@ -515,10 +511,14 @@ def finish(report: BuildReport, clock: Clock) -> BuildReport:
     return report
 
 
-def with_loose_warnings(report: BuildReport, loose: list[Problem]) -> BuildReport:
-    """The report with the warnings raised in the build's own process outside any
-    unit (errors.warn: an edition written here, a page of the site), told with the
-    others rather than lost."""
+def hold_dist(settings: Settings, run: Callable[[], BuildReport]) -> BuildReport:
+    """run()'s report, dist/ held by this build (one build at a time writes dist/
+    and its manifest), with the warnings raised in the build's own process outside
+    any unit (errors.warn: an edition written here, a page of the site), told with
+    the others rather than lost."""
+    with lock_output(settings.dist_dir), refusing_links(settings.root if settings.strict else None), \
+            collecting_warnings() as loose:
+        report = run()
     if loose:
         report.warnings = in_order(report.warnings + loose)
     return report

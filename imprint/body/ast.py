@@ -44,10 +44,7 @@ def dashed(label: str) -> str:
 
 
 def attr_value(node: Node, key: str) -> str | None:
-    for k, v in attr(node)[2]:
-        if k == key:
-            return v
-    return None
+    return next((v for k, v in attr(node)[2] if k == key), None)
 
 
 def attr_inlines(node: Node, key: str) -> list[Node] | None:
@@ -121,10 +118,6 @@ def kids(node: Node, printed: bool = False) -> list[Node]:
         if not printed:
             found += caption[1] or []  # (a caption is written after its table, most often)
     return found
-
-
-def children(node: Node) -> Iterator[Node]:
-    return iter(kids(node))
 
 
 def walk(nodes: list[Node], printed: bool = False) -> Iterator[Node]:
@@ -224,11 +217,10 @@ def _text(nodes: list[Node], parts: list[str], quotes: str | None, outer: bool |
             continue
         elif kind == "Image":
             _text(node["c"][1], parts, quotes, outer)
-        elif kind in ("Para", "Plain", "Header") and parts and not parts[-1].endswith(" "):
-            parts.append(" ")
-            _text(list(children(node)), parts, quotes, outer)
         else:
-            _text(list(children(node)), parts, quotes, outer)
+            if kind in ("Para", "Plain", "Header") and parts and not parts[-1].endswith(" "):
+                parts.append(" ")
+            _text(kids(node), parts, quotes, outer)
 
 
 HTML_COMMENT = re.compile(r"\s*(?:<!--.*-->\s*)?", re.S)  # (an HTML comment, or nothing: not printed)

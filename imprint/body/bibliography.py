@@ -14,6 +14,7 @@ the file. The CSL-JSON that comes out is what both citeproc engines are given.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,15 +27,12 @@ from ..errors import Problem, SourceError
 from ..files import display, read_text
 from ..source.frontmatter import load_yaml
 from ..source.parsing import parse_date
+from ..source.schema import CSL_NAME_VARIABLES
 from ..building.stages import stage
 from . import pandoc
 from .ast import annotate, of_kind, stringify
 
-NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collection-editor", "composer",
-                  "director", "editorial-director", "illustrator", "interviewer", "recipient", "reviewed-author",
-                  "chair", "compiler", "contributor", "curator", "executive-producer", "guest", "host",
-                  "narrator", "organizer", "original-author", "performer", "producer", "script-writer",
-                  "series-creator")
+NAME_VARIABLES = ("author", *CSL_NAME_VARIABLES)  # (every name variable of CSL 1.0.2)
 DATE_VARIABLES = ("issued", "accessed", "original-date", "event-date", "submitted", "available-date")
 MAX_YAML_VALUES = 4_000_000  # in a CSL-YAML file: 100,000 records of 40 values (aliases expand no further)
 CHUNK = 2000  # entries per Pandoc run: its memory grows with the entries it is given (about 40 KB each)
@@ -102,14 +100,9 @@ def _keys(root: Path, path: Path, deadline: float) -> set[str]:
         if kind in ("biblatex", "bibtex"):
             with stage(f"reading the bibliography {display(path, root)}"):
                 return set(_bibtex_index(root, path, stamp.st_mtime_ns, stamp.st_size).entries)
-        if kind == "ris":
-            found = _ris(root, path, stamp.st_mtime_ns, stamp.st_size, deadline)[0]
-        elif kind == "csljson":
-            found = _csl_json(root, path, stamp.st_mtime_ns, stamp.st_size)[0]
-        elif kind == "yaml":
-            found = _csl_yaml(root, path, stamp.st_mtime_ns, stamp.st_size)[0]
-        else:
+        if kind is None:
             return set()
+        found = _records(root, path, kind, stamp, deadline)[0]
     except (OSError, SourceError):
         return set()
     return {str(record.get("id")) for record, _ in found}
@@ -155,12 +148,7 @@ def _read_file(root: Path, path: Path, wanted: set[str] | None,
     if kind in ("biblatex", "bibtex"):
         index = _bibtex_index(root, path, stamp.st_mtime_ns, stamp.st_size)
         return _convert_bibtex(index, kind, file, wanted, deadline, pandoc.cache_in(root), lang)
-    if kind == "ris":
-        found, problems = _ris(root, path, stamp.st_mtime_ns, stamp.st_size, deadline)
-    elif kind == "csljson":
-        found, problems = _csl_json(root, path, stamp.st_mtime_ns, stamp.st_size)
-    else:
-        found, problems = _csl_yaml(root, path, stamp.st_mtime_ns, stamp.st_size)
+    found, problems = _records(root, path, kind, stamp, deadline)
     problems = list(problems)
     if wanted is not None:
         found = [(record, line) for record, line in found if str(record.get("id")) in wanted]
@@ -174,6 +162,15 @@ def _read_file(root: Path, path: Path, wanted: set[str] | None,
         except ValueError as error:
             problems.append(Problem(file, str(error), line=line))
     return records, problems
+
+
+def _records(root: Path, path: Path, kind: str, stamp: os.stat_result,
+             deadline: float) -> tuple[list, list[Problem]]:
+    """A RIS, CSL-JSON or CSL-YAML file's records, each with its line, and its
+    problems (each reader keeps what it read, by the file's version: `stamp`)."""
+    if kind == "ris":
+        return _ris(root, path, stamp.st_mtime_ns, stamp.st_size, deadline)
+    return (_csl_json if kind == "csljson" else _csl_yaml)(root, path, stamp.st_mtime_ns, stamp.st_size)
 
 
 # -- BibTeX and BibLaTeX
@@ -396,7 +393,7 @@ def _keep_protected(records: list[dict], text: str, kind: str, file: str, deadli
             record[name] = written
 
 
-_TEX_MATH = re.compile(r"\$[^$\s](?:[^$]*[^$\s])?\$")
+TEX_MATH = re.compile(r"\$[^$\s](?:[^$]*[^$\s])?\$")  # ($H_2O$; reader.py looks for it too)
 
 
 def _math_as_text(records: list[dict], file: str, deadline: float, cache: Path | None) -> None:
@@ -406,7 +403,7 @@ def _math_as_text(records: list[dict], file: str, deadline: float, cache: Path |
     as Pandoc's own citeproc prints it; CSL-JSON, which every citeproc reads, has no
     math; nor is the text re-cased. One Pandoc run for every formula of the file; if
     it fails, they stay."""
-    found = {m.group() for r in records for v in r.values() if isinstance(v, str) for m in _TEX_MATH.finditer(v)}
+    found = {m.group() for r in records for v in r.values() if isinstance(v, str) for m in TEX_MATH.finditer(v)}
     if not found:
         return
     formulas = sorted(found)
@@ -424,7 +421,7 @@ def _math_as_text(records: list[dict], file: str, deadline: float, cache: Path |
     for record in records:
         for name, value in record.items():
             if isinstance(value, str) and "$" in value:
-                record[name] = _TEX_MATH.sub(lambda m: plain.get(m.group(), m.group()), value)
+                record[name] = TEX_MATH.sub(lambda m: plain.get(m.group(), m.group()), value)
 
 
 # (an entry's opening, `@article{key,`: where a field is added; the fields that give its language)

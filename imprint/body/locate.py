@@ -13,6 +13,7 @@ import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^[ ]{0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)  # (within a paragraph)
@@ -34,7 +35,6 @@ class Source:
     _found: dict[tuple[str, bool], list[int]] = field(init=False, default_factory=dict)
     _keys: dict[str, list[int]] | None = field(init=False, default=None)  # citation key -> lines
     _ids: tuple[dict[str, list[int]], set[str]] | None = field(init=False, default=None)
-    _without_math: str | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
@@ -47,12 +47,10 @@ class Source:
         """The text with its code blanked out (lengths kept): what tokens are looked for in."""
         return self._searchable
 
-    @property
+    @cached_property
     def prose(self) -> str:
         """The searchable text with its formulas blanked out too (lengths kept)."""
-        if self._without_math is None:
-            self._without_math = _MATH.sub(_blank, self._searchable)
-        return self._without_math
+        return _MATH.sub(_blank, self._searchable)
 
     def line(self, offset: int) -> int:
         """The file's line of an offset into the body."""

@@ -12,6 +12,7 @@ import base64
 import copy
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..files import file_url, read_bytes
@@ -56,8 +57,7 @@ class Numbering:
     source, problem(), warn(), titled(), caption_label(), referred(), each() and _id_line())."""
 
     def numbered(self) -> None:
-        counts = {"fig": 0, "tbl": 0, "eq": 0, "lst": 0, **{k: 0 for k in THEOREMS}, **{k: 0 for k in
-                                                                                      NUMBERED_CALLOUTS}}
+        counts = dict.fromkeys(("fig", "tbl", "eq", "lst", *THEOREMS, *NUMBERED_CALLOUTS), 0)
         formulas = bool(self.each("Math"))  # (a paragraph holds an equation only if the text has formulas)
         for node in self.each("Figure", "Table", *(("Para", "Plain") if formulas else ()), "CodeBlock", "Image", "Div"):
             kind = node["t"]
@@ -89,8 +89,7 @@ class Numbering:
             counts[prefix] += 1
             shown = self.titled(prefix, THEOREMS[prefix], str(counts[prefix]))
             found.update(label=shown)
-            self.found.labels[ident] = Label(prefix, self.referred(prefix, THEOREMS[prefix], str(counts[prefix])),
-                                             str(counts[prefix]))
+            self.found.labels[ident] = self._label(prefix, THEOREMS[prefix], str(counts[prefix]))
         elif found.get("callout") is not None and prefix in NUMBERED_CALLOUTS:
             counts[prefix] += 1
             shown = self.titled(prefix, f"callout_{NUMBERED_CALLOUTS[prefix]}", str(counts[prefix]))
@@ -107,8 +106,7 @@ class Numbering:
             return
         counts["lst"] += 1
         shown = self.caption_label("lst", "listing", str(counts["lst"]))
-        self.found.labels[ident] = Label("lst", self.referred("lst", "listing", str(counts["lst"])),
-                                         str(counts["lst"]))
+        self.found.labels[ident] = self._label("lst", "listing", str(counts["lst"]))
         node["c"][0][2] = [p for p in node["c"][0][2] if p[0] not in ("lst-cap", "caption")]
         annotate(node, id=ident, label=shown, caption=caption, figure="listing")
 
@@ -136,10 +134,9 @@ class Numbering:
             for inner in walk(content):
                 if inner["t"] == "Figure":
                     annotate(inner, parent_number=str(counts[kind]))
-            self.label(node, ident, Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind])))
+            self.label(node, ident, self._label(kind, key, str(counts[kind])))
             for alias in note(node).get("aliases", ()):  # (bookdown's fig:fig-1 of chunk fig-1's figure)
-                self.found.labels.setdefault(alias, Label("fig", self.referred("fig", "figure", str(counts["fig"])),
-                                                          str(counts["fig"]), target=ident))
+                self.found.labels.setdefault(alias, self._label("fig", "figure", str(counts["fig"]), target=ident))
         images = [n for n in walk(content) if n["t"] == "Image"]
         alt = attr_value(node, "fig-alt")
         for image in images:
@@ -220,7 +217,7 @@ class Numbering:
             return
         counts["tbl"] += 1
         annotate(node, label=self.caption_label("tbl", "table", str(counts["tbl"])))
-        self.label(node, ident, Label("tbl", self.referred("tbl", "table", str(counts["tbl"])), str(counts["tbl"])))
+        self.label(node, ident, self._label("tbl", "table", str(counts["tbl"])))
 
     def _equations(self, node: Node, counts: dict[str, int]) -> None:
         """`$$ ... $$ {#eq-x}`: Pandoc reads the label as text after the formula."""
@@ -263,15 +260,13 @@ class Numbering:
                 written = tex if match is None else match.group(1)  # (as written: `eq:x`, not the id `eq-x`)
                 first = self.source.first("{#" + written + "}") if match is not None else None
                 where = f" (on line {first})" if first is not None and first != line else ""
-                self.problem(line, f"the label '{written}' is also given to another equation, figure, table or "
-                             f"section{where}", hint="labels must be unique: choose another")
+                self._label_taken(line, written, where=where)
                 continue
             if tag is None:
                 counts["eq"] += 1
             number = str(counts["eq"]) if tag is None else tag
             annotate(inline, id=element_id, number=number)
-            self.found.labels[ident] = Label("eq", self.referred("eq", "equation", number), number,
-                                             target=element_id)
+            self.found.labels[ident] = self._label("eq", "equation", number, target=element_id)
             self.found.ids.add(element_id)
 
     def _numbered_lines(self, formula: Node, counts: dict[str, int]) -> None:
@@ -297,15 +292,13 @@ class Numbering:
                 continue
             element_id, line = xml_id(label), self._label_line(label)  # (each taken: the next is the next line's)
             if label in self.found.labels or element_id in self.found.ids:
-                self.problem(line, f"the label '{label}' is also given to another equation, "
-                             "figure, table or section", hint="labels must be unique: choose another")
+                self._label_taken(line, label)
                 numbers.append(None)
                 continue
             if tag is None:
                 counts["eq"] += 1
             number = str(counts["eq"]) if tag is None else tag
-            self.found.labels[label] = Label("eq", self.referred("eq", "equation", number), number,
-                                             target=element_id)
+            self.found.labels[label] = self._label("eq", "equation", number, target=element_id)
             self.found.ids.add(element_id)
             numbers.append((number, element_id))
         annotate(formula, line_numbers=numbers)
@@ -336,8 +329,7 @@ class Numbering:
                 attr(h)[0] == made and made not in self.source.attribute_ids()[1] and "tex_label" not in note(h)
                 for h in self.each("Header"))
             if key in taken or key in self.found.labels or not ident and made in self.found.ids and not yields:
-                self.problem(line, f"the label '{key}' is also given to another equation, figure, table or section",
-                             hint="labels must be unique: choose another")
+                self._label_taken(line, key)
                 continue
             if yields:
                 self.over_made_ids.add(key)
@@ -360,10 +352,19 @@ class Numbering:
         if tex == ident:  # (\label{overview} made the id: one name)
             return
         if tex in self.found.labels and tex not in self.over_made_ids:  # (an equation's, before it)
-            self.problem(self._label_line(tex, take=False), f"the label '{tex}' is also given "
-                         "to another equation, figure, table or section", hint="labels must be unique: choose another")
+            self._label_taken(self._label_line(tex, take=False), tex)
         elif tex:
             self.found.labels[tex] = Label(found.kind, found.text, found.number, target=ident)
+
+    def _label(self, kind: str, key: str, number: str, target: str | None = None) -> Label:
+        """The Label of the thing of a kind numbered `number`: what a reference to it prints (referred())."""
+        return Label(kind, self.referred(kind, key, number), number, target)
+
+    def _label_taken(self, line: int | None, label: str, others: str = "equation, figure, table or section",
+                     where: str = "") -> None:
+        """The problem of a label given twice, at its second place (`where`: the first's line, said)."""
+        self.problem(line, f"the label '{label}' is also given to another {others}{where}",
+                     hint="labels must be unique: choose another")
 
     def _label_line(self, key: str, take: bool = True) -> int | None:
         """The line of a LaTeX label, `\\label{key}` or bookdown's `(\\#key)`."""
@@ -406,13 +407,12 @@ class Numbering:
         if found:  # (Str nodes became Spans: the steps after find them as such)
             self.nodes, self.order, _ = indexed(self.blocks)
 
+    @cached_property
     def _tables_referred(self) -> set[str]:
         """The names of the tables the text refers to (`\\@ref(tab:x)`, `\\ref{tab:x}`,
         `@tbl-x`): an R chunk of such a name (or that labels what it makes so)
         would make that table, so it keeps its number though not run."""
-        if self._referred is None:
-            self._referred = {next(g for g in m.groups() if g) for m in _TABLE_REFERENCE.finditer(self.source.searchable)}
-        return self._referred
+        return {next(g for g in m.groups() if g) for m in _TABLE_REFERENCE.finditer(self.source.searchable)}
 
     def _unrun(self, key: str) -> str | None:
         """What to say of a reference to what an R Markdown chunk would make (a
@@ -514,7 +514,7 @@ class Numbering:
         for made in ([chunk] if chunk else []) + made_here:
             self.chunks.setdefault(made, line)
         table = next((name for name in ([chunk] if chunk else []) + made_here
-                      if name.split(":", 1)[-1] in self._tables_referred()), None)
+                      if name.split(":", 1)[-1] in self._tables_referred), None)
         if language == "r" and table and not options.get("label", "").startswith(("fig-", "tbl-")) \
                 and "fig-cap" not in options:  # (the table R would make, referred to: its number kept)
             options["label"] = "tbl-" + table.split(":", 1)[-1]  # (its caption: quarto.mark_cells found it)
@@ -551,13 +551,12 @@ class Numbering:
         caption = options.get(f"{kind}-cap") if kind in ("fig", "tbl") else None
         if kind in ("fig", "tbl") and label and (label in self.found.labels or label != ident
                                                  and label in self.found.ids):
-            self.problem(line, f"the label '{label}' is also given to another figure, table, equation or "
-                         "section", hint="labels must be unique: choose another")
+            self._label_taken(line, label, "figure, table, equation or section")
         elif kind in ("fig", "tbl") and label:
             counts[kind] += 1
             key = "figure" if kind == "fig" else "table"
             shown = self.caption_label(kind, key, str(counts[kind]))
-            self.found.labels[label] = Label(kind, self.referred(kind, key, str(counts[kind])), str(counts[kind]))
+            self.found.labels[label] = self._label(kind, key, str(counts[kind]))
             written = note(node).get(TEXTS, {}).get(f"{kind}-cap")  # (as Markdown: quarto.read_texts)
             # (bookdown's name of chunk fig-1's figure, fig:fig-1; LaTeX's \label in knitr's fig.cap)
             aliases = (["fig-" + label] if chunk == label else []) + (_take_labels(written) if written else []) \
@@ -570,12 +569,10 @@ class Numbering:
         elif (listing := options.get("lst-label", "")).startswith("lst-") and options.get("lst-cap") \
                 and "missing" not in found:  # (Quarto's listing of a cell's code: #| lst-label, #| lst-cap)
             if listing in self.found.labels or listing in self.found.ids:
-                self.problem(line, f"the label '{listing}' is also given to another listing, figure, table or "
-                             "section", hint="labels must be unique: choose another")
+                self._label_taken(line, listing, "listing, figure, table or section")
             else:
                 counts["lst"] += 1
-                self.found.labels[listing] = Label("lst", self.referred("lst", "listing", str(counts["lst"])),
-                                                   str(counts["lst"]))
+                self.found.labels[listing] = self._label("lst", "listing", str(counts["lst"]))
                 self.found.ids.add(listing)
                 written = note(node).get(TEXTS, {}).get("lst-cap")
                 found.update(id=listing, label=self.caption_label("lst", "listing", str(counts["lst"])),

@@ -32,6 +32,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from importlib.util import find_spec
@@ -212,11 +213,9 @@ class Claim:
 
     def release(self) -> None:
         """The file removed (if it is still this claim's), then the lock let go."""
-        try:
+        with suppress(OSError):
             if os.stat(self.path).st_ino == os.fstat(self.handle).st_ino:
                 os.unlink(self.path)
-        except OSError:
-            pass
         os.close(self.handle)
 
 
@@ -399,13 +398,11 @@ class Kept:
     @staticmethod
     def store(cache: Path, key: str, output: bytes, log: list[dict[str, Any]]) -> None:
         """Kept whole or not at all; a cache that cannot be written is no loss."""
-        try:
+        with suppress(OSError):
             cache.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=cache, delete=False, prefix=".", suffix=".tmp") as out:
                 out.write(json.dumps(log, ensure_ascii=True).encode("ascii") + b"\n" + output)
             os.replace(out.name, cache / key)
-        except OSError:
-            pass
 
     def running(self) -> bool:
         return False
@@ -439,10 +436,9 @@ def cache_in(root: Path) -> Path:
     return root / CACHE
 
 
-def trim(cache: Path, limit: int | None = None) -> None:
-    """The cache kept within `limit` bytes (CACHE_LIMIT): the entries used longest
-    ago removed first, and what a stopped write or a killed worker left."""
-    limit = CACHE_LIMIT if limit is None else limit
+def trim(cache: Path, limit: int = CACHE_LIMIT) -> None:
+    """The cache kept within `limit` bytes: the entries used longest ago removed
+    first, and what a stopped write or a killed worker left."""
     try:
         entries = [(entry.stat(), entry) for entry in os.scandir(cache)]
     except OSError:
@@ -451,10 +447,8 @@ def trim(cache: Path, limit: int | None = None) -> None:
     for stat, entry in sorted(entries, key=lambda found: found[0].st_mtime_ns, reverse=True):
         total += stat.st_size
         if total > limit or entry.name.endswith((".tmp", ".running")) and time.time() - stat.st_mtime > 3600:
-            try:
+            with suppress(OSError):
                 os.unlink(entry.path)
-            except OSError:
-                pass
 
 
 class StyleRefused(Exception):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -318,8 +319,7 @@ def read_fields(fields: Sequence[Field], setting: Setting, warnings: list[Proble
     problems: list[Problem] = []
     meta = json.loads(output)["meta"].get("imprint-fields")
     warnings += _convert_formulas([meta] if meta is not None else [], setting)
-    rendered = _fields(meta, fields, setting,
-                       str(setting.words["quotes"]), problems, warnings)
+    rendered = _fields(meta, fields, setting, str(setting.words["quotes"]), problems, warnings)
     if problems:
         raise SourceError(problems)
     return rendered
@@ -381,7 +381,6 @@ def _candidate_keys(text: str) -> set[str]:
     return keys | {key for keys_ in tex_citations(text) for key in keys_[1]}
 
 
-_TEX_MATH = re.compile(r"\$[^$\s](?:[^$]*[^$\s])?\$")
 _MARKDOWN = re.compile(r"(?<![\w*])(\*\*?|_)(?=\S)[^*_\n]+?(?<=\S)\1(?![\w*])|~[^~\s]+~|\^[^^\s]+\^")
 
 
@@ -396,7 +395,7 @@ def _written_markup(records: Mapping[str, bibliography.Record], cited: frozenset
         for name, value in record.csl.items():
             if not isinstance(value, str):
                 continue
-            written = _TEX_MATH.search(value) or (_MARKDOWN.search(value) if yaml else None)
+            written = bibliography.TEX_MATH.search(value) or (_MARKDOWN.search(value) if yaml else None)
             if written is not None:
                 math = written.group().startswith("$")
                 found.append(Problem(record.file, f"the {name} of '{key}' holds {'TeX math' if math else 'Markdown'} "
@@ -431,14 +430,12 @@ def style_refused(style: Path | None, reason: str, root: Path) -> Problem:
     if style is not None and kind:
         from lxml import etree
 
-        try:
+        with suppress(OSError, SourceError, etree.XMLSyntaxError):
             tree = etree.fromstring(read_found(style, "CSL style"),
                                     etree.XMLParser(no_network=True, resolve_entities=False))
             needs = _NEEDS.get(kind.group(1), ())
             line = next((e.sourceline for e in tree.iter(f"{{*}}{kind.group(1)}")
                          if needs and not any(e.get(a) for a in needs)), None)
-        except (OSError, SourceError, etree.XMLSyntaxError):
-            pass
     return Problem(display(style, root) if style is not None else "the citation style",
                    f"Pandoc's citeproc cannot read the style: {reason}", line=line,
                    hint="correct it as the CSL 1.0.2 specification has it (a misspelt attribute, a missing one)")

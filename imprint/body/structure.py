@@ -124,7 +124,6 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
         self.in_sentences: set[str] = set()  # LaTeX labels of images in sentences, no figures (numbering.py)
         self.over_made_ids: set[str] = set()  # LaTeX labels that a heading's id Pandoc made gives way to (same)
         self.chunks: dict[str, int | None] = {}  # R Markdown chunks' labels: their lines (not run: numbering.py)
-        self._referred: set[str] | None = None  # the tables the text refers to, by name (numbering.py)
         self.words_before: dict[int, str] | None = None  # the word before each citation, by id() (links.py)
 
     def each(self, *kinds: str) -> list[Node]:

@@ -90,7 +90,7 @@ class Ledger:
         unit = self._unit(f"article:{slug}")
         if unit is None or unit.pages is None or unit.pages[0] != first:
             return None
-        return unit.pages[1] if unit.key == self.article_key_parts(slug, issue, first, unit.pages[1]) else None
+        return unit.pages[1] if unit.key == self._in_issue(self.own(slug), issue.slug, first, unit.pages[1]) else None
 
     def remembered_pages(self, slug: str) -> int | None:
         """How many pages an issue's article had in the last build (whatever changed
@@ -124,12 +124,10 @@ class Ledger:
         first, last = article.citation.page_span()
         return self._in_issue(own, article.issue, first, last - first + 1)
 
-    def article_key_parts(self, slug: str, issue: "Issue", first: int, count: int) -> str:
-        return self._in_issue(self.own(slug), issue.slug, first, count)
-
     def _in_issue(self, own: str | None, issue: str, first: int, count: int) -> str:
         """An issue's article: its sources, its issue's file, where it starts and how long it is."""
-        return digest(self.key, own or "", self._issue_file(issue), str(first), str(count))
+        issue_file = hash_files(self.root, [f"source/{issue}/issue.yaml"])
+        return digest(self.key, own or "", issue_file, str(first), str(count))
 
     def issue_key(self, issue: "Issue") -> str:
         sources = [issue.path, *((issue.cover_image,) if issue.cover_image else ())]
@@ -140,9 +138,6 @@ class Ledger:
 
     def _key(self, own: str | None) -> str:
         return digest(self.key, own or "")
-
-    def _issue_file(self, slug: str) -> str:
-        return hash_files(self.root, [f"source/{slug}/issue.yaml"])
 
     def _unit(self, name: str) -> Unit | None:
         return self.old.units.get(name) if self.old is not None else None

@@ -176,7 +176,5 @@ def build_key(root: Path, settings_text: str, styles_dirs: Iterable[Path], share
 
 
 def relative(root: Path, path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root))
-    except ValueError:
-        return str(path.resolve())
+    resolved = path.resolve()
+    return str(resolved.relative_to(root) if resolved.is_relative_to(root) else resolved)

@@ -13,7 +13,7 @@ import io
 import os
 import time
 import zipfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
@@ -75,10 +75,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except BaseException:
         if named:
-            try:
+            with suppress(FileNotFoundError):
                 os.unlink(temporary)
-            except FileNotFoundError:
-                pass
         raise
 
 
@@ -132,11 +130,9 @@ def lock_output(dist: Path) -> Iterator[None]:
                 os.close(fd)
                 raise UsageError(f"another build (process {holder}) is writing {dist}; wait for it to end, "
                                  "then run again") from None
-            try:
+            with suppress(FileNotFoundError):
                 if os.stat(lock).st_ino == os.fstat(fd).st_ino:
                     break
-            except FileNotFoundError:
-                pass
             os.close(fd)  # locked as the build before removed it (it wrote nothing): again
     except OSError as error:
         raise UsageError(f"cannot write in the output folder {dist}: {error.strerror or error}") from None
@@ -145,14 +141,12 @@ def lock_output(dist: Path) -> Iterator[None]:
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
-        try:
+        with suppress(OSError):
             if made and [p.name for p in dist.iterdir()] == [FOLDER] and \
                     [p.name for p in (dist / FOLDER).iterdir()] == [LOCK]:  # nothing written
                 lock.unlink()
                 for folder in reversed(made):
                     folder.rmdir()
-        except OSError:
-            pass
         fcntl.flock(fd, fcntl.LOCK_UN)  # (a worker forked meanwhile shares the open file: unlocked for it too)
         os.close(fd)
 

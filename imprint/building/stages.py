@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterator
 
@@ -84,18 +84,16 @@ def sweep() -> None:
 
 
 def forget(path: Path) -> None:
-    try:
+    with suppress(OSError):
         path.unlink()
-    except OSError:
-        pass
 
 
 def _tell() -> None:
     if _file is None:
         return
-    try:  # (a few writes per unit: replaced whole, so that a reader never sees half)
+    # (a few writes per unit: replaced whole, so that a reader never sees half; if
+    # one fails, only a message would lack it)
+    with suppress(OSError):
         temporary = _file.with_name(_file.name + ".new")
         temporary.write_text(_stages[-1] if _stages else "", encoding="utf-8")
         os.replace(temporary, _file)
-    except OSError:
-        pass  # (only a message would lack it)

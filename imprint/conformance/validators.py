@@ -162,9 +162,9 @@ atexit.register(close)
 
 def epubcheck_report(epub: Path, work: Path) -> dict:
     """EPUBCheck's report on `epub` (what `java -jar epubcheck.jar --json` writes)."""
-    folder = Path(tempfile.mkdtemp(prefix="epubcheck-", dir=work))
-    report, log = folder / "report.json", folder / "epubcheck.log"
-    try:
+    with tempfile.TemporaryDirectory(prefix="epubcheck-", dir=work, ignore_cleanup_errors=True) as name:
+        folder = Path(name)
+        report, log = folder / "report.json", folder / "epubcheck.log"
         # (each path URL-encoded: the request is one line, whatever the book is named)
         code = _helper("epubcheck", _start_epubcheck).ask(
             "\t".join(quote(os.fsencode(path)) for path in (epub, report, log)), EPUBCHECK_TIME)
@@ -173,8 +173,6 @@ def epubcheck_report(epub: Path, work: Path) -> dict:
             said = said.replace(str(folder) + "/", "")  # (the report it was to write: a temporary name)
             raise MissingValidator(f"EPUBCheck did not run (exit code {code}): {said[:300]}")
         return json.loads(report.read_text())
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _start_epubcheck() -> Helper:
@@ -194,9 +192,9 @@ def _start_epubcheck() -> Helper:
 
 def ace_report(epub: Path, work: Path) -> dict:
     """DAISY Ace's report on `epub` (the report.json of `ace-cli --outdir`)."""
-    folder = Path(tempfile.mkdtemp(prefix="ace-", dir=work))
-    report = folder / "report" / "report.json"
-    try:
+    with tempfile.TemporaryDirectory(prefix="ace-", dir=work, ignore_cleanup_errors=True) as name:
+        folder = Path(name)
+        report = folder / "report" / "report.json"
         request = {"epub": str(epub), "outdir": str(report.parent), "tmp": str(folder / "unzipped")}
         answer = _helper("ace", _start_ace).ask(json.dumps(request), ACE_TIME)
         try:
@@ -208,8 +206,6 @@ def ace_report(epub: Path, work: Path) -> dict:
             why = re.sub(re.escape(str(folder)) + r"/unzipped/[^/]+/", "", why or "it wrote no report").strip()
             raise MissingValidator(f"DAISY Ace did not run: {why[:300]}")
         return json.loads(report.read_text())
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _start_ace() -> Helper:

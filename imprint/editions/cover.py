@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from ..settings import Settings
-from ..errors import Problem, SourceError, StyleError, UserError
+from ..errors import Problem, StyleError, UserError, as_style_error
 from ..files import display, read_bytes, read_text
 from ..source.frontmatter import format_path, load_yaml
 from ..prepare.article import Manuscript, issue_label, metadata_text
@@ -57,13 +58,9 @@ class Cover:
     def thumbnail(self) -> bytes:
         """A JPEG 200 pixels wide, made when the site asks for it (an e-reader
         edition does not)."""
-        if self.image not in _thumbnails:
-            if len(_thumbnails) >= MEMO:
-                _thumbnails.pop(next(iter(_thumbnails)))
-            from .painter import thumbnail
+        from .painter import thumbnail
 
-            _thumbnails[self.image] = thumbnail(self.image)
-        return _thumbnails[self.image]
+        return _remembered(_thumbnails, self.image, lambda: thumbnail(self.image))
 
 
 def cover_files(cover: Cover) -> dict[str, bytes]:
@@ -84,11 +81,9 @@ def draw_ahead(article: Article, rendered: Mapping[str, Any], theme: Theme, sett
         return
     t = theme.strings(article.lang)
     subtitle = rendered.get("subtitle")
-    try:
+    with suppress(UserError):
         _cover(_article_text(article, metadata_text(rendered["title"]),
                              metadata_text(subtitle) if subtitle else None, t), None, t, theme, settings)
-    except UserError:
-        pass
 
 
 def _article_text(article: Article, title_text: str, subtitle_text: str | None, t: Mapping[str, Any]) -> CoverText:
@@ -132,12 +127,16 @@ def _drawn(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> b
     """The cover as a JPEG (drawn once for the EPUB and the site)."""
     from .painter import paint  # (Pillow: loaded when a cover is first drawn)
 
-    key = (repr(design), text, tuple(fonts.items()))
-    if key not in _made:
-        if len(_made) >= MEMO:
-            _made.pop(next(iter(_made)))
-        _made[key] = paint(text, design, fonts)
-    return _made[key]
+    return _remembered(_made, (repr(design), text, tuple(fonts.items())), lambda: paint(text, design, fonts))
+
+
+def _remembered(memo: dict, key: Any, make: Callable[[], bytes]) -> bytes:
+    """memo[key], made if it is not there (the oldest forgotten first, past MEMO)."""
+    if key not in memo:
+        if len(memo) >= MEMO:
+            memo.pop(next(iter(memo)))
+        memo[key] = make()
+    return memo[key]
 
 
 def _design(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
@@ -148,10 +147,8 @@ def _design(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
                                 hint="restore styles/cover.yaml from the Imprint repository")
     entry, path = found
     file = display(path, theme.root)
-    try:
+    with as_style_error():
         located = load_yaml(read_text(entry.root, path, "cover design"), file)
-    except SourceError as error:
-        raise StyleError(error.problems) from None
     design = located.data
     problems = []
     if not isinstance(design, dict):

@@ -19,7 +19,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
     article = manuscript.article
-    t = manuscript.t
     _identify(book, manuscript.identifier, article.doi, manuscript.title_text)
     # (Zotero takes an EPUB without a type for a book: QA 25; its RDF import reads "article" as a journal's)
     book.add_metadata("DC", "type", "article")
@@ -141,7 +140,6 @@ def set_issue_metadata(book: epub.EpubBook, edition: IssueManuscript) -> None:
     """The metadata of an issue: the issue is the
     publication, its articles' authors its creators, the journal its collection."""
     issue = edition.issue
-    t = edition.t
     _identify(book, edition.identifier, issue.doi, edition.name)
     book.set_language(issue.lang)
     authors = list(dict.fromkeys(a.name for m in edition.articles for a in m.article.authors))

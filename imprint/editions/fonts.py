@@ -38,7 +38,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterator
 
@@ -101,10 +101,10 @@ def _without_home() -> None:
     user's ~/.config/fontconfig/fonts.conf (its rules not applied: strace)."""
     import ctypes
 
-    try:  # (the library WeasyPrint opens: one copy in the process)
+    # (the library WeasyPrint opens: one copy in the process; with no fontconfig by
+    # that name, WeasyPrint's import tells what is missing)
+    with suppress(OSError, AttributeError):
         ctypes.CDLL("libfontconfig.so.1").FcConfigEnableHome(0)
-    except (OSError, AttributeError):
-        pass  # (no fontconfig by that name: WeasyPrint's import tells what is missing)
 
 
 def _project_folder(root: Path) -> Path | None:
@@ -112,11 +112,9 @@ def _project_folder(root: Path) -> Path | None:
     should be; None if it cannot be written."""
     folder = root.absolute() / CACHE  # (named in the configuration: whatever the working folder)
     text = config_text(folder / "cache")
-    try:
+    with suppress(OSError, UnicodeDecodeError):
         if (folder / "fonts.conf").read_text(encoding="utf-8") == text:
             return folder
-    except (OSError, UnicodeDecodeError):
-        pass
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _write(folder / "fonts.conf", text)

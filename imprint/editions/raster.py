@@ -15,8 +15,9 @@ import os
 import re
 import tempfile
 import time
+from contextlib import suppress
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from lxml import etree
 
@@ -70,9 +71,7 @@ def _svg_to_png(path: Path, root: Path, drawn: bytes | None, data: bytes) -> byt
             f'<img src="{src}" alt=""/>')
     pdf = typeset(html, file_url(path.parent, [root]) + "/", root)
     pixels = min(SVG_WIDTH_MAX, max(SVG_WIDTH_MIN, round(2 * width)))
-    buffer = io.BytesIO()
-    rasterise(pdf, pixels).save(buffer, format="PNG", optimize=True)  # no date in it: same pixels, same bytes
-    return buffer.getvalue()
+    return _image_bytes(rasterise(pdf, pixels), format="PNG", optimize=True)
 
 
 E_READER_PIXELS = 5_600_000  # Apple Books' most (docs/e-readers.md)
@@ -104,12 +103,9 @@ def for_e_readers(data: bytes, media_type: str) -> bytes:
         if pixels > E_READER_PIXELS:
             scale = (E_READER_PIXELS / pixels) ** 0.5
             image = image.resize((int(image.width * scale), int(image.height * scale)), Image.Resampling.LANCZOS)
-        buffer = io.BytesIO()
         if media_type == "image/jpeg":
-            image.save(buffer, format="JPEG", quality=90, optimize=True)
-        else:
-            image.save(buffer, format="PNG", optimize=True)
-        return buffer.getvalue()
+            return _image_bytes(image, format="JPEG", quality=90, optimize=True)
+        return _image_bytes(image, format="PNG", optimize=True)
 
 
 def cmyk_as_rgb(data: bytes) -> bytes | None:
@@ -120,9 +116,7 @@ def cmyk_as_rgb(data: bytes) -> bytes | None:
     with Image.open(io.BytesIO(data)) as image:
         if image.mode != "CMYK":
             return None
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="JPEG", quality=95, optimize=True)
-        return buffer.getvalue()
+        return _image_bytes(image.convert("RGB"), format="JPEG", quality=95, optimize=True)
 
 
 PDF_WIDTH_EPUB, PDF_WIDTH_PRINT = 1600, 2400  # pixels of a PDF figure's first page: 2400 is 300 dpi over 8 in
@@ -131,12 +125,8 @@ PDF_WIDTH_EPUB, PDF_WIDTH_PRINT = 1600, 2400  # pixels of a PDF figure's first p
 def pdf_to_png(path: Path, root: Path, width: int = PDF_WIDTH_EPUB) -> bytes:
     """A PDF figure's first page as a PNG on white, `width` pixels wide."""
     data = read_bytes(root, path, "image")
-
-    def made() -> bytes:
-        buffer = io.BytesIO()
-        rasterise(data, width).save(buffer, format="PNG", optimize=True)
-        return buffer.getvalue()
-    return _kept(root, f"pdf {width}\0".encode() + data, made)
+    return _kept(root, f"pdf {width}\0".encode() + data,
+                 lambda: _image_bytes(rasterise(data, width), format="PNG", optimize=True))
 
 
 # An SVG's reference to another file (an image, a font, a stylesheet): not a
@@ -155,21 +145,25 @@ def _kept(root: Path, source: bytes, make: Callable[[], bytes]) -> bytes:
 
     key = hashlib.sha256(code_key().encode() + b"\0" + source).hexdigest()
     path = root / KEPT / f"{key}.png"
-    try:
+    with suppress(OSError):
         return path.read_bytes()
-    except OSError:
-        pass
     started = time.monotonic()
     picture = make()
     if time.monotonic() - started > KEPT_AFTER:
-        try:
+        with suppress(OSError):  # (a cache that cannot be written: made again next time)
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as out:
                 out.write(picture)
             os.replace(out.name, path)
-        except OSError:
-            pass  # (a cache that cannot be written: made again next time)
     return picture
+
+
+def _image_bytes(image, **options: Any) -> bytes:
+    """A Pillow image written in a format (`options`: Image.save's); Pillow writes no
+    date in it: the same pixels give the same bytes."""
+    buffer = io.BytesIO()
+    image.save(buffer, **options)
+    return buffer.getvalue()
 
 
 def svg_size(data: bytes) -> tuple[float, float]:

@@ -173,6 +173,11 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
     except StyleError as error:
         problems += _style_problems(article, error)
         style = None
+    # Three Pandoc runs at once: the body (the longest), the front matter's Markdown,
+    # then the article's own "For citation" line, which needs its title as text.
+    # A field that cites (an abstract may) is read with the body, by its citeproc.
+    fields = markdown_fields(article)
+    cited = tuple(f for f in fields if not f.inline and "@" in f.text)
     setting = Setting(
         file=article.file, body=article.body, body_line=article.body_line, lang=article.lang, words=t,
         root=settings.root, folder=article.path.parent, deadline=pandoc.deadline_in(settings.time_limit),
@@ -181,16 +186,10 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         references=article.references,
         nocite=article.nocite, nocite_line=article.locate("nocite")[1], cell_defaults=article.execute,
         suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
-        extensions=article.markdown_extensions, prefixes=getattr(article, "crossref_prefixes", None) or {}, slug=article.slug,
+        extensions=article.markdown_extensions, prefixes=article.crossref_prefixes, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}
         if article.translation else {}, words_for=theme.strings, formula_cache=cache_folder(settings.root),
-        drawing_alongside=print_alongside, sharing=sharing)
-    # Three Pandoc runs at once: the body (the longest), the front matter's Markdown,
-    # then the article's own "For citation" line, which needs its title as text.
-    # A field that cites (an abstract may) is read with the body, by its citeproc.
-    fields = markdown_fields(article)
-    cited = tuple(f for f in fields if not f.inline and "@" in f.text)
-    setting = dataclasses.replace(setting, cited_fields=cited)
+        drawing_alongside=print_alongside, sharing=sharing, cited_fields=cited)
     reading = formatting = None
     field_warnings: list[Problem] = []
     try:

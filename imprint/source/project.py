@@ -84,9 +84,9 @@ def load_project(settings: Settings, fresh: Callable[[str, Issue | None], bool] 
     page numbers depend on all of them. An article `fresh` says is up to date
     (in its issue, if it has one) is not read at all.
     """
-    publication, defaults, publication_problems, *more = publication_file or load_publication(settings)
+    publication, defaults, publication_problems = publication_file or load_publication(settings)
     problems = list(publication_problems)
-    warnings: list[Problem] = list(more[0]) if more else []
+    warnings: list[Problem] = []
     failed: set[str] = set()
     issues: list[Issue] = []
     issue_file_problems = False
@@ -258,26 +258,26 @@ def _needed(folders: list[Path], issues: list[Issue], targets: frozenset[str] | 
     return [f for f in folders if f.name in needed]
 
 
-def load_publication(settings: Settings) -> tuple[Publication, Located | None, list[Problem], list[Problem]]:
-    """The publication file, its valid fields as defaults, its problems and its
-    warnings (none yet: the file is Imprint's own, its fields all known)."""
+def load_publication(settings: Settings) -> tuple[Publication, Located | None, list[Problem]]:
+    """The publication file, its valid fields as defaults, and its problems (no
+    warnings: the file is Imprint's own, its fields all known)."""
     path = settings.source_dir / PUBLICATION_FILE
     if not path.exists():
         misnamed = [p for p in sorted(settings.source_dir.glob("*")) if p.name.lower() in MISNAMED_PUBLICATION]
         # (publication.yml, Publication.yaml: read by no one, the journal gone from every edition, QA 23)
         return Publication(file=None), None, [Problem(display(p, settings.root), f"this is no {PUBLICATION_FILE}: "
                                                       "the publication file is not read", hint=f"rename it "
-                                                      f"{PUBLICATION_FILE}") for p in misnamed], []
+                                                      f"{PUBLICATION_FILE}") for p in misnamed]
     file = display(path, settings.root)
     try:
         located = load_yaml(read_text(settings.root, path, "publication file"), file)
     except SourceError as error:
-        return Publication(file=file), None, list(error.problems), []
+        return Publication(file=file), None, list(error.problems)
     if located.data is None:
-        return Publication(file=file), None, [], []
+        return Publication(file=file), None, []
     if not isinstance(located.data, dict):
-        return Publication(file=file), None, [
-            Problem(file, "the publication file must be a set of fields (key: value)", line=1)], []
+        return Publication(file=file), None, [Problem(file, "the publication file must be a set of fields (key: value)",
+                                                      line=1)]
     problems = validate(located, schema.publication_schema())
     drop_invalid(located, schema.publication_schema())
     data = located.data
@@ -297,7 +297,7 @@ def load_publication(settings: Settings) -> tuple[Publication, Located | None, l
         booklet=tuple(n for n, e in EDITIONS.items() if e.printed) if booklet is True else tuple(booklet or ()),
         crop_marks=bool(data.get("crop-marks", False)),
     )
-    return publication, located, problems, []
+    return publication, located, problems
 
 
 def load_shared_project_files(settings: Settings) -> dict[str, ProjectFile]:

@@ -80,10 +80,7 @@ def _text_or_number(description: str) -> dict:
 
 def _list_of_text(description: str) -> dict:
     """A list of strings; a single string is accepted as a list of one (as Quarto does)."""
-    return {
-        "description": description,
-        "anyOf": [_TEXT, {"type": "array", "items": _TEXT}],
-    }
+    return {"description": description, "anyOf": [_TEXT, {"type": "array", "items": _TEXT}]}
 
 
 # Checked further by values.parse_date, which can say what is wrong with a date.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import suppress
 
 import yaml
 
@@ -315,13 +316,11 @@ def _holder(lines: list[str], line: int, column: int) -> str | None:
 def _tokens(text: str, before: int) -> list[yaml.Token]:
     """The tokens of `text` that end before the index `before` (as far as it scans)."""
     found = []
-    try:
+    with suppress(yaml.YAMLError):
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
             if token.end_mark.index > before:
                 break
             found.append(token)
-    except yaml.YAMLError:
-        pass
     return found
 
 

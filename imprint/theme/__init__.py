@@ -26,7 +26,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from ..settings import IMPRINT_STYLES_DIR, styles_path
-from ..errors import Problem, SourceError, StyleError, warn
+from ..errors import Problem, SourceError, StyleError, as_style_error, warn
 from ..files import display, read_bytes, read_text, resolve_inside
 from ..source.frontmatter import load_yaml
 from ..source.readonly import ReadOnlyDict
@@ -102,7 +102,6 @@ class Theme:
         project = StylesDir(root, styles_dir)
         self.path = (project,) if len(styles_path(styles_dir)) == 1 else (project, IMPRINT_STYLES)
         self._strings: dict[str, Mapping[str, Any]] = {}
-        self._marks: Mapping[str, str] | None = None  # (styles/locales/quotation-marks.yaml, read once)
         # Stylesheets found to load nothing they may not, by their text: sent with the
         # theme, so that a worker does not parse again what the build checked.
         self._checked: set[tuple[Path, str | None, str]] = set()
@@ -154,10 +153,8 @@ class Theme:
             raise jinja2.TemplateRuntimeError(
                 f"image({name!r}): no such picture in styles/images/ (PNG, JPEG, GIF or SVG, by its file name)")
         entry, path = found
-        try:
+        with as_style_error():
             data = read_bytes(entry.root, path, "image")
-        except SourceError as error:
-            raise StyleError(error.problems) from None
         if len(data) > IMAGE_LIMIT:
             raise jinja2.TemplateRuntimeError(f"image({name!r}): {len(data) // 1024} kB, more than a template's "
                                               f"picture may be ({IMAGE_LIMIT // 1024} kB): every page carries it")
@@ -288,16 +285,16 @@ class Theme:
         candidates = [f"{language.lower()}-{region.upper()}" if region else lang, language.lower(), FALLBACK_LANG]
         for candidate in candidates:
             if candidate not in self._strings:
-                if not self._locale_files(candidate):
-                    continue
                 found = self._locale_files(candidate)
+                if not found:
+                    continue
                 if "-" in candidate:  # (each folder's language file, its region's over it; the project's over Imprint's)
                     found = [file for entry in self.path for file in
                              self._locale_files(candidate, entry) + self._locale_files(candidate.split("-")[0], entry)]
                 self._strings[candidate] = self._load_strings(found)
             words = self._strings[candidate]
             if candidate == FALLBACK_LANG and lang.split("-")[0] != FALLBACK_LANG:
-                marks = self._quotation_marks()  # (a language without words of its own keeps its quotes)
+                marks = self._quotation_marks  # (a language without words of its own keeps its quotes)
                 found_marks = marks.get(lang) or marks.get(lang.split("-")[0])
                 if found_marks:
                     return ReadOnlyDict({**words, "quotes": found_marks})
@@ -315,29 +312,26 @@ class Theme:
         return any((entry.dir / LOCALES / f"{candidate}.yaml").exists() for candidate in (lang, lang.split("-")[0])
                    for entry in self.path)
 
+    @cached_property
     def _quotation_marks(self) -> Mapping[str, str]:
         """styles/locales/quotation-marks.yaml: each language's marks (double open and
         close, single open and close), for a passage in a language that has no
         words file (the project's file over Imprint's, language by language)."""
-        if self._marks is None:
-            marks: dict[str, str] = {}
-            for entry in reversed(self.path):
-                path = entry.dir / LOCALES / QUOTATION_MARKS
-                if not path.exists():
-                    continue
-                file = display(path, self.root)
-                try:
-                    located = load_yaml(read_text(entry.root, path, "quotation marks"), file)
-                except SourceError as error:
-                    raise StyleError(error.problems) from None
-                data = located.data if isinstance(located.data, dict) else {}
-                bad = [str(k) for k, v in data.items() if not (isinstance(v, str) and len(v) == 4)]
-                if bad or not isinstance(located.data, dict):
-                    raise StyleError.single(file, f"each language needs four marks (“”‘’): {', '.join(bad[:5])}",
-                                            line=located.line_of((bad[0],)) if bad else 1)
-                marks.update({str(k): v for k, v in data.items()})
-            self._marks = marks
-        return self._marks
+        marks: dict[str, str] = {}
+        for entry in reversed(self.path):
+            path = entry.dir / LOCALES / QUOTATION_MARKS
+            if not path.exists():
+                continue
+            file = display(path, self.root)
+            with as_style_error():
+                located = load_yaml(read_text(entry.root, path, "quotation marks"), file)
+            data = located.data if isinstance(located.data, dict) else {}
+            bad = [str(k) for k, v in data.items() if not (isinstance(v, str) and len(v) == 4)]
+            if bad or not isinstance(located.data, dict):
+                raise StyleError.single(file, f"each language needs four marks (“”‘’): {', '.join(bad[:5])}",
+                                        line=located.line_of((bad[0],)) if bad else 1)
+            marks.update({str(k): v for k, v in data.items()})
+        return marks
 
     def _load_strings(self, found: list[tuple[StylesDir, Path]]) -> Mapping[str, Any]:
         words: dict[str, Any] = {}
@@ -346,10 +340,8 @@ class Theme:
         written: list[tuple[str, str, int | None]] = []  # the keys of the project's files: (key, file, line)
         for entry, path in reversed(found):  # Imprint's own first, the project's on top
             file = display(path, self.root)
-            try:
+            with as_style_error():
                 located = load_yaml(read_text(entry.root, path, "language strings"), file)
-            except SourceError as error:
-                raise StyleError(error.problems) from None
             if not isinstance(located.data, dict):
                 raise StyleError.single(file, "language strings must be a set of fields (key: text)", line=1)
             own = own if words else dict(located.data)  # (the first: Imprint's own, for its placeholders)
@@ -391,12 +383,10 @@ class Theme:
         nor another file, which the edition would not hold."""
         parts, first = [], []
         for entry, path in self._stylesheets(name):
-            try:
+            with as_style_error():
                 parts.append(read_bytes(entry.root, path, "stylesheet"))
                 self._check_stylesheet(entry, path, read_text(entry.root, path, "stylesheet"),
                                        SHIPPED_TO.get(name, "the edition"))
-            except SourceError as error:
-                raise StyleError(error.problems) from None
         if len(parts) > 1:  # (an @namespace is read only before any rule: the project's go first)
             first = _NAMESPACE.findall(parts[1])
             parts[1] = _NAMESPACE.sub(b"", parts[1])
@@ -413,10 +403,8 @@ class Theme:
             for reference in references(read_text(entry.root, path, "stylesheet")):
                 found = carried_font(path, reference)
                 if found is not None:
-                    try:
+                    with as_style_error():
                         fonts[f"fonts/{found.name}"] = read_bytes(entry.root, found, "font")
-                    except SourceError as error:
-                        raise StyleError(error.problems) from None
         return fonts
 
     def stylesheet_paths(self, name: str) -> list[Path]:
@@ -425,11 +413,9 @@ class Theme:
         what they import)."""
         resolved = []
         for entry, path in self._stylesheets(name):
-            try:
+            with as_style_error():
                 resolved.append(resolve_inside(entry.root, path, "stylesheet"))
                 self._check_stylesheet(entry, path, read_text(entry.root, path, "stylesheet"), None)
-            except SourceError as error:
-                raise StyleError(error.problems) from None
         return resolved
 
     def _check_stylesheet(self, entry: StylesDir, path: Path, css: str, shipped_to: str | None) -> None:

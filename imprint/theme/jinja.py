@@ -23,6 +23,7 @@ import operator
 import re
 import string
 import types
+from contextlib import suppress
 from pathlib import Path, PurePath
 from typing import Any, Callable, Mapping
 
@@ -30,7 +31,7 @@ import jinja2
 import jinja2.sandbox
 import markupsafe
 
-from ..errors import SourceError, StyleError
+from ..errors import as_style_error
 from ..files import read_text, resolve_inside
 from ..building.output import write_atomic
 from .typography import nbsp_html
@@ -250,10 +251,8 @@ class _ConfinedLoader(jinja2.BaseLoader):
         path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
         if not path.exists():
             raise jinja2.TemplateNotFound(template)
-        try:
+        with as_style_error():
             text = read_text(self.root, path, "template")
-        except SourceError as error:
-            raise StyleError(error.problems) from None
         resolved = resolve_inside(self.root, path)
         mtime = resolved.stat().st_mtime
         return text, str(path), lambda: resolved.stat().st_mtime == mtime
@@ -287,9 +286,6 @@ class _OwnTemplatesCache(jinja2.BytecodeCache):
                 bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key not in self._own:
-            return
-        try:
-            write_atomic(self.folder / bucket.key, bucket.bytecode_to_string())  # whoever else writes it
-        except OSError:
-            pass
+        if bucket.key in self._own:
+            with suppress(OSError):
+                write_atomic(self.folder / bucket.key, bucket.bytecode_to_string())  # whoever else writes it

@@ -104,9 +104,7 @@ def _walk(tokens: list, found: list[Reference]) -> None:
             continue
         after_import, importing = importing, kind == "at-keyword" and token.lower_value == "import"
         what = "@import" if after_import else "url()"
-        if kind == "string" and after_import:
-            found.append(Reference(token.value, token.source_line, what))
-        elif kind == "url":
+        if kind == "url" or kind == "string" and after_import:
             found.append(Reference(token.value, token.source_line, what))
         elif kind == "function":
             strings = [t for t in token.arguments if t.type == "string"]
