@@ -462,3 +462,21 @@ def test_braces_nested_deep_in_a_bibtex_entry_are_refused_before_pandoc(tmp_path
     assert "error: source/a/refs.bib:3: the @book entry here nests braces 100,000 deep; Imprint reads at most 32" \
            in err, err
     assert "time limit" not in err
+
+
+def test_an_image_past_pillow_s_limit_is_told_with_or_without_its_pixel_count(monkeypatch):
+    """Pillow's refusal names the pixels (then they are said) or not (other
+    versions): the message then said "Cannot specify ',' with 's'", a fault of its
+    own formatting (review)."""
+    from PIL import Image as PILImage
+
+    from imprint.source.images import _check_raster
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    for said, told in (("Image size (1600000000 pixels) exceeds limit", "has 1,600,000,000 pixels"),
+                       ("Image is too large", "has too many pixels")):
+        def refuse(*_, said=said, **__):
+            raise PILImage.DecompressionBombError(said)
+        monkeypatch.setattr(PILImage, "open", refuse)
+        with pytest.raises(ValueError, match=told + "; the limit is"):
+            _check_raster(png, "image/png", "huge.png")

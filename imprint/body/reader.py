@@ -467,7 +467,7 @@ def _messages(messages: list[pandoc.Message], source: Source, records: Mapping[s
         if (undefined := re.search(r"undefined macro (\S+)", message.text)) and setting.style is not None:
             # (the style's fault: its citations printed without what the macro gives, the authors)
             name = undefined.group(1)
-            written = setting.style.read_text(encoding="utf-8", errors="replace")
+            written = read_found(setting.style, "the style").decode("utf-8", "replace")
             at = written.find(f'macro="{name}"')
             problems.append(Problem(display(setting.style, setting.root),
                                     f"the style calls the macro '{name}', which it does not define",

@@ -109,7 +109,7 @@ def _check_raster(data: bytes, media_type: str, src: str) -> tuple[int, int]:
             image = PILImage.open(io.BytesIO(data))  # reads the header only
     except PILImage.DecompressionBombError as error:  # over twice Pillow's own limit: far over ours
         count = re.search(r"\((\d+) pixels\)", str(error))
-        raise ValueError(f"'{src}' has {int(count.group(1)) if count else 'too many':,} pixels; the limit is "
+        raise ValueError(f"'{src}' has {f'{int(count.group(1)):,}' if count else 'too many'} pixels; the limit is "
                          f"{MAX_PIXELS:,} (about 7000 x 7000): scale it down") from None
     except Exception as error:  # Pillow raises many kinds for a broken file
         raise ValueError(f"'{src}' cannot be read as an image: {error}") from None
