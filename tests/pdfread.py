@@ -64,3 +64,45 @@ def words(pdf: Path, page: int) -> tuple[list[Word], float, float]:
     found = [Word(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
              for w in page_el.findall("x:word", ns)]
     return found, float(page_el.get("width")), float(page_el.get("height"))
+
+
+@dataclass
+class Tag:
+    """A structure element as `pdfinfo -struct-text` lists it: its type, its ID,
+    and its kids: elements, and the texts of its marked contents."""
+    kind: str
+    id: str | None
+    kids: list
+
+    def text(self) -> str:
+        return "".join(kid if isinstance(kid, str) else kid.text() for kid in self.kids)
+
+    def walk(self):
+        yield self
+        for kid in self.kids:
+            if isinstance(kid, Tag):
+                yield from kid.walk()
+
+
+def tag_tree(pdf: Path) -> Tag:
+    """The structure tree, with the text poppler reads in each marked content (what
+    a tool that reads by the tags gets)."""
+    out = subprocess.run([_poppler("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout
+    root = Tag("StructTreeRoot", None, [])
+    stack: list[tuple[int, Tag]] = [(-1, root)]
+    for line in out.splitlines():
+        content = line.strip()
+        if not content:
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        while stack[-1][0] >= indent:
+            stack.pop()
+        if content.startswith('"') and content.endswith('"') and len(content) > 1:
+            stack[-1][1].kids.append(content[1:-1])
+            continue
+        match = re.match(r"(\S+)(?: <([^>]*)>)?", content)
+        node = Tag(match.group(1), match.group(2), [])
+        stack[-1][1].kids.append(node)
+        stack.append((indent, node))
+    return root

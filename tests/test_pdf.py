@@ -12,7 +12,7 @@ import pytest
 from conftest import CASES, make_project
 from imprint import build
 from imprint.settings import Settings
-from pdfread import fonts, page_count, page_text, pages_text, words
+from pdfread import fonts, page_count, page_text, pages_text, tag_tree, words
 
 MM = 72 / 25.4
 
@@ -136,6 +136,36 @@ def test_text_is_hyphenated_in_its_language(full):
             if (a + b).lower() in words_in_source and (a + "-" + b).lower() not in source.lower():
                 (broken if hyphen == "\xad" else hard).append(a + "-" + b)
     assert len(broken) >= 5 and not hard, (broken, hard)
+
+
+def test_note_calls_are_references_to_their_notes(full):
+    """A note's call is a /Reference of its own, whose /Ref is its Note (ISO
+    32000-2's key; ISO 14289-1, 7.9): it was a digit in a NonStruct, read with the
+    number before it ("≈ 1,08." and call 10: "1,08.10", QA 25, A7)."""
+    with pikepdf.open(full.file("pdf")) as pdf:
+        elements = _elements(pdf)
+        notes = [str(e.ID) for e in elements if e.S == "/Note"]
+        referred = [str(e.Ref[0].ID) for e in elements if e.S == "/Reference"]
+    assert len(notes) >= 5 and referred == notes, (referred, notes)
+    calls = [tag.text() for tag in tag_tree(full.file("pdf")).walk() if tag.kind == "Reference"]
+    assert calls == [note.split("-")[1] for note in notes], calls
+
+
+def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    """Every structure element, in document order."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            found.append(node)
+            if "/K" in node:
+                walk(node.K)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    return found
 
 
 @pytest.mark.parametrize("paper, size", [("A4", (595, 842)), ("Letter", (612, 792)), ("A5", (420, 595))])

@@ -8,7 +8,9 @@ which PDF/UA asks for:
   element with an /ID unique in the file (ISO 14289-1, 7.9; Matterhorn 19-003);
 - formulas tagged as formulas (ISO 14289-1, 7.7): the span that sets a
   formula as a glyph (print_formulas.py) is a /Formula with its TeX as /Alt and its
-  text form as /ActualText; an SVG formula is a /Formula, not a /Figure.
+  text form as /ActualText; an SVG formula is a /Formula, not a /Figure;
+- a note's call is a /Reference to its /Note (ISO 32000-1, 14.8.4.4; ISO 14289-1,
+  7.9), not a digit in the text (references_linked).
 
 WeasyPrint calls annotate() for each element it creates once
 imprint/patches/weasyprint_tags.py has added that call (imprint.editions.pdf.weasy
@@ -69,6 +71,12 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
         if text:  # (none where its only text form is its TeX: "$$\\frac{...}$$" is no text a reader wants
             # before its /Alt, QA 25)
             element["ActualText"] = pydyf.String(text)
+    elif box.element_tag.endswith("::footnote-call"):
+        # The call of a note: a Reference, its own element, so that it is not read
+        # as part of the word or number before it ("≈ 1,08." and call 10 were
+        # "1,08.10" in the tags, QA 25). (Its element is the note's: its id.)
+        element["S"] = "/Reference"
+        pdf.__dict__.setdefault("_imprint_note_calls", []).append((html.get("id") or "note", element))
     elif box.element_tag == "span" and "footnote" in classes and not isinstance(box.style, AnonymousStyle):
         # (not the anonymous block WeasyPrint wraps around a note's first paragraph
         # when later ones are blocks: part of the note, not a note in the note)
@@ -106,6 +114,20 @@ def notes_joined(pdf) -> list[tuple[str, pydyf.Dictionary]]:
         parent = _object(pdf, element["P"])
         parent["K"] = pydyf.Array([kid for kid in parent["K"] if kid != element.reference])
     return kept
+
+
+def references_linked(pdf) -> None:
+    """Each note's call (a /Reference, annotate) given the note's structure element
+    as its /Ref: what a reference refers to (ISO 32000-2, 14.7.2, table 355; PDF
+    1.7 has no such key and its readers ignore it: there the /Reference alone
+    tells the call from the text). Call after notes_joined: the first part of a
+    note split between pages is the Note."""
+    notes: dict[str, pydyf.Dictionary] = {}
+    for note_id, _, element in pdf.__dict__.get("_imprint_note_elements", []):
+        notes.setdefault(note_id, element)
+    for note_id, call in pdf.__dict__.get("_imprint_note_calls", []):
+        if note_id in notes:
+            call["Ref"] = pydyf.Array([notes[note_id].reference])
 
 
 def _object(pdf, reference: bytes) -> pydyf.Dictionary:
