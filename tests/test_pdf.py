@@ -151,6 +151,20 @@ def test_note_calls_are_references_to_their_notes(full):
     assert calls == [note.split("-")[1] for note in notes], calls
 
 
+def test_the_facts_are_terms_each_with_its_definition(full):
+    """The front matter's facts (a <dl>: DOI, ISSN, ...) are a list whose every item
+    is a term, its /Lbl, and its definition, its /LBody: they were 8 items each
+    with a body alone, term and value apart (QA 25, A8)."""
+    lists = [tag for tag in tag_tree(full.file("pdf")).walk() if tag.kind == "L"
+             and any(item.kids and item.kids[0].kind == "Lbl" and item.kids[0].text() == "DOI" for item in tag.kids)]
+    assert len(lists) == 1, lists
+    items = lists[0].kids
+    assert all([kid.kind for kid in item.kids] == ["Lbl", "LBody"] for item in items), items
+    assert [item.kids[0].text() for item in items][:2] == ["DOI", "ISSN"]
+    assert "https://doi.org/10.5555/imprint-test-1" in items[0].kids[1].text()
+    assert items[1].kids[1].text() == "0000-0000"
+
+
 def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     """Every structure element, in document order."""
     found = []
