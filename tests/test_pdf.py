@@ -12,7 +12,7 @@ import pytest
 from conftest import CASES, make_project
 from imprint import build
 from imprint.settings import Settings
-from pdfread import fonts, page_count, page_text, pages_text, tag_tree, words
+from pdfread import fonts, page_count, page_text, pages_text, structure_problems, tag_tree, words
 
 MM = 72 / 25.4
 
@@ -163,6 +163,55 @@ def test_the_facts_are_terms_each_with_its_definition(full):
     assert [item.kids[0].text() for item in items][:2] == ["DOI", "ISSN"]
     assert "https://doi.org/10.5555/imprint-test-1" in items[0].kids[1].text()
     assert items[1].kids[1].text() == "0000-0000"
+
+
+def test_the_tags_read_in_the_texts_order_not_the_pages(tmp_path):
+    """The structure tree was the pages': an /Art a page, a paragraph a page
+    break cut two /P, a page's notes after its text (so inside the paragraph and
+    the word the page break cut), a long table two /Table, the second without its
+    caption and with its header read again (QA 25, A1). Now: one /Art; each
+    paragraph one /P, its notes at its end; one /Table, its header read once (the
+    repeat on the next page an artifact) and named by every cell; the tree's
+    links whole."""
+    text = " ".join(["history archive document treaty alliance"] * 12)
+    # (each paragraph a link: a link a page break cuts is one too, its marked contents on two pages)
+    paragraphs = [f"[START{n:02} {text} {text} END{n:02}.](https://example.org/{n})"
+                  + (f"[^{n}]" if n % 3 == 0 else "") for n in range(1, 13)]
+    rows = "".join(f"| source {n} | {n * 7} |\n" for n in range(1, 61))
+    notes = "".join(f"\n[^{n}]: NOTE{n:02} annotation.\n" for n in range(3, 13, 3))
+    body = ("\n\n".join(paragraphs[:6]) + "\n\n: The sources {#tbl-sources}\n\n| HEADSOURCE | HEADCOUNT |\n"
+            "|---|---|\n" + rows + "\n" + "\n\n".join(paragraphs[6:]) + "\n" + notes)
+    pdf_path = built_article(tmp_path, "Order", body) / "a.pdf"
+    assert page_count(pdf_path) >= 4
+    tree = tag_tree(pdf_path)
+    assert [kid.kind for kid in tree.kids[0].kids] == ["Art"], tree.kids[0].kids  # (the Document's)
+    # Each paragraph is one P, its note (if it calls one) at its end, after its last word.
+    blocks = [tag for tag in tree.walk() if tag.kind == "P" and "START" in tag.text()]
+    assert len(blocks) == 12, [b.text()[:10] for b in blocks]
+    pages = pages_text(pdf_path)
+    crossing = 0
+    for n, block in enumerate(blocks, start=1):
+        said = block.text()
+        assert said.startswith(f"START{n:02}") and f"END{n:02}." in said, said
+        crossing += not any(f"START{n:02}" in page and f"END{n:02}" in page for page in pages)
+        if n % 3 == 0:
+            assert block.kids[-1].kind == "Note" and said.index(f"END{n:02}.") < said.index(f"NOTE{n:02}"), said
+    assert crossing >= 2  # (paragraphs the page breaks cut)
+    # One table, its caption and one header.
+    tables = [tag for tag in tree.walk() if tag.kind == "Table"]
+    assert len(tables) == 1 and [kid.kind for kid in tables[0].kids] == ["Caption", "THead", "TBody"], tables
+    assert "".join(pages).count("HEADSOURCE") >= 2  # (printed on each page of the table)
+    assert sum(text.count("HEADSOURCE") for tag in tree.walk() for text in tag.kids if isinstance(text, str)) == 1
+    with pikepdf.open(pdf_path) as pdf:
+        elements = _elements(pdf)
+        headers = {str(e.ID) for e in elements if e.S == "/TH"}
+        named = [str(h) for e in elements if e.S == "/TD" for h in e.A.Headers]
+        # (a link cut by a page break: its marked contents of the later page named with that page)
+        crossed = [e for e in elements if e.S == "/Link"
+                   and any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/MCR" for k in e.K)]
+    assert len(named) == 120 and set(named) <= headers, set(named) - headers
+    assert crossed
+    assert structure_problems(pdf_path) == []
 
 
 def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:

@@ -28,6 +28,8 @@ import pydyf
 from weasyprint.css import AnonymousStyle
 from weasyprint.formatting_structure import boxes
 
+from .order import source
+
 SVG = "http://www.w3.org/2000/svg"
 
 
@@ -55,6 +57,7 @@ def actual_text(box) -> str | None:
 def annotate(box, element: pydyf.Dictionary, pdf) -> None:
     """Complete `element`, the structure element WeasyPrint has just made for `box`
     (called from weasyprint.pdf.tags._build_box_tree, as patched)."""
+    source(box, element, pdf)
     html = box.element
     if html is None or box.element_tag in ("html", "body"):
         return
@@ -125,18 +128,22 @@ def notes_joined(pdf) -> list[tuple[str, pydyf.Dictionary]]:
     return kept
 
 
-def references_linked(pdf) -> None:
+def references_linked(pdf) -> list[tuple[pydyf.Dictionary, pydyf.Dictionary]]:
     """Each note's call (a /Reference, annotate) given the note's structure element
     as its /Ref: what a reference refers to (ISO 32000-2, 14.7.2, table 355; PDF
     1.7 has no such key and its readers ignore it: there the /Reference alone
     tells the call from the text). Call after notes_joined: the first part of a
-    note split between pages is the Note."""
+    note split between pages is the Note. Returns (call, note) of each note
+    called, in the order of the calls (its first call, were it called twice)."""
     notes: dict[str, pydyf.Dictionary] = {}
     for note_id, _, element in pdf.__dict__.get("_imprint_note_elements", []):
         notes.setdefault(note_id, element)
+    called = {}
     for note_id, call in pdf.__dict__.get("_imprint_note_calls", []):
         if note_id in notes:
             call["Ref"] = pydyf.Array([notes[note_id].reference])
+            called.setdefault(note_id, (call, notes[note_id]))
+    return list(called.values())
 
 
 def terms_paired(pdf) -> None:

@@ -25,6 +25,7 @@ from .metadata import Metadata
 from .job import Job, Result
 from .weasy import weasyprint  # (with imprint/patches/ applied)
 from .tags import notes_joined, references_linked, terms_paired  # (after .weasy: it imports WeasyPrint's boxes)
+from .order import in_reading_order
 
 
 _last = build_cache()  # the latest layout, by its HTML: the print and archival editions share it
@@ -610,8 +611,9 @@ def finisher(first_page: int = 1, crop_marks: bool = False):
         if crop_marks:
             _draw_crop_marks(pdf)
         notes = notes_joined(pdf)
-        references_linked(pdf)
+        calls = references_linked(pdf)
         terms_paired(pdf)
+        in_reading_order(pdf, calls)
         if notes:
             names = pydyf.Array()
             for note_id, element in sorted(notes, key=lambda n: n[0]):
