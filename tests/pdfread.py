@@ -144,12 +144,14 @@ def structure_problems(pdf: Path) -> list[str]:
         for node in top if isinstance(top, pikepdf.Array) else [top]:
             walk(node, None)
         numbers = document.Root.StructTreeRoot.ParentTree.Nums
+        by_key = {int(numbers[index]): numbers[index + 1] for index in range(0, len(numbers), 2)}
         named: dict[tuple[int, int], tuple] = {}
-        for index in range(0, len(numbers), 2):
-            if isinstance(numbers[index + 1], pikepdf.Array) and index // 2 < len(pages):
-                for mcid, element in enumerate(numbers[index + 1]):
-                    if isinstance(element, pikepdf.Dictionary):
-                        named[(int(numbers[index]), mcid)] = element.objgen
+        for page_index, page in enumerate(document.pages):
+            # (a page's key in the parent tree is its /StructParents; WeasyPrint's are the pages' indexes)
+            key = int(page.obj.get("/StructParents", page_index))
+            for mcid, element in enumerate(by_key.get(key, [])):
+                if isinstance(element, pikepdf.Dictionary):
+                    named[(page_index, mcid)] = element.objgen
         drawn = set()
         for page_index, page in enumerate(document.pages):
             for operands, operator in pikepdf.parse_content_stream(page):
@@ -162,10 +164,10 @@ def structure_problems(pdf: Path) -> list[str]:
         outside = set()  # the margin boxes' elements
         for key, element in named.items():
             if element not in reached:
-                node = document.get_object(element)
-                while node.get("/P") is not None and "/S" in node.P and node.P.S != "/Document":
+                node = document.get_object(element)  # (up to its last ancestor out of the tree)
+                while node.get("/P") is not None and "/S" in node.P and node.P.objgen not in reached:
                     node = node.P
-                if node.get("/S") == "/NonStruct" and node.objgen not in reached:
+                if node.get("/S") == "/NonStruct":
                     outside.add(key)
         drawn -= outside
         for key in outside:
