@@ -64,3 +64,118 @@ def words(pdf: Path, page: int) -> tuple[list[Word], float, float]:
     found = [Word(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
              for w in page_el.findall("x:word", ns)]
     return found, float(page_el.get("width")), float(page_el.get("height"))
+
+
+@dataclass
+class Tag:
+    """A structure element as `pdfinfo -struct-text` lists it: its type, its ID,
+    and its kids: elements, and the texts of its marked contents."""
+    kind: str
+    id: str | None
+    kids: list
+
+    def text(self) -> str:
+        return "".join(kid if isinstance(kid, str) else kid.text() for kid in self.kids)
+
+    def walk(self):
+        yield self
+        for kid in self.kids:
+            if isinstance(kid, Tag):
+                yield from kid.walk()
+
+
+def tag_tree(pdf: Path) -> Tag:
+    """The structure tree, with the text poppler reads in each marked content (what
+    a tool that reads by the tags gets)."""
+    out = subprocess.run([_poppler("pdfinfo"), "-struct-text", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout
+    root = Tag("StructTreeRoot", None, [])
+    stack: list[tuple[int, Tag]] = [(-1, root)]
+    for line in out.splitlines():
+        content = line.strip()
+        if not content:
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        while stack[-1][0] >= indent:
+            stack.pop()
+        if content.startswith('"') and content.endswith('"') and len(content) > 1:
+            stack[-1][1].kids.append(content[1:-1])
+            continue
+        match = re.match(r"(\S+)(?: <([^>]*)>)?", content)
+        node = Tag(match.group(1), match.group(2), [])
+        stack[-1][1].kids.append(node)
+        stack.append((indent, node))
+    return root
+
+
+def structure_problems(pdf: Path) -> list[str]:
+    """What is wrong with a structure tree's links, as a checker of PDF/UA reads
+    them: each element's /P its parent; each marked content of a page's own
+    content streams named, through the parent tree, by the element that holds it
+    (its MCID among the element's kids, or in a marked-content reference), and
+    none named that is not drawn; no element left out of the tree that the parent
+    tree names. (But the margin boxes' running heads and folios: WeasyPrint 70
+    tags them in elements it leaves out of the tree, weasyprint.pdf.tags.
+    _build_box_tree, "don't link it to main tree"; not counted here.)"""
+    import pikepdf
+
+    problems: list[str] = []
+    with pikepdf.open(pdf) as document:
+        pages = {page.objgen: index for index, page in enumerate(p.obj for p in document.pages)}
+        held: dict[tuple[int, int], tuple] = {}  # (page, MCID) -> the element holding it
+        reached: set[tuple] = set()
+
+        def walk(node, parent) -> None:
+            if not (isinstance(node, pikepdf.Dictionary) and "/S" in node):
+                return
+            reached.add(node.objgen)
+            if parent is not None and node.get("/P") is not None and node.P.objgen != parent.objgen:
+                problems.append(f"{node.S} {node.objgen}: /P is not its parent")
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+                if isinstance(kid, int):
+                    held[(pages[node.Pg.objgen], kid)] = node.objgen
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    held[(pages[(kid.get("/Pg") or node.Pg).objgen], int(kid.MCID))] = node.objgen
+                else:
+                    walk(kid, node)
+
+        top = document.Root.StructTreeRoot.K
+        for node in top if isinstance(top, pikepdf.Array) else [top]:
+            walk(node, None)
+        numbers = document.Root.StructTreeRoot.ParentTree.Nums
+        by_key = {int(numbers[index]): numbers[index + 1] for index in range(0, len(numbers), 2)}
+        named: dict[tuple[int, int], tuple] = {}
+        for page_index, page in enumerate(document.pages):
+            # (a page's key in the parent tree is its /StructParents; WeasyPrint's are the pages' indexes)
+            key = int(page.obj.get("/StructParents", page_index))
+            for mcid, element in enumerate(by_key.get(key, [])):
+                if isinstance(element, pikepdf.Dictionary):
+                    named[(page_index, mcid)] = element.objgen
+        drawn = set()
+        for page_index, page in enumerate(document.pages):
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+                    drawn.add((page_index, int(operands[1].MCID)))
+        for key in sorted(drawn - set(named)):
+            problems.append(f"marked content {key} (page, MCID) is in no element of the parent tree")
+        for key in sorted(set(named) - drawn):
+            problems.append(f"the parent tree names marked content {key} (page, MCID), which is not drawn")
+        outside = set()  # the margin boxes' elements
+        for key, element in named.items():
+            if element not in reached:
+                node = document.get_object(element)  # (up to its last ancestor out of the tree)
+                while node.get("/P") is not None and "/S" in node.P and node.P.objgen not in reached:
+                    node = node.P
+                if node.get("/S") == "/NonStruct":
+                    outside.add(key)
+        drawn -= outside
+        for key in outside:
+            del named[key]
+        for key, element in sorted(named.items()):
+            if held.get(key) != element:
+                problems.append(f"marked content {key} (page, MCID): its element in the parent tree does not "
+                                f"hold it in the tree")
+            if element not in reached:
+                problems.append(f"marked content {key}: its element is not in the structure tree")
+    return problems

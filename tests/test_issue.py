@@ -17,7 +17,7 @@ from lxml import etree, html
 from conftest import CASES, REPO, make_project
 from imprint import build
 from imprint.settings import Settings
-from pdfread import page_count, page_text
+from pdfread import page_count, page_text, structure_problems
 from validators import ace, epubcheck
 
 ARTICLES = ("polyglot-fixture", "apparatus-ru", "apparatus-en")
@@ -79,6 +79,7 @@ def test_the_issue_is_made_of_the_articles_own_pages(issue):
         assert labels == [(0, "/r", 1), (2, "/D", 173), (8, "/D", 179), (15, "/D", 186)]
         kinds = [str(kid.S) for kid in document.Root.StructTreeRoot.K[0].K]
         assert kinds.count("/Art") == 3  # one structure tree: each article an Art of the issue's Document
+    assert structure_problems(pdf) == []  # (its parent tree renumbered to match, pages joined by order.py)
     with pikepdf.open(issue.root / "dist" / "apparatus-ru" / "apparatus-ru.pdf") as document:
         assert int(document.Root.PageLabels.Nums[1].St) == 179
 

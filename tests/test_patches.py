@@ -20,8 +20,8 @@ from imprint import patches
 from imprint.errors import InternalError
 from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, tinyhtml5_character_runs,
                              weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnote_rounding,
-                             weasyprint_footnote_split, weasyprint_footnotes, weasyprint_narrowest,
-                             weasyprint_rewrap, weasyprint_tags,
+                             weasyprint_footnote_split, weasyprint_footnotes, weasyprint_line_ends,
+                             weasyprint_narrowest, weasyprint_rewrap, weasyprint_tags,
                              ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
 from pdfread import pages_text
@@ -221,6 +221,63 @@ def test_small_capitals_copy_as_their_text(tmp_path, monkeypatch):
     monkeypatch.setattr(stream.Stream, "marked", weasyprint_actual_text.original())
     pdf.write_bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
     assert "Sprl" not in pages_text(pdf)[0]
+
+
+# -- weasyprint_line_ends: a hyphen the layout adds reads as a soft hyphen, a line
+# break at a space as a space
+
+# A narrow justified column of Russian hyphenated by the patterns, then a line of
+# compounds that breaks after a hyphen of the text ("ru-" | "en").
+LINE_ENDS_PAGE = """<!DOCTYPE html><html lang="ru"><head><title>t</title><style>
+@page { size: 90mm 120mm; margin: 10mm }
+body { font: 10pt/1.4 "PT Serif"; hyphens: auto; hyphenate-character: "-"; text-align: justify }
+</style></head><body><p>Правительство Монгольской Народной Республики и правительство Советского Союза
+подписали соглашение о взаимопомощи, интерпретация которого в историографии долгое время оставалась
+предметом дискуссии.</p>
+<p>Здесь компактное ru-en ru-en ru-en ru-en ru-en ru-en ru-en ru-en ru-en ru-en ru-en ru-en сочетание.</p>
+</body></html>"""
+
+
+def _tag_texts(pdf: Path) -> list[str]:
+    """The texts of the marked contents, in the order of the structure tree, as
+    poppler gives them to a tool that reads the tags."""
+    out = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return re.findall(r'^\s*"(.*)"$', out, re.M)
+
+
+def _pixels(pdf: Path) -> bytes:
+    return subprocess.run(["pdftoppm", "-r", "100", "-gray", str(pdf)], capture_output=True, check=True).stdout
+
+
+def test_line_ends_read_as_soft_hyphens_and_spaces(tmp_path, monkeypatch):
+    assert weasyprint_line_ends.applied()
+    document = weasyprint.HTML(string=LINE_ENDS_PAGE).render()
+    pdf = tmp_path / "lines.pdf"
+    pdf.write_bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
+    raw = pages_text(pdf, raw=True)[0]
+    lines = raw.splitlines()
+    # Each hyphen the layout added is U+00AD, which the tags leave out: the word
+    # is whole where its two parts are read one after the other.
+    added = [line for line in lines if line.endswith("\xad")]
+    assert len(added) >= 3 and not [line for line in lines if re.search(r"[а-я]-$", line)], raw
+    assert any(line.endswith("ru-") for line in lines), raw  # a hyphen of the text stays U+002D
+    tagged = "".join(_tag_texts(pdf))
+    assert "правительство Советского Союза" in tagged and "\xad" not in tagged, tagged
+    # A break at a space reads as that space: no word runs into the next line's.
+    words = set(re.findall(r"\w+", LINE_ENDS_PAGE.lower()))
+    assert set(re.findall(r"\w+", tagged.lower())) <= words, set(re.findall(r"\w+", tagged.lower())) - words
+    looks = _pixels(pdf)
+
+    # Without the patch: the added hyphens are U+002D as the text's own, and words
+    # at line ends run together in the tags; the pages look the same.
+    for each in weasyprint_line_ends.original():
+        monkeypatch.setattr(*each)
+    pdf.write_bytes(document.write_pdf(pdf_variant="pdf/ua-1"))
+    assert _pixels(pdf) == looks
+    assert "\xad" not in pages_text(pdf, raw=True)[0]
+    assert len([line for line in pages_text(pdf, raw=True)[0].splitlines() if re.search(r"[а-я]-$", line)]) >= 3
+    tagged = "".join(_tag_texts(pdf))
+    assert set(re.findall(r"\w+", tagged.lower())) - words
 
 
 # -- pydyf_page_references: made once per number of pages, same bytes

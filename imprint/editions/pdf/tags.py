@@ -8,7 +8,11 @@ which PDF/UA asks for:
   element with an /ID unique in the file (ISO 14289-1, 7.9; Matterhorn 19-003);
 - formulas tagged as formulas (ISO 14289-1, 7.7): the span that sets a
   formula as a glyph (print_formulas.py) is a /Formula with its TeX as /Alt and its
-  text form as /ActualText; an SVG formula is a /Formula, not a /Figure.
+  text form as /ActualText; an SVG formula is a /Formula, not a /Figure;
+- a note's call is a /Reference to its /Note (ISO 32000-1, 14.8.4.4; ISO 14289-1,
+  7.9), not a digit in the text (references_linked);
+- a definition list's term and its definitions are one /LI: the term its /Lbl,
+  each definition a /LBody (ISO 32000-1, 14.8.4.3.3; terms_paired).
 
 WeasyPrint calls annotate() for each element it creates once
 imprint/patches/weasyprint_tags.py has added that call (imprint.editions.pdf.weasy
@@ -23,6 +27,8 @@ import pydyf
 # is importing WeasyPrint. Only a class to compare with is taken here.)
 from weasyprint.css import AnonymousStyle
 from weasyprint.formatting_structure import boxes
+
+from .order import source
 
 SVG = "http://www.w3.org/2000/svg"
 
@@ -51,6 +57,7 @@ def actual_text(box) -> str | None:
 def annotate(box, element: pydyf.Dictionary, pdf) -> None:
     """Complete `element`, the structure element WeasyPrint has just made for `box`
     (called from weasyprint.pdf.tags._build_box_tree, as patched)."""
+    source(box, element, pdf)
     html = box.element
     if html is None or box.element_tag in ("html", "body"):
         return
@@ -69,6 +76,19 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
         if text:  # (none where its only text form is its TeX: "$$\\frac{...}$$" is no text a reader wants
             # before its /Alt, QA 25)
             element["ActualText"] = pydyf.String(text)
+    elif box.element_tag.endswith("::footnote-call"):
+        # The call of a note: a Reference, its own element, so that it is not read
+        # as part of the word or number before it ("≈ 1,08." and call 10 were
+        # "1,08.10" in the tags, QA 25). (Its element is the note's: its id.)
+        element["S"] = "/Reference"
+        pdf.__dict__.setdefault("_imprint_note_calls", []).append((html.get("id") or "note", element))
+    elif box.element_tag in ("dt", "dd") and element["S"] == "/LBody":
+        # WeasyPrint 70 makes each term and each definition a list item of its
+        # own (an LI with only an LBody): a term is its item's label; terms_paired
+        # puts the definitions after it in the same item.
+        if box.element_tag == "dt":
+            element["S"] = "/Lbl"
+        pdf.__dict__.setdefault("_imprint_terms", []).append((box.element_tag, element))
     elif box.element_tag == "span" and "footnote" in classes and not isinstance(box.style, AnonymousStyle):
         # (not the anonymous block WeasyPrint wraps around a note's first paragraph
         # when later ones are blocks: part of the note, not a note in the note)
@@ -106,6 +126,54 @@ def notes_joined(pdf) -> list[tuple[str, pydyf.Dictionary]]:
         parent = _object(pdf, element["P"])
         parent["K"] = pydyf.Array([kid for kid in parent["K"] if kid != element.reference])
     return kept
+
+
+def references_linked(pdf) -> list[tuple[pydyf.Dictionary, pydyf.Dictionary]]:
+    """Each note's call (a /Reference, annotate) given the note's structure element
+    as its /Ref: what a reference refers to (ISO 32000-2, 14.7.2, table 355; PDF
+    1.7 has no such key and its readers ignore it: there the /Reference alone
+    tells the call from the text). Call after notes_joined: the first part of a
+    note split between pages is the Note. Returns (call, note) of each note
+    called, in the order of the calls (its first call, were it called twice)."""
+    notes: dict[str, pydyf.Dictionary] = {}
+    for note_id, _, element in pdf.__dict__.get("_imprint_note_elements", []):
+        notes.setdefault(note_id, element)
+    called = {}
+    for note_id, call in pdf.__dict__.get("_imprint_note_calls", []):
+        if note_id in notes:
+            call["Ref"] = pydyf.Array([notes[note_id].reference])
+            called.setdefault(note_id, (call, notes[note_id]))
+    return list(called.values())
+
+
+def terms_paired(pdf) -> None:
+    """The items WeasyPrint makes of a definition list, one a term or a definition
+    (annotate), made one item a term: its /Lbl, then the /LBody of each definition
+    after it, in the term's item; the definitions' own items are taken out of the
+    list. (A list split between pages is one /L a page: a definition at the top of
+    a page stays an item of its own there.)"""
+    terms = [(kind, element) for kind, element in pdf.__dict__.get("_imprint_terms", [])
+             if _object(pdf, element["P"])["S"] == "/LI"]  # (each in an item of its own, as WeasyPrint 70 makes them)
+    kinds = {element["P"]: kind for kind, element in terms}  # each item's reference -> "dt" or "dd"
+    elements = {element["P"]: element for _, element in terms}
+    for list_reference in dict.fromkeys(_object(pdf, element["P"])["P"] for _, element in terms):
+        items = _object(pdf, list_reference)
+        kept, current, previous = pydyf.Array(), None, None
+        for kid in items["K"]:
+            kind = kinds.get(kid)
+            if kind is None:
+                kept.append(kid)
+                current = previous = None
+                continue
+            if current is None or (kind == "dt" and previous == "dd"):
+                current = _object(pdf, kid)  # (a new item: the list's first, or a term after definitions)
+                kept.append(kid)
+            else:
+                element = elements[kid]
+                element["P"] = current.reference
+                current["K"].append(element.reference)
+            previous = kind
+        items["K"] = kept
 
 
 def _object(pdf, reference: bytes) -> pydyf.Dictionary:

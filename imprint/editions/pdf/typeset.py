@@ -24,7 +24,8 @@ from ..fonts import configured, fc_environment
 from .metadata import Metadata
 from .job import Job, Result
 from .weasy import weasyprint  # (with imprint/patches/ applied)
-from .tags import notes_joined  # (after .weasy: it imports WeasyPrint's boxes)
+from .tags import notes_joined, references_linked, terms_paired  # (after .weasy: it imports WeasyPrint's boxes)
+from .order import in_reading_order
 
 
 _last = build_cache()  # the latest layout, by its HTML: the print and archival editions share it
@@ -599,15 +600,20 @@ def _overlong_notes(document, job: Job) -> list[Problem]:
 def finisher(first_page: int = 1, crop_marks: bool = False):
     """What WeasyPrint 70 leaves out of the file, added before it is written:
     the IDTree that structure elements with IDs need (ISO 32000-1, 14.7.2: our
-    notes have IDs), page labels when the first page is not 1 (so that viewers
-    show the printed numbers), each associated file listed once, and crop marks
-    a print shop can use (marks.py) when asked for."""
+    notes have IDs), each note's call linked to its note and a definition list's
+    terms paired with their definitions (tags.py), page labels when the first
+    page is not 1 (so that viewers show the printed numbers), each associated
+    file listed once, and crop marks a print shop can use (marks.py) when asked
+    for."""
 
     def finish(document, pdf) -> None:
         _unique_associated_files(pdf)
         if crop_marks:
             _draw_crop_marks(pdf)
         notes = notes_joined(pdf)
+        calls = references_linked(pdf)
+        terms_paired(pdf)
+        in_reading_order(pdf, calls)
         if notes:
             names = pydyf.Array()
             for note_id, element in sorted(notes, key=lambda n: n[0]):
