@@ -2207,32 +2207,3 @@ def test_an_address_written_as_a_word_is_one_span_that_breaks_after_its_slashes(
             '<span class="url">10.1080/1351.2019</span> or <a class="uri" href="https://x.org/y">'
             '<span class="url">https://x.org/y</span></a>.') in epub  # (reading systems break after a slash)
     assert "and/or 1/2" in both(read("and/or 1/2\n"))[0]
-
-
-def test_formulas_converted_ahead_are_shared_before_the_text_is_read(monkeypatch, tmp_path):
-    """A build's print part draws the formulas while the reading part works: it is
-    given their MathML as soon as the conversion started with the reading ends,
-    before the text's reading is waited for (and again, all of them, once read)."""
-    from imprint.body.reader import BodyReading
-
-    said: list = []
-
-    class Sharing:
-        def coming(self):
-            said.append("coming")
-
-        def share(self, mathml):
-            said.append(("share", len(mathml), all(m.startswith("<math") for m in mathml)))
-
-        def draw_later(self, found):
-            said.append("draw later")
-
-    reading = BodyReading._read
-
-    def read_(self):
-        said.append("read")
-        return reading(self)
-    monkeypatch.setattr(BodyReading, "_read", read_)
-    read("Text $a^2$, $b_1$ and $a^2$.\n\n$$\n\\frac{1}{2}\n$$\n", folder=tmp_path, sharing=Sharing())
-    assert said[:2] == [("share", 3, True), "read"], said
-    assert ("share", 4, True) in said[2:] and "draw later" in said  # (each formula's, as Pandoc read them)

@@ -56,8 +56,7 @@ _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
 # -- TeX to MathML (Pandoc)
 
 def convert(formulas: list[Node], file: str, deadline: float, cache: Path | None = None,
-            drawn: bool = False, answers: Path | None = None, converting: Callable[[], None] | None = None,
-            ahead: "Converting | None" = None) -> None:
+            drawn: bool = False, answers: Path | None = None, converting: Callable[[], None] | None = None) -> None:
     """Each formula (a Math node) annotated with its MathML and its text form: from
     the project's cache, or from one Pandoc run for all the others (then cached);
     one Pandoc cannot read is annotated `unreadable` (with Pandoc's reason, if it
@@ -65,97 +64,51 @@ def convert(formulas: list[Node], file: str, deadline: float, cache: Path | None
     drawing needs is loaded while Pandoc converts. `answers`: the project's cache
     of Pandoc's answers (pandoc.cache_in), so that the two parts of a one-article
     build run the conversion once. `converting`: called before Pandoc converts
-    some (formulas new to the cache, which will most likely be drawn). `ahead`:
-    the conversion started before the text was read (convert_ahead): the formulas
-    it has are taken from it. Raises PandocFailed."""
+    some (formulas new to the cache, which will most likely be drawn). Raises PandocFailed."""
     distinct = list(dict.fromkeys((n["c"][0]["t"], n["c"][1]) for n in formulas))
-    known = _cached(distinct, cache)
+    keys = {formula: hashlib.sha256(f"{CONVERSION}\n{pandoc.VERSION}\n{formula[0]}\n{formula[1]}".encode()).hexdigest()
+            for formula in distinct}
+    known: dict[tuple[str, str], dict[str, str]] = {}
+    for formula in distinct:
+        found = _load(cache / f"mathml-{keys[formula]}.json") if cache is not None else None
+        if isinstance(found, dict):
+            known[formula] = found
     missing = [formula for formula in distinct if formula not in known]
     if missing:
         if converting is not None:
             converting()
-        started = ahead.formulas if ahead is not None else frozenset()
-        rest = [formula for formula in missing if formula not in started]
-        running = [*([ahead] if ahead is not None and len(rest) < len(missing) else []),
-                   *([Converting(rest, file, deadline, answers)] if rest else [])]
-        try:
-            if drawn:
-                preload()
-            converted = {formula: found for run in running for formula, found in run.result().items()}
-        except BaseException:
-            for run in running:
-                run.cancel()
-            raise
-        for formula in missing:
-            known[formula] = converted[formula]
-            if cache is not None:
-                _store(cache / f"mathml-{_conversion_key(formula)}.json", converted[formula])
+        converted = _pandoc_mathml(missing, file, deadline, drawn, answers)
+        known.update(converted)
+        if cache is not None:
+            for formula, found in converted.items():
+                _store(cache / f"mathml-{keys[formula]}.json", found)
     for node in formulas:
         annotate(node, **known[(node["c"][0]["t"], node["c"][1])])
 
 
-def convert_ahead(text: str, file: str, deadline: float, cache: Path | None = None,
-                  answers: Path | None = None) -> "Converting | None":
-    """The conversion of the formulas of a Markdown text started before Pandoc has
-    read it, for convert() to take, those the cache lacks (None: none it lacks):
-    found by a guess (locate.formulas_in), Pandoc then converts them while it reads
-    the text, not after (250 formulas: 0.25 s less on the way to the editions)."""
-    from .locate import formulas_in
-
-    distinct = list(dict.fromkeys(formulas_in(text)))
-    known = _cached(distinct, cache)
-    missing = [formula for formula in distinct if formula not in known]
-    return Converting(missing, file, deadline, answers) if missing else None
-
-
-def _conversion_key(formula: tuple[str, str]) -> str:
-    return hashlib.sha256(f"{CONVERSION}\n{pandoc.VERSION}\n{formula[0]}\n{formula[1]}".encode()).hexdigest()
-
-
-def _cached(formulas: list[tuple[str, str]], cache: Path | None) -> dict[tuple[str, str], dict[str, str]]:
-    """The conversions of these formulas (kind, TeX) the project's cache has."""
-    known = {}
-    for formula in formulas if cache is not None else ():
-        found = _load(cache / f"mathml-{_conversion_key(formula)}.json")
-        if isinstance(found, dict):
-            known[formula] = found
-    return known
-
-
-class Converting:
-    """The formulas (kind, TeX) through Pandoc, under way: result() gives each as
-    {"mathml", "text"}, or as {"unreadable": Pandoc's reason}. Two runs at once, one
-    writing them as MathML, the other their text forms (Pandoc's plain writer:
-    Unicode where it can, "k̂", "α² + β"; else the TeX), which the PDF outline, the
-    EPUB navigation, the citation records and the text copied from print show: the
-    text forms alone take as long as the MathML (250 formulas: 0.04 s each, 0.09 s
-    in one run)."""
-
-    def __init__(self, formulas: list[tuple[str, str]], file: str, deadline: float, answers: Path | None):
-        self.formulas = frozenset(formulas)
-        self._order = formulas
-        plain = [{"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, for_texmath(tex)]}]} for kind, tex in formulas]
-        divided = [{"t": "Div", "c": [[f"imprint-math-{index}", [], []], [block]]} for index, block in enumerate(plain)]
-        separated = [part for index, block in enumerate(plain) for part in ((_SEPARATOR, block) if index else (block,))]
-        self._running = [pandoc.start(["-f", "json", "-t", writer, "--wrap=none", *options], _document(blocks),
-                                      what="the formulas", file=file, deadline=deadline, cache=answers,
-                                      large=len(formulas) >= pandoc.MANY_FORMULAS)
-                         for writer, options, blocks in (("html", ["--mathml"], divided), ("plain", [], separated))]
-        self._converted: dict[tuple[str, str], dict] | None = None
-
-    def cancel(self) -> None:
-        for run in self._running:
+def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, drawn: bool = False,
+                   answers: Path | None = None) -> dict[tuple[str, str], dict]:
+    """The formulas (kind, TeX) through Pandoc: each as {"mathml", "text"}, or as
+    {"unreadable": Pandoc's reason}. Two runs at once, one writing them as MathML,
+    the other their text forms (Pandoc's plain writer: Unicode where it can, "k̂",
+    "α² + β"; else the TeX), which the PDF outline, the EPUB navigation, the
+    citation records and the text copied from print show: the text forms alone
+    take as long as the MathML (250 formulas: 0.04 s each, 0.09 s in one run)."""
+    plain = [{"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, for_texmath(tex)]}]} for kind, tex in formulas]
+    divided = [{"t": "Div", "c": [[f"imprint-math-{index}", [], []], [block]]} for index, block in enumerate(plain)]
+    separated = [part for index, block in enumerate(plain) for part in ((_SEPARATOR, block) if index else (block,))]
+    running = [pandoc.start(["-f", "json", "-t", writer, "--wrap=none", *options], _document(blocks),
+                            what="the formulas", file=file, deadline=deadline, cache=answers,
+                            large=len(formulas) >= pandoc.MANY_FORMULAS)
+               for writer, options, blocks in (("html", ["--mathml"], divided), ("plain", [], separated))]
+    try:
+        if drawn:
+            preload()
+        (output, messages), (written, _) = (run.result() for run in running)
+    except BaseException:
+        for run in running:
             run.cancel()
-
-    def result(self) -> dict[tuple[str, str], dict]:
-        if self._converted is None:  # (asked for twice: shared ahead, then taken)
-            (output, messages), (written, _) = (run.result() for run in self._running)
-            self._converted = _converted(self._order, output, messages, written)
-        return self._converted
-
-
-def _converted(formulas: list[tuple[str, str]], output: bytes, messages: list, written: bytes) -> dict:
-    """Each formula's MathML and text form from Pandoc's two outputs (Converting)."""
+        raise
     texts = written.decode("utf-8").split(_SEPARATOR["c"][1])
     if len(texts) != len(formulas):
         raise InternalError(f"Pandoc wrote {len(texts)} text forms of {len(formulas)} formulas")

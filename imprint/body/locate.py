@@ -40,7 +40,7 @@ class Source:
         self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         # The same text with code blanked out (lengths kept): tokens are looked
         # for in prose only.
-        self._searchable = _without_code(self.text)
+        self._searchable = _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, self.text))
 
     @property
     def searchable(self) -> str:
@@ -175,22 +175,6 @@ def _written_keys(match: re.Match) -> tuple[str, ...]:
 
 def _blank(match: re.Match) -> str:
     return re.sub(r"[^\n]", " ", match.group())
-
-
-def _without_code(text: str) -> str:
-    """The text with its code blanked out (fenced blocks and inline spans; lengths kept)."""
-    return _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, text))
-
-
-def formulas_in(text: str) -> list[tuple[str, str]]:
-    """The formulas of a Markdown text as Pandoc will most likely read them, each as
-    its kind and TeX (the Math node's), in order, those in code left out: a guess,
-    made before Pandoc has read the text (formulas.convert_ahead). A formula written
-    where Pandoc reads it otherwise (in a block quote, its lines lose their `>`) is
-    one the guess misses, converted once the text is read."""
-    searchable = _without_code(text)
-    return [("DisplayMath", text[m.start() + 2:m.end() - 2]) if m.group().startswith("$$")
-            else ("InlineMath", text[m.start() + 1:m.end() - 1]) for m in _MATH.finditer(searchable)]
 
 
 def without_formulas(text: str) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from markupsafe import Markup
 
 from ..building.stages import stage
-from ..errors import Problem, SourceError, UserError
+from ..errors import Problem, SourceError
 from ..files import display, read_found
 from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
@@ -150,11 +150,9 @@ def start_body(setting: Setting) -> "BodyReading":
                            text.encode("utf-8"), what="the article's text", file=setting.file,
                            deadline=setting.deadline, files=files, cache=pandoc.cache_in(setting.root),
                            large=len(text) >= pandoc.LARGE_TEXT)
-    ahead = formulas.convert_ahead(text, setting.file, setting.deadline, setting.formula_cache,
-                                   pandoc.cache_in(setting.root)) if "$" in text else None
     # (the text's positions found while Pandoc reads it: 20 ms of the long article's 30,000 words)
     return BodyReading(setting, text, running, records, known, problems, texts, said,
-                       Source(written, setting.file, setting.body_line), into_quotes, ahead)  # (tokens found as written)
+                       Source(written, setting.file, setting.body_line), into_quotes)  # (tokens found as written)
 
 
 @dataclass
@@ -169,13 +167,10 @@ class BodyReading:
     said: list[Problem]  # warnings found before the reading (a text reference, bibliography.Duplicate)
     source: Source  # where the text's tokens are (lines of problems)
     into_quotes: bool = False  # a linked citation's full stop moved into its quotation (citeproc_js.py)
-    ahead: formulas.Converting | None = None  # the formulas' conversion, started with the reading
 
     def cancel(self) -> None:
         """Stop the reading (a problem elsewhere ended the unit)."""
         self.running.cancel()
-        if self.ahead is not None:
-            self.ahead.cancel()
 
     def result(self, note_calls: Any = None) -> tuple[Body, tuple[Problem, ...], dict[str, Markup]]:
         """The body, rendered (its notes called by `note_calls`, the macros of
@@ -188,28 +183,10 @@ class BodyReading:
             # all when the project's cache has them all drawn: 0.13 s of the 250-formula
             # benchmark article's critical path)
             formulas.preload()
-        try:
-            with stage("reading its text with Pandoc" + (" (and formatting its citations)" if self.records else "")):
-                self._share_ahead()
-                output, messages = self._read()
-            with stage("checking and rendering its text"):
-                return self._rendered(output, messages, note_calls)
-        finally:
-            if self.ahead is not None:  # (taken, or not wanted: the text had none of its formulas)
-                self.ahead.cancel()
-
-    def _share_ahead(self) -> None:
-        """The formulas converted ahead, given to the build's print part as soon as
-        they are (it draws them while this part reads: sharing), not once the text
-        is read and its formulas taken: the print part starts drawing 0.1-0.3 s sooner."""
-        sharing = self.setting.sharing
-        if self.ahead is None or sharing is None or PRINT not in self.setting.dialects:
-            return
-        try:
-            converted = self.ahead.result()
-        except (pandoc.PandocFailed, UserError):
-            return  # (told when they are taken: _convert_formulas)
-        sharing.share([found["mathml"] for found in converted.values() if "mathml" in found])
+        with stage("reading its text with Pandoc" + (" (and formatting its citations)" if self.records else "")):
+            output, messages = self._read()
+        with stage("checking and rendering its text"):
+            return self._rendered(output, messages, note_calls)
 
     def _unknown_keys_in_fields(self, meta: Node | None) -> list[Problem]:
         """A citation of no work in a field read with the text (the abstract), at its
@@ -258,7 +235,7 @@ class BodyReading:
         # (no dollar and no backslash, no formula: two walks of the text less)
         math = any("$" in t or "\\" in t for t in (text, *(f.text for f in setting.cited_fields)))
         if math:
-            warnings += _convert_formulas(blocks + ([meta] if meta is not None else []), setting, self.ahead)
+            warnings += _convert_formulas(blocks + ([meta] if meta is not None else []), setting)
         if math and setting.sharing is not None and PRINT in setting.dialects:
             shared = [note(n)["mathml"] for n in of_kind(blocks, frozenset({"Math"})) if "mathml" in note(n)]
             if shared:
@@ -752,7 +729,7 @@ def _line_in(field: Field | None, token: str) -> int | None:
     return field.line + 1 + text[:max(0, text.find(token))].count("\n")
 
 
-def _convert_formulas(nodes: list[Node], setting: Setting, ahead: formulas.Converting | None = None) -> list[Problem]:
+def _convert_formulas(nodes: list[Node], setting: Setting) -> list[Problem]:
     """The formulas as MathML, with their text forms (formulas.py); if Pandoc fails
     at it, they are shown as TeX, with a warning."""
     found = of_kind(nodes, frozenset({"Math", "Span"}))
@@ -764,7 +741,7 @@ def _convert_formulas(nodes: list[Node], setting: Setting, ahead: formulas.Conve
         formulas.convert(found, setting.file, setting.deadline, setting.formula_cache,
                          drawn=PRINT in setting.dialects and setting.sharing is None,
                          answers=pandoc.cache_in(setting.root),
-                         converting=setting.sharing.coming if setting.sharing is not None else None, ahead=ahead)
+                         converting=setting.sharing.coming if setting.sharing is not None else None)
     except pandoc.PandocFailed as error:
         return [Problem(setting.file, f"the formulas are shown as TeX: Pandoc could not convert them ({error})")]
     return []
