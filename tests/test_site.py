@@ -156,13 +156,48 @@ def test_the_issue_page_and_the_index_offer_each_article_to_reference_managers(i
         assert one["rft.language"] == rec["language"]
         assert values["rft_id"] == [f"info:doi/{rec['DOI']}", f"{BASE}{slug}/"] if rec.get("DOI") else \
             [f"{BASE}{slug}/"]
-        # each author "Family, Given": without the comma Zotero takes the last word for the family name
-        assert values["rft.au"] == [f"{family(a)}, {a['given']}" for a in rec["author"]]
+        # each author once: the first as its parts, the others "Family, Given" (without the
+        # comma Zotero takes the last word for the family name)
         assert (one["rft.aulast"], one["rft.aufirst"]) == (family(rec["author"][0]), rec["author"][0]["given"])
+        assert values.get("rft.au", []) == [f"{family(a)}, {a['given']}" for a in rec["author"][1:]]
     # (the polyglot fixture's title holds "&", "<" and quotation marks)
     assert found["polyglot-fixture"]["rft.atitle"][0].startswith("Испытательная статья: сотрудничество и «кавычки» & <")
     # The site's index offers every article the same way.
     assert coins(page(dist / "index.html")) == found
+
+
+def test_coins_give_each_author_once_in_order_whatever_the_name(tmp_path):
+    """Initials written close ("J.R.R."), a name of one part, an institution after
+    the first author: Zotero's reader kept a first author given both as its parts and
+    as rft.au twice when their clean-ups differed, and put every rft.aucorp first
+    (review). Each name is written once, in its place: the first as its parts (an
+    institution as rft.aucorp), the others as rft.au, an institution "Name,"."""
+    from imprint import build
+    from imprint.settings import Settings
+
+    source = tmp_path / "source"
+    (source / "a").mkdir(parents=True)
+    (source / "b").mkdir()
+    (source / "publication.yaml").write_text(
+        "title: J\nlang: en\nbase-url: https://journal.example.org/\ncitation:\n  type: article-journal\n"
+        "  container-title: J\n", encoding="utf-8")
+    (source / "a" / "article.md").write_text(
+        "---\ntitle: A\ndate: 2024\nauthor:\n  - name: {given: J.R.R., family: Tolkien}\n"
+        "  - name: {family: Plato}\n  - name: {literal: World Health Organization}\n"
+        "  - name: {given: Ludwig, dropping-particle: van, family: Beethoven}\n---\n\nText.\n", encoding="utf-8")
+    (source / "b" / "article.md").write_text(
+        "---\ntitle: B\ndate: 2024\nauthor:\n  - name: {literal: World Health Organization}\n"
+        "  - name: {given: И.И., family: Иванов}\n---\n\nText.\n", encoding="utf-8")
+    assert build(Settings.for_project(tmp_path, environ={}, formats=("site",))).ok
+    authors = {}
+    for span in page(tmp_path / "dist" / "index.html").xpath("//span[@class='Z3988']"):
+        pairs = parse_qsl(span.get("title"))
+        slug = next(v for k, v in pairs if k == "rft_id").rstrip("/").rsplit("/", 1)[1]
+        authors[slug] = [(k, v) for k, v in pairs if k in ("rft.aulast", "rft.aufirst", "rft.au", "rft.aucorp")]
+    assert authors == {
+        "a": [("rft.aulast", "Tolkien"), ("rft.aufirst", "J.R.R."), ("rft.au", "Plato"),
+              ("rft.au", "World Health Organization,"), ("rft.au", "Beethoven, Ludwig van")],
+        "b": [("rft.aucorp", "World Health Organization"), ("rft.au", "Иванов, И.И.")]}
 
 
 def test_user_text_is_escaped_everywhere(issue):

@@ -118,7 +118,9 @@ def context_object(manuscript: Manuscript) -> str | None:
     (zotero/utilities openurl.js, createContextObject), read back by its
     parseContextObject; a journal article only (None for another type, which this
     format would misname). Each value percent-encoded: the reader splits on "&" and
-    "=" (the template escapes the "&" between them), and reads "+" as a space."""
+    "=" (the template escapes the "&" between them). Zotero's reader makes a space of
+    every "+", written as "%2B" too ("C++", a DOI with one: no encoding keeps it; its
+    own export has the same limit); the landing page's tags give the true value."""
     article = manuscript.article
     c = article.citation
     if manuscript.record.get("type") != "article-journal":
@@ -135,14 +137,19 @@ def context_object(manuscript: Manuscript) -> str | None:
         ("rft.spage", c.first_page), ("rft.epage", c.last_page), ("rft.pages", c.page),
         ("rft.issn", c.issn), ("rft.language", article.lang),
     ]
+    # Each name once, in order (Zotero's reader kept a first author given both as its
+    # parts and as rft.au twice when its initials were written "J.R.R.", and put an
+    # rft.aucorp first wherever it stood: review): the first author as its parts, an
+    # institution as aucorp; each other "Family, Given", which the reader splits at the
+    # comma (without one it takes the last word for the family name: "García López"
+    # would be "López"), an institution "Name," (kept whole; the comma is trimmed).
     names = [author.name for author in article.authors]
-    if names and not names[0].literal:  # (the first author's parts, for readers without rft.au)
+    if names and names[0].literal:
+        pairs.append(("rft.aucorp", names[0].literal))
+    elif names:
         pairs += [("rft.aulast", names[0].family_full),
                   ("rft.aufirst", " ".join(p for p in (names[0].given, names[0].dropping_particle) if p))]
-    # Each author "Family, Given", which the reader splits at the comma (without one it
-    # takes the last word for the family name: "García López" would be "López"); an
-    # institution as one.
-    pairs += [("rft.aucorp", name.literal) if name.literal else ("rft.au", name.sort_as) for name in names]
+    pairs += [("rft.au", f"{name.literal}," if name.literal else name.sort_as) for name in names[1:]]
     return "&".join(f"{key}={quote(str(value), safe='')}" for key, value in pairs if value)
 
 
