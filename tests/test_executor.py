@@ -309,8 +309,9 @@ def test_a_build_s_folder_is_not_swept_by_another_build_as_it_is_made(tmp_path, 
     """Another build sweeping between the making of this build's folder and the
     taking of its lock (two builds started at once on one machine): the folder was
     removed, and this build stopped with an internal error (FileNotFoundError). A
-    folder being made has another name until it is locked; one a killed build was
-    making is swept (its process is gone)."""
+    folder being made has another name until it is locked; one of those is swept
+    only when it is old (left by a build killed as it made it), whatever its
+    process id (another container's build has one this one does not know)."""
     import fcntl
     import subprocess
     import sys
@@ -321,8 +322,10 @@ def test_a_build_s_folder_is_not_swept_by_another_build_as_it_is_made(tmp_path, 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True).stdout.strip()
-    left = tmp_path / (handoff.MAKING.format(pid=gone) + "k3x9q1ab")
+    left, another = (tmp_path / (handoff.MAKING.format(pid=gone) + name) for name in ("k3x9q1ab", "z8y7x6wv"))
     left.mkdir()
+    another.mkdir()  # (being made now, by a process of another container)
+    os.utime(left, (time.time() - 2 * handoff.LEFT,) * 2)
     taking = fcntl.flock
 
     def sweep_first(handle: int, how: int) -> None:
@@ -333,7 +336,7 @@ def test_a_build_s_folder_is_not_swept_by_another_build_as_it_is_made(tmp_path, 
     try:
         assert live.is_dir() and (live / handoff.LOCK).exists()
         assert live.name.startswith(handoff.PREFIX.format(pid=os.getpid()))
-        assert not left.exists()
+        assert not left.exists() and another.is_dir()
     finally:
         handoff.close_folder(live)
 

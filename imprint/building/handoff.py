@@ -25,10 +25,11 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from ..files import alive, locked
+from ..files import locked
 
 PREFIX = "imprint-handoff-{pid}-"  # the build's private folder, in the system's temporary folder
-MAKING = "imprint-new-handoff-{pid}-"  # its name until its lock is held (a sweep leaves it to a live process)
+MAKING = "imprint-new-handoff-{pid}-"  # its name until its lock is held (and it is renamed)
+LEFT = 60.0  # seconds after which a folder still being made was left by a build killed as it made it
 WAIT_STEP = 0.003  # seconds between looks for the jobs
 CLAIM_WAIT = 2.0  # seconds a print part waits for the reading part to start
 
@@ -68,9 +69,15 @@ def sweep() -> None:
     for folder in temporary.glob(PREFIX.format(pid="*") + "*"):
         if folder not in _held_by_this_build and not locked(folder / LOCK):
             shutil.rmtree(folder, ignore_errors=True)
-    for folder in temporary.glob(MAKING.format(pid="*") + "*"):  # (a build killed as it made its folder)
-        pid = folder.name.removeprefix(MAKING.split("{pid}")[0]).split("-", 1)[0]
-        if pid.isdigit() and not alive(int(pid)):
+    # A folder still being made is renamed within microseconds: one this old was
+    # left by a build killed as it made it. (Not by its process id: a build of another
+    # container sharing the temporary folder has one this container does not know.)
+    for folder in temporary.glob(MAKING.format(pid="*") + "*"):
+        try:
+            old = time.time() - folder.stat().st_mtime > LEFT
+        except OSError:
+            continue
+        if old and not locked(folder / LOCK):
             shutil.rmtree(folder, ignore_errors=True)
 
 
