@@ -121,6 +121,17 @@ def test_a_unit_killed_as_another_crashes_leaves_no_stage_file(tmp_path, monkeyp
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(stages.PREFIX)) == []
 
 
+def test_two_builds_of_one_process_have_stage_files_of_their_own():
+    """A build closing without waiting for its workers removes its units' stage
+    files later, from a thread: a second build of the same process (watch, a test
+    calling cli.main twice) with the same units kept its stage files under the same
+    names, which that thread could remove as the second build wrote them (review)."""
+    with LocalPool(1) as first, LocalPool(1) as second:
+        call = Call(square, (2,), "source/a/article.md")
+        assert first._stage_file(call) != second._stage_file(call)
+        assert first._stage_file(call) == first._stage_file(call)
+
+
 @pytest.mark.slow
 def test_the_build_leaves_no_process_behind_when_killed(tmp_path):
     """Killed outright (no clean-up of its own), the build leaves no worker

@@ -103,7 +103,7 @@ class LocalPool(Executor):
         # The workers' temporary folder: what they leave there as they are stopped
         # (WeasyPrint's fonts of a document it keeps, a Pandoc run's files) is removed with it.
         self._scratch = handoff.open_folder()
-        self._stage_files: set[Path] = set()  # (of the calls run: a worker killed as the build stops leaves its)
+        self._stage_files: set[Path] = set()  # of the calls run (a worker killed as the build stops leaves its own)
         context = get_context("fork")
         started = context.Value("i", 0)  # (how many workers have started: whose turn a role is)
         self._pool = ProcessPool(max_workers=jobs, initializer=_start_worker,
@@ -117,8 +117,8 @@ class LocalPool(Executor):
     def run(self, calls: Sequence[Call], done: Done, failed: Failed, limit: float | None) -> int:
         from pebble import ProcessExpired
 
-        self._stage_files.update(stages.path_for(call.name) for call in calls)
-        futures = {self._pool.schedule(_collected, args=(call.function, call.args, stages.path_for(call.name)),
+        self._stage_files.update(self._stage_file(call) for call in calls)
+        futures = {self._pool.schedule(_collected, args=(call.function, call.args, self._stage_file(call)),
                                        timeout=limit): call for call in calls}
         try:
             for future in _as_completed(futures):
@@ -126,10 +126,10 @@ class LocalPool(Executor):
                 try:
                     result = future.result()
                 except FutureTimeout:  # (with the stage its worker said it was in)
-                    failed(call, STOPPED.format(limit=limit) + _while(stages.told(stages.path_for(call.name))))
+                    failed(call, STOPPED.format(limit=limit) + _while(stages.told(self._stage_file(call))))
                 except ProcessExpired as error:
                     failed(call, DIED.format(how=f" (exit code {error.exitcode})"
-                                             + _while(stages.told(stages.path_for(call.name)))))
+                                             + _while(stages.told(self._stage_file(call)))))
                 except Exception as error:  # a bug: its traceback, as the worker saw it
                     raise _crash(error, getattr(error, "traceback", "")) from None
                 else:
@@ -139,6 +139,9 @@ class LocalPool(Executor):
                 future.cancel()
             raise
         return min(self.slots, len(calls))
+
+    def _stage_file(self, call: Call) -> Path:
+        return stages.path_for(call.name, self._scratch.name)
 
     def close(self, wait: bool = True) -> None:
         """Stop the workers (one still rendering, after Ctrl+C or a crash, is

@@ -24,9 +24,11 @@ _file: Path | None = None  # this process's unit's stage file, while it runs one
 _stages: list[str] = []  # the stages this process's unit is in, innermost last
 
 
-def path_for(name: str) -> Path:
-    """The stage file of the unit `name` of this build (a build is a process)."""
-    digest = hashlib.sha1(name.encode("utf-8", "replace")).hexdigest()[:16]
+def path_for(name: str, pool: str) -> Path:
+    """The stage file of the unit `name` run by the pool `pool` (a name of its own)
+    in this process: a process may build again (watch, a test), with the same units,
+    while the last build's pool still removes its files."""
+    digest = hashlib.sha1(f"{pool}\n{name}".encode("utf-8", "replace")).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"{PREFIX}{os.getpid()}-{digest}"
 
 
