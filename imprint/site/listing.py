@@ -103,7 +103,7 @@ class IssueListing(_Dated):
 
 
 def article_listing(manuscript: Manuscript, files: dict[str, int]) -> ArticleListing:
-    from .metadata import context_object
+    from .metadata import context_object  # (it loads the preparing of articles: a build with nothing to do never needs it)
 
     article = manuscript.article
     c = article.citation
