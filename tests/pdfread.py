@@ -108,6 +108,25 @@ def tag_tree(pdf: Path) -> Tag:
     return root
 
 
+def structure_elements(pdf) -> list:
+    """Every structure element of an open pikepdf.Pdf, in document order."""
+    import pikepdf
+
+    found = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            found.append(node)
+            if "/K" in node:
+                walk(node.K)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    return found
+
+
 def structure_problems(pdf: Path) -> list[str]:
     """What is wrong with a structure tree's links, as a checker of PDF/UA reads
     them: each element's /P its parent; each marked content of a page's own

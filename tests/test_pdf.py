@@ -12,7 +12,7 @@ import pytest
 from conftest import CASES, make_project
 from imprint import build
 from imprint.settings import Settings
-from pdfread import fonts, page_count, page_text, pages_text, structure_problems, tag_tree, words
+from pdfread import fonts, page_count, page_text, pages_text, structure_elements, structure_problems, tag_tree, words
 
 MM = 72 / 25.4
 
@@ -143,7 +143,7 @@ def test_note_calls_are_references_to_their_notes(full):
     32000-2's key; ISO 14289-1, 7.9): it was a digit in a NonStruct, read with the
     number before it ("≈ 1,08." and call 10: "1,08.10", QA 25, A7)."""
     with pikepdf.open(full.file("pdf")) as pdf:
-        elements = _elements(pdf)
+        elements = structure_elements(pdf)
         notes = [str(e.ID) for e in elements if e.S == "/Note"]
         referred = [str(e.Ref[0].ID) for e in elements if e.S == "/Reference"]
     assert len(notes) >= 5 and referred == notes, (referred, notes)
@@ -203,7 +203,7 @@ def test_the_tags_read_in_the_texts_order_not_the_pages(tmp_path):
     assert "".join(pages).count("HEADSOURCE") >= 2  # (printed on each page of the table)
     assert sum(text.count("HEADSOURCE") for tag in tree.walk() for text in tag.kids if isinstance(text, str)) == 1
     with pikepdf.open(pdf_path) as pdf:
-        elements = _elements(pdf)
+        elements = structure_elements(pdf)
         headers = {str(e.ID) for e in elements if e.S == "/TH"}
         named = [str(h) for e in elements if e.S == "/TD" for h in e.A.Headers]
         # (a link cut by a page break: its marked contents of the later page named with that page)
@@ -212,23 +212,6 @@ def test_the_tags_read_in_the_texts_order_not_the_pages(tmp_path):
     assert len(named) == 120 and set(named) <= headers, set(named) - headers
     assert crossed
     assert structure_problems(pdf_path) == []
-
-
-def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Every structure element, in document order."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, pikepdf.Array):
-            for child in node:
-                walk(child)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            found.append(node)
-            if "/K" in node:
-                walk(node.K)
-
-    walk(pdf.Root.StructTreeRoot.K)
-    return found
 
 
 @pytest.mark.parametrize("paper, size", [("A4", (595, 842)), ("Letter", (612, 792)), ("A5", (420, 595))])

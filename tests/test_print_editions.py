@@ -16,28 +16,11 @@ from imprint import build
 from imprint.settings import Settings
 from imprint.theme.typography import nbsp
 from imprint.editions.pdf.booklet import booklet_order, impose
-from pdfread import _poppler, fonts, page_count, page_text, pages_text, words
+from pdfread import _poppler, fonts, page_count, page_text, pages_text, structure_elements, words
 
 pytestmark = pytest.mark.slow  # (editions built and read back: seconds, out of the quick loop)
 
 MM = 72 / 25.4
-
-
-def structure(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    """Every structure element, in document order."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, pikepdf.Array):
-            for child in node:
-                walk(child)
-        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            found.append(node)
-            if "/K" in node:
-                walk(node.K)
-
-    walk(pdf.Root.StructTreeRoot.K)
-    return found
 
 
 # -- tagged PDF/UA-1: what the Matterhorn Protocol's machine-checkable checkpoints ask
@@ -51,7 +34,7 @@ def test_print_edition_is_tagged_pdf_ua(editions):
         meta = pdf.open_metadata()
         assert meta["pdfuaid:part"] == "1"  # 06-002: the PDF/UA identifier
         assert meta["dc:title"].startswith("Военно-политическое сотрудничество")  # 06-003
-        elements = structure(pdf)
+        elements = structure_elements(pdf)
         kinds = [str(e.S) for e in elements]
         # 14-002/003: one H1, then no level skipped on the way down
         headings = [int(k[2]) for k in kinds if re.fullmatch(r"/H\d", k)]

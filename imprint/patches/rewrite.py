@@ -192,3 +192,21 @@ class Edit:
         every other patch's changes but not this one's (for tests: monkeypatch.setattr)."""
         holder, attribute = self._holder(importlib.import_module(self.module))
         return holder, attribute, without(getattr(holder, attribute), sys.modules[self.patch])
+
+
+class Edits(tuple):
+    """The Edits of a patch that rewrites several functions: what its module
+    offers as its apply(), applied() and original()."""
+
+    def apply(self) -> None:
+        for edit in self:
+            edit.apply()
+
+    def applied(self) -> bool:
+        return all(edit.applied() for edit in self)
+
+    def original(self) -> list:
+        """(object, name, function) of each function the patch rewrites, the function
+        with the other patches' changes but not this one's (for tests:
+        monkeypatch.setattr(*each))."""
+        return [edit.without() for edit in self]

@@ -313,7 +313,7 @@ def _lines(box) -> int:
 _NAMES = {"_imprint_split": split, "_imprint_lay_out_area": lay_out_area, "_imprint_cut": _cut,
           "_imprint_finish_area": finish_area, "_imprint_unsplit": unsplit, "_imprint_yield": yield_room,
           "_imprint_place_carried": place_carried}
-_EDITS = (
+_EDITS = rewrite.Edits((
     rewrite.Edit("weasyprint.layout.block", "_linebox_layout", ("weasyprint.layout.block",), _LINE_OLD, _LINE_NEW,
                  __name__, _NAMES),
     rewrite.Edit("weasyprint.layout.block", "_in_flow_layout", ("weasyprint.layout.block",), _FLOW_OLD, _FLOW_NEW,
@@ -326,21 +326,7 @@ _EDITS = (
                  _UNLAYOUT_NEW, __name__, _NAMES),
     rewrite.Edit("weasyprint.layout", "LayoutContext.report_footnote", ("weasyprint.layout",), _REPORT_OLD,
                  _REPORT_NEW, __name__, _NAMES),
-)
+))
 
-
-def apply() -> None:
-    for edit in _EDITS:
-        edit.apply()
-
-
-def applied() -> bool:
-    return all(edit.applied() for edit in _EDITS)
-
-
-def original() -> list:
-    """(object, name, function) of each function the patch rewrites, the function
-    with the other patches' changes but not this one's (for tests:
-    monkeypatch.setattr(*each))."""
-    return [edit.without() for edit in _EDITS]
+apply, applied, original = _EDITS.apply, _EDITS.applied, _EDITS.original
 

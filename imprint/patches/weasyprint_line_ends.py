@@ -258,27 +258,13 @@ _DRAW_NEW = (
 _CMAP_OLD = "font_glyph_id = 0 if glyph_id in font.missing.values() else glyph_id"
 _CMAP_NEW = "font_glyph_id = _imprint_glyph_of(font, glyph_id)  # Imprint: imprint/patches/weasyprint_line_ends.py"
 
-_EDITS = (
+_EDITS = rewrite.Edits((
     rewrite.Edit("weasyprint.layout.inline", "iter_line_boxes", ("weasyprint.layout.inline", "weasyprint.layout.block"),
                  _LINES_OLD, _LINES_NEW, __name__, _NAMES),
     rewrite.Edit("weasyprint.draw.text", "draw_first_line", ("weasyprint.draw.text",), _DRAW_OLD, _DRAW_NEW,
                  __name__, _NAMES),
     rewrite.Edit("weasyprint.pdf.fonts", "_build_vector_font_dictionary", ("weasyprint.pdf.fonts",), _CMAP_OLD,
                  _CMAP_NEW, __name__, _NAMES),
-)
+))
 
-
-def apply() -> None:
-    for edit in _EDITS:
-        edit.apply()
-
-
-def applied() -> bool:
-    return all(edit.applied() for edit in _EDITS)
-
-
-def original() -> list:
-    """(object, name, function) of each function the patch rewrites, the function
-    with the other patches' changes but not this one's (for tests:
-    monkeypatch.setattr(*each))."""
-    return [edit.without() for edit in _EDITS]
+apply, applied, original = _EDITS.apply, _EDITS.applied, _EDITS.original
