@@ -2,8 +2,8 @@
 
 One page has one URL: a page (`<folder>/index.html`) is addressed by its folder
 (`<base>/<folder>/`), in the records, the landing page's tags and JSON-LD, the OPDS
-catalogue and the handout's QR code and printed address alike (which was the only
-one to say `…/<slug>/`: QA 25 Z9). Links between pages still name index.html
+catalogue and the handout's QR code and printed address alike (the handout was the
+only one to say `…/<slug>/`: QA 25 Z9). Links between pages still name index.html
 (pages.Place.link): opened from disk a folder is no page, on a web server it is its
 index.html.
 """

@@ -24,6 +24,7 @@ from .formulas import for_print
 from ...settings import Settings
 from ...files import file_url
 from ...prepare.article import Manuscript
+from ...site.address import published
 from ...source.model import PAPERS, Paper, split_pages
 from ...theme import Theme
 from ..records import ATTACHMENTS
@@ -193,7 +194,7 @@ def handout_url(manuscript: Manuscript) -> str | None:
     publication's base URL is known, else its DOI, else its own URL; or nowhere."""
     article = manuscript.article
     if article.base_url:
-        return f"{article.base_url.rstrip('/')}/{article.slug}/"
+        return published(article.base_url, f"{article.slug}/index.html")
     return article.doi_url or article.citation.url
 
 
