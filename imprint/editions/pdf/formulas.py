@@ -10,11 +10,11 @@ around it, and embeds the font's subset.
 
 The glyph's units are the text's em (UNITS_PER_EM), its origin the formula's
 baseline: a formula takes the size of its text and sits on its baseline. Each is
-an inline-block of the formula's height, its line height set so that its own
-baseline is where the glyph's is; a line with a tall formula grows, as with an
-image. The tagged PDF makes the inline-block a /Formula with its TeX as /Alt and
-its text form as /ActualText (editions/pdf/tags.py), which also stands for the
-Private Use Area character.
+an inline span whose line height holds the formula's ink above and below the
+baseline; a line with a tall formula grows, as with an image. The tagged PDF
+makes the span a /Formula with its TeX as /Alt and its text form as /ActualText
+(editions/pdf/tags.py), which also stands for the Private Use Area
+character.
 
 A display formula wider than formulas.TOO_WIDE (it must shrink to the column,
 which only CSS knows), or a drawing that is more than black outlines (a boxed or

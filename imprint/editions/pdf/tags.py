@@ -7,7 +7,7 @@ which PDF/UA asks for:
 - footnotes tagged as notes: a <span class="footnote"> becomes a /Note structure
   element with an /ID unique in the file (ISO 14289-1, 7.9; Matterhorn 19-003);
 - formulas tagged as formulas (ISO 14289-1, 7.7): the span that sets a
-  formula as a glyph (print_formulas.py) is a /Formula with its TeX as /Alt and its
+  formula as a glyph (editions/pdf/formulas.py) is a /Formula with its TeX as /Alt and its
   text form as /ActualText; an SVG formula is a /Formula, not a /Figure;
 - a note's call is a /Reference to its /Note (ISO 32000-1, 14.8.4.4; ISO 14289-1,
   7.9), not a digit in the text (references_linked);
