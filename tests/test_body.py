@@ -2207,3 +2207,44 @@ def test_an_address_written_as_a_word_is_one_span_that_breaks_after_its_slashes(
             '<span class="url">10.1080/1351.2019</span> or <a class="uri" href="https://x.org/y">'
             '<span class="url">https://x.org/y</span></a>.') in epub  # (reading systems break after a slash)
     assert "and/or 1/2" in both(read("and/or 1/2\n"))[0]
+
+
+def test_a_link_whose_text_is_not_its_address_prints_it_in_print_only():
+    """On paper a link is its text: its address follows it, in the link (print.css
+    sets it in parentheses), broken after / . - ? = (QA: "a link's target on
+    paper"). Printed once where the text is the address (an autolink, an e-mail
+    address, the address without its scheme, a DOI); nothing for a link inside the
+    article; a link in a note the same. The e-book keeps links as links."""
+    reading = read("See [the catalogue](https://example.org/a-b/c?x=1), <https://x.org/y>, <ed@x.org>, "
+                   "[ed@x.org](mailto:ed@x.org), [write](mailto:desk@x.org), [x.org/p](https://x.org/p/), "
+                   "[doi:10.5555/d.1](https://doi.org/10.5555/d.1), [Тюмень](https://ru.wikipedia.org/wiki/"
+                   "%D0%A2%D1%8E%D0%BC%D0%B5%D0%BD%D1%8C) and [the start](#intro).[^1]\n\n"
+                   "[^1]: In [a note](https://x.org/n).\n\n## Intro {#intro}\n")
+    epub, printed = both(reading)
+    assert ('<a href="https://example.org/a-b/c?x=1">the catalogue<span class="link-address"><span class="url">'
+            'https://<wbr/>example.<wbr/>org/<wbr/>a-<wbr/>b/<wbr/>c?<wbr/>x=<wbr/>1</span></span></a>') in printed
+    assert ('<a href="mailto:desk@x.org">write<span class="link-address"><span class="url">desk@x.<wbr/>org'
+            '</span></span></a>') in printed  # (an e-mail address without its mailto:)
+    assert '>Тюмень<span class="link-address"><span class="url">https://<wbr/>ru.<wbr/>wikipedia.<wbr/>org/<wbr/>' \
+           'wiki/<wbr/>Тюмень</span></span></a>' in printed  # (as the author wrote it, not percent-encoded)
+    assert 'In <a href="https://x.org/n">a note<span class="link-address">' in printed
+    assert printed.count("link-address") == 4  # (not the autolinks, e-mail addresses, x.org/p, the DOI, #intro)
+    assert '<a class="email" href="mailto:ed@x.org"><span class="url">ed@x.<wbr/>org</span></a>' in printed
+    assert '<a href="https://doi.org/10.5555/d.1"><span class="url">doi:10.<wbr/>5555/<wbr/>d.<wbr/>1</span></a>' \
+        in printed  # (its address as one: not hyphenated)
+    assert '<a href="#intro">the start</a>' in printed
+    assert "link-address" not in epub and "link-note" not in epub
+    assert '<a href="https://example.org/a-b/c?x=1">the catalogue</a>' in epub
+
+
+def test_links_as_notes_put_the_address_in_a_note_but_in_a_note():
+    """`links-as-notes: true` (Pandoc's LaTeX setting): the address in a note at
+    the page's foot (a link there too), its own id; a note's call right after it
+    is separated ("a,1"); a link in a note keeps its address after its text."""
+    printed = both(read("[a](https://x.org/a){#here}[^1] and [b](https://x.org/b).\n\n"
+                        "[^1]: In [a note](https://x.org/n).\n", links_as_notes=True))[1]
+    assert ('<a id="here" href="https://x.org/a">a</a><span class="footnote link-note" id="fn-link-1">'
+            '<a href="https://x.org/a"><span class="url">https://<wbr/>x.<wbr/>org/<wbr/>a</span></a></span>'
+            '<span class="footnote follows-call" id="fn-1">') in printed
+    assert '<span class="footnote link-note" id="fn-link-2"><a href="https://x.org/b">' in printed
+    assert 'In <a href="https://x.org/n">a note<span class="link-address">' in printed

@@ -56,7 +56,7 @@ def test_the_article_schema_is_the_declarations():
 def test_the_publication_file_takes_the_shared_fields():
     properties = schema.publication_schema()["properties"]
     shared = {key for key, d in declarations().items() if d.shared}
-    assert shared == {"lang", "license", "copyright", "csl", "paper", "citation", "bibliography"}
+    assert shared == {"lang", "license", "copyright", "csl", "paper", "citation", "bibliography", "links-as-notes"}
     assert shared <= set(properties) and "editions" in properties and "title" not in shared
 
 

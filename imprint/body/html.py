@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from ..errors import InternalError
 from ..theme.typography import nbsp, nowrap, url_html, url_parts
+from .addresses import NOTES, is_its_address, printed_address
 from .ast import HTML_COMMENT, Node, attr, attr_value, note, stringify, whole_number
 from .chapters import EPUB, PRINT, REFERENCES
 from ..source.model import doi_url
@@ -105,6 +106,12 @@ class Renderer:
     _typed_open: int = 0  # primary marks typed as characters («...») and open, in the block being rendered
     _in_link: int = 0  # a link's text may hold no link: a citation's is then its text
     _after_note: bool = False  # the inline being rendered follows a note call with nothing between
+    # Print: how an external link's address is printed (addresses.INLINE, NOTES; None: not at all)
+    link_addresses: str | None = None
+    _in_note: int = 0  # rendering a note's text (print)
+    _in_cite: int = 0  # rendering a citation
+    _link_notes: int = 0  # the notes of links' addresses made so far (their ids: fn-link-1, ...)
+    _noted_link: int | None = None  # the id() of the last link whose address went to a note
 
     # -- blocks
 
@@ -449,7 +456,8 @@ class Renderer:
             if text:
                 out.append(self._text("".join(text)))
                 text = []
-            self._after_note = previous is not None and previous["t"] == "Note"
+            # (a link's note, links-as-notes, is a call too: "text^a,1", not "text^a1")
+            self._after_note = previous is not None and (previous["t"] == "Note" or id(previous) == self._noted_link)
             out.append(self.inline(node))
         if text:
             out.append(self._text("".join(text)))
@@ -496,7 +504,11 @@ class Renderer:
             self._quote_secondary.pop()
 
     def _Cite(self, node: Node) -> str:
-        content = self.inlines(node["c"][1])
+        self._in_cite += 1  # (its links are the citation style's: it prints the addresses it means to)
+        try:
+            content = self.inlines(node["c"][1])
+        finally:
+            self._in_cite -= 1
         return f'<span class="cite">{content}</span>' if content else ""
 
     def _Code(self, node: Node) -> str:
@@ -544,7 +556,27 @@ class Renderer:
             text = self.inlines(content)
         finally:
             self._in_link -= 1
-        return f'<a{_id(ident)}{_classes(classes)} href="{attribute(href)}"{title_attr}>{text}</a>'
+        opening = f'<a{_id(ident)}{_classes(classes)} href="{attribute(href)}"{title_attr}>'
+        if self.dialect != PRINT or self.link_addresses is None or href.startswith("#") or self._in_cite:
+            return f"{opening}{text}</a>"
+        if is_its_address(stringify(content), href):
+            if all(n["t"] == "Str" for n in content):  # (its address as one: no hyphen, breaks where it may)
+                text = url_html(stringify(content), escape)
+            return f"{opening}{text}</a>"
+        return self._with_address(node, opening, text, href)
+
+    def _with_address(self, node: Node, opening: str, text: str, href: str) -> str:
+        """A link whose text is not its address, in print: the address after the
+        text, in the link (print.css puts it in parentheses); or, with
+        `links-as-notes`, in a note at the page's foot, a link there too. In a
+        note, always after the text (a note has no note of its own)."""
+        address = url_html(printed_address(href), escape)
+        if self.link_addresses == NOTES and not self._in_note:
+            self._link_notes += 1
+            self._noted_link = id(node)
+            return (f'{opening}{text}</a><span class="footnote link-note" id="fn-link-{self._link_notes}">'
+                    f'<a href="{attribute(href)}">{address}</a></span>')
+        return f'{opening}{text}<span class="link-address">{address}</span></a>'
 
     def _Image(self, node: Node) -> str:
         found = note(node)
@@ -579,7 +611,11 @@ class Renderer:
             return _call(self.note_calls.epub_call, number, repeat, follows=follows)
         rendered = self.notes.setdefault(number, RenderedNote(number))
         if self.dialect == PRINT:
-            text = self.inline_blocks(node["c"])
+            self._in_note += 1
+            try:
+                text = self.inline_blocks(node["c"])
+            finally:
+                self._in_note -= 1
             rendered.print = text
             return _call(self.note_calls.print_call, number, Markup(text), follows=follows)
         rendered.epub = self.blocks(node["c"])

@@ -24,6 +24,7 @@ from ..building.stages import stage
 from ..errors import Problem, SourceError
 from ..files import display, read_found
 from . import bibliography, citeproc_js, formulas, guard, pandoc
+from .addresses import INLINE, NOTES
 from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable, raw_html
@@ -76,6 +77,7 @@ class Setting:
     cell_defaults: Mapping[str, str] = field(default_factory=dict)  # Quarto's execute: every cell's options
     suppress_bibliography: bool = False
     number_sections: bool = False
+    links_as_notes: bool = False  # print: an external link's address in a note, not after its text
     extensions: tuple[str, ...] = ()  # Pandoc's markdown extensions the article switches on or off: "+emoji"
     prefixes: Mapping[str, str] = field(default_factory=dict)
     slug: str = ""
@@ -810,7 +812,8 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
         return str(setting.words_for(lang)["quotes"]) if setting.words_for else quotes
 
     renderers = {d: Renderer(d, setting.lang, quotes, heading_offset=0 if d == EPUB else 1, link_ids=link_ids,
-                             quotes_of=quotes_of, note_calls=note_calls) for d in setting.dialects}
+                             quotes_of=quotes_of, note_calls=note_calls,
+                             link_addresses=NOTES if setting.links_as_notes else INLINE) for d in setting.dialects}
     made = {note(n)["number"]: (line, bool(note(n).get("citation"))) for n, line in analysis.notes}
     chapters: list[Chapter] = []
     notes: dict[int, Note] = {}

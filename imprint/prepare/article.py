@@ -186,7 +186,7 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         references=article.references,
         nocite=article.nocite, nocite_line=article.locate("nocite")[1], cell_defaults=article.execute,
         suppress_bibliography=article.suppress_bibliography, number_sections=article.number_sections,
-        extensions=article.markdown_extensions, prefixes=article.crossref_prefixes, slug=article.slug,
+        links_as_notes=article.links_as_notes, extensions=article.markdown_extensions, prefixes=article.crossref_prefixes, slug=article.slug,
         other_words={article.translation.lang: theme.strings(article.translation.lang)}
         if article.translation else {}, words_for=theme.strings, formula_cache=cache_folder(settings.root),
         drawing_alongside=print_alongside, sharing=sharing, cited_fields=cited)

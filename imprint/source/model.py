@@ -481,6 +481,11 @@ class Article(_Placed):
         "bibliography", TEXT_LIST, "Bibliography files: BibTeX or BibLaTeX (.bib), CSL-JSON (.json), CSL-YAML "
         "(.yaml). In an article, relative to its folder; in the publication file, relative to source/ (shared "
         "by all articles).", read="own", default=(), shared=True)
+    links_as_notes: bool = front_matter(
+        "links-as-notes", FLAG, "Print an external link's address in a note at the foot of the page (Pandoc's "
+        "LaTeX setting); without it, or false, the address follows the link's text in parentheses. Either way "
+        "a link whose text is its address prints it once, and the e-book keeps links as links.", read="flag",
+        default=False, shared=True)
     # What the build adds.
     shared_bibliography: tuple[Path, ...] = ()  # the publication's
     unread_bibliography: bool = False  # a bibliography file it names could not be used (a problem at its field)
