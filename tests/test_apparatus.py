@@ -15,7 +15,7 @@ from conftest import CASES, REPO, make_project
 from golden import check
 from imprint import build
 from imprint.settings import Settings
-from pdfread import pages_text
+from pdfread import artifact_text, page_text, pages_text, structure_problems, tag_tree
 from validators import ace, epubcheck
 
 X = "{http://www.w3.org/1999/xhtml}"
@@ -149,6 +149,21 @@ def test_long_table_repeats_its_header_on_every_page(apparatus_ru):
     assert all("Численность" in t and "Потери" in t for t in with_rows)
     caption = pages(apparatus_ru.file("epub"))["chapter-3.xhtml"].find(".//x:table[@id='tbl-losses']/x:caption", NS)
     assert text(caption) == "Таблица 1. Численность и потери по участкам фронта"
+
+
+def test_long_table_says_it_continues_on_each_later_page(apparatus_ru, tmp_path):
+    """«Продолжение табл. 1» over each part of the table after the first (GOST 7.32),
+    right of the header WeasyPrint repeats; an artifact with it, not read again."""
+    path = apparatus_ru.file("pdf")
+    with_rows = [n for n, t in enumerate(pages_text(path), start=1) if re.search(r"Участок \d+", t)]
+    assert len(with_rows) >= 3
+    first, *later = with_rows
+    assert "Продолжение" not in page_text(path, first)  # (under its caption: nothing)
+    for n in later:
+        assert "Продолжение табл. 1" in artifact_text(path, n, tmp_path), n
+    said = [text for tag in tag_tree(path).walk() for text in tag.kids if isinstance(text, str)]
+    assert not any("Продолжение" in text for text in said)
+    assert structure_problems(path) == []
 
 
 def test_cross_references_are_localised(apparatus_ru, apparatus_en):
