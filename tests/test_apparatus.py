@@ -166,6 +166,31 @@ def test_long_table_says_it_continues_on_each_later_page(apparatus_ru, tmp_path)
     assert structure_problems(path) == []
 
 
+def test_for_citation_stays_on_page_one_with_a_long_translation(tmp_path):
+    """A Russian article's English abstract as long as the seed's (250 words) pushed
+    «Для цитирования», printed after the English block, to page two. Print closes
+    each language's block with its own line, the Russian one on page one, as the
+    journal prints it; the EPUB keeps both lines after the English block."""
+    root = make_project(tmp_path, CASES / "apparatus-ru" / "source")
+    article = root / "source" / "apparatus-ru" / "article.md"
+    sentence = "The article examines the questions of military and political cooperation in the archives. "
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        'The article examines the "test" questions of cooperation. A second sentence.', sentence * 18),
+        encoding="utf-8")
+    report = build(Settings.for_project(root, formats=("pdf", "epub"), environ={}))
+    assert report.ok, report.problems
+    printed = pages_text(root / "dist" / "apparatus-ru" / "apparatus-ru.pdf")
+    first = " ".join(printed[0].split())
+    assert "Для цитирования: Иванов И. П., Петрова М." in first
+    assert first.index("Для цитирования") < first.index("Military and Political Cooperation")
+    rest = " ".join(" ".join(printed[:2]).split())
+    assert rest.index("Keywords: history") < rest.index("For citation: Ivanov I. P.")
+    front = pages(root / "dist" / "apparatus-ru" / "apparatus-ru.epub")["front-matter.xhtml"]
+    order = [e.get("id") for e in front.iter(f"{X}section", f"{X}p") if e.get("id") in (
+        "translation", "for-citation", "for-citation-translated")]
+    assert order == ["translation", "for-citation", "for-citation-translated"]
+
+
 def test_cross_references_are_localised(apparatus_ru, apparatus_en):
     ru = {text(a) for tree in pages(apparatus_ru.file("epub")).values() for a in tree.iter(f"{X}a")
           if a.get("class") == "crossref"}
