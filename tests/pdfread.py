@@ -198,3 +198,34 @@ def structure_problems(pdf: Path) -> list[str]:
             if element not in reached:
                 problems.append(f"marked content {key}: its element is not in the structure tree")
     return problems
+
+
+def artifact_text(pdf: Path, page: int, folder: Path) -> str:
+    """The text of a page drawn as artifacts (/Artifact marked content: running
+    heads, a table's repeated header), what a reader's tools skip: the page kept
+    with only the text shown inside artifacts, read by poppler."""
+    import pikepdf
+
+    shows = {"Tj", "TJ", "'", '"'}
+    with pikepdf.open(pdf) as document:
+        kept = document.pages[page - 1]
+        depth, artifact_from, out = 0, None, []  # (the depth of the marked contents; where an artifact began)
+        for operands, operator in pikepdf.parse_content_stream(kept):
+            name = str(operator)
+            if name in ("BDC", "BMC"):
+                depth += 1
+                if artifact_from is None and operands and operands[0] == pikepdf.Name.Artifact:
+                    artifact_from = depth
+            elif name == "EMC":
+                if artifact_from == depth:
+                    artifact_from = None
+                depth -= 1
+            if name in shows and artifact_from is None:
+                continue
+            out.append((operands, operator))
+        kept.Contents = document.make_stream(pikepdf.unparse_content_stream(out))
+        del document.pages[page:]
+        del document.pages[:page - 1]
+        path = folder / f"artifacts-{page}.pdf"
+        document.save(path)
+    return page_text(path, 1)

@@ -15,7 +15,7 @@ from conftest import CASES, REPO, make_project
 from golden import check
 from imprint import build
 from imprint.settings import Settings
-from pdfread import pages_text
+from pdfread import artifact_text, page_text, pages_text, structure_problems, tag_tree
 from validators import ace, epubcheck
 
 X = "{http://www.w3.org/1999/xhtml}"
@@ -149,6 +149,46 @@ def test_long_table_repeats_its_header_on_every_page(apparatus_ru):
     assert all("Численность" in t and "Потери" in t for t in with_rows)
     caption = pages(apparatus_ru.file("epub"))["chapter-3.xhtml"].find(".//x:table[@id='tbl-losses']/x:caption", NS)
     assert text(caption) == "Таблица 1. Численность и потери по участкам фронта"
+
+
+def test_long_table_says_it_continues_on_each_later_page(apparatus_ru, tmp_path):
+    """«Продолжение табл. 1» over each part of the table after the first (GOST 7.32),
+    right of the header WeasyPrint repeats; an artifact with it, not read again."""
+    path = apparatus_ru.file("pdf")
+    with_rows = [n for n, t in enumerate(pages_text(path), start=1) if re.search(r"Участок \d+", t)]
+    assert len(with_rows) >= 3
+    first, *later = with_rows
+    assert "Продолжение" not in page_text(path, first)  # (under its caption: nothing)
+    for n in later:
+        assert "Продолжение табл. 1" in artifact_text(path, n, tmp_path), n
+    said = [text for tag in tag_tree(path).walk() for text in tag.kids if isinstance(text, str)]
+    assert not any("Продолжение" in text for text in said)
+    assert structure_problems(path) == []
+
+
+def test_for_citation_stays_on_page_one_with_a_long_translation(tmp_path):
+    """A Russian article's English abstract as long as the seed's (250 words) pushed
+    «Для цитирования», printed after the English block, to page two. Print closes
+    each language's block with its own line, the Russian one on page one, as the
+    journal prints it; the EPUB keeps both lines after the English block."""
+    root = make_project(tmp_path, CASES / "apparatus-ru" / "source")
+    article = root / "source" / "apparatus-ru" / "article.md"
+    sentence = "The article examines the questions of military and political cooperation in the archives. "
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        'The article examines the "test" questions of cooperation. A second sentence.', sentence * 18),
+        encoding="utf-8")
+    report = build(Settings.for_project(root, formats=("pdf", "epub"), environ={}))
+    assert report.ok, report.problems
+    printed = pages_text(root / "dist" / "apparatus-ru" / "apparatus-ru.pdf")
+    first = " ".join(printed[0].split())
+    assert "Для цитирования: Иванов И. П., Петрова М." in first
+    assert first.index("Для цитирования") < first.index("Military and Political Cooperation")
+    rest = " ".join(" ".join(printed[:2]).split())
+    assert rest.index("Keywords: history") < rest.index("For citation: Ivanov I. P.")
+    front = pages(root / "dist" / "apparatus-ru" / "apparatus-ru.epub")["front-matter.xhtml"]
+    order = [e.get("id") for e in front.iter(f"{X}section", f"{X}p") if e.get("id") in (
+        "translation", "for-citation", "for-citation-translated")]
+    assert order == ["translation", "for-citation", "for-citation-translated"]
 
 
 def test_cross_references_are_localised(apparatus_ru, apparatus_en):

@@ -21,10 +21,10 @@ from imprint.errors import InternalError
 from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, tinyhtml5_character_runs,
                              weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnote_rounding,
                              weasyprint_footnote_split, weasyprint_footnotes, weasyprint_line_ends,
-                             weasyprint_narrowest, weasyprint_rewrap, weasyprint_tags,
+                             weasyprint_narrowest, weasyprint_rewrap, weasyprint_table_continued, weasyprint_tags,
                              ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
-from pdfread import pages_text
+from pdfread import pages_text, structure_elements
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "imprint"
@@ -492,6 +492,44 @@ def test_a_table_cell_broken_anywhere_is_measured_once_a_character(monkeypatch):
     their_layouts, their_pdf = laid_out()
     assert pdf == their_pdf
     assert their_layouts > layouts + 2000, (layouts, their_layouts)  # (WeasyPrint's own: several a character)
+
+
+# -- weasyprint_table_continued: a table's line over its later parts only
+
+CONTINUED_TABLE = """<!DOCTYPE html>
+<html lang="en"><style>
+  @page { size: 300px 200px; margin: 0 } html { font: 10px/10px monospace } body { margin: 0 }
+  table { border-collapse: collapse; width: 100% } td, th { padding: 0 }
+  thead th { border-top: 2px solid black }
+</style>
+<p>Text</p>
+<table><thead><tr class="table-continued"><td colspan="2">CONTINUED</td></tr><tr><th>HEAD</th><th>B</th></tr></thead>
+<tbody>ROWS</tbody></table>
+""".replace("ROWS", "".join(f"<tr><td>row {n}</td><td>{n}</td></tr>" for n in range(40)))
+
+
+def test_a_table_says_it_continues_only_on_its_later_pages(tmp_path, monkeypatch):
+    """The header's continuation row: over the second part, not the first (where
+    the header's top rule stays at the header, not a row above it); the body's
+    cells of the second part name the header cells of the first (tagged PDF)."""
+
+    def laid_out():
+        path = tmp_path / "table.pdf"
+        path.write_bytes(weasyprint.HTML(string=CONTINUED_TABLE).write_pdf(pdf_tags=True))
+        return path
+
+    path = laid_out()
+    shown = ["CONTINUED" in text for text in pages_text(path)]
+    assert len(shown) >= 2 and shown == [False] + [True] * (len(shown) - 1)
+    with pikepdf.open(path) as pdf:
+        elements = structure_elements(pdf)
+    ids = {str(e.ID) for e in elements if e.S == "/TH"}
+    # (each part's cells name the header cells of its own part: the same row, 0, on both)
+    assert {str(h).split("-", 1)[1] for e in elements if e.S == "/TD" and "/Headers" in e.A for h in e.A.Headers} \
+        == {"0-0", "0-1"} == {i.split("-", 1)[1] for i in ids}
+    for holder, name, function in weasyprint_table_continued.original():
+        monkeypatch.setattr(holder, name, function)
+    assert all("CONTINUED" in text for text in pages_text(laid_out()))  # (the fault, still there)
 
 
 def test_two_patches_of_one_function_are_both_applied():

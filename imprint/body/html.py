@@ -343,8 +343,9 @@ class Renderer:
         if any(widths) and self.dialect == PRINT:  # (a reflowable book sizes its columns to the screen)
             cols = "".join(f'<col style="width: {w * 100:.1f}%"/>' if w else "<col/>" for w in widths)
             parts.append(f"<colgroup>{cols}</colgroup>\n")
+        continued = self._continued(found.get("continued"), len(colspecs))
         if head[1]:
-            parts.append(f"<thead>\n{self._rows(head[1], aligns, 'th', 0)}</thead>\n")
+            parts.append(f"<thead>\n{continued}{self._rows(head[1], aligns, 'th', 0)}</thead>\n")
         for body in bodies:
             _, row_heads, head_rows, rows = body
             parts.append("<tbody>\n" + self._rows(head_rows, aligns, "th", 0)
@@ -353,6 +354,15 @@ class Renderer:
             parts.append(f"<tfoot>\n{self._rows(foot[1], aligns, 'td', 0)}</tfoot>\n")
         parts.append("</table></div>\n")
         return "".join(parts)
+
+    def _continued(self, words: str | None, columns: int) -> str:
+        """A numbered table's line over its part on a later page ("Продолжение табл. 1"),
+        in print: the first row of its header, which WeasyPrint repeats on each
+        page, left out of the header over the table's first part
+        (imprint/patches/weasyprint_table_continued.py; styled in print.css)."""
+        if self.dialect != PRINT or not words:
+            return ""
+        return f'<tr class="table-continued"><td colspan="{max(columns, 1)}">{escape(words)}</td></tr>\n'
 
     def _caption(self, caption: list) -> str:
         return self.run_in(caption[1] or [])

@@ -216,8 +216,15 @@ class Numbering:
                              hint="write its caption after it: ': Caption {#" + ident + "}'")
             return
         counts["tbl"] += 1
-        annotate(node, label=self.caption_label("tbl", "table", str(counts["tbl"])))
+        annotate(node, label=self.caption_label("tbl", "table", str(counts["tbl"])),
+                 continued=self.continued(str(counts["tbl"])))
         self.label(node, ident, self._label("tbl", "table", str(counts["tbl"])))
+
+    def continued(self, number: str) -> str:
+        """What print sets above the part of table `number` that a page break
+        carries to the next page: the language's `table_continued` ("Продолжение
+        табл. {n}", "Table {n} (continued)"); "" where a design empties it."""
+        return str(self.context.words.get("table_continued") or "").replace("{n}", number)
 
     def _equations(self, node: Node, counts: dict[str, int]) -> None:
         """`$$ ... $$ {#eq-x}`: Pandoc reads the label as text after the formula."""

@@ -443,8 +443,11 @@ def _lost_heads(document, job: Job) -> list[Problem]:
 
 
 def _text_of(head) -> str:
-    """A table header's text, its cells' apart, cut after 60 characters."""
-    text = " ".join(" ".join(" ".join(cell.itertext()).split()) for cell in head.iter() if cell.tag in ("th", "td"))
+    """A table header's text, its cells' apart, cut after 60 characters (not its
+    continuation line's, print.css: tr.table-continued)."""
+    rows = [row for row in head if "table-continued" not in (row.get("class") or "").split()]
+    text = " ".join(" ".join(" ".join(cell.itertext()).split()) for row in rows for cell in row.iter()
+                    if cell.tag in ("th", "td"))
     return text if len(text) <= 60 else text[:57] + "..."
 
 
