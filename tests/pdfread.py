@@ -127,15 +127,76 @@ def structure_elements(pdf) -> list:
     return found
 
 
+# The content stream operators that draw text, an image or a shading (ISO 32000-1, 8.2;
+# pikepdf reads an inline image, BI ... EI, as one "INLINE IMAGE"): what must be tagged
+# content or an artifact.
+DRAWING = frozenset({"Tj", "TJ", "'", '"', "Do", "INLINE IMAGE", "sh"})
+
+
+def kids(element) -> list:
+    """A structure element's kids (pikepdf), as a list: its /K is one or an array."""
+    import pikepdf
+
+    found = element.get("/K")
+    return list(found) if isinstance(found, pikepdf.Array) else [] if found is None else [found]
+
+
+def within(element):
+    """The structure elements inside a structure element, in document order."""
+    import pikepdf
+
+    for kid in kids(element):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid
+            yield from within(kid)
+
+
+def linked(element, parents: dict):
+    """The Link annotation a structure element holds (its one OBJR), checked to name
+    the element as its parent in the parent tree (`parents`: its /Nums, by key)."""
+    import pikepdf
+
+    objects = [kid.Obj for kid in kids(element) if isinstance(kid, pikepdf.Dictionary)
+               and kid.get("/Type") == "/OBJR"]
+    assert len(objects) == 1, element
+    annotation = objects[0]
+    assert annotation.Subtype == "/Link" and parents[int(annotation.StructParent)].objgen == element.objgen
+    return annotation
+
+
+def note_links(pdf) -> list[dict]:
+    """Each note call's link (an open pikepdf.Pdf): the call's note's ID, the pages
+    (1-based) of the call, of the note, of where the call's link goes and of where
+    the note's number's link goes (the first Link in the note: its number, first),
+    and the two links' descriptions. Checks that each annotation's Link element holds
+    it and that the call's Link is in its /Reference."""
+    pages = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+    names = pdf.Root.Names.Dests.Names
+    dests = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+    numbers = pdf.Root.StructTreeRoot.ParentTree.Nums
+    parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+    found = []
+    for call in (e for e in structure_elements(pdf) if e.S == "/Reference"):
+        note = call.Ref[0]
+        link = next(e for e in within(call) if e.get("/S") == "/Link")
+        to_note = linked(link, parents)
+        back = linked(next(e for e in within(note) if e.get("/S") == "/Link"), parents)
+        found.append({"note": str(note.ID), "call": pages[call.Pg.objgen], "on": pages[note.Pg.objgen],
+                      "to": pages[dests[str(to_note.Dest)][0].objgen], "back": pages[dests[str(back.Dest)][0].objgen],
+                      "says": str(to_note.Contents), "back says": str(back.Contents)})
+    return found
+
+
 def structure_problems(pdf: Path) -> list[str]:
     """What is wrong with a structure tree's links, as a checker of PDF/UA reads
     them: each element's /P its parent; each marked content of a page's own
     content streams named, through the parent tree, by the element that holds it
     (its MCID among the element's kids, or in a marked-content reference), and
     none named that is not drawn; no element left out of the tree that the parent
-    tree names. (But the margin boxes' running heads and folios: WeasyPrint 70
-    tags them in elements it leaves out of the tree, weasyprint.pdf.tags.
-    _build_box_tree, "don't link it to main tree"; not counted here.)"""
+    tree names; nothing drawn (text, an image) outside both marked content of the
+    tree and an /Artifact (ISO 14289-1, 7.1). The running heads and folios are
+    artifacts (imprint/patches/weasyprint_margin_artifacts.py): WeasyPrint 70 tagged
+    them in elements it left out of the tree, and they count here like any other."""
     import pikepdf
 
     problems: list[str] = []
@@ -173,24 +234,27 @@ def structure_problems(pdf: Path) -> list[str]:
                     named[(page_index, mcid)] = element.objgen
         drawn = set()
         for page_index, page in enumerate(document.pages):
+            marked: list[bool] = []  # (the marked contents open: each, whether tagged or an artifact)
+            untagged = 0
             for operands, operator in pikepdf.parse_content_stream(page):
-                if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
-                    drawn.add((page_index, int(operands[1].MCID)))
+                operator = str(operator)
+                if operator in ("BDC", "BMC"):
+                    tagged = operator == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
+                        and "/MCID" in operands[1]
+                    if tagged:
+                        drawn.add((page_index, int(operands[1].MCID)))
+                    marked.append(tagged or str(operands[0]) == "/Artifact")
+                elif operator == "EMC":
+                    marked.pop()
+                elif operator in DRAWING and not any(marked):
+                    untagged += 1
+            if untagged:
+                problems.append(f"page {page_index + 1}: {untagged} drawings (text, images) are neither tagged "
+                                "content nor artifacts")
         for key in sorted(drawn - set(named)):
             problems.append(f"marked content {key} (page, MCID) is in no element of the parent tree")
         for key in sorted(set(named) - drawn):
             problems.append(f"the parent tree names marked content {key} (page, MCID), which is not drawn")
-        outside = set()  # the margin boxes' elements
-        for key, element in named.items():
-            if element not in reached:
-                node = document.get_object(element)  # (up to its last ancestor out of the tree)
-                while node.get("/P") is not None and "/S" in node.P and node.P.objgen not in reached:
-                    node = node.P
-                if node.get("/S") == "/NonStruct":
-                    outside.add(key)
-        drawn -= outside
-        for key in outside:
-            del named[key]
         for key, element in sorted(named.items()):
             if held.get(key) != element:
                 problems.append(f"marked content {key} (page, MCID): its element in the parent tree does not "

@@ -431,7 +431,7 @@ def test_footnotes_in_both_dialects():
     printed = str(chapter.print)
     assert printed.count('<span class="footnote" id="fn-1">') == 1
     assert '<span class="footnote-para">First <em>note</em>.</span>' in printed
-    assert '<sup class="footnote-repeat">1</sup>' in printed
+    assert '<sup class="footnote-repeat"><a href="#fn-1">1</a></sup>' in printed
 
 
 def test_a_note_written_over_several_lines_reflows():

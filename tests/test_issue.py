@@ -17,7 +17,7 @@ from lxml import etree, html
 from conftest import CASES, REPO, make_project
 from imprint import build
 from imprint.settings import Settings
-from pdfread import page_count, page_text, structure_problems
+from pdfread import note_links, page_count, page_text, structure_problems
 from validators import ace, epubcheck
 
 ARTICLES = ("polyglot-fixture", "apparatus-ru", "apparatus-en")
@@ -82,6 +82,23 @@ def test_the_issue_is_made_of_the_articles_own_pages(issue):
     assert structure_problems(pdf) == []  # (its parent tree renumbered to match, pages joined by order.py)
     with pikepdf.open(issue.root / "dist" / "apparatus-ru" / "apparatus-ru.pdf") as document:
         assert int(document.Root.PageLabels.Nums[1].St) == 179
+
+
+def test_each_note_call_in_the_issue_links_to_its_note_and_back(issue):
+    """In the issue's one PDF (the articles' pages and trees joined, their named
+    destinations merged), each note's call still goes to its note, on the page of
+    the note, and each note's number back to the page of its call: the anchors'
+    names are the articles' ids, prefixed with their slugs, unique in the issue."""
+    import pikepdf
+
+    with pikepdf.open(issue.file("pdf")) as pdf:
+        links = note_links(pdf)
+    assert len(links) >= 19 and len({link["note"] for link in links}) == len(links), links  # (12 and 7 notes, and more)
+    assert {link["note"].split("--")[0] for link in links} >= {"polyglot-fixture", "apparatus-ru"}
+    for link in links:
+        assert link["to"] == link["on"] and link["back"] == link["call"], link
+        assert link["says"].split()[0] in ("Сноска", "Note") and link["back says"] in ("Назад к тексту",
+                                                                                       "Back to the text"), link
 
 
 def test_contents_list_the_pages(issue):

@@ -21,10 +21,11 @@ from imprint.errors import InternalError
 from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, tinyhtml5_character_runs,
                              weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnote_rounding,
                              weasyprint_footnote_split, weasyprint_footnotes, weasyprint_line_ends,
-                             weasyprint_narrowest, weasyprint_rewrap, weasyprint_table_continued, weasyprint_tags,
-                             ziafont_outlines, ziamath_rows, ziamath_sizes, ziamath_styles)
+                             weasyprint_margin_artifacts, weasyprint_narrowest, weasyprint_rewrap,
+                             weasyprint_table_continued, weasyprint_tags, ziafont_outlines, ziamath_rows,
+                             ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
-from pdfread import pages_text, structure_elements
+from pdfread import pages_text, structure_elements, structure_problems
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "imprint"
@@ -174,6 +175,67 @@ def test_tagged_pdf_carries_lang_and_notes(tmp_path, monkeypatch):
     elements = _structure(document.write_pdf(pdf_variant="pdf/ua-1"), tmp_path)
     assert not any("/Lang" in e for e in elements)
     assert not any(e["/S"] == "/Note" for e in elements)
+
+
+# -- weasyprint_margin_artifacts: running heads and folios are pagination artifacts
+
+MARGINS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><title>Margins</title></head>
+<style>
+  @page { size: 300px 200px; margin: 40px;
+          @top-right { content: "HEAD" } @bottom-center { content: counter(page) } @left-top { content: "SIDE" } }
+</style>
+<p>Text of the page.</p>
+"""
+
+
+def _margins(pdf_bytes: bytes, tmp_path: Path) -> tuple[list[dict], int, list[str]]:
+    """The properties of the page's artifacts (BDC), how many of its marked contents
+    the parent tree names but no element of the tree holds, and the structure's problems."""
+    path = tmp_path / "margins.pdf"
+    path.write_bytes(pdf_bytes)
+    with pikepdf.open(path) as pdf:
+        artifacts = [{str(key): " ".join(map(str, value)) if isinstance(value, pikepdf.Array) else str(value)
+                      for key, value in operands[1].items()}
+                     for operands, operator in pikepdf.parse_content_stream(pdf.pages[0])
+                     if str(operator) == "BDC" and str(operands[0]) == "/Artifact"]
+        reached = set()
+
+        def walk(node):
+            if isinstance(node, pikepdf.Array):
+                for child in node:
+                    walk(child)
+            elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+                reached.add(node.objgen)
+                if "/K" in node:
+                    walk(node.K)
+
+        walk(pdf.Root.StructTreeRoot.K)
+        named = pdf.Root.StructTreeRoot.ParentTree.Nums[1]
+        outside = sum(isinstance(e, pikepdf.Dictionary) and e.objgen not in reached for e in named)
+    return artifacts, outside, structure_problems(path)
+
+
+def test_running_heads_and_folios_are_artifacts(tmp_path, monkeypatch):
+    from weasyprint.pdf import tags
+
+    assert weasyprint_margin_artifacts.applied() and weasyprint_tags.applied()
+    document = weasyprint.HTML(string=MARGINS_PAGE).render()
+    artifacts, outside, problems = _margins(document.write_pdf(pdf_variant="pdf/ua-1"), tmp_path)
+    assert artifacts == [
+        {"/Type": "/Pagination", "/Attached": "/Top", "/Subtype": "/Header"},
+        {"/Type": "/Pagination", "/Attached": "/Bottom", "/Subtype": "/Footer"},
+        {"/Type": "/Pagination", "/Attached": "/Left"}], artifacts
+    assert (outside, problems) == (0, [])
+    assert "HEAD" in pages_text(tmp_path / "margins.pdf")[0]  # (still printed and extracted)
+
+    # Without the patch (the tagging patch kept): the three margin boxes' text is
+    # marked content of elements out of the tree, and no artifact. (When this fails,
+    # WeasyPrint makes them artifacts itself: see docs/upstream.md.)
+    monkeypatch.setattr(tags, "_build_box_tree", weasyprint_margin_artifacts.original())
+    artifacts, outside, problems = _margins(document.write_pdf(pdf_variant="pdf/ua-1"), tmp_path)
+    assert (artifacts, outside) == ([], 3)
+    assert any("not in the structure tree" in problem for problem in problems)
 
 
 # -- weasyprint_actual_text: a formula set as a glyph copies as its text form
@@ -877,11 +939,21 @@ def test_applying_again_changes_nothing():
 
 
 def test_what_imprint_reads_of_weasyprint_is_there():
-    from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox, InlineBox
 
     document = weasyprint.HTML(string=FOOTNOTE_PAGE).render()
     areas = [box for box in document.pages[0]._page_box.children if isinstance(box, FootnoteAreaBox)]
     assert len(areas) == 1 and areas[0].children
+    # (notelinks.py: the call's and the note number's boxes, with their areas; the page's links and anchors)
+    def walk(box):
+        for child in getattr(box, "children", ()):
+            yield child
+            yield from walk(child)
+
+    tags = {box.element_tag: box for box in walk(document.pages[0]._page_box) if isinstance(box, InlineBox)}
+    assert {"span::footnote-call", "span::footnote-marker"} <= set(tags)
+    assert len(tags["span::footnote-call"].hit_area()) == 4
+    assert isinstance(document.pages[0].links, list) and isinstance(document.pages[0].anchors, dict)
 
 
 # -- no assignment into another module outside imprint/patches/

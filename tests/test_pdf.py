@@ -12,7 +12,9 @@ import pytest
 from conftest import CASES, make_project
 from imprint import build
 from imprint.settings import Settings
-from pdfread import fonts, page_count, page_text, pages_text, structure_elements, structure_problems, tag_tree, words
+from imprint.editions.pdf.notelinks import CALL_ANCHOR
+from pdfread import (fonts, kids, linked, note_links, page_count, page_text, pages_text, structure_elements,
+                     structure_problems, tag_tree, within, words)
 
 MM = 72 / 25.4
 
@@ -64,6 +66,30 @@ def test_running_heads_and_folios_but_not_on_the_first_page(full):
     head = " ".join(w.text for w in second if w.y_max < top)
     assert "Иванов И. П. и др." in head and "Испытательная статья" in head
     assert [w.text for w in second if w.y_min > bottom] == ["46"]  # page 2 of pp. 45–67: numbered as in the journal
+
+
+def test_running_heads_and_folios_are_pagination_artifacts(full):
+    """The heads and the folio of every page but the first are drawn as
+    /Artifact <</Type /Pagination /Subtype /Header or /Footer>>, held by no
+    structure element: WeasyPrint 70 tagged them as content of elements it left
+    out of the tree, which a PDF/UA checker reads as untagged content (upstream
+    #1836; imprint/patches/weasyprint_margin_artifacts.py). Still printed, and
+    still in the page's text."""
+    pdf_path = full.file("pdf")
+    with pikepdf.open(pdf_path) as pdf:
+        pages = [[(str(operands[1].get("/Subtype")), [str(edge) for edge in operands[1].get("/Attached", [])])
+                  for operands, operator in pikepdf.parse_content_stream(page)
+                  if str(operator) == "BDC" and str(operands[0]) == "/Artifact"
+                  and operands[1].get("/Type") == "/Pagination"] for page in pdf.pages]
+    assert len(pages) >= 4 and pages[0] == []  # (no head or folio on the first page)
+    for found in pages[1:]:
+        assert ("/Header", ["/Top"]) in found and found.count(("/Footer", ["/Bottom"])) == 1, found
+        assert all(each in (("/Header", ["/Top"]), ("/Footer", ["/Bottom"])) for each in found), found
+    tagged = tag_tree(pdf_path)
+    assert "Иванов И. П. и др." in page_text(pdf_path, 2)  # (the running head: printed, and extracted)
+    assert "Иванов И. П. и др." not in tagged.text()
+    assert not any(text.strip() == "46" for tag in tagged.walk() for text in tag.kids if isinstance(text, str))
+    assert structure_problems(pdf_path) == []
 
 
 def test_bookmarks_follow_headings(full):
@@ -151,6 +177,112 @@ def test_note_calls_are_references_to_their_notes(full):
     assert calls == [note.split("-")[1] for note in notes], calls
 
 
+def test_each_note_call_links_to_its_note_and_its_number_back(apparatus_ru):
+    """A note's call is a link to its note at the foot of the page (a reader of the
+    PDF could not jump to it: QA), and the note's number one back to the call: Link
+    annotations over the call's number and the note's, each held by a /Link element
+    (the call's in its /Reference: ISO 14289-1, 7.18.5) through an OBJR and named by
+    the annotation's /StructParent, each to a destination on the page of what it
+    links to, and described in the article's language."""
+    pdf_path = apparatus_ru.file("pdf")
+    with pikepdf.open(pdf_path) as pdf:
+        links = note_links(pdf)  # (each annotation held by its Link, the call's in its Reference)
+        assert [link["note"] for link in links] == [f"fn-{n}" for n in range(1, 13)]
+        for link in links:
+            assert link["to"] == link["on"] and link["back"] == link["call"], link
+            assert (link["says"], link["back says"]) == (f"Сноска {link['note'][3:]}", "Назад к тексту")
+        # Each call's link over the call's number, as poppler places it; its note's number
+        # back to the call's line.
+        pages = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+        names = pdf.Root.Names.Dests.Names
+        dests = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+        for call in (e for e in structure_elements(pdf) if e.S == "/Reference"):
+            number, page = str(call.Ref[0].ID)[3:], pages[call.Pg.objgen]
+            annotation = next(kid.Obj for e in within(call) for kid in kids(e)
+                              if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR")
+            assert annotation.objgen in {a.objgen for a in pdf.pages[page - 1].Annots}
+            found, _, height = words(pdf_path, page)
+            x1, y1, x2, y2 = (float(v) for v in annotation.Rect)
+            left, right, top, bottom = min(x1, x2), max(x1, x2), height - max(y1, y2), height - min(y1, y2)
+            assert 0 < right - left < 12 and 0 < bottom - top < 15, (number, annotation.Rect)
+            assert any(w.x_min - 0.5 <= left and right <= w.x_max + 0.5 and w.y_min - 2 <= top and bottom <= w.y_max + 2
+                       and number in w.text for w in found), (number, annotation.Rect)
+            back = dests[CALL_ANCHOR.format(f"fn-{number}")]
+            assert abs(float(back[3]) - max(y1, y2)) < 15, number
+    assert structure_problems(pdf_path) == []
+
+
+def test_a_second_call_of_a_note_links_to_it_too(tmp_path):
+    """A note called again ([^a] twice) is printed once; its second call is a link to
+    it as well, a /Reference to the note around the link's /Link."""
+    pdf_path = built_article(tmp_path, "Again", "First call.[^a] Second call.[^a]\n\n[^a]: The note.\n") / "a.pdf"
+    with pikepdf.open(pdf_path) as pdf:
+        numbers = pdf.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+        calls = [e for e in structure_elements(pdf) if e.S == "/Reference"]
+        assert len(calls) == 2 and all(str(call.Ref[0].ID) == "fn-1" for call in calls), calls
+        for call in calls:
+            link = next(e for e in within(call) if e.get("/S") == "/Link")
+            annotation = linked(link, parents)
+            assert (str(annotation.Dest), str(annotation.Contents)) == ("fn-1", "Note 1")
+    assert "Second call.1" in page_text(pdf_path, 1).replace("\u2060", "")
+    assert structure_problems(pdf_path) == []
+
+
+def test_a_link_set_on_two_lines_is_one_link_element(apparatus_ru):
+    """A link the line breaks cut (the "For citation" line's title, its DOI) has an
+    annotation for each line, as it must, but is one /Link element holding both
+    lines' text and both annotations' OBJRs: it was two /Link, read as two links."""
+    pdf_path = apparatus_ru.file("pdf")
+    with pikepdf.open(pdf_path) as pdf:
+        numbers = pdf.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+
+        def target(annotation) -> str:
+            return str(annotation.get("/Dest") or annotation.A.URI)
+
+        links = [e for e in structure_elements(pdf) if e.S == "/Link"]
+        held = {}  # each Link's annotations, checked to name it as their parent
+        for link in links:
+            held[link.objgen] = [kid.Obj for kid in kids(link) if isinstance(kid, pikepdf.Dictionary)
+                                 and kid.get("/Type") == "/OBJR"]
+            assert all(parents[int(a.StructParent)].objgen == link.objgen for a in held[link.objgen]), link
+        wrapped = [link for link in links if len(held[link.objgen]) >= 2]
+        titles = [link for link in wrapped if {target(a) for a in held[link.objgen]}
+                  == {"https://doi.org/10.5555/imprint-test-2"} and pdf.pages[0].objgen == link.Pg.objgen]
+        assert titles, "no link set on two lines on the first page"
+        for link in wrapped:
+            assert len({target(a) for a in held[link.objgen]}) == 1, link
+            assert sum(isinstance(kid, int) for kid in kids(link)) >= 2, link  # (its text on each line)
+        # No two Link elements side by side that go to the same place (the parts of one link).
+        for element in structure_elements(pdf):
+            side = [kid for kid in kids(element) if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/Link"
+                    and held[kid.objgen]]
+            for a, b in zip(side, side[1:]):
+                assert target(held[a.objgen][-1]) != target(held[b.objgen][0]), (element.S, target(held[a.objgen][-1]))
+    titles_text = [tag.text().replace("\xa0", " ") for tag in tag_tree(pdf_path).walk() if tag.kind == "Link"
+                   and "испытательный очерк: По материалам архивов" in tag.text()]
+    assert any(text.startswith("Военно-политическое сотрудничество СССР и МНР:") for text in titles_text), titles_text
+    assert structure_problems(pdf_path) == []
+
+
+@pytest.mark.slow  # (the article laid out again: seconds)
+def test_note_links_change_no_text(apparatus_ru, tmp_path, monkeypatch):
+    """The links between the notes and their calls change nothing poppler reads:
+    the pages' text, and the text of the tags, are those of the same article
+    without them."""
+    from imprint.editions.pdf import typeset
+
+    monkeypatch.setattr(typeset, "link_notes", lambda document: None)  # (forked into the build's workers)
+    root = make_project(tmp_path / "unlinked", CASES / "apparatus-ru" / "source")
+    assert build(Settings.for_project(root, environ={}, formats=("pdf",))).ok
+    unlinked = root / "dist" / "apparatus-ru" / "apparatus-ru.pdf"
+    with pikepdf.open(unlinked) as pdf:
+        assert not [a for page in pdf.pages for a in page.get("/Annots", []) if "fn-" in str(a.get("/Dest", ""))]
+    assert pages_text(unlinked) == pages_text(apparatus_ru.file("pdf"))
+    assert tag_tree(unlinked).text() == tag_tree(apparatus_ru.file("pdf")).text()
+
+
 def test_the_facts_are_terms_each_with_its_definition(full):
     """The front matter's facts (a <dl>: DOI, ISSN, ...) are a list whose every item
     is a term, its /Lbl, and its definition, its /LBody: they were 8 items each
@@ -163,6 +295,37 @@ def test_the_facts_are_terms_each_with_its_definition(full):
     assert [item.kids[0].text() for item in items][:2] == ["DOI", "ISSN"]
     assert "https://doi.org/10.5555/imprint-test-1" in items[0].kids[1].text()
     assert items[1].kids[1].text() == "0000-0000"
+
+
+def test_a_definition_a_page_break_reaches_stays_in_its_terms_item(tmp_path):
+    """A definition list over several pages, each term with two definitions: a
+    definition that starts a page was an item of its own there (an /LI with only
+    an /LBody), and the rest of one a page break cut another. Each item is now a
+    term's /Lbl and its definitions' /LBody, whole, whatever page each is on."""
+    text = " ".join(["archive treaty alliance document history"] * 6)
+    body = "\n\n".join(f"TERM{n:02}\n:   DEFA{n:02} {text}\n\n:   DEFB{n:02} {text} {text}\n" for n in range(1, 31))
+    pdf_path = built_article(tmp_path, "Terms", body) / "a.pdf"
+    with pikepdf.open(pdf_path) as pdf:
+        pages = {page.objgen: n for n, page in enumerate(pdf.pages, start=1)}
+
+        def pages_of(element) -> set[int]:
+            return {pages[e.Pg.objgen] for e in [element, *within(element)]} | {
+                pages[kid.Pg.objgen] for e in [element, *within(element)] for kid in kids(e)
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR"}
+
+        lists = [e for e in structure_elements(pdf) if e.S == "/L" and len(kids(e)) >= 30]
+        assert len(lists) == 1, lists
+        items = kids(lists[0])
+        assert [[str(kid.S) for kid in kids(item)] for item in items] == [["/Lbl", "/LBody", "/LBody"]] * 30
+        # (what the test is for: a definition on a later page than its term, and one on two pages)
+        assert any(min(pages_of(kids(item)[2])) > max(pages_of(kids(item)[0])) for item in items)
+        assert any(len(pages_of(body)) == 2 for item in items for body in kids(item)[1:])
+    tree = [tag for tag in tag_tree(pdf_path).walk() if tag.kind == "L" and len(tag.kids) == 30][0]
+    for n, item in enumerate(tree.kids, start=1):
+        term, first, second = (kid.text() for kid in item.kids)
+        assert term == f"TERM{n:02}" and first.startswith(f"DEFA{n:02} ") and second.startswith(f"DEFB{n:02} ")
+        assert " ".join(second.split()).endswith("document history"), second
+    assert structure_problems(pdf_path) == []
 
 
 def test_the_tags_read_in_the_texts_order_not_the_pages(tmp_path):

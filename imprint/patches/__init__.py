@@ -31,7 +31,7 @@ from types import ModuleType
 from ..errors import InternalError
 from . import (cffi_type_names, pydyf_page_references, pyphen_patterns, tinyhtml5_character_runs,
                weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnote_rounding, weasyprint_footnote_split,
-               weasyprint_footnotes, weasyprint_libraries, weasyprint_line_ends,
+               weasyprint_footnotes, weasyprint_libraries, weasyprint_line_ends, weasyprint_margin_artifacts,
                weasyprint_narrowest, weasyprint_rewrap, weasyprint_table_continued, weasyprint_tags, ziafont_outlines,
                ziamath_rows, ziamath_sizes, ziamath_styles)
 
@@ -41,8 +41,8 @@ from . import (cffi_type_names, pydyf_page_references, pyphen_patterns, tinyhtml
 # which rewrite the function of weasyprint.layout.block that calls it.)
 PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_line_ends, weasyprint_footnotes,
                                     weasyprint_footnote_rounding, weasyprint_footnote_split, weasyprint_tags,
-                                    weasyprint_rewrap, weasyprint_char_wrap, weasyprint_narrowest,
-                                    weasyprint_actual_text, weasyprint_table_continued,
+                                    weasyprint_margin_artifacts, weasyprint_rewrap, weasyprint_char_wrap,
+                                    weasyprint_narrowest, weasyprint_actual_text, weasyprint_table_continued,
                                     pydyf_page_references, pyphen_patterns, cffi_type_names, tinyhtml5_character_runs,
                                     ziamath_rows, ziamath_sizes, ziamath_styles, ziafont_outlines)
 
@@ -59,6 +59,10 @@ RELIED_ON: tuple[tuple[str, str, str], ...] = (
                            "from: _lost_heads)"),
     ("weasyprint", "70.0", "TextBox.pango_layout (Layout.reactivate, get_first_line, deactivate) and Pango's "
                            "glyph runs, read in imprint/editions/pdf/typeset.py (_missing_glyphs)"),
+    ("weasyprint", "70.0", "Page.links and Page.anchors (added to: a note's call linked to its note and back), "
+                           "boxes' hit_area() and the ::footnote-call and ::footnote-marker boxes, in "
+                           "imprint/editions/pdf/notelinks.py, and the link_annotation WeasyPrint sets on a linked "
+                           "box, read in imprint/editions/pdf/tags.py (annotate)"),
 )
 
 

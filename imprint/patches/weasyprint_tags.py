@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import InternalError
 from . import rewrite
 
 DISTRIBUTION = "weasyprint"
 VERSION = "70.0"
 UPSTREAM = "docs/upstream.md#weasyprint-tagged-pdf-lang-and-notes"
 
-ANCHOR = "    # Create box element.\n"
+# (The line that adds each element WeasyPrint creates for a box: once in the function.)
 CREATED = "    pdf.add_object(element)\n"
 CALL = "    _imprint_annotate(box, element, pdf)  # Imprint: imprint/patches/weasyprint_tags.py\n"
 
@@ -48,27 +47,18 @@ def apply() -> None:
     # runs while imprint.editions.pdf.weasy imports WeasyPrint.)
     from ..editions.pdf.tags import annotate
 
-    if rewrite.is_rewritten(tags._build_box_tree):
+    if rewrite.edited_by(tags._build_box_tree, sys.modules[__name__]):
         return
-
-    def edit(source: str) -> str:
-        start = source.find(ANCHOR)
-        created = source.find(CREATED, start)
-        if source.count(ANCHOR) != 1 or created < 0:
-            raise InternalError(f"imprint/patches/weasyprint_tags.py: the lines it looks for are not in "
-                                f"weasyprint.pdf.tags._build_box_tree as installed: not WeasyPrint {VERSION} "
-                                f"as released? Reinstall it (scripts/setup.sh)")
-        end = created + len(CREATED)
-        return source[:end] + CALL + source[end:]
-
-    # (The function calls itself by its global name: in the rewritten function's
+    # (With the other patches' changes to the same function: weasyprint_margin_artifacts.
+    # The function calls itself by its global name: in the rewritten function's
     # globals, that is the rewritten one.)
-    tags._build_box_tree = rewrite.rewrite(tags._build_box_tree, edit, {"_imprint_annotate": annotate})
+    tags._build_box_tree = rewrite.replacing(tags._build_box_tree, CREATED, CREATED + CALL, sys.modules[__name__],
+                                             {"_imprint_annotate": annotate})
 
 
 def applied() -> bool:
     tags = sys.modules.get("weasyprint.pdf.tags")
-    return tags is not None and rewrite.is_rewritten(tags._build_box_tree)
+    return tags is not None and rewrite.edited_by(tags._build_box_tree, sys.modules[__name__])
 
 
 def original():

@@ -98,6 +98,7 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
             for fmt, (write, media_type) in sorted(ATTACHMENTS.items()))
     first, last = article.citation.page_span() if in_issue else (1, 1)
     html = print_html(manuscript, theme, settings, edition, paper, drawn=in_issue)
+    words = theme.strings(article.lang)
     return Job(
         html=html,
         base_url=file_url(article.path.parent, theme.roots) + "/",
@@ -107,6 +108,7 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
         xmp=article_xmp(manuscript),
         first_page=_folio(manuscript, edition, paper),
         notes={ids + note.id: (note.line, note.number) for note in manuscript.body.notes},
+        note_words=(str(words.get("note_ref", "")), str(words.get("note_back", ""))),
         attachments=attachments,
         expect_pages=last - first + 1 if in_issue else None,
         slug=article.slug,

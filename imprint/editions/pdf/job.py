@@ -29,6 +29,9 @@ class Job:
     xmp: bytes  # more rdf:Description for the XMP packet
     first_page: int = 1  # page labels start there
     notes: dict[str, tuple[int | None, int]] = field(default_factory=dict)  # id -> (line, number)
+    # What the links of a note's call and of its number back say they are (their
+    # annotations' /Contents): "Note {n}", "Back to the text", in the article's language.
+    note_words: tuple[str, str] = ("", "")
     attachments: tuple[Attachment, ...] = ()
     expect_pages: int | None = None  # an issue's article: its pages in the issue
     slug: str = ""

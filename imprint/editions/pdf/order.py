@@ -13,7 +13,10 @@ cuts. in_reading_order(), once the tree is made:
 - makes each element a page break cut one again: the later part's kids are
   moved to the first part (each keeps its page, /Pg), the later part taken out
   of the tree, where two elements side by side on consecutive pages come from
-  the same box of the same HTML element (annotate records it: source());
+  the same box of the same HTML element (annotate records it: source()); and
+  so each inline element a line break cut, side by side on one page (a link set
+  on two lines was two /Link, each with its annotation: one /Link now, holding
+  both pieces of text and both annotations' OBJRs);
 - of a table cut by a page break, the header WeasyPrint repeats on the later
   page is drawn as an artifact (ISO 32000-1, 14.8.2.2), not read again, and the
   later cells' /Headers name the first header's cells;
@@ -33,12 +36,23 @@ BLOCKS = frozenset({"/P", "/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Capt
 
 def source(box, element: pydyf.Dictionary, pdf) -> None:
     """Record which box of which HTML element `element` was made for (annotate
-    calls it): the same for the parts of an element a page break cut."""
+    calls it): the same for the parts of an element a page break cut, or a line
+    break (an inline box's: a link set on two lines)."""
     from weasyprint.css import AnonymousStyle
+    from weasyprint.formatting_structure.boxes import InlineBox
 
     if box.element is not None:
         pdf.__dict__.setdefault("_imprint_sources", {})[element.number] = (
-            box.element, box.element_tag, isinstance(box.style, AnonymousStyle))
+            box.element, box.element_tag, isinstance(box.style, AnonymousStyle), isinstance(box, InlineBox))
+
+
+def item_source(box, item: pydyf.Dictionary, pdf) -> None:
+    """Record that `item`, the /LI WeasyPrint makes around a term's or a
+    definition's element (tags.annotate), was made for `box`'s HTML element: the
+    items of the parts of a term or a definition a page break cut are joined too."""
+    if box.element is not None:
+        pdf.__dict__.setdefault("_imprint_sources", {})[item.number] = (box.element, f"{box.element_tag} item",
+                                                                          False, False)
 
 
 def in_reading_order(pdf, calls: list[tuple[pydyf.Dictionary, pydyf.Dictionary]]) -> None:
@@ -86,12 +100,14 @@ def _join_parts(pdf, element: pydyf.Dictionary, replaced: dict, artifacts: list)
 
 
 def _continues(pdf, first, then) -> bool:
+    """Whether `then` is the part of `first`'s element after a page break, or (an
+    inline element's) after a line break."""
     if not (_is_element(pdf, first) and _is_element(pdf, then)):
         return False
     sources = pdf.__dict__.get("_imprint_sources", {})
     a, b = _object(pdf, first), _object(pdf, then)
     known = sources.get(a.number)
-    return known is not None and known == sources.get(b.number) and a["Pg"] != b["Pg"]
+    return known is not None and known == sources.get(b.number) and (a["Pg"] != b["Pg"] or known[3])
 
 
 def _absorb(pdf, first: pydyf.Dictionary, then: pydyf.Dictionary, replaced: dict, artifacts: list) -> None:
@@ -101,8 +117,8 @@ def _absorb(pdf, first: pydyf.Dictionary, then: pydyf.Dictionary, replaced: dict
     if first["S"] == "/Table":
         kids = _without_repeated_header(pdf, first, then, kids, artifacts)
     for kid in kids:
-        if isinstance(kid, int):  # a marked content of `then`'s page: named with its page now
-            kid = _reference(pdf, pydyf.Dictionary({"Type": "/MCR", "Pg": then["Pg"], "MCID": kid}))
+        if isinstance(kid, int) and then["Pg"] != first["Pg"]:  # a marked content of `then`'s page: named
+            kid = _reference(pdf, pydyf.Dictionary({"Type": "/MCR", "Pg": then["Pg"], "MCID": kid}))  # with it
         elif _is_element(pdf, kid):
             _object(pdf, kid)["P"] = first.reference
         first["K"].append(kid)

@@ -21,6 +21,8 @@ applies it).
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import pydyf
 
 # (Not from .weasy: the tagging patch imports this module while imprint.editions.pdf.weasy
@@ -28,7 +30,7 @@ import pydyf
 from weasyprint.css import AnonymousStyle
 from weasyprint.formatting_structure import boxes
 
-from .order import source
+from .order import item_source, source
 
 SVG = "http://www.w3.org/2000/svg"
 
@@ -79,9 +81,22 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
     elif box.element_tag.endswith("::footnote-call"):
         # The call of a note: a Reference, its own element, so that it is not read
         # as part of the word or number before it ("≈ 1,08." and call 10 were
-        # "1,08.10" in the tags, QA 25). (Its element is the note's: its id.)
-        element["S"] = "/Reference"
+        # "1,08.10" in the tags, QA 25). (Its element is the note's: its id.) A call
+        # linked to its note (notelinks.py) is the Link that holds the link's
+        # annotation, which references_linked puts in a Reference.
+        element["S"] = "/Reference" if getattr(box, "link_annotation", None) is None else "/Link"
         pdf.__dict__.setdefault("_imprint_note_calls", []).append((html.get("id") or "note", element))
+    elif box.element_tag.endswith("::footnote-marker") and getattr(box, "link_annotation", None) is not None:
+        # A note's number, linked back to its call (notelinks.py): the Link that
+        # holds the link's annotation (ISO 14289-1, 7.18.5).
+        element["S"] = "/Link"
+    elif box.element_tag == "sup" and "footnote-repeat" in classes:
+        # A second call of a note (note-calls.html.j2, print_repeat): a Reference
+        # too, around its link to the note.
+        element["S"] = "/Reference"
+        link = html.find("a")
+        if link is not None and (link.get("href") or "").startswith("#"):
+            pdf.__dict__.setdefault("_imprint_note_repeats", []).append((link.get("href")[1:], element))
     elif box.element_tag in ("dt", "dd") and element["S"] == "/LBody":
         # WeasyPrint 70 makes each term and each definition a list item of its
         # own (an LI with only an LBody): a term is its item's label; terms_paired
@@ -89,6 +104,8 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
         if box.element_tag == "dt":
             element["S"] = "/Lbl"
         pdf.__dict__.setdefault("_imprint_terms", []).append((box.element_tag, element))
+        # (the item around it a page break cut, like the element: in_reading_order joins the parts)
+        item_source(box, _object(pdf, element["P"]), pdf)
     elif box.element_tag == "span" and "footnote" in classes and not isinstance(box.style, AnonymousStyle):
         # (not the anonymous block WeasyPrint wraps around a note's first paragraph
         # when later ones are blocks: part of the note, not a note in the note)
@@ -103,6 +120,70 @@ def annotate(box, element: pydyf.Dictionary, pdf) -> None:
         # pdf.finisher joins a note's parts (notes_joined) and lists them in the
         # structure tree's IDTree.
         pdf.__dict__.setdefault("_imprint_note_elements", []).append((note_id, unique, element))
+
+
+def margin_artifacts(box, pdf, page_number: int, nums: dict, tags: dict) -> None:
+    """The content of `box`, a margin box (a running head, a folio), drawn as a
+    pagination artifact, not tagged (called from weasyprint.pdf.tags._build_box_tree
+    in place of its tagging, as imprint/patches/weasyprint_margin_artifacts.py
+    patches it): its marked contents are taken out of what WeasyPrint tags
+    (`tags`, each box's MCID; `nums`, the page's MCIDs to structure elements, where
+    they are null), and each is made, in the page's content, /Artifact with
+    properties /Type /Pagination, /Attached the page's edge (/Top, /Bottom, /Left,
+    /Right; a corner both) and /Subtype /Header or /Footer (ISO 32000-1, 14.8.2.2;
+    the subtype, ISO 32000-2's, for the top and bottom edges)."""
+    mcids = set()
+    for drawn in _boxes_within(box):
+        kid = tags.pop(drawn, None)
+        if kid is not None:
+            mcids.add(kid["mcid"])
+            nums[kid["mcid"]] = b"null"  # (the parent tree: no element)
+    if not mcids:
+        return
+    edge, *rest = box.at_keyword.lstrip("@").split("-")  # @top-left, @bottom-center, @left-top, @top-left-corner
+    attached = [edge] + ([rest[0]] if rest[-1:] == ["corner"] else [])
+    properties = pydyf.Dictionary({"Type": "/Pagination", "Attached": pydyf.Array(
+        f"/{side.capitalize()}" for side in attached)})
+    if edge in MARGIN_SUBTYPES:
+        properties["Subtype"] = MARGIN_SUBTYPES[edge]
+    streams = _page_streams(pdf, page_number)
+    found = _marked_as_artifacts(streams, mcids, properties)
+    if found != mcids:  # (drawn in a group of the page's: its opacity, a transform)
+        found |= _marked_as_artifacts([obj for obj in pdf.objects if getattr(obj, "_tags", None) is tags
+                                       and obj not in streams], mcids - found, properties)
+
+
+MARGIN_SUBTYPES = {"top": "/Header", "bottom": "/Footer"}
+
+
+def _boxes_within(box):
+    """The boxes inside `box` that WeasyPrint may draw as marked content (its text
+    and replaced boxes), as _build_box_tree finds them."""
+    for child in getattr(box, "children", ()):
+        child = getattr(child, "_box", child)  # (an AbsolutePlaceholder's box)
+        yield child
+        yield from _boxes_within(child)
+
+
+def _page_streams(pdf, page_number: int) -> list:
+    page = _object(pdf, pdf.page_references[page_number])
+    contents = page["Contents"]
+    return [_object(pdf, reference) for reference in ([contents] if isinstance(contents, bytes) else contents)]
+
+
+def _marked_as_artifacts(streams, mcids: set[int], properties: pydyf.Dictionary) -> set[int]:
+    """Each marked content of these MCIDs in these streams (WeasyPrint's: a tag, a
+    property list, BDC) made an /Artifact with these properties; the MCIDs found."""
+    found = set()
+    for stream in streams:
+        commands = stream.stream
+        for index in range(1, len(commands) - 1):
+            command = commands[index]
+            if isinstance(command, pydyf.Dictionary) and command.get("MCID") in mcids \
+                    and commands[index + 1] == b"BDC":
+                found.add(command["MCID"])
+                commands[index - 1], commands[index] = "/Artifact", pydyf.Dictionary(properties)
+    return found
 
 
 def notes_joined(pdf) -> list[tuple[str, pydyf.Dictionary]]:
@@ -132,46 +213,92 @@ def references_linked(pdf) -> list[tuple[pydyf.Dictionary, pydyf.Dictionary]]:
     """Each note's call (a /Reference, annotate) given the note's structure element
     as its /Ref: what a reference refers to (ISO 32000-2, 14.7.2, table 355; PDF
     1.7 has no such key and its readers ignore it: there the /Reference alone
-    tells the call from the text). Call after notes_joined: the first part of a
-    note split between pages is the Note. Returns (call, note) of each note
-    called, in the order of the calls (its first call, were it called twice)."""
+    tells the call from the text). A call linked to its note (a /Link, annotate)
+    is put in a /Reference of its own first: the annotation's parent is the Link,
+    as PDF/UA asks (ISO 14289-1, 7.18.5), the Reference around it says what it is.
+    A second call of a note refers to it too. Call after notes_joined: the first
+    part of a note split between pages is the Note. Returns (call, note) of each
+    note called, in the order of the calls (its first call, were it called twice)."""
     notes: dict[str, pydyf.Dictionary] = {}
     for note_id, _, element in pdf.__dict__.get("_imprint_note_elements", []):
         notes.setdefault(note_id, element)
     called = {}
     for note_id, call in pdf.__dict__.get("_imprint_note_calls", []):
+        if call["S"] == "/Link":
+            call = _around(pdf, call, "/Reference")
         if note_id in notes:
             call["Ref"] = pydyf.Array([notes[note_id].reference])
             called.setdefault(note_id, (call, notes[note_id]))
+    for note_id, call in pdf.__dict__.get("_imprint_note_repeats", []):
+        if note_id in notes:
+            call["Ref"] = pydyf.Array([notes[note_id].reference])
     return list(called.values())
+
+
+def note_links_described(pdf, words: tuple[str, str], numbers: Mapping[str, int]) -> None:
+    """The description (/Contents) of each link to a note (from its calls) and
+    back (from its number, to its first call: notelinks.py), which WeasyPrint makes
+    the name of the anchor ("fn-3", "fn-3-call"): `words`, "Note {n}" and "Back
+    to the text" in the article's language; `numbers`, each note's by its id."""
+    from .notelinks import CALL_ANCHOR
+
+    to_note, back = words
+    said = {}
+    for note_id, number in numbers.items():
+        if to_note:
+            said[note_id] = to_note.replace("{n}", str(number))
+        if back:
+            said[CALL_ANCHOR.format(note_id)] = back
+    for page in pdf.page_references:
+        for reference in _object(pdf, page).get("Annots", ()):
+            annotation = _object(pdf, reference)
+            destination = annotation.get("Dest")
+            if annotation.get("Subtype") == "/Link" and isinstance(destination, pydyf.String) \
+                    and destination.string in said:
+                annotation["Contents"] = pydyf.String(said[destination.string])
+
+
+def _around(pdf, element: pydyf.Dictionary, kind: str) -> pydyf.Dictionary:
+    """A new structure element of this kind in `element`'s place, holding it."""
+    parent = _object(pdf, element["P"])
+    made = pydyf.Dictionary({"Type": "/StructElem", "S": kind, "K": pydyf.Array([element.reference]),
+                             "Pg": element["Pg"], "P": element["P"]})
+    pdf.add_object(made)
+    parent["K"] = pydyf.Array([made.reference if kid == element.reference else kid for kid in parent["K"]])
+    element["P"] = made.reference
+    return made
 
 
 def terms_paired(pdf) -> None:
     """The items WeasyPrint makes of a definition list, one a term or a definition
     (annotate), made one item a term: its /Lbl, then the /LBody of each definition
     after it, in the term's item; the definitions' own items are taken out of the
-    list. (A list split between pages is one /L a page: a definition at the top of
-    a page stays an item of its own there.)"""
+    list. Call after order.in_reading_order: a list a page break cut is one /L
+    again, and a term or a definition it cut one /LI (and /Lbl, /LBody) again, so
+    that a definition at the top of a page joins its term's item (it stayed an
+    item of its own, the list being one /L a page when this ran first)."""
     terms = [(kind, element) for kind, element in pdf.__dict__.get("_imprint_terms", [])
              if _object(pdf, element["P"])["S"] == "/LI"]  # (each in an item of its own, as WeasyPrint 70 makes them)
-    kinds = {element["P"]: kind for kind, element in terms}  # each item's reference -> "dt" or "dd"
-    elements = {element["P"]: element for _, element in terms}
-    for list_reference in dict.fromkeys(_object(pdf, element["P"])["P"] for _, element in terms):
+    kinds = {element.reference: kind for kind, element in terms}  # a term's or definition's element -> "dt" or "dd"
+    for list_reference in dict.fromkeys(_object(pdf, _object(pdf, element["P"])["P"]).reference
+                                        for _, element in terms):
         items = _object(pdf, list_reference)
         kept, current, previous = pydyf.Array(), None, None
         for kid in items["K"]:
-            kind = kinds.get(kid)
+            item = _object(pdf, kid) if isinstance(kid, bytes) else None
+            kind = kinds.get(item["K"][0]) if isinstance(item, pydyf.Dictionary) and item.get("S") == "/LI" \
+                and item["K"] else None
             if kind is None:
                 kept.append(kid)
                 current = previous = None
                 continue
             if current is None or (kind == "dt" and previous == "dd"):
-                current = _object(pdf, kid)  # (a new item: the list's first, or a term after definitions)
+                current = item  # (a new item: the list's first, or a term after definitions)
                 kept.append(kid)
             else:
-                element = elements[kid]
-                element["P"] = current.reference
-                current["K"].append(element.reference)
+                for element in item["K"]:
+                    _object(pdf, element)["P"] = current.reference
+                    current["K"].append(element)
             previous = kind
         items["K"] = kept
 

@@ -24,8 +24,10 @@ from ..fonts import configured, fc_environment
 from .metadata import Metadata
 from .job import Job, Result
 from .weasy import weasyprint  # (with imprint/patches/ applied)
-from .tags import notes_joined, references_linked, terms_paired  # (after .weasy: it imports WeasyPrint's boxes)
+# (after .weasy: it imports WeasyPrint's boxes)
+from .tags import note_links_described, notes_joined, references_linked, terms_paired
 from .order import in_reading_order
+from .notelinks import link_notes
 
 
 _last = build_cache()  # the latest layout, by its HTML: the print and archival editions share it
@@ -73,7 +75,9 @@ def typeset(job: Job) -> Result:
                 url=f"data:{a.media_type};base64,{base64.b64encode(a.data).decode()}", url_fetcher=fetcher,
                 name=a.name, relationship="Data", description=a.description,
                 created=_datetime(a.when), modified=_datetime(a.when)) for a in job.attachments]
-        pdf = document.write_pdf(finisher=finisher(job.first_page, job.crop_marks), **options)
+        pdf = document.write_pdf(finisher=finisher(job.first_page, job.crop_marks, job.note_words,
+                                                   {note_id: number for note_id, (_, number) in job.notes.items()}),
+                                 **options)
     return Result(pdf, len(document.pages))
 
 
@@ -117,6 +121,7 @@ def _lay_out(job: Job):
                 if not _fill_hole(html, document):
                     break
                 document = html.render()
+            link_notes(document)
     except refused as error:
         return Result(None, 0, (Problem(job.file, f"print edition: {error}"),))
     _last.clear()
@@ -600,13 +605,16 @@ def _overlong_notes(document, job: Job) -> list[Problem]:
     return problems
 
 
-def finisher(first_page: int = 1, crop_marks: bool = False):
+def finisher(first_page: int = 1, crop_marks: bool = False, note_words: tuple[str, str] = ("", ""),
+             note_numbers: dict[str, int] | None = None):
     """What WeasyPrint 70 leaves out of the file, added before it is written:
     the IDTree that structure elements with IDs need (ISO 32000-1, 14.7.2: our
-    notes have IDs), each note's call linked to its note and a definition list's
-    terms paired with their definitions (tags.py), page labels when the first
-    page is not 1 (so that viewers show the printed numbers), each associated
-    file listed once, and crop marks a print shop can use (marks.py) when asked
+    notes have IDs), each note's call tagged as a reference to its note (and
+    the links between them, notelinks.py, described in `note_words`, with
+    `note_numbers`, each note's number by its id) and a definition list's terms
+    paired with their definitions (tags.py), page labels when the first page is
+    not 1 (so that viewers show the printed numbers), each associated file
+    listed once, and crop marks a print shop can use (marks.py) when asked
     for."""
 
     def finish(document, pdf) -> None:
@@ -615,8 +623,9 @@ def finisher(first_page: int = 1, crop_marks: bool = False):
             _draw_crop_marks(pdf)
         notes = notes_joined(pdf)
         calls = references_linked(pdf)
-        terms_paired(pdf)
+        note_links_described(pdf, note_words, note_numbers or {})
         in_reading_order(pdf, calls)
+        terms_paired(pdf)  # (after: a list a page break cut is one again)
         if notes:
             names = pydyf.Array()
             for note_id, element in sorted(notes, key=lambda n: n[0]):
