@@ -21,7 +21,7 @@ from imprint.errors import InternalError
 from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patterns, rewrite, tinyhtml5_character_runs,
                              weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnote_rounding,
                              weasyprint_footnote_split, weasyprint_footnotes, weasyprint_line_ends,
-                             weasyprint_margin_artifacts, weasyprint_narrowest, weasyprint_rewrap,
+                             weasyprint_link_boxes, weasyprint_margin_artifacts, weasyprint_narrowest, weasyprint_rewrap,
                              weasyprint_table_continued, weasyprint_tags, ziafont_outlines, ziamath_rows,
                              ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
@@ -592,6 +592,37 @@ def test_a_table_says_it_continues_only_on_its_later_pages(tmp_path, monkeypatch
     for holder, name, function in weasyprint_table_continued.original():
         monkeypatch.setattr(holder, name, function)
     assert all("CONTINUED" in text for text in pages_text(laid_out()))  # (the fault, still there)
+
+
+# -- weasyprint_link_boxes: a link is one annotation a line
+
+LINKED = ('<html lang="en"><style>@page { size: 80mm 60mm; margin: 5mm } .address::before { content: " (" } '
+          '.address::after { content: ")" }</style><p style="width: 60mm">Words before the '
+          '<a href="https://example.org/catalogue">archive catalogue<span class="address"><span class="url">'
+          'https://example.org/catalogue</span></span></a> and after.</p>')
+
+
+def test_a_link_is_one_annotation_a_line(tmp_path, monkeypatch):
+    """A link wrapped over lines, its address in spans and pseudo-elements inside
+    it: one annotation for each line's part of the link, not one for each box in it."""
+    def annotations():
+        path = tmp_path / "link.pdf"
+        path.write_bytes(weasyprint.HTML(string=LINKED).write_pdf(pdf_tags=True))
+        with pikepdf.open(path) as pdf:
+            found = [[float(x) for x in a.Rect] for page in pdf.pages for a in page.get("/Annots", [])
+                     if a.Subtype == "/Link"]
+        assert structure_problems(path) == []
+        return found
+
+    found = annotations()
+    tops = [rect[1] for rect in found]
+    assert len(found) >= 2 and tops == sorted(set(tops), reverse=True)  # (one a line, from the first down)
+    from weasyprint import anchors, document
+
+    _, name, function = weasyprint_link_boxes._EDIT.without()
+    for module in (anchors, document):  # (where gather_anchors is defined, and where it is called)
+        monkeypatch.setattr(module, name, function)
+    assert len(annotations()) > 4  # (the fault, still there: the spans' and pseudo-elements' own)
 
 
 def test_two_patches_of_one_function_are_both_applied():

@@ -31,8 +31,8 @@ from types import ModuleType
 from ..errors import InternalError
 from . import (cffi_type_names, pydyf_page_references, pyphen_patterns, tinyhtml5_character_runs,
                weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnote_rounding, weasyprint_footnote_split,
-               weasyprint_footnotes, weasyprint_libraries, weasyprint_line_ends, weasyprint_margin_artifacts,
-               weasyprint_narrowest, weasyprint_rewrap, weasyprint_table_continued, weasyprint_tags, ziafont_outlines,
+               weasyprint_footnotes, weasyprint_libraries, weasyprint_line_ends, weasyprint_link_boxes,
+               weasyprint_margin_artifacts, weasyprint_narrowest, weasyprint_rewrap, weasyprint_table_continued, weasyprint_tags, ziafont_outlines,
                ziamath_rows, ziamath_sizes, ziamath_styles)
 
 # (In this order: a function a patch rewrites runs with a copy of its module's
@@ -43,6 +43,7 @@ PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_line_ends, w
                                     weasyprint_footnote_rounding, weasyprint_footnote_split, weasyprint_tags,
                                     weasyprint_margin_artifacts, weasyprint_rewrap, weasyprint_char_wrap,
                                     weasyprint_narrowest, weasyprint_actual_text, weasyprint_table_continued,
+                                    weasyprint_link_boxes,
                                     pydyf_page_references, pyphen_patterns, cffi_type_names, tinyhtml5_character_runs,
                                     ziamath_rows, ziamath_sizes, ziamath_styles, ziafont_outlines)
 
