@@ -96,8 +96,9 @@ def test_an_address_is_printed_after_its_link_once_where_the_text_is_not_it(inli
     assert "the table’s list (https://example.org/table-list)" in first
     assert "Fairs, from the caption’s source (https://example.org/table-caption)" in first
     assert "The key, after the figure’s source (https://example.org/figure-source)" in whole
-    # The front matter's Markdown fields are rendered once for both editions: no address
-    assert "The abstract names the abstract’s dataset." in first and "abstract-data" not in whole
+    # The front matter's Markdown fields too (rendered for print apart: Manuscript.for_print)
+    assert "The abstract names the abstract’s dataset (https://example.org/abstract-data)." in first
+    assert "The registers are in the fair’s repository (https://example.org/repository)." in whole
     # The bibliography prints what its style prints: the DOI once, not the record's URL
     assert whole.count("https://doi.org/10.5555/irbit.2020.001") == 1 and "books/irbit" not in whole
 

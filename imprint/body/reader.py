@@ -24,8 +24,8 @@ from ..building.stages import stage
 from ..errors import Problem, SourceError
 from ..files import display, read_found
 from . import bibliography, citeproc_js, formulas, guard, pandoc
-from .addresses import INLINE, NOTES
-from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
+from .addresses import INLINE, NOTES, is_its_address
+from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, stringify, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable, raw_html
 from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref, unknown_key_hint
@@ -587,6 +587,10 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
         words = setting.other_words.get(lang) if f.lang else None
         renderer = Renderer(EPUB, lang, str(words["quotes"]) if words else quotes, heading_offset=2,
                             link_ids=link_ids)
+        # (print: a link's address after its text, as in the body: addresses.py; rendered apart
+        # only for a field with such a link, the others print as the e-book shows them)
+        printer = Renderer(PRINT, lang, renderer.quotes, heading_offset=2, link_ids=link_ids,
+                           link_addresses=INLINE) if any(_shows_address(n) for n in nodes) else None
         if titled and "Note" in kinds:
             notes = []
             for node in (n for n in nodes if n["t"] == "Note"):
@@ -600,11 +604,26 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
             # raw HTML is printed as written, so the breaks it did not write go)
             inlines = [_raw_break(inlines, i) for i in range(len(inlines))]
             rendered[f.path] = Markup(renderer.inlines(inlines).strip())
+            if printer is not None:
+                rendered[PRINTED + f.path] = Markup(printer.inlines(inlines).strip())
         else:
             rendered[f.path] = Markup(renderer.blocks(blocks).strip())
+            if printer is not None:
+                rendered[PRINTED + f.path] = Markup(printer.blocks(blocks).strip())
     if title_notes:
         rendered["title-notes"] = Markup("\n".join(title_notes))
     return rendered
+
+
+PRINTED = "print:"  # a field's key in _fields()'s result, for its rendering in print, where that differs
+
+
+def _shows_address(node: Node) -> bool:
+    """Whether a node is a link that prints its address after its text (addresses.py)."""
+    if node["t"] != "Link":
+        return False
+    href = node["c"][2][0]
+    return not href.startswith("#") and not is_its_address(stringify(node["c"][1]), href)
 
 
 def _citation_notes_inline(blocks: list[Node]) -> None:

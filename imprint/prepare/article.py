@@ -19,7 +19,7 @@ from .. import __version__
 from ..body import pandoc
 from ..body.chapters import EPUB, PRINT, Body, plain_text
 from ..body.formulas import cache_folder
-from ..body.reader import Field, Setting, read_fields, start_body
+from ..body.reader import PRINTED, Field, Setting, read_fields, start_body
 from ..body.references import Line, format_references, venue_words
 from ..body.references import start as start_references
 from ..source.record import build_record, full_title
@@ -119,6 +119,35 @@ class Manuscript:
     generator: str
     warnings: tuple[Problem, ...] = ()  # what the build reports but does not stop for
     lines_ahead: Mapping[str, Line] = ReadOnlyDict()  # its citation lines formatted ahead (references.format_ahead)
+    # Its Markdown fields as print shows them, by field (abstract, funding[0], ...), where
+    # that differs: a link's address after its text (body/addresses.py)
+    printed_fields: Mapping[str, Markup] = ReadOnlyDict()
+
+    def for_print(self) -> "Manuscript":
+        """The manuscript as the print editions show its front and back matter."""
+        printed = self.printed_fields
+        if not printed:
+            return self
+
+        def shown(path: str, markup: Markup | None) -> Markup | None:
+            return printed.get(path, markup)
+        statements = self.statements
+        statements = dataclasses.replace(
+            statements, acknowledgements=shown("acknowledgements", statements.acknowledgements),
+            funding=tuple(shown(f"funding[{i}]", text) for i, text in  # (each by its place in the front matter)
+                          zip((i for i, given in enumerate(self.article.back_matter.funding) if given),
+                              statements.funding)),
+            **{name.replace("-", "_"): shown(name, getattr(statements, name.replace("-", "_")))
+               for name in STATEMENTS if name != "funding"})
+        translation = self.translation and dataclasses.replace(
+            self.translation, abstract=shown("translation.abstract", self.translation.abstract))
+        return dataclasses.replace(
+            self, abstract=shown("abstract", self.abstract), statements=statements, translation=translation,
+            author_notes=ReadOnlyDict({i: shown(f"author[{i}].note", note) for i, note in self.author_notes.items()}),
+            plain_language_summary=shown("plain-language-summary", self.plain_language_summary),
+            key_points=tuple(shown(f"key-points[{i}]", point) for i, point in enumerate(self.key_points)),
+            byline_notes=ReadOnlyDict({key: shown(f"author-notes.{key}", note)
+                                       for key, note in self.byline_notes.items()}))
 
     @property
     def keywords(self) -> tuple[str, ...]:
@@ -305,6 +334,8 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
         generator=f"Imprint {__version__}",
         warnings=warnings,
         lines_ahead=ReadOnlyDict(lines_ahead or {}),
+        printed_fields=ReadOnlyDict({key.removeprefix(PRINTED): value for key, value in rendered.items()
+                                     if key.startswith(PRINTED)}),
     )
 
 

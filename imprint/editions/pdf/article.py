@@ -137,6 +137,7 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
     """The HTML WeasyPrint typesets for a print edition. The print and archival
     editions share it (and so their layout). Not `drawn`: its formulas are left as
     MathML, for typesetting to draw (Job.formula_cache)."""
+    manuscript = manuscript.for_print()  # (its fields' links with their addresses)
     in_issue = _in_issue(manuscript, edition, paper)
     folio = _folio(manuscript, edition, paper)
     paper = paper or paper_for(manuscript, settings, edition.name)
