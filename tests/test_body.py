@@ -2222,7 +2222,7 @@ def test_a_link_whose_text_is_not_its_address_prints_it_in_print_only():
                    "[^1]: In [a note](https://x.org/n).\n\n## Intro {#intro}\n")
     epub, printed = both(reading)
     assert ('<a href="https://example.org/a-b/c?x=1">the catalogue<span class="link-address"><span class="url">'
-            'https://<wbr/>example.<wbr/>org/<wbr/>a-<wbr/>b/<wbr/>c?<wbr/>x=<wbr/>1</span></span></a>') in printed
+            'https://<wbr/>example.<wbr/>org/<wbr/>a<wbr/>-b/<wbr/>c?<wbr/>x=<wbr/>1</span></span></a>') in printed
     assert ('<a href="mailto:desk@x.org">write<span class="link-address"><span class="url">desk@x.<wbr/>org'
             '</span></span></a>') in printed  # (an e-mail address without its mailto:)
     assert '>Тюмень<span class="link-address"><span class="url">https://<wbr/>ru.<wbr/>wikipedia.<wbr/>org/<wbr/>' \
@@ -2235,6 +2235,38 @@ def test_a_link_whose_text_is_not_its_address_prints_it_in_print_only():
     assert '<a href="#intro">the start</a>' in printed
     assert "link-address" not in epub and "link-note" not in epub
     assert '<a href="https://example.org/a-b/c?x=1">the catalogue</a>' in epub
+
+
+def test_a_link_s_text_is_its_address_and_the_address_printed_as_a_reader_types_it():
+    from imprint.body.addresses import is_its_address, printed_address
+
+    # (the resolver, scheme, www. and a mailto:'s subject left out; a path's case is its own)
+    assert is_its_address("doi.org/10.5555/x", "https://doi.org/10.5555/x")
+    assert is_its_address("a@b.org", "mailto:a@b.org?subject=Hi")
+    assert is_its_address("Example.ORG/cat/", "https://www.example.org/cat")
+    assert not is_its_address("example.org/Cat", "https://example.org/cat")
+    assert printed_address("mailto:a@b.org?subject=Hi") == "a@b.org"
+    # Letters as letters; what a reader could not read or type as printed stays encoded
+    # (a right-to-left override, a no-break or zero-width space, a C1 control, Arabic letters,
+    # which the line would reorder)
+    assert printed_address("https://ru.wikipedia.org/wiki/%D0%A2%D1%8E%D0%BC%D0%B5%D0%BD%D1%8C") \
+        == "https://ru.wikipedia.org/wiki/Тюмень"
+    for encoded in ("%E2%80%AE", "%C2%A0", "%E2%80%8B", "%C2%85", "%D9%85%D8%B5%D8%B1"):
+        assert printed_address(f"https://x.org/{encoded}gro") == f"https://x.org/{encoded}gro"
+    assert printed_address("https://x.org/%D0%B0%E2%80%8B%D0%B1") == "https://x.org/а%E2%80%8Bб"
+
+
+def test_a_note_call_after_a_call_in_emphasis_or_a_link_is_separated():
+    """A call right after another's, however deep the other (in emphasis, a
+    link's note in emphasis), is marked to be separated ("a,1"); after a
+    quotation's closing mark, or after words, it is not."""
+    printed = both(read("*[a](https://x.org/a)*[^1], *b[^2]*[^3], \"d[^4]\"[^5], [e](https://x.org/e)[^6].\n\n"
+                        "[^1]: One.\n[^2]: Two.\n[^3]: Three.\n[^4]: Four.\n[^5]: Five.\n[^6]: Six.\n",
+                        links_as_notes=True))[1]
+    calls = {ident: "follows-call" in classes
+             for classes, ident in re.findall(r'<span class="footnote ?([^"]*)" id="(fn-[^"]+)">', printed)}
+    assert calls == {"fn-link-1": False, "fn-1": True, "fn-2": False, "fn-3": True, "fn-4": False, "fn-5": False,
+                     "fn-link-2": False, "fn-6": True}, calls
 
 
 def test_links_as_notes_put_the_address_in_a_note_but_in_a_note():

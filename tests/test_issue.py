@@ -315,3 +315,21 @@ def test_a_short_description_is_centred_on_the_issues_title_page(tmp_path):
                                                                r'yMax="[\d.]+">([^<]*)<', boxes)}
     left, right = words["Выпуск"][0], words["источниках."][1]
     assert abs((left + right) / 2 - _page_size(pdf)[0] / 2) < 3, (left, right)
+
+
+@pytest.mark.slow  # (an issue of three articles laid out)
+def test_a_link_in_the_issue_s_description_prints_its_address(tmp_path):
+    """The description's link, on the issue's title page, as the articles' print
+    theirs: its address after its text (body/addresses.py); the e-book's a link."""
+    root = _issue_project(tmp_path)
+    issue_file = root / "source" / "2024-3" / "issue.yaml"
+    issue_file.write_text(re.sub(r"^description: >-\n(?:  .*\n)+",
+                                 "description: Выпуск [об источниках](https://example.org/sources).\n",
+                                 issue_file.read_text(), flags=re.M))
+    assert build(Settings.for_project(root, formats=("pdf", "epub"), environ={})).ok
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(root / "dist" / "2024-3" / "2024-3.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "Выпуск об источниках (https://example.org/sources)." in " ".join(first.split())
+    with zipfile.ZipFile(root / "dist" / "2024-3" / "2024-3.epub") as book:
+        text = "".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xhtml"))
+    assert '<a href="https://example.org/sources">об источниках</a>' in text and "link-address" not in text

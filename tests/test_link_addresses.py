@@ -114,7 +114,9 @@ def test_a_long_address_breaks_at_its_slashes_within_the_text_block(inline):
     while ")" not in pieces[-1]:
         pieces.append(found[start + len(pieces)].text)
     assert len(pieces) >= 2 and "".join(pieces) == f"({REGISTER}).", pieces
-    assert all(piece[-1] in "/.-_?&=" for piece in pieces[:-1]), pieces
+    # (after / . _ ? & =, or before a hyphen: never after one, which reads as a word hyphenated)
+    assert all(piece[-1] in "/._?&=" or after.startswith("-") for piece, after in zip(pieces, pieces[1:])), pieces
+    assert not any(piece.endswith("-") for piece in pieces[:-1]), pieces
 
 
 @pytest.mark.slow
@@ -172,6 +174,11 @@ def test_a_link_s_note_is_a_note_its_call_refers_to(noted):
         calls = [e for e in elements if str(e.S) == "/Reference"]
         assert {str(call.Ref[0].ID) for call in calls} == set(notes)
     noted_links = [tag for tag in tag_tree(noted / "links.pdf").walk() if tag.kind == "Note" and tag.id == "fn-link-1"]
+    with pikepdf.open(noted / "links.pdf") as pdf:  # (each link described in words, not by its anchor's name)
+        described = [str(a.get("/Contents", "")) for page in pdf.pages for a in page.get("/Annots", [])
+                     if a.Subtype == "/Link" and "/Dest" in a]
+    assert "Note a" in described and "Note g" in described and "Back to the text" in described
+    assert not [d for d in described if "fn-" in d], described
     # (its mark, a link back to its call: editions/pdf/notelinks.py; its address, a link to it)
     assert [kid.text().strip() for kid in noted_links[0].walk() if kid.kind == "Link"] == ["a.", CATALOGUE]
 
@@ -194,3 +201,11 @@ def test_links_as_notes_build_byte_for_byte_again(noted, tmp_path):
                                                    "number-sections: true\nlinks-as-notes: true\n"))
     again = _built(root, formats=("pdf",))
     assert (again / "links.pdf").read_bytes() == (noted / "links.pdf").read_bytes()
+
+
+def test_a_link_s_note_is_described_by_the_mark_print_css_counts():
+    from imprint.editions.pdf.notelinks import link_note_marks
+
+    html = "".join(f'<span class="footnote link-note" id="x--fn-link-{n}">' for n in (1, 26, 27, 52, 703))
+    assert link_note_marks(html) == {"x--fn-link-1": "a", "x--fn-link-26": "z", "x--fn-link-27": "aa",
+                                     "x--fn-link-52": "az", "x--fn-link-703": "aaa"}  # (CSS's lower-alpha)

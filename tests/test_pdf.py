@@ -807,7 +807,8 @@ def test_the_handouts_closing_citation_lines_are_ragged_and_unhyphenated(tmp_pat
 def test_an_address_written_as_a_word_is_never_hyphenated(tmp_path):
     """Pandoc links only `<https://...>`: an address written as a word was hyphenated
     like one ("docu-/ments", a hyphen the address does not have: QA 24 F5), and so
-    was a link's. Both break after a slash or a full stop, with no hyphen added."""
+    was a link's. Both break after a slash or a full stop, or at a hyphen of their
+    own, with no hyphen added."""
     url = ("https://archive.example.org/collections/soviet-logistics/1939/khalkhin-gol/documents/supply-reports/"
            "volume-03/item-0042.pdf")
     doi = "10.1080/13518046.2019.1234567890123"
@@ -818,7 +819,8 @@ def test_an_address_written_as_a_word_is_never_hyphenated(tmp_path):
     text = "".join(pages_text(pdf, raw=True)).replace("\f", "")
     broken = re.findall(r"(\S+)-\n(\S+)", text)
     assert not [(a, b) for a, b in broken if (a + b) in url + doi], broken
-    joined = re.sub(r"(?<=[/.-])\n", "", text)  # (broken after a slash, a full stop, or its own hyphen)
+    # (broken after a slash or a full stop, before its own hyphen, or after one where Unicode's line breaking does)
+    joined = re.sub(r"(?<=[/.-])\n|\n(?=-)", "", text)
     assert joined.count(url) == 24 and joined.count(doi) == 12
 
 

@@ -37,6 +37,10 @@ _LIST_TYPES = {"LowerAlpha": "a", "UpperAlpha": "A", "LowerRoman": "i", "UpperRo
 _LIST_CLASSES = {"a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman", "I": "upper-roman"}
 _ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
 _TEXT = frozenset(("Str", "Space", "SoftBreak"))
+# Inlines that print nothing after what they hold: a note's call last in them is last
+# after them too (a Link says so itself: an address printed after its text is not)
+_THROUGH = frozenset(("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Span",
+                      "Cite", "Link"))
 
 MANY_COLUMNS = 7  # a table of this many columns or more has the class many-columns
 
@@ -106,12 +110,12 @@ class Renderer:
     _typed_open: int = 0  # primary marks typed as characters («...») and open, in the block being rendered
     _in_link: int = 0  # a link's text may hold no link: a citation's is then its text
     _after_note: bool = False  # the inline being rendered follows a note call with nothing between
+    _ended_in_call: bool = False  # what was rendered last ends in a note's call, nothing printed after it
     # Print: how an external link's address is printed (addresses.INLINE, NOTES; None: not at all)
     link_addresses: str | None = None
     _in_note: int = 0  # rendering a note's text (print)
     _in_cite: int = 0  # rendering a citation
     _link_notes: int = 0  # the notes of links' addresses made so far (their ids: fn-link-1, ...)
-    _noted_link: int | None = None  # the id() of the last link whose address went to a note
 
     # -- blocks
 
@@ -124,6 +128,7 @@ class Renderer:
         method = getattr(self, "_" + node["t"], None)
         if method is None:  # (never silently)
             raise InternalError(f"no rendering for Pandoc's {node['t']}")
+        self._ended_in_call = False
         with self._quotes_of_its_own():
             return method(node)
 
@@ -457,20 +462,23 @@ class Renderer:
     def inlines(self, inlines: list[Node]) -> str:
         out: list[str] = []
         text: list[str] = []
-        previous = None
-        for previous, node in zip([None, *inlines], inlines):
+        for node in inlines:
             kind = node["t"]
             if kind in _TEXT:
                 text.append(node["c"] if kind == "Str" else " ")
                 continue
             if text:
                 out.append(self._text("".join(text)))
-                text = []
-            # (a link's note, links-as-notes, is a call too: "text^a,1", not "text^a1")
-            self._after_note = previous is not None and (previous["t"] == "Note" or id(previous) == self._noted_link)
+                text, self._ended_in_call = [], False
+            # (a note's call right after another's, however deep in emphasis, a link, a
+            # citation; a link's note, links-as-notes, is a call too: "text^a,1", not "text^a1")
+            self._after_note = self._ended_in_call
             out.append(self.inline(node))
+            if kind not in _THROUGH:  # (what it printed comes after any call in it)
+                self._ended_in_call = kind == "Note"
         if text:
             out.append(self._text("".join(text)))
+            self._ended_in_call = False
         return "".join(out)
 
     def _text(self, text: str) -> str:
@@ -573,9 +581,9 @@ class Renderer:
             if all(n["t"] == "Str" for n in content):  # (its address as one: no hyphen, breaks where it may)
                 text = url_html(stringify(content), escape)
             return f"{opening}{text}</a>"
-        return self._with_address(node, opening, text, href)
+        return self._with_address(opening, text, href)
 
-    def _with_address(self, node: Node, opening: str, text: str, href: str) -> str:
+    def _with_address(self, opening: str, text: str, href: str) -> str:
         """A link whose text is not its address, in print: the address after the
         text, in the link (print.css puts it in parentheses); or, with
         `links-as-notes`, in a note at the page's foot, a link there too. In a
@@ -583,9 +591,11 @@ class Renderer:
         address = url_html(printed_address(href), escape)
         if self.link_addresses == NOTES and not self._in_note:
             self._link_notes += 1
-            self._noted_link = id(node)
-            return (f'{opening}{text}</a><span class="footnote link-note" id="fn-link-{self._link_notes}">'
+            follows = " follows-call" if self._ended_in_call else ""  # (its text ends in a note's call)
+            self._ended_in_call = True
+            return (f'{opening}{text}</a><span class="footnote link-note{follows}" id="fn-link-{self._link_notes}">'
                     f'<a href="{attribute(href)}">{address}</a></span>')
+        self._ended_in_call = False
         return f'{opening}{text}<span class="link-address">{address}</span></a>'
 
     def _Image(self, node: Node) -> str:

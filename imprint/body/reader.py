@@ -24,8 +24,8 @@ from ..building.stages import stage
 from ..errors import Problem, SourceError
 from ..files import display, read_found
 from . import bibliography, citeproc_js, formulas, guard, pandoc
-from .addresses import INLINE, NOTES, is_its_address
-from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, stringify, walk
+from .addresses import INLINE, NOTES
+from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable, raw_html
 from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref, unknown_key_hint
@@ -587,10 +587,10 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
         words = setting.other_words.get(lang) if f.lang else None
         renderer = Renderer(EPUB, lang, str(words["quotes"]) if words else quotes, heading_offset=2,
                             link_ids=link_ids)
-        # (print: a link's address after its text, as in the body: addresses.py; rendered apart
-        # only for a field with such a link, the others print as the e-book shows them)
-        printer = Renderer(PRINT, lang, renderer.quotes, heading_offset=2, link_ids=link_ids,
-                           link_addresses=INLINE) if any(_shows_address(n) for n in nodes) else None
+        # (print has its own: a link's address after its text, as in the body, addresses.py;
+        # an address's breaks; a title's link prints its text only, as in the running heads)
+        printer = None if f.path.rsplit(".", 1)[-1] in _TITLES else \
+            Renderer(PRINT, lang, renderer.quotes, heading_offset=2, link_ids=link_ids, link_addresses=INLINE)
         if titled and "Note" in kinds:
             notes = []
             for node in (n for n in nodes if n["t"] == "Note"):
@@ -615,15 +615,8 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
     return rendered
 
 
-PRINTED = "print:"  # a field's key in _fields()'s result, for its rendering in print, where that differs
-
-
-def _shows_address(node: Node) -> bool:
-    """Whether a node is a link that prints its address after its text (addresses.py)."""
-    if node["t"] != "Link":
-        return False
-    href = node["c"][2][0]
-    return not href.startswith("#") and not is_its_address(stringify(node["c"][1]), href)
+PRINTED = "print:"  # a field's key in _fields()'s result, for its rendering in print (not a title's)
+_TITLES = frozenset({"title", "subtitle", "short-title"})
 
 
 def _citation_notes_inline(blocks: list[Node]) -> None:

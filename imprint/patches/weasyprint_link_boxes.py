@@ -7,22 +7,21 @@ is not text its own link annotation, over the area the link's own box already
 covers: `<a href=...>text<span class="link-address">(address)</span></a>`, a
 link's address on paper (imprint/body/addresses.py), made five annotations a
 line (the link, the span, its ::before and ::after, the address's
-`<span class="url">`), an autolink two; 67 in the links test article instead of
-34. Each is an object of the PDF, an entry of the structure's parent tree and a
+`<span class="url">`), an autolink two. Each is an object of the PDF, an entry of the structure's parent tree and a
 place a screen reader announces as a link. The patch leaves out the annotation
 of an inline box (a span, a pseudo-element) whose link is only its ancestor's:
 the ancestor's inline box holds it on its line. An image or a block in a link
 (it may reach past the line's box) keeps its own, as does every box of a link
 wrapped over lines (each line's part is a box of the link itself).
 
-Measured (2026-12-07, this version): the links test article (tests/cases/links),
-69 link annotations without the patch, 28 with it; the same text (pdftotext) and
-structure tree but for the annotations' object references, and no problem in it
-(tests/pdfread.py's structure_problems).
+Measured (2026-12-07, this version): the links test article (tests/cases/links, as
+it was that day), 69 link annotations without the patch, 28 with it; the same text
+(pdftotext) and structure tree but for the annotations' object references, and no
+problem in it (tests/pdfread.py's structure_problems).
 
 Test that fails without it: tests/test_patches.py::test_a_link_is_one_annotation_a_line
-(a link with its address after its text, over two lines: two annotations, not
-ten; each on the link's text).
+(a link with its address after its text, wrapped over lines: one annotation a
+line, more than four without the patch).
 
 Upstream: to be filed; docs/upstream.md#weasyprint-an-annotation-for-each-box-in-a-link.
 """

@@ -119,8 +119,8 @@ class Manuscript:
     generator: str
     warnings: tuple[Problem, ...] = ()  # what the build reports but does not stop for
     lines_ahead: Mapping[str, Line] = ReadOnlyDict()  # its citation lines formatted ahead (references.format_ahead)
-    # Its Markdown fields as print shows them, by field (abstract, funding[0], ...), where
-    # that differs: a link's address after its text (body/addresses.py)
+    # Its Markdown fields as print shows them, by field (abstract, funding[0], ...; not the
+    # titles): a link's address after its text (body/addresses.py), an address's breaks
     printed_fields: Mapping[str, Markup] = ReadOnlyDict()
 
     def for_print(self) -> "Manuscript":

@@ -5,6 +5,7 @@ its words, its own title and description rendered, its articles in printed order
 from __future__ import annotations
 
 import uuid
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
@@ -16,7 +17,7 @@ from ..settings import Settings
 from ..errors import Problem
 from ..body.chapters import plain_text
 from ..body.pandoc import deadline_in
-from ..body.reader import Field, render_fields
+from ..body.reader import PRINTED, Field, render_fields
 from .article import FALLBACK_DATE, Manuscript, issue_label
 from ..source.model import Issue
 from ..theme import Theme
@@ -37,6 +38,11 @@ class IssueManuscript:
     modified: datetime
     generator: str
     warnings: tuple[Problem, ...] = ()  # from its title and description (a formula that cannot be read)
+    printed_description: Markup | None = None  # as print shows it (a link's address after its text)
+
+    def for_print(self) -> "IssueManuscript":
+        """The issue as its print edition shows it."""
+        return dataclasses.replace(self, description=self.printed_description or self.description)
 
     @property
     def name(self) -> str:
@@ -78,4 +84,5 @@ def prepare_issue(issue: Issue, manuscripts: list[Manuscript], theme: Theme, set
         modified=modified,
         generator=f"Imprint {__version__}",
         warnings=tuple(warnings),
+        printed_description=rendered.get(PRINTED + "description"),
     )

@@ -131,7 +131,7 @@ def nowrap(text: str) -> str:
 # only where the address opened one (a Wikipedia page's "(disambiguation)").
 _URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.|\b10\.\d{4,9}/)\S*", re.I)
 _AFTER_URL = ".,;:!?»”’)]"  # (what may follow an address in a sentence, before a space)
-_URL_BREAK = re.compile(r"(?<=[/.?&=#_-])(?=[^/])")
+_URL_BREAK = re.compile(r"(?<=[/.?&=#_])(?=[^/])|(?<=[^-/])(?=-)")
 
 
 def url_parts(text: str) -> list[tuple[str, bool]]:
@@ -156,8 +156,11 @@ def url_parts(text: str) -> list[tuple[str, bool]]:
 
 def url_html(address: str, escape: Callable[[str], str], breaks: bool = True) -> str:
     """An address as one span that no hyphen breaks; with `breaks`, a break allowed
-    after each run of slashes and each . ? & = # _ - in it (a hyphen of its own: a
-    break after it before a digit too, which the line breaker alone does not
-    allow); each piece escaped."""
+    after each run of slashes and each . ? & = # _ in it, and before a hyphen (or a
+    run of them: punycode's xn--), where a line ending in it would read as a word
+    hyphenated (Unicode's line breaking still breaks after a hyphen of the address
+    where no other break fits: a character or a span to stop it would be copied
+    with the address, or cost WeasyPrint the break before); each piece escaped."""
     pieces = _URL_BREAK.split(address) if breaks else [address]
     return '<span class="url">' + "<wbr/>".join(escape(piece) for piece in pieces) + "</span>"
+

@@ -48,7 +48,7 @@ def write_issue_pdf(edition: IssueManuscript, theme: Theme, settings: Settings,
 def _front(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
     html = theme.render(
         TEMPLATE,
-        issue=edition,
+        issue=edition.for_print(),
         t=edition.t,
         stylesheets=[file_url(path, theme.roots) for name in STYLESHEETS for path in theme.stylesheet_paths(name)],
         # Always the issue's own paper: its articles were laid out on it.

@@ -17,6 +17,7 @@ a /Link: ISO 14289-1, 7.18.5).
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 CALL_ANCHOR = "{}-call"  # the anchor at a note's call, by the note's id ("fn-3-call")
@@ -50,6 +51,22 @@ def link_notes(document) -> None:
             page.anchors[back] = area(call)
             anchors.add(back)
             _link(*numbers[note_id], back)
+
+
+def link_note_marks(html: str) -> dict[str, str]:
+    """The marks of the notes that hold links' addresses (links-as-notes: body/html.py),
+    by their ids ("fn-link-3", or "<slug>--fn-link-3" in an issue), as print.css
+    counts them: a, b, ... z, aa, ab (CSS's lower-alpha)."""
+    return {found.group(1): _lower_alpha(int(found.group(2)))
+            for found in re.finditer(r'\bid="((?:[^"]*--)?fn-link-(\d+))"', html)}
+
+
+def _lower_alpha(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def area(box) -> tuple[float, float, float, float]:

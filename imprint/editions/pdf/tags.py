@@ -235,18 +235,19 @@ def references_linked(pdf) -> list[tuple[pydyf.Dictionary, pydyf.Dictionary]]:
     return list(called.values())
 
 
-def note_links_described(pdf, words: tuple[str, str], numbers: Mapping[str, int]) -> None:
+def note_links_described(pdf, words: tuple[str, str], numbers: Mapping[str, str]) -> None:
     """The description (/Contents) of each link to a note (from its calls) and
     back (from its number, to its first call: notelinks.py), which WeasyPrint makes
     the name of the anchor ("fn-3", "fn-3-call"): `words`, "Note {n}" and "Back
-    to the text" in the article's language; `numbers`, each note's by its id."""
+    to the text" in the article's language; `numbers`, each note's number (or a
+    link's note's mark, "a") by its id."""
     from .notelinks import CALL_ANCHOR
 
     to_note, back = words
     said = {}
     for note_id, number in numbers.items():
         if to_note:
-            said[note_id] = to_note.replace("{n}", str(number))
+            said[note_id] = to_note.replace("{n}", number)
         if back:
             said[CALL_ANCHOR.format(note_id)] = back
     for page in pdf.page_references:

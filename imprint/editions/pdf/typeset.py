@@ -27,7 +27,7 @@ from .weasy import weasyprint  # (with imprint/patches/ applied)
 # (after .weasy: it imports WeasyPrint's boxes)
 from .tags import note_links_described, notes_joined, references_linked, terms_paired
 from .order import in_reading_order
-from .notelinks import link_notes
+from .notelinks import link_note_marks, link_notes
 
 
 _last = build_cache()  # the latest layout, by its HTML: the print and archival editions share it
@@ -75,8 +75,8 @@ def typeset(job: Job) -> Result:
                 url=f"data:{a.media_type};base64,{base64.b64encode(a.data).decode()}", url_fetcher=fetcher,
                 name=a.name, relationship="Data", description=a.description,
                 created=_datetime(a.when), modified=_datetime(a.when)) for a in job.attachments]
-        pdf = document.write_pdf(finisher=finisher(job.first_page, job.crop_marks, job.note_words,
-                                                   {note_id: number for note_id, (_, number) in job.notes.items()}),
+        marks = {note_id: str(number) for note_id, (_, number) in job.notes.items()} | link_note_marks(job.html)
+        pdf = document.write_pdf(finisher=finisher(job.first_page, job.crop_marks, job.note_words, marks),
                                  **options)
     return Result(pdf, len(document.pages))
 
@@ -606,12 +606,12 @@ def _overlong_notes(document, job: Job) -> list[Problem]:
 
 
 def finisher(first_page: int = 1, crop_marks: bool = False, note_words: tuple[str, str] = ("", ""),
-             note_numbers: dict[str, int] | None = None):
+             note_numbers: dict[str, str] | None = None):
     """What WeasyPrint 70 leaves out of the file, added before it is written:
     the IDTree that structure elements with IDs need (ISO 32000-1, 14.7.2: our
     notes have IDs), each note's call tagged as a reference to its note (and
     the links between them, notelinks.py, described in `note_words`, with
-    `note_numbers`, each note's number by its id) and a definition list's terms
+    `note_numbers`, each note's number or mark by its id) and a definition list's terms
     paired with their definitions (tags.py), page labels when the first page is
     not 1 (so that viewers show the printed numbers), each associated file
     listed once, and crop marks a print shop can use (marks.py) when asked
