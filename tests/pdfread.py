@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,41 @@ def words(pdf: Path, page: int) -> tuple[list[Word], float, float]:
     found = [Word(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax")))
              for w in page_el.findall("x:word", ns)]
     return found, float(page_el.get("width")), float(page_el.get("height"))
+
+
+def rules(pdf: Path, page: int) -> list[tuple[float, float]]:
+    """The horizontal lines a page strokes (a table's rules, as WeasyPrint draws a
+    border: a moveto, a lineto, a stroke), each as (where, how thick): its distance
+    from the page's top and its width, in points, as words() measures them."""
+    import pikepdf
+
+    def times(a: tuple, b: tuple) -> tuple:  # (the matrix a, then b: ISO 32000-1, 8.3.4)
+        return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2],
+                a[2] * b[1] + a[3] * b[3], a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
+
+    found = []
+    with pikepdf.open(pdf) as document:
+        height = float(document.pages[page - 1].MediaBox[3])
+        matrix, width, stack, path = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 1.0, [], []
+        for operands, operator in pikepdf.parse_content_stream(document.pages[page - 1]):
+            name, numbers = str(operator), [float(o) for o in operands if isinstance(o, (int, float, Decimal))]
+            if name == "q":
+                stack.append((matrix, width))
+            elif name == "Q":
+                matrix, width = stack.pop()
+            elif name == "cm":
+                matrix = times(tuple(numbers), matrix)
+            elif name == "w":
+                width = numbers[0]
+            elif name in ("m", "l"):
+                x, y = numbers
+                path.append((x * matrix[0] + y * matrix[2] + matrix[4], x * matrix[1] + y * matrix[3] + matrix[5]))
+            elif name in ("S", "s", "n", "f", "f*", "B", "re"):
+                ys = {round(y, 3) for _, y in path}
+                if name == "S" and len(path) == 2 and len(ys) == 1:
+                    found.append((height - ys.pop(), width * (matrix[2] ** 2 + matrix[3] ** 2) ** 0.5))
+                path = []
+    return found
 
 
 @dataclass

@@ -813,6 +813,28 @@ def test_crossref_titles_and_delimiter_word_the_captions():
     assert 'href="#tbl-data">Tab. 1</a> and <a class="crossref" href="#thm-a">Theorem 1</a>' in html
 
 
+def test_a_tables_continuation_line_names_it_as_its_caption_or_references_do():
+    """The line print sets over a table's later parts (`table_continued`): English's
+    says the caption's title (Quarto's `tbl-title`), Russian's the references' word
+    (`tbl-prefix`), as the article sets them; without them, the language's words,
+    as before («Продолжение табл. 1» had the locale's word whatever the article said)."""
+    theme = Theme(REPO, REPO / "styles")
+    table = "| a |\n|---|\n| 1 |\n\n: Data {#tbl-data}\n"
+
+    def line(lang: str, **prefixes: str) -> str:
+        printed = str(body(table, lang=lang, words=theme.strings(lang), prefixes=prefixes).chapters[0].print)
+        return re.search(r'<tr class="table-continued"><td colspan="1">([^<]*)</td></tr>', printed).group(1)
+
+    assert line("en") == "Table 1 (continued)" and line("ru") == "Продолжение табл. 1"
+    assert line("en", **{"tbl-title": "Tab."}) == "Tab. 1 (continued)"
+    assert line("en", tbl="Tab.") == "Table 1 (continued)"  # (the caption's title: "Table 1.")
+    assert line("ru", tbl="таблица") == "Продолжение таблица 1"
+    assert line("ru", **{"tbl-title": "Табл."}) == "Продолжение табл. 1"  # (a reference's word: «в табл. 1»)
+    designed = {**theme.strings("en"), "table_continued": "{n}: {title}, {ref} {x}"}
+    printed = str(body(table, words=designed, prefixes={"tbl-title": "T", "tbl": "t"}).chapters[0].print)
+    assert ">1: T 1, t 1 {x}</td>" in printed  # (each placed where the designer puts it, once)
+
+
 def test_a_quarto_figure_div_may_hold_anything_and_be_captioned_by_fig_cap():
     parsed = body('::: {#fig-text fig-cap="A scheme in words"}\nFirst, then second.\n:::\n\nSee @fig-text.')
     html = str(parsed.chapters[0].epub)

@@ -300,13 +300,14 @@ def test_language_strings_a_template_would_print_wrong_are_told_at_their_line(tm
     root = make_project(tmp_path / "project", REPO / "source")
     strings = root / "styles" / "locales" / "en.yaml"
     strings.write_text('for_citation: Cite as\nquotes: "«»"\ndate_day: "{day}. {monthh} {year}"\n'
-                       "months: [Jan, Feb]\n")
+                       'months: [Jan, Feb]\ntable_continued: "Table {n} (continued)"\n')
     code, _, err = run(root, "-f", "epub", capsys=capsys)
     assert code == 2 and "Traceback" not in err
     assert "styles/locales/en.yaml:2: quotes: '«»' is 2 marks, not four" in err
     assert "styles/locales/en.yaml:3: date_day: '{monthh}' is not a placeholder of 'date_day'" in err
     assert "its placeholders are {day}, {month}, {year}" in err
     assert "styles/locales/en.yaml:4: months: must be a list of the twelve months' names" in err
+    assert "table_continued" not in err  # (its {n}, which English's "{title} (continued)" no longer shows)
 
 
 def test_a_stylesheet_that_is_no_css_is_an_error_at_its_line(tmp_path, capsys, monkeypatch):

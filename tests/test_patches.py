@@ -25,7 +25,7 @@ from imprint.patches import (cffi_type_names, pydyf_page_references, pyphen_patt
                              weasyprint_table_continued, weasyprint_tags, ziafont_outlines, ziamath_rows,
                              ziamath_sizes, ziamath_styles)
 from imprint.editions.pdf.weasy import weasyprint
-from pdfread import pages_text, structure_elements, structure_problems
+from pdfread import pages_text, rules, structure_elements, structure_problems, words
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "imprint"
@@ -583,6 +583,16 @@ def test_a_table_says_it_continues_only_on_its_later_pages(tmp_path, monkeypatch
     path = laid_out()
     shown = ["CONTINUED" in text for text in pages_text(path)]
     assert len(shown) >= 2 and shown == [False] + [True] * (len(shown) - 1)
+    # The header's top rule (2px: 1.5pt), on each page: over the first part, above the header, below
+    # the text before the table (the grid's rows taken without the line's: with them, the rule was
+    # drawn under HEAD, where the line's row would have ended); over a later part, between the line
+    # and the header (print.css: the line sits above the table's rule, as a caption does).
+    for page, above in ((1, "Text"), (2, "CONTINUED")):
+        found, _, _ = words(path, page)
+        head, over = (next(w for w in found if w.text == text) for text in ("HEAD", above))
+        drawn = {round(at, 2) for at, thick in rules(path, page) if thick == pytest.approx(1.5)}
+        assert len(drawn) == 1, (page, drawn)
+        assert (over.y_min + over.y_max) / 2 < drawn.pop() < (head.y_min + head.y_max) / 2, (page, head, over)
     with pikepdf.open(path) as pdf:
         elements = structure_elements(pdf)
     ids = {str(e.ID) for e in elements if e.S == "/TH"}

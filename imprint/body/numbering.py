@@ -35,6 +35,7 @@ _TEX_LABEL = re.compile(r"\\label\s*\{([^{}]+)\}")
 _BOOKDOWN_LABEL = re.compile(r"\(#([A-Za-z][\w:.-]*)\)")
 _BOOKDOWN_TEX_LABEL = re.compile(r"\(\\#([A-Za-z][\w:.-]*)\)")
 _BOOKDOWN_REFERENCE = re.compile(r"@ref\(([A-Za-z][\w:.-]*)\)")
+_CONTINUED_PLACEHOLDER = re.compile(r"\{(n|title|ref)\}")  # (continued(): in one pass, not in what it puts)
 _TEX_TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
 _TEX_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
 # (amsmath's environments that number each line: `multline` numbers once, `aligned` not at all)
@@ -222,9 +223,16 @@ class Numbering:
 
     def continued(self, number: str) -> str:
         """What print sets above the part of table `number` that a page break
-        carries to the next page: the language's `table_continued` ("Продолжение
-        табл. {n}", "Table {n} (continued)"); "" where a design empties it."""
-        return str(self.context.words.get("table_continued") or "").replace("{n}", number)
+        carries to the next page: the language's `table_continued` ("{title}
+        (continued)", «Продолжение {ref}»), its {title} the table's title as its
+        caption prints it (Quarto's `tbl-title`, else the language's word: "Table
+        1", "Tab. 1"), its {ref} as a reference prints it (Quarto's `tbl-prefix`,
+        else `table_ref`: «табл. 1»), its {n} the number alone (theme.PLACEHOLDERS);
+        "" where a design empties it."""
+        said = {"n": number, "title": self.titled("tbl", "table", number),
+                "ref": self.referred("tbl", "table", number)}
+        return _CONTINUED_PLACEHOLDER.sub(lambda found: said[found.group(1)],
+                                          str(self.context.words.get("table_continued") or ""))
 
     def _equations(self, node: Node, counts: dict[str, int]) -> None:
         """`$$ ... $$ {#eq-x}`: Pandoc reads the label as text after the formula."""

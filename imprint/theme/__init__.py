@@ -605,6 +605,12 @@ def _received(root: Path, styles_dir: Path, token: str, checked: frozenset = fro
 
 
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
+# The placeholders a word may hold that Imprint's English form of it does not show
+# (the others: those it shows). table_continued's (imprint/body/numbering.py,
+# continued()): {title}, the table's title and number as its caption prints them
+# (English's); {ref}, as a reference prints them (Russian's: «Продолжение табл. 1»);
+# {n}, the number alone (the only one before: a project's file may still say it).
+PLACEHOLDERS = ReadOnlyDict({"table_continued": frozenset({"title", "ref", "n"})})
 
 
 def _malformed_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> list[tuple[str, str, str]]:
@@ -622,7 +628,8 @@ def _malformed_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> li
             found.append((key, "must be a list of the twelve months' names",
                           "write [January, February, ..., December] in the language"))
     for key, value in words.items():  # ({day}, {n}, ...: those Imprint's English words give)
-        allowed = set(_PLACEHOLDER.findall(english[key])) if isinstance(english.get(key), str) else None
+        allowed = set(_PLACEHOLDER.findall(english[key])) | PLACEHOLDERS.get(key, set()) \
+            if isinstance(english.get(key), str) else None
         unknown = sorted(set(_PLACEHOLDER.findall(value)) - allowed) if allowed is not None and isinstance(
             value, str) else []
         if unknown:
