@@ -443,8 +443,9 @@ class Article(_Placed):
         "crossref", CROSSREF, "Quarto's cross-reference settings: `fig-prefix`, `tbl-prefix`, `eq-prefix`, "
         "`sec-prefix`, `lst-prefix` and `thm-prefix` (and those of the other theorem kinds) replace the words "
         "references print ('Figure' in '@fig-map': 'Figure 1'); `fig-title`, `tbl-title`, `lst-title` and "
-        "`thm-title` (and the other theorem kinds') the word before a caption's or theorem's own number; "
-        "`title-delim` what follows a caption's number; the other settings are accepted and ignored.",
+        "`thm-title` (and the other theorem kinds') the word before a caption's or theorem's own number "
+        "(and in a long table's continuation line, as the language's words place it); `title-delim` what "
+        "follows a caption's number; the other settings are accepted and ignored.",
         read="own", factory=lambda: ReadOnlyDict({}))
     reference_section_title: str | None = front_matter(
         "reference-section-title", TEXT, "Heading of the reference list (default: the language's word).",
