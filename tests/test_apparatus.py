@@ -15,7 +15,7 @@ from conftest import CASES, REPO, make_project
 from golden import check
 from imprint import build
 from imprint.settings import Settings
-from pdfread import artifact_text, page_text, pages_text, structure_problems, tag_tree
+from pdfread import artifact_text, fonts, page_text, pages_text, structure_problems, tag_tree
 from validators import ace, epubcheck
 
 X = "{http://www.w3.org/1999/xhtml}"
@@ -305,6 +305,21 @@ def test_a_project_without_styles_uses_imprints_own(tmp_path):
     imprints = (REPO / "styles" / "css" / "epub.css").read_bytes()
     with zipfile.ZipFile(root / "dist" / "apparatus-en" / "apparatus-en.epub") as archive:
         assert archive.read("EPUB/css/epub.css") == imprints + b"\np { color: #333; }\n"  # Imprint's, then its own
+
+
+def test_a_designer_s_text_face_is_the_running_heads_and_folios_face_too(tmp_path):
+    """The margin boxes take the face from `html`: a print.css that sets another
+    text face left the running heads and folios in PT Serif (QA 26 F6)."""
+    import shutil
+
+    root = tmp_path / "journal"
+    shutil.copytree(CASES / "apparatus-en" / "source", root / "source")
+    (root / "styles" / "css").mkdir(parents=True)
+    (root / "styles" / "css" / "print.css").write_text('html { font-family: "DejaVu Serif", serif; }\n')
+    assert build(Settings.for_project(root, formats=("pdf", "handout"), environ={})).ok
+    for name in ("apparatus-en.pdf", "apparatus-en-handout.pdf"):
+        used = {f["name"].split("+")[-1] for f in fonts(root / "dist" / "apparatus-en" / name)}
+        assert not [face for face in used if face.startswith("PT-Serif")], (name, used)
 
 
 def test_hanging_indent_follows_the_style(apparatus_en, apparatus_ru):
