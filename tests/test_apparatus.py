@@ -15,7 +15,7 @@ from conftest import CASES, REPO, make_project
 from golden import check
 from imprint import build
 from imprint.settings import Settings
-from pdfread import artifact_text, fonts, page_text, pages_text, structure_problems, tag_tree
+from pdfread import artifact_text, fonts, page_text, pages_text, structure_problems, tag_tree, words
 from validators import ace, epubcheck
 
 X = "{http://www.w3.org/1999/xhtml}"
@@ -320,6 +320,22 @@ def test_a_designer_s_text_face_is_the_running_heads_and_folios_face_too(tmp_pat
     for name in ("apparatus-en.pdf", "apparatus-en-handout.pdf"):
         used = {f["name"].split("+")[-1] for f in fonts(root / "dist" / "apparatus-en" / name)}
         assert not [face for face in used if face.startswith("PT-Serif")], (name, used)
+
+
+def test_a_designer_s_print_css_holds_in_the_handout_over_imprints_handout_css(tmp_path):
+    """Imprint's stylesheets first, then the project's: a project's print.css came
+    before Imprint's handout.css, whose rules then won over the design's in the
+    handout, in silence (QA 26 F5: the text's size, the margins)."""
+    import shutil
+
+    root = tmp_path / "journal"
+    shutil.copytree(CASES / "apparatus-en" / "source", root / "source")
+    (root / "styles" / "css").mkdir(parents=True)
+    (root / "styles" / "css" / "print.css").write_text("html { font-size: 14pt; }\n")
+    assert build(Settings.for_project(root, formats=("handout",), environ={})).ok
+    found, _, _ = words(root / "dist" / "apparatus-en" / "apparatus-en-handout.pdf", 1)
+    large = [w.text for w in found if w.y_max - w.y_min > 16]  # (14 pt: a word's box 18 pt high; 10 pt: 12)
+    assert len(large) > 20, large
 
 
 def test_hanging_indent_follows_the_style(apparatus_en, apparatus_ru):

@@ -407,12 +407,18 @@ class Theme:
                         fonts[f"fonts/{found.name}"] = read_bytes(entry.root, found, "font")
         return fonts
 
-    def stylesheet_paths(self, name: str) -> list[Path]:
-        """The stylesheet's files (stylesheets()), resolved and checked to be inside
-        the project and to load nothing from the network (WeasyPrint reads them, and
-        what they import)."""
+    def stylesheet_paths(self, *names: str) -> list[Path]:
+        """The files of the stylesheets of these names (_stylesheets()), Imprint's of
+        each, then the project's: a project's print.css comes after Imprint's
+        handout.css too, so that a design's margins and running heads hold in the
+        handout (Imprint's handout.css won over them, QA 26 F5). Resolved and checked
+        to be inside the project and to load nothing from the network (WeasyPrint
+        reads them, and what they import)."""
+        order = {id(entry): place for place, entry in enumerate(reversed(self.path))}
+        found = sorted((pair for name in names for pair in self._stylesheets(name)),
+                       key=lambda pair: order[id(pair[0])])  # (stable: the names' order within each)
         resolved = []
-        for entry, path in self._stylesheets(name):
+        for entry, path in found:
             with as_style_error():
                 resolved.append(resolve_inside(entry.root, path, "stylesheet"))
                 self._check_stylesheet(entry, path, read_text(entry.root, path, "stylesheet"), None)

@@ -147,8 +147,7 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         doc=manuscript,
         t=manuscript.t,
         edition="handout" if edition.name == "handout" else "print",
-        stylesheets=[file_url(path, theme.roots) for name in edition.stylesheets
-                     for path in theme.stylesheet_paths(name)],
+        stylesheets=[file_url(path, theme.roots) for path in theme.stylesheet_paths(*edition.stylesheets)],
         paper=paper,
         folio=folio,
         crop_marks=bool(settings.crop_marks),

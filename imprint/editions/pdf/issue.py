@@ -50,7 +50,7 @@ def _front(edition: IssueManuscript, theme: Theme, settings: Settings) -> bytes:
         TEMPLATE,
         issue=edition.for_print(),
         t=edition.t,
-        stylesheets=[file_url(path, theme.roots) for name in STYLESHEETS for path in theme.stylesheet_paths(name)],
+        stylesheets=[file_url(path, theme.roots) for path in theme.stylesheet_paths(*STYLESHEETS)],
         # Always the issue's own paper: its articles were laid out on it.
         paper=edition.issue.paper,
         crop_marks=bool(settings.crop_marks),
