@@ -489,6 +489,26 @@ def test_a_font_print_css_asks_for_that_is_nowhere_is_told_at_its_line(tmp_path,
     assert "House Face" not in err and "'PT Serif'" not in err
 
 
+def test_a_typo_in_a_stylesheet_an_edition_carries_is_told_at_its_line(tmp_path, capsys, monkeypatch):
+    """epub.css and site.css go to e-readers and browsers, which leave out what is
+    misspelt in silence; the same mistakes in print.css were told (QA 26 F16). What
+    they know and WeasyPrint does not (overflow-x, position: sticky) is no typo."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    epub = root / "styles" / "css" / "epub.css"
+    epub.write_text(epub.read_text() + "\nh1 { colr: red; }\np { font-size: 12pts; overflow-x: auto; }\n"
+                    ".x { color: #00; position: sticky; }\n")
+    lines = len(epub.read_text().splitlines())
+    (root / "styles" / "css" / "site.css").write_text("p { magin: 0; }\n")
+    code, _, err = run(root, "-f", "epub,site", capsys=capsys)
+    assert code == 0, err
+    assert f"styles/css/epub.css:{lines - 2}: `colr` is no CSS property: did you mean `color`?" in err
+    assert f"styles/css/epub.css:{lines - 1}: `12pts` in `font-size` is no length" in err
+    assert f"styles/css/epub.css:{lines}: `#00` in `color` is no colour" in err
+    assert "styles/css/site.css:1: `magin` is no CSS property: did you mean `margin`?" in err
+    assert "overflow-x" not in err and "sticky" not in err
+
+
 def test_a_template_linked_from_outside_the_project_is_refused(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     root = make_project(tmp_path / "project", REPO / "source")

@@ -428,7 +428,7 @@ class Theme:
         checked = (path, shipped_to, hashlib.sha256(css.encode()).hexdigest())  # (once a build and text)
         if checked in self._checked:
             return
-        from .stylesheets import check_stylesheet, syntax, weasyprint_leaves_out
+        from .stylesheets import check_stylesheet, syntax, typos, weasyprint_leaves_out
 
         problems = check_stylesheet(entry.root, path, css, shipped_to, fonts=shipped_to == SHIPPED_TO["epub.css"])
         if problems:  # (and what is no CSS in the project's other stylesheets: every problem in one run)
@@ -439,9 +439,14 @@ class Theme:
                     if other.resolve() != path.resolve():
                         problems += [Problem(display(other, self.root), message, line=line, hint=hint)
                                      for line, message, hint in syntax(text)]
-                    if other.name not in SHIPPED_TO:
-                        left += weasyprint_leaves_out(display(other, self.root), text)
+                    # (what WeasyPrint leaves out of a print stylesheet; what is misspelt in one an
+                    # edition carries to e-readers and browsers, which know more than WeasyPrint)
+                    left += (typos if other.name in SHIPPED_TO else weasyprint_leaves_out)(display(other, self.root),
+                                                                                           text)
             raise StyleError(problems, warnings=tuple(left))
+        if shipped_to is not None:
+            for problem in typos(display(path, entry.root), css):
+                warn(problem)
         self._checked.add(checked)
 
     def _stylesheets(self, name: str) -> list[tuple[StylesDir, Path]]:

@@ -254,6 +254,56 @@ def left_out(file: str, message: str) -> Problem | None:
                    "without it") if ignored else None
 
 
+# Units of CSS lengths, angles, times, resolutions and of flex (css-values-4)
+_UNITS = frozenset("""em ex cap ch ic rem lh rlh vw vh vi vb vmin vmax svw svh lvw lvh dvw dvh cqw cqh cqi cqb
+    cqmin cqmax cm mm q in pt pc px deg grad rad turn s ms hz khz dpi dpcm dppx x fr""".split())
+
+
+def typos(file: str, css: str) -> list[Problem]:
+    """What is misspelt in a stylesheet an edition carries to engines other than
+    WeasyPrint (epub.css, site.css), which they leave out in silence: a property
+    within two letters of one WeasyPrint knows but not one (`colr`), a length of a
+    unit CSS has not (`12pts`), a colour of a number of hex digits none has (`#00`).
+    (Not every property WeasyPrint leaves out: e-readers and browsers know more.)"""
+    import difflib
+
+    import tinycss2
+    from weasyprint.css.validation.expanders import EXPANDERS
+    from weasyprint.css.validation.properties import PROPERTIES
+
+    known = set(PROPERTIES) | set(EXPANDERS)  # (its properties and its shorthands)
+    found: list[Problem] = []
+    for rule in style_rules(parsed(css)):
+        if rule.type == "error" or rule.content is None:
+            continue
+        for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
+            if item.type != "declaration" or item.name.startswith("-") or item.name.startswith("--"):
+                continue
+            name = item.lower_name
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.8) if name not in known else []
+            if close and name not in _OTHER_PROPERTIES:
+                found.append(Problem(file, f"`{name}` is no CSS property: did you mean `{close[0]}`?",
+                                     line=item.source_line, hint="correct it: e-readers and browsers leave it out"))
+            for token in item.value:
+                if token.type == "dimension" and token.lower_unit not in _UNITS:
+                    found.append(Problem(file, f"`{token.serialize()}` in `{name}` is no length: CSS has no "
+                                               f"unit `{token.unit}`", line=token.source_line,
+                                         hint="correct it (pt, px, em, mm...): e-readers and browsers leave out "
+                                              "the declaration"))
+                elif token.type == "hash" and len(token.value) not in (3, 4, 6, 8) \
+                        and re.fullmatch(r"[0-9a-fA-F]+", token.value):
+                    found.append(Problem(file, f"`#{token.value}` in `{name}` is no colour: a colour has 3, 4, 6 "
+                                               "or 8 hex digits", line=token.source_line,
+                                         hint="correct it: e-readers and browsers leave out the declaration"))
+    return found
+
+
+# Real properties within two letters of one WeasyPrint knows, which e-readers and
+# browsers read (overflow-x is no typo of overflow)
+_OTHER_PROPERTIES = frozenset("""overflow-x overflow-y clip-path text-size-adjust user-select aspect-ratio
+    scroll-margin scroll-padding text-wrap hyphenate-limit-chars outline-offset""".split())
+
+
 def weasyprint_leaves_out(file: str, css: str) -> list[Problem]:
     """What WeasyPrint leaves out of a print stylesheet, read without a layout: for
     a build that stops first on what is no CSS, so that a designer sees every
