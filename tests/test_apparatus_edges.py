@@ -245,3 +245,27 @@ def test_an_empty_style_file_is_an_error_not_a_crash(tmp_path):
     (root / "source" / "a" / "house.csl").write_bytes(b"")
     report = run(root)
     assert [(p.line, p.message) for p in report.problems] == [(1, "the style is not valid XML: Document is empty")]
+
+
+def test_a_numbered_style_s_wrapped_lines_align_with_the_entry_s_text_in_print(tmp_path):
+    """GOST's numbered list (second-field-align="flush") wrapped an entry's second
+    line back under its number: citeproc's .csl-right-inline had no rule (QA 26)."""
+    from pdfread import page_count, words
+
+    long = ("A history of the supply lines of the eastern front in the years of the war, with the letters, "
+            "orders and reports of the commanders of its armies and of the governments behind them, "
+            "and a postscript on the Omegaword")
+    refs = [{"id": "long", "type": "book", "title": long, "author": [{"family": "Smith", "given": "John"}],
+             "issued": {"date-parts": [[2015]]}, "publisher": "Example Press"}]
+    root = project(tmp_path, "As [@long] says.\n", front="csl: gost-r-7-0-5-2008-numeric\n", refs=refs)
+    report = run(root, formats=("pdf",))
+    assert report.ok, report.problems
+    pdf = root / "dist" / "a" / "a.pdf"
+    found = next(w for page in range(1, page_count(pdf) + 1) for w in [words(pdf, page)[0]]
+                 if any(x.text.startswith("Omegaword") for x in w))
+    number = next(w for w in found if w.text == "1.")
+    first = next(w for w in found if w.text.startswith("Smith") and abs(w.y_min - number.y_min) < 1)
+    wrapped = next(w for w in found if w.text.startswith("Omegaword"))
+    assert wrapped.y_min > first.y_min + 5  # (the title is long enough to wrap)
+    start = min(w.x_min for w in found if abs(w.y_min - wrapped.y_min) < 1)
+    assert abs(start - first.x_min) < 0.5 and start > number.x_max, (number, first, start)

@@ -431,6 +431,51 @@ def test_a_style_pandoc_cannot_read_is_an_error_at_its_element(tmp_path, capsys,
     assert code == 2 and "Traceback" not in err and "internal error" not in err, err
     assert (f"styles/csl/utmn-humanitates.csl:{line}: Pandoc's citeproc cannot read the style: text element lacks "
             "needed attribute") in err
+    assert err.count("error:") == 1, err  # (not again as the "For citation" line's problem: QA 26)
+
+
+def test_a_misspelt_variable_in_a_style_is_an_error_at_its_line(tmp_path, capsys, monkeypatch):
+    """`variable="titel"` printed every reference and the "For citation" line without
+    the title, rc 0 (QA 26)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root, style = _citing_project(tmp_path)
+    text = style.read_text()
+    style.write_text(text.replace('variable="title"', 'variable="titel"'))
+    lines = [n for n, line in enumerate(text.splitlines(), 1) if 'variable="title"' in line]
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err and not (root / "dist").exists()
+    for line in lines:
+        assert (f"styles/csl/utmn-humanitates.csl:{line}: <text variable=\"titel\">: 'titel' is not a variable of "
+                "CSL 1.0.2 (no reference has it), so every reference would be printed without it\n"
+                "    did you mean 'title'?") in err
+    assert err.count("error:") == len(lines) and "Pandoc" not in err, err
+
+
+@pytest.mark.parametrize("kind", ["csl-m", "element"])
+def test_a_csl_m_style_or_an_unknown_element_is_told_once_at_its_line(tmp_path, capsys, monkeypatch, kind):
+    """Both were told twice (at the article's csl: and at the style), as Pandoc's
+    "Multiple layout elements present in citation" or "unknown element", with no
+    line; CSL-M was never named (QA 26)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root, style = _citing_project(tmp_path)
+    text = style.read_text()
+    at = text.index("<layout", text.index("<citation"))
+    if kind == "csl-m":
+        text = text[:at] + '<layout locale="en"><text variable="title"/></layout>\n' + text[at:]
+        said = ("this is a CSL-M style (version=\"1.1mlz1\"), not CSL 1.0.2, which Pandoc's citeproc reads: the "
+                "<citation> has a second <layout>")
+        line = text[:at].count("\n") + 2
+        text = re.sub(r'(<style [^>]*)version="1.0"', r'\1version="1.1mlz1"', text, count=1)
+    else:
+        end = text.index(">", at) + 1
+        text = text[:end] + "<frobnicate/>" + text[end:]
+        said = "the element <frobnicate> is not an element of CSL 1.0.2: Pandoc's citeproc refuses the style"
+        line = text[:at].count("\n") + 1
+    style.write_text(text)
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert f"styles/csl/utmn-humanitates.csl:{line}: {said}" in err
+    assert err.count("error:") == 1, err
 
 
 def test_an_epub_template_that_shows_what_the_epub_does_not_hold_is_an_error(tmp_path, capsys, monkeypatch):

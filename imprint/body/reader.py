@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -24,6 +23,7 @@ from ..building.stages import stage
 from ..errors import Problem, SourceError
 from ..files import display, read_found
 from . import bibliography, citeproc_js, formulas, guard, pandoc
+from .csl import style_refused
 from .addresses import INLINE, NOTES
 from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
@@ -398,30 +398,6 @@ def _citeproc_files(setting: Setting, records: Mapping[str, bibliography.Record]
     files = {"refs.json": json.dumps(data, ensure_ascii=False).encode("utf-8"), "style.csl": style}
     into_quotes = not setting.suppress_bibliography and citeproc_js.punctuation_in_quote(written, setting.lang)
     return files, ["--citeproc", "--csl=style.csl", "--bibliography=refs.json"], into_quotes
-
-
-def style_refused(style: Path | None, reason: str, root: Path) -> Problem:
-    """Pandoc's citeproc could not read the style: told at its file, at the first
-    element of the kind it names that lacks what CSL requires of it, if it can be
-    found (CSL 1.0.2: a text gives a variable, a macro, a term or a value)."""
-    line = None
-    kind = re.match(r"(\w[\w-]*) element", reason)
-    if style is not None and kind:
-        from lxml import etree
-
-        with suppress(OSError, SourceError, etree.XMLSyntaxError):
-            tree = etree.fromstring(read_found(style, "CSL style"),
-                                    etree.XMLParser(no_network=True, resolve_entities=False))
-            needs = _NEEDS.get(kind.group(1), ())
-            line = next((e.sourceline for e in tree.iter(f"{{*}}{kind.group(1)}")
-                         if needs and not any(e.get(a) for a in needs)), None)
-    return Problem(display(style, root) if style is not None else "the citation style",
-                   f"Pandoc's citeproc cannot read the style: {reason}", line=line,
-                   hint="correct it as the CSL 1.0.2 specification has it (a misspelt attribute, a missing one)")
-
-
-_NEEDS = {"text": ("variable", "macro", "term", "value"), "label": ("variable",), "number": ("variable",),
-          "date": ("variable",), "names": ("variable",)}
 
 
 def _fence_line(source: Source, line: int | None) -> int | None:

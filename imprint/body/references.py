@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from ..errors import ImprintError, InternalError, StyleError, UserError
 from ..files import display, read_found
-from . import citeproc_js, pandoc
+from . import citeproc_js, csl, pandoc
 from .ast import attr, walk
 from .chapters import EPUB, plain_text
 from .html import Renderer
@@ -131,9 +131,10 @@ def line_key(record: Mapping[str, Any], style: Style, lang: str, quotes: str) ->
 class Formatting:
     """References being formatted by Pandoc: result() waits for them."""
 
-    def __init__(self, running: pandoc.Running | pandoc.Kept, records, styles, lang: str, file: str, quotes: str):
+    def __init__(self, running: pandoc.Running | pandoc.Kept, records, styles, lang: str, file: str, quotes: str,
+                 root: Path | None = None):
         self.running, self.records, self.styles = running, records, styles
-        self.lang, self.file, self.quotes = lang, file, quotes
+        self.lang, self.file, self.quotes, self.root = lang, file, quotes, root
 
     def cancel(self) -> None:
         self.running.cancel()
@@ -141,7 +142,13 @@ class Formatting:
     def result(self) -> list[list[Line]]:
         try:
             output, _ = self.running.result()
-        except (pandoc.PandocFailed, pandoc.StyleRefused, InternalError) as error:  # (references.lua: citeproc's)
+        except pandoc.StyleRefused as error:
+            if len(self.styles) == 1 and self.root is not None:  # (told as the body's reading tells it: once)
+                raise StyleError([csl.style_refused(self.styles[0], str(error), self.root)]) from None
+            said = next((line.strip() for line in str(error).splitlines() if "Citeproc" in line), str(error))
+            raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {said}",
+                                    hint="check the .csl file: it must be a valid CSL 1.0 style") from None
+        except (pandoc.PandocFailed, InternalError) as error:  # (references.lua: citeproc's)
             said = next((line.strip() for line in str(error).splitlines() if "Citeproc" in line), str(error))
             raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {said}",
                                     hint="check the .csl file: it must be a valid CSL 1.0 style") from None
@@ -184,7 +191,7 @@ def start(records: Sequence[Mapping[str, Any]], styles: Sequence[Path], lang: st
     bibliography = json.dumps([citeproc_js.for_pandoc(r, lang, quotes) for r in records],
                               ensure_ascii=False).encode("utf-8")
     running = _run([(bibliography, style, lang) for style in ready], file=file, deadline=deadline, cache=cache)
-    return Formatting(running, records, styles, lang, file, quotes)
+    return Formatting(running, records, styles, lang, file, quotes, root)
 
 
 def format_ahead(wanted: Sequence[tuple[Mapping[str, Any], Path, str, str]], *, file: str, deadline: float,
@@ -267,8 +274,11 @@ def _formatted(output: bytes, words: Sequence[tuple[str, str]]) -> list[dict[str
 def check_style(style: bytes, name: str) -> bytes:
     """A CSL style that can format a reference list, as it formats one work on
     its own line (own_line), compact for Pandoc (citeproc_js.compact); or a
-    StyleError saying why not."""
+    StyleError saying why not (every element or variable CSL 1.0.2 does not
+    have, at its line: csl.check_names)."""
     root = citeproc_js.parse_style(style, name)
+    if problems := csl.check_names(root, name):
+        raise StyleError(problems)
     if root.getroottree().docinfo.internalDTD is not None:
         raise StyleError.single(name, "the style declares a DOCTYPE (entities): a CSL style has none",
                                 hint="write the characters themselves in place of the entities")

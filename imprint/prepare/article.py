@@ -20,13 +20,13 @@ from ..body import pandoc
 from ..body.chapters import EPUB, PRINT, Body, plain_text
 from ..body.formulas import cache_folder
 from ..body.reader import PRINTED, Field, Setting, read_fields, start_body
-from ..body.references import Line, format_references, venue_words
+from ..body.references import Line, format_references, prepared, venue_words
 from ..body.references import start as start_references
 from ..source.record import build_record, full_title
 from ..settings import Settings
 from ..editions import DEFAULT, E_READER, EDITIONS, writing_modules
 from ..errors import Problem, SourceError, StyleError, UserError
-from ..files import read_found
+from ..files import display, read_found
 from ..source.model import STATEMENTS, Affiliation, Article, Author
 from ..theme import Theme, renamed_style
 
@@ -199,6 +199,9 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
     problems: list[Problem] = []
     try:
         style: Path | None = theme.csl_style(article.csl)
+        # (checked before the body's citeproc is given it: a style it refuses, told once
+        # at its line, not also as the body's and the "For citation" line's problem)
+        prepared(read_found(style, "CSL style"), display(style, settings.root))
     except StyleError as error:
         problems += _style_problems(article, error)
         style = None
