@@ -574,3 +574,27 @@ def test_a_build_run_in_an_article_s_folder_says_where_the_project_is(tmp_path, 
                          (root / "source", "source/'s")):
         code, _, err = run(inside, capsys=capsys)
         assert code == 2 and f"this is {what} folder: run it in the project's, which holds source/ (-C {root})" in err
+
+
+def test_a_cover_font_without_the_titles_letters_is_told_at_its_line(tmp_path, capsys, monkeypatch):
+    """A Latin-only font for a Russian title: Pillow drew nothing for its letters,
+    rc 0 and not a word (QA 26). Now a warning at the font's line of cover.yaml,
+    naming the characters; the cover is drawn as the design says (no fallback)."""
+    from fontTools import subset
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", CASES / "apparatus-ru" / "source")
+    fonts = root / "styles" / "fonts"
+    fonts.mkdir(exist_ok=True)
+    subset.main(["/usr/share/fonts/truetype/paratype/PTF75F.ttf", "--unicodes=20-7E",
+                 f"--output-file={fonts / 'Latin.ttf'}"])
+    design = root / "styles" / "cover.yaml"
+    text = design.read_text().replace("bold: truetype/paratype/PTF75F.ttf", "bold: Latin.ttf")
+    design.write_text(text)
+    line = next(n for n, each in enumerate(text.splitlines(), 1) if "bold: Latin.ttf" in each)
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 0, err
+    assert (f"warning: styles/cover.yaml:{line}: fonts.bold: the font 'Latin.ttf' has no glyph for 23 characters "
+            "(Cyrillic) of the title on the cover of source/apparatus-ru/article.md, which the cover leaves out: "
+            "В (U+0412), о (U+043E), е (U+0435)") in err, err
+    assert "fonts.regular" not in err and "fonts.italic" not in err  # (the journal's and authors' fonts have them)
