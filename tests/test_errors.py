@@ -310,6 +310,32 @@ def test_language_strings_a_template_would_print_wrong_are_told_at_their_line(tm
     assert "table_continued" not in err  # (its {n}, which English's "{title} (continued)" no longer shows)
 
 
+def test_a_word_with_a_stray_brace_is_an_error_and_an_empty_word_a_warning(tmp_path, capsys, monkeypatch):
+    """`table_continued: "Table {title"` was printed as written over every continued
+    table, and `keywords: ""` printed a bare ": history, ..." (QA 26), both in silence."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    assert run(root, "-f", "epub", capsys=capsys)[0] == 0
+    epub = root / "dist" / "batunaev-2019-khalkhin-gol" / "batunaev-2019-khalkhin-gol.epub"
+    before = epub.read_bytes()
+    strings = root / "styles" / "locales" / "en.yaml"
+    strings.write_text('table_continued: "Table {title (continued)"\nfigure_ref: "Figure n}"\n')
+    code, _, err = run(root, "-f", "epub", "--force", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert ("styles/locales/en.yaml:1: table_continued: 'Table {title (continued)' has a '{' that is never closed: "
+            "it would be printed as written") in err
+    assert "its placeholders are {n}, {ref}, {title}" in err
+    assert "styles/locales/en.yaml:2: figure_ref: 'Figure n}' has a '}' that closes no '{'" in err
+    assert epub.read_bytes() == before
+    strings.write_text('keywords: ""\ntable_continued: ""\n')
+    code, _, err = run(root, "-f", "epub", "--force", capsys=capsys)
+    assert code == 0, err
+    assert ("warning: styles/locales/en.yaml:1: keywords: the word is empty: the editions print nothing where it "
+            "goes (a bare ': ' after a label, an empty heading)") in err
+    assert 'Imprint\'s English: "Keywords"' in err
+    assert "table_continued" not in err  # (empty: no continuation line, as en.yaml says)
+
+
 def test_a_stylesheet_that_is_no_css_is_an_error_at_its_line(tmp_path, capsys, monkeypatch):
     """A designer's missing '}' made the rest of print.css part of one rule (notes
     ran into the text, running heads vanished) and an EPUB that fails EPUBCheck,
@@ -639,3 +665,27 @@ def test_a_build_run_in_an_article_s_folder_says_where_the_project_is(tmp_path, 
                          (root / "source", "source/'s")):
         code, _, err = run(inside, capsys=capsys)
         assert code == 2 and f"this is {what} folder: run it in the project's, which holds source/ (-C {root})" in err
+
+
+def test_a_cover_font_without_the_titles_letters_is_told_at_its_line(tmp_path, capsys, monkeypatch):
+    """A Latin-only font for a Russian title: Pillow drew nothing for its letters,
+    rc 0 and not a word (QA 26). Now a warning at the font's line of cover.yaml,
+    naming the characters; the cover is drawn as the design says (no fallback)."""
+    from fontTools import subset
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", CASES / "apparatus-ru" / "source")
+    fonts = root / "styles" / "fonts"
+    fonts.mkdir(exist_ok=True)
+    subset.main(["/usr/share/fonts/truetype/paratype/PTF75F.ttf", "--unicodes=20-7E",
+                 f"--output-file={fonts / 'Latin.ttf'}"])
+    design = root / "styles" / "cover.yaml"
+    text = design.read_text().replace("bold: truetype/paratype/PTF75F.ttf", "bold: Latin.ttf")
+    design.write_text(text)
+    line = next(n for n, each in enumerate(text.splitlines(), 1) if "bold: Latin.ttf" in each)
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 0, err
+    assert (f"warning: styles/cover.yaml:{line}: fonts.bold: the font 'Latin.ttf' has no glyph for 23 characters "
+            "(Cyrillic) of the title on the cover of source/apparatus-ru/article.md, which the cover leaves out: "
+            "В (U+0412), о (U+043E), е (U+0435)") in err, err
+    assert "fonts.regular" not in err and "fonts.italic" not in err  # (the journal's and authors' fonts have them)

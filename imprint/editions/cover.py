@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from ..settings import Settings
-from ..errors import Problem, StyleError, UserError, as_style_error
+from ..errors import Problem, StyleError, UserError, as_style_error, warn
 from ..files import display, read_bytes, read_text
 from ..source.frontmatter import format_path, load_yaml
 from ..prepare.article import Manuscript, issue_label, metadata_text
@@ -28,7 +29,7 @@ from ..source.model import Article
 from ..theme import Theme
 from .caches import build_cache
 from .fonts import SYSTEM_FONTS
-from .painter import FIELDS, CoverText
+from .painter import FIELDS, CoverText, block_text
 
 if TYPE_CHECKING:  # (an issue's writers need it; an article's build does not load it)
     from ..prepare.issue import IssueManuscript
@@ -70,7 +71,8 @@ def cover_files(cover: Cover) -> dict[str, bytes]:
 
 def article_cover(manuscript: Manuscript, theme: Theme, settings: Settings) -> Cover:
     text = _article_text(manuscript.article, manuscript.title_text, manuscript.subtitle_text, manuscript.t)
-    return _cover(text, manuscript.article.cover_image, manuscript.t, theme, settings)
+    return _cover(text, manuscript.article.cover_image, manuscript.t, theme, settings,
+                  of=display(manuscript.article.path, settings.root))
 
 
 def draw_ahead(article: Article, rendered: Mapping[str, Any], theme: Theme, settings: Settings) -> None:
@@ -81,7 +83,7 @@ def draw_ahead(article: Article, rendered: Mapping[str, Any], theme: Theme, sett
         return
     t = theme.strings(article.lang)
     subtitle = rendered.get("subtitle")
-    with suppress(UserError):
+    with suppress(UserError):  # (its missing letters too: article_cover() tells them)
         _cover(_article_text(article, metadata_text(rendered["title"]),
                              metadata_text(subtitle) if subtitle else None, t), None, t, theme, settings)
 
@@ -103,24 +105,96 @@ def issue_cover(edition: IssueManuscript, theme: Theme, settings: Settings) -> C
         kind="issue", lang=edition.lang, title=edition.title_text or edition.label or edition.journal or "",
         subtitle=None, authors=authors, journal=edition.journal, label=edition.label, pages=None,
     )
-    return _cover(text, edition.issue.cover_image, edition.t, theme, settings)
+    return _cover(text, edition.issue.cover_image, edition.t, theme, settings,
+                  of=display(edition.issue.path, settings.root))
 
 
-def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Settings) -> Cover:
+def _cover(text: CoverText, own: Path | None, t, theme: Theme, settings: Settings, of: str | None = None) -> Cover:
+    """The cover: the editor's own, or drawn; `of`, the article's or issue's file,
+    where the drawn cover's missing letters are to be told (draw_ahead() leaves
+    that to article_cover(): a cover drawn once is told of every time it is used)."""
     if own is not None:
         data = read_bytes(settings.root, own, "cover image")
         media_type = "image/jpeg" if own.suffix.lower() in (".jpg", ".jpeg") else "image/png"
         return Cover(data, media_type, text.alt(t["cover"]))
-    return Cover(_drawn(text, *_plan(theme)), "image/jpeg", text.alt(t["cover"]))
+    design, fonts, lines = _plan(theme)
+    if of is not None:
+        for problem in _missing_letters(text, design, fonts, lines, of):
+            warn(problem)
+    return Cover(_drawn(text, design, fonts), "image/jpeg", text.alt(t["cover"]))
 
 
-def _plan(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
-    """The cover design and its font files, read once per build (ordering a cover
-    and making it both ask)."""
+def _plan(theme: Theme) -> tuple[dict[str, Any], dict[str, Path], dict[str, tuple[str, int | None]]]:
+    """The cover design, its font files, and where each font is named (file and
+    line), read once per build (ordering a cover and making it both ask)."""
     key = (theme.root, theme.dir)
     if key not in _plans:
         _plans[key] = _design(theme)
     return _plans[key]
+
+
+def _missing_letters(text: CoverText, design: dict[str, Any], fonts: dict[str, Path],
+                     lines: dict[str, tuple[str, int | None]], of: str) -> list[Problem]:
+    """The characters of the cover's texts (but combining marks) that the font of
+    their block has no glyph for (a Latin-only font under a Russian title): Pillow
+    draws its .notdef glyph for each, often nothing, and the title was lost in
+    silence (QA 26). Told once a font, at its line of the design, each character
+    named.
+
+    No fallback font: Pillow sets a text in one font file (there is no per-letter
+    fallback as Pango's in the print edition), so a fallback would set the whole
+    block in a face the designer did not choose, whose widths the sizes and
+    wrapping of the plan were not made for. The designer chooses another file."""
+    missing: dict[str, dict[str, list[str]]] = {}  # font -> character -> the blocks' texts
+    for block in design.get("texts") or []:
+        if block.get("for") not in (None, text.kind):
+            continue
+        name = block.get("font", "regular")
+        has = _characters(fonts[name])
+        for paragraph in block_text(text, block):
+            for character in paragraph:
+                # (spaces and controls are not drawn; a combining mark a font lacks is drawn
+                # as its .notdef over a letter that stays: not told, as PT Serif has no
+                # U+0302 for the x̂ of a math title, and the shipped design would warn)
+                if ord(character) not in has and unicodedata.category(character)[0] not in "CZM":
+                    missing.setdefault(name, {}).setdefault(character, [])
+                    if block["text"] not in missing[name][character]:
+                        missing[name][character].append(block["text"])
+    problems = []
+    for name, characters in missing.items():
+        file, line = lines[name]
+        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in list(characters)[:8]) + \
+            (", ..." if len(characters) > 8 else "")
+        where = ", ".join(dict.fromkeys(field for fields in characters.values() for field in fields))
+        scripts = ", ".join(dict.fromkeys(_script(c) for c in characters))
+        problems.append(Problem(
+            file, f"the font '{fonts[name].name}' has no glyph for {len(characters)} characters ({scripts}) of the "
+            f"{where} on the cover of {of}, which the cover leaves out: {shown}", line=line, field=f"fonts.{name}",
+            hint="choose a font file that has them (PT Serif, truetype/paratype/PTF55F.ttf and its family, has "
+                 "Latin and Cyrillic)"))
+    return problems
+
+
+_cmaps: dict[tuple, frozenset[int]] = {}  # by file, size and time (a watch sees a file replaced)
+
+
+def _characters(font: Path) -> frozenset[int]:
+    """The characters a font file has glyphs for (its cmap; in a collection, its
+    first font, which Pillow draws with)."""
+    stat = font.stat()
+    key = (font, stat.st_size, stat.st_mtime_ns)
+    if key not in _cmaps:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(font, lazy=True, fontNumber=0) as opened:
+            _cmaps[key] = frozenset(opened.getBestCmap() or {})
+    return _cmaps[key]
+
+
+def _script(character: str) -> str:
+    """A character's script as Unicode names it (Latin, Cyrillic, CJK)."""
+    word = unicodedata.name(character, "UNKNOWN").split()[0]
+    return word if word == "CJK" else word.title()
 
 
 def _drawn(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> bytes:
@@ -139,8 +213,8 @@ def _remembered(memo: dict, key: Any, make: Callable[[], bytes]) -> bytes:
     return memo[key]
 
 
-def _design(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
-    """The cover design and its font files; every problem of it in one pass."""
+def _design(theme: Theme) -> tuple[dict[str, Any], dict[str, Path], dict[str, tuple[str, int | None]]]:
+    """The cover design, its font files and their lines; every problem of it in one pass."""
     found = theme.find(DESIGN)
     if found is None:
         raise StyleError.single(display(theme.dir / DESIGN, theme.root), "the cover design is missing",
@@ -196,8 +270,9 @@ def _design(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
         if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
             problem(where, f"'{colour}' is no colour", hint='write it as "#rrggbb" (in quotes: YAML reads # as '
                                                                'a comment)')
-    found = {}
+    found, lines = {}, {}
     for name, relative in fonts.items():
+        lines[name] = (file, located.line_of(("fonts", name)))
         path = _font(str(relative), theme)
         if path is None:
             problem(("fonts", name), f"the font file '{relative}' is in none of the font folders",
@@ -205,7 +280,7 @@ def _design(theme: Theme) -> tuple[dict[str, Any], dict[str, Path]]:
         found[name] = path
     if problems:
         raise StyleError(problems)
-    return design, found
+    return design, found, lines
 
 
 _COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{3}){1,2}")

@@ -64,7 +64,7 @@ def _draw(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> Im
     for block in design.get("texts") or []:
         if block.get("for") not in (None, text.kind):
             continue
-        content = _field(text, block)
+        content = block_text(text, block)
         if not content:
             continue
         size, minimum = block["size"], block.get("min-size", block["size"])
@@ -89,7 +89,7 @@ def _draw(text: CoverText, design: dict[str, Any], fonts: dict[str, Path]) -> Im
     return image
 
 
-def _field(text: CoverText, block: dict[str, Any]) -> list[str]:
+def block_text(text: CoverText, block: dict[str, Any]) -> list[str]:
     """A block's text, as paragraphs (each author is one, unless a separator joins them)."""
     name = block["text"]
     if name == "authors":

@@ -280,6 +280,8 @@ class Theme:
         A language file in the project's styles/ overrides Imprint's own of the
         same language word by word: it needs only the words it changes. So does a
         region's file its language's (en-US.yaml: the American order of a date).
+        A language Imprint has no file of needs every word (LOCALE_KEYS; LATER_KEYS
+        take English's).
         """
         language, _, region = lang.partition("-")
         candidates = [f"{language.lower()}-{region.upper()}" if region else lang, language.lower(), FALLBACK_LANG]
@@ -369,6 +371,12 @@ class Theme:
             problems.append(Problem(file, message, line=line, field=key, hint=hint))
         if problems:
             raise StyleError(problems)
+        for key in _empty_words(words, english):
+            file, line = where[key]
+            warn(Problem(file, "the word is empty: the editions print nothing where it goes (a bare ': ' after a "
+                         "label, an empty heading)", line=line, field=key,
+                         hint=f"give the word (Imprint's English: \"{english[key]}\"); a label the design does not "
+                              "show is left out of its template (styles/templates/)"))
         for key, file, line in written:  # (a word of the project's own, for its templates, may be any other)
             close = difflib.get_close_matches(key, list(english), n=1, cutoff=0.85) if key not in english else []
             if close:
@@ -646,7 +654,26 @@ def _malformed_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> li
         if unknown:
             found.append((key, f"'{{{unknown[0]}}}' is not a placeholder of '{key}': it would be printed as written",
                           "its placeholders are " + (", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none")))
+        stray = _BRACE.search(_PLACEHOLDER.sub("", value)) if allowed is not None and isinstance(value, str) \
+            and not unknown else None
+        if stray:  # ("Окончание {title": printed as written, QA 26)
+            found.append((key, f"'{value}' has a '{{' that is never closed: it would be printed as written"
+                          if stray.group() == "{" else f"'{value}' has a '}}' that closes no '{{': it would be "
+                          "printed as written", "a placeholder is a name in braces, {n}; its placeholders are " +
+                          (", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none")))
     return found
+
+
+_BRACE = re.compile(r"[{}]")
+MAY_BE_EMPTY = frozenset({"table_continued"})  # (empty: no continuation line over a table's next part)
+
+
+def _empty_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> list[str]:
+    """Words left empty ("" or spaces) that Imprint's English gives (`keywords: ""`
+    printed a bare ": история, ...", QA 26): told, not refused (a translation
+    under way), but for those whose emptiness means something (MAY_BE_EMPTY)."""
+    return [key for key, value in words.items() if isinstance(value, str) and not value.strip()
+            and key not in MAY_BE_EMPTY and isinstance(english.get(key), str) and english[key].strip()]
 
 
 def _same_bytes(*found: tuple[StylesDir, Path]) -> bool:
