@@ -493,3 +493,18 @@ def test_a_licence_written_as_an_address_is_a_link_only_if_it_is_a_web_address(t
         root = make_project(tmp_path / f"p{len(licence)}", source)
         article = load_project(Settings.for_project(root, environ={})).project.articles[0]
         assert (article.license.url == licence) is url and (article.license.text == licence) is not url, licence
+
+
+def test_a_field_that_is_none_prints_nothing(tmp_path):
+    """A field documented as "or none" printed without an `if` ({{ doc.title_notes }})
+    printed the word None in the editions (QA 26, F3): a page and a macro called
+    from Python (a note's) write nothing for it; `is none` still tells it apart."""
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "x.html.j2").write_text(
+        "[{{ doc.title_notes }}][{{ doc.copyright }}][{{ doc.copyright is none }}][{{ 0 }}][{{ false }}]\n")
+    (project / "styles" / "templates" / "m.html.j2").write_text("{% macro note(n) %}<{{ n }}>{% endmacro %}")
+    theme = Theme(project, project / "styles")
+    doc = ReadOnlyDict({"title_notes": None, "copyright": None})
+    assert theme.render("x.html.j2", doc=doc) == "[][][True][0][False]\n"
+    assert theme.macros("m.html.j2").note(None) == "<>"
