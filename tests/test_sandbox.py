@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import pytest
@@ -311,6 +312,12 @@ def test_the_sandbox_changes_no_byte_of_any_edition(tmp_path, monkeypatch):
         intercepted_binops = frozenset()
         intercepted_unops = frozenset()
 
+        def __init__(self, root=None, **options):  # (paths as they are: Imprint's templates print none)
+            super().__init__(**options)
+
+        def shown(self, value):
+            return value
+
     monkeypatch.setattr(templating._OwnTemplatesCache, "folder", tmp_path / "cache")
     formats = ("epub", "pdf", "json", "bib", "ris", "site")
     built = []
@@ -508,3 +515,23 @@ def test_a_field_that_is_none_prints_nothing(tmp_path):
     doc = ReadOnlyDict({"title_notes": None, "copyright": None})
     assert theme.render("x.html.j2", doc=doc) == "[][][True][0][False]\n"
     assert theme.macros("m.html.j2").note(None) == "<>"
+
+
+def test_a_path_is_shown_from_the_project_s_folder(tmp_path):
+    """A path a template is given (an article's, an image's, a bibliography's) is
+    shown from the project's folder, however it is printed (by attribute, item,
+    |attr, ~, in a loop): the builder's absolute path put the machine's folders in
+    the editions (QA 26, F4). One outside the project is shown by its name."""
+    template = ("{{ a.path }}|{{ a.path ~ '!' }}|{{ a.bibliography[0] }}|{{ a.bibliography|join(',') }}|"
+                "{{ a|attr('path') }}|{% for b in a.bibliography %}{{ b }};{% endfor %}|{{ a.path.parent }}|"
+                "{{ a.path.name }}|{{ a.style }}|{{ p }}\n")
+    pages = []
+    for folder in (tmp_path / "one", tmp_path / "elsewhere" / "two"):
+        (folder / "styles" / "templates").mkdir(parents=True)
+        (folder / "styles" / "templates" / "x.html.j2").write_text(template)
+        article = SimpleNamespace(path=folder / "source" / "a" / "article.md", style=Path("/usr/share/apa.csl"),
+                                  bibliography=(folder / "source" / "a" / "refs.bib", folder / "shared.json"))
+        pages.append(Theme(folder, folder / "styles").render("x.html.j2", a=article, p=folder / "p.md"))
+    assert pages[0] == pages[1] == (
+        "source/a/article.md|source/a/article.md!|source/a/refs.bib|source/a/refs.bib,shared.json|"
+        "source/a/article.md|source/a/refs.bib;shared.json;|source/a|article.md|apa.csl|p.md\n")

@@ -137,7 +137,7 @@ class Theme:
         if not folders:
             raise StyleError.single(display(self.dir / TEMPLATES, self.root), "the templates folder is missing")
         env = environment([(entry.root, entry.dir / TEMPLATES) for entry in folders], IMPRINT_STYLES.dir,
-                          TEMPLATE_OPTIONS)
+                          TEMPLATE_OPTIONS, self.root)
         env.globals["image"] = self.image
         return env
 
