@@ -535,3 +535,26 @@ def test_a_path_is_shown_from_the_project_s_folder(tmp_path):
     assert pages[0] == pages[1] == (
         "source/a/article.md|source/a/article.md!|source/a/refs.bib|source/a/refs.bib,shared.json|"
         "source/a/article.md|source/a/refs.bib;shared.json;|source/a|article.md|apa.csl|p.md\n")
+
+
+@pytest.mark.parametrize("payload, hint", [
+    ("{{ x|smallcaps }}", "The filters a template may use: abs, attr,"),
+    ("{{ x|typset('ru') }}", "did you mean typeset? The filters a template may use:"),
+    ("{{ x|random }}", "random is left out: a build gives the same bytes each time."),
+    ("{{ x|safe }}", "print a field given as HTML as it is, without |safe ({{ doc.title }}"),
+    ("{% autoescape false %}{{ x }}{% endautoescape %}", "print a field given as HTML as it is, without |safe"),
+    ("{% if x %}", "Jinja writes a value as {{ name }}"),
+])
+def test_an_unknown_filter_and_an_unescaped_text_have_hints_of_their_own(payload, hint, tmp_path):
+    """An unknown filter is told the filters there are (and the one it may have
+    meant), |safe where Markup is given; only a syntax error is told of braces
+    (QA 26, F11: all three ended "check the braces")."""
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "x.html.j2").write_text(f"<p>first line</p>\n{payload}\n")
+    with pytest.raises(StyleError) as raised:
+        Theme(project, project / "styles").render("x.html.j2", x="a")
+    problem = raised.value.problems[0]
+    assert (problem.file, problem.line) == ("styles/templates/x.html.j2", 2), problem
+    assert problem.hint.startswith(hint), problem.hint
+    assert ("braces" in problem.hint) == payload.startswith("{% if")

@@ -191,11 +191,10 @@ class Theme:
             if (error.message or "").startswith("Unexpected end of template"):  # (where the block never closed opens)
                 line = _unclosed(self.env, error.source or self.env.loader.get_source(
                     self.env, error.name or name)[0]) or line
-            raise StyleError([Problem(
-                self._shown(error.filename or name), f"template error: {error.message}", line=line,
-                hint="Jinja writes a value as {{ name }}, a statement as {% if ... %} ... {% endif %}, a comment "
-                     "as {# ... #}: check the braces and the statement's name",
-            )]) from None
+            from .jinja import syntax_hint
+
+            raise StyleError([Problem(self._shown(error.filename or name), f"template error: {error.message}",
+                                      line=line, hint=syntax_hint(self.env, error))]) from None
         except jinja2.TemplateNotFound as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
             including = f" (included by {file}:{line})" if line is not None else ""

@@ -17,6 +17,7 @@ limit, and so has the work of one rendering (work.py).
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import io
@@ -77,7 +78,7 @@ class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
             if isinstance(node, jinja2.nodes.Filter) and node.name == "safe" or \
                     isinstance(node, jinja2.nodes.EvalContextModifier) and any(
                         option.key == "autoescape" for option in node.options):
-                raise jinja2.TemplateSyntaxError(
+                raise Unescaped(
                     "a text printed unescaped (|safe, autoescape false) could put an author's <script> in the "
                     "editions: what is HTML is given as HTML (doc.title; docs/templates.md), the rest is printed "
                     "as text", node.lineno, name, filename)
@@ -168,6 +169,34 @@ def _printed(context: jinja2.runtime.Context, value: Any) -> Any:
     if isinstance(value, PurePath):
         value = context.environment.shown(value)
     return finalize(context, value)
+
+
+class Unescaped(jinja2.TemplateSyntaxError):
+    """A template that would print a text unescaped (ImprintSandbox._parse)."""
+
+    hint = ("print a field given as HTML as it is, without |safe ({{ doc.title }}, {{ doc.abstract }}: "
+            "docs/templates.md says which fields are Markup); any other text is printed as it reads")
+
+
+_UNKNOWN_FILTER = re.compile(r"No filter named '([^']*)'")
+
+
+def syntax_hint(env: jinja2.Environment, error: jinja2.TemplateSyntaxError) -> str:
+    """What to do about a template's syntax error: for an unknown filter, the
+    filters there are; else how Jinja writes its statements."""
+    if isinstance(error, Unescaped):
+        return error.hint
+    unknown = _UNKNOWN_FILTER.match(error.message or "")
+    if unknown is None:
+        return ("Jinja writes a value as {{ name }}, a statement as {% if ... %} ... {% endif %}, a comment "
+                "as {# ... #}: check the braces and the statement's name")
+    known = sorted(set(env.filters) - {WORK_FILTER})
+    close = difflib.get_close_matches(unknown.group(1), known, n=2)
+    said = f"did you mean {' or '.join(close)}? " if close else ""
+    if unknown.group(1) == "random":
+        said = "random is left out: a build gives the same bytes each time. "
+    return said + "The filters a template may use: " + ", ".join(known) + \
+        " (typeset and filesize are Imprint's, docs/templates.md; the others Jinja's)"
 
 
 def _is_int(value: Any) -> bool:
