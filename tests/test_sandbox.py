@@ -558,3 +558,24 @@ def test_an_unknown_filter_and_an_unescaped_text_have_hints_of_their_own(payload
     assert (problem.file, problem.line) == ("styles/templates/x.html.j2", 2), problem
     assert problem.hint.startswith(hint), problem.hint
     assert ("braces" in problem.hint) == payload.startswith("{% if")
+
+
+@pytest.mark.parametrize("line, old, new, macro", [
+    (9, "{{ number }}</a>", "{{ numbr }}</a>", "epub_call"),
+    (14, "{{ text }}", "{{ txt }}", "print_call"),
+    (19, "{{ number }}</a>", "{{ 1 / 0 }}</a>", "print_repeat"),
+])
+def test_a_mistake_in_a_note_s_macro_is_told_at_its_template_line(line, old, new, macro, tmp_path):
+    """The body calls note-calls.html.j2's macros from Python, where Jinja does not
+    rewrite the traceback: the line told was the compiled code's (51 and 79 in a
+    file of 20 lines, QA 26, F8), now the template's."""
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    lines = (REPO / "styles" / "templates" / "note-calls.html.j2").read_text(encoding="utf-8").splitlines(True)
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    (project / "styles" / "templates" / "note-calls.html.j2").write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(StyleError) as raised:
+        getattr(Theme(project, project / "styles").macros("note-calls.html.j2"), macro)(1, Markup("a note"))
+    problem = raised.value.problems[0]
+    assert (problem.file, problem.line) == ("styles/templates/note-calls.html.j2", line), problem

@@ -268,8 +268,10 @@ class Theme:
         folders = tuple(str(entry.dir / TEMPLATES) for entry in self.path)
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
-            if filename.startswith(folders):
-                found.append((self._shown(filename), tb.tb_lineno))
+            if filename.startswith(folders):  # (a macro called from Python: the compiled code's line, not
+                template = tb.tb_frame.f_globals.get("__jinja_template__")  # rewritten by Jinja: its template's)
+                line = template.get_corresponding_lineno(tb.tb_lineno) if template is not None else tb.tb_lineno
+                found.append((self._shown(filename), line))
             tb = tb.tb_next
         return found
 
