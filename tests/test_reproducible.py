@@ -86,3 +86,30 @@ def test_the_same_project_in_another_folder_gives_the_same_bytes(tmp_path):
                   if p.is_file() and ".imprint" not in p.parts)
     assert any(p.suffix == ".pdf" for p in made)
     assert [str(p) for p in made if (first / "dist" / p).read_bytes() != (second / "dist" / p).read_bytes()] == []
+
+
+def test_a_template_printing_paths_gives_the_same_bytes_in_another_folder(tmp_path):
+    """A designer's template that prints the paths it is given (the article's, its
+    bibliography's, an image's) prints them from the project's folder: the same
+    project built in two folders gives the same PDF and EPUB (QA 26, F4)."""
+    from imprint import build
+    from imprint.settings import Settings
+
+    printed = ('<p class="paths">{{ doc.article.path }} {{ doc.article.bibliography[0] }} '
+               '{{ doc.body.assets[0].image.path }}</p>\n')
+    made = []
+    for folder in (tmp_path / "one", tmp_path / "elsewhere" / "two"):
+        root = make_project(folder, CASES / "apparatus-ru" / "source")
+        template = root / "styles" / "templates" / "front-matter.html.j2"
+        template.write_text(template.read_text(encoding="utf-8") + printed, encoding="utf-8")
+        report = build(Settings.for_project(root, environ={"SOURCE_DATE_EPOCH": "1700000000"}, executor="inline",
+                                            formats=("epub", "pdf")))
+        assert report.ok, report.problems
+        made.append({p.relative_to(root / "dist"): p.read_bytes() for p in sorted((root / "dist").rglob("*"))
+                     if p.is_file() and ".imprint" not in p.parts})
+    assert sorted(made[0]) == sorted(made[1]) and any(p.suffix == ".pdf" for p in made[0])
+    assert [str(p) for p in made[0] if made[0][p] != made[1][p]] == []
+    epub = next(p for p in made[0] if p.suffix == ".epub")
+    with zipfile.ZipFile(tmp_path / "one" / "dist" / epub) as book:
+        page = next(book.read(n).decode() for n in book.namelist() if b'class="paths"' in book.read(n))
+    assert "source/apparatus-ru/article.md source/apparatus-ru/references.bib source/apparatus-ru/images/" in page

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import pytest
@@ -311,6 +312,12 @@ def test_the_sandbox_changes_no_byte_of_any_edition(tmp_path, monkeypatch):
         intercepted_binops = frozenset()
         intercepted_unops = frozenset()
 
+        def __init__(self, root=None, **options):  # (paths as they are: Imprint's templates print none)
+            super().__init__(**options)
+
+        def shown(self, value):
+            return value
+
     monkeypatch.setattr(templating._OwnTemplatesCache, "folder", tmp_path / "cache")
     formats = ("epub", "pdf", "json", "bib", "ris", "site")
     built = []
@@ -493,3 +500,82 @@ def test_a_licence_written_as_an_address_is_a_link_only_if_it_is_a_web_address(t
         root = make_project(tmp_path / f"p{len(licence)}", source)
         article = load_project(Settings.for_project(root, environ={})).project.articles[0]
         assert (article.license.url == licence) is url and (article.license.text == licence) is not url, licence
+
+
+def test_a_field_that_is_none_prints_nothing(tmp_path):
+    """A field documented as "or none" printed without an `if` ({{ doc.title_notes }})
+    printed the word None in the editions (QA 26, F3): a page and a macro called
+    from Python (a note's) write nothing for it; `is none` still tells it apart."""
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "x.html.j2").write_text(
+        "[{{ doc.title_notes }}][{{ doc.copyright }}][{{ doc.copyright is none }}][{{ 0 }}][{{ false }}]\n")
+    (project / "styles" / "templates" / "m.html.j2").write_text("{% macro note(n) %}<{{ n }}>{% endmacro %}")
+    theme = Theme(project, project / "styles")
+    doc = ReadOnlyDict({"title_notes": None, "copyright": None})
+    assert theme.render("x.html.j2", doc=doc) == "[][][True][0][False]\n"
+    assert theme.macros("m.html.j2").note(None) == "<>"
+
+
+def test_a_path_is_shown_from_the_project_s_folder(tmp_path):
+    """A path a template is given (an article's, an image's, a bibliography's) is
+    shown from the project's folder, however it is printed (by attribute, item,
+    |attr, ~, in a loop): the builder's absolute path put the machine's folders in
+    the editions (QA 26, F4). One outside the project is shown by its name."""
+    template = ("{{ a.path }}|{{ a.path ~ '!' }}|{{ a.bibliography[0] }}|{{ a.bibliography|join(',') }}|"
+                "{{ a|attr('path') }}|{% for b in a.bibliography %}{{ b }};{% endfor %}|{{ a.path.parent }}|"
+                "{{ a.path.name }}|{{ a.style }}|{{ p }}\n")
+    pages = []
+    for folder in (tmp_path / "one", tmp_path / "elsewhere" / "two"):
+        (folder / "styles" / "templates").mkdir(parents=True)
+        (folder / "styles" / "templates" / "x.html.j2").write_text(template)
+        article = SimpleNamespace(path=folder / "source" / "a" / "article.md", style=Path("/usr/share/apa.csl"),
+                                  bibliography=(folder / "source" / "a" / "refs.bib", folder / "shared.json"))
+        pages.append(Theme(folder, folder / "styles").render("x.html.j2", a=article, p=folder / "p.md"))
+    assert pages[0] == pages[1] == (
+        "source/a/article.md|source/a/article.md!|source/a/refs.bib|source/a/refs.bib,shared.json|"
+        "source/a/article.md|source/a/refs.bib;shared.json;|source/a|article.md|apa.csl|p.md\n")
+
+
+@pytest.mark.parametrize("payload, hint", [
+    ("{{ x|smallcaps }}", "The filters a template may use: abs, attr,"),
+    ("{{ x|typset('ru') }}", "did you mean typeset? The filters a template may use:"),
+    ("{{ x|random }}", "random is left out: a build gives the same bytes each time."),
+    ("{{ x|safe }}", "print a field given as HTML as it is, without |safe ({{ doc.title }}"),
+    ("{% autoescape false %}{{ x }}{% endautoescape %}", "print a field given as HTML as it is, without |safe"),
+    ("{% if x %}", "Jinja writes a value as {{ name }}"),
+])
+def test_an_unknown_filter_and_an_unescaped_text_have_hints_of_their_own(payload, hint, tmp_path):
+    """An unknown filter is told the filters there are (and the one it may have
+    meant), |safe where Markup is given; only a syntax error is told of braces
+    (QA 26, F11: all three ended "check the braces")."""
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    (project / "styles" / "templates" / "x.html.j2").write_text(f"<p>first line</p>\n{payload}\n")
+    with pytest.raises(StyleError) as raised:
+        Theme(project, project / "styles").render("x.html.j2", x="a")
+    problem = raised.value.problems[0]
+    assert (problem.file, problem.line) == ("styles/templates/x.html.j2", 2), problem
+    assert problem.hint.startswith(hint), problem.hint
+    assert ("braces" in problem.hint) == payload.startswith("{% if")
+
+
+@pytest.mark.parametrize("line, old, new, macro", [
+    (9, "{{ number }}</a>", "{{ numbr }}</a>", "epub_call"),
+    (14, "{{ text }}", "{{ txt }}", "print_call"),
+    (19, "{{ number }}</a>", "{{ 1 / 0 }}</a>", "print_repeat"),
+])
+def test_a_mistake_in_a_note_s_macro_is_told_at_its_template_line(line, old, new, macro, tmp_path):
+    """The body calls note-calls.html.j2's macros from Python, where Jinja does not
+    rewrite the traceback: the line told was the compiled code's (51 and 79 in a
+    file of 20 lines, QA 26, F8), now the template's."""
+    project = tmp_path / "project"
+    (project / "styles" / "templates").mkdir(parents=True)
+    lines = (REPO / "styles" / "templates" / "note-calls.html.j2").read_text(encoding="utf-8").splitlines(True)
+    assert old in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(old, new)
+    (project / "styles" / "templates" / "note-calls.html.j2").write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(StyleError) as raised:
+        getattr(Theme(project, project / "styles").macros("note-calls.html.j2"), macro)(1, Markup("a note"))
+    problem = raised.value.problems[0]
+    assert (problem.file, problem.line) == ("styles/templates/note-calls.html.j2", line), problem

@@ -137,7 +137,7 @@ class Theme:
         if not folders:
             raise StyleError.single(display(self.dir / TEMPLATES, self.root), "the templates folder is missing")
         env = environment([(entry.root, entry.dir / TEMPLATES) for entry in folders], IMPRINT_STYLES.dir,
-                          TEMPLATE_OPTIONS)
+                          TEMPLATE_OPTIONS, self.root)
         env.globals["image"] = self.image
         return env
 
@@ -191,11 +191,10 @@ class Theme:
             if (error.message or "").startswith("Unexpected end of template"):  # (where the block never closed opens)
                 line = _unclosed(self.env, error.source or self.env.loader.get_source(
                     self.env, error.name or name)[0]) or line
-            raise StyleError([Problem(
-                self._shown(error.filename or name), f"template error: {error.message}", line=line,
-                hint="Jinja writes a value as {{ name }}, a statement as {% if ... %} ... {% endif %}, a comment "
-                     "as {# ... #}: check the braces and the statement's name",
-            )]) from None
+            from .jinja import syntax_hint
+
+            raise StyleError([Problem(self._shown(error.filename or name), f"template error: {error.message}",
+                                      line=line, hint=syntax_hint(self.env, error))]) from None
         except jinja2.TemplateNotFound as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
             including = f" (included by {file}:{line})" if line is not None else ""
@@ -269,8 +268,10 @@ class Theme:
         folders = tuple(str(entry.dir / TEMPLATES) for entry in self.path)
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
-            if filename.startswith(folders):
-                found.append((self._shown(filename), tb.tb_lineno))
+            if filename.startswith(folders):  # (a macro called from Python: the compiled code's line, not
+                template = tb.tb_frame.f_globals.get("__jinja_template__")  # rewritten by Jinja: its template's)
+                line = template.get_corresponding_lineno(tb.tb_lineno) if template is not None else tb.tb_lineno
+                found.append((self._shown(filename), line))
             tb = tb.tb_next
         return found
 

@@ -9,13 +9,15 @@ trust, and a plain Environment lets `{{ cycler.__init__.__globals__.os }}` reach
 Python. The sandbox refuses names that start with `_` and the internals of
 functions and frames, and the lists and mappings a template is given cannot be
 changed. Beyond Jinja's rules: a path (Article.path, an image's) gives a template
-its name and parts but none of its methods that touch the disk, and a number or
+its name and parts from the project's folder (ImprintSandbox.shown) but none of its
+methods that touch the disk, and a number or
 text a template makes (by `**`, `*`, a format's width, a filter's size) has a
 limit, and so has the work of one rendering (work.py).
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import io
@@ -24,7 +26,7 @@ import re
 import string
 import types
 from contextlib import suppress
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Callable, Mapping
 
 import jinja2
@@ -57,9 +59,12 @@ class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     code_generator_class = WorkCounter
     counting = 1  # (how the compiled code counts its work: part of what a compiled template depends on)
 
-    def __init__(self, **options: Any):
-        super().__init__(finalize=finalize, **options)
+    def __init__(self, root: Path | None = None, **options: Any):
+        super().__init__(finalize=_printed, **options)
         self.filters[WORK_FILTER] = work_filter
+        # The project's folder, as it was given and resolved (an image's path is resolved): the
+        # paths a template is given are shown from it (shown()).
+        self.roots = tuple(dict.fromkeys(PurePath(r) for r in (root, root.resolve()))) if root else ()
 
     made = staticmethod(made)  # (for `~`: WorkCounter)
 
@@ -73,7 +78,7 @@ class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
             if isinstance(node, jinja2.nodes.Filter) and node.name == "safe" or \
                     isinstance(node, jinja2.nodes.EvalContextModifier) and any(
                         option.key == "autoescape" for option in node.options):
-                raise jinja2.TemplateSyntaxError(
+                raise Unescaped(
                     "a text printed unescaped (|safe, autoescape false) could put an author's <script> in the "
                     "editions: what is HTML is given as HTML (doc.title; docs/templates.md), the rest is printed "
                     "as text", node.lineno, name, filename)
@@ -95,6 +100,27 @@ class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
             work.characters -= len(value) if isinstance(value, str) or isinstance(value, SIZED) else 1
             if work.characters < 0:
                 work.stop()
+        return value
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return self.shown(super().getattr(obj, attribute))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        return self.shown(super().getitem(obj, argument))
+
+    def shown(self, value: Any) -> Any:
+        """A path (Article.path, an image's, a bibliography's) as a template sees it:
+        from the project's folder, in POSIX form (source/x/article.md), or, outside
+        the project (a CSL style of Imprint's), by its name alone. Printed, the
+        builder's absolute path would put the machine's folders in the editions, and
+        the same project built in two folders would give two PDFs (QA 26)."""
+        if isinstance(value, PurePath) and value.is_absolute():
+            for root in self.roots:
+                if value.is_relative_to(root):
+                    return PurePosixPath(*value.relative_to(root).parts)
+            return PurePosixPath(value.name)
+        if isinstance(value, tuple) and value and isinstance(value[0], PurePath):
+            return tuple(self.shown(item) for item in value)
         return value
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
@@ -131,6 +157,46 @@ class ImprintSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         if wrapped is not None:
             _check_format_specs(value.__self__)
         return wrapped
+
+
+@jinja2.pass_context  # (as work.finalize, which it calls)
+def _printed(context: jinja2.runtime.Context, value: Any) -> Any:
+    """What {{ value }} writes: nothing for None (a field "or none" that a template
+    prints without an `if` printed the word None: QA 26), a path as shown(), and
+    counted (work.finalize)."""
+    if value is None:
+        return ""
+    if isinstance(value, PurePath):
+        value = context.environment.shown(value)
+    return finalize(context, value)
+
+
+class Unescaped(jinja2.TemplateSyntaxError):
+    """A template that would print a text unescaped (ImprintSandbox._parse)."""
+
+    hint = ("print a field given as HTML as it is, without |safe ({{ doc.title }}, {{ doc.abstract }}: "
+            "docs/templates.md says which fields are Markup); any other text is printed as it reads")
+
+
+_UNKNOWN_FILTER = re.compile(r"No filter named '([^']*)'")
+
+
+def syntax_hint(env: jinja2.Environment, error: jinja2.TemplateSyntaxError) -> str:
+    """What to do about a template's syntax error: for an unknown filter, the
+    filters there are; else how Jinja writes its statements."""
+    if isinstance(error, Unescaped):
+        return error.hint
+    unknown = _UNKNOWN_FILTER.match(error.message or "")
+    if unknown is None:
+        return ("Jinja writes a value as {{ name }}, a statement as {% if ... %} ... {% endif %}, a comment "
+                "as {# ... #}: check the braces and the statement's name")
+    known = sorted(set(env.filters) - {WORK_FILTER})
+    close = difflib.get_close_matches(unknown.group(1), known, n=2)
+    said = f"did you mean {' or '.join(close)}? " if close else ""
+    if unknown.group(1) == "random":
+        said = "random is left out: a build gives the same bytes each time. "
+    return said + "The filters a template may use: " + ", ".join(known) + \
+        " (typeset and filesize are Imprint's, docs/templates.md; the others Jinja's)"
 
 
 def _is_int(value: Any) -> bool:
@@ -184,10 +250,13 @@ def _bounded(name: str, filter_: Callable) -> Callable:
     return bounded
 
 
-def environment(folders: list[tuple[Path, Path]], own: Path, options: Mapping[str, Any]) -> jinja2.Environment:
+def environment(folders: list[tuple[Path, Path]], own: Path, options: Mapping[str, Any],
+                root: Path | None = None) -> jinja2.Environment:
     """Templates looked up in `folders` (each with the root its files must stay
-    inside), in order; those under `own` (Imprint's styles/) compiled once."""
+    inside), in order; those under `own` (Imprint's styles/) compiled once; the
+    paths they are given shown from the project's folder `root`."""
     env = ImprintSandbox(
+        root=root,
         loader=jinja2.ChoiceLoader([_ImprintsOwn(own.parent, own / "templates"),
                                     *(_ConfinedLoader(root, folder) for root, folder in folders)]),
         undefined=jinja2.StrictUndefined,
@@ -197,6 +266,8 @@ def environment(folders: list[tuple[Path, Path]], own: Path, options: Mapping[st
     env.globals = {name: env.globals[name] for name in GLOBALS}
     env.filters = {name: filter_ if name == WORK_FILTER else _bounded(name, filter_)
                    for name, filter_ in env.filters.items() if name not in LEFT_OUT_FILTERS}
+    attr = env.filters["attr"]  # (Jinja's |attr reads the attribute itself, not by env.getattr)
+    env.filters["attr"] = functools.wraps(attr)(lambda *args, **kwargs: env.shown(attr(*args, **kwargs)))
     # {{ text|typeset(lang) }}: non-breaking spaces by the language's rules.
     env.filters["typeset"] = lambda value, lang: nbsp_html(markupsafe.escape(value), lang)
     # {{ size|filesize(t) }}: 170 kB, in the words of the page's language.
