@@ -4,7 +4,6 @@ tests/cases/links, with its links of every kind, read back page by page
 
 from __future__ import annotations
 
-import re
 import zipfile
 
 import pikepdf

@@ -277,7 +277,7 @@ def typos(file: str, css: str) -> list[Problem]:
         if rule.type == "error" or rule.content is None:
             continue
         for item in tinycss2.parse_blocks_contents(rule.content, skip_comments=True, skip_whitespace=True):
-            if item.type != "declaration" or item.name.startswith("-") or item.name.startswith("--"):
+            if item.type != "declaration" or item.name.startswith("-"):  # (a vendor's -webkit-, a --custom one)
                 continue
             name = item.lower_name
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.8) if name not in known else []
