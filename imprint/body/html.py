@@ -109,7 +109,6 @@ class Renderer:
     _quote_secondary: list[bool] = field(default_factory=list)  # each open quote: in secondary marks?
     _typed_open: int = 0  # primary marks typed as characters («...») and open, in the block being rendered
     _in_link: int = 0  # a link's text may hold no link: a citation's is then its text
-    _after_note: bool = False  # the inline being rendered follows a note call with nothing between
     _ended_in_call: bool = False  # what was rendered last ends in a note's call, nothing printed after it
     # Print: how an external link's address is printed (addresses.INLINE, NOTES; None: not at all)
     link_addresses: str | None = None
@@ -470,9 +469,8 @@ class Renderer:
             if text:
                 out.append(self._text("".join(text)))
                 text, self._ended_in_call = [], False
-            # (a note's call right after another's, however deep in emphasis, a link, a
-            # citation; a link's note, links-as-notes, is a call too: "text^a,1", not "text^a1")
-            self._after_note = self._ended_in_call
+            # (_ended_in_call: a note's call right after another's, however deep in emphasis, a
+            # link, a citation; a link's note, links-as-notes, is a call too: "text^a,1", not "text^a1")
             out.append(self.inline(node))
             if kind not in _THROUGH:  # (what it printed comes after any call in it)
                 self._ended_in_call = kind == "Note"
@@ -624,7 +622,7 @@ class Renderer:
             raise InternalError("a body with notes was rendered without the note-calls template")
         # Calls side by side ("two[^1][^2]") are marked so that the template can
         # separate them ("2,3"); a call after text never is.
-        follows = self._after_note
+        follows = self._ended_in_call  # (read before the note's own text is rendered)
         if repeat:
             if self.dialect == PRINT:
                 return _call(self.note_calls.print_repeat, number, follows=follows)

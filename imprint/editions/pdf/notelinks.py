@@ -18,7 +18,8 @@ a /Link: ISO 14289-1, 7.18.5).
 from __future__ import annotations
 
 import re
-from typing import Iterator
+
+from .weasy import descendants
 
 CALL_ANCHOR = "{}-call"  # the anchor at a note's call, by the note's id ("fn-3-call")
 
@@ -35,7 +36,7 @@ def link_notes(document) -> None:
     anchors: set[str] = set()
     for page in document.pages:
         anchors.update(page.anchors)
-        for box in _descendants(page._page_box, skip=MarginBox):  # (RELIED_ON in imprint/patches)
+        for box in descendants(page._page_box, skip=MarginBox):  # (RELIED_ON in imprint/patches)
             tag = getattr(box, "element_tag", None) or ""
             if isinstance(box, InlineBox) and box.element is not None and box.element.get("id"):
                 if tag.endswith("::footnote-call"):
@@ -73,7 +74,7 @@ def area(box) -> tuple[float, float, float, float]:
     """Where a box is drawn, (x1, y1, x2, y2) in CSS pixels: its hit area and its
     text's, together. (A call's own box is 0 high: `line-height: 0` in print.css
     keeps it from opening its line; its text has the font's height.)"""
-    found = [part.hit_area() for part in (box, *_descendants(box))]
+    found = [part.hit_area() for part in (box, *descendants(box))]
     drawn = [(x, y, width, height) for x, y, width, height in found if width > 0 and height > 0] or found[:1]
     return (min(x for x, _, _, _ in drawn), min(y for _, y, _, _ in drawn),
             max(x + width for x, _, width, _ in drawn), max(y + height for _, y, _, height in drawn))
@@ -84,10 +85,3 @@ def _link(page, box, anchor: str) -> None:
     page.links[:] = [link for link in page.links if link[3] is not box]
     page.links.append(("internal", anchor, area(box), box))
 
-
-def _descendants(box, skip: type | None = None) -> Iterator:
-    for child in getattr(box, "children", ()):
-        if skip is not None and isinstance(child, skip):
-            continue
-        yield child
-        yield from _descendants(child, skip)

@@ -23,7 +23,7 @@ from ...theme.stylesheets import GENERIC_FAMILIES, left_out
 from ..fonts import configured, fc_environment
 from .metadata import Metadata
 from .job import Job, Result
-from .weasy import weasyprint  # (with imprint/patches/ applied)
+from .weasy import descendants, weasyprint  # (with imprint/patches/ applied)
 # (after .weasy: it imports WeasyPrint's boxes)
 from .tags import note_links_described, notes_joined, references_linked, terms_paired
 from .order import in_reading_order
@@ -208,9 +208,9 @@ def _cut_running_heads(document, job: Job) -> list[Problem]:
     for page in document.pages:
         for box in page._page_box.children:  # (RELIED_ON in imprint/patches)
             if type(box).__name__ != "MarginBox" or not any(
-                    getattr(line, "block_ellipsis", "none") != "none" for line in _descendants(box)):
+                    getattr(line, "block_ellipsis", "none") != "none" for line in descendants(box)):
                 continue
-            shown = "".join(getattr(b, "text", "") for b in _descendants(box)).strip()
+            shown = "".join(getattr(b, "text", "") for b in descendants(box)).strip()
             for text, field, line in job.running_heads:
                 if shown and text.startswith(shown) and text != shown and field not in seen:
                     seen.add(field)
@@ -236,7 +236,7 @@ def _missing_glyphs(document, job: Job) -> list[Problem]:
 
     missing: dict[str, None] = {}
     for page in document.pages:
-        for box in _descendants(page._page_box):  # (RELIED_ON in imprint/patches)
+        for box in descendants(page._page_box):  # (RELIED_ON in imprint/patches)
             text = getattr(box, "text", None)
             layout = getattr(box, "pango_layout", None)
             if not text or layout is None or _SURELY_COVERED.fullmatch(text):
@@ -286,7 +286,7 @@ def _fallen_back(document, job: Job) -> list[Problem]:
     looked: set[tuple] = set()
     told: dict[tuple[str, str], str] = {}
     for page in document.pages:
-        for box in _descendants(page._page_box):
+        for box in descendants(page._page_box):
             text, layout = getattr(box, "text", None), getattr(box, "pango_layout", None)
             families = tuple(box.style["font_family"]) if text and layout is not None else ()
             if not families or families[0].lower() in GENERIC_FAMILIES or not _LETTERS.search(text):
@@ -349,7 +349,7 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
         notes = [part for part in parts if type(part).__name__ == "FootnoteAreaBox" and part.children]
         top = notes[0].position_y if notes else None
         for index, part in enumerate(parts):
-            for box in _descendants(part):
+            for box in descendants(part):
                 kind = type(box).__name__
                 columns = columns or (index == 0 and _in_columns(box))
                 if kind not in ("TextBox", "InlineReplacedBox", "BlockReplacedBox"):
@@ -381,17 +381,11 @@ def _in_columns(box) -> bool:
     return style is not None and (style["column_count"] != "auto" or style["column_width"] != "auto")
 
 
-def _descendants(box) -> Iterator:
-    for child in getattr(box, "children", ()):
-        yield child
-        yield from _descendants(child)
-
-
 def _heads_lost(html_root, document) -> list:
     """The tables' header rows (<thead>) that no page shows. WeasyPrint 70 repeats
     a table's header on each of its pages and leaves out, in silence, one that
     does not fit on a page with a row of the table under it."""
-    shown = {id(box.element) for page in document.pages for box in _descendants(page._page_box)
+    shown = {id(box.element) for page in document.pages for box in descendants(page._page_box)
              if getattr(box, "element_tag", None) == "thead"}
     return [head for head in html_root.iter("thead") if id(head) not in shown]
 

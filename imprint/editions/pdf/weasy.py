@@ -12,10 +12,22 @@ it again: typeset.py, issue.py and raster.py lay out in fonts.configured() too.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from ... import patches
 from ..fonts import configured
 
 with configured(None):
     weasyprint = patches.import_weasyprint()
 
-__all__ = ["weasyprint"]
+__all__ = ["descendants", "weasyprint"]
+
+
+def descendants(box, skip: type | None = None) -> Iterator:
+    """The boxes inside a laid-out box, depth first (not those of the kind `skip`,
+    nor what is inside them)."""
+    for child in getattr(box, "children", ()):
+        if skip is not None and isinstance(child, skip):
+            continue
+        yield child
+        yield from descendants(child, skip)
