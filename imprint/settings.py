@@ -110,7 +110,9 @@ class Settings:
                              + f": choose from {', '.join(EDITIONS)}")
         if paper is not None and paper.lower() not in (p.lower() for p in PAPER_NAMES):
             raise UsageError(f"unknown paper {paper}: choose from {', '.join(PAPER_NAMES)}")
-        epoch = environ.get("SOURCE_DATE_EPOCH")
+        # (set but empty, as CI systems export it, is unset: the specification leaves an
+        # empty value to the build, as a missing one; reproducible-builds.org/specs/source-date-epoch)
+        epoch = environ.get("SOURCE_DATE_EPOCH") or None
         # Zip entries cannot carry dates before 1980 nor, here, after 9999.
         if epoch is not None and not (epoch.strip().isdigit() and 315532800 <= int(epoch) < 253402300800):
             raise UsageError(f"SOURCE_DATE_EPOCH must be seconds since 1970 between 1980 and 9999, not {epoch!r}")

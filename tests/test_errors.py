@@ -15,6 +15,7 @@ from conftest import CASES, REPO, make_project
 from golden import check
 from imprint.cli import main
 from imprint.errors import ImprintWarning, Problem, collecting_warnings, warn
+from imprint.settings import Settings
 
 ERROR_CASES = sorted(p.name for p in (CASES / "errors").iterdir())
 
@@ -245,6 +246,14 @@ def test_source_date_epoch_out_of_range(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "99999999999999")
     code, _, err = run(root, capsys=capsys)
     assert code == 2 and "SOURCE_DATE_EPOCH" in err
+
+
+def test_an_empty_source_date_epoch_is_unset(tmp_path):
+    """SOURCE_DATE_EPOCH= (CI systems export it empty) was an error naming no file,
+    "must be seconds since 1970 ... not ''": the specification leaves an empty
+    value to the build, as a missing one."""
+    assert Settings.for_project(tmp_path, environ={"SOURCE_DATE_EPOCH": ""}).source_date_epoch is None
+    assert Settings.for_project(tmp_path, environ={"SOURCE_DATE_EPOCH": "1700000000"}).source_date_epoch == 1700000000
 
 
 def test_a_note_longer_than_a_page_that_may_not_continue_is_refused(tmp_path, capsys, monkeypatch):
