@@ -702,6 +702,17 @@ def test_code_cells_are_shown_without_options_and_said():
     assert [w.line for w in reading.warnings] == [3]
 
 
+def test_a_plain_code_block_with_attributes_is_no_cell():
+    """``` {shortcodes="false"}, Quarto's way to show a shortcode as written, was "the
+    shortcodes cell is not executed", and ``` {key="value"} "the key cell": an engine's
+    name ends at a space, a comma or the brace (Quarto's breakQuartoMd)."""
+    reading = read('Shown:\n\n``` {shortcodes="false"}\n{{< embed nb.ipynb#cell >}}\n```\n\n'
+                   '```{key="value"}\nplain\n```\n\n```{python filename="run.py"}\nprint(1)\n```\n')
+    for html in both(reading):
+        assert "{{&lt; embed nb.ipynb#cell &gt;}}</code></pre>" in html and "plain</code></pre>" in html, html
+    assert [(w.line, w.message.split(":")[0]) for w in reading.warnings] == [(11, "the Python cell is not executed")]
+
+
 def test_math_is_mathml_with_its_tex_and_escaping_is_left_alone(tmp_path):
     reading = read("Inline $a_x + \\{b\\} \\, c$ and\n\n$$ x = 1 $$ {#eq-one}\n\nSee @eq-one.", folder=tmp_path)
     html = str(reading.body.chapters[0].epub)

@@ -40,8 +40,10 @@ from .ast import TEXTS, Node, annotate, attr, walk
 from .quarto_divs import PROOFS, THEOREMS
 
 _FENCE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-# (a chunk's options may hold braces in their strings: fig.cap="Mean of $x_{i}$ \\label{m}")
-_CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)"
+# (a chunk's options may hold braces in their strings: fig.cap="Mean of $x_{i}$ \\label{m}"; the
+# engine's name ends at a space, a comma or the brace, as in Quarto's own test of a cell: a plain
+# block's attribute, ``` {shortcodes="false"}, names no engine)
+_CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)(?=[ \t,}])"
                    r"(?P<rest>(?:[^}\"']|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')*)\}[ \t]*$")
 _SHOWN_CELL = re.compile(r"^[ \t]*\{\{(?P<info>[A-Za-z][^{}]*)\}\}[ \t]*$")
 
