@@ -88,11 +88,15 @@ def test_a_quote_inside_a_quote_takes_the_other_marks():
 
 def test_raw_html_in_a_heading_is_the_same_text_wherever_the_heading_is():
     """`# APPENDIX A<br>Title`: the heading printed the tag as text (as all raw HTML),
-    its references, the contents and the outline glued the words (QA 21)."""
-    reading = read("# APPENDIX A<br>**The appendix** {#sec-app}\n\nSee @sec-app.\n")
+    its references, the contents and the outline glued the words (QA 21). The tag
+    is a line break (QA 27), a space in the contents and references; other raw
+    HTML is the text it is there too."""
+    reading = read("# APPENDIX A<br>**The appendix** {#sec-app}\n\n## B<sup>1</sup> {#sec-b}\n\n"
+                   "See @sec-app, @sec-b.\n")
     html = str(reading.body.chapters[0].epub)
-    assert reading.body.chapters[0].heading.text == "APPENDIX A<br>The appendix"
-    assert "Section “APPENDIX A&lt;br&gt;The appendix”" in html
+    assert reading.body.chapters[0].heading.text == "APPENDIX A The appendix"
+    assert ">APPENDIX A<br/>\n<strong>The appendix</strong></h1>" in html, html
+    assert "Section “APPENDIX A The appendix”" in html and "Section “B&lt;sup&gt;1&lt;/sup&gt;”" in html
 
 
 def test_pandoc_reads_nothing_of_the_builders_own_data_folder(tmp_path, monkeypatch):
@@ -115,6 +119,36 @@ def test_raw_html_is_text_and_said():
     assert "&lt;script&gt;" in html and "&amp;" in html and "comment" not in html
     assert all("raw HTML is printed as text" in w.message for w in reading.warnings)
     assert sorted({w.line for w in reading.warnings}) == [1, 3]
+
+
+def test_an_html_line_break_is_a_line_break():
+    """`<br>`, `<br/>`, `<br />`, `</br>` (converted documents write them after images
+    and in table cells) were printed as text, "</" and "br>" across lines in print,
+    with a warning: a line break, as browsers read them; other raw HTML is still text."""
+    reading = read("| a | b |\n|---|---|\n| one<br>two | three<br/>four |\n| x <br /> y | </br> <BR> z |\n\n"
+                   "Line<br>next, <span>raw</span>.\n")
+    for html in both(reading):
+        assert "one<br/>\ntwo" in html and "three<br/>\nfour" in html and "x <br/>\n y" in html, html
+        assert "<br/>\n <br/>\n z" in html and "Line<br/>\nnext, &lt;span&gt;raw&lt;/span&gt;." in html
+    assert [(w.line, w.message) for w in reading.warnings] == [
+        (6, "raw HTML is printed as text, not passed through: <span> </span>")]
+
+
+def test_an_image_that_only_a_line_break_follows_is_the_figure_it_is_without_it(folder):
+    """`![Рис. 1.1: …](images/1_1.png) </br>`: the tag kept the image from being a
+    figure (Pandoc's implicit figures); it is the figure Pandoc makes without it, its
+    id, attributes and `alt` where Pandoc puts them. An image with more text after it
+    stays in its sentence."""
+    def chapter(text: str) -> tuple[str, str]:
+        reading = read(text, folder=folder)
+        assert reading.warnings == ()
+        return both(reading)
+
+    written = '![A *map*](map.png){#fig-map .wide width=50% alt="The map"}'
+    for after in (" </br>", "<br>", "\n<br/>", " <br> <br>"):
+        assert chapter(f"{written}{after}\n\nSee @fig-map.\n") == chapter(f"{written}\n\nSee @fig-map.\n")
+    epub, _ = chapter("![A map](map.png) <br> and text.\n")
+    assert "<figure" not in epub and '<img src="images/map.png" alt="A map"/> <br/>\n and text.' in epub, epub
 
 
 def test_a_code_cell_in_raw_html_is_printed_as_written():

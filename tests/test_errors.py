@@ -197,12 +197,12 @@ def test_an_articles_warnings_are_told_with_its_errors(tmp_path, capsys, monkeyp
     monkeypatch.setenv("NO_COLOR", "1")
     root = make_project(tmp_path / "issue", CASES / "issue" / "source")
     article = root / "source" / "apparatus-en" / "article.md"
-    article.write_text(article.read_text() + "\nA line<br>broken by HTML, and [a link](notes.md).\n")
+    article.write_text(article.read_text() + "\nA <b>bold</b> word in HTML, and [a link](notes.md).\n")
     code, _, err = run(root, "-f", "epub", capsys=capsys)
     assert code == 2 and "notes.md" in err and "warning: source/apparatus-en/article.md:" in err, err
     root = make_project(tmp_path / "project", REPO / "source")
     article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
-    article.write_text(article.read_text() + "\nA line<br>broken by HTML, and [a link](notes.md).\n")
+    article.write_text(article.read_text() + "\nA <b>bold</b> word in HTML, and [a link](notes.md).\n")
     code, _, err = run(root, "-f", "epub", capsys=capsys)
     assert code == 2, err
     assert "error: source/batunaev-2019-khalkhin-gol/article.md:" in err and "notes.md" in err, err

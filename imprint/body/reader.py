@@ -9,6 +9,7 @@ numbers everything; html.py writes the dialects the editions need.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -25,7 +26,7 @@ from ..files import display, read_found
 from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .csl import style_refused
 from .addresses import INLINE, NOTES
-from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk
+from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk, words
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable, raw_html
 from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref, unknown_key_hint
@@ -227,6 +228,8 @@ class BodyReading:
         if self.into_quotes:
             citeproc_js.punctuation_into_quotes(blocks)  # (Pandoc's, with its citations linked)
         read_texts(blocks, self.texts, document["meta"].get("imprint-attribute-texts"))
+        if _HTML_BREAK.search(text):
+            _html_line_breaks(blocks, "-implicit_figures" not in setting.extensions)
         deep = guard.check_nesting(blocks, setting.file, lambda node: _nested_line(node, blocks, source))
         if deep:  # (its deepest lines would be lost in print)
             raise SourceError(problems + deep)
@@ -667,6 +670,35 @@ def _raw_break(inlines: list[Node], index: int) -> Node:
     if all(around) and len(around) == 2:
         return {"t": "Str", "c": ""}
     return {"t": "Space"} if any(around) else node
+
+
+_HTML_BREAK = re.compile(r"</?br(?:\s[^<>]*)?/?>", re.I)  # (<br>, <br/>, <br />, </br>, <BR>)
+
+
+def _html_line_breaks(blocks: list[Node], implicit_figures: bool) -> None:
+    """Raw HTML's line break (written after images and in table cells by converted
+    documents) is a line break, as a browser and Pandoc's HTML writer read it, not
+    HTML printed as text (other raw HTML stays so: structure.py). An image that only
+    such breaks follow in its paragraph is the figure Pandoc makes of it without
+    them (Pandoc 3.9's implicitFigure: the image's id the figure's, `alt` its
+    description, its text the caption)."""
+    def line_break(node: Node) -> bool:
+        return node["t"] == "RawInline" and node["c"][0].lower() == "html" \
+            and _HTML_BREAK.fullmatch(node["c"][1]) is not None
+
+    for node in walk(blocks):
+        if line_break(node):
+            node.clear()
+            node["t"] = "LineBreak"
+        elif node["t"] == "Para" and implicit_figures and node["c"] and node["c"][0]["t"] == "Image" \
+                and node["c"][0]["c"][1] and any(map(line_break, node["c"][1:])) \
+                and all(n["t"] in ("Space", "SoftBreak") or line_break(n) for n in node["c"][1:]):
+            (ident, classes, pairs), caption, target = node["c"][0]["c"]
+            alt = next((value for key, value in pairs if key == "alt"), None)
+            image = {"t": "Image", "c": [["", classes, [p for p in pairs if p[0] != "alt"]],
+                                         words(alt) if alt is not None else copy.deepcopy(caption), target]}
+            node["t"], node["c"] = "Figure", [[ident, [], []], [None, [{"t": "Plain", "c": caption}]],
+                                              [{"t": "Plain", "c": [image]}]]
 
 
 def _take_references(blocks: list[Node]) -> tuple[list[Node], bool]:
