@@ -214,6 +214,19 @@ def test_attributes_that_belong_to_nothing_and_a_link_without_text_are_said():
                      (5, "the link to https://example.com has no text: it prints nothing")]
 
 
+def test_a_link_without_text_to_no_id_is_left_out_with_a_warning():
+    """`[](#0)`, left by Word's and visual editors' conversions (in a grid table's
+    cell too), was told twice: "has no text: it prints nothing" and the error
+    "points to nothing in the article" (QA 27). Left out, with a warning; a link with
+    words to no id is still an error, at its own line."""
+    reading = read("Text [](#0) here.\n\n+----------+-----+\n| x [](#0) | y   |\n+----------+-----+\n")
+    for html in both(reading):
+        assert "#0" not in html and "<p>Text  here.</p>" in html and "<td>x </td>" in html, html
+    said = "the link to #0 has no text and points to nothing in the article: it is left out"
+    assert [(w.line, w.message) for w in reading.warnings] == [(1, said), (4, said)]
+    assert problems("Empty [](#0).\n\nThen [words](#0).\n") == ["3: the link to '#0' points to nothing in the article"]
+
+
 def test_a_notes_numbered_lists_keep_their_numbers_in_print():
     """A note's lists are set inline in print (Renderer.inline_blocks): their
     markers as the author numbered them, from their start, in their style."""

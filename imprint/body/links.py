@@ -201,11 +201,16 @@ class Links:
         self._stray_attributes()
         self._headings_without_space()
         for node in self.each("Link"):
-            if not stringify(node["c"][1]).strip() and not any(n["t"] in ("Image", "Math")
-                                                                for n in walk(node["c"][1])):
-                target = node["c"][2][0]
-                self.warn(self.source.take(f"]({target}"), f"the link to {target} has no text: it prints nothing",
-                          hint=f"give it words: [the words]({target}), or write the address: <{target}>")
+            if _textless(node):
+                target = note(node).get("nowhere") or node["c"][2][0]
+                line = self.source.take(f"]({target}")
+                if note(node).get("nowhere"):
+                    self.warn(line, f"the link to {target} has no text and points to nothing in the article: it is "
+                              "left out", hint=f"delete the []({target}), or give it words and an id of the "
+                                               "article: [the words](#my-id)")
+                else:
+                    self.warn(line, f"the link to {target} has no text: it prints nothing",
+                              hint=f"give it words: [the words]({target}), or write the address: <{target}>")
 
     def _headings_without_space(self) -> None:
         """A paragraph that starts `#Заключение` (no space after the #, text pasted from
@@ -274,6 +279,10 @@ class Links:
                 if target not in ids:
                     line = self.source.take(re.compile(re.escape(f"({href}") + r"(?=[\s)])")) \
                         or self.source.take(f"[{stringify(node['c'][1])}]")  # (a reference link's text)
+                    if _textless(node):  # (`[](#0)`, left by Word's conversions, prints nothing: left out,
+                        annotate(node, nowhere=href)  # with a warning, links(); its line taken all the same,
+                        node["c"][2][0] = ""  # so that a link with words to it is told at its own)
+                        continue
                     self.problem(line, f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
             elif not linkable(href):
@@ -287,6 +296,11 @@ class Links:
         """The line where a link's target is written, whole (`](/url/` is not `/url`'s):
         after its text, `[text](target)`, or in a reference's definition, `[label]: target`."""
         return self.source.take(re.compile(r"\](?:\(|:)\s*<?" + re.escape(target) + r"(?=[\s)>\"']|$)"))
+
+
+def _textless(link: Node) -> bool:
+    """Whether a link has nothing to print (`[](#x)`): no words, no image, no formula."""
+    return not stringify(link["c"][1]).strip() and not any(n["t"] in ("Image", "Math") for n in walk(link["c"][1]))
 
 
 def _xref_citations(data: str | None) -> list[dict] | None:
