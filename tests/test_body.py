@@ -1611,6 +1611,15 @@ def test_a_link_to_no_web_address_is_told_where_its_target_is_written():
         "7: the link to '/url' is not a web address", "9: the link to 'b' is not a web address"]
 
 
+def test_a_link_without_an_address_is_told_so_with_where_to_write_it():
+    """`[foo2]:` with nothing after it (Pandoc links `[foo2]` to '') was told "the
+    link to '' is not a web address" (QA 27); so was `[text]()`."""
+    with pytest.raises(SourceError) as caught:
+        read("See [foo2] here.\n\nAnd [t]().\n\n[foo2]:\n")
+    assert sorted((p.line, p.message, p.hint) for p in caught.value.problems) == [(1, "the link [foo2] has no address", "write its address after '[foo2]:' on line 5"),
+                     (3, "the link [t] has no address", "write its address in the parentheses: [t](https://...)")]
+
+
 def test_an_image_from_a_reference_definition_or_a_wiki_link_is_told_at_its_line(folder):
     """Pandoc's tests 4012 and 8853: `![image]` with `[image]: http://...` and
     `![[hi]]` (wikilinks) were told with no line."""

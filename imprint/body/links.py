@@ -285,9 +285,16 @@ class Links:
                         continue
                     self.problem(line, f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
+            elif not href:  # (`[text]()`, or `[text]` whose definition, `[text]:`, gives no address)
+                text = stringify(node["c"][1])
+                defined = self.source.first(re.compile(r"(?im)^[ ]{0,3}\[" + re.escape(text) + r"\]:[ \t]*$"))
+                line = defined and self.source.take(f"[{text}]") or self.source.take(re.compile(r"\]\(\s*\)")) \
+                    or self.source.take(f"[{text}]")
+                self.problem(line, f"the link [{text}] has no address",
+                             hint=f"write its address after '[{text}]:' on line {defined}" if defined else
+                             f"write its address in the parentheses: [{text}](https://...)")
             elif not linkable(href):
-                line = (self._target_line(href) or self._target_line(unquote(href)) or self.source.take(href)
-                        if href else self.source.take(re.compile(r"\]\(\s*\)"))) or \
+                line = self._target_line(href) or self._target_line(unquote(href)) or self.source.take(href) or \
                     self.source.take(f"[{stringify(node['c'][1])}]")
                 self.problem(line, f"the link to '{unquote(href)}' is not a web address",
                              hint="link to https://..., mailto:... or an id (#id); files are not published")
