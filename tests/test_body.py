@@ -510,6 +510,19 @@ def test_heading_levels_never_jump():
     assert '<h2 id="deep">Deep</h2>' in str(parsed.chapters[0].epub)
 
 
+def test_an_empty_heading_is_left_out_with_a_warning():
+    """`### ` alone (a file's last line, or `## {#id}`) was an error, "this heading has
+    no text"; Pandoc and Quarto read an empty heading (QA 27). It is left out of both
+    editions and the contents, with a warning at its line; the chapter goes on."""
+    reading = read("# First\n\nText.\n\n## \n\nMore.\n\n#\n\nLast.\n\n## {#sec-empty}\n\n### ",
+                   number_sections=True)
+    assert [[(h.number, h.text) for h in c.headings] for c in reading.body.chapters] == [[("1", "First")]]
+    for html in both(reading):
+        assert len(re.findall("<h[1-6]", html)) == 1 and "Last." in html and "sec-empty" not in html, html
+    said = "this heading has no text: it is left out"
+    assert [(w.line, w.message) for w in reading.warnings] == [(5, said), (9, said), (13, said), (15, said)]
+
+
 def test_headings_numbered_unless_unnumbered():
     parsed = body("# One\n\n## Sub\n\n# Two {-}\n\n# Three {.unnumbered}\n\n# Four", number_sections=True)
     headings = [(h.number, h.text) for c in parsed.chapters for h in c.headings]

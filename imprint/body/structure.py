@@ -91,6 +91,8 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.column_widths()
     steps.other_reference_lists()
     steps.chunk_figures()
+    if steps.empty_headings():
+        steps.nodes, steps.order, _ = index(blocks)
     steps.ids()
     steps.colon_ids()
     steps.tex_labelled()
@@ -242,6 +244,19 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
                                  code=True)
 
     # -- headings
+
+    def empty_headings(self) -> bool:
+        """A heading with nothing after its #s (`### ` alone, as a file may end), which
+        Pandoc and Quarto read, is left out of both editions and the contents, with a
+        warning (it was an error); whether there was one. Before ids(): no link may
+        point to it."""
+        empty = {id(n) for n in _outline(self.blocks) if all(i["t"] in ("Space", "SoftBreak") for i in n["c"][2])}
+        for _ in empty:
+            self.warn(self.source.take(_EMPTY_HEADING), "this heading has no text: it is left out",
+                      hint="write its title after the #, or delete the line")
+        for blocks in _block_lists_under(self.blocks) if empty else ():
+            blocks[:] = [n for n in blocks if id(n) not in empty]
+        return bool(empty)
 
     def headings(self) -> None:
         """Levels relative to the top one used, never more than one below the
@@ -662,6 +677,9 @@ def _uncaptioned(code: Node, labelled: bool) -> bool:
         return not ident
     return re.match(r"lst[:-]", ident) is not None and attr_value(code, "caption") is None \
         and "lst-cap" not in note(code).get(TEXTS, {})
+
+
+_EMPTY_HEADING = re.compile(r"^#{1,6}[ \t]*(?:\{[^}\n]*\}[ \t]*)?$", re.M)  # (`### `, `## {#id}`: no text)
 
 
 def _block_lists_under(blocks: list[Node]) -> Iterator[list[Node]]:
