@@ -1107,6 +1107,28 @@ def test_a_chapter_without_a_title_is_titled_by_its_first_heading(tmp_path):
     assert [w.line for w in loaded.warnings if "first heading" in w.message] == [2]
 
 
+def test_a_document_without_front_matter_is_titled_by_its_first_heading(tmp_path):
+    """A Pandoc document without front matter that opens with `# Численное
+    моделирование ...` was refused, "the file does not start with front matter",
+    unless a _quarto.yml was there (QA 27): its heading is its title, with the same
+    warning. Without such a heading, the error says both ways out; a heading the
+    text refers to stays one, and says why the title is missing."""
+    loaded, article = load(project(tmp_path / "a", "\n# Численное моделирование\n\nТекст.\n"))
+    assert loaded.ok("a") and article.title == "Численное моделирование" and "# Численное" not in article.body
+    assert [(w.line, w.message) for w in loaded.warnings if "heading" in w.message] == [
+        (2, "no title is given: the first heading, 'Численное моделирование', is the title, as Quarto takes a book "
+            "chapter's")]
+    loaded = load_project(project(tmp_path / "b", "Текст.\n\n# Раздел\n"))
+    assert [(p.line, p.message, p.hint) for p in loaded.problems] == [
+        (1, "the file does not start with front matter", "begin the file with a line '---', then the fields "
+            "(title: ...), then a line '---'; or with its title as a heading, a first line '# Title' (or Pandoc's "
+            "title block: % Title)")]
+    loaded = load_project(project(tmp_path / "c", "# Probability {#sec-prob}\n\nSee @sec-prob.\n"))
+    assert [(p.line, p.message) for p in loaded.problems] == [(1, "missing required field 'title'")]
+    assert [(w.line, w.message) for w in loaded.warnings if "heading" in w.message] == [
+        (1, "the first heading, 'Probability', is not the title: the text refers to it as a section (@sec-prob)")]
+
+
 def test_a_tex_command_in_double_quotes_is_told_before_yaml_eats_its_backslash(tmp_path):
     """`"... \\textit{Правда} ..."` printed "extit{Правда}" (a tab before it), `"$\\theta$"`
     printed "$ heta$", in silence (QA 23): YAML's escapes in double quotes."""

@@ -123,7 +123,7 @@ def metadata_blocks(body: str, body_line: int, file: str, searchable: str) -> tu
     return body, blocks[::-1]
 
 
-def split_front_matter(text: str, file: str, chapter: bool = False) -> tuple[str, int, str, int]:
+def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
     """Split the front matter from the Markdown body: `---` YAML `---`, or
     Pandoc's title block (`% title`, `% authors`, `% date` lines).
 
@@ -132,25 +132,25 @@ def split_front_matter(text: str, file: str, chapter: bool = False) -> tuple[str
     (Pandoc reads a metadata block after a blank line); a file whose metadata
     block comes later (a thesis's chapters joined before their metadata.yml, as
     its Makefile gives them to Pandoc) has no front matter of its own, its
-    block read where it is; nor has a Quarto book's chapter (`chapter`: a
-    _quarto.yml is there), which opens with its `# Title`.
+    block read where it is; nor has a text that opens with its `# Title` (a
+    Quarto book's chapter, a Pandoc document: the heading is its title).
     """
     lines = text.splitlines(keepends=True)
     if lines and lines[0].startswith("%"):
         return _title_block(lines)
     blank = next((n for n, line in enumerate(lines) if line.strip()), len(lines))
     if 0 < blank < len(lines) and lines[blank].rstrip() == "---":
-        yaml, yaml_line, body, body_line = split_front_matter("".join(lines[blank:]), file, chapter)
+        yaml, yaml_line, body, body_line = split_front_matter("".join(lines[blank:]), file)
         return yaml, yaml_line + blank, body, body_line + blank
     if (not lines or lines[0].rstrip() != "---") and _YAML_BLOCK.search("\n\n" + text):
         return "", 1, text, 1  # (its fields in a metadata block further on, as Pandoc reads them: metadata_blocks())
-    if chapter and blank < len(lines) and re.match(r"# +\S", lines[blank]):
-        return "", 1, text, 1  # (a Quarto book's chapter: its heading the title, its fields the project's)
+    if blank < len(lines) and re.match(r"# +\S", lines[blank]):
+        return "", 1, text, 1  # (its heading the title: project.py; its fields a _quarto.yml's, if any)
     if not lines or lines[0].rstrip() != "---":
         raise_problems([Problem(
             file, "the file does not start with front matter", line=1,
-            hint="begin the file with a line '---', then the fields (title: ...), then a line '---' "
-                 "(or with Pandoc's title block: % Title)",
+            hint="begin the file with a line '---', then the fields (title: ...), then a line '---'; or "
+                 "with its title as a heading, a first line '# Title' (or Pandoc's title block: % Title)",
         )])
     for number, line in enumerate(lines[1:], start=2):
         if line.rstrip() in ("---", "..."):

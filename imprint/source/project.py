@@ -152,15 +152,22 @@ _FIRST_HEADING = re.compile(r"\A(?P<blank>(?:[ \t]*\n)*)# +(?P<title>[^\n{]*?[^\
 
 def _title_from_heading(located: Located, body: str, body_line: int, file: str, warnings: list[Problem]) -> str:
     """A text without a title whose first line is a level-1 heading (a Quarto
-    book's chapter): that heading is its title, taken out of the text (it was
-    "missing required field 'title'", and given one, printed twice). A heading
-    with an id the text refers to stays (a Quarto book's `# Title {#sec-x}` is
-    taken, where nothing in the chapter refers to it)."""
+    book's chapter, a Pandoc document without front matter): that heading is its
+    title, taken out of the text (it was "missing required field 'title'", and
+    given one, printed twice). A heading with an id the text refers to stays, and
+    says why (a Quarto book's `# Title {#sec-x}` is taken, where nothing in the
+    chapter refers to it)."""
     found = _FIRST_HEADING.match(body)
-    ident = re.search(r"#([\w:.-]+)", found.group("attributes") or "") if found else None
-    if found is None or ident and re.search(rf"[@#]{re.escape(ident.group(1))}(?![\w:-])", body[found.end():]):
+    if found is None:
         return body
+    ident = re.search(r"#([\w:.-]+)", found.group("attributes") or "")
     line = body_line + found.group("blank").count("\n")
+    referred = ident and re.search(rf"[@#]{re.escape(ident.group(1))}(?![\w:-])", body[found.end():])
+    if referred:  # (told beside "missing required field 'title'": why the heading was not taken)
+        warnings.append(Problem(file, f"the first heading, '{found.group('title').strip()}', is not the title: "
+                                      f"the text refers to it as a section ({referred.group()})", line=line,
+                                hint="give the title in the front matter (title: ...)"))
+        return body
     located.data["title"] = found.group("title").strip()
     located.lines[("title",)] = line
     warnings.append(Problem(file, f"no title is given: the first heading, '{located.data['title']}', is the "
@@ -326,8 +333,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     try:
         text = read_text(settings.root, path, "article", limit=MAX_ARTICLE_BYTES)
         problems.extend(check_characters(text, file))
-        chapter = any((place / "_quarto.yml").is_file() for place in (folder, settings.source_dir))
-        yaml_text, yaml_line, body, body_line = split_front_matter(text, file, chapter)
+        yaml_text, yaml_line, body, body_line = split_front_matter(text, file)
         included = include(body, body_line, path, settings.root, settings.source_dir, MAX_ARTICLE_BYTES,
                            check_characters)
         body, lines = included.text, included.lines
