@@ -12,7 +12,8 @@ import re
 
 from typing import Iterator
 
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, note, walk, whole_number, words
+from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, note, stringify, walk,
+                  whole_number, words)
 
 # Theorem-like statements (numbered, each kind on its own), proofs and the like (not numbered),
 # numbered callouts: their kinds and the word of styles/locales each prints.
@@ -42,6 +43,10 @@ class QuartoDivs:
                 changed |= self.divs(inner)
             if node["t"] == "Para" and _embed(node) is not None:
                 blocks[index] = self._embed(_embed(node))
+                changed = True
+                continue
+            if node["t"] == "Para" and (linked := _linked_figure(node)) is not None:
+                blocks[index] = linked
                 changed = True
                 continue
             if node["t"] != "Div":
@@ -295,6 +300,27 @@ def _embed(para: Node) -> str | None:
     if len(found) == 1 and found[0]["t"] == "Span" and "imprint-embed" in attr(found[0])[1]:
         return attr_value(found[0], "source") or ""
     return None
+
+
+def _linked_figure(para: Node) -> Node | None:
+    """A paragraph that is only a link around an image with a figure's id and a
+    caption (`[![Caption](file){#fig-x}](https://...)`) as Quarto reads it: the
+    figure, numbered, its image the link (Pandoc makes a figure only of an image
+    alone, and left a paragraph whose image's id had no number to refer to)."""
+    found = [n for n in para["c"] if n["t"] not in ("Space", "SoftBreak")]
+    if len(found) != 1 or found[0]["t"] != "Link":
+        return None
+    inside = [n for n in found[0]["c"][1] if n["t"] not in ("Space", "SoftBreak")]
+    if len(inside) != 1 or inside[0]["t"] != "Image":
+        return None
+    (ident, classes, pairs), description, target = inside[0]["c"]
+    if not dashed(ident).startswith("fig-") or not stringify(description).strip():
+        return None
+    image = {"t": "Image", "c": [["", classes, pairs], description, target]}
+    link = {"t": "Link", "c": [found[0]["c"][0], [image], found[0]["c"][2]]}
+    placed = [p for p in pairs if p[0] == "fig-align"]  # (html._align finds it on an image alone, not in a link)
+    return {"t": "Figure", "c": [[ident, [], placed], [None, [{"t": "Plain", "c": description}]],
+                                 [{"t": "Plain", "c": [link]}]]}
 
 
 def _row(block: Node) -> Node:
