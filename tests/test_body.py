@@ -922,6 +922,33 @@ def test_an_embedded_notebook_output_keeps_its_number_and_says_it_is_missing():
     assert '<a class="crossref" href="#fig-plot">Figure 1</a>' in html
 
 
+def test_a_figure_whose_image_is_a_link_is_numbered_as_quarto_numbers_it(folder):
+    """quest-bih/quarto_love_methods links its figure's image to where the graph is
+    explained: Pandoc makes no figure of an image inside a link, and @fig-dag-image
+    was refused ("has no caption"). As Quarto renders it: a numbered figure, its
+    image the link; in print the address follows the image, as it follows any
+    link's text (addresses.py); a link around an image without a caption stays a link."""
+    reading = read("The causal model is in @fig-dag-image.\n\n"
+                   "[![Directed Acyclic Graph of the *assumed* causal model](map.png){#fig-dag-image "
+                   'alt="A DAG" fig-alt="Arrows from exposure and confounders to outcome" width="80%"}]'
+                   "(https://dagitty.net/learn/index.html)\n\n"
+                   "[![](map.png){.decorative}](https://example.org) A badge.\n\n"
+                   '[![The site](map.png){#fig-site fig-align="left"}](https://example.org)\n', folder=folder)
+    epub, printed = both(reading)
+    assert ('<figure class="figure" id="fig-dag-image"><a href="https://dagitty.net/learn/index.html">'
+            '<img src="images/map.png" alt="Arrows from exposure and confounders to outcome" class="width-80"/></a>'
+            '<figcaption><span class="figure-label">Figure 1.</span> Directed Acyclic Graph of the <em>assumed</em> '
+            'causal model</figcaption></figure>') in epub
+    assert 'The causal model is in <a class="crossref" href="#fig-dag-image">Figure 1</a>.' in epub
+    assert ('alt="Arrows from exposure and confounders to outcome" class="width-80"/><span class="link-address">'
+            '<span class="url">https://<wbr/>dagitty.<wbr/>net/<wbr/>learn/<wbr/>index.<wbr/>html</span></span></a>'
+            '<figcaption>') in printed
+    assert '<p><a href="https://example.org"><img src="images/map.png" alt="" role="presentation" ' \
+           'class="decorative"/></a> A badge.</p>' in epub
+    assert '<figure class="figure fig-align-left" id="fig-site"><a href="https://example.org">' in epub
+    assert reading.warnings == ()
+
+
 def test_a_pdf_figure_is_shown_as_its_first_page(folder):
     import pypdfium2
 

@@ -16,7 +16,8 @@ from functools import cached_property
 from pathlib import Path
 
 from ..files import file_url, read_bytes
-from ..source.images import epub_name, load_image
+from ..source.images import Image, epub_name, load_image
+from ..source.notebooks import load_output
 from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, kids, note, str_node, stringify,
                   walk, words, xml_id)
 from .ast import index as indexed
@@ -180,8 +181,9 @@ class Numbering:
             self.warn(line, f"the height {height.strip()} is left out: a height in percent has no size in a book",
                       hint=f"give a width instead ({{width={height.strip()}}}), or a height in cm")
             height = None
-        try:
-            loaded = load_image(self.context.root, self.context.folder, src)
+        try:  # (a notebook's stored output, {{< embed >}}'s: quarto_divs._embed)
+            loaded = (load_output if note(image).get("stored") else load_image)(self.context.root,
+                                                                                self.context.folder, src)
         except ValueError as error:
             self.problem(line, str(error), hint=getattr(error, "hint", None))
             return
@@ -189,10 +191,11 @@ class Numbering:
             self.warn(line, f"'{src}' has {loaded.pages} pages: only the first is shown",
                       hint=f"split it into a file a page (pdfseparate {loaded.path.name} page-%d.pdf), a figure "
                            "each; or keep in it only the page to show")
-        if loaded.path not in self.found.assets:
+        key = loaded.path if loaded.data is None else (loaded.path, src)  # (a notebook holds several)
+        if key not in self.found.assets:
             taken = {name for _, name in self.found.assets.values()}
-            self.found.assets[loaded.path] = (loaded, epub_name(loaded, taken))
-        name = self.found.assets[loaded.path][1]
+            self.found.assets[key] = (loaded, epub_name(loaded, taken))
+        name = self.found.assets[key][1]
         printed = file_url(loaded.path, [self.context.root])
         if loaded.media_type == "application/pdf":  # WeasyPrint places no PDF: its first page as pixels
             from ..editions.raster import PDF_WIDTH_PRINT, pdf_to_png
@@ -201,9 +204,11 @@ class Numbering:
             printed = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         elif loaded.drawn is not None:  # (an SVG drawn otherwise than written: images.drawn())
             printed = "data:image/svg+xml;base64," + base64.b64encode(loaded.drawn).decode("ascii")
-        elif loaded.media_type == "image/jpeg" and (rgb := _cmyk_as_rgb(loaded.path, self.context.root)):
+        elif loaded.media_type == "image/jpeg" and (rgb := _cmyk_as_rgb(loaded, self.context.root)):
             # (a CMYK scan in an edition of sRGB, its PDF/A's output intent: no valid PDF/A with it, QA 23)
             printed = "data:image/jpeg;base64," + base64.b64encode(rgb).decode("ascii")
+        elif loaded.data is not None:  # (no file of its own to name)
+            printed = f"data:{loaded.media_type};base64," + base64.b64encode(loaded.data).decode("ascii")
         width, height = (_css_size(v) for v in (width, height))
         annotate(image, alt=alt.strip(), alt_from=alt_from, width=width or None, height=height or None,
                  title=image["c"][2][1], src={"epub": name, "print": printed})
@@ -816,7 +821,7 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _cmyk_as_rgb(path: Path, root: Path) -> bytes | None:
+def _cmyk_as_rgb(image: Image, root: Path) -> bytes | None:
     from ..editions.raster import cmyk_as_rgb  # (Pillow: loaded when a JPEG is printed)
 
-    return cmyk_as_rgb(read_bytes(root, path, "image"))
+    return cmyk_as_rgb(image.data if image.data is not None else read_bytes(root, image.path, "image"))

@@ -12,7 +12,8 @@ import re
 
 from typing import Iterator
 
-from .ast import TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, note, walk, whole_number, words
+from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, note, stringify, walk,
+                  whole_number, words)
 
 # Theorem-like statements (numbered, each kind on its own), proofs and the like (not numbered),
 # numbered callouts: their kinds and the word of styles/locales each prints.
@@ -40,8 +41,12 @@ class QuartoDivs:
         for index, node in enumerate(blocks):
             for inner in block_lists(node):
                 changed |= self.divs(inner)
-            if node["t"] == "Para" and _embed(node) is not None:
-                blocks[index] = self._embed(_embed(node))
+            if node["t"] == "Para" and (embedded := _embed(node)) is not None:
+                blocks[index] = self._embed(embedded)
+                changed = True
+                continue
+            if node["t"] == "Para" and (linked := _linked_figure(node)) is not None:
+                blocks[index] = linked
                 changed = True
                 continue
             if node["t"] != "Div":
@@ -129,15 +134,25 @@ class QuartoDivs:
         return {"t": "Figure", "c": [[ident, classes, [p for p in pairs if p[0] != cap]], [None, caption],
                                      [_row(block) for block in content]]}
 
-    def _embed(self, source: str) -> Node:
-        """Quarto's {{< embed notebook.qmd#label >}} (source/shortcodes.py made it a span):
-        the output is not shown, but where it would stand a figure (or table) keeps
-        its number, its label and a sentence saying what is missing."""
+    def _embed(self, span: Node) -> Node:
+        """Quarto's {{< embed notebook.ipynb#label >}} (source/shortcodes.py made it a
+        span holding the cell's caption): the figure of the image the notebook stored
+        (`output="image"`: numbering.py reads it); or, where the output is not shown,
+        a figure (or table) that keeps its number, its label, its caption and a
+        sentence saying what is missing."""
+        source, caption = attr_value(span, "source") or "", span["c"][1]
         label = source.rsplit("#", 1)[1] if "#" in source else ""
+        if attr_value(span, "output") == "image":
+            alt = attr_value(span, "fig-alt")
+            image = {"t": "Image", "c": [["", [], [["fig-alt", alt]] if alt else []], [], [source, ""]]}
+            annotate(image, stored=True)
+            return {"t": "Figure", "c": [[label, [], []], [None, [{"t": "Plain", "c": caption}]],
+                                         [{"t": "Plain", "c": [image]}]]}
         text = str(self.context.words.get("embed_missing", "Not included in this edition: {source}"))
         sentence = [{"t": "Emph", "c": words(text.replace("{source}", source))}]
         if label.split("-")[0] in ("fig", "tbl"):  # numbered as the output would be, its caption saying why not
-            return {"t": "Figure", "c": [[label, ["embed-missing"], []], [None, [{"t": "Plain", "c": sentence}]], []]}
+            shown = [*caption, {"t": "Space"}, *sentence] if caption else sentence
+            return {"t": "Figure", "c": [[label, ["embed-missing"], []], [None, [{"t": "Plain", "c": shown}]], []]}
         return {"t": "Div", "c": [["", ["embed-missing"], []], [{"t": "Para", "c": sentence}]]}
 
     def _table_div(self, div: Node) -> Node:
@@ -289,12 +304,33 @@ def block_lists(node: Node) -> Iterator[list[Node]]:
         yield c[2]
 
 
-def _embed(para: Node) -> str | None:
-    """The source of a paragraph that is only an embedded notebook output."""
+def _embed(para: Node) -> Node | None:
+    """The span of a paragraph that is only an embedded notebook output."""
     found = [n for n in para["c"] if n["t"] not in ("Space", "SoftBreak")]
     if len(found) == 1 and found[0]["t"] == "Span" and "imprint-embed" in attr(found[0])[1]:
-        return attr_value(found[0], "source") or ""
+        return found[0]
     return None
+
+
+def _linked_figure(para: Node) -> Node | None:
+    """A paragraph that is only a link around an image with a figure's id and a
+    caption (`[![Caption](file){#fig-x}](https://...)`) as Quarto reads it: the
+    figure, numbered, its image the link (Pandoc makes a figure only of an image
+    alone, and left a paragraph whose image's id had no number to refer to)."""
+    found = [n for n in para["c"] if n["t"] not in ("Space", "SoftBreak")]
+    if len(found) != 1 or found[0]["t"] != "Link":
+        return None
+    inside = [n for n in found[0]["c"][1] if n["t"] not in ("Space", "SoftBreak")]
+    if len(inside) != 1 or inside[0]["t"] != "Image":
+        return None
+    (ident, classes, pairs), description, target = inside[0]["c"]
+    if not dashed(ident).startswith("fig-") or not stringify(description).strip():
+        return None
+    image = {"t": "Image", "c": [["", classes, pairs], description, target]}
+    link = {"t": "Link", "c": [found[0]["c"][0], [image], found[0]["c"][2]]}
+    placed = [p for p in pairs if p[0] == "fig-align"]  # (html._align finds it on an image alone, not in a link)
+    return {"t": "Figure", "c": [[ident, [], placed], [None, [{"t": "Plain", "c": description}]],
+                                 [{"t": "Plain", "c": [link]}]]}
 
 
 def _row(block: Node) -> Node:

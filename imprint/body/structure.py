@@ -66,7 +66,8 @@ class Analysis:
 
     headings: list[tuple[Node, Heading]] = field(default_factory=list)  # top-level outline, in order
     labels: dict[str, Label] = field(default_factory=dict)
-    assets: dict[Path, tuple[Image, str]] = field(default_factory=dict)  # file -> (image, name in the EPUB)
+    # file (a notebook's output: with its address) -> (image, name in the EPUB)
+    assets: dict[Path | tuple[Path, str], tuple[Image, str]] = field(default_factory=dict)
     renamed: dict[str, str] = field(default_factory=dict)  # ids Imprint had to change, old -> new
     ids: set[str] = field(default_factory=set)
     notes: list[tuple[Node, int | None]] = field(default_factory=list)  # every note's first call, numbered

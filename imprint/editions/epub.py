@@ -184,7 +184,9 @@ def _add_images(book: epub.EpubBook, manuscript: Manuscript, settings: Settings,
             media_type, content = "image/png", pdf_to_png(asset.image.path, settings.root)
         else:
             media_type = asset.image.media_type
-            content = for_e_readers(read_bytes(settings.root, asset.image.path, "image"), media_type)
+            stored = asset.image.data  # (a notebook's output: images.stored_image)
+            content = for_e_readers(stored if stored is not None else read_bytes(settings.root, asset.image.path,
+                                                                                  "image"), media_type)
             if len(content) > E_READER_BYTES:
                 warn(Problem(display(asset.image.path, settings.root), f"the figure is {len(content) / 1e6:.1f} MB: "
                              "Kobo takes at most 5 MB an image, and a reader downloads it with the EPUB",

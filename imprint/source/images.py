@@ -45,6 +45,7 @@ class Image:
     height: int | None
     drawn: bytes | None = None  # an SVG as it is drawn, when that differs from the file (see above)
     pages: int = 1  # a PDF's (only its first is shown)
+    data: bytes | None = None  # its bytes, where no file of its own holds them (a notebook's output: stored_image)
 
 
 class ImageNotFound(ValueError):
@@ -95,6 +96,19 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
         return Image(path.resolve(), src, media_type, None, None, pages=_check_pdf(data, src))
     width, height = _check_raster(data, media_type, src)
     return Image(path.resolve(), src, media_type, width, height)
+
+
+def stored_image(path: Path, shown: str, media_type: str, data: bytes) -> Image:
+    """An image stored inside another file, `path` (a cell's output in a Jupyter
+    notebook: source/notebooks.py), checked as a file of its kind is; `shown`: as
+    the user wrote it (notebook.ipynb#fig-x). Raises ValueError with a sentence."""
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"'{shown}' is an image of {len(data):,} bytes; the limit is {MAX_BYTES:,}: save it smaller "
+                         "(fewer pixels, or as JPEG)")
+    if media_type == "image/svg+xml":  # (drawn as checked: no file to draw it from)
+        return Image(path, shown, media_type, None, None, _check_svg(data, shown) or data, data=data)
+    width, height = _check_raster(data, media_type, shown)
+    return Image(path, shown, media_type, width, height, data=data)
 
 
 def _check_raster(data: bytes, media_type: str, src: str) -> tuple[int, int]:
@@ -260,8 +274,10 @@ def _xml_text(data: bytes, src: str) -> str:
 def epub_name(image: Image, taken: set[str]) -> str:
     """The image's file name inside the EPUB: images/<its name>, made unique. An SVG
     or a PDF is carried as a PNG rendering of it (editions/raster.py): Kindle shows
-    no SVG, and no e-reader a PDF in a page."""
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", image.path.stem).strip("-") or "image"
+    no SVG, and no e-reader a PDF in a page. A notebook's output is named after
+    the notebook and its cell's label (data-fig-map.png)."""
+    named = image.path.stem + ("-" + image.shown.rsplit("#", 1)[-1] if image.data is not None else "")
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", named).strip("-") or "image"
     suffix = {"image/jpeg": ".jpg", "image/png": ".png", "image/svg+xml": ".png",
               "application/pdf": ".png"}[image.media_type]
     name, n = f"images/{stem}{suffix}", 1

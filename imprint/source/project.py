@@ -364,6 +364,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     problems += unknown
     warnings += ignored
 
+    notebooks: list[Path] = []  # (the notebooks {{< embed >}} read: a change to one makes the article stale)
     if meta_source is not None:  # {{< meta >}} and {{< var >}}: every text of the front matter, and the body
         expander = article_expander(settings, path, meta_source, quarto_raw, defaults, located, quarto, variables)
         for front in filter(None, (located, quarto)):
@@ -371,6 +372,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
         body = expander.expand(body, file, lambda offset: body_line + body.count("\n", 0, offset), code_aware=True)
         problems += expander.problems
         warnings += expander.warnings
+        notebooks = expander.notebooks
 
     if "title" not in located.data and not (quarto and "title" in quarto.data):
         body = _title_from_heading(located, body, body_line, file, warnings)
@@ -388,7 +390,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
                              document=path, source_date_epoch=settings.source_date_epoch,
                              variables=variables.data if variables else None)
     article = builder.build(slug=slug, path=path.resolve(), body=body, body_line=body_line, body_lines=lines,
-                            text_files=(*(lines.files if lines else ()), *headers))
+                            text_files=(*(lines.files if lines else ()), *headers, *notebooks))
     return article, [*article.placed(problems + schema_problems + builder.problems), *included.problems], \
         [*article.placed(warnings + builder.warnings), *included.warnings]
 

@@ -9,7 +9,9 @@ in a fenced code block marked `shortcodes=false`
 (quarto.org/docs/extensions/shortcodes.html, "Escaping").
 
 In the body, `{{< pagebreak >}}` breaks the printed page, `{{< kbd Ctrl-C >}}`
-prints its keys and `{{< video https://... >}}` its address, a link; the words of the
+prints its keys and `{{< video https://... >}}` its address, a link; `{{< embed
+notebook.ipynb#fig-x >}}` on a line of its own is the figure of that cell, captioned
+as the cell is, its image what the notebook stored (notebooks.py); the words of the
 fancy-text extension (`{{< latex >}}`: LaTeX, `{{< ldots >}}`: …) are printed in the
 front matter and the text. `{{< include file >}}` on a line of its own was replaced by
 the file before (includes.py). Any other shortcode (`{{< env ... >}}`, an include
@@ -74,18 +76,24 @@ class Expander:
 
     def __init__(self, meta: Mapping[str, Any], variables: Mapping[str, Any] | None, variables_file: str | None,
                  describe: Callable[[str, Any], str | None] | None = None,
-                 written: Callable[[str, tuple], tuple[str, str, int | None] | None] | None = None):
+                 written: Callable[[str, tuple], tuple[str, str, int | None] | None] | None = None,
+                 root: Path | None = None, folder: Path | None = None):
         """`describe(key, value)` may give a field's value as printed (a person's
         name, a date read from a placeholder); None: the general rules.
         `written(kind, path)`: how a value was written (text, file, line), to warn
-        when YAML read a number otherwise (1.10 as 1.1)."""
+        when YAML read a number otherwise (1.10 as 1.1). `root` and `folder`: the
+        project's and the article's, where {{< embed >}} reads its notebooks
+        (without them, none is read)."""
         self.meta = meta
         self.variables = variables
         self.variables_file = variables_file
         self.describe = describe
         self.written = written
+        self.root = root
+        self.folder = folder
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.notebooks: list[Path] = []  # (read for {{< embed >}}: what the article is made of, for the next build)
 
     def expand(self, text: str, file: str, line_at: Callable[[int], int | None], field: str | None = None,
                code_aware: bool = False) -> str:
@@ -110,7 +118,8 @@ class Expander:
                 return "{{<" + match.group("escaped") + ">}}"
             line = line_at(start + match.start())
             try:
-                return self._shortcode(match.group("inner"), match.group(0), file, line, field, chain, in_code)
+                return self._shortcode(match.group("inner"), match.group(0), file, line, field, chain, in_code,
+                                       alone=text.strip() == match.group(0))
             except Unknown as error:
                 self.problems.append(Problem(file, f"{match.group(0)}: {error}", line=line, field=field,
                                              hint=error.hint))
@@ -118,18 +127,16 @@ class Expander:
         return SHORTCODE.sub(replace, text)
 
     def _shortcode(self, inner: str, written: str, file: str, line: int | None, field: str | None,
-                   chain: tuple, in_code: bool = False) -> str:
+                   chain: tuple, in_code: bool = False, alone: bool = False) -> str:
         """What a shortcode stands for. `in_code`: in a code block, where only meta and
-        var are expanded (the others would print their Markdown there)."""
+        var are expanded (the others would print their Markdown there); `alone`: on
+        a line of its own."""
         words = [w[1:-1] if w[:1] in "'\"" and w[-1:] == w[:1] and len(w) > 1 else w
                  for w in ARGUMENT.findall(inner)]
         name = words[0] if words else ""
         prose = field is None and not in_code
         if name == "embed" and prose and len(words) > 1:  # a notebook's output, in the body
-            self.warnings.append(Problem(
-                file, f"the output {written} embeds is not shown: Imprint does not run notebooks", line=line,
-                hint="render the notebook with Quarto and put its figure in the article as an image"))
-            return '[]{.imprint-embed source="' + words[1].replace("\\", "").replace('"', "") + '"}'
+            return self._embed(words[1].replace("\\", "").replace('"', ""), written, file, line, alone)
         if name == "pagebreak" and prose:  # (html.py: a paragraph of it alone breaks the printed page)
             return "[]{.imprint-pagebreak}"
         if name == "kbd" and prose and len(words) > 1:  # (Quarto's keys: the first, for every system)
@@ -172,6 +179,43 @@ class Expander:
         if "{{" in text:
             text = self._expand_span(text, 0, file, lambda offset: line, field, chain + ((name, key),))
         return text
+
+    def _embed(self, address: str, written: str, file: str, line: int | None, alone: bool) -> str:
+        """A notebook's output (`notebook.ipynb#label`, on a line of its own): a span
+        holding its cell's caption (read with the text, as Markdown), which
+        body/quarto_divs.py makes the figure of. The image a Jupyter notebook stored
+        as a figure's output is shown (`output="image"`: body/numbering.py reads it);
+        what is not shown is said to be missing, with why."""
+        from .notebooks import embed_span, find_cell
+
+        label = address.rpartition("#")[2] if "#" in address else ""
+        caption, alt, shown = "", "", False
+        missing: tuple[str, str] | None = ("Imprint does not run notebooks", "render the notebook with Quarto and "
+                                           "put its figure in the article as an image")
+        if alone and label and "," not in label and self.folder is not None and self.root is not None:
+            try:
+                cell = find_cell(self.root, self.folder, address)
+            except ValueError as error:
+                raise Unknown(str(error), hint=getattr(error, "hint", None)) from None
+            self.notebooks.append(cell.notebook)
+            kind = label.split("-")[0]
+            caption = cell.options.get(f"{kind}-cap", "").strip() if kind in ("fig", "tbl") else ""
+            images = cell.images()
+            if kind == "fig" and images:
+                if not caption:
+                    raise Unknown(f"the cell '{label}' of {cell.shown} has no caption, so its figure has no number",
+                                  hint="give the cell its caption in the notebook: #| fig-cap: ...")
+                alt, shown, missing = cell.options.get("fig-alt", ""), True, None
+                if len(images) > 1:
+                    self.warnings.append(Problem(
+                        file, f"the cell '{label}' of {cell.shown} stored {len(images)} images: {written} shows the "
+                              "first", line=line, hint="give each figure a cell of its own"))
+            else:  # (what a Jupyter notebook stored, and why it is not shown; a .qmd stores nothing)
+                missing = cell.left_out() or missing
+        if missing is not None:
+            self.warnings.append(Problem(file, f"the output {written} embeds is not shown: {missing[0]}", line=line,
+                                         hint=missing[1]))
+        return embed_span(address, caption, alt, shown)
 
     def _value(self, kind: str, key: str) -> str:
         if kind == "var":
@@ -275,7 +319,8 @@ def article_expander(settings: "Settings", document: Path, own: dict, project: A
                 return front.scalars[at][2], front.file, front.scalars[at][0]
         return None
     return Expander(meta, variables.data if variables else None, variables.file if variables else None,
-                    describe=_describer(settings, document), written=written)
+                    describe=_describer(settings, document), written=written, root=settings.root,
+                    folder=document.parent)
 
 
 def expand_front_matter(located: Located, expander: Expander) -> None:
