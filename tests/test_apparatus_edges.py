@@ -269,3 +269,32 @@ def test_a_numbered_style_s_wrapped_lines_align_with_the_entry_s_text_in_print(t
     assert wrapped.y_min > first.y_min + 5  # (the title is long enough to wrap)
     start = min(w.x_min for w in found if abs(w.y_min - wrapped.y_min) < 1)
     assert abs(start - first.x_min) < 0.5 and start > number.x_max, (number, first, start)
+
+
+@pytest.mark.parametrize("style, spacing", [("apa", ("0", "2")), (None, (None, None))])
+def test_a_style_s_entry_spacing_reaches_the_stylesheets(style, spacing, tmp_path):
+    """CSL's entry-spacing and line-spacing (APA: 0 and 2) were dropped with the rest
+    of Pandoc's reference list Div (QA 26 F17): the list had the design's space
+    between its entries whatever the style said. They are data- attributes of the
+    list, as Pandoc's HTML writes them; entry-spacing="0" closes the gap in print and
+    the EPUB. A style that gives neither gets neither."""
+    from pdfread import page_count, words
+
+    refs = [{"id": key, "type": "book", "title": f"Title{key}", "author": [{"family": family, "given": "J."}],
+             "issued": {"date-parts": [[2015]]}, "publisher": "Press"}
+            for key, family in (("a", "Alpha"), ("b", "Beta"), ("c", "Gamma"))]
+    root = project(tmp_path, "As [@a; @b; @c] say.\n", front=f"csl: {style}\n" if style else "", refs=refs)
+    report = run(root, formats=("epub", "pdf"))
+    assert report.ok, report.problems
+    section = next(s for tree in chapters(root).values()
+                   for s in tree.iter("{http://www.w3.org/1999/xhtml}section") if "references" in s.get("class", ""))
+    assert (section.get("data-entry-spacing"), section.get("data-line-spacing")) == spacing
+    pdf = root / "dist" / "a" / "a.pdf"
+    found = next(w for page in range(1, page_count(pdf) + 1) for w in [words(pdf, page)[0]]
+                 if any(x.text.lower().startswith("titleb") for x in w))  # (APA: "Titleb")
+    tops = [next(w.y_min for w in found if w.text.lower().startswith(f"title{k}")) for k in "abc"]
+    height = next(w.y_max - w.y_min for w in found if w.text.lower().startswith("titlea"))
+    gaps = [b - a for a, b in zip(tops, tops[1:])]
+    assert gaps[0] == pytest.approx(gaps[1], abs=0.2)  # (one line an entry)
+    # (9.5 pt at a line height of 1.35 is 12.8 pt a line; print.css's 1.5 mm, 4.3 pt, between entries)
+    assert gaps[0] < 13.5 if style else gaps[0] > 16, (gaps, height)

@@ -105,6 +105,9 @@ class Body:
     references_position: int = 0  # how many chapters come before the reference list
     references_heading: Heading | None = None  # the author's own heading over the list
     hanging_indent: bool = False
+    # CSL's entry-spacing and line-spacing, where the style gives them ("0", "2": in lines)
+    entry_spacing: str | None = None
+    line_spacing: str | None = None
 
     @property
     def print(self) -> Markup:

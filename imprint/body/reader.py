@@ -245,7 +245,7 @@ class BodyReading:
             shared = [note(n)["mathml"] for n in of_kind(blocks, frozenset({"Math"})) if "mathml" in note(n)]
             if shared:
                 setting.sharing.share(shared)
-        references, hanging = _take_references(blocks)
+        references, classes, spacing = _take_references(blocks)
         warnings += localise_unpaired(blocks, source, quotes, setting.file)
         context = Context(source=source, lang=setting.lang, words=setting.words, quotes=quotes, root=setting.root,
                           folder=setting.folder, number_sections=setting.number_sections,
@@ -266,7 +266,8 @@ class BodyReading:
         warnings += _report_formulas(analysis.math, setting)
         if os.environ.get("IMPRINT_CITEPROC_DUMP") and self.records and setting.style is not None:
             _dump_body_job(setting, self.records, blocks, document["meta"].get("imprint-written-order"))
-        body, link_ids = _body(blocks, analysis, references, hanging, setting, quotes, note_calls, self.records)
+        body, link_ids = _body(blocks, analysis, references, (classes, spacing), setting, quotes, note_calls,
+                               self.records)
         targets = analysis.ids | set(analysis.labels) | {attr(e)[0] for e in references}
 
         def target(href: str) -> str | None:  # (the fields link to the body as it is linked)
@@ -701,21 +702,22 @@ def _html_line_breaks(blocks: list[Node], implicit_figures: bool) -> None:
                                               [{"t": "Plain", "c": [image]}]]
 
 
-def _take_references(blocks: list[Node]) -> tuple[list[Node], bool]:
+def _take_references(blocks: list[Node]) -> tuple[list[Node], list[str], dict[str, str]]:
     """The reference list Pandoc's citeproc made (a Div `#refs`, at the top level
     or in a div there), replaced by a marker of where it stood: its entries, and
-    whether the style asks for hanging indents."""
+    the layout the style asks for (its classes, `hanging-indent`; its attributes,
+    `entry-spacing` and `line-spacing` where the style gives them)."""
     for index, node in enumerate(blocks):
         if node["t"] == "Div" and attr(node)[0] == "refs":
             blocks[index] = {"t": REFERENCES}
-            return [b for b in node["c"][1] if b["t"] == "Div"], "hanging-indent" in attr(node)[1]
+            return [b for b in node["c"][1] if b["t"] == "Div"], attr(node)[1], dict(attr(node)[2])
         if node["t"] == "Div":
             for inner, child in enumerate(node["c"][1]):
                 if child["t"] == "Div" and attr(child)[0] == "refs":
                     node["c"][1][inner] = {"t": "Div", "c": [["", [], []], []]}
                     blocks.insert(index + 1, {"t": REFERENCES})
-                    return [b for b in child["c"][1] if b["t"] == "Div"], "hanging-indent" in attr(child)[1]
-    return [], False
+                    return [b for b in child["c"][1] if b["t"] == "Div"], attr(child)[1], dict(attr(child)[2])
+    return [], [], {}
 
 
 # A paragraph (a note's, a list item's, a quotation's) that opens with a citation
@@ -809,11 +811,13 @@ def _highlight(nodes: list[Node], setting: Setting) -> Problem | None:
     return None
 
 
-def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hanging: bool, setting: Setting,
+def _body(blocks: list[Node], analysis: Analysis, references: list[Node],
+          layout: tuple[list[str], dict[str, str]], setting: Setting,
           quotes: str, note_calls: Any, records: Mapping[str, bibliography.Record]
           ) -> tuple[Body, Callable[[str], str]]:
-    """The body in chapters, its notes and reference list; and how its links'
-    targets were renamed (for the fields read with it)."""
+    """The body in chapters, its notes and reference list (laid out as the style's
+    `layout`: the list's classes and attributes); and how its links' targets were
+    renamed (for the fields read with it)."""
     headings = {id(node): heading for node, heading in analysis.headings}
     parts: list[list[Node]] = [[]]
     for node in blocks:  # chapters: a top-level heading starts one
@@ -862,7 +866,9 @@ def _body(blocks: list[Node], analysis: Analysis, references: list[Node], hangin
     assets = tuple(Asset(image, name) for image, name in analysis.assets.values())
     return Body(chapters=tuple(chapters), notes=tuple(notes[n] for n in sorted(notes)), assets=assets,
                 references=() if setting.suppress_bibliography else entries,
-                references_position=position, references_heading=refs_heading, hanging_indent=hanging), link_ids
+                references_position=position, references_heading=refs_heading,
+                hanging_indent="hanging-indent" in layout[0], entry_spacing=layout[1].get("entry-spacing"),
+                line_spacing=layout[1].get("line-spacing")), link_ids
 
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
