@@ -37,7 +37,7 @@ def test_own_templates_are_compiled_once(tmp_path, compiled):
         kept.write_bytes(b"not a compiled template")
     again = Theme(project, project / "styles").env.get_template("references.html.j2")
     assert compiled == ["references.html.j2"] * 2  # a damaged file is compiled again, and replaced
-    doc = {"body": {"references_heading": None, "hanging_indent": True,
+    doc = {"body": {"references_heading": None, "hanging_indent": True, "entry_spacing": "0", "line_spacing": None,
                     "references": [{"id": "ref-a", "html": "A. <i>Book</i> 1939 г.", "lang": None}]},
            "references_title": "Литература", "article": {"lang": "ru"}}
     page = first.render(doc=doc, epub=True, level=2)
