@@ -95,7 +95,7 @@ def test_a_designers_template_mistakes_say_where_and_what_to_do(tmp_path, capsys
         ("{{ doc.article.editor_name }}", "styles/templates/front-matter.html.j2:1: template error: the Article has no "
                                 "attribute 'editor_name'"),
         ("{{ a.title }", "Jinja writes a value as {{ name }}"),
-        ("&nbsp;", "styles/templates/epub/front-matter.xhtml.j2: front-matter.xhtml is not well-formed XHTML: "
+        ("&nbsp;", "styles/templates/front-matter.html.j2:1: front-matter.xhtml is not well-formed XHTML: "
                    "Entity 'nbsp' not defined"),
     ]
     for written, said in cases:
@@ -128,6 +128,35 @@ def test_markup_epubcheck_refuses_is_an_error_at_the_templates_line(tmp_path, ca
         assert code == 2 and all(each.format(line=line) in err for each in said), err
     template.write_text(original[:body] + '\n<div id="masthead">a</div>' + original[body:])
     assert run(root, "-f", "epub", capsys=capsys)[0] == 0
+
+
+def test_a_markup_mistake_in_an_included_template_is_told_at_its_own_line(tmp_path, capsys, monkeypatch):
+    """A mistake in a template the page's template includes (front-matter.html.j2), or
+    in a macro it imports from another, was told as the page's template's, without a
+    line, or not found (Theme.template_line searched templates/epub/ only: QA 26 F9)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    templates = root / "styles" / "templates"
+    included = templates / "front-matter.html.j2"
+    original = included.read_text()
+    at = original.index("{% if doc.subtitle %}")
+    line = original[:at].count("\n") + 1
+    for written, said in [
+        ('<center>Вестник</center>', "<center> is no element of HTML"),
+        ('<p class="motto">Vivat<br>', "front-matter.xhtml is not well-formed XHTML: Opening and ending tag mismatch"),
+        ('<img src="logo.png" alt="Logo"/>', 'front-matter.xhtml: <img src="logo.png"> names a file the EPUB'),
+    ]:
+        included.write_text(original[:at] + written + "\n" + original[at:])
+        code, _, err = run(root, "-f", "epub", capsys=capsys)
+        assert code == 2 and f"error: styles/templates/front-matter.html.j2:{line}: {said}" in err, err
+    included.write_text(original)
+    (templates / "banner.html.j2").write_text('{% macro banner() %}\n<div class="banner">\n'
+                                              '  <font color="red">Вестник</font>\n</div>\n{% endmacro %}\n')
+    page = templates / "epub" / "front-matter.xhtml.j2"
+    page.write_text(page.read_text().replace('<body epub:type="frontmatter">', '<body epub:type="frontmatter">\n'
+                                             '{% import "banner.html.j2" as b %}{{ b.banner() }}', 1))
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "error: styles/templates/banner.html.j2:3: <font> is no element of HTML" in err, err
 
 
 @pytest.mark.parametrize("shape", [("--jobs", "1", "-f", "epub,site"), ("--jobs", "2", "-f", "epub,pdf,site")],
@@ -518,10 +547,11 @@ def test_an_epub_template_that_shows_what_the_epub_does_not_hold_is_an_error(tmp
     code, _, err = run(root, "-f", "epub", capsys=capsys)
     assert code == 2 and "Traceback" not in err
     template_file = "styles/templates/epub/front-matter.xhtml.j2"
-    assert (f"{template_file}: front-matter.xhtml: url(https://example.org/bg.png) loads it from the network"
-            in err)
-    assert f'{template_file}: front-matter.xhtml: <img src="../../styles/logo.png"> names a file the EPUB does not ' \
-           "hold" in err
+    body, end = (text[:text.index(tag)].count("\n") + 1 for tag in ("<body", "</body>"))
+    assert (f"{template_file}:{body}: front-matter.xhtml: url(https://example.org/bg.png) loads it from the "
+            "network" in err)
+    assert f'{template_file}:{end}: front-matter.xhtml: <img src="../../styles/logo.png"> names a file the EPUB ' \
+           "does not hold" in err
     assert "data:image" not in err
 
 

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from ..settings import IMPRINT_STYLES_DIR, styles_path
 from ..errors import Problem, SourceError, StyleError, as_style_error, warn
@@ -238,16 +238,30 @@ class Theme:
                     f'before it ({{% extends "imprint:{name}" %}})') if recursion and line is not None else None
             raise StyleError([Problem(file, f"template error: {what}", line=line, hint=hint)]) from None
 
-    def template_line(self, folder: str, pattern: re.Pattern) -> tuple[str, int | None]:
-        """Where `pattern` first matches in the templates of styles/templates/<folder>/,
-        the project's before Imprint's: the template line of something found only in
-        what they rendered (its file alone when no template has it)."""
-        for entry in self.path:
-            for path in sorted((entry.dir / TEMPLATES / folder).glob("*.j2")):
-                match = pattern.search(read_text(entry.root, path, "template"))
-                if match:
-                    return display(path, self.root), match.string.count("\n", 0, match.start()) + 1
-        return display(self.dir / TEMPLATES / folder, self.root), None
+    def template_line(self, name: str, matches: Callable[[str], object]) -> tuple[str, int | None]:
+        """The first line that `matches` in the template `name` or in one it
+        extends, includes or imports (each as Jinja finds it: the project's, else
+        Imprint's), in the order they name each other: the template line of
+        something found only in what they rendered (QA 26 F9: a mistake in
+        front-matter.html.j2 was told as its EPUB page's template's). Without one,
+        the template `name` alone."""
+        import jinja2
+        import jinja2.meta
+
+        names, seen = [name], {name}
+        while names:
+            try:
+                text, file, _ = self.env.loader.get_source(self.env, names.pop(0))
+            except jinja2.TemplateNotFound:
+                continue
+            for number, line in enumerate(text.splitlines(), start=1):
+                if matches(line):
+                    return self._shown(file), number
+            named = [other for other in jinja2.meta.find_referenced_templates(self.env.parse(text))
+                     if other is not None and other not in seen]
+            seen.update(named)
+            names[:0] = named  # (depth first: an included template's own includes before the next)
+        return display(self.dir / TEMPLATES / name, self.root), None
 
     def _shown(self, filename: str) -> str:
         return display(Path(filename), self.root)
@@ -682,6 +696,35 @@ def _same_bytes(*found: tuple[StylesDir, Path]) -> bool:
         return len({read_bytes(entry.root, path, "stylesheet") for entry, path in found}) == 1
     except SourceError:
         return False  # (told as the stylesheet is checked)
+
+
+_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")  # (a template line's Jinja tags)
+
+
+def written_as(rendered: str) -> Callable[[str], bool]:
+    """Whether a template's line could have written the line `rendered` of what it
+    rendered (Theme.template_line): its text outside Jinja's tags is there, in
+    order, from its start to its end, and what lies between is what the tags
+    printed. (Found piece by piece: a pattern of wildcards backtracks on a long line.)"""
+    rendered = rendered.strip()
+
+    def matches(line: str) -> bool:
+        parts = _TAGS.split(line.strip())
+        if not any(part.strip() for part in parts):
+            return False
+        if len(parts) == 1:
+            return rendered == parts[0]
+        if not (rendered.startswith(parts[0]) and rendered.endswith(parts[-1])):
+            return False
+        at = len(parts[0])
+        for part in parts[1:-1]:
+            at = rendered.find(part, at)
+            if at < 0:
+                return False
+            at += len(part)
+        return at <= len(rendered) - len(parts[-1])
+
+    return matches
 
 
 _NAMESPACE = re.compile(rb"@namespace\b[^;{}]*;[ \t]*\n?")
