@@ -78,6 +78,39 @@ def test_a_broken_template_is_reported_with_its_line(tmp_path, capsys, monkeypat
     code, _, err = run(root, "--formats", "epub", capsys=capsys)
     assert code == 2
     assert "styles/templates/front-matter.html.j2:" in err and "for_citaton" in err
+    assert "did you mean 'for_citation'?" in err
+
+
+def test_a_word_a_language_lacks_names_the_word_the_language_its_file_and_the_article(tmp_path, capsys,
+                                                                                       monkeypatch):
+    """A word of the design's own that the project's ru.yaml does not give, or one a
+    language Imprint has not (de.yaml, copied before the word was added) lacks, was
+    "the ReadOnlyDict has no attribute 'motto'" (QA 26 F10)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text().replace("\nlang: en\n", "\nlang: ru\n", 1))
+    locales = root / "styles" / "locales"
+    (locales / "ru.yaml").write_text("abstract: Резюме\n")
+    (locales / "en.yaml").write_text((REPO / "styles" / "locales" / "en.yaml").read_text() + "motto: Knowledge\n")
+    template = root / "styles" / "templates" / "front-matter.html.j2"
+    original = template.read_text()
+    line = original[:original.index("{% if doc.subtitle %}")].count("\n") + 1
+    template.write_text(original.replace("{% if doc.subtitle %}", "<p>{{ t.motto }}</p>{% if doc.subtitle %}", 1))
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert (f"error: styles/templates/front-matter.html.j2:{line}: template error: the words of 'ru' have no "
+            "'motto' (asked for source/batunaev-2019-khalkhin-gol/article.md)\n"
+            '    add `motto: ...` to styles/locales/ru.yaml, in that language (English: "Knowledge")') in err, err
+    template.write_text(original)
+    article.write_text(article.read_text().replace("\nlang: ru\n", "\nlang: de\n", 1))
+    (locales / "de.yaml").write_text("".join(line for line in (REPO / "styles" / "locales" / "en.yaml").read_text()
+                                             .splitlines(keepends=True) if not line.startswith("other_styles:")))
+    code, _, err = run(root, "-f", "site", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert ("template error: the words of 'de' have no 'other_styles' (asked for "
+            "source/batunaev-2019-khalkhin-gol/article.md)\n    add `other_styles: ...` to styles/locales/de.yaml, "
+            'in that language (English: "Other citation styles")') in err, err
 
 
 def test_a_designers_template_mistakes_say_where_and_what_to_do(tmp_path, capsys, monkeypatch):

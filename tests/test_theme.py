@@ -141,6 +141,17 @@ def test_a_region_s_words_are_its_language_s_with_its_own_on_top(tmp_path):
     assert kz["published"] == "Опубликовано онлайн" and kz["abstract"] == "Аннотация"
 
 
+def test_a_language_s_words_know_their_language_in_a_worker_too(tmp_path):
+    """A word a template asks for and the words lack is told with their language and
+    its file (QA 26 F10): the words reach a worker pickled, with the manuscript."""
+    import pickle
+
+    theme = Theme(tmp_path, tmp_path / "styles")
+    for lang, known in (("ru", "ru"), ("en-US", "en-US"), ("de", "en")):  # (de: English's, no file of its own)
+        words = pickle.loads(pickle.dumps(theme.strings(lang)))
+        assert words.lang == known and words == theme.strings(lang), lang
+
+
 @pytest.mark.parametrize("name", ["chicago-note-bibliography", "https://www.zotero.org/styles/chicago-note-bibliography",
                                   "chicago-fullnote-bibliography"])
 def test_a_style_the_csl_repository_renamed_is_its_new_one(name):

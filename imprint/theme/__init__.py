@@ -92,6 +92,21 @@ class StylesDir:
 IMPRINT_STYLES = StylesDir(IMPRINT_STYLES_DIR.parent, IMPRINT_STYLES_DIR)
 
 
+class Words(ReadOnlyDict):
+    """The words of the editions in a language (Theme.strings), which know the
+    language whose file gave them: a word a template asks for and they lack is
+    told with it, and the file to add it to (jinja.py's MissingWord)."""
+
+    __slots__ = ("lang",)
+
+    def __init__(self, words: Mapping[str, Any], lang: str):
+        super().__init__(words)
+        self.lang = lang
+
+    def __reduce__(self):
+        return (Words, (dict(self), self.lang))
+
+
 class Theme:
     """Templates, stylesheets, CSL styles and language strings, looked up first in
     the project's styles/ and then in Imprint's own (overrides by search path)."""
@@ -162,7 +177,7 @@ class Theme:
 
     def render(self, name: str, **context: Any) -> str:
         """Render a template; a mistake in it becomes a StyleError naming its line."""
-        with self._template_errors(name):
+        with self._template_errors(name, context):
             return self.env.get_template(name).render(**context)
 
     def macros(self, name: str) -> Any:
@@ -174,14 +189,15 @@ class Theme:
         return _GuardedMacros(self, name, module)
 
     @contextmanager
-    def _template_errors(self, name: str) -> Iterator[None]:
-        """Where a template is rendered: its mistakes become StyleErrors naming its
-        line, and its work is counted (work.py), so that a runaway one stops
-        with its name, not at the unit's --time-limit."""
+    def _template_errors(self, name: str, context: Mapping[str, Any] = ReadOnlyDict()) -> Iterator[None]:
+        """Where a template is rendered (with `context`): its mistakes become
+        StyleErrors naming its line, and its work is counted (work.py), so that a
+        runaway one stops with its name, not at the unit's --time-limit."""
         import jinja2
         import jinja2.sandbox
 
         from . import work  # (loaded here, once: a theme that renders nothing needs none of it)
+        from .jinja import MissingWord
 
         try:
             with work.bounded_work():
@@ -220,6 +236,9 @@ class Theme:
             raise StyleError([Problem(file, f"template error: {_sentence(error)}"
                                       + (f" (rendered from {callers})" if callers else ""), line=line,
                                       hint=error.hint)]) from None
+        except MissingWord as error:
+            file, line = self._template_frame(sys.exc_info()[2], name)
+            raise StyleError([self._missing_word(error, file, line, context)]) from None
         except (jinja2.UndefinedError, TypeError, ValueError) as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
             said = re.sub(r"'(?:[\w.]+\.)?(\w+) object'", r"the \1", str(error))  # (not Imprint's module path)
@@ -237,6 +256,24 @@ class Theme:
             hint = ("to extend or include Imprint's own template of the same name, name it with imprint: "
                     f'before it ({{% extends "imprint:{name}" %}})') if recursion and line is not None else None
             raise StyleError([Problem(file, f"template error: {what}", line=line, hint=hint)]) from None
+
+    def _missing_word(self, error: Any, file: str, line: int | None, context: Mapping[str, Any]) -> Problem:
+        """A word a template asks of a language's words that they lack (a word of the
+        design's own that one language's file does not give, a language Imprint
+        has not whose file lacks a word added since): the language, the article
+        or issue it was for, and the file to add it to (or the word it may be a
+        misspelling of)."""
+        lang, word = error.words.lang, error.word
+        # (`doc` is a Manuscript wherever given; `issue` an IssueManuscript where no doc is: an issue's pages)
+        source = context["doc"].article.path if "doc" in context else \
+            context["issue"].issue.path if "issue" in context else None
+        english = self.strings(FALLBACK_LANG).get(word) if lang.split("-")[0] != FALLBACK_LANG else None
+        close = difflib.get_close_matches(word, list(error.words), n=1, cutoff=0.8)
+        return Problem(file, f"template error: the words of '{lang}' have no '{word}'"
+                       + (f" (asked for {display(source, self.root)})" if source else ""), line=line,
+                       hint=(f"did you mean '{close[0]}'? Else add" if close else "add")
+                       + f" `{word}: ...` to {display(self.dir / LOCALES / f'{lang}.yaml', self.root)}"
+                       + (f", in that language (English: \"{english}\")" if isinstance(english, str) else ""))
 
     def template_line(self, name: str, matches: Callable[[str], object]) -> tuple[str, int | None]:
         """The first line that `matches` in the template `name` or in one it
@@ -308,13 +345,13 @@ class Theme:
                 if "-" in candidate:  # (each folder's language file, its region's over it; the project's over Imprint's)
                     found = [file for entry in self.path for file in
                              self._locale_files(candidate, entry) + self._locale_files(candidate.split("-")[0], entry)]
-                self._strings[candidate] = self._load_strings(found)
+                self._strings[candidate] = self._load_strings(found, candidate)
             words = self._strings[candidate]
             if candidate == FALLBACK_LANG and lang.split("-")[0] != FALLBACK_LANG:
                 marks = self._quotation_marks  # (a language without words of its own keeps its quotes)
                 found_marks = marks.get(lang) or marks.get(lang.split("-")[0])
                 if found_marks:
-                    return ReadOnlyDict({**words, "quotes": found_marks})
+                    return Words({**words, "quotes": found_marks}, words.lang)
             return words
         raise StyleError.single(
             display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
@@ -350,7 +387,7 @@ class Theme:
             marks.update({str(k): v for k, v in data.items()})
         return marks
 
-    def _load_strings(self, found: list[tuple[StylesDir, Path]]) -> Mapping[str, Any]:
+    def _load_strings(self, found: list[tuple[StylesDir, Path]], lang: str) -> Words:
         words: dict[str, Any] = {}
         where: dict[str, tuple[str, int | None]] = {}  # each word's file and line (the last file's that gives it)
         own: dict[str, Any] = {}
@@ -397,7 +434,7 @@ class Theme:
             if close:
                 warn(Problem(file, f"'{key}' is no word Imprint prints: did you mean '{close[0]}'?", line=line,
                              hint=f"Imprint prints its own '{close[0]}' meanwhile"))
-        return ReadOnlyDict(words)
+        return Words(words, lang)
 
     def stylesheet(self, name: str) -> bytes:
         """A stylesheet copied into an edition (epub.css into the EPUB, site.css
