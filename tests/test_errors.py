@@ -623,6 +623,37 @@ def test_a_font_print_css_asks_for_that_is_nowhere_is_told_at_its_line(tmp_path,
     assert "House Face" not in err and "'PT Serif'" not in err
 
 
+def test_a_font_file_not_there_is_told_once_at_its_line_and_no_other_face(tmp_path, capsys, monkeypatch):
+    """One @font-face of print.css whose file is misspelt brought a warning for every
+    face that WeasyPrint "leaves out `src: url(...)`" (read without a base URL), and
+    "looked for styles/css/../fonts/..."; epub.css's was told as a file only the
+    stylesheet is copied without (QA 26 F13). Each stylesheet's in one run."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    fonts = root / "styles" / "fonts"
+    fonts.mkdir(exist_ok=True)
+    for name in ("Body-Regular.ttf", "Body-Italic.ttf"):
+        shutil.copy(next(Path("/usr/share/fonts").rglob("DejaVuSerif.ttf")), fonts / name)
+    faces = ('\n@font-face { font-family: "Body"; src: url(../fonts/Body-Regular.ttf); }\n'
+             '@font-face { font-family: "Body"; font-style: italic; src: url(../fonts/Body-Italc.ttf); }\n'
+             'html { font-family: "Body", serif; }\n')
+    for name in ("print.css", "epub.css"):
+        css = root / "styles" / "css" / name
+        css.write_text(css.read_text() + faces)
+    line = len((root / "styles" / "css" / "print.css").read_text().splitlines()) - 1
+    epub_line = len((root / "styles" / "css" / "epub.css").read_text().splitlines()) - 1
+    code, _, err = run(root, "-f", "epub,pdf", "--jobs", "1", capsys=capsys)  # (the EPUB's stylesheet first)
+    assert code == 2 and "warning" not in err, err
+    problems = [said for said in err.split("error: ")[1:]]
+    assert problems == [
+        f"styles/css/epub.css:{epub_line}: ../fonts/Body-Italc.ttf (url()): there is no such file, "
+        "styles/fonts/Body-Italc.ttf\n    did you mean ../fonts/Body-Italic.ttf?\n",
+        f"styles/css/print.css:{line}: ../fonts/Body-Italc.ttf (url()): there is no such file, "
+        "styles/fonts/Body-Italc.ttf\n    did you mean ../fonts/Body-Italic.ttf?\n"
+        "2 problems: fix them and run again; the files of the articles concerned in dist/ were left as they were.\n",
+    ], err
+
+
 def test_a_typo_in_a_stylesheet_an_edition_carries_is_told_at_its_line(tmp_path, capsys, monkeypatch):
     """epub.css and site.css go to e-readers and browsers, which leave out what is
     misspelt in silence; the same mistakes in print.css were told (QA 26 F16). What

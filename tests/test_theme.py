@@ -152,6 +152,16 @@ def test_a_language_s_words_know_their_language_in_a_worker_too(tmp_path):
         assert words.lang == known and words == theme.strings(lang), lang
 
 
+def test_what_weasyprint_leaves_out_is_read_with_a_base_and_fetching_nothing():
+    """Read without a base URL, every url() was "left out" (QA 26 F13), and an @import
+    of a web address was fetched (the no_network fixture fails a test that tries)."""
+    from imprint.theme.stylesheets import weasyprint_leaves_out
+
+    said = weasyprint_leaves_out("styles/css/print.css", '@import url(https://example.org/x.css);\n'
+                                 '@font-face { font-family: A; src: url(../fonts/A.ttf); }\np { colr: red }\n')
+    assert [(p.line, p.message) for p in said] == [(3, "WeasyPrint leaves out `colr: red `: unknown property")]
+
+
 @pytest.mark.parametrize("name", ["chicago-note-bibliography", "https://www.zotero.org/styles/chicago-note-bibliography",
                                   "chicago-fullnote-bibliography"])
 def test_a_style_the_csl_repository_renamed_is_its_new_one(name):

@@ -488,17 +488,17 @@ class Theme:
         checked = (path, shipped_to, hashlib.sha256(css.encode()).hexdigest())  # (once a build and text)
         if checked in self._checked:
             return
-        from .stylesheets import check_stylesheet, syntax, typos, weasyprint_leaves_out
+        from .stylesheets import check_stylesheet, typos, weasyprint_leaves_out
 
         problems = check_stylesheet(entry.root, path, css, shipped_to, fonts=shipped_to == SHIPPED_TO["epub.css"])
-        if problems:  # (and what is no CSS in the project's other stylesheets: every problem in one run)
+        if problems:  # (and the problems of the project's other stylesheets: every problem in one run)
             left: list[Problem] = []  # (and what WeasyPrint leaves out of its print ones, which a layout would tell)
             for other in sorted(self.dir.joinpath(CSS).glob("*.css")) if self.dir.joinpath(CSS).is_dir() else ():
                 if other.is_file() and not other.is_symlink():
                     text = other.read_text(encoding="utf-8", errors="replace")
-                    if other.resolve() != path.resolve():
-                        problems += [Problem(display(other, self.root), message, line=line, hint=hint)
-                                     for line, message, hint in syntax(text)]
+                    if other.resolve() != path.resolve():  # (what is no CSS, a file it names not there: QA 26 F13)
+                        problems += check_stylesheet(self.root, other, text, SHIPPED_TO.get(other.name),
+                                                     fonts=other.name == "epub.css")
                     # (what WeasyPrint leaves out of a print stylesheet; what is misspelt in one an
                     # edition carries to e-readers and browsers, which know more than WeasyPrint)
                     left += (typos if other.name in SHIPPED_TO else weasyprint_leaves_out)(display(other, self.root),
