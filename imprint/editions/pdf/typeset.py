@@ -22,7 +22,7 @@ from ..caches import build_cache
 from ...theme.stylesheets import GENERIC_FAMILIES, left_out
 from ..fonts import configured, fc_environment
 from .metadata import Metadata
-from .job import Job, Result
+from .job import COMMON, Job, Result
 from .weasy import descendants, weasyprint  # (with imprint/patches/ applied)
 # (after .weasy: it imports WeasyPrint's boxes)
 from .tags import note_links_described, notes_joined, references_linked, terms_paired
@@ -241,7 +241,7 @@ def _cut_running_heads(document, job: Job) -> list[Problem]:
 
 
 UNKNOWN_GLYPH = 0x10000000  # Pango's PANGO_GLYPH_UNKNOWN_FLAG: no font has the character (its code beside it)
-_SURELY_COVERED = re.compile(r"[\u0000-\u052f\u2000-\u22ff\ue000-\uf8ff]*")  # (DejaVu has these; PUA: formulas)
+_SURELY_COVERED = re.compile(f"[{COMMON}]*")
 
 
 def _missing_glyphs(document, job: Job) -> list[Problem]:
@@ -278,8 +278,11 @@ def _missing_glyphs(document, job: Job) -> list[Problem]:
     scripts = dict.fromkeys(_script(c) for c in missing)
     packages = dict.fromkeys(_DEBIAN_FONTS.get(script, "fonts-noto-core") for script in scripts)
     shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in list(missing)[:8]) + (", ..." if len(missing) > 8 else "")
+    written = dict(job.written)  # (the first line of them the article writes: a template or a word may give one)
+    line = min((written[c] for c in missing if c in written), default=None)
     return [Problem(job.file, f"no font on this machine has {len(missing)} of the characters of the print edition "
-                    f"({', '.join(scripts)}), printed as empty boxes: {shown}",
+                    f"({', '.join(scripts)}), printed as empty boxes: {shown}"
+                    + (" (from this line on)" if line is not None else ""), line=line,
                     hint=f"install a font that has them (Debian: {' and '.join(packages)}), or name one in "
                          "styles/css/print.css")]
 
