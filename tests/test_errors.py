@@ -654,6 +654,36 @@ def test_a_font_file_not_there_is_told_once_at_its_line_and_no_other_face(tmp_pa
     ], err
 
 
+def test_what_runs_past_the_page_s_edge_is_named_without_text_of_its_own(tmp_path):
+    """A box past the page's edge was quoted by its own text: a formula's glyph (a
+    character of the Private Use Area) as “”, a picture as “a picture”, a word the
+    layout broke letter by letter as its first letter (QA 26 F14)."""
+    from PIL import Image
+
+    from imprint.editions.pdf.job import Job
+    from imprint.editions.pdf.typeset import _past_the_edge
+    from imprint.editions.pdf.weasy import weasyprint
+    from imprint.files import make_url_fetcher
+
+    (tmp_path / "source" / "a").mkdir(parents=True)
+    Image.new("RGB", (10, 10)).save(tmp_path / "source" / "a" / "map.png")
+    job = Job(html="", base_url="", roots=(str(tmp_path),), file="source/a/article.md", variant="pdf/ua-1", xmp=b"")
+    fetcher, _ = make_url_fetcher(tmp_path)
+    page = ('<html lang="en"><style>@page { size: 300px 200px; margin: 10px } html { font: 10px/12px serif } '
+            '.past { margin-left: 400px }</style><p>Before.</p>%s</html>')
+    for shown, said in [
+        ('<img class="past" src="file:///imprint-root-0/source/a/map.png" alt="">', "the picture source/a/map.png"),
+        ("<img class=\"past\" src=\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='9' "
+         "height='9'/>\" alt=\"A map\">", "the picture “A map”"),
+        ('<p class="past"><span class="formula inline" data-tex="x^2 + y^2">\ue000</span></p>',
+         "the formula x^2 + y^2"),
+        ('<p class="past" style="width: 1px; overflow-wrap: anywhere">Tonnes of grain</p>', "“Tonnes of grain”"),
+    ]:
+        document = weasyprint.HTML(string=page % shown, url_fetcher=fetcher).render()
+        [past] = [p.message for p in _past_the_edge(document, job) if "past the page's edge" in p.message]
+        assert past.endswith(f": {said}"), past
+
+
 def test_a_typo_in_a_stylesheet_an_edition_carries_is_told_at_its_line(tmp_path, capsys, monkeypatch):
     """epub.css and site.css go to e-readers and browsers, which leave out what is
     misspelt in silence; the same mistakes in print.css were told (QA 26 F16). What

@@ -387,13 +387,13 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
                 columns = columns or (index == 0 and _in_columns(box))
                 if kind not in ("TextBox", "InlineReplacedBox", "BlockReplacedBox"):
                     continue
-                shown = " ".join(box.text.split()[:6]) if kind == "TextBox" else "a picture"
                 if box.position_x < -EDGE or box.position_x + box.margin_width() > width + EDGE:
-                    past.append((number, shown))
+                    past.append((number, box))
                 if index == 0 and top is not None and box.position_y + box.margin_height() > top + EDGE:
-                    under.append((number, shown))
+                    under.append((number, box))
     return [Problem(job.file, f"{what} on page {found[0][0]}" + (f" (and {len(pages) - 1} more)" if len(pages) > 1
-                                                                  else "") + f": “{found[0][1]}”", hint=hint)
+                                                                  else "") + f": {_described(found[0][1], job)}",
+                    hint=hint)
             for found, what, hint in (
                 (past, "the print edition runs past the page's edge, which cuts it off,",
                  "a rule of the print stylesheets makes it wider than the page (white-space: nowrap, a width over "
@@ -405,6 +405,33 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
                  "below which the notes continued from the page before leave it too little room: make it "
                  "smaller (figure img { max-height: ... } in styles/css/), or move it in the text"))
             if found for pages in [sorted({number for number, _ in found})]]
+
+
+def _described(box, job: Job) -> str:
+    """What a box past the page's edge or under its notes shows, as a warning names
+    it: a formula by its TeX, a picture by its file, else the words of its element
+    from the box's own on (a table cell's word the layout broke letter by letter,
+    whole). A formula's glyph was quoted as “”, a letter of a word as “T” (QA 26 F14)."""
+    element, text = box.element, getattr(box, "text", "")
+    if element is None:  # (a margin box's text)
+        return f"“{' '.join(text.split()[:6])}”"
+    tex = element.get("data-tex") or (element.findtext(f"{{{_SVG}}}title") if "formula" in (
+        element.get("class") or "").split() else None)
+    if tex:
+        return f"the formula {tex if len(tex) <= 60 else tex[:57] + '...'}"
+    if type(box).__name__ != "TextBox":
+        source = urlsplit(element.get("src") or "")
+        path = in_root(Path(unquote(source.path)), [Path(root) for root in job.roots]) \
+            if source.scheme == "file" else None
+        alt = " ".join((element.get("alt") or "").split())
+        return f"the picture {display(path, Path(job.roots[0]))}" if path is not None else \
+            f"the picture “{alt}”" if alt else "a picture"
+    words, own = " ".join("".join(element.itertext()).split()), " ".join(text.split())
+    start = words.rfind(" ", 0, max(words.find(own), 0)) + 1  # (from its word's start)
+    return f"“{' '.join(words[start:].split()[:6])}”"
+
+
+_SVG = "http://www.w3.org/2000/svg"
 
 
 def _in_columns(box) -> bool:
