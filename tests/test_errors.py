@@ -117,7 +117,7 @@ def test_a_designers_template_mistakes_say_where_and_what_to_do(tmp_path, capsys
     """A missing include named only the missing file; an unknown field was told as
     "'imprint.source.model.Article object' has no attribute"; `&nbsp;` in an EPUB
     template named a folder and advised closing tags; a syntax error had no hint
-    (QA 16)."""
+    (QA 16); a misspelt attribute or variable was told without the one meant (QA 26 F20)."""
     monkeypatch.setenv("NO_COLOR", "1")
     root = make_project(tmp_path / "project", REPO / "source")
     template = root / "styles" / "templates" / "front-matter.html.j2"
@@ -127,6 +127,9 @@ def test_a_designers_template_mistakes_say_where_and_what_to_do(tmp_path, capsys
                                            "styles/templates/front-matter.html.j2:1)"),
         ("{{ doc.article.editor_name }}", "styles/templates/front-matter.html.j2:1: template error: the Article has no "
                                 "attribute 'editor_name'"),
+        ("{{ doc.titel }}", "the Manuscript has no attribute 'titel': did you mean 'title'?"),
+        ("{{ stylesheeet }}", "'stylesheeet' is undefined\n    did you mean 'stylesheet'? The template is given doc, "
+                              "stylesheet, t"),
         ("{{ a.title }", "Jinja writes a value as {{ name }}"),
         ("&nbsp;", "styles/templates/front-matter.html.j2:1: front-matter.xhtml is not well-formed XHTML: "
                    "Entity 'nbsp' not defined"),

@@ -120,6 +120,7 @@ class Theme:
         # Stylesheets found to load nothing they may not, by their text: sent with the
         # theme, so that a worker does not parse again what the build checked.
         self._checked: set[tuple[Path, str | None, str]] = set()
+        self._blocks_checked: set[str] = set()  # (the templates whose blocks were checked: _unknown_blocks)
         # This theme among the ones sent to workers: a worker keeps the one it made
         # for it (its Jinja environment, templates, words) for the build's next units.
         self.token = token or f"{os.getpid()}-{time.time_ns()}-{id(self)}"
@@ -165,8 +166,12 @@ class Theme:
         kind = IMAGE_TYPES.get(PurePath(str(name)).suffix.lower())
         found = self.find(IMAGES, str(name)) if kind and "/" not in str(name) else None
         if found is None:
+            pictures = sorted({path.name for entry in self.path if (entry.dir / IMAGES).is_dir()
+                               for path in (entry.dir / IMAGES).iterdir() if path.suffix.lower() in IMAGE_TYPES})
+            meant = difflib.get_close_matches(str(name), pictures, n=1, cutoff=0.8)
             raise jinja2.TemplateRuntimeError(
-                f"image({name!r}): no such picture in styles/images/ (PNG, JPEG, GIF or SVG, by its file name)")
+                f"image({name!r}): no such picture in styles/images/ (PNG, JPEG, GIF or SVG, by its file name): "
+                + (f"did you mean {meant[0]!r}?" if meant else "put the file there"))
         entry, path = found
         with as_style_error():
             data = read_bytes(entry.root, path, "image")
@@ -178,7 +183,36 @@ class Theme:
     def render(self, name: str, **context: Any) -> str:
         """Render a template; a mistake in it becomes a StyleError naming its line."""
         with self._template_errors(name, context):
-            return self.env.get_template(name).render(**context)
+            template = self.env.get_template(name)
+            self._unknown_blocks(name)
+            return template.render(**context)
+
+    def _unknown_blocks(self, name: str) -> None:
+        """A block of a project's template that extends another, which none of the
+        templates it extends has ({% block breadcrumb %} for breadcrumbs), is never
+        shown: it was left out in silence. Warned of at its line, once a build."""
+        import jinja2.nodes
+
+        if name in self._blocks_checked:
+            return
+        self._blocks_checked.add(name)
+        text, file, _ = self.env.loader.get_source(self.env, name)
+        if Path(file).is_relative_to(IMPRINT_STYLES.dir) or "extends" not in text:
+            return  # (Imprint's own are tested; most of a project's extend nothing)
+        tree, known, chain = self.env.parse(text, name, file), set(), []
+        extends = tree.find(jinja2.nodes.Extends)
+        while extends is not None and isinstance(extends.template, jinja2.nodes.Const) \
+                and extends.template.value not in chain:  # (the templates it extends, in turn)
+            chain.append(extends.template.value)
+            known |= set(self.env.get_template(chain[-1]).blocks)
+            extends = self.env.parse(self.env.loader.get_source(self.env, chain[-1])[0]).find(jinja2.nodes.Extends)
+        for block in tree.body if chain else ():
+            if isinstance(block, jinja2.nodes.Block) and block.name not in known:
+                meant = difflib.get_close_matches(block.name, sorted(known), n=1, cutoff=0.8)
+                warn(Problem(self._shown(file), f"the block '{block.name}' is in none of the templates this one "
+                             f"extends ({', '.join(chain)}): it is never shown", line=block.lineno,
+                             hint=(f"did you mean '{meant[0]}'? " if meant else "") + "their blocks: "
+                             + ", ".join(sorted(known))))
 
     def macros(self, name: str) -> Any:
         """A template's macros, as functions of its module (note-calls.html.j2's
@@ -217,13 +251,18 @@ class Theme:
             missing = str(error.name)
             imprints = (IMPRINT_STYLES.dir / TEMPLATES / missing.removeprefix("imprint:")).is_file()
             outside = ".." in PurePath(missing).parts or PurePath(missing).is_absolute()
+            known = {path.relative_to(entry.dir / TEMPLATES).as_posix() for entry in self.path
+                     for path in (entry.dir / TEMPLATES).rglob("*.j2")}
+            meant = [] if outside or imprints else difflib.get_close_matches(missing, sorted(known), n=1,
+                                                                             cutoff=0.85)
             raise StyleError.single(
                 display(self.dir / TEMPLATES / missing, self.root), f"template not found{including}"
                 + (": a template is named by its path in styles/templates/, and none lies outside" if outside
                    else ""),
                 hint="name a template inside styles/templates/" if outside else
                 "restore it from the Imprint repository, or fix the name in the template that includes it"
-                if imprints else "fix the name in the template that includes it (or make the file)",
+                if imprints else f"did you mean '{meant[0]}'? Else fix the name, or make the file" if meant else
+                "fix the name in the template that includes it (or make the file)",
             ) from None
         except jinja2.sandbox.SecurityError as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
@@ -242,9 +281,15 @@ class Theme:
         except (jinja2.UndefinedError, TypeError, ValueError) as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
             said = re.sub(r"'(?:[\w.]+\.)?(\w+) object'", r"the \1", str(error))  # (not Imprint's module path)
-            raise StyleError([Problem(file, f"template error: {said}", line=line,
-                                      hint="check the variable names this template uses (what each holds: the "
-                                           "templates Imprint ships use them all)")]) from None
+            unknown = re.fullmatch(r"'(\w+)' is undefined", said)  # (a variable: those the template is given)
+            given = sorted(context) if unknown else []
+            meant = difflib.get_close_matches(unknown.group(1), [*given, *self.env.globals], n=1, cutoff=0.8) \
+                if unknown else []
+            raise StyleError([Problem(file, f"template error: {said}", line=line, hint=(
+                f"did you mean '{meant[0]}'? " if meant else "") + (
+                f"The template is given {', '.join(given)} (docs/templates.md says what each holds)" if given else
+                "check the variable names this template uses (what each holds: the templates Imprint ships use "
+                "them all)"))]) from None
         # What else a template's own code can raise: {{ 1 / 0 }}, {% extends %} twice,
         # a macro or include that calls itself without end, blocks nested thousands
         # deep; Jinja's own filters assert on some arguments (truncate(-1)).

@@ -194,6 +194,18 @@ class _Undefined(jinja2.StrictUndefined):
             exc = functools.partial(MissingWord, obj, name)
         super().__init__(hint, obj, name, exc)
 
+    @property
+    def _undefined_message(self) -> str:
+        """Jinja's message, and the attribute or key the template may have meant
+        (`doc.titel`: 'title')."""
+        said, obj, name = super()._undefined_message, self._undefined_obj, self._undefined_name
+        if obj is jinja2.utils.missing or not isinstance(name, str):
+            return said
+        names = [key for key in obj if isinstance(key, str)] if isinstance(obj, Mapping) else \
+            [attribute for attribute in dir(obj) if not attribute.startswith("_")]
+        meant = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+        return said + (f": did you mean '{meant[0]}'?" if meant else "")
+
 
 class Unescaped(jinja2.TemplateSyntaxError):
     """A template that would print a text unescaped (ImprintSandbox._parse)."""
