@@ -166,6 +166,19 @@ def test_markup_epubcheck_refuses_is_an_error_at_the_templates_line(tmp_path, ca
     assert run(root, "-f", "epub", capsys=capsys)[0] == 0
 
 
+def test_a_picture_a_print_template_names_that_is_not_there_says_how_to_show_one(tmp_path, capsys, monkeypatch):
+    """<img src="../images/logo.png"> in print/article.html.j2 was told as the article's, with
+    "looked for source/images/logo.png" as what to do (QA 26 F20)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / "styles" / "templates" / "print" / "article.html.j2"
+    template.write_text(template.read_text().replace("<body", '<img src="../images/logo.png" alt="Logo"/><body', 1))
+    code, _, err = run(root, "-f", "pdf", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert ("print edition: source/images/logo.png: resource not found\n    a template of styles/templates/print/ "
+            'or the article names it: a template shows a picture of styles/images/ as {{ image("logo.png") }}') in err
+
+
 def test_a_markup_mistake_in_an_included_template_is_told_at_its_own_line(tmp_path, capsys, monkeypatch):
     """A mistake in a template the page's template includes (front-matter.html.j2), or
     in a macro it imports from another, was told as the page's template's, without a
@@ -466,6 +479,7 @@ def test_a_cover_design_that_cannot_be_drawn_is_told_at_its_lines(tmp_path, caps
     # (and, told in the same pass: a field misspelt, drawn black in silence; a font file not there: QA 22)
     text = text.replace('{top: 0, height: 500, color:', '{top: 0, height: 500, colour:')
     text = text.replace("italic: truetype/paratype/PTF56F.ttf", "italic: NoSuchFont.ttf")
+    text = text.replace("{text: subtitle,", "{text: subtitel,")
     design.write_text(text)
     code, _, err = run(root, "-f", "epub", capsys=capsys)
     assert code == 2 and "Traceback" not in err and "internal error" not in err
@@ -481,6 +495,8 @@ def test_a_cover_design_that_cannot_be_drawn_is_told_at_its_lines(tmp_path, caps
             "mean 'color'?") in err
     assert (f"styles/cover.yaml:{at('NoSuchFont')}: fonts.italic: the font file 'NoSuchFont.ttf' is in none of the "
             "font folders") in err
+    assert (f"styles/cover.yaml:{at('subtitel')}: texts[3].text: a text block shows one of: journal, label, title, "
+            "subtitle, authors: did you mean 'subtitle'?") in err
 
 
 def _citing_project(tmp_path: Path) -> tuple[Path, Path]:

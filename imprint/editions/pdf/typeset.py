@@ -123,8 +123,10 @@ def _lay_out(job: Job):
                     break
                 document = html.render()
             link_notes(document)
-    except refused as error:
-        return Result(None, 0, (Problem(job.file, f"print edition: {error}"),))
+    except refused as error:  # (what the article names is checked as it is read: this is a template's, mostly)
+        return Result(None, 0, (Problem(job.file, f"print edition: {str(error).splitlines()[0]}", hint=(
+            "a template of styles/templates/print/ or the article names it: a template shows a picture of "
+            "styles/images/ as {{ image(\"logo.png\") }}, which every edition holds")),))
     _last.clear()
     _last[job.html] = document
     _pristine.clear()
