@@ -79,13 +79,46 @@ def test_a_broken_template_is_reported_with_its_line(tmp_path, capsys, monkeypat
     code, _, err = run(root, "--formats", "epub", capsys=capsys)
     assert code == 2
     assert "styles/templates/front-matter.html.j2:" in err and "for_citaton" in err
+    assert "did you mean 'for_citation'?" in err
+
+
+def test_a_word_a_language_lacks_names_the_word_the_language_its_file_and_the_article(tmp_path, capsys,
+                                                                                       monkeypatch):
+    """A word of the design's own that the project's ru.yaml does not give, or one a
+    language Imprint has not (de.yaml, copied before the word was added) lacks, was
+    "the ReadOnlyDict has no attribute 'motto'" (QA 26 F10)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
+    article.write_text(article.read_text().replace("\nlang: en\n", "\nlang: ru\n", 1))
+    locales = root / "styles" / "locales"
+    (locales / "ru.yaml").write_text("abstract: Резюме\n")
+    (locales / "en.yaml").write_text((REPO / "styles" / "locales" / "en.yaml").read_text() + "motto: Knowledge\n")
+    template = root / "styles" / "templates" / "front-matter.html.j2"
+    original = template.read_text()
+    line = original[:original.index("{% if doc.subtitle %}")].count("\n") + 1
+    template.write_text(original.replace("{% if doc.subtitle %}", "<p>{{ t.motto }}</p>{% if doc.subtitle %}", 1))
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert (f"error: styles/templates/front-matter.html.j2:{line}: template error: the words of 'ru' have no "
+            "'motto' (asked for source/batunaev-2019-khalkhin-gol/article.md)\n"
+            '    add `motto: ...` to styles/locales/ru.yaml, in that language (English: "Knowledge")') in err, err
+    template.write_text(original)
+    article.write_text(article.read_text().replace("\nlang: ru\n", "\nlang: de\n", 1))
+    (locales / "de.yaml").write_text("".join(line for line in (REPO / "styles" / "locales" / "en.yaml").read_text()
+                                             .splitlines(keepends=True) if not line.startswith("other_styles:")))
+    code, _, err = run(root, "-f", "site", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert ("template error: the words of 'de' have no 'other_styles' (asked for "
+            "source/batunaev-2019-khalkhin-gol/article.md)\n    add `other_styles: ...` to styles/locales/de.yaml, "
+            'in that language (English: "Other citation styles")') in err, err
 
 
 def test_a_designers_template_mistakes_say_where_and_what_to_do(tmp_path, capsys, monkeypatch):
     """A missing include named only the missing file; an unknown field was told as
     "'imprint.source.model.Article object' has no attribute"; `&nbsp;` in an EPUB
     template named a folder and advised closing tags; a syntax error had no hint
-    (QA 16)."""
+    (QA 16); a misspelt attribute or variable was told without the one meant (QA 26 F20)."""
     monkeypatch.setenv("NO_COLOR", "1")
     root = make_project(tmp_path / "project", REPO / "source")
     template = root / "styles" / "templates" / "front-matter.html.j2"
@@ -95,8 +128,11 @@ def test_a_designers_template_mistakes_say_where_and_what_to_do(tmp_path, capsys
                                            "styles/templates/front-matter.html.j2:1)"),
         ("{{ doc.article.editor_name }}", "styles/templates/front-matter.html.j2:1: template error: the Article has no "
                                 "attribute 'editor_name'"),
+        ("{{ doc.titel }}", "the Manuscript has no attribute 'titel': did you mean 'title'?"),
+        ("{{ stylesheeet }}", "'stylesheeet' is undefined\n    did you mean 'stylesheet'? The template is given doc, "
+                              "stylesheet, t"),
         ("{{ a.title }", "Jinja writes a value as {{ name }}"),
-        ("&nbsp;", "styles/templates/epub/front-matter.xhtml.j2: front-matter.xhtml is not well-formed XHTML: "
+        ("&nbsp;", "styles/templates/front-matter.html.j2:1: front-matter.xhtml is not well-formed XHTML: "
                    "Entity 'nbsp' not defined"),
     ]
     for written, said in cases:
@@ -129,6 +165,48 @@ def test_markup_epubcheck_refuses_is_an_error_at_the_templates_line(tmp_path, ca
         assert code == 2 and all(each.format(line=line) in err for each in said), err
     template.write_text(original[:body] + '\n<div id="masthead">a</div>' + original[body:])
     assert run(root, "-f", "epub", capsys=capsys)[0] == 0
+
+
+def test_a_picture_a_print_template_names_that_is_not_there_says_how_to_show_one(tmp_path, capsys, monkeypatch):
+    """<img src="../images/logo.png"> in print/article.html.j2 was told as the article's, with
+    "looked for source/images/logo.png" as what to do (QA 26 F20)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / "styles" / "templates" / "print" / "article.html.j2"
+    template.write_text(template.read_text().replace("<body", '<img src="../images/logo.png" alt="Logo"/><body', 1))
+    code, _, err = run(root, "-f", "pdf", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    assert ("print edition: source/images/logo.png: resource not found\n    a template of styles/templates/print/ "
+            'or the article names it: a template shows a picture of styles/images/ as {{ image("logo.png") }}') in err
+
+
+def test_a_markup_mistake_in_an_included_template_is_told_at_its_own_line(tmp_path, capsys, monkeypatch):
+    """A mistake in a template the page's template includes (front-matter.html.j2), or
+    in a macro it imports from another, was told as the page's template's, without a
+    line, or not found (Theme.template_line searched templates/epub/ only: QA 26 F9)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    templates = root / "styles" / "templates"
+    included = templates / "front-matter.html.j2"
+    original = included.read_text()
+    at = original.index("{% if doc.subtitle %}")
+    line = original[:at].count("\n") + 1
+    for written, said in [
+        ('<center>Вестник</center>', "<center> is no element of HTML"),
+        ('<p class="motto">Vivat<br>', "front-matter.xhtml is not well-formed XHTML: Opening and ending tag mismatch"),
+        ('<img src="logo.png" alt="Logo"/>', 'front-matter.xhtml: <img src="logo.png"> names a file the EPUB'),
+    ]:
+        included.write_text(original[:at] + written + "\n" + original[at:])
+        code, _, err = run(root, "-f", "epub", capsys=capsys)
+        assert code == 2 and f"error: styles/templates/front-matter.html.j2:{line}: {said}" in err, err
+    included.write_text(original)
+    (templates / "banner.html.j2").write_text('{% macro banner() %}\n<div class="banner">\n'
+                                              '  <font color="red">Вестник</font>\n</div>\n{% endmacro %}\n')
+    page = templates / "epub" / "front-matter.xhtml.j2"
+    page.write_text(page.read_text().replace('<body epub:type="frontmatter">', '<body epub:type="frontmatter">\n'
+                                             '{% import "banner.html.j2" as b %}{{ b.banner() }}', 1))
+    code, _, err = run(root, "-f", "epub", capsys=capsys)
+    assert code == 2 and "error: styles/templates/banner.html.j2:3: <font> is no element of HTML" in err, err
 
 
 @pytest.mark.parametrize("shape", [("--jobs", "1", "-f", "epub,site"), ("--jobs", "2", "-f", "epub,pdf,site")],
@@ -410,6 +488,7 @@ def test_a_cover_design_that_cannot_be_drawn_is_told_at_its_lines(tmp_path, caps
     # (and, told in the same pass: a field misspelt, drawn black in silence; a font file not there: QA 22)
     text = text.replace('{top: 0, height: 500, color:', '{top: 0, height: 500, colour:')
     text = text.replace("italic: truetype/paratype/PTF56F.ttf", "italic: NoSuchFont.ttf")
+    text = text.replace("{text: subtitle,", "{text: subtitel,")
     design.write_text(text)
     code, _, err = run(root, "-f", "epub", capsys=capsys)
     assert code == 2 and "Traceback" not in err and "internal error" not in err
@@ -425,6 +504,8 @@ def test_a_cover_design_that_cannot_be_drawn_is_told_at_its_lines(tmp_path, caps
             "mean 'color'?") in err
     assert (f"styles/cover.yaml:{at('NoSuchFont')}: fonts.italic: the font file 'NoSuchFont.ttf' is in none of the "
             "font folders") in err
+    assert (f"styles/cover.yaml:{at('subtitel')}: texts[3].text: a text block shows one of: journal, label, title, "
+            "subtitle, authors: did you mean 'subtitle'?") in err
 
 
 def _citing_project(tmp_path: Path) -> tuple[Path, Path]:
@@ -527,10 +608,11 @@ def test_an_epub_template_that_shows_what_the_epub_does_not_hold_is_an_error(tmp
     code, _, err = run(root, "-f", "epub", capsys=capsys)
     assert code == 2 and "Traceback" not in err
     template_file = "styles/templates/epub/front-matter.xhtml.j2"
-    assert (f"{template_file}: front-matter.xhtml: url(https://example.org/bg.png) loads it from the network"
-            in err)
-    assert f'{template_file}: front-matter.xhtml: <img src="../../styles/logo.png"> names a file the EPUB does not ' \
-           "hold" in err
+    body, end = (text[:text.index(tag)].count("\n") + 1 for tag in ("<body", "</body>"))
+    assert (f"{template_file}:{body}: front-matter.xhtml: url(https://example.org/bg.png) loads it from the "
+            "network" in err)
+    assert f'{template_file}:{end}: front-matter.xhtml: <img src="../../styles/logo.png"> names a file the EPUB ' \
+           "does not hold" in err
     assert "data:image" not in err
 
 
@@ -567,6 +649,67 @@ def test_a_font_print_css_asks_for_that_is_nowhere_is_told_at_its_line(tmp_path,
     assert f"styles/css/print.css:{line}: the font 'Minion Pro' is neither installed nor given by an @font-face" \
         in err
     assert "House Face" not in err and "'PT Serif'" not in err
+
+
+def test_a_font_file_not_there_is_told_once_at_its_line_and_no_other_face(tmp_path, capsys, monkeypatch):
+    """One @font-face of print.css whose file is misspelt brought a warning for every
+    face that WeasyPrint "leaves out `src: url(...)`" (read without a base URL), and
+    "looked for styles/css/../fonts/..."; epub.css's was told as a file only the
+    stylesheet is copied without (QA 26 F13). Each stylesheet's in one run."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    fonts = root / "styles" / "fonts"
+    fonts.mkdir(exist_ok=True)
+    for name in ("Body-Regular.ttf", "Body-Italic.ttf"):
+        shutil.copy(next(Path("/usr/share/fonts").rglob("DejaVuSerif.ttf")), fonts / name)
+    faces = ('\n@font-face { font-family: "Body"; src: url(../fonts/Body-Regular.ttf); }\n'
+             '@font-face { font-family: "Body"; font-style: italic; src: url(../fonts/Body-Italc.ttf); }\n'
+             'html { font-family: "Body", serif; }\n')
+    for name in ("print.css", "epub.css"):
+        css = root / "styles" / "css" / name
+        css.write_text(css.read_text() + faces)
+    line = len((root / "styles" / "css" / "print.css").read_text().splitlines()) - 1
+    epub_line = len((root / "styles" / "css" / "epub.css").read_text().splitlines()) - 1
+    code, _, err = run(root, "-f", "epub,pdf", "--jobs", "1", capsys=capsys)  # (the EPUB's stylesheet first)
+    assert code == 2 and "warning" not in err, err
+    problems = [said for said in err.split("error: ")[1:]]
+    assert problems == [
+        f"styles/css/epub.css:{epub_line}: ../fonts/Body-Italc.ttf (url()): there is no such file, "
+        "styles/fonts/Body-Italc.ttf\n    did you mean ../fonts/Body-Italic.ttf?\n",
+        f"styles/css/print.css:{line}: ../fonts/Body-Italc.ttf (url()): there is no such file, "
+        "styles/fonts/Body-Italc.ttf\n    did you mean ../fonts/Body-Italic.ttf?\n"
+        "2 problems: fix them and run again; the files of the articles concerned in dist/ were left as they were.\n",
+    ], err
+
+
+def test_what_runs_past_the_page_s_edge_is_named_without_text_of_its_own(tmp_path):
+    """A box past the page's edge was quoted by its own text: a formula's glyph (a
+    character of the Private Use Area) as “”, a picture as “a picture”, a word the
+    layout broke letter by letter as its first letter (QA 26 F14)."""
+    from PIL import Image
+
+    from imprint.editions.pdf.job import Job
+    from imprint.editions.pdf.typeset import _past_the_edge
+    from imprint.editions.pdf.weasy import weasyprint
+    from imprint.files import make_url_fetcher
+
+    (tmp_path / "source" / "a").mkdir(parents=True)
+    Image.new("RGB", (10, 10)).save(tmp_path / "source" / "a" / "map.png")
+    job = Job(html="", base_url="", roots=(str(tmp_path),), file="source/a/article.md", variant="pdf/ua-1", xmp=b"")
+    fetcher, _ = make_url_fetcher(tmp_path)
+    page = ('<html lang="en"><style>@page { size: 300px 200px; margin: 10px } html { font: 10px/12px serif } '
+            '.past { margin-left: 400px }</style><p>Before.</p>%s</html>')
+    for shown, said in [
+        ('<img class="past" src="file:///imprint-root-0/source/a/map.png" alt="">', "the picture source/a/map.png"),
+        ("<img class=\"past\" src=\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='9' "
+         "height='9'/>\" alt=\"A map\">", "the picture “A map”"),
+        ('<p class="past"><span class="formula inline" data-tex="x^2 + y^2">\ue000</span></p>',
+         "the formula x^2 + y^2"),
+        ('<p class="past" style="width: 1px; overflow-wrap: anywhere">Tonnes of grain</p>', "“Tonnes of grain”"),
+    ]:
+        document = weasyprint.HTML(string=page % shown, url_fetcher=fetcher).render()
+        [past] = [p.message for p in _past_the_edge(document, job) if "past the page's edge" in p.message]
+        assert past.endswith(f": {said}"), past
 
 
 def test_a_typo_in_a_stylesheet_an_edition_carries_is_told_at_its_line(tmp_path, capsys, monkeypatch):

@@ -239,3 +239,38 @@ def test_a_pt_serif_in_the_home_changes_no_byte_of_any_edition(home, tmp_path):
 
     system = TTFont(system_file("PT Serif"))["head"].fontRevision
     assert set(revisions(pdf).values()) == {system}
+
+
+def test_a_font_s_warnings_are_told_once_at_their_lines(tmp_path):
+    """A journal font without Cyrillic was told of for each article, at the article's
+    file, and a font that is nowhere twice, as nowhere and as lacking the letters
+    (QA 26 F12); a character no font has was told without a line (F14): each at
+    the line that asks for the font, or writes the character."""
+    from fontTools import subset
+
+    source = tmp_path / "source"
+    for slug, title, extra in (("a", "a", "Знак \U00013000 здесь.\n"), ("b", "b \U00013000", "")):
+        (source / slug).mkdir(parents=True)
+        (source / slug / "article.md").write_text(f"---\ntitle: Статья {title}\nlang: ru\n---\n\n"
+                                                  f"Первый абзац.\n\n{extra}", encoding="utf-8")
+    styles = tmp_path / "styles"
+    (styles / "fonts").mkdir(parents=True)
+    subset.main([str(system_file("DejaVu Serif")), "--unicodes=U+0000-024F,U+2000-206F",
+                 f"--output-file={styles / 'fonts' / 'LatinSerif.ttf'}"])
+    (styles / "css").mkdir()
+    (styles / "css" / "print.css").write_text(
+        '@font-face { font-family: "Latin Serif"; src: url(../fonts/LatinSerif.ttf); }\n'
+        'html { font-family: "Latin Serif", serif; }\nh1 { font-family: "Minion Pro", serif; }\n')
+    root = make_project(tmp_path / "project", source, styles)
+    report = build(Settings.for_project(root, formats=("pdf",), environ={}))
+    assert report.ok, report.problems
+    fonts_told = [(w.file, w.line, w.message) for w in report.warnings if "'Latin Serif'" in w.message
+                  or "'Minion Pro'" in w.message]
+    assert fonts_told == [
+        ("styles/css/print.css", 2, "the font 'Latin Serif' has no Cyrillic letters: the print edition sets its "
+                                    "Cyrillic text in 'DejaVu Serif' instead"),
+        ("styles/css/print.css", 3, "the font 'Minion Pro' is neither installed nor given by an @font-face: the "
+                                    "print edition sets the text in the machine's fallback font")], fonts_told
+    if not subprocess.run(["fc-list", ":charset=13000", "family"], capture_output=True, text=True).stdout.strip():
+        boxes = [(w.file, w.line) for w in report.warnings if "no font on this machine" in w.message]
+        assert boxes == [("source/a/article.md", 8), ("source/b/article.md", 2)], boxes

@@ -141,6 +141,27 @@ def test_a_region_s_words_are_its_language_s_with_its_own_on_top(tmp_path):
     assert kz["published"] == "Опубликовано онлайн" and kz["abstract"] == "Аннотация"
 
 
+def test_a_language_s_words_know_their_language_in_a_worker_too(tmp_path):
+    """A word a template asks for and the words lack is told with their language and
+    its file (QA 26 F10): the words reach a worker pickled, with the manuscript."""
+    import pickle
+
+    theme = Theme(tmp_path, tmp_path / "styles")
+    for lang, known in (("ru", "ru"), ("en-US", "en-US"), ("de", "en")):  # (de: English's, no file of its own)
+        words = pickle.loads(pickle.dumps(theme.strings(lang)))
+        assert words.lang == known and words == theme.strings(lang), lang
+
+
+def test_what_weasyprint_leaves_out_is_read_with_a_base_and_fetching_nothing():
+    """Read without a base URL, every url() was "left out" (QA 26 F13), and an @import
+    of a web address was fetched (the no_network fixture fails a test that tries)."""
+    from imprint.theme.stylesheets import weasyprint_leaves_out
+
+    said = weasyprint_leaves_out("styles/css/print.css", '@import url(https://example.org/x.css);\n'
+                                 '@font-face { font-family: A; src: url(../fonts/A.ttf); }\np { colr: red }\n')
+    assert [(p.line, p.message) for p in said] == [(3, "WeasyPrint leaves out `colr: red `: unknown property")]
+
+
 @pytest.mark.parametrize("name", ["chicago-note-bibliography", "https://www.zotero.org/styles/chicago-note-bibliography",
                                   "chicago-fullnote-bibliography"])
 def test_a_style_the_csl_repository_renamed_is_its_new_one(name):
@@ -257,7 +278,8 @@ def test_a_template_shows_a_picture_of_styles_images_in_every_edition(tmp_path):
         assert url in archive.read("EPUB/front-matter.xhtml").decode()
     assert url in (root / "dist" / slug / "index.html").read_text()
     theme = Theme(root, root / "styles")
-    for name, said in (("nothing.png", "no such picture"), ("../source/publication.yaml", "no such picture"),
+    for name, said in (("nothing.png", "no such picture .* put the file there"),
+                       ("logos.png", "did you mean 'logo.png'"), ("../source/publication.yaml", "no such picture"),
                        ("logo.bmp", "no such picture")):
         with pytest.raises(jinja2.TemplateRuntimeError, match=said):
             theme.image(name)
@@ -283,6 +305,8 @@ def test_a_misspelt_word_of_a_project_s_language_file_is_told(tmp_path):
     ("journal-macros.html.j2", "template not found (included by styles/templates/references.html.j2:1)",
      "fix the name in the template that includes it (or make the file)"),
     ("../../source/publication.yaml", "none lies outside", "name a template inside styles/templates/"),
+    ("site/downlaods.html.j2", "template not found (included by styles/templates/references.html.j2:1)",
+     "did you mean 'site/downloads.html.j2'? Else fix the name, or make the file"),
     ("print/article.html.j2", None, None)])
 def test_a_template_not_found_is_told_as_what_it_is(tmp_path, included, said, hint):
     """A designer's own include deleted, and one out of styles/, were both "restore
@@ -299,6 +323,25 @@ def test_a_template_not_found_is_told_as_what_it_is(tmp_path, included, said, hi
         Theme(project, project / "styles").render("references.html.j2")
     [problem] = raised.value.problems
     assert said in problem.message and problem.hint == hint
+
+
+def test_a_block_none_of_the_templates_it_extends_has_is_told(tmp_path):
+    """`{% block breadcrumb %}` for breadcrumbs, in a template extending Imprint's, was
+    never shown, in silence (QA 26 F20); a block of its own inside one it fills is shown."""
+    from imprint.errors import collecting_warnings
+
+    project = tmp_path / "project"
+    (project / "styles" / "templates" / "site").mkdir(parents=True)
+    (project / "styles" / "templates" / "site" / "index.html.j2").write_text(
+        '{% extends "imprint:site/index.html.j2" %}\n{% block breadcrumb %}Home{% endblock %}\n'
+        "{% block main %}{% block notice %}{% endblock %}{% endblock %}\n")
+    theme = Theme(project, project / "styles")
+    with collecting_warnings() as warned:
+        theme._unknown_blocks("site/index.html.j2")
+        theme._unknown_blocks("site/index.html.j2")  # (once)
+    assert [(w.file, w.line, w.message, w.hint.split("?")[0]) for w in warned] == [
+        ("styles/templates/site/index.html.j2", 2, "the block 'breadcrumb' is in none of the templates this one "
+         "extends (imprint:site/index.html.j2, site/base.html.j2): it is never shown", "did you mean 'breadcrumbs'")]
 
 
 def test_a_block_never_closed_is_told_where_it_opens(tmp_path):

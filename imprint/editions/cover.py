@@ -262,7 +262,9 @@ def _design(theme: Theme) -> tuple[dict[str, Any], dict[str, Path], dict[str, tu
                     problem((group, index, key), _NUMBER_MESSAGES.get(key, f"{key} must be a number of pixels, "
                                                                              f"{least} or more"))
             if group == "texts" and block.get("text") not in FIELDS:
-                problem((group, index, "text"), f"a text block shows one of: {', '.join(FIELDS)}")
+                close = difflib.get_close_matches(str(block.get("text")), list(FIELDS), n=1)
+                problem((group, index, "text"), f"a text block shows one of: {', '.join(FIELDS)}"
+                        + (f": did you mean '{close[0]}'?" if close else ""))
             if group == "texts" and block.get("font", "regular") not in fonts:
                 problem((group, index, "font"), f"no font '{block.get('font', 'regular')}' is given under `fonts`",
                         hint=f"name one of: {', '.join(map(str, fonts)) or 'none given'}")

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from ebooklib import epub
 from lxml import etree
@@ -25,7 +25,7 @@ from ..errors import Problem, StyleError, warn
 from ..prepare.article import Manuscript
 from ..building.output import reproducible_zip
 from ..files import display, read_bytes
-from ..theme import Theme
+from ..theme import Theme, written_as
 from .cover import Cover, article_cover, issue_cover
 from .epub_metadata import XML_LANG, add_accessibility, set_article_metadata, set_issue_metadata
 from .raster import E_READER_BYTES, for_e_readers, pdf_to_png, svg_to_png
@@ -120,7 +120,7 @@ def _package(book: epub.EpubBook, pages: list[Page], toc: list, cover: Cover, t,
             item.properties = ["mathml"]
         book.add_item(item)
         items.append(item)
-    _check_resources(pages, {item.file_name for item in book.get_items()})
+    _check_resources(pages, {item.file_name for item in book.get_items()}, theme)
     book.toc = toc
     nav = epub.EpubNav(title=t["contents"])
     nav.add_link(href=STYLESHEET, rel="stylesheet", type="text/css")
@@ -146,7 +146,7 @@ def _package(book: epub.EpubBook, pages: list[Page], toc: list, cover: Cover, t,
     return _repack(buffer.getvalue(), lang, modified)
 
 
-def _check_resources(pages: list[Page], files: set[str]) -> None:
+def _check_resources(pages: list[Page], files: set[str], theme: Theme) -> None:
     """Every file a page loads is in the EPUB: a project's template that shows a
     logo from the network, or from styles/, made an EPUB that fails EPUBCheck
     (RSC-006, RSC-007) and a reader that fetches from the web, with exit 0."""
@@ -163,11 +163,17 @@ def _check_resources(pages: list[Page], files: set[str]) -> None:
                 continue
             else:
                 problem = "names a file the EPUB does not hold"
-            problems.append(Problem(f"styles/templates/epub/{page.kind}.xhtml.j2", f"{page.file}: {shown} {problem}",
-                                    hint="give it as a data: URL (in the template, or in epub.css), or leave it out "
-                                         "(it may be in a template this one includes)"))
+            file, line = theme.template_line(_template(page), re.compile(re.escape(url)).search)
+            problems.append(Problem(file, f"{page.file}: {shown} {problem}", line=line,
+                                    hint="show a picture of styles/images/ as {{ image(\"logo.png\") }} (a data: URL, "
+                                         "which every edition holds), or leave it out"))
     if problems:
         raise StyleError(list(dict.fromkeys(problems)))
+
+
+def _template(page: Page) -> str:
+    """The template a page is rendered from."""
+    return f"epub/{page.kind}.xhtml.j2"
 
 
 def _cover_page(cover: Cover, lang: str, t, theme: Theme) -> Page:
@@ -231,11 +237,11 @@ def _link_across_pages(pages: list[Page], theme: Theme) -> list[Page]:
         try:
             tree = etree.fromstring(page.content)
         except etree.XMLSyntaxError as error:
-            entity = "Entity" in str(error)
+            file, line = theme.template_line(_template(page), _culprit(page, error))
             raise StyleError.single(
-                f"styles/templates/epub/{page.kind}.xhtml.j2", f"{page.file} is not well-formed XHTML: {error}",
+                file, f"{page.file} is not well-formed XHTML: {error}", line=line,
                 hint="XHTML knows only the entities &amp; &lt; &gt; &quot; &apos;: write the character itself, or "
-                     "its number (&#160; for a no-break space)" if entity else
+                     "its number (&#160; for a no-break space)" if "Entity" in str(error) else
                      "check the template (and those it includes) for unclosed or misnested tags",
             ) from None
         ids = _check_markup(page, tree, theme)
@@ -266,6 +272,20 @@ def _link_across_pages(pages: list[Page], theme: Theme) -> list[Page]:
     return result
 
 
+def _culprit(page: Page, error: etree.XMLSyntaxError) -> Callable[[str], object]:
+    """What finds the template line a page that is not well-formed comes from: the
+    entity XHTML does not know (&nbsp;), else the page's line of the element left
+    open where libxml2 names it ("tag mismatch: br line 13 and header, line 29"),
+    else of the error, as a template's line would write it."""
+    named = re.search(r"Entity '([^']*)'", str(error))
+    if named:
+        return re.compile(f"&{re.escape(named.group(1))};").search
+    found = re.search(r"\bline (\d+)", str(error))
+    rendered = page.content.decode("utf-8", "replace").splitlines()
+    at = int(found.group(1)) if found else 0
+    return written_as(rendered[at - 1]) if 0 < at <= len(rendered) else lambda line: False
+
+
 def _check_markup(page: Page, tree: etree._Element, theme: Theme) -> set[str]:
     """What a template put in a page that EPUBCheck would refuse, at the template's
     line: an element HTML does not have, an id given twice (QA 22: a designer's
@@ -276,14 +296,15 @@ def _check_markup(page: Page, tree: etree._Element, theme: Theme) -> set[str]:
         tag = element.tag
         if isinstance(tag, str) and tag.startswith(html) and tag[len(html):] not in HTML_ELEMENTS:
             name = tag[len(html):]
-            file, line = theme.template_line("epub", re.compile(rf"<{re.escape(name)}[\s/>]"))
+            file, line = theme.template_line(_template(page), re.compile(rf"<{re.escape(name)}[\s/>]").search)
             problems.append(Problem(file, f"<{name}> is no element of HTML: EPUBCheck refuses the "
                                           f"e-reader edition ({page.file}, line {element.sourceline})", line=line,
                                     hint="style with CSS in styles/css/epub.css (text-align, font-size, color) on "
                                          "a <div>, <p> or <span> with a class"))
         ident = element.get("id")
         if ident in ids:
-            file, line = theme.template_line("epub", re.compile(rf"""\bid=["']{re.escape(ident)}["']"""))
+            file, line = theme.template_line(_template(page),
+                                             re.compile(rf"""\bid=["']{re.escape(ident)}["']""").search)
             problems.append(Problem(file, f"the id '{ident}' is given twice in {page.file}: EPUBCheck refuses the "
                                           "e-reader edition", line=line,
                                     hint="give each element its own id (Imprint's pages use front-matter, "

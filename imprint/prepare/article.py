@@ -28,7 +28,7 @@ from ..editions import DEFAULT, E_READER, EDITIONS, writing_modules
 from ..errors import Problem, SourceError, StyleError, UserError
 from ..files import display, read_found
 from ..source.model import STATEMENTS, Affiliation, Article, Author
-from ..theme import Theme, renamed_style
+from ..theme import Theme, Words, renamed_style
 
 # When neither SOURCE_DATE_EPOCH nor the article gives a date, editions carry this
 # one, so that a rebuild is still byte-identical.
@@ -342,12 +342,12 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
     )
 
 
-def _with_venue_words(t: Mapping[str, Any], style: Path | None, lang: str) -> Mapping[str, Any]:
+def _with_venue_words(t: Words, style: Path | None, lang: str) -> Words:
     """The words of the article's language, those of the venue line as its citation
     style gives them where it does (references.venue_words): the front matter's
     venue line and its "For citation" line agree on one page (QA 24)."""
     words = venue_words(read_found(style, "CSL style"), lang) if style is not None else {}
-    return ReadOnlyDict({**t, **words}) if words else t
+    return Words({**t, **words}, t.lang) if words else t
 
 
 def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Path | None, t: Mapping[str, Any],

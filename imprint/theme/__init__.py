@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from ..settings import IMPRINT_STYLES_DIR, styles_path
 from ..errors import Problem, SourceError, StyleError, as_style_error, warn
@@ -92,6 +92,21 @@ class StylesDir:
 IMPRINT_STYLES = StylesDir(IMPRINT_STYLES_DIR.parent, IMPRINT_STYLES_DIR)
 
 
+class Words(ReadOnlyDict):
+    """The words of the editions in a language (Theme.strings), which know the
+    language whose file gave them: a word a template asks for and they lack is
+    told with it, and the file to add it to (jinja.py's MissingWord)."""
+
+    __slots__ = ("lang",)
+
+    def __init__(self, words: Mapping[str, Any], lang: str):
+        super().__init__(words)
+        self.lang = lang
+
+    def __reduce__(self):
+        return (Words, (dict(self), self.lang))
+
+
 class Theme:
     """Templates, stylesheets, CSL styles and language strings, looked up first in
     the project's styles/ and then in Imprint's own (overrides by search path)."""
@@ -105,6 +120,7 @@ class Theme:
         # Stylesheets found to load nothing they may not, by their text: sent with the
         # theme, so that a worker does not parse again what the build checked.
         self._checked: set[tuple[Path, str | None, str]] = set()
+        self._blocks_checked: set[str] = set()  # (the templates whose blocks were checked: _unknown_blocks)
         # This theme among the ones sent to workers: a worker keeps the one it made
         # for it (its Jinja environment, templates, words) for the build's next units.
         self.token = token or f"{os.getpid()}-{time.time_ns()}-{id(self)}"
@@ -150,8 +166,12 @@ class Theme:
         kind = IMAGE_TYPES.get(PurePath(str(name)).suffix.lower())
         found = self.find(IMAGES, str(name)) if kind and "/" not in str(name) else None
         if found is None:
+            pictures = sorted({path.name for entry in self.path if (entry.dir / IMAGES).is_dir()
+                               for path in (entry.dir / IMAGES).iterdir() if path.suffix.lower() in IMAGE_TYPES})
+            meant = difflib.get_close_matches(str(name), pictures, n=1, cutoff=0.8)
             raise jinja2.TemplateRuntimeError(
-                f"image({name!r}): no such picture in styles/images/ (PNG, JPEG, GIF or SVG, by its file name)")
+                f"image({name!r}): no such picture in styles/images/ (PNG, JPEG, GIF or SVG, by its file name): "
+                + (f"did you mean {meant[0]!r}?" if meant else "put the file there"))
         entry, path = found
         with as_style_error():
             data = read_bytes(entry.root, path, "image")
@@ -162,8 +182,37 @@ class Theme:
 
     def render(self, name: str, **context: Any) -> str:
         """Render a template; a mistake in it becomes a StyleError naming its line."""
-        with self._template_errors(name):
-            return self.env.get_template(name).render(**context)
+        with self._template_errors(name, context):
+            template = self.env.get_template(name)
+            self._unknown_blocks(name)
+            return template.render(**context)
+
+    def _unknown_blocks(self, name: str) -> None:
+        """A block of a project's template that extends another, which none of the
+        templates it extends has ({% block breadcrumb %} for breadcrumbs), is never
+        shown: it was left out in silence. Warned of at its line, once a build."""
+        import jinja2.nodes
+
+        if name in self._blocks_checked:
+            return
+        self._blocks_checked.add(name)
+        text, file, _ = self.env.loader.get_source(self.env, name)
+        if Path(file).is_relative_to(IMPRINT_STYLES.dir) or "extends" not in text:
+            return  # (Imprint's own are tested; most of a project's extend nothing)
+        tree, known, chain = self.env.parse(text, name, file), set(), []
+        extends = tree.find(jinja2.nodes.Extends)
+        while extends is not None and isinstance(extends.template, jinja2.nodes.Const) \
+                and extends.template.value not in chain:  # (the templates it extends, in turn)
+            chain.append(extends.template.value)
+            known |= set(self.env.get_template(chain[-1]).blocks)
+            extends = self.env.parse(self.env.loader.get_source(self.env, chain[-1])[0]).find(jinja2.nodes.Extends)
+        for block in tree.body if chain else ():
+            if isinstance(block, jinja2.nodes.Block) and block.name not in known:
+                meant = difflib.get_close_matches(block.name, sorted(known), n=1, cutoff=0.8)
+                warn(Problem(self._shown(file), f"the block '{block.name}' is in none of the templates this one "
+                             f"extends ({', '.join(chain)}): it is never shown", line=block.lineno,
+                             hint=(f"did you mean '{meant[0]}'? " if meant else "") + "their blocks: "
+                             + ", ".join(sorted(known))))
 
     def macros(self, name: str) -> Any:
         """A template's macros, as functions of its module (note-calls.html.j2's
@@ -174,14 +223,15 @@ class Theme:
         return _GuardedMacros(self, name, module)
 
     @contextmanager
-    def _template_errors(self, name: str) -> Iterator[None]:
-        """Where a template is rendered: its mistakes become StyleErrors naming its
-        line, and its work is counted (work.py), so that a runaway one stops
-        with its name, not at the unit's --time-limit."""
+    def _template_errors(self, name: str, context: Mapping[str, Any] = ReadOnlyDict()) -> Iterator[None]:
+        """Where a template is rendered (with `context`): its mistakes become
+        StyleErrors naming its line, and its work is counted (work.py), so that a
+        runaway one stops with its name, not at the unit's --time-limit."""
         import jinja2
         import jinja2.sandbox
 
         from . import work  # (loaded here, once: a theme that renders nothing needs none of it)
+        from .jinja import MissingWord
 
         try:
             with work.bounded_work():
@@ -201,13 +251,18 @@ class Theme:
             missing = str(error.name)
             imprints = (IMPRINT_STYLES.dir / TEMPLATES / missing.removeprefix("imprint:")).is_file()
             outside = ".." in PurePath(missing).parts or PurePath(missing).is_absolute()
+            known = {path.relative_to(entry.dir / TEMPLATES).as_posix() for entry in self.path
+                     for path in (entry.dir / TEMPLATES).rglob("*.j2")}
+            meant = [] if outside or imprints else difflib.get_close_matches(missing, sorted(known), n=1,
+                                                                             cutoff=0.85)
             raise StyleError.single(
                 display(self.dir / TEMPLATES / missing, self.root), f"template not found{including}"
                 + (": a template is named by its path in styles/templates/, and none lies outside" if outside
                    else ""),
                 hint="name a template inside styles/templates/" if outside else
                 "restore it from the Imprint repository, or fix the name in the template that includes it"
-                if imprints else "fix the name in the template that includes it (or make the file)",
+                if imprints else f"did you mean '{meant[0]}'? Else fix the name, or make the file" if meant else
+                "fix the name in the template that includes it (or make the file)",
             ) from None
         except jinja2.sandbox.SecurityError as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
@@ -220,12 +275,21 @@ class Theme:
             raise StyleError([Problem(file, f"template error: {_sentence(error)}"
                                       + (f" (rendered from {callers})" if callers else ""), line=line,
                                       hint=error.hint)]) from None
+        except MissingWord as error:
+            file, line = self._template_frame(sys.exc_info()[2], name)
+            raise StyleError([self._missing_word(error, file, line, context)]) from None
         except (jinja2.UndefinedError, TypeError, ValueError) as error:
             file, line = self._template_frame(sys.exc_info()[2], name)
             said = re.sub(r"'(?:[\w.]+\.)?(\w+) object'", r"the \1", str(error))  # (not Imprint's module path)
-            raise StyleError([Problem(file, f"template error: {said}", line=line,
-                                      hint="check the variable names this template uses (what each holds: the "
-                                           "templates Imprint ships use them all)")]) from None
+            unknown = re.fullmatch(r"'(\w+)' is undefined", said)  # (a variable: those the template is given)
+            given = sorted(context) if unknown else []
+            meant = difflib.get_close_matches(unknown.group(1), [*given, *self.env.globals], n=1, cutoff=0.8) \
+                if unknown else []
+            raise StyleError([Problem(file, f"template error: {said}", line=line, hint=(
+                f"did you mean '{meant[0]}'? " if meant else "") + (
+                f"The template is given {', '.join(given)} (docs/templates.md says what each holds)" if given else
+                "check the variable names this template uses (what each holds: the templates Imprint ships use "
+                "them all)"))]) from None
         # What else a template's own code can raise: {{ 1 / 0 }}, {% extends %} twice,
         # a macro or include that calls itself without end, blocks nested thousands
         # deep; Jinja's own filters assert on some arguments (truncate(-1)).
@@ -238,16 +302,48 @@ class Theme:
                     f'before it ({{% extends "imprint:{name}" %}})') if recursion and line is not None else None
             raise StyleError([Problem(file, f"template error: {what}", line=line, hint=hint)]) from None
 
-    def template_line(self, folder: str, pattern: re.Pattern) -> tuple[str, int | None]:
-        """Where `pattern` first matches in the templates of styles/templates/<folder>/,
-        the project's before Imprint's: the template line of something found only in
-        what they rendered (its file alone when no template has it)."""
-        for entry in self.path:
-            for path in sorted((entry.dir / TEMPLATES / folder).glob("*.j2")):
-                match = pattern.search(read_text(entry.root, path, "template"))
-                if match:
-                    return display(path, self.root), match.string.count("\n", 0, match.start()) + 1
-        return display(self.dir / TEMPLATES / folder, self.root), None
+    def _missing_word(self, error: Any, file: str, line: int | None, context: Mapping[str, Any]) -> Problem:
+        """A word a template asks of a language's words that they lack (a word of the
+        design's own that one language's file does not give, a language Imprint
+        has not whose file lacks a word added since): the language, the article
+        or issue it was for, and the file to add it to (or the word it may be a
+        misspelling of)."""
+        lang, word = error.words.lang, error.word
+        # (`doc` is a Manuscript wherever given; `issue` an IssueManuscript where no doc is: an issue's pages)
+        source = context["doc"].article.path if "doc" in context else \
+            context["issue"].issue.path if "issue" in context else None
+        english = self.strings(FALLBACK_LANG).get(word) if lang.split("-")[0] != FALLBACK_LANG else None
+        close = difflib.get_close_matches(word, list(error.words), n=1, cutoff=0.8)
+        return Problem(file, f"template error: the words of '{lang}' have no '{word}'"
+                       + (f" (asked for {display(source, self.root)})" if source else ""), line=line,
+                       hint=(f"did you mean '{close[0]}'? Else add" if close else "add")
+                       + f" `{word}: ...` to {display(self.dir / LOCALES / f'{lang}.yaml', self.root)}"
+                       + (f", in that language (English: \"{english}\")" if isinstance(english, str) else ""))
+
+    def template_line(self, name: str, matches: Callable[[str], object]) -> tuple[str, int | None]:
+        """The first line that `matches` in the template `name` or in one it
+        extends, includes or imports (each as Jinja finds it: the project's, else
+        Imprint's), in the order they name each other: the template line of
+        something found only in what they rendered (QA 26 F9: a mistake in
+        front-matter.html.j2 was told as its EPUB page's template's). Without one,
+        the template `name` alone."""
+        import jinja2
+        import jinja2.meta
+
+        names, seen = [name], {name}
+        while names:
+            try:
+                text, file, _ = self.env.loader.get_source(self.env, names.pop(0))
+            except jinja2.TemplateNotFound:
+                continue
+            for number, line in enumerate(text.splitlines(), start=1):
+                if matches(line):
+                    return self._shown(file), number
+            named = [other for other in jinja2.meta.find_referenced_templates(self.env.parse(text))
+                     if other is not None and other not in seen]
+            seen.update(named)
+            names[:0] = named  # (depth first: an included template's own includes before the next)
+        return display(self.dir / TEMPLATES / name, self.root), None
 
     def _shown(self, filename: str) -> str:
         return display(Path(filename), self.root)
@@ -294,13 +390,13 @@ class Theme:
                 if "-" in candidate:  # (each folder's language file, its region's over it; the project's over Imprint's)
                     found = [file for entry in self.path for file in
                              self._locale_files(candidate, entry) + self._locale_files(candidate.split("-")[0], entry)]
-                self._strings[candidate] = self._load_strings(found)
+                self._strings[candidate] = self._load_strings(found, candidate)
             words = self._strings[candidate]
             if candidate == FALLBACK_LANG and lang.split("-")[0] != FALLBACK_LANG:
                 marks = self._quotation_marks  # (a language without words of its own keeps its quotes)
                 found_marks = marks.get(lang) or marks.get(lang.split("-")[0])
                 if found_marks:
-                    return ReadOnlyDict({**words, "quotes": found_marks})
+                    return Words({**words, "quotes": found_marks}, words.lang)
             return words
         raise StyleError.single(
             display(self.dir / LOCALES, self.root), f"no language strings for '{lang}' and no {FALLBACK_LANG}.yaml",
@@ -336,7 +432,7 @@ class Theme:
             marks.update({str(k): v for k, v in data.items()})
         return marks
 
-    def _load_strings(self, found: list[tuple[StylesDir, Path]]) -> Mapping[str, Any]:
+    def _load_strings(self, found: list[tuple[StylesDir, Path]], lang: str) -> Words:
         words: dict[str, Any] = {}
         where: dict[str, tuple[str, int | None]] = {}  # each word's file and line (the last file's that gives it)
         own: dict[str, Any] = {}
@@ -383,7 +479,7 @@ class Theme:
             if close:
                 warn(Problem(file, f"'{key}' is no word Imprint prints: did you mean '{close[0]}'?", line=line,
                              hint=f"Imprint prints its own '{close[0]}' meanwhile"))
-        return ReadOnlyDict(words)
+        return Words(words, lang)
 
     def stylesheet(self, name: str) -> bytes:
         """A stylesheet copied into an edition (epub.css into the EPUB, site.css
@@ -437,17 +533,17 @@ class Theme:
         checked = (path, shipped_to, hashlib.sha256(css.encode()).hexdigest())  # (once a build and text)
         if checked in self._checked:
             return
-        from .stylesheets import check_stylesheet, syntax, typos, weasyprint_leaves_out
+        from .stylesheets import check_stylesheet, typos, weasyprint_leaves_out
 
         problems = check_stylesheet(entry.root, path, css, shipped_to, fonts=shipped_to == SHIPPED_TO["epub.css"])
-        if problems:  # (and what is no CSS in the project's other stylesheets: every problem in one run)
+        if problems:  # (and the problems of the project's other stylesheets: every problem in one run)
             left: list[Problem] = []  # (and what WeasyPrint leaves out of its print ones, which a layout would tell)
             for other in sorted(self.dir.joinpath(CSS).glob("*.css")) if self.dir.joinpath(CSS).is_dir() else ():
                 if other.is_file() and not other.is_symlink():
                     text = other.read_text(encoding="utf-8", errors="replace")
-                    if other.resolve() != path.resolve():
-                        problems += [Problem(display(other, self.root), message, line=line, hint=hint)
-                                     for line, message, hint in syntax(text)]
+                    if other.resolve() != path.resolve():  # (what is no CSS, a file it names not there: QA 26 F13)
+                        problems += check_stylesheet(self.root, other, text, SHIPPED_TO.get(other.name),
+                                                     fonts=other.name == "epub.css")
                     # (what WeasyPrint leaves out of a print stylesheet; what is misspelt in one an
                     # edition carries to e-readers and browsers, which know more than WeasyPrint)
                     left += (typos if other.name in SHIPPED_TO else weasyprint_leaves_out)(display(other, self.root),
@@ -682,6 +778,35 @@ def _same_bytes(*found: tuple[StylesDir, Path]) -> bool:
         return len({read_bytes(entry.root, path, "stylesheet") for entry, path in found}) == 1
     except SourceError:
         return False  # (told as the stylesheet is checked)
+
+
+_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")  # (a template line's Jinja tags)
+
+
+def written_as(rendered: str) -> Callable[[str], bool]:
+    """Whether a template's line could have written the line `rendered` of what it
+    rendered (Theme.template_line): its text outside Jinja's tags is there, in
+    order, from its start to its end, and what lies between is what the tags
+    printed. (Found piece by piece: a pattern of wildcards backtracks on a long line.)"""
+    rendered = rendered.strip()
+
+    def matches(line: str) -> bool:
+        parts = _TAGS.split(line.strip())
+        if not any(part.strip() for part in parts):
+            return False
+        if len(parts) == 1:
+            return rendered == parts[0]
+        if not (rendered.startswith(parts[0]) and rendered.endswith(parts[-1])):
+            return False
+        at = len(parts[0])
+        for part in parts[1:-1]:
+            at = rendered.find(part, at)
+            if at < 0:
+                return False
+            at += len(part)
+        return at <= len(rendered) - len(parts[-1])
+
+    return matches
 
 
 _NAMESPACE = re.compile(rb"@namespace\b[^;{}]*;[ \t]*\n?")

@@ -36,6 +36,7 @@ import markupsafe
 from ..errors import as_style_error
 from ..files import read_text, resolve_inside
 from ..building.output import write_atomic
+from . import Words
 from .typography import nbsp_html
 from .work import SIZED, WORK_FILTER, WorkCounter, current, finalize, made, work_filter
 
@@ -171,6 +172,41 @@ def _printed(context: jinja2.runtime.Context, value: Any) -> Any:
     return finalize(context, value)
 
 
+class MissingWord(jinja2.UndefinedError):
+    """A word a template asks of a language's words (`t.motto`) that they lack."""
+
+    def __init__(self, words: Words, word: str, message: str):
+        super().__init__(message)
+        self.words, self.word = words, word
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """Jinja's strict undefined, but a word a language's words lack raises
+    MissingWord, which the theme tells with the language and the file to add it
+    to: it was "the ReadOnlyDict has no attribute 'motto'" (QA 26 F10). (Only when
+    used: `t.about_the_author is defined` stays a test.)"""
+
+    __slots__ = ()
+
+    def __init__(self, hint: str | None = None, obj: Any = jinja2.utils.missing, name: str | None = None,
+                 exc: type[jinja2.TemplateRuntimeError] = jinja2.UndefinedError):
+        if isinstance(obj, Words) and isinstance(name, str):
+            exc = functools.partial(MissingWord, obj, name)
+        super().__init__(hint, obj, name, exc)
+
+    @property
+    def _undefined_message(self) -> str:
+        """Jinja's message, and the attribute or key the template may have meant
+        (`doc.titel`: 'title')."""
+        said, obj, name = super()._undefined_message, self._undefined_obj, self._undefined_name
+        if obj is jinja2.utils.missing or not isinstance(name, str):
+            return said
+        names = [key for key in obj if isinstance(key, str)] if isinstance(obj, Mapping) else \
+            [attribute for attribute in dir(obj) if not attribute.startswith("_")]
+        meant = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+        return said + (f": did you mean '{meant[0]}'?" if meant else "")
+
+
 class Unescaped(jinja2.TemplateSyntaxError):
     """A template that would print a text unescaped (ImprintSandbox._parse)."""
 
@@ -259,7 +295,7 @@ def environment(folders: list[tuple[Path, Path]], own: Path, options: Mapping[st
         root=root,
         loader=jinja2.ChoiceLoader([_ImprintsOwn(own.parent, own / "templates"),
                                     *(_ConfinedLoader(root, folder) for root, folder in folders)]),
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
         bytecode_cache=_OwnTemplatesCache(own, {**options, "environment": _compiled_as(ImprintSandbox)}),
         **options,
     )

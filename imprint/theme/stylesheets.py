@@ -17,6 +17,7 @@ strings are told apart from references.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,13 +81,19 @@ def carried_font(path: Path, reference: Reference) -> Path | None:
     """The file of an @font-face's `src: url(../fonts/Name.woff2)` of a stylesheet in
     a styles' css/ folder, which the EPUB carries beside it (EPUB/fonts/), if it
     names one of the fonts folder's files; else None."""
+    target = _font_file(path, reference)
+    return target if target is not None and target.is_file() else None
+
+
+def _font_file(path: Path, reference: Reference) -> Path | None:
+    """The file of the fonts folder an @font-face's `src: url(../fonts/Name.woff2)`
+    names, whether it is there or not; None for another reference."""
     written = unquote(urlsplit(reference.url.strip()).path)
     parts = PurePosixPath(written).parts
     if not reference.font or len(parts) != 3 or parts[:2] != ("..", "fonts") or \
             PurePosixPath(written).suffix.lower() not in FONT_TYPES:
         return None
-    target = path.parent.parent / "fonts" / parts[2]
-    return target if target.is_file() else None
+    return path.parent.parent / "fonts" / parts[2]
 
 
 class _AtImport:
@@ -313,13 +320,15 @@ def weasyprint_leaves_out(file: str, css: str) -> list[Problem]:
     from ..patches import import_weasyprint
 
     weasyprint = import_weasyprint()
+    from weasyprint.urls import URLFetcher
+
     heard: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = heard.append  # type: ignore[method-assign]
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
-    try:
-        weasyprint.CSS(string=css)
+    try:  # (a base, or every url() is "left out" as a relative URL without one: QA 26 F13; nothing fetched)
+        weasyprint.CSS(string=css, base_url="file:///styles/css/", url_fetcher=URLFetcher(allowed_protocols=()))
     except Exception:  # (what it cannot parse at all is told as no CSS)
         pass
     finally:
@@ -350,6 +359,8 @@ def check_stylesheet(root: Path, path: Path, css: str, shipped_to: str | None = 
                       "must not either", line=reference.line,
                 hint="put it in the stylesheet as a data: URL, or leave it out" if shipped_to else
                      "download the file into styles/ and name it by its path there (fonts: styles/fonts/)"))
+        elif fonts and (font := _font_file(path, reference)) is not None and not font.exists():
+            problems.append(_not_there(root, path, reference, font))
         elif shipped_to and not (fonts and carried_font(path, reference)):
             problems.append(Problem(
                 file, f"{what} would not be found: only the stylesheet itself is copied into {shipped_to}"
@@ -369,6 +380,8 @@ def _local(root: Path, path: Path, reference: Reference, seen: set[Path]) -> lis
 
     written = unquote(urlsplit(reference.url.strip()).path)
     target = path.parent / written  # (an absolute path stays one)
+    if not os.path.lexists(target) and Path(os.path.normpath(target)).is_relative_to(root):
+        return [_not_there(root, path, reference, Path(os.path.normpath(target)))]
     try:
         resolved = resolve_inside(root, target, "file")
         if reference.kind != "@import" or resolved in seen:
@@ -377,3 +390,20 @@ def _local(root: Path, path: Path, reference: Reference, seen: set[Path]) -> lis
     except SourceError as error:
         return [Problem(display(path, root), f"{reference.url} ({reference.kind}): {problem.message}",
                         line=reference.line, hint=problem.hint) for problem in error.problems]
+
+
+def _not_there(root: Path, path: Path, reference: Reference, target: Path) -> Problem:
+    """A file a stylesheet names that is not there (a font's name misspelt): the
+    file it looked for, and the one of that folder it may have meant. It was
+    "file not found, looked for styles/css/../fonts/Body-Italc.ttf" in print.css,
+    and, in epub.css, that only the stylesheet is copied into the EPUB (QA 26 F13)."""
+    import difflib
+
+    others = sorted(p.name for p in target.parent.iterdir()) if target.parent.is_dir() else []
+    close = difflib.get_close_matches(target.name, others, n=1)
+    meant = reference.url.strip()[:-len(target.name)] + close[0] if close and reference.url.strip().endswith(
+        target.name) else None
+    return Problem(display(path, root), f"{reference.url} ({reference.kind}): there is no such file, "
+                   f"{display(target, root)}", line=reference.line,
+                   hint=f"did you mean {meant}?" if meant else f"put the file in {display(target.parent, root)}/, "
+                   "or correct its name")

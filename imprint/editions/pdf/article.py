@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from dataclasses import dataclass, replace
 
 from markupsafe import Markup
@@ -22,15 +23,15 @@ from markupsafe import Markup
 from ...body.formulas import cache_folder
 from .formulas import for_print
 from ...settings import Settings
-from ...files import file_url
+from ...files import file_url, read_text
 from ...prepare.article import Manuscript
 from ...site.address import published
-from ...source.model import PAPERS, Paper, split_pages
+from ...source.model import PAPERS, Article, Paper, split_pages
 from ...theme import Theme
 from ..records import ATTACHMENTS
 from .xmp import article_xmp
 from .scoping import scope_ids
-from .job import Attachment, Job
+from .job import COMMON, Attachment, Job
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,26 @@ def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition:
         formula_cache=str(cache_folder(settings.root)) if not in_issue and "<math" in html else None,
         edition=f"the {_NAMES[edition.name]} on {(paper or paper_for(manuscript, settings, edition.name)).name}"
                 + (", for its booklet" if paper is not None else ""),
+        written=_uncommon(article, settings),
     )
+
+
+_UNCOMMON = re.compile(f"[^{COMMON}]")
+
+
+def _uncommon(article: Article, settings: Settings) -> tuple[tuple[str, int], ...]:
+    """Where each character not COMMON is first written (Job.written): in the front
+    matter, at its line of article.md; in the body, at the line the body is numbered
+    with as the article's lines are (the build places a line of an included file)."""
+    front = "".join(read_text(settings.root, article.path, "article").splitlines(keepends=True)[
+        :article.body_line - 1])
+    found: dict[str, int] = {}
+    for text, first in ((front, 1), (article.body, article.body_line)):
+        line, at = first, 0
+        for match in _UNCOMMON.finditer(text):
+            line, at = line + text.count("\n", at, match.start()), match.start()
+            found.setdefault(match.group(), line)
+    return tuple(found.items())
 
 
 _NAMES = {"pdf": "print edition", "archive": "archival edition", "handout": "handout"}

@@ -10,6 +10,12 @@ from dataclasses import dataclass, field
 from ...errors import Problem
 
 
+# The characters every machine's fonts have (DejaVu: Latin, Greek, Cyrillic, the
+# common symbols; the Private Use Area: the formulas' glyphs), as a regular
+# expression's class: only text with others is looked at glyph by glyph.
+COMMON = "\u0000-\u052f\u2000-\u22ff\ue000-\uf8ff"
+
+
 @dataclass(frozen=True)
 class Attachment:
     name: str
@@ -46,6 +52,9 @@ class Job:
     formula_cache: str | None = None
     # Which edition, on which paper, for messages ("the print edition on A5, for its booklet").
     edition: str = "the print edition"
+    # The line of the article where each character not COMMON is first written: one no
+    # font has is told there (QA 26 F14).
+    written: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

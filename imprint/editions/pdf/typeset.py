@@ -22,7 +22,7 @@ from ..caches import build_cache
 from ...theme.stylesheets import GENERIC_FAMILIES, left_out
 from ..fonts import configured, fc_environment
 from .metadata import Metadata
-from .job import Job, Result
+from .job import COMMON, Job, Result
 from .weasy import descendants, weasyprint  # (with imprint/patches/ applied)
 # (after .weasy: it imports WeasyPrint's boxes)
 from .tags import note_links_described, notes_joined, references_linked, terms_paired
@@ -46,8 +46,9 @@ def typeset(job: Job) -> Result:
     document = _lay_out(job)
     if isinstance(document, Result):
         return document
-    for problem in (_ignored.get(id(document), []) + _cut_running_heads(document, job) + _missing_glyphs(document, job)
-                    + _past_the_edge(document, job) + _fallen_back(document, job) + _lost_heads(document, job)):
+    ignored, read = _ignored.get(id(document), ([], []))
+    for problem in (ignored + _cut_running_heads(document, job) + _missing_glyphs(document, job)
+                    + _past_the_edge(document, job) + _fallen_back(document, job, read) + _lost_heads(document, job)):
         warn(problem)
     problems = _overlong_notes(document, job)
     if problems:
@@ -122,8 +123,10 @@ def _lay_out(job: Job):
                     break
                 document = html.render()
             link_notes(document)
-    except refused as error:
-        return Result(None, 0, (Problem(job.file, f"print edition: {error}"),))
+    except refused as error:  # (what the article names is checked as it is read: this is a template's, mostly)
+        return Result(None, 0, (Problem(job.file, f"print edition: {str(error).splitlines()[0]}", hint=(
+            "a template of styles/templates/print/ or the article names it: a template shows a picture of "
+            "styles/images/ as {{ image(\"logo.png\") }}, which every edition holds")),))
     _last.clear()
     _last[job.html] = document
     _pristine.clear()
@@ -133,15 +136,17 @@ def _lay_out(job: Job):
     return document
 
 
-_ignored: dict[int, list[Problem]] = {}  # what WeasyPrint left out of the project's stylesheets, by layout
+# By layout: what WeasyPrint left out of the project's stylesheets, and the stylesheets it read.
+_ignored: dict[int, tuple[list[Problem], list[Path]]] = {}
 _PARSING = re.compile(r"Fetching and parsing CSS - (?P<url>\S+)")
 
 
-def _ignored_css(heard: list[logging.LogRecord], job: Job) -> list[Problem]:
+def _ignored_css(heard: list[logging.LogRecord], job: Job) -> tuple[list[Problem], list[Path]]:
     """What WeasyPrint left out of a stylesheet of the project's styles/ (a
     declaration it cannot read: `colr: red`, `font-size: 19pts`, a property it
     does not know), with its file and line: each is said after the stylesheet
-    WeasyPrint says it is reading. Imprint's own stylesheets leave nothing out."""
+    WeasyPrint says it is reading. Imprint's own stylesheets leave nothing out.
+    And the stylesheets it read."""
     problems: list[Problem] = []
     reading: Path | None = None
     project = Path(job.roots[0]) if job.roots else None
@@ -155,36 +160,50 @@ def _ignored_css(heard: list[logging.LogRecord], job: Job) -> list[Problem]:
         elif reading is not None and project is not None and reading.is_relative_to(project.resolve() / "styles") \
                 and (problem := left_out(display(reading, project), message)) and problem not in problems:
             problems.append(problem)
-    return problems + (_unknown_fonts(read, project) if project is not None else [])
+    return problems + (_unknown_fonts(read, project) if project is not None else []), read
 
 
 def _unknown_fonts(stylesheets: list[Path], project: Path) -> list[Problem]:
     """A font the project's print stylesheets ask for first that neither an
     @font-face gives nor the system has: the text was set in a fallback font of
     the machine's (DejaVu Sans for "Minion Pro"), in silence."""
-    from ...theme.stylesheets import font_families
-
-    given: set[str] = set()
-    asked: list[tuple[Path, int, str]] = []
-    for path in stylesheets:
-        try:
-            faces, first = font_families(path.read_text(encoding="utf-8", errors="replace"))
-        except OSError:
-            continue
-        given |= faces
-        if path.is_relative_to(project.resolve() / "styles"):
-            asked += [(path, line, family) for line, family in first]
-    unknown = [(path, line, family) for path, line, family in dict.fromkeys(asked) if family.lower() not in given]
-    if not unknown:
-        return []
-    with configured(project) as config:  # (what fontconfig finds as WeasyPrint is configured: not the user's fonts)
-        installed = _installed_families(str(config))
     return [Problem(display(path, project), f"the font '{family}' is neither installed nor given by an "
                     "@font-face: the print edition sets the text in the machine's fallback font", line=line,
                     hint="give its files with @font-face { font-family: ...; src: url(../fonts/...) } "
                          "(styles/fonts/), or install it for the whole system (/usr/local/share/fonts; fonts "
-                         "in your home folder are not used)") for path, line, family in unknown
-            if family.lower() not in installed]
+                         "in your home folder are not used)") for path, line, family in _nowhere(stylesheets, project)]
+
+
+def _fonts_asked(stylesheets: list[Path], project: Path) -> list[tuple[Path, int, str]]:
+    """The fonts the project's print stylesheets ask for first, each with the file
+    and line that asks, in order."""
+    from ...theme.stylesheets import font_families
+
+    return list(dict.fromkeys((path, line, family) for path in stylesheets
+                              if path.is_relative_to(project.resolve() / "styles")
+                              for line, family in font_families(_css(path))[1]))
+
+
+def _nowhere(stylesheets: list[Path], project: Path) -> list[tuple[Path, int, str]]:
+    """The fonts asked for (_fonts_asked) that neither an @font-face of the
+    stylesheets gives nor the system has."""
+    from ...theme.stylesheets import font_families
+
+    given = {face for path in stylesheets for face in font_families(_css(path))[0]}
+    unknown = [(path, line, family) for path, line, family in _fonts_asked(stylesheets, project)
+               if family.lower() not in given]
+    if not unknown:
+        return []
+    with configured(project) as config:  # (what fontconfig finds as WeasyPrint is configured: not the user's fonts)
+        installed = _installed_families(str(config))
+    return [(path, line, family) for path, line, family in unknown if family.lower() not in installed]
+
+
+def _css(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 @functools.cache
@@ -224,7 +243,7 @@ def _cut_running_heads(document, job: Job) -> list[Problem]:
 
 
 UNKNOWN_GLYPH = 0x10000000  # Pango's PANGO_GLYPH_UNKNOWN_FLAG: no font has the character (its code beside it)
-_SURELY_COVERED = re.compile(r"[\u0000-\u052f\u2000-\u22ff\ue000-\uf8ff]*")  # (DejaVu has these; PUA: formulas)
+_SURELY_COVERED = re.compile(f"[{COMMON}]*")
 
 
 def _missing_glyphs(document, job: Job) -> list[Problem]:
@@ -261,8 +280,11 @@ def _missing_glyphs(document, job: Job) -> list[Problem]:
     scripts = dict.fromkeys(_script(c) for c in missing)
     packages = dict.fromkeys(_DEBIAN_FONTS.get(script, "fonts-noto-core") for script in scripts)
     shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in list(missing)[:8]) + (", ..." if len(missing) > 8 else "")
+    written = dict(job.written)  # (the first line of them the article writes: a template or a word may give one)
+    line = min((written[c] for c in missing if c in written), default=None)
     return [Problem(job.file, f"no font on this machine has {len(missing)} of the characters of the print edition "
-                    f"({', '.join(scripts)}), printed as empty boxes: {shown}",
+                    f"({', '.join(scripts)}), printed as empty boxes: {shown}"
+                    + (" (from this line on)" if line is not None else ""), line=line,
                     hint=f"install a font that has them (Debian: {' and '.join(packages)}), or name one in "
                          "styles/css/print.css")]
 
@@ -276,11 +298,13 @@ _DEBIAN_FONTS = {"CJK": "fonts-noto-cjk", "Hiragana": "fonts-noto-cjk", "Katakan
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
-def _fallen_back(document, job: Job) -> list[Problem]:
+def _fallen_back(document, job: Job, stylesheets: list[Path]) -> list[Problem]:
     """A font asked for first (`font-family: "Latin Serif", serif`) that has none of
     a text's letters, which are then set in a fallback font of the machine's: a
     Russian article's every word, in silence (QA 22). One text a font list is looked
-    at, the first with letters; told once a font and script."""
+    at, the first with letters; told once a font and script, at the line of the
+    `stylesheets` that asks for it first: once for every article (it was told for
+    each, at its own file, QA 26 F12); not of a font that is nowhere (_unknown_fonts)."""
     from weasyprint.text.ffi import ffi, pango
 
     looked: set[tuple] = set()
@@ -313,10 +337,21 @@ def _fallen_back(document, job: Job) -> list[Problem]:
                 layout.deactivate()
             if used and families[0].lower() not in {family.lower() for family in used}:
                 told.setdefault((families[0], script), sorted(used)[0])
-    return [Problem(job.file, f"the font '{asked}' has no {script} letters: the print edition sets its {script} "
-                    f"text in '{used}' instead", hint="choose a font that has them, or name one "
-                    "that has them after it in font-family (styles/css/print.css)")
-            for (asked, script), used in told.items()]
+    if not told:
+        return []
+    project = Path(job.roots[0])
+    where = {family.lower(): (display(path, project), line)
+             for path, line, family in reversed(_fonts_asked(stylesheets, project))}  # (the first, for each)
+    nowhere = {family.lower() for _, _, family in _nowhere(stylesheets, project)}
+    problems = []
+    for (asked, script), used in told.items():
+        file, line = where.get(asked.lower(), (job.file, None))
+        if asked.lower() not in nowhere:
+            problems.append(Problem(file, f"the font '{asked}' has no {script} letters: the print edition sets its "
+                                          f"{script} text in '{used}' instead", line=line,
+                                    hint="choose a font that has them, or name one that has them after it in "
+                                         "font-family"))
+    return problems
 
 
 def _script(text: str) -> str:
@@ -354,13 +389,13 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
                 columns = columns or (index == 0 and _in_columns(box))
                 if kind not in ("TextBox", "InlineReplacedBox", "BlockReplacedBox"):
                     continue
-                shown = " ".join(box.text.split()[:6]) if kind == "TextBox" else "a picture"
                 if box.position_x < -EDGE or box.position_x + box.margin_width() > width + EDGE:
-                    past.append((number, shown))
+                    past.append((number, box))
                 if index == 0 and top is not None and box.position_y + box.margin_height() > top + EDGE:
-                    under.append((number, shown))
+                    under.append((number, box))
     return [Problem(job.file, f"{what} on page {found[0][0]}" + (f" (and {len(pages) - 1} more)" if len(pages) > 1
-                                                                  else "") + f": “{found[0][1]}”", hint=hint)
+                                                                  else "") + f": {_described(found[0][1], job)}",
+                    hint=hint)
             for found, what, hint in (
                 (past, "the print edition runs past the page's edge, which cuts it off,",
                  "a rule of the print stylesheets makes it wider than the page (white-space: nowrap, a width over "
@@ -372,6 +407,33 @@ def _past_the_edge(document, job: Job) -> list[Problem]:
                  "below which the notes continued from the page before leave it too little room: make it "
                  "smaller (figure img { max-height: ... } in styles/css/), or move it in the text"))
             if found for pages in [sorted({number for number, _ in found})]]
+
+
+def _described(box, job: Job) -> str:
+    """What a box past the page's edge or under its notes shows, as a warning names
+    it: a formula by its TeX, a picture by its file, else the words of its element
+    from the box's own on (a table cell's word the layout broke letter by letter,
+    whole). A formula's glyph was quoted as “”, a letter of a word as “T” (QA 26 F14)."""
+    element, text = box.element, getattr(box, "text", "")
+    if element is None:  # (a margin box's text)
+        return f"“{' '.join(text.split()[:6])}”"
+    tex = element.get("data-tex") or (element.findtext(f"{{{_SVG}}}title") if "formula" in (
+        element.get("class") or "").split() else None)
+    if tex:
+        return f"the formula {tex if len(tex) <= 60 else tex[:57] + '...'}"
+    if type(box).__name__ != "TextBox":
+        source = urlsplit(element.get("src") or "")
+        path = in_root(Path(unquote(source.path)), [Path(root) for root in job.roots]) \
+            if source.scheme == "file" else None
+        alt = " ".join((element.get("alt") or "").split())
+        return f"the picture {display(path, Path(job.roots[0]))}" if path is not None else \
+            f"the picture “{alt}”" if alt else "a picture"
+    words, own = " ".join("".join(element.itertext()).split()), " ".join(text.split())
+    start = words.rfind(" ", 0, max(words.find(own), 0)) + 1  # (from its word's start)
+    return f"“{' '.join(words[start:].split()[:6])}”"
+
+
+_SVG = "http://www.w3.org/2000/svg"
 
 
 def _in_columns(box) -> bool:
