@@ -49,6 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse exits 2 on a usage error, 0 on --help
         return int(exit_.code or 0)
     debug = getattr(args, "debug", False)
+    if os.environ.get("SOURCE_DATE_EPOCH") == "":
+        # (exported empty, as CI systems do: unset, as the specification allows and
+        # Settings reads it; fontTools and WeasyPrint read it themselves, int(''))
+        del os.environ["SOURCE_DATE_EPOCH"]
     try:
         with _stopped_by_sigterm():
             check_versions()  # the dependencies Imprint patches are the versions it patches (imprint/patches/)

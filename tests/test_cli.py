@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -100,3 +101,17 @@ def test_a_build_run_in_process_leaves_no_worker_behind(tmp_path, capsys):
     while {child.pid for child in multiprocessing.active_children()} - before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert {child.pid for child in multiprocessing.active_children()} - before == set()
+
+
+def test_an_empty_source_date_epoch_is_unset_for_the_libraries_too(tmp_path):
+    """SOURCE_DATE_EPOCH exported empty (as CI systems do) is read as unset by
+    Imprint's settings, but fontTools (a formula's font) read it from the
+    environment itself, int(''), and the PDF's unit crashed with exit 1."""
+    root = make_project(tmp_path / "p", REPO / "source")
+    article = next((root / "source").glob("*/article.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\nEuler: $e^{i\\pi}+1=0$.\n", encoding="utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": ""}
+    run = subprocess.run([sys.executable, str(REPO / "publish.py"), "-C", str(root), "-f", "pdf", "-q"],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr
