@@ -682,6 +682,29 @@ def test_a_font_file_not_there_is_told_once_at_its_line_and_no_other_face(tmp_pa
     ], err
 
 
+def test_a_file_not_there_through_a_link_out_of_the_project_names_nothing_outside(tmp_path, capsys, monkeypatch):
+    """A stylesheet's file not there was looked for, and its folder listed for the
+    name meant, before the path was confined: through a link in styles/ to a folder
+    outside the project, `url(lnk/passwords.tx)` was told "did you mean
+    lnk/passwords.txt?", a file of the outside folder (review of QA 26 F13). Now it
+    is refused as outside the project, naming nothing there; so is a font's."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    outside = tmp_path / "outside"
+    (outside / "fonts").mkdir(parents=True)
+    (outside / "passwords.txt").write_text("secret")
+    (outside / "fonts" / "Secret-Face.ttf").write_bytes(b"")
+    (root / "styles" / "css" / "lnk").symlink_to(outside)
+    (root / "styles" / "fonts").symlink_to(outside / "fonts")
+    css = root / "styles" / "css" / "print.css"
+    css.write_text(css.read_text() + '\nh1 { background: url(lnk/passwords.tx); }\n'
+                   '@font-face { font-family: "Secret"; src: url(../fonts/Secret-Fac.ttf); }\n')
+    code, _, err = run(root, "-f", "pdf", capsys=capsys)
+    assert code == 2, err
+    assert "passwords.txt" not in err and "Secret-Face" not in err, err
+    assert err.count("outside the project") == 2, err
+
+
 def test_what_runs_past_the_page_s_edge_is_named_without_text_of_its_own(tmp_path):
     """A box past the page's edge was quoted by its own text: a formula's glyph (a
     character of the Private Use Area) as “”, a picture as “a picture”, a word the

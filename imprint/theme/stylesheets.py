@@ -359,7 +359,8 @@ def check_stylesheet(root: Path, path: Path, css: str, shipped_to: str | None = 
                       "must not either", line=reference.line,
                 hint="put it in the stylesheet as a data: URL, or leave it out" if shipped_to else
                      "download the file into styles/ and name it by its path there (fonts: styles/fonts/)"))
-        elif fonts and (font := _font_file(path, reference)) is not None and not font.exists():
+        elif fonts and (font := _font_file(path, reference)) is not None and not font.exists() \
+                and _inside(root, font):
             problems.append(_not_there(root, path, reference, font))
         elif shipped_to and not (fonts and carried_font(path, reference)):
             problems.append(Problem(
@@ -380,7 +381,11 @@ def _local(root: Path, path: Path, reference: Reference, seen: set[Path]) -> lis
 
     written = unquote(urlsplit(reference.url.strip()).path)
     target = path.parent / written  # (an absolute path stays one)
-    if not os.path.lexists(target) and Path(os.path.normpath(target)).is_relative_to(root):
+    if not os.path.lexists(target):
+        if not _inside(root, target):  # (told without a look into the folder it reaches)
+            return [Problem(display(path, root), f"{reference.url} ({reference.kind}): the file would lie outside "
+                            "the project", line=reference.line,
+                            hint="Imprint reads only files inside the project; copy the file into it")]
         return [_not_there(root, path, reference, Path(os.path.normpath(target)))]
     try:
         resolved = resolve_inside(root, target, "file")
@@ -390,6 +395,13 @@ def _local(root: Path, path: Path, reference: Reference, seen: set[Path]) -> lis
     except SourceError as error:
         return [Problem(display(path, root), f"{reference.url} ({reference.kind}): {problem.message}",
                         line=reference.line, hint=problem.hint) for problem in error.problems]
+
+
+def _inside(root: Path, target: Path) -> bool:
+    """Whether a file a stylesheet names, there or not, is inside the project once
+    every link on its way is followed: only then is it looked for, and its folder
+    listed for the name meant (a link in styles/ to a folder outside listed that)."""
+    return Path(os.path.realpath(target)).is_relative_to(root)
 
 
 def _not_there(root: Path, path: Path, reference: Reference, target: Path) -> Problem:
