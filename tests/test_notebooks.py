@@ -305,3 +305,46 @@ def test_a_stored_image_is_checked_as_an_image_file_is(tmp_path):
     assert Image.open(io.BytesIO(base64.b64decode(jpeg))).mode == "RGB"
     assert [(a.name, a.image.data) for a in reading.body.assets] == [("images/plots-fig-range.png", png()),
                                                                      ("images/plots-fig-scan.jpg", cmyk.getvalue())]
+
+
+def test_an_embed_on_a_line_of_its_own_within_a_paragraph_is_its_figure(tmp_path):
+    """An embed on a line of its own right after a line of text (no empty line
+    between them) is the figure, as Quarto reads a shortcode alone on its line: the
+    text before and after it paragraphs of their own. It was the caption printed
+    within the sentence, no image, no number, no warning, and the span's attributes
+    in the EPUB. Imprint's attributes of the span are printed in no edition."""
+    article = ARTICLE.split("## Data")[0] + (
+        "The events are mapped in @fig-spatial-plot, drawn from the catalogue:\n"  # 9
+        "{{< embed notebooks/data-screening.ipynb#fig-spatial-plot >}}\n"
+        "Their timeline:\n"
+        "{{< embed notebooks/main-timeline.qmd#fig-eq-timeline >}}\n"  # 12
+        "\n![Directed acyclic graph of depth and magnitude](images/dag.png){#fig-dag fig-alt=\"Arrows\"}\n")
+    root = project(tmp_path, article)
+    report = build(Settings.for_project(root, formats=("epub", "pdf"), environ={}))
+    assert report.ok, report.problems
+    assert [(w.line, w.message) for w in report.warnings] == [
+        (12, "the output {{< embed notebooks/main-timeline.qmd#fig-eq-timeline >}} embeds is not shown: "
+             "Imprint does not run notebooks")]
+    dist = root / "dist" / "la-palma"
+    with zipfile.ZipFile(dist / "la-palma.epub") as book:
+        chapter = book.read("EPUB/chapter-1.xhtml").decode()
+    body = etree.fromstring(chapter.encode()).find(f"{X}body")
+    assert [(e.tag.removeprefix(X), e.get("id"), text(e)) for e in body.iter(f"{X}p", f"{X}figure")
+            if e.getparent().tag != f"{X}figure"] == [
+        ("p", None, "The events are mapped in Figure 1, drawn from the catalogue:"),
+        ("figure", "fig-spatial-plot", "Figure 1. Locations of earthquakes on La Palma since 2017 (the island of "
+                                       "Figure 3’s study)."),
+        ("p", None, "Their timeline:"),
+        ("figure", "fig-eq-timeline", "Figure 2. Earthquakes preceding and following the 2021 eruption. Not "
+                                      "included in this edition: the output of "
+                                      "notebooks/main-timeline.qmd#fig-eq-timeline"),
+        ("figure", "fig-dag", "Figure 3. Directed acyclic graph of depth and magnitude")]
+    assert 'src="images/data-screening-fig-spatial-plot.png"' in chapter
+    assert "imprint-embed" not in chapter and "data-output" not in chapter and "data-alt" not in chapter
+    printed = " ".join(" ".join(pages_text(dist / "la-palma.pdf")).split())
+    assert ("The events are mapped in Figure 1, drawn from the catalogue: Figure 1. Locations of earthquakes on La "
+            "Palma since 2017") in printed
+    assert "Their timeline: Figure 2. Earthquakes preceding and following the 2021 eruption." in printed
+    with pikepdf.open(dist / "la-palma.pdf") as document:
+        assert sorted((int(x.Width), int(x.Height)) for page in document.pages
+                      for x in page.get_images().values()) == [(12, 8), (30, 20)]  # (the notebook's PNG, the DAG)

@@ -148,9 +148,9 @@ def embed_span(address: str, caption: str = "", alt: str = "", image: bool = Fal
     """The Markdown {{< embed address >}} stands for (body/quarto_divs.py makes the
     figure of it): a span holding the cell's caption, read with the text; `image`:
     the output the notebook stored is shown (body/numbering.py reads it), `alt` its
-    text alternative."""
-    shown = ' output="image"' + (f' fig-alt="{_attribute(" ".join(alt.split()))}"' if alt.strip() else "") \
-        if image else ""
+    text alternative (Imprint's attributes, which no edition prints)."""
+    shown = ' imprint-output="image"' + (f' imprint-alt="{_attribute(" ".join(alt.split()))}"'
+                                         if alt.strip() else "") if image else ""
     return f'[{_one_line(caption)}]{{.imprint-embed source="{address}"{shown}}}'
 
 
