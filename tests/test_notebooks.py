@@ -348,3 +348,26 @@ def test_an_embed_on_a_line_of_its_own_within_a_paragraph_is_its_figure(tmp_path
     with pikepdf.open(dist / "la-palma.pdf") as document:
         assert sorted((int(x.Width), int(x.Height)) for page in document.pages
                       for x in page.get_images().values()) == [(12, 8), (30, 20)]  # (the notebook's PNG, the DAG)
+
+
+def test_an_r_markdown_chunk_is_found_by_the_label_and_caption_on_its_fence(tmp_path):
+    """A .qmd's cell is read as body/quarto.py reads a cell: knitr's chunk label
+    (the first option without a name) and `fig.cap=`, with a brace in it, on its
+    fence. It was 'has no cell labelled', with the hint to give it the label it
+    has. A plain code block's attributes (``` {shortcodes="false"}) make no cell."""
+    article = ARTICLE.split("## Data")[0] + (
+        "{{< embed notebooks/means.qmd#fig-mean >}}\n\n"  # 9
+        "{{< embed notebooks/means.qmd#fig-shown >}}\n")  # 11
+    root = project(tmp_path, article)
+    (root / "source" / "la-palma" / "notebooks" / "means.qmd").write_text(
+        '```{r fig-mean, echo=FALSE, fig.cap="Mean of $x_{i}$ by year"}\nplot(means)\n```\n\n'
+        '``` {shortcodes="false"}\n#| label: fig-shown\n{{< embed other.ipynb#fig-x >}}\n```\n', encoding="utf-8")
+    loaded = load_project(Settings.for_project(root, environ={}))
+    assert [(p.line, p.message, p.hint) for p in loaded.problems] == [
+        (11, "{{< embed notebooks/means.qmd#fig-shown >}}: source/la-palma/notebooks/means.qmd has no cell labelled "
+             "'fig-shown'", "give the cell its label as its first line: #| label: fig-shown")]
+    assert [(w.line, w.message) for w in loaded.warnings if "embed" in w.message] == [
+        (9, "the output {{< embed notebooks/means.qmd#fig-mean >}} embeds is not shown: Imprint does not run "
+            "notebooks")]
+    assert '[Mean of $x_{i}$ by year]{.imprint-embed source="notebooks/means.qmd#fig-mean"}' \
+        in loaded.project.articles[0].body

@@ -23,18 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..body.quarto import cell_options, knitr_options
+from ..body.quarto import CELL, cell_options, knitr_options
 from ..errors import SourceError
 from ..files import display, read_bytes, within
 from .images import Image, stored_image
 from .includes import quarto_root
-from .shortcodes import fenced_lines
+from .shortcodes import FENCE, fenced_lines
 
 # The images a cell's output may be shown as, in the order one is taken where an output
 # holds several: SVG last, for a scatter plot of thousands of points is slow to print as SVG.
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 OPTIONS_IN_METADATA = ("label", "fig-cap", "fig-alt", "tbl-cap")  # (Quarto's kJupyterCellOptionKeys, those read)
-_CELL_FENCE = re.compile(r"^[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\{[A-Za-z][\w+-]*(?P<rest>[^}]*)\}[ \t]*$")
 
 
 class Unembeddable(ValueError):
@@ -208,7 +207,7 @@ def _qmd_cells(data: bytes, shown: str) -> Iterator[tuple[str, dict[str, str], l
     previous = False
     for line, _, in_code in fenced_lines(text.split("\n")):
         if in_code and not previous:  # (an opening fence)
-            opened = _CELL_FENCE.match(line.rstrip("\r"))
+            opened = CELL.match(FENCE.match(line.rstrip("\r\n")).group("info"))  # (as body/quarto.py reads a cell)
             cell = (knitr_options(opened.group("rest"))[0], []) if opened else None
         elif in_code and cell is not None:
             cell[1].append(line.rstrip("\r"))
