@@ -371,3 +371,26 @@ def test_an_r_markdown_chunk_is_found_by_the_label_and_caption_on_its_fence(tmp_
             "notebooks")]
     assert '[Mean of $x_{i}$ by year]{.imprint-embed source="notebooks/means.qmd#fig-mean"}' \
         in loaded.project.articles[0].body
+
+
+def test_a_notebook_out_of_the_project_is_told_by_the_path_written(tmp_path):
+    """A link out of the project names its notebook once, as the project shows
+    paths, and where it leads by its name alone (it was the absolute path, and two
+    parenthesised parts); a path from the Quarto project's root keeps its leading
+    / (it was '../../outside/o.ipynb'), its hint where such a path starts."""
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "o.ipynb").write_text(notebook(SPATIAL))
+    article = ARTICLE.split("## Data")[0] + (
+        "{{< embed notebooks/link.ipynb#fig-spatial-plot >}}\n\n"  # 9
+        "{{< embed /../../outside/o.ipynb#fig-spatial-plot >}}\n")  # 11
+    root = project(tmp_path / "p", article)
+    (root / "source" / "la-palma" / "notebooks" / "link.ipynb").symlink_to(tmp_path / "outside" / "o.ipynb")
+    loaded = load_project(Settings.for_project(root, environ={}))
+    assert [(p.line, p.message, p.hint) for p in loaded.problems] == [
+        (9, "{{< embed notebooks/link.ipynb#fig-spatial-plot >}}: source/la-palma/notebooks/link.ipynb is a link to "
+            "o.ipynb, which lies outside the project",
+         "Imprint reads only files inside the project: copy the notebook into it"),
+        (11, "{{< embed /../../outside/o.ipynb#fig-spatial-plot >}}: the notebook '/../../outside/o.ipynb' lies "
+             "outside the project: a path that starts with / starts at source/",
+         "Imprint reads only files inside the project: copy the notebook into it")]
+

@@ -18,6 +18,7 @@ import base64
 import binascii
 import difflib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,11 +96,19 @@ class Cell:
 
 def find_cell(root: Path, folder: Path, address: str) -> Cell:
     """The cell `notebook.ipynb#label` names, for the article in `folder`. Raises
-    ValueError with a sentence and, but for a path out of the project, a hint (a
-    notebook missing, not one, or without the cell)."""
+    ValueError with a sentence and, but for a relative path out of the project, a
+    hint (a notebook missing, not one, or without the cell)."""
     written, _, label = address.rpartition("#")
     project = quarto_root(folder, root / "source")  # (where a path that starts with / starts: Quarto's)
-    path = within(root, project if written.startswith("/") else folder, written.lstrip("/"), "notebook")
+    rooted = written.startswith("/")
+    try:
+        path = within(root, project if rooted else folder, written.lstrip("/"), "notebook", shown=written)
+    except ValueError:
+        if not rooted:
+            raise
+        raise Unembeddable(f"the notebook '{written}' lies outside the project: a path that starts with / starts "
+                           f"at {display(project, root)}/", hint="Imprint reads only files inside the project: copy "
+                           "the notebook into it") from None
     shown = display(path, root)
     if path.suffix.lower() not in (".ipynb", ".qmd"):
         raise Unembeddable(f"{written} is not a notebook Quarto embeds from (.ipynb or .qmd)",
@@ -112,6 +121,11 @@ def find_cell(root: Path, folder: Path, address: str) -> Cell:
     try:
         data = read_bytes(root, path, "notebook")
     except SourceError as error:
+        target = Path(os.path.realpath(path))  # (a link out of the project: where to, by its name alone)
+        if not target.is_relative_to(root):
+            raise Unembeddable(f"{shown} is a link to {target.name}, which lies outside the project",
+                               hint="Imprint reads only files inside the project: copy the notebook into it") \
+                from None
         raise Unembeddable(f"{error.problems[0].message} ({shown})", error.problems[0].hint) from None
     cells = list(_ipynb_cells(data, shown) if path.suffix.lower() == ".ipynb" else _qmd_cells(data, shown))
     for ident, options, tags, outputs in cells:
