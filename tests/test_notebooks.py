@@ -394,3 +394,28 @@ def test_a_notebook_out_of_the_project_is_told_by_the_path_written(tmp_path):
              "outside the project: a path that starts with / starts at source/",
          "Imprint reads only files inside the project: copy the notebook into it")]
 
+
+def test_a_notebook_is_parsed_once_for_all_its_embeds(tmp_path, monkeypatch):
+    """The shortcodes and the figures of one notebook read its cells once (it was
+    parsed for each embed, and again for each image); a notebook that changed is
+    read again."""
+    from imprint.source import notebooks
+
+    parsed = []
+    parse = notebooks._ipynb_cells
+    monkeypatch.setattr(notebooks, "_ipynb_cells", lambda data, shown: parsed.append(shown) or parse(data, shown))
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    cells = [code(f"c{n}", f"#| label: fig-{n}\n#| fig-cap: Plot {n}.\nplt.plot(y)\n", [picture(png(6, n))])
+             for n in (1, 2)]
+    (folder / "plots.ipynb").write_text(notebook(*cells))
+    text = "{{< embed notebooks/plots.ipynb#fig-1 >}}\n\n{{< embed notebooks/plots.ipynb#fig-2 >}}\n"
+    expander = Expander({}, None, None, root=tmp_path, folder=tmp_path)
+    expanded = expander.expand(text, "article.md", lambda offset: 1 + text.count("\n", 0, offset), code_aware=True)
+    reading = read(expanded, folder=tmp_path)
+    assert [(a.name, a.image.data) for a in reading.body.assets] == [("images/plots-fig-1.png", png(6, 1)),
+                                                                     ("images/plots-fig-2.png", png(6, 2))]
+    assert parsed == ["notebooks/plots.ipynb"]
+    (folder / "plots.ipynb").write_text(notebook(cells[0]))
+    assert notebooks.find_cell(tmp_path, tmp_path, "notebooks/plots.ipynb#fig-1").options["fig-cap"] == "Plot 1."
+    assert parsed == ["notebooks/plots.ipynb"] * 2

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..body.quarto import CELL, cell_options, knitr_options
+from ..editions.caches import build_cache
 from ..errors import SourceError
 from ..files import display, read_bytes, within
 from .images import Image, stored_image
@@ -118,6 +120,24 @@ def find_cell(root: Path, folder: Path, address: str) -> Cell:
         raise Unembeddable(f"there is no notebook {shown}",
                            hint=f"a path is relative to the article's folder ({display(folder, root)}/); one that "
                                 f"starts with / to {display(project, root)}/")
+    cells = _cells(root, path, shown)
+    for ident, options, tags, outputs in cells:
+        if label in (ident, options.get("label")) or label in tags:
+            return Cell(path, shown, label, options, outputs)
+    labels = [options["label"] for _, options, _, _ in cells if options.get("label")]
+    near = difflib.get_close_matches(label, labels, n=3, cutoff=0.6)
+    raise Unembeddable(f"{shown} has no cell labelled '{label}'",
+                       hint=f"did you mean {' or '.join(near)}?" if near else
+                       f"give the cell its label as its first line: #| label: {label}")
+
+
+_parsed = build_cache()  # by notebook: the digest of what it held and its cells, parsed once a build
+
+
+def _cells(root: Path, path: Path, shown: str) -> list[tuple[str, dict[str, str], list[str], tuple | None]]:
+    """A notebook's code cells (id, options, tags, outputs), read inside the
+    project; parsed once for all the embeds of its cells, the shortcodes' and
+    the figures' (as long as it holds the same bytes)."""
     try:
         data = read_bytes(root, path, "notebook")
     except SourceError as error:
@@ -127,15 +147,11 @@ def find_cell(root: Path, folder: Path, address: str) -> Cell:
                                hint="Imprint reads only files inside the project: copy the notebook into it") \
                 from None
         raise Unembeddable(f"{error.problems[0].message} ({shown})", error.problems[0].hint) from None
-    cells = list(_ipynb_cells(data, shown) if path.suffix.lower() == ".ipynb" else _qmd_cells(data, shown))
-    for ident, options, tags, outputs in cells:
-        if label in (ident, options.get("label")) or label in tags:
-            return Cell(path, shown, label, options, outputs)
-    labels = [options["label"] for _, options, _, _ in cells if options.get("label")]
-    near = difflib.get_close_matches(label, labels, n=3, cutoff=0.6)
-    raise Unembeddable(f"{shown} has no cell labelled '{label}'",
-                       hint=f"did you mean {' or '.join(near)}?" if near else
-                       f"give the cell its label as its first line: #| label: {label}")
+    digest = hashlib.sha256(data).digest()
+    if _parsed.get(path, (None,))[0] != digest:
+        _parsed[path] = (digest, list(_ipynb_cells(data, shown) if path.suffix.lower() == ".ipynb"
+                                      else _qmd_cells(data, shown)))
+    return _parsed[path][1]
 
 
 def load_output(root: Path, folder: Path, address: str) -> Image:
