@@ -305,3 +305,117 @@ def test_a_stored_image_is_checked_as_an_image_file_is(tmp_path):
     assert Image.open(io.BytesIO(base64.b64decode(jpeg))).mode == "RGB"
     assert [(a.name, a.image.data) for a in reading.body.assets] == [("images/plots-fig-range.png", png()),
                                                                      ("images/plots-fig-scan.jpg", cmyk.getvalue())]
+
+
+def test_an_embed_on_a_line_of_its_own_within_a_paragraph_is_its_figure(tmp_path):
+    """An embed on a line of its own right after a line of text (no empty line
+    between them) is the figure, as Quarto reads a shortcode alone on its line: the
+    text before and after it paragraphs of their own. It was the caption printed
+    within the sentence, no image, no number, no warning, and the span's attributes
+    in the EPUB. Imprint's attributes of the span are printed in no edition."""
+    article = ARTICLE.split("## Data")[0] + (
+        "The events are mapped in @fig-spatial-plot, drawn from the catalogue:\n"  # 9
+        "{{< embed notebooks/data-screening.ipynb#fig-spatial-plot >}}\n"
+        "Their timeline:\n"
+        "{{< embed notebooks/main-timeline.qmd#fig-eq-timeline >}}\n"  # 12
+        "\n![Directed acyclic graph of depth and magnitude](images/dag.png){#fig-dag fig-alt=\"Arrows\"}\n")
+    root = project(tmp_path, article)
+    report = build(Settings.for_project(root, formats=("epub", "pdf"), environ={}))
+    assert report.ok, report.problems
+    assert [(w.line, w.message) for w in report.warnings] == [
+        (12, "the output {{< embed notebooks/main-timeline.qmd#fig-eq-timeline >}} embeds is not shown: "
+             "Imprint does not run notebooks")]
+    dist = root / "dist" / "la-palma"
+    with zipfile.ZipFile(dist / "la-palma.epub") as book:
+        chapter = book.read("EPUB/chapter-1.xhtml").decode()
+    body = etree.fromstring(chapter.encode()).find(f"{X}body")
+    assert [(e.tag.removeprefix(X), e.get("id"), text(e)) for e in body.iter(f"{X}p", f"{X}figure")
+            if e.getparent().tag != f"{X}figure"] == [
+        ("p", None, "The events are mapped in Figure 1, drawn from the catalogue:"),
+        ("figure", "fig-spatial-plot", "Figure 1. Locations of earthquakes on La Palma since 2017 (the island of "
+                                       "Figure 3’s study)."),
+        ("p", None, "Their timeline:"),
+        ("figure", "fig-eq-timeline", "Figure 2. Earthquakes preceding and following the 2021 eruption. Not "
+                                      "included in this edition: the output of "
+                                      "notebooks/main-timeline.qmd#fig-eq-timeline"),
+        ("figure", "fig-dag", "Figure 3. Directed acyclic graph of depth and magnitude")]
+    assert 'src="images/data-screening-fig-spatial-plot.png"' in chapter
+    assert "imprint-embed" not in chapter and "data-output" not in chapter and "data-alt" not in chapter
+    printed = " ".join(" ".join(pages_text(dist / "la-palma.pdf")).split())
+    assert ("The events are mapped in Figure 1, drawn from the catalogue: Figure 1. Locations of earthquakes on La "
+            "Palma since 2017") in printed
+    assert "Their timeline: Figure 2. Earthquakes preceding and following the 2021 eruption." in printed
+    with pikepdf.open(dist / "la-palma.pdf") as document:
+        assert sorted((int(x.Width), int(x.Height)) for page in document.pages
+                      for x in page.get_images().values()) == [(12, 8), (30, 20)]  # (the notebook's PNG, the DAG)
+
+
+def test_an_r_markdown_chunk_is_found_by_the_label_and_caption_on_its_fence(tmp_path):
+    """A .qmd's cell is read as body/quarto.py reads a cell: knitr's chunk label
+    (the first option without a name) and `fig.cap=`, with a brace in it, on its
+    fence. It was 'has no cell labelled', with the hint to give it the label it
+    has. A plain code block's attributes (``` {shortcodes="false"}) make no cell."""
+    article = ARTICLE.split("## Data")[0] + (
+        "{{< embed notebooks/means.qmd#fig-mean >}}\n\n"  # 9
+        "{{< embed notebooks/means.qmd#fig-shown >}}\n")  # 11
+    root = project(tmp_path, article)
+    (root / "source" / "la-palma" / "notebooks" / "means.qmd").write_text(
+        '```{r fig-mean, echo=FALSE, fig.cap="Mean of $x_{i}$ by year"}\nplot(means)\n```\n\n'
+        '``` {shortcodes="false"}\n#| label: fig-shown\n{{< embed other.ipynb#fig-x >}}\n```\n', encoding="utf-8")
+    loaded = load_project(Settings.for_project(root, environ={}))
+    assert [(p.line, p.message, p.hint) for p in loaded.problems] == [
+        (11, "{{< embed notebooks/means.qmd#fig-shown >}}: source/la-palma/notebooks/means.qmd has no cell labelled "
+             "'fig-shown'", "give the cell its label as its first line: #| label: fig-shown")]
+    assert [(w.line, w.message) for w in loaded.warnings if "embed" in w.message] == [
+        (9, "the output {{< embed notebooks/means.qmd#fig-mean >}} embeds is not shown: Imprint does not run "
+            "notebooks")]
+    assert '[Mean of $x_{i}$ by year]{.imprint-embed source="notebooks/means.qmd#fig-mean"}' \
+        in loaded.project.articles[0].body
+
+
+def test_a_notebook_out_of_the_project_is_told_by_the_path_written(tmp_path):
+    """A link out of the project names its notebook once, as the project shows
+    paths, and where it leads by its name alone (it was the absolute path, and two
+    parenthesised parts); a path from the Quarto project's root keeps its leading
+    / (it was '../../outside/o.ipynb'), its hint where such a path starts."""
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "o.ipynb").write_text(notebook(SPATIAL))
+    article = ARTICLE.split("## Data")[0] + (
+        "{{< embed notebooks/link.ipynb#fig-spatial-plot >}}\n\n"  # 9
+        "{{< embed /../../outside/o.ipynb#fig-spatial-plot >}}\n")  # 11
+    root = project(tmp_path / "p", article)
+    (root / "source" / "la-palma" / "notebooks" / "link.ipynb").symlink_to(tmp_path / "outside" / "o.ipynb")
+    loaded = load_project(Settings.for_project(root, environ={}))
+    assert [(p.line, p.message, p.hint) for p in loaded.problems] == [
+        (9, "{{< embed notebooks/link.ipynb#fig-spatial-plot >}}: source/la-palma/notebooks/link.ipynb is a link to "
+            "o.ipynb, which lies outside the project",
+         "Imprint reads only files inside the project: copy the notebook into it"),
+        (11, "{{< embed /../../outside/o.ipynb#fig-spatial-plot >}}: the notebook '/../../outside/o.ipynb' lies "
+             "outside the project: a path that starts with / starts at source/",
+         "Imprint reads only files inside the project: copy the notebook into it")]
+
+
+def test_a_notebook_is_parsed_once_for_all_its_embeds(tmp_path, monkeypatch):
+    """The shortcodes and the figures of one notebook read its cells once (it was
+    parsed for each embed, and again for each image); a notebook that changed is
+    read again."""
+    from imprint.source import notebooks
+
+    parsed = []
+    parse = notebooks._ipynb_cells
+    monkeypatch.setattr(notebooks, "_ipynb_cells", lambda data, shown: parsed.append(shown) or parse(data, shown))
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    cells = [code(f"c{n}", f"#| label: fig-{n}\n#| fig-cap: Plot {n}.\nplt.plot(y)\n", [picture(png(6, n))])
+             for n in (1, 2)]
+    (folder / "plots.ipynb").write_text(notebook(*cells))
+    text = "{{< embed notebooks/plots.ipynb#fig-1 >}}\n\n{{< embed notebooks/plots.ipynb#fig-2 >}}\n"
+    expander = Expander({}, None, None, root=tmp_path, folder=tmp_path)
+    expanded = expander.expand(text, "article.md", lambda offset: 1 + text.count("\n", 0, offset), code_aware=True)
+    reading = read(expanded, folder=tmp_path)
+    assert [(a.name, a.image.data) for a in reading.body.assets] == [("images/plots-fig-1.png", png(6, 1)),
+                                                                     ("images/plots-fig-2.png", png(6, 2))]
+    assert parsed == ["notebooks/plots.ipynb"]
+    (folder / "plots.ipynb").write_text(notebook(cells[0]))
+    assert notebooks.find_cell(tmp_path, tmp_path, "notebooks/plots.ipynb#fig-1").options["fig-cap"] == "Plot 1."
+    assert parsed == ["notebooks/plots.ipynb"] * 2

@@ -42,9 +42,10 @@ from .quarto_divs import PROOFS, THEOREMS
 _FENCE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 # (a chunk's options may hold braces in their strings: fig.cap="Mean of $x_{i}$ \\label{m}"; the
 # engine's name ends at a space, a comma or the brace, as in Quarto's own test of a cell: a plain
-# block's attribute, ``` {shortcodes="false"}, names no engine)
-_CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)(?=[ \t,}])"
-                   r"(?P<rest>(?:[^}\"']|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')*)\}[ \t]*$")
+# block's attribute, ``` {shortcodes="false"}, names no engine; source/notebooks.py reads a .qmd's
+# cells with it)
+CELL = re.compile(r"^[ \t]*\{(?P<lang>[A-Za-z][\w+-]*)(?=[ \t,}])"
+                  r"(?P<rest>(?:[^}\"']|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')*)\}[ \t]*$")
 _SHOWN_CELL = re.compile(r"^[ \t]*\{\{(?P<info>[A-Za-z][^{}]*)\}\}[ \t]*$")
 
 
@@ -89,7 +90,7 @@ def mark_cells(text: str, first_line: int, defaults: Mapping[str, str] | None = 
         if where != "opening":
             continue
         fence = match.group("fence")
-        cell, shown = _CELL.match(match.group("info")), _SHOWN_CELL.match(match.group("info"))
+        cell, shown = CELL.match(match.group("info")), _SHOWN_CELL.match(match.group("info"))
         plot = _PLOT.match(match.group("info")) if cell is None and shown is None else None
         if plot is not None:  # (pandoc-plot's figure: a cell whose output is a figure, not run either)
             opened = (index, match, _PLOT_LANGUAGES[plot.group("kit")], _plot_options(plot.group("rest")), [])

@@ -38,6 +38,7 @@ class QuartoDivs:
     def divs(self, blocks: list[Node]) -> bool:
         """Quarto's divs read as Quarto reads them; whether any block was replaced."""
         changed = False
+        blocks[:] = [part for node in blocks for part in _embeds_apart(node)]  # (each then made a figure below)
         for index, node in enumerate(blocks):
             for inner in block_lists(node):
                 changed |= self.divs(inner)
@@ -137,13 +138,13 @@ class QuartoDivs:
     def _embed(self, span: Node) -> Node:
         """Quarto's {{< embed notebook.ipynb#label >}} (source/shortcodes.py made it a
         span holding the cell's caption): the figure of the image the notebook stored
-        (`output="image"`: numbering.py reads it); or, where the output is not shown,
-        a figure (or table) that keeps its number, its label, its caption and a
+        (`imprint-output="image"`: numbering.py reads it); or, where the output is not
+        shown, a figure (or table) that keeps its number, its label, its caption and a
         sentence saying what is missing."""
         source, caption = attr_value(span, "source") or "", span["c"][1]
         label = source.rsplit("#", 1)[1] if "#" in source else ""
-        if attr_value(span, "output") == "image":
-            alt = attr_value(span, "fig-alt")
+        if attr_value(span, "imprint-output") == "image":
+            alt = attr_value(span, "imprint-alt")
             image = {"t": "Image", "c": [["", [], [["fig-alt", alt]] if alt else []], [], [source, ""]]}
             annotate(image, stored=True)
             return {"t": "Figure", "c": [[label, [], []], [None, [{"t": "Plain", "c": caption}]],
@@ -310,6 +311,35 @@ def _embed(para: Node) -> Node | None:
     if len(found) == 1 and found[0]["t"] == "Span" and "imprint-embed" in attr(found[0])[1]:
         return found[0]
     return None
+
+
+def _embeds_apart(block: Node) -> list[Node]:
+    """A paragraph with an embedded output on a line of its own among its lines
+    (`The plot:` on the line before it): that line a paragraph of its own between
+    the others', as Quarto reads an embed alone on its line (the blocks it stands
+    for, between the text's: quarto-cli, break-quarto-md.ts); its caption was
+    printed within the sentence. Any other block as it is."""
+    if block["t"] not in ("Para", "Plain") or _embed(block) is not None:
+        return [block]
+    lines, line = [], []
+    for inline in block["c"]:
+        line.append(inline)
+        if inline["t"] in ("SoftBreak", "LineBreak"):
+            lines.append(line)
+            line = []
+    lines.append(line)
+    if not any(_embed({"c": line}) is not None for line in lines):
+        return [block]
+    parts: list[Node] = []
+    for line in lines:
+        if _embed({"c": line}) is None and parts and _embed(parts[-1]) is None:
+            parts[-1]["c"] += line
+        else:
+            parts.append({"t": "Para" if _embed({"c": line}) is not None else block["t"], "c": line})
+    for part in parts:  # (the break that ended a part's last line)
+        while part["c"] and part["c"][-1]["t"] in ("SoftBreak", "LineBreak", "Space"):
+            part["c"].pop()
+    return [part for part in parts if part["c"]]
 
 
 def _linked_figure(para: Node) -> Node | None:

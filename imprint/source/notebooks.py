@@ -17,24 +17,26 @@ from __future__ import annotations
 import base64
 import binascii
 import difflib
+import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..body.quarto import cell_options, knitr_options
+from ..body.quarto import CELL, cell_options, knitr_options
+from ..editions.caches import build_cache
 from ..errors import SourceError
 from ..files import display, read_bytes, within
 from .images import Image, stored_image
 from .includes import quarto_root
-from .shortcodes import fenced_lines
+from .shortcodes import FENCE, fenced_lines
 
 # The images a cell's output may be shown as, in the order one is taken where an output
 # holds several: SVG last, for a scatter plot of thousands of points is slow to print as SVG.
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 OPTIONS_IN_METADATA = ("label", "fig-cap", "fig-alt", "tbl-cap")  # (Quarto's kJupyterCellOptionKeys, those read)
-_CELL_FENCE = re.compile(r"^[ ]{0,3}(?:`{3,}|~{3,})[ \t]*\{[A-Za-z][\w+-]*(?P<rest>[^}]*)\}[ \t]*$")
 
 
 class Unembeddable(ValueError):
@@ -96,11 +98,19 @@ class Cell:
 
 def find_cell(root: Path, folder: Path, address: str) -> Cell:
     """The cell `notebook.ipynb#label` names, for the article in `folder`. Raises
-    ValueError with a sentence and, but for a path out of the project, a hint (a
-    notebook missing, not one, or without the cell)."""
+    ValueError with a sentence and, but for a relative path out of the project, a
+    hint (a notebook missing, not one, or without the cell)."""
     written, _, label = address.rpartition("#")
     project = quarto_root(folder, root / "source")  # (where a path that starts with / starts: Quarto's)
-    path = within(root, project if written.startswith("/") else folder, written.lstrip("/"), "notebook")
+    rooted = written.startswith("/")
+    try:
+        path = within(root, project if rooted else folder, written.lstrip("/"), "notebook", shown=written)
+    except ValueError:
+        if not rooted:
+            raise
+        raise Unembeddable(f"the notebook '{written}' lies outside the project: a path that starts with / starts "
+                           f"at {display(project, root)}/", hint="Imprint reads only files inside the project: copy "
+                           "the notebook into it") from None
     shown = display(path, root)
     if path.suffix.lower() not in (".ipynb", ".qmd"):
         raise Unembeddable(f"{written} is not a notebook Quarto embeds from (.ipynb or .qmd)",
@@ -110,11 +120,7 @@ def find_cell(root: Path, folder: Path, address: str) -> Cell:
         raise Unembeddable(f"there is no notebook {shown}",
                            hint=f"a path is relative to the article's folder ({display(folder, root)}/); one that "
                                 f"starts with / to {display(project, root)}/")
-    try:
-        data = read_bytes(root, path, "notebook")
-    except SourceError as error:
-        raise Unembeddable(f"{error.problems[0].message} ({shown})", error.problems[0].hint) from None
-    cells = list(_ipynb_cells(data, shown) if path.suffix.lower() == ".ipynb" else _qmd_cells(data, shown))
+    cells = _cells(root, path, shown)
     for ident, options, tags, outputs in cells:
         if label in (ident, options.get("label")) or label in tags:
             return Cell(path, shown, label, options, outputs)
@@ -123,6 +129,29 @@ def find_cell(root: Path, folder: Path, address: str) -> Cell:
     raise Unembeddable(f"{shown} has no cell labelled '{label}'",
                        hint=f"did you mean {' or '.join(near)}?" if near else
                        f"give the cell its label as its first line: #| label: {label}")
+
+
+_parsed = build_cache()  # by notebook: the digest of what it held and its cells, parsed once a build
+
+
+def _cells(root: Path, path: Path, shown: str) -> list[tuple[str, dict[str, str], list[str], tuple | None]]:
+    """A notebook's code cells (id, options, tags, outputs), read inside the
+    project; parsed once for all the embeds of its cells, the shortcodes' and
+    the figures' (as long as it holds the same bytes)."""
+    try:
+        data = read_bytes(root, path, "notebook")
+    except SourceError as error:
+        target = Path(os.path.realpath(path))  # (a link out of the project: where to, by its name alone)
+        if not target.is_relative_to(root):
+            raise Unembeddable(f"{shown} is a link to {target.name}, which lies outside the project",
+                               hint="Imprint reads only files inside the project: copy the notebook into it") \
+                from None
+        raise Unembeddable(f"{error.problems[0].message} ({shown})", error.problems[0].hint) from None
+    digest = hashlib.sha256(data).digest()
+    if _parsed.get(path, (None,))[0] != digest:
+        _parsed[path] = (digest, list(_ipynb_cells(data, shown) if path.suffix.lower() == ".ipynb"
+                                      else _qmd_cells(data, shown)))
+    return _parsed[path][1]
 
 
 def load_output(root: Path, folder: Path, address: str) -> Image:
@@ -148,9 +177,9 @@ def embed_span(address: str, caption: str = "", alt: str = "", image: bool = Fal
     """The Markdown {{< embed address >}} stands for (body/quarto_divs.py makes the
     figure of it): a span holding the cell's caption, read with the text; `image`:
     the output the notebook stored is shown (body/numbering.py reads it), `alt` its
-    text alternative."""
-    shown = ' output="image"' + (f' fig-alt="{_attribute(" ".join(alt.split()))}"' if alt.strip() else "") \
-        if image else ""
+    text alternative (Imprint's attributes, which no edition prints)."""
+    shown = ' imprint-output="image"' + (f' imprint-alt="{_attribute(" ".join(alt.split()))}"'
+                                         if alt.strip() else "") if image else ""
     return f'[{_one_line(caption)}]{{.imprint-embed source="{address}"{shown}}}'
 
 
@@ -208,7 +237,7 @@ def _qmd_cells(data: bytes, shown: str) -> Iterator[tuple[str, dict[str, str], l
     previous = False
     for line, _, in_code in fenced_lines(text.split("\n")):
         if in_code and not previous:  # (an opening fence)
-            opened = _CELL_FENCE.match(line.rstrip("\r"))
+            opened = CELL.match(FENCE.match(line.rstrip("\r\n")).group("info"))  # (as body/quarto.py reads a cell)
             cell = (knitr_options(opened.group("rest"))[0], []) if opened else None
         elif in_code and cell is not None:
             cell[1].append(line.rstrip("\r"))

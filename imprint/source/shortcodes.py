@@ -184,8 +184,8 @@ class Expander:
         """A notebook's output (`notebook.ipynb#label`, on a line of its own): a span
         holding its cell's caption (read with the text, as Markdown), which
         body/quarto_divs.py makes the figure of. The image a Jupyter notebook stored
-        as a figure's output is shown (`output="image"`: body/numbering.py reads it);
-        what is not shown is said to be missing, with why."""
+        as a figure's output is shown (`imprint-output="image"`: body/numbering.py
+        reads it); what is not shown is said to be missing, with why."""
         from .notebooks import embed_span, find_cell
 
         label = address.rpartition("#")[2] if "#" in address else ""
