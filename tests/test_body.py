@@ -227,6 +227,19 @@ def test_a_link_without_text_to_no_id_is_left_out_with_a_warning():
     assert problems("Empty [](#0).\n\nThen [words](#0).\n") == ["3: the link to '#0' points to nothing in the article"]
 
 
+def test_a_link_without_text_to_no_id_is_told_at_its_own_line():
+    """With a link with words to the same id before a `[](#0)`, the latter
+    was told at the worded one's line, 7 (QA 27 review, finding 5): the warning
+    looked for `](#0` again, which the worded link writes too."""
+    with pytest.raises(SourceError) as caught:
+        read("First [](#0) here.\n\n| a        | b |\n|----------|---|\n| [](#0) x | y |\n\nThen [words](#0).\n\n"
+             "Last [](#0).\n")
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (7, "the link to '#0' points to nothing in the article")]
+    said = "the link to #0 has no text and points to nothing in the article: it is left out"
+    assert [(w.line, w.message) for w in caught.value.warnings] == [(1, said), (5, said), (9, said)]
+
+
 def test_a_notes_numbered_lists_keep_their_numbers_in_print():
     """A note's lists are set inline in print (Renderer.inline_blocks): their
     markers as the author numbered them, from their start, in their style."""

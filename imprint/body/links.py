@@ -202,14 +202,14 @@ class Links:
         self._headings_without_space()
         for node in self.each("Link"):
             if _textless(node):
-                target = note(node).get("nowhere") or node["c"][2][0]
-                line = self.source.take(f"]({target}")
-                if note(node).get("nowhere"):
-                    self.warn(line, f"the link to {target} has no text and points to nothing in the article: it is "
-                              "left out", hint=f"delete the []({target}), or give it words and an id of the "
-                                               "article: [the words](#my-id)")
+                target = note(node).get("nowhere")
+                if target:  # (at the line _targets() found: `]({target}` is a link's with words too)
+                    self.warn(note(node)["line"], f"the link to {target} has no text and points to nothing in the "
+                              "article: it is left out", hint=f"delete the []({target}), or give it words and an "
+                                                             "id of the article: [the words](#my-id)")
                 else:
-                    self.warn(line, f"the link to {target} has no text: it prints nothing",
+                    target = node["c"][2][0]
+                    self.warn(self.source.take(f"]({target}"), f"the link to {target} has no text: it prints nothing",
                               hint=f"give it words: [the words]({target}), or write the address: <{target}>")
 
     def _headings_without_space(self) -> None:
@@ -279,9 +279,9 @@ class Links:
                 if target not in ids:
                     line = self.source.take(re.compile(re.escape(f"({href}") + r"(?=[\s)])")) \
                         or self.source.take(f"[{stringify(node['c'][1])}]")  # (a reference link's text)
-                    if _textless(node):  # (`[](#0)`, left by Word's conversions, prints nothing: left out,
-                        annotate(node, nowhere=href)  # with a warning, links(); its line taken all the same,
-                        node["c"][2][0] = ""  # so that a link with words to it is told at its own)
+                    if _textless(node):  # (`[](#0)`, left by Word's conversions, prints nothing: left out, with
+                        annotate(node, nowhere=href, line=line)  # a warning at this line, links(); its line taken
+                        node["c"][2][0] = ""  # all the same, so that a link with words to it is told at its own)
                         continue
                     self.problem(line, f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
