@@ -200,10 +200,12 @@ class Links:
         self._undefined_references()
         self._stray_attributes()
         self._headings_without_space()
+        left_out = set()
         for node in self.each("Link"):
             if _textless(node):
                 target = note(node).get("nowhere")
                 if target:  # (at the line _targets() found: `]({target}` is a link's with words too)
+                    left_out.add(id(node))
                     self.warn(note(node)["line"], f"the link to {target} has no text and points to nothing in the "
                               "article: it is left out", hint=f"delete the []({target}), or give it words and an "
                                                              "id of the article: [the words](#my-id)")
@@ -211,6 +213,8 @@ class Links:
                     target = node["c"][2][0]
                     self.warn(self.source.take(f"]({target}"), f"the link to {target} has no text: it prints nothing",
                               hint=f"give it words: [the words]({target}), or write the address: <{target}>")
+        if left_out:
+            _one_space_for(left_out, self.blocks)
 
     def _headings_without_space(self) -> None:
         """A paragraph that starts `#Заключение` (no space after the #, text pasted from
@@ -308,6 +312,26 @@ class Links:
 def _textless(link: Node) -> bool:
     """Whether a link has nothing to print (`[](#x)`): no words, no image, no formula."""
     return not stringify(link["c"][1]).strip() and not any(n["t"] in ("Image", "Math") for n in walk(link["c"][1]))
+
+
+def _one_space_for(links: set[int], blocks: list[Node]) -> None:
+    """Where links left out (by id()) stood between two spaces, the second space
+    goes too: "Empty [](#0) link" prints "Empty link", not "Empty  link"."""
+    for parent in walk(blocks):
+        inlines = kids(parent)  # (the node's own list where it holds inlines: Para, Plain, Emph, Span...)
+        if not any(id(n) in links for n in inlines):
+            continue
+        kept: list[Node] = []
+        after = ""  # "space" after a space, "gap" after a space and links left out
+        for node in inlines:
+            if node["t"] in ("Space", "SoftBreak"):
+                if after == "gap":
+                    continue
+                after = "space"
+            else:
+                after = "gap" if after and id(node) in links else ""
+            kept.append(node)
+        inlines[:] = kept
 
 
 def _xref_citations(data: str | None) -> list[dict] | None:
