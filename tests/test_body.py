@@ -1677,6 +1677,24 @@ def test_a_link_without_an_address_is_told_so_with_where_to_write_it():
                      (3, "the link [t] has no address", "write its address in the parentheses: [t](https://...)")]
 
 
+def test_a_link_without_an_address_is_told_at_the_line_that_uses_it():
+    """`[text](<>)` was not found as a link with no address, and took the next
+    one's line (`[sp]( )` told at line 10, where it is on 8); `[foo2]`, whose
+    definition comes first, was told at the definition (QA 27 review, finding 6).
+    Each at its use, the definition's line in the hint."""
+    with pytest.raises(SourceError) as caught:
+        read("Text.\n\n[foo2]:\n\nPara with [foo2] link and [empty]() link.\n\nAnother [Foo2] use, and [text](<>) "
+             "here,\nand [sp]( ) too.\n\nA [*emph* text]() link.\n")
+    assert [(p.line, p.message, p.hint) for p in caught.value.problems] == [
+        (5, "the link [foo2] has no address", "write its address after '[foo2]:' on line 3"),
+        (5, "the link [empty] has no address", "write its address in the parentheses: [empty](https://...)"),
+        (7, "the link [Foo2] has no address", "write its address after '[Foo2]:' on line 3"),
+        (7, "the link [text] has no address", "write its address in the parentheses: [text](https://...)"),
+        (8, "the link [sp] has no address", "write its address in the parentheses: [sp](https://...)"),
+        (10, "the link [emph text] has no address",
+         "write its address in the parentheses: [emph text](https://...)")]
+
+
 def test_an_image_from_a_reference_definition_or_a_wiki_link_is_told_at_its_line(folder):
     """Pandoc's tests 4012 and 8853: `![image]` with `[image]: http://...` and
     `![[hi]]` (wikilinks) were told with no line."""

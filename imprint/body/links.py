@@ -34,6 +34,8 @@ _IMAGE_SHORTCUT = re.compile(r"!\[([^\[\]]+)\]")
 # Attributes left as one word of text: {.class}, {#id}, {-} (followed by punctuation, perhaps).
 _NO_SPACE_HEADING = re.compile(r"(#{1,6})[^\W\d_]")  # (#Заключение: a letter right after the hashes)
 _STRAY = re.compile(r"(\{(?:[#.][^\s{}]+|-)\})[.,;:!?]?")
+# A link's parentheses with no address in them: `[text]()`, `[text]( )`, `[text](<>)`.
+_NO_ADDRESS = re.compile(r"\]\(\s*(?:<\s*>)?\s*\)")
 
 
 class Links:
@@ -292,7 +294,9 @@ class Links:
             elif not href:  # (`[text]()`, or `[text]` whose definition, `[text]:`, gives no address)
                 text = stringify(node["c"][1])
                 defined = self.source.first(re.compile(r"(?im)^[ ]{0,3}\[" + re.escape(text) + r"\]:[ \t]*$"))
-                line = defined and self.source.take(f"[{text}]") or self.source.take(re.compile(r"\]\(\s*\)")) \
+                # (a reference is told at its use, `[Foo2]` too, not at its definition, which may come first)
+                used = re.compile(r"(?i)\[" + re.escape(text.lower()) + r"\](?!:)")
+                line = defined and self.source.take(used) or self.source.take(_NO_ADDRESS) \
                     or self.source.take(f"[{text}]")
                 self.problem(line, f"the link [{text}] has no address",
                              hint=f"write its address after '[{text}]:' on line {defined}" if defined else
