@@ -540,6 +540,22 @@ def test_an_empty_heading_is_left_out_with_a_warning():
     assert [(w.line, w.message) for w in reading.warnings] == [(5, said), (9, said), (13, said), (15, said)]
 
 
+def test_an_empty_heading_anywhere_is_left_out_with_a_warning():
+    """`> ## ` in a quote printed an empty <h2> in the EPUB, in silence (QA 27
+    review, finding 10): only the outline's empty headings were left out. One in a
+    list, a definition, a callout (its title: the language's word is), a tabset (its
+    label), a grid table's cell, a margin's div is left out too, each told at its
+    line; a pipe table's `| # |` column, before them, is no heading."""
+    reading = read("| # | a |\n|---|---|\n| 1 | x |\n\n> ## \n\n- ## \n- item\n\n1. ## {#sec-l}\n\n+-----+\n| ##  |\n"
+                   "+-----+\n\n:::: {.callout-note}\n## \n\nBody\n::::\n\nTerm\n\n:   ## \n\n::: {.column-margin}\n"
+                   "#### \n:::\n\n> - > ### \n\n::: {.panel-tabset}\n## R\n\nr\n\n## \n\npy\n:::\n")
+    for html in both(reading):
+        assert not re.findall("<h[1-6]", html) and "callout-title\">Note<" in html and "<p>py</p>" in html, html
+    said = "this heading has no text: it is left out"
+    assert [(w.line, w.message) for w in reading.warnings] == [(line, said) for line in (5, 7, 10, 13, 17, 24, 27,
+                                                                                         30, 37)]
+
+
 def test_headings_numbered_unless_unnumbered():
     parsed = body("# One\n\n## Sub\n\n# Two {-}\n\n# Three {.unnumbered}\n\n# Four", number_sections=True)
     headings = [(h.number, h.text) for c in parsed.chapters for h in c.headings]
