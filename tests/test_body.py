@@ -540,6 +540,22 @@ def test_an_empty_heading_is_left_out_with_a_warning():
     assert [(w.line, w.message) for w in reading.warnings] == [(5, said), (9, said), (13, said), (15, said)]
 
 
+def test_a_reference_to_an_empty_heading_left_out_says_so():
+    """`## {#sec-gone}` is left out, and `@sec-gone` was "nothing has the label
+    'sec-gone'", with the hint to give a heading the id it has (QA 27 review,
+    finding 9): the reference, and a link with words to it, are told at their lines
+    that the heading of that line has no text and was left out."""
+    with pytest.raises(SourceError) as caught:
+        read("# One\n\nSee @sec-gone and [there](#sec-gone).\n\n## {#sec-gone}\n\n> ### {#sec:old}\n\nMore @sec:old.\n")
+    assert [(p.line, p.message, p.hint) for p in caught.value.problems] == [
+        (3, "@sec-gone points to the heading on line 5, which has no text: it was left out",
+         "write its title after the #: ## The title {#sec-gone}"),
+        (9, "@sec:old points to the heading on line 7, which has no text: it was left out",
+         "write its title after the #: ### The title {#sec:old}"),
+        (3, "the link to '#sec-gone' points to the heading on line 5, which has no text: it was left out",
+         "write its title after the #: ## The title {#sec-gone}")]
+
+
 def test_an_empty_heading_anywhere_is_left_out_with_a_warning():
     """`> ## ` in a quote printed an empty <h2> in the EPUB, in silence (QA 27
     review, finding 10): only the outline's empty headings were left out. One in a

@@ -40,7 +40,7 @@ _NO_ADDRESS = re.compile(r"\]\(\s*(?:<\s*>)?\s*\)")
 
 class Links:
     """The steps of structure._Steps about what points somewhere (they use its
-    context, found, source, problem() and each())."""
+    context, found, source, left_out, problem() and each())."""
 
     # -- cross-references
 
@@ -122,6 +122,8 @@ class Links:
                 hint = UNNUMBERED.get(key[:4].lower(), UNNUMBERED[""]).replace("{key}", key)
                 self.problem(line, f"'{written}' is the id of something that is not numbered, so it cannot be "
                              "referred to by number", hint=hint)
+                continue
+            if label is None and self._left_out(line, f"@{written}", key):
                 continue
             if label is None:
                 close = closest_key(key, self.found.labels)
@@ -289,6 +291,8 @@ class Links:
                         annotate(node, nowhere=href, line=line)  # a warning at this line, links(); its line taken
                         node["c"][2][0] = ""  # all the same, so that a link with words to it is told at its own)
                         continue
+                    if self._left_out(line, f"the link to '{href}'", dashed(target)):
+                        continue
                     self.problem(line, f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
             elif not href:  # (`[text]()`, or `[text]` whose definition, `[text]:`, gives no address)
@@ -306,6 +310,17 @@ class Links:
                     self.source.take(f"[{stringify(node['c'][1])}]")
                 self.problem(line, f"the link to '{unquote(href)}' is not a web address",
                              hint="link to https://..., mailto:... or an id (#id); files are not published")
+
+    def _left_out(self, line: int | None, what: str, key: str) -> bool:
+        """A reference or link to the id of a heading left out as empty (`## {#sec-gone}`,
+        structure.py's empty_headings()) is told so, at its line (it was "nothing has
+        the label", with a hint to give the heading the id it has); whether it was one."""
+        if key not in self.left_out:
+            return False
+        ident, at, level = self.left_out[key]
+        self.problem(line, f"{what} points to the heading on line {at}, which has no text: it was left out",
+                     hint=f"write its title after the #: {'#' * level} The title {{#{ident}}}")
+        return True
 
     def _target_line(self, target: str) -> int | None:
         """The line where a link's target is written, whole (`](/url/` is not `/url`'s):

@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from ..errors import Problem
 from ..source.images import Image
 from ..source.schema import AUTO_SECTION_LABELS
-from .ast import TEXTS, Node, annotate, attr, attr_value, index, note, stringify, walk, whole_number
+from .ast import TEXTS, Node, annotate, attr, attr_value, dashed, index, note, stringify, walk, whole_number
 from .chapters import Heading
 from .html import raw_html
 from .links import Links
@@ -128,6 +128,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
         self.over_made_ids: set[str] = set()  # LaTeX labels that a heading's id Pandoc made gives way to (same)
         self.chunks: dict[str, int | None] = {}  # R Markdown chunks' labels: their lines (not run: numbering.py)
         self.words_before: dict[int, str] | None = None  # the word before each citation, by id() (links.py)
+        self.left_out: dict[str, tuple[str, int | None, int]] = {}  # empty headings' ids, dashed: as written,
+        # line and level (a reference to one is told so: links.py)
 
     def each(self, *kinds: str) -> list[Node]:
         """The nodes of these kinds, in reading order."""
@@ -252,14 +254,17 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
         warning (it was an error), wherever it stands (`> ## ` in a quote, in a list, a
         callout, a table's cell: an empty <h2> there too); whether there was one.
         Before divs(), which take a callout's first heading as its title, a tab's as
-        its label; before ids(): no link may point to it."""
+        its label; before ids(): no link may point to it (one to its id is told so)."""
         empty = [n for n in self.each("Header") if all(i["t"] in ("Space", "SoftBreak") for i in n["c"][2])]
         in_cells = {id(n) for table in self.each("Table") for blocks in _cells(table) for n in walk(blocks)} \
             if empty else set()
+        written = self.source.attribute_ids()[0] if empty else {}
         for node in empty:
             line = self.source.take(_EMPTY_CELL_HEADING if id(node) in in_cells else _EMPTY_HEADING)
             self.warn(line, "this heading has no text: it is left out",
                       hint="write its title after the #, or delete the line")
+            if attr(node)[0] in written:  # (`## {#sec-gone}`: not Pandoc's id)
+                self.left_out[dashed(attr(node)[0])] = (attr(node)[0], line, node["c"][0])
         gone = {id(n) for n in empty}
         for blocks in list(_every_block_list(self.blocks)) if empty else ():
             blocks[:] = [n for n in blocks if id(n) not in gone]
