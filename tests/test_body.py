@@ -218,13 +218,30 @@ def test_a_link_without_text_to_no_id_is_left_out_with_a_warning():
     """`[](#0)`, left by Word's and visual editors' conversions (in a grid table's
     cell too), was told twice: "has no text: it prints nothing" and the error
     "points to nothing in the article" (QA 27). Left out, with a warning; a link with
-    words to no id is still an error, at its own line."""
-    reading = read("Text [](#0) here.\n\n+----------+-----+\n| x [](#0) | y   |\n+----------+-----+\n")
+    words to no id is still an error, at its own line. Between two spaces, it takes
+    one with it (it left "Text  here", QA 27 review, finding 11)."""
+    reading = read("Text [](#0) here.\n\n+----------+-----+\n| x [](#0) | y   |\n+----------+-----+\n\n"
+                   "*A [](#0) [](#0)\n[](#0) B* [](#0).\n")
     for html in both(reading):
-        assert "#0" not in html and "<p>Text  here.</p>" in html and "<td>x </td>" in html, html
+        assert "#0" not in html and "<p>Text here.</p>" in html and "<td>x </td>" in html, html
+        assert "<p><em>A B</em> .</p>" in html, html
     said = "the link to #0 has no text and points to nothing in the article: it is left out"
-    assert [(w.line, w.message) for w in reading.warnings] == [(1, said), (4, said)]
+    assert [(w.line, w.message) for w in reading.warnings] == [(1, said), (4, said), (7, said), (7, said), (8, said),
+                                                               (8, said)]
     assert problems("Empty [](#0).\n\nThen [words](#0).\n") == ["3: the link to '#0' points to nothing in the article"]
+
+
+def test_a_link_without_text_to_no_id_is_told_at_its_own_line():
+    """With a link with words to the same id before a `[](#0)`, the latter
+    was told at the worded one's line, 7 (QA 27 review, finding 5): the warning
+    looked for `](#0` again, which the worded link writes too."""
+    with pytest.raises(SourceError) as caught:
+        read("First [](#0) here.\n\n| a        | b |\n|----------|---|\n| [](#0) x | y |\n\nThen [words](#0).\n\n"
+             "Last [](#0).\n")
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (7, "the link to '#0' points to nothing in the article")]
+    said = "the link to #0 has no text and points to nothing in the article: it is left out"
+    assert [(w.line, w.message) for w in caught.value.warnings] == [(1, said), (5, said), (9, said)]
 
 
 def test_a_notes_numbered_lists_keep_their_numbers_in_print():
@@ -521,6 +538,38 @@ def test_an_empty_heading_is_left_out_with_a_warning():
         assert len(re.findall("<h[1-6]", html)) == 1 and "Last." in html and "sec-empty" not in html, html
     said = "this heading has no text: it is left out"
     assert [(w.line, w.message) for w in reading.warnings] == [(5, said), (9, said), (13, said), (15, said)]
+
+
+def test_a_reference_to_an_empty_heading_left_out_says_so():
+    """`## {#sec-gone}` is left out, and `@sec-gone` was "nothing has the label
+    'sec-gone'", with the hint to give a heading the id it has (QA 27 review,
+    finding 9): the reference, and a link with words to it, are told at their lines
+    that the heading of that line has no text and was left out."""
+    with pytest.raises(SourceError) as caught:
+        read("# One\n\nSee @sec-gone and [there](#sec-gone).\n\n## {#sec-gone}\n\n> ### {#sec:old}\n\nMore @sec:old.\n")
+    assert [(p.line, p.message, p.hint) for p in caught.value.problems] == [
+        (3, "@sec-gone points to the heading on line 5, which has no text: it was left out",
+         "write its title after the #: ## The title {#sec-gone}"),
+        (9, "@sec:old points to the heading on line 7, which has no text: it was left out",
+         "write its title after the #: ### The title {#sec:old}"),
+        (3, "the link to '#sec-gone' points to the heading on line 5, which has no text: it was left out",
+         "write its title after the #: ## The title {#sec-gone}")]
+
+
+def test_an_empty_heading_anywhere_is_left_out_with_a_warning():
+    """`> ## ` in a quote printed an empty <h2> in the EPUB, in silence (QA 27
+    review, finding 10): only the outline's empty headings were left out. One in a
+    list, a definition, a callout (its title: the language's word is), a tabset (its
+    label), a grid table's cell, a margin's div is left out too, each told at its
+    line; a pipe table's `| # |` column, before them, is no heading."""
+    reading = read("| # | a |\n|---|---|\n| 1 | x |\n\n> ## \n\n- ## \n- item\n\n1. ## {#sec-l}\n\n+-----+\n| ##  |\n"
+                   "+-----+\n\n:::: {.callout-note}\n## \n\nBody\n::::\n\nTerm\n\n:   ## \n\n::: {.column-margin}\n"
+                   "#### \n:::\n\n> - > ### \n\n::: {.panel-tabset}\n## R\n\nr\n\n## \n\npy\n:::\n")
+    for html in both(reading):
+        assert not re.findall("<h[1-6]", html) and "callout-title\">Note<" in html and "<p>py</p>" in html, html
+    said = "this heading has no text: it is left out"
+    assert [(w.line, w.message) for w in reading.warnings] == [(line, said) for line in (5, 7, 10, 13, 17, 24, 27,
+                                                                                         30, 37)]
 
 
 def test_headings_numbered_unless_unnumbered():
@@ -1658,6 +1707,24 @@ def test_a_link_without_an_address_is_told_so_with_where_to_write_it():
         read("See [foo2] here.\n\nAnd [t]().\n\n[foo2]:\n")
     assert sorted((p.line, p.message, p.hint) for p in caught.value.problems) == [(1, "the link [foo2] has no address", "write its address after '[foo2]:' on line 5"),
                      (3, "the link [t] has no address", "write its address in the parentheses: [t](https://...)")]
+
+
+def test_a_link_without_an_address_is_told_at_the_line_that_uses_it():
+    """`[text](<>)` was not found as a link with no address, and took the next
+    one's line (`[sp]( )` told at line 10, where it is on 8); `[foo2]`, whose
+    definition comes first, was told at the definition (QA 27 review, finding 6).
+    Each at its use, the definition's line in the hint."""
+    with pytest.raises(SourceError) as caught:
+        read("Text.\n\n[foo2]:\n\nPara with [foo2] link and [empty]() link.\n\nAnother [Foo2] use, and [text](<>) "
+             "here,\nand [sp]( ) too.\n\nA [*emph* text]() link.\n")
+    assert [(p.line, p.message, p.hint) for p in caught.value.problems] == [
+        (5, "the link [foo2] has no address", "write its address after '[foo2]:' on line 3"),
+        (5, "the link [empty] has no address", "write its address in the parentheses: [empty](https://...)"),
+        (7, "the link [Foo2] has no address", "write its address after '[Foo2]:' on line 3"),
+        (7, "the link [text] has no address", "write its address in the parentheses: [text](https://...)"),
+        (8, "the link [sp] has no address", "write its address in the parentheses: [sp](https://...)"),
+        (10, "the link [emph text] has no address",
+         "write its address in the parentheses: [emph text](https://...)")]
 
 
 def test_an_image_from_a_reference_definition_or_a_wiki_link_is_told_at_its_line(folder):

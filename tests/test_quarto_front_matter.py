@@ -1094,8 +1094,9 @@ def test_a_chapter_without_a_title_is_titled_by_its_first_heading(tmp_path):
     assert loaded.ok("a") and article.title == "Probability"
     assert "# Probability" not in article.body and article.body.count("\n") >= 3  # (its lines kept)
     told, = [w for w in loaded.warnings if "first heading" in w.message]
-    assert (told.line, told.message) == (5, "no title is given: the first heading, 'Probability', is the title, as "
-                                            "Quarto takes a book chapter's")
+    assert (told.line, told.message) == (5, "no title is given: the first heading, 'Probability', is the title, the "
+                                            "text's only level-1 heading (as Pandoc takes it with "
+                                            "--shift-heading-level-by=-1)")
     # a heading with an id the text refers to stays, and the title is missing as before
     loaded, _ = load(project(tmp_path / "b", "---\nlang: en\n---\n\n# Probability {#sec-prob}\n\nSee @sec-prob.\n"))
     assert any("missing required field 'title'" in p.message for p in loaded.problems)
@@ -1104,7 +1105,8 @@ def test_a_chapter_without_a_title_is_titled_by_its_first_heading(tmp_path):
     loaded, article = load(project(tmp_path / "c", "\n# Probability {#sec-prob}\n\nText.\n",
                                    {"a/_quarto.yml": "project:\n  type: book\nlang: en\n"}))
     assert loaded.ok("a") and article.title == "Probability" and "{#sec-prob}" not in article.body
-    assert [w.line for w in loaded.warnings if "first heading" in w.message] == [2]
+    assert [(w.line, w.message) for w in loaded.warnings if "first heading" in w.message] == [
+        (2, "no title is given: the first heading, 'Probability', is the title, as Quarto takes a book chapter's")]
 
 
 def test_a_document_without_front_matter_is_titled_by_its_first_heading(tmp_path):
@@ -1116,8 +1118,8 @@ def test_a_document_without_front_matter_is_titled_by_its_first_heading(tmp_path
     loaded, article = load(project(tmp_path / "a", "\n# Численное моделирование\n\nТекст.\n"))
     assert loaded.ok("a") and article.title == "Численное моделирование" and "# Численное" not in article.body
     assert [(w.line, w.message) for w in loaded.warnings if "heading" in w.message] == [
-        (2, "no title is given: the first heading, 'Численное моделирование', is the title, as Quarto takes a book "
-            "chapter's")]
+        (2, "no title is given: the first heading, 'Численное моделирование', is the title, the text's only "
+            "level-1 heading (as Pandoc takes it with --shift-heading-level-by=-1)")]
     loaded = load_project(project(tmp_path / "b", "Текст.\n\n# Раздел\n"))
     assert [(p.line, p.message, p.hint) for p in loaded.problems] == [
         (1, "the file does not start with front matter", "begin the file with a line '---', then the fields "
@@ -1127,6 +1129,36 @@ def test_a_document_without_front_matter_is_titled_by_its_first_heading(tmp_path
     assert [(p.line, p.message) for p in loaded.problems] == [(1, "missing required field 'title'")]
     assert [(w.line, w.message) for w in loaded.warnings if "heading" in w.message] == [
         (1, "the first heading, 'Probability', is not the title: the text refers to it as a section (@sec-prob)")]
+
+
+def test_a_document_whose_level_1_headings_are_its_sections_is_not_titled_by_the_first(tmp_path):
+    """`# Introduction`, `# Methods`, `# Results` without front matter was titled
+    "Introduction", its first section left without its heading, with a warning
+    naming Quarto's book chapters (QA 27 review, finding 4): Pandoc and Quarto give
+    a document no title from its first heading. Without a _quarto.yml, the first
+    heading is the title only where no other level-1 heading (`#`, or over `===`;
+    not a code's `# comment`) follows: else the error says both ways out. Front
+    matter without a title keeps the heading, and says why beside "missing required
+    field 'title'"; a Quarto book's chapter is titled by it as before."""
+    sections = "# Introduction\n\nWe study things.\n\n```python\n# a comment\n```\n\n# Methods\n\nText.\n"
+    loaded = load_project(project(tmp_path / "a", sections))
+    assert [(p.line, p.message, p.hint) for p in loaded.problems] == [
+        (1, "the file does not start with front matter", "begin the file with a line '---', then the fields "
+            "(title: ...), then a line '---' (or Pandoc's title block: % Title); or, for 'Introduction' to be its "
+            "title, make its sections '## ...' (line 9 is a level-1 heading too)")]
+    loaded = load_project(project(tmp_path / "b", "---\nlang: en\n---\n\n# Introduction\n\nText.\n\nMethods\n"
+                                                  "=======\n\nText.\n"))
+    assert [(p.line, p.message) for p in loaded.problems] == [(2, "missing required field 'title'")]
+    assert [(w.line, w.message, w.hint) for w in loaded.warnings if "heading" in w.message] == [
+        (5, "the first heading, 'Introduction', is not the title: the heading on line 9 is of level 1 too: both are "
+            "sections", "give the title in the front matter (title: ...), or make the text's other level-1 "
+                        "headings '## ...'")]
+    loaded, article = load(project(tmp_path / "c", sections.replace("# Methods", "## Methods")))
+    assert loaded.ok("a") and article.title == "Introduction" and "# a comment" in article.body
+    loaded, article = load(project(tmp_path / "d", sections, {"_quarto.yml": "project:\n  type: book\nlang: en\n"}))
+    assert loaded.ok("a") and article.title == "Introduction" and "# Methods" in article.body
+    assert [(w.line, w.message) for w in loaded.warnings if "heading" in w.message] == [
+        (1, "no title is given: the first heading, 'Introduction', is the title, as Quarto takes a book chapter's")]
 
 
 def test_a_tex_command_in_double_quotes_is_told_before_yaml_eats_its_backslash(tmp_path):

@@ -34,11 +34,13 @@ _IMAGE_SHORTCUT = re.compile(r"!\[([^\[\]]+)\]")
 # Attributes left as one word of text: {.class}, {#id}, {-} (followed by punctuation, perhaps).
 _NO_SPACE_HEADING = re.compile(r"(#{1,6})[^\W\d_]")  # (#Заключение: a letter right after the hashes)
 _STRAY = re.compile(r"(\{(?:[#.][^\s{}]+|-)\})[.,;:!?]?")
+# A link's parentheses with no address in them: `[text]()`, `[text]( )`, `[text](<>)`.
+_NO_ADDRESS = re.compile(r"\]\(\s*(?:<\s*>)?\s*\)")
 
 
 class Links:
     """The steps of structure._Steps about what points somewhere (they use its
-    context, found, source, problem() and each())."""
+    context, found, source, left_out, problem() and each())."""
 
     # -- cross-references
 
@@ -121,6 +123,8 @@ class Links:
                 self.problem(line, f"'{written}' is the id of something that is not numbered, so it cannot be "
                              "referred to by number", hint=hint)
                 continue
+            if label is None and self._left_out(line, f"@{written}", key):
+                continue
             if label is None:
                 close = closest_key(key, self.found.labels)
                 stray = f"{{#{written}}}" if any(n["c"] == f"{{#{written}}}" for n in self.each("Str")) else None
@@ -200,17 +204,21 @@ class Links:
         self._undefined_references()
         self._stray_attributes()
         self._headings_without_space()
+        left_out = set()
         for node in self.each("Link"):
             if _textless(node):
-                target = note(node).get("nowhere") or node["c"][2][0]
-                line = self.source.take(f"]({target}")
-                if note(node).get("nowhere"):
-                    self.warn(line, f"the link to {target} has no text and points to nothing in the article: it is "
-                              "left out", hint=f"delete the []({target}), or give it words and an id of the "
-                                               "article: [the words](#my-id)")
+                target = note(node).get("nowhere")
+                if target:  # (at the line _targets() found: `]({target}` is a link's with words too)
+                    left_out.add(id(node))
+                    self.warn(note(node)["line"], f"the link to {target} has no text and points to nothing in the "
+                              "article: it is left out", hint=f"delete the []({target}), or give it words and an "
+                                                             "id of the article: [the words](#my-id)")
                 else:
-                    self.warn(line, f"the link to {target} has no text: it prints nothing",
+                    target = node["c"][2][0]
+                    self.warn(self.source.take(f"]({target}"), f"the link to {target} has no text: it prints nothing",
                               hint=f"give it words: [the words]({target}), or write the address: <{target}>")
+        if left_out:
+            _one_space_for(left_out, self.blocks)
 
     def _headings_without_space(self) -> None:
         """A paragraph that starts `#Заключение` (no space after the #, text pasted from
@@ -279,16 +287,20 @@ class Links:
                 if target not in ids:
                     line = self.source.take(re.compile(re.escape(f"({href}") + r"(?=[\s)])")) \
                         or self.source.take(f"[{stringify(node['c'][1])}]")  # (a reference link's text)
-                    if _textless(node):  # (`[](#0)`, left by Word's conversions, prints nothing: left out,
-                        annotate(node, nowhere=href)  # with a warning, links(); its line taken all the same,
-                        node["c"][2][0] = ""  # so that a link with words to it is told at its own)
+                    if _textless(node):  # (`[](#0)`, left by Word's conversions, prints nothing: left out, with
+                        annotate(node, nowhere=href, line=line)  # a warning at this line, links(); its line taken
+                        node["c"][2][0] = ""  # all the same, so that a link with words to it is told at its own)
+                        continue
+                    if self._left_out(line, f"the link to '{href}'", dashed(target)):
                         continue
                     self.problem(line, f"the link to '{href}' points to nothing in the article",
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
             elif not href:  # (`[text]()`, or `[text]` whose definition, `[text]:`, gives no address)
                 text = stringify(node["c"][1])
                 defined = self.source.first(re.compile(r"(?im)^[ ]{0,3}\[" + re.escape(text) + r"\]:[ \t]*$"))
-                line = defined and self.source.take(f"[{text}]") or self.source.take(re.compile(r"\]\(\s*\)")) \
+                # (a reference is told at its use, `[Foo2]` too, not at its definition, which may come first)
+                used = re.compile(r"(?i)\[" + re.escape(text.lower()) + r"\](?!:)")
+                line = defined and self.source.take(used) or self.source.take(_NO_ADDRESS) \
                     or self.source.take(f"[{text}]")
                 self.problem(line, f"the link [{text}] has no address",
                              hint=f"write its address after '[{text}]:' on line {defined}" if defined else
@@ -299,6 +311,17 @@ class Links:
                 self.problem(line, f"the link to '{unquote(href)}' is not a web address",
                              hint="link to https://..., mailto:... or an id (#id); files are not published")
 
+    def _left_out(self, line: int | None, what: str, key: str) -> bool:
+        """A reference or link to the id of a heading left out as empty (`## {#sec-gone}`,
+        structure.py's empty_headings()) is told so, at its line (it was "nothing has
+        the label", with a hint to give the heading the id it has); whether it was one."""
+        if key not in self.left_out:
+            return False
+        ident, at, level = self.left_out[key]
+        self.problem(line, f"{what} points to the heading on line {at}, which has no text: it was left out",
+                     hint=f"write its title after the #: {'#' * level} The title {{#{ident}}}")
+        return True
+
     def _target_line(self, target: str) -> int | None:
         """The line where a link's target is written, whole (`](/url/` is not `/url`'s):
         after its text, `[text](target)`, or in a reference's definition, `[label]: target`."""
@@ -308,6 +331,26 @@ class Links:
 def _textless(link: Node) -> bool:
     """Whether a link has nothing to print (`[](#x)`): no words, no image, no formula."""
     return not stringify(link["c"][1]).strip() and not any(n["t"] in ("Image", "Math") for n in walk(link["c"][1]))
+
+
+def _one_space_for(links: set[int], blocks: list[Node]) -> None:
+    """Where links left out (by id()) stood between two spaces, the second space
+    goes too: "Empty [](#0) link" prints "Empty link", not "Empty  link"."""
+    for parent in walk(blocks):
+        inlines = kids(parent)  # (the node's own list where it holds inlines: Para, Plain, Emph, Span...)
+        if not any(id(n) in links for n in inlines):
+            continue
+        kept: list[Node] = []
+        after = ""  # "space" after a space, "gap" after a space and links left out
+        for node in inlines:
+            if node["t"] in ("Space", "SoftBreak"):
+                if after == "gap":
+                    continue
+                after = "space"
+            else:
+                after = "gap" if after and id(node) in links else ""
+            kept.append(node)
+        inlines[:] = kept
 
 
 def _xref_citations(data: str | None) -> list[dict] | None:

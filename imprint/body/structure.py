@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from ..errors import Problem
 from ..source.images import Image
 from ..source.schema import AUTO_SECTION_LABELS
-from .ast import TEXTS, Node, annotate, attr, attr_value, index, note, stringify, walk, whole_number
+from .ast import TEXTS, Node, annotate, attr, attr_value, dashed, index, note, stringify, walk, whole_number
 from .chapters import Heading
 from .html import raw_html
 from .links import Links
@@ -84,6 +84,8 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.nodes, steps.order, deepest = index(blocks)
     if not steps.depth(*deepest):
         return found  # too deep to go on
+    if steps.empty_headings():
+        steps.nodes, steps.order, _ = index(blocks)
     if steps.divs(blocks):  # (Quarto's figure and table divs became figures and tables)
         steps.nodes, steps.order, _ = index(blocks)
     steps.conditions()
@@ -92,8 +94,6 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
     steps.column_widths()
     steps.other_reference_lists()
     steps.chunk_figures()
-    if steps.empty_headings():
-        steps.nodes, steps.order, _ = index(blocks)
     steps.ids()
     steps.colon_ids()
     steps.tex_labelled()
@@ -128,6 +128,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
         self.over_made_ids: set[str] = set()  # LaTeX labels that a heading's id Pandoc made gives way to (same)
         self.chunks: dict[str, int | None] = {}  # R Markdown chunks' labels: their lines (not run: numbering.py)
         self.words_before: dict[int, str] | None = None  # the word before each citation, by id() (links.py)
+        self.left_out: dict[str, tuple[str, int | None, int]] = {}  # empty headings' ids, dashed: as written,
+        # line and level (a reference to one is told so: links.py)
 
     def each(self, *kinds: str) -> list[Node]:
         """The nodes of these kinds, in reading order."""
@@ -249,14 +251,23 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
     def empty_headings(self) -> bool:
         """A heading with nothing after its #s (`### ` alone, as a file may end), which
         Pandoc and Quarto read, is left out of both editions and the contents, with a
-        warning (it was an error); whether there was one. Before ids(): no link may
-        point to it."""
-        empty = {id(n) for n in _outline(self.blocks) if all(i["t"] in ("Space", "SoftBreak") for i in n["c"][2])}
-        for _ in empty:
-            self.warn(self.source.take(_EMPTY_HEADING), "this heading has no text: it is left out",
+        warning (it was an error), wherever it stands (`> ## ` in a quote, in a list, a
+        callout, a table's cell: an empty <h2> there too); whether there was one.
+        Before divs(), which take a callout's first heading as its title, a tab's as
+        its label; before ids(): no link may point to it (one to its id is told so)."""
+        empty = [n for n in self.each("Header") if all(i["t"] in ("Space", "SoftBreak") for i in n["c"][2])]
+        in_cells = {id(n) for table in self.each("Table") for blocks in _cells(table) for n in walk(blocks)} \
+            if empty else set()
+        written = self.source.attribute_ids()[0] if empty else {}
+        for node in empty:
+            line = self.source.take(_EMPTY_CELL_HEADING if id(node) in in_cells else _EMPTY_HEADING)
+            self.warn(line, "this heading has no text: it is left out",
                       hint="write its title after the #, or delete the line")
-        for blocks in _block_lists_under(self.blocks) if empty else ():
-            blocks[:] = [n for n in blocks if id(n) not in empty]
+            if attr(node)[0] in written:  # (`## {#sec-gone}`: not Pandoc's id)
+                self.left_out[dashed(attr(node)[0])] = (attr(node)[0], line, node["c"][0])
+        gone = {id(n) for n in empty}
+        for blocks in list(_every_block_list(self.blocks)) if empty else ():
+            blocks[:] = [n for n in blocks if id(n) not in gone]
         return bool(empty)
 
     def headings(self) -> None:
@@ -680,7 +691,12 @@ def _uncaptioned(code: Node, labelled: bool) -> bool:
         and "lst-cap" not in note(code).get(TEXTS, {})
 
 
-_EMPTY_HEADING = re.compile(r"^#{1,6}[ \t]*(?:\{[^}\n]*\}[ \t]*)?$", re.M)  # (`### `, `## {#id}`: no text)
+# A heading with no text (`### `, `## {#id}`), in a quote or a list item too (`> ## `, `- ## `).
+_EMPTY_HEADING = re.compile(r"^(?:[ \t]*(?:>|(?:[-+*:~]|\d{1,9}[.)]|#\.)(?=[ \t])))*[ \t]*#{1,6}[ \t]*"
+                            r"(?:\{[^}\n]*\}[ \t]*)?$", re.M)
+# One in a grid table's cell (`| ## |`, on a row a `+---+` line ends: a pipe table's `| # |` is a number's column).
+_EMPTY_CELL_HEADING = re.compile(r"\|[ \t]*#{1,6}[ \t]*(?:\{[^}\n|]*\}[ \t]*)?"
+                                 r"(?=\|[^\n]*\n(?:[ \t]*\|[^\n]*\n)*[ \t]*\+[-=:+]+\+)")
 
 
 def _block_lists_under(blocks: list[Node]) -> Iterator[list[Node]]:
@@ -689,6 +705,22 @@ def _block_lists_under(blocks: list[Node]) -> Iterator[list[Node]]:
     for node in blocks:
         for inner in block_lists(node):
             yield from _block_lists_under(inner)
+
+
+def _every_block_list(blocks: list[Node]) -> Iterator[list[Node]]:
+    """`blocks`, and every list of blocks under them: in notes and tables' cells too."""
+    yield blocks
+    for node in walk(blocks):
+        yield from block_lists(node)
+        if node["t"] == "Table":
+            yield from _cells(node)
+
+
+def _cells(table: Node) -> Iterator[list[Node]]:
+    """The blocks of each of a table's cells."""
+    _, _, _, head, bodies, foot = table["c"]
+    for row in head[1] + [row for body in bodies for row in body[2] + body[3]] + foot[1]:
+        yield from (cell[4] for cell in row[1])
 
 
 def _outline(blocks: list[Node]) -> Iterator[Node]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from ..body.locate import Source
 from ..errors import Problem, SourceError
 from .yaml_errors import explain, has_odd_space, indented_otherwise, odd_indented, odd_key
 
@@ -123,7 +124,7 @@ def metadata_blocks(body: str, body_line: int, file: str, searchable: str) -> tu
     return body, blocks[::-1]
 
 
-def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
+def split_front_matter(text: str, file: str, chapter: bool = False) -> tuple[str, int, str, int]:
     """Split the front matter from the Markdown body: `---` YAML `---`, or
     Pandoc's title block (`% title`, `% authors`, `% date` lines).
 
@@ -132,25 +133,31 @@ def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
     (Pandoc reads a metadata block after a blank line); a file whose metadata
     block comes later (a thesis's chapters joined before their metadata.yml, as
     its Makefile gives them to Pandoc) has no front matter of its own, its
-    block read where it is; nor has a text that opens with its `# Title` (a
-    Quarto book's chapter, a Pandoc document: the heading is its title).
+    block read where it is; nor has a text that opens with its `# Title`: a
+    Quarto book's chapter (`chapter`: a _quarto.yml is there), a Pandoc document
+    whose only level-1 heading that is (its sections `##`; one whose `#` marks
+    its sections, `# Introduction`, `# Methods`, has no title).
     """
     lines = text.splitlines(keepends=True)
     if lines and lines[0].startswith("%"):
         return _title_block(lines)
     blank = next((n for n, line in enumerate(lines) if line.strip()), len(lines))
     if 0 < blank < len(lines) and lines[blank].rstrip() == "---":
-        yaml, yaml_line, body, body_line = split_front_matter("".join(lines[blank:]), file)
+        yaml, yaml_line, body, body_line = split_front_matter("".join(lines[blank:]), file, chapter)
         return yaml, yaml_line + blank, body, body_line + blank
     if (not lines or lines[0].rstrip() != "---") and _YAML_BLOCK.search("\n\n" + text):
         return "", 1, text, 1  # (its fields in a metadata block further on, as Pandoc reads them: metadata_blocks())
-    if blank < len(lines) and re.match(r"# +\S", lines[blank]):
+    heading = re.match(r"# +(\S.*?)[ \t#]*(?:\{[^}\n]*\}[ \t]*)?$", lines[blank]) if blank < len(lines) else None
+    other = level_one_after("".join(lines[blank + 1:]), file, blank + 2) if heading and not chapter else None
+    if heading and other is None:
         return "", 1, text, 1  # (its heading the title: project.py; its fields a _quarto.yml's, if any)
     if not lines or lines[0].rstrip() != "---":
+        fields = "begin the file with a line '---', then the fields (title: ...), then a line '---'"
         raise_problems([Problem(
             file, "the file does not start with front matter", line=1,
-            hint="begin the file with a line '---', then the fields (title: ...), then a line '---'; or "
-                 "with its title as a heading, a first line '# Title' (or Pandoc's title block: % Title)",
+            hint=f"{fields} (or Pandoc's title block: % Title); or, for '{heading.group(1)}' to be its title, make "
+                 f"its sections '## ...' (line {other} is a level-1 heading too)" if heading else
+                 f"{fields}; or with its title as a heading, a first line '# Title' (or Pandoc's title block: % Title)",
         )])
     for number, line in enumerate(lines[1:], start=2):
         if line.rstrip() in ("---", "..."):
@@ -160,6 +167,16 @@ def split_front_matter(text: str, file: str) -> tuple[str, int, str, int]:
         hint="end the front matter with a line '---' before the article text",
     )])
     raise AssertionError  # unreachable
+
+
+# A level-1 heading with text (an empty one is left out): `# Methods`, or a line over a line of `=`.
+_LEVEL_ONE = re.compile(r"^#[ \t]+[^\s{]|^[^\n]*\S[^\n]*\n[ ]{0,3}=+[ \t]*$", re.M)
+
+
+def level_one_after(text: str, file: str, first_line: int) -> int | None:
+    """The line of the first level-1 heading in `text` (the file's from
+    `first_line`), not in code (a Python comment, `# ...`, is none), or None."""
+    return Source(text, file, first_line).first(_LEVEL_ONE)
 
 
 def _title_block(lines: list[str]) -> tuple[str, int, str, int]:

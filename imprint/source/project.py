@@ -23,8 +23,8 @@ from ..editions import EDITIONS
 from ..errors import Problem, SourceError, UsageError
 from ..body.locate import Source
 from ..files import display, read_text
-from .frontmatter import (UNPUBLISHABLE, Located, format_path, load_yaml, long_words, metadata_blocks,
-                          split_front_matter)
+from .frontmatter import (UNPUBLISHABLE, Located, format_path, level_one_after, load_yaml, long_words,
+                          metadata_blocks, split_front_matter)
 from .includes import Included, include, placed
 from .issues import find_issues, load_issue, place_in_issues
 from .metadata import ArticleBuilder, check_folder_name
@@ -150,28 +150,35 @@ _FIRST_HEADING = re.compile(r"\A(?P<blank>(?:[ \t]*\n)*)# +(?P<title>[^\n{]*?[^\
                             r"(?:\{(?P<attributes>[^}\n]*)\})?[ \t]*$", re.M)
 
 
-def _title_from_heading(located: Located, body: str, body_line: int, file: str, warnings: list[Problem]) -> str:
-    """A text without a title whose first line is a level-1 heading (a Quarto
-    book's chapter, a Pandoc document without front matter): that heading is its
-    title, taken out of the text (it was "missing required field 'title'", and
-    given one, printed twice). A heading with an id the text refers to stays, and
-    says why (a Quarto book's `# Title {#sec-x}` is taken, where nothing in the
-    chapter refers to it)."""
+def _title_from_heading(located: Located, body: str, body_line: int, file: str, warnings: list[Problem],
+                        chapter: bool) -> str:
+    """A text without a title whose first line is a level-1 heading: a Quarto
+    book's chapter (`chapter`: a _quarto.yml is there), a Pandoc document whose
+    only level-1 heading that is (its sections `##`). That heading is its title,
+    taken out of the text (it was "missing required field 'title'", and given
+    one, printed twice). A heading with an id the text refers to stays, and says
+    why (a Quarto book's `# Title {#sec-x}` is taken, where nothing in the chapter
+    refers to it); so does one of a document whose `#` marks its sections."""
     found = _FIRST_HEADING.match(body)
     if found is None:
         return body
+    title = found.group("title").strip()
     ident = re.search(r"#([\w:.-]+)", found.group("attributes") or "")
     line = body_line + found.group("blank").count("\n")
     referred = ident and re.search(rf"[@#]{re.escape(ident.group(1))}(?![\w:-])", body[found.end():])
-    if referred:  # (told beside "missing required field 'title'": why the heading was not taken)
-        warnings.append(Problem(file, f"the first heading, '{found.group('title').strip()}', is not the title: "
-                                      f"the text refers to it as a section ({referred.group()})", line=line,
-                                hint="give the title in the front matter (title: ...)"))
+    other = None if chapter else level_one_after(body[found.end():], file, line)
+    if referred or other:  # (told beside "missing required field 'title'": why the heading was not taken)
+        why = f"the text refers to it as a section ({referred.group()})" if referred else \
+            f"the heading on line {other} is of level 1 too: both are sections"
+        warnings.append(Problem(file, f"the first heading, '{title}', is not the title: {why}", line=line,
+                                hint="give the title in the front matter (title: ...)" + (
+                                    "" if referred else ", or make the text's other level-1 headings '## ...'")))
         return body
-    located.data["title"] = found.group("title").strip()
+    located.data["title"] = title
     located.lines[("title",)] = line
-    warnings.append(Problem(file, f"no title is given: the first heading, '{located.data['title']}', is the "
-                                  "title, as Quarto takes a book chapter's", line=line,
+    warnings.append(Problem(file, f"no title is given: the first heading, '{title}', is the title, " + (
+        "as Quarto takes a book chapter's" if chapter else
+        "the text's only level-1 heading (as Pandoc takes it with --shift-heading-level-by=-1)"), line=line,
                             hint="give it as title: in the front matter to say so"))
     return body[:found.end("blank")] + body[found.end():]
 
@@ -333,7 +340,8 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     try:
         text = read_text(settings.root, path, "article", limit=MAX_ARTICLE_BYTES)
         problems.extend(check_characters(text, file))
-        yaml_text, yaml_line, body, body_line = split_front_matter(text, file)
+        chapter = any((place / QUARTO_FILE).is_file() for place in (folder, settings.source_dir))
+        yaml_text, yaml_line, body, body_line = split_front_matter(text, file, chapter)
         included = include(body, body_line, path, settings.root, settings.source_dir, MAX_ARTICLE_BYTES,
                            check_characters)
         body, lines = included.text, included.lines
@@ -375,7 +383,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
         notebooks = expander.notebooks
 
     if "title" not in located.data and not (quarto and "title" in quarto.data):
-        body = _title_from_heading(located, body, body_line, file, warnings)
+        body = _title_from_heading(located, body, body_line, file, warnings, chapter)
     # Each file checked on its own (a _quarto.yml's title makes the article's optional).
     schema_problems = []
     for front in filter(None, (quarto, located)):
