@@ -1007,6 +1007,9 @@ SETTINGS = {
     ("imprint/building/executor.py", "tempfile.tempdir"):
         "the standard library's documented setting of the default temporary folder, set in a local worker's "
         "own process as it starts (its temporary files then go in its pool's folder, removed at the end)",
+    ("imprint/cli.py", "os.environ['SOURCE_DATE_EPOCH']"):
+        "the process's environment: SOURCE_DATE_EPOCH exported empty is unset as the command starts (the "
+        "specification leaves an empty value to the build), as fontTools and WeasyPrint read it themselves",
     ("imprint/editions/fonts.py", "os.environ[VARIABLE]"):
         "the environment's FONTCONFIG_FILE, fontconfig's documented way to name its configuration, set while "
         "WeasyPrint is imported and while it lays out a document, and as it was again after",
