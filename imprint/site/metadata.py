@@ -242,7 +242,7 @@ def scholarly_article(manuscript: Manuscript, downloads: list[Download], page_ur
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": article.doi}
         data["sameAs"] = article.doi_url
     data.update(_present({
-        "pageStart": c.first_page, "pageEnd": c.last_page, "pagination": c.page, "isPartOf": _periodical(c),
+        "pageStart": c.first_page, "pageEnd": c.last_page, "pagination": c.page, "isPartOf": periodical(c),
         "publisher": {"@type": "Organization", "name": c.publisher} if c.publisher else None,
         "license": article.license.url if article.license else None, "url": page_url, "image": image_url,
         "encoding": [{"@type": "MediaObject", "contentUrl": d.url, "encodingFormat": d.media_type,
@@ -273,8 +273,9 @@ def _organization(affiliation) -> dict[str, Any]:
     return node
 
 
-def _periodical(c) -> dict[str, Any] | None:
-    """The issue in its volume in its journal, as far as they are known."""
+def periodical(c) -> dict[str, Any] | None:
+    """The issue in its volume in its journal, as far as they are known (an issue page's: its
+    volume in its journal, the citation given without its issue)."""
     if not c.container_title:
         return None
     node: dict[str, Any] = {"@type": "Periodical", "name": c.container_title}

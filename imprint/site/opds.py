@@ -60,15 +60,12 @@ class _Feed:
         return element
 
     def link(self, parent, rel: str, path: str, media_type: str, title: str | None = None, length: int | None = None):
-        element = etree.SubElement(parent, f"{{{ATOM}}}link", rel=rel, href=self._href(path), type=media_type)
+        element = etree.SubElement(parent, f"{{{ATOM}}}link", rel=rel, href=self.place.url(path), type=media_type)
         if title:
             element.set("title", title)
         if length is not None:
             element.set("length", str(length))
         return element
-
-    def _href(self, path: str) -> str:
-        return self.place.url(path)
 
     def entry(self, identifier: str, title: str, updated: datetime):
         entry = self.add(self.root, "entry")
