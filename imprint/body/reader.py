@@ -756,10 +756,9 @@ def _highlight(nodes: list[Node], setting: Setting) -> Problem | None:
     blocks = [{"t": "Div", "c": [[f"imprint-code-{index}", [], []], [
         {"t": "CodeBlock", "c": [["", [note(n)["language"]], []], note(n).get("text", n["c"][1])]}]]}
         for index, n in enumerate(nodes)]
-    document = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
     try:
         output, _ = pandoc.run(["-f", "json", "-t", "html", "--syntax-highlighting=default"],
-                               json.dumps(document).encode("utf-8"), what="the code blocks", file=setting.file,
+                               pandoc.document(blocks), what="the code blocks", file=setting.file,
                                deadline=setting.deadline, cache=pandoc.cache_in(setting.root))
     except pandoc.PandocFailed as error:
         return Problem(setting.file, f"the code is shown without highlighting: Pandoc could not highlight it "
