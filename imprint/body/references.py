@@ -142,13 +142,10 @@ class Formatting:
     def result(self) -> list[list[Line]]:
         try:
             output, _ = self.running.result()
-        except pandoc.StyleRefused as error:
-            if len(self.styles) == 1 and self.root is not None:  # (told as the body's reading tells it: once)
+        except (pandoc.StyleRefused, pandoc.PandocFailed, InternalError) as error:  # (references.lua: citeproc's)
+            if isinstance(error, pandoc.StyleRefused) and len(self.styles) == 1 and self.root is not None:
+                # (told as the body's reading tells it: once)
                 raise StyleError([csl.style_refused(self.styles[0], str(error), self.root)]) from None
-            said = next((line.strip() for line in str(error).splitlines() if "Citeproc" in line), str(error))
-            raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {said}",
-                                    hint="check the .csl file: it must be a valid CSL 1.0 style") from None
-        except (pandoc.PandocFailed, InternalError) as error:  # (references.lua: citeproc's)
             said = next((line.strip() for line in str(error).splitlines() if "Citeproc" in line), str(error))
             raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {said}",
                                     hint="check the .csl file: it must be a valid CSL 1.0 style") from None
