@@ -49,19 +49,9 @@ class SchemaError:
 
 
 def describe(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a set of fields"
-    return type(value).__name__
+    """A value's JSON type in the editor's words (a whole number is "a number": what it is not matters)."""
+    return next((_TYPE_NAMES[name] for name in ("null", "boolean", "number", "string", "array", "object")
+                 if is_type(value, name)), type(value).__name__)
 
 
 def is_type(value: Any, name: str) -> bool:
