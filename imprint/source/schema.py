@@ -472,8 +472,7 @@ LANG = {
 # case); JSON Schema has no case-insensitive enum, so a pattern, and the names as
 # `examples` for an editor's completion.
 PAPER = {"type": "string", "examples": ["A4", "Letter", "A5"],
-         "pattern": "^(?:" + "|".join("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in name)
-                                      for name in ("A4", "Letter", "A5")) + ")$",
+         "pattern": "^(?:" + "|".join(map(_any_case, ("A4", "Letter", "A5"))) + ")$",
          "x-problem": "is not allowed", "x-hint": "use one of: A4, Letter, A5"}
 DOI = {
     "type": "string",
