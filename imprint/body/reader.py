@@ -574,13 +574,9 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
             # (Pandoc reads an HTML block in a one-line field as raw HTML between line breaks: the
             # raw HTML is printed as written, so the breaks it did not write go)
             inlines = [_raw_break(inlines, i) for i in range(len(inlines))]
-            rendered[f.path] = Markup(renderer.inlines(inlines).strip())
-            if printer is not None:
-                rendered[PRINTED + f.path] = Markup(printer.inlines(inlines).strip())
-        else:
-            rendered[f.path] = Markup(renderer.blocks(blocks).strip())
-            if printer is not None:
-                rendered[PRINTED + f.path] = Markup(printer.blocks(blocks).strip())
+        for key, each in ((f.path, renderer), (PRINTED + f.path, printer)):
+            if each is not None:
+                rendered[key] = Markup((each.inlines(inlines) if f.inline else each.blocks(blocks)).strip())
     if title_notes:
         rendered["title-notes"] = Markup("\n".join(title_notes))
     return rendered
