@@ -41,8 +41,8 @@ from .model import (
 from .person_names import parse_name
 from .quarto import closest_field
 from .templates import MARKDOWN_LINK
-from .schema import (AUTO_SECTION_LABELS, CROSSREF_PREFIXES, CROSSREF_TITLES, CSL_NAME_VARIABLES, FRONT_MATTER,
-                     URL_PATTERN, FrontMatter, Group, declared)
+from .schema import (AUTHOR_ATTRIBUTES, AUTO_SECTION_LABELS, CROSSREF_PREFIXES, CROSSREF_TITLES, CSL_NAME_VARIABLES,
+                     FRONT_MATTER, URL_PATTERN, FrontMatter, Group, declared)
 from .parsing import is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date
 
 # The defaults the model declares (the citation style, the language, the paper).
@@ -556,9 +556,7 @@ class ArticleBuilder:
             email=entry.get("email"),
             url=entry.get("url"),
             affiliations=tuple(affiliations),
-            corresponding=bool(entry.get("corresponding", "corresponding" in flags)),
-            equal_contributor=bool(entry.get("equal-contributor", "equal-contributor" in flags)),
-            deceased=bool(entry.get("deceased", "deceased" in flags)),
+            **{name.replace("-", "_"): bool(entry.get(name, name in flags)) for name in AUTHOR_ATTRIBUTES},
             current_address=_strip(entry.get("current-address", more.get("current-address"))),
             group=group,
             degrees=_tuple(entry.get("degrees")),
