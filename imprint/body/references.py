@@ -19,12 +19,12 @@ from markupsafe import Markup
 from ..errors import ImprintError, InternalError, StyleError, UserError
 from ..files import display, read_found
 from . import citeproc_js, csl, pandoc
+from .csl import CSL
 from .ast import attr, walk
 from .chapters import EPUB, plain_text
 from .html import Renderer
 
 HERE = Path(__file__).parent
-CSL = "{http://purl.org/net/xbiblio/csl}"
 Line = tuple[Markup, str]  # a work as a style formats it: HTML, and plain text
 # Variables of a record that reference lists seldom print: a style that never
 # names one cannot print it, so the record is the same to it with or without.

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ..settings import Settings
 from ..editions import EDITIONS
+from ..body.csl import CSL
 from ..body.pandoc import cache_in, deadline_in
 from ..body.reader import Field, render_fields
 from ..body.references import format_references
@@ -37,7 +38,6 @@ from .metadata import (Download, context_object, dublin_core_tags, highwire_tags
 STYLESHEET = "site.css"
 # What a landing page offers under "Cite as" after the article's own style.
 DEFAULT_CITE_AS = ("apa", "chicago-author-date", "modern-language-association", "gost-r-7-0-5-2008")
-CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
 
 @dataclass(frozen=True)
@@ -303,7 +303,7 @@ def _style_title(path: Path) -> str | None:
     # The path comes from Theme.csl_style, which has checked that it may be read.
     try:
         for _, element in ElementTree.iterparse(path, events=("end",)):
-            if element.tag == f"{CSL_NS}title":  # (without a stress mark over a Cyrillic vowel: "Ру́сский")
+            if element.tag == f"{CSL}title":  # (without a stress mark over a Cyrillic vowel: "Ру́сский")
                 return re.sub("(?<=[\u0400-\u04ff])\u0301", "", element.text or "").strip() or None
     except ElementTree.ParseError:
         return None
