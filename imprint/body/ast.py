@@ -107,14 +107,15 @@ def kids(node: Node, printed: bool = False) -> list[Node]:
     return (caption[1] or []) + cells if printed else cells + (caption[1] or [])
 
 
-def walk(nodes: list[Node], printed: bool = False) -> Iterator[Node]:
+def walk(nodes: list[Node], printed: bool = False, skip: frozenset[str] = frozenset()) -> Iterator[Node]:
     """Every node under `nodes`, depth first, in reading order (a note's content
-    right after its call, where Pandoc puts it): as written, or as printed (kids())."""
+    right after its call, where Pandoc puts it): as written, or as printed (kids());
+    a node of a kind in `skip` without what it holds."""
     stack = nodes[::-1]
     while stack:
         node = stack.pop()
         yield node
-        found = kids(node, printed)
+        found = kids(node, printed) if node["t"] not in skip else None
         if found:
             stack += found[::-1]
 
