@@ -74,6 +74,16 @@ def _nearest(table: dict[Path_, Any], path: Path_, default: Any) -> Any:
     return table.get((), default)
 
 
+def value_at(data: Any, path: Path_) -> Any:
+    """The value at `path` in the data, or None where it has none."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 def format_path(path: Path_) -> str:
     text = ""
     for part in path:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 from ..body.pandoc import EXTENSIONS, SET_BY_IMPRINT
 from ..errors import Problem
 from ..files import display, within
-from .frontmatter import Located, format_path
+from .frontmatter import Located, format_path, value_at
 from .images import check_cover, load_image
 from .includes import BodyLines
 from .model import (
@@ -90,7 +90,8 @@ class ArticleBuilder:
     # -- where a value came from, for messages
     def _problem(self, path: tuple, message: str, hint: str | None = None, warning: bool = False) -> None:
         source = self.own
-        if self.defaults is not None and _get(self.own.data, path) is None and _get(self.defaults.data, path) is not None:
+        if self.defaults is not None and value_at(self.own.data, path) is None \
+                and value_at(self.defaults.data, path) is not None:
             source = self.defaults
         (self.warnings if warning else self.problems).append(Problem(
             source.file_of(path), message, line=source.line_of(path), field=format_path(path), hint=hint))
@@ -672,15 +673,6 @@ def _default(item: dataclasses.Field) -> Any:
     if item.default_factory is not dataclasses.MISSING:
         return item.default_factory()
     return item.default
-
-
-def _get(data: Any, path: tuple) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _words(value: Any) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from ..errors import Problem
-from .frontmatter import Located, format_path
+from .frontmatter import Located, format_path, value_at
 
 _TYPE_NAMES = {
     "string": "text",
@@ -296,10 +296,7 @@ def drop_invalid(located: Located, schema: dict) -> None:
             for path in [p for p in table if any(p[:n] in found for n in range(1, len(p) + 1))]:
                 del table[path]
         for path in found:
-            parent = located.data
-            for part in path[:-1]:
-                parent = parent[part]
-            del parent[path[-1]]
+            del value_at(located.data, path[:-1])[path[-1]]
         located.dropped.extend(sorted(found, key=str))
 
 
