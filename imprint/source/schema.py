@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -667,10 +668,7 @@ def declared(model: type, within: tuple[str, ...] = ()) -> Iterator[tuple[tuple[
 def declared_values(instance: Any) -> Iterator[tuple[FrontMatter, Any]]:
     """Each declared field of a model instance (an Article) with its value."""
     for path, declaration in declared(type(instance)):
-        value = instance
-        for name in path:
-            value = getattr(value, name)
-        yield declaration, value
+        yield declaration, functools.reduce(getattr, path, instance)
 
 
 _IGNORED = {"description": "Setting for Quarto or Pandoc; Imprint ignores it."}
