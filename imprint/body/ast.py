@@ -90,44 +90,32 @@ def kids(node: Node, printed: bool = False) -> list[Node]:
         return c[2]
     if kind == "MetaMap":
         return list(c.values())
-    found: list[Node] = []
-    if kind == "LineBlock":
-        for line in c:
-            found += line
-    elif kind == "BulletList":
-        for item in c:
-            found += item
-    elif kind == "OrderedList":
-        for item in c[1]:
-            found += item
-    elif kind == "DefinitionList":
-        for term, definitions in c:
-            found += term
-            for definition in definitions:
-                found += definition
-    elif kind == "Figure":
-        found += c[2] + (c[1][1] or [])  # the figure's own blocks, then its caption (a div's last paragraph)
-    elif kind == "Table":
-        _, caption, _, head, bodies, foot = c
-        if printed:
-            found += caption[1] or []
-        rows = head[1] + [row for body in bodies for row in body[2] + body[3]] + foot[1]
-        for row in rows:
-            for cell in row[1]:
-                found += cell[4]
-        if not printed:
-            found += caption[1] or []  # (a caption is written after its table, most often)
-    return found
+    if kind in ("LineBlock", "BulletList"):  # (lines, items: lists of nodes)
+        return [n for part in c for n in part]
+    if kind == "OrderedList":
+        return [n for item in c[1] for n in item]
+    if kind == "DefinitionList":
+        return [n for term, definitions in c for part in (term, *definitions) for n in part]
+    if kind == "Figure":
+        return c[2] + (c[1][1] or [])  # the figure's own blocks, then its caption (a div's last paragraph)
+    if kind != "Table":
+        return []
+    _, caption, _, head, bodies, foot = c
+    rows = head[1] + [row for body in bodies for row in body[2] + body[3]] + foot[1]
+    cells = [n for row in rows for cell in row[1] for n in cell[4]]
+    # (a caption is written after its table, most often; printed above it)
+    return (caption[1] or []) + cells if printed else cells + (caption[1] or [])
 
 
-def walk(nodes: list[Node], printed: bool = False) -> Iterator[Node]:
+def walk(nodes: list[Node], printed: bool = False, skip: frozenset[str] = frozenset()) -> Iterator[Node]:
     """Every node under `nodes`, depth first, in reading order (a note's content
-    right after its call, where Pandoc puts it): as written, or as printed (kids())."""
+    right after its call, where Pandoc puts it): as written, or as printed (kids());
+    a node of a kind in `skip` without what it holds."""
     stack = nodes[::-1]
     while stack:
         node = stack.pop()
         yield node
-        found = kids(node, printed)
+        found = kids(node, printed) if node["t"] not in skip else None
         if found:
             stack += found[::-1]
 

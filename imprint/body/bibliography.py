@@ -52,6 +52,12 @@ class Duplicate(Caveat):
     """A key given to two entries: the later entry is used, as Pandoc uses it (its
     citeproc takes the last of a key)."""
 
+    @classmethod
+    def of(cls, file: str, key: str, where: str, line: int | None) -> "Duplicate":
+        """The later entry's, the earlier one `where` ("on line 12", "in refs.bib:12")."""
+        return cls(file, f"the key '{key}' is also used {where}: this entry is used, as Pandoc uses the last",
+                   line=line, hint="give one of the two entries another key, or delete the one not meant")
+
 
 @dataclass(frozen=True)
 class Record:
@@ -76,14 +82,9 @@ def load(root: Path, files: tuple[Path, ...], shared: tuple[Path, ...], wanted: 
     `file`), each with its line: they come before the files' (as Pandoc has them)."""
     own, problems = _load_all(root, files, wanted, deadline, lang)
     common, more = _load_all(root, tuple(f for f in shared if f not in files), wanted, deadline, lang)
-    written = {}
     # (CSL-YAML too: Markdown, as Pandoc reads its metadata)
-    for record, line in _markdown_read(list(inline), file, deadline, pandoc.cache_in(root)):
-        key = str(record.get("id"))
-        try:
-            written[key] = Record(key, ReadOnlyDict(normalise(record)), file, line)
-        except ValueError as error:
-            problems.append(Problem(file, str(error), line=line, field="references"))
+    written = {r.key: r for r in _normalised(_markdown_read(list(inline), file, deadline, pandoc.cache_in(root)),
+                                             file, problems, field="references")}
     merged = {**common, **own, **{k: r for k, r in written.items() if wanted is None or k in wanted}}
     known = set(merged) | {str(record.get("id")) for record, _ in inline}  # (one refused is told as that, not unknown)
     for path in files + shared:
@@ -114,7 +115,8 @@ def _load_all(root: Path, files: tuple[Path, ...], wanted: set[str] | None,
     problems: list[Problem] = []
     for path in files:
         try:
-            found, file_problems = _load_file(root, path, wanted, deadline, lang)
+            with stage(f"reading the bibliography {display(path, root)}"):  # (for a unit stopped at the time limit)
+                found, file_problems = _read_file(root, path, wanted, deadline, lang)
         except SourceError as error:
             problems.extend(error.problems)
             continue
@@ -123,18 +125,9 @@ def _load_all(root: Path, files: tuple[Path, ...], wanted: set[str] | None,
             earlier = records.get(record.key)
             if earlier is not None:
                 where = f"{earlier.file}:{earlier.line}" if earlier.line else earlier.file
-                problems.append(Duplicate(record.file, f"the key '{record.key}' is also used in {where}: this "
-                                          "entry is used, as Pandoc uses the last", line=record.line,
-                                          hint="give one of the two entries another key, or delete the one not "
-                                               "meant"))
+                problems.append(Duplicate.of(record.file, record.key, f"in {where}", record.line))
             records[record.key] = record
     return records, problems
-
-
-def _load_file(root: Path, path: Path, wanted: set[str] | None,
-               deadline: float, lang: str) -> tuple[list[Record], list[Problem]]:
-    with stage(f"reading the bibliography {display(path, root)}"):  # (for a unit stopped at the time limit)
-        return _read_file(root, path, wanted, deadline, lang)
 
 
 def _read_file(root: Path, path: Path, wanted: set[str] | None,
@@ -154,14 +147,20 @@ def _read_file(root: Path, path: Path, wanted: set[str] | None,
         found = [(record, line) for record, line in found if str(record.get("id")) in wanted]
     if kind == "yaml":
         found = _markdown_read(found, file, deadline, pandoc.cache_in(root))
+    return _normalised(found, file, problems), problems
+
+
+def _normalised(found: Iterable[tuple[dict, int | None]], file: str, problems: list[Problem],
+                field: str | None = None) -> list[Record]:
+    """The records (each with its line) made Records (normalise()); one that cannot
+    be is a problem at its line (`field`: where the front matter gives it)."""
     records = []
     for record, line in found:
-        key = str(record.get("id"))
         try:
-            records.append(Record(key, ReadOnlyDict(normalise(record)), file, line))
+            records.append(Record(str(record.get("id")), ReadOnlyDict(normalise(record)), file, line))
         except ValueError as error:
-            problems.append(Problem(file, str(error), line=line))
-    return records, problems
+            problems.append(Problem(file, str(error), line=line, field=field))
+    return records
 
 
 def _records(root: Path, path: Path, kind: str, stamp: os.stat_result,
@@ -233,10 +232,7 @@ def _bibtex_index(root: Path, path: Path, mtime: int, size: int) -> _BibIndex:
                                         hint="write its key after the brace: @book{smith2015, ..."))
             else:
                 if key in entries:
-                    problems.append(Duplicate(file, f"the key '{key}' is also used on line {entries[key].line}: "
-                                              "this entry is used, as Pandoc uses the last", line=line,
-                                              hint="give one of the two entries another key, or delete the one "
-                                                   "not meant"))
+                    problems.append(Duplicate.of(file, key, f"on line {entries[key].line}", line))
                 parents = tuple(k.strip() for m in _PARENTS.finditer(body) for k in m.group(1).split(","))
                 entries[key] = _Entry(key, line, text[match.start():end], parents)
                 cut: set[int] = set()

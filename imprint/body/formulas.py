@@ -97,7 +97,7 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, 
     plain = [{"t": "Plain", "c": [{"t": "Math", "c": [{"t": kind}, for_texmath(tex)]}]} for kind, tex in formulas]
     divided = [{"t": "Div", "c": [[f"imprint-math-{index}", [], []], [block]]} for index, block in enumerate(plain)]
     separated = [part for index, block in enumerate(plain) for part in ((_SEPARATOR, block) if index else (block,))]
-    running = [pandoc.start(["-f", "json", "-t", writer, "--wrap=none", *options], _document(blocks),
+    running = [pandoc.start(["-f", "json", "-t", writer, "--wrap=none", *options], pandoc.document(blocks),
                             what="the formulas", file=file, deadline=deadline, cache=answers,
                             large=len(formulas) >= pandoc.MANY_FORMULAS)
                for writer, options, blocks in (("html", ["--mathml"], divided), ("plain", [], separated))]
@@ -138,10 +138,6 @@ _BOUNDS = re.compile(r"\\left|\\right|\\begin|\\end|&|\\\\")  # (what a group se
 
 
 _SEPARATOR = {"t": "RawBlock", "c": ["plain", "\x1e"]}  # (ASCII's record separator, written as it is)
-
-
-def _document(blocks: list[Node]) -> bytes:
-    return json.dumps({"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}).encode("utf-8")
 
 
 def for_texmath(tex: str) -> str:

@@ -334,14 +334,11 @@ class Renderer:
         if len(colspecs) >= MANY_COLUMNS:  # (set smaller in print: styles/css/print.css)
             classes = [*classes, "many-columns"]
         parts = [f'<div class="table-wrap"><table{_id(found.get("id", ident))}{_classes(classes)}>\n']
-        caption_html = self._caption(caption)
-        if caption_html or found.get("label"):
-            label = found.get("label")
-            label_html = f'<span class="table-label">{escape(label)}</span> ' if label else ""
-            if self.dialect == EPUB:  # (epub.css keeps this span in view while a wide table scrolls)
-                parts.append(f'<caption><span class="caption-text">{label_html}{caption_html}</span></caption>\n')
-            else:
-                parts.append(f"<caption>{label_html}{caption_html}</caption>\n")
+        labelled = self._labelled("table", found, caption)
+        if labelled and self.dialect == EPUB:  # (epub.css keeps this span in view while a wide table scrolls)
+            parts.append(f'<caption><span class="caption-text">{labelled}</span></caption>\n')
+        elif labelled:
+            parts.append(f"<caption>{labelled}</caption>\n")
         widths = [spec[1].get("c") if spec[1]["t"] == "ColWidth" else None for spec in colspecs]
         aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]
         if any(widths) and self.dialect == PRINT:  # (a reflowable book sizes its columns to the screen)
@@ -368,8 +365,12 @@ class Renderer:
             return ""
         return f'<tr class="table-continued"><td colspan="{max(columns, 1)}">{escape(words)}</td></tr>\n'
 
-    def _caption(self, caption: list) -> str:
-        return self.run_in(caption[1] or [])
+    def _labelled(self, kind: str, found: dict[str, Any], caption: list) -> str:
+        """A table's or figure's caption after its label ("Figure 2."); "" where it has neither."""
+        text, label = self.run_in(caption[1] or []), found.get("label")
+        if not text and not label:
+            return ""
+        return (f'<span class="{kind}-label">{escape(label)}</span> ' if label else "") + text
 
     def run_in(self, blocks: list[Node]) -> str:
         """Blocks as one run of text, paragraphs joined by spaces: a caption, a
@@ -406,12 +407,8 @@ class Renderer:
         names = " ".join(["figure"] + [c for c in classes if c != "figure"] + _layout(pairs, content)
                          + _align(pairs, content))
         body = self.blocks(content)
-        caption_html = self._caption(caption)
-        figcaption = ""
-        if caption_html or found.get("label"):
-            label = found.get("label")
-            label_html = f'<span class="figure-label">{escape(label)}</span> ' if label else ""
-            figcaption = f"<figcaption>{label_html}{caption_html}</figcaption>"
+        labelled = self._labelled("figure", found, caption)
+        figcaption = f"<figcaption>{labelled}</figcaption>" if labelled else ""
         return f'<figure class="{attribute(names)}"{_id(found.get("id", ident))}>{body}{figcaption}</figure>\n'
 
     def _Div(self, node: Node) -> str:

@@ -175,18 +175,12 @@ class Links:
             for key in ids:
                 if key in self.context.references or self.context.unread_bibliography:
                     continue  # (a bibliography that could not be read is told at its field)
-                lines = self.source.key_lines(key)
                 if key in unknown_reported:
                     continue
                 unknown_reported.add(key)
-                for line in lines or [None]:
-                    if not self.context.bibliography:
-                        self.problem(line, f"the citation @{key} has no bibliography to come from",
-                                     hint=unknown_key_hint(key, None, key in bare, "name the file in the front "
-                                                           "matter: bibliography: references.bib"))
-                    else:
-                        self.problem(line, f"no reference has the key '{key}'", hint=unknown_key_hint(
-                            key, closest_key(key, self.context.references), key in bare))
+                message, hint = unknown_key(key, self.context.references, self.context.bibliography, key in bare)
+                for line in self.source.key_lines(key) or [None]:
+                    self.problem(line, message, hint=hint)
 
     # -- links
 
@@ -421,16 +415,24 @@ def is_crossref(key: str, works: frozenset[str] | set[str] = frozenset()) -> boo
         and key not in works
 
 
-def unknown_key_hint(key: str, close: str | None, bare: bool, otherwise: str = "add it to the bibliography") -> str:
-    """The hint for a key no work has: the close one, else `otherwise`; cited bare
-    (@rian_ru, not [@rian_ru]), it may be no citation at all, but a name on a
-    social network, which Pandoc reads as one all the same (QA 23 F22)."""
+def unknown_key(key: str, works, bibliography: bool, bare: bool = False) -> tuple[str, str]:
+    """The message and hint for a key no work has, wherever it is cited (the text,
+    a front-matter field, nocite), whatever the bibliography's format: with no
+    `bibliography` at all, where to name one; else the close key of the `works`, if
+    one is. Cited bare (@rian_ru, not [@rian_ru]), it may be no citation at all,
+    but a name on a social network, which Pandoc reads as one all the same (QA 23 F22)."""
+    if not bibliography:
+        message, close = f"the citation @{key} has no bibliography to come from", None
+        otherwise = "name the file in the front matter: bibliography: references.bib"
+    else:
+        message, close = f"no reference has the key '{key}'", closest_key(key, works)
+        otherwise = "add it to the bibliography"
     if close:
-        return f"did you mean '{close}'?"
+        return message, f"did you mean '{close}'?"
     if bare:
-        return (f"{otherwise}; or, if @{key} is no citation (a name on a social network), write \\@{key} to print "
-                "it as it is")
-    return otherwise
+        return message, (f"{otherwise}; or, if @{key} is no citation (a name on a social network), write \\@{key} "
+                         "to print it as it is")
+    return message, otherwise
 
 
 def closest_key(key: str, known) -> str | None:

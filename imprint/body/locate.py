@@ -80,7 +80,10 @@ class Source:
         """The line of the next occurrence of the pattern not handed out yet (the
         last one when all were: a token Pandoc repeated, such as a note's text)."""
         key = (pattern.pattern if isinstance(pattern, re.Pattern) else "\0" + pattern) + str(code) + str(math)
-        lines = self.lines_of(pattern, code, math)
+        return self._hand_out(key, self.lines_of(pattern, code, math))
+
+    def _hand_out(self, key: str, lines: list[int]) -> int | None:
+        """The first of `lines` not handed out yet under `key` (the last once all were)."""
         if not lines:
             return None
         index = self._taken[key]
@@ -96,12 +99,7 @@ class Source:
             starts = {m.start() for m in _FENCE.finditer(self.text)}
             self._found[key] = [line for m in pattern.finditer(self.text)
                                 if self._starts[(line := self.line(m.start())) - self.first_line] in starts]
-        lines = self._found[key]
-        if not lines:
-            return None
-        index = self._taken[key[0]]
-        self._taken[key[0]] += 1
-        return lines[min(index, len(lines) - 1)]
+        return self._hand_out(key[0], self._found[key])
 
     def first(self, pattern: str | re.Pattern, code: bool = False) -> int | None:
         lines = self.lines_of(pattern, code)
@@ -150,9 +148,7 @@ class Source:
         lines = self.key_lines(key)
         if not lines:
             return self.take(re.compile(r"@\{?" + re.escape(key) + r"(?!\w|[:.#$%&+?<>~/-]\w)"), code=True)
-        index = self._taken["@" + key]
-        self._taken["@" + key] += 1
-        return lines[min(index, len(lines) - 1)]
+        return self._hand_out("@" + key, lines)
 
 
 _ATTRIBUTES_ID = re.compile(r"\{[^{}\n]*?#([^\s}#]+)")

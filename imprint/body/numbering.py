@@ -282,12 +282,7 @@ class Numbering:
                 where = f" (on line {first})" if first is not None and first != line else ""
                 self._label_taken(line, written, where=where)
                 continue
-            if tag is None:
-                counts["eq"] += 1
-            number = str(counts["eq"]) if tag is None else tag
-            annotate(inline, id=element_id, number=number)
-            self.found.labels[ident] = self._label("eq", "equation", number, target=element_id)
-            self.found.ids.add(element_id)
+            annotate(inline, id=element_id, number=self._equation(ident, element_id, tag, counts))
 
     def _numbered_lines(self, formula: Node, counts: dict[str, int]) -> None:
         """The lines of an `align` (`gather`, `eqnarray`...) with a `\\label` or a
@@ -315,13 +310,18 @@ class Numbering:
                 self._label_taken(line, label)
                 numbers.append(None)
                 continue
-            if tag is None:
-                counts["eq"] += 1
-            number = str(counts["eq"]) if tag is None else tag
-            self.found.labels[label] = self._label("eq", "equation", number, target=element_id)
-            self.found.ids.add(element_id)
-            numbers.append((number, element_id))
+            numbers.append((self._equation(label, element_id, tag, counts), element_id))
         annotate(formula, line_numbers=numbers)
+
+    def _equation(self, label: str, element_id: str, tag: str | None, counts: dict[str, int]) -> str:
+        """The number of an equation (or of a line of one) labelled `label`: its `\\tag`'s,
+        else the next; the label refers to it at `element_id`."""
+        if tag is None:
+            counts["eq"] += 1
+        number = str(counts["eq"]) if tag is None else tag
+        self.found.labels[label] = self._label("eq", "equation", number, target=element_id)
+        self.found.ids.add(element_id)
+        return number
 
     def tex_labelled(self) -> None:
         """LaTeX's `\\label{fig:x}` in a figure's or a table's caption, or in a heading

@@ -128,6 +128,11 @@ def run(arguments: Sequence[str], stdin: bytes, *, what: str, file: str, deadlin
                  large=large).result()
 
 
+def document(blocks: list[dict[str, Any]]) -> bytes:
+    """Blocks as a document of Pandoc's JSON (pandoc-types 1.23), for a run that reads `-f json`."""
+    return json.dumps({"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}).encode("utf-8")
+
+
 def deadline_in(seconds: float | None) -> float:
     """The deadline (time.monotonic()) of a unit that may take `seconds` (None: no limit),
     a little after the executor's own (5 % and a second): a unit run by a pool is

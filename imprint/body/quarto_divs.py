@@ -185,14 +185,10 @@ class QuartoDivs:
         return {"t": "Div", "c": [["", [], []], content]}  # (in the order written)
 
     def _callout(self, div: Node) -> None:
-        (ident, classes, pairs), content = div["c"]
+        classes = attr(div)[1]
         kind = next((c.split("-", 1)[1] for c in classes if c.startswith("callout-")), "")
         kind = kind if kind in CALLOUTS else ""
-        title_inlines = attr_inlines(div, "title") or []
-        if not title_inlines and content and content[0]["t"] == "Header":
-            title_inlines = content[0]["c"][2]
-            div["c"][1] = content[1:]
-            annotate(div, **{TEXTS: {**note(div).get(TEXTS, {}), "title": title_inlines}})  # (still read: kids())
+        title_inlines = _named(div, "title")
         if "callout" not in classes:
             classes.insert(0, "callout")
         label = str(self.context.words.get(f"callout_{kind}", "")) if kind else ""
@@ -201,16 +197,25 @@ class QuartoDivs:
     def _statement(self, div: Node) -> None:
         """A theorem, lemma, ... (`::: {#thm-x}`) or a proof, remark or solution
         (`::: {.proof}`): named by its first heading or its `name`."""
-        (ident, classes, pairs), content = div["c"]
+        ident, classes, _ = attr(div)
         prefix = ident.split("-", 1)[0]
         kind = prefix if prefix in THEOREMS and "-" in ident else next(c for c in classes if c in PROOFS)
-        name_inlines = attr_inlines(div, "name") or []
-        if not name_inlines and content and content[0]["t"] == "Header":
-            name_inlines = content[0]["c"][2]
-            div["c"][1] = content[1:]
-            annotate(div, **{TEXTS: {**note(div).get(TEXTS, {}), "name": name_inlines}})  # (still read: kids())
+        name_inlines = _named(div, "name")
         word = str(self.context.words[THEOREMS.get(kind, kind)])
         annotate(div, statement=THEOREMS.get(kind, kind), name=name_inlines, label=word)
+
+
+def _named(div: Node, key: str) -> list[Node]:
+    """A callout's title or a statement's name: its `key` attribute (read as
+    Markdown), else its first heading, taken out of its content (and still read
+    there: kids())."""
+    found = attr_inlines(div, key) or []
+    content = div["c"][1]
+    if not found and content and content[0]["t"] == "Header":
+        found = content[0]["c"][2]
+        div["c"][1] = content[1:]
+        annotate(div, **{TEXTS: {**note(div).get(TEXTS, {}), key: found}})
+    return found
 
 
 _ALIGNS = {"l": "AlignLeft", "r": "AlignRight", "c": "AlignCenter", "d": "AlignDefault"}

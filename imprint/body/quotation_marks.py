@@ -14,7 +14,7 @@ author's to say.
 from __future__ import annotations
 
 from ..errors import Problem
-from .ast import Node, kids
+from .ast import Node, walk
 from .locate import Source
 
 # English's marks as Pandoc writes an unpaired straight one: which of the language's it becomes
@@ -30,18 +30,11 @@ def localise_unpaired(blocks: list[Node], source: Source, quotes: str, file: str
     if not pandocs:
         return []
     warnings = []
-    stack = blocks[::-1]
-    while stack:
-        node = stack.pop()
-        if node["t"] == "Cite":
-            continue  # (the citation style's text, in its own marks)
-        if node["t"] != "Str":
-            stack += kids(node)[::-1]
-            continue
-        word = node["c"]
-        found = [mark for mark in pandocs if mark in word]
+    for node in walk(blocks, skip=frozenset({"Cite"})):  # (a citation: the style's text, in its own marks)
+        found = [mark for mark in pandocs if mark in node["c"]] if node["t"] == "Str" else []
         if not found:
             continue
+        word = node["c"]
         node["c"] = word.translate({ord(mark): quotes[_UNPAIRED[mark]] for mark in found})
         written = word.translate({ord(mark): '"' for mark in found})
         printed = " and ".join(quotes[_UNPAIRED[mark]] for mark in found)

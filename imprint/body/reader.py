@@ -29,7 +29,7 @@ from .addresses import INLINE, NOTES
 from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk, words
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable, raw_html
-from .links import COLON_KINDS, CROSSREF_KINDS, closest_key, is_crossref, unknown_key_hint
+from .links import COLON_KINDS, CROSSREF_KINDS, is_crossref, unknown_key
 from .locate import Source, tex_citations, without_formulas
 from .numbering import span_label, tex_labels
 from .quarto import code_out_of_math, figure_divs, mark_cells, read_texts, text_references, written_texts
@@ -95,6 +95,11 @@ class Setting:
     # this part draws them after handing its print jobs over (draw_later()).
     sharing: Any = None  # (building/handoff.py's Giving)
 
+    @property
+    def has_bibliography(self) -> bool:
+        """Whether the article has any bibliography: its files, the publication's, its own `references:`."""
+        return bool(self.bibliography or self.shared_bibliography or self.references)
+
 
 def start_body(setting: Setting) -> "BodyReading":
     """The body's reading started: checked (guard.py), its bibliography read, Pandoc
@@ -110,7 +115,7 @@ def start_body(setting: Setting) -> "BodyReading":
     records: dict[str, bibliography.Record] = {}
     known: set[str] = set()  # every key of the bibliography, cited or not
     # (what the editor should know of: a YAML block in the text, a key given to two entries)
-    if setting.bibliography or setting.shared_bibliography or setting.references:
+    if setting.has_bibliography:
         cited = text + "\n".join(f.text for f in setting.cited_fields)
         wanted = None if "*" in setting.nocite else _candidate_keys(cited) | set(setting.nocite)
         records, found, known = bibliography.load(setting.root, setting.bibliography,
@@ -123,7 +128,7 @@ def start_body(setting: Setting) -> "BodyReading":
     text = _citations_not_examples(text, known)
     for key in setting.nocite if not setting.unread_bibliography else ():
         if key != "*" and key not in known:
-            message, hint = _unknown_key(key, known, setting)
+            message, hint = unknown_key(key, known, setting.has_bibliography)
             problems.append(Problem(setting.file, message, line=setting.nocite_line, field="nocite", hint=hint))
     files, arguments, into_quotes = _citeproc_files(setting, records)
     meta = {
@@ -200,7 +205,8 @@ class BodyReading:
                     if node["t"] == "Cite" else ():
                 key = citation["citationId"]
                 field = next((f for f in setting.cited_fields if f"@{key}" in f.text), None)
-                message, hint = _unknown_key(key, self.known, setting, citation["citationMode"]["t"] == "AuthorInText")
+                message, hint = unknown_key(key, self.known, setting.has_bibliography,
+                                            citation["citationMode"]["t"] == "AuthorInText")
                 problems.append(Problem(setting.file, message, line=_line_in(field, f"@{key}"),
                                         field=field.path if field else None, hint=hint))
         return problems
@@ -251,8 +257,7 @@ class BodyReading:
                           folder=setting.folder, number_sections=setting.number_sections,
                           prefixes=setting.prefixes, references=frozenset(self.known),
                           cited=frozenset(attr(e)[0].removeprefix("ref-") for e in references),
-                          bibliography=bool(setting.bibliography or setting.shared_bibliography
-                                            or setting.references),
+                          bibliography=setting.has_bibliography,
                           unread_bibliography=setting.unread_bibliography)
         warnings += _written_markup(self.records, context.cited)
         analysis = analyse(blocks, context)
@@ -341,16 +346,6 @@ def _nested_line(node: Node, blocks: list[Node], source: Source) -> int | None:
             before += len(word.findall(found["c"]))
     lines = source.lines_of(word)
     return lines[before] if before < len(lines) else _deepest_line(source.text, source.first_line)
-
-
-def _unknown_key(key: str, known: set[str], setting: Setting, bare: bool = False) -> tuple[str, str]:
-    """The message and hint for a key cited in a front-matter field or `nocite`
-    that no reference has: those of a citation in the text (links.py), "did you
-    mean" and all, whatever the bibliography's format (`bare`: @key, not in [...])."""
-    if not (setting.bibliography or setting.shared_bibliography or setting.references):
-        return (f"the citation @{key} has no bibliography to come from",
-                unknown_key_hint(key, None, bare, "name the file in the front matter: bibliography: references.bib"))
-    return f"no reference has the key '{key}'", unknown_key_hint(key, closest_key(key, known), bare)
 
 
 def _candidate_keys(text: str) -> set[str]:
@@ -583,13 +578,9 @@ def _fields(meta: Node | None, fields: Sequence[Field], setting: Setting, quotes
             # (Pandoc reads an HTML block in a one-line field as raw HTML between line breaks: the
             # raw HTML is printed as written, so the breaks it did not write go)
             inlines = [_raw_break(inlines, i) for i in range(len(inlines))]
-            rendered[f.path] = Markup(renderer.inlines(inlines).strip())
-            if printer is not None:
-                rendered[PRINTED + f.path] = Markup(printer.inlines(inlines).strip())
-        else:
-            rendered[f.path] = Markup(renderer.blocks(blocks).strip())
-            if printer is not None:
-                rendered[PRINTED + f.path] = Markup(printer.blocks(blocks).strip())
+        for key, each in ((f.path, renderer), (PRINTED + f.path, printer)):
+            if each is not None:
+                rendered[key] = Markup((each.inlines(inlines) if f.inline else each.blocks(blocks)).strip())
     if title_notes:
         rendered["title-notes"] = Markup("\n".join(title_notes))
     return rendered
@@ -790,10 +781,9 @@ def _highlight(nodes: list[Node], setting: Setting) -> Problem | None:
     blocks = [{"t": "Div", "c": [[f"imprint-code-{index}", [], []], [
         {"t": "CodeBlock", "c": [["", [note(n)["language"]], []], note(n).get("text", n["c"][1])]}]]}
         for index, n in enumerate(nodes)]
-    document = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
     try:
         output, _ = pandoc.run(["-f", "json", "-t", "html", "--syntax-highlighting=default"],
-                               json.dumps(document).encode("utf-8"), what="the code blocks", file=setting.file,
+                               pandoc.document(blocks), what="the code blocks", file=setting.file,
                                deadline=setting.deadline, cache=pandoc.cache_in(setting.root))
     except pandoc.PandocFailed as error:
         return Problem(setting.file, f"the code is shown without highlighting: Pandoc could not highlight it "

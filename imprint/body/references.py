@@ -19,12 +19,12 @@ from markupsafe import Markup
 from ..errors import ImprintError, InternalError, StyleError, UserError
 from ..files import display, read_found
 from . import citeproc_js, csl, pandoc
+from .csl import CSL
 from .ast import attr, walk
 from .chapters import EPUB, plain_text
 from .html import Renderer
 
 HERE = Path(__file__).parent
-CSL = "{http://purl.org/net/xbiblio/csl}"
 Line = tuple[Markup, str]  # a work as a style formats it: HTML, and plain text
 # Variables of a record that reference lists seldom print: a style that never
 # names one cannot print it, so the record is the same to it with or without.
@@ -142,13 +142,10 @@ class Formatting:
     def result(self) -> list[list[Line]]:
         try:
             output, _ = self.running.result()
-        except pandoc.StyleRefused as error:
-            if len(self.styles) == 1 and self.root is not None:  # (told as the body's reading tells it: once)
+        except (pandoc.StyleRefused, pandoc.PandocFailed, InternalError) as error:  # (references.lua: citeproc's)
+            if isinstance(error, pandoc.StyleRefused) and len(self.styles) == 1 and self.root is not None:
+                # (told as the body's reading tells it: once)
                 raise StyleError([csl.style_refused(self.styles[0], str(error), self.root)]) from None
-            said = next((line.strip() for line in str(error).splitlines() if "Citeproc" in line), str(error))
-            raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {said}",
-                                    hint="check the .csl file: it must be a valid CSL 1.0 style") from None
-        except (pandoc.PandocFailed, InternalError) as error:  # (references.lua: citeproc's)
             said = next((line.strip() for line in str(error).splitlines() if "Citeproc" in line), str(error))
             raise StyleError.single(self.file, f"Pandoc's citeproc could not use the citation style: {said}",
                                     hint="check the .csl file: it must be a valid CSL 1.0 style") from None

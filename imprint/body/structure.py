@@ -171,10 +171,8 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
         and the number; else the language's form for running text, `<key>_ref` in
         styles/locales/ ("рис. {n}", "разд. {n}"; `section_title_ref`, "{title}",
         for a section without a number); else the caption's word ("Figure 2")."""
-        if kind in self.context.prefixes:
-            return self.named(kind, key, number if title is None else title)
         template = self.context.words.get(f"{key}_title_ref" if title is not None else f"{key}_ref")
-        if template is not None:
+        if kind not in self.context.prefixes and template is not None:
             return str(template).replace("{n}", number).replace("{title}", title or "")
         return self.named(kind, key, number if title is None else title)
 

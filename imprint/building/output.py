@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import UsageError
+from ..files import alive
 
 TEMPORARY_PREFIX = ".imprint-"  # names of files being written
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
@@ -84,13 +85,9 @@ def sweep(folder: Path) -> None:
     """Remove the temporary files a killed build may have left in `folder`."""
     if folder.is_dir():
         for leftover in folder.glob(f"{TEMPORARY_PREFIX}*.tmp"):
-            try:
-                pid = int(leftover.name.rsplit(".", 2)[-2])
-                os.kill(pid, 0)  # the build that wrote it is still running: leave it
-            except ProcessLookupError:
+            pid = leftover.name.rsplit(".", 2)[-2]  # (a build still running, that writes it: left to it)
+            if pid.isdigit() and not alive(int(pid)):
                 leftover.unlink(missing_ok=True)
-            except (ValueError, PermissionError):
-                pass
 
 
 LOCK = "lock"  # in dist/.imprint/ (manifest.FOLDER): held by the build writing dist/, holds its process id

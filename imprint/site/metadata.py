@@ -101,9 +101,7 @@ def highwire_tags(manuscript: Manuscript, downloads: list[Download], page_url: s
         tags.append(Tag("citation_abstract", manuscript.abstract_text, lang))
     if page_url:
         tags.append(Tag("citation_abstract_html_url", page_url))
-    for download in downloads:
-        if download.fmt == "pdf":
-            tags.append(Tag("citation_pdf_url", download.url))
+    tags += [Tag("citation_pdf_url", download.url) for download in downloads if download.fmt == "pdf"]
     if article.license and article.license.url:
         tags.append(Tag("citation_license", article.license.url))
     return tags
@@ -174,16 +172,12 @@ def dublin_core_tags(manuscript: Manuscript) -> list[Tag]:
         title = _translated_title(manuscript)
         tags += [Tag("DC.title", title, other), Tag("DC.title.alternative", title, other)]
     tags += [Tag("DC.creator", a.name.sort_as) for a in article.authors]
-    if article.date:
-        tags.append(Tag("DC.date", article.date.iso()))
     # (no DC.type: Zotero's RDF import set every "...Type" field of an item, a
     # report's, a letter's, a recording's, to its "Text": QA 25)
-    tags.append(Tag("DC.format", "text/html"))
-    if article.doi:
-        tags.append(Tag("DC.identifier", f"doi:{article.doi}"))
-    tags.append(Tag("DC.language", article.lang))
-    if c.publisher:
-        tags.append(Tag("DC.publisher", c.publisher))
+    tags += [Tag(name, value) for name, value in (
+        ("DC.date", article.date.iso() if article.date else None), ("DC.format", "text/html"),
+        ("DC.identifier", f"doi:{article.doi}" if article.doi else None), ("DC.language", article.lang),
+        ("DC.publisher", c.publisher)) if value]
     if article.license:
         tags.append(Tag("DC.rights", article.license.url or article.license.text))
     tags += [Tag("DC.subject", k, lang) for k in article.keywords]
@@ -242,7 +236,7 @@ def scholarly_article(manuscript: Manuscript, downloads: list[Download], page_ur
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": article.doi}
         data["sameAs"] = article.doi_url
     data.update(_present({
-        "pageStart": c.first_page, "pageEnd": c.last_page, "pagination": c.page, "isPartOf": _periodical(c),
+        "pageStart": c.first_page, "pageEnd": c.last_page, "pagination": c.page, "isPartOf": periodical(c),
         "publisher": {"@type": "Organization", "name": c.publisher} if c.publisher else None,
         "license": article.license.url if article.license else None, "url": page_url, "image": image_url,
         "encoding": [{"@type": "MediaObject", "contentUrl": d.url, "encodingFormat": d.media_type,
@@ -273,8 +267,9 @@ def _organization(affiliation) -> dict[str, Any]:
     return node
 
 
-def _periodical(c) -> dict[str, Any] | None:
-    """The issue in its volume in its journal, as far as they are known."""
+def periodical(c) -> dict[str, Any] | None:
+    """The issue in its volume in its journal, as far as they are known (an issue page's: its
+    volume in its journal, the citation given without its issue)."""
     if not c.container_title:
         return None
     node: dict[str, Any] = {"@type": "Periodical", "name": c.container_title}

@@ -60,15 +60,12 @@ class _Feed:
         return element
 
     def link(self, parent, rel: str, path: str, media_type: str, title: str | None = None, length: int | None = None):
-        element = etree.SubElement(parent, f"{{{ATOM}}}link", rel=rel, href=self._href(path), type=media_type)
+        element = etree.SubElement(parent, f"{{{ATOM}}}link", rel=rel, href=self.place.url(path), type=media_type)
         if title:
             element.set("title", title)
         if length is not None:
             element.set("length", str(length))
         return element
-
-    def _href(self, path: str) -> str:
-        return self.place.url(path)
 
     def entry(self, identifier: str, title: str, updated: datetime):
         entry = self.add(self.root, "entry")
@@ -139,17 +136,10 @@ def _article_entry(feed: _Feed, article: ArticleListing, theme: Theme) -> None:
             feed.add(person, "uri", author.orcid_url)
     if article.date:
         feed.add(entry, "published", _date(PartialDate(*map(int, article.date.split("-"))).to_datetime()))
-    feed.add(entry, "language", article.lang, DCTERMS)
-    if article.date:
-        feed.add(entry, "issued", article.date, DCTERMS)
-    if article.doi:
-        feed.add(entry, "identifier", f"urn:doi:{article.doi}", DCTERMS)
-    if article.publisher:
-        feed.add(entry, "publisher", article.publisher, DCTERMS)
-    if article.container_title:
-        feed.add(entry, "isPartOf", article.container_title, DCTERMS)
-    if article.issn:
-        feed.add(entry, "identifier", f"urn:issn:{article.issn}", DCTERMS)
+    _terms(feed, entry, [("language", article.lang), ("issued", article.date),
+                         ("identifier", article.doi and f"urn:doi:{article.doi}"), ("publisher", article.publisher),
+                         ("isPartOf", article.container_title),
+                         ("identifier", article.issn and f"urn:issn:{article.issn}")])
     for keyword in article.keywords:
         feed.add(entry, "category").set("term", keyword)
     if article.rights:
@@ -169,15 +159,19 @@ def _issue_entry(feed: _Feed, issue: IssueListing, theme: Theme) -> None:
         feed.add(person, "name", name)
     if issue.date:
         feed.add(entry, "published", _date(PartialDate(*map(int, issue.date.split("-"))).to_datetime()))
-    feed.add(entry, "language", issue.lang, DCTERMS)
-    if issue.doi:
-        feed.add(entry, "identifier", f"urn:doi:{issue.doi}", DCTERMS)
-    if issue.publisher:
-        feed.add(entry, "publisher", issue.publisher, DCTERMS)
+    _terms(feed, entry, [("language", issue.lang), ("identifier", issue.doi and f"urn:doi:{issue.doi}"),
+                         ("publisher", issue.publisher)])
     contents = "; ".join(f"{a.running_authors}: {a.full_title}" if a.running_authors else a.full_title
                          for a in issue.articles)
     feed.add(entry, "content", contents).set("type", "text")
     _links(feed, entry, issue.slug, issue.files, theme.strings(issue.lang))
+
+
+def _terms(feed: _Feed, entry, terms: list[tuple[str, str | None]]) -> None:
+    """An entry's DCMI terms that have a value, in their order."""
+    for name, value in terms:
+        if value:
+            feed.add(entry, name, value, DCTERMS)
 
 
 def _acquirable(files: dict[str, int], slug: str) -> bool:

@@ -13,7 +13,7 @@ their sizes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ..settings import Settings
 from ..editions import EDITIONS
+from ..body.csl import CSL
 from ..body.pandoc import cache_in, deadline_in
 from ..body.reader import Field, render_fields
 from ..body.references import format_references
@@ -31,12 +32,12 @@ from ..prepare.issue import IssueManuscript
 from .address import published
 from .listing import ArticleListing, IssueListing
 from ..theme import Theme
-from .metadata import Download, context_object, dublin_core_tags, highwire_tags, json_ld, scholarly_article
+from .metadata import (Download, context_object, dublin_core_tags, highwire_tags, json_ld, periodical,
+                       scholarly_article)
 
 STYLESHEET = "site.css"
 # What a landing page offers under "Cite as" after the article's own style.
 DEFAULT_CITE_AS = ("apa", "chicago-author-date", "modern-language-association", "gost-r-7-0-5-2008")
-CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 
 
 @dataclass(frozen=True)
@@ -302,7 +303,7 @@ def _style_title(path: Path) -> str | None:
     # The path comes from Theme.csl_style, which has checked that it may be read.
     try:
         for _, element in ElementTree.iterparse(path, events=("end",)):
-            if element.tag == f"{CSL_NS}title":  # (without a stress mark over a Cyrillic vowel: "Ру́сский")
+            if element.tag == f"{CSL}title":  # (without a stress mark over a Cyrillic vowel: "Ру́сский")
                 return re.sub("(?<=[\u0400-\u04ff])\u0301", "", element.text or "").strip() or None
     except ElementTree.ParseError:
         return None
@@ -322,12 +323,9 @@ def _issue_json_ld(issue: IssueManuscript, place: Place, page_url: str | None, c
     data["inLanguage"] = issue.lang
     first, last = issue.pages_of(issue.articles[0])[0], issue.pages_of(issue.articles[-1])[1]
     data["pageStart"], data["pageEnd"] = str(first), str(last)
-    if c.container_title:
-        journal: dict = {"@type": "Periodical", "name": c.container_title}
-        if c.issn:
-            journal["issn"] = c.issn
-        data["isPartOf"] = ({"@type": "PublicationVolume", "volumeNumber": str(c.volume), "isPartOf": journal}
-                            if c.volume else journal)
+    journal = periodical(replace(c, issue=None))  # (the issue is the page's own node)
+    if journal:
+        data["isPartOf"] = journal
     if cover:
         data["image"] = place.url(f"{issue.issue.slug}/{cover}")
     data["hasPart"] = [{"@type": "ScholarlyArticle", "name": m.full_title,

@@ -75,6 +75,16 @@ def _nearest(table: dict[Path_, Any], path: Path_, default: Any) -> Any:
     return table.get((), default)
 
 
+def value_at(data: Any, path: Path_) -> Any:
+    """The value at `path` in the data, or None where it has none."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 def format_path(path: Path_) -> str:
     text = ""
     for part in path:
@@ -153,7 +163,7 @@ def split_front_matter(text: str, file: str, chapter: bool = False) -> tuple[str
         return "", 1, text, 1  # (its heading the title: project.py; its fields a _quarto.yml's, if any)
     if not lines or lines[0].rstrip() != "---":
         fields = "begin the file with a line '---', then the fields (title: ...), then a line '---'"
-        raise_problems([Problem(
+        raise SourceError([Problem(
             file, "the file does not start with front matter", line=1,
             hint=f"{fields} (or Pandoc's title block: % Title); or, for '{heading.group(1)}' to be its title, make "
                  f"its sections '## ...' (line {other} is a level-1 heading too)" if heading else
@@ -162,11 +172,10 @@ def split_front_matter(text: str, file: str, chapter: bool = False) -> tuple[str
     for number, line in enumerate(lines[1:], start=2):
         if line.rstrip() in ("---", "..."):
             return "".join(lines[1:number - 1]), 2, "".join(lines[number:]), number + 1
-    raise_problems([Problem(
+    raise SourceError([Problem(
         file, "the front matter is never closed", line=1,
         hint="end the front matter with a line '---' before the article text",
     )])
-    raise AssertionError  # unreachable
 
 
 # A level-1 heading with text (an empty one is left out): `# Methods`, or a line over a line of `=`.
@@ -212,10 +221,6 @@ def _quoted(text: str) -> str:
     import json
 
     return json.dumps(text, ensure_ascii=False)  # (a JSON string is a YAML string)
-
-
-def raise_problems(problems: list[Problem]) -> None:
-    raise SourceError(problems)
 
 
 class _Loader(yaml.SafeLoader):
@@ -288,9 +293,9 @@ def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
                 read = indented_otherwise(text, error, file, offset, said)
                 loader, node = _compose(read)
         except yaml.MarkedYAMLError as error:
-            raise_problems([explain(error, read, file, offset)])
+            raise SourceError([explain(error, read, file, offset)])
         except yaml.YAMLError as error:
-            raise_problems([Problem(file, f"this is not valid YAML: {error}")])
+            raise SourceError([Problem(file, f"this is not valid YAML: {error}")])
         if node is not None and read is text and has_odd_space(text) and odd_key(node) \
                 and odd_indented(text.split("\n")):
             # (no-break spaces before a field at the left margin: a field named " orcid", in silence)
@@ -300,20 +305,20 @@ def load_yaml(text: str, file: str, first_line: int = 1, most: int = MAX_NODES,
                 loader = None
                 loader, node = _compose(read)
             except yaml.MarkedYAMLError as error:
-                raise_problems([explain(error, read, file, offset)])
+                raise SourceError([explain(error, read, file, offset)])
         if node is None:
             return Located(file, {}, {(): first_line}, said=said)
         located = Located(file, None, {}, said=said)
         problems: list[Problem] = []
         _walk(node, (), located, problems, offset, _Count(0, most, what))
         if problems:
-            raise_problems(problems)
+            raise SourceError(problems)
         said += _cut_by_comments(node, read.split("\n"), file, offset)
         try:
             data = loader.construct_document(node)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark
-            raise_problems([Problem(
+            raise SourceError([Problem(
                 file, f"this value cannot be read: {error.problem}",
                 line=mark.line + 1 + offset if mark else None,
             )])
@@ -359,26 +364,25 @@ class _Count:
 def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem],
           offset: int, count: _Count) -> None:
     count.seen += 1
+    line = node.start_mark.line + 1 + offset
     if count.seen > count.most or len(path) > MAX_DEPTH:
         if count.seen == count.most + 1 or len(path) == MAX_DEPTH + 1:
             problems.append(Problem(
-                located.file,
-                "the YAML is too large or too deeply nested (are aliases expanding it?)",
-                line=node.start_mark.line + 1 + offset,
+                located.file, "the YAML is too large or too deeply nested (are aliases expanding it?)", line=line,
                 hint=f"{count.what} is limited to {count.most:,} values and {MAX_DEPTH} levels",
             ))
-        raise_problems(problems)
-    located.lines.setdefault(path, node.start_mark.line + 1 + offset)
+        raise SourceError(problems)
+    located.lines.setdefault(path, line)
     if node.tag not in _PLAIN_TAGS:
         problems.append(_tag_problem(node, path, located.file, offset))
         return
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            line = key_node.start_mark.line + 1 + offset
+            at = key_node.start_mark.line + 1 + offset
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 comment = isinstance(key_node, yaml.SequenceNode) and value_node.tag.endswith(":null")
-                problems.append(Problem(located.file, "field names must be plain text", line=line,
+                problems.append(Problem(located.file, "field names must be plain text", line=at,
                                         field=format_path(path) or None,
                                         hint="a Markdown comment ([//]: # (...)) is not one in YAML: write the "
                                              "line as '# ...'" if comment else None))
@@ -387,10 +391,10 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
             if key in seen:
                 problems.append(Problem(
                     located.file, f"field '{key}' is given twice (first on line {seen[key]})",
-                    line=line, field=format_path(path) or None, hint="keep one of them",
+                    line=at, field=format_path(path) or None, hint="keep one of them",
                 ))
-            seen[key] = line
-            located.lines[path + (key,)] = line
+            seen[key] = at
+            located.lines[path + (key,)] = at
             _walk(value_node, path + (key,), located, problems, offset, count)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -398,30 +402,27 @@ def _walk(node: yaml.Node, path: Path_, located: Located, problems: list[Problem
     elif isinstance(node, yaml.ScalarNode):
         if _SURROGATE.search(node.value):
             node.value = _paired(node.value)  # (YAML's "\ud83d\ude00" is one character, as in JSON)
-        located.scalars[path] = (node.start_mark.line + 1 + offset, node.style or "", node.value)
+        located.scalars[path] = (line, node.style or "", node.value)
         lone = _SURROGATE.search(node.value)
         if lone:  # (written as an escape: UTF-8 cannot carry it, so no file can)
             problems.append(Problem(
                 located.file, f"'\\u{ord(lone.group()):04x}' is half of a character (a lone UTF-16 surrogate) "
-                              "and cannot be published", line=node.start_mark.line + 1 + offset,
-                field=format_path(path) or None,
+                              "and cannot be published", line=line, field=format_path(path) or None,
                 hint="write the character itself, or both halves of its escape (\\ud83d\\ude00)"))
         escaped = _TEX_ESCAPED.search(node.value) if node.style == '"' else None
         if escaped:  # ("\textit{...}", "$\theta$" in double quotes: a tab and "extit", QA 23)
             command = next(k for k, v in _ESCAPES.items() if v == escaped.group()[0]) + escaped.group()[1:]
             problems.append(Problem(
                 located.file, f"in double quotes YAML reads '\\{command}' as an escape: the value loses the "
-                              "backslash of its TeX command", line=node.start_mark.line + 1 + offset,
-                field=format_path(path) or None,
+                              "backslash of its TeX command", line=line, field=format_path(path) or None,
                 hint="write the value in single quotes ('... \\textit{...} ...'), where a backslash is a "
                      "backslash, or double each backslash in double quotes"))
             return
         found = UNPUBLISHABLE.search(node.value)
         if found:  # written as an escape ("\e", "\x1b"), else the file's own check finds it
             problems.append(Problem(
-                located.file, f"the control character U+{ord(found.group()):04X} cannot be published",
-                line=node.start_mark.line + 1 + offset, field=format_path(path) or None,
-                hint="delete it (or its escape) from the value",
+                located.file, f"the control character U+{ord(found.group()):04X} cannot be published", line=line,
+                field=format_path(path) or None, hint="delete it (or its escape) from the value",
             ))
 
 

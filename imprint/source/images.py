@@ -24,6 +24,7 @@ from lxml import etree
 
 from ..files import display, read_bytes, within
 from .includes import quarto_root
+from .parsing import HintedError
 
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
                ".pdf": "application/pdf"}  # (a PDF figure, as LaTeX users make them: shown as pixels)
@@ -46,12 +47,6 @@ class Image:
     drawn: bytes | None = None  # an SVG as it is drawn, when that differs from the file (see above)
     pages: int = 1  # a PDF's (only its first is shown)
     data: bytes | None = None  # its bytes, where no file of its own holds them (a notebook's output: stored_image)
-
-
-class ImageNotFound(ValueError):
-    def __init__(self, message: str, hint: str):
-        super().__init__(message)
-        self.hint = hint
 
 
 LATEX_ORDER = (".pdf", ".png", ".jpg", ".jpeg", ".svg")  # (pdfLaTeX's order of the extensions it tries)
@@ -77,9 +72,9 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
     if not path.exists() and not path.is_symlink():
         names = {p.name.lower(): p.name for p in sorted(path.parent.glob("*"))} if path.parent.is_dir() else {}
         near = [names[n] for n in difflib.get_close_matches(path.name.lower(), list(names), n=3, cutoff=0.6)]
-        raise ImageNotFound(f"image not found (looked for {display(path, root)}{'; ' + rooted if rooted else ''})",
-                            f"did you mean {' or '.join(near)}?" if near else "put the file there, or correct its "
-                            "name" + ("" if rooted else " (a path is relative to the article's folder)"))
+        raise HintedError(f"image not found (looked for {display(path, root)}{'; ' + rooted if rooted else ''})",
+                          f"did you mean {' or '.join(near)}?" if near else "put the file there, or correct its "
+                          "name" + ("" if rooted else " (a path is relative to the article's folder)"))
     try:
         data = read_bytes(root, path, "image", limit=MAX_BYTES)
     except SourceError as error:

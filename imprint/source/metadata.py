@@ -20,7 +20,7 @@ from typing import Any, Callable
 from ..body.pandoc import EXTENSIONS, SET_BY_IMPRINT
 from ..errors import Problem
 from ..files import display, within
-from .frontmatter import Located, format_path
+from .frontmatter import Located, format_path, value_at
 from .images import check_cover, load_image
 from .includes import BodyLines
 from .model import (
@@ -41,8 +41,8 @@ from .model import (
 from .person_names import parse_name
 from .quarto import closest_field
 from .templates import MARKDOWN_LINK
-from .schema import (AUTO_SECTION_LABELS, CROSSREF_PREFIXES, CROSSREF_TITLES, CSL_NAME_VARIABLES, FRONT_MATTER,
-                     URL_PATTERN, FrontMatter, Group, declared)
+from .schema import (AUTHOR_ATTRIBUTES, AUTO_SECTION_LABELS, CROSSREF_PREFIXES, CROSSREF_TITLES, CSL_NAME_VARIABLES,
+                     FRONT_MATTER, URL_PATTERN, FrontMatter, Group, declared)
 from .parsing import is_date_placeholder, licence_url, normalise_doi, orcid_checksum_ok, parse_date, placeholder_date
 
 # The defaults the model declares (the citation style, the language, the paper).
@@ -90,7 +90,8 @@ class ArticleBuilder:
     # -- where a value came from, for messages
     def _problem(self, path: tuple, message: str, hint: str | None = None, warning: bool = False) -> None:
         source = self.own
-        if self.defaults is not None and _get(self.own.data, path) is None and _get(self.defaults.data, path) is not None:
+        if self.defaults is not None and value_at(self.own.data, path) is None \
+                and value_at(self.defaults.data, path) is not None:
             source = self.defaults
         (self.warnings if warning else self.problems).append(Problem(
             source.file_of(path), message, line=source.line_of(path), field=format_path(path), hint=hint))
@@ -556,9 +557,7 @@ class ArticleBuilder:
             email=entry.get("email"),
             url=entry.get("url"),
             affiliations=tuple(affiliations),
-            corresponding=bool(entry.get("corresponding", "corresponding" in flags)),
-            equal_contributor=bool(entry.get("equal-contributor", "equal-contributor" in flags)),
-            deceased=bool(entry.get("deceased", "deceased" in flags)),
+            **{name.replace("-", "_"): bool(entry.get(name, name in flags)) for name in AUTHOR_ATTRIBUTES},
             current_address=_strip(entry.get("current-address", more.get("current-address"))),
             group=group,
             degrees=_tuple(entry.get("degrees")),
@@ -674,15 +673,6 @@ def _default(item: dataclasses.Field) -> Any:
     if item.default_factory is not dataclasses.MISSING:
         return item.default_factory()
     return item.default
-
-
-def _get(data: Any, path: tuple) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _words(value: Any) -> str:

@@ -58,12 +58,12 @@ def parse_date(value: object) -> PartialDate:
     try:
         date.to_datetime()
     except ValueError:
-        raise DateError(f"'{text}' is not a date in the calendar", _calendar_hint(date, bool(dotted))) from None
+        raise HintedError(f"'{text}' is not a date in the calendar", _calendar_hint(date, bool(dotted))) from None
     return date
 
 
-class DateError(ValueError):
-    """A date that cannot be, with what to do about it."""
+class HintedError(ValueError):
+    """A value that cannot be used (a date that cannot be, an image not found), with what to do about it."""
 
     def __init__(self, message: str, hint: str):
         super().__init__(message)

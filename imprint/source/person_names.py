@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .model import PersonName
 
@@ -30,9 +31,7 @@ def parse_name(text: str) -> PersonName:
         if len(words) == 1:
             return PersonName(literal=_unbrace(words[0]))
         if len(words) >= 3 and words[-1] in _TRAILING_SUFFIXES:  # ("Martin Luther King Jr.", as Chicago writes it)
-            name = parse_name(" ".join(words[:-1]))
-            return PersonName(given=name.given, family=name.family, literal=name.literal,
-                              non_dropping_particle=name.non_dropping_particle, suffix=words[-1])
+            return replace(parse_name(" ".join(words[:-1])), suffix=words[-1])
         if all(_INITIALS.fullmatch(w) for w in words[1:]) and not _INITIALS.fullmatch(words[0]) \
                 or len(words) == 3 and _PATRONYMIC.search(words[2]) and not _PATRONYMIC.search(words[1]):
             # (Russian order: «Иванов И. И.», «Богданюк Анна Васильевна»: the family name first)
@@ -44,9 +43,7 @@ def parse_name(text: str) -> PersonName:
             start -= 1
         return _person(given=" ".join(words[:start]), particle=" ".join(words[start:end]), family=words[end])
     if len(parts) == 2 and parts[1].lower() in SUFFIXES:
-        name = parse_name(parts[0])
-        return PersonName(given=name.given, family=name.family, literal=name.literal,
-                          non_dropping_particle=name.non_dropping_particle, suffix=parts[1])
+        return replace(parse_name(parts[0]), suffix=parts[1])
     family_words = _split_top_level(parts[0], " ")
     start = 0
     while start < len(family_words) - 1 and _is_particle(family_words[start]):

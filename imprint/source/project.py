@@ -11,6 +11,7 @@ merged under the article's own front matter (source/quarto.py).
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -388,7 +389,7 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
     schema_problems = []
     for front in filter(None, (quarto, located)):
         front_schema = article_schema if front is located and not (quarto and "title" in quarto.data) \
-            else _optional_title(article_schema)
+            else _optional_title()
         warnings += read_scalars_as_typed(front, article_schema)
         found = validate(front, front_schema)
         drop_invalid(front, front_schema)
@@ -421,21 +422,16 @@ def _project_file(settings: Settings, folder: Path, name: str, shared: dict[str,
     return copy.deepcopy(found.located), found.raw
 
 
-_SCHEMA: dict = {}
-
-
+@functools.cache
 def _article_schema() -> dict:
     """The article schema, made once (it lists every Quarto option: copying it for
     each article would cost more than checking the article)."""
-    if "article" not in _SCHEMA:
-        _SCHEMA["article"] = schema.article_schema()
-    return _SCHEMA["article"]
+    return schema.article_schema()
 
 
-def _optional_title(article_schema: dict) -> dict:
-    if "optional" not in _SCHEMA:
-        _SCHEMA["optional"] = {**article_schema, "required": []}
-    return _SCHEMA["optional"]
+@functools.cache
+def _optional_title() -> dict:
+    return {**_article_schema(), "required": []}
 
 
 def check_characters(text: str, file: str) -> list[Problem]:

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import Problem, SourceError
 from ..files import display, read_text
-from .frontmatter import Located, format_path, load_yaml
+from .frontmatter import Located, format_path, load_yaml, value_at
 
 QUARTO_FILE = "_quarto.yml"
 VARIABLES_FILE = "_variables.yml"
@@ -306,7 +306,7 @@ def merge_under(under: Located, over: Located) -> Located:
 
 
 def _merge(under: Located, upath: tuple, over: Located, opath: tuple, out: tuple, merged: Located) -> Any:
-    low, high = _get(under.data, upath), _get(over.data, opath)
+    low, high = value_at(under.data, upath), value_at(over.data, opath)
     if isinstance(low, dict) and isinstance(high, dict):
         _place(over, opath, out, merged, whole=False)
         result = {}
@@ -349,9 +349,3 @@ def _place(source: Located, path: tuple, out: tuple, merged: Located, whole: boo
         elif path in table:
             target[out] = table[path]
     merged.files[out] = source.file_of(path)
-
-
-def _get(data: Any, path: tuple) -> Any:
-    for part in path:
-        data = data[part]
-    return data

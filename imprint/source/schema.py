@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -472,8 +473,7 @@ LANG = {
 # case); JSON Schema has no case-insensitive enum, so a pattern, and the names as
 # `examples` for an editor's completion.
 PAPER = {"type": "string", "examples": ["A4", "Letter", "A5"],
-         "pattern": "^(?:" + "|".join("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in name)
-                                      for name in ("A4", "Letter", "A5")) + ")$",
+         "pattern": "^(?:" + "|".join(map(_any_case, ("A4", "Letter", "A5"))) + ")$",
          "x-problem": "is not allowed", "x-hint": "use one of: A4, Letter, A5"}
 DOI = {
     "type": "string",
@@ -668,10 +668,7 @@ def declared(model: type, within: tuple[str, ...] = ()) -> Iterator[tuple[tuple[
 def declared_values(instance: Any) -> Iterator[tuple[FrontMatter, Any]]:
     """Each declared field of a model instance (an Article) with its value."""
     for path, declaration in declared(type(instance)):
-        value = instance
-        for name in path:
-            value = getattr(value, name)
-        yield declaration, value
+        yield declaration, functools.reduce(getattr, path, instance)
 
 
 _IGNORED = {"description": "Setting for Quarto or Pandoc; Imprint ignores it."}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from ..errors import Problem
-from .frontmatter import Located, format_path
+from .frontmatter import Located, format_path, value_at
 
 _TYPE_NAMES = {
     "string": "text",
@@ -49,19 +49,9 @@ class SchemaError:
 
 
 def describe(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a set of fields"
-    return type(value).__name__
+    """A value's JSON type in the editor's words (a whole number is "a number": what it is not matters)."""
+    return next((_TYPE_NAMES[name] for name in ("null", "boolean", "number", "string", "array", "object")
+                 if is_type(value, name)), type(value).__name__)
 
 
 def is_type(value: Any, name: str) -> bool:
@@ -306,10 +296,7 @@ def drop_invalid(located: Located, schema: dict) -> None:
             for path in [p for p in table if any(p[:n] in found for n in range(1, len(p) + 1))]:
                 del table[path]
         for path in found:
-            parent = located.data
-            for part in path[:-1]:
-                parent = parent[part]
-            del parent[path[-1]]
+            del value_at(located.data, path[:-1])[path[-1]]
         located.dropped.extend(sorted(found, key=str))
 
 
