@@ -236,6 +236,13 @@ def note(node: Node) -> dict[str, Any]:
     return node.get(IMPRINT, {})
 
 
+def figure(ident: str, caption: list[Node], content: Node, attributes: list[list[str]] | None = None) -> Node:
+    """A figure as Pandoc makes one of an image alone in its paragraph: its id (and
+    `attributes`), its caption, and `content` (the image, or a link around it)."""
+    return {"t": "Figure", "c": [[ident, [], attributes or []], [None, [{"t": "Plain", "c": caption}]],
+                                 [{"t": "Plain", "c": [content]}]]}
+
+
 def str_node(text: str) -> Node:
     return {"t": "Str", "c": text}
 

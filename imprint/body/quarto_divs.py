@@ -12,7 +12,7 @@ import re
 
 from typing import Iterator
 
-from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, note, stringify, walk,
+from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, figure, note, stringify, walk,
                   whole_number, words)
 
 # Theorem-like statements (numbered, each kind on its own), proofs and the like (not numbered),
@@ -113,9 +113,9 @@ class QuartoDivs:
         or any other content), captioned by its last paragraph or its `fig-cap`."""
         (ident, classes, pairs), content = div["c"]
         if len(content) == 1 and content[0]["t"] == "Figure":
-            figure = content[0]
-            figure["c"][0] = [ident, classes + figure["c"][0][1], pairs + figure["c"][0][2]]
-            return figure
+            inner = content[0]
+            inner["c"][0] = [ident, classes + inner["c"][0][1], pairs + inner["c"][0][2]]
+            return inner
         caption: list[Node] = []
         written = attr_inlines(div, cap)
         if written:
@@ -147,8 +147,7 @@ class QuartoDivs:
             alt = attr_value(span, "imprint-alt")
             image = {"t": "Image", "c": [["", [], [["fig-alt", alt]] if alt else []], [], [source, ""]]}
             annotate(image, stored=True)
-            return {"t": "Figure", "c": [[label, [], []], [None, [{"t": "Plain", "c": caption}]],
-                                         [{"t": "Plain", "c": [image]}]]}
+            return figure(label, caption, image)
         text = str(self.context.words.get("embed_missing", "Not included in this edition: {source}"))
         sentence = [{"t": "Emph", "c": words(text.replace("{source}", source))}]
         if label.split("-")[0] in ("fig", "tbl"):  # numbered as the output would be, its caption saying why not
@@ -364,8 +363,7 @@ def _linked_figure(para: Node) -> Node | None:
     image = {"t": "Image", "c": [["", classes, pairs], description, target]}
     link = {"t": "Link", "c": [found[0]["c"][0], [image], found[0]["c"][2]]}
     placed = [p for p in pairs if p[0] == "fig-align"]  # (html._align finds it on an image alone, not in a link)
-    return {"t": "Figure", "c": [[ident, [], placed], [None, [{"t": "Plain", "c": description}]],
-                                 [{"t": "Plain", "c": [link]}]]}
+    return figure(ident, description, link, placed)
 
 
 def _row(block: Node) -> Node:
@@ -379,9 +377,7 @@ def _row(block: Node) -> Node:
     figures = []
     for image in images:
         (ident, classes, pairs), description, target = image["c"]
-        figures.append({"t": "Figure", "c": [[ident, [], []], [None, [{"t": "Plain", "c": description}]],
-                                             [{"t": "Plain", "c": [{"t": "Image", "c": [["", classes, pairs],
-                                                                                    description, target]}]}]]})
+        figures.append(figure(ident, description, {"t": "Image", "c": [["", classes, pairs], description, target]}))
     return {"t": "Div", "c": [["", [f"layout-ncol-{min(len(figures), 6)}"], []], figures]}
 
 

@@ -26,7 +26,7 @@ from ..files import display, read_found
 from . import bibliography, citeproc_js, formulas, guard, pandoc
 from .csl import style_refused
 from .addresses import INLINE, NOTES
-from .ast import Node, annotate, attr, kids, meta_value, note, of_kind, walk, words
+from .ast import Node, annotate, attr, figure, kids, meta_value, note, of_kind, walk, words
 from .chapters import EPUB, PRINT, REFERENCES, Asset, Body, Chapter, Entry, Heading, Note
 from .html import Renderer, linkable, raw_html
 from .links import COLON_KINDS, CROSSREF_KINDS, is_crossref, unknown_key
@@ -689,8 +689,7 @@ def _html_line_breaks(blocks: list[Node], implicit_figures: bool) -> None:
             alt = next((value for key, value in pairs if key == "alt"), None)
             image = {"t": "Image", "c": [["", classes, [p for p in pairs if p[0] != "alt"]],
                                          words(alt) if alt is not None else copy.deepcopy(caption), target]}
-            node["t"], node["c"] = "Figure", [[ident, [], []], [None, [{"t": "Plain", "c": caption}]],
-                                              [{"t": "Plain", "c": [image]}]]
+            node.update(figure(ident, caption, image))
 
 
 def _take_references(blocks: list[Node]) -> tuple[list[Node], list[str], dict[str, str]]:
