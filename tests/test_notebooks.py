@@ -419,3 +419,24 @@ def test_a_notebook_is_parsed_once_for_all_its_embeds(tmp_path, monkeypatch):
     (folder / "plots.ipynb").write_text(notebook(cells[0]))
     assert notebooks.find_cell(tmp_path, tmp_path, "notebooks/plots.ipynb#fig-1").options["fig-cap"] == "Plot 1."
     assert parsed == ["notebooks/plots.ipynb"] * 2
+
+
+def test_an_embed_in_a_footnote_is_refused_as_a_figure_there_is(tmp_path):
+    """An embedded output inside a footnote printed its caption alone as a
+    sentence of the note, its image lost without a word; a note cannot hold a
+    figure, so it is told as one written as an image is."""
+    from imprint.errors import SourceError
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (folder / "plots.ipynb").write_text(notebook(code("c1", "#| label: fig-1\n#| fig-cap: Plot.\nplt.plot(y)\n",
+                                                      [picture()])))
+    text = ("A plot.[^n]\n\n"
+            "[^n]: See the plot:\n\n"
+            "    {{< embed notebooks/plots.ipynb#fig-1 >}}\n")
+    expander = Expander({}, None, None, root=tmp_path, folder=tmp_path)
+    expanded = expander.expand(text, "article.md", lambda offset: 1 + text.count("\n", 0, offset), code_aware=True)
+    with pytest.raises(SourceError) as caught:
+        read(expanded, folder=tmp_path)
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (3, "a footnote cannot hold an embedded notebook output")]

@@ -14,7 +14,8 @@ from .quarto_divs import PROOFS, THEOREMS
 
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]|\^\[")
 _NOTE_DEFINITION = re.compile(r"^[ ]{0,3}\[\^([^\]\s]+)\]:", re.M)
-_MAY_NOT_HOLD = frozenset(("Table", "Header", "Figure", "Div", "CodeBlock"))  # (what a note may not hold, and divs)
+# (what a note may not hold, and divs and spans: a callout, an embedded notebook output)
+_MAY_NOT_HOLD = frozenset(("Table", "Header", "Figure", "Div", "CodeBlock", "Span"))
 
 
 class Notes:
@@ -73,8 +74,10 @@ class Notes:
         for inner in of_kind(node["c"], _MAY_NOT_HOLD):
             found = note(inner)
             what = {"Table": "a table", "Header": "a heading", "Figure": "a figure"}.get(inner["t"])
-            ident, classes, _ = attr(inner) if inner["t"] == "Div" else ("", [], [])
-            if inner["t"] == "Div" and any(c == "callout" or c.startswith("callout-") for c in classes):
+            ident, classes, _ = attr(inner) if inner["t"] in ("Div", "Span") else ("", [], [])
+            if inner["t"] == "Span":
+                what = "an embedded notebook output" if "imprint-embed" in classes else None
+            elif inner["t"] == "Div" and any(c == "callout" or c.startswith("callout-") for c in classes):
                 what = "a callout"  # (Quarto's divs are not read inside notes: divs())
             elif inner["t"] == "Div" and (ident.split("-", 1)[0] in THEOREMS and "-" in ident
                                           or any(c in PROOFS for c in classes)):
