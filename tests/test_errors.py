@@ -626,8 +626,29 @@ def test_a_site_template_that_loads_from_the_network_is_an_error(tmp_path, capsy
                                                      '<img src="https://example.org/logo.png" alt="L">', 1))
     code, _, err = run(root, "-f", "site", capsys=capsys)
     assert code == 2 and "Traceback" not in err
-    assert ('styles/templates/site/article.html.j2: <img src="https://example.org/logo.png"> loads it from the '
-            "network") in err
+    line = template.read_text().split("https://example.org")[0].count("\n") + 1
+    assert (f'styles/templates/site/article.html.j2:{line}: <img src="https://example.org/logo.png"> loads it from '
+            "the network") in err
+
+
+def test_a_site_template_that_shows_a_file_the_site_has_not_is_an_error(tmp_path, capsys, monkeypatch):
+    """The index's `<img src="logo.png">` (a file of styles/, never copied into
+    dist/) built with exit 0 and a broken picture on the published page, which
+    only `check` told (F20); the thumbnails the template shows are the site's."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / "styles" / "templates" / "site" / "index.html.j2"
+    text = template.read_text()
+    template.write_text(text.replace("{% block main %}", '{% block main %}\n<img src="logo.png" alt="The journal">', 1))
+    code, _, err = run(root, "-f", "epub,site", capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+    line = text[:text.index("{% block main %}")].count("\n") + 2
+    assert (f'styles/templates/site/index.html.j2:{line}: <img src="logo.png"> names a file the site does not hold '
+            "(index.html)") in err
+    template.write_text(text)
+    code, _, err = run(root, "-f", "epub,site", capsys=capsys)
+    assert code == 0, err
+    assert '<img src="batunaev-2019-khalkhin-gol/cover-thumbnail.jpg"' in (root / "dist" / "index.html").read_text()
 
 
 def test_a_font_print_css_asks_for_that_is_nowhere_is_told_at_its_line(tmp_path, capsys, monkeypatch):

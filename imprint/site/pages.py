@@ -184,26 +184,49 @@ def render_landing(manuscript: Manuscript, files: dict[str, int], issue: IssueLi
         citations=_cite_as(manuscript, publication, theme),
         stylesheet=place.link(STYLESHEET), catalogue=offers_catalogue(files),
     )
-    return loading_nothing(without_dangling_links(html), "site/article.html.j2").encode()
+    return loading_nothing(without_dangling_links(html), "site/article.html.j2", theme, place,
+                           _held(article.slug, files)).encode()
 
 
 # A citation's link to its reference list entry, as body/html.py writes it.
 _CITATION_LINK = re.compile(r'<a((?: id="[^"]*")?(?: class="citation[^"]*")?) href="#(ref-[^"]*)">(.*?)</a>', re.S)
 
 
-def loading_nothing(html: str, template: str) -> str:
+def loading_nothing(html: str, template: str, theme: Theme, place: Place, held: set[str]) -> str:
     """The page, checked to load nothing from the network (a project's template
-    showing a logo from a web address): what a build publishes fetches nothing."""
+    showing a logo from a web address): what a build publishes fetches nothing;
+    and nothing the site does not hold (`held`: paths in dist/), which the site's
+    reader would see as a broken picture and only `check` told (F20: a template's
+    `<img src="logo.png">`)."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
     from lxml import html as parser
 
     from ..theme.loads import loaded, remote
 
-    problems = [Problem(f"styles/templates/{template}", f"{shown} loads it from the network: what Imprint "
-                        "publishes must not", hint="put the file in styles/ (a landing page's images: as a data: URL) "
-                        "or leave it out") for shown, url in loaded(parser.fromstring(html)) if remote(url)]
+    page = f"{place.folder}/index.html" if place.folder else "index.html"
+    problems = []
+    for shown, url in loaded(parser.fromstring(html)):
+        if remote(url):
+            problem, hint = ("loads it from the network: what Imprint publishes must not",
+                             "put the file in styles/ (a landing page's images: as a data: URL) or leave it out")
+        elif unquote(urlsplit(urljoin(page, url)).path) not in held:
+            problem, hint = (f"names a file the site does not hold ({page})",
+                             "show a picture of styles/images/ as {{ image(\"logo.png\") }} (a data: URL, which "
+                             "every page holds), or leave it out")
+        else:
+            continue
+        file, line = theme.template_line(template, re.compile(re.escape(url)).search)
+        problems.append(Problem(file, f"{shown} {problem}", line=line, hint=hint))
     if problems:
         raise StyleError(list(dict.fromkeys(problems)))
     return html
+
+
+def _held(folder: str, files) -> set[str]:
+    """The paths in dist/ a page of the site may load: the site's stylesheet and
+    the files of a folder (an article's or issue's: its cover, its thumbnail)."""
+    return {STYLESHEET, *(f"{folder}/{name}" for name in files)}
 
 
 def without_dangling_links(html: str) -> str:
@@ -233,7 +256,7 @@ def render_issue_landing(issue: IssueManuscript, files: dict[str, int], publicat
         coins={m.article.slug: context_object(m) for m in issue.articles},
         stylesheet=place.link(STYLESHEET), catalogue=offers_catalogue(files),
     )
-    return loading_nothing(html, "site/issue.html.j2").encode()
+    return loading_nothing(html, "site/issue.html.j2", theme, place, _held(issue.issue.slug, files)).encode()
 
 
 def _index_page(content: SiteContent, home: str, theme: Theme, settings: Settings) -> bytes:
@@ -260,7 +283,8 @@ def _index_page(content: SiteContent, home: str, theme: Theme, settings: Setting
         page_url=place.absolute("index.html"),
         stylesheet=place.link(STYLESHEET), catalogue=content.acquirable(),
     )
-    return loading_nothing(html, "site/index.html.j2").encode()
+    held = {name for item in [*articles, *issues] for name in _held(item.slug, item.files)}
+    return loading_nothing(html, "site/index.html.j2", theme, place, held).encode()
 
 
 def _natural(text: str) -> tuple:
