@@ -3,6 +3,9 @@ demo, a Spanish thesis project built with pandoc-crossref, quarto-web's pages,
 bookdown's demo), each shaped as the document writes it."""
 from __future__ import annotations
 
+import pytest
+
+from imprint.errors import SourceError
 from test_body import problems, read
 
 
@@ -22,3 +25,23 @@ def test_pandoc_crossrefs_wrapping_div_of_a_listing_is_its_listing():
     table = read('See @tbl:x.\n\n<div id="tbl:x">\n| A | B |\n|---|---|\n| 1 | 2 |\n\n: Caption\n</div>\n')
     html = str(table.body.chapters[0].epub)
     assert '<a class="crossref" href="#tbl-x">Table 1</a>' in html and '<table id="tbl-x">' in html
+
+
+def hints(text: str) -> list[str]:
+    with pytest.raises(SourceError) as caught:
+        read(text)
+    return [p.hint for p in caught.value.problems]
+
+
+def test_the_id_a_missing_labels_hint_gives_is_the_one_the_reference_reaches():
+    """`@lst:wrappingDiv` with nothing of that label (pandoc-crossref's demo, whose div
+    was not read) was told "give ... that id: {#lst-wrappingdiv}", an id the reference
+    does not reach (ids are read as written); `@Sec:apendixA` (a sentence's capital)
+    was told {#sec-apendixa}. The hint is the id that makes the reference work."""
+    assert hints("See @lst:wrappingDiv.\n") == ["give the figure, table, equation or heading that id: "
+                                                "{#lst-wrappingDiv}"]
+    assert hints("In @Sec:apendixA.\n")[0].endswith("{#sec-apendixA}")
+    fixed = str(read("See @lst:wrappingDiv.\n\n```{#lst-wrappingDiv .python lst-cap=\"X\"}\npass\n```\n")
+                .body.chapters[0].epub)
+    assert '<a class="crossref" href="#lst-wrappingDiv">Listing 1</a>' in fixed
+    assert "give it the id {#sec-Methods} after its title" in hints("See @sec-Methods.\n\n# Methods\n")[0]

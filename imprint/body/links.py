@@ -127,17 +127,18 @@ class Links:
                 continue
             if label is None:
                 close = closest_key(key, self.found.labels)
+                reached = key[0].lower() + key[1:]  # (the id it reaches: @Fig:x at a sentence's start too)
                 stray = f"{{#{written}}}" if any(n["c"] == f"{{#{written}}}" for n in self.each("Str")) else None
                 if stray:  # (`![..](map.png) {#fig:map}`: a space, and the label is text)
                     hint = (f"its label {stray} on line {self.source.first(stray)} belongs to nothing: write it "
                             "right after the image, table caption or formula, with no space between")
                 elif close and not is_crossref(close):  # (@first would be a citation: a heading needs an id)
-                    hint = (f"if it is the heading whose id Pandoc made, '{close}', give it the id {{#{key.lower()}}} "
+                    hint = (f"if it is the heading whose id Pandoc made, '{close}', give it the id {{#{reached}}} "
                             "after its title (a section of another file, a book's other chapter, cannot be referred "
                             "to by number)")
                 else:
                     hint = f"did you mean '{close}'?" if close else \
-                        "give the figure, table, equation or heading that id: {#" + key.lower() + "}"
+                        "give the figure, table, equation or heading that id: {#" + reached + "}"
                 self.problem(line, f"nothing has the label '{written}'", hint=hint)
                 continue
             target = label.target or (key if key in self.found.labels else key[0].lower() + key[1:])
