@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from imprint.errors import SourceError
-from test_body import problems, read
+from test_body import both, problems, read
 
 
 def test_pandoc_crossrefs_wrapping_div_of_a_listing_is_its_listing():
@@ -45,3 +45,25 @@ def test_the_id_a_missing_labels_hint_gives_is_the_one_the_reference_reaches():
                 .body.chapters[0].epub)
     assert '<a class="crossref" href="#lst-wrappingDiv">Listing 1</a>' in fixed
     assert "give it the id {#sec-Methods} after its title" in hints("See @sec-Methods.\n\n# Methods\n")[0]
+
+
+def test_quartos_dark_mode_content_is_in_no_edition(folder):
+    """quarto-web's figures.qmd shows each picture twice, `::: light-content` and
+    `::: dark-content` (Quarto's HTML shows one, by the reader's colour scheme; the
+    other is hidden): both were printed, one after the other, the dark one a black
+    box on the page. The editions are light: the light content is shown, the dark
+    left out, as a div, a span or an image's class."""
+    reading = read("::: light-content\n![Elephant](map.png){#fig-light}\n:::\n\n"
+                   "::: {.dark-content}\n![Elephant, dark](map.png){#fig-dark}\n:::\n\n"
+                   "Press ![](map.png){.light-content fig-alt=\"Preview icon\"}"
+                   "![](map.png){.dark-content fig-alt=\"Preview icon, white\"} or [in the dark]{.dark-content}"
+                   "[in the light]{.light-content}.\n\nSee @fig-light.\n", folder=folder)
+    for html in both(reading):
+        assert "Elephant</figcaption>" in html and "dark" not in html and 'alt="Preview icon"' in html
+        assert "in the light" in html and 'href="#fig-light">Figure 1</a>' in html
+    assert reading.warnings == ()
+    # (what no edition shows takes no number: the dark picture first, the light one is Figure 1)
+    first = read("::: {.dark-content}\n![Dark](map.png){#fig-dark}\n:::\n\n![Light](map.png){#fig-light}\n\n"
+                 "::: {.content-hidden}\n![Hidden](map.png){#fig-hidden}\n:::\n\nSee @fig-light.\n", folder=folder)
+    for html in both(first):
+        assert 'Figure 1.</span> Light' in html and 'href="#fig-light">Figure 1</a>' in html and "Hidden" not in html
