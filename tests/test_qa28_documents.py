@@ -67,3 +67,11 @@ def test_quartos_dark_mode_content_is_in_no_edition(folder):
                  "::: {.content-hidden}\n![Hidden](map.png){#fig-hidden}\n:::\n\nSee @fig-light.\n", folder=folder)
     for html in both(first):
         assert 'Figure 1.</span> Light' in html and 'href="#fig-light">Figure 1</a>' in html and "Hidden" not in html
+
+
+def test_an_empty_link_left_out_takes_its_space_with_it():
+    """`Last [](#0).` printed "Last ." (the space before the link stayed before the
+    full stop); at a line's start, "[](#0) First" printed " First"."""
+    reading = read("Last [](#0).\n\n[](#0) First, [](#0)then [](#0)\n[](#0) [](#0) x [](#0)\n\nA [](#0)b.\n")
+    for html in both(reading):
+        assert "<p>Last.</p>" in html and "<p>First, then x</p>" in html and "<p>A b.</p>" in html, html

@@ -329,23 +329,41 @@ def _textless(link: Node) -> bool:
 
 
 def _one_space_for(links: set[int], blocks: list[Node]) -> None:
-    """Where links left out (by id()) stood between two spaces, the second space
-    goes too: "Empty [](#0) link" prints "Empty link", not "Empty  link"."""
+    """Where links left out (by id()) stood, the spaces around them as if they had
+    never been written: between two words one space ("Empty [](#0) link" prints
+    "Empty link", not "Empty  link"), none before a full stop or at a line's end
+    ("Last [](#0)." prints "Last.", not "Last .") and none at its start."""
+    spaces = ("Space", "SoftBreak")
     for parent in walk(blocks):
         inlines = kids(parent)  # (the node's own list where it holds inlines: Para, Plain, Emph, Span...)
         if not any(id(n) in links for n in inlines):
             continue
         kept: list[Node] = []
-        after = ""  # "space" after a space, "gap" after a space and links left out
-        for node in inlines:
-            if node["t"] in ("Space", "SoftBreak"):
-                if after == "gap":
-                    continue
-                after = "space"
-            else:
-                after = "gap" if after and id(node) in links else ""
-            kept.append(node)
+        at = 0
+        while at < len(inlines):
+            if id(inlines[at]) not in links:
+                kept.append(inlines[at])
+                at += 1
+                continue
+            run: list[Node] = []  # (the links left out here, and the spaces between them)
+            while at < len(inlines) and (id(inlines[at]) in links or inlines[at]["t"] in spaces):
+                run.append(inlines[at])
+                at += 1
+            while run[-1]["t"] in spaces:  # (the spaces after the last link: given back after it)
+                at -= 1
+                run.pop()
+            after = at < len(inlines) and inlines[at]["t"] in spaces
+            words_before = any(n["t"] not in spaces for n in kept)
+            closing = at == len(inlines) or inlines[at]["t"] == "Str" and inlines[at]["c"][:1] in _CLOSING
+            if kept and kept[-1]["t"] in spaces and closing:
+                kept.pop()  # (before a full stop, or at the end: the space before goes)
+            elif after and (not words_before or kept[-1]["t"] in spaces or at + 1 == len(inlines)):
+                at += 1  # (a space already before it, or none but the line's start: the space after goes)
+            kept.extend(n for n in run if id(n) in links)
         inlines[:] = kept
+
+
+_CLOSING = set(".,;:!?)]}»”’…")  # (what a space does not stand before)
 
 
 def _xref_citations(data: str | None) -> list[dict] | None:
