@@ -75,3 +75,17 @@ def test_an_empty_link_left_out_takes_its_space_with_it():
     reading = read("Last [](#0).\n\n[](#0) First, [](#0)then [](#0)\n[](#0) [](#0) x [](#0)\n\nA [](#0)b.\n")
     for html in both(reading):
         assert "<p>Last.</p>" in html and "<p>First, then x</p>" in html and "<p>A b.</p>" in html, html
+
+
+def test_a_table_that_scrolls_in_the_epub_is_reached_by_the_keyboard(folder):
+    """quarto-web's figures.qmd opens with a list table of three pictures, one 340px
+    wide: wider than a phone's screen, it scrolls in its wrap (epub.css), and Ace
+    refused the EPUB ("scrollable-region-focusable (serious)"): a region that
+    scrolls and holds nothing focusable cannot be scrolled without a pointer. The
+    EPUB's table wrap is focusable; print's, which never scrolls, is as it was."""
+    reading = read("::: {.list-table header-rows=1}\n- - HTML\n  - PDF\n\n"
+                   "- - ![](map.png){fig-alt=\"An elephant.\" width=\"340\"}\n"
+                   "  - ![](map.png){fig-alt=\"An elephant.\"}\n:::\n", folder=folder)
+    epub, printed = both(reading)
+    assert '<div class="table-wrap" tabindex="0"><table>' in epub
+    assert '<div class="table-wrap"><table>' in printed
