@@ -89,3 +89,15 @@ def test_a_table_that_scrolls_in_the_epub_is_reached_by_the_keyboard(folder):
     epub, printed = both(reading)
     assert '<div class="table-wrap" tabindex="0"><table>' in epub
     assert '<div class="table-wrap"><table>' in printed
+
+
+def test_a_reference_link_whose_definition_is_empty_is_told_at_its_use():
+    """`[x][foo2]` with `[foo2]:` alone (Pandoc's markdown-reader-more.txt: "Empty
+    reference links") was told at the first `[x]` of the text, a line that only
+    has the same words in brackets, and told to write an address in parentheses
+    it does not have; it is told at its use, with the definition's line."""
+    with pytest.raises(SourceError) as caught:
+        read("Intro [x].\n\nSee [x][foo2] here.\n\n[foo2]:\n\nAnd [foo2].\n")
+    assert [(p.line, p.message, p.hint) for p in caught.value.problems] == [
+        (3, "the link [x] has no address", "write its address after '[foo2]:' on line 5"),
+        (7, "the link [foo2] has no address", "write its address after '[foo2]:' on line 5")]

@@ -35,6 +35,7 @@ _IMAGE_SHORTCUT = re.compile(r"!\[([^\[\]]+)\]")
 _NO_SPACE_HEADING = re.compile(r"(#{1,6})[^\W\d_]")  # (#Заключение: a letter right after the hashes)
 _STRAY = re.compile(r"(\{(?:[#.][^\s{}]+|-)\})[.,;:!?]?")
 # A link's parentheses with no address in them: `[text]()`, `[text]( )`, `[text](<>)`.
+_EMPTY_DEFINITION = re.compile(r"(?m)^[ ]{0,3}\[([^\]\n]+)\]:[ \t]*$")  # (a reference, `[foo2]:`, with no address)
 _NO_ADDRESS = re.compile(r"\]\(\s*(?:<\s*>)?\s*\)")
 
 
@@ -292,19 +293,35 @@ class Links:
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
             elif not href:  # (`[text]()`, or `[text]` whose definition, `[text]:`, gives no address)
                 text = stringify(node["c"][1])
-                defined = self.source.first(re.compile(r"(?im)^[ ]{0,3}\[" + re.escape(text) + r"\]:[ \t]*$"))
-                # (a reference is told at its use, `[Foo2]` too, not at its definition, which may come first)
-                used = re.compile(r"(?i)\[" + re.escape(text.lower()) + r"\](?!:)")
-                line = defined and self.source.take(used) or self.source.take(_NO_ADDRESS) \
+                label, used = self._reference_used(text)
+                defined = label and self.source.first(
+                    re.compile(r"(?im)^[ ]{0,3}\[" + re.escape(label) + r"\]:[ \t]*$"))
+                # (a reference is told at its use, `[Foo2]` and `[x][foo2]` too, not at its definition, which
+                # may come first, nor at the same words in brackets elsewhere)
+                line = used and self.source.take(used) or self.source.take(_NO_ADDRESS) \
                     or self.source.take(f"[{text}]")
                 self.problem(line, f"the link [{text}] has no address",
-                             hint=f"write its address after '[{text}]:' on line {defined}" if defined else
+                             hint=f"write its address after '[{label}]:' on line {defined}" if defined else
                              f"write its address in the parentheses: [{text}](https://...)")
             elif not linkable(href):
                 line = self._target_line(href) or self._target_line(unquote(href)) or self.source.take(href) or \
                     self.source.take(f"[{stringify(node['c'][1])}]")
                 self.problem(line, f"the link to '{unquote(href)}' is not a web address",
                              hint="link to https://..., mailto:... or an id (#id); files are not published")
+
+    def _reference_used(self, text: str) -> tuple[str | None, re.Pattern | None]:
+        """The label of the reference with no address (`[foo2]:` alone on its line)
+        that a link of this text used, and the pattern of its use: `[foo2]` itself,
+        or `[text][foo2]`; (None, None) when no such reference is its."""
+        empty = [m.group(1) for m in _EMPTY_DEFINITION.finditer(self.source.searchable)]
+        if any(label.lower() == text.lower() for label in empty):
+            # (lower case: `[Foo2]` and `[foo2]` are handed out lines as one pattern, each its own use)
+            return text, re.compile(r"(?i)(?<!\])\[" + re.escape(text.lower()) + r"\](?![:\[(])")
+        for label in empty:
+            used = re.compile(r"(?i)\[" + re.escape(text.lower()) + r"\]\[" + re.escape(label.lower()) + r"\]")
+            if used.search(self.source.searchable):
+                return label, used
+        return None, None
 
     def _left_out(self, line: int | None, what: str, key: str) -> bool:
         """A reference or link to the id of a heading left out as empty (`## {#sec-gone}`,
