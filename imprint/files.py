@@ -56,12 +56,26 @@ def resolve_inside(root: Path, path: Path, what: str = "file") -> Path:
     if not resolved.is_relative_to(root):
         raise SourceError.single(
             shown,
-            f"{what} lies outside the project ({resolved})",
+            f"{what} lies outside the project ({_leads_out(root, path)})",
             hint="Imprint reads only files inside the project; copy the file into it",
         )
     if not resolved.is_file():
         raise SourceError.single(shown, f"{what} is not a regular file")
     return resolved
+
+
+def _leads_out(root: Path, path: Path) -> str:
+    """Where a path that resolves out of the project leads, in the words its
+    symbolic link was written with (`ls -l` shows them), not the resolved absolute
+    path: the link's own text, and the link's name when it is a folder above the
+    file (source/c is a link to ../../outside)."""
+    inside = path.relative_to(root) if path.is_relative_to(root) else None
+    for depth in range(1, len(inside.parts) + 1) if inside is not None else ():
+        step = root.joinpath(*inside.parts[:depth])
+        if step.is_symlink():
+            target = os.readlink(step)
+            return target if step == path else f"{display(step, root)} is a link to {target}"
+    return path.name  # (no link of the project's: a path written to lead out, told by its name)
 
 
 # The project whose files must have one name only while they are read (--strict;

@@ -333,7 +333,10 @@ class Renderer:
         found = note(node)
         if len(colspecs) >= MANY_COLUMNS:  # (set smaller in print: styles/css/print.css)
             classes = [*classes, "many-columns"]
-        parts = [f'<div class="table-wrap"><table{_id(found.get("id", ident))}{_classes(classes)}>\n']
+        # (a table wider than the screen scrolls in its wrap, epub.css: a reader without a pointer reaches
+        # it by the keyboard, WCAG 2.1.1, as Ace's scrollable-region-focusable asks; paper does not scroll)
+        focus = ' tabindex="0"' if self.dialect == EPUB else ""
+        parts = [f'<div class="table-wrap"{focus}><table{_id(found.get("id", ident))}{_classes(classes)}>\n']
         labelled = self._labelled("table", found, caption)
         if labelled and self.dialect == EPUB:  # (epub.css keeps this span in view while a wide table scrolls)
             parts.append(f'<caption><span class="caption-text">{labelled}</span></caption>\n')

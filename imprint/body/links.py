@@ -35,6 +35,7 @@ _IMAGE_SHORTCUT = re.compile(r"!\[([^\[\]]+)\]")
 _NO_SPACE_HEADING = re.compile(r"(#{1,6})[^\W\d_]")  # (#Заключение: a letter right after the hashes)
 _STRAY = re.compile(r"(\{(?:[#.][^\s{}]+|-)\})[.,;:!?]?")
 # A link's parentheses with no address in them: `[text]()`, `[text]( )`, `[text](<>)`.
+_EMPTY_DEFINITION = re.compile(r"(?m)^[ ]{0,3}\[([^\]\n]+)\]:[ \t]*$")  # (a reference, `[foo2]:`, with no address)
 _NO_ADDRESS = re.compile(r"\]\(\s*(?:<\s*>)?\s*\)")
 
 
@@ -127,17 +128,18 @@ class Links:
                 continue
             if label is None:
                 close = closest_key(key, self.found.labels)
+                reached = key[0].lower() + key[1:]  # (the id it reaches: @Fig:x at a sentence's start too)
                 stray = f"{{#{written}}}" if any(n["c"] == f"{{#{written}}}" for n in self.each("Str")) else None
                 if stray:  # (`![..](map.png) {#fig:map}`: a space, and the label is text)
                     hint = (f"its label {stray} on line {self.source.first(stray)} belongs to nothing: write it "
                             "right after the image, table caption or formula, with no space between")
                 elif close and not is_crossref(close):  # (@first would be a citation: a heading needs an id)
-                    hint = (f"if it is the heading whose id Pandoc made, '{close}', give it the id {{#{key.lower()}}} "
+                    hint = (f"if it is the heading whose id Pandoc made, '{close}', give it the id {{#{reached}}} "
                             "after its title (a section of another file, a book's other chapter, cannot be referred "
                             "to by number)")
                 else:
                     hint = f"did you mean '{close}'?" if close else \
-                        "give the figure, table, equation or heading that id: {#" + key.lower() + "}"
+                        "give the figure, table, equation or heading that id: {#" + reached + "}"
                 self.problem(line, f"nothing has the label '{written}'", hint=hint)
                 continue
             target = label.target or (key if key in self.found.labels else key[0].lower() + key[1:])
@@ -291,19 +293,35 @@ class Links:
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
             elif not href:  # (`[text]()`, or `[text]` whose definition, `[text]:`, gives no address)
                 text = stringify(node["c"][1])
-                defined = self.source.first(re.compile(r"(?im)^[ ]{0,3}\[" + re.escape(text) + r"\]:[ \t]*$"))
-                # (a reference is told at its use, `[Foo2]` too, not at its definition, which may come first)
-                used = re.compile(r"(?i)\[" + re.escape(text.lower()) + r"\](?!:)")
-                line = defined and self.source.take(used) or self.source.take(_NO_ADDRESS) \
+                label, used = self._reference_used(text)
+                defined = label and self.source.first(
+                    re.compile(r"(?im)^[ ]{0,3}\[" + re.escape(label) + r"\]:[ \t]*$"))
+                # (a reference is told at its use, `[Foo2]` and `[x][foo2]` too, not at its definition, which
+                # may come first, nor at the same words in brackets elsewhere)
+                line = used and self.source.take(used) or self.source.take(_NO_ADDRESS) \
                     or self.source.take(f"[{text}]")
                 self.problem(line, f"the link [{text}] has no address",
-                             hint=f"write its address after '[{text}]:' on line {defined}" if defined else
+                             hint=f"write its address after '[{label}]:' on line {defined}" if defined else
                              f"write its address in the parentheses: [{text}](https://...)")
             elif not linkable(href):
                 line = self._target_line(href) or self._target_line(unquote(href)) or self.source.take(href) or \
                     self.source.take(f"[{stringify(node['c'][1])}]")
                 self.problem(line, f"the link to '{unquote(href)}' is not a web address",
                              hint="link to https://..., mailto:... or an id (#id); files are not published")
+
+    def _reference_used(self, text: str) -> tuple[str | None, re.Pattern | None]:
+        """The label of the reference with no address (`[foo2]:` alone on its line)
+        that a link of this text used, and the pattern of its use: `[foo2]` itself,
+        or `[text][foo2]`; (None, None) when no such reference is its."""
+        empty = [m.group(1) for m in _EMPTY_DEFINITION.finditer(self.source.searchable)]
+        if any(label.lower() == text.lower() for label in empty):
+            # (lower case: `[Foo2]` and `[foo2]` are handed out lines as one pattern, each its own use)
+            return text, re.compile(r"(?i)(?<!\])\[" + re.escape(text.lower()) + r"\](?![:\[(])")
+        for label in empty:
+            used = re.compile(r"(?i)\[" + re.escape(text.lower()) + r"\]\[" + re.escape(label.lower()) + r"\]")
+            if used.search(self.source.searchable):
+                return label, used
+        return None, None
 
     def _left_out(self, line: int | None, what: str, key: str) -> bool:
         """A reference or link to the id of a heading left out as empty (`## {#sec-gone}`,
@@ -328,23 +346,41 @@ def _textless(link: Node) -> bool:
 
 
 def _one_space_for(links: set[int], blocks: list[Node]) -> None:
-    """Where links left out (by id()) stood between two spaces, the second space
-    goes too: "Empty [](#0) link" prints "Empty link", not "Empty  link"."""
+    """Where links left out (by id()) stood, the spaces around them as if they had
+    never been written: between two words one space ("Empty [](#0) link" prints
+    "Empty link", not "Empty  link"), none before a full stop or at a line's end
+    ("Last [](#0)." prints "Last.", not "Last .") and none at its start."""
+    spaces = ("Space", "SoftBreak")
     for parent in walk(blocks):
         inlines = kids(parent)  # (the node's own list where it holds inlines: Para, Plain, Emph, Span...)
         if not any(id(n) in links for n in inlines):
             continue
         kept: list[Node] = []
-        after = ""  # "space" after a space, "gap" after a space and links left out
-        for node in inlines:
-            if node["t"] in ("Space", "SoftBreak"):
-                if after == "gap":
-                    continue
-                after = "space"
-            else:
-                after = "gap" if after and id(node) in links else ""
-            kept.append(node)
+        at = 0
+        while at < len(inlines):
+            if id(inlines[at]) not in links:
+                kept.append(inlines[at])
+                at += 1
+                continue
+            run: list[Node] = []  # (the links left out here, and the spaces between them)
+            while at < len(inlines) and (id(inlines[at]) in links or inlines[at]["t"] in spaces):
+                run.append(inlines[at])
+                at += 1
+            while run[-1]["t"] in spaces:  # (the spaces after the last link: given back after it)
+                at -= 1
+                run.pop()
+            after = at < len(inlines) and inlines[at]["t"] in spaces
+            words_before = any(n["t"] not in spaces for n in kept)
+            closing = at == len(inlines) or inlines[at]["t"] == "Str" and inlines[at]["c"][:1] in _CLOSING
+            if kept and kept[-1]["t"] in spaces and closing:
+                kept.pop()  # (before a full stop, or at the end: the space before goes)
+            elif after and (not words_before or kept[-1]["t"] in spaces or at + 1 == len(inlines)):
+                at += 1  # (a space already before it, or none but the line's start: the space after goes)
+            kept.extend(n for n in run if id(n) in links)
         inlines[:] = kept
+
+
+_CLOSING = set(".,;:!?)]}»”’…")  # (what a space does not stand before)
 
 
 def _xref_citations(data: str | None) -> list[dict] | None:

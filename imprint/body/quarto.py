@@ -221,7 +221,8 @@ def figure_divs(text: str) -> str:
     images and the caption, and `</div>` on its own (its manual's "Subfigures";
     Pandoc reads such a div as a Div, its native_divs, which Imprint leaves off:
     other HTML is printed as text), written as the fenced div it is, `::: {#fig:x}`,
-    line for line."""
+    line for line; and so its listing, `<div id="lst:x" class="listing">` around a
+    caption and the code (its demo's "Wrapping div"), and its table, `tbl:`."""
     if "<div" not in text:
         return text
     lines = text.split("\n")
@@ -242,7 +243,7 @@ def figure_divs(text: str) -> str:
     return "\n".join(lines)
 
 
-_FIGURE_DIV = re.compile(r"""^( {0,3})<div\s+id=["'](fig:[^"'\s]+)["'](?:\s+class=["']([\w\s-]*)["'])?\s*>\s*$""")
+_FIGURE_DIV = re.compile(r"""^( {0,3})<div\s+id=["']((?:fig|lst|tbl):[^"'\s]+)["'](?:\s+class=["']([\w\s-]*)["'])?\s*>\s*$""")
 _DIV_OPENS = re.compile(r"^\s*<div\b(?!.*</div>)", re.I)
 _DIV_CLOSES = re.compile(r"^\s*</div>\s*$", re.I)
 

@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from ..errors import Problem
 from ..source.images import Image
 from ..source.schema import AUTO_SECTION_LABELS
-from .ast import TEXTS, Node, annotate, attr, attr_value, dashed, index, note, stringify, walk, whole_number
+from .ast import IMPRINT, TEXTS, Node, annotate, attr, attr_value, dashed, index, note, stringify, walk, whole_number
 from .chapters import Heading
 from .html import raw_html
 from .links import Links
@@ -88,7 +88,8 @@ def analyse(blocks: list[Node], context: Context) -> Analysis:
         steps.nodes, steps.order, _ = index(blocks)
     if steps.divs(blocks):  # (Quarto's figure and table divs became figures and tables)
         steps.nodes, steps.order, _ = index(blocks)
-    steps.conditions()
+    if steps.conditions():  # (what no edition shows was taken out: it takes no number, no id)
+        steps.nodes, steps.order, _ = index(blocks)
     if steps.table_spans() | steps.listing_captions():
         steps.nodes, steps.order, _ = index(blocks)
     steps.column_widths()
@@ -332,15 +333,24 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
 
     # -- code, raw content, what is not typeset yet
 
-    def conditions(self) -> None:
+    def conditions(self) -> bool:
         """Quarto's conditional content (`.content-visible when-format="pdf"`,
         `.content-hidden`, `unless-format`): kept out of the dialect of the editions
         it is not for (`hidden_in`; the renderer leaves it out). The e-reader
         edition is Quarto's epub, and html (whose outputs include epub); print is
         pdf and latex. A condition on metadata or a profile is not weighed: the
-        content is shown, with a warning."""
-        for node in self.each("Div", "Span", "CodeBlock"):
+        content is shown, with a warning. Quarto's `.dark-content` (HTML's dark
+        colour scheme's, its `.light-content` the light one's) is in neither
+        edition: both are light, as paper is. What is in neither edition is taken
+        out of the body (a figure there took a number that the shown ones skipped);
+        whether something was."""
+        nowhere = False
+        for node in self.each("Div", "Span", "CodeBlock", "Image"):
             _, classes, pairs = attr(node)
+            if "dark-content" in classes:
+                annotate(node, hidden_in=["epub", "print"])
+                nowhere = True
+                continue
             kind = "visible" if "content-visible" in classes else "hidden" if "content-hidden" in classes else None
             if kind is None:
                 continue
@@ -362,6 +372,10 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
                     hidden.append(dialect)
             if hidden:
                 annotate(node, hidden_in=hidden)
+                nowhere = nowhere or len(hidden) == 2
+        if nowhere:
+            _drop_hidden_everywhere(self.blocks)
+        return nowhere
 
     def table_spans(self) -> bool:
         """pandoc-crossref's table label as an empty span in the caption, `: Caption
@@ -695,6 +709,19 @@ _EMPTY_HEADING = re.compile(r"^(?:[ \t]*(?:>|(?:[-+*:~]|\d{1,9}[.)]|#\.)(?=[ \t]
 # One in a grid table's cell (`| ## |`, on a row a `+---+` line ends: a pipe table's `| # |` is a number's column).
 _EMPTY_CELL_HEADING = re.compile(r"\|[ \t]*#{1,6}[ \t]*(?:\{[^}\n|]*\}[ \t]*)?"
                                  r"(?=\|[^\n]*\n(?:[ \t]*\|[^\n]*\n)*[ \t]*\+[-=:+]+\+)")
+
+
+def _drop_hidden_everywhere(value: Any) -> None:
+    """Every node that no edition shows (conditions()) taken out of the lists that
+    hold it, at any depth."""
+    if isinstance(value, list):
+        value[:] = [v for v in value if not (isinstance(v, dict) and len(note(v).get("hidden_in", ())) == 2)]
+        for item in value:
+            _drop_hidden_everywhere(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != IMPRINT:
+                _drop_hidden_everywhere(item)
 
 
 def _block_lists_under(blocks: list[Node]) -> Iterator[list[Node]]:
