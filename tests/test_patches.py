@@ -1077,3 +1077,42 @@ def test_the_scan_finds_a_patch(tmp_path):
                      "setattr(tags, 'z', 3)\nlocal = {}\nlocal['w'] = 4\n")
     assert _assignments_into_modules(probe) == {"ctypes.util.find_library", "tags._x", "vars(tags)['y']", "exec()",
                                                 "setattr(tags, ...)"}
+
+
+ESCAPES_SEEN = """
+import json, sys
+from imprint.body.formulas import _draw
+{importing}
+escapes = sys.modules["ziamath.escapes"]
+from imprint.patches import ziamath_escapes
+drawn = _draw({mathml!r})
+print(json.dumps({{"stood_for": escapes.unescape is ziamath_escapes.unescape,
+                  "compiled": "regex" in vars(escapes) or bool(ziamath_escapes._ziamaths), "drawing": repr(drawn)}}))
+"""
+
+
+def test_ziamath_compiles_its_escapes_only_for_a_text_that_may_hold_one():
+    """Drawing a formula of Pandoc's (characters, no entity names) compiles
+    none of ziamath's expression of 2,079 names: ziamath's own escapes.py was
+    never loaded; without the patch it was, when ziamath was imported. The same
+    drawing either way; and a text that holds a name or a pair is replaced as
+    ziamath replaces it."""
+    import json
+
+    from imprint.patches import ziamath_escapes
+
+    mathml = _mathml("InlineMath")[0]
+    assert "&" not in mathml and not any(pair in mathml for pair in ziamath_escapes.PAIRS)
+    runs = {}
+    for way, importing in (("patched", "from imprint.patches import import_ziamath\nimport_ziamath()"),
+                           ("plain", "import ziamath\nfrom imprint.patches import apply\napply('ziamath')")):
+        done = _run(ESCAPES_SEEN.format(importing=importing, mathml=mathml))
+        assert done.returncode == 0, done.stderr
+        runs[way] = json.loads(done.stdout)
+    assert runs["patched"]["stood_for"] and not runs["patched"]["compiled"]
+    assert not runs["plain"]["stood_for"] and runs["plain"]["compiled"]  # (the fault, without the patch)
+    assert runs["patched"]["drawing"] == runs["plain"]["drawing"]
+    own = ziamath_escapes.ziamaths_own()
+    assert len(own.ESCAPES) == 2079 and {k for k in own.ESCAPES if not k.startswith("&")} == set(ziamath_escapes.PAIRS)
+    for text in ("<mi>&alpha;</mi>", "<mo>!=</mo>", "<mo>a\\*=b</mo>", "<mi>x&InvisibleTimes;y</mi>", "<mn>1</mn>"):
+        assert ziamath_escapes.unescape(text) == own.unescape(text)
