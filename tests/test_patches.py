@@ -1079,40 +1079,48 @@ def test_the_scan_finds_a_patch(tmp_path):
                                                 "setattr(tags, ...)"}
 
 
-ESCAPES_SEEN = """
+IMPORTS_SEEN = """
 import json, sys
 from imprint.body.formulas import _draw
 {importing}
-escapes = sys.modules["ziamath.escapes"]
-from imprint.patches import ziamath_escapes
+from imprint.patches import ziamath_imports
+escapes, tex = sys.modules["ziamath.escapes"], sys.modules["ziamath.tex"]
 drawn = _draw({mathml!r})
-print(json.dumps({{"stood_for": escapes.unescape is ziamath_escapes.unescape,
-                  "compiled": "regex" in vars(escapes) or bool(ziamath_escapes._ziamaths), "drawing": repr(drawn)}}))
+loaded = sorted({{*ziamath_imports._own, *("regex" for _ in [0] if "regex" in vars(escapes)),
+                 *(m for m in ("latex2mathml", "ssl") if m in sys.modules)}})
+import ziamath, latex2mathml.commands
+print(json.dumps({{"stood_for": escapes.unescape is ziamath_imports.unescape and tex.tex2mml is ziamath_imports.tex2mml,
+                  "loaded": loaded, "drawing": repr(drawn),
+                  "latex": ziamath.Math.fromlatex(r"\\tg x + \\cotg y = \\frac{{a}}{{b}}").svg(),
+                  "operators": latex2mathml.commands.FUNCTIONS}}))  # (after the conversion: tex.py loaded)
 """
 
 
-def test_ziamath_compiles_its_escapes_only_for_a_text_that_may_hold_one():
+def test_ziamath_loads_what_drawing_mathml_does_not_need_only_when_asked():
     """Drawing a formula of Pandoc's (characters, no entity names) compiles
-    none of ziamath's expression of 2,079 names: ziamath's own escapes.py was
-    never loaded; without the patch it was, when ziamath was imported. The same
-    drawing either way; and a text that holds a name or a pair is replaced as
-    ziamath replaces it."""
+    none of ziamath's expression of 2,079 names and imports no latex2mathml (nor
+    the ssl it brings): without the patch, importing ziamath did both. The same
+    drawing either way; a text that holds a name or a pair is replaced as
+    ziamath replaces it; LaTeX is converted as ziamath converts it."""
     import json
 
-    from imprint.patches import ziamath_escapes
+    from imprint.patches import ziamath_imports
 
     mathml = _mathml("InlineMath")[0]
-    assert "&" not in mathml and not any(pair in mathml for pair in ziamath_escapes.PAIRS)
+    assert "&" not in mathml and not any(pair in mathml for pair in ziamath_imports.PAIRS)
     runs = {}
     for way, importing in (("patched", "from imprint.patches import import_ziamath\nimport_ziamath()"),
                            ("plain", "import ziamath\nfrom imprint.patches import apply\napply('ziamath')")):
-        done = _run(ESCAPES_SEEN.format(importing=importing, mathml=mathml))
+        done = _run(IMPORTS_SEEN.format(importing=importing, mathml=mathml))
         assert done.returncode == 0, done.stderr
         runs[way] = json.loads(done.stdout)
-    assert runs["patched"]["stood_for"] and not runs["patched"]["compiled"]
-    assert not runs["plain"]["stood_for"] and runs["plain"]["compiled"]  # (the fault, without the patch)
-    assert runs["patched"]["drawing"] == runs["plain"]["drawing"]
-    own = ziamath_escapes.ziamaths_own()
-    assert len(own.ESCAPES) == 2079 and {k for k in own.ESCAPES if not k.startswith("&")} == set(ziamath_escapes.PAIRS)
+    assert runs["patched"]["stood_for"] and runs["patched"]["loaded"] == []
+    assert not runs["plain"]["stood_for"] and runs["plain"]["loaded"] == ["latex2mathml", "regex", "ssl"]  # (the fault)
+    for seen in ("drawing", "operators", "latex"):  # (LaTeX: with the operators ziamath declares as imported)
+        assert runs["patched"][seen] == runs["plain"][seen], seen
+    escapes = ziamath_imports.own("ziamath.escapes")
+    assert len(escapes.ESCAPES) == 2079
+    assert {k for k in escapes.ESCAPES if not k.startswith("&")} == set(ziamath_imports.PAIRS)
     for text in ("<mi>&alpha;</mi>", "<mo>!=</mo>", "<mo>a\\*=b</mo>", "<mi>x&InvisibleTimes;y</mi>", "<mn>1</mn>"):
-        assert ziamath_escapes.unescape(text) == own.unescape(text)
+        assert ziamath_imports.unescape(text) == escapes.unescape(text)
+    assert ziamath_imports.tex2mml(r"\frac{a}{b}") == ziamath_imports.own("ziamath.tex").tex2mml(r"\frac{a}{b}")

@@ -15,7 +15,7 @@ standard library.
   uses (pydyf, Pyphen, cffi, tinyhtml5) applied, once. imprint/editions/pdf/weasy.py calls
   it; every use of WeasyPrint in Imprint goes through that module.
 - `import_ziamath()`: ziamath imported and its patches (and ziafont's) applied, the
-  one that spares its import some work (ziamath_escapes) before it
+  one that spares its import some work (ziamath_imports) before it
   (body/formulas.py, which draws formulas for print, calls it).
 
 WeasyPrint's private attributes that Imprint reads without patching anything are
@@ -34,7 +34,7 @@ from . import (cffi_type_names, pydyf_page_references, pyphen_patterns, tinyhtml
                weasyprint_actual_text, weasyprint_char_wrap, weasyprint_footnote_rounding, weasyprint_footnote_split,
                weasyprint_footnotes, weasyprint_libraries, weasyprint_line_ends, weasyprint_link_boxes,
                weasyprint_margin_artifacts, weasyprint_narrowest, weasyprint_rewrap, weasyprint_table_continued, weasyprint_tags, ziafont_outlines,
-               ziamath_escapes, ziamath_rows, ziamath_sizes, ziamath_styles)
+               ziamath_imports, ziamath_rows, ziamath_sizes, ziamath_styles)
 
 # (In this order: a function a patch rewrites runs with a copy of its module's
 # globals as they are then, so weasyprint_line_ends, which replaces
@@ -46,7 +46,7 @@ PATCHES: tuple[ModuleType, ...] = (weasyprint_libraries, weasyprint_line_ends, w
                                     weasyprint_narrowest, weasyprint_actual_text, weasyprint_table_continued,
                                     weasyprint_link_boxes,
                                     pydyf_page_references, pyphen_patterns, cffi_type_names, tinyhtml5_character_runs,
-                                    ziamath_escapes, ziamath_rows, ziamath_sizes, ziamath_styles, ziafont_outlines)
+                                    ziamath_imports, ziamath_rows, ziamath_sizes, ziamath_styles, ziafont_outlines)
 
 # Not patches: private parts of a dependency that Imprint reads, with the version
 # they were checked against and where. (distribution, version, what and where)
@@ -109,8 +109,8 @@ def import_weasyprint() -> ModuleType:
 
 
 def import_ziamath() -> ModuleType:
-    """ziamath, with its patches applied (ziamath_escapes before the import)."""
-    ziamath_escapes.apply()
+    """ziamath, with its patches applied (ziamath_imports before the import)."""
+    ziamath_imports.apply()
     import ziamath
 
     apply("ziamath", "ziafont")
