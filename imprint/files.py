@@ -13,7 +13,7 @@ import mimetypes
 import os
 import re
 import stat
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -315,3 +315,27 @@ def locked(path: Path) -> bool:
         return False
     finally:
         os.close(handle)
+
+
+def keep(path: Path, data: bytes, mode: int | None = None) -> bool:
+    """A cache's file written whole or not at all (the workers of a build may
+    write it at once; none reads half of it), with `mode` (else the temporary
+    file's 0o600); whether it was. A cache that cannot be written is no loss (the
+    work is done again): no OSError is raised, and no temporary file is left."""
+    import tempfile
+
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".", suffix=".tmp") as out:
+            temporary = out.name
+            out.write(data)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+        return True
+    except OSError:
+        if temporary is not None:
+            with suppress(OSError):
+                os.unlink(temporary)
+        return False

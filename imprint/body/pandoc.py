@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..errors import InternalError, SourceError
-from ..files import alive, locked
+from ..files import alive, keep, locked
 
 VERSION = "3.9"
 CACHE = Path(".imprint-cache") / "pandoc"  # under the project's root
@@ -403,11 +403,7 @@ class Kept:
     @staticmethod
     def store(cache: Path, key: str, output: bytes, log: list[dict[str, Any]]) -> None:
         """Kept whole or not at all; a cache that cannot be written is no loss."""
-        with suppress(OSError):
-            cache.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=cache, delete=False, prefix=".", suffix=".tmp") as out:
-                out.write(json.dumps(log, ensure_ascii=True).encode("ascii") + b"\n" + output)
-            os.replace(out.name, cache / key)
+        keep(cache / key, json.dumps(log, ensure_ascii=True).encode("ascii") + b"\n" + output)
 
     def running(self) -> bool:
         return False

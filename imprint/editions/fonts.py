@@ -42,6 +42,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterator
 
+from ..files import keep
+
 SYSTEM_FONTS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 SYSTEM_RULES = Path("/etc/fonts")  # fonts.conf and conf.d/
 SYSTEM_CACHE = Path("/var/cache/fontconfig")
@@ -69,7 +71,7 @@ def configured(root: Path | None) -> Iterator[Path]:
     made = None
     if folder is None:
         folder = made = Path(tempfile.mkdtemp(prefix="imprint-fontconfig-"))
-        _write(folder / "fonts.conf", config_text(folder / "cache"))
+        (folder / "fonts.conf").write_text(config_text(folder / "cache"), encoding="utf-8")  # (this process's)
     before = os.environ.get(VARIABLE)
     os.environ[VARIABLE] = str(folder / "fonts.conf")
     try:
@@ -115,22 +117,9 @@ def _project_folder(root: Path) -> Path | None:
     with suppress(OSError, UnicodeDecodeError):
         if (folder / "fonts.conf").read_text(encoding="utf-8") == text:
             return folder
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        _write(folder / "fonts.conf", text)
-    except OSError:
-        return None
-    return folder
-
-
-def _write(path: Path, text: str) -> None:
-    """Written whole or not at all (workers of one build write it at once)."""
-    import tempfile
-
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8") as out:
-        out.write(text)
-    os.chmod(out.name, 0o644)  # (as fc-cache's files: a colleague building the project reads it)
-    os.replace(out.name, path)
+    # (whole or not at all: workers of one build write it at once; 0o644 as fc-cache's files, which a
+    # colleague building the project reads)
+    return folder if keep(folder / "fonts.conf", text.encode("utf-8"), 0o644) else None
 
 
 def config_text(cache: Path) -> str:

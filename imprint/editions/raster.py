@@ -11,9 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 import re
-import tempfile
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any, Callable
 
 from lxml import etree
 
-from ..files import file_url, make_url_fetcher, read_bytes
+from ..files import file_url, keep, make_url_fetcher, read_bytes
 
 SVG_WIDTH_MIN, SVG_WIDTH_MAX = 800, 1600  # pixels of an SVG figure's PNG: sharp on a phone, small in the book
 _LENGTH = re.compile(r"^\s*([\d.]+)\s*(?:(px|pt|pc|mm|cm|in)\s*)?$")
@@ -150,11 +148,7 @@ def _kept(root: Path, source: bytes, make: Callable[[], bytes]) -> bytes:
     started = time.monotonic()
     picture = make()
     if time.monotonic() - started > KEPT_AFTER:
-        with suppress(OSError):  # (a cache that cannot be written: made again next time)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as out:
-                out.write(picture)
-            os.replace(out.name, path)
+        keep(path, picture)  # (a cache that cannot be written: made again next time)
     return picture
 
 
