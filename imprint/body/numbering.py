@@ -21,6 +21,7 @@ from ..source.notebooks import load_output
 from .ast import (TEXTS, Node, annotate, attr, attr_inlines, attr_value, dashed, kids, note, str_node, stringify,
                   walk, words, xml_id)
 from .ast import index as indexed
+from .chapters import EPUB, PRINT
 from .formulas import table_rows
 from .links import closest_key
 from .quarto import cell_options, knitr_read, r_arguments, r_value
@@ -59,9 +60,10 @@ class Numbering:
     source, problem(), warn(), titled(), caption_label(), referred(), each() and _id_line())."""
 
     def numbered(self) -> None:
-        counts = dict.fromkeys(("fig", "tbl", "eq", "lst", *THEOREMS, *NUMBERED_CALLOUTS), 0)
+        counts = _Counts(("fig", "tbl", "eq", "lst", *THEOREMS, *NUMBERED_CALLOUTS), self.only_in())
         formulas = bool(self.each("Math"))  # (a paragraph holds an equation only if the text has formulas)
         for node in self.each("Figure", "Table", *(("Para", "Plain") if formulas else ()), "CodeBlock", "Image", "Div"):
+            counts.at(node)
             kind = node["t"]
             if kind == "Div":
                 self._numbered_div(node, counts)
@@ -81,6 +83,14 @@ class Numbering:
                     self.problem(self._id_line(ident), f"the figure '{ident}' has no caption, so it has no number "
                                  "to refer to", hint="write the caption between the brackets: ![Caption](file)")
                 self._image(node, None)
+
+        for kind, node in counts.apart():
+            ident = attr(node)[0]
+            self.warn(self._id_line(ident) if ident else self.source.first(stringify([node])[:40] or None),
+                      f"this {_COUNTED[kind]} is in one edition only (Quarto's conditional content), yet it takes a "
+                      f"number in both: the other edition's {_COUNTED[kind]}s after it skip its number",
+                      hint="give each edition its own version with the same id (when-format=\"epub\" and "
+                           "when-format=\"pdf\"), or show it in both")
 
     def _numbered_div(self, div: Node, counts: dict[str, int]) -> None:
         """A theorem's number, or a callout's whose id has a kind (`#nte-x`)."""
@@ -599,6 +609,51 @@ class Numbering:
                              caption=written or words(options["lst-cap"]), figure="listing")
         if language and "missing" not in found:
             self.found.highlight.append(node)
+
+
+class _Counts:
+    """What numbered() has counted of each kind, in each edition, used as a dict
+    of the counts of the node `at()`: a node that one edition only shows (Quarto's
+    conditional content, structure.only_in()) counts in that one. So the print and
+    e-reader versions of a figure, each with the figure's id in its own edition,
+    take one number; a figure in one edition with no version in the other takes
+    its number in both (a node has one number), and is told (`apart()`)."""
+
+    def __init__(self, kinds: tuple[str, ...], only_in: dict[int, frozenset[str]]):
+        self.counted = {edition: dict.fromkeys(kinds, 0) for edition in (EPUB, PRINT)}
+        self.only_in, self.editions = only_in, (EPUB, PRINT)
+        self.seen: list[tuple[str, tuple[str, ...], Node]] = []  # (kind, editions, node) as counted
+        self.node: Node | None = None
+
+    def at(self, node: Node) -> None:
+        self.node, self.editions = node, tuple(sorted(self.only_in.get(id(node), (EPUB, PRINT))))
+
+    def __getitem__(self, kind: str) -> int:
+        return max(self.counted[edition][kind] for edition in self.editions)
+
+    def __setitem__(self, kind: str, value: int) -> None:
+        for edition in self.editions:
+            self.counted[edition][kind] = value
+        if self.only_in and self.node is not None:
+            self.seen.append((kind, self.editions, self.node))
+
+    def apart(self) -> list[tuple[str, Node]]:
+        """The first node of each kind that one edition only shows, with no version
+        of the same id in the other, and after which the other edition counts more
+        of its kind: there, that edition's numbers skip one."""
+        found: dict[str, Node] = {}
+        for at, (kind, editions, node) in enumerate(self.seen):
+            if len(editions) == 2 or kind in found:
+                continue
+            ident = attr(node)[0]
+            twinned = ident and any(k == kind and e != editions and attr(n)[0] == ident for k, e, n in self.seen)
+            if not twinned and any(k == kind and e != editions for k, e, _ in self.seen[at + 1:]):
+                found[kind] = node
+        return list(found.items())
+
+
+_COUNTED = {"fig": "figure", "tbl": "table", "eq": "equation", "lst": "listing", **THEOREMS,
+            **{k: f"{v} callout" for k, v in NUMBERED_CALLOUTS.items()}}
 
 
 def _chunk_options(node: Node) -> tuple[dict[str, str], str, dict[str, str], list[str]]:

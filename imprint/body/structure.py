@@ -26,7 +26,7 @@ from ..errors import Problem
 from ..source.images import Image
 from ..source.schema import AUTO_SECTION_LABELS
 from .ast import IMPRINT, TEXTS, Node, annotate, attr, attr_value, dashed, index, note, stringify, walk, whole_number
-from .chapters import Heading
+from .chapters import EPUB, PRINT, Heading
 from .html import raw_html
 from .links import Links
 from .locate import Source, citation_keys
@@ -39,6 +39,7 @@ from .tables import Tables
 RESERVED_IDS = frozenset({"title", "subtitle", "authors", "abstract", "abstract-heading", "keywords",
                           "for-citation", "front-matter", "article", "body", "notes", "toc", "references",
                           "references-heading", "back-matter", "about-the-authors", "translation", "refs"})
+BOTH = frozenset((EPUB, PRINT))  # the dialects, of the e-reader and print editions
 GENERATED_ID = re.compile(r"^(fn|fnref|ref)-")  # notes and reference entries
 MAX_DEPTH = 64  # lists in quotes in lists..., emphasis in links in emphasis...: levels of one passage
 _INLINE_CELL = re.compile(r"^\{(\w+)\}\s+|^(r)\s+(?=\S)")  # (Quarto's `{r} x`; knitr's `r x`, R Markdown's)
@@ -198,6 +199,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
         written, heading_ids = self.source.attribute_ids()
         taken: dict[str, int] = {}
         seen: dict[str, int | None] = {}
+        only_in, given = self.only_in(), {}  # (an id's nodes: its print and e-reader versions may share it)
         for node in self.each("Header", "Div", "Span", "Figure", "Table", "CodeBlock", "Code", "Image", "Link"):
             ident = attr(node)[0]
             if not ident or (node["t"] == "Header" and ident not in heading_ids):
@@ -211,10 +213,12 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
             if ident in RESERVED_IDS or GENERATED_ID.match(ident):
                 self.problem(line, f"the id '{ident}' is reserved for the front matter, notes or references",
                              hint="choose another id")
-            elif ident in seen:
+            elif ident in seen and not all(only_in.get(id(node), BOTH).isdisjoint(only_in.get(id(other), BOTH))
+                                           for other in given[ident]):
                 where = f" on line {seen[ident]}" if seen[ident] else ""
                 self.problem(line, f"the id '{ident}' is also given{where}", hint="ids must be unique: choose another")
             seen[ident] = line
+            given.setdefault(ident, []).append(node)
             keys = [key.lower() for key, _ in attr(node)[2]]
             doubled = sorted({k for k in keys if keys.count(k) > 1})
             if doubled:
@@ -376,6 +380,29 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
         if nowhere:
             _drop_hidden_everywhere(self.blocks)
         return nowhere
+
+    def only_in(self) -> dict[int, frozenset[str]]:
+        """The nodes one edition only shows (conditions(): a div of it, or inside
+        one), by id(), with that edition's dialect; {} for most texts."""
+        if not any(note(n).get("hidden_in") for n in self.each("Div", "Span", "CodeBlock", "Image")):
+            return {}
+        found: dict[int, frozenset[str]] = {}
+
+        def visit(value: Any, hidden: frozenset[str]) -> None:
+            if isinstance(value, list):
+                for item in value:
+                    visit(item, hidden)
+            elif isinstance(value, dict):
+                if "t" in value:
+                    hidden = hidden | frozenset(note(value).get("hidden_in", ()))
+                    if hidden:
+                        found[id(value)] = BOTH - hidden
+                for key, item in value.items():
+                    if key != IMPRINT:
+                        visit(item, hidden)
+
+        visit(self.blocks, frozenset())
+        return found
 
     def table_spans(self) -> bool:
         """pandoc-crossref's table label as an empty span in the caption, `: Caption
