@@ -711,17 +711,35 @@ _EMPTY_CELL_HEADING = re.compile(r"\|[ \t]*#{1,6}[ \t]*(?:\{[^}\n|]*\}[ \t]*)?"
                                  r"(?=\|[^\n]*\n(?:[ \t]*\|[^\n]*\n)*[ \t]*\+[-=:+]+\+)")
 
 
-def _drop_hidden_everywhere(value: Any) -> None:
+def _drop_hidden_everywhere(value: Any) -> bool:
     """Every node that no edition shows (conditions()) taken out of the lists that
-    hold it, at any depth."""
+    hold it, at any depth, and a figure left with nothing to show by it (its only
+    picture `.dark-content`: a caption with a number and no picture); whether
+    something was."""
+    dropped = False
     if isinstance(value, list):
-        value[:] = [v for v in value if not (isinstance(v, dict) and len(note(v).get("hidden_in", ())) == 2)]
+        kept = []
         for item in value:
-            _drop_hidden_everywhere(item)
+            if isinstance(item, dict) and len(note(item).get("hidden_in", ())) == 2:
+                dropped = True
+                continue
+            inside = _drop_hidden_everywhere(item)
+            dropped = dropped or inside
+            if inside and isinstance(item, dict) and item.get("t") == "Figure" and _shows_nothing(item["c"][2]):
+                continue
+            kept.append(item)
+        value[:] = kept
     elif isinstance(value, dict):
         for key, item in value.items():
             if key != IMPRINT:
-                _drop_hidden_everywhere(item)
+                dropped = _drop_hidden_everywhere(item) or dropped
+    return dropped
+
+
+def _shows_nothing(blocks: list[Node]) -> bool:
+    """Whether a figure's content is only empty paragraphs (or none)."""
+    return all(b["t"] in ("Plain", "Para") and all(i["t"] in ("Space", "SoftBreak") for i in b["c"])
+               for b in blocks)
 
 
 def _block_lists_under(blocks: list[Node]) -> Iterator[list[Node]]:
