@@ -41,7 +41,7 @@ _NO_ADDRESS = re.compile(r"\]\(\s*(?:<\s*>)?\s*\)")
 
 class Links:
     """The steps of structure._Steps about what points somewhere (they use its
-    context, found, source, left_out, problem() and each())."""
+    context, found, source, left_out, not_shown, problem() and each())."""
 
     # -- cross-references
 
@@ -327,6 +327,12 @@ class Links:
         """A reference or link to the id of a heading left out as empty (`## {#sec-gone}`,
         structure.py's empty_headings()) is told so, at its line (it was "nothing has
         the label", with a hint to give the heading the id it has); whether it was one."""
+        if key in self.not_shown:  # (conditions(): taken out of the body)
+            why = self.not_shown[key]
+            self.problem(line, f"{what} points to '{key}', which no edition shows ({why}): it was left out",
+                         hint="refer to the .light-content version (give it an id of its own)" if "dark" in why else
+                         "refer to something the editions show, or let its condition hold for one (when-format=...)")
+            return True
         if key not in self.left_out:
             return False
         ident, at, level = self.left_out[key]
