@@ -34,3 +34,12 @@ def test_a_reference_to_what_no_edition_shows_says_so(folder):
     for _, message, hint in problems:
         assert "no edition shows" in message and "dark-content" in message, message
         assert "give the figure" not in hint and "use the id of" not in hint, hint
+
+
+def test_two_reference_links_of_the_same_text_to_two_empty_definitions_are_told_each_at_its_use():
+    """`[x][a]` and `[x][b]`, `[a]:` and `[b]:` both without an address: the second
+    was told at the first's line, with the first's definition (and, the same
+    problem twice, told once)."""
+    assert told("See [x][a] here.\n\nThen [x][b] there.\n\n[a]:\n\n[b]:\n") == [
+        (1, "the link [x] has no address", "write its address after '[a]:' on line 5"),
+        (3, "the link [x] has no address", "write its address after '[b]:' on line 7")]
