@@ -43,3 +43,11 @@ def test_two_reference_links_of_the_same_text_to_two_empty_definitions_are_told_
     assert told("See [x][a] here.\n\nThen [x][b] there.\n\n[a]:\n\n[b]:\n") == [
         (1, "the link [x] has no address", "write its address after '[a]:' on line 5"),
         (3, "the link [x] has no address", "write its address after '[b]:' on line 7")]
+
+
+def test_an_empty_link_left_out_inside_emphasis_takes_its_space_and_its_emphasis():
+    """`Last *[](#0)*.` printed "Last <em></em>.", the "Last ." the day's change
+    fixed for a link outside emphasis."""
+    reading = read("Last *[](#0)*.\n\n**[](#0)** First *and [](#0)* then.\n")
+    for html in both(reading):
+        assert "<p>Last.</p>" in html and "<p>First <em>and</em> then.</p>" in html, html

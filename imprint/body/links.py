@@ -363,6 +363,10 @@ def _one_space_for(links: set[int], blocks: list[Node]) -> None:
     "Empty link", not "Empty  link"), none before a full stop or at a line's end
     ("Last [](#0)." prints "Last.", not "Last .") and none at its start."""
     spaces = ("Space", "SoftBreak")
+    for node in reversed(list(walk(blocks))):  # (inner first: `***[](#0)***`)
+        held = kids(node) if node["t"] in _STYLES else None
+        if held and any(id(n) in links for n in held) and all(id(n) in links or n["t"] in spaces for n in held):
+            links.add(id(node))  # (`*[](#0)*`: the emphasis holds nothing left: it goes as the link does)
     for parent in walk(blocks):
         inlines = kids(parent)  # (the node's own list where it holds inlines: Para, Plain, Emph, Span...)
         if not any(id(n) in links for n in inlines):
@@ -388,10 +392,11 @@ def _one_space_for(links: set[int], blocks: list[Node]) -> None:
                 kept.pop()  # (before a full stop, or at the end: the space before goes)
             elif after and (not words_before or kept[-1]["t"] in spaces or at + 1 == len(inlines)):
                 at += 1  # (a space already before it, or none but the line's start: the space after goes)
-            kept.extend(n for n in run if id(n) in links)
+            kept.extend(n for n in run if id(n) in links and n["t"] not in _STYLES)
         inlines[:] = kept
 
 
+_STYLES = ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps")  # (print nothing empty)
 _CLOSING = set(".,;:!?)]}»”’…")  # (what a space does not stand before)
 
 
