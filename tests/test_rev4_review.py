@@ -51,3 +51,11 @@ def test_an_empty_link_left_out_inside_emphasis_takes_its_space_and_its_emphasis
     reading = read("Last *[](#0)*.\n\n**[](#0)** First *and [](#0)* then.\n")
     for html in both(reading):
         assert "<p>Last.</p>" in html and "<p>First <em>and</em> then.</p>" in html, html
+
+
+def test_a_note_that_holds_only_dark_content_is_left_out_with_it():
+    """`[^1]: [only dark]{.dark-content}`: its content was taken out and the note
+    kept, a number calling an empty note."""
+    reading = read("Text[^1] and more[^2].\n\n[^1]: [only dark]{.dark-content}\n\n[^2]: Shown.\n")
+    for html in both(reading):
+        assert "only dark" not in html and "fn-2" not in html and "Text and more" in html, html

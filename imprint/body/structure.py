@@ -714,8 +714,8 @@ _EMPTY_CELL_HEADING = re.compile(r"\|[ \t]*#{1,6}[ \t]*(?:\{[^}\n|]*\}[ \t]*)?"
 
 def _drop_hidden_everywhere(value: Any, gone: dict[str, str]) -> bool:
     """Every node that no edition shows (conditions()) taken out of the lists that
-    hold it, at any depth, and a figure left with nothing to show by it (its only
-    picture `.dark-content`: a caption with a number and no picture); whether
+    hold it, at any depth, and a figure or a note left with nothing to show by it
+    (its only picture `.dark-content`: a caption with a number and no picture); whether
     something was. The ids in what was taken out go in `gone` (dashed), with why
     (a reference to one is told so: links.py)."""
     dropped = False
@@ -731,6 +731,8 @@ def _drop_hidden_everywhere(value: Any, gone: dict[str, str]) -> bool:
             if inside and isinstance(item, dict) and item.get("t") == "Figure" and _shows_nothing(item["c"][2]):
                 _gone_ids(item, gone, "its only picture is .dark-content")
                 continue
+            if inside and isinstance(item, dict) and item.get("t") == "Note" and _shows_nothing(item["c"]):
+                continue  # (`[^1]: [dark]{.dark-content}`: a number calling an empty note)
             kept.append(item)
         value[:] = kept
     elif isinstance(value, dict):
@@ -752,7 +754,7 @@ def _gone_ids(node: Node, gone: dict[str, str], why: str | None = None) -> None:
 
 
 def _shows_nothing(blocks: list[Node]) -> bool:
-    """Whether a figure's content is only empty paragraphs (or none)."""
+    """Whether a figure's or note's content is only empty paragraphs (or none)."""
     return all(b["t"] in ("Plain", "Para") and all(i["t"] in ("Space", "SoftBreak") for i in b["c"])
                for b in blocks)
 
