@@ -1124,3 +1124,13 @@ def test_ziamath_loads_what_drawing_mathml_does_not_need_only_when_asked():
     for text in ("<mi>&alpha;</mi>", "<mo>!=</mo>", "<mo>a\\*=b</mo>", "<mi>x&InvisibleTimes;y</mi>", "<mn>1</mn>"):
         assert ziamath_imports.unescape(text) == escapes.unescape(text)
     assert ziamath_imports.tex2mml(r"\frac{a}{b}") == ziamath_imports.own("ziamath.tex").tex2mml(r"\frac{a}{b}")
+
+
+def test_ziamaths_submodules_are_its_attributes_with_the_patch_as_without():
+    """`import ziamath` then `ziamath.tex.tex2mml(...)`, `ziamath.escapes.unescape(...)`
+    (the package's submodules are its attributes once imported): with the patch's
+    modules standing for them, they were not (AttributeError)."""
+    done = _run("from imprint.patches import import_ziamath\nimport_ziamath()\nimport ziamath\n"
+                "print(ziamath.escapes.unescape('&alpha;'), ziamath.tex.tex2mml('x').startswith('<math'))")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["α", "True"]

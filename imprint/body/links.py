@@ -41,7 +41,7 @@ _NO_ADDRESS = re.compile(r"\]\(\s*(?:<\s*>)?\s*\)")
 
 class Links:
     """The steps of structure._Steps about what points somewhere (they use its
-    context, found, source, left_out, problem() and each())."""
+    context, found, source, left_out, not_shown, problem() and each())."""
 
     # -- cross-references
 
@@ -293,12 +293,12 @@ class Links:
                                  hint="use the id of a heading, figure or table: [text](#my-id)")
             elif not href:  # (`[text]()`, or `[text]` whose definition, `[text]:`, gives no address)
                 text = stringify(node["c"][1])
-                label, used = self._reference_used(text)
+                label, line = self._reference_used(text)
                 defined = label and self.source.first(
                     re.compile(r"(?im)^[ ]{0,3}\[" + re.escape(label) + r"\]:[ \t]*$"))
                 # (a reference is told at its use, `[Foo2]` and `[x][foo2]` too, not at its definition, which
                 # may come first, nor at the same words in brackets elsewhere)
-                line = used and self.source.take(used) or self.source.take(_NO_ADDRESS) \
+                line = line or self.source.take(_NO_ADDRESS) \
                     or self.source.take(f"[{text}]")
                 self.problem(line, f"the link [{text}] has no address",
                              hint=f"write its address after '[{label}]:' on line {defined}" if defined else
@@ -309,24 +309,36 @@ class Links:
                 self.problem(line, f"the link to '{unquote(href)}' is not a web address",
                              hint="link to https://..., mailto:... or an id (#id); files are not published")
 
-    def _reference_used(self, text: str) -> tuple[str | None, re.Pattern | None]:
+    def _reference_used(self, text: str) -> tuple[str | None, int | None]:
         """The label of the reference with no address (`[foo2]:` alone on its line)
-        that a link of this text used, and the pattern of its use: `[foo2]` itself,
-        or `[text][foo2]`; (None, None) when no such reference is its."""
+        that a link of this text used, and the line of its use, the next not told yet:
+        `[foo2]` itself, or `[text][foo2]`; (None, None) when no such reference is its."""
         empty = [m.group(1) for m in _EMPTY_DEFINITION.finditer(self.source.searchable)]
         if any(label.lower() == text.lower() for label in empty):
             # (lower case: `[Foo2]` and `[foo2]` are handed out lines as one pattern, each its own use)
-            return text, re.compile(r"(?i)(?<!\])\[" + re.escape(text.lower()) + r"\](?![:\[(])")
-        for label in empty:
-            used = re.compile(r"(?i)\[" + re.escape(text.lower()) + r"\]\[" + re.escape(label.lower()) + r"\]")
-            if used.search(self.source.searchable):
-                return label, used
-        return None, None
+            return text, self.source.take(re.compile(r"(?i)(?<!\])\[" + re.escape(text.lower()) + r"\](?![:\[(])"))
+        used = {label: re.compile(r"(?i)\[" + re.escape(text.lower()) + r"\]\[" + re.escape(label.lower()) + r"\]")
+                for label in empty}
+        used = {label: pattern for label, pattern in used.items() if pattern.search(self.source.searchable)}
+        if not used:
+            return None, None
+        # (`[x][a]` and `[x][b]`, both empty: one pattern for all, so that each use is handed out once, in the
+        # text's order, which is Pandoc's; the label the one written on that line)
+        line = self.source.take(re.compile("|".join(p.pattern.removeprefix("(?i)") for p in used.values()), re.I))
+        label = next((label for label, pattern in used.items() if line in self.source.lines_of(pattern)),
+                     next(iter(used)))
+        return label, line
 
     def _left_out(self, line: int | None, what: str, key: str) -> bool:
         """A reference or link to the id of a heading left out as empty (`## {#sec-gone}`,
         structure.py's empty_headings()) is told so, at its line (it was "nothing has
         the label", with a hint to give the heading the id it has); whether it was one."""
+        if key in self.not_shown:  # (conditions(): taken out of the body)
+            why = self.not_shown[key]
+            self.problem(line, f"{what} points to '{key}', which no edition shows ({why}): it was left out",
+                         hint="refer to the .light-content version (give it an id of its own)" if "dark" in why else
+                         "refer to something the editions show, or let its condition hold for one (when-format=...)")
+            return True
         if key not in self.left_out:
             return False
         ident, at, level = self.left_out[key]
@@ -351,6 +363,10 @@ def _one_space_for(links: set[int], blocks: list[Node]) -> None:
     "Empty link", not "Empty  link"), none before a full stop or at a line's end
     ("Last [](#0)." prints "Last.", not "Last .") and none at its start."""
     spaces = ("Space", "SoftBreak")
+    for node in reversed(list(walk(blocks))):  # (inner first: `***[](#0)***`)
+        held = kids(node) if node["t"] in _STYLES else None
+        if held and any(id(n) in links for n in held) and all(id(n) in links or n["t"] in spaces for n in held):
+            links.add(id(node))  # (`*[](#0)*`: the emphasis holds nothing left: it goes as the link does)
     for parent in walk(blocks):
         inlines = kids(parent)  # (the node's own list where it holds inlines: Para, Plain, Emph, Span...)
         if not any(id(n) in links for n in inlines):
@@ -376,10 +392,11 @@ def _one_space_for(links: set[int], blocks: list[Node]) -> None:
                 kept.pop()  # (before a full stop, or at the end: the space before goes)
             elif after and (not words_before or kept[-1]["t"] in spaces or at + 1 == len(inlines)):
                 at += 1  # (a space already before it, or none but the line's start: the space after goes)
-            kept.extend(n for n in run if id(n) in links)
+            kept.extend(n for n in run if id(n) in links and n["t"] not in _STYLES)
         inlines[:] = kept
 
 
+_STYLES = ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps")  # (print nothing empty)
 _CLOSING = set(".,;:!?)]}»”’…")  # (what a space does not stand before)
 
 

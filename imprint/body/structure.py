@@ -132,6 +132,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
         self.words_before: dict[int, str] | None = None  # the word before each citation, by id() (links.py)
         self.left_out: dict[str, tuple[str, int | None, int]] = {}  # empty headings' ids, dashed: as written,
         # line and level (a reference to one is told so: links.py)
+        self.not_shown: dict[str, str] = {}  # ids, dashed, in what no edition shows: why (conditions(); links.py)
 
     def each(self, *kinds: str) -> list[Node]:
         """The nodes of these kinds, in reading order."""
@@ -378,7 +379,7 @@ class _Steps(QuartoDivs, Numbering, Notes, Links, Tables):
                 annotate(node, hidden_in=hidden)
                 nowhere = nowhere or len(hidden) == 2
         if nowhere:
-            _drop_hidden_everywhere(self.blocks)
+            _drop_hidden_everywhere(self.blocks, self.not_shown)
         return nowhere
 
     def only_in(self) -> dict[int, frozenset[str]]:
@@ -738,17 +739,51 @@ _EMPTY_CELL_HEADING = re.compile(r"\|[ \t]*#{1,6}[ \t]*(?:\{[^}\n|]*\}[ \t]*)?"
                                  r"(?=\|[^\n]*\n(?:[ \t]*\|[^\n]*\n)*[ \t]*\+[-=:+]+\+)")
 
 
-def _drop_hidden_everywhere(value: Any) -> None:
+def _drop_hidden_everywhere(value: Any, gone: dict[str, str]) -> bool:
     """Every node that no edition shows (conditions()) taken out of the lists that
-    hold it, at any depth."""
+    hold it, at any depth, and a figure or a note left with nothing to show by it
+    (its only picture `.dark-content`: a caption with a number and no picture); whether
+    something was. The ids in what was taken out go in `gone` (dashed), with why
+    (a reference to one is told so: links.py)."""
+    dropped = False
     if isinstance(value, list):
-        value[:] = [v for v in value if not (isinstance(v, dict) and len(note(v).get("hidden_in", ())) == 2)]
+        kept = []
         for item in value:
-            _drop_hidden_everywhere(item)
+            if isinstance(item, dict) and len(note(item).get("hidden_in", ())) == 2:
+                dropped = True
+                _gone_ids(item, gone)
+                continue
+            inside = _drop_hidden_everywhere(item, gone)
+            dropped = dropped or inside
+            if inside and isinstance(item, dict) and item.get("t") == "Figure" and _shows_nothing(item["c"][2]):
+                _gone_ids(item, gone, "its only picture is .dark-content")
+                continue
+            if inside and isinstance(item, dict) and item.get("t") == "Note" and _shows_nothing(item["c"]):
+                continue  # (`[^1]: [dark]{.dark-content}`: a number calling an empty note)
+            kept.append(item)
+        value[:] = kept
     elif isinstance(value, dict):
         for key, item in value.items():
             if key != IMPRINT:
-                _drop_hidden_everywhere(item)
+                dropped = _drop_hidden_everywhere(item, gone) or dropped
+    return dropped
+
+
+def _gone_ids(node: Node, gone: dict[str, str], why: str | None = None) -> None:
+    """The ids in a node taken out of the body, with why no edition shows it."""
+    if why is None:
+        why = "it is .dark-content" if "dark-content" in attr(node)[1] else \
+            "its .content-visible or .content-hidden condition holds for no edition"
+    for inner in walk([node]):
+        ident = attr(inner)[0] if "c" in inner else ""  # (a Space has no content)
+        if ident:
+            gone.setdefault(dashed(ident), why)
+
+
+def _shows_nothing(blocks: list[Node]) -> bool:
+    """Whether a figure's or note's content is only empty paragraphs (or none)."""
+    return all(b["t"] in ("Plain", "Para") and all(i["t"] in ("Space", "SoftBreak") for i in b["c"])
+               for b in blocks)
 
 
 def _block_lists_under(blocks: list[Node]) -> Iterator[list[Node]]:

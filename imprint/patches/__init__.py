@@ -113,6 +113,8 @@ def import_ziamath() -> ModuleType:
     ziamath_imports.apply()
     import ziamath
 
+    ziamath_imports.attach(ziamath)
+
     apply("ziamath", "ziafont")
     return ziamath
 

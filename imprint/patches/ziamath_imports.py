@@ -114,6 +114,15 @@ def apply() -> None:
         sys.modules[name] = module
 
 
+def attach(package: ModuleType) -> None:
+    """Once ziamath is imported: the stand-ins as its attributes, as its own
+    submodules are once imported (`ziamath.tex.tex2mml`); an import that finds a
+    module in sys.modules does not set it on the package."""
+    for name in STANDING_IN:
+        if sys.modules.get(name) is not None and not hasattr(package, name.rsplit(".", 1)[1]):
+            setattr(package, name.rsplit(".", 1)[1], sys.modules[name])
+
+
 def applied() -> bool:
     """Whether this patch's modules stand for ziamath's, or it is too late for
     that: ziamath's own were imported first (a test that imported ziamath)."""
