@@ -359,3 +359,26 @@ def test_a_formulas_text_form_starting_with_a_dollar_is_its_actual_text():
     assert actual_text(box(r"\$5 + x", "$5 + x")) == "$5 + x"
     assert actual_text(box(r"\frac{a}{b}", r"$$\frac{a}{b}$$")) == ""
     assert actual_text(box("x_8", "x₈")) == "x₈"
+
+
+def test_a_paragraph_that_is_only_a_display_formula_is_its_block(tmp_path):
+    """<p><span class="math display">, as body/html.py writes a paragraph that is a
+    display formula, is printed as <p class="math display">: the same page, one box
+    and one structure element less a formula for WeasyPrint to lay out and write
+    (the /P holds the /Formula). A paragraph with more than the formula keeps its
+    block, as does a formula that stays a drawing."""
+    shown = converted(r"\int_0^1 f(x) \, dx = F(1) - F(0)", "DisplayMath")["imprint"]["mathml"]
+    wide = converted(" + ".join(f"a_{{{i}}} b_{{{i}}}" for i in range(12)), "DisplayMath")["imprint"]["mathml"]
+    number = ' <span class="equation-number">(1)</span>'
+    html = (f'<html><head></head><body><p><span class="math display" id="eq-one">{shown}{number}</span></p>'
+            f'<p><span class="math display">{shown}</span></p>'
+            f'<p><span class="math display">{shown}</span><span class="after-display">where F is</span></p>'
+            f'<p><span class="math display">{wide}</span></p></body></html>')
+    printed = for_print(html, tmp_path)
+    paragraphs = re.findall(r"<p\b[^>]*>.*?</p>", printed)
+    assert re.fullmatch(r'<p class="math display" id="eq-one"><span class="formula display h[\d-]+" [^>]*>&#xE000;'
+                        r'</span> <span class="equation-number">\(1\)</span></p>', paragraphs[0])
+    assert re.fullmatch(r'<p class="math display"><span class="formula display [^>]*>&#xE000;</span></p>',
+                        paragraphs[1])
+    assert paragraphs[2].startswith('<p><span class="math display"><span class="formula display ')
+    assert paragraphs[3].startswith('<p><span class="math display"><svg ')
