@@ -30,6 +30,7 @@ import pydyf
 from weasyprint.css import AnonymousStyle
 from weasyprint.formatting_structure import boxes
 
+from .formulas import tex_only
 from .order import item_source, source
 
 SVG = "http://www.w3.org/2000/svg"
@@ -51,9 +52,8 @@ def actual_text(box) -> str | None:
         return box.text
     if html is None or box.element_tag != "span" or "formula" not in (html.get("class") or "").split():
         return None
-    text = html.get("data-text") or ""
-    tex_only = text.startswith("$") and text.strip("$").strip() == (html.get("data-tex") or "").strip()
-    return "" if tex_only else text  # (a text form may start with a dollar: $\$5 + x$ is "$5 + x")
+    text = html.get("data-text") or ""  # (none written where it is only the TeX: formulas.for_print)
+    return "" if tex_only(text, html.get("data-tex") or "") else text
 
 
 def annotate(box, element: pydyf.Dictionary, pdf) -> None:
