@@ -631,6 +631,31 @@ def test_a_site_template_that_loads_from_the_network_is_an_error(tmp_path, capsy
             "the network") in err
 
 
+def test_a_print_template_that_loads_what_it_may_not_is_told_at_its_line(tmp_path, capsys, monkeypatch):
+    """A logo in the print template as `<img src="logo.png">` stopped the layout with
+    "source/<slug>/logo.png: resource not found", filed under the article (F20's
+    leftover): told at the template's line, as the EPUB's and the site's are; a web
+    address too. A file of the article's folder is the fetcher's to give."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    root = make_project(tmp_path / "project", REPO / "source")
+    template = root / "styles" / "templates" / "print" / "article.html.j2"
+    text = template.read_text()
+    template.write_text(text.replace("<body", '<img src="logo.png" alt="L"/><img src="https://example.org/x.png" '
+                                              'alt="X"/>\n<body', 1))
+    code, _, err = run(root, "-f", "pdf", capsys=capsys)
+    assert code == 2 and "Traceback" not in err and "resource not found" not in err
+    line = text[:text.index("<body")].count("\n") + 1
+    assert (f'styles/templates/print/article.html.j2:{line}: print/article.html.j2: <img src="logo.png"> names a file '
+            "the print edition does not have") in err
+    assert (f'styles/templates/print/article.html.j2:{line}: print/article.html.j2: <img '
+            'src="https://example.org/x.png"> loads it from the network') in err
+    folder = next(p for p in (root / "source").iterdir() if p.is_dir())
+    shutil.copy(next(folder.glob("*.png"), None) or REPO / "docs" / "images" / "math-in-print.png", folder / "logo.png")
+    template.write_text(text.replace("<body", '<img src="logo.png" alt="L"/>\n<body', 1))
+    code, _, err = run(root, "-f", "pdf", capsys=capsys)
+    assert code == 0, err
+
+
 def test_a_site_template_that_shows_a_file_the_site_has_not_is_an_error(tmp_path, capsys, monkeypatch):
     """The index's `<img src="logo.png">` (a file of styles/, never copied into
     dist/) built with exit 0 and a broken picture on the published page, which

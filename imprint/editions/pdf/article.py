@@ -17,12 +17,14 @@ import base64
 import io
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from markupsafe import Markup
 
 from ...body.formulas import cache_folder
 from .formulas import for_print
 from ...settings import Settings
+from ...errors import Problem, StyleError
 from ...files import file_url, read_text
 from ...prepare.article import Manuscript
 from ...site.address import published
@@ -176,11 +178,51 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
         created=manuscript.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         modified=manuscript.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
+    _loads_what_it_may(html, edition.template, file_url(manuscript.article.path.parent, theme.roots) + "/", theme)
     if drawn:
         html = for_print(html, cache_folder(settings.root), theme.roots)  # the formulas, drawn (WeasyPrint draws no MathML)
     # In an issue, the article's ids carry its slug: its pages join the issue's
     # file, where every id must be unique.
     return str(scope_ids(html, f"{manuscript.article.slug}--")) if in_issue else html
+
+
+# What could load something other than Imprint's file: URLs and data: (theme/loads.py's RESOURCES, url())
+_MAY_LOAD = re.compile(r"""\s(?:src|srcset|data|poster)\s*=\s*(?!["']?(?:file:|data:))"""
+                       r"""|<link\b[^>]*\shref\s*=\s*(?!["']?(?:file:|data:))|url\(\s*(?!["']?(?:file:|data:))""", re.I)
+
+
+def _loads_what_it_may(html: str, template: str, base_url: str, theme: Theme) -> None:
+    """What a print template makes its pages load is a file of the project (what
+    Imprint names, by file_url), a data: URL or a file the article's folder has:
+    a logo as `<img src="logo.png">` or from a web address stopped the layout with
+    "resource not found", filed under the article, not the template's line (the
+    EPUB's and the site's are told there: epub._check_resources, site loading_nothing)."""
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    from lxml import html as parser
+
+    from ...files import in_root
+    from ...theme.loads import loaded, remote
+
+    if not _MAY_LOAD.search(html):
+        return  # (no page needs parsing for it: the print HTML of a long article is half a megabyte)
+    problems = []
+    for shown, url in loaded(parser.fromstring(html)):
+        if urlsplit(url).scheme == "file":
+            continue  # (Imprint's: the body's pictures, the stylesheets; the fetcher confines them)
+        if remote(url):
+            problem = "loads it from the network, which the print edition must not"
+        else:
+            path = in_root(Path(unquote(urlsplit(urljoin(base_url, url)).path)), theme.roots)
+            if path is not None and path.is_file():
+                continue
+            problem = "names a file the print edition does not have"
+        file, line = theme.template_line(template, re.compile(re.escape(url)).search)
+        problems.append(Problem(file, f"{template}: {shown} {problem}", line=line,
+                                hint="show a picture of styles/images/ as {{ image(\"logo.png\") }} (a data: URL, "
+                                     "which every edition holds), or leave it out"))
+    if problems:
+        raise StyleError(list(dict.fromkeys(problems)))
 
 
 def count_pages(manuscript: Manuscript, theme: Theme, settings: Settings) -> tuple[int, bytes | None]:
