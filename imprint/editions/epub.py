@@ -152,21 +152,13 @@ def _check_resources(pages: list[Page], files: set[str], theme: Theme) -> None:
     (RSC-006, RSC-007) and a reader that fetches from the web, with exit 0."""
     from urllib.parse import unquote, urljoin, urlsplit
 
-    from ..theme.loads import loaded, remote
+    from ..theme.loads import unheld
 
-    problems = []
-    for page in pages:
-        for shown, url in loaded(etree.fromstring(page.content), XHTML_NS):
-            if remote(url):
-                problem = "loads it from the network, which a reader of the EPUB may not reach"
-            elif unquote(urlsplit(urljoin(page.file, url)).path) in files:
-                continue
-            else:
-                problem = "names a file the EPUB does not hold"
-            file, line = theme.template_line(_template(page), re.compile(re.escape(url)).search)
-            problems.append(Problem(file, f"{page.file}: {shown} {problem}", line=line,
-                                    hint="show a picture of styles/images/ as {{ image(\"logo.png\") }} (a data: URL, "
-                                         "which every edition holds), or leave it out"))
+    problems = [problem for page in pages for problem in unheld(
+        etree.fromstring(page.content), theme, _template(page),
+        lambda url, page=page: unquote(urlsplit(urljoin(page.file, url)).path) in files,
+        ("loads it from the network, which a reader of the EPUB may not reach", "names a file the EPUB does not hold"),
+        prefix=f"{page.file}: ", namespace=XHTML_NS)]
     if problems:
         raise StyleError(list(dict.fromkeys(problems)))
 

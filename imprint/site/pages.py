@@ -202,24 +202,18 @@ def loading_nothing(html: str, template: str, theme: Theme, place: Place, held: 
 
     from lxml import html as parser
 
-    from ..theme.loads import loaded, remote
+    from ..theme.loads import unheld
 
     page = f"{place.folder}/index.html" if place.folder else "index.html"
-    problems = []
-    for shown, url in loaded(parser.fromstring(html)):
-        if remote(url):
-            problem, hint = ("loads it from the network: what Imprint publishes must not",
-                             "put the file in styles/ (a landing page's images: as a data: URL) or leave it out")
-        elif unquote(urlsplit(urljoin(page, url)).path) not in held:
-            problem, hint = (f"names a file the site does not hold ({page})",
+    problems = unheld(parser.fromstring(html), theme, template,
+                      lambda url: unquote(urlsplit(urljoin(page, url)).path) in held,
+                      ("loads it from the network: what Imprint publishes must not",
+                       f"names a file the site does not hold ({page})"),
+                      hints=("put the file in styles/ (a landing page's images: as a data: URL) or leave it out",
                              "show a picture of styles/images/ as {{ image(\"logo.png\") }} (a data: URL, which "
-                             "every page holds), or leave it out")
-        else:
-            continue
-        file, line = theme.template_line(template, re.compile(re.escape(url)).search)
-        problems.append(Problem(file, f"{shown} {problem}", line=line, hint=hint))
+                             "every page holds), or leave it out"))
     if problems:
-        raise StyleError(list(dict.fromkeys(problems)))
+        raise StyleError(problems)
     return html
 
 

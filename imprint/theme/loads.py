@@ -2,16 +2,23 @@
 scripts, media, and the url()s of its style attributes and <style> elements.
 A link (<a href>) is not loaded: a reader follows it or not.
 
-The EPUB must hold all of it (editions/epub.py), and nothing a build publishes
-may load from the network (the site's pages: site/pages.py); the stylesheets'
-own references are checked where the theme hands them over (stylesheets.py).
+The EPUB must hold all of it (editions/epub.py), the site its pages' (site/pages.py),
+the project the print pages' (editions/pdf/article.py), and nothing a build publishes
+may load from the network: `unheld()` tells what is not, at its template's line. The
+stylesheets' own references are checked where the theme hands them over
+(stylesheets.py).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 from urllib.parse import urlsplit
+
+from ..errors import Problem
+
+if TYPE_CHECKING:
+    from . import Theme
 
 # (tag, attribute) of what a page loads; a <link> only as a stylesheet or an icon.
 RESOURCES = (("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"), ("link", "href"),
@@ -46,3 +53,24 @@ def loaded(root, namespace: str = "") -> Iterator[tuple[str, str]]:
 def remote(url: str) -> bool:
     """Whether `url` is on another host (a scheme, or // before a host)."""
     return bool(urlsplit(url).scheme) or url.startswith("//")
+
+
+SHOW_A_PICTURE = ("show a picture of styles/images/ as {{ image(\"logo.png\") }} (a data: URL, which every edition "
+                  "holds), or leave it out")
+
+
+def unheld(root, theme: Theme, template: str, holds: Callable[[str], bool], said: tuple[str, str],
+           prefix: str = "", namespace: str = "", hints: tuple[str, str] = (SHOW_A_PICTURE, SHOW_A_PICTURE)
+           ) -> list[Problem]:
+    """What a page of `template` (`root`: its lxml tree) loads that its edition or
+    site does not have (`holds(url)`: whether it has), each told at the line of the
+    template (or one it includes) that names it, with what `said` says of it and
+    `hints` advise: loaded from the network, or a file it has not."""
+    problems = []
+    for shown, url in loaded(root, namespace):
+        if not holds(url):
+            far = remote(url)
+            file, line = theme.template_line(template, re.compile(re.escape(url)).search)
+            problems.append(Problem(file, f"{prefix}{shown} {said[0] if far else said[1]}", line=line,
+                                    hint=hints[0] if far else hints[1]))
+    return list(dict.fromkeys(problems))

@@ -202,27 +202,20 @@ def _loads_what_it_may(html: str, template: str, base_url: str, theme: Theme) ->
     from lxml import html as parser
 
     from ...files import in_root
-    from ...theme.loads import loaded, remote
+    from ...theme.loads import remote, unheld
 
     if not _MAY_LOAD.search(html):
         return  # (no page needs parsing for it: the print HTML of a long article is half a megabyte)
-    problems = []
-    for shown, url in loaded(parser.fromstring(html)):
-        if urlsplit(url).scheme == "file":
-            continue  # (Imprint's: the body's pictures, the stylesheets; the fetcher confines them)
-        if remote(url):
-            problem = "loads it from the network, which the print edition must not"
-        else:
-            path = in_root(Path(unquote(urlsplit(urljoin(base_url, url)).path)), theme.roots)
-            if path is not None and path.is_file():
-                continue
-            problem = "names a file the print edition does not have"
-        file, line = theme.template_line(template, re.compile(re.escape(url)).search)
-        problems.append(Problem(file, f"{template}: {shown} {problem}", line=line,
-                                hint="show a picture of styles/images/ as {{ image(\"logo.png\") }} (a data: URL, "
-                                     "which every edition holds), or leave it out"))
+
+    def holds(url: str) -> bool:  # (Imprint's file: URLs, the body's pictures and the stylesheets: the fetcher's)
+        path = None if remote(url) else in_root(Path(unquote(urlsplit(urljoin(base_url, url)).path)), theme.roots)
+        return urlsplit(url).scheme == "file" or path is not None and path.is_file()
+
+    problems = unheld(parser.fromstring(html), theme, template, holds,
+                      ("loads it from the network, which the print edition must not",
+                       "names a file the print edition does not have"), prefix=f"{template}: ")
     if problems:
-        raise StyleError(list(dict.fromkeys(problems)))
+        raise StyleError(problems)
 
 
 def count_pages(manuscript: Manuscript, theme: Theme, settings: Settings) -> tuple[int, bytes | None]:
