@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 RESOURCES = (("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"), ("link", "href"),
              ("script", "src"), ("audio", "src"), ("video", "src"), ("video", "poster"), ("track", "src"),
              ("object", "data"), ("embed", "src"), ("iframe", "src"), ("input", "src"))
+# Where a page may load something other than Imprint's file: URLs and data: (RESOURCES' attributes, url()):
+# a page without it needs no parsing for unheld() (the print HTML of a long article is half a megabyte).
+MAY_LOAD_ELSEWHERE = re.compile(r"""\s(?:src|srcset|data|poster)\s*=\s*(?!["']?(?:file:|data:))"""
+                                r"""|<link\b[^>]*\shref\s*=\s*(?!["']?(?:file:|data:))|url\(\s*(?!["']?(?:file:|data:))""",
+                                re.I)
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""")
 
 

@@ -186,11 +186,6 @@ def print_html(manuscript: Manuscript, theme: Theme, settings: Settings, edition
     return str(scope_ids(html, f"{manuscript.article.slug}--")) if in_issue else html
 
 
-# What could load something other than Imprint's file: URLs and data: (theme/loads.py's RESOURCES, url())
-_MAY_LOAD = re.compile(r"""\s(?:src|srcset|data|poster)\s*=\s*(?!["']?(?:file:|data:))"""
-                       r"""|<link\b[^>]*\shref\s*=\s*(?!["']?(?:file:|data:))|url\(\s*(?!["']?(?:file:|data:))""", re.I)
-
-
 def _loads_what_it_may(html: str, template: str, base_url: str, theme: Theme) -> None:
     """What a print template makes its pages load is a file of the project (what
     Imprint names, by file_url), a data: URL or a file the article's folder has:
@@ -202,9 +197,9 @@ def _loads_what_it_may(html: str, template: str, base_url: str, theme: Theme) ->
     from lxml import html as parser
 
     from ...files import in_root
-    from ...theme.loads import remote, unheld
+    from ...theme.loads import MAY_LOAD_ELSEWHERE, remote, unheld
 
-    if not _MAY_LOAD.search(html):
+    if not MAY_LOAD_ELSEWHERE.search(html):
         return  # (no page needs parsing for it: the print HTML of a long article is half a megabyte)
 
     def holds(url: str) -> bool:  # (Imprint's file: URLs, the body's pictures and the stylesheets: the fetcher's)
