@@ -109,6 +109,16 @@ def test_cyrillic_in_text_and_greek_are_drawn(tmp_path):
     assert drawing.notes == () and drawing.width > 4
 
 
+@pytest.mark.parametrize("tex", [r'\text{G\"odel}', r'\text{"quoted"} = x', r"\text{A\&B} < x"])
+def test_a_formula_whose_tex_has_a_double_quote_is_drawn(tex):
+    """An umlaut (`\\"o`) or a quotation mark in the TeX: its alttext's `&quot;`
+    was made a bare quote by ziamath's replacement of entity names, ending the
+    attribute: the formula was unreadable XML, printed as its TeX in a box."""
+    formulas._drawn.clear()
+    drawing = formulas.draw(converted(tex)["imprint"]["mathml"])
+    assert drawing.glyph and drawing.width > 1
+
+
 def test_a_display_formula_too_wide_for_the_text_is_said_at_its_line(tmp_path):
     wide = " + ".join(f"a_{{{i}}} b_{{{i}}}" for i in range(12))
     endless = " + ".join(f"a_{{{i}}} b_{{{i}}}" for i in range(40))

@@ -459,7 +459,11 @@ def _draw(mathml_text: str) -> Drawing:
     logger.addHandler(handler)  # (ziamath warns on the root logger: what it leaves out is said, not printed)
     try:
         with ziafont_outlines.kept() as placed:  # (its glyphs' outlines as they are, not as SVG path text)
-            laid_out = ziamath.Math(etree.tostring(root, encoding="unicode"), size=SIZE)
+            # (as an element: given text, ziamath first runs its replacement of entity names
+            # over it, which made the `&quot;` of an alttext (`\text{G\"odel}`) a quote
+            # that ended the attribute, and the formula unreadable XML; the MathML holds
+            # characters, not entity names)
+            laid_out = ziamath.Math(ElementTree.fromstring(etree.tostring(root)), size=SIZE)
             svg = laid_out.svgxml()
             depth = -laid_out.getyofst()
             lines = _baselines(laid_out.node)

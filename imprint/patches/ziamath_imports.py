@@ -6,25 +6,22 @@ Version: ziamath 0.13 exactly (VERSION; check_versions() refuses another).
 
 What goes wrong: importing ziamath (0.12 to 0.2 s of CPU in every process that
 draws formulas: both parts of a build whose formulas are not yet in the cache,
-each on its own path) does two things for MathML that Imprint's never needs.
+each on its own path) does two things that drawing Imprint's MathML never needs.
 ziamath/escapes.py compiles one regular expression of the 2,079 keys of its table
-of named characters (`&alpha;`... and four pairs of ASCII characters, `:=`, `==`,
-`!=` and `\\*=`), which `Math()` runs over every MathML text; Pandoc's MathML holds
-the characters themselves, so the expression finds nothing in Imprint's formulas.
-And ziamath/tex.py imports latex2mathml, for `Math.fromlatex()`, which Imprint
-does not call (Pandoc converts the TeX): latex2mathml imports importlib.metadata,
-and xml.sax.saxutils, which imports urllib.request, http.client and ssl.
-Measured (2026-12-07, 2 cores, fresh processes, `-X importtime` and CPU time):
-the expression 27 to 50 ms, latex2mathml 20 to 50 ms.
+of named characters (`&alpha;`... and four pairs of ASCII characters), which
+`Math()` runs over a formula given as text; Imprint gives it an element
+(body/formulas.py), Pandoc's MathML holding the characters themselves. And
+ziamath/tex.py imports latex2mathml, for `Math.fromlatex()`, which Imprint does
+not call (Pandoc converts the TeX): latex2mathml imports importlib.metadata, and
+xml.sax.saxutils, which imports urllib.request, http.client and ssl. Measured
+(2026-12-07, 2 cores, fresh processes, `-X importtime` and CPU time): the
+expression 27 to 50 ms (63 to 76 ms of CPU on 2026-12-08), latex2mathml 20 to 50 ms.
 
 The patch: before ziamath is imported, `ziamath.escapes` and `ziamath.tex` are
 modules of this patch's. Their functions hand each call to ziamath's own module,
 loaded from its file at the first call (the operator names ziamath declares as
-it is imported are declared to it then), except `unescape` for a text that holds
-neither `&` nor one of the four pairs, which it returns as it is, as ziamath's
-expression would (each key begins with `&` or is one of the pairs: a test checks
-it against ziamath's table). Whatever else is asked of them is ziamath's own
-module's. So the same characters, the same drawings.
+it is imported are declared to it then); whatever else is asked of them is
+ziamath's own module's. So the same characters, the same drawings.
 
 Test that fails without it:
 tests/test_patches.py::test_ziamath_loads_what_drawing_mathml_does_not_need_only_when_asked
@@ -43,19 +40,11 @@ DISTRIBUTION = "ziamath"
 VERSION = "0.13"
 UPSTREAM = "docs/upstream.md#ziamath-work-done-at-import-that-mathml-does-not-need"
 
-# The keys of ziamath's table that are not a named character (`&...;`): the
-# pairs escapes.py adds, as written there (its `\*=` is matched as those three characters).
-PAIRS = (":=", "\\*=", "==", "!=")
-
 _own: dict[str, ModuleType] = {}  # ziamath's own modules, by name, once a call needed one
 _declared: list[str] = []  # the operator names declared before ziamath's tex.py was loaded
 
 
 def unescape(xmlstr: str) -> str:
-    """The MathML text with its named characters replaced, as ziamath's own
-    `unescape` replaces them; a text that cannot hold one, untouched."""
-    if "&" not in xmlstr and not any(pair in xmlstr for pair in PAIRS):
-        return xmlstr
     return own("ziamath.escapes").unescape(xmlstr)
 
 
