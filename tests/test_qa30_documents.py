@@ -1,0 +1,34 @@
+"""QA 30: real documents put in source/ unchanged (a social scientist's Pandoc paper
+citing his whole BibTeX library, a bioinformatics preprint in Pandoc Markdown, a
+Quarto book chapter, quarto-journals' format template, a Quarto manuscript
+template, quarto-examples' appendix-csl), each construct shaped as the document
+writes it."""
+from __future__ import annotations
+
+from test_body import read
+
+from conftest import REPO
+
+
+def test_a_library_bib_tells_only_the_duplicate_keys_of_works_the_article_cites(tmp_path):
+    """kjhealy/workflow-paper cites 12 works of the author's library (socbibs'
+    38,720-line socbib.bib, made pandoc-ready by its procbib.sh): the build printed
+    140 warnings "the key ... is also used", one for each duplicate in the library,
+    whatever the article cited. A duplicate matters where the article cites it."""
+    (tmp_path / "socbib-pandoc.bib").write_text(
+        "@Book{\t  cairo16truthart,\n  author = {Cairo, Alberto},\n  title = {The Truthful Art},\n  year = 2016}\n\n"
+        "@Book{\t  cairo16truthart,\n  author = {Cairo, Alberto},\n  title = {The Truthful Art},\n  year = 2016}\n\n"
+        "@Article{\t  fourcade13classsituat,\n  author = {Fourcade, Marion and Healy, Kieran},\n"
+        "  title = {Classification Situations},\n  journal = {Accounting, Organizations and Society},\n"
+        "  year = 2013}\n\n"
+        "@Article{\t  fourcade13classsituat,\n  author = {Fourcade, Marion and Healy, Kieran},\n"
+        "  title = {Classification Situations: Life-Chances in the Neoliberal Era},\n"
+        "  journal = {Accounting, Organizations and Society},\n  year = 2013}\n")
+    reading = read("Lorem ipsum dolor sit amet [@fourcade13classsituat]. Notice that citation.\n",
+                   folder=tmp_path, bibliography=(tmp_path / "socbib-pandoc.bib",),
+                   style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    assert [str(w).split("\n")[0] for w in reading.warnings] == [
+        "socbib-pandoc.bib:17: the key 'fourcade13classsituat' is also used on line 11: this entry is used, "
+        "as Pandoc uses the last"]
+    assert "neoliberal era" in str(reading.body.references)
+
