@@ -50,3 +50,25 @@ def test_an_images_fragment_is_not_part_of_its_files_name(folder):
         assert html.count("<img") == 2 and "#center" not in html and "?v=2" not in html
         assert "Figure 1.</span> Speed comparison" in html
     assert reading.warnings == ()
+
+
+def test_the_reference_list_written_two_divs_deep_is_the_list(tmp_path):
+    """mine-cetinkaya-rundel/quarto-tdg's authoring.qmd (lines 804-815) shows the
+    reference list inside a figure, `::: {#refs}` in a div in the figure's div. The
+    list was not taken there: three errors, "the id 'refs' is reserved" and two
+    without a line, "the id 'ref-knuth1984' is reserved", ids the author never
+    wrote (Pandoc's citeproc filled the div)."""
+    (tmp_path / "example.bib").write_text(
+        "@book{knuth1984,\n  title={Literate Programming},\n  author={Knuth, Donald E.},\n  year={1984}}\n\n"
+        "@book{wickham2023,\n  title={R for Data Science},\n  author={Wickham, Hadley},\n  year={2023}}\n")
+    reading = read("Cite [@knuth1984; @wickham2023].\n\n"
+                   "::: {#fig-references-section}\n\n::: {.rendered style=\"text-align: left;\"}\n"
+                   "## References {.unnumbered .unlisted}\n\n::: {#refs}\n:::\n::: \n\n"
+                   "Automatically generated references section\n:::\n\nAfter the figure.\n",
+                   folder=tmp_path, bibliography=(tmp_path / "example.bib",),
+                   style=REPO / "styles" / "csl" / "utmn-humanitates.csl")
+    references = str(reading.body.references)
+    assert "Literate programming" in references and "R for data science" in references
+    epub = "".join(str(c.epub) for c in reading.body.chapters)
+    assert "Automatically generated references section" in epub and "After the figure." in epub
+    assert reading.body.references_position == 1  # (after the figure, before what follows it)
