@@ -72,3 +72,22 @@ def test_the_reference_list_written_two_divs_deep_is_the_list(tmp_path):
     epub = "".join(str(c.epub) for c in reading.body.chapters)
     assert "Automatically generated references section" in epub and "After the figure." in epub
     assert reading.body.references_position == 1  # (after the figure, before what follows it)
+
+
+def test_an_include_right_inside_a_divs_fences_joins_no_paragraph(tmp_path):
+    """quarto-tdg's authoring.qmd shows each example's output in a div that holds
+    only its include (lines 279-282, 864-866): the build warned "has no empty line
+    before or after it: its text joins the paragraph around it", where a fence is
+    around it, no paragraph, and the list it includes was read as a list."""
+    from test_includes import included
+
+    body = ("::: {#fig-nested-list}\n\n:::{}\n::: {.rendered style=\"text-align: left;\"}\n"
+            "{{< include _examples/authoring/lists/nested.md >}}\n:::\n:::\n\nList syntax and its rendered output\n"
+            ":::\n\n````{.markdown .code-overflow-wrap}\n{{< include _examples/authoring/lists/nested.md >}}\n````\n\n"
+            "Text\n{{< include _examples/authoring/lists/nested.md >}}\n")
+    found = included(tmp_path, body, {"_examples/authoring/lists/nested.md": "- First item with multiple "
+                                      "paragraphs.\n\n- Third item\n"})
+    assert found.text.count("- First item with multiple paragraphs.") == 3
+    assert [(w.line, w.message) for w in found.warnings] == [(26, "{{< include _examples/authoring/lists/nested.md >}} "
+                                                             "has no empty line before or after it: its text joins "
+                                                             "the paragraph around it")]
