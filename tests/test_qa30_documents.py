@@ -91,3 +91,26 @@ def test_an_include_right_inside_a_divs_fences_joins_no_paragraph(tmp_path):
     assert [(w.line, w.message) for w in found.warnings] == [(26, "{{< include _examples/authoring/lists/nested.md >}} "
                                                              "has no empty line before or after it: its text joins "
                                                              "the paragraph around it")]
+
+
+def test_a_list_tables_cell_spans_the_rows_and_columns_its_empty_span_gives():
+    """quarto-tdg's authoring.qmd (lines 101-235, its `filters: [list-table]`)
+    opens a cell with `[]{rowspan=7}`: the span was kept in the cell
+    (`<span data-rowspan="7"/>`) and the six rows under it shifted a column to the
+    left, their code under "Output". Its list table without `header-rows`
+    (_examples/authoring/tables/list-table.qmd) has the filter's one header row."""
+    reading = read("::: {#tbl-inline-text-elements}\n\n::: {.list-table header-rows=1 widths='1,2,1' aligns=l,l,l } \n\n\n"
+                   "* - Element\n  - Output\n  - Markdown Syntax\n\n"
+                   "* - []{rowspan=2} **Text formatting**\n  - *italics*\n  - \n\n    ``` markdown\n    *italics*\n"
+                   "    ```\n\n* - superscript^2^\n  - \n\n    ``` markdown\n    superscript^2^\n    ```\n\n"
+                   "* - []{colspan=2 align=r} **Links** wide\n  - `<https://quarto.org>`\n:::\n\n"
+                   "Common syntax for inline text elements\n:::\n\n"
+                   "::: {#tbl-perf .list-table}\nTraining performance \n\n* - Algorithm\n  - Accuracy\n"
+                   "* - Random Forest\n  - 96.7%\n:::\n")
+    for html in both(reading):
+        assert "data-rowspan" not in html and "data-colspan" not in html and "data-align" not in html
+        assert '<td class="align-left" rowspan="2"><strong>Text formatting</strong></td>' in html, html
+        assert '<td class="align-right" colspan="2"><strong>Links</strong> wide</td>' in html
+        rows = html.split('id="tbl-inline-text-elements"')[1].split("</table>")[0].split("<tr>")[1:]
+        assert [r.count("<td") + r.count("<th") for r in rows] == [3, 3, 2, 2]  # (the second row under the span)
+        assert "<th>Algorithm</th><th>Accuracy</th>" in html.replace(' scope="col"', "")
