@@ -114,3 +114,19 @@ def test_a_list_tables_cell_spans_the_rows_and_columns_its_empty_span_gives():
         rows = html.split('id="tbl-inline-text-elements"')[1].split("</table>")[0].split("<tr>")[1:]
         assert [r.count("<td") + r.count("<th") for r in rows] == [3, 3, 2, 2]  # (the second row under the span)
         assert "<th>Algorithm</th><th>Accuracy</th>" in html.replace(' scope="col"', "")
+
+
+def test_a_quarto_books_csl_file_is_beside_its_quarto_yml(tmp_path):
+    """ccaudek/psicometria-r's _quarto.yml names `bibliography: ./references.bib`
+    and `csl: apa.csl`, both files beside it; in source/_quarto.yml, the
+    bibliography was found there and the style was "there is no such file"."""
+    from test_quarto_front_matter import load, project
+
+    style = (REPO / "styles" / "csl" / "utmn-humanitates.csl").read_text(encoding="utf-8")
+    settings = project(tmp_path, "---\nexecute:\n  freeze: auto\n---\n\n# Quarto {#sec-quarto}\n\nTesto.\n", {
+        "_quarto.yml": "project:\n  type: book\nbibliography: ./references.bib\nbiblio-style: apalike\n"
+                       "csl: apa.csl\nlink-citations: true\nlang: it\n",
+        "references.bib": "", "apa.csl": style})
+    loaded, article = load(settings)
+    assert loaded.problems == ()
+    assert article.csl == "source/apa.csl" and article.bibliography == (tmp_path / "source" / "references.bib",)
