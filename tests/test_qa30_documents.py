@@ -130,3 +130,24 @@ def test_a_quarto_books_csl_file_is_beside_its_quarto_yml(tmp_path):
     loaded, article = load(settings)
     assert loaded.problems == ()
     assert article.csl == "source/apa.csl" and article.bibliography == (tmp_path / "source" / "references.bib",)
+
+
+def test_the_pandoc_crossref_settings_file_crossrefYaml_names_is_read(tmp_path):
+    """kjhealy/workflow-paper names its pandoc-crossref settings as pandoc-crossref
+    reads them, `crossrefYaml: "./pandoc-crossref-settings.yaml"` (singular and
+    plural prefixes, `figPrefix: ["Figure", "Figures"]`): the field was ignored
+    with a warning and the file never read."""
+    from test_quarto_front_matter import load, project
+
+    article = "---\ntitle: The Plain Person's Guide\nlang: en\ncrossrefYaml: \"./pandoc-crossref-settings.yaml\"\n---\n"
+    settings = project(tmp_path, article, {"a/pandoc-crossref-settings.yaml": (
+        'cref: True\ncodeBlockCaptions: True\nlistings: True\nfigPrefix: \n - "Fig."\n - "Figs."\n'
+        'figureTitle: "Illustration "\nlstPrefix:\n - "Snippet"\n - "Snippets"\n')})
+    loaded, built = load(settings)
+    assert loaded.problems == () and not any("crossrefYaml" in w.message for w in loaded.warnings)
+    assert dict(built.crossref_prefixes) == {"fig": "Fig.", "fig-title": "Illustration ", "lst": "Snippet"}
+    settings = project(tmp_path / "other", article.replace("./pandoc", "./missing-pandoc"))
+    loaded, built = load(settings)
+    assert [(w.line, w.message) for w in loaded.warnings] == [
+        (4, "the pandoc-crossref settings file './missing-pandoc-crossref-settings.yaml' does not exist: its words "
+            "are not read")]
