@@ -48,15 +48,20 @@ class Cut(Caveat):
     """Text of an entry a % left out (BibTeX's comment): told of an entry cited."""
 
 
+@dataclass(frozen=True)
 class Duplicate(Caveat):
     """A key given to two entries: the later entry is used, as Pandoc uses it (its
-    citeproc takes the last of a key)."""
+    citeproc takes the last of a key). Told of a key the article cites: an author's
+    whole library, shared by every paper, has many (QA 30: 140 warnings for a
+    38,000-line .bib of which the article cited 12 works, none of them twice)."""
+
+    key: str = ""
 
     @classmethod
     def of(cls, file: str, key: str, where: str, line: int | None) -> "Duplicate":
         """The later entry's, the earlier one `where` ("on line 12", "in refs.bib:12")."""
         return cls(file, f"the key '{key}' is also used {where}: this entry is used, as Pandoc uses the last",
-                   line=line, hint="give one of the two entries another key, or delete the one not meant")
+                   line=line, hint="give one of the two entries another key, or delete the one not meant", key=key)
 
 
 @dataclass(frozen=True)
@@ -274,7 +279,10 @@ def _convert_bibtex(index: _BibIndex, kind: str, file: str, wanted: set[str] | N
     keys = list(index.entries) if wanted is None else _with_parents(index, wanted)
     records: list[Record] = []
     spans = [(e.line, e.line + e.text.count("\n")) for e in (index.entries[k] for k in keys)]
-    problems = [p for p in index.problems if not isinstance(p, Cut) or any(a <= (p.line or 0) <= b for a, b in spans)]
+    chosen = set(keys)  # (a Cut or a Duplicate is told of an entry the article cites, or of its parent)
+    problems = [p for p in index.problems if not isinstance(p, (Cut, Duplicate))
+                or isinstance(p, Cut) and any(a <= (p.line or 0) <= b for a, b in spans)
+                or isinstance(p, Duplicate) and p.key in chosen]
     for start in range(0, len(keys), CHUNK):
         part = [index.entries[k] for k in keys[start:start + CHUNK]]
         try:

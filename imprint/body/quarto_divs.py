@@ -219,12 +219,18 @@ def _named(div: Node, key: str) -> list[Node]:
 
 _ALIGNS = {"l": "AlignLeft", "r": "AlignRight", "c": "AlignCenter", "d": "AlignDefault"}
 _LIST_TABLE_OPTIONS = ("header-rows", "header-cols", "widths", "aligns")
+MAX_COLSPAN = 100  # columns a list table's cell may span (`colspan=99999999` is a mistake, or a memory bomb)
 
 
 def _list_table(div: Node) -> Node:
     """Quarto's list table (`::: {.list-table header-rows=1 widths="2,1" aligns="l,r"}`,
     a list of rows, each a list of cells; a paragraph before it is the caption):
-    the Table Pandoc would have made of it. Any other shape stays a div."""
+    the Table Pandoc would have made of it. Any other shape stays a div. As the
+    list-table filter reads it (quarto-ext/list-table, pandoc-ext's), the first row
+    heads the table unless `header-rows` says otherwise, and a cell that opens with
+    an empty span, `[]{rowspan=7}`, `[]{colspan=2 align=r}`, spans those rows and
+    columns (quarto-tdg's authoring.qmd: the span was kept in the cell and every
+    row under it shifted a column to the left, QA 30)."""
     (ident, classes, pairs), content = div["c"]
     if not content or content[-1]["t"] != "BulletList" or any(b["t"] not in ("Para", "Plain") for b in content[:-1]):
         return div
@@ -232,10 +238,15 @@ def _list_table(div: Node) -> Node:
     for item in content[-1]["c"]:
         if len(item) != 1 or item[0]["t"] != "BulletList":
             return div
-        rows.append(item[0]["c"])
+        rows.append([[*_cell_spans(blocks), blocks] for blocks in item[0]["c"]])
     values = dict(pairs)
-    width = max(len(r) for r in rows)
-    number = (lambda key: max(0, whole_number(values.get(key)) or 0))
+
+    def number(key: str, default: int = 0) -> int:
+        return max(0, (whole_number(values.get(key)) if key in values else default) or 0)
+
+    head = min(number("header-rows", 1), len(rows))
+    placed = _placed(rows[:head]) + _placed(rows[head:])
+    width = max((len(row) for row in placed), default=0)
     aligns = [a.strip()[:1].lower() for a in values.get("aligns", "").split(",")]
     weights = [float(w) for w in re.findall(r"\d+(?:\.\d+)?", values.get("widths", ""))]
     colspecs = [[{"t": _ALIGNS.get(aligns[i] if i < len(aligns) else "d", "AlignDefault")},
@@ -243,16 +254,54 @@ def _list_table(div: Node) -> Node:
                  else {"t": "ColWidthDefault"}] for i in range(width)]
     blank = ["", [], []]
 
-    def row(cells: list[list[Node]]) -> list:
-        cells = cells + [[]] * (width - len(cells))
-        return [blank, [[blank, {"t": "AlignDefault"}, 1, 1, blocks] for blocks in cells]]
+    def row(cells: list[list], taken: list[bool]) -> list:
+        free = taken.count(False) + width - len(taken)  # (the places no cell covers, all at the row's end)
+        return [blank, [[blank, {"t": _ALIGNS.get(align or "", "AlignDefault")}, rowspan, colspan, blocks]
+                        for rowspan, colspan, align, blocks in cells] + [[blank, {"t": "AlignDefault"}, 1, 1, []]] * free]
 
-    head = min(number("header-rows"), len(rows))
     caption = [{"t": "Plain", "c": b["c"]} for b in content[:-1]]
     return {"t": "Table", "c": [
         [ident, [c for c in classes if c != "list-table"], [p for p in pairs if p[0] not in _LIST_TABLE_OPTIONS]],
-        [None, caption], colspecs, [blank, [row(r) for r in rows[:head]]],
-        [[blank, number("header-cols"), [], [row(r) for r in rows[head:]]]], [blank, []]]}
+        [None, caption], colspecs, [blank, [row(r, t) for r, t in zip(rows[:head], placed)]],
+        [[blank, number("header-cols"), [], [row(r, t) for r, t in zip(rows[head:], placed[head:])]]], [blank, []]]}
+
+
+def _cell_spans(blocks: list[Node]) -> tuple[int, int, str | None]:
+    """A list table's cell's rows, columns and alignment, given by an empty span
+    opening its first paragraph (`[]{rowspan=2}`), which is taken out of it."""
+    first = blocks[0] if blocks and blocks[0]["t"] in ("Plain", "Para") else None
+    opening = first["c"][0] if first and first["c"] else None
+    if opening is None or opening["t"] != "Span" or opening["c"][1]:
+        return 1, 1, None
+    values = dict(opening["c"][0][2])
+    if not {"rowspan", "colspan", "align"} & set(values):
+        return 1, 1, None
+    rest = first["c"][1:]
+    while rest and rest[0]["t"] in ("Space", "SoftBreak"):
+        rest = rest[1:]
+    first["c"] = rest
+    align = str(values.get("align", "")).strip()[:1].lower()
+    return (max(1, whole_number(values.get("rowspan")) or 1),
+            min(MAX_COLSPAN, max(1, whole_number(values.get("colspan")) or 1)), align if align in _ALIGNS else None)
+
+
+def _placed(rows: list[list[list]]) -> list[list[bool]]:
+    """For each row of a table's head or body, which of its places its cells cover
+    (True) and which are free: each cell goes to the first free place of its row,
+    and covers as many rows below (within the same head or body) and columns as it spans."""
+    taken: list[list[bool]] = [[] for _ in rows]
+    for index, cells in enumerate(rows):
+        column = 0
+        for spec in cells:
+            rowspan, colspan = spec[0], spec[1]
+            while column < len(taken[index]) and taken[index][column]:
+                column += 1
+            spec[0] = rowspan = min(rowspan, len(rows) - index)
+            for below in taken[index:index + rowspan]:
+                below.extend([False] * (column + colspan - len(below)))
+                below[column:column + colspan] = [True] * colspan
+            column += colspan
+    return taken
 
 
 def _tabs(div: Node) -> bool:

@@ -694,20 +694,33 @@ def _html_line_breaks(blocks: list[Node], implicit_figures: bool) -> None:
 
 def _take_references(blocks: list[Node]) -> tuple[list[Node], list[str], dict[str, str]]:
     """The reference list Pandoc's citeproc made (a Div `#refs`, at the top level
-    or in a div there), replaced by a marker of where it stood: its entries, and
-    the layout the style asks for (its classes, `hanging-indent`; its attributes,
-    `entry-spacing` and `line-spacing` where the style gives them)."""
+    or in divs there, however deep), replaced by a marker of where it stood (after
+    the top-level div that holds it): its entries, and the layout the style asks
+    for (its classes, `hanging-indent`; its attributes, `entry-spacing` and
+    `line-spacing` where the style gives them)."""
     for index, node in enumerate(blocks):
         if node["t"] == "Div" and attr(node)[0] == "refs":
             blocks[index] = {"t": REFERENCES}
             return [b for b in node["c"][1] if b["t"] == "Div"], attr(node)[1], dict(attr(node)[2])
-        if node["t"] == "Div":
-            for inner, child in enumerate(node["c"][1]):
-                if child["t"] == "Div" and attr(child)[0] == "refs":
-                    node["c"][1][inner] = {"t": "Div", "c": [["", [], []], []]}
-                    blocks.insert(index + 1, {"t": REFERENCES})
-                    return [b for b in child["c"][1] if b["t"] == "Div"], attr(child)[1], dict(attr(child)[2])
+        if node["t"] == "Div" and (child := _refs_within(node)) is not None:
+            # (quarto-tdg's authoring.qmd shows the list in a figure, `::: {#refs}` two divs deep:
+            # its entries' ids, ref-knuth1984, were "reserved" errors without a line, QA 30)
+            blocks.insert(index + 1, {"t": REFERENCES})
+            return [b for b in child["c"][1] if b["t"] == "Div"], attr(child)[1], dict(attr(child)[2])
     return [], [], {}
+
+
+def _refs_within(div: Node) -> Node | None:
+    """The Div `#refs` within `div`'s divs, left an empty div there."""
+    for inner, child in enumerate(div["c"][1]):
+        if child["t"] != "Div":
+            continue
+        if attr(child)[0] == "refs":
+            div["c"][1][inner] = {"t": "Div", "c": [["", [], []], []]}
+            return child
+        if (found := _refs_within(child)) is not None:
+            return found
+    return None
 
 
 # A paragraph (a note's, a list item's, a quotation's) that opens with a citation

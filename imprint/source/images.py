@@ -57,10 +57,13 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
     if urlsplit(src).scheme or src.startswith("//"):
         raise ValueError(f"the image '{src}' is not a file of the project; download it into the article's folder")
     written = unquote(src)  # (percent-escapes decoded once, never twice)
-    if written.startswith("/") and not written.startswith("//"):  # (Quarto's: from its project's root)
-        path = within(root, quarto_root(folder, root / "source"), written.lstrip("/"), "image", src)
-    else:
-        path = within(root, folder, written, "image", src)
+    path = _image_path(root, folder, written, src)
+    bare = re.split(r"[?#]", written, maxsplit=1)[0]
+    if bare != written and bare and not path.exists():
+        # A fragment or query on a file's name, `figures/plot.png#center`, which HTML
+        # authors add for a stylesheet's `img[src$="#center"]`: a browser loads the file
+        # without it, and so does Pandoc's HTML (it was "not a PNG ... file").
+        path, written = _image_path(root, folder, bare, src), bare
     if not path.suffix and not path.exists():  # (LaTeX's \includegraphics{map}: map.pdf, map.png, ...)
         path = next((found for found in (path.with_name(path.name + s) for s in LATEX_ORDER) if found.is_file()), path)
     suffix = path.suffix.lower()
@@ -91,6 +94,14 @@ def load_image(root: Path, folder: Path, src: str) -> Image:
         return Image(path.resolve(), src, media_type, None, None, pages=_check_pdf(data, src))
     width, height = _check_raster(data, media_type, src)
     return Image(path.resolve(), src, media_type, width, height)
+
+
+def _image_path(root: Path, folder: Path, written: str, src: str) -> Path:
+    """The file a path names: relative to the article's folder, or, starting with
+    `/`, to the Quarto project's root."""
+    if written.startswith("/") and not written.startswith("//"):  # (Quarto's: from its project's root)
+        return within(root, quarto_root(folder, root / "source"), written.lstrip("/"), "image", src)
+    return within(root, folder, written, "image", src)
 
 
 def stored_image(path: Path, shown: str, media_type: str, data: bytes) -> Image:

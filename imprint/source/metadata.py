@@ -223,11 +223,14 @@ class ArticleBuilder:
 
     def _csl(self) -> str:
         """The citation style: a name, or a .csl file, looked for as Pandoc and Quarto
-        look for it (beside the file that names it), then in the project folder;
-        given as a path relative to the project."""
+        look for it (beside the file that names it: the article, its _quarto.yml,
+        the publication file), then in the project folder; given as a path
+        relative to the project."""
         name = str(self._value("csl") or DEFAULT_CSL)
         if name.endswith(".csl"):
-            beside = self.folder if self.own.data.get("csl") else self.source_dir
+            # (a Quarto book's `csl: apa.csl` in source/_quarto.yml is source/apa.csl, as its
+            # `bibliography: ./references.bib` is source/references.bib: it was "no such file", QA 30)
+            beside = self._base(self.own, ("csl",), self.folder) if self.own.data.get("csl") else self.source_dir
             try:
                 path = within(self.root, beside, name, "CSL style")
                 if not path.is_file():

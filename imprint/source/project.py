@@ -23,7 +23,7 @@ from ..settings import ARTICLE_FILE, MISNAMED_PUBLICATION, Settings, unread_docu
 from ..editions import EDITIONS
 from ..errors import Problem, SourceError, UsageError
 from ..body.locate import Source
-from ..files import display, read_text
+from ..files import display, read_text, within
 from .frontmatter import (UNPUBLISHABLE, Located, format_path, level_one_after, load_yaml, long_words,
                           metadata_blocks, split_front_matter)
 from .includes import Included, include, placed
@@ -357,9 +357,11 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
         return None, problems + [Problem(file, "the front matter must be a set of fields (title: ...)", line=2)], []
     # (journal templates' forms: JOSS, papaja, Copernicus; as Quarto's)
     warnings: list[Problem] = list(located.said)
-    crossref, _ = _project_file(settings, folder, templates.CROSSREF_FILE, shared or {}, problems, warnings)
-    warnings += templates.normalise(located, crossref.data if crossref is not None else None)
     headers: list[Path] = []  # (the header files it reads: a change to one makes the article stale)
+    crossref = _named_crossref_file(settings, folder, located, problems, warnings, headers)
+    if crossref is None:
+        crossref, _ = _project_file(settings, folder, templates.CROSSREF_FILE, shared or {}, problems, warnings)
+    warnings += templates.normalise(located, crossref.data if crossref is not None else None)
     macros = templates.tex_macros(located.data, lambda name: headers.append(folder / name) or read_text(
         settings.root, folder / name, "header file"))
     if macros:  # (the preamble's macros, which Pandoc applies to the formulas, before the text, its lines kept)
@@ -402,6 +404,35 @@ def load_article(settings: Settings, folder: Path, defaults: Located | None,
                             text_files=(*(lines.files if lines else ()), *headers, *notebooks))
     return article, [*article.placed(problems + schema_problems + builder.problems), *included.problems], \
         [*article.placed(warnings + builder.warnings), *included.warnings]
+
+
+def _named_crossref_file(settings: Settings, folder: Path, located: Located, problems: list[Problem],
+                         warnings: list[Problem], read: list[Path]) -> Located | None:
+    """The settings file pandoc-crossref's `crossrefYaml:` names instead of its
+    pandoc-crossref.yaml (kjhealy/workflow-paper: `crossrefYaml:
+    "./pandoc-crossref-settings.yaml"`, ignored with a warning, its words unread,
+    QA 30), relative to the article's folder, where Pandoc runs; None without one."""
+    if not isinstance(located.data, dict) or "crossrefYaml" not in located.data:
+        return None
+    name, line = located.data.pop("crossrefYaml"), located.line_of(("crossrefYaml",))
+    if not isinstance(name, str) or not name.strip():
+        return None
+    try:
+        path = within(settings.root, folder, name.strip(), "pandoc-crossref settings file")
+    except ValueError as error:
+        problems.append(Problem(located.file, str(error), line=line, field="crossrefYaml"))
+        return None
+    if not path.is_file():
+        warnings.append(Problem(located.file, f"the pandoc-crossref settings file '{name}' does not exist: its "
+                                "words are not read", line=line, field="crossrefYaml",
+                                hint=f"looked for {display(path, settings.root)}; a path is relative to the "
+                                     "article's folder"))
+        return None
+    found = read_project_file(settings.root, path, None)
+    problems += found.problems
+    warnings += found.warnings
+    read.append(path)
+    return found.located
 
 
 def _project_file(settings: Settings, folder: Path, name: str, shared: dict[str, ProjectFile],

