@@ -13,6 +13,7 @@ their sizes.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree
@@ -319,12 +320,10 @@ def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> 
 
 def _style_title(path: Path) -> str | None:
     # The path comes from Theme.csl_style, which has checked that it may be read.
-    try:
+    with suppress(ElementTree.ParseError):
         for _, element in ElementTree.iterparse(path, events=("end",)):
             if element.tag == f"{CSL}title":  # (without a stress mark over a Cyrillic vowel: "Ру́сский")
                 return re.sub("(?<=[\u0400-\u04ff])\u0301", "", element.text or "").strip() or None
-    except ElementTree.ParseError:
-        return None
     return None
 
 

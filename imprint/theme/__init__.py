@@ -771,10 +771,9 @@ def _empty_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> list[s
 
 
 def _same_bytes(*found: tuple[StylesDir, Path]) -> bool:
-    try:
+    with suppress(SourceError):  # (told as the stylesheet is checked)
         return len({read_bytes(entry.root, path, "stylesheet") for entry, path in found}) == 1
-    except SourceError:
-        return False  # (told as the stylesheet is checked)
+    return False
 
 
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")  # (a template line's Jinja tags)

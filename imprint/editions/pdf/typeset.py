@@ -9,7 +9,7 @@ import functools
 import logging
 import re
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
@@ -200,10 +200,9 @@ def _nowhere(stylesheets: list[Path], project: Path) -> list[tuple[Path, int, st
 
 
 def _css(path: Path) -> str:
-    try:
+    with suppress(OSError):
         return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
+    return ""
 
 
 @functools.cache
