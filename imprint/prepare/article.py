@@ -284,15 +284,10 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
     author_notes = {i: rendered[f"author[{i}].note"] for i in range(len(article.authors))
                     if f"author[{i}].note" in rendered}
 
-    affiliations: list[Affiliation] = []
-    bylines = []
-    for author in article.authors:
-        numbers = []
-        for affiliation in author.affiliations:
-            if affiliation not in affiliations:
-                affiliations.append(affiliation)
-            numbers.append(affiliations.index(affiliation) + 1)
-        bylines.append(Byline(author, tuple(numbers)))
+    # (each affiliation once, in order of first mention; an author's by their numbers in that order, from 1)
+    affiliations = list(dict.fromkeys(a for author in article.authors for a in author.affiliations))
+    bylines = [Byline(author, tuple(affiliations.index(a) + 1 for a in author.affiliations))
+               for author in article.authors]
 
     published = article.date.to_datetime() if article.date else None
     # (the editor's dates first: SOURCE_DATE_EPOCH, which set-ups take from the last commit, re-dated every
