@@ -361,24 +361,22 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
                           text("short-title"))
     translated = translated_record(article, record, text("translation.title", True),
                                    text("translation.subtitle", True))
+
+    def start(item: Mapping[str, Any], lang: str, words: Mapping[str, Any]):
+        return start_references([item], [style], lang, file=article.file, deadline=setting.deadline,
+                                quotes=str(words["quotes"]), cache=pandoc.cache_in(setting.root), known=known,
+                                root=setting.root)
+
+    first = None
     try:
-        first = start_references([record], [style], article.lang, file=article.file, deadline=setting.deadline,
-                                 quotes=str(t["quotes"]), cache=pandoc.cache_in(setting.root), known=known,
-                                 root=setting.root)
+        first = start(record, article.lang, t)
+        second = None if translated is None else \
+            start(translated, article.translation.lang, setting.other_words[article.translation.lang])
     except StyleError as error:
+        if first is not None:  # (the translated line's style failed: neither line is made)
+            first.cancel()
         problems += _style_problems(article, error)
         return None
-    second = None
-    if translated is not None:
-        lang = article.translation.lang
-        try:
-            second = start_references([translated], [style], lang, file=article.file, deadline=setting.deadline,
-                                      quotes=str(setting.other_words[lang]["quotes"]),
-                                      cache=pandoc.cache_in(setting.root), known=known, root=setting.root)
-        except StyleError as error:
-            first.cancel()
-            problems += _style_problems(article, error)
-            return None
     return first, second
 
 
