@@ -741,20 +741,19 @@ def _malformed_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> li
             found.append((key, "must be a list of the twelve months' names",
                           "write [January, February, ..., December] in the language"))
     for key, value in words.items():  # ({day}, {n}, ...: those Imprint's English words give)
-        allowed = set(_PLACEHOLDER.findall(english[key])) | PLACEHOLDERS.get(key, set()) \
-            if isinstance(english.get(key), str) else None
-        unknown = sorted(set(_PLACEHOLDER.findall(value)) - allowed) if allowed is not None and isinstance(
-            value, str) else []
+        if not (isinstance(value, str) and isinstance(english.get(key), str)):
+            continue
+        allowed = set(_PLACEHOLDER.findall(english[key])) | PLACEHOLDERS.get(key, set())
+        listed = "its placeholders are " + (", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none")
+        unknown = sorted(set(_PLACEHOLDER.findall(value)) - allowed)
+        stray = _BRACE.search(_PLACEHOLDER.sub("", value))
         if unknown:
             found.append((key, f"'{{{unknown[0]}}}' is not a placeholder of '{key}': it would be printed as written",
-                          "its placeholders are " + (", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none")))
-        stray = _BRACE.search(_PLACEHOLDER.sub("", value)) if allowed is not None and isinstance(value, str) \
-            and not unknown else None
-        if stray:  # ("Окончание {title": printed as written, QA 26)
+                          listed))
+        elif stray:  # ("Окончание {title": printed as written, QA 26)
             found.append((key, f"'{value}' has a '{{' that is never closed: it would be printed as written"
                           if stray.group() == "{" else f"'{value}' has a '}}' that closes no '{{': it would be "
-                          "printed as written", "a placeholder is a name in braces, {n}; its placeholders are " +
-                          (", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none")))
+                          "printed as written", "a placeholder is a name in braces, {n}; " + listed))
     return found
 
 
