@@ -358,13 +358,9 @@ def issue_prints(edition: IssueManuscript, settings: Settings) -> dict[str, byte
     dist/ (its PDF is made of them), by slug: sent with the issue's unit."""
     if "pdf" not in settings.formats:
         return {}
-    found = {}
-    for manuscript in edition.articles:
-        slug = manuscript.article.slug
-        path = settings.dist_dir / slug / EDITIONS["pdf"].path(slug)
-        if path.is_file():
-            found[slug] = path.read_bytes()
-    return found
+    slugs = [manuscript.article.slug for manuscript in edition.articles]
+    paths = {slug: settings.dist_dir / slug / EDITIONS["pdf"].path(slug) for slug in slugs}
+    return {slug: path.read_bytes() for slug, path in paths.items() if path.is_file()}
 
 
 def reads(item: Manuscript | Article | IssueManuscript) -> tuple[Path, ...]:
