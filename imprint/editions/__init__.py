@@ -12,7 +12,7 @@ units, `check`, the site and the catalogue all read this table.
 
 To add an edition: write its writer (a function of the manuscript, theme and
 settings returning the file's bytes), its template and its words, and declare
-it below.
+it below (or, from a plug-in or a test, with register()).
 """
 
 from __future__ import annotations
@@ -87,6 +87,13 @@ EDITIONS: dict[str, Edition] = {e.name: e for e in (
             "imprint.site.pages:render_landing", f"{_CHECKS}.site:check_html", offered=False),
 )}
 DEFAULT = ("epub", "pdf", "json", "bib", "ris", "site")
+
+
+def register(edition: Edition) -> None:
+    """Declare one more edition (a plug-in's, a test's)."""
+    if edition.name in EDITIONS:
+        raise ValueError(f"an edition named {edition.name!r} is declared already")
+    EDITIONS[edition.name] = edition
 
 
 def mixes_print(formats: Iterable[str]) -> bool:
