@@ -72,16 +72,13 @@ def build(settings: Settings, progress: Progress | None = None, executor: Execut
     if executor is None:
         with open_executor(settings.executor, settings.jobs, root=settings.root) as executor:
             return build(settings, progress, executor)
-    return hold_dist(settings, lambda: build_held(settings, progress, executor))
+    return hold_dist(settings, lambda clock, report: build_held(settings, progress, executor, clock, report))
 
 
-def build_held(settings: Settings, progress: Progress | None, executor: Executor) -> BuildReport:
+def build_held(settings: Settings, progress: Progress | None, executor: Executor, clock: Clock,
+               report: BuildReport) -> BuildReport:
     """build(), with dist/ held by this build."""
     forget_layouts()  # a new build sees the files as they are now
-    clock, report = Clock(), BuildReport()
-    report.problems += confinement_problems(settings)
-    if report.problems:
-        return finish(report, clock)
     with clock("load"):
         found, ledger, settings, theme = _open_publication(settings)
         publication = found[0]
@@ -164,17 +161,13 @@ def assemble(settings: Settings) -> BuildReport:
     """The site's index, catalogue and stylesheet, and one manifest, from the parts
     `build --shard K/N` made (their dist/ folders copied into one): no article
     is built again. Every article and issue of source/ must be in a part."""
-    return hold_dist(settings, lambda: assemble_held(settings))
+    return hold_dist(settings, lambda clock, report: assemble_held(settings, clock, report))
 
 
-def assemble_held(settings: Settings) -> BuildReport:
+def assemble_held(settings: Settings, clock: Clock, report: BuildReport) -> BuildReport:
     """assemble(), with dist/ held by this build."""
     from .building.manifest import FOLDER, Manifest
 
-    clock, report = Clock(), BuildReport()
-    report.problems += confinement_problems(settings)
-    if report.problems:
-        return finish(report, clock)
     found, ledger, settings, theme = _open_publication(settings)
     publication = found[0]
     parts = sorted((settings.dist_dir / FOLDER).glob("shard-*.json"))
@@ -365,13 +358,9 @@ def issue_prints(edition: IssueManuscript, settings: Settings) -> dict[str, byte
     dist/ (its PDF is made of them), by slug: sent with the issue's unit."""
     if "pdf" not in settings.formats:
         return {}
-    found = {}
-    for manuscript in edition.articles:
-        slug = manuscript.article.slug
-        path = settings.dist_dir / slug / EDITIONS["pdf"].path(slug)
-        if path.is_file():
-            found[slug] = path.read_bytes()
-    return found
+    slugs = [manuscript.article.slug for manuscript in edition.articles]
+    paths = {slug: settings.dist_dir / slug / EDITIONS["pdf"].path(slug) for slug in slugs}
+    return {slug: path.read_bytes() for slug, path in paths.items() if path.is_file()}
 
 
 def reads(item: Manuscript | Article | IssueManuscript) -> tuple[Path, ...]:
@@ -511,14 +500,16 @@ def finish(report: BuildReport, clock: Clock) -> BuildReport:
     return report
 
 
-def hold_dist(settings: Settings, run: Callable[[], BuildReport]) -> BuildReport:
+def hold_dist(settings: Settings, run: Callable[[Clock, BuildReport], BuildReport]) -> BuildReport:
     """run()'s report, dist/ held by this build (one build at a time writes dist/
     and its manifest), with the warnings raised in the build's own process outside
     any unit (errors.warn: an edition written here, a page of the site), told with
-    the others rather than lost."""
+    the others rather than lost. run() is given the build's clock and report, and
+    is not run if --strict refuses a file of the project (confinement_problems)."""
     with lock_output(settings.dist_dir), refusing_links(settings.root if settings.strict else None), \
             collecting_warnings() as loose:
-        report = run()
+        clock, report = Clock(), BuildReport(problems=confinement_problems(settings))
+        report = finish(report, clock) if report.problems else run(clock, report)
     if loose:
         report.warnings = in_order(report.warnings + loose)
     return report

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -77,14 +78,12 @@ class Manifest:
 
     @classmethod
     def load(cls, dist: Path, name: str = FILE) -> "Manifest | None":
-        try:
+        with suppress(OSError, ValueError, KeyError, TypeError):
             data = json.loads((dist / FOLDER / name).read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                return None
-            return cls(data["build_key"], {name: Unit(**unit) for name, unit in data["units"].items()},
-                       data.get("shared", []), data.get("finished", True), data.get("asked", {}))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # no manifest, or one this Imprint cannot read: build everything
+            if data.get("format") == FORMAT:
+                return cls(data["build_key"], {name: Unit(**unit) for name, unit in data["units"].items()},
+                           data.get("shared", []), data.get("finished", True), data.get("asked", {}))
+        return None  # no manifest, or one this Imprint cannot read: build everything
 
     def save(self, dist: Path, name: str = FILE) -> None:
         from .output import write_atomic

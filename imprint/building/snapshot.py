@@ -25,6 +25,7 @@ import dataclasses
 import hashlib
 import os
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, Callable
 
@@ -49,11 +50,10 @@ class Snapshot:
     def present(self) -> bool:
         """Whether the project is here already, at the same path, with these files."""
         root = Path(self.root)
-        try:
+        with suppress(OSError):
             return (all((root / name).read_bytes() == data for name, data in self.files.items())
                     and all(str(_resolved(root / name)) == target for name, target in self.links.items()))
-        except OSError:
-            return False
+        return False
 
     def materialize(self) -> Path:
         """The files written under a folder of this machine's (once per digest)."""
@@ -178,10 +178,9 @@ def _entries(path: Path, inside: Path, top: bool = False, _through: frozenset = 
 
 def _resolved(path: Path) -> Path | None:
     """Where `path` leads, links followed; None for a loop of links."""
-    try:
+    with suppress(OSError, RuntimeError):  # (RuntimeError: Python 3.11's "Symlink loop")
         return path.resolve()
-    except (OSError, RuntimeError):  # (RuntimeError: Python 3.11's "Symlink loop")
-        return None
+    return None
 
 
 def forget() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Callable, Mapping
@@ -257,10 +257,8 @@ def _link_across_pages(pages: list[Page], theme: Theme) -> list[Page]:
                 # The pages of an article share a folder: the file name is the way there.
                 element.set("href", f"{target.rsplit('/', 1)[-1]}{href}")
                 changed = True
-        content = page.content
-        if changed:
-            content = etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
-        result.append(Page(page.uid, page.file, page.title, content, page.kind))
+        result.append(replace(page, content=etree.tostring(tree, xml_declaration=True, encoding="utf-8",
+                                                           doctype="<!DOCTYPE html>")) if changed else page)
     return result
 
 

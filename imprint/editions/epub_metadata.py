@@ -28,25 +28,21 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         # The title in the second language: as an alternate expression of the main
         # title, and as a title of its own, typed "Title in other language" (ONIX
         # code list 15, value 06).
-        book.add_metadata(None, "meta", translation.title_text,
-                          {"refines": "#title", "property": "alternate-script", **other_lang})
+        _refine(book, "#title", "alternate-script", translation.title_text, **other_lang)
         book.add_metadata("DC", "title", translation.title_text, {"id": "title-translated", **other_lang})
-        book.add_metadata(None, "meta", "06", {"refines": "#title-translated", "property": "title-type",
-                                              "scheme": "onix:codelist15"})
+        _refine(book, "#title-translated", "title-type", "06", scheme="onix:codelist15")
     if manuscript.subtitle_text:
         book.add_metadata("DC", "title", manuscript.subtitle_text, {"id": "subtitle"})
-        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+        _refine(book, "#subtitle", "title-type", "subtitle")
         if translation and translation.subtitle:
-            book.add_metadata(None, "meta", metadata_text(translation.subtitle),
-                              {"refines": "#subtitle", "property": "alternate-script", **other_lang})
+            _refine(book, "#subtitle", "alternate-script", metadata_text(translation.subtitle), **other_lang)
     book.set_language(article.lang)
     for number, author in enumerate(article.authors, start=1):
         uid = f"creator-{number}"
         _person(book, "creator", uid, author.name, "aut")
-        book.add_metadata(None, "meta", str(number), {"refines": f"#{uid}", "property": "display-seq"})
+        _refine(book, f"#{uid}", "display-seq", str(number))
         if translation and author.translation and author.translation.name:
-            book.add_metadata(None, "meta", author.translation.name.display,
-                              {"refines": f"#{uid}", "property": "alternate-script", **other_lang})
+            _refine(book, f"#{uid}", "alternate-script", author.translation.name.display, **other_lang)
     c = article.citation
     if c.publisher:
         book.add_metadata("DC", "publisher", c.publisher)
@@ -76,25 +72,23 @@ def set_article_metadata(book: epub.EpubBook, manuscript: Manuscript) -> None:
         issue = _issue_label(manuscript)
         book.add_metadata(None, "meta", f"{c.container_title}, {issue}" if issue else c.container_title,
                           {"property": "belongs-to-collection", "id": "issue"})
-        book.add_metadata(None, "meta", "set" if issue else "series",
-                          {"refines": "#issue", "property": "collection-type"})
+        _refine(book, "#issue", "collection-type", "set" if issue else "series")
         if issue:
             book.add_metadata(None, "meta", c.container_title, {"refines": "#issue", "id": "journal",
                                                                 "property": "belongs-to-collection"})
-            book.add_metadata(None, "meta", "series", {"refines": "#journal", "property": "collection-type"})
+            _refine(book, "#journal", "collection-type", "series")
         # The issue's place in the journal (the series): its running number, else its
         # number when that is a number. calibre shows it as the series index
         # ("Humanitates #19"; without it, "#1").
         journal = "#journal" if issue else "#issue"
         if translation and c.translated.get("container-title"):  # (the journal's name in the other language)
-            book.add_metadata(None, "meta", c.translated["container-title"],
-                              {"refines": journal, "property": "alternate-script", **other_lang})
+            _refine(book, journal, "alternate-script", c.translated["container-title"], **other_lang)
         position = c.collection_number or (c.issue if c.issue and str(c.issue).isdigit() else None)
         if position:
-            book.add_metadata(None, "meta", str(position), {"refines": journal, "property": "group-position"})
+            _refine(book, journal, "group-position", str(position))
         # The journal's ISSN (each, of print and electronic), identifying the series.
         for issn in _issns(c.issn):
-            book.add_metadata(None, "meta", f"urn:issn:{issn}", {"refines": journal, "property": "dcterms:identifier"})
+            _refine(book, journal, "dcterms:identifier", f"urn:issn:{issn}")
     _finish(book, manuscript.generator)
 
 
@@ -156,13 +150,11 @@ def set_issue_metadata(book: epub.EpubBook, edition: IssueManuscript) -> None:
         book.add_metadata("DC", "description", plain_text(edition.description))
     if c.container_title:
         book.add_metadata(None, "meta", c.container_title, {"property": "belongs-to-collection", "id": "journal"})
-        book.add_metadata(None, "meta", "series", {"refines": "#journal", "property": "collection-type"})
+        _refine(book, "#journal", "collection-type", "series")
         if c.collection_number:  # the journal's running number orders its issues
-            book.add_metadata(None, "meta", str(c.collection_number),
-                              {"refines": "#journal", "property": "group-position"})
+            _refine(book, "#journal", "group-position", str(c.collection_number))
         for issn in _issns(c.issn):
-            book.add_metadata(None, "meta", f"urn:issn:{issn}",
-                              {"refines": "#journal", "property": "dcterms:identifier"})
+            _refine(book, "#journal", "dcterms:identifier", f"urn:issn:{issn}")
     _finish(book, edition.generator)
 
 
@@ -171,18 +163,22 @@ def _identify(book: epub.EpubBook, identifier: str, doi: str | None, title: str)
     book.set_identifier(identifier)
     if doi:
         # ONIX code list 5, value 06: DOI.
-        book.add_metadata(None, "meta", "06", {"refines": "#id", "property": "identifier-type",
-                                              "scheme": "onix:codelist5"})
+        _refine(book, "#id", "identifier-type", "06", scheme="onix:codelist5")
     book.title = title
     book.add_metadata("DC", "title", title, {"id": "title"})
-    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    _refine(book, "#title", "title-type", "main")
 
 
 def _person(book: epub.EpubBook, element: str, uid: str, name: PersonName, role: str) -> None:
     """A creator or contributor, its name as it sorts, its MARC relator `role`."""
     book.add_metadata("DC", element, name.display, {"id": uid})
-    book.add_metadata(None, "meta", name.sort_as, {"refines": f"#{uid}", "property": "file-as"})
-    book.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
+    _refine(book, f"#{uid}", "file-as", name.sort_as)
+    _refine(book, f"#{uid}", "role", role, scheme="marc:relators")
+
+
+def _refine(book: epub.EpubBook, target: str, prop: str, value: str, **more: str) -> None:
+    """A <meta> giving a property of the element `target` refers to ("#title")."""
+    book.add_metadata(None, "meta", value, {"refines": target, "property": prop, **more})
 
 
 def add_accessibility(book: epub.EpubBook, t: Mapping[str, Any], pages: Sequence[bytes]) -> None:

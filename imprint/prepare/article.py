@@ -284,15 +284,10 @@ def prepare(article: Article, theme: Theme, settings: Settings, print_alongside:
     author_notes = {i: rendered[f"author[{i}].note"] for i in range(len(article.authors))
                     if f"author[{i}].note" in rendered}
 
-    affiliations: list[Affiliation] = []
-    bylines = []
-    for author in article.authors:
-        numbers = []
-        for affiliation in author.affiliations:
-            if affiliation not in affiliations:
-                affiliations.append(affiliation)
-            numbers.append(affiliations.index(affiliation) + 1)
-        bylines.append(Byline(author, tuple(numbers)))
+    # (each affiliation once, in order of first mention; an author's by their numbers in that order, from 1)
+    affiliations = list(dict.fromkeys(a for author in article.authors for a in author.affiliations))
+    bylines = [Byline(author, tuple(affiliations.index(a) + 1 for a in author.affiliations))
+               for author in article.authors]
 
     published = article.date.to_datetime() if article.date else None
     # (the editor's dates first: SOURCE_DATE_EPOCH, which set-ups take from the last commit, re-dated every
@@ -366,24 +361,22 @@ def _start_reference(article: Article, rendered: Mapping[str, Markup], style: Pa
                           text("short-title"))
     translated = translated_record(article, record, text("translation.title", True),
                                    text("translation.subtitle", True))
+
+    def start(item: Mapping[str, Any], lang: str, words: Mapping[str, Any]):
+        return start_references([item], [style], lang, file=article.file, deadline=setting.deadline,
+                                quotes=str(words["quotes"]), cache=pandoc.cache_in(setting.root), known=known,
+                                root=setting.root)
+
+    first = None
     try:
-        first = start_references([record], [style], article.lang, file=article.file, deadline=setting.deadline,
-                                 quotes=str(t["quotes"]), cache=pandoc.cache_in(setting.root), known=known,
-                                 root=setting.root)
+        first = start(record, article.lang, t)
+        second = None if translated is None else \
+            start(translated, article.translation.lang, setting.other_words[article.translation.lang])
     except StyleError as error:
+        if first is not None:  # (the translated line's style failed: neither line is made)
+            first.cancel()
         problems += _style_problems(article, error)
         return None
-    second = None
-    if translated is not None:
-        lang = article.translation.lang
-        try:
-            second = start_references([translated], [style], lang, file=article.file, deadline=setting.deadline,
-                                      quotes=str(setting.other_words[lang]["quotes"]),
-                                      cache=pandoc.cache_in(setting.root), known=known, root=setting.root)
-        except StyleError as error:
-            first.cancel()
-            problems += _style_problems(article, error)
-            return None
     return first, second
 
 

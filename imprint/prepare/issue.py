@@ -67,8 +67,7 @@ def prepare_issue(issue: Issue, manuscripts: list[Manuscript], theme: Theme, set
                              deadline=deadline_in(settings.time_limit), warnings=warnings)
     title, description = rendered.get("title"), rendered.get("description")
     c = issue.citation
-    dates = [m.modified for m in manuscripts]
-    modified = max(dates) if dates else FALLBACK_DATE
+    modified = max((m.modified for m in manuscripts), default=FALLBACK_DATE)
     return IssueManuscript(
         issue=issue,
         t=t,

@@ -199,43 +199,32 @@ def scholarly_article(manuscript: Manuscript, downloads: list[Download], page_ur
     """schema.org ScholarlyArticle, nested in its issue, volume and journal."""
     article = manuscript.article
     c = article.citation
-    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "ScholarlyArticle"}
-    if article.doi_url or page_url:
-        data["@id"] = article.doi_url or page_url
-    data["headline"] = manuscript.title_text
-    data["name"] = manuscript.full_title
-    if manuscript.subtitle_text:
-        data["alternativeHeadline"] = manuscript.subtitle_text
-    if article.authors:
-        data["author"] = [_person(a) for a in article.authors]
-    if article.date:
-        data["datePublished"] = article.date.iso()
-    data["inLanguage"] = article.lang
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "ScholarlyArticle", **present({"@id": article.doi_url or page_url}),
+        "headline": manuscript.title_text, "name": manuscript.full_title, **present({
+            "alternativeHeadline": manuscript.subtitle_text, "author": [_person(a) for a in article.authors],
+            "datePublished": article.date.iso() if article.date else None}),
+        "inLanguage": article.lang}
     translation = manuscript.translation
     if translation is None:
-        if article.keywords:
-            data["keywords"] = list(article.keywords)
-        if manuscript.abstract_text:
-            data["abstract"] = manuscript.abstract_text
+        data.update(present({"keywords": list(article.keywords), "abstract": manuscript.abstract_text}))
     else:
         # Texts in two languages: each a JSON-LD value object with its @language
         # (JSON-LD 1.1, 4.2.4), so that no reader takes one language's for the other's.
         def texts(pairs):
             return [{"@value": text, "@language": lang} for lang, text in pairs if text]
 
-        if translation.title_text:
-            data["alternateName"] = texts([(translation.lang, _translated_title(manuscript))])
-        keywords = texts([(article.lang, k) for k in article.keywords]
-                         + [(translation.lang, k) for k in translation.keywords])
-        if keywords:
-            data["keywords"] = keywords
-        abstracts = texts([(article.lang, manuscript.abstract_text), (translation.lang, translation.abstract_text)])
-        if abstracts:
-            data["abstract"] = abstracts
+        data.update(present({
+            "alternateName": texts([(translation.lang, _translated_title(manuscript))])
+            if translation.title_text else None,
+            "keywords": texts([(article.lang, k) for k in article.keywords]
+                              + [(translation.lang, k) for k in translation.keywords]),
+            "abstract": texts([(article.lang, manuscript.abstract_text),
+                               (translation.lang, translation.abstract_text)])}))
     if article.doi:
         data["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": article.doi}
         data["sameAs"] = article.doi_url
-    data.update(_present({
+    data.update(present({
         "pageStart": c.first_page, "pageEnd": c.last_page, "pagination": c.page, "isPartOf": periodical(c),
         "publisher": {"@type": "Organization", "name": c.publisher} if c.publisher else None,
         "license": article.license.url if article.license else None, "url": page_url, "image": image_url,
@@ -245,26 +234,23 @@ def scholarly_article(manuscript: Manuscript, downloads: list[Download], page_ur
     return data
 
 
-def _present(fields: dict[str, Any]) -> dict[str, Any]:
+def present(fields: dict[str, Any]) -> dict[str, Any]:
     """The fields that have a value, in their order (an unknown one is left out)."""
     return {key: value for key, value in fields.items() if value}
 
 
 def _person(author) -> dict[str, Any]:
     orcid = author.orcid_url if author.orcid else None
-    return {"@type": "Person", "name": author.name.display, **_present({
+    return {"@type": "Person", "name": author.name.display, **present({
         "givenName": author.name.given, "familyName": author.name.family_full if author.name.family else None,
         "identifier": orcid, "sameAs": orcid, "affiliation": [_organization(a) for a in author.affiliations]})}
 
 
 def _organization(affiliation) -> dict[str, Any]:
     """An affiliation, with its ROR id (schema.org's `identifier`) and address where given."""
-    node: dict[str, Any] = {"@type": "Organization", "name": affiliation.display}
-    if affiliation.ror:
-        node["identifier"] = node["sameAs"] = "https://ror.org/" + affiliation.ror.rsplit("/", 1)[-1]
-    if affiliation.url:
-        node["url"] = affiliation.url
-    return node
+    ror = "https://ror.org/" + affiliation.ror.rsplit("/", 1)[-1] if affiliation.ror else None
+    return {"@type": "Organization", "name": affiliation.display,
+            **present({"identifier": ror, "sameAs": ror, "url": affiliation.url})}
 
 
 def periodical(c) -> dict[str, Any] | None:
@@ -272,9 +258,7 @@ def periodical(c) -> dict[str, Any] | None:
     volume in its journal, the citation given without its issue)."""
     if not c.container_title:
         return None
-    node: dict[str, Any] = {"@type": "Periodical", "name": c.container_title}
-    if c.issn:
-        node["issn"] = c.issn
+    node: dict[str, Any] = {"@type": "Periodical", "name": c.container_title, **present({"issn": c.issn})}
     if c.volume:
         node = {"@type": "PublicationVolume", "volumeNumber": str(c.volume), "isPartOf": node}
     if c.issue:

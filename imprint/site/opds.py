@@ -88,14 +88,11 @@ def render_catalogue(content: SiteContent, site_name: str, theme: Theme) -> dict
     files = {}
 
     root = _Feed("index.xml", site_name, NAVIGATION, latest, lang, publication, site_name)
-    entry = root.entry(_uuid(publication, "opds/articles.xml"), t["all_articles"], latest)
-    root.add(entry, "content", t["all_articles"]).set("type", "text")
-    root.link(entry, "subsection", "opds/articles.xml", ACQUISITION, t["all_articles"])
-    for issue in issues:
-        name = f"issues/{issue.slug}.xml"
-        entry = root.entry(_uuid(publication, f"opds/{name}"), issue.name, issue.modified_at)
-        root.add(entry, "content", issue.name).set("type", "text")
-        root.link(entry, "subsection", f"opds/{name}", ACQUISITION, issue.name)
+    for name, title, updated in [("articles.xml", t["all_articles"], latest),
+                                 *((f"issues/{issue.slug}.xml", issue.name, issue.modified_at) for issue in issues)]:
+        entry = root.entry(_uuid(publication, f"opds/{name}"), title, updated)
+        root.add(entry, "content", title).set("type", "text")
+        root.link(entry, "subsection", f"opds/{name}", ACQUISITION, title)
     files["opds/index.xml"] = root.bytes()
 
     listed = [a for a in sorted(articles, key=lambda a: (-a.modified_at.timestamp(), a.slug))

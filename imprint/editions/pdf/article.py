@@ -17,6 +17,7 @@ import base64
 import io
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
@@ -56,18 +57,6 @@ EDITIONS = {
 }
 
 
-def write_print(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
-    return render_pdf(manuscript, theme, settings, EDITIONS["pdf"])
-
-
-def write_archive(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
-    return render_pdf(manuscript, theme, settings, EDITIONS["archive"])
-
-
-def write_handout(manuscript: Manuscript, theme: Theme, settings: Settings) -> bytes:
-    return render_pdf(manuscript, theme, settings, EDITIONS["handout"])
-
-
 def paper_for(manuscript: Manuscript, settings: Settings, edition: str = "pdf") -> Paper:
     """The paper of a print edition: the command line's, else the article's. The
     print and archival editions of an issue's article are its pages in the issue,
@@ -83,6 +72,12 @@ def render_pdf(manuscript: Manuscript, theme: Theme, settings: Settings, edition
     from .typeset import run  # (WeasyPrint: loaded when first typesetting)
 
     return run(print_job(manuscript, theme, settings, edition, paper)).pdf
+
+
+# The writers the editions' table names (editions/__init__.py): (manuscript, theme, settings) -> bytes.
+write_print = partial(render_pdf, edition=EDITIONS["pdf"])
+write_archive = partial(render_pdf, edition=EDITIONS["archive"])
+write_handout = partial(render_pdf, edition=EDITIONS["handout"])
 
 
 def print_job(manuscript: Manuscript, theme: Theme, settings: Settings, edition: Edition,

@@ -27,7 +27,7 @@ from .article import EDITIONS, paper_for, render_pdf
 from .marks import MEDIA, OFFSET, commands
 from .merge import saved
 
-MM = 72 / 25.4
+MM = 72 / 25.4  # points
 # A sheet's paper -> (the booklet's page, the sheet's size in points, landscape).
 SHEETS: dict[str, tuple[Paper, tuple[float, float]]] = {
     "A4": (PAPERS["a5"], (297 * MM, 210 * MM)),
@@ -101,9 +101,6 @@ def write_booklet(manuscript: Manuscript, theme: Theme, settings: Settings, edit
                      hint="leave the page size to `paper:` in the publication file (a booklet is then set on "
                           "half the sheet, A5 on A4), or build no booklet"))
     return impose(pages, sheet, crop_marks=bool(settings.crop_marks))
-
-
-MM = 72 / 25.4  # points
 
 
 def _scale(data: bytes, sheet: tuple[float, float]) -> float:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from typing import Iterator
+from functools import partial
+from typing import Any, Callable, Iterator
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
@@ -114,19 +115,15 @@ def _copy(out: pikepdf.Pdf, value):
     return value
 
 
-def _number_tree(node) -> Iterator[tuple[int, object]]:
-    """The entries of a number tree, leaves and kids alike (ISO 32000-1, 7.9.7)."""
-    nums = node.get("/Nums", [])
-    for index in range(0, len(nums), 2):
-        yield int(nums[index]), nums[index + 1]
+def _tree(node, entries: str, key: Callable[[object], Any]) -> Iterator[tuple[Any, object]]:
+    """The entries of a number tree (ISO 32000-1, 7.9.7: in /Nums, keys made int) or
+    of a name tree (7.9.6: in /Names, keys made str), leaves and kids alike."""
+    found = node.get(entries, [])
+    for index in range(0, len(found), 2):
+        yield key(found[index]), found[index + 1]
     for kid in node.get("/Kids", []):
-        yield from _number_tree(kid)
+        yield from _tree(kid, entries, key)
 
 
-def _name_tree(node) -> Iterator[tuple[str, object]]:
-    """The entries of a name tree (ISO 32000-1, 7.9.6)."""
-    names = node.get("/Names", [])
-    for index in range(0, len(names), 2):
-        yield str(names[index]), names[index + 1]
-    for kid in node.get("/Kids", []):
-        yield from _name_tree(kid)
+_number_tree = partial(_tree, entries="/Nums", key=int)
+_name_tree = partial(_tree, entries="/Names", key=str)

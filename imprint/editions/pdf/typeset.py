@@ -9,7 +9,7 @@ import functools
 import logging
 import re
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
@@ -200,10 +200,9 @@ def _nowhere(stylesheets: list[Path], project: Path) -> list[tuple[Path, int, st
 
 
 def _css(path: Path) -> str:
-    try:
+    with suppress(OSError):
         return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
+    return ""
 
 
 @functools.cache
@@ -456,13 +455,8 @@ def _unrepeat_lost_heads(html, document) -> bool:
     """A table's header that no page shows is set once, as the table's first
     rows (class `unrepeated`: print.css), not repeated on each page. True when
     one was (the document is then laid out again)."""
-    lost = [head for head in _heads_lost(html.etree_element, document)
-            if "unrepeated" not in (head.get("class") or "").split()]
-    for head in lost:
-        head.set("class", " ".join([*(head.get("class") or "").split(), "unrepeated"]))
-    if lost:
-        _rewrapped(html)
-    return bool(lost)
+    return _classed(html, [head for head in _heads_lost(html.etree_element, document)
+                           if "unrepeated" not in (head.get("class") or "").split()], "unrepeated")
 
 
 WIDE = 0.5  # px past its container a table may reach (rounding)
@@ -479,11 +473,7 @@ def _break_wide_tables(html, document) -> bool:
             if getattr(box, "element_tag", None) == "table" and box.element is not None and \
                     box.position_x + box.margin_width() > parent.content_box_x() + parent.width + WIDE:
                 wide[id(box.element)] = box.element
-    for table in wide.values():
-        table.set("class", " ".join([*(table.get("class") or "").split(), "break-anywhere"]))
-    if wide:
-        _rewrapped(html)
-    return bool(wide)
+    return _classed(html, list(wide.values()), "break-anywhere")
 
 
 def _with_parents(box) -> Iterator:
@@ -556,6 +546,16 @@ def _fill_hole(html, document) -> bool:
         _rewrapped(html)
         return True
     return False
+
+
+def _classed(html, elements: list, name: str) -> bool:
+    """Each of the elements given the class `name` (the tree then rewrapped);
+    whether there was one."""
+    for element in elements:
+        element.set("class", " ".join([*(element.get("class") or "").split(), name]))
+    if elements:
+        _rewrapped(html)
+    return bool(elements)
 
 
 def _rewrapped(html) -> None:

@@ -72,22 +72,21 @@ def _description(titles: tuple[tuple[str, str], ...], doi: str | None, doi_url: 
             for value in values:
                 etree.SubElement(container, f"{{{NS['rdf']}}}li").text = value
 
-    if titles:  # (each in its language, after WeasyPrint's x-default: Metadata merges the two)
-        alt = etree.SubElement(etree.SubElement(description, f"{{{NS['dc']}}}title"), f"{{{NS['rdf']}}}Alt")
-        for title_lang, title in titles:
-            item = etree.SubElement(alt, f"{{{NS['rdf']}}}li")
-            item.set("{http://www.w3.org/XML/1998/namespace}lang", title_lang)
-            item.text = title
+    def add_alt(name: str, texts: tuple[tuple[str, str], ...]) -> None:  # (each text in its language)
+        if texts:
+            alt = etree.SubElement(etree.SubElement(description, f"{{{NS['dc']}}}{name}"), f"{{{NS['rdf']}}}Alt")
+            for text_lang, text in texts:
+                item = etree.SubElement(alt, f"{{{NS['rdf']}}}li")
+                item.set("{http://www.w3.org/XML/1998/namespace}lang", text_lang)
+                item.text = text
+
+    add_alt("title", titles)  # (after WeasyPrint's x-default: Metadata merges the two)
     add_bag("dc", "identifier", (f"doi:{doi}",) if doi else ())
     add_bag("dc", "language", (lang,))
     add_bag("dc", "subject", subjects)
     add_bag("dc", "date", (date,) if date else (), kind="Seq")
     add_bag("dc", "publisher", (publisher,) if publisher else ())
-    if rights:
-        alt = etree.SubElement(etree.SubElement(description, f"{{{NS['dc']}}}rights"), f"{{{NS['rdf']}}}Alt")
-        item = etree.SubElement(alt, f"{{{NS['rdf']}}}li")
-        item.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
-        item.text = rights
+    add_alt("rights", (("x-default", rights),) if rights else ())
     add("prism", "doi", doi)
     add("prism", "url", doi_url)
     for name, value in prism.items():
