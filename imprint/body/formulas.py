@@ -46,7 +46,7 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
-DRAWING = "9"  # the drawing code's version: a new one draws every formula again
+DRAWING = "10"  # the drawing code's version: a new one draws every formula again
 CONVERSION = "5"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
@@ -723,14 +723,20 @@ def _empty(row: etree._Element) -> bool:
 
 
 INTEGRALS = frozenset("∫∬∭∮∯∰∱∲∳⨌")
+# The other large operators ziamath's table of operators (MathML 2's) calls stretchy,
+# as LaTeX sets them: at their own size, never a fence's
+SUMS = frozenset("∑∏∐⋃⋂⋀⋁⊎")
 
 
 def _integrals(root: etree._Element) -> None:
-    """An integral sign is no stretchy fence: ziamath stretched it to its row's
-    height, limits included, so that an inline `\\int_\\Omega f` was two lines tall
-    (LaTeX sets it at the text's size inline, at its display size in a display)."""
+    """An integral sign, a sum, a product, a union is no stretchy fence: ziamath
+    stretched an integral to its row's height, limits included, so that an inline
+    `\\int_\\Omega f` was two lines tall (LaTeX sets it at the text's size inline,
+    at its display size in a display); and a fence around a stretchy operator is
+    sized without it and what hangs on it, so that `\\left(\\sum_{i=1}^N x_i\\right)`
+    had parentheses as high as x_i, its limits outside them (an econometrics course)."""
     for operator in root.iter(f"{{{MATHML}}}mo"):
-        if (operator.text or "").strip() in INTEGRALS and "stretchy" not in operator.attrib:
+        if (operator.text or "").strip() in INTEGRALS | SUMS and "stretchy" not in operator.attrib:
             operator.set("stretchy", "false")
 
 

@@ -1,0 +1,51 @@
+"""QA 29: mathematics in real documents (issue 15). Each test is a formula as an
+author wrote it in a real document (an econometrics course in Quarto, texmath's
+test formulas), drawn for print the way LaTeX sets it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from imprint.body import formulas
+from imprint.body.pandoc import deadline_in
+
+
+def converted(tex: str, kind: str = "DisplayMath") -> dict:
+    node = {"t": "Math", "c": [{"t": kind}, tex]}
+    formulas.convert([node], "article.md", deadline_in(30))
+    return node
+
+
+def tallest_outline_share(drawing: formulas.Drawing) -> float:
+    """How much of the drawing's height its tallest single outline spans (a
+    fence around all the rest: nearly all of it)."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.svgLib.path import parse_path
+
+    svg = drawing.svg()
+    pen = RecordingPen()
+    parse_path(re.search(r' d="([^"]*)"', svg).group(1), pen)
+    contours: list[list[float]] = []
+    for operator, points in pen.value:
+        if operator == "moveTo":
+            contours.append([])
+        contours[-1].extend(y for _, y in points)
+    height = float(re.search(r'viewBox="\S+ \S+ \S+ (\S+)"', svg).group(1))
+    return max(max(ys) - min(ys) for ys in contours if ys) / height
+
+
+@pytest.mark.parametrize("tex", [r"\left(\sum_{i=1}^N X_i X_i' \right)^{-1}",
+                                 r"\mathbb{E}\left[\sum_{t=0}^{\infty}\beta^t u(c_t)\right]",
+                                 r"\left[ \prod_{k=1}^K p_k \right]",
+                                 r"\left\{ \bigcup_{n=1}^\infty A_n \right\}"])
+def test_a_fence_around_a_sum_with_limits_holds_the_sum_and_its_limits(tex):
+    """ziamath's table of operators (MathML 2's) calls a sum, a product, a union
+    stretchy: a fence is sized to its row without what stretches, and a sum
+    with the limits on it counted for nothing, so `\\left(\\sum_{i=1}^N ...\\right)`
+    (an econometrics course's OLS estimator) had parentheses as high as X_i, the
+    sum's limits above and below them. LaTeX's fence holds them."""
+    formulas._drawn.clear()
+    drawing = formulas.draw(converted(tex)["imprint"]["mathml"])
+    assert tallest_outline_share(drawing) > 0.85, drawing.svg()[:300]
