@@ -49,3 +49,20 @@ def test_a_fence_around_a_sum_with_limits_holds_the_sum_and_its_limits(tex):
     formulas._drawn.clear()
     drawing = formulas.draw(converted(tex)["imprint"]["mathml"])
     assert tallest_outline_share(drawing) > 0.85, drawing.svg()[:300]
+
+
+@pytest.mark.parametrize("tex", [r"\small \sqrt{N}\left( \dfrac{1}{N}\sum_{i=1}^N Z_i - \mu\right) \xrightarrow{d} N(0, 1)",
+                                 r"\scriptsize \sqrt{N}(\hat{\beta}-\beta) \xrightarrow{d} N\left(0, \underbrace{V}_{\text{avar}}\right)",
+                                 r"a + {\footnotesize b} + \text{\small c}"])
+def test_a_size_switch_in_a_formula_is_ignored_as_latex_ignores_it(tex):
+    """`\\small` at the start of a formula (an econometrics course's slides: MathJax
+    shrinks the formula): texmath reads no size switch, and the formula was shown
+    as its TeX in a box, in print and in the EPUB. LaTeX ignores it in math (with
+    a warning); so does the conversion. Its TeX stays as written."""
+    node = converted(tex)
+    found = node["imprint"]
+    assert "unreadable" not in found and "<math" in found["mathml"]
+    assert f'alttext="{" ".join(tex.split())}"' in found["mathml"].replace("&amp;", "&")
+    assert "small" not in found["text"] and "size" not in found["text"]  # (the text form: no TeX)
+    formulas._drawn.clear()
+    assert formulas.draw(found["mathml"]).glyph

@@ -47,7 +47,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "10"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "5"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
+CONVERSION = "6"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -146,8 +146,12 @@ def for_texmath(tex: str) -> str:
     options (thickness, gap) texmath read as text: "[0.65pt][−1]X" under a bracket;
     plain TeX's `\\cr` as LaTeX's `\\\\` (a row's end: JOSS's template writes it in
     an array), which texmath does not read (the formula was shown as its TeX); the
-    decimal comma `1{,}08` as `1\\mathord{,}08` (with_decimal_commas())."""
-    return _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(r"\1", with_decimal_commas(without_over(tex))))
+    decimal comma `1{,}08` as `1\\mathord{,}08` (with_decimal_commas()); and
+    without the text's size switches (`\\small`, `\\scriptsize`: MathJax applies
+    them, texmath reads none, and the formula was shown as its TeX; LaTeX ignores
+    them in math, with a warning, and so does this: an econometrics course's
+    slides shrink their widest formulas with them)."""
+    return _SIZES.sub("", _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(r"\1", with_decimal_commas(without_over(tex)))))
 
 
 # `{,}` between digits: LaTeX's decimal comma (a comma in braces is an ordinary
@@ -202,6 +206,8 @@ def with_decimal_commas(tex: str) -> str:
 
 _BRACKET_OPTIONS = re.compile(r"(\\(?:over|under)bracket)\s*(?:\[[^\[\]{}]*\]\s*){1,2}(?=\{)")
 _CR = re.compile(r"(?<!\\)\\cr(?![A-Za-z])")
+_SIZES = re.compile(r"(?<!\\)\\(?:tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge)"
+                    r"(?![A-Za-z])\s*")
 
 
 def without_over(tex: str) -> str:
