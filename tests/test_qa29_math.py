@@ -63,6 +63,24 @@ def test_a_size_switch_in_a_formula_is_ignored_as_latex_ignores_it(tex):
     found = node["imprint"]
     assert "unreadable" not in found and "<math" in found["mathml"]
     assert f'alttext="{" ".join(tex.split())}"' in found["mathml"].replace("&amp;", "&")
-    assert "small" not in found["text"] and "size" not in found["text"]  # (the text form: no TeX)
+    from imprint.editions.pdf.formulas import tex_only
+    # (its text form: the TeX as written, which print knows for none, or text without the switch)
+    assert tex_only(found["text"], " ".join(tex.split())) or "\\" not in found["text"], found["text"]
     formulas._drawn.clear()
     assert formulas.draw(found["mathml"]).glyph
+
+
+@pytest.mark.parametrize("tex", [r"\small \bar{Z} \overset{a}{\sim} N\left( \mathbb{E}[Z_i], \dfrac{\mathrm{var}(Z_i)}{N} \right)",
+                                 r"\Theta(x) = \left\{\begin{array}{l} 0\textrm{ if } x < 0\cr 1\textrm{ else} \end{array}\right."])
+def test_a_formula_read_after_a_change_whose_text_form_is_its_tex_has_none_in_print(tmp_path, tex):
+    """A formula texmath reads only after a change (a size switch left out, plain
+    TeX's `\\cr` as `\\\\`) and Pandoc's plain writer cannot write as text: its text
+    form was the changed TeX between dollars, which is not the TeX as written, so
+    print took it for a text and copying the formula gave TeX (pdftotext of an
+    econometrics lecture: `$$ \\sqrt{N}\\left( \\dfrac{1}{N}...$$`)."""
+    from imprint.editions.pdf.formulas import for_print, tex_only
+
+    found = converted(tex)["imprint"]
+    assert tex_only(found["text"], " ".join(tex.split())), found["text"]
+    printed = for_print(f"<html><head></head><body><p>{found['mathml']}</p></body></html>", tmp_path)
+    assert 'class="formula display' in printed and "data-text=" not in printed

@@ -47,7 +47,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "10"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "6"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
+CONVERSION = "7"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -124,6 +124,11 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, 
             kind, tex = formulas[int(index)]
             text = " ".join(texts[int(index)].split())  # (Pandoc spaces operators with U+2005)
             text = text.replace(_DECIMAL_COMMA, "{,}")  # (a text form that is TeX: as written)
+            given, written = " ".join(for_texmath(tex).split()), " ".join(tex.split())
+            if given != written and text.strip("$").strip() == given:
+                # (the TeX texmath was given, changed (for_texmath), between dollars: the
+                # TeX as written, which print then knows for no text: editions/pdf/formulas.tex_only)
+                text = text.replace(given, written)
             converted[(kind, tex)] = {"mathml": _with_alttext(found.group(), tex, text), "text": text}
     for kind, tex in formulas:
         if (kind, tex) not in converted:
