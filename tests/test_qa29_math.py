@@ -84,3 +84,25 @@ def test_a_formula_read_after_a_change_whose_text_form_is_its_tex_has_none_in_pr
     assert tex_only(found["text"], " ".join(tex.split())), found["text"]
     printed = for_print(f"<html><head></head><body><p>{found['mathml']}</p></body></html>", tmp_path)
     assert 'class="formula display' in printed and "data-text=" not in printed
+
+
+@pytest.mark.parametrize("normed, single", [(r"\left\lVert X_i U_i \right\rVert^2", r"\left\lvert X_i U_i \right\rvert^2"),
+                                            (r"\|z\|", r"|z|"),
+                                            (r"\|z\| + 1", r"\Vert z \Vert + 1")])
+def test_a_norms_double_bars_are_set_close_as_single_bars_are(normed, single):
+    """texmath writes a norm's bars (`\\left\\lVert`, `\\|`) as U+2225, which
+    ziamath's table knows only as the relation "parallel to", a thick space each
+    side: an econometrics lecture's `\\left\\lVert X_iU_i \\right\\rVert^2` was
+    "‖ X_iU_i ‖ ²", 2 em wider than with single bars. The double bar's glyph is
+    0.25 em wider than a single one; what is set close is no more."""
+    formulas._drawn.clear()
+    double = formulas.draw(converted(normed, "InlineMath")["imprint"]["mathml"])
+    bars = formulas.draw(converted(single, "InlineMath")["imprint"]["mathml"])
+    assert -0.1 <= double.width - bars.width < 0.6, (double.width, bars.width)
+
+
+def test_parallel_stays_a_relation():
+    formulas._drawn.clear()
+    parallel = formulas.draw(converted(r"a \parallel b", "InlineMath")["imprint"]["mathml"])
+    divides = formulas.draw(converted(r"a \mid b", "InlineMath")["imprint"]["mathml"])
+    assert parallel.width >= divides.width  # (a thick space each side, as \mid has)

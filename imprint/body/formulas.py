@@ -46,7 +46,7 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
-DRAWING = "10"  # the drawing code's version: a new one draws every formula again
+DRAWING = "11"  # the drawing code's version: a new one draws every formula again
 CONVERSION = "7"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
@@ -464,6 +464,7 @@ def _draw(mathml_text: str) -> Drawing:
     _accents(root)
     _rows(root)
     _integrals(root)
+    _double_bars(root)
     said: list[str] = []
     handler = _Collect(said)
     logger = logging.getLogger()
@@ -749,6 +750,19 @@ def _integrals(root: etree._Element) -> None:
     for operator in root.iter(f"{{{MATHML}}}mo"):
         if (operator.text or "").strip() in INTEGRALS | SUMS and "stretchy" not in operator.attrib:
             operator.set("stretchy", "false")
+
+
+def _double_bars(root: etree._Element) -> None:
+    """A norm's double bar (`\\lVert`, `\\rVert`, `\\|`: texmath writes U+2225 as a
+    fence, form prefix or postfix) set close, as LaTeX sets it: ziamath's table
+    has U+2225 only as the relation "parallel to", spaced a thick space each side,
+    so that `\\left\\lVert X \\right\\rVert^2` (an econometrics lecture) was
+    "‖ X ‖ ²" (`\\parallel`, infix, keeps its spaces)."""
+    for operator in root.iter(f"{{{MATHML}}}mo"):
+        if (operator.text or "").strip() == "\u2225" and operator.get("form") in ("prefix", "postfix"):
+            for side in ("lspace", "rspace"):
+                if side not in operator.attrib:
+                    operator.set(side, "0em")
 
 
 def _accents(root: etree._Element) -> None:
