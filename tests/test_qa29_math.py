@@ -106,3 +106,28 @@ def test_parallel_stays_a_relation():
     parallel = formulas.draw(converted(r"a \parallel b", "InlineMath")["imprint"]["mathml"])
     divides = formulas.draw(converted(r"a \mid b", "InlineMath")["imprint"]["mathml"])
     assert parallel.width >= divides.width  # (a thick space each side, as \mid has)
+
+
+@pytest.mark.parametrize("tex, bold", [(r"\mathbf{V}^{Y}_{n}", "𝐕"), (r"\mathbf{x}^\top \mathbf{A} \mathbf{x}", "𝐱𝐀𝐱"),
+                                       (r"\mathbf{1}_n + \mathbf{\Gamma}", "𝟏𝚪"), (r"\hat{\mathbf{y}}", "𝐲"),
+                                       (r"\mathbfup{b}", "𝐛")])
+def test_mathbf_is_upright_bold_as_latex_sets_it(tex, bold):
+    """texmath 0.13.1 (Pandoc 3.9) writes `\\mathbf{V}` as bold italic, as it writes
+    `\\boldsymbol{V}` (`<mi mathvariant="bold-italic">𝑽</mi>`): a PLOS template's
+    and every vector and matrix of a statistics text were slanted, in the EPUB and
+    in print. LaTeX's `\\mathbf` is upright bold."""
+    found = converted(tex, "InlineMath")["imprint"]
+    identifiers = re.findall(r'<m[ino][^>]*mathvariant="([^"]*)"[^>]*>([^<]*)<', found["mathml"])
+    assert "".join(text for _, text in identifiers) == bold and {v for v, _ in identifiers} == {"bold"}, identifiers
+    assert f'alttext="{tex}"' in found["mathml"] and "sfup" not in found["mathml"] + found["text"]
+
+
+def test_boldsymbol_stays_bold_italic_beside_mathbf():
+    found = converted(r"\boldsymbol{\beta} + \mathbf{X}\boldsymbol{b}", "InlineMath")["imprint"]
+    assert re.findall(r'<mi mathvariant="([^"]*)">([^<]*)<', found["mathml"]) == [
+        ("bold-italic", "𝜷"), ("bold", "𝐗"), ("bold-italic", "𝒃")]
+
+
+def test_a_formula_that_writes_bold_sans_serif_keeps_it():
+    found = converted(r"\mathbfsfup{A} + \mathbf{B}", "InlineMath")["imprint"]
+    assert '<mi mathvariant="bold-sans-serif">𝗔</mi>' in found["mathml"]

@@ -47,7 +47,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "11"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "7"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
+CONVERSION = "8"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -155,8 +155,36 @@ def for_texmath(tex: str) -> str:
     without the text's size switches (`\\small`, `\\scriptsize`: MathJax applies
     them, texmath reads none, and the formula was shown as its TeX; LaTeX ignores
     them in math, with a warning, and so does this: an econometrics course's
-    slides shrink their widest formulas with them)."""
-    return _SIZES.sub("", _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(r"\1", with_decimal_commas(without_over(tex)))))
+    slides shrink their widest formulas with them); `\\mathbf` as texmath's bold
+    sans-serif, made upright bold again (_upright_bold())."""
+    return _upright_bold(_SIZES.sub("", _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(r"\1", with_decimal_commas(without_over(tex))))))
+
+
+# LaTeX's `\mathbf` is upright bold; texmath 0.13.1 (Pandoc 3.9) writes every bold
+# identifier as bold italic (its fix of `\boldsymbol`, jgm/texmath#280), `\mathbf{V}`
+# as `<mi mathvariant="bold-italic">𝑽</mi>`: slanted in both editions. texmath is
+# given `\mathbfsfup` instead, which it writes as bold sans-serif, a style no other
+# command gives, and _with_alttext() makes that bold (serif, upright) again; not in
+# a formula that writes `\mathbfsfup` itself.
+_BOLD = re.compile(r"\\(?:mathbf|mathbfup)(?![A-Za-z])")
+_SANS_BOLD = re.compile(r"\\(?:mathbfsfup|mathsfbfup|mathbfsf|mathsfbf)(?![A-Za-z])")
+_UPRIGHT_BOLD = {**{c: c - 0x1D4 for c in range(0x1D5D4, 0x1D608)},  # (Latin: bold sans-serif to bold)
+                 **{c: c - 0xAE for c in range(0x1D756, 0x1D790)},  # (Greek, ∇, ∂ and the variants)
+                 **{c: c - 0x1E for c in range(0x1D7EC, 0x1D7F6)}}  # (digits)
+
+
+def _upright_bold(tex: str) -> str:
+    return tex if _SANS_BOLD.search(tex) else _BOLD.sub(r"\\mathbfsfup", tex)
+
+
+def _bold_made_upright(root: etree._Element, tex: str) -> None:
+    """What texmath wrote bold sans-serif for `\\mathbf` (_upright_bold()) as bold."""
+    if _SANS_BOLD.search(tex) or not _BOLD.search(tex):
+        return
+    for element in root.iter():
+        if element.get("mathvariant") == "bold-sans-serif":
+            element.set("mathvariant", "bold")
+            element.text = (element.text or "").translate(_UPRIGHT_BOLD) or None
 
 
 # `{,}` between digits: LaTeX's decimal comma (a comma in braces is an ordinary
@@ -320,6 +348,7 @@ def _with_alttext(found: str, tex: str, text: str) -> str:
             annotation.text = tex
         etree.SubElement(semantics, f"{{{MATHML}}}annotation", encoding="text/plain").text = text
     _join_decimal_commas(element)
+    _bold_made_upright(element, tex)
     return etree.tostring(element, encoding="unicode")
 
 
