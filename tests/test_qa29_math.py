@@ -131,3 +131,15 @@ def test_boldsymbol_stays_bold_italic_beside_mathbf():
 def test_a_formula_that_writes_bold_sans_serif_keeps_it():
     found = converted(r"\mathbfsfup{A} + \mathbf{B}", "InlineMath")["imprint"]
     assert '<mi mathvariant="bold-sans-serif">𝗔</mi>' in found["mathml"]
+
+
+def test_a_formula_too_tall_to_draw_is_said_to_be_too_tall_not_too_wide():
+    """texmath's test formulas list entity names in a matrix of a hundred rows,
+    8 em wide: the warning said "it is 8 em wide: more than a line can hold"."""
+    tall = r"\begin{matrix}" + r" \\ ".join(f"a_{{{n}}} & b" for n in range(60)) + r"\end{matrix}"
+    node = converted(tall)
+    formulas._drawn.clear()
+    problems = formulas.report_drawing([(node, 3)], "article.md", None)
+    assert len(problems) == 1 and problems[0].line == 3
+    message = problems[0].message
+    assert "em high" in message and "wide" not in message and "page" in message, message

@@ -515,8 +515,10 @@ def _draw(mathml_text: str) -> Drawing:
     width, height = float(svg.get("width")), float(svg.get("height"))
     if height < 0 or abs(depth) > abs(height) + SIZE:  # (\hat{} of nothing: -2000 high, and a page lost)
         raise Undrawable(f"ziamath laid it out {height / SIZE:.0f} em high")
-    if max(width, height) / SIZE * UNITS_PER_EM > 32000:
+    if width / SIZE * UNITS_PER_EM > 32000:
         raise Undrawable(f"it is {width / SIZE:.0f} em wide: more than a line can hold at any size")
+    if height / SIZE * UNITS_PER_EM > 32000:  # (a matrix of a hundred rows: was said to be too wide)
+        raise Undrawable(f"it is {height / SIZE:.0f} em high: more than a page can hold")
     size = (round(width / SIZE, 3), round(height / SIZE, 3), round(depth / SIZE, 3))
     glyph = _glyph(svg, placed)
     if glyph == b"" and _visible(root):
