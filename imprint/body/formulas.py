@@ -47,7 +47,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "11"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "8"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
+CONVERSION = "9"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -124,6 +124,7 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, 
             kind, tex = formulas[int(index)]
             text = " ".join(texts[int(index)].split())  # (Pandoc spaces operators with U+2005)
             text = text.replace(_DECIMAL_COMMA, "{,}")  # (a text form that is TeX: as written)
+            text = _PRIMES.sub(r"\1", text)  # (X^(′)X, Pandoc's prime as a superscript: X′X)
             given, written = " ".join(for_texmath(tex).split()), " ".join(tex.split())
             if given != written and text.strip("$").strip() == given:
                 # (the TeX texmath was given, changed (for_texmath), between dollars: the
@@ -142,6 +143,7 @@ _OVER = re.compile(r"\\over(?![A-Za-z])")
 _BOUNDS = re.compile(r"\\left|\\right|\\begin|\\end|&|\\\\")  # (what a group search cannot see across)
 
 
+_PRIMES = re.compile(r"\^\(([′″‴⁗]+)\)")
 _SEPARATOR = {"t": "RawBlock", "c": ["plain", "\x1e"]}  # (ASCII's record separator, written as it is)
 
 
