@@ -153,3 +153,24 @@ def test_a_primes_text_form_is_the_prime_itself(tex, text):
     records and copying from print gave for a title's or a text's X'X (49 text
     forms of the econometrics course). A prime is written as the prime."""
     assert converted(tex, "InlineMath")["imprint"]["text"] == text
+
+
+@pytest.mark.parametrize("tex", [r"\left(\textcolor{teal}{\dfrac{1}{N}} \sum_{i=1}^N X_i\right)^{-1}",
+                                 r"\frac{N-n}{nN^2}\left[\textcolor{red!50}{\underbrace{+ a - a}_{\text{add and subtract}}} - b\right]",
+                                 r"\color{#008B45}{Y_t} = I_tI_{t-1}", r"x_{\textcolor[HTML]{00CC66}{i}}"])
+def test_a_coloured_formula_is_shown_without_its_colour_and_said(tex):
+    """`\\textcolor{teal}{...}` (an econometrics lecture, a statistics book) and
+    `\\color{#008B45}` (R Markdown notes) in a formula: texmath reads neither (it
+    reads `\\color{red}` and drops the colour), and the formula was a TeX box in
+    both editions. It is shown, in black, with a warning that says so."""
+    node = converted(tex)
+    assert "unreadable" not in node["imprint"], node["imprint"]
+    problems = formulas.report([(node, 7)], "article.md", None, False)
+    assert len(problems) == 1 and problems[0].line == 7 and "colour" in problems[0].message, problems
+    assert f'alttext="{tex}"' in node["imprint"]["mathml"].replace("&amp;", "&")
+
+
+def test_a_formula_with_a_named_colour_is_said_to_lose_it():
+    node = converted(r"{\color{red}Y_t} = I_t")
+    problems = formulas.report([(node, 3)], "article.md", None, False)
+    assert [p.line for p in problems] == [3] and "colour" in problems[0].message

@@ -47,7 +47,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "11"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "9"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
+CONVERSION = "10"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -158,8 +158,11 @@ def for_texmath(tex: str) -> str:
     them, texmath reads none, and the formula was shown as its TeX; LaTeX ignores
     them in math, with a warning, and so does this: an econometrics course's
     slides shrink their widest formulas with them); `\\mathbf` as texmath's bold
-    sans-serif, made upright bold again (_upright_bold())."""
-    return _upright_bold(_SIZES.sub("", _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(r"\1", with_decimal_commas(without_over(tex))))))
+    sans-serif, made upright bold again (_upright_bold()); without its colours
+    (`\\textcolor{teal}{x}`, `\\color{#008B45}`: texmath reads neither, and drops
+    the colour of the `\\color{red}` it reads; report() says so)."""
+    return _upright_bold(_COLOURS.sub("", _SIZES.sub("", _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(
+        r"\1", with_decimal_commas(without_over(tex)))))))
 
 
 # LaTeX's `\mathbf` is upright bold; texmath 0.13.1 (Pandoc 3.9) writes every bold
@@ -241,6 +244,8 @@ def with_decimal_commas(tex: str) -> str:
 
 _BRACKET_OPTIONS = re.compile(r"(\\(?:over|under)bracket)\s*(?:\[[^\[\]{}]*\]\s*){1,2}(?=\{)")
 _CR = re.compile(r"(?<!\\)\\cr(?![A-Za-z])")
+# A colour: `\textcolor[model]{colour}` before its argument (the group left), `\color{colour}`
+_COLOURS = re.compile(r"(?<!\\)\\(?:textcolor|color)(?![A-Za-z])\s*(?:\[[^\[\]{}]*\]\s*)?\{[^{}]*\}\s*")
 _SIZES = re.compile(r"(?<!\\)\\(?:tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge)"
                     r"(?![A-Za-z])\s*")
 
@@ -305,7 +310,12 @@ def report(formulas: list[tuple[Node, int | None]], file: str, cache: Path | Non
                                     + "; it is shown as written", line=line,
                                     hint="check its commands and braces: Pandoc reads LaTeX's math (with amsmath), "
                                          "not macros defined elsewhere"))
-        elif drawn:
+            continue
+        if _COLOURS.search(node["c"][1]):
+            problems.append(Problem(file, f"the formula ${tex}$ is shown without its colours (\\textcolor, "
+                                    "\\color): Pandoc's conversion keeps none", line=line,
+                                    hint="say in words what the colour marks, if it matters"))
+        if drawn:
             problems += report_drawing([(node, line)], file, cache)
     return problems
 
