@@ -174,3 +174,15 @@ def test_a_formula_with_a_named_colour_is_said_to_lose_it():
     node = converted(r"{\color{red}Y_t} = I_t")
     problems = formulas.report([(node, 3)], "article.md", None, False)
     assert [p.line for p in problems] == [3] and "colour" in problems[0].message
+
+
+def test_a_glyph_of_several_contours_says_they_may_overlap():
+    """A stretched brace is built of parts that overlap (ziamath's glyph
+    assembly); FreeType, which poppler's viewers use, left a light seam at each
+    overlap of a glyph that does not say its contours overlap: PLOS's
+    `\\underbrace{...}_{S_Y}` looked dashed on screen."""
+    formulas._drawn.clear()
+    glyph = formulas.draw(converted(r"\underbrace{H(Y_n) - H(Y_n|V)}_{S_Y}")["imprint"]["mathml"]).glyph
+    contours = int.from_bytes(glyph[:2], "big")
+    first_flag = glyph[10 + 2 * contours + 2]  # (after the header, the contours' ends and no instructions)
+    assert contours > 1 and first_flag & 0x40

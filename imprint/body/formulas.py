@@ -46,7 +46,7 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
-DRAWING = "11"  # the drawing code's version: a new one draws every formula again
+DRAWING = "12"  # the drawing code's version: a new one draws every formula again
 CONVERSION = "10"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
@@ -729,8 +729,17 @@ class _Contours:
             else:
                 flags.append(flag)
                 last_flag, repeats = flag, 0
+        if len(self.ends) > 1:  # (its contours may overlap: a stretched brace's parts do, 53 units of 512)
+            flags[0] |= _OVERLAP_SIMPLE
         return (struct.pack(f">5h{len(self.ends)}HH", len(self.ends), min(xs), min(ys), max(xs), max(ys),
                             *self.ends, 0) + bytes(flags) + bytes(x_bytes) + bytes(y_bytes))
+
+
+# TrueType's flag (glyf, bit 6 of the first point's) that a glyph's contours may overlap:
+# FreeType (poppler, Evince, Okular, pdftoppm) then renders it oversampled; without it,
+# where two contours overlap its anti-aliasing leaves a light seam, and a stretched
+# \underbrace, built of overlapping parts, looked dashed on screen
+_OVERLAP_SIMPLE = 0x40
 
 
 def _delta(delta: int, out: bytearray, short: int, same_or_positive: int) -> int:
