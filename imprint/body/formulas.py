@@ -46,8 +46,8 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
-DRAWING = "9"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "5"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
+DRAWING = "12"  # the drawing code's version: a new one draws every formula again
+CONVERSION = "10"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -124,6 +124,12 @@ def _pandoc_mathml(formulas: list[tuple[str, str]], file: str, deadline: float, 
             kind, tex = formulas[int(index)]
             text = " ".join(texts[int(index)].split())  # (Pandoc spaces operators with U+2005)
             text = text.replace(_DECIMAL_COMMA, "{,}")  # (a text form that is TeX: as written)
+            text = _PRIMES.sub(r"\1", text)  # (X^(′)X, Pandoc's prime as a superscript: X′X)
+            given, written = " ".join(for_texmath(tex).split()), " ".join(tex.split())
+            if given != written and text.strip("$").strip() == given:
+                # (the TeX texmath was given, changed (for_texmath), between dollars: the
+                # TeX as written, which print then knows for no text: editions/pdf/formulas.tex_only)
+                text = text.replace(given, written)
             converted[(kind, tex)] = {"mathml": _with_alttext(found.group(), tex, text), "text": text}
     for kind, tex in formulas:
         if (kind, tex) not in converted:
@@ -137,6 +143,7 @@ _OVER = re.compile(r"\\over(?![A-Za-z])")
 _BOUNDS = re.compile(r"\\left|\\right|\\begin|\\end|&|\\\\")  # (what a group search cannot see across)
 
 
+_PRIMES = re.compile(r"\^\(([′″‴⁗]+)\)")
 _SEPARATOR = {"t": "RawBlock", "c": ["plain", "\x1e"]}  # (ASCII's record separator, written as it is)
 
 
@@ -146,8 +153,43 @@ def for_texmath(tex: str) -> str:
     options (thickness, gap) texmath read as text: "[0.65pt][−1]X" under a bracket;
     plain TeX's `\\cr` as LaTeX's `\\\\` (a row's end: JOSS's template writes it in
     an array), which texmath does not read (the formula was shown as its TeX); the
-    decimal comma `1{,}08` as `1\\mathord{,}08` (with_decimal_commas())."""
-    return _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(r"\1", with_decimal_commas(without_over(tex))))
+    decimal comma `1{,}08` as `1\\mathord{,}08` (with_decimal_commas()); and
+    without the text's size switches (`\\small`, `\\scriptsize`: MathJax applies
+    them, texmath reads none, and the formula was shown as its TeX; LaTeX ignores
+    them in math, with a warning, and so does this: an econometrics course's
+    slides shrink their widest formulas with them); `\\mathbf` as texmath's bold
+    sans-serif, made upright bold again (_upright_bold()); without its colours
+    (`\\textcolor{teal}{x}`, `\\color{#008B45}`: texmath reads neither, and drops
+    the colour of the `\\color{red}` it reads; report() says so)."""
+    return _upright_bold(_COLOURS.sub("", _SIZES.sub("", _CR.sub(r"\\\\", _BRACKET_OPTIONS.sub(
+        r"\1", with_decimal_commas(without_over(tex)))))))
+
+
+# LaTeX's `\mathbf` is upright bold; texmath 0.13.1 (Pandoc 3.9) writes every bold
+# identifier as bold italic (its fix of `\boldsymbol`, jgm/texmath#280), `\mathbf{V}`
+# as `<mi mathvariant="bold-italic">𝑽</mi>`: slanted in both editions. texmath is
+# given `\mathbfsfup` instead, which it writes as bold sans-serif, a style no other
+# command gives, and _with_alttext() makes that bold (serif, upright) again; not in
+# a formula that writes `\mathbfsfup` itself.
+_BOLD = re.compile(r"\\(?:mathbf|mathbfup)(?![A-Za-z])")
+_SANS_BOLD = re.compile(r"\\(?:mathbfsfup|mathsfbfup|mathbfsf|mathsfbf)(?![A-Za-z])")
+_UPRIGHT_BOLD = {**{c: c - 0x1D4 for c in range(0x1D5D4, 0x1D608)},  # (Latin: bold sans-serif to bold)
+                 **{c: c - 0xAE for c in range(0x1D756, 0x1D790)},  # (Greek, ∇, ∂ and the variants)
+                 **{c: c - 0x1E for c in range(0x1D7EC, 0x1D7F6)}}  # (digits)
+
+
+def _upright_bold(tex: str) -> str:
+    return tex if _SANS_BOLD.search(tex) else _BOLD.sub(r"\\mathbfsfup", tex)
+
+
+def _bold_made_upright(root: etree._Element, tex: str) -> None:
+    """What texmath wrote bold sans-serif for `\\mathbf` (_upright_bold()) as bold."""
+    if _SANS_BOLD.search(tex) or not _BOLD.search(tex):
+        return
+    for element in root.iter():
+        if element.get("mathvariant") == "bold-sans-serif":
+            element.set("mathvariant", "bold")
+            element.text = (element.text or "").translate(_UPRIGHT_BOLD) or None
 
 
 # `{,}` between digits: LaTeX's decimal comma (a comma in braces is an ordinary
@@ -202,6 +244,10 @@ def with_decimal_commas(tex: str) -> str:
 
 _BRACKET_OPTIONS = re.compile(r"(\\(?:over|under)bracket)\s*(?:\[[^\[\]{}]*\]\s*){1,2}(?=\{)")
 _CR = re.compile(r"(?<!\\)\\cr(?![A-Za-z])")
+# A colour: `\textcolor[model]{colour}` before its argument (the group left), `\color{colour}`
+_COLOURS = re.compile(r"(?<!\\)\\(?:textcolor|color)(?![A-Za-z])\s*(?:\[[^\[\]{}]*\]\s*)?\{[^{}]*\}\s*")
+_SIZES = re.compile(r"(?<!\\)\\(?:tiny|scriptsize|footnotesize|small|normalsize|large|Large|LARGE|huge|Huge)"
+                    r"(?![A-Za-z])\s*")
 
 
 def without_over(tex: str) -> str:
@@ -264,7 +310,12 @@ def report(formulas: list[tuple[Node, int | None]], file: str, cache: Path | Non
                                     + "; it is shown as written", line=line,
                                     hint="check its commands and braces: Pandoc reads LaTeX's math (with amsmath), "
                                          "not macros defined elsewhere"))
-        elif drawn:
+            continue
+        if _COLOURS.search(node["c"][1]):
+            problems.append(Problem(file, f"the formula ${tex}$ is shown without its colours (\\textcolor, "
+                                    "\\color): Pandoc's conversion keeps none", line=line,
+                                    hint="say in words what the colour marks, if it matters"))
+        if drawn:
             problems += report_drawing([(node, line)], file, cache)
     return problems
 
@@ -309,6 +360,7 @@ def _with_alttext(found: str, tex: str, text: str) -> str:
             annotation.text = tex
         etree.SubElement(semantics, f"{{{MATHML}}}annotation", encoding="text/plain").text = text
     _join_decimal_commas(element)
+    _bold_made_upright(element, tex)
     return etree.tostring(element, encoding="unicode")
 
 
@@ -453,6 +505,7 @@ def _draw(mathml_text: str) -> Drawing:
     _accents(root)
     _rows(root)
     _integrals(root)
+    _double_bars(root)
     said: list[str] = []
     handler = _Collect(said)
     logger = logging.getLogger()
@@ -474,8 +527,10 @@ def _draw(mathml_text: str) -> Drawing:
     width, height = float(svg.get("width")), float(svg.get("height"))
     if height < 0 or abs(depth) > abs(height) + SIZE:  # (\hat{} of nothing: -2000 high, and a page lost)
         raise Undrawable(f"ziamath laid it out {height / SIZE:.0f} em high")
-    if max(width, height) / SIZE * UNITS_PER_EM > 32000:
+    if width / SIZE * UNITS_PER_EM > 32000:
         raise Undrawable(f"it is {width / SIZE:.0f} em wide: more than a line can hold at any size")
+    if height / SIZE * UNITS_PER_EM > 32000:  # (a matrix of a hundred rows: was said to be too wide)
+        raise Undrawable(f"it is {height / SIZE:.0f} em high: more than a page can hold")
     size = (round(width / SIZE, 3), round(height / SIZE, 3), round(depth / SIZE, 3))
     glyph = _glyph(svg, placed)
     if glyph == b"" and _visible(root):
@@ -674,8 +729,17 @@ class _Contours:
             else:
                 flags.append(flag)
                 last_flag, repeats = flag, 0
+        if len(self.ends) > 1:  # (its contours may overlap: a stretched brace's parts do, 53 units of 512)
+            flags[0] |= _OVERLAP_SIMPLE
         return (struct.pack(f">5h{len(self.ends)}HH", len(self.ends), min(xs), min(ys), max(xs), max(ys),
                             *self.ends, 0) + bytes(flags) + bytes(x_bytes) + bytes(y_bytes))
+
+
+# TrueType's flag (glyf, bit 6 of the first point's) that a glyph's contours may overlap:
+# FreeType (poppler, Evince, Okular, pdftoppm) then renders it oversampled; without it,
+# where two contours overlap its anti-aliasing leaves a light seam, and a stretched
+# \underbrace, built of overlapping parts, looked dashed on screen
+_OVERLAP_SIMPLE = 0x40
 
 
 def _delta(delta: int, out: bytearray, short: int, same_or_positive: int) -> int:
@@ -723,15 +787,34 @@ def _empty(row: etree._Element) -> bool:
 
 
 INTEGRALS = frozenset("∫∬∭∮∯∰∱∲∳⨌")
+# The other large operators ziamath's table of operators (MathML 2's) calls stretchy,
+# as LaTeX sets them: at their own size, never a fence's
+SUMS = frozenset("∑∏∐⋃⋂⋀⋁⊎")
 
 
 def _integrals(root: etree._Element) -> None:
-    """An integral sign is no stretchy fence: ziamath stretched it to its row's
-    height, limits included, so that an inline `\\int_\\Omega f` was two lines tall
-    (LaTeX sets it at the text's size inline, at its display size in a display)."""
+    """An integral sign, a sum, a product, a union is no stretchy fence: ziamath
+    stretched an integral to its row's height, limits included, so that an inline
+    `\\int_\\Omega f` was two lines tall (LaTeX sets it at the text's size inline,
+    at its display size in a display); and a fence around a stretchy operator is
+    sized without it and what hangs on it, so that `\\left(\\sum_{i=1}^N x_i\\right)`
+    had parentheses as high as x_i, its limits outside them (an econometrics course)."""
     for operator in root.iter(f"{{{MATHML}}}mo"):
-        if (operator.text or "").strip() in INTEGRALS and "stretchy" not in operator.attrib:
+        if (operator.text or "").strip() in INTEGRALS | SUMS and "stretchy" not in operator.attrib:
             operator.set("stretchy", "false")
+
+
+def _double_bars(root: etree._Element) -> None:
+    """A norm's double bar (`\\lVert`, `\\rVert`, `\\|`: texmath writes U+2225 as a
+    fence, form prefix or postfix) set close, as LaTeX sets it: ziamath's table
+    has U+2225 only as the relation "parallel to", spaced a thick space each side,
+    so that `\\left\\lVert X \\right\\rVert^2` (an econometrics lecture) was
+    "‖ X ‖ ²" (`\\parallel`, infix, keeps its spaces)."""
+    for operator in root.iter(f"{{{MATHML}}}mo"):
+        if (operator.text or "").strip() == "\u2225" and operator.get("form") in ("prefix", "postfix"):
+            for side in ("lspace", "rspace"):
+                if side not in operator.attrib:
+                    operator.set(side, "0em")
 
 
 def _accents(root: etree._Element) -> None:
