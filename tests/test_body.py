@@ -151,14 +151,16 @@ def test_an_image_that_only_a_line_break_follows_is_the_figure_it_is_without_it(
     assert "<figure" not in epub and '<img src="images/map.png" alt="A map"/> <br/>\n and text.' in epub, epub
 
 
-def test_a_code_cell_in_raw_html_is_printed_as_written():
-    """A worked solution in <details> (the visual editor's habit) is raw HTML, printed
-    as the text it is: its R chunk showed Imprint's own marking of cells,
-    ```{.r .imprint-cell imprint-line=5}, not what the author wrote."""
+def test_a_code_cell_in_a_disclosure_box_is_a_cell_as_any_other():
+    """A worked solution in <details> (the visual editor's habit): printed as raw
+    HTML, its R chunk showed Imprint's own marking of cells, ```{.r .imprint-cell
+    imprint-line=5}, not what the author wrote. The box is read now (QA 29 F7), and
+    its cell is a cell, not executed, its code hidden as echo=FALSE asks."""
     reading = read("<details>\n<summary>Solution</summary>\n\n```{r echo=FALSE}\nqchisq(0.95, 1)\n```\n\n"
                    "</details>\n")
     for html in both(reading):
-        assert "```{r echo=FALSE}\nqchisq(0.95, 1)\n```" in html and "imprint" not in html.split("raw-html")[1]
+        assert 'class="callout-title">Solution</p>\n<p class="cell-missing">' in html and "imprint" not in html
+    assert [(w.line, w.message.split(",")[0]) for w in reading.warnings] == [(4, "the R cell is not executed")]
 
 
 def test_a_raw_html_block_is_told_at_its_own_fence_not_at_a_code_example_of_one():

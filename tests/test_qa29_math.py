@@ -186,3 +186,25 @@ def test_a_glyph_of_several_contours_says_they_may_overlap():
     contours = int.from_bytes(glyph[:2], "big")
     first_flag = glyph[10 + 2 * contours + 2]  # (after the header, the contours' ends and no instructions)
     assert contours > 1 and first_flag & 0x40
+
+
+def test_an_html_disclosure_box_is_a_box_whose_markdown_is_read():
+    """Quarto course notes give each exercise's solution in `<details>`, its
+    `<summary>Solution</summary>`, and Markdown with formulas: Imprint reads HTML
+    blocks as raw (markdown_in_html_blocks off), so the box was printed as its
+    source, `$\\hat{\\beta} = x^2$` and all, in both editions (QA 29 F7). It is a
+    box now, open in both, the summary its title; a summary with other HTML
+    leaves the box as it was, with the warning it had."""
+    from test_body import both, read
+
+    reading = read("Exercise.\n\n<details>\n<summary>Solution</summary>\n\nThe estimate is $\\hat{\\beta} = x^2$.\n\n"
+                   "</details>\n\n<details><summary><b>Hint</b> &amp; more</summary>\nAs $y$.\n</details>\n\n"
+                   "<details>\n<summary><span>odd</span></summary>\n\nKept.\n\n</details>\n")
+    epub, printed = both(reading)
+    assert '<aside class="callout details" role="note">\n<p class="callout-title">Solution</p>\n<p>The estimate is ' \
+           '<math' in epub
+    assert '<div class="callout details">\n<p class="callout-title">Solution</p>' in printed
+    assert '<p class="callout-title"><strong>Hint</strong> &amp; more</p>\n<p>As <math' in printed
+    assert "$" not in epub and "$" not in printed and "&lt;summary&gt;Solution" not in epub
+    assert "&lt;span&gt;odd" in epub  # (left as it was, and said)
+    assert [w.line for w in reading.warnings] == [14]

@@ -248,6 +248,70 @@ _DIV_OPENS = re.compile(r"^\s*<div\b(?!.*</div>)", re.I)
 _DIV_CLOSES = re.compile(r"^\s*</div>\s*$", re.I)
 
 
+def details_divs(text: str) -> str:
+    """HTML's disclosure box, `<details>` on a line of its own (its `<summary>...</summary>`
+    on the same line or the next), what it holds, and `</details>` on a line of its
+    own (Quarto course notes' "Solution" under each exercise), written as the box
+    it is, line for line: `::: {.callout .details title="Solution"}` ... `:::` (a
+    callout without a kind: boxed in print, an aside in the EPUB, the summary its
+    title, read as Markdown as Pandoc reads it between the tags). Pandoc reads the
+    Markdown within (its markdown_in_html_blocks, which Imprint leaves off: other
+    HTML is printed as text), so the box was printed as its source, formulas as
+    `$...$` (QA 29). The box is open in both editions: an e-reader may not open it.
+    A summary with other HTML, braces or over lines leaves the box as it was."""
+    if "<details" not in text:
+        return text
+    lines = text.split("\n")
+    opened: list[tuple[int, int | None, str] | None] = []  # (the line, the summary's line, the title) or None
+    for index, line, where, _ in _fenced(lines):
+        if where != "text":
+            continue
+        found = _DETAILS_OPENS.match(line)
+        if found is not None:
+            summary, at = found.group("summary"), None
+            if summary is None:
+                following = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
+                matched = _SUMMARY_LINE.match(lines[following]) if following is not None else None
+                summary, at = (matched.group("summary"), following) if matched else ("", None)
+            title = _summary_title(summary)
+            opened.append((index, at, title) if title is not None else None)
+        elif _DETAILS_CLOSES.match(line) and opened:
+            box = opened.pop()
+            if box is not None:
+                start, at, title = box
+                indent = _DETAILS_OPENS.match(lines[start]).group(1)
+                escaped = title.replace("\\", "\\\\").replace('"', '\\"')
+                titled = f' title="{escaped}"' if title else ""
+                lines[start] = f"{indent}::: {{.callout .details{titled}}}"
+                if at is not None:
+                    lines[at] = ""
+                lines[index] = f"{indent}:::"
+    return "\n".join(lines)
+
+
+_DETAILS_OPENS = re.compile(r"^( {0,3})<details\b[^<>]*>[ \t]*(?:<summary\b[^<>]*>(?P<summary>.*?)</summary>[ \t]*)?$",
+                            re.I)
+_SUMMARY_LINE = re.compile(r"^ {0,3}<summary\b[^<>]*>(?P<summary>.*?)</summary>[ \t]*$", re.I)
+_DETAILS_CLOSES = re.compile(r"^ {0,3}</details>[ \t]*$", re.I)
+_SUMMARY_TAGS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`"}
+
+
+def _summary_title(summary: str) -> str | None:
+    """A summary's text as Markdown (its bold, italic and code tags as Markdown's),
+    or None if it holds other HTML or braces (an attribute's value cannot)."""
+    if "{" in summary or "}" in summary:
+        return None
+    unknown = False
+
+    def tag(found: re.Match) -> str:
+        nonlocal unknown
+        mark = _SUMMARY_TAGS.get(found.group(1).lower())
+        unknown |= mark is None
+        return mark or ""
+    title = re.sub(r"</?([A-Za-z][\w-]*)\b[^<>]*>", tag, summary).strip()
+    return None if unknown else title
+
+
 def code_out_of_math(text: str) -> str:
     """Inline R code written inside a formula, `$d = `r x$d`$` (knitr puts its
     value there before Pandoc reads it; Imprint does not run it), taken out of

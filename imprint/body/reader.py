@@ -32,7 +32,7 @@ from .html import Renderer, linkable, raw_html
 from .links import COLON_KINDS, CROSSREF_KINDS, is_crossref, unknown_key
 from .locate import Source, tex_citations, without_formulas
 from .numbering import span_label, tex_labels
-from .quarto import code_out_of_math, figure_divs, mark_cells, read_texts, text_references, written_texts
+from .quarto import code_out_of_math, details_divs, figure_divs, mark_cells, read_texts, text_references, written_texts
 from .quotation_marks import localise_unpaired
 from .structure import Analysis, Context, _outline, analyse
 from ..source.shortcodes import fenced_lines
@@ -105,7 +105,8 @@ def start_body(setting: Setting) -> "BodyReading":
     """The body's reading started: checked (guard.py), its bibliography read, Pandoc
     running. What can be done meanwhile (the Markdown fields, the "For citation"
     line) is done before BodyReading.result() waits for it."""
-    text, said = text_references(figure_divs(code_out_of_math(setting.body)), setting.file, setting.body_line)
+    text, said = text_references(figure_divs(details_divs(code_out_of_math(setting.body))), setting.file,
+                                 setting.body_line)
     written, text = text, mark_cells(text, setting.body_line, setting.cell_defaults)  # (line for line)
     with stage("checking its text before Pandoc reads it"):
         problems: list[Problem] = guard.check(text, setting.file, setting.body_line) + _guard_fields(
