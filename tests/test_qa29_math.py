@@ -208,3 +208,20 @@ def test_an_html_disclosure_box_is_a_box_whose_markdown_is_read():
     assert "$" not in epub and "$" not in printed and "&lt;summary&gt;Solution" not in epub
     assert "&lt;span&gt;odd" in epub  # (left as it was, and said)
     assert [w.line for w in reading.warnings] == [14]
+
+
+def test_an_operator_after_a_closing_bar_is_an_operator():
+    """`|z| + 1`: texmath writes both bars as opening fences and the `+` after the
+    second as a sign, `<mi>+</mi>`: "|z|+1" without an operator's spaces in MathML
+    readers (QA 29 F11; ziamath spaces it either way). A sign where texmath means
+    one stays, and so does an ordinary sign asked for."""
+    from imprint.body.ast import note
+
+    def mathml(tex: str) -> str:
+        return note(converted(tex, "InlineMath"))["mathml"].split("<semantics>")[1].split("<annotation")[0]
+
+    assert '<mo stretchy="false" form="prefix">|</mo><mo>+</mo><mn>1</mn>' in mathml("|z| + 1")
+    assert mathml(r"|x - y| \le |x| + |y|").count("<mo>+</mo>") == 1
+    assert "<mi>+</mi>" in mathml("(+)") and "<mi>+</mi><mi>x</mi>" in mathml("|+x|")
+    assert "<mi>−</mi>" in mathml("-|z|")
+    assert "<mi>+</mi>" in mathml(r"|z| \mathord{+} 1")  # (an ordinary sign asked for)

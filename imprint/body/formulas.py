@@ -47,7 +47,7 @@ SVG = "http://www.w3.org/2000/svg"
 SIZE = 10.0  # ziamath draws at this size; the drawing is then sized in em (SIZE units = 1 em)
 UNITS_PER_EM = 512  # a drawing's glyph units in the text's em: 0.002 em steps, room for 60 em (16-bit coordinates)
 DRAWING = "12"  # the drawing code's version: a new one draws every formula again
-CONVERSION = "10"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
+CONVERSION = "11"  # the same for the conversion to MathML (_pandoc_mathml, _with_alttext, for_texmath)
 CACHE = Path(".imprint-cache") / "formulas"  # under the project's root
 TOO_WIDE = 34.0  # em: a display formula wider than this overflows the text block of A5 (and is shrunk to fit)
 _MATH = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -360,8 +360,34 @@ def _with_alttext(found: str, tex: str, text: str) -> str:
             annotation.text = tex
         etree.SubElement(semantics, f"{{{MATHML}}}annotation", encoding="text/plain").text = text
     _join_decimal_commas(element)
+    if "\\mathord" not in tex:  # (`\mathord{+}`, an ordinary sign asked for: texmath's `<mi>+</mi>` too)
+        _binary_after_bars(element)
     _bold_made_upright(element, tex)
     return etree.tostring(element, encoding="unicode")
+
+
+# What texmath writes as an ordinary `<mi>` where it takes it for a sign (after an
+# opening fence, at a row's start: `(-x)`), and TeX sets as a binary operator or a
+# relation after a closing bar
+_OPERATORS = frozenset("+−=<>±∓×÷⋅≤≥≠≈≡∼")
+
+
+def _binary_after_bars(root: etree._Element) -> None:
+    """`|z| + 1`: texmath writes both bars as opening fences (`<mo form="prefix">|</mo>`),
+    and so the `+` after the second as a sign, `<mi>+</mi>`, set without the spaces
+    of an operator, "|z|+1", in print and in MathML readers (QA 29 F11: an
+    econometrics course's absolute values). Bars pair in a row, as TeX reads them:
+    an operator right after a closing one is an operator, `<mo>`."""
+    bar, identifier = f"{{{MATHML}}}mo", f"{{{MATHML}}}mi"
+    for row in root.iter():
+        opened = False  # (whether a bar of this row is open: the next one closes it)
+        for child in row:
+            if child.tag == bar and (child.text or "").strip() == "|":
+                opened = not opened
+                after = child.getnext()
+                if not opened and after is not None and after.tag == identifier and not len(after) \
+                        and (after.text or "").strip() in _OPERATORS and not after.attrib:
+                    after.tag = bar
 
 
 def _join_decimal_commas(root: etree._Element) -> None:
