@@ -93,6 +93,19 @@ def test_an_include_right_inside_a_divs_fences_joins_no_paragraph(tmp_path):
                                                              "the paragraph around it")]
 
 
+def test_an_include_right_before_an_opening_fence_is_told_to_join_a_paragraph(tmp_path):
+    """A paragraph runs into an opening `::: {.x}` or `~~~` on the next line (Pandoc
+    reads them as its text): after an include, only a closing `:::` or a backtick
+    fence ends it. The fences-are-no-paragraph rule took them all (review), and the
+    edition printed "Pasted paragraph. ::: {.callout-note} Inside the note. :::"
+    without a word."""
+    from test_includes import included
+
+    body = "Intro.\n\n{{< include _p.md >}}\n::: {.callout-note}\nInside the note.\n:::\n\nAfter.\n"
+    found = included(tmp_path, body, {"_p.md": "Pasted paragraph.\n"})
+    assert [(w.line, w.message.split(" has")[0]) for w in found.warnings] == [(12, "{{< include _p.md >}}")]
+
+
 def test_a_list_tables_cell_spans_the_rows_and_columns_its_empty_span_gives():
     """quarto-tdg's authoring.qmd (lines 101-235, its `filters: [list-table]`)
     opens a cell with `[]{rowspan=7}`: the span was kept in the cell

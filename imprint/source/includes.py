@@ -119,8 +119,11 @@ def quarto_root(folder: Path, source_dir: Path) -> Path:
 # A shortcode of its own line that names no file, or more than one thing.
 _MALFORMED = re.compile(r"^[ \t]*\{\{<[ \t]*include\b(?P<rest>[^>]*)>\}\}[ \t\r]*$")
 # A fence: a div's `:::` (quarto-tdg's `::: {.rendered}` right around an include, QA 30) or a code
-# block's, which a paragraph never runs into.
+# block's. Before an include, any fence ends what is above; after one, a paragraph runs into
+# an opening `::: {.x}` or `~~~` (Pandoc reads them as its text), not into a closing `:::`
+# or a backtick fence (review).
 _FENCE = re.compile(r"^[ \t]*(?::::|```|~~~)")
+_FENCE_AFTER = re.compile(r"^[ \t]*(?::::+[ \t]*$|```)")
 MAX_INCLUDES = 1000  # files included in one article, counting each time: more is a loop of fan-outs
 
 
@@ -156,8 +159,8 @@ class _Reading:
                 found.append((indent + row, file, line))
                 continue
             written = match.group().strip()
-            if not in_code and any(0 <= i < len(rows) and rows[i].strip() and not _FENCE.match(rows[i])
-                                   for i in (index - 1, index + 1)):  # (a div's or a code block's fence: no paragraph)
+            if not in_code and any(0 <= i < len(rows) and rows[i].strip() and not fence.match(rows[i])
+                                   for i, fence in ((index - 1, _FENCE), (index + 1, _FENCE_AFTER))):
                 self.warnings.append(Problem(file, f"{written} has no empty line before or after it: its text "
                                              "joins the paragraph around it", line=line,
                                              hint="put an empty line before and after it, as Quarto requires"))
