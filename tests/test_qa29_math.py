@@ -225,3 +225,19 @@ def test_an_operator_after_a_closing_bar_is_an_operator():
     assert "<mi>+</mi>" in mathml("(+)") and "<mi>+</mi><mi>x</mi>" in mathml("|+x|")
     assert "<mi>−</mi>" in mathml("-|z|")
     assert "<mi>+</mi>" in mathml(r"|z| \mathord{+} 1")  # (an ordinary sign asked for)
+
+
+def test_a_disclosure_box_right_after_a_paragraph_or_with_a_summary_over_lines_is_left_as_it_was():
+    """A fence on the line after a paragraph's is that paragraph's text (Pandoc):
+    `<details>` there became "Para before ::: {.callout .details ...}" printed
+    without a word (review); a summary over lines gave an untitled box with
+    `<summary>` printed in it. Both stay raw HTML, warned; Windows line ends do not
+    keep a box from being read."""
+    from test_body import both, read
+
+    joined = read("Para before\n<details><summary>Sol</summary>\n\nInside.\n\n</details>\nAfter para.\n")
+    lines = read("<details>\n<summary>\nSolution\n</summary>\n\nThe answer.\n\n</details>\n")
+    for reading in (joined, lines):
+        assert ":::" not in "".join(both(reading)) and reading.warnings
+    crlf = read("<details>\r\n<summary>Sol</summary>\r\n\r\nThe answer.\r\n\r\n</details>\r\n")
+    assert '<p class="callout-title">Sol</p>' in both(crlf)[1] and crlf.warnings == ()

@@ -272,9 +272,13 @@ def details_divs(text: str) -> str:
             if summary is None:
                 following = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
                 matched = _SUMMARY_LINE.match(lines[following]) if following is not None else None
-                summary, at = (matched.group("summary"), following) if matched else ("", None)
-            title = _summary_title(summary)
-            opened.append((index, at, title) if title is not None else None)
+                summary, at = (matched.group("summary"), following) if matched else \
+                    (None if following is not None and lines[following].lstrip().lower().startswith("<summary")
+                     else "", None)  # (a summary over lines: left as it was)
+            title = _summary_title(summary) if summary is not None else None
+            # (a fence right after a paragraph's line is that paragraph's text: left as it was, review)
+            after_text = index > 0 and lines[index - 1].strip() and not _FENCE_LINE.match(lines[index - 1])
+            opened.append((index, at, title) if title is not None and not after_text else None)
         elif _DETAILS_CLOSES.match(line) and opened:
             box = opened.pop()
             if box is not None:
@@ -289,10 +293,11 @@ def details_divs(text: str) -> str:
     return "\n".join(lines)
 
 
-_DETAILS_OPENS = re.compile(r"^( {0,3})<details\b[^<>]*>[ \t]*(?:<summary\b[^<>]*>(?P<summary>.*?)</summary>[ \t]*)?$",
-                            re.I)
-_SUMMARY_LINE = re.compile(r"^ {0,3}<summary\b[^<>]*>(?P<summary>.*?)</summary>[ \t]*$", re.I)
-_DETAILS_CLOSES = re.compile(r"^ {0,3}</details>[ \t]*$", re.I)
+_DETAILS_OPENS = re.compile(r"^( {0,3})<details\b[^<>]*>[ \t]*(?:<summary\b[^<>]*>(?P<summary>.*?)</summary>[ \t\r]*)?"
+                            r"\r?$", re.I)
+_SUMMARY_LINE = re.compile(r"^ {0,3}<summary\b[^<>]*>(?P<summary>.*?)</summary>[ \t\r]*$", re.I)
+_DETAILS_CLOSES = re.compile(r"^ {0,3}</details>[ \t\r]*$", re.I)
+_FENCE_LINE = re.compile(r"^[ \t]*(?::::|```|~~~)|^ {0,3}</?details\b", re.I)
 _SUMMARY_TAGS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`"}
 
 
