@@ -185,3 +185,16 @@ def test_an_authors_own_institution_and_department_are_the_affiliation(tmp_path)
         ("Novartis Institutes for Biomedical Research", "Scientific Data Analysis, NIBR Informatics")]
     assert [(a.name, a.department) for a in second.affiliations] == [("Novartis Institutes for Biomedical Research", None)]
     assert article.locate("author[0].affiliations[0].department") == ("source/a/article.md", 6)
+
+
+def test_a_cell_under_one_that_spans_rows_takes_its_own_columns_alignment_and_head():
+    """Under a list table's `[]{rowspan=2}` cell, the next row's cells took the
+    alignment and the row head of the columns the spanning cell stands in: each
+    cell was counted from the row's first column (review)."""
+    from test_body import both, read
+
+    table = "* - Group\n  - Name\n  - Value\n\n* - []{rowspan=2} A\n  - x\n  - 1\n\n* - y\n  - 2\n:::\n"
+    printed = both(read("::: {.list-table aligns=l,c,r}\n\n" + table))[1]
+    assert '<tr><td class="align-center">y</td><td class="align-right">2</td></tr>' in printed
+    headed = both(read("::: {.list-table header-cols=1}\n\n" + table))[1]
+    assert '<tr><td>y</td><td>2</td></tr>' in headed and '<th rowspan="2" scope="row">A</th>' in headed

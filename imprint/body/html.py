@@ -382,15 +382,22 @@ class Renderer:
                         for b in blocks).strip()
 
     def _rows(self, rows: list, aligns: list, tag: str, row_heads: int) -> str:
+        """The rows of a table's head or body: each cell in the column it stands in,
+        past the cells of rows above that span down into its row (a list table's
+        `[]{rowspan=2}`: the cells after it took its column's alignment and row head, review)."""
         out = []
+        below: dict[int, int] = {}  # a column covered by a cell above: how many rows more
         for row in rows:
             cells = []
             column = 0
-            for index, (cell_attr, align, rowspan, colspan, blocks) in enumerate(row[1]):
+            spanning: dict[int, int] = {}
+            for cell_attr, align, rowspan, colspan, blocks in row[1]:
+                while below.get(column):
+                    column += 1
                 content = self.blocks(blocks)
                 # (a header cell with nothing in it, a table's corner, heads nothing: DAISY Ace's
                 # empty-table-header)
-                name = "th" if (tag == "th" or index < row_heads) and content.strip() else "td"
+                name = "th" if (tag == "th" or column < row_heads) and content.strip() else "td"
                 where = _ALIGN.get(align["t"]) or (aligns[column] if column < len(aligns) else None)
                 attrs = f' class="align-{where}"' if where else ""
                 if rowspan != 1:
@@ -400,7 +407,9 @@ class Renderer:
                 if name == "th" and tag != "th":
                     attrs += ' scope="row"'
                 cells.append(f"<{name}{attrs}>{content}</{name}>")
+                spanning.update(dict.fromkeys(range(column, column + colspan), rowspan - 1))
                 column += colspan
+            below = {c: n - 1 for c, n in below.items() if n > 1} | {c: n for c, n in spanning.items() if n > 0}
             out.append(f"<tr>{''.join(cells)}</tr>\n")
         return "".join(out)
 
