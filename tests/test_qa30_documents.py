@@ -198,3 +198,21 @@ def test_a_cell_under_one_that_spans_rows_takes_its_own_columns_alignment_and_he
     assert '<tr><td class="align-center">y</td><td class="align-right">2</td></tr>' in printed
     headed = both(read("::: {.list-table header-cols=1}\n\n" + table))[1]
     assert '<tr><td>y</td><td>2</td></tr>' in headed and '<th rowspan="2" scope="row">A</th>' in headed
+
+
+def test_an_institution_that_is_no_text_and_a_crossrefyaml_that_names_no_file_are_told(tmp_path):
+    """Review: `institution: [X Univ, Y Univ]` stopped the build with
+    "author[0].affiliations[0].name: must be text", a field the author never
+    wrote (now one affiliation each); a number is an ignored field, as before; a
+    `crossrefYaml:` that is no file's name was dropped without a word."""
+    from test_quarto_front_matter import load, project
+
+    head = "---\ntitle: T\nlang: en\n"
+    loaded, article = load(project(tmp_path / "list", head + "author:\n- name: A B\n  institution: [X Univ, Y Univ]\n---\n"))
+    assert loaded.problems == () and [a.name for a in article.authors[0].affiliations] == ["X Univ", "Y Univ"]
+    assert article.locate("author[0].affiliations[1].name") == ("source/a/article.md", 6)
+    loaded, article = load(project(tmp_path / "number", head + "author:\n- name: A B\n  institution: 42\n---\n"))
+    assert loaded.problems == () and "author[0].institution (line 6)" in loaded.warnings[0].message
+    loaded, _ = load(project(tmp_path / "crossref", head + "crossrefYaml: 42\n---\n"))
+    assert [(w.line, w.message) for w in loaded.warnings] == [
+        (4, "this is no file's name: pandoc-crossref's settings are not read")]

