@@ -208,7 +208,8 @@ def test_an_institution_that_is_no_text_and_a_crossrefyaml_that_names_no_file_ar
     from test_quarto_front_matter import load, project
 
     head = "---\ntitle: T\nlang: en\n"
-    loaded, article = load(project(tmp_path / "list", head + "author:\n- name: A B\n  institution: [X Univ, Y Univ]\n---\n"))
+    listed = head + "author:\n- name: A B\n  institution: [X Univ, Y Univ]\n---\n"
+    loaded, article = load(project(tmp_path / "list", listed))
     assert loaded.problems == () and [a.name for a in article.authors[0].affiliations] == ["X Univ", "Y Univ"]
     assert article.locate("author[0].affiliations[1].name") == ("source/a/article.md", 6)
     loaded, article = load(project(tmp_path / "number", head + "author:\n- name: A B\n  institution: 42\n---\n"))
