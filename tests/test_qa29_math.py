@@ -241,3 +241,16 @@ def test_a_disclosure_box_right_after_a_paragraph_or_with_a_summary_over_lines_i
         assert ":::" not in "".join(both(reading)) and reading.warnings
     crlf = read("<details>\r\n<summary>Sol</summary>\r\n\r\nThe answer.\r\n\r\n</details>\r\n")
     assert '<p class="callout-title">Sol</p>' in both(crlf)[1] and crlf.warnings == ()
+
+
+def test_bars_pair_within_their_fences_and_a_size_after_a_rows_end_is_read():
+    """Review: a set-builder bar inside braces closed a pair opened in the set
+    before, so `\\{y|-1<y\\}` took `−` for an operator; and `\\\\\\small` (a row's end,
+    then a size switch, as `\\\\\\hline` is written) was refused by the size switch's
+    guard against an escaped backslash: a TeX box."""
+    from imprint.body.ast import note
+
+    sets = note(converted(r"\{x|-1<x\} \cup \{y|-1<y\}", "InlineMath"))["mathml"]
+    assert sets.count("<mi>−</mi>") == 2 and "<mo>−</mo>" not in sets
+    assert "mathml" in note(converted(r"\begin{aligned} a &= b \\\small c &= d \end{aligned}"))
+    assert formulas.for_texmath(r"a \\\small b \\\cr c") == r"a \\b \\\\ c"
