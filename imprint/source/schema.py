@@ -84,10 +84,10 @@ def _list_of_text(description: str) -> dict:
     return {"description": description, "anyOf": [_TEXT, {"type": "array", "items": _TEXT}]}
 
 
-def _text_or_parts(properties: dict, **described) -> dict:
-    """A line of text, or an object of these parts (at least one, and no other)."""
-    return {**described, "anyOf": [_TEXT, {"type": "object", "properties": properties,
-                                           "additionalProperties": False, "minProperties": 1}]}
+def _text_or_parts(properties: dict, text: dict = _TEXT, **described) -> dict:
+    """A line of `text`, or an object of these parts (at least one, and no other)."""
+    return {**described, "anyOf": [text, {"type": "object", "properties": properties,
+                                          "additionalProperties": False, "minProperties": 1}]}
 
 
 # Checked further by values.parse_date, which can say what is wrong with a date.
@@ -243,21 +243,11 @@ AUTHOR = {
     ],
 }
 
-LICENSE = {
-    "anyOf": [
-        _no_script(_TEXT),
-        {
-            "type": "object",
-            "properties": {
-                "text": _no_script(_text("The licence as printed: 'CC BY 4.0'.")),
-                "url": _url("Where the licence text is."),
-                "type": _text("Quarto's licence type; ignored."),
-            },
-            "additionalProperties": False,
-            "minProperties": 1,
-        },
-    ],
-}
+LICENSE = _text_or_parts({
+    "text": _no_script(_text("The licence as printed: 'CC BY 4.0'.")),
+    "url": _url("Where the licence text is."),
+    "type": _text("Quarto's licence type; ignored."),
+}, text=_no_script(_TEXT))
 
 # CSL variables an editor writes under `citation:`. Names follow CSL 1.0.2; DOI,
 # ISSN, ISBN and URL are accepted in either case, as Quarto writes them lower-case.
