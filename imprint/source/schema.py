@@ -205,11 +205,8 @@ AUTHOR = {
                     "description": "Quarto's author attributes: a set of true/false fields, or a list of the "
                                    "names of those that hold.",
                     "anyOf": [
-                        {"type": "object", "properties": {
-                            "corresponding": {"type": "boolean"},
-                            "equal-contributor": {"type": "boolean"},
-                            "deceased": {"type": "boolean"},
-                        }, "additionalProperties": False},
+                        {"type": "object", "properties": {name: {"type": "boolean"} for name in AUTHOR_ATTRIBUTES},
+                         "additionalProperties": False},
                         {"type": "string", "enum": list(AUTHOR_ATTRIBUTES)},
                         {"type": "array", "items": {"type": "string", "enum": list(AUTHOR_ATTRIBUTES)}},
                     ],
