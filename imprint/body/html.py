@@ -759,13 +759,13 @@ def _classes(classes: list[str]) -> str:
 
 def _data(pairs: list[list[str]]) -> str:
     """key=value attributes, as data-* attributes (HTML has no others to give them)."""
-    out, seen = [], set()
+    out: dict[str, str] = {}
     for key, value in pairs:
         name = re.sub(r"[^a-z0-9_.-]", "-", key.lower()).strip("-").removeprefix("data-")
-        if name and not name.startswith("imprint") and name != "lang" and name not in seen:
-            seen.add(name)  # (two of one name: the first; structure.py warns of the other)
-            out.append(f' data-{name}="{attribute(value)}"')
-    return "".join(out)
+        if name and not name.startswith("imprint") and name != "lang":
+            # (two of one name: the first; structure.py warns of the other)
+            out.setdefault(name, f' data-{name}="{attribute(value)}"')
+    return "".join(out.values())
 
 
 _DOI = "https://doi.org/"

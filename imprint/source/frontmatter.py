@@ -259,18 +259,14 @@ def _compose(text: str) -> tuple[yaml.SafeLoader, yaml.Node | None]:
     """The document's nodes, and the loader to construct them with. A document
     libyaml cannot parse is parsed again by PyYAML's own parser, whose
     messages say more (and raise its error)."""
-    if _FastLoader is not None:
-        loader = _FastLoader(text)
+    for parser in (_Loader,) if _FastLoader is None else (_FastLoader, _Loader):
+        loader = parser(text)
         try:
             return loader, loader.get_single_node()
         except yaml.YAMLError:
             loader.dispose()
-    loader = _Loader(text)
-    try:
-        return loader, loader.get_single_node()
-    except yaml.YAMLError:
-        loader.dispose()
-        raise
+            if parser is _Loader:  # (PyYAML's own error: the one told)
+                raise
 
 
 # Characters XML cannot carry: C0 controls but tab and line ends, U+FFFE and U+FFFF.

@@ -287,13 +287,10 @@ def merge_data(under: Any, over: Any) -> Any:
 
 
 def _unique(items: list) -> list:
-    seen, kept = set(), []
+    kept: dict[str, Any] = {}  # (by its JSON: the first of equal items, in their order)
     for item in items:
-        key = json.dumps(item, ensure_ascii=False, default=str)
-        if key not in seen:
-            seen.add(key)
-            kept.append(item)
-    return kept
+        kept.setdefault(json.dumps(item, ensure_ascii=False, default=str), item)
+    return list(kept.values())
 
 
 def merge_under(under: Located, over: Located) -> Located:

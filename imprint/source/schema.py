@@ -84,6 +84,12 @@ def _list_of_text(description: str) -> dict:
     return {"description": description, "anyOf": [_TEXT, {"type": "array", "items": _TEXT}]}
 
 
+def _text_or_parts(properties: dict, text: dict = _TEXT, **described) -> dict:
+    """A line of `text`, or an object of these parts (at least one, and no other)."""
+    return {**described, "anyOf": [text, {"type": "object", "properties": properties,
+                                          "additionalProperties": False, "minProperties": 1}]}
+
+
 # Checked further by values.parse_date, which can say what is wrong with a date.
 DATE = {
     "description": "A date: YYYY-MM-DD, YYYY-MM or YYYY ('March 5, 2024' is understood too). Quarto's "
@@ -95,25 +101,14 @@ DATE = {
     "x-hint": "write the date as YYYY-MM-DD, YYYY-MM or YYYY (for example 2019-09-30)",
 }
 
-NAME = {
-    "description": "A person's name: 'Given Family', or its parts (CSL name fields).",
-    "anyOf": [
-        _TEXT,
-        {
-            "type": "object",
-            "properties": {
-                "given": _text("Given names, initials allowed: 'Eduard V.'."),
-                "family": _text("Family name: 'Batunaev'."),
-                "literal": _text("A name that must not be split (an institution)."),
-                "non-dropping-particle": _text("A particle sorted with the family name: 'van'."),
-                "dropping-particle": _text("A particle dropped when sorting: 'de'."),
-                "suffix": _text("'Jr.', 'III'."),
-            },
-            "additionalProperties": False,
-            "minProperties": 1,
-        },
-    ],
-}
+NAME = _text_or_parts({
+    "given": _text("Given names, initials allowed: 'Eduard V.'."),
+    "family": _text("Family name: 'Batunaev'."),
+    "literal": _text("A name that must not be split (an institution)."),
+    "non-dropping-particle": _text("A particle sorted with the family name: 'van'."),
+    "dropping-particle": _text("A particle dropped when sorting: 'de'."),
+    "suffix": _text("'Jr.', 'III'."),
+}, description="A person's name: 'Given Family', or its parts (CSL name fields).")
 
 AFFILIATION_FIELDS = {
     "id": _text_or_number("A label other entries refer to with `ref:` (given here, under an author or at the "
@@ -150,18 +145,8 @@ AFFILIATION_TRANSLATION = {
     "minProperties": 1,
 }
 
-AFFILIATION = {
-    "description": "An affiliation: a line of text, or its parts (Quarto's affiliation schema).",
-    "anyOf": [
-        _TEXT,
-        {
-            "type": "object",
-            "properties": {**AFFILIATION_FIELDS, "translation": AFFILIATION_TRANSLATION},
-            "additionalProperties": False,
-            "minProperties": 1,
-        },
-    ],
-}
+AFFILIATION = _text_or_parts({**AFFILIATION_FIELDS, "translation": AFFILIATION_TRANSLATION},
+                             description="An affiliation: a line of text, or its parts (Quarto's affiliation schema).")
 
 ORCID = {
     "type": "string",
@@ -220,11 +205,8 @@ AUTHOR = {
                     "description": "Quarto's author attributes: a set of true/false fields, or a list of the "
                                    "names of those that hold.",
                     "anyOf": [
-                        {"type": "object", "properties": {
-                            "corresponding": {"type": "boolean"},
-                            "equal-contributor": {"type": "boolean"},
-                            "deceased": {"type": "boolean"},
-                        }, "additionalProperties": False},
+                        {"type": "object", "properties": {name: {"type": "boolean"} for name in AUTHOR_ATTRIBUTES},
+                         "additionalProperties": False},
                         {"type": "string", "enum": list(AUTHOR_ATTRIBUTES)},
                         {"type": "array", "items": {"type": "string", "enum": list(AUTHOR_ATTRIBUTES)}},
                     ],
@@ -258,21 +240,11 @@ AUTHOR = {
     ],
 }
 
-LICENSE = {
-    "anyOf": [
-        _no_script(_TEXT),
-        {
-            "type": "object",
-            "properties": {
-                "text": _no_script(_text("The licence as printed: 'CC BY 4.0'.")),
-                "url": _url("Where the licence text is."),
-                "type": _text("Quarto's licence type; ignored."),
-            },
-            "additionalProperties": False,
-            "minProperties": 1,
-        },
-    ],
-}
+LICENSE = _text_or_parts({
+    "text": _no_script(_text("The licence as printed: 'CC BY 4.0'.")),
+    "url": _url("Where the licence text is."),
+    "type": _text("Quarto's licence type; ignored."),
+}, text=_no_script(_TEXT))
 
 # CSL variables an editor writes under `citation:`. Names follow CSL 1.0.2; DOI,
 # ISSN, ISBN and URL are accepted in either case, as Quarto writes them lower-case.
@@ -435,21 +407,11 @@ QUARTO_OPTIONS = tuple("""
     zotero
 """.split())
 
-COPYRIGHT = {
-    "anyOf": [
-        _TEXT,
-        {
-            "type": "object",
-            "properties": {
-                "holder": _text("Who holds the copyright."),
-                "year": {"type": ["integer", "string"], "description": "The year of the copyright."},
-                "statement": _text("The notice as printed."),
-            },
-            "additionalProperties": False,
-            "minProperties": 1,
-        },
-    ],
-}
+COPYRIGHT = _text_or_parts({
+    "holder": _text("Who holds the copyright."),
+    "year": {"type": ["integer", "string"], "description": "The year of the copyright."},
+    "statement": _text("The notice as printed."),
+})
 
 # The types of the top-level fields, without their descriptions: each field's
 # declaration in source/model.py (front_matter()) gives its documentation.
@@ -570,8 +532,7 @@ TRANSLATION = {
         "title": {**TITLE, "description": "The title in that language."},
         "subtitle": {**TITLE, "description": "The subtitle in that language."},
         "abstract": _text("The abstract in that language (Markdown)."),
-        "keywords": {"description": "Keywords in that language.",
-                     "anyOf": [_TEXT, {"type": "array", "items": _TEXT}]},
+        "keywords": _list_of_text("Keywords in that language."),
     },
     "required": ["lang"],
     "additionalProperties": False,

@@ -54,16 +54,13 @@ def describe(value: Any) -> str:
                  if is_type(value, name)), type(value).__name__)
 
 
+_PYTHON_TYPES = {"string": str, "object": dict, "array": list, "boolean": bool}
+
+
 def is_type(value: Any, name: str) -> bool:
     """JSON Schema's types: true is no number, 2.0 is an integer."""
-    if name == "string":
-        return isinstance(value, str)
-    if name == "object":
-        return isinstance(value, dict)
-    if name == "array":
-        return isinstance(value, list)
-    if name == "boolean":
-        return isinstance(value, bool)
+    if name in _PYTHON_TYPES:
+        return isinstance(value, _PYTHON_TYPES[name])
     if name == "null":
         return value is None
     if isinstance(value, bool):
