@@ -183,7 +183,8 @@ def test_an_authors_own_institution_and_department_are_the_affiliation(tmp_path)
     first, second = article.authors
     assert [(a.name, a.department) for a in first.affiliations] == [
         ("Novartis Institutes for Biomedical Research", "Scientific Data Analysis, NIBR Informatics")]
-    assert [(a.name, a.department) for a in second.affiliations] == [("Novartis Institutes for Biomedical Research", None)]
+    assert [(a.name, a.department) for a in second.affiliations] == [
+        ("Novartis Institutes for Biomedical Research", None)]
     assert article.locate("author[0].affiliations[0].department") == ("source/a/article.md", 6)
 
 

@@ -819,6 +819,7 @@ INTEGRALS = frozenset("∫∬∭∮∯∰∱∲∳⨌")
 # The other large operators ziamath's table of operators (MathML 2's) calls stretchy,
 # as LaTeX sets them: at their own size, never a fence's
 SUMS = frozenset("∑∏∐⋃⋂⋀⋁⊎")
+_NOT_STRETCHED = INTEGRALS | SUMS
 
 
 def _integrals(root: etree._Element) -> None:
@@ -829,7 +830,7 @@ def _integrals(root: etree._Element) -> None:
     sized without it and what hangs on it, so that `\\left(\\sum_{i=1}^N x_i\\right)`
     had parentheses as high as x_i, its limits outside them (an econometrics course)."""
     for operator in root.iter(f"{{{MATHML}}}mo"):
-        if (operator.text or "").strip() in INTEGRALS | SUMS and "stretchy" not in operator.attrib:
+        if (operator.text or "").strip() in _NOT_STRETCHED and "stretchy" not in operator.attrib:
             operator.set("stretchy", "false")
 
 

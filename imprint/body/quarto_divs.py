@@ -256,8 +256,9 @@ def _list_table(div: Node) -> Node:
 
     def row(cells: list[list], taken: list[bool]) -> list:
         free = taken.count(False) + width - len(taken)  # (the places no cell covers, all at the row's end)
-        return [blank, [[blank, {"t": _ALIGNS.get(align or "", "AlignDefault")}, rowspan, colspan, blocks]
-                        for rowspan, colspan, align, blocks in cells] + [[blank, {"t": "AlignDefault"}, 1, 1, []]] * free]
+        placed = [[blank, {"t": _ALIGNS.get(align or "", "AlignDefault")}, rowspan, colspan, blocks]
+                  for rowspan, colspan, align, blocks in cells]
+        return [blank, placed + [[blank, {"t": "AlignDefault"}, 1, 1, []]] * free]
 
     caption = [{"t": "Plain", "c": b["c"]} for b in content[:-1]]
     return {"t": "Table", "c": [
