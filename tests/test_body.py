@@ -2189,12 +2189,15 @@ def test_fig_align_places_a_figure(folder):
 
 
 def test_a_passage_in_a_language_without_words_takes_its_quotation_marks():
-    """styles/locales/quotation-marks.yaml (CLDR's marks): a German or French
-    passage in an English article is quoted as German or French is."""
+    """styles/locales/quotation-marks.yaml (CLDR's marks): a Czech or Norwegian
+    passage in an English article is quoted as Czech or Norwegian is; a German or
+    French one as its words file (styles/locales/de.yaml, fr.yaml) says."""
     strings = Theme(REPO, REPO / "styles").strings
-    html = str(body('She wrote [Er sagte "Hallo \'Welt\'"]{lang=de} and [il dit "oui"]{lang=fr}.',
+    html = str(body('She wrote [Řekl "ahoj \'světe\'"]{lang=cs} and [han sa "ja \'nei\'"]{lang=nb}, '
+                    '[Er sagte "Hallo \'Welt\'"]{lang=de} and [il dit "oui \'non\'"]{lang=fr}.',
                     words_for=strings).chapters[0].epub)
-    assert "Er sagte „Hallo ‚Welt‘“" in html and "il dit «oui»" in html
+    assert "Řekl „ahoj ‚světe‘“" in html and "han sa «ja ‘nei’»" in html
+    assert "Er sagte „Hallo ‚Welt‘“" in html and "il dit «oui “non”»" in html
 
 
 def test_what_quartos_divs_cannot_use_is_told():

@@ -85,7 +85,7 @@ def test_a_broken_template_is_reported_with_its_line(tmp_path, capsys, monkeypat
 def test_a_word_a_language_lacks_names_the_word_the_language_its_file_and_the_article(tmp_path, capsys,
                                                                                        monkeypatch):
     """A word of the design's own that the project's ru.yaml does not give, or one a
-    language Imprint has not (de.yaml, copied before the word was added) lacks, was
+    language Imprint has not (nl.yaml, copied before the word was added) lacks, was
     "the ReadOnlyDict has no attribute 'motto'" (QA 26 F10)."""
     monkeypatch.setenv("NO_COLOR", "1")
     root = make_project(tmp_path / "project", REPO / "source")
@@ -104,13 +104,13 @@ def test_a_word_a_language_lacks_names_the_word_the_language_its_file_and_the_ar
             "'motto' (asked for source/batunaev-2019-khalkhin-gol/article.md)\n"
             '    add `motto: ...` to styles/locales/ru.yaml, in that language (English: "Knowledge")') in err, err
     template.write_text(original)
-    article.write_text(article.read_text().replace("\nlang: ru\n", "\nlang: de\n", 1))
-    (locales / "de.yaml").write_text("".join(line for line in (REPO / "styles" / "locales" / "en.yaml").read_text()
+    article.write_text(article.read_text().replace("\nlang: ru\n", "\nlang: nl\n", 1))
+    (locales / "nl.yaml").write_text("".join(line for line in (REPO / "styles" / "locales" / "en.yaml").read_text()
                                              .splitlines(keepends=True) if not line.startswith("other_styles:")))
     code, _, err = run(root, "-f", "site", capsys=capsys)
     assert code == 2 and "Traceback" not in err
-    assert ("template error: the words of 'de' have no 'other_styles' (asked for "
-            "source/batunaev-2019-khalkhin-gol/article.md)\n    add `other_styles: ...` to styles/locales/de.yaml, "
+    assert ("template error: the words of 'nl' have no 'other_styles' (asked for "
+            "source/batunaev-2019-khalkhin-gol/article.md)\n    add `other_styles: ...` to styles/locales/nl.yaml, "
             'in that language (English: "Other citation styles")') in err, err
 
 
@@ -373,12 +373,12 @@ def test_language_strings_must_be_complete(tmp_path, capsys, monkeypatch):
     assert "Cite this article as:" in front and "Abstract" in front
     # A language of the project's own must give every word.
     article = root / "source" / "batunaev-2019-khalkhin-gol" / "article.md"
-    article.write_text(article.read_text().replace("\nlang: en\n", "\nlang: de\n"))
-    (root / "styles" / "locales" / "de.yaml").write_text("quotes: „“‚‘\ncontents: Inhalt\n")
+    article.write_text(article.read_text().replace("\nlang: en\n", "\nlang: nl\n"))
+    (root / "styles" / "locales" / "nl.yaml").write_text("quotes: ‘’‘’\ncontents: Inhoud\n")
     code, _, err = run(root, "-f", "epub", capsys=capsys)
-    assert code == 2 and "styles/locales/de.yaml: missing or not text: for_citation, abstract" in err
+    assert code == 2 and "styles/locales/nl.yaml: missing or not text: for_citation, abstract" in err
     strings.write_text("quotes: [unclosed\n")
-    article.write_text(article.read_text().replace("\nlang: de\n", "\nlang: en\n"))
+    article.write_text(article.read_text().replace("\nlang: nl\n", "\nlang: en\n"))
     code, _, err = run(root, "-f", "epub", capsys=capsys)
     assert code == 2 and "styles/locales/en.yaml:" in err and "not valid YAML" in err
 

@@ -627,12 +627,13 @@ Text $\\Voters$ and $\\E$.
 
 
 def test_a_language_without_words_in_styles_is_said_to_print_english(tmp_path):
-    """A Spanish article printed "Abstract", "Table 1." and "References" in silence."""
-    project(tmp_path, "---\ntitle: T\nlang: es\nauthor: Ana Ruiz\ndate: 2024-01-01\nabstract: Un resumen.\n---\n\nTexto.\n")
+    """A Spanish article printed "Abstract", "Table 1." and "References" in silence
+    (Imprint has Spanish's words since: a Dutch one)."""
+    project(tmp_path, "---\ntitle: T\nlang: nl\nauthor: Ana Ruiz\ndate: 2024-01-01\nabstract: Een samenvatting.\n---\n\nTekst.\n")
     report = build(Settings.for_project(tmp_path, formats=("epub",), environ={}))
     assert not report.problems
     assert [(w.line, w.message.split(":")[0]) for w in report.warnings] == [
-        (3, "styles/locales/ has no words for the language 'es'")]
+        (3, "styles/locales/ has no words for the language 'nl'")]
 
 
 def test_an_author_or_licence_written_as_a_markdown_link_is_read_so(tmp_path):

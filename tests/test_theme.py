@@ -102,14 +102,14 @@ def test_a_projects_quotation_marks_go_over_imprints_and_are_checked(tmp_path):
 
     styles = tmp_path / "styles"
     (styles / "locales").mkdir(parents=True)
-    (styles / "locales" / "quotation-marks.yaml").write_text('de: "»«›‹"\n', encoding="utf-8")
+    (styles / "locales" / "quotation-marks.yaml").write_text('cs: "»«›‹"\n', encoding="utf-8")
     theme = Theme(tmp_path, styles)
-    assert theme.strings("de")["quotes"] == "»«›‹" and theme.strings("pl")["quotes"] == "„”«»"
-    (styles / "locales" / "quotation-marks.yaml").write_text('de: "»«›‹"\nfr: "«»"\n', encoding="utf-8")
+    assert theme.strings("cs")["quotes"] == "»«›‹" and theme.strings("pl")["quotes"] == "„”«»"
+    (styles / "locales" / "quotation-marks.yaml").write_text('cs: "»«›‹"\nsk: "«»"\n', encoding="utf-8")
     with pytest.raises(StyleError) as caught:
-        Theme(tmp_path, styles).strings("fr")
+        Theme(tmp_path, styles).strings("sk")
     problem, = caught.value.problems
-    assert problem.line == 2 and "four marks" in problem.message and "fr" in problem.message
+    assert problem.line == 2 and "four marks" in problem.message and "sk" in problem.message
 
 
 def test_a_project_s_language_file_made_before_the_newer_words_takes_english_s(tmp_path):
@@ -122,8 +122,8 @@ def test_a_project_s_language_file_made_before_the_newer_words_takes_english_s(t
                 "supplementary_material", "disclaimer"):
         del words[key]
     (tmp_path / "styles" / "locales").mkdir(parents=True)
-    (tmp_path / "styles" / "locales" / "de.yaml").write_text(yaml.safe_dump(words, allow_unicode=True))
-    strings = Theme(tmp_path, tmp_path / "styles").strings("de")
+    (tmp_path / "styles" / "locales" / "nl.yaml").write_text(yaml.safe_dump(words, allow_unicode=True))
+    strings = Theme(tmp_path, tmp_path / "styles").strings("nl")
     assert strings["disclaimer"] == "Disclaimer" and strings["abstract"] == words["abstract"]
 
 
@@ -147,7 +147,7 @@ def test_a_language_s_words_know_their_language_in_a_worker_too(tmp_path):
     import pickle
 
     theme = Theme(tmp_path, tmp_path / "styles")
-    for lang, known in (("ru", "ru"), ("en-US", "en-US"), ("de", "en")):  # (de: English's, no file of its own)
+    for lang, known in (("ru", "ru"), ("en-US", "en-US"), ("de", "de"), ("nl", "en")):  # (nl: English's, no file)
         words = pickle.loads(pickle.dumps(theme.strings(lang)))
         assert words.lang == known and words == theme.strings(lang), lang
 
