@@ -378,3 +378,19 @@ def test_a_build_of_many_articles_gives_each_the_lines_it_gets_alone(tmp_path):
                                           jobs=1)).ok
         page = (many / "dist" / slug / "index.html").read_text(encoding="utf-8")
         assert page == (alone / "dist" / slug / "index.html").read_text(encoding="utf-8"), slug
+
+
+@pytest.mark.parametrize("lang, quotes, title, given", [
+    ("ru", "«»„“", "Titel «mit „inneren“ Zitaten»", "Titel “mit ‘inneren’ Zitaten”"),
+    ("fr", "«»“”", "Titel « mit “inneren” Zitaten »", "Titel “ mit ‘inneren’ Zitaten ”"),
+    ("ru", "«»„“", "Titel “great game” x", 'Titel <span class="nocase">“</span>great game<span class="nocase">”</span> x')])
+def test_a_quotation_within_a_quotation_in_a_title_is_one_for_pandoc(lang, quotes, title, given):
+    """A Russian title's inner quotation, „inneren“, ends in “, which was taken for a
+    mark that is not the locale's and put in a span inside the quotation Pandoc
+    read: the "For citation" line printed «Titel “mit „inneren<span class=„nocase“>„</span>
+    Zitaten“» (found by the locales helper; French, Spanish, Italian, Ukrainian
+    alike). The locale's inner pair is Pandoc's inner quotation, ‘…’, which its
+    citeproc alternates; marks that are not the locale's still stand apart."""
+    from imprint.body.citeproc_js import for_pandoc
+
+    assert for_pandoc({"title": title, "language": lang}, lang, quotes)["title"] == given

@@ -95,9 +95,16 @@ def for_pandoc(record: Mapping[str, Any], lang: str, quotes: str = "") -> dict[s
                 found[variable] = keep_lower(found[variable])
     if len(quotes) >= 2 and quotes[0] != "“":
         quoted = re.compile(f"{re.escape(quotes[0])}([^{re.escape(quotes[:2])}]*){re.escape(quotes[1])}")
+        # (a pair of the locale's inner marks, „…“ in Russian, “…” in French, is a quotation
+        # within one, ‘…’ for Pandoc; the marks left stand apart: a Russian title's inner
+        # closing “ was put in a span inside the quotation Pandoc read, which it printed as
+        # text, «Titel “mit „inneren<span class=„nocase“>…», found by the locales helper)
+        inner = quotes[2:4] if len(quotes) >= 4 else ""
+        within = re.compile(f"{re.escape(inner[0])}([^{re.escape(inner)}]*){re.escape(inner[1])}") if inner else None
         for variable in TITLES:
             if isinstance(found.get(variable), str) and ("“" in found[variable] or quotes[0] in found[variable]):
-                kept = _OTHER_QUOTE.sub(r'<span class="nocase">\g<0></span>', found[variable])
+                kept = within.sub(r"‘\1’", found[variable]) if within else found[variable]
+                kept = _OTHER_QUOTE.sub(r'<span class="nocase">\g<0></span>', kept)
                 found[variable] = quoted.sub(r"“\1”", kept)
     return found
 
